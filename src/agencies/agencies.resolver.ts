@@ -1,0 +1,37 @@
+import { Args, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
+import { ConnectionType, PageArgs } from '../common/pagination.js';
+import { Policy } from '../policy/policy.decorator.js';
+import { AgenciesService } from './agencies.service.js';
+import { Agency } from './agency.entity.js';
+import { CreateAgencyInput } from './dto/create-agency.input.js';
+
+@ObjectType()
+export class AgencyConnection extends ConnectionType(Agency) {}
+
+@Resolver(() => Agency)
+export class AgenciesResolver {
+  constructor(private readonly service: AgenciesService) {}
+
+  @Mutation(() => Agency)
+  @Policy('create', 'Agency')
+  createAgency(@CurrentCaller() caller: Caller, @Args('input') input: CreateAgencyInput): Promise<Agency> {
+    return this.service.create(caller, input);
+  }
+
+  @Query(() => AgencyConnection)
+  @Policy('read', 'Agency')
+  agencies(
+    @CurrentCaller() caller: Caller,
+    @Args('networkId', { type: () => ID }) networkId: string,
+    @Args() page: PageArgs,
+  ) {
+    return this.service.list(caller, networkId, page);
+  }
+
+  @Query(() => Agency)
+  @Policy('read', 'Agency')
+  agency(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }) id: string): Promise<Agency> {
+    return this.service.get(caller, id);
+  }
+}

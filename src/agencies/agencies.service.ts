@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import type { Caller } from '../auth/caller.decorator.js';
+import { isUniqueViolation } from '../database/postgres-errors.js';
+import { conflict } from '../common/errors.js';
+import { newId } from '../common/ids.js';
+import { type Connection, paginate, type PageArgs } from '../common/pagination.js';
+import type { RequestLoaders } from '../graphql/request-loaders.js';
+import { oneBy } from '../graphql/request-loaders.js';
+import { PolicyService } from '../policy/policy.service.js';
+import { Agency } from './agency.entity.js';
+import type { CreateAgencyInput } from './dto/create-agency.input.js';
+
+@Injectable()
+export class AgenciesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly policy: PolicyService,
+  ) {}
+
+  async create(caller: Caller, input: CreateAgencyInput): Promise<Agency> {
+    return this.db.transaction(async (em) => {
+      await this.policy.authorize(em, caller.ability, 'read', 'Network', input.networkId);
+      this.policy.assertCan(caller.ability, 'create', 'Agency', { networkId: input.networkId });
+      try {
+        return await em.save(em.create(Agency, { id: newId(), ...input }));
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict('An agency with this name already exists in the network');
+        throw error;
+      }
+    });
+  }
+
+  async list(caller: Caller, networkId: string, page: PageArgs): Promise<Connection<Agency>> {
+    await this.policy.authorize(this.db.manager, caller.ability, 'read', 'Network', networkId);
+    const qb = this.db.manager.createQueryBuilder(Agency, 'ag').where('ag.network_id = :networkId', { networkId });
+    return paginate(this.policy.scope(qb, caller.ability, 'read', 'Agency'), 'ag.id', page);
+  }
+
+  async get(caller: Caller, id: string): Promise<Agency> {
+    await this.policy.authorize(this.db.manager, caller.ability, 'read', 'Agency', id);
+    return this.db.manager.findOneByOrFail(Agency, { id });
+  }
+
+  /**
+   * Agencies by id for nested fields (plan team, supporter, memberships). An agency's name and kind
+   * are not personal data; who may reach the parent record was decided when it was loaded.
+   */
+  byId(loaders: RequestLoaders, id: string): Promise<Agency | null> {
+    return loaders
+      .get<string, Agency | null>('agencyById', async (ids) =>
+        oneBy(ids, await this.db.manager.findBy(Agency, { id: In([...ids]) }), (a) => a.id),
+      )
+      .load(id);
+  }
+}

@@ -1,0 +1,44 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { AgenciesModule } from './agencies/agencies.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { DatabaseModule } from './database/database.module.js';
+import { graphqlOptions } from './graphql/graphql-options.js';
+import { HealthController } from './health/health.controller.js';
+import { NetworksModule } from './networks/networks.module.js';
+import { PolicyModule } from './policy/policy.module.js';
+import { UsersModule } from './users/users.module.js';
+
+@Module({})
+export class AppModule {
+  /** The whole service for one configuration; `databaseUrl` must be resolved (see main.ts). */
+  static forRoot(config: AppConfig & { databaseUrl: string }): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigHolder.forRoot(config),
+        DatabaseModule.forRoot(config.databaseUrl),
+        GraphQLModule.forRoot(graphqlOptions(config)),
+        PolicyModule,
+        AuthModule,
+        NetworksModule,
+        AgenciesModule,
+        UsersModule,
+      ],
+      controllers: [HealthController],
+    };
+  }
+}
+
+@Module({})
+class ConfigHolder {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ConfigHolder,
+      global: true,
+      providers: [{ provide: APP_CONFIG, useValue: config }],
+      exports: [APP_CONFIG],
+    };
+  }
+}

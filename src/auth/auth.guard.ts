@@ -1,0 +1,37 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { unauthenticated } from '../common/errors.js';
+import { defineAbilityFor } from '../policy/ability.factory.js';
+import { type DeclaredPolicy, POLICY_KEY } from '../policy/policy.decorator.js';
+import { PrincipalService } from './principal.service.js';
+import { requestOf } from './request-context.js';
+import { TokenVerifier } from './token-verifier.js';
+
+/** Authenticates every request that is not declared public, and builds its ability once. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: TokenVerifier,
+    private readonly principals: PrincipalService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const policy = this.reflector.getAllAndOverride<DeclaredPolicy | undefined>(POLICY_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (policy?.kind === 'public') return true;
+    const req = requestOf(context);
+    if (req.principal) return true; // already resolved for this request (several root fields)
+    const header = req.headers.authorization ?? '';
+    const token = /^Bearer (.+)$/i.exec(header)?.[1];
+    if (!token) throw unauthenticated();
+    const subject = await this.verifier.subjectOf(token);
+    if (!subject) throw unauthenticated('The bearer token is invalid or expired');
+    const acting = req.headers['x-acting-agency'];
+    req.principal = await this.principals.resolve(subject, Array.isArray(acting) ? acting[0] : acting);
+    req.ability = defineAbilityFor(req.principal);
+    return true;
+  }
+}

@@ -1,0 +1,15 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { AppAbility } from '../policy/ability.factory.js';
+import type { Principal } from './principal.js';
+import { requestOf } from './request-context.js';
+
+/** The authenticated caller: its principal and the ability built from it for this request. */
+export interface Caller {
+  principal: Principal;
+  ability: AppAbility;
+}
+
+export const CurrentCaller = createParamDecorator((_: unknown, context: ExecutionContext): Caller => {
+  const req = requestOf(context);
+  return { principal: req.principal!, ability: req.ability! };
+});

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { forbidden } from '../common/errors.js';
+import { UUID_PATTERN } from '../common/ids.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { Inject } from '@nestjs/common';
+import type { MembershipRole } from '../users/membership-role.js';
+import type { AgencyRole, Principal } from './principal.js';
+
+/** Turns a verified subject and the `X-Acting-Agency` header into a Principal, in one query. */
+@Injectable()
+export class PrincipalService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async resolve(subject: string, actingAgencyHeader: string | undefined): Promise<Principal> {
+    const rows: { user_id: string; agency_id: string | null; network_id: string | null; role: MembershipRole | null }[] =
+      await this.db.query(
+        `SELECT u.id AS user_id, m.agency_id, a.network_id, m.role
+           FROM app_user u
+           LEFT JOIN membership m ON m.user_id = u.id
+           LEFT JOIN agency a ON a.id = m.agency_id
+          WHERE u.subject = $1`,
+        [subject],
+      );
+    const memberships: AgencyRole[] = rows
+      .filter((r) => r.agency_id && r.network_id && r.role)
+      .map((r) => ({ agencyId: r.agency_id!, networkId: r.network_id!, role: r.role! }));
+    return {
+      subject,
+      userId: rows[0]?.user_id ?? null,
+      isPlatformAdmin: this.config.platformAdminSubjects.has(subject),
+      memberships,
+      acting: this.actingAgency(memberships, actingAgencyHeader),
+    };
+  }
+
+  private actingAgency(memberships: AgencyRole[], header: string | undefined): Principal['acting'] {
+    const agencyIds = [...new Set(memberships.map((m) => m.agencyId))];
+    const chosen = header ?? (agencyIds.length === 1 ? agencyIds[0] : undefined);
+    if (chosen === undefined) return null;
+    if (!UUID_PATTERN.test(chosen) || !agencyIds.includes(chosen)) {
+      throw forbidden('X-Acting-Agency names an agency you are not a member of');
+    }
+    const roles = memberships.filter((m) => m.agencyId === chosen);
+    return { agencyId: chosen, networkId: roles[0]!.networkId, roles: roles.map((m) => m.role) };
+  }
+}

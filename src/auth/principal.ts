@@ -1,0 +1,18 @@
+import type { MembershipRole } from '../users/membership-role.js';
+
+export interface AgencyRole {
+  agencyId: string;
+  networkId: string;
+  role: MembershipRole;
+}
+
+/** Who is calling, and for which agency: resolved once per request from the bearer token. */
+export interface Principal {
+  subject: string;
+  /** Null for a valid token whose subject is not (yet) a user of ours. */
+  userId: string | null;
+  isPlatformAdmin: boolean;
+  memberships: AgencyRole[];
+  /** The agency the user acts for: `X-Acting-Agency`, or the only agency it belongs to. */
+  acting: { agencyId: string; networkId: string; roles: MembershipRole[] } | null;
+}

@@ -1,0 +1,19 @@
+import 'reflect-metadata';
+import { type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './config/app-config.js';
+import { DomainErrorFilter } from './graphql/domain-error.filter.js';
+import { validationPipe } from './graphql/validation.js';
+
+/** The configured Nest application (not yet listening): used by main.ts and by the tests. */
+export async function createApp(config: AppConfig & { databaseUrl: string }): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config), {
+    logger: config.env === 'test' ? ['error'] : ['log', 'warn', 'error'],
+    bodyParser: true,
+  });
+  app.useGlobalPipes(validationPipe);
+  app.useGlobalFilters(new DomainErrorFilter());
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,24 @@
+import { SignJWT } from 'jose';
+import { loadConfig } from '../config/app-config.js';
+import { devSecret } from '../auth/dev-secret.js';
+import { DEV_TOKEN_ISSUER } from '../auth/token-verifier.js';
+
+/** `npm run token -- <subject> [hours]`: a development token for the running service. */
+const [subject, hours = '8'] = process.argv.slice(2);
+if (!subject) {
+  console.error('usage: npm run token -- <subject> [hours]');
+  process.exit(2);
+}
+const config = loadConfig();
+if (config.auth.mode !== 'dev') {
+  console.error('AUTH_ISSUER is set: tokens come from the OIDC provider, not from this command.');
+  process.exit(2);
+}
+const token = await new SignJWT({})
+  .setProtectedHeader({ alg: 'HS256' })
+  .setSubject(subject)
+  .setIssuer(DEV_TOKEN_ISSUER)
+  .setIssuedAt()
+  .setExpirationTime(`${Number(hours)}h`)
+  .sign(devSecret(config.auth.secret, config.dataDir));
+console.log(token);

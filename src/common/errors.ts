@@ -1,0 +1,34 @@
+import { GraphQLError } from 'graphql';
+
+/** The error codes clients rely on (see README, "Errors"). */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'INVALID_TRANSITION'
+  | 'CONFLICT'
+  | 'CONSENT_REQUIRED'
+  | 'INTERNAL_SERVER_ERROR';
+
+export class DomainError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { ...extensions, code } });
+  }
+}
+
+export const unauthenticated = (message = 'A valid bearer token is required') =>
+  new DomainError('UNAUTHENTICATED', message);
+
+export const forbidden = (message = 'You are not allowed to do this') => new DomainError('FORBIDDEN', message);
+
+/** Absent and not visible look the same, so that the existence of a record does not leak. */
+export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
+
+export const badInput = (field: string, message: string) =>
+  new DomainError('BAD_USER_INPUT', message, { field });
+
+export const invalidTransition = (what: string, currentStatus: string, attempted: string) =>
+  new DomainError('INVALID_TRANSITION', `${what} is ${currentStatus}: cannot ${attempted}`, { currentStatus });
+
+export const conflict = (message: string) => new DomainError('CONFLICT', message);

@@ -1,0 +1,93 @@
+import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
+import type { Type } from '@nestjs/common';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { badInput } from './errors.js';
+import { UUID_PATTERN } from './ids.js';
+
+export const MAX_PAGE_SIZE = 100;
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: `Page size, 1 to ${MAX_PAGE_SIZE} (default 20).` })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  first?: number;
+
+  @Field({ nullable: true, description: 'The endCursor of the previous page.' })
+  @IsOptional()
+  @IsString()
+  after?: string;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field()
+  hasNextPage: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor: string | null;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface Connection<T> {
+  edges: Edge<T>[];
+  pageInfo: PageInfo;
+}
+
+/** A Relay-style connection type for `T`, named `<T>Connection`. */
+export function ConnectionType<T>(node: Type<T>): Type<Connection<T>> {
+  @ObjectType(`${node.name}Edge`)
+  class EdgeType {
+    @Field()
+    cursor: string;
+
+    @Field(() => node)
+    node: T;
+  }
+
+  @ObjectType(`${node.name}Connection`, { isAbstract: true })
+  class ConnectionClass {
+    @Field(() => [EdgeType])
+    edges: EdgeType[];
+
+    @Field(() => PageInfo)
+    pageInfo: PageInfo;
+  }
+  return ConnectionClass as Type<Connection<T>>;
+}
+
+const encodeCursor = (id: string) => Buffer.from(`id:${id}`).toString('base64url');
+
+function decodeCursor(cursor: string): string {
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const id = decoded.startsWith('id:') ? decoded.slice(3) : '';
+  if (!UUID_PATTERN.test(id)) throw badInput('after', 'after is not a cursor from this list');
+  return id;
+}
+
+/**
+ * Keyset pagination on the (time-ordered) primary key: `idColumn > after ORDER BY idColumn`,
+ * one row more than asked to learn whether another page follows.
+ */
+export async function paginate<T extends ObjectLiteral & { id: string }>(
+  qb: SelectQueryBuilder<T>,
+  idColumn: string,
+  page: PageArgs,
+): Promise<Connection<T>> {
+  const first = page.first ?? 20;
+  if (page.after) qb.andWhere(`${idColumn} > :pageAfter`, { pageAfter: decodeCursor(page.after) });
+  const rows = await qb.orderBy(idColumn, 'ASC').limit(first + 1).getMany();
+  const nodes = rows.slice(0, first);
+  const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
+  return {
+    edges,
+    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Configuration, read once from the environment and validated at start: a production deployment
+ * refuses to start without its auth and database settings instead of falling back to dev mode.
+ */
+export interface AppConfig {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  /** Unset: an embedded PostgreSQL under `dataDir` is started. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  auth: OidcAuthConfig | DevAuthConfig;
+  platformAdminSubjects: ReadonlySet<string>;
+}
+
+export interface OidcAuthConfig {
+  mode: 'oidc';
+  issuer: string;
+  audience: string;
+  jwksUrl: string;
+}
+
+export interface DevAuthConfig {
+  mode: 'dev';
+  /** Unset: a random secret is kept in `<dataDir>/dev-secret`, shared with `npm run token`. */
+  secret: string | undefined;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  if (!['development', 'test', 'production'].includes(nodeEnv)) {
+    problems.push(`NODE_ENV must be development, test or production (got "${nodeEnv}")`);
+  }
+  const production = nodeEnv === 'production';
+
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.push(`PORT must be a port number (got "${env.PORT}")`);
+  }
+
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgres:// URL');
+  }
+  if (production && !databaseUrl) problems.push('DATABASE_URL is required in production (no embedded database)');
+
+  let auth: AppConfig['auth'];
+  if (env.AUTH_ISSUER) {
+    for (const name of ['AUTH_AUDIENCE', 'AUTH_JWKS_URL'] as const) {
+      if (!env[name]) problems.push(`${name} is required when AUTH_ISSUER is set`);
+    }
+    if (env.AUTH_JWKS_URL && !/^https?:\/\//.test(env.AUTH_JWKS_URL)) problems.push('AUTH_JWKS_URL must be an http(s) URL');
+    auth = { mode: 'oidc', issuer: env.AUTH_ISSUER, audience: env.AUTH_AUDIENCE ?? '', jwksUrl: env.AUTH_JWKS_URL ?? '' };
+  } else {
+    if (production) problems.push('AUTH_ISSUER, AUTH_AUDIENCE and AUTH_JWKS_URL are required in production (development tokens are refused)');
+    if (env.AUTH_DEV_SECRET !== undefined && env.AUTH_DEV_SECRET.length < 32) {
+      problems.push('AUTH_DEV_SECRET must be at least 32 characters');
+    }
+    auth = { mode: 'dev', secret: env.AUTH_DEV_SECRET || undefined };
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    env: nodeEnv as AppConfig['env'],
+    port,
+    databaseUrl,
+    dataDir: env.DATA_DIR ?? '.data',
+    auth,
+    platformAdminSubjects: new Set(
+      (env.PLATFORM_ADMIN_SUBJECTS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    ),
+  };
+}

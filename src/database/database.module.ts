@@ -1,0 +1,60 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { migrations } from '../../migrations/index.js';
+import { SnakeNamingStrategy } from './snake-naming.strategy.js';
+import { SqlStatementCounter } from './sql-statement-counter.js';
+
+/** Any fixed number: serialises migration runs of several replicas starting at once. */
+const MIGRATION_LOCK_KEY = 1_764_100_000;
+
+export function dataSourceOptions(url: string, logger?: SqlStatementCounter): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    autoLoadEntities: true,
+    entities: [],
+    migrations,
+    migrationsTableName: 'schema_migration',
+    synchronize: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    logger,
+    logging: logger ? ['query'] : false,
+    extra: { max: 10, application_name: 'gezin1plan' },
+  } as DataSourceOptions;
+}
+
+/** Applies pending migrations; one replica at a time, the others wait and then find nothing to do. */
+export async function migrate(db: DataSource): Promise<void> {
+  const runner = db.createQueryRunner();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await db.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await runner.release();
+  }
+}
+
+@Module({})
+export class DatabaseModule {
+  static forRoot(url: string): DynamicModule {
+    const counter = new SqlStatementCounter();
+    return {
+      module: DatabaseModule,
+      global: true,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => dataSourceOptions(url, counter),
+          dataSourceFactory: async (options) => {
+            const db = await new DataSource(options!).initialize();
+            await migrate(db);
+            return db;
+          },
+        }),
+      ],
+      providers: [{ provide: SqlStatementCounter, useValue: counter }],
+      exports: [SqlStatementCounter],
+    };
+  }
+}

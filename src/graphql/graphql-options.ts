@@ -1,0 +1,50 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { Logger } from '@nestjs/common';
+import type { GraphQLFormattedError } from 'graphql';
+import type { AppConfig } from '../config/app-config.js';
+import { createContext } from './graphql-context.js';
+
+const logger = new Logger('GraphQL');
+
+/** Codes we, Apollo or graphql-js set deliberately; anything else is an internal error and masked. */
+const CLIENT_CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'INVALID_TRANSITION',
+  'CONFLICT',
+  'CONSENT_REQUIRED',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
+  const development = config.env === 'development';
+  return {
+    driver: ApolloDriver,
+    path: '/graphql',
+    autoSchemaFile: true,
+    sortSchema: true,
+    context: createContext,
+    introspection: config.env !== 'production',
+    playground: false,
+    plugins: config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [],
+    includeStacktraceInErrorResponses: development,
+    formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+      const code = String(formatted.extensions?.code ?? '');
+      if (CLIENT_CODES.has(code)) return formatted;
+      // No SQL, stack or internals reach a client; the log keeps them.
+      logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      return {
+        message: development ? formatted.message : 'Internal server error',
+        path: formatted.path,
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      };
+    },
+  };
+}

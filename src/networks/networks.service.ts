@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Caller } from '../auth/caller.decorator.js';
+import { newId } from '../common/ids.js';
+import { type Connection, paginate, type PageArgs } from '../common/pagination.js';
+import { PolicyService } from '../policy/policy.service.js';
+import { Network } from './network.entity.js';
+
+@Injectable()
+export class NetworksService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly policy: PolicyService,
+  ) {}
+
+  async create(name: string): Promise<Network> {
+    const network = this.db.manager.create(Network, { id: newId(), name });
+    return this.db.manager.save(network);
+  }
+
+  async list(caller: Caller, page: PageArgs): Promise<Connection<Network>> {
+    const qb = this.db.manager.createQueryBuilder(Network, 'n');
+    return paginate(this.policy.scope(qb, caller.ability, 'read', 'Network'), 'n.id', page);
+  }
+}

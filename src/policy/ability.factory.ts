@@ -1,0 +1,80 @@
+import { AbilityBuilder, createMongoAbility, type MongoAbility, type MongoQuery } from '@casl/ability';
+import type { Principal } from '../auth/principal.js';
+import { MembershipRole } from '../users/membership-role.js';
+import type { SubjectName } from './subjects.js';
+
+/**
+ * `coordinate` is the trajectory supporter's work on a plan (status, team, handing over the role);
+ * `confirmHandover` records that the family agreed to a new supporter.
+ */
+export type PolicyAction = 'create' | 'read' | 'update' | 'coordinate' | 'confirmHandover';
+
+// Conditions name subject fields (subjects.ts), not entity properties: typed as plain records.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AppAbility = MongoAbility<[PolicyAction, SubjectName | Record<string, unknown>], MongoQuery<Record<string, any>>>;
+
+const FAMILY_DATA: SubjectName[] = ['Family', 'Plan', 'Goal', 'Action', 'Note'];
+/** Volunteers never see health or safety notes (DOMAIN.md, "Who uses it"). */
+const VOLUNTEER_HIDDEN_CATEGORIES = ['HEALTH', 'SAFETY'];
+
+/**
+ * Every authorization rule of the service, in one place. Conditions use the fields declared in
+ * subjects.ts, so the same rules decide single checks (`ability.can`) and list filters (SQL).
+ * Admins of any level manage administration and never see family data.
+ */
+export function defineAbilityFor(principal: Principal): AppAbility {
+  const { can, build } = new AbilityBuilder<AppAbility>(createMongoAbility);
+
+  if (principal.isPlatformAdmin) {
+    can(['create', 'read'], ['Network', 'Agency']);
+    can('read', 'Membership');
+    can('create', 'Membership', { role: { $in: [MembershipRole.NETWORK_COORDINATOR, MembershipRole.AGENCY_ADMIN] } });
+  }
+
+  const acting = principal.acting;
+  if (acting && principal.userId) {
+    const { networkId, agencyId } = acting;
+    const userId = principal.userId;
+    const onTeam = { networkId, teamUserIds: userId };
+    can('read', 'Network', { id: networkId });
+    can('read', 'Agency', { networkId });
+
+    for (const role of acting.roles) {
+      switch (role) {
+        case MembershipRole.NETWORK_COORDINATOR:
+          can('create', 'Agency', { networkId });
+          can('read', 'Membership', { networkId });
+          can('create', 'Membership', {
+            networkId,
+            role: { $in: [MembershipRole.NETWORK_COORDINATOR, MembershipRole.AGENCY_ADMIN] },
+          });
+          break;
+        case MembershipRole.AGENCY_ADMIN:
+          can('read', 'Membership', { agencyId });
+          can('create', 'Membership', {
+            agencyId,
+            role: { $in: [MembershipRole.CASEWORKER, MembershipRole.VOLUNTEER, MembershipRole.AGENCY_ADMIN] },
+          });
+          // Only for families the agency already works with (assignment or plan team).
+          can('create', 'CaseAssignment', { networkId, agencyId, familyAgencyIds: agencyId });
+          break;
+        case MembershipRole.CASEWORKER:
+          can('create', 'Family', { networkId });
+          can(['read', 'update'], FAMILY_DATA, onTeam);
+          can('create', ['Plan', 'Goal', 'Action', 'Note'], onTeam);
+          can('coordinate', 'Plan', { networkId, supporterUserIds: userId });
+          // Before a supporter is chosen, the team closes a draft nobody coordinates.
+          can('coordinate', 'Plan', { ...onTeam, hasSupporter: false, status: 'DRAFT' });
+          can('confirmHandover', 'Plan', { networkId, supporterUserIds: userId });
+          can('confirmHandover', 'Plan', { networkId, incomingSupporterUserIds: userId });
+          break;
+        case MembershipRole.VOLUNTEER:
+          can('read', ['Family', 'Plan', 'Goal', 'Action'], onTeam);
+          can(['read', 'create'], 'Note', { ...onTeam, category: { $nin: VOLUNTEER_HIDDEN_CATEGORIES } });
+          can('update', 'Action', { ...onTeam, assigneeUserId: userId });
+          break;
+      }
+    }
+  }
+  return build();
+}

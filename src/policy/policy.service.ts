@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { subject as caslSubject } from '@casl/ability';
+import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { forbidden, notFound } from '../common/errors.js';
+import { UUID_PATTERN } from '../common/ids.js';
+import type { AppAbility, PolicyAction } from './ability.factory.js';
+import { scopeToSql, SqlParams } from './sql-scope.js';
+import { SUBJECTS, type SubjectName } from './subjects.js';
+
+export type SubjectAttributes = Record<string, unknown> & { id: string };
+
+/** Applies the policy to queries and to single records. Services call it; they never test roles. */
+@Injectable()
+export class PolicyService {
+  /**
+   * Restricts a query whose main alias is the subject's alias to the rows `ability` allows.
+   * Adds the joins the predicate needs (inner joins on foreign keys: they never drop a row).
+   */
+  scope<T extends ObjectLiteral>(
+    qb: SelectQueryBuilder<T>,
+    ability: AppAbility,
+    action: PolicyAction,
+    subject: SubjectName,
+  ): SelectQueryBuilder<T> {
+    const def = SUBJECTS[subject];
+    for (const join of def.joins) qb.innerJoin(join.table, join.alias, join.on);
+    const params = new SqlParams();
+    return qb.andWhere(scopeToSql(ability, action, subject, params), params.values);
+  }
+
+  /**
+   * Loads the authorization attributes of one record the caller may read, locking it when asked,
+   * and checks `action` on it. Not readable (or absent) → NOT_FOUND; readable but not allowed → FORBIDDEN.
+   */
+  async authorize(
+    em: EntityManager,
+    ability: AppAbility,
+    action: PolicyAction,
+    subject: SubjectName,
+    id: string,
+    options: { lock?: boolean } = {},
+  ): Promise<SubjectAttributes> {
+    const row = await this.attributesOf(em, subject, id, { ...options, readableBy: ability });
+    if (!row) throw notFound(subject);
+    if (action !== 'read') this.assertCan(ability, action, subject, row);
+    return row;
+  }
+
+  /**
+   * The authorization attributes of one record (fields and relation sets of subjects.ts), or null.
+   * With `readableBy`, only a record that ability may read is returned (filtered in the query).
+   */
+  async attributesOf(
+    em: EntityManager,
+    subject: SubjectName,
+    id: string,
+    options: { lock?: boolean; readableBy?: AppAbility } = {},
+  ): Promise<SubjectAttributes | null> {
+    if (!UUID_PATTERN.test(id)) return null;
+    const def = SUBJECTS[subject];
+    const params = new SqlParams();
+    const columns = [
+      ...Object.entries(def.fields).map(([field, sql]) => `${sql} AS "${field}"`),
+      ...Object.entries(def.relations).map(([field, rel]) => `${rel.array} AS "${field}"`),
+    ];
+    const joins = def.joins.map((j) => `JOIN ${j.table} ${j.alias} ON ${j.on}`).join(' ');
+    const readable = options.readableBy ? scopeToSql(options.readableBy, 'read', subject, params) : 'TRUE';
+    const sql = `SELECT ${columns.join(', ')} FROM ${def.table} ${def.alias} ${joins}
+      WHERE ${def.alias}.id = ${params.add(id)} AND ${readable}${options.lock ? ` FOR UPDATE OF ${def.alias}` : ''}`;
+    const [query, values] = em.connection.driver.escapeQueryWithParameters(sql, params.values);
+    const rows: SubjectAttributes[] = await em.query(query, values);
+    return rows[0] ?? null;
+  }
+
+  /** Checks an action on attributes already known (for example a record about to be created). */
+  assertCan(ability: AppAbility, action: PolicyAction, subject: SubjectName, attributes: Record<string, unknown>): void {
+    if (!ability.can(action, caslSubject(subject, { ...attributes }))) {
+      throw forbidden(`You may not ${action} this ${subject}`);
+    }
+  }
+}

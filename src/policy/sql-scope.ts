@@ -1,0 +1,68 @@
+import { rulesToAST } from '@casl/ability/extra';
+import type { AppAbility, PolicyAction } from './ability.factory.js';
+import { SUBJECTS, type SubjectName, type SubjectSql } from './subjects.js';
+
+type Condition = { operator: string; field?: string; value: unknown };
+
+/** Named parameters for a TypeORM query builder, unique per translation. */
+export class SqlParams {
+  private static counter = 0;
+  readonly values: Record<string, unknown> = {};
+  private readonly prefix = `pol${(SqlParams.counter = (SqlParams.counter + 1) % 1e9)}_`;
+  private next = 0;
+
+  add(value: unknown): string {
+    const name = `${this.prefix}${this.next++}`;
+    this.values[name] = value;
+    return `:${name}`;
+  }
+}
+
+/**
+ * The SQL predicate equivalent to `ability.can(action, row)` for rows of `subject`, built from the
+ * ability's own rules (CASL's rule AST), so that lists are filtered inside the query by the same
+ * rules that decide single checks. No rule → FALSE (deny by default).
+ */
+export function scopeToSql(ability: AppAbility, action: PolicyAction, subject: SubjectName, params: SqlParams): string {
+  const ast = rulesToAST(ability, action, subject) as Condition | null;
+  return ast ? toSql(ast, SUBJECTS[subject], params) : 'FALSE';
+}
+
+function toSql(node: Condition, def: SubjectSql, params: SqlParams): string {
+  switch (node.operator) {
+    case 'and':
+    case 'or': {
+      const parts = (node.value as Condition[]).map((child) => toSql(child, def, params));
+      if (parts.length === 0) return node.operator === 'and' ? 'TRUE' : 'FALSE';
+      return `(${parts.join(node.operator === 'and' ? ' AND ' : ' OR ')})`;
+    }
+    case 'not':
+      return `NOT ${toSql((node.value as Condition[])[0] ?? (node.value as Condition), def, params)}`;
+    default:
+      return fieldToSql(node, def, params);
+  }
+}
+
+function fieldToSql(node: Condition, def: SubjectSql, params: SqlParams): string {
+  const field = node.field ?? '';
+  const relation = def.relations[field];
+  if (relation) {
+    if (node.operator === 'eq') return relation.contains(params.add(node.value));
+    if (node.operator === 'in') return `(${(node.value as unknown[]).map((v) => relation.contains(params.add(v))).join(' OR ') || 'FALSE'})`;
+    throw new Error(`Policy: operator ${node.operator} is not supported on relation ${field}`);
+  }
+  const column = def.fields[field];
+  if (!column) throw new Error(`Policy: field ${field} is not mapped to SQL for ${def.table}`);
+  switch (node.operator) {
+    case 'eq':
+      return node.value === null ? `${column} IS NULL` : `${column} = ${params.add(node.value)}`;
+    case 'ne':
+      return node.value === null ? `${column} IS NOT NULL` : `${column} IS DISTINCT FROM ${params.add(node.value)}`;
+    case 'in':
+      return `${column} = ANY(${params.add(node.value)})`;
+    case 'nin':
+      return `NOT (${column} = ANY(${params.add(node.value)}))`;
+    default:
+      throw new Error(`Policy: operator ${node.operator} is not supported`);
+  }
+}

@@ -1,0 +1,22 @@
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+/** A professional or volunteer, known by the subject of its identity-provider token. */
+@ObjectType()
+@Entity('app_user')
+export class User {
+  @Field(() => ID)
+  @PrimaryColumn('uuid')
+  id: string;
+
+  /** Not exposed on User: only the caller sees its own subject (`me`). */
+  @Column()
+  subject: string;
+
+  @Field()
+  @Column()
+  displayName: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}

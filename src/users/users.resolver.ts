@@ -1,0 +1,56 @@
+import { Args, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { AgenciesService } from '../agencies/agencies.service.js';
+import { Agency } from '../agencies/agency.entity.js';
+import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
+import { ConnectionType, PageArgs } from '../common/pagination.js';
+import { Loaders } from '../graphql/graphql-context.js';
+import type { RequestLoaders } from '../graphql/request-loaders.js';
+import { Authenticated, Policy } from '../policy/policy.decorator.js';
+import { AddMembershipInput } from './dto/add-membership.input.js';
+import { Membership } from './membership.entity.js';
+import { User } from './user.entity.js';
+import { UsersService } from './users.service.js';
+import { Viewer } from './viewer.type.js';
+
+@ObjectType()
+export class MembershipConnection extends ConnectionType(Membership) {}
+
+@Resolver(() => Membership)
+export class UsersResolver {
+  constructor(
+    private readonly users: UsersService,
+    private readonly agencies: AgenciesService,
+  ) {}
+
+  @Query(() => Viewer)
+  @Authenticated()
+  me(@CurrentCaller() caller: Caller): Promise<Viewer> {
+    return this.users.viewer(caller);
+  }
+
+  @Mutation(() => Membership)
+  @Policy('create', 'Membership')
+  addMembership(@CurrentCaller() caller: Caller, @Args('input') input: AddMembershipInput): Promise<Membership> {
+    return this.users.addMembership(caller, input);
+  }
+
+  @Query(() => MembershipConnection)
+  @Policy('read', 'Membership')
+  memberships(
+    @CurrentCaller() caller: Caller,
+    @Args('agencyId', { type: () => ID }) agencyId: string,
+    @Args() page: PageArgs,
+  ) {
+    return this.users.memberships(caller, agencyId, page);
+  }
+
+  @ResolveField(() => User)
+  async user(@Parent() membership: Membership, @Loaders() loaders: RequestLoaders): Promise<User> {
+    return membership.user ?? (await this.users.byId(loaders, membership.userId))!;
+  }
+
+  @ResolveField(() => Agency)
+  async agency(@Parent() membership: Membership, @Loaders() loaders: RequestLoaders): Promise<Agency> {
+    return membership.agency ?? (await this.agencies.byId(loaders, membership.agencyId))!;
+  }
+}

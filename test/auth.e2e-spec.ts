@@ -1,0 +1,61 @@
+import { codeOf, PLATFORM_ADMIN, TestApi, uniqueSubject } from './support/test-app.js';
+import { World } from './support/world.js';
+
+const ME = `{ me { subject isPlatformAdmin user { id displayName } memberships { role agency { id name kind } } actingAgency { id } } }`;
+
+describe('identity', () => {
+  let api: TestApi;
+  let world: World;
+  beforeAll(async () => {
+    api = await TestApi.start();
+    world = new World(api);
+  });
+  afterAll(() => api.stop());
+
+  it('refuses a request without a token as UNAUTHENTICATED', async () => {
+    expect(codeOf(await api.gql(null, ME))).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses a token signed with another secret, and an expired token', async () => {
+    const forged = await TestApi.token('someone', { secret: 'another-secret-of-at-least-32-characters!!' });
+    const expired = await TestApi.token('someone', { expiresIn: '-1m' });
+    for (const token of [forged, expired, 'not-a-jwt']) {
+      const res = await api.app.getHttpServer();
+      const result = await (await import('supertest')).default(res)
+        .post('/graphql')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ query: ME });
+      expect(result.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('answers me for an unknown subject without user or memberships', async () => {
+    const subject = uniqueSubject('stranger');
+    const { me } = await api.ok(subject, ME);
+    expect(me).toEqual({ subject, isPlatformAdmin: false, user: null, memberships: [], actingAgency: null });
+  });
+
+  it('marks platform admins from PLATFORM_ADMIN_SUBJECTS', async () => {
+    const { me } = await api.ok(PLATFORM_ADMIN, ME);
+    expect(me.isPlatformAdmin).toBe(true);
+  });
+
+  it('acts for the only agency by default and for the X-Acting-Agency of several', async () => {
+    const network = await world.network();
+    const first = await world.agency(network);
+    const second = await world.agency(network, 'SCHOOL_GUIDANCE');
+    const worker = await world.staff(first);
+    const alone = await api.ok(worker.subject, ME);
+    expect(alone.me.actingAgency).toEqual({ id: first.id });
+    expect(alone.me.memberships).toEqual([{ role: 'CASEWORKER', agency: expect.objectContaining({ id: first.id }) }]);
+
+    await world.member(second.admin.subject, second.id, 'CASEWORKER', worker.subject);
+    const undecided = await api.ok(worker.subject, ME);
+    expect(undecided.me.actingAgency).toBeNull();
+    const chosen = await api.ok(worker.subject, ME, {}, { 'X-Acting-Agency': second.id });
+    expect(chosen.me.actingAgency).toEqual({ id: second.id });
+
+    const outsider = await world.agency(network);
+    expect(codeOf(await api.gql(worker.subject, ME, {}, { 'X-Acting-Agency': outsider.id }))).toBe('FORBIDDEN');
+  });
+});

@@ -1,0 +1,84 @@
+import type { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import request from 'supertest';
+import { DEV_TOKEN_ISSUER } from '../../src/auth/token-verifier.js';
+import { createApp } from '../../src/bootstrap.js';
+import { loadConfig } from '../../src/config/app-config.js';
+import { SqlStatementCounter } from '../../src/database/sql-statement-counter.js';
+
+export const PLATFORM_ADMIN = 'platform-admin@test';
+
+export interface GraphQLResult<T = Record<string, any>> {
+  data?: T | null;
+  errors?: { message: string; extensions?: Record<string, any> }[];
+}
+
+/** The service as a client sees it: GraphQL over HTTP with bearer tokens, against the test database. */
+export class TestApi {
+  private constructor(readonly app: INestApplication) {}
+
+  static async start(env: Record<string, string> = {}): Promise<TestApi> {
+    const config = loadConfig({ ...process.env, NODE_ENV: 'test', PLATFORM_ADMIN_SUBJECTS: PLATFORM_ADMIN, ...env });
+    const app = await createApp({ ...config, databaseUrl: config.databaseUrl! });
+    await app.init();
+    return new TestApi(app);
+  }
+
+  async stop(): Promise<void> {
+    await this.app.close();
+  }
+
+  /** A development token for `subject`, as `npm run token` makes it. */
+  static async token(subject: string, options: { expiresIn?: string; secret?: string } = {}): Promise<string> {
+    const secret = new TextEncoder().encode(options.secret ?? process.env.AUTH_DEV_SECRET!);
+    return new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(subject)
+      .setIssuer(DEV_TOKEN_ISSUER)
+      .setIssuedAt()
+      .setExpirationTime(options.expiresIn ?? '1h')
+      .sign(secret);
+  }
+
+  /** Sends one GraphQL operation as `subject` (null: without a token). */
+  async gql<T = Record<string, any>>(
+    subject: string | null,
+    query: string,
+    variables: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ): Promise<GraphQLResult<T>> {
+    const req = request(this.app.getHttpServer()).post('/graphql').set(headers);
+    if (subject !== null) req.set('Authorization', `Bearer ${await TestApi.token(subject)}`);
+    const res = await req.send({ query, variables });
+    if (res.status >= 500) throw new Error(`HTTP ${res.status}: ${res.text}`);
+    return res.body as GraphQLResult<T>;
+  }
+
+  /** Like gql, but fails the test on any error and returns the data. */
+  async ok<T = Record<string, any>>(
+    subject: string | null,
+    query: string,
+    variables: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ): Promise<T> {
+    const result = await this.gql<T>(subject, query, variables, headers);
+    if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+    return result.data as T;
+  }
+
+  /** SQL statements sent while `work` runs (the app serves one request at a time in these tests). */
+  async countStatements(work: () => Promise<unknown>): Promise<number> {
+    const counter = this.app.get(SqlStatementCounter);
+    const before = counter.count;
+    await work();
+    return counter.count - before;
+  }
+}
+
+/** A subject no other test uses. */
+export const uniqueSubject = (label: string) => `${label}-${randomUUID()}@test`;
+
+/** The error code of the first error, or 'OK'. */
+export const codeOf = (result: GraphQLResult) =>
+  (result.errors?.[0]?.extensions?.code as string | undefined) ?? (result.errors?.length ? 'UNKNOWN' : 'OK');
