@@ -1,9 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AgenciesModule } from './agencies/agencies.module.js';
+import { AssignmentsModule } from './assignments/assignments.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { FamiliesModule } from './families/families.module.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthController } from './health/health.controller.js';
 import { NetworksModule } from './networks/networks.module.js';
@@ -25,6 +27,8 @@ export class AppModule {
         NetworksModule,
         AgenciesModule,
         UsersModule,
+        FamiliesModule,
+        AssignmentsModule,
       ],
       controllers: [HealthController],
     };

@@ -57,6 +57,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           });
           // Only for families the agency already works with (assignment or plan team).
           can('create', 'CaseAssignment', { networkId, agencyId, familyAgencyIds: agencyId });
+          can(['read', 'update'], 'CaseAssignment', { agencyId });
           break;
         case MembershipRole.CASEWORKER:
           can('create', 'Family', { networkId });

@@ -74,8 +74,12 @@ export class PolicyService {
 
   /** Checks an action on attributes already known (for example a record about to be created). */
   assertCan(ability: AppAbility, action: PolicyAction, subject: SubjectName, attributes: Record<string, unknown>): void {
-    if (!ability.can(action, caslSubject(subject, { ...attributes }))) {
+    if (!this.can(ability, action, subject, attributes)) {
       throw forbidden(`You may not ${action} this ${subject}`);
     }
+  }
+
+  can(ability: AppAbility, action: PolicyAction, subject: SubjectName, attributes: Record<string, unknown>): boolean {
+    return ability.can(action, caslSubject(subject, { ...attributes }));
   }
 }

@@ -1,0 +1,50 @@
+import { Field, InputType } from '@nestjs/graphql';
+import { IsEmail, IsEnum, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { FamilyMemberRole } from '../family-member-role.js';
+
+const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+@InputType()
+export class FamilyMemberInput {
+  @Field(() => FamilyMemberRole)
+  @IsEnum(FamilyMemberRole)
+  role: FamilyMemberRole;
+
+  @Field()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  givenName: string;
+
+  @Field()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  familyName: string;
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD; required except for an unborn child.' })
+  @IsOptional()
+  @Matches(DATE, { message: 'birthDate must be a date as YYYY-MM-DD' })
+  birthDate?: string;
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD; for an unborn child.' })
+  @IsOptional()
+  @Matches(DATE, { message: 'expectedDate must be a date as YYYY-MM-DD' })
+  expectedDate?: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(254)
+  email?: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Matches(/^\+?[0-9 ()/.-]{6,20}$/, { message: 'phone must be a phone number' })
+  phone?: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'preferredLanguage must be a language tag such as nl or fr-BE' })
+  preferredLanguage?: string;
+}

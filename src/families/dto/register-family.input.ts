@@ -1,0 +1,26 @@
+import { Field, ID, InputType } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsUUID, ValidateNested } from 'class-validator';
+import { FamilyMemberInput } from './family-member.input.js';
+
+@InputType()
+export class RegisterFamilyInput {
+  @Field(() => [FamilyMemberInput])
+  @ArrayMinSize(1)
+  @ArrayMaxSize(30)
+  @ValidateNested({ each: true })
+  @Type(() => FamilyMemberInput)
+  members: FamilyMemberInput[];
+}
+
+@InputType()
+export class AddFamilyMemberInput {
+  @Field(() => ID)
+  @IsUUID()
+  familyId: string;
+
+  @Field(() => FamilyMemberInput)
+  @ValidateNested()
+  @Type(() => FamilyMemberInput)
+  member: FamilyMemberInput;
+}

@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Caller } from '../auth/caller.decorator.js';
+import { badInput, forbidden } from '../common/errors.js';
+import { newId } from '../common/ids.js';
+import { type Connection, paginate } from '../common/pagination.js';
+import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import { PolicyService } from '../policy/policy.service.js';
+import type { FamiliesArgs } from './dto/families.args.js';
+import type { FamilyMemberInput } from './dto/family-member.input.js';
+import type { AddFamilyMemberInput, RegisterFamilyInput } from './dto/register-family.input.js';
+import { FamilyMemberRole } from './family-member-role.js';
+import { FamilyMember } from './family-member.entity.js';
+import { Family } from './family.entity.js';
+
+@Injectable()
+export class FamiliesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly policy: PolicyService,
+  ) {}
+
+  /** Registers a family in the caller's network; the caller is assigned to it (need to know). */
+  async register(caller: Caller, input: RegisterFamilyInput): Promise<Family> {
+    const { principal, ability } = caller;
+    const acting = principal.acting;
+    if (!acting || !principal.userId) throw forbidden('Registering a family needs an acting agency');
+    this.policy.assertCan(ability, 'create', 'Family', { networkId: acting.networkId });
+    input.members.forEach((member, i) => validateDates(member, `members.${i}`));
+    return this.db.transaction(async (em) => {
+      const family = await em.save(
+        em.create(Family, { id: newId(), networkId: acting.networkId, registeredByAgencyId: acting.agencyId }),
+      );
+      await em.insert(FamilyMember, input.members.map((member) => memberRow(family.id, member)));
+      await em.query(
+        `INSERT INTO case_assignment (id, family_id, user_id, agency_id, assigned_by_user_id) VALUES ($1, $2, $3, $4, $3)`,
+        [newId(), family.id, principal.userId, acting.agencyId],
+      );
+      return family;
+    });
+  }
+
+  async addMember(caller: Caller, input: AddFamilyMemberInput): Promise<FamilyMember> {
+    validateDates(input.member, 'member');
+    return this.db.transaction(async (em) => {
+      await this.policy.authorize(em, caller.ability, 'update', 'Family', input.familyId, { lock: true });
+      const row = memberRow(input.familyId, input.member);
+      await em.insert(FamilyMember, row);
+      return em.findOneByOrFail(FamilyMember, { id: row.id });
+    });
+  }
+
+  async get(caller: Caller, id: string): Promise<Family> {
+    await this.policy.authorize(this.db.manager, caller.ability, 'read', 'Family', id);
+    return this.db.manager.findOneByOrFail(Family, { id });
+  }
+
+  /** Only families the caller may see: the access rule is part of the query. */
+  async list(caller: Caller, args: FamiliesArgs): Promise<Connection<Family>> {
+    const qb = this.db.manager.createQueryBuilder(Family, 'f');
+    if (args.search) {
+      qb.andWhere(
+        `EXISTS (SELECT 1 FROM family_member sm WHERE sm.family_id = f.id
+           AND (sm.given_name ILIKE :search OR sm.family_name ILIKE :search))`,
+        { search: `%${args.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` },
+      );
+    }
+    return paginate(this.policy.scope(qb, caller.ability, 'read', 'Family'), 'f.id', args);
+  }
+
+  /** Members of many families in one query, filtered by the Family read rule. */
+  membersOf(caller: Caller, loaders: RequestLoaders, familyId: string): Promise<FamilyMember[]> {
+    return loaders
+      .get<string, FamilyMember[]>('familyMembers', async (familyIds) => {
+        const qb = this.db.manager
+          .createQueryBuilder(FamilyMember, 'fm')
+          .innerJoin('family', 'f', 'f.id = fm.family_id')
+          .where('fm.family_id = ANY(:familyIds)', { familyIds })
+          .orderBy('fm.id');
+        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Family').getMany();
+        return groupBy(familyIds, rows, (m) => m.familyId);
+      })
+      .load(familyId);
+  }
+
+  /** The members with these ids that belong to the family; BAD_USER_INPUT naming `field` otherwise. */
+  async requireMembers(em: EntityManager, familyId: string, memberIds: string[], field: string): Promise<FamilyMember[]> {
+    const unique = [...new Set(memberIds)];
+    const members = unique.length
+      ? await em
+          .createQueryBuilder(FamilyMember, 'fm')
+          .where('fm.family_id = :familyId AND fm.id = ANY(:ids)', { familyId, ids: unique })
+          .getMany()
+      : [];
+    if (members.length !== unique.length) throw badInput(field, `${field} must name members of this family`);
+    return members;
+  }
+}
+
+function memberRow(familyId: string, member: FamilyMemberInput) {
+  return {
+    id: newId(),
+    familyId,
+    role: member.role,
+    givenName: member.givenName.trim(),
+    familyName: member.familyName.trim(),
+    birthDate: member.birthDate ?? null,
+    expectedDate: member.expectedDate ?? null,
+    email: member.email ?? null,
+    phone: member.phone ?? null,
+    preferredLanguage: member.preferredLanguage ?? null,
+  };
+}
+
+function validateDates(member: FamilyMemberInput, path: string): void {
+  const today = new Date().toISOString().slice(0, 10);
+  if (member.role === FamilyMemberRole.UNBORN) {
+    if (member.birthDate) throw badInput(`${path}.birthDate`, 'An unborn child has no birth date yet');
+    if (!member.expectedDate) throw badInput(`${path}.expectedDate`, 'An unborn child needs an expected date');
+    return;
+  }
+  if (!member.birthDate) throw badInput(`${path}.birthDate`, 'birthDate is required');
+  if (!isRealDate(member.birthDate) || member.birthDate > today) {
+    throw badInput(`${path}.birthDate`, 'birthDate must be a real date, not in the future');
+  }
+}
+
+const isRealDate = (date: string) => new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) === date;

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Caller } from '../auth/caller.decorator.js';
+import { newId } from '../common/ids.js';
+import { type Connection, paginate, type PageArgs } from '../common/pagination.js';
+import { PolicyService } from '../policy/policy.service.js';
+import { PlanHistoryEntry } from './plan-history-entry.entity.js';
+
+export interface PlanChange {
+  planId: string;
+  entityType: 'Plan' | 'Goal' | 'Action' | 'Note' | 'PlanParticipant' | 'TrajectorySupporter';
+  entityId: string;
+  change: string;
+  details?: Record<string, unknown>;
+}
+
+/** The plan's history: written in the transaction of the change it describes. */
+@Injectable()
+export class PlanHistoryService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly policy: PolicyService,
+  ) {}
+
+  async record(em: EntityManager, caller: Caller, change: PlanChange): Promise<void> {
+    const entry = em.create(PlanHistoryEntry, {
+      ...change,
+      id: newId(),
+      actorUserId: caller.principal.userId,
+      actingAgencyId: caller.principal.acting?.agencyId ?? null,
+      details: change.details ?? {},
+      at: new Date(),
+    });
+    await em.insert(PlanHistoryEntry, entry);
+  }
+
+  /** Visible to whoever may read the plan. */
+  async list(caller: Caller, planId: string, page: PageArgs): Promise<Connection<PlanHistoryEntry>> {
+    const qb = this.db.manager
+      .createQueryBuilder(PlanHistoryEntry, 'h')
+      .innerJoin('plan', 'p', 'p.id = h.plan_id')
+      .where('h.plan_id = :planId', { planId });
+    // The Plan subject's own joins (family) follow from scope().
+    return paginate(this.policy.scope(qb, caller.ability, 'read', 'Plan'), 'h.id', page);
+  }
+}
