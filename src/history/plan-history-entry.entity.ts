@@ -33,7 +33,7 @@ export class PlanHistoryEntry {
 
   @Field(() => GraphQLJSONObject, { description: 'The changed values (before/after where relevant).' })
   @Column({ type: 'jsonb' })
-  details: Record<string, unknown>;
+  details: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- free-form JSON
 
   @Field()
   @Column({ type: 'timestamptz' })
