@@ -9,6 +9,7 @@ import { FamiliesModule } from './families/families.module.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthController } from './health/health.controller.js';
 import { NetworksModule } from './networks/networks.module.js';
+import { PlansModule } from './plans/plans.module.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -29,6 +30,7 @@ export class AppModule {
         UsersModule,
         FamiliesModule,
         AssignmentsModule,
+        PlansModule,
       ],
       controllers: [HealthController],
     };

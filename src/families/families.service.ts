@@ -5,7 +5,7 @@ import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, forbidden } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { type Connection, paginate } from '../common/pagination.js';
-import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { FamiliesArgs } from './dto/families.args.js';
 import type { FamilyMemberInput } from './dto/family-member.input.js';
@@ -82,6 +82,16 @@ export class FamiliesService {
         return groupBy(familyIds, rows, (m) => m.familyId);
       })
       .load(familyId);
+  }
+
+  /** Families by id for nested fields (Plan.family), filtered by the Family read rule in one query. */
+  byId(caller: Caller, loaders: RequestLoaders, id: string): Promise<Family | null> {
+    return loaders
+      .get<string, Family | null>('familyById', async (ids) => {
+        const qb = this.db.manager.createQueryBuilder(Family, 'f').where('f.id = ANY(:ids)', { ids });
+        return oneBy(ids, await this.policy.scope(qb, caller.ability, 'read', 'Family').getMany(), (f) => f.id);
+      })
+      .load(id);
   }
 
   /** The members with these ids that belong to the family; BAD_USER_INPUT naming `field` otherwise. */

@@ -1,0 +1,107 @@
+import { Field, ID, InputType, Int } from '@nestjs/graphql';
+import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
+
+/** Plan mutations may carry the version the client saw; a stale one answers CONFLICT. */
+@InputType({ isAbstract: true })
+class PlanRef {
+  @Field(() => ID)
+  @IsUUID()
+  planId: string;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
+}
+
+@InputType()
+export class OpenPlanInput {
+  @Field(() => ID)
+  @IsUUID()
+  familyId: string;
+
+  @Field({ description: "The family's situation and wishes, in its own words." })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10000)
+  summary: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10000)
+  strengths?: string;
+}
+
+@InputType()
+export class UpdatePlanInput extends PlanRef {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10000)
+  summary?: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10000)
+  strengths?: string;
+}
+
+@InputType()
+export class ActivatePlanInput extends PlanRef {}
+
+@InputType()
+export class ClosePlanInput extends PlanRef {
+  @Field()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason: string;
+}
+
+@InputType()
+export class ReopenPlanInput extends PlanRef {
+  @Field(() => String, { nullable: true, description: 'Defaults to the closed plan’s summary.' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(10000)
+  summary?: string;
+}
+
+@InputType()
+export class AssignTrajectorySupporterInput extends PlanRef {
+  @Field(() => ID, { description: 'A caseworker assigned to the family.' })
+  @IsUUID()
+  userId: string;
+}
+
+@InputType()
+export class HandOverTrajectorySupportInput extends PlanRef {
+  @Field(() => ID, { description: 'A caseworker assigned to the family.' })
+  @IsUUID()
+  toUserId: string;
+}
+
+@InputType()
+export class ConfirmSupportHandoverInput extends PlanRef {
+  @Field(() => ID, { description: 'The family member (adult or 12+) who agreed to the new supporter.' })
+  @IsUUID()
+  confirmedByMemberId: string;
+}
+
+@InputType()
+export class AddPlanParticipantInput extends PlanRef {
+  @Field(() => ID)
+  @IsUUID()
+  agencyId: string;
+
+  @Field()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  contribution: string;
+}

@@ -1,0 +1,37 @@
+import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { AgenciesService } from '../agencies/agencies.service.js';
+import { Agency } from '../agencies/agency.entity.js';
+import { Loaders } from '../graphql/graphql-context.js';
+import type { RequestLoaders } from '../graphql/request-loaders.js';
+import { User } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import { PlanParticipant } from './plan-participant.entity.js';
+import { TrajectorySupporter } from './trajectory-supporter.entity.js';
+
+@Resolver(() => TrajectorySupporter)
+export class TrajectorySupporterResolver {
+  constructor(
+    private readonly users: UsersService,
+    private readonly agencies: AgenciesService,
+  ) {}
+
+  @ResolveField(() => User)
+  async user(@Parent() supporter: TrajectorySupporter, @Loaders() loaders: RequestLoaders): Promise<User> {
+    return (await this.users.byId(loaders, supporter.userId))!;
+  }
+
+  @ResolveField(() => Agency)
+  async agency(@Parent() supporter: TrajectorySupporter, @Loaders() loaders: RequestLoaders): Promise<Agency> {
+    return (await this.agencies.byId(loaders, supporter.agencyId))!;
+  }
+}
+
+@Resolver(() => PlanParticipant)
+export class PlanParticipantResolver {
+  constructor(private readonly agencies: AgenciesService) {}
+
+  @ResolveField(() => Agency)
+  async agency(@Parent() participant: PlanParticipant, @Loaders() loaders: RequestLoaders): Promise<Agency> {
+    return (await this.agencies.byId(loaders, participant.agencyId))!;
+  }
+}

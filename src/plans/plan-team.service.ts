@@ -1,0 +1,188 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Caller } from '../auth/caller.decorator.js';
+import { badInput, conflict, invalidTransition } from '../common/errors.js';
+import { newId } from '../common/ids.js';
+import { isUniqueViolation } from '../database/postgres-errors.js';
+import { FamiliesService } from '../families/families.service.js';
+import { FamilyMemberRole } from '../families/family-member-role.js';
+import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import { PolicyService } from '../policy/policy.service.js';
+import type {
+  AddPlanParticipantInput,
+  AssignTrajectorySupporterInput,
+  ConfirmSupportHandoverInput,
+  HandOverTrajectorySupportInput,
+} from './dto/plan.inputs.js';
+import { PlanParticipant } from './plan-participant.entity.js';
+import { PlanWriter } from './plan-writer.js';
+import type { Plan } from './plan.entity.js';
+import { SupporterState, TrajectorySupporter } from './trajectory-supporter.entity.js';
+
+/** Minors from 12 speak for themselves (Flemish minors' rights); younger children do not confirm. */
+const CONFIRMING_AGE = 12;
+
+/** The plan team: the trajectory supporter (and its warm handover) and the participating agencies. */
+@Injectable()
+export class PlanTeamService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly policy: PolicyService,
+    private readonly writer: PlanWriter,
+    private readonly families: FamiliesService,
+  ) {}
+
+  /** The first supporter: chosen by the team among the caseworkers assigned to the family. */
+  async assignSupporter(caller: Caller, input: AssignTrajectorySupporterInput): Promise<Plan> {
+    return this.db.transaction(async (em) => {
+      const { plan, attributes } = await this.writer.lock(em, caller, 'update', input);
+      this.writer.requireOpen(plan, 'assign a trajectory supporter');
+      if (attributes.hasSupporter) {
+        throw conflict('The plan has a trajectory supporter: hand the role over with handOverTrajectorySupport');
+      }
+      const agencyId = await this.assignedCaseworkerAgency(em, plan.familyId, input.userId, 'userId');
+      await this.addSupporter(em, plan.id, input.userId, agencyId, SupporterState.CURRENT);
+      return this.writer.update(em, caller, plan, {}, {
+        entityType: 'TrajectorySupporter',
+        entityId: plan.id,
+        change: 'SUPPORTER_ASSIGNED',
+        details: { userId: input.userId, agencyId },
+      });
+    });
+  }
+
+  /** Starts the warm handover: old and new supporter are both on the plan until the family confirms. */
+  async handOver(caller: Caller, input: HandOverTrajectorySupportInput): Promise<Plan> {
+    return this.db.transaction(async (em) => {
+      const { plan, attributes } = await this.writer.lock(em, caller, 'coordinate', input);
+      this.writer.requireOpen(plan, 'hand over trajectory support');
+      if (!attributes.hasSupporter) throw badInput('planId', 'The plan has no trajectory supporter to hand over from');
+      if ((attributes.supporterUserIds as string[]).includes(input.toUserId)) {
+        throw badInput('toUserId', 'toUserId is already the trajectory supporter');
+      }
+      if ((attributes.incomingSupporterUserIds as string[]).length > 0) {
+        throw conflict('A handover is already waiting for the family to confirm');
+      }
+      const agencyId = await this.assignedCaseworkerAgency(em, plan.familyId, input.toUserId, 'toUserId');
+      await this.addSupporter(em, plan.id, input.toUserId, agencyId, SupporterState.INCOMING);
+      return this.writer.update(em, caller, plan, {}, {
+        entityType: 'TrajectorySupporter',
+        entityId: plan.id,
+        change: 'SUPPORT_HANDOVER_STARTED',
+        details: { toUserId: input.toUserId, agencyId },
+      });
+    });
+  }
+
+  /** The family agreed: the incoming supporter becomes the supporter, the previous one steps back. */
+  async confirmHandover(caller: Caller, input: ConfirmSupportHandoverInput): Promise<Plan> {
+    return this.db.transaction(async (em) => {
+      const { plan, attributes } = await this.writer.lock(em, caller, 'confirmHandover', input);
+      if ((attributes.incomingSupporterUserIds as string[]).length === 0) {
+        throw invalidTransition('Support handover', 'NOT_STARTED', 'confirm');
+      }
+      const [member] = await this.families.requireMembers(em, plan.familyId, [input.confirmedByMemberId], 'confirmedByMemberId');
+      if (!canSpeakForItself(member!)) {
+        throw badInput('confirmedByMemberId', 'The confirmation must come from an adult or a child of 12 or older');
+      }
+      await em.query(
+        `UPDATE trajectory_supporter SET state = 'ENDED', ended_at = now() WHERE plan_id = $1 AND state = 'CURRENT'`,
+        [plan.id],
+      );
+      await em.query(
+        `UPDATE trajectory_supporter SET state = 'CURRENT', family_confirmation = $2 WHERE plan_id = $1 AND state = 'INCOMING'`,
+        [plan.id, `Confirmed by family member ${member!.id} (recorded by user ${caller.principal.userId})`],
+      );
+      return this.writer.update(em, caller, plan, {}, {
+        entityType: 'TrajectorySupporter',
+        entityId: plan.id,
+        change: 'SUPPORT_HANDED_OVER',
+        details: { confirmedByMemberId: member!.id, from: attributes.supporterUserIds, to: attributes.incomingSupporterUserIds },
+      });
+    });
+  }
+
+  async addParticipant(caller: Caller, input: AddPlanParticipantInput): Promise<Plan> {
+    return this.db.transaction(async (em) => {
+      const { plan, attributes } = await this.writer.lock(em, caller, 'coordinate', input);
+      this.writer.requireOpen(plan, 'add a participant');
+      const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [
+        input.agencyId,
+        attributes.networkId,
+      ]);
+      if (!agency) throw badInput('agencyId', 'agencyId must be an agency of this network');
+      const participant = em.create(PlanParticipant, {
+        id: newId(),
+        planId: plan.id,
+        agencyId: input.agencyId,
+        contribution: input.contribution,
+        addedAt: new Date(),
+      });
+      try {
+        await em.insert(PlanParticipant, participant);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict('This agency is already on the plan team');
+        throw error;
+      }
+      return this.writer.update(em, caller, plan, {}, {
+        entityType: 'PlanParticipant',
+        entityId: participant.id,
+        change: 'PARTICIPANT_ADDED',
+        details: { agencyId: input.agencyId, contribution: input.contribution },
+      });
+    });
+  }
+
+  /** Current and incoming supporters of many plans, in one query filtered by the Plan read rule. */
+  supportersOf(caller: Caller, loaders: RequestLoaders, planId: string): Promise<TrajectorySupporter[]> {
+    return loaders
+      .get<string, TrajectorySupporter[]>('supporters', async (planIds) => {
+        const qb = this.db.manager
+          .createQueryBuilder(TrajectorySupporter, 's')
+          .innerJoin('plan', 'p', 'p.id = s.plan_id')
+          .where(`s.plan_id = ANY(:planIds) AND s.state <> 'ENDED'`, { planIds });
+        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Plan').getMany();
+        return groupBy(planIds, rows, (s) => s.planId);
+      })
+      .load(planId);
+  }
+
+  participantsOf(caller: Caller, loaders: RequestLoaders, planId: string): Promise<PlanParticipant[]> {
+    return loaders
+      .get<string, PlanParticipant[]>('participants', async (planIds) => {
+        const qb = this.db.manager
+          .createQueryBuilder(PlanParticipant, 'pp')
+          .innerJoin('plan', 'p', 'p.id = pp.plan_id')
+          .where('pp.plan_id = ANY(:planIds) AND pp.removed_at IS NULL', { planIds })
+          .orderBy('pp.id');
+        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Plan').getMany();
+        return groupBy(planIds, rows, (p) => p.planId);
+      })
+      .load(planId);
+  }
+
+  /** The agency through which `userId` is assigned to the family as a caseworker; BAD_USER_INPUT otherwise. */
+  private async assignedCaseworkerAgency(em: EntityManager, familyId: string, userId: string, field: string) {
+    const [row] = await em.query(
+      `SELECT ca.agency_id FROM case_assignment ca
+         JOIN membership m ON m.user_id = ca.user_id AND m.agency_id = ca.agency_id AND m.role = 'CASEWORKER'
+        WHERE ca.family_id = $1 AND ca.user_id = $2 AND ca.ended_at IS NULL
+        ORDER BY ca.id LIMIT 1`,
+      [familyId, userId],
+    );
+    if (!row) throw badInput(field, `${field} must be a caseworker assigned to this family`);
+    return row.agency_id as string;
+  }
+
+  private async addSupporter(em: EntityManager, planId: string, userId: string, agencyId: string, state: SupporterState) {
+    await em.insert(TrajectorySupporter, { id: newId(), planId, userId, agencyId, state, startedAt: new Date() });
+  }
+}
+
+function canSpeakForItself(member: { role: FamilyMemberRole; birthDate: string | null }): boolean {
+  if (member.role === FamilyMemberRole.UNBORN || !member.birthDate) return false;
+  const twelfthBirthday = new Date(`${member.birthDate}T00:00:00Z`);
+  twelfthBirthday.setUTCFullYear(twelfthBirthday.getUTCFullYear() + CONFIRMING_AGE);
+  return twelfthBirthday.getTime() <= Date.now();
+}

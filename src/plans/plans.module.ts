@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AgenciesModule } from '../agencies/agencies.module.js';
+import { FamiliesModule } from '../families/families.module.js';
+import { HistoryModule } from '../history/history.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { PlanParticipant } from './plan-participant.entity.js';
+import { PlanParticipantResolver, TrajectorySupporterResolver } from './plan-team.resolver.js';
+import { PlanTeamService } from './plan-team.service.js';
+import { PlanWriter } from './plan-writer.js';
+import { Plan } from './plan.entity.js';
+import { FamilyPlanResolver, PlansResolver } from './plans.resolver.js';
+import { PlansService } from './plans.service.js';
+import { TrajectorySupporter } from './trajectory-supporter.entity.js';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Plan, TrajectorySupporter, PlanParticipant]),
+    FamiliesModule,
+    HistoryModule,
+    UsersModule,
+    AgenciesModule,
+  ],
+  providers: [
+    PlansService,
+    PlanTeamService,
+    PlanWriter,
+    PlansResolver,
+    FamilyPlanResolver,
+    TrajectorySupporterResolver,
+    PlanParticipantResolver,
+  ],
+  exports: [PlanWriter],
+})
+export class PlansModule {}

@@ -1,0 +1,136 @@
+import { Args, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
+import { ConnectionType, PageArgs } from '../common/pagination.js';
+import { FamiliesService } from '../families/families.service.js';
+import { Family } from '../families/family.entity.js';
+import { Loaders } from '../graphql/graphql-context.js';
+import type { RequestLoaders } from '../graphql/request-loaders.js';
+import { PlanHistoryEntry } from '../history/plan-history-entry.entity.js';
+import { PlanHistoryService } from '../history/plan-history.service.js';
+import { Policy } from '../policy/policy.decorator.js';
+import {
+  ActivatePlanInput,
+  AddPlanParticipantInput,
+  AssignTrajectorySupporterInput,
+  ClosePlanInput,
+  ConfirmSupportHandoverInput,
+  HandOverTrajectorySupportInput,
+  OpenPlanInput,
+  ReopenPlanInput,
+  UpdatePlanInput,
+} from './dto/plan.inputs.js';
+import { PlanParticipant } from './plan-participant.entity.js';
+import { PlanTeamService } from './plan-team.service.js';
+import { Plan } from './plan.entity.js';
+import { PlansService } from './plans.service.js';
+import { SupporterState, TrajectorySupporter } from './trajectory-supporter.entity.js';
+
+@ObjectType()
+export class PlanHistoryConnection extends ConnectionType(PlanHistoryEntry) {}
+
+@Resolver(() => Plan)
+export class PlansResolver {
+  constructor(
+    private readonly plans: PlansService,
+    private readonly team: PlanTeamService,
+    private readonly families: FamiliesService,
+    private readonly planHistory: PlanHistoryService,
+  ) {}
+
+  @Query(() => Plan)
+  @Policy('read', 'Plan')
+  plan(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }) id: string): Promise<Plan> {
+    return this.plans.get(caller, id);
+  }
+
+  @Mutation(() => Plan, { description: 'A second open plan for the family answers CONFLICT.' })
+  @Policy('create', 'Plan')
+  openPlan(@CurrentCaller() caller: Caller, @Args('input') input: OpenPlanInput) {
+    return this.plans.open(caller, input);
+  }
+
+  @Mutation(() => Plan)
+  @Policy('update', 'Plan')
+  updatePlan(@CurrentCaller() caller: Caller, @Args('input') input: UpdatePlanInput) {
+    return this.plans.update(caller, input);
+  }
+
+  @Mutation(() => Plan, { description: 'DRAFT → ACTIVE, by the trajectory supporter.' })
+  @Policy('coordinate', 'Plan')
+  activatePlan(@CurrentCaller() caller: Caller, @Args('input') input: ActivatePlanInput) {
+    return this.plans.activate(caller, input);
+  }
+
+  @Mutation(() => Plan, { description: 'DRAFT or ACTIVE → CLOSED, with a reason.' })
+  @Policy('coordinate', 'Plan')
+  closePlan(@CurrentCaller() caller: Caller, @Args('input') input: ClosePlanInput) {
+    return this.plans.close(caller, input);
+  }
+
+  @Mutation(() => Plan, { description: 'A closed plan continues as a new DRAFT version.' })
+  @Policy('create', 'Plan')
+  reopenPlan(@CurrentCaller() caller: Caller, @Args('input') input: ReopenPlanInput) {
+    return this.plans.reopen(caller, input);
+  }
+
+  @Mutation(() => Plan, { description: 'The first trajectory supporter of a plan.' })
+  @Policy('update', 'Plan')
+  assignTrajectorySupporter(@CurrentCaller() caller: Caller, @Args('input') input: AssignTrajectorySupporterInput) {
+    return this.team.assignSupporter(caller, input);
+  }
+
+  @Mutation(() => Plan, { description: 'Warm handover of the supporter role: both stay on until the family confirms.' })
+  @Policy('coordinate', 'Plan')
+  handOverTrajectorySupport(@CurrentCaller() caller: Caller, @Args('input') input: HandOverTrajectorySupportInput) {
+    return this.team.handOver(caller, input);
+  }
+
+  @Mutation(() => Plan, { description: "Records the family's agreement to the new supporter." })
+  @Policy('confirmHandover', 'Plan')
+  confirmSupportHandover(@CurrentCaller() caller: Caller, @Args('input') input: ConfirmSupportHandoverInput) {
+    return this.team.confirmHandover(caller, input);
+  }
+
+  @Mutation(() => Plan)
+  @Policy('coordinate', 'Plan')
+  addPlanParticipant(@CurrentCaller() caller: Caller, @Args('input') input: AddPlanParticipantInput) {
+    return this.team.addParticipant(caller, input);
+  }
+
+  @ResolveField(() => Family)
+  async family(@Parent() plan: Plan, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    return this.families.byId(caller, loaders, plan.familyId);
+  }
+
+  @ResolveField(() => TrajectorySupporter, { nullable: true })
+  async supporter(@Parent() plan: Plan, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    const supporters = await this.team.supportersOf(caller, loaders, plan.id);
+    return supporters.find((s) => s.state === SupporterState.CURRENT) ?? null;
+  }
+
+  @ResolveField(() => TrajectorySupporter, { nullable: true, description: 'Taking over, until the family confirms.' })
+  async incomingSupporter(@Parent() plan: Plan, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    const supporters = await this.team.supportersOf(caller, loaders, plan.id);
+    return supporters.find((s) => s.state === SupporterState.INCOMING) ?? null;
+  }
+
+  @ResolveField(() => [PlanParticipant])
+  participants(@Parent() plan: Plan, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    return this.team.participantsOf(caller, loaders, plan.id);
+  }
+
+  @ResolveField(() => PlanHistoryConnection, { description: 'Who changed what on this plan, and when.' })
+  history(@Parent() plan: Plan, @CurrentCaller() caller: Caller, @Args() page: PageArgs) {
+    return this.planHistory.list(caller, plan.id, page);
+  }
+}
+
+@Resolver(() => Family)
+export class FamilyPlanResolver {
+  constructor(private readonly plans: PlansService) {}
+
+  @ResolveField(() => Plan, { nullable: true, description: 'The open (DRAFT or ACTIVE) plan.' })
+  plan(@Parent() family: Family, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    return this.plans.openPlanOf(caller, loaders, family.id);
+  }
+}

@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Caller } from '../auth/caller.decorator.js';
+import { conflict, invalidTransition } from '../common/errors.js';
+import { newId } from '../common/ids.js';
+import { isUniqueViolation } from '../database/postgres-errors.js';
+import { PlanHistoryService } from '../history/plan-history.service.js';
+import { oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import { PolicyService } from '../policy/policy.service.js';
+import type { ActivatePlanInput, ClosePlanInput, OpenPlanInput, ReopenPlanInput, UpdatePlanInput } from './dto/plan.inputs.js';
+import { PlanStatus } from './plan-status.js';
+import { PlanWriter } from './plan-writer.js';
+import { Plan } from './plan.entity.js';
+
+const ONE_OPEN_PLAN = 'plan_one_open_per_family_uq';
+
+@Injectable()
+export class PlansService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly policy: PolicyService,
+    private readonly writer: PlanWriter,
+    private readonly history: PlanHistoryService,
+  ) {}
+
+  async get(caller: Caller, id: string): Promise<Plan> {
+    await this.policy.authorize(this.db.manager, caller.ability, 'read', 'Plan', id);
+    return this.db.manager.findOneByOrFail(Plan, { id });
+  }
+
+  /** Opens the family's plan. A second open plan is refused by the database itself (CONFLICT). */
+  async open(caller: Caller, input: OpenPlanInput): Promise<Plan> {
+    return this.db.transaction(async (em) => {
+      const family = await this.policy.authorize(em, caller.ability, 'read', 'Family', input.familyId, { lock: true });
+      this.policy.assertCan(caller.ability, 'create', 'Plan', family);
+      return this.insert(em, caller, {
+        familyId: family.id,
+        summary: input.summary,
+        strengths: input.strengths ?? null,
+        generation: 1,
+        previousPlanId: null,
+      });
+    });
+  }
+
+  /** Reopening a closed plan starts its next version as a new draft; the closed one stays as it was. */
+  async reopen(caller: Caller, input: ReopenPlanInput): Promise<Plan> {
+    return this.db.transaction(async (em) => {
+      const { plan, attributes } = await this.writer.lock(em, caller, 'read', input);
+      this.policy.assertCan(caller.ability, 'create', 'Plan', attributes);
+      if (plan.status !== PlanStatus.CLOSED) throw invalidTransition('Plan', plan.status, 'reopen');
+      return this.insert(em, caller, {
+        familyId: plan.familyId,
+        summary: input.summary ?? plan.summary,
+        strengths: plan.strengths,
+        generation: plan.generation + 1,
+        previousPlanId: plan.id,
+      });
+    });
+  }
+
+  async update(caller: Caller, input: UpdatePlanInput): Promise<Plan> {
+    return this.db.transaction(async (em) => {
+      const { plan } = await this.writer.lock(em, caller, 'update', input);
+      this.writer.requireOpen(plan, 'update');
+      const changes: Partial<Plan> = {};
+      if (input.summary !== undefined) changes.summary = input.summary;
+      if (input.strengths !== undefined) changes.strengths = input.strengths;
+      return this.writer.update(em, caller, plan, changes, {
+        entityType: 'Plan',
+        entityId: plan.id,
+        change: 'PLAN_UPDATED',
+        details: { fields: Object.keys(changes) },
+      });
+    });
+  }
+
+  /** DRAFT → ACTIVE, by the trajectory supporter (so an active plan always has one). */
+  async activate(caller: Caller, input: ActivatePlanInput): Promise<Plan> {
+    return this.db.transaction(async (em) => {
+      const { plan, attributes } = await this.writer.lock(em, caller, 'coordinate', input);
+      if (plan.status !== PlanStatus.DRAFT) throw invalidTransition('Plan', plan.status, 'activate');
+      if (!attributes.hasSupporter) throw invalidTransition('Plan', plan.status, 'activate without a trajectory supporter');
+      return this.writer.update(em, caller, plan, { status: PlanStatus.ACTIVE }, {
+        entityType: 'Plan',
+        entityId: plan.id,
+        change: 'PLAN_ACTIVATED',
+        details: { from: PlanStatus.DRAFT, to: PlanStatus.ACTIVE },
+      });
+    });
+  }
+
+  async close(caller: Caller, input: ClosePlanInput): Promise<Plan> {
+    return this.db.transaction(async (em) => {
+      const { plan } = await this.writer.lock(em, caller, 'coordinate', input);
+      this.writer.requireOpen(plan, 'close');
+      // A handover that was never confirmed ends with the plan.
+      await em.query(
+        `UPDATE trajectory_supporter SET state = 'ENDED', ended_at = now() WHERE plan_id = $1 AND state = 'INCOMING'`,
+        [plan.id],
+      );
+      return this.writer.update(
+        em,
+        caller,
+        plan,
+        { status: PlanStatus.CLOSED, closeReason: input.reason, closedAt: new Date() },
+        { entityType: 'Plan', entityId: plan.id, change: 'PLAN_CLOSED', details: { from: plan.status, to: PlanStatus.CLOSED, reason: input.reason } },
+      );
+    });
+  }
+
+  /** The open plan of each family (Family.plan), filtered by the Plan read rule in one query. */
+  openPlanOf(caller: Caller, loaders: RequestLoaders, familyId: string): Promise<Plan | null> {
+    return loaders
+      .get<string, Plan | null>('openPlanByFamily', async (familyIds) => {
+        const qb = this.db.manager
+          .createQueryBuilder(Plan, 'p')
+          .where(`p.family_id = ANY(:familyIds) AND p.status <> 'CLOSED'`, { familyIds });
+        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Plan').getMany();
+        return oneBy(familyIds, rows, (p) => p.familyId);
+      })
+      .load(familyId);
+  }
+
+  private async insert(em: EntityManager, caller: Caller, fields: Partial<Plan>): Promise<Plan> {
+    const plan = em.create(Plan, { ...fields, id: newId(), status: PlanStatus.DRAFT, version: 1 });
+    try {
+      await em.insert(Plan, plan);
+    } catch (error) {
+      if (isUniqueViolation(error, ONE_OPEN_PLAN)) throw conflict('This family already has an open plan');
+      throw error;
+    }
+    await this.history.record(em, caller, {
+      planId: plan.id,
+      entityType: 'Plan',
+      entityId: plan.id,
+      change: fields.previousPlanId ? 'PLAN_REOPENED' : 'PLAN_OPENED',
+      details: { previousPlanId: fields.previousPlanId },
+    });
+    return em.findOneByOrFail(Plan, { id: plan.id });
+  }
+}

@@ -1,0 +1,163 @@
+import { codeOf, TestApi } from './support/test-app.js';
+import { type Agency, type Network, type Person, World } from './support/world.js';
+
+const PLAN_FIELDS = `id status version generation summary closeReason
+  family { id members { id givenName } }
+  supporter { user { id } agency { id } state }
+  incomingSupporter { user { id } }
+  participants { agency { id } contribution }
+  history { edges { node { change entityType actor { id } actingAgency { id } details } } }`;
+
+const REGISTER = `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { id members { id role } } }`;
+const OPEN = `mutation($input: OpenPlanInput!) { openPlan(input: $input) { ${PLAN_FIELDS} } }`;
+const PLAN = `query($id: ID!) { plan(id: $id) { ${PLAN_FIELDS} } }`;
+const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { ${PLAN_FIELDS} } }`;
+const ACTIVATE = `mutation($input: ActivatePlanInput!) { activatePlan(input: $input) { ${PLAN_FIELDS} } }`;
+const CLOSE = `mutation($input: ClosePlanInput!) { closePlan(input: $input) { ${PLAN_FIELDS} } }`;
+const REOPEN = `mutation($input: ReopenPlanInput!) { reopenPlan(input: $input) { ${PLAN_FIELDS} } }`;
+const HAND_OVER = `mutation($input: HandOverTrajectorySupportInput!) { handOverTrajectorySupport(input: $input) { ${PLAN_FIELDS} } }`;
+const CONFIRM = `mutation($input: ConfirmSupportHandoverInput!) { confirmSupportHandover(input: $input) { ${PLAN_FIELDS} } }`;
+const ADD_PARTICIPANT = `mutation($input: AddPlanParticipantInput!) { addPlanParticipant(input: $input) { ${PLAN_FIELDS} } }`;
+const ASSIGN_CASE = `mutation($input: AssignCaseInput!) { assignCase(input: $input) { id } }`;
+
+describe('the family plan', () => {
+  let api: TestApi;
+  let world: World;
+  let network: Network;
+  let agency: Agency;
+
+  beforeAll(async () => {
+    api = await TestApi.start();
+    world = new World(api);
+    network = await world.network();
+    agency = await world.agency(network);
+  });
+  afterAll(() => api.stop());
+
+  async function familyWithPlan(worker: Person) {
+    const { registerFamily } = await api.ok(worker.subject, REGISTER, {
+      input: {
+        members: [
+          { role: 'PARENT', givenName: 'Sara', familyName: 'Peeters', birthDate: '1990-04-01' },
+          { role: 'CHILD', givenName: 'Lien', familyName: 'Peeters', birthDate: '2012-02-03' },
+          { role: 'CHILD', givenName: 'Mo', familyName: 'Peeters', birthDate: '2021-06-30' },
+        ],
+      },
+    });
+    const { openPlan } = await api.ok(worker.subject, OPEN, {
+      input: { familyId: registerFamily.id, summary: 'We willen rust in huis.' },
+    });
+    return { family: registerFamily, plan: openPlan };
+  }
+
+  it('goes DRAFT → ACTIVE → CLOSED → reopened, with supporter and history', async () => {
+    const worker = await world.staff(agency);
+    const { family, plan } = await familyWithPlan(worker);
+    expect(plan).toMatchObject({ status: 'DRAFT', version: 1, generation: 1, supporter: null });
+
+    const activateEarly = await api.gql(worker.subject, ACTIVATE, { input: { planId: plan.id } });
+    expect(codeOf(activateEarly)).toBe('INVALID_TRANSITION');
+    expect(activateEarly.errors![0]!.extensions!.currentStatus).toBe('DRAFT');
+
+    const assigned = await api.ok(worker.subject, ASSIGN_SUPPORTER, { input: { planId: plan.id, userId: worker.userId } });
+    expect(assigned.assignTrajectorySupporter.supporter).toEqual({ user: { id: worker.userId }, agency: { id: agency.id }, state: 'CURRENT' });
+    const { activatePlan } = await api.ok(worker.subject, ACTIVATE, { input: { planId: plan.id, expectedVersion: 2 } });
+    expect(activatePlan).toMatchObject({ status: 'ACTIVE', version: 3 });
+
+    const again = await api.gql(worker.subject, ACTIVATE, { input: { planId: plan.id } });
+    expect(again.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStatus: 'ACTIVE' });
+
+    const second = await api.gql(worker.subject, OPEN, { input: { familyId: family.id, summary: 'Nog een plan' } });
+    expect(codeOf(second)).toBe('CONFLICT');
+
+    const noReason = await api.gql(worker.subject, CLOSE, { input: { planId: plan.id, reason: '' } });
+    expect(noReason.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
+    const { closePlan } = await api.ok(worker.subject, CLOSE, { input: { planId: plan.id, reason: 'Doelen bereikt' } });
+    expect(closePlan).toMatchObject({ status: 'CLOSED', closeReason: 'Doelen bereikt' });
+
+    const { reopenPlan } = await api.ok(worker.subject, REOPEN, { input: { planId: plan.id } });
+    expect(reopenPlan).toMatchObject({ status: 'DRAFT', generation: 2, summary: 'We willen rust in huis.' });
+
+    const { plan: closed } = await api.ok(worker.subject, PLAN, { id: plan.id });
+    expect(closed.history.edges.map((e: any) => e.node.change)).toEqual([
+      'PLAN_OPENED',
+      'SUPPORTER_ASSIGNED',
+      'PLAN_ACTIVATED',
+      'PLAN_CLOSED',
+    ]);
+    expect(closed.history.edges[3].node).toMatchObject({
+      actor: { id: worker.userId },
+      actingAgency: { id: agency.id },
+      details: { from: 'ACTIVE', to: 'CLOSED', reason: 'Doelen bereikt' },
+    });
+  });
+
+  it('refuses a stale expectedVersion with CONFLICT and changes nothing', async () => {
+    const worker = await world.staff(agency);
+    const { plan } = await familyWithPlan(worker);
+    await api.ok(worker.subject, ASSIGN_SUPPORTER, { input: { planId: plan.id, userId: worker.userId } });
+    const stale = await api.gql(worker.subject, ACTIVATE, { input: { planId: plan.id, expectedVersion: 1 } });
+    expect(codeOf(stale)).toBe('CONFLICT');
+    const { plan: after } = await api.ok(worker.subject, PLAN, { id: plan.id });
+    expect(after).toMatchObject({ status: 'DRAFT', version: 2 });
+  });
+
+  it('hands the supporter role over warmly: both on the plan until the family confirms', async () => {
+    const first = await world.staff(agency);
+    const second = await world.staff(agency);
+    const { family, plan } = await familyWithPlan(first);
+    await api.ok(agency.admin.subject, ASSIGN_CASE, { input: { familyId: family.id, userId: second.userId } });
+    await api.ok(first.subject, ASSIGN_SUPPORTER, { input: { planId: plan.id, userId: first.userId } });
+
+    const notAssigned = await world.staff(agency);
+    const refused = await api.gql(first.subject, HAND_OVER, { input: { planId: plan.id, toUserId: notAssigned.userId } });
+    expect(refused.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'toUserId' });
+
+    const notSupporter = await api.gql(second.subject, HAND_OVER, { input: { planId: plan.id, toUserId: second.userId } });
+    expect(codeOf(notSupporter)).toBe('FORBIDDEN');
+
+    const { handOverTrajectorySupport: during } = await api.ok(first.subject, HAND_OVER, {
+      input: { planId: plan.id, toUserId: second.userId },
+    });
+    expect(during.supporter.user.id).toBe(first.userId);
+    expect(during.incomingSupporter.user.id).toBe(second.userId);
+
+    const [parent, twelve, young] = family.members;
+    const tooYoung = await api.gql(second.subject, CONFIRM, { input: { planId: plan.id, confirmedByMemberId: young.id } });
+    expect(tooYoung.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'confirmedByMemberId' });
+    expect(twelve.role).toBe('CHILD');
+
+    const { confirmSupportHandover: after } = await api.ok(second.subject, CONFIRM, {
+      input: { planId: plan.id, confirmedByMemberId: parent.id },
+    });
+    expect(after.supporter.user.id).toBe(second.userId);
+    expect(after.incomingSupporter).toBeNull();
+    // The previous supporter is still assigned to the family, so still on the team, but no longer coordinates.
+    expect(codeOf(await api.gql(first.subject, ACTIVATE, { input: { planId: plan.id } }))).toBe('FORBIDDEN');
+    expect(codeOf(await api.gql(second.subject, CONFIRM, { input: { planId: plan.id, confirmedByMemberId: parent.id } }))).toBe(
+      'INVALID_TRANSITION',
+    );
+  });
+
+  it('adds agencies to the plan team, only of the same network, by the supporter', async () => {
+    const worker = await world.staff(agency);
+    const { plan } = await familyWithPlan(worker);
+    const clb = await world.agency(network, 'SCHOOL_GUIDANCE');
+    const elsewhere = await world.agency(await world.network());
+    await api.ok(worker.subject, ASSIGN_SUPPORTER, { input: { planId: plan.id, userId: worker.userId } });
+    const { addPlanParticipant } = await api.ok(worker.subject, ADD_PARTICIPANT, {
+      input: { planId: plan.id, agencyId: clb.id, contribution: 'Schoolbegeleiding voor Lien' },
+    });
+    expect(addPlanParticipant.participants).toEqual([{ agency: { id: clb.id }, contribution: 'Schoolbegeleiding voor Lien' }]);
+    const twice = await api.gql(worker.subject, ADD_PARTICIPANT, { input: { planId: plan.id, agencyId: clb.id, contribution: 'x' } });
+    expect(codeOf(twice)).toBe('CONFLICT');
+    const foreign = await api.gql(worker.subject, ADD_PARTICIPANT, { input: { planId: plan.id, agencyId: elsewhere.id, contribution: 'x' } });
+    expect(foreign.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'agencyId' });
+
+    // The participating agency's admin may now assign one of its caseworkers, who then sees the plan.
+    const clbWorker = await world.staff(clb);
+    expect(codeOf(await api.gql(clbWorker.subject, PLAN, { id: plan.id }))).toBe('NOT_FOUND');
+    await api.ok(clb.admin.subject, ASSIGN_CASE, { input: { familyId: addPlanParticipant.family.id, userId: clbWorker.userId } });
+    expect((await api.ok(clbWorker.subject, PLAN, { id: plan.id })).plan.id).toBe(plan.id);
+  });
+});
