@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import request from 'supertest';
+import { ConfigError, loadConfig } from '../src/config/app-config.js';
+import { TestApi } from './support/test-app.js';
+
+describe('configuration', () => {
+  it('names every missing production setting', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production', PORT: 'eighty' })).toThrow(/PORT[\s\S]*DATABASE_URL[\s\S]*AUTH_ISSUER/);
+    expect(() => loadConfig({ AUTH_ISSUER: 'https://idp.example' })).toThrow(/AUTH_AUDIENCE[\s\S]*AUTH_JWKS_URL/);
+    expect(() => loadConfig({ AUTH_DEV_SECRET: 'short' })).toThrow(/AUTH_DEV_SECRET/);
+  });
+
+  it('a production process refuses to start without its auth settings (no silent dev mode)', () => {
+    const run = spawnSync(process.execPath, ['dist/src/main.js'], {
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', DATABASE_URL: process.env.DATABASE_URL },
+      encoding: 'utf8',
+      timeout: 20000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('AUTH_ISSUER');
+  });
+});
+
+describe('OIDC tokens verified against the provider JWKS', () => {
+  let jwks: Server;
+  let api: TestApi;
+  let privateKey: CryptoKey;
+  let issuer: string;
+  const audience = 'gezin1plan-api';
+
+  beforeAll(async () => {
+    const keys = await generateKeyPair('RS256');
+    privateKey = keys.privateKey;
+    const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
+    jwks = createServer((_, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    issuer = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}`;
+    api = await TestApi.start({ AUTH_ISSUER: issuer, AUTH_AUDIENCE: audience, AUTH_JWKS_URL: `${issuer}/jwks` });
+  });
+  afterAll(async () => {
+    await api.stop();
+    jwks.close();
+  });
+
+  const sign = (claims: { iss?: string; aud?: string }) =>
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
+      .setSubject('oidc-user@test')
+      .setIssuer(claims.iss ?? issuer)
+      .setAudience(claims.aud ?? audience)
+      .setExpirationTime('5m')
+      .sign(privateKey);
+
+  const me = (token: string) =>
+    request(api.app.getHttpServer()).post('/graphql').set('Authorization', `Bearer ${token}`).send({ query: '{ me { subject } }' });
+
+  it('accepts a token of the configured issuer and audience', async () => {
+    const res = await me(await sign({}));
+    expect(res.body.data.me.subject).toBe('oidc-user@test');
+  });
+
+  it('refuses another audience, another issuer, and development tokens', async () => {
+    for (const token of [await sign({ aud: 'other' }), await sign({ iss: 'https://evil.example' }), await TestApi.token('oidc-user@test')]) {
+      const res = await me(token);
+      expect(res.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    }
+  });
+});
