@@ -14,6 +14,5 @@ export async function createApp(config: AppConfig & { databaseUrl: string }): Pr
   });
   app.useGlobalPipes(validationPipe);
   app.useGlobalFilters(new DomainErrorFilter());
-  app.enableShutdownHooks();
   return app;
 }

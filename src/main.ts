@@ -14,16 +14,14 @@ async function main(): Promise<void> {
     });
   }
   const app = await createApp({ ...config, databaseUrl: config.databaseUrl ?? embedded!.url });
-  if (embedded) {
-    const db = embedded;
-    // Runs after Nest has closed its connections, so the cluster stops cleanly.
-    process.once('exit', () => undefined);
-    app.enableShutdownHooks();
-    const close = app.close.bind(app);
-    app.close = async () => {
-      await close();
-      await db.stop();
-    };
+  // Stop accepting requests, let Nest close its connections, then stop the embedded cluster.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      void app
+        .close()
+        .then(() => embedded?.stop())
+        .then(() => process.exit(0), () => process.exit(1));
+    });
   }
   await app.listen(config.port);
   const url = `http://localhost:${config.port}/graphql`;

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, type CryptoKey, SignJWT } from 'jose';
 import request from 'supertest';
 import { ConfigError, loadConfig } from '../src/config/app-config.js';
 import { TestApi } from './support/test-app.js';

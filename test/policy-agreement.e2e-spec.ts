@@ -107,7 +107,7 @@ describe('policy: ability.can and the SQL predicate agree', () => {
           const where = scopeToSql(ability, action, subject, params);
           const joins = def.joins.map((j) => `JOIN ${j.table} ${j.alias} ON ${j.on}`).join(' ');
           const sql = `SELECT ${def.alias}.id FROM ${def.table} ${def.alias} ${joins} WHERE ${def.alias}.id = ANY(${params.add(ids)}) AND ${where}`;
-          const [query, values] = db.driver.escapeQueryWithParameters(sql, params.values, {});
+          const [query, values] = db.driver.escapeQueryWithParameters(sql, params.values);
           const inSql = new Set((await db.query(query, values)).map((r: { id: string }) => r.id));
           for (const id of ids) {
             const attributes = (await policy.attributesOf(db.manager, subject, id))!;

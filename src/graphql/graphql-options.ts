@@ -37,7 +37,11 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     includeStacktraceInErrorResponses: development,
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
       const code = String(formatted.extensions?.code ?? '');
-      if (CLIENT_CODES.has(code)) return formatted;
+      if (CLIENT_CODES.has(code)) {
+        // An answer, not a failure: its stack helps nobody, even in development.
+        const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+        return { ...formatted, extensions };
+      }
       // No SQL, stack or internals reach a client; the log keeps them.
       logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
       return {
