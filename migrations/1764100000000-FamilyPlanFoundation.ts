@@ -197,12 +197,24 @@ export class FamilyPlanFoundation1764100000000 implements MigrationInterface {
         at timestamptz NOT NULL DEFAULT now()
       );
       CREATE INDEX plan_history_plan_idx ON plan_history (plan_id, id);
+
+      -- History is evidence: the database itself refuses to rewrite or erase it.
+      CREATE FUNCTION refuse_append_only_change() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
+      END $$;
+      CREATE TRIGGER plan_history_append_only BEFORE UPDATE OR DELETE ON plan_history
+        FOR EACH ROW EXECUTE FUNCTION refuse_append_only_change();
+      CREATE TRIGGER plan_history_no_truncate BEFORE TRUNCATE ON plan_history
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_append_only_change();
     `);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
-      DROP TABLE plan_history, note_member, note, action, goal_progress_note, goal, plan_participant,
+      DROP TABLE plan_history CASCADE;
+      DROP FUNCTION refuse_append_only_change();
+      DROP TABLE note_member, note, action, goal_progress_note, goal, plan_participant,
         trajectory_supporter, plan, case_assignment, family_member, family, membership, app_user, agency, network;
     `);
   }

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { codeOf, TestApi } from './support/test-app.js';
 import { type Agency, type Network, type Person, World } from './support/world.js';
 
@@ -159,5 +160,25 @@ describe('the family plan', () => {
     expect(codeOf(await api.gql(clbWorker.subject, PLAN, { id: plan.id }))).toBe('NOT_FOUND');
     await api.ok(clb.admin.subject, ASSIGN_CASE, { input: { familyId: addPlanParticipant.family.id, userId: clbWorker.userId } });
     expect((await api.ok(clbWorker.subject, PLAN, { id: plan.id })).plan.id).toBe(plan.id);
+  });
+
+  it('keeps the plan history append-only in the database itself', async () => {
+    const worker = await world.staff(agency);
+    const { plan } = await familyWithPlan(worker);
+    const client = new pg.Client(process.env.DATABASE_URL);
+    await client.connect();
+    try {
+      for (const sql of [
+        `UPDATE plan_history SET change = 'FORGED' WHERE plan_id = $1`,
+        `DELETE FROM plan_history WHERE plan_id = $1`,
+      ]) {
+        await expect(client.query(sql, [plan.id])).rejects.toThrow(/append-only/);
+      }
+      await expect(client.query('TRUNCATE plan_history CASCADE')).rejects.toThrow(/append-only/);
+    } finally {
+      await client.end();
+    }
+    const { plan: after } = await api.ok(worker.subject, PLAN, { id: plan.id });
+    expect(after.history.edges.map((e: any) => e.node.change)).toEqual(['PLAN_OPENED']);
   });
 });
