@@ -1,9 +1,10 @@
 import { Args, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
-import { ConnectionType, PageArgs } from '../common/pagination.js';
+import { ConnectionType } from '../common/pagination.js';
 import { Policy } from '../policy/policy.decorator.js';
 import { AgenciesService } from './agencies.service.js';
 import { Agency } from './agency.entity.js';
+import { AgenciesArgs } from './dto/agencies.args.js';
 import { CreateAgencyInput } from './dto/create-agency.input.js';
 
 @ObjectType()
@@ -21,12 +22,8 @@ export class AgenciesResolver {
 
   @Query(() => AgencyConnection)
   @Policy('read', 'Agency')
-  agencies(
-    @CurrentCaller() caller: Caller,
-    @Args('networkId', { type: () => ID }) networkId: string,
-    @Args() page: PageArgs,
-  ) {
-    return this.service.list(caller, networkId, page);
+  agencies(@CurrentCaller() caller: Caller, @Args() args: AgenciesArgs) {
+    return this.service.list(caller, args.networkId, args);
   }
 
   @Query(() => Agency)

@@ -1,12 +1,13 @@
-import { Args, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { Agency } from '../agencies/agency.entity.js';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
-import { ConnectionType, PageArgs } from '../common/pagination.js';
+import { ConnectionType } from '../common/pagination.js';
 import { Loaders } from '../graphql/graphql-context.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
 import { Authenticated, Policy } from '../policy/policy.decorator.js';
 import { AddMembershipInput } from './dto/add-membership.input.js';
+import { MembershipsArgs } from './dto/memberships.args.js';
 import { Membership } from './membership.entity.js';
 import { User } from './user.entity.js';
 import { UsersService } from './users.service.js';
@@ -36,12 +37,8 @@ export class UsersResolver {
 
   @Query(() => MembershipConnection)
   @Policy('read', 'Membership')
-  memberships(
-    @CurrentCaller() caller: Caller,
-    @Args('agencyId', { type: () => ID }) agencyId: string,
-    @Args() page: PageArgs,
-  ) {
-    return this.users.memberships(caller, agencyId, page);
+  memberships(@CurrentCaller() caller: Caller, @Args() args: MembershipsArgs) {
+    return this.users.memberships(caller, args.agencyId, args);
   }
 
   @ResolveField(() => User)
