@@ -4,6 +4,7 @@ import { MembershipRole } from '../users/membership-role.js';
 import type { SubjectName } from './subjects.js';
 
 /**
+ * `update` on a Membership is ending it.
  * `coordinate` is the trajectory supporter's work on a plan (status, team, handing over the role);
  * `confirmHandover` records that the family agreed to a new supporter.
  */
@@ -28,7 +29,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
   if (principal.isPlatformAdmin) {
     can(['create', 'read'], ['Network', 'Agency']);
     can('read', 'Membership');
-    can('create', 'Membership', { role: { $in: [MembershipRole.NETWORK_COORDINATOR, MembershipRole.AGENCY_ADMIN] } });
+    can(['create', 'update'], 'Membership', { role: { $in: [MembershipRole.NETWORK_COORDINATOR, MembershipRole.AGENCY_ADMIN] } });
   }
 
   const acting = principal.acting;
@@ -44,14 +45,14 @@ export function defineAbilityFor(principal: Principal): AppAbility {
         case MembershipRole.NETWORK_COORDINATOR:
           can('create', 'Agency', { networkId });
           can('read', 'Membership', { networkId });
-          can('create', 'Membership', {
+          can(['create', 'update'], 'Membership', {
             networkId,
             role: { $in: [MembershipRole.NETWORK_COORDINATOR, MembershipRole.AGENCY_ADMIN] },
           });
           break;
         case MembershipRole.AGENCY_ADMIN:
           can('read', 'Membership', { agencyId });
-          can('create', 'Membership', {
+          can(['create', 'update'], 'Membership', {
             agencyId,
             role: { $in: [MembershipRole.CASEWORKER, MembershipRole.VOLUNTEER, MembershipRole.AGENCY_ADMIN] },
           });

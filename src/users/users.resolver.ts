@@ -6,7 +6,7 @@ import { ConnectionType } from '../common/pagination.js';
 import { Loaders } from '../graphql/graphql-context.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
 import { Authenticated, Policy } from '../policy/policy.decorator.js';
-import { AddMembershipInput } from './dto/add-membership.input.js';
+import { AddMembershipInput, RemoveMembershipInput } from './dto/add-membership.input.js';
 import { MembershipsArgs } from './dto/memberships.args.js';
 import { Membership } from './membership.entity.js';
 import { User } from './user.entity.js';
@@ -33,6 +33,12 @@ export class UsersResolver {
   @Policy('create', 'Membership')
   addMembership(@CurrentCaller() caller: Caller, @Args('input') input: AddMembershipInput): Promise<Membership> {
     return this.users.addMembership(caller, input);
+  }
+
+  @Mutation(() => Membership, { description: "Ends a role; the user's case assignments in the agency end with it." })
+  @Policy('update', 'Membership')
+  removeMembership(@CurrentCaller() caller: Caller, @Args('input') input: RemoveMembershipInput): Promise<Membership> {
+    return this.users.removeMembership(caller, input.membershipId);
   }
 
   @Query(() => MembershipConnection)

@@ -63,6 +63,34 @@ export class UsersService {
     });
   }
 
+  /**
+   * Ends a role in an agency. Without a caseworker or volunteer role left there, the user's case
+   * assignments for that agency end too: need to know stops with the job.
+   */
+  async removeMembership(caller: Caller, membershipId: string): Promise<Membership> {
+    return this.db.transaction(async (em) => {
+      await this.policy.authorize(em, caller.ability, 'update', 'Membership', membershipId, { lock: true });
+      const membership = await em.findOneByOrFail(Membership, { id: membershipId });
+      await em.delete(Membership, { id: membershipId });
+      const [supporting] = await em.query(
+        `SELECT 1 FROM trajectory_supporter s JOIN plan p ON p.id = s.plan_id
+          WHERE s.user_id = $1 AND s.agency_id = $2 AND s.state <> 'ENDED' AND p.status <> 'CLOSED'
+            AND NOT EXISTS (SELECT 1 FROM membership WHERE user_id = $1 AND agency_id = $2 AND role = 'CASEWORKER')
+          LIMIT 1`,
+        [membership.userId, membership.agencyId],
+      );
+      // No gap in care: the family's supporter hands the role over before leaving.
+      if (supporting) throw conflict('This user is a trajectory supporter: hand the role over first');
+      await em.query(
+        `UPDATE case_assignment SET ended_at = now()
+          WHERE user_id = $1 AND agency_id = $2 AND ended_at IS NULL
+            AND NOT EXISTS (SELECT 1 FROM membership WHERE user_id = $1 AND agency_id = $2 AND role IN ('CASEWORKER', 'VOLUNTEER'))`,
+        [membership.userId, membership.agencyId],
+      );
+      return membership;
+    });
+  }
+
   async memberships(caller: Caller, agencyId: string, page: PageArgs): Promise<Connection<Membership>> {
     await this.policy.authorize(this.db.manager, caller.ability, 'read', 'Agency', agencyId);
     const qb = this.db.manager.createQueryBuilder(Membership, 'm').where('m.agency_id = :agencyId', { agencyId });

@@ -24,3 +24,10 @@ export class AddMembershipInput {
   @IsEnum(MembershipRole)
   role: MembershipRole;
 }
+
+@InputType()
+export class RemoveMembershipInput {
+  @Field(() => ID)
+  @IsUUID()
+  membershipId: string;
+}

@@ -1,0 +1,82 @@
+import { codeOf, TestApi } from './support/test-app.js';
+import { type Agency, type Network, World } from './support/world.js';
+
+const REMOVE = `mutation($id: ID!) { removeMembership(input: { membershipId: $id }) { id role user { id } } }`;
+const MEMBERSHIPS = `query($a: ID!) { memberships(agencyId: $a, first: 100) { edges { node { id role user { id } } } } }`;
+const REGISTER = `mutation { registerFamily(input: { members: [{ role: PARENT, givenName: "Ines", familyName: "Wouters", birthDate: "1985-05-05" }] }) { id } }`;
+const FAMILY = `query($id: ID!) { family(id: $id) { id } }`;
+
+describe('removing a membership', () => {
+  let api: TestApi;
+  let world: World;
+  let network: Network;
+  let agency: Agency;
+  beforeAll(async () => {
+    api = await TestApi.start();
+    world = new World(api);
+    network = await world.network();
+    agency = await world.agency(network);
+  });
+  afterAll(() => api.stop());
+
+  async function membershipIdOf(userId: string, agencyId = agency.id) {
+    const { memberships } = await api.ok(agency.admin.subject, MEMBERSHIPS, { a: agencyId });
+    return memberships.edges.find((e: any) => e.node.user.id === userId)?.node.id as string | undefined;
+  }
+
+  it('ends the role and, with it, the need to know for the agency’s families', async () => {
+    const worker = await world.staff(agency);
+    const { registerFamily } = await api.ok(worker.subject, REGISTER);
+    expect(codeOf(await api.gql(worker.subject, FAMILY, { id: registerFamily.id }))).toBe('OK');
+
+    const id = (await membershipIdOf(worker.userId))!;
+    const { removeMembership } = await api.ok(agency.admin.subject, REMOVE, { id });
+    expect(removeMembership).toEqual({ id, role: 'CASEWORKER', user: { id: worker.userId } });
+    expect(await membershipIdOf(worker.userId)).toBeUndefined();
+    // Next request: no agency, no family.
+    expect(codeOf(await api.gql(worker.subject, FAMILY, { id: registerFamily.id }))).toBe('FORBIDDEN');
+    await world.member(agency.admin.subject, agency.id, 'CASEWORKER', worker.subject);
+    expect(codeOf(await api.gql(worker.subject, FAMILY, { id: registerFamily.id }))).toBe('NOT_FOUND');
+  });
+
+  it('refuses to remove a trajectory supporter before the role is handed over', async () => {
+    const worker = await world.staff(agency);
+    const { registerFamily } = await api.ok(worker.subject, REGISTER);
+    const { openPlan } = await api.ok(worker.subject, `mutation($f: ID!) { openPlan(input: { familyId: $f, summary: "s" }) { id } }`, {
+      f: registerFamily.id,
+    });
+    await api.ok(worker.subject, `mutation($p: ID!, $u: ID!) { assignTrajectorySupporter(input: { planId: $p, userId: $u }) { id } }`, {
+      p: openPlan.id,
+      u: worker.userId,
+    });
+    const id = (await membershipIdOf(worker.userId))!;
+    expect(codeOf(await api.gql(agency.admin.subject, REMOVE, { id }))).toBe('CONFLICT');
+    expect(await membershipIdOf(worker.userId)).toBe(id);
+    expect(codeOf(await api.gql(worker.subject, FAMILY, { id: registerFamily.id }))).toBe('OK');
+  });
+
+  it.each([
+    ['a caseworker of the agency', 'CASEWORKER', 'FORBIDDEN'],
+    // Admins see only their own agency's memberships: another's does not exist for them.
+    ['the admin of another agency in the network', 'OTHER_ADMIN', 'NOT_FOUND'],
+    ['the admin of an agency in another network', 'FOREIGN_ADMIN', 'NOT_FOUND'],
+  ])('is refused to %s', async (_, who, code) => {
+    const worker = await world.staff(agency);
+    const id = (await membershipIdOf(worker.userId))!;
+    const caller =
+      who === 'CASEWORKER'
+        ? await world.staff(agency)
+        : who === 'OTHER_ADMIN'
+          ? (await world.agency(network)).admin
+          : (await world.agency(await world.network())).admin;
+    expect(codeOf(await api.gql(caller.subject, REMOVE, { id }))).toBe(code);
+    expect(await membershipIdOf(worker.userId)).toBe(id);
+  });
+
+  it('lets the network coordinator remove an agency admin but not a caseworker', async () => {
+    const worker = await world.staff(agency);
+    const secondAdmin = await world.staff(agency, 'AGENCY_ADMIN');
+    expect(codeOf(await api.gql(network.coordinator.subject, REMOVE, { id: await membershipIdOf(worker.userId) }))).toBe('FORBIDDEN');
+    expect(codeOf(await api.gql(network.coordinator.subject, REMOVE, { id: await membershipIdOf(secondAdmin.userId) }))).toBe('OK');
+  });
+});
