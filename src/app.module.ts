@@ -6,9 +6,11 @@ import { AuthModule } from './auth/auth.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { FamiliesModule } from './families/families.module.js';
+import { GoalsModule } from './goals/goals.module.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthController } from './health/health.controller.js';
 import { NetworksModule } from './networks/networks.module.js';
+import { NotesModule } from './notes/notes.module.js';
 import { PlansModule } from './plans/plans.module.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -31,6 +33,8 @@ export class AppModule {
         FamiliesModule,
         AssignmentsModule,
         PlansModule,
+        GoalsModule,
+        NotesModule,
       ],
       controllers: [HealthController],
     };

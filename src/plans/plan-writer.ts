@@ -21,11 +21,11 @@ export class PlanWriter {
     em: EntityManager,
     caller: Caller,
     action: PolicyAction,
-    ref: { planId: string; expectedVersion?: number },
+    ref: { planId: string; expectedVersion?: number | null },
   ): Promise<{ plan: Plan; attributes: SubjectAttributes }> {
     const attributes = await this.policy.authorize(em, caller.ability, action, 'Plan', ref.planId, { lock: true });
     const plan = await em.findOneByOrFail(Plan, { id: ref.planId });
-    if (ref.expectedVersion !== undefined && ref.expectedVersion !== plan.version) {
+    if (ref.expectedVersion != null && ref.expectedVersion !== plan.version) {
       throw conflict(`The plan changed meanwhile: version ${plan.version}, not ${ref.expectedVersion}`);
     }
     return { plan, attributes };

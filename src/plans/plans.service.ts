@@ -65,8 +65,8 @@ export class PlansService {
       const { plan } = await this.writer.lock(em, caller, 'update', input);
       this.writer.requireOpen(plan, 'update');
       const changes: Partial<Plan> = {};
-      if (input.summary !== undefined) changes.summary = input.summary;
-      if (input.strengths !== undefined) changes.strengths = input.strengths;
+      if (input.summary != null) changes.summary = input.summary;
+      if (input.strengths !== undefined) changes.strengths = input.strengths ?? null;
       return this.writer.update(em, caller, plan, changes, {
         entityType: 'Plan',
         entityId: plan.id,

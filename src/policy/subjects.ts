@@ -30,11 +30,11 @@ export interface SubjectSql {
   relations: Record<string, RelationField>;
 }
 
-/** The users with need-to-know on a family: assigned caseworkers/volunteers and its supporters. */
+/** The users with need-to-know on a family: assigned caseworkers/volunteers and the supporters of its open plan. */
 function familyTeam(familyId: string): RelationField {
   const assigned = `SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = ${familyId} AND ca.ended_at IS NULL`;
   const supporting = `SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
-    WHERE tp.family_id = ${familyId} AND ts.state <> 'ENDED'`;
+    WHERE tp.family_id = ${familyId} AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED'`;
   return {
     contains: (v) => `(EXISTS (${assigned} AND ca.user_id = ${v}) OR EXISTS (${supporting} AND ts.user_id = ${v}))`,
     array: `ARRAY(${assigned} UNION ${supporting})`,

@@ -1,6 +1,10 @@
 import { Field, InputType } from '@nestjs/graphql';
+import { Transform } from 'class-transformer';
 import { IsEmail, IsEnum, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { FamilyMemberRole } from '../family-member-role.js';
+
+/** Names are compared and shown trimmed; a name of only spaces is empty. */
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
@@ -11,12 +15,14 @@ export class FamilyMemberInput {
   role: FamilyMemberRole;
 
   @Field()
+  @Transform(trim)
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
   givenName: string;
 
   @Field()
+  @Transform(trim)
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)

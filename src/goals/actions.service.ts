@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Caller } from '../auth/caller.decorator.js';
+import { badInput, invalidTransition } from '../common/errors.js';
+import { newId } from '../common/ids.js';
+import { FamiliesService } from '../families/families.service.js';
+import { FamilyMember } from '../families/family-member.entity.js';
+import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import { PlanHistoryService } from '../history/plan-history.service.js';
+import { PolicyService } from '../policy/policy.service.js';
+import { ActionStatus } from './action-status.js';
+import { Action } from './action.entity.js';
+import type { AddActionInput } from './dto/action.inputs.js';
+import { GOAL_TRANSITIONS, type GoalStatus } from './goal-status.js';
+import { lockOpenPlanOfGoal } from './open-plan.js';
+
+@Injectable()
+export class ActionsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly policy: PolicyService,
+    private readonly families: FamiliesService,
+    private readonly history: PlanHistoryService,
+  ) {}
+
+  /** A step under an open goal, for exactly one person: someone on the family's team or a family member. */
+  async add(caller: Caller, input: AddActionInput): Promise<Action> {
+    if (Boolean(input.assigneeUserId) === Boolean(input.assigneeMemberId)) {
+      throw badInput('assigneeUserId', 'Give exactly one of assigneeUserId and assigneeMemberId');
+    }
+    return this.db.transaction(async (em) => {
+      // Locked so that the goal cannot become ACHIEVED or DISCONTINUED while an action is added to it.
+      const goal = await this.policy.authorize(em, caller.ability, 'read', 'Goal', input.goalId, { lock: true });
+      this.policy.assertCan(caller.ability, 'create', 'Action', goal);
+      const planId = await lockOpenPlanOfGoal(em, goal.id, 'add an action');
+      const goalStatus = goal.status as GoalStatus;
+      // An achieved or discontinued goal is final (no transitions left): it takes no new steps.
+      if (GOAL_TRANSITIONS[goalStatus].length === 0) throw invalidTransition('Goal', goalStatus, 'add an action');
+      if (input.assigneeUserId && !(goal.teamUserIds as string[]).includes(input.assigneeUserId)) {
+        throw badInput('assigneeUserId', "assigneeUserId must be on the family's team (assigned to it or its trajectory supporter)");
+      }
+      if (input.assigneeMemberId) {
+        await this.families.requireMembers(em, goal.familyId as string, [input.assigneeMemberId], 'assigneeMemberId');
+      }
+      const action = em.create(Action, {
+        id: newId(),
+        goalId: goal.id,
+        title: input.title.trim(),
+        assigneeUserId: input.assigneeUserId ?? null,
+        assigneeMemberId: input.assigneeMemberId ?? null,
+        dueDate: input.dueDate ?? null,
+        status: ActionStatus.OPEN,
+        completedAt: null,
+      });
+      await em.insert(Action, action);
+      await this.history.record(em, caller, {
+        planId,
+        entityType: 'Action',
+        entityId: action.id,
+        change: 'ACTION_ADDED',
+        details: {
+          goalId: goal.id,
+          title: action.title,
+          assigneeUserId: action.assigneeUserId,
+          assigneeMemberId: action.assigneeMemberId,
+          dueDate: action.dueDate,
+        },
+      });
+      return em.findOneByOrFail(Action, { id: action.id });
+    });
+  }
+
+  complete(caller: Caller, actionId: string): Promise<Action> {
+    return this.close(caller, actionId, ActionStatus.DONE, 'ACTION_COMPLETED');
+  }
+
+  cancel(caller: Caller, actionId: string): Promise<Action> {
+    return this.close(caller, actionId, ActionStatus.CANCELLED, 'ACTION_CANCELLED');
+  }
+
+  /** Actions of many goals in one query, filtered by the Action read rule. */
+  actionsOf(caller: Caller, loaders: RequestLoaders, goalId: string): Promise<Action[]> {
+    return loaders
+      .get<string, Action[]>('goalActions', async (goalIds) => {
+        const qb = this.db.manager
+          .createQueryBuilder(Action, 'a')
+          .where('a.goal_id = ANY(:goalIds)', { goalIds })
+          .orderBy('a.id');
+        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Action').getMany();
+        return groupBy(goalIds, rows, (a) => a.goalId);
+      })
+      .load(goalId);
+  }
+
+  /** Family members by id in one query, each only as the assignee of an action the caller may read. */
+  assigneeMemberOf(caller: Caller, loaders: RequestLoaders, memberId: string): Promise<FamilyMember | null> {
+    return loaders
+      .get<string, FamilyMember | null>('actionAssigneeMembers', async (memberIds) => {
+        const qb = this.db.manager
+          .createQueryBuilder(FamilyMember, 'fm')
+          .innerJoin('action', 'a', 'a.assignee_member_id = fm.id')
+          .where('fm.id = ANY(:memberIds)', { memberIds });
+        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Action').getMany();
+        return oneBy(memberIds, rows, (m) => m.id);
+      })
+      .load(memberId);
+  }
+
+  /** OPEN → DONE or CANCELLED; a volunteer may do so only for an action assigned to it (policy). */
+  private async close(
+    caller: Caller,
+    actionId: string,
+    to: ActionStatus.DONE | ActionStatus.CANCELLED,
+    change: 'ACTION_COMPLETED' | 'ACTION_CANCELLED',
+  ): Promise<Action> {
+    const attempted = to === ActionStatus.DONE ? 'complete' : 'cancel';
+    return this.db.transaction(async (em) => {
+      await this.policy.authorize(em, caller.ability, 'update', 'Action', actionId, { lock: true });
+      const action = await em.findOneByOrFail(Action, { id: actionId });
+      const planId = await lockOpenPlanOfGoal(em, action.goalId, `${attempted} an action`);
+      if (action.status !== ActionStatus.OPEN) throw invalidTransition('Action', action.status, attempted);
+      Object.assign(action, { status: to, completedAt: to === ActionStatus.DONE ? new Date() : null });
+      await em.update(Action, { id: action.id }, { status: action.status, completedAt: action.completedAt });
+      await this.history.record(em, caller, {
+        planId,
+        entityType: 'Action',
+        entityId: action.id,
+        change,
+        details: { goalId: action.goalId, from: ActionStatus.OPEN, to },
+      });
+      return action;
+    });
+  }
+}

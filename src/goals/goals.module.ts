@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AgenciesModule } from '../agencies/agencies.module.js';
+import { FamiliesModule } from '../families/families.module.js';
+import { HistoryModule } from '../history/history.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { Action } from './action.entity.js';
+import { ActionsResolver } from './actions.resolver.js';
+import { ActionsService } from './actions.service.js';
+import { GoalProgressNote } from './goal-progress-note.entity.js';
+import { Goal } from './goal.entity.js';
+import { GoalProgressNoteResolver, GoalsResolver, PlanGoalsResolver } from './goals.resolver.js';
+import { GoalsService } from './goals.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Goal, GoalProgressNote, Action]), FamiliesModule, HistoryModule, UsersModule, AgenciesModule],
+  providers: [GoalsService, ActionsService, GoalsResolver, PlanGoalsResolver, GoalProgressNoteResolver, ActionsResolver],
+})
+export class GoalsModule {}

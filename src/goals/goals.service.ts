@@ -1,0 +1,157 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Caller } from '../auth/caller.decorator.js';
+import { badInput, conflict, invalidTransition } from '../common/errors.js';
+import { newId } from '../common/ids.js';
+import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import { PlanHistoryService } from '../history/plan-history.service.js';
+import { PlanStatus } from '../plans/plan-status.js';
+import { PolicyService } from '../policy/policy.service.js';
+import type { AddGoalInput, UpdateGoalInput } from './dto/goal.inputs.js';
+import { GoalOwner } from './goal-owner.js';
+import { GoalProgressNote } from './goal-progress-note.entity.js';
+import { GOAL_TRANSITIONS, GoalStatus } from './goal-status.js';
+import { Goal } from './goal.entity.js';
+import { lockOpenPlanOfGoal } from './open-plan.js';
+
+@Injectable()
+export class GoalsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly policy: PolicyService,
+    private readonly history: PlanHistoryService,
+  ) {}
+
+  /** A new goal on an open plan starts as PROPOSED; the family or an agency of the network owns it. */
+  async add(caller: Caller, input: AddGoalInput): Promise<Goal> {
+    if (input.owner === GoalOwner.FAMILY && input.ownerAgencyId) {
+      throw badInput('ownerAgencyId', 'A goal the family owns has no owner agency');
+    }
+    if (input.owner === GoalOwner.AGENCY && !input.ownerAgencyId) {
+      throw badInput('ownerAgencyId', 'A goal an agency owns needs ownerAgencyId');
+    }
+    return this.db.transaction(async (em) => {
+      const plan = await this.policy.authorize(em, caller.ability, 'read', 'Plan', input.planId, { lock: true });
+      this.policy.assertCan(caller.ability, 'create', 'Goal', plan);
+      if (plan.status === PlanStatus.CLOSED) throw invalidTransition('Plan', PlanStatus.CLOSED, 'add a goal');
+      if (input.ownerAgencyId) {
+        const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [
+          input.ownerAgencyId,
+          plan.networkId,
+        ]);
+        if (!agency) throw badInput('ownerAgencyId', 'ownerAgencyId must be an agency of this network');
+      }
+      const goal = em.create(Goal, {
+        id: newId(),
+        planId: plan.id,
+        lifeDomain: input.lifeDomain,
+        description: input.description.trim(),
+        owner: input.owner,
+        ownerAgencyId: input.ownerAgencyId ?? null,
+        status: GoalStatus.PROPOSED,
+        version: 1,
+      });
+      await em.insert(Goal, goal);
+      await this.history.record(em, caller, {
+        planId: plan.id,
+        entityType: 'Goal',
+        entityId: goal.id,
+        change: 'GOAL_ADDED',
+        details: { lifeDomain: goal.lifeDomain, owner: goal.owner, ownerAgencyId: goal.ownerAgencyId, status: goal.status },
+      });
+      return em.findOneByOrFail(Goal, { id: goal.id });
+    });
+  }
+
+  /** Changes the wording and/or status, appends a progress note; every update is a new version. */
+  async update(caller: Caller, input: UpdateGoalInput): Promise<Goal> {
+    // GraphQL clients may send an optional field as null: null means "not given", as absent does.
+    if (input.description == null && input.status == null && input.progressNote == null) {
+      throw badInput('input', 'Give a description, status or progressNote to change');
+    }
+    return this.db.transaction(async (em) => {
+      await this.policy.authorize(em, caller.ability, 'update', 'Goal', input.goalId, { lock: true });
+      const goal = await em.findOneByOrFail(Goal, { id: input.goalId });
+      if (input.expectedVersion != null && input.expectedVersion !== goal.version) {
+        throw conflict(`The goal changed meanwhile: version ${goal.version}, not ${input.expectedVersion}`);
+      }
+      await lockOpenPlanOfGoal(em, goal.id, 'update a goal');
+      if (input.status != null && !GOAL_TRANSITIONS[goal.status].includes(input.status)) {
+        throw invalidTransition('Goal', goal.status, `become ${input.status}`);
+      }
+
+      const changed: Record<string, { before: unknown; after: unknown }> = {};
+      const description = input.description?.trim();
+      if (description != null && description !== goal.description) {
+        changed.description = { before: goal.description, after: description };
+        goal.description = description;
+      }
+      if (input.status != null) {
+        changed.status = { before: goal.status, after: input.status };
+        goal.status = input.status;
+      }
+      let progressNoteId: string | undefined;
+      if (input.progressNote != null) {
+        progressNoteId = await this.addProgressNote(em, caller, goal.id, input.progressNote);
+      }
+      Object.assign(goal, { version: goal.version + 1, updatedAt: new Date() });
+      await em.update(Goal, { id: goal.id }, {
+        description: goal.description,
+        status: goal.status,
+        version: goal.version,
+        updatedAt: goal.updatedAt,
+      });
+      await this.history.record(em, caller, {
+        planId: goal.planId,
+        entityType: 'Goal',
+        entityId: goal.id,
+        change: 'GOAL_UPDATED',
+        details: { ...changed, ...(progressNoteId && { progressNoteId }), version: goal.version },
+      });
+      return goal;
+    });
+  }
+
+  /** Goals of many plans in one query, filtered by the Goal read rule. */
+  goalsOf(caller: Caller, loaders: RequestLoaders, planId: string): Promise<Goal[]> {
+    return loaders
+      .get<string, Goal[]>('planGoals', async (planIds) => {
+        const qb = this.db.manager
+          .createQueryBuilder(Goal, 'g')
+          .where('g.plan_id = ANY(:planIds)', { planIds })
+          .orderBy('g.id');
+        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Goal').getMany();
+        return groupBy(planIds, rows, (g) => g.planId);
+      })
+      .load(planId);
+  }
+
+  /** Progress notes of many goals in one query: whoever may read the goal reads its progress. */
+  progressNotesOf(caller: Caller, loaders: RequestLoaders, goalId: string): Promise<GoalProgressNote[]> {
+    return loaders
+      .get<string, GoalProgressNote[]>('goalProgressNotes', async (goalIds) => {
+        const qb = this.db.manager
+          .createQueryBuilder(GoalProgressNote, 'gpn')
+          .innerJoin('goal', 'g', 'g.id = gpn.goal_id')
+          .where('gpn.goal_id = ANY(:goalIds)', { goalIds })
+          .orderBy('gpn.id');
+        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Goal').getMany();
+        return groupBy(goalIds, rows, (n) => n.goalId);
+      })
+      .load(goalId);
+  }
+
+  private async addProgressNote(em: EntityManager, caller: Caller, goalId: string, body: string): Promise<string> {
+    // Only a user acting for an agency holds a rule that lets it update a goal.
+    const note = em.create(GoalProgressNote, {
+      id: newId(),
+      goalId,
+      body: body.trim(),
+      authorUserId: caller.principal.userId!,
+      authorAgencyId: caller.principal.acting!.agencyId,
+    });
+    await em.insert(GoalProgressNote, note);
+    return note.id;
+  }
+}

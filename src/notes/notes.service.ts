@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Caller } from '../auth/caller.decorator.js';
+import { invalidTransition } from '../common/errors.js';
+import { newId } from '../common/ids.js';
+import { FamiliesService } from '../families/families.service.js';
+import type { FamilyMember } from '../families/family-member.entity.js';
+import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import { PlanHistoryService } from '../history/plan-history.service.js';
+import { PlanStatus } from '../plans/plan-status.js';
+import { PolicyService } from '../policy/policy.service.js';
+import type { AddNoteInput } from './dto/add-note.input.js';
+import { NoteMember } from './note-member.entity.js';
+import { Note } from './note.entity.js';
+
+@Injectable()
+export class NotesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly policy: PolicyService,
+    private readonly families: FamiliesService,
+    private readonly history: PlanHistoryService,
+  ) {}
+
+  /** A note on an open plan about some of the family's members; the policy decides per category who may write it. */
+  async add(caller: Caller, input: AddNoteInput): Promise<Note> {
+    return this.db.transaction(async (em) => {
+      // Locked so that the plan cannot close while the note is written.
+      const plan = await this.policy.authorize(em, caller.ability, 'read', 'Plan', input.planId, { lock: true });
+      this.policy.assertCan(caller.ability, 'create', 'Note', { ...plan, category: input.category });
+      if (plan.status === PlanStatus.CLOSED) throw invalidTransition('Plan', PlanStatus.CLOSED, 'add a note');
+      const members = await this.families.requireMembers(em, plan.familyId as string, input.memberIds ?? [], 'memberIds');
+      // Only a user acting for an agency holds a rule that lets it create a note.
+      const note = em.create(Note, {
+        id: newId(),
+        planId: plan.id,
+        category: input.category,
+        body: input.body,
+        authorUserId: caller.principal.userId!,
+        authorAgencyId: caller.principal.acting!.agencyId,
+      });
+      await em.insert(Note, note);
+      if (members.length) await em.insert(NoteMember, members.map((m) => ({ noteId: note.id, memberId: m.id })));
+      // The body stays out of the history: the history is read more widely than some categories.
+      await this.history.record(em, caller, {
+        planId: plan.id,
+        entityType: 'Note',
+        entityId: note.id,
+        change: 'NOTE_ADDED',
+        details: { category: note.category },
+      });
+      return em.findOneByOrFail(Note, { id: note.id });
+    });
+  }
+
+  /** Notes of many plans in one query, filtered by the Note read rule (a volunteer gets no health or safety notes). */
+  notesOf(caller: Caller, loaders: RequestLoaders, planId: string): Promise<Note[]> {
+    return loaders
+      .get<string, Note[]>('planNotes', async (planIds) => {
+        const qb = this.db.manager
+          .createQueryBuilder(Note, 'nt')
+          .where('nt.plan_id = ANY(:planIds)', { planIds })
+          .orderBy('nt.id');
+        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Note').getMany();
+        return groupBy(planIds, rows, (n) => n.planId);
+      })
+      .load(planId);
+  }
+
+  /** The members each note is about, for many notes in one query filtered by the Note read rule. */
+  membersOf(caller: Caller, loaders: RequestLoaders, noteId: string): Promise<FamilyMember[]> {
+    return loaders
+      .get<string, FamilyMember[]>('noteMembers', async (noteIds) => {
+        const qb = this.db.manager
+          .createQueryBuilder(NoteMember, 'nm')
+          .innerJoinAndSelect('nm.member', 'fm')
+          .innerJoin('note', 'nt', 'nt.id = nm.note_id')
+          .where('nm.note_id = ANY(:noteIds)', { noteIds })
+          .orderBy('fm.id');
+        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Note').getMany();
+        return groupBy(noteIds, rows, (nm) => nm.noteId).map((group) => group.map((nm) => nm.member!));
+      })
+      .load(noteId);
+  }
+}

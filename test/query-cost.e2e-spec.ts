@@ -1,0 +1,186 @@
+import { TestApi } from './support/test-app.js';
+import { type Agency, type Network, type Person, World } from './support/world.js';
+
+/**
+ * The number of SQL statements of a read does not grow with the number of rows: nested fields are
+ * loaded in one batched, policy-filtered query per field (DataLoader), never one query per parent.
+ * Requests run one after the other: countStatements reads a global counter.
+ *
+ * The count is bounded by the query's shape, but not always exactly the same for one query: when two
+ * fields reach the same loader (User, Agency) from different branches, DataLoader batches them only if
+ * both branches' parent rows arrive in the same tick, which depends on database round trips (observed:
+ * the same families query on the same data costs 10 or 11 statements). So each read is measured a few
+ * times and every measurement must stay within the bound of its shape: one statement per resolver site,
+ * whatever the number of rows. One query per parent row would cost 30+ more for 32 families.
+ */
+
+const REGISTER = `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { id } }`;
+const OPEN_PLAN = `mutation($input: OpenPlanInput!) { openPlan(input: $input) { id } }`;
+const UPDATE_PLAN = `mutation($input: UpdatePlanInput!) { updatePlan(input: $input) { id } }`;
+const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { id } }`;
+const ADD_PARTICIPANT = `mutation($input: AddPlanParticipantInput!) { addPlanParticipant(input: $input) { id } }`;
+const HAND_OVER = `mutation($input: HandOverTrajectorySupportInput!) { handOverTrajectorySupport(input: $input) { id } }`;
+const CONFIRM = `mutation($input: ConfirmSupportHandoverInput!) { confirmSupportHandover(input: $input) { id } }`;
+const ASSIGN_CASE = `mutation($input: AssignCaseInput!) { assignCase(input: $input) { id } }`;
+const MEMBERS = `query($id: ID!) { family(id: $id) { members { id role } } }`;
+
+const FAMILIES = `{
+  families(first: 50) {
+    edges { node {
+      id
+      members { id givenName }
+      caseAssignments { user { id displayName } agency { name } }
+      plan { id status supporter { user { id } } participants { agency { id } } }
+    } }
+  }
+}`;
+
+/** principal, families, members, caseAssignments, plan, supporters, participants; User ×2 sites, Agency ×2 sites. */
+const FAMILIES_SITES = { min: 9, max: 11 };
+
+const PLAN = `query($id: ID!) {
+  plan(id: $id) {
+    family { members { id } }
+    supporter { user { displayName } }
+    participants { agency { name } }
+    history(first: 50) { edges { node { change actor { id } } } }
+  }
+}`;
+
+/** principal, plan check, plan, family, members, supporters, participants, history; User ×2 sites, Agency ×1. */
+const PLAN_SITES = { min: 9, max: 11 };
+const RUNS = 3;
+
+/** Building 30 families with plans through the API takes a while. */
+const SLOW = 180_000;
+
+describe('query cost: statements per request do not grow with the rows', () => {
+  let api: TestApi;
+  let world: World;
+  let network: Network;
+  let agency: Agency;
+  let partners: Agency[];
+
+  beforeAll(async () => {
+    api = await TestApi.start();
+    world = new World(api);
+    network = await world.network();
+    agency = await world.agency(network);
+    partners = [await world.agency(network, 'SCHOOL_GUIDANCE'), await world.agency(network, 'MENTAL_HEALTH'), await world.agency(network)];
+  }, SLOW);
+  afterAll(() => api.stop());
+
+  /** Statement counts of `runs` sequential requests, and the data of the last one. */
+  async function measure(subject: string, query: string, variables: Record<string, unknown> = {}, runs = RUNS) {
+    const counts: number[] = [];
+    let data: any;
+    for (let i = 0; i < runs; i++) counts.push(await api.countStatements(async () => (data = await api.ok(subject, query, variables))));
+    return { counts, data };
+  }
+
+  const expectWithin = (counts: number[], sites: { min: number; max: number }) => {
+    for (const count of counts) {
+      expect(count).toBeGreaterThanOrEqual(sites.min);
+      expect(count).toBeLessThanOrEqual(sites.max);
+    }
+  };
+
+  /** A family of three with an open plan, `worker` its supporter and `partnerCount` agencies on the team. */
+  async function familyWithPlan(worker: Person, label: string, partnerCount: number) {
+    const { registerFamily } = await api.ok(worker.subject, REGISTER, {
+      input: {
+        members: [
+          { role: 'PARENT', givenName: `Sara ${label}`, familyName: 'Peeters', birthDate: '1990-04-01' },
+          { role: 'CHILD', givenName: `Lien ${label}`, familyName: 'Peeters', birthDate: '2012-02-03' },
+          { role: 'CHILD', givenName: `Mo ${label}`, familyName: 'Peeters', birthDate: '2021-06-30' },
+        ],
+      },
+    });
+    const { openPlan } = await api.ok(worker.subject, OPEN_PLAN, { input: { familyId: registerFamily.id, summary: `Plan ${label}` } });
+    await api.ok(worker.subject, ASSIGN_SUPPORTER, { input: { planId: openPlan.id, userId: worker.userId } });
+    for (const partner of partners.slice(0, partnerCount)) {
+      await api.ok(worker.subject, ADD_PARTICIPANT, { input: { planId: openPlan.id, agencyId: partner.id, contribution: `Hulp ${label}` } });
+    }
+    return { familyId: registerFamily.id as string, planId: openPlan.id as string };
+  }
+
+  it('families(first: 50) with members, assignments, plan, supporter and team: 2 families vs 32', async () => {
+    const worker = await world.staff(agency);
+    const colleague = await world.staff(agency);
+    const volunteer = await world.staff(agency, 'VOLUNTEER');
+    const first = await familyWithPlan(worker, 'a', 1);
+    await familyWithPlan(worker, 'b', 0);
+    // Several assignments (users and agencies) per family, as there will be later.
+    await api.ok(agency.admin.subject, ASSIGN_CASE, { input: { familyId: first.familyId, userId: colleague.userId } });
+    await api.ok(agency.admin.subject, ASSIGN_CASE, { input: { familyId: first.familyId, userId: volunteer.userId } });
+
+    const small = await measure(worker.subject, FAMILIES);
+    expect(small.data.families.edges).toHaveLength(2);
+
+    for (let i = 0; i < 30; i++) {
+      const { familyId } = await familyWithPlan(worker, `n${i}`, i % 4);
+      if (i % 3 === 0) await api.ok(agency.admin.subject, ASSIGN_CASE, { input: { familyId, userId: colleague.userId } });
+      if (i % 5 === 0) await api.ok(agency.admin.subject, ASSIGN_CASE, { input: { familyId, userId: volunteer.userId } });
+    }
+
+    const large = await measure(worker.subject, FAMILIES);
+    const nodes = large.data.families.edges.map((e: any) => e.node);
+    expect(nodes).toHaveLength(32);
+    // The data is really there (so the loaders did run for every family).
+    expect(nodes.every((n: any) => n.members.length === 3 && n.plan?.supporter?.user.id === worker.userId)).toBe(true);
+    expect(nodes.reduce((sum: number, n: any) => sum + n.caseAssignments.length, 0)).toBe(4 + 30 + 10 + 6); // first two: 3 + 1; then the worker, colleague, volunteer
+    expect(nodes.reduce((sum: number, n: any) => sum + n.plan.participants.length, 0)).toBe(1 + 43); // Σ i % 4 for i < 30
+
+    console.log(`families(first: 50): statements for 2 families [${small.counts}], for 32 families [${large.counts}]`);
+    // 16 times the rows, the same bound.
+    expectWithin(small.counts, FAMILIES_SITES);
+    expectWithin(large.counts, FAMILIES_SITES);
+  }, SLOW);
+
+  it('plan(id) with family, supporter, team and history(first: 50): 1 and 3 history entries vs 12', async () => {
+    const worker = await world.staff(agency);
+    const successor = await world.staff(agency);
+
+    // A plan just opened: one history entry, no supporter, no team yet.
+    const { registerFamily: bare } = await api.ok(worker.subject, REGISTER, {
+      input: { members: [{ role: 'PARENT', givenName: 'Jan', familyName: 'Claes', birthDate: '1985-01-01' }] },
+    });
+    const { openPlan: fresh } = await api.ok(worker.subject, OPEN_PLAN, { input: { familyId: bare.id, summary: 'Net geopend' } });
+    // The smallest plan with every nested field non-empty: supporter and one agency (three entries).
+    const small = await familyWithPlan(worker, 'small', 1);
+    // A busy plan: three agencies on the team, updates and a handover to another caseworker (12 entries).
+    const busy = await familyWithPlan(worker, 'busy', 3);
+    for (let i = 0; i < 5; i++) {
+      await api.ok(worker.subject, UPDATE_PLAN, { input: { planId: busy.planId, summary: `Bijgewerkt ${i}` } });
+    }
+    await api.ok(agency.admin.subject, ASSIGN_CASE, { input: { familyId: busy.familyId, userId: successor.userId } });
+    await api.ok(worker.subject, HAND_OVER, { input: { planId: busy.planId, toUserId: successor.userId } });
+    const { family } = await api.ok(worker.subject, MEMBERS, { id: busy.familyId });
+    await api.ok(successor.subject, CONFIRM, { input: { planId: busy.planId, confirmedByMemberId: family.members[0].id } });
+
+    const read = async (planId: string) => {
+      const { counts, data } = await measure(worker.subject, PLAN, { id: planId });
+      return { plan: data.plan, counts, entries: data.plan.history.edges.length as number };
+    };
+    const one = await read(fresh.id);
+    const three = await read(small.planId);
+    const many = await read(busy.planId);
+
+    expect(one.plan.history.edges.map((e: any) => e.node.change)).toEqual(['PLAN_OPENED']);
+    expect(one.plan).toMatchObject({ supporter: null, participants: [], family: { members: [{ id: expect.any(String) }] } });
+    expect(three.entries).toBe(3);
+    expect(three.plan.participants).toHaveLength(1);
+    expect(many.entries).toBe(12);
+    expect(new Set(many.plan.history.edges.map((e: any) => e.node.actor.id))).toEqual(new Set([worker.userId, successor.userId]));
+    expect(many.plan.participants).toHaveLength(3);
+    expect(many.plan.family.members).toHaveLength(3);
+    expect(many.plan.supporter).toEqual({ user: { displayName: 'Test CASEWORKER' } });
+
+    console.log(
+      `plan(id): statements for 1 history entry (no supporter, no team) [${one.counts}], ` +
+        `for 3 entries (supporter, 1 agency) [${three.counts}], for 12 entries (3 agencies, 2 actors) [${many.counts}]`,
+    );
+    // 12 entries, 3 agencies and 2 actors: the same bound as 1 or 3 entries.
+    for (const read of [one, three, many]) expectWithin(read.counts, PLAN_SITES);
+  }, SLOW);
+});
