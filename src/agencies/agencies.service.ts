@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import type { Caller } from '../auth/caller.decorator.js';
-import { isUniqueViolation } from '../database/postgres-errors.js';
-import { conflict } from '../common/errors.js';
+import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { newId } from '../common/ids.js';
 import { type Connection, paginate, type PageArgs } from '../common/pagination.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
@@ -23,12 +22,10 @@ export class AgenciesService {
     return this.db.transaction(async (em) => {
       await this.policy.authorize(em, caller.ability, 'read', 'Network', input.networkId);
       this.policy.assertCan(caller.ability, 'create', 'Agency', { networkId: input.networkId });
-      try {
-        return await em.save(em.create(Agency, { id: newId(), ...input }));
-      } catch (error) {
-        if (isUniqueViolation(error)) throw conflict('An agency with this name already exists in the network');
-        throw error;
-      }
+      return conflictOnDuplicate(
+        em.save(em.create(Agency, { id: newId(), ...input })),
+        'An agency with this name already exists in the network',
+      );
     });
   }
 

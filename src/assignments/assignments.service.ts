@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, conflict, forbidden, notFound } from '../common/errors.js';
 import { newId } from '../common/ids.js';
-import { isUniqueViolation } from '../database/postgres-errors.js';
+import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { CaseAssignment } from './case-assignment.entity.js';
@@ -35,19 +35,14 @@ export class AssignmentsService {
         [input.userId, acting.agencyId],
       );
       if (!worker) throw badInput('userId', 'userId must be a caseworker or volunteer of your agency');
-      try {
-        const assignment = em.create(CaseAssignment, {
-          id: newId(),
-          familyId: family.id,
-          userId: input.userId,
-          agencyId: acting.agencyId,
-          assignedByUserId: caller.principal.userId,
-        });
-        return await em.save(assignment);
-      } catch (error) {
-        if (isUniqueViolation(error)) throw conflict('This user is already assigned to this family');
-        throw error;
-      }
+      const assignment = em.create(CaseAssignment, {
+        id: newId(),
+        familyId: family.id,
+        userId: input.userId,
+        agencyId: acting.agencyId,
+        assignedByUserId: caller.principal.userId,
+      });
+      return conflictOnDuplicate(em.save(assignment), 'This user is already assigned to this family');
     });
   }
 

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, conflict, invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
-import { isUniqueViolation } from '../database/postgres-errors.js';
+import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { FamiliesService } from '../families/families.service.js';
 import { FamilyMemberRole } from '../families/family-member-role.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
@@ -119,12 +119,7 @@ export class PlanTeamService {
         contribution: input.contribution,
         addedAt: new Date(),
       });
-      try {
-        await em.insert(PlanParticipant, participant);
-      } catch (error) {
-        if (isUniqueViolation(error)) throw conflict('This agency is already on the plan team');
-        throw error;
-      }
+      await conflictOnDuplicate(em.insert(PlanParticipant, participant), 'This agency is already on the plan team');
       return this.writer.update(em, caller, plan, {}, {
         entityType: 'PlanParticipant',
         entityId: participant.id,

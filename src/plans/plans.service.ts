@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../auth/caller.decorator.js';
-import { conflict, invalidTransition } from '../common/errors.js';
+import { invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
-import { isUniqueViolation } from '../database/postgres-errors.js';
+import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
 import { oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { PolicyService } from '../policy/policy.service.js';
@@ -125,12 +125,7 @@ export class PlansService {
 
   private async insert(em: EntityManager, caller: Caller, fields: Partial<Plan>): Promise<Plan> {
     const plan = em.create(Plan, { ...fields, id: newId(), status: PlanStatus.DRAFT, version: 1 });
-    try {
-      await em.insert(Plan, plan);
-    } catch (error) {
-      if (isUniqueViolation(error, ONE_OPEN_PLAN)) throw conflict('This family already has an open plan');
-      throw error;
-    }
+    await conflictOnDuplicate(em.insert(Plan, plan), 'This family already has an open plan', ONE_OPEN_PLAN);
     await this.history.record(em, caller, {
       planId: plan.id,
       entityType: 'Plan',

@@ -6,7 +6,7 @@ import type { Caller } from '../auth/caller.decorator.js';
 import { conflict } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { type Connection, paginate, type PageArgs } from '../common/pagination.js';
-import { isUniqueViolation } from '../database/postgres-errors.js';
+import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { AddMembershipInput } from './dto/add-membership.input.js';
@@ -51,15 +51,11 @@ export class UsersService {
         [newId(), input.subject, input.displayName],
       );
       const user = await em.findOneByOrFail(User, { subject: input.subject });
-      try {
-        const membership = await em.save(
-          em.create(Membership, { id: newId(), userId: user.id, agencyId: agency.id, role: input.role }),
-        );
-        return Object.assign(membership, { user, agency: await em.findOneByOrFail(Agency, { id: agency.id }) });
-      } catch (error) {
-        if (isUniqueViolation(error)) throw conflict('This user already has this role in this agency');
-        throw error;
-      }
+      const membership = await conflictOnDuplicate(
+        em.save(em.create(Membership, { id: newId(), userId: user.id, agencyId: agency.id, role: input.role })),
+        'This user already has this role in this agency',
+      );
+      return Object.assign(membership, { user, agency: await em.findOneByOrFail(Agency, { id: agency.id }) });
     });
   }
 
