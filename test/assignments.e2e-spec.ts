@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { codeOf, type GraphQLResult, PLATFORM_ADMIN, TestApi, uniqueSubject } from './support/test-app.js';
-import { type Agency, type Network, type Person, World } from './support/world.js';
+import { type Agency, CLOSE_PLAN, type Network, type Person, World } from './support/world.js';
 
 /**
  * Case assignments over GraphQL/HTTP: an agency admin assigns its own caseworkers and volunteers to
@@ -14,10 +14,6 @@ const FAMILY = `query($id: ID!) { family(id: $id) { id caseAssignments { id user
 const FAMILIES = `{ families(first: 100) { edges { node { id } } } }`;
 const ASSIGN = `mutation($input: AssignCaseInput!) { assignCase(input: $input) { id familyId createdAt endedAt } }`;
 const END = `mutation($input: EndCaseAssignmentInput!) { endCaseAssignment(input: $input) { id familyId endedAt } }`;
-const OPEN_PLAN = `mutation($input: OpenPlanInput!) { openPlan(input: $input) { id } }`;
-const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { id } }`;
-const ADD_PARTICIPANT = `mutation($input: AddPlanParticipantInput!) { addPlanParticipant(input: $input) { id } }`;
-const CLOSE_PLAN = `mutation($input: ClosePlanInput!) { closePlan(input: $input) { id } }`;
 
 type Code = 'OK' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT';
 
@@ -72,6 +68,14 @@ describe('case assignments', () => {
     };
   }
 
+  /** The registrar opens the family's plan, becomes its supporter and adds the sibling agency to the team; the plan's id. */
+  const siblingOnPlanTeam = (s: Scene) =>
+    world.openPlan(s.registrar, s.familyId, {
+      summary: 'Rust',
+      supporter: s.registrar,
+      participants: [{ agencyId: s.sibling.id, contribution: 'CLB' }],
+    });
+
   const assign = (asSubject: string | null, familyId: string, userId: string) =>
     api.gql(asSubject, ASSIGN, { input: { familyId, userId } });
   const end = (asSubject: string | null, assignmentId: string) => api.gql(asSubject, END, { input: { assignmentId } });
@@ -116,15 +120,13 @@ describe('case assignments', () => {
       const s = await scene();
       expect(codeOf(await assign(s.sibling.admin.subject, s.familyId, s.siblingCaseworker.userId))).toBe('NOT_FOUND');
 
-      const { openPlan } = await api.ok(s.registrar.subject, OPEN_PLAN, { input: { familyId: s.familyId, summary: 'Rust' } });
-      await api.ok(s.registrar.subject, ASSIGN_SUPPORTER, { input: { planId: openPlan.id, userId: s.registrar.userId } });
-      await api.ok(s.registrar.subject, ADD_PARTICIPANT, { input: { planId: openPlan.id, agencyId: s.sibling.id, contribution: 'CLB' } });
+      const planId = await siblingOnPlanTeam(s);
       expect(codeOf(await assign(s.sibling.admin.subject, s.familyId, s.siblingCaseworker.userId))).toBe('OK');
       expect(await sees(s.siblingCaseworker, s.familyId)).toBe('OK');
 
       // A second sibling caseworker, after the plan closed: the sibling still has an active assignment,
       // so it still works with the family.
-      await api.ok(s.registrar.subject, CLOSE_PLAN, { input: { planId: openPlan.id, reason: 'Klaar' } });
+      await api.ok(s.registrar.subject, CLOSE_PLAN, { input: { planId, reason: 'Klaar' } });
       const second = await world.staff(s.sibling);
       expect(codeOf(await assign(s.sibling.admin.subject, s.familyId, second.userId))).toBe('OK');
 
@@ -257,9 +259,7 @@ describe('case assignments', () => {
 
     it('the admin of a sibling agency may end only its own agency\'s assignment to a shared family', async () => {
       const s = await scene();
-      const { openPlan } = await api.ok(s.registrar.subject, OPEN_PLAN, { input: { familyId: s.familyId, summary: 'Rust' } });
-      await api.ok(s.registrar.subject, ASSIGN_SUPPORTER, { input: { planId: openPlan.id, userId: s.registrar.userId } });
-      await api.ok(s.registrar.subject, ADD_PARTICIPANT, { input: { planId: openPlan.id, agencyId: s.sibling.id, contribution: 'CLB' } });
+      await siblingOnPlanTeam(s);
       const { assignCase: theirs } = await api.ok(s.sibling.admin.subject, ASSIGN, {
         input: { familyId: s.familyId, userId: s.siblingCaseworker.userId },
       });

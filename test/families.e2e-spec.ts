@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { codeOf, type GraphQLResult, PLATFORM_ADMIN, TestApi, uniqueSubject } from './support/test-app.js';
-import { type Agency, type Network, type Person, World } from './support/world.js';
+import { type Agency, CLOSE_PLAN, type Network, OPEN_PLAN, type Person, World } from './support/world.js';
 
 /**
  * Families over GraphQL/HTTP: registerFamily, addFamilyMember, families, family. Who may and who may
@@ -25,11 +25,7 @@ const FAMILIES = `query($first: Int, $after: String, $search: String) {
     pageInfo { hasNextPage endCursor }
   }
 }`;
-const ASSIGN_CASE = `mutation($input: AssignCaseInput!) { assignCase(input: $input) { id } }`;
 const END_ASSIGNMENT = `mutation($input: EndCaseAssignmentInput!) { endCaseAssignment(input: $input) { id endedAt } }`;
-const OPEN_PLAN = `mutation($input: OpenPlanInput!) { openPlan(input: $input) { id status } }`;
-const CLOSE_PLAN = `mutation($input: ClosePlanInput!) { closePlan(input: $input) { id status } }`;
-const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { id } }`;
 
 type Code = 'OK' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT';
 
@@ -99,7 +95,7 @@ describe('families', () => {
     const otherCaseworker = await world.staff(await world.agency(other));
     const marker = `Fam${randomUUID().slice(0, 8)}`;
     const family = await register(caseworker, [adult(marker), child(marker)]);
-    await api.ok(agency.admin.subject, ASSIGN_CASE, { input: { familyId: family.id, userId: volunteer.userId } });
+    await world.assign(agency.admin, family.id, volunteer.userId);
     return {
       net,
       agency,
@@ -295,12 +291,12 @@ describe('families', () => {
       expect(family.plan).toBeNull();
 
       // The sibling agency joins the plan team and assigns its caseworker; the volunteer's assignment ends.
-      const { openPlan } = await api.ok(s.caseworker.subject, OPEN_PLAN, { input: { familyId: s.familyId, summary: 'Rust in huis' } });
-      await api.ok(s.caseworker.subject, ASSIGN_SUPPORTER, { input: { planId: openPlan.id, userId: s.caseworker.userId } });
-      await api.ok(s.caseworker.subject, `mutation($input: AddPlanParticipantInput!) { addPlanParticipant(input: $input) { id } }`, {
-        input: { planId: openPlan.id, agencyId: s.sibling.id, contribution: 'Schoolbegeleiding' },
+      const planId = await world.openPlan(s.caseworker, s.familyId, {
+        summary: 'Rust in huis',
+        supporter: s.caseworker,
+        participants: [{ agencyId: s.sibling.id, contribution: 'Schoolbegeleiding' }],
+        assign: { admin: s.sibling.admin, userIds: [s.siblingCaseworker.userId] },
       });
-      await api.ok(s.sibling.admin.subject, ASSIGN_CASE, { input: { familyId: s.familyId, userId: s.siblingCaseworker.userId } });
       const volunteerAssignment = family.caseAssignments[1].id;
       await api.ok(s.agency.admin.subject, END_ASSIGNMENT, { input: { assignmentId: volunteerAssignment } });
 
@@ -309,7 +305,7 @@ describe('families', () => {
         [s.caseworker.userId, s.agency.id],
         [s.siblingCaseworker.userId, s.sibling.id],
       ]);
-      expect(after.plan).toEqual({ id: openPlan.id, status: 'DRAFT' });
+      expect(after.plan).toEqual({ id: planId, status: 'DRAFT' });
       // The sibling's caseworker, now assigned, sees the same.
       const { family: seenBySibling } = await api.ok(s.siblingCaseworker.subject, FAMILY, { id: s.familyId });
       expect(seenBySibling).toEqual(after);
@@ -524,7 +520,7 @@ describe('families', () => {
   describe('one open plan per family, in the database', () => {
     it('refuses a second open plan row with a unique violation; closed plans may be many', async () => {
       const s = await scene();
-      const { openPlan } = await api.ok(s.caseworker.subject, OPEN_PLAN, { input: { familyId: s.familyId, summary: 'Eerste plan' } });
+      const planId = await world.openPlan(s.caseworker, s.familyId, { summary: 'Eerste plan' });
       const db = new pg.Client(process.env.DATABASE_URL);
       await db.connect();
       try {
@@ -546,7 +542,7 @@ describe('families', () => {
         ]);
 
         // Once the open plan is closed too, a new open plan is allowed again (by the API and the database).
-        await api.ok(s.caseworker.subject, CLOSE_PLAN, { input: { planId: openPlan.id, reason: 'Klaar' } });
+        await api.ok(s.caseworker.subject, CLOSE_PLAN, { input: { planId, reason: 'Klaar' } });
         await insert('DRAFT');
         await expect(insert('DRAFT')).rejects.toMatchObject({ code: '23505' });
         const viaApi = await api.gql(s.caseworker.subject, OPEN_PLAN, { input: { familyId: s.familyId, summary: 'Derde' } });

@@ -1,15 +1,11 @@
 import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
-import { type Agency, type Person, World } from './support/world.js';
+import { type Agency, CLOSE_PLAN, parent, type PlanTeam, type PlanTeamActor as Actor, subjectOf, World } from './support/world.js';
 
 /**
  * Goals and actions over GraphQL/HTTP: who may and who may not (with the exact error code), status
  * transitions, optimistic concurrency, validation, atomicity, history, and a bounded SQL count.
  */
 
-const REGISTER_FAMILY = `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { id members { id } } }`;
-const OPEN_PLAN = `mutation($input: OpenPlanInput!) { openPlan(input: $input) { id } }`;
-const CLOSE_PLAN = `mutation($input: ClosePlanInput!) { closePlan(input: $input) { id status } }`;
-const ASSIGN_CASE = `mutation($input: AssignCaseInput!) { assignCase(input: $input) { id } }`;
 const ADD_GOAL = `mutation($input: AddGoalInput!) {
   addGoal(input: $input) { id planId lifeDomain description owner ownerAgency { id } status version }
 }`;
@@ -34,7 +30,6 @@ const PLAN = `query($id: ID!) {
 const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
 
 type Code = 'OK' | 'FORBIDDEN' | 'NOT_FOUND';
-type Actor = 'caseworker' | 'volunteer' | 'unassigned caseworker (same agency)' | 'caseworker of another network' | 'agency admin';
 
 interface GoalNode {
   id: string;
@@ -53,21 +48,9 @@ interface HistoryNode {
 }
 
 /** The people around one family; the family, its plan and the volunteer's assignment are made per test. */
-interface Team {
-  agency: Agency;
+interface Team extends PlanTeam {
   /** An agency of the same network, to own goals. */
   sibling: Agency;
-  caseworker: Person;
-  volunteer: Person;
-  unassigned: Person;
-  otherCaseworker: Person;
-  /** An agency of another network. */
-  foreignAgencyId: string;
-}
-
-interface FamilyPlan {
-  planId: string;
-  memberIds: string[];
 }
 
 describe('goals and actions', () => {
@@ -78,48 +61,17 @@ describe('goals and actions', () => {
   beforeAll(async () => {
     api = await TestApi.start();
     world = new World(api);
-    const net = await world.network();
-    const agency = await world.agency(net);
-    const other = await world.agency(await world.network());
-    team = {
-      agency,
-      sibling: await world.agency(net, 'SCHOOL_GUIDANCE'),
-      caseworker: await world.staff(agency, 'CASEWORKER'),
-      volunteer: await world.staff(agency, 'VOLUNTEER'),
-      unassigned: await world.staff(agency, 'CASEWORKER'),
-      otherCaseworker: await world.staff(other, 'CASEWORKER'),
-      foreignAgencyId: other.id,
-    };
+    const planTeam = await world.planTeam();
+    team = { ...planTeam, sibling: await world.agency(planTeam.network, 'SCHOOL_GUIDANCE') };
   });
   afterAll(() => api.stop());
 
-  function subjectOf(actor: Actor): string {
-    switch (actor) {
-      case 'caseworker':
-        return team.caseworker.subject;
-      case 'volunteer':
-        return team.volunteer.subject;
-      case 'unassigned caseworker (same agency)':
-        return team.unassigned.subject;
-      case 'caseworker of another network':
-        return team.otherCaseworker.subject;
-      case 'agency admin':
-        return team.agency.admin.subject;
-    }
-  }
-
   /** A new family (registered by the caseworker, so assigned to it) with an open plan; the volunteer is assigned too. */
-  async function familyPlan(): Promise<FamilyPlan> {
-    const member = (givenName: string) => ({ role: 'PARENT', givenName, familyName: 'Peeters', birthDate: '1990-01-01' });
-    const { registerFamily } = await api.ok(team.caseworker.subject, REGISTER_FAMILY, {
-      input: { members: [member('An'), member('Bart')] },
+  const familyPlan = () =>
+    world.teamFamilyWithPlan(team, {
+      members: [parent('An', 'Peeters', '1990-01-01'), parent('Bart', 'Peeters', '1990-01-01')],
+      summary: 'Wij willen rust in huis.',
     });
-    const { openPlan } = await api.ok(team.caseworker.subject, OPEN_PLAN, {
-      input: { familyId: registerFamily.id, summary: 'Wij willen rust in huis.' },
-    });
-    await api.ok(team.agency.admin.subject, ASSIGN_CASE, { input: { familyId: registerFamily.id, userId: team.volunteer.userId } });
-    return { planId: openPlan.id, memberIds: registerFamily.members.map((m: { id: string }) => m.id) };
-  }
 
   const goalInput = (planId: string, extra: Record<string, unknown> = {}) => ({
     planId,
@@ -161,7 +113,7 @@ describe('goals and actions', () => {
       ['agency admin', 'FORBIDDEN'],
     ])('%s → %s', async (actor, expected) => {
       const { planId } = await familyPlan();
-      const result = await api.gql(subjectOf(actor), ADD_GOAL, { input: goalInput(planId) });
+      const result = await api.gql(subjectOf(team, actor), ADD_GOAL, { input: goalInput(planId) });
       expect(codeOf(result)).toBe(expected);
       const { goals, history } = await planOf(planId);
       if (expected === 'OK') {
@@ -196,7 +148,7 @@ describe('goals and actions', () => {
 
     it.each<[string, () => Record<string, unknown>, string]>([
       ['an agency owner without ownerAgencyId', () => ({ owner: 'AGENCY' }), 'ownerAgencyId'],
-      ['an owner agency of another network', () => ({ owner: 'AGENCY', ownerAgencyId: team.foreignAgencyId }), 'ownerAgencyId'],
+      ['an owner agency of another network', () => ({ owner: 'AGENCY', ownerAgencyId: team.otherAgency.id }), 'ownerAgencyId'],
       ['an owner agency that does not exist', () => ({ owner: 'AGENCY', ownerAgencyId: NO_SUCH_ID }), 'ownerAgencyId'],
       ['a family goal with an owner agency', () => ({ owner: 'FAMILY', ownerAgencyId: team.sibling.id }), 'ownerAgencyId'],
       ['an ownerAgencyId that is no id', () => ({ owner: 'AGENCY', ownerAgencyId: 'not-an-id' }), 'ownerAgencyId'],
@@ -231,7 +183,7 @@ describe('goals and actions', () => {
     ])('%s → %s', async (actor, expected) => {
       const { planId } = await familyPlan();
       const goalId = await addGoal(planId);
-      const result = await api.gql(subjectOf(actor), UPDATE_GOAL, {
+      const result = await api.gql(subjectOf(team, actor), UPDATE_GOAL, {
         input: { goalId, status: 'ACTIVE', progressNote: 'Inschrijving loopt' },
       });
       expect(codeOf(result)).toBe(expected);
@@ -346,7 +298,7 @@ describe('goals and actions', () => {
     ])('%s → %s', async (actor, expected) => {
       const { planId } = await familyPlan();
       const goalId = await addGoal(planId);
-      const result = await api.gql(subjectOf(actor), ADD_ACTION, {
+      const result = await api.gql(subjectOf(team, actor), ADD_ACTION, {
         input: { goalId, title: 'Formulier invullen', assigneeUserId: team.volunteer.userId, dueDate: '2030-06-30' },
       });
       expect(codeOf(result)).toBe(expected);
@@ -442,7 +394,7 @@ describe('goals and actions', () => {
       const goalId = await addGoal(planId);
       const assignee = assignment === 'assigned to the volunteer' ? team.volunteer : team.caseworker;
       const actionId = await addAction(goalId, { assigneeUserId: assignee.userId });
-      const result = await api.gql(subjectOf(actor), mutation, { input: { actionId } });
+      const result = await api.gql(subjectOf(team, actor), mutation, { input: { actionId } });
       expect(codeOf(result)).toBe(expected);
       const [action] = (await planOf(planId)).goals[0]!.actions;
       if (expected === 'OK') {

@@ -1,9 +1,9 @@
 import { codeOf, TestApi } from './support/test-app.js';
-import { type Agency, type Network, World } from './support/world.js';
+import { type Agency, type Network, parent, World } from './support/world.js';
 
 const REMOVE = `mutation($id: ID!) { removeMembership(input: { membershipId: $id }) { id role user { id } } }`;
 const MEMBERSHIPS = `query($a: ID!) { memberships(agencyId: $a, first: 100) { edges { node { id role user { id } } } } }`;
-const REGISTER = `mutation { registerFamily(input: { members: [{ role: PARENT, givenName: "Ines", familyName: "Wouters", birthDate: "1985-05-05" }] }) { id } }`;
+const INES_WOUTERS = [parent('Ines', 'Wouters', '1985-05-05')];
 const FAMILY = `query($id: ID!) { family(id: $id) { id } }`;
 
 describe('removing a membership', () => {
@@ -26,33 +26,26 @@ describe('removing a membership', () => {
 
   it('ends the role and, with it, the need to know for the agency’s families', async () => {
     const worker = await world.staff(agency);
-    const { registerFamily } = await api.ok(worker.subject, REGISTER);
-    expect(codeOf(await api.gql(worker.subject, FAMILY, { id: registerFamily.id }))).toBe('OK');
+    const family = await world.family(worker, INES_WOUTERS);
+    expect(codeOf(await api.gql(worker.subject, FAMILY, { id: family.id }))).toBe('OK');
 
     const id = (await membershipIdOf(worker.userId))!;
     const { removeMembership } = await api.ok(agency.admin.subject, REMOVE, { id });
     expect(removeMembership).toEqual({ id, role: 'CASEWORKER', user: { id: worker.userId } });
     expect(await membershipIdOf(worker.userId)).toBeUndefined();
     // Next request: no agency, no family.
-    expect(codeOf(await api.gql(worker.subject, FAMILY, { id: registerFamily.id }))).toBe('FORBIDDEN');
+    expect(codeOf(await api.gql(worker.subject, FAMILY, { id: family.id }))).toBe('FORBIDDEN');
     await world.member(agency.admin.subject, agency.id, 'CASEWORKER', worker.subject);
-    expect(codeOf(await api.gql(worker.subject, FAMILY, { id: registerFamily.id }))).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(worker.subject, FAMILY, { id: family.id }))).toBe('NOT_FOUND');
   });
 
   it('refuses to remove a trajectory supporter before the role is handed over', async () => {
     const worker = await world.staff(agency);
-    const { registerFamily } = await api.ok(worker.subject, REGISTER);
-    const { openPlan } = await api.ok(worker.subject, `mutation($f: ID!) { openPlan(input: { familyId: $f, summary: "s" }) { id } }`, {
-      f: registerFamily.id,
-    });
-    await api.ok(worker.subject, `mutation($p: ID!, $u: ID!) { assignTrajectorySupporter(input: { planId: $p, userId: $u }) { id } }`, {
-      p: openPlan.id,
-      u: worker.userId,
-    });
+    const { familyId } = await world.familyWithPlan(worker, { members: INES_WOUTERS, summary: 's', supporter: worker });
     const id = (await membershipIdOf(worker.userId))!;
     expect(codeOf(await api.gql(agency.admin.subject, REMOVE, { id }))).toBe('CONFLICT');
     expect(await membershipIdOf(worker.userId)).toBe(id);
-    expect(codeOf(await api.gql(worker.subject, FAMILY, { id: registerFamily.id }))).toBe('OK');
+    expect(codeOf(await api.gql(worker.subject, FAMILY, { id: familyId }))).toBe('OK');
   });
 
   it.each([

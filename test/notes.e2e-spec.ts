@@ -1,15 +1,11 @@
 import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
-import { type Agency, type Person, World } from './support/world.js';
+import { CLOSE_PLAN, parent, type PlanTeam, type PlanTeamActor as Actor, subjectOf, World } from './support/world.js';
 
 /**
  * Notes over GraphQL/HTTP: who may write which category, who reads which (volunteers never get
  * HEALTH or SAFETY notes), validation, atomicity, history without the body, and a bounded SQL count.
  */
 
-const REGISTER_FAMILY = `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { id members { id } } }`;
-const OPEN_PLAN = `mutation($input: OpenPlanInput!) { openPlan(input: $input) { id } }`;
-const CLOSE_PLAN = `mutation($input: ClosePlanInput!) { closePlan(input: $input) { id status } }`;
-const ASSIGN_CASE = `mutation($input: AssignCaseInput!) { assignCase(input: $input) { id } }`;
 const ADD_NOTE = `mutation($input: AddNoteInput!) {
   addNote(input: $input) {
     id planId category body author { id displayName } authorAgency { id } members { id } createdAt
@@ -25,7 +21,6 @@ const PLAN_NOTES = `query($id: ID!) {
 const CATEGORIES = ['IDENTITY', 'CONTACT', 'PLAN', 'NOTES', 'HEALTH', 'SAFETY', 'REFERRAL'] as const;
 type Category = (typeof CATEGORIES)[number];
 type Code = 'OK' | 'FORBIDDEN' | 'NOT_FOUND';
-type Actor = 'caseworker' | 'volunteer' | 'unassigned caseworker (same agency)' | 'caseworker of another network' | 'agency admin';
 
 interface HistoryNode {
   change: string;
@@ -34,67 +29,25 @@ interface HistoryNode {
   details: Record<string, unknown>;
 }
 
-/** The people around one family; the family, its plan and the volunteer's assignment are made per test. */
-interface Team {
-  agency: Agency;
-  caseworker: Person;
-  volunteer: Person;
-  unassigned: Person;
-  otherCaseworker: Person;
-}
-
-interface FamilyPlan {
-  planId: string;
-  memberIds: string[];
-}
-
 describe('notes', () => {
   let api: TestApi;
   let world: World;
-  let team: Team;
+  /** The people around one family; the family, its plan and the volunteer's assignment are made per test. */
+  let team: PlanTeam;
 
   beforeAll(async () => {
     api = await TestApi.start();
     world = new World(api);
-    const agency = await world.agency(await world.network());
-    const other = await world.agency(await world.network());
-    team = {
-      agency,
-      caseworker: await world.staff(agency, 'CASEWORKER'),
-      volunteer: await world.staff(agency, 'VOLUNTEER'),
-      unassigned: await world.staff(agency, 'CASEWORKER'),
-      otherCaseworker: await world.staff(other, 'CASEWORKER'),
-    };
+    team = await world.planTeam();
   });
   afterAll(() => api.stop());
 
-  function subjectOf(actor: Actor): string {
-    switch (actor) {
-      case 'caseworker':
-        return team.caseworker.subject;
-      case 'volunteer':
-        return team.volunteer.subject;
-      case 'unassigned caseworker (same agency)':
-        return team.unassigned.subject;
-      case 'caseworker of another network':
-        return team.otherCaseworker.subject;
-      case 'agency admin':
-        return team.agency.admin.subject;
-    }
-  }
-
   /** A new family (registered by the caseworker, so assigned to it) with an open plan; the volunteer is assigned too. */
-  async function familyPlan(): Promise<FamilyPlan> {
-    const member = (givenName: string) => ({ role: 'PARENT', givenName, familyName: 'Janssens', birthDate: '1990-01-01' });
-    const { registerFamily } = await api.ok(team.caseworker.subject, REGISTER_FAMILY, {
-      input: { members: [member('Sara'), member('Youssef')] },
+  const familyPlan = () =>
+    world.teamFamilyWithPlan(team, {
+      members: [parent('Sara', 'Janssens', '1990-01-01'), parent('Youssef', 'Janssens', '1990-01-01')],
+      summary: 'Wij zoeken hulp bij de opvoeding.',
     });
-    const { openPlan } = await api.ok(team.caseworker.subject, OPEN_PLAN, {
-      input: { familyId: registerFamily.id, summary: 'Wij zoeken hulp bij de opvoeding.' },
-    });
-    await api.ok(team.agency.admin.subject, ASSIGN_CASE, { input: { familyId: registerFamily.id, userId: team.volunteer.userId } });
-    return { planId: openPlan.id, memberIds: registerFamily.members.map((m: { id: string }) => m.id) };
-  }
 
   async function notesOf(subject: string, planId: string): Promise<{ id: string; category: Category }[]> {
     return (await api.ok(subject, PLAN_NOTES, { id: planId })).plan.notes;
@@ -126,7 +79,7 @@ describe('notes', () => {
     ])('%s, category %s → %s', async (actor, category, expected) => {
       const { planId, memberIds } = await familyPlan();
       const body = 'Moeder voelt zich overbelast; afspraak met de huisarts volgende week.';
-      const result = await api.gql(subjectOf(actor), ADD_NOTE, { input: { planId, category, body, memberIds: [memberIds[0]] } });
+      const result = await api.gql(subjectOf(team, actor), ADD_NOTE, { input: { planId, category, body, memberIds: [memberIds[0]] } });
       expect(codeOf(result)).toBe(expected);
       const notes = await notesOf(team.caseworker.subject, planId);
       const history = await historyOf(planId);

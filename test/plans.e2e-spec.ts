@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { codeOf, TestApi } from './support/test-app.js';
-import { type Agency, type Network, type Person, World } from './support/world.js';
+import { type Agency, type Network, parentWithTwoChildren, type Person, World } from './support/world.js';
 
 const PLAN_FIELDS = `id status version generation summary closeReason
   family { id members { id givenName } }
@@ -9,7 +9,6 @@ const PLAN_FIELDS = `id status version generation summary closeReason
   participants { agency { id } contribution }
   history { edges { node { change entityType actor { id } actingAgency { id } details } } }`;
 
-const REGISTER = `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { id members { id role } } }`;
 const OPEN = `mutation($input: OpenPlanInput!) { openPlan(input: $input) { ${PLAN_FIELDS} } }`;
 const PLAN = `query($id: ID!) { plan(id: $id) { ${PLAN_FIELDS} } }`;
 const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { ${PLAN_FIELDS} } }`;
@@ -19,7 +18,6 @@ const REOPEN = `mutation($input: ReopenPlanInput!) { reopenPlan(input: $input) {
 const HAND_OVER = `mutation($input: HandOverTrajectorySupportInput!) { handOverTrajectorySupport(input: $input) { ${PLAN_FIELDS} } }`;
 const CONFIRM = `mutation($input: ConfirmSupportHandoverInput!) { confirmSupportHandover(input: $input) { ${PLAN_FIELDS} } }`;
 const ADD_PARTICIPANT = `mutation($input: AddPlanParticipantInput!) { addPlanParticipant(input: $input) { ${PLAN_FIELDS} } }`;
-const ASSIGN_CASE = `mutation($input: AssignCaseInput!) { assignCase(input: $input) { id } }`;
 
 describe('the family plan', () => {
   let api: TestApi;
@@ -35,20 +33,11 @@ describe('the family plan', () => {
   });
   afterAll(() => api.stop());
 
+  /** Sara, Lien and Mo Peeters with a plan `worker` opened; the plan as openPlan answered it. */
   async function familyWithPlan(worker: Person) {
-    const { registerFamily } = await api.ok(worker.subject, REGISTER, {
-      input: {
-        members: [
-          { role: 'PARENT', givenName: 'Sara', familyName: 'Peeters', birthDate: '1990-04-01' },
-          { role: 'CHILD', givenName: 'Lien', familyName: 'Peeters', birthDate: '2012-02-03' },
-          { role: 'CHILD', givenName: 'Mo', familyName: 'Peeters', birthDate: '2021-06-30' },
-        ],
-      },
-    });
-    const { openPlan } = await api.ok(worker.subject, OPEN, {
-      input: { familyId: registerFamily.id, summary: 'We willen rust in huis.' },
-    });
-    return { family: registerFamily, plan: openPlan };
+    const family = await world.family(worker, parentWithTwoChildren());
+    const { openPlan } = await api.ok(worker.subject, OPEN, { input: { familyId: family.id, summary: 'We willen rust in huis.' } });
+    return { family, plan: openPlan };
   }
 
   it('goes DRAFT → ACTIVE → CLOSED → reopened, with supporter and history', async () => {
@@ -107,7 +96,7 @@ describe('the family plan', () => {
     const first = await world.staff(agency);
     const second = await world.staff(agency);
     const { family, plan } = await familyWithPlan(first);
-    await api.ok(agency.admin.subject, ASSIGN_CASE, { input: { familyId: family.id, userId: second.userId } });
+    await world.assign(agency.admin, family.id, second.userId);
     await api.ok(first.subject, ASSIGN_SUPPORTER, { input: { planId: plan.id, userId: first.userId } });
 
     const notAssigned = await world.staff(agency);
@@ -158,7 +147,7 @@ describe('the family plan', () => {
     // The participating agency's admin may now assign one of its caseworkers, who then sees the plan.
     const clbWorker = await world.staff(clb);
     expect(codeOf(await api.gql(clbWorker.subject, PLAN, { id: plan.id }))).toBe('NOT_FOUND');
-    await api.ok(clb.admin.subject, ASSIGN_CASE, { input: { familyId: addPlanParticipant.family.id, userId: clbWorker.userId } });
+    await world.assign(clb.admin, addPlanParticipant.family.id, clbWorker.userId);
     expect((await api.ok(clbWorker.subject, PLAN, { id: plan.id })).plan.id).toBe(plan.id);
   });
 

@@ -6,7 +6,7 @@ import { PolicyService } from '../src/policy/policy.service.js';
 import { scopeToSql, SqlParams } from '../src/policy/sql-scope.js';
 import { SUBJECTS, type SubjectName } from '../src/policy/subjects.js';
 import { PLATFORM_ADMIN, TestApi } from './support/test-app.js';
-import { World } from './support/world.js';
+import { parent, World } from './support/world.js';
 
 /**
  * The policy decides twice: in memory (CASL `ability.can` on one record's attributes) and in SQL
@@ -31,31 +31,20 @@ describe('policy: ability.can and the SQL predicate agree', () => {
     const volunteer = await world.staff(volunteers, 'VOLUNTEER');
     const otherNetworkWorker = await world.staff(await world.agency(await world.network()));
 
-    const { registerFamily: family } = await api.ok(
-      assigned.subject,
-      `mutation { registerFamily(input: { members: [{ role: PARENT, givenName: "An", familyName: "Claes", birthDate: "1988-01-01" }] }) { id members { id } } }`,
-    );
-    const { openPlan: plan } = await api.ok(assigned.subject, `mutation($f: ID!) { openPlan(input: { familyId: $f, summary: "Rust" }) { id } }`, {
-      f: family.id,
-    });
-    await api.ok(assigned.subject, `mutation($p: ID!, $u: ID!) { assignTrajectorySupporter(input: { planId: $p, userId: $u }) { id } }`, {
-      p: plan.id,
-      u: assigned.userId,
-    });
-    await api.ok(assigned.subject, `mutation($p: ID!, $a: ID!) { addPlanParticipant(input: { planId: $p, agencyId: $a, contribution: "Thuisbezoek" }) { id } }`, {
-      p: plan.id,
-      a: volunteers.id,
-    });
-    await api.ok(volunteers.admin.subject, `mutation($f: ID!, $u: ID!) { assignCase(input: { familyId: $f, userId: $u }) { id } }`, {
-      f: family.id,
-      u: volunteer.userId,
+    // The volunteer works with the family through its agency's place on the plan team.
+    const { familyId, planId } = await world.familyWithPlan(assigned, {
+      members: [parent('An', 'Claes', '1988-01-01')],
+      summary: 'Rust',
+      supporter: assigned,
+      participants: [{ agencyId: volunteers.id, contribution: 'Thuisbezoek' }],
+      assign: { admin: volunteers.admin, userIds: [volunteer.userId] },
     });
 
     const db = api.app.get(DataSource);
     const goalId = randomUUID();
     await db.query(
       `INSERT INTO goal (id, plan_id, life_domain, description, owner_kind, status) VALUES ($1, $2, 'HOUSING', 'Een woning', 'FAMILY', 'ACTIVE')`,
-      [goalId, plan.id],
+      [goalId, planId],
     );
     await db.query(
       `INSERT INTO action (id, goal_id, title, assignee_user_id, status) VALUES ($1, $2, 'Bellen', $3, 'OPEN'), ($4, $2, 'Mailen', $5, 'OPEN')`,
@@ -64,7 +53,7 @@ describe('policy: ability.can and the SQL predicate agree', () => {
     for (const category of ['PLAN', 'HEALTH', 'SAFETY', 'NOTES']) {
       await db.query(
         `INSERT INTO note (id, plan_id, category, body, author_user_id, author_agency_id) VALUES ($1, $2, $3, 'x', $4, $5)`,
-        [randomUUID(), plan.id, category, assigned.userId, agency.id],
+        [randomUUID(), planId, category, assigned.userId, agency.id],
       );
     }
 
@@ -75,12 +64,12 @@ describe('policy: ability.can and the SQL predicate agree', () => {
       Membership: (await db.query(`SELECT m.id FROM membership m JOIN agency a ON a.id = m.agency_id WHERE a.network_id = ANY($1)`, [networkIds])).map(
         (r: { id: string }) => r.id,
       ),
-      CaseAssignment: (await db.query(`SELECT id FROM case_assignment WHERE family_id = $1`, [family.id])).map((r: { id: string }) => r.id),
-      Family: [family.id],
-      Plan: [plan.id],
+      CaseAssignment: (await db.query(`SELECT id FROM case_assignment WHERE family_id = $1`, [familyId])).map((r: { id: string }) => r.id),
+      Family: [familyId],
+      Plan: [planId],
       Goal: [goalId],
       Action: (await db.query(`SELECT id FROM action WHERE goal_id = $1`, [goalId])).map((r: { id: string }) => r.id),
-      Note: (await db.query(`SELECT id FROM note WHERE plan_id = $1`, [plan.id])).map((r: { id: string }) => r.id),
+      Note: (await db.query(`SELECT id FROM note WHERE plan_id = $1`, [planId])).map((r: { id: string }) => r.id),
     };
 
     const principals = await Promise.all(

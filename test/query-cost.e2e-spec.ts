@@ -1,5 +1,5 @@
 import { TestApi } from './support/test-app.js';
-import { type Agency, type Network, type Person, World } from './support/world.js';
+import { type Agency, type Network, parent, parentWithTwoChildren, type Person, World } from './support/world.js';
 
 /**
  * The number of SQL statements of a read does not grow with the number of rows: nested fields are
@@ -14,15 +14,9 @@ import { type Agency, type Network, type Person, World } from './support/world.j
  * whatever the number of rows. One query per parent row would cost 30+ more for 32 families.
  */
 
-const REGISTER = `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { id } }`;
-const OPEN_PLAN = `mutation($input: OpenPlanInput!) { openPlan(input: $input) { id } }`;
 const UPDATE_PLAN = `mutation($input: UpdatePlanInput!) { updatePlan(input: $input) { id } }`;
-const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { id } }`;
-const ADD_PARTICIPANT = `mutation($input: AddPlanParticipantInput!) { addPlanParticipant(input: $input) { id } }`;
 const HAND_OVER = `mutation($input: HandOverTrajectorySupportInput!) { handOverTrajectorySupport(input: $input) { id } }`;
 const CONFIRM = `mutation($input: ConfirmSupportHandoverInput!) { confirmSupportHandover(input: $input) { id } }`;
-const ASSIGN_CASE = `mutation($input: AssignCaseInput!) { assignCase(input: $input) { id } }`;
-const MEMBERS = `query($id: ID!) { family(id: $id) { members { id role } } }`;
 
 const FAMILIES = `{
   families(first: 50) {
@@ -86,23 +80,13 @@ describe('query cost: statements per request do not grow with the rows', () => {
   };
 
   /** A family of three with an open plan, `worker` its supporter and `partnerCount` agencies on the team. */
-  async function familyWithPlan(worker: Person, label: string, partnerCount: number) {
-    const { registerFamily } = await api.ok(worker.subject, REGISTER, {
-      input: {
-        members: [
-          { role: 'PARENT', givenName: `Sara ${label}`, familyName: 'Peeters', birthDate: '1990-04-01' },
-          { role: 'CHILD', givenName: `Lien ${label}`, familyName: 'Peeters', birthDate: '2012-02-03' },
-          { role: 'CHILD', givenName: `Mo ${label}`, familyName: 'Peeters', birthDate: '2021-06-30' },
-        ],
-      },
+  const familyWithPlan = (worker: Person, label: string, partnerCount: number) =>
+    world.familyWithPlan(worker, {
+      members: parentWithTwoChildren(label),
+      summary: `Plan ${label}`,
+      supporter: worker,
+      participants: partners.slice(0, partnerCount).map((partner) => ({ agencyId: partner.id, contribution: `Hulp ${label}` })),
     });
-    const { openPlan } = await api.ok(worker.subject, OPEN_PLAN, { input: { familyId: registerFamily.id, summary: `Plan ${label}` } });
-    await api.ok(worker.subject, ASSIGN_SUPPORTER, { input: { planId: openPlan.id, userId: worker.userId } });
-    for (const partner of partners.slice(0, partnerCount)) {
-      await api.ok(worker.subject, ADD_PARTICIPANT, { input: { planId: openPlan.id, agencyId: partner.id, contribution: `Hulp ${label}` } });
-    }
-    return { familyId: registerFamily.id as string, planId: openPlan.id as string };
-  }
 
   it('families(first: 50) with members, assignments, plan, supporter and team: 2 families vs 32', async () => {
     const worker = await world.staff(agency);
@@ -111,16 +95,16 @@ describe('query cost: statements per request do not grow with the rows', () => {
     const first = await familyWithPlan(worker, 'a', 1);
     await familyWithPlan(worker, 'b', 0);
     // Several assignments (users and agencies) per family, as there will be later.
-    await api.ok(agency.admin.subject, ASSIGN_CASE, { input: { familyId: first.familyId, userId: colleague.userId } });
-    await api.ok(agency.admin.subject, ASSIGN_CASE, { input: { familyId: first.familyId, userId: volunteer.userId } });
+    await world.assign(agency.admin, first.familyId, colleague.userId);
+    await world.assign(agency.admin, first.familyId, volunteer.userId);
 
     const small = await measure(worker.subject, FAMILIES);
     expect(small.data.families.edges).toHaveLength(2);
 
     for (let i = 0; i < 30; i++) {
       const { familyId } = await familyWithPlan(worker, `n${i}`, i % 4);
-      if (i % 3 === 0) await api.ok(agency.admin.subject, ASSIGN_CASE, { input: { familyId, userId: colleague.userId } });
-      if (i % 5 === 0) await api.ok(agency.admin.subject, ASSIGN_CASE, { input: { familyId, userId: volunteer.userId } });
+      if (i % 3 === 0) await world.assign(agency.admin, familyId, colleague.userId);
+      if (i % 5 === 0) await world.assign(agency.admin, familyId, volunteer.userId);
     }
 
     const large = await measure(worker.subject, FAMILIES);
@@ -142,10 +126,7 @@ describe('query cost: statements per request do not grow with the rows', () => {
     const successor = await world.staff(agency);
 
     // A plan just opened: one history entry, no supporter, no team yet.
-    const { registerFamily: bare } = await api.ok(worker.subject, REGISTER, {
-      input: { members: [{ role: 'PARENT', givenName: 'Jan', familyName: 'Claes', birthDate: '1985-01-01' }] },
-    });
-    const { openPlan: fresh } = await api.ok(worker.subject, OPEN_PLAN, { input: { familyId: bare.id, summary: 'Net geopend' } });
+    const fresh = await world.familyWithPlan(worker, { members: [parent('Jan', 'Claes', '1985-01-01')], summary: 'Net geopend' });
     // The smallest plan with every nested field non-empty: supporter and one agency (three entries).
     const small = await familyWithPlan(worker, 'small', 1);
     // A busy plan: three agencies on the team, updates and a handover to another caseworker (12 entries).
@@ -153,16 +134,15 @@ describe('query cost: statements per request do not grow with the rows', () => {
     for (let i = 0; i < 5; i++) {
       await api.ok(worker.subject, UPDATE_PLAN, { input: { planId: busy.planId, summary: `Bijgewerkt ${i}` } });
     }
-    await api.ok(agency.admin.subject, ASSIGN_CASE, { input: { familyId: busy.familyId, userId: successor.userId } });
+    await world.assign(agency.admin, busy.familyId, successor.userId);
     await api.ok(worker.subject, HAND_OVER, { input: { planId: busy.planId, toUserId: successor.userId } });
-    const { family } = await api.ok(worker.subject, MEMBERS, { id: busy.familyId });
-    await api.ok(successor.subject, CONFIRM, { input: { planId: busy.planId, confirmedByMemberId: family.members[0].id } });
+    await api.ok(successor.subject, CONFIRM, { input: { planId: busy.planId, confirmedByMemberId: busy.memberIds[0] } });
 
     const read = async (planId: string) => {
       const { counts, data } = await measure(worker.subject, PLAN, { id: planId });
       return { plan: data.plan, counts, entries: data.plan.history.edges.length as number };
     };
-    const one = await read(fresh.id);
+    const one = await read(fresh.planId);
     const three = await read(small.planId);
     const many = await read(busy.planId);
 

@@ -20,6 +20,109 @@ export interface Network {
   coordinatingAgencyId: string;
 }
 
+/** Operations that several spec files send the same way (a spec keeps its own where it asserts on more fields). */
+export const OPEN_PLAN = `mutation($input: OpenPlanInput!) { openPlan(input: $input) { id } }`;
+export const CLOSE_PLAN = `mutation($input: ClosePlanInput!) { closePlan(input: $input) { id status } }`;
+
+const REGISTER_FAMILY = `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { id members { id role } } }`;
+const ASSIGN_CASE = `mutation($input: AssignCaseInput!) { assignCase(input: $input) { id } }`;
+const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { id } }`;
+const ADD_PARTICIPANT = `mutation($input: AddPlanParticipantInput!) { addPlanParticipant(input: $input) { id } }`;
+
+/** A member as registerFamily takes it. */
+export interface FamilyMemberInput {
+  role: 'PARENT' | 'CHILD';
+  givenName: string;
+  familyName: string;
+  birthDate?: string;
+}
+
+export const parent = (givenName: string, familyName: string, birthDate = '1990-04-01'): FamilyMemberInput => ({
+  role: 'PARENT',
+  givenName,
+  familyName,
+  birthDate,
+});
+
+export const child = (givenName: string, familyName: string, birthDate: string): FamilyMemberInput => ({
+  role: 'CHILD',
+  givenName,
+  familyName,
+  birthDate,
+});
+
+/**
+ * Sara Peeters with Lien (born 2012, old enough to confirm a support handover) and Mo (born 2021, too
+ * young to). `label` tells apart the names of many such families.
+ */
+export const parentWithTwoChildren = (label?: string): FamilyMemberInput[] => {
+  const named = (givenName: string) => (label === undefined ? givenName : `${givenName} ${label}`);
+  return [
+    parent(named('Sara'), 'Peeters', '1990-04-01'),
+    child(named('Lien'), 'Peeters', '2012-02-03'),
+    child(named('Mo'), 'Peeters', '2021-06-30'),
+  ];
+};
+
+export interface Family {
+  id: string;
+  /** In the order they were registered. */
+  members: { id: string; role: string }[];
+  memberIds: string[];
+}
+
+export interface FamilyWithPlan {
+  familyId: string;
+  planId: string;
+  members: Family['members'];
+  memberIds: string[];
+}
+
+/** What to do with a plan right after opening it, in this order. */
+export interface PlanOptions {
+  summary?: string;
+  /** Made trajectory supporter by the worker who opened the plan. */
+  supporter?: Person;
+  /** Agencies the worker adds to the plan team. */
+  participants?: { agencyId: string; contribution: string }[];
+  /** Users `admin` assigns to the family, after the participants joined (so a participating agency's admin may). */
+  assign?: { admin: Person; userIds: string[] };
+}
+
+/**
+ * The people around one family's plan, for the access matrices of goals and notes: `agency`'s
+ * caseworker registers the family and its volunteer is assigned; `unassigned` works for the same
+ * agency but not with the family; `otherCaseworker` works for `otherAgency`, in another network.
+ */
+export interface PlanTeam {
+  network: Network;
+  agency: Agency;
+  caseworker: Person;
+  volunteer: Person;
+  unassigned: Person;
+  otherAgency: Agency;
+  otherCaseworker: Person;
+}
+
+export type PlanTeamActor =
+  | 'caseworker'
+  | 'volunteer'
+  | 'unassigned caseworker (same agency)'
+  | 'caseworker of another network'
+  | 'agency admin';
+
+/** The subject `actor` sends its requests as. */
+export function subjectOf(team: PlanTeam, actor: PlanTeamActor): string {
+  const people: Record<PlanTeamActor, Person> = {
+    caseworker: team.caseworker,
+    volunteer: team.volunteer,
+    'unassigned caseworker (same agency)': team.unassigned,
+    'caseworker of another network': team.otherCaseworker,
+    'agency admin': team.agency.admin,
+  };
+  return people[actor].subject;
+}
+
 /** Factories: every test builds its own data through the public API, as a client would. */
 export class World {
   constructor(readonly api: TestApi) {}
@@ -62,5 +165,67 @@ export class World {
   /** A member with the given role, added by the agency's own admin. */
   async staff(agency: Agency, role: 'CASEWORKER' | 'VOLUNTEER' | 'AGENCY_ADMIN' = 'CASEWORKER'): Promise<Person> {
     return this.member(agency.admin.subject, agency.id, role);
+  }
+
+  /** A family registered by `worker`, who is assigned to it automatically. */
+  async family(worker: Person, members: FamilyMemberInput[] = [parent('Sara', 'Peeters')]): Promise<Family> {
+    const { registerFamily } = await this.api.ok(worker.subject, REGISTER_FAMILY, { input: { members } });
+    return { id: registerFamily.id, members: registerFamily.members, memberIds: registerFamily.members.map((m: { id: string }) => m.id) };
+  }
+
+  /** Opens a plan for a family `worker` is assigned to, and sets it up as `options` say; the plan's id. */
+  async openPlan(worker: Person, familyId: string, options: PlanOptions = {}): Promise<string> {
+    const { openPlan } = await this.api.ok(worker.subject, OPEN_PLAN, {
+      input: { familyId, summary: options.summary ?? 'We willen rust in huis.' },
+    });
+    const planId: string = openPlan.id;
+    if (options.supporter) {
+      await this.api.ok(worker.subject, ASSIGN_SUPPORTER, { input: { planId, userId: options.supporter.userId } });
+    }
+    for (const { agencyId, contribution } of options.participants ?? []) {
+      await this.api.ok(worker.subject, ADD_PARTICIPANT, { input: { planId, agencyId, contribution } });
+    }
+    if (options.assign) {
+      const { admin, userIds } = options.assign;
+      for (const userId of userIds) await this.assign(admin, familyId, userId);
+    }
+    return planId;
+  }
+
+  /** A family registered by `worker`, with a plan `worker` opened and set up as `options` say. */
+  async familyWithPlan(worker: Person, options: PlanOptions & { members?: FamilyMemberInput[] } = {}): Promise<FamilyWithPlan> {
+    const family = await this.family(worker, options.members);
+    const planId = await this.openPlan(worker, family.id, options);
+    return { familyId: family.id, planId, members: family.members, memberIds: family.memberIds };
+  }
+
+  /** `admin` assigns one of its agency's users to the family; the assignment's id. */
+  async assign(admin: Person, familyId: string, userId: string): Promise<string> {
+    const { assignCase } = await this.api.ok(admin.subject, ASSIGN_CASE, { input: { familyId, userId } });
+    return assignCase.id;
+  }
+
+  /** A PlanTeam in a new network, with `otherAgency` in a second new network. */
+  async planTeam(): Promise<PlanTeam> {
+    const network = await this.network();
+    const agency = await this.agency(network);
+    const otherAgency = await this.agency(await this.network());
+    return {
+      network,
+      agency,
+      caseworker: await this.staff(agency, 'CASEWORKER'),
+      volunteer: await this.staff(agency, 'VOLUNTEER'),
+      unassigned: await this.staff(agency, 'CASEWORKER'),
+      otherAgency,
+      otherCaseworker: await this.staff(otherAgency, 'CASEWORKER'),
+    };
+  }
+
+  /** A family of `team`'s caseworker (registered by it, so assigned), with an open plan; the team's volunteer is assigned too. */
+  async teamFamilyWithPlan(team: PlanTeam, options: { members: FamilyMemberInput[]; summary: string }): Promise<FamilyWithPlan> {
+    return this.familyWithPlan(team.caseworker, {
+      ...options,
+      assign: { admin: team.agency.admin, userIds: [team.volunteer.userId] },
+    });
   }
 }
