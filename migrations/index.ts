@@ -1,4 +1,5 @@
 import { FamilyPlanFoundation1764100000000 } from './1764100000000-FamilyPlanFoundation.js';
+import { ConsentAndAudit1764200000000 } from './1764200000000-ConsentAndAudit.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
-export const migrations = [FamilyPlanFoundation1764100000000];
+export const migrations = [FamilyPlanFoundation1764100000000, ConsentAndAudit1764200000000];

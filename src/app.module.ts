@@ -3,6 +3,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AssignmentsModule } from './assignments/assignments.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { ConsentsModule } from './consents/consents.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { FamiliesModule } from './families/families.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         PlansModule,
         GoalsModule,
         NotesModule,
+        ConsentsModule,
       ],
       controllers: [HealthController],
     };

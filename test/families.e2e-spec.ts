@@ -95,6 +95,8 @@ describe('families', () => {
     const otherCaseworker = await world.staff(await world.agency(other));
     const marker = `Fam${randomUUID().slice(0, 8)}`;
     const family = await register(caseworker, [adult(marker), child(marker)]);
+    // The family agreed to the agency's help (its volunteer reads the family under this consent).
+    await world.consentAll(caseworker, await world.membersOf(caseworker, family.id), agency.id);
     await world.assign(agency.admin, family.id, volunteer.userId);
     return {
       net,

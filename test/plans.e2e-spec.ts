@@ -144,10 +144,13 @@ describe('the family plan', () => {
     const foreign = await api.gql(worker.subject, ADD_PARTICIPANT, { input: { planId: plan.id, agencyId: elsewhere.id, contribution: 'x' } });
     expect(foreign.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'agencyId' });
 
-    // The participating agency's admin may now assign one of its caseworkers, who then sees the plan.
+    // The participating agency's admin may now assign one of its caseworkers, who sees the plan
+    // once the family consents to the CLB.
     const clbWorker = await world.staff(clb);
     expect(codeOf(await api.gql(clbWorker.subject, PLAN, { id: plan.id }))).toBe('NOT_FOUND');
     await world.assign(clb.admin, addPlanParticipant.family.id, clbWorker.userId);
+    expect(codeOf(await api.gql(clbWorker.subject, PLAN, { id: plan.id }))).toBe('NOT_FOUND');
+    await world.consentAll(worker, await world.membersOf(worker, addPlanParticipant.family.id), clb.id);
     expect((await api.ok(clbWorker.subject, PLAN, { id: plan.id })).plan.id).toBe(plan.id);
   });
 

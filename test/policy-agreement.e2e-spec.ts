@@ -6,7 +6,7 @@ import { PolicyService } from '../src/policy/policy.service.js';
 import { scopeToSql, SqlParams } from '../src/policy/sql-scope.js';
 import { SUBJECTS, type SubjectName } from '../src/policy/subjects.js';
 import { PLATFORM_ADMIN, TestApi } from './support/test-app.js';
-import { parent, World } from './support/world.js';
+import { child, parent, World } from './support/world.js';
 
 /**
  * The policy decides twice: in memory (CASL `ability.can` on one record's attributes) and in SQL
@@ -31,45 +31,72 @@ describe('policy: ability.can and the SQL predicate agree', () => {
     const volunteer = await world.staff(volunteers, 'VOLUNTEER');
     const otherNetworkWorker = await world.staff(await world.agency(await world.network()));
 
-    // The volunteer works with the family through its agency's place on the plan team.
-    const { familyId, planId } = await world.familyWithPlan(assigned, {
-      members: [parent('An', 'Claes', '1988-01-01')],
+    // The volunteer works with the family through its agency's place on the plan team; An shares only
+    // some of her own data with the volunteer organisation, and Bo (14) withdraws his consent to the agency.
+    const colleague = await world.staff(agency);
+    const { familyId, planId, memberIds } = await world.familyWithPlan(assigned, {
+      members: [parent('An', 'Claes', '1988-01-01'), child('Bo', 'Claes', '2012-03-01'), child('Cas', 'Claes', '2020-05-05')],
       summary: 'Rust',
       supporter: assigned,
       participants: [{ agencyId: volunteers.id, contribution: 'Thuisbezoek' }],
+      consentForParticipants: false,
       assign: { admin: volunteers.admin, userIds: [volunteer.userId] },
     });
+    const [an, bo, cas] = memberIds as [string, string, string];
+    await world.assign(agency.admin, familyId, colleague.userId);
+    const family = await world.membersOf(assigned, familyId);
+    await world.consentAll(assigned, { ...family, members: family.members.filter((m) => m.id === an) }, volunteers.id, [
+      'IDENTITY',
+      'PLAN',
+      'NOTES',
+    ]);
 
     const db = api.app.get(DataSource);
-    const goalId = randomUUID();
+    const [boConsent] = await db.query(
+      `SELECT c.id FROM consent c JOIN consent_subject s ON s.consent_id = c.id WHERE s.member_id = $1 AND c.recipient_agency_id = $2`,
+      [bo, agency.id],
+    );
+    await db.query(`INSERT INTO consent_revocation (consent_id, reason, revoked_by_member_id) VALUES ($1, 'Bo wil dit niet meer', $2)`, [
+      boConsent.id,
+      bo,
+    ]);
+    const goalIds = [randomUUID(), randomUUID()];
     await db.query(
-      `INSERT INTO goal (id, plan_id, life_domain, description, owner_kind, status) VALUES ($1, $2, 'HOUSING', 'Een woning', 'FAMILY', 'ACTIVE')`,
-      [goalId, planId],
+      `INSERT INTO goal (id, plan_id, life_domain, description, owner_kind, status, created_by_user_id)
+       VALUES ($1, $3, 'HOUSING', 'Een woning', 'FAMILY', 'ACTIVE', $4), ($2, $3, 'HEALTH', 'Gezond slapen', 'FAMILY', 'ACTIVE', $4)`,
+      [...goalIds, planId, colleague.userId],
     );
     await db.query(
-      `INSERT INTO action (id, goal_id, title, assignee_user_id, status) VALUES ($1, $2, 'Bellen', $3, 'OPEN'), ($4, $2, 'Mailen', $5, 'OPEN')`,
-      [randomUUID(), goalId, volunteer.userId, randomUUID(), assigned.userId],
+      `INSERT INTO action (id, goal_id, title, assignee_user_id, status) VALUES ($1, $2, 'Bellen', $3, 'OPEN'), ($4, $5, 'Mailen', $6, 'OPEN')`,
+      [randomUUID(), goalIds[0], volunteer.userId, randomUUID(), goalIds[1], assigned.userId],
     );
-    for (const category of ['PLAN', 'HEALTH', 'SAFETY', 'NOTES']) {
-      await db.query(
-        `INSERT INTO note (id, plan_id, category, body, author_user_id, author_agency_id) VALUES ($1, $2, $3, 'x', $4, $5)`,
-        [randomUUID(), planId, category, assigned.userId, agency.id],
-      );
+    // Notes by the colleague (so that `assigned` reads them only under consent or break-glass), about
+    // one member, another, or the whole family, in every category.
+    for (const category of ['PLAN', 'NOTES', 'HEALTH', 'SAFETY']) {
+      for (const about of [[an], [bo], [an, cas], []]) {
+        const noteId = randomUUID();
+        await db.query(
+          `INSERT INTO note (id, plan_id, category, body, author_user_id, author_agency_id) VALUES ($1, $2, $3, 'x', $4, $5)`,
+          [noteId, planId, category, colleague.userId, agency.id],
+        );
+        for (const memberId of about) await db.query(`INSERT INTO note_member (note_id, member_id) VALUES ($1, $2)`, [noteId, memberId]);
+      }
     }
 
     const networkIds = [network.id];
+    const ids = async (sql: string, params: unknown[]) => (await db.query(sql, params)).map((r: { id: string }) => r.id as string);
     const records: Record<SubjectName, string[]> = {
       Network: networkIds,
-      Agency: (await db.query(`SELECT id FROM agency WHERE network_id = ANY($1)`, [networkIds])).map((r: { id: string }) => r.id),
-      Membership: (await db.query(`SELECT m.id FROM membership m JOIN agency a ON a.id = m.agency_id WHERE a.network_id = ANY($1)`, [networkIds])).map(
-        (r: { id: string }) => r.id,
-      ),
-      CaseAssignment: (await db.query(`SELECT id FROM case_assignment WHERE family_id = $1`, [familyId])).map((r: { id: string }) => r.id),
+      Agency: await ids(`SELECT id FROM agency WHERE network_id = ANY($1)`, [networkIds]),
+      Membership: await ids(`SELECT m.id FROM membership m JOIN agency a ON a.id = m.agency_id WHERE a.network_id = ANY($1)`, [networkIds]),
+      CaseAssignment: await ids(`SELECT id FROM case_assignment WHERE family_id = $1`, [familyId]),
       Family: [familyId],
+      FamilyMember: memberIds,
+      Consent: await ids(`SELECT id FROM consent WHERE family_id = $1`, [familyId]),
       Plan: [planId],
-      Goal: [goalId],
-      Action: (await db.query(`SELECT id FROM action WHERE goal_id = $1`, [goalId])).map((r: { id: string }) => r.id),
-      Note: (await db.query(`SELECT id FROM note WHERE plan_id = $1`, [planId])).map((r: { id: string }) => r.id),
+      Goal: goalIds,
+      Action: await ids(`SELECT id FROM action WHERE goal_id = ANY($1)`, [goalIds]),
+      Note: await ids(`SELECT id FROM note WHERE plan_id = $1`, [planId]),
     };
 
     const principals = await Promise.all(
@@ -78,13 +105,14 @@ describe('policy: ability.can and the SQL predicate agree', () => {
         network.coordinator.subject,
         agency.admin.subject,
         assigned.subject,
+        colleague.subject,
         unassigned.subject,
         volunteer.subject,
         otherNetworkWorker.subject,
       ].map((subject) => api.app.get(PrincipalService).resolve(subject, undefined)),
     );
     const policy = api.app.get(PolicyService);
-    const actions: PolicyAction[] = ['read', 'update', 'coordinate', 'confirmHandover', 'create'];
+    const actions: PolicyAction[] = ['read', 'readContact', 'update', 'coordinate', 'confirmHandover', 'create'];
     let allowed = 0;
     let checked = 0;
     for (const principal of principals) {

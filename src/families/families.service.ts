@@ -32,7 +32,7 @@ export class FamiliesService {
       const family = await em.save(
         em.create(Family, { id: newId(), networkId: acting.networkId, registeredByAgencyId: acting.agencyId }),
       );
-      await em.insert(FamilyMember, input.members.map((member) => memberRow(family.id, member)));
+      await em.insert(FamilyMember, input.members.map((member) => memberRow(family.id, member, principal.userId)));
       await em.query(
         `INSERT INTO case_assignment (id, family_id, user_id, agency_id, assigned_by_user_id) VALUES ($1, $2, $3, $4, $3)`,
         [newId(), family.id, principal.userId, acting.agencyId],
@@ -45,7 +45,7 @@ export class FamiliesService {
     validateDates(input.member, 'member');
     return this.db.transaction(async (em) => {
       await this.policy.authorize(em, caller.ability, 'update', 'Family', input.familyId, { lock: true });
-      const row = memberRow(input.familyId, input.member);
+      const row = memberRow(input.familyId, input.member, caller.principal.userId);
       await em.insert(FamilyMember, row);
       return em.findOneByOrFail(FamilyMember, { id: row.id });
     });
@@ -69,19 +69,37 @@ export class FamiliesService {
     return paginate(this.policy.scope(qb, caller.ability, 'read', 'Family'), 'f.id', args);
   }
 
-  /** Members of many families in one query, filtered by the Family read rule. */
+  /** Members of many families in one query, each under the access rule (see `visibleMembers`). */
   membersOf(caller: Caller, loaders: RequestLoaders, familyId: string): Promise<FamilyMember[]> {
     return loaders
-      .get<string, FamilyMember[]>('familyMembers', async (familyIds) => {
-        const qb = this.db.manager
-          .createQueryBuilder(FamilyMember, 'fm')
-          .innerJoin('family', 'f', 'f.id = fm.family_id')
-          .where('fm.family_id = ANY(:familyIds)', { familyIds })
-          .orderBy('fm.id');
-        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Family').getMany();
-        return groupBy(familyIds, rows, (m) => m.familyId);
-      })
+      .get<string, FamilyMember[]>('familyMembers', async (familyIds) =>
+        groupBy(familyIds, await this.visibleMembers(caller, 'fm.family_id = ANY(:keys)', familyIds), (m) => m.familyId),
+      )
       .load(familyId);
+  }
+
+  /** A member by id (consent subjects, note members, action assignees), or null when not visible. */
+  memberById(caller: Caller, loaders: RequestLoaders, memberId: string): Promise<FamilyMember | null> {
+    return loaders
+      .get<string, FamilyMember | null>('memberById', async (ids) =>
+        oneBy(ids, await this.visibleMembers(caller, 'fm.id = ANY(:keys)', ids), (m) => m.id),
+      )
+      .load(memberId);
+  }
+
+  /**
+   * Members the caller may read (FamilyMember read rule: identity), with contact details blanked
+   * where the caller lacks the CONTACT right — decided in the same query by the same policy.
+   */
+  private async visibleMembers(caller: Caller, where: string, keys: readonly string[]): Promise<FamilyMember[]> {
+    const qb = this.db.manager.createQueryBuilder(FamilyMember, 'fm').where(where, { keys }).orderBy('fm.id');
+    this.policy.scope(qb, caller.ability, 'read', 'FamilyMember');
+    const contactVisible = this.policy.selectAllowed(qb, caller.ability, 'readContact', 'FamilyMember');
+    const { entities, raw } = await qb.getRawAndEntities();
+    const visible = new Map(raw.map((row) => [row.fm_id, row[contactVisible]]));
+    return entities.map((member) =>
+      visible.get(member.id) ? member : Object.assign(member, { email: null, phone: null, preferredLanguage: null }),
+    );
   }
 
   /** Families by id for nested fields (Plan.family), filtered by the Family read rule in one query. */
@@ -108,9 +126,10 @@ export class FamiliesService {
   }
 }
 
-function memberRow(familyId: string, member: FamilyMemberInput) {
+function memberRow(familyId: string, member: FamilyMemberInput, createdByUserId: string | null) {
   return {
     id: newId(),
+    createdByUserId,
     familyId,
     role: member.role,
     givenName: member.givenName,

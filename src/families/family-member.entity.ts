@@ -44,6 +44,10 @@ export class FamilyMember {
   @Column({ type: 'text', nullable: true })
   preferredLanguage: string | null;
 
+  /** Who created it: authors keep seeing their own records (the AUTHOR legal basis). */
+  @Column({ type: 'uuid', nullable: true })
+  createdByUserId: string | null;
+
   @Field()
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

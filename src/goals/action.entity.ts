@@ -36,6 +36,10 @@ export class Action {
   @Column({ type: 'timestamptz', nullable: true })
   completedAt: Date | null;
 
+  /** Who created it: authors keep seeing their own records (the AUTHOR legal basis). */
+  @Column({ type: 'uuid', nullable: true })
+  createdByUserId: string | null;
+
   @Field()
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

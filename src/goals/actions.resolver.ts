@@ -1,6 +1,7 @@
 import { Args, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
 import { FamilyMember } from '../families/family-member.entity.js';
+import { FamiliesService } from '../families/families.service.js';
 import { Loaders } from '../graphql/graphql-context.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
 import { Policy } from '../policy/policy.decorator.js';
@@ -15,6 +16,7 @@ export class ActionsResolver {
   constructor(
     private readonly actions: ActionsService,
     private readonly users: UsersService,
+    private readonly families: FamiliesService,
   ) {}
 
   @Mutation(() => Action, { description: 'A step under a goal, for one team member or one family member.' })
@@ -42,6 +44,6 @@ export class ActionsResolver {
 
   @ResolveField(() => FamilyMember, { nullable: true, description: 'Set when the action is for a family member.' })
   assigneeMember(@Parent() action: Action, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
-    return action.assigneeMemberId ? this.actions.assigneeMemberOf(caller, loaders, action.assigneeMemberId) : null;
+    return action.assigneeMemberId ? this.families.memberById(caller, loaders, action.assigneeMemberId) : null;
   }
 }

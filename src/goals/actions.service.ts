@@ -5,8 +5,7 @@ import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { FamiliesService } from '../families/families.service.js';
-import { FamilyMember } from '../families/family-member.entity.js';
-import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { ActionStatus } from './action-status.js';
@@ -45,6 +44,7 @@ export class ActionsService {
       }
       const action = em.create(Action, {
         id: newId(),
+        createdByUserId: caller.principal.userId,
         goalId: goal.id,
         title: input.title.trim(),
         assigneeUserId: input.assigneeUserId ?? null,
@@ -91,20 +91,6 @@ export class ActionsService {
         return groupBy(goalIds, rows, (a) => a.goalId);
       })
       .load(goalId);
-  }
-
-  /** Family members by id in one query, each only as the assignee of an action the caller may read. */
-  assigneeMemberOf(caller: Caller, loaders: RequestLoaders, memberId: string): Promise<FamilyMember | null> {
-    return loaders
-      .get<string, FamilyMember | null>('actionAssigneeMembers', async (memberIds) => {
-        const qb = this.db.manager
-          .createQueryBuilder(FamilyMember, 'fm')
-          .innerJoin('action', 'a', 'a.assignee_member_id = fm.id')
-          .where('fm.id = ANY(:memberIds)', { memberIds });
-        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Action').getMany();
-        return oneBy(memberIds, rows, (m) => m.id);
-      })
-      .load(memberId);
   }
 
   /** OPEN → DONE or CANCELLED; a volunteer may do so only for an action assigned to it (policy). */

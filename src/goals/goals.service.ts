@@ -44,6 +44,7 @@ export class GoalsService {
       }
       const goal = em.create(Goal, {
         id: newId(),
+        createdByUserId: caller.principal.userId,
         planId: plan.id,
         lifeDomain: input.lifeDomain,
         description: input.description.trim(),

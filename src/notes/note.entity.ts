@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-import { DataCategory } from './data-category.js';
+import { DataCategory } from '../consents/data-category.js';
 
 /** Free text on a plan, filed under a data category that decides who may read it. Never changed afterwards. */
 @ObjectType()

@@ -2,6 +2,7 @@ import { Args, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql'
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { Agency } from '../agencies/agency.entity.js';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
+import { FamiliesService } from '../families/families.service.js';
 import { FamilyMember } from '../families/family-member.entity.js';
 import { Loaders } from '../graphql/graphql-context.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
@@ -19,6 +20,7 @@ export class NotesResolver {
     private readonly notes: NotesService,
     private readonly users: UsersService,
     private readonly agencies: AgenciesService,
+    private readonly families: FamiliesService,
   ) {}
 
   @Mutation(() => Note, { description: 'Volunteers may not write HEALTH or SAFETY notes.' })
@@ -38,8 +40,11 @@ export class NotesResolver {
   }
 
   @ResolveField(() => [FamilyMember], { description: 'The family members the note is about.' })
-  members(@Parent() note: Note, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
-    return this.notes.membersOf(caller, loaders, note.id);
+  async members(@Parent() note: Note, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    const ids = await this.notes.memberIdsOf(caller, loaders, note.id);
+    // Members the caller may not see stay out (a note may concern several members).
+    const members = await Promise.all(ids.map((id) => this.families.memberById(caller, loaders, id)));
+    return members.filter((m): m is FamilyMember => m !== null);
   }
 }
 

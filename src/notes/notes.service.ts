@@ -5,7 +5,6 @@ import type { Caller } from '../auth/caller.decorator.js';
 import { invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { FamiliesService } from '../families/families.service.js';
-import type { FamilyMember } from '../families/family-member.entity.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
 import { PlanStatus } from '../plans/plan-status.js';
@@ -68,19 +67,19 @@ export class NotesService {
       .load(planId);
   }
 
-  /** The members each note is about, for many notes in one query filtered by the Note read rule. */
-  membersOf(caller: Caller, loaders: RequestLoaders, noteId: string): Promise<FamilyMember[]> {
+  /** The ids of the members each note is about, for many notes in one query filtered by the Note read rule. */
+  memberIdsOf(caller: Caller, loaders: RequestLoaders, noteId: string): Promise<string[]> {
     return loaders
-      .get<string, FamilyMember[]>('noteMembers', async (noteIds) => {
+      .get<string, string[]>('noteMemberIds', async (noteIds) => {
         const qb = this.db.manager
           .createQueryBuilder(NoteMember, 'nm')
-          .innerJoinAndSelect('nm.member', 'fm')
           .innerJoin('note', 'nt', 'nt.id = nm.note_id')
           .where('nm.note_id = ANY(:noteIds)', { noteIds })
-          .orderBy('fm.id');
+          .orderBy('nm.member_id');
         const rows = await this.policy.scope(qb, caller.ability, 'read', 'Note').getMany();
-        return groupBy(noteIds, rows, (nm) => nm.noteId).map((group) => group.map((nm) => nm.member!));
+        return groupBy(noteIds, rows, (nm) => nm.noteId).map((group) => group.map((nm) => nm.memberId));
       })
       .load(noteId);
   }
+
 }

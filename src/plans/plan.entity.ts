@@ -46,6 +46,10 @@ export class Plan {
   @Column({ type: 'integer' })
   version: number;
 
+  /** Who created it: authors keep seeing their own records (the AUTHOR legal basis). */
+  @Column({ type: 'uuid', nullable: true })
+  createdByUserId: string | null;
+
   @Field()
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

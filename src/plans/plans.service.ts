@@ -124,7 +124,13 @@ export class PlansService {
   }
 
   private async insert(em: EntityManager, caller: Caller, fields: Partial<Plan>): Promise<Plan> {
-    const plan = em.create(Plan, { ...fields, id: newId(), status: PlanStatus.DRAFT, version: 1 });
+    const plan = em.create(Plan, {
+      ...fields,
+      id: newId(),
+      status: PlanStatus.DRAFT,
+      version: 1,
+      createdByUserId: caller.principal.userId,
+    });
     await conflictOnDuplicate(em.insert(Plan, plan), 'This family already has an open plan', ONE_OPEN_PLAN);
     await this.history.record(em, caller, {
       planId: plan.id,

@@ -4,19 +4,35 @@ import { MembershipRole } from '../users/membership-role.js';
 import type { SubjectName } from './subjects.js';
 
 /**
- * `update` on a Membership is ending it.
+ * `readContact` is the field-level right to a member's contact details (CONTACT consent).
+ * `update` on a Membership is ending it; on a Consent, revoking it.
  * `coordinate` is the trajectory supporter's work on a plan (status, team, handing over the role);
  * `confirmHandover` records that the family agreed to a new supporter.
  */
-export type PolicyAction = 'create' | 'read' | 'update' | 'coordinate' | 'confirmHandover';
+export type PolicyAction = 'create' | 'read' | 'readContact' | 'update' | 'coordinate' | 'confirmHandover';
 
 // Conditions name subject fields (subjects.ts), not entity properties: typed as plain records.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AppAbility = MongoAbility<[PolicyAction, SubjectName | Record<string, unknown>], MongoQuery<Record<string, any>>>;
 
-const FAMILY_DATA: SubjectName[] = ['Family', 'Plan', 'Goal', 'Action', 'Note'];
-/** Volunteers never see health or safety notes (DOMAIN.md, "Who uses it"). */
+/** Records holding a family member's personal data: each is read under the access rule below. */
+const PERSONAL_DATA: SubjectName[] = ['FamilyMember', 'Plan', 'Goal', 'Action', 'Note'];
+/** Volunteers never see health or safety data (DOMAIN.md, "Who uses it"). */
 const VOLUNTEER_HIDDEN_CATEGORIES = ['HEALTH', 'SAFETY'];
+
+/**
+ * The access rule of DOMAIN.md: on the family's team (assigned, or its supporter) AND (the acting agency
+ * holds the consent for the record's members and category, OR the user authored the record, OR an
+ * active break-glass grant covers it). Each alternative is one CASL rule; CASL ORs them.
+ */
+function accessBases(userId: string, agencyId: string, options: { breakGlass: boolean; consentField?: string }) {
+  const bases: Record<string, unknown>[] = [
+    { [options.consentField ?? 'consentedAgencyIds']: agencyId },
+    { authorUserId: userId },
+  ];
+  if (options.breakGlass) bases.push({ breakGlassUserIds: userId });
+  return bases;
+}
 
 /**
  * Every authorization rule of the service, in one place. Conditions use the fields declared in
@@ -62,19 +78,39 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           break;
         case MembershipRole.CASEWORKER:
           can('create', 'Family', { networkId });
-          can(['read', 'update'], FAMILY_DATA, onTeam);
-          can('create', ['Plan', 'Goal', 'Action', 'Note'], onTeam);
+          // The family itself (no personal data but its existence) is visible to its team.
+          can(['read', 'update'], 'Family', onTeam);
+          for (const basis of accessBases(userId, agencyId, { breakGlass: true })) {
+            can('read', PERSONAL_DATA, { ...onTeam, ...basis });
+          }
+          for (const basis of accessBases(userId, agencyId, { breakGlass: true, consentField: 'contactConsentedAgencyIds' })) {
+            can('readContact', 'FamilyMember', { ...onTeam, ...basis });
+          }
+          // Changing a record first needs reading it (PolicyService.authorize), so consent applies to writes too.
+          can('update', ['Plan', 'Goal', 'Action'], onTeam);
+          can('create', ['Plan', 'Goal', 'Action', 'Note', 'Consent'], onTeam);
+          can(['read', 'update'], 'Consent', onTeam);
           can('coordinate', 'Plan', { networkId, supporterUserIds: userId });
           // Before a supporter is chosen, the team closes a draft nobody coordinates.
           can('coordinate', 'Plan', { ...onTeam, hasSupporter: false, status: 'DRAFT' });
           can('confirmHandover', 'Plan', { networkId, supporterUserIds: userId });
           can('confirmHandover', 'Plan', { networkId, incomingSupporterUserIds: userId });
           break;
-        case MembershipRole.VOLUNTEER:
-          can('read', ['Family', 'Plan', 'Goal', 'Action'], onTeam);
-          can(['read', 'create'], 'Note', { ...onTeam, category: { $nin: VOLUNTEER_HIDDEN_CATEGORIES } });
+        case MembershipRole.VOLUNTEER: {
+          const shareable = { ...onTeam, category: { $nin: VOLUNTEER_HIDDEN_CATEGORIES } };
+          can('read', 'Family', onTeam);
+          // Only what the family shared with the volunteer organisation; no break-glass for volunteers.
+          for (const basis of accessBases(userId, agencyId, { breakGlass: false })) {
+            can('read', ['FamilyMember', 'Plan'], { ...onTeam, ...basis });
+            can('read', ['Goal', 'Action', 'Note'], { ...shareable, ...basis });
+          }
+          for (const basis of accessBases(userId, agencyId, { breakGlass: false, consentField: 'contactConsentedAgencyIds' })) {
+            can('readContact', 'FamilyMember', { ...onTeam, ...basis });
+          }
+          can('create', 'Note', shareable);
           can('update', 'Action', { ...onTeam, assigneeUserId: userId });
           break;
+        }
       }
     }
   }

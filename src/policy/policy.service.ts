@@ -29,6 +29,26 @@ export class PolicyService {
   }
 
   /**
+   * Adds a boolean column telling, per row, whether `action` is allowed: field-level decisions
+   * (such as contact details) in the same query. The subject's joins must already be in `qb`.
+   * Returns the raw column name.
+   */
+  selectAllowed<T extends ObjectLiteral>(
+    qb: SelectQueryBuilder<T>,
+    ability: AppAbility,
+    action: PolicyAction,
+    subject: SubjectName,
+  ): string {
+    const params = new SqlParams();
+    const name = `allowed_${action}`;
+    qb.addSelect(`(${scopeToSql(ability, action, subject, params)})`, name).setParameters({
+      ...qb.getParameters(),
+      ...params.values,
+    });
+    return name;
+  }
+
+  /**
    * Loads the authorization attributes of one record the caller may read, locking it when asked,
    * and checks `action` on it. Not readable (or absent) → NOT_FOUND; readable but not allowed → FORBIDDEN.
    */

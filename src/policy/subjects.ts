@@ -10,6 +10,8 @@ export type SubjectName =
   | 'Membership'
   | 'CaseAssignment'
   | 'Family'
+  | 'FamilyMember'
+  | 'Consent'
   | 'Plan'
   | 'Goal'
   | 'Action'
@@ -57,6 +59,48 @@ function planSupporters(planId: string, state: 'CURRENT' | 'INCOMING'): Relation
   return { contains: (v) => `EXISTS (${base} AND s.user_id = ${v})`, array: `ARRAY(${base})` };
 }
 
+/** Grants in force (view active_consent_grant): `member` consented that the agency uses `category`. */
+const grant = (member: string, agency: string, category: string) =>
+  `EXISTS (SELECT 1 FROM active_consent_grant acg WHERE acg.member_id = ${member} AND acg.recipient_agency_id = ${agency} AND ${category} = ANY(acg.categories))`;
+
+/** Agencies of the family's network for which `holds(agency)` is true (the in-memory form of a consent relation). */
+const agenciesWhere = (familyId: string, holds: (agency: string) => string) =>
+  `ARRAY(SELECT ca_ag.id FROM agency ca_ag WHERE ca_ag.network_id = (SELECT network_id FROM family WHERE id = ${familyId}) AND ${holds('ca_ag.id')})`;
+
+/** The agency holds the consent of this one member for `category`. */
+function memberConsent(familyId: string, memberId: string, category: string): RelationField {
+  const holds = (agency: string) => grant(memberId, agency, category);
+  return { contains: holds, array: agenciesWhere(familyId, holds) };
+}
+
+/** Family-level data (the plan, goals, actions): the consent of any member of the family for `category`. */
+function familyConsent(familyId: string, category: string): RelationField {
+  const holds = (agency: string) =>
+    `EXISTS (SELECT 1 FROM active_consent_grant acg WHERE acg.family_id = ${familyId} AND acg.recipient_agency_id = ${agency} AND ${category} = ANY(acg.categories))`;
+  return { contains: holds, array: agenciesWhere(familyId, holds) };
+}
+
+/** A note: the consent of every member it concerns (all members when it names none) for its category. */
+function noteConsent(familyId: string, noteId: string, category: string): RelationField {
+  const holds = (agency: string) => `NOT EXISTS (SELECT 1 FROM family_member cm WHERE cm.family_id = ${familyId}
+      AND (EXISTS (SELECT 1 FROM note_member x WHERE x.note_id = ${noteId} AND x.member_id = cm.id)
+           OR NOT EXISTS (SELECT 1 FROM note_member x WHERE x.note_id = ${noteId}))
+      AND NOT ${grant('cm.id', agency, category)})`;
+  return { contains: holds, array: agenciesWhere(familyId, holds) };
+}
+
+/** Users holding a break-glass grant for the family that is in force now. */
+function breakGlass(familyId: string): RelationField {
+  const base = `SELECT bg.user_id FROM break_glass_grant bg WHERE bg.family_id = ${familyId}
+    AND now() >= bg.starts_at AND now() < bg.expires_at
+    AND NOT EXISTS (SELECT 1 FROM break_glass_revocation bgr WHERE bgr.grant_id = bg.id)`;
+  return { contains: (v) => `EXISTS (${base} AND bg.user_id = ${v})`, array: `ARRAY(${base})` };
+}
+
+/** A goal in the health or safety domain is health or safety data; any other goal is plan data. */
+const goalCategory = (goal: string) =>
+  `(CASE ${goal}.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END)`;
+
 const familyScoped = (familyId: string) => ({
   networkId: 'f.network_id',
   familyId,
@@ -97,6 +141,25 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
     fields: { id: 'f.id', ...familyScoped('f.id') },
     relations: { teamUserIds: familyTeam('f.id'), familyAgencyIds: familyAgencies('f.id') },
   },
+  FamilyMember: {
+    table: 'family_member',
+    alias: 'fm',
+    joins: [{ table: 'family', alias: 'f', on: 'f.id = fm.family_id' }],
+    fields: { id: 'fm.id', authorUserId: 'fm.created_by_user_id', ...familyScoped('fm.family_id') },
+    relations: {
+      teamUserIds: familyTeam('fm.family_id'),
+      consentedAgencyIds: memberConsent('fm.family_id', 'fm.id', `'IDENTITY'`),
+      contactConsentedAgencyIds: memberConsent('fm.family_id', 'fm.id', `'CONTACT'`),
+      breakGlassUserIds: breakGlass('fm.family_id'),
+    },
+  },
+  Consent: {
+    table: 'consent',
+    alias: 'cn',
+    joins: [{ table: 'family', alias: 'f', on: 'f.id = cn.family_id' }],
+    fields: { id: 'cn.id', ...familyScoped('cn.family_id') },
+    relations: { teamUserIds: familyTeam('cn.family_id') },
+  },
   Plan: {
     table: 'plan',
     alias: 'p',
@@ -106,9 +169,12 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
       status: 'p.status',
       ...familyScoped('p.family_id'),
       hasSupporter: `EXISTS (SELECT 1 FROM trajectory_supporter hs WHERE hs.plan_id = p.id AND hs.state = 'CURRENT')`,
+      authorUserId: 'p.created_by_user_id',
     },
     relations: {
       teamUserIds: familyTeam('p.family_id'),
+      consentedAgencyIds: familyConsent('p.family_id', `'PLAN'`),
+      breakGlassUserIds: breakGlass('p.family_id'),
       supporterUserIds: planSupporters('p.id', 'CURRENT'),
       incomingSupporterUserIds: planSupporters('p.id', 'INCOMING'),
     },
@@ -117,8 +183,19 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
     table: 'goal',
     alias: 'g',
     joins: planJoins('g.plan_id'),
-    fields: { id: 'g.id', planId: 'g.plan_id', status: 'g.status', ...familyScoped('p.family_id') },
-    relations: { teamUserIds: familyTeam('p.family_id') },
+    fields: {
+      id: 'g.id',
+      planId: 'g.plan_id',
+      status: 'g.status',
+      category: goalCategory('g'),
+      authorUserId: 'g.created_by_user_id',
+      ...familyScoped('p.family_id'),
+    },
+    relations: {
+      teamUserIds: familyTeam('p.family_id'),
+      consentedAgencyIds: familyConsent('p.family_id', goalCategory('g')),
+      breakGlassUserIds: breakGlass('p.family_id'),
+    },
   },
   Action: {
     table: 'action',
@@ -129,9 +206,15 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
       goalId: 'a.goal_id',
       status: 'a.status',
       assigneeUserId: 'a.assignee_user_id',
+      category: goalCategory('g'),
+      authorUserId: 'a.created_by_user_id',
       ...familyScoped('p.family_id'),
     },
-    relations: { teamUserIds: familyTeam('p.family_id') },
+    relations: {
+      teamUserIds: familyTeam('p.family_id'),
+      consentedAgencyIds: familyConsent('p.family_id', goalCategory('g')),
+      breakGlassUserIds: breakGlass('p.family_id'),
+    },
   },
   Note: {
     table: 'note',
@@ -143,6 +226,10 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
       authorUserId: 'nt.author_user_id',
       ...familyScoped('p.family_id'),
     },
-    relations: { teamUserIds: familyTeam('p.family_id') },
+    relations: {
+      teamUserIds: familyTeam('p.family_id'),
+      consentedAgencyIds: noteConsent('p.family_id', 'nt.id', 'nt.category'),
+      breakGlassUserIds: breakGlass('p.family_id'),
+    },
   },
 };

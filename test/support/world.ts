@@ -24,7 +24,10 @@ export interface Network {
 export const OPEN_PLAN = `mutation($input: OpenPlanInput!) { openPlan(input: $input) { id } }`;
 export const CLOSE_PLAN = `mutation($input: ClosePlanInput!) { closePlan(input: $input) { id status } }`;
 
-const REGISTER_FAMILY = `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { id members { id role } } }`;
+const REGISTER_FAMILY = `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { id members { id role birthDate } } }`;
+const RECORD_CONSENT = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`;
+
+export const ALL_CATEGORIES = ['IDENTITY', 'CONTACT', 'PLAN', 'NOTES', 'HEALTH', 'SAFETY', 'REFERRAL'];
 const ASSIGN_CASE = `mutation($input: AssignCaseInput!) { assignCase(input: $input) { id } }`;
 const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { id } }`;
 const ADD_PARTICIPANT = `mutation($input: AddPlanParticipantInput!) { addPlanParticipant(input: $input) { id } }`;
@@ -67,7 +70,7 @@ export const parentWithTwoChildren = (label?: string): FamilyMemberInput[] => {
 export interface Family {
   id: string;
   /** In the order they were registered. */
-  members: { id: string; role: string }[];
+  members: { id: string; role: string; birthDate: string | null }[];
   memberIds: string[];
 }
 
@@ -87,6 +90,8 @@ export interface PlanOptions {
   participants?: { agencyId: string; contribution: string }[];
   /** Users `admin` assigns to the family, after the participants joined (so a participating agency's admin may). */
   assign?: { admin: Person; userIds: string[] };
+  /** Participants get the family's consent (all categories) unless false. */
+  consentForParticipants?: boolean;
 }
 
 /**
@@ -167,10 +172,53 @@ export class World {
     return this.member(agency.admin.subject, agency.id, role);
   }
 
-  /** A family registered by `worker`, who is assigned to it automatically. */
-  async family(worker: Person, members: FamilyMemberInput[] = [parent('Sara', 'Peeters')]): Promise<Family> {
+  /**
+   * A family registered by `worker`, who is assigned to it automatically. Unless `consentFor` says
+   * otherwise, every member consents (all categories) to the worker's agency, as a family that agreed
+   * to the help would: tests of the consent rule itself pass `consentFor: []`.
+   */
+  async family(
+    worker: Person,
+    members: FamilyMemberInput[] = [parent('Sara', 'Peeters')],
+    options: { consentFor?: string[] } = {},
+  ): Promise<Family> {
     const { registerFamily } = await this.api.ok(worker.subject, REGISTER_FAMILY, { input: { members } });
-    return { id: registerFamily.id, members: registerFamily.members, memberIds: registerFamily.members.map((m: { id: string }) => m.id) };
+    const family: Family = {
+      id: registerFamily.id,
+      members: registerFamily.members,
+      memberIds: registerFamily.members.map((m: { id: string }) => m.id),
+    };
+    for (const agencyId of options.consentFor ?? [worker.agencyId]) await this.consentAll(worker, family, agencyId);
+    return family;
+  }
+
+  /**
+   * Each member consents that `agencyId` uses `categories` of its data, recorded by `worker`: members
+   * of 12 and older for themselves, younger children through the first parent.
+   */
+  async consentAll(worker: Person, family: Family, agencyId: string, categories = ALL_CATEGORIES): Promise<string[]> {
+    const twelveYearsAgo = new Date();
+    twelveYearsAgo.setFullYear(twelveYearsAgo.getFullYear() - 12);
+    const decidesItself = (m: Family['members'][number]) => m.birthDate !== null && new Date(m.birthDate) <= twelveYearsAgo;
+    const representative = family.members.find((m) => m.role === 'PARENT' && decidesItself(m));
+    const ids: string[] = [];
+    for (const member of family.members) {
+      const grantor = decidesItself(member) ? member : representative!;
+      const { recordConsent } = await this.api.ok(worker.subject, RECORD_CONSENT, {
+        input: {
+          grantorMemberId: grantor.id,
+          subjectMemberIds: [member.id],
+          recipientAgencyId: agencyId,
+          categories,
+          purposeCode: 'PLAN_COORDINATION',
+          purpose: 'Samen werken aan het gezinsplan',
+          method: 'WRITTEN',
+          evidenceReference: `form-${member.id}`,
+        },
+      });
+      ids.push(recordConsent.id);
+    }
+    return ids;
   }
 
   /** Opens a plan for a family `worker` is assigned to, and sets it up as `options` say; the plan's id. */
@@ -185,6 +233,10 @@ export class World {
     for (const { agencyId, contribution } of options.participants ?? []) {
       await this.api.ok(worker.subject, ADD_PARTICIPANT, { input: { planId, agencyId, contribution } });
     }
+    if (options.participants?.length && options.consentForParticipants !== false) {
+      const family = await this.membersOf(worker, familyId);
+      for (const { agencyId } of options.participants) await this.consentAll(worker, family, agencyId);
+    }
     if (options.assign) {
       const { admin, userIds } = options.assign;
       for (const userId of userIds) await this.assign(admin, familyId, userId);
@@ -193,10 +245,21 @@ export class World {
   }
 
   /** A family registered by `worker`, with a plan `worker` opened and set up as `options` say. */
-  async familyWithPlan(worker: Person, options: PlanOptions & { members?: FamilyMemberInput[] } = {}): Promise<FamilyWithPlan> {
-    const family = await this.family(worker, options.members);
+  async familyWithPlan(
+    worker: Person,
+    options: PlanOptions & { members?: FamilyMemberInput[]; consentFor?: string[] } = {},
+  ): Promise<FamilyWithPlan> {
+    const family = await this.family(worker, options.members, { consentFor: options.consentFor });
     const planId = await this.openPlan(worker, family.id, options);
     return { familyId: family.id, planId, members: family.members, memberIds: family.memberIds };
+  }
+
+  /** The family as `worker` sees its members (for recording consents). */
+  async membersOf(worker: Person, familyId: string): Promise<Family> {
+    const { family } = await this.api.ok(worker.subject, `query($id: ID!) { family(id: $id) { id members { id role birthDate } } }`, {
+      id: familyId,
+    });
+    return { id: family.id, members: family.members, memberIds: family.members.map((m: { id: string }) => m.id) };
   }
 
   /** `admin` assigns one of its agency's users to the family; the assignment's id. */

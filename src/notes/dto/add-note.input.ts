@@ -1,6 +1,6 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { ArrayMaxSize, IsEnum, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { DataCategory } from '../data-category.js';
+import { DataCategory } from '../../consents/data-category.js';
 
 @InputType()
 export class AddNoteInput {

@@ -1,0 +1,73 @@
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { DataCategory } from './data-category.js';
+import { ConsentMethod, ConsentStatus } from './consent-method.js';
+
+/** A family member's agreement that one agency may use some categories of data. Never changed. */
+@ObjectType()
+@Entity('consent')
+export class Consent {
+  @Field(() => ID)
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Field(() => ID)
+  @Column('uuid')
+  familyId: string;
+
+  @Column('uuid')
+  grantorMemberId: string;
+
+  @Column('uuid')
+  recipientAgencyId: string;
+
+  @Field(() => [DataCategory])
+  @Column({ type: 'text', array: true })
+  categories: DataCategory[];
+
+  @Field({ description: 'A code for the purpose, e.g. PLAN_COORDINATION or REFERRAL.' })
+  @Column()
+  purposeCode: string;
+
+  @Field()
+  @Column()
+  purpose: string;
+
+  @Field()
+  @Column({ type: 'timestamptz' })
+  validFrom: Date;
+
+  @Field(() => Date, { nullable: true })
+  @Column({ type: 'timestamptz', nullable: true })
+  validUntil: Date | null;
+
+  @Field(() => ConsentMethod)
+  @Column({ type: 'text' })
+  method: ConsentMethod;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  evidenceReference: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  recordedByUserId: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  recordedByAgencyId: string | null;
+
+  @Field()
+  @Column({ type: 'timestamptz' })
+  recordedAt: Date;
+
+  /** Loaded with the consent (see ConsentsService). */
+  revokedAt: Date | null;
+  revocationReason: string | null;
+  subjectMemberIds: string[];
+
+  @Field(() => ConsentStatus)
+  get status(): ConsentStatus {
+    if (this.revokedAt) return ConsentStatus.REVOKED;
+    if (this.validUntil && this.validUntil.getTime() <= Date.now()) return ConsentStatus.EXPIRED;
+    return ConsentStatus.ACTIVE;
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AgenciesModule } from '../agencies/agencies.module.js';
+import { FamiliesModule } from '../families/families.module.js';
+import { CapacityAssessment } from './capacity-assessment.entity.js';
+import { Consent } from './consent.entity.js';
+import { ConsentsResolver } from './consents.resolver.js';
+import { ConsentsService } from './consents.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Consent, CapacityAssessment]), FamiliesModule, AgenciesModule],
+  providers: [ConsentsService, ConsentsResolver],
+})
+export class ConsentsModule {}

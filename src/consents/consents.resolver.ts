@@ -1,0 +1,72 @@
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { AgenciesService } from '../agencies/agencies.service.js';
+import { Agency } from '../agencies/agency.entity.js';
+import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
+import { FamiliesService } from '../families/families.service.js';
+import { FamilyMember } from '../families/family-member.entity.js';
+import { Loaders } from '../graphql/graphql-context.js';
+import type { RequestLoaders } from '../graphql/request-loaders.js';
+import { Policy } from '../policy/policy.decorator.js';
+import { CapacityAssessment } from './capacity-assessment.entity.js';
+import { Consent } from './consent.entity.js';
+import { ConsentsService } from './consents.service.js';
+import { AssessCapacityInput, RecordConsentInput, RevokeConsentInput } from './dto/consent.inputs.js';
+
+@Resolver(() => Consent)
+export class ConsentsResolver {
+  constructor(
+    private readonly service: ConsentsService,
+    private readonly families: FamiliesService,
+    private readonly agencies: AgenciesService,
+  ) {}
+
+  @Query(() => [Consent], { description: 'Every consent of the family — active, revoked and expired.' })
+  @Policy('read', 'Consent')
+  consents(@CurrentCaller() caller: Caller, @Args('familyId', { type: () => ID }) familyId: string) {
+    return this.service.list(caller, familyId);
+  }
+
+  @Mutation(() => Consent)
+  @Policy('create', 'Consent')
+  recordConsent(@CurrentCaller() caller: Caller, @Args('input') input: RecordConsentInput) {
+    return this.service.record(caller, input);
+  }
+
+  @Mutation(() => Consent, { description: 'Takes effect on the very next request.' })
+  @Policy('update', 'Consent')
+  revokeConsent(@CurrentCaller() caller: Caller, @Args('input') input: RevokeConsentInput) {
+    return this.service.revoke(caller, input);
+  }
+
+  @Mutation(() => CapacityAssessment, { description: 'Sets aside the presumption (capable from 12) for one member.' })
+  @Policy('create', 'Consent')
+  assessCapacity(@CurrentCaller() caller: Caller, @Args('input') input: AssessCapacityInput) {
+    return this.service.assessCapacity(caller, input);
+  }
+
+  @ResolveField(() => FamilyMember, { nullable: true, description: 'Null when the caller may not see this member.' })
+  grantor(@Parent() consent: Consent, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    return this.families.memberById(caller, loaders, consent.grantorMemberId);
+  }
+
+  @ResolveField(() => [ID], { description: 'The members whose data the consent covers.' })
+  subjectMemberIds(@Parent() consent: Consent): string[] {
+    return consent.subjectMemberIds;
+  }
+
+  @ResolveField(() => Agency)
+  async recipientAgency(@Parent() consent: Consent, @Loaders() loaders: RequestLoaders): Promise<Agency> {
+    return (await this.agencies.byId(loaders, consent.recipientAgencyId))!;
+  }
+
+  @ResolveField(() => Date, { nullable: true })
+  revokedAt(@Parent() consent: Consent): Date | null {
+    return consent.revokedAt;
+  }
+
+  @ResolveField(() => String, { nullable: true })
+  revocationReason(@Parent() consent: Consent): string | null {
+    return consent.revocationReason;
+  }
+}
+

@@ -1,0 +1,184 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
+import type { Caller } from '../auth/caller.decorator.js';
+import { badInput, forbidden, invalidTransition } from '../common/errors.js';
+import { newId } from '../common/ids.js';
+import { PolicyService } from '../policy/policy.service.js';
+import { CapacityAssessment } from './capacity-assessment.entity.js';
+import { ConsentMethod, ConsentStatus } from './consent-method.js';
+import { Consent } from './consent.entity.js';
+import type { AssessCapacityInput, RecordConsentInput, RevokeConsentInput } from './dto/consent.inputs.js';
+
+interface MemberCapacity {
+  id: string;
+  family_id: string;
+  role: string;
+  given_name: string;
+  capable: boolean;
+  adult: boolean;
+}
+
+/**
+ * Consents are events: recording adds a consent, revoking adds a revocation, nothing is updated.
+ * Who may consent follows the Flemish minors' rights rules (see `checkGrantor`).
+ */
+@Injectable()
+export class ConsentsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly policy: PolicyService,
+  ) {}
+
+  async record(caller: Caller, input: RecordConsentInput): Promise<Consent> {
+    const validFrom = input.validFrom ?? new Date();
+    if (input.validUntil && input.validUntil <= validFrom) {
+      throw badInput('validUntil', 'validUntil must be after validFrom');
+    }
+    if (input.method !== ConsentMethod.FAMILY_PORTAL && !input.evidenceReference?.trim()) {
+      throw badInput('evidenceReference', 'A written or witnessed consent needs an evidenceReference');
+    }
+    if (input.method === ConsentMethod.FAMILY_PORTAL && caller.principal.userId) {
+      throw badInput('method', 'FAMILY_PORTAL consents are given by the family member itself');
+    }
+    return this.db.transaction(async (em) => {
+      const members = await this.capacities(em, [input.grantorMemberId, ...input.subjectMemberIds]);
+      const grantor = members.get(input.grantorMemberId);
+      if (!grantor) throw badInput('grantorMemberId', 'grantorMemberId is not a member of a family you work with');
+      const family = await this.policy.authorize(em, caller.ability, 'read', 'Family', grantor.family_id, { lock: true });
+      this.policy.assertCan(caller.ability, 'create', 'Consent', family);
+      const subjects = input.subjectMemberIds.map((id) => members.get(id));
+      if (subjects.some((s) => s?.family_id !== grantor.family_id)) {
+        throw badInput('subjectMemberIds', 'subjectMemberIds must be members of the grantor’s family');
+      }
+      for (const subject of subjects as MemberCapacity[]) checkGrantor(grantor, subject);
+      const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [
+        input.recipientAgencyId,
+        family.networkId,
+      ]);
+      if (!agency) throw badInput('recipientAgencyId', 'recipientAgencyId must be an agency of the family’s network');
+
+      const consent = em.create(Consent, {
+        id: newId(),
+        familyId: grantor.family_id,
+        grantorMemberId: grantor.id,
+        recipientAgencyId: input.recipientAgencyId,
+        categories: input.categories,
+        purposeCode: input.purposeCode,
+        purpose: input.purpose,
+        validFrom,
+        validUntil: input.validUntil ?? null,
+        method: input.method,
+        evidenceReference: input.evidenceReference ?? null,
+        recordedByUserId: caller.principal.userId,
+        recordedByAgencyId: caller.principal.acting?.agencyId ?? null,
+        recordedAt: new Date(),
+      });
+      await em.insert(Consent, consent);
+      await em.query(
+        `INSERT INTO consent_subject (consent_id, member_id) SELECT $1, unnest($2::uuid[])`,
+        [consent.id, input.subjectMemberIds],
+      );
+      return (await this.load(em, [consent.id]))[0]!;
+    });
+  }
+
+  /** Effective on the very next request: every access check reads the revocations table. */
+  async revoke(caller: Caller, input: RevokeConsentInput): Promise<Consent> {
+    return this.db.transaction(async (em) => {
+      const attributes = await this.policy.authorize(em, caller.ability, 'update', 'Consent', input.consentId, { lock: true });
+      const [consent] = await this.load(em, [input.consentId]);
+      if (consent!.status !== ConsentStatus.ACTIVE) throw invalidTransition('Consent', consent!.status, 'revoke');
+      if (input.revokedByMemberId) {
+        const [member] = await em.query(`SELECT 1 FROM family_member WHERE id = $1 AND family_id = $2`, [
+          input.revokedByMemberId,
+          attributes.familyId,
+        ]);
+        if (!member) throw badInput('revokedByMemberId', 'revokedByMemberId must be a member of this family');
+      }
+      if (!caller.principal.userId && !input.revokedByMemberId) throw forbidden();
+      await em.query(
+        `INSERT INTO consent_revocation (consent_id, reason, revoked_by_member_id, revoked_by_user_id) VALUES ($1, $2, $3, $4)`,
+        [input.consentId, input.reason, input.revokedByMemberId ?? null, caller.principal.userId],
+      );
+      return (await this.load(em, [input.consentId]))[0]!;
+    });
+  }
+
+  /** Every consent of the family, in force or not: the history of what the family agreed to. */
+  async list(caller: Caller, familyId: string): Promise<Consent[]> {
+    const em = this.db.manager;
+    await this.policy.authorize(em, caller.ability, 'read', 'Family', familyId);
+    const qb = em.createQueryBuilder(Consent, 'cn').select('cn.id', 'id').where('cn.family_id = :familyId', { familyId });
+    const ids: { id: string }[] = await this.policy.scope(qb, caller.ability, 'read', 'Consent').orderBy('cn.id').getRawMany();
+    return this.load(em, ids.map((r) => r.id));
+  }
+
+  async assessCapacity(caller: Caller, input: AssessCapacityInput): Promise<CapacityAssessment> {
+    return this.db.transaction(async (em) => {
+      const [member] = await em.query(`SELECT family_id FROM family_member WHERE id = $1`, [input.memberId]);
+      if (!member) throw badInput('memberId', 'memberId is not a member of a family you work with');
+      const family = await this.policy.authorize(em, caller.ability, 'read', 'Family', member.family_id, { lock: true });
+      this.policy.assertCan(caller.ability, 'create', 'Consent', family);
+      const assessment = em.create(CapacityAssessment, {
+        id: newId(),
+        memberId: input.memberId,
+        capable: input.capable,
+        reason: input.reason,
+        assessedByUserId: caller.principal.userId!,
+        assessedByAgencyId: caller.principal.acting!.agencyId,
+        assessedAt: new Date(),
+      });
+      await em.insert(CapacityAssessment, assessment);
+      return assessment;
+    });
+  }
+
+  /** Consents with their subjects and revocation, in id order. */
+  private async load(em: EntityManager, ids: string[]): Promise<Consent[]> {
+    if (ids.length === 0) return [];
+    const rows: { id: string; subject_member_ids: string[]; revoked_at: Date | null; reason: string | null }[] = await em.query(
+      `SELECT c.id, ARRAY(SELECT cs.member_id FROM consent_subject cs WHERE cs.consent_id = c.id ORDER BY cs.member_id) AS subject_member_ids,
+              r.revoked_at, r.reason
+         FROM consent c LEFT JOIN consent_revocation r ON r.consent_id = c.id
+        WHERE c.id = ANY($1) ORDER BY c.id`,
+      [ids],
+    );
+    const consents = new Map((await em.findBy(Consent, { id: In(ids) })).map((c) => [c.id, c]));
+    return rows.map((row) =>
+      Object.assign(consents.get(row.id)!, {
+        subjectMemberIds: row.subject_member_ids,
+        revokedAt: row.revoked_at,
+        revocationReason: row.reason,
+      }),
+    );
+  }
+
+  private async capacities(em: EntityManager, ids: string[]): Promise<Map<string, MemberCapacity>> {
+    const rows: MemberCapacity[] = await em.query(
+      `SELECT fm.id, fm.family_id, fm.role, fm.given_name, member_is_capable(fm) AS capable,
+              (fm.birth_date IS NOT NULL AND fm.birth_date <= (current_date - interval '18 years')::date) AS adult
+         FROM family_member fm WHERE fm.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+}
+
+/**
+ * A member who can decide for itself (adult, 12 or older, or assessed capable) consents for itself;
+ * for a child who cannot yet (under 12, unborn, or assessed not capable) an adult parent or other
+ * caregiver consents as legal representative.
+ */
+function checkGrantor(grantor: MemberCapacity, subject: MemberCapacity): void {
+  if (subject.capable) {
+    if (grantor.id !== subject.id) {
+      throw badInput('grantorMemberId', `${subject.given_name} decides for themselves: only they can give this consent`);
+    }
+    return;
+  }
+  const representative = ['PARENT', 'OTHER_CAREGIVER'].includes(grantor.role) && grantor.adult;
+  if (!representative || grantor.id === subject.id) {
+    throw badInput('grantorMemberId', `For ${subject.given_name} an adult parent or caregiver gives consent`);
+  }
+}

@@ -1,0 +1,106 @@
+import { Field, ID, InputType } from '@nestjs/graphql';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsBoolean,
+  IsDate,
+  IsEnum,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+import { ConsentMethod } from '../consent-method.js';
+import { DataCategory } from '../data-category.js';
+
+@InputType()
+export class RecordConsentInput {
+  @Field(() => ID, { description: 'The member who agrees: the subject itself, or a parent for a child who cannot decide yet.' })
+  @IsUUID()
+  grantorMemberId: string;
+
+  @Field(() => [ID])
+  @ArrayMinSize(1)
+  @ArrayMaxSize(30)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  subjectMemberIds: string[];
+
+  @Field(() => ID)
+  @IsUUID()
+  recipientAgencyId: string;
+
+  @Field(() => [DataCategory])
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsEnum(DataCategory, { each: true })
+  categories: DataCategory[];
+
+  @Field({ description: 'e.g. PLAN_COORDINATION, REFERRAL' })
+  @Matches(/^[A-Z][A-Z0-9_]{1,49}$/, { message: 'purposeCode must be an upper-case code such as PLAN_COORDINATION' })
+  purposeCode: string;
+
+  @Field()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  purpose: string;
+
+  @Field(() => Date, { nullable: true, description: 'Defaults to now.' })
+  @IsOptional()
+  @IsDate()
+  validFrom?: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Open-ended when absent; revocable at any time.' })
+  @IsOptional()
+  @IsDate()
+  validUntil?: Date;
+
+  @Field(() => ConsentMethod)
+  @IsEnum(ConsentMethod)
+  method: ConsentMethod;
+
+  @Field(() => String, { nullable: true, description: 'Where the signed form or the witness statement is kept. Required unless FAMILY_PORTAL.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  evidenceReference?: string;
+}
+
+@InputType()
+export class RevokeConsentInput {
+  @Field(() => ID)
+  @IsUUID()
+  consentId: string;
+
+  @Field()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason: string;
+
+  @Field(() => ID, { nullable: true, description: 'When recorded by a caseworker: the member who withdrew the consent.' })
+  @IsOptional()
+  @IsUUID()
+  revokedByMemberId?: string;
+}
+
+@InputType()
+export class AssessCapacityInput {
+  @Field(() => ID)
+  @IsUUID()
+  memberId: string;
+
+  @Field()
+  @IsBoolean()
+  capable: boolean;
+
+  @Field()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason: string;
+}
