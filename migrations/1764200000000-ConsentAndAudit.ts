@@ -133,7 +133,83 @@ export class ConsentAndAudit1764200000000 implements MigrationInterface {
         RETURN NEW;
       END $$;
       CREATE TRIGGER audit_event_chain BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION audit_event_chain();
+
+      -- The family a written row belongs to, so that the family's access log shows writes too.
+      CREATE FUNCTION audit_family_of(tbl text, r jsonb) RETURNS uuid LANGUAGE sql STABLE AS $$
+        SELECT CASE
+          WHEN tbl = 'family' THEN (r->>'id')::uuid
+          WHEN r ? 'family_id' THEN (r->>'family_id')::uuid
+          WHEN r ? 'plan_id' THEN (SELECT family_id FROM plan WHERE id = (r->>'plan_id')::uuid)
+          WHEN r ? 'goal_id' THEN (SELECT p.family_id FROM goal g JOIN plan p ON p.id = g.plan_id WHERE g.id = (r->>'goal_id')::uuid)
+          WHEN r ? 'note_id' THEN (SELECT p.family_id FROM note n JOIN plan p ON p.id = n.plan_id WHERE n.id = (r->>'note_id')::uuid)
+          WHEN r ? 'consent_id' THEN (SELECT family_id FROM consent WHERE id = (r->>'consent_id')::uuid)
+          WHEN r ? 'grant_id' THEN (SELECT family_id FROM break_glass_grant WHERE id = (r->>'grant_id')::uuid)
+          WHEN tbl = 'capacity_assessment' THEN (SELECT family_id FROM family_member WHERE id = (r->>'member_id')::uuid)
+        END
+      $$;
+
+      -- Every write is audited by the database itself, in the writing transaction. The service names the
+      -- actor per transaction (set_config ... is_local); a write without an actor is refused (fail closed).
+      CREATE FUNCTION audit_write() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        actor text := current_setting('app.actor_subject', true);
+        r jsonb := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
+      BEGIN
+        IF actor IS NULL OR actor = '' THEN
+          RAISE EXCEPTION 'write to % without an audited actor', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        INSERT INTO audit_event (request_id, actor_subject, actor_user_id, actor_member_id, acting_agency_id, action,
+                                 entity_type, entity_id, family_id, member_ids, legal_basis)
+        VALUES (nullif(current_setting('app.request_id', true), ''), actor,
+                nullif(current_setting('app.actor_user_id', true), '')::uuid,
+                nullif(current_setting('app.actor_member_id', true), '')::uuid,
+                nullif(current_setting('app.acting_agency_id', true), '')::uuid,
+                TG_OP, TG_TABLE_NAME,
+                COALESCE(r->>'id', r->>'consent_id', r->>'note_id', r->>'grant_id')::uuid,
+                audit_family_of(TG_TABLE_NAME, r),
+                CASE WHEN r ? 'member_id' THEN ARRAY[(r->>'member_id')::uuid] ELSE '{}' END,
+                COALESCE(nullif(current_setting('app.legal_basis', true), ''), 'ASSIGNMENT'));
+        RETURN NULL;
+      END $$;
+
+      -- A read of personal data, audited by the reading statement itself (called in its select list).
+      CREATE FUNCTION audit_read(actor jsonb, entity_type text, entity_id uuid, family_id uuid, member_ids uuid[],
+                                 categories text[], legal_basis text, consent_ids uuid[]) RETURNS boolean
+        LANGUAGE sql VOLATILE AS $$
+        INSERT INTO audit_event (request_id, actor_subject, actor_user_id, actor_member_id, acting_agency_id, action,
+                                 entity_type, entity_id, family_id, member_ids, categories, legal_basis, consent_ids)
+        VALUES (actor->>'requestId', actor->>'subject', (actor->>'userId')::uuid, (actor->>'memberId')::uuid,
+                (actor->>'agencyId')::uuid, 'READ', entity_type, entity_id, family_id, member_ids, categories,
+                legal_basis, consent_ids)
+        RETURNING true
+      $$;
     `);
+    for (const table of [
+      'network',
+      'agency',
+      'app_user',
+      'membership',
+      'family',
+      'family_member',
+      'case_assignment',
+      'plan',
+      'trajectory_supporter',
+      'plan_participant',
+      'goal',
+      'goal_progress_note',
+      'action',
+      'note',
+      'note_member',
+      'consent',
+      'consent_subject',
+      'consent_revocation',
+      'capacity_assessment',
+      'break_glass_grant',
+      'break_glass_revocation',
+    ]) {
+      await q.query(`CREATE TRIGGER ${table}_audit AFTER INSERT OR UPDATE OR DELETE ON ${table}
+        FOR EACH ROW EXECUTE FUNCTION audit_write()`);
+    }
     for (const table of [
       'audit_event',
       'consent',
@@ -154,6 +230,9 @@ export class ConsentAndAudit1764200000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
+      DROP FUNCTION audit_read(jsonb, text, uuid, uuid, uuid[], text[], text, uuid[]);
+      DROP FUNCTION audit_write() CASCADE;
+      DROP FUNCTION audit_family_of(text, jsonb);
       DROP TABLE audit_event CASCADE;
       DROP FUNCTION audit_event_chain();
       DROP VIEW active_consent_grant;

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AssignmentsModule } from './assignments/assignments.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ConsentsModule } from './consents/consents.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
@@ -27,6 +28,7 @@ export class AppModule {
         DatabaseModule.forRoot(config.databaseUrl),
         GraphQLModule.forRoot(graphqlOptions(config)),
         PolicyModule,
+        AuditModule,
         AuthModule,
         NetworksModule,
         AgenciesModule,

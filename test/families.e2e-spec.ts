@@ -525,6 +525,8 @@ describe('families', () => {
       const planId = await world.openPlan(s.caseworker, s.familyId, { summary: 'Eerste plan' });
       const db = new pg.Client(process.env.DATABASE_URL);
       await db.connect();
+      // The audit triggers refuse writes without a named actor, also from a test's own connection.
+      await db.query(`SELECT set_config('app.actor_subject', 'test-fixture', false)`);
       try {
         const insert = (status: string, closed = false) =>
           db.query(

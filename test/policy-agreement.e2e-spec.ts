@@ -52,36 +52,40 @@ describe('policy: ability.can and the SQL predicate agree', () => {
     ]);
 
     const db = api.app.get(DataSource);
-    const [boConsent] = await db.query(
-      `SELECT c.id FROM consent c JOIN consent_subject s ON s.consent_id = c.id WHERE s.member_id = $1 AND c.recipient_agency_id = $2`,
-      [bo, agency.id],
-    );
-    await db.query(`INSERT INTO consent_revocation (consent_id, reason, revoked_by_member_id) VALUES ($1, 'Bo wil dit niet meer', $2)`, [
-      boConsent.id,
-      bo,
-    ]);
     const goalIds = [randomUUID(), randomUUID()];
-    await db.query(
-      `INSERT INTO goal (id, plan_id, life_domain, description, owner_kind, status, created_by_user_id)
-       VALUES ($1, $3, 'HOUSING', 'Een woning', 'FAMILY', 'ACTIVE', $4), ($2, $3, 'HEALTH', 'Gezond slapen', 'FAMILY', 'ACTIVE', $4)`,
-      [...goalIds, planId, colleague.userId],
-    );
-    await db.query(
-      `INSERT INTO action (id, goal_id, title, assignee_user_id, status) VALUES ($1, $2, 'Bellen', $3, 'OPEN'), ($4, $5, 'Mailen', $6, 'OPEN')`,
-      [randomUUID(), goalIds[0], volunteer.userId, randomUUID(), goalIds[1], assigned.userId],
-    );
-    // Notes by the colleague (so that `assigned` reads them only under consent or break-glass), about
-    // one member, another, or the whole family, in every category.
-    for (const category of ['PLAN', 'NOTES', 'HEALTH', 'SAFETY']) {
-      for (const about of [[an], [bo], [an, cas], []]) {
-        const noteId = randomUUID();
-        await db.query(
-          `INSERT INTO note (id, plan_id, category, body, author_user_id, author_agency_id) VALUES ($1, $2, $3, 'x', $4, $5)`,
-          [noteId, planId, category, colleague.userId, agency.id],
-        );
-        for (const memberId of about) await db.query(`INSERT INTO note_member (note_id, member_id) VALUES ($1, $2)`, [noteId, memberId]);
+    // Fixture rows written directly, under a named actor: the audit triggers refuse anonymous writes.
+    await db.transaction(async (em) => {
+      await em.query(`SELECT set_config('app.actor_subject', 'test-fixture', true)`);
+      const [boConsent] = await em.query(
+        `SELECT c.id FROM consent c JOIN consent_subject s ON s.consent_id = c.id WHERE s.member_id = $1 AND c.recipient_agency_id = $2`,
+        [bo, agency.id],
+      );
+      await em.query(`INSERT INTO consent_revocation (consent_id, reason, revoked_by_member_id) VALUES ($1, 'Bo wil dit niet meer', $2)`, [
+        boConsent.id,
+        bo,
+      ]);
+      await em.query(
+        `INSERT INTO goal (id, plan_id, life_domain, description, owner_kind, status, created_by_user_id)
+         VALUES ($1, $3, 'HOUSING', 'Een woning', 'FAMILY', 'ACTIVE', $4), ($2, $3, 'HEALTH', 'Gezond slapen', 'FAMILY', 'ACTIVE', $4)`,
+        [...goalIds, planId, colleague.userId],
+      );
+      await em.query(
+        `INSERT INTO action (id, goal_id, title, assignee_user_id, status) VALUES ($1, $2, 'Bellen', $3, 'OPEN'), ($4, $5, 'Mailen', $6, 'OPEN')`,
+        [randomUUID(), goalIds[0], volunteer.userId, randomUUID(), goalIds[1], assigned.userId],
+      );
+      // Notes by the colleague (so that `assigned` reads them only under consent or break-glass), about
+      // one member, another, or the whole family, in every category.
+      for (const category of ['PLAN', 'NOTES', 'HEALTH', 'SAFETY']) {
+        for (const about of [[an], [bo], [an, cas], []]) {
+          const noteId = randomUUID();
+          await em.query(
+            `INSERT INTO note (id, plan_id, category, body, author_user_id, author_agency_id) VALUES ($1, $2, $3, 'x', $4, $5)`,
+            [noteId, planId, category, colleague.userId, agency.id],
+          );
+          for (const memberId of about) await em.query(`INSERT INTO note_member (note_id, member_id) VALUES ($1, $2)`, [noteId, memberId]);
+        }
       }
-    }
+    });
 
     const networkIds = [network.id];
     const ids = async (sql: string, params: unknown[]) => (await db.query(sql, params)).map((r: { id: string }) => r.id as string);

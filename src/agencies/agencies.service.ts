@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
+import { AuditedTransactions } from '../audit/audited-transactions.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { newId } from '../common/ids.js';
@@ -16,10 +17,11 @@ export class AgenciesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly policy: PolicyService,
+    private readonly tx: AuditedTransactions,
   ) {}
 
   async create(caller: Caller, input: CreateAgencyInput): Promise<Agency> {
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       await this.policy.authorize(em, caller.ability, 'read', 'Network', input.networkId);
       this.policy.assertCan(caller.ability, 'create', 'Agency', { networkId: input.networkId });
       return conflictOnDuplicate(

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuditedTransactions } from '../audit/audited-transactions.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, conflict, forbidden, notFound } from '../common/errors.js';
 import { newId } from '../common/ids.js';
@@ -15,6 +16,7 @@ export class AssignmentsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly policy: PolicyService,
+    private readonly tx: AuditedTransactions,
   ) {}
 
   /**
@@ -24,7 +26,7 @@ export class AssignmentsService {
   async assign(caller: Caller, input: AssignCaseInput): Promise<CaseAssignment> {
     const acting = caller.principal.acting;
     if (!acting) throw forbidden('Assigning a case needs an acting agency');
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       const family = await this.policy.attributesOf(em, 'Family', input.familyId, { lock: true });
       const candidate = { networkId: family?.networkId, agencyId: acting.agencyId, familyAgencyIds: family?.familyAgencyIds };
       if (!family || !this.policy.can(caller.ability, 'create', 'CaseAssignment', candidate)) {
@@ -47,7 +49,7 @@ export class AssignmentsService {
   }
 
   async end(caller: Caller, assignmentId: string): Promise<CaseAssignment> {
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       await this.policy.authorize(em, caller.ability, 'update', 'CaseAssignment', assignmentId, { lock: true });
       const assignment = await em.findOneByOrFail(CaseAssignment, { id: assignmentId });
       if (assignment.endedAt) throw conflict('This assignment has already ended');

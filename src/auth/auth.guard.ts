@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { unauthenticated } from '../common/errors.js';
@@ -6,6 +7,12 @@ import { type DeclaredPolicy, POLICY_KEY } from '../policy/policy.decorator.js';
 import { PrincipalService } from './principal.service.js';
 import { requestOf } from './request-context.js';
 import { TokenVerifier } from './token-verifier.js';
+
+/** The client's X-Request-Id when it is a sane token, else a new one. */
+function requestIdOf(header: string | string[] | undefined): string {
+  const given = Array.isArray(header) ? header[0] : header;
+  return given && /^[A-Za-z0-9._:-]{8,100}$/.test(given) ? given : randomUUID();
+}
 
 /** Authenticates every request that is not declared public, and builds its ability once. */
 @Injectable()
@@ -31,6 +38,7 @@ export class AuthGuard implements CanActivate {
     if (!subject) throw unauthenticated('The bearer token is invalid or expired');
     const acting = req.headers['x-acting-agency'];
     req.principal = await this.principals.resolve(subject, Array.isArray(acting) ? acting[0] : acting);
+    req.requestId = requestIdOf(req.headers['x-request-id']);
     req.ability = defineAbilityFor(req.principal);
     return true;
   }

@@ -7,9 +7,11 @@ import { requestOf } from './request-context.js';
 export interface Caller {
   principal: Principal;
   ability: AppAbility;
+  /** Ties the audit entries of one request together. */
+  requestId: string;
 }
 
 export const CurrentCaller = createParamDecorator((_: unknown, context: ExecutionContext): Caller => {
   const req = requestOf(context);
-  return { principal: req.principal!, ability: req.ability! };
+  return { principal: req.principal!, ability: req.ability!, requestId: req.requestId! };
 });

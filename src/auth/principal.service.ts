@@ -35,6 +35,7 @@ export class PrincipalService {
       isPlatformAdmin: this.config.platformAdminSubjects.has(subject),
       memberships,
       acting: this.actingAgency(memberships, actingAgencyHeader),
+      familyMember: null,
     };
   }
 

@@ -15,4 +15,6 @@ export interface Principal {
   memberships: AgencyRole[];
   /** The agency the user acts for: `X-Acting-Agency`, or the only agency it belongs to. */
   acting: { agencyId: string; networkId: string; roles: MembershipRole[] } | null;
+  /** Set when the subject is a family member's portal login (and then userId is null). */
+  familyMember: { memberId: string; familyId: string; networkId: string } | null;
 }

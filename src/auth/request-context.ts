@@ -8,6 +8,7 @@ import type { Principal } from './principal.js';
 export interface AuthenticatedRequest extends Request {
   principal?: Principal;
   ability?: AppAbility;
+  requestId?: string;
 }
 
 export function requestOf(context: ExecutionContext): AuthenticatedRequest {

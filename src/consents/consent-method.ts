@@ -10,6 +10,8 @@ registerEnumType(ConsentMethod, { name: 'ConsentMethod' });
 
 /** Derived at read time from validity and revocation: no job has to run for a consent to expire. */
 export enum ConsentStatus {
+  /** Recorded, with a validFrom still to come. */
+  PENDING = 'PENDING',
   ACTIVE = 'ACTIVE',
   REVOKED = 'REVOKED',
   EXPIRED = 'EXPIRED',

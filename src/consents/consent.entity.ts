@@ -68,6 +68,7 @@ export class Consent {
   get status(): ConsentStatus {
     if (this.revokedAt) return ConsentStatus.REVOKED;
     if (this.validUntil && this.validUntil.getTime() <= Date.now()) return ConsentStatus.EXPIRED;
+    if (this.validFrom.getTime() > Date.now()) return ConsentStatus.PENDING;
     return ConsentStatus.ACTIVE;
   }
 }

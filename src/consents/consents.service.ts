@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
+import { AuditedTransactions } from '../audit/audited-transactions.js';
+import { ReadAudit } from '../audit/read-audit.js';
 import type { Caller } from '../auth/caller.decorator.js';
-import { badInput, forbidden, invalidTransition } from '../common/errors.js';
+import { badInput, forbidden, invalidTransition, notFound } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { CapacityAssessment } from './capacity-assessment.entity.js';
@@ -28,6 +30,8 @@ export class ConsentsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly policy: PolicyService,
+    private readonly tx: AuditedTransactions,
+    private readonly audit: ReadAudit,
   ) {}
 
   async record(caller: Caller, input: RecordConsentInput): Promise<Consent> {
@@ -41,17 +45,16 @@ export class ConsentsService {
     if (input.method === ConsentMethod.FAMILY_PORTAL && caller.principal.userId) {
       throw badInput('method', 'FAMILY_PORTAL consents are given by the family member itself');
     }
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       const members = await this.capacities(em, [input.grantorMemberId, ...input.subjectMemberIds]);
       const grantor = members.get(input.grantorMemberId);
-      if (!grantor) throw badInput('grantorMemberId', 'grantorMemberId is not a member of a family you work with');
-      const family = await this.policy.authorize(em, caller.ability, 'read', 'Family', grantor.family_id, { lock: true });
+      const family = await this.visibleFamily(em, caller, grantor?.family_id);
       this.policy.assertCan(caller.ability, 'create', 'Consent', family);
       const subjects = input.subjectMemberIds.map((id) => members.get(id));
-      if (subjects.some((s) => s?.family_id !== grantor.family_id)) {
+      if (subjects.some((s) => s?.family_id !== family.id)) {
         throw badInput('subjectMemberIds', 'subjectMemberIds must be members of the grantor’s family');
       }
-      for (const subject of subjects as MemberCapacity[]) checkGrantor(grantor, subject);
+      for (const subject of subjects as MemberCapacity[]) checkGrantor(grantor!, subject);
       const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [
         input.recipientAgencyId,
         family.networkId,
@@ -60,8 +63,8 @@ export class ConsentsService {
 
       const consent = em.create(Consent, {
         id: newId(),
-        familyId: grantor.family_id,
-        grantorMemberId: grantor.id,
+        familyId: family.id,
+        grantorMemberId: grantor!.id,
         recipientAgencyId: input.recipientAgencyId,
         categories: input.categories,
         purposeCode: input.purposeCode,
@@ -85,7 +88,7 @@ export class ConsentsService {
 
   /** Effective on the very next request: every access check reads the revocations table. */
   async revoke(caller: Caller, input: RevokeConsentInput): Promise<Consent> {
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       const attributes = await this.policy.authorize(em, caller.ability, 'update', 'Consent', input.consentId, { lock: true });
       const [consent] = await this.load(em, [input.consentId]);
       if (consent!.status !== ConsentStatus.ACTIVE) throw invalidTransition('Consent', consent!.status, 'revoke');
@@ -110,15 +113,14 @@ export class ConsentsService {
     const em = this.db.manager;
     await this.policy.authorize(em, caller.ability, 'read', 'Family', familyId);
     const qb = em.createQueryBuilder(Consent, 'cn').select('cn.id', 'id').where('cn.family_id = :familyId', { familyId });
-    const ids: { id: string }[] = await this.policy.scope(qb, caller.ability, 'read', 'Consent').orderBy('cn.id').getRawMany();
+    const ids: { id: string }[] = await this.audit.readable(qb, caller, 'Consent').orderBy('cn.id').getRawMany();
     return this.load(em, ids.map((r) => r.id));
   }
 
   async assessCapacity(caller: Caller, input: AssessCapacityInput): Promise<CapacityAssessment> {
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       const [member] = await em.query(`SELECT family_id FROM family_member WHERE id = $1`, [input.memberId]);
-      if (!member) throw badInput('memberId', 'memberId is not a member of a family you work with');
-      const family = await this.policy.authorize(em, caller.ability, 'read', 'Family', member.family_id, { lock: true });
+      const family = await this.visibleFamily(em, caller, member?.family_id);
       this.policy.assertCan(caller.ability, 'create', 'Consent', family);
       const assessment = em.create(CapacityAssessment, {
         id: newId(),
@@ -132,6 +134,18 @@ export class ConsentsService {
       await em.insert(CapacityAssessment, assessment);
       return assessment;
     });
+  }
+
+  /**
+   * The member's family, locked, if the caller may see it. A member of an invisible family is answered
+   * exactly like one that does not exist, so that its existence does not leak.
+   */
+  private async visibleFamily(em: EntityManager, caller: Caller, familyId: string | undefined) {
+    const family = familyId
+      ? await this.policy.attributesOf(em, 'Family', familyId, { lock: true, readableBy: caller.ability })
+      : null;
+    if (!family) throw notFound('FamilyMember');
+    return family;
   }
 
   /** Consents with their subjects and revocation, in id order. */

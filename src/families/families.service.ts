@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditedTransactions } from '../audit/audited-transactions.js';
+import { ReadAudit } from '../audit/read-audit.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, forbidden } from '../common/errors.js';
 import { newId } from '../common/ids.js';
@@ -19,6 +21,8 @@ export class FamiliesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly policy: PolicyService,
+    private readonly tx: AuditedTransactions,
+    private readonly audit: ReadAudit,
   ) {}
 
   /** Registers a family in the caller's network; the caller is assigned to it (need to know). */
@@ -28,7 +32,7 @@ export class FamiliesService {
     if (!acting || !principal.userId) throw forbidden('Registering a family needs an acting agency');
     this.policy.assertCan(ability, 'create', 'Family', { networkId: acting.networkId });
     input.members.forEach((member, i) => validateDates(member, `members.${i}`));
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       const family = await em.save(
         em.create(Family, { id: newId(), networkId: acting.networkId, registeredByAgencyId: acting.agencyId }),
       );
@@ -43,7 +47,7 @@ export class FamiliesService {
 
   async addMember(caller: Caller, input: AddFamilyMemberInput): Promise<FamilyMember> {
     validateDates(input.member, 'member');
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       await this.policy.authorize(em, caller.ability, 'update', 'Family', input.familyId, { lock: true });
       const row = memberRow(input.familyId, input.member, caller.principal.userId);
       await em.insert(FamilyMember, row);
@@ -93,7 +97,7 @@ export class FamiliesService {
    */
   private async visibleMembers(caller: Caller, where: string, keys: readonly string[]): Promise<FamilyMember[]> {
     const qb = this.db.manager.createQueryBuilder(FamilyMember, 'fm').where(where, { keys }).orderBy('fm.id');
-    this.policy.scope(qb, caller.ability, 'read', 'FamilyMember');
+    this.audit.readable(qb, caller, 'FamilyMember');
     const contactVisible = this.policy.selectAllowed(qb, caller.ability, 'readContact', 'FamilyMember');
     const { entities, raw } = await qb.getRawAndEntities();
     const visible = new Map(raw.map((row) => [row.fm_id, row[contactVisible]]));

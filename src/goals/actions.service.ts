@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuditedTransactions } from '../audit/audited-transactions.js';
+import { ReadAudit } from '../audit/read-audit.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
@@ -21,6 +23,8 @@ export class ActionsService {
     private readonly policy: PolicyService,
     private readonly families: FamiliesService,
     private readonly history: PlanHistoryService,
+    private readonly tx: AuditedTransactions,
+    private readonly audit: ReadAudit,
   ) {}
 
   /** A step under an open goal, for exactly one person: someone on the family's team or a family member. */
@@ -28,7 +32,7 @@ export class ActionsService {
     if (Boolean(input.assigneeUserId) === Boolean(input.assigneeMemberId)) {
       throw badInput('assigneeUserId', 'Give exactly one of assigneeUserId and assigneeMemberId');
     }
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       // Locked so that the goal cannot become ACHIEVED or DISCONTINUED while an action is added to it.
       const goal = await this.policy.authorize(em, caller.ability, 'read', 'Goal', input.goalId, { lock: true });
       this.policy.assertCan(caller.ability, 'create', 'Action', goal);
@@ -87,7 +91,7 @@ export class ActionsService {
           .createQueryBuilder(Action, 'a')
           .where('a.goal_id = ANY(:goalIds)', { goalIds })
           .orderBy('a.id');
-        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Action').getMany();
+        const rows = await this.audit.readable(qb, caller, 'Action').getMany();
         return groupBy(goalIds, rows, (a) => a.goalId);
       })
       .load(goalId);
@@ -101,7 +105,7 @@ export class ActionsService {
     change: 'ACTION_COMPLETED' | 'ACTION_CANCELLED',
   ): Promise<Action> {
     const attempted = to === ActionStatus.DONE ? 'complete' : 'cancel';
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       await this.policy.authorize(em, caller.ability, 'update', 'Action', actionId, { lock: true });
       const action = await em.findOneByOrFail(Action, { id: actionId });
       const planId = await lockOpenPlanOfGoal(em, action.goalId, `${attempted} an action`);

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditedTransactions } from '../audit/audited-transactions.js';
+import { ReadAudit } from '../audit/read-audit.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, conflict, invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
@@ -21,6 +23,8 @@ export class GoalsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly policy: PolicyService,
     private readonly history: PlanHistoryService,
+    private readonly tx: AuditedTransactions,
+    private readonly audit: ReadAudit,
   ) {}
 
   /** A new goal on an open plan starts as PROPOSED; the family or an agency of the network owns it. */
@@ -31,7 +35,7 @@ export class GoalsService {
     if (input.owner === GoalOwner.AGENCY && !input.ownerAgencyId) {
       throw badInput('ownerAgencyId', 'A goal an agency owns needs ownerAgencyId');
     }
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       const plan = await this.policy.authorize(em, caller.ability, 'read', 'Plan', input.planId, { lock: true });
       this.policy.assertCan(caller.ability, 'create', 'Goal', plan);
       if (plan.status === PlanStatus.CLOSED) throw invalidTransition('Plan', PlanStatus.CLOSED, 'add a goal');
@@ -71,7 +75,7 @@ export class GoalsService {
     if (input.description == null && input.status == null && input.progressNote == null) {
       throw badInput('input', 'Give a description, status or progressNote to change');
     }
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       await this.policy.authorize(em, caller.ability, 'update', 'Goal', input.goalId, { lock: true });
       const goal = await em.findOneByOrFail(Goal, { id: input.goalId });
       if (input.expectedVersion != null && input.expectedVersion !== goal.version) {
@@ -122,7 +126,7 @@ export class GoalsService {
           .createQueryBuilder(Goal, 'g')
           .where('g.plan_id = ANY(:planIds)', { planIds })
           .orderBy('g.id');
-        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Goal').getMany();
+        const rows = await this.audit.readable(qb, caller, 'Goal').getMany();
         return groupBy(planIds, rows, (g) => g.planId);
       })
       .load(planId);
@@ -137,7 +141,7 @@ export class GoalsService {
           .innerJoin('goal', 'g', 'g.id = gpn.goal_id')
           .where('gpn.goal_id = ANY(:goalIds)', { goalIds })
           .orderBy('gpn.id');
-        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Goal').getMany();
+        const rows = await this.audit.readable(qb, caller, 'Goal', { entityType: 'GoalProgressNote', idColumn: 'gpn.id' }).getMany();
         return groupBy(goalIds, rows, (n) => n.goalId);
       })
       .load(goalId);

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { ReadAudit } from '../audit/read-audit.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { newId } from '../common/ids.js';
 import { type Connection, paginate, type PageArgs } from '../common/pagination.js';
-import { PolicyService } from '../policy/policy.service.js';
 import { PlanHistoryEntry } from './plan-history-entry.entity.js';
 
 export interface PlanChange {
@@ -20,7 +20,7 @@ export interface PlanChange {
 export class PlanHistoryService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly policy: PolicyService,
+    private readonly audit: ReadAudit,
   ) {}
 
   async record(em: EntityManager, caller: Caller, change: PlanChange): Promise<void> {
@@ -42,6 +42,6 @@ export class PlanHistoryService {
       .innerJoin('plan', 'p', 'p.id = h.plan_id')
       .where('h.plan_id = :planId', { planId });
     // The Plan subject's own joins (family) follow from scope().
-    return paginate(this.policy.scope(qb, caller.ability, 'read', 'Plan'), 'h.id', page);
+    return paginate(this.audit.readable(qb, caller, 'Plan', { entityType: 'PlanHistoryEntry', idColumn: 'h.id' }), 'h.id', page);
   }
 }

@@ -15,8 +15,8 @@ export class NetworksResolver {
 
   @Mutation(() => Network)
   @Policy('create', 'Network')
-  createNetwork(@Args('input') input: CreateNetworkInput): Promise<Network> {
-    return this.service.create(input.name);
+  createNetwork(@CurrentCaller() caller: Caller, @Args('input') input: CreateNetworkInput): Promise<Network> {
+    return this.service.create(caller, input.name);
   }
 
   @Query(() => NetworkConnection, { description: 'Networks the caller administers or works in.' })

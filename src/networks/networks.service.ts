@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuditedTransactions } from '../audit/audited-transactions.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { newId } from '../common/ids.js';
 import { type Connection, paginate, type PageArgs } from '../common/pagination.js';
@@ -12,11 +13,11 @@ export class NetworksService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly policy: PolicyService,
+    private readonly tx: AuditedTransactions,
   ) {}
 
-  async create(name: string): Promise<Network> {
-    const network = this.db.manager.create(Network, { id: newId(), name });
-    return this.db.manager.save(network);
+  async create(caller: Caller, name: string): Promise<Network> {
+    return this.tx.run(caller, (em) => em.save(em.create(Network, { id: newId(), name })));
   }
 
   async list(caller: Caller, page: PageArgs): Promise<Connection<Network>> {

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuditedTransactions } from '../audit/audited-transactions.js';
+import { ReadAudit } from '../audit/read-audit.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
@@ -20,11 +22,13 @@ export class NotesService {
     private readonly policy: PolicyService,
     private readonly families: FamiliesService,
     private readonly history: PlanHistoryService,
+    private readonly tx: AuditedTransactions,
+    private readonly audit: ReadAudit,
   ) {}
 
   /** A note on an open plan about some of the family's members; the policy decides per category who may write it. */
   async add(caller: Caller, input: AddNoteInput): Promise<Note> {
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       // Locked so that the plan cannot close while the note is written.
       const plan = await this.policy.authorize(em, caller.ability, 'read', 'Plan', input.planId, { lock: true });
       this.policy.assertCan(caller.ability, 'create', 'Note', { ...plan, category: input.category });
@@ -61,7 +65,7 @@ export class NotesService {
           .createQueryBuilder(Note, 'nt')
           .where('nt.plan_id = ANY(:planIds)', { planIds })
           .orderBy('nt.id');
-        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Note').getMany();
+        const rows = await this.audit.readable(qb, caller, 'Note').getMany();
         return groupBy(planIds, rows, (n) => n.planId);
       })
       .load(planId);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditedTransactions } from '../audit/audited-transactions.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, conflict, invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
@@ -31,11 +32,12 @@ export class PlanTeamService {
     private readonly policy: PolicyService,
     private readonly writer: PlanWriter,
     private readonly families: FamiliesService,
+    private readonly tx: AuditedTransactions,
   ) {}
 
   /** The first supporter: chosen by the team among the caseworkers assigned to the family. */
   async assignSupporter(caller: Caller, input: AssignTrajectorySupporterInput): Promise<Plan> {
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       const { plan, attributes } = await this.writer.lock(em, caller, 'update', input);
       this.writer.requireOpen(plan, 'assign a trajectory supporter');
       if (attributes.hasSupporter) {
@@ -54,7 +56,7 @@ export class PlanTeamService {
 
   /** Starts the warm handover: old and new supporter are both on the plan until the family confirms. */
   async handOver(caller: Caller, input: HandOverTrajectorySupportInput): Promise<Plan> {
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       const { plan, attributes } = await this.writer.lock(em, caller, 'coordinate', input);
       this.writer.requireOpen(plan, 'hand over trajectory support');
       if (!attributes.hasSupporter) throw badInput('planId', 'The plan has no trajectory supporter to hand over from');
@@ -77,7 +79,7 @@ export class PlanTeamService {
 
   /** The family agreed: the incoming supporter becomes the supporter, the previous one steps back. */
   async confirmHandover(caller: Caller, input: ConfirmSupportHandoverInput): Promise<Plan> {
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       const { plan, attributes } = await this.writer.lock(em, caller, 'confirmHandover', input);
       if ((attributes.incomingSupporterUserIds as string[]).length === 0) {
         throw invalidTransition('Support handover', 'NOT_STARTED', 'confirm');
@@ -104,7 +106,7 @@ export class PlanTeamService {
   }
 
   async addParticipant(caller: Caller, input: AddPlanParticipantInput): Promise<Plan> {
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       const { plan, attributes } = await this.writer.lock(em, caller, 'coordinate', input);
       this.writer.requireOpen(plan, 'add a participant');
       const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditedTransactions } from '../audit/audited-transactions.js';
+import { ReadAudit } from '../audit/read-audit.js';
 import type { Caller } from '../auth/caller.decorator.js';
-import { invalidTransition } from '../common/errors.js';
-import { newId } from '../common/ids.js';
+import { invalidTransition, notFound } from '../common/errors.js';
+import { newId, UUID_PATTERN } from '../common/ids.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
 import { oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
@@ -22,16 +24,20 @@ export class PlansService {
     private readonly policy: PolicyService,
     private readonly writer: PlanWriter,
     private readonly history: PlanHistoryService,
+    private readonly tx: AuditedTransactions,
+    private readonly audit: ReadAudit,
   ) {}
 
   async get(caller: Caller, id: string): Promise<Plan> {
-    await this.policy.authorize(this.db.manager, caller.ability, 'read', 'Plan', id);
-    return this.db.manager.findOneByOrFail(Plan, { id });
+    const qb = this.db.manager.createQueryBuilder(Plan, 'p').where('p.id = :id', { id: UUID_PATTERN.test(id) ? id : null });
+    const plan = await this.audit.readable(qb, caller, 'Plan').getOne();
+    if (!plan) throw notFound('Plan');
+    return plan;
   }
 
   /** Opens the family's plan. A second open plan is refused by the database itself (CONFLICT). */
   async open(caller: Caller, input: OpenPlanInput): Promise<Plan> {
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       const family = await this.policy.authorize(em, caller.ability, 'read', 'Family', input.familyId, { lock: true });
       this.policy.assertCan(caller.ability, 'create', 'Plan', family);
       return this.insert(em, caller, {
@@ -46,7 +52,7 @@ export class PlansService {
 
   /** Reopening a closed plan starts its next version as a new draft; the closed one stays as it was. */
   async reopen(caller: Caller, input: ReopenPlanInput): Promise<Plan> {
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       const { plan, attributes } = await this.writer.lock(em, caller, 'read', input);
       this.policy.assertCan(caller.ability, 'create', 'Plan', attributes);
       if (plan.status !== PlanStatus.CLOSED) throw invalidTransition('Plan', plan.status, 'reopen');
@@ -61,7 +67,7 @@ export class PlansService {
   }
 
   async update(caller: Caller, input: UpdatePlanInput): Promise<Plan> {
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       const { plan } = await this.writer.lock(em, caller, 'update', input);
       this.writer.requireOpen(plan, 'update');
       const changes: Partial<Plan> = {};
@@ -78,7 +84,7 @@ export class PlansService {
 
   /** DRAFT → ACTIVE, by the trajectory supporter (so an active plan always has one). */
   async activate(caller: Caller, input: ActivatePlanInput): Promise<Plan> {
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       const { plan, attributes } = await this.writer.lock(em, caller, 'coordinate', input);
       if (plan.status !== PlanStatus.DRAFT) throw invalidTransition('Plan', plan.status, 'activate');
       if (!attributes.hasSupporter) throw invalidTransition('Plan', plan.status, 'activate without a trajectory supporter');
@@ -92,7 +98,7 @@ export class PlansService {
   }
 
   async close(caller: Caller, input: ClosePlanInput): Promise<Plan> {
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       const { plan } = await this.writer.lock(em, caller, 'coordinate', input);
       this.writer.requireOpen(plan, 'close');
       // A handover that was never confirmed ends with the plan.
@@ -117,7 +123,7 @@ export class PlansService {
         const qb = this.db.manager
           .createQueryBuilder(Plan, 'p')
           .where(`p.family_id = ANY(:familyIds) AND p.status <> 'CLOSED'`, { familyIds });
-        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Plan').getMany();
+        const rows = await this.audit.readable(qb, caller, 'Plan').getMany();
         return oneBy(familyIds, rows, (p) => p.familyId);
       })
       .load(familyId);

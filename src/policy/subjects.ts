@@ -30,6 +30,8 @@ export interface SubjectSql {
   joins: { table: string; alias: string; on: string }[];
   fields: Record<string, string>;
   relations: Record<string, RelationField>;
+  /** For personal data: what a read of one row is about, as the audit records it. */
+  audit?: { familyId: string; memberIds: string; categories: string };
 }
 
 /** The users with need-to-know on a family: assigned caseworkers/volunteers and the supporters of its open plan. */
@@ -152,6 +154,7 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
       contactConsentedAgencyIds: memberConsent('fm.family_id', 'fm.id', `'CONTACT'`),
       breakGlassUserIds: breakGlass('fm.family_id'),
     },
+    audit: { familyId: 'fm.family_id', memberIds: 'ARRAY[fm.id]', categories: `ARRAY['IDENTITY']` },
   },
   Consent: {
     table: 'consent',
@@ -159,6 +162,11 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
     joins: [{ table: 'family', alias: 'f', on: 'f.id = cn.family_id' }],
     fields: { id: 'cn.id', ...familyScoped('cn.family_id') },
     relations: { teamUserIds: familyTeam('cn.family_id') },
+    audit: {
+      familyId: 'cn.family_id',
+      memberIds: 'ARRAY(SELECT acs.member_id FROM consent_subject acs WHERE acs.consent_id = cn.id)',
+      categories: 'cn.categories',
+    },
   },
   Plan: {
     table: 'plan',
@@ -178,6 +186,7 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
       supporterUserIds: planSupporters('p.id', 'CURRENT'),
       incomingSupporterUserIds: planSupporters('p.id', 'INCOMING'),
     },
+    audit: { familyId: 'p.family_id', memberIds: `'{}'::uuid[]`, categories: `ARRAY['PLAN']` },
   },
   Goal: {
     table: 'goal',
@@ -196,6 +205,7 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
       consentedAgencyIds: familyConsent('p.family_id', goalCategory('g')),
       breakGlassUserIds: breakGlass('p.family_id'),
     },
+    audit: { familyId: 'p.family_id', memberIds: `'{}'::uuid[]`, categories: `ARRAY[${goalCategory('g')}]` },
   },
   Action: {
     table: 'action',
@@ -215,6 +225,7 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
       consentedAgencyIds: familyConsent('p.family_id', goalCategory('g')),
       breakGlassUserIds: breakGlass('p.family_id'),
     },
+    audit: { familyId: 'p.family_id', memberIds: `'{}'::uuid[]`, categories: `ARRAY[${goalCategory('g')}]` },
   },
   Note: {
     table: 'note',
@@ -230,6 +241,11 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
       teamUserIds: familyTeam('p.family_id'),
       consentedAgencyIds: noteConsent('p.family_id', 'nt.id', 'nt.category'),
       breakGlassUserIds: breakGlass('p.family_id'),
+    },
+    audit: {
+      familyId: 'p.family_id',
+      memberIds: 'ARRAY(SELECT am.member_id FROM note_member am WHERE am.note_id = nt.id)',
+      categories: 'ARRAY[nt.category]',
     },
   },
 };

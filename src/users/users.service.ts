@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
+import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { Agency } from '../agencies/agency.entity.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { conflict } from '../common/errors.js';
@@ -19,6 +20,7 @@ export class UsersService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly policy: PolicyService,
+    private readonly tx: AuditedTransactions,
   ) {}
 
   async viewer({ principal }: Caller): Promise<Viewer> {
@@ -39,7 +41,7 @@ export class UsersService {
 
   /** Adds a role in an agency, creating the user on first sight of its subject. */
   async addMembership(caller: Caller, input: AddMembershipInput): Promise<Membership> {
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       const agency = await this.policy.authorize(em, caller.ability, 'read', 'Agency', input.agencyId);
       this.policy.assertCan(caller.ability, 'create', 'Membership', {
         agencyId: agency.id,
@@ -64,7 +66,7 @@ export class UsersService {
    * assignments for that agency end too: need to know stops with the job.
    */
   async removeMembership(caller: Caller, membershipId: string): Promise<Membership> {
-    return this.db.transaction(async (em) => {
+    return this.tx.run(caller, async (em) => {
       await this.policy.authorize(em, caller.ability, 'update', 'Membership', membershipId, { lock: true });
       const membership = await em.findOneByOrFail(Membership, { id: membershipId });
       await em.delete(Membership, { id: membershipId });

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Caller } from '../auth/caller.decorator.js';
+import { MembershipRole } from '../users/membership-role.js';
+
+/** Who acts, as the audit records it: passed to the database with every audited statement. */
+export function auditActor(caller: Caller) {
+  const { principal } = caller;
+  return {
+    subject: principal.subject,
+    userId: principal.userId,
+    memberId: principal.familyMember?.memberId ?? null,
+    agencyId: principal.acting?.agencyId ?? null,
+    requestId: caller.requestId,
+  };
+}
+
+/** The legal basis of a write: the family itself, work on an assigned family, or administration. */
+function writeBasis(caller: Caller): string {
+  if (caller.principal.familyMember) return 'FAMILY_SELF';
+  const roles = caller.principal.acting?.roles ?? [];
+  return roles.includes(MembershipRole.CASEWORKER) || roles.includes(MembershipRole.VOLUNTEER) ? 'ASSIGNMENT' : 'ADMINISTRATION';
+}
+
+/**
+ * One transaction per mutation, with the actor named for the database: its triggers audit every
+ * row written in the same transaction and refuse a write without an actor.
+ */
+@Injectable()
+export class AuditedTransactions {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  run<T>(caller: Caller, work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const actor = auditActor(caller);
+    return this.db.transaction(async (em) => {
+      await em.query(
+        `SELECT set_config('app.actor_subject', $1, true), set_config('app.actor_user_id', $2, true),
+                set_config('app.actor_member_id', $3, true), set_config('app.acting_agency_id', $4, true),
+                set_config('app.request_id', $5, true), set_config('app.legal_basis', $6, true)`,
+        [actor.subject, actor.userId ?? '', actor.memberId ?? '', actor.agencyId ?? '', actor.requestId, writeBasis(caller)],
+      );
+      return work(em);
+    });
+  }
+}

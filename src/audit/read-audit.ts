@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { Caller } from '../auth/caller.decorator.js';
+import { PolicyService } from '../policy/policy.service.js';
+import { SqlParams } from '../policy/sql-scope.js';
+import { SUBJECTS, type SubjectName } from '../policy/subjects.js';
+import { auditActor } from './audited-transactions.js';
+
+/**
+ * Audits reads of personal data inside the reading statement: a column calling `audit_read` is added
+ * to the query, so every returned row is recorded in the same transaction, with the legal basis it was
+ * readable under, at no extra statement. The basis is computed from the same policy relations that
+ * filtered the row (subjects.ts).
+ */
+@Injectable()
+export class ReadAudit {
+  constructor(private readonly policy: PolicyService) {}
+
+  /** The rows of `subject` the caller may read, each audited as it is read. */
+  readable<T extends ObjectLiteral>(
+    qb: SelectQueryBuilder<T>,
+    caller: Caller,
+    subject: SubjectName,
+    options: { entityType?: string; idColumn?: string } = {},
+  ): SelectQueryBuilder<T> {
+    return this.select(this.policy.scope(qb, caller.ability, 'read', subject), caller, subject, options);
+  }
+
+  private select<T extends ObjectLiteral>(
+    qb: SelectQueryBuilder<T>,
+    caller: Caller,
+    subject: SubjectName,
+    options: { entityType?: string; idColumn?: string } = {},
+  ): SelectQueryBuilder<T> {
+    const def = SUBJECTS[subject];
+    if (!def.audit) throw new Error(`${subject} is not personal data: nothing to audit`);
+    const { familyId, memberIds, categories } = def.audit;
+    const actor = auditActor(caller);
+    const params = new SqlParams();
+    const user = params.add(actor.userId);
+    const agency = params.add(actor.agencyId);
+    const author = def.fields.authorUserId ? `${def.fields.authorUserId} = ${user}` : 'FALSE';
+    const consented = def.relations.consentedAgencyIds?.contains(agency) ?? 'FALSE';
+    const brokeGlass = def.relations.breakGlassUserIds?.contains(user) ?? 'FALSE';
+    const basis = `CASE WHEN ${params.add(actor.memberId !== null)} THEN 'FAMILY_SELF'
+      WHEN ${consented} THEN 'CONSENT' WHEN ${author} THEN 'AUTHOR' WHEN ${brokeGlass} THEN 'BREAK_GLASS'
+      ELSE 'ASSIGNMENT' END`;
+    const consentIds = `ARRAY(SELECT acg.consent_id FROM active_consent_grant acg WHERE acg.family_id = ${familyId}
+      AND acg.recipient_agency_id = ${agency} AND acg.categories && ${categories}
+      AND (cardinality(${memberIds}) = 0 OR acg.member_id = ANY(${memberIds})))`;
+    const call = `audit_read(${params.add(JSON.stringify(actor))}::jsonb, ${params.add(options.entityType ?? subject)},
+      ${options.idColumn ?? `${def.alias}.id`}, ${familyId}, ${memberIds}, ${categories}, ${basis}, ${consentIds})`;
+    return qb.addSelect(call, 'audited').setParameters({ ...qb.getParameters(), ...params.values });
+  }
+}
