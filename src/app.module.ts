@@ -4,6 +4,7 @@ import { AgenciesModule } from './agencies/agencies.module.js';
 import { AssignmentsModule } from './assignments/assignments.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { BreakGlassModule } from './break-glass/break-glass.module.js';
 import { ConsentsModule } from './consents/consents.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         GoalsModule,
         NotesModule,
         ConsentsModule,
+        BreakGlassModule,
       ],
       controllers: [HealthController],
     };

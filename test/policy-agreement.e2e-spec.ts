@@ -44,6 +44,12 @@ describe('policy: ability.can and the SQL predicate agree', () => {
     });
     const [an, bo, cas] = memberIds as [string, string, string];
     await world.assign(agency.admin, familyId, colleague.userId);
+    // A responder on the team breaks the glass: it reads what consent does not cover, for a while.
+    const responder = await world.staff(agency);
+    await world.assign(agency.admin, familyId, responder.userId);
+    await api.ok(responder.subject, `mutation($f: ID!) { breakGlass(input: { familyId: $f, justification: "Acute zorg: melding van geweld in het gezin" }) { id } }`, {
+      f: familyId,
+    });
     const family = await world.membersOf(assigned, familyId);
     await world.consentAll(assigned, { ...family, members: family.members.filter((m) => m.id === an) }, volunteers.id, [
       'IDENTITY',
@@ -97,6 +103,7 @@ describe('policy: ability.can and the SQL predicate agree', () => {
       Family: [familyId],
       FamilyMember: memberIds,
       Consent: await ids(`SELECT id FROM consent WHERE family_id = $1`, [familyId]),
+      BreakGlassGrant: await ids(`SELECT id FROM break_glass_grant WHERE family_id = $1`, [familyId]),
       Plan: [planId],
       Goal: goalIds,
       Action: await ids(`SELECT id FROM action WHERE goal_id = ANY($1)`, [goalIds]),
@@ -110,6 +117,7 @@ describe('policy: ability.can and the SQL predicate agree', () => {
         agency.admin.subject,
         assigned.subject,
         colleague.subject,
+        responder.subject,
         unassigned.subject,
         volunteer.subject,
         otherNetworkWorker.subject,

@@ -90,6 +90,10 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           can('update', ['Plan', 'Goal', 'Action'], onTeam);
           can('create', ['Plan', 'Goal', 'Action', 'Note', 'Consent'], onTeam);
           can(['read', 'update'], 'Consent', onTeam);
+          // Break-glass: for caseworkers on the team (never volunteers); the holder or the supporter ends it.
+          can(['create', 'read'], 'BreakGlassGrant', onTeam);
+          can('update', 'BreakGlassGrant', { ...onTeam, userId });
+          can('update', 'BreakGlassGrant', { ...onTeam, familySupporterUserIds: userId });
           can('coordinate', 'Plan', { networkId, supporterUserIds: userId });
           // Before a supporter is chosen, the team closes a draft nobody coordinates.
           can('coordinate', 'Plan', { ...onTeam, hasSupporter: false, status: 'DRAFT' });

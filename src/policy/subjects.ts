@@ -12,6 +12,7 @@ export type SubjectName =
   | 'Family'
   | 'FamilyMember'
   | 'Consent'
+  | 'BreakGlassGrant'
   | 'Plan'
   | 'Goal'
   | 'Action'
@@ -59,6 +60,13 @@ function familyAgencies(familyId: string): RelationField {
 function planSupporters(planId: string, state: 'CURRENT' | 'INCOMING'): RelationField {
   const base = `SELECT s.user_id FROM trajectory_supporter s WHERE s.plan_id = ${planId} AND s.state = '${state}'`;
   return { contains: (v) => `EXISTS (${base} AND s.user_id = ${v})`, array: `ARRAY(${base})` };
+}
+
+/** The trajectory supporters (current or incoming) of the family's open plan. */
+function familySupporters(familyId: string): RelationField {
+  const base = `SELECT fs.user_id FROM trajectory_supporter fs JOIN plan fp ON fp.id = fs.plan_id
+    WHERE fp.family_id = ${familyId} AND fp.status <> 'CLOSED' AND fs.state <> 'ENDED'`;
+  return { contains: (v) => `EXISTS (${base} AND fs.user_id = ${v})`, array: `ARRAY(${base})` };
 }
 
 /** Grants in force (view active_consent_grant): `member` consented that the agency uses `category`. */
@@ -167,6 +175,13 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
       memberIds: 'ARRAY(SELECT acs.member_id FROM consent_subject acs WHERE acs.consent_id = cn.id)',
       categories: 'cn.categories',
     },
+  },
+  BreakGlassGrant: {
+    table: 'break_glass_grant',
+    alias: 'bgg',
+    joins: [{ table: 'family', alias: 'f', on: 'f.id = bgg.family_id' }],
+    fields: { id: 'bgg.id', userId: 'bgg.user_id', ...familyScoped('bgg.family_id') },
+    relations: { teamUserIds: familyTeam('bgg.family_id'), familySupporterUserIds: familySupporters('bgg.family_id') },
   },
   Plan: {
     table: 'plan',

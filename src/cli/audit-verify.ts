@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { verifyAuditChain } from '../audit/audit-chain.js';
+import { loadConfig } from '../config/app-config.js';
+import { dataSourceOptions, migrate } from '../database/database.module.js';
+import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
+
+/**
+ * `npm run audit:verify`: checks the audit trail's hash chain of DATABASE_URL (or of the embedded
+ * database under DATA_DIR, when the service is not running). Exit 0 when intact, 1 at the first break.
+ */
+const config = loadConfig();
+const embedded = config.databaseUrl
+  ? undefined
+  : await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'postgres'), database: 'gezin1plan', persistent: true });
+const db = await new DataSource(dataSourceOptions(config.databaseUrl ?? embedded!.url)).initialize();
+try {
+  await migrate(db);
+  const report = await verifyAuditChain(db);
+  if (report.firstBroken) {
+    console.log(`Audit chain BROKEN at entry ${report.firstBroken.seq}: ${report.firstBroken.reason} (${report.checked} entries intact before it)`);
+    process.exitCode = 1;
+  } else {
+    console.log(`Audit chain intact: ${report.checked} entries verified`);
+  }
+} finally {
+  await db.destroy();
+  await embedded?.stop();
+}
