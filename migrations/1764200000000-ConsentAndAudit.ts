@@ -88,6 +88,16 @@ export class ConsentAndAudit1764200000000 implements MigrationInterface {
           m.role <> 'UNBORN' AND m.birth_date IS NOT NULL AND m.birth_date <= (current_date - interval '12 years')::date)
       $$;
 
+      -- Who speaks for a member in the family portal: the member itself, or — for a member who cannot
+      -- decide yet — an adult parent or other caregiver of the family.
+      CREATE FUNCTION member_speaks_for(speaker uuid, member uuid) RETURNS boolean LANGUAGE sql STABLE AS $$
+        SELECT speaker = member OR EXISTS (
+          SELECT 1 FROM family_member m JOIN family_member s ON s.family_id = m.family_id
+           WHERE m.id = member AND s.id = speaker AND NOT member_is_capable(m)
+             AND s.role IN ('PARENT', 'OTHER_CAREGIVER')
+             AND s.birth_date <= (current_date - interval '18 years')::date)
+      $$;
+
       -- Consents in force now: no job has to run for expiry or revocation to take effect.
       CREATE VIEW active_consent_grant AS
         SELECT c.id AS consent_id, c.family_id, cs.member_id, c.recipient_agency_id, c.categories
@@ -95,8 +105,10 @@ export class ConsentAndAudit1764200000000 implements MigrationInterface {
          WHERE c.valid_from <= now() AND (c.valid_until IS NULL OR c.valid_until > now())
            AND NOT EXISTS (SELECT 1 FROM consent_revocation r WHERE r.consent_id = c.id);
 
+      CREATE SEQUENCE audit_event_seq;
       CREATE TABLE audit_event (
-        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        -- Set by the chaining trigger once it holds the chain lock, so that seq order is chain order.
+        seq bigint PRIMARY KEY,
         at timestamptz NOT NULL DEFAULT now(),
         request_id text,
         actor_subject text NOT NULL,
@@ -124,10 +136,12 @@ export class ConsentAndAudit1764200000000 implements MigrationInterface {
           array_to_string(e.consent_ids, ','), coalesce(prev, 'GENESIS')), 'UTF8')), 'hex')
       $$;
 
-      -- Chains entries one at a time: the lock serialises writers until commit, so seq order is chain order.
+      -- Chains entries one at a time: the lock serialises writers until commit, and the sequence number is
+      -- drawn under the lock, so seq order is chain order even when transactions overlap.
       CREATE FUNCTION audit_event_chain() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         PERFORM pg_advisory_xact_lock(1764200000);
+        NEW.seq := nextval('audit_event_seq');
         SELECT hash INTO NEW.prev_hash FROM audit_event ORDER BY seq DESC LIMIT 1;
         NEW.hash := audit_event_digest(NEW, NEW.prev_hash);
         RETURN NEW;
@@ -206,6 +220,7 @@ export class ConsentAndAudit1764200000000 implements MigrationInterface {
       'capacity_assessment',
       'break_glass_grant',
       'break_glass_revocation',
+      'plan_history',
     ]) {
       await q.query(`CREATE TRIGGER ${table}_audit AFTER INSERT OR UPDATE OR DELETE ON ${table}
         FOR EACH ROW EXECUTE FUNCTION audit_write()`);
@@ -234,8 +249,10 @@ export class ConsentAndAudit1764200000000 implements MigrationInterface {
       DROP FUNCTION audit_write() CASCADE;
       DROP FUNCTION audit_family_of(text, jsonb);
       DROP TABLE audit_event CASCADE;
+      DROP SEQUENCE audit_event_seq;
       DROP FUNCTION audit_event_chain();
       DROP VIEW active_consent_grant;
+      DROP FUNCTION member_speaks_for(uuid, uuid);
       DROP FUNCTION member_is_capable(family_member);
       DROP TABLE break_glass_revocation, break_glass_grant, consent_revocation, consent_subject, consent,
         capacity_assessment CASCADE;

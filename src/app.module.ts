@@ -15,6 +15,7 @@ import { HealthController } from './health/health.controller.js';
 import { NetworksModule } from './networks/networks.module.js';
 import { NotesModule } from './notes/notes.module.js';
 import { PlansModule } from './plans/plans.module.js';
+import { PortalModule } from './portal/portal.module.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -41,6 +42,7 @@ export class AppModule {
         NotesModule,
         ConsentsModule,
         BreakGlassModule,
+        PortalModule,
       ],
       controllers: [HealthController],
     };

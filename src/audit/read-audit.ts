@@ -6,6 +6,14 @@ import { SqlParams } from '../policy/sql-scope.js';
 import { SUBJECTS, type SubjectName } from '../policy/subjects.js';
 import { auditActor } from './audited-transactions.js';
 
+interface AuditOptions {
+  /** What the audit calls the rows (default: the subject), and their id column (default: the subject's). */
+  entityType?: string;
+  idColumn?: string;
+  /** For a paginated query ordered by id: the page size (rows beyond it are fetched but not returned). */
+  pageSize?: number;
+}
+
 /**
  * Audits reads of personal data inside the reading statement: a column calling `audit_read` is added
  * to the query, so every returned row is recorded in the same transaction, with the legal basis it was
@@ -21,7 +29,7 @@ export class ReadAudit {
     qb: SelectQueryBuilder<T>,
     caller: Caller,
     subject: SubjectName,
-    options: { entityType?: string; idColumn?: string } = {},
+    options: AuditOptions = {},
   ): SelectQueryBuilder<T> {
     return this.select(this.policy.scope(qb, caller.ability, 'read', subject), caller, subject, options);
   }
@@ -30,7 +38,7 @@ export class ReadAudit {
     qb: SelectQueryBuilder<T>,
     caller: Caller,
     subject: SubjectName,
-    options: { entityType?: string; idColumn?: string } = {},
+    options: AuditOptions,
   ): SelectQueryBuilder<T> {
     const def = SUBJECTS[subject];
     if (!def.audit) throw new Error(`${subject} is not personal data: nothing to audit`);
@@ -50,6 +58,10 @@ export class ReadAudit {
       AND (cardinality(${memberIds}) = 0 OR acg.member_id = ANY(${memberIds})))`;
     const call = `audit_read(${params.add(JSON.stringify(actor))}::jsonb, ${params.add(options.entityType ?? subject)},
       ${options.idColumn ?? `${def.alias}.id`}, ${familyId}, ${memberIds}, ${categories}, ${basis}, ${consentIds})`;
-    return qb.addSelect(call, 'audited').setParameters({ ...qb.getParameters(), ...params.values });
+    const idColumn = options.idColumn ?? `${def.alias}.id`;
+    // A page fetches one row more than it returns (to know whether another page follows): that row is
+    // not read by anyone, so it is not audited. The numbering follows the page's order (by id).
+    const audited = options.pageSize === undefined ? call : `CASE WHEN row_number() OVER (ORDER BY ${idColumn}) <= ${options.pageSize} THEN ${call} END`;
+    return qb.addSelect(audited, 'audited').setParameters({ ...qb.getParameters(), ...params.values });
   }
 }

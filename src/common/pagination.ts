@@ -6,10 +6,11 @@ import { badInput } from './errors.js';
 import { UUID_PATTERN } from './ids.js';
 
 export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
 
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { nullable: true, description: `Page size, 1 to ${MAX_PAGE_SIZE} (default 20).` })
+  @Field(() => Int, { nullable: true, description: `Page size, 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).` })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -81,7 +82,7 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
   idColumn: string,
   page: PageArgs,
 ): Promise<Connection<T>> {
-  const first = page.first ?? 20;
+  const first = page.first ?? DEFAULT_PAGE_SIZE;
   if (page.after) qb.andWhere(`${idColumn} > :pageAfter`, { pageAfter: decodeCursor(page.after) });
   const rows = await qb.orderBy(idColumn, 'ASC').limit(first + 1).getMany();
   const nodes = rows.slice(0, first);

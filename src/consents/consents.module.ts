@@ -10,5 +10,6 @@ import { ConsentsService } from './consents.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Consent, CapacityAssessment]), FamiliesModule, AgenciesModule],
   providers: [ConsentsService, ConsentsResolver],
+  exports: [ConsentsService],
 })
 export class ConsentsModule {}

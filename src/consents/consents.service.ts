@@ -4,7 +4,7 @@ import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { ReadAudit } from '../audit/read-audit.js';
 import type { Caller } from '../auth/caller.decorator.js';
-import { badInput, forbidden, invalidTransition, notFound } from '../common/errors.js';
+import { badInput, invalidTransition, notFound } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { CapacityAssessment } from './capacity-assessment.entity.js';
@@ -42,8 +42,12 @@ export class ConsentsService {
     if (input.method !== ConsentMethod.FAMILY_PORTAL && !input.evidenceReference?.trim()) {
       throw badInput('evidenceReference', 'A written or witnessed consent needs an evidenceReference');
     }
-    if (input.method === ConsentMethod.FAMILY_PORTAL && caller.principal.userId) {
-      throw badInput('method', 'FAMILY_PORTAL consents are given by the family member itself');
+    const portalMember = caller.principal.familyMember;
+    if ((input.method === ConsentMethod.FAMILY_PORTAL) !== (portalMember !== null)) {
+      throw badInput('method', 'FAMILY_PORTAL is how a family member consents in the portal, and only that');
+    }
+    if (portalMember && input.grantorMemberId !== portalMember.memberId) {
+      throw badInput('grantorMemberId', 'In the portal you give consent as yourself');
     }
     return this.tx.run(caller, async (em) => {
       const members = await this.capacities(em, [input.grantorMemberId, ...input.subjectMemberIds]);
@@ -99,10 +103,10 @@ export class ConsentsService {
         ]);
         if (!member) throw badInput('revokedByMemberId', 'revokedByMemberId must be a member of this family');
       }
-      if (!caller.principal.userId && !input.revokedByMemberId) throw forbidden();
+      const revokedBy = caller.principal.familyMember?.memberId ?? input.revokedByMemberId ?? null;
       await em.query(
         `INSERT INTO consent_revocation (consent_id, reason, revoked_by_member_id, revoked_by_user_id) VALUES ($1, $2, $3, $4)`,
-        [input.consentId, input.reason, input.revokedByMemberId ?? null, caller.principal.userId],
+        [input.consentId, input.reason, revokedBy, caller.principal.userId],
       );
       return (await this.load(em, [input.consentId]))[0]!;
     });

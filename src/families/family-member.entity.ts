@@ -48,6 +48,10 @@ export class FamilyMember {
   @Column({ type: 'uuid', nullable: true })
   createdByUserId: string | null;
 
+  /** The member's own login to the family portal; not exposed. */
+  @Column({ type: 'text', nullable: true })
+  portalSubject: string | null;
+
   @Field()
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

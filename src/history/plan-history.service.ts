@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ReadAudit } from '../audit/read-audit.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { newId } from '../common/ids.js';
-import { type Connection, paginate, type PageArgs } from '../common/pagination.js';
+import { type Connection, DEFAULT_PAGE_SIZE, paginate, type PageArgs } from '../common/pagination.js';
 import { PlanHistoryEntry } from './plan-history-entry.entity.js';
 
 export interface PlanChange {
@@ -42,6 +42,6 @@ export class PlanHistoryService {
       .innerJoin('plan', 'p', 'p.id = h.plan_id')
       .where('h.plan_id = :planId', { planId });
     // The Plan subject's own joins (family) follow from scope().
-    return paginate(this.audit.readable(qb, caller, 'Plan', { entityType: 'PlanHistoryEntry', idColumn: 'h.id' }), 'h.id', page);
+    return paginate(this.audit.readable(qb, caller, 'Plan', { entityType: 'PlanHistoryEntry', idColumn: 'h.id', pageSize: page.first ?? DEFAULT_PAGE_SIZE }), 'h.id', page);
   }
 }

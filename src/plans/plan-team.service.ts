@@ -84,6 +84,10 @@ export class PlanTeamService {
       if ((attributes.incomingSupporterUserIds as string[]).length === 0) {
         throw invalidTransition('Support handover', 'NOT_STARTED', 'confirm');
       }
+      const portalMember = caller.principal.familyMember;
+      if (portalMember && portalMember.memberId !== input.confirmedByMemberId) {
+        throw badInput('confirmedByMemberId', 'In the portal you confirm as yourself');
+      }
       const [member] = await this.families.requireMembers(em, plan.familyId, [input.confirmedByMemberId], 'confirmedByMemberId');
       if (!canSpeakForItself(member!)) {
         throw badInput('confirmedByMemberId', 'The confirmation must come from an adult or a child of 12 or older');
@@ -94,7 +98,12 @@ export class PlanTeamService {
       );
       await em.query(
         `UPDATE trajectory_supporter SET state = 'CURRENT', family_confirmation = $2 WHERE plan_id = $1 AND state = 'INCOMING'`,
-        [plan.id, `Confirmed by family member ${member!.id} (recorded by user ${caller.principal.userId})`],
+        [
+          plan.id,
+          portalMember
+            ? `Confirmed by family member ${member!.id} in the portal`
+            : `Confirmed by family member ${member!.id} (recorded by user ${caller.principal.userId})`,
+        ],
       );
       return this.writer.update(em, caller, plan, {}, {
         entityType: 'TrajectorySupporter',

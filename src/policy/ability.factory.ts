@@ -48,6 +48,21 @@ export function defineAbilityFor(principal: Principal): AppAbility {
     can(['create', 'update'], 'Membership', { role: { $in: [MembershipRole.NETWORK_COORDINATOR, MembershipRole.AGENCY_ADMIN] } });
   }
 
+  const member = principal.familyMember;
+  if (member) {
+    // The family's own view: its plan, and the personal data of the members it speaks for
+    // (itself; a parent also for a child who cannot decide yet), never another member's unshared data.
+    const own = { familyId: member.familyId };
+    const spoken = { ...own, speakerMemberIds: member.memberId };
+    can('read', ['Family', 'FamilyMember', 'Plan', 'Goal', 'Action'], own);
+    can('readContact', 'FamilyMember', spoken);
+    can('read', ['Note', 'Consent', 'AuditEvent'], spoken);
+    can('read', 'BreakGlassGrant', own);
+    can('create', 'Consent', own);
+    can('update', 'Consent', spoken);
+    can('confirmHandover', 'Plan', own);
+  }
+
   const acting = principal.acting;
   if (acting && principal.userId) {
     const { networkId, agencyId } = acting;

@@ -13,6 +13,7 @@ export type SubjectName =
   | 'FamilyMember'
   | 'Consent'
   | 'BreakGlassGrant'
+  | 'AuditEvent'
   | 'Plan'
   | 'Goal'
   | 'Action'
@@ -61,6 +62,20 @@ function planSupporters(planId: string, state: 'CURRENT' | 'INCOMING'): Relation
   const base = `SELECT s.user_id FROM trajectory_supporter s WHERE s.plan_id = ${planId} AND s.state = '${state}'`;
   return { contains: (v) => `EXISTS (${base} AND s.user_id = ${v})`, array: `ARRAY(${base})` };
 }
+
+/** Family members who speak for every member in `members` (SQL yielding member ids) in the portal. */
+function speakers(familyId: string, members: string): RelationField {
+  const speaksForAll = (v: string) => `NOT EXISTS (SELECT 1 FROM (${members}) sm(id) WHERE NOT member_speaks_for(${v}, sm.id))`;
+  return {
+    contains: speaksForAll,
+    array: `ARRAY(SELECT sp.id FROM family_member sp WHERE sp.family_id = ${familyId} AND ${speaksForAll('sp.id')})`,
+  };
+}
+
+/** The members a note is about: those it names, or the whole family when it names none. */
+const noteMembers = (familyId: string, noteId: string) => `SELECT cm.id FROM family_member cm WHERE cm.family_id = ${familyId}
+  AND (EXISTS (SELECT 1 FROM note_member x WHERE x.note_id = ${noteId} AND x.member_id = cm.id)
+       OR NOT EXISTS (SELECT 1 FROM note_member x WHERE x.note_id = ${noteId}))`;
 
 /** The trajectory supporters (current or incoming) of the family's open plan. */
 function familySupporters(familyId: string): RelationField {
@@ -161,6 +176,7 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
       consentedAgencyIds: memberConsent('fm.family_id', 'fm.id', `'IDENTITY'`),
       contactConsentedAgencyIds: memberConsent('fm.family_id', 'fm.id', `'CONTACT'`),
       breakGlassUserIds: breakGlass('fm.family_id'),
+      speakerMemberIds: speakers('fm.family_id', 'SELECT fm.id'),
     },
     audit: { familyId: 'fm.family_id', memberIds: 'ARRAY[fm.id]', categories: `ARRAY['IDENTITY']` },
   },
@@ -169,7 +185,10 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
     alias: 'cn',
     joins: [{ table: 'family', alias: 'f', on: 'f.id = cn.family_id' }],
     fields: { id: 'cn.id', ...familyScoped('cn.family_id') },
-    relations: { teamUserIds: familyTeam('cn.family_id') },
+    relations: {
+      teamUserIds: familyTeam('cn.family_id'),
+      speakerMemberIds: speakers('cn.family_id', 'SELECT acs.member_id FROM consent_subject acs WHERE acs.consent_id = cn.id'),
+    },
     audit: {
       familyId: 'cn.family_id',
       memberIds: 'ARRAY(SELECT acs.member_id FROM consent_subject acs WHERE acs.consent_id = cn.id)',
@@ -182,6 +201,13 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
     joins: [{ table: 'family', alias: 'f', on: 'f.id = bgg.family_id' }],
     fields: { id: 'bgg.id', userId: 'bgg.user_id', ...familyScoped('bgg.family_id') },
     relations: { teamUserIds: familyTeam('bgg.family_id'), familySupporterUserIds: familySupporters('bgg.family_id') },
+  },
+  AuditEvent: {
+    table: 'audit_event',
+    alias: 'ae',
+    joins: [],
+    fields: { id: 'ae.seq', familyId: 'ae.family_id' },
+    relations: { speakerMemberIds: speakers('ae.family_id', 'SELECT unnest(ae.member_ids)') },
   },
   Plan: {
     table: 'plan',
@@ -256,10 +282,11 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
       teamUserIds: familyTeam('p.family_id'),
       consentedAgencyIds: noteConsent('p.family_id', 'nt.id', 'nt.category'),
       breakGlassUserIds: breakGlass('p.family_id'),
+      speakerMemberIds: speakers('p.family_id', noteMembers('p.family_id', 'nt.id')),
     },
     audit: {
       familyId: 'p.family_id',
-      memberIds: 'ARRAY(SELECT am.member_id FROM note_member am WHERE am.note_id = nt.id)',
+      memberIds: `ARRAY(${noteMembers('p.family_id', 'nt.id')})`,
       categories: 'ARRAY[nt.category]',
     },
   },

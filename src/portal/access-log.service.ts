@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Caller } from '../auth/caller.decorator.js';
+import { badInput } from '../common/errors.js';
+import { type Connection, DEFAULT_PAGE_SIZE, type PageArgs } from '../common/pagination.js';
+import { PolicyService } from '../policy/policy.service.js';
+import { scopeToSql, SqlParams } from '../policy/sql-scope.js';
+import type { AccessLogEntry } from './access-log-entry.type.js';
+
+interface Row {
+  seq: string;
+  at: Date;
+  action: string;
+  entity_type: string;
+  categories: string[];
+  legal_basis: string;
+  actor_member_id: string | null;
+  member_name: string | null;
+  user_name: string | null;
+  agency_name: string | null;
+}
+
+const VERBS: Record<string, string> = { READ: 'viewed', INSERT: 'added', UPDATE: 'changed', DELETE: 'removed' };
+/** Audit entity names (read types and table names) in the family's words. */
+const THINGS: Record<string, string> = {
+  FamilyMember: 'personal details',
+  family_member: 'personal details',
+  family: 'the family registration',
+  Plan: 'the family plan',
+  plan: 'the family plan',
+  PlanHistoryEntry: 'the history of the plan',
+  Goal: 'a goal',
+  goal: 'a goal',
+  GoalProgressNote: 'progress on a goal',
+  goal_progress_note: 'progress on a goal',
+  Action: 'an action',
+  action: 'an action',
+  Note: 'a note',
+  note: 'a note',
+  Consent: 'a consent',
+  consent: 'a consent',
+  consent_revocation: 'the withdrawal of a consent',
+  break_glass_grant: 'emergency access',
+};
+const BASES: Record<string, string> = {
+  CONSENT: 'with your consent',
+  AUTHOR: 'which they wrote themselves',
+  BREAK_GLASS: 'in an emergency (break-glass), without consent',
+  ASSIGNMENT: 'as part of their work with your family',
+  ADMINISTRATION: 'as administration',
+  FAMILY_SELF: '',
+};
+
+const encode = (seq: string) => Buffer.from(`seq:${seq}`).toString('base64url');
+function decode(cursor: string): string {
+  const seq = Buffer.from(cursor, 'base64url').toString('utf8').replace(/^seq:/, '');
+  if (!/^\d{1,19}$/.test(seq)) throw badInput('after', 'after is not a cursor from this list');
+  return seq;
+}
+
+/** The family's access log, newest first, filtered in SQL to the entries the caller may read. */
+@Injectable()
+export class AccessLogService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly policy: PolicyService,
+  ) {}
+
+  async list(caller: Caller, familyId: string, page: PageArgs): Promise<Connection<AccessLogEntry>> {
+    await this.policy.authorize(this.db.manager, caller.ability, 'read', 'Family', familyId);
+    const first = page.first ?? DEFAULT_PAGE_SIZE;
+    const params = new SqlParams();
+    const sql = `SELECT ae.seq::text AS seq, ae.at, ae.action, ae.entity_type, ae.categories, ae.legal_basis, ae.actor_member_id,
+        fm.given_name AS member_name, u.display_name AS user_name, ag.name AS agency_name
+      FROM audit_event ae
+      LEFT JOIN family_member fm ON fm.id = ae.actor_member_id
+      LEFT JOIN app_user u ON u.id = ae.actor_user_id
+      LEFT JOIN agency ag ON ag.id = ae.acting_agency_id
+      WHERE ae.family_id = ${params.add(familyId)} AND ${scopeToSql(caller.ability, 'read', 'AuditEvent', params)}
+        ${page.after ? `AND ae.seq < ${params.add(decode(page.after))}` : ''}
+      ORDER BY ae.seq DESC LIMIT ${first + 1}`;
+    const [query, values] = this.db.driver.escapeQueryWithParameters(sql, params.values);
+    const rows: Row[] = await this.db.query(query, values);
+    const viewer = caller.principal.familyMember?.memberId;
+    const edges = rows.slice(0, first).map((row) => ({ cursor: encode(row.seq), node: toEntry(row, viewer) }));
+    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+  }
+}
+
+function toEntry(row: Row, viewer: string | undefined): AccessLogEntry {
+  const actor =
+    row.actor_member_id === viewer && viewer
+      ? 'You'
+      : (row.member_name ?? (row.user_name ? `${row.user_name}${row.agency_name ? ` (${row.agency_name})` : ''}` : 'The service'));
+  const categories = row.categories.length ? ` (${row.categories.map((c) => c.toLowerCase()).join(', ')})` : '';
+  const basis = BASES[row.legal_basis] ? `, ${BASES[row.legal_basis]}` : '';
+  return {
+    id: row.seq,
+    at: row.at,
+    action: row.action,
+    entityType: row.entity_type,
+    categories: row.categories,
+    legalBasis: row.legal_basis,
+    actor,
+    description: `${actor} ${VERBS[row.action] ?? row.action.toLowerCase()} ${THINGS[row.entity_type] ?? row.entity_type}${categories}${basis}.`,
+  };
+}

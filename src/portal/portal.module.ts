@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ConsentsModule } from '../consents/consents.module.js';
+import { FamiliesModule } from '../families/families.module.js';
+import { AccessLogService } from './access-log.service.js';
+import { PortalResolver } from './portal.resolver.js';
+
+/** The family's own view: its family and plan, its consents, and its access log. */
+@Module({
+  imports: [FamiliesModule, ConsentsModule],
+  providers: [AccessLogService, PortalResolver],
+})
+export class PortalModule {}

@@ -1,0 +1,604 @@
+import { randomUUID } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { verifyAuditChain } from '../src/audit/audit-chain.js';
+import { dataSourceOptions, migrate } from '../src/database/database.module.js';
+import { codeOf, TestApi } from './support/test-app.js';
+import { type Agency, child, type Network, OPEN_PLAN, parent, parentWithTwoChildren, type Person, World } from './support/world.js';
+
+/**
+ * The audit trail (DOMAIN.md, "Audit and transparency"): every read of personal data is audited with
+ * its legal basis (and only the rows actually read), every write is audited by the database in the
+ * writing transaction (and rolled back with it), the database refuses to change or remove entries and
+ * refuses unaudited writes, and the hash chain detects rewritten and removed entries — through
+ * verifyAuditChain and through the real `audit:verify` command — and stays one chain under concurrent
+ * writers. Other spec files write to the same database at the same time: every assertion filters by
+ * ids or request ids this file controls; chain tampering happens on databases of its own.
+ */
+
+const FAMILY_MEMBERS = `query($id: ID!) { family(id: $id) { id members { id } } }`;
+const PLAN_TREE = `query($id: ID!) {
+  plan(id: $id) {
+    id
+    goals { id actions { id } }
+    notes { id }
+    history { edges { node { id } } }
+  }
+}`;
+const PLAN_HISTORY_PAGE = `query($id: ID!, $first: Int) {
+  plan(id: $id) { id history(first: $first) { edges { node { id } } pageInfo { hasNextPage } } }
+}`;
+const ADD_GOAL = `mutation($input: AddGoalInput!) { addGoal(input: $input) { id } }`;
+const ADD_ACTION = `mutation($input: AddActionInput!) { addAction(input: $input) { id } }`;
+const ADD_NOTE = `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`;
+const ADD_MEMBERSHIP = `mutation($input: AddMembershipInput!) { addMembership(input: $input) { id user { id } } }`;
+const REGISTER_FAMILY = `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { id members { id } } }`;
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** An X-Request-Id no other request uses (the guard accepts [A-Za-z0-9._:-]{8,100}). */
+const newRequestId = (label: string) => `audit-${label}-${randomUUID()}`;
+const withRequestId = (requestId: string) => ({ 'X-Request-Id': requestId });
+
+interface AuditRow {
+  seq: string;
+  request_id: string | null;
+  actor_subject: string;
+  actor_user_id: string | null;
+  actor_member_id: string | null;
+  acting_agency_id: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  family_id: string | null;
+  member_ids: string[];
+  categories: string[];
+  legal_basis: string;
+  consent_ids: string[];
+}
+
+const AUDIT_COLUMNS = `seq::text AS seq, request_id, actor_subject, actor_user_id::text AS actor_user_id,
+  actor_member_id::text AS actor_member_id, acting_agency_id::text AS acting_agency_id, action, entity_type,
+  entity_id::text AS entity_id, family_id::text AS family_id, member_ids::text[] AS member_ids,
+  categories::text[] AS categories, legal_basis, consent_ids::text[] AS consent_ids`;
+
+const sortedIds = (ids: string[]) => [...ids].sort();
+
+describe('audit trail', () => {
+  let api: TestApi;
+  let world: World;
+  let network: Network;
+  let agency: Agency;
+  /** Reads the shared test database directly, as an auditor would. */
+  let sql: pg.Pool;
+
+  beforeAll(async () => {
+    api = await TestApi.start();
+    world = new World(api);
+    sql = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
+    network = await world.network();
+    agency = await world.agency(network);
+  });
+  afterAll(async () => {
+    await sql.end();
+    await api.stop();
+  });
+
+  /** Every audit entry made under `requestId`, in chain order. */
+  async function entriesOf(requestId: string): Promise<AuditRow[]> {
+    const { rows } = await sql.query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_event WHERE request_id = $1 ORDER BY seq`, [
+      requestId,
+    ]);
+    return rows;
+  }
+
+  /** The READ entries made under `requestId`. */
+  const readsOf = async (requestId: string) => (await entriesOf(requestId)).filter((e) => e.action === 'READ');
+
+  /** A family of `worker` (author of its members) whose consents to the worker's agency are recorded here; one consent id per member. */
+  async function consentingFamily(worker: Person) {
+    const family = await world.family(worker, [parent('Sara', 'Peeters'), child('Mo', 'Peeters', '2021-06-30')], { consentFor: [] });
+    const consentIds = await world.consentAll(worker, family, worker.agencyId);
+    return { family, consentIds };
+  }
+
+  // -----------------------------------------------------------------------------------------------
+  describe('reads of personal data are audited with their legal basis', () => {
+    it('reading a family’s members: one READ per member, under CONSENT with the member’s consent id', async () => {
+      const a = await world.staff(agency);
+      const { family, consentIds } = await consentingFamily(a);
+      const requestId = newRequestId('read-consent');
+
+      const read = await api.ok(a.subject, FAMILY_MEMBERS, { id: family.id }, withRequestId(requestId));
+      expect(sortedIds(read.family.members.map((m: { id: string }) => m.id))).toEqual(sortedIds(family.memberIds));
+
+      const reads = await readsOf(requestId);
+      expect(reads).toHaveLength(family.memberIds.length);
+      family.memberIds.forEach((memberId, i) => {
+        const entry = reads.find((e) => e.entity_id === memberId);
+        expect(entry).toEqual(
+          expect.objectContaining({
+            request_id: requestId,
+            actor_subject: a.subject,
+            actor_user_id: a.userId,
+            actor_member_id: null,
+            acting_agency_id: a.agencyId,
+            action: 'READ',
+            entity_type: 'FamilyMember',
+            entity_id: memberId,
+            family_id: family.id,
+            member_ids: [memberId],
+            categories: ['IDENTITY'],
+            legal_basis: 'CONSENT',
+            consent_ids: [consentIds[i]],
+          }),
+        );
+      });
+    });
+
+    it('without any consent the author reads its own records under AUTHOR, with no consent ids', async () => {
+      const a = await world.staff(agency);
+      const family = await world.family(a, [parent('Sara', 'Peeters'), child('Mo', 'Peeters', '2021-06-30')], { consentFor: [] });
+      const requestId = newRequestId('read-author');
+
+      const read = await api.ok(a.subject, FAMILY_MEMBERS, { id: family.id }, withRequestId(requestId));
+      expect(read.family.members).toHaveLength(2);
+
+      const reads = await readsOf(requestId);
+      expect(sortedIds(reads.map((e) => e.entity_id!))).toEqual(sortedIds(family.memberIds));
+      for (const entry of reads) {
+        expect(entry).toMatchObject({
+          actor_subject: a.subject,
+          acting_agency_id: a.agencyId,
+          entity_type: 'FamilyMember',
+          family_id: family.id,
+          member_ids: [entry.entity_id],
+          categories: ['IDENTITY'],
+          legal_basis: 'AUTHOR',
+          consent_ids: [],
+        });
+      }
+    });
+
+    /** A's family with a plan; agency B (same network) on the team, B's caseworker assigned, no consent for B yet. */
+    async function otherAgencyOnTheTeam() {
+      const a = await world.staff(agency);
+      const agencyB = await world.agency(network, 'SCHOOL_GUIDANCE');
+      const b = await world.staff(agencyB);
+      const { familyId, members, memberIds } = await world.familyWithPlan(a, {
+        members: [parent('Sara', 'Janssens'), parent('Youssef', 'Janssens')],
+        participants: [{ agencyId: agencyB.id, contribution: 'Schoolbegeleiding' }],
+        consentForParticipants: false,
+        assign: { admin: agencyB.admin, userIds: [b.userId] },
+      });
+      return { a, b, agencyB, family: { id: familyId, members, memberIds } };
+    }
+
+    it('a caseworker of another agency reads under CONSENT, with its own agency’s consent ids', async () => {
+      const { a, b, agencyB, family } = await otherAgencyOnTheTeam();
+      const consentIdsForB = await world.consentAll(a, family, agencyB.id);
+      const requestId = newRequestId('read-other-agency');
+
+      const read = await api.ok(b.subject, FAMILY_MEMBERS, { id: family.id }, withRequestId(requestId));
+      expect(sortedIds(read.family.members.map((m: { id: string }) => m.id))).toEqual(sortedIds(family.memberIds));
+
+      const reads = await readsOf(requestId);
+      expect(reads).toHaveLength(2);
+      family.memberIds.forEach((memberId, i) => {
+        expect(reads.find((e) => e.entity_id === memberId)).toMatchObject({
+          actor_subject: b.subject,
+          actor_user_id: b.userId,
+          acting_agency_id: agencyB.id,
+          entity_type: 'FamilyMember',
+          family_id: family.id,
+          member_ids: [memberId],
+          legal_basis: 'CONSENT',
+          consent_ids: [consentIdsForB[i]],
+        });
+      });
+    });
+
+    it('rows the caller may not see are not audited as read', async () => {
+      const { a, b, agencyB, family } = await otherAgencyOnTheTeam();
+      const [sara, youssef] = family.members;
+      // Only Sara consents to B.
+      await world.consentAll(a, { ...family, members: [sara!], memberIds: [sara!.id] }, agencyB.id);
+      const requestId = newRequestId('read-filtered');
+
+      const read = await api.ok(b.subject, FAMILY_MEMBERS, { id: family.id }, withRequestId(requestId));
+      expect(read.family.members).toEqual([{ id: sara!.id }]);
+
+      const reads = await readsOf(requestId);
+      expect(reads.map((e) => e.entity_id)).toEqual([sara!.id]);
+      expect(reads.some((e) => e.entity_id === youssef!.id || e.member_ids.includes(youssef!.id))).toBe(false);
+
+      // Someone who may not see the family at all leaves no read of its members either.
+      const stranger = await world.staff(await world.agency(await world.network()));
+      const strangerRequest = newRequestId('read-stranger');
+      const result = await api.gql(stranger.subject, FAMILY_MEMBERS, { id: family.id }, withRequestId(strangerRequest));
+      expect(codeOf(result)).toBe('NOT_FOUND');
+      expect(await readsOf(strangerRequest)).toEqual([]);
+    });
+
+    it('reading a plan audits the plan, its goals, actions, notes and history entries', async () => {
+      const a = await world.staff(agency);
+      const { familyId, planId } = await world.familyWithPlan(a, { supporter: a });
+      const goalId: string = (
+        await api.ok(a.subject, ADD_GOAL, { input: { planId, lifeDomain: 'HOUSING', description: 'Een eigen woning', owner: 'FAMILY' } })
+      ).addGoal.id;
+      const actionId: string = (
+        await api.ok(a.subject, ADD_ACTION, { input: { goalId, title: 'Bellen met de woonmaatschappij', assigneeUserId: a.userId } })
+      ).addAction.id;
+      const noteId: string = (await api.ok(a.subject, ADD_NOTE, { input: { planId, category: 'PLAN', body: 'Eerste gesprek' } })).addNote
+        .id;
+      const requestId = newRequestId('read-plan');
+
+      const { plan } = await api.ok(a.subject, PLAN_TREE, { id: planId }, withRequestId(requestId));
+      expect(plan.goals).toEqual([{ id: goalId, actions: [{ id: actionId }] }]);
+      expect(plan.notes).toEqual([{ id: noteId }]);
+      const historyIds: string[] = plan.history.edges.map((e: { node: { id: string } }) => e.node.id);
+      expect(historyIds.length).toBeGreaterThanOrEqual(4);
+
+      const reads = await readsOf(requestId);
+      const ofType = (type: string) => reads.filter((e) => e.entity_type === type);
+      expect(ofType('Plan').map((e) => e.entity_id)).toEqual([planId]);
+      expect(ofType('Goal').map((e) => e.entity_id)).toEqual([goalId]);
+      expect(ofType('Action').map((e) => e.entity_id)).toEqual([actionId]);
+      expect(ofType('Note').map((e) => e.entity_id)).toEqual([noteId]);
+      expect(sortedIds(ofType('PlanHistoryEntry').map((e) => e.entity_id!))).toEqual(sortedIds(historyIds));
+      expect(new Set(reads.map((e) => e.entity_type))).toEqual(new Set(['Plan', 'Goal', 'Action', 'Note', 'PlanHistoryEntry']));
+      for (const entry of reads) {
+        expect(entry).toMatchObject({ actor_subject: a.subject, acting_agency_id: a.agencyId, family_id: familyId, legal_basis: 'CONSENT' });
+        expect(entry.consent_ids.length).toBeGreaterThan(0);
+      }
+      expect(ofType('Plan')[0]!.categories).toEqual(['PLAN']);
+      expect(ofType('Goal')[0]!.categories).toEqual(['PLAN']);
+      expect(ofType('Note')[0]!.categories).toEqual(['PLAN']);
+    });
+
+    it('a page of the plan history audits only the entries on the page', async () => {
+      const a = await world.staff(agency);
+      const { planId } = await world.familyWithPlan(a, { supporter: a });
+      await api.ok(a.subject, ADD_GOAL, { input: { planId, lifeDomain: 'HOUSING', description: 'Een eigen woning', owner: 'FAMILY' } });
+      const requestId = newRequestId('read-history-page');
+
+      const { plan } = await api.ok(a.subject, PLAN_HISTORY_PAGE, { id: planId, first: 1 }, withRequestId(requestId));
+      expect(plan.history.pageInfo.hasNextPage).toBe(true);
+      const shown: string[] = plan.history.edges.map((e: { node: { id: string } }) => e.node.id);
+      expect(shown).toHaveLength(1);
+
+      const historyReads = (await readsOf(requestId)).filter((e) => e.entity_type === 'PlanHistoryEntry');
+      expect(historyReads.map((e) => e.entity_id)).toEqual(shown);
+    });
+  });
+
+  // -----------------------------------------------------------------------------------------------
+  describe('writes are audited in the writing transaction', () => {
+    it('openPlan: an INSERT entry for the plan, in the same transaction, under ASSIGNMENT', async () => {
+      const a = await world.staff(agency);
+      const family = await world.family(a);
+      const requestId = newRequestId('write-open-plan');
+
+      const { openPlan } = await api.ok(a.subject, OPEN_PLAN, { input: { familyId: family.id, summary: 'Rust in huis' } }, withRequestId(requestId));
+
+      const entries = await entriesOf(requestId);
+      expect(entries).toContainEqual(
+        expect.objectContaining({
+          request_id: requestId,
+          actor_subject: a.subject,
+          actor_user_id: a.userId,
+          acting_agency_id: a.agencyId,
+          action: 'INSERT',
+          entity_type: 'plan',
+          entity_id: openPlan.id,
+          family_id: family.id,
+          legal_basis: 'ASSIGNMENT',
+        }),
+      );
+      for (const entry of entries) expect(entry).toMatchObject({ actor_subject: a.subject, legal_basis: 'ASSIGNMENT' });
+      // Written by the very transaction that wrote the plan.
+      const { rows } = await sql.query(
+        `SELECT (SELECT xmin::text FROM plan WHERE id = $1) AS plan_tx,
+                (SELECT xmin::text FROM audit_event WHERE request_id = $2 AND entity_type = 'plan' AND entity_id = $1) AS audit_tx`,
+        [openPlan.id, requestId],
+      );
+      expect(rows[0].audit_tx).toBe(rows[0].plan_tx);
+    });
+
+    it('a mutation that fails leaves no audit entry', async () => {
+      const a = await world.staff(agency);
+      const { familyId, planId } = await world.familyWithPlan(a);
+
+      const conflictRequest = newRequestId('write-conflict');
+      const second = await api.gql(a.subject, OPEN_PLAN, { input: { familyId, summary: 'Nog een plan' } }, withRequestId(conflictRequest));
+      expect(codeOf(second)).toBe('CONFLICT');
+      expect(await entriesOf(conflictRequest)).toEqual([]);
+
+      const invalidRequest = newRequestId('write-invalid');
+      const invalid = await api.gql(
+        a.subject,
+        ADD_NOTE,
+        { input: { planId, category: 'PLAN', body: 'Over iemand anders', memberIds: [randomUUID()] } },
+        withRequestId(invalidRequest),
+      );
+      expect(codeOf(invalid)).toBe('BAD_USER_INPUT');
+      expect(await entriesOf(invalidRequest)).toEqual([]);
+    });
+
+    it('an administrative write is audited under ADMINISTRATION', async () => {
+      const subject = `audit-new-${randomUUID()}@test`;
+      const requestId = newRequestId('write-admin');
+
+      const { addMembership } = await api.ok(
+        agency.admin.subject,
+        ADD_MEMBERSHIP,
+        { input: { agencyId: agency.id, subject, displayName: 'Nieuwe collega', role: 'CASEWORKER' } },
+        withRequestId(requestId),
+      );
+
+      const entries = await entriesOf(requestId);
+      expect(entries).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ action: 'INSERT', entity_type: 'app_user', entity_id: addMembership.user.id }),
+          expect.objectContaining({ action: 'INSERT', entity_type: 'membership', entity_id: addMembership.id }),
+        ]),
+      );
+      for (const entry of entries) {
+        expect(entry).toMatchObject({
+          actor_subject: agency.admin.subject,
+          actor_user_id: agency.admin.userId,
+          acting_agency_id: agency.id,
+          legal_basis: 'ADMINISTRATION',
+        });
+      }
+    });
+  });
+
+  // -----------------------------------------------------------------------------------------------
+  describe('the database guards the trail', () => {
+    it('refuses to update, delete or truncate audit entries', async () => {
+      const a = await world.staff(agency);
+      const requestId = newRequestId('guard');
+      await api.ok(a.subject, REGISTER_FAMILY, { input: { members: [parent('Sara', 'Peeters')] } }, withRequestId(requestId));
+      const [entry] = await entriesOf(requestId);
+      expect(entry).toBeDefined();
+
+      // Each attempt in a transaction that is rolled back anyway: a missing guard must not cost the shared trail.
+      const client = await sql.connect();
+      const attempt = async (statement: string, params: unknown[] = []) => {
+        await client.query('BEGIN');
+        try {
+          return await client.query(statement, params);
+        } finally {
+          await client.query('ROLLBACK');
+        }
+      };
+      try {
+        await expect(attempt(`UPDATE audit_event SET actor_subject = 'mallory' WHERE seq = $1`, [entry!.seq])).rejects.toThrow(
+          /append-only/,
+        );
+        await expect(attempt(`DELETE FROM audit_event WHERE seq = $1`, [entry!.seq])).rejects.toThrow(/append-only/);
+        await expect(attempt(`TRUNCATE audit_event`)).rejects.toThrow(/append-only/);
+      } finally {
+        client.release();
+      }
+      expect((await entriesOf(requestId))[0]).toEqual(entry);
+    });
+
+    it('refuses a write to a domain table without an audited actor', async () => {
+      const client = new pg.Client(process.env.DATABASE_URL);
+      await client.connect();
+      try {
+        const id = randomUUID();
+        await expect(client.query(`INSERT INTO network (id, name) VALUES ($1, 'Zonder actor')`, [id])).rejects.toThrow(
+          /without an audited actor/,
+        );
+        // An empty actor is no actor.
+        await client.query(`SELECT set_config('app.actor_subject', '', false)`);
+        await expect(client.query(`INSERT INTO network (id, name) VALUES ($1, 'Zonder actor')`, [id])).rejects.toThrow(
+          /without an audited actor/,
+        );
+        expect((await client.query(`SELECT 1 FROM network WHERE id = $1`, [id])).rowCount).toBe(0);
+      } finally {
+        await client.end();
+      }
+    });
+  });
+
+  // -----------------------------------------------------------------------------------------------
+  describe('the hash chain', () => {
+    /** A migrated database of its own, dropped by `drop`; `client` is one superuser session on it. */
+    async function freshDatabase() {
+      const name = `audit_chain_${randomUUID().replace(/-/g, '')}`;
+      const admin = new pg.Client(process.env.DATABASE_URL);
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${name}`);
+      const url = new URL(process.env.DATABASE_URL!);
+      url.pathname = `/${name}`;
+      const db = await new DataSource(dataSourceOptions(url.toString())).initialize();
+      const client = new pg.Client(url.toString());
+      try {
+        await migrate(db);
+        await client.connect();
+      } catch (error) {
+        await db.destroy();
+        await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+        await admin.end();
+        throw error;
+      }
+      return {
+        url: url.toString(),
+        db,
+        client,
+        async drop() {
+          await client.end().catch(() => undefined);
+          await db.destroy();
+          await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+          await admin.end();
+        },
+      };
+    }
+
+    /** Six entries, written as the service writes them (triggers under a named actor) and as it reads; their seqs. */
+    async function writeEntries(client: pg.Client): Promise<string[]> {
+      await client.query(`SELECT set_config('app.actor_subject', 't', false), set_config('app.request_id', 'chain-test', false)`);
+      const first = randomUUID();
+      await client.query(`INSERT INTO network (id, name) VALUES ($1, 'Netwerk 1'), ($2, 'Netwerk 2')`, [first, randomUUID()]);
+      await client.query(`UPDATE network SET name = 'Netwerk één' WHERE id = $1`, [first]);
+      for (let i = 0; i < 3; i++) {
+        await client.query(
+          `SELECT audit_read('{"subject": "t", "requestId": "chain-test"}'::jsonb, 'Test', gen_random_uuid(), NULL,
+             '{}'::uuid[], ARRAY['IDENTITY'], 'ASSIGNMENT', '{}'::uuid[])`,
+        );
+      }
+      const { rows } = await client.query<{ seq: string }>(`SELECT seq::text AS seq FROM audit_event ORDER BY seq`);
+      return rows.map((r) => r.seq);
+    }
+
+    /** Runs `npm run audit:verify` as an operator would (the compiled command), against `url`. */
+    function auditVerify(url: string) {
+      return spawnSync(process.execPath, ['dist/src/cli/audit-verify.js'], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, DATABASE_URL: url, NODE_OPTIONS: '' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+    }
+
+    /** Changes the trail behind the triggers' back, as a superuser could. */
+    async function tamper(client: pg.Client, statement: string, params: unknown[]) {
+      await client.query('ALTER TABLE audit_event DISABLE TRIGGER USER');
+      try {
+        await client.query(statement, params);
+      } finally {
+        await client.query('ALTER TABLE audit_event ENABLE TRIGGER USER');
+      }
+    }
+
+    it('is intact as written, and a rewritten entry breaks it at that entry (verifyAuditChain and audit:verify)', async () => {
+      const fresh = await freshDatabase();
+      try {
+        const seqs = await writeEntries(fresh.client);
+        expect(seqs).toHaveLength(6);
+        expect(await verifyAuditChain(fresh.db)).toEqual({ checked: 6, firstBroken: null });
+        const intact = auditVerify(fresh.url);
+        expect(intact.status).toBe(0);
+        expect(intact.stdout).toMatch(/intact: 6 entries/);
+
+        const forged = seqs[3]!;
+        await tamper(fresh.client, `UPDATE audit_event SET actor_subject = 'someone-else' WHERE seq = $1`, [forged]);
+
+        expect(await verifyAuditChain(fresh.db)).toEqual({
+          checked: 3,
+          firstBroken: { seq: forged, reason: expect.stringMatching(/content/) },
+        });
+        const broken = auditVerify(fresh.url);
+        expect(broken.status).toBe(1);
+        expect(broken.stdout).toContain(`BROKEN at entry ${forged}`);
+      } finally {
+        await fresh.drop();
+      }
+    });
+
+    it('a removed entry breaks the chain at the entry after it', async () => {
+      const fresh = await freshDatabase();
+      try {
+        const seqs = await writeEntries(fresh.client);
+        await tamper(fresh.client, `DELETE FROM audit_event WHERE seq = $1`, [seqs[2]]);
+
+        expect(await verifyAuditChain(fresh.db)).toEqual({
+          checked: 2,
+          firstBroken: { seq: seqs[3], reason: expect.stringMatching(/link/) },
+        });
+        const broken = auditVerify(fresh.url);
+        expect(broken.status).toBe(1);
+        expect(broken.stdout).toContain(`BROKEN at entry ${seqs[3]}`);
+      } finally {
+        await fresh.drop();
+      }
+    });
+
+    it('an entry rewritten together with its own hash breaks the chain at the next entry', async () => {
+      const fresh = await freshDatabase();
+      try {
+        const seqs = await writeEntries(fresh.client);
+        await tamper(fresh.client, `UPDATE audit_event SET actor_subject = 'someone-else' WHERE seq = $1`, [seqs[2]]);
+        await tamper(fresh.client, `UPDATE audit_event e SET hash = audit_event_digest(e, e.prev_hash) WHERE seq = $1`, [seqs[2]]);
+
+        expect(await verifyAuditChain(fresh.db)).toEqual({
+          checked: 3,
+          firstBroken: { seq: seqs[3], reason: expect.stringMatching(/link/) },
+        });
+      } finally {
+        await fresh.drop();
+      }
+    });
+
+    it('a writer that waited for the chain lock still extends the chain (two overlapping transactions)', async () => {
+      const fresh = await freshDatabase();
+      const first = new pg.Client(fresh.url);
+      const second = new pg.Client(fresh.url);
+      await first.connect();
+      await second.connect();
+      try {
+        const actor = `SELECT set_config('app.actor_subject', 't', true)`;
+        await first.query('BEGIN');
+        await first.query(actor);
+        await first.query(`INSERT INTO network (id, name) VALUES ($1, 'Eerste')`, [randomUUID()]);
+        await second.query('BEGIN');
+        await second.query(actor);
+        const secondPid: number = (await second.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+        // The second writer's entry waits for the first transaction to commit ...
+        const secondInsert = second.query(`INSERT INTO network (id, name) VALUES ($1, 'Tweede')`, [randomUUID()]);
+        for (let waited = 0; ; waited += 20) {
+          const { rows } = await fresh.client.query(`SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1`, [secondPid]);
+          if (rows[0]?.wait_event_type === 'Lock') break;
+          if (waited > 10_000) throw new Error('the second writer never waited for the chain lock');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        // ... while the first one writes on and commits.
+        await first.query(`INSERT INTO network (id, name) VALUES ($1, 'Derde')`, [randomUUID()]);
+        await first.query('COMMIT');
+        await secondInsert;
+        await second.query('COMMIT');
+
+        expect(await verifyAuditChain(fresh.db)).toEqual({ checked: 3, firstBroken: null });
+      } finally {
+        await first.end().catch(() => undefined);
+        await second.end().catch(() => undefined);
+        await fresh.drop();
+      }
+    });
+
+    it('stays one intact chain under 20 concurrent mutations through the API (shared database)', async () => {
+      const a = await world.staff(agency);
+      const requestIds = Array.from({ length: 20 }, (_, i) => newRequestId(`concurrent-${i}`));
+      const results = await Promise.all(
+        requestIds.map((requestId, i) =>
+          api.gql(a.subject, REGISTER_FAMILY, { input: { members: parentWithTwoChildren(`gelijktijdig ${i}`) } }, withRequestId(requestId)),
+        ),
+      );
+      expect(results.map(codeOf)).toEqual(requestIds.map(() => 'OK'));
+      for (const requestId of requestIds) {
+        // family, three members, the case assignment
+        expect((await entriesOf(requestId)).filter((e) => e.action === 'INSERT')).toHaveLength(5);
+      }
+
+      const db = await new DataSource(dataSourceOptions(process.env.DATABASE_URL!)).initialize();
+      try {
+        const report = await verifyAuditChain(db);
+        if (report.firstBroken) {
+          // Say which request wrote the entry that does not link, to tell this test's writers from others.
+          const { rows } = await sql.query(`SELECT request_id, action, entity_type FROM audit_event WHERE seq = $1`, [report.firstBroken.seq]);
+          expect({ ...report.firstBroken, entry: rows[0], ourRequest: requestIds.includes(rows[0]?.request_id) }).toBeNull();
+        }
+        expect(report.firstBroken).toBeNull();
+        expect(report.checked).toBeGreaterThanOrEqual(100);
+      } finally {
+        await db.destroy();
+      }
+    });
+  });
+});

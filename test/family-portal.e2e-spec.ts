@@ -1,0 +1,139 @@
+import { codeOf, TestApi, uniqueSubject } from './support/test-app.js';
+import { type Agency, child, parent, type Person, World } from './support/world.js';
+
+const LINK = `mutation($input: LinkFamilyPortalInput!) { linkFamilyPortal(input: $input) { id } }`;
+const ADD_NOTE = `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`;
+const MY_FAMILY = `{ myFamily {
+  me { id givenName }
+  family { id members { id givenName email } plan { id notes { id category } } }
+  consents { id status subjectMemberIds }
+} }`;
+const RECORD = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id status method } }`;
+const REVOKE = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id status } }`;
+const ACCESS_LOG = `query($f: ID!, $after: String) { accessLog(familyId: $f, first: 50, after: $after) {
+  edges { node { action entityType legalBasis actor description } } pageInfo { hasNextPage endCursor } } }`;
+
+describe('the family portal', () => {
+  let api: TestApi;
+  let world: World;
+  let agency: Agency;
+  beforeAll(async () => {
+    api = await TestApi.start();
+    world = new World(api);
+    agency = await world.agency(await world.network());
+  });
+  afterAll(() => api.stop());
+
+  /** Sara (adult), Lien (15, decides for herself) and Mo (6); Sara and Lien have portal logins. */
+  async function scene() {
+    const worker = await world.staff(agency);
+    const fifteen = new Date();
+    fifteen.setFullYear(fifteen.getFullYear() - 15);
+    const { familyId, planId, memberIds } = await world.familyWithPlan(worker, {
+      members: [
+        { ...parent('Sara', 'Maes'), email: 'sara@example.be' } as ReturnType<typeof parent>,
+        { ...child('Lien', 'Maes', fifteen.toISOString().slice(0, 10)), email: 'lien@example.be' } as ReturnType<typeof child>,
+        { ...child('Mo', 'Maes', '2020-01-01'), email: 'mo-ouders@example.be' } as ReturnType<typeof child>,
+      ],
+    });
+    const [sara, lien, mo] = memberIds as [string, string, string];
+    const saraLogin = uniqueSubject('sara');
+    const lienLogin = uniqueSubject('lien');
+    await api.ok(worker.subject, LINK, { input: { memberId: sara, portalSubject: saraLogin } });
+    await api.ok(worker.subject, LINK, { input: { memberId: lien, portalSubject: lienLogin } });
+    const note = async (category: string, about: string[]) =>
+      (await api.ok(worker.subject, ADD_NOTE, { input: { planId, category, body: `${category} over ${about.length}`, memberIds: about } }))
+        .addNote.id as string;
+    const notes = {
+      lienHealth: await note('HEALTH', [lien]),
+      saraPlan: await note('PLAN', [sara]),
+      moHealth: await note('HEALTH', [mo]),
+      everyone: await note('NOTES', []),
+    };
+    return { worker, familyId, planId, sara, lien, mo, saraLogin, lienLogin, notes };
+  }
+
+  it('shows each member its family and plan, and only the data of the members it speaks for', async () => {
+    const s = await scene();
+    const saraView = (await api.ok(s.saraLogin, MY_FAMILY)).myFamily;
+    expect(saraView.me).toEqual({ id: s.sara, givenName: 'Sara' });
+    expect(saraView.family.id).toBe(s.familyId);
+    expect(saraView.family.plan.id).toBe(s.planId);
+    // Names of the household for all; contact details only of herself and the child she speaks for.
+    expect(saraView.family.members).toEqual([
+      { id: s.sara, givenName: 'Sara', email: 'sara@example.be' },
+      { id: s.lien, givenName: 'Lien', email: null },
+      { id: s.mo, givenName: 'Mo', email: 'mo-ouders@example.be' },
+    ]);
+    // Not Lien's health note: a 15-year-old's health is hers to share. Not the note about everyone either.
+    expect(saraView.family.plan.notes.map((n: { id: string }) => n.id).sort()).toEqual([s.notes.saraPlan, s.notes.moHealth].sort());
+
+    const lienView = (await api.ok(s.lienLogin, MY_FAMILY)).myFamily;
+    expect(lienView.family.plan.notes.map((n: { id: string }) => n.id)).toEqual([s.notes.lienHealth]);
+    expect(lienView.family.members.map((m: { email: string | null }) => m.email)).toEqual([null, 'lien@example.be', null]);
+  });
+
+  it('lets a member give and withdraw its own consent in the portal, and nobody else’s', async () => {
+    const s = await scene();
+    const input = {
+      grantorMemberId: s.sara,
+      subjectMemberIds: [s.sara],
+      recipientAgencyId: agency.id,
+      categories: ['HEALTH'],
+      purposeCode: 'PLAN_COORDINATION',
+      purpose: 'Mijn huisarts mag meedenken',
+      method: 'FAMILY_PORTAL',
+    };
+    const { recordConsent } = await api.ok(s.saraLogin, RECORD, { input });
+    expect(recordConsent).toMatchObject({ status: 'ACTIVE', method: 'FAMILY_PORTAL' });
+
+    expect((await api.gql(s.saraLogin, RECORD, { input: { ...input, subjectMemberIds: [s.lien] } })).errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'grantorMemberId',
+    });
+    expect((await api.gql(s.saraLogin, RECORD, { input: { ...input, method: 'WRITTEN', evidenceReference: 'x' } })).errors?.[0]?.extensions)
+      .toMatchObject({ code: 'BAD_USER_INPUT', field: 'method' });
+    expect((await api.gql(s.lienLogin, RECORD, { input })).errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'grantorMemberId',
+    });
+
+    // Lien does not see (so cannot withdraw) Sara's consent; Sara can.
+    const revoke = { consentId: recordConsent.id, reason: 'Ik wil dit toch niet' };
+    expect(codeOf(await api.gql(s.lienLogin, REVOKE, { input: revoke }))).toBe('NOT_FOUND');
+    expect((await api.ok(s.saraLogin, REVOKE, { input: revoke })).revokeConsent.status).toBe('REVOKED');
+    const consents = (await api.ok(s.lienLogin, MY_FAMILY)).myFamily.consents;
+    expect(consents.every((c: { subjectMemberIds: string[] }) => c.subjectMemberIds.includes(s.lien))).toBe(true);
+  });
+
+  it('cannot get a portal login for a child who does not decide for itself, nor for a professional’s subject', async () => {
+    const s = await scene();
+    const moLink = await api.gql(s.worker.subject, LINK, { input: { memberId: s.mo, portalSubject: uniqueSubject('mo') } });
+    expect(moLink.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberId' });
+    const taken = await api.gql(s.worker.subject, LINK, { input: { memberId: s.sara, portalSubject: s.worker.subject } });
+    expect(taken.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'portalSubject' });
+    const foreign: Person = await world.staff(await world.agency(await world.network()));
+    expect(codeOf(await api.gql(foreign.subject, LINK, { input: { memberId: s.sara, portalSubject: uniqueSubject('x') } }))).toBe('NOT_FOUND');
+  });
+
+  it('shows the family who looked at its data and why, in plain language, and only to the family', async () => {
+    const s = await scene();
+    await api.ok(s.worker.subject, `query($id: ID!) { plan(id: $id) { id notes { id } } }`, { id: s.planId });
+    const log = (await api.ok(s.saraLogin, ACCESS_LOG, { f: s.familyId })).accessLog;
+    const lines: string[] = log.edges.map((e: { node: { description: string } }) => e.node.description);
+    expect(lines.some((l) => /^Test CASEWORKER \(.+\) viewed the family plan \(plan\), with your consent\.$/.test(l))).toBe(true);
+    // The worker read four notes. Sara's log shows the reads of the notes about herself and about Mo
+    // (whom she speaks for) — not that Lien's health note, or the note about everyone, was read.
+    const noteReads = (entries: { node: { action: string; entityType: string; description: string } }[]) =>
+      entries.filter((e) => e.node.action === 'READ' && e.node.entityType === 'Note').map((e) => e.node.description);
+    expect(noteReads(log.edges).sort()).toEqual([expect.stringContaining('a note (health)'), expect.stringContaining('a note (plan)')].sort());
+    const lienLog = (await api.ok(s.lienLogin, ACCESS_LOG, { f: s.familyId })).accessLog;
+    expect(noteReads(lienLog.edges)).toEqual([expect.stringContaining('a note (health), with your consent.')]);
+
+    expect(codeOf(await api.gql(s.worker.subject, ACCESS_LOG, { f: s.familyId }))).toBe('FORBIDDEN');
+    expect(codeOf(await api.gql(s.worker.subject, MY_FAMILY))).toBe('FORBIDDEN');
+    const other = await scene();
+    expect(codeOf(await api.gql(other.saraLogin, ACCESS_LOG, { f: s.familyId }))).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(other.saraLogin, `query($id: ID!) { family(id: $id) { id } }`, { id: s.familyId }))).toBe('NOT_FOUND');
+  });
+});
