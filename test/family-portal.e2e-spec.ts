@@ -129,6 +129,12 @@ describe('the family portal', () => {
     expect(noteReads(log.edges).sort()).toEqual([expect.stringContaining('a note (health)'), expect.stringContaining('a note (plan)')].sort());
     const lienLog = (await api.ok(s.lienLogin, ACCESS_LOG, { f: s.familyId })).accessLog;
     expect(noteReads(lienLog.edges)).toEqual([expect.stringContaining('a note (health), with your consent.')]);
+    // Her own reads are not news to Sara; Lien's reads of the family's data are.
+    await api.ok(s.saraLogin, MY_FAMILY);
+    await api.ok(s.lienLogin, MY_FAMILY);
+    const after = (await api.ok(s.saraLogin, ACCESS_LOG, { f: s.familyId })).accessLog.edges.map((e: { node: { action: string; actor: string } }) => e.node);
+    expect(after.filter((n: { action: string; actor: string }) => n.action === 'READ' && n.actor === 'You')).toEqual([]);
+    expect(after.some((n: { action: string; actor: string }) => n.action === 'READ' && n.actor === 'Lien')).toBe(true);
 
     expect(codeOf(await api.gql(s.worker.subject, ACCESS_LOG, { f: s.familyId }))).toBe('FORBIDDEN');
     expect(codeOf(await api.gql(s.worker.subject, MY_FAMILY))).toBe('FORBIDDEN');

@@ -70,6 +70,8 @@ export class AccessLogService {
   async list(caller: Caller, familyId: string, page: PageArgs): Promise<Connection<AccessLogEntry>> {
     await this.policy.authorize(this.db.manager, caller.ability, 'read', 'Family', familyId);
     const first = page.first ?? DEFAULT_PAGE_SIZE;
+    // What a family member looked at itself is not news to it: its own reads stay out of its log.
+    const viewer = caller.principal.familyMember?.memberId;
     const params = new SqlParams();
     const sql = `SELECT ae.seq::text AS seq, ae.at, ae.action, ae.entity_type, ae.categories, ae.legal_basis, ae.actor_member_id,
         fm.given_name AS member_name, u.display_name AS user_name, ag.name AS agency_name
@@ -78,11 +80,11 @@ export class AccessLogService {
       LEFT JOIN app_user u ON u.id = ae.actor_user_id
       LEFT JOIN agency ag ON ag.id = ae.acting_agency_id
       WHERE ae.family_id = ${params.add(familyId)} AND ${scopeToSql(caller.ability, 'read', 'AuditEvent', params)}
+        ${viewer ? `AND NOT (ae.action = 'READ' AND ae.actor_member_id IS NOT DISTINCT FROM ${params.add(viewer)}::uuid)` : ''}
         ${page.after ? `AND ae.seq < ${params.add(decode(page.after))}` : ''}
       ORDER BY ae.seq DESC LIMIT ${first + 1}`;
     const [query, values] = this.db.driver.escapeQueryWithParameters(sql, params.values);
     const rows: Row[] = await this.db.query(query, values);
-    const viewer = caller.principal.familyMember?.memberId;
     const edges = rows.slice(0, first).map((row) => ({ cursor: encode(row.seq), node: toEntry(row, viewer) }));
     return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
   }
