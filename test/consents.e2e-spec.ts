@@ -525,6 +525,15 @@ describe('consents', () => {
     });
 
     // -----------------------------------------------------------------------------------------------
+    it('records a withdrawal by a caseworker only with the family member who withdrew', async () => {
+      const { a, agencyB, familyId, sara } = await setUp();
+      const consent = await grant(a, agencyB.id, sara, ['PLAN']);
+      const anonymous = await api.gql(a.subject, REVOKE, { input: { consentId: consent.id, reason: 'Zomaar' } });
+      expectError(anonymous, 'BAD_USER_INPUT', { field: 'revokedByMemberId' });
+      expect((await consentsOf(a.subject, familyId)).find((c) => c.id === consent.id)!.status).toBe('ACTIVE');
+    });
+
+    // -----------------------------------------------------------------------------------------------
     it('revocation takes effect on the very next request, and the history is kept', async () => {
       const { a, b, agencyB, familyId, planId, sara } = await setUp();
       const consent = await grant(a, agencyB.id, sara, ['PLAN', 'IDENTITY']);

@@ -96,6 +96,10 @@ export class ConsentsService {
       const attributes = await this.policy.authorize(em, caller.ability, 'update', 'Consent', input.consentId, { lock: true });
       const [consent] = await this.load(em, [input.consentId]);
       if (consent!.status !== ConsentStatus.ACTIVE) throw invalidTransition('Consent', consent!.status, 'revoke');
+      // Withdrawing is the family's decision: a caseworker records whose it was.
+      if (!caller.principal.familyMember && !input.revokedByMemberId) {
+        throw badInput('revokedByMemberId', 'Name the family member who withdrew the consent');
+      }
       if (input.revokedByMemberId) {
         const [member] = await em.query(`SELECT 1 FROM family_member WHERE id = $1 AND family_id = $2`, [
           input.revokedByMemberId,

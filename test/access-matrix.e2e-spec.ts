@@ -1,0 +1,567 @@
+import { codeOf, TestApi, uniqueSubject } from './support/test-app.js';
+import { type Agency, child, type FamilyMemberInput, type Network, parent, type Person, World } from './support/world.js';
+
+/**
+ * The access matrix: who may do what with one family's data (DOMAIN.md, "Who uses it", "Consent" and
+ * the access rule), as roles × operations × the consent state of the agencies under test, over GraphQL.
+ *
+ * Every row comes from MATRIX below; to extend it, add an operation to OPERATIONS (with its probe in
+ * PROBES) or a role to ROLES, and give each role its expected outcome.
+ *
+ * Legend — what a row expects:
+ *   OK         the operation succeeds; for an item of a list (member, goal, note, consent) it is
+ *              listed, and for a field (a member's email) it has its value
+ *   NOT_FOUND  error NOT_FOUND: the record is not visible to the caller (its existence does not leak)
+ *   FORBIDDEN  error FORBIDDEN: the operation is not for this role at all
+ *   HIDDEN     the query succeeds but leaves the item out (for an email: the member itself is left out)
+ *   NULL       the member is listed but the field (its email) is blanked
+ *   An item asked through a query that fails as a whole expects that query's error.
+ *   consent(a, b): `a` when the agency holds the family's consent (all categories), `b` when it does not,
+ *   whether it never had one, it was revoked, or it expired.
+ *
+ * The family (one per consent state): Sara (adult parent), Lien (15, decides for herself) and Mo (6,
+ * Sara speaks for him). Agency R's caseworker registers it (R holds every member's consent), opens its
+ * plan, adds agency B and volunteer organisation V to the plan team, and writes the goals and notes;
+ * B's and V's admins assign their people. The consent state applies to B and V: never to R. Because
+ * the probed records are R's, authorship never explains an outcome of B's or V's people.
+ */
+
+type Outcome = 'OK' | 'NOT_FOUND' | 'FORBIDDEN' | 'HIDDEN' | 'NULL';
+
+/** B's and V's consent from every member (all categories). */
+const STATES = ['present', 'absent', 'revoked', 'expired'] as const;
+type ConsentState = (typeof STATES)[number];
+
+const ROLES = [
+  'caseworker, assigned (agency B)',
+  'caseworker, unassigned (agency B)',
+  'trajectory supporter (agency B)',
+  'volunteer, assigned (organisation V)',
+  'agency admin (B)',
+  'network coordinator',
+  'caseworker of another network',
+  'family adult (portal)',
+  'family child 12+ (portal)',
+  'parent of a child < 12 (portal)',
+  // Stands in for an integration partner's client-credentials token: integration clients do not exist
+  // yet, so a valid token whose subject is no user and no family member is the closest there is.
+  'unknown token subject',
+] as const;
+type Role = (typeof ROLES)[number];
+
+const OPERATIONS = [
+  // read
+  'family(id)',
+  'family.members: Sara',
+  'family.members: Lien (15)',
+  'family.members: Mo (6)',
+  'email: Sara',
+  'email: Lien (15)',
+  'email: Mo (6)',
+  'plan(id)',
+  'plan.goals: PARENTING goal',
+  'plan.goals: HEALTH goal',
+  'plan.notes: NOTES about Sara',
+  'plan.notes: HEALTH about Lien (15)',
+  'plan.notes: HEALTH about Mo (6)',
+  'consents(familyId): about Sara',
+  'consents(familyId): about Lien (15)',
+  'consents(familyId): about Mo (6)',
+  'accessLog(familyId)',
+  // write
+  'addGoal (PARENTING)',
+  'addNote (NOTES)',
+  'revokeConsent: about Sara',
+  'revokeConsent: about Lien (15)',
+  'revokeConsent: about Mo (6)',
+] as const;
+type Operation = (typeof OPERATIONS)[number];
+
+type Expected = Outcome | Record<ConsentState, Outcome>;
+const consent = (present: Outcome, otherwise: Outcome): Expected => ({ present, absent: otherwise, revoked: otherwise, expired: otherwise });
+/** Every operation answers `outcome`, except those in `except`. */
+const every = (outcome: Outcome, except: Partial<Record<Operation, Expected>> = {}): Record<Operation, Expected> => ({
+  ...(Object.fromEntries(OPERATIONS.map((op) => [op, outcome])) as Record<Operation, Expected>),
+  ...except,
+});
+
+/** A caseworker on the family's team (assigned, or its trajectory supporter), of agency B. */
+const CASEWORKER_ON_TEAM: Record<Operation, Expected> = {
+  'family(id)': 'OK', // the family itself (its existence) is the team's
+  'family.members: Sara': consent('OK', 'HIDDEN'),
+  'family.members: Lien (15)': consent('OK', 'HIDDEN'),
+  'family.members: Mo (6)': consent('OK', 'HIDDEN'),
+  'email: Sara': consent('OK', 'HIDDEN'),
+  'email: Lien (15)': consent('OK', 'HIDDEN'),
+  'email: Mo (6)': consent('OK', 'HIDDEN'),
+  'plan(id)': consent('OK', 'NOT_FOUND'),
+  'plan.goals: PARENTING goal': consent('OK', 'NOT_FOUND'),
+  'plan.goals: HEALTH goal': consent('OK', 'NOT_FOUND'),
+  'plan.notes: NOTES about Sara': consent('OK', 'NOT_FOUND'),
+  'plan.notes: HEALTH about Lien (15)': consent('OK', 'NOT_FOUND'),
+  'plan.notes: HEALTH about Mo (6)': consent('OK', 'NOT_FOUND'),
+  // The team keeps the family's consents (records, lists and revokes them for the family).
+  'consents(familyId): about Sara': 'OK',
+  'consents(familyId): about Lien (15)': 'OK',
+  'consents(familyId): about Mo (6)': 'OK',
+  'accessLog(familyId)': 'FORBIDDEN', // the family's own view
+  'addGoal (PARENTING)': consent('OK', 'NOT_FOUND'), // writing needs reading the plan first
+  'addNote (NOTES)': consent('OK', 'NOT_FOUND'),
+  'revokeConsent: about Sara': 'OK',
+  'revokeConsent: about Lien (15)': 'OK',
+  'revokeConsent: about Mo (6)': 'OK',
+};
+
+/**
+ * The table. Sara's portal login appears as two roles: "family adult" for her own data and Lien's,
+ * "parent of a child < 12" for Mo's data (which she reads as his representative); together they cover
+ * every operation once (checked below).
+ */
+const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
+  'caseworker, assigned (agency B)': CASEWORKER_ON_TEAM,
+  'trajectory supporter (agency B)': CASEWORKER_ON_TEAM,
+  'caseworker, unassigned (agency B)': every('NOT_FOUND', { 'accessLog(familyId)': 'FORBIDDEN' }),
+  'caseworker of another network': every('NOT_FOUND', { 'accessLog(familyId)': 'FORBIDDEN' }),
+  'volunteer, assigned (organisation V)': {
+    'family(id)': 'OK',
+    'family.members: Sara': consent('OK', 'HIDDEN'),
+    'family.members: Lien (15)': consent('OK', 'HIDDEN'),
+    'family.members: Mo (6)': consent('OK', 'HIDDEN'),
+    'email: Sara': consent('OK', 'HIDDEN'),
+    'email: Lien (15)': consent('OK', 'HIDDEN'),
+    'email: Mo (6)': consent('OK', 'HIDDEN'),
+    'plan(id)': consent('OK', 'NOT_FOUND'),
+    'plan.goals: PARENTING goal': consent('OK', 'NOT_FOUND'),
+    'plan.goals: HEALTH goal': consent('HIDDEN', 'NOT_FOUND'), // never health or safety, even with consent
+    'plan.notes: NOTES about Sara': consent('OK', 'NOT_FOUND'),
+    'plan.notes: HEALTH about Lien (15)': consent('HIDDEN', 'NOT_FOUND'),
+    'plan.notes: HEALTH about Mo (6)': consent('HIDDEN', 'NOT_FOUND'),
+    'consents(familyId): about Sara': 'FORBIDDEN',
+    'consents(familyId): about Lien (15)': 'FORBIDDEN',
+    'consents(familyId): about Mo (6)': 'FORBIDDEN',
+    'accessLog(familyId)': 'FORBIDDEN',
+    'addGoal (PARENTING)': 'FORBIDDEN',
+    'addNote (NOTES)': consent('OK', 'NOT_FOUND'),
+    'revokeConsent: about Sara': 'FORBIDDEN',
+    'revokeConsent: about Lien (15)': 'FORBIDDEN',
+    'revokeConsent: about Mo (6)': 'FORBIDDEN',
+  },
+  // Administration never reaches family data.
+  'agency admin (B)': every('FORBIDDEN'),
+  'network coordinator': every('FORBIDDEN'),
+  'unknown token subject': every('FORBIDDEN'),
+  'family adult (portal)': {
+    'family(id)': 'OK',
+    'family.members: Sara': 'OK',
+    'family.members: Lien (15)': 'OK',
+    'email: Sara': 'OK',
+    'email: Lien (15)': 'NULL', // Lien decides for herself
+    'plan(id)': 'OK',
+    'plan.goals: PARENTING goal': 'OK',
+    'plan.goals: HEALTH goal': 'OK',
+    'plan.notes: NOTES about Sara': 'OK',
+    'plan.notes: HEALTH about Lien (15)': 'HIDDEN',
+    'consents(familyId): about Sara': 'OK',
+    'consents(familyId): about Lien (15)': 'HIDDEN',
+    'accessLog(familyId)': 'OK',
+    'addGoal (PARENTING)': 'FORBIDDEN',
+    'addNote (NOTES)': 'FORBIDDEN',
+    'revokeConsent: about Sara': 'OK',
+    'revokeConsent: about Lien (15)': 'NOT_FOUND',
+  },
+  'parent of a child < 12 (portal)': {
+    'family.members: Mo (6)': 'OK',
+    'email: Mo (6)': 'OK',
+    'plan.notes: HEALTH about Mo (6)': 'OK',
+    'consents(familyId): about Mo (6)': 'OK',
+    'revokeConsent: about Mo (6)': 'OK',
+  },
+  'family child 12+ (portal)': {
+    'family(id)': 'OK',
+    'family.members: Sara': 'OK',
+    'family.members: Lien (15)': 'OK',
+    'family.members: Mo (6)': 'OK',
+    'email: Sara': 'NULL',
+    'email: Lien (15)': 'OK',
+    'email: Mo (6)': 'NULL', // a sibling is no representative
+    'plan(id)': 'OK',
+    'plan.goals: PARENTING goal': 'OK',
+    'plan.goals: HEALTH goal': 'OK',
+    'plan.notes: NOTES about Sara': 'HIDDEN',
+    'plan.notes: HEALTH about Lien (15)': 'OK',
+    'plan.notes: HEALTH about Mo (6)': 'HIDDEN',
+    'consents(familyId): about Sara': 'HIDDEN',
+    'consents(familyId): about Lien (15)': 'OK',
+    'consents(familyId): about Mo (6)': 'HIDDEN',
+    'accessLog(familyId)': 'OK',
+    'addGoal (PARENTING)': 'FORBIDDEN',
+    'addNote (NOTES)': 'FORBIDDEN',
+    'revokeConsent: about Sara': 'NOT_FOUND',
+    'revokeConsent: about Lien (15)': 'OK',
+    'revokeConsent: about Mo (6)': 'NOT_FOUND',
+  },
+};
+
+interface Row {
+  state: ConsentState;
+  role: Role;
+  op: Operation;
+  expected: Outcome;
+}
+
+const ROWS: Row[] = STATES.flatMap((state) =>
+  ROLES.flatMap((role) =>
+    OPERATIONS.flatMap((op) => {
+      const expected = MATRIX[role][op];
+      if (expected === undefined) return [];
+      return [{ state, role, op, expected: typeof expected === 'string' ? expected : expected[state] }];
+    }),
+  ),
+);
+
+// ---------------------------------------------------------------------------------------------------
+// Helpers: the people, the scenarios, and one probe per operation.
+
+const FAMILY = `query($id: ID!) { family(id: $id) { id members { id email } } }`;
+const PLAN = `query($id: ID!) { plan(id: $id) { id goals { id description } notes { id body } } }`;
+const CONSENTS = `query($familyId: ID!) { consents(familyId: $familyId) { id status subjectMemberIds recipientAgency { id } } }`;
+const ACCESS_LOG = `query($familyId: ID!) { accessLog(familyId: $familyId, first: 5) { edges { node { id } } } }`;
+const ADD_GOAL = `mutation($input: AddGoalInput!) { addGoal(input: $input) { id } }`;
+const ADD_NOTE = `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`;
+const RECORD = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id status } }`;
+const REVOKE = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id status } }`;
+const LINK = `mutation($input: LinkFamilyPortalInput!) { linkFamilyPortal(input: $input) { id } }`;
+const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { id } }`;
+const END_ASSIGNMENT = `mutation($input: EndCaseAssignmentInput!) { endCaseAssignment(input: $input) { id } }`;
+
+type Who = 'sara' | 'lien' | 'mo';
+/** Who grants a consent about each member: Sara for herself and for Mo, Lien for herself. */
+const GRANTOR: Record<Who, Who> = { sara: 'sara', lien: 'lien', mo: 'sara' };
+
+/** Everybody outside the family, shared by the scenarios. */
+interface Cast {
+  network: Network;
+  agencyR: Agency;
+  registrar: Person;
+  agencyB: Agency;
+  assigned: Person;
+  unassigned: Person;
+  supporter: Person;
+  agencyV: Agency;
+  volunteer: Person;
+  foreign: Person;
+  unknown: string;
+}
+
+/** One family in one consent state. */
+interface Scenario {
+  state: ConsentState;
+  familyId: string;
+  planId: string;
+  members: Record<Who, string>;
+  emails: Record<Who, string>;
+  goals: { PARENTING: string; HEALTH: string };
+  notes: { sara: string; lien: string; mo: string };
+  logins: { sara: string; lien: string };
+  /** B's and V's consents, as recorded (none when absent). */
+  consentIds: string[];
+}
+
+/** A birth date (YYYY-MM-DD) that makes a member `years` old today, some weeks past the birthday. */
+function bornYearsAgo(years: number): string {
+  const date = new Date();
+  date.setUTCDate(date.getUTCDate() - 40);
+  date.setUTCFullYear(date.getUTCFullYear() - years);
+  return date.toISOString().slice(0, 10);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('access matrix: roles × operations × consent state', () => {
+  let api: TestApi;
+  let world: World;
+  let cast: Cast;
+  const scenarios = {} as Record<ConsentState, Scenario>;
+
+  function subjectOf(role: Role, s: Scenario): string {
+    const subjects: Record<Role, string> = {
+      'caseworker, assigned (agency B)': cast.assigned.subject,
+      'caseworker, unassigned (agency B)': cast.unassigned.subject,
+      'trajectory supporter (agency B)': cast.supporter.subject,
+      'volunteer, assigned (organisation V)': cast.volunteer.subject,
+      'agency admin (B)': cast.agencyB.admin.subject,
+      'network coordinator': cast.network.coordinator.subject,
+      'caseworker of another network': cast.foreign.subject,
+      'family adult (portal)': s.logins.sara,
+      'family child 12+ (portal)': s.logins.lien,
+      'parent of a child < 12 (portal)': s.logins.sara,
+      'unknown token subject': cast.unknown,
+    };
+    return subjects[role];
+  }
+
+  /** Sends one operation: the error code when it failed, else its data. */
+  async function send(as: string, query: string, variables: Record<string, unknown>): Promise<{ code: Outcome | null; data: any }> {
+    const result = await api.gql(as, query, variables);
+    const code = codeOf(result);
+    if (code === 'OK') return { code: null, data: result.data };
+    if (code !== 'NOT_FOUND' && code !== 'FORBIDDEN') throw new Error(`Unexpected answer: ${JSON.stringify(result.errors)}`);
+    return { code, data: null };
+  }
+
+  /** One consent about `about` (by its grantor) that `agencyId` may use `categories`, recorded by R's caseworker. */
+  async function recordConsent(s: Pick<Scenario, 'members'>, about: Who, agencyId: string, categories: string[], validUntil?: Date) {
+    const grantor = s.members[GRANTOR[about]];
+    const { recordConsent } = await api.ok(cast.registrar.subject, RECORD, {
+      input: {
+        grantorMemberId: grantor,
+        subjectMemberIds: [s.members[about]],
+        recipientAgencyId: agencyId,
+        categories,
+        purposeCode: 'PLAN_COORDINATION',
+        purpose: 'Samen werken aan het gezinsplan',
+        method: 'WRITTEN',
+        evidenceReference: `form-${s.members[about]}`,
+        ...(validUntil && { validUntil: validUntil.toISOString() }),
+      },
+    });
+    expect(recordConsent.status).toBe('ACTIVE');
+    return recordConsent.id as string;
+  }
+
+  /** The plan as R's caseworker (who wrote everything on it and holds every consent) sees it. */
+  async function planOfRegistrar(s: Scenario) {
+    return (await api.ok(cast.registrar.subject, PLAN, { id: s.planId })).plan as {
+      goals: { description: string }[];
+      notes: { body: string }[];
+    };
+  }
+
+  const ALL_CATEGORIES = ['IDENTITY', 'CONTACT', 'PLAN', 'NOTES', 'HEALTH', 'SAFETY', 'REFERRAL'];
+
+  /**
+   * The family, its plan and team for one consent state, up to (not including) B's and V's consents.
+   * The trajectory supporter is a caseworker of B whose case assignment ended after it became the
+   * supporter: on the team as supporter only.
+   */
+  async function buildFamily(state: ConsentState): Promise<Scenario> {
+    const name = `Matrix-${state}`;
+    const emails: Record<Who, string> = { sara: `sara.${state}@example.be`, lien: `lien.${state}@example.be`, mo: `ouders.mo.${state}@example.be` };
+    const members: (FamilyMemberInput & { email: string })[] = [
+      { ...parent('Sara', name), email: emails.sara },
+      { ...child('Lien', name, bornYearsAgo(15)), email: emails.lien },
+      { ...child('Mo', name, bornYearsAgo(6)), email: emails.mo },
+    ];
+    const family = await world.family(cast.registrar, members); // every member consents to R
+    const [sara, lien, mo] = family.memberIds as [string, string, string];
+    const planId = await world.openPlan(cast.registrar, family.id, {
+      participants: [
+        { agencyId: cast.agencyB.id, contribution: 'Schoolbegeleiding voor Lien' },
+        { agencyId: cast.agencyV.id, contribution: 'Wekelijks huisbezoek' },
+      ],
+      consentForParticipants: false,
+    });
+    await world.assign(cast.agencyB.admin, family.id, cast.assigned.userId);
+    const supporterAssignment = await world.assign(cast.agencyB.admin, family.id, cast.supporter.userId);
+    await world.assign(cast.agencyV.admin, family.id, cast.volunteer.userId);
+    await api.ok(cast.registrar.subject, ASSIGN_SUPPORTER, { input: { planId, userId: cast.supporter.userId } });
+    await api.ok(cast.agencyB.admin.subject, END_ASSIGNMENT, { input: { assignmentId: supporterAssignment } });
+
+    const goal = async (lifeDomain: string) =>
+      (await api.ok(cast.registrar.subject, ADD_GOAL, { input: { planId, lifeDomain, description: `Doel ${lifeDomain}`, owner: 'FAMILY' } }))
+        .addGoal.id as string;
+    const note = async (category: string, about: string) =>
+      (await api.ok(cast.registrar.subject, ADD_NOTE, { input: { planId, category, body: `Notitie ${category}`, memberIds: [about] } }))
+        .addNote.id as string;
+    const logins = { sara: uniqueSubject('sara'), lien: uniqueSubject('lien') };
+    await api.ok(cast.registrar.subject, LINK, { input: { memberId: sara, portalSubject: logins.sara } });
+    await api.ok(cast.registrar.subject, LINK, { input: { memberId: lien, portalSubject: logins.lien } });
+    return {
+      state,
+      familyId: family.id,
+      planId,
+      members: { sara, lien, mo },
+      emails,
+      goals: { PARENTING: await goal('PARENTING'), HEALTH: await goal('HEALTH') },
+      notes: { sara: await note('NOTES', sara), lien: await note('HEALTH', lien), mo: await note('HEALTH', mo) },
+      logins,
+      consentIds: [],
+    };
+  }
+
+  /** Every member's consent (all categories) for B and for V, valid until `validUntil` when given. */
+  async function consentBAndV(s: Scenario, validUntil?: Date): Promise<string[]> {
+    const ids: string[] = [];
+    for (const agencyId of [cast.agencyB.id, cast.agencyV.id]) {
+      for (const who of ['sara', 'lien', 'mo'] as const) ids.push(await recordConsent(s, who, agencyId, ALL_CATEGORIES, validUntil));
+    }
+    return ids;
+  }
+
+  beforeAll(async () => {
+    api = await TestApi.start();
+    world = new World(api);
+    const network = await world.network();
+    const agencyR = await world.agency(network, 'CHILD_AND_FAMILY');
+    const agencyB = await world.agency(network, 'SCHOOL_GUIDANCE');
+    const agencyV = await world.agency(network, 'VOLUNTEER_ORGANISATION');
+    cast = {
+      network,
+      agencyR,
+      registrar: await world.staff(agencyR),
+      agencyB,
+      assigned: await world.staff(agencyB),
+      unassigned: await world.staff(agencyB),
+      supporter: await world.staff(agencyB),
+      agencyV,
+      volunteer: await world.staff(agencyV, 'VOLUNTEER'),
+      foreign: await world.staff(await world.agency(await world.network())),
+      unknown: uniqueSubject('integration-client'),
+    };
+
+    // Expired first: its consents run out while the other scenarios are built; it is waited for once.
+    const expired = await buildFamily('expired');
+    const validUntil = new Date(Date.now() + 2000);
+    expired.consentIds = await consentBAndV(expired, validUntil);
+    scenarios.expired = expired;
+
+    scenarios.present = await buildFamily('present');
+    scenarios.present.consentIds = await consentBAndV(scenarios.present);
+
+    scenarios.absent = await buildFamily('absent');
+
+    const revoked = await buildFamily('revoked');
+    revoked.consentIds = await consentBAndV(revoked);
+    const grantors = [GRANTOR.sara, GRANTOR.lien, GRANTOR.mo, GRANTOR.sara, GRANTOR.lien, GRANTOR.mo];
+    for (const [i, consentId] of revoked.consentIds.entries()) {
+      await api.ok(cast.registrar.subject, REVOKE, {
+        input: { consentId, reason: 'Het gezin trekt de toestemming in', revokedByMemberId: revoked.members[grantors[i]!] },
+      });
+    }
+    scenarios.revoked = revoked;
+
+    await sleep(Math.max(0, validUntil.getTime() - Date.now()) + 500);
+  }, 180_000);
+  afterAll(() => api?.stop());
+
+  // -------------------------------------------------------------------------------------------------
+  /** An item of a list: OK when there, HIDDEN when left out. */
+  const listed = (found: unknown): Outcome => (found ? 'OK' : 'HIDDEN');
+
+  const member = (who: Who) => async (as: string, s: Scenario): Promise<Outcome> => {
+    const { code, data } = await send(as, FAMILY, { id: s.familyId });
+    return code ?? listed(data.family.members.find((m: { id: string }) => m.id === s.members[who]));
+  };
+
+  const email = (who: Who) => async (as: string, s: Scenario): Promise<Outcome> => {
+    const { code, data } = await send(as, FAMILY, { id: s.familyId });
+    if (code) return code;
+    const found = data.family.members.find((m: { id: string }) => m.id === s.members[who]);
+    if (!found) return 'HIDDEN';
+    if (found.email === null) return 'NULL';
+    expect(found.email).toBe(s.emails[who]);
+    return 'OK';
+  };
+
+  const planItem = (kind: 'goals' | 'notes', id: (s: Scenario) => string) => async (as: string, s: Scenario): Promise<Outcome> => {
+    const { code, data } = await send(as, PLAN, { id: s.planId });
+    if (code) return code;
+    expect(data.plan.id).toBe(s.planId);
+    return listed(data.plan[kind].find((item: { id: string }) => item.id === id(s)));
+  };
+
+  const consentAbout = (who: Who) => async (as: string, s: Scenario): Promise<Outcome> => {
+    const { code, data } = await send(as, CONSENTS, { familyId: s.familyId });
+    return code ?? listed(data.consents.find((c: { subjectMemberIds: string[] }) => c.subjectMemberIds.includes(s.members[who])));
+  };
+
+  /** A write that leaves a marked goal/note on the plan exactly when it succeeds. */
+  const addToPlan = (kind: 'goals' | 'notes', mutation: string, input: (s: Scenario, marker: string) => Record<string, unknown>) =>
+    async (as: string, s: Scenario): Promise<Outcome> => {
+      const marker = `matrix-${Math.random().toString(36).slice(2)}`;
+      const { code } = await send(as, mutation, { input: input(s, marker) });
+      const plan = await planOfRegistrar(s);
+      const texts = kind === 'goals' ? plan.goals.map((g) => g.description) : plan.notes.map((n) => n.body);
+      expect(texts.includes(marker)).toBe(code === null);
+      return code ?? 'OK';
+    };
+
+  /** Revokes a fresh REFERRAL consent about `who` for R (so that no other row's consent state changes). */
+  const revokeAbout = (who: Who) => async (as: string, s: Scenario): Promise<Outcome> => {
+    const consentId = await recordConsent(s, who, cast.agencyR.id, ['REFERRAL']);
+    const { code, data } = await send(as, REVOKE, {
+      input: { consentId, reason: 'Ik wil dit niet meer', revokedByMemberId: s.members[GRANTOR[who]] },
+    });
+    const after = (await api.ok(cast.registrar.subject, CONSENTS, { familyId: s.familyId })).consents.find(
+      (c: { id: string }) => c.id === consentId,
+    );
+    expect(after.status).toBe(code === null ? 'REVOKED' : 'ACTIVE');
+    if (code === null) expect(data.revokeConsent).toEqual({ id: consentId, status: 'REVOKED' });
+    return code ?? 'OK';
+  };
+
+  const PROBES: Record<Operation, (as: string, s: Scenario) => Promise<Outcome>> = {
+    'family(id)': async (as, s) => {
+      const { code, data } = await send(as, FAMILY, { id: s.familyId });
+      if (!code) expect(data.family.id).toBe(s.familyId);
+      return code ?? 'OK';
+    },
+    'family.members: Sara': member('sara'),
+    'family.members: Lien (15)': member('lien'),
+    'family.members: Mo (6)': member('mo'),
+    'email: Sara': email('sara'),
+    'email: Lien (15)': email('lien'),
+    'email: Mo (6)': email('mo'),
+    'plan(id)': async (as, s) => {
+      const { code, data } = await send(as, PLAN, { id: s.planId });
+      if (!code) expect(data.plan.id).toBe(s.planId);
+      return code ?? 'OK';
+    },
+    'plan.goals: PARENTING goal': planItem('goals', (s) => s.goals.PARENTING),
+    'plan.goals: HEALTH goal': planItem('goals', (s) => s.goals.HEALTH),
+    'plan.notes: NOTES about Sara': planItem('notes', (s) => s.notes.sara),
+    'plan.notes: HEALTH about Lien (15)': planItem('notes', (s) => s.notes.lien),
+    'plan.notes: HEALTH about Mo (6)': planItem('notes', (s) => s.notes.mo),
+    'consents(familyId): about Sara': consentAbout('sara'),
+    'consents(familyId): about Lien (15)': consentAbout('lien'),
+    'consents(familyId): about Mo (6)': consentAbout('mo'),
+    'accessLog(familyId)': async (as, s) => (await send(as, ACCESS_LOG, { familyId: s.familyId })).code ?? 'OK',
+    'addGoal (PARENTING)': addToPlan('goals', ADD_GOAL, (s, marker) => ({
+      planId: s.planId,
+      lifeDomain: 'PARENTING',
+      description: marker,
+      owner: 'FAMILY',
+    })),
+    'addNote (NOTES)': addToPlan('notes', ADD_NOTE, (s, marker) => ({ planId: s.planId, category: 'NOTES', body: marker })),
+    'revokeConsent: about Sara': revokeAbout('sara'),
+    'revokeConsent: about Lien (15)': revokeAbout('lien'),
+    'revokeConsent: about Mo (6)': revokeAbout('mo'),
+  };
+
+  // -------------------------------------------------------------------------------------------------
+  it('the table covers every role × operation (Sara’s two portal roles together once)', () => {
+    for (const role of ROLES) {
+      if (role === 'family adult (portal)' || role === 'parent of a child < 12 (portal)') continue;
+      expect(Object.keys(MATRIX[role]).sort()).toEqual([...OPERATIONS].sort());
+    }
+    const adult = Object.keys(MATRIX['family adult (portal)']);
+    const parentOfMo = Object.keys(MATRIX['parent of a child < 12 (portal)']);
+    expect([...adult, ...parentOfMo].sort()).toEqual([...OPERATIONS].sort());
+  });
+
+  it.each(STATES)('scenario "%s": B and V hold the consent state it is named for', async (state) => {
+    const s = scenarios[state];
+    const { consents } = await api.ok(cast.registrar.subject, CONSENTS, { familyId: s.familyId });
+    const ofBAndV = (consents as { id: string; status: string; recipientAgency: { id: string } }[]).filter((c) =>
+      [cast.agencyB.id, cast.agencyV.id].includes(c.recipientAgency.id),
+    );
+    const status = { present: 'ACTIVE', absent: null, revoked: 'REVOKED', expired: 'EXPIRED' }[state];
+    expect(ofBAndV.map((c) => c.id).sort()).toEqual([...s.consentIds].sort());
+    expect(ofBAndV.every((c) => c.status === status)).toBe(true);
+  });
+
+  it.each(ROWS)('consent $state · $role · $op → $expected', async ({ state, role, op, expected }) => {
+    const s = scenarios[state];
+    expect(await PROBES[op](subjectOf(role, s), s)).toBe(expected);
+  });
+});
