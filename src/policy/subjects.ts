@@ -126,6 +126,20 @@ function breakGlass(familyId: string): RelationField {
 const goalCategory = (goal: string) =>
   `(CASE ${goal}.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END)`;
 
+/**
+ * Goals and the actions under them (the goal joined as `g`): family data whose category follows the
+ * goal's life domain; `alias` is the record's own table, for its author.
+ */
+const underGoal = (alias: string, fields: Record<string, string>): Pick<SubjectSql, 'fields' | 'relations' | 'audit'> => ({
+  fields: { ...fields, category: goalCategory('g'), authorUserId: `${alias}.created_by_user_id`, ...familyScoped('p.family_id') },
+  relations: {
+    teamUserIds: familyTeam('p.family_id'),
+    consentedAgencyIds: familyConsent('p.family_id', goalCategory('g')),
+    breakGlassUserIds: breakGlass('p.family_id'),
+  },
+  audit: { familyId: 'p.family_id', memberIds: `'{}'::uuid[]`, categories: `ARRAY[${goalCategory('g')}]` },
+});
+
 const familyScoped = (familyId: string) => ({
   networkId: 'f.network_id',
   familyId,
@@ -233,40 +247,13 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
     table: 'goal',
     alias: 'g',
     joins: planJoins('g.plan_id'),
-    fields: {
-      id: 'g.id',
-      planId: 'g.plan_id',
-      status: 'g.status',
-      category: goalCategory('g'),
-      authorUserId: 'g.created_by_user_id',
-      ...familyScoped('p.family_id'),
-    },
-    relations: {
-      teamUserIds: familyTeam('p.family_id'),
-      consentedAgencyIds: familyConsent('p.family_id', goalCategory('g')),
-      breakGlassUserIds: breakGlass('p.family_id'),
-    },
-    audit: { familyId: 'p.family_id', memberIds: `'{}'::uuid[]`, categories: `ARRAY[${goalCategory('g')}]` },
+    ...underGoal('g', { id: 'g.id', planId: 'g.plan_id', status: 'g.status' }),
   },
   Action: {
     table: 'action',
     alias: 'a',
     joins: [{ table: 'goal', alias: 'g', on: 'g.id = a.goal_id' }, ...planJoins('g.plan_id')],
-    fields: {
-      id: 'a.id',
-      goalId: 'a.goal_id',
-      status: 'a.status',
-      assigneeUserId: 'a.assignee_user_id',
-      category: goalCategory('g'),
-      authorUserId: 'a.created_by_user_id',
-      ...familyScoped('p.family_id'),
-    },
-    relations: {
-      teamUserIds: familyTeam('p.family_id'),
-      consentedAgencyIds: familyConsent('p.family_id', goalCategory('g')),
-      breakGlassUserIds: breakGlass('p.family_id'),
-    },
-    audit: { familyId: 'p.family_id', memberIds: `'{}'::uuid[]`, categories: `ARRAY[${goalCategory('g')}]` },
+    ...underGoal('a', { id: 'a.id', goalId: 'a.goal_id', status: 'a.status', assigneeUserId: 'a.assignee_user_id' }),
   },
   Note: {
     table: 'note',
