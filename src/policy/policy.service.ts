@@ -29,6 +29,17 @@ export class PolicyService {
   }
 
   /**
+   * SQL that is true when the record of `subject` whose id is `idSql` is one `ability` may read: for
+   * records that point at others (history entries about a goal) and may show no more than those.
+   */
+  readableSql(ability: AppAbility, subject: SubjectName, idSql: string, params: SqlParams): string {
+    const def = SUBJECTS[subject];
+    const joins = def.joins.map((j) => `JOIN ${j.table} ${j.alias} ON ${j.on}`).join(' ');
+    return `EXISTS (SELECT 1 FROM ${def.table} ${def.alias} ${joins} WHERE ${def.alias}.id = ${idSql}
+      AND ${scopeToSql(ability, 'read', subject, params)})`;
+  }
+
+  /**
    * Adds a boolean column telling, per row, whether `action` is allowed: field-level decisions
    * (such as contact details) in the same query. The subject's joins must already be in `qb`.
    * Returns the raw column name.
