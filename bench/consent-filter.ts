@@ -17,7 +17,7 @@ import { dataSourceOptions, migrate } from '../src/database/database.module.js';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { type AppAbility, defineAbilityFor } from '../src/policy/ability.factory.js';
 import { scopeToSql, SqlParams } from '../src/policy/sql-scope.js';
-import { SUBJECTS, type SubjectName } from '../src/policy/subjects.js';
+import { fromClause, SUBJECTS, type SubjectName } from '../src/policy/subjects.js';
 import { MembershipRole } from '../src/users/membership-role.js';
 
 const FAMILIES = Number(process.env.BENCH_FAMILIES ?? 2000);
@@ -106,8 +106,7 @@ function planTreeQueries(db: DataSource, ability: AppAbility): ((planId: string)
   const scoped = (subject: SubjectName, where: string) => {
     const def = SUBJECTS[subject];
     const params = new SqlParams();
-    const joins = def.joins.map((j) => `JOIN ${j.table} ${j.alias} ON ${j.on}`).join(' ');
-    const sql = `SELECT ${def.alias}.* FROM ${def.table} ${def.alias} ${joins} WHERE ${where} AND ${scopeToSql(ability, 'read', subject, params)}`;
+    const sql = `SELECT ${def.alias}.* FROM ${fromClause(subject)} WHERE ${where} AND ${scopeToSql(ability, 'read', subject, params)}`;
     const [query, values] = db.driver.escapeQueryWithParameters(sql.replace(':planId', '$PLAN'), params.values);
     const planParam = `$${values.length + 1}`;
     return { query: query.replace('$PLAN', planParam), values };

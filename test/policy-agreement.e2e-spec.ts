@@ -4,7 +4,7 @@ import { PrincipalService } from '../src/auth/principal.service.js';
 import { defineAbilityFor, type PolicyAction } from '../src/policy/ability.factory.js';
 import { PolicyService } from '../src/policy/policy.service.js';
 import { scopeToSql, SqlParams } from '../src/policy/sql-scope.js';
-import { SUBJECTS, type SubjectName } from '../src/policy/subjects.js';
+import { fromClause, SUBJECTS, type SubjectName } from '../src/policy/subjects.js';
 import { PLATFORM_ADMIN, TestApi } from './support/test-app.js';
 import { child, parent, World } from './support/world.js';
 
@@ -142,8 +142,7 @@ describe('policy: ability.can and the SQL predicate agree', () => {
         for (const action of actions) {
           const params = new SqlParams();
           const where = scopeToSql(ability, action, subject, params);
-          const joins = def.joins.map((j) => `JOIN ${j.table} ${j.alias} ON ${j.on}`).join(' ');
-          const sql = `SELECT ${def.alias}.id FROM ${def.table} ${def.alias} ${joins} WHERE ${def.alias}.id = ANY(${params.add(ids)}) AND ${where}`;
+          const sql = `SELECT ${def.alias}.id FROM ${fromClause(subject)} WHERE ${def.alias}.id = ANY(${params.add(ids)}) AND ${where}`;
           const [query, values] = db.driver.escapeQueryWithParameters(sql, params.values);
           const inSql = new Set((await db.query(query, values)).map((r: { id: string }) => r.id));
           for (const id of ids) {

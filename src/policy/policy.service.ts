@@ -5,7 +5,7 @@ import { forbidden, notFound } from '../common/errors.js';
 import { UUID_PATTERN } from '../common/ids.js';
 import type { AppAbility, PolicyAction } from './ability.factory.js';
 import { scopeToSql, SqlParams } from './sql-scope.js';
-import { SUBJECTS, type SubjectName } from './subjects.js';
+import { fromClause, SUBJECTS, type SubjectName } from './subjects.js';
 
 export type SubjectAttributes = Record<string, unknown> & { id: string };
 
@@ -34,8 +34,7 @@ export class PolicyService {
    */
   readableSql(ability: AppAbility, subject: SubjectName, idSql: string, params: SqlParams): string {
     const def = SUBJECTS[subject];
-    const joins = def.joins.map((j) => `JOIN ${j.table} ${j.alias} ON ${j.on}`).join(' ');
-    return `EXISTS (SELECT 1 FROM ${def.table} ${def.alias} ${joins} WHERE ${def.alias}.id = ${idSql}
+    return `EXISTS (SELECT 1 FROM ${fromClause(subject)} WHERE ${def.alias}.id = ${idSql}
       AND ${scopeToSql(ability, 'read', subject, params)})`;
   }
 
@@ -94,9 +93,8 @@ export class PolicyService {
       ...Object.entries(def.fields).map(([field, sql]) => `${sql} AS "${field}"`),
       ...Object.entries(def.relations).map(([field, rel]) => `${rel.array} AS "${field}"`),
     ];
-    const joins = def.joins.map((j) => `JOIN ${j.table} ${j.alias} ON ${j.on}`).join(' ');
     const readable = options.readableBy ? scopeToSql(options.readableBy, 'read', subject, params) : 'TRUE';
-    const sql = `SELECT ${columns.join(', ')} FROM ${def.table} ${def.alias} ${joins}
+    const sql = `SELECT ${columns.join(', ')} FROM ${fromClause(subject)}
       WHERE ${def.alias}.id = ${params.add(id)} AND ${readable}${options.lock ? ` FOR UPDATE OF ${def.alias}` : ''}`;
     const [query, values] = em.connection.driver.escapeQueryWithParameters(sql, params.values);
     const rows: SubjectAttributes[] = await em.query(query, values);

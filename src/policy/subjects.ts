@@ -278,3 +278,9 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
     },
   },
 };
+
+/** `table alias JOIN …`: the FROM clause under which the subject's fields and relations are valid. */
+export function fromClause(subject: SubjectName): string {
+  const def = SUBJECTS[subject];
+  return [`${def.table} ${def.alias}`, ...def.joins.map((j) => `JOIN ${j.table} ${j.alias} ON ${j.on}`)].join(' ');
+}
