@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { Caller } from '../auth/caller.decorator.js';
+import { groupBy } from '../graphql/request-loaders.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { SqlParams } from '../policy/sql-scope.js';
 import { SUBJECTS, type SubjectName } from '../policy/subjects.js';
@@ -32,6 +33,21 @@ export class ReadAudit {
     options: AuditOptions = {},
   ): SelectQueryBuilder<T> {
     return this.select(this.policy.scope(qb, caller.ability, 'read', subject), caller, subject, options);
+  }
+
+  /**
+   * For a DataLoader: the readable rows whose `keyColumn` is one of `keys`, in one audited query for all
+   * parents of the request, in id order, grouped per key.
+   */
+  async groupedBy<T extends ObjectLiteral>(
+    qb: SelectQueryBuilder<T>,
+    caller: Caller,
+    subject: SubjectName,
+    group: { column: string; keys: readonly string[]; keyOf: (row: T) => string },
+    options: AuditOptions = {},
+  ): Promise<T[][]> {
+    qb.andWhere(`${group.column} = ANY(:groupKeys)`, { groupKeys: group.keys }).orderBy(`${qb.alias}.id`);
+    return groupBy(group.keys, await this.readable(qb, caller, subject, options).getMany(), group.keyOf);
   }
 
   private select<T extends ObjectLiteral>(

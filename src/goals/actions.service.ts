@@ -7,7 +7,7 @@ import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { FamiliesService } from '../families/families.service.js';
-import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import type { RequestLoaders } from '../graphql/request-loaders.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { ActionStatus } from './action-status.js';
@@ -86,14 +86,13 @@ export class ActionsService {
   /** Actions of many goals in one query, filtered by the Action read rule. */
   actionsOf(caller: Caller, loaders: RequestLoaders, goalId: string): Promise<Action[]> {
     return loaders
-      .get<string, Action[]>('goalActions', async (goalIds) => {
-        const qb = this.db.manager
-          .createQueryBuilder(Action, 'a')
-          .where('a.goal_id = ANY(:goalIds)', { goalIds })
-          .orderBy('a.id');
-        const rows = await this.audit.readable(qb, caller, 'Action').getMany();
-        return groupBy(goalIds, rows, (a) => a.goalId);
-      })
+      .get<string, Action[]>('goalActions', (goalIds) =>
+        this.audit.groupedBy(this.db.manager.createQueryBuilder(Action, 'a'), caller, 'Action', {
+          column: 'a.goal_id',
+          keys: goalIds,
+          keyOf: (a) => a.goalId,
+        }),
+      )
       .load(goalId);
   }
 

@@ -6,7 +6,7 @@ import { ReadAudit } from '../audit/read-audit.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, conflict, invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
-import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import type { RequestLoaders } from '../graphql/request-loaders.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
 import { PlanStatus } from '../plans/plan-status.js';
 import { PolicyService } from '../policy/policy.service.js';
@@ -121,29 +121,28 @@ export class GoalsService {
   /** Goals of many plans in one query, filtered by the Goal read rule. */
   goalsOf(caller: Caller, loaders: RequestLoaders, planId: string): Promise<Goal[]> {
     return loaders
-      .get<string, Goal[]>('planGoals', async (planIds) => {
-        const qb = this.db.manager
-          .createQueryBuilder(Goal, 'g')
-          .where('g.plan_id = ANY(:planIds)', { planIds })
-          .orderBy('g.id');
-        const rows = await this.audit.readable(qb, caller, 'Goal').getMany();
-        return groupBy(planIds, rows, (g) => g.planId);
-      })
+      .get<string, Goal[]>('planGoals', (planIds) =>
+        this.audit.groupedBy(this.db.manager.createQueryBuilder(Goal, 'g'), caller, 'Goal', {
+          column: 'g.plan_id',
+          keys: planIds,
+          keyOf: (g) => g.planId,
+        }),
+      )
       .load(planId);
   }
 
   /** Progress notes of many goals in one query: whoever may read the goal reads its progress. */
   progressNotesOf(caller: Caller, loaders: RequestLoaders, goalId: string): Promise<GoalProgressNote[]> {
     return loaders
-      .get<string, GoalProgressNote[]>('goalProgressNotes', async (goalIds) => {
-        const qb = this.db.manager
-          .createQueryBuilder(GoalProgressNote, 'gpn')
-          .innerJoin('goal', 'g', 'g.id = gpn.goal_id')
-          .where('gpn.goal_id = ANY(:goalIds)', { goalIds })
-          .orderBy('gpn.id');
-        const rows = await this.audit.readable(qb, caller, 'Goal', { entityType: 'GoalProgressNote', idColumn: 'gpn.id' }).getMany();
-        return groupBy(goalIds, rows, (n) => n.goalId);
-      })
+      .get<string, GoalProgressNote[]>('goalProgressNotes', (goalIds) =>
+        this.audit.groupedBy(
+          this.db.manager.createQueryBuilder(GoalProgressNote, 'gpn').innerJoin('goal', 'g', 'g.id = gpn.goal_id'),
+          caller,
+          'Goal',
+          { column: 'gpn.goal_id', keys: goalIds, keyOf: (n) => n.goalId },
+          { entityType: 'GoalProgressNote', idColumn: 'gpn.id' },
+        ),
+      )
       .load(goalId);
   }
 

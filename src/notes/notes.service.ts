@@ -60,14 +60,13 @@ export class NotesService {
   /** Notes of many plans in one query, filtered by the Note read rule (a volunteer gets no health or safety notes). */
   notesOf(caller: Caller, loaders: RequestLoaders, planId: string): Promise<Note[]> {
     return loaders
-      .get<string, Note[]>('planNotes', async (planIds) => {
-        const qb = this.db.manager
-          .createQueryBuilder(Note, 'nt')
-          .where('nt.plan_id = ANY(:planIds)', { planIds })
-          .orderBy('nt.id');
-        const rows = await this.audit.readable(qb, caller, 'Note').getMany();
-        return groupBy(planIds, rows, (n) => n.planId);
-      })
+      .get<string, Note[]>('planNotes', (planIds) =>
+        this.audit.groupedBy(this.db.manager.createQueryBuilder(Note, 'nt'), caller, 'Note', {
+          column: 'nt.plan_id',
+          keys: planIds,
+          keyOf: (n) => n.planId,
+        }),
+      )
       .load(planId);
   }
 
