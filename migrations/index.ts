@@ -1,5 +1,12 @@
 import { FamilyPlanFoundation1764100000000 } from './1764100000000-FamilyPlanFoundation.js';
 import { ConsentAndAudit1764200000000 } from './1764200000000-ConsentAndAudit.js';
+import { ConsentGrants1764300000000 } from './1764300000000-ConsentGrants.js';
+import { Referrals1764400000000 } from './1764400000000-Referrals.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
-export const migrations = [FamilyPlanFoundation1764100000000, ConsentAndAudit1764200000000];
+export const migrations = [
+  FamilyPlanFoundation1764100000000,
+  ConsentAndAudit1764200000000,
+  ConsentGrants1764300000000,
+  Referrals1764400000000,
+];

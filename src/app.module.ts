@@ -17,6 +17,8 @@ import { NotesModule } from './notes/notes.module.js';
 import { PlansModule } from './plans/plans.module.js';
 import { PortalModule } from './portal/portal.module.js';
 import { PolicyModule } from './policy/policy.module.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
+import { ReferralsModule } from './referrals/referrals.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -31,6 +33,7 @@ export class AppModule {
         GraphQLModule.forRoot(graphqlOptions(config)),
         PolicyModule,
         AuditModule,
+        IdempotencyModule,
         AuthModule,
         NetworksModule,
         AgenciesModule,
@@ -43,6 +46,7 @@ export class AppModule {
         ConsentsModule,
         BreakGlassModule,
         PortalModule,
+        ReferralsModule,
       ],
       controllers: [HealthController],
     };

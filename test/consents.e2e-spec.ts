@@ -644,5 +644,30 @@ describe('consents', () => {
       expect(await consentsOf(worker.subject, family.id)).toEqual(before);
       expect(before[0]).toMatchObject({ status: 'REVOKED', categories: ['PLAN'], subjectMemberIds: [sara] });
     });
+
+    it('the grants derived from consents cannot be written directly: a forged grant would open data without consent', async () => {
+      const worker = await world.staff(agency);
+      const family = await world.family(worker, [parent('Lotte', 'Maes')], { consentFor: [] });
+      const [lotte] = family.memberIds as [string];
+      const consent = await recordOk(worker.subject, consentInput(lotte, [lotte], agency.id, { categories: ['PLAN'] }));
+      await api.ok(worker.subject, REVOKE, { input: { consentId: consent.id, reason: 'Ingetrokken', revokedByMemberId: lotte } });
+
+      const client = new pg.Client(process.env.DATABASE_URL);
+      await client.connect();
+      try {
+        for (const sql of [
+          `INSERT INTO consent_grant (consent_id, member_id, category, family_id, recipient_agency_id, valid_from)
+             SELECT id, grantor_member_id, 'HEALTH', family_id, recipient_agency_id, now() FROM consent WHERE id = $1`,
+          `UPDATE consent_grant SET revoked_at = NULL WHERE consent_id = $1`,
+          `DELETE FROM consent_grant WHERE consent_id = $1`,
+        ]) {
+          await expect(client.query(sql, [consent.id])).rejects.toThrow(/derived from consent events/);
+        }
+        const grants = await client.query(`SELECT category, revoked_at IS NOT NULL AS revoked FROM consent_grant WHERE consent_id = $1`, [consent.id]);
+        expect(grants.rows).toEqual([{ category: 'PLAN', revoked: true }]);
+      } finally {
+        await client.end();
+      }
+    });
   });
 });

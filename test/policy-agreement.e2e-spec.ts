@@ -57,6 +57,11 @@ describe('policy: ability.can and the SQL predicate agree', () => {
       'NOTES',
     ]);
 
+    // A receiving agency: An consents to referral to it, Bo does not.
+    const receiver = await world.agency(network);
+    const intake = await world.staff(receiver);
+    await world.consentAll(assigned, { ...family, members: family.members.filter((m) => m.id === an) }, receiver.id, ['REFERRAL']);
+
     const db = api.app.get(DataSource);
     const goalIds = [randomUUID(), randomUUID()];
     // Fixture rows written directly, under a named actor: the audit triggers refuse anonymous writes.
@@ -79,6 +84,22 @@ describe('policy: ability.can and the SQL predicate agree', () => {
         `INSERT INTO action (id, goal_id, title, assignee_user_id, status) VALUES ($1, $2, 'Bellen', $3, 'OPEN'), ($4, $5, 'Mailen', $6, 'OPEN')`,
         [randomUUID(), goalIds[0], volunteer.userId, randomUUID(), goalIds[1], assigned.userId],
       );
+      // Referrals from the agency (by the colleague) in several states, about An, Bo or both.
+      for (const [status, about, to] of [
+        ['DRAFT', [an], receiver.id],
+        ['SENT', [an], receiver.id],
+        ['SENT', [an, bo], receiver.id],
+        ['ACCEPTED', [bo], volunteers.id],
+        ['WITHDRAWN', [an], receiver.id],
+      ] as [string, string[], string][]) {
+        const referralId = randomUUID();
+        await em.query(
+          `INSERT INTO referral (id, family_id, plan_id, from_agency_id, to_agency_id, status, version, urgency, reason, requested_service,
+             withdraw_reason, created_by_user_id) VALUES ($1, $2, $3, $4, $5, $6, 1, 'ROUTINE', 'x', 'y', 'z', $7)`,
+          [referralId, familyId, planId, agency.id, to, status, colleague.userId],
+        );
+        for (const memberId of about) await em.query(`INSERT INTO referral_member (referral_id, member_id) VALUES ($1, $2)`, [referralId, memberId]);
+      }
       // Notes by the colleague (so that `assigned` reads them only under consent or break-glass), about
       // one member, another, or the whole family, in every category.
       for (const category of ['PLAN', 'NOTES', 'HEALTH', 'SAFETY']) {
@@ -110,6 +131,7 @@ describe('policy: ability.can and the SQL predicate agree', () => {
       Goal: goalIds,
       Action: await ids(`SELECT id FROM action WHERE goal_id = ANY($1)`, [goalIds]),
       Note: await ids(`SELECT id FROM note WHERE plan_id = $1`, [planId]),
+      Referral: await ids(`SELECT id FROM referral WHERE family_id = $1`, [familyId]),
     };
 
     const principals = await Promise.all(
@@ -123,6 +145,7 @@ describe('policy: ability.can and the SQL predicate agree', () => {
         unassigned.subject,
         volunteer.subject,
         otherNetworkWorker.subject,
+        intake.subject,
       ].map((subject) => api.app.get(PrincipalService).resolve(subject, undefined)),
     );
     const policy = api.app.get(PolicyService);
@@ -131,7 +154,7 @@ describe('policy: ability.can and the SQL predicate agree', () => {
     for (const [subject, ids] of Object.entries(records) as [SubjectName, string[]][]) {
       for (const id of ids) attributesOf.set(id, (await policy.attributesOf(db.manager, subject, id))!);
     }
-    const actions: PolicyAction[] = ['read', 'readContact', 'update', 'coordinate', 'confirmHandover', 'create'];
+    const actions: PolicyAction[] = ['read', 'readContact', 'update', 'coordinate', 'confirmHandover', 'create', 'refer', 'respond'];
     let allowed = 0;
     let checked = 0;
     for (const principal of principals) {

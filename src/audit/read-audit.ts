@@ -69,9 +69,10 @@ export class ReadAudit {
     const basis = `CASE WHEN ${params.add(actor.memberId !== null)} THEN 'FAMILY_SELF'
       WHEN ${consented} THEN 'CONSENT' WHEN ${author} THEN 'AUTHOR' WHEN ${brokeGlass} THEN 'BREAK_GLASS'
       ELSE 'ASSIGNMENT' END`;
-    const consentIds = `ARRAY(SELECT acg.consent_id FROM active_consent_grant acg WHERE acg.family_id = ${familyId}
-      AND acg.recipient_agency_id = ${agency} AND acg.categories && ${categories}
-      AND (cardinality(${memberIds}) = 0 OR acg.member_id = ANY(${memberIds})))`;
+    const consentIds = `ARRAY(SELECT DISTINCT cg.consent_id FROM consent_grant cg WHERE cg.family_id = ${familyId}
+      AND cg.recipient_agency_id = ${agency} AND cg.category = ANY(${categories}) AND cg.revoked_at IS NULL
+      AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
+      AND (cardinality(${memberIds}) = 0 OR cg.member_id = ANY(${memberIds})))`;
     const call = `audit_read(${params.add(JSON.stringify(actor))}::jsonb, ${params.add(options.entityType ?? subject)},
       ${options.idColumn ?? `${def.alias}.id`}, ${familyId}, ${memberIds}, ${categories}, ${basis}, ${consentIds})`;
     const idColumn = options.idColumn ?? `${def.alias}.id`;

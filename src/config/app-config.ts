@@ -10,6 +10,8 @@ export interface AppConfig {
   dataDir: string;
   auth: OidcAuthConfig | DevAuthConfig;
   platformAdminSubjects: ReadonlySet<string>;
+  /** Days off besides weekends and Belgian public holidays, for referral deadlines ('YYYY-MM-DD'). */
+  extraHolidays: string[];
 }
 
 export interface OidcAuthConfig {
@@ -67,6 +69,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auth = { mode: 'dev', secret: env.AUTH_DEV_SECRET || undefined };
   }
 
+  const extraHolidays = (env.EXTRA_HOLIDAYS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const day of extraHolidays) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) {
+      problems.push(`EXTRA_HOLIDAYS must be comma-separated dates YYYY-MM-DD (got "${day}")`);
+    }
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: nodeEnv as AppConfig['env'],
@@ -77,5 +86,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     platformAdminSubjects: new Set(
       (env.PLATFORM_ADMIN_SUBJECTS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     ),
+    extraHolidays,
   };
 }

@@ -9,8 +9,10 @@ import type { SubjectName } from './subjects.js';
  * `update` on a Membership is ending it; on a Consent, revoking it.
  * `coordinate` is the trajectory supporter's work on a plan (status, team, handing over the role);
  * `confirmHandover` records that the family agreed to a new supporter.
+ * On a Referral, `refer` is a step of the referring side (send, schedule, withdraw) and `respond` one of
+ * the receiving agency (receive, accept, waitlist, decline, record the outcome).
  */
-export type PolicyAction = 'create' | 'read' | 'readContact' | 'update' | 'coordinate' | 'confirmHandover';
+export type PolicyAction = 'create' | 'read' | 'readContact' | 'update' | 'coordinate' | 'confirmHandover' | 'refer' | 'respond';
 
 // Conditions name subject fields (subjects.ts), not entity properties: typed as plain records.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -63,6 +65,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
     can('readContact', 'FamilyMember', spoken);
     can('read', ['Note', 'Consent', 'AuditEvent'], spoken);
     can('read', 'BreakGlassGrant', own);
+    can('read', 'Referral', spoken);
     can('create', 'Consent', own);
     can('update', 'Consent', spoken);
     can('confirmHandover', 'Plan', own);
@@ -118,6 +121,14 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           can('coordinate', 'Plan', { ...onTeam, hasSupporter: false, status: 'DRAFT' });
           can('confirmHandover', 'Plan', { networkId, supporterUserIds: userId });
           can('confirmHandover', 'Plan', { networkId, incomingSupporterUserIds: userId });
+          // Referrals: the referring agency's caseworkers on the team, and the plan's supporter, refer;
+          // the receiving agency responds from the moment it is sent, and sees the referred members
+          // while their REFERRAL consent to it is in force.
+          can('create', 'Referral', { ...onTeam, fromAgencyId: agencyId });
+          can(['read', 'refer'], 'Referral', { ...onTeam, fromAgencyId: agencyId });
+          can(['read', 'refer'], 'Referral', { networkId, supporterUserIds: userId });
+          can(['read', 'respond'], 'Referral', { toAgencyId: agencyId, status: { $ne: 'DRAFT' } });
+          can('read', 'FamilyMember', { referredToAgencyIds: agencyId, referralConsentedAgencyIds: agencyId });
           break;
         case MembershipRole.VOLUNTEER: {
           const shareable = { ...onTeam, category: { $nin: VOLUNTEER_HIDDEN_CATEGORIES } };

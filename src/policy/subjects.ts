@@ -17,7 +17,8 @@ export type SubjectName =
   | 'Plan'
   | 'Goal'
   | 'Action'
-  | 'Note';
+  | 'Note'
+  | 'Referral';
 
 export interface RelationField {
   /** SQL that is true when the value behind `valueSql` is in the set. */
@@ -84,9 +85,13 @@ function familySupporters(familyId: string): RelationField {
   return { contains: (v) => `EXISTS (${base} AND fs.user_id = ${v})`, array: `ARRAY(${base})` };
 }
 
-/** Grants in force (view active_consent_grant): `member` consented that the agency uses `category`. */
-const grant = (member: string, agency: string, category: string) =>
-  `EXISTS (SELECT 1 FROM active_consent_grant acg WHERE acg.member_id = ${member} AND acg.recipient_agency_id = ${agency} AND ${category} = ANY(acg.categories))`;
+/** Grants in force (table consent_grant, one row per consent, member and category), matched on `key`. */
+export const grantInForce = (key: string, agency: string, category: string) =>
+  `EXISTS (SELECT 1 FROM consent_grant cg WHERE ${key} AND cg.recipient_agency_id = ${agency} AND cg.category = ${category}
+    AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now()))`;
+
+/** `member` consented that the agency uses `category`. */
+const grant = (member: string, agency: string, category: string) => grantInForce(`cg.member_id = ${member}`, agency, category);
 
 /** Agencies of the family's network for which `holds(agency)` is true (the in-memory form of a consent relation). */
 const agenciesWhere = (familyId: string, holds: (agency: string) => string) =>
@@ -100,8 +105,7 @@ function memberConsent(familyId: string, memberId: string, category: string): Re
 
 /** Family-level data (the plan, goals, actions): the consent of any member of the family for `category`. */
 function familyConsent(familyId: string, category: string): RelationField {
-  const holds = (agency: string) =>
-    `EXISTS (SELECT 1 FROM active_consent_grant acg WHERE acg.family_id = ${familyId} AND acg.recipient_agency_id = ${agency} AND ${category} = ANY(acg.categories))`;
+  const holds = (agency: string) => grantInForce(`cg.family_id = ${familyId}`, agency, category);
   return { contains: holds, array: agenciesWhere(familyId, holds) };
 }
 
@@ -121,6 +125,15 @@ function breakGlass(familyId: string): RelationField {
     AND NOT EXISTS (SELECT 1 FROM break_glass_revocation bgr WHERE bgr.grant_id = bg.id)`;
   return { contains: (v) => `EXISTS (${base} AND bg.user_id = ${v})`, array: `ARRAY(${base})` };
 }
+
+/** Agencies that received a referral (sent, not withdrawn) naming the member. */
+function referredTo(memberId: string): RelationField {
+  const base = `SELECT rr.to_agency_id FROM referral rr JOIN referral_member rm ON rm.referral_id = rr.id
+    WHERE rm.member_id = ${memberId} AND rr.status NOT IN ('DRAFT', 'WITHDRAWN')`;
+  return { contains: (v) => `EXISTS (${base} AND rr.to_agency_id = ${v})`, array: `ARRAY(${base})` };
+}
+
+const referralMembers = (referralId: string) => `SELECT rfm.member_id FROM referral_member rfm WHERE rfm.referral_id = ${referralId}`;
 
 /** A goal in the health or safety domain is health or safety data; any other goal is plan data. */
 const goalCategory = (goal: string) =>
@@ -191,6 +204,8 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
       contactConsentedAgencyIds: memberConsent('fm.family_id', 'fm.id', `'CONTACT'`),
       breakGlassUserIds: breakGlass('fm.family_id'),
       speakerMemberIds: speakers('fm.family_id', 'SELECT fm.id'),
+      referredToAgencyIds: referredTo('fm.id'),
+      referralConsentedAgencyIds: memberConsent('fm.family_id', 'fm.id', `'REFERRAL'`),
     },
     audit: { familyId: 'fm.family_id', memberIds: 'ARRAY[fm.id]', categories: `ARRAY['IDENTITY']` },
   },
@@ -276,6 +291,31 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
       memberIds: `ARRAY(${noteMembers('p.family_id', 'nt.id')})`,
       categories: 'ARRAY[nt.category]',
     },
+  },
+  Referral: {
+    table: 'referral',
+    alias: 'r',
+    joins: [{ table: 'family', alias: 'f', on: 'f.id = r.family_id' }],
+    fields: {
+      id: 'r.id',
+      status: 'r.status',
+      fromAgencyId: 'r.from_agency_id',
+      toAgencyId: 'r.to_agency_id',
+      authorUserId: 'r.created_by_user_id',
+      ...familyScoped('r.family_id'),
+    },
+    relations: {
+      teamUserIds: familyTeam('r.family_id'),
+      supporterUserIds: planSupporters('r.plan_id', 'CURRENT'),
+      consentedAgencyIds: {
+        // The receiver holds the REFERRAL consent of every referred member (what sending requires).
+        contains: (agency) => `NOT EXISTS (SELECT 1 FROM (${referralMembers('r.id')}) rcm(id) WHERE NOT ${grant('rcm.id', agency, `'REFERRAL'`)})`,
+        array: `ARRAY(SELECT r.to_agency_id WHERE NOT EXISTS (SELECT 1 FROM (${referralMembers('r.id')}) rcm(id)
+          WHERE NOT ${grant('rcm.id', 'r.to_agency_id', `'REFERRAL'`)}))`,
+      },
+      speakerMemberIds: speakers('r.family_id', referralMembers('r.id')),
+    },
+    audit: { familyId: 'r.family_id', memberIds: `ARRAY(${referralMembers('r.id')})`, categories: `ARRAY['REFERRAL']` },
   },
 };
 

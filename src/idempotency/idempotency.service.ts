@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Caller } from '../auth/caller.decorator.js';
+import { conflict } from '../common/errors.js';
+
+/** Stable JSON: object keys sorted, so that the same payload always hashes the same. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * Idempotency keys of mutations (per caller). Inside the mutation's transaction the key is claimed
+ * first: a concurrent repeat waits on the claim (unique key) and then finds the first result, so a
+ * repeat never has a second effect. A key used again for another operation or payload is CONFLICT.
+ * Keys are kept (at least 24 h; the retention job of issue 8 may purge older ones).
+ */
+@Injectable()
+export class IdempotencyService {
+  async once(
+    em: EntityManager,
+    caller: Caller,
+    operation: string,
+    input: { idempotencyKey?: string | null },
+    work: () => Promise<string>,
+  ): Promise<string> {
+    const { idempotencyKey: key, ...payload } = input;
+    if (!key) return work();
+    const hash = createHash('sha256').update(`${operation}\n${canonical(payload)}`).digest('hex');
+    const claimed = await em.query(
+      `INSERT INTO idempotency_key (caller_subject, key, operation, request_hash) VALUES ($1, $2, $3, $4)
+       ON CONFLICT DO NOTHING RETURNING key`,
+      [caller.principal.subject, key, operation, hash],
+    );
+    if (claimed.length === 0) {
+      const [first] = await em.query(
+        `SELECT operation, request_hash, result_id FROM idempotency_key WHERE caller_subject = $1 AND key = $2`,
+        [caller.principal.subject, key],
+      );
+      if (first.operation !== operation || first.request_hash !== hash) {
+        throw conflict('This idempotencyKey was already used for another request');
+      }
+      return first.result_id;
+    }
+    const resultId = await work();
+    await em.query(`UPDATE idempotency_key SET result_id = $3 WHERE caller_subject = $1 AND key = $2`, [
+      caller.principal.subject,
+      key,
+      resultId,
+    ]);
+    return resultId;
+  }
+}

@@ -1,0 +1,206 @@
+import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsDate,
+  IsEnum,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Matches,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { PageArgs } from '../../common/pagination.js';
+import { HandoverAttendee } from '../handover-meeting.entity.js';
+import { ReferralDirection, ReferralOutcome, ReferralOutcomeReason, ReferralStatus, ReferralUrgency } from '../referral-status.js';
+
+/** A client-chosen key: repeating a mutation with it returns the first result without a second effect. */
+@InputType({ isAbstract: true })
+class Idempotent {
+  @Field(() => String, { nullable: true, description: 'Repeat with the same key: the first result, no second effect. Another payload: CONFLICT.' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'idempotencyKey must be 1 to 200 printable ASCII characters' })
+  idempotencyKey?: string;
+}
+
+@InputType()
+export class CreateReferralInput extends Idempotent {
+  @Field(() => ID)
+  @IsUUID()
+  planId: string;
+
+  @Field(() => ID)
+  @IsUUID()
+  toAgencyId: string;
+
+  @Field(() => [ID], { description: 'The family members referred.' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  memberIds: string[];
+
+  @Field()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(5000)
+  reason: string;
+
+  @Field(() => ReferralUrgency)
+  @IsEnum(ReferralUrgency)
+  urgency: ReferralUrgency;
+
+  @Field()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  requestedService: string;
+}
+
+/** Every transition names the referral and the version the client saw: a stale one answers CONFLICT. */
+@InputType({ isAbstract: true })
+export class ReferralStepInput extends Idempotent {
+  @Field(() => ID)
+  @IsUUID()
+  referralId: string;
+
+  @Field(() => Int)
+  @IsInt()
+  @Min(1)
+  expectedVersion: number;
+}
+
+@InputType()
+export class SendReferralInput extends ReferralStepInput {}
+
+@InputType()
+export class ReceiveReferralInput extends ReferralStepInput {
+  @Field(() => String, { nullable: true, description: "The receiving agency's own reference for this referral." })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  externalReference?: string;
+}
+
+@InputType()
+export class AcceptReferralInput extends ReceiveReferralInput {}
+
+@InputType()
+export class WaitlistReferralInput extends ReferralStepInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
+}
+
+/** Declining and withdrawing always say why. */
+@InputType({ isAbstract: true })
+class ReasonedStepInput extends ReferralStepInput {
+  @Field()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2000)
+  reason: string;
+}
+
+@InputType()
+export class DeclineReferralInput extends ReasonedStepInput {}
+
+@InputType()
+export class WithdrawReferralInput extends ReasonedStepInput {}
+
+@InputType()
+export class CancelHandoverInput extends ReasonedStepInput {}
+
+@InputType()
+export class ScheduleHandoverInput extends ReferralStepInput {
+  @Field()
+  @IsDate()
+  startsAt: Date;
+
+  @Field(() => String, { nullable: true, description: 'Where the family meets; give this or onlineUrl.' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  location?: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsUrl({ protocols: ['https'], require_protocol: true })
+  @MaxLength(2000)
+  onlineUrl?: string;
+
+  @Field(() => [HandoverAttendee])
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsEnum(HandoverAttendee, { each: true })
+  attendees: HandoverAttendee[];
+}
+
+@InputType()
+export class RescheduleHandoverInput extends ScheduleHandoverInput {}
+
+@InputType()
+export class HandoverOutcomeInput extends ReferralStepInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+}
+
+@InputType()
+export class CompleteReferralInput extends ReferralStepInput {
+  @Field(() => ReferralOutcome)
+  @IsEnum(ReferralOutcome)
+  outcome: ReferralOutcome;
+
+  @Field(() => ReferralOutcomeReason, { nullable: true, description: 'Required when NOT_SUCCESSFUL.' })
+  @IsOptional()
+  @IsEnum(ReferralOutcomeReason)
+  outcomeReason?: ReferralOutcomeReason;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'The family declined the handover meeting: completes from ACCEPTED or HANDOVER_SCHEDULED, recorded.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  familyDeclinedMeeting?: boolean;
+}
+
+@ArgsType()
+export class ReferralsArgs extends PageArgs {
+  @Field(() => ReferralDirection)
+  @IsEnum(ReferralDirection)
+  direction: ReferralDirection;
+
+  @Field(() => ReferralStatus, { nullable: true })
+  @IsOptional()
+  @IsEnum(ReferralStatus)
+  status?: ReferralStatus;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only referrals whose current stage is past its deadline (or only those that are not).' })
+  @IsOptional()
+  @IsBoolean()
+  overdue?: boolean;
+}

@@ -1,0 +1,105 @@
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { ReferralOutcome, ReferralOutcomeReason, ReferralStatus, ReferralUrgency } from './referral-status.js';
+
+/** A warm-handover referral of family members from one agency (referrer) to another (receiver). */
+@ObjectType()
+@Entity('referral')
+export class Referral {
+  @Field(() => ID)
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Field(() => ID)
+  @Column('uuid')
+  familyId: string;
+
+  @Field(() => ID)
+  @Column('uuid')
+  planId: string;
+
+  @Column('uuid')
+  fromAgencyId: string;
+
+  @Column('uuid')
+  toAgencyId: string;
+
+  @Field(() => ReferralStatus)
+  @Column({ type: 'text' })
+  status: ReferralStatus;
+
+  @Field(() => Int, { description: 'Increases with every transition; each transition must name the version it expects.' })
+  @Column({ type: 'integer' })
+  version: number;
+
+  @Field(() => ReferralUrgency)
+  @Column({ type: 'text' })
+  urgency: ReferralUrgency;
+
+  @Field({ description: 'Why the family is referred, for the receiving agency.' })
+  @Column()
+  reason: string;
+
+  @Field()
+  @Column()
+  requestedService: string;
+
+  @Field(() => String, { nullable: true, description: "The receiving agency's reference in its own case system." })
+  @Column({ type: 'text', nullable: true })
+  externalReference: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  declineReason: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  withdrawReason: string | null;
+
+  @Field({ description: 'The family declined the handover meeting: the referral may complete without one.' })
+  @Column({ type: 'boolean' })
+  familyDeclinedMeeting: boolean;
+
+  @Field(() => ReferralOutcome, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  outcome: ReferralOutcome | null;
+
+  @Field(() => ReferralOutcomeReason, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  outcomeReason: ReferralOutcomeReason | null;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  outcomeNote: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the current stage becomes overdue (null when it has no deadline).' })
+  @Column({ type: 'timestamptz', nullable: true })
+  dueAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Column({ type: 'timestamptz', nullable: true })
+  sentAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Column({ type: 'timestamptz', nullable: true })
+  receivedAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Column({ type: 'timestamptz', nullable: true })
+  acceptedAt: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Column({ type: 'timestamptz', nullable: true })
+  completedAt: Date | null;
+
+  @Column('uuid')
+  createdByUserId: string;
+
+  @Field()
+  @Column({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Field()
+  @Column({ type: 'timestamptz' })
+  updatedAt: Date;
+}

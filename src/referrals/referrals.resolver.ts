@@ -1,0 +1,206 @@
+import { Args, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Agency } from '../agencies/agency.entity.js';
+import { AgenciesService } from '../agencies/agencies.service.js';
+import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
+import { ConnectionType } from '../common/pagination.js';
+import { FamiliesService } from '../families/families.service.js';
+import { FamilyMember } from '../families/family-member.entity.js';
+import { Family } from '../families/family.entity.js';
+import { Loaders } from '../graphql/graphql-context.js';
+import type { RequestLoaders } from '../graphql/request-loaders.js';
+import { Policy } from '../policy/policy.decorator.js';
+import { User } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import {
+  AcceptReferralInput,
+  CancelHandoverInput,
+  CompleteReferralInput,
+  CreateReferralInput,
+  DeclineReferralInput,
+  HandoverOutcomeInput,
+  ReceiveReferralInput,
+  ReferralsArgs,
+  RescheduleHandoverInput,
+  ScheduleHandoverInput,
+  SendReferralInput,
+  WaitlistReferralInput,
+  WithdrawReferralInput,
+} from './dto/referral.inputs.js';
+import { HandoverMeeting, HandoverMeetingState } from './handover-meeting.entity.js';
+import { ReferralTransition } from './referral-transition.entity.js';
+import { Referral } from './referral.entity.js';
+import { ReferralsService } from './referrals.service.js';
+
+@ObjectType()
+export class ReferralConnection extends ConnectionType(Referral) {}
+
+@Resolver(() => Referral)
+export class ReferralsResolver {
+  constructor(
+    private readonly service: ReferralsService,
+    private readonly agencies: AgenciesService,
+    private readonly families: FamiliesService,
+  ) {}
+
+  @Query(() => Referral)
+  @Policy('read', 'Referral')
+  referral(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }) id: string) {
+    return this.service.get(caller, id);
+  }
+
+  @Query(() => Referral, { description: "A referral to the caller's agency, by the reference of its own case system." })
+  @Policy('read', 'Referral')
+  referralByExternalReference(@CurrentCaller() caller: Caller, @Args('externalReference') externalReference: string) {
+    return this.service.byExternalReference(caller, externalReference);
+  }
+
+  @Query(() => ReferralConnection, { description: "Referrals to (INCOMING) or from (OUTGOING) the caller's agency." })
+  @Policy('read', 'Referral')
+  referrals(@CurrentCaller() caller: Caller, @Args() args: ReferralsArgs) {
+    return this.service.list(caller, args);
+  }
+
+  @Mutation(() => Referral, { description: 'A DRAFT referral from the acting agency.' })
+  @Policy('create', 'Referral')
+  createReferral(@CurrentCaller() caller: Caller, @Args('input') input: CreateReferralInput) {
+    return this.service.create(caller, input);
+  }
+
+  @Mutation(() => Referral, { description: 'DRAFT → SENT; needs the REFERRAL consent of every referred member (CONSENT_REQUIRED).' })
+  @Policy('refer', 'Referral')
+  sendReferral(@CurrentCaller() caller: Caller, @Args('input') input: SendReferralInput) {
+    return this.service.send(caller, input);
+  }
+
+  @Mutation(() => Referral, { description: 'SENT → RECEIVED, by the receiving agency.' })
+  @Policy('respond', 'Referral')
+  receiveReferral(@CurrentCaller() caller: Caller, @Args('input') input: ReceiveReferralInput) {
+    return this.service.receive(caller, input);
+  }
+
+  @Mutation(() => Referral, { description: 'RECEIVED or WAITLISTED → ACCEPTED; the receiving agency joins the plan team.' })
+  @Policy('respond', 'Referral')
+  acceptReferral(@CurrentCaller() caller: Caller, @Args('input') input: AcceptReferralInput) {
+    return this.service.accept(caller, input);
+  }
+
+  @Mutation(() => Referral, { description: 'RECEIVED → WAITLISTED.' })
+  @Policy('respond', 'Referral')
+  waitlistReferral(@CurrentCaller() caller: Caller, @Args('input') input: WaitlistReferralInput) {
+    return this.service.waitlist(caller, input);
+  }
+
+  @Mutation(() => Referral, { description: 'RECEIVED or WAITLISTED → DECLINED, with a reason.' })
+  @Policy('respond', 'Referral')
+  declineReferral(@CurrentCaller() caller: Caller, @Args('input') input: DeclineReferralInput) {
+    return this.service.decline(caller, input);
+  }
+
+  @Mutation(() => Referral, { description: 'ACCEPTED → HANDOVER_SCHEDULED: the warm-handover meeting.' })
+  @Policy('refer', 'Referral')
+  scheduleHandover(@CurrentCaller() caller: Caller, @Args('input') input: ScheduleHandoverInput) {
+    return this.service.scheduleHandover(caller, input);
+  }
+
+  @Mutation(() => Referral, { description: 'Moves the scheduled meeting; the earlier one is kept as RESCHEDULED.' })
+  @Policy('refer', 'Referral')
+  rescheduleHandover(@CurrentCaller() caller: Caller, @Args('input') input: RescheduleHandoverInput) {
+    return this.service.rescheduleHandover(caller, input);
+  }
+
+  @Mutation(() => Referral, { description: 'HANDOVER_SCHEDULED → ACCEPTED, with a reason.' })
+  @Policy('refer', 'Referral')
+  cancelHandover(@CurrentCaller() caller: Caller, @Args('input') input: CancelHandoverInput) {
+    return this.service.cancelHandover(caller, input);
+  }
+
+  @Mutation(() => Referral, { description: 'A no-show: HANDOVER_SCHEDULED → ACCEPTED, so that a new meeting is planned.' })
+  @Policy('read', 'Referral')
+  recordHandoverMissed(@CurrentCaller() caller: Caller, @Args('input') input: HandoverOutcomeInput) {
+    return this.service.recordHandoverMissed(caller, input);
+  }
+
+  @Mutation(() => Referral, { description: 'HANDOVER_SCHEDULED → HANDOVER_HELD, by either agency.' })
+  @Policy('read', 'Referral')
+  recordHandoverHeld(@CurrentCaller() caller: Caller, @Args('input') input: HandoverOutcomeInput) {
+    return this.service.recordHandoverHeld(caller, input);
+  }
+
+  @Mutation(() => Referral, { description: 'HANDOVER_HELD → COMPLETED with the outcome (from ACCEPTED or HANDOVER_SCHEDULED when the family declined the meeting).' })
+  @Policy('respond', 'Referral')
+  completeReferral(@CurrentCaller() caller: Caller, @Args('input') input: CompleteReferralInput) {
+    return this.service.complete(caller, input);
+  }
+
+  @Mutation(() => Referral, { description: 'Any open status → WITHDRAWN, with a reason.' })
+  @Policy('refer', 'Referral')
+  withdrawReferral(@CurrentCaller() caller: Caller, @Args('input') input: WithdrawReferralInput) {
+    return this.service.withdraw(caller, input);
+  }
+
+  @ResolveField(() => Agency)
+  fromAgency(@Parent() referral: Referral, @Loaders() loaders: RequestLoaders) {
+    return this.agencies.byId(loaders, referral.fromAgencyId);
+  }
+
+  @ResolveField(() => Agency)
+  toAgency(@Parent() referral: Referral, @Loaders() loaders: RequestLoaders) {
+    return this.agencies.byId(loaders, referral.toAgencyId);
+  }
+
+  @ResolveField(() => Boolean, { description: 'The current stage is past its deadline (working days; hours when URGENT).' })
+  overdue(@Parent() referral: Referral): boolean {
+    return referral.dueAt !== null && referral.dueAt.getTime() < Date.now();
+  }
+
+  @ResolveField(() => [FamilyMember], { description: 'The referred members you may see.' })
+  async members(@Parent() referral: Referral, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    const ids = await this.service.memberIdsOf(loaders, referral.id);
+    const members = await Promise.all(ids.map((id) => this.families.memberById(caller, loaders, id)));
+    return members.filter((m) => m !== null);
+  }
+
+  @ResolveField(() => [ReferralTransition], { description: 'Every step, oldest first.' })
+  transitions(@Parent() referral: Referral, @Loaders() loaders: RequestLoaders) {
+    return this.service.transitionsOf(loaders, referral.id);
+  }
+
+  @ResolveField(() => HandoverMeeting, { nullable: true, description: 'The scheduled meeting, else the latest one.' })
+  async handover(@Parent() referral: Referral, @Loaders() loaders: RequestLoaders) {
+    const meetings = await this.service.meetingsOf(loaders, referral.id);
+    return meetings.find((m) => m.state === HandoverMeetingState.SCHEDULED) ?? meetings.at(-1) ?? null;
+  }
+
+  @ResolveField(() => [HandoverMeeting], { description: 'All meetings planned, oldest first.' })
+  handoverMeetings(@Parent() referral: Referral, @Loaders() loaders: RequestLoaders) {
+    return this.service.meetingsOf(loaders, referral.id);
+  }
+}
+
+@Resolver(() => ReferralTransition)
+export class ReferralTransitionResolver {
+  constructor(
+    private readonly users: UsersService,
+    private readonly agencies: AgenciesService,
+  ) {}
+
+  @ResolveField(() => User, { nullable: true, description: 'Who took the step.' })
+  actor(@Parent() transition: ReferralTransition, @Loaders() loaders: RequestLoaders) {
+    return transition.actorUserId ? this.users.byId(loaders, transition.actorUserId) : null;
+  }
+
+  @ResolveField(() => Agency, { nullable: true })
+  actorAgency(@Parent() transition: ReferralTransition, @Loaders() loaders: RequestLoaders) {
+    return transition.actorAgencyId ? this.agencies.byId(loaders, transition.actorAgencyId) : null;
+  }
+}
+
+@Resolver(() => Family)
+export class FamilyReferralsResolver {
+  constructor(private readonly service: ReferralsService) {}
+
+  @ResolveField(() => [Referral], { description: 'The referrals of the family you may see.' })
+  referrals(@Parent() family: Family, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    return this.service.ofFamily(caller, loaders, family.id);
+  }
+}

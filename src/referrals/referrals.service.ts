@@ -1,0 +1,417 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditedTransactions } from '../audit/audited-transactions.js';
+import { ReadAudit } from '../audit/read-audit.js';
+import type { Caller } from '../auth/caller.decorator.js';
+import { badInput, conflict, DomainError, forbidden, invalidTransition, notFound } from '../common/errors.js';
+import { newId, UUID_PATTERN } from '../common/ids.js';
+import { type Connection, paginate } from '../common/pagination.js';
+import { conflictOnDuplicate } from '../database/postgres-errors.js';
+import { FamiliesService } from '../families/families.service.js';
+import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import { PlanHistoryService } from '../history/plan-history.service.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { PolicyService, type SubjectAttributes } from '../policy/policy.service.js';
+import { grantInForce } from '../policy/subjects.js';
+import type {
+  AcceptReferralInput,
+  CancelHandoverInput,
+  CompleteReferralInput,
+  CreateReferralInput,
+  DeclineReferralInput,
+  HandoverOutcomeInput,
+  ReceiveReferralInput,
+  ReferralsArgs,
+  ReferralStepInput,
+  ScheduleHandoverInput,
+  WaitlistReferralInput,
+  WithdrawReferralInput,
+} from './dto/referral.inputs.js';
+import { HandoverMeeting, HandoverMeetingState } from './handover-meeting.entity.js';
+import { ReferralDeadlines } from './referral-deadlines.js';
+import { ReferralDirection, ReferralOutcome, ReferralStatus } from './referral-status.js';
+import { REFERRAL_STEPS, type ReferralStepName } from './referral-steps.js';
+import { ReferralTransition } from './referral-transition.entity.js';
+import { Referral } from './referral.entity.js';
+
+const EXTERNAL_REFERENCE_TAKEN = 'referral_external_reference_uq';
+
+/** What a step changes besides the status, and what its transition records. */
+interface StepEffect {
+  changes?: Partial<Referral>;
+  reason?: string | null;
+  details?: Record<string, unknown>;
+}
+
+@Injectable()
+export class ReferralsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly policy: PolicyService,
+    private readonly audit: ReadAudit,
+    private readonly tx: AuditedTransactions,
+    private readonly idempotency: IdempotencyService,
+    private readonly families: FamiliesService,
+    private readonly history: PlanHistoryService,
+    private readonly deadlines: ReferralDeadlines,
+  ) {}
+
+  async get(caller: Caller, id: string): Promise<Referral> {
+    const qb = this.db.manager.createQueryBuilder(Referral, 'r').where('r.id = :id', { id: UUID_PATTERN.test(id) ? id : null });
+    const referral = await this.audit.readable(qb, caller, 'Referral').getOne();
+    if (!referral) throw notFound('Referral');
+    return referral;
+  }
+
+  /** A referral to the caller's agency by the reference of the agency's own case system. */
+  async byExternalReference(caller: Caller, externalReference: string): Promise<Referral> {
+    const qb = this.db.manager
+      .createQueryBuilder(Referral, 'r')
+      .where('r.to_agency_id = :agency AND r.external_reference = :externalReference', {
+        agency: caller.principal.acting?.agencyId ?? null,
+        externalReference,
+      });
+    const referral = await this.audit.readable(qb, caller, 'Referral').getOne();
+    if (!referral) throw notFound('Referral');
+    return referral;
+  }
+
+  async list(caller: Caller, args: ReferralsArgs): Promise<Connection<Referral>> {
+    const agency = caller.principal.acting?.agencyId ?? null;
+    const qb = this.db.manager
+      .createQueryBuilder(Referral, 'r')
+      .where(args.direction === ReferralDirection.INCOMING ? `r.to_agency_id = :agency AND r.status <> 'DRAFT'` : 'r.from_agency_id = :agency', {
+        agency,
+      });
+    if (args.status) qb.andWhere('r.status = :status', { status: args.status });
+    if (args.overdue === true) qb.andWhere('r.due_at < now()');
+    if (args.overdue === false) qb.andWhere('(r.due_at IS NULL OR r.due_at >= now())');
+    return paginate(this.audit.readable(qb, caller, 'Referral', { pageSize: args.first }), 'r.id', args);
+  }
+
+  /** The referrals of many families (Family.referrals, the family's own view), in one audited query. */
+  ofFamily(caller: Caller, loaders: RequestLoaders, familyId: string): Promise<Referral[]> {
+    return loaders
+      .get<string, Referral[]>('referralsByFamily', (familyIds) =>
+        this.audit.groupedBy(this.db.manager.createQueryBuilder(Referral, 'r'), caller, 'Referral', {
+          column: 'r.family_id',
+          keys: familyIds,
+          keyOf: (r) => r.familyId,
+        }),
+      )
+      .load(familyId);
+  }
+
+  /** Parts of a referral already read (and audited) with it: its transitions, meetings and member ids. */
+  transitionsOf(loaders: RequestLoaders, referralId: string): Promise<ReferralTransition[]> {
+    return loaders
+      .get<string, ReferralTransition[]>('referralTransitions', async (ids) =>
+        groupBy(ids, await this.db.manager.find(ReferralTransition, { where: ids.map((referralId) => ({ referralId })), order: { version: 'ASC' } }), (t) => t.referralId),
+      )
+      .load(referralId);
+  }
+
+  meetingsOf(loaders: RequestLoaders, referralId: string): Promise<HandoverMeeting[]> {
+    return loaders
+      .get<string, HandoverMeeting[]>('handoverMeetings', async (ids) =>
+        groupBy(ids, await this.db.manager.find(HandoverMeeting, { where: ids.map((referralId) => ({ referralId })), order: { createdAt: 'ASC', id: 'ASC' } }), (m) => m.referralId),
+      )
+      .load(referralId);
+  }
+
+  async memberIdsOf(loaders: RequestLoaders, referralId: string): Promise<string[]> {
+    const rows = await loaders
+      .get<string, { referral_id: string; member_id: string }[]>('referralMemberIds', async (ids) =>
+        groupBy(
+          ids,
+          await this.db.query(`SELECT referral_id, member_id FROM referral_member WHERE referral_id = ANY($1) ORDER BY member_id`, [ids]),
+          (row: { referral_id: string }) => row.referral_id,
+        ),
+      )
+      .load(referralId);
+    return rows.map((row) => row.member_id);
+  }
+
+  /** A DRAFT referral from the caller's agency, for members of the plan's family. */
+  async create(caller: Caller, input: CreateReferralInput): Promise<Referral> {
+    return this.tx.run(caller, async (em) => {
+      const id = await this.idempotency.once(em, caller, 'createReferral', input, async () => {
+        const plan = await this.policy.authorize(em, caller.ability, 'read', 'Plan', input.planId);
+        const fromAgencyId = caller.principal.acting?.agencyId;
+        if (!fromAgencyId) throw forbidden('Referrals are made on behalf of an agency');
+        this.policy.assertCan(caller.ability, 'create', 'Referral', { ...plan, fromAgencyId });
+        if (plan.status === 'CLOSED') throw invalidTransition('Plan', 'CLOSED', 'refer from it');
+        if (input.toAgencyId === fromAgencyId) throw badInput('toAgencyId', 'toAgencyId must be another agency than your own');
+        const [receiver] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [input.toAgencyId, plan.networkId]);
+        if (!receiver) throw badInput('toAgencyId', "toAgencyId must be an agency of the family's network");
+        await this.families.requireMembers(em, plan.familyId as string, input.memberIds, 'memberIds');
+
+        const now = new Date();
+        const referral = em.create(Referral, {
+          id: newId(),
+          familyId: plan.familyId as string,
+          planId: plan.id,
+          fromAgencyId,
+          toAgencyId: input.toAgencyId,
+          status: ReferralStatus.DRAFT,
+          version: 1,
+          urgency: input.urgency,
+          reason: input.reason,
+          requestedService: input.requestedService,
+          familyDeclinedMeeting: false,
+          createdByUserId: caller.principal.userId!,
+          createdAt: now,
+          updatedAt: now,
+        });
+        await em.insert(Referral, referral);
+        await em.query(`INSERT INTO referral_member (referral_id, member_id) SELECT $1, unnest($2::uuid[])`, [
+          referral.id,
+          [...new Set(input.memberIds)],
+        ]);
+        await this.recordTransition(em, caller, referral, null, {});
+        return referral.id;
+      });
+      return em.findOneByOrFail(Referral, { id });
+    });
+  }
+
+  send(caller: Caller, input: ReferralStepInput) {
+    return this.step(caller, 'send', input, async (em, referral) => {
+      await this.requireReferralConsent(em, referral);
+      return { changes: { sentAt: new Date() } };
+    });
+  }
+
+  receive(caller: Caller, input: ReceiveReferralInput) {
+    return this.step(caller, 'receive', input, async () => ({
+      changes: { receivedAt: new Date(), ...this.externalReference(input) },
+    }));
+  }
+
+  /** The receiving agency joins the plan team (and the accepting caseworker the family's case). */
+  accept(caller: Caller, input: AcceptReferralInput) {
+    return this.step(caller, 'accept', input, async (em, referral) => {
+      const [joined] = await em.query(
+        `INSERT INTO plan_participant (id, plan_id, agency_id, contribution)
+           SELECT $1, p.id, $2, $3 FROM plan p WHERE p.id = $4 AND p.status <> 'CLOSED'
+         ON CONFLICT (plan_id, agency_id) WHERE removed_at IS NULL DO NOTHING RETURNING id`,
+        [newId(), referral.toAgencyId, referral.requestedService, referral.planId],
+      );
+      if (joined) {
+        await this.history.record(em, caller, {
+          planId: referral.planId,
+          entityType: 'PlanParticipant',
+          entityId: joined.id,
+          change: 'PARTICIPANT_ADDED',
+          details: { agencyId: referral.toAgencyId, contribution: referral.requestedService, referralId: referral.id },
+        });
+      }
+      await em.query(
+        `INSERT INTO case_assignment (id, family_id, user_id, agency_id, assigned_by_user_id) VALUES ($1, $2, $3, $4, $3)
+         ON CONFLICT (family_id, user_id, agency_id) WHERE ended_at IS NULL DO NOTHING`,
+        [newId(), referral.familyId, caller.principal.userId, referral.toAgencyId],
+      );
+      return { changes: { acceptedAt: new Date(), ...this.externalReference(input) } };
+    });
+  }
+
+  waitlist(caller: Caller, input: WaitlistReferralInput) {
+    return this.step(caller, 'waitlist', input, async () => ({ reason: input.reason ?? null }));
+  }
+
+  decline(caller: Caller, input: DeclineReferralInput) {
+    return this.step(caller, 'decline', input, async () => ({ changes: { declineReason: input.reason }, reason: input.reason }));
+  }
+
+  scheduleHandover(caller: Caller, input: ScheduleHandoverInput) {
+    return this.step(caller, 'scheduleHandover', input, async (em, referral) => ({
+      details: { meetingId: await this.insertMeeting(em, caller, referral, input) },
+    }));
+  }
+
+  rescheduleHandover(caller: Caller, input: ScheduleHandoverInput) {
+    return this.step(caller, 'rescheduleHandover', input, async (em, referral) => {
+      const previous = await this.endMeeting(em, referral, HandoverMeetingState.RESCHEDULED, null);
+      return { details: { previousMeetingId: previous, meetingId: await this.insertMeeting(em, caller, referral, input) } };
+    });
+  }
+
+  cancelHandover(caller: Caller, input: CancelHandoverInput) {
+    return this.step(caller, 'cancelHandover', input, async (em, referral) => ({
+      reason: input.reason,
+      details: { meetingId: await this.endMeeting(em, referral, HandoverMeetingState.CANCELLED, input.reason) },
+    }));
+  }
+
+  /** A no-show: back to ACCEPTED, so that a new meeting is planned. */
+  recordHandoverMissed(caller: Caller, input: HandoverOutcomeInput) {
+    return this.step(caller, 'recordHandoverMissed', input, async (em, referral) => ({
+      reason: input.note ?? null,
+      details: { meetingId: await this.endMeeting(em, referral, HandoverMeetingState.MISSED, input.note ?? null) },
+    }));
+  }
+
+  recordHandoverHeld(caller: Caller, input: HandoverOutcomeInput) {
+    return this.step(caller, 'recordHandoverHeld', input, async (em, referral) => ({
+      reason: input.note ?? null,
+      details: { meetingId: await this.endMeeting(em, referral, HandoverMeetingState.HELD, input.note ?? null) },
+    }));
+  }
+
+  /** Closes the loop with the outcome; without a meeting held only when the family declined it. */
+  complete(caller: Caller, input: CompleteReferralInput) {
+    return this.step(caller, 'complete', input, async (em, referral) => {
+      const declinedMeeting = input.familyDeclinedMeeting === true;
+      if (referral.status !== ReferralStatus.HANDOVER_HELD && !declinedMeeting) {
+        throw invalidTransition('Referral', referral.status, 'complete before the handover meeting was held (unless the family declined it)');
+      }
+      if (input.outcome === ReferralOutcome.NOT_SUCCESSFUL && !input.outcomeReason) {
+        throw badInput('outcomeReason', 'outcomeReason is required when the outcome is NOT_SUCCESSFUL');
+      }
+      if (input.outcome === ReferralOutcome.SUCCESSFUL && input.outcomeReason) {
+        throw badInput('outcomeReason', 'outcomeReason is only given when the outcome is NOT_SUCCESSFUL');
+      }
+      if (declinedMeeting) await this.endMeeting(em, referral, HandoverMeetingState.CANCELLED, 'The family declined the meeting');
+      return {
+        changes: {
+          outcome: input.outcome,
+          outcomeReason: input.outcomeReason ?? null,
+          outcomeNote: input.note ?? null,
+          familyDeclinedMeeting: referral.familyDeclinedMeeting || declinedMeeting,
+          completedAt: new Date(),
+        },
+        reason: input.note ?? null,
+        details: { outcome: input.outcome, outcomeReason: input.outcomeReason ?? null, familyDeclinedMeeting: declinedMeeting },
+      };
+    });
+  }
+
+  withdraw(caller: Caller, input: WithdrawReferralInput) {
+    return this.step(caller, 'withdraw', input, async (em, referral) => {
+      await this.endMeeting(em, referral, HandoverMeetingState.CANCELLED, input.reason);
+      return { changes: { withdrawReason: input.reason }, reason: input.reason };
+    });
+  }
+
+  /**
+   * One transition: authorize on the locked referral (not readable → NOT_FOUND; readable but not this
+   * party's step → FORBIDDEN), then the version (stale → CONFLICT), then the state machine
+   * (INVALID_TRANSITION naming the current status), then the step's own effect, all in one transaction.
+   */
+  private step(
+    caller: Caller,
+    name: ReferralStepName,
+    input: ReferralStepInput,
+    effect: (em: EntityManager, referral: Referral, attributes: SubjectAttributes) => Promise<StepEffect>,
+  ): Promise<Referral> {
+    const rule = REFERRAL_STEPS[name];
+    return this.tx.run(caller, async (em) => {
+      const id = await this.idempotency.once(em, caller, name, input, async () => {
+        const attributes = await this.policy.authorize(em, caller.ability, 'read', 'Referral', input.referralId, { lock: true });
+        if (!rule.by.some((action) => this.policy.can(caller.ability, action, 'Referral', attributes))) {
+          throw forbidden(`Your agency may not ${name} this referral`);
+        }
+        const referral = await em.findOneByOrFail(Referral, { id: input.referralId });
+        if (referral.version !== input.expectedVersion) {
+          throw conflict(`The referral changed meanwhile: version ${referral.version}, not ${input.expectedVersion}`);
+        }
+        if (!(rule.from as readonly ReferralStatus[]).includes(referral.status)) throw invalidTransition('Referral', referral.status, name);
+        const { changes = {}, reason = null, details = {} } = await effect(em, referral, attributes);
+        const from = referral.status;
+        const now = new Date();
+        Object.assign(referral, changes, {
+          status: rule.to,
+          version: referral.version + 1,
+          updatedAt: now,
+          dueAt: this.dueAfter(referral, from, rule.to, now),
+        });
+        await conflictOnDuplicate(
+          em.update(Referral, { id: referral.id }, { ...changes, status: referral.status, version: referral.version, updatedAt: now, dueAt: referral.dueAt }),
+          'This external reference is already used for another referral to your agency',
+          EXTERNAL_REFERENCE_TAKEN,
+        );
+        await this.recordTransition(em, caller, referral, from, { reason, details });
+        return referral.id;
+      });
+      return em.findOneByOrFail(Referral, { id });
+    });
+  }
+
+  /** The deadline of the stage entered; the meeting deadline runs on from acceptance through (re)scheduling. */
+  private dueAfter(referral: Referral, from: ReferralStatus, to: ReferralStatus, now: Date): Date | null {
+    const meetingStage = [ReferralStatus.ACCEPTED, ReferralStatus.HANDOVER_SCHEDULED];
+    if (meetingStage.includes(to) && from === ReferralStatus.HANDOVER_SCHEDULED) return referral.dueAt;
+    if (to === ReferralStatus.HANDOVER_SCHEDULED) return referral.dueAt;
+    return this.deadlines.dueAt(to, referral.urgency, now);
+  }
+
+  private async recordTransition(
+    em: EntityManager,
+    caller: Caller,
+    referral: Referral,
+    from: ReferralStatus | null,
+    effect: Pick<StepEffect, 'reason' | 'details'>,
+  ): Promise<void> {
+    await em.insert(ReferralTransition, em.create(ReferralTransition, {
+      id: newId(),
+      referralId: referral.id,
+      fromStatus: from,
+      toStatus: referral.status,
+      version: referral.version,
+      at: referral.updatedAt,
+      actorUserId: caller.principal.userId,
+      actorAgencyId: caller.principal.acting?.agencyId ?? null,
+      reason: effect.reason ?? null,
+      details: effect.details ?? {},
+    }));
+  }
+
+  /** SENT needs the REFERRAL consent of every referred member for the receiving agency, in force now. */
+  private async requireReferralConsent(em: EntityManager, referral: Referral): Promise<void> {
+    const missing: { member_id: string }[] = await em.query(
+      `SELECT rm.member_id FROM referral_member rm WHERE rm.referral_id = $1
+         AND NOT ${grantInForce('cg.member_id = rm.member_id', '$2', `'REFERRAL'`)} ORDER BY rm.member_id`,
+      [referral.id, referral.toAgencyId],
+    );
+    if (missing.length > 0) {
+      throw new DomainError(
+        'CONSENT_REQUIRED',
+        `Sending needs the REFERRAL consent of every referred member for the receiving agency; missing for ${missing.length} member(s)`,
+        { missingMemberIds: missing.map((m) => m.member_id), category: 'REFERRAL', recipientAgencyId: referral.toAgencyId },
+      );
+    }
+  }
+
+  private externalReference(input: ReceiveReferralInput): Partial<Referral> {
+    return input.externalReference ? { externalReference: input.externalReference } : {};
+  }
+
+  private async insertMeeting(em: EntityManager, caller: Caller, referral: Referral, input: ScheduleHandoverInput): Promise<string> {
+    if (!input.location === !input.onlineUrl) throw badInput('location', 'Give either a location or an onlineUrl for the meeting');
+    if (input.startsAt.getTime() <= Date.now()) throw badInput('startsAt', 'startsAt must be in the future');
+    const meeting = em.create(HandoverMeeting, {
+      id: newId(),
+      referralId: referral.id,
+      startsAt: input.startsAt,
+      location: input.location ?? null,
+      onlineUrl: input.onlineUrl ?? null,
+      attendees: input.attendees,
+      state: HandoverMeetingState.SCHEDULED,
+      createdByUserId: caller.principal.userId!,
+      createdAt: new Date(),
+    });
+    await em.insert(HandoverMeeting, meeting);
+    return meeting.id;
+  }
+
+  /** Ends the scheduled meeting (if any) in `state`; returns its id. */
+  private async endMeeting(em: EntityManager, referral: Referral, state: HandoverMeetingState, note: string | null): Promise<string | null> {
+    const [ended] = await em.query(
+      `UPDATE handover_meeting SET state = $2, note = COALESCE($3, note), ended_at = now()
+        WHERE referral_id = $1 AND state = 'SCHEDULED' RETURNING id`,
+      [referral.id, state, note],
+    );
+    return ended?.id ?? null;
+  }
+}
