@@ -89,6 +89,7 @@ async function seed(db: DataSource): Promise<{ principal: Principal; planIds: st
       roles: [MembershipRole.CASEWORKER],
     },
     familyMember: null,
+    integrationClient: null,
   };
   return { principal, planIds };
 }

@@ -2,6 +2,7 @@ import { FamilyPlanFoundation1764100000000 } from './1764100000000-FamilyPlanFou
 import { ConsentAndAudit1764200000000 } from './1764200000000-ConsentAndAudit.js';
 import { ConsentGrants1764300000000 } from './1764300000000-ConsentGrants.js';
 import { Referrals1764400000000 } from './1764400000000-Referrals.js';
+import { IntegrationClients1764500000000 } from './1764500000000-IntegrationClients.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   ConsentAndAudit1764200000000,
   ConsentGrants1764300000000,
   Referrals1764400000000,
+  IntegrationClients1764500000000,
 ];

@@ -18,6 +18,7 @@ import { PlansModule } from './plans/plans.module.js';
 import { PortalModule } from './portal/portal.module.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
+import { IntegrationsModule } from './integrations/integrations.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -47,6 +48,7 @@ export class AppModule {
         BreakGlassModule,
         PortalModule,
         ReferralsModule,
+        IntegrationsModule,
       ],
       controllers: [HealthController],
     };

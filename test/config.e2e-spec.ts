@@ -12,6 +12,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', PORT: 'eighty' })).toThrow(/PORT[\s\S]*DATABASE_URL[\s\S]*AUTH_ISSUER/);
     expect(() => loadConfig({ AUTH_ISSUER: 'https://idp.example' })).toThrow(/AUTH_AUDIENCE[\s\S]*AUTH_JWKS_URL/);
     expect(() => loadConfig({ AUTH_DEV_SECRET: 'short' })).toThrow(/AUTH_DEV_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/CLIENT_TOKEN_SECRET is required in production/);
+    expect(() => loadConfig({ CLIENT_TOKEN_SECRET: 'short' })).toThrow(/CLIENT_TOKEN_SECRET must be at least 32/);
+  });
+
+  it('reads extra holidays for referral deadlines and names a bad one', () => {
+    expect(loadConfig({ EXTRA_HOLIDAYS: '2026-07-11, 2026-09-27' }).extraHolidays).toEqual(['2026-07-11', '2026-09-27']);
+    expect(loadConfig({}).extraHolidays).toEqual([]);
+    expect(() => loadConfig({ EXTRA_HOLIDAYS: '2026-07-11,11/07/2026' })).toThrow(/EXTRA_HOLIDAYS[^\n]*"11\/07\/2026"/);
   });
 
   it('a production process refuses to start without its auth settings (no silent dev mode)', () => {

@@ -132,6 +132,8 @@ describe('policy: ability.can and the SQL predicate agree', () => {
       Action: await ids(`SELECT id FROM action WHERE goal_id = ANY($1)`, [goalIds]),
       Note: await ids(`SELECT id FROM note WHERE plan_id = $1`, [planId]),
       Referral: await ids(`SELECT id FROM referral WHERE family_id = $1`, [familyId]),
+      // Registration rights only (one action, one condition): covered by test/integration-clients.
+      IntegrationClient: [],
     };
 
     const principals = await Promise.all(
@@ -154,7 +156,7 @@ describe('policy: ability.can and the SQL predicate agree', () => {
     for (const [subject, ids] of Object.entries(records) as [SubjectName, string[]][]) {
       for (const id of ids) attributesOf.set(id, (await policy.attributesOf(db.manager, subject, id))!);
     }
-    const actions: PolicyAction[] = ['read', 'readContact', 'update', 'coordinate', 'confirmHandover', 'create', 'refer', 'respond'];
+    const actions: PolicyAction[] = ['read', 'readContact', 'update', 'coordinate', 'confirmHandover', 'create', 'refer', 'respond', 'intake', 'readDetails'];
     let allowed = 0;
     let checked = 0;
     for (const principal of principals) {

@@ -37,7 +37,12 @@ export class AuthGuard implements CanActivate {
     const subject = await this.verifier.subjectOf(token);
     if (!subject) throw unauthenticated('The bearer token is invalid or expired');
     const acting = req.headers['x-acting-agency'];
-    req.principal = await this.principals.resolve(subject, Array.isArray(acting) ? acting[0] : acting);
+    const principal =
+      subject.kind === 'client'
+        ? await this.principals.resolveClient(subject.clientId)
+        : await this.principals.resolve(subject.subject, Array.isArray(acting) ? acting[0] : acting);
+    if (!principal) throw unauthenticated('The integration client is unknown or revoked');
+    req.principal = principal;
     req.requestId = requestIdOf(req.headers['x-request-id']);
     req.ability = defineAbilityFor(req.principal);
     return true;

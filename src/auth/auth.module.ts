@@ -14,5 +14,6 @@ import { TokenVerifier } from './token-verifier.js';
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: PolicyGuard },
   ],
+  exports: [TokenVerifier],
 })
 export class AuthModule {}

@@ -3,12 +3,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The HS256 secret for development tokens: AUTH_DEV_SECRET, or a random one generated once and
- * kept in the data directory so that the service and `npm run token` agree without a shared default.
+ * An HS256 secret: the configured one, or a random one generated once and kept in the data directory
+ * (`fileName`), so that processes sharing the directory agree without a shared default. Used for
+ * development tokens (AUTH_DEV_SECRET, shared with `npm run token`) and for the tokens the service
+ * issues to integration clients (CLIENT_TOKEN_SECRET).
  */
-export function devSecret(configured: string | undefined, dataDir: string): Uint8Array {
+export function devSecret(configured: string | undefined, dataDir: string, fileName = 'dev-secret'): Uint8Array {
   if (configured) return new TextEncoder().encode(configured);
-  const file = join(dataDir, 'dev-secret');
+  const file = join(dataDir, fileName);
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });

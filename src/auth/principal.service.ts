@@ -29,7 +29,7 @@ export class PrincipalService {
     if (rows.length === 0) {
       const familyMember = await this.familyMemberOf(subject);
       if (familyMember) {
-        return { subject, userId: null, isPlatformAdmin: false, memberships: [], acting: null, familyMember };
+        return { subject, userId: null, isPlatformAdmin: false, memberships: [], acting: null, familyMember, integrationClient: null };
       }
     }
     const memberships: AgencyRole[] = rows
@@ -42,6 +42,26 @@ export class PrincipalService {
       memberships,
       acting: this.actingAgency(memberships, actingAgencyHeader),
       familyMember: null,
+      integrationClient: null,
+    };
+  }
+
+  /** An integration client in force acts for its agency, with its scopes and no role of a person. */
+  async resolveClient(clientId: string): Promise<Principal | null> {
+    const [row]: { agency_id: string; network_id: string; scopes: string[] }[] = await this.db.query(
+      `SELECT ic.agency_id, a.network_id, ic.scopes FROM integration_client ic JOIN agency a ON a.id = ic.agency_id
+        WHERE ic.id = $1 AND ic.revoked_at IS NULL`,
+      [UUID_PATTERN.test(clientId) ? clientId : null],
+    );
+    if (!row) return null;
+    return {
+      subject: `client:${clientId}`,
+      userId: null,
+      isPlatformAdmin: false,
+      memberships: [],
+      acting: { agencyId: row.agency_id, networkId: row.network_id, roles: [] },
+      familyMember: null,
+      integrationClient: { clientId, scopes: row.scopes },
     };
   }
 

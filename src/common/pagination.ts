@@ -81,10 +81,11 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
   qb: SelectQueryBuilder<T>,
   idColumn: string,
   page: PageArgs,
+  load: (qb: SelectQueryBuilder<T>) => Promise<T[]> = (q) => q.getMany(),
 ): Promise<Connection<T>> {
   const first = page.first ?? DEFAULT_PAGE_SIZE;
   if (page.after) qb.andWhere(`${idColumn} > :pageAfter`, { pageAfter: decodeCursor(page.after) });
-  const rows = await qb.orderBy(idColumn, 'ASC').limit(first + 1).getMany();
+  const rows = await load(qb.orderBy(idColumn, 'ASC').limit(first + 1));
   const nodes = rows.slice(0, first);
   const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
   return {

@@ -10,6 +10,8 @@ export interface AppConfig {
   dataDir: string;
   auth: OidcAuthConfig | DevAuthConfig;
   platformAdminSubjects: ReadonlySet<string>;
+  /** Signs the tokens of integration clients (POST /oauth/token); unset outside production: generated in `dataDir`. */
+  clientTokenSecret: string | undefined;
   /** Days off besides weekends and Belgian public holidays, for referral deadlines ('YYYY-MM-DD'). */
   extraHolidays: string[];
 }
@@ -69,6 +71,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auth = { mode: 'dev', secret: env.AUTH_DEV_SECRET || undefined };
   }
 
+  const clientTokenSecret = env.CLIENT_TOKEN_SECRET || undefined;
+  if (clientTokenSecret !== undefined && clientTokenSecret.length < 32) problems.push('CLIENT_TOKEN_SECRET must be at least 32 characters');
+  if (production && !clientTokenSecret) problems.push('CLIENT_TOKEN_SECRET is required in production (it signs integration client tokens)');
+
   const extraHolidays = (env.EXTRA_HOLIDAYS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const day of extraHolidays) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) {
@@ -86,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     platformAdminSubjects: new Set(
       (env.PLATFORM_ADMIN_SUBJECTS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     ),
+    clientTokenSecret,
     extraHolidays,
   };
 }

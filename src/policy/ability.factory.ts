@@ -9,10 +9,21 @@ import type { SubjectName } from './subjects.js';
  * `update` on a Membership is ending it; on a Consent, revoking it.
  * `coordinate` is the trajectory supporter's work on a plan (status, team, handing over the role);
  * `confirmHandover` records that the family agreed to a new supporter.
- * On a Referral, `refer` is a step of the referring side (send, schedule, withdraw) and `respond` one of
- * the receiving agency (receive, accept, waitlist, decline, record the outcome).
+ * On a Referral, `refer` is a step of the referring side (send, schedule, withdraw), `respond` one of
+ * the receiving agency (waitlist, decline, record the outcome), `intake` receiving and accepting (also
+ * open to the agency's integration client), and `readDetails` the right to its personal content (reason).
  */
-export type PolicyAction = 'create' | 'read' | 'readContact' | 'update' | 'coordinate' | 'confirmHandover' | 'refer' | 'respond';
+export type PolicyAction =
+  | 'create'
+  | 'read'
+  | 'readContact'
+  | 'update'
+  | 'coordinate'
+  | 'confirmHandover'
+  | 'refer'
+  | 'respond'
+  | 'intake'
+  | 'readDetails';
 
 // Conditions name subject fields (subjects.ts), not entity properties: typed as plain records.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -37,6 +48,11 @@ function accessBasis(userId: string, agencyId: string, options: { breakGlass: bo
   if (options.breakGlass) bases.push({ breakGlassUserIds: userId });
   return { $or: bases };
 }
+
+/** Referrals sent to the agency (a draft is the referrer's own until sent). */
+const incomingReferral = (agencyId: string) => ({ toAgencyId: agencyId, status: { $ne: 'DRAFT' } });
+/** A member referred to the agency, while the member's REFERRAL consent to it is in force. */
+const referredMember = (agencyId: string) => ({ referredToAgencyIds: agencyId, referralConsentedAgencyIds: agencyId });
 
 /** CASL's Mongo conditions plus `$or` (not in its default set), for the access basis above. */
 const conditionsMatcher = buildMongoQueryMatcher({ $or }, { or });
@@ -65,10 +81,23 @@ export function defineAbilityFor(principal: Principal): AppAbility {
     can('readContact', 'FamilyMember', spoken);
     can('read', ['Note', 'Consent', 'AuditEvent'], spoken);
     can('read', 'BreakGlassGrant', own);
-    can('read', 'Referral', spoken);
+    can(['read', 'readDetails'], 'Referral', spoken);
     can('create', 'Consent', own);
     can('update', 'Consent', spoken);
     can('confirmHandover', 'Plan', own);
+  }
+
+  const client = principal.integrationClient;
+  if (client && principal.acting) {
+    // A partner's case system: referrals to its agency, status only unless its scope and the family's
+    // consent allow personal data (DOMAIN.md, "Warm-handover referral").
+    const { agencyId } = principal.acting;
+    if (client.scopes.includes('referrals:read')) can('read', 'Referral', incomingReferral(agencyId));
+    if (client.scopes.includes('referrals:write')) can('intake', 'Referral', incomingReferral(agencyId));
+    if (client.scopes.includes('referrals:personal')) {
+      can('readDetails', 'Referral', { ...incomingReferral(agencyId), consentedAgencyIds: agencyId });
+      can('read', 'FamilyMember', referredMember(agencyId));
+    }
   }
 
   const acting = principal.acting;
@@ -91,6 +120,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           break;
         case MembershipRole.AGENCY_ADMIN:
           can('read', 'Membership', { agencyId });
+          can('create', 'IntegrationClient', { agencyId });
           can(['create', 'update'], 'Membership', {
             agencyId,
             role: { $in: [MembershipRole.CASEWORKER, MembershipRole.VOLUNTEER, MembershipRole.AGENCY_ADMIN] },
@@ -125,10 +155,10 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           // the receiving agency responds from the moment it is sent, and sees the referred members
           // while their REFERRAL consent to it is in force.
           can('create', 'Referral', { ...onTeam, fromAgencyId: agencyId });
-          can(['read', 'refer'], 'Referral', { ...onTeam, fromAgencyId: agencyId });
-          can(['read', 'refer'], 'Referral', { networkId, supporterUserIds: userId });
-          can(['read', 'respond'], 'Referral', { toAgencyId: agencyId, status: { $ne: 'DRAFT' } });
-          can('read', 'FamilyMember', { referredToAgencyIds: agencyId, referralConsentedAgencyIds: agencyId });
+          can(['read', 'readDetails', 'refer'], 'Referral', { ...onTeam, fromAgencyId: agencyId });
+          can(['read', 'readDetails', 'refer'], 'Referral', { networkId, supporterUserIds: userId });
+          can(['read', 'readDetails', 'respond', 'intake'], 'Referral', incomingReferral(agencyId));
+          can('read', 'FamilyMember', referredMember(agencyId));
           break;
         case MembershipRole.VOLUNTEER: {
           const shareable = { ...onTeam, category: { $nin: VOLUNTEER_HIDDEN_CATEGORIES } };

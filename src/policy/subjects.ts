@@ -18,7 +18,8 @@ export type SubjectName =
   | 'Goal'
   | 'Action'
   | 'Note'
-  | 'Referral';
+  | 'Referral'
+  | 'IntegrationClient';
 
 export interface RelationField {
   /** SQL that is true when the value behind `valueSql` is in the set. */
@@ -316,6 +317,13 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
       speakerMemberIds: speakers('r.family_id', referralMembers('r.id')),
     },
     audit: { familyId: 'r.family_id', memberIds: `ARRAY(${referralMembers('r.id')})`, categories: `ARRAY['REFERRAL']` },
+  },
+  IntegrationClient: {
+    table: 'integration_client',
+    alias: 'ic',
+    joins: [{ table: 'agency', alias: 'ica', on: 'ica.id = ic.agency_id' }],
+    fields: { id: 'ic.id', agencyId: 'ic.agency_id', networkId: 'ica.network_id' },
+    relations: {},
   },
 };
 

@@ -5,16 +5,19 @@ import { ReferralStatus as S, TERMINAL_STATUSES } from './referral-status.js';
 export interface ReferralStep {
   from: readonly S[];
   to: S;
-  /** `refer`: the referring agency or the plan's supporter; `respond`: the receiving agency. */
-  by: readonly Extract<PolicyAction, 'refer' | 'respond'>[];
+  /**
+   * `refer`: the referring agency or the plan's supporter; `respond`: the receiving agency; `intake`:
+   * the receiving agency or its integration client (taking it in, with the partner's own reference).
+   */
+  by: readonly Extract<PolicyAction, 'refer' | 'respond' | 'intake'>[];
 }
 
 const OPEN = Object.values(S).filter((s) => !TERMINAL_STATUSES.includes(s));
 
 export const REFERRAL_STEPS = {
   send: { from: [S.DRAFT], to: S.SENT, by: ['refer'] },
-  receive: { from: [S.SENT], to: S.RECEIVED, by: ['respond'] },
-  accept: { from: [S.RECEIVED, S.WAITLISTED], to: S.ACCEPTED, by: ['respond'] },
+  receive: { from: [S.SENT], to: S.RECEIVED, by: ['intake'] },
+  accept: { from: [S.RECEIVED, S.WAITLISTED], to: S.ACCEPTED, by: ['intake'] },
   waitlist: { from: [S.RECEIVED], to: S.WAITLISTED, by: ['respond'] },
   decline: { from: [S.RECEIVED, S.WAITLISTED], to: S.DECLINED, by: ['respond'] },
   scheduleHandover: { from: [S.ACCEPTED], to: S.HANDOVER_SCHEDULED, by: ['refer'] },

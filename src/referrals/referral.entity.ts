@@ -36,9 +36,12 @@ export class Referral {
   @Column({ type: 'text' })
   urgency: ReferralUrgency;
 
-  @Field({ description: 'Why the family is referred, for the receiving agency.' })
-  @Column()
-  reason: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the family is referred. Null for an integration client without referrals:personal or without the consent.',
+  })
+  @Column({ type: 'text' })
+  reason: string | null;
 
   @Field()
   @Column()

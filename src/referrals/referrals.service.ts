@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { ReadAudit } from '../audit/read-audit.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, conflict, DomainError, forbidden, invalidTransition, notFound } from '../common/errors.js';
 import { newId, UUID_PATTERN } from '../common/ids.js';
-import { type Connection, paginate } from '../common/pagination.js';
+import { type Connection, DEFAULT_PAGE_SIZE, paginate } from '../common/pagination.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { FamiliesService } from '../families/families.service.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
@@ -59,7 +59,7 @@ export class ReferralsService {
 
   async get(caller: Caller, id: string): Promise<Referral> {
     const qb = this.db.manager.createQueryBuilder(Referral, 'r').where('r.id = :id', { id: UUID_PATTERN.test(id) ? id : null });
-    const referral = await this.audit.readable(qb, caller, 'Referral').getOne();
+    const [referral] = await this.readable(qb, caller);
     if (!referral) throw notFound('Referral');
     return referral;
   }
@@ -72,7 +72,7 @@ export class ReferralsService {
         agency: caller.principal.acting?.agencyId ?? null,
         externalReference,
       });
-    const referral = await this.audit.readable(qb, caller, 'Referral').getOne();
+    const [referral] = await this.readable(qb, caller);
     if (!referral) throw notFound('Referral');
     return referral;
   }
@@ -87,20 +87,29 @@ export class ReferralsService {
     if (args.status) qb.andWhere('r.status = :status', { status: args.status });
     if (args.overdue === true) qb.andWhere('r.due_at < now()');
     if (args.overdue === false) qb.andWhere('(r.due_at IS NULL OR r.due_at >= now())');
-    return paginate(this.audit.readable(qb, caller, 'Referral', { pageSize: args.first }), 'r.id', args);
+    return paginate(qb, 'r.id', args, (page) => this.readable(page, caller, { pageSize: args.first ?? DEFAULT_PAGE_SIZE }));
   }
 
   /** The referrals of many families (Family.referrals, the family's own view), in one audited query. */
   ofFamily(caller: Caller, loaders: RequestLoaders, familyId: string): Promise<Referral[]> {
     return loaders
-      .get<string, Referral[]>('referralsByFamily', (familyIds) =>
-        this.audit.groupedBy(this.db.manager.createQueryBuilder(Referral, 'r'), caller, 'Referral', {
-          column: 'r.family_id',
-          keys: familyIds,
-          keyOf: (r) => r.familyId,
-        }),
-      )
+      .get<string, Referral[]>('referralsByFamily', async (familyIds) => {
+        const qb = this.db.manager.createQueryBuilder(Referral, 'r').where('r.family_id = ANY(:familyIds)', { familyIds }).orderBy('r.id');
+        return groupBy(familyIds, await this.readable(qb, caller), (r) => r.familyId);
+      })
       .load(familyId);
+  }
+
+  /**
+   * The referrals of `qb` the caller may read, audited as read, with the personal content (reason)
+   * left out where the caller lacks `readDetails` — decided in the same query by the same policy.
+   */
+  private async readable(qb: SelectQueryBuilder<Referral>, caller: Caller, options: { pageSize?: number } = {}): Promise<Referral[]> {
+    this.audit.readable(qb, caller, 'Referral', options);
+    const details = this.policy.selectAllowed(qb, caller.ability, 'readDetails', 'Referral');
+    const { entities, raw } = await qb.getRawAndEntities();
+    const allowed = new Map(raw.map((row) => [row.r_id, row[details]]));
+    return entities.map((referral) => (allowed.get(referral.id) ? referral : Object.assign(referral, { reason: null })));
   }
 
   /** Parts of a referral already read (and audited) with it: its transitions, meetings and member ids. */

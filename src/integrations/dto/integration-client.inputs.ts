@@ -1,0 +1,38 @@
+import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { ArrayMinSize, ArrayUnique, IsArray, IsEnum, IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, MaxLength } from 'class-validator';
+import { IntegrationClient, IntegrationScope } from '../integration-client.entity.js';
+
+@InputType()
+export class RegisterIntegrationClientInput {
+  @Field(() => ID)
+  @IsUUID()
+  agencyId: string;
+
+  @Field()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+
+  @Field(() => [IntegrationScope])
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsEnum(IntegrationScope, { each: true })
+  scopes: IntegrationScope[];
+
+  @Field(() => String, { nullable: true, description: 'Where referral status changes are POSTed (https).' })
+  @IsOptional()
+  @IsUrl({ protocols: ['https', 'http'], require_protocol: true, require_tld: false })
+  @MaxLength(2000)
+  webhookUrl?: string;
+}
+
+@ObjectType()
+export class RegisteredIntegrationClient {
+  @Field(() => IntegrationClient)
+  client: IntegrationClient;
+
+  @Field({ description: 'Shown only now: keep it in the partner system. Only a hash is stored.' })
+  clientSecret: string;
+}

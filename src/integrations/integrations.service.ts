@@ -1,0 +1,70 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditedTransactions } from '../audit/audited-transactions.js';
+import type { Caller } from '../auth/caller.decorator.js';
+import { CLIENT_TOKEN_TTL_SECONDS, TokenVerifier } from '../auth/token-verifier.js';
+import { newId, UUID_PATTERN } from '../common/ids.js';
+import { PolicyService } from '../policy/policy.service.js';
+import type { RegisterIntegrationClientInput, RegisteredIntegrationClient } from './dto/integration-client.inputs.js';
+import { IntegrationClient } from './integration-client.entity.js';
+
+const hashOf = (secret: string) => createHash('sha256').update(secret).digest();
+
+export interface ClientToken {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+}
+
+@Injectable()
+export class IntegrationsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly policy: PolicyService,
+    private readonly tx: AuditedTransactions,
+    private readonly tokens: TokenVerifier,
+  ) {}
+
+  /** Registers a partner system for an agency; the secret is random (256 bits) and returned once. */
+  async register(caller: Caller, input: RegisterIntegrationClientInput): Promise<RegisteredIntegrationClient> {
+    return this.tx.run(caller, async (em) => {
+      const agency = await this.policy.authorize(em, caller.ability, 'read', 'Agency', input.agencyId);
+      this.policy.assertCan(caller.ability, 'create', 'IntegrationClient', { agencyId: agency.id, networkId: agency.networkId });
+      const clientSecret = randomBytes(32).toString('base64url');
+      const client = em.create(IntegrationClient, {
+        id: newId(),
+        agencyId: agency.id,
+        name: input.name,
+        scopes: input.scopes,
+        webhookUrl: input.webhookUrl ?? null,
+        secretHash: hashOf(clientSecret).toString('hex'),
+        createdByUserId: caller.principal.userId!,
+        createdAt: new Date(),
+      });
+      await em.insert(IntegrationClient, client);
+      return { client, clientSecret };
+    });
+  }
+
+  /**
+   * The client-credentials grant: a short-lived token for a client in force whose secret matches.
+   * Null for any mismatch, without telling which part was wrong. A high-entropy secret needs no slow
+   * hash; the comparison is constant-time.
+   */
+  async issueToken(clientId: string, clientSecret: string): Promise<ClientToken | null> {
+    if (!UUID_PATTERN.test(clientId)) return null;
+    const client = await this.db.manager.findOneBy(IntegrationClient, { id: clientId });
+    if (!client || client.revokedAt) return null;
+    const expected = Buffer.from(client.secretHash, 'hex');
+    if (!timingSafeEqual(expected, hashOf(clientSecret))) return null;
+    return {
+      access_token: await this.tokens.issueClientToken(client.id, client.scopes),
+      token_type: 'Bearer',
+      expires_in: CLIENT_TOKEN_TTL_SECONDS,
+      scope: client.scopes.join(' '),
+    };
+  }
+}

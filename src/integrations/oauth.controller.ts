@@ -1,0 +1,44 @@
+import { Body, Controller, Headers, HttpCode, HttpException, HttpStatus, Post } from '@nestjs/common';
+import { Public } from '../policy/policy.decorator.js';
+import { type ClientToken, IntegrationsService } from './integrations.service.js';
+
+interface TokenRequest {
+  grant_type?: unknown;
+  client_id?: unknown;
+  client_secret?: unknown;
+}
+
+/** OAuth 2.0 errors (RFC 6749 §5.2), with the status codes clients expect. */
+const oauthError = (status: HttpStatus, error: string, description: string) =>
+  new HttpException({ error, error_description: description }, status);
+
+/** POST /oauth/token: the client-credentials grant, form-encoded or JSON, credentials in the body or HTTP Basic. */
+@Controller('oauth')
+export class OAuthController {
+  constructor(private readonly integrations: IntegrationsService) {}
+
+  @Post('token')
+  @HttpCode(200)
+  @Public()
+  async token(@Body() body: TokenRequest = {}, @Headers('authorization') authorization?: string): Promise<ClientToken> {
+    if (body.grant_type !== 'client_credentials') {
+      throw oauthError(HttpStatus.BAD_REQUEST, 'unsupported_grant_type', 'grant_type must be client_credentials');
+    }
+    const [clientId, clientSecret] = this.credentials(body, authorization);
+    if (!clientId || !clientSecret) throw oauthError(HttpStatus.BAD_REQUEST, 'invalid_request', 'client_id and client_secret are required');
+    const token = await this.integrations.issueToken(clientId, clientSecret);
+    if (!token) throw oauthError(HttpStatus.UNAUTHORIZED, 'invalid_client', 'Unknown client or wrong secret');
+    return token;
+  }
+
+  private credentials(body: TokenRequest, authorization: string | undefined): [string?, string?] {
+    const basic = /^Basic (.+)$/i.exec(authorization ?? '')?.[1];
+    if (basic) {
+      const decoded = Buffer.from(basic, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon > 0) return [decodeURIComponent(decoded.slice(0, colon)), decodeURIComponent(decoded.slice(colon + 1))];
+    }
+    const text = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 500 ? v : undefined);
+    return [text(body.client_id), text(body.client_secret)];
+  }
+}
