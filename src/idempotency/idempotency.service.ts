@@ -17,9 +17,11 @@ function canonical(value: unknown): string {
 
 /**
  * Idempotency keys of mutations (per caller). Inside the mutation's transaction the key is claimed
- * first: a concurrent repeat waits on the claim (unique key) and then finds the first result, so a
- * repeat never has a second effect. A key used again for another operation or payload is CONFLICT.
- * Keys are kept (at least 24 h; the retention job of issue 8 may purge older ones).
+ * first: a concurrent repeat waits on the claim (unique key) and then finds the first result's id, so a
+ * repeat never has a second effect. A key used again for another operation, payload or acting agency is
+ * CONFLICT. The caller re-reads the result under its current rights (a key is no way around the policy).
+ * Only the id is kept, not the response (which holds personal data): a repeat shows the record as it is
+ * now. Keys are kept (at least 24 h; the retention job of issue 8 may purge older ones).
  */
 @Injectable()
 export class IdempotencyService {
@@ -32,7 +34,9 @@ export class IdempotencyService {
   ): Promise<string> {
     const { idempotencyKey: key, ...payload } = input;
     if (!key) return work();
-    const hash = createHash('sha256').update(`${operation}\n${canonical(payload)}`).digest('hex');
+    // The acting agency is part of the request: the same key sent for another agency is another request.
+    const agency = caller.principal.acting?.agencyId ?? '';
+    const hash = createHash('sha256').update(`${operation}\n${agency}\n${canonical(payload)}`).digest('hex');
     const claimed = await em.query(
       `INSERT INTO idempotency_key (caller_subject, key, operation, request_hash) VALUES ($1, $2, $3, $4)
        ON CONFLICT DO NOTHING RETURNING key`,

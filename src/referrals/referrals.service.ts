@@ -101,6 +101,16 @@ export class ReferralsService {
   }
 
   /**
+   * What a mutation returns: the referral as the caller may read it now, audited — also for a repeat
+   * with an idempotency key, so that a key never opens a record its caller may no longer see.
+   */
+  private async result(em: EntityManager, caller: Caller, id: string): Promise<Referral> {
+    const [referral] = await this.readable(em.createQueryBuilder(Referral, 'r').where('r.id = :id', { id }), caller);
+    if (!referral) throw notFound('Referral');
+    return referral;
+  }
+
+  /**
    * The referrals of `qb` the caller may read, audited as read, with the personal content (reason)
    * left out where the caller lacks `readDetails` — decided in the same query by the same policy.
    */
@@ -181,7 +191,7 @@ export class ReferralsService {
         await this.recordTransition(em, caller, referral, null, {});
         return referral.id;
       });
-      return em.findOneByOrFail(Referral, { id });
+      return this.result(em, caller, id);
     });
   }
 
@@ -343,7 +353,7 @@ export class ReferralsService {
         await this.recordTransition(em, caller, referral, from, { reason, details });
         return referral.id;
       });
-      return em.findOneByOrFail(Referral, { id });
+      return this.result(em, caller, id);
     });
   }
 
