@@ -48,7 +48,7 @@ export class Referrals1764400000000 implements MigrationInterface {
       -- Partners look a referral up by the reference of their own case system.
       CREATE UNIQUE INDEX referral_external_reference_uq ON referral (to_agency_id, external_reference)
         WHERE external_reference IS NOT NULL;
-      CREATE INDEX referral_incoming_idx ON referral (to_agency_id, id) WHERE status <> 'DRAFT';
+      CREATE INDEX referral_incoming_idx ON referral (to_agency_id, id) WHERE sent_at IS NOT NULL;
       CREATE INDEX referral_outgoing_idx ON referral (from_agency_id, id);
       CREATE INDEX referral_family_idx ON referral (family_id, id);
       CREATE INDEX referral_incoming_due_idx ON referral (to_agency_id, due_at) WHERE due_at IS NOT NULL;

@@ -95,7 +95,8 @@ describe('policy: ability.can and the SQL predicate agree', () => {
         const referralId = randomUUID();
         await em.query(
           `INSERT INTO referral (id, family_id, plan_id, from_agency_id, to_agency_id, status, version, urgency, reason, requested_service,
-             withdraw_reason, created_by_user_id) VALUES ($1, $2, $3, $4, $5, $6, 1, 'ROUTINE', 'x', 'y', 'z', $7)`,
+             withdraw_reason, created_by_user_id, sent_at) VALUES ($1, $2, $3, $4, $5, $6, 1, 'ROUTINE', 'x', 'y', 'z', $7,
+             CASE WHEN $6 IN ('SENT', 'ACCEPTED') THEN now() END)`,
           [referralId, familyId, planId, agency.id, to, status, colleague.userId],
         );
         for (const memberId of about) await em.query(`INSERT INTO referral_member (referral_id, member_id) VALUES ($1, $2)`, [referralId, memberId]);

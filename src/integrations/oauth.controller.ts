@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, HttpException, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, Header, Headers, HttpCode, HttpException, HttpStatus, Post } from '@nestjs/common';
 import { Public } from '../policy/policy.decorator.js';
 import { type ClientToken, IntegrationsService } from './integrations.service.js';
 
@@ -19,6 +19,7 @@ export class OAuthController {
 
   @Post('token')
   @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
   @Public()
   async token(@Body() body: TokenRequest = {}, @Headers('authorization') authorization?: string): Promise<ClientToken> {
     if (body.grant_type !== 'client_credentials') {
@@ -36,7 +37,11 @@ export class OAuthController {
     if (basic) {
       const decoded = Buffer.from(basic, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
-      if (colon > 0) return [decodeURIComponent(decoded.slice(0, colon)), decodeURIComponent(decoded.slice(colon + 1))];
+      try {
+        if (colon > 0) return [decodeURIComponent(decoded.slice(0, colon)), decodeURIComponent(decoded.slice(colon + 1))];
+      } catch {
+        throw oauthError(HttpStatus.BAD_REQUEST, 'invalid_request', 'The Basic credentials are not URL-encoded correctly');
+      }
     }
     const text = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 500 ? v : undefined);
     return [text(body.client_id), text(body.client_secret)];

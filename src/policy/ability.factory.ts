@@ -49,8 +49,8 @@ function accessBasis(userId: string, agencyId: string, options: { breakGlass: bo
   return { $or: bases };
 }
 
-/** Referrals sent to the agency (a draft is the referrer's own until sent). */
-const incomingReferral = (agencyId: string) => ({ toAgencyId: agencyId, status: { $ne: 'DRAFT' } });
+/** Referrals sent to the agency (a draft is the referrer's own until sent, also when withdrawn unsent). */
+const incomingReferral = (agencyId: string) => ({ toAgencyId: agencyId, sent: true });
 /** A member referred to the agency, while the member's REFERRAL consent to it is in force. */
 const referredMember = (agencyId: string) => ({ referredToAgencyIds: agencyId, referralConsentedAgencyIds: agencyId });
 

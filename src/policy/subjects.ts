@@ -127,10 +127,10 @@ function breakGlass(familyId: string): RelationField {
   return { contains: (v) => `EXISTS (${base} AND bg.user_id = ${v})`, array: `ARRAY(${base})` };
 }
 
-/** Agencies that received a referral (sent, not withdrawn) naming the member. */
+/** Agencies a referral naming the member was sent to (and not withdrawn). */
 function referredTo(memberId: string): RelationField {
   const base = `SELECT rr.to_agency_id FROM referral rr JOIN referral_member rm ON rm.referral_id = rr.id
-    WHERE rm.member_id = ${memberId} AND rr.status NOT IN ('DRAFT', 'WITHDRAWN')`;
+    WHERE rm.member_id = ${memberId} AND rr.sent_at IS NOT NULL AND rr.status <> 'WITHDRAWN'`;
   return { contains: (v) => `EXISTS (${base} AND rr.to_agency_id = ${v})`, array: `ARRAY(${base})` };
 }
 
@@ -300,6 +300,7 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
     fields: {
       id: 'r.id',
       status: 'r.status',
+      sent: '(r.sent_at IS NOT NULL)',
       fromAgencyId: 'r.from_agency_id',
       toAgencyId: 'r.to_agency_id',
       authorUserId: 'r.created_by_user_id',

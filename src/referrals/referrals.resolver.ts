@@ -29,7 +29,7 @@ import {
 import { HandoverMeeting, HandoverMeetingState } from './handover-meeting.entity.js';
 import { ReferralTransition } from './referral-transition.entity.js';
 import { Referral } from './referral.entity.js';
-import { ReferralsService } from './referrals.service.js';
+import { ReferralsService, withoutDetails } from './referrals.service.js';
 
 @ObjectType()
 export class ReferralConnection extends ConnectionType(Referral) {}
@@ -72,14 +72,14 @@ export class ReferralsResolver {
     return this.service.send(caller, input);
   }
 
-  @Mutation(() => Referral, { description: 'SENT → RECEIVED, by the receiving agency.' })
-  @Policy('respond', 'Referral')
+  @Mutation(() => Referral, { description: 'SENT → RECEIVED, by the receiving agency or its integration client.' })
+  @Policy('intake', 'Referral')
   receiveReferral(@CurrentCaller() caller: Caller, @Args('input') input: ReceiveReferralInput) {
     return this.service.receive(caller, input);
   }
 
   @Mutation(() => Referral, { description: 'RECEIVED or WAITLISTED → ACCEPTED; the receiving agency joins the plan team.' })
-  @Policy('respond', 'Referral')
+  @Policy('intake', 'Referral')
   acceptReferral(@CurrentCaller() caller: Caller, @Args('input') input: AcceptReferralInput) {
     return this.service.accept(caller, input);
   }
@@ -160,20 +160,22 @@ export class ReferralsResolver {
     return members.filter((m) => m !== null);
   }
 
-  @ResolveField(() => [ReferralTransition], { description: 'Every step, oldest first.' })
-  transitions(@Parent() referral: Referral, @Loaders() loaders: RequestLoaders) {
-    return this.service.transitionsOf(loaders, referral.id);
+  @ResolveField(() => [ReferralTransition], { description: 'Every step, oldest first (reasons only with the right to the details).' })
+  async transitions(@Parent() referral: Referral, @Loaders() loaders: RequestLoaders) {
+    const transitions = await this.service.transitionsOf(loaders, referral.id);
+    return withoutDetails(referral) ? transitions.map((t) => ({ ...t, reason: null })) : transitions;
   }
 
   @ResolveField(() => HandoverMeeting, { nullable: true, description: 'The scheduled meeting, else the latest one.' })
   async handover(@Parent() referral: Referral, @Loaders() loaders: RequestLoaders) {
-    const meetings = await this.service.meetingsOf(loaders, referral.id);
+    const meetings = await this.handoverMeetings(referral, loaders);
     return meetings.find((m) => m.state === HandoverMeetingState.SCHEDULED) ?? meetings.at(-1) ?? null;
   }
 
-  @ResolveField(() => [HandoverMeeting], { description: 'All meetings planned, oldest first.' })
-  handoverMeetings(@Parent() referral: Referral, @Loaders() loaders: RequestLoaders) {
-    return this.service.meetingsOf(loaders, referral.id);
+  @ResolveField(() => [HandoverMeeting], { description: 'All meetings planned, oldest first (place and notes only with the right to the details).' })
+  async handoverMeetings(@Parent() referral: Referral, @Loaders() loaders: RequestLoaders) {
+    const meetings = await this.service.meetingsOf(loaders, referral.id);
+    return withoutDetails(referral) ? meetings.map((m) => ({ ...m, location: null, onlineUrl: null, note: null })) : meetings;
   }
 }
 

@@ -37,6 +37,10 @@ import { Referral } from './referral.entity.js';
 
 const EXTERNAL_REFERENCE_TAKEN = 'referral_external_reference_uq';
 
+/** Referrals read without `readDetails` (status only): their nested free text is left out too. */
+const RESTRICTED = new WeakSet<Referral>();
+export const withoutDetails = (referral: Referral) => RESTRICTED.has(referral);
+
 /** What a step changes besides the status, and what its transition records. */
 interface StepEffect {
   changes?: Partial<Referral>;
@@ -81,7 +85,7 @@ export class ReferralsService {
     const agency = caller.principal.acting?.agencyId ?? null;
     const qb = this.db.manager
       .createQueryBuilder(Referral, 'r')
-      .where(args.direction === ReferralDirection.INCOMING ? `r.to_agency_id = :agency AND r.status <> 'DRAFT'` : 'r.from_agency_id = :agency', {
+      .where(args.direction === ReferralDirection.INCOMING ? `r.to_agency_id = :agency AND r.sent_at IS NOT NULL` : 'r.from_agency_id = :agency', {
         agency,
       });
     if (args.status) qb.andWhere('r.status = :status', { status: args.status });
@@ -119,7 +123,11 @@ export class ReferralsService {
     const details = this.policy.selectAllowed(qb, caller.ability, 'readDetails', 'Referral');
     const { entities, raw } = await qb.getRawAndEntities();
     const allowed = new Map(raw.map((row) => [row.r_id, row[details]]));
-    return entities.map((referral) => (allowed.get(referral.id) ? referral : Object.assign(referral, { reason: null })));
+    return entities.map((referral) => {
+      if (allowed.get(referral.id)) return referral;
+      RESTRICTED.add(referral);
+      return Object.assign(referral, { reason: null, declineReason: null, withdrawReason: null, outcomeNote: null });
+    });
   }
 
   /** Parts of a referral already read (and audited) with it: its transitions, meetings and member ids. */
@@ -226,11 +234,14 @@ export class ReferralsService {
           details: { agencyId: referral.toAgencyId, contribution: referral.requestedService, referralId: referral.id },
         });
       }
-      await em.query(
-        `INSERT INTO case_assignment (id, family_id, user_id, agency_id, assigned_by_user_id) VALUES ($1, $2, $3, $4, $3)
-         ON CONFLICT (family_id, user_id, agency_id) WHERE ended_at IS NULL DO NOTHING`,
-        [newId(), referral.familyId, caller.principal.userId, referral.toAgencyId],
-      );
+      // A partner system accepting has no person to assign: the agency assigns its caseworker itself.
+      if (caller.principal.userId) {
+        await em.query(
+          `INSERT INTO case_assignment (id, family_id, user_id, agency_id, assigned_by_user_id) VALUES ($1, $2, $3, $4, $3)
+           ON CONFLICT (family_id, user_id, agency_id) WHERE ended_at IS NULL DO NOTHING`,
+          [newId(), referral.familyId, caller.principal.userId, referral.toAgencyId],
+        );
+      }
       return { changes: { acceptedAt: new Date(), ...this.externalReference(input) } };
     });
   }
@@ -282,6 +293,9 @@ export class ReferralsService {
   complete(caller: Caller, input: CompleteReferralInput) {
     return this.step(caller, 'complete', input, async (em, referral) => {
       const declinedMeeting = input.familyDeclinedMeeting === true;
+      if (referral.status === ReferralStatus.HANDOVER_HELD && declinedMeeting) {
+        throw badInput('familyDeclinedMeeting', 'The handover meeting was held: the family did not decline it');
+      }
       if (referral.status !== ReferralStatus.HANDOVER_HELD && !declinedMeeting) {
         throw invalidTransition('Referral', referral.status, 'complete before the handover meeting was held (unless the family declined it)');
       }
