@@ -123,11 +123,9 @@ export class FamiliesService {
   private async visibleMembers(caller: Caller, where: string, keys: readonly string[]): Promise<FamilyMember[]> {
     const qb = this.db.manager.createQueryBuilder(FamilyMember, 'fm').where(where, { keys }).orderBy('fm.id');
     this.audit.readable(qb, caller, 'FamilyMember');
-    const contactVisible = this.policy.selectAllowed(qb, caller.ability, 'readContact', 'FamilyMember');
-    const { entities, raw } = await qb.getRawAndEntities();
-    const visible = new Map(raw.map((row) => [row.fm_id, row[contactVisible]]));
-    return entities.map((member) =>
-      visible.get(member.id) ? member : Object.assign(member, { email: null, phone: null, preferredLanguage: null }),
+    const rows = await this.policy.withRight(qb, caller.ability, 'readContact', 'FamilyMember');
+    return rows.map(([member, contactVisible]) =>
+      contactVisible ? member : Object.assign(member, { email: null, phone: null, preferredLanguage: null }),
     );
   }
 

@@ -43,7 +43,7 @@ export class PolicyService {
    * (such as contact details) in the same query. The subject's joins must already be in `qb`.
    * Returns the raw column name.
    */
-  selectAllowed<T extends ObjectLiteral>(
+  private selectAllowed<T extends ObjectLiteral>(
     qb: SelectQueryBuilder<T>,
     ability: AppAbility,
     action: PolicyAction,
@@ -56,6 +56,22 @@ export class PolicyService {
       ...params.values,
     });
     return name;
+  }
+
+  /**
+   * The rows of `qb` (whose main alias is the subject's, with its joins) each paired with whether
+   * `action` is allowed on it: a field-level decision made in the same query (see `selectAllowed`).
+   */
+  async withRight<T extends ObjectLiteral & { id: string }>(
+    qb: SelectQueryBuilder<T>,
+    ability: AppAbility,
+    action: PolicyAction,
+    subject: SubjectName,
+  ): Promise<[T, boolean][]> {
+    const column = this.selectAllowed(qb, ability, action, subject);
+    const { entities, raw } = await qb.getRawAndEntities();
+    const allowed = new Map(raw.map((row) => [row[`${qb.alias}_id`], row[column] === true]));
+    return entities.map((entity) => [entity, allowed.get(entity.id) ?? false]);
   }
 
   /**

@@ -63,9 +63,7 @@ export class ReferralsService {
 
   async get(caller: Caller, id: string): Promise<Referral> {
     const qb = this.db.manager.createQueryBuilder(Referral, 'r').where('r.id = :id', { id: UUID_PATTERN.test(id) ? id : null });
-    const [referral] = await this.readable(qb, caller);
-    if (!referral) throw notFound('Referral');
-    return referral;
+    return this.readableOne(qb, caller);
   }
 
   /** A referral to the caller's agency by the reference of the agency's own case system. */
@@ -76,9 +74,7 @@ export class ReferralsService {
         agency: caller.principal.acting?.agencyId ?? null,
         externalReference,
       });
-    const [referral] = await this.readable(qb, caller);
-    if (!referral) throw notFound('Referral');
-    return referral;
+    return this.readableOne(qb, caller);
   }
 
   async list(caller: Caller, args: ReferralsArgs): Promise<Connection<Referral>> {
@@ -108,8 +104,13 @@ export class ReferralsService {
    * What a mutation returns: the referral as the caller may read it now, audited — also for a repeat
    * with an idempotency key, so that a key never opens a record its caller may no longer see.
    */
-  private async result(em: EntityManager, caller: Caller, id: string): Promise<Referral> {
-    const [referral] = await this.readable(em.createQueryBuilder(Referral, 'r').where('r.id = :id', { id }), caller);
+  private result(em: EntityManager, caller: Caller, id: string): Promise<Referral> {
+    return this.readableOne(em.createQueryBuilder(Referral, 'r').where('r.id = :id', { id }), caller);
+  }
+
+  /** The one referral of `qb` if the caller may read it, else NOT_FOUND. */
+  private async readableOne(qb: SelectQueryBuilder<Referral>, caller: Caller): Promise<Referral> {
+    const [referral] = await this.readable(qb, caller);
     if (!referral) throw notFound('Referral');
     return referral;
   }
@@ -120,11 +121,9 @@ export class ReferralsService {
    */
   private async readable(qb: SelectQueryBuilder<Referral>, caller: Caller, options: { pageSize?: number } = {}): Promise<Referral[]> {
     this.audit.readable(qb, caller, 'Referral', options);
-    const details = this.policy.selectAllowed(qb, caller.ability, 'readDetails', 'Referral');
-    const { entities, raw } = await qb.getRawAndEntities();
-    const allowed = new Map(raw.map((row) => [row.r_id, row[details]]));
-    return entities.map((referral) => {
-      if (allowed.get(referral.id)) return referral;
+    const rows = await this.policy.withRight(qb, caller.ability, 'readDetails', 'Referral');
+    return rows.map(([referral, detailsVisible]) => {
+      if (detailsVisible) return referral;
       RESTRICTED.add(referral);
       return Object.assign(referral, { reason: null, declineReason: null, withdrawReason: null, outcomeNote: null });
     });
@@ -373,10 +372,8 @@ export class ReferralsService {
 
   /** The deadline of the stage entered; the meeting deadline runs on from acceptance through (re)scheduling. */
   private dueAfter(referral: Referral, from: ReferralStatus, to: ReferralStatus, now: Date): Date | null {
-    const meetingStage = [ReferralStatus.ACCEPTED, ReferralStatus.HANDOVER_SCHEDULED];
-    if (meetingStage.includes(to) && from === ReferralStatus.HANDOVER_SCHEDULED) return referral.dueAt;
-    if (to === ReferralStatus.HANDOVER_SCHEDULED) return referral.dueAt;
-    return this.deadlines.dueAt(to, referral.urgency, now);
+    const meetingPending = to === ReferralStatus.HANDOVER_SCHEDULED || (to === ReferralStatus.ACCEPTED && from === ReferralStatus.HANDOVER_SCHEDULED);
+    return meetingPending ? referral.dueAt : this.deadlines.dueAt(to, referral.urgency, now);
   }
 
   private async recordTransition(
