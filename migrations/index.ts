@@ -3,6 +3,7 @@ import { ConsentAndAudit1764200000000 } from './1764200000000-ConsentAndAudit.js
 import { ConsentGrants1764300000000 } from './1764300000000-ConsentGrants.js';
 import { Referrals1764400000000 } from './1764400000000-Referrals.js';
 import { IntegrationClients1764500000000 } from './1764500000000-IntegrationClients.js';
+import { ReferralEvents1764600000000 } from './1764600000000-ReferralEvents.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   ConsentGrants1764300000000,
   Referrals1764400000000,
   IntegrationClients1764500000000,
+  ReferralEvents1764600000000,
 ];

@@ -3,7 +3,7 @@ import { POLICY_KEY } from '../src/policy/policy.decorator.js';
 import { TestApi } from './support/test-app.js';
 
 /**
- * Who can reach what, for every query and mutation. A change here is a permission change:
+ * Who can reach what, for every query, mutation and subscription. A change here is a permission change:
  * the snapshot makes it visible in review. An operation without a declaration fails the test
  * (and is refused at run time by the policy guard).
  */
@@ -14,10 +14,11 @@ describe('operation policies', () => {
   });
   afterAll(() => api.stop());
 
-  it('every query and mutation declares its policy', () => {
+  it('every operation declares its policy', () => {
     const operations = [
       ...TypeMetadataStorage.getQueriesMetadata().map((m) => ({ kind: 'query', ...m })),
       ...TypeMetadataStorage.getMutationsMetadata().map((m) => ({ kind: 'mutation', ...m })),
+      ...TypeMetadataStorage.getSubscriptionsMetadata().map((m) => ({ kind: 'subscription', ...m })),
     ];
     const declared = Object.fromEntries(
       operations

@@ -44,6 +44,7 @@ export class AuthGuard implements CanActivate {
     if (!principal) throw unauthenticated('The integration client is unknown or revoked');
     req.principal = principal;
     req.requestId = requestIdOf(req.headers['x-request-id']);
+    req.tokenExpiresAt = subject.expiresAt;
     req.ability = defineAbilityFor(req.principal);
     return true;
   }

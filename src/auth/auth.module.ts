@@ -14,6 +14,6 @@ import { TokenVerifier } from './token-verifier.js';
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: PolicyGuard },
   ],
-  exports: [TokenVerifier],
+  exports: [TokenVerifier, PrincipalService],
 })
 export class AuthModule {}

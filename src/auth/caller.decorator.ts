@@ -9,9 +9,11 @@ export interface Caller {
   ability: AppAbility;
   /** Ties the audit entries of one request together. */
   requestId: string;
+  /** When the bearer token expires: long-lived subscriptions end then. */
+  tokenExpiresAt: Date | null;
 }
 
 export const CurrentCaller = createParamDecorator((_: unknown, context: ExecutionContext): Caller => {
   const req = requestOf(context);
-  return { principal: req.principal!, ability: req.ability!, requestId: req.requestId! };
+  return { principal: req.principal!, ability: req.ability!, requestId: req.requestId!, tokenExpiresAt: req.tokenExpiresAt ?? null };
 });

@@ -3,10 +3,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * An HS256 secret: the configured one, or a random one generated once and kept in the data directory
+ * A key: the configured one, or a random one generated once and kept in the data directory
  * (`fileName`), so that processes sharing the directory agree without a shared default. Used for
  * development tokens (AUTH_DEV_SECRET, shared with `npm run token`) and for the tokens the service
- * issues to integration clients (CLIENT_TOKEN_SECRET).
+ * issues to integration clients (CLIENT_TOKEN_SECRET), and to seal the secrets that sign webhooks
+ * (WEBHOOK_SECRET_KEY).
  */
 export function devSecret(configured: string | undefined, dataDir: string, fileName = 'dev-secret'): Uint8Array {
   if (configured) return new TextEncoder().encode(configured);

@@ -8,6 +8,19 @@ import { Inject } from '@nestjs/common';
 import type { MembershipRole } from '../users/membership-role.js';
 import type { AgencyRole, Principal } from './principal.js';
 
+/** An integration client acts for its agency, with its scopes and no role of a person. */
+export function clientPrincipal(clientId: string, agencyId: string, networkId: string, scopes: string[]): Principal {
+  return {
+    subject: `client:${clientId}`,
+    userId: null,
+    isPlatformAdmin: false,
+    memberships: [],
+    acting: { agencyId, networkId, roles: [] },
+    familyMember: null,
+    integrationClient: { clientId, scopes },
+  };
+}
+
 /** Turns a verified subject and the `X-Acting-Agency` header into a Principal, in one query. */
 @Injectable()
 export class PrincipalService {
@@ -46,23 +59,21 @@ export class PrincipalService {
     };
   }
 
-  /** An integration client in force acts for its agency, with its scopes and no role of a person. */
+  /** An integration client in force, or null when it is unknown or revoked. */
   async resolveClient(clientId: string): Promise<Principal | null> {
     const [row]: { agency_id: string; network_id: string; scopes: string[] }[] = await this.db.query(
       `SELECT ic.agency_id, a.network_id, ic.scopes FROM integration_client ic JOIN agency a ON a.id = ic.agency_id
         WHERE ic.id = $1 AND ic.revoked_at IS NULL`,
       [UUID_PATTERN.test(clientId) ? clientId : null],
     );
-    if (!row) return null;
-    return {
-      subject: `client:${clientId}`,
-      userId: null,
-      isPlatformAdmin: false,
-      memberships: [],
-      acting: { agencyId: row.agency_id, networkId: row.network_id, roles: [] },
-      familyMember: null,
-      integrationClient: { clientId, scopes: row.scopes },
-    };
+    return row ? clientPrincipal(clientId, row.agency_id, row.network_id, row.scopes) : null;
+  }
+
+  /** The principal as it is now, for a long-lived subscription; null when it no longer exists. */
+  refresh(principal: Principal): Promise<Principal | null> {
+    return principal.integrationClient
+      ? this.resolveClient(principal.integrationClient.clientId)
+      : this.resolve(principal.subject, principal.acting?.agencyId);
   }
 
   /** A family member logged in to the portal: its subject was linked by the family's caseworker. */

@@ -9,6 +9,7 @@ export interface AuthenticatedRequest extends Request {
   principal?: Principal;
   ability?: AppAbility;
   requestId?: string;
+  tokenExpiresAt?: Date | null;
 }
 
 export function requestOf(context: ExecutionContext): AuthenticatedRequest {

@@ -9,7 +9,9 @@ const CLIENT_TOKEN_AUDIENCE = 'gezin1plan-integration';
 export const CLIENT_TOKEN_TTL_SECONDS = 900;
 
 /** Who a valid token speaks for: a person (user or family member), or an integration client. */
-export type TokenSubject = { kind: 'person'; subject: string } | { kind: 'client'; clientId: string };
+export type TokenSubject = ({ kind: 'person'; subject: string } | { kind: 'client'; clientId: string }) & { expiresAt: Date | null };
+
+const expiryOf = (payload: JWTPayload) => (typeof payload.exp === 'number' ? new Date(payload.exp * 1000) : null);
 
 /**
  * Verifies bearer tokens: OIDC (RS/ES keys from the provider's JWKS) or, in development, HS256; and
@@ -42,10 +44,10 @@ export class TokenVerifier {
           audience: CLIENT_TOKEN_AUDIENCE,
           algorithms: ['HS256'],
         });
-        return typeof payload.client_id === 'string' ? { kind: 'client', clientId: payload.client_id } : null;
+        return typeof payload.client_id === 'string' ? { kind: 'client', clientId: payload.client_id, expiresAt: expiryOf(payload) } : null;
       }
       const payload = await this.verifyPerson(token);
-      return typeof payload.sub === 'string' && payload.sub.length > 0 ? { kind: 'person', subject: payload.sub } : null;
+      return typeof payload.sub === 'string' && payload.sub.length > 0 ? { kind: 'person', subject: payload.sub, expiresAt: expiryOf(payload) } : null;
     } catch {
       return null;
     }

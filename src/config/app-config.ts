@@ -14,6 +14,19 @@ export interface AppConfig {
   clientTokenSecret: string | undefined;
   /** Days off besides weekends and Belgian public holidays, for referral deadlines ('YYYY-MM-DD'). */
   extraHolidays: string[];
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** Whether this process delivers webhooks (the queue is shared: any replica with a worker delivers). */
+  worker: boolean;
+  /** Seals the client secrets that sign webhooks; unset outside production: generated in `dataDir`. */
+  secretKey: string | undefined;
+  /** Retries after the first attempt; the delay doubles each time (with jitter) from `retryDelaySeconds`. */
+  retryLimit: number;
+  retryDelaySeconds: number;
+  /** How long one POST may take before it counts as failed. */
+  timeoutSeconds: number;
 }
 
 export interface OidcAuthConfig {
@@ -82,6 +95,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     }
   }
 
+  const webhooks = webhookConfig(env, production, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: nodeEnv as AppConfig['env'],
@@ -94,5 +109,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ),
     clientTokenSecret,
     extraHolidays,
+    webhooks,
+  };
+}
+
+function webhookConfig(env: NodeJS.ProcessEnv, production: boolean, problems: string[]): WebhookConfig {
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const value = Number(env[name] ?? fallback);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${env[name]}")`);
+    }
+    return value;
+  };
+  const worker = env.WEBHOOK_WORKER ?? 'true';
+  if (!['true', 'false'].includes(worker)) problems.push(`WEBHOOK_WORKER must be true or false (got "${worker}")`);
+  const secretKey = env.WEBHOOK_SECRET_KEY || undefined;
+  if (secretKey !== undefined && secretKey.length < 32) problems.push('WEBHOOK_SECRET_KEY must be at least 32 characters');
+  if (production && !secretKey) problems.push('WEBHOOK_SECRET_KEY is required in production (it seals the secrets that sign webhooks)');
+  return {
+    worker: worker === 'true',
+    secretKey,
+    retryLimit: integer('WEBHOOK_RETRY_LIMIT', 12, 0, 30),
+    retryDelaySeconds: integer('WEBHOOK_RETRY_DELAY_SECONDS', 10, 1, 3600),
+    timeoutSeconds: integer('WEBHOOK_TIMEOUT_SECONDS', 10, 1, 60),
   };
 }

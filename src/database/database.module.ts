@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations/index.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
+import { PgNotifications } from './pg-notifications.js';
 import { SqlStatementCounter } from './sql-statement-counter.js';
 
 /** Any fixed number: serialises migration runs of several replicas starting at once. */
@@ -53,8 +54,11 @@ export class DatabaseModule {
           },
         }),
       ],
-      providers: [{ provide: SqlStatementCounter, useValue: counter }],
-      exports: [SqlStatementCounter],
+      providers: [
+        { provide: SqlStatementCounter, useValue: counter },
+        { provide: PgNotifications, useFactory: () => new PgNotifications(url) },
+      ],
+      exports: [SqlStatementCounter, PgNotifications],
     };
   }
 }

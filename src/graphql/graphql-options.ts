@@ -31,6 +31,8 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     autoSchemaFile: true,
     sortSchema: true,
     context: createContext,
+    // Subscriptions over graphql-ws on the same path; the token goes in the connection params.
+    subscriptions: { 'graphql-ws': true },
     introspection: config.env !== 'production',
     playground: false,
     plugins: config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [],

@@ -35,9 +35,13 @@ export class IntegrationClient {
   @Column({ type: 'text', nullable: true })
   webhookUrl: string | null;
 
-  /** sha256 of the secret: the secret itself is shown once and never stored. */
+  /** sha256 of the secret, to check it at POST /oauth/token without recovering it. */
   @Column()
   secretHash: string;
+
+  /** The secret sealed with WEBHOOK_SECRET_KEY (see SecretBox), to sign webhooks with it. */
+  @Column({ type: 'text', nullable: true })
+  secretSealed: string | null;
 
   @Column('uuid')
   createdByUserId: string;

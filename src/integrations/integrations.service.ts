@@ -1,14 +1,17 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { CLIENT_TOKEN_TTL_SECONDS, TokenVerifier } from '../auth/token-verifier.js';
+import { badInput } from '../common/errors.js';
 import { newId, UUID_PATTERN } from '../common/ids.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { RegisterIntegrationClientInput, RegisteredIntegrationClient } from './dto/integration-client.inputs.js';
 import { IntegrationClient } from './integration-client.entity.js';
+import { SecretBox } from './secret-box.js';
 
 const hashOf = (secret: string) => createHash('sha256').update(secret).digest();
 
@@ -26,6 +29,8 @@ export class IntegrationsService {
     private readonly policy: PolicyService,
     private readonly tx: AuditedTransactions,
     private readonly tokens: TokenVerifier,
+    private readonly secrets: SecretBox,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Registers a partner system for an agency; the secret is random (256 bits) and returned once. */
@@ -33,6 +38,9 @@ export class IntegrationsService {
     return this.tx.run(caller, async (em) => {
       const agency = await this.policy.authorize(em, caller.ability, 'read', 'Agency', input.agencyId);
       this.policy.assertCan(caller.ability, 'create', 'IntegrationClient', { agencyId: agency.id, networkId: agency.networkId });
+      if (input.webhookUrl && this.config.env === 'production' && !input.webhookUrl.startsWith('https://')) {
+        throw badInput('webhookUrl', 'webhookUrl must be an https URL');
+      }
       const clientSecret = randomBytes(32).toString('base64url');
       const client = em.create(IntegrationClient, {
         id: newId(),
@@ -41,6 +49,7 @@ export class IntegrationsService {
         scopes: input.scopes,
         webhookUrl: input.webhookUrl ?? null,
         secretHash: hashOf(clientSecret).toString('hex'),
+        secretSealed: this.secrets.seal(clientSecret),
         createdByUserId: caller.principal.userId!,
         createdAt: new Date(),
       });

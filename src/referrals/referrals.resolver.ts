@@ -1,4 +1,4 @@
-import { Args, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { Agency } from '../agencies/agency.entity.js';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
@@ -27,6 +27,7 @@ import {
   WithdrawReferralInput,
 } from './dto/referral.inputs.js';
 import { HandoverMeeting, HandoverMeetingState } from './handover-meeting.entity.js';
+import { ReferralEvents, ReferralStatusChange } from './referral-events.js';
 import { ReferralTransition } from './referral-transition.entity.js';
 import { Referral } from './referral.entity.js';
 import { ReferralsService, withoutDetails } from './referrals.service.js';
@@ -40,7 +41,19 @@ export class ReferralsResolver {
     private readonly service: ReferralsService,
     private readonly agencies: AgenciesService,
     private readonly families: FamiliesService,
+    private readonly events: ReferralEvents,
   ) {}
+
+  @Subscription(() => ReferralStatusChange, {
+    description: 'Status changes of the referrals the caller may read (of one referral when referralId is given), as they happen.',
+  })
+  @Policy('read', 'Referral')
+  referralStatusChanged(
+    @CurrentCaller() caller: Caller,
+    @Args('referralId', { type: () => ID, nullable: true }) referralId?: string,
+  ) {
+    return this.events.follow(caller, referralId);
+  }
 
   @Query(() => Referral)
   @Policy('read', 'Referral')

@@ -30,6 +30,7 @@ import type {
 } from './dto/referral.inputs.js';
 import { HandoverMeeting, HandoverMeetingState } from './handover-meeting.entity.js';
 import { ReferralDeadlines } from './referral-deadlines.js';
+import { ReferralEvents } from './referral-events.js';
 import { ReferralDirection, ReferralOutcome, ReferralStatus } from './referral-status.js';
 import { REFERRAL_STEPS, type ReferralStepName } from './referral-steps.js';
 import { ReferralTransition } from './referral-transition.entity.js';
@@ -59,6 +60,7 @@ export class ReferralsService {
     private readonly families: FamiliesService,
     private readonly history: PlanHistoryService,
     private readonly deadlines: ReferralDeadlines,
+    private readonly events: ReferralEvents,
   ) {}
 
   async get(caller: Caller, id: string): Promise<Referral> {
@@ -376,6 +378,7 @@ export class ReferralsService {
     return meetingPending ? referral.dueAt : this.deadlines.dueAt(to, referral.urgency, now);
   }
 
+  /** The append-only history entry of a step, and its event (outbox, webhooks, subscriptions). */
   private async recordTransition(
     em: EntityManager,
     caller: Caller,
@@ -395,6 +398,7 @@ export class ReferralsService {
       reason: effect.reason ?? null,
       details: effect.details ?? {},
     }));
+    await this.events.record(em, referral, from);
   }
 
   /** SENT needs the REFERRAL consent of every referred member for the receiving agency, in force now. */

@@ -18,8 +18,9 @@ export interface GraphQLResult<T = Record<string, any>> {
 export class TestApi {
   private constructor(readonly app: INestApplication) {}
 
+  /** Without a webhook worker unless `env` asks for one: test files share the database and its queue. */
   static async start(env: Record<string, string> = {}): Promise<TestApi> {
-    const config = loadConfig({ ...process.env, NODE_ENV: 'test', PLATFORM_ADMIN_SUBJECTS: PLATFORM_ADMIN, ...env });
+    const config = loadConfig({ ...process.env, NODE_ENV: 'test', PLATFORM_ADMIN_SUBJECTS: PLATFORM_ADMIN, WEBHOOK_WORKER: 'false', ...env });
     const app = await createApp({ ...config, databaseUrl: config.databaseUrl! });
     await app.init();
     return new TestApi(app);

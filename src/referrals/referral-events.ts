@@ -1,0 +1,150 @@
+import { EventEmitter, on } from 'node:events';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Caller } from '../auth/caller.decorator.js';
+import type { Principal } from '../auth/principal.js';
+import { PrincipalService } from '../auth/principal.service.js';
+import { newId } from '../common/ids.js';
+import { PgNotifications } from '../database/pg-notifications.js';
+import { defineAbilityFor } from '../policy/ability.factory.js';
+import { PolicyService, type SubjectAttributes } from '../policy/policy.service.js';
+import { WebhooksService } from '../webhooks/webhooks.service.js';
+import { ReferralStatus } from './referral-status.js';
+import type { Referral } from './referral.entity.js';
+
+/** NOTIFY channel of committed referral events (the webhook body as payload). */
+const CHANNEL = 'referral_status_changed';
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The webhook body of API.md; ids, statuses and times only, no personal data. */
+interface ReferralEventBody {
+  id: string;
+  type: 'referral.status_changed';
+  occurredAt: string;
+  data: { referralId: string; externalReference: string | null; from: ReferralStatus | null; to: ReferralStatus; version: number };
+}
+
+@ObjectType({ description: 'One step of a referral as it happens: the webhook event of API.md, without personal data.' })
+export class ReferralStatusChange {
+  @Field(() => ID, { description: 'The event id, the same as the webhook id: drop duplicates by it.' })
+  eventId: string;
+
+  @Field(() => ID)
+  referralId: string;
+
+  @Field(() => String, { nullable: true })
+  externalReference: string | null;
+
+  @Field(() => ReferralStatus, { nullable: true, description: 'Null for the creation of the referral.' })
+  from: ReferralStatus | null;
+
+  @Field(() => ReferralStatus)
+  to: ReferralStatus;
+
+  @Field(() => Int)
+  version: number;
+
+  @Field()
+  occurredAt: Date;
+}
+
+interface Notice {
+  change: ReferralStatusChange;
+  /** The referral's authorization attributes when the event arrived (null: gone). */
+  referral: SubjectAttributes | null;
+}
+
+/**
+ * The events of referral transitions: written to the outbox in the transition's transaction, with
+ * their webhook deliveries, and announced on commit with NOTIFY; every replica LISTENs and hands them
+ * to the GraphQL subscriptions whose caller may read the referral at that moment.
+ */
+@Injectable()
+export class ReferralEvents implements OnModuleInit {
+  private readonly local = new EventEmitter().setMaxListeners(0);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly notifications: PgNotifications,
+    private readonly policy: PolicyService,
+    private readonly principals: PrincipalService,
+    private readonly webhooks: WebhooksService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.notifications.on(CHANNEL, (body: string) => void this.announce(body));
+    await this.notifications.listen(CHANNEL);
+  }
+
+  /** The event of a transition just written (in its transaction), its deliveries, and its NOTIFY. */
+  async record(em: EntityManager, referral: Referral, from: ReferralStatus | null): Promise<void> {
+    const event: ReferralEventBody = {
+      id: newId(),
+      type: 'referral.status_changed',
+      occurredAt: referral.updatedAt.toISOString(),
+      data: { referralId: referral.id, externalReference: referral.externalReference ?? null, from, to: referral.status, version: referral.version },
+    };
+    await em.query(
+      `WITH e AS (INSERT INTO outbox_event (id, type, referral_id, version, occurred_at, body) VALUES ($1, $2, $3, $4, $5, $6) RETURNING body)
+       SELECT pg_notify('${CHANNEL}', body) FROM e`,
+      [event.id, event.type, referral.id, referral.version, referral.updatedAt, JSON.stringify(event)],
+    );
+    const attributes = await this.policy.attributesOf(em, 'Referral', referral.id);
+    await this.webhooks.fanOut(em, event.id, attributes!);
+  }
+
+  /**
+   * The changes the caller may follow, from now on, of one referral or of all: each is checked against
+   * the caller's rights as they are when it happens. Ends when the caller's token expires.
+   */
+  follow(caller: Caller, referralId: string | undefined): AsyncIterableIterator<{ referralStatusChanged: ReferralStatusChange }> {
+    const abort = new AbortController();
+    const expiry = caller.tokenExpiresAt
+      ? setTimeout(() => abort.abort(), Math.min(MAX_TIMER_MS, caller.tokenExpiresAt.getTime() - Date.now()))
+      : undefined;
+    const notices = on(this.local, 'notice', { signal: abort.signal });
+    const mayFollow = (notice: Notice) => this.mayFollow(caller.principal, notice.referral);
+    async function* changes() {
+      try {
+        for await (const [notice] of notices as AsyncIterable<[Notice]>) {
+          if (referralId && notice.change.referralId !== referralId) continue;
+          if (await mayFollow(notice)) yield { referralStatusChanged: notice.change };
+        }
+      } catch (error) {
+        if (!abort.signal.aborted) throw error;
+      } finally {
+        clearTimeout(expiry);
+      }
+    }
+    const stream = changes();
+    return {
+      next: () => stream.next(),
+      return: () => {
+        abort.abort();
+        return stream.return(undefined);
+      },
+      throw: (error: unknown) => stream.throw(error),
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  /** One read of the referral's attributes per event and replica, shared by all its subscriptions. */
+  private async announce(body: string): Promise<void> {
+    if (this.local.listenerCount('notice') === 0) return;
+    const event = JSON.parse(body) as ReferralEventBody;
+    const referral = await this.policy.attributesOf(this.db.manager, 'Referral', event.data.referralId).catch(() => null);
+    const change: ReferralStatusChange = { eventId: event.id, ...event.data, occurredAt: new Date(event.occurredAt) };
+    this.local.emit('notice', { change, referral } satisfies Notice);
+  }
+
+  /** Whether the principal, as it is now (memberships end, clients are revoked), may read the referral. */
+  private async mayFollow(principal: Principal, referral: SubjectAttributes | null): Promise<boolean> {
+    if (!referral) return false;
+    const current = await this.principals.refresh(principal).catch(() => null);
+    return current !== null && this.policy.can(defineAbilityFor(current), 'read', 'Referral', referral);
+  }
+}

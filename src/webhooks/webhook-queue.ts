@@ -1,0 +1,72 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import PgBoss from 'pg-boss';
+import type { EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { WebhookSender } from './webhook-sender.js';
+
+const QUEUE = 'webhook-delivery';
+/** Deliveries in flight at once per process: one slow receiver must not hold up the others. */
+const CONCURRENCY = 4;
+
+export interface DeliveryJob {
+  deliveryId: string;
+}
+
+/**
+ * The webhook deliveries as jobs of a pg-boss queue in the service's own database (schema `pgboss`,
+ * managed by pg-boss itself). Jobs are inserted in the transaction that records the event, so a
+ * delivery exists exactly when its event was committed; every process with WEBHOOK_WORKER=true
+ * works the queue, and a job is worked by one process at a time (SKIP LOCKED).
+ */
+@Injectable()
+export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(WebhookQueue.name);
+  private readonly boss: PgBoss;
+  private readonly retry: Pick<PgBoss.JobInsert, 'retryLimit' | 'retryDelay' | 'retryBackoff' | 'expireInSeconds'>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig & { databaseUrl: string },
+    private readonly sender: WebhookSender,
+  ) {
+    const { worker, retryLimit, retryDelaySeconds, timeoutSeconds } = config.webhooks;
+    this.boss = new PgBoss({
+      connectionString: config.databaseUrl,
+      application_name: 'gezin1plan-queue',
+      // Its own small pool: polling stays out of the request pool (and out of per-request SQL counts).
+      max: 3,
+      supervise: worker,
+      schedule: false,
+      // A job whose worker died mid-POST is retried once its lease expires.
+      maintenanceIntervalSeconds: Math.max(1, Math.min(60, timeoutSeconds)),
+    });
+    this.retry = { retryLimit, retryDelay: retryDelaySeconds, retryBackoff: true, expireInSeconds: timeoutSeconds + 5 };
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.boss.on('error', (error) => this.logger.error(error instanceof Error ? error.message : String(error)));
+    await this.boss.start();
+    await this.boss.createQueue(QUEUE);
+    if (!this.config.webhooks.worker) return;
+    for (let i = 0; i < CONCURRENCY; i++) {
+      await this.boss.work<DeliveryJob>(QUEUE, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: 1 }, ([job]) =>
+        this.sender.deliver(job!),
+      );
+    }
+  }
+
+  /** Waits for deliveries in flight, then closes the queue's connections. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.boss.stop({ graceful: true, wait: true, timeout: (this.config.webhooks.timeoutSeconds + 5) * 1000 });
+  }
+
+  /** Queues the deliveries inside the caller's transaction: they exist only if it commits. */
+  async enqueue(em: EntityManager, deliveryIds: string[]): Promise<void> {
+    if (deliveryIds.length === 0) return;
+    const runner = em.queryRunner;
+    if (!runner?.isTransactionActive) throw new Error('Webhook deliveries are queued inside the transaction of their event');
+    await this.boss.insert(
+      deliveryIds.map((deliveryId) => ({ name: QUEUE, data: { deliveryId }, ...this.retry })),
+      { db: { executeSql: async (text, values) => ({ rows: (await runner.query(text, values, true)).records }) } },
+    );
+  }
+}

@@ -1,0 +1,94 @@
+import { createHmac } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type PgBoss from 'pg-boss';
+import { DataSource } from 'typeorm';
+import { newId } from '../common/ids.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { SecretBox } from '../integrations/secret-box.js';
+import type { DeliveryJob } from './webhook-queue.js';
+
+interface PendingDelivery {
+  state: string;
+  url: string;
+  event_id: string;
+  body: string;
+  secret_sealed: string;
+  revoked_at: Date | null;
+}
+
+/** `sha256=<hex HMAC of the raw body>` with the client's secret (API.md, "Webhooks"). */
+export const signatureOf = (body: string, secret: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+/** Why a POST failed, in a few words (no response body: it is the receiver's). */
+function failureOf(error: unknown): string {
+  const { name, message, cause } = (error ?? {}) as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (name === 'TimeoutError') return 'timeout';
+  return String(cause?.code ?? cause?.message ?? message ?? error).slice(0, 200);
+}
+
+/** One attempt of one delivery: POST the event's exact body, signed, and record the attempt. */
+@Injectable()
+export class WebhookSender {
+  private readonly logger = new Logger(WebhookSender.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly secrets: SecretBox,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Throws when the attempt failed, so that the queue retries it with backoff. */
+  async deliver(job: PgBoss.JobWithMetadata<DeliveryJob>): Promise<void> {
+    const { deliveryId } = job.data;
+    const [delivery]: PendingDelivery[] = await this.db.query(
+      `SELECT d.state, d.url, e.id AS event_id, e.body, c.secret_sealed, c.revoked_at
+         FROM webhook_delivery d JOIN outbox_event e ON e.id = d.event_id JOIN integration_client c ON c.id = d.client_id
+        WHERE d.id = $1`,
+      [deliveryId],
+    );
+    if (!delivery || delivery.state !== 'PENDING') return; // delivered by an earlier run of the job
+    if (delivery.revoked_at) {
+      await this.db.query(`UPDATE webhook_delivery SET state = 'CANCELLED' WHERE id = $1 AND state = 'PENDING'`, [deliveryId]);
+      return;
+    }
+    const startedAt = new Date();
+    const { status, error } = await this.post(delivery, job.retryCount + 1);
+    const state = error === null ? 'DELIVERED' : job.retryCount >= job.retryLimit ? 'FAILED' : 'PENDING';
+    await this.db.query(
+      `WITH d AS (
+         UPDATE webhook_delivery SET attempts = attempts + 1, state = $2, delivered_at = CASE WHEN $2 = 'DELIVERED' THEN now() END
+          WHERE id = $1 RETURNING id, attempts)
+       INSERT INTO webhook_attempt (id, delivery_id, attempt, started_at, duration_ms, http_status, error)
+       SELECT $3, d.id, d.attempts, $4, $5, $6, $7 FROM d`,
+      [deliveryId, state, newId(), startedAt, Date.now() - startedAt.getTime(), status, error],
+    );
+    if (error !== null) {
+      this.logger.warn(`Webhook delivery ${deliveryId} attempt ${job.retryCount + 1} failed (${error})${state === 'FAILED' ? '; no retries left' : ''}`);
+      throw new Error(`Webhook delivery failed: ${error}`);
+    }
+  }
+
+  /** Redirects are not followed: a signed event goes only to the URL the agency registered. */
+  private async post(delivery: PendingDelivery, attempt: number): Promise<{ status: number | null; error: string | null }> {
+    try {
+      const response = await fetch(delivery.url, {
+        method: 'POST',
+        body: delivery.body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.config.webhooks.timeoutSeconds * 1000),
+        headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': 'gezin1plan-webhooks',
+          'X-Signature': signatureOf(delivery.body, this.secrets.open(delivery.secret_sealed)),
+          'X-Webhook-Id': delivery.event_id,
+          'X-Webhook-Attempt': String(attempt),
+        },
+      });
+      await response.body?.cancel();
+      return { status: response.status, error: response.ok ? null : `HTTP ${response.status}` };
+    } catch (error) {
+      return { status: null, error: failureOf(error) };
+    }
+  }
+}

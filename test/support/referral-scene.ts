@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import type { TestApi } from './test-app.js';
+import { type Agency, type Network, type Person, parentWithTwoChildren, World } from './world.js';
+
+const REGISTER = `mutation($input: RegisterIntegrationClientInput!) {
+  registerIntegrationClient(input: $input) { clientSecret client { id } } }`;
+const CREATE = `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id version } }`;
+const STEP_INPUT: Record<string, string> = {
+  sendReferral: 'SendReferralInput',
+  receiveReferral: 'ReceiveReferralInput',
+  acceptReferral: 'AcceptReferralInput',
+  declineReferral: 'DeclineReferralInput',
+  withdrawReferral: 'WithdrawReferralInput',
+};
+/** Who takes each step: the referring caseworker or the receiving agency's intake worker. */
+const BY_RECEIVER = new Set(['receiveReferral', 'acceptReferral', 'declineReferral']);
+
+export interface SceneClient {
+  id: string;
+  secret: string;
+}
+
+/**
+ * One network where `worker` of `referrer` refers families to `receiver` (whose `intake` takes the
+ * receiver's steps), `other` is a third agency; for the tests of referral events.
+ */
+export class ReferralScene {
+  private constructor(
+    readonly api: TestApi,
+    readonly world: World,
+    readonly network: Network,
+    readonly referrer: Agency,
+    readonly receiver: Agency,
+    readonly other: Agency,
+    readonly worker: Person,
+    readonly intake: Person,
+  ) {}
+
+  static async create(api: TestApi): Promise<ReferralScene> {
+    const world = new World(api);
+    const network = await world.network();
+    const referrer = await world.agency(network);
+    const receiver = await world.agency(network, 'SCHOOL_GUIDANCE');
+    const other = await world.agency(network, 'SCHOOL_GUIDANCE');
+    return new ReferralScene(api, world, network, referrer, receiver, other, await world.staff(referrer), await world.staff(receiver));
+  }
+
+  /** A partner system of `agency` (default: the receiver) registered by its admin. */
+  async client(webhookUrl: string | null, scopes = ['REFERRALS_READ'], agency: Agency = this.receiver): Promise<SceneClient> {
+    const { registerIntegrationClient } = await this.api.ok(agency.admin.subject, REGISTER, {
+      input: { agencyId: agency.id, name: `Dossiersysteem ${randomUUID()}`, scopes, ...(webhookUrl ? { webhookUrl } : {}) },
+    });
+    return { id: registerIntegrationClient.client.id, secret: registerIntegrationClient.clientSecret };
+  }
+
+  /** A DRAFT referral to the receiver for the first child of a new family, who consented to it. */
+  async draft(): Promise<{ id: string; version: number }> {
+    const f = await this.world.familyWithPlan(this.worker, { members: parentWithTwoChildren() });
+    const child = f.memberIds[1]!;
+    await this.world.consentAll(this.worker, { ...f, id: f.familyId, members: f.members.filter((m) => m.id === child) }, this.receiver.id, ['REFERRAL']);
+    const { createReferral } = await this.api.ok(this.worker.subject, CREATE, {
+      input: { planId: f.planId, toAgencyId: this.receiver.id, memberIds: [child], reason: 'Schoolproblemen', urgency: 'ROUTINE', requestedService: 'Begeleiding' },
+    });
+    return createReferral;
+  }
+
+  /** Takes `mutation` (sendReferral, acceptReferral, …) as the party whose step it is; the new version. */
+  async step(mutation: string, referralId: string, expectedVersion: number, extra: Record<string, unknown> = {}): Promise<number> {
+    const actor = BY_RECEIVER.has(mutation) ? this.intake : this.worker;
+    const data = await this.api.ok(actor.subject, `mutation($input: ${STEP_INPUT[mutation]}!) { ${mutation}(input: $input) { version } }`, {
+      input: { referralId, expectedVersion, ...extra },
+    });
+    return data[mutation].version;
+  }
+}
