@@ -78,8 +78,9 @@ describe('webhooks: outbox, signed delivery, retries', () => {
     expect(outbox.map((e) => e.version)).toEqual(transitions.map((t: { version: number }) => t.version));
     expect(outbox).toHaveLength(4);
 
-    // The receiver's system hears of what happened since it was sent, not of the draft.
-    const events = hook.eventsOf(referralId);
+    // The receiver's system hears of what happened since it was sent, not of the draft. Deliveries run
+    // in parallel, so they may arrive out of order: `version` orders them.
+    const events = hook.eventsOf(referralId).sort((a, b) => Number(a.data.version) - Number(b.data.version));
     expect(events).toEqual([
       { id: outbox[1]!.id, type: 'referral.status_changed', occurredAt: transitions[1].at.toISOString(), data: { referralId, externalReference: null, from: 'DRAFT', to: 'SENT', version: 2 } },
       { id: outbox[2]!.id, type: 'referral.status_changed', occurredAt: transitions[2].at.toISOString(), data: { referralId, externalReference: `CLB-${referralId.slice(0, 8)}`, from: 'SENT', to: 'RECEIVED', version: 3 } },

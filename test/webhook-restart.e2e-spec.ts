@@ -1,0 +1,187 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { PLATFORM_ADMIN, TestApi } from './support/test-app.js';
+import { ReferralScene } from './support/referral-scene.js';
+import { signatureValid, WebhookReceiver } from './support/webhook-receiver.js';
+
+/**
+ * At-least-once delivery survives the process (issue 5): the service is killed with SIGKILL while
+ * deliveries are queued and in flight, and one more transition may or may not have committed; after
+ * a restart every committed event reaches the partner, and nothing that was not committed does.
+ *
+ * The service runs as a real child process (`node dist/src/main.js`) on a database of its own, so
+ * that no worker of another test file can deliver in its place while it is down.
+ */
+
+const WEBHOOK_SECRET_KEY = randomBytes(32).toString('hex');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The service as a separate process, with its in-process webhook worker. */
+class ServiceProcess {
+  private child: ChildProcess | null = null;
+  private output = '';
+
+  constructor(
+    private readonly env: Record<string, string>,
+    readonly port: number,
+  ) {}
+
+  async start(): Promise<void> {
+    this.child = spawn(process.execPath, ['dist/src/main.js'], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    const deadline = Date.now() + 30_000;
+    while (!(await fetch(`http://127.0.0.1:${this.port}/health/ready`).then((r) => r.ok, () => false))) {
+      if (this.child.exitCode !== null || Date.now() > deadline) throw new Error(`The service did not start:\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** SIGKILL: no shutdown hook runs, in-flight work is cut off. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    this.child = null;
+  }
+
+  async gql(subject: string, query: string, variables: Record<string, unknown>): Promise<Record<string, any>> {
+    const response = await fetch(`http://127.0.0.1:${this.port}/graphql`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await TestApi.token(subject)}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
+    if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
+    return body.data!;
+  }
+}
+
+const step = (mutation: string, input: string) => `mutation($input: ${input}!) { ${mutation}(input: $input) { version } }`;
+
+describe('webhooks survive SIGKILL between commit and delivery', () => {
+  let databaseUrl: string;
+  let databaseName: string;
+  let api: TestApi;
+  let db: DataSource;
+  let scene: ReferralScene;
+  let hook: WebhookReceiver;
+  let service: ServiceProcess;
+
+  beforeAll(async () => {
+    databaseName = `webhook_restart_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${databaseName}`);
+    await admin.end();
+    const url = new URL(process.env.DATABASE_URL!);
+    url.pathname = `/${databaseName}`;
+    databaseUrl = url.toString();
+
+    // Fixtures through an in-test instance without a worker (it migrates the new database).
+    api = await TestApi.start({ DATABASE_URL: databaseUrl, WEBHOOK_SECRET_KEY });
+    db = api.app.get(DataSource);
+    scene = await ReferralScene.create(api);
+    hook = await WebhookReceiver.start();
+    const port = await freePort();
+    service = new ServiceProcess(
+      {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'test',
+        PORT: String(port),
+        DATABASE_URL: databaseUrl,
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'gezin1plan-restart-')),
+        AUTH_DEV_SECRET: process.env.AUTH_DEV_SECRET!,
+        PLATFORM_ADMIN_SUBJECTS: PLATFORM_ADMIN,
+        WEBHOOK_SECRET_KEY,
+        WEBHOOK_WORKER: 'true',
+        WEBHOOK_RETRY_DELAY_SECONDS: '1',
+        WEBHOOK_TIMEOUT_SECONDS: '2',
+      },
+      port,
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await service?.kill();
+    await api?.stop();
+    await hook?.stop();
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it('every committed event is delivered after the restart, signed, and no other', async () => {
+    const client = await scene.client(hook.url);
+    const { id } = await scene.draft();
+    await service.start();
+
+    // The receiver accepts connections but never answers: deliveries are in flight when the kill comes.
+    hook.mode = 'hang';
+    let version = (await service.gql(scene.worker.subject, step('sendReferral', 'SendReferralInput'), { input: { referralId: id, expectedVersion: 1 } })).sendReferral.version;
+    version = (await service.gql(scene.intake.subject, step('receiveReferral', 'ReceiveReferralInput'), { input: { referralId: id, expectedVersion: version } })).receiveReferral.version;
+    version = (await service.gql(scene.intake.subject, step('acceptReferral', 'AcceptReferralInput'), { input: { referralId: id, expectedVersion: version } })).acceptReferral.version;
+    await hook.until(() => hook.received.length >= 1);
+    // One more step is under way when the process dies: it may or may not have committed.
+    const inFlight = service
+      .gql(scene.worker.subject, step('withdrawReferral', 'WithdrawReferralInput'), { input: { referralId: id, expectedVersion: version, reason: 'Gezin verhuisd' } })
+      .catch(() => null);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await service.kill();
+    await inFlight;
+
+    const before: { state: string }[] = await db.query(`SELECT state FROM webhook_delivery WHERE client_id = $1`, [client.id]);
+    expect(before.length).toBeGreaterThanOrEqual(3);
+    expect(before.every((d) => d.state === 'PENDING')).toBe(true);
+
+    hook.mode = 'up';
+    await service.start();
+    await hook.until(async () => {
+      const states: { state: string }[] = await db.query(`SELECT state FROM webhook_delivery WHERE client_id = $1`, [client.id]);
+      return states.every((d) => d.state === 'DELIVERED');
+    }, 60_000);
+
+    // What was committed: the transitions, each with exactly one outbox event.
+    const committed: { version: number; to_status: string }[] = await db.query(
+      `SELECT version, to_status FROM referral_transition WHERE referral_id = $1 ORDER BY version`,
+      [id],
+    );
+    const outbox: { id: string; version: number; body: string }[] = await db.query(
+      `SELECT id, version, body FROM outbox_event WHERE referral_id = $1 ORDER BY version`,
+      [id],
+    );
+    expect(outbox.map((e) => e.version)).toEqual(committed.map((t) => t.version));
+    expect(committed.slice(0, 4).map((t) => t.to_status)).toEqual(['DRAFT', 'SENT', 'RECEIVED', 'ACCEPTED']);
+
+    // Delivered: every committed event after sending, at least once, and nothing else.
+    const received = hook.received.filter((r) => JSON.parse(r.body).data.referralId === id);
+    const expected = outbox.filter((e) => e.version >= 2);
+    expect([...new Set(received.map((r) => JSON.parse(r.body).id))].sort()).toEqual(expected.map((e) => e.id).sort());
+    for (const r of received) {
+      expect(expected.map((e) => e.body)).toContain(r.body);
+      expect(signatureValid(r, client.secret)).toBe(true);
+    }
+    const attempts: { status: number | null }[] = await db.query(
+      `SELECT a.http_status AS status FROM webhook_attempt a JOIN webhook_delivery d ON d.id = a.delivery_id WHERE d.client_id = $1`,
+      [client.id],
+    );
+    expect(attempts.filter((a) => a.status === 200)).toHaveLength(expected.length);
+    await service.kill();
+  }, 120_000);
+});
