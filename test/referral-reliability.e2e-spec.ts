@@ -588,6 +588,21 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       expect(rows[0].categories).toContain('REFERRAL');
     });
 
+    it("the receiver reads the referred members under their REFERRAL consent: audited with basis CONSENT naming that consent", async () => {
+      const own = await world.agency(network, 'SCHOOL_GUIDANCE');
+      const consentIds = await world.consentAll(worker, { id: family.familyId, members: family.members, memberIds: family.memberIds }, own.id, ['REFERRAL']);
+      const intake = await world.staff(own);
+      const referral = await sent(own);
+      const { referral: read } = await api.ok(intake.subject, `query($id: ID!) { referral(id: $id) { members { id givenName } } }`, { id: referral.id });
+      expect(read.members).toEqual([{ id: sara, givenName: 'Sara' }]);
+      const rows = await db.query(
+        `SELECT entity_id, legal_basis, consent_ids, acting_agency_id FROM audit_event
+          WHERE action = 'READ' AND entity_type = 'FamilyMember' AND actor_subject = $1`,
+        [intake.subject],
+      );
+      expect(rows).toEqual([{ entity_id: sara, legal_basis: 'CONSENT', consent_ids: consentIds, acting_agency_id: own.id }]);
+    });
+
     it('a page of the list audits exactly the referrals it returns, not the look-ahead row', async () => {
       const own = await receivingAgency();
       const intake = await world.staff(own);

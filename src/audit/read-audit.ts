@@ -65,12 +65,19 @@ export class ReadAudit {
     const agency = params.add(actor.agencyId);
     const author = def.fields.authorUserId ? `${def.fields.authorUserId} = ${user}` : 'FALSE';
     const consented = def.relations.consentedAgencyIds?.contains(agency) ?? 'FALSE';
+    // A receiving agency reads the members referred to it under their REFERRAL consent.
+    const referralConsented = def.relations.referralConsentedAgencyIds?.contains(agency) ?? 'FALSE';
     const brokeGlass = def.relations.breakGlassUserIds?.contains(user) ?? 'FALSE';
     const basis = `CASE WHEN ${params.add(actor.memberId !== null)} THEN 'FAMILY_SELF'
-      WHEN ${consented} THEN 'CONSENT' WHEN ${author} THEN 'AUTHOR' WHEN ${brokeGlass} THEN 'BREAK_GLASS'
-      ELSE 'ASSIGNMENT' END`;
+      WHEN ${consented} OR ${referralConsented} THEN 'CONSENT' WHEN ${author} THEN 'AUTHOR'
+      WHEN ${brokeGlass} THEN 'BREAK_GLASS' ELSE 'ASSIGNMENT' END`;
+    // The consents named are those of the basis: the data's own categories, else the REFERRAL consent.
+    const consentCategories = def.relations.referralConsentedAgencyIds
+      ? `CASE WHEN ${consented} THEN ${categories} ELSE ARRAY['REFERRAL'] END`
+      : categories;
     const consentIds = `ARRAY(SELECT DISTINCT cg.consent_id FROM consent_grant cg WHERE cg.family_id = ${familyId}
-      AND cg.recipient_agency_id = ${agency} AND cg.category = ANY(${categories}) AND cg.revoked_at IS NULL
+      AND cg.recipient_agency_id = ${agency} AND cg.revoked_at IS NULL
+      AND cg.category = ANY(${consentCategories})
       AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
       AND (cardinality(${memberIds}) = 0 OR cg.member_id = ANY(${memberIds})))`;
     const call = `audit_read(${params.add(JSON.stringify(actor))}::jsonb, ${params.add(options.entityType ?? subject)},
