@@ -5,11 +5,12 @@ import { DataSource } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { CLIENT_TOKEN_TTL_SECONDS, TokenVerifier } from '../auth/token-verifier.js';
-import { badInput } from '../common/errors.js';
+import { badInput, invalidTransition } from '../common/errors.js';
 import { newId, UUID_PATTERN } from '../common/ids.js';
+import { type Connection, paginate } from '../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PolicyService } from '../policy/policy.service.js';
-import type { RegisterIntegrationClientInput, RegisteredIntegrationClient } from './dto/integration-client.inputs.js';
+import type { IntegrationClientsArgs, RegisterIntegrationClientInput, RegisteredIntegrationClient } from './dto/integration-client.inputs.js';
 import { IntegrationClient } from './integration-client.entity.js';
 import { SecretBox } from './secret-box.js';
 
@@ -55,6 +56,27 @@ export class IntegrationsService {
       });
       await em.insert(IntegrationClient, client);
       return { client, clientSecret };
+    });
+  }
+
+  /** The agency's partner systems, revoked ones included, for its admin. */
+  list(caller: Caller, args: IntegrationClientsArgs): Promise<Connection<IntegrationClient>> {
+    const qb = this.db.manager.createQueryBuilder(IntegrationClient, 'ic').where('ic.agency_id = :agencyId', { agencyId: args.agencyId });
+    return paginate(this.policy.scope(qb, caller.ability, 'read', 'IntegrationClient'), 'ic.id', args);
+  }
+
+  /**
+   * Ends a client for good (a leaked secret, a system retired): its tokens stop working on the next
+   * request and its pending webhooks are not sent. A new client is registered to replace it.
+   */
+  async revoke(caller: Caller, clientId: string): Promise<IntegrationClient> {
+    return this.tx.run(caller, async (em) => {
+      await this.policy.authorize(em, caller.ability, 'update', 'IntegrationClient', clientId, { lock: true });
+      const client = await em.findOneByOrFail(IntegrationClient, { id: clientId });
+      if (client.revokedAt) throw invalidTransition('IntegrationClient', 'REVOKED', 'revoke it again');
+      client.revokedAt = new Date();
+      await em.update(IntegrationClient, { id: client.id }, { revokedAt: client.revokedAt });
+      return client;
     });
   }
 

@@ -120,7 +120,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           break;
         case MembershipRole.AGENCY_ADMIN:
           can('read', 'Membership', { agencyId });
-          can('create', 'IntegrationClient', { agencyId });
+          can(['create', 'read', 'update'], 'IntegrationClient', { agencyId });
           can(['create', 'update'], 'Membership', {
             agencyId,
             role: { $in: [MembershipRole.CASEWORKER, MembershipRole.VOLUNTEER, MembershipRole.AGENCY_ADMIN] },

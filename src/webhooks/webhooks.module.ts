@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { IntegrationsModule } from '../integrations/integrations.module.js';
+import { WebhookAttempt, WebhookDelivery } from './webhook-delivery.entity.js';
 import { WebhookQueue } from './webhook-queue.js';
 import { WebhookSender } from './webhook-sender.js';
+import { WebhooksResolver } from './webhooks.resolver.js';
 import { WebhooksService } from './webhooks.service.js';
 
 @Module({
-  imports: [IntegrationsModule],
-  providers: [WebhookQueue, WebhookSender, WebhooksService],
+  imports: [TypeOrmModule.forFeature([WebhookDelivery, WebhookAttempt]), IntegrationsModule],
+  providers: [WebhookQueue, WebhookSender, WebhooksService, WebhooksResolver],
   exports: [WebhooksService],
 })
 export class WebhooksModule {}

@@ -1,9 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditedTransactions } from '../audit/audited-transactions.js';
+import type { Caller } from '../auth/caller.decorator.js';
 import { clientPrincipal } from '../auth/principal.service.js';
-import { newId } from '../common/ids.js';
+import { invalidTransition, notFound } from '../common/errors.js';
+import { newId, UUID_PATTERN } from '../common/ids.js';
+import { type Connection, paginate } from '../common/pagination.js';
+import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { defineAbilityFor } from '../policy/ability.factory.js';
 import { PolicyService, type SubjectAttributes } from '../policy/policy.service.js';
+import type { WebhookDeliveriesArgs } from './dto/webhook.inputs.js';
+import { WebhookAttempt, WebhookDelivery, WebhookDeliveryState } from './webhook-delivery.entity.js';
 import { WebhookQueue } from './webhook-queue.js';
 
 interface CandidateClient {
@@ -14,13 +22,63 @@ interface CandidateClient {
   webhook_url: string;
 }
 
-/** Which partner systems hear of a referral event: those whose token could read the referral now. */
+/**
+ * Which partner systems hear of a referral event (those whose token could read the referral), and
+ * the record of the deliveries for the agency admins who run those systems.
+ */
 @Injectable()
 export class WebhooksService {
   constructor(
+    @InjectDataSource() private readonly db: DataSource,
     private readonly policy: PolicyService,
+    private readonly tx: AuditedTransactions,
     private readonly queue: WebhookQueue,
   ) {}
+
+  /** A client's deliveries, oldest first; an unknown or foreign client answers NOT_FOUND. */
+  async deliveries(caller: Caller, args: WebhookDeliveriesArgs): Promise<Connection<WebhookDelivery>> {
+    await this.policy.authorize(this.db.manager, caller.ability, 'read', 'IntegrationClient', args.clientId);
+    const qb = this.db.manager.createQueryBuilder(WebhookDelivery, 'd').where('d.client_id = :clientId', { clientId: args.clientId });
+    if (args.state) qb.andWhere('d.state = :state', { state: args.state });
+    return paginate(qb, 'd.id', args);
+  }
+
+  attemptsOf(loaders: RequestLoaders, deliveryId: string): Promise<WebhookAttempt[]> {
+    return loaders
+      .get<string, WebhookAttempt[]>('webhookAttempts', async (ids) =>
+        groupBy(ids, await this.db.manager.find(WebhookAttempt, { where: ids.map((deliveryId) => ({ deliveryId })), order: { attempt: 'ASC' } }), (a) => a.deliveryId),
+      )
+      .load(deliveryId);
+  }
+
+  /** The exact body POSTed (and signed) for an event. */
+  async bodyOf(loaders: RequestLoaders, eventId: string): Promise<string> {
+    const row = await loaders
+      .get<string, { id: string; body: string } | null>('outboxBodies', async (ids) =>
+        oneBy(ids, await this.db.query(`SELECT id, body FROM outbox_event WHERE id = ANY($1)`, [ids]), (e: { id: string }) => e.id),
+      )
+      .load(eventId);
+    return row!.body;
+  }
+
+  /** Queues a FAILED delivery again (the receiver is back after a long outage), with a fresh set of retries. */
+  async redeliver(caller: Caller, deliveryId: string): Promise<WebhookDelivery> {
+    return this.tx.run(caller, async (em) => {
+      const delivery = UUID_PATTERN.test(deliveryId)
+        ? await em.findOne(WebhookDelivery, { where: { id: deliveryId }, lock: { mode: 'pessimistic_write' } })
+        : null;
+      const client = delivery && (await this.policy.attributesOf(em, 'IntegrationClient', delivery.clientId, { readableBy: caller.ability }));
+      if (!delivery || !client) throw notFound('WebhookDelivery');
+      this.policy.assertCan(caller.ability, 'update', 'IntegrationClient', client);
+      if (delivery.state !== WebhookDeliveryState.FAILED) throw invalidTransition('WebhookDelivery', delivery.state, 'redeliver it');
+      const [{ revoked }] = await em.query(`SELECT revoked_at IS NOT NULL AS revoked FROM integration_client WHERE id = $1`, [delivery.clientId]);
+      if (revoked) throw invalidTransition('IntegrationClient', 'REVOKED', 'redeliver to it');
+      delivery.state = WebhookDeliveryState.PENDING;
+      await em.update(WebhookDelivery, { id: delivery.id }, { state: delivery.state });
+      await this.queue.enqueue(em, [delivery.id]);
+      return delivery;
+    });
+  }
 
   /**
    * Creates the deliveries of an outbox event inside its transaction. The recipients are decided by

@@ -1,4 +1,5 @@
-import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { ArgsType, Field, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { PageArgs } from '../../common/pagination.js';
 import { ArrayMinSize, ArrayUnique, IsArray, IsEnum, IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, MaxLength } from 'class-validator';
 import { IntegrationClient, IntegrationScope } from '../integration-client.entity.js';
 
@@ -33,6 +34,20 @@ export class RegisteredIntegrationClient {
   @Field(() => IntegrationClient)
   client: IntegrationClient;
 
-  @Field({ description: 'Shown only now: keep it in the partner system. Only a hash is stored.' })
+  @Field({ description: 'Shown only now: keep it in the partner system. It authenticates the client and signs its webhooks.' })
   clientSecret: string;
+}
+
+@ArgsType()
+export class IntegrationClientsArgs extends PageArgs {
+  @Field(() => ID)
+  @IsUUID()
+  agencyId: string;
+}
+
+@InputType()
+export class RevokeIntegrationClientInput {
+  @Field(() => ID)
+  @IsUUID()
+  clientId: string;
 }
