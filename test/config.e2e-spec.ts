@@ -22,6 +22,19 @@ describe('configuration', () => {
     expect(() => loadConfig({ EXTRA_HOLIDAYS: '2026-07-11,11/07/2026' })).toThrow(/EXTRA_HOLIDAYS[^\n]*"11\/07\/2026"/);
   });
 
+  it('reads the webhook settings with their defaults, and names each bad one', () => {
+    expect(loadConfig({}).webhooks).toEqual({ worker: true, secretKey: undefined, retryLimit: 12, retryDelaySeconds: 10, timeoutSeconds: 10 });
+    expect(
+      loadConfig({ WEBHOOK_WORKER: 'false', WEBHOOK_RETRY_LIMIT: '0', WEBHOOK_RETRY_DELAY_SECONDS: '2', WEBHOOK_TIMEOUT_SECONDS: '5' }).webhooks,
+    ).toMatchObject({ worker: false, retryLimit: 0, retryDelaySeconds: 2, timeoutSeconds: 5 });
+    expect(() => loadConfig({ WEBHOOK_WORKER: 'yes' })).toThrow(/WEBHOOK_WORKER must be true or false \(got "yes"\)/);
+    expect(() => loadConfig({ WEBHOOK_RETRY_LIMIT: '-1' })).toThrow(/WEBHOOK_RETRY_LIMIT must be a whole number from 0 to 30/);
+    expect(() => loadConfig({ WEBHOOK_RETRY_DELAY_SECONDS: '0.5' })).toThrow(/WEBHOOK_RETRY_DELAY_SECONDS/);
+    expect(() => loadConfig({ WEBHOOK_TIMEOUT_SECONDS: '600' })).toThrow(/WEBHOOK_TIMEOUT_SECONDS must be a whole number from 1 to 60/);
+    expect(() => loadConfig({ WEBHOOK_SECRET_KEY: 'short' })).toThrow(/WEBHOOK_SECRET_KEY must be at least 32/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/WEBHOOK_SECRET_KEY is required in production/);
+  });
+
   it('a production process refuses to start without its auth settings (no silent dev mode)', () => {
     const run = spawnSync(process.execPath, ['dist/src/main.js'], {
       env: { PATH: process.env.PATH, NODE_ENV: 'production', DATABASE_URL: process.env.DATABASE_URL },

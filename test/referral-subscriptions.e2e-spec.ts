@@ -6,7 +6,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import WebSocket from 'ws';
 import { ReferralScene } from './support/referral-scene.js';
-import { TestApi, uniqueSubject } from './support/test-app.js';
+import { codeOf, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, type Person, parentWithTwoChildren, type World } from './support/world.js';
 
 /**
@@ -36,6 +36,7 @@ import { type Agency, type Person, parentWithTwoChildren, type World } from './s
 const SUBSCRIBE = `subscription($referralId: ID) {
   referralStatusChanged(referralId: $referralId) { eventId referralId externalReference from to version occurredAt } }`;
 const CREATE = `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id version } }`;
+const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { id } }`;
 const LINK_PORTAL = `mutation($input: LinkFamilyPortalInput!) { linkFamilyPortal(input: $input) { id } }`;
 const MEMBERSHIPS = `query($a: ID!) { memberships(agencyId: $a, first: 100) { edges { node { id user { id } } } } }`;
 const REMOVE_MEMBERSHIP = `mutation($id: ID!) { removeMembership(input: { membershipId: $id }) { id } }`;
@@ -293,11 +294,17 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
     return rows.map((r) => ({ eventId: r.event_id, version: r.version, from: r.from_status, to: r.to_status, at: r.at, occurredAt: r.occurred_at }));
   }
 
-  /** The GraphQL errors (code and message) a refused subscription got, from whichever channel they came. */
-  function refusal(subscriber: Subscriber): { code: unknown; message: string }[] {
-    const fromNext = subscriber.results.flatMap((r) => r.errors ?? []);
-    const fromError = subscriber.errors.flatMap((e) => (Array.isArray(e) ? e : []));
-    return [...fromNext, ...fromError].map((e) => ({ code: e.extensions?.code, message: e.message }));
+  /**
+   * How a refused subscription ends, as graphql-ws delivers it: the guard's error comes as the one
+   * `next` payload (GraphQL errors, no data), followed by `complete`; the sink's `error` is not called
+   * and no event follows. Returns the errors' codes and messages.
+   */
+  async function refusal(subscriber: Subscriber): Promise<{ code: unknown; message: string }[]> {
+    await subscriber.ended();
+    expect(subscriber.completedAt).not.toBeNull();
+    expect(subscriber.errors).toEqual([]);
+    expect(subscriber.results).toEqual([{ errors: [expect.objectContaining({ path: ['referralStatusChanged'] })] }]);
+    return subscriber.results[0]!.errors!.map((e) => ({ code: e.extensions?.code, message: e.message }));
   }
 
   // ---- 1. the referring side -----------------------------------------------------------------------
@@ -333,6 +340,29 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
       })),
     );
     expect(stored.every((e) => e.occurredAt.getTime() === e.at.getTime())).toBe(true);
+  }, 60_000);
+
+  it('a step is announced once: not again when repeated with its idempotency key, not at all when refused', async () => {
+    const worker = await subscribe(scene.worker);
+    await attach(toReceiver, worker);
+    const ref = await draft(scene.worker, scene.receiver);
+    await worker.got(ref);
+
+    const send = { input: { referralId: ref.id, expectedVersion: 1, idempotencyKey: `send-${ref.id}` } };
+    expect((await api.ok(scene.worker.subject, stepMutation('sendReferral'), send)).sendReferral.version).toBe(2);
+    expect((await api.ok(scene.worker.subject, stepMutation('sendReferral'), send)).sendReferral.version).toBe(2); // the replay
+    const stale = await api.gql(scene.worker.subject, stepMutation('withdrawReferral'), { input: { referralId: ref.id, expectedVersion: 1, reason: 'Oud' } });
+    expect(codeOf(stale)).toBe('CONFLICT');
+    ref.version = 2;
+    await step(scene.worker, 'withdrawReferral', ref, { reason: 'Niet meer nodig' });
+    await worker.got(ref, 3);
+
+    expect(steps(worker.of(ref.id))).toEqual([
+      [null, 'DRAFT', 1],
+      ['DRAFT', 'SENT', 2],
+      ['SENT', 'WITHDRAWN', 3],
+    ]);
+    expect((await storedEvents(ref.id)).map((e) => e.eventId)).toEqual(worker.of(ref.id).map((c) => c.eventId));
   }, 60_000);
 
   // ---- 2. the receiving side -----------------------------------------------------------------------
@@ -428,6 +458,35 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
     expect(notOnTeam.of(toReceiver.id)).toEqual([]);
   }, 60_000);
 
+  it("the plan's trajectory supporter from a third agency receives the events of the family's referrals, from the draft on, and no others", async () => {
+    const supporter = await world.staff(scene.other);
+    const family = await world.familyWithPlan(scene.worker, {
+      members: parentWithTwoChildren(),
+      participants: [{ agencyId: scene.other.id, contribution: 'Trajectbegeleiding' }],
+      assign: { admin: scene.other.admin, userIds: [supporter.userId] },
+    });
+    await api.ok(scene.worker.subject, ASSIGN_SUPPORTER, { input: { planId: family.planId, userId: supporter.userId } });
+    await world.consentAll(scene.worker, { id: family.familyId, members: family.members, memberIds: family.memberIds }, scene.receiver.id, ['REFERRAL']);
+    const [, lien, mo] = family.memberIds as [string, string, string];
+    const familyBeacon = await Beacon.create({ referrer: scene.worker, to: scene.receiver, intake: scene.intake, about: { planId: family.planId, memberIds: [lien] } });
+
+    const supporting = await subscribe(supporter);
+    const worker = await subscribe(scene.worker);
+    await attach(familyBeacon, supporting, worker);
+
+    const ref = await draft(scene.worker, scene.receiver, { planId: family.planId, memberIds: [mo] });
+    await step(scene.worker, 'sendReferral', ref);
+    const pulse = await toReceiver.pulse(); // a referral of another family
+    await supporting.got(ref, 2);
+    await worker.got(toReceiver, pulse);
+
+    expect(steps(supporting.of(ref.id))).toEqual([
+      [null, 'DRAFT', 1],
+      ['DRAFT', 'SENT', 2],
+    ]);
+    expect(supporting.of(toReceiver.id)).toEqual([]);
+  }, 90_000);
+
   it('the family receives, in its portal, the events of the referrals about the members it speaks for (a parent not those of a child of 12 or older)', async () => {
     const family = await world.familyWithPlan(scene.worker, { members: parentWithTwoChildren() });
     const [sara, lien, mo] = family.memberIds as [string, string, string];
@@ -464,27 +523,27 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
 
   // ---- 5. refused subscriptions ------------------------------------------------------------------------
 
+  const INVALID = 'The bearer token is invalid or expired';
   it.each([
-    ['without a token', async () => null],
-    ['with a token that is not a JWT', async () => 'not-a-jwt'],
-    ['with a token signed with another secret', async () => TestApi.token(uniqueSubject('nobody'), { secret: 'another-secret-of-at-least-32-bytes!!' })],
-    ['with an expired token', async () => TestApi.token(uniqueSubject('late'), { expiresIn: '10s ago' })],
-  ])('a subscription %s is refused with UNAUTHENTICATED and receives no events', async (_, makeToken) => {
+    ['without a token', async () => null, 'A valid bearer token is required'],
+    ['with a token that is not a JWT', async () => 'not-a-jwt', INVALID],
+    ['with a token signed with another secret', async () => TestApi.token(scene.worker.subject, { secret: 'another-secret-of-at-least-32-bytes!!' }), INVALID],
+    ['with an expired token', async () => TestApi.token(scene.worker.subject, { expiresIn: '10s ago' }), INVALID],
+  ])('a subscription %s is refused with UNAUTHENTICATED', async (_, makeToken, message) => {
     const refused = subscribeWith(await makeToken());
-    await refused.ended();
-    console.log(JSON.stringify({ r: refused.results, e: refused.errors, c: refused.closes, done: refused.completedAt }));
 
-    expect(refusal(refused)).toEqual([{ code: 'UNAUTHENTICATED', message: expect.any(String) }]);
-    expect(refused.changes).toEqual([]);
+    expect(await refusal(refused)).toEqual([{ code: 'UNAUTHENTICATED', message }]);
   });
 
-  it('an integration client without REFERRALS_READ may not subscribe (FORBIDDEN)', async () => {
-    const writeOnly = await scene.client(null, ['REFERRALS_WRITE']);
-    const refused = subscribeWith(await clientToken(writeOnly));
-    await refused.ended();
+  it.each([
+    ['an integration client without REFERRALS_READ', async () => clientToken(await scene.client(null, ['REFERRALS_WRITE']))],
+    ["the receiving agency's admin", async () => TestApi.token(scene.receiver.admin.subject)],
+    ["a volunteer of the referring agency", async () => TestApi.token((await world.staff(scene.referrer, 'VOLUNTEER')).subject)],
+    ['a valid token of a subject that is no user', async () => TestApi.token(uniqueSubject('stranger'))],
+  ])('%s, who may read no referral, may not subscribe (FORBIDDEN)', async (_, makeToken) => {
+    const refused = subscribeWith(await makeToken());
 
-    expect(refusal(refused)).toEqual([{ code: 'FORBIDDEN', message: expect.any(String) }]);
-    expect(refused.changes).toEqual([]);
+    expect(await refusal(refused)).toEqual([{ code: 'FORBIDDEN', message: 'You may not read a Referral' }]);
   });
 
   it('X-Acting-Agency in the connection params chooses the agency a member of two agencies subscribes for (without it: FORBIDDEN)', async () => {
@@ -493,8 +552,7 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
     await world.member(scene.other.admin.subject, scene.other.id, 'CASEWORKER', subject);
 
     const undecided = await subscribe(subject);
-    await undecided.ended();
-    expect(refusal(undecided)).toEqual([{ code: 'FORBIDDEN', message: expect.stringContaining('X-Acting-Agency') }]);
+    expect(await refusal(undecided)).toEqual([{ code: 'FORBIDDEN', message: 'Choose the agency you act for with the X-Acting-Agency header' }]);
 
     const asReceiver = await subscribe(subject, { params: { 'X-Acting-Agency': scene.receiver.id } });
     const asOther = await subscribe(subject, { params: { 'X-Acting-Agency': scene.other.id } });
