@@ -80,7 +80,7 @@ const steps = (changes: Change[]) => changes.map((c) => [c.from, c.to, c.version
 /** One graphql-ws connection with one `referralStatusChanged` subscription, recording all it gets. */
 class Subscriber {
   /** Every `next` payload, in the order received. */
-  readonly results: FormattedExecutionResult<{ referralStatusChanged: Change }>[] = [];
+  readonly results: FormattedExecutionResult<{ referralStatusChanged: Change }, unknown>[] = [];
   /** What the sink's `error` got (GraphQL errors, a close event, or an Error). */
   readonly errors: unknown[] = [];
   /** Close events of the socket (code and reason). */
@@ -566,6 +566,26 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
   }, 60_000);
 
   // ---- 6. rights are checked per event ------------------------------------------------------------------
+
+  it("a referring caseworker assigned to the family mid-stream receives the referral's steps from then on", async () => {
+    const joining = await world.staff(scene.referrer);
+    const ownBeacon = await Beacon.create({ referrer: joining, to: scene.receiver, intake: scene.intake });
+    const worker = await subscribe(scene.worker);
+    const subscriber = await subscribe(joining);
+    await attach(toReceiver, worker);
+    await attach(ownBeacon, subscriber);
+
+    const ref = await draft(scene.worker, scene.receiver);
+    await step(scene.worker, 'sendReferral', ref);
+    await worker.got(ref, 2);
+    const { referral } = await api.ok(scene.worker.subject, `query($id: ID!) { referral(id: $id) { familyId } }`, { id: ref.id });
+    await world.assign(scene.referrer.admin, referral.familyId, joining.userId);
+    await step(scene.intake, 'receiveReferral', ref);
+    await worker.got(ref, 3);
+    await subscriber.got(ref, 3);
+
+    expect(steps(subscriber.of(ref.id))).toEqual([['SENT', 'RECEIVED', 3]]);
+  }, 60_000);
 
   it("a receiving caseworker whose membership ends mid-stream receives no further events", async () => {
     const leaving = await world.staff(scene.receiver);

@@ -14,7 +14,7 @@ import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { ReferralStatus } from './referral-status.js';
 import type { Referral } from './referral.entity.js';
 
-/** NOTIFY channel of committed referral events (the webhook body as payload). */
+/** NOTIFY channel of committed referral events (payload: NoticeMessage). */
 const CHANNEL = 'referral_status_changed';
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -50,9 +50,15 @@ export class ReferralStatusChange {
   occurredAt: Date;
 }
 
+/** The NOTIFY payload: the event, and whether the referral was sent when it happened. */
+interface NoticeMessage {
+  sent: boolean;
+  body: string;
+}
+
 interface Notice {
   change: ReferralStatusChange;
-  /** The referral's authorization attributes when the event arrived (null: gone). */
+  /** The referral's authorization attributes when the event arrived, as sent as it was then (null: gone). */
   referral: SubjectAttributes | null;
 }
 
@@ -74,7 +80,7 @@ export class ReferralEvents implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.notifications.on(CHANNEL, (body: string) => void this.announce(body));
+    this.notifications.on(CHANNEL, (message: string) => void this.announce(message));
     await this.notifications.listen(CHANNEL);
   }
 
@@ -86,13 +92,17 @@ export class ReferralEvents implements OnModuleInit {
       occurredAt: referral.updatedAt.toISOString(),
       data: { referralId: referral.id, externalReference: referral.externalReference ?? null, from, to: referral.status, version: referral.version },
     };
+    const attributes = (await this.policy.attributesOf(em, 'Referral', referral.id))!;
+    const body = JSON.stringify(event);
+    // Whether the referral had been sent travels with the notice: a receiver never sees a draft's
+    // events, even when the notice is handled after the referral was sent.
+    const notice: NoticeMessage = { sent: attributes.sent === true, body };
     await em.query(
-      `WITH e AS (INSERT INTO outbox_event (id, type, referral_id, version, occurred_at, body) VALUES ($1, $2, $3, $4, $5, $6) RETURNING body)
-       SELECT pg_notify('${CHANNEL}', body) FROM e`,
-      [event.id, event.type, referral.id, referral.version, referral.updatedAt, JSON.stringify(event)],
+      `INSERT INTO outbox_event (id, type, referral_id, version, occurred_at, body) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [event.id, event.type, referral.id, referral.version, referral.updatedAt, body],
     );
-    const attributes = await this.policy.attributesOf(em, 'Referral', referral.id);
-    await this.webhooks.fanOut(em, event.id, attributes!);
+    await em.query(`SELECT pg_notify('${CHANNEL}', $1)`, [JSON.stringify(notice)]);
+    await this.webhooks.fanOut(em, event.id, attributes);
   }
 
   /**
@@ -133,10 +143,12 @@ export class ReferralEvents implements OnModuleInit {
   }
 
   /** One read of the referral's attributes per event and replica, shared by all its subscriptions. */
-  private async announce(body: string): Promise<void> {
+  private async announce(message: string): Promise<void> {
     if (this.local.listenerCount('notice') === 0) return;
+    const { sent, body } = JSON.parse(message) as NoticeMessage;
     const event = JSON.parse(body) as ReferralEventBody;
-    const referral = await this.policy.attributesOf(this.db.manager, 'Referral', event.data.referralId).catch(() => null);
+    const current = await this.policy.attributesOf(this.db.manager, 'Referral', event.data.referralId).catch(() => null);
+    const referral = current && { ...current, sent };
     const change: ReferralStatusChange = { eventId: event.id, ...event.data, occurredAt: new Date(event.occurredAt) };
     this.local.emit('notice', { change, referral } satisfies Notice);
   }
