@@ -698,10 +698,8 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
     });
 
     it('a redelivered POST says which attempt it is: X-Webhook-Attempt matches its attempt number in attemptLog', async () => {
-      // FAILS because of a bug in src/webhooks/webhook-sender.ts: the header is `job.retryCount + 1`
-      // (the attempt within the current queue job, which starts again at 1 after redeliverWebhook),
-      // while the attempt recorded for the same POST is `webhook_delivery.attempts + 1` (2 here). The
-      // partner gets "X-Webhook-Attempt: 1" twice for the same event and cannot match attemptLog.
+      // The attempt is numbered over the delivery's life, not within the queue job (which starts
+      // again after redeliverWebhook): the partner can match it with attemptLog.
       hooks.header.mode = 'up';
       expect(codeOf(await redeliver(s.receiver.admin.subject, deliveryOf.header))).toBe('OK');
       await eventually('the redelivery', async () => (await deliveriesOf(clients.header.id))[0]?.state === 'DELIVERED');

@@ -10,6 +10,7 @@ import type { DeliveryJob } from './webhook-queue.js';
 
 interface PendingDelivery {
   state: string;
+  attempts: number;
   url: string;
   event_id: string;
   body: string;
@@ -42,7 +43,7 @@ export class WebhookSender {
   async deliver(job: PgBoss.JobWithMetadata<DeliveryJob>): Promise<void> {
     const { deliveryId } = job.data;
     const [delivery]: PendingDelivery[] = await this.db.query(
-      `SELECT d.state, d.url, e.id AS event_id, e.body, c.secret_sealed, c.revoked_at
+      `SELECT d.state, d.attempts, d.url, e.id AS event_id, e.body, c.secret_sealed, c.revoked_at
          FROM webhook_delivery d JOIN outbox_event e ON e.id = d.event_id JOIN integration_client c ON c.id = d.client_id
         WHERE d.id = $1`,
       [deliveryId],
@@ -53,7 +54,9 @@ export class WebhookSender {
       return;
     }
     const startedAt = new Date();
-    const { status, error } = await this.post(delivery, job.retryCount + 1);
+    // Numbered over the delivery's life: a redelivery is a new job, but not a new first attempt.
+    const attempt = delivery.attempts + 1;
+    const { status, error } = await this.post(delivery, attempt);
     const state = error === null ? 'DELIVERED' : job.retryCount >= job.retryLimit ? 'FAILED' : 'PENDING';
     await this.db.query(
       `WITH d AS (
@@ -64,7 +67,7 @@ export class WebhookSender {
       [deliveryId, state, newId(), startedAt, Date.now() - startedAt.getTime(), status, error],
     );
     if (error !== null) {
-      this.logger.warn(`Webhook delivery ${deliveryId} attempt ${job.retryCount + 1} failed (${error})${state === 'FAILED' ? '; no retries left' : ''}`);
+      this.logger.warn(`Webhook delivery ${deliveryId} attempt ${attempt} failed (${error})${state === 'FAILED' ? '; no retries left' : ''}`);
       throw new Error(`Webhook delivery failed: ${error}`);
     }
   }
