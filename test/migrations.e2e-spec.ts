@@ -4,6 +4,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { migrations } from '../migrations/index.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
+import { TestApi } from './support/test-app.js';
 
 describe('migrations', () => {
   it('lists every migration file in migrations/index.ts, in order', () => {
@@ -36,4 +37,26 @@ describe('migrations', () => {
       await admin.end();
     }
   });
+
+  it('several replicas starting at once on a new database all come up (migrations, queue schema, queue)', async () => {
+    const name = `replica_start_${randomUUID().replace(/-/g, '')}`;
+    const admin = new pg.Client(process.env.DATABASE_URL);
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(process.env.DATABASE_URL!);
+    url.pathname = `/${name}`;
+    const replicas = await Promise.allSettled([1, 2, 3, 4].map(() => TestApi.start({ DATABASE_URL: url.toString(), WEBHOOK_WORKER: 'true' })));
+    try {
+      expect(replicas.map((r) => (r.status === 'rejected' ? String(r.reason) : 'up'))).toEqual(['up', 'up', 'up', 'up']);
+      const check = new pg.Client(url.toString());
+      await check.connect();
+      const [{ n }] = (await check.query(`SELECT count(*)::int AS n FROM pgboss.queue WHERE name = 'webhook-delivery'`)).rows;
+      await check.end();
+      expect(n).toBe(1);
+    } finally {
+      for (const r of replicas) if (r.status === 'fulfilled') await r.value.stop();
+      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+      await admin.end();
+    }
+  }, 60_000);
 });

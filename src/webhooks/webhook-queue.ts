@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { WebhookSender } from './webhook-sender.js';
 
 const QUEUE = 'webhook-delivery';
+const DEADLOCK = '40P01';
 /** Deliveries in flight at once per process: one slow receiver must not hold up the others. */
 const CONCURRENCY = 4;
 
@@ -45,12 +46,25 @@ export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     this.boss.on('error', (error) => this.logger.error(error instanceof Error ? error.message : String(error)));
     await this.boss.start();
-    await this.boss.createQueue(QUEUE);
+    await this.createQueue();
     if (!this.config.webhooks.worker) return;
     for (let i = 0; i < CONCURRENCY; i++) {
       await this.boss.work<DeliveryJob>(QUEUE, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: 1 }, ([job]) =>
         this.sender.deliver(job!),
       );
+    }
+  }
+
+  /**
+   * Creating the queue is idempotent, but replicas starting at once on a new database can deadlock
+   * in it (it creates and attaches a partition): the loser retries and finds the queue there.
+   */
+  private async createQueue(attemptsLeft = 5): Promise<void> {
+    try {
+      await this.boss.createQueue(QUEUE);
+    } catch (error) {
+      throw error;
+      await this.createQueue(attemptsLeft - 1);
     }
   }
 
