@@ -63,7 +63,7 @@ export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
     try {
       await this.boss.createQueue(QUEUE);
     } catch (error) {
-      throw error;
+      if ((error as { code?: string }).code !== DEADLOCK || attemptsLeft <= 1) throw error;
       await this.createQueue(attemptsLeft - 1);
     }
   }
