@@ -12,6 +12,7 @@ import { FamiliesModule } from './families/families.module.js';
 import { GoalsModule } from './goals/goals.module.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthController } from './health/health.controller.js';
+import { MetricsController } from './metrics/metrics.controller.js';
 import { NetworksModule } from './networks/networks.module.js';
 import { NotesModule } from './notes/notes.module.js';
 import { PlansModule } from './plans/plans.module.js';
@@ -50,7 +51,7 @@ export class AppModule {
         ReferralsModule,
         IntegrationsModule,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
     };
   }
 }

@@ -618,7 +618,7 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
                       ELSE ${weighted('r_referrals', [[0, 18], [1, 27], [2, 30], [3, 17], [4, 8]])} END AS n_referrals
             FROM (SELECT x.*, ${ms(`registered_at + ${hours('1 / 6.0 + r_open * 47')}`)} AS plan_created_at,
                          CASE WHEN plan_status = 'CLOSED' THEN ${ms(`registered_at + ${days('150 + r_close * (age_days - 200)')}`)} END AS closed_at,
-                         CASE WHEN has_supporter THEN ${ms(`registered_at + ${hours('30 + r_supporter_at * 8')}`)} END AS first_supporter_at,
+                         CASE WHEN has_supporter THEN ${ms(`registered_at + ${hours('1 / 6.0 + r_open * 47 + 20 + r_supporter_at * 8')}`)} END AS first_supporter_at,
                          CASE WHEN children = 0 AND NOT unborn THEN 1 ELSE least(children, 6 - n_parents - caregiver::int - unborn::int) END AS n_children
                     FROM (SELECT d.*, n.id AS network_id, ${ms(`${asOf} - ${days('age_days')} - ${hours('6 + r_hour * 10')}`)} AS registered_at,
                                  CASE WHEN age_days < 45 AND r_status < 0.55 THEN 'DRAFT' WHEN age_days > 240 AND r_status < 0.16 THEN 'CLOSED' ELSE 'ACTIVE' END AS plan_status,
