@@ -1,0 +1,315 @@
+/**
+ * `npm run bench -- [--families N] [--seed S] [--concurrency C] [--duration SECONDS]`: the service under
+ * load. Seeds its own database (an embedded cluster kept under `.data/bench-<N>-<S>` so that a large
+ * seed is made once, or BENCH_DATABASE_URL), starts the service and the floor (bench/floor.ts: the same
+ * data by hand-written SQL with the same access rule) as separate processes, and drives each operation
+ * on both with autocannon at a fixed concurrency, from principals that really have access. Prints one
+ * table (req/s, latency percentiles, SQL statements and rows read per request, ratio to the floor) and
+ * writes it to bench/results/<time>.json with the service's peak RSS and its startup time.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { SignJWT } from 'jose';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { DEV_TOKEN_ISSUER } from '../src/auth/token-verifier.js';
+import { ACCESS_LOG_QUERY, ADD_ACTION, FAMILIES_QUERY, type Fixtures, findFixtures, INCOMING_QUERY, type Principal, PLAN_QUERY, RESCHEDULE } from './operations.js';
+import { seedDatabase } from '../src/cli/seed.js';
+import { dataSourceOptions, migrate } from '../src/database/database.module.js';
+import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
+
+const { values: args } = parseArgs({
+  options: {
+    families: { type: 'string', default: '2000' },
+    seed: { type: 'string', default: '1' },
+    concurrency: { type: 'string', default: '10' },
+    duration: { type: 'string', default: '8' },
+    only: { type: 'string' },
+  },
+});
+const FAMILIES = Number(args.families);
+const SEED = Number(args.seed);
+const CONCURRENCY = Number(args.concurrency);
+const DURATION = Number(args.duration);
+const SECRET = randomBytes(32).toString('hex');
+
+// ---- processes ----------------------------------------------------------------------------------
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A child process serving HTTP on `port`; `ready` is the milliseconds from spawn to its first good answer. */
+async function startProcess(script: string, env: Record<string, string>, readyPath: string): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  while (!(await fetch(`http://127.0.0.1:${port}${readyPath}`).then((r) => r.status < 500, () => false))) {
+    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return { child, port, readyMs: performance.now() - started };
+}
+
+/** Resident memory of a process (Linux), in MB. */
+async function rssOf(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+const token = (subject: string) =>
+  new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(subject).setIssuer(DEV_TOKEN_ISSUER).setIssuedAt().setExpirationTime('2h').sign(new TextEncoder().encode(SECRET));
+
+// ---- operations --------------------------------------------------------------------------------
+
+interface Call {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+}
+
+interface Side {
+  /** The request of connection `slot`, n-th time. */
+  call(slot: number, n: number): Call & { principal: Principal };
+  /** Whether an answer is a success (and what it teaches the next call of this slot). */
+  ok(slot: number, body: string): boolean;
+}
+
+interface Operation {
+  name: string;
+  service: Side;
+  floor: Side;
+}
+
+const gql = (query: string, variables: Record<string, unknown>): string => JSON.stringify({ query, variables });
+const pick = <T>(list: T[], slot: number): T => {
+  if (list.length === 0) throw new Error('The seeded data has no principal for this operation');
+  return list[slot % list.length]!;
+};
+const graphqlOk = (body: string) => {
+  const parsed = JSON.parse(body) as { data?: unknown; errors?: unknown[] };
+  return !parsed.errors?.length && parsed.data != null;
+};
+const floorOk = (body: string) => (JSON.parse(body) as { data?: unknown }).data != null;
+
+function operations(f: Fixtures): Operation[] {
+  const read = (name: string, principals: Principal[], service: (p: any, n: number) => string, floor: (p: any, n: number) => string): Operation => ({
+    name,
+    service: { call: (slot, n) => ({ principal: pick(principals, slot), method: 'POST', path: '/graphql', body: service(pick(principals, slot), n) }), ok: (_s, b) => graphqlOk(b) },
+    floor: { call: (slot, n) => ({ principal: pick(principals, slot), method: 'GET', path: floor(pick(principals, slot), n) }), ok: (_s, b) => floorOk(b) },
+  });
+  const versions = new Map<string, number>();
+  const referralOf = (slot: number) => pick(f.referrers, slot).referrals[0]!;
+  const startsAt = () => new Date(Date.now() + 14 * 86_400_000).toISOString();
+  const transitionOk = (slot: number, body: string, path: (d: any) => any) => {
+    const data = JSON.parse(body).data;
+    const result = data && path(data);
+    if (!result) return false;
+    versions.set(referralOf(slot).id, result.version);
+    return true;
+  };
+  const versionOf = (slot: number) => versions.get(referralOf(slot).id) ?? referralOf(slot).version;
+  return [
+    read(
+      'plan(id) with team, goals, actions',
+      f.planReaders,
+      (p, n) => gql(PLAN_QUERY, { id: p.planIds[n % p.planIds.length] }),
+      (p, n) => `/plan?id=${p.planIds[n % p.planIds.length]}`,
+    ),
+    read('families(first: 50)', f.familyReaders, () => gql(FAMILIES_QUERY, {}), () => '/families?first=50'),
+    read('referrals(INCOMING, overdue, first: 50)', f.intakes, () => gql(INCOMING_QUERY, {}), () => '/referrals/incoming-overdue?first=50'),
+    read('accessLog(first: 50)', f.portal, (p) => gql(ACCESS_LOG_QUERY, { familyId: p.familyId }), (p) => `/access-log?familyId=${p.familyId}&first=50`),
+    {
+      name: 'addAction',
+      service: {
+        call: (slot, n) => {
+          const p = pick(f.goalWriters, slot);
+          return { principal: p, method: 'POST', path: '/graphql', body: gql(ADD_ACTION, { input: { goalId: p.goalIds[n % p.goalIds.length], title: `Stap ${n}`, assigneeUserId: p.userId } }) };
+        },
+        ok: (_s, b) => graphqlOk(b),
+      },
+      floor: {
+        call: (slot, n) => {
+          const p = pick(f.goalWriters, slot);
+          return { principal: p, method: 'POST', path: '/actions', body: JSON.stringify({ goalId: p.goalIds[n % p.goalIds.length], title: `Stap ${n}` }) };
+        },
+        ok: (_s, b) => floorOk(b),
+      },
+    },
+    {
+      name: 'rescheduleHandover (transition)',
+      service: {
+        call: (slot) => ({
+          principal: pick(f.referrers, slot),
+          method: 'POST',
+          path: '/graphql',
+          body: gql(RESCHEDULE, {
+            input: { referralId: referralOf(slot).id, expectedVersion: versionOf(slot), startsAt: startsAt(), location: 'Huis van het Kind', attendees: ['FAMILY', 'REFERRER', 'RECEIVER'] },
+          }),
+        }),
+        ok: (slot, b) => transitionOk(slot, b, (d) => d.rescheduleHandover),
+      },
+      floor: {
+        call: (slot) => ({
+          principal: pick(f.referrers, slot),
+          method: 'POST',
+          path: '/referrals/reschedule',
+          body: JSON.stringify({ referralId: referralOf(slot).id, expectedVersion: versionOf(slot), startsAt: startsAt(), location: 'Huis van het Kind' }),
+        }),
+        ok: (slot, b) => transitionOk(slot, b, (d) => d),
+      },
+    },
+  ];
+}
+
+// ---- measuring ---------------------------------------------------------------------------------
+
+interface Measured {
+  requests: number;
+  errors: number;
+  reqPerSec: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  statementsPerRequest: number | null;
+  rowsPerRequest: number;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+async function statementsSent(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return Number(/^gezin1plan_sql_statements_total (\d+)/m.exec(text)?.[1] ?? NaN);
+}
+
+/** Rows the database returned and fetched, as its statistics count them (flushed within a second). */
+async function rowsRead(admin: pg.Client): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const { rows } = await admin.query(`SELECT (tup_returned + tup_fetched)::float8 AS n FROM pg_stat_database WHERE datname = current_database()`);
+  return rows[0].n;
+}
+
+async function drive(port: number, side: Side, admin: pg.Client, metricsPort?: number): Promise<Measured> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let slots = 0;
+  const statementsBefore = metricsPort ? await statementsSent(metricsPort) : 0;
+  const rowsBefore = await rowsRead(admin);
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: CONCURRENCY,
+    duration: DURATION,
+    setupClient: (client: any) => {
+      const slot = slots++;
+      let n = 0;
+      client.setRequests([
+        {
+          setupRequest: (req: any) => {
+            const call = side.call(slot, n++);
+            return { ...req, method: call.method, path: call.path, body: call.body, headers: { 'content-type': 'application/json', authorization: `Bearer ${call.principal.token}`, ...(call.principal.agencyId ? { 'x-acting-agency': call.principal.agencyId } : {}) } };
+          },
+          onResponse: (status: number, body: string) => {
+            if (status !== 200 || !side.ok(slot, body)) errors++;
+          },
+        },
+      ]);
+      client.on('response', (_status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
+    },
+  } as any);
+  const statements = metricsPort ? (await statementsSent(metricsPort)) - statementsBefore : NaN;
+  const rows = (await rowsRead(admin)) - rowsBefore;
+  latencies.sort((a, b) => a - b);
+  const requests = result.requests.total;
+  return {
+    requests,
+    errors: errors + result.errors + result.timeouts,
+    reqPerSec: requests / DURATION,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    statementsPerRequest: metricsPort ? statements / requests : null,
+    rowsPerRequest: rows / requests,
+  };
+}
+
+// ---- the run -----------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const embedded = process.env.BENCH_DATABASE_URL
+    ? undefined
+    : await startEmbeddedPostgres({ dataDir: join('.data', `bench-${FAMILIES}-${SEED}`, 'postgres'), database: 'bench', persistent: true });
+  const url = process.env.BENCH_DATABASE_URL ?? embedded!.url;
+  const db = await new DataSource(dataSourceOptions(url)).initialize();
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  const children: ChildProcess[] = [];
+  try {
+    await migrate(db);
+    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM family`);
+    if (n === 0) {
+      const t0 = performance.now();
+      await seedDatabase(db, { families: FAMILIES, seed: SEED, onProgress: (done, total) => process.stderr.write(`\rseeding ${done}/${total}`) });
+      process.stderr.write(`\rseeded ${FAMILIES} families in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+      await db.query('VACUUM ANALYZE');
+    } else {
+      console.log(`Using the ${n} families already in the database`);
+    }
+    const f = await findFixtures(db, token, Math.max(40, CONCURRENCY * 4));
+
+    const env = { DATABASE_URL: url, AUTH_DEV_SECRET: SECRET, NODE_ENV: 'test', WEBHOOK_WORKER: 'false', DATA_DIR: join('.data', 'bench-service') };
+    const service = await startProcess('dist/src/main.js', env, '/health/ready');
+    const floor = await startProcess('dist/bench/floor.js', env, '/');
+    children.push(service.child, floor.child);
+    let peakRss = await rssOf(service.child.pid!);
+    const sampler = setInterval(() => void rssOf(service.child.pid!).then((mb) => (peakRss = Math.max(peakRss, mb))), 250);
+
+    const table: Record<string, unknown>[] = [];
+    for (const op of operations(f).filter((o) => !args.only || o.name.startsWith(args.only))) {
+      const measuredService = await drive(service.port, op.service, admin, service.port);
+      const measuredFloor = await drive(floor.port, op.floor, admin);
+      table.push({ operation: op.name, service: measuredService, floor: measuredFloor, ratio: measuredService.reqPerSec / measuredFloor.reqPerSec });
+      const s = measuredService;
+      console.log(
+        `${op.name.padEnd(40)} ${s.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(1).padStart(6)}  p95 ${s.p95.toFixed(1).padStart(6)}  p99 ${s.p99.toFixed(1).padStart(6)} ms  ` +
+          `${s.statementsPerRequest!.toFixed(1).padStart(5)} stmt/req  ${s.rowsPerRequest.toFixed(0).padStart(6)} rows/req  errors ${s.errors}  ` +
+          `| floor ${measuredFloor.reqPerSec.toFixed(0).padStart(6)} req/s p95 ${measuredFloor.p95.toFixed(1)} ms errors ${measuredFloor.errors}  → ${(s.reqPerSec / measuredFloor.reqPerSec).toFixed(2)}× floor`,
+      );
+    }
+    clearInterval(sampler);
+    const report = {
+      at: new Date().toISOString(),
+      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      families: FAMILIES,
+      seed: SEED,
+      concurrency: CONCURRENCY,
+      durationSeconds: DURATION,
+      serviceStartupMs: Math.round(service.readyMs),
+      servicePeakRssMb: Math.round(peakRss),
+      operations: table,
+    };
+    console.log(`\nservice: ready ${report.serviceStartupMs} ms after start (migrated database), peak RSS ${report.servicePeakRssMb} MB`);
+    mkdirSync('bench/results', { recursive: true });
+    const file = join('bench/results', `${report.at.replace(/[:.]/g, '-')}-${FAMILIES}.json`);
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`written: ${file}`);
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await admin.end();
+    await db.destroy();
+    await embedded?.stop();
+  }
+  process.exit(0);
+}
+
+await main();
