@@ -200,7 +200,7 @@ async function rowsRead(admin: pg.Client): Promise<number> {
   return rows[0].n;
 }
 
-async function drive(port: number, side: Side, admin: pg.Client, metricsPort?: number): Promise<Measured> {
+async function drive(port: number, side: Side, admin: pg.Client, metricsPort?: number, duration = DURATION): Promise<Measured> {
   const latencies: number[] = [];
   let errors = 0;
   let slots = 0;
@@ -209,7 +209,7 @@ async function drive(port: number, side: Side, admin: pg.Client, metricsPort?: n
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: CONCURRENCY,
-    duration: DURATION,
+    duration,
     setupClient: (client: any) => {
       const slot = slots++;
       let n = 0;
@@ -234,13 +234,39 @@ async function drive(port: number, side: Side, admin: pg.Client, metricsPort?: n
   return {
     requests,
     errors: errors + result.errors + result.timeouts,
-    reqPerSec: requests / DURATION,
+    reqPerSec: requests / duration,
     p50: percentile(latencies, 50),
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
     statementsPerRequest: metricsPort ? statements / requests : null,
     rowsPerRequest: rows / requests,
   };
+}
+
+/**
+ * What consent filtering costs end to end: plan(id) on the real service with its policy, and on the
+ * same service with the rules stripped of their access basis (bench/policy-server.ts), in alternating
+ * rounds so that neither side always runs warmer.
+ */
+async function measureConsentCost(env: Record<string, string>, side: Side, admin: pg.Client) {
+  const full = await startProcess('dist/bench/policy-server.js', { ...env, BENCH_POLICY: 'full' }, '/health/ready');
+  const teamOnly = await startProcess('dist/bench/policy-server.js', { ...env, BENCH_POLICY: 'team-only' }, '/health/ready');
+  const rounds = 3;
+  const samples = { full: [] as Measured[], teamOnly: [] as Measured[] };
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const which of round % 2 ? (['teamOnly', 'full'] as const) : (['full', 'teamOnly'] as const)) {
+        samples[which].push(await drive((which === 'full' ? full : teamOnly).port, side, admin, undefined, Math.max(2, Math.round(DURATION / 2))));
+      }
+    }
+  } finally {
+    full.child.kill('SIGTERM');
+    teamOnly.child.kill('SIGTERM');
+  }
+  const mean = (list: Measured[], key: 'p50' | 'reqPerSec') => list.reduce((sum, m) => sum + m[key], 0) / list.length;
+  const summary = (list: Measured[]) => ({ p50: mean(list, 'p50'), reqPerSec: mean(list, 'reqPerSec'), errors: list.reduce((n, m) => n + m.errors, 0) });
+  const result = { rounds, full: summary(samples.full), teamOnly: summary(samples.teamOnly) };
+  return { ...result, p50Ratio: result.full.p50 / result.teamOnly.p50, throughputRatio: result.teamOnly.reqPerSec / result.full.reqPerSec };
 }
 
 // ---- the run -----------------------------------------------------------------------------------
@@ -287,6 +313,7 @@ async function main(): Promise<void> {
       );
     }
     clearInterval(sampler);
+    const consentCost = await measureConsentCost(env, operations(f)[0]!.service, admin);
     const report = {
       at: new Date().toISOString(),
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
@@ -297,7 +324,13 @@ async function main(): Promise<void> {
       serviceStartupMs: Math.round(service.readyMs),
       servicePeakRssMb: Math.round(peakRss),
       operations: table,
+      consentCost,
     };
+    console.log(
+      `\nconsent cost, plan(id) through the service with and without the access basis (${consentCost.rounds} alternating rounds): ` +
+        `p50 ${consentCost.full.p50.toFixed(1)} vs ${consentCost.teamOnly.p50.toFixed(1)} ms = ${consentCost.p50Ratio.toFixed(2)}×, ` +
+        `throughput ${consentCost.full.reqPerSec.toFixed(0)} vs ${consentCost.teamOnly.reqPerSec.toFixed(0)} req/s = ${consentCost.throughputRatio.toFixed(2)}×`,
+    );
     console.log(`\nservice: ready ${report.serviceStartupMs} ms after start (migrated database), peak RSS ${report.servicePeakRssMb} MB`);
     mkdirSync('bench/results', { recursive: true });
     const file = join('bench/results', `${report.at.replace(/[:.]/g, '-')}-${FAMILIES}.json`);

@@ -180,3 +180,17 @@ export function defineAbilityFor(principal: Principal): AppAbility {
   }
   return build();
 }
+
+/**
+ * The same rules without their access basis (the `$or` of consent, authorship and break-glass): what
+ * team membership alone would allow. Never used to serve requests; the benchmark measures with it what
+ * the basis costs (`npm run bench`, "consent cost").
+ */
+export function withoutAccessBasis(ability: AppAbility): AppAbility {
+  const rules = ability.rules.map((rule) => {
+    const { $or: _basis, ...rest } = (rule.conditions ?? {}) as Record<string, unknown>;
+    return rule.conditions && Object.keys(rest).length > 0 ? { ...rule, conditions: rest } : rule;
+  });
+  return createMongoAbility(rules, { conditionsMatcher }) as AppAbility;
+}
+
