@@ -48,7 +48,7 @@ export async function findFixtures(db: DataSource, tokenOf: (subject: string) =>
     SELECT u.subject, u.id AS "userId", ca.agency_id AS "agencyId", array_agg(g.id ORDER BY g.id) AS "goalIds"
       FROM case_assignment ca JOIN app_user u ON u.id = ca.user_id
       JOIN membership m ON m.user_id = u.id AND m.agency_id = ca.agency_id AND m.role = 'CASEWORKER'
-      JOIN plan p ON p.family_id = ca.family_id AND p.status = 'ACTIVE' JOIN goal g ON g.plan_id = p.id AND g.life_domain NOT IN ('HEALTH', 'SAFETY')
+      JOIN plan p ON p.family_id = ca.family_id AND p.status = 'ACTIVE' JOIN goal g ON g.plan_id = p.id AND g.status = 'ACTIVE' AND g.life_domain NOT IN ('HEALTH', 'SAFETY')
      WHERE ca.ended_at IS NULL AND EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.family_id = ca.family_id AND cg.recipient_agency_id = ca.agency_id
        AND cg.category = 'PLAN' AND cg.revoked_at IS NULL AND (cg.valid_until IS NULL OR cg.valid_until > now()))
      GROUP BY u.subject, u.id, ca.agency_id ORDER BY count(*) DESC, u.subject LIMIT ${limit}`);

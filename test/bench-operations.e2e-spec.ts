@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import {
+  ACCESS_LOG_QUERY,
+  ADD_ACTION,
+  FAMILIES_QUERY,
+  type Fixtures,
+  findFixtures,
+  INCOMING_QUERY,
+  PLAN_QUERY,
+  RESCHEDULE,
+} from '../bench/operations.js';
+import { seedDatabase } from '../src/cli/seed.js';
+import { dataSourceOptions, migrate } from '../src/database/database.module.js';
+import { TestApi } from './support/test-app.js';
+
+/**
+ * The SQL statements of every benchmarked operation (issue 6) do not grow with the data: the same
+ * operations, as `npm run bench` sends them, on seeded databases of 20 and of 200 families, send the
+ * same number of statements. Not a timing: a count.
+ */
+
+interface Sized {
+  name: string;
+  api: TestApi;
+  db: DataSource;
+  fixtures: Fixtures;
+}
+
+const SMALL = 20;
+const LARGE = SMALL * 10;
+
+async function seededDatabase(families: number): Promise<Sized> {
+  const name = `bench_ops_${families}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `/${name}`;
+  const db = await new DataSource(dataSourceOptions(url.toString())).initialize();
+  await migrate(db);
+  await seedDatabase(db, { families, seed: 7 });
+  await db.query('ANALYZE');
+  const api = await TestApi.start({ DATABASE_URL: url.toString() });
+  return { name, api, db, fixtures: await findFixtures(db, (subject) => TestApi.token(subject), 5) };
+}
+
+/** The operations of the benchmark, each as one request of a principal with access. */
+const operations: Record<string, (f: Fixtures) => { subject: string; agencyId: string | null; query: string; variables: Record<string, unknown>; field: string }> = {
+  'plan(id)': (f) => ({ ...f.planReaders[0]!, query: PLAN_QUERY, variables: { id: f.planReaders[0]!.planIds[0] }, field: 'plan' }),
+  'families(first: 50)': (f) => ({ ...f.familyReaders[0]!, query: FAMILIES_QUERY, variables: {}, field: 'families' }),
+  'referrals(INCOMING, overdue)': (f) => ({ ...f.intakes[0]!, query: INCOMING_QUERY, variables: {}, field: 'referrals' }),
+  'accessLog(first: 50)': (f) => ({ ...f.portal[0]!, agencyId: null, query: ACCESS_LOG_QUERY, variables: { familyId: f.portal[0]!.familyId }, field: 'accessLog' }),
+  addAction: (f) => ({
+    ...f.goalWriters[0]!,
+    query: ADD_ACTION,
+    variables: { input: { goalId: f.goalWriters[0]!.goalIds[0], title: 'Stap', assigneeUserId: f.goalWriters[0]!.userId } },
+    field: 'addAction',
+  }),
+  rescheduleHandover: (f) => ({
+    ...f.referrers[0]!,
+    query: RESCHEDULE,
+    variables: {
+      input: {
+        referralId: f.referrers[0]!.referrals[0]!.id,
+        expectedVersion: f.referrers[0]!.referrals[0]!.version,
+        startsAt: new Date(Date.now() + 14 * 86_400_000).toISOString(),
+        location: 'Huis van het Kind',
+        attendees: ['FAMILY', 'REFERRER', 'RECEIVER'],
+      },
+    },
+    field: 'rescheduleHandover',
+  }),
+};
+
+describe('benchmarked operations: SQL statements constant in data size', () => {
+  const sized: Sized[] = [];
+
+  beforeAll(async () => {
+    sized.push(await seededDatabase(SMALL), await seededDatabase(LARGE));
+  }, 180_000);
+
+  afterAll(async () => {
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    for (const s of sized) {
+      await s.api.stop();
+      await s.db.destroy();
+      await admin.query(`DROP DATABASE IF EXISTS ${s.name} WITH (FORCE)`);
+    }
+    await admin.end();
+  });
+
+  it.each(Object.keys(operations))('%s sends as many statements on 10× the data', async (name) => {
+    const counts: number[] = [];
+    const rows: number[] = [];
+    for (const s of sized) {
+      const op = operations[name]!(s.fixtures);
+      const headers: Record<string, string> = op.agencyId ? { 'X-Acting-Agency': op.agencyId } : {};
+      let data: Record<string, any> = {};
+      counts.push(await s.api.countStatements(async () => (data = await s.api.ok(op.subject, op.query, op.variables, headers))));
+      const result = data[op.field];
+      rows.push(result?.edges?.length ?? result?.goals?.length ?? 1);
+    }
+    // The larger database answers with at least as much (so the equal count is not an empty answer).
+    expect(rows.every((n) => n > 0)).toBe(true);
+    expect(counts[1]).toBe(counts[0]);
+  });
+});
