@@ -17,7 +17,7 @@ describe('withoutAccessBasis (benchmark only)', () => {
   const full = defineAbilityFor(principal);
   const bare = withoutAccessBasis(full);
   const plan = (over: Record<string, unknown>) =>
-    subject('Plan', { networkId: 'n1', teamUserIds: ['u1'], consentedAgencyIds: [], authorUserId: 'u9', breakGlassUserIds: [], ...over });
+    subject('Plan', { networkId: 'n1', teamUserIds: ['u1'], consentedAgencyIds: [], authorUserId: 'u9', breakGlassUserIds: [], ...over } as Record<string, unknown>);
 
   it('a plan of the team without consent: refused by the policy, allowed without the basis', () => {
     expect(full.can('read', plan({}))).toBe(false);
