@@ -10,7 +10,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,7 +21,7 @@ import { DEV_TOKEN_ISSUER } from '../src/auth/token-verifier.js';
 import { ACCESS_LOG_QUERY, ADD_ACTION, FAMILIES_QUERY, type Fixtures, findFixtures, INCOMING_QUERY, type Principal, PLAN_QUERY, RESCHEDULE } from './operations.js';
 import { seedDatabase } from '../src/cli/seed.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import { freePort, startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,14 +39,6 @@ const DURATION = Number(args.duration);
 const SECRET = randomBytes(32).toString('hex');
 
 // ---- processes ----------------------------------------------------------------------------------
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A child process serving HTTP on `port`; `ready` is the milliseconds from spawn to its first good answer. */
 async function startProcess(script: string, env: Record<string, string>, readyPath: string): Promise<{ child: ChildProcess; port: number; readyMs: number }> {

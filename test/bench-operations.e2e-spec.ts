@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import {
   ACCESS_LOG_QUERY,
@@ -13,6 +11,7 @@ import {
 } from '../bench/operations.js';
 import { seedDatabase } from '../src/cli/seed.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
+import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
 import { TestApi } from './support/test-app.js';
 
 /**
@@ -22,7 +21,7 @@ import { TestApi } from './support/test-app.js';
  */
 
 interface Sized {
-  name: string;
+  scratch: ScratchDatabase;
   api: TestApi;
   db: DataSource;
   fixtures: Fixtures;
@@ -32,19 +31,13 @@ const SMALL = 20;
 const LARGE = SMALL * 10;
 
 async function seededDatabase(families: number): Promise<Sized> {
-  const name = `bench_ops_${families}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(process.env.DATABASE_URL!);
-  url.pathname = `/${name}`;
-  const db = await new DataSource(dataSourceOptions(url.toString())).initialize();
+  const scratch = await scratchDatabase(`bench_ops_${families}`);
+  const db = await new DataSource(dataSourceOptions(scratch.url)).initialize();
   await migrate(db);
   await seedDatabase(db, { families, seed: 7 });
   await db.query('ANALYZE');
-  const api = await TestApi.start({ DATABASE_URL: url.toString() });
-  return { name, api, db, fixtures: await findFixtures(db, (subject) => TestApi.token(subject), 5) };
+  const api = await TestApi.start({ DATABASE_URL: scratch.url });
+  return { scratch, api, db, fixtures: await findFixtures(db, (subject) => TestApi.token(subject), 5) };
 }
 
 /** The operations of the benchmark, each as one request of a principal with access. */
@@ -83,14 +76,11 @@ describe('benchmarked operations: SQL statements constant in data size', () => {
   }, 180_000);
 
   afterAll(async () => {
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
     for (const s of sized) {
       await s.api.stop();
       await s.db.destroy();
-      await admin.query(`DROP DATABASE IF EXISTS ${s.name} WITH (FORCE)`);
+      await s.scratch.drop();
     }
-    await admin.end();
   });
 
   it.each(Object.keys(operations))('%s sends as many statements on 10× the data', async (name) => {

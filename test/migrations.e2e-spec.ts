@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { migrations } from '../migrations/index.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
+import { scratchDatabase } from './support/scratch-database.js';
 import { TestApi } from './support/test-app.js';
 
 describe('migrations', () => {
@@ -15,13 +15,8 @@ describe('migrations', () => {
   });
 
   it('apply to an empty database, revert completely, and apply again', async () => {
-    const name = `migration_check_${randomUUID().replace(/-/g, '')}`;
-    const admin = new pg.Client(process.env.DATABASE_URL);
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(process.env.DATABASE_URL!);
-    url.pathname = `/${name}`;
-    const db = await new DataSource(dataSourceOptions(url.toString())).initialize();
+    const scratch = await scratchDatabase('migration_check');
+    const db = await new DataSource(dataSourceOptions(scratch.url)).initialize();
     const tables = async () =>
       (await db.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migration'`))[0].n;
     try {
@@ -33,30 +28,23 @@ describe('migrations', () => {
       expect(await tables()).toBeGreaterThan(10);
     } finally {
       await db.destroy();
-      await admin.query(`DROP DATABASE ${name}`);
-      await admin.end();
+      await scratch.drop();
     }
   });
 
   it('several replicas starting at once on a new database all come up (migrations, queue schema, queue)', async () => {
-    const name = `replica_start_${randomUUID().replace(/-/g, '')}`;
-    const admin = new pg.Client(process.env.DATABASE_URL);
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(process.env.DATABASE_URL!);
-    url.pathname = `/${name}`;
-    const replicas = await Promise.allSettled([1, 2, 3, 4].map(() => TestApi.start({ DATABASE_URL: url.toString(), WEBHOOK_WORKER: 'true' })));
+    const scratch = await scratchDatabase('replica_start');
+    const replicas = await Promise.allSettled([1, 2, 3, 4].map(() => TestApi.start({ DATABASE_URL: scratch.url, WEBHOOK_WORKER: 'true' })));
     try {
       expect(replicas.map((r) => (r.status === 'rejected' ? String(r.reason) : 'up'))).toEqual(['up', 'up', 'up', 'up']);
-      const check = new pg.Client(url.toString());
+      const check = new pg.Client(scratch.url);
       await check.connect();
       const [{ n }] = (await check.query(`SELECT count(*)::int AS n FROM pgboss.queue WHERE name = 'webhook-delivery'`)).rows;
       await check.end();
       expect(n).toBe(1);
     } finally {
       for (const r of replicas) if (r.status === 'fulfilled') await r.value.stop();
-      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-      await admin.end();
+      await scratch.drop();
     }
   }, 60_000);
 });

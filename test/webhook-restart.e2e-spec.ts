@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
+import { freePort } from '../src/database/embedded-postgres.js';
+import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
 import { PLATFORM_ADMIN, TestApi } from './support/test-app.js';
 import { ReferralScene } from './support/referral-scene.js';
 import { signatureValid, WebhookReceiver } from './support/webhook-receiver.js';
@@ -20,14 +20,6 @@ import { signatureValid, WebhookReceiver } from './support/webhook-receiver.js';
  */
 
 const WEBHOOK_SECRET_KEY = randomBytes(32).toString('hex');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The service as a separate process, with its in-process webhook worker. */
 class ServiceProcess {
@@ -75,8 +67,7 @@ class ServiceProcess {
 const step = (mutation: string, input: string) => `mutation($input: ${input}!) { ${mutation}(input: $input) { version } }`;
 
 describe('webhooks survive SIGKILL between commit and delivery', () => {
-  let databaseUrl: string;
-  let databaseName: string;
+  let scratch: ScratchDatabase;
   let api: TestApi;
   let db: DataSource;
   let scene: ReferralScene;
@@ -84,17 +75,10 @@ describe('webhooks survive SIGKILL between commit and delivery', () => {
   let service: ServiceProcess;
 
   beforeAll(async () => {
-    databaseName = `webhook_restart_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${databaseName}`);
-    await admin.end();
-    const url = new URL(process.env.DATABASE_URL!);
-    url.pathname = `/${databaseName}`;
-    databaseUrl = url.toString();
+    scratch = await scratchDatabase('webhook_restart');
 
     // Fixtures through an in-test instance without a worker (it migrates the new database).
-    api = await TestApi.start({ DATABASE_URL: databaseUrl, WEBHOOK_SECRET_KEY });
+    api = await TestApi.start({ DATABASE_URL: scratch.url, WEBHOOK_SECRET_KEY });
     db = api.app.get(DataSource);
     scene = await ReferralScene.create(api);
     hook = await WebhookReceiver.start();
@@ -104,7 +88,7 @@ describe('webhooks survive SIGKILL between commit and delivery', () => {
         PATH: process.env.PATH ?? '',
         NODE_ENV: 'test',
         PORT: String(port),
-        DATABASE_URL: databaseUrl,
+        DATABASE_URL: scratch.url,
         DATA_DIR: mkdtempSync(join(tmpdir(), 'gezin1plan-restart-')),
         AUTH_DEV_SECRET: process.env.AUTH_DEV_SECRET!,
         PLATFORM_ADMIN_SUBJECTS: PLATFORM_ADMIN,
@@ -121,10 +105,7 @@ describe('webhooks survive SIGKILL between commit and delivery', () => {
     await service?.kill();
     await api?.stop();
     await hook?.stop();
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await admin.end();
+    await scratch?.drop();
   });
 
   it('every committed event is delivered after the restart, signed, and no other', async () => {

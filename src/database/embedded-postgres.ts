@@ -53,7 +53,8 @@ export async function startEmbeddedPostgres(options: {
   };
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on localhost right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
