@@ -5,14 +5,17 @@
  * one plan, team, goals, actions, notes and plan history, consents (refused, expired, renewed, revoked),
  * referrals in every status with their transitions, meetings and outbox events, and audit entries.
  *
- * Every row is generated inside PostgreSQL (`INSERT … SELECT` over `generate_series`), a batch of families
- * per transaction. Ids and choices are hashes of (seed, kind, row number) and times count back from a fixed
- * anchor (`asOf`), so the same seed on an empty database always yields the same rows.
+ * Every row is generated inside PostgreSQL (`INSERT … SELECT` over `generate_series`), by batches of
+ * families: one transaction writes a batch's families with all but their consents, another session then
+ * writes their consents (whose grants the triggers derive) while the first goes on with the next batch. Ids
+ * and choices are hashes of (seed, kind, row number) and times count back from a fixed anchor (`asOf`), so
+ * the same seed on an empty database always yields the same rows.
  *
- * OFFLINE ONLY: each batch disables the tables' per-row audit triggers inside its own transaction (one audit
- * entry per seeded row would take longer than the seeding) and writes a few audit entries per family itself
- * through the hash chain. The tables stay locked for the batch, and the triggers are enabled again before it
- * commits; a failing batch rolls back, triggers included. Do not run it beside live traffic.
+ * OFFLINE ONLY: each transaction disables the per-row audit triggers of the tables it writes, inside itself
+ * (one audit entry per seeded row would take longer than the seeding), and a few audit entries per family are
+ * written through the hash chain instead. The tables stay locked meanwhile, and the triggers are enabled
+ * again before it commits; a transaction that fails rolls back, triggers included. Do not run it beside live
+ * traffic.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -80,6 +83,8 @@ export interface CaseworkerSample {
 export interface IncomingSample {
   subject: string;
   agencyId: string;
+  /** How many incoming referrals of the agency are overdue; the ids of (at most) five of them. */
+  overdue: number;
   overdueReferralIds: string[];
 }
 
@@ -382,10 +387,18 @@ const literal = (value: string | number): string => (typeof value === 'number' ?
 const textArray = (values: readonly string[]) => `ARRAY[${values.map(literal).join(',')}]::text[]`;
 const timestamp = (date: Date) => `timestamptz '${date.toISOString()}'`;
 
+/**
+ * The id of a row of a family, created at `at`: time-ordered within the family, with the family's span of
+ * years compressed to hours after its registration. A batch of families registered in a few weeks so
+ * writes to a narrow range of every index (instead of all over each index, page by page).
+ */
+const familyRowId = (kind: string, key: string, at: string, registered = 'registered_at') =>
+  `pg_temp.uid(${literal(kind)}, ${key}, ${registered} + ((${at}) - ${registered}) / 1000)`;
+
 /** A pseudo-random number in [0, 1) for (seed, salt, n): the same every run. */
 const rnd = (salt: string, n: string) => `pg_temp.r(${literal(salt)}, ${n})`;
 
-/** One of `values`, chosen by the random number `r` (a column, so that it is drawn once). */
+/** One of `values`, chosen by the random number `r` in [0, 1). */
 const pick = (values: readonly string[], r: string) => `(${textArray(values)})[1 + floor(${r} * ${values.length})::int]`;
 
 /** A value chosen by `r` in proportion to its weight. */
@@ -410,8 +423,8 @@ const within = (start: string, end: string, fraction: string) => `(${start} + ((
 const capableAt = (m: string, at: string) =>
   `coalesce(${m}.assessed, ${m}.role <> 'UNBORN' AND ${m}.birth_date <= ((${at}) AT TIME ZONE 'UTC')::date - interval '12 years')`;
 
-/** The session's generator functions, with the seed and the holidays built in. */
-function generatorFunctions(seed: number, holidays: readonly string[]): string[] {
+/** The session's generator functions, with the seed built in. */
+function generatorFunctions(seed: number): string[] {
   return [
     `CREATE FUNCTION pg_temp.r(salt text, n bigint) RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
        SELECT (hashint8extended(n, ${seed}::bigint * 1000003 + hashtext(salt)) & 4503599627370495)::float8 / 4503599627370496 $$`,
@@ -421,13 +434,6 @@ function generatorFunctions(seed: number, holidays: readonly string[]): string[]
        SELECT (lpad(to_hex(floor(date_part('epoch', at) * 1000)::bigint), 12, '0')
          || to_hex(28672 | (hashint8extended(n, ${seed}::bigint * 1000003 + hashtext(kind)) & 4095))
          || to_hex((hashint8extended(n, ${seed}::bigint * 1000033 + hashtext(kind)) & 4611686018427387903) | -9223372036854775808))::uuid $$`,
-    // As WorkingCalendar.addWorkingDays: the end (local midnight) of the n-th working day after the day of `at`.
-    `CREATE FUNCTION pg_temp.working_days_after(at timestamptz, days int) RETURNS timestamptz LANGUAGE sql STABLE AS $$
-       SELECT (d::date + 1)::timestamp AT TIME ZONE 'Europe/Brussels'
-         FROM generate_series(((at AT TIME ZONE 'Europe/Brussels')::date + 1)::timestamp,
-                              ((at AT TIME ZONE 'Europe/Brussels')::date + 60)::timestamp, interval '1 day') d
-        WHERE extract(isodow FROM d) < 6 AND d::date <> ALL (${textArray(holidays)}::date[])
-        ORDER BY d OFFSET days - 1 LIMIT 1 $$`,
   ];
 }
 
@@ -440,7 +446,7 @@ const teamCaseworker = (i: string, at: string) => ({
   user: `(CASE WHEN cr.caseworker_assigned[${i}] <= ${at} THEN cr.caseworkers[${i}] ELSE cr.caseworkers[1] END)`,
   agency: `(CASE WHEN cr.caseworker_assigned[${i}] <= ${at} THEN cr.caseworker_agencies[${i}] ELSE cr.caseworker_agencies[1] END)`,
 });
-/** A 1-based index into a crew array of `n` elements, drawn by `r`. */
+/** A 1-based index into the crew array `array` (of the family's team), drawn by `r`. */
 const crewIndex = (r: string, array: string) => `1 + floor(${r} * cardinality(cr.${array}))::int`;
 
 /** A statement, and the table whose rows it inserts (counted in the summary). */
@@ -460,7 +466,20 @@ interface RunPlan {
   networkBase: number;
   familyBase: number;
   userBase: number;
+  /** Days that are not working days besides weekends, for referral deadlines ('YYYY-MM-DD'). */
+  holidays: string[];
 }
+
+/**
+ * ReferralDeadlines: not received within 2 working days of sending, not decided within 5 of receipt, no
+ * meeting within 10 of acceptance (running on through scheduling); URGENT in hours.
+ */
+const REFERRAL_DEADLINES = [
+  { status: ReferralStatus.SENT, startedAt: 'sent_at', workingDays: 2, urgentHours: 4 },
+  { status: ReferralStatus.RECEIVED, startedAt: 'received_at', workingDays: 5, urgentHours: 24 },
+  { status: ReferralStatus.ACCEPTED, startedAt: 'accepted_at', workingDays: 10, urgentHours: 72 },
+  { status: ReferralStatus.HANDOVER_SCHEDULED, startedAt: 'accepted_at', workingDays: 10, urgentHours: 72 },
+] as const;
 
 const KIND_COUNT = Object.keys(AgencyKind).length;
 /** One agency of each kind in every network comes first, the network's own partnership (OTHER) at 0. */
@@ -493,10 +512,9 @@ function organisation(p: RunPlan): Statement[] {
                                n.created_at + interval '1 day' + j * interval '10 minutes' AS created_at,
                                CASE WHEN j < ${KIND_COUNT} THEN (${textArray(KINDS_IN_ORDER)})[j + 1] ELSE ${weighted('d.r_kind', AGENCY_KINDS)} END AS kind
                           FROM seed_network n CROSS JOIN generate_series(0, ${A - 1}) j
-                          CROSS JOIN LATERAL (SELECT n.key * 1000 + j AS key, ${rnd('agency-kind', 'n.key * 1000 + j')} AS r_kind OFFSET 0) d) k) a`,
+                          CROSS JOIN LATERAL (SELECT n.key * 1000 + j AS key, ${rnd('agency-kind', 'n.key * 1000 + j')} AS r_kind) d) k) a`,
     },
-    { sql: `CREATE INDEX ON seed_agency (network_no, kind, kind_rank)` },
-    { sql: `CREATE TEMP TABLE seed_kind_count AS SELECT network_no, kind, count(*)::int AS n FROM seed_agency GROUP BY network_no, kind` },
+    { sql: `CREATE TEMP TABLE seed_kind_agencies AS SELECT network_no, kind, array_agg(id ORDER BY j) AS agencies FROM seed_agency GROUP BY network_no, kind` },
     {
       sql: `INSERT INTO agency (id, network_id, name, kind, created_at)
         SELECT id, network_id, name, kind, created_at FROM seed_agency ORDER BY network_no, j`,
@@ -523,8 +541,7 @@ function organisation(p: RunPlan): Statement[] {
                           FROM seed_network n CROSS JOIN generate_series(0, ${U}) u
                           CROSS JOIN LATERAL (SELECT ${rnd('user-female', 'n.key * 100000 + u')} AS r_female, ${rnd('user-given', 'n.key * 100000 + u')} AS r_given,
                                                      ${rnd('user-family', 'n.key * 100000 + u')} AS r_family, ${rnd('user-also', 'n.key * 100000 + u')} AS r_also,
-                                                     ${rnd('user-second', 'n.key * 100000 + u')} AS r_second, ${rnd('user-second-j', 'n.key * 100000 + u')} AS r_second_j
-                                               OFFSET 0) d) u
+                                                     ${rnd('user-second', 'n.key * 100000 + u')} AS r_second, ${rnd('user-second-j', 'n.key * 100000 + u')} AS r_second_j) d) u
                   JOIN seed_agency a ON a.network_no = u.network_no AND a.j = u.j) v`,
     },
     { sql: `CREATE INDEX ON seed_user (id)` },
@@ -546,14 +563,40 @@ function organisation(p: RunPlan): Statement[] {
       counts: 'membership',
     },
     {
-      sql: `CREATE TEMP TABLE seed_staff AS
-        SELECT agency_id, role, (row_number() OVER (PARTITION BY agency_id, role ORDER BY user_key, slot) - 1)::int AS k, user_id
-          FROM seed_membership WHERE role <> 'NETWORK_COORDINATOR'`,
+      sql: `CREATE TEMP TABLE seed_agency_staff AS
+        SELECT agency_id, role, array_agg(user_id ORDER BY user_key, slot) AS users FROM seed_membership WHERE role <> 'NETWORK_COORDINATOR' GROUP BY agency_id, role`,
     },
-    { sql: `CREATE INDEX ON seed_staff (agency_id, role, k)` },
-    { sql: `CREATE TEMP TABLE seed_staff_count AS SELECT agency_id, role, count(*)::int AS n FROM seed_staff GROUP BY agency_id, role` },
     ...referralPaths(),
-    { sql: `ANALYZE seed_network, seed_agency, seed_kind_count, seed_user, seed_staff, seed_staff_count, seed_path, seed_path_step` },
+    ...deadlines(p),
+    { sql: `ANALYZE seed_deadline, seed_network, seed_agency, seed_kind_agencies, seed_user, seed_agency_staff, seed_path, seed_path_step` },
+  ];
+}
+
+/**
+ * As WorkingCalendar.addWorkingDays, for every day the data spans: the end (local midnight) of the n-th
+ * working day after a day in Brussels, for the deadlines of REFERRAL_DEADLINES.
+ */
+function deadlines(p: RunPlan): Statement[] {
+  const first = `((${timestamp(p.asOf)} - interval '7 years') AT TIME ZONE 'Europe/Brussels')::date`;
+  const last = `((${timestamp(p.asOf)} + interval '1 year') AT TIME ZONE 'Europe/Brussels')::date`;
+  const counts = [...new Set(REFERRAL_DEADLINES.map((d) => d.workingDays))];
+  return [
+    {
+      sql: `CREATE TEMP TABLE seed_working_day AS
+        SELECT d::date AS day, row_number() OVER (ORDER BY d)::int AS n
+          FROM generate_series(${first}::timestamp, (${last} + 60)::timestamp, interval '1 day') d
+         WHERE extract(isodow FROM d) < 6 AND d::date <> ALL (${textArray(p.holidays)}::date[])`,
+    },
+    { sql: `CREATE INDEX ON seed_working_day (day)` },
+    {
+      sql: `CREATE TEMP TABLE seed_deadline AS
+        SELECT c.day, k.days, (w.day + 1)::timestamp AT TIME ZONE 'Europe/Brussels' AS due
+          FROM generate_series(${first}::timestamp, ${last}::timestamp, interval '1 day') c(day)
+          CROSS JOIN (VALUES ${counts.map((n) => `(${n})`).join(', ')}) k(days)
+          CROSS JOIN LATERAL (SELECT min(n) AS n FROM seed_working_day w WHERE w.day > c.day::date) next
+          JOIN seed_working_day w ON w.n = next.n + k.days - 1`,
+    },
+    { sql: `CREATE INDEX ON seed_deadline (day, days)` },
   ];
 }
 
@@ -587,32 +630,36 @@ function referralPaths(): Statement[] {
   ];
 }
 
-/** Families `from` … `to - 1` of the run, with everything that hangs off them. */
-function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
+/**
+ * Families `from` … `to - 1` of the run, in two parts: the families with everything that hangs off them
+ * but their consents; then the consents (with the grants their triggers derive, the costliest part) and
+ * the audit entries, which a second session writes while the first goes on with the next batch. Both
+ * parts stage the rows they need the same way: staging is deterministic.
+ */
+function familyBatch(p: RunPlan, from: number, to: number): { families: Statement[]; consents: Statement[] } {
   const asOf = timestamp(p.asOf);
   const ms = (expression: string) => `date_trunc('milliseconds', ${expression})`;
   const hours = (n: string) => `(${n}) * interval '1 hour'`;
   const days = (n: string) => `(${n}) * interval '1 day'`;
-  /** The random draws of a row, evaluated once each (OFFSET 0 keeps the planner from inlining them). */
+  /** The random draws of a row, named r_<salt>: pure functions of (seed, entity, salt, key), the same wherever used. */
   const draws = (entity: string, key: string, salts: string[]) =>
-    `CROSS JOIN LATERAL (SELECT ${salts.map((salt) => `${rnd(`${entity}:${salt}`, key)} AS r_${salt.replace(/-/g, '_')}`).join(', ')} OFFSET 0) d`;
-  return [
-    ...familyAndTeam(),
-    ...members(),
-    ...consents(),
-    ...goalsActionsNotes(),
-    ...referrals(),
-    ...historyAndAudit(),
-    ...inserts(),
-  ];
+    `CROSS JOIN LATERAL (SELECT ${salts.map((salt) => `${rnd(`${entity}:${salt}`, key)} AS r_${salt.replace(/-/g, '_')}`).join(', ')}) d`;
+  const consentStaging = [...familyAndTeam(), ...members(), ...consents(), ...referrals(), ...breakGlass()];
+  return {
+    families: [...consentStaging, ...referralSteps(), ...goalsActionsNotes(), ...history(), ...familyInserts()],
+    consents: [...consentStaging, ...audit(), ...consentInserts()],
+  };
 
   function familyAndTeam(): Statement[] {
     return [
+      // A family: its make-up, its plan (drafts are recent, closed plans old), the size of its team, and how
+      // many goals, notes and referrals it has. Families are numbered in order of registration (over three
+      // years, most of them recent), so that a batch covers a few weeks of registrations.
       {
         sql: `CREATE TEMP TABLE s_family ON COMMIT DROP AS
           SELECT y.*, coalesce(closed_at, ${asOf}) AS end_at, pg_temp.uid('family', f, registered_at) AS id,
                  n_parents + caregiver::int + n_children + unborn::int AS size,
-                 pg_temp.uid('plan', f, plan_created_at) AS plan_id,
+                 ${familyRowId('plan', 'f', 'plan_created_at')} AS plan_id,
                  CASE WHEN plan_status <> 'DRAFT' THEN ${ms(within('first_supporter_at', `coalesce(closed_at, ${asOf})`, '0.02 + 0.1 * r_activate'))} END AS activated_at,
                  CASE WHEN coalesce(closed_at, ${asOf}) - plan_created_at < interval '100 days' THEN 0
                       ELSE ${weighted('r_referrals', [[0, 18], [1, 27], [2, 30], [3, 17], [4, 8]])} END AS n_referrals
@@ -630,7 +677,7 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
                                  21 + power(r_parent_age, 1.3) * 30 AS parent_age,
                                  ${weighted('r_team', [[0, 25], [1, 45], [2, 30]])} AS n_extra_agencies,
                                  r_volunteer < 0.12 AS volunteer,
-                                 2 + floor(r_goals * 7)::int AS n_goals,
+                                 2 + floor(power(r_goals, 1.5) * 7)::int AS n_goals,
                                  floor(power(r_notes, 1.3) * 7)::int AS n_notes,
                                  CASE WHEN r_handover < 0.05 THEN 'DONE' WHEN r_handover < 0.07 THEN 'PENDING' END AS handover,
                                  r_break_glass < 0.006 AS break_glass,
@@ -640,7 +687,7 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
                                  CASE WHEN r_strengths < 0.8 THEN ${pick(STRENGTHS, 'r_strengths / 0.8')} END AS strengths,
                                  ${pick(CLOSE_REASONS, 'r_close_reason')} AS close_reason
                             FROM (SELECT i, ${p.familyBase} + i AS f, i % ${p.networks} AS network_no,
-                                         7 + floor(power(${rnd('family-age', `${p.familyBase} + i`)}, 1.35) * 1100)::int AS age_days, d.*
+                                         7 + floor(power(1 - (i + 0.5)::float8 / ${p.families}, 1.35) * 1100)::int AS age_days, d.*
                                     FROM generate_series(${from}, ${to - 1}) i
                                     ${draws('family', `${p.familyBase} + i`, [
                                       'hour', 'status', 'open', 'close', 'supporter', 'supporter-at', 'activate', 'parents', 'caregiver',
@@ -653,7 +700,7 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
       // with the worker assigned to the family, and a consent policy of the family towards it.
       {
         sql: `CREATE TEMP TABLE s_team ON COMMIT DROP AS
-          SELECT z.*, pg_temp.uid('participant', key, added_at) AS participant_id, pg_temp.uid('assignment', key, assigned_at) AS assignment_id,
+          SELECT z.*, ${familyRowId('participant', 'key', 'added_at')} AS participant_id, ${familyRowId('assignment', 'key', 'assigned_at')} AS assignment_id,
                  ${pickBy('kind', CONTRIBUTIONS, 'r_contribution')} AS contribution,
                  CASE WHEN r_renew < 0.6 AND valid_until < end_at THEN ${ms(`valid_until - ${days('r_renew_at * 14')}`)} END AS renewed_at
             FROM (SELECT y.*,
@@ -661,11 +708,16 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
                     FROM (SELECT x.*,
                                  CASE WHEN s = 0 THEN ${ms(`registered_at + ${hours('2 + r_consent_at * 4')}`)}
                                       ELSE ${ms(`least(assigned_at + ${hours('1 + r_consent_at * 70')}, ${within('assigned_at', 'end_at', '0.5')})`)} END AS consent_at
-                            FROM (SELECT DISTINCT ON (t.f, a.id) t.*, a.id AS agency_id, st.user_id AS worker_id, pred.user_id AS predecessor_id, adm.user_id AS admin_id,
-                                         CASE WHEN t.s = 0 THEN t.registered_at
-                                              WHEN pred.user_id IS NOT NULL THEN ${ms(within('t.joined_at', 't.end_at', '0.3 + 0.3 * t.r_assign'))}
-                                              ELSE ${ms(`least(t.joined_at + ${hours('1 + t.r_assign * 47')}, ${within('t.joined_at', 't.end_at', '0.5')})`)} END AS assigned_at
-                                    FROM (SELECT fam.f, fam.network_no, fam.registered_at, fam.end_at, s, fam.f * 4 + s AS key, d.*,
+                            FROM (SELECT w.*,
+                                         CASE WHEN s = 0 THEN registered_at
+                                              WHEN predecessor_id IS NOT NULL THEN ${ms(within('joined_at', 'end_at', '0.3 + 0.3 * r_assign'))}
+                                              ELSE ${ms(`least(joined_at + ${hours('1 + r_assign * 47')}, ${within('joined_at', 'end_at', '0.5')})`)} END AS assigned_at
+                                    FROM (SELECT DISTINCT ON (t.f, t.agency_id) t.*, ws.users[1 + t.k] AS worker_id, adm.users[1] AS admin_id,
+                                                 CASE WHEN t.s > 0 AND t.worker_role = 'CASEWORKER' AND t.r_predecessor < 0.06 AND cardinality(ws.users) > 1
+                                                      THEN ws.users[1 + (t.k + 1) % cardinality(ws.users)] END AS predecessor_id
+                                            FROM (SELECT t0.*, ka.agencies[1 + floor(t0.r_rank * cardinality(ka.agencies))::int] AS agency_id,
+                                                         floor(t0.r_worker * cardinality(ws0.users))::int AS k
+                                                    FROM (SELECT fam.f, fam.network_no, fam.registered_at, fam.end_at, s, fam.f * 4 + s AS key, d.*,
                                                  CASE s WHEN 0 THEN ${weighted('d.r_kind', REGISTRAR_KINDS)} WHEN 3 THEN ${literal(AgencyKind.VOLUNTEER_ORGANISATION)}
                                                         ELSE ${weighted('d.r_kind', TEAM_KINDS)} END AS kind,
                                                  CASE WHEN s = 3 THEN 'VOLUNTEER' ELSE 'CASEWORKER' END AS worker_role,
@@ -678,15 +730,13 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
                                               'kind', 'rank', 'worker', 'join', 'assign', 'predecessor', 'consent-at', 'valid', 'renew', 'renew-at',
                                               'contact', 'notes-consent', 'health', 'safety', 'referral-consent', 'contribution',
                                             ])}
-                                           WHERE s = 0 OR (s <= fam.n_extra_agencies AND s < 3) OR (s = 3 AND fam.volunteer)) t
-                                    JOIN seed_kind_count kc ON kc.network_no = t.network_no AND kc.kind = t.kind
-                                    JOIN seed_agency a ON a.network_no = t.network_no AND a.kind = t.kind AND a.kind_rank = floor(t.r_rank * kc.n)::int
-                                    JOIN seed_staff_count sc ON sc.agency_id = a.id AND sc.role = t.worker_role
-                                    JOIN seed_staff st ON st.agency_id = a.id AND st.role = t.worker_role AND st.k = floor(t.r_worker * sc.n)::int
-                                    JOIN seed_staff adm ON adm.agency_id = a.id AND adm.role = 'AGENCY_ADMIN' AND adm.k = 0
-                                    LEFT JOIN seed_staff pred ON t.s > 0 AND t.worker_role = 'CASEWORKER' AND t.r_predecessor < 0.06 AND sc.n > 1
-                                         AND pred.agency_id = a.id AND pred.role = 'CASEWORKER' AND pred.k = (st.k + 1) % sc.n
-                                   ORDER BY t.f, a.id, t.s) x) y) z`,
+                                           WHERE s = 0 OR (s <= fam.n_extra_agencies AND s < 3) OR (s = 3 AND fam.volunteer)) t0
+                                                    JOIN seed_kind_agencies ka ON ka.network_no = t0.network_no AND ka.kind = t0.kind
+                                                    JOIN seed_agency_staff ws0 ON ws0.agency_id = ka.agencies[1 + floor(t0.r_rank * cardinality(ka.agencies))::int]
+                                                         AND ws0.role = t0.worker_role) t
+                                            JOIN seed_agency_staff ws ON ws.agency_id = t.agency_id AND ws.role = t.worker_role
+                                            JOIN seed_agency_staff adm ON adm.agency_id = t.agency_id AND adm.role = 'AGENCY_ADMIN'
+                                           ORDER BY t.f, t.agency_id, t.s) w) x) y) z`,
       },
       {
         sql: `CREATE TEMP TABLE s_crew ON COMMIT DROP AS
@@ -706,7 +756,7 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
       {
         sql: `CREATE TEMP TABLE s_plan ON COMMIT DROP AS
           SELECT x.*, CASE WHEN handover = 'DONE' THEN ${ms(within('handover_at', 'end_at', '0.05 + 0.2 * r_confirm'))} END AS confirmed_at
-            FROM (SELECT fam.f, fam.plan_id, fam.end_at, cr.caseworkers[1] AS registrar, cr.caseworker_agencies[1] AS registrar_agency,
+            FROM (SELECT fam.f, fam.plan_id, fam.end_at, fam.registered_at, cr.caseworkers[1] AS registrar, cr.caseworker_agencies[1] AS registrar_agency,
                          CASE WHEN fam.plan_status = 'ACTIVE' AND cardinality(cr.caseworkers) >= 2 THEN fam.handover END AS handover,
                          cr.caseworkers[2] AS successor, cr.caseworker_agencies[2] AS successor_agency, d.r_confirm,
                          ${ms(within('greatest(cr.caseworker_assigned[2], fam.activated_at)', 'fam.end_at',
@@ -719,6 +769,9 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
   function members(): Statement[] {
     const adult = `role IN ('PARENT', 'OTHER_CAREGIVER')`;
     return [
+      // The parents first (the first one consents for the children who cannot decide yet), a grandparent
+      // beside some single parents, the children (born before the registration, minors still) and an
+      // expected child in recently registered families. A few children have a recorded capacity assessment.
       {
         sql: `CREATE TEMP TABLE s_member ON COMMIT DROP AS
           SELECT z.*, pg_temp.uid('member', key, registered_at) AS id,
@@ -733,18 +786,18 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
                    (registered_at AT TIME ZONE 'UTC')::date - floor(age_years * 365.25)::int AS birth_date,
                    CASE WHEN role = 'UNBORN' THEN (registered_at AT TIME ZONE 'UTC')::date + (30 + floor(r_age * 220))::int END AS expected_date,
                    CASE WHEN ${adult} THEN language WHEN role = 'CHILD' AND r_language < 0.5 THEN language END AS preferred_language,
-                   CASE WHEN (role = 'PARENT' AND r_portal < 0.3) OR (role = 'CHILD' AND age_years + age_days / 365.25 >= 15 AND r_portal < 0.1)
+                   CASE WHEN (role = 'PARENT' AND r_portal < 0.3) OR (role = 'CHILD' AND age_years + age_days / 365.25::float8 >= 15 AND r_portal < 0.1)
                         THEN 'portal-' || key || '@seed${p.seed}.1g1p.example' END AS portal_subject,
                    CASE WHEN role = 'CHILD' AND age_years >= 9 AND age_years < 12 AND r_assess < 0.03 THEN true
                         WHEN role = 'CHILD' AND age_years >= 12 AND r_assess < 0.01 THEN false END AS assessed,
-                   CASE WHEN (${adult} AND r_phone < 0.9) OR (role = 'CHILD' AND age_years + age_days / 365.25 >= 14 AND r_phone < 0.5)
+                   CASE WHEN (${adult} AND r_phone < 0.9) OR (role = 'CHILD' AND age_years + age_days / 365.25::float8 >= 14 AND r_phone < 0.5)
                         THEN '+32 4' || (70 + floor(r_phone_digits * 30))::int || ' ' ||
                              regexp_replace(lpad((floor(r_phone_digits * 30000000)::int % 1000000)::text, 6, '0'), '(..)(..)(..)', '\\1 \\2 \\3') END AS phone
               FROM (SELECT x.*,
                            CASE WHEN role = 'PARENT' AND m = 0 THEN parent_age
                                 WHEN role = 'PARENT' THEN least(57, greatest(20, parent_age - 4 + r_age * 10))
                                 WHEN role = 'OTHER_CAREGIVER' THEN 50 + r_age * 22
-                                WHEN role = 'CHILD' THEN 0.02 + r_age * greatest(0, least(17.9 - age_days / 365.25, parent_age - 18) - 0.02) END AS age_years,
+                                WHEN role = 'CHILD' THEN 0.02 + r_age * greatest(0, least(17.9 - age_days / 365.25::float8, parent_age - 18) - 0.02) END AS age_years,
                            CASE WHEN m = 0 THEN r_female < 0.8 WHEN role = 'PARENT' THEN r_female < 0.12 ELSE r_female < 0.6 END AS female
                       FROM (SELECT fam.f, m, fam.f * 8 + m AS key, fam.registered_at, fam.age_days, fam.parent_age, fam.family_name, fam.language,
                                    CASE WHEN m < fam.n_parents THEN 'PARENT' WHEN m = fam.n_parents AND fam.caregiver THEN 'OTHER_CAREGIVER'
@@ -765,28 +818,39 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
    */
   function consents(): Statement[] {
     const at = `CASE g WHEN 1 THEN t.consent_at ELSE t.renewed_at END`;
+    const youngerThan = (years: number) => `(role = 'UNBORN' OR (role = 'CHILD' AND birth_date > (at AT TIME ZONE 'UTC')::date - interval '${years} years'))`;
+    // Which members a team agency asks consent of besides the parents (the registering agency: everyone);
+    // social services and general welfare work with the parents (income, housing, debts).
+    const concerns = `(role = 'PARENT' OR CASE kind
+      WHEN ${literal(AgencyKind.SCHOOL_GUIDANCE)} THEN role = 'CHILD' AND NOT ${youngerThan(3)}
+      WHEN ${literal(AgencyKind.EDUCATION)} THEN role = 'CHILD' AND NOT ${youngerThan(3)}
+      WHEN ${literal(AgencyKind.CHILDCARE)} THEN ${youngerThan(12)}
+      WHEN ${literal(AgencyKind.CHILD_AND_FAMILY)} THEN ${youngerThan(6)}
+      WHEN ${literal(AgencyKind.PUBLIC_SOCIAL_SERVICE)} THEN false
+      WHEN ${literal(AgencyKind.GENERAL_WELFARE)} THEN false
+      ELSE role IN ('CHILD', 'UNBORN') END)`;
     return [
       {
         sql: `CREATE TEMP TABLE s_consent_member ON COMMIT DROP AS
           SELECT c.*, CASE WHEN capable THEN c.m ELSE 0 END AS grantor_m
-            FROM (SELECT t.f, t.s, t.key AS team_key, g, m.m, m.id AS member_id, m.role, ${at} AS at, ${capableAt('m', at)} AS capable,
+            FROM (SELECT t.f, t.s, t.kind, t.key AS team_key, g, m.m, m.id AS member_id, m.role, m.birth_date, ${at} AS at, ${capableAt('m', at)} AS capable,
                          ${rnd('teen-refusal', 'm.key * 4 + t.s')} AS r_refusal
                     FROM s_team t JOIN s_member m ON m.f = t.f
                     CROSS JOIN generate_series(1, CASE WHEN t.renewed_at IS NULL THEN 1 ELSE 2 END) g) c
-           WHERE NOT (role = 'CHILD' AND capable AND r_refusal < 0.1)`,
+           WHERE NOT (role = 'CHILD' AND capable AND r_refusal < 0.1) AND (s = 0 OR ${concerns})`,
       },
       {
         sql: `CREATE TEMP TABLE s_consent ON COMMIT DROP AS
-          SELECT y.*, pg_temp.uid('consent', key, valid_from) AS id,
+          SELECT y.*, ${familyRowId('consent', 'key', 'valid_from')} AS id,
                  CASE WHEN r_revoke < 0.04 THEN ${ms(within('valid_from', 'least(coalesce(valid_until, end_at), end_at)', '0.2 + 0.7 * r_revoke_at'))} END AS revoked_at
-            FROM (SELECT x.*, fam.id AS family_id, fam.end_at, gm.id AS grantor_id, gm.role AS grantor_role, gm.portal_subject IS NOT NULL AS grantor_in_portal,
+            FROM (SELECT x.*, fam.id AS family_id, fam.end_at, fam.registered_at, gm.id AS grantor_id, gm.role AS grantor_role, gm.portal_subject IS NOT NULL AS grantor_in_portal,
                          t.agency_id, t.kind, d.*,
                          CASE g WHEN 1 THEN t.valid_until END AS valid_until,
                          array_remove(ARRAY['IDENTITY', CASE WHEN t.r_contact < 0.95 THEN 'CONTACT' END, 'PLAN',
                            CASE WHEN t.r_notes_consent < 0.9 THEN 'NOTES' END,
-                           CASE WHEN t.worker_role = 'CASEWORKER' AND t.r_health < 0.7 AND NOT (gm.role = 'CHILD' AND d.r_teen_health < 0.25) THEN 'HEALTH' END,
-                           CASE WHEN t.worker_role = 'CASEWORKER' AND t.r_safety < 0.6 THEN 'SAFETY' END,
-                           CASE WHEN t.r_referral_consent < 0.25 THEN 'REFERRAL' END], NULL) AS categories,
+                           CASE WHEN t.worker_role = 'CASEWORKER' AND t.r_health < 0.65 AND NOT (gm.role = 'CHILD' AND d.r_teen_health < 0.25) THEN 'HEALTH' END,
+                           CASE WHEN t.worker_role = 'CASEWORKER' AND t.r_safety < 0.5 THEN 'SAFETY' END,
+                           CASE WHEN t.r_referral_consent < 0.15 THEN 'REFERRAL' END], NULL) AS categories,
                          CASE WHEN t.worker_role = 'CASEWORKER' THEN t.worker_id ELSE cr.caseworkers[1] END AS caseworker_id,
                          CASE WHEN t.worker_role = 'CASEWORKER' THEN t.agency_id ELSE cr.caseworker_agencies[1] END AS caseworker_agency_id,
                          CASE WHEN gm.portal_subject IS NOT NULL AND d.r_method < 0.35 THEN 'FAMILY_PORTAL'
@@ -814,16 +878,16 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
       // Domains drawn without replacement in proportion to their weight (the smallest exponential "arrival" first).
       {
         sql: `CREATE TEMP TABLE s_goal ON COMMIT DROP AS
-          SELECT z.*, pg_temp.uid('goal', key, created_at) AS id,
+          SELECT z.*, ${familyRowId('goal', 'key', 'created_at')} AS id,
                  CASE WHEN n_updates > 0 THEN ${updateAt('z', 'n_updates')} ELSE created_at END AS updated_at
             FROM (SELECT y.*, via_active::int + n_progress + (status IN ${final})::int AS n_updates
                     FROM (SELECT x.*, ${author.user} AS created_by, ${author.agency} AS created_by_agency,
                                  status IN ('ACTIVE', 'ACHIEVED') OR (status = 'DISCONTINUED' AND r_via_active < 0.6) AS via_active,
                                  CASE WHEN status IN ('ACTIVE', 'ACHIEVED') OR (status = 'DISCONTINUED' AND r_via_active < 0.6)
-                                      THEN floor(r_progress * 4)::int ELSE 0 END AS n_progress,
+                                      THEN floor(r_progress * 3)::int ELSE 0 END AS n_progress,
                                  CASE WHEN r_owner < 0.6 THEN 'FAMILY' ELSE 'AGENCY' END AS owner_kind,
                                  CASE WHEN r_owner >= 0.6 THEN cr.agencies[${crewIndex('r_owner_agency', 'agencies')}] END AS owner_agency_id
-                            FROM (SELECT ranked.f, ranked.f * 8 + ranked.g AS key, ranked.domain, fam.plan_id, fam.end_at, d.*,
+                            FROM (SELECT ranked.f, ranked.f * 8 + ranked.g AS key, ranked.domain, fam.plan_id, fam.end_at, fam.registered_at, d.*,
                                          ${pickBy('ranked.domain', GOAL_DESCRIPTIONS, 'd.r_description')} AS description,
                                          CASE fam.plan_status
                                            WHEN 'DRAFT' THEN ${weighted('d.r_status', [['PROPOSED', 85], ['ACTIVE', 15]])}
@@ -843,8 +907,8 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
       {
         sql: `CREATE TEMP TABLE s_goal_update ON COMMIT DROP AS
           SELECT y.*, ${teamCaseworker('cw_i', 'at').user} AS actor, ${teamCaseworker('cw_i', 'at').agency} AS actor_agency,
-                 CASE WHEN kind = 'PROGRESS' THEN pg_temp.uid('progress-note', key, at) END AS progress_note_id
-            FROM (SELECT go.f, go.id AS goal_id, go.plan_id, go.domain, go.key * 8 + u AS key, u,
+                 CASE WHEN kind = 'PROGRESS' THEN ${familyRowId('progress-note', 'key', 'at')} END AS progress_note_id
+            FROM (SELECT go.f, go.id AS goal_id, go.plan_id, go.domain, go.registered_at, go.key * 8 + u AS key, u,
                          CASE WHEN go.via_active AND u = 1 THEN 'ACTIVATE' WHEN go.status IN ${final} AND u = go.n_updates THEN 'FINAL' ELSE 'PROGRESS' END AS kind,
                          CASE WHEN go.via_active AND u = 1 THEN 'PROPOSED' WHEN go.via_active THEN 'ACTIVE' ELSE 'PROPOSED' END AS before,
                          CASE WHEN go.via_active AND u = 1 THEN 'ACTIVE' ELSE go.status END AS after,
@@ -855,7 +919,7 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
       },
       {
         sql: `CREATE TEMP TABLE s_action ON COMMIT DROP AS
-          SELECT z.*, pg_temp.uid('action', z.key, z.created_at) AS id, am.id AS assignee_member_id, CASE WHEN z.status = 'DONE' THEN z.closed_at END AS completed_at,
+          SELECT z.*, ${familyRowId('action', 'z.key', 'z.created_at', 'z.registered_at')} AS id, am.id AS assignee_member_id, CASE WHEN z.status = 'DONE' THEN z.closed_at END AS completed_at,
                  CASE WHEN assignee_user_id = cr.volunteer THEN cr.volunteer ELSE created_by END AS closed_by,
                  CASE WHEN assignee_user_id = cr.volunteer THEN cr.volunteer_agency ELSE created_by_agency END AS closed_by_agency
             FROM (SELECT y.*, ${author.user} AS created_by, ${author.agency} AS created_by_agency,
@@ -864,7 +928,7 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
                          (created_at AT TIME ZONE 'UTC')::date + (7 + floor(r_due * 68))::int AS due_date
                     FROM (SELECT x.*, ${crewIndex('r_author', 'caseworkers')} AS cw_i, ${crewIndex('r_worker', 'workers')} AS w_i,
                                  ${ms(within(`goal_created_at + interval '1 hour'`, 'coalesce(final_at, end_at)', '0.7 * r_created'))} AS created_at
-                            FROM (SELECT go.f, go.id AS goal_id, go.plan_id, go.domain, go.created_at AS goal_created_at, go.end_at,
+                            FROM (SELECT go.f, go.id AS goal_id, go.plan_id, go.domain, go.created_at AS goal_created_at, go.end_at, go.registered_at,
                                          CASE WHEN go.status IN ${final} THEN go.updated_at END AS final_at, go.key * 4 + a AS key, d.*,
                                          ${pickBy('go.domain', ACTION_TITLES, 'd.r_title')} AS title,
                                          CASE go.status
@@ -873,7 +937,8 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
                                            WHEN 'ACTIVE' THEN ${weighted('d.r_status', [['OPEN', 55], ['DONE', 35], ['CANCELLED', 10]])}
                                            ELSE ${weighted('d.r_status', [['OPEN', 90], ['CANCELLED', 10]])} END AS status
                                     FROM s_goal go
-                                    CROSS JOIN generate_series(0, (CASE WHEN go.status = 'PROPOSED' THEN floor(go.r_actions * 2) ELSE floor(go.r_actions * 5) END)::int - 1) a
+                                    CROSS JOIN generate_series(0, (CASE WHEN go.status = 'PROPOSED' THEN floor(go.r_actions * 2)
+                                                                        ELSE ${weighted('go.r_actions', [[0, 22], [1, 30], [2, 24], [3, 14], [4, 10]])} END)::int - 1) a
                                     ${draws('action', 'go.key * 4 + a', ['title', 'status', 'author', 'worker', 'assignee', 'member', 'created', 'closed', 'due'])}
                                    WHERE (CASE WHEN go.status IN ${final} THEN go.updated_at ELSE go.end_at END) - go.created_at > interval '1 day') x
                             JOIN s_crew cr ON cr.f = x.f) y
@@ -884,11 +949,11 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
       },
       {
         sql: `CREATE TEMP TABLE s_note ON COMMIT DROP AS
-          SELECT y.*, pg_temp.uid('note', key, created_at) AS id,
+          SELECT y.*, ${familyRowId('note', 'key', 'created_at')} AS id,
                  CASE WHEN r_volunteer < 0.15 AND category NOT IN ('HEALTH', 'SAFETY') AND cr.volunteer_assigned <= created_at THEN cr.volunteer ELSE ${author.user} END AS author_id,
                  CASE WHEN r_volunteer < 0.15 AND category NOT IN ('HEALTH', 'SAFETY') AND cr.volunteer_assigned <= created_at THEN cr.volunteer_agency ELSE ${author.agency} END AS author_agency
             FROM (SELECT x.*, ${pickBy('category', NOTE_BODIES, 'r_body')} AS body FROM (
-                    SELECT fam.f, fam.plan_id, fam.size, fam.f * 8 + k AS key, d.*, ${weighted('d.r_category', NOTE_CATEGORIES)} AS category,
+                    SELECT fam.f, fam.plan_id, fam.size, fam.registered_at, fam.f * 8 + k AS key, d.*, ${weighted('d.r_category', NOTE_CATEGORIES)} AS category,
                            ${ms(within(`fam.plan_created_at + interval '1 hour'`, 'fam.end_at', 'd.r_created'))} AS created_at,
                            CASE WHEN d.r_members < 0.3 THEN 0 WHEN d.r_members < 0.8 OR fam.size < 2 THEN 1 ELSE 2 END AS n_members,
                            floor(d.r_m1 * fam.size)::int AS m1,
@@ -896,7 +961,7 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
                       FROM s_family fam CROSS JOIN generate_series(0, fam.n_notes - 1) k
                       ${draws('note', 'fam.f * 8 + k', ['category', 'body', 'created', 'author', 'volunteer', 'members', 'm1', 'm2'])}) x) y
             JOIN s_crew cr ON cr.f = y.f
-            CROSS JOIN LATERAL (SELECT ${crewIndex('y.r_author', 'caseworkers')} AS cw_i OFFSET 0) i`,
+            CROSS JOIN LATERAL (SELECT ${crewIndex('y.r_author', 'caseworkers')} AS cw_i) i`,
       },
     ];
   }
@@ -909,9 +974,9 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
   function referrals(): Statement[] {
     const pace = (interval: string) => `(${interval}) * pace`;
     const meetingBound = `previous_lead * (0.2 + 0.6 * r_gap)`;
-    // ReferralDeadlines: not received within 2 working days, not decided within 5, no meeting within 10; URGENT in hours.
-    const due = (urgentHours: number, workingDays: number, at: string) =>
-      `CASE WHEN urgency = 'URGENT' THEN ${at} + interval '${urgentHours} hours' ELSE pg_temp.working_days_after(${at}, ${workingDays}) END`;
+    const stageOf = (field: (d: (typeof REFERRAL_DEADLINES)[number]) => string | number) =>
+      `(CASE v.final_status ${REFERRAL_DEADLINES.map((d) => `WHEN ${literal(d.status)} THEN ${field(d)}`).join(' ')} END)`;
+    const stageStart = stageOf((d) => `v.${d.startedAt}`);
     const offsetOf = (name: string) => `max(offset_at) FILTER (WHERE name = ${literal(name)})`;
     const ci = crewIndex('timing.r_from', 'caseworkers');
     return [
@@ -956,7 +1021,7 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
       },
       {
         sql: `CREATE TEMP TABLE s_referral ON COMMIT DROP AS
-          SELECT v.*, pg_temp.uid('referral', key, created_at) AS id, final_status AS status, last_k + 1 AS version,
+          SELECT v.*, ${familyRowId('referral', 'key', 'created_at')} AS id, final_status AS status, last_k + 1 AS version,
                  ${ms('created_at + span')} AS updated_at,
                  CASE WHEN final_status = 'COMPLETED' THEN CASE WHEN r_outcome < 0.75 THEN 'SUCCESSFUL' ELSE 'NOT_SUCCESSFUL' END END AS outcome,
                  CASE WHEN final_status = 'COMPLETED' AND r_outcome >= 0.75 THEN ${weighted('r_outcome_reason', [
@@ -967,9 +1032,8 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
                  CASE WHEN final_status = 'WITHDRAWN' THEN ${pick(WITHDRAW_REASONS, 'r_withdraw')} END AS withdraw_reason,
                  CASE WHEN received_off IS NOT NULL AND r_external < 0.4
                       THEN 'DOS-' || to_char(created_at + received_off, 'YYYY') || '-' || lpad(key::text, 7, '0') END AS external_reference,
-                 CASE final_status WHEN 'SENT' THEN ${due(4, 2, 'sent_at')} WHEN 'RECEIVED' THEN ${due(24, 5, 'received_at')}
-                                   WHEN 'ACCEPTED' THEN ${due(72, 10, 'accepted_at')} WHEN 'HANDOVER_SCHEDULED' THEN ${due(72, 10, 'accepted_at')} END AS due_at
-            FROM (SELECT u.*, ta.id AS to_agency_id, ta.name AS to_agency_name, rs.user_id AS receiver_id,
+                 CASE WHEN urgency = 'URGENT' THEN ${stageStart} + ${stageOf((d) => d.urgentHours)} * interval '1 hour' ELSE dl.due END AS due_at
+            FROM (SELECT u.*, ta.name AS to_agency_name, rs.users[1 + floor(u.r_receiver * cardinality(rs.users))::int] AS receiver_id,
                          ${pickBy('u.to_kind', REQUESTED_SERVICES, 'u.r_service')} AS requested_service,
                          ${pick(REFERRAL_REASONS, 'u.r_reason')} AS reason,
                          ${ms('u.created_at + u.sent_off')} AS sent_at, ${ms('u.created_at + u.received_off')} AS received_at,
@@ -978,15 +1042,16 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
                          CASE WHEN u.n_children > 0 AND u.r_member2 < 0.3 THEN 0 END AS member_b,
                          u.sent_off IS NOT NULL OR u.r_draft_consent < 0.3 AS has_consent,
                          ${ms(`u.created_at + coalesce(u.sent_off, interval '4 hours') * (0.1 + 0.5 * u.r_consent_at)`)} AS consent_at
-                    FROM (SELECT t.*, CASE WHEN a0.id = t.from_agency_id THEN (t.rank0 + 1) % t.kind_n ELSE t.rank0 END AS to_rank
-                            FROM (SELECT s.*, kc.n AS kind_n, floor(s.r_to_rank * kc.n)::int AS rank0
-                                    FROM (SELECT r.*, CASE WHEN r.to_kind0 = fa.kind AND kc0.n = 1
+                    FROM (SELECT t.*, CASE WHEN t.agencies[1 + t.rank0] = t.from_agency_id THEN t.agencies[1 + (t.rank0 + 1) % cardinality(t.agencies)]
+                                           ELSE t.agencies[1 + t.rank0] END AS to_agency_id
+                            FROM (SELECT s.*, ka.agencies, floor(s.r_to_rank * cardinality(ka.agencies))::int AS rank0
+                                    FROM (SELECT r.*, CASE WHEN r.to_kind0 = fa.kind AND cardinality(ka0.agencies) = 1
                                                            THEN CASE WHEN fa.kind = 'GENERAL_WELFARE' THEN 'MENTAL_HEALTH' ELSE 'GENERAL_WELFARE' END
                                                            ELSE r.to_kind0 END AS to_kind
                                             FROM (SELECT q.*, cr.caseworkers[q.from_i] AS creator_id, cr.caseworker_agencies[q.from_i] AS from_agency_id,
                                                          ${weighted('q.r_to_kind', REFERRAL_KINDS)} AS to_kind0
                                                     FROM (SELECT timing.*, CASE WHEN cr.caseworker_assigned[${ci}] <= timing.created_at THEN ${ci} ELSE 1 END AS from_i
-                                                            FROM (SELECT c.*, sp.*, fam.id AS family_id, fam.plan_id, fam.network_no, fam.end_at,
+                                                            FROM (SELECT c.*, sp.*, fam.id AS family_id, fam.plan_id, fam.network_no, fam.end_at, fam.registered_at,
                                                                          fam.n_parents, fam.caregiver, fam.n_children,
                                                                          ${ms(`fam.end_at - interval '1 hour' - sp.span - CASE WHEN c.terminal THEN av.avail * c.r_idle
                                                                                 ELSE least(av.avail, interval '25 days') * c.r_idle END`)} AS created_at
@@ -997,25 +1062,57 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
                                                                                  ${offsetOf('accept')} AS accepted_off, ${offsetOf('complete')} AS completed_off
                                                                             FROM s_rstep0 GROUP BY key) sp ON sp.step_key = c.key
                                                                     JOIN s_family fam ON fam.f = c.f
-                                                                    CROSS JOIN LATERAL (SELECT fam.end_at - interval '1 hour' - (fam.plan_created_at + interval '1 day') - sp.span AS avail OFFSET 0) av
+                                                                    CROSS JOIN LATERAL (SELECT fam.end_at - interval '1 hour' - (fam.plan_created_at + interval '1 day') - sp.span AS avail) av
                                                                    WHERE av.avail >= interval '0') timing
                                                             JOIN s_crew cr ON cr.f = timing.f) q
                                                     JOIN s_crew cr ON cr.f = q.f) r
                                             JOIN seed_agency fa ON fa.id = r.from_agency_id
-                                            JOIN seed_kind_count kc0 ON kc0.network_no = r.network_no AND kc0.kind = r.to_kind0) s
-                                    JOIN seed_kind_count kc ON kc.network_no = s.network_no AND kc.kind = s.to_kind) t
-                            JOIN seed_agency a0 ON a0.network_no = t.network_no AND a0.kind = t.to_kind AND a0.kind_rank = t.rank0) u
-                    JOIN seed_agency ta ON ta.network_no = u.network_no AND ta.kind = u.to_kind AND ta.kind_rank = u.to_rank
-                    JOIN seed_staff_count rc ON rc.agency_id = ta.id AND rc.role = 'CASEWORKER'
-                    JOIN seed_staff rs ON rs.agency_id = ta.id AND rs.role = 'CASEWORKER' AND rs.k = floor(u.r_receiver * rc.n)::int) v`,
+                                            JOIN seed_kind_agencies ka0 ON ka0.network_no = r.network_no AND ka0.kind = r.to_kind0) s
+                                    JOIN seed_kind_agencies ka ON ka.network_no = s.network_no AND ka.kind = s.to_kind) t) u
+                    JOIN seed_agency ta ON ta.id = u.to_agency_id
+                    JOIN seed_agency_staff rs ON rs.agency_id = u.to_agency_id AND rs.role = 'CASEWORKER') v
+            LEFT JOIN seed_deadline dl ON dl.day = (${stageStart} AT TIME ZONE 'Europe/Brussels')::date AND dl.days = ${stageOf((d) => d.workingDays)}`,
+      },
+      // The REFERRAL consent of every referred member for the receiver, given before sending (by the member
+      // when capable, else by the first parent); withdrawn referrals sometimes lose it afterwards.
+      {
+        sql: `CREATE TEMP TABLE s_rconsent_member ON COMMIT DROP AS
+          SELECT c.*, CASE WHEN capable THEN c.m ELSE 0 END AS grantor_m
+            FROM (SELECT rf.key AS referral_key, rf.f, m.m, m.id AS member_id, ${capableAt('m', 'rf.consent_at')} AS capable
+                    FROM s_referral rf JOIN s_member m ON m.f = rf.f AND (m.m = rf.member_a OR m.m = rf.member_b)
+                   WHERE rf.has_consent) c`,
       },
       {
+        sql: `CREATE TEMP TABLE s_rconsent ON COMMIT DROP AS
+          SELECT y.*, ${familyRowId('referral-consent', 'key', 'valid_from')} AS id FROM (
+            SELECT x.*, rf.family_id, rf.registered_at, rf.to_agency_id AS agency_id, rf.creator_id AS caseworker_id, rf.from_agency_id AS caseworker_agency_id,
+                   rf.consent_at AS valid_from, gm.id AS grantor_id, gm.portal_subject IS NOT NULL AS grantor_in_portal, d.*,
+                   'Doorverwijzing en warme overdracht naar ' || rf.to_agency_name AS purpose,
+                   CASE WHEN d.r_categories < 0.7 THEN ARRAY['REFERRAL', 'IDENTITY', 'CONTACT'] ELSE ARRAY['REFERRAL'] END AS categories,
+                   CASE WHEN d.r_valid >= 0.5 THEN rf.consent_at + interval '1 year' END AS valid_until,
+                   CASE WHEN gm.portal_subject IS NOT NULL AND d.r_method < 0.2 THEN 'FAMILY_PORTAL'
+                        WHEN d.r_method < 0.75 THEN 'WRITTEN' ELSE 'VERBAL_WITH_WITNESS' END AS method,
+                   CASE WHEN rf.status = 'WITHDRAWN' AND rf.sent_at IS NOT NULL AND d.r_revoke < 0.3
+                        THEN ${ms(`least(rf.updated_at + ${hours('1 + d.r_revoke_at * 47')}, rf.end_at)`)} END AS revoked_at
+              FROM (SELECT referral_key, f, grantor_m, referral_key * 8 + grantor_m AS key, array_agg(member_id ORDER BY m) AS subjects
+                      FROM s_rconsent_member GROUP BY referral_key, f, grantor_m) x
+              JOIN s_referral rf ON rf.key = x.referral_key
+              JOIN s_member gm ON gm.f = x.f AND gm.m = x.grantor_m
+              ${draws('referral-consent', 'x.key', ['categories', 'valid', 'method', 'revoke', 'revoke-at', 'revoke-by', 'revoke-reason'])}) y`,
+      },
+    ];
+  }
+
+  /** The transitions of the referrals, with their meetings and events (ReferralsService.step). */
+  function referralSteps(): Statement[] {
+    return [
+      {
         sql: `CREATE TEMP TABLE s_rstep ON COMMIT DROP AS
-          SELECT y.*, pg_temp.uid('transition', step_key, at) AS transition_id, pg_temp.uid('outbox', step_key, at) AS event_id,
+          SELECT y.*, ${familyRowId('transition', 'step_key', 'at')} AS transition_id, ${familyRowId('outbox', 'step_key', 'at')} AS event_id,
                  lag(meeting_id) OVER w AS previous_meeting_id, lead(name) OVER w AS next_name, lead(at) OVER w AS next_at, lead(reason) OVER w AS next_reason
-            FROM (SELECT x.*, CASE WHEN name IN ('scheduleHandover', 'rescheduleHandover') THEN pg_temp.uid('meeting', step_key, at) END AS meeting_id
+            FROM (SELECT x.*, CASE WHEN name IN ('scheduleHandover', 'rescheduleHandover') THEN ${familyRowId('meeting', 'step_key', 'at')} END AS meeting_id
                     FROM (SELECT st.key, st.k, st.key * 16 + st.k AS step_key, st.name, st.from_status, st.to_status, st.lead,
-                                 rf.id AS referral_id, rf.outcome, rf.outcome_reason, rf.received_k, rf.external_reference, d.r_place, d.r_attendees,
+                                 rf.id AS referral_id, rf.registered_at, rf.outcome, rf.outcome_reason, rf.received_k, rf.external_reference, d.r_place, d.r_attendees,
                                  ${ms('rf.created_at + st.offset_at')} AS at,
                                  CASE WHEN st.side = 'REFERRER' OR (st.side = 'EITHER' AND d.r_side < 0.5) THEN rf.creator_id ELSE rf.receiver_id END AS actor_id,
                                  CASE WHEN st.side = 'REFERRER' OR (st.side = 'EITHER' AND d.r_side < 0.5) THEN rf.from_agency_id ELSE rf.to_agency_id END AS actor_agency_id,
@@ -1032,40 +1129,19 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
                             ${draws('transition', 'st.key * 16 + st.k', ['side', 'reason', 'place', 'attendees'])}) x) y
           WINDOW w AS (PARTITION BY key ORDER BY k)`,
       },
-      // The REFERRAL consent of every referred member for the receiver, given before sending (by the member
-      // when capable, else by the first parent); withdrawn referrals sometimes lose it afterwards.
-      {
-        sql: `CREATE TEMP TABLE s_rconsent_member ON COMMIT DROP AS
-          SELECT c.*, CASE WHEN capable THEN c.m ELSE 0 END AS grantor_m
-            FROM (SELECT rf.key AS referral_key, rf.f, m.m, m.id AS member_id, ${capableAt('m', 'rf.consent_at')} AS capable
-                    FROM s_referral rf JOIN s_member m ON m.f = rf.f AND (m.m = rf.member_a OR m.m = rf.member_b)
-                   WHERE rf.has_consent) c`,
-      },
-      {
-        sql: `CREATE TEMP TABLE s_rconsent ON COMMIT DROP AS
-          SELECT y.*, pg_temp.uid('referral-consent', key, valid_from) AS id FROM (
-            SELECT x.*, rf.family_id, rf.to_agency_id AS agency_id, rf.creator_id AS caseworker_id, rf.from_agency_id AS caseworker_agency_id,
-                   rf.consent_at AS valid_from, gm.id AS grantor_id, gm.portal_subject IS NOT NULL AS grantor_in_portal, d.*,
-                   'Doorverwijzing en warme overdracht naar ' || rf.to_agency_name AS purpose,
-                   CASE WHEN d.r_categories < 0.7 THEN ARRAY['REFERRAL', 'IDENTITY', 'CONTACT'] ELSE ARRAY['REFERRAL'] END AS categories,
-                   CASE WHEN d.r_valid >= 0.5 THEN rf.consent_at + interval '1 year' END AS valid_until,
-                   CASE WHEN gm.portal_subject IS NOT NULL AND d.r_method < 0.2 THEN 'FAMILY_PORTAL'
-                        WHEN d.r_method < 0.75 THEN 'WRITTEN' ELSE 'VERBAL_WITH_WITNESS' END AS method,
-                   CASE WHEN rf.status = 'WITHDRAWN' AND rf.sent_at IS NOT NULL AND d.r_revoke < 0.3
-                        THEN ${ms(`least(rf.updated_at + ${hours('1 + d.r_revoke_at * 47')}, rf.end_at)`)} END AS revoked_at
-              FROM (SELECT referral_key, f, grantor_m, referral_key * 8 + grantor_m AS key, array_agg(member_id ORDER BY m) AS subjects
-                      FROM s_rconsent_member GROUP BY referral_key, f, grantor_m) x
-              JOIN s_referral rf ON rf.key = x.referral_key
-              JOIN s_member gm ON gm.f = x.f AND gm.m = x.grantor_m
-              ${draws('referral-consent', 'x.key', ['categories', 'valid', 'method', 'revoke', 'revoke-at', 'revoke-by', 'revoke-reason'])}) y`,
-      },
+    ];
+  }
+
+  /** A rare emergency access, by a caseworker of the team, ended early or expired. */
+  function breakGlass(): Statement[] {
+    return [
       {
         sql: `CREATE TEMP TABLE s_break_glass ON COMMIT DROP AS
-          SELECT x.*, pg_temp.uid('break-glass', x.f, starts_at) AS id,
+          SELECT x.*, ${familyRowId('break-glass', 'x.f', 'starts_at')} AS id,
                  ${teamCaseworker('cw_i', 'starts_at').user} AS user_id, ${teamCaseworker('cw_i', 'starts_at').agency} AS agency_id,
                  starts_at + CASE WHEN r_duration < 0.7 THEN interval '24 hours' ELSE interval '8 hours' END AS expires_at,
                  CASE WHEN r_revoke < 0.4 THEN ${ms(`starts_at + ${hours('1 + r_revoke_at * 5')}`)} END AS revoked_at
-            FROM (SELECT fam.f, fam.id AS family_id, d.*, ${crewIndex('d.r_user', 'caseworkers')} AS cw_i,
+            FROM (SELECT fam.f, fam.id AS family_id, fam.registered_at, d.*, ${crewIndex('d.r_user', 'caseworkers')} AS cw_i,
                          ${pick(BREAK_GLASS_JUSTIFICATIONS, 'd.r_justification')} AS justification,
                          ${ms(within('fam.plan_created_at', 'fam.end_at', '0.3 + 0.65 * d.r_start'))} AS starts_at
                     FROM s_family fam JOIN s_crew cr ON cr.f = fam.f
@@ -1076,35 +1152,31 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
     ];
   }
 
-  /**
-   * The plan history as the services write it (one entry per change, with their details), and a few
-   * audit entries per family: its registration and the plan's opening (writes), and a read of the plan
-   * and of a parent by the supporter, with the consents it read under (or as their author).
-   */
-  function historyAndAudit(): Statement[] {
+  /** The plan history as the services write it: one entry per change, with its details. */
+  function history(): Statement[] {
     const json = (...pairs: [string, string][]) => `jsonb_build_object(${pairs.map(([k, v]) => `${literal(k)}, ${v}`).join(', ')})`;
     const coordinator = (at: string) => ({
       user: `CASE WHEN pl.handover = 'DONE' AND ${at} > pl.confirmed_at THEN pl.successor ELSE pl.registrar END`,
       agency: `CASE WHEN pl.handover = 'DONE' AND ${at} > pl.confirmed_at THEN pl.successor_agency ELSE pl.registrar_agency END`,
     });
-    const entry = (from: string, columns: Record<'key' | 'change' | 'actor' | 'agency' | 'type' | 'entity' | 'details' | 'at' | 'bumps', string>) =>
-      `SELECT ${columns.key} AS key, plan_id, ${columns.change} AS change, ${columns.actor} AS actor_user_id, ${columns.agency} AS acting_agency_id,
+    const entry = (from: string, columns: Record<'key' | 'change' | 'actor' | 'agency' | 'type' | 'entity' | 'details' | 'at' | 'bumps' | 'registered', string>) =>
+      `SELECT ${columns.key} AS key, ${columns.registered} AS registered_at, plan_id, ${columns.change} AS change, ${columns.actor} AS actor_user_id, ${columns.agency} AS acting_agency_id,
               ${literal(columns.type)} AS entity_type, ${columns.entity} AS entity_id, ${columns.details} AS details, ${columns.at} AS at, ${columns.bumps} AS bumps
          FROM ${from}`;
     const planEvent = (change: string, at: string, details: string, where: string) =>
       entry(`s_family fam JOIN s_plan pl USING (f, plan_id) WHERE ${where}`, {
-        key: 'fam.f', change: literal(change), actor: 'pl.registrar', agency: 'pl.registrar_agency', type: 'Plan', entity: 'plan_id', details, at,
+        key: 'fam.f', registered: 'fam.registered_at', change: literal(change), actor: 'pl.registrar', agency: 'pl.registrar_agency', type: 'Plan', entity: 'plan_id', details, at,
         bumps: String(change !== 'PLAN_OPENED'),
       });
     const supporterEvent = (change: string, at: string, details: string, where: string, from = 's_plan pl') =>
       entry(`${from} WHERE ${where}`, {
-        key: 'pl.f', change: literal(change), actor: 'pl.registrar', agency: 'pl.registrar_agency', type: 'TrajectorySupporter', entity: 'pl.plan_id',
+        key: 'pl.f', registered: 'pl.registered_at', change: literal(change), actor: 'pl.registrar', agency: 'pl.registrar_agency', type: 'TrajectorySupporter', entity: 'pl.plan_id',
         details, at, bumps: 'true',
       });
     return [
       {
         sql: `CREATE TEMP TABLE s_history ON COMMIT DROP AS
-          SELECT h.*, pg_temp.uid('history-' || change, key, at) AS id FROM (
+          SELECT h.*, pg_temp.uid('history-' || change, key, registered_at + (at - registered_at) / 1000) AS id FROM (
             ${planEvent('PLAN_OPENED', 'fam.plan_created_at', json(['previousPlanId', 'NULL']), 'true')}
             UNION ALL ${planEvent('PLAN_ACTIVATED', 'fam.activated_at', json(['from', "'DRAFT'"], ['to', "'ACTIVE'"]), 'fam.activated_at IS NOT NULL')}
             UNION ALL ${planEvent('PLAN_CLOSED', 'fam.closed_at', json(['from', "'ACTIVE'"], ['to', "'CLOSED'"], ['reason', 'fam.close_reason']), 'fam.closed_at IS NOT NULL')}
@@ -1116,36 +1188,45 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
               json(['confirmedByMemberId', 'm0.id'], ['from', 'jsonb_build_array(pl.registrar)'], ['to', 'jsonb_build_array(pl.successor)']),
               `pl.handover = 'DONE'`, 's_plan pl JOIN s_member m0 ON m0.f = pl.f AND m0.m = 0')}
             UNION ALL ${entry('s_team t JOIN s_plan pl USING (f)', {
-              key: 't.key', change: `'PARTICIPANT_ADDED'`, actor: coordinator('t.added_at').user, agency: coordinator('t.added_at').agency,
+              key: 't.key', registered: 't.registered_at', change: `'PARTICIPANT_ADDED'`, actor: coordinator('t.added_at').user, agency: coordinator('t.added_at').agency,
               type: 'PlanParticipant', entity: 't.participant_id', details: json(['agencyId', 't.agency_id'], ['contribution', 't.contribution']),
               at: 't.added_at', bumps: 'true',
             })}
             UNION ALL ${entry('s_goal', {
-              key: 'key', change: `'GOAL_ADDED'`, actor: 'created_by', agency: 'created_by_agency', type: 'Goal', entity: 'id',
+              key: 'key', registered: 'registered_at', change: `'GOAL_ADDED'`, actor: 'created_by', agency: 'created_by_agency', type: 'Goal', entity: 'id',
               details: json(['lifeDomain', 'domain'], ['owner', 'owner_kind'], ['ownerAgencyId', 'owner_agency_id'], ['status', `'PROPOSED'`]),
               at: 'created_at', bumps: 'false',
             })}
             UNION ALL ${entry('s_goal_update', {
-              key: 'key', change: `'GOAL_UPDATED'`, actor: 'actor', agency: 'actor_agency', type: 'Goal', entity: 'goal_id',
+              key: 'key', registered: 'registered_at', change: `'GOAL_UPDATED'`, actor: 'actor', agency: 'actor_agency', type: 'Goal', entity: 'goal_id',
               details: `CASE WHEN kind = 'PROGRESS' THEN ${json(['progressNoteId', 'progress_note_id'], ['version', 'u + 1'])}
                              ELSE ${json(['status', json(['before', 'before'], ['after', 'after'])], ['version', 'u + 1'])} END`,
               at: 'at', bumps: 'false',
             })}
             UNION ALL ${entry('s_action', {
-              key: 'key', change: `'ACTION_ADDED'`, actor: 'created_by', agency: 'created_by_agency', type: 'Action', entity: 'id',
+              key: 'key', registered: 'registered_at', change: `'ACTION_ADDED'`, actor: 'created_by', agency: 'created_by_agency', type: 'Action', entity: 'id',
               details: json(['goalId', 'goal_id'], ['title', 'title'], ['assigneeUserId', 'assignee_user_id'], ['assigneeMemberId', 'assignee_member_id'],
                 ['dueDate', `to_char(due_date, 'YYYY-MM-DD')`]),
               at: 'created_at', bumps: 'false',
             })}
             UNION ALL ${entry(`s_action WHERE status <> 'OPEN'`, {
-              key: 'key', change: `CASE status WHEN 'DONE' THEN 'ACTION_COMPLETED' ELSE 'ACTION_CANCELLED' END`, actor: 'closed_by', agency: 'closed_by_agency',
+              key: 'key', registered: 'registered_at', change: `CASE status WHEN 'DONE' THEN 'ACTION_COMPLETED' ELSE 'ACTION_CANCELLED' END`, actor: 'closed_by', agency: 'closed_by_agency',
               type: 'Action', entity: 'id', details: json(['goalId', 'goal_id'], ['from', `'OPEN'`], ['to', 'status']), at: 'closed_at', bumps: 'false',
             })}
             UNION ALL ${entry('s_note', {
-              key: 'key', change: `'NOTE_ADDED'`, actor: 'author_id', agency: 'author_agency', type: 'Note', entity: 'id',
+              key: 'key', registered: 'registered_at', change: `'NOTE_ADDED'`, actor: 'author_id', agency: 'author_agency', type: 'Note', entity: 'id',
               details: json(['category', 'category']), at: 'created_at', bumps: 'false',
             })}) h`,
       },
+    ];
+  }
+
+  /**
+   * A few audit entries per family: its registration and the plan's opening (writes), and a read of the
+   * plan and of a parent by the supporter, with the consents it read under (or as their author).
+   */
+  function audit(): Statement[] {
+    return [
       {
         sql: `CREATE TEMP TABLE s_read ON COMMIT DROP AS
           SELECT rd.f, rd.family_id, rd.plan_id, rd.at, rd.reader, rd.reader_agency, rd.member_id,
@@ -1178,8 +1259,10 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
                    '{}', '{}', 'ASSIGNMENT', '{}'
               FROM s_family fam JOIN s_plan pl USING (f)
             UNION ALL
-            SELECT h.key * 8 + 1, h.at, 1, h.at, h.actor_user_id, h.acting_agency_id, 'INSERT', 'plan_history', h.id, fam.id, '{}', '{}', 'ASSIGNMENT', '{}'
-              FROM s_history h JOIN s_family fam ON fam.plan_id = h.plan_id WHERE h.change = 'PLAN_OPENED'
+            -- The entry PLAN_OPENED of s_history, by its id.
+            SELECT fam.f * 8 + 1, fam.plan_created_at, 1, fam.plan_created_at, pl.registrar, pl.registrar_agency, 'INSERT', 'plan_history',
+                   ${familyRowId('history-PLAN_OPENED', 'fam.f', 'fam.plan_created_at', 'fam.registered_at')}, fam.id, '{}', '{}', 'ASSIGNMENT', '{}'
+              FROM s_family fam JOIN s_plan pl USING (f)
             UNION ALL
             SELECT f * 8 + 2, at, 0, at, reader, reader_agency, 'READ', 'Plan', plan_id, family_id, '{}', ARRAY['PLAN'],
                    CASE WHEN cardinality(plan_consents) > 0 THEN 'CONSENT' ELSE 'AUTHOR' END, plan_consents
@@ -1195,7 +1278,11 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
     ];
   }
 
-  function inserts(): Statement[] {
+  /**
+   * Consents, their subjects (each subject row derives its grants by trigger) and revocations (which revoke
+   * them); and the audit entries, which name the consents reads were made under.
+   */
+  function consentInserts(): Statement[] {
     const consent = (staging: string, purposeCode: string, purpose: string) => `
       INSERT INTO consent (id, family_id, grantor_member_id, recipient_agency_id, categories, purpose_code, purpose, valid_from, valid_until,
                            method, evidence_reference, recorded_by_user_id, recorded_by_agency_id, recorded_at)
@@ -1213,6 +1300,42 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
     const volunteerPurpose = `'Ondersteuning door een vrijwilliger bij het gezin thuis'`;
     return [
       {
+        sql: consent('s_consent', 'purpose_code',
+          `CASE purpose_code WHEN 'PLAN_COORDINATION' THEN 'Samen aan het gezinsplan werken' ELSE ${volunteerPurpose} END`),
+        counts: 'consent',
+      },
+      { sql: consent('s_rconsent', `'REFERRAL'`, 'purpose'), counts: 'consent' },
+      {
+        sql: `INSERT INTO consent_subject (consent_id, member_id)
+          SELECT c.id, cm.member_id FROM s_consent_member cm
+            JOIN s_consent c ON c.f = cm.f AND c.s = cm.s AND c.g = cm.g AND c.grantor_m = cm.grantor_m
+           ORDER BY c.valid_from, c.key, cm.m`,
+        counts: 'consent_subject',
+      },
+      {
+        sql: `INSERT INTO consent_subject (consent_id, member_id)
+          SELECT c.id, cm.member_id FROM s_rconsent_member cm
+            JOIN s_rconsent c ON c.referral_key = cm.referral_key AND c.grantor_m = cm.grantor_m
+           ORDER BY c.valid_from, c.key, cm.m`,
+        counts: 'consent_subject',
+      },
+      { sql: revocation('s_consent'), counts: 'consent_revocation' },
+      { sql: revocation('s_rconsent'), counts: 'consent_revocation' },
+      // Through the chaining trigger, in time order, so that audit:verify holds.
+      {
+        sql: `INSERT INTO audit_event (at, request_id, actor_subject, actor_user_id, acting_agency_id, action, entity_type, entity_id, family_id,
+                                       member_ids, categories, legal_basis, consent_ids)
+          SELECT a.at, a.request_id, u.subject, a.actor, a.agency, a.action, a.entity_type, a.entity_id, a.family_id,
+                 a.member_ids, a.categories, a.legal_basis, a.consent_ids
+            FROM s_audit a JOIN seed_user u ON u.id = a.actor ORDER BY a.at, a.request_key, a.ord`,
+        counts: 'audit_event',
+      },
+    ];
+  }
+
+  function familyInserts(): Statement[] {
+    return [
+      {
         sql: `INSERT INTO family (id, network_id, registered_by_agency_id, created_at)
           SELECT fam.id, fam.network_id, pl.registrar_agency, fam.registered_at FROM s_family fam JOIN s_plan pl USING (f) ORDER BY fam.f`,
         counts: 'family',
@@ -1227,7 +1350,7 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
       },
       {
         sql: `INSERT INTO capacity_assessment (id, member_id, capable, reason, assessed_by_user_id, assessed_by_agency_id, assessed_at)
-          SELECT pg_temp.uid('capacity-assessment', m.key, m.registered_at + interval '1 hour'), m.id, m.assessed,
+          SELECT ${familyRowId('capacity-assessment', 'm.key', `m.registered_at + interval '1 hour'`, 'm.registered_at')}, m.id, m.assessed,
                  CASE WHEN m.assessed THEN 'Begrijpt in een gesprek goed wat de hulp inhoudt en wat het delen van gegevens betekent.'
                       ELSE 'Kan de gevolgen van het delen van gegevens nog niet overzien; de ouders beslissen mee.' END,
                  pl.registrar, pl.registrar_agency, m.registered_at + interval '1 hour'
@@ -1241,7 +1364,7 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
                    CASE WHEN t.s = 0 THEN t.worker_id ELSE t.admin_id END AS assigned_by, t.assigned_at AS created_at, NULL::timestamptz AS ended_at, t.key
               FROM s_team t JOIN s_family fam USING (f)
             UNION ALL
-            SELECT pg_temp.uid('assignment-predecessor', t.key, t.joined_at), fam.id, t.predecessor_id, t.agency_id, t.admin_id,
+            SELECT ${familyRowId('assignment-predecessor', 't.key', 't.joined_at', 't.registered_at')}, fam.id, t.predecessor_id, t.agency_id, t.admin_id,
                    ${ms('t.joined_at + (t.assigned_at - t.joined_at) * 0.1')}, t.assigned_at, t.key
               FROM s_team t JOIN s_family fam USING (f) WHERE t.predecessor_id IS NOT NULL) a
           ORDER BY created_at, key`,
@@ -1260,12 +1383,12 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
       },
       {
         sql: `INSERT INTO trajectory_supporter (id, plan_id, user_id, agency_id, state, started_at, ended_at, family_confirmation)
-          SELECT pg_temp.uid('supporter', fam.f * 2, fam.first_supporter_at), fam.plan_id, pl.registrar, pl.registrar_agency,
+          SELECT ${familyRowId('supporter', 'fam.f * 2', 'fam.first_supporter_at', 'fam.registered_at')}, fam.plan_id, pl.registrar, pl.registrar_agency,
                  CASE WHEN pl.handover = 'DONE' THEN 'ENDED' ELSE 'CURRENT' END, fam.first_supporter_at,
                  CASE WHEN pl.handover = 'DONE' THEN pl.confirmed_at END, NULL
             FROM s_family fam JOIN s_plan pl USING (f, plan_id) WHERE fam.first_supporter_at IS NOT NULL
           UNION ALL
-          SELECT pg_temp.uid('supporter', pl.f * 2 + 1, pl.handover_at), pl.plan_id, pl.successor, pl.successor_agency,
+          SELECT ${familyRowId('supporter', 'pl.f * 2 + 1', 'pl.handover_at', 'pl.registered_at')}, pl.plan_id, pl.successor, pl.successor_agency,
                  CASE pl.handover WHEN 'DONE' THEN 'CURRENT' ELSE 'INCOMING' END, pl.handover_at, NULL,
                  CASE WHEN pl.handover = 'DONE' THEN 'Confirmed by family member ' || m0.id || ' (recorded by user ' || pl.registrar || ')' END
             FROM s_plan pl JOIN s_member m0 ON m0.f = pl.f AND m0.m = 0 WHERE pl.handover IS NOT NULL`,
@@ -1304,29 +1427,6 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
            ORDER BY n.key, m.m`,
         counts: 'note_member',
       },
-      {
-        sql: consent('s_consent', 'purpose_code',
-          `CASE purpose_code WHEN 'PLAN_COORDINATION' THEN 'Samen aan het gezinsplan werken' ELSE ${volunteerPurpose} END`),
-        counts: 'consent',
-      },
-      { sql: consent('s_rconsent', `'REFERRAL'`, 'purpose'), counts: 'consent' },
-      // Each subject row derives the consent's grants (trigger consent_subject_grants).
-      {
-        sql: `INSERT INTO consent_subject (consent_id, member_id)
-          SELECT c.id, cm.member_id FROM s_consent_member cm
-            JOIN s_consent c ON c.f = cm.f AND c.s = cm.s AND c.g = cm.g AND c.grantor_m = cm.grantor_m
-           ORDER BY c.valid_from, c.key, cm.m`,
-        counts: 'consent_subject',
-      },
-      {
-        sql: `INSERT INTO consent_subject (consent_id, member_id)
-          SELECT c.id, cm.member_id FROM s_rconsent_member cm
-            JOIN s_rconsent c ON c.referral_key = cm.referral_key AND c.grantor_m = cm.grantor_m
-           ORDER BY c.valid_from, c.key, cm.m`,
-        counts: 'consent_subject',
-      },
-      { sql: revocation('s_consent'), counts: 'consent_revocation' },
-      { sql: revocation('s_rconsent'), counts: 'consent_revocation' },
       {
         sql: `INSERT INTO referral (id, family_id, plan_id, from_agency_id, to_agency_id, status, version, urgency, reason, requested_service,
                                     external_reference, decline_reason, withdraw_reason, family_declined_meeting, outcome, outcome_reason, outcome_note,
@@ -1386,12 +1486,12 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
       {
         sql: `WITH joined AS (
             INSERT INTO plan_participant (id, plan_id, agency_id, contribution, added_at)
-            SELECT pg_temp.uid('participant-by-referral', st.step_key, st.at), rf.plan_id, rf.to_agency_id, rf.requested_service, st.at
+            SELECT ${familyRowId('participant-by-referral', 'st.step_key', 'st.at', 'rf.registered_at')}, rf.plan_id, rf.to_agency_id, rf.requested_service, st.at
               FROM s_rstep st JOIN s_referral rf ON rf.key = st.key WHERE st.name = 'accept' ORDER BY st.at, st.step_key
             ON CONFLICT (plan_id, agency_id) WHERE removed_at IS NULL DO NOTHING
             RETURNING id, plan_id, agency_id, contribution, added_at)
           INSERT INTO plan_history (id, plan_id, actor_user_id, acting_agency_id, entity_type, entity_id, change, details, at)
-          SELECT pg_temp.uid('history-PARTICIPANT_ADDED', st.step_key, st.at), j.plan_id, st.actor_id, st.actor_agency_id, 'PlanParticipant', j.id,
+          SELECT ${familyRowId('history-PARTICIPANT_ADDED', 'st.step_key', 'st.at', 'rf.registered_at')}, j.plan_id, st.actor_id, st.actor_agency_id, 'PlanParticipant', j.id,
                  'PARTICIPANT_ADDED', jsonb_build_object('agencyId', j.agency_id, 'contribution', j.contribution, 'referralId', st.referral_id), j.added_at
             FROM joined j JOIN s_referral rf ON rf.plan_id = j.plan_id AND rf.to_agency_id = j.agency_id
             JOIN s_rstep st ON st.key = rf.key AND st.name = 'accept' AND st.at = j.added_at`,
@@ -1399,7 +1499,7 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
       },
       {
         sql: `INSERT INTO case_assignment (id, family_id, user_id, agency_id, assigned_by_user_id, created_at)
-          SELECT pg_temp.uid('assignment-by-referral', st.step_key, st.at), rf.family_id, st.actor_id, rf.to_agency_id, st.actor_id, st.at
+          SELECT ${familyRowId('assignment-by-referral', 'st.step_key', 'st.at', 'rf.registered_at')}, rf.family_id, st.actor_id, rf.to_agency_id, st.actor_id, st.at
             FROM s_rstep st JOIN s_referral rf ON rf.key = st.key WHERE st.name = 'accept' ORDER BY st.at, st.step_key
           ON CONFLICT (family_id, user_id, agency_id) WHERE ended_at IS NULL DO NOTHING`,
         counts: 'case_assignment',
@@ -1419,21 +1519,15 @@ function familyBatch(p: RunPlan, from: number, to: number): Statement[] {
           SELECT id, plan_id, actor_user_id, acting_agency_id, entity_type, entity_id, change, details, at FROM s_history ORDER BY at, key, change`,
         counts: 'plan_history',
       },
-      // Through the chaining trigger, in time order, so that audit:verify holds.
-      {
-        sql: `INSERT INTO audit_event (at, request_id, actor_subject, actor_user_id, acting_agency_id, action, entity_type, entity_id, family_id,
-                                       member_ids, categories, legal_basis, consent_ids)
-          SELECT a.at, a.request_id, u.subject, a.actor, a.agency, a.action, a.entity_type, a.entity_id, a.family_id,
-                 a.member_ids, a.categories, a.legal_basis, a.consent_ids
-            FROM s_audit a JOIN seed_user u ON u.id = a.actor ORDER BY a.at, a.request_key, a.ord`,
-        counts: 'audit_event',
-      },
     ];
   }
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Running it.
+
+/** Written by the second session of a run (see familyBatch); all other tables by the first. */
+const CONSENT_TABLES = new Set(['consent', 'consent_subject', 'consent_revocation', 'consent_grant']);
 
 export async function seedDatabase(db: DataSource, options: SeedOptions): Promise<SeedSummary> {
   if (!Number.isSafeInteger(options.families) || options.families < 1) throw new Error('families must be a positive whole number');
@@ -1442,30 +1536,42 @@ export async function seedDatabase(db: DataSource, options: SeedOptions): Promis
   if (Number.isNaN(asOf.getTime())) throw new Error('asOf must be a valid date');
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const started = performance.now();
-  const runner = db.createQueryRunner();
+  const families = db.createQueryRunner();
+  const consents = db.createQueryRunner();
+  let consentsDone: Promise<void> = Promise.resolve();
   try {
-    const [existing] = await runner.query(`SELECT (SELECT count(*) FROM family)::int AS families, (SELECT count(*) FROM network)::int AS networks,
-                                                  (SELECT count(*) FROM app_user)::int AS users`);
+    const [existing] = await families.query(`SELECT (SELECT count(*) FROM family)::int AS families, (SELECT count(*) FROM network)::int AS networks,
+                                                    (SELECT count(*) FROM app_user)::int AS users`);
     if (existing.families > 0 && !options.append) {
       throw new SeedRefusedError(`The database already holds ${existing.families} families: seeding fills an empty database (use --append to add networks beside them)`);
     }
-    const plan = runPlan(options.families, options.seed, asOf, existing);
-    for (const sql of generatorFunctions(plan.seed, holidaysAround(asOf, options.extraHolidays ?? []))) await runner.query(sql);
-    const counts: Record<string, number> = {};
-    await runBatch(runner, organisation(plan), counts);
-    options.onProgress?.(0, plan.families);
-    for (let from = 0; from < plan.families; from += batchSize) {
-      const to = Math.min(from + batchSize, plan.families);
-      await runBatch(runner, familyBatch(plan, from, to), counts);
-      options.onProgress?.(to, plan.families);
+    const plan = runPlan(options.families, options.seed, asOf, existing, holidaysAround(asOf, options.extraHolidays ?? []));
+    for (const runner of [families, consents]) {
+      for (const sql of generatorFunctions(plan.seed)) await runner.query(sql);
     }
-    const networkIds: string[] = (await runner.query(`SELECT id FROM seed_network ORDER BY no`)).map((r: { id: string }) => r.id);
-    const [grants] = await runner.query(
+    const counts: Record<string, number> = {};
+    await runBatch(families, organisation(plan), counts, () => true);
+    for (const statement of organisation(plan).filter((s) => !s.counts)) await consents.query(statement.sql);
+    options.onProgress?.(0, plan.families);
+    let consentsFailed = false;
+    for (let from = 0; from < plan.families && !consentsFailed; from += batchSize) {
+      const to = Math.min(from + batchSize, plan.families);
+      const batch = familyBatch(plan, from, to);
+      await runBatch(families, batch.families, counts, (table) => !CONSENT_TABLES.has(table));
+      consentsDone = consentsDone.then(async () => {
+        await runBatch(consents, batch.consents, counts, (table) => CONSENT_TABLES.has(table));
+        options.onProgress?.(to, plan.families);
+      });
+      consentsDone.catch(() => (consentsFailed = true));
+    }
+    await consentsDone;
+    const networkIds: string[] = (await families.query(`SELECT id FROM seed_network ORDER BY no`)).map((r: { id: string }) => r.id);
+    const [grants] = await families.query(
       `SELECT count(*)::int AS n FROM consent_grant cg JOIN consent c ON c.id = cg.consent_id JOIN family f ON f.id = c.family_id WHERE f.network_id = ANY($1)`,
       [networkIds],
     );
     counts.consent_grant = grants.n;
-    await runner.query('ANALYZE');
+    await families.query('ANALYZE');
     return {
       seed: plan.seed,
       asOf,
@@ -1473,15 +1579,24 @@ export async function seedDatabase(db: DataSource, options: SeedOptions): Promis
       networkIds,
       elapsedSeconds: (performance.now() - started) / 1000,
       counts,
-      ...(await samples(runner, networkIds)),
+      ...(await samples(families, networkIds)),
     };
   } finally {
-    await runner.query('DISCARD TEMP').catch(() => undefined);
-    await runner.release();
+    await consentsDone.catch(() => undefined);
+    for (const runner of [families, consents]) {
+      await runner.query('DISCARD TEMP').catch(() => undefined);
+      await runner.release();
+    }
   }
 }
 
-function runPlan(families: number, seed: number, asOf: Date, existing: { networks: number; families: number; users: number }): RunPlan {
+function runPlan(
+  families: number,
+  seed: number,
+  asOf: Date,
+  existing: { networks: number; families: number; users: number },
+  holidays: string[],
+): RunPlan {
   const networks = Math.max(1, Math.round(families / FAMILIES_PER_NETWORK));
   const agenciesPerNetwork = Math.max(KIND_COUNT, Math.round(families / FAMILIES_PER_AGENCY / networks));
   return {
@@ -1495,6 +1610,7 @@ function runPlan(families: number, seed: number, asOf: Date, existing: { network
     networkBase: existing.networks,
     familyBase: existing.families,
     userBase: existing.users,
+    holidays,
   };
 }
 
@@ -1506,27 +1622,40 @@ function holidaysAround(asOf: Date, extra: readonly string[]): string[] {
 }
 
 /**
- * One transaction: the per-row audit triggers are off inside it only (a rollback restores them too),
- * the grants triggers and the audit chain stay on. Counts rows per table into `counts`.
+ * One transaction: the per-row audit triggers of the tables it writes (`audited`) are off inside it only
+ * (a rollback restores them too), the grants triggers and the audit chain stay on. Counts rows per table.
  */
-async function runBatch(runner: QueryRunner, statements: Statement[], counts: Record<string, number>): Promise<void> {
+async function runBatch(
+  runner: QueryRunner,
+  statements: Statement[],
+  counts: Record<string, number>,
+  audited: (table: string) => boolean,
+): Promise<void> {
+  const t00 = performance.now();
   await runner.startTransaction();
   try {
     // Losing the last batches in a crash costs a rerun, nothing else: no need to wait for each flush.
     await runner.query(`SET LOCAL synchronous_commit = off`);
-    const triggers: { name: string; relation: string }[] = await runner.query(
-      `SELECT format('%I', t.tgname) AS name, format('%I', c.relname) AS relation
+    const triggers: { name: string; relation: string; table: string }[] = await runner.query(
+      `SELECT format('%I', t.tgname) AS name, format('%I', c.relname) AS relation, c.relname AS table
          FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid
         WHERE p.proname = 'audit_write' AND NOT t.tgisinternal AND pg_table_is_visible(c.oid)
         ORDER BY c.relname`,
     );
-    for (const t of triggers) await runner.query(`ALTER TABLE ${t.relation} DISABLE TRIGGER ${t.name}`);
+    const ours = triggers.filter((t) => audited(t.table));
+    for (const t of ours) await runner.query(`ALTER TABLE ${t.relation} DISABLE TRIGGER ${t.name}`);
     for (const statement of statements) {
+      const t0 = performance.now();
       const result = await runner.query(statement.sql, undefined, true);
+      if (process.env.SEED_PROFILE) console.error(`${(performance.now() - t0).toFixed(0).padStart(7)} ms  ${statement.sql.trim().slice(0, 60).replace(/\s+/g, ' ')}`);
+      // Statistics for each staged table, so that the planner sizes the joins that read it.
+      const staged = /^\s*CREATE TEMP TABLE (\w+)/.exec(statement.sql);
+      if (staged) await runner.query(`ANALYZE ${staged[1]}`);
       for (const table of [statement.counts ?? []].flat()) counts[table] = (counts[table] ?? 0) + (result.affected ?? 0);
     }
-    for (const t of triggers) await runner.query(`ALTER TABLE ${t.relation} ENABLE TRIGGER ${t.name}`);
+    for (const t of ours) await runner.query(`ALTER TABLE ${t.relation} ENABLE TRIGGER ${t.name}`);
     await runner.commitTransaction();
+    if (process.env.SEED_PROFILE) console.error(`BATCH ${statements.length} ${(performance.now() - t00).toFixed(0)} ms`);
   } catch (error) {
     await runner.rollbackTransaction();
     throw error;
@@ -1553,7 +1682,7 @@ async function samples(runner: QueryRunner, networkIds: string[]): Promise<Pick<
     [networkIds],
   );
   const incoming: IncomingSample[] = await runner.query(
-    `SELECT w.subject, o.agency_id AS "agencyId", o.referral_ids AS "overdueReferralIds"
+    `SELECT w.subject, o.agency_id AS "agencyId", o.overdue::int AS overdue, o.referral_ids AS "overdueReferralIds"
        FROM (SELECT r.to_agency_id AS agency_id, (array_agg(r.id ORDER BY r.due_at, r.id))[1:5] AS referral_ids, count(*) AS overdue
                FROM referral r JOIN family f ON f.id = r.family_id AND f.network_id = ANY($1)
               WHERE r.sent_at IS NOT NULL AND r.due_at < now()
@@ -1623,7 +1752,7 @@ function printSummary(summary: SeedSummary): void {
     'Caseworkers with consented access to seeded families (npm run --silent token -- <subject>):',
     ...summary.caseworkers.slice(0, 5).map((c) => `  ${c.subject}  family ${c.familyIds[0]}  plan ${c.planIds[0]}`),
     'Caseworkers of agencies with overdue incoming referrals:',
-    ...summary.incoming.slice(0, 5).map((c) => `  ${c.subject}  (${c.overdueReferralIds.length}+ overdue, e.g. referral ${c.overdueReferralIds[0]})`),
+    ...summary.incoming.slice(0, 5).map((c) => `  ${c.subject}  ${c.overdue} overdue, e.g. referral ${c.overdueReferralIds[0]}`),
     'Family members in the portal (accessLog, myFamily):',
     ...summary.portalMembers.slice(0, 5).map((m) => `  ${m.subject}  family ${m.familyId}`),
   ];

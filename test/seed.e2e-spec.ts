@@ -1,0 +1,357 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { seedDatabase, SeedRefusedError, type SeedSummary } from '../src/cli/seed.js';
+import { dataSourceOptions, migrate } from '../src/database/database.module.js';
+import { REFERRAL_STEPS } from '../src/referrals/referral-steps.js';
+import { codeOf, TestApi } from './support/test-app.js';
+
+/** A fresh, migrated database of its own in the test cluster. */
+class ScratchDatabase {
+  private constructor(
+    readonly name: string,
+    readonly url: string,
+    readonly db: DataSource,
+  ) {}
+
+  static async create(label: string): Promise<ScratchDatabase> {
+    const name = `seed_${label}_${randomBytes(4).toString('hex')}`;
+    await ScratchDatabase.admin(`CREATE DATABASE ${name}`);
+    const url = new URL(process.env.DATABASE_URL!);
+    url.pathname = `/${name}`;
+    const db = await new DataSource(dataSourceOptions(url.toString())).initialize();
+    await migrate(db);
+    return new ScratchDatabase(name, url.toString(), db);
+  }
+
+  async drop(): Promise<void> {
+    await this.db.destroy();
+    await ScratchDatabase.admin(`DROP DATABASE IF EXISTS ${this.name} WITH (FORCE)`);
+  }
+
+  private static async admin(sql: string): Promise<void> {
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    await client.query(sql);
+    await client.end();
+  }
+}
+
+const FAMILIES = 300;
+/** Several batches, so that batching is exercised too. */
+const BATCH = 120;
+/** Midnight today: the service's clock runs on from the moment the data describes. */
+const AS_OF = new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00.000Z');
+
+/** A digest of a table's rows, independent of their physical order. */
+async function fingerprints(db: DataSource, tables: string[]): Promise<Record<string, string>> {
+  const digests: Record<string, string> = {};
+  for (const table of tables) {
+    const [row] = await db.query(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest FROM ${table} t`);
+    digests[table] = row.digest;
+  }
+  return digests;
+}
+
+const count = async (db: DataSource, sql: string): Promise<number> => Number((await db.query(sql))[0].n);
+
+describe('seed generator', () => {
+  let seeded: ScratchDatabase;
+  let summary: SeedSummary;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    seeded = await ScratchDatabase.create('main');
+    db = seeded.db;
+    summary = await seedDatabase(db, { families: FAMILIES, seed: 1, asOf: AS_OF, batchSize: BATCH });
+  }, 120_000);
+
+  afterAll(async () => {
+    await seeded?.drop();
+  });
+
+  it('fills every table in proportion to the families, with agencies of every kind', async () => {
+    const { counts } = summary;
+    expect(counts.family).toBe(FAMILIES);
+    expect(counts.plan).toBe(FAMILIES);
+    expect(counts.network).toBe(1);
+    expect(await count(db, `SELECT count(DISTINCT kind) AS n FROM agency`)).toBe(11);
+    expect(counts.app_user).toBeGreaterThanOrEqual(FAMILIES / 4);
+    expect(counts.family_member / FAMILIES).toBeGreaterThan(2.5);
+    expect(counts.family_member / FAMILIES).toBeLessThan(5);
+    expect(counts.referral / FAMILIES).toBeGreaterThan(1.1);
+    expect(counts.referral / FAMILIES).toBeLessThan(2);
+    expect(counts.audit_event / FAMILIES).toBeGreaterThanOrEqual(3);
+    for (const table of ['goal', 'action', 'note', 'note_member', 'plan_history', 'consent_grant', 'consent_revocation', 'handover_meeting', 'outbox_event']) {
+      expect(counts[table]).toBeGreaterThan(0);
+    }
+    // What the summary reports is what the tables hold.
+    for (const [table, rows] of Object.entries(counts)) {
+      expect([table, await count(db, `SELECT count(*) AS n FROM ${table}`)]).toEqual([table, rows]);
+    }
+    const perPlan = await db.query(`SELECT min(n)::int AS min, max(n)::int AS max FROM (SELECT count(*) AS n FROM goal GROUP BY plan_id) g`);
+    expect(perPlan[0].min).toBeGreaterThanOrEqual(2);
+    expect(perPlan[0].max).toBeLessThanOrEqual(8);
+    expect(await count(db, `SELECT max(n) AS n FROM (SELECT count(*) AS n FROM action GROUP BY goal_id) a`)).toBeLessThanOrEqual(4);
+    expect(await count(db, `SELECT count(*) AS n FROM (SELECT family_id FROM family_member GROUP BY family_id HAVING count(*) NOT BETWEEN 1 AND 6) f`)).toBe(0);
+  });
+
+  it('gives members realistic ages, and plans, referrals and memberships a realistic mix', async () => {
+    const ages: { role: string; min: number; max: number }[] = await db.query(
+      `SELECT role, min(date_part('year', age($1::timestamptz, birth_date)))::int AS min, max(date_part('year', age($1::timestamptz, birth_date)))::int AS max
+         FROM family_member WHERE role IN ('PARENT', 'CHILD') GROUP BY role ORDER BY role`,
+      [AS_OF],
+    );
+    expect(ages[0]).toMatchObject({ role: 'CHILD' });
+    expect(ages[0]!.min).toBeGreaterThanOrEqual(0);
+    expect(ages[0]!.max).toBeLessThanOrEqual(17);
+    expect(ages[1]!.min).toBeGreaterThanOrEqual(20);
+    expect(ages[1]!.max).toBeLessThanOrEqual(60);
+    expect(await count(db, `SELECT count(*) AS n FROM family_member WHERE role = 'UNBORN' AND birth_date IS NULL AND expected_date IS NOT NULL`)).toBeGreaterThan(0);
+
+    const plans: { status: string; n: number }[] = await db.query(`SELECT status, count(*)::int AS n FROM plan GROUP BY status`);
+    const byStatus = Object.fromEntries(plans.map((p) => [p.status, p.n]));
+    expect(byStatus.ACTIVE).toBeGreaterThan(FAMILIES / 2);
+    expect(byStatus.CLOSED).toBeGreaterThan(0);
+
+    const statuses: { status: string }[] = await db.query(`SELECT DISTINCT status FROM referral ORDER BY status`);
+    expect(statuses.map((s) => s.status)).toEqual(
+      ['ACCEPTED', 'COMPLETED', 'DECLINED', 'DRAFT', 'HANDOVER_HELD', 'HANDOVER_SCHEDULED', 'RECEIVED', 'SENT', 'WAITLISTED', 'WITHDRAWN'],
+    );
+    const roles: { role: string }[] = await db.query(`SELECT DISTINCT role FROM membership ORDER BY role`);
+    expect(roles.map((r) => r.role)).toEqual(['AGENCY_ADMIN', 'CASEWORKER', 'NETWORK_COORDINATOR', 'VOLUNTEER']);
+  });
+
+  it('records every referral history as a legal path through REFERRAL_STEPS, versions 1..n up to the referral, times increasing', async () => {
+    const legal = new Set(Object.values(REFERRAL_STEPS).flatMap((step) => step.from.map((from) => `${from}>${step.to}`)));
+    const histories: { status: string; version: number; steps: { from: string | null; to: string; version: number; at: string }[] }[] = await db.query(
+      `SELECT r.status, r.version,
+              json_agg(json_build_object('from', t.from_status, 'to', t.to_status, 'version', t.version, 'at', t.at) ORDER BY t.version) AS steps
+         FROM referral r JOIN referral_transition t ON t.referral_id = r.id GROUP BY r.id`,
+    );
+    expect(histories).toHaveLength(summary.counts.referral!);
+    for (const { status, version, steps } of histories) {
+      expect(steps.map((s) => s.version)).toEqual(Array.from({ length: version }, (_, i) => i + 1));
+      expect(steps[0]).toMatchObject({ from: null, to: 'DRAFT' });
+      for (let i = 1; i < steps.length; i++) {
+        expect(steps[i]!.from).toBe(steps[i - 1]!.to);
+        expect(legal.has(`${steps[i]!.from}>${steps[i]!.to}`)).toBe(true);
+        expect(Date.parse(steps[i]!.at)).toBeGreaterThan(Date.parse(steps[i - 1]!.at));
+      }
+      expect(steps.at(-1)!.to).toBe(status);
+    }
+    // One outbox event per transition; a handover meeting where the status says so.
+    expect(await count(db, `SELECT count(*) AS n FROM referral_transition t LEFT JOIN outbox_event e ON e.referral_id = t.referral_id AND e.version = t.version
+                             WHERE e.id IS NULL OR (e.body::jsonb -> 'data' ->> 'to') <> t.to_status`)).toBe(0);
+    expect(await count(db, `SELECT count(*) AS n FROM referral r
+                             WHERE (r.status = 'HANDOVER_SCHEDULED') <> EXISTS (SELECT 1 FROM handover_meeting m WHERE m.referral_id = r.id AND m.state = 'SCHEDULED')
+                                OR (r.status IN ('HANDOVER_HELD', 'COMPLETED') AND NOT r.family_declined_meeting
+                                    AND NOT EXISTS (SELECT 1 FROM handover_meeting m WHERE m.referral_id = r.id AND m.state = 'HELD'))`)).toBe(0);
+    expect(await count(db, `SELECT count(*) AS n FROM referral WHERE (due_at IS NOT NULL) <> (status IN ('SENT', 'RECEIVED', 'ACCEPTED', 'HANDOVER_SCHEDULED'))`)).toBe(0);
+  });
+
+  it('gives each member referred past DRAFT a REFERRAL consent for the receiver, in force when it was sent', async () => {
+    expect(await count(db, `SELECT count(*) AS n FROM referral WHERE sent_at IS NOT NULL`)).toBeGreaterThan(0);
+    expect(await count(db, `SELECT count(*) AS n FROM referral r JOIN referral_member rm ON rm.referral_id = r.id
+                             WHERE r.sent_at IS NOT NULL AND NOT EXISTS (
+                               SELECT 1 FROM consent_grant cg WHERE cg.member_id = rm.member_id AND cg.recipient_agency_id = r.to_agency_id
+                                  AND cg.category = 'REFERRAL' AND cg.valid_from <= r.sent_at AND (cg.valid_until IS NULL OR cg.valid_until > r.sent_at)
+                                  AND (cg.revoked_at IS NULL OR cg.revoked_at > r.sent_at))`)).toBe(0);
+  });
+
+  it('has consents given by the right grantor: members capable at the time for themselves, a parent for the others', async () => {
+    // Capable: the latest assessment before the consent, else from the 12th birthday (member_is_capable, at that moment).
+    const capable = `coalesce((SELECT ca.capable FROM capacity_assessment ca WHERE ca.member_id = s.id AND ca.assessed_at <= c.valid_from
+                                ORDER BY ca.assessed_at DESC LIMIT 1),
+                              s.role <> 'UNBORN' AND s.birth_date <= (c.valid_from AT TIME ZONE 'UTC')::date - interval '12 years')`;
+    const subjects: { self: boolean; capable: boolean; grantor_is_adult_parent: boolean; child: boolean }[] = await db.query(
+      `SELECT g.id = s.id AS self, ${capable} AS capable, s.role = 'CHILD' AS child,
+              g.role IN ('PARENT', 'OTHER_CAREGIVER') AND g.birth_date <= (c.valid_from AT TIME ZONE 'UTC')::date - interval '18 years' AS grantor_is_adult_parent
+         FROM consent c JOIN consent_subject cs ON cs.consent_id = c.id JOIN family_member s ON s.id = cs.member_id
+         JOIN family_member g ON g.id = c.grantor_member_id`,
+    );
+    expect(subjects.filter((s) => s.capable && !s.self)).toEqual([]);
+    expect(subjects.filter((s) => !s.capable && (s.self || !s.grantor_is_adult_parent))).toEqual([]);
+    expect(subjects.some((s) => s.child && s.self)).toBe(true);
+    expect(subjects.some((s) => s.child && !s.self)).toBe(true);
+    expect(await count(db, `SELECT count(*) AS n FROM consent c JOIN family_member g ON g.id = c.grantor_member_id
+                             WHERE g.role = 'CHILD' AND g.birth_date > (c.valid_from AT TIME ZONE 'UTC')::date - interval '12 years'
+                               AND NOT EXISTS (SELECT 1 FROM capacity_assessment ca WHERE ca.member_id = g.id AND ca.capable)`)).toBe(0);
+  });
+
+  it('has consents of every kind: revoked, expired, renewed, refusing health or safety data, and grants derived by the triggers', async () => {
+    expect(await count(db, `SELECT count(*) AS n FROM consent_revocation`)).toBeGreaterThan(0);
+    expect(await count(db, `SELECT count(*) AS n FROM consent WHERE valid_until < now()`)).toBeGreaterThan(0);
+    // Renewed: the same member consents again to the same agency shortly before the earlier consent expires.
+    expect(await count(db, `SELECT count(*) AS n FROM consent c JOIN consent r ON r.grantor_member_id = c.grantor_member_id
+                             AND r.recipient_agency_id = c.recipient_agency_id AND r.valid_from < c.valid_until AND r.valid_from > c.valid_until - interval '15 days'`)).toBeGreaterThan(0);
+    expect(await count(db, `SELECT count(*) AS n FROM consent WHERE NOT 'HEALTH' = ANY (categories) AND purpose_code = 'PLAN_COORDINATION'`)).toBeGreaterThan(0);
+    expect(await count(db, `SELECT count(*) AS n FROM consent WHERE NOT 'SAFETY' = ANY (categories) AND purpose_code = 'PLAN_COORDINATION'`)).toBeGreaterThan(0);
+    const methods: { method: string }[] = await db.query(`SELECT DISTINCT method FROM consent ORDER BY method`);
+    expect(methods.map((m) => m.method)).toEqual(['FAMILY_PORTAL', 'VERBAL_WITH_WITNESS', 'WRITTEN']);
+    expect(await count(db, `SELECT count(*) AS n FROM consent_grant`)).toBe(
+      await count(db, `SELECT sum(cardinality(c.categories)) AS n FROM consent c JOIN consent_subject cs ON cs.consent_id = c.id`),
+    );
+    expect(await count(db, `SELECT count(*) AS n FROM consent_grant g JOIN consent_revocation r ON r.consent_id = g.consent_id
+                             WHERE g.revoked_at IS DISTINCT FROM r.revoked_at`)).toBe(0);
+  });
+
+  it('keeps the rules the schema does not enforce: supporters, teams, authors and versions as the services write them', async () => {
+    const violations = {
+      activeWithoutSupporter: `SELECT count(*) AS n FROM plan p WHERE p.status = 'ACTIVE'
+        AND NOT EXISTS (SELECT 1 FROM trajectory_supporter s WHERE s.plan_id = p.id AND s.state = 'CURRENT')`,
+      supporterNotAssignedCaseworker: `SELECT count(*) AS n FROM trajectory_supporter s JOIN plan p ON p.id = s.plan_id WHERE s.state <> 'ENDED'
+        AND NOT EXISTS (SELECT 1 FROM case_assignment ca JOIN membership m ON m.user_id = ca.user_id AND m.agency_id = ca.agency_id AND m.role = 'CASEWORKER'
+                         WHERE ca.family_id = p.family_id AND ca.user_id = s.user_id AND ca.ended_at IS NULL)`,
+      planVersion: `SELECT count(*) AS n FROM plan p WHERE p.version <> 1 + (SELECT count(*) FROM plan_history h WHERE h.plan_id = p.id
+        AND (h.change IN ('SUPPORTER_ASSIGNED', 'SUPPORT_HANDOVER_STARTED', 'SUPPORT_HANDED_OVER', 'PLAN_ACTIVATED', 'PLAN_CLOSED')
+             OR (h.change = 'PARTICIPANT_ADDED' AND NOT h.details ? 'referralId')))`,
+      goalVersion: `SELECT count(*) AS n FROM goal g WHERE g.version <> 1 + (SELECT count(*) FROM plan_history h WHERE h.plan_id = g.plan_id
+        AND h.entity_id = g.id AND h.change = 'GOAL_UPDATED')`,
+      assigneeOffTeam: `SELECT count(*) AS n FROM action a JOIN goal g ON g.id = a.goal_id JOIN plan p ON p.id = g.plan_id
+        WHERE a.assignee_user_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM case_assignment ca WHERE ca.family_id = p.family_id AND ca.user_id = a.assignee_user_id)`,
+      assigneeOfAnotherFamily: `SELECT count(*) AS n FROM action a JOIN goal g ON g.id = a.goal_id JOIN plan p ON p.id = g.plan_id
+        JOIN family_member m ON m.id = a.assignee_member_id WHERE m.family_id <> p.family_id`,
+      noteAuthorOffTeam: `SELECT count(*) AS n FROM note n JOIN plan p ON p.id = n.plan_id WHERE NOT EXISTS (SELECT 1 FROM case_assignment ca
+        WHERE ca.family_id = p.family_id AND ca.user_id = n.author_user_id AND ca.agency_id = n.author_agency_id AND ca.created_at <= n.created_at)`,
+      volunteerHealthNote: `SELECT count(*) AS n FROM note n JOIN membership m ON m.user_id = n.author_user_id AND m.role = 'VOLUNTEER'
+        WHERE n.category IN ('HEALTH', 'SAFETY')`,
+      agencyOutsideNetwork: `SELECT count(*) AS n FROM consent c JOIN agency a ON a.id = c.recipient_agency_id JOIN family f ON f.id = c.family_id
+        WHERE a.network_id <> f.network_id`,
+      historyOutsidePlan: `SELECT count(*) AS n FROM plan_history h JOIN plan p ON p.id = h.plan_id WHERE h.at < p.created_at OR h.at > coalesce(p.closed_at, $1)`,
+      acceptedReceiverOffTeam: `SELECT count(*) AS n FROM referral r WHERE r.accepted_at IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM plan_participant pp WHERE pp.plan_id = r.plan_id AND pp.agency_id = r.to_agency_id)`,
+    };
+    for (const [rule, sql] of Object.entries(violations)) {
+      const [{ n }] = await db.query(sql, sql.includes('$1') ? [AS_OF] : []);
+      expect([rule, Number(n)]).toEqual([rule, 0]);
+    }
+  });
+
+  it('turns every trigger back on', async () => {
+    expect(await db.query(`SELECT tgrelid::regclass::text AS relation, tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'O'`)).toEqual([]);
+  });
+
+  it('keeps the audit trail verifiable (audit:verify)', () => {
+    const run = spawnSync(process.execPath, ['dist/src/cli/audit-verify.js'], {
+      env: { ...process.env, DATABASE_URL: seeded.url },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`Audit chain intact: ${summary.counts.audit_event} entries verified`);
+  });
+
+  it('refuses a database that already holds families', async () => {
+    await expect(seedDatabase(db, { families: 10, seed: 1 })).rejects.toThrow(SeedRefusedError);
+    await expect(seedDatabase(db, { families: 10, seed: 1 })).rejects.toThrow(/already holds 300 families/);
+    expect(await count(db, `SELECT count(*) AS n FROM family`)).toBe(FAMILIES);
+  });
+
+  it('is deterministic: the same seed writes the same rows, another seed other rows', async () => {
+    const tables = Object.keys(summary.counts);
+    const again = await ScratchDatabase.create('again');
+    const other = await ScratchDatabase.create('other');
+    try {
+      await seedDatabase(again.db, { families: FAMILIES, seed: 1, asOf: AS_OF, batchSize: BATCH });
+      await seedDatabase(other.db, { families: FAMILIES, seed: 2, asOf: AS_OF, batchSize: BATCH });
+      const [first, same, different] = await Promise.all([db, again.db, other.db].map((d) => fingerprints(d, tables)));
+      expect(same).toEqual(first);
+      for (const table of tables) expect([table, different[table]]).not.toEqual([table, first![table]]);
+    } finally {
+      await again.drop();
+      await other.drop();
+    }
+  }, 120_000);
+
+  describe('the service on the seeded data', () => {
+    let api: TestApi;
+
+    beforeAll(async () => {
+      api = await TestApi.start({ DATABASE_URL: seeded.url });
+    });
+
+    afterAll(async () => {
+      await api?.stop();
+    });
+
+    it('lets a sampled caseworker list its families and read a plan with goals and actions', async () => {
+      expect(summary.caseworkers.length).toBeGreaterThan(0);
+      const [worker] = summary.caseworkers;
+      const families = await api.ok(worker!.subject, `{ families(first: 50) { edges { node { id } } } }`);
+      expect(families.families.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(expect.arrayContaining(worker!.familyIds));
+      const { plan } = await api.ok(worker!.subject, `query($id: ID!) { plan(id: $id) { id familyId goals { id actions { id } } } }`, {
+        id: worker!.planIds[0],
+      });
+      expect(plan.familyId).toBe(worker!.familyIds[0]);
+      expect(plan.goals.length).toBeGreaterThan(0);
+      expect(plan.goals.flatMap((g: { actions: unknown[] }) => g.actions).length).toBeGreaterThan(0);
+    });
+
+    it('answers NOT_FOUND for that plan to a caseworker of another agency', async () => {
+      const [worker] = summary.caseworkers;
+      const [outsider] = await db.query(
+        `SELECT u.subject FROM membership m JOIN app_user u ON u.id = m.user_id
+          WHERE m.role = 'CASEWORKER' AND m.agency_id <> $1 AND (SELECT count(*) FROM membership x WHERE x.user_id = m.user_id) = 1
+            AND NOT EXISTS (SELECT 1 FROM case_assignment ca WHERE ca.user_id = m.user_id AND ca.family_id = $2)
+          ORDER BY u.subject LIMIT 1`,
+        [worker!.agencyId, worker!.familyIds[0]],
+      );
+      const result = await api.gql(outsider.subject, `query($id: ID!) { plan(id: $id) { id } }`, { id: worker!.planIds[0] });
+      expect(codeOf(result)).toBe('NOT_FOUND');
+    });
+
+    it('shows a sampled receiving caseworker its overdue incoming referrals, and a portal member its access log', async () => {
+      const [receiver] = summary.incoming;
+      const incoming = await api.ok(receiver!.subject, `{ referrals(direction: INCOMING, overdue: true, first: 50) { edges { node { id } } } }`);
+      expect(incoming.referrals.edges).toHaveLength(Math.min(receiver!.overdue, 50));
+      expect(incoming.referrals.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(expect.arrayContaining(receiver!.overdueReferralIds));
+
+      const [member] = summary.portalMembers;
+      const log = await api.ok(member!.subject, `query($f: ID!) { accessLog(familyId: $f, first: 50) { edges { node { description } } } }`, {
+        f: member!.familyId,
+      });
+      expect(log.accessLog.edges.length).toBeGreaterThan(0);
+    });
+  });
+});
+
+describe('seed command', () => {
+  let scratch: ScratchDatabase;
+
+  beforeAll(async () => {
+    scratch = await ScratchDatabase.create('cli');
+  });
+
+  afterAll(async () => {
+    await scratch?.drop();
+  });
+
+  const seed = (...args: string[]) =>
+    spawnSync(process.execPath, ['dist/src/cli/seed.js', '--as-of', AS_OF.toISOString().slice(0, 10), ...args], {
+      env: { ...process.env, DATABASE_URL: scratch.url },
+      encoding: 'utf8',
+    });
+
+  it('seeds, prints a summary with principals to try, and refuses a second run without --append', () => {
+    const first = seed('--families', '30', '--seed', '5');
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain(`Seeded 30 families (seed 5, as of ${AS_OF.toISOString().slice(0, 10)})`);
+    expect(first.stdout).toMatch(/caseworker-\d+@seed5\.1g1p\.example/);
+    expect(first.stderr).toContain('30/30 families');
+
+    const refused = seed('--families', '30', '--seed', '5');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('already holds 30 families');
+
+    const appended = seed('--families', '10', '--seed', '5', '--append');
+    expect(appended.status).toBe(0);
+    expect(appended.stdout).toMatch(/^Seeded 10 families/);
+  }, 60_000);
+
+  it('rejects arguments that are not whole numbers', () => {
+    const run = seed('--families', 'many');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('--families must be a whole number');
+  });
+});
