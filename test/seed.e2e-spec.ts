@@ -1,41 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { seedDatabase, SeedRefusedError, type SeedSummary } from '../src/cli/seed.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
 import { REFERRAL_STEPS } from '../src/referrals/referral-steps.js';
+import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
 import { codeOf, TestApi } from './support/test-app.js';
 
 /** A fresh, migrated database of its own in the test cluster. */
-class ScratchDatabase {
-  private constructor(
-    readonly name: string,
-    readonly url: string,
-    readonly db: DataSource,
-  ) {}
+type MigratedScratch = ScratchDatabase & { db: DataSource };
 
-  static async create(label: string): Promise<ScratchDatabase> {
-    const name = `seed_${label}_${randomBytes(4).toString('hex')}`;
-    await ScratchDatabase.admin(`CREATE DATABASE ${name}`);
-    const url = new URL(process.env.DATABASE_URL!);
-    url.pathname = `/${name}`;
-    const db = await new DataSource(dataSourceOptions(url.toString())).initialize();
-    await migrate(db);
-    return new ScratchDatabase(name, url.toString(), db);
-  }
-
-  async drop(): Promise<void> {
-    await this.db.destroy();
-    await ScratchDatabase.admin(`DROP DATABASE IF EXISTS ${this.name} WITH (FORCE)`);
-  }
-
-  private static async admin(sql: string): Promise<void> {
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await client.connect();
-    await client.query(sql);
-    await client.end();
-  }
+async function migratedScratch(label: string): Promise<MigratedScratch> {
+  const scratch = await scratchDatabase(`seed_${label}`);
+  const db = await new DataSource(dataSourceOptions(scratch.url)).initialize();
+  await migrate(db);
+  return { ...scratch, db, drop: () => db.destroy().then(() => scratch.drop()) };
 }
 
 const FAMILIES = 300;
@@ -57,12 +35,12 @@ async function fingerprints(db: DataSource, tables: string[]): Promise<Record<st
 const count = async (db: DataSource, sql: string): Promise<number> => Number((await db.query(sql))[0].n);
 
 describe('seed generator', () => {
-  let seeded: ScratchDatabase;
+  let seeded: MigratedScratch;
   let summary: SeedSummary;
   let db: DataSource;
 
   beforeAll(async () => {
-    seeded = await ScratchDatabase.create('main');
+    seeded = await migratedScratch('main');
     db = seeded.db;
     summary = await seedDatabase(db, { families: FAMILIES, seed: 1, asOf: AS_OF, batchSize: BATCH });
   }, 120_000);
@@ -250,8 +228,8 @@ describe('seed generator', () => {
 
   it('is deterministic: the same seed writes the same rows, another seed other rows', async () => {
     const tables = Object.keys(summary.counts);
-    const again = await ScratchDatabase.create('again');
-    const other = await ScratchDatabase.create('other');
+    const again = await migratedScratch('again');
+    const other = await migratedScratch('other');
     try {
       await seedDatabase(again.db, { families: FAMILIES, seed: 1, asOf: AS_OF, batchSize: BATCH });
       await seedDatabase(other.db, { families: FAMILIES, seed: 2, asOf: AS_OF, batchSize: BATCH });
@@ -317,10 +295,10 @@ describe('seed generator', () => {
 });
 
 describe('seed command', () => {
-  let scratch: ScratchDatabase;
+  let scratch: MigratedScratch;
 
   beforeAll(async () => {
-    scratch = await ScratchDatabase.create('cli');
+    scratch = await migratedScratch('cli');
   });
 
   afterAll(async () => {
