@@ -419,7 +419,9 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
     await all.got(followed);
     await one.got(followed);
 
-    expect(all.of(another.id)).toHaveLength(1);
+    // `all` may also catch the draft's creation (its notice can arrive just after `all` subscribed); it got
+    // the sending exactly once.
+    expect(all.of(another.id).filter((c) => c.to === 'SENT')).toHaveLength(1);
     expect(one.of(another.id)).toEqual([]);
     // Nor the pulses of the other beacon, which came while `one` was attached.
     expect(all.of(toReceiver.id).length).toBeGreaterThan(0);
