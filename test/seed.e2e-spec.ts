@@ -200,6 +200,18 @@ describe('seed generator', () => {
       historyOutsidePlan: `SELECT count(*) AS n FROM plan_history h JOIN plan p ON p.id = h.plan_id WHERE h.at < p.created_at OR h.at > coalesce(p.closed_at, $1)`,
       acceptedReceiverOffTeam: `SELECT count(*) AS n FROM referral r WHERE r.accepted_at IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM plan_participant pp WHERE pp.plan_id = r.plan_id AND pp.agency_id = r.to_agency_id)`,
+      auditOfNothing: `SELECT count(*) AS n FROM audit_event a WHERE NOT CASE a.entity_type
+        WHEN 'family' THEN EXISTS (SELECT 1 FROM family x WHERE x.id = a.entity_id AND x.id = a.family_id)
+        WHEN 'family_member' THEN EXISTS (SELECT 1 FROM family_member x WHERE x.id = a.entity_id AND x.family_id = a.family_id)
+        WHEN 'FamilyMember' THEN EXISTS (SELECT 1 FROM family_member x WHERE x.id = a.entity_id AND x.family_id = a.family_id)
+        WHEN 'case_assignment' THEN EXISTS (SELECT 1 FROM case_assignment x WHERE x.id = a.entity_id AND x.family_id = a.family_id)
+        WHEN 'plan' THEN EXISTS (SELECT 1 FROM plan x WHERE x.id = a.entity_id AND x.family_id = a.family_id)
+        WHEN 'Plan' THEN EXISTS (SELECT 1 FROM plan x WHERE x.id = a.entity_id AND x.family_id = a.family_id)
+        WHEN 'plan_history' THEN EXISTS (SELECT 1 FROM plan_history x JOIN plan p ON p.id = x.plan_id WHERE x.id = a.entity_id AND p.family_id = a.family_id)
+        WHEN 'break_glass_grant' THEN EXISTS (SELECT 1 FROM break_glass_grant x WHERE x.id = a.entity_id AND x.family_id = a.family_id)
+        ELSE false END`,
+      auditUnderUnknownConsent: `SELECT count(*) AS n FROM audit_event a CROSS JOIN unnest(a.consent_ids) c(id)
+        WHERE NOT EXISTS (SELECT 1 FROM consent x WHERE x.id = c.id AND x.family_id = a.family_id AND x.valid_from <= a.at)`,
     };
     for (const [rule, sql] of Object.entries(violations)) {
       const [{ n }] = await db.query(sql, sql.includes('$1') ? [AS_OF] : []);
@@ -291,6 +303,42 @@ describe('seed generator', () => {
       });
       expect(log.accessLog.edges.length).toBeGreaterThan(0);
     });
+  });
+});
+
+describe('seed generator, when a batch fails', () => {
+  let scratch: MigratedScratch;
+
+  beforeEach(async () => {
+    scratch = await migratedScratch('failing');
+  });
+
+  afterEach(async () => {
+    await scratch?.drop();
+  });
+
+  /** Makes every insert into `table` fail, as a broken batch would. */
+  const breakInserts = (table: string) =>
+    scratch.db.query(`
+      CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
+      CREATE TRIGGER test_refuse BEFORE INSERT ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION test_refuse();`);
+
+  const disabledTriggers = () => scratch.db.query(`SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'O'`);
+
+  it('rolls the families batch back with its triggers switched off', async () => {
+    await breakInserts('note');
+    await expect(seedDatabase(scratch.db, { families: 60, seed: 1, asOf: AS_OF, batchSize: 30 })).rejects.toThrow(/refused by the test/);
+    expect(await disabledTriggers()).toEqual([]);
+    expect(await count(scratch.db, `SELECT count(*) AS n FROM family`)).toBe(0);
+  });
+
+  it('rolls the consents batch back with its triggers switched off, and stops', async () => {
+    await breakInserts('consent_subject');
+    await expect(seedDatabase(scratch.db, { families: 150, seed: 1, asOf: AS_OF, batchSize: 30 })).rejects.toThrow(/refused by the test/);
+    expect(await disabledTriggers()).toEqual([]);
+    expect(await count(scratch.db, `SELECT count(*) AS n FROM consent`)).toBe(0);
+    // The families of the batches written before the failure came to light stay, without consents.
+    expect(await count(scratch.db, `SELECT count(*) AS n FROM family`)).toBeLessThan(150);
   });
 });
 
