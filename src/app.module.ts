@@ -11,8 +11,9 @@ import { DatabaseModule } from './database/database.module.js';
 import { FamiliesModule } from './families/families.module.js';
 import { GoalsModule } from './goals/goals.module.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
-import { HealthController } from './health/health.controller.js';
-import { MetricsController } from './metrics/metrics.controller.js';
+import { HealthModule } from './health/health.module.js';
+import { LoggingModule } from './logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { NetworksModule } from './networks/networks.module.js';
 import { NotesModule } from './notes/notes.module.js';
 import { PlansModule } from './plans/plans.module.js';
@@ -31,7 +32,10 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigHolder.forRoot(config),
+        LoggingModule.forRoot(config),
         DatabaseModule.forRoot(config.databaseUrl),
+        HealthModule,
+        MetricsModule,
         GraphQLModule.forRoot(graphqlOptions(config)),
         PolicyModule,
         AuditModule,
@@ -51,7 +55,6 @@ export class AppModule {
         ReferralsModule,
         IntegrationsModule,
       ],
-      controllers: [HealthController, MetricsController],
     };
   }
 }

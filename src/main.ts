@@ -1,7 +1,10 @@
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres.js';
+
+const log = new Logger('Main');
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -20,20 +23,24 @@ async function main(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.removeAllListeners(signal);
     process.once(signal, () => {
+      log.log(`${signal}: shutting down`);
       void app
         .close()
         .then(() => embedded?.stop())
-        .then(() => process.exit(0), () => process.exit(1));
+        .then(() => process.exit(0), (error: unknown) => {
+          log.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+          process.exit(1);
+        });
     });
   }
   await app.listen(config.port);
   const url = `http://localhost:${config.port}/graphql`;
-  console.log(`1Gezin1Plan is listening: ${url}`);
-  console.log(embedded ? `Database: embedded PostgreSQL in ${config.dataDir}/postgres` : 'Database: DATABASE_URL');
+  log.log(`1Gezin1Plan is listening: ${url}`);
+  log.log(embedded ? `Database: embedded PostgreSQL in ${config.dataDir}/postgres` : 'Database: DATABASE_URL');
   if (config.auth.mode === 'dev') {
-    console.log('Development tokens: npm run --silent token -- <subject>   (send as "Authorization: Bearer <token>")');
+    log.log('Development tokens: npm run --silent token -- <subject>   (send as "Authorization: Bearer <token>")');
     if (config.platformAdminSubjects.size === 0) {
-      console.log('No platform admin yet: set PLATFORM_ADMIN_SUBJECTS=<subject> to create the first network.');
+      log.log('No platform admin yet: set PLATFORM_ADMIN_SUBJECTS=<subject> to create the first network.');
     }
   }
 }

@@ -35,6 +35,29 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/WEBHOOK_SECRET_KEY is required in production/);
   });
 
+  it('names each other bad variable, one line per problem', () => {
+    expect(() => loadConfig({ NODE_ENV: 'staging' })).toThrow(/NODE_ENV must be development, test or production \(got "staging"\)/);
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT must be a port number \(got "70000"\)/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://db/x' })).toThrow(/DATABASE_URL must be a postgres:\/\/ URL/);
+    expect(() => loadConfig({ AUTH_ISSUER: 'https://idp.example', AUTH_AUDIENCE: 'api', AUTH_JWKS_URL: 'ftp://idp.example/jwks' })).toThrow(
+      /AUTH_JWKS_URL must be an http\(s\) URL/,
+    );
+    expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent \(got "verbose"\)/);
+    expect(loadConfig({}).logLevel).toBe('info');
+    expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('error');
+    expect(loadConfig({ LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+    // All at once: every problem reported, each on its own line.
+    const error = (() => {
+      try {
+        loadConfig({ PORT: 'x', LOG_LEVEL: 'loud', WEBHOOK_WORKER: 'maybe', EXTRA_HOLIDAYS: 'tomorrow' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(error?.problems).toHaveLength(4);
+    expect(error?.message.split('\n')).toEqual(['Invalid configuration:', ...error!.problems.map((p) => `  - ${p}`)]);
+  });
+
   it('a production process refuses to start without its auth settings (no silent dev mode)', () => {
     const run = spawnSync(process.execPath, ['dist/src/main.js'], {
       env: { PATH: process.env.PATH, NODE_ENV: 'production', DATABASE_URL: process.env.DATABASE_URL },

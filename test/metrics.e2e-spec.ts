@@ -1,7 +1,10 @@
 import request from 'supertest';
-import { PLATFORM_ADMIN, TestApi } from './support/test-app.js';
+import { codeOf, PLATFORM_ADMIN, TestApi } from './support/test-app.js';
 
-/** `GET /metrics`: Prometheus text with process figures and the SQL statements sent. */
+/**
+ * `GET /metrics`: Prometheus text with process figures, the SQL statements sent, HTTP latency, GraphQL
+ * operations by type and outcome, errors by code, the request pool and the webhook queue.
+ */
 describe('metrics', () => {
   let api: TestApi;
   beforeAll(async () => {
@@ -22,5 +25,37 @@ describe('metrics', () => {
     const sent = await api.countStatements(() => api.ok(PLATFORM_ADMIN, `{ networks(first: 5) { edges { node { id } } } }`));
     expect(sent).toBeGreaterThan(0);
     expect((await statements()) - before).toBe(sent);
+  });
+
+  /** The value of one series (name with its labels exactly as exposed), 0 when absent. */
+  const series = async (name: string): Promise<number> => {
+    const res = await request(api.app.getHttpServer()).get('/metrics');
+    const line = res.text.split('\n').find((l) => l.startsWith(`${name} `));
+    return line ? Number(line.slice(name.length + 1)) : 0;
+  };
+
+  it('counts GraphQL operations by type and outcome, errors by code, and HTTP latency by route', async () => {
+    const success = 'gezin1plan_graphql_operations_total{type="query",outcome="success"}';
+    const failure = 'gezin1plan_graphql_operations_total{type="query",outcome="error"}';
+    const unauthenticated = 'gezin1plan_graphql_errors_total{code="UNAUTHENTICATED"}';
+    const latency = 'gezin1plan_http_request_duration_seconds_count{route="/graphql",method="POST",status="200"}';
+    const before = { success: await series(success), failure: await series(failure), unauthenticated: await series(unauthenticated), latency: await series(latency) };
+
+    await api.ok(PLATFORM_ADMIN, `{ networks(first: 1) { edges { node { id } } } }`);
+    expect(codeOf(await api.gql(null, `{ me { subject } }`))).toBe('UNAUTHENTICATED');
+
+    expect(await series(success)).toBe(before.success + 1);
+    expect(await series(failure)).toBe(before.failure + 1);
+    expect(await series(unauthenticated)).toBe(before.unauthenticated + 1);
+    expect(await series(latency)).toBe(before.latency + 2);
+  });
+
+  it('shows the request pool and the webhook queue', async () => {
+    const res = await request(api.app.getHttpServer()).get('/metrics');
+    expect(res.text).toMatch(/^gezin1plan_db_pool_connections\{state="total"\} [1-9]\d*$/m);
+    expect(res.text).toMatch(/^gezin1plan_db_pool_connections\{state="idle"\} \d+$/m);
+    expect(res.text).toMatch(/^gezin1plan_db_pool_connections\{state="waiting"\} \d+$/m);
+    expect(res.text).toMatch(/^gezin1plan_webhook_jobs\{state="waiting"\} \d+$/m);
+    expect(res.text).toMatch(/^gezin1plan_webhook_jobs\{state="active"\} \d+$/m);
   });
 });

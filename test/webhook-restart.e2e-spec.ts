@@ -1,13 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { freePort } from '../src/database/embedded-postgres.js';
 import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
-import { PLATFORM_ADMIN, TestApi } from './support/test-app.js';
+import { TestApi } from './support/test-app.js';
 import { ReferralScene } from './support/referral-scene.js';
+import { ServiceProcess, serviceEnv } from './support/service-process.js';
 import { signatureValid, WebhookReceiver } from './support/webhook-receiver.js';
 
 /**
@@ -20,49 +17,6 @@ import { signatureValid, WebhookReceiver } from './support/webhook-receiver.js';
  */
 
 const WEBHOOK_SECRET_KEY = randomBytes(32).toString('hex');
-
-/** The service as a separate process, with its in-process webhook worker. */
-class ServiceProcess {
-  private child: ChildProcess | null = null;
-  private output = '';
-
-  constructor(
-    private readonly env: Record<string, string>,
-    readonly port: number,
-  ) {}
-
-  async start(): Promise<void> {
-    this.child = spawn(process.execPath, ['dist/src/main.js'], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    this.child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    const deadline = Date.now() + 30_000;
-    while (!(await fetch(`http://127.0.0.1:${this.port}/health/ready`).then((r) => r.ok, () => false))) {
-      if (this.child.exitCode !== null || Date.now() > deadline) throw new Error(`The service did not start:\n${this.output}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
-  /** SIGKILL: no shutdown hook runs, in-flight work is cut off. */
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-    this.child = null;
-  }
-
-  async gql(subject: string, query: string, variables: Record<string, unknown>): Promise<Record<string, any>> {
-    const response = await fetch(`http://127.0.0.1:${this.port}/graphql`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await TestApi.token(subject)}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
-    if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
-    return body.data!;
-  }
-}
 
 const step = (mutation: string, input: string) => `mutation($input: ${input}!) { ${mutation}(input: $input) { version } }`;
 
@@ -84,19 +38,12 @@ describe('webhooks survive SIGKILL between commit and delivery', () => {
     hook = await WebhookReceiver.start();
     const port = await freePort();
     service = new ServiceProcess(
-      {
-        PATH: process.env.PATH ?? '',
-        NODE_ENV: 'test',
-        PORT: String(port),
-        DATABASE_URL: scratch.url,
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'gezin1plan-restart-')),
-        AUTH_DEV_SECRET: process.env.AUTH_DEV_SECRET!,
-        PLATFORM_ADMIN_SUBJECTS: PLATFORM_ADMIN,
+      serviceEnv(scratch.url, port, {
         WEBHOOK_SECRET_KEY,
         WEBHOOK_WORKER: 'true',
         WEBHOOK_RETRY_DELAY_SECONDS: '1',
         WEBHOOK_TIMEOUT_SECONDS: '2',
-      },
+      }),
       port,
     );
   }, 120_000);

@@ -1,18 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { PinoLogger } from 'nestjs-pino';
 import { unauthenticated } from '../common/errors.js';
+import { requestIdOf } from '../common/request-id.js';
+import { bindToRequestLog } from '../logging/logging.module.js';
 import { defineAbilityFor } from '../policy/ability.factory.js';
 import { type DeclaredPolicy, POLICY_KEY } from '../policy/policy.decorator.js';
 import { PrincipalService } from './principal.service.js';
 import { requestOf } from './request-context.js';
 import { TokenVerifier } from './token-verifier.js';
-
-/** The client's X-Request-Id when it is a sane token, else a new one. */
-function requestIdOf(header: string | string[] | undefined): string {
-  const given = Array.isArray(header) ? header[0] : header;
-  return given && /^[A-Za-z0-9._:-]{8,100}$/.test(given) ? given : randomUUID();
-}
 
 /** Authenticates every request that is not declared public, and builds its ability once. */
 @Injectable()
@@ -21,6 +17,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
     private readonly principals: PrincipalService,
+    private readonly log: PinoLogger,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -43,7 +40,9 @@ export class AuthGuard implements CanActivate {
         : await this.principals.resolve(subject.subject, Array.isArray(acting) ? acting[0] : acting);
     if (!principal) throw unauthenticated('The integration client is unknown or revoked');
     req.principal = principal;
-    req.requestId = requestIdOf(req.headers['x-request-id']);
+    // Over HTTP the logging middleware already named the request (pino-http's req.id); over graphql-ws not.
+    req.requestId = typeof req.id === 'string' ? req.id : requestIdOf(req.headers['x-request-id']);
+    bindToRequestLog(this.log, { principal: principal.subject });
     req.tokenExpiresAt = subject.expiresAt;
     req.ability = defineAbilityFor(req.principal);
     return true;

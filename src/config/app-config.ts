@@ -15,7 +15,12 @@ export interface AppConfig {
   /** Days off besides weekends and Belgian public holidays, for referral deadlines ('YYYY-MM-DD'). */
   extraHolidays: string[];
   webhooks: WebhookConfig;
+  /** pino level of the JSON log; `silent` turns it off. */
+  logLevel: LogLevel;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface WebhookConfig {
   /** Whether this process delivers webhooks (the queue is shared: any replica with a worker delivers). */
@@ -97,6 +102,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const webhooks = webhookConfig(env, production, problems);
 
+  // Tests are quiet unless asked: only failures.
+  const logLevel = env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'error' : 'info');
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: nodeEnv as AppConfig['env'],
@@ -110,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     clientTokenSecret,
     extraHolidays,
     webhooks,
+    logLevel: logLevel as LogLevel,
   };
 }
 

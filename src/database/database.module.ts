@@ -21,7 +21,8 @@ export function dataSourceOptions(url: string, logger?: SqlStatementCounter): Da
     namingStrategy: new SnakeNamingStrategy(),
     logger,
     logging: logger ? ['query'] : false,
-    extra: { max: 10, application_name: 'gezin1plan' },
+    // A database that does not answer fails the request (SERVICE_UNAVAILABLE) instead of holding it forever.
+    extra: { max: 10, application_name: 'gezin1plan', connectionTimeoutMillis: 10_000 },
   } as DataSourceOptions;
 }
 

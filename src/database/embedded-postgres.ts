@@ -19,8 +19,10 @@ export async function startEmbeddedPostgres(options: {
   dataDir: string;
   database: string;
   persistent: boolean;
+  /** Default: a free one. The same port again restarts a stopped cluster where its clients expect it. */
+  port?: number;
 }): Promise<EmbeddedDatabase> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const pg = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,

@@ -22,3 +22,26 @@ export async function conflictOnDuplicate<T>(write: Promise<T>, message: string,
     throw error;
   }
 }
+
+/**
+ * SQLSTATEs of a database that is gone or not there yet: admin/crash shutdown, cannot connect now
+ * (starting up or shutting down), and the connection exceptions (class 08).
+ */
+const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE']);
+/** What pg and its pool say when a connection drops or cannot be had in time. */
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended/i;
+
+/**
+ * Whether `error` (or what it wraps: GraphQL's originalError, TypeORM's driverError, a cause) says
+ * that the database cannot be reached, rather than that a statement failed.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error as Record<string, unknown> | undefined, depth = 0; e && typeof e === 'object' && depth < 6; depth++) {
+    const code = String(e.code ?? '');
+    if (UNAVAILABLE_CODES.has(code) || code.startsWith('08')) return true;
+    if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
+    if (Array.isArray(e.errors) && e.errors.some((inner) => isDatabaseUnavailable(inner))) return true; // AggregateError (ECONNREFUSED on ::1 and 127.0.0.1)
+    e = (e.originalError ?? e.driverError ?? e.cause) as Record<string, unknown> | undefined;
+  }
+  return false;
+}

@@ -3,6 +3,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { Logger } from '@nestjs/common';
 import type { GraphQLFormattedError } from 'graphql';
 import type { AppConfig } from '../config/app-config.js';
+import { isDatabaseUnavailable } from '../database/postgres-errors.js';
 import { createContext } from './graphql-context.js';
 
 const logger = new Logger('GraphQL');
@@ -38,6 +39,11 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     plugins: config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [],
     includeStacktraceInErrorResponses: development,
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+      // The database is down or restarting: a temporary state the client may retry, not a bug.
+      if (isDatabaseUnavailable(error)) {
+        logger.warn(`Database unavailable: ${error instanceof Error ? error.message : String(error)}`);
+        return { message: 'The service is temporarily unavailable; try again shortly', path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+      }
       const code = String(formatted.extensions?.code ?? '');
       if (CLIENT_CODES.has(code)) {
         // An answer, not a failure: its stack helps nobody, even in development.

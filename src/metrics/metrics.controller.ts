@@ -1,34 +1,20 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
-import { SqlStatementCounter } from '../database/sql-statement-counter.js';
 import { Public } from '../policy/policy.decorator.js';
+import { Metrics } from './metrics.js';
 
 /**
- * Prometheus metrics (`GET /metrics`): process figures (memory, CPU, event loop) and the SQL
- * statements sent, which the benchmark divides by the requests it made. No personal data.
+ * Prometheus metrics (`GET /metrics`): process figures (memory, CPU, event loop), HTTP requests and
+ * latency, GraphQL operations and errors, the request pool, the webhook queue and the SQL statements
+ * sent (which the benchmark divides by the requests it made). No personal data.
  */
 @Controller('metrics')
 export class MetricsController {
-  private readonly registry = new Registry();
-
-  constructor(statements: SqlStatementCounter) {
-    collectDefaultMetrics({ register: this.registry });
-    let reported = 0;
-    new Counter({
-      name: 'gezin1plan_sql_statements_total',
-      help: 'SQL statements sent to PostgreSQL by the request pool',
-      registers: [this.registry],
-      collect() {
-        this.inc(statements.count - reported);
-        reported = statements.count;
-      },
-    });
-  }
+  constructor(private readonly figures: Metrics) {}
 
   @Get()
   @Public()
   @Header('Content-Type', 'text/plain; version=0.0.4')
   metrics(): Promise<string> {
-    return this.registry.metrics();
+    return this.figures.registry.metrics();
   }
 }

@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import PgBoss from 'pg-boss';
+import { Gauge } from 'prom-client';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { Metrics } from '../metrics/metrics.js';
 import { WebhookSender } from './webhook-sender.js';
 
 const QUEUE = 'webhook-delivery';
@@ -28,6 +30,7 @@ export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig & { databaseUrl: string },
     private readonly sender: WebhookSender,
+    metrics: Metrics,
   ) {
     const { worker, retryLimit, retryDelaySeconds, timeoutSeconds } = config.webhooks;
     this.boss = new PgBoss({
@@ -41,6 +44,23 @@ export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
       maintenanceIntervalSeconds: Math.max(1, Math.min(60, timeoutSeconds)),
     });
     this.retry = { retryLimit, retryDelay: retryDelaySeconds, retryBackoff: true, expireInSeconds: timeoutSeconds + 5 };
+    const boss = this.boss;
+    new Gauge({
+      name: 'gezin1plan_webhook_jobs',
+      help: 'Webhook delivery jobs in the queue (shared by all replicas): waiting (new or retry due) and active (being posted)',
+      labelNames: ['state'] as const,
+      registers: [metrics.registry],
+      async collect() {
+        try {
+          const waiting = await boss.getQueueSize(QUEUE, { before: 'active' });
+          this.set({ state: 'waiting' }, waiting);
+          this.set({ state: 'active' }, (await boss.getQueueSize(QUEUE, { before: 'completed' })) - waiting);
+        } catch {
+          // The database is unreachable: no figure (readiness and the error counters tell why).
+          this.reset();
+        }
+      },
+    });
   }
 
   async onModuleInit(): Promise<void> {

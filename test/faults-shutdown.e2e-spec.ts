@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { freePort } from '../src/database/embedded-postgres.js';
+import { ReferralScene } from './support/referral-scene.js';
+import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
+import { ServiceProcess, serviceEnv } from './support/service-process.js';
+import { TestApi } from './support/test-app.js';
+import { WebhookReceiver } from './support/webhook-receiver.js';
+
+/**
+ * Graceful shutdown (issue 7, point 3): on SIGTERM the service stops accepting connections, lets the
+ * request in flight answer and the webhook delivery in flight finish and be recorded, and only then
+ * exits, with status 0.
+ *
+ * The slow request is a referral step waiting for the row lock a test transaction holds; the slow
+ * delivery is a receiver that answers only when the test lets it. The service is a child process on a
+ * database of its own (no other test file's worker may take its jobs).
+ */
+
+const WEBHOOK_SECRET_KEY = randomBytes(32).toString('hex');
+const RECEIVE = `mutation($input: ReceiveReferralInput!) { receiveReferral(input: $input) { version } }`;
+const SEND = `mutation($input: SendReferralInput!) { sendReferral(input: $input) { version } }`;
+
+/** Whether a new TCP connection to `port` is refused. */
+const refused = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+
+async function until(what: string, done: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('SIGTERM: graceful shutdown', () => {
+  let scratch: ScratchDatabase;
+  let api: TestApi;
+  let db: DataSource;
+  let scene: ReferralScene;
+  let hook: WebhookReceiver;
+  let service: ServiceProcess;
+  let locker: pg.Client;
+
+  beforeAll(async () => {
+    scratch = await scratchDatabase('faults_shutdown');
+    // Fixtures through an in-test instance without a worker (it migrates the new database).
+    api = await TestApi.start({ DATABASE_URL: scratch.url, WEBHOOK_SECRET_KEY });
+    db = api.app.get(DataSource);
+    scene = await ReferralScene.create(api);
+    hook = await WebhookReceiver.start();
+    const port = await freePort();
+    // The delivery may hang far longer than the test needs: it ends when the receiver answers.
+    service = new ServiceProcess(serviceEnv(scratch.url, port, { WEBHOOK_SECRET_KEY, WEBHOOK_WORKER: 'true', WEBHOOK_TIMEOUT_SECONDS: '60' }), port);
+    locker = new pg.Client({ connectionString: scratch.url });
+    await locker.connect();
+  }, 120_000);
+
+  afterAll(async () => {
+    await locker?.end();
+    await service?.kill();
+    await api?.stop();
+    await hook?.stop();
+    await scratch?.drop();
+  });
+
+  it('refuses new connections, answers the request in flight, finishes the delivery in flight, then exits 0', async () => {
+    const client = await scene.client(hook.url);
+    const { id } = await scene.draft();
+    await service.start();
+
+    // A delivery in flight: the receiver holds the POST of the SENT event.
+    hook.mode = 'hang';
+    await service.gql(scene.worker.subject, SEND, { input: { referralId: id, expectedVersion: 1 } });
+    await hook.until(() => hook.received.length === 1, 30_000);
+
+    // A request in flight: the next step waits for the referral's row lock, which the test holds.
+    await locker.query('BEGIN');
+    await locker.query('SELECT id FROM referral WHERE id = $1 FOR UPDATE', [id]);
+    const slow = service.request(scene.intake.subject, RECEIVE, { input: { referralId: id, expectedVersion: 2 } });
+    await until('the request to wait for the lock', async () => {
+      const [{ waiting }] = (
+        await locker.query(`SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'gezin1plan' AND wait_event_type = 'Lock'`)
+      ).rows;
+      return waiting === 1;
+    });
+
+    service.signal('SIGTERM');
+    await until('new connections to be refused', () => refused(service.port));
+    expect(service.running).toBe(true);
+
+    await locker.query('COMMIT');
+    const answered = await slow;
+    expect(answered.status).toBe(200);
+    expect(answered.body).toEqual({ data: { receiveReferral: { version: 3 } } });
+
+    // Still running: the delivery has not finished. (A negative: give it a moment to exit wrongly.)
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(service.running).toBe(true);
+    hook.release(200);
+    expect(await service.exited()).toBe(0);
+
+    const deliveries: { state: string; version: number; statuses: (number | null)[] }[] = await db.query(
+      `SELECT d.state, e.version, array_agg(a.http_status ORDER BY a.attempt) AS statuses
+         FROM webhook_delivery d JOIN outbox_event e ON e.id = d.event_id LEFT JOIN webhook_attempt a ON a.delivery_id = d.id
+        WHERE d.client_id = $1 GROUP BY d.state, e.version ORDER BY e.version`,
+      [client.id],
+    );
+    // The delivery in flight was recorded as delivered; the step's own event waits for the next start.
+    expect(deliveries).toEqual([
+      { state: 'DELIVERED', version: 2, statuses: [200] },
+      { state: 'PENDING', version: 3, statuses: [null] },
+    ]);
+  }, 120_000);
+});

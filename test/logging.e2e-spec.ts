@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { freePort } from '../src/database/embedded-postgres.js';
+import { ServiceProcess, serviceEnv } from './support/service-process.js';
+import { TestApi, uniqueSubject } from './support/test-app.js';
+import { type Person, World } from './support/world.js';
+
+/**
+ * Structured logs (issue 7, point 5): the service writes JSON lines; each line of a request carries its
+ * request id (the client's X-Request-Id) and the principal (the token subject); every refusal is logged
+ * with its code, operation and path; credentials and GraphQL variables (personal data) never appear.
+ *
+ * The service runs as a child process with LOG_LEVEL=info, so that the test reads its real stdout.
+ */
+
+const ADD_MEMBER = `mutation AddMember($input: AddFamilyMemberInput!) { addFamilyMember(input: $input) { id } }`;
+
+interface LogLine {
+  level: number;
+  msg: string;
+  requestId?: string;
+  principal?: string;
+  [key: string]: unknown;
+}
+
+describe('request logs', () => {
+  let api: TestApi;
+  let service: ServiceProcess;
+  let owner: Person;
+  let outsider: Person;
+  let familyId: string;
+
+  beforeAll(async () => {
+    api = await TestApi.start();
+    const world = new World(api);
+    const agency = await world.agency(await world.network());
+    owner = await world.staff(agency);
+    outsider = await world.staff(agency); // same agency, not assigned to the family: it does not see it
+    familyId = (await world.family(owner)).id;
+    const port = await freePort();
+    service = new ServiceProcess(serviceEnv(process.env.DATABASE_URL!, port, { WEBHOOK_WORKER: 'false', LOG_LEVEL: 'info' }), port);
+    await service.start();
+  }, 120_000);
+
+  afterAll(async () => {
+    await service?.kill();
+    await api?.stop();
+  });
+
+  /** The JSON lines the service wrote for `requestId`, once its completion line is there. */
+  async function linesOf(requestId: string): Promise<LogLine[]> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const lines = service.output
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as LogLine)
+        .filter((line) => line.requestId === requestId);
+      if (lines.some((line) => line.msg === 'request completed') || Date.now() > deadline) return lines;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it('logs a refusal with the request id and the principal, and none of the personal data sent', async () => {
+    const requestId = `test-${randomUUID()}`;
+    const secretName = `Geheimnaam${randomUUID().slice(0, 8)}`;
+    const res = await service.request(
+      outsider.subject,
+      ADD_MEMBER,
+      { input: { familyId, member: { role: 'CHILD', givenName: secretName, familyName: 'Verborgen', birthDate: '2020-02-02' } } },
+      { 'X-Request-Id': requestId },
+    );
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+
+    const lines = await linesOf(requestId);
+    const denial = lines.find((line) => line.event === 'access_denied');
+    expect(denial).toMatchObject({
+      level: 40,
+      code: 'NOT_FOUND',
+      operation: 'AddMember',
+      operationType: 'mutation',
+      path: 'addFamilyMember',
+      principal: outsider.subject,
+      requestId,
+    });
+    expect(lines.find((line) => line.msg === 'request completed')).toMatchObject({
+      principal: outsider.subject,
+      req: { id: requestId, method: 'POST', path: '/graphql' },
+      res: { statusCode: 200 },
+    });
+    expect(service.output).not.toContain(secretName);
+    expect(service.output).not.toContain('Verborgen');
+  });
+
+  it('logs a request without a valid token as UNAUTHENTICATED, and never the token', async () => {
+    const requestId = `test-${randomUUID()}`;
+    const token = await TestApi.token(uniqueSubject('expired'), { expiresIn: '-1m' });
+    const response = await service.fetch('/graphql', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, Cookie: 'session=topsecret', 'X-Request-Id': requestId },
+      body: JSON.stringify({ query: '{ me { subject } }' }),
+    });
+    expect(response.headers.get('x-request-id')).toBe(requestId);
+
+    const lines = await linesOf(requestId);
+    expect(lines.find((line) => line.event === 'access_denied')).toMatchObject({ code: 'UNAUTHENTICATED', requestId });
+    expect(service.output).not.toContain(token);
+    expect(service.output).not.toContain('topsecret');
+  });
+
+  it('names a request without X-Request-Id itself, and answers with that id', async () => {
+    const response = await service.fetch('/graphql', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await TestApi.token(owner.subject)}` },
+      body: JSON.stringify({ query: '{ me { subject } }' }),
+    });
+    const requestId = response.headers.get('x-request-id')!;
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await linesOf(requestId)).toContainEqual(expect.objectContaining({ msg: 'request completed', principal: owner.subject }));
+  });
+});
