@@ -22,6 +22,7 @@ import { PolicyModule } from './policy/policy.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
+import { RateLimitModule } from './security/rate-limit.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -32,6 +33,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigHolder.forRoot(config),
+        // Before AuthModule: its guard must count a failed login before AuthGuard refuses it.
+        RateLimitModule,
         LoggingModule.forRoot(config),
         DatabaseModule.forRoot(config.databaseUrl),
         HealthModule,

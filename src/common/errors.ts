@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'INVALID_TRANSITION'
   | 'CONFLICT'
   | 'CONSENT_REQUIRED'
+  | 'TOO_MANY_REQUESTS'
   | 'INTERNAL_SERVER_ERROR';
 
 export class DomainError extends GraphQLError {
@@ -32,3 +33,7 @@ export const invalidTransition = (what: string, currentStatus: string, attempted
   new DomainError('INVALID_TRANSITION', `${what} is ${currentStatus}: cannot ${attempted}`, { currentStatus });
 
 export const conflict = (message: string) => new DomainError('CONFLICT', message);
+
+/** A rate limit is used up (see README, "Security and operations"); retry after `retryAfterSeconds`. */
+export const tooManyRequests = (retryAfterSeconds: number) =>
+  new DomainError('TOO_MANY_REQUESTS', `Too many requests: retry in ${retryAfterSeconds} s`, { retryAfterSeconds });

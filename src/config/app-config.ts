@@ -15,6 +15,7 @@ export interface AppConfig {
   /** Days off besides weekends and Belgian public holidays, for referral deadlines ('YYYY-MM-DD'). */
   extraHolidays: string[];
   webhooks: WebhookConfig;
+  rateLimits: RateLimitConfig;
   /** pino level of the JSON log; `silent` turns it off. */
   logLevel: LogLevel;
 }
@@ -32,6 +33,20 @@ export interface WebhookConfig {
   retryDelaySeconds: number;
   /** How long one POST may take before it counts as failed. */
   timeoutSeconds: number;
+}
+
+/** Requests per minute (see README, "Security and operations"). */
+export interface RateLimitConfig {
+  /** Per token subject (a person or an integration client). */
+  perPrincipal: number;
+  /** Per client IP, for requests without a valid token. */
+  perIp: number;
+  /** `POST /oauth/token`, per client IP. */
+  tokenEndpoint: number;
+  /** Failed authentications per client IP in 15 minutes, before that IP is blocked for 15 minutes. */
+  authFailures: number;
+  /** Reverse proxies in front of the service whose `X-Forwarded-For` names the client (0: none). */
+  trustedProxies: number;
 }
 
 export interface OidcAuthConfig {
@@ -101,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
 
   const webhooks = webhookConfig(env, production, problems);
+  const rateLimits = rateLimitConfig(env, problems);
 
   // Tests are quiet unless asked: only failures.
   const logLevel = env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'error' : 'info');
@@ -121,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     clientTokenSecret,
     extraHolidays,
     webhooks,
+    rateLimits,
     logLevel: logLevel as LogLevel,
   };
 }
@@ -144,5 +161,22 @@ function webhookConfig(env: NodeJS.ProcessEnv, production: boolean, problems: st
     retryLimit: integer('WEBHOOK_RETRY_LIMIT', 12, 0, 30),
     retryDelaySeconds: integer('WEBHOOK_RETRY_DELAY_SECONDS', 10, 1, 3600),
     timeoutSeconds: integer('WEBHOOK_TIMEOUT_SECONDS', 10, 1, 60),
+  };
+}
+
+function rateLimitConfig(env: NodeJS.ProcessEnv, problems: string[]): RateLimitConfig {
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const value = Number(env[name] ?? fallback);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${env[name]}")`);
+    }
+    return value;
+  };
+  return {
+    perPrincipal: integer('RATE_LIMIT_PER_PRINCIPAL', 600, 1, 1_000_000),
+    perIp: integer('RATE_LIMIT_PER_IP', 300, 1, 1_000_000),
+    tokenEndpoint: integer('RATE_LIMIT_TOKEN_ENDPOINT', 20, 1, 1_000_000),
+    authFailures: integer('RATE_LIMIT_AUTH_FAILURES', 10, 1, 1_000_000),
+    trustedProxies: integer('TRUST_PROXY_HOPS', 0, 0, 10),
   };
 }

@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import type { GraphQLFormattedError } from 'graphql';
 import type { AppConfig } from '../config/app-config.js';
 import { isDatabaseUnavailable } from '../database/postgres-errors.js';
+import { graphqlArmor, graphqlWsLimits } from '../security/graphql-limits.js';
 import { createContext } from './graphql-context.js';
 
 const logger = new Logger('GraphQL');
@@ -17,6 +18,7 @@ const CLIENT_CODES = new Set([
   'INVALID_TRANSITION',
   'CONFLICT',
   'CONSENT_REQUIRED',
+  'TOO_MANY_REQUESTS',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -26,6 +28,7 @@ const CLIENT_CODES = new Set([
 
 export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
   const development = config.env === 'development';
+  const armor = graphqlArmor();
   return {
     driver: ApolloDriver,
     path: '/graphql',
@@ -33,10 +36,15 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     sortSchema: true,
     context: createContext,
     // Subscriptions over graphql-ws on the same path; the token goes in the connection params.
-    subscriptions: { 'graphql-ws': true },
+    subscriptions: { 'graphql-ws': graphqlWsLimits(armor.validationRules) },
     introspection: config.env !== 'production',
     playground: false,
-    plugins: config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [],
+    plugins: [...armor.plugins, ...(config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [])],
+    validationRules: armor.validationRules,
+    parseOptions: armor.parseOptions,
+    // One operation per request (a batch would multiply every limit); no "simple" (CSRF-able) requests.
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
     includeStacktraceInErrorResponses: development,
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
       // The database is down or restarting: a temporary state the client may retry, not a bug.

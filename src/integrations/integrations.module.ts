@@ -3,6 +3,7 @@ import { devSecret } from '../auth/dev-secret.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module.js';
+import { RateLimitModule } from '../security/rate-limit.module.js';
 import { IntegrationClient } from './integration-client.entity.js';
 import { IntegrationsResolver } from './integrations.resolver.js';
 import { IntegrationsService } from './integrations.service.js';
@@ -10,7 +11,7 @@ import { OAuthController } from './oauth.controller.js';
 import { SecretBox } from './secret-box.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([IntegrationClient]), AuthModule],
+  imports: [TypeOrmModule.forFeature([IntegrationClient]), AuthModule, RateLimitModule],
   providers: [
     IntegrationsService,
     IntegrationsResolver,

@@ -1,5 +1,8 @@
-import { Body, Controller, Header, Headers, HttpCode, HttpException, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, Header, Headers, HttpCode, HttpException, HttpStatus, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { Public } from '../policy/policy.decorator.js';
+import { clientIp, TokenEndpoint } from '../security/rate-limit.guard.js';
+import { RateLimiter } from '../security/rate-limiter.js';
 import { type ClientToken, IntegrationsService } from './integrations.service.js';
 
 interface TokenRequest {
@@ -15,20 +18,28 @@ const oauthError = (status: HttpStatus, error: string, description: string) =>
 /** POST /oauth/token: the client-credentials grant, form-encoded or JSON, credentials in the body or HTTP Basic. */
 @Controller('oauth')
 export class OAuthController {
-  constructor(private readonly integrations: IntegrationsService) {}
+  constructor(
+    private readonly integrations: IntegrationsService,
+    private readonly limiter: RateLimiter,
+  ) {}
 
   @Post('token')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Public()
-  async token(@Body() body: TokenRequest = {}, @Headers('authorization') authorization?: string): Promise<ClientToken> {
+  @TokenEndpoint()
+  async token(@Req() req: Request, @Body() body: TokenRequest = {}, @Headers('authorization') authorization?: string): Promise<ClientToken> {
     if (body.grant_type !== 'client_credentials') {
       throw oauthError(HttpStatus.BAD_REQUEST, 'unsupported_grant_type', 'grant_type must be client_credentials');
     }
     const [clientId, clientSecret] = this.credentials(body, authorization);
     if (!clientId || !clientSecret) throw oauthError(HttpStatus.BAD_REQUEST, 'invalid_request', 'client_id and client_secret are required');
     const token = await this.integrations.issueToken(clientId, clientSecret);
-    if (!token) throw oauthError(HttpStatus.UNAUTHORIZED, 'invalid_client', 'Unknown client or wrong secret');
+    if (!token) {
+      // A failed login: enough of them block this IP at the token endpoint (RateLimitGuard).
+      this.limiter.authFailure(clientIp(req));
+      throw oauthError(HttpStatus.UNAUTHORIZED, 'invalid_client', 'Unknown client or wrong secret');
+    }
     return token;
   }
 

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthModule } from '../auth/auth.module.js';
+import { RateLimitGuard } from './rate-limit.guard.js';
+import { RateLimiter } from './rate-limiter.js';
+
+/**
+ * Rate limits (README, "Security and operations"). AppModule imports it before AuthModule: global
+ * guards run in the order their modules are registered, and a failed login must be counted before
+ * AuthGuard refuses it.
+ */
+@Module({
+  imports: [AuthModule],
+  providers: [RateLimiter, { provide: APP_GUARD, useClass: RateLimitGuard }],
+  exports: [RateLimiter],
+})
+export class RateLimitModule {}
