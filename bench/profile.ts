@@ -1,7 +1,7 @@
 /**
  * `npm run bench:profile -- [--families N] [--seed S] [--only <operation prefix>] [--requests R] [--concurrency C]`: where the
  * time of each benchmarked operation goes inside PostgreSQL. Runs the service in this process on the
- * benchmark's seeded cluster (`.data/bench-<N>-<S>`, made by `npm run bench`) with pg_stat_statements
+ * benchmark's database (seeded when empty, see bench-database.ts) with pg_stat_statements
  * loaded, sends R requests of each operation at C concurrent clients (`--concurrency`, default 10), and prints the statements by
  * total execution time: calls, mean ms, rows, planning share.
  */
@@ -10,12 +10,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
 import { DEV_TOKEN_ISSUER } from '../src/auth/token-verifier.js';
 import { createApp } from '../src/bootstrap.js';
 import { loadConfig } from '../src/config/app-config.js';
-import { dataSourceOptions } from '../src/database/database.module.js';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import { benchDatabase } from './bench-database.js';
 import { ACCESS_LOG_QUERY, ADD_ACTION, FAMILIES_QUERY, findFixtures, INCOMING_QUERY, PLAN_QUERY } from './operations.js';
 
 const { values: args } = parseArgs({
@@ -28,48 +26,34 @@ const { values: args } = parseArgs({
   },
 });
 const REQUESTS = Number(args.requests);
+const FAMILIES = Number(args.families);
+const SEED = Number(args.seed);
 const SECRET = randomBytes(32).toString('hex');
 const token = (subject: string) =>
   new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(subject).setIssuer(DEV_TOKEN_ISSUER).setIssuedAt().setExpirationTime('2h').sign(new TextEncoder().encode(SECRET));
 
-async function withStatementStatistics(dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
-  let embedded = await startEmbeddedPostgres({ dataDir, database: 'bench', persistent: true });
-  const admin = new pg.Client(embedded.url);
-  await admin.connect();
-  const loaded = (await admin.query(`SELECT setting FROM pg_settings WHERE name = 'shared_preload_libraries'`)).rows[0].setting as string;
-  if (!loaded.includes('pg_stat_statements')) {
-    await admin.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
-    await admin.query(`ALTER SYSTEM SET pg_stat_statements.track_planning = on`);
-    await admin.end();
-    await embedded.stop();
-    embedded = await startEmbeddedPostgres({ dataDir, database: 'bench', persistent: true });
-  } else {
-    await admin.end();
-  }
-  return embedded;
+/** Loads pg_stat_statements into the benchmark's cluster (a restart, once). */
+async function withStatementStatistics(): Promise<Awaited<ReturnType<typeof benchDatabase>>> {
+  const first = await benchDatabase(FAMILIES, SEED);
+  const [{ setting }] = await first.db.query(`SELECT setting FROM pg_settings WHERE name = 'shared_preload_libraries'`);
+  if ((setting as string).includes('pg_stat_statements') || !first.embedded) return first;
+  await first.db.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
+  await first.db.query(`ALTER SYSTEM SET pg_stat_statements.track_planning = on`);
+  await first.db.destroy();
+  await first.embedded.stop();
+  return benchDatabase(FAMILIES, SEED);
 }
 
 async function main(): Promise<void> {
-if (process.env.PREPARE) {
-  const { createHash } = await import('node:crypto');
-  const original = pg.Client.prototype.query as any;
-  (pg.Client.prototype as any).query = function (this: any, config: any, values?: any, callback?: any) {
-    if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && /^\s*SELECT/i.test(config) && !/ IN \(/.test(config)) {
-      return original.call(this, { text: config, values, name: 'q' + createHash('sha1').update(config).digest('hex').slice(0, 20) }, callback);
-    }
-    return original.call(this, config, values, callback);
-  };
-}
-  const embedded = await withStatementStatistics(join('.data', `bench-${args.families}-${args.seed}`, 'postgres'));
-  const admin = new pg.Client(embedded.url);
+  const { url, db, embedded } = await withStatementStatistics();
+  const admin = new pg.Client(url);
   await admin.connect();
   await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-  const db = await new DataSource(dataSourceOptions(embedded.url)).initialize();
   const f = await findFixtures(db, token, 10);
   const config = loadConfig({ ...process.env, NODE_ENV: 'test', AUTH_DEV_SECRET: SECRET, WEBHOOK_WORKER: 'false', DATA_DIR: join('.data', 'bench-service') });
-  const app = await createApp({ ...config, databaseUrl: embedded.url });
+  const app = await createApp({ ...config, databaseUrl: url });
   await app.listen(0);
-  const url = `${await app.getUrl()}/graphql`.replace('[::1]', '127.0.0.1');
+  const endpoint = `${await app.getUrl()}/graphql`.replace('[::1]', '127.0.0.1');
 
   const operations: [string, (n: number) => { token: string; agencyId?: string; query: string; variables: Record<string, unknown> }][] = [
     ['plan', (n) => { const p = f.planReaders[n % f.planReaders.length]!; return { token: p.token, agencyId: p.agencyId, query: PLAN_QUERY, variables: { id: p.planIds[n % p.planIds.length] } }; }],
@@ -87,7 +71,7 @@ if (process.env.PREPARE) {
       Array.from({ length: Number(args.concurrency) }, async () => {
         while (next < REQUESTS) {
           const { token: bearer, agencyId, query, variables } = request(next++);
-          const body = (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}`, ...(agencyId ? { 'x-acting-agency': agencyId } : {}) }, body: JSON.stringify({ query, variables }) })).json()) as { errors?: unknown[] };
+          const body = (await (await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}`, ...(agencyId ? { 'x-acting-agency': agencyId } : {}) }, body: JSON.stringify({ query, variables }) })).json()) as { errors?: unknown[] };
           if (body.errors) { errors++; if (errors === 1) console.error(JSON.stringify(body.errors).slice(0, 500)); }
         }
       }),
@@ -105,7 +89,7 @@ if (process.env.PREPARE) {
   await app.close();
   await db.destroy();
   await admin.end();
-  await embedded.stop();
+  await embedded?.stop();
 }
 
 main().catch((error: unknown) => {

@@ -7,12 +7,13 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * its database time waiting for it at 10 concurrent clients).
  *
  * Now an entry is inserted with its number only, and queued in `audit_unchained`, in the writing
- * transaction as before (audited in the same transaction, refused without an actor, append-only). The
- * chain lives in its own append-only table: `audit_chain_pending()` links queued entries after they
- * commit, in number order, each to the previous link's hash, under the lock, one chainer at a time (the
- * service runs it every second; `audit:verify` runs it before verifying). Entries of a transaction that
- * commits late are linked when they become visible, later in the chain: nothing is skipped. The hash
- * covers the same content as before (`audit_event_digest`); the existing chain is carried over as is.
+ * transaction as before (audited in the same transaction, refused without an actor, append-only).
+ * `audit_chain_pending()` links the queued entries that have committed, in batches: one append-only
+ * link per batch holds the entries' numbers and content digests, chained to the previous link's hash.
+ * One chainer at a time (a lock); the service runs it every second, `audit:verify` before verifying.
+ * Entries of a transaction that commits late are linked when they become visible, in a later link:
+ * nothing is skipped. Entries chained before this migration keep their own chain (hash, prev_hash),
+ * which the first link continues.
  */
 export class AuditChainOffRequestPath1764700000000 implements MigrationInterface {
   name = 'AuditChainOffRequestPath1764700000000';
@@ -21,12 +22,12 @@ export class AuditChainOffRequestPath1764700000000 implements MigrationInterface
     await q.query(`
       CREATE TABLE audit_chain (
         pos bigint PRIMARY KEY,
-        seq bigint NOT NULL UNIQUE REFERENCES audit_event (seq),
+        seqs bigint[] NOT NULL,
+        -- Each entry's content digest (audit_event_digest without a predecessor), in the order of seqs.
+        digests text[] NOT NULL,
         prev_hash text,
         hash text NOT NULL
       );
-      INSERT INTO audit_chain (pos, seq, prev_hash, hash)
-        SELECT row_number() OVER (ORDER BY seq), seq, prev_hash, hash FROM audit_event ORDER BY seq;
       CREATE TRIGGER audit_chain_append_only BEFORE UPDATE OR DELETE ON audit_chain
         FOR EACH ROW EXECUTE FUNCTION refuse_append_only_change();
       CREATE TRIGGER audit_chain_no_truncate BEFORE TRUNCATE ON audit_chain
@@ -37,52 +38,64 @@ export class AuditChainOffRequestPath1764700000000 implements MigrationInterface
 
       DROP TRIGGER audit_event_chain ON audit_event;
       DROP FUNCTION audit_event_chain();
-      ALTER TABLE audit_event DROP COLUMN prev_hash, DROP COLUMN hash;
+      ALTER TABLE audit_event ALTER COLUMN hash DROP NOT NULL;
 
       -- No lock: numbers are drawn in parallel; the chainer decides the chain order.
       CREATE FUNCTION audit_event_queue() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         NEW.seq := nextval('audit_event_seq');
+        NEW.prev_hash := NULL;
+        NEW.hash := NULL;
         INSERT INTO audit_unchained (seq) VALUES (NEW.seq);
         RETURN NEW;
       END $$;
       CREATE TRIGGER audit_event_queue BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION audit_event_queue();
 
-      -- Links up to \`batch\` committed entries to the chain; the number linked.
+      CREATE FUNCTION audit_link_hash(prev text, digests text[]) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+        SELECT encode(sha256(convert_to(coalesce(prev, 'GENESIS') || '|' || array_to_string(digests, ','), 'UTF8')), 'hex')
+      $$;
+
+      -- Links up to \`batch\` committed entries to the chain, as one link; the number linked.
       CREATE FUNCTION audit_chain_pending(batch integer) RETURNS integer LANGUAGE plpgsql AS $$
       DECLARE
+        entries bigint[];
+        sums text[];
         tip audit_chain;
-        entry audit_event;
-        linked integer := 0;
+        previous text;
       BEGIN
         PERFORM pg_advisory_xact_lock(1764200000);
+        SELECT array_agg(n.seq ORDER BY n.seq), array_agg(n.digest ORDER BY n.seq) INTO entries, sums
+          FROM (SELECT e.seq, audit_event_digest(e, NULL) AS digest
+                  FROM audit_unchained u JOIN audit_event e ON e.seq = u.seq ORDER BY u.seq LIMIT batch) n;
+        IF entries IS NULL THEN
+          RETURN 0;
+        END IF;
         SELECT * INTO tip FROM audit_chain ORDER BY pos DESC LIMIT 1;
-        FOR entry IN SELECT e.* FROM audit_unchained u JOIN audit_event e ON e.seq = u.seq ORDER BY u.seq LIMIT batch LOOP
-          INSERT INTO audit_chain (pos, seq, prev_hash, hash)
-            VALUES (coalesce(tip.pos, 0) + 1, entry.seq, tip.hash, audit_event_digest(entry, tip.hash))
-            RETURNING * INTO tip;
-          DELETE FROM audit_unchained WHERE seq = entry.seq;
-          linked := linked + 1;
-        END LOOP;
-        RETURN linked;
+        previous := CASE WHEN tip.pos IS NULL
+          THEN (SELECT hash FROM audit_event WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1) ELSE tip.hash END;
+        INSERT INTO audit_chain (pos, seqs, digests, prev_hash, hash)
+          VALUES (coalesce(tip.pos, 0) + 1, entries, sums, previous, audit_link_hash(previous, sums));
+        DELETE FROM audit_unchained WHERE seq = ANY (entries);
+        RETURN cardinality(entries);
       END $$;
     `);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
-      SELECT audit_chain_pending(2147483647);
       DROP FUNCTION audit_chain_pending(integer);
+      DROP FUNCTION audit_link_hash(text, text[]);
       DROP TRIGGER audit_event_queue ON audit_event;
       DROP FUNCTION audit_event_queue();
       DROP TABLE audit_unchained;
-      ALTER TABLE audit_event ADD COLUMN prev_hash text, ADD COLUMN hash text;
-      -- The old chain runs in number order, which the linked order need not be: chain it anew.
+      DROP TABLE audit_chain;
+      -- Entries written since are chained the old way, one by one in number order, after the old tip.
       ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only;
       DO $fn$
       DECLARE entry audit_event; previous text;
       BEGIN
-        FOR entry IN SELECT * FROM audit_event ORDER BY seq LOOP
+        SELECT hash INTO previous FROM audit_event WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1;
+        FOR entry IN SELECT * FROM audit_event WHERE hash IS NULL ORDER BY seq LOOP
           UPDATE audit_event SET prev_hash = previous, hash = audit_event_digest(entry, previous) WHERE seq = entry.seq
             RETURNING hash INTO previous;
         END LOOP;
@@ -98,7 +111,6 @@ export class AuditChainOffRequestPath1764700000000 implements MigrationInterface
         RETURN NEW;
       END $fn$;
       CREATE TRIGGER audit_event_chain BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION audit_event_chain();
-      DROP TABLE audit_chain;
     `);
   }
 }
