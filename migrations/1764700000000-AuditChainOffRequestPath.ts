@@ -40,16 +40,17 @@ export class AuditChainOffRequestPath1764700000000 implements MigrationInterface
       DROP FUNCTION audit_event_chain();
       ALTER TABLE audit_event ALTER COLUMN hash DROP NOT NULL;
 
-      -- No lock: numbers are drawn in parallel; the chainer decides the chain order.
+      -- No lock: numbers are drawn in parallel; the chainer decides the chain order. New entries carry no
+      -- hash of their own (their links do): the check holds for every entry from now on.
+      ALTER TABLE audit_event ALTER COLUMN seq SET DEFAULT nextval('audit_event_seq');
+      ALTER TABLE audit_event ADD CONSTRAINT audit_event_linked_by_chain CHECK (hash IS NULL AND prev_hash IS NULL) NOT VALID;
       CREATE FUNCTION audit_event_queue() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        NEW.seq := nextval('audit_event_seq');
-        NEW.prev_hash := NULL;
-        NEW.hash := NULL;
-        INSERT INTO audit_unchained (seq) VALUES (NEW.seq);
-        RETURN NEW;
+        INSERT INTO audit_unchained (seq) SELECT seq FROM inserted;
+        RETURN NULL;
       END $$;
-      CREATE TRIGGER audit_event_queue BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION audit_event_queue();
+      CREATE TRIGGER audit_event_queue AFTER INSERT ON audit_event REFERENCING NEW TABLE AS inserted
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_event_queue();
 
       CREATE FUNCTION audit_link_hash(prev text, digests text[]) RETURNS text LANGUAGE sql IMMUTABLE AS $$
         SELECT encode(sha256(convert_to(coalesce(prev, 'GENESIS') || '|' || array_to_string(digests, ','), 'UTF8')), 'hex')
@@ -89,6 +90,7 @@ export class AuditChainOffRequestPath1764700000000 implements MigrationInterface
       DROP FUNCTION audit_event_queue();
       DROP TABLE audit_unchained;
       DROP TABLE audit_chain;
+      ALTER TABLE audit_event DROP CONSTRAINT audit_event_linked_by_chain, ALTER COLUMN seq DROP DEFAULT;
       -- Entries written since are chained the old way, one by one in number order, after the old tip.
       ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only;
       DO $fn$

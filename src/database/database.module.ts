@@ -4,6 +4,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations/index.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 import { PgNotifications } from './pg-notifications.js';
+import { PreparingClient } from './prepared-statements.js';
 import { SqlStatementCounter } from './sql-statement-counter.js';
 
 /** Any fixed number: serialises migration runs of several replicas starting at once. */
@@ -21,7 +22,8 @@ export function dataSourceOptions(url: string, logger?: SqlStatementCounter): Da
     namingStrategy: new SnakeNamingStrategy(),
     logger,
     logging: logger ? ['query'] : false,
-    extra: { max: 10, application_name: 'gezin1plan' },
+    // Statements are prepared per connection and planned once per shape (prepared-statements.ts).
+    extra: { max: 10, application_name: 'gezin1plan', Client: PreparingClient, options: '-c plan_cache_mode=force_generic_plan' },
   } as DataSourceOptions;
 }
 
