@@ -19,9 +19,8 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { DEV_TOKEN_ISSUER } from '../src/auth/token-verifier.js';
 import { ACCESS_LOG_QUERY, ADD_ACTION, FAMILIES_QUERY, type Fixtures, findFixtures, INCOMING_QUERY, type Principal, PLAN_QUERY, RESCHEDULE } from './operations.js';
-import { seedDatabase } from '../src/cli/seed.js';
-import { dataSourceOptions, migrate } from '../src/database/database.module.js';
-import { freePort, startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import { freePort } from '../src/database/embedded-postgres.js';
+import { benchDatabase } from './bench-database.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -272,25 +271,11 @@ async function measureConsentCost(env: Record<string, string>, side: Side, admin
 // ---- the run -----------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  const embedded = process.env.BENCH_DATABASE_URL
-    ? undefined
-    : await startEmbeddedPostgres({ dataDir: join('.data', `bench-${FAMILIES}-${SEED}`, 'postgres'), database: 'bench', persistent: true });
-  const url = process.env.BENCH_DATABASE_URL ?? embedded!.url;
-  const db = await new DataSource(dataSourceOptions(url)).initialize();
+  const { url, db, embedded } = await benchDatabase(FAMILIES, SEED);
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   const children: ChildProcess[] = [];
   try {
-    await migrate(db);
-    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM family`);
-    if (n === 0) {
-      const t0 = performance.now();
-      await seedDatabase(db, { families: FAMILIES, seed: SEED, onProgress: (done, total) => process.stderr.write(`\rseeding ${done}/${total}`) });
-      process.stderr.write(`\rseeded ${FAMILIES} families in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-      await db.query('VACUUM ANALYZE');
-    } else {
-      console.log(`Using the ${n} families already in the database`);
-    }
     const f = await findFixtures(db, token, Math.max(40, CONCURRENCY * 4));
 
     const env = { DATABASE_URL: url, AUTH_DEV_SECRET: SECRET, NODE_ENV: 'test', WEBHOOK_WORKER: 'false', DATA_DIR: join('.data', 'bench-service') };

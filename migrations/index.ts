@@ -4,6 +4,7 @@ import { ConsentGrants1764300000000 } from './1764300000000-ConsentGrants.js';
 import { Referrals1764400000000 } from './1764400000000-Referrals.js';
 import { IntegrationClients1764500000000 } from './1764500000000-IntegrationClients.js';
 import { ReferralEvents1764600000000 } from './1764600000000-ReferralEvents.js';
+import { AuditChainOffRequestPath1764700000000 } from './1764700000000-AuditChainOffRequestPath.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   Referrals1764400000000,
   IntegrationClients1764500000000,
   ReferralEvents1764600000000,
+  AuditChainOffRequestPath1764700000000,
 ];

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { verifyAuditChain } from '../src/audit/audit-chain.js';
+import { chainPendingAuditEntries, verifyAuditChain } from '../src/audit/audit-chain.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
 import { codeOf, TestApi } from './support/test-app.js';
 import { type Agency, child, type Network, OPEN_PLAN, parent, parentWithTwoChildren, type Person, World } from './support/world.js';
@@ -358,7 +358,7 @@ describe('audit trail', () => {
 
   // -----------------------------------------------------------------------------------------------
   describe('the database guards the trail', () => {
-    it('refuses to update, delete or truncate audit entries', async () => {
+    it('refuses to update, delete or truncate audit entries and their links in the chain', async () => {
       const a = await world.staff(agency);
       const requestId = newRequestId('guard');
       await api.ok(a.subject, REGISTER_FAMILY, { input: { members: [parent('Sara', 'Peeters')] } }, withRequestId(requestId));
@@ -380,7 +380,13 @@ describe('audit trail', () => {
           /append-only/,
         );
         await expect(attempt(`DELETE FROM audit_event WHERE seq = $1`, [entry!.seq])).rejects.toThrow(/append-only/);
-        await expect(attempt(`TRUNCATE audit_event`)).rejects.toThrow(/append-only/);
+        await expect(attempt(`TRUNCATE audit_event, audit_chain`)).rejects.toThrow(/append-only/);
+        await chainPendingAuditEntries(sql);
+        const [link] = (await sql.query(`SELECT pos FROM audit_chain WHERE $1 = ANY (seqs)`, [entry!.seq])).rows;
+        expect(link).toBeDefined();
+        await expect(attempt(`UPDATE audit_chain SET hash = 'forged' WHERE pos = $1`, [link.pos])).rejects.toThrow(/append-only/);
+        await expect(attempt(`DELETE FROM audit_chain WHERE pos = $1`, [link.pos])).rejects.toThrow(/append-only/);
+        await expect(attempt(`TRUNCATE audit_chain`)).rejects.toThrow(/append-only/);
       } finally {
         client.release();
       }
@@ -468,21 +474,23 @@ describe('audit trail', () => {
     }
 
     /** Changes the trail behind the triggers' back, as a superuser could. */
-    async function tamper(client: pg.Client, statement: string, params: unknown[]) {
-      await client.query('ALTER TABLE audit_event DISABLE TRIGGER USER');
+    async function tamper(client: pg.Client, statement: string, params: unknown[] = []) {
+      await client.query('ALTER TABLE audit_event DISABLE TRIGGER USER; ALTER TABLE audit_chain DISABLE TRIGGER USER');
       try {
         await client.query(statement, params);
       } finally {
-        await client.query('ALTER TABLE audit_event ENABLE TRIGGER USER');
+        await client.query('ALTER TABLE audit_event ENABLE TRIGGER USER; ALTER TABLE audit_chain ENABLE TRIGGER USER');
       }
     }
 
-    it('is intact as written, and a rewritten entry breaks it at that entry (verifyAuditChain and audit:verify)', async () => {
+    it('links written entries after they commit; intact as linked, and a rewritten entry breaks it at that entry (verifyAuditChain and audit:verify)', async () => {
       const fresh = await freshDatabase();
       try {
         const seqs = await writeEntries(fresh.client);
         expect(seqs).toHaveLength(6);
-        expect(await verifyAuditChain(fresh.db)).toEqual({ checked: 6, firstBroken: null });
+        expect(await verifyAuditChain(fresh.db)).toEqual({ checked: 0, pending: 6, firstBroken: null });
+        expect(await chainPendingAuditEntries(fresh.db)).toBe(6);
+        expect(await verifyAuditChain(fresh.db)).toEqual({ checked: 6, pending: 0, firstBroken: null });
         const intact = auditVerify(fresh.url);
         expect(intact.status).toBe(0);
         expect(intact.stdout).toMatch(/intact: 6 entries/);
@@ -491,7 +499,8 @@ describe('audit trail', () => {
         await tamper(fresh.client, `UPDATE audit_event SET actor_subject = 'someone-else' WHERE seq = $1`, [forged]);
 
         expect(await verifyAuditChain(fresh.db)).toEqual({
-          checked: 3,
+          checked: 0,
+          pending: 0,
           firstBroken: { seq: forged, reason: expect.stringMatching(/content/) },
         });
         const broken = auditVerify(fresh.url);
@@ -502,41 +511,87 @@ describe('audit trail', () => {
       }
     });
 
-    it('a removed entry breaks the chain at the entry after it', async () => {
+    it('audit:verify links what is still queued before it verifies', async () => {
+      const fresh = await freshDatabase();
+      try {
+        await writeEntries(fresh.client);
+        const run = auditVerify(fresh.url);
+        expect(run.status).toBe(0);
+        expect(run.stdout).toMatch(/intact: 6 entries/);
+        expect(await verifyAuditChain(fresh.db)).toEqual({ checked: 6, pending: 0, firstBroken: null });
+      } finally {
+        await fresh.drop();
+      }
+    });
+
+    it('a removed entry breaks the chain at that entry', async () => {
       const fresh = await freshDatabase();
       try {
         const seqs = await writeEntries(fresh.client);
+        await chainPendingAuditEntries(fresh.db);
         await tamper(fresh.client, `DELETE FROM audit_event WHERE seq = $1`, [seqs[2]]);
 
         expect(await verifyAuditChain(fresh.db)).toEqual({
-          checked: 2,
-          firstBroken: { seq: seqs[3], reason: expect.stringMatching(/link/) },
+          checked: 0,
+          pending: 0,
+          firstBroken: { seq: seqs[2], reason: expect.stringMatching(/removed/) },
         });
         const broken = auditVerify(fresh.url);
         expect(broken.status).toBe(1);
-        expect(broken.stdout).toContain(`BROKEN at entry ${seqs[3]}`);
+        expect(broken.stdout).toContain(`BROKEN at entry ${seqs[2]}`);
       } finally {
         await fresh.drop();
       }
     });
 
-    it('an entry rewritten together with its own hash breaks the chain at the next entry', async () => {
+    it('an entry rewritten together with its link breaks the chain at the next link', async () => {
       const fresh = await freshDatabase();
       try {
         const seqs = await writeEntries(fresh.client);
+        await chainPendingAuditEntries(fresh.db);
+        await writeEntries(fresh.client);
+        await chainPendingAuditEntries(fresh.db);
+        const [{ next }] = (await fresh.client.query(`SELECT seqs[1]::text AS next FROM audit_chain WHERE pos = 2`)).rows;
+        // The forger recomputes the entry's digest and the hash of its link, but cannot reach the next link.
         await tamper(fresh.client, `UPDATE audit_event SET actor_subject = 'someone-else' WHERE seq = $1`, [seqs[2]]);
-        await tamper(fresh.client, `UPDATE audit_event e SET hash = audit_event_digest(e, e.prev_hash) WHERE seq = $1`, [seqs[2]]);
+        await tamper(
+          fresh.client,
+          `UPDATE audit_chain SET digests[3] = (SELECT audit_event_digest(e, NULL) FROM audit_event e WHERE e.seq = $1) WHERE pos = 1;
+           UPDATE audit_chain SET hash = audit_link_hash(prev_hash, digests) WHERE pos = 1`.replace(/\$1/g, seqs[2]!),
+        );
 
         expect(await verifyAuditChain(fresh.db)).toEqual({
-          checked: 3,
-          firstBroken: { seq: seqs[3], reason: expect.stringMatching(/link/) },
+          checked: 6,
+          pending: 0,
+          firstBroken: { seq: next, reason: expect.stringMatching(/link/) },
         });
       } finally {
         await fresh.drop();
       }
     });
 
-    it('a writer that waited for the chain lock still extends the chain (two overlapping transactions)', async () => {
+    it('an entry inserted behind the triggers (neither linked nor queued) breaks the chain', async () => {
+      const fresh = await freshDatabase();
+      try {
+        await writeEntries(fresh.client);
+        await chainPendingAuditEntries(fresh.db);
+        await tamper(
+          fresh.client,
+          `INSERT INTO audit_event (seq, actor_subject, action, entity_type, legal_basis) VALUES (nextval('audit_event_seq'), 'mallory', 'READ', 'Test', 'ASSIGNMENT')`,
+        );
+        const [{ seq }] = (await fresh.client.query(`SELECT max(seq)::text AS seq FROM audit_event`)).rows;
+
+        expect(await verifyAuditChain(fresh.db)).toEqual({
+          checked: 6,
+          pending: 0,
+          firstBroken: { seq, reason: expect.stringMatching(/neither linked nor queued/) },
+        });
+      } finally {
+        await fresh.drop();
+      }
+    });
+
+    it('writers do not wait for each other, and an entry committed after a later one is linked after it, not skipped', async () => {
       const fresh = await freshDatabase();
       const first = new pg.Client(fresh.url);
       const second = new pg.Client(fresh.url);
@@ -547,24 +602,24 @@ describe('audit trail', () => {
         await first.query('BEGIN');
         await first.query(actor);
         await first.query(`INSERT INTO network (id, name) VALUES ($1, 'Eerste')`, [randomUUID()]);
+        // The second writer draws a later number and commits while the first is still open: no lock to wait for.
         await second.query('BEGIN');
         await second.query(actor);
-        const secondPid: number = (await second.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
-        // The second writer's entry waits for the first transaction to commit ...
-        const secondInsert = second.query(`INSERT INTO network (id, name) VALUES ($1, 'Tweede')`, [randomUUID()]);
-        for (let waited = 0; ; waited += 20) {
-          const { rows } = await fresh.client.query(`SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1`, [secondPid]);
-          if (rows[0]?.wait_event_type === 'Lock') break;
-          if (waited > 10_000) throw new Error('the second writer never waited for the chain lock');
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-        // ... while the first one writes on and commits.
-        await first.query(`INSERT INTO network (id, name) VALUES ($1, 'Derde')`, [randomUUID()]);
-        await first.query('COMMIT');
-        await secondInsert;
+        await second.query(`INSERT INTO network (id, name) VALUES ($1, 'Tweede')`, [randomUUID()]);
         await second.query('COMMIT');
 
-        expect(await verifyAuditChain(fresh.db)).toEqual({ checked: 3, firstBroken: null });
+        expect(await chainPendingAuditEntries(fresh.db)).toBe(1);
+        await first.query(`INSERT INTO network (id, name) VALUES ($1, 'Derde')`, [randomUUID()]);
+        await first.query('COMMIT');
+        expect(await verifyAuditChain(fresh.db)).toEqual({ checked: 1, pending: 2, firstBroken: null });
+        expect(await chainPendingAuditEntries(fresh.db)).toBe(2);
+
+        expect(await verifyAuditChain(fresh.db)).toEqual({ checked: 3, pending: 0, firstBroken: null });
+        const { rows } = await fresh.client.query(
+          `SELECT n.name FROM audit_chain c CROSS JOIN unnest(c.seqs) WITH ORDINALITY AS s(seq, i)
+             JOIN audit_event e ON e.seq = s.seq JOIN network n ON n.id = e.entity_id ORDER BY c.pos, s.i`,
+        );
+        expect(rows.map((r) => r.name)).toEqual(['Tweede', 'Eerste', 'Derde']);
       } finally {
         await first.end().catch(() => undefined);
         await second.end().catch(() => undefined);
@@ -588,6 +643,7 @@ describe('audit trail', () => {
 
       const db = await new DataSource(dataSourceOptions(process.env.DATABASE_URL!)).initialize();
       try {
+        await chainPendingAuditEntries(db);
         const report = await verifyAuditChain(db);
         if (report.firstBroken) {
           // Say which request wrote the entry that does not link, to tell this test's writers from others.

@@ -1,7 +1,8 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditChainer } from './audit-chainer.js';
 import { AuditedTransactions } from './audited-transactions.js';
 import { ReadAudit } from './read-audit.js';
 
 @Global()
-@Module({ providers: [AuditedTransactions, ReadAudit], exports: [AuditedTransactions, ReadAudit] })
+@Module({ providers: [AuditedTransactions, ReadAudit, AuditChainer], exports: [AuditedTransactions, ReadAudit, AuditChainer] })
 export class AuditModule {}

@@ -16,10 +16,10 @@ interface AuditOptions {
 }
 
 /**
- * Audits reads of personal data inside the reading statement: a column calling `audit_read` is added
- * to the query, so every returned row is recorded in the same transaction, with the legal basis it was
- * readable under, at no extra statement. The basis is computed from the same policy relations that
- * filtered the row (subjects.ts).
+ * Audits reads of personal data inside the reading statement: the query becomes a WITH whose rows are
+ * both answered and inserted into the audit trail, so every returned row is recorded in the same
+ * transaction, with the legal basis it was readable under, at no extra statement and as one INSERT.
+ * The basis is computed from the same policy relations that filtered the row (subjects.ts).
  */
 @Injectable()
 export class ReadAudit {
@@ -75,17 +75,44 @@ export class ReadAudit {
     const consentCategories = def.relations.referralConsentedAgencyIds
       ? `CASE WHEN ${consented} THEN ${categories} ELSE ARRAY['REFERRAL'] END`
       : categories;
-    const consentIds = `ARRAY(SELECT DISTINCT cg.consent_id FROM consent_grant cg WHERE cg.family_id = ${familyId}
-      AND cg.recipient_agency_id = ${agency} AND cg.revoked_at IS NULL
-      AND cg.category = ANY(${consentCategories})
-      AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
-      AND (cardinality(${memberIds}) = 0 OR cg.member_id = ANY(${memberIds})))`;
-    const call = `audit_read(${params.add(JSON.stringify(actor))}::jsonb, ${params.add(options.entityType ?? subject)},
-      ${options.idColumn ?? `${def.alias}.id`}, ${familyId}, ${memberIds}, ${categories}, ${basis}, ${consentIds})`;
-    const idColumn = options.idColumn ?? `${def.alias}.id`;
+    // In parentheses: a bare `alias.column` would be taken for the entity's own column and renamed.
+    const columns = {
+      audit_entity_id: options.idColumn ?? `${def.alias}.id`,
+      audit_family_id: familyId,
+      audit_member_ids: memberIds,
+      audit_categories: categories,
+      audit_consent_categories: consentCategories,
+      audit_basis: basis,
+    };
+    for (const [alias, expression] of Object.entries(columns)) qb.addSelect(`(${expression})`, alias);
+    qb.setParameters({ ...qb.getParameters(), ...params.values });
+
+    // The statement that reads also records the reading, as one INSERT for all its rows: the query as
+    // built (also after this call: orderBy, limit) becomes the first part of a WITH, the audit entries
+    // are inserted from its rows in the same statement, and its rows are answered in their order.
+    const audited = new SqlParams();
+    const entityType = audited.add(options.entityType ?? subject);
+    const actorJson = audited.add(JSON.stringify(actor));
+    const readAgency = audited.add(actor.agencyId);
     // A page fetches one row more than it returns (to know whether another page follows): that row is
-    // not read by anyone, so it is not audited. The numbering follows the page's order (by id).
-    const audited = options.pageSize === undefined ? call : `CASE WHEN row_number() OVER (ORDER BY ${idColumn}) <= ${options.pageSize} THEN ${call} END`;
-    return qb.addSelect(audited, 'audited').setParameters({ ...qb.getParameters(), ...params.values });
+    // not read by anyone, so it is not audited.
+    const readRows = options.pageSize === undefined ? 'TRUE' : `p.audit_row <= ${audited.add(options.pageSize)}`;
+    qb.setParameters({ ...qb.getParameters(), ...audited.values });
+    const build = qb.getQuery.bind(qb);
+    qb.getQuery = () => `WITH page AS MATERIALIZED (SELECT q.*, row_number() OVER () AS audit_row FROM (${build()}) q),
+      audit AS (
+        INSERT INTO audit_event (request_id, actor_subject, actor_user_id, actor_member_id, acting_agency_id, action,
+                                 entity_type, entity_id, family_id, member_ids, categories, legal_basis, consent_ids)
+        SELECT a->>'requestId', a->>'subject', (a->>'userId')::uuid, (a->>'memberId')::uuid, (a->>'agencyId')::uuid, 'READ',
+               ${entityType}, p.audit_entity_id, p.audit_family_id, p.audit_member_ids, p.audit_categories, p.audit_basis,
+               CASE WHEN p.audit_basis = 'CONSENT' THEN ARRAY(SELECT DISTINCT cg.consent_id FROM consent_grant cg
+                 WHERE cg.family_id = p.audit_family_id AND cg.recipient_agency_id = ${readAgency} AND cg.revoked_at IS NULL
+                   AND cg.category = ANY(p.audit_consent_categories)
+                   AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
+                   AND (cardinality(p.audit_member_ids) = 0 OR cg.member_id = ANY(p.audit_member_ids))) ELSE '{}' END
+          FROM page p, (SELECT ${actorJson}::jsonb AS a) actor WHERE ${readRows}
+      )
+      SELECT * FROM page ORDER BY audit_row`;
+    return qb;
   }
 }

@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { verifyAuditChain } from '../audit/audit-chain.js';
+import { chainPendingAuditEntries, verifyAuditChain } from '../audit/audit-chain.js';
 import { loadConfig } from '../config/app-config.js';
 import { dataSourceOptions, migrate } from '../database/database.module.js';
 import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
 
 /**
  * `npm run audit:verify`: checks the audit trail's hash chain of DATABASE_URL (or of the embedded
- * database under DATA_DIR, when the service is not running). Exit 0 when intact, 1 at the first break.
+ * database under DATA_DIR, when the service is not running), after linking the entries still queued (as
+ * the service's chainer would). Exit 0 when intact, 1 at the first break.
  */
 const config = loadConfig();
 const embedded = config.databaseUrl
@@ -16,6 +17,7 @@ const embedded = config.databaseUrl
 const db = await new DataSource(dataSourceOptions(config.databaseUrl ?? embedded!.url)).initialize();
 try {
   await migrate(db);
+  await chainPendingAuditEntries(db);
   const report = await verifyAuditChain(db);
   if (report.firstBroken) {
     console.log(`Audit chain BROKEN at entry ${report.firstBroken.seq}: ${report.firstBroken.reason} (${report.checked} entries intact before it)`);

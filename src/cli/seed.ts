@@ -23,6 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { AgencyKind } from '../agencies/agency-kind.js';
+import { chainPendingAuditEntries } from '../audit/audit-chain.js';
 import { ConfigError, loadConfig } from '../config/app-config.js';
 import { DataCategory } from '../consents/data-category.js';
 import { dataSourceOptions, migrate } from '../database/database.module.js';
@@ -1330,7 +1331,7 @@ function familyBatch(p: RunPlan, from: number, to: number): { families: Statemen
       },
       { sql: revocation('s_consent'), counts: 'consent_revocation' },
       { sql: revocation('s_rconsent'), counts: 'consent_revocation' },
-      // Through the chaining trigger, in time order, so that audit:verify holds.
+      // Through the audit queue, in time order: linked to the hash chain in that order at the end.
       {
         sql: `INSERT INTO audit_event (at, request_id, actor_subject, actor_user_id, acting_agency_id, action, entity_type, entity_id, family_id,
                                        member_ids, categories, legal_basis, consent_ids)
@@ -1580,6 +1581,7 @@ export async function seedDatabase(db: DataSource, options: SeedOptions): Promis
       [networkIds],
     );
     counts.consent_grant = grants.n;
+    await chainPendingAuditEntries(families);
     await families.query('ANALYZE');
     return {
       seed: plan.seed,

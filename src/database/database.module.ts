@@ -4,6 +4,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations/index.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 import { PgNotifications } from './pg-notifications.js';
+import { PreparingClient } from './prepared-statements.js';
 import { SqlStatementCounter } from './sql-statement-counter.js';
 
 /** Any fixed number: serialises migration runs of several replicas starting at once. */
@@ -22,7 +23,14 @@ export function dataSourceOptions(url: string, logger?: SqlStatementCounter): Da
     logger,
     logging: logger ? ['query'] : false,
     // A database that does not answer fails the request (SERVICE_UNAVAILABLE) instead of holding it forever.
-    extra: { max: 10, application_name: 'gezin1plan', connectionTimeoutMillis: 10_000 },
+    // Statements are prepared per connection and planned once per shape (prepared-statements.ts).
+    extra: {
+      max: 10,
+      application_name: 'gezin1plan',
+      connectionTimeoutMillis: 10_000,
+      Client: PreparingClient,
+      options: '-c plan_cache_mode=force_generic_plan',
+    },
   } as DataSourceOptions;
 }
 
