@@ -278,7 +278,16 @@ async function main(): Promise<void> {
   try {
     const f = await findFixtures(db, token, Math.max(40, CONCURRENCY * 4));
 
-    const env = { DATABASE_URL: url, AUTH_DEV_SECRET: SECRET, NODE_ENV: 'test', WEBHOOK_WORKER: 'false', DATA_DIR: join('.data', 'bench-service') };
+    // Rate limits off: the floor has none, and a few principals drive all the load.
+    const env = {
+      DATABASE_URL: url,
+      AUTH_DEV_SECRET: SECRET,
+      NODE_ENV: 'test',
+      WEBHOOK_WORKER: 'false',
+      DATA_DIR: join('.data', 'bench-service'),
+      RATE_LIMIT_PER_PRINCIPAL: '1000000',
+      RATE_LIMIT_PER_IP: '1000000',
+    };
     const service = await startProcess('dist/src/main.js', env, '/health/ready');
     const floor = await startProcess('dist/bench/floor.js', env, '/');
     children.push(service.child, floor.child);

@@ -627,6 +627,20 @@ describe('audit trail', () => {
       }
     });
 
+    it('the running service links what it writes to the chain within seconds, without being asked', async () => {
+      const a = await world.staff(agency);
+      const requestId = newRequestId('chainer');
+      await api.ok(a.subject, REGISTER_FAMILY, { input: { members: [parent('Lotte', 'Claes')] } }, withRequestId(requestId));
+      const seqs = (await sql.query(`SELECT seq FROM audit_event WHERE request_id = $1`, [requestId])).rows.map((r) => r.seq);
+      expect(seqs.length).toBeGreaterThan(0);
+      const linked = async () =>
+        (await sql.query(`SELECT count(*)::int AS n FROM audit_chain c CROSS JOIN unnest(c.seqs) s(seq) WHERE s.seq = ANY($1::bigint[])`, [seqs])).rows[0].n;
+      const deadline = Date.now() + 15_000;
+      while ((await linked()) < seqs.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await linked()).toBe(seqs.length);
+      expect((await sql.query(`SELECT count(*)::int AS n FROM audit_unchained WHERE seq = ANY($1::bigint[])`, [seqs])).rows[0].n).toBe(0);
+    });
+
     it('stays one intact chain under 20 concurrent mutations through the API (shared database)', async () => {
       const a = await world.staff(agency);
       const requestIds = Array.from({ length: 20 }, (_, i) => newRequestId(`concurrent-${i}`));

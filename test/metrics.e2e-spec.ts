@@ -50,12 +50,13 @@ describe('metrics', () => {
     expect(await series(latency)).toBe(before.latency + 2);
   });
 
-  it('shows the request pool and the webhook queue', async () => {
+  it('shows the request pool, the webhook queue and the audit entries not yet linked', async () => {
     const res = await request(api.app.getHttpServer()).get('/metrics');
     expect(res.text).toMatch(/^gezin1plan_db_pool_connections\{state="total"\} [1-9]\d*$/m);
     expect(res.text).toMatch(/^gezin1plan_db_pool_connections\{state="idle"\} \d+$/m);
     expect(res.text).toMatch(/^gezin1plan_db_pool_connections\{state="waiting"\} \d+$/m);
     expect(res.text).toMatch(/^gezin1plan_webhook_jobs\{state="waiting"\} \d+$/m);
     expect(res.text).toMatch(/^gezin1plan_webhook_jobs\{state="active"\} \d+$/m);
+    expect(res.text).toMatch(/^gezin1plan_audit_entries_unlinked \d+$/m);
   });
 });

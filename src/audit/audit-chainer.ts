@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
+import { Gauge } from 'prom-client';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { Metrics } from '../metrics/metrics.js';
 import { chainPendingAuditEntries } from './audit-chain.js';
 
 /** How soon a written audit entry is linked to the hash chain (and so becomes tamper-evident). */
@@ -18,10 +20,23 @@ export class AuditChainer implements OnApplicationBootstrap, OnApplicationShutdo
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig & { databaseUrl: string }) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig & { databaseUrl: string }, metrics: Metrics) {
     this.pool = new pg.Pool({ connectionString: config.databaseUrl, max: 1, application_name: 'gezin1plan-audit-chain' });
     // An idle connection that drops (database restart) is replaced at the next run.
     this.pool.on('error', (error) => this.logger.warn(`audit chain connection lost: ${error.message}`));
+    const pool = this.pool;
+    new Gauge({
+      name: 'gezin1plan_audit_entries_unlinked',
+      help: 'Audit entries written but not linked to the hash chain yet (should stay near zero: linked every second)',
+      registers: [metrics.registry],
+      async collect() {
+        try {
+          this.set((await pool.query(`SELECT count(*)::int AS n FROM audit_unchained`)).rows[0].n);
+        } catch {
+          this.reset(); // the database is unreachable: no figure
+        }
+      },
+    });
   }
 
   onApplicationBootstrap(): void {
