@@ -37,7 +37,7 @@ export class OAuthController {
     const token = await this.integrations.issueToken(clientId, clientSecret);
     if (!token) {
       // A failed login: enough of them block this IP at the token endpoint (RateLimitGuard).
-      this.limiter.authFailure(clientIp(req));
+      await this.limiter.authFailure(clientIp(req));
       throw oauthError(HttpStatus.UNAUTHORIZED, 'invalid_client', 'Unknown client or wrong secret');
     }
     return token;

@@ -40,15 +40,15 @@ export class RateLimitGuard implements CanActivate {
     req[COUNTED] = true;
     const ip = clientIp(req);
     const tokenEndpoint = Reflect.getMetadata(TOKEN_ENDPOINT, context.getHandler()) === true;
-    if (tokenEndpoint) this.refuseWhile(context, this.limiter.authBlockedFor(ip) || this.limiter.tokenEndpoint(ip));
+    if (tokenEndpoint) this.refuseWhile(context, (await this.limiter.authBlockedFor(ip)) || (await this.limiter.tokenEndpoint(ip)));
     const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const subject = token ? await this.verifier.subjectOf(token) : null;
     if (token && !subject) {
-      this.refuseWhile(context, this.limiter.authBlockedFor(ip));
-      this.limiter.authFailure(ip); // and AuthGuard answers UNAUTHENTICATED
+      this.refuseWhile(context, await this.limiter.authBlockedFor(ip));
+      await this.limiter.authFailure(ip); // and AuthGuard answers UNAUTHENTICATED
     }
     const tracker = subject ? (subject.kind === 'client' ? `client:${subject.clientId}` : `person:${subject.subject}`) : `ip:${ip}`;
-    this.refuseWhile(context, this.limiter.request(tracker, subject !== null));
+    this.refuseWhile(context, await this.limiter.request(tracker, subject !== null));
     return true;
   }
 

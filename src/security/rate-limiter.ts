@@ -1,19 +1,13 @@
 import { isIPv6 } from 'node:net';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
-const MINUTE_MS = 60_000;
 /** Failed authentications are counted over this window, and an IP that used up its budget is blocked this long. */
-export const AUTH_FAILURE_WINDOW_MS = 15 * MINUTE_MS;
-
-interface Bucket {
-  hits: number;
-  windowEnds: number;
-  blockedUntil: number;
-}
+export const AUTH_FAILURE_WINDOW_SECONDS = 15 * 60;
 
 /**
- * The request budgets of README "Security and operations", counted in memory per process (fixed windows;
+ * The request budgets of README "Security and operations" (rate-limiter-flexible, in memory per process:
  * with several replicas each counts its own share). Each method counts one hit and answers the seconds
  * the caller must wait, 0 when the request may go on.
  *
@@ -21,64 +15,55 @@ interface Bucket {
  * but Jest on Node 20 cannot, so no test could start the application with it.
  */
 @Injectable()
-export class RateLimiter implements OnApplicationShutdown {
-  private readonly buckets = new Map<string, Bucket>();
-  private readonly sweeper = setInterval(() => this.sweep(), MINUTE_MS).unref();
+export class RateLimiter {
+  private readonly perPrincipal: RateLimiterMemory;
+  private readonly perIp: RateLimiterMemory;
+  private readonly tokenRequests: RateLimiterMemory;
+  private readonly authFailures: RateLimiterMemory;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    const { perPrincipal, perIp, tokenEndpoint, authFailures } = config.rateLimits;
+    this.perPrincipal = new RateLimiterMemory({ keyPrefix: 'principal', points: perPrincipal, duration: 60 });
+    this.perIp = new RateLimiterMemory({ keyPrefix: 'ip', points: perIp, duration: 60 });
+    this.tokenRequests = new RateLimiterMemory({ keyPrefix: 'token', points: tokenEndpoint, duration: 60 });
+    this.authFailures = new RateLimiterMemory({ keyPrefix: 'auth-failures', points: authFailures, duration: AUTH_FAILURE_WINDOW_SECONDS });
+  }
 
   /** Any request: per token subject (`principal`), else per client IP. */
-  request(tracker: string, principal: boolean): number {
-    const { perPrincipal, perIp } = this.config.rateLimits;
-    return this.hit(`requests:${tracker}`, principal ? perPrincipal : perIp, MINUTE_MS, 0);
+  request(tracker: string, principal: boolean): Promise<number> {
+    return waitOf((principal ? this.perPrincipal : this.perIp).consume(tracker));
   }
 
   /** `POST /oauth/token`, per client IP. */
-  tokenEndpoint(ip: string): number {
-    return this.hit(`token-endpoint:${ip}`, this.config.rateLimits.tokenEndpoint, MINUTE_MS, 0);
+  tokenEndpoint(ip: string): Promise<number> {
+    return waitOf(this.tokenRequests.consume(ip));
   }
 
-  /** Counts a failed authentication of `ip`: the one that uses up the budget blocks the IP for AUTH_FAILURE_WINDOW_MS. */
-  authFailure(ip: string): void {
-    this.hit(`auth-failures:${ip}`, this.config.rateLimits.authFailures - 1, AUTH_FAILURE_WINDOW_MS, AUTH_FAILURE_WINDOW_MS);
+  /** Counts a failed authentication of `ip`: the one that uses up the budget blocks the IP for the window. */
+  async authFailure(ip: string): Promise<void> {
+    const counted = await this.authFailures.penalty(ip, 1);
+    if (counted.consumedPoints >= this.authFailures.points) await this.authFailures.block(ip, AUTH_FAILURE_WINDOW_SECONDS);
   }
 
-  /** Whether `ip` is blocked for failed authentications, without counting. */
-  authBlockedFor(ip: string): number {
-    return this.secondsUntil(this.buckets.get(`auth-failures:${ip}`)?.blockedUntil ?? 0);
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.sweeper);
-  }
-
-  /** Counts a hit on `key`; beyond `limit` hits in its window the key is refused until the window ends, or for `blockMs`. */
-  private hit(key: string, limit: number, windowMs: number, blockMs: number): number {
-    const now = Date.now();
-    let bucket = this.buckets.get(key);
-    if (bucket && bucket.blockedUntil > now) return this.secondsUntil(bucket.blockedUntil);
-    if (!bucket || bucket.windowEnds <= now) {
-      bucket = { hits: 0, windowEnds: now + windowMs, blockedUntil: 0 };
-      this.buckets.set(key, bucket);
-    }
-    bucket.hits += 1;
-    if (bucket.hits <= limit) return 0;
-    bucket.blockedUntil = Math.max(bucket.windowEnds, now + blockMs);
-    return this.secondsUntil(bucket.blockedUntil);
-  }
-
-  private secondsUntil(time: number): number {
-    return Math.max(0, Math.ceil((time - Date.now()) / 1000));
-  }
-
-  /** Forgets finished windows, so that memory follows the recent clients only. */
-  private sweep(): void {
-    const now = Date.now();
-    for (const [key, bucket] of this.buckets) {
-      if (bucket.windowEnds <= now && bucket.blockedUntil <= now) this.buckets.delete(key);
-    }
+  /** Whether `ip` is blocked for failed authentications (seconds left), without counting. */
+  async authBlockedFor(ip: string): Promise<number> {
+    const state = await this.authFailures.get(ip);
+    return state && state.consumedPoints > this.authFailures.points ? secondsOf(state) : 0;
   }
 }
+
+/** 0 when the hit was within budget, else the seconds until it may be tried again. */
+function waitOf(hit: Promise<RateLimiterRes>): Promise<number> {
+  return hit.then(
+    () => 0,
+    (refused: unknown) => {
+      if (refused instanceof RateLimiterRes) return Math.max(1, secondsOf(refused));
+      throw refused;
+    },
+  );
+}
+
+const secondsOf = (state: RateLimiterRes) => Math.max(0, Math.ceil(state.msBeforeNext / 1000));
 
 /** An IPv6 client controls its whole /64: it counts as one address. IPv4 (also IPv4-mapped) as is. */
 export function normalizeIp(ip: string): string {
