@@ -3,13 +3,14 @@
  * time of each benchmarked operation goes inside PostgreSQL. Runs the service in this process on the
  * benchmark's database (seeded when empty, see bench-database.ts) with pg_stat_statements
  * loaded, sends R requests of each operation at C concurrent clients (`--concurrency`, default 10), and prints the statements by
- * total execution time: calls, mean ms, rows, planning share.
+ * total execution time: calls, mean ms, rows, planning share. `--explain` also prints the plans of slow statements.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import pg from 'pg';
+import { DataSource } from 'typeorm';
 import { DEV_TOKEN_ISSUER } from '../src/auth/token-verifier.js';
 import { createApp } from '../src/bootstrap.js';
 import { loadConfig } from '../src/config/app-config.js';
@@ -23,6 +24,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     requests: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '10' },
+    explain: { type: 'boolean', default: false },
   },
 });
 const REQUESTS = Number(args.requests);
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
   const f = await findFixtures(db, token, 10);
   const config = loadConfig({ ...process.env, NODE_ENV: 'test', AUTH_DEV_SECRET: SECRET, WEBHOOK_WORKER: 'false', DATA_DIR: join('.data', 'bench-service') });
   const app = await createApp({ ...config, databaseUrl: url });
+  if (args.explain) printPlans(app.get(DataSource));
   await app.listen(0);
   const endpoint = `${await app.getUrl()}/graphql`.replace('[::1]', '127.0.0.1');
 
@@ -90,6 +93,25 @@ async function main(): Promise<void> {
   await db.destroy();
   await admin.end();
   await embedded?.stop();
+}
+
+/**
+ * `--explain`: the plan of every statement of the service that runs 5 ms or longer, with actual rows and
+ * times (auto_explain, sent to the client as a notice), printed once per statement shape.
+ */
+function printPlans(db: DataSource): void {
+  const seen = new Set<string>();
+  const pool = (db.driver as unknown as { master: pg.Pool }).master;
+  pool.on('connect', (client) => {
+    void client.query(`LOAD 'auto_explain'; SET auto_explain.log_min_duration = 5; SET auto_explain.log_analyze = on;
+      SET auto_explain.log_nested_statements = on; SET auto_explain.log_level = notice`);
+    client.on('notice', (notice) => {
+      const shape = (notice.message ?? '').split('\n').slice(0, 3).join(' ').replace(/[\d.]+/g, '#');
+      if (seen.has(shape)) return;
+      seen.add(shape);
+      console.log(notice.message);
+    });
+  });
 }
 
 main().catch((error: unknown) => {
