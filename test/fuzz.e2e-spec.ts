@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import pg from 'pg';
 import request from 'supertest';
+import { CLIENT_CODES } from '../src/graphql/graphql-options.js';
 import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
 import { TestApi } from './support/test-app.js';
 import { type FamilyWithPlan, type Person, World } from './support/world.js';
@@ -14,20 +15,8 @@ import { type FamilyWithPlan, type Person, World } from './support/world.js';
  * Its own database, so that "as it was" is not disturbed by the test files running beside it.
  */
 
-const KNOWN_CODES = new Set([
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'BAD_USER_INPUT',
-  'INVALID_TRANSITION',
-  'CONFLICT',
-  'CONSENT_REQUIRED',
-  'TOO_MANY_REQUESTS',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PAYLOAD_TOO_LARGE',
-]);
+/** What formatError lets through, and the body parser's own refusal. */
+const KNOWN_CODES = new Set([...CLIENT_CODES, 'PAYLOAD_TOO_LARGE']);
 
 /** What a stack trace, a file or SQL looks like in an answer. */
 const INTERNALS = /stacktrace|node_modules|\.[jt]s:\d+|\bat [\w.<>]+ \(|SELECT .+ FROM|INSERT INTO|violates .+ constraint|relation ".+"|QueryFailedError/i;

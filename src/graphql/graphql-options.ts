@@ -10,7 +10,7 @@ import { createContext } from './graphql-context.js';
 const logger = new Logger('GraphQL');
 
 /** Codes we, Apollo or graphql-js set deliberately; anything else is an internal error and masked. */
-const CLIENT_CODES = new Set([
+export const CLIENT_CODES: ReadonlySet<string> = new Set([
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'NOT_FOUND',
