@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { freePort } from '../src/database/embedded-postgres.js';
 import { ServiceProcess, serviceEnv } from './support/service-process.js';
 import { TestApi, uniqueSubject } from './support/test-app.js';
@@ -89,6 +91,39 @@ describe('request logs', () => {
     });
     expect(service.output).not.toContain(secretName);
     expect(service.output).not.toContain('Verborgen');
+  });
+
+  it('logs a refused subscription (graphql-ws) with its request id, and never the token', async () => {
+    const requestId = `test-${randomUUID()}`;
+    const forged = `forged-${randomUUID()}`;
+    const client = createClient({
+      url: `ws://127.0.0.1:${service.port}/graphql`,
+      connectionParams: { Authorization: `Bearer ${forged}`, 'X-Request-Id': requestId },
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+    });
+    try {
+      const answer = await new Promise<unknown>((resolve) => {
+        client.subscribe(
+          { query: 'subscription Follow { referralStatusChanged { referralId } }' },
+          { next: (result) => resolve(result), error: (error) => resolve(error), complete: () => resolve('complete') },
+        );
+      });
+      expect(JSON.stringify(answer)).toContain('UNAUTHENTICATED');
+    } finally {
+      await client.dispose();
+    }
+
+    const deadline = Date.now() + 10_000;
+    const denial = () =>
+      service.output
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as LogLine)
+        .find((line) => line.event === 'access_denied' && line.requestId === requestId);
+    while (!denial() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(denial()).toMatchObject({ level: 40, code: 'UNAUTHENTICATED', operation: 'Follow', operationType: 'subscription', path: 'referralStatusChanged' });
+    expect(service.output).not.toContain(forged);
   });
 
   it('logs a request without a valid token as UNAUTHENTICATED, and never the token', async () => {

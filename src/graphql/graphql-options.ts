@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import type { GraphQLFormattedError } from 'graphql';
 import type { AppConfig } from '../config/app-config.js';
 import { isDatabaseUnavailable } from '../database/postgres-errors.js';
+import { logSubscriptionDenials } from '../logging/denial-log.plugin.js';
 import { graphqlArmor, graphqlWsLimits } from '../security/graphql-limits.js';
 import { createContext } from './graphql-context.js';
 
@@ -36,7 +37,7 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     sortSchema: true,
     context: createContext,
     // Subscriptions over graphql-ws on the same path; the token goes in the connection params.
-    subscriptions: { 'graphql-ws': graphqlWsLimits(armor.validationRules) },
+    subscriptions: { 'graphql-ws': { ...graphqlWsLimits(armor.validationRules), onNext: logSubscriptionDenials } },
     introspection: config.env !== 'production',
     playground: false,
     plugins: [...armor.plugins, ...(config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [])],

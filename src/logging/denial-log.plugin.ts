@@ -1,5 +1,8 @@
 import { Plugin } from '@nestjs/apollo';
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
+import { Logger } from '@nestjs/common';
+import { getOperationAST, type GraphQLFormattedError } from 'graphql';
+import type { ServerOptions } from 'graphql-ws';
 import { PinoLogger } from 'nestjs-pino';
 import type { GraphQLContext } from '../graphql/graphql-context.js';
 
@@ -21,21 +24,32 @@ export class DenialLogPlugin implements ApolloServerPlugin<GraphQLContext> {
   async requestDidStart(): Promise<GraphQLRequestListener<GraphQLContext>> {
     return {
       didEncounterErrors: async ({ errors, operationName, operation }) => {
-        for (const error of errors) {
-          const code = error.extensions?.code;
-          if (typeof code !== 'string' || !DENIALS.has(code)) continue;
-          this.log.warn(
-            {
-              event: 'access_denied',
-              code,
-              operation: operationName ?? null,
-              operationType: operation?.operation ?? null,
-              path: error.path?.join('.') ?? null,
-            },
-            'access denied',
-          );
-        }
+        for (const denial of denialsOf(errors, operationName ?? null, operation?.operation ?? null)) this.log.warn(denial, 'access denied');
       },
     };
   }
 }
+
+/** The log fields of each refusal among `errors`: code, operation and field path (never message or data). */
+export function denialsOf(errors: readonly GraphQLFormattedError[], operation: string | null, operationType: string | null) {
+  return errors
+    .filter((error) => typeof error.extensions?.code === 'string' && DENIALS.has(error.extensions.code))
+    .map((error) => ({ event: 'access_denied', code: error.extensions!.code as string, operation, operationType, path: error.path?.join('.') ?? null }));
+}
+
+const socketLog = new Logger('Authorization');
+
+/**
+ * The same for subscriptions over graphql-ws (no HTTP request, so no Apollo plugin): called with each
+ * result before it is sent; a refusal at subscribe time arrives here as a result with errors. Names the
+ * principal and request id of the socket, as the request's log bindings do over HTTP.
+ */
+export const logSubscriptionDenials: NonNullable<ServerOptions['onNext']> = (_ctx, _id, _payload, args, result) => {
+  const req = (args.contextValue as GraphQLContext | undefined)?.req;
+  // A refusal before the guard named the request: its id is still in the connection params (the headers).
+  const requestId = req?.requestId ?? req?.headers?.['x-request-id'] ?? null;
+  const operation = getOperationAST(args.document, args.operationName)?.name?.value ?? null;
+  for (const denial of denialsOf(result.errors ?? [], operation, 'subscription')) {
+    socketLog.warn({ ...denial, requestId, principal: req?.principal?.subject ?? null, msg: 'access denied' });
+  }
+};
