@@ -5,6 +5,7 @@ import { Referrals1764400000000 } from './1764400000000-Referrals.js';
 import { IntegrationClients1764500000000 } from './1764500000000-IntegrationClients.js';
 import { ReferralEvents1764600000000 } from './1764600000000-ReferralEvents.js';
 import { AuditChainOffRequestPath1764700000000 } from './1764700000000-AuditChainOffRequestPath.js';
+import { SupporterPlanIndex1764800000000 } from './1764800000000-SupporterPlanIndex.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   IntegrationClients1764500000000,
   ReferralEvents1764600000000,
   AuditChainOffRequestPath1764700000000,
+  SupporterPlanIndex1764800000000,
 ];
