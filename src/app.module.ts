@@ -23,6 +23,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 import { RateLimitModule } from './security/rate-limit.module.js';
+import { SocketMessageLimit } from './security/socket-message-limit.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -58,6 +59,7 @@ export class AppModule {
         ReferralsModule,
         IntegrationsModule,
       ],
+      providers: [SocketMessageLimit],
     };
   }
 }

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import WebSocket from 'ws';
 import { createApp } from '../src/bootstrap.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { GRAPHQL_LIMITS } from '../src/security/graphql-limits.js';
@@ -148,6 +149,16 @@ describe('hostile GraphQL operations', () => {
       'x-frame-options': 'SAMEORIGIN',
     });
     expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('closes a subscription socket that sends a message over the body limit (1009), not at 100 MiB', async () => {
+    const server = api.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const socket = new WebSocket(`ws://127.0.0.1:${server.address().port}/graphql`, 'graphql-transport-ws');
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { padding: 'x'.repeat(MAX_BODY_BYTES + 1) } }));
+    expect(await closed).toBe(1009);
   });
 });
 
