@@ -143,13 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 }
 
 function webhookConfig(env: NodeJS.ProcessEnv, production: boolean, problems: string[]): WebhookConfig {
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const value = Number(env[name] ?? fallback);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${env[name]}")`);
-    }
-    return value;
-  };
+  const integer = wholeNumbers(env, problems);
   const worker = env.WEBHOOK_WORKER ?? 'true';
   if (!['true', 'false'].includes(worker)) problems.push(`WEBHOOK_WORKER must be true or false (got "${worker}")`);
   const secretKey = env.WEBHOOK_SECRET_KEY || undefined;
@@ -165,18 +159,23 @@ function webhookConfig(env: NodeJS.ProcessEnv, production: boolean, problems: st
 }
 
 function rateLimitConfig(env: NodeJS.ProcessEnv, problems: string[]): RateLimitConfig {
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
-    const value = Number(env[name] ?? fallback);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${env[name]}")`);
-    }
-    return value;
-  };
+  const integer = wholeNumbers(env, problems);
   return {
     perPrincipal: integer('RATE_LIMIT_PER_PRINCIPAL', 600, 1, 1_000_000),
     perIp: integer('RATE_LIMIT_PER_IP', 300, 1, 1_000_000),
     tokenEndpoint: integer('RATE_LIMIT_TOKEN_ENDPOINT', 20, 1, 1_000_000),
     authFailures: integer('RATE_LIMIT_AUTH_FAILURES', 10, 1, 1_000_000),
     trustedProxies: integer('TRUST_PROXY_HOPS', 0, 0, 10),
+  };
+}
+
+/** Reads whole-number variables in a range, with a default; each bad one adds its problem. */
+function wholeNumbers(env: NodeJS.ProcessEnv, problems: string[]) {
+  return (name: string, fallback: number, min: number, max: number): number => {
+    const value = Number(env[name] ?? fallback);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${env[name]}")`);
+    }
+    return value;
   };
 }
