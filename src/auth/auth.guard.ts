@@ -28,10 +28,8 @@ export class AuthGuard implements CanActivate {
     if (policy?.kind === 'public') return true;
     const req = requestOf(context);
     if (req.principal) return true; // already resolved for this request (several root fields)
-    const header = req.headers.authorization ?? '';
-    const token = /^Bearer (.+)$/i.exec(header)?.[1];
+    const { token, subject } = await this.verifier.bearerOf(req);
     if (!token) throw unauthenticated();
-    const subject = await this.verifier.subjectOf(token);
     if (!subject) throw unauthenticated('The bearer token is invalid or expired');
     const acting = req.headers['x-acting-agency'];
     const principal =

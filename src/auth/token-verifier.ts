@@ -11,6 +11,12 @@ export const CLIENT_TOKEN_TTL_SECONDS = 900;
 /** Who a valid token speaks for: a person (user or family member), or an integration client. */
 export type TokenSubject = ({ kind: 'person'; subject: string } | { kind: 'client'; clientId: string }) & { expiresAt: Date | null };
 
+/** A request's bearer token and, when it is valid, its subject. */
+export interface BearerToken {
+  token: string | undefined;
+  subject: TokenSubject | null;
+}
+
 const expiryOf = (payload: JWTPayload) => (typeof payload.exp === 'number' ? new Date(payload.exp * 1000) : null);
 
 /**
@@ -20,6 +26,8 @@ const expiryOf = (payload: JWTPayload) => (typeof payload.exp === 'number' ? new
 export class TokenVerifier {
   private readonly verifyPerson: (token: string) => Promise<JWTPayload>;
   private readonly clientSecret: Uint8Array;
+  /** Per request: the rate-limit guard and the auth guard both need the subject; it is verified once. */
+  private readonly verified = new WeakMap<object, Promise<BearerToken>>();
 
   constructor(config: AppConfig) {
     const auth = config.auth;
@@ -33,6 +41,17 @@ export class TokenVerifier {
       this.verifyPerson = async (token) =>
         (await jwtVerify(token, secret, { issuer: DEV_TOKEN_ISSUER, algorithms: ['HS256'] })).payload;
     }
+  }
+
+  /** The bearer token of `req` (Authorization header) and its verified subject, once per request. */
+  bearerOf(req: { headers: { authorization?: string } }): Promise<BearerToken> {
+    let bearer = this.verified.get(req);
+    if (!bearer) {
+      const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      bearer = token ? this.subjectOf(token).then((subject) => ({ token, subject })) : Promise.resolve({ token, subject: null });
+      this.verified.set(req, bearer);
+    }
+    return bearer;
   }
 
   /** The token's subject, or null when the token is invalid, expired or has no subject. */

@@ -20,7 +20,7 @@ const COUNTED = Symbol('rate-limited');
  * Counts every REST request and GraphQL operation over HTTP (once, however many root fields) against
  * RateLimiter: per token subject when the token is valid, per client IP otherwise; the token endpoint
  * also against its own budget. An invalid bearer token is a failed login. Registered before AuthGuard
- * (RateLimitModule), so it verifies the token itself. A refusal is `TOO_MANY_REQUESTS` in GraphQL,
+ * (RateLimitModule): it verifies the token first, and AuthGuard reuses that verification (TokenVerifier.bearerOf). A refusal is `TOO_MANY_REQUESTS` in GraphQL,
  * HTTP 429 in REST, both with `Retry-After`.
  */
 @Injectable()
@@ -41,8 +41,7 @@ export class RateLimitGuard implements CanActivate {
     const ip = clientIp(req);
     const tokenEndpoint = Reflect.getMetadata(TOKEN_ENDPOINT, context.getHandler()) === true;
     if (tokenEndpoint) this.refuseWhile(context, (await this.limiter.authBlockedFor(ip)) || (await this.limiter.tokenEndpoint(ip)));
-    const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    const subject = token ? await this.verifier.subjectOf(token) : null;
+    const { token, subject } = await this.verifier.bearerOf(req);
     if (token && !subject) {
       this.refuseWhile(context, await this.limiter.authBlockedFor(ip));
       await this.limiter.authFailure(ip); // and AuthGuard answers UNAUTHENTICATED
