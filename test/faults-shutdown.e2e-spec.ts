@@ -1,13 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
-import { freePort } from '../src/database/embedded-postgres.js';
-import { ReferralScene } from './support/referral-scene.js';
-import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
-import { ServiceProcess, serviceEnv } from './support/service-process.js';
-import { TestApi } from './support/test-app.js';
-import { WebhookReceiver } from './support/webhook-receiver.js';
+import type { DataSource } from 'typeorm';
+import type { ReferralScene } from './support/referral-scene.js';
+import type { ServiceProcess } from './support/service-process.js';
+import type { WebhookReceiver } from './support/webhook-receiver.js';
+import { WebhookStage } from './support/webhook-stage.js';
 
 /**
  * Graceful shutdown (issue 7, point 3): on SIGTERM the service stops accepting connections, lets the
@@ -19,7 +16,6 @@ import { WebhookReceiver } from './support/webhook-receiver.js';
  * database of its own (no other test file's worker may take its jobs).
  */
 
-const WEBHOOK_SECRET_KEY = randomBytes(32).toString('hex');
 const RECEIVE = `mutation($input: ReceiveReferralInput!) { receiveReferral(input: $input) { version } }`;
 const SEND = `mutation($input: SendReferralInput!) { sendReferral(input: $input) { version } }`;
 
@@ -43,8 +39,7 @@ async function until(what: string, done: () => Promise<boolean> | boolean, timeo
 }
 
 describe('SIGTERM: graceful shutdown', () => {
-  let scratch: ScratchDatabase;
-  let api: TestApi;
+  let stage: WebhookStage;
   let db: DataSource;
   let scene: ReferralScene;
   let hook: WebhookReceiver;
@@ -52,25 +47,18 @@ describe('SIGTERM: graceful shutdown', () => {
   let locker: pg.Client;
 
   beforeAll(async () => {
-    scratch = await scratchDatabase('faults_shutdown');
-    // Fixtures through an in-test instance without a worker (it migrates the new database).
-    api = await TestApi.start({ DATABASE_URL: scratch.url, WEBHOOK_SECRET_KEY });
-    db = api.app.get(DataSource);
-    scene = await ReferralScene.create(api);
-    hook = await WebhookReceiver.start();
-    const port = await freePort();
+    stage = await WebhookStage.create('faults_shutdown');
+    ({ db, scene, hook } = stage);
     // The delivery may hang far longer than the test needs: it ends when the receiver answers.
-    service = new ServiceProcess(serviceEnv(scratch.url, port, { WEBHOOK_SECRET_KEY, WEBHOOK_WORKER: 'true', WEBHOOK_TIMEOUT_SECONDS: '60' }), port);
-    locker = new pg.Client({ connectionString: scratch.url });
+    service = await stage.service({ WEBHOOK_TIMEOUT_SECONDS: '60' });
+    locker = new pg.Client({ connectionString: stage.scratch.url });
     await locker.connect();
   }, 120_000);
 
   afterAll(async () => {
     await locker?.end();
     await service?.kill();
-    await api?.stop();
-    await hook?.stop();
-    await scratch?.drop();
+    await stage?.stop();
   });
 
   it('refuses new connections, answers the request in flight, finishes the delivery in flight, then exits 0', async () => {

@@ -1,12 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { freePort } from '../src/database/embedded-postgres.js';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
 import { LiveReferrals } from './support/live-referrals.js';
-import { ReferralScene } from './support/referral-scene.js';
-import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
-import { ServiceProcess, serviceEnv } from './support/service-process.js';
-import { TestApi } from './support/test-app.js';
-import { WebhookReceiver } from './support/webhook-receiver.js';
+import type { ReferralScene } from './support/referral-scene.js';
+import type { ServiceProcess } from './support/service-process.js';
+import type { WebhookReceiver } from './support/webhook-receiver.js';
+import { WebhookStage } from './support/webhook-stage.js';
 
 /**
  * Two replicas (issue 7, point 4): two service processes on one database, both with a webhook worker,
@@ -18,7 +16,6 @@ import { WebhookReceiver } from './support/webhook-receiver.js';
  * The database is a scratch one: no worker of another test file takes these jobs.
  */
 
-const WEBHOOK_SECRET_KEY = randomBytes(32).toString('hex');
 const INPUT: Record<string, string> = {
   sendReferral: 'SendReferralInput',
   receiveReferral: 'ReceiveReferralInput',
@@ -34,8 +31,7 @@ const meeting = (days: number) => ({
 });
 
 describe('two replicas on one database', () => {
-  let scratch: ScratchDatabase;
-  let api: TestApi;
+  let stage: WebhookStage;
   let db: DataSource;
   let scene: ReferralScene;
   let hook: WebhookReceiver;
@@ -59,17 +55,11 @@ describe('two replicas on one database', () => {
   }
 
   beforeAll(async () => {
-    scratch = await scratchDatabase('two_replicas');
-    // Fixtures through an in-test instance without a worker (it migrates the new database).
-    api = await TestApi.start({ DATABASE_URL: scratch.url, WEBHOOK_SECRET_KEY });
-    db = api.app.get(DataSource);
-    scene = await ReferralScene.create(api);
-    hook = await WebhookReceiver.start();
+    stage = await WebhookStage.create('two_replicas');
+    ({ db, scene, hook } = stage);
     clientId = (await scene.client(hook.url)).id;
-    const env = { WEBHOOK_SECRET_KEY, WEBHOOK_WORKER: 'true', WEBHOOK_RETRY_DELAY_SECONDS: '1', WEBHOOK_TIMEOUT_SECONDS: '5' };
-    const [portA, portB] = [await freePort(), await freePort()];
-    a = new ServiceProcess(serviceEnv(scratch.url, portA, env), portA);
-    b = new ServiceProcess(serviceEnv(scratch.url, portB, env), portB);
+    const env = { WEBHOOK_RETRY_DELAY_SECONDS: '1', WEBHOOK_TIMEOUT_SECONDS: '5' };
+    [a, b] = [await stage.service(env), await stage.service(env)];
     // Started together: migrations and the queue's creation must cope with a second replica starting at once.
     await Promise.all([a.start(), b.start()]);
   }, 180_000);
@@ -78,9 +68,7 @@ describe('two replicas on one database', () => {
     await live?.dispose();
     await a?.kill();
     await b?.kill();
-    await api?.stop();
-    await hook?.stop();
-    await scratch?.drop();
+    await stage?.stop();
   });
 
   it('delivers each event once, though both replicas work the queue', async () => {

@@ -1,11 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { freePort } from '../src/database/embedded-postgres.js';
-import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
-import { TestApi } from './support/test-app.js';
-import { ReferralScene } from './support/referral-scene.js';
-import { ServiceProcess, serviceEnv } from './support/service-process.js';
-import { signatureValid, WebhookReceiver } from './support/webhook-receiver.js';
+import type { DataSource } from 'typeorm';
+import type { ReferralScene } from './support/referral-scene.js';
+import type { ServiceProcess } from './support/service-process.js';
+import { signatureValid, type WebhookReceiver } from './support/webhook-receiver.js';
+import { WebhookStage } from './support/webhook-stage.js';
 
 /**
  * At-least-once delivery survives the process (issue 5): the service is killed with SIGKILL while
@@ -16,43 +13,24 @@ import { signatureValid, WebhookReceiver } from './support/webhook-receiver.js';
  * that no worker of another test file can deliver in its place while it is down.
  */
 
-const WEBHOOK_SECRET_KEY = randomBytes(32).toString('hex');
-
 const step = (mutation: string, input: string) => `mutation($input: ${input}!) { ${mutation}(input: $input) { version } }`;
 
 describe('webhooks survive SIGKILL between commit and delivery', () => {
-  let scratch: ScratchDatabase;
-  let api: TestApi;
+  let stage: WebhookStage;
   let db: DataSource;
   let scene: ReferralScene;
   let hook: WebhookReceiver;
   let service: ServiceProcess;
 
   beforeAll(async () => {
-    scratch = await scratchDatabase('webhook_restart');
-
-    // Fixtures through an in-test instance without a worker (it migrates the new database).
-    api = await TestApi.start({ DATABASE_URL: scratch.url, WEBHOOK_SECRET_KEY });
-    db = api.app.get(DataSource);
-    scene = await ReferralScene.create(api);
-    hook = await WebhookReceiver.start();
-    const port = await freePort();
-    service = new ServiceProcess(
-      serviceEnv(scratch.url, port, {
-        WEBHOOK_SECRET_KEY,
-        WEBHOOK_WORKER: 'true',
-        WEBHOOK_RETRY_DELAY_SECONDS: '1',
-        WEBHOOK_TIMEOUT_SECONDS: '2',
-      }),
-      port,
-    );
+    stage = await WebhookStage.create('webhook_restart');
+    ({ db, scene, hook } = stage);
+    service = await stage.service({ WEBHOOK_RETRY_DELAY_SECONDS: '1', WEBHOOK_TIMEOUT_SECONDS: '2' });
   }, 120_000);
 
   afterAll(async () => {
     await service?.kill();
-    await api?.stop();
-    await hook?.stop();
-    await scratch?.drop();
+    await stage?.stop();
   });
 
   it('every committed event is delivered after the restart, signed, and no other', async () => {
