@@ -27,7 +27,8 @@ const onTeam = (family: string) => `(EXISTS (SELECT 1 FROM case_assignment ca WH
   OR EXISTS (SELECT 1 FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
              WHERE tp.family_id = ${family} AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = $1))`;
 const grant = (key: string, category: string) => `EXISTS (SELECT 1 FROM consent_grant cg WHERE ${key} AND cg.recipient_agency_id = $2
-  AND cg.category = ${category} AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now()))`;
+  AND cg.category = ${category} AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
+  AND (cg.represented_until IS NULL OR cg.represented_until > current_date))`;
 const brokeGlass = (family: string) => `EXISTS (SELECT 1 FROM break_glass_grant bg WHERE bg.family_id = ${family} AND bg.user_id = $1
   AND now() >= bg.starts_at AND now() < bg.expires_at AND NOT EXISTS (SELECT 1 FROM break_glass_revocation bgr WHERE bgr.grant_id = bg.id))`;
 const goalCategory = `(CASE g.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END)`;

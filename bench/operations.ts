@@ -3,6 +3,7 @@
  * test that keeps their SQL statement count constant as the data grows.
  */
 import type { DataSource } from 'typeorm';
+import { GRANT_IN_FORCE } from '../src/policy/subjects.js';
 
 export const PLAN_QUERY = `query($id: ID!) { plan(id: $id) { id status summary supporter { user { id displayName } }
   participants { contribution agency { id name } } goals { id description lifeDomain status actions { id title status dueDate } } } }`;
@@ -42,7 +43,7 @@ export async function findFixtures(db: DataSource, tokenOf: (subject: string) =>
       JOIN membership m ON m.user_id = u.id AND m.agency_id = ca.agency_id AND m.role = 'CASEWORKER'
       JOIN plan p ON p.family_id = ca.family_id AND p.status = 'ACTIVE'
      WHERE ca.ended_at IS NULL AND EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.family_id = ca.family_id AND cg.recipient_agency_id = ca.agency_id
-       AND cg.category = 'PLAN' AND cg.revoked_at IS NULL AND (cg.valid_until IS NULL OR cg.valid_until > now()))
+       AND cg.category = 'PLAN' AND ${GRANT_IN_FORCE})
      GROUP BY u.subject, ca.agency_id ORDER BY count(*) DESC, u.subject LIMIT ${limit}`);
   const goalWriters = await db.query(`
     SELECT u.subject, u.id AS "userId", ca.agency_id AS "agencyId", array_agg(g.id ORDER BY g.id) AS "goalIds"
@@ -50,7 +51,7 @@ export async function findFixtures(db: DataSource, tokenOf: (subject: string) =>
       JOIN membership m ON m.user_id = u.id AND m.agency_id = ca.agency_id AND m.role = 'CASEWORKER'
       JOIN plan p ON p.family_id = ca.family_id AND p.status = 'ACTIVE' JOIN goal g ON g.plan_id = p.id AND g.status = 'ACTIVE' AND g.life_domain NOT IN ('HEALTH', 'SAFETY')
      WHERE ca.ended_at IS NULL AND EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.family_id = ca.family_id AND cg.recipient_agency_id = ca.agency_id
-       AND cg.category = 'PLAN' AND cg.revoked_at IS NULL AND (cg.valid_until IS NULL OR cg.valid_until > now()))
+       AND cg.category = 'PLAN' AND ${GRANT_IN_FORCE})
      GROUP BY u.subject, u.id, ca.agency_id ORDER BY count(*) DESC, u.subject LIMIT ${limit}`);
   const intakes = await db.query(`
     SELECT u.subject, r.to_agency_id AS "agencyId" FROM referral r

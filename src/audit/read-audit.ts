@@ -4,7 +4,7 @@ import type { Caller } from '../auth/caller.decorator.js';
 import { groupBy } from '../graphql/request-loaders.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { SqlParams } from '../policy/sql-scope.js';
-import { SUBJECTS, type SubjectName } from '../policy/subjects.js';
+import { GRANT_IN_FORCE, SUBJECTS, type SubjectName } from '../policy/subjects.js';
 import { auditActor } from './audited-transactions.js';
 
 interface AuditOptions {
@@ -106,9 +106,8 @@ export class ReadAudit {
         SELECT a->>'requestId', a->>'subject', (a->>'userId')::uuid, (a->>'memberId')::uuid, (a->>'agencyId')::uuid, 'READ',
                ${entityType}, p.audit_entity_id, p.audit_family_id, p.audit_member_ids, p.audit_categories, p.audit_basis,
                CASE WHEN p.audit_basis = 'CONSENT' THEN ARRAY(SELECT DISTINCT cg.consent_id FROM consent_grant cg
-                 WHERE cg.family_id = p.audit_family_id AND cg.recipient_agency_id = ${readAgency} AND cg.revoked_at IS NULL
-                   AND cg.category = ANY(p.audit_consent_categories)
-                   AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
+                 WHERE cg.family_id = p.audit_family_id AND cg.recipient_agency_id = ${readAgency}
+                   AND cg.category = ANY(p.audit_consent_categories) AND ${GRANT_IN_FORCE}
                    AND (cardinality(p.audit_member_ids) = 0 OR cg.member_id = ANY(p.audit_member_ids))) ELSE '{}' END
           FROM page p, (SELECT ${actorJson}::jsonb AS a) actor WHERE ${readRows}
       )

@@ -29,6 +29,7 @@ import { DataCategory } from '../consents/data-category.js';
 import { dataSourceOptions, migrate } from '../database/database.module.js';
 import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
 import { LifeDomain } from '../goals/life-domain.js';
+import { GRANT_IN_FORCE } from '../policy/subjects.js';
 import { ReferralStatus, TERMINAL_STATUSES } from '../referrals/referral-status.js';
 import { REFERRAL_STEPS, type ReferralStepName } from '../referrals/referral-steps.js';
 import { belgianPublicHolidays } from '../referrals/working-days.js';
@@ -1682,7 +1683,7 @@ async function samples(runner: QueryRunner, networkIds: string[]): Promise<Pick<
        JOIN plan p ON p.family_id = f.id AND p.status = 'ACTIVE'
       WHERE ca.ended_at IS NULL AND ${singleMembership('ca.user_id')}
         AND EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.family_id = f.id AND cg.recipient_agency_id = ca.agency_id AND cg.category = 'PLAN'
-                     AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now()))
+                     AND ${GRANT_IN_FORCE})
         AND EXISTS (SELECT 1 FROM goal g JOIN action a ON a.goal_id = g.id WHERE g.plan_id = p.id AND g.life_domain NOT IN ('HEALTH', 'SAFETY'))
       GROUP BY u.subject, u.id, ca.agency_id
       ORDER BY count(*) DESC, u.subject LIMIT 25`,

@@ -77,12 +77,12 @@ function decodeCursor(cursor: string): string {
  * Keyset pagination on the (time-ordered) primary key: `idColumn > after ORDER BY idColumn`,
  * one row more than asked to learn whether another page follows.
  */
-export async function paginate<T extends ObjectLiteral & { id: string }>(
+export async function paginate<T extends ObjectLiteral, R extends { id: string } = T & { id: string }>(
   qb: SelectQueryBuilder<T>,
   idColumn: string,
   page: PageArgs,
-  load: (qb: SelectQueryBuilder<T>) => Promise<T[]> = (q) => q.getMany(),
-): Promise<Connection<T>> {
+  load: (qb: SelectQueryBuilder<T>) => Promise<R[]> = (q) => q.getMany() as Promise<unknown> as Promise<R[]>,
+): Promise<Connection<R>> {
   const first = page.first ?? DEFAULT_PAGE_SIZE;
   if (page.after) qb.andWhere(`${idColumn} > :pageAfter`, { pageAfter: decodeCursor(page.after) });
   const rows = await load(qb.orderBy(idColumn, 'ASC').limit(first + 1));

@@ -18,6 +18,8 @@ export interface AppConfig {
   rateLimits: RateLimitConfig;
   /** pino level of the JSON log; `silent` turns it off. */
   logLevel: LogLevel;
+  /** How far ahead a trajectory supporter sees a member's 18th birthday coming (the transition to 18). */
+  transitionHorizonMonths: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -117,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const webhooks = webhookConfig(env, production, problems);
   const rateLimits = rateLimitConfig(env, problems);
+  const transitionHorizonMonths = wholeNumbers(env, problems)('TRANSITION_HORIZON_MONTHS', 12, 1, 60);
 
   // Tests are quiet unless asked: only failures.
   const logLevel = env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'error' : 'info');
@@ -139,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webhooks,
     rateLimits,
     logLevel: logLevel as LogLevel,
+    transitionHorizonMonths,
   };
 }
 

@@ -63,6 +63,9 @@ export class Consent {
   revokedAt: Date | null;
   revocationReason: string | null;
   subjectMemberIds: string[];
+  /** Subjects who turned 18 since a parent or caregiver gave it: it covers them again once they confirm it. */
+  @Field(() => [ID], { description: 'Members who turned 18 since a parent or caregiver gave this consent: it no longer covers them until they confirm it.' })
+  awaitingConfirmationBy: string[];
 
   @Field(() => ConsentStatus)
   get status(): ConsentStatus {

@@ -2,6 +2,7 @@ import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nest
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { Agency } from '../agencies/agency.entity.js';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
+import { notFound } from '../common/errors.js';
 import { FamiliesService } from '../families/families.service.js';
 import { FamilyMember } from '../families/family-member.entity.js';
 import { Loaders } from '../graphql/graphql-context.js';
@@ -10,7 +11,7 @@ import { Policy } from '../policy/policy.decorator.js';
 import { CapacityAssessment } from './capacity-assessment.entity.js';
 import { Consent } from './consent.entity.js';
 import { ConsentsService } from './consents.service.js';
-import { AssessCapacityInput, RecordConsentInput, RevokeConsentInput } from './dto/consent.inputs.js';
+import { AssessCapacityInput, ConfirmConsentInput, RecordConsentInput, RevokeConsentInput } from './dto/consent.inputs.js';
 
 @Resolver(() => Consent)
 export class ConsentsResolver {
@@ -30,6 +31,25 @@ export class ConsentsResolver {
   @Policy('create', 'Consent')
   recordConsent(@CurrentCaller() caller: Caller, @Args('input') input: RecordConsentInput) {
     return this.service.record(caller, input);
+  }
+
+  @Query(() => [Consent], {
+    description: 'Consents a parent or caregiver gave for the member that the member must confirm as they turn 18 (or turned 18).',
+  })
+  @Policy('read', 'Consent')
+  async consentsToConfirm(
+    @CurrentCaller() caller: Caller,
+    @Loaders() loaders: RequestLoaders,
+    @Args('memberId', { type: () => ID }) memberId: string,
+  ) {
+    if (!(await this.families.memberById(caller, loaders, memberId))) throw notFound('FamilyMember');
+    return this.service.toConfirmBy(caller, loaders, memberId);
+  }
+
+  @Mutation(() => Consent, { description: 'A young adult takes over a consent a parent or caregiver gave for them.' })
+  @Policy('create', 'Consent')
+  confirmConsent(@CurrentCaller() caller: Caller, @Args('input') input: ConfirmConsentInput) {
+    return this.service.confirm(caller, input);
   }
 
   @Mutation(() => Consent, { description: 'Takes effect on the very next request.' })

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
@@ -6,11 +6,13 @@ import { ReadAudit } from '../audit/read-audit.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, invalidTransition, notFound } from '../common/errors.js';
 import { newId } from '../common/ids.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { CapacityAssessment } from './capacity-assessment.entity.js';
 import { ConsentMethod, ConsentStatus } from './consent-method.js';
 import { Consent } from './consent.entity.js';
-import type { AssessCapacityInput, RecordConsentInput, RevokeConsentInput } from './dto/consent.inputs.js';
+import type { AssessCapacityInput, ConfirmConsentInput, RecordConsentInput, RevokeConsentInput } from './dto/consent.inputs.js';
 
 interface MemberCapacity {
   id: string;
@@ -32,6 +34,7 @@ export class ConsentsService {
     private readonly policy: PolicyService,
     private readonly tx: AuditedTransactions,
     private readonly audit: ReadAudit,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async record(caller: Caller, input: RecordConsentInput): Promise<Consent> {
@@ -39,16 +42,7 @@ export class ConsentsService {
     if (input.validUntil && input.validUntil <= validFrom) {
       throw badInput('validUntil', 'validUntil must be after validFrom');
     }
-    if (input.method !== ConsentMethod.FAMILY_PORTAL && !input.evidenceReference?.trim()) {
-      throw badInput('evidenceReference', 'A written or witnessed consent needs an evidenceReference');
-    }
-    const portalMember = caller.principal.familyMember;
-    if ((input.method === ConsentMethod.FAMILY_PORTAL) !== (portalMember !== null)) {
-      throw badInput('method', 'FAMILY_PORTAL is how a family member consents in the portal, and only that');
-    }
-    if (portalMember && input.grantorMemberId !== portalMember.memberId) {
-      throw badInput('grantorMemberId', 'In the portal you give consent as yourself');
-    }
+    checkMethod(caller, input, { field: 'grantorMemberId', memberId: input.grantorMemberId, doing: 'give consent' });
     return this.tx.run(caller, async (em) => {
       const members = await this.capacities(em, [input.grantorMemberId, ...input.subjectMemberIds]);
       const grantor = members.get(input.grantorMemberId);
@@ -116,6 +110,83 @@ export class ConsentsService {
     });
   }
 
+  /**
+   * A young adult takes over a consent a parent or caregiver gave for them: from their 18th birthday it
+   * covers them again only once confirmed (see migration TransitionToAdulthood). Any member who decides
+   * for themselves may confirm before that, so that nothing stops on the birthday.
+   */
+  async confirm(caller: Caller, input: ConfirmConsentInput): Promise<Consent> {
+    checkMethod(caller, input, { field: 'memberId', memberId: input.memberId, doing: 'confirm a consent' });
+    return this.tx.run(caller, async (em) => {
+      const attributes = await this.policy.authorize(em, caller.ability, 'read', 'Consent', input.consentId, { lock: true });
+      this.policy.assertCan(caller.ability, 'create', 'Consent', await this.visibleFamily(em, caller, attributes.familyId as string));
+      const [consent] = await this.load(em, [input.consentId]);
+      if (consent!.status === ConsentStatus.REVOKED || consent!.status === ConsentStatus.EXPIRED) {
+        throw invalidTransition('Consent', consent!.status, 'confirm');
+      }
+      if (!consent!.subjectMemberIds.includes(input.memberId)) {
+        throw badInput('memberId', 'memberId must be a member this consent is about');
+      }
+      const member = (await this.capacities(em, [input.memberId])).get(input.memberId)!;
+      if (!member.capable) {
+        throw badInput('memberId', `${member.given_name} cannot decide for themselves yet: a parent or caregiver consents for them`);
+      }
+      if (consent!.grantorMemberId === member.id) {
+        throw badInput('consentId', `${member.given_name} gave this consent themselves: there is nothing to confirm`);
+      }
+      const [confirmed] = await em.query(`SELECT 1 FROM consent_confirmation WHERE consent_id = $1 AND member_id = $2`, [
+        consent!.id,
+        member.id,
+      ]);
+      if (confirmed) throw invalidTransition('Consent', 'CONFIRMED', `confirm it again for ${member.given_name}`);
+      await em.query(
+        `INSERT INTO consent_confirmation (id, consent_id, member_id, method, evidence_reference, recorded_by_user_id, recorded_by_agency_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          newId(),
+          consent!.id,
+          member.id,
+          input.method,
+          input.evidenceReference ?? null,
+          caller.principal.userId,
+          caller.principal.acting?.agencyId ?? null,
+        ],
+      );
+      return (await this.load(em, [consent!.id]))[0]!;
+    });
+  }
+
+  /**
+   * Consents a parent or caregiver gave for the member that the member has not confirmed, still in
+   * force otherwise, and ending for them within the transition horizon (or already ended at 18): what the
+   * young adult is asked to decide on. Under the Consent read rule, for many members in one query.
+   */
+  toConfirmBy(caller: Caller, loaders: RequestLoaders, memberId: string): Promise<Consent[]> {
+    return loaders
+      .get<string, Consent[]>('consentsToConfirm', async (memberIds) => {
+        const qb = this.db.manager
+          .createQueryBuilder(Consent, 'cn')
+          .select('cn.id', 'id')
+          .addSelect('tc.member_id', 'member_id')
+          .innerJoin(
+            (sub) =>
+              sub
+                .select('DISTINCT g.consent_id, g.member_id')
+                .from('consent_grant', 'g')
+                .where('g.member_id = ANY(:memberIds) AND g.represented_until IS NOT NULL AND g.revoked_at IS NULL')
+                .andWhere(`g.represented_until <= current_date + make_interval(months => :horizonMonths)`)
+                .andWhere('g.valid_until IS NULL OR g.valid_until > now()'),
+            'tc',
+            'tc.consent_id = cn.id',
+          )
+          .setParameters({ memberIds, horizonMonths: this.config.transitionHorizonMonths });
+        const rows: { id: string; member_id: string }[] = await this.audit.readable(qb, caller, 'Consent').orderBy('cn.id').getRawMany();
+        const consents = new Map((await this.load(this.db.manager, [...new Set(rows.map((r) => r.id))])).map((c) => [c.id, c]));
+        return groupBy(memberIds, rows, (r) => r.member_id).map((group) => group.map((r) => consents.get(r.id)!));
+      })
+      .load(memberId);
+  }
+
   /** Every consent of the family, in force or not: the history of what the family agreed to. */
   async list(caller: Caller, familyId: string): Promise<Consent[]> {
     const em = this.db.manager;
@@ -159,8 +230,16 @@ export class ConsentsService {
   /** Consents with their subjects and revocation, in id order. */
   private async load(em: EntityManager, ids: string[]): Promise<Consent[]> {
     if (ids.length === 0) return [];
-    const rows: { id: string; subject_member_ids: string[]; revoked_at: Date | null; reason: string | null }[] = await em.query(
+    const rows: {
+      id: string;
+      subject_member_ids: string[];
+      awaiting_confirmation_by: string[];
+      revoked_at: Date | null;
+      reason: string | null;
+    }[] = await em.query(
       `SELECT c.id, ARRAY(SELECT cs.member_id FROM consent_subject cs WHERE cs.consent_id = c.id ORDER BY cs.member_id) AS subject_member_ids,
+              ARRAY(SELECT DISTINCT g.member_id FROM consent_grant g
+                     WHERE g.consent_id = c.id AND g.represented_until <= current_date ORDER BY g.member_id) AS awaiting_confirmation_by,
               r.revoked_at, r.reason
          FROM consent c LEFT JOIN consent_revocation r ON r.consent_id = c.id
         WHERE c.id = ANY($1) ORDER BY c.id`,
@@ -170,6 +249,7 @@ export class ConsentsService {
     return rows.map((row) =>
       Object.assign(consents.get(row.id)!, {
         subjectMemberIds: row.subject_member_ids,
+        awaitingConfirmationBy: row.awaiting_confirmation_by,
         revokedAt: row.revoked_at,
         revocationReason: row.reason,
       }),
@@ -184,6 +264,27 @@ export class ConsentsService {
       [ids],
     );
     return new Map(rows.map((r) => [r.id, r]));
+  }
+}
+
+/**
+ * FAMILY_PORTAL is how a family member acts in the portal, and only that, for themselves; any other
+ * method needs a reference to the signed form or witness statement.
+ */
+function checkMethod(
+  caller: Caller,
+  input: { method: ConsentMethod; evidenceReference?: string },
+  self: { field: string; memberId: string; doing: string },
+): void {
+  if (input.method !== ConsentMethod.FAMILY_PORTAL && !input.evidenceReference?.trim()) {
+    throw badInput('evidenceReference', 'A written or witnessed consent needs an evidenceReference');
+  }
+  const portalMember = caller.principal.familyMember;
+  if ((input.method === ConsentMethod.FAMILY_PORTAL) !== (portalMember !== null)) {
+    throw badInput('method', 'FAMILY_PORTAL is how a family member consents in the portal, and only that');
+  }
+  if (portalMember && self.memberId !== portalMember.memberId) {
+    throw badInput(self.field, `In the portal you ${self.doing} as yourself`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { ReadAudit } from '../audit/read-audit.js';
 import type { Caller } from '../auth/caller.decorator.js';
@@ -46,33 +46,45 @@ export class ActionsService {
       if (input.assigneeMemberId) {
         await this.families.requireMembers(em, goal.familyId as string, [input.assigneeMemberId], 'assigneeMemberId');
       }
-      const action = em.create(Action, {
-        id: newId(),
-        createdByUserId: caller.principal.userId,
+      return this.insert(em, caller, planId, {
         goalId: goal.id,
         title: input.title.trim(),
         assigneeUserId: input.assigneeUserId ?? null,
         assigneeMemberId: input.assigneeMemberId ?? null,
         dueDate: input.dueDate ?? null,
-        status: ActionStatus.OPEN,
-        completedAt: null,
       });
-      await em.insert(Action, action);
-      await this.history.record(em, caller, {
-        planId,
-        entityType: 'Action',
-        entityId: action.id,
-        change: 'ACTION_ADDED',
-        details: {
-          goalId: goal.id,
-          title: action.title,
-          assigneeUserId: action.assigneeUserId,
-          assigneeMemberId: action.assigneeMemberId,
-          dueDate: action.dueDate,
-        },
-      });
-      return em.findOneByOrFail(Action, { id: action.id });
     });
+  }
+
+  /** Writes a new OPEN action with its history entry, in the caller's transaction (checks done). */
+  async insert(
+    em: EntityManager,
+    caller: Caller,
+    planId: string,
+    fields: Pick<Action, 'goalId' | 'title' | 'assigneeUserId' | 'assigneeMemberId' | 'dueDate'>,
+  ): Promise<Action> {
+    const action = em.create(Action, {
+      ...fields,
+      id: newId(),
+      createdByUserId: caller.principal.userId,
+      status: ActionStatus.OPEN,
+      completedAt: null,
+    });
+    await em.insert(Action, action);
+    await this.history.record(em, caller, {
+      planId,
+      entityType: 'Action',
+      entityId: action.id,
+      change: 'ACTION_ADDED',
+      details: {
+        goalId: action.goalId,
+        title: action.title,
+        assigneeUserId: action.assigneeUserId,
+        assigneeMemberId: action.assigneeMemberId,
+        dueDate: action.dueDate,
+      },
+    });
+    return em.findOneByOrFail(Action, { id: action.id });
   }
 
   complete(caller: Caller, actionId: string): Promise<Action> {

@@ -39,6 +39,10 @@ export class Goal {
   @Column({ type: 'integer' })
   version: number;
 
+  @Field(() => ID, { nullable: true, description: 'A transition-to-18 checklist: the member turning 18 it is about.' })
+  @Column({ type: 'uuid', nullable: true })
+  transitionMemberId: string | null;
+
   /** Who created it: authors keep seeing their own records (the AUTHOR legal basis). */
   @Column({ type: 'uuid', nullable: true })
   createdByUserId: string | null;

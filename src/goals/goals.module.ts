@@ -15,5 +15,6 @@ import { GoalsService } from './goals.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Goal, GoalProgressNote, Action]), FamiliesModule, HistoryModule, UsersModule, AgenciesModule],
   providers: [GoalsService, ActionsService, GoalsResolver, PlanGoalsResolver, GoalProgressNoteResolver, ActionsResolver],
+  exports: [GoalsService, ActionsService],
 })
 export class GoalsModule {}

@@ -46,27 +46,38 @@ export class GoalsService {
         ]);
         if (!agency) throw badInput('ownerAgencyId', 'ownerAgencyId must be an agency of this network');
       }
-      const goal = em.create(Goal, {
-        id: newId(),
-        createdByUserId: caller.principal.userId,
+      return this.insert(em, caller, {
         planId: plan.id,
         lifeDomain: input.lifeDomain,
         description: input.description.trim(),
         owner: input.owner,
         ownerAgencyId: input.ownerAgencyId ?? null,
-        status: GoalStatus.PROPOSED,
-        version: 1,
       });
-      await em.insert(Goal, goal);
-      await this.history.record(em, caller, {
-        planId: plan.id,
-        entityType: 'Goal',
-        entityId: goal.id,
-        change: 'GOAL_ADDED',
-        details: { lifeDomain: goal.lifeDomain, owner: goal.owner, ownerAgencyId: goal.ownerAgencyId, status: goal.status },
-      });
-      return em.findOneByOrFail(Goal, { id: goal.id });
     });
+  }
+
+  /** Writes a new PROPOSED goal with its history entry, in the caller's transaction (checks done). */
+  async insert(
+    em: EntityManager,
+    caller: Caller,
+    fields: Pick<Goal, 'planId' | 'lifeDomain' | 'description' | 'owner' | 'ownerAgencyId'> & Partial<Pick<Goal, 'transitionMemberId'>>,
+  ): Promise<Goal> {
+    const goal = em.create(Goal, {
+      ...fields,
+      id: newId(),
+      createdByUserId: caller.principal.userId,
+      status: GoalStatus.PROPOSED,
+      version: 1,
+    });
+    await em.insert(Goal, goal);
+    await this.history.record(em, caller, {
+      planId: goal.planId,
+      entityType: 'Goal',
+      entityId: goal.id,
+      change: 'GOAL_ADDED',
+      details: { lifeDomain: goal.lifeDomain, owner: goal.owner, ownerAgencyId: goal.ownerAgencyId, status: goal.status },
+    });
+    return em.findOneByOrFail(Goal, { id: goal.id });
   }
 
   /** Changes the wording and/or status, appends a progress note; every update is a new version. */

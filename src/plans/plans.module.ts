@@ -30,6 +30,6 @@ import { TrajectorySupporter } from './trajectory-supporter.entity.js';
     TrajectorySupporterResolver,
     PlanParticipantResolver,
   ],
-  exports: [PlanWriter],
+  exports: [PlanWriter, PlansService],
 })
 export class PlansModule {}

@@ -86,10 +86,18 @@ function familySupporters(familyId: string): RelationField {
   return { contains: (v) => `EXISTS (${base} AND fs.user_id = ${v})`, array: `ARRAY(${base})` };
 }
 
-/** Grants in force (table consent_grant, one row per consent, member and category), matched on `key`. */
+/**
+ * A grant `cg` (table consent_grant, one row per consent, member and category) is in force: not revoked,
+ * within its validity, and — when a parent or caregiver gave it for a child — the child not yet 18, or
+ * the young adult has confirmed it (see migration TransitionToAdulthood).
+ */
+export const GRANT_IN_FORCE = `cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
+    AND (cg.represented_until IS NULL OR cg.represented_until > current_date)`;
+
+/** Grants in force matched on `key`. */
 export const grantInForce = (key: string, agency: string, category: string) =>
   `EXISTS (SELECT 1 FROM consent_grant cg WHERE ${key} AND cg.recipient_agency_id = ${agency} AND cg.category = ${category}
-    AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now()))`;
+    AND ${GRANT_IN_FORCE})`;
 
 /** `member` consented that the agency uses `category`. */
 const grant = (member: string, agency: string, category: string) => grantInForce(`cg.member_id = ${member}`, agency, category);

@@ -1,4 +1,4 @@
-import { Args, Field, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Args, Field, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
 import { forbidden } from '../common/errors.js';
 import { Consent } from '../consents/consent.entity.js';
@@ -51,5 +51,17 @@ export class PortalResolver {
   @Policy('read', 'AuditEvent')
   accessLog(@CurrentCaller() caller: Caller, @Args() args: AccessLogArgs) {
     return this.accessLogs.list(caller, args.familyId, args);
+  }
+}
+
+@Resolver(() => MyFamily)
+export class MyFamilyResolver {
+  constructor(private readonly consents: ConsentsService) {}
+
+  @ResolveField(() => [Consent], {
+    description: 'Consents a parent gave for you that stop (or stopped) at your 18th birthday unless you confirm them (confirmConsent).',
+  })
+  consentsToConfirm(@Parent() mine: MyFamily, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    return this.consents.toConfirmBy(caller, loaders, mine.me.id);
   }
 }

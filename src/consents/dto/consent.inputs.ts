@@ -104,3 +104,24 @@ export class AssessCapacityInput {
   @MaxLength(2000)
   reason: string;
 }
+
+@InputType()
+export class ConfirmConsentInput {
+  @Field(() => ID)
+  @IsUUID()
+  consentId: string;
+
+  @Field(() => ID, { description: 'The member (18, or deciding for themselves) who takes the consent over as their own.' })
+  @IsUUID()
+  memberId: string;
+
+  @Field(() => ConsentMethod)
+  @IsEnum(ConsentMethod)
+  method: ConsentMethod;
+
+  @Field(() => String, { nullable: true, description: 'Where the signed form or the witness statement is kept. Required unless FAMILY_PORTAL.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  evidenceReference?: string;
+}

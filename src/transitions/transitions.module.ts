@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ConsentsModule } from '../consents/consents.module.js';
+import { FamiliesModule } from '../families/families.module.js';
+import { GoalsModule } from '../goals/goals.module.js';
+import { PlansModule } from '../plans/plans.module.js';
+import { TransitionsResolver } from './transitions.resolver.js';
+import { TransitionsService } from './transitions.service.js';
+
+@Module({
+  imports: [FamiliesModule, GoalsModule, PlansModule, ConsentsModule],
+  providers: [TransitionsService, TransitionsResolver],
+})
+export class TransitionsModule {}

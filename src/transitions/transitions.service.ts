@@ -1,0 +1,192 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditedTransactions } from '../audit/audited-transactions.js';
+import { ReadAudit } from '../audit/read-audit.js';
+import type { Caller } from '../auth/caller.decorator.js';
+import { badInput, invalidTransition } from '../common/errors.js';
+import { type Connection, type PageArgs, paginate } from '../common/pagination.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { conflictOnDuplicate } from '../database/postgres-errors.js';
+import { FamiliesService } from '../families/families.service.js';
+import { FamilyMember } from '../families/family-member.entity.js';
+import { ActionsService } from '../goals/actions.service.js';
+import { GoalOwner } from '../goals/goal-owner.js';
+import { Goal } from '../goals/goal.entity.js';
+import { GoalsService } from '../goals/goals.service.js';
+import { LifeDomain } from '../goals/life-domain.js';
+import { oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import { PlanStatus } from '../plans/plan-status.js';
+import { PlanWriter } from '../plans/plan-writer.js';
+import { PolicyService } from '../policy/policy.service.js';
+import { ADULT_SERVICES_AFTER, YOUTH_SERVICES } from './adult-services.js';
+import type { AdulthoodTransition } from './adulthood-transition.type.js';
+import type { ProposeTransitionChecklistInput } from './dto/transition.inputs.js';
+
+const ONE_CHECKLIST = 'goal_transition_checklist_uq';
+
+/** The member `fm`'s 18th birthday. */
+const TURNS_18 = `(fm.birth_date + interval '18 years')::date`;
+
+/**
+ * The member `fm` is in transition: turns 18 within the horizon (months, parameter `:horizon`), or has
+ * turned 18 and still has consents a parent gave for them to confirm.
+ */
+const IN_TRANSITION = `fm.birth_date IS NOT NULL AND ${TURNS_18} <= current_date + make_interval(months => :horizon)
+  AND (${TURNS_18} >= current_date OR EXISTS (SELECT 1 FROM consent_grant tg WHERE tg.member_id = fm.id
+    AND tg.represented_until IS NOT NULL AND tg.revoked_at IS NULL AND (tg.valid_until IS NULL OR tg.valid_until > now())))`;
+
+interface TransitionRow {
+  id: string;
+  planId: string;
+  turns18On: string;
+}
+
+/**
+ * The transition to 18 ("de overgang naar 18"): the trajectory supporter sees it coming and proposes a
+ * checklist goal in the plan, so that adult services are involved in time and the young adult decides
+ * on the consents a parent gave for them (see ConsentsService.confirm).
+ */
+@Injectable()
+export class TransitionsService {
+  private readonly horizon: number;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly policy: PolicyService,
+    private readonly tx: AuditedTransactions,
+    private readonly audit: ReadAudit,
+    private readonly writer: PlanWriter,
+    private readonly families: FamiliesService,
+    private readonly goals: GoalsService,
+    private readonly actions: ActionsService,
+  ) {
+    this.horizon = config.transitionHorizonMonths;
+  }
+
+  /**
+   * Members in transition on the active plans the caller supports, that the caller may read (the access
+   * rule is part of the query); the members are then loaded, and audited, in one query.
+   */
+  async upcoming(caller: Caller, loaders: RequestLoaders, page: PageArgs): Promise<Connection<AdulthoodTransition>> {
+    const qb = this.db.manager
+      .createQueryBuilder(FamilyMember, 'fm')
+      .innerJoin('plan', 'tp', `tp.family_id = fm.family_id AND tp.status = 'ACTIVE'`)
+      .innerJoin('trajectory_supporter', 'tts', `tts.plan_id = tp.id AND tts.state = 'CURRENT' AND tts.user_id = :supporter`, {
+        supporter: caller.principal.userId,
+      })
+      .where(IN_TRANSITION, { horizon: this.horizon });
+    this.policy.scope(qb, caller.ability, 'read', 'FamilyMember');
+    const rows = await paginate(qb, 'fm.id', page, (q) =>
+      q
+        .select('fm.id', 'id')
+        .addSelect('tp.id', 'planId')
+        .addSelect(`to_char(${TURNS_18}, 'YYYY-MM-DD')`, 'turns18On')
+        .getRawMany<TransitionRow>(),
+    );
+    const members = await Promise.all(rows.edges.map((e) => this.families.memberById(caller, loaders, e.node.id)));
+    return {
+      pageInfo: rows.pageInfo,
+      edges: rows.edges.map((edge, i) => ({
+        cursor: edge.cursor,
+        node: { member: members[i]!, planId: edge.node.planId, turns18On: edge.node.turns18On },
+      })),
+    };
+  }
+
+  /** The checklist goal of a member on the family's open plan, if the caller may read it. */
+  checklistOf(caller: Caller, loaders: RequestLoaders, memberId: string): Promise<Goal | null> {
+    return loaders
+      .get<string, Goal | null>('transitionChecklist', async (memberIds) => {
+        const qb = this.db.manager
+          .createQueryBuilder(Goal, 'g')
+          .where(`g.transition_member_id = ANY(:memberIds) AND p.status <> 'CLOSED'`, { memberIds });
+        return oneBy(memberIds, await this.audit.readable(qb, caller, 'Goal').getMany(), (g) => g.transitionMemberId!);
+      })
+      .load(memberId);
+  }
+
+  /**
+   * Proposes the checklist goal for a member in transition, by the plan's supporter: a conversation about
+   * the help after 18, a handover to adult services for each youth service working with the family, and
+   * a decision of the young adult on each consent a parent gave for them. One per member and plan.
+   */
+  async proposeChecklist(caller: Caller, input: ProposeTransitionChecklistInput): Promise<Goal> {
+    return this.tx.run(caller, async (em) => {
+      const { plan, attributes } = await this.writer.lock(em, caller, 'coordinate', input);
+      if (plan.status !== PlanStatus.ACTIVE) throw invalidTransition('Plan', plan.status, 'propose a transition checklist');
+      await this.policy.authorize(em, caller.ability, 'read', 'FamilyMember', input.memberId);
+      await this.families.requireMembers(em, plan.familyId, [input.memberId], 'memberId');
+      const [member] = await em
+        .createQueryBuilder(FamilyMember, 'fm')
+        .select('fm.given_name', 'name')
+        .addSelect(`to_char(${TURNS_18}, 'YYYY-MM-DD')`, 'turns18On')
+        .addSelect(`${TURNS_18} >= current_date`, 'ahead')
+        .where('fm.id = :id', { id: input.memberId })
+        .andWhere(IN_TRANSITION, { horizon: this.horizon })
+        .getRawMany<{ name: string; turns18On: string; ahead: boolean }>();
+      if (!member) throw badInput('memberId', `This member does not turn 18 within ${this.horizon} months`);
+
+      const goal = await conflictOnDuplicate(
+        this.goals.insert(em, caller, {
+          planId: plan.id,
+          lifeDomain: input.lifeDomain ?? LifeDomain.SOCIAL_NETWORK,
+          description: `${member.name} turns 18 on ${member.turns18On}: the help after 18, and what ${member.name} decides from then on`,
+          owner: GoalOwner.FAMILY,
+          ownerAgencyId: null,
+          transitionMemberId: input.memberId,
+        }),
+        `${member.name} already has a transition checklist on this plan`,
+        ONE_CHECKLIST,
+      );
+      const due = member.ahead ? member.turns18On : null;
+      const supporterStep = (title: string) => ({ title, assigneeUserId: caller.principal.userId, assigneeMemberId: null, dueDate: due });
+      const steps = [
+        supporterStep(`Talk with ${member.name} about the help after 18: what continues, what ends, who ${member.name} wants involved`),
+        ...(await this.youthServiceHandovers(em, plan.id, attributes.networkId as string)).map(supporterStep),
+        ...(await this.consentsToDecide(em, input.memberId)).map((title) => ({
+          title: `${member.name} decides: ${title}`,
+          assigneeUserId: null,
+          assigneeMemberId: input.memberId,
+          dueDate: due,
+        })),
+      ];
+      for (const step of steps) await this.actions.insert(em, caller, plan.id, { goalId: goal.id, ...step });
+      return goal;
+    });
+  }
+
+  /** For each youth service working with the family: hand over to adult services (those of the network named). */
+  private async youthServiceHandovers(em: EntityManager, planId: string, networkId: string): Promise<string[]> {
+    const rows: { name: string; kind: keyof typeof ADULT_SERVICES_AFTER; adult: string[] }[] = await em.query(
+      `SELECT a.name, a.kind,
+              ARRAY(SELECT n.name FROM agency n WHERE n.network_id = $2 AND n.kind = ANY($4::text[]) ORDER BY n.name LIMIT 3) AS adult
+         FROM agency a
+        WHERE a.kind = ANY($3::text[])
+          AND (a.id IN (SELECT pp.agency_id FROM plan_participant pp WHERE pp.plan_id = $1 AND pp.removed_at IS NULL)
+               OR a.id IN (SELECT ca.agency_id FROM case_assignment ca JOIN plan p ON p.family_id = ca.family_id
+                            WHERE p.id = $1 AND ca.ended_at IS NULL))
+        ORDER BY a.name`,
+      [planId, networkId, YOUTH_SERVICES, [...new Set(Object.values(ADULT_SERVICES_AFTER).flat())]],
+    );
+    return rows.map((row) => {
+      const kinds = ADULT_SERVICES_AFTER[row.kind]!.join(' or ');
+      const names = row.adult.length ? ` (in this network: ${row.adult.join(', ')})` : '';
+      return `Hand over from ${row.name} to adult services: ${kinds}${names}`;
+    });
+  }
+
+  /** The consents a parent or caregiver gave for the member, in force, that the member has not confirmed. */
+  private async consentsToDecide(em: EntityManager, memberId: string): Promise<string[]> {
+    const rows: { agency: string; categories: string[] }[] = await em.query(
+      `SELECT a.name AS agency, array_agg(g.category ORDER BY g.category) AS categories
+         FROM consent_grant g JOIN agency a ON a.id = g.recipient_agency_id
+        WHERE g.member_id = $1 AND g.represented_until IS NOT NULL AND g.revoked_at IS NULL
+          AND (g.valid_until IS NULL OR g.valid_until > now())
+        GROUP BY g.consent_id, a.name ORDER BY a.name, g.consent_id`,
+      [memberId],
+    );
+    return rows.map((r) => `confirm, or not, the consent a parent gave for ${r.agency} (${r.categories.join(', ')})`);
+  }
+}

@@ -1,0 +1,324 @@
+import pg from 'pg';
+import { codeOf, TestApi, uniqueSubject } from './support/test-app.js';
+import { type Agency, child, type Network, parent, type Person, World } from './support/world.js';
+
+const ACTIVATE = `mutation($input: ActivatePlanInput!) { activatePlan(input: $input) { id } }`;
+const LINK = `mutation($input: LinkFamilyPortalInput!) { linkFamilyPortal(input: $input) { id } }`;
+const RECORD = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`;
+const REVOKE = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id } }`;
+const CONFIRM = `mutation($input: ConfirmConsentInput!) { confirmConsent(input: $input) { id status awaitingConfirmationBy } }`;
+const MEMBERS = `query($id: ID!) { family(id: $id) { members { id givenName } } }`;
+const CONSENTS = `query($id: ID!) { consents(familyId: $id) { id subjectMemberIds awaitingConfirmationBy } }`;
+const TO_CONFIRM = `query($m: ID!) { consentsToConfirm(memberId: $m) { id recipientAgency { id } } }`;
+const MY_TO_CONFIRM = `{ myFamily { consentsToConfirm { id categories recipientAgency { id } } } }`;
+const UPCOMING = `query($after: String) { upcomingTransitions(first: 50, after: $after) {
+  edges { node { turns18On planId member { id givenName } plan { id } checklistGoal { id } consentsToConfirm { id } } }
+  pageInfo { hasNextPage endCursor } } }`;
+const PROPOSE = `mutation($input: ProposeTransitionChecklistInput!) { proposeTransitionChecklist(input: $input) {
+  id status lifeDomain owner description transitionMemberId actions { title dueDate status assigneeMember { id } assigneeUser { id } } } }`;
+
+/** The date `days` from today, `years` back, as YYYY-MM-DD (UTC, as the database's current_date). */
+function dateFromToday(days: number, years = 0): string {
+  const d = new Date();
+  d.setUTCFullYear(d.getUTCFullYear() - years);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+describe('the transition to 18', () => {
+  let api: TestApi;
+  let world: World;
+  let db: pg.Client;
+  let network: Network;
+  let youthCare: Agency;
+  let caw: Agency;
+  let cawName: string;
+
+  beforeAll(async () => {
+    api = await TestApi.start();
+    world = new World(api);
+    db = new pg.Client(process.env.DATABASE_URL);
+    await db.connect();
+    // Birthdays come by moving birth dates; the audit triggers want a named actor for that write too.
+    await db.query(`SELECT set_config('app.actor_subject', 'test-clock', false)`);
+    network = await world.network();
+    youthCare = await world.agency(network, 'CHILD_WELFARE');
+    caw = await world.agency(network, 'GENERAL_WELFARE');
+    cawName = (await db.query(`SELECT name FROM agency WHERE id = $1`, [caw.id])).rows[0].name;
+  });
+  afterAll(async () => {
+    await db.end();
+    await api.stop();
+  });
+
+  /** Time passes for one member: their 18th birthday is `days` from today (negative: in the past). */
+  const turns18In = (memberId: string, days: number) =>
+    db.query(`UPDATE family_member SET birth_date = $2 WHERE id = $1`, [memberId, dateFromToday(days, 18)]);
+
+  /**
+   * Sara (adult), Jonas (10: Sara consented for him), Lien (16: consented herself) and Mo (5), on an
+   * active plan of `supporter` (a youth-care caseworker, who registered the family).
+   */
+  async function scene() {
+    const supporter = await world.staff(youthCare);
+    const { familyId, planId, memberIds } = await world.familyWithPlan(supporter, {
+      supporter,
+      members: [
+        parent('Sara', 'Wouters', '1982-05-01'),
+        child('Jonas', 'Wouters', dateFromToday(0, 10)),
+        child('Lien', 'Wouters', dateFromToday(0, 16)),
+        child('Mo', 'Wouters', dateFromToday(0, 5)),
+      ],
+    });
+    await api.ok(supporter.subject, ACTIVATE, { input: { planId } });
+    const [sara, jonas, lien, mo] = memberIds as [string, string, string, string];
+    // A colleague assigned to the family reads under the consents only (the supporter also authored the records).
+    const reader = await world.staff(youthCare);
+    await world.assign(youthCare.admin, familyId, reader.userId);
+    const consents = (await api.ok(supporter.subject, CONSENTS, { id: familyId })).consents as { id: string; subjectMemberIds: string[] }[];
+    const consentOf = (member: string) => consents.find((c) => c.subjectMemberIds.includes(member))!.id;
+    return { supporter, reader, familyId, planId, sara, jonas, lien, mo, jonasConsent: consentOf(jonas), lienConsent: consentOf(lien), moConsent: consentOf(mo) };
+  }
+  type Scene = Awaited<ReturnType<typeof scene>>;
+
+  const visibleMembers = async (worker: Person, familyId: string): Promise<string[]> =>
+    (await api.ok(worker.subject, MEMBERS, { id: familyId })).family.members.map((m: { givenName: string }) => m.givenName);
+
+  /** Jonas, 18 today, logs in to the portal himself. */
+  async function jonasLogsIn(s: Scene): Promise<string> {
+    const login = uniqueSubject('jonas');
+    await api.ok(s.supporter.subject, LINK, { input: { memberId: s.jonas, portalSubject: login } });
+    return login;
+  }
+
+  it("stops a parent's consent opening new access on the 18th birthday, until the young adult confirms it", async () => {
+    const s = await scene();
+    await turns18In(s.jonas, 1);
+    expect(await visibleMembers(s.reader, s.familyId)).toEqual(['Sara', 'Jonas', 'Lien', 'Mo']);
+
+    await turns18In(s.jonas, 0);
+    // Only Jonas's data closes: the family's other members and its plan stay open under their consents.
+    expect(await visibleMembers(s.reader, s.familyId)).toEqual(['Sara', 'Lien', 'Mo']);
+    expect(codeOf(await api.gql(s.supporter.subject, `query($id: ID!) { plan(id: $id) { id } }`, { id: s.planId }))).toBe('OK');
+    const consents = (await api.ok(s.supporter.subject, CONSENTS, { id: s.familyId })).consents;
+    expect(consents.find((c: { id: string }) => c.id === s.jonasConsent).awaitingConfirmationBy).toEqual([s.jonas]);
+    expect(consents.find((c: { id: string }) => c.id === s.lienConsent).awaitingConfirmationBy).toEqual([]);
+
+    // The portal shows Jonas what to confirm; he confirms, and the caseworker sees him again, under that consent.
+    const login = await jonasLogsIn(s);
+    const mine = (await api.ok(login, MY_TO_CONFIRM)).myFamily.consentsToConfirm;
+    expect(mine).toEqual([{ id: s.jonasConsent, categories: expect.arrayContaining(['IDENTITY', 'HEALTH']), recipientAgency: { id: youthCare.id } }]);
+    const { confirmConsent } = await api.ok(login, CONFIRM, { input: { consentId: s.jonasConsent, memberId: s.jonas, method: 'FAMILY_PORTAL' } });
+    expect(confirmConsent).toEqual({ id: s.jonasConsent, status: 'ACTIVE', awaitingConfirmationBy: [] });
+    expect((await api.ok(login, MY_TO_CONFIRM)).myFamily.consentsToConfirm).toEqual([]);
+    expect(await visibleMembers(s.reader, s.familyId)).toEqual(['Sara', 'Jonas', 'Lien', 'Mo']);
+    const { rows } = await db.query(
+      `SELECT legal_basis, consent_ids FROM audit_event WHERE action = 'READ' AND entity_id = $1 AND actor_user_id = $2 ORDER BY seq DESC LIMIT 1`,
+      [s.jonas, s.reader.userId],
+    );
+    expect(rows).toEqual([{ legal_basis: 'CONSENT', consent_ids: [s.jonasConsent] }]);
+    const confirmations = await db.query(`SELECT member_id, method FROM consent_confirmation WHERE consent_id = $1`, [s.jonasConsent]);
+    expect(confirmations.rows).toEqual([{ member_id: s.jonas, method: 'FAMILY_PORTAL' }]);
+
+    const again = await api.gql(login, CONFIRM, { input: { consentId: s.jonasConsent, memberId: s.jonas, method: 'FAMILY_PORTAL' } });
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStatus: 'CONFIRMED' });
+  });
+
+  it('keeps a young adult closed after the birthday, and follows a corrected birth date', async () => {
+    const s = await scene();
+    await turns18In(s.jonas, -3);
+    expect(await visibleMembers(s.reader, s.familyId)).toEqual(['Sara', 'Lien', 'Mo']);
+    // A birth date corrected back (a wrong date was recorded) reopens it: the end of representation follows the member.
+    await turns18In(s.jonas, 400);
+    expect(await visibleMembers(s.reader, s.familyId)).toEqual(['Sara', 'Jonas', 'Lien', 'Mo']);
+  });
+
+  it('lets a caseworker record a confirmation on paper, never for a member who cannot decide, nor for a consent given by the member', async () => {
+    const s = await scene();
+    await turns18In(s.jonas, -1);
+    const onPaper = { consentId: s.jonasConsent, memberId: s.jonas, method: 'WRITTEN' };
+    expect((await api.gql(s.supporter.subject, CONFIRM, { input: onPaper })).errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'evidenceReference',
+    });
+    const paper = await api.ok(s.supporter.subject, CONFIRM, { input: { ...onPaper, evidenceReference: 'form-2026-118' } });
+    expect(paper.confirmConsent.awaitingConfirmationBy).toEqual([]);
+
+    const mo = await api.gql(s.supporter.subject, CONFIRM, { input: { consentId: s.moConsent, memberId: s.mo, method: 'WRITTEN', evidenceReference: 'x' } });
+    expect(mo.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberId' });
+    expect(mo.errors?.[0]?.message).toMatch(/Mo cannot decide for themselves yet/);
+    const lien = await api.gql(s.supporter.subject, CONFIRM, { input: { consentId: s.lienConsent, memberId: s.lien, method: 'WRITTEN', evidenceReference: 'x' } });
+    expect(lien.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'consentId' });
+    const notAbout = await api.gql(s.supporter.subject, CONFIRM, { input: { consentId: s.lienConsent, memberId: s.jonas, method: 'WRITTEN', evidenceReference: 'x' } });
+    expect(notAbout.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberId' });
+    const count = async () => Number((await db.query(`SELECT count(*) FROM consent_confirmation WHERE consent_id = ANY($1)`, [[s.moConsent, s.lienConsent]])).rows[0].count);
+    expect(await count()).toBe(0);
+  });
+
+  it('confirms only for oneself in the portal, and never a revoked consent or one the caller cannot see', async () => {
+    const s = await scene();
+    await turns18In(s.jonas, -1);
+    const saraLogin = uniqueSubject('sara');
+    await api.ok(s.supporter.subject, LINK, { input: { memberId: s.sara, portalSubject: saraLogin } });
+    // Sara gave the consent, but Jonas decides now: she cannot confirm it for him.
+    const bySara = await api.gql(saraLogin, CONFIRM, { input: { consentId: s.jonasConsent, memberId: s.jonas, method: 'FAMILY_PORTAL' } });
+    expect(bySara.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberId' });
+
+    const stranger = await world.staff(await world.agency(await world.network()));
+    const confirm = { consentId: s.jonasConsent, memberId: s.jonas, method: 'WRITTEN', evidenceReference: 'x' };
+    expect(codeOf(await api.gql(stranger.subject, CONFIRM, { input: confirm }))).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(s.supporter.subject, CONFIRM, { input: { ...confirm, consentId: '01890000-0000-7000-8000-000000000000' } }))).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(youthCare.admin.subject, CONFIRM, { input: confirm }))).toBe('FORBIDDEN');
+
+    const login = await jonasLogsIn(s);
+    await api.ok(login, REVOKE, { input: { consentId: s.jonasConsent, reason: 'Ik beslis nu zelf' } });
+    const revoked = await api.gql(login, CONFIRM, { input: { consentId: s.jonasConsent, memberId: s.jonas, method: 'FAMILY_PORTAL' } });
+    expect(revoked.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStatus: 'REVOKED' });
+    expect((await api.ok(login, MY_TO_CONFIRM)).myFamily.consentsToConfirm).toEqual([]);
+  });
+
+  it('signals members turning 18 within the horizon to the supporter, and only to the supporter', async () => {
+    const s = await scene();
+    await turns18In(s.jonas, 45);
+    await turns18In(s.lien, 500);
+    const nodes = async (subject: string) => (await api.ok(subject, UPCOMING)).upcomingTransitions.edges.map((e: { node: unknown }) => e.node);
+    const mine = (await nodes(s.supporter.subject)).filter((n: { planId: string }) => n.planId === s.planId);
+    expect(mine).toEqual([
+      {
+        turns18On: dateFromToday(45),
+        planId: s.planId,
+        member: { id: s.jonas, givenName: 'Jonas' },
+        plan: { id: s.planId },
+        checklistGoal: null,
+        consentsToConfirm: [{ id: s.jonasConsent }],
+      },
+    ]);
+
+    // Another caseworker on the team, not the supporter, has no transitions to follow up.
+    const colleague = await world.staff(youthCare);
+    await world.assign(youthCare.admin, s.familyId, colleague.userId);
+    expect(await nodes(colleague.subject)).toEqual([]);
+    const volunteerAgency = await world.agency(network, 'VOLUNTEER_ORGANISATION');
+    const volunteer = await world.staff(volunteerAgency, 'VOLUNTEER');
+    const jonasLogin = await jonasLogsIn(s);
+    for (const subject of [volunteer.subject, youthCare.admin.subject, network.coordinator.subject, jonasLogin]) {
+      expect(codeOf(await api.gql(subject, UPCOMING))).toBe('FORBIDDEN');
+    }
+
+    // Turned 18 with a consent still to confirm: still on the list; confirmed: off it.
+    await turns18In(s.jonas, -10);
+    expect((await nodes(s.supporter.subject)).some((n: { member: { id: string } }) => n.member.id === s.jonas)).toBe(true);
+    await api.ok(jonasLogin, CONFIRM, { input: { consentId: s.jonasConsent, memberId: s.jonas, method: 'FAMILY_PORTAL' } });
+    expect((await nodes(s.supporter.subject)).some((n: { member: { id: string } }) => n.member.id === s.jonas)).toBe(false);
+  });
+
+  it('follows TRANSITION_HORIZON_MONTHS', async () => {
+    const s = await scene();
+    await turns18In(s.jonas, 45);
+    const shortSighted = await TestApi.start({ TRANSITION_HORIZON_MONTHS: '1' });
+    try {
+      const edges = (await shortSighted.ok(s.supporter.subject, UPCOMING)).upcomingTransitions.edges;
+      expect(edges.filter((e: { node: { planId: string } }) => e.node.planId === s.planId)).toEqual([]);
+    } finally {
+      await shortSighted.stop();
+    }
+    await expect(TestApi.start({ TRANSITION_HORIZON_MONTHS: '0' })).rejects.toThrow(/TRANSITION_HORIZON_MONTHS must be a whole number from 1 to 60/);
+  });
+
+  it('reads the transitions in a number of SQL statements that does not grow with the number of transitions', async () => {
+    const s = await scene();
+    await turns18In(s.jonas, 20);
+    const mineOnly = async () => {
+      const edges = (await api.ok(s.supporter.subject, UPCOMING)).upcomingTransitions.edges;
+      return edges.length;
+    };
+    let count = 0;
+    const one = await api.countStatements(async () => (count = await mineOnly()));
+    expect(count).toBe(1);
+    await turns18In(s.lien, 30);
+    await turns18In(s.mo, 40);
+    const three = await api.countStatements(async () => (count = await mineOnly()));
+    expect(count).toBe(3);
+    expect(three).toBe(one);
+  });
+
+  it('proposes a checklist goal: the talk, the handover to adult services, and the consents the young adult decides on', async () => {
+    const s = await scene();
+    await turns18In(s.jonas, 60);
+    const { proposeTransitionChecklist: goal } = await api.ok(s.supporter.subject, PROPOSE, { input: { planId: s.planId, memberId: s.jonas } });
+    const due = dateFromToday(60);
+    const youthCareName = (await db.query(`SELECT name FROM agency WHERE id = $1`, [youthCare.id])).rows[0].name;
+    expect(goal).toMatchObject({ status: 'PROPOSED', lifeDomain: 'SOCIAL_NETWORK', owner: 'FAMILY', transitionMemberId: s.jonas });
+    expect(goal.description).toBe(`Jonas turns 18 on ${due}: the help after 18, and what Jonas decides from then on`);
+    expect(goal.actions).toEqual([
+      expect.objectContaining({ title: expect.stringMatching(/^Talk with Jonas about the help after 18/), dueDate: due, assigneeUser: { id: s.supporter.userId } }),
+      expect.objectContaining({
+        title: `Hand over from ${youthCareName} to adult services: GENERAL_WELFARE or PUBLIC_SOCIAL_SERVICE (in this network: ${cawName})`,
+        assigneeUser: { id: s.supporter.userId },
+      }),
+      expect.objectContaining({
+        title: `Jonas decides: confirm, or not, the consent a parent gave for ${youthCareName} (CONTACT, HEALTH, IDENTITY, NOTES, PLAN, REFERRAL, SAFETY)`,
+        dueDate: due,
+        assigneeMember: { id: s.jonas },
+        status: 'OPEN',
+      }),
+    ]);
+    const upcoming = (await api.ok(s.supporter.subject, UPCOMING)).upcomingTransitions.edges;
+    expect(upcoming.find((e: { node: { member: { id: string } } }) => e.node.member.id === s.jonas).node.checklistGoal).toEqual({ id: goal.id });
+
+    const twice = await api.gql(s.supporter.subject, PROPOSE, { input: { planId: s.planId, memberId: s.jonas } });
+    expect(codeOf(twice)).toBe('CONFLICT');
+    const tooYoung = await api.gql(s.supporter.subject, PROPOSE, { input: { planId: s.planId, memberId: s.mo } });
+    expect(tooYoung.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberId' });
+    const goals = await db.query(`SELECT count(*)::int AS n FROM goal WHERE plan_id = $1`, [s.planId]);
+    expect(goals.rows[0].n).toBe(1);
+  });
+
+  it('lets only the plan’s supporter propose the checklist', async () => {
+    const s = await scene();
+    await turns18In(s.jonas, 60);
+    const colleague = await world.staff(youthCare);
+    await world.assign(youthCare.admin, s.familyId, colleague.userId);
+    const stranger = await world.staff(await world.agency(await world.network()));
+    const saraLogin = uniqueSubject('sara');
+    await api.ok(s.supporter.subject, LINK, { input: { memberId: s.sara, portalSubject: saraLogin } });
+    const input = { planId: s.planId, memberId: s.jonas };
+    expect(codeOf(await api.gql(colleague.subject, PROPOSE, { input }))).toBe('FORBIDDEN');
+    expect(codeOf(await api.gql(stranger.subject, PROPOSE, { input }))).toBe('NOT_FOUND');
+    for (const subject of [saraLogin, youthCare.admin.subject, network.coordinator.subject]) {
+      expect(codeOf(await api.gql(subject, PROPOSE, { input }))).toBe('FORBIDDEN');
+    }
+    const goals = await db.query(`SELECT count(*)::int AS n FROM goal WHERE plan_id = $1`, [s.planId]);
+    expect(goals.rows[0].n).toBe(0);
+    // A member of another family: unknown to a supporter who does not work with it, not on this plan for one who does.
+    const other = await scene();
+    await turns18In(other.jonas, 60);
+    expect(codeOf(await api.gql(s.supporter.subject, PROPOSE, { input: { planId: s.planId, memberId: other.jonas } }))).toBe('NOT_FOUND');
+    const ownOther = await world.family(s.supporter, [child('Noor', 'Wouters', dateFromToday(30, 18))]);
+    const foreignMember = await api.gql(s.supporter.subject, PROPOSE, { input: { planId: s.planId, memberId: ownOther.memberIds[0] } });
+    expect(foreignMember.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberId' });
+  });
+
+  it('answers the caseworker which consents a member is to confirm, and nobody outside the team', async () => {
+    const s = await scene();
+    await turns18In(s.jonas, 100);
+    const extra = await api.ok(s.supporter.subject, RECORD, {
+      input: {
+        grantorMemberId: s.sara,
+        subjectMemberIds: [s.mo],
+        recipientAgencyId: caw.id,
+        categories: ['CONTACT'],
+        purposeCode: 'PLAN_COORDINATION',
+        purpose: 'Contact met het CAW',
+        method: 'WRITTEN',
+        evidenceReference: 'form-caw',
+      },
+    });
+    expect((await api.ok(s.supporter.subject, TO_CONFIRM, { m: s.jonas })).consentsToConfirm).toEqual([{ id: s.jonasConsent, recipientAgency: { id: youthCare.id } }]);
+    // Mo's consents end only in 13 years: nothing to confirm within the horizon.
+    expect(extra.recordConsent.id).toBeDefined();
+    expect((await api.ok(s.supporter.subject, TO_CONFIRM, { m: s.mo })).consentsToConfirm).toEqual([]);
+    const stranger = await world.staff(await world.agency(await world.network()));
+    expect(codeOf(await api.gql(stranger.subject, TO_CONFIRM, { m: s.jonas }))).toBe('NOT_FOUND');
+  });
+});
