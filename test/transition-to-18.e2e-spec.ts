@@ -310,11 +310,17 @@ describe('the transition to 18', () => {
         categories: ['CONTACT'],
         purposeCode: 'PLAN_COORDINATION',
         purpose: 'Contact met het CAW',
+        validUntil: new Date(Date.now() + 365 * 86_400_000).toISOString(),
         method: 'WRITTEN',
         evidenceReference: 'form-caw',
       },
     });
+    const consentReads = async () =>
+      Number((await db.query(`SELECT count(*) FROM audit_event WHERE action = 'READ' AND entity_type = 'Consent' AND actor_user_id = $1`, [s.supporter.userId])).rows[0].count);
+    const readsBefore = await consentReads();
     expect((await api.ok(s.supporter.subject, TO_CONFIRM, { m: s.jonas })).consentsToConfirm).toEqual([{ id: s.jonasConsent, recipientAgency: { id: youthCare.id } }]);
+    // Exactly the consent answered is recorded as read: the query selects no other rows.
+    expect((await consentReads()) - readsBefore).toBe(1);
     // Mo's consents end only in 13 years: nothing to confirm within the horizon.
     expect(extra.recordConsent.id).toBeDefined();
     expect((await api.ok(s.supporter.subject, TO_CONFIRM, { m: s.mo })).consentsToConfirm).toEqual([]);

@@ -175,7 +175,7 @@ export class ConsentsService {
                 .from('consent_grant', 'g')
                 .where('g.member_id = ANY(:memberIds) AND g.represented_until IS NOT NULL AND g.revoked_at IS NULL')
                 .andWhere(`g.represented_until <= current_date + make_interval(months => :horizonMonths)`)
-                .andWhere('g.valid_until IS NULL OR g.valid_until > now()'),
+                .andWhere('(g.valid_until IS NULL OR g.valid_until > now())'),
             'tc',
             'tc.consent_id = cn.id',
           )

@@ -32,9 +32,9 @@ const TURNS_18 = `(fm.birth_date + interval '18 years')::date`;
  * The member `fm` is in transition: turns 18 within the horizon (months, parameter `:horizon`), or has
  * turned 18 and still has consents a parent gave for them to confirm.
  */
-const IN_TRANSITION = `fm.birth_date IS NOT NULL AND ${TURNS_18} <= current_date + make_interval(months => :horizon)
+const IN_TRANSITION = `(fm.birth_date IS NOT NULL AND ${TURNS_18} <= current_date + make_interval(months => :horizon)
   AND (${TURNS_18} >= current_date OR EXISTS (SELECT 1 FROM consent_grant tg WHERE tg.member_id = fm.id
-    AND tg.represented_until IS NOT NULL AND tg.revoked_at IS NULL AND (tg.valid_until IS NULL OR tg.valid_until > now())))`;
+    AND tg.represented_until IS NOT NULL AND tg.revoked_at IS NULL AND (tg.valid_until IS NULL OR tg.valid_until > now()))))`;
 
 interface TransitionRow {
   id: string;
