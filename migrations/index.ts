@@ -6,6 +6,7 @@ import { IntegrationClients1764500000000 } from './1764500000000-IntegrationClie
 import { ReferralEvents1764600000000 } from './1764600000000-ReferralEvents.js';
 import { AuditChainOffRequestPath1764700000000 } from './1764700000000-AuditChainOffRequestPath.js';
 import { SupporterPlanIndex1764800000000 } from './1764800000000-SupporterPlanIndex.js';
+import { NetworkInsight1765100000000 } from './1765100000000-NetworkInsight.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   ReferralEvents1764600000000,
   AuditChainOffRequestPath1764700000000,
   SupporterPlanIndex1764800000000,
+  NetworkInsight1765100000000,
 ];
