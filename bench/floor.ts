@@ -10,6 +10,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { jwtVerify } from 'jose';
 import pg from 'pg';
 import { DEV_TOKEN_ISSUER } from '../src/auth/token-verifier.js';
+import {
+  ACTIVE_PLANS_SQL,
+  CONSENTS_REVOKED_SQL,
+  OVERDUE_REFERRALS_SQL,
+  REFERRAL_FLOWS_SQL,
+  REFERRAL_STAGE_HOURS_SQL,
+} from '../src/insights/network-insight.queries.js';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10, application_name: 'gezin1plan-floor' });
 const secret = new TextEncoder().encode(process.env.AUTH_DEV_SECRET);
@@ -121,6 +128,19 @@ const routes: Record<string, Route> = {
     (await pool.query(INCOMING_OVERDUE_SQL, [c.userId, c.agencyId, Number(url.searchParams.get('first') ?? 50) + 1])).rows,
   'GET /access-log': async (c, url) =>
     (await pool.query(ACCESS_LOG_SQL, [c.memberId, url.searchParams.get('familyId'), Number(url.searchParams.get('first') ?? 50) + 1])).rows,
+  // The insight's own statements (the figures are the same SQL), without the policy, the audit entry, the
+  // snapshot transaction and the suppression: for the acting coordinator's network, the last 12 months.
+  'GET /network-insight': async (c) => {
+    const to = new Date();
+    const period = [c.networkId, new Date(to.getTime() - 365 * 86_400_000), to];
+    return {
+      plans: (await pool.query(ACTIVE_PLANS_SQL, [c.networkId])).rows,
+      flows: (await pool.query(REFERRAL_FLOWS_SQL, period)).rows,
+      hours: (await pool.query(REFERRAL_STAGE_HOURS_SQL, period)).rows,
+      overdue: (await pool.query(OVERDUE_REFERRALS_SQL, [c.networkId])).rows,
+      revoked: (await pool.query(CONSENTS_REVOKED_SQL, period)).rows,
+    };
+  },
   'POST /actions': async (c, _url, req) => {
     const { goalId, title } = await bodyOf(req);
     return audited(c, async (db) => {

@@ -11,6 +11,10 @@ export const FAMILIES_QUERY = `{ families(first: 50) { edges { node { id members
 export const INCOMING_QUERY = `{ referrals(direction: INCOMING, overdue: true, first: 50) { edges { node { id status version dueAt urgency } } pageInfo { hasNextPage } } }`;
 export const ACCESS_LOG_QUERY = `query($familyId: ID!) { accessLog(familyId: $familyId, first: 50) { edges { node { id action entityType at categories legalBasis } } } }`;
 export const ADD_ACTION = `mutation($input: AddActionInput!) { addAction(input: $input) { id } }`;
+export const NETWORK_INSIGHT_QUERY = `query($networkId: ID!) { networkInsight(networkId: $networkId) { activePlans { value suppressed }
+  activePlansPerLifeDomain { lifeDomain plans { value } } referralsSent { value } referralFlows { fromAgency { id } toAgency { id } status referrals { value } }
+  referralMedianHours { toReceive { hours } toDecide { hours } toHandOver { hours } } overdueReferrals { value }
+  overdueReferralsByReceivingAgency { toAgency { id } status referrals { value } } consentsRevoked { value } } }`;
 export const RESCHEDULE = `mutation($input: RescheduleHandoverInput!) { rescheduleHandover(input: $input) { id version } }`;
 
 // ---- who benchmarks what: principals with real access, found in the seeded data -------------------
@@ -28,6 +32,7 @@ export interface Fixtures {
   portal: (Principal & { familyId: string })[];
   goalWriters: (Principal & { userId: string; goalIds: string[] })[];
   referrers: (Principal & { referrals: { id: string; version: number }[] })[];
+  coordinators: (Principal & { networkId: string })[];
 }
 
 /**
@@ -64,6 +69,10 @@ export async function findFixtures(db: DataSource, tokenOf: (subject: string) =>
       FROM referral r JOIN case_assignment ca ON ca.family_id = r.family_id AND ca.agency_id = r.from_agency_id AND ca.ended_at IS NULL
       JOIN membership m ON m.user_id = ca.user_id AND m.agency_id = r.from_agency_id AND m.role = 'CASEWORKER' JOIN app_user u ON u.id = ca.user_id
      WHERE r.status = 'HANDOVER_SCHEDULED' ORDER BY r.id, u.subject LIMIT ${limit}`);
+  const coordinators = await db.query(`
+    SELECT u.subject, m.agency_id AS "agencyId", a.network_id AS "networkId" FROM membership m
+      JOIN app_user u ON u.id = m.user_id JOIN agency a ON a.id = m.agency_id
+     WHERE m.role = 'NETWORK_COORDINATOR' ORDER BY u.subject LIMIT ${limit}`);
   // Family members of 12 and more log in to the portal: link some, as a caseworker would.
   const portal = await db.transaction(async (em) => {
     await em.query(`SELECT set_config('app.actor_subject', 'bench-setup', true)`);
@@ -82,5 +91,6 @@ export async function findFixtures(db: DataSource, tokenOf: (subject: string) =>
     portal: await withTokens(portal[0] ?? portal),
     goalWriters: await withTokens(goalWriters),
     referrers: await withTokens(referrers),
+    coordinators: await withTokens(coordinators),
   };
 }

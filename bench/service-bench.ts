@@ -18,7 +18,18 @@ import { SignJWT } from 'jose';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { DEV_TOKEN_ISSUER } from '../src/auth/token-verifier.js';
-import { ACCESS_LOG_QUERY, ADD_ACTION, FAMILIES_QUERY, type Fixtures, findFixtures, INCOMING_QUERY, type Principal, PLAN_QUERY, RESCHEDULE } from './operations.js';
+import {
+  ACCESS_LOG_QUERY,
+  ADD_ACTION,
+  FAMILIES_QUERY,
+  type Fixtures,
+  findFixtures,
+  INCOMING_QUERY,
+  NETWORK_INSIGHT_QUERY,
+  type Principal,
+  PLAN_QUERY,
+  RESCHEDULE,
+} from './operations.js';
 import { freePort } from '../src/database/embedded-postgres.js';
 import { benchDatabase } from './bench-database.js';
 
@@ -126,6 +137,7 @@ function operations(f: Fixtures, db: DataSource): Operation[] {
     read('families(first: 50)', f.familyReaders, () => gql(FAMILIES_QUERY, {}), () => '/families?first=50'),
     read('referrals(INCOMING, overdue, first: 50)', f.intakes, () => gql(INCOMING_QUERY, {}), () => '/referrals/incoming-overdue?first=50'),
     read('accessLog(first: 50)', f.portal, (p) => gql(ACCESS_LOG_QUERY, { familyId: p.familyId }), (p) => `/access-log?familyId=${p.familyId}&first=50`),
+    read('networkInsight (12 months)', f.coordinators, (p) => gql(NETWORK_INSIGHT_QUERY, { networkId: p.networkId }), () => '/network-insight'),
     {
       name: 'addAction',
       service: {

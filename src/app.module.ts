@@ -20,6 +20,7 @@ import { PlansModule } from './plans/plans.module.js';
 import { PortalModule } from './portal/portal.module.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
+import { InsightsModule } from './insights/insights.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 import { TransitionsModule } from './transitions/transitions.module.js';
@@ -60,6 +61,7 @@ export class AppModule {
         ReferralsModule,
         TransitionsModule,
         IntegrationsModule,
+        InsightsModule,
       ],
       providers: [SocketMessageLimit],
     };

@@ -6,6 +6,7 @@ import {
   type Fixtures,
   findFixtures,
   INCOMING_QUERY,
+  NETWORK_INSIGHT_QUERY,
   PLAN_QUERY,
   RESCHEDULE,
 } from '../bench/operations.js';
@@ -46,6 +47,12 @@ const operations: Record<string, (f: Fixtures) => { subject: string; agencyId: s
   'families(first: 50)': (f) => ({ ...f.familyReaders[0]!, query: FAMILIES_QUERY, variables: {}, field: 'families' }),
   'referrals(INCOMING, overdue)': (f) => ({ ...f.intakes[0]!, query: INCOMING_QUERY, variables: {}, field: 'referrals' }),
   'accessLog(first: 50)': (f) => ({ ...f.portal[0]!, agencyId: null, query: ACCESS_LOG_QUERY, variables: { familyId: f.portal[0]!.familyId }, field: 'accessLog' }),
+  networkInsight: (f) => ({
+    ...f.coordinators[0]!,
+    query: NETWORK_INSIGHT_QUERY,
+    variables: { networkId: f.coordinators[0]!.networkId },
+    field: 'networkInsight',
+  }),
   addAction: (f) => ({
     ...f.goalWriters[0]!,
     query: ADD_ACTION,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { Caller } from '../auth/caller.decorator.js';
 import { groupBy } from '../graphql/request-loaders.js';
 import { PolicyService } from '../policy/policy.service.js';
@@ -48,6 +48,19 @@ export class ReadAudit {
   ): Promise<T[][]> {
     qb.andWhere(`${group.column} = ANY(:groupKeys)`, { groupKeys: group.keys }).orderBy(`${qb.alias}.id`);
     return groupBy(group.keys, await this.readable(qb, caller, subject, options).getMany(), group.keyOf);
+  }
+
+  /**
+   * Records a read that shows no personal data (aggregate figures) as one entry about the record it
+   * concerns, under the ADMINISTRATION basis: who looked at a network's figures is worth knowing too.
+   */
+  async recordAggregateRead(em: EntityManager, caller: Caller, action: string, entity: { type: string; id: string }): Promise<void> {
+    const actor = auditActor(caller);
+    await em.query(
+      `INSERT INTO audit_event (request_id, actor_subject, actor_user_id, actor_member_id, acting_agency_id, action, entity_type, entity_id, legal_basis)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'ADMINISTRATION')`,
+      [actor.requestId, actor.subject, actor.userId, actor.memberId, actor.agencyId, action, entity.type, entity.id],
+    );
   }
 
   private select<T extends ObjectLiteral>(

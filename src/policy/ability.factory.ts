@@ -12,6 +12,7 @@ import type { SubjectName } from './subjects.js';
  * On a Referral, `refer` is a step of the referring side (send, schedule, withdraw), `respond` one of
  * the receiving agency (waitlist, decline, record the outcome), `intake` receiving and accepting (also
  * open to the agency's integration client), and `readDetails` the right to its personal content (reason).
+ * `readInsights` on a Network is reading its aggregate figures (no personal data, small counts suppressed).
  */
 export type PolicyAction =
   | 'create'
@@ -23,7 +24,8 @@ export type PolicyAction =
   | 'refer'
   | 'respond'
   | 'intake'
-  | 'readDetails';
+  | 'readDetails'
+  | 'readInsights';
 
 // Conditions name subject fields (subjects.ts), not entity properties: typed as plain records.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -112,6 +114,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
       switch (role) {
         case MembershipRole.NETWORK_COORDINATOR:
           can('create', 'Agency', { networkId });
+          can('readInsights', 'Network', { id: networkId });
           can('read', 'Membership', { networkId });
           can(['create', 'update'], 'Membership', {
             networkId,

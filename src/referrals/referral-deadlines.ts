@@ -19,6 +19,12 @@ const URGENT_HOURS: Partial<Record<ReferralStatus, number>> = {
   [ReferralStatus.ACCEPTED]: 72,
 };
 
+/**
+ * SQL that is true when the current stage of the referral aliased `alias` is past its deadline: the one
+ * definition of "overdue" for the referral lists and the network insight.
+ */
+export const overdueSql = (alias: string) => `${alias}.due_at < now()`;
+
 @Injectable()
 export class ReferralDeadlines {
   private readonly calendar: WorkingCalendar;

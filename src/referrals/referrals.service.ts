@@ -29,7 +29,7 @@ import type {
   WithdrawReferralInput,
 } from './dto/referral.inputs.js';
 import { HandoverMeeting, HandoverMeetingState } from './handover-meeting.entity.js';
-import { ReferralDeadlines } from './referral-deadlines.js';
+import { overdueSql, ReferralDeadlines } from './referral-deadlines.js';
 import { ReferralEvents } from './referral-events.js';
 import { ReferralDirection, ReferralOutcome, ReferralStatus } from './referral-status.js';
 import { REFERRAL_STEPS, type ReferralStepName } from './referral-steps.js';
@@ -87,7 +87,7 @@ export class ReferralsService {
         agency,
       });
     if (args.status) qb.andWhere('r.status = :status', { status: args.status });
-    if (args.overdue === true) qb.andWhere('r.due_at < now()');
+    if (args.overdue === true) qb.andWhere(overdueSql('r'));
     if (args.overdue === false) qb.andWhere('(r.due_at IS NULL OR r.due_at >= now())');
     return paginate(qb, 'r.id', args, (page) => this.readable(page, caller, { pageSize: args.first ?? DEFAULT_PAGE_SIZE }));
   }

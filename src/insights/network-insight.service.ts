@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Agency } from '../agencies/agency.entity.js';
+import { ReadAudit } from '../audit/read-audit.js';
+import type { Caller } from '../auth/caller.decorator.js';
+import { badInput } from '../common/errors.js';
+import { LifeDomain } from '../goals/life-domain.js';
+import { PolicyService } from '../policy/policy.service.js';
+import type { ReferralStatus } from '../referrals/referral-status.js';
+import type { NetworkInsightArgs } from './dto/network-insight.args.js';
+import {
+  ACTIVE_PLANS_SQL,
+  CONSENTS_REVOKED_SQL,
+  OVERDUE_REFERRALS_SQL,
+  REFERRAL_FLOWS_SQL,
+  REFERRAL_STAGE_HOURS_SQL,
+} from './network-insight.queries.js';
+import type { NetworkInsight, ReferralStageHours } from './network-insight.type.js';
+import { suppressCount, suppressMedian, suppressTable } from './small-counts.js';
+
+interface StageHoursRow {
+  network_wide: boolean;
+  to_agency_id: string | null;
+  received: number;
+  to_receive: number | null;
+  decided: number;
+  to_decide: number | null;
+  handed_over: number;
+  to_hand_over: number | null;
+}
+
+const LIFE_DOMAINS = Object.values(LifeDomain);
+
+/** The default period of the flow figures: the 12 months before its end. */
+function yearBefore(end: Date): Date {
+  const start = new Date(end);
+  start.setUTCFullYear(start.getUTCFullYear() - 1);
+  return start;
+}
+
+const stageHours = (row: StageHoursRow | undefined): ReferralStageHours => ({
+  toReceive: suppressMedian(row?.received ?? 0, row?.to_receive ?? null),
+  toDecide: suppressMedian(row?.decided ?? 0, row?.to_decide ?? null),
+  toHandOver: suppressMedian(row?.handed_over ?? 0, row?.to_hand_over ?? null),
+});
+
+/** Aggregate figures of one network for its coordinators: counted in SQL, small counts suppressed. */
+@Injectable()
+export class NetworkInsightService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly policy: PolicyService,
+    private readonly audit: ReadAudit,
+  ) {}
+
+  async of(caller: Caller, args: NetworkInsightArgs): Promise<NetworkInsight> {
+    const asOf = new Date();
+    const to = args.to ?? asOf;
+    const from = args.from ?? yearBefore(to);
+    if (from >= to) throw badInput('from', 'from must be before to');
+    // One snapshot for every figure, so that they agree with each other.
+    return this.db.transaction('REPEATABLE READ', async (em) => {
+      // Another network's id answers NOT_FOUND, as an unknown one does.
+      const network = await this.policy.authorize(em, caller.ability, 'readInsights', 'Network', args.networkId);
+      await this.audit.recordAggregateRead(em, caller, 'READ_INSIGHT', { type: 'Network', id: network.id });
+      const inPeriod = [network.id, from, to];
+      const agencies = new Map((await em.find(Agency, { where: { networkId: network.id } })).map((a) => [a.id, a]));
+      const agency = (id: string) => agencies.get(id)!;
+
+      const plans: { life_domain: LifeDomain | null; count: number }[] = await em.query(ACTIVE_PLANS_SQL, [network.id]);
+      const flows: { from_agency_id: string; to_agency_id: string; status: ReferralStatus; count: number }[] = await em.query(
+        REFERRAL_FLOWS_SQL,
+        inPeriod,
+      );
+      const hours: StageHoursRow[] = await em.query(REFERRAL_STAGE_HOURS_SQL, inPeriod);
+      const overdue: { to_agency_id: string; status: ReferralStatus; count: number }[] = await em.query(OVERDUE_REFERRALS_SQL, [network.id]);
+      const revoked: { recipient_agency_id: string; count: number }[] = await em.query(CONSENTS_REVOKED_SQL, inPeriod);
+
+      const sentTable = suppressTable(flows);
+      const overdueTable = suppressTable(overdue);
+      const revokedTable = suppressTable(revoked);
+      const byAgencyName = (a: Agency, b: Agency) => a.name.localeCompare(b.name);
+      return {
+        networkId: network.id,
+        from,
+        to,
+        asOf,
+        activePlans: suppressCount(plans.find((p) => p.life_domain === null)?.count ?? 0),
+        activePlansPerLifeDomain: plans
+          .filter((p) => p.life_domain !== null)
+          .sort((a, b) => LIFE_DOMAINS.indexOf(a.life_domain!) - LIFE_DOMAINS.indexOf(b.life_domain!))
+          .map((p) => ({ lifeDomain: p.life_domain!, plans: suppressCount(p.count) })),
+        referralsSent: sentTable.total,
+        referralFlows: sentTable.cells.map((c) => ({
+          fromAgency: agency(c.from_agency_id),
+          toAgency: agency(c.to_agency_id),
+          status: c.status,
+          referrals: c.count,
+        })),
+        referralMedianHours: stageHours(hours.find((h) => h.network_wide)),
+        referralMedianHoursByReceivingAgency: hours
+          .filter((h) => !h.network_wide)
+          .map((h) => ({ agency: agency(h.to_agency_id!), ...stageHours(h) }))
+          .sort((a, b) => byAgencyName(a.agency, b.agency)),
+        overdueReferrals: overdueTable.total,
+        overdueReferralsByReceivingAgency: overdueTable.cells.map((c) => ({ toAgency: agency(c.to_agency_id), status: c.status, referrals: c.count })),
+        consentsRevoked: revokedTable.total,
+        consentsRevokedByRecipientAgency: revokedTable.cells
+          .map((c) => ({ recipientAgency: agency(c.recipient_agency_id), consents: c.count }))
+          .sort((a, b) => byAgencyName(a.recipientAgency, b.recipientAgency)),
+      };
+    });
+  }
+}
