@@ -6,6 +6,7 @@ import { IntegrationClients1764500000000 } from './1764500000000-IntegrationClie
 import { ReferralEvents1764600000000 } from './1764600000000-ReferralEvents.js';
 import { AuditChainOffRequestPath1764700000000 } from './1764700000000-AuditChainOffRequestPath.js';
 import { SupporterPlanIndex1764800000000 } from './1764800000000-SupporterPlanIndex.js';
+import { PlanClosureRetention1765000000000 } from './1765000000000-PlanClosureRetention.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   ReferralEvents1764600000000,
   AuditChainOffRequestPath1764700000000,
   SupporterPlanIndex1764800000000,
+  PlanClosureRetention1765000000000,
 ];

@@ -22,6 +22,7 @@ import { PolicyModule } from './policy/policy.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { RateLimitModule } from './security/rate-limit.module.js';
 import { SocketMessageLimit } from './security/socket-message-limit.js';
 import { UsersModule } from './users/users.module.js';
@@ -58,6 +59,7 @@ export class AppModule {
         PortalModule,
         ReferralsModule,
         IntegrationsModule,
+        RetentionModule,
       ],
       providers: [SocketMessageLimit],
     };
