@@ -7,6 +7,7 @@ import { ReferralEvents1764600000000 } from './1764600000000-ReferralEvents.js';
 import { AuditChainOffRequestPath1764700000000 } from './1764700000000-AuditChainOffRequestPath.js';
 import { SupporterPlanIndex1764800000000 } from './1764800000000-SupporterPlanIndex.js';
 import { TransitionToAdulthood1764900000000 } from './1764900000000-TransitionToAdulthood.js';
+import { PlanClosureRetention1765000000000 } from './1765000000000-PlanClosureRetention.js';
 import { NetworkInsight1765100000000 } from './1765100000000-NetworkInsight.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
@@ -20,5 +21,6 @@ export const migrations = [
   AuditChainOffRequestPath1764700000000,
   SupporterPlanIndex1764800000000,
   TransitionToAdulthood1764900000000,
+  PlanClosureRetention1765000000000,
   NetworkInsight1765100000000,
 ];

@@ -24,6 +24,7 @@ import { InsightsModule } from './insights/insights.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 import { TransitionsModule } from './transitions/transitions.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { RateLimitModule } from './security/rate-limit.module.js';
 import { SocketMessageLimit } from './security/socket-message-limit.js';
 import { UsersModule } from './users/users.module.js';
@@ -62,6 +63,7 @@ export class AppModule {
         TransitionsModule,
         IntegrationsModule,
         InsightsModule,
+        RetentionModule,
       ],
       providers: [SocketMessageLimit],
     };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { codeOf, type GraphQLResult, PLATFORM_ADMIN, TestApi, uniqueSubject } from './support/test-app.js';
-import { type Agency, CLOSE_PLAN, type Network, type Person, World } from './support/world.js';
+import { type Agency, type Network, type Person, World } from './support/world.js';
 
 /**
  * Case assignments over GraphQL/HTTP: an agency admin assigns its own caseworkers and volunteers to
@@ -126,7 +126,7 @@ describe('case assignments', () => {
 
       // A second sibling caseworker, after the plan closed: the sibling still has an active assignment,
       // so it still works with the family.
-      await api.ok(s.registrar.subject, CLOSE_PLAN, { input: { planId, reason: 'Klaar' } });
+      await world.closePlan(s.registrar, planId);
       const second = await world.staff(s.sibling);
       expect(codeOf(await assign(s.sibling.admin.subject, s.familyId, second.userId))).toBe('OK');
 

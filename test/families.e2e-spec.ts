@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { codeOf, type GraphQLResult, PLATFORM_ADMIN, TestApi, uniqueSubject } from './support/test-app.js';
-import { type Agency, CLOSE_PLAN, type Network, OPEN_PLAN, type Person, World } from './support/world.js';
+import { type Agency, type Network, OPEN_PLAN, type Person, World } from './support/world.js';
 
 /**
  * Families over GraphQL/HTTP: registerFamily, addFamilyMember, families, family. Who may and who may
@@ -530,8 +530,8 @@ describe('families', () => {
       try {
         const insert = (status: string, closed = false) =>
           db.query(
-            `INSERT INTO plan (id, family_id, status, summary, close_reason, closed_at) VALUES ($1, $2, $3, 'Tweede plan', $4, $5)`,
-            [randomUUID(), s.familyId, status, closed ? 'Afgesloten' : null, closed ? new Date() : null],
+            `INSERT INTO plan (id, family_id, status, summary, close_reason_code, closed_at) VALUES ($1, $2, $3, 'Tweede plan', $4, $5)`,
+            [randomUUID(), s.familyId, status, closed ? 'GOALS_ACHIEVED' : null, closed ? new Date() : null],
           );
         await expect(insert('DRAFT')).rejects.toMatchObject({ code: '23505', constraint: 'plan_one_open_per_family_uq' });
         await expect(insert('ACTIVE')).rejects.toMatchObject({ code: '23505', constraint: 'plan_one_open_per_family_uq' });
@@ -546,7 +546,7 @@ describe('families', () => {
         ]);
 
         // Once the open plan is closed too, a new open plan is allowed again (by the API and the database).
-        await api.ok(s.caseworker.subject, CLOSE_PLAN, { input: { planId, reason: 'Klaar' } });
+        await world.closePlan(s.caseworker, planId);
         await insert('DRAFT');
         await expect(insert('DRAFT')).rejects.toMatchObject({ code: '23505' });
         const viaApi = await api.gql(s.caseworker.subject, OPEN_PLAN, { input: { familyId: s.familyId, summary: 'Derde' } });

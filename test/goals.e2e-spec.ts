@@ -1,5 +1,5 @@
 import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
-import { type Agency, CLOSE_PLAN, parent, type PlanTeam, type PlanTeamActor as Actor, subjectOf, World } from './support/world.js';
+import { type Agency, parent, type PlanTeam, type PlanTeamActor as Actor, subjectOf, World } from './support/world.js';
 
 /**
  * Goals and actions over GraphQL/HTTP: who may and who may not (with the exact error code), status
@@ -164,7 +164,7 @@ describe('goals and actions', () => {
 
     it('refuses a goal on a closed plan as INVALID_TRANSITION', async () => {
       const { planId } = await familyPlan();
-      await api.ok(team.caseworker.subject, CLOSE_PLAN, { input: { planId, reason: 'Verhuisd' } });
+      await world.closePlan(team.caseworker, planId);
       expectError(await api.gql(team.caseworker.subject, ADD_GOAL, { input: goalInput(planId) }), 'INVALID_TRANSITION', {
         currentStatus: 'CLOSED',
       });
@@ -281,7 +281,7 @@ describe('goals and actions', () => {
     it('refuses to change a goal of a closed plan as INVALID_TRANSITION', async () => {
       const { planId } = await familyPlan();
       const goalId = await addGoal(planId);
-      await api.ok(team.caseworker.subject, CLOSE_PLAN, { input: { planId, reason: 'Doelen bereikt' } });
+      await world.closePlan(team.caseworker, planId);
       const result = await api.gql(team.caseworker.subject, UPDATE_GOAL, { input: { goalId, status: 'ACTIVE' } });
       expectError(result, 'INVALID_TRANSITION', { currentStatus: 'CLOSED' });
     });
@@ -368,7 +368,7 @@ describe('goals and actions', () => {
     it('refuses an action on a closed plan', async () => {
       const { planId } = await familyPlan();
       const goalId = await addGoal(planId);
-      await api.ok(team.caseworker.subject, CLOSE_PLAN, { input: { planId, reason: 'Verhuisd' } });
+      await world.closePlan(team.caseworker, planId);
       const result = await api.gql(team.caseworker.subject, ADD_ACTION, {
         input: { goalId, title: 'Nog iets', assigneeUserId: team.caseworker.userId },
       });
@@ -425,7 +425,7 @@ describe('goals and actions', () => {
     it('refuses an action of a closed plan as INVALID_TRANSITION', async () => {
       const { planId } = await familyPlan();
       const actionId = await addAction(await addGoal(planId));
-      await api.ok(team.caseworker.subject, CLOSE_PLAN, { input: { planId, reason: 'Verhuisd' } });
+      await world.closePlan(team.caseworker, planId);
       expectError(await api.gql(team.caseworker.subject, mutation, { input: { actionId } }), 'INVALID_TRANSITION', {
         currentStatus: 'CLOSED',
       });

@@ -1,5 +1,5 @@
 import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
-import { CLOSE_PLAN, parent, type PlanTeam, type PlanTeamActor as Actor, subjectOf, World } from './support/world.js';
+import { parent, type PlanTeam, type PlanTeamActor as Actor, subjectOf, World } from './support/world.js';
 
 /**
  * Notes over GraphQL/HTTP: who may write which category, who reads which (volunteers never get
@@ -139,7 +139,7 @@ describe('notes', () => {
 
     it('refuses a note on a closed plan as INVALID_TRANSITION', async () => {
       const { planId } = await familyPlan();
-      await api.ok(team.caseworker.subject, CLOSE_PLAN, { input: { planId, reason: 'Hulp afgerond' } });
+      await world.closePlan(team.caseworker, planId);
       const result = await api.gql(team.caseworker.subject, ADD_NOTE, { input: { planId, category: 'PLAN', body: 'Nog iets' } });
       expectError(result, 'INVALID_TRANSITION', { currentStatus: 'CLOSED' });
       expect(await notesOf(team.caseworker.subject, planId)).toEqual([]);

@@ -60,9 +60,12 @@ describe('the family plan', () => {
     const second = await api.gql(worker.subject, OPEN, { input: { familyId: family.id, summary: 'Nog een plan' } });
     expect(codeOf(second)).toBe('CONFLICT');
 
-    const noReason = await api.gql(worker.subject, CLOSE, { input: { planId: plan.id, reason: '' } });
+    const sara = family.memberIds[0]!;
+    const noReason = await api.gql(worker.subject, CLOSE, { input: { planId: plan.id, reasonCode: 'OTHER', agreedByMemberIds: [sara] } });
     expect(noReason.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
-    const { closePlan } = await api.ok(worker.subject, CLOSE, { input: { planId: plan.id, reason: 'Doelen bereikt' } });
+    const { closePlan } = await api.ok(worker.subject, CLOSE, {
+      input: { planId: plan.id, reasonCode: 'OTHER', reason: 'Doelen bereikt', agreedByMemberIds: [sara] },
+    });
     expect(closePlan).toMatchObject({ status: 'CLOSED', closeReason: 'Doelen bereikt' });
 
     const { reopenPlan } = await api.ok(worker.subject, REOPEN, { input: { planId: plan.id } });
@@ -78,7 +81,7 @@ describe('the family plan', () => {
     expect(closed.history.edges[3].node).toMatchObject({
       actor: { id: worker.userId },
       actingAgency: { id: agency.id },
-      details: { from: 'ACTIVE', to: 'CLOSED', reason: 'Doelen bereikt' },
+      details: { from: 'ACTIVE', to: 'CLOSED', reasonCode: 'OTHER', agreedByMemberIds: [sara] },
     });
   });
 

@@ -5,10 +5,23 @@ import type { Caller } from '../auth/caller.decorator.js';
 import { MembershipRole } from '../users/membership-role.js';
 
 /** Who acts, as the audit records it: passed to the database with every audited statement. */
-export function auditActor(caller: Caller) {
+export interface AuditActor {
+  subject: string;
+  userId: string | null;
+  memberId: string | null;
+  agencyId: string | null;
+  requestId: string;
+}
+
+/**
+ * The caller as the audit records it. A family member is named by its member id, not by its login: the
+ * login (the identity provider's subject, possibly an e-mail address) is personal data that erasure
+ * removes, while the audit trail is never changed.
+ */
+export function auditActor(caller: Caller): AuditActor {
   const { principal } = caller;
   return {
-    subject: principal.subject,
+    subject: principal.familyMember ? `member:${principal.familyMember.memberId}` : principal.subject,
     userId: principal.userId,
     memberId: principal.familyMember?.memberId ?? null,
     agencyId: principal.acting?.agencyId ?? null,
@@ -32,13 +45,17 @@ export class AuditedTransactions {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   run<T>(caller: Caller, work: (em: EntityManager) => Promise<T>): Promise<T> {
-    const actor = auditActor(caller);
+    return this.runAs(auditActor(caller), writeBasis(caller), work);
+  }
+
+  /** The same for an actor that is not a request's caller (a scheduled job, a command). */
+  runAs<T>(actor: AuditActor, legalBasis: string, work: (em: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(async (em) => {
       await em.query(
         `SELECT set_config('app.actor_subject', $1, true), set_config('app.actor_user_id', $2, true),
                 set_config('app.actor_member_id', $3, true), set_config('app.acting_agency_id', $4, true),
                 set_config('app.request_id', $5, true), set_config('app.legal_basis', $6, true)`,
-        [actor.subject, actor.userId ?? '', actor.memberId ?? '', actor.agencyId ?? '', actor.requestId, writeBasis(caller)],
+        [actor.subject, actor.userId ?? '', actor.memberId ?? '', actor.agencyId ?? '', actor.requestId, legalBasis],
       );
       return work(em);
     });

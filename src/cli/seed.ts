@@ -164,6 +164,8 @@ const CLOSE_REASONS = [
   'Het gezin wenst geen verdere begeleiding.',
   'Overgedragen aan gespecialiseerde jeugdhulp.',
 ];
+/** The reason code of each of CLOSE_REASONS, in the same order (picked with the same draw). */
+const CLOSE_REASON_CODES = ['GOALS_ACHIEVED', 'MOVED_AWAY', 'FAMILY_ENDED_SUPPORT', 'TRANSFERRED_TO_OTHER_SERVICE'];
 
 const AGENCY_PREFIX: Record<AgencyKind, string> = {
   [AgencyKind.CHILD_AND_FAMILY]: 'Kind en Gezin',
@@ -687,7 +689,8 @@ function familyBatch(p: RunPlan, from: number, to: number): { families: Statemen
                                  ${weighted('r_language', LANGUAGES)} AS language,
                                  ${pick(PLAN_SUMMARIES, 'r_summary')} AS summary,
                                  CASE WHEN r_strengths < 0.8 THEN ${pick(STRENGTHS, 'r_strengths / 0.8')} END AS strengths,
-                                 ${pick(CLOSE_REASONS, 'r_close_reason')} AS close_reason
+                                 ${pick(CLOSE_REASONS, 'r_close_reason')} AS close_reason,
+                                 ${pick(CLOSE_REASON_CODES, 'r_close_reason')} AS close_reason_code
                             FROM (SELECT i, ${p.familyBase} + i AS f, i % ${p.networks} AS network_no,
                                          7 + floor(power(1 - (i + 0.5)::float8 / ${p.families}, 1.35) * 1100)::int AS age_days, d.*
                                     FROM generate_series(${from}, ${to - 1}) i
@@ -1190,7 +1193,7 @@ function familyBatch(p: RunPlan, from: number, to: number): { families: Statemen
           SELECT h.*, pg_temp.uid('history-' || change, key, registered_at + (at - registered_at) / 1000) AS id FROM (
             ${planEvent('PLAN_OPENED', 'fam.plan_created_at', json(['previousPlanId', 'NULL']), 'true')}
             UNION ALL ${planEvent('PLAN_ACTIVATED', 'fam.activated_at', json(['from', "'DRAFT'"], ['to', "'ACTIVE'"]), 'fam.activated_at IS NOT NULL')}
-            UNION ALL ${planEvent('PLAN_CLOSED', 'fam.closed_at', json(['from', "'ACTIVE'"], ['to', "'CLOSED'"], ['reason', 'fam.close_reason']), 'fam.closed_at IS NOT NULL')}
+            UNION ALL ${planEvent('PLAN_CLOSED', 'fam.closed_at', json(['from', "'ACTIVE'"], ['to', "'CLOSED'"], ['reasonCode', 'fam.close_reason_code']), 'fam.closed_at IS NOT NULL')}
             UNION ALL ${supporterEvent('SUPPORTER_ASSIGNED', 'fam.first_supporter_at', json(['userId', 'pl.registrar'], ['agencyId', 'pl.registrar_agency']),
               'fam.first_supporter_at IS NOT NULL', 's_plan pl JOIN s_family fam USING (f, plan_id)')}
             UNION ALL ${supporterEvent('SUPPORT_HANDOVER_STARTED', 'pl.handover_at', json(['toUserId', 'pl.successor'], ['agencyId', 'pl.successor_agency']),
@@ -1382,8 +1385,9 @@ function familyBatch(p: RunPlan, from: number, to: number): { families: Statemen
         counts: 'case_assignment',
       },
       {
-        sql: `INSERT INTO plan (id, family_id, generation, status, summary, strengths, close_reason, closed_at, version, created_at, updated_at, created_by_user_id)
+        sql: `INSERT INTO plan (id, family_id, generation, status, summary, strengths, close_reason_code, close_reason, closed_at, version, created_at, updated_at, created_by_user_id)
           SELECT fam.plan_id, fam.id, 1, fam.plan_status, fam.summary, fam.strengths,
+                 CASE WHEN fam.plan_status = 'CLOSED' THEN fam.close_reason_code END,
                  CASE WHEN fam.plan_status = 'CLOSED' THEN fam.close_reason END, fam.closed_at,
                  1 + h.changes, fam.plan_created_at, coalesce(h.last_change, fam.plan_created_at), pl.registrar
             FROM s_family fam JOIN s_plan pl USING (f)

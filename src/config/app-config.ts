@@ -16,6 +16,7 @@ export interface AppConfig {
   extraHolidays: string[];
   webhooks: WebhookConfig;
   rateLimits: RateLimitConfig;
+  retention: RetentionConfig;
   /** pino level of the JSON log; `silent` turns it off. */
   logLevel: LogLevel;
   /** How far ahead a trajectory supporter sees a member's 18th birthday coming (the transition to 18). */
@@ -49,6 +50,14 @@ export interface RateLimitConfig {
   authFailures: number;
   /** Reverse proxies in front of the service whose `X-Forwarded-For` names the client (0: none). */
   trustedProxies: number;
+}
+
+/** How long personal data of closed plans is kept (see README, "Plan closure and retention"). */
+export interface RetentionConfig {
+  /** Days after a family's last plan closed (or its registration, if it never had one) until its personal data is erased. */
+  days: number;
+  /** Whether this process runs the hourly erasure job (any number of replicas may: each family is erased once). */
+  job: boolean;
 }
 
 export interface OidcAuthConfig {
@@ -120,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const webhooks = webhookConfig(env, production, problems);
   const rateLimits = rateLimitConfig(env, problems);
   const transitionHorizonMonths = wholeNumbers(env, problems)('TRANSITION_HORIZON_MONTHS', 12, 1, 60);
+  const retention = retentionConfig(env, problems);
 
   // Tests are quiet unless asked: only failures.
   const logLevel = env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'error' : 'info');
@@ -141,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     extraHolidays,
     webhooks,
     rateLimits,
+    retention,
     logLevel: logLevel as LogLevel,
     transitionHorizonMonths,
   };
@@ -171,6 +182,13 @@ function rateLimitConfig(env: NodeJS.ProcessEnv, problems: string[]): RateLimitC
     authFailures: integer('RATE_LIMIT_AUTH_FAILURES', 10, 1, 1_000_000),
     trustedProxies: integer('TRUST_PROXY_HOPS', 0, 0, 10),
   };
+}
+
+function retentionConfig(env: NodeJS.ProcessEnv, problems: string[]): RetentionConfig {
+  const job = env.RETENTION_JOB ?? 'true';
+  if (!['true', 'false'].includes(job)) problems.push(`RETENTION_JOB must be true or false (got "${job}")`);
+  // Five years (with a leap day) by default; at least one day, at most a century.
+  return { days: wholeNumbers(env, problems)('RETENTION_DAYS', 1826, 1, 36_500), job: job === 'true' };
 }
 
 /** Reads whole-number variables in a range, with a default; each bad one adds its problem. */

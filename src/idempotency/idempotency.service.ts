@@ -21,7 +21,7 @@ function canonical(value: unknown): string {
  * repeat never has a second effect. A key used again for another operation, payload or acting agency is
  * CONFLICT. The caller re-reads the result under its current rights (a key is no way around the policy).
  * Only the id is kept, not the response (which holds personal data): a repeat shows the record as it is
- * now. Keys are kept (at least 24 h; the retention job of issue 8 may purge older ones).
+ * now. Keys are kept for 24 h: the retention job (src/retention) deletes older ones.
  */
 @Injectable()
 export class IdempotencyService {

@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { CloseReasonCode } from './close-reason-code.js';
 import { PlanStatus } from './plan-status.js';
 
 /** The family's one shared plan. At most one open (DRAFT or ACTIVE) plan per family. */
@@ -34,9 +35,17 @@ export class Plan {
   @Column({ type: 'text', nullable: true })
   strengths: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => CloseReasonCode, { nullable: true, description: 'Why the plan was closed (CLOSED only).' })
+  @Column({ type: 'text', nullable: true })
+  closeReasonCode: CloseReasonCode | null;
+
+  @Field(() => String, { nullable: true, description: 'The reason in words; always given with OTHER.' })
   @Column({ type: 'text', nullable: true })
   closeReason: string | null;
+
+  /** Who closed it (Plan.closedBy). */
+  @Column({ type: 'uuid', nullable: true })
+  closedByUserId: string | null;
 
   @Field(() => Date, { nullable: true })
   @Column({ type: 'timestamptz', nullable: true })

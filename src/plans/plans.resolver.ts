@@ -2,12 +2,15 @@ import { Args, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver }
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
 import { ConnectionType, PageArgs } from '../common/pagination.js';
 import { FamiliesService } from '../families/families.service.js';
+import { FamilyMember } from '../families/family-member.entity.js';
 import { Family } from '../families/family.entity.js';
 import { Loaders } from '../graphql/graphql-context.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
 import { PlanHistoryEntry } from '../history/plan-history-entry.entity.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
 import { Policy } from '../policy/policy.decorator.js';
+import { User } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
 import {
   ActivatePlanInput,
   AddPlanParticipantInput,
@@ -35,6 +38,7 @@ export class PlansResolver {
     private readonly team: PlanTeamService,
     private readonly families: FamiliesService,
     private readonly planHistory: PlanHistoryService,
+    private readonly users: UsersService,
   ) {}
 
   @Query(() => Plan)
@@ -61,7 +65,7 @@ export class PlansResolver {
     return this.plans.activate(caller, input);
   }
 
-  @Mutation(() => Plan, { description: 'DRAFT or ACTIVE → CLOSED, with a reason.' })
+  @Mutation(() => Plan, { description: 'DRAFT or ACTIVE → CLOSED, with a reason code and the family members who agreed.' })
   @Policy('coordinate', 'Plan')
   closePlan(@CurrentCaller() caller: Caller, @Args('input') input: ClosePlanInput) {
     return this.plans.close(caller, input);
@@ -117,6 +121,18 @@ export class PlansResolver {
   @ResolveField(() => [PlanParticipant])
   participants(@Parent() plan: Plan, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
     return this.team.participantsOf(caller, loaders, plan.id);
+  }
+
+  @ResolveField(() => User, { nullable: true, description: 'Who closed the plan.' })
+  async closedBy(@Parent() plan: Plan, @Loaders() loaders: RequestLoaders): Promise<User | null> {
+    return plan.closedByUserId ? this.users.byId(loaders, plan.closedByUserId) : null;
+  }
+
+  @ResolveField(() => [FamilyMember], { description: 'The family members who agreed to closing it (those the caller may see).' })
+  async agreedBy(@Parent() plan: Plan, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders): Promise<FamilyMember[]> {
+    const ids = await this.plans.agreedMemberIdsOf(loaders, plan.id);
+    const members = await Promise.all(ids.map((id) => this.families.memberById(caller, loaders, id)));
+    return members.filter((m): m is FamilyMember => m !== null);
   }
 
   @ResolveField(() => PlanHistoryConnection, { description: 'Who changed what on this plan, and when.' })

@@ -4,13 +4,14 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { ReadAudit } from '../audit/read-audit.js';
 import type { Caller } from '../auth/caller.decorator.js';
-import { invalidTransition, notFound } from '../common/errors.js';
+import { badInput, invalidTransition, notFound } from '../common/errors.js';
 import { newId, UUID_PATTERN } from '../common/ids.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
-import { oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { ActivatePlanInput, ClosePlanInput, OpenPlanInput, ReopenPlanInput, UpdatePlanInput } from './dto/plan.inputs.js';
+import { CloseReasonCode } from './close-reason-code.js';
 import { PlanStatus } from './plan-status.js';
 import { PlanWriter } from './plan-writer.js';
 import { Plan } from './plan.entity.js';
@@ -97,23 +98,73 @@ export class PlansService {
     });
   }
 
+  /**
+   * DRAFT or ACTIVE → CLOSED, by the supporter, with a reason code and the family members who agreed:
+   * each decides for themselves, or is an adult parent or caregiver (as for consent).
+   */
   async close(caller: Caller, input: ClosePlanInput): Promise<Plan> {
+    if (input.reasonCode === CloseReasonCode.OTHER && !input.reason) {
+      throw badInput('reason', 'Give the reason in words when the reason code is OTHER');
+    }
     return this.tx.run(caller, async (em) => {
       const { plan } = await this.writer.lock(em, caller, 'coordinate', input);
       this.writer.requireOpen(plan, 'close');
+      await this.requireAgreement(em, plan.familyId, input.agreedByMemberIds);
       // A handover that was never confirmed ends with the plan.
       await em.query(
         `UPDATE trajectory_supporter SET state = 'ENDED', ended_at = now() WHERE plan_id = $1 AND state = 'INCOMING'`,
         [plan.id],
       );
-      return this.writer.update(
-        em,
-        caller,
-        plan,
-        { status: PlanStatus.CLOSED, closeReason: input.reason, closedAt: new Date() },
-        { entityType: 'Plan', entityId: plan.id, change: 'PLAN_CLOSED', details: { from: plan.status, to: PlanStatus.CLOSED, reason: input.reason } },
-      );
+      await em.query(`INSERT INTO plan_closure_agreement (plan_id, member_id) SELECT $1, unnest($2::uuid[])`, [
+        plan.id,
+        input.agreedByMemberIds,
+      ]);
+      const closing = {
+        status: PlanStatus.CLOSED,
+        closeReasonCode: input.reasonCode,
+        closeReason: input.reason ?? null,
+        closedAt: new Date(),
+        closedByUserId: caller.principal.userId,
+      };
+      // The history keeps codes and ids; the reason in words stays on the plan (and is erased with it).
+      return this.writer.update(em, caller, plan, closing, {
+        entityType: 'Plan',
+        entityId: plan.id,
+        change: 'PLAN_CLOSED',
+        details: { from: plan.status, to: PlanStatus.CLOSED, reasonCode: input.reasonCode, agreedByMemberIds: input.agreedByMemberIds },
+      });
     });
+  }
+
+  /** The members of each plan's closure agreement (Plan.agreedBy), in one query per request. */
+  agreedMemberIdsOf(loaders: RequestLoaders, planId: string): Promise<string[]> {
+    return loaders
+      .get<string, string[]>('closureAgreement', async (planIds) => {
+        const rows: { plan_id: string; member_id: string }[] = await this.db.query(
+          `SELECT plan_id, member_id FROM plan_closure_agreement WHERE plan_id = ANY($1) ORDER BY member_id`,
+          [planIds],
+        );
+        return groupBy(planIds, rows, (row) => row.plan_id).map((group) => group.map((row) => row.member_id));
+      })
+      .load(planId);
+  }
+
+  private async requireAgreement(em: EntityManager, familyId: string, memberIds: string[]): Promise<void> {
+    const members: { id: string; given_name: string; may_agree: boolean }[] = await em.query(
+      `SELECT fm.id, fm.given_name,
+              member_is_capable(fm) OR (fm.role IN ('PARENT', 'OTHER_CAREGIVER')
+                AND fm.birth_date <= (current_date - interval '18 years')::date) AS may_agree
+         FROM family_member fm WHERE fm.family_id = $1 AND fm.id = ANY($2::uuid[])`,
+      [familyId, memberIds],
+    );
+    if (members.length !== memberIds.length) throw badInput('agreedByMemberIds', 'agreedByMemberIds must name members of this family');
+    const unable = members.find((m) => !m.may_agree);
+    if (unable) {
+      throw badInput(
+        'agreedByMemberIds',
+        `${unable.given_name} cannot agree yet: a member who decides for themselves, or an adult parent or caregiver, agrees`,
+      );
+    }
   }
 
   /** The open plan of each family (Family.plan), filtered by the Plan read rule in one query. */

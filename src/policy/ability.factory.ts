@@ -13,6 +13,7 @@ import type { SubjectName } from './subjects.js';
  * the receiving agency (waitlist, decline, record the outcome), `intake` receiving and accepting (also
  * open to the agency's integration client), and `readDetails` the right to its personal content (reason).
  * `readInsights` on a Network is reading its aggregate figures (no personal data, small counts suppressed).
+ * `erase` on a FamilyMember is asking that its personal data be erased (requestErasure).
  */
 export type PolicyAction =
   | 'create'
@@ -25,7 +26,8 @@ export type PolicyAction =
   | 'respond'
   | 'intake'
   | 'readDetails'
-  | 'readInsights';
+  | 'readInsights'
+  | 'erase';
 
 // Conditions name subject fields (subjects.ts), not entity properties: typed as plain records.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -87,6 +89,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
     can('create', 'Consent', own);
     can('update', 'Consent', spoken);
     can('confirmHandover', 'Plan', own);
+    // The right to erasure, for oneself (a parent also for a child who cannot decide yet).
+    can('erase', 'FamilyMember', spoken);
   }
 
   const client = principal.integrationClient;
@@ -141,6 +145,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
             ...onTeam,
             ...accessBasis(userId, agencyId, { breakGlass: true, consentField: 'contactConsentedAgencyIds' }),
           });
+          // Records a member's request to erase its data, on the member's behalf (reading the member comes first).
+          can('erase', 'FamilyMember', onTeam);
           // Changing a record first needs reading it (PolicyService.authorize), so consent applies to writes too.
           can('update', ['Plan', 'Goal', 'Action'], onTeam);
           can('create', ['Plan', 'Goal', 'Action', 'Note', 'Consent'], onTeam);

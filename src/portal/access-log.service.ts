@@ -21,12 +21,14 @@ interface Row {
   agency_name: string | null;
 }
 
-const VERBS: Record<string, string> = { READ: 'viewed', INSERT: 'added', UPDATE: 'changed', DELETE: 'removed' };
+const VERBS: Record<string, string> = { READ: 'viewed', INSERT: 'added', UPDATE: 'changed', DELETE: 'removed', ERASE: 'erased' };
 /** Audit entity names (read types and table names) in the family's words. */
 const THINGS: Record<string, string> = {
   FamilyMember: 'personal details',
   family_member: 'personal details',
   family: 'the family registration',
+  Family: "the family's personal data",
+  erasure_request: 'a request to erase personal data',
   Plan: 'the family plan',
   plan: 'the family plan',
   PlanHistoryEntry: 'the history of the plan',

@@ -22,7 +22,7 @@ export interface Network {
 
 /** Operations that several spec files send the same way (a spec keeps its own where it asserts on more fields). */
 export const OPEN_PLAN = `mutation($input: OpenPlanInput!) { openPlan(input: $input) { id } }`;
-export const CLOSE_PLAN = `mutation($input: ClosePlanInput!) { closePlan(input: $input) { id status } }`;
+const CLOSE_PLAN = `mutation($input: ClosePlanInput!) { closePlan(input: $input) { id status } }`;
 
 const REGISTER_FAMILY = `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { id members { id role birthDate } } }`;
 const RECORD_CONSENT = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`;
@@ -260,6 +260,13 @@ export class World {
       id: familyId,
     });
     return { id: family.id, members: family.members, memberIds: family.members.map((m: { id: string }) => m.id) };
+  }
+
+  /** `worker` closes the plan (its goals achieved), as the family's first adult parent agreed. */
+  async closePlan(worker: Person, planId: string): Promise<void> {
+    const { plan } = await this.api.ok(worker.subject, `query($id: ID!) { plan(id: $id) { family { members { id role } } } }`, { id: planId });
+    const agreed = plan.family.members.find((m: { role: string }) => m.role === 'PARENT');
+    await this.api.ok(worker.subject, CLOSE_PLAN, { input: { planId, reasonCode: 'GOALS_ACHIEVED', agreedByMemberIds: [agreed.id] } });
   }
 
   /** `admin` assigns one of its agency's users to the family; the assignment's id. */

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
-import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEnum, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
+import { CloseReasonCode } from '../close-reason-code.js';
 
 /** Plan mutations may carry the version the client saw; a stale one answers CONFLICT. */
 @InputType({ isAbstract: true })
@@ -55,11 +56,26 @@ export class ActivatePlanInput extends PlanRef {}
 
 @InputType()
 export class ClosePlanInput extends PlanRef {
-  @Field()
+  @Field(() => CloseReasonCode)
+  @IsEnum(CloseReasonCode)
+  reasonCode: CloseReasonCode;
+
+  @Field(() => String, { nullable: true, description: 'The reason in words; required with OTHER.' })
+  @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(2000)
-  reason: string;
+  reason?: string;
+
+  @Field(() => [ID], {
+    description: 'The family members who agreed to closing: each decides for themselves, or is an adult parent or caregiver.',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  agreedByMemberIds: string[];
 }
 
 @InputType()

@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { type AuditActor, AuditedTransactions } from '../audit/audited-transactions.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { OPEN_PLAN_SQL, OPEN_REFERRAL_SQL } from './care-in-progress.js';
+
+/** Who erases when the retention period ends, as the audit records it. */
+export const RETENTION_ACTOR_SUBJECT = 'system:retention';
+
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Due for erasure (SQL on the family aliased `f`, $1 the retention period in days): not erased yet, no care
+ * in progress, and its latest plan closed — or, for a family that never had a plan, it was registered —
+ * longer ago than the retention period.
+ */
+const DUE_SQL = `f.erased_at IS NULL AND NOT ${OPEN_PLAN_SQL} AND NOT ${OPEN_REFERRAL_SQL}
+  AND coalesce((SELECT max(cp.closed_at) FROM plan cp WHERE cp.family_id = f.id AND cp.status = 'CLOSED'), f.created_at)
+      < now() - make_interval(days => $1)`;
+
+/**
+ * The end of the retention period: erases the personal data of every family due (`erase_personal_data`,
+ * see the migration PlanClosureRetention), as the system actor. Run by `npm run retention` and by the
+ * hourly job; several may run at once (replicas): each family is erased once, in its own transaction.
+ */
+@Injectable()
+export class RetentionService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly tx: AuditedTransactions,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'retention'>,
+  ) {}
+
+  /** Erases every family due now; how many were erased by this run. */
+  async eraseDueFamilies(): Promise<number> {
+    const actor: AuditActor = { subject: RETENTION_ACTOR_SUBJECT, userId: null, memberId: null, agencyId: null, requestId: randomUUID() };
+    let erased = 0;
+    // In id order, so that a family that cannot be erased does not stop the others.
+    for (let after = NIL_UUID; ; ) {
+      const familyId = await this.tx.runAs(actor, 'ADMINISTRATION', async (em) => {
+        // Locked like openPlan locks it, so no plan opens meanwhile; a family another run holds is skipped, and
+        // one it erased just before no longer matches once locked.
+        const [family]: { id: string }[] = await em.query(
+          `SELECT f.id FROM family f WHERE f.id > $2 AND ${DUE_SQL} ORDER BY f.id LIMIT 1 FOR UPDATE OF f SKIP LOCKED`,
+          [this.config.retention.days, after],
+        );
+        if (family) await em.query(`SELECT erase_personal_data($1)`, [family.id]);
+        return family?.id;
+      });
+      if (!familyId) break;
+      erased++;
+      after = familyId;
+    }
+    // Idempotency keys answer repeats of a request for a day (README, "Referrals"); older ones only hold ids and hashes.
+    await this.db.query(`DELETE FROM idempotency_key WHERE created_at < now() - interval '24 hours'`);
+    return erased;
+  }
+}
