@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   await admin.connect();
   await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   const f = await findFixtures(db, token, 10);
-  const config = loadConfig({ ...process.env, NODE_ENV: 'test', AUTH_DEV_SECRET: SECRET, WEBHOOK_WORKER: 'false', DATA_DIR: join('.data', 'bench-service') });
+  const config = loadConfig({ ...process.env, NODE_ENV: 'test', AUTH_DEV_SECRET: SECRET, WEBHOOK_WORKER: 'false', RETENTION_JOB: 'false', TRANSITION_JOB: 'false', DATA_DIR: join('.data', 'bench-service') });
   const app = await createApp({ ...config, databaseUrl: url });
   if (args.explain) printPlans(app.get(DataSource));
   await app.listen(0);

@@ -91,11 +91,14 @@ export class TransitionToAdulthood1764900000000 implements MigrationInterface {
       ALTER TABLE goal ADD COLUMN transition_member_id uuid REFERENCES family_member(id);
       CREATE UNIQUE INDEX goal_transition_checklist_uq ON goal (plan_id, transition_member_id)
         WHERE transition_member_id IS NOT NULL;
+      -- The hourly checklist job looks for members by birth date (those turning 18 within the horizon).
+      CREATE INDEX family_member_birth_date_idx ON family_member (birth_date) WHERE birth_date IS NOT NULL;
     `);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
+      DROP INDEX family_member_birth_date_idx;
       DROP INDEX goal_transition_checklist_uq;
       ALTER TABLE goal DROP COLUMN transition_member_id;
       DROP TRIGGER family_member_birth_date_grants ON family_member;

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { TransitionsService } from '../src/transitions/transitions.service.js';
 import { codeOf, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, child, type Network, parent, type Person, World } from './support/world.js';
 
@@ -326,5 +327,42 @@ describe('the transition to 18', () => {
     expect((await api.ok(s.supporter.subject, TO_CONFIRM, { m: s.mo })).consentsToConfirm).toEqual([]);
     const stranger = await world.staff(await world.agency(await world.network()));
     expect(codeOf(await api.gql(stranger.subject, TO_CONFIRM, { m: s.jonas }))).toBe('NOT_FOUND');
+  });
+
+  it('proposes the checklists that became due by itself, once, as the service, for active plans only', async () => {
+    const s = await scene();
+    await turns18In(s.jonas, 60);
+    await turns18In(s.lien, 500);
+    // A draft plan's member turning 18 soon: nothing is proposed before the plan is active.
+    const draft = await world.familyWithPlan(s.supporter, { supporter: s.supporter, members: [parent('Els', 'Janssens'), child('Wout', 'Janssens', dateFromToday(0, 10))] });
+    await turns18In(draft.memberIds[1]!, 30);
+    const checklists = async (planId: string) =>
+      (await db.query(`SELECT transition_member_id, created_by_user_id FROM goal WHERE plan_id = $1 AND transition_member_id IS NOT NULL`, [planId])).rows;
+
+    const job = api.app.get(TransitionsService);
+    expect(await job.proposeDueChecklists()).toBeGreaterThanOrEqual(1);
+    expect(await checklists(s.planId)).toEqual([{ transition_member_id: s.jonas, created_by_user_id: null }]);
+    expect(await checklists(draft.planId)).toEqual([]);
+    const checklistOfJonas = `{ upcomingTransitions(first: 50) { edges { node { member { id }
+      checklistGoal { id status actions { assigneeUser { id } assigneeMember { id } } } } } } }`;
+    const goal = (await api.ok(s.supporter.subject, checklistOfJonas)).upcomingTransitions.edges.find(
+      (e: { node: { member: { id: string } } }) => e.node.member.id === s.jonas,
+    ).node.checklistGoal;
+    expect(goal.status).toBe('PROPOSED');
+    expect(goal.actions.map((a: { assigneeUser: unknown; assigneeMember: unknown }) => [a.assigneeUser, a.assigneeMember])).toEqual([
+      [{ id: s.supporter.userId }, null],
+      [{ id: s.supporter.userId }, null],
+      [null, { id: s.jonas }],
+    ]);
+    // Written as the service itself, audited so.
+    const { rows: actors } = await db.query(
+      `SELECT DISTINCT actor_subject, legal_basis FROM audit_event WHERE entity_type = 'goal' AND entity_id = $1 AND action = 'INSERT'`,
+      [goal.id],
+    );
+    expect(actors).toEqual([{ actor_subject: 'system:transitions', legal_basis: 'ADMINISTRATION' }]);
+
+    await job.proposeDueChecklists();
+    expect(await checklists(s.planId)).toHaveLength(1);
+    expect(codeOf(await api.gql(s.supporter.subject, PROPOSE, { input: { planId: s.planId, memberId: s.jonas } }))).toBe('CONFLICT');
   });
 });

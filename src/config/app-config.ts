@@ -19,8 +19,15 @@ export interface AppConfig {
   retention: RetentionConfig;
   /** pino level of the JSON log; `silent` turns it off. */
   logLevel: LogLevel;
-  /** How far ahead a trajectory supporter sees a member's 18th birthday coming (the transition to 18). */
-  transitionHorizonMonths: number;
+  transitions: TransitionConfig;
+}
+
+/** The transition to 18 (see README, "The transition to 18"). */
+export interface TransitionConfig {
+  /** How far ahead a trajectory supporter sees a member's 18th birthday coming, and the checklist is proposed. */
+  horizonMonths: number;
+  /** Whether this process runs the hourly job that proposes the checklists (any number of replicas may). */
+  job: boolean;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -128,7 +135,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
   const webhooks = webhookConfig(env, production, problems);
   const rateLimits = rateLimitConfig(env, problems);
-  const transitionHorizonMonths = wholeNumbers(env, problems)('TRANSITION_HORIZON_MONTHS', 12, 1, 60);
+  const transitions = {
+    horizonMonths: wholeNumbers(env, problems)('TRANSITION_HORIZON_MONTHS', 12, 1, 60),
+    job: flag(env, problems)('TRANSITION_JOB', true),
+  };
   const retention = retentionConfig(env, problems);
 
   // Tests are quiet unless asked: only failures.
@@ -153,19 +163,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimits,
     retention,
     logLevel: logLevel as LogLevel,
-    transitionHorizonMonths,
+    transitions,
   };
 }
 
 function webhookConfig(env: NodeJS.ProcessEnv, production: boolean, problems: string[]): WebhookConfig {
   const integer = wholeNumbers(env, problems);
-  const worker = env.WEBHOOK_WORKER ?? 'true';
-  if (!['true', 'false'].includes(worker)) problems.push(`WEBHOOK_WORKER must be true or false (got "${worker}")`);
   const secretKey = env.WEBHOOK_SECRET_KEY || undefined;
   if (secretKey !== undefined && secretKey.length < 32) problems.push('WEBHOOK_SECRET_KEY must be at least 32 characters');
   if (production && !secretKey) problems.push('WEBHOOK_SECRET_KEY is required in production (it seals the secrets that sign webhooks)');
   return {
-    worker: worker === 'true',
+    worker: flag(env, problems)('WEBHOOK_WORKER', true),
     secretKey,
     retryLimit: integer('WEBHOOK_RETRY_LIMIT', 12, 0, 30),
     retryDelaySeconds: integer('WEBHOOK_RETRY_DELAY_SECONDS', 10, 1, 3600),
@@ -185,10 +193,17 @@ function rateLimitConfig(env: NodeJS.ProcessEnv, problems: string[]): RateLimitC
 }
 
 function retentionConfig(env: NodeJS.ProcessEnv, problems: string[]): RetentionConfig {
-  const job = env.RETENTION_JOB ?? 'true';
-  if (!['true', 'false'].includes(job)) problems.push(`RETENTION_JOB must be true or false (got "${job}")`);
   // Five years (with a leap day) by default; at least one day, at most a century.
-  return { days: wholeNumbers(env, problems)('RETENTION_DAYS', 1826, 1, 36_500), job: job === 'true' };
+  return { days: wholeNumbers(env, problems)('RETENTION_DAYS', 1826, 1, 36_500), job: flag(env, problems)('RETENTION_JOB', true) };
+}
+
+/** Reads true/false variables, with a default; each bad one adds its problem. */
+function flag(env: NodeJS.ProcessEnv, problems: string[]) {
+  return (name: string, fallback: boolean): boolean => {
+    const value = env[name] ?? String(fallback);
+    if (!['true', 'false'].includes(value)) problems.push(`${name} must be true or false (got "${value}")`);
+    return value === 'true';
+  };
 }
 
 /** Reads whole-number variables in a range, with a default; each bad one adds its problem. */

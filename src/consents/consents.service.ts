@@ -179,7 +179,7 @@ export class ConsentsService {
             'tc',
             'tc.consent_id = cn.id',
           )
-          .setParameters({ memberIds, horizonMonths: this.config.transitionHorizonMonths });
+          .setParameters({ memberIds, horizonMonths: this.config.transitions.horizonMonths });
         const rows: { id: string; member_id: string }[] = await this.audit.readable(qb, caller, 'Consent').orderBy('cn.id').getRawMany();
         const consents = new Map((await this.load(this.db.manager, [...new Set(rows.map((r) => r.id))])).map((c) => [c.id, c]));
         return groupBy(memberIds, rows, (r) => r.member_id).map((group) => group.map((r) => consents.get(r.id)!));

@@ -4,7 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { ReadAudit } from '../audit/read-audit.js';
 import type { Caller } from '../auth/caller.decorator.js';
-import { badInput, invalidTransition } from '../common/errors.js';
+import { systemCaller } from '../auth/system-caller.js';
+import { badInput, DomainError, invalidTransition } from '../common/errors.js';
 import { type Connection, type PageArgs, paginate } from '../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
@@ -62,7 +63,7 @@ export class TransitionsService {
     private readonly goals: GoalsService,
     private readonly actions: ActionsService,
   ) {
-    this.horizon = config.transitionHorizonMonths;
+    this.horizon = config.transitions.horizonMonths;
   }
 
   /**
@@ -108,9 +109,8 @@ export class TransitionsService {
   }
 
   /**
-   * Proposes the checklist goal for a member in transition, by the plan's supporter: a conversation about
-   * the help after 18, a handover to adult services for each youth service working with the family, and
-   * a decision of the young adult on each consent a parent gave for them. One per member and plan.
+   * Proposes the checklist goal for a member in transition, by the plan's supporter (before the hourly job
+   * does, or in another life domain). One per member and plan.
    */
   async proposeChecklist(caller: Caller, input: ProposeTransitionChecklistInput): Promise<Goal> {
     return this.tx.run(caller, async (em) => {
@@ -118,43 +118,108 @@ export class TransitionsService {
       if (plan.status !== PlanStatus.ACTIVE) throw invalidTransition('Plan', plan.status, 'propose a transition checklist');
       await this.policy.authorize(em, caller.ability, 'read', 'FamilyMember', input.memberId);
       await this.families.requireMembers(em, plan.familyId, [input.memberId], 'memberId');
-      const [member] = await em
-        .createQueryBuilder(FamilyMember, 'fm')
-        .select('fm.given_name', 'name')
-        .addSelect(`to_char(${TURNS_18}, 'YYYY-MM-DD')`, 'turns18On')
-        .addSelect(`${TURNS_18} >= current_date`, 'ahead')
-        .where('fm.id = :id', { id: input.memberId })
-        .andWhere(IN_TRANSITION, { horizon: this.horizon })
-        .getRawMany<{ name: string; turns18On: string; ahead: boolean }>();
-      if (!member) throw badInput('memberId', `This member does not turn 18 within ${this.horizon} months`);
-
-      const goal = await conflictOnDuplicate(
-        this.goals.insert(em, caller, {
-          planId: plan.id,
-          lifeDomain: input.lifeDomain ?? LifeDomain.SOCIAL_NETWORK,
-          description: `${member.name} turns 18 on ${member.turns18On}: the help after 18, and what ${member.name} decides from then on`,
-          owner: GoalOwner.FAMILY,
-          ownerAgencyId: null,
-          transitionMemberId: input.memberId,
-        }),
-        `${member.name} already has a transition checklist on this plan`,
-        ONE_CHECKLIST,
-      );
-      const due = member.ahead ? member.turns18On : null;
-      const supporterStep = (title: string) => ({ title, assigneeUserId: caller.principal.userId, assigneeMemberId: null, dueDate: due });
-      const steps = [
-        supporterStep(`Talk with ${member.name} about the help after 18: what continues, what ends, who ${member.name} wants involved`),
-        ...(await this.youthServiceHandovers(em, plan.id, attributes.networkId as string)).map(supporterStep),
-        ...(await this.consentsToDecide(em, input.memberId)).map((title) => ({
-          title: `${member.name} decides: ${title}`,
-          assigneeUserId: null,
-          assigneeMemberId: input.memberId,
-          dueDate: due,
-        })),
-      ];
-      for (const step of steps) await this.actions.insert(em, caller, plan.id, { goalId: goal.id, ...step });
+      const goal = await this.writeChecklist(em, caller, {
+        planId: plan.id,
+        networkId: attributes.networkId as string,
+        memberId: input.memberId,
+        supporterUserId: caller.principal.userId!,
+        lifeDomain: input.lifeDomain,
+      });
+      if (!goal) throw badInput('memberId', `This member does not turn 18 within ${this.horizon} months`);
       return goal;
     });
+  }
+
+  /**
+   * The hourly job: proposes the checklist on the active plan of every member who turns 18 within the
+   * horizon and has none yet, as the service itself (`system:transitions`), its steps for the plan's
+   * supporter and the young adult. The members due are found by birth date (an index range: those turning
+   * 18 within the horizon), then each is proposed in its own transaction with the plan locked; a plan being
+   * changed meanwhile is skipped until the next run, and a checklist another replica (or the supporter)
+   * proposed first is left as it is. How many this run proposed.
+   */
+  async proposeDueChecklists(): Promise<number> {
+    const caller = systemCaller('transitions');
+    const due = `FROM family_member fm
+        JOIN plan tp ON tp.family_id = fm.family_id AND tp.status = 'ACTIVE'
+        JOIN trajectory_supporter tts ON tts.plan_id = tp.id AND tts.state = 'CURRENT'
+        JOIN family f ON f.id = fm.family_id
+       WHERE fm.birth_date >= current_date - interval '18 years'
+         AND fm.birth_date <= current_date + make_interval(months => $1) - interval '18 years'
+         AND NOT EXISTS (SELECT 1 FROM goal g WHERE g.plan_id = tp.id AND g.transition_member_id = fm.id)`;
+    const members: { id: string }[] = await this.db.query(`SELECT fm.id ${due} ORDER BY fm.id`, [this.horizon]);
+    let proposed = 0;
+    for (const member of members) {
+      const goal = await this.tx
+        .run(caller, async (em) => {
+          const [target]: { plan_id: string; network_id: string; supporter_id: string }[] = await em.query(
+            `SELECT tp.id AS plan_id, f.network_id, tts.user_id AS supporter_id ${due} AND fm.id = $2 FOR UPDATE OF tp SKIP LOCKED`,
+            [this.horizon, member.id],
+          );
+          return target
+            ? this.writeChecklist(em, caller, {
+                planId: target.plan_id,
+                networkId: target.network_id,
+                memberId: member.id,
+                supporterUserId: target.supporter_id,
+              })
+            : null;
+        })
+        .catch((error: unknown) => {
+          if (error instanceof DomainError && error.extensions.code === 'CONFLICT') return null;
+          throw error;
+        });
+      if (goal) proposed++;
+    }
+    return proposed;
+  }
+
+  /**
+   * Writes the checklist goal with its steps: a conversation about the help after 18, a handover to adult
+   * services for each youth service working with the family, and the young adult's decision on each
+   * consent a parent gave for them. Null when the member is not in transition.
+   */
+  private async writeChecklist(
+    em: EntityManager,
+    caller: Caller,
+    target: { planId: string; networkId: string; memberId: string; supporterUserId: string; lifeDomain?: LifeDomain },
+  ): Promise<Goal | null> {
+    const [member] = await em
+      .createQueryBuilder(FamilyMember, 'fm')
+      .select('fm.given_name', 'name')
+      .addSelect(`to_char(${TURNS_18}, 'YYYY-MM-DD')`, 'turns18On')
+      .addSelect(`${TURNS_18} >= current_date`, 'ahead')
+      .where('fm.id = :id', { id: target.memberId })
+      .andWhere(IN_TRANSITION, { horizon: this.horizon })
+      .getRawMany<{ name: string; turns18On: string; ahead: boolean }>();
+    if (!member) return null;
+
+    const goal = await conflictOnDuplicate(
+      this.goals.insert(em, caller, {
+        planId: target.planId,
+        lifeDomain: target.lifeDomain ?? LifeDomain.SOCIAL_NETWORK,
+        description: `${member.name} turns 18 on ${member.turns18On}: the help after 18, and what ${member.name} decides from then on`,
+        owner: GoalOwner.FAMILY,
+        ownerAgencyId: null,
+        transitionMemberId: target.memberId,
+      }),
+      `${member.name} already has a transition checklist on this plan`,
+      ONE_CHECKLIST,
+    );
+    const due = member.ahead ? member.turns18On : null;
+    const supporterStep = (title: string) => ({ title, assigneeUserId: target.supporterUserId, assigneeMemberId: null, dueDate: due });
+    const steps = [
+      supporterStep(`Talk with ${member.name} about the help after 18: what continues, what ends, who ${member.name} wants involved`),
+      ...(await this.youthServiceHandovers(em, target.planId, target.networkId)).map(supporterStep),
+      ...(await this.consentsToDecide(em, target.memberId)).map((title) => ({
+        title: `${member.name} decides: ${title}`,
+        assigneeUserId: null,
+        assigneeMemberId: target.memberId,
+        dueDate: due,
+      })),
+    ];
+    for (const step of steps) await this.actions.insert(em, caller, target.planId, { goalId: goal.id, ...step });
+    return goal;
   }
 
   /** For each youth service working with the family: hand over to adult services (those of the network named). */

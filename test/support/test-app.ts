@@ -26,11 +26,11 @@ export class TestApi {
   private constructor(readonly app: INestApplication) {}
 
   /**
-   * Without a webhook worker or retention job unless `env` asks for one: test files share the database and its queue. Not
+   * Without a webhook worker or hourly jobs unless `env` asks for them: test files share the database and its queue. Not
    * rate limited unless `env` asks for it: a test sends far more from one address than a client would.
    */
   static async start(env: Record<string, string> = {}): Promise<TestApi> {
-    const config = loadConfig({ ...UNLIMITED, ...process.env, NODE_ENV: 'test', PLATFORM_ADMIN_SUBJECTS: PLATFORM_ADMIN, WEBHOOK_WORKER: 'false', RETENTION_JOB: 'false', ...env });
+    const config = loadConfig({ ...UNLIMITED, ...process.env, NODE_ENV: 'test', PLATFORM_ADMIN_SUBJECTS: PLATFORM_ADMIN, WEBHOOK_WORKER: 'false', RETENTION_JOB: 'false', TRANSITION_JOB: 'false', ...env });
     const app = await createApp({ ...config, databaseUrl: config.databaseUrl! });
     await app.init();
     return new TestApi(app);

@@ -1,0 +1,46 @@
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+
+const FIRST_RUN_AFTER_MS = 60_000;
+const EVERY_MS = 60 * 60_000;
+
+/**
+ * Work the service does by itself, a minute after start and then every hour, one run at a time per
+ * process. Hourly rather than daily so that a replica restarted more often than daily still runs it; the
+ * work itself must be safe with several replicas (each unit locked and done once) and cheap when there is
+ * nothing to do. A failed run is logged and retried at the next hour.
+ */
+export abstract class HourlyJob implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(this.constructor.name);
+  private timers: NodeJS.Timeout[] = [];
+  private running: Promise<void> | null = null;
+
+  /** @param enabled whether this process runs the job (its configuration switch) */
+  protected constructor(private readonly enabled: boolean) {}
+
+  /** One run; what to log when it did something (null: nothing to tell). */
+  protected abstract runOnce(): Promise<string | null>;
+
+  onApplicationBootstrap(): void {
+    if (!this.enabled) return;
+    this.timers = [setTimeout(() => this.run(), FIRST_RUN_AFTER_MS), setInterval(() => this.run(), EVERY_MS)];
+    for (const timer of this.timers) timer.unref();
+  }
+
+  /** Lets a run in progress finish its unit (each is one transaction) before the pools close. */
+  async onApplicationShutdown(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    await this.running;
+  }
+
+  private run(): void {
+    if (this.running) return;
+    this.running = this.runOnce()
+      .then((done) => {
+        if (done) this.logger.log(done);
+      })
+      .catch((error: unknown) => this.logger.error(`Run failed: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        this.running = null;
+      });
+  }
+}
