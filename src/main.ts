@@ -1,22 +1,14 @@
-import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
-import { type EmbeddedDatabase, startEmbeddedPostgres } from './database/embedded-postgres.js';
+import { configuredDatabase } from './database/configured-database.js';
 
 const log = new Logger('Main');
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  let embedded: EmbeddedDatabase | undefined;
-  if (!config.databaseUrl) {
-    embedded = await startEmbeddedPostgres({
-      dataDir: join(config.dataDir, 'postgres'),
-      database: 'gezin1plan',
-      persistent: true,
-    });
-  }
-  const app = await createApp({ ...config, databaseUrl: config.databaseUrl ?? embedded!.url });
+  const { url: databaseUrl, embedded } = await configuredDatabase(config);
+  const app = await createApp({ ...config, databaseUrl });
   // Stop accepting requests, let Nest finish them and the webhook deliveries in flight and close its
   // connections, then stop the embedded cluster. embedded-postgres would stop its clusters at once on
   // these signals (async-exit-hook), under the running work: the service takes the signals over.

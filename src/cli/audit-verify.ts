@@ -1,22 +1,13 @@
-import { join } from 'node:path';
-import { DataSource } from 'typeorm';
 import { chainPendingAuditEntries, verifyAuditChain } from '../audit/audit-chain.js';
 import { loadConfig } from '../config/app-config.js';
-import { dataSourceOptions, migrate } from '../database/database.module.js';
-import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
+import { withConfiguredDatabase } from '../database/configured-database.js';
 
 /**
  * `npm run audit:verify`: checks the audit trail's hash chain of DATABASE_URL (or of the embedded
  * database under DATA_DIR, when the service is not running), after linking the entries still queued (as
  * the service's chainer would). Exit 0 when intact, 1 at the first break.
  */
-const config = loadConfig();
-const embedded = config.databaseUrl
-  ? undefined
-  : await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'postgres'), database: 'gezin1plan', persistent: true });
-const db = await new DataSource(dataSourceOptions(config.databaseUrl ?? embedded!.url)).initialize();
-try {
-  await migrate(db);
+await withConfiguredDatabase(loadConfig(), async (db) => {
   await chainPendingAuditEntries(db);
   const report = await verifyAuditChain(db);
   if (report.firstBroken) {
@@ -25,9 +16,6 @@ try {
   } else {
     console.log(`Audit chain intact: ${report.checked} entries verified`);
   }
-} finally {
-  await db.destroy();
-  await embedded?.stop();
-}
+});
 // Explicitly: embedded-postgres installs an exit hook that would otherwise end the process with 0.
 process.exit(process.exitCode ?? 0);

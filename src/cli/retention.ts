@@ -1,9 +1,6 @@
-import { join } from 'node:path';
-import { DataSource } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { loadConfig } from '../config/app-config.js';
-import { dataSourceOptions, migrate } from '../database/database.module.js';
-import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
+import { withConfiguredDatabase } from '../database/configured-database.js';
 import { RetentionService } from '../retention/retention.service.js';
 
 /**
@@ -12,20 +9,14 @@ import { RetentionService } from '../retention/retention.service.js';
  * as the service's hourly job does. Safe beside running replicas: each family is erased once.
  */
 const config = loadConfig();
-const embedded = config.databaseUrl
-  ? undefined
-  : await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'postgres'), database: 'gezin1plan', persistent: true });
-const db = await new DataSource(dataSourceOptions(config.databaseUrl ?? embedded!.url)).initialize();
 try {
-  await migrate(db);
-  const erased = await new RetentionService(db, new AuditedTransactions(db), config).eraseDueFamilies();
-  console.log(`Retention (${config.retention.days} days): erased the personal data of ${erased} ${erased === 1 ? 'family' : 'families'}`);
+  await withConfiguredDatabase(config, async (db) => {
+    const erased = await new RetentionService(db, new AuditedTransactions(db), config).eraseDueFamilies();
+    console.log(`Retention (${config.retention.days} days): erased the personal data of ${erased} ${erased === 1 ? 'family' : 'families'}`);
+  });
 } catch (error) {
   console.error(`Retention failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
-} finally {
-  await db.destroy();
-  await embedded?.stop();
 }
 // Explicitly: embedded-postgres installs an exit hook that would otherwise end the process with 0.
 process.exit(process.exitCode ?? 0);

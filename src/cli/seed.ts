@@ -17,17 +17,15 @@
  * again before it commits; a transaction that fails rolls back, triggers included. Do not run it beside live
  * traffic.
  */
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { DataSource, type QueryRunner } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { AgencyKind } from '../agencies/agency-kind.js';
 import { chainPendingAuditEntries } from '../audit/audit-chain.js';
 import { ConfigError, loadConfig } from '../config/app-config.js';
 import { DataCategory } from '../consents/data-category.js';
-import { dataSourceOptions, migrate } from '../database/database.module.js';
-import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
+import { withConfiguredDatabase } from '../database/configured-database.js';
 import { LifeDomain } from '../goals/life-domain.js';
 import { GRANT_IN_FORCE } from '../policy/subjects.js';
 import { ReferralStatus, TERMINAL_STATUSES } from '../referrals/referral-status.js';
@@ -1784,18 +1782,14 @@ function printSummary(summary: SeedSummary): void {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const config = loadConfig();
-  const embedded = config.databaseUrl
-    ? undefined
-    : await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'postgres'), database: 'gezin1plan', persistent: true });
-  const db = await new DataSource(dataSourceOptions(config.databaseUrl ?? embedded!.url)).initialize();
   const progress = progressBar();
   try {
-    await migrate(db);
-    printSummary(await seedDatabase(db, { ...options, extraHolidays: config.extraHolidays, onProgress: progress.update }));
+    const summary = await withConfiguredDatabase(config, (db) =>
+      seedDatabase(db, { ...options, extraHolidays: config.extraHolidays, onProgress: progress.update }),
+    );
+    printSummary(summary);
   } finally {
     progress.close();
-    await db.destroy();
-    await embedded?.stop();
   }
 }
 

@@ -16,8 +16,22 @@ import {
 import { ConsentMethod } from '../consent-method.js';
 import { DataCategory } from '../data-category.js';
 
+/** How the family's agreement was obtained, as consenting and confirming record it. */
+@InputType({ isAbstract: true })
+abstract class ConsentEvidenceInput {
+  @Field(() => ConsentMethod)
+  @IsEnum(ConsentMethod)
+  method: ConsentMethod;
+
+  @Field(() => String, { nullable: true, description: 'Where the signed form or the witness statement is kept. Required unless FAMILY_PORTAL.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  evidenceReference?: string;
+}
+
 @InputType()
-export class RecordConsentInput {
+export class RecordConsentInput extends ConsentEvidenceInput {
   @Field(() => ID, { description: 'The member who agrees: the subject itself, or a parent for a child who cannot decide yet.' })
   @IsUUID()
   grantorMemberId: string;
@@ -59,15 +73,6 @@ export class RecordConsentInput {
   @IsDate()
   validUntil?: Date;
 
-  @Field(() => ConsentMethod)
-  @IsEnum(ConsentMethod)
-  method: ConsentMethod;
-
-  @Field(() => String, { nullable: true, description: 'Where the signed form or the witness statement is kept. Required unless FAMILY_PORTAL.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  evidenceReference?: string;
 }
 
 @InputType()
@@ -106,7 +111,7 @@ export class AssessCapacityInput {
 }
 
 @InputType()
-export class ConfirmConsentInput {
+export class ConfirmConsentInput extends ConsentEvidenceInput {
   @Field(() => ID)
   @IsUUID()
   consentId: string;
@@ -114,14 +119,4 @@ export class ConfirmConsentInput {
   @Field(() => ID, { description: 'The member (18, or deciding for themselves) who takes the consent over as their own.' })
   @IsUUID()
   memberId: string;
-
-  @Field(() => ConsentMethod)
-  @IsEnum(ConsentMethod)
-  method: ConsentMethod;
-
-  @Field(() => String, { nullable: true, description: 'Where the signed form or the witness statement is kept. Required unless FAMILY_PORTAL.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  evidenceReference?: string;
 }

@@ -1,0 +1,34 @@
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/app-config.js';
+import { dataSourceOptions, migrate } from './database.module.js';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres.js';
+
+/** The service's database: DATABASE_URL, or else the embedded cluster under DATA_DIR, started here. */
+export async function configuredDatabase(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
+  if (config.databaseUrl) return { url: config.databaseUrl };
+  const embedded = await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'postgres'), database: 'gezin1plan', persistent: true });
+  return { url: embedded.url, embedded };
+}
+
+/**
+ * For the commands (`npm run seed`, `retention`, `audit:verify`): `work` on the configured database,
+ * migrated; the connection closed and an embedded cluster stopped afterwards, also when `work` fails.
+ */
+export async function withConfiguredDatabase<T>(
+  config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>,
+  work: (db: DataSource) => Promise<T>,
+): Promise<T> {
+  const { url, embedded } = await configuredDatabase(config);
+  try {
+    const db = await new DataSource(dataSourceOptions(url)).initialize();
+    try {
+      await migrate(db);
+      return await work(db);
+    } finally {
+      await db.destroy();
+    }
+  } finally {
+    await embedded?.stop();
+  }
+}
