@@ -179,6 +179,9 @@ export class PlanClosureRetention1765000000000 implements MigrationInterface {
           UPDATE break_glass_grant SET justification = erased WHERE family_id = target_family;
           UPDATE plan_history SET details = details - personal_history_keys
            WHERE plan_id = ANY (plans) AND details ?| personal_history_keys;
+          -- Nobody needs to know an erased family any more: it leaves every caseworker's list, and no plan,
+          -- consent or referral can be started for it.
+          UPDATE case_assignment SET ended_at = now() WHERE family_id = target_family AND ended_at IS NULL;
           UPDATE family SET erased_at = now() WHERE id = target_family;
         END IF;
 

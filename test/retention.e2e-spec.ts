@@ -369,6 +369,9 @@ describe('plan closure and retention', () => {
       expect(await figuresOf(f.familyId)).toEqual(figures);
       const { rows: families } = await sql.query(`SELECT erased_at IS NOT NULL AS erased FROM family WHERE id = $1`, [f.familyId]);
       expect(families).toEqual([{ erased: true }]);
+      // Its case assignments ended with it: the family is gone from its caseworker's view, nothing new starts for it.
+      expect(codeOf(await api.gql(worker.subject, `query($id: ID!) { family(id: $id) { id } }`, { id: f.familyId }))).toBe('NOT_FOUND');
+      expect(codeOf(await api.gql(worker.subject, OPEN, { input: { familyId: f.familyId, summary: 'Opnieuw' } }))).toBe('NOT_FOUND');
 
       // A family inside its retention period is left as it was.
       expect(await columnsHolding(recentToken)).not.toEqual([]);
