@@ -61,7 +61,7 @@ describe('seed generator', () => {
     expect(counts.referral / FAMILIES).toBeGreaterThan(1.1);
     expect(counts.referral / FAMILIES).toBeLessThan(2);
     expect(counts.audit_event / FAMILIES).toBeGreaterThanOrEqual(3);
-    for (const table of ['goal', 'action', 'note', 'note_member', 'plan_history', 'consent_grant', 'consent_revocation', 'handover_meeting', 'outbox_event']) {
+    for (const table of ['goal', 'action', 'note', 'note_member', 'plan_history', 'consent_grant', 'consent_revocation', 'handover_meeting', 'outbox_event', 'plan_closure_agreement']) {
       expect(counts[table]).toBeGreaterThan(0);
     }
     // What the summary reports is what the tables hold.
@@ -177,6 +177,9 @@ describe('seed generator', () => {
 
   it('keeps the rules the schema does not enforce: supporters, teams, authors and versions as the services write them', async () => {
     const violations = {
+      closedWithoutAgreement: `SELECT count(*) AS n FROM plan p WHERE p.status = 'CLOSED' AND (p.closed_by_user_id IS NULL
+        OR NOT EXISTS (SELECT 1 FROM plan_closure_agreement a JOIN family_member m ON m.id = a.member_id
+                        WHERE a.plan_id = p.id AND m.family_id = p.family_id AND m.role = 'PARENT' AND m.birth_date <= current_date - interval '18 years'))`,
       activeWithoutSupporter: `SELECT count(*) AS n FROM plan p WHERE p.status = 'ACTIVE'
         AND NOT EXISTS (SELECT 1 FROM trajectory_supporter s WHERE s.plan_id = p.id AND s.state = 'CURRENT')`,
       supporterNotAssignedCaseworker: `SELECT count(*) AS n FROM trajectory_supporter s JOIN plan p ON p.id = s.plan_id WHERE s.state <> 'ENDED'

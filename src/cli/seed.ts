@@ -1383,16 +1383,26 @@ function familyBatch(p: RunPlan, from: number, to: number): { families: Statemen
         counts: 'case_assignment',
       },
       {
-        sql: `INSERT INTO plan (id, family_id, generation, status, summary, strengths, close_reason_code, close_reason, closed_at, version, created_at, updated_at, created_by_user_id)
+        sql: `INSERT INTO plan (id, family_id, generation, status, summary, strengths, close_reason_code, close_reason, closed_at, closed_by_user_id,
+                          version, created_at, updated_at, created_by_user_id)
           SELECT fam.plan_id, fam.id, 1, fam.plan_status, fam.summary, fam.strengths,
                  CASE WHEN fam.plan_status = 'CLOSED' THEN fam.close_reason_code END,
                  CASE WHEN fam.plan_status = 'CLOSED' THEN fam.close_reason END, fam.closed_at,
+                 -- Closed by its supporter at the time: the successor once a handover was confirmed.
+                 CASE WHEN fam.plan_status = 'CLOSED' THEN CASE WHEN pl.handover = 'DONE' THEN pl.successor ELSE pl.registrar END END,
                  1 + h.changes, fam.plan_created_at, coalesce(h.last_change, fam.plan_created_at), pl.registrar
             FROM s_family fam JOIN s_plan pl USING (f)
             JOIN (SELECT plan_id, count(*) FILTER (WHERE bumps)::int AS changes, max(at) FILTER (WHERE bumps) AS last_change
                     FROM s_history GROUP BY plan_id) h ON h.plan_id = fam.plan_id
            ORDER BY fam.f`,
         counts: 'plan',
+      },
+      {
+        // The first parent agreed to each closure (as closePlan requires of an adult parent or caregiver).
+        sql: `INSERT INTO plan_closure_agreement (plan_id, member_id)
+          SELECT fam.plan_id, m0.id FROM s_family fam JOIN s_member m0 ON m0.f = fam.f AND m0.m = 0
+           WHERE fam.plan_status = 'CLOSED' ORDER BY fam.f`,
+        counts: 'plan_closure_agreement',
       },
       {
         sql: `INSERT INTO trajectory_supporter (id, plan_id, user_id, agency_id, state, started_at, ended_at, family_confirmation)
