@@ -169,8 +169,20 @@ describe('plan closure and retention', () => {
       expect(rows.map((r) => r.member_id)).toEqual([f.sara, f.lien].sort());
     });
 
+    it('closes as clients of the API contract do, with only a reason in words: code OTHER, and recorded that nobody agreed', async () => {
+      const token = newToken();
+      const f = await register(token);
+      const planId = await openPlan(f.familyId, token);
+      const { closePlan } = await api.ok(worker.subject, CLOSE, { input: { planId, reason: `Gezin verhuisd, onbereikbaar ${token}` } });
+      expect(closePlan).toMatchObject({ status: 'CLOSED', closeReasonCode: 'OTHER', agreedBy: [] });
+      expect(closePlan.history.edges.at(-1).node.details).toEqual({ from: 'DRAFT', to: 'CLOSED', reasonCode: 'OTHER', agreedByMemberIds: [] });
+      const moved = await register(newToken());
+      const movedPlan = await openPlan(moved.familyId, token);
+      const { closePlan: movedAway } = await api.ok(worker.subject, CLOSE, { input: { planId: movedPlan, reasonCode: 'MOVED_AWAY' } });
+      expect(movedAway).toMatchObject({ status: 'CLOSED', closeReasonCode: 'MOVED_AWAY', closeReason: null, agreedBy: [] });
+    });
+
     it.each<[string, (f: Awaited<ReturnType<typeof register>>, strangerId: string) => Record<string, unknown>, string, RegExp]>([
-      ['no member who agreed', () => ({ agreedByMemberIds: [] }), 'agreedByMemberIds', /agreedByMemberIds/],
       ['a member of another family', (_, strangerId) => ({ agreedByMemberIds: [strangerId] }), 'agreedByMemberIds', /members of this family/],
       ['a child of 5, who cannot agree yet', (f) => ({ agreedByMemberIds: [f.mo] }), 'agreedByMemberIds', /cannot agree yet/],
       ['an unborn child', (f) => ({ agreedByMemberIds: [f.sara, f.unborn] }), 'agreedByMemberIds', /cannot agree yet/],

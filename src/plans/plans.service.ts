@@ -102,14 +102,21 @@ export class PlansService {
    * DRAFT or ACTIVE → CLOSED, by the supporter, with a reason code and the family members who agreed:
    * each decides for themselves, or is an adult parent or caregiver (as for consent).
    */
+  /**
+   * DRAFT or ACTIVE → CLOSED, with a reason code and the family members who agreed. Both are optional in
+   * the API, which clients know as `closePlan(input: { planId, reason })`: without a code the reason in
+   * words is the reason (OTHER); without members the plan records that no family member agreed.
+   */
   async close(caller: Caller, input: ClosePlanInput): Promise<Plan> {
-    if (input.reasonCode === CloseReasonCode.OTHER && !input.reason) {
+    const reasonCode = input.reasonCode ?? CloseReasonCode.OTHER;
+    const agreedByMemberIds = input.agreedByMemberIds ?? [];
+    if (reasonCode === CloseReasonCode.OTHER && !input.reason) {
       throw badInput('reason', 'Give the reason in words when the reason code is OTHER');
     }
     return this.tx.run(caller, async (em) => {
       const { plan } = await this.writer.lock(em, caller, 'coordinate', input);
       this.writer.requireOpen(plan, 'close');
-      await this.requireAgreement(em, plan.familyId, input.agreedByMemberIds);
+      await this.requireAgreement(em, plan.familyId, agreedByMemberIds);
       // A handover that was never confirmed ends with the plan.
       await em.query(
         `UPDATE trajectory_supporter SET state = 'ENDED', ended_at = now() WHERE plan_id = $1 AND state = 'INCOMING'`,
@@ -117,11 +124,11 @@ export class PlansService {
       );
       await em.query(`INSERT INTO plan_closure_agreement (plan_id, member_id) SELECT $1, unnest($2::uuid[])`, [
         plan.id,
-        input.agreedByMemberIds,
+        agreedByMemberIds,
       ]);
       const closing = {
         status: PlanStatus.CLOSED,
-        closeReasonCode: input.reasonCode,
+        closeReasonCode: reasonCode,
         closeReason: input.reason ?? null,
         closedAt: new Date(),
         closedByUserId: caller.principal.userId,
@@ -131,7 +138,7 @@ export class PlansService {
         entityType: 'Plan',
         entityId: plan.id,
         change: 'PLAN_CLOSED',
-        details: { from: plan.status, to: PlanStatus.CLOSED, reasonCode: input.reasonCode, agreedByMemberIds: input.agreedByMemberIds },
+        details: { from: plan.status, to: PlanStatus.CLOSED, reasonCode, agreedByMemberIds },
       });
     });
   }

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEnum, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsEnum, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
 import { CloseReasonCode } from '../close-reason-code.js';
 
 /** Plan mutations may carry the version the client saw; a stale one answers CONFLICT. */
@@ -56,9 +56,10 @@ export class ActivatePlanInput extends PlanRef {}
 
 @InputType()
 export class ClosePlanInput extends PlanRef {
-  @Field(() => CloseReasonCode)
+  @Field(() => CloseReasonCode, { nullable: true, description: 'OTHER when absent (clients that send only the reason in words).' })
+  @IsOptional()
   @IsEnum(CloseReasonCode)
-  reasonCode: CloseReasonCode;
+  reasonCode?: CloseReasonCode;
 
   @Field(() => String, { nullable: true, description: 'The reason in words; required with OTHER.' })
   @IsOptional()
@@ -68,14 +69,17 @@ export class ClosePlanInput extends PlanRef {
   reason?: string;
 
   @Field(() => [ID], {
-    description: 'The family members who agreed to closing: each decides for themselves, or is an adult parent or caregiver.',
+    nullable: true,
+    description:
+      'The family members who agreed to closing: each decides for themselves, or is an adult parent or caregiver. ' +
+      'None when the family could not be asked (it moved away, stopped contact): the plan then records that nobody agreed.',
   })
+  @IsOptional()
   @IsArray()
-  @ArrayMinSize(1)
   @ArrayMaxSize(50)
   @ArrayUnique()
   @IsUUID('all', { each: true })
-  agreedByMemberIds: string[];
+  agreedByMemberIds?: string[];
 }
 
 @InputType()
