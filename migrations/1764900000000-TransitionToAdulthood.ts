@@ -49,13 +49,14 @@ export class TransitionToAdulthood1764900000000 implements MigrationInterface {
       UPDATE consent_grant SET represented_until = representation_ends(consent_id, member_id);
       ALTER TABLE consent_grant ENABLE TRIGGER consent_grant_derived_only;
 
-      -- Index-only probes of the access rule need the new column too.
+      -- Index-only probes of the access rule need the new column too; the read audit's lookup of the
+      -- consents a read was based on needs the consent id (it fetched each grant from the table).
       DROP INDEX consent_grant_member_idx;
       DROP INDEX consent_grant_family_idx;
       CREATE INDEX consent_grant_member_idx ON consent_grant (member_id, recipient_agency_id, category)
-        INCLUDE (valid_from, valid_until, represented_until) WHERE revoked_at IS NULL;
+        INCLUDE (valid_from, valid_until, represented_until, consent_id) WHERE revoked_at IS NULL;
       CREATE INDEX consent_grant_family_idx ON consent_grant (family_id, recipient_agency_id, category)
-        INCLUDE (valid_from, valid_until, member_id, represented_until) WHERE revoked_at IS NULL;
+        INCLUDE (valid_from, valid_until, member_id, represented_until, consent_id) WHERE revoked_at IS NULL;
       -- The portal's "consents to confirm" and the supporter's transitions look grants up by member.
       CREATE INDEX consent_grant_represented_idx ON consent_grant (member_id, represented_until)
         WHERE represented_until IS NOT NULL AND revoked_at IS NULL;

@@ -118,10 +118,15 @@ export class ReadAudit {
                                  entity_type, entity_id, family_id, member_ids, categories, legal_basis, consent_ids)
         SELECT a->>'requestId', a->>'subject', (a->>'userId')::uuid, (a->>'memberId')::uuid, (a->>'agencyId')::uuid, 'READ',
                ${entityType}, p.audit_entity_id, p.audit_family_id, p.audit_member_ids, p.audit_categories, p.audit_basis,
-               CASE WHEN p.audit_basis = 'CONSENT' THEN ARRAY(SELECT DISTINCT cg.consent_id FROM consent_grant cg
-                 WHERE cg.family_id = p.audit_family_id AND cg.recipient_agency_id = ${readAgency}
-                   AND cg.category = ANY(p.audit_consent_categories) AND ${GRANT_IN_FORCE}
-                   AND (cardinality(p.audit_member_ids) = 0 OR cg.member_id = ANY(p.audit_member_ids))) ELSE '{}' END
+               CASE WHEN p.audit_basis = 'CONSENT' THEN ARRAY(SELECT DISTINCT c.consent_id FROM (
+                   -- Family data by the family's grants, a member's data by the member's: each an index-only probe.
+                   SELECT cg.consent_id FROM consent_grant cg WHERE cardinality(p.audit_member_ids) = 0
+                      AND cg.family_id = p.audit_family_id AND cg.recipient_agency_id = ${readAgency}
+                      AND cg.category = ANY(p.audit_consent_categories) AND ${GRANT_IN_FORCE}
+                   UNION ALL
+                   SELECT cg.consent_id FROM consent_grant cg WHERE cg.member_id = ANY(p.audit_member_ids)
+                      AND cg.recipient_agency_id = ${readAgency}
+                      AND cg.category = ANY(p.audit_consent_categories) AND ${GRANT_IN_FORCE}) c) ELSE '{}' END
           FROM page p, (SELECT ${actorJson}::jsonb AS a) actor WHERE ${readRows}
       )
       SELECT * FROM page ORDER BY audit_row`;
