@@ -9,6 +9,7 @@ import { newId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { PolicyService } from '../policy/policy.service.js';
+import { grantToConfirm } from '../policy/subjects.js';
 import { CapacityAssessment } from './capacity-assessment.entity.js';
 import { ConsentMethod, ConsentStatus } from './consent-method.js';
 import { Consent } from './consent.entity.js';
@@ -173,9 +174,8 @@ export class ConsentsService {
               sub
                 .select('DISTINCT g.consent_id, g.member_id')
                 .from('consent_grant', 'g')
-                .where('g.member_id = ANY(:memberIds) AND g.represented_until IS NOT NULL AND g.revoked_at IS NULL')
-                .andWhere(`g.represented_until <= current_date + make_interval(months => :horizonMonths)`)
-                .andWhere('(g.valid_until IS NULL OR g.valid_until > now())'),
+                .where(`g.member_id = ANY(:memberIds) AND ${grantToConfirm('g')}`)
+                .andWhere(`g.represented_until <= current_date + make_interval(months => :horizonMonths)`),
             'tc',
             'tc.consent_id = cn.id',
           )

@@ -94,6 +94,13 @@ function familySupporters(familyId: string): RelationField {
 export const GRANT_IN_FORCE = `cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
     AND (cg.represented_until IS NULL OR cg.represented_until > current_date)`;
 
+/**
+ * A grant `g` a parent or caregiver gave for a child that the member has not confirmed, and that is not
+ * revoked or expired: what the young adult is to decide on as they turn 18 (or since).
+ */
+export const grantToConfirm = (g: string) =>
+  `(${g}.represented_until IS NOT NULL AND ${g}.revoked_at IS NULL AND (${g}.valid_until IS NULL OR ${g}.valid_until > now()))`;
+
 /** Grants in force matched on `key`. */
 export const grantInForce = (key: string, agency: string, category: string) =>
   `EXISTS (SELECT 1 FROM consent_grant cg WHERE ${key} AND cg.recipient_agency_id = ${agency} AND cg.category = ${category}

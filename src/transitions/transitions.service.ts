@@ -20,6 +20,7 @@ import { oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { PlanStatus } from '../plans/plan-status.js';
 import { PlanWriter } from '../plans/plan-writer.js';
 import { PolicyService } from '../policy/policy.service.js';
+import { grantToConfirm } from '../policy/subjects.js';
 import { ADULT_SERVICES_AFTER, YOUTH_SERVICES } from './adult-services.js';
 import type { AdulthoodTransition } from './adulthood-transition.type.js';
 import type { ProposeTransitionChecklistInput } from './dto/transition.inputs.js';
@@ -34,8 +35,7 @@ const TURNS_18 = `(fm.birth_date + interval '18 years')::date`;
  * turned 18 and still has consents a parent gave for them to confirm.
  */
 const IN_TRANSITION = `(fm.birth_date IS NOT NULL AND ${TURNS_18} <= current_date + make_interval(months => :horizon)
-  AND (${TURNS_18} >= current_date OR EXISTS (SELECT 1 FROM consent_grant tg WHERE tg.member_id = fm.id
-    AND tg.represented_until IS NOT NULL AND tg.revoked_at IS NULL AND (tg.valid_until IS NULL OR tg.valid_until > now()))))`;
+  AND (${TURNS_18} >= current_date OR EXISTS (SELECT 1 FROM consent_grant tg WHERE tg.member_id = fm.id AND ${grantToConfirm('tg')})))`;
 
 interface TransitionRow {
   id: string;
@@ -247,8 +247,7 @@ export class TransitionsService {
     const rows: { agency: string; categories: string[] }[] = await em.query(
       `SELECT a.name AS agency, array_agg(g.category ORDER BY g.category) AS categories
          FROM consent_grant g JOIN agency a ON a.id = g.recipient_agency_id
-        WHERE g.member_id = $1 AND g.represented_until IS NOT NULL AND g.revoked_at IS NULL
-          AND (g.valid_until IS NULL OR g.valid_until > now())
+        WHERE g.member_id = $1 AND ${grantToConfirm('g')}
         GROUP BY g.consent_id, a.name ORDER BY a.name, g.consent_id`,
       [memberId],
     );
