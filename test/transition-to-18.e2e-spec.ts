@@ -144,6 +144,10 @@ describe('the transition to 18', () => {
     });
     const paper = await api.ok(s.supporter.subject, CONFIRM, { input: { ...onPaper, evidenceReference: 'form-2026-118' } });
     expect(paper.confirmConsent.awaitingConfirmationBy).toEqual([]);
+    // Jonas reads in his access log, in plain words, that it was recorded for him.
+    const log = (await api.ok(await jonasLogsIn(s), `query($f: ID!) { accessLog(familyId: $f, first: 50) { edges { node { description } } } }`, { f: s.familyId }))
+      .accessLog.edges.map((e: { node: { description: string } }) => e.node.description);
+    expect(log.some((line: string) => line.includes('added the confirmation of a consent, at 18'))).toBe(true);
 
     const mo = await api.gql(s.supporter.subject, CONFIRM, { input: { consentId: s.moConsent, memberId: s.mo, method: 'WRITTEN', evidenceReference: 'x' } });
     expect(mo.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberId' });

@@ -43,6 +43,8 @@ const THINGS: Record<string, string> = {
   Consent: 'a consent',
   consent: 'a consent',
   consent_revocation: 'the withdrawal of a consent',
+  consent_confirmation: 'the confirmation of a consent, at 18',
+  plan_closure_agreement: 'the agreement to close the plan',
   break_glass_grant: 'emergency access',
 };
 const BASES: Record<string, string> = {
