@@ -13,15 +13,15 @@ import { grantToConfirm } from '../policy/subjects.js';
 import { CapacityAssessment } from './capacity-assessment.entity.js';
 import { ConsentMethod, ConsentStatus } from './consent-method.js';
 import { Consent } from './consent.entity.js';
+import { representsChildren } from './representation.js';
 import type { AssessCapacityInput, ConfirmConsentInput, RecordConsentInput, RevokeConsentInput } from './dto/consent.inputs.js';
 
 interface MemberCapacity {
   id: string;
   family_id: string;
-  role: string;
   given_name: string;
   capable: boolean;
-  adult: boolean;
+  representative: boolean;
 }
 
 /**
@@ -258,8 +258,8 @@ export class ConsentsService {
 
   private async capacities(em: EntityManager, ids: string[]): Promise<Map<string, MemberCapacity>> {
     const rows: MemberCapacity[] = await em.query(
-      `SELECT fm.id, fm.family_id, fm.role, fm.given_name, member_is_capable(fm) AS capable,
-              (fm.birth_date IS NOT NULL AND fm.birth_date <= (current_date - interval '18 years')::date) AS adult
+      `SELECT fm.id, fm.family_id, fm.given_name, member_is_capable(fm) AS capable,
+              ${representsChildren('fm')} AS representative
          FROM family_member fm WHERE fm.id = ANY($1::uuid[])`,
       [ids],
     );
@@ -300,8 +300,7 @@ function checkGrantor(grantor: MemberCapacity, subject: MemberCapacity): void {
     }
     return;
   }
-  const representative = ['PARENT', 'OTHER_CAREGIVER'].includes(grantor.role) && grantor.adult;
-  if (!representative || grantor.id === subject.id) {
+  if (!grantor.representative || grantor.id === subject.id) {
     throw badInput('grantorMemberId', `For ${subject.given_name} an adult parent or caregiver gives consent`);
   }
 }

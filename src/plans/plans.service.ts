@@ -9,6 +9,7 @@ import { newId, UUID_PATTERN } from '../common/ids.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
 import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import { representsChildren } from '../consents/representation.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { ActivatePlanInput, ClosePlanInput, OpenPlanInput, ReopenPlanInput, UpdatePlanInput } from './dto/plan.inputs.js';
 import { CloseReasonCode } from './close-reason-code.js';
@@ -99,10 +100,6 @@ export class PlansService {
   }
 
   /**
-   * DRAFT or ACTIVE → CLOSED, by the supporter, with a reason code and the family members who agreed:
-   * each decides for themselves, or is an adult parent or caregiver (as for consent).
-   */
-  /**
    * DRAFT or ACTIVE → CLOSED, with a reason code and the family members who agreed. Both are optional in
    * the API, which clients know as `closePlan(input: { planId, reason })`: without a code the reason in
    * words is the reason (OTHER); without members the plan records that no family member agreed.
@@ -159,8 +156,7 @@ export class PlansService {
   private async requireAgreement(em: EntityManager, familyId: string, memberIds: string[]): Promise<void> {
     const members: { id: string; given_name: string; may_agree: boolean }[] = await em.query(
       `SELECT fm.id, fm.given_name,
-              member_is_capable(fm) OR (fm.role IN ('PARENT', 'OTHER_CAREGIVER')
-                AND fm.birth_date <= (current_date - interval '18 years')::date) AS may_agree
+              member_is_capable(fm) OR ${representsChildren('fm')} AS may_agree
          FROM family_member fm WHERE fm.family_id = $1 AND fm.id = ANY($2::uuid[])`,
       [familyId, memberIds],
     );
