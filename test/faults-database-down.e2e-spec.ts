@@ -14,7 +14,8 @@ import { WebhookReceiver } from './support/webhook-receiver.js';
  * The database goes away under a running service (issue 7, point 3): readiness fails with 503, GraphQL
  * answers SERVICE_UNAVAILABLE (not an internal error), liveness stays up (do not restart it); when the
  * database returns, the same process serves again by itself — requests, the webhook queue (pg-boss)
- * and the live subscriptions (the LISTEN connection) — without a restart.
+ * and the live subscriptions (the LISTEN connection) — without a restart, also when a webhook delivery
+ * was in flight as it went.
  *
  * The cluster is one of the test's own (embedded PostgreSQL), stopped with a fast shutdown (every
  * session is terminated) and started again on the same data directory and port.
@@ -121,7 +122,15 @@ describe('database down under a running service', () => {
     live = await LiveReferrals.open(service.port, scene.worker.subject, referral.id);
     await rescheduleUntilLive();
 
+    // A delivery in flight when the database goes: the partner answers only once it is down, so the
+    // worker cannot record the attempt nor settle its job (this once ended the process).
+    hook.mode = 'hang';
+    const inFlight = hook.received.length;
+    expect((await reschedule()).errors).toBeUndefined();
+    await hook.until(() => hook.received.length > inFlight);
     await cluster.stop();
+    hook.release(200);
+    hook.mode = 'up';
 
     const ready = await until('readiness to fail', async () => {
       const res = await service.fetch('/health/ready');

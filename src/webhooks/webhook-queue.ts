@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import PgBoss from 'pg-boss';
 import { Gauge } from 'prom-client';
@@ -10,6 +11,7 @@ const QUEUE = 'webhook-delivery';
 const DEADLOCK = '40P01';
 /** Deliveries in flight at once per process: one slow receiver must not hold up the others. */
 const CONCURRENCY = 4;
+const POLL_INTERVAL_MS = 1000;
 
 export interface DeliveryJob {
   deliveryId: string;
@@ -26,6 +28,8 @@ export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookQueue.name);
   private readonly boss: PgBoss;
   private readonly retry: Pick<PgBoss.JobInsert, 'retryLimit' | 'retryDelay' | 'retryBackoff' | 'expireInSeconds'>;
+  private readonly stopping = new AbortController();
+  private workers: Promise<void>[] = [];
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig & { databaseUrl: string },
@@ -68,10 +72,31 @@ export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
     await this.boss.start();
     await this.createQueue();
     if (!this.config.webhooks.worker) return;
-    for (let i = 0; i < CONCURRENCY; i++) {
-      await this.boss.work<DeliveryJob>(QUEUE, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: 1 }, ([job]) =>
-        this.sender.deliver(job!),
-      );
+    this.workers = Array.from({ length: CONCURRENCY }, () => this.work());
+  }
+
+  /**
+   * One delivery at a time until shutdown. Our own loop rather than pg-boss's `work()`: pg-boss 10
+   * (the last for Node 20) does not await completing a job, so the database going away right after a
+   * delivery was an unhandled rejection that ended the process. Here every failure is logged and the
+   * loop goes on; a job left active is retried when its lease expires (the sender skips delivered ones).
+   */
+  private async work(): Promise<void> {
+    const { signal } = this.stopping;
+    while (!signal.aborted) {
+      try {
+        const [job] = await this.boss.fetch<DeliveryJob>(QUEUE, { batchSize: 1, includeMetadata: true });
+        if (job) {
+          await this.sender.deliver(job).then(
+            () => this.boss.complete(QUEUE, job.id),
+            (error: unknown) => this.boss.fail(QUEUE, job.id, { message: error instanceof Error ? error.message : String(error) }),
+          );
+          continue;
+        }
+      } catch (error) {
+        this.logger.error(error instanceof Error ? error.message : String(error));
+      }
+      await sleep(POLL_INTERVAL_MS, undefined, { signal }).catch(() => undefined);
     }
   }
 
@@ -88,9 +113,11 @@ export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** Waits for deliveries in flight, then closes the queue's connections. */
+  /** Waits for deliveries in flight (each bounded by the webhook timeout), then closes the queue's connections. */
   async onApplicationShutdown(): Promise<void> {
-    await this.boss.stop({ graceful: true, wait: true, timeout: (this.config.webhooks.timeoutSeconds + 5) * 1000 });
+    this.stopping.abort();
+    await Promise.all(this.workers);
+    await this.boss.stop({ graceful: false, wait: true });
   }
 
   /** Queues the deliveries inside the caller's transaction: they exist only if it commits. */
