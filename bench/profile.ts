@@ -59,6 +59,9 @@ async function main(): Promise<void> {
   const endpoint = `${await app.getUrl()}/graphql`.replace('[::1]', '127.0.0.1');
 
   const operations: [string, (n: number) => { token: string; agencyId?: string; query: string; variables: Record<string, unknown> }][] = [
+    // The fixed cost of a request (token, principal, GraphQL, audit context), to set the others against.
+    ['me', (n) => ({ ...f.intakes[n % f.intakes.length]!, query: '{ me { subject } }', variables: {} })],
+    ['typename', (n) => ({ ...f.intakes[n % f.intakes.length]!, query: '{ __typename }', variables: {} })],
     ['plan', (n) => { const p = f.planReaders[n % f.planReaders.length]!; return { token: p.token, agencyId: p.agencyId, query: PLAN_QUERY, variables: { id: p.planIds[n % p.planIds.length] } }; }],
     ['families', (n) => ({ ...f.familyReaders[n % f.familyReaders.length]!, query: FAMILIES_QUERY, variables: {} })],
     ['referrals', (n) => ({ ...f.intakes[n % f.intakes.length]!, query: INCOMING_QUERY, variables: {} })],
