@@ -9,6 +9,7 @@ import { SupporterPlanIndex1764800000000 } from './1764800000000-SupporterPlanIn
 import { TransitionToAdulthood1764900000000 } from './1764900000000-TransitionToAdulthood.js';
 import { PlanClosureRetention1765000000000 } from './1765000000000-PlanClosureRetention.js';
 import { NetworkInsight1765100000000 } from './1765100000000-NetworkInsight.js';
+import { ReadAuditGrouped1765200000000 } from './1765200000000-ReadAuditGrouped.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   TransitionToAdulthood1764900000000,
   PlanClosureRetention1765000000000,
   NetworkInsight1765100000000,
+  ReadAuditGrouped1765200000000,
 ];

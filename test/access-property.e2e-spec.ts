@@ -113,8 +113,9 @@ interface AuditRow {
   actor_user_id: string | null;
   acting_agency_id: string | null;
   entity_type: string;
-  entity_id: string | null;
+  entity_ids: string[];
   family_id: string | null;
+  member_ids: string[];
   legal_basis: string;
   consent_ids: string[];
 }
@@ -300,28 +301,37 @@ describe('access rule (property): what a caseworker of another agency on the tea
     return result.data!;
   }
 
-  /** The READ entries under `requestId` are exactly those of `returnedIds`, each W's, under CONSENT citing the model's consents. */
+  /**
+   * The READ entries under `requestId` name exactly `returnedIds`, one entry per kind of record and set of
+   * members concerned (one family, one basis), each W's, under CONSENT citing the model's consents of the
+   * records it names.
+   */
   async function expectReadsAudited(run: Run, requestId: string, returnedIds: string[], want: Expected) {
     const { rows } = await sql.query<AuditRow>(
       `SELECT request_id, actor_subject, actor_user_id::text AS actor_user_id, acting_agency_id::text AS acting_agency_id,
-              entity_type, entity_id::text AS entity_id, family_id::text AS family_id, legal_basis,
+              entity_type, entity_ids::text[] AS entity_ids, family_id::text AS family_id, member_ids::text[] AS member_ids, legal_basis,
               consent_ids::text[] AS consent_ids
          FROM audit_event WHERE request_id = $1 AND action = 'READ' ORDER BY seq`,
       [requestId],
     );
-    expect(sorted(rows.map((e) => e.entity_id ?? '<null>'))).toEqual(sorted(returnedIds));
+    expect(sorted(rows.flatMap((e) => e.entity_ids))).toEqual(sorted(returnedIds));
+    const typeOf = (id: string) => (id === run.planId ? 'Plan' : run.memberIds.includes(id) ? 'FamilyMember' : 'Note');
+    const groups = rows.map((e) => `${e.entity_type} ${sorted(e.member_ids).join(',')}`);
+    expect(new Set(groups).size).toBe(groups.length);
     for (const entry of rows) {
-      expect({ ...entry, consent_ids: sorted(entry.consent_ids) }).toEqual({
+      const { member_ids: _grouping, ...audited } = entry;
+      expect({ ...audited, consent_ids: sorted(entry.consent_ids) }).toEqual({
         request_id: requestId,
         actor_subject: run.w.subject,
         actor_user_id: run.w.userId,
         acting_agency_id: agencyB.id,
-        entity_type: entry.entity_id === run.planId ? 'Plan' : run.memberIds.includes(entry.entity_id!) ? 'FamilyMember' : 'Note',
-        entity_id: entry.entity_id,
+        entity_type: typeOf(entry.entity_ids[0]!),
+        entity_ids: entry.entity_ids,
         family_id: run.familyId,
         legal_basis: 'CONSENT',
-        consent_ids: want.consentIdsOf.get(entry.entity_id!),
+        consent_ids: sorted([...new Set(entry.entity_ids.flatMap((id) => want.consentIdsOf.get(id) ?? []))]),
       });
+      expect(new Set(entry.entity_ids.map(typeOf))).toEqual(new Set([entry.entity_type]));
     }
   }
 

@@ -52,6 +52,7 @@ interface AuditRow {
   action: string;
   entity_type: string;
   entity_id: string | null;
+  entity_ids: string[] | null;
   family_id: string | null;
   member_ids: string[];
   categories: string[];
@@ -61,7 +62,7 @@ interface AuditRow {
 
 const AUDIT_COLUMNS = `seq::text AS seq, request_id, actor_subject, actor_user_id::text AS actor_user_id,
   actor_member_id::text AS actor_member_id, acting_agency_id::text AS acting_agency_id, action, entity_type,
-  entity_id::text AS entity_id, family_id::text AS family_id, member_ids::text[] AS member_ids,
+  entity_id::text AS entity_id, entity_ids::text[] AS entity_ids, family_id::text AS family_id, member_ids::text[] AS member_ids,
   categories::text[] AS categories, legal_basis, consent_ids::text[] AS consent_ids`;
 
 const sortedIds = (ids: string[]) => [...ids].sort();
@@ -106,7 +107,7 @@ describe('audit trail', () => {
 
   // -----------------------------------------------------------------------------------------------
   describe('reads of personal data are audited with their legal basis', () => {
-    it('reading a family’s members: one READ per member, under CONSENT with the member’s consent id', async () => {
+    it('reading a family’s members: one READ per member (the members concerned differ), under CONSENT with the member’s consent id', async () => {
       const a = await world.staff(agency);
       const { family, consentIds } = await consentingFamily(a);
       const requestId = newRequestId('read-consent');
@@ -117,8 +118,7 @@ describe('audit trail', () => {
       const reads = await readsOf(requestId);
       expect(reads).toHaveLength(family.memberIds.length);
       family.memberIds.forEach((memberId, i) => {
-        const entry = reads.find((e) => e.entity_id === memberId);
-        expect(entry).toEqual(
+        expect(reads.find((e) => e.entity_ids?.includes(memberId))).toEqual(
           expect.objectContaining({
             request_id: requestId,
             actor_subject: a.subject,
@@ -127,7 +127,8 @@ describe('audit trail', () => {
             acting_agency_id: a.agencyId,
             action: 'READ',
             entity_type: 'FamilyMember',
-            entity_id: memberId,
+            entity_id: null,
+            entity_ids: [memberId],
             family_id: family.id,
             member_ids: [memberId],
             categories: ['IDENTITY'],
@@ -147,18 +148,60 @@ describe('audit trail', () => {
       expect(read.family.members).toHaveLength(2);
 
       const reads = await readsOf(requestId);
-      expect(sortedIds(reads.map((e) => e.entity_id!))).toEqual(sortedIds(family.memberIds));
+      expect(sortedIds(reads.flatMap((e) => e.entity_ids!))).toEqual(sortedIds(family.memberIds));
       for (const entry of reads) {
         expect(entry).toMatchObject({
           actor_subject: a.subject,
           acting_agency_id: a.agencyId,
           entity_type: 'FamilyMember',
           family_id: family.id,
-          member_ids: [entry.entity_id],
+          member_ids: entry.entity_ids,
           categories: ['IDENTITY'],
           legal_basis: 'AUTHOR',
           consent_ids: [],
         });
+      }
+    });
+
+    it('records read under different bases in one statement: one entry per basis, each naming its own records', async () => {
+      const a = await world.staff(agency);
+      const family = await world.family(a, [parent('Sara', 'Peeters'), child('Mo', 'Peeters', '2021-06-30')], { consentFor: [] });
+      const [sara, mo] = family.members;
+      const [saraConsent] = await world.consentAll(a, { ...family, members: [sara!], memberIds: [sara!.id] }, a.agencyId);
+      const requestId = newRequestId('read-two-bases');
+
+      await api.ok(a.subject, FAMILY_MEMBERS, { id: family.id }, withRequestId(requestId));
+
+      const reads = await readsOf(requestId);
+      expect(reads.map((e) => e.legal_basis).sort()).toEqual(['AUTHOR', 'CONSENT']);
+      expect(reads.find((e) => e.legal_basis === 'CONSENT')).toMatchObject({ entity_ids: [sara!.id], member_ids: [sara!.id], consent_ids: [saraConsent] });
+      expect(reads.find((e) => e.legal_basis === 'AUTHOR')).toMatchObject({ entity_ids: [mo!.id], member_ids: [mo!.id], consent_ids: [] });
+    });
+
+    it('records about the same members in one statement: one entry naming them all, one per family', async () => {
+      const a = await world.staff(agency);
+      const first = await world.familyWithPlan(a, { supporter: a });
+      const second = await world.familyWithPlan(a, { supporter: a });
+      const goalsOf = async (planId: string) => {
+        const ids: string[] = [];
+        for (const description of ['Een eigen woning', 'Werk vinden', 'Rust in huis']) {
+          ids.push((await api.ok(a.subject, ADD_GOAL, { input: { planId, lifeDomain: 'HOUSING', description, owner: 'FAMILY' } })).addGoal.id);
+        }
+        return ids;
+      };
+      const goals = { [first.familyId]: await goalsOf(first.planId), [second.familyId]: await goalsOf(second.planId) };
+      const requestId = newRequestId('read-grouped');
+
+      await api.ok(a.subject, `query($a: ID!, $b: ID!) { a: plan(id: $a) { goals { id } } b: plan(id: $b) { goals { id } } }`, {
+        a: first.planId,
+        b: second.planId,
+      }, withRequestId(requestId));
+
+      // The goals of both plans are read by one statement (one loader call): one entry per family.
+      const goalReads = (await readsOf(requestId)).filter((e) => e.entity_type === 'Goal');
+      expect(goalReads).toHaveLength(2);
+      for (const familyId of [first.familyId, second.familyId]) {
+        expect(goalReads.find((e) => e.family_id === familyId)).toMatchObject({ entity_ids: goals[familyId], member_ids: [], legal_basis: 'CONSENT' });
       }
     });
 
@@ -187,11 +230,12 @@ describe('audit trail', () => {
       const reads = await readsOf(requestId);
       expect(reads).toHaveLength(2);
       family.memberIds.forEach((memberId, i) => {
-        expect(reads.find((e) => e.entity_id === memberId)).toMatchObject({
+        expect(reads.find((e) => e.entity_ids?.includes(memberId))).toMatchObject({
           actor_subject: b.subject,
           actor_user_id: b.userId,
           acting_agency_id: agencyB.id,
           entity_type: 'FamilyMember',
+          entity_ids: [memberId],
           family_id: family.id,
           member_ids: [memberId],
           legal_basis: 'CONSENT',
@@ -211,8 +255,8 @@ describe('audit trail', () => {
       expect(read.family.members).toEqual([{ id: sara!.id }]);
 
       const reads = await readsOf(requestId);
-      expect(reads.map((e) => e.entity_id)).toEqual([sara!.id]);
-      expect(reads.some((e) => e.entity_id === youssef!.id || e.member_ids.includes(youssef!.id))).toBe(false);
+      expect(reads.map((e) => e.entity_ids)).toEqual([[sara!.id]]);
+      expect(reads.some((e) => e.entity_ids?.includes(youssef!.id) || e.member_ids.includes(youssef!.id))).toBe(false);
 
       // Someone who may not see the family at all leaves no read of its members either.
       const stranger = await world.staff(await world.agency(await world.network()));
@@ -243,11 +287,11 @@ describe('audit trail', () => {
 
       const reads = await readsOf(requestId);
       const ofType = (type: string) => reads.filter((e) => e.entity_type === type);
-      expect(ofType('Plan').map((e) => e.entity_id)).toEqual([planId]);
-      expect(ofType('Goal').map((e) => e.entity_id)).toEqual([goalId]);
-      expect(ofType('Action').map((e) => e.entity_id)).toEqual([actionId]);
-      expect(ofType('Note').map((e) => e.entity_id)).toEqual([noteId]);
-      expect(sortedIds(ofType('PlanHistoryEntry').map((e) => e.entity_id!))).toEqual(sortedIds(historyIds));
+      expect(ofType('Plan').map((e) => e.entity_ids)).toEqual([[planId]]);
+      expect(ofType('Goal').map((e) => e.entity_ids)).toEqual([[goalId]]);
+      expect(ofType('Action').map((e) => e.entity_ids)).toEqual([[actionId]]);
+      expect(ofType('Note').map((e) => e.entity_ids)).toEqual([[noteId]]);
+      expect(ofType('PlanHistoryEntry').map((e) => sortedIds(e.entity_ids!))).toEqual([sortedIds(historyIds)]);
       expect(new Set(reads.map((e) => e.entity_type))).toEqual(new Set(['Plan', 'Goal', 'Action', 'Note', 'PlanHistoryEntry']));
       for (const entry of reads) {
         expect(entry).toMatchObject({ actor_subject: a.subject, acting_agency_id: a.agencyId, family_id: familyId, legal_basis: 'CONSENT' });
@@ -270,7 +314,7 @@ describe('audit trail', () => {
       expect(shown).toHaveLength(1);
 
       const historyReads = (await readsOf(requestId)).filter((e) => e.entity_type === 'PlanHistoryEntry');
-      expect(historyReads.map((e) => e.entity_id)).toEqual(shown);
+      expect(historyReads.map((e) => e.entity_ids)).toEqual([shown]);
     });
   });
 
@@ -447,16 +491,22 @@ describe('audit trail', () => {
       };
     }
 
-    /** Six entries, written as the service writes them (triggers under a named actor) and as it reads; their seqs. */
+    /** Six entries, written as the service writes them (triggers under a named actor) and as it reads; their seqs (the last two name several records). */
     async function writeEntries(client: pg.Client): Promise<string[]> {
       await client.query(`SELECT set_config('app.actor_subject', 't', false), set_config('app.request_id', 'chain-test', false)`);
       const first = randomUUID();
       await client.query(`INSERT INTO network (id, name) VALUES ($1, 'Netwerk 1'), ($2, 'Netwerk 2')`, [first, randomUUID()]);
       await client.query(`UPDATE network SET name = 'Netwerk één' WHERE id = $1`, [first]);
-      for (let i = 0; i < 3; i++) {
+      // A read of one record, as reads were recorded before entries named several (entity_id) …
+      await client.query(
+        `SELECT audit_read('{"subject": "t", "requestId": "chain-test"}'::jsonb, 'Test', gen_random_uuid(), NULL,
+           '{}'::uuid[], ARRAY['IDENTITY'], 'ASSIGNMENT', '{}'::uuid[])`,
+      );
+      // … and reads as they are recorded now: one entry per family naming every record read (entity_ids).
+      for (let i = 0; i < 2; i++) {
         await client.query(
-          `SELECT audit_read('{"subject": "t", "requestId": "chain-test"}'::jsonb, 'Test', gen_random_uuid(), NULL,
-             '{}'::uuid[], ARRAY['IDENTITY'], 'ASSIGNMENT', '{}'::uuid[])`,
+          `INSERT INTO audit_event (request_id, actor_subject, action, entity_type, entity_ids, categories, legal_basis)
+           VALUES ('chain-test', 't', 'READ', 'Test', ARRAY[gen_random_uuid(), gen_random_uuid()], ARRAY['IDENTITY'], 'ASSIGNMENT')`,
         );
       }
       const { rows } = await client.query<{ seq: string }>(`SELECT seq::text AS seq FROM audit_event ORDER BY seq`);
@@ -506,6 +556,34 @@ describe('audit trail', () => {
         const broken = auditVerify(fresh.url);
         expect(broken.status).toBe(1);
         expect(broken.stdout).toContain(`BROKEN at entry ${forged}`);
+      } finally {
+        await fresh.drop();
+      }
+    });
+
+    it('the hash covers the records a read names, and entries naming one record keep the hash they were written with', async () => {
+      const fresh = await freshDatabase();
+      try {
+        const seqs = await writeEntries(fresh.client);
+        // The content digest as the first audit migration defined it, before entries could name several records.
+        const { rows } = await fresh.client.query<{ seq: string; same: boolean }>(
+          `SELECT e.seq::text AS seq, audit_event_digest(e, NULL) = encode(sha256(convert_to(concat_ws('|', e.seq,
+                    to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), e.request_id, e.actor_subject, e.actor_user_id,
+                    e.actor_member_id, e.acting_agency_id, e.action, e.entity_type, e.entity_id, e.family_id,
+                    array_to_string(e.member_ids, ','), array_to_string(e.categories, ','), e.legal_basis,
+                    array_to_string(e.consent_ids, ','), 'GENESIS'), 'UTF8')), 'hex') AS same
+             FROM audit_event e ORDER BY e.seq`,
+        );
+        expect(rows.map((r) => r.same)).toEqual([true, true, true, true, false, false]);
+
+        await chainPendingAuditEntries(fresh.db);
+        const renamed = seqs[5]!;
+        await tamper(fresh.client, `UPDATE audit_event SET entity_ids = entity_ids[1:1] WHERE seq = $1`, [renamed]);
+        expect(await verifyAuditChain(fresh.db)).toEqual({
+          checked: 0,
+          pending: 0,
+          firstBroken: { seq: renamed, reason: expect.stringMatching(/content/) },
+        });
       } finally {
         await fresh.drop();
       }

@@ -3,6 +3,7 @@ import { type Agency, child, parent, type Person, World } from './support/world.
 
 const LINK = `mutation($input: LinkFamilyPortalInput!) { linkFamilyPortal(input: $input) { id } }`;
 const ADD_NOTE = `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`;
+const ADD_GOAL = `mutation($input: AddGoalInput!) { addGoal(input: $input) { id } }`;
 const MY_FAMILY = `{ myFamily {
   me { id givenName }
   family { id members { id givenName email } plan { id notes { id category } } }
@@ -11,7 +12,7 @@ const MY_FAMILY = `{ myFamily {
 const RECORD = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id status method } }`;
 const REVOKE = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id status } }`;
 const ACCESS_LOG = `query($f: ID!, $after: String) { accessLog(familyId: $f, first: 50, after: $after) {
-  edges { node { action entityType legalBasis actor description } } pageInfo { hasNextPage endCursor } } }`;
+  edges { node { action entityType records legalBasis actor description } } pageInfo { hasNextPage endCursor } } }`;
 
 describe('the family portal', () => {
   let api: TestApi;
@@ -118,10 +119,18 @@ describe('the family portal', () => {
 
   it('shows the family who looked at its data and why, in plain language, and only to the family', async () => {
     const s = await scene();
-    await api.ok(s.worker.subject, `query($id: ID!) { plan(id: $id) { id notes { id } } }`, { id: s.planId });
+    for (const description of ['Een eigen woning', 'Werk vinden']) {
+      await api.ok(s.worker.subject, ADD_GOAL, { input: { planId: s.planId, lifeDomain: 'HOUSING', description, owner: 'FAMILY' } });
+    }
+    await api.ok(s.worker.subject, `query($id: ID!) { plan(id: $id) { id notes { id } goals { id } } }`, { id: s.planId });
     const log = (await api.ok(s.saraLogin, ACCESS_LOG, { f: s.familyId })).accessLog;
     const lines: string[] = log.edges.map((e: { node: { description: string } }) => e.node.description);
     expect(lines.some((l) => /^Test CASEWORKER \(.+\) viewed the family plan \(plan\), with your consent\.$/.test(l))).toBe(true);
+    // Records read at once are one line.
+    const goalReads = log.edges.filter((e: { node: { action: string; entityType: string } }) => e.node.action === 'READ' && e.node.entityType === 'Goal');
+    expect(goalReads.map((e: { node: { records: number; description: string } }) => e.node)).toEqual([
+      expect.objectContaining({ records: 2, description: expect.stringMatching(/^Test CASEWORKER \(.+\) viewed 2 goals \(plan\), with your consent\.$/) }),
+    ]);
     // The worker read four notes. Sara's log shows the reads of the notes about herself and about Mo
     // (whom she speaks for) — not that Lien's health note, or the note about everyone, was read.
     const noteReads = (entries: { node: { action: string; entityType: string; description: string } }[]) =>

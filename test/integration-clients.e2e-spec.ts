@@ -424,7 +424,7 @@ describe('integration clients: registration, client credentials and the status-o
       }
       // Its reads are audited under its own name, for its agency.
       const audited: { n: number }[] = await db.query(
-        `SELECT count(*)::int AS n FROM audit_event WHERE action = 'READ' AND entity_type = 'Referral' AND entity_id = $1
+        `SELECT count(*)::int AS n FROM audit_event WHERE action = 'READ' AND entity_type = 'Referral' AND $1 = ANY(entity_ids)
            AND actor_subject = $2 AND acting_agency_id = $3 AND actor_user_id IS NULL`,
         [referral.id, `client:${readClient.id}`, receiver.id],
       );

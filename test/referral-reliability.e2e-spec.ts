@@ -570,15 +570,15 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       const [{ seq: before }] = await db.query(`SELECT coalesce(max(seq), 0)::text AS seq FROM audit_event`);
       await api.ok(intake.subject, REFERRAL, { id: referral.id });
       const rows = await db.query(
-        `SELECT action, entity_type, entity_id, categories, actor_subject, acting_agency_id, member_ids, family_id, legal_basis
-           FROM audit_event WHERE entity_id = $1 AND seq > $2::bigint AND action = 'READ'`,
+        `SELECT action, entity_type, entity_ids, categories, actor_subject, acting_agency_id, member_ids, family_id, legal_basis
+           FROM audit_event WHERE $1 = ANY(entity_ids) AND seq > $2::bigint AND action = 'READ'`,
         [referral.id, before],
       );
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({
         action: 'READ',
         entity_type: 'Referral',
-        entity_id: referral.id,
+        entity_ids: [referral.id],
         actor_subject: intake.subject,
         acting_agency_id: receiver.id,
         family_id: family.familyId,
@@ -596,11 +596,11 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       const { referral: read } = await api.ok(intake.subject, `query($id: ID!) { referral(id: $id) { members { id givenName } } }`, { id: referral.id });
       expect(read.members).toEqual([{ id: sara, givenName: 'Sara' }]);
       const rows = await db.query(
-        `SELECT entity_id, legal_basis, consent_ids, acting_agency_id FROM audit_event
+        `SELECT entity_ids, legal_basis, consent_ids, acting_agency_id FROM audit_event
           WHERE action = 'READ' AND entity_type = 'FamilyMember' AND actor_subject = $1`,
         [intake.subject],
       );
-      expect(rows).toEqual([{ entity_id: sara, legal_basis: 'CONSENT', consent_ids: consentIds, acting_agency_id: own.id }]);
+      expect(rows).toEqual([{ entity_ids: [sara], legal_basis: 'CONSENT', consent_ids: consentIds, acting_agency_id: own.id }]);
     });
 
     it('a page of the list audits exactly the referrals it returns, not the look-ahead row', async () => {
@@ -610,10 +610,11 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       const { referrals } = await api.ok(intake.subject, LIST, { direction: 'INCOMING', first: 2 });
       expect(referrals.pageInfo.hasNextPage).toBe(true);
       const rows = await db.query(
-        `SELECT entity_id FROM audit_event WHERE action = 'READ' AND entity_type = 'Referral' AND actor_subject = $1 ORDER BY entity_id`,
+        `SELECT r.id FROM audit_event e, unnest(e.entity_ids) AS r(id)
+          WHERE e.action = 'READ' AND e.entity_type = 'Referral' AND e.actor_subject = $1 ORDER BY r.id`,
         [intake.subject],
       );
-      expect(rows.map((r: { entity_id: string }) => r.entity_id)).toEqual(referrals.edges.map((e: { node: { id: string } }) => e.node.id).sort());
+      expect(rows.map((r: { id: string }) => r.id)).toEqual(referrals.edges.map((e: { node: { id: string } }) => e.node.id).sort());
     });
 
     it('each transition writes the audit of its referral UPDATE in the same transaction; a failed transition writes none', async () => {

@@ -203,15 +203,16 @@ describe('seed generator', () => {
       historyOutsidePlan: `SELECT count(*) AS n FROM plan_history h JOIN plan p ON p.id = h.plan_id WHERE h.at < p.created_at OR h.at > coalesce(p.closed_at, $1)`,
       acceptedReceiverOffTeam: `SELECT count(*) AS n FROM referral r WHERE r.accepted_at IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM plan_participant pp WHERE pp.plan_id = r.plan_id AND pp.agency_id = r.to_agency_id)`,
-      auditOfNothing: `SELECT count(*) AS n FROM audit_event a WHERE NOT CASE a.entity_type
-        WHEN 'family' THEN EXISTS (SELECT 1 FROM family x WHERE x.id = a.entity_id AND x.id = a.family_id)
-        WHEN 'family_member' THEN EXISTS (SELECT 1 FROM family_member x WHERE x.id = a.entity_id AND x.family_id = a.family_id)
-        WHEN 'FamilyMember' THEN EXISTS (SELECT 1 FROM family_member x WHERE x.id = a.entity_id AND x.family_id = a.family_id)
-        WHEN 'case_assignment' THEN EXISTS (SELECT 1 FROM case_assignment x WHERE x.id = a.entity_id AND x.family_id = a.family_id)
-        WHEN 'plan' THEN EXISTS (SELECT 1 FROM plan x WHERE x.id = a.entity_id AND x.family_id = a.family_id)
-        WHEN 'Plan' THEN EXISTS (SELECT 1 FROM plan x WHERE x.id = a.entity_id AND x.family_id = a.family_id)
-        WHEN 'plan_history' THEN EXISTS (SELECT 1 FROM plan_history x JOIN plan p ON p.id = x.plan_id WHERE x.id = a.entity_id AND p.family_id = a.family_id)
-        WHEN 'break_glass_grant' THEN EXISTS (SELECT 1 FROM break_glass_grant x WHERE x.id = a.entity_id AND x.family_id = a.family_id)
+      // Every record an entry names (a read names several: entity_ids).
+      auditOfNothing: `SELECT count(*) AS n FROM audit_event a CROSS JOIN unnest(coalesce(a.entity_ids, ARRAY[a.entity_id])) e(id) WHERE NOT CASE a.entity_type
+        WHEN 'family' THEN EXISTS (SELECT 1 FROM family x WHERE x.id = e.id AND x.id = a.family_id)
+        WHEN 'family_member' THEN EXISTS (SELECT 1 FROM family_member x WHERE x.id = e.id AND x.family_id = a.family_id)
+        WHEN 'FamilyMember' THEN EXISTS (SELECT 1 FROM family_member x WHERE x.id = e.id AND x.family_id = a.family_id)
+        WHEN 'case_assignment' THEN EXISTS (SELECT 1 FROM case_assignment x WHERE x.id = e.id AND x.family_id = a.family_id)
+        WHEN 'plan' THEN EXISTS (SELECT 1 FROM plan x WHERE x.id = e.id AND x.family_id = a.family_id)
+        WHEN 'Plan' THEN EXISTS (SELECT 1 FROM plan x WHERE x.id = e.id AND x.family_id = a.family_id)
+        WHEN 'plan_history' THEN EXISTS (SELECT 1 FROM plan_history x JOIN plan p ON p.id = x.plan_id WHERE x.id = e.id AND p.family_id = a.family_id)
+        WHEN 'break_glass_grant' THEN EXISTS (SELECT 1 FROM break_glass_grant x WHERE x.id = e.id AND x.family_id = a.family_id)
         ELSE false END`,
       auditUnderUnknownConsent: `SELECT count(*) AS n FROM audit_event a CROSS JOIN unnest(a.consent_ids) c(id)
         WHERE NOT EXISTS (SELECT 1 FROM consent x WHERE x.id = c.id AND x.family_id = a.family_id AND x.valid_from <= a.at)`,

@@ -114,7 +114,10 @@ describe('the transition to 18', () => {
     expect((await api.ok(login, MY_TO_CONFIRM)).myFamily.consentsToConfirm).toEqual([]);
     expect(await visibleMembers(s.reader, s.familyId)).toEqual(['Sara', 'Jonas', 'Lien', 'Mo']);
     const { rows } = await db.query(
-      `SELECT legal_basis, consent_ids FROM audit_event WHERE action = 'READ' AND entity_id = $1 AND actor_user_id = $2 ORDER BY seq DESC LIMIT 1`,
+      // The consents the latest read of the members names for Jonas (the entry names the family's other consents too).
+      `SELECT legal_basis, ARRAY(SELECT c FROM unnest(e.consent_ids) c
+                                  WHERE EXISTS (SELECT 1 FROM consent_subject cs WHERE cs.consent_id = c AND cs.member_id = $1)) AS consent_ids
+         FROM audit_event e WHERE action = 'READ' AND $1 = ANY(entity_ids) AND actor_user_id = $2 ORDER BY seq DESC LIMIT 1`,
       [s.jonas, s.reader.userId],
     );
     expect(rows).toEqual([{ legal_basis: 'CONSENT', consent_ids: [s.jonasConsent] }]);

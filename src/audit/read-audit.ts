@@ -17,7 +17,7 @@ interface AuditOptions {
 
 /**
  * Audits reads of personal data inside the reading statement: the query becomes a WITH whose rows are
- * both answered and inserted into the audit trail, so every returned row is recorded in the same
+ * both answered and recorded in the audit trail, so every returned row is recorded in the same
  * transaction, with the legal basis it was readable under, at no extra statement and as one INSERT.
  * The basis is computed from the same policy relations that filtered the row (subjects.ts).
  */
@@ -102,7 +102,10 @@ export class ReadAudit {
 
     // The statement that reads also records the reading, as one INSERT for all its rows: the query as
     // built (also after this call: orderBy, limit) becomes the first part of a WITH, the audit entries
-    // are inserted from its rows in the same statement, and its rows are answered in their order.
+    // are inserted from its rows in the same statement, and its rows are answered in their order. One
+    // entry per family, members concerned and basis names every record read (entity_ids) with the union
+    // of their categories and consents (each row's consents found with its own categories). Records about
+    // other members stay apart: a family member sees an entry only if it speaks for all its members.
     const audited = new SqlParams();
     const entityType = audited.add(options.entityType ?? subject);
     const actorJson = audited.add(JSON.stringify(actor));
@@ -112,13 +115,11 @@ export class ReadAudit {
     const readRows = options.pageSize === undefined ? 'TRUE' : `p.audit_row <= ${audited.add(options.pageSize)}`;
     qb.setParameters({ ...qb.getParameters(), ...audited.values });
     const build = qb.getQuery.bind(qb);
+    const union = (column: string) => `ARRAY(SELECT DISTINCT u FROM unnest(array_cat_agg(${column})) u ORDER BY u)`;
     qb.getQuery = () => `WITH page AS MATERIALIZED (SELECT q.*, row_number() OVER () AS audit_row FROM (${build()}) q),
-      audit AS (
-        INSERT INTO audit_event (request_id, actor_subject, actor_user_id, actor_member_id, acting_agency_id, action,
-                                 entity_type, entity_id, family_id, member_ids, categories, legal_basis, consent_ids)
-        SELECT a->>'requestId', a->>'subject', (a->>'userId')::uuid, (a->>'memberId')::uuid, (a->>'agencyId')::uuid, 'READ',
-               ${entityType}, p.audit_entity_id, p.audit_family_id, p.audit_member_ids, p.audit_categories, p.audit_basis,
-               CASE WHEN p.audit_basis = 'CONSENT' THEN ARRAY(SELECT DISTINCT c.consent_id FROM (
+      read AS (
+        SELECT p.audit_row, p.audit_entity_id, p.audit_family_id, p.audit_member_ids, p.audit_categories, p.audit_basis,
+               CASE WHEN p.audit_basis = 'CONSENT' THEN ARRAY(
                    -- Family data by the family's grants, a member's data by the member's: each an index-only probe.
                    SELECT cg.consent_id FROM consent_grant cg WHERE cardinality(p.audit_member_ids) = 0
                       AND cg.family_id = p.audit_family_id AND cg.recipient_agency_id = ${readAgency}
@@ -126,8 +127,17 @@ export class ReadAudit {
                    UNION ALL
                    SELECT cg.consent_id FROM consent_grant cg WHERE cg.member_id = ANY(p.audit_member_ids)
                       AND cg.recipient_agency_id = ${readAgency}
-                      AND cg.category = ANY(p.audit_consent_categories) AND ${GRANT_IN_FORCE}) c) ELSE '{}' END
-          FROM page p, (SELECT ${actorJson}::jsonb AS a) actor WHERE ${readRows}
+                      AND cg.category = ANY(p.audit_consent_categories) AND ${GRANT_IN_FORCE}) ELSE '{}' END AS audit_consent_ids
+          FROM page p WHERE ${readRows}
+      ),
+      audit AS (
+        INSERT INTO audit_event (request_id, actor_subject, actor_user_id, actor_member_id, acting_agency_id, action,
+                                 entity_type, entity_ids, family_id, member_ids, categories, legal_basis, consent_ids)
+        SELECT a->>'requestId', a->>'subject', (a->>'userId')::uuid, (a->>'memberId')::uuid, (a->>'agencyId')::uuid, 'READ',
+               ${entityType}, array_agg(r.audit_entity_id ORDER BY r.audit_row), r.audit_family_id, r.audit_member_ids,
+               ${union('r.audit_categories')}, r.audit_basis, ${union('r.audit_consent_ids')}
+          FROM read r, (SELECT ${actorJson}::jsonb AS a) actor
+         GROUP BY a, r.audit_family_id, r.audit_member_ids, r.audit_basis
       )
       SELECT * FROM page ORDER BY audit_row`;
     return qb;

@@ -1335,10 +1335,12 @@ function familyBatch(p: RunPlan, from: number, to: number): { families: Statemen
       { sql: revocation('s_rconsent'), counts: 'consent_revocation' },
       // Through the audit queue, in time order: linked to the hash chain in that order at the end.
       {
-        sql: `INSERT INTO audit_event (at, request_id, actor_subject, actor_user_id, acting_agency_id, action, entity_type, entity_id, family_id,
-                                       member_ids, categories, legal_basis, consent_ids)
-          SELECT a.at, a.request_id, u.subject, a.actor, a.agency, a.action, a.entity_type, a.entity_id, a.family_id,
-                 a.member_ids, a.categories, a.legal_basis, a.consent_ids
+        // A read names the records it read (entity_ids), as the service's read audit does.
+        sql: `INSERT INTO audit_event (at, request_id, actor_subject, actor_user_id, acting_agency_id, action, entity_type, entity_id, entity_ids,
+                                       family_id, member_ids, categories, legal_basis, consent_ids)
+          SELECT a.at, a.request_id, u.subject, a.actor, a.agency, a.action, a.entity_type,
+                 CASE WHEN a.action = 'READ' THEN NULL ELSE a.entity_id END, CASE WHEN a.action = 'READ' THEN ARRAY[a.entity_id] END,
+                 a.family_id, a.member_ids, a.categories, a.legal_basis, a.consent_ids
             FROM s_audit a JOIN seed_user u ON u.id = a.actor ORDER BY a.at, a.request_key, a.ord`,
         counts: 'audit_event',
       },

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ConnectionType } from '../common/pagination.js';
 
 /** One line of "who looked at my data and why", for the family. */
@@ -15,6 +15,9 @@ export class AccessLogEntry {
 
   @Field()
   entityType: string;
+
+  @Field(() => Int, { description: 'How many records of that type the entry is about (a list read at once is one entry).' })
+  records: number;
 
   @Field(() => [String])
   categories: string[];

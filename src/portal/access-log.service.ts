@@ -13,6 +13,7 @@ interface Row {
   at: Date;
   action: string;
   entity_type: string;
+  records: number;
   categories: string[];
   legal_basis: string;
   actor_member_id: string | null;
@@ -46,6 +47,19 @@ const THINGS: Record<string, string> = {
   consent_confirmation: 'the confirmation of a consent, at 18',
   plan_closure_agreement: 'the agreement to close the plan',
   break_glass_grant: 'emergency access',
+  Referral: 'a referral',
+};
+/** The same, for an entry about several records read at once ("3 goals"). */
+const MANY: Record<string, string> = {
+  FamilyMember: 'records of personal details',
+  Plan: 'family plans',
+  PlanHistoryEntry: 'entries of the history of the plan',
+  Goal: 'goals',
+  GoalProgressNote: 'notes on the progress of goals',
+  Action: 'actions',
+  Note: 'notes',
+  Consent: 'consents',
+  Referral: 'referrals',
 };
 const BASES: Record<string, string> = {
   CONSENT: 'with your consent',
@@ -77,7 +91,7 @@ export class AccessLogService {
     // What a family member looked at itself is not news to it: its own reads stay out of its log.
     const viewer = caller.principal.familyMember?.memberId;
     const params = new SqlParams();
-    const sql = `SELECT ae.seq::text AS seq, ae.at, ae.action, ae.entity_type, ae.categories, ae.legal_basis, ae.actor_member_id,
+    const sql = `SELECT ae.seq::text AS seq, ae.at, ae.action, ae.entity_type, coalesce(cardinality(ae.entity_ids), 1) AS records, ae.categories, ae.legal_basis, ae.actor_member_id,
         fm.given_name AS member_name, u.display_name AS user_name, ag.name AS agency_name
       FROM audit_event ae
       LEFT JOIN family_member fm ON fm.id = ae.actor_member_id
@@ -101,14 +115,16 @@ function toEntry(row: Row, viewer: string | undefined): AccessLogEntry {
       : (row.member_name ?? (row.user_name ? `${row.user_name}${row.agency_name ? ` (${row.agency_name})` : ''}` : 'The service'));
   const categories = row.categories.length ? ` (${row.categories.map((c) => c.toLowerCase()).join(', ')})` : '';
   const basis = BASES[row.legal_basis] ? `, ${BASES[row.legal_basis]}` : '';
+  const what = row.records > 1 && MANY[row.entity_type] ? `${row.records} ${MANY[row.entity_type]}` : (THINGS[row.entity_type] ?? row.entity_type);
   return {
     id: row.seq,
     at: row.at,
     action: row.action,
     entityType: row.entity_type,
+    records: row.records,
     categories: row.categories,
     legalBasis: row.legal_basis,
     actor,
-    description: `${actor} ${VERBS[row.action] ?? row.action.toLowerCase()} ${THINGS[row.entity_type] ?? row.entity_type}${categories}${basis}.`,
+    description: `${actor} ${VERBS[row.action] ?? row.action.toLowerCase()} ${what}${categories}${basis}.`,
   };
 }
