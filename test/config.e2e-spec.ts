@@ -23,7 +23,27 @@ describe('configuration', () => {
   });
 
   it('reads the webhook settings with their defaults, and names each bad one', () => {
-    expect(loadConfig({}).webhooks).toEqual({ worker: true, secretKey: undefined, retryLimit: 12, retryDelaySeconds: 10, timeoutSeconds: 10 });
+    expect(loadConfig({}).webhooks).toEqual({
+      worker: true,
+      secretKey: undefined,
+      retryLimit: 12,
+      retryDelaySeconds: 10,
+      timeoutSeconds: 10,
+      allowPrivateAddresses: true,
+    });
+    // In production, webhooks go to the public internet only unless allowed.
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db.internal/gezin1plan',
+      AUTH_ISSUER: 'https://idp.example',
+      AUTH_AUDIENCE: 'gezin1plan',
+      AUTH_JWKS_URL: 'https://idp.example/jwks',
+      CLIENT_TOKEN_SECRET: 'c'.repeat(32),
+      WEBHOOK_SECRET_KEY: 'w'.repeat(32),
+    };
+    expect(loadConfig(production).webhooks.allowPrivateAddresses).toBe(false);
+    expect(loadConfig({ ...production, WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true' }).webhooks.allowPrivateAddresses).toBe(true);
+    expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'no' })).toThrow(/WEBHOOK_ALLOW_PRIVATE_ADDRESSES must be true or false/);
     expect(
       loadConfig({ WEBHOOK_WORKER: 'false', WEBHOOK_RETRY_LIMIT: '0', WEBHOOK_RETRY_DELAY_SECONDS: '2', WEBHOOK_TIMEOUT_SECONDS: '5' }).webhooks,
     ).toMatchObject({ worker: false, retryLimit: 0, retryDelaySeconds: 2, timeoutSeconds: 5 });

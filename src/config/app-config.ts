@@ -43,6 +43,12 @@ export interface WebhookConfig {
   retryDelaySeconds: number;
   /** How long one POST may take before it counts as failed. */
   timeoutSeconds: number;
+  /**
+   * Whether webhooks may be posted to loopback, private and other non-public addresses (a receiver on
+   * this machine or the internal network); refused in production unless set, so that a registered URL
+   * cannot reach internal services or the cloud metadata endpoint (SSRF).
+   */
+  allowPrivateAddresses: boolean;
 }
 
 /** Requests per minute (see README, "Security and operations"). */
@@ -178,6 +184,7 @@ function webhookConfig(env: NodeJS.ProcessEnv, production: boolean, problems: st
     retryLimit: integer('WEBHOOK_RETRY_LIMIT', 12, 0, 30),
     retryDelaySeconds: integer('WEBHOOK_RETRY_DELAY_SECONDS', 10, 1, 3600),
     timeoutSeconds: integer('WEBHOOK_TIMEOUT_SECONDS', 10, 1, 60),
+    allowPrivateAddresses: flag(env, problems)('WEBHOOK_ALLOW_PRIVATE_ADDRESSES', !production),
   };
 }
 

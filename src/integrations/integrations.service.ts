@@ -10,6 +10,7 @@ import { newId, UUID_PATTERN } from '../common/ids.js';
 import { type Connection, paginate } from '../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PolicyService } from '../policy/policy.service.js';
+import { assertPublicHost, NonPublicAddressError } from '../webhooks/public-address.js';
 import type { IntegrationClientsArgs, RegisterIntegrationClientInput, RegisteredIntegrationClient } from './dto/integration-client.inputs.js';
 import { IntegrationClient } from './integration-client.entity.js';
 import { SecretBox } from './secret-box.js';
@@ -39,9 +40,7 @@ export class IntegrationsService {
     return this.tx.run(caller, async (em) => {
       const agency = await this.policy.authorize(em, caller.ability, 'read', 'Agency', input.agencyId);
       this.policy.assertCan(caller.ability, 'create', 'IntegrationClient', { agencyId: agency.id, networkId: agency.networkId });
-      if (input.webhookUrl && this.config.env === 'production' && !input.webhookUrl.startsWith('https://')) {
-        throw badInput('webhookUrl', 'webhookUrl must be an https URL');
-      }
+      if (input.webhookUrl) this.checkWebhookUrl(input.webhookUrl);
       const clientSecret = randomBytes(32).toString('base64url');
       const client = em.create(IntegrationClient, {
         id: newId(),
@@ -57,6 +56,21 @@ export class IntegrationsService {
       await em.insert(IntegrationClient, client);
       return { client, clientSecret };
     });
+  }
+
+  /**
+   * In production only https; and unless private addresses are allowed, not a literal address outside
+   * the public internet (a hostname is checked each time it is resolved for a delivery).
+   */
+  private checkWebhookUrl(url: string): void {
+    if (this.config.env === 'production' && !url.startsWith('https://')) throw badInput('webhookUrl', 'webhookUrl must be an https URL');
+    if (this.config.webhooks.allowPrivateAddresses) return;
+    try {
+      assertPublicHost(new URL(url).hostname);
+    } catch (error) {
+      if (error instanceof NonPublicAddressError) throw badInput('webhookUrl', `webhookUrl must be on the public internet: ${error.message}`);
+      throw error;
+    }
   }
 
   /** The agency's partner systems, revoked ones included, for its admin. */

@@ -117,6 +117,7 @@ export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.stopping.abort();
     await Promise.all(this.workers);
+    await this.sender.close();
     await this.boss.stop({ graceful: false, wait: true });
   }
 

@@ -3,9 +3,11 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type PgBoss from 'pg-boss';
 import { DataSource } from 'typeorm';
+import { Agent, request } from 'undici';
 import { newId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { SecretBox } from '../integrations/secret-box.js';
+import { assertPublicHost, publicOnlyLookup } from './public-address.js';
 import type { DeliveryJob } from './webhook-queue.js';
 
 interface PendingDelivery {
@@ -32,12 +34,21 @@ function failureOf(error: unknown): string {
 @Injectable()
 export class WebhookSender {
   private readonly logger = new Logger(WebhookSender.name);
+  /** Connections to receivers; unless private addresses are allowed, only to public addresses. */
+  private readonly agent: Agent;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly secrets: SecretBox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.agent = new Agent(config.webhooks.allowPrivateAddresses ? {} : { connect: { lookup: publicOnlyLookup } });
+  }
+
+  /** Closes the connections to receivers (once no delivery is in flight). */
+  close(): Promise<void> {
+    return this.agent.close();
+  }
 
   /** Throws when the attempt failed, so that the queue retries it with backoff. */
   async deliver(job: PgBoss.JobWithMetadata<DeliveryJob>): Promise<void> {
@@ -75,10 +86,12 @@ export class WebhookSender {
   /** Redirects are not followed: a signed event goes only to the URL the agency registered. */
   private async post(delivery: PendingDelivery, attempt: number): Promise<{ status: number | null; error: string | null }> {
     try {
-      const response = await fetch(delivery.url, {
+      // A literal address is connected to without a lookup: checked here; hostnames as they resolve.
+      if (!this.config.webhooks.allowPrivateAddresses) assertPublicHost(new URL(delivery.url).hostname);
+      const response = await request(delivery.url, {
         method: 'POST',
         body: delivery.body,
-        redirect: 'manual',
+        dispatcher: this.agent,
         signal: AbortSignal.timeout(this.config.webhooks.timeoutSeconds * 1000),
         headers: {
           'Content-Type': 'application/json',
@@ -88,8 +101,9 @@ export class WebhookSender {
           'X-Webhook-Attempt': String(attempt),
         },
       });
-      await response.body?.cancel();
-      return { status: response.status, error: response.ok ? null : `HTTP ${response.status}` };
+      await response.body.dump();
+      const ok = response.statusCode >= 200 && response.statusCode < 300;
+      return { status: response.statusCode, error: ok ? null : `HTTP ${response.statusCode}` };
     } catch (error) {
       return { status: null, error: failureOf(error) };
     }
