@@ -10,6 +10,7 @@ import { TransitionToAdulthood1764900000000 } from './1764900000000-TransitionTo
 import { PlanClosureRetention1765000000000 } from './1765000000000-PlanClosureRetention.js';
 import { NetworkInsight1765100000000 } from './1765100000000-NetworkInsight.js';
 import { ReadAuditGrouped1765200000000 } from './1765200000000-ReadAuditGrouped.js';
+import { IntegrationSecretRotation1765300000000 } from './1765300000000-IntegrationSecretRotation.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   PlanClosureRetention1765000000000,
   NetworkInsight1765100000000,
   ReadAuditGrouped1765200000000,
+  IntegrationSecretRotation1765300000000,
 ];

@@ -43,6 +43,21 @@ export class IntegrationClient {
   @Column({ type: 'text', nullable: true })
   secretSealed: string | null;
 
+  /** The secret replaced by the last rotation, accepted until `previousSecretUntil` (then cleared of use). */
+  @Column({ type: 'text', nullable: true })
+  previousSecretHash: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  previousSecretSealed: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'Until when the secret replaced by the last rotation still works (token endpoint, second webhook signature).' })
+  @Column({ type: 'timestamptz', nullable: true })
+  previousSecretUntil: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Column({ type: 'timestamptz', nullable: true })
+  secretRotatedAt: Date | null;
+
   @Column('uuid')
   createdByUserId: string;
 

@@ -7,6 +7,7 @@ import {
   RegisteredIntegrationClient,
   RegisterIntegrationClientInput,
   RevokeIntegrationClientInput,
+  RotateIntegrationClientSecretInput,
 } from './dto/integration-client.inputs.js';
 import { IntegrationClient } from './integration-client.entity.js';
 import { IntegrationsService } from './integrations.service.js';
@@ -28,6 +29,14 @@ export class IntegrationsResolver {
   @Policy('create', 'IntegrationClient')
   registerIntegrationClient(@CurrentCaller() caller: Caller, @Args('input') input: RegisterIntegrationClientInput) {
     return this.integrations.register(caller, input);
+  }
+
+  @Mutation(() => RegisteredIntegrationClient, {
+    description: 'A new secret for a partner system, shown once; the replaced one keeps working for keepPreviousHours (default 24).',
+  })
+  @Policy('update', 'IntegrationClient')
+  rotateIntegrationClientSecret(@CurrentCaller() caller: Caller, @Args('input') input: RotateIntegrationClientSecretInput) {
+    return this.integrations.rotateSecret(caller, input);
   }
 
   @Mutation(() => IntegrationClient, { description: 'Ends a partner system for good: its tokens stop working and its pending webhooks are not sent.' })

@@ -11,7 +11,12 @@ import { type Connection, paginate } from '../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { assertPublicHost, NonPublicAddressError } from '../webhooks/public-address.js';
-import type { IntegrationClientsArgs, RegisterIntegrationClientInput, RegisteredIntegrationClient } from './dto/integration-client.inputs.js';
+import type {
+  IntegrationClientsArgs,
+  RegisterIntegrationClientInput,
+  RegisteredIntegrationClient,
+  RotateIntegrationClientSecretInput,
+} from './dto/integration-client.inputs.js';
 import { IntegrationClient } from './integration-client.entity.js';
 import { SecretBox } from './secret-box.js';
 
@@ -41,20 +46,51 @@ export class IntegrationsService {
       const agency = await this.policy.authorize(em, caller.ability, 'read', 'Agency', input.agencyId);
       this.policy.assertCan(caller.ability, 'create', 'IntegrationClient', { agencyId: agency.id, networkId: agency.networkId });
       if (input.webhookUrl) this.checkWebhookUrl(input.webhookUrl);
-      const clientSecret = randomBytes(32).toString('base64url');
+      const { clientSecret, stored } = this.newSecret();
       const client = em.create(IntegrationClient, {
         id: newId(),
         agencyId: agency.id,
         name: input.name,
         scopes: input.scopes,
         webhookUrl: input.webhookUrl ?? null,
-        secretHash: hashOf(clientSecret).toString('hex'),
-        secretSealed: this.secrets.seal(clientSecret),
+        ...stored,
         createdByUserId: caller.principal.userId!,
         createdAt: new Date(),
       });
       await em.insert(IntegrationClient, client);
       return { client, clientSecret };
+    });
+  }
+
+  /** A random secret (256 bits), and what is kept of it: its hash (to check it) and a sealed copy (to sign webhooks). */
+  private newSecret(): { clientSecret: string; stored: Pick<IntegrationClient, 'secretHash' | 'secretSealed'> } {
+    const clientSecret = randomBytes(32).toString('base64url');
+    return { clientSecret, stored: { secretHash: hashOf(clientSecret).toString('hex'), secretSealed: this.secrets.seal(clientSecret) } };
+  }
+
+  /**
+   * Replaces the client's secret; the new one is shown once. The replaced one keeps working for
+   * `keepPreviousHours` (at the token endpoint, and as a second webhook signature) so that the partner
+   * can switch without missing an event; 0 ends it at once (a leaked secret). A secret replaced by an
+   * earlier rotation is dropped.
+   */
+  async rotateSecret(caller: Caller, input: RotateIntegrationClientSecretInput): Promise<RegisteredIntegrationClient> {
+    return this.tx.run(caller, async (em) => {
+      await this.policy.authorize(em, caller.ability, 'update', 'IntegrationClient', input.clientId, { lock: true });
+      const client = await em.findOneByOrFail(IntegrationClient, { id: input.clientId });
+      if (client.revokedAt) throw invalidTransition('IntegrationClient', 'REVOKED', 'rotate its secret');
+      const { clientSecret, stored } = this.newSecret();
+      const now = new Date();
+      const keep = input.keepPreviousHours > 0;
+      const changes = {
+        ...stored,
+        secretRotatedAt: now,
+        previousSecretHash: keep ? client.secretHash : null,
+        previousSecretSealed: keep ? client.secretSealed : null,
+        previousSecretUntil: keep ? new Date(now.getTime() + input.keepPreviousHours * 3_600_000) : null,
+      };
+      await em.update(IntegrationClient, { id: client.id }, changes);
+      return { client: Object.assign(client, changes), clientSecret };
     });
   }
 
@@ -103,8 +139,10 @@ export class IntegrationsService {
     if (!UUID_PATTERN.test(clientId)) return null;
     const client = await this.db.manager.findOneBy(IntegrationClient, { id: clientId });
     if (!client || client.revokedAt) return null;
-    const expected = Buffer.from(client.secretHash, 'hex');
-    if (!timingSafeEqual(expected, hashOf(clientSecret))) return null;
+    const given = hashOf(clientSecret);
+    const matches = (hash: string | null) => hash !== null && timingSafeEqual(Buffer.from(hash, 'hex'), given);
+    const previousInForce = client.previousSecretUntil !== null && client.previousSecretUntil > new Date();
+    if (!matches(client.secretHash) && !(previousInForce && matches(client.previousSecretHash))) return null;
     return {
       access_token: await this.tokens.issueClientToken(client.id, client.scopes),
       token_type: 'Bearer',

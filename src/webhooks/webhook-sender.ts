@@ -17,6 +17,8 @@ interface PendingDelivery {
   event_id: string;
   body: string;
   secret_sealed: string;
+  /** The secret replaced by a rotation, while it is still in force: webhooks carry a second signature with it. */
+  previous_secret_sealed: string | null;
   revoked_at: Date | null;
 }
 
@@ -54,7 +56,8 @@ export class WebhookSender {
   async deliver(job: PgBoss.JobWithMetadata<DeliveryJob>): Promise<void> {
     const { deliveryId } = job.data;
     const [delivery]: PendingDelivery[] = await this.db.query(
-      `SELECT d.state, d.attempts, d.url, e.id AS event_id, e.body, c.secret_sealed, c.revoked_at
+      `SELECT d.state, d.attempts, d.url, e.id AS event_id, e.body, c.secret_sealed, c.revoked_at,
+              CASE WHEN c.previous_secret_until > now() THEN c.previous_secret_sealed END AS previous_secret_sealed
          FROM webhook_delivery d JOIN outbox_event e ON e.id = d.event_id JOIN integration_client c ON c.id = d.client_id
         WHERE d.id = $1`,
       [deliveryId],
@@ -99,6 +102,9 @@ export class WebhookSender {
           'X-Signature': signatureOf(delivery.body, this.secrets.open(delivery.secret_sealed)),
           'X-Webhook-Id': delivery.event_id,
           'X-Webhook-Attempt': String(attempt),
+          ...(delivery.previous_secret_sealed
+            ? { 'X-Signature-Previous': signatureOf(delivery.body, this.secrets.open(delivery.previous_secret_sealed)) }
+            : {}),
         },
       });
       await response.body.dump();

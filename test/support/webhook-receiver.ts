@@ -70,9 +70,9 @@ export class WebhookReceiver {
   }
 }
 
-/** Verifies `X-Signature: sha256=<hex HMAC>` of the raw body as a partner would, in constant time. */
-export function signatureValid(webhook: ReceivedWebhook, secret: string): boolean {
-  const given = String(webhook.headers['x-signature'] ?? '');
+/** Verifies `X-Signature: sha256=<hex HMAC>` (or `X-Signature-Previous`) of the raw body as a partner would, in constant time. */
+export function signatureValid(webhook: ReceivedWebhook, secret: string, header: 'x-signature' | 'x-signature-previous' = 'x-signature'): boolean {
+  const given = String(webhook.headers[header] ?? '');
   const expected = `sha256=${createHmac('sha256', secret).update(webhook.body).digest('hex')}`;
   return given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
 }

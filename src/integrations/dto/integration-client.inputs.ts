@@ -1,6 +1,6 @@
-import { ArgsType, Field, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { PageArgs } from '../../common/pagination.js';
-import { ArrayMinSize, ArrayUnique, IsArray, IsEnum, IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, MaxLength } from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsArray, IsEnum, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { IntegrationClient, IntegrationScope } from '../integration-client.entity.js';
 
 @InputType()
@@ -50,4 +50,20 @@ export class RevokeIntegrationClientInput {
   @Field(() => ID)
   @IsUUID()
   clientId: string;
+}
+
+@InputType()
+export class RotateIntegrationClientSecretInput {
+  @Field(() => ID)
+  @IsUUID()
+  clientId: string;
+
+  @Field(() => Int, {
+    defaultValue: 24,
+    description: 'How long the replaced secret keeps working while the partner switches (0: at once, for a leaked secret; at most 168).',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(168)
+  keepPreviousHours: number;
 }
