@@ -11,6 +11,7 @@ import { PlanClosureRetention1765000000000 } from './1765000000000-PlanClosureRe
 import { NetworkInsight1765100000000 } from './1765100000000-NetworkInsight.js';
 import { ReadAuditGrouped1765200000000 } from './1765200000000-ReadAuditGrouped.js';
 import { IntegrationSecretRotation1765300000000 } from './1765300000000-IntegrationSecretRotation.js';
+import { RepresentationRuleOnce1765400000000 } from './1765400000000-RepresentationRuleOnce.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   NetworkInsight1765100000000,
   ReadAuditGrouped1765200000000,
   IntegrationSecretRotation1765300000000,
+  RepresentationRuleOnce1765400000000,
 ];

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { ReferralScene, type SceneClient } from './support/referral-scene.js';
+import { ReferralScene } from './support/referral-scene.js';
 import { codeOf, TestApi } from './support/test-app.js';
 import { signatureValid, WebhookReceiver } from './support/webhook-receiver.js';
 
@@ -42,7 +42,7 @@ describe('integration client secret rotation', () => {
     (await db.query(`SELECT secret_hash, previous_secret_hash, previous_secret_until FROM integration_client WHERE id = $1`, [clientId]))[0];
 
   /** A referral step the client's agency may see, and the webhook it causes. */
-  async function nextWebhook(client: SceneClient) {
+  async function nextWebhook() {
     const before = hook.received.length;
     const { id } = await scene.draft();
     await scene.step('sendReferral', id, 1);
@@ -60,7 +60,7 @@ describe('integration client secret rotation', () => {
 
     expect(await tokenStatus(client.id, rotated.clientSecret)).toBe(200);
     expect(await tokenStatus(client.id, client.secret)).toBe(200);
-    const during = await nextWebhook(client);
+    const during = await nextWebhook();
     expect(signatureValid(during, rotated.clientSecret)).toBe(true);
     expect(signatureValid(during, client.secret, 'x-signature-previous')).toBe(true);
 
@@ -71,7 +71,7 @@ describe('integration client secret rotation', () => {
     });
     expect(await tokenStatus(client.id, client.secret)).toBe(401);
     expect(await tokenStatus(client.id, rotated.clientSecret)).toBe(200);
-    const after = await nextWebhook(client);
+    const after = await nextWebhook();
     expect(signatureValid(after, rotated.clientSecret)).toBe(true);
     expect(after.headers['x-signature-previous']).toBeUndefined();
   }, 60_000);

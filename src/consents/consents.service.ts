@@ -13,7 +13,6 @@ import { grantToConfirm } from '../policy/subjects.js';
 import { CapacityAssessment } from './capacity-assessment.entity.js';
 import { ConsentMethod, ConsentStatus } from './consent-method.js';
 import { Consent } from './consent.entity.js';
-import { representsChildren } from './representation.js';
 import type { AssessCapacityInput, ConfirmConsentInput, RecordConsentInput, RevokeConsentInput } from './dto/consent.inputs.js';
 
 interface MemberCapacity {
@@ -259,7 +258,7 @@ export class ConsentsService {
   private async capacities(em: EntityManager, ids: string[]): Promise<Map<string, MemberCapacity>> {
     const rows: MemberCapacity[] = await em.query(
       `SELECT fm.id, fm.family_id, fm.given_name, member_is_capable(fm) AS capable,
-              ${representsChildren('fm')} AS representative
+              member_represents_children(fm) AS representative
          FROM family_member fm WHERE fm.id = ANY($1::uuid[])`,
       [ids],
     );

@@ -9,7 +9,6 @@ import { newId, UUID_PATTERN } from '../common/ids.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
 import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
-import { representsChildren } from '../consents/representation.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { ActivatePlanInput, ClosePlanInput, OpenPlanInput, ReopenPlanInput, UpdatePlanInput } from './dto/plan.inputs.js';
 import { CloseReasonCode } from './close-reason-code.js';
@@ -156,7 +155,7 @@ export class PlansService {
   private async requireAgreement(em: EntityManager, familyId: string, memberIds: string[]): Promise<void> {
     const members: { id: string; given_name: string; may_agree: boolean }[] = await em.query(
       `SELECT fm.id, fm.given_name,
-              member_is_capable(fm) OR ${representsChildren('fm')} AS may_agree
+              member_is_capable(fm) OR member_represents_children(fm) AS may_agree
          FROM family_member fm WHERE fm.family_id = $1 AND fm.id = ANY($2::uuid[])`,
       [familyId, memberIds],
     );
