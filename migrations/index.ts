@@ -12,6 +12,7 @@ import { NetworkInsight1765100000000 } from './1765100000000-NetworkInsight.js';
 import { ReadAuditGrouped1765200000000 } from './1765200000000-ReadAuditGrouped.js';
 import { IntegrationSecretRotation1765300000000 } from './1765300000000-IntegrationSecretRotation.js';
 import { RepresentationRuleOnce1765400000000 } from './1765400000000-RepresentationRuleOnce.js';
+import { BreakGlassByUser1765500000000 } from './1765500000000-BreakGlassByUser.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   ReadAuditGrouped1765200000000,
   IntegrationSecretRotation1765300000000,
   RepresentationRuleOnce1765400000000,
+  BreakGlassByUser1765500000000,
 ];
