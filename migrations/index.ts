@@ -13,6 +13,7 @@ import { ReadAuditGrouped1765200000000 } from './1765200000000-ReadAuditGrouped.
 import { IntegrationSecretRotation1765300000000 } from './1765300000000-IntegrationSecretRotation.js';
 import { RepresentationRuleOnce1765400000000 } from './1765400000000-RepresentationRuleOnce.js';
 import { BreakGlassByUser1765500000000 } from './1765500000000-BreakGlassByUser.js';
+import { ConsentSubjectsByConsent1765600000000 } from './1765600000000-ConsentSubjectsByConsent.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   IntegrationSecretRotation1765300000000,
   RepresentationRuleOnce1765400000000,
   BreakGlassByUser1765500000000,
+  ConsentSubjectsByConsent1765600000000,
 ];
