@@ -253,10 +253,19 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
       const { __schema } = await api.ok(mine.admin.subject, `{ __schema { types { name fields { name } } } }`);
       const fieldsOf = (type: string): string[] =>
         __schema.types.find((t: { name: string }) => t.name === type).fields.map((f: { name: string }) => f.name).sort();
-      expect(fieldsOf('IntegrationClient')).toEqual(['agencyId', 'createdAt', 'id', 'name', 'revokedAt', 'scopes', 'webhookUrl']);
+      expect(fieldsOf('IntegrationClient')).toEqual([
+        'agencyId',
+        'createdAt',
+        'id',
+        'name',
+        'previousSecretUntil',
+        'revokedAt',
+        'scopes',
+        'secretRotatedAt',
+        'webhookUrl',
+      ]);
       const everyField: string[] = __schema.types.flatMap((t: { fields: { name: string }[] | null }) => (t.fields ?? []).map((f) => f.name));
-      expect(everyField).not.toContain('secretHash');
-      expect(everyField).not.toContain('secretSealed');
+      for (const secret of ['secretHash', 'secretSealed', 'previousSecretHash', 'previousSecretSealed']) expect(everyField).not.toContain(secret);
 
       const asked = await api.gql(mine.admin.subject, `query($agencyId: ID!) { integrationClients(agencyId: $agencyId) { edges { node { id secretHash } } } }`, {
         agencyId: mine.id,
