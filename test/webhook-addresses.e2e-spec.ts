@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { assertPublicHost, publicOnlyLookup } from '../src/webhooks/public-address.js';
 import { ReferralScene } from './support/referral-scene.js';
+import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
 import { TestApi } from './support/test-app.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 
@@ -44,14 +45,21 @@ describe('webhook destinations: the public internet only', () => {
     });
   });
 
+  /**
+   * On a database of its own: the webhook queue is shared by every process on a database, and the other
+   * test files' services (which allow private addresses) would deliver this one's jobs.
+   */
   describe('through the service, with private addresses not allowed', () => {
+    let scratch: ScratchDatabase;
     let api: TestApi;
     let db: DataSource;
     let scene: ReferralScene;
     let hook: WebhookReceiver;
 
     beforeAll(async () => {
+      scratch = await scratchDatabase('webhook_addresses');
       api = await TestApi.start({
+        DATABASE_URL: scratch.url,
         WEBHOOK_WORKER: 'true',
         WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'false',
         WEBHOOK_RETRY_LIMIT: '0',
@@ -62,8 +70,9 @@ describe('webhook destinations: the public internet only', () => {
       hook = await WebhookReceiver.start();
     }, 120_000);
     afterAll(async () => {
-      await api.stop();
-      await hook.stop();
+      await api?.stop();
+      await hook?.stop();
+      await scratch?.drop();
     });
 
     const clientsOf = async (agencyId: string): Promise<number> =>
