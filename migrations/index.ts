@@ -14,6 +14,7 @@ import { IntegrationSecretRotation1765300000000 } from './1765300000000-Integrat
 import { RepresentationRuleOnce1765400000000 } from './1765400000000-RepresentationRuleOnce.js';
 import { BreakGlassByUser1765500000000 } from './1765500000000-BreakGlassByUser.js';
 import { ConsentSubjectsByConsent1765600000000 } from './1765600000000-ConsentSubjectsByConsent.js';
+import { ConsentsByRecipient1765700000000 } from './1765700000000-ConsentsByRecipient.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   RepresentationRuleOnce1765400000000,
   BreakGlassByUser1765500000000,
   ConsentSubjectsByConsent1765600000000,
+  ConsentsByRecipient1765700000000,
 ];
