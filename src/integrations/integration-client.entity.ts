@@ -43,7 +43,7 @@ export class IntegrationClient {
   @Column({ type: 'text', nullable: true })
   secretSealed: string | null;
 
-  /** The secret replaced by the last rotation, accepted until `previousSecretUntil` (then cleared of use). */
+  /** The secret replaced by the last rotation (kept until the next one); accepted only until `previousSecretUntil`. */
   @Column({ type: 'text', nullable: true })
   previousSecretHash: string | null;
 
