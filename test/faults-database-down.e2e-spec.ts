@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { type EmbeddedDatabase, freePort, startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { LiveReferrals } from './support/live-referrals.js';
 import { ReferralScene } from './support/referral-scene.js';
-import { ServiceProcess, serviceEnv } from './support/service-process.js';
+import { ServiceProcess, serviceEnv, workerPort } from './support/service-process.js';
 import { TestApi } from './support/test-app.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 
@@ -83,7 +83,7 @@ describe('database down under a running service', () => {
   }
 
   beforeAll(async () => {
-    port = await freePort();
+    port = await workerPort();
     cluster = await startCluster();
     // Fixtures through an in-test instance (it migrates the new database); stopped before the outage.
     const api = await TestApi.start({ DATABASE_URL: cluster.url, WEBHOOK_SECRET_KEY });
@@ -102,7 +102,7 @@ describe('database down under a running service', () => {
     } finally {
       await api.stop();
     }
-    const servicePort = await freePort();
+    const servicePort = await workerPort();
     service = new ServiceProcess(
       serviceEnv(cluster.url, servicePort, { WEBHOOK_SECRET_KEY, WEBHOOK_WORKER: 'true', WEBHOOK_RETRY_DELAY_SECONDS: '1', WEBHOOK_TIMEOUT_SECONDS: '2' }),
       servicePort,

@@ -1,8 +1,7 @@
 import { DataSource } from 'typeorm';
 import { chainPendingAuditEntries, verifyAuditChain } from '../src/audit/audit-chain.js';
-import { freePort } from '../src/database/embedded-postgres.js';
 import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
-import { ServiceProcess, serviceEnv } from './support/service-process.js';
+import { ServiceProcess, serviceEnv, workerPort } from './support/service-process.js';
 import { TestApi } from './support/test-app.js';
 import { type Person, World } from './support/world.js';
 
@@ -46,7 +45,7 @@ describe('SIGKILL during writes', () => {
       });
       goalIds.push(addGoal.id);
     }
-    const port = await freePort();
+    const port = await workerPort();
     service = new ServiceProcess(serviceEnv(scratch.url, port, { WEBHOOK_WORKER: 'false' }), port);
   }, 120_000);
 

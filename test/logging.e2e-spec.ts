@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { freePort } from '../src/database/embedded-postgres.js';
-import { ServiceProcess, serviceEnv } from './support/service-process.js';
+import { ServiceProcess, serviceEnv, workerPort } from './support/service-process.js';
 import { TestApi, uniqueSubject } from './support/test-app.js';
 import { type Person, World } from './support/world.js';
 
@@ -38,7 +37,7 @@ describe('request logs', () => {
     owner = await world.staff(agency);
     outsider = await world.staff(agency); // same agency, not assigned to the family: it does not see it
     familyId = (await world.family(owner)).id;
-    const port = await freePort();
+    const port = await workerPort();
     service = new ServiceProcess(serviceEnv(process.env.DATABASE_URL!, port, { WEBHOOK_WORKER: 'false', LOG_LEVEL: 'info' }), port);
     await service.start();
   }, 120_000);
