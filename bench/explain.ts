@@ -7,21 +7,14 @@
  * family of the benchmark database.
  */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SignJWT } from 'jose';
-import type pg from 'pg';
-import { DataSource } from 'typeorm';
-import { DEV_TOKEN_ISSUER } from '../src/auth/token-verifier.js';
-import { createApp } from '../src/bootstrap.js';
-import { loadConfig } from '../src/config/app-config.js';
 import { benchDatabase } from './bench-database.js';
-import { ACCESS_LOG_QUERY, FAMILIES_QUERY, findFixtures, INCOMING_QUERY, NETWORK_INSIGHT_QUERY, PLAN_QUERY, type Principal } from './operations.js';
+import { explainStatements, startInProcessService } from './in-process-service.js';
+import { ACCESS_LOG_QUERY, FAMILIES_QUERY, findFixtures, INCOMING_QUERY, NETWORK_INSIGHT_QUERY, PLAN_QUERY, type Principal, tokenSigner } from './operations.js';
 
 const { values: args } = parseArgs({ options: { families: { type: 'string', default: '2000' }, seed: { type: 'string', default: '1' } } });
 const SECRET = randomBytes(32).toString('hex');
-const tokenOf = (subject: string) =>
-  new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(subject).setIssuer(DEV_TOKEN_ISSUER).setIssuedAt().setExpirationTime('2h').sign(new TextEncoder().encode(SECRET));
+const tokenOf = tokenSigner(SECRET);
 
 /** What auto_explain reported for one run of an operation. */
 function summarise(plans: string[]): string {
@@ -58,21 +51,8 @@ async function main(): Promise<void> {
   );
   const as = async (p: { subject: string; agencyId: string | null }): Promise<Principal> => ({ subject: p.subject, agencyId: p.agencyId ?? '', token: await tokenOf(p.subject) });
 
-  const config = loadConfig({ ...process.env, NODE_ENV: 'test', AUTH_DEV_SECRET: SECRET, WEBHOOK_WORKER: 'false', RETENTION_JOB: 'false', TRANSITION_JOB: 'false', DATA_DIR: join('.data', 'bench-service') });
-  const app = await createApp({ ...config, databaseUrl: url });
   let plans: string[] = [];
-  // On each pooled connection as it is first handed out (those opened at start included); queued before
-  // the statement it is handed out for.
-  const explained = new WeakSet<pg.PoolClient>();
-  (app.get(DataSource).driver as unknown as { master: pg.Pool }).master.on('acquire', (client) => {
-    if (explained.has(client)) return;
-    explained.add(client);
-    void client.query(`LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_analyze = on;
-      SET auto_explain.log_nested_statements = on; SET auto_explain.log_level = notice`);
-    client.on('notice', (notice) => plans.push(notice.message ?? ''));
-  });
-  await app.listen(0);
-  const endpoint = `${await app.getUrl()}/graphql`.replace('[::1]', '127.0.0.1');
+  const { app, endpoint } = await startInProcessService(url, SECRET, (created) => explainStatements(created, 0, (plan) => plans.push(plan)));
 
   /** Runs the operation (twice when `twice`: the second, warm run is reported) and prints what it read. */
   async function run(name: string, who: Principal, query: string, variables: Record<string, unknown> = {}, twice = true) {

@@ -2,8 +2,14 @@
  * The GraphQL documents of the benchmarked operations (issue 6), shared by `npm run bench` and the
  * test that keeps their SQL statement count constant as the data grows.
  */
+import { SignJWT } from 'jose';
 import type { DataSource } from 'typeorm';
+import { DEV_TOKEN_ISSUER } from '../src/auth/token-verifier.js';
 import { GRANT_IN_FORCE } from '../src/policy/subjects.js';
+
+/** Development tokens (HS256) for `subject`, signed with `secret` (the service's AUTH_DEV_SECRET). */
+export const tokenSigner = (secret: string) => (subject: string) =>
+  new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(subject).setIssuer(DEV_TOKEN_ISSUER).setIssuedAt().setExpirationTime('2h').sign(new TextEncoder().encode(secret));
 
 export const PLAN_QUERY = `query($id: ID!) { plan(id: $id) { id status summary supporter { user { id displayName } }
   participants { contribution agency { id name } } goals { id description lifeDomain status actions { id title status dueDate } } } }`;

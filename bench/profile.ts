@@ -6,16 +6,11 @@
  * total execution time: calls, mean ms, rows, planning share. `--explain` also prints the plans of slow statements.
  */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SignJWT } from 'jose';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
-import { DEV_TOKEN_ISSUER } from '../src/auth/token-verifier.js';
-import { createApp } from '../src/bootstrap.js';
-import { loadConfig } from '../src/config/app-config.js';
 import { benchDatabase } from './bench-database.js';
-import { ACCESS_LOG_QUERY, ADD_ACTION, FAMILIES_QUERY, findFixtures, INCOMING_QUERY, PLAN_QUERY } from './operations.js';
+import { explainStatements, startInProcessService } from './in-process-service.js';
+import { ACCESS_LOG_QUERY, ADD_ACTION, FAMILIES_QUERY, findFixtures, INCOMING_QUERY, PLAN_QUERY, tokenSigner } from './operations.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,8 +26,7 @@ const REQUESTS = Number(args.requests);
 const FAMILIES = Number(args.families);
 const SEED = Number(args.seed);
 const SECRET = randomBytes(32).toString('hex');
-const token = (subject: string) =>
-  new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(subject).setIssuer(DEV_TOKEN_ISSUER).setIssuedAt().setExpirationTime('2h').sign(new TextEncoder().encode(SECRET));
+const token = tokenSigner(SECRET);
 
 /** Loads pg_stat_statements into the benchmark's cluster (a restart, once). */
 async function withStatementStatistics(): Promise<Awaited<ReturnType<typeof benchDatabase>>> {
@@ -52,11 +46,9 @@ async function main(): Promise<void> {
   await admin.connect();
   await admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   const f = await findFixtures(db, token, 10);
-  const config = loadConfig({ ...process.env, NODE_ENV: 'test', AUTH_DEV_SECRET: SECRET, WEBHOOK_WORKER: 'false', RETENTION_JOB: 'false', TRANSITION_JOB: 'false', DATA_DIR: join('.data', 'bench-service') });
-  const app = await createApp({ ...config, databaseUrl: url });
-  if (args.explain) printPlans(app.get(DataSource));
-  await app.listen(0);
-  const endpoint = `${await app.getUrl()}/graphql`.replace('[::1]', '127.0.0.1');
+  const { app, endpoint } = await startInProcessService(url, SECRET, (created) => {
+    if (args.explain) explainStatements(created, 5, printOncePerShape());
+  });
 
   const operations: [string, (n: number) => { token: string; agencyId?: string; query: string; variables: Record<string, unknown> }][] = [
     // The fixed cost of a request (token, principal, GraphQL, audit context), to set the others against.
@@ -100,21 +92,16 @@ async function main(): Promise<void> {
 
 /**
  * `--explain`: the plan of every statement of the service that runs 5 ms or longer, with actual rows and
- * times (auto_explain, sent to the client as a notice), printed once per statement shape.
+ * times, printed once per statement shape.
  */
-function printPlans(db: DataSource): void {
+function printOncePerShape(): (plan: string) => void {
   const seen = new Set<string>();
-  const pool = (db.driver as unknown as { master: pg.Pool }).master;
-  pool.on('connect', (client) => {
-    void client.query(`LOAD 'auto_explain'; SET auto_explain.log_min_duration = 5; SET auto_explain.log_analyze = on;
-      SET auto_explain.log_nested_statements = on; SET auto_explain.log_level = notice`);
-    client.on('notice', (notice) => {
-      const shape = (notice.message ?? '').split('\n').slice(0, 3).join(' ').replace(/[\d.]+/g, '#');
-      if (seen.has(shape)) return;
-      seen.add(shape);
-      console.log(notice.message);
-    });
-  });
+  return (plan) => {
+    const shape = plan.split('\n').slice(0, 3).join(' ').replace(/[\d.]+/g, '#');
+    if (seen.has(shape)) return;
+    seen.add(shape);
+    console.log(plan);
+  };
 }
 
 main().catch((error: unknown) => {

@@ -14,10 +14,8 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { SignJWT } from 'jose';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { DEV_TOKEN_ISSUER } from '../src/auth/token-verifier.js';
 import {
   ACCESS_LOG_QUERY,
   ADD_ACTION,
@@ -29,6 +27,7 @@ import {
   type Principal,
   PLAN_QUERY,
   RESCHEDULE,
+  tokenSigner,
 } from './operations.js';
 import { freePort } from '../src/database/embedded-postgres.js';
 import { benchDatabase } from './bench-database.js';
@@ -69,8 +68,7 @@ async function rssOf(pid: number): Promise<number> {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-const token = (subject: string) =>
-  new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(subject).setIssuer(DEV_TOKEN_ISSUER).setIssuedAt().setExpirationTime('2h').sign(new TextEncoder().encode(SECRET));
+const token = tokenSigner(SECRET);
 
 // ---- operations --------------------------------------------------------------------------------
 

@@ -42,8 +42,8 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | Lo
 export function publicOnlyLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
   lookup(hostname, { ...options, all: true } as LookupAllOptions, (error, addresses) => {
     if (error) return callback(error, []);
-    const refused = addresses.find((a) => rangeOf(a.address) !== 'unicast');
-    if (refused) return callback(new NonPublicAddressError(hostname, refused.address, rangeOf(refused.address)) as NodeJS.ErrnoException, []);
+    const refused = addresses.map((a) => ({ address: a.address, range: rangeOf(a.address) })).find((a) => a.range !== 'unicast');
+    if (refused) return callback(new NonPublicAddressError(hostname, refused.address, refused.range) as NodeJS.ErrnoException, []);
     if (options.all) return callback(null, addresses);
     const [first] = addresses;
     callback(null, first!.address, first!.family);
