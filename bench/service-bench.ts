@@ -1,10 +1,12 @@
 /**
- * `npm run bench -- [--families N] [--seed S] [--concurrency C] [--duration SECONDS]`: the service under
+ * `npm run bench -- [--families N] [--seed S] [--concurrency C] [--duration SECONDS] [--only <operation prefix>]
+ * [--cpu-prof DIR]`: the service under
  * load. Seeds its own database (an embedded cluster kept under `.data/bench-<N>-<S>` so that a large
  * seed is made once, or BENCH_DATABASE_URL), starts the service and the floor (bench/floor.ts: the same
  * data by hand-written SQL with the same access rule) as separate processes, and drives each operation
  * on both with autocannon at a fixed concurrency, from principals that really have access. Prints one
- * table (req/s, latency percentiles, SQL statements and rows read per request, ratio to the floor) and
+ * table (req/s, latency percentiles, SQL statements and rows read per request, the cores the driven process
+ * and PostgreSQL kept busy, ratio to the floor) and
  * writes it to bench/results/<time>.json with the service's peak RSS and its startup time.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -39,6 +41,9 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '10' },
     duration: { type: 'string', default: '8' },
     only: { type: 'string' },
+    // A directory: the service process writes a V8 CPU profile there when it stops (open it in Chrome's
+    // DevTools or summarise it with bench/cpu-profile-summary.ts).
+    'cpu-prof': { type: 'string' },
   },
 });
 const FAMILIES = Number(args.families);
@@ -50,16 +55,37 @@ const SECRET = randomBytes(32).toString('hex');
 // ---- processes ----------------------------------------------------------------------------------
 
 /** A child process serving HTTP on `port`; `ready` is the milliseconds from spawn to its first good answer. */
-async function startProcess(script: string, env: Record<string, string>, readyPath: string): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
+async function startProcess(script: string, env: Record<string, string>, readyPath: string, nodeFlags: string[] = []): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeFlags, script], { env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
   while (!(await fetch(`http://127.0.0.1:${port}${readyPath}`).then((r) => r.status < 500, () => false))) {
     if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return { child, port, readyMs: performance.now() - started };
 }
+
+/**
+ * CPU seconds used so far (user + system, Linux /proc) by the process `pid` and by all PostgreSQL
+ * processes together: which side of the connection a run is bound by.
+ */
+async function cpuSecondsOf(pid: number): Promise<{ process: number; postgres: number }> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  // utime and stime are fields 14 and 15, counted after the command name (which may hold spaces), in ticks of 1/100 s.
+  const ticks = (stat: string) => stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 13).reduce((sum, field) => sum + Number(field), 0) / 100;
+  const statOf = (id: string) => readFile(`/proc/${id}/stat`, 'utf8').catch(() => '');
+  let postgres = 0;
+  for (const id of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+    const stat = await statOf(id);
+    if (stat.includes('(postgres)')) postgres += ticks(stat);
+  }
+  return { process: ticks(await statOf(String(pid))), postgres };
+}
+
+const cores = (busy: number) => busy.toFixed(2);
+
+const processTarget = ({ port, child }: { port: number; child: ChildProcess }) => ({ port, pid: child.pid! });
 
 /** Resident memory of a process (Linux), in MB. */
 async function rssOf(pid: number): Promise<number> {
@@ -192,6 +218,8 @@ interface Measured {
   p99: number;
   statementsPerRequest: number | null;
   rowsPerRequest: number;
+  /** Cores busy during the run (1 = one core all the time), user and system time together. */
+  cpu: { process: number; postgres: number; loadGenerator: number };
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -208,13 +236,16 @@ async function rowsRead(admin: pg.Client): Promise<number> {
   return rows[0].n;
 }
 
-async function drive(port: number, side: Side, admin: pg.Client, metricsPort?: number, duration = DURATION): Promise<Measured> {
+async function drive(target: { port: number; pid: number }, side: Side, admin: pg.Client, metricsPort?: number, duration = DURATION): Promise<Measured> {
+  const { port } = target;
   const latencies: number[] = [];
   let errors = 0;
   let slots = 0;
   await side.reset?.();
   const statementsBefore = metricsPort ? await statementsSent(metricsPort) : 0;
   const rowsBefore = await rowsRead(admin);
+  const cpuBefore = await cpuSecondsOf(target.pid);
+  const loadBefore = process.cpuUsage();
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: CONCURRENCY,
@@ -236,6 +267,8 @@ async function drive(port: number, side: Side, admin: pg.Client, metricsPort?: n
       client.on('response', (_status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
     },
   } as any);
+  const load = process.cpuUsage(loadBefore);
+  const cpuAfter = await cpuSecondsOf(target.pid);
   const statements = metricsPort ? (await statementsSent(metricsPort)) - statementsBefore : NaN;
   const rows = (await rowsRead(admin)) - rowsBefore;
   latencies.sort((a, b) => a - b);
@@ -249,6 +282,11 @@ async function drive(port: number, side: Side, admin: pg.Client, metricsPort?: n
     p99: percentile(latencies, 99),
     statementsPerRequest: metricsPort ? statements / requests : null,
     rowsPerRequest: rows / requests,
+    cpu: {
+      process: (cpuAfter.process - cpuBefore.process) / duration,
+      postgres: (cpuAfter.postgres - cpuBefore.postgres) / duration,
+      loadGenerator: (load.user + load.system) / 1e6 / duration,
+    },
   };
 }
 
@@ -265,7 +303,7 @@ async function measureConsentCost(env: Record<string, string>, side: Side, admin
   try {
     for (let round = 0; round < rounds; round++) {
       for (const which of round % 2 ? (['teamOnly', 'full'] as const) : (['full', 'teamOnly'] as const)) {
-        samples[which].push(await drive((which === 'full' ? full : teamOnly).port, side, admin, undefined, Math.max(2, Math.round(DURATION / 2))));
+        samples[which].push(await drive(processTarget(which === 'full' ? full : teamOnly), side, admin, undefined, Math.max(2, Math.round(DURATION / 2))));
       }
     }
   } finally {
@@ -301,7 +339,7 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_PRINCIPAL: '1000000',
       RATE_LIMIT_PER_IP: '1000000',
     };
-    const service = await startProcess('dist/src/main.js', env, '/health/ready');
+    const service = await startProcess('dist/src/main.js', env, '/health/ready', args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : []);
     const floor = await startProcess('dist/bench/floor.js', env, '/');
     children.push(service.child, floor.child);
     let peakRss = await rssOf(service.child.pid!);
@@ -309,14 +347,16 @@ async function main(): Promise<void> {
 
     const table: Record<string, unknown>[] = [];
     for (const op of operations(f, db).filter((o) => !args.only || o.name.startsWith(args.only))) {
-      const measuredService = await drive(service.port, op.service, admin, service.port);
-      const measuredFloor = await drive(floor.port, op.floor, admin);
+      const measuredService = await drive(processTarget(service), op.service, admin, service.port);
+      const measuredFloor = await drive(processTarget(floor), op.floor, admin);
       table.push({ operation: op.name, service: measuredService, floor: measuredFloor, ratio: measuredService.reqPerSec / measuredFloor.reqPerSec });
       const s = measuredService;
       console.log(
         `${op.name.padEnd(40)} ${s.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(1).padStart(6)}  p95 ${s.p95.toFixed(1).padStart(6)}  p99 ${s.p99.toFixed(1).padStart(6)} ms  ` +
           `${s.statementsPerRequest!.toFixed(1).padStart(5)} stmt/req  ${s.rowsPerRequest.toFixed(0).padStart(6)} rows/req  errors ${s.errors}  ` +
-          `| floor ${measuredFloor.reqPerSec.toFixed(0).padStart(6)} req/s p95 ${measuredFloor.p95.toFixed(1)} ms ${measuredFloor.rowsPerRequest.toFixed(0)} rows/req errors ${measuredFloor.errors}  → ${(s.reqPerSec / measuredFloor.reqPerSec).toFixed(2)}× floor`,
+          `cores: service ${cores(s.cpu.process)} postgres ${cores(s.cpu.postgres)}  ` +
+          `| floor ${measuredFloor.reqPerSec.toFixed(0).padStart(6)} req/s p95 ${measuredFloor.p95.toFixed(1)} ms ${measuredFloor.rowsPerRequest.toFixed(0)} rows/req errors ${measuredFloor.errors} ` +
+          `cores: floor ${cores(measuredFloor.cpu.process)} postgres ${cores(measuredFloor.cpu.postgres)}  → ${(s.reqPerSec / measuredFloor.reqPerSec).toFixed(2)}× floor`,
       );
     }
     clearInterval(sampler);
