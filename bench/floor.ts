@@ -17,8 +17,15 @@ import {
   REFERRAL_FLOWS_SQL,
   REFERRAL_STAGE_HOURS_SQL,
 } from '../src/insights/network-insight.queries.js';
+import { DEFAULT_LEGAL_TIME_ZONE } from '../src/common/calendar.js';
 
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10, application_name: 'gezin1plan-floor' });
+// The service's session settings too: its dates (current_date in the access rule) are the families'.
+const pool = new pg.Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: 10,
+  application_name: 'gezin1plan-floor',
+  options: `-c TimeZone=${DEFAULT_LEGAL_TIME_ZONE}`,
+});
 const secret = new TextEncoder().encode(process.env.AUTH_DEV_SECRET);
 
 interface Caller {

@@ -40,7 +40,7 @@ export class AppModule {
         // Before AuthModule: its guard must count a failed login before AuthGuard refuses it.
         RateLimitModule,
         LoggingModule.forRoot(config),
-        DatabaseModule.forRoot(config.databaseUrl),
+        DatabaseModule.forRoot(config.databaseUrl, config.legalTimeZone),
         HealthModule,
         MetricsModule,
         GraphQLModule.forRoot(graphqlOptions(config)),

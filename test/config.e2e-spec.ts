@@ -22,6 +22,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ EXTRA_HOLIDAYS: '2026-07-11,11/07/2026' })).toThrow(/EXTRA_HOLIDAYS[^\n]*"11\/07\/2026"/);
   });
 
+  it("reads the families' time zone for ages and deadlines, Brussels by default, and refuses an unknown one", () => {
+    expect(loadConfig({}).legalTimeZone).toBe('Europe/Brussels');
+    expect(loadConfig({ LEGAL_TIME_ZONE: 'Europe/Amsterdam' }).legalTimeZone).toBe('Europe/Amsterdam');
+    expect(() => loadConfig({ LEGAL_TIME_ZONE: 'Europe/Brussel' })).toThrow(/LEGAL_TIME_ZONE[^\n]*"Europe\/Brussel"/);
+    // Passed to PostgreSQL as a session option: nothing but a zone name gets there.
+    expect(() => loadConfig({ LEGAL_TIME_ZONE: 'UTC -c log_statement=all' })).toThrow(/LEGAL_TIME_ZONE/);
+  });
+
   it('reads the webhook settings with their defaults, and names each bad one', () => {
     expect(loadConfig({}).webhooks).toEqual({
       worker: true,

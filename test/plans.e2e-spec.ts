@@ -132,6 +132,30 @@ describe('the family plan', () => {
     );
   });
 
+  it("takes the family's confirmation of a handover from whoever decides for themselves, by a capacity assessment too", async () => {
+    const first = await world.staff(agency);
+    const second = await world.staff(agency);
+    const { family, plan } = await familyWithPlan(first);
+    await world.assign(agency.admin, family.id, second.userId);
+    await api.ok(first.subject, ASSIGN_SUPPORTER, { input: { planId: plan.id, userId: first.userId } });
+    await api.ok(first.subject, HAND_OVER, { input: { planId: plan.id, toUserId: second.userId } });
+    const [, twelve, young] = family.members;
+    const assess = (memberId: string, capable: boolean) =>
+      api.ok(first.subject, `mutation($input: AssessCapacityInput!) { assessCapacity(input: $input) { id } }`, {
+        input: { memberId, capable, reason: capable ? 'Begrijpt goed wat de overdracht betekent' : 'Kan dit nu niet overzien' },
+      });
+
+    // From 12 a child decides for itself, unless an assessment says otherwise; under 12, only by an assessment.
+    await assess(twelve.id, false);
+    const setAside = await api.gql(second.subject, CONFIRM, { input: { planId: plan.id, confirmedByMemberId: twelve.id } });
+    expect(setAside.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'confirmedByMemberId' });
+    expect((await api.ok(second.subject, PLAN, { id: plan.id })).plan.supporter.user.id).toBe(first.userId);
+
+    await assess(young.id, true);
+    const { confirmSupportHandover } = await api.ok(second.subject, CONFIRM, { input: { planId: plan.id, confirmedByMemberId: young.id } });
+    expect(confirmSupportHandover.supporter.user.id).toBe(second.userId);
+  });
+
   it('adds agencies to the plan team, only of the same network, by the supporter', async () => {
     const worker = await world.staff(agency);
     const { plan } = await familyWithPlan(worker);

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { calendarDate, DEFAULT_LEGAL_TIME_ZONE } from '../src/common/calendar.js';
 import { TransitionsService } from '../src/transitions/transitions.service.js';
 import { codeOf, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, child, type Network, parent, type Person, World } from './support/world.js';
@@ -18,9 +19,9 @@ const UPCOMING = `query($after: String) { upcomingTransitions(first: 50, after: 
 const PROPOSE = `mutation($input: ProposeTransitionChecklistInput!) { proposeTransitionChecklist(input: $input) {
   id status lifeDomain owner description transitionMemberId actions { title dueDate status assigneeMember { id } assigneeUser { id } } } }`;
 
-/** The date `days` from today, `years` back, as YYYY-MM-DD (UTC, as the database's current_date). */
-function dateFromToday(days: number, years = 0): string {
-  const d = new Date();
+/** The date `days` from today by the calendar of `timeZone` (the service's by default), `years` back, as YYYY-MM-DD. */
+function dateFromToday(days: number, years = 0, timeZone = DEFAULT_LEGAL_TIME_ZONE): string {
+  const d = new Date(`${calendarDate(timeZone)}T00:00:00Z`);
   d.setUTCFullYear(d.getUTCFullYear() - years);
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
@@ -52,9 +53,9 @@ describe('the transition to 18', () => {
     await api.stop();
   });
 
-  /** Time passes for one member: their 18th birthday is `days` from today (negative: in the past). */
-  const turns18In = (memberId: string, days: number) =>
-    db.query(`UPDATE family_member SET birth_date = $2 WHERE id = $1`, [memberId, dateFromToday(days, 18)]);
+  /** Time passes for one member: their 18th birthday is `days` from today (negative: in the past) in `timeZone`. */
+  const turns18In = (memberId: string, days: number, timeZone = DEFAULT_LEGAL_TIME_ZONE) =>
+    db.query(`UPDATE family_member SET birth_date = $2 WHERE id = $1`, [memberId, dateFromToday(days, 18, timeZone)]);
 
   /**
    * Sara (adult), Jonas (10: Sara consented for him), Lien (16: consented herself) and Mo (5), on an
@@ -82,8 +83,8 @@ describe('the transition to 18', () => {
   }
   type Scene = Awaited<ReturnType<typeof scene>>;
 
-  const visibleMembers = async (worker: Person, familyId: string): Promise<string[]> =>
-    (await api.ok(worker.subject, MEMBERS, { id: familyId })).family.members.map((m: { givenName: string }) => m.givenName);
+  const visibleMembers = async (worker: Person, familyId: string, through = api): Promise<string[]> =>
+    (await through.ok(worker.subject, MEMBERS, { id: familyId })).family.members.map((m: { givenName: string }) => m.givenName);
 
   /** Jonas, 18 today, logs in to the portal himself. */
   async function jonasLogsIn(s: Scene): Promise<string> {
@@ -135,6 +136,34 @@ describe('the transition to 18', () => {
     // A birth date corrected back (a wrong date was recorded) reopens it: the end of representation follows the member.
     await turns18In(s.jonas, 400);
     expect(await visibleMembers(s.reader, s.familyId)).toEqual(['Sara', 'Jonas', 'Lien', 'Mo']);
+  });
+
+  it("counts birthdays by the families' calendar (LEGAL_TIME_ZONE), not by UTC's", async () => {
+    // A zone whose date is not UTC's now, and stays its own date for the test: 14 hours ahead of UTC from
+    // 10:00 UTC (its midnight), else 12 hours behind (its midnight is at 12:00 UTC).
+    const timeZone = new Date().getUTCHours() >= 10 ? 'Pacific/Kiritimati' : 'Etc/GMT+12';
+    expect(calendarDate(timeZone)).not.toBe(new Date().toISOString().slice(0, 10));
+    const local = await TestApi.start({ LEGAL_TIME_ZONE: timeZone });
+    try {
+      const s = await scene();
+      // Ahead of UTC, "today" there is tomorrow in UTC; behind, "tomorrow" there is today in UTC: either way,
+      // one of the two answers below is the opposite of what UTC's calendar would give.
+      await turns18In(s.jonas, 1, timeZone);
+      expect(await visibleMembers(s.reader, s.familyId, local)).toEqual(['Sara', 'Jonas', 'Lien', 'Mo']);
+      await turns18In(s.jonas, 0, timeZone);
+      expect(await visibleMembers(s.reader, s.familyId, local)).toEqual(['Sara', 'Lien', 'Mo']);
+
+      // A child born today there may be registered there; one born tomorrow there may not.
+      const register = (birthDate: string) =>
+        local.gql(s.supporter.subject, `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { id } }`, {
+          input: { members: [parent('Eva', 'Claes', '1990-01-01'), child('Noor', 'Claes', birthDate)] },
+        }, { 'x-acting-agency': youthCare.id });
+      expect(codeOf(await register(dateFromToday(0, 0, timeZone)))).toBe('OK');
+      const tomorrow = await register(dateFromToday(1, 0, timeZone));
+      expect(tomorrow.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'members.1.birthDate' });
+    } finally {
+      await local.stop();
+    }
   });
 
   it('lets a caseworker record a confirmation on paper, never for a member who cannot decide, nor for a consent given by the member', async () => {

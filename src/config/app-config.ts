@@ -1,3 +1,5 @@
+import { DEFAULT_LEGAL_TIME_ZONE, isTimeZone } from '../common/calendar.js';
+
 /**
  * Configuration, read once from the environment and validated at start: a production deployment
  * refuses to start without its auth and database settings instead of falling back to dev mode.
@@ -14,6 +16,8 @@ export interface AppConfig {
   clientTokenSecret: string | undefined;
   /** Days off besides weekends and Belgian public holidays, for referral deadlines ('YYYY-MM-DD'). */
   extraHolidays: string[];
+  /** Whose calendar dates count for ages, birthdays and deadlines, in the service and its database sessions. */
+  legalTimeZone: string;
   webhooks: WebhookConfig;
   rateLimits: RateLimitConfig;
   retention: RetentionConfig;
@@ -139,6 +143,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     }
   }
 
+  const legalTimeZone = env.LEGAL_TIME_ZONE || DEFAULT_LEGAL_TIME_ZONE;
+  if (!isTimeZone(legalTimeZone)) problems.push(`LEGAL_TIME_ZONE must be an IANA time zone such as Europe/Brussels (got "${legalTimeZone}")`);
+
   const webhooks = webhookConfig(env, production, problems);
   const rateLimits = rateLimitConfig(env, problems);
   const transitions = {
@@ -165,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ),
     clientTokenSecret,
     extraHolidays,
+    legalTimeZone,
     webhooks,
     rateLimits,
     retention,

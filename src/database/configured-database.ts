@@ -16,12 +16,12 @@ export async function configuredDatabase(config: Pick<AppConfig, 'databaseUrl' |
  * migrated; the connection closed and an embedded cluster stopped afterwards, also when `work` fails.
  */
 export async function withConfiguredDatabase<T>(
-  config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>,
+  config: Pick<AppConfig, 'databaseUrl' | 'dataDir' | 'legalTimeZone'>,
   work: (db: DataSource) => Promise<T>,
 ): Promise<T> {
   const { url, embedded } = await configuredDatabase(config);
   try {
-    const db = await new DataSource(dataSourceOptions(url)).initialize();
+    const db = await new DataSource(dataSourceOptions(url, undefined, config.legalTimeZone)).initialize();
     try {
       await migrate(db);
       return await work(db);

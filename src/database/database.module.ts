@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations/index.js';
+import { DEFAULT_LEGAL_TIME_ZONE } from '../common/calendar.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 import { PgNotifications } from './pg-notifications.js';
 import { PreparingClient } from './prepared-statements.js';
@@ -10,7 +11,11 @@ import { SqlStatementCounter } from './sql-statement-counter.js';
 /** Any fixed number: serialises migration runs of several replicas starting at once. */
 const MIGRATION_LOCK_KEY = 1_764_100_000;
 
-export function dataSourceOptions(url: string, logger?: SqlStatementCounter): DataSourceOptions {
+/**
+ * `timeZone` is the session's TimeZone: `current_date`, which decides ages and the end of a parent's
+ * representation in the access rule, is then the families' date (see common/calendar.ts).
+ */
+export function dataSourceOptions(url: string, logger?: SqlStatementCounter, timeZone = DEFAULT_LEGAL_TIME_ZONE): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -29,7 +34,7 @@ export function dataSourceOptions(url: string, logger?: SqlStatementCounter): Da
       application_name: 'gezin1plan',
       connectionTimeoutMillis: 10_000,
       Client: PreparingClient,
-      options: '-c plan_cache_mode=force_generic_plan',
+      options: `-c plan_cache_mode=force_generic_plan -c TimeZone=${timeZone}`,
     },
   } as DataSourceOptions;
 }
@@ -48,14 +53,14 @@ export async function migrate(db: DataSource): Promise<void> {
 
 @Module({})
 export class DatabaseModule {
-  static forRoot(url: string): DynamicModule {
+  static forRoot(url: string, timeZone: string): DynamicModule {
     const counter = new SqlStatementCounter();
     return {
       module: DatabaseModule,
       global: true,
       imports: [
         TypeOrmModule.forRootAsync({
-          useFactory: () => dataSourceOptions(url, counter),
+          useFactory: () => dataSourceOptions(url, counter, timeZone),
           dataSourceFactory: async (options) => {
             const db = await new DataSource(options!).initialize();
             await migrate(db);

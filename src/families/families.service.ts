@@ -1,11 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { ReadAudit } from '../audit/read-audit.js';
 import type { Caller } from '../auth/caller.decorator.js';
+import { calendarDate } from '../common/calendar.js';
 import { badInput, forbidden, notFound } from '../common/errors.js';
 import { newId } from '../common/ids.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { type Connection, paginate } from '../common/pagination.js';
 import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
@@ -24,6 +26,7 @@ export class FamiliesService {
     private readonly policy: PolicyService,
     private readonly tx: AuditedTransactions,
     private readonly audit: ReadAudit,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Registers a family in the caller's network; the caller is assigned to it (need to know). */
@@ -32,7 +35,8 @@ export class FamiliesService {
     const acting = principal.acting;
     if (!acting || !principal.userId) throw forbidden('Registering a family needs an acting agency');
     this.policy.assertCan(ability, 'create', 'Family', { networkId: acting.networkId });
-    input.members.forEach((member, i) => validateDates(member, `members.${i}`));
+    const today = calendarDate(this.config.legalTimeZone);
+    input.members.forEach((member, i) => validateDates(member, `members.${i}`, today));
     return this.tx.run(caller, async (em) => {
       const family = await em.save(
         em.create(Family, { id: newId(), networkId: acting.networkId, registeredByAgencyId: acting.agencyId }),
@@ -47,7 +51,7 @@ export class FamiliesService {
   }
 
   async addMember(caller: Caller, input: AddFamilyMemberInput): Promise<FamilyMember> {
-    validateDates(input.member, 'member');
+    validateDates(input.member, 'member', calendarDate(this.config.legalTimeZone));
     return this.tx.run(caller, async (em) => {
       await this.policy.authorize(em, caller.ability, 'update', 'Family', input.familyId, { lock: true });
       const row = memberRow(input.familyId, input.member, caller.principal.userId);
@@ -169,8 +173,8 @@ function memberRow(familyId: string, member: FamilyMemberInput, createdByUserId:
   };
 }
 
-function validateDates(member: FamilyMemberInput, path: string): void {
-  const today = new Date().toISOString().slice(0, 10);
+/** `today`: the families' calendar date, so a child born today may be registered from midnight in Brussels. */
+function validateDates(member: FamilyMemberInput, path: string, today: string): void {
   if (member.role === FamilyMemberRole.UNBORN) {
     if (member.birthDate) throw badInput(`${path}.birthDate`, 'An unborn child has no birth date yet');
     if (!member.expectedDate) throw badInput(`${path}.expectedDate`, 'An unborn child needs an expected date');

@@ -7,7 +7,6 @@ import { badInput, conflict, invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { FamiliesService } from '../families/families.service.js';
-import { FamilyMemberRole } from '../families/family-member-role.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type {
@@ -20,9 +19,6 @@ import { PlanParticipant } from './plan-participant.entity.js';
 import { PlanWriter } from './plan-writer.js';
 import type { Plan } from './plan.entity.js';
 import { SupporterState, TrajectorySupporter } from './trajectory-supporter.entity.js';
-
-/** Minors from 12 speak for themselves (Flemish minors' rights); younger children do not confirm. */
-const CONFIRMING_AGE = 12;
 
 /** The plan team: the trajectory supporter (and its warm handover) and the participating agencies. */
 @Injectable()
@@ -89,8 +85,10 @@ export class PlanTeamService {
         throw badInput('confirmedByMemberId', 'In the portal you confirm as yourself');
       }
       const [member] = await this.families.requireMembers(em, plan.familyId, [input.confirmedByMemberId], 'confirmedByMemberId');
-      if (!canSpeakForItself(member!)) {
-        throw badInput('confirmedByMemberId', 'The confirmation must come from an adult or a child of 12 or older');
+      // The database's rule, as for consent: a recorded capacity assessment, else the 12th birthday by the families' calendar.
+      const [{ capable }] = await em.query(`SELECT member_is_capable(fm) AS capable FROM family_member fm WHERE fm.id = $1`, [member!.id]);
+      if (!capable) {
+        throw badInput('confirmedByMemberId', 'The confirmation must come from a member who decides for themselves (from 12, unless a capacity assessment says otherwise)');
       }
       await em.query(
         `UPDATE trajectory_supporter SET state = 'ENDED', ended_at = now() WHERE plan_id = $1 AND state = 'CURRENT'`,
@@ -184,11 +182,4 @@ export class PlanTeamService {
   private async addSupporter(em: EntityManager, planId: string, userId: string, agencyId: string, state: SupporterState) {
     await em.insert(TrajectorySupporter, { id: newId(), planId, userId, agencyId, state, startedAt: new Date() });
   }
-}
-
-function canSpeakForItself(member: { role: FamilyMemberRole; birthDate: string | null }): boolean {
-  if (member.role === FamilyMemberRole.UNBORN || !member.birthDate) return false;
-  const twelfthBirthday = new Date(`${member.birthDate}T00:00:00Z`);
-  twelfthBirthday.setUTCFullYear(twelfthBirthday.getUTCFullYear() + CONFIRMING_AGE);
-  return twelfthBirthday.getTime() <= Date.now();
 }

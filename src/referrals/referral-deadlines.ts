@@ -30,7 +30,7 @@ export class ReferralDeadlines {
   private readonly calendar: WorkingCalendar;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.calendar = new WorkingCalendar(config.extraHolidays);
+    this.calendar = new WorkingCalendar(config.extraHolidays, config.legalTimeZone);
   }
 
   /** The deadline of the stage `status` starting at `start`, or null when the stage has none. */

@@ -1,3 +1,5 @@
+import { DEFAULT_LEGAL_TIME_ZONE } from '../common/calendar.js';
+
 /**
  * Belgian working days, for the overdue signals of referrals between agencies. Calendar days are handled
  * as the UTC midnight (in ms) of that civil date, so day arithmetic is plain addition, free of DST.
@@ -62,7 +64,7 @@ export class WorkingCalendar {
   private readonly wallClockFormat: Intl.DateTimeFormat;
 
   /** extraHolidays: ISO dates 'YYYY-MM-DD' (e.g. regional or sector days off), added to the Belgian public holidays. */
-  constructor(extraHolidays: readonly string[] = [], timeZone = 'Europe/Brussels') {
+  constructor(extraHolidays: readonly string[] = [], timeZone = DEFAULT_LEGAL_TIME_ZONE) {
     for (const day of extraHolidays) {
       if (Number.isNaN(parseIsoDate(day))) throw new Error(`Invalid extra holiday "${day}": expected a date 'YYYY-MM-DD'`);
     }
