@@ -15,6 +15,7 @@ import { RepresentationRuleOnce1765400000000 } from './1765400000000-Representat
 import { BreakGlassByUser1765500000000 } from './1765500000000-BreakGlassByUser.js';
 import { ConsentSubjectsByConsent1765600000000 } from './1765600000000-ConsentSubjectsByConsent.js';
 import { ConsentsByRecipient1765700000000 } from './1765700000000-ConsentsByRecipient.js';
+import { DropAuditRead1765800000000 } from './1765800000000-DropAuditRead.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   BreakGlassByUser1765500000000,
   ConsentSubjectsByConsent1765600000000,
   ConsentsByRecipient1765700000000,
+  DropAuditRead1765800000000,
 ];

@@ -499,8 +499,8 @@ describe('audit trail', () => {
       await client.query(`UPDATE network SET name = 'Netwerk één' WHERE id = $1`, [first]);
       // A read of one record, as reads were recorded before entries named several (entity_id) …
       await client.query(
-        `SELECT audit_read('{"subject": "t", "requestId": "chain-test"}'::jsonb, 'Test', gen_random_uuid(), NULL,
-           '{}'::uuid[], ARRAY['IDENTITY'], 'ASSIGNMENT', '{}'::uuid[])`,
+        `INSERT INTO audit_event (request_id, actor_subject, action, entity_type, entity_id, member_ids, categories, legal_basis, consent_ids)
+         VALUES ('chain-test', 't', 'READ', 'Test', gen_random_uuid(), '{}', ARRAY['IDENTITY'], 'ASSIGNMENT', '{}')`,
       );
       // … and reads as they are recorded now: one entry per family naming every record read (entity_ids).
       for (let i = 0; i < 2; i++) {
