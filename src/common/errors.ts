@@ -37,3 +37,9 @@ export const conflict = (message: string) => new DomainError('CONFLICT', message
 /** A rate limit is used up (see README, "Security and operations"); retry after `retryAfterSeconds`. */
 export const tooManyRequests = (retryAfterSeconds: number) =>
   new DomainError('TOO_MANY_REQUESTS', `Too many requests: retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
+
+/** What a thrown value says, for a log line or a job's failure: its message (or its stack), whatever was thrown. */
+export function describeError(error: unknown, withStack = false): string {
+  if (!(error instanceof Error)) return String(error);
+  return withStack ? (error.stack ?? error.message) : error.message;
+}

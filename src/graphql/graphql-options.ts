@@ -7,6 +7,7 @@ import { isDatabaseUnavailable } from '../database/postgres-errors.js';
 import { logSubscriptionDenials } from '../logging/denial-log.plugin.js';
 import { graphqlArmor, graphqlWsLimits } from '../security/graphql-limits.js';
 import { createContext } from './graphql-context.js';
+import { describeError } from '../common/errors.js';
 
 const logger = new Logger('GraphQL');
 
@@ -52,7 +53,7 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
       // The database is down or restarting: a temporary state the client may retry, not a bug.
       if (isDatabaseUnavailable(error)) {
-        logger.warn(`Database unavailable: ${error instanceof Error ? error.message : String(error)}`);
+        logger.warn(`Database unavailable: ${describeError(error)}`);
         return { message: 'The service is temporarily unavailable; try again shortly', path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
       }
       const code = String(formatted.extensions?.code ?? '');
@@ -62,7 +63,7 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
         return { ...formatted, extensions };
       }
       // No SQL, stack or internals reach a client; the log keeps them.
-      logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      logger.error(describeError(error, true));
       return {
         message: development ? formatted.message : 'Internal server error',
         path: formatted.path,

@@ -1,4 +1,5 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { describeError } from '../common/errors.js';
 
 const FIRST_RUN_AFTER_MS = 60_000;
 const EVERY_MS = 60 * 60_000;
@@ -38,7 +39,7 @@ export abstract class HourlyJob implements OnApplicationBootstrap, OnApplication
       .then((done) => {
         if (done) this.logger.log(done);
       })
-      .catch((error: unknown) => this.logger.error(`Run failed: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) => this.logger.error(`Run failed: ${describeError(error)}`))
       .finally(() => {
         this.running = null;
       });

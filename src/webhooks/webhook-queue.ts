@@ -6,6 +6,7 @@ import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Metrics } from '../metrics/metrics.js';
 import { WebhookSender } from './webhook-sender.js';
+import { describeError } from '../common/errors.js';
 
 const QUEUE = 'webhook-delivery';
 const DEADLOCK = '40P01';
@@ -68,7 +69,7 @@ export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    this.boss.on('error', (error) => this.logger.error(error instanceof Error ? error.message : String(error)));
+    this.boss.on('error', (error) => this.logger.error(describeError(error)));
     await this.boss.start();
     await this.createQueue();
     if (!this.config.webhooks.worker) return;
@@ -89,12 +90,12 @@ export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
         if (job) {
           await this.sender.deliver(job).then(
             () => this.boss.complete(QUEUE, job.id),
-            (error: unknown) => this.boss.fail(QUEUE, job.id, { message: error instanceof Error ? error.message : String(error) }),
+            (error: unknown) => this.boss.fail(QUEUE, job.id, { message: describeError(error) }),
           );
           continue;
         }
       } catch (error) {
-        this.logger.error(error instanceof Error ? error.message : String(error));
+        this.logger.error(describeError(error));
       }
       await sleep(POLL_INTERVAL_MS, undefined, { signal }).catch(() => undefined);
     }
