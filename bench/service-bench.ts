@@ -66,21 +66,31 @@ async function startProcess(script: string, env: Record<string, string>, readyPa
   return { child, port, readyMs: performance.now() - started };
 }
 
-/**
- * CPU seconds used so far (user + system, Linux /proc) by the process `pid` and by all PostgreSQL
- * processes together: which side of the connection a run is bound by.
- */
-async function cpuSecondsOf(pid: number): Promise<{ process: number; postgres: number }> {
+/** CPU seconds (user + system) each live process has used so far, by pid (Linux /proc); PostgreSQL's marked. */
+async function cpuSnapshot(): Promise<Map<number, { seconds: number; postgres: boolean }>> {
   const { readdir, readFile } = await import('node:fs/promises');
-  // utime and stime are fields 14 and 15, counted after the command name (which may hold spaces), in ticks of 1/100 s.
-  const ticks = (stat: string) => stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 13).reduce((sum, field) => sum + Number(field), 0) / 100;
-  const statOf = (id: string) => readFile(`/proc/${id}/stat`, 'utf8').catch(() => '');
-  let postgres = 0;
+  const snapshot = new Map<number, { seconds: number; postgres: boolean }>();
   for (const id of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
-    const stat = await statOf(id);
-    if (stat.includes('(postgres)')) postgres += ticks(stat);
+    const stat = await readFile(`/proc/${id}/stat`, 'utf8').catch(() => '');
+    if (!stat) continue;
+    // utime and stime are fields 14 and 15, counted after the command name (which may hold spaces), in ticks of 1/100 s.
+    const [utime, stime] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 13).map(Number);
+    snapshot.set(Number(id), { seconds: (utime! + stime!) / 100, postgres: stat.includes('(postgres)') });
   }
-  return { process: ticks(await statOf(String(pid))), postgres };
+  return snapshot;
+}
+
+/**
+ * The CPU seconds used between two snapshots by the process `pid` and by all PostgreSQL processes: which
+ * side of the connection a run is bound by. A backend that started meanwhile counts from zero; one that
+ * ended is missed for its last stretch only.
+ */
+function cpuUsedBetween(before: Awaited<ReturnType<typeof cpuSnapshot>>, after: Awaited<ReturnType<typeof cpuSnapshot>>, pid: number) {
+  let postgres = 0;
+  for (const [id, { seconds, postgres: isPostgres }] of after) {
+    if (isPostgres) postgres += seconds - (before.get(id)?.seconds ?? 0);
+  }
+  return { process: (after.get(pid)?.seconds ?? 0) - (before.get(pid)?.seconds ?? 0), postgres };
 }
 
 const cores = (busy: number) => busy.toFixed(2);
@@ -244,7 +254,7 @@ async function drive(target: { port: number; pid: number }, side: Side, admin: p
   await side.reset?.();
   const statementsBefore = metricsPort ? await statementsSent(metricsPort) : 0;
   const rowsBefore = await rowsRead(admin);
-  const cpuBefore = await cpuSecondsOf(target.pid);
+  const cpuBefore = await cpuSnapshot();
   const loadBefore = process.cpuUsage();
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
@@ -268,7 +278,7 @@ async function drive(target: { port: number; pid: number }, side: Side, admin: p
     },
   } as any);
   const load = process.cpuUsage(loadBefore);
-  const cpuAfter = await cpuSecondsOf(target.pid);
+  const cpu = cpuUsedBetween(cpuBefore, await cpuSnapshot(), target.pid);
   const statements = metricsPort ? (await statementsSent(metricsPort)) - statementsBefore : NaN;
   const rows = (await rowsRead(admin)) - rowsBefore;
   latencies.sort((a, b) => a - b);
@@ -283,8 +293,8 @@ async function drive(target: { port: number; pid: number }, side: Side, admin: p
     statementsPerRequest: metricsPort ? statements / requests : null,
     rowsPerRequest: rows / requests,
     cpu: {
-      process: (cpuAfter.process - cpuBefore.process) / duration,
-      postgres: (cpuAfter.postgres - cpuBefore.postgres) / duration,
+      process: cpu.process / duration,
+      postgres: cpu.postgres / duration,
       loadGenerator: (load.user + load.system) / 1e6 / duration,
     },
   };

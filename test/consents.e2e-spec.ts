@@ -482,6 +482,42 @@ describe('consents', () => {
       ]);
     });
 
+    it('reads contact details only when a client asks for them, and audits that read as CONTACT under the CONTACT consent', async () => {
+      const { a, b, agencyB, familyId, sara, youssef } = await setUp();
+      await grant(a, agencyB.id, sara, ['IDENTITY']);
+      await grant(a, agencyB.id, youssef, ['IDENTITY']);
+      const saraContact = (await grant(a, agencyB.id, sara, ['CONTACT'])).id;
+      const client = new pg.Client(process.env.DATABASE_URL);
+      await client.connect();
+      try {
+        /** What B's reads of the family's members since `after` recorded: per entry, records, categories, basis, consents. */
+        const readsSince = async (after: string) =>
+          (
+            await client.query(
+              `SELECT entity_ids, categories, legal_basis, consent_ids FROM audit_event
+                WHERE seq > $1 AND action = 'READ' AND entity_type = 'FamilyMember' AND actor_user_id = $2 ORDER BY seq`,
+              [after, b.userId],
+            )
+          ).rows;
+        const lastSeq = async () => (await client.query(`SELECT coalesce(max(seq), 0)::text AS seq FROM audit_event`)).rows[0].seq as string;
+
+        // Names only: no contact data read, none recorded.
+        let before = await lastSeq();
+        const names = (await api.ok(b.subject, `query($id: ID!) { family(id: $id) { members { id givenName } } }`, { id: familyId })).family;
+        expect(names.members.map((m: { id: string }) => m.id).sort()).toEqual([sara, youssef].sort());
+        expect((await readsSince(before)).map((e) => e.categories)).toEqual([['IDENTITY'], ['IDENTITY']]);
+
+        // With contact details: Sara's (CONTACT consent) read and recorded as such; Youssef's not read at all.
+        before = await lastSeq();
+        const members = (await familyAs(b.subject, familyId)).members as { id: string; email: string | null }[];
+        expect(Object.fromEntries(members.map((m) => [m.id, m.email]))).toEqual({ [sara]: 'sara.janssens@example.be', [youssef]: null });
+        const contactReads = (await readsSince(before)).filter((e) => e.categories.includes('CONTACT'));
+        expect(contactReads).toEqual([{ entity_ids: [sara], categories: ['CONTACT'], legal_basis: 'CONSENT', consent_ids: [saraContact] }]);
+      } finally {
+        await client.end();
+      }
+    });
+
     it('a note is visible only when every member it concerns consented for its category', async () => {
       const { a, b, agencyB, planId, sara, youssef, mo } = await setUp();
       const aboutSara = await note(a, planId, 'NOTES', [sara]);

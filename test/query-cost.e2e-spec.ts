@@ -22,15 +22,15 @@ const FAMILIES = `{
   families(first: 50) {
     edges { node {
       id
-      members { id givenName }
+      members { id givenName email phone }
       caseAssignments { user { id displayName } agency { name } }
       plan { id status supporter { user { id } } participants { agency { id } } }
     } }
   }
 }`;
 
-/** principal, families, members, caseAssignments, plan, supporters, participants; User ×2 sites, Agency ×2 sites. */
-const FAMILIES_SITES = { min: 9, max: 11 };
+/** principal, families, members, their contact details, caseAssignments, plan, supporters, participants; User ×2 sites, Agency ×2 sites. */
+const FAMILIES_SITES = { min: 10, max: 12 };
 
 const PLAN = `query($id: ID!) {
   plan(id: $id) {

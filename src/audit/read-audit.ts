@@ -4,6 +4,7 @@ import type { Caller } from '../auth/caller.decorator.js';
 import { groupBy } from '../graphql/request-loaders.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { SqlParams } from '../policy/sql-scope.js';
+import type { PolicyAction } from '../policy/ability.factory.js';
 import { GRANT_IN_FORCE, SUBJECTS, type SubjectName } from '../policy/subjects.js';
 import { auditActor } from './audited-transactions.js';
 
@@ -13,6 +14,11 @@ interface AuditOptions {
   idColumn?: string;
   /** For a paginated query ordered by id: the page size (rows beyond it are fetched but not returned). */
   pageSize?: number;
+  /**
+   * A field-level right (subjects.ts, `fieldRights`) read instead of the record's `read`: its rule filters
+   * the rows, its consent is the legal basis and its categories are recorded.
+   */
+  right?: PolicyAction;
 }
 
 /**
@@ -32,7 +38,7 @@ export class ReadAudit {
     subject: SubjectName,
     options: AuditOptions = {},
   ): SelectQueryBuilder<T> {
-    return this.select(this.policy.scope(qb, caller.ability, 'read', subject), caller, subject, options);
+    return this.select(this.policy.scope(qb, caller.ability, options.right ?? 'read', subject), caller, subject, options);
   }
 
   /**
@@ -71,21 +77,24 @@ export class ReadAudit {
   ): SelectQueryBuilder<T> {
     const def = SUBJECTS[subject];
     if (!def.audit) throw new Error(`${subject} is not personal data: nothing to audit`);
-    const { familyId, memberIds, categories } = def.audit;
+    const fieldRight = options.right && def.fieldRights?.[options.right];
+    if (options.right && !fieldRight) throw new Error(`${subject} has no field-level right ${options.right}`);
+    const { familyId, memberIds } = def.audit;
+    const categories = fieldRight ? fieldRight.categories : def.audit.categories;
     const actor = auditActor(caller);
     const params = new SqlParams();
     const user = params.add(actor.userId);
     const agency = params.add(actor.agencyId);
     const author = def.fields.authorUserId ? `${def.fields.authorUserId} = ${user}` : 'FALSE';
-    const consented = def.relations.consentedAgencyIds?.contains(agency) ?? 'FALSE';
-    // A receiving agency reads the members referred to it under their REFERRAL consent.
-    const referralConsented = def.relations.referralConsentedAgencyIds?.contains(agency) ?? 'FALSE';
+    const consented = def.relations[fieldRight ? fieldRight.consentRelation : 'consentedAgencyIds']?.contains(agency) ?? 'FALSE';
+    // A receiving agency reads the members referred to it under their REFERRAL consent (never a field-level right).
+    const referralConsented = (!fieldRight && def.relations.referralConsentedAgencyIds?.contains(agency)) || 'FALSE';
     const brokeGlass = def.relations.breakGlassUserIds?.contains(user) ?? 'FALSE';
     const basis = `CASE WHEN ${params.add(actor.memberId !== null)} THEN 'FAMILY_SELF'
       WHEN ${consented} OR ${referralConsented} THEN 'CONSENT' WHEN ${author} THEN 'AUTHOR'
       WHEN ${brokeGlass} THEN 'BREAK_GLASS' ELSE 'ASSIGNMENT' END`;
     // The consents named are those of the basis: the data's own categories, else the REFERRAL consent.
-    const consentCategories = def.relations.referralConsentedAgencyIds
+    const consentCategories = def.relations.referralConsentedAgencyIds && !fieldRight
       ? `CASE WHEN ${consented} THEN ${categories} ELSE ARRAY['REFERRAL'] END`
       : categories;
     // In parentheses: a bare `alias.column` would be taken for the entity's own column and renamed.

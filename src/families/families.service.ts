@@ -19,6 +19,8 @@ import { FamilyMemberRole } from './family-member-role.js';
 import { FamilyMember } from './family-member.entity.js';
 import { Family } from './family.entity.js';
 
+export type MemberContact = Pick<FamilyMember, 'email' | 'phone' | 'preferredLanguage'>;
+
 @Injectable()
 export class FamiliesService {
   constructor(
@@ -120,17 +122,28 @@ export class FamiliesService {
       .load(memberId);
   }
 
-  /**
-   * Members the caller may read (FamilyMember read rule: identity), with contact details blanked
-   * where the caller lacks the CONTACT right — decided in the same query by the same policy.
-   */
-  private async visibleMembers(caller: Caller, where: string, keys: readonly string[]): Promise<FamilyMember[]> {
+  /** Members the caller may read (FamilyMember read rule: identity), without their contact details. */
+  private visibleMembers(caller: Caller, where: string, keys: readonly string[]): Promise<FamilyMember[]> {
     const qb = this.db.manager.createQueryBuilder(FamilyMember, 'fm').where(where, { keys }).orderBy('fm.id');
-    this.audit.readable(qb, caller, 'FamilyMember');
-    const rows = await this.policy.withRight(qb, caller.ability, 'readContact', 'FamilyMember');
-    return rows.map(([member, contactVisible]) =>
-      contactVisible ? member : Object.assign(member, { email: null, phone: null, preferredLanguage: null }),
-    );
+    return this.audit.readable(qb, caller, 'FamilyMember').getMany();
+  }
+
+  /**
+   * A member's contact details, or null where the caller lacks the CONTACT right: fetched only for the
+   * members the right allows (filtered in SQL), for all members of the request in one statement, and
+   * audited as a read of CONTACT data. Only asked for members already read, so the identity rule held.
+   */
+  contactOf(caller: Caller, loaders: RequestLoaders, memberId: string): Promise<MemberContact | null> {
+    return loaders
+      .get<string, MemberContact | null>('memberContact', async (ids) => {
+        const qb = this.db.manager
+          .createQueryBuilder(FamilyMember, 'fm')
+          .select(['fm.id', 'fm.email', 'fm.phone', 'fm.preferredLanguage'])
+          .where('fm.id = ANY(:keys)', { keys: ids })
+          .orderBy('fm.id');
+        return oneBy(ids, await this.audit.readable(qb, caller, 'FamilyMember', { right: 'readContact' }).getMany(), (m) => m.id);
+      })
+      .load(memberId);
   }
 
   /** Families by id for nested fields (Plan.family), filtered by the Family read rule in one query. */

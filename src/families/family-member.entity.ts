@@ -32,16 +32,15 @@ export class FamilyMember {
   @Column({ type: 'date', nullable: true })
   expectedDate: string | null;
 
-  @Field(() => String, { nullable: true })
-  @Column({ type: 'text', nullable: true })
+  // Contact details are not read with the member: only under the CONTACT right, by their own audited read
+  // (FamilyMemberResolver; the GraphQL fields are declared there).
+  @Column({ type: 'text', nullable: true, select: false })
   email: string | null;
 
-  @Field(() => String, { nullable: true })
-  @Column({ type: 'text', nullable: true })
+  @Column({ type: 'text', nullable: true, select: false })
   phone: string | null;
 
-  @Field(() => String, { nullable: true, description: 'BCP 47 language tag, e.g. nl, fr, ar.' })
-  @Column({ type: 'text', nullable: true })
+  @Column({ type: 'text', nullable: true, select: false })
   preferredLanguage: string | null;
 
   /** Who created it: authors keep seeing their own records (the AUTHOR legal basis). */

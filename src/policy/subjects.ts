@@ -36,6 +36,11 @@ export interface SubjectSql {
   relations: Record<string, RelationField>;
   /** For personal data: what a read of one row is about, as the audit records it. */
   audit?: { familyId: string; memberIds: string; categories: string };
+  /**
+   * Rights that guard some of the record's fields (a field-level right, beside `read`): the relation whose
+   * consent is their legal basis and their data categories, as the audit records a read of those fields.
+   */
+  fieldRights?: Record<string, { consentRelation: string; categories: string }>;
 }
 
 /** The users with need-to-know on a family: assigned caseworkers/volunteers and the supporters of its open plan. */
@@ -231,6 +236,8 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
       referralConsentedAgencyIds: memberConsent('fm.family_id', 'fm.id', `'REFERRAL'`),
     },
     audit: { familyId: 'fm.family_id', memberIds: 'ARRAY[fm.id]', categories: `ARRAY['IDENTITY']` },
+    // E-mail, phone and language: read apart from the identity, under the member's CONTACT consent.
+    fieldRights: { readContact: { consentRelation: 'contactConsentedAgencyIds', categories: `ARRAY['CONTACT']` } },
   },
   Consent: {
     table: 'consent',
