@@ -40,6 +40,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '1' },
     concurrency: { type: 'string', default: '10' },
     duration: { type: 'string', default: '8' },
+    warmup: { type: 'string', default: '2' },
     only: { type: 'string' },
     // A directory: the service process writes a V8 CPU profile there when it stops (open it in Chrome's
     // DevTools or summarise it with bench/cpu-profile-summary.ts).
@@ -50,6 +51,7 @@ const FAMILIES = Number(args.families);
 const SEED = Number(args.seed);
 const CONCURRENCY = Number(args.concurrency);
 const DURATION = Number(args.duration);
+const WARMUP = Number(args.warmup);
 const SECRET = randomBytes(32).toString('hex');
 
 // ---- processes ----------------------------------------------------------------------------------
@@ -246,16 +248,11 @@ async function rowsRead(admin: pg.Client): Promise<number> {
   return rows[0].n;
 }
 
-async function drive(target: { port: number; pid: number }, side: Side, admin: pg.Client, metricsPort?: number, duration = DURATION): Promise<Measured> {
-  const { port } = target;
+/** Sends `side`'s requests to `port` for `duration` seconds at the run's concurrency. */
+async function fire(port: number, side: Side, duration: number) {
   const latencies: number[] = [];
   let errors = 0;
   let slots = 0;
-  await side.reset?.();
-  const statementsBefore = metricsPort ? await statementsSent(metricsPort) : 0;
-  const rowsBefore = await rowsRead(admin);
-  const cpuBefore = await cpuSnapshot();
-  const loadBefore = process.cpuUsage();
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: CONCURRENCY,
@@ -277,6 +274,22 @@ async function drive(target: { port: number; pid: number }, side: Side, admin: p
       client.on('response', (_status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
     },
   } as any);
+  return { result, errors, latencies };
+}
+
+/**
+ * Measures `side` on `target` for `duration` seconds, after WARMUP seconds of the same requests unmeasured
+ * (the database's and the system's caches, V8's compiled code and each connection's prepared statements).
+ */
+async function drive(target: { port: number; pid: number }, side: Side, admin: pg.Client, metricsPort?: number, duration = DURATION): Promise<Measured> {
+  await side.reset?.();
+  await fire(target.port, side, WARMUP);
+  await side.reset?.();
+  const statementsBefore = metricsPort ? await statementsSent(metricsPort) : 0;
+  const rowsBefore = await rowsRead(admin);
+  const cpuBefore = await cpuSnapshot();
+  const loadBefore = process.cpuUsage();
+  const { result, errors, latencies } = await fire(target.port, side, duration);
   const load = process.cpuUsage(loadBefore);
   const cpu = cpuUsedBetween(cpuBefore, await cpuSnapshot(), target.pid);
   const statements = metricsPort ? (await statementsSent(metricsPort)) - statementsBefore : NaN;

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap.js';
+import { describeError } from './common/errors.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { configuredDatabase } from './database/configured-database.js';
-import { describeError } from './common/errors.js';
 
 const log = new Logger('Main');
 

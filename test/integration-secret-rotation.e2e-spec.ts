@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ReferralScene } from './support/referral-scene.js';
+import { RetentionService } from '../src/retention/retention.service.js';
 import { codeOf, TestApi } from './support/test-app.js';
 import { signatureValid, WebhookReceiver } from './support/webhook-receiver.js';
 
@@ -74,6 +75,15 @@ describe('integration client secret rotation', () => {
     const after = await nextWebhook();
     expect(signatureValid(after, rotated.clientSecret)).toBe(true);
     expect(after.headers['x-signature-previous']).toBeUndefined();
+
+    // Over, it is not kept either: the hourly retention run forgets it, and only it (another is still in its grace period).
+    const inGrace = await scene.client(null);
+    await rotate(inGrace.id);
+    await api.app.get(RetentionService).forgetReplacedSecrets({ subject: 'system:retention', userId: null, memberId: null, agencyId: null, requestId: 'test' });
+    expect(await storedSecret(client.id)).toEqual({ secret_hash: expect.any(String), previous_secret_hash: null, previous_secret_until: null });
+    expect(await storedSecret(inGrace.id)).toEqual({ secret_hash: expect.any(String), previous_secret_hash: expect.any(String), previous_secret_until: expect.any(Date) });
+    const [{ sealed }] = await db.query(`SELECT previous_secret_sealed AS sealed FROM integration_client WHERE id = $1`, [client.id]);
+    expect(sealed).toBeNull();
   }, 60_000);
 
   it('with keepPreviousHours 0 (a leaked secret) the replaced secret stops at once; a second rotation drops the first secret', async () => {

@@ -368,7 +368,7 @@ describe('plan closure and retention', () => {
 
       await closedLongAgo(f.planId);
       const figures = await figuresOf(f.familyId);
-      const erased = await api.app.get(RetentionService).eraseDueFamilies();
+      const erased = await api.app.get(RetentionService).applyRetention();
       expect(erased).toBeGreaterThanOrEqual(1);
 
       expect(await columnsHolding(token)).toEqual([]);
@@ -411,7 +411,7 @@ describe('plan closure and retention', () => {
       expect((await verifyAuditChain(db)).firstBroken).toBeNull();
 
       // Run again: nothing more to erase for this family, no second ERASE entry.
-      await api.app.get(RetentionService).eraseDueFamilies();
+      await api.app.get(RetentionService).applyRetention();
       const { rows: [{ n }] } = await sql.query(`SELECT count(*)::int AS n FROM audit_event WHERE family_id = $1 AND action = 'ERASE'`, [f.familyId]);
       expect(n).toBe(1);
     });

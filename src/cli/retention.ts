@@ -1,8 +1,8 @@
 import { AuditedTransactions } from '../audit/audited-transactions.js';
+import { describeError } from '../common/errors.js';
 import { loadConfig } from '../config/app-config.js';
 import { withConfiguredDatabase } from '../database/configured-database.js';
 import { RetentionService } from '../retention/retention.service.js';
-import { describeError } from '../common/errors.js';
 
 /**
  * `npm run retention`: erases the personal data of every family whose retention period (RETENTION_DAYS)
@@ -12,7 +12,7 @@ import { describeError } from '../common/errors.js';
 const config = loadConfig();
 try {
   await withConfiguredDatabase(config, async (db) => {
-    const erased = await new RetentionService(db, new AuditedTransactions(db), config).eraseDueFamilies();
+    const erased = await new RetentionService(db, new AuditedTransactions(db), config).applyRetention();
     console.log(`Retention (${config.retention.days} days): erased the personal data of ${erased} ${erased === 1 ? 'family' : 'families'}`);
   });
 } catch (error) {

@@ -2,12 +2,12 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { Logger } from '@nestjs/common';
 import type { GraphQLFormattedError } from 'graphql';
+import { createContext } from './graphql-context.js';
+import { describeError } from '../common/errors.js';
 import type { AppConfig } from '../config/app-config.js';
 import { isDatabaseUnavailable } from '../database/postgres-errors.js';
 import { logSubscriptionDenials } from '../logging/denial-log.plugin.js';
 import { graphqlArmor, graphqlWsLimits } from '../security/graphql-limits.js';
-import { createContext } from './graphql-context.js';
-import { describeError } from '../common/errors.js';
 
 const logger = new Logger('GraphQL');
 

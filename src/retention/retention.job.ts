@@ -14,7 +14,7 @@ export class RetentionJob extends HourlyJob {
   }
 
   protected async runOnce(): Promise<string | null> {
-    const erased = await this.retention.eraseDueFamilies();
+    const erased = await this.retention.applyRetention();
     return erased > 0 ? `Retention: erased the personal data of ${erased} families` : null;
   }
 }

@@ -33,8 +33,11 @@ export class RetentionService {
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'retention'>,
   ) {}
 
-  /** Erases every family due now; how many were erased by this run. */
-  async eraseDueFamilies(): Promise<number> {
+  /**
+   * Erases every family due now, and forgets what the service no longer needs (expired idempotency keys,
+   * replaced client secrets past their grace period); how many families were erased by this run.
+   */
+  async applyRetention(): Promise<number> {
     const actor: AuditActor = { subject: RETENTION_ACTOR_SUBJECT, userId: null, memberId: null, agencyId: null, requestId: randomUUID() };
     let erased = 0;
     // In id order, so that a family that cannot be erased does not stop the others.
@@ -55,6 +58,15 @@ export class RetentionService {
     }
     // Idempotency keys answer repeats of a request for a day (README, "Referrals"); older ones only hold ids and hashes.
     await this.db.query(`DELETE FROM idempotency_key WHERE created_at < now() - interval '24 hours'`);
+    await this.forgetReplacedSecrets(actor);
     return erased;
+  }
+
+  /** A client secret replaced by a rotation is refused once its grace period is over: then it is not kept either. */
+  async forgetReplacedSecrets(actor: AuditActor): Promise<void> {
+    await this.tx.runAs(actor, 'ADMINISTRATION', (em) =>
+      em.query(`UPDATE integration_client SET previous_secret_hash = NULL, previous_secret_sealed = NULL, previous_secret_until = NULL
+                 WHERE previous_secret_until <= now()`),
+    );
   }
 }

@@ -3,10 +3,10 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import PgBoss from 'pg-boss';
 import { Gauge } from 'prom-client';
 import type { EntityManager } from 'typeorm';
+import { describeError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Metrics } from '../metrics/metrics.js';
 import { WebhookSender } from './webhook-sender.js';
-import { describeError } from '../common/errors.js';
 
 const QUEUE = 'webhook-delivery';
 const DEADLOCK = '40P01';
