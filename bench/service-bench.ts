@@ -284,6 +284,8 @@ async function fire(port: number, side: Side, duration: number) {
 async function drive(target: { port: number; pid: number }, side: Side, admin: pg.Client, metricsPort?: number, duration = DURATION): Promise<Measured> {
   await side.reset?.();
   await fire(target.port, side, WARMUP);
+  // The requests the warm-up cut off may still commit: let them, then catch up with the database.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
   await side.reset?.();
   const statementsBefore = metricsPort ? await statementsSent(metricsPort) : 0;
   const rowsBefore = await rowsRead(admin);
