@@ -2,7 +2,7 @@ import { AbilityBuilder, buildMongoQueryMatcher, createMongoAbility, type MongoA
 import { $or, or } from '@ucast/mongo2js';
 import type { Principal } from '../auth/principal.js';
 import { MembershipRole } from '../users/membership-role.js';
-import type { SubjectName } from './subjects.js';
+import { SUBJECTS, type SubjectName } from './subjects.js';
 
 /**
  * `readContact` is the field-level right to a member's contact details (CONTACT consent).
@@ -52,6 +52,9 @@ function accessBasis(userId: string, agencyId: string, options: { breakGlass: bo
   if (options.breakGlass) bases.push({ breakGlassUserIds: userId });
   return { $or: bases };
 }
+
+/** The consent behind the right to a member's contact details, as subjects.ts declares it for the read audit too. */
+const CONTACT_CONSENT = SUBJECTS.FamilyMember.fieldRights!.readContact!.consentRelation;
 
 /** Referrals sent to the agency (a draft is the referrer's own until sent, also when withdrawn unsent). */
 const incomingReferral = (agencyId: string) => ({ toAgencyId: agencyId, sent: true });
@@ -143,7 +146,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           can('read', PERSONAL_DATA, { ...onTeam, ...accessBasis(userId, agencyId, { breakGlass: true }) });
           can('readContact', 'FamilyMember', {
             ...onTeam,
-            ...accessBasis(userId, agencyId, { breakGlass: true, consentField: 'contactConsentedAgencyIds' }),
+            ...accessBasis(userId, agencyId, { breakGlass: true, consentField: CONTACT_CONSENT }),
           });
           // Records a member's request to erase its data, on the member's behalf (reading the member comes first).
           can('erase', 'FamilyMember', onTeam);
@@ -178,7 +181,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           can('read', ['Goal', 'Action', 'Note'], { ...shareable, ...basis });
           can('readContact', 'FamilyMember', {
             ...onTeam,
-            ...accessBasis(userId, agencyId, { breakGlass: false, consentField: 'contactConsentedAgencyIds' }),
+            ...accessBasis(userId, agencyId, { breakGlass: false, consentField: CONTACT_CONSENT }),
           });
           can('create', 'Note', shareable);
           can('update', 'Action', { ...onTeam, assigneeUserId: userId });
