@@ -31,6 +31,7 @@ export const ALL_CATEGORIES = ['IDENTITY', 'CONTACT', 'PLAN', 'NOTES', 'HEALTH',
 const ASSIGN_CASE = `mutation($input: AssignCaseInput!) { assignCase(input: $input) { id } }`;
 const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { id } }`;
 const ADD_PARTICIPANT = `mutation($input: AddPlanParticipantInput!) { addPlanParticipant(input: $input) { id } }`;
+const LINK_PORTAL = `mutation($input: LinkFamilyPortalInput!) { linkFamilyPortal(input: $input) { id } }`;
 
 /** A member as registerFamily takes it. */
 export interface FamilyMemberInput {
@@ -267,6 +268,12 @@ export class World {
     const { plan } = await this.api.ok(worker.subject, `query($id: ID!) { plan(id: $id) { family { members { id role } } } }`, { id: planId });
     const agreed = plan.family.members.find((m: { role: string }) => m.role === 'PARENT');
     await this.api.ok(worker.subject, CLOSE_PLAN, { input: { planId, reasonCode: 'GOALS_ACHIEVED', agreedByMemberIds: [agreed.id] } });
+  }
+
+  /** A portal login for the member (who decides for itself), arranged by `worker` of its team; the login's subject. */
+  async portalLogin(worker: Person, memberId: string, subject = uniqueSubject('portal')): Promise<string> {
+    await this.api.ok(worker.subject, LINK_PORTAL, { input: { memberId, portalSubject: subject } });
+    return subject;
   }
 
   /** `admin` assigns one of its agency's users to the family; the assignment's id. */
