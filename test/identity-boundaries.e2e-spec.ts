@@ -11,7 +11,6 @@ const INVITE = `mutation($m: ID!) { createPortalInvitation(input: { memberId: $m
 const REDEEM = `mutation($code: String!) { redeemPortalInvitation(input: { code: $code }) { memberId familyId linked } }`;
 const UNLINK = `mutation($m: ID!) { unlinkFamilyPortal(input: { memberId: $m }) { memberId linked } }`;
 const MY_FAMILY = `{ myFamily { me { id } family { id } consents { id status } } }`;
-const FAMILIES = `{ families(first: 5) { edges { node { id } } } }`;
 const REVOKE = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id status } }`;
 const CREATE_NETWORK = `mutation($input: CreateNetworkInput!) { createNetwork(input: $input) { id } }`;
 const ACCESS_LOG = `query($f: ID!) { accessLog(familyId: $f, first: 100) { edges { node { action entityType description } } } }`;

@@ -40,7 +40,7 @@ export class AuthGuard implements CanActivate {
     const acting = req.headers['x-acting-agency'];
     const principal =
       subject.kind === 'client'
-        ? await this.principals.resolveClient(subject.clientId)
+        ? await this.principals.resolveClient(subject.clientId, subject.issuedAfterRotation)
         : await this.principals.resolve(subject.subject, Array.isArray(acting) ? acting[0] : acting);
     if (!principal) throw unauthenticated('The integration client is unknown or revoked');
     req.principal = principal;

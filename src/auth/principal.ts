@@ -22,7 +22,7 @@ export interface Principal {
   /** Set when the subject is a family member's portal login (and then userId is null). */
   familyMember: { memberId: string; familyId: string; networkId: string } | null;
   /** Set for an integration partner's case system (client credentials); it acts for its agency. */
-  integrationClient: { clientId: string; scopes: string[] } | null;
+  integrationClient: { clientId: string; scopes: string[]; issuedAfterRotation: number } | null;
 }
 
 /**
