@@ -35,6 +35,8 @@ const CREATE = `mutation($input: CreateReferralInput!) { createReferral(input: $
 const SEND = `mutation($input: SendReferralInput!) { sendReferral(input: $input) { id version } }`;
 const RECEIVE = `mutation($input: ReceiveReferralInput!) { receiveReferral(input: $input) { id version } }`;
 const ACCEPT = `mutation($input: AcceptReferralInput!) { acceptReferral(input: $input) { id version } }`;
+const SCHEDULE = `mutation($input: ScheduleHandoverInput!) { scheduleHandover(input: $input) { id version } }`;
+const HOME = 'Bij het gezin thuis, Kerkstraat 1';
 const RECORD_CONSENT = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`;
 const REVOKE_CONSENT = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id status } }`;
 const BREAK_GLASS = `mutation($f: ID!) { breakGlass(input: { familyId: $f, justification: "Acute zorg: melding van geweld in het gezin" }) { id } }`;
@@ -49,6 +51,7 @@ interface ReferralView {
   toAgency: { id: string };
   members: { id: string }[];
   transitions: { to: string; reason: string | null; actorAgency: { id: string } | null }[];
+  handoverMeetings: { location: string | null; note: string | null }[];
 }
 
 interface AuditRow {
@@ -186,6 +189,7 @@ describe('referral detail follows consent', () => {
       toAgency: { id: receiver.id },
     });
     for (const transition of view!.transitions) expect(transition.reason).toBeNull();
+    for (const meeting of view!.handoverMeetings) expect(meeting).toEqual({ location: null, note: null });
     expect(JSON.stringify(view)).not.toContain('scheiding');
   }
 
@@ -269,23 +273,28 @@ describe('referral detail follows consent', () => {
       const s = await scene();
       const { id } = s.referral.both;
       const received = (await api.ok(intake.subject, RECEIVE, { input: { referralId: id, expectedVersion: 2 } })).receiveReferral;
-      await api.ok(intake.subject, ACCEPT, { input: { referralId: id, expectedVersion: received.version } });
-      expect((await read(intake.subject, id)).reason).toBe(REASON);
+      const accepted = (await api.ok(intake.subject, ACCEPT, { input: { referralId: id, expectedVersion: received.version } })).acceptReferral;
+      const startsAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+      await api.ok(worker.subject, SCHEDULE, {
+        input: { referralId: id, expectedVersion: accepted.version, startsAt, location: HOME, attendees: ['FAMILY', 'REFERRER', 'RECEIVER'] },
+      });
+      expect(await read(intake.subject, id)).toMatchObject({ reason: REASON, handoverMeetings: [{ location: HOME }] });
       expect((await readsOf(intake.subject, id)).at(-1)!.legal_basis).toBe('CONSENT');
 
       await lienRevokes(s);
       const afterRevocation = await read(intake.subject, id);
-      expectStatusOnly(afterRevocation, 'ACCEPTED');
+      expectStatusOnly(afterRevocation, 'HANDOVER_SCHEDULED');
+      expect(afterRevocation.handoverMeetings).toHaveLength(1);
       // The status is read as a member of the family's team: that basis is true now.
       expect((await readsOf(intake.subject, id)).at(-1)).toEqual({ legal_basis: 'ASSIGNMENT', categories: [], consent_ids: [] });
       // Not on the team: status only as well.
-      expectStatusOnly(await read(bystander.subject, id), 'ACCEPTED');
+      expectStatusOnly(await read(bystander.subject, id), 'HANDOVER_SCHEDULED');
 
       await api.ok(intake.subject, BREAK_GLASS, { f: s.familyId });
-      expect((await read(intake.subject, id)).reason).toBe(REASON);
+      expect(await read(intake.subject, id)).toMatchObject({ reason: REASON, handoverMeetings: [{ location: HOME }] });
       expect((await readsOf(intake.subject, id)).at(-1)).toMatchObject({ legal_basis: 'BREAK_GLASS', categories: ['REFERRAL'] });
       // Break-glass is the caseworker's own, not her agency's.
-      expectStatusOnly(await read(bystander.subject, id), 'ACCEPTED');
+      expectStatusOnly(await read(bystander.subject, id), 'HANDOVER_SCHEDULED');
     });
   });
 
