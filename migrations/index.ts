@@ -18,6 +18,7 @@ import { ConsentsByRecipient1765700000000 } from './1765700000000-ConsentsByReci
 import { DropAuditRead1765800000000 } from './1765800000000-DropAuditRead.js';
 import { OneKindPerSubject1765900000000 } from './1765900000000-OneKindPerSubject.js';
 import { ClientTokensValidFrom1765910000000 } from './1765910000000-ClientTokensValidFrom.js';
+import { RecipientReadBasis1766000000000 } from './1766000000000-RecipientReadBasis.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -41,4 +42,5 @@ export const migrations = [
   DropAuditRead1765800000000,
   OneKindPerSubject1765900000000,
   ClientTokensValidFrom1765910000000,
+  RecipientReadBasis1766000000000,
 ];

@@ -11,7 +11,9 @@ import { SUBJECTS, type SubjectName } from './subjects.js';
  * `confirmHandover` records that the family agreed to a new supporter.
  * On a Referral, `refer` is a step of the referring side (send, schedule, withdraw), `respond` one of
  * the receiving agency (waitlist, decline, record the outcome), `intake` receiving and accepting (also
- * open to the agency's integration client), and `readDetails` the right to its personal content (reason).
+ * open to the agency's integration client), `readDetails` the right to what it says about the members
+ * (its reason, the free text of its steps and meetings), and `readActors` seeing which person took each
+ * step (partner systems see the acting agency only).
  * `readInsights` on a Network is reading its aggregate figures (no personal data, small counts suppressed).
  * `erase` on a FamilyMember is asking that its personal data be erased (requestErasure).
  * `invitePortal` on a FamilyMember is handing her a one-time portal invitation; `endPortalLogin` ending her portal login.
@@ -27,6 +29,7 @@ export type PolicyAction =
   | 'respond'
   | 'intake'
   | 'readDetails'
+  | 'readActors'
   | 'readInsights'
   | 'erase'
   | 'invitePortal'
@@ -91,7 +94,10 @@ export function defineAbilityFor(principal: Principal): AppAbility {
     can('readContact', 'FamilyMember', spoken);
     can('read', ['Note', 'Consent', 'AuditEvent'], spoken);
     can('read', 'BreakGlassGrant', own);
-    can(['read', 'readDetails'], 'Referral', spoken);
+    // A referral shows to every member it concerns (referred, or speaking for a referred member); its reason
+    // is about each referred member, so only who speaks for all of them reads it.
+    can(['read', 'readActors'], 'Referral', { ...own, concernedMemberIds: member.memberId });
+    can('readDetails', 'Referral', spoken);
     can('create', 'Consent', own);
     can('update', 'Consent', spoken);
     can('confirmHandover', 'Plan', own);
@@ -104,7 +110,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
   const client = principal.integrationClient;
   if (client && principal.acting) {
     // A partner's case system: referrals to its agency, status only unless its scope and the family's
-    // consent allow personal data (DOMAIN.md, "Warm-handover referral").
+    // consent allow personal data (DOMAIN.md, "Warm-handover referral"); the agency that took each step,
+    // never the person (no `readActors`).
     const { agencyId } = principal.acting;
     if (client.scopes.includes('referrals:read')) can('read', 'Referral', incomingReferral(agencyId));
     if (client.scopes.includes('referrals:write')) can('intake', 'Referral', incomingReferral(agencyId));
@@ -171,12 +178,17 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           can('confirmHandover', 'Plan', { networkId, supporterUserIds: userId });
           can('confirmHandover', 'Plan', { networkId, incomingSupporterUserIds: userId });
           // Referrals: the referring agency's caseworkers on the team, and the plan's supporter, refer;
-          // the receiving agency responds from the moment it is sent, and sees the referred members
-          // while their REFERRAL consent to it is in force.
+          // the receiving agency responds from the moment it is sent. What the referral says about the
+          // members it reads under the REFERRAL consent of every one of them (what sending required), or,
+          // on the family's team (the caseworker who accepted it), also under break-glass: the access rule.
+          // Otherwise it sees status, dates and agencies, and each referred member while her own REFERRAL
+          // consent to it is in force.
           can('create', 'Referral', { ...onTeam, fromAgencyId: agencyId });
-          can(['read', 'readDetails', 'refer'], 'Referral', { ...onTeam, fromAgencyId: agencyId });
-          can(['read', 'readDetails', 'refer'], 'Referral', { networkId, supporterUserIds: userId });
-          can(['read', 'readDetails', 'respond', 'intake'], 'Referral', incomingReferral(agencyId));
+          can(['read', 'readDetails', 'readActors', 'refer'], 'Referral', { ...onTeam, fromAgencyId: agencyId });
+          can(['read', 'readDetails', 'readActors', 'refer'], 'Referral', { networkId, supporterUserIds: userId });
+          can(['read', 'readActors', 'respond', 'intake'], 'Referral', incomingReferral(agencyId));
+          can('readDetails', 'Referral', { ...incomingReferral(agencyId), consentedAgencyIds: agencyId });
+          can('readDetails', 'Referral', { ...incomingReferral(agencyId), ...onTeam, breakGlassUserIds: userId });
           can('read', 'FamilyMember', referredMember(agencyId));
           break;
         case MembershipRole.VOLUNTEER: {

@@ -79,6 +79,18 @@ function speakers(familyId: string, members: string): RelationField {
   };
 }
 
+/**
+ * Family members whom a record about `members` concerns in the portal: each of them, and whoever speaks
+ * for one of them (a parent for a child who cannot decide yet).
+ */
+function concerned(familyId: string, members: string): RelationField {
+  const speaksForOne = (v: string) => `EXISTS (SELECT 1 FROM (${members}) ccm(id) WHERE member_speaks_for(${v}, ccm.id))`;
+  return {
+    contains: speaksForOne,
+    array: `ARRAY(SELECT sp.id FROM family_member sp WHERE sp.family_id = ${familyId} AND ${speaksForOne('sp.id')})`,
+  };
+}
+
 /** The members a note is about: those it names, or the whole family when it names none. */
 const noteMembers = (familyId: string, noteId: string) => `SELECT cm.id FROM family_member cm WHERE cm.family_id = ${familyId}
   AND (EXISTS (SELECT 1 FROM note_member x WHERE x.note_id = ${noteId} AND x.member_id = cm.id)
@@ -344,7 +356,9 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
         array: `ARRAY(SELECT r.to_agency_id WHERE NOT EXISTS (SELECT 1 FROM (${referralMembers('r.id')}) rcm(id)
           WHERE NOT ${grant('rcm.id', 'r.to_agency_id', `'REFERRAL'`)}))`,
       },
+      breakGlassUserIds: breakGlass('r.family_id'),
       speakerMemberIds: speakers('r.family_id', referralMembers('r.id')),
+      concernedMemberIds: concerned('r.family_id', referralMembers('r.id')),
     },
     audit: { familyId: 'r.family_id', memberIds: `ARRAY(${referralMembers('r.id')})`, categories: `ARRAY['REFERRAL']` },
   },

@@ -66,6 +66,7 @@ const BASES: Record<string, string> = {
   AUTHOR: 'which they wrote themselves',
   BREAK_GLASS: 'in an emergency (break-glass), without consent',
   ASSIGNMENT: 'as part of their work with your family',
+  RECIPIENT: 'because it was sent to their service (its status only)',
   ADMINISTRATION: 'as administration',
   FAMILY_SELF: '',
 };
