@@ -13,7 +13,8 @@ import { SUBJECTS, type SubjectName } from './subjects.js';
  * the receiving agency (waitlist, decline, record the outcome), `intake` receiving and accepting (also
  * open to the agency's integration client), and `readDetails` the right to its personal content (reason).
  * `readInsights` on a Network is reading its aggregate figures (no personal data, small counts suppressed).
- * `erase` on a FamilyMember is asking that its personal data be erased (requestErasure).
+ * `erase` on a FamilyMember is asking that its personal data be erased (requestErasure); `assessCapacity`
+ * recording that it can (or cannot) decide for itself, setting aside the presumption from 12.
  */
 export type PolicyAction =
   | 'create'
@@ -27,7 +28,8 @@ export type PolicyAction =
   | 'intake'
   | 'readDetails'
   | 'readInsights'
-  | 'erase';
+  | 'erase'
+  | 'assessCapacity';
 
 // Conditions name subject fields (subjects.ts), not entity properties: typed as plain records.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -86,11 +88,12 @@ export function defineAbilityFor(principal: Principal): AppAbility {
     const spoken = { ...own, speakerMemberIds: member.memberId };
     can('read', ['Family', 'FamilyMember', 'Plan', 'Goal', 'Action'], own);
     can('readContact', 'FamilyMember', spoken);
-    can('read', ['Note', 'Consent', 'AuditEvent'], spoken);
+    can('read', ['Note', 'AuditEvent', 'CapacityAssessment'], spoken);
     can('read', 'BreakGlassGrant', own);
     can(['read', 'readDetails'], 'Referral', spoken);
     can('create', 'Consent', own);
-    can('update', 'Consent', spoken);
+    // A consent is seen and withdrawn by everyone who gave it or whom it concerns (also when it names others).
+    can(['read', 'update'], 'Consent', { ...own, concernedMemberIds: member.memberId });
     can('confirmHandover', 'Plan', own);
     // The right to erasure, for oneself (a parent also for a child who cannot decide yet).
     can('erase', 'FamilyMember', spoken);
@@ -150,6 +153,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           });
           // Records a member's request to erase its data, on the member's behalf (reading the member comes first).
           can('erase', 'FamilyMember', onTeam);
+          // Assesses whether a member can decide for itself: only a member it may read (PolicyService.authorize).
+          can('assessCapacity', 'FamilyMember', onTeam);
           // Changing a record first needs reading it (PolicyService.authorize), so consent applies to writes too.
           can('update', ['Plan', 'Goal', 'Action'], onTeam);
           can('create', ['Plan', 'Goal', 'Action', 'Note', 'Consent'], onTeam);
