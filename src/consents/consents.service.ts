@@ -93,6 +93,7 @@ export class ConsentsService {
     return this.tx.run(caller, async (em) => {
       await this.policy.authorize(em, caller.ability, 'update', 'Consent', input.consentId, { lock: true });
       const [consent] = await this.load(em, [input.consentId]);
+      if (consent!.status !== ConsentStatus.ACTIVE) throw invalidTransition('Consent', consent!.status, 'revoke');
       // Withdrawing is the family's decision: a caseworker records whose it was; in the portal, one's own.
       const portalMember = caller.principal.familyMember?.memberId;
       if (!portalMember && !input.revokedByMemberId) {
@@ -104,7 +105,6 @@ export class ConsentsService {
       const revokedBy = portalMember ?? input.revokedByMemberId!;
       const endsFor = await this.endsFor(em, consent!, revokedBy);
       if (!endsFor) throw badInput('revokedByMemberId', 'revokedByMemberId must be a member who gave this consent or whom it concerns');
-      if (consent!.status !== ConsentStatus.ACTIVE) throw invalidTransition('Consent', consent!.status, 'revoke');
       const remaining = consent!.subjectMemberIds.filter((id) => !consent!.withdrawnForMemberIds.includes(id));
       const ending = remaining.filter((id) => endsFor.includes(id));
       if (ending.length === 0) throw invalidTransition('Consent', 'WITHDRAWN', 'withdraw it again');
