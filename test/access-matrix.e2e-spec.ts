@@ -230,7 +230,6 @@ const ADD_GOAL = `mutation($input: AddGoalInput!) { addGoal(input: $input) { id 
 const ADD_NOTE = `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`;
 const RECORD = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id status } }`;
 const REVOKE = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id status } }`;
-const LINK = `mutation($input: LinkFamilyPortalInput!) { linkFamilyPortal(input: $input) { id } }`;
 const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { id } }`;
 const END_ASSIGNMENT = `mutation($input: EndCaseAssignmentInput!) { endCaseAssignment(input: $input) { id } }`;
 
@@ -374,8 +373,8 @@ describe('access matrix: roles × operations × consent state', () => {
       (await api.ok(cast.registrar.subject, ADD_NOTE, { input: { planId, category, body: `Notitie ${category}`, memberIds: [about] } }))
         .addNote.id as string;
     const logins = { sara: uniqueSubject('sara'), lien: uniqueSubject('lien') };
-    await api.ok(cast.registrar.subject, LINK, { input: { memberId: sara, portalSubject: logins.sara } });
-    await api.ok(cast.registrar.subject, LINK, { input: { memberId: lien, portalSubject: logins.lien } });
+    await world.portalLogin(cast.registrar, sara, logins.sara);
+    await world.portalLogin(cast.registrar, lien, logins.lien);
     return {
       state,
       familyId: family.id,

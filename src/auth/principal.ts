@@ -1,4 +1,5 @@
 import type { MembershipRole } from '../users/membership-role.js';
+import type { SubjectKind } from './subject-kind.js';
 
 export interface AgencyRole {
   agencyId: string;
@@ -9,6 +10,8 @@ export interface AgencyRole {
 /** Who is calling, and for which agency: resolved once per request from the bearer token. */
 export interface Principal {
   subject: string;
+  /** What the subject is, for good (a portal login whose link ended is still FAMILY_MEMBER). */
+  kind: SubjectKind;
   /** Null for a valid token whose subject is not (yet) a user of ours. */
   userId: string | null;
   isPlatformAdmin: boolean;

@@ -15,6 +15,7 @@ import { SUBJECTS, type SubjectName } from './subjects.js';
  * `readInsights` on a Network is reading its aggregate figures (no personal data, small counts suppressed).
  * `erase` on a FamilyMember is asking that its personal data be erased (requestErasure); `assessCapacity`
  * recording that it can (or cannot) decide for itself, setting aside the presumption from 12.
+ * `invitePortal` on a FamilyMember is handing her a one-time portal invitation; `endPortalLogin` ending her portal login.
  */
 export type PolicyAction =
   | 'create'
@@ -29,6 +30,8 @@ export type PolicyAction =
   | 'readDetails'
   | 'readInsights'
   | 'erase'
+  | 'invitePortal'
+  | 'endPortalLogin'
   | 'assessCapacity';
 
 // Conditions name subject fields (subjects.ts), not entity properties: typed as plain records.
@@ -97,6 +100,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
     can('confirmHandover', 'Plan', own);
     // The right to erasure, for oneself (a parent also for a child who cannot decide yet).
     can('erase', 'FamilyMember', spoken);
+    // A member ends her own portal login (never another's: a login is personal).
+    can('endPortalLogin', 'FamilyMember', { ...own, id: member.memberId });
   }
 
   const client = principal.integrationClient;
@@ -153,6 +158,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           });
           // Records a member's request to erase its data, on the member's behalf (reading the member comes first).
           can('erase', 'FamilyMember', onTeam);
+          // Portal logins by invitation: the team hands a member a code, and may end a lost or misused login.
+          can(['invitePortal', 'endPortalLogin'], 'FamilyMember', onTeam);
           // Assesses whether a member can decide for itself: only a member it may read (PolicyService.authorize).
           can('assessCapacity', 'FamilyMember', onTeam);
           // Changing a record first needs reading it (PolicyService.authorize), so consent applies to writes too.
