@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { SubjectKind } from '../auth/subject-kind.js';
 import { badInput, conflict, forbidden, notFound } from '../common/errors.js';
 import { newId } from '../common/ids.js';
+import { refusedForOtherKind } from '../database/postgres-errors.js';
 import { FamiliesService } from '../families/families.service.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { PortalInvitationCode, PortalLogin } from './portal-invitation.type.js';
@@ -60,9 +61,8 @@ export class PortalInvitationsService {
    */
   async redeem(caller: Caller, code: string): Promise<PortalLogin> {
     const { principal } = caller;
-    if (principal.kind !== SubjectKind.UNREGISTERED && principal.kind !== SubjectKind.FAMILY_MEMBER) {
-      throw forbidden('Only a personal login can become a family portal login: redeem the code with your own login');
-    }
+    const notPersonal = forbidden('Only a personal login can become a family portal login: redeem the code with your own login');
+    if (principal.kind !== SubjectKind.UNREGISTERED && principal.kind !== SubjectKind.FAMILY_MEMBER) throw notPersonal;
     if (principal.familyMember) throw conflict('This login is already the portal login of a family member');
     const invitation = await this.openInvitation(this.db.manager, code);
     if (!invitation) throw notFound('PortalInvitation');
@@ -71,9 +71,8 @@ export class PortalInvitationsService {
     return this.tx.runAs(actor, 'FAMILY_SELF', async (em) => {
       const locked = await this.openInvitation(em, code, { lock: true });
       if (!locked) throw notFound('PortalInvitation');
-      if (!(await this.families.linkPortalLogin(em, locked.member_id, principal.subject))) {
-        throw conflict('This member already has a portal login');
-      }
+      const linked = await refusedForOtherKind(this.families.linkPortalLogin(em, locked.member_id, principal.subject), notPersonal);
+      if (!linked) throw conflict('This member already has a portal login');
       await em.query(`UPDATE portal_invitation SET redeemed_at = now() WHERE id = $1`, [locked.id]);
       return { memberId: locked.member_id, familyId: locked.family_id, linked: true };
     });
@@ -95,7 +94,7 @@ export class PortalInvitationsService {
   }
 
   private async openInvitation(
-    em: DataSource['manager'],
+    em: EntityManager,
     code: string,
     options: { lock?: boolean } = {},
   ): Promise<{ id: string; member_id: string; family_id: string } | undefined> {

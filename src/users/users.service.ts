@@ -4,10 +4,11 @@ import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { Agency } from '../agencies/agency.entity.js';
 import type { Caller } from '../auth/caller.decorator.js';
+import { SubjectKind } from '../auth/subject-kind.js';
 import { conflict, forbidden, invalidTransition, notFound } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { type Connection, paginate, type PageArgs } from '../common/pagination.js';
-import { conflictOnDuplicate } from '../database/postgres-errors.js';
+import { conflictOnDuplicate, refusedForOtherKind } from '../database/postgres-errors.js';
 import { oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { AddMembershipInput } from './dto/add-membership.input.js';
@@ -89,27 +90,24 @@ export class UsersService {
            FROM membership_invitation WHERE id = $1 AND subject_digest = subject_digest($2) FOR UPDATE`,
         [invitationId, principal.subject],
       );
-      if (!invitation || principal.integrationClient) throw notFound('MembershipInvitation');
+      if (!invitation) throw notFound('MembershipInvitation');
       if (invitation.acceptedAt) throw invalidTransition('The invitation', 'ACCEPTED', 'accept it');
       if (invitation.expired) throw invalidTransition('The invitation', 'EXPIRED', 'accept it');
-      if (principal.familyMember || principal.isPlatformAdmin || (await this.isRecordedAsOtherThanProfessional(em, principal.subject))) {
-        throw forbidden('A family portal login or a platform admin cannot join an agency: accept with your professional login');
-      }
-      await em.query(`INSERT INTO app_user (id, subject, display_name) VALUES ($1, $2, $3) ON CONFLICT (subject) DO NOTHING`, [
-        newId(),
-        principal.subject,
-        invitation.displayName,
-      ]);
+      const refusal = forbidden('A family portal login or a platform admin cannot join an agency: accept with your professional login');
+      if (principal.kind !== SubjectKind.PROFESSIONAL && principal.kind !== SubjectKind.UNREGISTERED) throw refusal;
+      await refusedForOtherKind(
+        em.query(`INSERT INTO app_user (id, subject, display_name) VALUES ($1, $2, $3) ON CONFLICT (subject) DO NOTHING`, [
+          newId(),
+          principal.subject,
+          invitation.displayName,
+        ]),
+        refusal,
+      );
       const user = await em.findOneByOrFail(User, { subject: principal.subject });
       const membership = await this.grant(em, user, invitation.agencyId, invitation.role);
       await em.update(MembershipInvitation, { id: invitation.id }, { acceptedAt: () => 'now()', membershipId: membership.id });
       return membership;
     });
-  }
-
-  private async isRecordedAsOtherThanProfessional(em: EntityManager, subject: string): Promise<boolean> {
-    const [row] = await em.query(`SELECT 1 FROM subject_identity WHERE digest = subject_digest($1) AND kind <> 'PROFESSIONAL'`, [subject]);
-    return Boolean(row);
   }
 
   private async grant(em: EntityManager, user: User, agencyId: string, role: MembershipRole): Promise<Membership> {
