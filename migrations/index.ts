@@ -19,6 +19,7 @@ import { DropAuditRead1765800000000 } from './1765800000000-DropAuditRead.js';
 import { OneKindPerSubject1765900000000 } from './1765900000000-OneKindPerSubject.js';
 import { ClientTokensValidFrom1765910000000 } from './1765910000000-ClientTokensValidFrom.js';
 import { RecipientReadBasis1766000000000 } from './1766000000000-RecipientReadBasis.js';
+import { ConsentWithdrawalPerMember1766100000000 } from './1766100000000-ConsentWithdrawalPerMember.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -43,4 +44,5 @@ export const migrations = [
   OneKindPerSubject1765900000000,
   ClientTokensValidFrom1765910000000,
   RecipientReadBasis1766000000000,
+  ConsentWithdrawalPerMember1766100000000,
 ];

@@ -11,6 +11,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { type Connection, paginate } from '../common/pagination.js';
 import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { PolicyService } from '../policy/policy.service.js';
+import { SqlParams } from '../policy/sql-scope.js';
 import type { FamiliesArgs } from './dto/families.args.js';
 import type { FamilyMemberInput } from './dto/family-member.input.js';
 import type { AddFamilyMemberInput, RegisterFamilyInput } from './dto/register-family.input.js';
@@ -91,14 +92,20 @@ export class FamiliesService {
     return this.db.manager.findOneByOrFail(Family, { id });
   }
 
-  /** Only families the caller may see: the access rule is part of the query. */
+  /**
+   * Only families the caller may see: the access rule is part of the query. A search matches only the
+   * names of members the caller may read (the FamilyMember read rule), so that it cannot tell whether a
+   * hidden member has a name.
+   */
   async list(caller: Caller, args: FamiliesArgs): Promise<Connection<Family>> {
     const qb = this.db.manager.createQueryBuilder(Family, 'f');
     if (args.search) {
+      const params = new SqlParams();
       qb.andWhere(
         `EXISTS (SELECT 1 FROM family_member sm WHERE sm.family_id = f.id
-           AND (sm.given_name ILIKE :search OR sm.family_name ILIKE :search))`,
-        { search: `%${args.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` },
+           AND (sm.given_name ILIKE :search OR sm.family_name ILIKE :search)
+           AND ${this.policy.readableSql(caller.ability, 'FamilyMember', 'sm.id', params)})`,
+        { search: `%${args.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, ...params.values },
       );
     }
     return paginate(this.policy.scope(qb, caller.ability, 'read', 'Family'), 'f.id', args);

@@ -15,7 +15,8 @@ import { SUBJECTS, type SubjectName } from './subjects.js';
  * (its reason, the free text of its steps and meetings), and `readActors` seeing which person took each
  * step (partner systems see the acting agency only).
  * `readInsights` on a Network is reading its aggregate figures (no personal data, small counts suppressed).
- * `erase` on a FamilyMember is asking that its personal data be erased (requestErasure).
+ * `erase` on a FamilyMember is asking that its personal data be erased (requestErasure); `assessCapacity`
+ * recording that it can (or cannot) decide for itself, setting aside the presumption from 12.
  * `invitePortal` on a FamilyMember is handing her a one-time portal invitation; `endPortalLogin` ending her portal login.
  */
 export type PolicyAction =
@@ -33,7 +34,8 @@ export type PolicyAction =
   | 'readInsights'
   | 'erase'
   | 'invitePortal'
-  | 'endPortalLogin';
+  | 'endPortalLogin'
+  | 'assessCapacity';
 
 // Conditions name subject fields (subjects.ts), not entity properties: typed as plain records.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -92,14 +94,15 @@ export function defineAbilityFor(principal: Principal): AppAbility {
     const spoken = { ...own, speakerMemberIds: member.memberId };
     can('read', ['Family', 'FamilyMember', 'Plan', 'Goal', 'Action'], own);
     can('readContact', 'FamilyMember', spoken);
-    can('read', ['Note', 'Consent', 'AuditEvent'], spoken);
+    can('read', ['Note', 'AuditEvent', 'CapacityAssessment'], spoken);
     can('read', 'BreakGlassGrant', own);
     // A referral shows to every member it concerns (referred, or speaking for a referred member); its reason
     // is about each referred member, so only who speaks for all of them reads it.
     can(['read', 'readActors'], 'Referral', { ...own, concernedMemberIds: member.memberId });
     can('readDetails', 'Referral', spoken);
     can('create', 'Consent', own);
-    can('update', 'Consent', spoken);
+    // A consent is seen and withdrawn by everyone who gave it or whom it concerns (also when it names others).
+    can(['read', 'update'], 'Consent', { ...own, concernedMemberIds: member.memberId });
     can('confirmHandover', 'Plan', own);
     // The right to erasure, for oneself (a parent also for a child who cannot decide yet).
     can('erase', 'FamilyMember', spoken);
@@ -164,6 +167,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           can('erase', 'FamilyMember', onTeam);
           // Portal logins by invitation: the team hands a member a code, and may end a lost or misused login.
           can(['invitePortal', 'endPortalLogin'], 'FamilyMember', onTeam);
+          // Assesses whether a member can decide for itself: only a member it may read (PolicyService.authorize).
+          can('assessCapacity', 'FamilyMember', onTeam);
           // Changing a record first needs reading it (PolicyService.authorize), so consent applies to writes too.
           can('update', ['Plan', 'Goal', 'Action'], onTeam);
           can('create', ['Plan', 'Goal', 'Action', 'Note', 'Consent'], onTeam);

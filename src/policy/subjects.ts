@@ -12,6 +12,7 @@ export type SubjectName =
   | 'Family'
   | 'FamilyMember'
   | 'Consent'
+  | 'CapacityAssessment'
   | 'BreakGlassGrant'
   | 'AuditEvent'
   | 'Plan'
@@ -88,6 +89,20 @@ function concerned(familyId: string, members: string): RelationField {
   return {
     contains: speaksForOne,
     array: `ARRAY(SELECT sp.id FROM family_member sp WHERE sp.family_id = ${familyId} AND ${speaksForOne('sp.id')})`,
+  };
+}
+
+/**
+ * The family members a consent concerns: who gave it (its grantor), and those it concerns as a record about
+ * the members it names. Each of them sees it and may withdraw it, as far as it is theirs to withdraw
+ * (ConsentsService.revoke).
+ */
+function consentConcerned(consent: string, familyId: string, grantor: string): RelationField {
+  const named = concerned(familyId, `SELECT ccs.member_id FROM consent_subject ccs WHERE ccs.consent_id = ${consent}`);
+  const concerns = (v: string) => `(${grantor} = ${v} OR ${named.contains(v)})`;
+  return {
+    contains: concerns,
+    array: `ARRAY(SELECT cm.id FROM family_member cm WHERE cm.family_id = ${familyId} AND ${concerns('cm.id')})`,
   };
 }
 
@@ -258,13 +273,24 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
     fields: { id: 'cn.id', ...familyScoped('cn.family_id') },
     relations: {
       teamUserIds: familyTeam('cn.family_id'),
-      speakerMemberIds: speakers('cn.family_id', 'SELECT acs.member_id FROM consent_subject acs WHERE acs.consent_id = cn.id'),
+      concernedMemberIds: consentConcerned('cn.id', 'cn.family_id', 'cn.grantor_member_id'),
     },
     audit: {
       familyId: 'cn.family_id',
       memberIds: 'ARRAY(SELECT acs.member_id FROM consent_subject acs WHERE acs.consent_id = cn.id)',
       categories: 'cn.categories',
     },
+  },
+  CapacityAssessment: {
+    table: 'capacity_assessment',
+    alias: 'cpa',
+    joins: [
+      { table: 'family_member', alias: 'cpm', on: 'cpm.id = cpa.member_id' },
+      { table: 'family', alias: 'f', on: 'f.id = cpm.family_id' },
+    ],
+    fields: { id: 'cpa.id', ...familyScoped('cpm.family_id') },
+    relations: { speakerMemberIds: speakers('cpm.family_id', 'SELECT cpa.member_id') },
+    audit: { familyId: 'cpm.family_id', memberIds: 'ARRAY[cpa.member_id]', categories: `ARRAY['IDENTITY']` },
   },
   BreakGlassGrant: {
     table: 'break_glass_grant',

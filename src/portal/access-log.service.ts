@@ -45,6 +45,8 @@ const THINGS: Record<string, string> = {
   consent: 'a consent',
   consent_revocation: 'the withdrawal of a consent',
   consent_confirmation: 'the confirmation of a consent, at 18',
+  capacity_assessment: 'an assessment of whether a child can decide for themselves',
+  CapacityAssessment: 'an assessment of whether a child can decide for themselves',
   plan_closure_agreement: 'the agreement to close the plan',
   break_glass_grant: 'emergency access',
   Referral: 'a referral',
@@ -59,6 +61,7 @@ const MANY: Record<string, string> = {
   Action: 'actions',
   Note: 'notes',
   Consent: 'consents',
+  CapacityAssessment: 'assessments of whether a child can decide for themselves',
   Referral: 'referrals',
 };
 const BASES: Record<string, string> = {
