@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { TestApi } from './support/test-app.js';
-import { type Agency, ALL_CATEGORIES, child, parent, type Person, World } from './support/world.js';
+import { type Agency, ALL_CATEGORIES, child, parent, World } from './support/world.js';
 
 /**
  * Goals concern members (issue 16, finding 8). A goal may name the family members it is about:

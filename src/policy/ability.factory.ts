@@ -82,11 +82,12 @@ export function defineAbilityFor(principal: Principal): AppAbility {
   if (member) {
     // The family's own view: its plan, and the personal data of the members it speaks for
     // (itself; a parent also for a child who cannot decide yet), never another member's unshared data.
+    // Goals and actions by the members they concern (subjects.ts, goalSpeakers): family data for all.
     const own = { familyId: member.familyId };
     const spoken = { ...own, speakerMemberIds: member.memberId };
-    can('read', ['Family', 'FamilyMember', 'Plan', 'Goal', 'Action'], own);
+    can('read', ['Family', 'FamilyMember', 'Plan'], own);
     can('readContact', 'FamilyMember', spoken);
-    can('read', ['Note', 'Consent', 'AuditEvent'], spoken);
+    can('read', ['Note', 'Goal', 'Action', 'Consent', 'AuditEvent'], spoken);
     can('read', 'BreakGlassGrant', own);
     can(['read', 'readDetails'], 'Referral', spoken);
     can('create', 'Consent', own);
