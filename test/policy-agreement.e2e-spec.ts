@@ -63,7 +63,16 @@ describe('policy: ability.can and the SQL predicate agree', () => {
     await world.consentAll(assigned, { ...family, members: family.members.filter((m) => m.id === an) }, receiver.id, ['REFERRAL']);
 
     const db = api.app.get(DataSource);
+    // Portal logins of An and of Bo (14, decides for himself).
+    const portalLogins = [await world.portalLogin(assigned, an), await world.portalLogin(assigned, bo)];
     const goalIds = [randomUUID(), randomUUID()];
+    // Goals about members, in the family's data and in health or safety, with an action under each.
+    const goalsAbout: [string, string[]][] = [
+      ['HEALTH', [an]],
+      ['EDUCATION', [bo]],
+      ['SAFETY', [an, cas]],
+      ['LEISURE', [an, bo]],
+    ];
     // Fixture rows written directly, under a named actor: the audit triggers refuse anonymous writes.
     await db.transaction(async (em) => {
       await em.query(`SELECT set_config('app.actor_subject', 'test-fixture', true)`);
@@ -84,6 +93,20 @@ describe('policy: ability.can and the SQL predicate agree', () => {
         `INSERT INTO action (id, goal_id, title, assignee_user_id, status) VALUES ($1, $2, 'Bellen', $3, 'OPEN'), ($4, $5, 'Mailen', $6, 'OPEN')`,
         [randomUUID(), goalIds[0], volunteer.userId, randomUUID(), goalIds[1], assigned.userId],
       );
+      for (const [lifeDomain, about] of goalsAbout) {
+        const goalId = randomUUID();
+        goalIds.push(goalId);
+        await em.query(
+          `INSERT INTO goal (id, plan_id, life_domain, description, owner_kind, status, created_by_user_id) VALUES ($1, $2, $3, 'x', 'FAMILY', 'ACTIVE', $4)`,
+          [goalId, planId, lifeDomain, colleague.userId],
+        );
+        for (const memberId of about) await em.query(`INSERT INTO goal_member (goal_id, member_id) VALUES ($1, $2)`, [goalId, memberId]);
+        await em.query(`INSERT INTO action (id, goal_id, title, assignee_user_id, status) VALUES ($1, $2, 'Bellen', $3, 'OPEN')`, [
+          randomUUID(),
+          goalId,
+          volunteer.userId,
+        ]);
+      }
       // Referrals from the agency (by the colleague) in several states, about An, Bo or both.
       for (const [status, about, to] of [
         ['DRAFT', [an], receiver.id],
@@ -149,6 +172,7 @@ describe('policy: ability.can and the SQL predicate agree', () => {
         volunteer.subject,
         otherNetworkWorker.subject,
         intake.subject,
+        ...portalLogins,
       ].map((subject) => api.app.get(PrincipalService).resolve(subject, undefined)),
     );
     const policy = api.app.get(PolicyService);
