@@ -16,6 +16,7 @@ import { BreakGlassByUser1765500000000 } from './1765500000000-BreakGlassByUser.
 import { ConsentSubjectsByConsent1765600000000 } from './1765600000000-ConsentSubjectsByConsent.js';
 import { ConsentsByRecipient1765700000000 } from './1765700000000-ConsentsByRecipient.js';
 import { DropAuditRead1765800000000 } from './1765800000000-DropAuditRead.js';
+import { OneKindPerSubject1765900000000 } from './1765900000000-OneKindPerSubject.js';
 import { GoalMembers1766200000000 } from './1766200000000-GoalMembers.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
@@ -38,5 +39,6 @@ export const migrations = [
   ConsentSubjectsByConsent1765600000000,
   ConsentsByRecipient1765700000000,
   DropAuditRead1765800000000,
+  OneKindPerSubject1765900000000,
   GoalMembers1766200000000,
 ];

@@ -15,6 +15,7 @@ import { type Agency, child, type FamilyMemberInput, type Network, parent, type 
  *   FORBIDDEN  error FORBIDDEN: the operation is not for this role at all
  *   HIDDEN     the query succeeds but leaves the item out (for an email: the member itself is left out)
  *   NULL       the member is listed but the field (its email) is blanked
+ *   CONFLICT   error CONFLICT: allowed, but the record's state refuses it (Lien already has a portal login)
  *   An item asked through a query that fails as a whole expects that query's error.
  *   consent(a, b): `a` when the agency holds the family's consent (all categories), `b` when it does not,
  *   whether it never had one, it was revoked, or it expired.
@@ -26,7 +27,7 @@ import { type Agency, child, type FamilyMemberInput, type Network, parent, type 
  * the probed records are R's, authorship never explains an outcome of B's or V's people.
  */
 
-type Outcome = 'OK' | 'NOT_FOUND' | 'FORBIDDEN' | 'HIDDEN' | 'NULL';
+type Outcome = 'OK' | 'NOT_FOUND' | 'FORBIDDEN' | 'HIDDEN' | 'NULL' | 'CONFLICT';
 
 /** B's and V's consent from every member (all categories). */
 const STATES = ['present', 'absent', 'revoked', 'expired'] as const;
@@ -75,6 +76,9 @@ const OPERATIONS = [
   'revokeConsent: about Sara',
   'revokeConsent: about Lien (15)',
   'revokeConsent: about Mo (6)',
+  // identity: a portal login is handed out by invitation only, and never becomes a professional
+  'createPortalInvitation: Lien (15)',
+  "addMembership of Sara's portal login",
 ] as const;
 type Operation = (typeof OPERATIONS)[number];
 
@@ -112,6 +116,8 @@ const CASEWORKER_ON_TEAM: Record<Operation, Expected> = {
   'revokeConsent: about Sara': 'OK',
   'revokeConsent: about Lien (15)': 'OK',
   'revokeConsent: about Mo (6)': 'OK',
+  'createPortalInvitation: Lien (15)': consent('CONFLICT', 'NOT_FOUND'), // she has a login: it is ended first
+  "addMembership of Sara's portal login": 'FORBIDDEN',
 };
 
 /**
@@ -122,8 +128,8 @@ const CASEWORKER_ON_TEAM: Record<Operation, Expected> = {
 const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
   'caseworker, assigned (agency B)': CASEWORKER_ON_TEAM,
   'trajectory supporter (agency B)': CASEWORKER_ON_TEAM,
-  'caseworker, unassigned (agency B)': every('NOT_FOUND', { 'accessLog(familyId)': 'FORBIDDEN' }),
-  'caseworker of another network': every('NOT_FOUND', { 'accessLog(familyId)': 'FORBIDDEN' }),
+  'caseworker, unassigned (agency B)': every('NOT_FOUND', { 'accessLog(familyId)': 'FORBIDDEN', "addMembership of Sara's portal login": 'FORBIDDEN' }),
+  'caseworker of another network': every('NOT_FOUND', { 'accessLog(familyId)': 'FORBIDDEN', "addMembership of Sara's portal login": 'FORBIDDEN' }),
   'volunteer, assigned (organisation V)': {
     'family(id)': 'OK',
     'family.members: Sara': consent('OK', 'HIDDEN'),
@@ -148,9 +154,11 @@ const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
     'revokeConsent: about Sara': 'FORBIDDEN',
     'revokeConsent: about Lien (15)': 'FORBIDDEN',
     'revokeConsent: about Mo (6)': 'FORBIDDEN',
+    'createPortalInvitation: Lien (15)': 'FORBIDDEN',
+    "addMembership of Sara's portal login": 'FORBIDDEN',
   },
-  // Administration never reaches family data.
-  'agency admin (B)': every('FORBIDDEN'),
+  // Administration never reaches family data; an admin may invite any subject, which changes nothing for it.
+  'agency admin (B)': every('FORBIDDEN', { "addMembership of Sara's portal login": 'OK' }),
   'network coordinator': every('FORBIDDEN'),
   'unknown token subject': every('FORBIDDEN'),
   'family adult (portal)': {
@@ -172,6 +180,8 @@ const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
     'addNote (NOTES)': 'FORBIDDEN',
     'revokeConsent: about Sara': 'OK',
     'revokeConsent: about Lien (15)': 'NOT_FOUND',
+    'createPortalInvitation: Lien (15)': 'FORBIDDEN',
+    "addMembership of Sara's portal login": 'FORBIDDEN',
   },
   'parent of a child < 12 (portal)': {
     'family.members: Mo (6)': 'OK',
@@ -204,6 +214,8 @@ const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
     'revokeConsent: about Sara': 'NOT_FOUND',
     'revokeConsent: about Lien (15)': 'OK',
     'revokeConsent: about Mo (6)': 'NOT_FOUND',
+    'createPortalInvitation: Lien (15)': 'FORBIDDEN',
+    "addMembership of Sara's portal login": 'FORBIDDEN',
   },
 };
 
@@ -235,8 +247,10 @@ const ADD_GOAL = `mutation($input: AddGoalInput!) { addGoal(input: $input) { id 
 const ADD_NOTE = `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`;
 const RECORD = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id status } }`;
 const REVOKE = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id status } }`;
-const LINK = `mutation($input: LinkFamilyPortalInput!) { linkFamilyPortal(input: $input) { id } }`;
 const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { id } }`;
+const INVITE_TO_PORTAL = `mutation($m: ID!) { createPortalInvitation(input: { memberId: $m }) { code } }`;
+const ADD_MEMBERSHIP = `mutation($input: AddMembershipInput!) { addMembership(input: $input) { status user { id } } }`;
+const ME = `{ me { kind memberships { role } } myFamily { me { id } } }`;
 const END_ASSIGNMENT = `mutation($input: EndCaseAssignmentInput!) { endCaseAssignment(input: $input) { id } }`;
 
 type Who = 'sara' | 'lien' | 'mo';
@@ -310,7 +324,7 @@ describe('access matrix: roles × operations × consent state', () => {
     const result = await api.gql(as, query, variables);
     const code = codeOf(result);
     if (code === 'OK') return { code: null, data: result.data };
-    if (code !== 'NOT_FOUND' && code !== 'FORBIDDEN') throw new Error(`Unexpected answer: ${JSON.stringify(result.errors)}`);
+    if (code !== 'NOT_FOUND' && code !== 'FORBIDDEN' && code !== 'CONFLICT') throw new Error(`Unexpected answer: ${JSON.stringify(result.errors)}`);
     return { code, data: null };
   }
 
@@ -379,8 +393,8 @@ describe('access matrix: roles × operations × consent state', () => {
       (await api.ok(cast.registrar.subject, ADD_NOTE, { input: { planId, category, body: `Notitie ${category}`, memberIds: [about] } }))
         .addNote.id as string;
     const logins = { sara: uniqueSubject('sara'), lien: uniqueSubject('lien') };
-    await api.ok(cast.registrar.subject, LINK, { input: { memberId: sara, portalSubject: logins.sara } });
-    await api.ok(cast.registrar.subject, LINK, { input: { memberId: lien, portalSubject: logins.lien } });
+    await world.portalLogin(cast.registrar, sara, logins.sara);
+    await world.portalLogin(cast.registrar, lien, logins.lien);
     return {
       state,
       familyId: family.id,
@@ -542,6 +556,15 @@ describe('access matrix: roles × operations × consent state', () => {
     'revokeConsent: about Sara': revokeAbout('sara'),
     'revokeConsent: about Lien (15)': revokeAbout('lien'),
     'revokeConsent: about Mo (6)': revokeAbout('mo'),
+    'createPortalInvitation: Lien (15)': async (as, s) => (await send(as, INVITE_TO_PORTAL, { m: s.members.lien })).code ?? 'OK',
+    // Allowed only as an invitation that shows nothing of her; she stays the family's member, with her family.
+    "addMembership of Sara's portal login": async (as, s) => {
+      const input = { agencyId: cast.agencyB.id, subject: s.logins.sara, displayName: 'Sara', role: 'VOLUNTEER' };
+      const { code, data } = await send(as, ADD_MEMBERSHIP, { input });
+      if (!code) expect(data.addMembership).toEqual({ status: 'INVITED', user: null });
+      expect(await api.ok(s.logins.sara, ME)).toEqual({ me: { kind: 'FAMILY_MEMBER', memberships: [] }, myFamily: { me: { id: s.members.sara } } });
+      return code ?? 'OK';
+    },
   };
 
   // -------------------------------------------------------------------------------------------------

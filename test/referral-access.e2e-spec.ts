@@ -26,7 +26,6 @@ const READ = `query($id: ID!) { referral(id: $id) { ${FIELDS} } }`;
 const FAMILY_REFERRALS = `query($id: ID!) { family(id: $id) { referrals { id } } }`;
 const MY_FAMILY_REFERRALS = `{ myFamily { family { referrals { id status } } } }`;
 const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { id } }`;
-const LINK_PORTAL = `mutation($input: LinkFamilyPortalInput!) { linkFamilyPortal(input: $input) { id } }`;
 const RECORD_CONSENT = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`;
 const REVOKE_CONSENT = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id status } }`;
 
@@ -244,7 +243,7 @@ describe('referrals: who may do what, and when', () => {
     await world.assign(referrer.admin, family.familyId, people['assigned volunteer of the referrer'].userId);
     await grant(mo, sara, receiver.id, ['REFERRAL']);
     const saraLogin = uniqueSubject('sara');
-    await api.ok(worker.subject, LINK_PORTAL, { input: { memberId: sara, portalSubject: saraLogin } });
+    await world.portalLogin(worker, sara, saraLogin);
     return { familyId: family.familyId, planId: family.planId, sara, mo, saraLogin };
   }
 
@@ -677,8 +676,8 @@ describe('referrals: who may do what, and when', () => {
       const [sara, lien, mo] = family.memberIds as [string, string, string];
       const saraLogin = uniqueSubject('sara');
       const lienLogin = uniqueSubject('lien');
-      await api.ok(worker.subject, LINK_PORTAL, { input: { memberId: sara, portalSubject: saraLogin } });
-      await api.ok(worker.subject, LINK_PORTAL, { input: { memberId: lien, portalSubject: lienLogin } });
+      await world.portalLogin(worker, sara, saraLogin);
+      await world.portalLogin(worker, lien, lienLogin);
       await grant(sara, sara, receiver.id, ['REFERRAL']);
       await grant(lien, lien, receiver.id, ['REFERRAL']);
       await grant(mo, sara, receiver.id, ['REFERRAL']);

@@ -204,10 +204,7 @@ describe('plan closure and retention', () => {
       const f = await register(token);
       const planId = await openPlan(f.familyId, token);
       const sara = `${token}-sara@portal`;
-      await ok(worker.subject, `mutation($input: LinkFamilyPortalInput!) { linkFamilyPortal(input: $input) { id } }`, {
-        memberId: f.sara,
-        portalSubject: sara,
-      });
+      await world.portalLogin(worker, f.sara, sara);
       const byFamily = await api.gql(sara, CLOSE, { input: { planId, reasonCode: 'GOALS_ACHIEVED', agreedByMemberIds: [f.sara] } });
       expect(codeOf(byFamily)).toBe('FORBIDDEN');
 
@@ -227,10 +224,7 @@ describe('plan closure and retention', () => {
       const f = await register(token);
       const planId = await openPlan(f.familyId, token);
       const lienPortal = `${token}-lien@portal`;
-      await ok(worker.subject, `mutation($input: LinkFamilyPortalInput!) { linkFamilyPortal(input: $input) { id } }`, {
-        memberId: f.lien,
-        portalSubject: lienPortal,
-      });
+      await world.portalLogin(worker, f.lien, lienPortal);
       // Lien in the portal: her reads are audited under her member id, not her login.
       await api.ok(lienPortal, `{ myFamily { me { givenName } family { plan { summary } } } }`);
 
@@ -452,8 +446,7 @@ describe('plan closure and retention', () => {
 
   // -----------------------------------------------------------------------------------------------
   describe("a family member's erasure request", () => {
-    const linkPortal = async (memberId: string, subject: string) =>
-      ok(worker.subject, `mutation($input: LinkFamilyPortalInput!) { linkFamilyPortal(input: $input) { id } }`, { memberId, portalSubject: subject });
+    const linkPortal = (memberId: string, subject: string) => world.portalLogin(worker, memberId, subject);
     const requestsOf = async (memberId: string) =>
       (await sql.query(`SELECT outcome, refusal, reason FROM erasure_request WHERE member_id = $1 ORDER BY requested_at`, [memberId])).rows;
 

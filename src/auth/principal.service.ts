@@ -1,17 +1,20 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { forbidden } from '../common/errors.js';
 import { UUID_PATTERN } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { Inject } from '@nestjs/common';
 import type { MembershipRole } from '../users/membership-role.js';
 import type { AgencyRole, Principal } from './principal.js';
+import { type RecordedSubjectKind, SubjectKind } from './subject-kind.js';
+import { systemCaller } from './system-caller.js';
 
 /** An integration client acts for its agency, with its scopes and no role of a person. */
 export function clientPrincipal(clientId: string, agencyId: string, networkId: string, scopes: string[]): Principal {
   return {
     subject: `client:${clientId}`,
+    kind: SubjectKind.INTEGRATION_CLIENT,
     userId: null,
     isPlatformAdmin: false,
     memberships: [],
@@ -21,42 +24,73 @@ export function clientPrincipal(clientId: string, agencyId: string, networkId: s
   };
 }
 
-/** Turns a verified subject and the `X-Acting-Agency` header into a Principal, in one query. */
+/**
+ * Turns a verified subject and the `X-Acting-Agency` header into a Principal, in one query (two for a
+ * portal login). What the subject may be follows from its recorded kind (subject_identity), never from
+ * which table happens to name it.
+ */
 @Injectable()
-export class PrincipalService {
+export class PrincipalService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(PrincipalService.name);
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tx: AuditedTransactions,
   ) {}
 
+  /**
+   * Records the configured platform admins as such, so that no operation can later make them a member
+   * or a portal login. A configured subject that is already of another kind stays what it is.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const subjects = [...this.config.platformAdminSubjects];
+    if (subjects.length === 0) return;
+    const kinds: { kind: RecordedSubjectKind }[] = await this.tx.run(systemCaller('platform-admins'), async (em) => {
+      await em.query(
+        `INSERT INTO subject_identity (digest, kind) SELECT subject_digest(s), 'PLATFORM_ADMIN' FROM unnest($1::text[]) s
+          ON CONFLICT DO NOTHING`,
+        [subjects],
+      );
+      return em.query(
+        `SELECT si.kind FROM unnest($1::text[]) WITH ORDINALITY s(subject, n) JOIN subject_identity si ON si.digest = subject_digest(s.subject)
+          ORDER BY s.n`,
+        [subjects],
+      );
+    });
+    kinds.forEach(({ kind }, index) => {
+      if (kind !== SubjectKind.PLATFORM_ADMIN) {
+        this.logger.warn(`PLATFORM_ADMIN_SUBJECTS entry ${index + 1} is already a ${kind} login: it is not a platform admin`);
+      }
+    });
+  }
+
   async resolve(subject: string, actingAgencyHeader: string | undefined): Promise<Principal> {
-    const rows: { user_id: string; agency_id: string | null; network_id: string | null; role: MembershipRole | null }[] =
+    const rows: { kind: RecordedSubjectKind | null; user_id: string | null; agency_id: string | null; network_id: string | null; role: MembershipRole | null }[] =
       await this.db.query(
-        `SELECT u.id AS user_id, m.agency_id, a.network_id, m.role
-           FROM app_user u
+        `SELECT si.kind, u.id AS user_id, m.agency_id, a.network_id, m.role
+           FROM (SELECT subject_digest($1) AS digest) s
+           LEFT JOIN subject_identity si ON si.digest = s.digest
+           LEFT JOIN app_user u ON u.subject = $1
            LEFT JOIN membership m ON m.user_id = u.id
-           LEFT JOIN agency a ON a.id = m.agency_id
-          WHERE u.subject = $1`,
+           LEFT JOIN agency a ON a.id = m.agency_id`,
         [subject],
       );
-    if (rows.length === 0) {
-      const familyMember = await this.familyMemberOf(subject);
-      if (familyMember) {
-        return { subject, userId: null, isPlatformAdmin: false, memberships: [], acting: null, familyMember, integrationClient: null };
+    const kind = rows[0]?.kind ?? null;
+    const none: Principal = { subject, kind: kind ?? SubjectKind.UNREGISTERED, userId: null, isPlatformAdmin: false, memberships: [], acting: null, familyMember: null, integrationClient: null };
+    switch (kind) {
+      case SubjectKind.FAMILY_MEMBER:
+        return { ...none, familyMember: await this.familyMemberOf(subject) };
+      case SubjectKind.PROFESSIONAL: {
+        const memberships: AgencyRole[] = rows
+          .filter((r) => r.agency_id && r.network_id && r.role)
+          .map((r) => ({ agencyId: r.agency_id!, networkId: r.network_id!, role: r.role! }));
+        return { ...none, userId: rows[0]!.user_id, memberships, acting: this.actingAgency(memberships, actingAgencyHeader) };
       }
+      default:
+        // A platform admin (recorded as one at start), or a subject with no role here yet.
+        return this.config.platformAdminSubjects.has(subject) ? { ...none, kind: SubjectKind.PLATFORM_ADMIN, isPlatformAdmin: true } : none;
     }
-    const memberships: AgencyRole[] = rows
-      .filter((r) => r.agency_id && r.network_id && r.role)
-      .map((r) => ({ agencyId: r.agency_id!, networkId: r.network_id!, role: r.role! }));
-    return {
-      subject,
-      userId: rows[0]?.user_id ?? null,
-      isPlatformAdmin: this.config.platformAdminSubjects.has(subject),
-      memberships,
-      acting: this.actingAgency(memberships, actingAgencyHeader),
-      familyMember: null,
-      integrationClient: null,
-    };
   }
 
   /** An integration client in force, or null when it is unknown or revoked. */
@@ -76,7 +110,7 @@ export class PrincipalService {
       : this.resolve(principal.subject, principal.acting?.agencyId);
   }
 
-  /** A family member logged in to the portal: its subject was linked by the family's caseworker. */
+  /** A family member logged in to the portal (linked by redeeming an invitation); null once unlinked. */
   private async familyMemberOf(subject: string): Promise<Principal['familyMember']> {
     const [row]: { member_id: string; family_id: string; network_id: string }[] = await this.db.query(
       `SELECT fm.id AS member_id, fm.family_id, f.network_id

@@ -5,17 +5,16 @@ import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { ReadAudit } from '../audit/read-audit.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { calendarDate } from '../common/calendar.js';
-import { badInput, forbidden, notFound } from '../common/errors.js';
+import { badInput, forbidden } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { type Connection, paginate } from '../common/pagination.js';
 import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import type { AppAbility } from '../policy/ability.factory.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { FamiliesArgs } from './dto/families.args.js';
 import type { FamilyMemberInput } from './dto/family-member.input.js';
-import type { AddFamilyMemberInput, LinkFamilyPortalInput, RegisterFamilyInput } from './dto/register-family.input.js';
+import type { AddFamilyMemberInput, RegisterFamilyInput } from './dto/register-family.input.js';
 import { FamilyMemberRole } from './family-member-role.js';
 import { FamilyMember } from './family-member.entity.js';
 import { Family } from './family.entity.js';
@@ -67,24 +66,25 @@ export class FamiliesService {
    * Gives a member its own login to the family portal. Only for a member who decides for itself;
    * a subject is either a professional's or a family member's, never both.
    */
-  async linkPortal(caller: Caller, input: LinkFamilyPortalInput): Promise<FamilyMember> {
-    return this.tx.run(caller, async (em) => {
-      const [row]: { family_id: string; capable: boolean }[] = await em.query(
-        `SELECT fm.family_id, member_is_capable(fm) AS capable FROM family_member fm WHERE fm.id = $1`,
-        [input.memberId],
-      );
-      const family = row && (await this.policy.attributesOf(em, 'Family', row.family_id, { lock: true, readableBy: caller.ability }));
-      if (!family) throw notFound('FamilyMember');
-      this.policy.assertCan(caller.ability, 'update', 'Family', family);
-      if (!row.capable) throw badInput('memberId', 'Only a member who decides for itself gets a portal login');
-      const [professional] = await em.query(`SELECT 1 FROM app_user WHERE subject = $1`, [input.portalSubject]);
-      if (professional) throw badInput('portalSubject', 'This subject belongs to a professional');
-      await conflictOnDuplicate(
-        em.update(FamilyMember, { id: input.memberId }, { portalSubject: input.portalSubject }),
-        'This subject is already linked to a family member',
-      );
-      return em.findOneByOrFail(FamilyMember, { id: input.memberId });
-    });
+  /**
+   * Makes `subject` the member's portal login, if she has none; false otherwise. The update claims the
+   * subject as a portal login's for good (see migration OneKindPerSubject).
+   */
+  async linkPortalLogin(em: EntityManager, memberId: string, subject: string): Promise<boolean> {
+    const [, affected]: [unknown, number] = await em.query(
+      `UPDATE family_member SET portal_subject = $2 WHERE id = $1 AND portal_subject IS NULL`,
+      [memberId, subject],
+    );
+    return affected === 1;
+  }
+
+  /** Ends the member's portal login; false when she had none. */
+  async endPortalLogin(em: EntityManager, memberId: string): Promise<boolean> {
+    const [, affected]: [unknown, number] = await em.query(
+      `UPDATE family_member SET portal_subject = NULL WHERE id = $1 AND portal_subject IS NOT NULL`,
+      [memberId],
+    );
+    return affected === 1;
   }
 
   async get(caller: Caller, id: string): Promise<Family> {

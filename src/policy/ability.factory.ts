@@ -14,6 +14,7 @@ import { SUBJECTS, type SubjectName } from './subjects.js';
  * open to the agency's integration client), and `readDetails` the right to its personal content (reason).
  * `readInsights` on a Network is reading its aggregate figures (no personal data, small counts suppressed).
  * `erase` on a FamilyMember is asking that its personal data be erased (requestErasure).
+ * `invitePortal` on a FamilyMember is handing her a one-time portal invitation; `endPortalLogin` ending her portal login.
  */
 export type PolicyAction =
   | 'create'
@@ -27,7 +28,9 @@ export type PolicyAction =
   | 'intake'
   | 'readDetails'
   | 'readInsights'
-  | 'erase';
+  | 'erase'
+  | 'invitePortal'
+  | 'endPortalLogin';
 
 // Conditions name subject fields (subjects.ts), not entity properties: typed as plain records.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -95,6 +98,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
     can('confirmHandover', 'Plan', own);
     // The right to erasure, for oneself (a parent also for a child who cannot decide yet).
     can('erase', 'FamilyMember', spoken);
+    // A member ends her own portal login (never another's: a login is personal).
+    can('endPortalLogin', 'FamilyMember', { ...own, id: member.memberId });
   }
 
   const client = principal.integrationClient;
@@ -151,6 +156,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           });
           // Records a member's request to erase its data, on the member's behalf (reading the member comes first).
           can('erase', 'FamilyMember', onTeam);
+          // Portal logins by invitation: the team hands a member a code, and may end a lost or misused login.
+          can(['invitePortal', 'endPortalLogin'], 'FamilyMember', onTeam);
           // Changing a record first needs reading it (PolicyService.authorize), so consent applies to writes too.
           can('update', ['Plan', 'Goal', 'Action'], onTeam);
           can('create', ['Plan', 'Goal', 'Action', 'Note', 'Consent'], onTeam);
