@@ -20,6 +20,7 @@ import { OneKindPerSubject1765900000000 } from './1765900000000-OneKindPerSubjec
 import { ClientTokensValidFrom1765910000000 } from './1765910000000-ClientTokensValidFrom.js';
 import { RecipientReadBasis1766000000000 } from './1766000000000-RecipientReadBasis.js';
 import { ConsentWithdrawalPerMember1766100000000 } from './1766100000000-ConsentWithdrawalPerMember.js';
+import { GoalMembers1766200000000 } from './1766200000000-GoalMembers.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -45,4 +46,5 @@ export const migrations = [
   ClientTokensValidFrom1765910000000,
   RecipientReadBasis1766000000000,
   ConsentWithdrawalPerMember1766100000000,
+  GoalMembers1766200000000,
 ];

@@ -79,6 +79,13 @@ describe('policy: ability.can and the SQL predicate agree', () => {
 
     const db = api.app.get(DataSource);
     const goalIds = [randomUUID(), randomUUID()];
+    // Goals about members, in the family's data and in health or safety, with an action under each.
+    const goalsAbout: [string, string[]][] = [
+      ['HEALTH', [an]],
+      ['EDUCATION', [bo]],
+      ['SAFETY', [an, cas]],
+      ['LEISURE', [an, bo]],
+    ];
     // Fixture rows written directly, under a named actor: the audit triggers refuse anonymous writes.
     await db.transaction(async (em) => {
       await em.query(`SELECT set_config('app.actor_subject', 'test-fixture', true)`);
@@ -104,6 +111,20 @@ describe('policy: ability.can and the SQL predicate agree', () => {
          VALUES ($1, $2, true, 'x', $4, $5, now()), ($3, $6, false, 'y', $4, $5, now())`,
         [randomUUID(), bo, randomUUID(), colleague.userId, agency.id, cas],
       );
+      for (const [lifeDomain, about] of goalsAbout) {
+        const goalId = randomUUID();
+        goalIds.push(goalId);
+        await em.query(
+          `INSERT INTO goal (id, plan_id, life_domain, description, owner_kind, status, created_by_user_id) VALUES ($1, $2, $3, 'x', 'FAMILY', 'ACTIVE', $4)`,
+          [goalId, planId, lifeDomain, colleague.userId],
+        );
+        for (const memberId of about) await em.query(`INSERT INTO goal_member (goal_id, member_id) VALUES ($1, $2)`, [goalId, memberId]);
+        await em.query(`INSERT INTO action (id, goal_id, title, assignee_user_id, status) VALUES ($1, $2, 'Bellen', $3, 'OPEN')`, [
+          randomUUID(),
+          goalId,
+          volunteer.userId,
+        ]);
+      }
       // Referrals from the agency (by the colleague) in several states, about An, Bo or both.
       for (const [status, about, to] of [
         ['DRAFT', [an], receiver.id],

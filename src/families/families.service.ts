@@ -10,6 +10,7 @@ import { newId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { type Connection, paginate } from '../common/pagination.js';
 import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import type { AppAbility } from '../policy/ability.factory.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { SqlParams } from '../policy/sql-scope.js';
 import type { FamiliesArgs } from './dto/families.args.js';
@@ -129,6 +130,12 @@ export class FamiliesService {
       .load(memberId);
   }
 
+  /** The members with these ids that the caller may see, in that order (those it may not see stay out). */
+  async visibleByIds(caller: Caller, loaders: RequestLoaders, memberIds: string[]): Promise<FamilyMember[]> {
+    const members = await Promise.all(memberIds.map((id) => this.memberById(caller, loaders, id)));
+    return members.filter((m): m is FamilyMember => m !== null);
+  }
+
   /** Members the caller may read (FamilyMember read rule: identity), without their contact details. */
   private visibleMembers(caller: Caller, where: string, keys: readonly string[]): Promise<FamilyMember[]> {
     const qb = this.db.manager.createQueryBuilder(FamilyMember, 'fm').where(where, { keys }).orderBy('fm.id');
@@ -163,15 +170,21 @@ export class FamiliesService {
       .load(id);
   }
 
-  /** The members with these ids that belong to the family; BAD_USER_INPUT naming `field` otherwise. */
-  async requireMembers(em: EntityManager, familyId: string, memberIds: string[], field: string): Promise<FamilyMember[]> {
+  /**
+   * The members with these ids that belong to the family (and, with `visibleTo`, that its caller may read);
+   * BAD_USER_INPUT naming `field` otherwise, the same for a member of another family as for a hidden one.
+   */
+  async requireMembers(
+    em: EntityManager,
+    familyId: string,
+    memberIds: string[],
+    field: string,
+    options: { visibleTo?: AppAbility } = {},
+  ): Promise<FamilyMember[]> {
     const unique = [...new Set(memberIds)];
-    const members = unique.length
-      ? await em
-          .createQueryBuilder(FamilyMember, 'fm')
-          .where('fm.family_id = :familyId AND fm.id = ANY(:ids)', { familyId, ids: unique })
-          .getMany()
-      : [];
+    const qb = em.createQueryBuilder(FamilyMember, 'fm').where('fm.family_id = :familyId AND fm.id = ANY(:ids)', { familyId, ids: unique });
+    if (options.visibleTo) this.policy.scope(qb, options.visibleTo, 'read', 'FamilyMember');
+    const members = unique.length ? await qb.getMany() : [];
     if (members.length !== unique.length) throw badInput(field, `${field} must name members of this family`);
     return members;
   }

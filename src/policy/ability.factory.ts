@@ -90,11 +90,12 @@ export function defineAbilityFor(principal: Principal): AppAbility {
   if (member) {
     // The family's own view: its plan, and the personal data of the members it speaks for
     // (itself; a parent also for a child who cannot decide yet), never another member's unshared data.
+    // Goals and actions by the members they concern (subjects.ts, goalSpeakers): family data for all.
     const own = { familyId: member.familyId };
     const spoken = { ...own, speakerMemberIds: member.memberId };
-    can('read', ['Family', 'FamilyMember', 'Plan', 'Goal', 'Action'], own);
+    can('read', ['Family', 'FamilyMember', 'Plan'], own);
     can('readContact', 'FamilyMember', spoken);
-    can('read', ['Note', 'AuditEvent', 'CapacityAssessment'], spoken);
+    can('read', ['Note', 'Goal', 'Action', 'AuditEvent', 'CapacityAssessment'], spoken);
     can('read', 'BreakGlassGrant', own);
     // A referral shows to every member it concerns (referred, or speaking for a referred member); its reason
     // is about each referred member, so only who speaks for all of them reads it.

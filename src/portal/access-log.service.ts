@@ -35,6 +35,7 @@ const THINGS: Record<string, string> = {
   PlanHistoryEntry: 'the history of the plan',
   Goal: 'a goal',
   goal: 'a goal',
+  goal_member: 'whom a goal is about',
   GoalProgressNote: 'progress on a goal',
   goal_progress_note: 'progress on a goal',
   Action: 'an action',
