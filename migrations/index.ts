@@ -17,6 +17,7 @@ import { ConsentSubjectsByConsent1765600000000 } from './1765600000000-ConsentSu
 import { ConsentsByRecipient1765700000000 } from './1765700000000-ConsentsByRecipient.js';
 import { DropAuditRead1765800000000 } from './1765800000000-DropAuditRead.js';
 import { OneKindPerSubject1765900000000 } from './1765900000000-OneKindPerSubject.js';
+import { AuditDigestUnambiguous1766400000000 } from './1766400000000-AuditDigestUnambiguous.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   ConsentsByRecipient1765700000000,
   DropAuditRead1765800000000,
   OneKindPerSubject1765900000000,
+  AuditDigestUnambiguous1766400000000,
 ];
