@@ -61,9 +61,10 @@ export class AuditChainer implements OnApplicationBootstrap, OnApplicationShutdo
   /** Links what is pending now, then checkpoints the head; runs never overlap. */
   runOnce(final = false): Promise<unknown> {
     this.running = this.running.then(() =>
-      chainPendingAuditEntries(this.pool)
-        .then(() => this.checkpoint(final))
-        .catch((error: Error) => this.logger.warn(`audit chaining failed, retrying: ${error.message}`)),
+      chainPendingAuditEntries(this.pool).then(
+        () => this.checkpoint(final).catch((error: Error) => this.logger.warn(`audit checkpoint not written, retrying: ${error.message}`)),
+        (error: Error) => this.logger.warn(`audit chaining failed, retrying: ${error.message}`),
+      ),
     );
     return this.running;
   }
