@@ -10,6 +10,7 @@ import { chainPendingAuditEntries, verifyAuditChain } from '../src/audit/audit-c
 import { auditCheckpointKey, chainHead, checkpointFile, readCheckpoint, signCheckpoint, writeCheckpoint } from '../src/audit/audit-checkpoint.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
 import { migrations } from '../migrations/index.js';
+import { scratchDatabase } from './support/scratch-database.js';
 import { codeOf, TestApi } from './support/test-app.js';
 import { type Agency, child, type Network, OPEN_PLAN, parent, parentWithTwoChildren, type Person, World } from './support/world.js';
 
@@ -784,22 +785,30 @@ describe('audit trail', () => {
       });
 
       it('the running service writes a signed checkpoint of the chain head under its DATA_DIR within seconds', async () => {
+        // A database of its own: on the shared one every test file's service links entries, and this one's
+        // checkpoint follows only the links it made.
+        const scratch = await scratchDatabase('checkpoint');
         const dataDir = mkdtempSync(join(tmpdir(), 'audit-checkpoint-service-'));
-        const service = await TestApi.start({ DATA_DIR: dataDir });
+        const service = await TestApi.start({ DATA_DIR: dataDir, DATABASE_URL: scratch.url });
+        const db = new pg.Client({ connectionString: scratch.url });
+        await db.connect();
         try {
-          const a = await world.staff(agency);
+          const own = new World(service);
+          const a = await own.staff(await own.agency(await own.network()));
           const requestId = newRequestId('checkpoint');
-          await api.ok(a.subject, REGISTER_FAMILY, { input: { members: [parent('Lotte', 'Claes')] } }, withRequestId(requestId));
-          const [{ last }] = (await sql.query(`SELECT max(seq)::text AS last FROM audit_event WHERE request_id = $1`, [requestId])).rows;
+          await service.ok(a.subject, REGISTER_FAMILY, { input: { members: [parent('Lotte', 'Claes')] } }, withRequestId(requestId));
+          const [{ last }] = (await db.query(`SELECT max(seq)::text AS last FROM audit_event WHERE request_id = $1`, [requestId])).rows;
           const key = auditCheckpointKey({ auditCheckpointKey: undefined, dataDir });
           const latest = () => (existsSync(checkpointFile(dataDir)) ? readCheckpoint(checkpointFile(dataDir), key) : null);
           const deadline = Date.now() + 15_000;
           while (BigInt(latest()?.seq ?? 0) < BigInt(last) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
           const checkpoint = latest()!;
           expect(BigInt(checkpoint.seq)).toBeGreaterThanOrEqual(BigInt(last));
-          expect((await sql.query(`SELECT hash FROM audit_chain WHERE pos = $1`, [checkpoint.pos])).rows[0].hash).toBe(checkpoint.hash);
+          expect((await db.query(`SELECT hash FROM audit_chain WHERE pos = $1`, [checkpoint.pos])).rows[0].hash).toBe(checkpoint.hash);
         } finally {
+          await db.end();
           await service.stop();
+          await scratch.drop();
         }
       });
     });

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
 import { PLATFORM_ADMIN, TestApi, type GraphQLResult } from './support/test-app.js';
 import { type FamilyWithPlan, type Person, World } from './support/world.js';
 
@@ -6,7 +7,8 @@ import { type FamilyWithPlan, type Person, World } from './support/world.js';
  * Every bad input gets a coded answer naming its field, and changes nothing (issue "An audit trail that
  * survives an attacker, a coded answer for every bad input"): text with a NUL character, ids that are no
  * ids, justifications and reasons without words, and variables graphql-js itself rejects. The corpus is
- * sent by callers who may otherwise do the operation, so that only the input decides.
+ * sent by callers who may otherwise do the operation, so that only the input decides. Its own database,
+ * so that "nothing changed" is not disturbed by the test files running beside it.
  */
 
 const NUL = 'Sara\u0000Peeters';
@@ -16,6 +18,7 @@ const BLANK = '   \t  ';
 const COUNTED_TABLES = ['network', 'agency', 'family', 'family_member', 'plan', 'goal', 'action', 'note', 'break_glass_grant', 'referral_transition', 'consent'];
 
 describe('a coded answer for every bad input', () => {
+  let scratch: ScratchDatabase;
   let api: TestApi;
   let sql: pg.Client;
   let worker: Person;
@@ -23,9 +26,10 @@ describe('a coded answer for every bad input', () => {
   let referral: { id: string; version: number; sender: Person; receiver: Person };
 
   beforeAll(async () => {
-    api = await TestApi.start();
+    scratch = await scratchDatabase('input');
+    api = await TestApi.start({ DATABASE_URL: scratch.url });
     const world = new World(api);
-    sql = new pg.Client(process.env.DATABASE_URL);
+    sql = new pg.Client(scratch.url);
     await sql.connect();
     const network = await world.network();
     const agency = await world.agency(network);
@@ -45,6 +49,7 @@ describe('a coded answer for every bad input', () => {
   afterAll(async () => {
     await sql.end();
     await api.stop();
+    await scratch.drop();
   });
 
   const counts = async () =>

@@ -26,7 +26,8 @@ export interface BearerToken {
 }
 
 const expiryOf = (payload: JWTPayload) => (typeof payload.exp === 'number' ? new Date(payload.exp * 1000) : null);
-const VERIFY_TIMES = { requiredClaims: ['exp'], clockTolerance: CLOCK_TOLERANCE_SECONDS };
+// No tolerance on `exp`: an expired token is refused at once; the issue time may be a little ahead (assertLifetime).
+const VERIFY_TIMES = { requiredClaims: ['exp'] };
 
 /**
  * A person's token must say when it ends, not claim to be issued in the future, and not live longer than

@@ -32,7 +32,10 @@ export const REDACTED_PATHS = [
  * standard serializer would log every enumerable property, so only these are kept.
  */
 export function serializeError(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { message: String(error) };
+  if (!(error instanceof Error)) {
+    const message = (error as { message?: unknown } | null)?.message;
+    return { message: typeof message === 'string' ? message : String(error) };
+  }
   const database = (error as { driverError?: Record<string, unknown> }).driverError ?? (error as unknown as Record<string, unknown>);
   return {
     type: error.constructor.name,
