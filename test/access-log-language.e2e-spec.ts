@@ -49,8 +49,12 @@ describe('the family’s access log speaks plain language', () => {
     const lines: Line[] = [];
     let after: string | null = null;
     do {
-      const { accessLog } = await api.ok(login, ACCESS_LOG, { f: familyId, after });
-      lines.push(...accessLog.edges.map((e: { node: Line }) => e.node));
+      const { accessLog }: { accessLog: { edges: { node: Line }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } = await api.ok(
+        login,
+        ACCESS_LOG,
+        { f: familyId, after },
+      );
+      lines.push(...accessLog.edges.map((e) => e.node));
       after = accessLog.pageInfo.hasNextPage ? accessLog.pageInfo.endCursor : null;
     } while (after);
     return lines.reverse();
