@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../src/auth/principal.js';
+import { SubjectKind } from '../src/auth/subject-kind.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { type AppAbility, defineAbilityFor } from '../src/policy/ability.factory.js';
@@ -80,6 +81,7 @@ async function seed(db: DataSource): Promise<{ principal: Principal; planIds: st
   const planIds = (await db.query(`SELECT id FROM plan`)).map((r: { id: string }) => r.id);
   const principal: Principal = {
     subject: 'bench-worker',
+    kind: SubjectKind.PROFESSIONAL,
     userId: '00000000-0000-7000-8000-000000000003',
     isPlatformAdmin: false,
     memberships: [],

@@ -16,6 +16,11 @@ import { BreakGlassByUser1765500000000 } from './1765500000000-BreakGlassByUser.
 import { ConsentSubjectsByConsent1765600000000 } from './1765600000000-ConsentSubjectsByConsent.js';
 import { ConsentsByRecipient1765700000000 } from './1765700000000-ConsentsByRecipient.js';
 import { DropAuditRead1765800000000 } from './1765800000000-DropAuditRead.js';
+import { OneKindPerSubject1765900000000 } from './1765900000000-OneKindPerSubject.js';
+import { ClientTokensValidFrom1765910000000 } from './1765910000000-ClientTokensValidFrom.js';
+import { RecipientReadBasis1766000000000 } from './1766000000000-RecipientReadBasis.js';
+import { ConsentWithdrawalPerMember1766100000000 } from './1766100000000-ConsentWithdrawalPerMember.js';
+import { GoalMembers1766200000000 } from './1766200000000-GoalMembers.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -37,4 +42,9 @@ export const migrations = [
   ConsentSubjectsByConsent1765600000000,
   ConsentsByRecipient1765700000000,
   DropAuditRead1765800000000,
+  OneKindPerSubject1765900000000,
+  ClientTokensValidFrom1765910000000,
+  RecipientReadBasis1766000000000,
+  ConsentWithdrawalPerMember1766100000000,
+  GoalMembers1766200000000,
 ];

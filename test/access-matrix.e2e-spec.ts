@@ -15,6 +15,7 @@ import { type Agency, child, type FamilyMemberInput, type Network, parent, type 
  *   FORBIDDEN  error FORBIDDEN: the operation is not for this role at all
  *   HIDDEN     the query succeeds but leaves the item out (for an email: the member itself is left out)
  *   NULL       the member is listed but the field (its email) is blanked
+ *   CONFLICT   error CONFLICT: allowed, but the record's state refuses it (Lien already has a portal login)
  *   An item asked through a query that fails as a whole expects that query's error.
  *   consent(a, b): `a` when the agency holds the family's consent (all categories), `b` when it does not,
  *   whether it never had one, it was revoked, or it expired.
@@ -26,7 +27,7 @@ import { type Agency, child, type FamilyMemberInput, type Network, parent, type 
  * the probed records are R's, authorship never explains an outcome of B's or V's people.
  */
 
-type Outcome = 'OK' | 'NOT_FOUND' | 'FORBIDDEN' | 'HIDDEN' | 'NULL';
+type Outcome = 'OK' | 'NOT_FOUND' | 'FORBIDDEN' | 'HIDDEN' | 'NULL' | 'CONFLICT';
 
 /** B's and V's consent from every member (all categories). */
 const STATES = ['present', 'absent', 'revoked', 'expired'] as const;
@@ -60,7 +61,8 @@ const OPERATIONS = [
   'email: Mo (6)',
   'plan(id)',
   'plan.goals: PARENTING goal',
-  'plan.goals: HEALTH goal',
+  'plan.goals: HEALTH goal about Lien (15)',
+  'plan.goals: HEALTH goal naming nobody',
   'plan.notes: NOTES about Sara',
   'plan.notes: HEALTH about Lien (15)',
   'plan.notes: HEALTH about Mo (6)',
@@ -74,6 +76,9 @@ const OPERATIONS = [
   'revokeConsent: about Sara',
   'revokeConsent: about Lien (15)',
   'revokeConsent: about Mo (6)',
+  // identity: a portal login is handed out by invitation only, and never becomes a professional
+  'createPortalInvitation: Lien (15)',
+  "addMembership of Sara's portal login",
 ] as const;
 type Operation = (typeof OPERATIONS)[number];
 
@@ -96,7 +101,8 @@ const CASEWORKER_ON_TEAM: Record<Operation, Expected> = {
   'email: Mo (6)': consent('OK', 'HIDDEN'),
   'plan(id)': consent('OK', 'NOT_FOUND'),
   'plan.goals: PARENTING goal': consent('OK', 'NOT_FOUND'),
-  'plan.goals: HEALTH goal': consent('OK', 'NOT_FOUND'),
+  'plan.goals: HEALTH goal about Lien (15)': consent('OK', 'NOT_FOUND'),
+  'plan.goals: HEALTH goal naming nobody': consent('OK', 'NOT_FOUND'), // the team's only, under every member's consent
   'plan.notes: NOTES about Sara': consent('OK', 'NOT_FOUND'),
   'plan.notes: HEALTH about Lien (15)': consent('OK', 'NOT_FOUND'),
   'plan.notes: HEALTH about Mo (6)': consent('OK', 'NOT_FOUND'),
@@ -110,6 +116,8 @@ const CASEWORKER_ON_TEAM: Record<Operation, Expected> = {
   'revokeConsent: about Sara': 'OK',
   'revokeConsent: about Lien (15)': 'OK',
   'revokeConsent: about Mo (6)': 'OK',
+  'createPortalInvitation: Lien (15)': consent('CONFLICT', 'NOT_FOUND'), // she has a login: it is ended first
+  "addMembership of Sara's portal login": 'FORBIDDEN',
 };
 
 /**
@@ -120,8 +128,8 @@ const CASEWORKER_ON_TEAM: Record<Operation, Expected> = {
 const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
   'caseworker, assigned (agency B)': CASEWORKER_ON_TEAM,
   'trajectory supporter (agency B)': CASEWORKER_ON_TEAM,
-  'caseworker, unassigned (agency B)': every('NOT_FOUND', { 'accessLog(familyId)': 'FORBIDDEN' }),
-  'caseworker of another network': every('NOT_FOUND', { 'accessLog(familyId)': 'FORBIDDEN' }),
+  'caseworker, unassigned (agency B)': every('NOT_FOUND', { 'accessLog(familyId)': 'FORBIDDEN', "addMembership of Sara's portal login": 'FORBIDDEN' }),
+  'caseworker of another network': every('NOT_FOUND', { 'accessLog(familyId)': 'FORBIDDEN', "addMembership of Sara's portal login": 'FORBIDDEN' }),
   'volunteer, assigned (organisation V)': {
     'family(id)': 'OK',
     'family.members: Sara': consent('OK', 'HIDDEN'),
@@ -132,7 +140,8 @@ const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
     'email: Mo (6)': consent('OK', 'HIDDEN'),
     'plan(id)': consent('OK', 'NOT_FOUND'),
     'plan.goals: PARENTING goal': consent('OK', 'NOT_FOUND'),
-    'plan.goals: HEALTH goal': consent('HIDDEN', 'NOT_FOUND'), // never health or safety, even with consent
+    'plan.goals: HEALTH goal about Lien (15)': consent('HIDDEN', 'NOT_FOUND'), // never health or safety, even with consent
+    'plan.goals: HEALTH goal naming nobody': consent('HIDDEN', 'NOT_FOUND'),
     'plan.notes: NOTES about Sara': consent('OK', 'NOT_FOUND'),
     'plan.notes: HEALTH about Lien (15)': consent('HIDDEN', 'NOT_FOUND'),
     'plan.notes: HEALTH about Mo (6)': consent('HIDDEN', 'NOT_FOUND'),
@@ -145,9 +154,11 @@ const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
     'revokeConsent: about Sara': 'FORBIDDEN',
     'revokeConsent: about Lien (15)': 'FORBIDDEN',
     'revokeConsent: about Mo (6)': 'FORBIDDEN',
+    'createPortalInvitation: Lien (15)': 'FORBIDDEN',
+    "addMembership of Sara's portal login": 'FORBIDDEN',
   },
-  // Administration never reaches family data.
-  'agency admin (B)': every('FORBIDDEN'),
+  // Administration never reaches family data; an admin may invite any subject, which changes nothing for it.
+  'agency admin (B)': every('FORBIDDEN', { "addMembership of Sara's portal login": 'OK' }),
   'network coordinator': every('FORBIDDEN'),
   'unknown token subject': every('FORBIDDEN'),
   'family adult (portal)': {
@@ -158,7 +169,8 @@ const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
     'email: Lien (15)': 'NULL', // Lien decides for herself
     'plan(id)': 'OK',
     'plan.goals: PARENTING goal': 'OK',
-    'plan.goals: HEALTH goal': 'OK',
+    'plan.goals: HEALTH goal about Lien (15)': 'HIDDEN', // as her health note
+    'plan.goals: HEALTH goal naming nobody': 'HIDDEN', // the team's only until it names a member
     'plan.notes: NOTES about Sara': 'OK',
     'plan.notes: HEALTH about Lien (15)': 'HIDDEN',
     'consents(familyId): about Sara': 'OK',
@@ -168,6 +180,8 @@ const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
     'addNote (NOTES)': 'FORBIDDEN',
     'revokeConsent: about Sara': 'OK',
     'revokeConsent: about Lien (15)': 'NOT_FOUND',
+    'createPortalInvitation: Lien (15)': 'FORBIDDEN',
+    "addMembership of Sara's portal login": 'FORBIDDEN',
   },
   'parent of a child < 12 (portal)': {
     'family.members: Mo (6)': 'OK',
@@ -186,7 +200,8 @@ const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
     'email: Mo (6)': 'NULL', // a sibling is no representative
     'plan(id)': 'OK',
     'plan.goals: PARENTING goal': 'OK',
-    'plan.goals: HEALTH goal': 'OK',
+    'plan.goals: HEALTH goal about Lien (15)': 'OK',
+    'plan.goals: HEALTH goal naming nobody': 'HIDDEN',
     'plan.notes: NOTES about Sara': 'HIDDEN',
     'plan.notes: HEALTH about Lien (15)': 'OK',
     'plan.notes: HEALTH about Mo (6)': 'HIDDEN',
@@ -199,6 +214,8 @@ const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
     'revokeConsent: about Sara': 'NOT_FOUND',
     'revokeConsent: about Lien (15)': 'OK',
     'revokeConsent: about Mo (6)': 'NOT_FOUND',
+    'createPortalInvitation: Lien (15)': 'FORBIDDEN',
+    "addMembership of Sara's portal login": 'FORBIDDEN',
   },
 };
 
@@ -230,8 +247,10 @@ const ADD_GOAL = `mutation($input: AddGoalInput!) { addGoal(input: $input) { id 
 const ADD_NOTE = `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`;
 const RECORD = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id status } }`;
 const REVOKE = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id status } }`;
-const LINK = `mutation($input: LinkFamilyPortalInput!) { linkFamilyPortal(input: $input) { id } }`;
 const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { id } }`;
+const INVITE_TO_PORTAL = `mutation($m: ID!) { createPortalInvitation(input: { memberId: $m }) { code } }`;
+const ADD_MEMBERSHIP = `mutation($input: AddMembershipInput!) { addMembership(input: $input) { status user { id } } }`;
+const ME = `{ me { kind memberships { role } } myFamily { me { id } } }`;
 const END_ASSIGNMENT = `mutation($input: EndCaseAssignmentInput!) { endCaseAssignment(input: $input) { id } }`;
 
 type Who = 'sara' | 'lien' | 'mo';
@@ -260,7 +279,7 @@ interface Scenario {
   planId: string;
   members: Record<Who, string>;
   emails: Record<Who, string>;
-  goals: { PARENTING: string; HEALTH: string };
+  goals: { PARENTING: string; HEALTH: string; HEALTH_TEAM: string };
   notes: { sara: string; lien: string; mo: string };
   logins: { sara: string; lien: string };
   /** B's and V's consents, as recorded (none when absent). */
@@ -307,7 +326,7 @@ describe('access matrix: roles × operations × consent state', () => {
     const result = await api.gql(as, query, variables);
     const code = codeOf(result);
     if (code === 'OK') return { code: null, data: result.data };
-    if (code !== 'NOT_FOUND' && code !== 'FORBIDDEN') throw new Error(`Unexpected answer: ${JSON.stringify(result.errors)}`);
+    if (code !== 'NOT_FOUND' && code !== 'FORBIDDEN' && code !== 'CONFLICT') throw new Error(`Unexpected answer: ${JSON.stringify(result.errors)}`);
     return { code, data: null };
   }
 
@@ -373,22 +392,22 @@ describe('access matrix: roles × operations × consent state', () => {
     await api.ok(cast.registrar.subject, REVOKE, { input: { consentId: chosenWith, reason: 'Alleen voor de keuze van de begeleider', revokedByMemberId: sara } });
     await api.ok(cast.agencyB.admin.subject, END_ASSIGNMENT, { input: { assignmentId: supporterAssignment } });
 
-    const goal = async (lifeDomain: string) =>
-      (await api.ok(cast.registrar.subject, ADD_GOAL, { input: { planId, lifeDomain, description: `Doel ${lifeDomain}`, owner: 'FAMILY' } }))
+    const goal = async (lifeDomain: string, memberIds: string[] = []) =>
+      (await api.ok(cast.registrar.subject, ADD_GOAL, { input: { planId, lifeDomain, description: `Doel ${lifeDomain}`, owner: 'FAMILY', memberIds } }))
         .addGoal.id as string;
     const note = async (category: string, about: string) =>
       (await api.ok(cast.registrar.subject, ADD_NOTE, { input: { planId, category, body: `Notitie ${category}`, memberIds: [about] } }))
         .addNote.id as string;
     const logins = { sara: uniqueSubject('sara'), lien: uniqueSubject('lien') };
-    await api.ok(cast.registrar.subject, LINK, { input: { memberId: sara, portalSubject: logins.sara } });
-    await api.ok(cast.registrar.subject, LINK, { input: { memberId: lien, portalSubject: logins.lien } });
+    await world.portalLogin(cast.registrar, sara, logins.sara);
+    await world.portalLogin(cast.registrar, lien, logins.lien);
     return {
       state,
       familyId: family.id,
       planId,
       members: { sara, lien, mo },
       emails,
-      goals: { PARENTING: await goal('PARENTING'), HEALTH: await goal('HEALTH') },
+      goals: { PARENTING: await goal('PARENTING'), HEALTH: await goal('HEALTH', [lien]), HEALTH_TEAM: await goal('HEALTH') },
       notes: { sara: await note('NOTES', sara), lien: await note('HEALTH', lien), mo: await note('HEALTH', mo) },
       logins,
       consentIds: [],
@@ -525,7 +544,8 @@ describe('access matrix: roles × operations × consent state', () => {
       return code ?? 'OK';
     },
     'plan.goals: PARENTING goal': planItem('goals', (s) => s.goals.PARENTING),
-    'plan.goals: HEALTH goal': planItem('goals', (s) => s.goals.HEALTH),
+    'plan.goals: HEALTH goal about Lien (15)': planItem('goals', (s) => s.goals.HEALTH),
+    'plan.goals: HEALTH goal naming nobody': planItem('goals', (s) => s.goals.HEALTH_TEAM),
     'plan.notes: NOTES about Sara': planItem('notes', (s) => s.notes.sara),
     'plan.notes: HEALTH about Lien (15)': planItem('notes', (s) => s.notes.lien),
     'plan.notes: HEALTH about Mo (6)': planItem('notes', (s) => s.notes.mo),
@@ -543,6 +563,15 @@ describe('access matrix: roles × operations × consent state', () => {
     'revokeConsent: about Sara': revokeAbout('sara'),
     'revokeConsent: about Lien (15)': revokeAbout('lien'),
     'revokeConsent: about Mo (6)': revokeAbout('mo'),
+    'createPortalInvitation: Lien (15)': async (as, s) => (await send(as, INVITE_TO_PORTAL, { m: s.members.lien })).code ?? 'OK',
+    // Allowed only as an invitation that shows nothing of her; she stays the family's member, with her family.
+    "addMembership of Sara's portal login": async (as, s) => {
+      const input = { agencyId: cast.agencyB.id, subject: s.logins.sara, displayName: 'Sara', role: 'VOLUNTEER' };
+      const { code, data } = await send(as, ADD_MEMBERSHIP, { input });
+      if (!code) expect(data.addMembership).toEqual({ status: 'INVITED', user: null });
+      expect(await api.ok(s.logins.sara, ME)).toEqual({ me: { kind: 'FAMILY_MEMBER', memberships: [] }, myFamily: { me: { id: s.members.sara } } });
+      return code ?? 'OK';
+    },
   };
 
   // -------------------------------------------------------------------------------------------------

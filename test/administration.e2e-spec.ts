@@ -591,11 +591,14 @@ describe('administration', () => {
       expect(await membershipsOf(agency.id)).toEqual(before);
       expect(await userOf(worker.subject)).toEqual({ id: worker.userId, displayName: 'Test CASEWORKER' });
 
-      // Another role in the same agency, or the same role in another agency, is a new membership of the same user.
+      // Another role in the same agency is a new membership of the same user; another agency only invites her,
+      // showing nothing of her, and she becomes its member by accepting.
       const volunteer = await api.ok(agency.admin.subject, ADD_MEMBERSHIP, { input: { ...again, role: 'VOLUNTEER' } });
       expect(volunteer.addMembership.user).toEqual({ id: worker.userId, displayName: 'Test CASEWORKER' });
       const elsewhere = await api.ok(sibling.admin.subject, ADD_MEMBERSHIP, { input: { ...again, agencyId: sibling.id } });
-      expect(elsewhere.addMembership.user.id).toBe(worker.userId);
+      expect(elsewhere.addMembership.user).toBeNull();
+      const accept = `mutation($id: ID!) { acceptMembershipInvitation(input: { invitationId: $id }) { user { id } } }`;
+      expect((await api.ok(worker.subject, accept, { id: elsewhere.addMembership.id })).acceptMembershipInvitation.user.id).toBe(worker.userId);
       expect(await membershipsOf(agency.id)).toHaveLength(before.length + 1);
     });
 

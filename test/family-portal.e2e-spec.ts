@@ -1,7 +1,7 @@
 import { codeOf, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, child, parent, type Person, World } from './support/world.js';
 
-const LINK = `mutation($input: LinkFamilyPortalInput!) { linkFamilyPortal(input: $input) { id } }`;
+const INVITE = `mutation($input: CreatePortalInvitationInput!) { createPortalInvitation(input: $input) { code } }`;
 const ADD_NOTE = `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`;
 const ADD_GOAL = `mutation($input: AddGoalInput!) { addGoal(input: $input) { id } }`;
 const MY_FAMILY = `{ myFamily {
@@ -40,8 +40,8 @@ describe('the family portal', () => {
     const [sara, lien, mo] = memberIds as [string, string, string];
     const saraLogin = uniqueSubject('sara');
     const lienLogin = uniqueSubject('lien');
-    await api.ok(worker.subject, LINK, { input: { memberId: sara, portalSubject: saraLogin } });
-    await api.ok(worker.subject, LINK, { input: { memberId: lien, portalSubject: lienLogin } });
+    await world.portalLogin(worker, sara, saraLogin);
+    await world.portalLogin(worker, lien, lienLogin);
     const note = async (category: string, about: string[]) =>
       (await api.ok(worker.subject, ADD_NOTE, { input: { planId, category, body: `${category} over ${about.length}`, memberIds: about } }))
         .addNote.id as string;
@@ -107,14 +107,12 @@ describe('the family portal', () => {
     expect(consents.every((c: { subjectMemberIds: string[] }) => c.subjectMemberIds.includes(s.lien))).toBe(true);
   });
 
-  it('cannot get a portal login for a child who does not decide for itself, nor for a professional’s subject', async () => {
+  it('gives no portal invitation for a child who does not decide for itself, nor to a stranger', async () => {
     const s = await scene();
-    const moLink = await api.gql(s.worker.subject, LINK, { input: { memberId: s.mo, portalSubject: uniqueSubject('mo') } });
-    expect(moLink.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberId' });
-    const taken = await api.gql(s.worker.subject, LINK, { input: { memberId: s.sara, portalSubject: s.worker.subject } });
-    expect(taken.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'portalSubject' });
+    const forMo = await api.gql(s.worker.subject, INVITE, { input: { memberId: s.mo } });
+    expect(forMo.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberId' });
     const foreign: Person = await world.staff(await world.agency(await world.network()));
-    expect(codeOf(await api.gql(foreign.subject, LINK, { input: { memberId: s.sara, portalSubject: uniqueSubject('x') } }))).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(foreign.subject, INVITE, { input: { memberId: s.sara } }))).toBe('NOT_FOUND');
   });
 
   it('shows the family who looked at its data and why, in plain language, and only to the family', async () => {

@@ -27,7 +27,6 @@ const UPDATE_GOAL = `mutation($input: UpdateGoalInput!) { updateGoal(input: $inp
 const ACTIVATE = `mutation($input: ActivatePlanInput!) { activatePlan(input: $input) { id status } }`;
 const CREATE = `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id version } }`;
 const REVOKE = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id } }`;
-const LINK = `mutation($input: LinkFamilyPortalInput!) { linkFamilyPortal(input: $input) { id } }`;
 const REGISTER_CLIENT = `mutation($input: RegisterIntegrationClientInput!) { registerIntegrationClient(input: $input) { clientSecret client { id } } }`;
 const INCOMING_OVERDUE = `{ referrals(direction: INCOMING, overdue: true, first: 50) { edges { node { id } } } }`;
 
@@ -303,7 +302,7 @@ describe('network insight', () => {
   it('is refused to everyone but the network’s coordinators', async () => {
     const volunteer = await world.staff(referrer, 'VOLUNTEER');
     const portalLogin = uniqueSubject('sara');
-    await api.ok(worker.subject, LINK, { input: { memberId: families[0]!.memberIds[0], portalSubject: portalLogin } });
+    await world.portalLogin(worker, families[0]!.memberIds[0], portalLogin);
     const { registerIntegrationClient } = await api.ok(receiverB.admin.subject, REGISTER_CLIENT, {
       input: { agencyId: receiverB.id, name: `Dossiersysteem ${randomUUID()}`, scopes: ['REFERRALS_READ'] },
     });

@@ -37,7 +37,6 @@ const SUBSCRIBE = `subscription($referralId: ID) {
   referralStatusChanged(referralId: $referralId) { eventId referralId externalReference from to version occurredAt } }`;
 const CREATE = `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id version } }`;
 const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { id } }`;
-const LINK_PORTAL = `mutation($input: LinkFamilyPortalInput!) { linkFamilyPortal(input: $input) { id } }`;
 const MEMBERSHIPS = `query($a: ID!) { memberships(agencyId: $a, first: 100) { edges { node { id user { id } } } } }`;
 const REMOVE_MEMBERSHIP = `mutation($id: ID!) { removeMembership(input: { membershipId: $id }) { id } }`;
 
@@ -495,8 +494,8 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
     await world.consentAll(scene.worker, { id: family.familyId, members: family.members, memberIds: family.memberIds }, scene.receiver.id, ['REFERRAL']);
     const saraLogin = uniqueSubject('sara');
     const lienLogin = uniqueSubject('lien');
-    await api.ok(scene.worker.subject, LINK_PORTAL, { input: { memberId: sara, portalSubject: saraLogin } });
-    await api.ok(scene.worker.subject, LINK_PORTAL, { input: { memberId: lien, portalSubject: lienLogin } });
+    await world.portalLogin(scene.worker, sara, saraLogin);
+    await world.portalLogin(scene.worker, lien, lienLogin);
     const aboutLien = { planId: family.planId, memberIds: [lien] };
     const lienBeacon = await Beacon.create({ referrer: scene.worker, to: scene.receiver, intake: scene.intake, about: aboutLien });
     const moBeacon = await Beacon.create({ referrer: scene.worker, to: scene.receiver, intake: scene.intake, about: { planId: family.planId, memberIds: [mo] } });

@@ -5,7 +5,6 @@ import { codeOf, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, child, type Network, parent, type Person, World } from './support/world.js';
 
 const ACTIVATE = `mutation($input: ActivatePlanInput!) { activatePlan(input: $input) { id } }`;
-const LINK = `mutation($input: LinkFamilyPortalInput!) { linkFamilyPortal(input: $input) { id } }`;
 const RECORD = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`;
 const REVOKE = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id } }`;
 const CONFIRM = `mutation($input: ConfirmConsentInput!) { confirmConsent(input: $input) { id status awaitingConfirmationBy } }`;
@@ -89,7 +88,7 @@ describe('the transition to 18', () => {
   /** Jonas, 18 today, logs in to the portal himself. */
   async function jonasLogsIn(s: Scene): Promise<string> {
     const login = uniqueSubject('jonas');
-    await api.ok(s.supporter.subject, LINK, { input: { memberId: s.jonas, portalSubject: login } });
+    await world.portalLogin(s.supporter, s.jonas, login);
     return login;
   }
 
@@ -196,7 +195,7 @@ describe('the transition to 18', () => {
     const s = await scene();
     await turns18In(s.jonas, -1);
     const saraLogin = uniqueSubject('sara');
-    await api.ok(s.supporter.subject, LINK, { input: { memberId: s.sara, portalSubject: saraLogin } });
+    await world.portalLogin(s.supporter, s.sara, saraLogin);
     // Sara gave the consent, but Jonas decides now: she cannot confirm it for him.
     const bySara = await api.gql(saraLogin, CONFIRM, { input: { consentId: s.jonasConsent, memberId: s.jonas, method: 'FAMILY_PORTAL' } });
     expect(bySara.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberId' });
@@ -318,7 +317,7 @@ describe('the transition to 18', () => {
     await world.assign(youthCare.admin, s.familyId, colleague.userId);
     const stranger = await world.staff(await world.agency(await world.network()));
     const saraLogin = uniqueSubject('sara');
-    await api.ok(s.supporter.subject, LINK, { input: { memberId: s.sara, portalSubject: saraLogin } });
+    await world.portalLogin(s.supporter, s.sara, saraLogin);
     const input = { planId: s.planId, memberId: s.jonas };
     expect(codeOf(await api.gql(colleague.subject, PROPOSE, { input }))).toBe('FORBIDDEN');
     expect(codeOf(await api.gql(stranger.subject, PROPOSE, { input }))).toBe('NOT_FOUND');

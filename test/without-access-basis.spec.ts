@@ -1,5 +1,6 @@
 import { subject } from '@casl/ability';
 import type { Principal } from '../src/auth/principal.js';
+import { SubjectKind } from '../src/auth/subject-kind.js';
 import { defineAbilityFor, withoutAccessBasis } from '../src/policy/ability.factory.js';
 import { MembershipRole } from '../src/users/membership-role.js';
 
@@ -7,6 +8,7 @@ import { MembershipRole } from '../src/users/membership-role.js';
 describe('withoutAccessBasis (benchmark only)', () => {
   const principal: Principal = {
     subject: 'cw',
+    kind: SubjectKind.PROFESSIONAL,
     userId: 'u1',
     isPlatformAdmin: false,
     memberships: [],

@@ -1,82 +1,121 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { forbidden } from '../common/errors.js';
 import { UUID_PATTERN } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { Inject } from '@nestjs/common';
 import type { MembershipRole } from '../users/membership-role.js';
 import type { AgencyRole, Principal } from './principal.js';
+import { type RecordedSubjectKind, SubjectKind } from './subject-kind.js';
+import { systemCaller } from './system-caller.js';
 
 /** An integration client acts for its agency, with its scopes and no role of a person. */
-export function clientPrincipal(clientId: string, agencyId: string, networkId: string, scopes: string[]): Principal {
+export function clientPrincipal(clientId: string, agencyId: string, networkId: string, scopes: string[], issuedAfterRotation = 0): Principal {
   return {
     subject: `client:${clientId}`,
+    kind: SubjectKind.INTEGRATION_CLIENT,
     userId: null,
     isPlatformAdmin: false,
     memberships: [],
     acting: { agencyId, networkId, roles: [] },
     familyMember: null,
-    integrationClient: { clientId, scopes },
+    integrationClient: { clientId, scopes, issuedAfterRotation },
   };
 }
 
-/** Turns a verified subject and the `X-Acting-Agency` header into a Principal, in one query. */
+/**
+ * Turns a verified subject and the `X-Acting-Agency` header into a Principal, in one query (two for a
+ * portal login). What the subject may be follows from its recorded kind (subject_identity), never from
+ * which table happens to name it.
+ */
 @Injectable()
-export class PrincipalService {
+export class PrincipalService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(PrincipalService.name);
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tx: AuditedTransactions,
   ) {}
 
-  async resolve(subject: string, actingAgencyHeader: string | undefined): Promise<Principal> {
-    const rows: { user_id: string; agency_id: string | null; network_id: string | null; role: MembershipRole | null }[] =
-      await this.db.query(
-        `SELECT u.id AS user_id, m.agency_id, a.network_id, m.role
-           FROM app_user u
-           LEFT JOIN membership m ON m.user_id = u.id
-           LEFT JOIN agency a ON a.id = m.agency_id
-          WHERE u.subject = $1`,
-        [subject],
+  /**
+   * Records the configured platform admins as such, so that no operation can later make them a member
+   * or a portal login. A configured subject that is already of another kind stays what it is.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const subjects = [...this.config.platformAdminSubjects];
+    if (subjects.length === 0) return;
+    const kinds: { kind: RecordedSubjectKind }[] = await this.tx.run(systemCaller('platform-admins'), async (em) => {
+      await em.query(
+        `INSERT INTO subject_identity (digest, kind) SELECT subject_digest(s), 'PLATFORM_ADMIN' FROM unnest($1::text[]) s
+          ON CONFLICT DO NOTHING`,
+        [subjects],
       );
-    if (rows.length === 0) {
-      const familyMember = await this.familyMemberOf(subject);
-      if (familyMember) {
-        return { subject, userId: null, isPlatformAdmin: false, memberships: [], acting: null, familyMember, integrationClient: null };
+      return em.query(
+        `SELECT si.kind FROM unnest($1::text[]) WITH ORDINALITY s(subject, n) JOIN subject_identity si ON si.digest = subject_digest(s.subject)
+          ORDER BY s.n`,
+        [subjects],
+      );
+    });
+    kinds.forEach(({ kind }, index) => {
+      if (kind !== SubjectKind.PLATFORM_ADMIN) {
+        this.logger.warn(`PLATFORM_ADMIN_SUBJECTS entry ${index + 1} is already a ${kind} login: it is not a platform admin`);
       }
-    }
-    const memberships: AgencyRole[] = rows
-      .filter((r) => r.agency_id && r.network_id && r.role)
-      .map((r) => ({ agencyId: r.agency_id!, networkId: r.network_id!, role: r.role! }));
-    return {
-      subject,
-      userId: rows[0]?.user_id ?? null,
-      isPlatformAdmin: this.config.platformAdminSubjects.has(subject),
-      memberships,
-      acting: this.actingAgency(memberships, actingAgencyHeader),
-      familyMember: null,
-      integrationClient: null,
-    };
+    });
   }
 
-  /** An integration client in force, or null when it is unknown or revoked. */
-  async resolveClient(clientId: string): Promise<Principal | null> {
+  async resolve(subject: string, actingAgencyHeader: string | undefined): Promise<Principal> {
+    const rows: { kind: RecordedSubjectKind | null; user_id: string | null; agency_id: string | null; network_id: string | null; role: MembershipRole | null }[] =
+      await this.db.query(
+        `SELECT si.kind, u.id AS user_id, m.agency_id, a.network_id, m.role
+           FROM (SELECT subject_digest($1) AS digest) s
+           LEFT JOIN subject_identity si ON si.digest = s.digest
+           LEFT JOIN app_user u ON u.subject = $1
+           LEFT JOIN membership m ON m.user_id = u.id
+           LEFT JOIN agency a ON a.id = m.agency_id`,
+        [subject],
+      );
+    const kind = rows[0]?.kind ?? null;
+    const none: Principal = { subject, kind: kind ?? SubjectKind.UNREGISTERED, userId: null, isPlatformAdmin: false, memberships: [], acting: null, familyMember: null, integrationClient: null };
+    switch (kind) {
+      case SubjectKind.FAMILY_MEMBER:
+        return { ...none, familyMember: await this.familyMemberOf(subject) };
+      case SubjectKind.PROFESSIONAL: {
+        const memberships: AgencyRole[] = rows
+          .filter((r) => r.agency_id && r.network_id && r.role)
+          .map((r) => ({ agencyId: r.agency_id!, networkId: r.network_id!, role: r.role! }));
+        return { ...none, userId: rows[0]!.user_id, memberships, acting: this.actingAgency(memberships, actingAgencyHeader) };
+      }
+      default:
+        // A platform admin (recorded as one at start), or a subject with no role here yet.
+        return this.config.platformAdminSubjects.has(subject) ? { ...none, kind: SubjectKind.PLATFORM_ADMIN, isPlatformAdmin: true } : none;
+    }
+  }
+
+  /**
+   * An integration client in force, or null when it is unknown, revoked, or its token was issued before a
+   * rotation that ended the tokens of a leaked secret (`issuedAfterRotation`: the rotation time, ms, the
+   * token carries; exact, where the token's `iat` in seconds would leave a window).
+   */
+  async resolveClient(clientId: string, issuedAfterRotation: number): Promise<Principal | null> {
     const [row]: { agency_id: string; network_id: string; scopes: string[] }[] = await this.db.query(
       `SELECT ic.agency_id, a.network_id, ic.scopes FROM integration_client ic JOIN agency a ON a.id = ic.agency_id
-        WHERE ic.id = $1 AND ic.revoked_at IS NULL`,
-      [UUID_PATTERN.test(clientId) ? clientId : null],
+        WHERE ic.id = $1 AND ic.revoked_at IS NULL
+          AND (ic.tokens_valid_from IS NULL OR $2 >= floor(extract(epoch FROM ic.tokens_valid_from) * 1000))`,
+      [UUID_PATTERN.test(clientId) ? clientId : null, issuedAfterRotation],
     );
-    return row ? clientPrincipal(clientId, row.agency_id, row.network_id, row.scopes) : null;
+    return row ? clientPrincipal(clientId, row.agency_id, row.network_id, row.scopes, issuedAfterRotation) : null;
   }
 
   /** The principal as it is now, for a long-lived subscription; null when it no longer exists. */
   refresh(principal: Principal): Promise<Principal | null> {
     return principal.integrationClient
-      ? this.resolveClient(principal.integrationClient.clientId)
+      ? this.resolveClient(principal.integrationClient.clientId, principal.integrationClient.issuedAfterRotation)
       : this.resolve(principal.subject, principal.acting?.agencyId);
   }
 
-  /** A family member logged in to the portal: its subject was linked by the family's caseworker. */
+  /** A family member logged in to the portal (linked by redeeming an invitation); null once unlinked. */
   private async familyMemberOf(subject: string): Promise<Principal['familyMember']> {
     const [row]: { member_id: string; family_id: string; network_id: string }[] = await this.db.query(
       `SELECT fm.id AS member_id, fm.family_id, f.network_id

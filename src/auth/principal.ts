@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { MembershipRole } from '../users/membership-role.js';
+import { SubjectKind } from './subject-kind.js';
 
 export interface AgencyRole {
   agencyId: string;
@@ -9,6 +11,8 @@ export interface AgencyRole {
 /** Who is calling, and for which agency: resolved once per request from the bearer token. */
 export interface Principal {
   subject: string;
+  /** What the subject is, for good (a portal login whose link ended is still FAMILY_MEMBER). */
+  kind: SubjectKind;
   /** Null for a valid token whose subject is not (yet) a user of ours. */
   userId: string | null;
   isPlatformAdmin: boolean;
@@ -18,5 +22,18 @@ export interface Principal {
   /** Set when the subject is a family member's portal login (and then userId is null). */
   familyMember: { memberId: string; familyId: string; networkId: string } | null;
   /** Set for an integration partner's case system (client credentials); it acts for its agency. */
-  integrationClient: { clientId: string; scopes: string[] } | null;
+  integrationClient: { clientId: string; scopes: string[]; issuedAfterRotation: number } | null;
+}
+
+/**
+ * How logs and the audit name a principal: a family member by its member id, never by its login (the
+ * identity provider's subject, possibly an e-mail address, is personal data that erasure removes); a
+ * login that is no professional here (new, or a portal login no longer linked) by a digest of it.
+ */
+export function principalName(principal: Principal): string {
+  if (principal.familyMember) return `member:${principal.familyMember.memberId}`;
+  if (principal.kind === SubjectKind.UNREGISTERED || principal.kind === SubjectKind.FAMILY_MEMBER) {
+    return `login:${createHash('sha256').update(principal.subject).digest('hex').slice(0, 16)}`;
+  }
+  return principal.subject;
 }

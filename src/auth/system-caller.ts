@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { defineAbilityFor } from '../policy/ability.factory.js';
 import type { Caller } from './caller.decorator.js';
 import type { Principal } from './principal.js';
+import { SubjectKind } from './subject-kind.js';
 
 /**
  * The service itself acting (a scheduled job), named `system:<job>` in the audit and the plan history.
@@ -10,6 +11,7 @@ import type { Principal } from './principal.js';
 export function systemCaller(job: string): Caller {
   const principal: Principal = {
     subject: `system:${job}`,
+    kind: SubjectKind.UNREGISTERED,
     userId: null,
     isPlatformAdmin: false,
     memberships: [],

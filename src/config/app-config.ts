@@ -11,6 +11,8 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   dataDir: string;
   auth: OidcAuthConfig | DevAuthConfig;
+  /** The longest a person's bearer token may live (exp − iat); tokens without `exp` are refused. */
+  maxTokenHours: number;
   platformAdminSubjects: ReadonlySet<string>;
   /** Signs the tokens of integration clients (POST /oauth/token); unset outside production: generated in `dataDir`. */
   clientTokenSecret: string | undefined;
@@ -132,6 +134,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auth = { mode: 'dev', secret: env.AUTH_DEV_SECRET || undefined };
   }
 
+  const maxTokenHours = wholeNumbers(env, problems)('AUTH_MAX_TOKEN_HOURS', 24, 1, 720);
+
   const clientTokenSecret = env.CLIENT_TOKEN_SECRET || undefined;
   if (clientTokenSecret !== undefined && clientTokenSecret.length < 32) problems.push('CLIENT_TOKEN_SECRET must be at least 32 characters');
   if (production && !clientTokenSecret) problems.push('CLIENT_TOKEN_SECRET is required in production (it signs integration client tokens)');
@@ -167,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl,
     dataDir: env.DATA_DIR ?? '.data',
     auth,
+    maxTokenHours,
     platformAdminSubjects: new Set(
       (env.PLATFORM_ADMIN_SUBJECTS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     ),

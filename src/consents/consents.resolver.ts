@@ -58,8 +58,10 @@ export class ConsentsResolver {
     return this.service.revoke(caller, input);
   }
 
-  @Mutation(() => CapacityAssessment, { description: 'Sets aside the presumption (capable from 12) for one member.' })
-  @Policy('create', 'Consent')
+  @Mutation(() => CapacityAssessment, {
+    description: 'Sets aside the presumption (capable from 12) for one member the caller may see; shown to the member and to who speaks for them.',
+  })
+  @Policy('assessCapacity', 'FamilyMember')
   assessCapacity(@CurrentCaller() caller: Caller, @Args('input') input: AssessCapacityInput) {
     return this.service.assessCapacity(caller, input);
   }
@@ -90,3 +92,21 @@ export class ConsentsResolver {
   }
 }
 
+
+@Resolver(() => CapacityAssessment)
+export class CapacityAssessmentResolver {
+  constructor(
+    private readonly families: FamiliesService,
+    private readonly agencies: AgenciesService,
+  ) {}
+
+  @ResolveField(() => FamilyMember, { nullable: true, description: 'The member assessed; null when the caller may not see this member.' })
+  member(@Parent() assessment: CapacityAssessment, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    return this.families.memberById(caller, loaders, assessment.memberId);
+  }
+
+  @ResolveField(() => Agency, { description: 'The agency whose caseworker made the assessment.' })
+  async assessingAgency(@Parent() assessment: CapacityAssessment, @Loaders() loaders: RequestLoaders): Promise<Agency> {
+    return (await this.agencies.byId(loaders, assessment.assessedByAgencyId))!;
+  }
+}

@@ -84,30 +84,57 @@ export class ConsentsService {
     });
   }
 
-  /** Effective on the very next request: every access check reads the revocations table. */
+  /**
+   * Effective on the very next request: every access check reads the grants the revocation ends. Everyone
+   * who gave a consent or whom it concerns withdraws it, for what is theirs to withdraw (`endsFor`): the
+   * consent stays in force for the other members it names, who decide for themselves, until no one is left.
+   */
   async revoke(caller: Caller, input: RevokeConsentInput): Promise<Consent> {
     return this.tx.run(caller, async (em) => {
-      const attributes = await this.policy.authorize(em, caller.ability, 'update', 'Consent', input.consentId, { lock: true });
+      await this.policy.authorize(em, caller.ability, 'update', 'Consent', input.consentId, { lock: true });
       const [consent] = await this.load(em, [input.consentId]);
       if (consent!.status !== ConsentStatus.ACTIVE) throw invalidTransition('Consent', consent!.status, 'revoke');
-      // Withdrawing is the family's decision: a caseworker records whose it was.
-      if (!caller.principal.familyMember && !input.revokedByMemberId) {
+      // Withdrawing is the family's decision: a caseworker records whose it was; in the portal, one's own.
+      const portalMember = caller.principal.familyMember?.memberId;
+      if (!portalMember && !input.revokedByMemberId) {
         throw badInput('revokedByMemberId', 'Name the family member who withdrew the consent');
       }
-      if (input.revokedByMemberId) {
-        const [member] = await em.query(`SELECT 1 FROM family_member WHERE id = $1 AND family_id = $2`, [
-          input.revokedByMemberId,
-          attributes.familyId,
-        ]);
-        if (!member) throw badInput('revokedByMemberId', 'revokedByMemberId must be a member of this family');
+      if (portalMember && input.revokedByMemberId && input.revokedByMemberId !== portalMember) {
+        throw badInput('revokedByMemberId', 'In the portal you withdraw a consent as yourself');
       }
-      const revokedBy = caller.principal.familyMember?.memberId ?? input.revokedByMemberId ?? null;
+      const revokedBy = portalMember ?? input.revokedByMemberId!;
+      const endsFor = await this.endsFor(em, consent!, revokedBy);
+      if (!endsFor) throw badInput('revokedByMemberId', 'revokedByMemberId must be a member who gave this consent or whom it concerns');
+      const remaining = consent!.subjectMemberIds.filter((id) => !consent!.withdrawnForMemberIds.includes(id));
+      const ending = remaining.filter((id) => endsFor.includes(id));
+      if (ending.length === 0) throw invalidTransition('Consent', 'WITHDRAWN', 'withdraw it again');
+      // Ending it for every member still covered revokes the consent as a whole (member_ids NULL).
       await em.query(
-        `INSERT INTO consent_revocation (consent_id, reason, revoked_by_member_id, revoked_by_user_id) VALUES ($1, $2, $3, $4)`,
-        [input.consentId, input.reason, revokedBy, caller.principal.userId],
+        `INSERT INTO consent_revocation (consent_id, reason, revoked_by_member_id, revoked_by_user_id, member_ids) VALUES ($1, $2, $3, $4, $5)`,
+        [input.consentId, input.reason, revokedBy, caller.principal.userId, ending.length === remaining.length ? null : ending],
       );
       return (await this.load(em, [input.consentId]))[0]!;
     });
+  }
+
+  /**
+   * The members a withdrawal by `memberId` ends the consent for, or null when it is not `memberId`'s to
+   * withdraw. A member withdraws for herself and for the children she speaks for; the grantor also for
+   * those she gave it for who never made it their own (confirmed it). So no one decides for a member who
+   * decides for herself: a young adult's withdrawal leaves her mother's and her siblings' consent standing,
+   * and a mother's leaves standing what her grown child confirmed.
+   */
+  private async endsFor(em: EntityManager, consent: Consent, memberId: string): Promise<string[] | null> {
+    const [row]: { concerned: boolean; ends_for: string[] }[] = await em.query(
+      `SELECT c.grantor_member_id = $2 OR bool_or(member_speaks_for($2, cs.member_id)) AS concerned,
+              COALESCE(array_agg(cs.member_id ORDER BY cs.member_id) FILTER (WHERE member_speaks_for($2, cs.member_id)
+                OR (c.grantor_member_id = $2 AND NOT EXISTS (SELECT 1 FROM consent_confirmation cc
+                                                               WHERE cc.consent_id = c.id AND cc.member_id = cs.member_id))), '{}') AS ends_for
+         FROM consent c JOIN consent_subject cs ON cs.consent_id = c.id
+        WHERE c.id = $1 GROUP BY c.id`,
+      [consent.id, memberId],
+    );
+    return row?.concerned ? row.ends_for : null;
   }
 
   /**
@@ -127,6 +154,7 @@ export class ConsentsService {
       if (!consent!.subjectMemberIds.includes(input.memberId)) {
         throw badInput('memberId', 'memberId must be a member this consent is about');
       }
+      if (consent!.withdrawnForMemberIds.includes(input.memberId)) throw invalidTransition('Consent', 'WITHDRAWN', 'confirm');
       const member = (await this.capacities(em, [input.memberId])).get(input.memberId)!;
       if (!member.capable) {
         throw badInput('memberId', `${member.given_name} cannot decide for themselves yet: a parent or caregiver consents for them`);
@@ -195,11 +223,10 @@ export class ConsentsService {
     return this.load(em, ids.map((r) => r.id));
   }
 
+  /** Only on a member the caller may read: another is answered exactly like one that does not exist. */
   async assessCapacity(caller: Caller, input: AssessCapacityInput): Promise<CapacityAssessment> {
     return this.tx.run(caller, async (em) => {
-      const [member] = await em.query(`SELECT family_id FROM family_member WHERE id = $1`, [input.memberId]);
-      const family = await this.visibleFamily(em, caller, member?.family_id);
-      this.policy.assertCan(caller.ability, 'create', 'Consent', family);
+      await this.policy.authorize(em, caller.ability, 'assessCapacity', 'FamilyMember', input.memberId, { lock: true });
       const assessment = em.create(CapacityAssessment, {
         id: newId(),
         memberId: input.memberId,
@@ -212,6 +239,12 @@ export class ConsentsService {
       await em.insert(CapacityAssessment, assessment);
       return assessment;
     });
+  }
+
+  /** The family's capacity assessments the caller may read (in the portal: of the members it speaks for), newest first. */
+  assessmentsOf(caller: Caller, familyId: string): Promise<CapacityAssessment[]> {
+    const qb = this.db.manager.createQueryBuilder(CapacityAssessment, 'cpa').where('cpm.family_id = :familyId', { familyId });
+    return this.audit.readable(qb, caller, 'CapacityAssessment').orderBy('cpa.assessedAt', 'DESC').addOrderBy('cpa.id', 'DESC').getMany();
   }
 
   /**
@@ -233,14 +266,18 @@ export class ConsentsService {
       id: string;
       subject_member_ids: string[];
       awaiting_confirmation_by: string[];
+      withdrawn_for: string[];
       revoked_at: Date | null;
       reason: string | null;
     }[] = await em.query(
       `SELECT c.id, ARRAY(SELECT cs.member_id FROM consent_subject cs WHERE cs.consent_id = c.id ORDER BY cs.member_id) AS subject_member_ids,
               ARRAY(SELECT DISTINCT g.member_id FROM consent_grant g
-                     WHERE g.consent_id = c.id AND g.represented_until <= current_date ORDER BY g.member_id) AS awaiting_confirmation_by,
+                     WHERE g.consent_id = c.id AND g.represented_until <= current_date AND g.revoked_at IS NULL
+                     ORDER BY g.member_id) AS awaiting_confirmation_by,
+              ARRAY(SELECT DISTINCT w.member_id FROM consent_revocation pr, unnest(pr.member_ids) w(member_id)
+                     WHERE pr.consent_id = c.id ORDER BY w.member_id) AS withdrawn_for,
               r.revoked_at, r.reason
-         FROM consent c LEFT JOIN consent_revocation r ON r.consent_id = c.id
+         FROM consent c LEFT JOIN consent_revocation r ON r.consent_id = c.id AND r.member_ids IS NULL
         WHERE c.id = ANY($1) ORDER BY c.id`,
       [ids],
     );
@@ -249,6 +286,7 @@ export class ConsentsService {
       Object.assign(consents.get(row.id)!, {
         subjectMemberIds: row.subject_member_ids,
         awaitingConfirmationBy: row.awaiting_confirmation_by,
+        withdrawnForMemberIds: row.withdrawn_for,
         revokedAt: row.revoked_at,
         revocationReason: row.reason,
       }),

@@ -1,13 +1,30 @@
-import { conflict } from '../common/errors.js';
+import { conflict, type DomainError } from '../common/errors.js';
 
 /** PostgreSQL error codes we translate into domain errors. */
 const UNIQUE_VIOLATION = '23505';
+const FOREIGN_KEY_VIOLATION = '23503';
+/** The foreign keys that keep a subject of one kind (migration OneKindPerSubject). */
+const SUBJECT_KIND_KEYS = new Set(['app_user_subject_kind_fk', 'family_member_portal_subject_kind_fk']);
+
+function violation(error: unknown): { code?: string; constraint?: string } {
+  const e = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
+  return { code: e?.code ?? e?.driverError?.code, constraint: e?.constraint ?? e?.driverError?.constraint };
+}
 
 function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  const e = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
-  const code = e?.code ?? e?.driverError?.code;
-  const name = e?.constraint ?? e?.driverError?.constraint;
+  const { code, constraint: name } = violation(error);
   return code === UNIQUE_VIOLATION && (constraint === undefined || name === constraint);
+}
+
+/** Runs a write that claims a subject for one kind; a subject already of another kind answers `refusal`. */
+export async function refusedForOtherKind<T>(write: Promise<T>, refusal: DomainError): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    const { code, constraint } = violation(error);
+    if (code === FOREIGN_KEY_VIOLATION && constraint !== undefined && SUBJECT_KIND_KEYS.has(constraint)) throw refusal;
+    throw error;
+  }
 }
 
 /**

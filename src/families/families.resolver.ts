@@ -5,7 +5,7 @@ import { Loaders } from '../graphql/graphql-context.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
 import { Policy } from '../policy/policy.decorator.js';
 import { FamiliesArgs } from './dto/families.args.js';
-import { AddFamilyMemberInput, LinkFamilyPortalInput, RegisterFamilyInput } from './dto/register-family.input.js';
+import { AddFamilyMemberInput, RegisterFamilyInput } from './dto/register-family.input.js';
 import { FamiliesService } from './families.service.js';
 import { FamilyMember } from './family-member.entity.js';
 import { Family } from './family.entity.js';
@@ -27,12 +27,6 @@ export class FamiliesResolver {
   @Policy('update', 'Family')
   addFamilyMember(@CurrentCaller() caller: Caller, @Args('input') input: AddFamilyMemberInput): Promise<FamilyMember> {
     return this.service.addMember(caller, input);
-  }
-
-  @Mutation(() => FamilyMember, { description: 'Gives a member who decides for itself a login to the family portal.' })
-  @Policy('update', 'Family')
-  linkFamilyPortal(@CurrentCaller() caller: Caller, @Args('input') input: LinkFamilyPortalInput): Promise<FamilyMember> {
-    return this.service.linkPortal(caller, input);
   }
 
   @Query(() => FamilyConnection, { description: 'Only the families the caller may see.' })

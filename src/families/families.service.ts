@@ -5,16 +5,17 @@ import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { ReadAudit } from '../audit/read-audit.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { calendarDate } from '../common/calendar.js';
-import { badInput, forbidden, notFound } from '../common/errors.js';
+import { badInput, forbidden } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { type Connection, paginate } from '../common/pagination.js';
 import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import type { AppAbility } from '../policy/ability.factory.js';
 import { PolicyService } from '../policy/policy.service.js';
+import { SqlParams } from '../policy/sql-scope.js';
 import type { FamiliesArgs } from './dto/families.args.js';
 import type { FamilyMemberInput } from './dto/family-member.input.js';
-import type { AddFamilyMemberInput, LinkFamilyPortalInput, RegisterFamilyInput } from './dto/register-family.input.js';
+import type { AddFamilyMemberInput, RegisterFamilyInput } from './dto/register-family.input.js';
 import { FamilyMemberRole } from './family-member-role.js';
 import { FamilyMember } from './family-member.entity.js';
 import { Family } from './family.entity.js';
@@ -66,24 +67,25 @@ export class FamiliesService {
    * Gives a member its own login to the family portal. Only for a member who decides for itself;
    * a subject is either a professional's or a family member's, never both.
    */
-  async linkPortal(caller: Caller, input: LinkFamilyPortalInput): Promise<FamilyMember> {
-    return this.tx.run(caller, async (em) => {
-      const [row]: { family_id: string; capable: boolean }[] = await em.query(
-        `SELECT fm.family_id, member_is_capable(fm) AS capable FROM family_member fm WHERE fm.id = $1`,
-        [input.memberId],
-      );
-      const family = row && (await this.policy.attributesOf(em, 'Family', row.family_id, { lock: true, readableBy: caller.ability }));
-      if (!family) throw notFound('FamilyMember');
-      this.policy.assertCan(caller.ability, 'update', 'Family', family);
-      if (!row.capable) throw badInput('memberId', 'Only a member who decides for itself gets a portal login');
-      const [professional] = await em.query(`SELECT 1 FROM app_user WHERE subject = $1`, [input.portalSubject]);
-      if (professional) throw badInput('portalSubject', 'This subject belongs to a professional');
-      await conflictOnDuplicate(
-        em.update(FamilyMember, { id: input.memberId }, { portalSubject: input.portalSubject }),
-        'This subject is already linked to a family member',
-      );
-      return em.findOneByOrFail(FamilyMember, { id: input.memberId });
-    });
+  /**
+   * Makes `subject` the member's portal login, if she has none; false otherwise. The update claims the
+   * subject as a portal login's for good (see migration OneKindPerSubject).
+   */
+  async linkPortalLogin(em: EntityManager, memberId: string, subject: string): Promise<boolean> {
+    const [, affected]: [unknown, number] = await em.query(
+      `UPDATE family_member SET portal_subject = $2 WHERE id = $1 AND portal_subject IS NULL`,
+      [memberId, subject],
+    );
+    return affected === 1;
+  }
+
+  /** Ends the member's portal login; false when she had none. */
+  async endPortalLogin(em: EntityManager, memberId: string): Promise<boolean> {
+    const [, affected]: [unknown, number] = await em.query(
+      `UPDATE family_member SET portal_subject = NULL WHERE id = $1 AND portal_subject IS NOT NULL`,
+      [memberId],
+    );
+    return affected === 1;
   }
 
   async get(caller: Caller, id: string): Promise<Family> {
@@ -91,14 +93,20 @@ export class FamiliesService {
     return this.db.manager.findOneByOrFail(Family, { id });
   }
 
-  /** Only families the caller may see: the access rule is part of the query. */
+  /**
+   * Only families the caller may see: the access rule is part of the query. A search matches only the
+   * names of members the caller may read (the FamilyMember read rule), so that it cannot tell whether a
+   * hidden member has a name.
+   */
   async list(caller: Caller, args: FamiliesArgs): Promise<Connection<Family>> {
     const qb = this.db.manager.createQueryBuilder(Family, 'f');
     if (args.search) {
+      const params = new SqlParams();
       qb.andWhere(
         `EXISTS (SELECT 1 FROM family_member sm WHERE sm.family_id = f.id
-           AND (sm.given_name ILIKE :search OR sm.family_name ILIKE :search))`,
-        { search: `%${args.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` },
+           AND (sm.given_name ILIKE :search OR sm.family_name ILIKE :search)
+           AND ${this.policy.readableSql(caller.ability, 'FamilyMember', 'sm.id', params)})`,
+        { search: `%${args.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, ...params.values },
       );
     }
     return paginate(this.policy.scope(qb, caller.ability, 'read', 'Family'), 'f.id', args);
@@ -120,6 +128,12 @@ export class FamiliesService {
         oneBy(ids, await this.visibleMembers(caller, 'fm.id = ANY(:keys)', ids), (m) => m.id),
       )
       .load(memberId);
+  }
+
+  /** The members with these ids that the caller may see, in that order (those it may not see stay out). */
+  async visibleByIds(caller: Caller, loaders: RequestLoaders, memberIds: string[]): Promise<FamilyMember[]> {
+    const members = await Promise.all(memberIds.map((id) => this.memberById(caller, loaders, id)));
+    return members.filter((m): m is FamilyMember => m !== null);
   }
 
   /** Members the caller may read (FamilyMember read rule: identity), without their contact details. */
@@ -156,15 +170,21 @@ export class FamiliesService {
       .load(id);
   }
 
-  /** The members with these ids that belong to the family; BAD_USER_INPUT naming `field` otherwise. */
-  async requireMembers(em: EntityManager, familyId: string, memberIds: string[], field: string): Promise<FamilyMember[]> {
+  /**
+   * The members with these ids that belong to the family (and, with `visibleTo`, that its caller may read);
+   * BAD_USER_INPUT naming `field` otherwise, the same for a member of another family as for a hidden one.
+   */
+  async requireMembers(
+    em: EntityManager,
+    familyId: string,
+    memberIds: string[],
+    field: string,
+    options: { visibleTo?: AppAbility } = {},
+  ): Promise<FamilyMember[]> {
     const unique = [...new Set(memberIds)];
-    const members = unique.length
-      ? await em
-          .createQueryBuilder(FamilyMember, 'fm')
-          .where('fm.family_id = :familyId AND fm.id = ANY(:ids)', { familyId, ids: unique })
-          .getMany()
-      : [];
+    const qb = em.createQueryBuilder(FamilyMember, 'fm').where('fm.family_id = :familyId AND fm.id = ANY(:ids)', { familyId, ids: unique });
+    if (options.visibleTo) this.policy.scope(qb, options.visibleTo, 'read', 'FamilyMember');
+    const members = unique.length ? await qb.getMany() : [];
     if (members.length !== unique.length) throw badInput(field, `${field} must name members of this family`);
     return members;
   }

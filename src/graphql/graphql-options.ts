@@ -50,6 +50,8 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: development,
+    // A rate-limited operation answers HTTP 429 (its error says so); Nest would reset every status to 200.
+    preserveHttpStatusForExecutionErrors: false,
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
       // The database is down or restarting: a temporary state the client may retry, not a bug.
       if (isDatabaseUnavailable(error)) {

@@ -41,6 +41,7 @@ const BASES: Record<string, string> = {
   AUTHOR: 'which they wrote themselves',
   BREAK_GLASS: 'in an emergency (break-glass), without consent',
   ASSIGNMENT: 'as part of their work with your family',
+  RECIPIENT: 'because it was sent to their service (its status only)',
   ADMINISTRATION: 'as administration',
 };
 
@@ -56,6 +57,11 @@ const progress: Kind = { one: 'progress on a goal', many: 'notes on the progress
 const action: Kind = { one: 'an action', many: 'actions' };
 const note: Kind = { one: 'a note', many: 'notes' };
 const consent: Kind = { one: 'a consent', many: 'consents' };
+const capacity: Kind = {
+  one: 'an assessment of whether a child can decide for themselves',
+  many: 'assessments of whether a child can decide for themselves',
+  done: { INSERT: 'recorded an assessment of whether a child can decide for themselves' },
+};
 const referral: Kind = { one: 'a referral', many: 'referrals' };
 const network: Kind = { one: 'a network of services' };
 
@@ -67,6 +73,13 @@ const KINDS: Record<string, Kind> = {
   app_user: { one: "a professional's account" },
   membership: { one: "a professional's role in an organisation" },
   integration_client: { one: "a link with an organisation's own case system" },
+  subject_identity: { one: 'the kind of a login (professional, family member or administrator)' },
+  membership_invitation: { one: "an invitation to a professional to join an organisation" },
+  portal_invitation: {
+    one: 'an invitation to the family portal',
+    done: { INSERT: 'made an invitation to the family portal', UPDATE: 'used or withdrew an invitation to the family portal' },
+  },
+  portal_login_ended: { one: 'the end of a login to the family portal', done: { INSERT: 'ended a login to the family portal' } },
   family: { one: 'the family registration', done: { INSERT: 'registered your family' } },
   Family: { one: "the family's personal data" },
   family_member: personalDetails,
@@ -90,6 +103,7 @@ const KINDS: Record<string, Kind> = {
   plan_closure_agreement: { one: 'the agreement to close the plan', done: { INSERT: 'recorded the agreement to close the plan' } },
   goal,
   Goal: goal,
+  goal_member: { one: 'whom a goal is about', done: { INSERT: 'recorded whom a goal is about' } },
   goal_progress_note: progress,
   GoalProgressNote: progress,
   action,
@@ -102,10 +116,8 @@ const KINDS: Record<string, Kind> = {
   consent_subject: { one: 'whom a consent covers', done: { INSERT: 'recorded whom a consent covers' } },
   consent_revocation: { one: 'the withdrawal of a consent', done: { INSERT: 'recorded the withdrawal of a consent' } },
   consent_confirmation: { one: 'the confirmation of a consent, at 18' },
-  capacity_assessment: {
-    one: 'an assessment of whether a child can decide for themselves',
-    done: { INSERT: 'recorded an assessment of whether a child can decide for themselves' },
-  },
+  capacity_assessment: capacity,
+  CapacityAssessment: capacity,
   break_glass_grant: { one: 'emergency access to your data (break-glass)', done: { INSERT: 'took emergency access to your data (break-glass)' } },
   break_glass_revocation: { one: 'the end of emergency access to your data', done: { INSERT: 'ended emergency access to your data' } },
   referral,

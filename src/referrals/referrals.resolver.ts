@@ -199,9 +199,14 @@ export class ReferralTransitionResolver {
     private readonly agencies: AgenciesService,
   ) {}
 
-  @ResolveField(() => User, { nullable: true, description: 'Who took the step.' })
-  actor(@Parent() transition: ReferralTransition, @Loaders() loaders: RequestLoaders) {
-    return transition.actorUserId ? this.users.byId(loaders, transition.actorUserId) : null;
+  /**
+   * Only people see who acted (`readActors`, given with the right to read the referral itself, so that a
+   * check on the subject type suffices); a partner system sees the acting agency.
+   */
+  @ResolveField(() => User, { nullable: true, description: 'Who took the step; null for an integration client (see actorAgency).' })
+  actor(@Parent() transition: ReferralTransition, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    if (!transition.actorUserId || !caller.ability.can('readActors', 'Referral')) return null;
+    return this.users.byId(loaders, transition.actorUserId);
   }
 
   @ResolveField(() => Agency, { nullable: true })

@@ -118,11 +118,12 @@ export class ReferralsService {
   }
 
   /**
-   * The referrals of `qb` the caller may read, audited as read, with the personal content (reason)
-   * left out where the caller lacks `readDetails` — decided in the same query by the same policy.
+   * The referrals of `qb` the caller may read, audited as read, with what they say about the members
+   * (reason and free text) left out where the caller lacks `readDetails` — decided in the same query by
+   * the same policy, and audited as the read of status and dates it then is.
    */
   private async readable(qb: SelectQueryBuilder<Referral>, caller: Caller, options: { pageSize?: number } = {}): Promise<Referral[]> {
-    this.audit.readable(qb, caller, 'Referral', options);
+    this.audit.readable(qb, caller, 'Referral', { ...options, contentRight: 'readDetails' });
     const rows = await this.policy.withRight(qb, caller.ability, 'readDetails', 'Referral');
     return rows.map(([referral, detailsVisible]) => {
       if (detailsVisible) return referral;

@@ -6,8 +6,10 @@ import { ConnectionType } from '../common/pagination.js';
 import { Loaders } from '../graphql/graphql-context.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
 import { Authenticated, Policy } from '../policy/policy.decorator.js';
-import { AddMembershipInput, RemoveMembershipInput } from './dto/add-membership.input.js';
+import { AcceptMembershipInvitationInput, AddMembershipInput, RemoveMembershipInput } from './dto/add-membership.input.js';
 import { MembershipsArgs } from './dto/memberships.args.js';
+import { MembershipInvitation } from './membership-invitation.entity.js';
+import { MembershipStatus } from './membership-status.js';
 import { Membership } from './membership.entity.js';
 import { User } from './user.entity.js';
 import { UsersService } from './users.service.js';
@@ -47,13 +49,45 @@ export class UsersResolver {
     return this.users.memberships(caller, args.agencyId, args);
   }
 
-  @ResolveField(() => User)
-  async user(@Parent() membership: Membership, @Loaders() loaders: RequestLoaders): Promise<User> {
+  @Mutation(() => Membership, { description: 'Accepts, with your own login, a role offered to it in an agency.' })
+  @Authenticated()
+  acceptMembershipInvitation(@CurrentCaller() caller: Caller, @Args('input') input: AcceptMembershipInvitationInput): Promise<Membership> {
+    return this.users.acceptMembershipInvitation(caller, input.invitationId);
+  }
+
+  @ResolveField(() => MembershipStatus)
+  status(@Parent() membership: Membership): MembershipStatus {
+    return membership.status ?? MembershipStatus.ACTIVE;
+  }
+
+  @ResolveField(() => User, { nullable: true })
+  async user(@Parent() membership: Membership, @Loaders() loaders: RequestLoaders): Promise<User | null> {
+    if (membership.status === MembershipStatus.INVITED) return null;
     return membership.user ?? (await this.users.byId(loaders, membership.userId))!;
   }
 
   @ResolveField(() => Agency)
   async agency(@Parent() membership: Membership, @Loaders() loaders: RequestLoaders): Promise<Agency> {
     return membership.agency ?? (await this.agencies.byId(loaders, membership.agencyId))!;
+  }
+}
+
+@Resolver(() => Viewer)
+export class ViewerResolver {
+  constructor(private readonly users: UsersService) {}
+
+  @ResolveField(() => [MembershipInvitation])
+  membershipInvitations(@Parent() viewer: Viewer): Promise<MembershipInvitation[]> {
+    return this.users.invitationsOf(viewer.subject);
+  }
+}
+
+@Resolver(() => MembershipInvitation)
+export class MembershipInvitationResolver {
+  constructor(private readonly agencies: AgenciesService) {}
+
+  @ResolveField(() => Agency)
+  async agency(@Parent() invitation: MembershipInvitation, @Loaders() loaders: RequestLoaders): Promise<Agency> {
+    return (await this.agencies.byId(loaders, invitation.agencyId))!;
   }
 }

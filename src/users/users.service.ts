@@ -1,19 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { Agency } from '../agencies/agency.entity.js';
 import type { Caller } from '../auth/caller.decorator.js';
-import { conflict } from '../common/errors.js';
+import { SubjectKind } from '../auth/subject-kind.js';
+import { conflict, forbidden, invalidTransition, notFound } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { type Connection, paginate, type PageArgs } from '../common/pagination.js';
-import { conflictOnDuplicate } from '../database/postgres-errors.js';
+import { conflictOnDuplicate, refusedForOtherKind } from '../database/postgres-errors.js';
 import { oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { AddMembershipInput } from './dto/add-membership.input.js';
+import { MembershipInvitation } from './membership-invitation.entity.js';
+import type { MembershipRole } from './membership-role.js';
+import { MembershipStatus } from './membership-status.js';
 import { Membership } from './membership.entity.js';
 import { User } from './user.entity.js';
 import type { Viewer } from './viewer.type.js';
+
+/** How long an invitation to join an agency can be accepted. */
+const MEMBERSHIP_INVITATION_DAYS = 14;
 
 @Injectable()
 export class UsersService {
@@ -32,6 +39,7 @@ export class UsersService {
     const agencyById = new Map(agencies.map((a) => [a.id, a]));
     return {
       subject: principal.subject,
+      kind: principal.kind,
       isPlatformAdmin: principal.isPlatformAdmin,
       user,
       memberships: principal.memberships.map((m) => ({ agency: agencyById.get(m.agencyId)!, role: m.role })),
@@ -39,7 +47,12 @@ export class UsersService {
     };
   }
 
-  /** Adds a role in an agency, creating the user on first sight of its subject. */
+  /**
+   * Adds a role in an agency. A subject never seen before becomes a user with that role at once, and one
+   * the agency already employs gets the extra role. Any other existing subject (a professional elsewhere,
+   * a portal login, a platform admin) is only invited, all alike: the answer reveals nothing about it, and
+   * nothing changes for it unless it accepts (acceptMembershipInvitation), which only a professional can.
+   */
   async addMembership(caller: Caller, input: AddMembershipInput): Promise<Membership> {
     return this.tx.run(caller, async (em) => {
       const agency = await this.policy.authorize(em, caller.ability, 'read', 'Agency', input.agencyId);
@@ -48,17 +61,88 @@ export class UsersService {
         networkId: agency.networkId,
         role: input.role,
       });
-      await em.query(
-        `INSERT INTO app_user (id, subject, display_name) VALUES ($1, $2, $3) ON CONFLICT (subject) DO NOTHING`,
-        [newId(), input.subject, input.displayName],
+      const [known]: { in_agency: boolean }[] = await em.query(
+        `SELECT EXISTS (SELECT 1 FROM app_user u JOIN membership m ON m.user_id = u.id WHERE u.subject = $1 AND m.agency_id = $2) AS in_agency
+           FROM subject_identity si WHERE si.digest = subject_digest($1)`,
+        [input.subject, agency.id],
       );
-      const user = await em.findOneByOrFail(User, { subject: input.subject });
-      const membership = await conflictOnDuplicate(
-        em.save(em.create(Membership, { id: newId(), userId: user.id, agencyId: agency.id, role: input.role })),
-        'This user already has this role in this agency',
-      );
-      return Object.assign(membership, { user, agency: await em.findOneByOrFail(Agency, { id: agency.id }) });
+      if (known && !known.in_agency) return this.invite(em, agency.id, input);
+      // A new subject: the insert claims it as a professional's (see migration OneKindPerSubject).
+      await em.query(`INSERT INTO app_user (id, subject, display_name) VALUES ($1, $2, $3) ON CONFLICT (subject) DO NOTHING`, [
+        newId(),
+        input.subject,
+        input.displayName,
+      ]);
+      return this.grant(em, await em.findOneByOrFail(User, { subject: input.subject }), agency.id, input.role);
     });
+  }
+
+  /**
+   * The caller accepts a role offered to her login. Only a professional (or a login new here) can: a
+   * portal login or a platform admin stays what it is.
+   */
+  async acceptMembershipInvitation(caller: Caller, invitationId: string): Promise<Membership> {
+    const { principal } = caller;
+    return this.tx.run(caller, async (em) => {
+      const [invitation]: (MembershipInvitation & { expired: boolean })[] = await em.query(
+        `SELECT id, agency_id AS "agencyId", role, display_name AS "displayName", accepted_at AS "acceptedAt",
+                expires_at <= now() AS expired
+           FROM membership_invitation WHERE id = $1 AND subject_digest = subject_digest($2) FOR UPDATE`,
+        [invitationId, principal.subject],
+      );
+      if (!invitation) throw notFound('MembershipInvitation');
+      if (invitation.acceptedAt) throw invalidTransition('The invitation', 'ACCEPTED', 'accept it');
+      if (invitation.expired) throw invalidTransition('The invitation', 'EXPIRED', 'accept it');
+      const refusal = forbidden('A family portal login or a platform admin cannot join an agency: accept with your professional login');
+      if (principal.kind !== SubjectKind.PROFESSIONAL && principal.kind !== SubjectKind.UNREGISTERED) throw refusal;
+      await refusedForOtherKind(
+        em.query(`INSERT INTO app_user (id, subject, display_name) VALUES ($1, $2, $3) ON CONFLICT (subject) DO NOTHING`, [
+          newId(),
+          principal.subject,
+          invitation.displayName,
+        ]),
+        refusal,
+      );
+      const user = await em.findOneByOrFail(User, { subject: principal.subject });
+      const membership = await this.grant(em, user, invitation.agencyId, invitation.role);
+      await em.update(MembershipInvitation, { id: invitation.id }, { acceptedAt: () => 'now()', membershipId: membership.id });
+      return membership;
+    });
+  }
+
+  private async grant(em: EntityManager, user: User, agencyId: string, role: MembershipRole): Promise<Membership> {
+    const membership = await conflictOnDuplicate(
+      em.save(em.create(Membership, { id: newId(), userId: user.id, agencyId, role })),
+      'This user already has this role in this agency',
+    );
+    return Object.assign(membership, { status: MembershipStatus.ACTIVE, user, agency: await em.findOneByOrFail(Agency, { id: agencyId }) });
+  }
+
+  /** An invitation, answered as a membership INVITED: no user, so that nothing about the invitee shows. */
+  private async invite(em: EntityManager, agencyId: string, input: AddMembershipInput): Promise<Membership> {
+    const [invitation]: { id: string; created_at: Date }[] = await em.query(
+      `INSERT INTO membership_invitation (id, agency_id, subject_digest, role, display_name, expires_at)
+       VALUES ($1, $2, subject_digest($3), $4, $5, now() + make_interval(days => $6)) RETURNING id, created_at`,
+      [newId(), agencyId, input.subject, input.role, input.displayName, MEMBERSHIP_INVITATION_DAYS],
+    );
+    return Object.assign(new Membership(), {
+      id: invitation!.id,
+      agencyId,
+      role: input.role,
+      createdAt: invitation!.created_at,
+      status: MembershipStatus.INVITED,
+      user: null,
+      agency: await em.findOneByOrFail(Agency, { id: agencyId }),
+    });
+  }
+
+  /** The roles offered to the caller's login and not yet accepted, while they last. */
+  async invitationsOf(subject: string): Promise<MembershipInvitation[]> {
+    return this.db.manager
+      .createQueryBuilder(MembershipInvitation, 'i')
+      .where('i.subject_digest = subject_digest(:subject) AND i.accepted_at IS NULL AND i.expires_at > now()', { subject })
+      .orderBy('i.created_at')
+      .getMany();
   }
 
   /**

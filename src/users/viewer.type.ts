@@ -1,5 +1,7 @@
 import { Field, ObjectType } from '@nestjs/graphql';
 import { Agency } from '../agencies/agency.entity.js';
+import { SubjectKind } from '../auth/subject-kind.js';
+import { MembershipInvitation } from './membership-invitation.entity.js';
 import { MembershipRole } from './membership-role.js';
 import { User } from './user.entity.js';
 
@@ -18,6 +20,9 @@ export class Viewer {
   @Field()
   subject: string;
 
+  @Field(() => SubjectKind, { description: 'What this login is, for good: no operation changes it.' })
+  kind: SubjectKind;
+
   @Field()
   isPlatformAdmin: boolean;
 
@@ -26,6 +31,9 @@ export class Viewer {
 
   @Field(() => [ViewerMembership])
   memberships: ViewerMembership[];
+
+  @Field(() => [MembershipInvitation], { description: 'Roles offered to this login in agencies, not yet accepted.' })
+  membershipInvitations?: MembershipInvitation[];
 
   @Field(() => Agency, { nullable: true, description: 'The agency this request acts for (X-Acting-Agency).' })
   actingAgency: Agency | null;

@@ -31,7 +31,10 @@ export const ALL_CATEGORIES = ['IDENTITY', 'CONTACT', 'PLAN', 'NOTES', 'HEALTH',
 const ASSIGN_CASE = `mutation($input: AssignCaseInput!) { assignCase(input: $input) { id } }`;
 const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { id } }`;
 const ADD_PARTICIPANT = `mutation($input: AddPlanParticipantInput!) { addPlanParticipant(input: $input) { id } }`;
-const LINK_PORTAL = `mutation($input: LinkFamilyPortalInput!) { linkFamilyPortal(input: $input) { id } }`;
+const INVITE_TO_PORTAL = `mutation($input: CreatePortalInvitationInput!) { createPortalInvitation(input: $input) { code } }`;
+const REDEEM_PORTAL_INVITATION = `mutation($input: RedeemPortalInvitationInput!) { redeemPortalInvitation(input: $input) { memberId } }`;
+const ADD_MEMBERSHIP = `mutation($input: AddMembershipInput!) { addMembership(input: $input) { id status user { id } } }`;
+const ACCEPT_MEMBERSHIP = `mutation($input: AcceptMembershipInvitationInput!) { acceptMembershipInvitation(input: $input) { user { id } } }`;
 
 /** A member as registerFamily takes it. */
 export interface FamilyMemberInput {
@@ -159,13 +162,14 @@ export class World {
     return createAgency.id;
   }
 
+  /** `subject` gets `role` in the agency: at once when new here, else by accepting the invitation it is sent. */
   async member(asSubject: string, agencyId: string, role: Role, subject = uniqueSubject(role.toLowerCase())): Promise<Person> {
-    const { addMembership } = await this.api.ok(
-      asSubject,
-      `mutation($input: AddMembershipInput!) { addMembership(input: $input) { user { id } } }`,
-      { input: { agencyId, subject, displayName: `Test ${role}`, role } },
-    );
-    return { subject, userId: addMembership.user.id, agencyId };
+    const { addMembership } = await this.api.ok(asSubject, ADD_MEMBERSHIP, {
+      input: { agencyId, subject, displayName: `Test ${role}`, role },
+    });
+    if (addMembership.status === 'ACTIVE') return { subject, userId: addMembership.user.id, agencyId };
+    const { acceptMembershipInvitation } = await this.api.ok(subject, ACCEPT_MEMBERSHIP, { input: { invitationId: addMembership.id } });
+    return { subject, userId: acceptMembershipInvitation.user.id, agencyId };
   }
 
   /** A member with the given role, added by the agency's own admin. */
@@ -270,9 +274,13 @@ export class World {
     await this.api.ok(worker.subject, CLOSE_PLAN, { input: { planId, reasonCode: 'GOALS_ACHIEVED', agreedByMemberIds: [agreed.id] } });
   }
 
-  /** A portal login for the member (who decides for itself), arranged by `worker` of its team; the login's subject. */
+  /**
+   * A portal login for the member (who decides for itself): `worker` of its team creates an invitation,
+   * and the member redeems its code with her own login; the login's subject.
+   */
   async portalLogin(worker: Person, memberId: string, subject = uniqueSubject('portal')): Promise<string> {
-    await this.api.ok(worker.subject, LINK_PORTAL, { input: { memberId, portalSubject: subject } });
+    const { createPortalInvitation } = await this.api.ok(worker.subject, INVITE_TO_PORTAL, { input: { memberId } });
+    await this.api.ok(subject, REDEEM_PORTAL_INVITATION, { input: { code: createPortalInvitation.code } });
     return subject;
   }
 

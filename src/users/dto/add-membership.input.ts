@@ -14,7 +14,7 @@ export class AddMembershipInput {
   @MaxLength(255)
   subject: string;
 
-  @Field({ description: 'Used when the user is new; an existing user keeps its name.' })
+  @Field({ description: 'Used when the user is new (also when she accepts an invitation); an existing user keeps its name.' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -30,4 +30,11 @@ export class RemoveMembershipInput {
   @Field(() => ID)
   @IsUUID()
   membershipId: string;
+}
+
+@InputType()
+export class AcceptMembershipInvitationInput {
+  @Field(() => ID)
+  @IsUUID()
+  invitationId: string;
 }
