@@ -21,6 +21,7 @@ import { ClientTokensValidFrom1765910000000 } from './1765910000000-ClientTokens
 import { RecipientReadBasis1766000000000 } from './1766000000000-RecipientReadBasis.js';
 import { ConsentWithdrawalPerMember1766100000000 } from './1766100000000-ConsentWithdrawalPerMember.js';
 import { GoalMembers1766200000000 } from './1766200000000-GoalMembers.js';
+import { AuditDigestUnambiguous1766400000000 } from './1766400000000-AuditDigestUnambiguous.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -47,4 +48,5 @@ export const migrations = [
   RecipientReadBasis1766000000000,
   ConsentWithdrawalPerMember1766100000000,
   GoalMembers1766200000000,
+  AuditDigestUnambiguous1766400000000,
 ];

@@ -16,6 +16,8 @@ export interface AppConfig {
   platformAdminSubjects: ReadonlySet<string>;
   /** Signs the tokens of integration clients (POST /oauth/token); unset outside production: generated in `dataDir`. */
   clientTokenSecret: string | undefined;
+  /** Signs the checkpoints of the audit chain's head; unset outside production: generated in `dataDir`. */
+  auditCheckpointKey: string | undefined;
   /** Days off besides weekends and Belgian public holidays, for referral deadlines ('YYYY-MM-DD'). */
   extraHolidays: string[];
   /** Whose calendar dates count for ages, birthdays and deadlines, in the service and its database sessions. */
@@ -140,6 +142,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (clientTokenSecret !== undefined && clientTokenSecret.length < 32) problems.push('CLIENT_TOKEN_SECRET must be at least 32 characters');
   if (production && !clientTokenSecret) problems.push('CLIENT_TOKEN_SECRET is required in production (it signs integration client tokens)');
 
+  const auditCheckpointKey = env.AUDIT_CHECKPOINT_KEY || undefined;
+  if (auditCheckpointKey !== undefined && auditCheckpointKey.length < 32) problems.push('AUDIT_CHECKPOINT_KEY must be at least 32 characters');
+  if (production && !auditCheckpointKey) problems.push('AUDIT_CHECKPOINT_KEY is required in production (it signs the audit chain checkpoints)');
+
   const extraHolidays = (env.EXTRA_HOLIDAYS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const day of extraHolidays) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) {
@@ -176,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       (env.PLATFORM_ADMIN_SUBJECTS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     ),
     clientTokenSecret,
+    auditCheckpointKey,
     extraHolidays,
     legalTimeZone,
     webhooks,

@@ -1,5 +1,6 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
-import { IsEnum, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsEnum, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsNotBlank } from '../../graphql/text-rules.js';
 import { AgencyKind } from '../agency-kind.js';
 
 @InputType()
@@ -10,7 +11,7 @@ export class CreateAgencyInput {
 
   @Field()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   name: string;
 

@@ -1,18 +1,6 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsBoolean,
-  IsDate,
-  IsEnum,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  MaxLength,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsBoolean, IsDate, IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsNotBlank } from '../../graphql/text-rules.js';
 import { ConsentMethod } from '../consent-method.js';
 import { DataCategory } from '../data-category.js';
 
@@ -59,7 +47,7 @@ export class RecordConsentInput extends ConsentEvidenceInput {
 
   @Field()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(2000)
   purpose: string;
 
@@ -83,7 +71,7 @@ export class RevokeConsentInput {
 
   @Field()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(2000)
   reason: string;
 
@@ -105,7 +93,7 @@ export class AssessCapacityInput {
 
   @Field()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(2000)
   reason: string;
 }

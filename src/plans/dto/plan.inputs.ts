@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int, IntersectionType } from '@nestjs/graphql';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsEnum, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsEnum, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
 import { ConsentEvidenceInput } from '../../consents/dto/consent.inputs.js';
+import { IsNotBlank } from '../../graphql/text-rules.js';
 import { CloseReasonCode } from '../close-reason-code.js';
 
 /** Plan mutations may carry the version the client saw; a stale one answers CONFLICT. */
@@ -25,7 +26,7 @@ export class OpenPlanInput {
 
   @Field({ description: "The family's situation and wishes, in its own words." })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(10000)
   summary: string;
 
@@ -41,7 +42,7 @@ export class UpdatePlanInput extends PlanRef {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(10000)
   summary?: string;
 
@@ -65,7 +66,7 @@ export class ClosePlanInput extends PlanRef {
   @Field(() => String, { nullable: true, description: 'The reason in words; required with OTHER.' })
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(2000)
   reason?: string;
 
@@ -88,7 +89,7 @@ export class ReopenPlanInput extends PlanRef {
   @Field(() => String, { nullable: true, description: 'Defaults to the closed plan’s summary.' })
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(10000)
   summary?: string;
 }
@@ -126,7 +127,7 @@ export class AddPlanParticipantInput extends PlanRef {
 
   @Field()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(2000)
   contribution: string;
 }

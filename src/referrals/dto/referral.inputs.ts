@@ -1,22 +1,6 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsBoolean,
-  IsDate,
-  IsEnum,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUrl,
-  IsUUID,
-  Matches,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDate, IsEnum, IsInt, IsOptional, IsString, IsUrl, IsUUID, Matches, MaxLength, Min } from 'class-validator';
+import { IsNotBlank } from '../../graphql/text-rules.js';
 import { PageArgs } from '../../common/pagination.js';
 import { HandoverAttendee } from '../handover-meeting.entity.js';
 import { ReferralDirection, ReferralOutcome, ReferralOutcomeReason, ReferralStatus, ReferralUrgency } from '../referral-status.js';
@@ -51,7 +35,7 @@ export class CreateReferralInput extends Idempotent {
 
   @Field()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(5000)
   reason: string;
 
@@ -61,7 +45,7 @@ export class CreateReferralInput extends Idempotent {
 
   @Field()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(500)
   requestedService: string;
 }
@@ -87,7 +71,7 @@ export class ReceiveReferralInput extends ReferralStepInput {
   @Field(() => String, { nullable: true, description: "The receiving agency's own reference for this referral." })
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   externalReference?: string;
 }
@@ -109,7 +93,7 @@ export class WaitlistReferralInput extends ReferralStepInput {
 class ReasonedStepInput extends ReferralStepInput {
   @Field()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(2000)
   reason: string;
 }
@@ -132,7 +116,7 @@ export class ScheduleHandoverInput extends ReferralStepInput {
   @Field(() => String, { nullable: true, description: 'Where the family meets; give this or onlineUrl.' })
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(500)
   location?: string;
 
