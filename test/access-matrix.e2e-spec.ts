@@ -284,6 +284,8 @@ interface Scenario {
   logins: { sara: string; lien: string };
   /** B's and V's consents, as recorded (none when absent). */
   consentIds: string[];
+  /** Sara's PLAN consent to B under which B's supporter was chosen, withdrawn at once. */
+  supporterChosenWith: string;
 }
 
 /** A birth date (YYYY-MM-DD) that makes a member `years` old today, some weeks past the birthday. */
@@ -383,7 +385,11 @@ describe('access matrix: roles × operations × consent state', () => {
     await world.assign(cast.agencyB.admin, family.id, cast.assigned.userId);
     const supporterAssignment = await world.assign(cast.agencyB.admin, family.id, cast.supporter.userId);
     await world.assign(cast.agencyV.admin, family.id, cast.volunteer.userId);
+    // A supporter's agency needs the family's PLAN consent when she is chosen; Sara's is withdrawn right
+    // after, so that B's consent state is the scenario's alone (set up later).
+    const chosenWith = await recordConsent({ members: { sara, lien, mo } }, 'sara', cast.agencyB.id, ['PLAN']);
     await api.ok(cast.registrar.subject, ASSIGN_SUPPORTER, { input: { planId, userId: cast.supporter.userId } });
+    await api.ok(cast.registrar.subject, REVOKE, { input: { consentId: chosenWith, reason: 'Alleen voor de keuze van de begeleider', revokedByMemberId: sara } });
     await api.ok(cast.agencyB.admin.subject, END_ASSIGNMENT, { input: { assignmentId: supporterAssignment } });
 
     const goal = async (lifeDomain: string, memberIds: string[] = []) =>
@@ -405,6 +411,7 @@ describe('access matrix: roles × operations × consent state', () => {
       notes: { sara: await note('NOTES', sara), lien: await note('HEALTH', lien), mo: await note('HEALTH', mo) },
       logins,
       consentIds: [],
+      supporterChosenWith: chosenWith,
     };
   }
 
@@ -581,9 +588,10 @@ describe('access matrix: roles × operations × consent state', () => {
   it.each(STATES)('scenario "%s": B and V hold the consent state it is named for', async (state) => {
     const s = scenarios[state];
     const { consents } = await api.ok(cast.registrar.subject, CONSENTS, { familyId: s.familyId });
-    const ofBAndV = (consents as { id: string; status: string; recipientAgency: { id: string } }[]).filter((c) =>
-      [cast.agencyB.id, cast.agencyV.id].includes(c.recipientAgency.id),
+    const ofBAndV = (consents as { id: string; status: string; recipientAgency: { id: string } }[]).filter(
+      (c) => [cast.agencyB.id, cast.agencyV.id].includes(c.recipientAgency.id) && c.id !== s.supporterChosenWith,
     );
+    expect(consents.find((c: { id: string }) => c.id === s.supporterChosenWith).status).toBe('REVOKED');
     const status = { present: 'ACTIVE', absent: null, revoked: 'REVOKED', expired: 'EXPIRED' }[state];
     expect(ofBAndV.map((c) => c.id).sort()).toEqual([...s.consentIds].sort());
     expect(ofBAndV.every((c) => c.status === status)).toBe(true);

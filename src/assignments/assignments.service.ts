@@ -11,6 +11,12 @@ import { PolicyService } from '../policy/policy.service.js';
 import { CaseAssignment } from './case-assignment.entity.js';
 import type { AssignCaseInput } from './dto/assign-case.input.js';
 
+/**
+ * Staffing a case is an agency admin's act, also when the admin is a caseworker too: audited as such, so
+ * that the family's access log says so when an admin assigned herself (see portal/access-log-wording.ts).
+ */
+const ADMINISTRATION = 'ADMINISTRATION';
+
 @Injectable()
 export class AssignmentsService {
   constructor(
@@ -45,7 +51,7 @@ export class AssignmentsService {
         assignedByUserId: caller.principal.userId,
       });
       return conflictOnDuplicate(em.save(assignment), 'This user is already assigned to this family');
-    });
+    }, ADMINISTRATION);
   }
 
   async end(caller: Caller, assignmentId: string): Promise<CaseAssignment> {
@@ -55,7 +61,7 @@ export class AssignmentsService {
       if (assignment.endedAt) throw conflict('This assignment has already ended');
       assignment.endedAt = new Date();
       return em.save(assignment);
-    });
+    }, ADMINISTRATION);
   }
 
   /** Active assignments of many families in one query, visible to whoever may read the family. */

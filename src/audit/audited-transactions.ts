@@ -41,8 +41,9 @@ function writeBasis(caller: Caller): string {
 export class AuditedTransactions {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  run<T>(caller: Caller, work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.runAs(auditActor(caller), writeBasis(caller), work);
+  /** `legalBasis` for an operation that is administration whatever else the caller is (assigning a case). */
+  run<T>(caller: Caller, work: (em: EntityManager) => Promise<T>, legalBasis = writeBasis(caller)): Promise<T> {
+    return this.runAs(auditActor(caller), legalBasis, work);
   }
 
   /** The same for an actor that is not a request's caller (a scheduled job, a command). */

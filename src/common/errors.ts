@@ -34,6 +34,14 @@ export const invalidTransition = (what: string, currentStatus: string, attempted
 
 export const conflict = (message: string) => new DomainError('CONFLICT', message);
 
+/** What the operation needs is not consented: the members whose consent for `category` to the agency is missing. */
+export const consentRequired = (message: string, missing: { memberIds: string[]; category: string; recipientAgencyId: string }) =>
+  new DomainError('CONSENT_REQUIRED', message, {
+    missingMemberIds: missing.memberIds,
+    category: missing.category,
+    recipientAgencyId: missing.recipientAgencyId,
+  });
+
 /**
  * A rate limit is used up (see README, "Security and operations"); retry after `retryAfterSeconds`.
  * `http` sets the answer's HTTP status to 429 (Apollo takes it from the error and leaves it out of the body).

@@ -306,19 +306,20 @@ export class ConsentsService {
 
 /**
  * FAMILY_PORTAL is how a family member acts in the portal, and only that, for themselves; any other
- * method needs a reference to the signed form or witness statement.
+ * method needs a reference to the signed form or witness statement. For every agreement of the family
+ * recorded this way (consents, their confirmation at 18, a support handover).
  */
-function checkMethod(
+export function checkMethod(
   caller: Caller,
   input: { method: ConsentMethod; evidenceReference?: string },
   self: { field: string; memberId: string; doing: string },
 ): void {
   if (input.method !== ConsentMethod.FAMILY_PORTAL && !input.evidenceReference?.trim()) {
-    throw badInput('evidenceReference', 'A written or witnessed consent needs an evidenceReference');
+    throw badInput('evidenceReference', 'A written or witnessed agreement needs an evidenceReference');
   }
   const portalMember = caller.principal.familyMember;
   if ((input.method === ConsentMethod.FAMILY_PORTAL) !== (portalMember !== null)) {
-    throw badInput('method', 'FAMILY_PORTAL is how a family member consents in the portal, and only that');
+    throw badInput('method', 'FAMILY_PORTAL is how a family member agrees in the portal, and only that');
   }
   if (portalMember && self.memberId !== portalMember.memberId) {
     throw badInput(self.field, `In the portal you ${self.doing} as yourself`);

@@ -8,7 +8,8 @@ import { SUBJECTS, type SubjectName } from './subjects.js';
  * `readContact` is the field-level right to a member's contact details (CONTACT consent).
  * `update` on a Membership is ending it; on a Consent, revoking it.
  * `coordinate` is the trajectory supporter's work on a plan (status, team, handing over the role);
- * `confirmHandover` records that the family agreed to a new supporter.
+ * `confirmHandover` records that the family agreed to a new supporter: the family itself, or another
+ * member of the team — never the incoming supporter, whose own takeover it is.
  * On a Referral, `refer` is a step of the referring side (send, schedule, withdraw), `respond` one of
  * the receiving agency (waitlist, decline, record the outcome), `intake` receiving and accepting (also
  * open to the agency's integration client), `readDetails` the right to what it says about the members
@@ -78,7 +79,7 @@ const conditionsMatcher = buildMongoQueryMatcher({ $or }, { or });
  * Admins of any level manage administration and never see family data.
  */
 export function defineAbilityFor(principal: Principal): AppAbility {
-  const { can, build } = new AbilityBuilder<AppAbility>((rules) => createMongoAbility(rules, { conditionsMatcher }));
+  const { can, cannot, build } = new AbilityBuilder<AppAbility>((rules) => createMongoAbility(rules, { conditionsMatcher }));
 
   if (principal.isPlatformAdmin) {
     can(['create', 'read'], ['Network', 'Agency']);
@@ -181,8 +182,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           can('coordinate', 'Plan', { networkId, supporterUserIds: userId });
           // Before a supporter is chosen, the team closes a draft nobody coordinates.
           can('coordinate', 'Plan', { ...onTeam, hasSupporter: false, status: 'DRAFT' });
-          can('confirmHandover', 'Plan', { networkId, supporterUserIds: userId });
-          can('confirmHandover', 'Plan', { networkId, incomingSupporterUserIds: userId });
+          can('confirmHandover', 'Plan', onTeam);
+          cannot('confirmHandover', 'Plan', { incomingSupporterUserIds: userId });
           // Referrals: the referring agency's caseworkers on the team, and the plan's supporter, refer;
           // the receiving agency responds from the moment it is sent. What the referral says about the
           // members it reads under the REFERRAL consent of every one of them (what sending required), or,

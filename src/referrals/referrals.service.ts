@@ -4,7 +4,7 @@ import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { ReadAudit } from '../audit/read-audit.js';
 import type { Caller } from '../auth/caller.decorator.js';
-import { badInput, conflict, DomainError, forbidden, invalidTransition, notFound } from '../common/errors.js';
+import { badInput, conflict, consentRequired, forbidden, invalidTransition, notFound } from '../common/errors.js';
 import { newId, UUID_PATTERN } from '../common/ids.js';
 import { type Connection, DEFAULT_PAGE_SIZE, paginate } from '../common/pagination.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
@@ -410,10 +410,9 @@ export class ReferralsService {
       [referral.id, referral.toAgencyId],
     );
     if (missing.length > 0) {
-      throw new DomainError(
-        'CONSENT_REQUIRED',
+      throw consentRequired(
         `Sending needs the REFERRAL consent of every referred member for the receiving agency; missing for ${missing.length} member(s)`,
-        { missingMemberIds: missing.map((m) => m.member_id), category: 'REFERRAL', recipientAgencyId: referral.toAgencyId },
+        { memberIds: missing.map((m) => m.member_id), category: 'REFERRAL', recipientAgencyId: referral.toAgencyId },
       );
     }
   }

@@ -4,9 +4,9 @@ import { IsNotBlank } from '../../graphql/text-rules.js';
 import { ConsentMethod } from '../consent-method.js';
 import { DataCategory } from '../data-category.js';
 
-/** How the family's agreement was obtained, as consenting and confirming record it. */
+/** How the family's agreement was obtained, as consenting, confirming and a support handover record it. */
 @InputType({ isAbstract: true })
-abstract class ConsentEvidenceInput {
+export class ConsentEvidenceInput {
   @Field(() => ConsentMethod)
   @IsEnum(ConsentMethod)
   method: ConsentMethod;

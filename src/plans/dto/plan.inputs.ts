@@ -1,5 +1,6 @@
-import { Field, ID, InputType, Int } from '@nestjs/graphql';
+import { Field, ID, InputType, Int, IntersectionType } from '@nestjs/graphql';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsEnum, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
+import { ConsentEvidenceInput } from '../../consents/dto/consent.inputs.js';
 import { IsNotBlank } from '../../graphql/text-rules.js';
 import { CloseReasonCode } from '../close-reason-code.js';
 
@@ -107,8 +108,12 @@ export class HandOverTrajectorySupportInput extends PlanRef {
   toUserId: string;
 }
 
+/**
+ * The family agreed to the new supporter: in the portal (FAMILY_PORTAL, the member for herself), or as
+ * recorded by another member of the team with how it was given and where the evidence is kept.
+ */
 @InputType()
-export class ConfirmSupportHandoverInput extends PlanRef {
+export class ConfirmSupportHandoverInput extends IntersectionType(PlanRef, ConsentEvidenceInput) {
   @Field(() => ID, { description: 'The family member (adult or 12+) who agreed to the new supporter.' })
   @IsUUID()
   confirmedByMemberId: string;
