@@ -2,6 +2,7 @@ import { Field, ID, InputType, Int } from '@nestjs/graphql';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsEnum, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
 import { IsNotBlank } from '../../graphql/text-rules.js';
 import { CloseReasonCode } from '../close-reason-code.js';
+import { Idempotent, WithIdempotencyKey } from '../../idempotency/idempotent.input.js';
 
 /** Plan mutations may carry the version the client saw; a stale one answers CONFLICT. */
 @InputType({ isAbstract: true })
@@ -18,7 +19,7 @@ class PlanRef {
 }
 
 @InputType()
-export class OpenPlanInput {
+export class OpenPlanInput extends Idempotent {
   @Field(() => ID)
   @IsUUID()
   familyId: string;
@@ -115,7 +116,7 @@ export class ConfirmSupportHandoverInput extends PlanRef {
 }
 
 @InputType()
-export class AddPlanParticipantInput extends PlanRef {
+export class AddPlanParticipantInput extends WithIdempotencyKey(PlanRef) {
   @Field(() => ID)
   @IsUUID()
   agencyId: string;
