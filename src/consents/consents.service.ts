@@ -263,13 +263,13 @@ export class ConsentsService {
     return family;
   }
 
-  /** Consents with their subjects and revocation, in id order. */
   /** A record made before under the caller's idempotency key, if the caller may read it now. */
   private async reread(em: EntityManager, caller: Caller, id: string): Promise<Consent> {
     await this.idempotency.readable(em, caller, Consent, 'Consent', id);
     return (await this.load(em, [id]))[0]!;
   }
 
+  /** Consents with their subjects and revocation, in id order. */
   private async load(em: EntityManager, ids: string[]): Promise<Consent[]> {
     if (ids.length === 0) return [];
     const rows: {
