@@ -268,6 +268,31 @@ describe('idempotency keys on create mutations', () => {
     expect(codeOf(await api.gql(outsider.subject, ADD_NOTE, { input }))).toBe('NOT_FOUND');
   });
 
+  it('concurrent repeats of registerFamily with one key: all answer the same family, registered once', async () => {
+    const key = `burst-${randomUUID()}`;
+    const mutation = `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { id } }`;
+    const before = await sql(`SELECT count(*)::int AS n FROM family WHERE registered_by_agency_id = $1`, [agency.id]);
+    const input = { members: [parent('Dora', 'Wouters')], idempotencyKey: key };
+    const results = await Promise.all(Array.from({ length: 6 }, () => api.gql(worker.subject, mutation, { input })));
+    expect(results.map(codeOf)).toEqual(Array(6).fill('OK'));
+    expect(new Set(results.map((r) => r.data!.registerFamily.id)).size).toBe(1);
+    const after = await sql(`SELECT count(*)::int AS n FROM family WHERE registered_by_agency_id = $1`, [agency.id]);
+    expect(after[0].n).toBe(before[0].n + 1);
+  });
+
+  it('a key costs a constant number of statements, and none without one', async () => {
+    const mutation = `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`;
+    const input = { planId: family.planId, category: 'PLAN', body: 'Tellen' };
+    const without = await api.countStatements(() => api.ok(worker.subject, mutation, { input }));
+    expect(await api.countStatements(() => api.ok(worker.subject, mutation, { input }))).toBe(without);
+    const key = `cost-${randomUUID()}`;
+    // The first time: the key is claimed and its result recorded.
+    expect(await api.countStatements(() => api.ok(worker.subject, mutation, { input: { ...input, idempotencyKey: key } }))).toBe(without + 2);
+    // A repeat: the claim, the first result's id and the audited re-read instead of the whole create.
+    const repeat = await api.countStatements(() => api.ok(worker.subject, mutation, { input: { ...input, idempotencyKey: key } }));
+    expect(repeat).toBeLessThan(without);
+  });
+
   it('keys are not needed: without one, each request creates', async () => {
     const mutation = `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`;
     const input = { planId: family.planId, category: 'PLAN', body: `Zonder sleutel ${uniqueSubject('n')}` };
