@@ -181,6 +181,16 @@ describe('idempotency keys on create mutations', () => {
       }),
     },
     {
+      operation: 'assessCapacity',
+      inputType: 'AssessCapacityInput',
+      table: 'capacity_assessment',
+      where: 'member_id = $1',
+      scope: () => family.memberIds[0]!,
+      caller: () => worker,
+      other: () => colleague,
+      input: (v) => ({ memberId: family.memberIds[0], capable: v === 'a', reason: 'Begrijpt waarvoor de hulp dient' }),
+    },
+    {
       operation: 'breakGlass',
       inputType: 'BreakGlassInput',
       table: 'break_glass_grant',

@@ -229,20 +229,32 @@ export class ConsentsService {
 
   /** Only on a member the caller may read: another is answered exactly like one that does not exist. */
   async assessCapacity(caller: Caller, input: AssessCapacityInput): Promise<CapacityAssessment> {
-    return this.tx.run(caller, async (em) => {
-      await this.policy.authorize(em, caller.ability, 'assessCapacity', 'FamilyMember', input.memberId, { lock: true });
-      const assessment = em.create(CapacityAssessment, {
-        id: newId(),
-        memberId: input.memberId,
-        capable: input.capable,
-        reason: input.reason,
-        assessedByUserId: caller.principal.userId!,
-        assessedByAgencyId: caller.principal.acting!.agencyId,
-        assessedAt: new Date(),
-      });
-      await em.insert(CapacityAssessment, assessment);
-      return assessment;
-    });
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(em, caller, 'assessCapacity', input, async () => {
+        await this.policy.authorize(em, caller.ability, 'assessCapacity', 'FamilyMember', input.memberId, { lock: true });
+        const assessment = em.create(CapacityAssessment, {
+          id: newId(),
+          memberId: input.memberId,
+          capable: input.capable,
+          reason: input.reason,
+          assessedByUserId: caller.principal.userId!,
+          assessedByAgencyId: caller.principal.acting!.agencyId,
+          assessedAt: new Date(),
+        });
+        await em.insert(CapacityAssessment, assessment);
+        return assessment;
+      }, (id) => this.assessmentMadeBefore(em, caller, id)),
+    );
+  }
+
+  /**
+   * An assessment made before under the caller's idempotency key, if the caller may still assess its
+   * member: the right the first answer was given under (the team reads assessments no other way).
+   */
+  private async assessmentMadeBefore(em: EntityManager, caller: Caller, id: string): Promise<CapacityAssessment> {
+    const assessment = await em.findOneByOrFail(CapacityAssessment, { id });
+    await this.policy.authorize(em, caller.ability, 'assessCapacity', 'FamilyMember', assessment.memberId);
+    return assessment;
   }
 
   /** The family's capacity assessments the caller may read (in the portal: of the members it speaks for), newest first. */

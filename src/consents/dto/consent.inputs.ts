@@ -3,7 +3,7 @@ import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsBoolean, IsDate, IsEnum, IsO
 import { IsNotBlank } from '../../graphql/text-rules.js';
 import { ConsentMethod } from '../consent-method.js';
 import { DataCategory } from '../data-category.js';
-import { WithIdempotencyKey } from '../../idempotency/idempotent.input.js';
+import { Idempotent, WithIdempotencyKey } from '../../idempotency/idempotent.input.js';
 
 /** How the family's agreement was obtained, as consenting and confirming record it. */
 @InputType({ isAbstract: true })
@@ -83,7 +83,7 @@ export class RevokeConsentInput {
 }
 
 @InputType()
-export class AssessCapacityInput {
+export class AssessCapacityInput extends Idempotent {
   @Field(() => ID)
   @IsUUID()
   memberId: string;
