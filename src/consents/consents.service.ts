@@ -14,6 +14,7 @@ import { CapacityAssessment } from './capacity-assessment.entity.js';
 import { ConsentMethod, ConsentStatus } from './consent-method.js';
 import { Consent } from './consent.entity.js';
 import type { AssessCapacityInput, ConfirmConsentInput, RecordConsentInput, RevokeConsentInput } from './dto/consent.inputs.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 
 interface MemberCapacity {
   id: string;
@@ -33,6 +34,7 @@ export class ConsentsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly policy: PolicyService,
     private readonly tx: AuditedTransactions,
+    private readonly idempotency: IdempotencyService,
     private readonly audit: ReadAudit,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -43,45 +45,47 @@ export class ConsentsService {
       throw badInput('validUntil', 'validUntil must be after validFrom');
     }
     checkMethod(caller, input, { field: 'grantorMemberId', memberId: input.grantorMemberId, doing: 'give consent' });
-    return this.tx.run(caller, async (em) => {
-      const members = await this.capacities(em, [input.grantorMemberId, ...input.subjectMemberIds]);
-      const grantor = members.get(input.grantorMemberId);
-      const family = await this.visibleFamily(em, caller, grantor?.family_id);
-      this.policy.assertCan(caller.ability, 'create', 'Consent', family);
-      const subjects = input.subjectMemberIds.map((id) => members.get(id));
-      if (subjects.some((s) => s?.family_id !== family.id)) {
-        throw badInput('subjectMemberIds', 'subjectMemberIds must be members of the grantor’s family');
-      }
-      for (const subject of subjects as MemberCapacity[]) checkGrantor(grantor!, subject);
-      const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [
-        input.recipientAgencyId,
-        family.networkId,
-      ]);
-      if (!agency) throw badInput('recipientAgencyId', 'recipientAgencyId must be an agency of the family’s network');
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(em, caller, 'recordConsent', input, async () => {
+        const members = await this.capacities(em, [input.grantorMemberId, ...input.subjectMemberIds]);
+        const grantor = members.get(input.grantorMemberId);
+        const family = await this.visibleFamily(em, caller, grantor?.family_id);
+        this.policy.assertCan(caller.ability, 'create', 'Consent', family);
+        const subjects = input.subjectMemberIds.map((id) => members.get(id));
+        if (subjects.some((s) => s?.family_id !== family.id)) {
+          throw badInput('subjectMemberIds', 'subjectMemberIds must be members of the grantor’s family');
+        }
+        for (const subject of subjects as MemberCapacity[]) checkGrantor(grantor!, subject);
+        const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [
+          input.recipientAgencyId,
+          family.networkId,
+        ]);
+        if (!agency) throw badInput('recipientAgencyId', 'recipientAgencyId must be an agency of the family’s network');
 
-      const consent = em.create(Consent, {
-        id: newId(),
-        familyId: family.id,
-        grantorMemberId: grantor!.id,
-        recipientAgencyId: input.recipientAgencyId,
-        categories: input.categories,
-        purposeCode: input.purposeCode,
-        purpose: input.purpose,
-        validFrom,
-        validUntil: input.validUntil ?? null,
-        method: input.method,
-        evidenceReference: input.evidenceReference ?? null,
-        recordedByUserId: caller.principal.userId,
-        recordedByAgencyId: caller.principal.acting?.agencyId ?? null,
-        recordedAt: new Date(),
-      });
-      await em.insert(Consent, consent);
-      await em.query(
-        `INSERT INTO consent_subject (consent_id, member_id) SELECT $1, unnest($2::uuid[])`,
-        [consent.id, input.subjectMemberIds],
-      );
-      return (await this.load(em, [consent.id]))[0]!;
-    });
+        const consent = em.create(Consent, {
+          id: newId(),
+          familyId: family.id,
+          grantorMemberId: grantor!.id,
+          recipientAgencyId: input.recipientAgencyId,
+          categories: input.categories,
+          purposeCode: input.purposeCode,
+          purpose: input.purpose,
+          validFrom,
+          validUntil: input.validUntil ?? null,
+          method: input.method,
+          evidenceReference: input.evidenceReference ?? null,
+          recordedByUserId: caller.principal.userId,
+          recordedByAgencyId: caller.principal.acting?.agencyId ?? null,
+          recordedAt: new Date(),
+        });
+        await em.insert(Consent, consent);
+        await em.query(
+          `INSERT INTO consent_subject (consent_id, member_id) SELECT $1, unnest($2::uuid[])`,
+          [consent.id, input.subjectMemberIds],
+        );
+        return (await this.load(em, [consent.id]))[0]!;
+      }, (id) => this.reread(em, caller, id)),
+    );
   }
 
   /**
@@ -225,20 +229,32 @@ export class ConsentsService {
 
   /** Only on a member the caller may read: another is answered exactly like one that does not exist. */
   async assessCapacity(caller: Caller, input: AssessCapacityInput): Promise<CapacityAssessment> {
-    return this.tx.run(caller, async (em) => {
-      await this.policy.authorize(em, caller.ability, 'assessCapacity', 'FamilyMember', input.memberId, { lock: true });
-      const assessment = em.create(CapacityAssessment, {
-        id: newId(),
-        memberId: input.memberId,
-        capable: input.capable,
-        reason: input.reason,
-        assessedByUserId: caller.principal.userId!,
-        assessedByAgencyId: caller.principal.acting!.agencyId,
-        assessedAt: new Date(),
-      });
-      await em.insert(CapacityAssessment, assessment);
-      return assessment;
-    });
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(em, caller, 'assessCapacity', input, async () => {
+        await this.policy.authorize(em, caller.ability, 'assessCapacity', 'FamilyMember', input.memberId, { lock: true });
+        const assessment = em.create(CapacityAssessment, {
+          id: newId(),
+          memberId: input.memberId,
+          capable: input.capable,
+          reason: input.reason,
+          assessedByUserId: caller.principal.userId!,
+          assessedByAgencyId: caller.principal.acting!.agencyId,
+          assessedAt: new Date(),
+        });
+        await em.insert(CapacityAssessment, assessment);
+        return assessment;
+      }, (id) => this.assessmentMadeBefore(em, caller, id)),
+    );
+  }
+
+  /**
+   * An assessment made before under the caller's idempotency key, if the caller may still assess its
+   * member: the right the first answer was given under (the team reads assessments no other way).
+   */
+  private async assessmentMadeBefore(em: EntityManager, caller: Caller, id: string): Promise<CapacityAssessment> {
+    const assessment = await em.findOneByOrFail(CapacityAssessment, { id });
+    await this.policy.authorize(em, caller.ability, 'assessCapacity', 'FamilyMember', assessment.memberId);
+    return assessment;
   }
 
   /** The family's capacity assessments the caller may read (in the portal: of the members it speaks for), newest first. */
@@ -257,6 +273,12 @@ export class ConsentsService {
       : null;
     if (!family) throw notFound('FamilyMember');
     return family;
+  }
+
+  /** A record made before under the caller's idempotency key, if the caller may read it now. */
+  private async reread(em: EntityManager, caller: Caller, id: string): Promise<Consent> {
+    await this.idempotency.readable(em, caller, Consent, 'Consent', id);
+    return (await this.load(em, [id]))[0]!;
   }
 
   /** Consents with their subjects and revocation, in id order. */

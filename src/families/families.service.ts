@@ -9,6 +9,7 @@ import { badInput, forbidden } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { type Connection, paginate } from '../common/pagination.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import type { AppAbility } from '../policy/ability.factory.js';
 import { PolicyService } from '../policy/policy.service.js';
@@ -29,6 +30,7 @@ export class FamiliesService {
     private readonly policy: PolicyService,
     private readonly tx: AuditedTransactions,
     private readonly audit: ReadAudit,
+    private readonly idempotency: IdempotencyService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -40,27 +42,31 @@ export class FamiliesService {
     this.policy.assertCan(ability, 'create', 'Family', { networkId: acting.networkId });
     const today = calendarDate(this.config.legalTimeZone);
     input.members.forEach((member, i) => validateDates(member, `members.${i}`, today));
-    return this.tx.run(caller, async (em) => {
-      const family = await em.save(
-        em.create(Family, { id: newId(), networkId: acting.networkId, registeredByAgencyId: acting.agencyId }),
-      );
-      await em.insert(FamilyMember, input.members.map((member) => memberRow(family.id, member, principal.userId)));
-      await em.query(
-        `INSERT INTO case_assignment (id, family_id, user_id, agency_id, assigned_by_user_id) VALUES ($1, $2, $3, $4, $3)`,
-        [newId(), family.id, principal.userId, acting.agencyId],
-      );
-      return family;
-    });
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(em, caller, 'registerFamily', input, async () => {
+        const family = await em.save(
+          em.create(Family, { id: newId(), networkId: acting.networkId, registeredByAgencyId: acting.agencyId }),
+        );
+        await em.insert(FamilyMember, input.members.map((member) => memberRow(family.id, member, principal.userId)));
+        await em.query(
+          `INSERT INTO case_assignment (id, family_id, user_id, agency_id, assigned_by_user_id) VALUES ($1, $2, $3, $4, $3)`,
+          [newId(), family.id, principal.userId, acting.agencyId],
+        );
+        return family;
+      }, (id) => this.idempotency.readable(em, caller, Family, 'Family', id)),
+    );
   }
 
   async addMember(caller: Caller, input: AddFamilyMemberInput): Promise<FamilyMember> {
     validateDates(input.member, 'member', calendarDate(this.config.legalTimeZone));
-    return this.tx.run(caller, async (em) => {
-      await this.policy.authorize(em, caller.ability, 'update', 'Family', input.familyId, { lock: true });
-      const row = memberRow(input.familyId, input.member, caller.principal.userId);
-      await em.insert(FamilyMember, row);
-      return em.findOneByOrFail(FamilyMember, { id: row.id });
-    });
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(em, caller, 'addFamilyMember', input, async () => {
+        await this.policy.authorize(em, caller.ability, 'update', 'Family', input.familyId, { lock: true });
+        const row = memberRow(input.familyId, input.member, caller.principal.userId);
+        await em.insert(FamilyMember, row);
+        return em.findOneByOrFail(FamilyMember, { id: row.id });
+      }, (id) => this.idempotency.readable(em, caller, FamilyMember, 'FamilyMember', id)),
+    );
   }
 
   /**

@@ -18,6 +18,7 @@ import { GoalProgressNote } from './goal-progress-note.entity.js';
 import { GOAL_TRANSITIONS, GoalStatus } from './goal-status.js';
 import { Goal } from './goal.entity.js';
 import { lockOpenPlanOfGoal } from './open-plan.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 
 @Injectable()
 export class GoalsService {
@@ -27,6 +28,7 @@ export class GoalsService {
     private readonly families: FamiliesService,
     private readonly history: PlanHistoryService,
     private readonly tx: AuditedTransactions,
+    private readonly idempotency: IdempotencyService,
     private readonly audit: ReadAudit,
   ) {}
 
@@ -38,31 +40,33 @@ export class GoalsService {
     if (input.owner === GoalOwner.AGENCY && !input.ownerAgencyId) {
       throw badInput('ownerAgencyId', 'A goal an agency owns needs ownerAgencyId');
     }
-    return this.tx.run(caller, async (em) => {
-      const plan = await this.policy.authorize(em, caller.ability, 'read', 'Plan', input.planId, { lock: true });
-      this.policy.assertCan(caller.ability, 'create', 'Goal', plan);
-      if (plan.status === PlanStatus.CLOSED) throw invalidTransition('Plan', PlanStatus.CLOSED, 'add a goal');
-      if (input.ownerAgencyId) {
-        const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [
-          input.ownerAgencyId,
-          plan.networkId,
-        ]);
-        if (!agency) throw badInput('ownerAgencyId', 'ownerAgencyId must be an agency of this network');
-      }
-      const memberIds = await this.requireMembers(em, caller, plan.familyId as string, input.memberIds ?? []);
-      return this.insert(
-        em,
-        caller,
-        {
-          planId: plan.id,
-          lifeDomain: input.lifeDomain,
-          description: input.description.trim(),
-          owner: input.owner,
-          ownerAgencyId: input.ownerAgencyId ?? null,
-        },
-        memberIds,
-      );
-    });
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(em, caller, 'addGoal', input, async () => {
+        const plan = await this.policy.authorize(em, caller.ability, 'read', 'Plan', input.planId, { lock: true });
+        this.policy.assertCan(caller.ability, 'create', 'Goal', plan);
+        if (plan.status === PlanStatus.CLOSED) throw invalidTransition('Plan', PlanStatus.CLOSED, 'add a goal');
+        if (input.ownerAgencyId) {
+          const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [
+            input.ownerAgencyId,
+            plan.networkId,
+          ]);
+          if (!agency) throw badInput('ownerAgencyId', 'ownerAgencyId must be an agency of this network');
+        }
+        const memberIds = await this.requireMembers(em, caller, plan.familyId as string, input.memberIds ?? []);
+        return this.insert(
+          em,
+          caller,
+          {
+            planId: plan.id,
+            lifeDomain: input.lifeDomain,
+            description: input.description.trim(),
+            owner: input.owner,
+            ownerAgencyId: input.ownerAgencyId ?? null,
+          },
+          memberIds,
+        );
+      }, (id) => this.idempotency.readable(em, caller, Goal, 'Goal', id)),
+    );
   }
 
   /**

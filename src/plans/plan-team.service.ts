@@ -19,8 +19,9 @@ import type {
 } from './dto/plan.inputs.js';
 import { PlanParticipant } from './plan-participant.entity.js';
 import { PlanWriter } from './plan-writer.js';
-import type { Plan } from './plan.entity.js';
+import { Plan } from './plan.entity.js';
 import { SupporterState, TrajectorySupporter } from './trajectory-supporter.entity.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 
 /** The plan team: the trajectory supporter (and its warm handover) and the participating agencies. */
 @Injectable()
@@ -31,6 +32,7 @@ export class PlanTeamService {
     private readonly writer: PlanWriter,
     private readonly families: FamiliesService,
     private readonly tx: AuditedTransactions,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   /** The first supporter: chosen by the team among the caseworkers assigned to the family. */
@@ -122,29 +124,31 @@ export class PlanTeamService {
   }
 
   async addParticipant(caller: Caller, input: AddPlanParticipantInput): Promise<Plan> {
-    return this.tx.run(caller, async (em) => {
-      const { plan, attributes } = await this.writer.lock(em, caller, 'coordinate', input);
-      this.writer.requireOpen(plan, 'add a participant');
-      const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [
-        input.agencyId,
-        attributes.networkId,
-      ]);
-      if (!agency) throw badInput('agencyId', 'agencyId must be an agency of this network');
-      const participant = em.create(PlanParticipant, {
-        id: newId(),
-        planId: plan.id,
-        agencyId: input.agencyId,
-        contribution: input.contribution,
-        addedAt: new Date(),
-      });
-      await conflictOnDuplicate(em.insert(PlanParticipant, participant), 'This agency is already on the plan team');
-      return this.writer.update(em, caller, plan, {}, {
-        entityType: 'PlanParticipant',
-        entityId: participant.id,
-        change: 'PARTICIPANT_ADDED',
-        details: { agencyId: input.agencyId, contribution: input.contribution },
-      });
-    });
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(em, caller, 'addPlanParticipant', input, async () => {
+        const { plan, attributes } = await this.writer.lock(em, caller, 'coordinate', input);
+        this.writer.requireOpen(plan, 'add a participant');
+        const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [
+          input.agencyId,
+          attributes.networkId,
+        ]);
+        if (!agency) throw badInput('agencyId', 'agencyId must be an agency of this network');
+        const participant = em.create(PlanParticipant, {
+          id: newId(),
+          planId: plan.id,
+          agencyId: input.agencyId,
+          contribution: input.contribution,
+          addedAt: new Date(),
+        });
+        await conflictOnDuplicate(em.insert(PlanParticipant, participant), 'This agency is already on the plan team');
+        return this.writer.update(em, caller, plan, {}, {
+          entityType: 'PlanParticipant',
+          entityId: participant.id,
+          change: 'PARTICIPANT_ADDED',
+          details: { agencyId: input.agencyId, contribution: input.contribution },
+        });
+      }, (id) => this.idempotency.readable(em, caller, Plan, 'Plan', id)),
+    );
   }
 
   /** Current and incoming supporters of many plans, in one query filtered by the Plan read rule. */

@@ -1,9 +1,10 @@
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
 import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { IsJustification } from '../../graphql/text-rules.js';
+import { Idempotent } from '../../idempotency/idempotent.input.js';
 
 @InputType()
-export class BreakGlassInput {
+export class BreakGlassInput extends Idempotent {
   @Field(() => ID)
   @IsUUID()
   familyId: string;

@@ -3,6 +3,7 @@ import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsBoolean, IsDate, IsEnum, IsO
 import { IsNotBlank } from '../../graphql/text-rules.js';
 import { ConsentMethod } from '../consent-method.js';
 import { DataCategory } from '../data-category.js';
+import { Idempotent, WithIdempotencyKey } from '../../idempotency/idempotent.input.js';
 
 /** How the family's agreement was obtained, as consenting, confirming and a support handover record it. */
 @InputType({ isAbstract: true })
@@ -19,7 +20,7 @@ export class ConsentEvidenceInput {
 }
 
 @InputType()
-export class RecordConsentInput extends ConsentEvidenceInput {
+export class RecordConsentInput extends WithIdempotencyKey(ConsentEvidenceInput) {
   @Field(() => ID, { description: 'The member who agrees: the subject itself, or a parent for a child who cannot decide yet.' })
   @IsUUID()
   grantorMemberId: string;
@@ -82,7 +83,7 @@ export class RevokeConsentInput {
 }
 
 @InputType()
-export class AssessCapacityInput {
+export class AssessCapacityInput extends Idempotent {
   @Field(() => ID)
   @IsUUID()
   memberId: string;

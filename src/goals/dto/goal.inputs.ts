@@ -3,6 +3,7 @@ import { ArrayMaxSize, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, Max
 import { GoalOwner } from '../goal-owner.js';
 import { GoalStatus } from '../goal-status.js';
 import { LifeDomain } from '../life-domain.js';
+import { Idempotent } from '../../idempotency/idempotent.input.js';
 
 /** Who may read a goal follows the members it names (subjects.ts, Goal). */
 const MEMBERS =
@@ -10,7 +11,7 @@ const MEMBERS =
   "is for the family's team only (not shown in the portal), any other goal is the whole family's.";
 
 @InputType()
-export class AddGoalInput {
+export class AddGoalInput extends Idempotent {
   @Field(() => ID)
   @IsUUID()
   planId: string;

@@ -3,6 +3,7 @@ import { ArrayMaxSize, ArrayUnique, IsArray, IsEnum, IsInt, IsOptional, IsString
 import { ConsentEvidenceInput } from '../../consents/dto/consent.inputs.js';
 import { IsNotBlank } from '../../graphql/text-rules.js';
 import { CloseReasonCode } from '../close-reason-code.js';
+import { Idempotent, WithIdempotencyKey } from '../../idempotency/idempotent.input.js';
 
 /** Plan mutations may carry the version the client saw; a stale one answers CONFLICT. */
 @InputType({ isAbstract: true })
@@ -19,7 +20,7 @@ class PlanRef {
 }
 
 @InputType()
-export class OpenPlanInput {
+export class OpenPlanInput extends Idempotent {
   @Field(() => ID)
   @IsUUID()
   familyId: string;
@@ -120,7 +121,7 @@ export class ConfirmSupportHandoverInput extends IntersectionType(PlanRef, Conse
 }
 
 @InputType()
-export class AddPlanParticipantInput extends PlanRef {
+export class AddPlanParticipantInput extends WithIdempotencyKey(PlanRef) {
   @Field(() => ID)
   @IsUUID()
   agencyId: string;

@@ -1,19 +1,10 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDate, IsEnum, IsInt, IsOptional, IsString, IsUrl, IsUUID, Matches, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDate, IsEnum, IsInt, IsOptional, IsString, IsUrl, IsUUID, MaxLength, Min } from 'class-validator';
 import { IsNotBlank } from '../../graphql/text-rules.js';
+import { Idempotent } from '../../idempotency/idempotent.input.js';
 import { PageArgs } from '../../common/pagination.js';
 import { HandoverAttendee } from '../handover-meeting.entity.js';
 import { ReferralDirection, ReferralOutcome, ReferralOutcomeReason, ReferralStatus, ReferralUrgency } from '../referral-status.js';
-
-/** A client-chosen key: repeating a mutation with it returns the first result without a second effect. */
-@InputType({ isAbstract: true })
-class Idempotent {
-  @Field(() => String, { nullable: true, description: 'Repeat with the same key: the first result, no second effect. Another payload: CONFLICT.' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'idempotencyKey must be 1 to 200 printable ASCII characters' })
-  idempotencyKey?: string;
-}
 
 @InputType()
 export class CreateReferralInput extends Idempotent {

@@ -2,9 +2,10 @@ import { Field, ID, InputType } from '@nestjs/graphql';
 import { IsEnum, IsString, IsUUID, MaxLength } from 'class-validator';
 import { IsNotBlank } from '../../graphql/text-rules.js';
 import { MembershipRole } from '../membership-role.js';
+import { Idempotent } from '../../idempotency/idempotent.input.js';
 
 @InputType()
-export class AddMembershipInput {
+export class AddMembershipInput extends Idempotent {
   @Field(() => ID)
   @IsUUID()
   agencyId: string;
