@@ -125,6 +125,20 @@ describe('identity boundaries', () => {
       expect(codeOf(await api.gql(PLATFORM_ADMIN, CREATE_NETWORK, { input: { name: `Netwerk ${uniqueSubject('n')}` } }))).toBe('OK');
     });
 
+    it('does not make a professional or a portal login a platform admin by configuration either', async () => {
+      const s = await portalFamily();
+      const configured = await TestApi.start({ PLATFORM_ADMIN_SUBJECTS: [PLATFORM_ADMIN, s.worker.subject, s.saraLogin].join(',') });
+      try {
+        const meThere = async (subject: string) => (await configured.ok(subject, ME)).me;
+        expect(await meThere(s.worker.subject)).toMatchObject({ kind: 'PROFESSIONAL', isPlatformAdmin: false });
+        expect(await meThere(s.saraLogin)).toMatchObject({ kind: 'FAMILY_MEMBER', isPlatformAdmin: false });
+        expect(codeOf(await configured.gql(s.worker.subject, CREATE_NETWORK, { input: { name: `Netwerk ${uniqueSubject('n')}` } }))).toBe('FORBIDDEN');
+        expect(await meThere(PLATFORM_ADMIN)).toMatchObject({ kind: 'PLATFORM_ADMIN', isPlatformAdmin: true });
+      } finally {
+        await configured.stop();
+      }
+    });
+
     it('is enforced by the database: a subject claimed by one kind cannot be written as another', async () => {
       const s = await portalFamily();
       const worker = await world.staff(agency);
