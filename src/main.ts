@@ -3,12 +3,13 @@ import { createApp } from './bootstrap.js';
 import { describeError } from './common/errors.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { configuredDatabase } from './database/configured-database.js';
+import { EmbeddedDatabaseError } from './database/embedded-postgres.js';
 
 const log = new Logger('Main');
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const { url: databaseUrl, embedded } = await configuredDatabase(config);
+  const { url: databaseUrl, embedded } = await configuredDatabase(config, (message) => log.warn(message));
   const app = await createApp({ ...config, databaseUrl });
   // Stop accepting requests, let Nest finish them and the webhook deliveries in flight and close its
   // connections, then stop the embedded cluster. embedded-postgres would stop its clusters at once on
@@ -39,6 +40,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(error instanceof ConfigError || error instanceof EmbeddedDatabaseError ? error.message : error);
   process.exit(1);
 });
