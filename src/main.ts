@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap.js';
+import { devSecretSource } from './auth/dev-secret.js';
 import { describeError } from './common/errors.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { configuredDatabase } from './database/configured-database.js';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   log.log(embedded ? `Database: embedded PostgreSQL in ${config.dataDir}/postgres` : 'Database: DATABASE_URL');
   if (config.auth.mode === 'dev') {
     log.log('Development tokens: npm run --silent token -- <subject>   (send as "Authorization: Bearer <token>")');
+    log.log(`Development tokens are verified with ${devSecretSource(config.auth.secret, config.dataDir)}: run npm run token with the same DATA_DIR`);
     if (config.platformAdminSubjects.size === 0) {
       log.log('No platform admin yet: set PLATFORM_ADMIN_SUBJECTS=<subject> to create the first network.');
     }
