@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PLATFORM_ADMIN } from './support/test-app.js';
@@ -51,6 +51,7 @@ describe('the embedded database of a service process', () => {
     // A failed test may leave an orphaned cluster: not beyond this file.
     const leftover = postmasterOf(clusterDir);
     if (leftover) process.kill(leftover, 'SIGINT');
+    else rmSync(env.DATA_DIR, { recursive: true, force: true });
   }, 60_000);
 
   test.each([
@@ -91,6 +92,7 @@ describe('the embedded database of a service process', () => {
     async () => {
       const privateDir = mkdtempSync(join(tmpdir(), 'gezin1plan-private-'));
       const { code, stdout, stderr } = await run('dist/src/main.js', [], { ...env, DATA_DIR: join(privateDir, 'data'), PORT: String(await workerPort()) });
+      rmSync(privateDir, { recursive: true, force: true });
       expect(code).toBe(1);
       expect(stdout).toBe('');
       expect(stderr.trim().split('\n')).toEqual([
