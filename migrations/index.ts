@@ -17,6 +17,11 @@ import { ConsentSubjectsByConsent1765600000000 } from './1765600000000-ConsentSu
 import { ConsentsByRecipient1765700000000 } from './1765700000000-ConsentsByRecipient.js';
 import { DropAuditRead1765800000000 } from './1765800000000-DropAuditRead.js';
 import { OneKindPerSubject1765900000000 } from './1765900000000-OneKindPerSubject.js';
+import { ClientTokensValidFrom1765910000000 } from './1765910000000-ClientTokensValidFrom.js';
+import { RecipientReadBasis1766000000000 } from './1766000000000-RecipientReadBasis.js';
+import { ConsentWithdrawalPerMember1766100000000 } from './1766100000000-ConsentWithdrawalPerMember.js';
+import { GoalMembers1766200000000 } from './1766200000000-GoalMembers.js';
+import { AuditDigestUnambiguous1766400000000 } from './1766400000000-AuditDigestUnambiguous.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -39,4 +44,9 @@ export const migrations = [
   ConsentsByRecipient1765700000000,
   DropAuditRead1765800000000,
   OneKindPerSubject1765900000000,
+  ClientTokensValidFrom1765910000000,
+  RecipientReadBasis1766000000000,
+  ConsentWithdrawalPerMember1766100000000,
+  GoalMembers1766200000000,
+  AuditDigestUnambiguous1766400000000,
 ];

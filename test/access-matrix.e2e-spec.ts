@@ -61,7 +61,8 @@ const OPERATIONS = [
   'email: Mo (6)',
   'plan(id)',
   'plan.goals: PARENTING goal',
-  'plan.goals: HEALTH goal',
+  'plan.goals: HEALTH goal about Lien (15)',
+  'plan.goals: HEALTH goal naming nobody',
   'plan.notes: NOTES about Sara',
   'plan.notes: HEALTH about Lien (15)',
   'plan.notes: HEALTH about Mo (6)',
@@ -100,7 +101,8 @@ const CASEWORKER_ON_TEAM: Record<Operation, Expected> = {
   'email: Mo (6)': consent('OK', 'HIDDEN'),
   'plan(id)': consent('OK', 'NOT_FOUND'),
   'plan.goals: PARENTING goal': consent('OK', 'NOT_FOUND'),
-  'plan.goals: HEALTH goal': consent('OK', 'NOT_FOUND'),
+  'plan.goals: HEALTH goal about Lien (15)': consent('OK', 'NOT_FOUND'),
+  'plan.goals: HEALTH goal naming nobody': consent('OK', 'NOT_FOUND'), // the team's only, under every member's consent
   'plan.notes: NOTES about Sara': consent('OK', 'NOT_FOUND'),
   'plan.notes: HEALTH about Lien (15)': consent('OK', 'NOT_FOUND'),
   'plan.notes: HEALTH about Mo (6)': consent('OK', 'NOT_FOUND'),
@@ -138,7 +140,8 @@ const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
     'email: Mo (6)': consent('OK', 'HIDDEN'),
     'plan(id)': consent('OK', 'NOT_FOUND'),
     'plan.goals: PARENTING goal': consent('OK', 'NOT_FOUND'),
-    'plan.goals: HEALTH goal': consent('HIDDEN', 'NOT_FOUND'), // never health or safety, even with consent
+    'plan.goals: HEALTH goal about Lien (15)': consent('HIDDEN', 'NOT_FOUND'), // never health or safety, even with consent
+    'plan.goals: HEALTH goal naming nobody': consent('HIDDEN', 'NOT_FOUND'),
     'plan.notes: NOTES about Sara': consent('OK', 'NOT_FOUND'),
     'plan.notes: HEALTH about Lien (15)': consent('HIDDEN', 'NOT_FOUND'),
     'plan.notes: HEALTH about Mo (6)': consent('HIDDEN', 'NOT_FOUND'),
@@ -166,7 +169,8 @@ const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
     'email: Lien (15)': 'NULL', // Lien decides for herself
     'plan(id)': 'OK',
     'plan.goals: PARENTING goal': 'OK',
-    'plan.goals: HEALTH goal': 'OK',
+    'plan.goals: HEALTH goal about Lien (15)': 'HIDDEN', // as her health note
+    'plan.goals: HEALTH goal naming nobody': 'HIDDEN', // the team's only until it names a member
     'plan.notes: NOTES about Sara': 'OK',
     'plan.notes: HEALTH about Lien (15)': 'HIDDEN',
     'consents(familyId): about Sara': 'OK',
@@ -196,7 +200,8 @@ const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
     'email: Mo (6)': 'NULL', // a sibling is no representative
     'plan(id)': 'OK',
     'plan.goals: PARENTING goal': 'OK',
-    'plan.goals: HEALTH goal': 'OK',
+    'plan.goals: HEALTH goal about Lien (15)': 'OK',
+    'plan.goals: HEALTH goal naming nobody': 'HIDDEN',
     'plan.notes: NOTES about Sara': 'HIDDEN',
     'plan.notes: HEALTH about Lien (15)': 'OK',
     'plan.notes: HEALTH about Mo (6)': 'HIDDEN',
@@ -274,11 +279,13 @@ interface Scenario {
   planId: string;
   members: Record<Who, string>;
   emails: Record<Who, string>;
-  goals: { PARENTING: string; HEALTH: string };
+  goals: { PARENTING: string; HEALTH: string; HEALTH_TEAM: string };
   notes: { sara: string; lien: string; mo: string };
   logins: { sara: string; lien: string };
   /** B's and V's consents, as recorded (none when absent). */
   consentIds: string[];
+  /** Sara's PLAN consent to B under which B's supporter was chosen, withdrawn at once. */
+  supporterChosenWith: string;
 }
 
 /** A birth date (YYYY-MM-DD) that makes a member `years` old today, some weeks past the birthday. */
@@ -378,11 +385,15 @@ describe('access matrix: roles × operations × consent state', () => {
     await world.assign(cast.agencyB.admin, family.id, cast.assigned.userId);
     const supporterAssignment = await world.assign(cast.agencyB.admin, family.id, cast.supporter.userId);
     await world.assign(cast.agencyV.admin, family.id, cast.volunteer.userId);
+    // A supporter's agency needs the family's PLAN consent when she is chosen; Sara's is withdrawn right
+    // after, so that B's consent state is the scenario's alone (set up later).
+    const chosenWith = await recordConsent({ members: { sara, lien, mo } }, 'sara', cast.agencyB.id, ['PLAN']);
     await api.ok(cast.registrar.subject, ASSIGN_SUPPORTER, { input: { planId, userId: cast.supporter.userId } });
+    await api.ok(cast.registrar.subject, REVOKE, { input: { consentId: chosenWith, reason: 'Alleen voor de keuze van de begeleider', revokedByMemberId: sara } });
     await api.ok(cast.agencyB.admin.subject, END_ASSIGNMENT, { input: { assignmentId: supporterAssignment } });
 
-    const goal = async (lifeDomain: string) =>
-      (await api.ok(cast.registrar.subject, ADD_GOAL, { input: { planId, lifeDomain, description: `Doel ${lifeDomain}`, owner: 'FAMILY' } }))
+    const goal = async (lifeDomain: string, memberIds: string[] = []) =>
+      (await api.ok(cast.registrar.subject, ADD_GOAL, { input: { planId, lifeDomain, description: `Doel ${lifeDomain}`, owner: 'FAMILY', memberIds } }))
         .addGoal.id as string;
     const note = async (category: string, about: string) =>
       (await api.ok(cast.registrar.subject, ADD_NOTE, { input: { planId, category, body: `Notitie ${category}`, memberIds: [about] } }))
@@ -396,10 +407,11 @@ describe('access matrix: roles × operations × consent state', () => {
       planId,
       members: { sara, lien, mo },
       emails,
-      goals: { PARENTING: await goal('PARENTING'), HEALTH: await goal('HEALTH') },
+      goals: { PARENTING: await goal('PARENTING'), HEALTH: await goal('HEALTH', [lien]), HEALTH_TEAM: await goal('HEALTH') },
       notes: { sara: await note('NOTES', sara), lien: await note('HEALTH', lien), mo: await note('HEALTH', mo) },
       logins,
       consentIds: [],
+      supporterChosenWith: chosenWith,
     };
   }
 
@@ -532,7 +544,8 @@ describe('access matrix: roles × operations × consent state', () => {
       return code ?? 'OK';
     },
     'plan.goals: PARENTING goal': planItem('goals', (s) => s.goals.PARENTING),
-    'plan.goals: HEALTH goal': planItem('goals', (s) => s.goals.HEALTH),
+    'plan.goals: HEALTH goal about Lien (15)': planItem('goals', (s) => s.goals.HEALTH),
+    'plan.goals: HEALTH goal naming nobody': planItem('goals', (s) => s.goals.HEALTH_TEAM),
     'plan.notes: NOTES about Sara': planItem('notes', (s) => s.notes.sara),
     'plan.notes: HEALTH about Lien (15)': planItem('notes', (s) => s.notes.lien),
     'plan.notes: HEALTH about Mo (6)': planItem('notes', (s) => s.notes.mo),
@@ -575,9 +588,10 @@ describe('access matrix: roles × operations × consent state', () => {
   it.each(STATES)('scenario "%s": B and V hold the consent state it is named for', async (state) => {
     const s = scenarios[state];
     const { consents } = await api.ok(cast.registrar.subject, CONSENTS, { familyId: s.familyId });
-    const ofBAndV = (consents as { id: string; status: string; recipientAgency: { id: string } }[]).filter((c) =>
-      [cast.agencyB.id, cast.agencyV.id].includes(c.recipientAgency.id),
+    const ofBAndV = (consents as { id: string; status: string; recipientAgency: { id: string } }[]).filter(
+      (c) => [cast.agencyB.id, cast.agencyV.id].includes(c.recipientAgency.id) && c.id !== s.supporterChosenWith,
     );
+    expect(consents.find((c: { id: string }) => c.id === s.supporterChosenWith).status).toBe('REVOKED');
     const status = { present: 'ACTIVE', absent: null, revoked: 'REVOKED', expired: 'EXPIRED' }[state];
     expect(ofBAndV.map((c) => c.id).sort()).toEqual([...s.consentIds].sort());
     expect(ofBAndV.every((c) => c.status === status)).toBe(true);

@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { chainPendingAuditEntries, verifyAuditChain } from '../src/audit/audit-chain.js';
+import { auditCheckpointKey, chainHead, checkpointFile, readCheckpoint, signCheckpoint, writeCheckpoint } from '../src/audit/audit-checkpoint.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
+import { migrations } from '../migrations/index.js';
+import { scratchDatabase } from './support/scratch-database.js';
 import { codeOf, TestApi } from './support/test-app.js';
 import { type Agency, child, type Network, OPEN_PLAN, parent, parentWithTwoChildren, type Person, World } from './support/world.js';
 
@@ -459,15 +465,20 @@ describe('audit trail', () => {
 
   // -----------------------------------------------------------------------------------------------
   describe('the hash chain', () => {
-    /** A migrated database of its own, dropped by `drop`; `client` is one superuser session on it. */
-    async function freshDatabase() {
+    /**
+     * A migrated database of its own, dropped by `drop`; `client` is one superuser session on it. With
+     * `before`, migrated only up to that migration (excluded); `migrate()` applies the rest.
+     */
+    async function freshDatabase(before?: string) {
       const name = `audit_chain_${randomUUID().replace(/-/g, '')}`;
       const admin = new pg.Client(process.env.DATABASE_URL);
       await admin.connect();
       await admin.query(`CREATE DATABASE ${name}`);
       const url = new URL(process.env.DATABASE_URL!);
       url.pathname = `/${name}`;
-      const db = await new DataSource(dataSourceOptions(url.toString())).initialize();
+      const until = before === undefined ? migrations.length : migrations.findIndex((m) => m.name === before);
+      if (until < 0) throw new Error(`no migration ${before}`);
+      const db = await new DataSource({ ...dataSourceOptions(url.toString()), migrations: migrations.slice(0, until) }).initialize();
       const client = new pg.Client(url.toString());
       try {
         await migrate(db);
@@ -482,6 +493,14 @@ describe('audit trail', () => {
         url: url.toString(),
         db,
         client,
+        async migrate() {
+          const full = await new DataSource(dataSourceOptions(url.toString())).initialize();
+          try {
+            await migrate(full);
+          } finally {
+            await full.destroy();
+          }
+        },
         async drop() {
           await client.end().catch(() => undefined);
           await db.destroy();
@@ -513,11 +532,14 @@ describe('audit trail', () => {
       return rows.map((r) => r.seq);
     }
 
-    /** Runs `npm run audit:verify` as an operator would (the compiled command), against `url`. */
-    function auditVerify(url: string) {
-      return spawnSync(process.execPath, ['dist/src/cli/audit-verify.js'], {
+    /**
+     * Runs `npm run audit:verify` as an operator would (the compiled command), against `url`, with `args`;
+     * its DATA_DIR is `dataDir` (default: a new empty one, so no checkpoint of another database is found there).
+     */
+    function auditVerify(url: string, args: string[] = [], dataDir = mkdtempSync(join(tmpdir(), 'audit-verify-'))) {
+      return spawnSync(process.execPath, ['dist/src/cli/audit-verify.js', ...args], {
         cwd: REPO_ROOT,
-        env: { ...process.env, DATABASE_URL: url, NODE_OPTIONS: '' },
+        env: { ...process.env, DATABASE_URL: url, DATA_DIR: dataDir, NODE_OPTIONS: '' },
         encoding: 'utf8',
         timeout: 60_000,
       });
@@ -602,6 +624,195 @@ describe('audit trail', () => {
       }
     });
 
+    it('moving a value between nullable columns of an entry (entity_id, entity_ids, family_id) breaks the chain at that entry', async () => {
+      const fresh = await freshDatabase();
+      try {
+        const seqs = await writeEntries(fresh.client);
+        await chainPendingAuditEntries(fresh.db);
+        const shifted = seqs[3]!; // a read naming one record: entity_id set, entity_ids and family_id empty
+        const shifts = [
+          ['the record as a list of records', `entity_ids = ARRAY[entity_id], entity_id = NULL`, `entity_id = entity_ids[1], entity_ids = NULL`],
+          ['the record as the family (the family’s access log gains or loses the entry)', `family_id = entity_id, entity_id = NULL`, `entity_id = family_id, family_id = NULL`],
+        ];
+        for (const [what, shift, back] of shifts) {
+          await tamper(fresh.client, `UPDATE audit_event SET ${shift} WHERE seq = $1`, [shifted]);
+          expect({ what, report: await verifyAuditChain(fresh.db) }).toEqual({
+            what,
+            report: { checked: 0, pending: 0, firstBroken: { seq: shifted, reason: expect.stringMatching(/content/) } },
+          });
+          const broken = auditVerify(fresh.url);
+          expect(broken.status).toBe(1);
+          expect(broken.stdout).toContain(`BROKEN at entry ${shifted}`);
+          await tamper(fresh.client, `UPDATE audit_event SET ${back} WHERE seq = $1`, [shifted]);
+          expect(await verifyAuditChain(fresh.db)).toEqual({ checked: 6, pending: 0, firstBroken: null });
+        }
+      } finally {
+        await fresh.drop();
+      }
+    });
+
+    it('the digest of new links covers every column of an entry: setting any one column to NULL changes it', async () => {
+      const id = () => randomUUID();
+      const entry: Record<string, unknown> = {
+        seq: 42, at: '2026-01-01T00:00:00Z', request_id: 'r', actor_subject: 's', actor_user_id: id(), actor_member_id: id(),
+        acting_agency_id: id(), action: 'READ', entity_type: 'T', entity_id: id(), entity_ids: [id()], family_id: id(), member_ids: [id()],
+        categories: ['IDENTITY'], legal_basis: 'CONSENT', consent_ids: [id()], prev_hash: 'p', hash: 'h',
+      };
+      const columns: string[] = (
+        await sql.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'audit_event'`)
+      ).rows.map((r) => r.column_name);
+      // A column added to the trail needs a digest version that covers it (and its place in this entry).
+      expect([...columns].sort()).toEqual(Object.keys(entry).sort());
+      const { rows } = await sql.query(
+        `SELECT c AS column, audit_entry_digest(jsonb_populate_record(NULL::audit_event, $1::jsonb), 2)
+                          = audit_entry_digest(jsonb_populate_record(NULL::audit_event, $1::jsonb || jsonb_build_object(c, NULL)), 2) AS same
+           FROM unnest($2::text[]) c`,
+        [entry, columns],
+      );
+      expect(rows.filter((r) => r.same).map((r) => r.column)).toEqual([]);
+    });
+
+    it('entries linked before the unambiguous digest keep verifying under the digest they were linked with; later links use the new one', async () => {
+      const fresh = await freshDatabase('AuditDigestUnambiguous1766400000000');
+      try {
+        const before = await writeEntries(fresh.client);
+        await chainPendingAuditEntries(fresh.db);
+        await fresh.migrate();
+        await writeEntries(fresh.client);
+        await chainPendingAuditEntries(fresh.db);
+        expect(await verifyAuditChain(fresh.db)).toEqual({ checked: 12, pending: 0, firstBroken: null });
+        const { rows } = await fresh.client.query(`SELECT pos::int AS pos, digest_version, seqs[1]::text AS first FROM audit_chain ORDER BY pos`);
+        expect(rows.map(({ pos, digest_version }) => ({ pos, digest_version }))).toEqual([{ pos: 1, digest_version: 1 }, { pos: 2, digest_version: 2 }]);
+
+        // An entry of the old link is still checked (under the old digest) …
+        await tamper(fresh.client, `UPDATE audit_event SET actor_subject = 'someone-else' WHERE seq = $1`, [before[1]]);
+        expect((await verifyAuditChain(fresh.db)).firstBroken).toEqual({ seq: before[1], reason: expect.stringMatching(/content/) });
+        await tamper(fresh.client, `UPDATE audit_event SET actor_subject = 't' WHERE seq = $1`, [before[1]]);
+        // … and claiming the old digest for a new link does not let a shift through.
+        const shifted = rows[1].first;
+        await tamper(
+          fresh.client,
+          `UPDATE audit_event SET family_id = entity_id, entity_id = NULL WHERE seq = ${shifted}; UPDATE audit_chain SET digest_version = 1 WHERE pos = 2`,
+        );
+        expect((await verifyAuditChain(fresh.db)).firstBroken).toEqual({ seq: shifted, reason: expect.stringMatching(/content/) });
+      } finally {
+        await fresh.drop();
+      }
+    });
+
+    describe('the chain head, anchored by signed checkpoints outside the database', () => {
+      /** Two links of six entries; a checkpoint of the head written to `<dataDir>/audit-checkpoint.json`, as the service writes it. */
+      async function checkpointedChain() {
+        const fresh = await freshDatabase();
+        try {
+          const dataDir = mkdtempSync(join(tmpdir(), 'audit-checkpoint-'));
+          await writeEntries(fresh.client);
+          await chainPendingAuditEntries(fresh.db);
+          const kept = (await chainHead(fresh.db))!;
+          await writeEntries(fresh.client);
+          await chainPendingAuditEntries(fresh.db);
+          const checkpoint = signCheckpoint((await chainHead(fresh.db))!, auditCheckpointKey({ auditCheckpointKey: undefined, dataDir }));
+          writeCheckpoint(checkpointFile(dataDir), checkpoint);
+          expect(await verifyAuditChain(fresh.db, checkpoint)).toEqual({ checked: 12, pending: 0, firstBroken: null });
+          const intact = auditVerify(fresh.url, [], dataDir);
+          expect(intact.status).toBe(0);
+          expect(intact.stdout).toMatch(/intact: 12 entries verified, up to and beyond the checkpoint of /);
+          return { fresh, dataDir, kept, checkpoint };
+        } catch (error) {
+          await fresh.drop();
+          throw error;
+        }
+      }
+
+      it('a cut tail (the last links and their entries removed) is reported against the latest checkpoint, by verifyAuditChain and audit:verify', async () => {
+        const { fresh, dataDir, checkpoint } = await checkpointedChain();
+        try {
+          await tamper(fresh.client, `DELETE FROM audit_event WHERE seq IN (SELECT unnest(seqs) FROM audit_chain WHERE pos = 2); DELETE FROM audit_chain WHERE pos = 2`);
+          // The chain itself still links: only the checkpoint shows what is missing.
+          expect(await verifyAuditChain(fresh.db)).toEqual({ checked: 6, pending: 0, firstBroken: null });
+          expect(await verifyAuditChain(fresh.db, checkpoint)).toEqual({
+            checked: 6,
+            pending: 0,
+            firstBroken: { seq: checkpoint.seq, reason: expect.stringMatching(/cut tail/) },
+          });
+          // The default checkpoint under DATA_DIR, and one given as an argument.
+          const cut = auditVerify(fresh.url, [], dataDir);
+          expect(cut.status).toBe(1);
+          expect(cut.stdout).toContain(`BROKEN at entry ${checkpoint.seq}`);
+          expect(cut.stdout).toMatch(/cut tail/);
+          const kept = join(mkdtempSync(join(tmpdir(), 'audit-checkpoint-copy-')), 'kept.json');
+          copyFileSync(checkpointFile(dataDir), kept);
+          const given = auditVerify(fresh.url, [kept], dataDir);
+          expect(given.status).toBe(1);
+          expect(given.stdout).toMatch(/cut tail/);
+        } finally {
+          await fresh.drop();
+        }
+      });
+
+      it('a head link rewritten with its entries (digests and hash recomputed) is reported: the checkpoint’s hash is not on the chain', async () => {
+        const { fresh, checkpoint } = await checkpointedChain();
+        try {
+          await tamper(
+            fresh.client,
+            `UPDATE audit_event SET actor_subject = 'someone-else' WHERE seq IN (SELECT unnest(seqs) FROM audit_chain WHERE pos = 2);
+             UPDATE audit_chain c SET digests = ARRAY(SELECT audit_entry_digest(e, c.digest_version) FROM unnest(c.seqs) WITH ORDINALITY AS s(seq, i)
+                                                        JOIN audit_event e ON e.seq = s.seq ORDER BY s.i) WHERE pos = 2;
+             UPDATE audit_chain SET hash = audit_link_hash(prev_hash, digests) WHERE pos = 2`,
+          );
+          expect(await verifyAuditChain(fresh.db)).toEqual({ checked: 12, pending: 0, firstBroken: null });
+          expect(await verifyAuditChain(fresh.db, checkpoint)).toEqual({
+            checked: 6,
+            pending: 0,
+            firstBroken: { seq: checkpoint.seq, reason: expect.stringMatching(/checkpoint/) },
+          });
+        } finally {
+          await fresh.drop();
+        }
+      });
+
+      it('a checkpoint not signed with the checkpoint key (forged to match a cut chain) is refused', async () => {
+        const { fresh, dataDir, kept, checkpoint } = await checkpointedChain();
+        try {
+          await tamper(fresh.client, `DELETE FROM audit_event WHERE seq IN (SELECT unnest(seqs) FROM audit_chain WHERE pos = 2); DELETE FROM audit_chain WHERE pos = 2`);
+          writeFileSync(checkpointFile(dataDir), JSON.stringify({ ...checkpoint, ...kept }));
+          const forged = auditVerify(fresh.url, [], dataDir);
+          expect(forged.status).toBe(1);
+          expect(forged.stdout).toMatch(/checkpoint .* is not signed with the audit checkpoint key/);
+        } finally {
+          await fresh.drop();
+        }
+      });
+
+      it('the running service writes a signed checkpoint of the chain head under its DATA_DIR within seconds', async () => {
+        // A database of its own: on the shared one every test file's service links entries, and this one's
+        // checkpoint follows only the links it made.
+        const scratch = await scratchDatabase('checkpoint');
+        const dataDir = mkdtempSync(join(tmpdir(), 'audit-checkpoint-service-'));
+        const service = await TestApi.start({ DATA_DIR: dataDir, DATABASE_URL: scratch.url });
+        const db = new pg.Client({ connectionString: scratch.url });
+        await db.connect();
+        try {
+          const own = new World(service);
+          const a = await own.staff(await own.agency(await own.network()));
+          const requestId = newRequestId('checkpoint');
+          await service.ok(a.subject, REGISTER_FAMILY, { input: { members: [parent('Lotte', 'Claes')] } }, withRequestId(requestId));
+          const [{ last }] = (await db.query(`SELECT max(seq)::text AS last FROM audit_event WHERE request_id = $1`, [requestId])).rows;
+          const key = auditCheckpointKey({ auditCheckpointKey: undefined, dataDir });
+          const latest = () => (existsSync(checkpointFile(dataDir)) ? readCheckpoint(checkpointFile(dataDir), key) : null);
+          const deadline = Date.now() + 15_000;
+          while (BigInt(latest()?.seq ?? 0) < BigInt(last) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+          const checkpoint = latest()!;
+          expect(BigInt(checkpoint.seq)).toBeGreaterThanOrEqual(BigInt(last));
+          expect((await db.query(`SELECT hash FROM audit_chain WHERE pos = $1`, [checkpoint.pos])).rows[0].hash).toBe(checkpoint.hash);
+        } finally {
+          await db.end();
+          await service.stop();
+          await scratch.drop();
+        }
+      });
+    });
+
     it('a removed entry breaks the chain at that entry', async () => {
       const fresh = await freshDatabase();
       try {
@@ -634,7 +845,7 @@ describe('audit trail', () => {
         await tamper(fresh.client, `UPDATE audit_event SET actor_subject = 'someone-else' WHERE seq = $1`, [seqs[2]]);
         await tamper(
           fresh.client,
-          `UPDATE audit_chain SET digests[3] = (SELECT audit_event_digest(e, NULL) FROM audit_event e WHERE e.seq = $1) WHERE pos = 1;
+          `UPDATE audit_chain c SET digests[3] = (SELECT audit_entry_digest(e, c.digest_version) FROM audit_event e WHERE e.seq = $1) WHERE pos = 1;
            UPDATE audit_chain SET hash = audit_link_hash(prev_hash, digests) WHERE pos = 1`.replace(/\$1/g, seqs[2]!),
         );
 

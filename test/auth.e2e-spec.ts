@@ -1,3 +1,6 @@
+import { SignJWT } from 'jose';
+import request from 'supertest';
+import { DEV_TOKEN_ISSUER } from '../src/auth/token-verifier.js';
 import { codeOf, PLATFORM_ADMIN, TestApi, uniqueSubject } from './support/test-app.js';
 import { World } from './support/world.js';
 
@@ -27,6 +30,26 @@ describe('identity', () => {
         .send({ query: ME });
       expect(result.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     }
+  });
+
+  it('refuses a token without expiry, issued in the future, or living longer than AUTH_MAX_TOKEN_HOURS (24)', async () => {
+    const secret = new TextEncoder().encode(process.env.AUTH_DEV_SECRET!);
+    const now = Math.floor(Date.now() / 1000);
+    const sign = (claims: { iat?: number; exp?: number }) => {
+      const jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(uniqueSubject('timed')).setIssuer(DEV_TOKEN_ISSUER);
+      if (claims.iat !== undefined) jwt.setIssuedAt(claims.iat);
+      if (claims.exp !== undefined) jwt.setExpirationTime(claims.exp);
+      return jwt.sign(secret);
+    };
+    const send = async (token: string) =>
+      codeOf((await request(api.app.getHttpServer()).post('/graphql').set('Authorization', `Bearer ${token}`).send({ query: ME })).body);
+    expect(await send(await sign({ iat: now }))).toBe('UNAUTHENTICATED');
+    expect(await send(await sign({ iat: now + 600, exp: now + 3600 }))).toBe('UNAUTHENTICATED');
+    expect(await send(await sign({ iat: now, exp: now + 25 * 3600 }))).toBe('UNAUTHENTICATED');
+    expect(await send(await sign({ exp: now + 25 * 3600 }))).toBe('UNAUTHENTICATED');
+    // Within the limits, and a clock a few seconds ahead of ours, pass.
+    expect(await send(await sign({ iat: now + 5, exp: now + 24 * 3600 }))).toBe('OK');
+    expect(await send(await sign({ exp: now + 3600 }))).toBe('OK');
   });
 
   it('answers me for an unknown subject without user or memberships', async () => {

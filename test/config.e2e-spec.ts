@@ -14,6 +14,9 @@ describe('configuration', () => {
     expect(() => loadConfig({ AUTH_DEV_SECRET: 'short' })).toThrow(/AUTH_DEV_SECRET/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/CLIENT_TOKEN_SECRET is required in production/);
     expect(() => loadConfig({ CLIENT_TOKEN_SECRET: 'short' })).toThrow(/CLIENT_TOKEN_SECRET must be at least 32/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUDIT_CHECKPOINT_KEY is required in production/);
+    expect(() => loadConfig({ AUDIT_CHECKPOINT_KEY: 'short' })).toThrow(/AUDIT_CHECKPOINT_KEY must be at least 32/);
+    expect(loadConfig({ AUDIT_CHECKPOINT_KEY: 'a'.repeat(32) }).auditCheckpointKey).toBe('a'.repeat(32));
   });
 
   it('reads extra holidays for referral deadlines and names a bad one', () => {
@@ -48,6 +51,7 @@ describe('configuration', () => {
       AUTH_JWKS_URL: 'https://idp.example/jwks',
       CLIENT_TOKEN_SECRET: 'c'.repeat(32),
       WEBHOOK_SECRET_KEY: 'w'.repeat(32),
+      AUDIT_CHECKPOINT_KEY: 'a'.repeat(32),
     };
     expect(loadConfig(production).webhooks.allowPrivateAddresses).toBe(false);
     expect(loadConfig({ ...production, WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true' }).webhooks.allowPrivateAddresses).toBe(true);

@@ -399,9 +399,10 @@ describe('consents', () => {
       });
       const [saraId, youssefId, moId] = memberIds as [string, string, string];
       const goals: Record<string, string> = {};
-      for (const lifeDomain of ['PARENTING', 'HEALTH', 'SAFETY']) {
+      // The health and safety goals are about Youssef (one naming nobody would need every member's consent).
+      for (const [lifeDomain, memberIds] of [['PARENTING', []], ['HEALTH', [youssefId]], ['SAFETY', [youssefId]]] as const) {
         const { addGoal } = await api.ok(a.subject, ADD_GOAL, {
-          input: { planId, lifeDomain, description: `Doel ${lifeDomain}`, owner: 'FAMILY' },
+          input: { planId, lifeDomain, description: `Doel ${lifeDomain}`, owner: 'FAMILY', memberIds },
         });
         goals[lifeDomain] = addGoal.id;
       }

@@ -257,10 +257,10 @@ describe('families', () => {
       }
     });
 
-    it('answers NOT_FOUND for an id that does not exist or is not a UUID, like for one not visible', async () => {
+    it('answers NOT_FOUND for an id that does not exist, like for one not visible; an id that is none is BAD_USER_INPUT', async () => {
       const s = await scene();
       expect(codeOf(await api.gql(s.caseworker.subject, FAMILY, { id: randomUUID() }))).toBe('NOT_FOUND');
-      expect(codeOf(await api.gql(s.caseworker.subject, FAMILY, { id: 'not-a-uuid' }))).toBe('NOT_FOUND');
+      expect((await api.gql(s.caseworker.subject, FAMILY, { id: 'not-a-uuid' })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
     });
 
     it('sees a family only in the network of the acting agency (X-Acting-Agency)', async () => {

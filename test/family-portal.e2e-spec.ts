@@ -123,19 +123,19 @@ describe('the family portal', () => {
     await api.ok(s.worker.subject, `query($id: ID!) { plan(id: $id) { id notes { id } goals { id } } }`, { id: s.planId });
     const log = (await api.ok(s.saraLogin, ACCESS_LOG, { f: s.familyId })).accessLog;
     const lines: string[] = log.edges.map((e: { node: { description: string } }) => e.node.description);
-    expect(lines.some((l) => /^Test CASEWORKER \(.+\) viewed the family plan \(plan\), with your consent\.$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^Test CASEWORKER \(.+\) viewed the family plan \(plan information\), with your consent\.$/.test(l))).toBe(true);
     // Records read at once are one line.
     const goalReads = log.edges.filter((e: { node: { action: string; entityType: string } }) => e.node.action === 'READ' && e.node.entityType === 'Goal');
     expect(goalReads.map((e: { node: { records: number; description: string } }) => e.node)).toEqual([
-      expect.objectContaining({ records: 2, description: expect.stringMatching(/^Test CASEWORKER \(.+\) viewed 2 goals \(plan\), with your consent\.$/) }),
+      expect.objectContaining({ records: 2, description: expect.stringMatching(/^Test CASEWORKER \(.+\) viewed 2 goals \(plan information\), with your consent\.$/) }),
     ]);
     // The worker read four notes. Sara's log shows the reads of the notes about herself and about Mo
     // (whom she speaks for) — not that Lien's health note, or the note about everyone, was read.
     const noteReads = (entries: { node: { action: string; entityType: string; description: string } }[]) =>
       entries.filter((e) => e.node.action === 'READ' && e.node.entityType === 'Note').map((e) => e.node.description);
-    expect(noteReads(log.edges).sort()).toEqual([expect.stringContaining('a note (health)'), expect.stringContaining('a note (plan)')].sort());
+    expect(noteReads(log.edges).sort()).toEqual([expect.stringContaining('a note (health information)'), expect.stringContaining('a note (plan information)')].sort());
     const lienLog = (await api.ok(s.lienLogin, ACCESS_LOG, { f: s.familyId })).accessLog;
-    expect(noteReads(lienLog.edges)).toEqual([expect.stringContaining('a note (health), with your consent.')]);
+    expect(noteReads(lienLog.edges)).toEqual([expect.stringContaining('a note (health information), with your consent.')]);
     // Her own reads are not news to Sara; Lien's reads of the family's data are.
     await api.ok(s.saraLogin, MY_FAMILY);
     await api.ok(s.lienLogin, MY_FAMILY);

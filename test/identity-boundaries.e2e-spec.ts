@@ -11,7 +11,6 @@ const INVITE = `mutation($m: ID!) { createPortalInvitation(input: { memberId: $m
 const REDEEM = `mutation($code: String!) { redeemPortalInvitation(input: { code: $code }) { memberId familyId linked } }`;
 const UNLINK = `mutation($m: ID!) { unlinkFamilyPortal(input: { memberId: $m }) { memberId linked } }`;
 const MY_FAMILY = `{ myFamily { me { id } family { id } consents { id status } } }`;
-const FAMILIES = `{ families(first: 5) { edges { node { id } } } }`;
 const REVOKE = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id status } }`;
 const CREATE_NETWORK = `mutation($input: CreateNetworkInput!) { createNetwork(input: $input) { id } }`;
 const ACCESS_LOG = `query($f: ID!) { accessLog(familyId: $f, first: 100) { edges { node { action entityType description } } } }`;
@@ -126,6 +125,20 @@ describe('identity boundaries', () => {
       expect(codeOf(await api.gql(PLATFORM_ADMIN, CREATE_NETWORK, { input: { name: `Netwerk ${uniqueSubject('n')}` } }))).toBe('OK');
     });
 
+    it('does not make a professional or a portal login a platform admin by configuration either', async () => {
+      const s = await portalFamily();
+      const configured = await TestApi.start({ PLATFORM_ADMIN_SUBJECTS: [PLATFORM_ADMIN, s.worker.subject, s.saraLogin].join(',') });
+      try {
+        const meThere = async (subject: string) => (await configured.ok(subject, ME)).me;
+        expect(await meThere(s.worker.subject)).toMatchObject({ kind: 'PROFESSIONAL', isPlatformAdmin: false });
+        expect(await meThere(s.saraLogin)).toMatchObject({ kind: 'FAMILY_MEMBER', isPlatformAdmin: false });
+        expect(codeOf(await configured.gql(s.worker.subject, CREATE_NETWORK, { input: { name: `Netwerk ${uniqueSubject('n')}` } }))).toBe('FORBIDDEN');
+        expect(await meThere(PLATFORM_ADMIN)).toMatchObject({ kind: 'PLATFORM_ADMIN', isPlatformAdmin: true });
+      } finally {
+        await configured.stop();
+      }
+    });
+
     it('is enforced by the database: a subject claimed by one kind cannot be written as another', async () => {
       const s = await portalFamily();
       const worker = await world.staff(agency);
@@ -198,7 +211,9 @@ describe('identity boundaries', () => {
       expect(codeOf(await api.gql(s.saraLogin, REDEEM, { code: first.code }))).toBe('NOT_FOUND');
       expect(codeOf(await api.gql(s.saraLogin, REDEEM, { code: second.code }))).toBe('OK');
       const log = (await api.ok(s.saraLogin, ACCESS_LOG, { f: s.familyId })).accessLog.edges.map((e: any) => e.node);
-      expect(log).toEqual(expect.arrayContaining([expect.objectContaining({ entityType: 'portal_login_ended', action: 'INSERT' })]));
+      expect(log).toEqual(
+        expect.arrayContaining([expect.objectContaining({ action: 'INSERT', description: expect.stringContaining('ended a login to the family portal') })]),
+      );
     });
 
     it('lets a member end her own login, but not another member’s; strangers find nothing', async () => {

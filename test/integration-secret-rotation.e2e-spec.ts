@@ -102,6 +102,23 @@ describe('integration client secret rotation', () => {
     expect(await tokenStatus(client.id, third.clientSecret)).toBe(200);
   });
 
+  it('with keepPreviousHours 0 the tokens issued before end at once too; with a grace period they run out as usual', async () => {
+    const client = await scene.client(null);
+    const tokenOf = async (secret: string) =>
+      (await request(api.app.getHttpServer()).post('/oauth/token').send({ grant_type: 'client_credentials', client_id: client.id, client_secret: secret })).body
+        .access_token as string;
+    const asClient = async (token: string) =>
+      codeOf((await request(api.app.getHttpServer()).post('/graphql').set('Authorization', `Bearer ${token}`).send({ query: '{ me { kind } }' })).body);
+    const before = await tokenOf(client.secret);
+    const graced = (await rotate(client.id, 2)).data!.rotateIntegrationClientSecret;
+    expect(await asClient(before)).toBe('OK');
+    const tokens = [before, await tokenOf(client.secret), await tokenOf(graced.clientSecret)];
+    for (const token of tokens) expect(await asClient(token)).toBe('OK');
+    const leaked = (await rotate(client.id, 0)).data!.rotateIntegrationClientSecret;
+    for (const token of tokens) expect(await asClient(token)).toBe('UNAUTHENTICATED');
+    expect(await asClient(await tokenOf(leaked.clientSecret))).toBe('OK');
+  });
+
   it('only the agency’s admin may rotate; another agency’s admin gets NOT_FOUND; nothing changes when refused', async () => {
     const client = await scene.client(null);
     const before = await storedSecret(client.id);

@@ -151,4 +151,45 @@ describe('request logs', () => {
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(await linesOf(requestId)).toContainEqual(expect.objectContaining({ msg: 'request completed', principal: owner.subject }));
   });
+
+  it('keeps every personal value of a whole scenario out of the log, names a portal login by its member, and a principal once per line', async () => {
+    const marker = randomUUID().slice(0, 8);
+    const personal = {
+      givenName: `Voornaam${marker}`,
+      familyName: `Familienaam${marker}`,
+      email: `mail-${marker}@example.be`,
+      phone: `+32470${marker.replace(/\D/g, '').padEnd(6, '1').slice(0, 6)}`,
+      note: `Notitie over de gezondheid ${marker}`,
+      justification: `Acute zorg om de veiligheid van het kind ${marker}`,
+      failing: `Onleesbaar${marker}`,
+    };
+    const portalLogin = `ouder-${marker}@example.be`;
+    const register = `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { id members { id } } }`;
+    const member = { role: 'PARENT', givenName: personal.givenName, familyName: personal.familyName, birthDate: '1988-03-03', email: personal.email, phone: personal.phone };
+    const { registerFamily } = await service.gql(owner.subject, register, { input: { members: [member] } });
+    const [saraId] = registerFamily.members.map((m: { id: string }) => m.id);
+    const { openPlan } = await service.gql(owner.subject, `mutation($input: OpenPlanInput!) { openPlan(input: $input) { id } }`, {
+      input: { familyId: registerFamily.id, summary: `Samenvatting ${marker}` },
+    });
+    await service.gql(owner.subject, `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`, {
+      input: { planId: openPlan.id, category: 'NOTES', body: personal.note },
+    });
+    await service.gql(owner.subject, `mutation($input: BreakGlassInput!) { breakGlass(input: $input) { id } }`, {
+      input: { familyId: registerFamily.id, justification: personal.justification, hours: 1 },
+    });
+    // A statement that fails in the database, with personal data among its parameters.
+    await service.request(owner.subject, register, { input: { members: [{ ...member, givenName: `${personal.failing}\u0000` }] } });
+    // Several root fields: the principal is resolved, and named in the log, once per request.
+    await service.request(owner.subject, `{ me { subject } families(first: 1) { edges { node { id } } } }`);
+    // The family member in the portal: named by her member id, never by her login.
+    const { createPortalInvitation } = await service.gql(owner.subject, `mutation($m: ID!) { createPortalInvitation(input: { memberId: $m }) { code } }`, { m: saraId });
+    await service.gql(portalLogin, `mutation($c: String!) { redeemPortalInvitation(input: { code: $c }) { linked } }`, { c: createPortalInvitation.code });
+    const requestId = `test-${randomUUID()}`;
+    await service.request(portalLogin, `{ myFamily { me { givenName } } }`, {}, { 'X-Request-Id': requestId });
+    expect((await linesOf(requestId)).find((line) => line.msg === 'request completed')).toMatchObject({ principal: `member:${saraId}` });
+
+    for (const value of [...Object.values(personal), portalLogin, `Samenvatting ${marker}`]) expect(service.output).not.toContain(value);
+    const repeated = service.output.split('\n').filter((line) => (line.match(/"principal":/g) ?? []).length > 1);
+    expect(repeated).toEqual([]);
+  });
 });

@@ -116,18 +116,20 @@ describe('the family plan', () => {
     expect(during.incomingSupporter.user.id).toBe(second.userId);
 
     const [parent, twelve, young] = family.members;
-    const tooYoung = await api.gql(second.subject, CONFIRM, { input: { planId: plan.id, confirmedByMemberId: young.id } });
+    // The family agreed on paper; the outgoing supporter records it (the incoming one may not: support-handover-trust).
+    const onPaper = { planId: plan.id, method: 'WRITTEN', evidenceReference: 'form-2026-31' };
+    const tooYoung = await api.gql(first.subject, CONFIRM, { input: { ...onPaper, confirmedByMemberId: young.id } });
     expect(tooYoung.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'confirmedByMemberId' });
     expect(twelve.role).toBe('CHILD');
 
-    const { confirmSupportHandover: after } = await api.ok(second.subject, CONFIRM, {
-      input: { planId: plan.id, confirmedByMemberId: parent.id },
+    const { confirmSupportHandover: after } = await api.ok(first.subject, CONFIRM, {
+      input: { ...onPaper, confirmedByMemberId: parent.id },
     });
     expect(after.supporter.user.id).toBe(second.userId);
     expect(after.incomingSupporter).toBeNull();
     // The previous supporter is still assigned to the family, so still on the team, but no longer coordinates.
     expect(codeOf(await api.gql(first.subject, ACTIVATE, { input: { planId: plan.id } }))).toBe('FORBIDDEN');
-    expect(codeOf(await api.gql(second.subject, CONFIRM, { input: { planId: plan.id, confirmedByMemberId: parent.id } }))).toBe(
+    expect(codeOf(await api.gql(second.subject, CONFIRM, { input: { ...onPaper, confirmedByMemberId: parent.id } }))).toBe(
       'INVALID_TRANSITION',
     );
   });
@@ -147,12 +149,13 @@ describe('the family plan', () => {
 
     // From 12 a child decides for itself, unless an assessment says otherwise; under 12, only by an assessment.
     await assess(twelve.id, false);
-    const setAside = await api.gql(second.subject, CONFIRM, { input: { planId: plan.id, confirmedByMemberId: twelve.id } });
+    const onPaper = { planId: plan.id, method: 'WRITTEN', evidenceReference: 'form-2026-32' };
+    const setAside = await api.gql(first.subject, CONFIRM, { input: { ...onPaper, confirmedByMemberId: twelve.id } });
     expect(setAside.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'confirmedByMemberId' });
     expect((await api.ok(second.subject, PLAN, { id: plan.id })).plan.supporter.user.id).toBe(first.userId);
 
     await assess(young.id, true);
-    const { confirmSupportHandover } = await api.ok(second.subject, CONFIRM, { input: { planId: plan.id, confirmedByMemberId: young.id } });
+    const { confirmSupportHandover } = await api.ok(first.subject, CONFIRM, { input: { ...onPaper, confirmedByMemberId: young.id } });
     expect(confirmSupportHandover.supporter.user.id).toBe(second.userId);
   });
 

@@ -61,9 +61,31 @@ describe('policy: ability.can and the SQL predicate agree', () => {
     const receiver = await world.agency(network);
     const intake = await world.staff(receiver);
     await world.consentAll(assigned, { ...family, members: family.members.filter((m) => m.id === an) }, receiver.id, ['REFERRAL']);
+    // One consent naming two members (An for herself and Cas), and the portal logins of An and Bo.
+    await api.ok(assigned.subject, `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`, {
+      input: {
+        grantorMemberId: an,
+        subjectMemberIds: [an, cas],
+        recipientAgencyId: receiver.id,
+        categories: ['PLAN'],
+        purposeCode: 'PLAN_COORDINATION',
+        purpose: 'Samen',
+        method: 'WRITTEN',
+        evidenceReference: 'form-an-cas',
+      },
+    });
+    const anLogin = await world.portalLogin(assigned, an);
+    const boLogin = await world.portalLogin(assigned, bo);
 
     const db = api.app.get(DataSource);
     const goalIds = [randomUUID(), randomUUID()];
+    // Goals about members, in the family's data and in health or safety, with an action under each.
+    const goalsAbout: [string, string[]][] = [
+      ['HEALTH', [an]],
+      ['EDUCATION', [bo]],
+      ['SAFETY', [an, cas]],
+      ['LEISURE', [an, bo]],
+    ];
     // Fixture rows written directly, under a named actor: the audit triggers refuse anonymous writes.
     await db.transaction(async (em) => {
       await em.query(`SELECT set_config('app.actor_subject', 'test-fixture', true)`);
@@ -84,6 +106,25 @@ describe('policy: ability.can and the SQL predicate agree', () => {
         `INSERT INTO action (id, goal_id, title, assignee_user_id, status) VALUES ($1, $2, 'Bellen', $3, 'OPEN'), ($4, $5, 'Mailen', $6, 'OPEN')`,
         [randomUUID(), goalIds[0], volunteer.userId, randomUUID(), goalIds[1], assigned.userId],
       );
+      await em.query(
+        `INSERT INTO capacity_assessment (id, member_id, capable, reason, assessed_by_user_id, assessed_by_agency_id, assessed_at)
+         VALUES ($1, $2, true, 'x', $4, $5, now()), ($3, $6, false, 'y', $4, $5, now())`,
+        [randomUUID(), bo, randomUUID(), colleague.userId, agency.id, cas],
+      );
+      for (const [lifeDomain, about] of goalsAbout) {
+        const goalId = randomUUID();
+        goalIds.push(goalId);
+        await em.query(
+          `INSERT INTO goal (id, plan_id, life_domain, description, owner_kind, status, created_by_user_id) VALUES ($1, $2, $3, 'x', 'FAMILY', 'ACTIVE', $4)`,
+          [goalId, planId, lifeDomain, colleague.userId],
+        );
+        for (const memberId of about) await em.query(`INSERT INTO goal_member (goal_id, member_id) VALUES ($1, $2)`, [goalId, memberId]);
+        await em.query(`INSERT INTO action (id, goal_id, title, assignee_user_id, status) VALUES ($1, $2, 'Bellen', $3, 'OPEN')`, [
+          randomUUID(),
+          goalId,
+          volunteer.userId,
+        ]);
+      }
       // Referrals from the agency (by the colleague) in several states, about An, Bo or both.
       for (const [status, about, to] of [
         ['DRAFT', [an], receiver.id],
@@ -125,6 +166,7 @@ describe('policy: ability.can and the SQL predicate agree', () => {
       Family: [familyId],
       FamilyMember: memberIds,
       Consent: await ids(`SELECT id FROM consent WHERE family_id = $1`, [familyId]),
+      CapacityAssessment: await ids(`SELECT id FROM capacity_assessment WHERE member_id = ANY($1)`, [memberIds]),
       BreakGlassGrant: await ids(`SELECT id FROM break_glass_grant WHERE family_id = $1`, [familyId]),
       // Keyed by sequence number, not uuid: the access-log tests cover who reads which entries.
       AuditEvent: [],
@@ -149,6 +191,8 @@ describe('policy: ability.can and the SQL predicate agree', () => {
         volunteer.subject,
         otherNetworkWorker.subject,
         intake.subject,
+        anLogin,
+        boLogin,
       ].map((subject) => api.app.get(PrincipalService).resolve(subject, undefined)),
     );
     const policy = api.app.get(PolicyService);
@@ -157,7 +201,7 @@ describe('policy: ability.can and the SQL predicate agree', () => {
     for (const [subject, ids] of Object.entries(records) as [SubjectName, string[]][]) {
       for (const id of ids) attributesOf.set(id, (await policy.attributesOf(db.manager, subject, id))!);
     }
-    const actions: PolicyAction[] = ['read', 'readContact', 'update', 'coordinate', 'confirmHandover', 'create', 'refer', 'respond', 'intake', 'readDetails', 'readInsights'];
+    const actions: PolicyAction[] = ['read', 'readContact', 'update', 'coordinate', 'confirmHandover', 'create', 'refer', 'respond', 'intake', 'readDetails', 'readActors', 'readInsights', 'erase', 'assessCapacity', 'invitePortal', 'endPortalLogin'];
     let allowed = 0;
     let checked = 0;
     for (const principal of principals) {

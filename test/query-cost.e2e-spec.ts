@@ -131,12 +131,16 @@ describe('query cost: statements per request do not grow with the rows', () => {
     const small = await familyWithPlan(worker, 'small', 1);
     // A busy plan: three agencies on the team, updates and a handover to another caseworker (12 entries).
     const busy = await familyWithPlan(worker, 'busy', 3);
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 4; i++) {
       await api.ok(worker.subject, UPDATE_PLAN, { input: { planId: busy.planId, summary: `Bijgewerkt ${i}` } });
     }
     await world.assign(agency.admin, busy.familyId, successor.userId);
     await api.ok(worker.subject, HAND_OVER, { input: { planId: busy.planId, toUserId: successor.userId } });
-    await api.ok(successor.subject, CONFIRM, { input: { planId: busy.planId, confirmedByMemberId: busy.memberIds[0] } });
+    await api.ok(worker.subject, CONFIRM, {
+      input: { planId: busy.planId, confirmedByMemberId: busy.memberIds[0], method: 'WRITTEN', evidenceReference: 'form-1' },
+    });
+    // The new supporter updates the plan too: the history names two actors.
+    await api.ok(successor.subject, UPDATE_PLAN, { input: { planId: busy.planId, summary: 'Bijgewerkt door de nieuwe begeleider' } });
 
     const read = async (planId: string) => {
       const { counts, data } = await measure(worker.subject, PLAN, { id: planId });

@@ -492,6 +492,17 @@ describe('plan closure and retention', () => {
         ok(worker.subject, `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`, { planId, category: 'NOTES', body, ...(memberIds && { memberIds }) });
       await note(`Over Lien ${token}-lien-only`, [f.lien]);
       await note(`Over Lien en Sara ${token}-shared`, [f.lien, f.sara]);
+      const goal = async (description: string, memberIds: string[]) =>
+        (await ok(worker.subject, `mutation($input: AddGoalInput!) { addGoal(input: $input) { id } }`, { planId, lifeDomain: 'HEALTH', description, owner: 'FAMILY', memberIds }))
+          .addGoal.id as string;
+      const liensGoal = await goal(`Lien slaapt beter ${token}-lien-goal`, [f.lien]);
+      await ok(worker.subject, `mutation($input: UpdateGoalInput!) { updateGoal(input: $input) { id } }`, {
+        goalId: liensGoal, description: `Lien slaapt goed ${token}-lien-goal`, progressNote: `Al beter ${token}-lien-progress`,
+      });
+      await ok(worker.subject, `mutation($input: AddActionInput!) { addAction(input: $input) { id } }`, {
+        goalId: liensGoal, title: `Naar de dokter ${token}-lien-action`, assigneeUserId: worker.userId,
+      });
+      await goal(`Samen sporten ${token}-shared-goal`, [f.lien, f.sara]);
       // Lien reads the plan in the portal: Sara's access log names her as the reader.
       await api.ok(lien, `{ myFamily { family { plan { summary } } } }`);
       const actorsSeenBySara = async () =>
@@ -512,8 +523,10 @@ describe('plan closure and retention', () => {
       expect(await columnsHolding(`Lien ${token}`)).toEqual([]);
       expect(await columnsHolding(`Mijn keuze ${token}`)).toEqual([]);
       expect(await columnsHolding(lien)).toEqual([]);
-      // A note about Sara too is not only Lien's: it stays.
-      expect(await columnsHolding(`${token}-shared`)).toEqual(['"public"."note"."body"']);
+      // A goal about Lien only, with its action, progress and history, goes as her note does.
+      for (const needle of ['lien-goal', 'lien-progress', 'lien-action']) expect(await columnsHolding(`${token}-${needle}`)).toEqual([]);
+      // A note or goal about Sara too is not only Lien's: it stays.
+      expect((await columnsHolding(`${token}-shared`)).sort()).toEqual(['"public"."goal"."description"', '"public"."note"."body"']);
       expect(await requestsOf(f.lien)).toEqual([{ outcome: 'ERASED', refusal: null, reason: null }]);
       const { rows: family } = await sql.query(`SELECT erased_at FROM family WHERE id = $1`, [f.familyId]);
       expect(family).toEqual([{ erased_at: null }]);

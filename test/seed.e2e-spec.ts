@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { seedDatabase, SeedRefusedError, type SeedSummary } from '../src/cli/seed.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
@@ -229,7 +232,8 @@ describe('seed generator', () => {
 
   it('keeps the audit trail verifiable (audit:verify)', () => {
     const run = spawnSync(process.execPath, ['dist/src/cli/audit-verify.js'], {
-      env: { ...process.env, DATABASE_URL: seeded.url },
+      // A DATA_DIR of its own: the checkpoints of the test services' database are not this database's.
+      env: { ...process.env, DATABASE_URL: seeded.url, DATA_DIR: mkdtempSync(join(tmpdir(), 'seed-verify-')) },
       encoding: 'utf8',
     });
     expect(run.status).toBe(0);

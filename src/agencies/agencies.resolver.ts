@@ -1,6 +1,7 @@
-import { Args, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
 import { ConnectionType } from '../common/pagination.js';
+import { IdArg } from '../graphql/id-arg.js';
 import { Policy } from '../policy/policy.decorator.js';
 import { AgenciesService } from './agencies.service.js';
 import { Agency } from './agency.entity.js';
@@ -28,7 +29,7 @@ export class AgenciesResolver {
 
   @Query(() => Agency)
   @Policy('read', 'Agency')
-  agency(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }) id: string): Promise<Agency> {
+  agency(@CurrentCaller() caller: Caller, @IdArg('id') id: string): Promise<Agency> {
     return this.service.get(caller, id);
   }
 }

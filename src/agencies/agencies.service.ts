@@ -11,6 +11,7 @@ import { oneBy } from '../graphql/request-loaders.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { Agency } from './agency.entity.js';
 import type { CreateAgencyInput } from './dto/create-agency.input.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 
 @Injectable()
 export class AgenciesService {
@@ -18,17 +19,20 @@ export class AgenciesService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly policy: PolicyService,
     private readonly tx: AuditedTransactions,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   async create(caller: Caller, input: CreateAgencyInput): Promise<Agency> {
-    return this.tx.run(caller, async (em) => {
-      await this.policy.authorize(em, caller.ability, 'read', 'Network', input.networkId);
-      this.policy.assertCan(caller.ability, 'create', 'Agency', { networkId: input.networkId });
-      return conflictOnDuplicate(
-        em.save(em.create(Agency, { id: newId(), ...input })),
-        'An agency with this name already exists in the network',
-      );
-    });
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(em, caller, 'createAgency', input, async () => {
+        await this.policy.authorize(em, caller.ability, 'read', 'Network', input.networkId);
+        this.policy.assertCan(caller.ability, 'create', 'Agency', { networkId: input.networkId });
+        return conflictOnDuplicate(
+          em.save(em.create(Agency, { id: newId(), networkId: input.networkId, name: input.name, kind: input.kind })),
+          'An agency with this name already exists in the network',
+        );
+      }, (id) => this.idempotency.readable(em, caller, Agency, 'Agency', id)),
+    );
   }
 
   async list(caller: Caller, networkId: string, page: PageArgs): Promise<Connection<Agency>> {

@@ -7,9 +7,16 @@ import { badInput, conflict, forbidden, notFound } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { CaseAssignment } from './case-assignment.entity.js';
 import type { AssignCaseInput } from './dto/assign-case.input.js';
+
+/**
+ * Staffing a case is an agency admin's act, also when the admin is a caseworker too: audited as such, so
+ * that the family's access log says so when an admin assigned herself (see portal/access-log-wording.ts).
+ */
+const ADMINISTRATION = 'ADMINISTRATION';
 
 @Injectable()
 export class AssignmentsService {
@@ -17,6 +24,7 @@ export class AssignmentsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly policy: PolicyService,
     private readonly tx: AuditedTransactions,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   /**
@@ -26,26 +34,29 @@ export class AssignmentsService {
   async assign(caller: Caller, input: AssignCaseInput): Promise<CaseAssignment> {
     const acting = caller.principal.acting;
     if (!acting) throw forbidden('Assigning a case needs an acting agency');
-    return this.tx.run(caller, async (em) => {
-      const family = await this.policy.attributesOf(em, 'Family', input.familyId, { lock: true });
-      const candidate = { networkId: family?.networkId, agencyId: acting.agencyId, familyAgencyIds: family?.familyAgencyIds };
-      if (!family || !this.policy.can(caller.ability, 'create', 'CaseAssignment', candidate)) {
-        throw notFound('Family');
-      }
-      const [worker] = await em.query(
-        `SELECT 1 FROM membership WHERE user_id = $1 AND agency_id = $2 AND role IN ('CASEWORKER', 'VOLUNTEER')`,
-        [input.userId, acting.agencyId],
-      );
-      if (!worker) throw badInput('userId', 'userId must be a caseworker or volunteer of your agency');
-      const assignment = em.create(CaseAssignment, {
-        id: newId(),
-        familyId: family.id,
-        userId: input.userId,
-        agencyId: acting.agencyId,
-        assignedByUserId: caller.principal.userId,
-      });
-      return conflictOnDuplicate(em.save(assignment), 'This user is already assigned to this family');
-    });
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(em, caller, 'assignCase', input, async () => {
+        const family = await this.policy.attributesOf(em, 'Family', input.familyId, { lock: true });
+        const candidate = { networkId: family?.networkId, agencyId: acting.agencyId, familyAgencyIds: family?.familyAgencyIds };
+        if (!family || !this.policy.can(caller.ability, 'create', 'CaseAssignment', candidate)) {
+          throw notFound('Family');
+        }
+        const [worker] = await em.query(
+          `SELECT 1 FROM membership WHERE user_id = $1 AND agency_id = $2 AND role IN ('CASEWORKER', 'VOLUNTEER')`,
+          [input.userId, acting.agencyId],
+        );
+        if (!worker) throw badInput('userId', 'userId must be a caseworker or volunteer of your agency');
+        const assignment = em.create(CaseAssignment, {
+          id: newId(),
+          familyId: family.id,
+          userId: input.userId,
+          agencyId: acting.agencyId,
+          assignedByUserId: caller.principal.userId,
+        });
+        return conflictOnDuplicate(em.save(assignment), 'This user is already assigned to this family');
+      }, (id) => this.idempotency.readable(em, caller, CaseAssignment, 'CaseAssignment', id)),
+      ADMINISTRATION,
+    );
   }
 
   async end(caller: Caller, assignmentId: string): Promise<CaseAssignment> {
@@ -55,7 +66,7 @@ export class AssignmentsService {
       if (assignment.endedAt) throw conflict('This assignment has already ended');
       assignment.endedAt = new Date();
       return em.save(assignment);
-    });
+    }, ADMINISTRATION);
   }
 
   /** Active assignments of many families in one query, visible to whoever may read the family. */

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { ChainHead } from './audit-checkpoint.js';
 
 export interface ChainReport {
   /** Entries linked and verified. */
@@ -12,16 +13,18 @@ export interface ChainReport {
 const BATCH = 5000;
 
 /** Runs SQL: a TypeORM DataSource or QueryRunner (answers rows) or a pg Pool or Client (answers a result). */
-interface Sql {
+export interface Sql {
   query(text: string, params: unknown[]): Promise<unknown>;
 }
+
+/** The rows of an answer of `Sql`. */
+export const rowsOf = <T>(answer: unknown): T[] => (Array.isArray(answer) ? answer : (answer as { rows: T[] }).rows);
 
 /** Links every committed entry still queued to the chain (the service does this every second). */
 export async function chainPendingAuditEntries(db: Sql): Promise<number> {
   let linked = 0;
   for (;;) {
-    const answer = (await db.query(`SELECT audit_chain_pending($1) AS n`, [BATCH])) as { n: number }[] | { rows: { n: number }[] };
-    const n = (Array.isArray(answer) ? answer : answer.rows)[0]!.n;
+    const n = rowsOf<{ n: number }>(await db.query(`SELECT audit_chain_pending($1) AS n`, [BATCH]))[0]!.n;
     linked += n;
     if (n < BATCH) return linked;
   }
@@ -30,11 +33,13 @@ export async function chainPendingAuditEntries(db: Sql): Promise<number> {
 /**
  * Walks the trail in chain order: first the entries chained one by one before links existed (each
  * entry's hash covers its content and its predecessor's hash), then the links (each link's hash covers
- * its entries' digests and the previous hash), recomputing every digest from the entries as they are.
- * Any rewrite, removal or insertion out of band breaks the chain at that entry; so does an entry that
- * is neither linked nor queued for linking.
+ * its entries' digests, in the digest version the link names, and the previous hash), recomputing every
+ * digest from the entries as they are. Any rewrite, removal or insertion out of band breaks the chain at
+ * that entry; so does an entry that is neither linked nor queued for linking. Links removed from the end,
+ * with their entries, or a rewritten last link, only show against a `checkpoint` of the head signed
+ * earlier (see audit-checkpoint.ts): the chain must pass through it.
  */
-export async function verifyAuditChain(db: DataSource): Promise<ChainReport> {
+export async function verifyAuditChain(db: DataSource, checkpoint?: ChainHead & { at?: string }): Promise<ChainReport> {
   let checked = 0;
   let previousHash: string | null = null;
   const broken = (seq: string, reason: string): ChainReport => ({ checked, pending: 0, firstBroken: { seq, reason } });
@@ -55,11 +60,12 @@ export async function verifyAuditChain(db: DataSource): Promise<ChainReport> {
     after = rows.at(-1)!.seq;
   }
 
-  for (let pos = 1; ; ) {
+  let pos = 1;
+  for (;;) {
     const links: { pos: string; seqs: string[]; digests: string[]; prev_hash: string | null; hash: string; relinked: string; recomputed: (string | null)[] }[] =
       await db.query(
         `SELECT c.pos::text AS pos, c.seqs::text[] AS seqs, c.digests, c.prev_hash, c.hash, audit_link_hash(c.prev_hash, c.digests) AS relinked,
-                ARRAY(SELECT CASE WHEN e.seq IS NOT NULL THEN audit_event_digest(e, NULL) END FROM unnest(c.seqs) WITH ORDINALITY AS s(seq, i)
+                ARRAY(SELECT CASE WHEN e.seq IS NOT NULL THEN audit_entry_digest(e, c.digest_version) END FROM unnest(c.seqs) WITH ORDINALITY AS s(seq, i)
                         LEFT JOIN audit_event e ON e.seq = s.seq ORDER BY s.i) AS recomputed
            FROM audit_chain c WHERE c.pos >= $1 ORDER BY c.pos LIMIT 10`,
         [pos],
@@ -72,11 +78,20 @@ export async function verifyAuditChain(db: DataSource): Promise<ChainReport> {
         if (link.recomputed[i] !== link.digests[i]) return broken(seq, 'content does not match its hash (entry rewritten)');
       }
       if (link.relinked !== link.hash) return broken(first, 'link does not match its entries (link rewritten)');
+      if (checkpoint?.pos === link.pos && checkpoint.hash !== link.hash) {
+        return broken(checkpoint.seq, `the checkpoint${checkpoint.at ? ` of ${checkpoint.at}` : ''} names link ${link.pos} with another hash: the chain up to it was rewritten`);
+      }
       previousHash = link.hash;
       checked += link.seqs.length;
       pos++;
     }
     if (links.length < 10) break;
+  }
+  if (checkpoint && BigInt(checkpoint.pos) >= pos) {
+    return broken(
+      checkpoint.seq,
+      `cut tail: the chain ends at link ${pos - 1}, but the checkpoint${checkpoint.at ? ` of ${checkpoint.at}` : ''} names link ${checkpoint.pos} (entries up to ${checkpoint.seq}): the links after ${pos - 1} and their entries were removed`,
+    );
   }
 
   const [{ pending, unaccounted }]: { pending: number; unaccounted: string | null }[] = await db.query(

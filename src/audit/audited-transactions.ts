@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../auth/caller.decorator.js';
+import { principalName } from '../auth/principal.js';
 import { MembershipRole } from '../users/membership-role.js';
 
 /** Who acts, as the audit records it: passed to the database with every audited statement. */
@@ -13,15 +14,11 @@ export interface AuditActor {
   requestId: string;
 }
 
-/**
- * The caller as the audit records it. A family member is named by its member id, not by its login: the
- * login (the identity provider's subject, possibly an e-mail address) is personal data that erasure
- * removes, while the audit trail is never changed.
- */
+/** The caller as the audit records it: named as in the logs (principalName), since the trail is never changed. */
 export function auditActor(caller: Caller): AuditActor {
   const { principal } = caller;
   return {
-    subject: principal.familyMember ? `member:${principal.familyMember.memberId}` : principal.subject,
+    subject: principalName(principal),
     userId: principal.userId,
     memberId: principal.familyMember?.memberId ?? null,
     agencyId: principal.acting?.agencyId ?? null,
@@ -44,8 +41,9 @@ function writeBasis(caller: Caller): string {
 export class AuditedTransactions {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  run<T>(caller: Caller, work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.runAs(auditActor(caller), writeBasis(caller), work);
+  /** `legalBasis` for an operation that is administration whatever else the caller is (assigning a case). */
+  run<T>(caller: Caller, work: (em: EntityManager) => Promise<T>, legalBasis = writeBasis(caller)): Promise<T> {
+    return this.runAs(auditActor(caller), legalBasis, work);
   }
 
   /** The same for an actor that is not a request's caller (a scheduled job, a command). */

@@ -3,8 +3,8 @@ import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { Caller } from '../auth/caller.decorator.js';
 import { groupBy } from '../graphql/request-loaders.js';
 import { PolicyService } from '../policy/policy.service.js';
-import { SqlParams } from '../policy/sql-scope.js';
 import type { PolicyAction } from '../policy/ability.factory.js';
+import { scopeToSql, SqlParams } from '../policy/sql-scope.js';
 import { GRANT_IN_FORCE, SUBJECTS, type SubjectName } from '../policy/subjects.js';
 import { auditActor } from './audited-transactions.js';
 
@@ -19,6 +19,13 @@ interface AuditOptions {
    * the rows, its consent is the legal basis and its categories are recorded.
    */
   right?: PolicyAction;
+  /**
+   * The right to the record's personal content, decided per row in the same query (a referral's
+   * `readDetails`). A row read without it showed none: it is audited without categories, under the basis
+   * that let the caller see the record at all — on the family's team ASSIGNMENT, else RECIPIENT (the record
+   * was addressed to the caller's agency, as a referral is to the receiving agency).
+   */
+  contentRight?: PolicyAction;
 }
 
 /**
@@ -80,7 +87,7 @@ export class ReadAudit {
     const fieldRight = options.right && def.fieldRights?.[options.right];
     if (options.right && !fieldRight) throw new Error(`${subject} has no field-level right ${options.right}`);
     const { familyId, memberIds } = def.audit;
-    const categories = fieldRight ? fieldRight.categories : def.audit.categories;
+    const recordCategories = fieldRight ? fieldRight.categories : def.audit.categories;
     const actor = auditActor(caller);
     const params = new SqlParams();
     const user = params.add(actor.userId);
@@ -90,13 +97,18 @@ export class ReadAudit {
     // A receiving agency reads the members referred to it under their REFERRAL consent (never a field-level right).
     const referralConsented = (!fieldRight && def.relations.referralConsentedAgencyIds?.contains(agency)) || 'FALSE';
     const brokeGlass = def.relations.breakGlassUserIds?.contains(user) ?? 'FALSE';
+    const content = options.contentRight ? scopeToSql(caller.ability, options.contentRight, subject, params) : 'TRUE';
+    const onTeam = def.relations.teamUserIds?.contains(user) ?? 'FALSE';
     const basis = `CASE WHEN ${params.add(actor.memberId !== null)} THEN 'FAMILY_SELF'
+      WHEN NOT ${content} THEN (CASE WHEN ${onTeam} THEN 'ASSIGNMENT' ELSE 'RECIPIENT' END)
       WHEN ${consented} OR ${referralConsented} THEN 'CONSENT' WHEN ${author} THEN 'AUTHOR'
       WHEN ${brokeGlass} THEN 'BREAK_GLASS' ELSE 'ASSIGNMENT' END`;
-    // The consents named are those of the basis: the data's own categories, else the REFERRAL consent.
+    const categories = options.contentRight ? `CASE WHEN ${content} THEN ${recordCategories} ELSE '{}'::text[] END` : recordCategories;
+    // The consents named are those of the basis (CONSENT implies the content was read): the data's own
+    // categories, else the REFERRAL consent.
     const consentCategories = def.relations.referralConsentedAgencyIds && !fieldRight
-      ? `CASE WHEN ${consented} THEN ${categories} ELSE ARRAY['REFERRAL'] END`
-      : categories;
+      ? `CASE WHEN ${consented} THEN ${recordCategories} ELSE ARRAY['REFERRAL'] END`
+      : recordCategories;
     // In parentheses: a bare `alias.column` would be taken for the entity's own column and renamed.
     const columns = {
       audit_entity_id: options.idColumn ?? `${def.alias}.id`,

@@ -9,7 +9,8 @@ import { defineAbilityFor } from '../policy/ability.factory.js';
 import { type DeclaredPolicy, POLICY_KEY } from '../policy/policy.decorator.js';
 import { devSecretSource } from './dev-secret.js';
 import { PrincipalService } from './principal.service.js';
-import { requestOf } from './request-context.js';
+import { principalName } from './principal.js';
+import { type AuthenticatedRequest, requestOf } from './request-context.js';
 import { TokenVerifier } from './token-verifier.js';
 
 /** Authenticates every request that is not declared public, and builds its ability once. */
@@ -39,22 +40,26 @@ export class AuthGuard implements CanActivate {
     ]);
     if (policy?.kind === 'public') return true;
     const req = requestOf(context);
-    if (req.principal) return true; // already resolved for this request (several root fields)
+    req.authentication ??= this.authenticate(req);
+    await req.authentication;
+    return true;
+  }
+
+  private async authenticate(req: AuthenticatedRequest): Promise<void> {
     const { token, subject } = await this.verifier.bearerOf(req);
     if (!token) throw unauthenticated();
     if (!subject) throw unauthenticated(this.invalidToken);
     const acting = req.headers['x-acting-agency'];
     const principal =
       subject.kind === 'client'
-        ? await this.principals.resolveClient(subject.clientId)
+        ? await this.principals.resolveClient(subject.clientId, subject.issuedAfterRotation)
         : await this.principals.resolve(subject.subject, Array.isArray(acting) ? acting[0] : acting);
     if (!principal) throw unauthenticated('The integration client is unknown or revoked');
     req.principal = principal;
     // Over HTTP the logging middleware already named the request (pino-http's req.id); over graphql-ws not.
     req.requestId = typeof req.id === 'string' ? req.id : requestIdOf(req.headers['x-request-id']);
-    bindToRequestLog(this.log, { principal: principal.subject });
+    bindToRequestLog(this.log, { principal: principalName(principal) });
     req.tokenExpiresAt = subject.expiresAt;
-    req.ability = defineAbilityFor(req.principal);
-    return true;
+    req.ability = defineAbilityFor(principal);
   }
 }

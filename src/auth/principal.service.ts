@@ -11,7 +11,7 @@ import { type RecordedSubjectKind, SubjectKind } from './subject-kind.js';
 import { systemCaller } from './system-caller.js';
 
 /** An integration client acts for its agency, with its scopes and no role of a person. */
-export function clientPrincipal(clientId: string, agencyId: string, networkId: string, scopes: string[]): Principal {
+export function clientPrincipal(clientId: string, agencyId: string, networkId: string, scopes: string[], issuedAfterRotation = 0): Principal {
   return {
     subject: `client:${clientId}`,
     kind: SubjectKind.INTEGRATION_CLIENT,
@@ -20,7 +20,7 @@ export function clientPrincipal(clientId: string, agencyId: string, networkId: s
     memberships: [],
     acting: { agencyId, networkId, roles: [] },
     familyMember: null,
-    integrationClient: { clientId, scopes },
+    integrationClient: { clientId, scopes, issuedAfterRotation },
   };
 }
 
@@ -93,20 +93,25 @@ export class PrincipalService implements OnApplicationBootstrap {
     }
   }
 
-  /** An integration client in force, or null when it is unknown or revoked. */
-  async resolveClient(clientId: string): Promise<Principal | null> {
+  /**
+   * An integration client in force, or null when it is unknown, revoked, or its token was issued before a
+   * rotation that ended the tokens of a leaked secret (`issuedAfterRotation`: the rotation time, ms, the
+   * token carries; exact, where the token's `iat` in seconds would leave a window).
+   */
+  async resolveClient(clientId: string, issuedAfterRotation: number): Promise<Principal | null> {
     const [row]: { agency_id: string; network_id: string; scopes: string[] }[] = await this.db.query(
       `SELECT ic.agency_id, a.network_id, ic.scopes FROM integration_client ic JOIN agency a ON a.id = ic.agency_id
-        WHERE ic.id = $1 AND ic.revoked_at IS NULL`,
-      [UUID_PATTERN.test(clientId) ? clientId : null],
+        WHERE ic.id = $1 AND ic.revoked_at IS NULL
+          AND (ic.tokens_valid_from IS NULL OR $2 >= floor(extract(epoch FROM ic.tokens_valid_from) * 1000))`,
+      [UUID_PATTERN.test(clientId) ? clientId : null, issuedAfterRotation],
     );
-    return row ? clientPrincipal(clientId, row.agency_id, row.network_id, row.scopes) : null;
+    return row ? clientPrincipal(clientId, row.agency_id, row.network_id, row.scopes, issuedAfterRotation) : null;
   }
 
   /** The principal as it is now, for a long-lived subscription; null when it no longer exists. */
   refresh(principal: Principal): Promise<Principal | null> {
     return principal.integrationClient
-      ? this.resolveClient(principal.integrationClient.clientId)
+      ? this.resolveClient(principal.integrationClient.clientId, principal.integrationClient.issuedAfterRotation)
       : this.resolve(principal.subject, principal.acting?.agencyId);
   }
 

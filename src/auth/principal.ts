@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { MembershipRole } from '../users/membership-role.js';
-import type { SubjectKind } from './subject-kind.js';
+import { SubjectKind } from './subject-kind.js';
 
 export interface AgencyRole {
   agencyId: string;
@@ -21,5 +22,18 @@ export interface Principal {
   /** Set when the subject is a family member's portal login (and then userId is null). */
   familyMember: { memberId: string; familyId: string; networkId: string } | null;
   /** Set for an integration partner's case system (client credentials); it acts for its agency. */
-  integrationClient: { clientId: string; scopes: string[] } | null;
+  integrationClient: { clientId: string; scopes: string[]; issuedAfterRotation: number } | null;
+}
+
+/**
+ * How logs and the audit name a principal: a family member by its member id, never by its login (the
+ * identity provider's subject, possibly an e-mail address, is personal data that erasure removes); a
+ * login that is no professional here (new, or a portal login no longer linked) by a digest of it.
+ */
+export function principalName(principal: Principal): string {
+  if (principal.familyMember) return `member:${principal.familyMember.memberId}`;
+  if (principal.kind === SubjectKind.UNREGISTERED || principal.kind === SubjectKind.FAMILY_MEMBER) {
+    return `login:${createHash('sha256').update(principal.subject).digest('hex').slice(0, 16)}`;
+  }
+  return principal.subject;
 }

@@ -7,6 +7,8 @@ import type { Principal } from './principal.js';
 /** What the guards attach to the request for resolvers and services. */
 export interface AuthenticatedRequest extends Request {
   principal?: Principal;
+  /** The authentication of this request, once for all its root fields (the guard runs per field). */
+  authentication?: Promise<void>;
   ability?: AppAbility;
   requestId?: string;
   tokenExpiresAt?: Date | null;

@@ -11,6 +11,8 @@ export enum SubjectKind {
   INTEGRATION_CLIENT = 'INTEGRATION_CLIENT',
   /** A valid token whose subject has no role here yet (it may accept an invitation). */
   UNREGISTERED = 'UNREGISTERED',
+  /** The service itself, in a scheduled job; never a token's subject. */
+  SYSTEM = 'SYSTEM',
 }
 registerEnumType(SubjectKind, { name: 'SubjectKind' });
 

@@ -11,7 +11,7 @@ import { SubjectKind } from './subject-kind.js';
 export function systemCaller(job: string): Caller {
   const principal: Principal = {
     subject: `system:${job}`,
-    kind: SubjectKind.UNREGISTERED,
+    kind: SubjectKind.SYSTEM,
     userId: null,
     isPlatformAdmin: false,
     memberships: [],

@@ -8,8 +8,16 @@ export const CLIENT_TOKEN_ISSUER = 'gezin1plan';
 const CLIENT_TOKEN_AUDIENCE = 'gezin1plan-integration';
 export const CLIENT_TOKEN_TTL_SECONDS = 900;
 
-/** Who a valid token speaks for: a person (user or family member), or an integration client. */
-export type TokenSubject = ({ kind: 'person'; subject: string } | { kind: 'client'; clientId: string }) & { expiresAt: Date | null };
+/**
+ * Who a valid token speaks for: a person (user or family member), or an integration client with the
+ * time of the secret rotation its token was issued after (see PrincipalService.resolveClient).
+ */
+export type TokenSubject = ({ kind: 'person'; subject: string } | { kind: 'client'; clientId: string; issuedAfterRotation: number }) & {
+  expiresAt: Date | null;
+};
+
+/** Clocks of the identity provider and ours may differ this much (seconds). */
+const CLOCK_TOLERANCE_SECONDS = 30;
 
 /** A request's bearer token and, when it is valid, its subject. */
 export interface BearerToken {
@@ -18,6 +26,19 @@ export interface BearerToken {
 }
 
 const expiryOf = (payload: JWTPayload) => (typeof payload.exp === 'number' ? new Date(payload.exp * 1000) : null);
+// No tolerance on `exp`: an expired token is refused at once; the issue time may be a little ahead (assertLifetime).
+const VERIFY_TIMES = { requiredClaims: ['exp'] };
+
+/**
+ * A person's token must say when it ends, not claim to be issued in the future, and not live longer than
+ * `maxSeconds` (from its issue, or from now when it does not say): a stolen long-lived token is refused.
+ */
+function assertLifetime(payload: JWTPayload, maxSeconds: number): void {
+  const now = Math.floor(Date.now() / 1000);
+  const issuedAt = typeof payload.iat === 'number' ? payload.iat : now;
+  if (issuedAt > now + CLOCK_TOLERANCE_SECONDS) throw new Error('issued in the future');
+  if (payload.exp! - Math.min(issuedAt, now) > maxSeconds) throw new Error('lives longer than allowed');
+}
 
 /**
  * Verifies bearer tokens: OIDC (RS/ES keys from the provider's JWKS) or, in development, HS256; and
@@ -31,16 +52,23 @@ export class TokenVerifier {
 
   constructor(config: AppConfig) {
     const auth = config.auth;
+    const maxSeconds = config.maxTokenHours * 3600;
     this.clientSecret = devSecret(config.clientTokenSecret, config.dataDir, 'client-token-secret');
     if (auth.mode === 'oidc') {
       const jwks = createRemoteJWKSet(new URL(auth.jwksUrl));
       this.verifyPerson = async (token) =>
-        (await jwtVerify(token, jwks, { issuer: auth.issuer, audience: auth.audience })).payload;
+        (await jwtVerify(token, jwks, { issuer: auth.issuer, audience: auth.audience, ...VERIFY_TIMES })).payload;
     } else {
       const secret = devSecret(auth.secret, config.dataDir);
       this.verifyPerson = async (token) =>
-        (await jwtVerify(token, secret, { issuer: DEV_TOKEN_ISSUER, algorithms: ['HS256'] })).payload;
+        (await jwtVerify(token, secret, { issuer: DEV_TOKEN_ISSUER, algorithms: ['HS256'], ...VERIFY_TIMES })).payload;
     }
+    const verify = this.verifyPerson;
+    this.verifyPerson = async (token) => {
+      const payload = await verify(token);
+      assertLifetime(payload, maxSeconds);
+      return payload;
+    };
   }
 
   /** The bearer token of `req` (Authorization header) and its verified subject, once per request. */
@@ -62,8 +90,10 @@ export class TokenVerifier {
           issuer: CLIENT_TOKEN_ISSUER,
           audience: CLIENT_TOKEN_AUDIENCE,
           algorithms: ['HS256'],
+          ...VERIFY_TIMES,
         });
-        return typeof payload.client_id === 'string' ? { kind: 'client', clientId: payload.client_id, expiresAt: expiryOf(payload) } : null;
+        if (typeof payload.client_id !== 'string' || typeof payload.rot !== 'number') return null;
+        return { kind: 'client', clientId: payload.client_id, issuedAfterRotation: payload.rot, expiresAt: expiryOf(payload) };
       }
       const payload = await this.verifyPerson(token);
       return typeof payload.sub === 'string' && payload.sub.length > 0 ? { kind: 'person', subject: payload.sub, expiresAt: expiryOf(payload) } : null;
@@ -72,9 +102,12 @@ export class TokenVerifier {
     }
   }
 
-  /** A token for an integration client, valid CLIENT_TOKEN_TTL_SECONDS. */
-  issueClientToken(clientId: string, scopes: string[]): Promise<string> {
-    return new SignJWT({ client_id: clientId, scope: scopes.join(' ') })
+  /**
+   * A token for an integration client, valid CLIENT_TOKEN_TTL_SECONDS. `rot` is the time (ms) of the
+   * client's last secret rotation: a rotation that keeps no previous secret ends the tokens issued before.
+   */
+  issueClientToken(clientId: string, scopes: string[], secretRotatedAt: Date | null): Promise<string> {
+    return new SignJWT({ client_id: clientId, scope: scopes.join(' '), rot: secretRotatedAt?.getTime() ?? 0 })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(CLIENT_TOKEN_ISSUER)
       .setAudience(CLIENT_TOKEN_AUDIENCE)

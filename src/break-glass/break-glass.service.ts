@@ -9,6 +9,7 @@ import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { BreakGlassGrant } from './break-glass-grant.entity.js';
 import type { BreakGlassInput } from './dto/break-glass.inputs.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 
 const HOUR = 3_600_000;
 
@@ -18,26 +19,29 @@ export class BreakGlassService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly policy: PolicyService,
     private readonly tx: AuditedTransactions,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   /** Opens the family's data to the caller for at most 24 hours; the grant itself is audited. */
   async grant(caller: Caller, input: BreakGlassInput): Promise<BreakGlassGrant> {
-    return this.tx.run(caller, async (em) => {
-      const family = await this.policy.authorize(em, caller.ability, 'read', 'Family', input.familyId, { lock: true });
-      this.policy.assertCan(caller.ability, 'create', 'BreakGlassGrant', family);
-      const startsAt = new Date();
-      const grant = em.create(BreakGlassGrant, {
-        id: newId(),
-        familyId: family.id,
-        userId: caller.principal.userId!,
-        agencyId: caller.principal.acting!.agencyId,
-        justification: input.justification.trim(),
-        startsAt,
-        expiresAt: new Date(startsAt.getTime() + (input.hours ?? 24) * HOUR),
-      });
-      await em.insert(BreakGlassGrant, grant);
-      return (await this.load(em, [grant.id]))[0]!;
-    });
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(em, caller, 'breakGlass', input, async () => {
+        const family = await this.policy.authorize(em, caller.ability, 'read', 'Family', input.familyId, { lock: true });
+        this.policy.assertCan(caller.ability, 'create', 'BreakGlassGrant', family);
+        const startsAt = new Date();
+        const grant = em.create(BreakGlassGrant, {
+          id: newId(),
+          familyId: family.id,
+          userId: caller.principal.userId!,
+          agencyId: caller.principal.acting!.agencyId,
+          justification: input.justification.trim(),
+          startsAt,
+          expiresAt: new Date(startsAt.getTime() + (input.hours ?? 24) * HOUR),
+        });
+        await em.insert(BreakGlassGrant, grant);
+        return (await this.load(em, [grant.id]))[0]!;
+      }, (id) => this.reread(em, caller, id)),
+    );
   }
 
   /** Ends a grant early: by the one who holds it or by the family's trajectory supporter. */
@@ -67,6 +71,12 @@ export class BreakGlassService {
         return groupBy(familyIds, await this.load(this.db.manager, ids.map((r) => r.id)), (g) => g.familyId);
       })
       .load(familyId);
+  }
+
+  /** A record made before under the caller's idempotency key, if the caller may read it now. */
+  private async reread(em: EntityManager, caller: Caller, id: string): Promise<BreakGlassGrant> {
+    await this.idempotency.readable(em, caller, BreakGlassGrant, 'BreakGlassGrant', id);
+    return (await this.load(em, [id]))[0]!;
   }
 
   private async load(em: EntityManager, ids: string[]): Promise<BreakGlassGrant[]> {

@@ -14,6 +14,10 @@ if (config.auth.mode !== 'dev') {
   console.error('AUTH_ISSUER is set: tokens come from the OIDC provider, not from this command.');
   process.exit(2);
 }
+if (!(Number(hours) > 0 && Number(hours) <= config.maxTokenHours)) {
+  console.error(`hours must be more than 0 and at most ${config.maxTokenHours} (AUTH_MAX_TOKEN_HOURS): the service refuses longer-lived tokens.`);
+  process.exit(2);
+}
 const token = await new SignJWT({})
   .setProtectedHeader({ alg: 'HS256' })
   .setSubject(subject)

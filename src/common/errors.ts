@@ -34,9 +34,20 @@ export const invalidTransition = (what: string, currentStatus: string, attempted
 
 export const conflict = (message: string) => new DomainError('CONFLICT', message);
 
-/** A rate limit is used up (see README, "Security and operations"); retry after `retryAfterSeconds`. */
+/** What the operation needs is not consented: the members whose consent for `category` to the agency is missing. */
+export const consentRequired = (message: string, missing: { memberIds: string[]; category: string; recipientAgencyId: string }) =>
+  new DomainError('CONSENT_REQUIRED', message, {
+    missingMemberIds: missing.memberIds,
+    category: missing.category,
+    recipientAgencyId: missing.recipientAgencyId,
+  });
+
+/**
+ * A rate limit is used up (see README, "Security and operations"); retry after `retryAfterSeconds`.
+ * `http` sets the answer's HTTP status to 429 (Apollo takes it from the error and leaves it out of the body).
+ */
 export const tooManyRequests = (retryAfterSeconds: number) =>
-  new DomainError('TOO_MANY_REQUESTS', `Too many requests: retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  new DomainError('TOO_MANY_REQUESTS', `Too many requests: retry in ${retryAfterSeconds} s`, { retryAfterSeconds, http: { status: 429 } });
 
 /** What a thrown value says, for a log line or a job's failure: its message (or its stack), whatever was thrown. */
 export function describeError(error: unknown, withStack = false): string {

@@ -11,9 +11,13 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   dataDir: string;
   auth: OidcAuthConfig | DevAuthConfig;
+  /** The longest a person's bearer token may live (exp − iat); tokens without `exp` are refused. */
+  maxTokenHours: number;
   platformAdminSubjects: ReadonlySet<string>;
   /** Signs the tokens of integration clients (POST /oauth/token); unset outside production: generated in `dataDir`. */
   clientTokenSecret: string | undefined;
+  /** Signs the checkpoints of the audit chain's head; unset outside production: generated in `dataDir`. */
+  auditCheckpointKey: string | undefined;
   /** Days off besides weekends and Belgian public holidays, for referral deadlines ('YYYY-MM-DD'). */
   extraHolidays: string[];
   /** Whose calendar dates count for ages, birthdays and deadlines, in the service and its database sessions. */
@@ -132,9 +136,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auth = { mode: 'dev', secret: env.AUTH_DEV_SECRET || undefined };
   }
 
+  const maxTokenHours = wholeNumbers(env, problems)('AUTH_MAX_TOKEN_HOURS', 24, 1, 720);
+
   const clientTokenSecret = env.CLIENT_TOKEN_SECRET || undefined;
   if (clientTokenSecret !== undefined && clientTokenSecret.length < 32) problems.push('CLIENT_TOKEN_SECRET must be at least 32 characters');
   if (production && !clientTokenSecret) problems.push('CLIENT_TOKEN_SECRET is required in production (it signs integration client tokens)');
+
+  const auditCheckpointKey = env.AUDIT_CHECKPOINT_KEY || undefined;
+  if (auditCheckpointKey !== undefined && auditCheckpointKey.length < 32) problems.push('AUDIT_CHECKPOINT_KEY must be at least 32 characters');
+  if (production && !auditCheckpointKey) problems.push('AUDIT_CHECKPOINT_KEY is required in production (it signs the audit chain checkpoints)');
 
   const extraHolidays = (env.EXTRA_HOLIDAYS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const day of extraHolidays) {
@@ -167,10 +177,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl,
     dataDir: env.DATA_DIR ?? '.data',
     auth,
+    maxTokenHours,
     platformAdminSubjects: new Set(
       (env.PLATFORM_ADMIN_SUBJECTS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     ),
     clientTokenSecret,
+    auditCheckpointKey,
     extraHolidays,
     legalTimeZone,
     webhooks,

@@ -67,6 +67,11 @@ export class Consent {
   @Field(() => [ID], { description: 'Members who turned 18 since a parent or caregiver gave this consent: it no longer covers them until they confirm it.' })
   awaitingConfirmationBy: string[];
 
+  @Field(() => [ID], {
+    description: 'Members who withdrew this consent for themselves (or were withdrawn by who speaks for them) while it stays in force for the others it names.',
+  })
+  withdrawnForMemberIds: string[];
+
   @Field(() => ConsentStatus)
   get status(): ConsentStatus {
     if (this.revokedAt) return ConsentStatus.REVOKED;

@@ -4,12 +4,12 @@ import { AgenciesModule } from '../agencies/agencies.module.js';
 import { FamiliesModule } from '../families/families.module.js';
 import { CapacityAssessment } from './capacity-assessment.entity.js';
 import { Consent } from './consent.entity.js';
-import { ConsentsResolver } from './consents.resolver.js';
+import { CapacityAssessmentResolver, ConsentsResolver } from './consents.resolver.js';
 import { ConsentsService } from './consents.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Consent, CapacityAssessment]), FamiliesModule, AgenciesModule],
-  providers: [ConsentsService, ConsentsResolver],
+  providers: [ConsentsService, ConsentsResolver, CapacityAssessmentResolver],
   exports: [ConsentsService],
 })
 export class ConsentsModule {}

@@ -6,6 +6,7 @@ import { notFound } from '../common/errors.js';
 import { FamiliesService } from '../families/families.service.js';
 import { FamilyMember } from '../families/family-member.entity.js';
 import { Loaders } from '../graphql/graphql-context.js';
+import { IdArg } from '../graphql/id-arg.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
 import { Policy } from '../policy/policy.decorator.js';
 import { CapacityAssessment } from './capacity-assessment.entity.js';
@@ -23,7 +24,7 @@ export class ConsentsResolver {
 
   @Query(() => [Consent], { description: 'Every consent of the family — active, revoked and expired.' })
   @Policy('read', 'Consent')
-  consents(@CurrentCaller() caller: Caller, @Args('familyId', { type: () => ID }) familyId: string) {
+  consents(@CurrentCaller() caller: Caller, @IdArg('familyId') familyId: string) {
     return this.service.list(caller, familyId);
   }
 
@@ -40,7 +41,7 @@ export class ConsentsResolver {
   async consentsToConfirm(
     @CurrentCaller() caller: Caller,
     @Loaders() loaders: RequestLoaders,
-    @Args('memberId', { type: () => ID }) memberId: string,
+    @IdArg('memberId') memberId: string,
   ) {
     if (!(await this.families.memberById(caller, loaders, memberId))) throw notFound('FamilyMember');
     return this.service.toConfirmBy(caller, loaders, memberId);
@@ -58,8 +59,10 @@ export class ConsentsResolver {
     return this.service.revoke(caller, input);
   }
 
-  @Mutation(() => CapacityAssessment, { description: 'Sets aside the presumption (capable from 12) for one member.' })
-  @Policy('create', 'Consent')
+  @Mutation(() => CapacityAssessment, {
+    description: 'Sets aside the presumption (capable from 12) for one member the caller may see; shown to the member and to who speaks for them.',
+  })
+  @Policy('assessCapacity', 'FamilyMember')
   assessCapacity(@CurrentCaller() caller: Caller, @Args('input') input: AssessCapacityInput) {
     return this.service.assessCapacity(caller, input);
   }
@@ -90,3 +93,21 @@ export class ConsentsResolver {
   }
 }
 
+
+@Resolver(() => CapacityAssessment)
+export class CapacityAssessmentResolver {
+  constructor(
+    private readonly families: FamiliesService,
+    private readonly agencies: AgenciesService,
+  ) {}
+
+  @ResolveField(() => FamilyMember, { nullable: true, description: 'The member assessed; null when the caller may not see this member.' })
+  member(@Parent() assessment: CapacityAssessment, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    return this.families.memberById(caller, loaders, assessment.memberId);
+  }
+
+  @ResolveField(() => Agency, { description: 'The agency whose caseworker made the assessment.' })
+  async assessingAgency(@Parent() assessment: CapacityAssessment, @Loaders() loaders: RequestLoaders): Promise<Agency> {
+    return (await this.agencies.byId(loaders, assessment.assessedByAgencyId))!;
+  }
+}

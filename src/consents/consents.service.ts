@@ -14,6 +14,7 @@ import { CapacityAssessment } from './capacity-assessment.entity.js';
 import { ConsentMethod, ConsentStatus } from './consent-method.js';
 import { Consent } from './consent.entity.js';
 import type { AssessCapacityInput, ConfirmConsentInput, RecordConsentInput, RevokeConsentInput } from './dto/consent.inputs.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 
 interface MemberCapacity {
   id: string;
@@ -33,6 +34,7 @@ export class ConsentsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly policy: PolicyService,
     private readonly tx: AuditedTransactions,
+    private readonly idempotency: IdempotencyService,
     private readonly audit: ReadAudit,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -43,71 +45,100 @@ export class ConsentsService {
       throw badInput('validUntil', 'validUntil must be after validFrom');
     }
     checkMethod(caller, input, { field: 'grantorMemberId', memberId: input.grantorMemberId, doing: 'give consent' });
-    return this.tx.run(caller, async (em) => {
-      const members = await this.capacities(em, [input.grantorMemberId, ...input.subjectMemberIds]);
-      const grantor = members.get(input.grantorMemberId);
-      const family = await this.visibleFamily(em, caller, grantor?.family_id);
-      this.policy.assertCan(caller.ability, 'create', 'Consent', family);
-      const subjects = input.subjectMemberIds.map((id) => members.get(id));
-      if (subjects.some((s) => s?.family_id !== family.id)) {
-        throw badInput('subjectMemberIds', 'subjectMemberIds must be members of the grantor’s family');
-      }
-      for (const subject of subjects as MemberCapacity[]) checkGrantor(grantor!, subject);
-      const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [
-        input.recipientAgencyId,
-        family.networkId,
-      ]);
-      if (!agency) throw badInput('recipientAgencyId', 'recipientAgencyId must be an agency of the family’s network');
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(em, caller, 'recordConsent', input, async () => {
+        const members = await this.capacities(em, [input.grantorMemberId, ...input.subjectMemberIds]);
+        const grantor = members.get(input.grantorMemberId);
+        const family = await this.visibleFamily(em, caller, grantor?.family_id);
+        this.policy.assertCan(caller.ability, 'create', 'Consent', family);
+        const subjects = input.subjectMemberIds.map((id) => members.get(id));
+        if (subjects.some((s) => s?.family_id !== family.id)) {
+          throw badInput('subjectMemberIds', 'subjectMemberIds must be members of the grantor’s family');
+        }
+        for (const subject of subjects as MemberCapacity[]) checkGrantor(grantor!, subject);
+        const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [
+          input.recipientAgencyId,
+          family.networkId,
+        ]);
+        if (!agency) throw badInput('recipientAgencyId', 'recipientAgencyId must be an agency of the family’s network');
 
-      const consent = em.create(Consent, {
-        id: newId(),
-        familyId: family.id,
-        grantorMemberId: grantor!.id,
-        recipientAgencyId: input.recipientAgencyId,
-        categories: input.categories,
-        purposeCode: input.purposeCode,
-        purpose: input.purpose,
-        validFrom,
-        validUntil: input.validUntil ?? null,
-        method: input.method,
-        evidenceReference: input.evidenceReference ?? null,
-        recordedByUserId: caller.principal.userId,
-        recordedByAgencyId: caller.principal.acting?.agencyId ?? null,
-        recordedAt: new Date(),
-      });
-      await em.insert(Consent, consent);
-      await em.query(
-        `INSERT INTO consent_subject (consent_id, member_id) SELECT $1, unnest($2::uuid[])`,
-        [consent.id, input.subjectMemberIds],
-      );
-      return (await this.load(em, [consent.id]))[0]!;
-    });
+        const consent = em.create(Consent, {
+          id: newId(),
+          familyId: family.id,
+          grantorMemberId: grantor!.id,
+          recipientAgencyId: input.recipientAgencyId,
+          categories: input.categories,
+          purposeCode: input.purposeCode,
+          purpose: input.purpose,
+          validFrom,
+          validUntil: input.validUntil ?? null,
+          method: input.method,
+          evidenceReference: input.evidenceReference ?? null,
+          recordedByUserId: caller.principal.userId,
+          recordedByAgencyId: caller.principal.acting?.agencyId ?? null,
+          recordedAt: new Date(),
+        });
+        await em.insert(Consent, consent);
+        await em.query(
+          `INSERT INTO consent_subject (consent_id, member_id) SELECT $1, unnest($2::uuid[])`,
+          [consent.id, input.subjectMemberIds],
+        );
+        return (await this.load(em, [consent.id]))[0]!;
+      }, (id) => this.reread(em, caller, id)),
+    );
   }
 
-  /** Effective on the very next request: every access check reads the revocations table. */
+  /**
+   * Effective on the very next request: every access check reads the grants the revocation ends. Everyone
+   * who gave a consent or whom it concerns withdraws it, for what is theirs to withdraw (`endsFor`): the
+   * consent stays in force for the other members it names, who decide for themselves, until no one is left.
+   */
   async revoke(caller: Caller, input: RevokeConsentInput): Promise<Consent> {
     return this.tx.run(caller, async (em) => {
-      const attributes = await this.policy.authorize(em, caller.ability, 'update', 'Consent', input.consentId, { lock: true });
+      await this.policy.authorize(em, caller.ability, 'update', 'Consent', input.consentId, { lock: true });
       const [consent] = await this.load(em, [input.consentId]);
       if (consent!.status !== ConsentStatus.ACTIVE) throw invalidTransition('Consent', consent!.status, 'revoke');
-      // Withdrawing is the family's decision: a caseworker records whose it was.
-      if (!caller.principal.familyMember && !input.revokedByMemberId) {
+      // Withdrawing is the family's decision: a caseworker records whose it was; in the portal, one's own.
+      const portalMember = caller.principal.familyMember?.memberId;
+      if (!portalMember && !input.revokedByMemberId) {
         throw badInput('revokedByMemberId', 'Name the family member who withdrew the consent');
       }
-      if (input.revokedByMemberId) {
-        const [member] = await em.query(`SELECT 1 FROM family_member WHERE id = $1 AND family_id = $2`, [
-          input.revokedByMemberId,
-          attributes.familyId,
-        ]);
-        if (!member) throw badInput('revokedByMemberId', 'revokedByMemberId must be a member of this family');
+      if (portalMember && input.revokedByMemberId && input.revokedByMemberId !== portalMember) {
+        throw badInput('revokedByMemberId', 'In the portal you withdraw a consent as yourself');
       }
-      const revokedBy = caller.principal.familyMember?.memberId ?? input.revokedByMemberId ?? null;
+      const revokedBy = portalMember ?? input.revokedByMemberId!;
+      const endsFor = await this.endsFor(em, consent!, revokedBy);
+      if (!endsFor) throw badInput('revokedByMemberId', 'revokedByMemberId must be a member who gave this consent or whom it concerns');
+      const remaining = consent!.subjectMemberIds.filter((id) => !consent!.withdrawnForMemberIds.includes(id));
+      const ending = remaining.filter((id) => endsFor.includes(id));
+      if (ending.length === 0) throw invalidTransition('Consent', 'WITHDRAWN', 'withdraw it again');
+      // Ending it for every member still covered revokes the consent as a whole (member_ids NULL).
       await em.query(
-        `INSERT INTO consent_revocation (consent_id, reason, revoked_by_member_id, revoked_by_user_id) VALUES ($1, $2, $3, $4)`,
-        [input.consentId, input.reason, revokedBy, caller.principal.userId],
+        `INSERT INTO consent_revocation (consent_id, reason, revoked_by_member_id, revoked_by_user_id, member_ids) VALUES ($1, $2, $3, $4, $5)`,
+        [input.consentId, input.reason, revokedBy, caller.principal.userId, ending.length === remaining.length ? null : ending],
       );
       return (await this.load(em, [input.consentId]))[0]!;
     });
+  }
+
+  /**
+   * The members a withdrawal by `memberId` ends the consent for, or null when it is not `memberId`'s to
+   * withdraw. A member withdraws for herself and for the children she speaks for; the grantor also for
+   * those she gave it for who never made it their own (confirmed it). So no one decides for a member who
+   * decides for herself: a young adult's withdrawal leaves her mother's and her siblings' consent standing,
+   * and a mother's leaves standing what her grown child confirmed.
+   */
+  private async endsFor(em: EntityManager, consent: Consent, memberId: string): Promise<string[] | null> {
+    const [row]: { concerned: boolean; ends_for: string[] }[] = await em.query(
+      `SELECT c.grantor_member_id = $2 OR bool_or(member_speaks_for($2, cs.member_id)) AS concerned,
+              COALESCE(array_agg(cs.member_id ORDER BY cs.member_id) FILTER (WHERE member_speaks_for($2, cs.member_id)
+                OR (c.grantor_member_id = $2 AND NOT EXISTS (SELECT 1 FROM consent_confirmation cc
+                                                               WHERE cc.consent_id = c.id AND cc.member_id = cs.member_id))), '{}') AS ends_for
+         FROM consent c JOIN consent_subject cs ON cs.consent_id = c.id
+        WHERE c.id = $1 GROUP BY c.id`,
+      [consent.id, memberId],
+    );
+    return row?.concerned ? row.ends_for : null;
   }
 
   /**
@@ -127,6 +158,7 @@ export class ConsentsService {
       if (!consent!.subjectMemberIds.includes(input.memberId)) {
         throw badInput('memberId', 'memberId must be a member this consent is about');
       }
+      if (consent!.withdrawnForMemberIds.includes(input.memberId)) throw invalidTransition('Consent', 'WITHDRAWN', 'confirm');
       const member = (await this.capacities(em, [input.memberId])).get(input.memberId)!;
       if (!member.capable) {
         throw badInput('memberId', `${member.given_name} cannot decide for themselves yet: a parent or caregiver consents for them`);
@@ -195,23 +227,40 @@ export class ConsentsService {
     return this.load(em, ids.map((r) => r.id));
   }
 
+  /** Only on a member the caller may read: another is answered exactly like one that does not exist. */
   async assessCapacity(caller: Caller, input: AssessCapacityInput): Promise<CapacityAssessment> {
-    return this.tx.run(caller, async (em) => {
-      const [member] = await em.query(`SELECT family_id FROM family_member WHERE id = $1`, [input.memberId]);
-      const family = await this.visibleFamily(em, caller, member?.family_id);
-      this.policy.assertCan(caller.ability, 'create', 'Consent', family);
-      const assessment = em.create(CapacityAssessment, {
-        id: newId(),
-        memberId: input.memberId,
-        capable: input.capable,
-        reason: input.reason,
-        assessedByUserId: caller.principal.userId!,
-        assessedByAgencyId: caller.principal.acting!.agencyId,
-        assessedAt: new Date(),
-      });
-      await em.insert(CapacityAssessment, assessment);
-      return assessment;
-    });
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(em, caller, 'assessCapacity', input, async () => {
+        await this.policy.authorize(em, caller.ability, 'assessCapacity', 'FamilyMember', input.memberId, { lock: true });
+        const assessment = em.create(CapacityAssessment, {
+          id: newId(),
+          memberId: input.memberId,
+          capable: input.capable,
+          reason: input.reason,
+          assessedByUserId: caller.principal.userId!,
+          assessedByAgencyId: caller.principal.acting!.agencyId,
+          assessedAt: new Date(),
+        });
+        await em.insert(CapacityAssessment, assessment);
+        return assessment;
+      }, (id) => this.assessmentMadeBefore(em, caller, id)),
+    );
+  }
+
+  /**
+   * An assessment made before under the caller's idempotency key, if the caller may still assess its
+   * member: the right the first answer was given under (the team reads assessments no other way).
+   */
+  private async assessmentMadeBefore(em: EntityManager, caller: Caller, id: string): Promise<CapacityAssessment> {
+    const assessment = await em.findOneByOrFail(CapacityAssessment, { id });
+    await this.policy.authorize(em, caller.ability, 'assessCapacity', 'FamilyMember', assessment.memberId);
+    return assessment;
+  }
+
+  /** The family's capacity assessments the caller may read (in the portal: of the members it speaks for), newest first. */
+  assessmentsOf(caller: Caller, familyId: string): Promise<CapacityAssessment[]> {
+    const qb = this.db.manager.createQueryBuilder(CapacityAssessment, 'cpa').where('cpm.family_id = :familyId', { familyId });
+    return this.audit.readable(qb, caller, 'CapacityAssessment').orderBy('cpa.assessedAt', 'DESC').addOrderBy('cpa.id', 'DESC').getMany();
   }
 
   /**
@@ -226,6 +275,12 @@ export class ConsentsService {
     return family;
   }
 
+  /** A record made before under the caller's idempotency key, if the caller may read it now. */
+  private async reread(em: EntityManager, caller: Caller, id: string): Promise<Consent> {
+    await this.idempotency.readable(em, caller, Consent, 'Consent', id);
+    return (await this.load(em, [id]))[0]!;
+  }
+
   /** Consents with their subjects and revocation, in id order. */
   private async load(em: EntityManager, ids: string[]): Promise<Consent[]> {
     if (ids.length === 0) return [];
@@ -233,14 +288,18 @@ export class ConsentsService {
       id: string;
       subject_member_ids: string[];
       awaiting_confirmation_by: string[];
+      withdrawn_for: string[];
       revoked_at: Date | null;
       reason: string | null;
     }[] = await em.query(
       `SELECT c.id, ARRAY(SELECT cs.member_id FROM consent_subject cs WHERE cs.consent_id = c.id ORDER BY cs.member_id) AS subject_member_ids,
               ARRAY(SELECT DISTINCT g.member_id FROM consent_grant g
-                     WHERE g.consent_id = c.id AND g.represented_until <= current_date ORDER BY g.member_id) AS awaiting_confirmation_by,
+                     WHERE g.consent_id = c.id AND g.represented_until <= current_date AND g.revoked_at IS NULL
+                     ORDER BY g.member_id) AS awaiting_confirmation_by,
+              ARRAY(SELECT DISTINCT w.member_id FROM consent_revocation pr, unnest(pr.member_ids) w(member_id)
+                     WHERE pr.consent_id = c.id ORDER BY w.member_id) AS withdrawn_for,
               r.revoked_at, r.reason
-         FROM consent c LEFT JOIN consent_revocation r ON r.consent_id = c.id
+         FROM consent c LEFT JOIN consent_revocation r ON r.consent_id = c.id AND r.member_ids IS NULL
         WHERE c.id = ANY($1) ORDER BY c.id`,
       [ids],
     );
@@ -249,6 +308,7 @@ export class ConsentsService {
       Object.assign(consents.get(row.id)!, {
         subjectMemberIds: row.subject_member_ids,
         awaitingConfirmationBy: row.awaiting_confirmation_by,
+        withdrawnForMemberIds: row.withdrawn_for,
         revokedAt: row.revoked_at,
         revocationReason: row.reason,
       }),
@@ -268,19 +328,20 @@ export class ConsentsService {
 
 /**
  * FAMILY_PORTAL is how a family member acts in the portal, and only that, for themselves; any other
- * method needs a reference to the signed form or witness statement.
+ * method needs a reference to the signed form or witness statement. For every agreement of the family
+ * recorded this way (consents, their confirmation at 18, a support handover).
  */
-function checkMethod(
+export function checkMethod(
   caller: Caller,
   input: { method: ConsentMethod; evidenceReference?: string },
   self: { field: string; memberId: string; doing: string },
 ): void {
   if (input.method !== ConsentMethod.FAMILY_PORTAL && !input.evidenceReference?.trim()) {
-    throw badInput('evidenceReference', 'A written or witnessed consent needs an evidenceReference');
+    throw badInput('evidenceReference', 'A written or witnessed agreement needs an evidenceReference');
   }
   const portalMember = caller.principal.familyMember;
   if ((input.method === ConsentMethod.FAMILY_PORTAL) !== (portalMember !== null)) {
-    throw badInput('method', 'FAMILY_PORTAL is how a family member consents in the portal, and only that');
+    throw badInput('method', 'FAMILY_PORTAL is how a family member agrees in the portal, and only that');
   }
   if (portalMember && self.memberId !== portalMember.memberId) {
     throw badInput(self.field, `In the portal you ${self.doing} as yourself`);

@@ -149,9 +149,9 @@ function isAlive(pid: number): boolean {
  * As root, the package runs initdb and postgres as the user `postgres`, which must be able to enter every
  * directory above the cluster and above the PostgreSQL binaries; in a private directory (mode 0700, such as
  * `mktemp -d` makes) it cannot, and the package crashed on an unhandled EACCES. The directory the cluster is
- * made in (DATA_DIR) is ours: it is opened for search (o+x, no listing), as everything kept in it is private
- * by its own mode (secrets 0600, the cluster 0700 of user postgres). Opening the user's other directories to
- * every local account is not ours to do: then the error says what to do instead.
+ * made in (DATA_DIR) is ours: it is opened for search (o+x, no listing), as what is secret in it is private by
+ * its own mode (the generated secrets 0600, the cluster 0700 of user postgres). Opening the user's other
+ * directories to every local account is not ours to do: then the error says what to do instead.
  */
 function reachForPostgresUser(clusterDir: string, notify?: (message: string) => void): void {
   const id = (flag: string) => {

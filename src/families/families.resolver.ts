@@ -1,7 +1,8 @@
-import { Args, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
 import { ConnectionType } from '../common/pagination.js';
 import { Loaders } from '../graphql/graphql-context.js';
+import { IdArg } from '../graphql/id-arg.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
 import { Policy } from '../policy/policy.decorator.js';
 import { FamiliesArgs } from './dto/families.args.js';
@@ -37,7 +38,7 @@ export class FamiliesResolver {
 
   @Query(() => Family)
   @Policy('read', 'Family')
-  family(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }) id: string): Promise<Family> {
+  family(@CurrentCaller() caller: Caller, @IdArg('id') id: string): Promise<Family> {
     return this.service.get(caller, id);
   }
 

@@ -9,8 +9,11 @@ import { badInput, forbidden } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { type Connection, paginate } from '../common/pagination.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import type { AppAbility } from '../policy/ability.factory.js';
 import { PolicyService } from '../policy/policy.service.js';
+import { SqlParams } from '../policy/sql-scope.js';
 import type { FamiliesArgs } from './dto/families.args.js';
 import type { FamilyMemberInput } from './dto/family-member.input.js';
 import type { AddFamilyMemberInput, RegisterFamilyInput } from './dto/register-family.input.js';
@@ -27,6 +30,7 @@ export class FamiliesService {
     private readonly policy: PolicyService,
     private readonly tx: AuditedTransactions,
     private readonly audit: ReadAudit,
+    private readonly idempotency: IdempotencyService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -38,27 +42,31 @@ export class FamiliesService {
     this.policy.assertCan(ability, 'create', 'Family', { networkId: acting.networkId });
     const today = calendarDate(this.config.legalTimeZone);
     input.members.forEach((member, i) => validateDates(member, `members.${i}`, today));
-    return this.tx.run(caller, async (em) => {
-      const family = await em.save(
-        em.create(Family, { id: newId(), networkId: acting.networkId, registeredByAgencyId: acting.agencyId }),
-      );
-      await em.insert(FamilyMember, input.members.map((member) => memberRow(family.id, member, principal.userId)));
-      await em.query(
-        `INSERT INTO case_assignment (id, family_id, user_id, agency_id, assigned_by_user_id) VALUES ($1, $2, $3, $4, $3)`,
-        [newId(), family.id, principal.userId, acting.agencyId],
-      );
-      return family;
-    });
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(em, caller, 'registerFamily', input, async () => {
+        const family = await em.save(
+          em.create(Family, { id: newId(), networkId: acting.networkId, registeredByAgencyId: acting.agencyId }),
+        );
+        await em.insert(FamilyMember, input.members.map((member) => memberRow(family.id, member, principal.userId)));
+        await em.query(
+          `INSERT INTO case_assignment (id, family_id, user_id, agency_id, assigned_by_user_id) VALUES ($1, $2, $3, $4, $3)`,
+          [newId(), family.id, principal.userId, acting.agencyId],
+        );
+        return family;
+      }, (id) => this.idempotency.readable(em, caller, Family, 'Family', id)),
+    );
   }
 
   async addMember(caller: Caller, input: AddFamilyMemberInput): Promise<FamilyMember> {
     validateDates(input.member, 'member', calendarDate(this.config.legalTimeZone));
-    return this.tx.run(caller, async (em) => {
-      await this.policy.authorize(em, caller.ability, 'update', 'Family', input.familyId, { lock: true });
-      const row = memberRow(input.familyId, input.member, caller.principal.userId);
-      await em.insert(FamilyMember, row);
-      return em.findOneByOrFail(FamilyMember, { id: row.id });
-    });
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(em, caller, 'addFamilyMember', input, async () => {
+        await this.policy.authorize(em, caller.ability, 'update', 'Family', input.familyId, { lock: true });
+        const row = memberRow(input.familyId, input.member, caller.principal.userId);
+        await em.insert(FamilyMember, row);
+        return em.findOneByOrFail(FamilyMember, { id: row.id });
+      }, (id) => this.idempotency.readable(em, caller, FamilyMember, 'FamilyMember', id)),
+    );
   }
 
   /**
@@ -91,14 +99,20 @@ export class FamiliesService {
     return this.db.manager.findOneByOrFail(Family, { id });
   }
 
-  /** Only families the caller may see: the access rule is part of the query. */
+  /**
+   * Only families the caller may see: the access rule is part of the query. A search matches only the
+   * names of members the caller may read (the FamilyMember read rule), so that it cannot tell whether a
+   * hidden member has a name.
+   */
   async list(caller: Caller, args: FamiliesArgs): Promise<Connection<Family>> {
     const qb = this.db.manager.createQueryBuilder(Family, 'f');
     if (args.search) {
+      const params = new SqlParams();
       qb.andWhere(
         `EXISTS (SELECT 1 FROM family_member sm WHERE sm.family_id = f.id
-           AND (sm.given_name ILIKE :search OR sm.family_name ILIKE :search))`,
-        { search: `%${args.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` },
+           AND (sm.given_name ILIKE :search OR sm.family_name ILIKE :search)
+           AND ${this.policy.readableSql(caller.ability, 'FamilyMember', 'sm.id', params)})`,
+        { search: `%${args.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, ...params.values },
       );
     }
     return paginate(this.policy.scope(qb, caller.ability, 'read', 'Family'), 'f.id', args);
@@ -120,6 +134,12 @@ export class FamiliesService {
         oneBy(ids, await this.visibleMembers(caller, 'fm.id = ANY(:keys)', ids), (m) => m.id),
       )
       .load(memberId);
+  }
+
+  /** The members with these ids that the caller may see, in that order (those it may not see stay out). */
+  async visibleByIds(caller: Caller, loaders: RequestLoaders, memberIds: string[]): Promise<FamilyMember[]> {
+    const members = await Promise.all(memberIds.map((id) => this.memberById(caller, loaders, id)));
+    return members.filter((m): m is FamilyMember => m !== null);
   }
 
   /** Members the caller may read (FamilyMember read rule: identity), without their contact details. */
@@ -156,15 +176,21 @@ export class FamiliesService {
       .load(id);
   }
 
-  /** The members with these ids that belong to the family; BAD_USER_INPUT naming `field` otherwise. */
-  async requireMembers(em: EntityManager, familyId: string, memberIds: string[], field: string): Promise<FamilyMember[]> {
+  /**
+   * The members with these ids that belong to the family (and, with `visibleTo`, that its caller may read);
+   * BAD_USER_INPUT naming `field` otherwise, the same for a member of another family as for a hidden one.
+   */
+  async requireMembers(
+    em: EntityManager,
+    familyId: string,
+    memberIds: string[],
+    field: string,
+    options: { visibleTo?: AppAbility } = {},
+  ): Promise<FamilyMember[]> {
     const unique = [...new Set(memberIds)];
-    const members = unique.length
-      ? await em
-          .createQueryBuilder(FamilyMember, 'fm')
-          .where('fm.family_id = :familyId AND fm.id = ANY(:ids)', { familyId, ids: unique })
-          .getMany()
-      : [];
+    const qb = em.createQueryBuilder(FamilyMember, 'fm').where('fm.family_id = :familyId AND fm.id = ANY(:ids)', { familyId, ids: unique });
+    if (options.visibleTo) this.policy.scope(qb, options.visibleTo, 'read', 'FamilyMember');
+    const members = unique.length ? await qb.getMany() : [];
     if (members.length !== unique.length) throw badInput(field, `${field} must name members of this family`);
     return members;
   }

@@ -15,6 +15,7 @@ import { Action } from './action.entity.js';
 import type { AddActionInput } from './dto/action.inputs.js';
 import { GOAL_TRANSITIONS, type GoalStatus } from './goal-status.js';
 import { lockOpenPlanOfGoal } from './open-plan.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 
 @Injectable()
 export class ActionsService {
@@ -24,6 +25,7 @@ export class ActionsService {
     private readonly families: FamiliesService,
     private readonly history: PlanHistoryService,
     private readonly tx: AuditedTransactions,
+    private readonly idempotency: IdempotencyService,
     private readonly audit: ReadAudit,
   ) {}
 
@@ -32,28 +34,30 @@ export class ActionsService {
     if (Boolean(input.assigneeUserId) === Boolean(input.assigneeMemberId)) {
       throw badInput('assigneeUserId', 'Give exactly one of assigneeUserId and assigneeMemberId');
     }
-    return this.tx.run(caller, async (em) => {
-      // Locked so that the goal cannot become ACHIEVED or DISCONTINUED while an action is added to it.
-      const goal = await this.policy.authorize(em, caller.ability, 'read', 'Goal', input.goalId, { lock: true });
-      this.policy.assertCan(caller.ability, 'create', 'Action', goal);
-      const planId = await lockOpenPlanOfGoal(em, goal.id, 'add an action');
-      const goalStatus = goal.status as GoalStatus;
-      // An achieved or discontinued goal is final (no transitions left): it takes no new steps.
-      if (GOAL_TRANSITIONS[goalStatus].length === 0) throw invalidTransition('Goal', goalStatus, 'add an action');
-      if (input.assigneeUserId && !(goal.teamUserIds as string[]).includes(input.assigneeUserId)) {
-        throw badInput('assigneeUserId', "assigneeUserId must be on the family's team (assigned to it or its trajectory supporter)");
-      }
-      if (input.assigneeMemberId) {
-        await this.families.requireMembers(em, goal.familyId as string, [input.assigneeMemberId], 'assigneeMemberId');
-      }
-      return this.insert(em, caller, planId, {
-        goalId: goal.id,
-        title: input.title.trim(),
-        assigneeUserId: input.assigneeUserId ?? null,
-        assigneeMemberId: input.assigneeMemberId ?? null,
-        dueDate: input.dueDate ?? null,
-      });
-    });
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(em, caller, 'addAction', input, async () => {
+        // Locked so that the goal cannot become ACHIEVED or DISCONTINUED while an action is added to it.
+        const goal = await this.policy.authorize(em, caller.ability, 'read', 'Goal', input.goalId, { lock: true });
+        this.policy.assertCan(caller.ability, 'create', 'Action', goal);
+        const planId = await lockOpenPlanOfGoal(em, goal.id, 'add an action');
+        const goalStatus = goal.status as GoalStatus;
+        // An achieved or discontinued goal is final (no transitions left): it takes no new steps.
+        if (GOAL_TRANSITIONS[goalStatus].length === 0) throw invalidTransition('Goal', goalStatus, 'add an action');
+        if (input.assigneeUserId && !(goal.teamUserIds as string[]).includes(input.assigneeUserId)) {
+          throw badInput('assigneeUserId', "assigneeUserId must be on the family's team (assigned to it or its trajectory supporter)");
+        }
+        if (input.assigneeMemberId) {
+          await this.families.requireMembers(em, goal.familyId as string, [input.assigneeMemberId], 'assigneeMemberId');
+        }
+        return this.insert(em, caller, planId, {
+          goalId: goal.id,
+          title: input.title.trim(),
+          assigneeUserId: input.assigneeUserId ?? null,
+          assigneeMemberId: input.assigneeMemberId ?? null,
+          dueDate: input.dueDate ?? null,
+        });
+      }, (id) => this.idempotency.readable(em, caller, Action, 'Action', id)),
+    );
   }
 
   /** Writes a new OPEN action with its history entry, in the caller's transaction (checks done). */

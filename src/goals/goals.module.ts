@@ -7,13 +7,14 @@ import { UsersModule } from '../users/users.module.js';
 import { Action } from './action.entity.js';
 import { ActionsResolver } from './actions.resolver.js';
 import { ActionsService } from './actions.service.js';
+import { GoalMember } from './goal-member.entity.js';
 import { GoalProgressNote } from './goal-progress-note.entity.js';
 import { Goal } from './goal.entity.js';
 import { GoalProgressNoteResolver, GoalsResolver, PlanGoalsResolver } from './goals.resolver.js';
 import { GoalsService } from './goals.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Goal, GoalProgressNote, Action]), FamiliesModule, HistoryModule, UsersModule, AgenciesModule],
+  imports: [TypeOrmModule.forFeature([Goal, GoalMember, GoalProgressNote, Action]), FamiliesModule, HistoryModule, UsersModule, AgenciesModule],
   providers: [GoalsService, ActionsService, GoalsResolver, PlanGoalsResolver, GoalProgressNoteResolver, ActionsResolver],
   exports: [GoalsService, ActionsService],
 })

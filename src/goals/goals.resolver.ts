@@ -2,6 +2,8 @@ import { Args, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql'
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { Agency } from '../agencies/agency.entity.js';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
+import { FamiliesService } from '../families/families.service.js';
+import { FamilyMember } from '../families/family-member.entity.js';
 import { Loaders } from '../graphql/graphql-context.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
 import { Plan } from '../plans/plan.entity.js';
@@ -21,6 +23,7 @@ export class GoalsResolver {
     private readonly goals: GoalsService,
     private readonly actionsService: ActionsService,
     private readonly agencies: AgenciesService,
+    private readonly families: FamiliesService,
   ) {}
 
   @Mutation(() => Goal, { description: 'A new goal on an open plan, PROPOSED.' })
@@ -43,6 +46,12 @@ export class GoalsResolver {
   @ResolveField(() => [GoalProgressNote])
   progressNotes(@Parent() goal: Goal, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
     return this.goals.progressNotesOf(caller, loaders, goal.id);
+  }
+
+  @ResolveField(() => [FamilyMember], { description: 'The family members the goal is about (none: see AddGoalInput.memberIds).' })
+  async members(@Parent() goal: Goal, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    // Members the caller may not see stay out (a goal may concern several members).
+    return this.families.visibleByIds(caller, loaders, await this.goals.memberIdsOf(caller, loaders, goal.id));
   }
 
   @ResolveField(() => Agency, { nullable: true, description: 'The owning agency when owner is AGENCY.' })

@@ -6,24 +6,29 @@ import { ReadAudit } from '../audit/read-audit.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, conflict, invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
-import type { RequestLoaders } from '../graphql/request-loaders.js';
+import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import { FamiliesService } from '../families/families.service.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
 import { PlanStatus } from '../plans/plan-status.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { AddGoalInput, UpdateGoalInput } from './dto/goal.inputs.js';
+import { GoalMember } from './goal-member.entity.js';
 import { GoalOwner } from './goal-owner.js';
 import { GoalProgressNote } from './goal-progress-note.entity.js';
 import { GOAL_TRANSITIONS, GoalStatus } from './goal-status.js';
 import { Goal } from './goal.entity.js';
 import { lockOpenPlanOfGoal } from './open-plan.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 
 @Injectable()
 export class GoalsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly policy: PolicyService,
+    private readonly families: FamiliesService,
     private readonly history: PlanHistoryService,
     private readonly tx: AuditedTransactions,
+    private readonly idempotency: IdempotencyService,
     private readonly audit: ReadAudit,
   ) {}
 
@@ -35,32 +40,44 @@ export class GoalsService {
     if (input.owner === GoalOwner.AGENCY && !input.ownerAgencyId) {
       throw badInput('ownerAgencyId', 'A goal an agency owns needs ownerAgencyId');
     }
-    return this.tx.run(caller, async (em) => {
-      const plan = await this.policy.authorize(em, caller.ability, 'read', 'Plan', input.planId, { lock: true });
-      this.policy.assertCan(caller.ability, 'create', 'Goal', plan);
-      if (plan.status === PlanStatus.CLOSED) throw invalidTransition('Plan', PlanStatus.CLOSED, 'add a goal');
-      if (input.ownerAgencyId) {
-        const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [
-          input.ownerAgencyId,
-          plan.networkId,
-        ]);
-        if (!agency) throw badInput('ownerAgencyId', 'ownerAgencyId must be an agency of this network');
-      }
-      return this.insert(em, caller, {
-        planId: plan.id,
-        lifeDomain: input.lifeDomain,
-        description: input.description.trim(),
-        owner: input.owner,
-        ownerAgencyId: input.ownerAgencyId ?? null,
-      });
-    });
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(em, caller, 'addGoal', input, async () => {
+        const plan = await this.policy.authorize(em, caller.ability, 'read', 'Plan', input.planId, { lock: true });
+        this.policy.assertCan(caller.ability, 'create', 'Goal', plan);
+        if (plan.status === PlanStatus.CLOSED) throw invalidTransition('Plan', PlanStatus.CLOSED, 'add a goal');
+        if (input.ownerAgencyId) {
+          const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [
+            input.ownerAgencyId,
+            plan.networkId,
+          ]);
+          if (!agency) throw badInput('ownerAgencyId', 'ownerAgencyId must be an agency of this network');
+        }
+        const memberIds = await this.requireMembers(em, caller, plan.familyId as string, input.memberIds ?? []);
+        return this.insert(
+          em,
+          caller,
+          {
+            planId: plan.id,
+            lifeDomain: input.lifeDomain,
+            description: input.description.trim(),
+            owner: input.owner,
+            ownerAgencyId: input.ownerAgencyId ?? null,
+          },
+          memberIds,
+        );
+      }, (id) => this.idempotency.readable(em, caller, Goal, 'Goal', id)),
+    );
   }
 
-  /** Writes a new PROPOSED goal with its history entry, in the caller's transaction (checks done). */
+  /**
+   * Writes a new PROPOSED goal about `memberIds` (none: see GoalMembers migration) with its history entry,
+   * in the caller's transaction (checks done).
+   */
   async insert(
     em: EntityManager,
     caller: Caller,
     fields: Pick<Goal, 'planId' | 'lifeDomain' | 'description' | 'owner' | 'ownerAgencyId'> & Partial<Pick<Goal, 'transitionMemberId'>>,
+    memberIds: string[] = [],
   ): Promise<Goal> {
     const goal = em.create(Goal, {
       ...fields,
@@ -70,12 +87,13 @@ export class GoalsService {
       version: 1,
     });
     await em.insert(Goal, goal);
+    await this.nameMembers(em, goal.id, memberIds);
     await this.history.record(em, caller, {
       planId: goal.planId,
       entityType: 'Goal',
       entityId: goal.id,
       change: 'GOAL_ADDED',
-      details: { lifeDomain: goal.lifeDomain, owner: goal.owner, ownerAgencyId: goal.ownerAgencyId, status: goal.status },
+      details: { lifeDomain: goal.lifeDomain, owner: goal.owner, ownerAgencyId: goal.ownerAgencyId, status: goal.status, memberIds },
     });
     return em.findOneByOrFail(Goal, { id: goal.id });
   }
@@ -83,11 +101,11 @@ export class GoalsService {
   /** Changes the wording and/or status, appends a progress note; every update is a new version. */
   async update(caller: Caller, input: UpdateGoalInput): Promise<Goal> {
     // GraphQL clients may send an optional field as null: null means "not given", as absent does.
-    if (input.description == null && input.status == null && input.progressNote == null) {
-      throw badInput('input', 'Give a description, status or progressNote to change');
+    if (input.description == null && input.status == null && input.progressNote == null && input.memberIds == null) {
+      throw badInput('input', 'Give a description, status, progressNote or memberIds to change');
     }
     return this.tx.run(caller, async (em) => {
-      await this.policy.authorize(em, caller.ability, 'update', 'Goal', input.goalId, { lock: true });
+      const attributes = await this.policy.authorize(em, caller.ability, 'update', 'Goal', input.goalId, { lock: true });
       const goal = await em.findOneByOrFail(Goal, { id: input.goalId });
       if (input.expectedVersion != null && input.expectedVersion !== goal.version) {
         throw conflict(`The goal changed meanwhile: version ${goal.version}, not ${input.expectedVersion}`);
@@ -106,6 +124,15 @@ export class GoalsService {
       if (input.status != null) {
         changed.status = { before: goal.status, after: input.status };
         goal.status = input.status;
+      }
+      if (input.memberIds != null) {
+        const after = await this.requireMembers(em, caller, attributes.familyId as string, input.memberIds);
+        const before = await this.memberIdsIn(em, goal.id);
+        if (after.join() !== before.join()) {
+          changed.memberIds = { before, after };
+          await em.delete(GoalMember, { goalId: goal.id });
+          await this.nameMembers(em, goal.id, after);
+        }
       }
       let progressNoteId: string | undefined;
       if (input.progressNote != null) {
@@ -155,6 +182,36 @@ export class GoalsService {
         ),
       )
       .load(goalId);
+  }
+
+  /** The ids of the members each goal names, for many goals in one query filtered by the Goal read rule. */
+  memberIdsOf(caller: Caller, loaders: RequestLoaders, goalId: string): Promise<string[]> {
+    return loaders
+      .get<string, string[]>('goalMemberIds', async (goalIds) => {
+        const qb = this.db.manager
+          .createQueryBuilder(GoalMember, 'gm')
+          .innerJoin('goal', 'g', 'g.id = gm.goal_id')
+          .where('gm.goal_id = ANY(:goalIds)', { goalIds })
+          .orderBy('gm.member_id');
+        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Goal').getMany();
+        return groupBy(goalIds, rows, (gm) => gm.goalId).map((group) => group.map((gm) => gm.memberId));
+      })
+      .load(goalId);
+  }
+
+  /** The members a goal may name: of the plan's family and visible to the caller; sorted ids. */
+  private async requireMembers(em: EntityManager, caller: Caller, familyId: string, memberIds: string[]): Promise<string[]> {
+    const members = await this.families.requireMembers(em, familyId, memberIds, 'memberIds', { visibleTo: caller.ability });
+    return members.map((m) => m.id).sort();
+  }
+
+  private async memberIdsIn(em: EntityManager, goalId: string): Promise<string[]> {
+    const rows = await em.find(GoalMember, { where: { goalId }, order: { memberId: 'ASC' } });
+    return rows.map((row) => row.memberId);
+  }
+
+  private async nameMembers(em: EntityManager, goalId: string, memberIds: string[]): Promise<void> {
+    if (memberIds.length) await em.insert(GoalMember, memberIds.map((memberId) => ({ goalId, memberId })));
   }
 
   private async addProgressNote(em: EntityManager, caller: Caller, goalId: string, body: string): Promise<string> {

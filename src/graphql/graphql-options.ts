@@ -7,6 +7,7 @@ import { describeError } from '../common/errors.js';
 import type { AppConfig } from '../config/app-config.js';
 import { isDatabaseUnavailable } from '../database/postgres-errors.js';
 import { logSubscriptionDenials } from '../logging/denial-log.plugin.js';
+import { rejectedField, withoutSuggestions } from './rejected-input.js';
 import { graphqlArmor, graphqlWsLimits } from '../security/graphql-limits.js';
 
 const logger = new Logger('GraphQL');
@@ -50,6 +51,8 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: development,
+    // A rate-limited operation answers HTTP 429 (its error says so); Nest would reset every status to 200.
+    preserveHttpStatusForExecutionErrors: false,
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
       // The database is down or restarting: a temporary state the client may retry, not a bug.
       if (isDatabaseUnavailable(error)) {
@@ -60,7 +63,8 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
       if (CLIENT_CODES.has(code)) {
         // An answer, not a failure: its stack helps nobody, even in development.
         const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-        return { ...formatted, extensions };
+        const field = extensions.field ?? (code === 'BAD_USER_INPUT' ? rejectedField(formatted.message) : undefined);
+        return { ...formatted, message: withoutSuggestions(formatted.message), extensions: field === undefined ? extensions : { ...extensions, field } };
       }
       // No SQL, stack or internals reach a client; the log keeps them.
       logger.error(describeError(error, true));

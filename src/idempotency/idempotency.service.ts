@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { ReadAudit } from '../audit/read-audit.js';
 import type { Caller } from '../auth/caller.decorator.js';
-import { conflict } from '../common/errors.js';
+import { conflict, notFound } from '../common/errors.js';
+import { PolicyService } from '../policy/policy.service.js';
+import { SUBJECTS, type SubjectName } from '../policy/subjects.js';
 
 /** Stable JSON: object keys sorted, so that the same payload always hashes the same. */
 function canonical(value: unknown): string {
@@ -25,6 +28,11 @@ function canonical(value: unknown): string {
  */
 @Injectable()
 export class IdempotencyService {
+  constructor(
+    private readonly policy: PolicyService,
+    private readonly audit: ReadAudit,
+  ) {}
+
   async once(
     em: EntityManager,
     caller: Caller,
@@ -59,5 +67,32 @@ export class IdempotencyService {
       resultId,
     ]);
     return resultId;
+  }
+
+  /**
+   * A create under the caller's key, in its transaction: the first time the record `create` made; a
+   * repeat the record it made then, as `reread` shows it now (under the caller's current rights). Without
+   * a key, just `create`: not one statement more.
+   */
+  async created<T extends { id: string }>(
+    em: EntityManager,
+    caller: Caller,
+    operation: string,
+    input: { idempotencyKey?: string | null },
+    create: () => Promise<T>,
+    reread: (id: string) => Promise<T>,
+  ): Promise<T> {
+    let made: T | undefined;
+    const id = await this.once(em, caller, operation, input, async () => (made = await create()).id);
+    return made ?? reread(id);
+  }
+
+  /** The record of `subject` with `id` if the caller may read it now (a read of personal data audited), else NOT_FOUND. */
+  async readable<T extends ObjectLiteral>(em: EntityManager, caller: Caller, entity: EntityTarget<T>, subject: SubjectName, id: string): Promise<T> {
+    const qb = em.createQueryBuilder(entity, SUBJECTS[subject].alias).where(`${SUBJECTS[subject].alias}.id = :id`, { id });
+    const scoped = SUBJECTS[subject].audit ? this.audit.readable(qb, caller, subject) : this.policy.scope(qb, caller.ability, 'read', subject);
+    const row = await scoped.getOne();
+    if (!row) throw notFound(subject);
+    return row;
   }
 }

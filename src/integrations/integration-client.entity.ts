@@ -58,6 +58,10 @@ export class IntegrationClient {
   @Column({ type: 'timestamptz', nullable: true })
   secretRotatedAt: Date | null;
 
+  /** Tokens issued before this are refused (set by a rotation that keeps no previous secret). */
+  @Column({ type: 'timestamptz', nullable: true })
+  tokensValidFrom: Date | null;
+
   @Column('uuid')
   createdByUserId: string;
 

@@ -71,7 +71,8 @@ export class IntegrationsService {
   /**
    * Replaces the client's secret; the new one is shown once. The replaced one keeps working for
    * `keepPreviousHours` (at the token endpoint, and as a second webhook signature) so that the partner
-   * can switch without missing an event; 0 ends it at once (a leaked secret). A secret replaced by an
+   * can switch without missing an event; 0 ends it, and every token issued before, at once (a leaked
+   * secret). A secret replaced by an
    * earlier rotation is dropped.
    */
   async rotateSecret(caller: Caller, input: RotateIntegrationClientSecretInput): Promise<RegisteredIntegrationClient> {
@@ -88,6 +89,8 @@ export class IntegrationsService {
         previousSecretHash: keep ? client.secretHash : null,
         previousSecretSealed: keep ? client.secretSealed : null,
         previousSecretUntil: keep ? new Date(now.getTime() + input.keepPreviousHours * 3_600_000) : null,
+        // A leaked secret: the tokens issued with it end now too.
+        ...(keep ? {} : { tokensValidFrom: now }),
       };
       await em.update(IntegrationClient, { id: client.id }, changes);
       return { client: Object.assign(client, changes), clientSecret };
@@ -144,7 +147,7 @@ export class IntegrationsService {
     const previousInForce = client.previousSecretUntil !== null && client.previousSecretUntil > new Date();
     if (!matches(client.secretHash) && !(previousInForce && matches(client.previousSecretHash))) return null;
     return {
-      access_token: await this.tokens.issueClientToken(client.id, client.scopes),
+      access_token: await this.tokens.issueClientToken(client.id, client.scopes, client.secretRotatedAt),
       token_type: 'Bearer',
       expires_in: CLIENT_TOKEN_TTL_SECONDS,
       scope: client.scopes.join(' '),

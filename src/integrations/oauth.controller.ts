@@ -1,7 +1,7 @@
 import { Body, Controller, Header, Headers, HttpCode, HttpException, HttpStatus, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { Public } from '../policy/policy.decorator.js';
-import { clientIp, TokenEndpoint } from '../security/rate-limit.guard.js';
+import { clientIp, refuseHttpWhile, TokenEndpoint } from '../security/rate-limit.guard.js';
 import { RateLimiter } from '../security/rate-limiter.js';
 import { type ClientToken, IntegrationsService } from './integrations.service.js';
 
@@ -34,10 +34,13 @@ export class OAuthController {
     }
     const [clientId, clientSecret] = this.credentials(body, authorization);
     if (!clientId || !clientSecret) throw oauthError(HttpStatus.BAD_REQUEST, 'invalid_request', 'client_id and client_secret are required');
+    // Failed logins count per address and client: enough of them block that client from that address, even
+    // with the right secret (guessing stops), while other clients behind the same address go on.
+    const attempt = `${clientIp(req)}|${clientId}`;
+    refuseHttpWhile(req, await this.limiter.authBlockedFor(attempt));
     const token = await this.integrations.issueToken(clientId, clientSecret);
     if (!token) {
-      // A failed login: enough of them block this IP at the token endpoint (RateLimitGuard).
-      await this.limiter.authFailure(clientIp(req));
+      await this.limiter.authFailure(attempt);
       throw oauthError(HttpStatus.UNAUTHORIZED, 'invalid_client', 'Unknown client or wrong secret');
     }
     return token;

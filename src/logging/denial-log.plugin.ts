@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { getOperationAST, type GraphQLFormattedError } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import { PinoLogger } from 'nestjs-pino';
+import { principalName } from '../auth/principal.js';
 import type { GraphQLContext } from '../graphql/graphql-context.js';
 
 /** The codes by which the service refuses: no or a bad token, not allowed, or not visible. */
@@ -50,6 +51,6 @@ export const logSubscriptionDenials: NonNullable<ServerOptions['onNext']> = (_ct
   const requestId = req?.requestId ?? req?.headers?.['x-request-id'] ?? null;
   const operation = getOperationAST(args.document, args.operationName)?.name?.value ?? null;
   for (const denial of denialsOf(result.errors ?? [], operation, 'subscription')) {
-    socketLog.warn({ ...denial, requestId, principal: req?.principal?.subject ?? null, msg: 'access denied' });
+    socketLog.warn({ ...denial, requestId, principal: req?.principal ? principalName(req.principal) : null, msg: 'access denied' });
   }
 };

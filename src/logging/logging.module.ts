@@ -8,7 +8,7 @@ import { DenialLogPlugin } from './denial-log.plugin.js';
 /**
  * Paths pino censors in whatever is logged: credentials, and GraphQL variables (they carry names,
  * birth dates and notes). The request serializer below logs neither headers nor query strings in the
- * first place; these catch an object that carries them anyway.
+ * first place; these catch an object that carries them anyway. SQL parameters are kept out by `serializeError`.
  */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -25,6 +25,26 @@ export const REDACTED_PATHS = [
   'password',
   '*.password',
 ];
+
+/**
+ * An error as the log keeps it: what it is and where it came from. TypeORM's QueryFailedError carries the
+ * statement's parameters (names, notes, justifications) and the driver's `detail` (a failing row): the
+ * standard serializer would log every enumerable property, so only these are kept.
+ */
+export function serializeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) {
+    const message = (error as { message?: unknown } | null)?.message;
+    return { message: typeof message === 'string' ? message : String(error) };
+  }
+  const database = (error as { driverError?: Record<string, unknown> }).driverError ?? (error as unknown as Record<string, unknown>);
+  return {
+    type: error.constructor.name,
+    message: error.message,
+    ...(typeof database.code === 'string' ? { code: database.code } : {}),
+    ...(typeof database.constraint === 'string' ? { constraint: database.constraint } : {}),
+    stack: error.stack,
+  };
+}
 
 /** Probes and scrapes would drown the request log. */
 const UNLOGGED_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
@@ -61,6 +81,7 @@ function pinoModule(config: Pick<AppConfig, 'logLevel'>): DynamicModule {
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: pathOf(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        err: serializeError,
       },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
       autoLogging: { ignore: (req) => UNLOGGED_PATHS.has(pathOf(req.url)) },

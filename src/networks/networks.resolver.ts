@@ -16,7 +16,7 @@ export class NetworksResolver {
   @Mutation(() => Network)
   @Policy('create', 'Network')
   createNetwork(@CurrentCaller() caller: Caller, @Args('input') input: CreateNetworkInput): Promise<Network> {
-    return this.service.create(caller, input.name);
+    return this.service.create(caller, input);
   }
 
   @Query(() => NetworkConnection, { description: 'Networks the caller administers or works in.' })

@@ -5,7 +5,9 @@ import { AuditedTransactions } from '../audit/audited-transactions.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { newId } from '../common/ids.js';
 import { type Connection, paginate, type PageArgs } from '../common/pagination.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { PolicyService } from '../policy/policy.service.js';
+import type { CreateNetworkInput } from './dto/create-network.input.js';
 import { Network } from './network.entity.js';
 
 @Injectable()
@@ -14,10 +16,20 @@ export class NetworksService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly policy: PolicyService,
     private readonly tx: AuditedTransactions,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
-  async create(caller: Caller, name: string): Promise<Network> {
-    return this.tx.run(caller, (em) => em.save(em.create(Network, { id: newId(), name })));
+  async create(caller: Caller, input: CreateNetworkInput): Promise<Network> {
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(
+        em,
+        caller,
+        'createNetwork',
+        input,
+        () => em.save(em.create(Network, { id: newId(), name: input.name })),
+        (id) => this.idempotency.readable(em, caller, Network, 'Network', id),
+      ),
+    );
   }
 
   async list(caller: Caller, page: PageArgs): Promise<Connection<Network>> {

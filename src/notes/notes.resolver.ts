@@ -41,10 +41,8 @@ export class NotesResolver {
 
   @ResolveField(() => [FamilyMember], { description: 'The family members the note is about.' })
   async members(@Parent() note: Note, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
-    const ids = await this.notes.memberIdsOf(caller, loaders, note.id);
     // Members the caller may not see stay out (a note may concern several members).
-    const members = await Promise.all(ids.map((id) => this.families.memberById(caller, loaders, id)));
-    return members.filter((m): m is FamilyMember => m !== null);
+    return this.families.visibleByIds(caller, loaders, await this.notes.memberIdsOf(caller, loaders, note.id));
   }
 }
 

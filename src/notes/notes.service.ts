@@ -14,6 +14,7 @@ import { PolicyService } from '../policy/policy.service.js';
 import type { AddNoteInput } from './dto/add-note.input.js';
 import { NoteMember } from './note-member.entity.js';
 import { Note } from './note.entity.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 
 @Injectable()
 export class NotesService {
@@ -23,38 +24,41 @@ export class NotesService {
     private readonly families: FamiliesService,
     private readonly history: PlanHistoryService,
     private readonly tx: AuditedTransactions,
+    private readonly idempotency: IdempotencyService,
     private readonly audit: ReadAudit,
   ) {}
 
   /** A note on an open plan about some of the family's members; the policy decides per category who may write it. */
   async add(caller: Caller, input: AddNoteInput): Promise<Note> {
-    return this.tx.run(caller, async (em) => {
-      // Locked so that the plan cannot close while the note is written.
-      const plan = await this.policy.authorize(em, caller.ability, 'read', 'Plan', input.planId, { lock: true });
-      this.policy.assertCan(caller.ability, 'create', 'Note', { ...plan, category: input.category });
-      if (plan.status === PlanStatus.CLOSED) throw invalidTransition('Plan', PlanStatus.CLOSED, 'add a note');
-      const members = await this.families.requireMembers(em, plan.familyId as string, input.memberIds ?? [], 'memberIds');
-      // Only a user acting for an agency holds a rule that lets it create a note.
-      const note = em.create(Note, {
-        id: newId(),
-        planId: plan.id,
-        category: input.category,
-        body: input.body,
-        authorUserId: caller.principal.userId!,
-        authorAgencyId: caller.principal.acting!.agencyId,
-      });
-      await em.insert(Note, note);
-      if (members.length) await em.insert(NoteMember, members.map((m) => ({ noteId: note.id, memberId: m.id })));
-      // The body stays out of the history: the history is read more widely than some categories.
-      await this.history.record(em, caller, {
-        planId: plan.id,
-        entityType: 'Note',
-        entityId: note.id,
-        change: 'NOTE_ADDED',
-        details: { category: note.category },
-      });
-      return em.findOneByOrFail(Note, { id: note.id });
-    });
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(em, caller, 'addNote', input, async () => {
+        // Locked so that the plan cannot close while the note is written.
+        const plan = await this.policy.authorize(em, caller.ability, 'read', 'Plan', input.planId, { lock: true });
+        this.policy.assertCan(caller.ability, 'create', 'Note', { ...plan, category: input.category });
+        if (plan.status === PlanStatus.CLOSED) throw invalidTransition('Plan', PlanStatus.CLOSED, 'add a note');
+        const members = await this.families.requireMembers(em, plan.familyId as string, input.memberIds ?? [], 'memberIds');
+        // Only a user acting for an agency holds a rule that lets it create a note.
+        const note = em.create(Note, {
+          id: newId(),
+          planId: plan.id,
+          category: input.category,
+          body: input.body,
+          authorUserId: caller.principal.userId!,
+          authorAgencyId: caller.principal.acting!.agencyId,
+        });
+        await em.insert(Note, note);
+        if (members.length) await em.insert(NoteMember, members.map((m) => ({ noteId: note.id, memberId: m.id })));
+        // The body stays out of the history: the history is read more widely than some categories.
+        await this.history.record(em, caller, {
+          planId: plan.id,
+          entityType: 'Note',
+          entityId: note.id,
+          change: 'NOTE_ADDED',
+          details: { category: note.category },
+        });
+        return em.findOneByOrFail(Note, { id: note.id });
+      }, (id) => this.idempotency.readable(em, caller, Note, 'Note', id)),
+    );
   }
 
   /** Notes of many plans in one query, filtered by the Note read rule (a volunteer gets no health or safety notes). */

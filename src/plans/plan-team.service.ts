@@ -3,12 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import type { Caller } from '../auth/caller.decorator.js';
-import { badInput, conflict, invalidTransition } from '../common/errors.js';
+import { badInput, conflict, consentRequired, invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
+import { checkMethod } from '../consents/consents.service.js';
 import { FamiliesService } from '../families/families.service.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { PolicyService } from '../policy/policy.service.js';
+import { SUBJECTS } from '../policy/subjects.js';
 import type {
   AddPlanParticipantInput,
   AssignTrajectorySupporterInput,
@@ -17,8 +19,9 @@ import type {
 } from './dto/plan.inputs.js';
 import { PlanParticipant } from './plan-participant.entity.js';
 import { PlanWriter } from './plan-writer.js';
-import type { Plan } from './plan.entity.js';
+import { Plan } from './plan.entity.js';
 import { SupporterState, TrajectorySupporter } from './trajectory-supporter.entity.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 
 /** The plan team: the trajectory supporter (and its warm handover) and the participating agencies. */
 @Injectable()
@@ -29,6 +32,7 @@ export class PlanTeamService {
     private readonly writer: PlanWriter,
     private readonly families: FamiliesService,
     private readonly tx: AuditedTransactions,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   /** The first supporter: chosen by the team among the caseworkers assigned to the family. */
@@ -39,7 +43,7 @@ export class PlanTeamService {
       if (attributes.hasSupporter) {
         throw conflict('The plan has a trajectory supporter: hand the role over with handOverTrajectorySupport');
       }
-      const agencyId = await this.assignedCaseworkerAgency(em, plan.familyId, input.userId, 'userId');
+      const agencyId = await this.supporterAgency(em, plan, input.userId, 'userId');
       await this.addSupporter(em, plan.id, input.userId, agencyId, SupporterState.CURRENT);
       return this.writer.update(em, caller, plan, {}, {
         entityType: 'TrajectorySupporter',
@@ -62,7 +66,7 @@ export class PlanTeamService {
       if ((attributes.incomingSupporterUserIds as string[]).length > 0) {
         throw conflict('A handover is already waiting for the family to confirm');
       }
-      const agencyId = await this.assignedCaseworkerAgency(em, plan.familyId, input.toUserId, 'toUserId');
+      const agencyId = await this.supporterAgency(em, plan, input.toUserId, 'toUserId');
       await this.addSupporter(em, plan.id, input.toUserId, agencyId, SupporterState.INCOMING);
       return this.writer.update(em, caller, plan, {}, {
         entityType: 'TrajectorySupporter',
@@ -73,16 +77,17 @@ export class PlanTeamService {
     });
   }
 
-  /** The family agreed: the incoming supporter becomes the supporter, the previous one steps back. */
+  /**
+   * The family agreed: the incoming supporter becomes the supporter, the previous one steps back. The
+   * agreement comes from the member in the portal, or is recorded by another team member with its
+   * method and evidence (never by the incoming supporter: policy).
+   */
   async confirmHandover(caller: Caller, input: ConfirmSupportHandoverInput): Promise<Plan> {
+    checkMethod(caller, input, { field: 'confirmedByMemberId', memberId: input.confirmedByMemberId, doing: 'confirm a handover' });
     return this.tx.run(caller, async (em) => {
       const { plan, attributes } = await this.writer.lock(em, caller, 'confirmHandover', input);
       if ((attributes.incomingSupporterUserIds as string[]).length === 0) {
         throw invalidTransition('Support handover', 'NOT_STARTED', 'confirm');
-      }
-      const portalMember = caller.principal.familyMember;
-      if (portalMember && portalMember.memberId !== input.confirmedByMemberId) {
-        throw badInput('confirmedByMemberId', 'In the portal you confirm as yourself');
       }
       const [member] = await this.families.requireMembers(em, plan.familyId, [input.confirmedByMemberId], 'confirmedByMemberId');
       // The database's rule, as for consent: a recorded capacity assessment, else the 12th birthday by the families' calendar.
@@ -98,44 +103,52 @@ export class PlanTeamService {
         `UPDATE trajectory_supporter SET state = 'CURRENT', family_confirmation = $2 WHERE plan_id = $1 AND state = 'INCOMING'`,
         [
           plan.id,
-          portalMember
+          caller.principal.familyMember
             ? `Confirmed by family member ${member!.id} in the portal`
-            : `Confirmed by family member ${member!.id} (recorded by user ${caller.principal.userId})`,
+            : `Confirmed by family member ${member!.id}, ${input.method} (evidence: ${input.evidenceReference}), recorded by user ${caller.principal.userId}`,
         ],
       );
       return this.writer.update(em, caller, plan, {}, {
         entityType: 'TrajectorySupporter',
         entityId: plan.id,
         change: 'SUPPORT_HANDED_OVER',
-        details: { confirmedByMemberId: member!.id, from: attributes.supporterUserIds, to: attributes.incomingSupporterUserIds },
+        details: {
+          confirmedByMemberId: member!.id,
+          method: input.method,
+          evidenceReference: input.evidenceReference ?? null,
+          from: attributes.supporterUserIds,
+          to: attributes.incomingSupporterUserIds,
+        },
       });
     });
   }
 
   async addParticipant(caller: Caller, input: AddPlanParticipantInput): Promise<Plan> {
-    return this.tx.run(caller, async (em) => {
-      const { plan, attributes } = await this.writer.lock(em, caller, 'coordinate', input);
-      this.writer.requireOpen(plan, 'add a participant');
-      const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [
-        input.agencyId,
-        attributes.networkId,
-      ]);
-      if (!agency) throw badInput('agencyId', 'agencyId must be an agency of this network');
-      const participant = em.create(PlanParticipant, {
-        id: newId(),
-        planId: plan.id,
-        agencyId: input.agencyId,
-        contribution: input.contribution,
-        addedAt: new Date(),
-      });
-      await conflictOnDuplicate(em.insert(PlanParticipant, participant), 'This agency is already on the plan team');
-      return this.writer.update(em, caller, plan, {}, {
-        entityType: 'PlanParticipant',
-        entityId: participant.id,
-        change: 'PARTICIPANT_ADDED',
-        details: { agencyId: input.agencyId, contribution: input.contribution },
-      });
-    });
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(em, caller, 'addPlanParticipant', input, async () => {
+        const { plan, attributes } = await this.writer.lock(em, caller, 'coordinate', input);
+        this.writer.requireOpen(plan, 'add a participant');
+        const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [
+          input.agencyId,
+          attributes.networkId,
+        ]);
+        if (!agency) throw badInput('agencyId', 'agencyId must be an agency of this network');
+        const participant = em.create(PlanParticipant, {
+          id: newId(),
+          planId: plan.id,
+          agencyId: input.agencyId,
+          contribution: input.contribution,
+          addedAt: new Date(),
+        });
+        await conflictOnDuplicate(em.insert(PlanParticipant, participant), 'This agency is already on the plan team');
+        return this.writer.update(em, caller, plan, {}, {
+          entityType: 'PlanParticipant',
+          entityId: participant.id,
+          change: 'PARTICIPANT_ADDED',
+          details: { agencyId: input.agencyId, contribution: input.contribution },
+        });
+      }, (id) => this.idempotency.readable(em, caller, Plan, 'Plan', id)),
+    );
   }
 
   /** Current and incoming supporters of many plans, in one query filtered by the Plan read rule. */
@@ -166,16 +179,32 @@ export class PlanTeamService {
       .load(planId);
   }
 
-  /** The agency through which `userId` is assigned to the family as a caseworker; BAD_USER_INPUT otherwise. */
-  private async assignedCaseworkerAgency(em: EntityManager, familyId: string, userId: string, field: string) {
+  /**
+   * The agency through which `userId` is assigned to the family as a caseworker (else BAD_USER_INPUT). A
+   * supporter who cannot read the plan she leads leaves the family without one: by the Plan read rule,
+   * her agency holds the family's consent to the plan, or she wrote it. Else CONSENT_REQUIRED, naming the
+   * members who can give it.
+   */
+  private async supporterAgency(em: EntityManager, plan: Plan, userId: string, field: string): Promise<string> {
+    const { fields, relations } = SUBJECTS.Plan;
     const [row] = await em.query(
-      `SELECT ca.agency_id FROM case_assignment ca
+      `SELECT ca.agency_id, (${relations.consentedAgencyIds!.contains('ca.agency_id')} OR ${fields.authorUserId} = ca.user_id) AS consented
+         FROM case_assignment ca
          JOIN membership m ON m.user_id = ca.user_id AND m.agency_id = ca.agency_id AND m.role = 'CASEWORKER'
+         JOIN plan p ON p.id = $3
         WHERE ca.family_id = $1 AND ca.user_id = $2 AND ca.ended_at IS NULL
         ORDER BY ca.id LIMIT 1`,
-      [familyId, userId],
+      [plan.familyId, userId, plan.id],
     );
     if (!row) throw badInput(field, `${field} must be a caseworker assigned to this family`);
+    if (!row.consented) {
+      const members: { id: string }[] = await em.query(`SELECT id FROM family_member WHERE family_id = $1 ORDER BY id`, [plan.familyId]);
+      throw consentRequired(`The family has not consented that the supporter's agency uses its plan (category PLAN)`, {
+        memberIds: members.map((m) => m.id),
+        category: 'PLAN',
+        recipientAgencyId: row.agency_id,
+      });
+    }
     return row.agency_id as string;
   }
 

@@ -1,10 +1,11 @@
-import { Args, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
 import { ConnectionType, PageArgs } from '../common/pagination.js';
 import { FamiliesService } from '../families/families.service.js';
 import { FamilyMember } from '../families/family-member.entity.js';
 import { Family } from '../families/family.entity.js';
 import { Loaders } from '../graphql/graphql-context.js';
+import { IdArg } from '../graphql/id-arg.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
 import { PlanHistoryEntry } from '../history/plan-history-entry.entity.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
@@ -43,7 +44,7 @@ export class PlansResolver {
 
   @Query(() => Plan)
   @Policy('read', 'Plan')
-  plan(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }) id: string): Promise<Plan> {
+  plan(@CurrentCaller() caller: Caller, @IdArg('id') id: string): Promise<Plan> {
     return this.plans.get(caller, id);
   }
 

@@ -15,6 +15,7 @@ import { CloseReasonCode } from './close-reason-code.js';
 import { PlanStatus } from './plan-status.js';
 import { PlanWriter } from './plan-writer.js';
 import { Plan } from './plan.entity.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 
 const ONE_OPEN_PLAN = 'plan_one_open_per_family_uq';
 
@@ -26,6 +27,7 @@ export class PlansService {
     private readonly writer: PlanWriter,
     private readonly history: PlanHistoryService,
     private readonly tx: AuditedTransactions,
+    private readonly idempotency: IdempotencyService,
     private readonly audit: ReadAudit,
   ) {}
 
@@ -38,17 +40,19 @@ export class PlansService {
 
   /** Opens the family's plan. A second open plan is refused by the database itself (CONFLICT). */
   async open(caller: Caller, input: OpenPlanInput): Promise<Plan> {
-    return this.tx.run(caller, async (em) => {
-      const family = await this.policy.authorize(em, caller.ability, 'read', 'Family', input.familyId, { lock: true });
-      this.policy.assertCan(caller.ability, 'create', 'Plan', family);
-      return this.insert(em, caller, {
-        familyId: family.id,
-        summary: input.summary,
-        strengths: input.strengths ?? null,
-        generation: 1,
-        previousPlanId: null,
-      });
-    });
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(em, caller, 'openPlan', input, async () => {
+        const family = await this.policy.authorize(em, caller.ability, 'read', 'Family', input.familyId, { lock: true });
+        this.policy.assertCan(caller.ability, 'create', 'Plan', family);
+        return this.insert(em, caller, {
+          familyId: family.id,
+          summary: input.summary,
+          strengths: input.strengths ?? null,
+          generation: 1,
+          previousPlanId: null,
+        });
+      }, (id) => this.idempotency.readable(em, caller, Plan, 'Plan', id)),
+    );
   }
 
   /** Reopening a closed plan starts its next version as a new draft; the closed one stays as it was. */

@@ -8,12 +8,16 @@ import { SUBJECTS, type SubjectName } from './subjects.js';
  * `readContact` is the field-level right to a member's contact details (CONTACT consent).
  * `update` on a Membership is ending it; on a Consent, revoking it.
  * `coordinate` is the trajectory supporter's work on a plan (status, team, handing over the role);
- * `confirmHandover` records that the family agreed to a new supporter.
+ * `confirmHandover` records that the family agreed to a new supporter: the family itself, or another
+ * member of the team — never the incoming supporter, whose own takeover it is.
  * On a Referral, `refer` is a step of the referring side (send, schedule, withdraw), `respond` one of
  * the receiving agency (waitlist, decline, record the outcome), `intake` receiving and accepting (also
- * open to the agency's integration client), and `readDetails` the right to its personal content (reason).
+ * open to the agency's integration client), `readDetails` the right to what it says about the members
+ * (its reason, the free text of its steps and meetings), and `readActors` seeing which person took each
+ * step (partner systems see the acting agency only).
  * `readInsights` on a Network is reading its aggregate figures (no personal data, small counts suppressed).
- * `erase` on a FamilyMember is asking that its personal data be erased (requestErasure).
+ * `erase` on a FamilyMember is asking that its personal data be erased (requestErasure); `assessCapacity`
+ * recording that it can (or cannot) decide for itself, setting aside the presumption from 12.
  * `invitePortal` on a FamilyMember is handing her a one-time portal invitation; `endPortalLogin` ending her portal login.
  */
 export type PolicyAction =
@@ -27,10 +31,12 @@ export type PolicyAction =
   | 'respond'
   | 'intake'
   | 'readDetails'
+  | 'readActors'
   | 'readInsights'
   | 'erase'
   | 'invitePortal'
-  | 'endPortalLogin';
+  | 'endPortalLogin'
+  | 'assessCapacity';
 
 // Conditions name subject fields (subjects.ts), not entity properties: typed as plain records.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -73,7 +79,7 @@ const conditionsMatcher = buildMongoQueryMatcher({ $or }, { or });
  * Admins of any level manage administration and never see family data.
  */
 export function defineAbilityFor(principal: Principal): AppAbility {
-  const { can, build } = new AbilityBuilder<AppAbility>((rules) => createMongoAbility(rules, { conditionsMatcher }));
+  const { can, cannot, build } = new AbilityBuilder<AppAbility>((rules) => createMongoAbility(rules, { conditionsMatcher }));
 
   if (principal.isPlatformAdmin) {
     can(['create', 'read'], ['Network', 'Agency']);
@@ -85,15 +91,20 @@ export function defineAbilityFor(principal: Principal): AppAbility {
   if (member) {
     // The family's own view: its plan, and the personal data of the members it speaks for
     // (itself; a parent also for a child who cannot decide yet), never another member's unshared data.
+    // Goals and actions by the members they concern (subjects.ts, goalSpeakers): family data for all.
     const own = { familyId: member.familyId };
     const spoken = { ...own, speakerMemberIds: member.memberId };
-    can('read', ['Family', 'FamilyMember', 'Plan', 'Goal', 'Action'], own);
+    can('read', ['Family', 'FamilyMember', 'Plan'], own);
     can('readContact', 'FamilyMember', spoken);
-    can('read', ['Note', 'Consent', 'AuditEvent'], spoken);
+    can('read', ['Note', 'Goal', 'Action', 'AuditEvent', 'CapacityAssessment'], spoken);
     can('read', 'BreakGlassGrant', own);
-    can(['read', 'readDetails'], 'Referral', spoken);
+    // A referral shows to every member it concerns (referred, or speaking for a referred member); its reason
+    // is about each referred member, so only who speaks for all of them reads it.
+    can(['read', 'readActors'], 'Referral', { ...own, concernedMemberIds: member.memberId });
+    can('readDetails', 'Referral', spoken);
     can('create', 'Consent', own);
-    can('update', 'Consent', spoken);
+    // A consent is seen and withdrawn by everyone who gave it or whom it concerns (also when it names others).
+    can(['read', 'update'], 'Consent', { ...own, concernedMemberIds: member.memberId });
     can('confirmHandover', 'Plan', own);
     // The right to erasure, for oneself (a parent also for a child who cannot decide yet).
     can('erase', 'FamilyMember', spoken);
@@ -104,7 +115,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
   const client = principal.integrationClient;
   if (client && principal.acting) {
     // A partner's case system: referrals to its agency, status only unless its scope and the family's
-    // consent allow personal data (DOMAIN.md, "Warm-handover referral").
+    // consent allow personal data (DOMAIN.md, "Warm-handover referral"); the agency that took each step,
+    // never the person (no `readActors`).
     const { agencyId } = principal.acting;
     if (client.scopes.includes('referrals:read')) can('read', 'Referral', incomingReferral(agencyId));
     if (client.scopes.includes('referrals:write')) can('intake', 'Referral', incomingReferral(agencyId));
@@ -157,6 +169,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           can('erase', 'FamilyMember', onTeam);
           // Portal logins by invitation: the team hands a member a code, and may end a lost or misused login.
           can(['invitePortal', 'endPortalLogin'], 'FamilyMember', onTeam);
+          // Assesses whether a member can decide for itself: only a member it may read (PolicyService.authorize).
+          can('assessCapacity', 'FamilyMember', onTeam);
           // Changing a record first needs reading it (PolicyService.authorize), so consent applies to writes too.
           can('update', ['Plan', 'Goal', 'Action'], onTeam);
           can('create', ['Plan', 'Goal', 'Action', 'Note', 'Consent'], onTeam);
@@ -168,15 +182,20 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           can('coordinate', 'Plan', { networkId, supporterUserIds: userId });
           // Before a supporter is chosen, the team closes a draft nobody coordinates.
           can('coordinate', 'Plan', { ...onTeam, hasSupporter: false, status: 'DRAFT' });
-          can('confirmHandover', 'Plan', { networkId, supporterUserIds: userId });
-          can('confirmHandover', 'Plan', { networkId, incomingSupporterUserIds: userId });
+          can('confirmHandover', 'Plan', onTeam);
+          cannot('confirmHandover', 'Plan', { incomingSupporterUserIds: userId });
           // Referrals: the referring agency's caseworkers on the team, and the plan's supporter, refer;
-          // the receiving agency responds from the moment it is sent, and sees the referred members
-          // while their REFERRAL consent to it is in force.
+          // the receiving agency responds from the moment it is sent. What the referral says about the
+          // members it reads under the REFERRAL consent of every one of them (what sending required), or,
+          // on the family's team (the caseworker who accepted it), also under break-glass: the access rule.
+          // Otherwise it sees status, dates and agencies, and each referred member while her own REFERRAL
+          // consent to it is in force.
           can('create', 'Referral', { ...onTeam, fromAgencyId: agencyId });
-          can(['read', 'readDetails', 'refer'], 'Referral', { ...onTeam, fromAgencyId: agencyId });
-          can(['read', 'readDetails', 'refer'], 'Referral', { networkId, supporterUserIds: userId });
-          can(['read', 'readDetails', 'respond', 'intake'], 'Referral', incomingReferral(agencyId));
+          can(['read', 'readDetails', 'readActors', 'refer'], 'Referral', { ...onTeam, fromAgencyId: agencyId });
+          can(['read', 'readDetails', 'readActors', 'refer'], 'Referral', { networkId, supporterUserIds: userId });
+          can(['read', 'readActors', 'respond', 'intake'], 'Referral', incomingReferral(agencyId));
+          can('readDetails', 'Referral', { ...incomingReferral(agencyId), consentedAgencyIds: agencyId });
+          can('readDetails', 'Referral', { ...incomingReferral(agencyId), ...onTeam, breakGlassUserIds: userId });
           can('read', 'FamilyMember', referredMember(agencyId));
           break;
         case MembershipRole.VOLUNTEER: {

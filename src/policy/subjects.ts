@@ -12,6 +12,7 @@ export type SubjectName =
   | 'Family'
   | 'FamilyMember'
   | 'Consent'
+  | 'CapacityAssessment'
   | 'BreakGlassGrant'
   | 'AuditEvent'
   | 'Plan'
@@ -79,10 +80,40 @@ function speakers(familyId: string, members: string): RelationField {
   };
 }
 
+/**
+ * Family members whom a record about `members` concerns in the portal: each of them, and whoever speaks
+ * for one of them (a parent for a child who cannot decide yet).
+ */
+function concerned(familyId: string, members: string): RelationField {
+  const speaksForOne = (v: string) => `EXISTS (SELECT 1 FROM (${members}) ccm(id) WHERE member_speaks_for(${v}, ccm.id))`;
+  return {
+    contains: speaksForOne,
+    array: `ARRAY(SELECT sp.id FROM family_member sp WHERE sp.family_id = ${familyId} AND ${speaksForOne('sp.id')})`,
+  };
+}
+
+/**
+ * The family members a consent concerns: who gave it (its grantor), and those it concerns as a record about
+ * the members it names. Each of them sees it and may withdraw it, as far as it is theirs to withdraw
+ * (ConsentsService.revoke).
+ */
+function consentConcerned(consent: string, familyId: string, grantor: string): RelationField {
+  const named = concerned(familyId, `SELECT ccs.member_id FROM consent_subject ccs WHERE ccs.consent_id = ${consent}`);
+  const concerns = (v: string) => `(${grantor} = ${v} OR ${named.contains(v)})`;
+  return {
+    contains: concerns,
+    array: `ARRAY(SELECT cm.id FROM family_member cm WHERE cm.family_id = ${familyId} AND ${concerns('cm.id')})`,
+  };
+}
+
+/** The members a record is about: those it names in `link` (member_id beside `key`), or the whole family when it names none. */
+const namedOrAll = (familyId: string, link: { table: string; key: string }, recordId: string) => `SELECT cm.id FROM family_member cm
+  WHERE cm.family_id = ${familyId}
+  AND (EXISTS (SELECT 1 FROM ${link.table} x WHERE x.${link.key} = ${recordId} AND x.member_id = cm.id)
+       OR NOT EXISTS (SELECT 1 FROM ${link.table} x WHERE x.${link.key} = ${recordId}))`;
+
 /** The members a note is about: those it names, or the whole family when it names none. */
-const noteMembers = (familyId: string, noteId: string) => `SELECT cm.id FROM family_member cm WHERE cm.family_id = ${familyId}
-  AND (EXISTS (SELECT 1 FROM note_member x WHERE x.note_id = ${noteId} AND x.member_id = cm.id)
-       OR NOT EXISTS (SELECT 1 FROM note_member x WHERE x.note_id = ${noteId}))`;
+const noteMembers = (familyId: string, noteId: string) => namedOrAll(familyId, { table: 'note_member', key: 'note_id' }, noteId);
 
 /** The trajectory supporters (current or incoming) of the family's open plan. */
 function familySupporters(familyId: string): RelationField {
@@ -130,14 +161,15 @@ function familyConsent(familyId: string, category: string): RelationField {
   return { contains: holds, array: agenciesWhere(familyId, holds) };
 }
 
-/** A note: the consent of every member it concerns (all members when it names none) for its category. */
-function noteConsent(familyId: string, noteId: string, category: string): RelationField {
-  const holds = (agency: string) => `NOT EXISTS (SELECT 1 FROM family_member cm WHERE cm.family_id = ${familyId}
-      AND (EXISTS (SELECT 1 FROM note_member x WHERE x.note_id = ${noteId} AND x.member_id = cm.id)
-           OR NOT EXISTS (SELECT 1 FROM note_member x WHERE x.note_id = ${noteId}))
-      AND NOT ${grant('cm.id', agency, category)})`;
+/** The consent of every member in `members` (SQL yielding member ids) for `category`. */
+function everyMemberConsent(familyId: string, members: string, category: string): RelationField {
+  const holds = (agency: string) => `NOT EXISTS (SELECT 1 FROM (${members}) em(id) WHERE NOT ${grant('em.id', agency, category)})`;
   return { contains: holds, array: agenciesWhere(familyId, holds) };
 }
+
+/** A note: the consent of every member it concerns (all members when it names none) for its category. */
+const noteConsent = (familyId: string, noteId: string, category: string) =>
+  everyMemberConsent(familyId, noteMembers(familyId, noteId), category);
 
 /** Users holding a break-glass grant for the family that is in force now. */
 function breakGlass(familyId: string): RelationField {
@@ -160,18 +192,59 @@ const referralMembers = (referralId: string) => `SELECT rfm.member_id FROM refer
 const goalCategory = (goal: string) =>
   `(CASE ${goal}.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END)`;
 
+/** The members the goal `g` names. */
+const GOAL_NAMED = `SELECT gm.member_id FROM goal_member gm WHERE gm.goal_id = g.id`;
+
 /**
- * Goals and the actions under them (the goal joined as `g`): family data whose category follows the
- * goal's life domain; `alias` is the record's own table, for its author.
+ * A PLAN goal (`g`) that names nobody is family data, as the plan is. Any other goal is about members:
+ * those it names, or — a HEALTH or SAFETY goal naming nobody — every member (migration GoalMembers).
+ */
+const GOAL_IS_FAMILY_DATA = `(${goalCategory('g')} = 'PLAN' AND NOT EXISTS (${GOAL_NAMED}))`;
+const goalMembers = (familyId: string) => namedOrAll(familyId, { table: 'goal_member', key: 'goal_id' }, 'g.id');
+
+/** Family data under any member's PLAN consent; a goal about members under each one's consent for its category (as a note). */
+function goalConsent(familyId: string): RelationField {
+  const family = familyConsent(familyId, `'PLAN'`);
+  const members = everyMemberConsent(familyId, goalMembers(familyId), goalCategory('g'));
+  const holds = (agency: string) =>
+    `(CASE WHEN ${GOAL_IS_FAMILY_DATA} THEN ${family.contains(agency)} ELSE ${members.contains(agency)} END)`;
+  return { contains: holds, array: agenciesWhere(familyId, holds) };
+}
+
+/**
+ * Who sees a goal in the portal: every member when it is family data; a PLAN goal naming members, whoever
+ * speaks for one of them (a goal they share is each one's); a HEALTH or SAFETY goal, whoever speaks for
+ * every member it names (as a note) — and nobody while it names none (the team's only).
+ */
+function goalSpeakers(familyId: string): RelationField {
+  const allNamed = speakers(familyId, GOAL_NAMED);
+  const speaks = (v: string) => `(CASE WHEN ${goalCategory('g')} = 'PLAN'
+      THEN NOT EXISTS (${GOAL_NAMED}) OR EXISTS (${GOAL_NAMED} AND member_speaks_for(${v}, gm.member_id))
+      ELSE EXISTS (${GOAL_NAMED}) AND ${allNamed.contains(v)} END)`;
+  return {
+    contains: speaks,
+    array: `ARRAY(SELECT sp.id FROM family_member sp WHERE sp.family_id = ${familyId} AND ${speaks('sp.id')})`,
+  };
+}
+
+/**
+ * Goals and the actions and progress notes under them (the goal joined as `g`): their category follows
+ * the goal's life domain, the members they concern the goal's (GOAL_IS_FAMILY_DATA); `alias` is the
+ * record's own table, for its author.
  */
 const underGoal = (alias: string, fields: Record<string, string>): Pick<SubjectSql, 'fields' | 'relations' | 'audit'> => ({
   fields: { ...fields, category: goalCategory('g'), authorUserId: `${alias}.created_by_user_id`, ...familyScoped('p.family_id') },
   relations: {
     teamUserIds: familyTeam('p.family_id'),
-    consentedAgencyIds: familyConsent('p.family_id', goalCategory('g')),
+    consentedAgencyIds: goalConsent('p.family_id'),
     breakGlassUserIds: breakGlass('p.family_id'),
+    speakerMemberIds: goalSpeakers('p.family_id'),
   },
-  audit: { familyId: 'p.family_id', memberIds: `'{}'::uuid[]`, categories: `ARRAY[${goalCategory('g')}]` },
+  audit: {
+    familyId: 'p.family_id',
+    memberIds: `(CASE WHEN ${GOAL_IS_FAMILY_DATA} THEN '{}'::uuid[] ELSE ARRAY(${goalMembers('p.family_id')}) END)`,
+    categories: `ARRAY[${goalCategory('g')}]`,
+  },
 });
 
 const familyScoped = (familyId: string) => ({
@@ -246,13 +319,24 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
     fields: { id: 'cn.id', ...familyScoped('cn.family_id') },
     relations: {
       teamUserIds: familyTeam('cn.family_id'),
-      speakerMemberIds: speakers('cn.family_id', 'SELECT acs.member_id FROM consent_subject acs WHERE acs.consent_id = cn.id'),
+      concernedMemberIds: consentConcerned('cn.id', 'cn.family_id', 'cn.grantor_member_id'),
     },
     audit: {
       familyId: 'cn.family_id',
       memberIds: 'ARRAY(SELECT acs.member_id FROM consent_subject acs WHERE acs.consent_id = cn.id)',
       categories: 'cn.categories',
     },
+  },
+  CapacityAssessment: {
+    table: 'capacity_assessment',
+    alias: 'cpa',
+    joins: [
+      { table: 'family_member', alias: 'cpm', on: 'cpm.id = cpa.member_id' },
+      { table: 'family', alias: 'f', on: 'f.id = cpm.family_id' },
+    ],
+    fields: { id: 'cpa.id', ...familyScoped('cpm.family_id') },
+    relations: { speakerMemberIds: speakers('cpm.family_id', 'SELECT cpa.member_id') },
+    audit: { familyId: 'cpm.family_id', memberIds: 'ARRAY[cpa.member_id]', categories: `ARRAY['IDENTITY']` },
   },
   BreakGlassGrant: {
     table: 'break_glass_grant',
@@ -344,7 +428,9 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
         array: `ARRAY(SELECT r.to_agency_id WHERE NOT EXISTS (SELECT 1 FROM (${referralMembers('r.id')}) rcm(id)
           WHERE NOT ${grant('rcm.id', 'r.to_agency_id', `'REFERRAL'`)}))`,
       },
+      breakGlassUserIds: breakGlass('r.family_id'),
       speakerMemberIds: speakers('r.family_id', referralMembers('r.id')),
+      concernedMemberIds: concerned('r.family_id', referralMembers('r.id')),
     },
     audit: { familyId: 'r.family_id', memberIds: `ARRAY(${referralMembers('r.id')})`, categories: `ARRAY['REFERRAL']` },
   },

@@ -22,7 +22,7 @@ export class AccessLogEntry {
   @Field(() => [String])
   categories: string[];
 
-  @Field({ description: 'CONSENT, AUTHOR, BREAK_GLASS, FAMILY_SELF, ASSIGNMENT or ADMINISTRATION.' })
+  @Field({ description: 'CONSENT, AUTHOR, BREAK_GLASS, FAMILY_SELF, ASSIGNMENT, RECIPIENT (the status of a referral sent to the agency) or ADMINISTRATION.' })
   legalBasis: string;
 
   @Field({ description: 'Who: "You", a family member, or a professional and their agency.' })

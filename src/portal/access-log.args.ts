@@ -1,10 +1,10 @@
 import { ArgsType, Field, ID } from '@nestjs/graphql';
-import { IsString } from 'class-validator';
+import { IsUUID } from 'class-validator';
 import { PageArgs } from '../common/pagination.js';
 
 @ArgsType()
 export class AccessLogArgs extends PageArgs {
   @Field(() => ID)
-  @IsString()
+  @IsUUID()
   familyId: string;
 }

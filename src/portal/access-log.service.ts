@@ -7,6 +7,7 @@ import { type Connection, DEFAULT_PAGE_SIZE, type PageArgs } from '../common/pag
 import { PolicyService } from '../policy/policy.service.js';
 import { scopeToSql, SqlParams } from '../policy/sql-scope.js';
 import type { AccessLogEntry } from './access-log-entry.type.js';
+import { assignedThemselves, basisInWords, categoriesInWords, whatWasDone } from './access-log-wording.js';
 
 interface Row {
   seq: string;
@@ -20,55 +21,8 @@ interface Row {
   member_name: string | null;
   user_name: string | null;
   agency_name: string | null;
+  self_assigned: boolean | null;
 }
-
-const VERBS: Record<string, string> = { READ: 'viewed', INSERT: 'added', UPDATE: 'changed', DELETE: 'removed', ERASE: 'erased' };
-/** Audit entity names (read types and table names) in the family's words. */
-const THINGS: Record<string, string> = {
-  FamilyMember: 'personal details',
-  family_member: 'personal details',
-  family: 'the family registration',
-  Family: "the family's personal data",
-  erasure_request: 'a request to erase personal data',
-  Plan: 'the family plan',
-  plan: 'the family plan',
-  PlanHistoryEntry: 'the history of the plan',
-  Goal: 'a goal',
-  goal: 'a goal',
-  GoalProgressNote: 'progress on a goal',
-  goal_progress_note: 'progress on a goal',
-  Action: 'an action',
-  action: 'an action',
-  Note: 'a note',
-  note: 'a note',
-  Consent: 'a consent',
-  consent: 'a consent',
-  consent_revocation: 'the withdrawal of a consent',
-  consent_confirmation: 'the confirmation of a consent, at 18',
-  plan_closure_agreement: 'the agreement to close the plan',
-  break_glass_grant: 'emergency access',
-  Referral: 'a referral',
-};
-/** The same, for an entry about several records read at once ("3 goals"). */
-const MANY: Record<string, string> = {
-  FamilyMember: 'records of personal details',
-  Plan: 'family plans',
-  PlanHistoryEntry: 'entries of the history of the plan',
-  Goal: 'goals',
-  GoalProgressNote: 'notes on the progress of goals',
-  Action: 'actions',
-  Note: 'notes',
-  Consent: 'consents',
-  Referral: 'referrals',
-};
-const BASES: Record<string, string> = {
-  CONSENT: 'with your consent',
-  AUTHOR: 'which they wrote themselves',
-  BREAK_GLASS: 'in an emergency (break-glass), without consent',
-  ASSIGNMENT: 'as part of their work with your family',
-  ADMINISTRATION: 'as administration',
-  FAMILY_SELF: '',
-};
 
 const encode = (seq: string) => Buffer.from(`seq:${seq}`).toString('base64url');
 function decode(cursor: string): string {
@@ -92,11 +46,13 @@ export class AccessLogService {
     const viewer = caller.principal.familyMember?.memberId;
     const params = new SqlParams();
     const sql = `SELECT ae.seq::text AS seq, ae.at, ae.action, ae.entity_type, coalesce(cardinality(ae.entity_ids), 1) AS records, ae.categories, ae.legal_basis, ae.actor_member_id,
-        fm.given_name AS member_name, u.display_name AS user_name, ag.name AS agency_name
+        fm.given_name AS member_name, u.display_name AS user_name, ag.name AS agency_name,
+        ca.user_id = ae.actor_user_id AS self_assigned
       FROM audit_event ae
       LEFT JOIN family_member fm ON fm.id = ae.actor_member_id
       LEFT JOIN app_user u ON u.id = ae.actor_user_id
       LEFT JOIN agency ag ON ag.id = ae.acting_agency_id
+      LEFT JOIN case_assignment ca ON ae.entity_type = 'case_assignment' AND ae.action = 'INSERT' AND ca.id = ae.entity_id
       WHERE ae.family_id = ${params.add(familyId)} AND ${scopeToSql(caller.ability, 'read', 'AuditEvent', params)}
         ${viewer ? `AND NOT (ae.action = 'READ' AND ae.actor_member_id IS NOT DISTINCT FROM ${params.add(viewer)}::uuid)` : ''}
         ${page.after ? `AND ae.seq < ${params.add(decode(page.after))}` : ''}
@@ -113,9 +69,9 @@ function toEntry(row: Row, viewer: string | undefined): AccessLogEntry {
     row.actor_member_id === viewer && viewer
       ? 'You'
       : (row.member_name ?? (row.user_name ? `${row.user_name}${row.agency_name ? ` (${row.agency_name})` : ''}` : 'The service'));
-  const categories = row.categories.length ? ` (${row.categories.map((c) => c.toLowerCase()).join(', ')})` : '';
-  const basis = BASES[row.legal_basis] ? `, ${BASES[row.legal_basis]}` : '';
-  const what = row.records > 1 && MANY[row.entity_type] ? `${row.records} ${MANY[row.entity_type]}` : (THINGS[row.entity_type] ?? row.entity_type);
+  const description = row.self_assigned
+    ? `${actor}${assignedThemselves(row.legal_basis === 'ADMINISTRATION')}.`
+    : `${actor} ${whatWasDone(row.action, row.entity_type, row.records)}${categoriesInWords(row.categories)}${basisInWords(row.legal_basis)}.`;
   return {
     id: row.seq,
     at: row.at,
@@ -125,6 +81,6 @@ function toEntry(row: Row, viewer: string | undefined): AccessLogEntry {
     categories: row.categories,
     legalBasis: row.legal_basis,
     actor,
-    description: `${actor} ${VERBS[row.action] ?? row.action.toLowerCase()} ${what}${categories}${basis}.`,
+    description,
   };
 }

@@ -1,6 +1,7 @@
 import { Args, Field, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
 import { forbidden } from '../common/errors.js';
+import { CapacityAssessment } from '../consents/capacity-assessment.entity.js';
 import { Consent } from '../consents/consent.entity.js';
 import { ConsentsService } from '../consents/consents.service.js';
 import { FamiliesService } from '../families/families.service.js';
@@ -63,5 +64,12 @@ export class MyFamilyResolver {
   })
   consentsToConfirm(@Parent() mine: MyFamily, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
     return this.consents.toConfirmBy(caller, loaders, mine.me.id);
+  }
+
+  @ResolveField(() => [CapacityAssessment], {
+    description: 'Recorded judgements whether you, or a member you speak for, can decide for themselves (newest first).',
+  })
+  capacityAssessments(@Parent() mine: MyFamily, @CurrentCaller() caller: Caller) {
+    return this.consents.assessmentsOf(caller, mine.family.id);
   }
 }

@@ -38,7 +38,10 @@ export class Referral {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Why the family is referred. Null for an integration client without referrals:personal or without the consent.',
+    description:
+      'Why the family is referred. Null unless you may read what the referral says about its members: for the receiving agency, ' +
+      'the REFERRAL consent of every referred member (or the access rule on the family’s team; a partner system also needs ' +
+      'referrals:personal); in the portal, speaking for every referred member.',
   })
   @Column({ type: 'text' })
   reason: string | null;

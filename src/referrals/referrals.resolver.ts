@@ -1,4 +1,4 @@
-import { Args, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { Agency } from '../agencies/agency.entity.js';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
@@ -7,6 +7,7 @@ import { FamiliesService } from '../families/families.service.js';
 import { FamilyMember } from '../families/family-member.entity.js';
 import { Family } from '../families/family.entity.js';
 import { Loaders } from '../graphql/graphql-context.js';
+import { IdArg } from '../graphql/id-arg.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
 import { Policy } from '../policy/policy.decorator.js';
 import { User } from '../users/user.entity.js';
@@ -50,14 +51,14 @@ export class ReferralsResolver {
   @Policy('read', 'Referral')
   referralStatusChanged(
     @CurrentCaller() caller: Caller,
-    @Args('referralId', { type: () => ID, nullable: true }) referralId?: string,
+    @IdArg('referralId', { nullable: true }) referralId?: string,
   ) {
     return this.events.follow(caller, referralId);
   }
 
   @Query(() => Referral)
   @Policy('read', 'Referral')
-  referral(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }) id: string) {
+  referral(@CurrentCaller() caller: Caller, @IdArg('id') id: string) {
     return this.service.get(caller, id);
   }
 
@@ -199,9 +200,14 @@ export class ReferralTransitionResolver {
     private readonly agencies: AgenciesService,
   ) {}
 
-  @ResolveField(() => User, { nullable: true, description: 'Who took the step.' })
-  actor(@Parent() transition: ReferralTransition, @Loaders() loaders: RequestLoaders) {
-    return transition.actorUserId ? this.users.byId(loaders, transition.actorUserId) : null;
+  /**
+   * Only people see who acted (`readActors`, given with the right to read the referral itself, so that a
+   * check on the subject type suffices); a partner system sees the acting agency.
+   */
+  @ResolveField(() => User, { nullable: true, description: 'Who took the step; null for an integration client (see actorAgency).' })
+  actor(@Parent() transition: ReferralTransition, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    if (!transition.actorUserId || !caller.ability.can('readActors', 'Referral')) return null;
+    return this.users.byId(loaders, transition.actorUserId);
   }
 
   @ResolveField(() => Agency, { nullable: true })

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { ReadAudit } from '../audit/read-audit.js';
 import type { Caller } from '../auth/caller.decorator.js';
-import { badInput, conflict, DomainError, forbidden, invalidTransition, notFound } from '../common/errors.js';
+import { badInput, conflict, consentRequired, forbidden, invalidTransition, notFound } from '../common/errors.js';
 import { newId, UUID_PATTERN } from '../common/ids.js';
 import { type Connection, DEFAULT_PAGE_SIZE, paginate } from '../common/pagination.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
@@ -118,11 +118,12 @@ export class ReferralsService {
   }
 
   /**
-   * The referrals of `qb` the caller may read, audited as read, with the personal content (reason)
-   * left out where the caller lacks `readDetails` — decided in the same query by the same policy.
+   * The referrals of `qb` the caller may read, audited as read, with what they say about the members
+   * (reason and free text) left out where the caller lacks `readDetails` — decided in the same query by
+   * the same policy, and audited as the read of status and dates it then is.
    */
   private async readable(qb: SelectQueryBuilder<Referral>, caller: Caller, options: { pageSize?: number } = {}): Promise<Referral[]> {
-    this.audit.readable(qb, caller, 'Referral', options);
+    this.audit.readable(qb, caller, 'Referral', { ...options, contentRight: 'readDetails' });
     const rows = await this.policy.withRight(qb, caller.ability, 'readDetails', 'Referral');
     return rows.map(([referral, detailsVisible]) => {
       if (detailsVisible) return referral;
@@ -409,10 +410,9 @@ export class ReferralsService {
       [referral.id, referral.toAgencyId],
     );
     if (missing.length > 0) {
-      throw new DomainError(
-        'CONSENT_REQUIRED',
+      throw consentRequired(
         `Sending needs the REFERRAL consent of every referred member for the receiving agency; missing for ${missing.length} member(s)`,
-        { missingMemberIds: missing.map((m) => m.member_id), category: 'REFERRAL', recipientAgencyId: referral.toAgencyId },
+        { memberIds: missing.map((m) => m.member_id), category: 'REFERRAL', recipientAgencyId: referral.toAgencyId },
       );
     }
   }

@@ -8,13 +8,23 @@ import { normalizeIp, RateLimiter } from './rate-limiter.js';
 
 const TOKEN_ENDPOINT = 'rate-limit:token-endpoint';
 
-/** Marks the handler that issues tokens: its own, stricter budget per IP, closed to an IP blocked for failed logins. */
+/** Marks the handler that issues tokens: its own, stricter budget per IP. */
 export const TokenEndpoint = () => SetMetadata(TOKEN_ENDPOINT, true);
 
 /** The client's address (behind TRUST_PROXY_HOPS proxies, from X-Forwarded-For). */
 export const clientIp = (req: Request): string => normalizeIp(req.ip ?? 'unknown');
 
 const COUNTED = Symbol('rate-limited');
+
+/** Refuses a REST request with HTTP 429 and `Retry-After` when it must wait (`retryAfterSeconds` > 0). */
+export function refuseHttpWhile(req: Request, retryAfterSeconds: number): void {
+  if (retryAfterSeconds <= 0) return;
+  req.res?.setHeader('Retry-After', String(retryAfterSeconds));
+  throw new HttpException(
+    { statusCode: HttpStatus.TOO_MANY_REQUESTS, error: 'too_many_requests', error_description: `Too many requests: retry in ${retryAfterSeconds} s` },
+    HttpStatus.TOO_MANY_REQUESTS,
+  );
+}
 
 /**
  * Counts every REST request and GraphQL operation over HTTP (once, however many root fields) against
@@ -40,7 +50,9 @@ export class RateLimitGuard implements CanActivate {
     req[COUNTED] = true;
     const ip = clientIp(req);
     const tokenEndpoint = Reflect.getMetadata(TOKEN_ENDPOINT, context.getHandler()) === true;
-    if (tokenEndpoint) this.refuseWhile(context, (await this.limiter.authBlockedFor(ip)) || (await this.limiter.tokenEndpoint(ip)));
+    // At the token endpoint failed logins count per address and client (OAuthController), so that one
+    // misbehaving client behind a shared address does not lock out the others.
+    if (tokenEndpoint) this.refuseWhile(context, await this.limiter.tokenEndpoint(ip));
     const { token, subject } = await this.verifier.bearerOf(req);
     if (token && !subject) {
       this.refuseWhile(context, await this.limiter.authBlockedFor(ip));
@@ -54,11 +66,8 @@ export class RateLimitGuard implements CanActivate {
   /** Refuses the request when it must wait (`retryAfterSeconds` > 0). */
   private refuseWhile(context: ExecutionContext, retryAfterSeconds: number): void {
     if (retryAfterSeconds <= 0) return;
+    if (context.getType<string>() !== 'graphql') refuseHttpWhile(requestOf(context), retryAfterSeconds);
     requestOf(context).res?.setHeader('Retry-After', String(retryAfterSeconds));
-    if (context.getType<string>() === 'graphql') throw tooManyRequests(retryAfterSeconds);
-    throw new HttpException(
-      { statusCode: HttpStatus.TOO_MANY_REQUESTS, error: 'too_many_requests', error_description: `Too many requests: retry in ${retryAfterSeconds} s` },
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
+    throw tooManyRequests(retryAfterSeconds);
   }
 }

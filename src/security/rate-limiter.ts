@@ -39,15 +39,18 @@ export class RateLimiter {
     return waitOf(this.tokenRequests.consume(ip));
   }
 
-  /** Counts a failed authentication of `ip`: the one that uses up the budget blocks the IP for the window. */
-  async authFailure(ip: string): Promise<void> {
-    const counted = await this.authFailures.penalty(ip, 1);
-    if (counted.consumedPoints >= this.authFailures.points) await this.authFailures.block(ip, AUTH_FAILURE_WINDOW_SECONDS);
+  /**
+   * Counts a failed authentication of `attempt` (an IP for bearer tokens; IP and client id at the token
+   * endpoint): the one that uses up the budget blocks it for the window.
+   */
+  async authFailure(attempt: string): Promise<void> {
+    const counted = await this.authFailures.penalty(attempt, 1);
+    if (counted.consumedPoints >= this.authFailures.points) await this.authFailures.block(attempt, AUTH_FAILURE_WINDOW_SECONDS);
   }
 
-  /** Whether `ip` is blocked for failed authentications (seconds left), without counting. */
-  async authBlockedFor(ip: string): Promise<number> {
-    const state = await this.authFailures.get(ip);
+  /** Whether `attempt` is blocked for failed authentications (seconds left), without counting. */
+  async authBlockedFor(attempt: string): Promise<number> {
+    const state = await this.authFailures.get(attempt);
     return state && state.consumedPoints > this.authFailures.points ? secondsOf(state) : 0;
   }
 }

@@ -18,9 +18,18 @@ import { MembershipStatus } from './membership-status.js';
 import { Membership } from './membership.entity.js';
 import { User } from './user.entity.js';
 import type { Viewer } from './viewer.type.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 
 /** How long an invitation to join an agency can be accepted. */
 const MEMBERSHIP_INVITATION_DAYS = 14;
+
+/** An invitation row, answered as a membership INVITED. */
+interface InvitationRow {
+  id: string;
+  agency_id: string;
+  role: MembershipRole;
+  created_at: Date;
+}
 
 @Injectable()
 export class UsersService {
@@ -28,6 +37,7 @@ export class UsersService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly policy: PolicyService,
     private readonly tx: AuditedTransactions,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   async viewer({ principal }: Caller): Promise<Viewer> {
@@ -54,27 +64,29 @@ export class UsersService {
    * nothing changes for it unless it accepts (acceptMembershipInvitation), which only a professional can.
    */
   async addMembership(caller: Caller, input: AddMembershipInput): Promise<Membership> {
-    return this.tx.run(caller, async (em) => {
-      const agency = await this.policy.authorize(em, caller.ability, 'read', 'Agency', input.agencyId);
-      this.policy.assertCan(caller.ability, 'create', 'Membership', {
-        agencyId: agency.id,
-        networkId: agency.networkId,
-        role: input.role,
-      });
-      const [known]: { in_agency: boolean }[] = await em.query(
-        `SELECT EXISTS (SELECT 1 FROM app_user u JOIN membership m ON m.user_id = u.id WHERE u.subject = $1 AND m.agency_id = $2) AS in_agency
-           FROM subject_identity si WHERE si.digest = subject_digest($1)`,
-        [input.subject, agency.id],
-      );
-      if (known && !known.in_agency) return this.invite(em, agency.id, input);
-      // A new subject: the insert claims it as a professional's (see migration OneKindPerSubject).
-      await em.query(`INSERT INTO app_user (id, subject, display_name) VALUES ($1, $2, $3) ON CONFLICT (subject) DO NOTHING`, [
-        newId(),
-        input.subject,
-        input.displayName,
-      ]);
-      return this.grant(em, await em.findOneByOrFail(User, { subject: input.subject }), agency.id, input.role);
-    });
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(em, caller, 'addMembership', input, async () => {
+        const agency = await this.policy.authorize(em, caller.ability, 'read', 'Agency', input.agencyId);
+        this.policy.assertCan(caller.ability, 'create', 'Membership', {
+          agencyId: agency.id,
+          networkId: agency.networkId,
+          role: input.role,
+        });
+        const [known]: { in_agency: boolean }[] = await em.query(
+          `SELECT EXISTS (SELECT 1 FROM app_user u JOIN membership m ON m.user_id = u.id WHERE u.subject = $1 AND m.agency_id = $2) AS in_agency
+             FROM subject_identity si WHERE si.digest = subject_digest($1)`,
+          [input.subject, agency.id],
+        );
+        if (known && !known.in_agency) return this.invite(em, agency.id, input);
+        // A new subject: the insert claims it as a professional's (see migration OneKindPerSubject).
+        await em.query(`INSERT INTO app_user (id, subject, display_name) VALUES ($1, $2, $3) ON CONFLICT (subject) DO NOTHING`, [
+          newId(),
+          input.subject,
+          input.displayName,
+        ]);
+        return this.grant(em, await em.findOneByOrFail(User, { subject: input.subject }), agency.id, input.role);
+      }, (id) => this.reread(em, caller, id)),
+    );
   }
 
   /**
@@ -120,20 +132,38 @@ export class UsersService {
 
   /** An invitation, answered as a membership INVITED: no user, so that nothing about the invitee shows. */
   private async invite(em: EntityManager, agencyId: string, input: AddMembershipInput): Promise<Membership> {
-    const [invitation]: { id: string; created_at: Date }[] = await em.query(
+    const [invitation]: InvitationRow[] = await em.query(
       `INSERT INTO membership_invitation (id, agency_id, subject_digest, role, display_name, expires_at)
-       VALUES ($1, $2, subject_digest($3), $4, $5, now() + make_interval(days => $6)) RETURNING id, created_at`,
+       VALUES ($1, $2, subject_digest($3), $4, $5, now() + make_interval(days => $6)) RETURNING id, agency_id, role, created_at`,
       [newId(), agencyId, input.subject, input.role, input.displayName, MEMBERSHIP_INVITATION_DAYS],
     );
+    return this.asMembership(em, invitation!);
+  }
+
+  private async asMembership(em: EntityManager, invitation: InvitationRow): Promise<Membership> {
     return Object.assign(new Membership(), {
-      id: invitation!.id,
-      agencyId,
-      role: input.role,
-      createdAt: invitation!.created_at,
+      id: invitation.id,
+      agencyId: invitation.agency_id,
+      role: invitation.role,
+      createdAt: invitation.created_at,
       status: MembershipStatus.INVITED,
       user: null,
-      agency: await em.findOneByOrFail(Agency, { id: agencyId }),
+      agency: await em.findOneByOrFail(Agency, { id: invitation.agency_id }),
     });
+  }
+
+  /**
+   * A membership or invitation addMembership made before under the caller's idempotency key, if the
+   * caller may still read the agency's memberships.
+   */
+  private async reread(em: EntityManager, caller: Caller, id: string): Promise<Membership> {
+    const [invitation]: InvitationRow[] = await em.query(
+      `SELECT id, agency_id, role, created_at FROM membership_invitation WHERE id = $1`,
+      [id],
+    );
+    if (!invitation) return this.idempotency.readable(em, caller, Membership, 'Membership', id);
+    await this.policy.authorize(em, caller.ability, 'read', 'Agency', invitation.agency_id);
+    return this.asMembership(em, invitation);
   }
 
   /** The roles offered to the caller's login and not yet accepted, while they last. */

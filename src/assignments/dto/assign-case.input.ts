@@ -1,8 +1,9 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { IsUUID } from 'class-validator';
+import { Idempotent } from '../../idempotency/idempotent.input.js';
 
 @InputType()
-export class AssignCaseInput {
+export class AssignCaseInput extends Idempotent {
   @Field(() => ID)
   @IsUUID()
   familyId: string;

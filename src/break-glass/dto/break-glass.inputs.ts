@@ -1,15 +1,17 @@
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
-import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsJustification } from '../../graphql/text-rules.js';
+import { Idempotent } from '../../idempotency/idempotent.input.js';
 
 @InputType()
-export class BreakGlassInput {
+export class BreakGlassInput extends Idempotent {
   @Field(() => ID)
   @IsUUID()
   familyId: string;
 
   @Field({ description: 'The acute safety concern, in words the family will read afterwards (at least 20 characters).' })
   @IsString()
-  @MinLength(20)
+  @IsJustification(20)
   @MaxLength(2000)
   justification: string;
 

@@ -1,24 +1,13 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsBoolean,
-  IsDate,
-  IsEnum,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  MaxLength,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsBoolean, IsDate, IsEnum, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsNotBlank } from '../../graphql/text-rules.js';
 import { ConsentMethod } from '../consent-method.js';
 import { DataCategory } from '../data-category.js';
+import { Idempotent, WithIdempotencyKey } from '../../idempotency/idempotent.input.js';
 
-/** How the family's agreement was obtained, as consenting and confirming record it. */
+/** How the family's agreement was obtained, as consenting, confirming and a support handover record it. */
 @InputType({ isAbstract: true })
-abstract class ConsentEvidenceInput {
+export class ConsentEvidenceInput {
   @Field(() => ConsentMethod)
   @IsEnum(ConsentMethod)
   method: ConsentMethod;
@@ -31,7 +20,7 @@ abstract class ConsentEvidenceInput {
 }
 
 @InputType()
-export class RecordConsentInput extends ConsentEvidenceInput {
+export class RecordConsentInput extends WithIdempotencyKey(ConsentEvidenceInput) {
   @Field(() => ID, { description: 'The member who agrees: the subject itself, or a parent for a child who cannot decide yet.' })
   @IsUUID()
   grantorMemberId: string;
@@ -59,7 +48,7 @@ export class RecordConsentInput extends ConsentEvidenceInput {
 
   @Field()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(2000)
   purpose: string;
 
@@ -83,7 +72,7 @@ export class RevokeConsentInput {
 
   @Field()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(2000)
   reason: string;
 
@@ -94,7 +83,7 @@ export class RevokeConsentInput {
 }
 
 @InputType()
-export class AssessCapacityInput {
+export class AssessCapacityInput extends Idempotent {
   @Field(() => ID)
   @IsUUID()
   memberId: string;
@@ -105,7 +94,7 @@ export class AssessCapacityInput {
 
   @Field()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(2000)
   reason: string;
 }

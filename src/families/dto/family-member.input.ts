@@ -1,6 +1,7 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsEnum, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsEnum, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsNotBlank } from '../../graphql/text-rules.js';
 import { FamilyMemberRole } from '../family-member-role.js';
 
 /** Names are compared and shown trimmed; a name of only spaces is empty. */
@@ -17,14 +18,14 @@ export class FamilyMemberInput {
   @Field()
   @Transform(trim)
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(100)
   givenName: string;
 
   @Field()
   @Transform(trim)
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(100)
   familyName: string;
 

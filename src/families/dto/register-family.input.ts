@@ -2,9 +2,10 @@ import { Field, ID, InputType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsUUID, ValidateNested } from 'class-validator';
 import { FamilyMemberInput } from './family-member.input.js';
+import { Idempotent } from '../../idempotency/idempotent.input.js';
 
 @InputType()
-export class RegisterFamilyInput {
+export class RegisterFamilyInput extends Idempotent {
   @Field(() => [FamilyMemberInput])
   @ArrayMinSize(1)
   @ArrayMaxSize(30)
@@ -14,7 +15,7 @@ export class RegisterFamilyInput {
 }
 
 @InputType()
-export class AddFamilyMemberInput {
+export class AddFamilyMemberInput extends Idempotent {
   @Field(() => ID)
   @IsUUID()
   familyId: string;

@@ -1,8 +1,9 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { Idempotent } from '../../idempotency/idempotent.input.js';
 
 @InputType()
-export class AddActionInput {
+export class AddActionInput extends Idempotent {
   @Field(() => ID)
   @IsUUID()
   goalId: string;

@@ -1,11 +1,17 @@
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
-import { IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsEnum, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min } from 'class-validator';
 import { GoalOwner } from '../goal-owner.js';
 import { GoalStatus } from '../goal-status.js';
 import { LifeDomain } from '../life-domain.js';
+import { Idempotent } from '../../idempotency/idempotent.input.js';
+
+/** Who may read a goal follows the members it names (subjects.ts, Goal). */
+const MEMBERS =
+  'The family members the goal is about (its actions and progress notes too). Naming nobody, a HEALTH or SAFETY goal ' +
+  "is for the family's team only (not shown in the portal), any other goal is the whole family's.";
 
 @InputType()
-export class AddGoalInput {
+export class AddGoalInput extends Idempotent {
   @Field(() => ID)
   @IsUUID()
   planId: string;
@@ -28,6 +34,12 @@ export class AddGoalInput {
   @IsOptional()
   @IsUUID()
   ownerAgencyId?: string;
+
+  @Field(() => [ID], { nullable: true, description: MEMBERS })
+  @IsOptional()
+  @ArrayMaxSize(30)
+  @IsUUID('all', { each: true })
+  memberIds?: string[];
 }
 
 @InputType()
@@ -60,4 +72,10 @@ export class UpdateGoalInput {
   @Matches(/\S/, { message: 'progressNote must not be blank' })
   @MaxLength(10000)
   progressNote?: string;
+
+  @Field(() => [ID], { nullable: true, description: `${MEMBERS} Replaces the members named before; [] names nobody.` })
+  @IsOptional()
+  @ArrayMaxSize(30)
+  @IsUUID('all', { each: true })
+  memberIds?: string[];
 }

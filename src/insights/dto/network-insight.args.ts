@@ -1,10 +1,10 @@
 import { ArgsType, Field, ID } from '@nestjs/graphql';
-import { IsDate, IsOptional, IsString } from 'class-validator';
+import { IsDate, IsOptional, IsUUID } from 'class-validator';
 
 @ArgsType()
 export class NetworkInsightArgs {
   @Field(() => ID)
-  @IsString()
+  @IsUUID()
   networkId: string;
 
   @Field({ nullable: true, description: 'Start of the period of the flow figures, inclusive (default: 12 months before `to`).' })

@@ -1,11 +1,13 @@
 import { Field, InputType } from '@nestjs/graphql';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
+import { IsNotBlank } from '../../graphql/text-rules.js';
+import { Idempotent } from '../../idempotency/idempotent.input.js';
 
 @InputType()
-export class CreateNetworkInput {
+export class CreateNetworkInput extends Idempotent {
   @Field()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   name: string;
 }

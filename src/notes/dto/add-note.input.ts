@@ -1,9 +1,10 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { ArrayMaxSize, IsEnum, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { DataCategory } from '../../consents/data-category.js';
+import { Idempotent } from '../../idempotency/idempotent.input.js';
 
 @InputType()
-export class AddNoteInput {
+export class AddNoteInput extends Idempotent {
   @Field(() => ID)
   @IsUUID()
   planId: string;

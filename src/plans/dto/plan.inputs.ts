@@ -1,6 +1,9 @@
-import { Field, ID, InputType, Int } from '@nestjs/graphql';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsEnum, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
+import { Field, ID, InputType, Int, IntersectionType } from '@nestjs/graphql';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsEnum, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
+import { ConsentEvidenceInput } from '../../consents/dto/consent.inputs.js';
+import { IsNotBlank } from '../../graphql/text-rules.js';
 import { CloseReasonCode } from '../close-reason-code.js';
+import { Idempotent, WithIdempotencyKey } from '../../idempotency/idempotent.input.js';
 
 /** Plan mutations may carry the version the client saw; a stale one answers CONFLICT. */
 @InputType({ isAbstract: true })
@@ -17,14 +20,14 @@ class PlanRef {
 }
 
 @InputType()
-export class OpenPlanInput {
+export class OpenPlanInput extends Idempotent {
   @Field(() => ID)
   @IsUUID()
   familyId: string;
 
   @Field({ description: "The family's situation and wishes, in its own words." })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(10000)
   summary: string;
 
@@ -40,7 +43,7 @@ export class UpdatePlanInput extends PlanRef {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(10000)
   summary?: string;
 
@@ -64,7 +67,7 @@ export class ClosePlanInput extends PlanRef {
   @Field(() => String, { nullable: true, description: 'The reason in words; required with OTHER.' })
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(2000)
   reason?: string;
 
@@ -87,7 +90,7 @@ export class ReopenPlanInput extends PlanRef {
   @Field(() => String, { nullable: true, description: 'Defaults to the closed plan’s summary.' })
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(10000)
   summary?: string;
 }
@@ -106,22 +109,26 @@ export class HandOverTrajectorySupportInput extends PlanRef {
   toUserId: string;
 }
 
+/**
+ * The family agreed to the new supporter: in the portal (FAMILY_PORTAL, the member for herself), or as
+ * recorded by another member of the team with how it was given and where the evidence is kept.
+ */
 @InputType()
-export class ConfirmSupportHandoverInput extends PlanRef {
+export class ConfirmSupportHandoverInput extends IntersectionType(PlanRef, ConsentEvidenceInput) {
   @Field(() => ID, { description: 'The family member (adult or 12+) who agreed to the new supporter.' })
   @IsUUID()
   confirmedByMemberId: string;
 }
 
 @InputType()
-export class AddPlanParticipantInput extends PlanRef {
+export class AddPlanParticipantInput extends WithIdempotencyKey(PlanRef) {
   @Field(() => ID)
   @IsUUID()
   agencyId: string;
 
   @Field()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(2000)
   contribution: string;
 }

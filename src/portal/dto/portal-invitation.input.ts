@@ -1,5 +1,6 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
-import { IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsNotBlank } from '../../graphql/text-rules.js';
 
 @InputType()
 export class CreatePortalInvitationInput {
@@ -12,7 +13,7 @@ export class CreatePortalInvitationInput {
 export class RedeemPortalInvitationInput {
   @Field({ description: 'The one-time code the member was given.' })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(100)
   code: string;
 }

@@ -1,35 +1,10 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsBoolean,
-  IsDate,
-  IsEnum,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUrl,
-  IsUUID,
-  Matches,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDate, IsEnum, IsInt, IsOptional, IsString, IsUrl, IsUUID, MaxLength, Min } from 'class-validator';
+import { IsNotBlank } from '../../graphql/text-rules.js';
+import { Idempotent } from '../../idempotency/idempotent.input.js';
 import { PageArgs } from '../../common/pagination.js';
 import { HandoverAttendee } from '../handover-meeting.entity.js';
 import { ReferralDirection, ReferralOutcome, ReferralOutcomeReason, ReferralStatus, ReferralUrgency } from '../referral-status.js';
-
-/** A client-chosen key: repeating a mutation with it returns the first result without a second effect. */
-@InputType({ isAbstract: true })
-class Idempotent {
-  @Field(() => String, { nullable: true, description: 'Repeat with the same key: the first result, no second effect. Another payload: CONFLICT.' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[\x21-\x7e]{1,200}$/, { message: 'idempotencyKey must be 1 to 200 printable ASCII characters' })
-  idempotencyKey?: string;
-}
 
 @InputType()
 export class CreateReferralInput extends Idempotent {
@@ -51,7 +26,7 @@ export class CreateReferralInput extends Idempotent {
 
   @Field()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(5000)
   reason: string;
 
@@ -61,7 +36,7 @@ export class CreateReferralInput extends Idempotent {
 
   @Field()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(500)
   requestedService: string;
 }
@@ -87,7 +62,7 @@ export class ReceiveReferralInput extends ReferralStepInput {
   @Field(() => String, { nullable: true, description: "The receiving agency's own reference for this referral." })
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   externalReference?: string;
 }
@@ -109,7 +84,7 @@ export class WaitlistReferralInput extends ReferralStepInput {
 class ReasonedStepInput extends ReferralStepInput {
   @Field()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(2000)
   reason: string;
 }
@@ -132,7 +107,7 @@ export class ScheduleHandoverInput extends ReferralStepInput {
   @Field(() => String, { nullable: true, description: 'Where the family meets; give this or onlineUrl.' })
   @IsOptional()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(500)
   location?: string;
 
