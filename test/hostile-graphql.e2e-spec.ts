@@ -1,4 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
+import { jest } from '@jest/globals';
+import { PinoLogger } from 'nestjs-pino';
+import pino from 'pino';
 import request from 'supertest';
 import WebSocket from 'ws';
 import { createApp } from '../src/bootstrap.js';
@@ -34,6 +37,19 @@ const COSTLIEST_LEGITIMATE = `query($direction: ReferralDirection!) { referrals(
 const ANY_ID = '0190f5a0-0000-7000-8000-000000000000';
 
 type Body = { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+
+/** What the service logs (its JSON lines, parsed) while `work` runs, written here instead of to stdout. */
+async function loggedWhile<T>(work: () => Promise<T>): Promise<{ result: T; log: Record<string, unknown>[] }> {
+  const root = PinoLogger.root as unknown as Record<symbol, unknown>;
+  const stdout = root[pino.symbols.streamSym];
+  const lines: string[] = [];
+  root[pino.symbols.streamSym] = { write: (line: string) => lines.push(line) };
+  try {
+    return { result: await work(), log: lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+  } finally {
+    root[pino.symbols.streamSym] = stdout;
+  }
+}
 
 /** No stack, no SQL, no file paths in anything the client gets. */
 function expectNoInternals(res: request.Response) {
@@ -152,13 +168,20 @@ describe('hostile GraphQL operations', () => {
   });
 
   it('closes a subscription socket that sends a message over the body limit (1009), not at 100 MiB', async () => {
-    const server = api.app.getHttpServer();
-    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const socket = new WebSocket(`ws://127.0.0.1:${server.address().port}/graphql`, 'graphql-transport-ws');
-    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
-    socket.send(JSON.stringify({ type: 'connection_init', payload: { padding: 'x'.repeat(MAX_BODY_BYTES + 1) } }));
-    expect(await closed).toBe(1009);
+    // graphql-ws reports the socket's error on the console itself: expected here, not printed.
+    const reported = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const server = api.app.getHttpServer();
+      if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const socket = new WebSocket(`ws://127.0.0.1:${server.address().port}/graphql`, 'graphql-transport-ws');
+      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+      socket.send(JSON.stringify({ type: 'connection_init', payload: { padding: 'x'.repeat(MAX_BODY_BYTES + 1) } }));
+      expect(await closed).toBe(1009);
+      expect(reported).toHaveBeenCalledWith(expect.stringContaining('Internal error emitted on a WebSocket socket'), expect.objectContaining({ message: 'Max payload size exceeded' }));
+    } finally {
+      reported.mockRestore();
+    }
   });
 });
 
@@ -187,9 +210,11 @@ describe('a production process', () => {
     const viewer = users.viewer;
     users.viewer = () => Promise.reject(new Error('syntax error at or near "FROM" in SELECT subject FROM app_user'));
     try {
-      const res = await post('{ me { subject } }');
+      const { result: res, log } = await loggedWhile(() => post('{ me { subject } }'));
       expect(res.body.errors).toEqual([{ message: 'Internal server error', path: ['me'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
       expectNoInternals(res);
+      // The operator has it all in the log (level error), where the test reads it instead of printing it.
+      expect(log).toContainEqual(expect.objectContaining({ level: 50, requestId: res.headers['x-request-id'], err: expect.objectContaining({ message: expect.stringContaining('syntax error at or near') }) }));
     } finally {
       users.viewer = viewer;
     }

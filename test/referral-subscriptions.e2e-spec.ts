@@ -524,7 +524,9 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
 
   // ---- 5. refused subscriptions ------------------------------------------------------------------------
 
-  const INVALID = 'The bearer token is invalid or expired';
+  // In development (tests sign with AUTH_DEV_SECRET) the refusal names the secret the service uses.
+  const INVALID =
+    'The bearer token is invalid or expired (development: this service verifies tokens with AUTH_DEV_SECRET; `npm run token` must run with the same DATA_DIR and AUTH_DEV_SECRET)';
   it.each([
     ['without a token', async () => null, 'A valid bearer token is required'],
     ['with a token that is not a JWT', async () => 'not-a-jwt', INVALID],

@@ -1,11 +1,13 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { PinoLogger } from 'nestjs-pino';
 import { unauthenticated } from '../common/errors.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { requestIdOf } from '../common/request-id.js';
 import { bindToRequestLog } from '../logging/logging.module.js';
 import { defineAbilityFor } from '../policy/ability.factory.js';
 import { type DeclaredPolicy, POLICY_KEY } from '../policy/policy.decorator.js';
+import { devSecretSource } from './dev-secret.js';
 import { PrincipalService } from './principal.service.js';
 import { principalName } from './principal.js';
 import { type AuthenticatedRequest, requestOf } from './request-context.js';
@@ -14,12 +16,22 @@ import { TokenVerifier } from './token-verifier.js';
 /** Authenticates every request that is not declared public, and builds its ability once. */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  /** In development (never with an OIDC provider) it names the secret: a token signed with another is refused. */
+  private readonly invalidToken: string;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
     private readonly principals: PrincipalService,
     private readonly log: PinoLogger,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.invalidToken =
+      config.auth.mode === 'dev'
+        ? `The bearer token is invalid or expired (development: this service verifies tokens with ${devSecretSource(config.auth.secret, config.dataDir)}; ` +
+          '`npm run token` must run with the same DATA_DIR and AUTH_DEV_SECRET)'
+        : 'The bearer token is invalid or expired';
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const policy = this.reflector.getAllAndOverride<DeclaredPolicy | undefined>(POLICY_KEY, [
@@ -36,7 +48,7 @@ export class AuthGuard implements CanActivate {
   private async authenticate(req: AuthenticatedRequest): Promise<void> {
     const { token, subject } = await this.verifier.bearerOf(req);
     if (!token) throw unauthenticated();
-    if (!subject) throw unauthenticated('The bearer token is invalid or expired');
+    if (!subject) throw unauthenticated(this.invalidToken);
     const acting = req.headers['x-acting-agency'];
     const principal =
       subject.kind === 'client'

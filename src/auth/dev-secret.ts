@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
  * A key: the configured one, or a random one generated once and kept in the data directory
@@ -17,4 +17,12 @@ export function devSecret(configured: string | undefined, dataDir: string, fileN
     writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
   }
   return new TextEncoder().encode(readFileSync(file, 'utf8').trim());
+}
+
+/**
+ * Where `devSecret(configured, dataDir, fileName)` takes its key from, for messages in development: a
+ * process with another DATA_DIR signs with another key, and the service refuses its tokens.
+ */
+export function devSecretSource(configured: string | undefined, dataDir: string, fileName = 'dev-secret'): string {
+  return configured ? 'AUTH_DEV_SECRET' : `the secret in ${resolve(dataDir, fileName)}`;
 }

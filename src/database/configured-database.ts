@@ -4,10 +4,16 @@ import type { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions, migrate } from './database.module.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres.js';
 
-/** The service's database: DATABASE_URL, or else the embedded cluster under DATA_DIR, started here. */
-export async function configuredDatabase(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
+/**
+ * The service's database: DATABASE_URL, or else the embedded cluster under DATA_DIR, started here (`notify`
+ * is told when a cluster left running by a killed process had to be stopped first).
+ */
+export async function configuredDatabase(
+  config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>,
+  notify: (message: string) => void = (message) => console.error(message),
+): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
   if (config.databaseUrl) return { url: config.databaseUrl };
-  const embedded = await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'postgres'), database: 'gezin1plan', persistent: true });
+  const embedded = await startEmbeddedPostgres({ dataDir: join(config.dataDir, 'postgres'), database: 'gezin1plan', persistent: true, notify });
   return { url: embedded.url, embedded };
 }
 
