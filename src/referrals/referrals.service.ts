@@ -441,11 +441,12 @@ export class ReferralsService {
 
   /** Ends the scheduled meeting (if any) in `state`; returns its id. */
   private async endMeeting(em: EntityManager, referral: Referral, state: HandoverMeetingState, note: string | null): Promise<string | null> {
-    const [ended] = await em.query(
+    // An UPDATE answers [rows, count] (TypeORM on pg), not the rows alone.
+    const [ended]: [{ id: string }[], number] = await em.query(
       `UPDATE handover_meeting SET state = $2, note = COALESCE($3, note), ended_at = now()
         WHERE referral_id = $1 AND state = 'SCHEDULED' RETURNING id`,
       [referral.id, state, note],
     );
-    return ended?.id ?? null;
+    return ended[0]?.id ?? null;
   }
 }
