@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { loadConfig } from '../config/app-config.js';
 import { devSecret, devSecretSource } from '../auth/dev-secret.js';
@@ -18,6 +20,8 @@ if (!(Number(hours) > 0 && Number(hours) <= config.maxTokenHours)) {
   console.error(`hours must be more than 0 and at most ${config.maxTokenHours} (AUTH_MAX_TOKEN_HOURS): the service refuses longer-lived tokens.`);
   process.exit(2);
 }
+// A secret made now belongs to no service yet: the likely mistake is another DATA_DIR than the service's.
+const madeNow = !config.auth.secret && !existsSync(join(config.dataDir, 'dev-secret'));
 const token = await new SignJWT({})
   .setProtectedHeader({ alg: 'HS256' })
   .setSubject(subject)
@@ -26,5 +30,9 @@ const token = await new SignJWT({})
   .setExpirationTime(`${Number(hours)}h`)
   .sign(devSecret(config.auth.secret, config.dataDir));
 console.log(token);
-// On stderr (the token alone goes to stdout): a service with another DATA_DIR uses another secret and refuses it.
-console.error(`Signed with ${devSecretSource(config.auth.secret, config.dataDir)}: valid for a service started with the same DATA_DIR and AUTH_DEV_SECRET`);
+if (madeNow) {
+  // On stderr (the token alone goes to stdout).
+  console.error(
+    `Made a new development secret (${devSecretSource(config.auth.secret, config.dataDir)}): only a service started with this DATA_DIR accepts the token`,
+  );
+}
