@@ -70,10 +70,6 @@ export class FamiliesService {
   }
 
   /**
-   * Gives a member its own login to the family portal. Only for a member who decides for itself;
-   * a subject is either a professional's or a family member's, never both.
-   */
-  /**
    * Makes `subject` the member's portal login, if she has none; false otherwise. The update claims the
    * subject as a portal login's for good (see migration OneKindPerSubject).
    */

@@ -9,8 +9,8 @@ import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { checkMethod } from '../consents/consents.service.js';
 import { FamiliesService } from '../families/families.service.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
-import { PolicyService } from '../policy/policy.service.js';
-import { SUBJECTS } from '../policy/subjects.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { PolicyService, type SubjectAttributes } from '../policy/policy.service.js';
 import type {
   AddPlanParticipantInput,
   AssignTrajectorySupporterInput,
@@ -21,7 +21,6 @@ import { PlanParticipant } from './plan-participant.entity.js';
 import { PlanWriter } from './plan-writer.js';
 import { Plan } from './plan.entity.js';
 import { SupporterState, TrajectorySupporter } from './trajectory-supporter.entity.js';
-import { IdempotencyService } from '../idempotency/idempotency.service.js';
 
 /** The plan team: the trajectory supporter (and its warm handover) and the participating agencies. */
 @Injectable()
@@ -43,7 +42,7 @@ export class PlanTeamService {
       if (attributes.hasSupporter) {
         throw conflict('The plan has a trajectory supporter: hand the role over with handOverTrajectorySupport');
       }
-      const agencyId = await this.supporterAgency(em, plan, input.userId, 'userId');
+      const agencyId = await this.supporterAgency(em, plan, attributes, input.userId, 'userId');
       await this.addSupporter(em, plan.id, input.userId, agencyId, SupporterState.CURRENT);
       return this.writer.update(em, caller, plan, {}, {
         entityType: 'TrajectorySupporter',
@@ -66,7 +65,7 @@ export class PlanTeamService {
       if ((attributes.incomingSupporterUserIds as string[]).length > 0) {
         throw conflict('A handover is already waiting for the family to confirm');
       }
-      const agencyId = await this.supporterAgency(em, plan, input.toUserId, 'toUserId');
+      const agencyId = await this.supporterAgency(em, plan, attributes, input.toUserId, 'toUserId');
       await this.addSupporter(em, plan.id, input.toUserId, agencyId, SupporterState.INCOMING);
       return this.writer.update(em, caller, plan, {}, {
         entityType: 'TrajectorySupporter',
@@ -185,19 +184,18 @@ export class PlanTeamService {
    * her agency holds the family's consent to the plan, or she wrote it. Else CONSENT_REQUIRED, naming the
    * members who can give it.
    */
-  private async supporterAgency(em: EntityManager, plan: Plan, userId: string, field: string): Promise<string> {
-    const { fields, relations } = SUBJECTS.Plan;
-    const [row] = await em.query(
-      `SELECT ca.agency_id, (${relations.consentedAgencyIds!.contains('ca.agency_id')} OR ${fields.authorUserId} = ca.user_id) AS consented
-         FROM case_assignment ca
+  private async supporterAgency(em: EntityManager, plan: Plan, attributes: SubjectAttributes, userId: string, field: string): Promise<string> {
+    const [row]: { agency_id: string }[] = await em.query(
+      `SELECT ca.agency_id FROM case_assignment ca
          JOIN membership m ON m.user_id = ca.user_id AND m.agency_id = ca.agency_id AND m.role = 'CASEWORKER'
-         JOIN plan p ON p.id = $3
         WHERE ca.family_id = $1 AND ca.user_id = $2 AND ca.ended_at IS NULL
         ORDER BY ca.id LIMIT 1`,
-      [plan.familyId, userId, plan.id],
+      [plan.familyId, userId],
     );
     if (!row) throw badInput(field, `${field} must be a caseworker assigned to this family`);
-    if (!row.consented) {
+    // The plan's attributes, as locked: the agencies holding its consent, and its author.
+    const consented = (attributes.consentedAgencyIds as string[]).includes(row.agency_id) || attributes.authorUserId === userId;
+    if (!consented) {
       const members: { id: string }[] = await em.query(`SELECT id FROM family_member WHERE family_id = $1 ORDER BY id`, [plan.familyId]);
       throw consentRequired(`The family has not consented that the supporter's agency uses its plan (category PLAN)`, {
         memberIds: members.map((m) => m.id),
@@ -205,7 +203,7 @@ export class PlanTeamService {
         recipientAgencyId: row.agency_id,
       });
     }
-    return row.agency_id as string;
+    return row.agency_id;
   }
 
   private async addSupporter(em: EntityManager, planId: string, userId: string, agencyId: string, state: SupporterState) {

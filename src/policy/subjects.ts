@@ -218,8 +218,9 @@ function goalConsent(familyId: string): RelationField {
  */
 function goalSpeakers(familyId: string): RelationField {
   const allNamed = speakers(familyId, GOAL_NAMED);
+  const oneNamed = concerned(familyId, GOAL_NAMED);
   const speaks = (v: string) => `(CASE WHEN ${goalCategory('g')} = 'PLAN'
-      THEN NOT EXISTS (${GOAL_NAMED}) OR EXISTS (${GOAL_NAMED} AND member_speaks_for(${v}, gm.member_id))
+      THEN NOT EXISTS (${GOAL_NAMED}) OR ${oneNamed.contains(v)}
       ELSE EXISTS (${GOAL_NAMED}) AND ${allNamed.contains(v)} END)`;
   return {
     contains: speaks,

@@ -66,7 +66,9 @@ export class PortalInvitationsService {
     if (principal.familyMember) throw conflict('This login is already the portal login of a family member');
     const invitation = await this.openInvitation(this.db.manager, code);
     if (!invitation) throw notFound('PortalInvitation');
-    // Recorded as the member acting for herself, like every portal write (never the login itself).
+    // Recorded as the member acting for herself, like every portal write (never the login itself). The
+    // transaction names its actor before its first statement: so the member is looked up first, and the
+    // invitation locked and checked again inside (another redemption may have come in between).
     const actor = { subject: `member:${invitation.member_id}`, userId: null, memberId: invitation.member_id, agencyId: null, requestId: caller.requestId };
     return this.tx.runAs(actor, 'FAMILY_SELF', async (em) => {
       const locked = await this.openInvitation(em, code, { lock: true });

@@ -78,13 +78,7 @@ export class UsersService {
           [input.subject, agency.id],
         );
         if (known && !known.in_agency) return this.invite(em, agency.id, input);
-        // A new subject: the insert claims it as a professional's (see migration OneKindPerSubject).
-        await em.query(`INSERT INTO app_user (id, subject, display_name) VALUES ($1, $2, $3) ON CONFLICT (subject) DO NOTHING`, [
-          newId(),
-          input.subject,
-          input.displayName,
-        ]);
-        return this.grant(em, await em.findOneByOrFail(User, { subject: input.subject }), agency.id, input.role);
+        return this.grant(em, await this.userOf(em, input.subject, input.displayName), agency.id, input.role);
       }, (id) => this.reread(em, caller, id)),
     );
   }
@@ -107,19 +101,24 @@ export class UsersService {
       if (invitation.expired) throw invalidTransition('The invitation', 'EXPIRED', 'accept it');
       const refusal = forbidden('A family portal login or a platform admin cannot join an agency: accept with your professional login');
       if (principal.kind !== SubjectKind.PROFESSIONAL && principal.kind !== SubjectKind.UNREGISTERED) throw refusal;
-      await refusedForOtherKind(
-        em.query(`INSERT INTO app_user (id, subject, display_name) VALUES ($1, $2, $3) ON CONFLICT (subject) DO NOTHING`, [
-          newId(),
-          principal.subject,
-          invitation.displayName,
-        ]),
-        refusal,
-      );
-      const user = await em.findOneByOrFail(User, { subject: principal.subject });
+      const user = await refusedForOtherKind(this.userOf(em, principal.subject, invitation.displayName), refusal);
       const membership = await this.grant(em, user, invitation.agencyId, invitation.role);
       await em.update(MembershipInvitation, { id: invitation.id }, { acceptedAt: () => 'now()', membershipId: membership.id });
       return membership;
     });
+  }
+
+  /**
+   * The user of `subject`, made with `displayName` on first sight: the insert claims the subject as a
+   * professional's for good (migration OneKindPerSubject), and fails for a subject of another kind.
+   */
+  private async userOf(em: EntityManager, subject: string, displayName: string): Promise<User> {
+    await em.query(`INSERT INTO app_user (id, subject, display_name) VALUES ($1, $2, $3) ON CONFLICT (subject) DO NOTHING`, [
+      newId(),
+      subject,
+      displayName,
+    ]);
+    return em.findOneByOrFail(User, { subject });
   }
 
   private async grant(em: EntityManager, user: User, agencyId: string, role: MembershipRole): Promise<Membership> {
