@@ -8,10 +8,10 @@ import { newId } from '../common/ids.js';
 import { type Connection, paginate, type PageArgs } from '../common/pagination.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
 import { oneBy } from '../graphql/request-loaders.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { Agency } from './agency.entity.js';
 import type { CreateAgencyInput } from './dto/create-agency.input.js';
-import { IdempotencyService } from '../idempotency/idempotency.service.js';
 
 @Injectable()
 export class AgenciesService {

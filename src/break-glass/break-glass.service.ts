@@ -6,10 +6,10 @@ import type { Caller } from '../auth/caller.decorator.js';
 import { conflict } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { BreakGlassGrant } from './break-glass-grant.entity.js';
 import type { BreakGlassInput } from './dto/break-glass.inputs.js';
-import { IdempotencyService } from '../idempotency/idempotency.service.js';
 
 const HOUR = 3_600_000;
 

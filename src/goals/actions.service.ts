@@ -9,13 +9,13 @@ import { newId } from '../common/ids.js';
 import { FamiliesService } from '../families/families.service.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { ActionStatus } from './action-status.js';
 import { Action } from './action.entity.js';
 import type { AddActionInput } from './dto/action.inputs.js';
 import { GOAL_TRANSITIONS, type GoalStatus } from './goal-status.js';
 import { lockOpenPlanOfGoal } from './open-plan.js';
-import { IdempotencyService } from '../idempotency/idempotency.service.js';
 
 @Injectable()
 export class ActionsService {

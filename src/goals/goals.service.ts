@@ -9,6 +9,7 @@ import { newId } from '../common/ids.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { FamiliesService } from '../families/families.service.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { PlanStatus } from '../plans/plan-status.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { AddGoalInput, UpdateGoalInput } from './dto/goal.inputs.js';
@@ -18,7 +19,6 @@ import { GoalProgressNote } from './goal-progress-note.entity.js';
 import { GOAL_TRANSITIONS, GoalStatus } from './goal-status.js';
 import { Goal } from './goal.entity.js';
 import { lockOpenPlanOfGoal } from './open-plan.js';
-import { IdempotencyService } from '../idempotency/idempotency.service.js';
 
 @Injectable()
 export class GoalsService {

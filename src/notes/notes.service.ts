@@ -9,12 +9,12 @@ import { newId } from '../common/ids.js';
 import { FamiliesService } from '../families/families.service.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { PlanStatus } from '../plans/plan-status.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { AddNoteInput } from './dto/add-note.input.js';
 import { NoteMember } from './note-member.entity.js';
 import { Note } from './note.entity.js';
-import { IdempotencyService } from '../idempotency/idempotency.service.js';
 
 @Injectable()
 export class NotesService {

@@ -9,13 +9,13 @@ import { newId, UUID_PATTERN } from '../common/ids.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
 import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { ActivatePlanInput, ClosePlanInput, OpenPlanInput, ReopenPlanInput, UpdatePlanInput } from './dto/plan.inputs.js';
 import { CloseReasonCode } from './close-reason-code.js';
 import { PlanStatus } from './plan-status.js';
 import { PlanWriter } from './plan-writer.js';
 import { Plan } from './plan.entity.js';
-import { IdempotencyService } from '../idempotency/idempotency.service.js';
 
 const ONE_OPEN_PLAN = 'plan_one_open_per_family_uq';
 

@@ -10,6 +10,7 @@ import { newId } from '../common/ids.js';
 import { type Connection, paginate, type PageArgs } from '../common/pagination.js';
 import { conflictOnDuplicate, refusedForOtherKind } from '../database/postgres-errors.js';
 import { oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { AddMembershipInput } from './dto/add-membership.input.js';
 import { MembershipInvitation } from './membership-invitation.entity.js';
@@ -18,7 +19,6 @@ import { MembershipStatus } from './membership-status.js';
 import { Membership } from './membership.entity.js';
 import { User } from './user.entity.js';
 import type { Viewer } from './viewer.type.js';
-import { IdempotencyService } from '../idempotency/idempotency.service.js';
 
 /** How long an invitation to join an agency can be accepted. */
 const MEMBERSHIP_INVITATION_DAYS = 14;
