@@ -11,8 +11,9 @@ import { auditCheckpointKey, chainHead, checkpointFile, readCheckpoint, signChec
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
 import { migrations } from '../migrations/index.js';
 import { scratchDatabase } from './support/scratch-database.js';
+import { OpenPlanDocument } from './graphql/generated.js';
 import { codeOf, TestApi } from './support/test-app.js';
-import { type Agency, child, type Network, OPEN_PLAN, parent, parentWithTwoChildren, type Person, World } from './support/world.js';
+import { type Agency, child, type Network, parent, parentWithTwoChildren, type Person, World } from './support/world.js';
 
 /**
  * The audit trail (DOMAIN.md, "Audit and transparency"): every read of personal data is audited with
@@ -331,7 +332,7 @@ describe('audit trail', () => {
       const family = await world.family(a);
       const requestId = newRequestId('write-open-plan');
 
-      const { openPlan } = await api.ok(a.subject, OPEN_PLAN, { input: { familyId: family.id, summary: 'Rust in huis' } }, withRequestId(requestId));
+      const { openPlan } = await api.ok(a.subject, OpenPlanDocument, { input: { familyId: family.id, summary: 'Rust in huis' } }, withRequestId(requestId));
 
       const entries = await entriesOf(requestId);
       expect(entries).toContainEqual(
@@ -362,7 +363,7 @@ describe('audit trail', () => {
       const { familyId, planId } = await world.familyWithPlan(a);
 
       const conflictRequest = newRequestId('write-conflict');
-      const second = await api.gql(a.subject, OPEN_PLAN, { input: { familyId, summary: 'Nog een plan' } }, withRequestId(conflictRequest));
+      const second = await api.gql(a.subject, OpenPlanDocument, { input: { familyId, summary: 'Nog een plan' } }, withRequestId(conflictRequest));
       expect(codeOf(second)).toBe('CONFLICT');
       expect(await entriesOf(conflictRequest)).toEqual([]);
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { OpenPlanDocument } from './graphql/generated.js';
 import { codeOf, type GraphQLResult, PLATFORM_ADMIN, TestApi, uniqueSubject } from './support/test-app.js';
-import { type Agency, type Network, OPEN_PLAN, type Person, World } from './support/world.js';
+import { type Agency, type Network, type Person, World } from './support/world.js';
 
 /**
  * Families over GraphQL/HTTP: registerFamily, addFamilyMember, families, family. Who may and who may
@@ -549,7 +550,7 @@ describe('families', () => {
         await world.closePlan(s.caseworker, planId);
         await insert('DRAFT');
         await expect(insert('DRAFT')).rejects.toMatchObject({ code: '23505' });
-        const viaApi = await api.gql(s.caseworker.subject, OPEN_PLAN, { input: { familyId: s.familyId, summary: 'Derde' } });
+        const viaApi = await api.gql(s.caseworker.subject, OpenPlanDocument, { input: { familyId: s.familyId, summary: 'Derde' } });
         expect(codeOf(viaApi)).toBe('CONFLICT');
       } finally {
         await db.end();

@@ -1,4 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import request from 'supertest';
@@ -13,6 +15,11 @@ export interface GraphQLResult<T = Record<string, any>> {
   data?: T | null;
   errors?: { message: string; extensions?: Record<string, any> }[];
 }
+
+type Variables = Record<string, unknown>;
+type Headers = Record<string, string>;
+/** A typed document's variables are required when it has required ones; headers are optional. */
+type ArgumentsOf<V> = Record<string, never> extends V ? [variables?: V, headers?: Headers] : [variables: V, headers?: Headers];
 
 const UNLIMITED = {
   RATE_LIMIT_PER_PRINCIPAL: '1000000',
@@ -52,30 +59,27 @@ export class TestApi {
       .sign(secret);
   }
 
-  /** Sends one GraphQL operation as `subject` (null: without a token). */
-  async gql<T = Record<string, any>>(
-    subject: string | null,
-    query: string,
-    variables: Record<string, unknown> = {},
-    headers: Record<string, string> = {},
-  ): Promise<GraphQLResult<T>> {
+  /**
+   * Sends one GraphQL operation as `subject` (null: without a token): a document of test/graphql (typed data and
+   * variables), or a query string for what the documents cannot say (malformed or unusual requests).
+   */
+  async gql<T, V extends Variables>(subject: string | null, document: TypedDocumentNode<T, V>, ...rest: ArgumentsOf<V>): Promise<GraphQLResult<T>>;
+  async gql<T = Record<string, any>>(subject: string | null, query: string, variables?: Variables, headers?: Headers): Promise<GraphQLResult<T>>;
+  async gql(subject: string | null, operation: TypedDocumentNode | string, variables: Variables = {}, headers: Headers = {}): Promise<GraphQLResult> {
     const req = request(this.app.getHttpServer()).post('/graphql').set(headers);
     if (subject !== null) req.set('Authorization', `Bearer ${await TestApi.token(subject)}`);
-    const res = await req.send({ query, variables });
+    const res = await req.send({ query: typeof operation === 'string' ? operation : print(operation), variables });
     if (res.status >= 500) throw new Error(`HTTP ${res.status}: ${res.text}`);
-    return res.body as GraphQLResult<T>;
+    return res.body as GraphQLResult;
   }
 
   /** Like gql, but fails the test on any error and returns the data. */
-  async ok<T = Record<string, any>>(
-    subject: string | null,
-    query: string,
-    variables: Record<string, unknown> = {},
-    headers: Record<string, string> = {},
-  ): Promise<T> {
-    const result = await this.gql<T>(subject, query, variables, headers);
+  async ok<T, V extends Variables>(subject: string | null, document: TypedDocumentNode<T, V>, ...rest: ArgumentsOf<V>): Promise<T>;
+  async ok<T = Record<string, any>>(subject: string | null, query: string, variables?: Variables, headers?: Headers): Promise<T>;
+  async ok(subject: string | null, operation: TypedDocumentNode | string, variables?: Variables, headers?: Headers): Promise<unknown> {
+    const result = await this.gql(subject, operation as string, variables, headers);
     if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
-    return result.data as T;
+    return result.data;
   }
 
   /** SQL statements sent while `work` runs (the app serves one request at a time in these tests). */
@@ -91,5 +95,5 @@ export class TestApi {
 export const uniqueSubject = (label: string) => `${label}-${randomUUID()}@test`;
 
 /** The error code of the first error, or 'OK'. */
-export const codeOf = (result: GraphQLResult) =>
+export const codeOf = (result: GraphQLResult<unknown>) =>
   (result.errors?.[0]?.extensions?.code as string | undefined) ?? (result.errors?.length ? 'UNKNOWN' : 'OK');

@@ -1,4 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import {
+  AcceptMembershipInvitationDocument,
+  type AgencyKind,
+  AddMembershipDocument,
+  AddPlanParticipantDocument,
+  AssignCaseDocument,
+  AssignTrajectorySupporterDocument,
+  ClosePlanDocument,
+  CreateAgencyDocument,
+  CreateNetworkDocument,
+  CreatePortalInvitationDocument,
+  type DataCategory,
+  FamilyMembersDocument,
+  OpenPlanDocument,
+  PlanFamilyMembersDocument,
+  RecordConsentDocument,
+  RedeemPortalInvitationDocument,
+  RegisterFamilyDocument,
+} from '../graphql/generated.js';
 import { PLATFORM_ADMIN, type TestApi, uniqueSubject } from './test-app.js';
 
 export type Role = 'CASEWORKER' | 'VOLUNTEER' | 'AGENCY_ADMIN' | 'NETWORK_COORDINATOR';
@@ -20,21 +39,7 @@ export interface Network {
   coordinatingAgencyId: string;
 }
 
-/** Operations that several spec files send the same way (a spec keeps its own where it asserts on more fields). */
-export const OPEN_PLAN = `mutation($input: OpenPlanInput!) { openPlan(input: $input) { id } }`;
-const CLOSE_PLAN = `mutation($input: ClosePlanInput!) { closePlan(input: $input) { id status } }`;
-
-const REGISTER_FAMILY = `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { id members { id role birthDate } } }`;
-const RECORD_CONSENT = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`;
-
-export const ALL_CATEGORIES = ['IDENTITY', 'CONTACT', 'PLAN', 'NOTES', 'HEALTH', 'SAFETY', 'REFERRAL'];
-const ASSIGN_CASE = `mutation($input: AssignCaseInput!) { assignCase(input: $input) { id } }`;
-const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { id } }`;
-const ADD_PARTICIPANT = `mutation($input: AddPlanParticipantInput!) { addPlanParticipant(input: $input) { id } }`;
-const INVITE_TO_PORTAL = `mutation($input: CreatePortalInvitationInput!) { createPortalInvitation(input: $input) { code } }`;
-const REDEEM_PORTAL_INVITATION = `mutation($input: RedeemPortalInvitationInput!) { redeemPortalInvitation(input: $input) { memberId } }`;
-const ADD_MEMBERSHIP = `mutation($input: AddMembershipInput!) { addMembership(input: $input) { id status user { id } } }`;
-const ACCEPT_MEMBERSHIP = `mutation($input: AcceptMembershipInvitationInput!) { acceptMembershipInvitation(input: $input) { user { id } } }`;
+export const ALL_CATEGORIES: DataCategory[] = ['IDENTITY', 'CONTACT', 'PLAN', 'NOTES', 'HEALTH', 'SAFETY', 'REFERRAL'];
 
 /** A member as registerFamily takes it. */
 export interface FamilyMemberInput {
@@ -139,7 +144,7 @@ export class World {
   async network(): Promise<Network> {
     const { createNetwork } = await this.api.ok(
       PLATFORM_ADMIN,
-      `mutation($input: CreateNetworkInput!) { createNetwork(input: $input) { id } }`,
+      CreateNetworkDocument,
       { input: { name: `Netwerk ${randomUUID()}` } },
     );
     const hub = await this.createAgency(PLATFORM_ADMIN, createNetwork.id, 'CHILD_AND_FAMILY');
@@ -147,16 +152,16 @@ export class World {
     return { id: createNetwork.id, coordinator, coordinatingAgencyId: hub };
   }
 
-  async agency(network: Network, kind = 'CHILD_WELFARE'): Promise<Agency> {
+  async agency(network: Network, kind: AgencyKind = 'CHILD_WELFARE'): Promise<Agency> {
     const id = await this.createAgency(network.coordinator.subject, network.id, kind);
     const admin = await this.member(network.coordinator.subject, id, 'AGENCY_ADMIN');
     return { id, admin };
   }
 
-  async createAgency(asSubject: string, networkId: string, kind: string): Promise<string> {
+  async createAgency(asSubject: string, networkId: string, kind: AgencyKind): Promise<string> {
     const { createAgency } = await this.api.ok(
       asSubject,
-      `mutation($input: CreateAgencyInput!) { createAgency(input: $input) { id } }`,
+      CreateAgencyDocument,
       { input: { networkId, name: `Dienst ${randomUUID()}`, kind } },
     );
     return createAgency.id;
@@ -164,12 +169,12 @@ export class World {
 
   /** `subject` gets `role` in the agency: at once when new here, else by accepting the invitation it is sent. */
   async member(asSubject: string, agencyId: string, role: Role, subject = uniqueSubject(role.toLowerCase())): Promise<Person> {
-    const { addMembership } = await this.api.ok(asSubject, ADD_MEMBERSHIP, {
+    const { addMembership } = await this.api.ok(asSubject, AddMembershipDocument, {
       input: { agencyId, subject, displayName: `Test ${role}`, role },
     });
-    if (addMembership.status === 'ACTIVE') return { subject, userId: addMembership.user.id, agencyId };
-    const { acceptMembershipInvitation } = await this.api.ok(subject, ACCEPT_MEMBERSHIP, { input: { invitationId: addMembership.id } });
-    return { subject, userId: acceptMembershipInvitation.user.id, agencyId };
+    if (addMembership.status === 'ACTIVE') return { subject, userId: addMembership.user!.id, agencyId };
+    const { acceptMembershipInvitation } = await this.api.ok(subject, AcceptMembershipInvitationDocument, { input: { invitationId: addMembership.id } });
+    return { subject, userId: acceptMembershipInvitation.user!.id, agencyId };
   }
 
   /** A member with the given role, added by the agency's own admin. */
@@ -187,7 +192,7 @@ export class World {
     members: FamilyMemberInput[] = [parent('Sara', 'Peeters')],
     options: { consentFor?: string[] } = {},
   ): Promise<Family> {
-    const { registerFamily } = await this.api.ok(worker.subject, REGISTER_FAMILY, { input: { members } });
+    const { registerFamily } = await this.api.ok(worker.subject, RegisterFamilyDocument, { input: { members } });
     const family: Family = {
       id: registerFamily.id,
       members: registerFamily.members,
@@ -209,7 +214,7 @@ export class World {
     const ids: string[] = [];
     for (const member of family.members) {
       const grantor = decidesItself(member) ? member : representative!;
-      const { recordConsent } = await this.api.ok(worker.subject, RECORD_CONSENT, {
+      const { recordConsent } = await this.api.ok(worker.subject, RecordConsentDocument, {
         input: {
           grantorMemberId: grantor.id,
           subjectMemberIds: [member.id],
@@ -228,15 +233,15 @@ export class World {
 
   /** Opens a plan for a family `worker` is assigned to, and sets it up as `options` say; the plan's id. */
   async openPlan(worker: Person, familyId: string, options: PlanOptions = {}): Promise<string> {
-    const { openPlan } = await this.api.ok(worker.subject, OPEN_PLAN, {
+    const { openPlan } = await this.api.ok(worker.subject, OpenPlanDocument, {
       input: { familyId, summary: options.summary ?? 'We willen rust in huis.' },
     });
     const planId: string = openPlan.id;
     if (options.supporter) {
-      await this.api.ok(worker.subject, ASSIGN_SUPPORTER, { input: { planId, userId: options.supporter.userId } });
+      await this.api.ok(worker.subject, AssignTrajectorySupporterDocument, { input: { planId, userId: options.supporter.userId } });
     }
     for (const { agencyId, contribution } of options.participants ?? []) {
-      await this.api.ok(worker.subject, ADD_PARTICIPANT, { input: { planId, agencyId, contribution } });
+      await this.api.ok(worker.subject, AddPlanParticipantDocument, { input: { planId, agencyId, contribution } });
     }
     if (options.participants?.length && options.consentForParticipants !== false) {
       const family = await this.membersOf(worker, familyId);
@@ -261,7 +266,7 @@ export class World {
 
   /** The family as `worker` sees its members (for recording consents). */
   async membersOf(worker: Person, familyId: string): Promise<Family> {
-    const { family } = await this.api.ok(worker.subject, `query($id: ID!) { family(id: $id) { id members { id role birthDate } } }`, {
+    const { family } = await this.api.ok(worker.subject, FamilyMembersDocument, {
       id: familyId,
     });
     return { id: family.id, members: family.members, memberIds: family.members.map((m: { id: string }) => m.id) };
@@ -269,9 +274,9 @@ export class World {
 
   /** `worker` closes the plan (its goals achieved), as the family's first adult parent agreed. */
   async closePlan(worker: Person, planId: string): Promise<void> {
-    const { plan } = await this.api.ok(worker.subject, `query($id: ID!) { plan(id: $id) { family { members { id role } } } }`, { id: planId });
+    const { plan } = await this.api.ok(worker.subject, PlanFamilyMembersDocument, { id: planId });
     const agreed = plan.family.members.find((m: { role: string }) => m.role === 'PARENT');
-    await this.api.ok(worker.subject, CLOSE_PLAN, { input: { planId, reasonCode: 'GOALS_ACHIEVED', agreedByMemberIds: [agreed.id] } });
+    await this.api.ok(worker.subject, ClosePlanDocument, { input: { planId, reasonCode: 'GOALS_ACHIEVED', agreedByMemberIds: [agreed!.id] } });
   }
 
   /**
@@ -279,14 +284,14 @@ export class World {
    * and the member redeems its code with her own login; the login's subject.
    */
   async portalLogin(worker: Person, memberId: string, subject = uniqueSubject('portal')): Promise<string> {
-    const { createPortalInvitation } = await this.api.ok(worker.subject, INVITE_TO_PORTAL, { input: { memberId } });
-    await this.api.ok(subject, REDEEM_PORTAL_INVITATION, { input: { code: createPortalInvitation.code } });
+    const { createPortalInvitation } = await this.api.ok(worker.subject, CreatePortalInvitationDocument, { input: { memberId } });
+    await this.api.ok(subject, RedeemPortalInvitationDocument, { input: { code: createPortalInvitation.code } });
     return subject;
   }
 
   /** `admin` assigns one of its agency's users to the family; the assignment's id. */
   async assign(admin: Person, familyId: string, userId: string): Promise<string> {
-    const { assignCase } = await this.api.ok(admin.subject, ASSIGN_CASE, { input: { familyId, userId } });
+    const { assignCase } = await this.api.ok(admin.subject, AssignCaseDocument, { input: { familyId, userId } });
     return assignCase.id;
   }
 
