@@ -1,4 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import {
+  AssignCaseDetailsDocument,
+  EndCaseAssignmentDetailsDocument,
+  FamilyCaseAssignmentsDocument,
+  FamilyIdsDocument,
+  RegisterFamilyAssignmentsDocument,
+} from './graphql/generated.js';
 import { codeOf, type GraphQLResult, PLATFORM_ADMIN, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, type Network, type Person, World } from './support/world.js';
 
@@ -8,12 +15,6 @@ import { type Agency, type Network, type Person, World } from './support/world.j
  * assignments of its agency. Admins cannot see family data, so a family they may not assign to is
  * NOT_FOUND. Ending an assignment takes the family out of sight on the very next request.
  */
-
-const REGISTER = `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { id caseAssignments { id user { id } } } }`;
-const FAMILY = `query($id: ID!) { family(id: $id) { id caseAssignments { id user { id } agency { id } } } }`;
-const FAMILIES = `{ families(first: 100) { edges { node { id } } } }`;
-const ASSIGN = `mutation($input: AssignCaseInput!) { assignCase(input: $input) { id familyId createdAt endedAt } }`;
-const END = `mutation($input: EndCaseAssignmentInput!) { endCaseAssignment(input: $input) { id familyId endedAt } }`;
 
 type Code = 'OK' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT';
 
@@ -51,7 +52,7 @@ describe('case assignments', () => {
     const volunteer = await world.staff(agency, 'VOLUNTEER');
     const siblingCaseworker = await world.staff(sibling);
     const otherAgency = await world.agency(await world.network());
-    const { registerFamily } = await api.ok(registrar.subject, REGISTER, {
+    const { registerFamily } = await api.ok(registrar.subject, RegisterFamilyAssignmentsDocument, {
       input: { members: [{ role: 'PARENT', givenName: 'Sara', familyName: 'Peeters', birthDate: '1990-04-01' }] },
     });
     return {
@@ -77,16 +78,16 @@ describe('case assignments', () => {
     });
 
   const assign = (asSubject: string | null, familyId: string, userId: string) =>
-    api.gql(asSubject, ASSIGN, { input: { familyId, userId } });
-  const end = (asSubject: string | null, assignmentId: string) => api.gql(asSubject, END, { input: { assignmentId } });
+    api.gql(asSubject, AssignCaseDetailsDocument, { input: { familyId, userId } });
+  const end = (asSubject: string | null, assignmentId: string) => api.gql(asSubject, EndCaseAssignmentDetailsDocument, { input: { assignmentId } });
   const sees = async (worker: Person, familyId: string) => {
-    const one = codeOf(await api.gql(worker.subject, FAMILY, { id: familyId }));
-    const listed = (await api.ok(worker.subject, FAMILIES)).families.edges.some((e: any) => e.node.id === familyId);
+    const one = codeOf(await api.gql(worker.subject, FamilyCaseAssignmentsDocument, { id: familyId }));
+    const listed = (await api.ok(worker.subject, FamilyIdsDocument)).families.edges.some((e: any) => e.node.id === familyId);
     expect(listed).toBe(one === 'OK');
     return one;
   };
   const activeAssignments = async (s: Scene) =>
-    (await api.ok(s.registrar.subject, FAMILY, { id: s.familyId })).family.caseAssignments.map((a: any) => a.user.id);
+    (await api.ok(s.registrar.subject, FamilyCaseAssignmentsDocument, { id: s.familyId })).family.caseAssignments.map((a: any) => a.user.id);
   const expectBadInput = (result: GraphQLResult, field: string) => {
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     expect(result.data ?? null).toBeNull();
@@ -107,7 +108,7 @@ describe('case assignments', () => {
       expect(codeOf(await assign(s.agency.admin.subject, s.familyId, s.volunteer.userId))).toBe('OK');
       expect(await sees(s.volunteer, s.familyId)).toBe('OK');
 
-      const { family } = await api.ok(s.caseworker.subject, FAMILY, { id: s.familyId });
+      const { family } = await api.ok(s.caseworker.subject, FamilyCaseAssignmentsDocument, { id: s.familyId });
       expect(family.caseAssignments.map((a: any) => [a.user.id, a.agency.id])).toEqual([
         [s.registrar.userId, s.agency.id],
         [s.caseworker.userId, s.agency.id],
@@ -201,13 +202,13 @@ describe('case assignments', () => {
   describe('endCaseAssignment', () => {
     it('takes the family out of sight on the next request; ending twice is CONFLICT; re-assigning works', async () => {
       const s = await scene();
-      const { assignCase } = await api.ok(s.agency.admin.subject, ASSIGN, { input: { familyId: s.familyId, userId: s.caseworker.userId } });
+      const { assignCase } = await api.ok(s.agency.admin.subject, AssignCaseDetailsDocument, { input: { familyId: s.familyId, userId: s.caseworker.userId } });
       expect(await sees(s.caseworker, s.familyId)).toBe('OK');
 
       const ended = await end(s.agency.admin.subject, assignCase.id);
       expect(codeOf(ended)).toBe('OK');
       expect(ended.data!.endCaseAssignment).toEqual({ id: assignCase.id, familyId: s.familyId, endedAt: expect.any(String) });
-      expect(codeOf(await api.gql(s.caseworker.subject, FAMILY, { id: s.familyId }))).toBe('NOT_FOUND');
+      expect(codeOf(await api.gql(s.caseworker.subject, FamilyCaseAssignmentsDocument, { id: s.familyId }))).toBe('NOT_FOUND');
       expect(await sees(s.caseworker, s.familyId)).toBe('NOT_FOUND');
       expect(await activeAssignments(s)).toEqual([s.registrar.userId]);
 
@@ -216,7 +217,7 @@ describe('case assignments', () => {
       expect(again.data ?? null).toBeNull();
 
       // Ended, never deleted: a new assignment may follow.
-      const { assignCase: renewed } = await api.ok(s.agency.admin.subject, ASSIGN, {
+      const { assignCase: renewed } = await api.ok(s.agency.admin.subject, AssignCaseDetailsDocument, {
         input: { familyId: s.familyId, userId: s.caseworker.userId },
       });
       expect(renewed.id).not.toBe(assignCase.id);
@@ -225,7 +226,7 @@ describe('case assignments', () => {
 
     it('ends the automatic assignment of the registering caseworker', async () => {
       const s = await scene();
-      await api.ok(s.agency.admin.subject, ASSIGN, { input: { familyId: s.familyId, userId: s.caseworker.userId } });
+      await api.ok(s.agency.admin.subject, AssignCaseDetailsDocument, { input: { familyId: s.familyId, userId: s.caseworker.userId } });
       expect(codeOf(await end(s.agency.admin.subject, s.registrarAssignmentId))).toBe('OK');
       expect(await sees(s.registrar, s.familyId)).toBe('NOT_FOUND');
       expect(await sees(s.caseworker, s.familyId)).toBe('OK');
@@ -249,7 +250,7 @@ describe('case assignments', () => {
       ['no token', 'UNAUTHENTICATED', () => null],
     ])('%s may not end it → %s, and the assignment stays', async (_label, expected, caller) => {
       const s = await scene();
-      const { assignCase } = await api.ok(s.agency.admin.subject, ASSIGN, { input: { familyId: s.familyId, userId: s.caseworker.userId } });
+      const { assignCase } = await api.ok(s.agency.admin.subject, AssignCaseDetailsDocument, { input: { familyId: s.familyId, userId: s.caseworker.userId } });
       const result = await end(caller(s), assignCase.id);
       expect(codeOf(result)).toBe(expected);
       expect(result.data ?? null).toBeNull();
@@ -260,7 +261,7 @@ describe('case assignments', () => {
     it('the admin of a sibling agency may end only its own agency\'s assignment to a shared family', async () => {
       const s = await scene();
       await siblingOnPlanTeam(s);
-      const { assignCase: theirs } = await api.ok(s.sibling.admin.subject, ASSIGN, {
+      const { assignCase: theirs } = await api.ok(s.sibling.admin.subject, AssignCaseDetailsDocument, {
         input: { familyId: s.familyId, userId: s.siblingCaseworker.userId },
       });
       expect(codeOf(await end(s.sibling.admin.subject, s.registrarAssignmentId))).toBe('NOT_FOUND');

@@ -1,10 +1,10 @@
+import { print } from 'graphql';
 import { SignJWT } from 'jose';
 import request from 'supertest';
 import { DEV_TOKEN_ISSUER } from '../src/auth/token-verifier.js';
+import { MeDocument } from './graphql/generated.js';
 import { codeOf, PLATFORM_ADMIN, TestApi, uniqueSubject } from './support/test-app.js';
 import { World } from './support/world.js';
-
-const ME = `{ me { subject isPlatformAdmin user { id displayName } memberships { role agency { id name kind } } actingAgency { id } } }`;
 
 describe('identity', () => {
   let api: TestApi;
@@ -16,7 +16,7 @@ describe('identity', () => {
   afterAll(() => api.stop());
 
   it('refuses a request without a token as UNAUTHENTICATED', async () => {
-    expect(codeOf(await api.gql(null, ME))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await api.gql(null, MeDocument))).toBe('UNAUTHENTICATED');
   });
 
   it('refuses a token signed with another secret, and an expired token', async () => {
@@ -27,7 +27,7 @@ describe('identity', () => {
       const result = await (await import('supertest')).default(res)
         .post('/graphql')
         .set('Authorization', `Bearer ${token}`)
-        .send({ query: ME });
+        .send({ query: print(MeDocument) });
       expect(result.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     }
   });
@@ -42,7 +42,7 @@ describe('identity', () => {
       return jwt.sign(secret);
     };
     const send = async (token: string) =>
-      codeOf((await request(api.app.getHttpServer()).post('/graphql').set('Authorization', `Bearer ${token}`).send({ query: ME })).body);
+      codeOf((await request(api.app.getHttpServer()).post('/graphql').set('Authorization', `Bearer ${token}`).send({ query: print(MeDocument) })).body);
     expect(await send(await sign({ iat: now }))).toBe('UNAUTHENTICATED');
     expect(await send(await sign({ iat: now + 600, exp: now + 3600 }))).toBe('UNAUTHENTICATED');
     expect(await send(await sign({ iat: now, exp: now + 25 * 3600 }))).toBe('UNAUTHENTICATED');
@@ -54,12 +54,12 @@ describe('identity', () => {
 
   it('answers me for an unknown subject without user or memberships', async () => {
     const subject = uniqueSubject('stranger');
-    const { me } = await api.ok(subject, ME);
+    const { me } = await api.ok(subject, MeDocument);
     expect(me).toEqual({ subject, isPlatformAdmin: false, user: null, memberships: [], actingAgency: null });
   });
 
   it('marks platform admins from PLATFORM_ADMIN_SUBJECTS', async () => {
-    const { me } = await api.ok(PLATFORM_ADMIN, ME);
+    const { me } = await api.ok(PLATFORM_ADMIN, MeDocument);
     expect(me.isPlatformAdmin).toBe(true);
   });
 
@@ -68,17 +68,17 @@ describe('identity', () => {
     const first = await world.agency(network);
     const second = await world.agency(network, 'SCHOOL_GUIDANCE');
     const worker = await world.staff(first);
-    const alone = await api.ok(worker.subject, ME);
+    const alone = await api.ok(worker.subject, MeDocument);
     expect(alone.me.actingAgency).toEqual({ id: first.id });
     expect(alone.me.memberships).toEqual([{ role: 'CASEWORKER', agency: expect.objectContaining({ id: first.id }) }]);
 
     await world.member(second.admin.subject, second.id, 'CASEWORKER', worker.subject);
-    const undecided = await api.ok(worker.subject, ME);
+    const undecided = await api.ok(worker.subject, MeDocument);
     expect(undecided.me.actingAgency).toBeNull();
-    const chosen = await api.ok(worker.subject, ME, {}, { 'X-Acting-Agency': second.id });
+    const chosen = await api.ok(worker.subject, MeDocument, {}, { 'X-Acting-Agency': second.id });
     expect(chosen.me.actingAgency).toEqual({ id: second.id });
 
     const outsider = await world.agency(network);
-    expect(codeOf(await api.gql(worker.subject, ME, {}, { 'X-Acting-Agency': outsider.id }))).toBe('FORBIDDEN');
+    expect(codeOf(await api.gql(worker.subject, MeDocument, {}, { 'X-Acting-Agency': outsider.id }))).toBe('FORBIDDEN');
   });
 });

@@ -1,12 +1,14 @@
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
+import {
+  BreakGlassDetailsDocument,
+  FamilyBreakGlassGrantsDocument,
+  PlanNotesDocument,
+  RevokeBreakGlassDocument,
+} from './graphql/generated.js';
 import { codeOf, TestApi } from './support/test-app.js';
 import { type Agency, World } from './support/world.js';
 
-const BREAK_GLASS = `mutation($input: BreakGlassInput!) { breakGlass(input: $input) { id active expiresAt startsAt user { id } agency { id } } }`;
-const REVOKE = `mutation($id: ID!) { revokeBreakGlass(input: { grantId: $id }) { id active revokedAt } }`;
-const PLAN = `query($id: ID!) { plan(id: $id) { id notes { id } } }`;
-const GRANTS = `query($id: ID!) { family(id: $id) { breakGlassGrants { id justification active user { id } } } }`;
 const JUSTIFICATION = 'Melding van acuut geweld; de school belde om 9u.';
 
 describe('break-glass', () => {
@@ -31,14 +33,14 @@ describe('break-glass', () => {
 
   it('opens the family’s data to an assigned caseworker, audited as BREAK_GLASS, and shows it to the supporter', async () => {
     const { supporter, responder, familyId, planId } = await scene();
-    expect(codeOf(await api.gql(responder.subject, PLAN, { id: planId }))).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(responder.subject, PlanNotesDocument, { id: planId }))).toBe('NOT_FOUND');
 
-    const { breakGlass } = await api.ok(responder.subject, BREAK_GLASS, { input: { familyId, justification: JUSTIFICATION, hours: 4 } });
+    const { breakGlass } = await api.ok(responder.subject, BreakGlassDetailsDocument, { input: { familyId, justification: JUSTIFICATION, hours: 4 } });
     expect(breakGlass).toMatchObject({ active: true, user: { id: responder.userId }, agency: { id: agency.id } });
     expect(new Date(breakGlass.expiresAt).getTime() - new Date(breakGlass.startsAt).getTime()).toBe(4 * 3_600_000);
 
     const requestId = `bg-${randomUUID()}`;
-    const read = await api.gql(responder.subject, PLAN, { id: planId }, { 'X-Request-Id': requestId });
+    const read = await api.gql(responder.subject, PlanNotesDocument, { id: planId }, { 'X-Request-Id': requestId });
     expect(read.data?.plan?.id).toBe(planId);
     const db = new pg.Client(process.env.DATABASE_URL);
     await db.connect();
@@ -49,7 +51,7 @@ describe('break-glass', () => {
       await db.end();
     }
 
-    const { family } = await api.ok(supporter.subject, GRANTS, { id: familyId });
+    const { family } = await api.ok(supporter.subject, FamilyBreakGlassGrantsDocument, { id: familyId });
     expect(family.breakGlassGrants).toEqual([{ id: breakGlass.id, justification: JUSTIFICATION, active: true, user: { id: responder.userId } }]);
   });
 
@@ -57,15 +59,15 @@ describe('break-glass', () => {
     const { supporter, responder, familyId, planId } = await scene();
     const colleague = await world.staff(agency);
     await world.assign(agency.admin, familyId, colleague.userId);
-    const first = (await api.ok(responder.subject, BREAK_GLASS, { input: { familyId, justification: JUSTIFICATION } })).breakGlass;
-    expect(codeOf(await api.gql(colleague.subject, REVOKE, { id: first.id }))).toBe('FORBIDDEN');
-    const { revokeBreakGlass } = await api.ok(responder.subject, REVOKE, { id: first.id });
+    const first = (await api.ok(responder.subject, BreakGlassDetailsDocument, { input: { familyId, justification: JUSTIFICATION } })).breakGlass;
+    expect(codeOf(await api.gql(colleague.subject, RevokeBreakGlassDocument, { id: first.id }))).toBe('FORBIDDEN');
+    const { revokeBreakGlass } = await api.ok(responder.subject, RevokeBreakGlassDocument, { id: first.id });
     expect(revokeBreakGlass).toMatchObject({ active: false, revokedAt: expect.any(String) });
-    expect(codeOf(await api.gql(responder.subject, PLAN, { id: planId }))).toBe('NOT_FOUND');
-    expect(codeOf(await api.gql(responder.subject, REVOKE, { id: first.id }))).toBe('CONFLICT');
+    expect(codeOf(await api.gql(responder.subject, PlanNotesDocument, { id: planId }))).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(responder.subject, RevokeBreakGlassDocument, { id: first.id }))).toBe('CONFLICT');
 
-    const second = (await api.ok(responder.subject, BREAK_GLASS, { input: { familyId, justification: JUSTIFICATION } })).breakGlass;
-    expect(codeOf(await api.gql(supporter.subject, REVOKE, { id: second.id }))).toBe('OK');
+    const second = (await api.ok(responder.subject, BreakGlassDetailsDocument, { input: { familyId, justification: JUSTIFICATION } })).breakGlass;
+    expect(codeOf(await api.gql(supporter.subject, RevokeBreakGlassDocument, { id: second.id }))).toBe('OK');
   });
 
   it.each([
@@ -74,9 +76,9 @@ describe('break-glass', () => {
     ['no time at all', { justification: JUSTIFICATION, hours: 0 }, 'hours'],
   ])('refuses %s', async (_, input, field) => {
     const { responder, familyId } = await scene();
-    const result = await api.gql(responder.subject, BREAK_GLASS, { input: { familyId, ...input } });
+    const result = await api.gql(responder.subject, BreakGlassDetailsDocument, { input: { familyId, ...input } });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
-    const { family } = await api.ok(responder.subject, GRANTS, { id: familyId });
+    const { family } = await api.ok(responder.subject, FamilyBreakGlassGrantsDocument, { id: familyId });
     expect(family.breakGlassGrants).toEqual([]);
   });
 
@@ -87,11 +89,11 @@ describe('break-glass', () => {
     const unassigned = await world.staff(agency);
     const foreign = await world.staff(await world.agency(await world.network()));
     const input = { familyId, justification: JUSTIFICATION };
-    expect(codeOf(await api.gql(volunteer.subject, BREAK_GLASS, { input }))).toBe('FORBIDDEN');
-    expect(codeOf(await api.gql(agency.admin.subject, BREAK_GLASS, { input }))).toBe('FORBIDDEN');
-    expect(codeOf(await api.gql(unassigned.subject, BREAK_GLASS, { input }))).toBe('NOT_FOUND');
-    expect(codeOf(await api.gql(foreign.subject, BREAK_GLASS, { input }))).toBe('NOT_FOUND');
-    expect(codeOf(await api.gql(null, BREAK_GLASS, { input }))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await api.gql(volunteer.subject, BreakGlassDetailsDocument, { input }))).toBe('FORBIDDEN');
+    expect(codeOf(await api.gql(agency.admin.subject, BreakGlassDetailsDocument, { input }))).toBe('FORBIDDEN');
+    expect(codeOf(await api.gql(unassigned.subject, BreakGlassDetailsDocument, { input }))).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(foreign.subject, BreakGlassDetailsDocument, { input }))).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(null, BreakGlassDetailsDocument, { input }))).toBe('UNAUTHENTICATED');
   });
 
   it('lasts at most 24 hours, enforced by the database', async () => {

@@ -1,4 +1,14 @@
 import pg from 'pg';
+import {
+  AddGoalDetailsDocument,
+  AddNoteCategoryDocument,
+  AssessCapacityDetailsDocument,
+  FamiliesWithMembersDocument,
+  FamilyContactsDocument,
+  FamilyMemberNamesDocument,
+  type LifeDomain,
+  PlanContentsDocument,
+} from './graphql/generated.js';
 import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
 import {
   type Agency,
@@ -25,22 +35,6 @@ const CONSENT_FIELDS = `id familyId status categories subjectMemberIds grantor {
 const RECORD = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { ${CONSENT_FIELDS} } }`;
 const REVOKE = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { ${CONSENT_FIELDS} } }`;
 const CONSENTS = `query($familyId: ID!) { consents(familyId: $familyId) { ${CONSENT_FIELDS} } }`;
-const ASSESS = `mutation($input: AssessCapacityInput!) { assessCapacity(input: $input) { id memberId capable reason } }`;
-
-const PLAN = `query($id: ID!) {
-  plan(id: $id) {
-    id
-    family { id members { id } }
-    goals { id lifeDomain }
-    notes { id category }
-  }
-}`;
-const FAMILY = `query($id: ID!) {
-  family(id: $id) { id members { id givenName email phone preferredLanguage } plan { id } }
-}`;
-const FAMILIES = `query { families(first: 100) { edges { node { id members { id givenName } } } } }`;
-const ADD_GOAL = `mutation($input: AddGoalInput!) { addGoal(input: $input) { id lifeDomain } }`;
-const ADD_NOTE = `mutation($input: AddNoteInput!) { addNote(input: $input) { id category } }`;
 
 type Category = 'IDENTITY' | 'CONTACT' | 'PLAN' | 'NOTES' | 'HEALTH' | 'SAFETY' | 'REFERRAL';
 
@@ -205,7 +199,7 @@ describe('consents', () => {
 
     it('after an assessment "capable", a 10-year-old consents for itself and the parent no longer can', async () => {
       const { worker, family, sara, mo } = await setUp();
-      const { assessCapacity } = await api.ok(worker.subject, ASSESS, {
+      const { assessCapacity } = await api.ok(worker.subject, AssessCapacityDetailsDocument, {
         input: { memberId: mo, capable: true, reason: 'Mo begrijpt goed waarvoor de hulp dient' },
       });
       expect(assessCapacity).toMatchObject({ memberId: mo, capable: true });
@@ -218,7 +212,7 @@ describe('consents', () => {
 
     it('after an assessment "not capable", the parent consents for a 15-year-old (who no longer can itself)', async () => {
       const { worker, family, sara, noor } = await setUp();
-      await api.ok(worker.subject, ASSESS, {
+      await api.ok(worker.subject, AssessCapacityDetailsDocument, {
         input: { memberId: noor, capable: false, reason: 'Noor kan de gevolgen nu niet overzien' },
       });
       await expectRecordRefused(worker, family.id, consentInput(noor, [noor], agency.id), 'grantorMemberId');
@@ -245,8 +239,8 @@ describe('consents', () => {
       expect(codeOf(invisible)).not.toBe('OK');
       expect(strip(invisible)).toEqual(strip(absent));
 
-      const assessInvisible = await api.gql(stranger.subject, ASSESS, { input: { memberId: sara, capable: true, reason: 'x' } });
-      const assessAbsent = await api.gql(stranger.subject, ASSESS, { input: { memberId: noSuchMember, capable: true, reason: 'x' } });
+      const assessInvisible = await api.gql(stranger.subject, AssessCapacityDetailsDocument, { input: { memberId: sara, capable: true, reason: 'x' } });
+      const assessAbsent = await api.gql(stranger.subject, AssessCapacityDetailsDocument, { input: { memberId: noSuchMember, capable: true, reason: 'x' } });
       expect(codeOf(assessInvisible)).not.toBe('OK');
       expect(strip(assessInvisible)).toEqual(strip(assessAbsent));
 
@@ -366,7 +360,7 @@ describe('consents', () => {
       }
 
       // assessCapacity follows the same rule as recording
-      const assessed = await api.gql(as, ASSESS, { input: { memberId: sara, capable: true, reason: 'test' } });
+      const assessed = await api.gql(as, AssessCapacityDetailsDocument, { input: { memberId: sara, capable: true, reason: 'test' } });
       expect(codeOf(assessed)).toBe(expected);
     });
   });
@@ -400,8 +394,8 @@ describe('consents', () => {
       const [saraId, youssefId, moId] = memberIds as [string, string, string];
       const goals: Record<string, string> = {};
       // The health and safety goals are about Youssef (one naming nobody would need every member's consent).
-      for (const [lifeDomain, memberIds] of [['PARENTING', []], ['HEALTH', [youssefId]], ['SAFETY', [youssefId]]] as const) {
-        const { addGoal } = await api.ok(a.subject, ADD_GOAL, {
+      for (const [lifeDomain, memberIds] of [['PARENTING', []], ['HEALTH', [youssefId]], ['SAFETY', [youssefId]]] as [LifeDomain, string[]][]) {
+        const { addGoal } = await api.ok(a.subject, AddGoalDetailsDocument, {
           input: { planId, lifeDomain, description: `Doel ${lifeDomain}`, owner: 'FAMILY', memberIds },
         });
         goals[lifeDomain] = addGoal.id;
@@ -411,7 +405,7 @@ describe('consents', () => {
 
     /** A note by A on the plan, in `category`, concerning `memberIds`. */
     async function note(a: Person, planId: string, category: Category, memberIds: string[]): Promise<string> {
-      const { addNote } = await api.ok(a.subject, ADD_NOTE, { input: { planId, category, body: `Notitie ${category}`, memberIds } });
+      const { addNote } = await api.ok(a.subject, AddNoteCategoryDocument, { input: { planId, category, body: `Notitie ${category}`, memberIds } });
       return addNote.id;
     }
 
@@ -420,17 +414,17 @@ describe('consents', () => {
       recordOk(a.subject, consentInput(member, [member], agencyBId, { categories }));
 
     async function planAs(subject: string, planId: string) {
-      return (await api.ok(subject, PLAN, { id: planId })).plan;
+      return (await api.ok(subject, PlanContentsDocument, { id: planId })).plan;
     }
     async function familyAs(subject: string, familyId: string) {
-      return (await api.ok(subject, FAMILY, { id: familyId })).family;
+      return (await api.ok(subject, FamilyContactsDocument, { id: familyId })).family;
     }
 
     it('without consent: the plan is NOT_FOUND and the family shows no members', async () => {
       const { a, b, familyId, planId, sara } = await setUp();
       await note(a, planId, 'PLAN', []);
 
-      expectError(await api.gql(b.subject, PLAN, { id: planId }), 'NOT_FOUND');
+      expectError(await api.gql(b.subject, PlanContentsDocument, { id: planId }), 'NOT_FOUND');
       const family = await familyAs(b.subject, familyId);
       expect(family.members).toEqual([]);
       expect(family.plan).toBeNull();
@@ -440,7 +434,7 @@ describe('consents', () => {
       expect(ofA.family.members).toHaveLength(3);
       expect(ofA.goals).toHaveLength(3);
       expect(ofA.notes).toHaveLength(1);
-      expect((await familyAs(a.subject, familyId)).members.find((m: { id: string }) => m.id === sara).email).toBe(
+      expect((await familyAs(a.subject, familyId)).members.find((m) => m.id === sara)!.email).toBe(
         'sara.janssens@example.be',
       );
     });
@@ -461,8 +455,8 @@ describe('consents', () => {
 
       // The consent is the agency's, but need to know is the person's: B's colleague, not assigned, sees nothing.
       const colleague = await world.staff(agencyB);
-      expectError(await api.gql(colleague.subject, PLAN, { id: planId }), 'NOT_FOUND');
-      expectError(await api.gql(colleague.subject, FAMILY, { id: familyId }), 'NOT_FOUND');
+      expectError(await api.gql(colleague.subject, PlanContentsDocument, { id: planId }), 'NOT_FOUND');
+      expectError(await api.gql(colleague.subject, FamilyContactsDocument, { id: familyId }), 'NOT_FOUND');
     });
 
     it('with IDENTITY of one member: that member only, its contact details only with CONTACT too', async () => {
@@ -504,7 +498,7 @@ describe('consents', () => {
 
         // Names only: no contact data read, none recorded.
         let before = await lastSeq();
-        const names = (await api.ok(b.subject, `query($id: ID!) { family(id: $id) { members { id givenName } } }`, { id: familyId })).family;
+        const names = (await api.ok(b.subject, FamilyMemberNamesDocument, { id: familyId })).family;
         expect(names.members.map((m: { id: string }) => m.id).sort()).toEqual([sara, youssef].sort());
         expect((await readsSince(before)).map((e) => e.categories)).toEqual([['IDENTITY'], ['IDENTITY']]);
 
@@ -576,7 +570,7 @@ describe('consents', () => {
       const consent = await grant(a, agencyB.id, sara, ['PLAN', 'IDENTITY']);
 
       expect((await planAs(b.subject, planId)).id).toBe(planId);
-      const before = (await api.ok(b.subject, FAMILIES)).families.edges.map((e: any) => e.node);
+      const before = (await api.ok(b.subject, FamiliesWithMembersDocument)).families.edges.map((e: any) => e.node);
       expect(before).toEqual([{ id: familyId, members: [{ id: sara, givenName: 'Sara' }] }]);
 
       const { revokeConsent } = await api.ok(a.subject, REVOKE, {
@@ -585,8 +579,8 @@ describe('consents', () => {
       expect(revokeConsent).toMatchObject({ id: consent.id, status: 'REVOKED', revocationReason: 'Sara trekt haar toestemming in' });
 
       // The very next request.
-      expectError(await api.gql(b.subject, PLAN, { id: planId }), 'NOT_FOUND');
-      const after = (await api.ok(b.subject, FAMILIES)).families.edges.map((e: any) => e.node);
+      expectError(await api.gql(b.subject, PlanContentsDocument, { id: planId }), 'NOT_FOUND');
+      const after = (await api.ok(b.subject, FamiliesWithMembersDocument)).families.edges.map((e: any) => e.node);
       expect(after).toEqual([{ id: familyId, members: [] }]);
 
       const twice = await api.gql(a.subject, REVOKE, { input: { consentId: consent.id, reason: 'Nog eens' } });
@@ -618,7 +612,7 @@ describe('consents', () => {
 
       await sleep(Math.max(0, validUntil.getTime() - Date.now()) + 500);
 
-      expectError(await api.gql(b.subject, PLAN, { id: planId }), 'NOT_FOUND');
+      expectError(await api.gql(b.subject, PlanContentsDocument, { id: planId }), 'NOT_FOUND');
       const listed = (await consentsOf(a.subject, familyId)).find((c) => c.id === consent.id)!;
       expect(listed).toMatchObject({ status: 'EXPIRED', revokedAt: null, revocationReason: null });
       // Expired is not revoked: there is nothing left to revoke.
@@ -640,12 +634,12 @@ describe('consents', () => {
       await world.assign(agency.admin, familyId, colleague.userId);
       expect(await consentsOf(author.subject, familyId)).toEqual([]);
 
-      const ofAuthor = (await api.ok(author.subject, FAMILY, { id: familyId })).family;
+      const ofAuthor = (await api.ok(author.subject, FamilyContactsDocument, { id: familyId })).family;
       expect(ofAuthor.members.map((m: { id: string }) => m.id).sort()).toEqual([...memberIds].sort());
-      expect((await api.ok(author.subject, PLAN, { id: planId })).plan.id).toBe(planId);
+      expect((await api.ok(author.subject, PlanContentsDocument, { id: planId })).plan.id).toBe(planId);
 
-      expectError(await api.gql(colleague.subject, PLAN, { id: planId }), 'NOT_FOUND');
-      const ofColleague = (await api.ok(colleague.subject, FAMILY, { id: familyId })).family;
+      expectError(await api.gql(colleague.subject, PlanContentsDocument, { id: planId }), 'NOT_FOUND');
+      const ofColleague = (await api.ok(colleague.subject, FamilyContactsDocument, { id: familyId })).family;
       expect(ofColleague.members).toEqual([]);
       expect(ofColleague.plan).toBeNull();
     });

@@ -1,18 +1,18 @@
+import {
+  AccessLogPageDocument,
+  AddGoalDocument,
+  AddNoteDocument,
+  CreatePortalInvitationDocument,
+  type DataCategory,
+  FamilyProbeDocument,
+  MyFamilyDocument,
+  PlanNotesAndGoalsDocument,
+  type RecordConsentInput,
+  RecordConsentMethodDocument,
+  RevokeConsentDocument,
+} from './graphql/generated.js';
 import { codeOf, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, child, parent, type Person, World } from './support/world.js';
-
-const INVITE = `mutation($input: CreatePortalInvitationInput!) { createPortalInvitation(input: $input) { code } }`;
-const ADD_NOTE = `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`;
-const ADD_GOAL = `mutation($input: AddGoalInput!) { addGoal(input: $input) { id } }`;
-const MY_FAMILY = `{ myFamily {
-  me { id givenName }
-  family { id members { id givenName email } plan { id notes { id category } } }
-  consents { id status subjectMemberIds }
-} }`;
-const RECORD = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id status method } }`;
-const REVOKE = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id status } }`;
-const ACCESS_LOG = `query($f: ID!, $after: String) { accessLog(familyId: $f, first: 50, after: $after) {
-  edges { node { action entityType records legalBasis actor description } } pageInfo { hasNextPage endCursor } } }`;
 
 describe('the family portal', () => {
   let api: TestApi;
@@ -42,8 +42,8 @@ describe('the family portal', () => {
     const lienLogin = uniqueSubject('lien');
     await world.portalLogin(worker, sara, saraLogin);
     await world.portalLogin(worker, lien, lienLogin);
-    const note = async (category: string, about: string[]) =>
-      (await api.ok(worker.subject, ADD_NOTE, { input: { planId, category, body: `${category} over ${about.length}`, memberIds: about } }))
+    const note = async (category: DataCategory, about: string[]) =>
+      (await api.ok(worker.subject, AddNoteDocument, { input: { planId, category, body: `${category} over ${about.length}`, memberIds: about } }))
         .addNote.id as string;
     const notes = {
       lienHealth: await note('HEALTH', [lien]),
@@ -56,10 +56,10 @@ describe('the family portal', () => {
 
   it('shows each member its family and plan, and only the data of the members it speaks for', async () => {
     const s = await scene();
-    const saraView = (await api.ok(s.saraLogin, MY_FAMILY)).myFamily;
+    const saraView = (await api.ok(s.saraLogin, MyFamilyDocument)).myFamily;
     expect(saraView.me).toEqual({ id: s.sara, givenName: 'Sara' });
     expect(saraView.family.id).toBe(s.familyId);
-    expect(saraView.family.plan.id).toBe(s.planId);
+    expect(saraView.family.plan!.id).toBe(s.planId);
     // Names of the household for all; contact details only of herself and the child she speaks for.
     expect(saraView.family.members).toEqual([
       { id: s.sara, givenName: 'Sara', email: 'sara@example.be' },
@@ -67,16 +67,16 @@ describe('the family portal', () => {
       { id: s.mo, givenName: 'Mo', email: 'mo-ouders@example.be' },
     ]);
     // Not Lien's health note: a 15-year-old's health is hers to share. Not the note about everyone either.
-    expect(saraView.family.plan.notes.map((n: { id: string }) => n.id).sort()).toEqual([s.notes.saraPlan, s.notes.moHealth].sort());
+    expect(saraView.family.plan!.notes.map((n) => n.id).sort()).toEqual([s.notes.saraPlan, s.notes.moHealth].sort());
 
-    const lienView = (await api.ok(s.lienLogin, MY_FAMILY)).myFamily;
-    expect(lienView.family.plan.notes.map((n: { id: string }) => n.id)).toEqual([s.notes.lienHealth]);
+    const lienView = (await api.ok(s.lienLogin, MyFamilyDocument)).myFamily;
+    expect(lienView.family.plan!.notes.map((n) => n.id)).toEqual([s.notes.lienHealth]);
     expect(lienView.family.members.map((m: { email: string | null }) => m.email)).toEqual([null, 'lien@example.be', null]);
   });
 
   it('lets a member give and withdraw its own consent in the portal, and nobody else’s', async () => {
     const s = await scene();
-    const input = {
+    const input: RecordConsentInput = {
       grantorMemberId: s.sara,
       subjectMemberIds: [s.sara],
       recipientAgencyId: agency.id,
@@ -85,43 +85,43 @@ describe('the family portal', () => {
       purpose: 'Mijn huisarts mag meedenken',
       method: 'FAMILY_PORTAL',
     };
-    const { recordConsent } = await api.ok(s.saraLogin, RECORD, { input });
+    const { recordConsent } = await api.ok(s.saraLogin, RecordConsentMethodDocument, { input });
     expect(recordConsent).toMatchObject({ status: 'ACTIVE', method: 'FAMILY_PORTAL' });
 
-    expect((await api.gql(s.saraLogin, RECORD, { input: { ...input, subjectMemberIds: [s.lien] } })).errors?.[0]?.extensions).toMatchObject({
+    expect((await api.gql(s.saraLogin, RecordConsentMethodDocument, { input: { ...input, subjectMemberIds: [s.lien] } })).errors?.[0]?.extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
       field: 'grantorMemberId',
     });
-    expect((await api.gql(s.saraLogin, RECORD, { input: { ...input, method: 'WRITTEN', evidenceReference: 'x' } })).errors?.[0]?.extensions)
+    expect((await api.gql(s.saraLogin, RecordConsentMethodDocument, { input: { ...input, method: 'WRITTEN', evidenceReference: 'x' } })).errors?.[0]?.extensions)
       .toMatchObject({ code: 'BAD_USER_INPUT', field: 'method' });
-    expect((await api.gql(s.lienLogin, RECORD, { input })).errors?.[0]?.extensions).toMatchObject({
+    expect((await api.gql(s.lienLogin, RecordConsentMethodDocument, { input })).errors?.[0]?.extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
       field: 'grantorMemberId',
     });
 
     // Lien does not see (so cannot withdraw) Sara's consent; Sara can.
     const revoke = { consentId: recordConsent.id, reason: 'Ik wil dit toch niet' };
-    expect(codeOf(await api.gql(s.lienLogin, REVOKE, { input: revoke }))).toBe('NOT_FOUND');
-    expect((await api.ok(s.saraLogin, REVOKE, { input: revoke })).revokeConsent.status).toBe('REVOKED');
-    const consents = (await api.ok(s.lienLogin, MY_FAMILY)).myFamily.consents;
+    expect(codeOf(await api.gql(s.lienLogin, RevokeConsentDocument, { input: revoke }))).toBe('NOT_FOUND');
+    expect((await api.ok(s.saraLogin, RevokeConsentDocument, { input: revoke })).revokeConsent.status).toBe('REVOKED');
+    const consents = (await api.ok(s.lienLogin, MyFamilyDocument)).myFamily.consents;
     expect(consents.every((c: { subjectMemberIds: string[] }) => c.subjectMemberIds.includes(s.lien))).toBe(true);
   });
 
   it('gives no portal invitation for a child who does not decide for itself, nor to a stranger', async () => {
     const s = await scene();
-    const forMo = await api.gql(s.worker.subject, INVITE, { input: { memberId: s.mo } });
+    const forMo = await api.gql(s.worker.subject, CreatePortalInvitationDocument, { input: { memberId: s.mo } });
     expect(forMo.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberId' });
     const foreign: Person = await world.staff(await world.agency(await world.network()));
-    expect(codeOf(await api.gql(foreign.subject, INVITE, { input: { memberId: s.sara } }))).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(foreign.subject, CreatePortalInvitationDocument, { input: { memberId: s.sara } }))).toBe('NOT_FOUND');
   });
 
   it('shows the family who looked at its data and why, in plain language, and only to the family', async () => {
     const s = await scene();
     for (const description of ['Een eigen woning', 'Werk vinden']) {
-      await api.ok(s.worker.subject, ADD_GOAL, { input: { planId: s.planId, lifeDomain: 'HOUSING', description, owner: 'FAMILY' } });
+      await api.ok(s.worker.subject, AddGoalDocument, { input: { planId: s.planId, lifeDomain: 'HOUSING', description, owner: 'FAMILY' } });
     }
-    await api.ok(s.worker.subject, `query($id: ID!) { plan(id: $id) { id notes { id } goals { id } } }`, { id: s.planId });
-    const log = (await api.ok(s.saraLogin, ACCESS_LOG, { f: s.familyId })).accessLog;
+    await api.ok(s.worker.subject, PlanNotesAndGoalsDocument, { id: s.planId });
+    const log = (await api.ok(s.saraLogin, AccessLogPageDocument, { f: s.familyId })).accessLog;
     const lines: string[] = log.edges.map((e: { node: { description: string } }) => e.node.description);
     expect(lines.some((l) => /^Test CASEWORKER \(.+\) viewed the family plan \(plan information\), with your consent\.$/.test(l))).toBe(true);
     // Records read at once are one line.
@@ -134,19 +134,19 @@ describe('the family portal', () => {
     const noteReads = (entries: { node: { action: string; entityType: string; description: string } }[]) =>
       entries.filter((e) => e.node.action === 'READ' && e.node.entityType === 'Note').map((e) => e.node.description);
     expect(noteReads(log.edges).sort()).toEqual([expect.stringContaining('a note (health information)'), expect.stringContaining('a note (plan information)')].sort());
-    const lienLog = (await api.ok(s.lienLogin, ACCESS_LOG, { f: s.familyId })).accessLog;
+    const lienLog = (await api.ok(s.lienLogin, AccessLogPageDocument, { f: s.familyId })).accessLog;
     expect(noteReads(lienLog.edges)).toEqual([expect.stringContaining('a note (health information), with your consent.')]);
     // Her own reads are not news to Sara; Lien's reads of the family's data are.
-    await api.ok(s.saraLogin, MY_FAMILY);
-    await api.ok(s.lienLogin, MY_FAMILY);
-    const after = (await api.ok(s.saraLogin, ACCESS_LOG, { f: s.familyId })).accessLog.edges.map((e: { node: { action: string; actor: string } }) => e.node);
+    await api.ok(s.saraLogin, MyFamilyDocument);
+    await api.ok(s.lienLogin, MyFamilyDocument);
+    const after = (await api.ok(s.saraLogin, AccessLogPageDocument, { f: s.familyId })).accessLog.edges.map((e: { node: { action: string; actor: string } }) => e.node);
     expect(after.filter((n: { action: string; actor: string }) => n.action === 'READ' && n.actor === 'You')).toEqual([]);
     expect(after.some((n: { action: string; actor: string }) => n.action === 'READ' && n.actor === 'Lien')).toBe(true);
 
-    expect(codeOf(await api.gql(s.worker.subject, ACCESS_LOG, { f: s.familyId }))).toBe('FORBIDDEN');
-    expect(codeOf(await api.gql(s.worker.subject, MY_FAMILY))).toBe('FORBIDDEN');
+    expect(codeOf(await api.gql(s.worker.subject, AccessLogPageDocument, { f: s.familyId }))).toBe('FORBIDDEN');
+    expect(codeOf(await api.gql(s.worker.subject, MyFamilyDocument))).toBe('FORBIDDEN');
     const other = await scene();
-    expect(codeOf(await api.gql(other.saraLogin, ACCESS_LOG, { f: s.familyId }))).toBe('NOT_FOUND');
-    expect(codeOf(await api.gql(other.saraLogin, `query($id: ID!) { family(id: $id) { id } }`, { id: s.familyId }))).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(other.saraLogin, AccessLogPageDocument, { f: s.familyId }))).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(other.saraLogin, FamilyProbeDocument, { id: s.familyId }))).toBe('NOT_FOUND');
   });
 });

@@ -1,3 +1,15 @@
+import {
+  AddActionDetailsDocument,
+  type AddActionInput,
+  AddGoalDetailsDocument,
+  type AddGoalInput,
+  CancelActionDocument,
+  CompleteActionDocument,
+  type GoalStatus,
+  PlanActionsAndNotesDocument,
+  PlanGoalsAndHistoryDocument,
+  UpdateGoalDetailsDocument,
+} from './graphql/generated.js';
 import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
 import { type Agency, parent, type PlanTeam, type PlanTeamActor as Actor, subjectOf, World } from './support/world.js';
 
@@ -5,26 +17,6 @@ import { type Agency, parent, type PlanTeam, type PlanTeamActor as Actor, subjec
  * Goals and actions over GraphQL/HTTP: who may and who may not (with the exact error code), status
  * transitions, optimistic concurrency, validation, atomicity, history, and a bounded SQL count.
  */
-
-const ADD_GOAL = `mutation($input: AddGoalInput!) {
-  addGoal(input: $input) { id planId lifeDomain description owner ownerAgency { id } status version }
-}`;
-const UPDATE_GOAL = `mutation($input: UpdateGoalInput!) {
-  updateGoal(input: $input) {
-    id description status version progressNotes { body author { id } authorAgency { id } }
-  }
-}`;
-const ADD_ACTION = `mutation($input: AddActionInput!) {
-  addAction(input: $input) { id goalId title status dueDate completedAt assigneeUser { id } assigneeMember { id } }
-}`;
-const COMPLETE_ACTION = `mutation($input: CompleteActionInput!) { completeAction(input: $input) { id status completedAt } }`;
-const CANCEL_ACTION = `mutation($input: CancelActionInput!) { cancelAction(input: $input) { id status completedAt } }`;
-const PLAN = `query($id: ID!) {
-  plan(id: $id) {
-    goals { id status version description actions { id status assigneeUser { id } assigneeMember { id } } progressNotes { id } }
-    history(first: 100) { edges { node { change entityType entityId details } } }
-  }
-}`;
 
 /** A well-formed id that names nothing. */
 const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
@@ -73,7 +65,7 @@ describe('goals and actions', () => {
       summary: 'Wij willen rust in huis.',
     });
 
-  const goalInput = (planId: string, extra: Record<string, unknown> = {}) => ({
+  const goalInput = (planId: string, extra: Partial<AddGoalInput> = {}): AddGoalInput => ({
     planId,
     lifeDomain: 'HOUSING',
     description: 'Een grotere woning vinden',
@@ -81,18 +73,18 @@ describe('goals and actions', () => {
     ...extra,
   });
 
-  async function addGoal(planId: string, extra: Record<string, unknown> = {}): Promise<string> {
-    return (await api.ok(team.caseworker.subject, ADD_GOAL, { input: goalInput(planId, extra) })).addGoal.id;
+  async function addGoal(planId: string, extra: Partial<AddGoalInput> = {}): Promise<string> {
+    return (await api.ok(team.caseworker.subject, AddGoalDetailsDocument, { input: goalInput(planId, extra) })).addGoal.id;
   }
 
-  async function addAction(goalId: string, extra: Record<string, unknown> = { assigneeUserId: team.caseworker.userId }) {
-    return (await api.ok(team.caseworker.subject, ADD_ACTION, { input: { goalId, title: 'Bellen met de woonmaatschappij', ...extra } }))
+  async function addAction(goalId: string, extra: Partial<AddActionInput> = { assigneeUserId: team.caseworker.userId }) {
+    return (await api.ok(team.caseworker.subject, AddActionDetailsDocument, { input: { goalId, title: 'Bellen met de woonmaatschappij', ...extra } }))
       .addAction.id as string;
   }
 
   /** The plan as its caseworker sees it: the ground truth for "what was written". */
   async function planOf(planId: string): Promise<{ goals: GoalNode[]; history: HistoryNode[] }> {
-    const { plan } = await api.ok(team.caseworker.subject, PLAN, { id: planId });
+    const { plan } = await api.ok(team.caseworker.subject, PlanGoalsAndHistoryDocument, { id: planId });
     return { goals: plan.goals, history: plan.history.edges.map((e: { node: HistoryNode }) => e.node) };
   }
 
@@ -113,7 +105,7 @@ describe('goals and actions', () => {
       ['agency admin', 'FORBIDDEN'],
     ])('%s → %s', async (actor, expected) => {
       const { planId } = await familyPlan();
-      const result = await api.gql(subjectOf(team, actor), ADD_GOAL, { input: goalInput(planId) });
+      const result = await api.gql(subjectOf(team, actor), AddGoalDetailsDocument, { input: goalInput(planId) });
       expect(codeOf(result)).toBe(expected);
       const { goals, history } = await planOf(planId);
       if (expected === 'OK') {
@@ -140,13 +132,13 @@ describe('goals and actions', () => {
 
     it('lets an agency of the same network own a goal', async () => {
       const { planId } = await familyPlan();
-      const { addGoal: goal } = await api.ok(team.caseworker.subject, ADD_GOAL, {
+      const { addGoal: goal } = await api.ok(team.caseworker.subject, AddGoalDetailsDocument, {
         input: goalInput(planId, { owner: 'AGENCY', ownerAgencyId: team.sibling.id }),
       });
       expect(goal).toEqual(expect.objectContaining({ owner: 'AGENCY', ownerAgency: { id: team.sibling.id } }));
     });
 
-    it.each<[string, () => Record<string, unknown>, string]>([
+    it.each<[string, () => Partial<AddGoalInput>, string]>([
       ['an agency owner without ownerAgencyId', () => ({ owner: 'AGENCY' }), 'ownerAgencyId'],
       ['an owner agency of another network', () => ({ owner: 'AGENCY', ownerAgencyId: team.otherAgency.id }), 'ownerAgencyId'],
       ['an owner agency that does not exist', () => ({ owner: 'AGENCY', ownerAgencyId: NO_SUCH_ID }), 'ownerAgencyId'],
@@ -156,7 +148,7 @@ describe('goals and actions', () => {
       ['a description of 2001 characters', () => ({ description: 'x'.repeat(2001) }), 'description'],
     ])('refuses %s as BAD_USER_INPUT and writes nothing', async (_, extra, field) => {
       const { planId } = await familyPlan();
-      const result = await api.gql(team.caseworker.subject, ADD_GOAL, { input: goalInput(planId, extra()) });
+      const result = await api.gql(team.caseworker.subject, AddGoalDetailsDocument, { input: goalInput(planId, extra()) });
       expectError(result, 'BAD_USER_INPUT', { field });
       expect((await planOf(planId)).goals).toEqual([]);
       expect(await changesOf(planId)).toEqual(['PLAN_OPENED']);
@@ -165,7 +157,7 @@ describe('goals and actions', () => {
     it('refuses a goal on a closed plan as INVALID_TRANSITION', async () => {
       const { planId } = await familyPlan();
       await world.closePlan(team.caseworker, planId);
-      expectError(await api.gql(team.caseworker.subject, ADD_GOAL, { input: goalInput(planId) }), 'INVALID_TRANSITION', {
+      expectError(await api.gql(team.caseworker.subject, AddGoalDetailsDocument, { input: goalInput(planId) }), 'INVALID_TRANSITION', {
         currentStatus: 'CLOSED',
       });
       expect((await planOf(planId)).goals).toEqual([]);
@@ -183,7 +175,7 @@ describe('goals and actions', () => {
     ])('%s → %s', async (actor, expected) => {
       const { planId } = await familyPlan();
       const goalId = await addGoal(planId);
-      const result = await api.gql(subjectOf(team, actor), UPDATE_GOAL, {
+      const result = await api.gql(subjectOf(team, actor), UpdateGoalDetailsDocument, {
         input: { goalId, status: 'ACTIVE', progressNote: 'Inschrijving loopt' },
       });
       expect(codeOf(result)).toBe(expected);
@@ -201,7 +193,7 @@ describe('goals and actions', () => {
     it('changes wording and status, appends progress notes by author and agency, and records before/after', async () => {
       const { planId } = await familyPlan();
       const goalId = await addGoal(planId);
-      const { updateGoal } = await api.ok(team.caseworker.subject, UPDATE_GOAL, {
+      const { updateGoal } = await api.ok(team.caseworker.subject, UpdateGoalDetailsDocument, {
         input: { goalId, expectedVersion: 1, description: 'Een woning met drie slaapkamers', status: 'ACTIVE', progressNote: 'Eerste bezoek gepland' },
       });
       expect(updateGoal).toEqual({
@@ -211,7 +203,7 @@ describe('goals and actions', () => {
         version: 2,
         progressNotes: [{ body: 'Eerste bezoek gepland', author: { id: team.caseworker.userId }, authorAgency: { id: team.agency.id } }],
       });
-      const again = await api.ok(team.caseworker.subject, UPDATE_GOAL, { input: { goalId, expectedVersion: 2, progressNote: 'Woning bezocht' } });
+      const again = await api.ok(team.caseworker.subject, UpdateGoalDetailsDocument, { input: { goalId, expectedVersion: 2, progressNote: 'Woning bezocht' } });
       expect(again.updateGoal.version).toBe(3);
       expect(again.updateGoal.progressNotes.map((n: { body: string }) => n.body)).toEqual(['Eerste bezoek gepland', 'Woning bezocht']);
 
@@ -229,7 +221,7 @@ describe('goals and actions', () => {
       ]);
     });
 
-    it.each<[string[], string, string]>([
+    it.each<[GoalStatus[], GoalStatus, GoalStatus]>([
       [[], 'ACHIEVED', 'PROPOSED'],
       [[], 'PROPOSED', 'PROPOSED'],
       [['ACTIVE'], 'PROPOSED', 'ACTIVE'],
@@ -239,8 +231,8 @@ describe('goals and actions', () => {
     ])('after %j refuses → %s as INVALID_TRANSITION from %s', async (path, attempted, current) => {
       const { planId } = await familyPlan();
       const goalId = await addGoal(planId);
-      for (const status of path) await api.ok(team.caseworker.subject, UPDATE_GOAL, { input: { goalId, status } });
-      const result = await api.gql(team.caseworker.subject, UPDATE_GOAL, { input: { goalId, status: attempted, progressNote: 'x' } });
+      for (const status of path) await api.ok(team.caseworker.subject, UpdateGoalDetailsDocument, { input: { goalId, status } });
+      const result = await api.gql(team.caseworker.subject, UpdateGoalDetailsDocument, { input: { goalId, status: attempted, progressNote: 'x' } });
       expectError(result, 'INVALID_TRANSITION', { currentStatus: current });
       const [goal] = (await planOf(planId)).goals;
       expect(goal).toEqual(expect.objectContaining({ status: current, version: path.length + 1, progressNotes: [] }));
@@ -249,7 +241,7 @@ describe('goals and actions', () => {
     it('takes optional fields sent as null for not given', async () => {
       const { planId } = await familyPlan();
       const goalId = await addGoal(planId);
-      const { updateGoal } = await api.ok(team.caseworker.subject, UPDATE_GOAL, {
+      const { updateGoal } = await api.ok(team.caseworker.subject, UpdateGoalDetailsDocument, {
         input: { goalId, expectedVersion: null, description: null, status: 'ACTIVE', progressNote: null },
       });
       expect(updateGoal).toEqual(expect.objectContaining({ description: 'Een grotere woning vinden', status: 'ACTIVE', progressNotes: [] }));
@@ -258,8 +250,8 @@ describe('goals and actions', () => {
     it('answers CONFLICT to a stale expectedVersion and changes nothing', async () => {
       const { planId } = await familyPlan();
       const goalId = await addGoal(planId);
-      await api.ok(team.caseworker.subject, UPDATE_GOAL, { input: { goalId, expectedVersion: 1, status: 'ACTIVE' } });
-      const stale = await api.gql(team.caseworker.subject, UPDATE_GOAL, {
+      await api.ok(team.caseworker.subject, UpdateGoalDetailsDocument, { input: { goalId, expectedVersion: 1, status: 'ACTIVE' } });
+      const stale = await api.gql(team.caseworker.subject, UpdateGoalDetailsDocument, {
         input: { goalId, expectedVersion: 1, description: 'Iets anders', progressNote: 'x' },
       });
       expectError(stale, 'CONFLICT');
@@ -274,7 +266,7 @@ describe('goals and actions', () => {
     ])('refuses %s as BAD_USER_INPUT', async (_, extra, field) => {
       const { planId } = await familyPlan();
       const goalId = await addGoal(planId);
-      expectError(await api.gql(team.caseworker.subject, UPDATE_GOAL, { input: { goalId, ...extra } }), 'BAD_USER_INPUT', { field });
+      expectError(await api.gql(team.caseworker.subject, UpdateGoalDetailsDocument, { input: { goalId, ...extra } }), 'BAD_USER_INPUT', { field });
       expect((await planOf(planId)).goals[0]!.version).toBe(1);
     });
 
@@ -282,7 +274,7 @@ describe('goals and actions', () => {
       const { planId } = await familyPlan();
       const goalId = await addGoal(planId);
       await world.closePlan(team.caseworker, planId);
-      const result = await api.gql(team.caseworker.subject, UPDATE_GOAL, { input: { goalId, status: 'ACTIVE' } });
+      const result = await api.gql(team.caseworker.subject, UpdateGoalDetailsDocument, { input: { goalId, status: 'ACTIVE' } });
       expectError(result, 'INVALID_TRANSITION', { currentStatus: 'CLOSED' });
     });
   });
@@ -298,7 +290,7 @@ describe('goals and actions', () => {
     ])('%s → %s', async (actor, expected) => {
       const { planId } = await familyPlan();
       const goalId = await addGoal(planId);
-      const result = await api.gql(subjectOf(team, actor), ADD_ACTION, {
+      const result = await api.gql(subjectOf(team, actor), AddActionDetailsDocument, {
         input: { goalId, title: 'Formulier invullen', assigneeUserId: team.volunteer.userId, dueDate: '2030-06-30' },
       });
       expect(codeOf(result)).toBe(expected);
@@ -327,7 +319,7 @@ describe('goals and actions', () => {
     it('assigns an action to a member of the family', async () => {
       const { planId, memberIds } = await familyPlan();
       const goalId = await addGoal(planId);
-      const { addAction: action } = await api.ok(team.caseworker.subject, ADD_ACTION, {
+      const { addAction: action } = await api.ok(team.caseworker.subject, AddActionDetailsDocument, {
         input: { goalId, title: 'Afspraak maken', assigneeMemberId: memberIds[1] },
       });
       expect(action).toEqual(expect.objectContaining({ assigneeUser: null, assigneeMember: { id: memberIds[1] }, dueDate: null }));
@@ -348,17 +340,17 @@ describe('goals and actions', () => {
       const { memberIds: theirs } = await familyPlan();
       const goalId = await addGoal(planId);
       const input = { goalId, title: 'Bellen', ...extra({ ours, theirs }) };
-      expectError(await api.gql(team.caseworker.subject, ADD_ACTION, { input }), 'BAD_USER_INPUT', { field });
+      expectError(await api.gql(team.caseworker.subject, AddActionDetailsDocument, { input }), 'BAD_USER_INPUT', { field });
       expect((await planOf(planId)).goals[0]!.actions).toEqual([]);
       expect(await changesOf(planId)).not.toContain('ACTION_ADDED');
     });
 
-    it.each([['ACHIEVED'], ['DISCONTINUED']])('refuses an action under a goal that is %s', async (status) => {
+    it.each<[GoalStatus]>([['ACHIEVED'], ['DISCONTINUED']])('refuses an action under a goal that is %s', async (status) => {
       const { planId } = await familyPlan();
       const goalId = await addGoal(planId);
-      if (status === 'ACHIEVED') await api.ok(team.caseworker.subject, UPDATE_GOAL, { input: { goalId, status: 'ACTIVE' } });
-      await api.ok(team.caseworker.subject, UPDATE_GOAL, { input: { goalId, status } });
-      const result = await api.gql(team.caseworker.subject, ADD_ACTION, {
+      if (status === 'ACHIEVED') await api.ok(team.caseworker.subject, UpdateGoalDetailsDocument, { input: { goalId, status: 'ACTIVE' } });
+      await api.ok(team.caseworker.subject, UpdateGoalDetailsDocument, { input: { goalId, status } });
+      const result = await api.gql(team.caseworker.subject, AddActionDetailsDocument, {
         input: { goalId, title: 'Nog iets', assigneeUserId: team.caseworker.userId },
       });
       expectError(result, 'INVALID_TRANSITION', { currentStatus: status });
@@ -369,7 +361,7 @@ describe('goals and actions', () => {
       const { planId } = await familyPlan();
       const goalId = await addGoal(planId);
       await world.closePlan(team.caseworker, planId);
-      const result = await api.gql(team.caseworker.subject, ADD_ACTION, {
+      const result = await api.gql(team.caseworker.subject, AddActionDetailsDocument, {
         input: { goalId, title: 'Nog iets', assigneeUserId: team.caseworker.userId },
       });
       expectError(result, 'INVALID_TRANSITION', { currentStatus: 'CLOSED' });
@@ -378,9 +370,9 @@ describe('goals and actions', () => {
 
   // ---------------------------------------------------------------------------------------------
   describe.each([
-    ['completeAction', COMPLETE_ACTION, 'DONE', 'ACTION_COMPLETED'],
-    ['cancelAction', CANCEL_ACTION, 'CANCELLED', 'ACTION_CANCELLED'],
-  ])('%s', (operation, mutation, outcome, change) => {
+    ['completeAction', CompleteActionDocument, 'DONE', 'ACTION_COMPLETED'],
+    ['cancelAction', CancelActionDocument, 'CANCELLED', 'ACTION_CANCELLED'],
+  ])('%s', (_, mutation, outcome, change) => {
     it.each<[Actor, 'assigned to the caseworker' | 'assigned to the volunteer', Code]>([
       ['caseworker', 'assigned to the caseworker', 'OK'],
       ['caseworker', 'assigned to the volunteer', 'OK'],
@@ -398,7 +390,7 @@ describe('goals and actions', () => {
       expect(codeOf(result)).toBe(expected);
       const [action] = (await planOf(planId)).goals[0]!.actions;
       if (expected === 'OK') {
-        expect(result.data![operation]).toEqual({
+        expect(result.data!.action).toEqual({
           id: actionId,
           status: outcome,
           completedAt: outcome === 'DONE' ? expect.any(String) : null,
@@ -415,7 +407,7 @@ describe('goals and actions', () => {
     it.each([['DONE'], ['CANCELLED']])('refuses an action that is %s as INVALID_TRANSITION', async (current) => {
       const { planId } = await familyPlan();
       const actionId = await addAction(await addGoal(planId));
-      await api.ok(team.caseworker.subject, current === 'DONE' ? COMPLETE_ACTION : CANCEL_ACTION, { input: { actionId } });
+      await api.ok(team.caseworker.subject, current === 'DONE' ? CompleteActionDocument : CancelActionDocument, { input: { actionId } });
       expectError(await api.gql(team.caseworker.subject, mutation, { input: { actionId } }), 'INVALID_TRANSITION', {
         currentStatus: current,
       });
@@ -444,7 +436,7 @@ describe('goals and actions', () => {
       const goalId = await addGoal(planId);
       const forVolunteer = await addAction(goalId, { assigneeUserId: team.volunteer.userId });
       const forMember = await addAction(goalId, { assigneeMemberId: memberIds[0] });
-      const { plan } = await api.ok(team.volunteer.subject, PLAN, { id: planId });
+      const { plan } = await api.ok(team.volunteer.subject, PlanGoalsAndHistoryDocument, { id: planId });
       expect(plan.goals).toEqual([
         expect.objectContaining({
           id: goalId,
@@ -457,14 +449,12 @@ describe('goals and actions', () => {
     });
 
     it('sends as many SQL statements for 10 goals × 5 actions as for 1 goal × 1 action', async () => {
-      const QUERY = `query($id: ID!) {
-        plan(id: $id) { goals { actions { id assigneeUser { id } } progressNotes { id } } notes { id } }
-      }`;
+      const QUERY = PlanActionsAndNotesDocument;
       async function planWith(goals: number, actionsPerGoal: number): Promise<string> {
         const { planId } = await familyPlan();
         for (let g = 0; g < goals; g++) {
           const goalId = await addGoal(planId);
-          await api.ok(team.caseworker.subject, UPDATE_GOAL, { input: { goalId, progressNote: `Voortgang ${g}` } });
+          await api.ok(team.caseworker.subject, UpdateGoalDetailsDocument, { input: { goalId, progressNote: `Voortgang ${g}` } });
           for (let a = 0; a < actionsPerGoal; a++) {
             await addAction(goalId, { assigneeUserId: a % 2 ? team.volunteer.userId : team.caseworker.userId });
           }

@@ -1,3 +1,4 @@
+import { AddNoteDetailsDocument, type AddNoteInput, PlanNoteAuthorsDocument, PlanNotesAndHistoryDocument } from './graphql/generated.js';
 import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
 import { parent, type PlanTeam, type PlanTeamActor as Actor, subjectOf, World } from './support/world.js';
 
@@ -5,18 +6,6 @@ import { parent, type PlanTeam, type PlanTeamActor as Actor, subjectOf, World } 
  * Notes over GraphQL/HTTP: who may write which category, who reads which (volunteers never get
  * HEALTH or SAFETY notes), validation, atomicity, history without the body, and a bounded SQL count.
  */
-
-const ADD_NOTE = `mutation($input: AddNoteInput!) {
-  addNote(input: $input) {
-    id planId category body author { id displayName } authorAgency { id } members { id } createdAt
-  }
-}`;
-const PLAN_NOTES = `query($id: ID!) {
-  plan(id: $id) {
-    notes { id category }
-    history(first: 100) { edges { node { change entityType entityId details } } }
-  }
-}`;
 
 const CATEGORIES = ['IDENTITY', 'CONTACT', 'PLAN', 'NOTES', 'HEALTH', 'SAFETY', 'REFERRAL'] as const;
 type Category = (typeof CATEGORIES)[number];
@@ -50,11 +39,11 @@ describe('notes', () => {
     });
 
   async function notesOf(subject: string, planId: string): Promise<{ id: string; category: Category }[]> {
-    return (await api.ok(subject, PLAN_NOTES, { id: planId })).plan.notes;
+    return (await api.ok(subject, PlanNotesAndHistoryDocument, { id: planId })).plan.notes;
   }
 
   async function historyOf(planId: string): Promise<HistoryNode[]> {
-    const { plan } = await api.ok(team.caseworker.subject, PLAN_NOTES, { id: planId });
+    const { plan } = await api.ok(team.caseworker.subject, PlanNotesAndHistoryDocument, { id: planId });
     return plan.history.edges.map((e: { node: HistoryNode }) => e.node);
   }
 
@@ -79,7 +68,7 @@ describe('notes', () => {
     ])('%s, category %s → %s', async (actor, category, expected) => {
       const { planId, memberIds } = await familyPlan();
       const body = 'Moeder voelt zich overbelast; afspraak met de huisarts volgende week.';
-      const result = await api.gql(subjectOf(team, actor), ADD_NOTE, { input: { planId, category, body, memberIds: [memberIds[0]] } });
+      const result = await api.gql(subjectOf(team, actor), AddNoteDetailsDocument, { input: { planId, category, body, memberIds: [memberIds[0]] } });
       expect(codeOf(result)).toBe(expected);
       const notes = await notesOf(team.caseworker.subject, planId);
       const history = await historyOf(planId);
@@ -110,13 +99,13 @@ describe('notes', () => {
 
     it('records a note about no member in particular', async () => {
       const { planId } = await familyPlan();
-      const { addNote } = await api.ok(team.caseworker.subject, ADD_NOTE, { input: { planId, category: 'PLAN', body: 'Gezinsoverleg gepland' } });
+      const { addNote } = await api.ok(team.caseworker.subject, AddNoteDetailsDocument, { input: { planId, category: 'PLAN', body: 'Gezinsoverleg gepland' } });
       expect(addNote.members).toEqual([]);
     });
 
     /** `ours` are members of the plan's family, `theirs` of another family. */
     type Members = { ours: string[]; theirs: string[] };
-    it.each<[string, (m: Members) => Record<string, unknown>, string]>([
+    it.each<[string, (m: Members) => Partial<AddNoteInput>, string]>([
       ['an empty body', () => ({ body: '' }), 'body'],
       ['a blank body', () => ({ body: ' \n ' }), 'body'],
       ['a body of 10001 characters', () => ({ body: 'x'.repeat(10001) }), 'body'],
@@ -125,22 +114,22 @@ describe('notes', () => {
     ])('refuses %s as BAD_USER_INPUT and writes nothing', async (_, extra, field) => {
       const { planId, memberIds: ours } = await familyPlan();
       const { memberIds: theirs } = await familyPlan();
-      const input = { planId, category: 'PLAN', body: 'Een notitie', memberIds: ours, ...extra({ ours, theirs }) };
-      expectError(await api.gql(team.caseworker.subject, ADD_NOTE, { input }), 'BAD_USER_INPUT', { field });
+      const input: AddNoteInput = { planId, category: 'PLAN', body: 'Een notitie', memberIds: ours, ...extra({ ours, theirs }) };
+      expectError(await api.gql(team.caseworker.subject, AddNoteDetailsDocument, { input }), 'BAD_USER_INPUT', { field });
       expect(await notesOf(team.caseworker.subject, planId)).toEqual([]);
       expect((await historyOf(planId)).map((h) => h.change)).toEqual(['PLAN_OPENED']);
     });
 
     it('accepts a body of exactly 10000 characters', async () => {
       const { planId } = await familyPlan();
-      const { addNote } = await api.ok(team.caseworker.subject, ADD_NOTE, { input: { planId, category: 'NOTES', body: 'x'.repeat(10000) } });
+      const { addNote } = await api.ok(team.caseworker.subject, AddNoteDetailsDocument, { input: { planId, category: 'NOTES', body: 'x'.repeat(10000) } });
       expect(addNote.body).toHaveLength(10000);
     });
 
     it('refuses a note on a closed plan as INVALID_TRANSITION', async () => {
       const { planId } = await familyPlan();
       await world.closePlan(team.caseworker, planId);
-      const result = await api.gql(team.caseworker.subject, ADD_NOTE, { input: { planId, category: 'PLAN', body: 'Nog iets' } });
+      const result = await api.gql(team.caseworker.subject, AddNoteDetailsDocument, { input: { planId, category: 'PLAN', body: 'Nog iets' } });
       expectError(result, 'INVALID_TRANSITION', { currentStatus: 'CLOSED' });
       expect(await notesOf(team.caseworker.subject, planId)).toEqual([]);
     });
@@ -152,10 +141,10 @@ describe('notes', () => {
       const { planId } = await familyPlan();
       const written = new Map<Category, string>();
       for (const category of CATEGORIES) {
-        const { addNote } = await api.ok(team.caseworker.subject, ADD_NOTE, { input: { planId, category, body: `Over ${category}` } });
+        const { addNote } = await api.ok(team.caseworker.subject, AddNoteDetailsDocument, { input: { planId, category, body: `Over ${category}` } });
         written.set(category, addNote.id);
       }
-      const { addNote: own } = await api.ok(team.volunteer.subject, ADD_NOTE, { input: { planId, category: 'PLAN', body: 'Bezoek gebracht' } });
+      const { addNote: own } = await api.ok(team.volunteer.subject, AddNoteDetailsDocument, { input: { planId, category: 'PLAN', body: 'Bezoek gebracht' } });
 
       const all = [...written.entries()].map(([category, id]) => ({ id, category })).concat({ id: own.id, category: 'PLAN' });
       expect(await notesOf(team.caseworker.subject, planId)).toEqual(all);
@@ -163,14 +152,12 @@ describe('notes', () => {
     });
 
     it('sends as many SQL statements for 10 notes as for 1, with author, agency and members', async () => {
-      const QUERY = `query($id: ID!) {
-        plan(id: $id) { notes { id author { displayName } authorAgency { id } members { id givenName } } }
-      }`;
+      const QUERY = PlanNoteAuthorsDocument;
       async function planWith(notes: number): Promise<string> {
         const { planId, memberIds } = await familyPlan();
         for (let n = 0; n < notes; n++) {
           const author = n % 2 ? team.volunteer : team.caseworker;
-          await api.ok(author.subject, ADD_NOTE, { input: { planId, category: 'PLAN', body: `Notitie ${n}`, memberIds } });
+          await api.ok(author.subject, AddNoteDetailsDocument, { input: { planId, category: 'PLAN', body: `Notitie ${n}`, memberIds } });
         }
         return planId;
       }

@@ -1,9 +1,6 @@
+import { AddGoalDocument, AddNoteDocument, type LifeDomain, PlanHistoryDocument } from './graphql/generated.js';
 import { TestApi } from './support/test-app.js';
 import { World } from './support/world.js';
-
-const ADD_GOAL = `mutation($input: AddGoalInput!) { addGoal(input: $input) { id } }`;
-const ADD_NOTE = `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`;
-const HISTORY = `query($id: ID!) { plan(id: $id) { history(first: 50) { edges { node { change entityId } } } } }`;
 
 describe('plan history and the access rule', () => {
   let api: TestApi;
@@ -20,15 +17,15 @@ describe('plan history and the access rule', () => {
     const volunteer = await world.staff(agency, 'VOLUNTEER');
     // The family consents everything to the agency; volunteers still never see health data.
     const { planId, memberIds } = await world.familyWithPlan(worker, { assign: { admin: agency.admin, userIds: [volunteer.userId] } });
-    const goal = (lifeDomain: string) =>
-      api.ok(worker.subject, ADD_GOAL, { input: { planId, lifeDomain, description: `Doel ${lifeDomain}`, owner: 'FAMILY' } });
+    const goal = (lifeDomain: LifeDomain) =>
+      api.ok(worker.subject, AddGoalDocument, { input: { planId, lifeDomain, description: `Doel ${lifeDomain}`, owner: 'FAMILY' } });
     const housing = (await goal('HOUSING')).addGoal.id;
     const health = (await goal('HEALTH')).addGoal.id;
-    const healthNote = (await api.ok(worker.subject, ADD_NOTE, { input: { planId, category: 'HEALTH', body: 'Slaapt slecht', memberIds } }))
+    const healthNote = (await api.ok(worker.subject, AddNoteDocument, { input: { planId, category: 'HEALTH', body: 'Slaapt slecht', memberIds } }))
       .addNote.id;
 
     const entries = async (subject: string) =>
-      (await api.ok(subject, HISTORY, { id: planId })).plan.history.edges.map((e: { node: { change: string; entityId: string } }) => e.node);
+      (await api.ok(subject, PlanHistoryDocument, { id: planId })).plan.history.edges.map((e: { node: { change: string; entityId: string } }) => e.node);
     const workerSees = (await entries(worker.subject)).map((n: { entityId: string }) => n.entityId);
     expect(workerSees).toEqual(expect.arrayContaining([housing, health, healthNote]));
     const volunteerSees = (await entries(volunteer.subject)).map((n: { entityId: string }) => n.entityId);

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { AssessCapacityDocument } from './graphql/generated.js';
 import { codeOf, TestApi } from './support/test-app.js';
 import { type Agency, type Network, parentWithTwoChildren, type Person, World } from './support/world.js';
 
@@ -143,7 +144,7 @@ describe('the family plan', () => {
     await api.ok(first.subject, HAND_OVER, { input: { planId: plan.id, toUserId: second.userId } });
     const [, twelve, young] = family.members;
     const assess = (memberId: string, capable: boolean) =>
-      api.ok(first.subject, `mutation($input: AssessCapacityInput!) { assessCapacity(input: $input) { id } }`, {
+      api.ok(first.subject, AssessCapacityDocument, {
         input: { memberId, capable, reason: capable ? 'Begrijpt goed wat de overdracht betekent' : 'Kan dit nu niet overzien' },
       });
 

@@ -5,6 +5,7 @@ import { defineAbilityFor, type PolicyAction } from '../src/policy/ability.facto
 import { PolicyService } from '../src/policy/policy.service.js';
 import { scopeToSql, SqlParams } from '../src/policy/sql-scope.js';
 import { fromClause, SUBJECTS, type SubjectName } from '../src/policy/subjects.js';
+import { BreakGlassForAcuteCareDocument, RecordConsentDocument } from './graphql/generated.js';
 import { PLATFORM_ADMIN, TestApi } from './support/test-app.js';
 import { child, parent, World } from './support/world.js';
 
@@ -47,7 +48,7 @@ describe('policy: ability.can and the SQL predicate agree', () => {
     // A responder on the team breaks the glass: it reads what consent does not cover, for a while.
     const responder = await world.staff(agency);
     await world.assign(agency.admin, familyId, responder.userId);
-    await api.ok(responder.subject, `mutation($f: ID!) { breakGlass(input: { familyId: $f, justification: "Acute zorg: melding van geweld in het gezin" }) { id } }`, {
+    await api.ok(responder.subject, BreakGlassForAcuteCareDocument, {
       f: familyId,
     });
     const family = await world.membersOf(assigned, familyId);
@@ -62,7 +63,7 @@ describe('policy: ability.can and the SQL predicate agree', () => {
     const intake = await world.staff(receiver);
     await world.consentAll(assigned, { ...family, members: family.members.filter((m) => m.id === an) }, receiver.id, ['REFERRAL']);
     // One consent naming two members (An for herself and Cas), and the portal logins of An and Bo.
-    await api.ok(assigned.subject, `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`, {
+    await api.ok(assigned.subject, RecordConsentDocument, {
       input: {
         grantorMemberId: an,
         subjectMemberIds: [an, cas],

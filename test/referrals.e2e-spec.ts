@@ -1,3 +1,4 @@
+import { PlanParticipantsDocument } from './graphql/generated.js';
 import { type Agency, type Network, type Person, World, parentWithTwoChildren } from './support/world.js';
 import { DataSource } from 'typeorm';
 import { TestApi } from './support/test-app.js';
@@ -78,7 +79,7 @@ describe('referrals: the warm handover', () => {
     const { acceptReferral: accepted } = await api.ok(intake.subject, ACCEPT, { input: { referralId: draft.id, expectedVersion: 3 } });
     expect(accepted).toMatchObject({ status: 'ACCEPTED', version: 4 });
     // The receiver joined the plan team (what it may see of the plan still needs the family's consent).
-    const { plan } = await api.ok(worker.subject, `query($id: ID!) { plan(id: $id) { id participants { agency { id } contribution } } }`, { id: planId });
+    const { plan } = await api.ok(worker.subject, PlanParticipantsDocument, { id: planId });
     expect(plan.participants).toContainEqual({ agency: { id: receiver.id }, contribution: 'Leerlingenbegeleiding' });
 
     const { scheduleHandover: scheduled } = await api.ok(worker.subject, SCHEDULE, {

@@ -1,8 +1,8 @@
+import { print } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { ReferralStatusChangedDocument } from '../graphql/generated.js';
 import { TestApi } from './test-app.js';
-
-const SUBSCRIBE = `subscription($referralId: ID) { referralStatusChanged(referralId: $referralId) { eventId referralId from to version } }`;
 
 export interface LiveChange {
   eventId: string;
@@ -27,7 +27,7 @@ export class LiveReferrals {
     });
     const live = new LiveReferrals(client);
     client.subscribe<{ referralStatusChanged: LiveChange }>(
-      { query: SUBSCRIBE, variables: referralId ? { referralId } : {} },
+      { query: print(ReferralStatusChangedDocument), variables: referralId ? { referralId } : {} },
       {
         next: (result) => void (result.data && live.changes.push(result.data.referralStatusChanged)),
         error: (error) => void live.errors.push(error),

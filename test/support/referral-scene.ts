@@ -1,19 +1,29 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { randomUUID } from 'node:crypto';
+import {
+  AcceptReferralDocument,
+  CreateReferralDocument,
+  DeclineReferralDocument,
+  type IntegrationScope,
+  ReceiveReferralDocument,
+  RegisterIntegrationClientDocument,
+  SendReferralDocument,
+  WithdrawReferralDocument,
+} from '../graphql/generated.js';
 import type { TestApi } from './test-app.js';
 import { type Agency, type Network, type Person, parentWithTwoChildren, World } from './world.js';
 
-const REGISTER = `mutation($input: RegisterIntegrationClientInput!) {
-  registerIntegrationClient(input: $input) { clientSecret client { id } } }`;
-const CREATE = `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id version } }`;
-const STEP_INPUT: Record<string, string> = {
-  sendReferral: 'SendReferralInput',
-  receiveReferral: 'ReceiveReferralInput',
-  acceptReferral: 'AcceptReferralInput',
-  declineReferral: 'DeclineReferralInput',
-  withdrawReferral: 'WithdrawReferralInput',
+/** The steps a scene takes, each answering the referral's new version. */
+const STEPS = {
+  sendReferral: SendReferralDocument,
+  receiveReferral: ReceiveReferralDocument,
+  acceptReferral: AcceptReferralDocument,
+  declineReferral: DeclineReferralDocument,
+  withdrawReferral: WithdrawReferralDocument,
 };
+type Step = keyof typeof STEPS;
 /** Who takes each step: the referring caseworker or the receiving agency's intake worker. */
-const BY_RECEIVER = new Set(['receiveReferral', 'acceptReferral', 'declineReferral']);
+const BY_RECEIVER = new Set<Step>(['receiveReferral', 'acceptReferral', 'declineReferral']);
 
 export interface SceneClient {
   id: string;
@@ -46,8 +56,8 @@ export class ReferralScene {
   }
 
   /** A partner system of `agency` (default: the receiver) registered by its admin. */
-  async client(webhookUrl: string | null, scopes = ['REFERRALS_READ'], agency: Agency = this.receiver): Promise<SceneClient> {
-    const { registerIntegrationClient } = await this.api.ok(agency.admin.subject, REGISTER, {
+  async client(webhookUrl: string | null, scopes: IntegrationScope[] = ['REFERRALS_READ'], agency: Agency = this.receiver): Promise<SceneClient> {
+    const { registerIntegrationClient } = await this.api.ok(agency.admin.subject, RegisterIntegrationClientDocument, {
       input: { agencyId: agency.id, name: `Dossiersysteem ${randomUUID()}`, scopes, ...(webhookUrl ? { webhookUrl } : {}) },
     });
     return { id: registerIntegrationClient.client.id, secret: registerIntegrationClient.clientSecret };
@@ -58,18 +68,18 @@ export class ReferralScene {
     const f = await this.world.familyWithPlan(this.worker, { members: parentWithTwoChildren() });
     const child = f.memberIds[1]!;
     await this.world.consentAll(this.worker, { ...f, id: f.familyId, members: f.members.filter((m) => m.id === child) }, this.receiver.id, ['REFERRAL']);
-    const { createReferral } = await this.api.ok(this.worker.subject, CREATE, {
+    const { createReferral } = await this.api.ok(this.worker.subject, CreateReferralDocument, {
       input: { planId: f.planId, toAgencyId: this.receiver.id, memberIds: [child], reason: 'Schoolproblemen', urgency: 'ROUTINE', requestedService: 'Begeleiding' },
     });
     return createReferral;
   }
 
   /** Takes `mutation` (sendReferral, acceptReferral, …) as the party whose step it is; the new version. */
-  async step(mutation: string, referralId: string, expectedVersion: number, extra: Record<string, unknown> = {}): Promise<number> {
+  async step(mutation: Step, referralId: string, expectedVersion: number, extra: Record<string, unknown> = {}): Promise<number> {
     const actor = BY_RECEIVER.has(mutation) ? this.intake : this.worker;
-    const data = await this.api.ok(actor.subject, `mutation($input: ${STEP_INPUT[mutation]}!) { ${mutation}(input: $input) { version } }`, {
-      input: { referralId, expectedVersion, ...extra },
-    });
-    return data[mutation].version;
+    // Every step's input is { referralId, expectedVersion, …extra }, and every step answers the referral.
+    const step = STEPS[mutation] as unknown as TypedDocumentNode<Partial<Record<Step, { version: number }>>, { input: Record<string, unknown> }>;
+    const data = await this.api.ok(actor.subject, step, { input: { referralId, expectedVersion, ...extra } });
+    return data[mutation]!.version;
   }
 }
