@@ -1,9 +1,14 @@
 import pg from 'pg';
+import {
+  AccessLogEntriesDocument,
+  AddGoalDocument,
+  CreateReferralDocument,
+  FamilyGivenNamesDocument,
+  ReferralAndPlanHistoryDocument,
+  SendReferralDocument,
+} from './graphql/generated.js';
 import { TestApi } from './support/test-app.js';
 import { type Agency, type Network, parent, World } from './support/world.js';
-
-const ACCESS_LOG = `query($f: ID!, $after: String) { accessLog(familyId: $f, first: 100, after: $after) {
-  edges { node { id action entityType legalBasis description } } pageInfo { hasNextPage endCursor } } }`;
 
 interface Line {
   id: string;
@@ -49,9 +54,9 @@ describe('the family’s access log speaks plain language', () => {
     const lines: Line[] = [];
     let after: string | null = null;
     do {
-      const { accessLog }: { accessLog: { edges: { node: Line }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } = await api.ok(
+      const { accessLog }: { accessLog: { edges: { node: Line }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } = await api.ok(
         login,
-        ACCESS_LOG,
+        AccessLogEntriesDocument,
         { f: familyId, after },
       );
       lines.push(...accessLog.edges.map((e) => e.node));
@@ -107,16 +112,16 @@ describe('the family’s access log speaks plain language', () => {
     const [saraId] = memberIds as [string];
     const sara = await world.portalLogin(worker, saraId);
     await world.consentAll(worker, await world.membersOf(worker, familyId), clb.id, ['REFERRAL']);
-    await api.ok(worker.subject, `mutation($input: AddGoalInput!) { addGoal(input: $input) { id } }`, {
+    await api.ok(worker.subject, AddGoalDocument, {
       input: { planId, lifeDomain: 'HOUSING', description: 'Een eigen woning', owner: 'FAMILY' },
     });
-    const { createReferral } = await api.ok(worker.subject, `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id version } }`, {
+    const { createReferral } = await api.ok(worker.subject, CreateReferralDocument, {
       input: { planId, toAgencyId: clb.id, memberIds: [saraId], reason: 'Ondersteuning bij de schoolkeuze', urgency: 'ROUTINE', requestedService: 'Begeleiding' },
     });
-    await api.ok(worker.subject, `mutation($input: SendReferralInput!) { sendReferral(input: $input) { id } }`, {
+    await api.ok(worker.subject, SendReferralDocument, {
       input: { referralId: createReferral.id, expectedVersion: createReferral.version },
     });
-    await api.ok(worker.subject, `query($r: ID!, $p: ID!) { referral(id: $r) { id reason } plan(id: $p) { id history { edges { node { change } } } } }`, {
+    await api.ok(worker.subject, ReferralAndPlanHistoryDocument, {
       r: createReferral.id,
       p: planId,
     });
@@ -145,7 +150,7 @@ describe('the family’s access log speaks plain language', () => {
     await world.member(admin.subject, agency.id, 'CASEWORKER', admin.subject);
     await world.assign(admin, familyId, admin.userId);
     await world.assign(admin, familyId, colleague.userId);
-    await api.ok(admin.subject, `query($id: ID!) { family(id: $id) { members { givenName } } }`, { id: familyId });
+    await api.ok(admin.subject, FamilyGivenNamesDocument, { id: familyId });
 
     const assignments = (await logOf(sara, familyId)).filter((l) => l.entityType === 'case_assignment' && l.action === 'INSERT');
     expect(assignments.map((l) => l.description)).toEqual([

@@ -1,3 +1,21 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import {
+  AccessLogProbeDocument,
+  AddGoalDocument,
+  AddMembershipStatusDocument,
+  AddNoteDocument,
+  AssignTrajectorySupporterDocument,
+  type DataCategory,
+  EndCaseAssignmentDocument,
+  FamilyConsentsDocument,
+  FamilyEmailsDocument,
+  InviteMemberToPortalDocument,
+  type LifeDomain,
+  MyKindDocument,
+  PlanGoalsAndNotesDocument,
+  RecordConsentDocument,
+  RevokeConsentDocument,
+} from './graphql/generated.js';
 import { codeOf, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, child, type FamilyMemberInput, type Network, parent, type Person, World } from './support/world.js';
 
@@ -239,20 +257,6 @@ const ROWS: Row[] = STATES.flatMap((state) =>
 // ---------------------------------------------------------------------------------------------------
 // Helpers: the people, the scenarios, and one probe per operation.
 
-const FAMILY = `query($id: ID!) { family(id: $id) { id members { id email } } }`;
-const PLAN = `query($id: ID!) { plan(id: $id) { id goals { id description } notes { id body } } }`;
-const CONSENTS = `query($familyId: ID!) { consents(familyId: $familyId) { id status subjectMemberIds recipientAgency { id } } }`;
-const ACCESS_LOG = `query($familyId: ID!) { accessLog(familyId: $familyId, first: 5) { edges { node { id } } } }`;
-const ADD_GOAL = `mutation($input: AddGoalInput!) { addGoal(input: $input) { id } }`;
-const ADD_NOTE = `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`;
-const RECORD = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id status } }`;
-const REVOKE = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id status } }`;
-const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { id } }`;
-const INVITE_TO_PORTAL = `mutation($m: ID!) { createPortalInvitation(input: { memberId: $m }) { code } }`;
-const ADD_MEMBERSHIP = `mutation($input: AddMembershipInput!) { addMembership(input: $input) { status user { id } } }`;
-const ME = `{ me { kind memberships { role } } myFamily { me { id } } }`;
-const END_ASSIGNMENT = `mutation($input: EndCaseAssignmentInput!) { endCaseAssignment(input: $input) { id } }`;
-
 type Who = 'sara' | 'lien' | 'mo';
 /** Who grants a consent about each member: Sara for herself and for Mo, Lien for herself. */
 const GRANTOR: Record<Who, Who> = { sara: 'sara', lien: 'lien', mo: 'sara' };
@@ -322,8 +326,8 @@ describe('access matrix: roles × operations × consent state', () => {
   }
 
   /** Sends one operation: the error code when it failed, else its data. */
-  async function send(as: string, query: string, variables: Record<string, unknown>): Promise<{ code: Outcome | null; data: any }> {
-    const result = await api.gql(as, query, variables);
+  async function send<T>(as: string, document: TypedDocumentNode<T, any>, variables: Record<string, unknown>): Promise<{ code: Outcome | null; data: any }> {
+    const result = await api.gql(as, document, variables);
     const code = codeOf(result);
     if (code === 'OK') return { code: null, data: result.data };
     if (code !== 'NOT_FOUND' && code !== 'FORBIDDEN' && code !== 'CONFLICT') throw new Error(`Unexpected answer: ${JSON.stringify(result.errors)}`);
@@ -331,9 +335,9 @@ describe('access matrix: roles × operations × consent state', () => {
   }
 
   /** One consent about `about` (by its grantor) that `agencyId` may use `categories`, recorded by R's caseworker. */
-  async function recordConsent(s: Pick<Scenario, 'members'>, about: Who, agencyId: string, categories: string[], validUntil?: Date) {
+  async function recordConsent(s: Pick<Scenario, 'members'>, about: Who, agencyId: string, categories: DataCategory[], validUntil?: Date) {
     const grantor = s.members[GRANTOR[about]];
-    const { recordConsent } = await api.ok(cast.registrar.subject, RECORD, {
+    const { recordConsent } = await api.ok(cast.registrar.subject, RecordConsentDocument, {
       input: {
         grantorMemberId: grantor,
         subjectMemberIds: [s.members[about]],
@@ -352,13 +356,13 @@ describe('access matrix: roles × operations × consent state', () => {
 
   /** The plan as R's caseworker (who wrote everything on it and holds every consent) sees it. */
   async function planOfRegistrar(s: Scenario) {
-    return (await api.ok(cast.registrar.subject, PLAN, { id: s.planId })).plan as {
+    return (await api.ok(cast.registrar.subject, PlanGoalsAndNotesDocument, { id: s.planId })).plan as {
       goals: { description: string }[];
       notes: { body: string }[];
     };
   }
 
-  const ALL_CATEGORIES = ['IDENTITY', 'CONTACT', 'PLAN', 'NOTES', 'HEALTH', 'SAFETY', 'REFERRAL'];
+  const ALL_CATEGORIES: DataCategory[] = ['IDENTITY', 'CONTACT', 'PLAN', 'NOTES', 'HEALTH', 'SAFETY', 'REFERRAL'];
 
   /**
    * The family, its plan and team for one consent state, up to (not including) B's and V's consents.
@@ -388,15 +392,15 @@ describe('access matrix: roles × operations × consent state', () => {
     // A supporter's agency needs the family's PLAN consent when she is chosen; Sara's is withdrawn right
     // after, so that B's consent state is the scenario's alone (set up later).
     const chosenWith = await recordConsent({ members: { sara, lien, mo } }, 'sara', cast.agencyB.id, ['PLAN']);
-    await api.ok(cast.registrar.subject, ASSIGN_SUPPORTER, { input: { planId, userId: cast.supporter.userId } });
-    await api.ok(cast.registrar.subject, REVOKE, { input: { consentId: chosenWith, reason: 'Alleen voor de keuze van de begeleider', revokedByMemberId: sara } });
-    await api.ok(cast.agencyB.admin.subject, END_ASSIGNMENT, { input: { assignmentId: supporterAssignment } });
+    await api.ok(cast.registrar.subject, AssignTrajectorySupporterDocument, { input: { planId, userId: cast.supporter.userId } });
+    await api.ok(cast.registrar.subject, RevokeConsentDocument, { input: { consentId: chosenWith, reason: 'Alleen voor de keuze van de begeleider', revokedByMemberId: sara } });
+    await api.ok(cast.agencyB.admin.subject, EndCaseAssignmentDocument, { input: { assignmentId: supporterAssignment } });
 
-    const goal = async (lifeDomain: string, memberIds: string[] = []) =>
-      (await api.ok(cast.registrar.subject, ADD_GOAL, { input: { planId, lifeDomain, description: `Doel ${lifeDomain}`, owner: 'FAMILY', memberIds } }))
+    const goal = async (lifeDomain: LifeDomain, memberIds: string[] = []) =>
+      (await api.ok(cast.registrar.subject, AddGoalDocument, { input: { planId, lifeDomain, description: `Doel ${lifeDomain}`, owner: 'FAMILY', memberIds } }))
         .addGoal.id as string;
-    const note = async (category: string, about: string) =>
-      (await api.ok(cast.registrar.subject, ADD_NOTE, { input: { planId, category, body: `Notitie ${category}`, memberIds: [about] } }))
+    const note = async (category: DataCategory, about: string) =>
+      (await api.ok(cast.registrar.subject, AddNoteDocument, { input: { planId, category, body: `Notitie ${category}`, memberIds: [about] } }))
         .addNote.id as string;
     const logins = { sara: uniqueSubject('sara'), lien: uniqueSubject('lien') };
     await world.portalLogin(cast.registrar, sara, logins.sara);
@@ -460,7 +464,7 @@ describe('access matrix: roles × operations × consent state', () => {
     revoked.consentIds = await consentBAndV(revoked);
     const grantors = [GRANTOR.sara, GRANTOR.lien, GRANTOR.mo, GRANTOR.sara, GRANTOR.lien, GRANTOR.mo];
     for (const [i, consentId] of revoked.consentIds.entries()) {
-      await api.ok(cast.registrar.subject, REVOKE, {
+      await api.ok(cast.registrar.subject, RevokeConsentDocument, {
         input: { consentId, reason: 'Het gezin trekt de toestemming in', revokedByMemberId: revoked.members[grantors[i]!] },
       });
     }
@@ -475,12 +479,12 @@ describe('access matrix: roles × operations × consent state', () => {
   const listed = (found: unknown): Outcome => (found ? 'OK' : 'HIDDEN');
 
   const member = (who: Who) => async (as: string, s: Scenario): Promise<Outcome> => {
-    const { code, data } = await send(as, FAMILY, { id: s.familyId });
+    const { code, data } = await send(as, FamilyEmailsDocument, { id: s.familyId });
     return code ?? listed(data.family.members.find((m: { id: string }) => m.id === s.members[who]));
   };
 
   const email = (who: Who) => async (as: string, s: Scenario): Promise<Outcome> => {
-    const { code, data } = await send(as, FAMILY, { id: s.familyId });
+    const { code, data } = await send(as, FamilyEmailsDocument, { id: s.familyId });
     if (code) return code;
     const found = data.family.members.find((m: { id: string }) => m.id === s.members[who]);
     if (!found) return 'HIDDEN';
@@ -490,19 +494,19 @@ describe('access matrix: roles × operations × consent state', () => {
   };
 
   const planItem = (kind: 'goals' | 'notes', id: (s: Scenario) => string) => async (as: string, s: Scenario): Promise<Outcome> => {
-    const { code, data } = await send(as, PLAN, { id: s.planId });
+    const { code, data } = await send(as, PlanGoalsAndNotesDocument, { id: s.planId });
     if (code) return code;
     expect(data.plan.id).toBe(s.planId);
     return listed(data.plan[kind].find((item: { id: string }) => item.id === id(s)));
   };
 
   const consentAbout = (who: Who) => async (as: string, s: Scenario): Promise<Outcome> => {
-    const { code, data } = await send(as, CONSENTS, { familyId: s.familyId });
+    const { code, data } = await send(as, FamilyConsentsDocument, { familyId: s.familyId });
     return code ?? listed(data.consents.find((c: { subjectMemberIds: string[] }) => c.subjectMemberIds.includes(s.members[who])));
   };
 
   /** A write that leaves a marked goal/note on the plan exactly when it succeeds. */
-  const addToPlan = (kind: 'goals' | 'notes', mutation: string, input: (s: Scenario, marker: string) => Record<string, unknown>) =>
+  const addToPlan = (kind: 'goals' | 'notes', mutation: TypedDocumentNode<unknown, any>, input: (s: Scenario, marker: string) => Record<string, unknown>) =>
     async (as: string, s: Scenario): Promise<Outcome> => {
       const marker = `matrix-${Math.random().toString(36).slice(2)}`;
       const { code } = await send(as, mutation, { input: input(s, marker) });
@@ -515,20 +519,20 @@ describe('access matrix: roles × operations × consent state', () => {
   /** Revokes a fresh REFERRAL consent about `who` for R (so that no other row's consent state changes). */
   const revokeAbout = (who: Who) => async (as: string, s: Scenario): Promise<Outcome> => {
     const consentId = await recordConsent(s, who, cast.agencyR.id, ['REFERRAL']);
-    const { code, data } = await send(as, REVOKE, {
+    const { code, data } = await send(as, RevokeConsentDocument, {
       input: { consentId, reason: 'Ik wil dit niet meer', revokedByMemberId: s.members[GRANTOR[who]] },
     });
-    const after = (await api.ok(cast.registrar.subject, CONSENTS, { familyId: s.familyId })).consents.find(
+    const after = (await api.ok(cast.registrar.subject, FamilyConsentsDocument, { familyId: s.familyId })).consents.find(
       (c: { id: string }) => c.id === consentId,
     );
-    expect(after.status).toBe(code === null ? 'REVOKED' : 'ACTIVE');
+    expect(after!.status).toBe(code === null ? 'REVOKED' : 'ACTIVE');
     if (code === null) expect(data.revokeConsent).toEqual({ id: consentId, status: 'REVOKED' });
     return code ?? 'OK';
   };
 
   const PROBES: Record<Operation, (as: string, s: Scenario) => Promise<Outcome>> = {
     'family(id)': async (as, s) => {
-      const { code, data } = await send(as, FAMILY, { id: s.familyId });
+      const { code, data } = await send(as, FamilyEmailsDocument, { id: s.familyId });
       if (!code) expect(data.family.id).toBe(s.familyId);
       return code ?? 'OK';
     },
@@ -539,7 +543,7 @@ describe('access matrix: roles × operations × consent state', () => {
     'email: Lien (15)': email('lien'),
     'email: Mo (6)': email('mo'),
     'plan(id)': async (as, s) => {
-      const { code, data } = await send(as, PLAN, { id: s.planId });
+      const { code, data } = await send(as, PlanGoalsAndNotesDocument, { id: s.planId });
       if (!code) expect(data.plan.id).toBe(s.planId);
       return code ?? 'OK';
     },
@@ -552,24 +556,24 @@ describe('access matrix: roles × operations × consent state', () => {
     'consents(familyId): about Sara': consentAbout('sara'),
     'consents(familyId): about Lien (15)': consentAbout('lien'),
     'consents(familyId): about Mo (6)': consentAbout('mo'),
-    'accessLog(familyId)': async (as, s) => (await send(as, ACCESS_LOG, { familyId: s.familyId })).code ?? 'OK',
-    'addGoal (PARENTING)': addToPlan('goals', ADD_GOAL, (s, marker) => ({
+    'accessLog(familyId)': async (as, s) => (await send(as, AccessLogProbeDocument, { familyId: s.familyId })).code ?? 'OK',
+    'addGoal (PARENTING)': addToPlan('goals', AddGoalDocument, (s, marker) => ({
       planId: s.planId,
       lifeDomain: 'PARENTING',
       description: marker,
       owner: 'FAMILY',
     })),
-    'addNote (NOTES)': addToPlan('notes', ADD_NOTE, (s, marker) => ({ planId: s.planId, category: 'NOTES', body: marker })),
+    'addNote (NOTES)': addToPlan('notes', AddNoteDocument, (s, marker) => ({ planId: s.planId, category: 'NOTES', body: marker })),
     'revokeConsent: about Sara': revokeAbout('sara'),
     'revokeConsent: about Lien (15)': revokeAbout('lien'),
     'revokeConsent: about Mo (6)': revokeAbout('mo'),
-    'createPortalInvitation: Lien (15)': async (as, s) => (await send(as, INVITE_TO_PORTAL, { m: s.members.lien })).code ?? 'OK',
+    'createPortalInvitation: Lien (15)': async (as, s) => (await send(as, InviteMemberToPortalDocument, { m: s.members.lien })).code ?? 'OK',
     // Allowed only as an invitation that shows nothing of her; she stays the family's member, with her family.
     "addMembership of Sara's portal login": async (as, s) => {
       const input = { agencyId: cast.agencyB.id, subject: s.logins.sara, displayName: 'Sara', role: 'VOLUNTEER' };
-      const { code, data } = await send(as, ADD_MEMBERSHIP, { input });
+      const { code, data } = await send(as, AddMembershipStatusDocument, { input });
       if (!code) expect(data.addMembership).toEqual({ status: 'INVITED', user: null });
-      expect(await api.ok(s.logins.sara, ME)).toEqual({ me: { kind: 'FAMILY_MEMBER', memberships: [] }, myFamily: { me: { id: s.members.sara } } });
+      expect(await api.ok(s.logins.sara, MyKindDocument)).toEqual({ me: { kind: 'FAMILY_MEMBER', memberships: [] }, myFamily: { me: { id: s.members.sara } } });
       return code ?? 'OK';
     },
   };
@@ -587,11 +591,11 @@ describe('access matrix: roles × operations × consent state', () => {
 
   it.each(STATES)('scenario "%s": B and V hold the consent state it is named for', async (state) => {
     const s = scenarios[state];
-    const { consents } = await api.ok(cast.registrar.subject, CONSENTS, { familyId: s.familyId });
+    const { consents } = await api.ok(cast.registrar.subject, FamilyConsentsDocument, { familyId: s.familyId });
     const ofBAndV = (consents as { id: string; status: string; recipientAgency: { id: string } }[]).filter(
       (c) => [cast.agencyB.id, cast.agencyV.id].includes(c.recipientAgency.id) && c.id !== s.supporterChosenWith,
     );
-    expect(consents.find((c: { id: string }) => c.id === s.supporterChosenWith).status).toBe('REVOKED');
+    expect(consents.find((c) => c.id === s.supporterChosenWith)!.status).toBe('REVOKED');
     const status = { present: 'ACTIVE', absent: null, revoked: 'REVOKED', expired: 'EXPIRED' }[state];
     expect(ofBAndV.map((c) => c.id).sort()).toEqual([...s.consentIds].sort());
     expect(ofBAndV.every((c) => c.status === status)).toBe(true);

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { OpenPlanDocument } from './graphql/generated.js';
+import {
+  AddFamilyMemberDocument,
+  EndCaseAssignmentDocument,
+  FamiliesPageDocument,
+  type FamilyMemberInput as MemberInput,
+  OpenPlanDocument,
+} from './graphql/generated.js';
 import { codeOf, type GraphQLResult, PLATFORM_ADMIN, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, type Network, type Person, World } from './support/world.js';
 
@@ -16,17 +22,7 @@ const FAMILY_FIELDS = `id networkId
   caseAssignments { id user { id displayName } agency { id name } }
   plan { id status }`;
 const REGISTER = `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { ${FAMILY_FIELDS} } }`;
-const ADD_MEMBER = `mutation($input: AddFamilyMemberInput!) {
-  addFamilyMember(input: $input) { id role givenName familyName birthDate expectedDate }
-}`;
 const FAMILY = `query($id: ID!) { family(id: $id) { ${FAMILY_FIELDS} } }`;
-const FAMILIES = `query($first: Int, $after: String, $search: String) {
-  families(first: $first, after: $after, search: $search) {
-    edges { cursor node { id members { givenName familyName } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
-const END_ASSIGNMENT = `mutation($input: EndCaseAssignmentInput!) { endCaseAssignment(input: $input) { id endedAt } }`;
 
 type Code = 'OK' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT';
 
@@ -66,7 +62,7 @@ interface Scene {
 }
 
 const adult = (familyName: string, givenName = 'Sara') => ({ role: 'PARENT', givenName, familyName, birthDate: '1990-04-01' });
-const child = (familyName: string, givenName = 'Lien') => ({ role: 'CHILD', givenName, familyName, birthDate: '2015-02-03' });
+const child = (familyName: string, givenName = 'Lien'): MemberInput => ({ role: 'CHILD', givenName, familyName, birthDate: '2015-02-03' });
 const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 
 describe('families', () => {
@@ -147,7 +143,7 @@ describe('families', () => {
     const ids: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const data: { families: Page } = await api.ok(subject, FAMILIES, { first: 100, after, search });
+      const data: { families: Page } = await api.ok(subject, FamiliesPageDocument, { first: 100, after, search });
       ids.push(...data.families.edges.map((e) => e.node.id));
       if (!data.families.pageInfo.hasNextPage) return ids;
       after = data.families.pageInfo.endCursor;
@@ -229,8 +225,8 @@ describe('families', () => {
       const subject = as(s, actor);
       const one = await api.gql(subject, FAMILY, { id: s.familyId });
       expect(codeOf(one)).toBe(expected);
-      const list = await api.gql(subject, FAMILIES, { first: 100 });
-      const searched = await api.gql(subject, FAMILIES, { search: s.marker });
+      const list = await api.gql(subject, FamiliesPageDocument, { first: 100 });
+      const searched = await api.gql(subject, FamiliesPageDocument, { search: s.marker });
       if (expected === 'OK') {
         expect(one.data!.family).toMatchObject({
           id: s.familyId,
@@ -278,7 +274,7 @@ describe('families', () => {
       const foreign = await api.gql(s.caseworker.subject, FAMILY, { id: s.familyId }, asElsewhere);
       expect(codeOf(foreign)).toBe('NOT_FOUND');
       expectNoFamilyData(foreign, s);
-      expect((await api.ok(s.caseworker.subject, FAMILIES, { first: 100 }, asElsewhere)).families.edges).toEqual([]);
+      expect((await api.ok(s.caseworker.subject, FamiliesPageDocument, { first: 100 }, asElsewhere)).families.edges).toEqual([]);
       // Acting for an agency one does not belong to is refused outright.
       const notMine = await api.gql(s.caseworker.subject, FAMILY, { id: s.familyId }, { 'X-Acting-Agency': s.sibling.id });
       expect(codeOf(notMine)).toBe('FORBIDDEN');
@@ -301,7 +297,7 @@ describe('families', () => {
         assign: { admin: s.sibling.admin, userIds: [s.siblingCaseworker.userId] },
       });
       const volunteerAssignment = family.caseAssignments[1].id;
-      await api.ok(s.agency.admin.subject, END_ASSIGNMENT, { input: { assignmentId: volunteerAssignment } });
+      await api.ok(s.agency.admin.subject, EndCaseAssignmentDocument, { input: { assignmentId: volunteerAssignment } });
 
       const { family: after } = await api.ok(s.caseworker.subject, FAMILY, { id: s.familyId });
       expect(after.caseAssignments.map((a: any) => [a.user.id, a.agency.id])).toEqual([
@@ -331,8 +327,8 @@ describe('families', () => {
       ['no token', 'UNAUTHENTICATED'],
     ])('%s → %s', async (actor, expected) => {
       const s = await scene();
-      const member = { role: 'UNBORN', givenName: 'Baby', familyName: s.marker, expectedDate: isoDay(90) };
-      const result = await api.gql(as(s, actor), ADD_MEMBER, { input: { familyId: s.familyId, member } });
+      const member: MemberInput = { role: 'UNBORN', givenName: 'Baby', familyName: s.marker, expectedDate: isoDay(90) };
+      const result = await api.gql(as(s, actor), AddFamilyMemberDocument, { input: { familyId: s.familyId, member } });
       expect(codeOf(result)).toBe(expected);
       const { family } = await api.ok(s.caseworker.subject, FAMILY, { id: s.familyId });
       if (expected === 'OK') {
@@ -347,14 +343,14 @@ describe('families', () => {
 
     it('validates the member like registerFamily, naming member.<field>', async () => {
       const s = await scene();
-      const add = (member: Record<string, unknown>) =>
-        api.gql(s.caseworker.subject, ADD_MEMBER, { input: { familyId: s.familyId, member } });
+      const add = (member: MemberInput) =>
+        api.gql(s.caseworker.subject, AddFamilyMemberDocument, { input: { familyId: s.familyId, member } });
       expectBadInput(await add({ role: 'CHILD', givenName: 'Mo', familyName: s.marker }), 'member.birthDate');
       expectBadInput(await add({ role: 'CHILD', givenName: 'Mo', familyName: s.marker, birthDate: isoDay(2) }), 'member.birthDate');
       expectBadInput(await add({ role: 'UNBORN', givenName: 'Mo', familyName: s.marker, birthDate: '2020-01-01', expectedDate: isoDay(30) }), 'member.birthDate');
       expectBadInput(await add({ ...child(s.marker), email: 'geen-adres' }), 'member.email');
       expectBadInput(await add({ ...child(s.marker), givenName: '' }), 'member.givenName');
-      const badFamily = await api.gql(s.caseworker.subject, ADD_MEMBER, { input: { familyId: 'x', member: child(s.marker) } });
+      const badFamily = await api.gql(s.caseworker.subject, AddFamilyMemberDocument, { input: { familyId: 'x', member: child(s.marker) } });
       expectBadInput(badFamily, 'familyId');
       const { family } = await api.ok(s.caseworker.subject, FAMILY, { id: s.familyId });
       expect(family.members).toHaveLength(2);
@@ -470,8 +466,8 @@ describe('families', () => {
 
     it('refuses a search shorter than 2 characters with BAD_USER_INPUT on search', async () => {
       const s = await scene();
-      expectBadInput(await api.gql(s.caseworker.subject, FAMILIES, { search: 'P' }), 'search');
-      expectBadInput(await api.gql(s.caseworker.subject, FAMILIES, { search: 'x'.repeat(101) }), 'search');
+      expectBadInput(await api.gql(s.caseworker.subject, FamiliesPageDocument, { search: 'P' }), 'search');
+      expectBadInput(await api.gql(s.caseworker.subject, FamiliesPageDocument, { search: 'x'.repeat(101) }), 'search');
     });
   });
 
@@ -485,7 +481,7 @@ describe('families', () => {
       await register(s.colleague, [adult('Verborgen')]);
 
       const page = (first: number, after?: string | null) =>
-        api.ok<{ families: Page }>(s.caseworker.subject, FAMILIES, { first, after }).then((d) => d.families);
+        api.ok(s.caseworker.subject, FamiliesPageDocument, { first, after }).then((d) => d.families);
       const p1 = await page(2);
       expect(p1.edges.map((e) => e.node.id)).toEqual(ids.slice(0, 2));
       expect(p1.pageInfo).toEqual({ hasNextPage: true, endCursor: p1.edges[1]!.cursor });
@@ -515,7 +511,7 @@ describe('families', () => {
       ['first: 101', 'first', { first: 101 }],
     ])('refuses %s with BAD_USER_INPUT on %s', async (_label, field, vars) => {
       const s = await scene();
-      expectBadInput(await api.gql(s.caseworker.subject, FAMILIES, vars), field);
+      expectBadInput(await api.gql(s.caseworker.subject, FamiliesPageDocument, vars), field);
     });
   });
 

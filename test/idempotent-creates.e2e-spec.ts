@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import {
+  AddGoalDocument,
+  AddNoteDocument,
+  type AddNoteInput,
+  EndCaseAssignmentByIdDocument,
+  RegisterFamilyDocument,
+} from './graphql/generated.js';
 import { codeOf, PLATFORM_ADMIN, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, type FamilyWithPlan, type Network, parent, type Person, World } from './support/world.js';
 
@@ -216,7 +223,7 @@ describe('idempotency keys on create mutations', () => {
     responder = await world.staff(agency);
     responder2 = await world.staff(agency);
     family = await world.familyWithPlan(worker, { assign: { admin: agency.admin, userIds: [colleague.userId] } });
-    const { addGoal } = await api.ok(worker.subject, `mutation($input: AddGoalInput!) { addGoal(input: $input) { id } }`, {
+    const { addGoal } = await api.ok(worker.subject, AddGoalDocument, {
       input: { planId: family.planId, lifeDomain: 'PARENTING', description: 'Structuur in de week', owner: 'FAMILY' },
     });
     goalId = addGoal.id;
@@ -271,16 +278,15 @@ describe('idempotency keys on create mutations', () => {
     const key = `key-${randomUUID()}`;
     const outsider = await world.staff(agency);
     const assignmentId = await world.assign(agency.admin, family.familyId, outsider.userId);
-    const ADD_NOTE = `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`;
-    const input = { planId: family.planId, category: 'PLAN', body: 'Eerste notitie', idempotencyKey: key };
-    expect(codeOf(await api.gql(outsider.subject, ADD_NOTE, { input }))).toBe('OK');
-    await api.ok(agency.admin.subject, `mutation($id: ID!) { endCaseAssignment(input: { assignmentId: $id }) { id } }`, { id: assignmentId });
-    expect(codeOf(await api.gql(outsider.subject, ADD_NOTE, { input }))).toBe('NOT_FOUND');
+    const input: AddNoteInput = { planId: family.planId, category: 'PLAN', body: 'Eerste notitie', idempotencyKey: key };
+    expect(codeOf(await api.gql(outsider.subject, AddNoteDocument, { input }))).toBe('OK');
+    await api.ok(agency.admin.subject, EndCaseAssignmentByIdDocument, { id: assignmentId });
+    expect(codeOf(await api.gql(outsider.subject, AddNoteDocument, { input }))).toBe('NOT_FOUND');
   });
 
   it('concurrent repeats of registerFamily with one key: all answer the same family, registered once', async () => {
     const key = `burst-${randomUUID()}`;
-    const mutation = `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { id } }`;
+    const mutation = RegisterFamilyDocument;
     const before = await sql(`SELECT count(*)::int AS n FROM family WHERE registered_by_agency_id = $1`, [agency.id]);
     const input = { members: [parent('Dora', 'Wouters')], idempotencyKey: key };
     const results = await Promise.all(Array.from({ length: 6 }, () => api.gql(worker.subject, mutation, { input })));
@@ -291,8 +297,8 @@ describe('idempotency keys on create mutations', () => {
   });
 
   it('a key costs a constant number of statements, and none without one', async () => {
-    const mutation = `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`;
-    const input = { planId: family.planId, category: 'PLAN', body: 'Tellen' };
+    const mutation = AddNoteDocument;
+    const input: AddNoteInput = { planId: family.planId, category: 'PLAN', body: 'Tellen' };
     const without = await api.countStatements(() => api.ok(worker.subject, mutation, { input }));
     expect(await api.countStatements(() => api.ok(worker.subject, mutation, { input }))).toBe(without);
     const key = `cost-${randomUUID()}`;
@@ -304,8 +310,8 @@ describe('idempotency keys on create mutations', () => {
   });
 
   it('keys are not needed: without one, each request creates', async () => {
-    const mutation = `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`;
-    const input = { planId: family.planId, category: 'PLAN', body: `Zonder sleutel ${uniqueSubject('n')}` };
+    const mutation = AddNoteDocument;
+    const input: AddNoteInput = { planId: family.planId, category: 'PLAN', body: `Zonder sleutel ${uniqueSubject('n')}` };
     const a = await api.ok(worker.subject, mutation, { input });
     const b = await api.ok(worker.subject, mutation, { input });
     expect(a.addNote.id).not.toBe(b.addNote.id);

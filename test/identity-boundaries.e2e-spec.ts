@@ -1,19 +1,22 @@
 import fc from 'fast-check';
 import pg from 'pg';
+import {
+  AcceptMembershipInvitationDetailsDocument,
+  AccessLogActionsDocument,
+  AddMembershipFullDocument,
+  CreateNetworkDocument,
+  CreatePortalInvitationDetailsDocument,
+  FamilyProbeDocument,
+  type MembershipRole,
+  MyFamilyConsentsDocument,
+  MyIdentityDocument,
+  RedeemPortalCodeDocument,
+  RemoveMembershipIdDocument,
+  RevokeConsentDocument,
+  UnlinkFamilyPortalDocument,
+} from './graphql/generated.js';
 import { codeOf, PLATFORM_ADMIN, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, child, parent, type Person, World } from './support/world.js';
-
-const ME = `{ me { kind isPlatformAdmin user { id } memberships { agency { id } role } membershipInvitations { id role agency { id name } } } }`;
-const ADD_MEMBERSHIP = `mutation($input: AddMembershipInput!) { addMembership(input: $input) { id status role user { id displayName } agency { id } } }`;
-const ACCEPT = `mutation($id: ID!) { acceptMembershipInvitation(input: { invitationId: $id }) { id status role user { id } agency { id } } }`;
-const REMOVE = `mutation($id: ID!) { removeMembership(input: { membershipId: $id }) { id } }`;
-const INVITE = `mutation($m: ID!) { createPortalInvitation(input: { memberId: $m }) { invitationId memberId code expiresAt } }`;
-const REDEEM = `mutation($code: String!) { redeemPortalInvitation(input: { code: $code }) { memberId familyId linked } }`;
-const UNLINK = `mutation($m: ID!) { unlinkFamilyPortal(input: { memberId: $m }) { memberId linked } }`;
-const MY_FAMILY = `{ myFamily { me { id } family { id } consents { id status } } }`;
-const REVOKE = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id status } }`;
-const CREATE_NETWORK = `mutation($input: CreateNetworkInput!) { createNetwork(input: $input) { id } }`;
-const ACCESS_LOG = `query($f: ID!) { accessLog(familyId: $f, first: 100) { edges { node { action entityType description } } } }`;
 
 /**
  * One subject, one kind of principal: no administration or portal operation turns a portal login, a
@@ -38,7 +41,7 @@ describe('identity boundaries', () => {
     await api.stop();
   });
 
-  const me = async (subject: string) => (await api.ok(subject, ME)).me;
+  const me = async (subject: string) => (await api.ok(subject, MyIdentityDocument)).me;
 
   /** Sara (adult, portal login) and Lien (15) in a family of `worker`, who consented to its agency. */
   async function portalFamily() {
@@ -50,8 +53,8 @@ describe('identity boundaries', () => {
     return { worker, familyId: family.id, sara, lien, saraLogin };
   }
 
-  const invite = async (admin: Person, agencyId: string, subject: string, role = 'VOLUNTEER') =>
-    api.gql(admin.subject, ADD_MEMBERSHIP, { input: { agencyId, subject, displayName: 'Onbekend', role } });
+  const invite = async (admin: Person, agencyId: string, subject: string, role: MembershipRole = 'VOLUNTEER') =>
+    api.gql(admin.subject, AddMembershipFullDocument, { input: { agencyId, subject, displayName: 'Onbekend', role } });
 
   describe('memberships across agencies', () => {
     it('adds a brand-new subject at once, and an existing colleague of the same agency gets the extra role at once', async () => {
@@ -60,7 +63,7 @@ describe('identity boundaries', () => {
       expect(added).toMatchObject({ status: 'ACTIVE', role: 'CASEWORKER', user: { id: expect.any(String), displayName: 'Onbekend' } });
       expect((await me(subject)).kind).toBe('PROFESSIONAL');
       const extra = (await invite(agency.admin, agency.id, subject, 'VOLUNTEER')).data!.addMembership;
-      expect(extra).toMatchObject({ status: 'ACTIVE', user: { id: added.user.id } });
+      expect(extra).toMatchObject({ status: 'ACTIVE', user: { id: added.user!.id } });
     });
 
     it("only invites another network's caseworker: nothing about her is revealed, nothing changes for her until she accepts", async () => {
@@ -75,7 +78,7 @@ describe('identity boundaries', () => {
         agency: { id: foreignAgency.id },
       });
       // Her requests without X-Acting-Agency still work, and she still has one agency.
-      expect(codeOf(await api.gql(colleague.subject, `query($id: ID!) { family(id: $id) { id } }`, { id: family.id }))).toBe('OK');
+      expect(codeOf(await api.gql(colleague.subject, FamilyProbeDocument, { id: family.id }))).toBe('OK');
       const before = await me(colleague.subject);
       expect(before.memberships).toEqual([{ agency: { id: agency.id }, role: 'CASEWORKER' }]);
       expect(before.membershipInvitations).toEqual([
@@ -83,10 +86,10 @@ describe('identity boundaries', () => {
       ]);
 
       // Nobody else can accept it, not even the inviter; she can, once.
-      expect(codeOf(await api.gql(foreignAgency.admin.subject, ACCEPT, { id: result.data!.addMembership.id }))).toBe('NOT_FOUND');
-      const accepted = (await api.ok(colleague.subject, ACCEPT, { id: result.data!.addMembership.id })).acceptMembershipInvitation;
+      expect(codeOf(await api.gql(foreignAgency.admin.subject, AcceptMembershipInvitationDetailsDocument, { id: result.data!.addMembership.id }))).toBe('NOT_FOUND');
+      const accepted = (await api.ok(colleague.subject, AcceptMembershipInvitationDetailsDocument, { id: result.data!.addMembership.id })).acceptMembershipInvitation;
       expect(accepted).toMatchObject({ status: 'ACTIVE', role: 'VOLUNTEER', user: { id: colleague.userId }, agency: { id: foreignAgency.id } });
-      const again = await api.gql(colleague.subject, ACCEPT, { id: result.data!.addMembership.id });
+      const again = await api.gql(colleague.subject, AcceptMembershipInvitationDetailsDocument, { id: result.data!.addMembership.id });
       expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStatus: 'ACCEPTED' });
       expect((await me(colleague.subject)).memberships).toHaveLength(2);
     });
@@ -96,7 +99,7 @@ describe('identity boundaries', () => {
       const { id } = (await invite(foreignAgency.admin, foreignAgency.id, colleague.subject)).data!.addMembership;
       await sql.query(`BEGIN; SELECT set_config('app.actor_subject', 'test:expire', true);
         UPDATE membership_invitation SET expires_at = now() - interval '1 second' WHERE id = '${id}'; COMMIT;`);
-      const late = await api.gql(colleague.subject, ACCEPT, { id });
+      const late = await api.gql(colleague.subject, AcceptMembershipInvitationDetailsDocument, { id });
       expect(late.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStatus: 'EXPIRED' });
       expect((await me(colleague.subject)).membershipInvitations).toEqual([]);
     });
@@ -107,32 +110,32 @@ describe('identity boundaries', () => {
       const result = await invite(foreignAgency.admin, foreignAgency.id, s.saraLogin);
       // Answered exactly as for any existing subject: it does not tell that this is a portal login.
       expect(result.data!.addMembership).toMatchObject({ status: 'INVITED', user: null });
-      expect(codeOf(await api.gql(foreignAgency.admin.subject, REMOVE, { id: result.data!.addMembership.id }))).toBe('NOT_FOUND');
+      expect(codeOf(await api.gql(foreignAgency.admin.subject, RemoveMembershipIdDocument, { id: result.data!.addMembership.id }))).toBe('NOT_FOUND');
 
-      const refused = await api.gql(s.saraLogin, ACCEPT, { id: result.data!.addMembership.id });
+      const refused = await api.gql(s.saraLogin, AcceptMembershipInvitationDetailsDocument, { id: result.data!.addMembership.id });
       expect(codeOf(refused)).toBe('FORBIDDEN');
       expect(await me(s.saraLogin)).toMatchObject({ kind: 'FAMILY_MEMBER', user: null, memberships: [] });
-      expect((await api.ok(s.saraLogin, MY_FAMILY)).myFamily.family.id).toBe(s.familyId);
-      const revoked = await api.ok(s.saraLogin, REVOKE, { input: { consentId, reason: 'Ik wil dit niet meer' } });
+      expect((await api.ok(s.saraLogin, MyFamilyConsentsDocument)).myFamily.family.id).toBe(s.familyId);
+      const revoked = await api.ok(s.saraLogin, RevokeConsentDocument, { input: { consentId, reason: 'Ik wil dit niet meer' } });
       expect(revoked.revokeConsent.status).toBe('REVOKED');
     });
 
     it('cannot make a platform admin a member, nor take the admin role away', async () => {
       const result = await invite(foreignAgency.admin, foreignAgency.id, PLATFORM_ADMIN, 'AGENCY_ADMIN');
       expect(result.data!.addMembership).toMatchObject({ status: 'INVITED', user: null });
-      expect(codeOf(await api.gql(PLATFORM_ADMIN, ACCEPT, { id: result.data!.addMembership.id }))).toBe('FORBIDDEN');
+      expect(codeOf(await api.gql(PLATFORM_ADMIN, AcceptMembershipInvitationDetailsDocument, { id: result.data!.addMembership.id }))).toBe('FORBIDDEN');
       expect(await me(PLATFORM_ADMIN)).toMatchObject({ kind: 'PLATFORM_ADMIN', isPlatformAdmin: true, memberships: [], user: null });
-      expect(codeOf(await api.gql(PLATFORM_ADMIN, CREATE_NETWORK, { input: { name: `Netwerk ${uniqueSubject('n')}` } }))).toBe('OK');
+      expect(codeOf(await api.gql(PLATFORM_ADMIN, CreateNetworkDocument, { input: { name: `Netwerk ${uniqueSubject('n')}` } }))).toBe('OK');
     });
 
     it('does not make a professional or a portal login a platform admin by configuration either', async () => {
       const s = await portalFamily();
       const configured = await TestApi.start({ PLATFORM_ADMIN_SUBJECTS: [PLATFORM_ADMIN, s.worker.subject, s.saraLogin].join(',') });
       try {
-        const meThere = async (subject: string) => (await configured.ok(subject, ME)).me;
+        const meThere = async (subject: string) => (await configured.ok(subject, MyIdentityDocument)).me;
         expect(await meThere(s.worker.subject)).toMatchObject({ kind: 'PROFESSIONAL', isPlatformAdmin: false });
         expect(await meThere(s.saraLogin)).toMatchObject({ kind: 'FAMILY_MEMBER', isPlatformAdmin: false });
-        expect(codeOf(await configured.gql(s.worker.subject, CREATE_NETWORK, { input: { name: `Netwerk ${uniqueSubject('n')}` } }))).toBe('FORBIDDEN');
+        expect(codeOf(await configured.gql(s.worker.subject, CreateNetworkDocument, { input: { name: `Netwerk ${uniqueSubject('n')}` } }))).toBe('FORBIDDEN');
         expect(await meThere(PLATFORM_ADMIN)).toMatchObject({ kind: 'PLATFORM_ADMIN', isPlatformAdmin: true });
       } finally {
         await configured.stop();
@@ -165,52 +168,52 @@ describe('identity boundaries', () => {
   describe('portal logins by invitation', () => {
     it('links the login of whoever redeems the code, once; the code is shown once and stored as a digest', async () => {
       const s = await portalFamily();
-      const { createPortalInvitation } = await api.ok(s.worker.subject, INVITE, { m: s.lien });
+      const { createPortalInvitation } = await api.ok(s.worker.subject, CreatePortalInvitationDetailsDocument, { m: s.lien });
       expect(createPortalInvitation).toMatchObject({ memberId: s.lien, code: expect.stringMatching(/^[\w-]{20,}$/) });
       const { rows } = await sql.query(`SELECT code_digest FROM portal_invitation WHERE id = $1`, [createPortalInvitation.invitationId]);
       expect(rows[0].code_digest).not.toContain(createPortalInvitation.code);
 
       const lienLogin = uniqueSubject('lien');
-      expect((await api.ok(lienLogin, REDEEM, { code: createPortalInvitation.code })).redeemPortalInvitation).toEqual({
+      expect((await api.ok(lienLogin, RedeemPortalCodeDocument, { code: createPortalInvitation.code })).redeemPortalInvitation).toEqual({
         memberId: s.lien,
         familyId: s.familyId,
         linked: true,
       });
-      expect((await api.ok(lienLogin, MY_FAMILY)).myFamily.me.id).toBe(s.lien);
+      expect((await api.ok(lienLogin, MyFamilyConsentsDocument)).myFamily.me.id).toBe(s.lien);
       expect((await me(lienLogin)).kind).toBe('FAMILY_MEMBER');
       // Single use: a second login gets nothing, and an unknown code answers the same.
-      expect(codeOf(await api.gql(uniqueSubject('thief'), REDEEM, { code: createPortalInvitation.code }))).toBe('NOT_FOUND');
-      expect(codeOf(await api.gql(uniqueSubject('guess'), REDEEM, { code: 'AAAAAAAAAAAAAAAAAAAAAAAA' }))).toBe('NOT_FOUND');
+      expect(codeOf(await api.gql(uniqueSubject('thief'), RedeemPortalCodeDocument, { code: createPortalInvitation.code }))).toBe('NOT_FOUND');
+      expect(codeOf(await api.gql(uniqueSubject('guess'), RedeemPortalCodeDocument, { code: 'AAAAAAAAAAAAAAAAAAAAAAAA' }))).toBe('NOT_FOUND');
     });
 
     it("never links a professional's or a platform admin's login, and leaves them what they are", async () => {
       const s = await portalFamily();
-      const { code } = (await api.ok(s.worker.subject, INVITE, { m: s.lien })).createPortalInvitation;
-      expect(codeOf(await api.gql(s.worker.subject, REDEEM, { code }))).toBe('FORBIDDEN');
-      expect(codeOf(await api.gql(PLATFORM_ADMIN, REDEEM, { code }))).toBe('FORBIDDEN');
+      const { code } = (await api.ok(s.worker.subject, CreatePortalInvitationDetailsDocument, { m: s.lien })).createPortalInvitation;
+      expect(codeOf(await api.gql(s.worker.subject, RedeemPortalCodeDocument, { code }))).toBe('FORBIDDEN');
+      expect(codeOf(await api.gql(PLATFORM_ADMIN, RedeemPortalCodeDocument, { code }))).toBe('FORBIDDEN');
       expect(await me(PLATFORM_ADMIN)).toMatchObject({ kind: 'PLATFORM_ADMIN', isPlatformAdmin: true });
       expect((await me(s.worker.subject)).kind).toBe('PROFESSIONAL');
-      expect(codeOf(await api.gql(PLATFORM_ADMIN, MY_FAMILY))).toBe('FORBIDDEN');
+      expect(codeOf(await api.gql(PLATFORM_ADMIN, MyFamilyConsentsDocument))).toBe('FORBIDDEN');
       // The code still works for the member herself.
-      expect(codeOf(await api.gql(uniqueSubject('lien'), REDEEM, { code }))).toBe('OK');
+      expect(codeOf(await api.gql(uniqueSubject('lien'), RedeemPortalCodeDocument, { code }))).toBe('OK');
     });
 
     it('does not replace a linked login: the team must end it first, which the family sees', async () => {
       const s = await portalFamily();
-      expect(codeOf(await api.gql(s.worker.subject, INVITE, { m: s.sara }))).toBe('CONFLICT');
+      expect(codeOf(await api.gql(s.worker.subject, CreatePortalInvitationDetailsDocument, { m: s.sara }))).toBe('CONFLICT');
 
-      expect((await api.ok(s.worker.subject, UNLINK, { m: s.sara })).unlinkFamilyPortal).toEqual({ memberId: s.sara, linked: false });
+      expect((await api.ok(s.worker.subject, UnlinkFamilyPortalDocument, { m: s.sara })).unlinkFamilyPortal).toEqual({ memberId: s.sara, linked: false });
       // Effective on the next request; the login stays a family member's login for good.
-      expect(codeOf(await api.gql(s.saraLogin, MY_FAMILY))).toBe('FORBIDDEN');
+      expect(codeOf(await api.gql(s.saraLogin, MyFamilyConsentsDocument))).toBe('FORBIDDEN');
       expect((await me(s.saraLogin)).kind).toBe('FAMILY_MEMBER');
-      expect(codeOf(await api.gql(s.worker.subject, UNLINK, { m: s.sara }))).toBe('CONFLICT');
+      expect(codeOf(await api.gql(s.worker.subject, UnlinkFamilyPortalDocument, { m: s.sara }))).toBe('CONFLICT');
 
-      const first = (await api.ok(s.worker.subject, INVITE, { m: s.sara })).createPortalInvitation;
-      const second = (await api.ok(s.worker.subject, INVITE, { m: s.sara })).createPortalInvitation;
+      const first = (await api.ok(s.worker.subject, CreatePortalInvitationDetailsDocument, { m: s.sara })).createPortalInvitation;
+      const second = (await api.ok(s.worker.subject, CreatePortalInvitationDetailsDocument, { m: s.sara })).createPortalInvitation;
       // A new code withdraws the one before.
-      expect(codeOf(await api.gql(s.saraLogin, REDEEM, { code: first.code }))).toBe('NOT_FOUND');
-      expect(codeOf(await api.gql(s.saraLogin, REDEEM, { code: second.code }))).toBe('OK');
-      const log = (await api.ok(s.saraLogin, ACCESS_LOG, { f: s.familyId })).accessLog.edges.map((e: any) => e.node);
+      expect(codeOf(await api.gql(s.saraLogin, RedeemPortalCodeDocument, { code: first.code }))).toBe('NOT_FOUND');
+      expect(codeOf(await api.gql(s.saraLogin, RedeemPortalCodeDocument, { code: second.code }))).toBe('OK');
+      const log = (await api.ok(s.saraLogin, AccessLogActionsDocument, { f: s.familyId })).accessLog.edges.map((e: any) => e.node);
       expect(log).toEqual(
         expect.arrayContaining([expect.objectContaining({ action: 'INSERT', description: expect.stringContaining('ended a login to the family portal') })]),
       );
@@ -219,18 +222,18 @@ describe('identity boundaries', () => {
     it('lets a member end her own login, but not another member’s; strangers find nothing', async () => {
       const s = await portalFamily();
       const lienLogin = await world.portalLogin(s.worker, s.lien);
-      expect(codeOf(await api.gql(lienLogin, UNLINK, { m: s.sara }))).toBe('FORBIDDEN');
+      expect(codeOf(await api.gql(lienLogin, UnlinkFamilyPortalDocument, { m: s.sara }))).toBe('FORBIDDEN');
       const foreign = await world.staff(foreignAgency);
       const unassigned = await world.staff(agency);
       for (const stranger of [foreign.subject, unassigned.subject, foreignAgency.admin.subject]) {
-        expect(codeOf(await api.gql(stranger, UNLINK, { m: s.sara }))).toMatch(/NOT_FOUND|FORBIDDEN/);
-        expect(codeOf(await api.gql(stranger, INVITE, { m: s.sara }))).toMatch(/NOT_FOUND|FORBIDDEN/);
+        expect(codeOf(await api.gql(stranger, UnlinkFamilyPortalDocument, { m: s.sara }))).toMatch(/NOT_FOUND|FORBIDDEN/);
+        expect(codeOf(await api.gql(stranger, CreatePortalInvitationDetailsDocument, { m: s.sara }))).toMatch(/NOT_FOUND|FORBIDDEN/);
       }
-      expect(codeOf(await api.gql(unassigned.subject, INVITE, { m: s.sara }))).toBe('NOT_FOUND');
-      expect(codeOf(await api.gql(foreign.subject, INVITE, { m: s.sara }))).toBe('NOT_FOUND');
-      expect((await api.ok(lienLogin, UNLINK, { m: s.lien })).unlinkFamilyPortal.linked).toBe(false);
-      expect(codeOf(await api.gql(lienLogin, MY_FAMILY))).toBe('FORBIDDEN');
-      expect(codeOf(await api.gql(s.saraLogin, MY_FAMILY))).toBe('OK');
+      expect(codeOf(await api.gql(unassigned.subject, CreatePortalInvitationDetailsDocument, { m: s.sara }))).toBe('NOT_FOUND');
+      expect(codeOf(await api.gql(foreign.subject, CreatePortalInvitationDetailsDocument, { m: s.sara }))).toBe('NOT_FOUND');
+      expect((await api.ok(lienLogin, UnlinkFamilyPortalDocument, { m: s.lien })).unlinkFamilyPortal.linked).toBe(false);
+      expect(codeOf(await api.gql(lienLogin, MyFamilyConsentsDocument))).toBe('FORBIDDEN');
+      expect(codeOf(await api.gql(s.saraLogin, MyFamilyConsentsDocument))).toBe('OK');
     });
   });
 
@@ -254,16 +257,16 @@ describe('identity boundaries', () => {
         for (const o of operations) {
           if (o.op === 'addMembership') {
             const admin = admins[o.admin]!;
-            await api.gql(admin.subject, ADD_MEMBERSHIP, { input: { agencyId: admin.agencyId, subject: subjects[o.who], displayName: 'X', role: o.role } });
+            await api.gql(admin.subject, AddMembershipFullDocument, { input: { agencyId: admin.agencyId, subject: subjects[o.who], displayName: 'X', role: o.role } });
           } else if (o.op === 'acceptAll') {
             for (const invitation of (await me(subjects[o.who]!)).membershipInvitations) {
-              await api.gql(subjects[o.who]!, ACCEPT, { id: invitation.id });
+              await api.gql(subjects[o.who]!, AcceptMembershipInvitationDetailsDocument, { id: invitation.id });
             }
           } else if (o.op === 'portal') {
-            const invitation = await api.gql(s.worker.subject, INVITE, { m: o.member });
-            if (invitation.data) await api.gql(subjects[o.who]!, REDEEM, { code: invitation.data.createPortalInvitation.code });
+            const invitation = await api.gql(s.worker.subject, CreatePortalInvitationDetailsDocument, { m: o.member });
+            if (invitation.data) await api.gql(subjects[o.who]!, RedeemPortalCodeDocument, { code: invitation.data.createPortalInvitation.code });
           } else {
-            await api.gql(s.worker.subject, UNLINK, { m: o.member });
+            await api.gql(s.worker.subject, UnlinkFamilyPortalDocument, { m: o.member });
           }
           for (const subject of subjects) {
             const now = await me(subject);

@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { ReferralStatus as S } from '../src/referrals/referral-status.js';
 import { REFERRAL_STEPS, type ReferralStepName } from '../src/referrals/referral-steps.js';
+import {
+  AssignTrajectorySupporterDocument,
+  type DataCategory,
+  FamilyReferralsDocument,
+  IncomingReferralsDocument,
+  MyFamilyReferralReasonsDocument,
+  MyFamilyReferralsDocument,
+  RecordConsentDocument,
+  RevokeConsentDocument,
+} from './graphql/generated.js';
 import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
 import { type Agency, child, type Network, parent, type Person, World } from './support/world.js';
 
@@ -23,12 +33,6 @@ const FIELDS = `id status version familyDeclinedMeeting outcome outcomeReason ex
   handover { state startsAt } handoverMeetings { state startsAt }`;
 const CREATE = `mutation($input: CreateReferralInput!) { createReferral(input: $input) { ${FIELDS} } }`;
 const READ = `query($id: ID!) { referral(id: $id) { ${FIELDS} } }`;
-const FAMILY_REFERRALS = `query($id: ID!) { family(id: $id) { referrals { id } } }`;
-const MY_FAMILY_REFERRALS = `{ myFamily { family { referrals { id status } } } }`;
-const MY_FAMILY_REFERRALS_WITH_REASON = `{ myFamily { family { referrals { id status reason } } } }`;
-const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { id } }`;
-const RECORD_CONSENT = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`;
-const REVOKE_CONSENT = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id status } }`;
 
 interface Meeting {
   state: string;
@@ -239,7 +243,7 @@ describe('referrals: who may do what, and when', () => {
       assign: { admin: third.admin, userIds: [supporter.userId] },
     });
     const [sara, mo] = family.memberIds as [string, string];
-    await api.ok(worker.subject, ASSIGN_SUPPORTER, { input: { planId: family.planId, userId: supporter.userId } });
+    await api.ok(worker.subject, AssignTrajectorySupporterDocument, { input: { planId: family.planId, userId: supporter.userId } });
     await world.assign(referrer.admin, family.familyId, people['referrer caseworker on the team'].userId);
     await world.assign(referrer.admin, family.familyId, people['assigned volunteer of the referrer'].userId);
     await grant(mo, sara, receiver.id, ['REFERRAL']);
@@ -248,8 +252,8 @@ describe('referrals: who may do what, and when', () => {
   }
 
   /** `grantor` consents, for `member`, that `agencyId` uses `categories`; recorded by R's worker. The consent's id. */
-  async function grant(member: string, grantor: string, agencyId: string, categories: string[]): Promise<string> {
-    const { recordConsent } = await api.ok(worker.subject, RECORD_CONSENT, {
+  async function grant(member: string, grantor: string, agencyId: string, categories: DataCategory[]): Promise<string> {
+    const { recordConsent } = await api.ok(worker.subject, RecordConsentDocument, {
       input: {
         grantorMemberId: grantor,
         subjectMemberIds: [member],
@@ -315,7 +319,7 @@ describe('referrals: who may do what, and when', () => {
     });
 
     /** What the family sees of its referrals: every one, whichever agency made it (a refused create adds none). */
-    const familyCount = async (s: Scene) => (await api.ok(s.saraLogin, MY_FAMILY_REFERRALS)).myFamily.family.referrals.length;
+    const familyCount = async (s: Scene) => (await api.ok(s.saraLogin, MyFamilyReferralsDocument)).myFamily.family.referrals.length;
 
     it.each(WHO_MAY_CASES.filter((c) => c.operation === 'create'))('createReferral by $role → $outcome', async ({ role, outcome }) => {
       const s = createScene;
@@ -378,7 +382,7 @@ describe('referrals: who may do what, and when', () => {
       const withdrawn = returned(await take(worker.subject, 'withdraw', draft));
       expect(withdrawn.status).toBe(S.WITHDRAWN);
 
-      const incoming = await api.ok(lonelyCaseworker.subject, `{ referrals(direction: INCOMING, first: 100) { edges { node { id status } } } }`);
+      const incoming = await api.ok(lonelyCaseworker.subject, IncomingReferralsDocument);
       expect(incoming.referrals.edges).toEqual([]);
       expect(codeOf(await api.gql(lonelyCaseworker.subject, READ, { id: draft.id }))).toBe(NF);
       expect(codeOf(await take(lonelyCaseworker.subject, 'receive', withdrawn))).toBe(NF);
@@ -475,7 +479,7 @@ describe('referrals: who may do what, and when', () => {
       strangerMember = (await world.family(worker, [parent('Els', 'Claes')])).memberIds[0]!;
     });
 
-    const referralsOfFamily = async () => (await api.ok(worker.subject, FAMILY_REFERRALS, { id: s.familyId })).family.referrals.length;
+    const referralsOfFamily = async () => (await api.ok(worker.subject, FamilyReferralsDocument, { id: s.familyId })).family.referrals.length;
 
     // what is wrong, the field named, the input (a function: the cast exists only once beforeAll ran)
     const BAD_CREATE: [string, string, () => Record<string, unknown>][] = [
@@ -596,7 +600,7 @@ describe('referrals: who may do what, and when', () => {
         'a REFERRAL consent that was revoked',
         async ({ sara, mo }) => {
           const consentId = await grant(mo, sara, receiver.id, ['REFERRAL']);
-          await api.ok(worker.subject, REVOKE_CONSENT, { input: { consentId, reason: 'Sara wil dit niet meer', revokedByMemberId: sara } });
+          await api.ok(worker.subject, RevokeConsentDocument, { input: { consentId, reason: 'Sara wil dit niet meer', revokedByMemberId: sara } });
         },
       ],
       ['a consent to B for PLAN only', ({ sara, mo }) => grant(mo, sara, receiver.id, ['PLAN'])],
@@ -685,7 +689,7 @@ describe('referrals: who may do what, and when', () => {
       const reason = createInput(s).reason;
 
       const seen = async (login: string) =>
-        ((await api.ok(login, MY_FAMILY_REFERRALS_WITH_REASON)).myFamily.family.referrals as { id: string; status: string; reason: string | null }[]).sort(
+        ((await api.ok(login, MyFamilyReferralReasonsDocument)).myFamily.family.referrals as { id: string; status: string; reason: string | null }[]).sort(
           (a, b) => a.id.localeCompare(b.id),
         );
       const expected = (views: [string, string | null][]) =>

@@ -1,6 +1,20 @@
+import { type DocumentNode, print } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import {
+  AcceptReferralDocument,
+  BreakGlassForAcuteCareDocument,
+  CreateReferralDocument,
+  type IntegrationScope,
+  ReceiveReferralDocument,
+  RecordConsentDocument,
+  ReferralTransitionsDocument,
+  RegisterIntegrationClientDocument,
+  RevokeConsentDocument,
+  ScheduleHandoverDocument,
+  SendReferralDocument,
+} from './graphql/generated.js';
 import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
 import { type Agency, child, type Network, parent, type Person, World } from './support/world.js';
 
@@ -30,17 +44,7 @@ const FIELDS = `id status sentAt receivedAt acceptedAt reason declineReason with
 const READ = `query($id: ID!) { referral(id: $id) { ${FIELDS} } }`;
 const INCOMING = `{ referrals(direction: INCOMING, first: 100) { edges { node { ${FIELDS} } } } }`;
 const MY_REFERRALS = `{ myFamily { family { referrals { ${FIELDS} } } } }`;
-const ACTORS = `query($id: ID!) { referral(id: $id) { transitions { to actor { id displayName } actorAgency { id } } } }`;
-const CREATE = `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id version } }`;
-const SEND = `mutation($input: SendReferralInput!) { sendReferral(input: $input) { id version } }`;
-const RECEIVE = `mutation($input: ReceiveReferralInput!) { receiveReferral(input: $input) { id version } }`;
-const ACCEPT = `mutation($input: AcceptReferralInput!) { acceptReferral(input: $input) { id version } }`;
-const SCHEDULE = `mutation($input: ScheduleHandoverInput!) { scheduleHandover(input: $input) { id version } }`;
 const HOME = 'Bij het gezin thuis, Kerkstraat 1';
-const RECORD_CONSENT = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`;
-const REVOKE_CONSENT = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id status } }`;
-const BREAK_GLASS = `mutation($f: ID!) { breakGlass(input: { familyId: $f, justification: "Acute zorg: melding van geweld in het gezin" }) { id } }`;
-const REGISTER_CLIENT = `mutation($input: RegisterIntegrationClientInput!) { registerIntegrationClient(input: $input) { clientSecret client { id } } }`;
 
 interface ReferralView {
   id: string;
@@ -99,18 +103,18 @@ describe('referral detail follows consent', () => {
 
   // --- helpers -------------------------------------------------------------------------------------
 
-  async function registerClient(scopes: string[]) {
-    const { registerIntegrationClient } = await api.ok(receiver.admin.subject, REGISTER_CLIENT, {
+  async function registerClient(scopes: IntegrationScope[]) {
+    const { registerIntegrationClient } = await api.ok(receiver.admin.subject, RegisterIntegrationClientDocument, {
       input: { agencyId: receiver.id, name: `Dossiersysteem ${randomUUID()}`, scopes },
     });
     return { id: registerIntegrationClient.client.id, secret: registerIntegrationClient.clientSecret };
   }
 
   /** One operation as an integration client, with a token from the client-credentials grant. */
-  async function asClient(client: { id: string; secret: string }, query: string, variables: Record<string, unknown> = {}) {
+  async function asClient(client: { id: string; secret: string }, operation: DocumentNode | string, variables: Record<string, unknown> = {}) {
     const http = () => request(api.app.getHttpServer());
     const token = await http().post('/oauth/token').send({ grant_type: 'client_credentials', client_id: client.id, client_secret: client.secret });
-    const res = await http().post('/graphql').set('Authorization', `Bearer ${token.body.access_token}`).send({ query, variables });
+    const res = await http().post('/graphql').set('Authorization', `Bearer ${token.body.access_token}`).send({ query: typeof operation === 'string' ? operation : print(operation), variables });
     const body = res.body as GraphQLResult;
     if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
     return body.data!;
@@ -135,7 +139,7 @@ describe('referral detail follows consent', () => {
 
   /** `grantor` consents, for `member`, to referral to B; the consent's id. */
   async function grant(member: string, grantor: string): Promise<string> {
-    const { recordConsent } = await api.ok(worker.subject, RECORD_CONSENT, {
+    const { recordConsent } = await api.ok(worker.subject, RecordConsentDocument, {
       input: {
         grantorMemberId: grantor,
         subjectMemberIds: [member],
@@ -151,16 +155,16 @@ describe('referral detail follows consent', () => {
   }
 
   async function sent(planId: string, memberIds: string[]): Promise<{ id: string; version: number }> {
-    const { createReferral } = await api.ok(worker.subject, CREATE, {
+    const { createReferral } = await api.ok(worker.subject, CreateReferralDocument, {
       input: { planId, toAgencyId: receiver.id, memberIds, reason: REASON, urgency: 'ROUTINE', requestedService: 'Leerlingenbegeleiding' },
     });
-    const { sendReferral } = await api.ok(worker.subject, SEND, { input: { referralId: createReferral.id, expectedVersion: 1 } });
+    const { sendReferral } = await api.ok(worker.subject, SendReferralDocument, { input: { referralId: createReferral.id, expectedVersion: 1 } });
     return sendReferral;
   }
 
   /** Lien withdraws her REFERRAL consent to B herself, in the portal. */
   const lienRevokes = (s: Scene) =>
-    api.ok(s.login.lien, REVOKE_CONSENT, { input: { consentId: s.consent.lien, reason: 'Ik wil dit niet meer delen' } });
+    api.ok(s.login.lien, RevokeConsentDocument, { input: { consentId: s.consent.lien, reason: 'Ik wil dit niet meer delen' } });
 
   const read = async (subject: string, id: string): Promise<ReferralView> => (await api.ok(subject, READ, { id })).referral;
   const incoming = async (subject: string, id: string): Promise<ReferralView | undefined> =>
@@ -272,10 +276,10 @@ describe('referral detail follows consent', () => {
     it('the accepting caseworker (now assigned) reads it under consent; after a revocation only under break-glass, audited as such', async () => {
       const s = await scene();
       const { id } = s.referral.both;
-      const received = (await api.ok(intake.subject, RECEIVE, { input: { referralId: id, expectedVersion: 2 } })).receiveReferral;
-      const accepted = (await api.ok(intake.subject, ACCEPT, { input: { referralId: id, expectedVersion: received.version } })).acceptReferral;
+      const received = (await api.ok(intake.subject, ReceiveReferralDocument, { input: { referralId: id, expectedVersion: 2 } })).receiveReferral;
+      const accepted = (await api.ok(intake.subject, AcceptReferralDocument, { input: { referralId: id, expectedVersion: received.version } })).acceptReferral;
       const startsAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
-      await api.ok(worker.subject, SCHEDULE, {
+      await api.ok(worker.subject, ScheduleHandoverDocument, {
         input: { referralId: id, expectedVersion: accepted.version, startsAt, location: HOME, attendees: ['FAMILY', 'REFERRER', 'RECEIVER'] },
       });
       expect(await read(intake.subject, id)).toMatchObject({ reason: REASON, handoverMeetings: [{ location: HOME }] });
@@ -290,7 +294,7 @@ describe('referral detail follows consent', () => {
       // Not on the team: status only as well.
       expectStatusOnly(await read(bystander.subject, id), 'HANDOVER_SCHEDULED');
 
-      await api.ok(intake.subject, BREAK_GLASS, { f: s.familyId });
+      await api.ok(intake.subject, BreakGlassForAcuteCareDocument, { f: s.familyId });
       expect(await read(intake.subject, id)).toMatchObject({ reason: REASON, handoverMeetings: [{ location: HOME }] });
       expect((await readsOf(intake.subject, id)).at(-1)).toMatchObject({ legal_basis: 'BREAK_GLASS', categories: ['REFERRAL'] });
       // Break-glass is the caseworker's own, not her agency's.
@@ -341,18 +345,18 @@ describe('referral detail follows consent', () => {
     it('the steps of a referral name the acting agency to a client, not the caseworker; people still see who acted', async () => {
       const s = await scene();
       const { id } = s.referral.lien;
-      await api.ok(intake.subject, RECEIVE, { input: { referralId: id, expectedVersion: 2 } });
+      await api.ok(intake.subject, ReceiveReferralDocument, { input: { referralId: id, expectedVersion: 2 } });
       const steps = [
         { to: 'DRAFT', actorAgency: { id: referrer.id } },
         { to: 'SENT', actorAgency: { id: referrer.id } },
         { to: 'RECEIVED', actorAgency: { id: receiver.id } },
       ];
       for (const client of [readClient, personalClient]) {
-        const { referral } = await asClient(client, ACTORS, { id });
+        const { referral } = await asClient(client, ReferralTransitionsDocument, { id });
         expect(referral.transitions).toEqual(steps.map((step) => ({ ...step, actor: null })));
       }
-      const { referral } = await api.ok(bystander.subject, ACTORS, { id });
-      expect(referral.transitions.map((t: { actor: { id: string } }) => t.actor.id)).toEqual([worker.userId, worker.userId, intake.userId]);
+      const { referral } = await api.ok(bystander.subject, ReferralTransitionsDocument, { id });
+      expect(referral.transitions.map((t) => t.actor!.id)).toEqual([worker.userId, worker.userId, intake.userId]);
     });
 
     it('transitions.actor is the only field reachable from Referral that names a person', async () => {

@@ -1,22 +1,25 @@
 import pg from 'pg';
 import { calendarDate, DEFAULT_LEGAL_TIME_ZONE } from '../src/common/calendar.js';
 import { TransitionsService } from '../src/transitions/transitions.service.js';
+import {
+  AccessLogDescriptionsDocument,
+  ActivatePlanDocument,
+  ConfirmConsentDocument,
+  type ConfirmConsentInput,
+  ConsentsAwaitingConfirmationDocument,
+  ConsentsToConfirmDocument,
+  FamilyMemberNamesDocument,
+  MyConsentsToConfirmDocument,
+  PlanProbeDocument,
+  ProposeTransitionChecklistDocument,
+  RecordConsentDocument,
+  RegisterFamilyDocument,
+  RevokeConsentDocument,
+  UpcomingChecklistsDocument,
+  UpcomingTransitionsPageDocument,
+} from './graphql/generated.js';
 import { codeOf, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, child, type Network, parent, type Person, World } from './support/world.js';
-
-const ACTIVATE = `mutation($input: ActivatePlanInput!) { activatePlan(input: $input) { id } }`;
-const RECORD = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`;
-const REVOKE = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id } }`;
-const CONFIRM = `mutation($input: ConfirmConsentInput!) { confirmConsent(input: $input) { id status awaitingConfirmationBy } }`;
-const MEMBERS = `query($id: ID!) { family(id: $id) { members { id givenName } } }`;
-const CONSENTS = `query($id: ID!) { consents(familyId: $id) { id subjectMemberIds awaitingConfirmationBy } }`;
-const TO_CONFIRM = `query($m: ID!) { consentsToConfirm(memberId: $m) { id recipientAgency { id } } }`;
-const MY_TO_CONFIRM = `{ myFamily { consentsToConfirm { id categories recipientAgency { id } } } }`;
-const UPCOMING = `query($after: String) { upcomingTransitions(first: 50, after: $after) {
-  edges { node { turns18On planId member { id givenName } plan { id } checklistGoal { id } consentsToConfirm { id } } }
-  pageInfo { hasNextPage endCursor } } }`;
-const PROPOSE = `mutation($input: ProposeTransitionChecklistInput!) { proposeTransitionChecklist(input: $input) {
-  id status lifeDomain owner description transitionMemberId actions { title dueDate status assigneeMember { id } assigneeUser { id } } } }`;
 
 /** The date `days` from today by the calendar of `timeZone` (the service's by default), `years` back, as YYYY-MM-DD. */
 function dateFromToday(days: number, years = 0, timeZone = DEFAULT_LEGAL_TIME_ZONE): string {
@@ -71,19 +74,19 @@ describe('the transition to 18', () => {
         child('Mo', 'Wouters', dateFromToday(0, 5)),
       ],
     });
-    await api.ok(supporter.subject, ACTIVATE, { input: { planId } });
+    await api.ok(supporter.subject, ActivatePlanDocument, { input: { planId } });
     const [sara, jonas, lien, mo] = memberIds as [string, string, string, string];
     // A colleague assigned to the family reads under the consents only (the supporter also authored the records).
     const reader = await world.staff(youthCare);
     await world.assign(youthCare.admin, familyId, reader.userId);
-    const consents = (await api.ok(supporter.subject, CONSENTS, { id: familyId })).consents as { id: string; subjectMemberIds: string[] }[];
+    const consents = (await api.ok(supporter.subject, ConsentsAwaitingConfirmationDocument, { id: familyId })).consents as { id: string; subjectMemberIds: string[] }[];
     const consentOf = (member: string) => consents.find((c) => c.subjectMemberIds.includes(member))!.id;
     return { supporter, reader, familyId, planId, sara, jonas, lien, mo, jonasConsent: consentOf(jonas), lienConsent: consentOf(lien), moConsent: consentOf(mo) };
   }
   type Scene = Awaited<ReturnType<typeof scene>>;
 
   const visibleMembers = async (worker: Person, familyId: string, through = api): Promise<string[]> =>
-    (await through.ok(worker.subject, MEMBERS, { id: familyId })).family.members.map((m: { givenName: string }) => m.givenName);
+    (await through.ok(worker.subject, FamilyMemberNamesDocument, { id: familyId })).family.members.map((m: { givenName: string }) => m.givenName);
 
   /** Jonas, 18 today, logs in to the portal himself. */
   async function jonasLogsIn(s: Scene): Promise<string> {
@@ -100,18 +103,18 @@ describe('the transition to 18', () => {
     await turns18In(s.jonas, 0);
     // Only Jonas's data closes: the family's other members and its plan stay open under their consents.
     expect(await visibleMembers(s.reader, s.familyId)).toEqual(['Sara', 'Lien', 'Mo']);
-    expect(codeOf(await api.gql(s.supporter.subject, `query($id: ID!) { plan(id: $id) { id } }`, { id: s.planId }))).toBe('OK');
-    const consents = (await api.ok(s.supporter.subject, CONSENTS, { id: s.familyId })).consents;
-    expect(consents.find((c: { id: string }) => c.id === s.jonasConsent).awaitingConfirmationBy).toEqual([s.jonas]);
-    expect(consents.find((c: { id: string }) => c.id === s.lienConsent).awaitingConfirmationBy).toEqual([]);
+    expect(codeOf(await api.gql(s.supporter.subject, PlanProbeDocument, { id: s.planId }))).toBe('OK');
+    const consents = (await api.ok(s.supporter.subject, ConsentsAwaitingConfirmationDocument, { id: s.familyId })).consents;
+    expect(consents.find((c) => c.id === s.jonasConsent)!.awaitingConfirmationBy).toEqual([s.jonas]);
+    expect(consents.find((c) => c.id === s.lienConsent)!.awaitingConfirmationBy).toEqual([]);
 
     // The portal shows Jonas what to confirm; he confirms, and the caseworker sees him again, under that consent.
     const login = await jonasLogsIn(s);
-    const mine = (await api.ok(login, MY_TO_CONFIRM)).myFamily.consentsToConfirm;
+    const mine = (await api.ok(login, MyConsentsToConfirmDocument)).myFamily.consentsToConfirm;
     expect(mine).toEqual([{ id: s.jonasConsent, categories: expect.arrayContaining(['IDENTITY', 'HEALTH']), recipientAgency: { id: youthCare.id } }]);
-    const { confirmConsent } = await api.ok(login, CONFIRM, { input: { consentId: s.jonasConsent, memberId: s.jonas, method: 'FAMILY_PORTAL' } });
+    const { confirmConsent } = await api.ok(login, ConfirmConsentDocument, { input: { consentId: s.jonasConsent, memberId: s.jonas, method: 'FAMILY_PORTAL' } });
     expect(confirmConsent).toEqual({ id: s.jonasConsent, status: 'ACTIVE', awaitingConfirmationBy: [] });
-    expect((await api.ok(login, MY_TO_CONFIRM)).myFamily.consentsToConfirm).toEqual([]);
+    expect((await api.ok(login, MyConsentsToConfirmDocument)).myFamily.consentsToConfirm).toEqual([]);
     expect(await visibleMembers(s.reader, s.familyId)).toEqual(['Sara', 'Jonas', 'Lien', 'Mo']);
     const { rows } = await db.query(
       // The consents the latest read of the members names for Jonas (the entry names the family's other consents too).
@@ -124,7 +127,7 @@ describe('the transition to 18', () => {
     const confirmations = await db.query(`SELECT member_id, method FROM consent_confirmation WHERE consent_id = $1`, [s.jonasConsent]);
     expect(confirmations.rows).toEqual([{ member_id: s.jonas, method: 'FAMILY_PORTAL' }]);
 
-    const again = await api.gql(login, CONFIRM, { input: { consentId: s.jonasConsent, memberId: s.jonas, method: 'FAMILY_PORTAL' } });
+    const again = await api.gql(login, ConfirmConsentDocument, { input: { consentId: s.jonasConsent, memberId: s.jonas, method: 'FAMILY_PORTAL' } });
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStatus: 'CONFIRMED' });
   });
 
@@ -154,7 +157,7 @@ describe('the transition to 18', () => {
 
       // A child born today there may be registered there; one born tomorrow there may not.
       const register = (birthDate: string) =>
-        local.gql(s.supporter.subject, `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { id } }`, {
+        local.gql(s.supporter.subject, RegisterFamilyDocument, {
           input: { members: [parent('Eva', 'Claes', '1990-01-01'), child('Noor', 'Claes', birthDate)] },
         }, { 'x-acting-agency': youthCare.id });
       expect(codeOf(await register(dateFromToday(0, 0, timeZone)))).toBe('OK');
@@ -168,24 +171,24 @@ describe('the transition to 18', () => {
   it('lets a caseworker record a confirmation on paper, never for a member who cannot decide, nor for a consent given by the member', async () => {
     const s = await scene();
     await turns18In(s.jonas, -1);
-    const onPaper = { consentId: s.jonasConsent, memberId: s.jonas, method: 'WRITTEN' };
-    expect((await api.gql(s.supporter.subject, CONFIRM, { input: onPaper })).errors?.[0]?.extensions).toMatchObject({
+    const onPaper: ConfirmConsentInput = { consentId: s.jonasConsent, memberId: s.jonas, method: 'WRITTEN' };
+    expect((await api.gql(s.supporter.subject, ConfirmConsentDocument, { input: onPaper })).errors?.[0]?.extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
       field: 'evidenceReference',
     });
-    const paper = await api.ok(s.supporter.subject, CONFIRM, { input: { ...onPaper, evidenceReference: 'form-2026-118' } });
+    const paper = await api.ok(s.supporter.subject, ConfirmConsentDocument, { input: { ...onPaper, evidenceReference: 'form-2026-118' } });
     expect(paper.confirmConsent.awaitingConfirmationBy).toEqual([]);
     // Jonas reads in his access log, in plain words, that it was recorded for him.
-    const log = (await api.ok(await jonasLogsIn(s), `query($f: ID!) { accessLog(familyId: $f, first: 50) { edges { node { description } } } }`, { f: s.familyId }))
+    const log = (await api.ok(await jonasLogsIn(s), AccessLogDescriptionsDocument, { f: s.familyId }))
       .accessLog.edges.map((e: { node: { description: string } }) => e.node.description);
     expect(log.some((line: string) => line.includes('added the confirmation of a consent, at 18'))).toBe(true);
 
-    const mo = await api.gql(s.supporter.subject, CONFIRM, { input: { consentId: s.moConsent, memberId: s.mo, method: 'WRITTEN', evidenceReference: 'x' } });
+    const mo = await api.gql(s.supporter.subject, ConfirmConsentDocument, { input: { consentId: s.moConsent, memberId: s.mo, method: 'WRITTEN', evidenceReference: 'x' } });
     expect(mo.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberId' });
     expect(mo.errors?.[0]?.message).toMatch(/Mo cannot decide for themselves yet/);
-    const lien = await api.gql(s.supporter.subject, CONFIRM, { input: { consentId: s.lienConsent, memberId: s.lien, method: 'WRITTEN', evidenceReference: 'x' } });
+    const lien = await api.gql(s.supporter.subject, ConfirmConsentDocument, { input: { consentId: s.lienConsent, memberId: s.lien, method: 'WRITTEN', evidenceReference: 'x' } });
     expect(lien.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'consentId' });
-    const notAbout = await api.gql(s.supporter.subject, CONFIRM, { input: { consentId: s.lienConsent, memberId: s.jonas, method: 'WRITTEN', evidenceReference: 'x' } });
+    const notAbout = await api.gql(s.supporter.subject, ConfirmConsentDocument, { input: { consentId: s.lienConsent, memberId: s.jonas, method: 'WRITTEN', evidenceReference: 'x' } });
     expect(notAbout.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberId' });
     const count = async () => Number((await db.query(`SELECT count(*) FROM consent_confirmation WHERE consent_id = ANY($1)`, [[s.moConsent, s.lienConsent]])).rows[0].count);
     expect(await count()).toBe(0);
@@ -197,28 +200,28 @@ describe('the transition to 18', () => {
     const saraLogin = uniqueSubject('sara');
     await world.portalLogin(s.supporter, s.sara, saraLogin);
     // Sara gave the consent, but Jonas decides now: she cannot confirm it for him.
-    const bySara = await api.gql(saraLogin, CONFIRM, { input: { consentId: s.jonasConsent, memberId: s.jonas, method: 'FAMILY_PORTAL' } });
+    const bySara = await api.gql(saraLogin, ConfirmConsentDocument, { input: { consentId: s.jonasConsent, memberId: s.jonas, method: 'FAMILY_PORTAL' } });
     expect(bySara.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberId' });
 
     const stranger = await world.staff(await world.agency(await world.network()));
-    const confirm = { consentId: s.jonasConsent, memberId: s.jonas, method: 'WRITTEN', evidenceReference: 'x' };
-    expect(codeOf(await api.gql(stranger.subject, CONFIRM, { input: confirm }))).toBe('NOT_FOUND');
-    expect(codeOf(await api.gql(s.supporter.subject, CONFIRM, { input: { ...confirm, consentId: '01890000-0000-7000-8000-000000000000' } }))).toBe('NOT_FOUND');
-    expect(codeOf(await api.gql(youthCare.admin.subject, CONFIRM, { input: confirm }))).toBe('FORBIDDEN');
+    const confirm: ConfirmConsentInput = { consentId: s.jonasConsent, memberId: s.jonas, method: 'WRITTEN', evidenceReference: 'x' };
+    expect(codeOf(await api.gql(stranger.subject, ConfirmConsentDocument, { input: confirm }))).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(s.supporter.subject, ConfirmConsentDocument, { input: { ...confirm, consentId: '01890000-0000-7000-8000-000000000000' } }))).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(youthCare.admin.subject, ConfirmConsentDocument, { input: confirm }))).toBe('FORBIDDEN');
 
     const login = await jonasLogsIn(s);
-    await api.ok(login, REVOKE, { input: { consentId: s.jonasConsent, reason: 'Ik beslis nu zelf' } });
-    const revoked = await api.gql(login, CONFIRM, { input: { consentId: s.jonasConsent, memberId: s.jonas, method: 'FAMILY_PORTAL' } });
+    await api.ok(login, RevokeConsentDocument, { input: { consentId: s.jonasConsent, reason: 'Ik beslis nu zelf' } });
+    const revoked = await api.gql(login, ConfirmConsentDocument, { input: { consentId: s.jonasConsent, memberId: s.jonas, method: 'FAMILY_PORTAL' } });
     expect(revoked.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStatus: 'REVOKED' });
-    expect((await api.ok(login, MY_TO_CONFIRM)).myFamily.consentsToConfirm).toEqual([]);
+    expect((await api.ok(login, MyConsentsToConfirmDocument)).myFamily.consentsToConfirm).toEqual([]);
   });
 
   it('signals members turning 18 within the horizon to the supporter, and only to the supporter', async () => {
     const s = await scene();
     await turns18In(s.jonas, 45);
     await turns18In(s.lien, 500);
-    const nodes = async (subject: string) => (await api.ok(subject, UPCOMING)).upcomingTransitions.edges.map((e: { node: unknown }) => e.node);
-    const mine = (await nodes(s.supporter.subject)).filter((n: { planId: string }) => n.planId === s.planId);
+    const nodes = async (subject: string) => (await api.ok(subject, UpcomingTransitionsPageDocument)).upcomingTransitions.edges.map((e) => e.node);
+    const mine = (await nodes(s.supporter.subject)).filter((n) => n.planId === s.planId);
     expect(mine).toEqual([
       {
         turns18On: dateFromToday(45),
@@ -238,14 +241,14 @@ describe('the transition to 18', () => {
     const volunteer = await world.staff(volunteerAgency, 'VOLUNTEER');
     const jonasLogin = await jonasLogsIn(s);
     for (const subject of [volunteer.subject, youthCare.admin.subject, network.coordinator.subject, jonasLogin]) {
-      expect(codeOf(await api.gql(subject, UPCOMING))).toBe('FORBIDDEN');
+      expect(codeOf(await api.gql(subject, UpcomingTransitionsPageDocument))).toBe('FORBIDDEN');
     }
 
     // Turned 18 with a consent still to confirm: still on the list; confirmed: off it.
     await turns18In(s.jonas, -10);
-    expect((await nodes(s.supporter.subject)).some((n: { member: { id: string } }) => n.member.id === s.jonas)).toBe(true);
-    await api.ok(jonasLogin, CONFIRM, { input: { consentId: s.jonasConsent, memberId: s.jonas, method: 'FAMILY_PORTAL' } });
-    expect((await nodes(s.supporter.subject)).some((n: { member: { id: string } }) => n.member.id === s.jonas)).toBe(false);
+    expect((await nodes(s.supporter.subject)).some((n) => n.member.id === s.jonas)).toBe(true);
+    await api.ok(jonasLogin, ConfirmConsentDocument, { input: { consentId: s.jonasConsent, memberId: s.jonas, method: 'FAMILY_PORTAL' } });
+    expect((await nodes(s.supporter.subject)).some((n) => n.member.id === s.jonas)).toBe(false);
   });
 
   it('follows TRANSITION_HORIZON_MONTHS', async () => {
@@ -253,7 +256,7 @@ describe('the transition to 18', () => {
     await turns18In(s.jonas, 45);
     const shortSighted = await TestApi.start({ TRANSITION_HORIZON_MONTHS: '1' });
     try {
-      const edges = (await shortSighted.ok(s.supporter.subject, UPCOMING)).upcomingTransitions.edges;
+      const edges = (await shortSighted.ok(s.supporter.subject, UpcomingTransitionsPageDocument)).upcomingTransitions.edges;
       expect(edges.filter((e: { node: { planId: string } }) => e.node.planId === s.planId)).toEqual([]);
     } finally {
       await shortSighted.stop();
@@ -265,7 +268,7 @@ describe('the transition to 18', () => {
     const s = await scene();
     await turns18In(s.jonas, 20);
     const mineOnly = async () => {
-      const edges = (await api.ok(s.supporter.subject, UPCOMING)).upcomingTransitions.edges;
+      const edges = (await api.ok(s.supporter.subject, UpcomingTransitionsPageDocument)).upcomingTransitions.edges;
       return edges.length;
     };
     let count = 0;
@@ -281,7 +284,7 @@ describe('the transition to 18', () => {
   it('proposes a checklist goal: the talk, the handover to adult services, and the consents the young adult decides on', async () => {
     const s = await scene();
     await turns18In(s.jonas, 60);
-    const { proposeTransitionChecklist: goal } = await api.ok(s.supporter.subject, PROPOSE, { input: { planId: s.planId, memberId: s.jonas } });
+    const { proposeTransitionChecklist: goal } = await api.ok(s.supporter.subject, ProposeTransitionChecklistDocument, { input: { planId: s.planId, memberId: s.jonas } });
     const due = dateFromToday(60);
     const youthCareName = (await db.query(`SELECT name FROM agency WHERE id = $1`, [youthCare.id])).rows[0].name;
     expect(goal).toMatchObject({ status: 'PROPOSED', lifeDomain: 'SOCIAL_NETWORK', owner: 'FAMILY', transitionMemberId: s.jonas });
@@ -299,12 +302,12 @@ describe('the transition to 18', () => {
         status: 'OPEN',
       }),
     ]);
-    const upcoming = (await api.ok(s.supporter.subject, UPCOMING)).upcomingTransitions.edges;
-    expect(upcoming.find((e: { node: { member: { id: string } } }) => e.node.member.id === s.jonas).node.checklistGoal).toEqual({ id: goal.id });
+    const upcoming = (await api.ok(s.supporter.subject, UpcomingTransitionsPageDocument)).upcomingTransitions.edges;
+    expect(upcoming.find((e) => e.node.member.id === s.jonas)!.node.checklistGoal).toEqual({ id: goal.id });
 
-    const twice = await api.gql(s.supporter.subject, PROPOSE, { input: { planId: s.planId, memberId: s.jonas } });
+    const twice = await api.gql(s.supporter.subject, ProposeTransitionChecklistDocument, { input: { planId: s.planId, memberId: s.jonas } });
     expect(codeOf(twice)).toBe('CONFLICT');
-    const tooYoung = await api.gql(s.supporter.subject, PROPOSE, { input: { planId: s.planId, memberId: s.mo } });
+    const tooYoung = await api.gql(s.supporter.subject, ProposeTransitionChecklistDocument, { input: { planId: s.planId, memberId: s.mo } });
     expect(tooYoung.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberId' });
     const goals = await db.query(`SELECT count(*)::int AS n FROM goal WHERE plan_id = $1`, [s.planId]);
     expect(goals.rows[0].n).toBe(1);
@@ -319,26 +322,26 @@ describe('the transition to 18', () => {
     const saraLogin = uniqueSubject('sara');
     await world.portalLogin(s.supporter, s.sara, saraLogin);
     const input = { planId: s.planId, memberId: s.jonas };
-    expect(codeOf(await api.gql(colleague.subject, PROPOSE, { input }))).toBe('FORBIDDEN');
-    expect(codeOf(await api.gql(stranger.subject, PROPOSE, { input }))).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(colleague.subject, ProposeTransitionChecklistDocument, { input }))).toBe('FORBIDDEN');
+    expect(codeOf(await api.gql(stranger.subject, ProposeTransitionChecklistDocument, { input }))).toBe('NOT_FOUND');
     for (const subject of [saraLogin, youthCare.admin.subject, network.coordinator.subject]) {
-      expect(codeOf(await api.gql(subject, PROPOSE, { input }))).toBe('FORBIDDEN');
+      expect(codeOf(await api.gql(subject, ProposeTransitionChecklistDocument, { input }))).toBe('FORBIDDEN');
     }
     const goals = await db.query(`SELECT count(*)::int AS n FROM goal WHERE plan_id = $1`, [s.planId]);
     expect(goals.rows[0].n).toBe(0);
     // A member of another family: unknown to a supporter who does not work with it, not on this plan for one who does.
     const other = await scene();
     await turns18In(other.jonas, 60);
-    expect(codeOf(await api.gql(s.supporter.subject, PROPOSE, { input: { planId: s.planId, memberId: other.jonas } }))).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(s.supporter.subject, ProposeTransitionChecklistDocument, { input: { planId: s.planId, memberId: other.jonas } }))).toBe('NOT_FOUND');
     const ownOther = await world.family(s.supporter, [child('Noor', 'Wouters', dateFromToday(30, 18))]);
-    const foreignMember = await api.gql(s.supporter.subject, PROPOSE, { input: { planId: s.planId, memberId: ownOther.memberIds[0] } });
+    const foreignMember = await api.gql(s.supporter.subject, ProposeTransitionChecklistDocument, { input: { planId: s.planId, memberId: ownOther.memberIds[0] } });
     expect(foreignMember.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberId' });
   });
 
   it('answers the caseworker which consents a member is to confirm, and nobody outside the team', async () => {
     const s = await scene();
     await turns18In(s.jonas, 100);
-    const extra = await api.ok(s.supporter.subject, RECORD, {
+    const extra = await api.ok(s.supporter.subject, RecordConsentDocument, {
       input: {
         grantorMemberId: s.sara,
         subjectMemberIds: [s.mo],
@@ -354,14 +357,14 @@ describe('the transition to 18', () => {
     const consentReads = async () =>
       Number((await db.query(`SELECT count(*) FROM audit_event WHERE action = 'READ' AND entity_type = 'Consent' AND actor_user_id = $1`, [s.supporter.userId])).rows[0].count);
     const readsBefore = await consentReads();
-    expect((await api.ok(s.supporter.subject, TO_CONFIRM, { m: s.jonas })).consentsToConfirm).toEqual([{ id: s.jonasConsent, recipientAgency: { id: youthCare.id } }]);
+    expect((await api.ok(s.supporter.subject, ConsentsToConfirmDocument, { m: s.jonas })).consentsToConfirm).toEqual([{ id: s.jonasConsent, recipientAgency: { id: youthCare.id } }]);
     // Exactly the consent answered is recorded as read: the query selects no other rows.
     expect((await consentReads()) - readsBefore).toBe(1);
     // Mo's consents end only in 13 years: nothing to confirm within the horizon.
     expect(extra.recordConsent.id).toBeDefined();
-    expect((await api.ok(s.supporter.subject, TO_CONFIRM, { m: s.mo })).consentsToConfirm).toEqual([]);
+    expect((await api.ok(s.supporter.subject, ConsentsToConfirmDocument, { m: s.mo })).consentsToConfirm).toEqual([]);
     const stranger = await world.staff(await world.agency(await world.network()));
-    expect(codeOf(await api.gql(stranger.subject, TO_CONFIRM, { m: s.jonas }))).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(stranger.subject, ConsentsToConfirmDocument, { m: s.jonas }))).toBe('NOT_FOUND');
   });
 
   it('proposes the checklists that became due by itself, once, as the service, for active plans only', async () => {
@@ -378,13 +381,10 @@ describe('the transition to 18', () => {
     expect(await job.proposeDueChecklists()).toBeGreaterThanOrEqual(1);
     expect(await checklists(s.planId)).toEqual([{ transition_member_id: s.jonas, created_by_user_id: null }]);
     expect(await checklists(draft.planId)).toEqual([]);
-    const checklistOfJonas = `{ upcomingTransitions(first: 50) { edges { node { member { id }
-      checklistGoal { id status actions { assigneeUser { id } assigneeMember { id } } } } } } }`;
-    const goal = (await api.ok(s.supporter.subject, checklistOfJonas)).upcomingTransitions.edges.find(
-      (e: { node: { member: { id: string } } }) => e.node.member.id === s.jonas,
-    ).node.checklistGoal;
+    const goal = (await api.ok(s.supporter.subject, UpcomingChecklistsDocument)).upcomingTransitions.edges.find((e) => e.node.member.id === s.jonas)!.node
+      .checklistGoal!;
     expect(goal.status).toBe('PROPOSED');
-    expect(goal.actions.map((a: { assigneeUser: unknown; assigneeMember: unknown }) => [a.assigneeUser, a.assigneeMember])).toEqual([
+    expect(goal.actions.map((a) => [a.assigneeUser, a.assigneeMember])).toEqual([
       [{ id: s.supporter.userId }, null],
       [{ id: s.supporter.userId }, null],
       [null, { id: s.jonas }],
@@ -398,6 +398,6 @@ describe('the transition to 18', () => {
 
     await job.proposeDueChecklists();
     expect(await checklists(s.planId)).toHaveLength(1);
-    expect(codeOf(await api.gql(s.supporter.subject, PROPOSE, { input: { planId: s.planId, memberId: s.jonas } }))).toBe('CONFLICT');
+    expect(codeOf(await api.gql(s.supporter.subject, ProposeTransitionChecklistDocument, { input: { planId: s.planId, memberId: s.jonas } }))).toBe('CONFLICT');
   });
 });

@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { calendarDate, DEFAULT_LEGAL_TIME_ZONE } from '../src/common/calendar.js';
+import {
+  AccessLogActionsDocument,
+  AssessCapacityOutcomeDocument,
+  ConfirmConsentDocument,
+  type DataCategory,
+  FamilyMemberIdsDocument,
+  FamilySearchDocument,
+  MyCapacityAssessmentsDocument,
+  MyConsentsDocument,
+  RecordConsentDocument,
+  RevokeConsentWithdrawnDocument,
+} from './graphql/generated.js';
 import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
 import { type Agency, child, type Network, parent, type Person, World } from './support/world.js';
 
@@ -9,15 +21,6 @@ import { type Agency, child, type Network, parent, type Person, World } from './
  * only on a member the caller sees, and shown to the family; a consent stays with everyone who gave it or
  * whom it concerns.
  */
-const FAMILIES = `query($search: String) { families(first: 50, search: $search) { edges { node { id } } } }`;
-const RECORD = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`;
-const REVOKE = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id status withdrawnForMemberIds } }`;
-const CONFIRM = `mutation($input: ConfirmConsentInput!) { confirmConsent(input: $input) { id status awaitingConfirmationBy } }`;
-const ASSESS = `mutation($input: AssessCapacityInput!) { assessCapacity(input: $input) { id memberId capable } }`;
-const MEMBERS = `query($id: ID!) { family(id: $id) { members { id } } }`;
-const MY_CONSENTS = `{ myFamily { consents { id status subjectMemberIds withdrawnForMemberIds } consentsToConfirm { id } } }`;
-const MY_ASSESSMENTS = `{ myFamily { capacityAssessments { member { id givenName } capable reason assessedAt assessingAgency { id name } } } }`;
-const ACCESS_LOG = `query($f: ID!) { accessLog(familyId: $f, first: 100) { edges { node { action entityType description } } } }`;
 
 /** The date `years` back from today, by the families' calendar, as YYYY-MM-DD. */
 function yearsAgo(years: number, days = 0): string {
@@ -49,9 +52,9 @@ describe('trust: what a caller may find, assess and keep (issue 16, findings 4â€
     await api.stop();
   });
 
-  const consent = async (worker: Person, grantorMemberId: string, subjectMemberIds: string[], categories = ['IDENTITY', 'PLAN']) =>
+  const consent = async (worker: Person, grantorMemberId: string, subjectMemberIds: string[], categories: DataCategory[] = ['IDENTITY', 'PLAN']) =>
     (
-      await api.ok(worker.subject, RECORD, {
+      await api.ok(worker.subject, RecordConsentDocument, {
         input: {
           grantorMemberId,
           subjectMemberIds,
@@ -78,7 +81,7 @@ describe('trust: what a caller may find, assess and keep (issue 16, findings 4â€
   }
 
   const visibleMemberIds = async (worker: Person, familyId: string): Promise<string[]> =>
-    (await api.ok(worker.subject, MEMBERS, { id: familyId })).family.members.map((m: { id: string }) => m.id);
+    (await api.ok(worker.subject, FamilyMemberIdsDocument, { id: familyId })).family.members.map((m: { id: string }) => m.id);
 
   // ---------------------------------------------------------------------------------------------
   describe('families(search:)', () => {
@@ -88,7 +91,7 @@ describe('trust: what a caller may find, assess and keep (issue 16, findings 4â€
       const [sara] = f.memberIds as [string, string];
       await consent(f.registrar, sara, [sara]);
       const search = async (subject: string, text: string) =>
-        (await api.ok(subject, FAMILIES, { search: text })).families.edges.map((e: { node: { id: string } }) => e.node.id);
+        (await api.ok(subject, FamilySearchDocument, { search: text })).families.edges.map((e: { node: { id: string } }) => e.node.id);
 
       // The reader sees Sara (her IDENTITY consent) and the family, not Lien.
       expect(await visibleMemberIds(f.reader, f.familyId)).toEqual([sara]);
@@ -118,13 +121,13 @@ describe('trust: what a caller may find, assess and keep (issue 16, findings 4â€
       const saraLogin = await world.portalLogin(f.registrar, sara);
       expect(await visibleMemberIds(f.reader, f.familyId)).toEqual([sara]);
 
-      const hidden = await api.gql(f.reader.subject, ASSESS, { input: { memberId: lien, capable: false, reason: 'Kan niet zelf beslissen' } });
-      const unknown = await api.gql(f.reader.subject, ASSESS, { input: { memberId: randomUUID(), capable: false, reason: 'Kan niet zelf beslissen' } });
+      const hidden = await api.gql(f.reader.subject, AssessCapacityOutcomeDocument, { input: { memberId: lien, capable: false, reason: 'Kan niet zelf beslissen' } });
+      const unknown = await api.gql(f.reader.subject, AssessCapacityOutcomeDocument, { input: { memberId: randomUUID(), capable: false, reason: 'Kan niet zelf beslissen' } });
       expect(codeOf(hidden)).toBe('NOT_FOUND');
       expect(hidden.errors![0]!.message).toBe(unknown.errors![0]!.message);
       expect(hidden.data).toEqual(unknown.data);
       // Lien still decides for herself: her mother cannot consent for her, and the portal shows no assessment.
-      const forLien = await api.gql(f.registrar.subject, RECORD, {
+      const forLien = await api.gql(f.registrar.subject, RecordConsentDocument, {
         input: {
           grantorMemberId: sara,
           subjectMemberIds: [lien],
@@ -137,7 +140,7 @@ describe('trust: what a caller may find, assess and keep (issue 16, findings 4â€
         },
       });
       expect(codeOf(forLien)).toBe('BAD_USER_INPUT');
-      expect((await api.ok(saraLogin, MY_ASSESSMENTS)).myFamily.capacityAssessments).toEqual([]);
+      expect((await api.ok(saraLogin, MyCapacityAssessmentsDocument)).myFamily.capacityAssessments).toEqual([]);
     });
 
     it('is refused to a portal login with a coded answer, never INTERNAL_SERVER_ERROR', async () => {
@@ -145,7 +148,7 @@ describe('trust: what a caller may find, assess and keep (issue 16, findings 4â€
       const [sara, mo] = f.memberIds as [string, string];
       const saraLogin = await world.portalLogin(f.registrar, sara);
       for (const memberId of [mo, sara, randomUUID()]) {
-        const result = await api.gql(saraLogin, ASSESS, { input: { memberId, capable: true, reason: 'Mo beslist zelf' } });
+        const result = await api.gql(saraLogin, AssessCapacityOutcomeDocument, { input: { memberId, capable: true, reason: 'Mo beslist zelf' } });
         expect(codeOf(result)).toBe('FORBIDDEN');
       }
     });
@@ -157,7 +160,7 @@ describe('trust: what a caller may find, assess and keep (issue 16, findings 4â€
       const lienLogin = await world.portalLogin(f.registrar, lien);
       const tomLogin = await world.portalLogin(f.registrar, tom);
       // Seen by her registrar (author of her details): the assessment goes through.
-      const { assessCapacity } = await api.ok(f.registrar.subject, ASSESS, {
+      const { assessCapacity } = await api.ok(f.registrar.subject, AssessCapacityOutcomeDocument, {
         input: { memberId: lien, capable: false, reason: 'Ernstige verstandelijke beperking' },
       });
       expect(assessCapacity).toMatchObject({ memberId: lien, capable: false });
@@ -173,15 +176,13 @@ describe('trust: what a caller may find, assess and keep (issue 16, findings 4â€
         },
       ];
       // Lien herself, and her parents who now speak for her.
-      expect((await api.ok(lienLogin, MY_ASSESSMENTS)).myFamily.capacityAssessments).toEqual(expected);
-      expect((await api.ok(saraLogin, MY_ASSESSMENTS)).myFamily.capacityAssessments).toEqual(expected);
-      expect((await api.ok(tomLogin, MY_ASSESSMENTS)).myFamily.capacityAssessments).toEqual(expected);
+      expect((await api.ok(lienLogin, MyCapacityAssessmentsDocument)).myFamily.capacityAssessments).toEqual(expected);
+      expect((await api.ok(saraLogin, MyCapacityAssessmentsDocument)).myFamily.capacityAssessments).toEqual(expected);
+      expect((await api.ok(tomLogin, MyCapacityAssessmentsDocument)).myFamily.capacityAssessments).toEqual(expected);
 
       // In the access log, in plain words.
-      const log = (await api.ok(saraLogin, ACCESS_LOG, { f: f.familyId })).accessLog.edges.map(
-        (e: { node: { action: string; entityType: string; description: string } }) => e.node,
-      );
-      const entry = log.find((e: { entityType: string }) => e.entityType === 'capacity_assessment');
+      const log = (await api.ok(saraLogin, AccessLogActionsDocument, { f: f.familyId })).accessLog.edges.map((e) => e.node);
+      const entry = log.find((e) => e.entityType === 'capacity_assessment')!;
       expect(entry).toBeDefined();
       expect(entry.description).toMatch(/assess/i);
       expect(entry.description).not.toMatch(/capacity_assessment/);
@@ -195,12 +196,12 @@ describe('trust: what a caller may find, assess and keep (issue 16, findings 4â€
       const [sara, mo] = f.memberIds as [string, string];
       const both = await consent(f.registrar, sara, [sara, mo]);
       const saraLogin = await world.portalLogin(f.registrar, sara);
-      await api.ok(f.registrar.subject, ASSESS, { input: { memberId: mo, capable: true, reason: 'Mo begrijpt wat hij beslist' } });
+      await api.ok(f.registrar.subject, AssessCapacityOutcomeDocument, { input: { memberId: mo, capable: true, reason: 'Mo begrijpt wat hij beslist' } });
 
-      const mine = (await api.ok(saraLogin, MY_CONSENTS)).myFamily.consents;
+      const mine = (await api.ok(saraLogin, MyConsentsDocument)).myFamily.consents;
       expect(mine).toEqual([{ id: both, status: 'ACTIVE', subjectMemberIds: [sara, mo].sort(), withdrawnForMemberIds: [] }]);
       // Sara withdraws what she gave: for herself, and for Mo, who never made it his own.
-      const revoked = await api.gql(saraLogin, REVOKE, { input: { consentId: both, reason: 'Ik wil dit niet meer' } });
+      const revoked = await api.gql(saraLogin, RevokeConsentWithdrawnDocument, { input: { consentId: both, reason: 'Ik wil dit niet meer' } });
       expect(codeOf(revoked)).toBe('OK');
       expect(revoked.data!.revokeConsent).toEqual({ id: both, status: 'REVOKED', withdrawnForMemberIds: [] });
       expect(await visibleMemberIds(f.reader, f.familyId)).toEqual([]);
@@ -222,14 +223,14 @@ describe('trust: what a caller may find, assess and keep (issue 16, findings 4â€
       await db.query(`UPDATE family_member SET birth_date = $2 WHERE id = ANY($1)`, [[jonas, mo], yearsAgo(18, -7)]);
       const jonasLogin = await world.portalLogin(f.registrar, jonas);
 
-      const jonasView = (await api.ok(jonasLogin, MY_CONSENTS)).myFamily;
+      const jonasView = (await api.ok(jonasLogin, MyConsentsDocument)).myFamily;
       expect(jonasView.consents.map((c: { id: string }) => c.id)).toEqual([shared]);
       expect(jonasView.consentsToConfirm).toEqual([{ id: shared }]);
       // Lien, whom it does not concern, neither sees nor withdraws it.
-      expect((await api.ok(lienLogin, MY_CONSENTS)).myFamily.consents.map((c: { id: string }) => c.id)).not.toContain(shared);
-      expect(codeOf(await api.gql(lienLogin, REVOKE, { input: { consentId: shared, reason: 'Nee' } }))).toBe('NOT_FOUND');
+      expect((await api.ok(lienLogin, MyConsentsDocument)).myFamily.consents.map((c: { id: string }) => c.id)).not.toContain(shared);
+      expect(codeOf(await api.gql(lienLogin, RevokeConsentWithdrawnDocument, { input: { consentId: shared, reason: 'Nee' } }))).toBe('NOT_FOUND');
 
-      const confirmed: GraphQLResult = await api.gql(jonasLogin, CONFIRM, {
+      const confirmed: GraphQLResult = await api.gql(jonasLogin, ConfirmConsentDocument, {
         input: { consentId: shared, memberId: jonas, method: 'FAMILY_PORTAL' },
       });
       expect(codeOf(confirmed)).toBe('OK');
@@ -238,18 +239,18 @@ describe('trust: what a caller may find, assess and keep (issue 16, findings 4â€
       expect((await visibleMemberIds(f.reader, f.familyId)).sort()).toEqual([sara, jonas, lien].sort());
 
       // Jonas withdraws it: for himself only; his mother's own consent goes on.
-      const withdrawn = await api.gql(jonasLogin, REVOKE, { input: { consentId: shared, reason: 'Ik wil dit zelf niet meer' } });
+      const withdrawn = await api.gql(jonasLogin, RevokeConsentWithdrawnDocument, { input: { consentId: shared, reason: 'Ik wil dit zelf niet meer' } });
       expect(codeOf(withdrawn)).toBe('OK');
       expect(withdrawn.data!.revokeConsent).toEqual({ id: shared, status: 'ACTIVE', withdrawnForMemberIds: [jonas] });
       expect((await visibleMemberIds(f.reader, f.familyId)).sort()).toEqual([sara, lien].sort());
-      expect(codeOf(await api.gql(jonasLogin, REVOKE, { input: { consentId: shared, reason: 'Nog eens' } }))).toBe('INVALID_TRANSITION');
+      expect(codeOf(await api.gql(jonasLogin, RevokeConsentWithdrawnDocument, { input: { consentId: shared, reason: 'Nog eens' } }))).toBe('INVALID_TRANSITION');
       // Jonas still sees it, and cannot confirm again what he withdrew.
-      expect((await api.ok(jonasLogin, MY_CONSENTS)).myFamily.consents).toEqual([
+      expect((await api.ok(jonasLogin, MyConsentsDocument)).myFamily.consents).toEqual([
         { id: shared, status: 'ACTIVE', subjectMemberIds: [sara, jonas, mo].sort(), withdrawnForMemberIds: [jonas] },
       ]);
 
       // Sara, who gave it, withdraws the rest: for herself and for Mo, who never confirmed it.
-      const ended = await api.gql(saraLogin, REVOKE, { input: { consentId: shared, reason: 'Wij stoppen' } });
+      const ended = await api.gql(saraLogin, RevokeConsentWithdrawnDocument, { input: { consentId: shared, reason: 'Wij stoppen' } });
       expect(codeOf(ended)).toBe('OK');
       expect(ended.data!.revokeConsent).toMatchObject({ id: shared, status: 'REVOKED' });
       expect(await visibleMemberIds(f.reader, f.familyId)).toEqual([lien]);
@@ -262,10 +263,10 @@ describe('trust: what a caller may find, assess and keep (issue 16, findings 4â€
       const saraAndMo = await consent(f.registrar, sara, [sara, mo]);
       await consent(f.registrar, lien, [lien]);
       // A member the consent does not concern cannot be named as the one who withdrew it.
-      const notConcerned = await api.gql(f.registrar.subject, REVOKE, { input: { consentId: saraAndMo, reason: 'Nee', revokedByMemberId: lien } });
+      const notConcerned = await api.gql(f.registrar.subject, RevokeConsentWithdrawnDocument, { input: { consentId: saraAndMo, reason: 'Nee', revokedByMemberId: lien } });
       expect(codeOf(notConcerned)).toBe('BAD_USER_INPUT');
       expect(notConcerned.errors![0]!.extensions!.field).toBe('revokedByMemberId');
-      const { revokeConsent } = await api.ok(f.registrar.subject, REVOKE, {
+      const { revokeConsent } = await api.ok(f.registrar.subject, RevokeConsentWithdrawnDocument, {
         input: { consentId: saraAndMo, reason: 'Sara stopt', revokedByMemberId: sara },
       });
       expect(revokeConsent).toEqual({ id: saraAndMo, status: 'REVOKED', withdrawnForMemberIds: [] });
