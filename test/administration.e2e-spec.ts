@@ -1,33 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { codeOf, type GraphQLResult, PLATFORM_ADMIN, TestApi, uniqueSubject } from './support/test-app.js';
+import {
+  AcceptMembershipInvitationByIdDocument,
+  AddMembershipDetailsDocument,
+  type AddMembershipInput,
+  AgenciesPageDocument,
+  AgencyDetailsDocument,
+  CreateAgencyDetailsDocument,
+  type CreateAgencyInput,
+  CreateNetworkDetailsDocument,
+  MembershipsPageDocument,
+  MyMembershipsDocument,
+  MyUserDocument,
+  NetworksPageDocument,
+} from './graphql/generated.js';
+import { type AnyDocument, codeOf, type GraphQLResult, PLATFORM_ADMIN, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, type Network, type Person, type Role, World } from './support/world.js';
 
 /**
  * Administration over GraphQL/HTTP: networks, agencies, memberships. Who may and who may not, with
  * the exact error code; validation, conflicts, atomicity and cursor pagination.
  */
-
-const CREATE_NETWORK = `mutation($input: CreateNetworkInput!) { createNetwork(input: $input) { id name } }`;
-const NETWORKS = `query($first: Int, $after: String) {
-  networks(first: $first, after: $after) { edges { cursor node { id name } } pageInfo { hasNextPage endCursor } }
-}`;
-const CREATE_AGENCY = `mutation($input: CreateAgencyInput!) { createAgency(input: $input) { id networkId name kind } }`;
-const AGENCIES = `query($networkId: ID!, $first: Int, $after: String) {
-  agencies(networkId: $networkId, first: $first, after: $after) {
-    edges { cursor node { id networkId name kind } } pageInfo { hasNextPage endCursor }
-  }
-}`;
-const AGENCY = `query($id: ID!) { agency(id: $id) { id networkId name kind } }`;
-const ADD_MEMBERSHIP = `mutation($input: AddMembershipInput!) {
-  addMembership(input: $input) { id role user { id displayName } agency { id } }
-}`;
-const MEMBERSHIPS = `query($agencyId: ID!, $first: Int, $after: String) {
-  memberships(agencyId: $agencyId, first: $first, after: $after) {
-    edges { cursor node { id role user { id displayName } agency { id } } } pageInfo { hasNextPage endCursor }
-  }
-}`;
-const ME = `{ me { subject user { id displayName } } }`;
-const ME_WITH_MEMBERSHIPS = `{ me { user { id displayName } memberships { role agency { id } } } }`;
 
 type Code = 'OK' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND';
 
@@ -129,7 +121,7 @@ describe('administration', () => {
   }
 
   /** Every page of a connection, as `subject`; fails the test on any error. */
-  async function all<T>(subject: string, query: string, field: string, vars: Record<string, unknown> = {}): Promise<T[]> {
+  async function all<T>(subject: string, query: AnyDocument, field: string, vars: Record<string, unknown> = {}): Promise<T[]> {
     const nodes: T[] = [];
     let after: string | null = null;
     for (;;) {
@@ -142,11 +134,11 @@ describe('administration', () => {
   }
 
   /** The agencies of a network, as the platform admin sees them (the ground truth). */
-  const agenciesOf = (networkId: string) => all<AgencyNode>(PLATFORM_ADMIN, AGENCIES, 'agencies', { networkId });
+  const agenciesOf = (networkId: string) => all<AgencyNode>(PLATFORM_ADMIN, AgenciesPageDocument, 'agencies', { networkId });
   /** The memberships of an agency, as the platform admin sees them (the ground truth). */
-  const membershipsOf = (agencyId: string) => all<MembershipNode>(PLATFORM_ADMIN, MEMBERSHIPS, 'memberships', { agencyId });
-  const allNetworks = () => all<{ id: string; name: string }>(PLATFORM_ADMIN, NETWORKS, 'networks');
-  const userOf = async (subject: string) => (await api.ok(subject, ME)).me.user as { id: string; displayName: string } | null;
+  const membershipsOf = (agencyId: string) => all<MembershipNode>(PLATFORM_ADMIN, MembershipsPageDocument, 'memberships', { agencyId });
+  const allNetworks = () => all<{ id: string; name: string }>(PLATFORM_ADMIN, NetworksPageDocument, 'networks');
+  const userOf = async (subject: string) => (await api.ok(subject, MyUserDocument)).me.user as { id: string; displayName: string } | null;
 
   const expectBadInput = (result: GraphQLResult, field: string) => {
     expect(codeOf(result)).toBe('BAD_USER_INPUT');
@@ -167,7 +159,7 @@ describe('administration', () => {
     ])('%s → %s', async (actor, expected) => {
       const s = await scene();
       const name = `Netwerk ${randomUUID()}`;
-      const result = await api.gql(as(s, actor), CREATE_NETWORK, { input: { name } });
+      const result = await api.gql(as(s, actor), CreateNetworkDetailsDocument, { input: { name } });
       expect(codeOf(result)).toBe(expected);
       const created = (await allNetworks()).filter((n) => n.name === name);
       if (expected === 'OK') {
@@ -191,7 +183,7 @@ describe('administration', () => {
       ['no token', 'UNAUTHENTICATED'],
     ])('%s → %s', async (actor, expected) => {
       const s = await scene();
-      const result = await api.gql(as(s, actor), NETWORKS);
+      const result = await api.gql(as(s, actor), NetworksPageDocument);
       if (expected === 'OWN NETWORK ONLY') {
         expect(codeOf(result)).toBe('OK');
         expect(result.data!.networks.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([s.net.id]);
@@ -224,13 +216,13 @@ describe('administration', () => {
       ['no token', 'UNAUTHENTICATED'],
     ])('%s → %s', async (actor, expected) => {
       const s = await scene();
-      const input = { networkId: s.net.id, name: `Dienst ${randomUUID()}`, kind: 'MENTAL_HEALTH' };
-      const result = await api.gql(as(s, actor), CREATE_AGENCY, { input });
+      const input: CreateAgencyInput = { networkId: s.net.id, name: `Dienst ${randomUUID()}`, kind: 'MENTAL_HEALTH' };
+      const result = await api.gql(as(s, actor), CreateAgencyDetailsDocument, { input });
       expect(codeOf(result)).toBe(expected);
       if (expected === 'OK') {
         const created = result.data!.createAgency as AgencyNode;
         expect(created).toEqual({ id: expect.any(String), ...input });
-        expect((await api.ok(PLATFORM_ADMIN, AGENCY, { id: created.id })).agency).toEqual(created);
+        expect((await api.ok(PLATFORM_ADMIN, AgencyDetailsDocument, { id: created.id })).agency).toEqual(created);
       } else {
         expect(result.data ?? null).toBeNull();
       }
@@ -241,8 +233,8 @@ describe('administration', () => {
     it('platform admin may create an agency in any network', async () => {
       const s = await scene();
       for (const network of [s.net, s.other]) {
-        const input = { networkId: network.id, name: `Dienst ${randomUUID()}`, kind: 'OTHER' };
-        const { createAgency } = await api.ok(PLATFORM_ADMIN, CREATE_AGENCY, { input });
+        const input: CreateAgencyInput = { networkId: network.id, name: `Dienst ${randomUUID()}`, kind: 'OTHER' };
+        const { createAgency } = await api.ok(PLATFORM_ADMIN, CreateAgencyDetailsDocument, { input });
         expect(createAgency.networkId).toBe(network.id);
         expect((await agenciesOf(network.id)).map((a) => a.id)).toContain(createAgency.id);
       }
@@ -250,7 +242,7 @@ describe('administration', () => {
 
     it('a coordinator creates agencies in its own network, not in a network that does not exist', async () => {
       const s = await scene();
-      const result = await api.gql(s.net.coordinator.subject, CREATE_AGENCY, {
+      const result = await api.gql(s.net.coordinator.subject, CreateAgencyDetailsDocument, {
         input: { networkId: randomUUID(), name: 'Nergens', kind: 'OTHER' },
       });
       expect(codeOf(result)).toBe('NOT_FOUND');
@@ -273,7 +265,7 @@ describe('administration', () => {
       ['no token', 'UNAUTHENTICATED'],
     ])('%s → %s', async (actor, expected) => {
       const s = await scene();
-      const result = await api.gql(as(s, actor), AGENCIES, { networkId: s.net.id });
+      const result = await api.gql(as(s, actor), AgenciesPageDocument, { networkId: s.net.id });
       expect(codeOf(result)).toBe(expected);
       if (expected === 'OK') {
         const ids = result.data!.agencies.edges.map((e: { node: AgencyNode }) => e.node.id);
@@ -287,7 +279,7 @@ describe('administration', () => {
     it('an unknown network is NOT_FOUND, also for the platform admin', async () => {
       const s = await scene();
       for (const subject of [PLATFORM_ADMIN, s.caseworker.subject]) {
-        expect(codeOf(await api.gql(subject, AGENCIES, { networkId: randomUUID() }))).toBe('NOT_FOUND');
+        expect(codeOf(await api.gql(subject, AgenciesPageDocument, { networkId: randomUUID() }))).toBe('NOT_FOUND');
       }
     });
   });
@@ -308,7 +300,7 @@ describe('administration', () => {
       ['no token', 'UNAUTHENTICATED'],
     ])('%s → %s', async (actor, expected) => {
       const s = await scene();
-      const result = await api.gql(as(s, actor), AGENCY, { id: s.sibling.id });
+      const result = await api.gql(as(s, actor), AgencyDetailsDocument, { id: s.sibling.id });
       expect(codeOf(result)).toBe(expected);
       if (expected === 'OK') {
         expect(result.data!.agency).toEqual({
@@ -324,9 +316,9 @@ describe('administration', () => {
 
     it('a caseworker gets NOT_FOUND for an agency of another network, as for one that does not exist', async () => {
       const s = await scene();
-      expect(codeOf(await api.gql(s.caseworker.subject, AGENCY, { id: s.otherAgency.id }))).toBe('NOT_FOUND');
-      expect(codeOf(await api.gql(s.caseworker.subject, AGENCY, { id: randomUUID() }))).toBe('NOT_FOUND');
-      expect(codeOf(await api.gql(PLATFORM_ADMIN, AGENCY, { id: randomUUID() }))).toBe('NOT_FOUND');
+      expect(codeOf(await api.gql(s.caseworker.subject, AgencyDetailsDocument, { id: s.otherAgency.id }))).toBe('NOT_FOUND');
+      expect(codeOf(await api.gql(s.caseworker.subject, AgencyDetailsDocument, { id: randomUUID() }))).toBe('NOT_FOUND');
+      expect(codeOf(await api.gql(PLATFORM_ADMIN, AgencyDetailsDocument, { id: randomUUID() }))).toBe('NOT_FOUND');
     });
   });
 
@@ -360,10 +352,10 @@ describe('administration', () => {
       const s = await scene();
       const subject = uniqueSubject('newcomer');
       const displayName = `Nieuwe Collega ${randomUUID()}`;
-      const input = { agencyId: s.agency.id, subject, displayName, role };
-      const result = await api.gql(as(s, actor), ADD_MEMBERSHIP, { input });
+      const input: AddMembershipInput = { agencyId: s.agency.id, subject, displayName, role };
+      const result = await api.gql(as(s, actor), AddMembershipDetailsDocument, { input });
       expect(codeOf(result)).toBe(expected);
-      const { me } = await api.ok(subject, ME_WITH_MEMBERSHIPS);
+      const { me } = await api.ok(subject, MyMembershipsDocument);
       if (expected === 'OK') {
         const added = result.data!.addMembership as MembershipNode;
         expect(added).toEqual({ id: expect.any(String), role, user: { id: expect.any(String), displayName }, agency: { id: s.agency.id } });
@@ -385,15 +377,15 @@ describe('administration', () => {
       const worker = await world.member(admin.subject, s.agency.id, 'CASEWORKER');
       expect((await membershipsOf(s.agency.id)).map((m) => m.user.id)).toEqual(expect.arrayContaining([admin.userId, worker.userId]));
       // ...and the caseworker it added may not.
-      const result = await api.gql(worker.subject, ADD_MEMBERSHIP, {
+      const result = await api.gql(worker.subject, AddMembershipDetailsDocument, {
         input: { agencyId: s.agency.id, subject: uniqueSubject('x'), displayName: 'X', role: 'CASEWORKER' },
       });
       expect(codeOf(result)).toBe('FORBIDDEN');
     });
 
     it('an agency that does not exist is NOT_FOUND, also for the platform admin', async () => {
-      const input = { agencyId: randomUUID(), subject: uniqueSubject('ghost'), displayName: 'Ghost', role: 'AGENCY_ADMIN' };
-      expect(codeOf(await api.gql(PLATFORM_ADMIN, ADD_MEMBERSHIP, { input }))).toBe('NOT_FOUND');
+      const input: AddMembershipInput = { agencyId: randomUUID(), subject: uniqueSubject('ghost'), displayName: 'Ghost', role: 'AGENCY_ADMIN' };
+      expect(codeOf(await api.gql(PLATFORM_ADMIN, AddMembershipDetailsDocument, { input }))).toBe('NOT_FOUND');
       expect(await userOf(input.subject)).toBeNull();
     });
 
@@ -401,12 +393,12 @@ describe('administration', () => {
       const s = await scene();
       // The scene agency's admin also works as a caseworker in the sibling agency.
       await world.member(s.sibling.admin.subject, s.sibling.id, 'CASEWORKER', s.agency.admin.subject);
-      const input = () => ({ agencyId: s.agency.id, subject: uniqueSubject('cw'), displayName: 'CW', role: 'CASEWORKER' });
+      const input = (): AddMembershipInput => ({ agencyId: s.agency.id, subject: uniqueSubject('cw'), displayName: 'CW', role: 'CASEWORKER' });
 
-      expect(codeOf(await api.gql(s.agency.admin.subject, ADD_MEMBERSHIP, { input: input() }))).toBe('FORBIDDEN');
-      const asCaseworker = await api.gql(s.agency.admin.subject, ADD_MEMBERSHIP, { input: input() }, { 'X-Acting-Agency': s.sibling.id });
+      expect(codeOf(await api.gql(s.agency.admin.subject, AddMembershipDetailsDocument, { input: input() }))).toBe('FORBIDDEN');
+      const asCaseworker = await api.gql(s.agency.admin.subject, AddMembershipDetailsDocument, { input: input() }, { 'X-Acting-Agency': s.sibling.id });
       expect(codeOf(asCaseworker)).toBe('FORBIDDEN');
-      const asAdmin = await api.gql(s.agency.admin.subject, ADD_MEMBERSHIP, { input: input() }, { 'X-Acting-Agency': s.agency.id });
+      const asAdmin = await api.gql(s.agency.admin.subject, AddMembershipDetailsDocument, { input: input() }, { 'X-Acting-Agency': s.agency.id });
       expect(codeOf(asAdmin)).toBe('OK');
     });
   });
@@ -426,7 +418,7 @@ describe('administration', () => {
       ['no token', 'UNAUTHENTICATED'],
     ])('%s → %s', async (actor, expected) => {
       const s = await scene();
-      const result = await api.gql(as(s, actor), MEMBERSHIPS, { agencyId: s.agency.id });
+      const result = await api.gql(as(s, actor), MembershipsPageDocument, { agencyId: s.agency.id });
       expect(codeOf(result)).toBe(expected);
       if (expected === 'OK') {
         const members = (result.data!.memberships as Page<MembershipNode>).edges.map((e) => e.node);
@@ -445,7 +437,7 @@ describe('administration', () => {
 
     it('the admin of a sibling agency does not see the members of an agency it does not administer', async () => {
       const s = await scene();
-      const result = await api.gql(s.sibling.admin.subject, MEMBERSHIPS, { agencyId: s.agency.id });
+      const result = await api.gql(s.sibling.admin.subject, MembershipsPageDocument, { agencyId: s.agency.id });
       // Either refused or an empty list: never the other agency's people.
       if (codeOf(result) === 'OK') expect(result.data!.memberships.edges).toEqual([]);
       else expect(codeOf(result)).toBe('FORBIDDEN');
@@ -460,7 +452,7 @@ describe('administration', () => {
       let after: string | null = null;
       const pages: boolean[] = [];
       do {
-        const { memberships } = await api.ok(s.agency.admin.subject, MEMBERSHIPS, { agencyId: s.agency.id, first: 2, after });
+        const { memberships } = await api.ok(s.agency.admin.subject, MembershipsPageDocument, { agencyId: s.agency.id, first: 2, after });
         const page = memberships as Page<MembershipNode>;
         expect(page.edges.length).toBeLessThanOrEqual(2);
         seen.push(...page.edges.map((e) => e.node.user.id));
@@ -478,44 +470,44 @@ describe('administration', () => {
     it('may ask only `me`', async () => {
       const s = await scene();
       const stranger = s.stranger;
-      expect((await api.ok(stranger, ME)).me).toEqual({ subject: stranger, user: null });
-      const attempts: [string, Record<string, unknown>][] = [
-        [CREATE_NETWORK, { input: { name: 'X' } }],
-        [NETWORKS, {}],
-        [CREATE_AGENCY, { input: { networkId: s.net.id, name: 'X', kind: 'OTHER' } }],
-        [AGENCIES, { networkId: s.net.id }],
-        [AGENCY, { id: s.agency.id }],
-        [ADD_MEMBERSHIP, { input: { agencyId: s.agency.id, subject: stranger, displayName: 'X', role: 'AGENCY_ADMIN' } }],
-        [MEMBERSHIPS, { agencyId: s.agency.id }],
+      expect((await api.ok(stranger, MyUserDocument)).me).toEqual({ subject: stranger, user: null });
+      const attempts: [AnyDocument, Record<string, unknown>][] = [
+        [CreateNetworkDetailsDocument, { input: { name: 'X' } }],
+        [NetworksPageDocument, {}],
+        [CreateAgencyDetailsDocument, { input: { networkId: s.net.id, name: 'X', kind: 'OTHER' } }],
+        [AgenciesPageDocument, { networkId: s.net.id }],
+        [AgencyDetailsDocument, { id: s.agency.id }],
+        [AddMembershipDetailsDocument, { input: { agencyId: s.agency.id, subject: stranger, displayName: 'X', role: 'AGENCY_ADMIN' } }],
+        [MembershipsPageDocument, { agencyId: s.agency.id }],
       ];
       for (const [query, vars] of attempts) expect(codeOf(await api.gql(stranger, query, vars))).toBe('FORBIDDEN');
-      expect((await api.ok(stranger, ME)).me.user).toBeNull();
+      expect((await api.ok(stranger, MyUserDocument)).me.user).toBeNull();
     });
   });
 
   // ---------------------------------------------------------------------------------------------
   describe('validation', () => {
     it('an empty or too long network name is BAD_USER_INPUT on field name', async () => {
-      expectBadInput(await api.gql(PLATFORM_ADMIN, CREATE_NETWORK, { input: { name: '' } }), 'name');
-      expectBadInput(await api.gql(PLATFORM_ADMIN, CREATE_NETWORK, { input: { name: 'x'.repeat(201) } }), 'name');
+      expectBadInput(await api.gql(PLATFORM_ADMIN, CreateNetworkDetailsDocument, { input: { name: '' } }), 'name');
+      expectBadInput(await api.gql(PLATFORM_ADMIN, CreateNetworkDetailsDocument, { input: { name: 'x'.repeat(201) } }), 'name');
       expect((await allNetworks()).filter((n) => n.name === 'x'.repeat(201) || n.name === '')).toEqual([]);
     });
 
-    it.each<[string, string, Record<string, unknown>]>([
+    it.each<[string, string, Partial<CreateAgencyInput>]>([
       ['empty name', 'name', { name: '' }],
       ['name of 201 characters', 'name', { name: 'n'.repeat(201) }],
       ['networkId not a uuid', 'networkId', { networkId: 'not-a-uuid' }],
     ])('createAgency with %s → BAD_USER_INPUT on %s', async (_label, field, override) => {
       const network = await world.network();
-      const input = { networkId: network.id, name: `Dienst ${randomUUID()}`, kind: 'OTHER', ...override };
+      const input: CreateAgencyInput = { networkId: network.id, name: `Dienst ${randomUUID()}`, kind: 'OTHER', ...override };
       for (const subject of [PLATFORM_ADMIN, network.coordinator.subject]) {
-        expectBadInput(await api.gql(subject, CREATE_AGENCY, { input }), field);
+        expectBadInput(await api.gql(subject, CreateAgencyDetailsDocument, { input }), field);
       }
       // The network still holds only its coordinating agency.
       expect((await agenciesOf(network.id)).map((a) => a.id)).toEqual([network.coordinatingAgencyId]);
     });
 
-    it.each<[string, string, Record<string, unknown>]>([
+    it.each<[string, string, Partial<AddMembershipInput>]>([
       ['agencyId not a uuid', 'agencyId', { agencyId: 'not-a-uuid' }],
       ['empty subject', 'subject', { subject: '' }],
       ['subject of 256 characters', 'subject', { subject: 's'.repeat(256) }],
@@ -524,8 +516,8 @@ describe('administration', () => {
       const network = await world.network();
       const agency = await world.agency(network);
       const subject = uniqueSubject('invalid');
-      const input = { agencyId: agency.id, subject, displayName: 'Nieuw', role: 'CASEWORKER', ...override };
-      expectBadInput(await api.gql(agency.admin.subject, ADD_MEMBERSHIP, { input }), field);
+      const input: AddMembershipInput = { agencyId: agency.id, subject, displayName: 'Nieuw', role: 'CASEWORKER', ...override };
+      expectBadInput(await api.gql(agency.admin.subject, AddMembershipDetailsDocument, { input }), field);
       expect(await userOf(subject)).toBeNull();
       // The agency still has only its admin.
       expect((await membershipsOf(agency.id)).map((m) => m.user.id)).toEqual([agency.admin.userId]);
@@ -538,10 +530,10 @@ describe('administration', () => {
       const subject = uniqueSubject('enum');
 
       const results = [
-        await api.gql(PLATFORM_ADMIN, CREATE_AGENCY, { input: { networkId: network.id, name, kind: 'SPACESHIP' } }),
+        await api.gql(PLATFORM_ADMIN, CreateAgencyDetailsDocument, { input: { networkId: network.id, name, kind: 'SPACESHIP' as never } }),
         await api.gql(PLATFORM_ADMIN, `mutation { createAgency(input: { networkId: "${network.id}", name: "${name}", kind: SPACESHIP }) { id } }`),
-        await api.gql(agency.admin.subject, ADD_MEMBERSHIP, { input: { agencyId: agency.id, subject, displayName: 'E', role: 'BOSS' } }),
-        await api.gql(agency.admin.subject, ADD_MEMBERSHIP, { input: { agencyId: agency.id, subject, displayName: 'E', role: 'caseworker' } }),
+        await api.gql(agency.admin.subject, AddMembershipDetailsDocument, { input: { agencyId: agency.id, subject, displayName: 'E', role: 'BOSS' as never } }),
+        await api.gql(agency.admin.subject, AddMembershipDetailsDocument, { input: { agencyId: agency.id, subject, displayName: 'E', role: 'caseworker' as never } }),
       ];
       for (const result of results) {
         expect(result.errors?.length).toBeGreaterThan(0);
@@ -560,11 +552,11 @@ describe('administration', () => {
     it('a duplicate agency name in one network is a CONFLICT and leaves nothing behind', async () => {
       const network = await world.network();
       const name = `Dienst ${randomUUID()}`;
-      await api.ok(network.coordinator.subject, CREATE_AGENCY, { input: { networkId: network.id, name, kind: 'CHILDCARE' } });
+      await api.ok(network.coordinator.subject, CreateAgencyDetailsDocument, { input: { networkId: network.id, name, kind: 'CHILDCARE' } });
       const before = await agenciesOf(network.id);
 
       for (const subject of [network.coordinator.subject, PLATFORM_ADMIN]) {
-        const result = await api.gql(subject, CREATE_AGENCY, { input: { networkId: network.id, name, kind: 'HEALTH' } });
+        const result = await api.gql(subject, CreateAgencyDetailsDocument, { input: { networkId: network.id, name, kind: 'HEALTH' } });
         expect(codeOf(result)).toBe('CONFLICT');
         expect(result.data ?? null).toBeNull();
       }
@@ -574,7 +566,7 @@ describe('administration', () => {
 
       // The name is unique per network only.
       const other = await world.network();
-      await api.ok(other.coordinator.subject, CREATE_AGENCY, { input: { networkId: other.id, name, kind: 'HEALTH' } });
+      await api.ok(other.coordinator.subject, CreateAgencyDetailsDocument, { input: { networkId: other.id, name, kind: 'HEALTH' } });
     });
 
     it('a duplicate membership (same subject, agency and role) is a CONFLICT and leaves nothing behind', async () => {
@@ -584,8 +576,8 @@ describe('administration', () => {
       const worker = await world.staff(agency, 'CASEWORKER');
       const before = await membershipsOf(agency.id);
 
-      const again = { agencyId: agency.id, subject: worker.subject, displayName: 'Andere Naam', role: 'CASEWORKER' };
-      const result = await api.gql(agency.admin.subject, ADD_MEMBERSHIP, { input: again });
+      const again: AddMembershipInput = { agencyId: agency.id, subject: worker.subject, displayName: 'Andere Naam', role: 'CASEWORKER' };
+      const result = await api.gql(agency.admin.subject, AddMembershipDetailsDocument, { input: again });
       expect(codeOf(result)).toBe('CONFLICT');
       expect(result.data ?? null).toBeNull();
       expect(await membershipsOf(agency.id)).toEqual(before);
@@ -593,12 +585,12 @@ describe('administration', () => {
 
       // Another role in the same agency is a new membership of the same user; another agency only invites her,
       // showing nothing of her, and she becomes its member by accepting.
-      const volunteer = await api.ok(agency.admin.subject, ADD_MEMBERSHIP, { input: { ...again, role: 'VOLUNTEER' } });
+      const volunteer = await api.ok(agency.admin.subject, AddMembershipDetailsDocument, { input: { ...again, role: 'VOLUNTEER' } });
       expect(volunteer.addMembership.user).toEqual({ id: worker.userId, displayName: 'Test CASEWORKER' });
-      const elsewhere = await api.ok(sibling.admin.subject, ADD_MEMBERSHIP, { input: { ...again, agencyId: sibling.id } });
+      const elsewhere = await api.ok(sibling.admin.subject, AddMembershipDetailsDocument, { input: { ...again, agencyId: sibling.id } });
       expect(elsewhere.addMembership.user).toBeNull();
-      const accept = `mutation($id: ID!) { acceptMembershipInvitation(input: { invitationId: $id }) { user { id } } }`;
-      expect((await api.ok(worker.subject, accept, { id: elsewhere.addMembership.id })).acceptMembershipInvitation.user.id).toBe(worker.userId);
+      const accept = AcceptMembershipInvitationByIdDocument;
+      expect((await api.ok(worker.subject, accept, { id: elsewhere.addMembership.id })).acceptMembershipInvitation.user!.id).toBe(worker.userId);
       expect(await membershipsOf(agency.id)).toHaveLength(before.length + 1);
     });
 
@@ -607,12 +599,12 @@ describe('administration', () => {
       const agenciesBefore = await agenciesOf(s.net.id);
       const membersBefore = await membershipsOf(s.agency.id);
       const newcomer = uniqueSubject('newcomer');
-      const attempts: [string | null, string, Record<string, unknown>, Code][] = [
-        [s.agency.admin.subject, CREATE_AGENCY, { input: { networkId: s.net.id, name: 'A', kind: 'OTHER' } }, 'FORBIDDEN'],
-        [s.other.coordinator.subject, CREATE_AGENCY, { input: { networkId: s.net.id, name: 'B', kind: 'OTHER' } }, 'NOT_FOUND'],
-        [PLATFORM_ADMIN, ADD_MEMBERSHIP, { input: { agencyId: s.agency.id, subject: newcomer, displayName: 'N', role: 'CASEWORKER' } }, 'FORBIDDEN'],
-        [s.sibling.admin.subject, ADD_MEMBERSHIP, { input: { agencyId: s.agency.id, subject: newcomer, displayName: 'N', role: 'CASEWORKER' } }, 'FORBIDDEN'],
-        [s.other.coordinator.subject, ADD_MEMBERSHIP, { input: { agencyId: s.agency.id, subject: newcomer, displayName: 'N', role: 'AGENCY_ADMIN' } }, 'NOT_FOUND'],
+      const attempts: [string | null, AnyDocument, Record<string, unknown>, Code][] = [
+        [s.agency.admin.subject, CreateAgencyDetailsDocument, { input: { networkId: s.net.id, name: 'A', kind: 'OTHER' } }, 'FORBIDDEN'],
+        [s.other.coordinator.subject, CreateAgencyDetailsDocument, { input: { networkId: s.net.id, name: 'B', kind: 'OTHER' } }, 'NOT_FOUND'],
+        [PLATFORM_ADMIN, AddMembershipDetailsDocument, { input: { agencyId: s.agency.id, subject: newcomer, displayName: 'N', role: 'CASEWORKER' } }, 'FORBIDDEN'],
+        [s.sibling.admin.subject, AddMembershipDetailsDocument, { input: { agencyId: s.agency.id, subject: newcomer, displayName: 'N', role: 'CASEWORKER' } }, 'FORBIDDEN'],
+        [s.other.coordinator.subject, AddMembershipDetailsDocument, { input: { agencyId: s.agency.id, subject: newcomer, displayName: 'N', role: 'AGENCY_ADMIN' } }, 'NOT_FOUND'],
       ];
       for (const [subject, query, vars, code] of attempts) expect(codeOf(await api.gql(subject, query, vars))).toBe(code);
       expect(await agenciesOf(s.net.id)).toEqual(agenciesBefore);
@@ -629,12 +621,12 @@ describe('administration', () => {
       const everything = (await agenciesOf(network.id)).map((a) => a.id);
       expect(everything).toHaveLength(4); // the coordinating agency and the three new ones
 
-      const first = (await api.ok(network.coordinator.subject, AGENCIES, { networkId: network.id, first: 2 })).agencies as Page<AgencyNode>;
+      const first = (await api.ok(network.coordinator.subject, AgenciesPageDocument, { networkId: network.id, first: 2 })).agencies as Page<AgencyNode>;
       expect(first.edges).toHaveLength(2);
       expect(first.pageInfo.hasNextPage).toBe(true);
       expect(first.pageInfo.endCursor).toBe(first.edges[1]!.cursor);
 
-      const second = (await api.ok(network.coordinator.subject, AGENCIES, { networkId: network.id, first: 2, after: first.pageInfo.endCursor }))
+      const second = (await api.ok(network.coordinator.subject, AgenciesPageDocument, { networkId: network.id, first: 2, after: first.pageInfo.endCursor }))
         .agencies as Page<AgencyNode>;
       expect(second.edges).toHaveLength(2);
       expect(second.pageInfo.hasNextPage).toBe(false);
@@ -644,26 +636,26 @@ describe('administration', () => {
       expect(new Set(ids).size).toBe(4);
       expect(sorted(ids)).toEqual(sorted(everything));
 
-      const beyond = (await api.ok(network.coordinator.subject, AGENCIES, { networkId: network.id, first: 2, after: second.pageInfo.endCursor }))
+      const beyond = (await api.ok(network.coordinator.subject, AgenciesPageDocument, { networkId: network.id, first: 2, after: second.pageInfo.endCursor }))
         .agencies as Page<AgencyNode>;
       expect(beyond).toEqual({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
 
-      const bounds = [1, 100].map(async (n) => (await api.ok(PLATFORM_ADMIN, AGENCIES, { networkId: network.id, first: n })).agencies.edges.length);
+      const bounds = [1, 100].map(async (n) => (await api.ok(PLATFORM_ADMIN, AgenciesPageDocument, { networkId: network.id, first: n })).agencies.edges.length);
       expect(await Promise.all(bounds)).toEqual([1, 4]);
     });
 
     it('the default page holds all of a small list, without a next page', async () => {
       const network = await world.network();
       await world.createAgency(network.coordinator.subject, network.id, 'OTHER');
-      const { agencies } = await api.ok(network.coordinator.subject, AGENCIES, { networkId: network.id });
+      const { agencies } = await api.ok(network.coordinator.subject, AgenciesPageDocument, { networkId: network.id });
       expect(agencies.edges).toHaveLength(2);
       expect(agencies.pageInfo.hasNextPage).toBe(false);
     });
 
-    it.each<[string, string, (n: Network, a: Agency) => Record<string, unknown>]>([
-      ['agencies', AGENCIES, (n) => ({ networkId: n.id })],
-      ['memberships', MEMBERSHIPS, (_n, a) => ({ agencyId: a.id })],
-      ['networks', NETWORKS, () => ({})],
+    it.each<[string, AnyDocument, (n: Network, a: Agency) => Record<string, unknown>]>([
+      ['agencies', AgenciesPageDocument, (n) => ({ networkId: n.id })],
+      ['memberships', MembershipsPageDocument, (_n, a) => ({ agencyId: a.id })],
+      ['networks', NetworksPageDocument, () => ({})],
     ])('%s: a forged cursor is BAD_USER_INPUT on after; first outside 1..100 on first', async (_name, query, vars) => {
       const network = await world.network();
       const agency = await world.agency(network);

@@ -1,8 +1,22 @@
+import type { DocumentNode } from 'graphql';
 import { createHash, randomUUID } from 'node:crypto';
 import { decodeJwt, SignJWT } from 'jose';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { codeOf, type GraphQLResult, PLATFORM_ADMIN, TestApi } from './support/test-app.js';
+import {
+  CreateReferralStatusDocument,
+  FamiliesWithMembersDocument,
+  FamilyWithGivenNamesDocument,
+  PlanParticipantAgenciesDocument,
+  PlanStatusDocument,
+  ReferralFamilyAndPlanDocument,
+  ReferralReasonsDocument,
+  ReferralStatusAndPlanDocument,
+  RegisterIntegrationClientDetailsDocument,
+  type RegisterIntegrationClientInput,
+  RevokeConsentDocument,
+} from './graphql/generated.js';
+import { codeOf, type GraphQLResult, PLATFORM_ADMIN, queryText, TestApi } from './support/test-app.js';
 import { type Agency, type Family, type Network, type Person, parentWithTwoChildren, World } from './support/world.js';
 
 /**
@@ -18,15 +32,11 @@ import { type Agency, type Family, type Network, type Person, parentWithTwoChild
 
 // --- GraphQL --------------------------------------------------------------------------------------
 
-const REGISTER = `mutation($input: RegisterIntegrationClientInput!) {
-  registerIntegrationClient(input: $input) { clientSecret client { id agencyId name scopes webhookUrl createdAt revokedAt } } }`;
-
 const FIELDS = `id status version urgency reason externalReference sentAt receivedAt acceptedAt createdAt updatedAt
   fromAgency { id } toAgency { id } members { id givenName familyName }`;
 const READ = `query($id: ID!) { referral(id: $id) { ${FIELDS} } }`;
 const BY_REFERENCE = `query($ref: String!) { referralByExternalReference(externalReference: $ref) { ${FIELDS} } }`;
 const LIST = `query($direction: ReferralDirection!) { referrals(direction: $direction, first: 100) { edges { node { ${FIELDS} } } } }`;
-const CREATE = `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id status version } }`;
 const step = (name: string, inputType: string) =>
   `mutation($input: ${inputType}!) { ${name}(input: $input) { ${FIELDS} transitions { from to actor { id } actorAgency { id } } } }`;
 const SEND = step('sendReferral', 'SendReferralInput');
@@ -34,7 +44,6 @@ const RECEIVE = step('receiveReferral', 'ReceiveReferralInput');
 const ACCEPT = step('acceptReferral', 'AcceptReferralInput');
 const DECLINE = step('declineReferral', 'DeclineReferralInput');
 const COMPLETE = step('completeReferral', 'CompleteReferralInput');
-const REVOKE_CONSENT = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id } }`;
 
 type Scope = 'REFERRALS_READ' | 'REFERRALS_WRITE' | 'REFERRALS_PERSONAL';
 
@@ -107,7 +116,7 @@ describe('integration clients: registration, client credentials and the status-o
   const http = () => request(api.app.getHttpServer());
 
   async function register(admin: Person, scopes: Scope[], extra: Record<string, unknown> = {}): Promise<Client> {
-    const { registerIntegrationClient } = await api.ok(admin.subject, REGISTER, {
+    const { registerIntegrationClient } = await api.ok(admin.subject, RegisterIntegrationClientDetailsDocument, {
       input: { agencyId: receiver.id, name: `Dossiersysteem ${randomUUID()}`, scopes, ...extra },
     });
     return { id: registerIntegrationClient.client.id, secret: registerIntegrationClient.clientSecret };
@@ -122,21 +131,21 @@ describe('integration clients: registration, client credentials and the status-o
   }
 
   /** One GraphQL operation with a raw bearer token (null: none), on the same path TestApi uses. */
-  async function gqlWith(token: string | null, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult> {
+  async function gqlWith(token: string | null, operation: DocumentNode | string, variables: Record<string, unknown> = {}): Promise<GraphQLResult> {
     const req = http().post('/graphql');
     if (token !== null) req.set('Authorization', `Bearer ${token}`);
-    const res = await req.send({ query, variables });
+    const res = await req.send({ query: queryText(operation), variables });
     if (res.status >= 500) throw new Error(`HTTP ${res.status}: ${res.text}`);
     return res.body as GraphQLResult;
   }
 
-  async function asClient(client: Client, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult> {
-    return gqlWith(await tokenOf(client), query, variables);
+  async function asClient(client: Client, operation: DocumentNode | string, variables: Record<string, unknown> = {}): Promise<GraphQLResult> {
+    return gqlWith(await tokenOf(client), operation, variables);
   }
 
   /** Like asClient, but fails on any error. */
-  async function okAsClient(client: Client, query: string, variables: Record<string, unknown> = {}): Promise<Record<string, any>> {
-    const result = await asClient(client, query, variables);
+  async function okAsClient(client: Client, operation: DocumentNode | string, variables: Record<string, unknown> = {}): Promise<Record<string, any>> {
+    const result = await asClient(client, operation, variables);
     if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
     return result.data!;
   }
@@ -159,7 +168,7 @@ describe('integration clients: registration, client credentials and the status-o
 
   async function draft(to: Agency = receiver): Promise<{ id: string; version: number; lien: string; sara: string; consentTo: Record<string, string> }> {
     const { planId, lien, sara, consentTo } = await family();
-    const { createReferral } = await api.ok(worker.subject, CREATE, {
+    const { createReferral } = await api.ok(worker.subject, CreateReferralStatusDocument, {
       input: { planId, toAgencyId: to.id, memberIds: [lien], reason: REASON, urgency: 'ROUTINE', requestedService: 'Leerlingenbegeleiding' },
     });
     expect(createReferral).toMatchObject({ status: 'DRAFT', version: 1 });
@@ -194,7 +203,7 @@ describe('integration clients: registration, client credentials and the status-o
   describe('registerIntegrationClient', () => {
     it("the agency's admin registers a client: the secret is shown once, the database keeps only its sha256", async () => {
       const name = `Dossiersysteem ${randomUUID()}`;
-      const { registerIntegrationClient: registered } = await api.ok(receiver.admin.subject, REGISTER, {
+      const { registerIntegrationClient: registered } = await api.ok(receiver.admin.subject, RegisterIntegrationClientDetailsDocument, {
         input: { agencyId: receiver.id, name, scopes: ['REFERRALS_READ', 'REFERRALS_WRITE'], webhookUrl: 'https://clb.example/hooks/gezin1plan' },
       });
       expect(registered.client).toEqual({
@@ -240,21 +249,21 @@ describe('integration clients: registration, client credentials and the status-o
     ];
     it.each(refused)('%s may not register a client for the agency (%s)', async (_who, code, subjectOf) => {
       const name = `Geweigerd ${randomUUID()}`;
-      const result = await api.gql(subjectOf(), REGISTER, { input: { agencyId: receiver.id, name, scopes: ['REFERRALS_READ'] } });
+      const result = await api.gql(subjectOf(), RegisterIntegrationClientDetailsDocument, { input: { agencyId: receiver.id, name, scopes: ['REFERRALS_READ'] } });
       expect(codeOf(result)).toBe(code);
       expect(result.data?.registerIntegrationClient ?? null).toBeNull();
       expect(await clientRows(name)).toBe(0);
     });
 
-    it.each([
+    it.each<[string, Partial<RegisterIntegrationClientInput>]>([
       ['name', { name: '' }],
       ['scopes', { scopes: [] }],
       ['webhookUrl', { webhookUrl: 'not a url' }],
       ['agencyId', { agencyId: 'not-a-uuid' }],
     ])('bad input names the field: %s', async (field, override) => {
       const name = `Fout ${randomUUID()}`;
-      const input = { agencyId: receiver.id, name, scopes: ['REFERRALS_READ'], ...override };
-      const result = await api.gql(receiver.admin.subject, REGISTER, { input });
+      const input: RegisterIntegrationClientInput = { agencyId: receiver.id, name, scopes: ['REFERRALS_READ'], ...override };
+      const result = await api.gql(receiver.admin.subject, RegisterIntegrationClientDetailsDocument, { input });
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
       expect(await clientRows(name)).toBe(0);
     });
@@ -434,7 +443,7 @@ describe('integration clients: registration, client credentials and the status-o
     });
 
     it('status only hides the free text written about the family too (withdraw and decline reasons, step reasons)', async () => {
-      const FREE_TEXT = `query($id: ID!) { referral(id: $id) { id status reason withdrawReason declineReason outcomeNote transitions { to reason } } }`;
+      const FREE_TEXT = ReferralReasonsDocument;
       const withdrawn = await sent();
       await api.ok(worker.subject, step('withdrawReferral', 'WithdrawReferralInput'), {
         input: { referralId: withdrawn.id, expectedVersion: 2, reason: 'Sara is met de kinderen verhuisd naar Gent' },
@@ -472,7 +481,7 @@ describe('integration clients: registration, client credentials and the status-o
     it('with REFERRALS_PERSONAL but the REFERRAL consent revoked sees status only again', async () => {
       const referral = await sent();
       expect((await okAsClient(personalClient, READ, { id: referral.id })).referral.reason).toBe(REASON);
-      await api.ok(worker.subject, REVOKE_CONSENT, {
+      await api.ok(worker.subject, RevokeConsentDocument, {
         input: { consentId: referral.consentTo[receiver.id], reason: 'Lien wil dit niet meer delen', revokedByMemberId: referral.lien },
       });
       const { referral: seen } = await okAsClient(personalClient, READ, { id: referral.id });
@@ -510,7 +519,7 @@ describe('integration clients: registration, client credentials and the status-o
       // A referral made by the receiving agency itself exists, so that OUTGOING has something to hide.
       const outgoingWorker = await world.staff(receiver);
       const f = await world.familyWithPlan(outgoingWorker, { members: parentWithTwoChildren() });
-      await api.ok(outgoingWorker.subject, CREATE, {
+      await api.ok(outgoingWorker.subject, CreateReferralStatusDocument, {
         input: { planId: f.planId, toAgencyId: other.id, memberIds: [f.memberIds[0]], reason: REASON, urgency: 'ROUTINE', requestedService: 'Opvoeding' },
       });
       expect((await api.ok(outgoingWorker.subject, LIST, { direction: 'OUTGOING' })).referrals.edges.length).toBeGreaterThan(0);
@@ -545,9 +554,9 @@ describe('integration clients: registration, client credentials and the status-o
 
       const { referralByExternalReference: found } = await okAsClient(writeClient, BY_REFERENCE, { ref: reference });
       expect(found).toMatchObject({ id: referral.id, status: 'ACCEPTED', version: 4, externalReference: reference });
-      const { referral: full } = await api.ok(worker.subject, `query($id: ID!) { referral(id: $id) { status planId } }`, { id: referral.id });
+      const { referral: full } = await api.ok(worker.subject, ReferralStatusAndPlanDocument, { id: referral.id });
       expect(full.status).toBe('ACCEPTED');
-      const { plan } = await api.ok(worker.subject, `query($id: ID!) { plan(id: $id) { participants { agency { id } } } }`, { id: full.planId });
+      const { plan } = await api.ok(worker.subject, PlanParticipantAgenciesDocument, { id: full.planId });
       expect(plan.participants).toContainEqual({ agency: { id: receiver.id } });
     });
 
@@ -598,9 +607,9 @@ describe('integration clients: registration, client credentials and the status-o
 
     it('reads no families, family or plan: nothing of the family leaks', async () => {
       const referral = await sent();
-      const { referral: full } = await api.ok(worker.subject, `query($id: ID!) { referral(id: $id) { familyId planId } }`, { id: referral.id });
+      const { referral: full } = await api.ok(worker.subject, ReferralFamilyAndPlanDocument, { id: referral.id });
       for (const client of [readClient, personalClient, writeClient]) {
-        const families = await asClient(client, `{ families(first: 100) { edges { node { id members { id givenName } } } } }`);
+        const families = await asClient(client, FamiliesWithMembersDocument);
         // Either refused outright or an empty list: never a family.
         if (families.errors?.length) {
           expect(codeOf(families)).toBe('FORBIDDEN');
@@ -608,11 +617,11 @@ describe('integration clients: registration, client credentials and the status-o
         } else {
           expect(families.data!.families.edges).toEqual([]);
         }
-        const familyById = await asClient(client, `query($id: ID!) { family(id: $id) { id members { givenName } } }`, { id: full.familyId });
+        const familyById = await asClient(client, FamilyWithGivenNamesDocument, { id: full.familyId });
         expect(['FORBIDDEN', 'NOT_FOUND']).toContain(codeOf(familyById));
         expect(familyById.data?.family ?? null).toBeNull();
 
-        const plan = await asClient(client, `query($id: ID!) { plan(id: $id) { id status } }`, { id: full.planId });
+        const plan = await asClient(client, PlanStatusDocument, { id: full.planId });
         expect(['FORBIDDEN', 'NOT_FOUND']).toContain(codeOf(plan));
         expect(plan.data?.plan ?? null).toBeNull();
 

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { MySubjectDocument, OneNetworkDocument, SomeNetworksDocument } from './graphql/generated.js';
 import { codeOf, PLATFORM_ADMIN, TestApi } from './support/test-app.js';
 
 /**
@@ -22,7 +23,7 @@ describe('metrics', () => {
 
   it('counts the SQL statements of the requests served, exactly as the service sent them', async () => {
     const before = await statements();
-    const sent = await api.countStatements(() => api.ok(PLATFORM_ADMIN, `{ networks(first: 5) { edges { node { id } } } }`));
+    const sent = await api.countStatements(() => api.ok(PLATFORM_ADMIN, SomeNetworksDocument));
     expect(sent).toBeGreaterThan(0);
     expect((await statements()) - before).toBe(sent);
   });
@@ -41,8 +42,8 @@ describe('metrics', () => {
     const latency = 'gezin1plan_http_request_duration_seconds_count{route="/graphql",method="POST",status="200"}';
     const before = { success: await series(success), failure: await series(failure), unauthenticated: await series(unauthenticated), latency: await series(latency) };
 
-    await api.ok(PLATFORM_ADMIN, `{ networks(first: 1) { edges { node { id } } } }`);
-    expect(codeOf(await api.gql(null, `{ me { subject } }`))).toBe('UNAUTHENTICATED');
+    await api.ok(PLATFORM_ADMIN, OneNetworkDocument);
+    expect(codeOf(await api.gql(null, MySubjectDocument))).toBe('UNAUTHENTICATED');
 
     expect(await series(success)).toBe(before.success + 1);
     expect(await series(failure)).toBe(before.failure + 1);

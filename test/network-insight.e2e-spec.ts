@@ -1,7 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource, type EntityManager } from 'typeorm';
-import { codeOf, PLATFORM_ADMIN, TestApi, uniqueSubject } from './support/test-app.js';
+import {
+  ActivatePlanStatusDocument,
+  AddGoalVersionDocument,
+  CreateReferralDocument,
+  type LifeDomain,
+  NetworkInsightDocument,
+  OverdueIncomingReferralsDocument,
+  RegisterIntegrationClientDocument,
+  RevokeConsentDocument,
+  SendReferralDocument,
+  UpdateGoalDocument,
+} from './graphql/generated.js';
+import { codeOf, PLATFORM_ADMIN, queryText, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, type FamilyWithPlan, type Network, type Person, parent, World } from './support/world.js';
 
 /**
@@ -9,26 +21,6 @@ import { type Agency, type FamilyWithPlan, type Network, type Person, parent, Wo
  * shown, suppressed from 1 to 4 (medians over fewer than 5), table totals left out when a cell is
  * suppressed, within the period asked, never with another network's figures; nobody else may read them.
  */
-const INSIGHT = `query($networkId: ID!, $from: DateTime, $to: DateTime) { networkInsight(networkId: $networkId, from: $from, to: $to) {
-  networkId from to
-  activePlans { value suppressed }
-  activePlansPerLifeDomain { lifeDomain plans { value suppressed } }
-  referralsSent { value suppressed }
-  referralFlows { fromAgency { id } toAgency { id } status referrals { value suppressed } }
-  referralMedianHours { toReceive { hours suppressed } toDecide { hours suppressed } toHandOver { hours suppressed } }
-  referralMedianHoursByReceivingAgency { agency { id } toReceive { hours suppressed } toDecide { hours suppressed } toHandOver { hours suppressed } }
-  overdueReferrals { value suppressed }
-  overdueReferralsByReceivingAgency { toAgency { id } status referrals { value suppressed } }
-  consentsRevoked { value suppressed }
-  consentsRevokedByRecipientAgency { recipientAgency { id } consents { value suppressed } } } }`;
-
-const ADD_GOAL = `mutation($input: AddGoalInput!) { addGoal(input: $input) { id version } }`;
-const UPDATE_GOAL = `mutation($input: UpdateGoalInput!) { updateGoal(input: $input) { id } }`;
-const ACTIVATE = `mutation($input: ActivatePlanInput!) { activatePlan(input: $input) { id status } }`;
-const CREATE = `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id version } }`;
-const REVOKE = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id } }`;
-const REGISTER_CLIENT = `mutation($input: RegisterIntegrationClientInput!) { registerIntegrationClient(input: $input) { clientSecret client { id } } }`;
-const INCOMING_OVERDUE = `{ referrals(direction: INCOMING, overdue: true, first: 50) { edges { node { id } } } }`;
 
 const shown = (value: number) => ({ value, suppressed: false });
 const SUPPRESSED = { value: null, suppressed: true };
@@ -84,7 +76,7 @@ describe('network insight', () => {
 
   /** A referral from `worker` for the family's parent, taken through `steps` by the party whose step each is. */
   async function referral(family: FamilyWithPlan, to: Agency, intake: Person, steps: string[]): Promise<string> {
-    const { createReferral } = await api.ok(worker.subject, CREATE, {
+    const { createReferral } = await api.ok(worker.subject, CreateReferralDocument, {
       input: { planId: family.planId, toAgencyId: to.id, memberIds: [family.memberIds[0]], reason: 'Ondersteuning', urgency: 'ROUTINE', requestedService: 'Begeleiding' },
     });
     let version: number = createReferral.version;
@@ -109,10 +101,10 @@ describe('network insight', () => {
     return createReferral.id;
   }
 
-  async function activeFamily(goals: string[]): Promise<FamilyWithPlan> {
+  async function activeFamily(goals: LifeDomain[]): Promise<FamilyWithPlan> {
     const family = await world.familyWithPlan(worker, { members: [parent('Sara', 'Peeters')], supporter: worker });
-    await api.ok(worker.subject, ACTIVATE, { input: { planId: family.planId } });
-    for (const lifeDomain of goals) await api.ok(worker.subject, ADD_GOAL, { input: { planId: family.planId, lifeDomain, description: 'Een doel', owner: 'FAMILY' } });
+    await api.ok(worker.subject, ActivatePlanStatusDocument, { input: { planId: family.planId } });
+    for (const lifeDomain of goals) await api.ok(worker.subject, AddGoalVersionDocument, { input: { planId: family.planId, lifeDomain, description: 'Een doel', owner: 'FAMILY' } });
     return family;
   }
 
@@ -122,14 +114,14 @@ describe('network insight', () => {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
       const [consentId] = await world.consentAll(worker, asFamily(family), agency.id, ['PLAN']);
-      await api.ok(worker.subject, REVOKE, { input: { consentId, reason: 'Wil dit niet meer', revokedByMemberId: family.memberIds[0] } });
+      await api.ok(worker.subject, RevokeConsentDocument, { input: { consentId, reason: 'Wil dit niet meer', revokedByMemberId: family.memberIds[0] } });
       ids.push(consentId!);
     }
     return ids;
   }
 
   const insight = (subject: string, variables: Record<string, unknown> = {}) =>
-    api.ok(subject, INSIGHT, { networkId: network.id, ...variables }).then((d) => d.networkInsight);
+    api.ok(subject, NetworkInsightDocument, { networkId: network.id, ...variables }).then((d) => d.networkInsight);
 
   beforeAll(async () => {
     api = await TestApi.start();
@@ -146,11 +138,11 @@ describe('network insight', () => {
     // Six active plans: PARENTING in all (6), HOUSING in two (suppressed), EDUCATION only discontinued (absent).
     families = [];
     for (let i = 0; i < 6; i++) families.push(await activeFamily(i < 2 ? ['PARENTING', 'HOUSING'] : ['PARENTING']));
-    const { addGoal: education } = await api.ok(worker.subject, ADD_GOAL, { input: { planId: families[0]!.planId, lifeDomain: 'EDUCATION', description: 'Naar school', owner: 'FAMILY' } });
-    await api.ok(worker.subject, UPDATE_GOAL, { input: { goalId: education.id, expectedVersion: education.version, status: 'DISCONTINUED' } });
+    const { addGoal: education } = await api.ok(worker.subject, AddGoalVersionDocument, { input: { planId: families[0]!.planId, lifeDomain: 'EDUCATION', description: 'Naar school', owner: 'FAMILY' } });
+    await api.ok(worker.subject, UpdateGoalDocument, { input: { goalId: education.id, expectedVersion: education.version, status: 'DISCONTINUED' } });
     // A draft plan counts nowhere, nor does its goal.
     const draft = await world.familyWithPlan(worker, { members: [parent('Els', 'Janssens')] });
-    await api.ok(worker.subject, ADD_GOAL, { input: { planId: draft.planId, lifeDomain: 'HEALTH', description: 'Gezond eten', owner: 'FAMILY' } });
+    await api.ok(worker.subject, AddGoalVersionDocument, { input: { planId: draft.planId, lifeDomain: 'HEALTH', description: 'Gezond eten', owner: 'FAMILY' } });
     for (const family of families) {
       for (const agency of [receiverB, receiverC]) await world.consentAll(worker, asFamily(family), agency.id, ['REFERRAL']);
     }
@@ -191,12 +183,12 @@ describe('network insight', () => {
     const otherWorker = await world.staff(otherAgency);
     const otherReceiver = await world.agency(otherNetwork, 'SCHOOL_GUIDANCE');
     const otherFamily = await world.familyWithPlan(otherWorker, { members: [parent('Jan', 'Claes')], supporter: otherWorker, consentFor: [otherAgency.id, otherReceiver.id] });
-    await api.ok(otherWorker.subject, ACTIVATE, { input: { planId: otherFamily.planId } });
-    await api.ok(otherWorker.subject, ADD_GOAL, { input: { planId: otherFamily.planId, lifeDomain: 'MOBILITY', description: 'Rijbewijs', owner: 'FAMILY' } });
-    const { createReferral: otherReferral } = await api.ok(otherWorker.subject, CREATE, {
+    await api.ok(otherWorker.subject, ActivatePlanStatusDocument, { input: { planId: otherFamily.planId } });
+    await api.ok(otherWorker.subject, AddGoalVersionDocument, { input: { planId: otherFamily.planId, lifeDomain: 'MOBILITY', description: 'Rijbewijs', owner: 'FAMILY' } });
+    const { createReferral: otherReferral } = await api.ok(otherWorker.subject, CreateReferralDocument, {
       input: { planId: otherFamily.planId, toAgencyId: otherReceiver.id, memberIds: otherFamily.memberIds, reason: 'Hulp', urgency: 'URGENT', requestedService: 'Begeleiding' },
     });
-    await api.ok(otherWorker.subject, `mutation($input: SendReferralInput!) { sendReferral(input: $input) { id } }`, {
+    await api.ok(otherWorker.subject, SendReferralDocument, {
       input: { referralId: otherReferral.id, expectedVersion: otherReferral.version },
     });
     await makeOverdue([otherReferral.id]);
@@ -264,7 +256,7 @@ describe('network insight', () => {
     );
     expect(figures.overdueReferralsByReceivingAgency).toHaveLength(3);
     expect(figures.overdueReferrals).toEqual(SUPPRESSED);
-    const { referrals } = await api.ok(intakeB.subject, INCOMING_OVERDUE);
+    const { referrals } = await api.ok(intakeB.subject, OverdueIncomingReferralsDocument);
     expect(referrals.edges).toHaveLength(5);
   });
 
@@ -288,13 +280,13 @@ describe('network insight', () => {
     expect(mentioned.filter((id) => !agencies.has(id))).toEqual([]);
     expect(figures.activePlansPerLifeDomain.map((d: any) => d.lifeDomain)).not.toContain('MOBILITY');
 
-    const foreign = await api.gql(network.coordinator.subject, INSIGHT, { networkId: other.network.id });
-    const unknown = await api.gql(network.coordinator.subject, INSIGHT, { networkId: randomUUID() });
+    const foreign = await api.gql(network.coordinator.subject, NetworkInsightDocument, { networkId: other.network.id });
+    const unknown = await api.gql(network.coordinator.subject, NetworkInsightDocument, { networkId: randomUUID() });
     expect(codeOf(foreign)).toBe('NOT_FOUND');
     expect(foreign.errors![0]!.message).toBe(unknown.errors![0]!.message);
     expect(foreign.data).toEqual(unknown.data);
     // Its own coordinator sees it, with its own figures only.
-    const theirs = await api.ok(other.network.coordinator.subject, INSIGHT, { networkId: other.network.id });
+    const theirs = await api.ok(other.network.coordinator.subject, NetworkInsightDocument, { networkId: other.network.id });
     expect(theirs.networkInsight.activePlans).toEqual(SUPPRESSED);
     expect(theirs.networkInsight.activePlansPerLifeDomain).toEqual([{ lifeDomain: 'MOBILITY', plans: SUPPRESSED }]);
   });
@@ -303,7 +295,7 @@ describe('network insight', () => {
     const volunteer = await world.staff(referrer, 'VOLUNTEER');
     const portalLogin = uniqueSubject('sara');
     await world.portalLogin(worker, families[0]!.memberIds[0], portalLogin);
-    const { registerIntegrationClient } = await api.ok(receiverB.admin.subject, REGISTER_CLIENT, {
+    const { registerIntegrationClient } = await api.ok(receiverB.admin.subject, RegisterIntegrationClientDocument, {
       input: { agencyId: receiverB.id, name: `Dossiersysteem ${randomUUID()}`, scopes: ['REFERRALS_READ'] },
     });
     const token = await request(api.app.getHttpServer())
@@ -313,7 +305,7 @@ describe('network insight', () => {
     const asClient = await request(api.app.getHttpServer())
       .post('/graphql')
       .set('Authorization', `Bearer ${token.body.access_token}`)
-      .send({ query: INSIGHT, variables: { networkId: network.id } });
+      .send({ query: queryText(NetworkInsightDocument), variables: { networkId: network.id } });
 
     const refused: Record<string, string> = {};
     const who: Record<string, string | null> = {
@@ -325,7 +317,7 @@ describe('network insight', () => {
       'platform admin': PLATFORM_ADMIN,
       'no token': null,
     };
-    for (const [name, subject] of Object.entries(who)) refused[name] = codeOf(await api.gql(subject, INSIGHT, { networkId: network.id }));
+    for (const [name, subject] of Object.entries(who)) refused[name] = codeOf(await api.gql(subject, NetworkInsightDocument, { networkId: network.id }));
     refused['integration client'] = codeOf(asClient.body);
     expect(refused).toEqual({
       caseworker: 'FORBIDDEN',
@@ -337,7 +329,7 @@ describe('network insight', () => {
       'no token': 'UNAUTHENTICATED',
       'integration client': 'FORBIDDEN',
     });
-    expect(codeOf(await api.gql(other.network.coordinator.subject, INSIGHT, { networkId: network.id }))).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(other.network.coordinator.subject, NetworkInsightDocument, { networkId: network.id }))).toBe('NOT_FOUND');
   });
 
   it('records each reading as a READ_INSIGHT audit entry about the network, and a refused one not', async () => {
@@ -345,15 +337,15 @@ describe('network insight', () => {
       (await db.query(`SELECT actor_subject, legal_basis, entity_type FROM audit_event WHERE action = 'READ_INSIGHT' AND entity_id = $1 ORDER BY seq`, [network.id])) as unknown[];
     const before = (await entries()).length;
     await insight(network.coordinator.subject);
-    await api.gql(worker.subject, INSIGHT, { networkId: network.id });
-    await api.gql(other.network.coordinator.subject, INSIGHT, { networkId: network.id });
+    await api.gql(worker.subject, NetworkInsightDocument, { networkId: network.id });
+    await api.gql(other.network.coordinator.subject, NetworkInsightDocument, { networkId: network.id });
     const after = await entries();
     expect(after).toHaveLength(before + 1);
     expect(after.at(-1)).toEqual({ actor_subject: network.coordinator.subject, legal_basis: 'ADMINISTRATION', entity_type: 'Network' });
   });
 
   it('refuses a period that ends before it starts, naming the field', async () => {
-    const result = await api.gql(network.coordinator.subject, INSIGHT, { networkId: network.id, from: hoursAgo(1), to: hoursAgo(2) });
+    const result = await api.gql(network.coordinator.subject, NetworkInsightDocument, { networkId: network.id, from: hoursAgo(1), to: hoursAgo(2) });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'from' });
   });
 });

@@ -1,4 +1,4 @@
-import { type DocumentNode, print } from 'graphql';
+import type { DocumentNode } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -15,7 +15,7 @@ import {
   ScheduleHandoverDocument,
   SendReferralDocument,
 } from './graphql/generated.js';
-import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
+import { codeOf, type GraphQLResult, queryText, TestApi } from './support/test-app.js';
 import { type Agency, child, type Network, parent, type Person, World } from './support/world.js';
 
 /**
@@ -114,7 +114,7 @@ describe('referral detail follows consent', () => {
   async function asClient(client: { id: string; secret: string }, operation: DocumentNode | string, variables: Record<string, unknown> = {}) {
     const http = () => request(api.app.getHttpServer());
     const token = await http().post('/oauth/token').send({ grant_type: 'client_credentials', client_id: client.id, client_secret: client.secret });
-    const res = await http().post('/graphql').set('Authorization', `Bearer ${token.body.access_token}`).send({ query: typeof operation === 'string' ? operation : print(operation), variables });
+    const res = await http().post('/graphql').set('Authorization', `Bearer ${token.body.access_token}`).send({ query: queryText(operation), variables });
     const body = res.body as GraphQLResult;
     if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
     return body.data!;

@@ -2,6 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../src/config/app-config.js';
 import { WorkingCalendar } from '../src/referrals/working-days.js';
+import {
+  type CreateReferralInput,
+  CreateReferralReasonDocument,
+  EndCaseAssignmentDocument,
+  IncomingReferralsDetailsDocument,
+  ReferralMembersDocument,
+  ReferralsPageDocument,
+  type ReferralsPageQueryVariables,
+} from './graphql/generated.js';
 import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
 import { type Agency, type FamilyWithPlan, type Network, parent, type Person, World } from './support/world.js';
 
@@ -24,25 +33,7 @@ const WITHDRAW = step('withdrawReferral', 'WithdrawReferralInput');
 const SCHEDULE = step('scheduleHandover', 'ScheduleHandoverInput');
 const HELD = step('recordHandoverHeld', 'HandoverOutcomeInput');
 const REFERRAL = `query($id: ID!) { referral(id: $id) { ${FIELDS} } }`;
-const END_ASSIGNMENT = `mutation($input: EndCaseAssignmentInput!) { endCaseAssignment(input: $input) { id } }`;
-const LIST = `query($direction: ReferralDirection!, $status: ReferralStatus, $overdue: Boolean, $first: Int, $after: String) {
-  referrals(direction: $direction, status: $status, overdue: $overdue, first: $first, after: $after) {
-    edges { cursor node { id status overdue } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
 /** The read whose statement count must not grow with the rows (every nested resolver site of a referral). */
-const COSTLY = `{
-  referrals(direction: INCOMING, first: 50) {
-    edges { node {
-      id status
-      fromAgency { name } toAgency { name }
-      members { id }
-      transitions { from to actor { displayName } }
-      handover { state }
-    } }
-  }
-}`;
 
 interface ReferralView {
   id: string;
@@ -101,7 +92,7 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
 
   // ---- helpers ---------------------------------------------------------------------------------
 
-  const referralInput = (to: Agency, extra: Record<string, unknown> = {}) => ({
+  const referralInput = (to: Agency, extra: Partial<CreateReferralInput> = {}): CreateReferralInput => ({
     planId: family.planId,
     toAgencyId: to.id,
     memberIds: [sara],
@@ -149,11 +140,11 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       | undefined;
 
   /** All pages of a referrals list, following the cursors. */
-  async function listAll(subject: string, args: Record<string, unknown>): Promise<{ id: string; status: string; overdue: boolean }[]> {
+  async function listAll(subject: string, args: Omit<ReferralsPageQueryVariables, 'first' | 'after'>): Promise<{ id: string; status: string; overdue: boolean }[]> {
     const nodes: { id: string; status: string; overdue: boolean }[] = [];
     let after: string | null = null;
     for (let page = 0; page < 50; page++) {
-      const { referrals }: { referrals: any } = await api.ok(subject, LIST, { ...args, first: 100, after });
+      const { referrals }: { referrals: any } = await api.ok(subject, ReferralsPageDocument, { ...args, first: 100, after });
       nodes.push(...referrals.edges.map((e: { node: { id: string; status: string; overdue: boolean } }) => e.node));
       if (!referrals.pageInfo.hasNextPage) return nodes;
       after = referrals.pageInfo.endCursor;
@@ -369,12 +360,12 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       const key = `revoked-${randomUUID()}`;
       const input = { ...referralInput(receiver), planId, memberIds: [memberId], idempotencyKey: key };
       const { createReferral: first } = await api.ok(colleague.subject, CREATE, { input });
-      await api.ok(referrer.admin.subject, END_ASSIGNMENT, { input: { assignmentId: colleagueAssignmentId } });
+      await api.ok(referrer.admin.subject, EndCaseAssignmentDocument, { input: { assignmentId: colleagueAssignmentId } });
       // The colleague lost its need-to-know: the referral is not visible to it any more.
       expect(codeOf(await api.gql(colleague.subject, REFERRAL, { id: first.id }))).toBe('NOT_FOUND');
       expect(codeOf(await api.gql(colleague.subject, CREATE, { input: { ...input, idempotencyKey: undefined } }))).toBe('NOT_FOUND');
 
-      const replay = await api.gql(colleague.subject, `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id reason } }`, { input });
+      const replay = await api.gql(colleague.subject, CreateReferralReasonDocument, { input });
       expect(codeOf(replay)).toBe('NOT_FOUND');
       expect(replay.data?.createReferral ?? null).toBeNull();
       expect(await referralCount(planId)).toBe(1);
@@ -392,9 +383,9 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       const pending = await draft(own);
       await fixture((em) => em.query(`UPDATE referral SET due_at = now() - interval '1 hour' WHERE id = $1`, [late.id]));
 
-      const overdue = await api.ok(intake.subject, LIST, { direction: 'INCOMING', overdue: true, first: 50 });
+      const overdue = await api.ok(intake.subject, ReferralsPageDocument, { direction: 'INCOMING', overdue: true, first: 50 });
       expect(overdue.referrals.edges.map((e: { node: { id: string } }) => e.node)).toEqual([{ id: late.id, status: 'SENT', overdue: true }]);
-      const onTime = await api.ok(intake.subject, LIST, { direction: 'INCOMING', overdue: false, first: 50 });
+      const onTime = await api.ok(intake.subject, ReferralsPageDocument, { direction: 'INCOMING', overdue: false, first: 50 });
       expect(onTime.referrals.edges.map((e: { node: { id: string } }) => e.node)).toEqual([{ id: fresh.id, status: 'SENT', overdue: false }]);
 
       expect((await api.ok(intake.subject, REFERRAL, { id: late.id })).referral.overdue).toBe(true);
@@ -486,7 +477,7 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       const more: boolean[] = [];
       let after: string | null = null;
       for (let page = 0; page < 10; page++) {
-        const { referrals }: { referrals: any } = await api.ok(intake.subject, LIST, { direction: 'INCOMING', first: 2, after });
+        const { referrals }: { referrals: any } = await api.ok(intake.subject, ReferralsPageDocument, { direction: 'INCOMING', first: 2, after });
         pages.push(referrals.edges.length);
         more.push(referrals.pageInfo.hasNextPage);
         seen.push(...referrals.edges.map((e: { node: { id: string } }) => e.node.id));
@@ -503,7 +494,7 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
     it('first must be 1 to 100 and after a cursor of the list: BAD_USER_INPUT naming the field', async () => {
       const subject = intakes[0]!.subject;
       for (const first of [0, 101, -1]) {
-        const result = await api.gql(subject, LIST, { direction: 'INCOMING', first });
+        const result = await api.gql(subject, ReferralsPageDocument, { direction: 'INCOMING', first });
         expect(errorOf(result)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
       }
       const forged = [
@@ -513,11 +504,11 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
         "' OR 1=1 --",
       ];
       for (const after of forged) {
-        const result = await api.gql(subject, LIST, { direction: 'INCOMING', first: 2, after });
+        const result = await api.gql(subject, ReferralsPageDocument, { direction: 'INCOMING', first: 2, after });
         expect(errorOf(result)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
       }
       // The limits themselves are fine.
-      for (const first of [1, 100]) expect(codeOf(await api.gql(subject, LIST, { direction: 'INCOMING', first }))).toBe('OK');
+      for (const first of [1, 100]) expect(codeOf(await api.gql(subject, ReferralsPageDocument, { direction: 'INCOMING', first }))).toBe('OK');
     });
 
     it('statements for the incoming list with every nested field: the same for 2 referrals as for 12', async () => {
@@ -541,7 +532,7 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
         const counts: number[] = [];
         for (let run = 0; run < 3; run++) {
           let data: any;
-          counts.push(await api.countStatements(async () => (data = await api.ok(subject, COSTLY))));
+          counts.push(await api.countStatements(async () => (data = await api.ok(subject, IncomingReferralsDetailsDocument))));
           const nodes = data.referrals.edges.map((e: { node: any }) => e.node);
           expect(nodes).toHaveLength(expected);
           // The nested data is really there (so every loader ran for every referral).
@@ -593,7 +584,7 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       const consentIds = await world.consentAll(worker, { id: family.familyId, members: family.members, memberIds: family.memberIds }, own.id, ['REFERRAL']);
       const intake = await world.staff(own);
       const referral = await sent(own);
-      const { referral: read } = await api.ok(intake.subject, `query($id: ID!) { referral(id: $id) { members { id givenName } } }`, { id: referral.id });
+      const { referral: read } = await api.ok(intake.subject, ReferralMembersDocument, { id: referral.id });
       expect(read.members).toEqual([{ id: sara, givenName: 'Sara' }]);
       const rows = await db.query(
         `SELECT entity_ids, legal_basis, consent_ids, acting_agency_id FROM audit_event
@@ -607,7 +598,7 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       const own = await receivingAgency();
       const intake = await world.staff(own);
       for (let i = 0; i < 3; i++) await sent(own);
-      const { referrals } = await api.ok(intake.subject, LIST, { direction: 'INCOMING', first: 2 });
+      const { referrals } = await api.ok(intake.subject, ReferralsPageDocument, { direction: 'INCOMING', first: 2 });
       expect(referrals.pageInfo.hasNextPage).toBe(true);
       const rows = await db.query(
         `SELECT r.id FROM audit_event e, unnest(e.entity_ids) AS r(id)

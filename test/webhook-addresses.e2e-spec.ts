@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { assertPublicHost, publicOnlyLookup } from '../src/webhooks/public-address.js';
+import { RegisterIntegrationClientIdDocument } from './graphql/generated.js';
 import { ReferralScene } from './support/referral-scene.js';
 import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
 import { TestApi } from './support/test-app.js';
@@ -11,8 +12,6 @@ import { WebhookReceiver } from './support/webhook-receiver.js';
  * (the production default) a literal non-public address is refused at registration, and a hostname that
  * resolves to one is refused when a delivery connects — the address checked is the address connected to.
  */
-
-const REGISTER = `mutation($input: RegisterIntegrationClientInput!) { registerIntegrationClient(input: $input) { client { id } } }`;
 
 describe('webhook destinations: the public internet only', () => {
   describe('addresses', () => {
@@ -82,7 +81,7 @@ describe('webhook destinations: the public internet only', () => {
       'refuses to register %s, naming the field, and stores nothing',
       async (webhookUrl) => {
         const before = await clientsOf(scene.receiver.id);
-        const result = await api.gql(scene.receiver.admin.subject, REGISTER, {
+        const result = await api.gql(scene.receiver.admin.subject, RegisterIntegrationClientIdDocument, {
           input: { agencyId: scene.receiver.id, name: `Dossiersysteem ${randomUUID()}`, scopes: ['REFERRALS_READ'], webhookUrl },
         });
         expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'webhookUrl' });
@@ -92,7 +91,7 @@ describe('webhook destinations: the public internet only', () => {
     );
 
     it('registers a public address', async () => {
-      const result = await api.ok(scene.receiver.admin.subject, REGISTER, {
+      const result = await api.ok(scene.receiver.admin.subject, RegisterIntegrationClientIdDocument, {
         input: { agencyId: scene.receiver.id, name: `Dossiersysteem ${randomUUID()}`, scopes: ['REFERRALS_READ'], webhookUrl: 'https://93.184.215.14/hooks' },
       });
       expect(result.registerIntegrationClient.client.id).toEqual(expect.any(String));

@@ -1,7 +1,9 @@
+import type { DocumentNode } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
+import { IncomingReferralProbeDocument, RedeliverWebhookDocument } from './graphql/generated.js';
+import { codeOf, type GraphQLResult, queryText, TestApi } from './support/test-app.js';
 import { ReferralScene, type SceneClient } from './support/referral-scene.js';
 import { signatureValid, WebhookReceiver } from './support/webhook-receiver.js';
 import type { Agency, Person } from './support/world.js';
@@ -37,9 +39,7 @@ const DELIVERY_FIELDS = `id eventId clientId url state attempts createdAt delive
 const DELIVERIES = `query($clientId: ID!, $state: WebhookDeliveryState, $first: Int, $after: String) {
   webhookDeliveries(clientId: $clientId, state: $state, first: $first, after: $after) {
     edges { cursor node { ${DELIVERY_FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
-const REDELIVER = `mutation($input: RedeliverWebhookInput!) { redeliverWebhook(input: $input) { id state attempts } }`;
 /** Something any client with REFERRALS_READ may ask, to tell whether its token still works. */
-const INCOMING = `{ referrals(direction: INCOMING, first: 1) { edges { node { id } } } }`;
 
 interface ClientNode {
   id: string;
@@ -139,8 +139,8 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
   }
 
   /** One GraphQL operation with a raw bearer token. */
-  async function gqlWith(token: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResult> {
-    const res = await http().post('/graphql').set('Authorization', `Bearer ${token}`).send({ query, variables });
+  async function gqlWith(token: string, operation: DocumentNode | string, variables: Record<string, unknown> = {}): Promise<GraphQLResult> {
+    const res = await http().post('/graphql').set('Authorization', `Bearer ${token}`).send({ query: queryText(operation), variables });
     if (res.status >= 500) throw new Error(`HTTP ${res.status}: ${res.text}`);
     return res.body as GraphQLResult;
   }
@@ -328,7 +328,7 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
     it("the agency's admin revokes a client: revokedAt is set, its token is refused on the next request, and it gets no new token", async () => {
       const client = await scene.client(null);
       const token = await tokenOf(client);
-      expect(codeOf(await gqlWith(token, INCOMING))).toBe('OK');
+      expect(codeOf(await gqlWith(token, IncomingReferralProbeDocument))).toBe('OK');
 
       const result = await revoke(scene.receiver.admin, client.id);
       expect(codeOf(result)).toBe('OK');
@@ -338,7 +338,7 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
       expect(inDb).not.toBeNull();
       expect(new Date(revoked.revokedAt!).getTime()).toBe(inDb!.getTime());
 
-      const after = await gqlWith(token, INCOMING);
+      const after = await gqlWith(token, IncomingReferralProbeDocument);
       expect(codeOf(after)).toBe('UNAUTHENTICATED');
       expect(after.data?.referrals ?? null).toBeNull();
       const res = await tokenRequest(client);
@@ -386,7 +386,7 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
       expect(await clientRow(client.id)).toEqual(before);
       expect(before.revoked_at).toBeNull();
       // The client still works.
-      expect(codeOf(await gqlWith(token, INCOMING))).toBe('OK');
+      expect(codeOf(await gqlWith(token, IncomingReferralProbeDocument))).toBe('OK');
       expect((await tokenRequest(client)).status).toBe(200);
     });
 
@@ -486,7 +486,7 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
       const { edges } = await deliveriesPage(s.receiver.admin, client.id);
       expect(edges.map((e) => [e.node.id, e.node.state, e.node.attempts, e.node.attemptLog.length])).toEqual([[first!.id, 'CANCELLED', 1, 1]]);
       const before = await deliverySnapshot(first!.id);
-      const redelivered = await api.gql(s.receiver.admin.subject, REDELIVER, { input: { deliveryId: first!.id } });
+      const redelivered = await api.gql(s.receiver.admin.subject, RedeliverWebhookDocument, { input: { deliveryId: first!.id } });
       expect(codeOf(redelivered)).toBe('INVALID_TRANSITION');
       expect(currentStatusOf(redelivered)).toBe('CANCELLED');
       expect(await deliverySnapshot(first!.id)).toEqual(before);
@@ -679,7 +679,7 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
       expect(codeOf(await revoke(s.receiver.admin, clients.revoked.id))).toBe('OK');
     }, SLOW);
 
-    const redeliver = (subject: string | null, deliveryId: string) => api.gql(subject, REDELIVER, { input: { deliveryId } });
+    const redeliver = (subject: string | null, deliveryId: string) => api.gql(subject, RedeliverWebhookDocument, { input: { deliveryId } });
 
     it('the admin redelivers a FAILED delivery once the receiver is back: DELIVERED, with both attempts in attemptLog', async () => {
       const hook = hooks.failing;
@@ -788,7 +788,7 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
         expect(codeOf(result)).toBe('FORBIDDEN');
         expect(result.data?.redeliverWebhook ?? null).toBeNull();
       }
-      const asClient = await gqlWith(await tokenOf(clients.refused), REDELIVER, { input: { deliveryId: deliveryOf.refused } });
+      const asClient = await gqlWith(await tokenOf(clients.refused), RedeliverWebhookDocument, { input: { deliveryId: deliveryOf.refused } });
       expect(codeOf(asClient)).toBe('FORBIDDEN');
       expect(codeOf(await redeliver(null, deliveryOf.refused))).toBe('UNAUTHENTICATED');
       expect(await deliverySnapshot(deliveryOf.refused)).toEqual(before);

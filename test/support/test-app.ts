@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
+import { type DocumentNode, print } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import request from 'supertest';
@@ -68,7 +68,7 @@ export class TestApi {
   async gql(subject: string | null, operation: TypedDocumentNode | string, variables: Variables = {}, headers: Headers = {}): Promise<GraphQLResult> {
     const req = request(this.app.getHttpServer()).post('/graphql').set(headers);
     if (subject !== null) req.set('Authorization', `Bearer ${await TestApi.token(subject)}`);
-    const res = await req.send({ query: typeof operation === 'string' ? operation : print(operation), variables });
+    const res = await req.send({ query: queryText(operation), variables });
     if (res.status >= 500) throw new Error(`HTTP ${res.status}: ${res.text}`);
     return res.body as GraphQLResult;
   }
@@ -90,6 +90,12 @@ export class TestApi {
     return counter.count - before;
   }
 }
+
+/** Any typed document, for tables of operations sent alike (their data read untyped). */
+export type AnyDocument = TypedDocumentNode<Record<string, any>, any>;
+
+/** What a request sends as its query: a document printed, a string as it is. */
+export const queryText = (operation: DocumentNode | string) => (typeof operation === 'string' ? operation : print(operation));
 
 /** A subject no other test uses. */
 export const uniqueSubject = (label: string) => `${label}-${randomUUID()}@test`;
