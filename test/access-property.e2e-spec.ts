@@ -1,7 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import pg from 'pg';
-import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
+import {
+  AddNoteDocument,
+  AddPlanParticipantDocument,
+  AssignCaseDocument,
+  type DataCategory,
+  EndCaseAssignmentDocument,
+  FamiliesMemberIdsDocument,
+  FamilyWithMemberIdsDocument,
+  OpenPlanDocument,
+  PlanNotesDocument,
+  PlanProbeDocument,
+  RecordConsentDocument,
+  RegisterFamilyDocument,
+  RevokeConsentDocument,
+} from './graphql/generated.js';
+import { type AnyDocument, codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
 import { type Agency, ALL_CATEGORIES, child, type Network, parent, type Person, World } from './support/world.js';
 
 /**
@@ -24,20 +39,6 @@ import { type Agency, ALL_CATEGORIES, child, type Network, parent, type Person, 
  * (with each other, or with other spec files writing to the same database).
  */
 
-const PLAN_ID = `query($id: ID!) { plan(id: $id) { id } }`;
-const PLAN_NOTES = `query($id: ID!) { plan(id: $id) { id notes { id } } }`;
-const FAMILY_MEMBERS = `query($id: ID!) { family(id: $id) { id members { id } } }`;
-const FAMILIES = `query { families(first: 100) { edges { node { id members { id } } } } }`;
-
-const REGISTER_FAMILY = `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { id members { id } } }`;
-const OPEN_PLAN = `mutation($input: OpenPlanInput!) { openPlan(input: $input) { id } }`;
-const ADD_PARTICIPANT = `mutation($input: AddPlanParticipantInput!) { addPlanParticipant(input: $input) { id } }`;
-const ADD_NOTE = `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`;
-const RECORD = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id status } }`;
-const REVOKE = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id status } }`;
-const ASSIGN = `mutation($input: AssignCaseInput!) { assignCase(input: $input) { id } }`;
-const END_ASSIGNMENT = `mutation($input: EndCaseAssignmentInput!) { endCaseAssignment(input: $input) { id endedAt } }`;
-
 const NUM_RUNS = 25;
 
 /** The three members, by index: 0 the adult parent, 1 a 14-year-old, 2 a 7-year-old. */
@@ -52,18 +53,18 @@ const ADULT: MemberIndex = 0;
 const SUBJECT_SETS: MemberIndex[][] = [[0], [1], [2], [0, 2]];
 const grantorOf = (subjects: MemberIndex[]): MemberIndex => (subjects.length === 1 && subjects[0] === 1 ? 1 : ADULT);
 
-const NOTE_CATEGORIES = ['NOTES', 'HEALTH', 'SAFETY', 'PLAN', 'IDENTITY'];
+const NOTE_CATEGORIES: DataCategory[] = ['NOTES', 'HEALTH', 'SAFETY', 'PLAN', 'IDENTITY'];
 
 type Op =
-  | { kind: 'consentB'; subjects: MemberIndex[]; categories: string[] }
-  | { kind: 'consentA'; subjects: MemberIndex[]; categories: string[] }
+  | { kind: 'consentB'; subjects: MemberIndex[]; categories: DataCategory[] }
+  | { kind: 'consentA'; subjects: MemberIndex[]; categories: DataCategory[] }
   | { kind: 'revoke'; pick: number }
   | { kind: 'endAssignment' }
   | { kind: 'assign' }
   | { kind: 'observe' };
 
 interface NoteSpec {
-  category: string;
+  category: DataCategory;
   about: MemberIndex[];
 }
 
@@ -161,7 +162,7 @@ describe('access rule (property): what a caseworker of another agency on the tea
     const r = await world.staff(agencyA);
     const w = await world.staff(agencyB);
     const label = randomUUID().slice(0, 8);
-    const { registerFamily } = await api.ok(r.subject, REGISTER_FAMILY, {
+    const { registerFamily } = await api.ok(r.subject, RegisterFamilyDocument, {
       input: {
         members: [
           parent(`Sara ${label}`, 'Prop', bornYearsAgo(35)),
@@ -174,12 +175,12 @@ describe('access rule (property): what a caseworker of another agency on the tea
     const familyId: string = registerFamily.id;
     const memberIds = registerFamily.members.map((m: { id: string }) => m.id) as [string, string, string];
     expect(memberIds).toHaveLength(3);
-    const { openPlan } = await api.ok(r.subject, OPEN_PLAN, { input: { familyId, summary: 'Wij willen rust in huis.' } });
+    const { openPlan } = await api.ok(r.subject, OpenPlanDocument, { input: { familyId, summary: 'Wij willen rust in huis.' } });
     const planId: string = openPlan.id;
-    await api.ok(r.subject, ADD_PARTICIPANT, { input: { planId, agencyId: agencyB.id, contribution: 'Schoolbegeleiding' } });
+    await api.ok(r.subject, AddPlanParticipantDocument, { input: { planId, agencyId: agencyB.id, contribution: 'Schoolbegeleiding' } });
     const notes: Run['notes'] = [];
     for (const spec of [...FIXED_NOTES, ...extraNotes]) {
-      const { addNote } = await api.ok(r.subject, ADD_NOTE, {
+      const { addNote } = await api.ok(r.subject, AddNoteDocument, {
         input: { planId, category: spec.category, body: `Notitie ${spec.category}`, memberIds: spec.about.map((i) => memberIds[i]) },
       });
       notes.push({ ...spec, id: addNote.id });
@@ -194,7 +195,7 @@ describe('access rule (property): what a caseworker of another agency on the tea
       case 'consentB': {
         const toB = op.kind === 'consentB';
         const grantor = run.memberIds[grantorOf(op.subjects)];
-        const { recordConsent } = await api.ok(run.r.subject, RECORD, {
+        const { recordConsent } = await api.ok(run.r.subject, RecordConsentDocument, {
           input: {
             grantorMemberId: grantor,
             subjectMemberIds: op.subjects.map((i) => run.memberIds[i]),
@@ -215,7 +216,7 @@ describe('access rule (property): what a caseworker of another agency on the tea
         if (active.length === 0) return;
         const consent = active[op.pick % active.length]!;
         const revokedBy = run.memberIds[grantorOf(consent.subjects)];
-        const { revokeConsent } = await api.ok(run.r.subject, REVOKE, {
+        const { revokeConsent } = await api.ok(run.r.subject, RevokeConsentDocument, {
           input: { consentId: consent.id, reason: 'De familie trekt de toestemming in', revokedByMemberId: revokedBy },
         });
         expect(revokeConsent).toEqual({ id: consent.id, status: 'REVOKED' });
@@ -223,14 +224,14 @@ describe('access rule (property): what a caseworker of another agency on the tea
         return;
       }
       case 'endAssignment': {
-        const result = await api.gql(agencyB.admin.subject, END_ASSIGNMENT, { input: { assignmentId: run.assignmentId } });
+        const result = await api.gql(agencyB.admin.subject, EndCaseAssignmentDocument, { input: { assignmentId: run.assignmentId } });
         // Ending an assignment that already ended is refused and changes nothing.
         expect(codeOf(result)).toBe(run.assigned ? 'OK' : 'CONFLICT');
         run.assigned = false;
         return;
       }
       case 'assign': {
-        const result = await api.gql(agencyB.admin.subject, ASSIGN, { input: { familyId: run.familyId, userId: run.w.userId } });
+        const result = await api.gql(agencyB.admin.subject, AssignCaseDocument, { input: { familyId: run.familyId, userId: run.w.userId } });
         // A second active assignment of the same person is refused and changes nothing.
         expect(codeOf(result)).toBe(run.assigned ? 'CONFLICT' : 'OK');
         if (!run.assigned) run.assignmentId = result.data!.assignCase.id;
@@ -284,7 +285,7 @@ describe('access rule (property): what a caseworker of another agency on the tea
   // --- the service, as W sees it --------------------------------------------------------------------
 
   /** W sends `query`; returns the result and the request id it used. */
-  async function asW(run: Run, query: string, variables: Record<string, unknown> = {}) {
+  async function asW(run: Run, query: AnyDocument, variables: Record<string, unknown> = {}) {
     const requestId = `access-prop-${randomUUID()}`;
     run.requestIds.push(requestId);
     const result: GraphQLResult = await api.gql(run.w.subject, query, variables, { 'X-Request-Id': requestId });
@@ -341,7 +342,7 @@ describe('access rule (property): what a caseworker of another agency on the tea
 
     // plan(id): NOT_FOUND, or the plan.
     {
-      const { result, requestId } = await asW(run, PLAN_ID, { id: run.planId });
+      const { result, requestId } = await asW(run, PlanProbeDocument, { id: run.planId });
       if (want.plan) expect(expectOk(result).plan).toEqual({ id: run.planId });
       else expectNotFound(result);
       await expectReadsAudited(run, requestId, want.plan ? [run.planId] : [], want);
@@ -349,7 +350,7 @@ describe('access rule (property): what a caseworker of another agency on the tea
 
     // family(id) { members }: NOT_FOUND without need to know, else exactly the members with IDENTITY consent.
     {
-      const { result, requestId } = await asW(run, FAMILY_MEMBERS, { id: run.familyId });
+      const { result, requestId } = await asW(run, FamilyWithMemberIdsDocument, { id: run.familyId });
       if (want.members === null) {
         expectNotFound(result);
         await expectReadsAudited(run, requestId, [], want);
@@ -365,7 +366,7 @@ describe('access rule (property): what a caseworker of another agency on the tea
 
     // plan(id) { notes }: the notes every concerned member consented to, in their category.
     {
-      const { result, requestId } = await asW(run, PLAN_NOTES, { id: run.planId });
+      const { result, requestId } = await asW(run, PlanNotesDocument, { id: run.planId });
       if (want.plan) {
         const plan = expectOk(result).plan;
         const got = plan.notes.map((n: { id: string }) => n.id);
@@ -380,7 +381,7 @@ describe('access rule (property): what a caseworker of another agency on the tea
 
     // families: W (a fresh user per run) works with this family only, and only while assigned.
     {
-      const { result, requestId } = await asW(run, FAMILIES);
+      const { result, requestId } = await asW(run, FamiliesMemberIdsDocument);
       const nodes = expectOk(result).families.edges.map((e: { node: { id: string; members: { id: string }[] } }) => e.node);
       const got = nodes.map((n: { id: string; members: { id: string }[] }) => ({ id: n.id, members: sorted(n.members.map((m) => m.id)) }));
       expect(got).toEqual(want.families);

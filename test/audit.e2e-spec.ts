@@ -10,8 +10,19 @@ import { chainPendingAuditEntries, verifyAuditChain } from '../src/audit/audit-c
 import { auditCheckpointKey, chainHead, checkpointFile, readCheckpoint, signCheckpoint, writeCheckpoint } from '../src/audit/audit-checkpoint.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
 import { migrations } from '../migrations/index.js';
+import {
+  AddActionDocument,
+  AddGoalDocument,
+  AddMembershipUserDocument,
+  AddNoteDocument,
+  FamilyWithMemberIdsDocument,
+  OpenPlanDocument,
+  PlanHistoryPageDocument,
+  PlanItemIdsDocument,
+  RegisterFamilyDocument,
+  TwoPlansGoalsDocument,
+} from './graphql/generated.js';
 import { scratchDatabase } from './support/scratch-database.js';
-import { OpenPlanDocument } from './graphql/generated.js';
 import { codeOf, TestApi } from './support/test-app.js';
 import { type Agency, child, type Network, parent, parentWithTwoChildren, type Person, World } from './support/world.js';
 
@@ -24,24 +35,6 @@ import { type Agency, child, type Network, parent, parentWithTwoChildren, type P
  * writers. Other spec files write to the same database at the same time: every assertion filters by
  * ids or request ids this file controls; chain tampering happens on databases of its own.
  */
-
-const FAMILY_MEMBERS = `query($id: ID!) { family(id: $id) { id members { id } } }`;
-const PLAN_TREE = `query($id: ID!) {
-  plan(id: $id) {
-    id
-    goals { id actions { id } }
-    notes { id }
-    history { edges { node { id } } }
-  }
-}`;
-const PLAN_HISTORY_PAGE = `query($id: ID!, $first: Int) {
-  plan(id: $id) { id history(first: $first) { edges { node { id } } pageInfo { hasNextPage } } }
-}`;
-const ADD_GOAL = `mutation($input: AddGoalInput!) { addGoal(input: $input) { id } }`;
-const ADD_ACTION = `mutation($input: AddActionInput!) { addAction(input: $input) { id } }`;
-const ADD_NOTE = `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`;
-const ADD_MEMBERSHIP = `mutation($input: AddMembershipInput!) { addMembership(input: $input) { id user { id } } }`;
-const REGISTER_FAMILY = `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { id members { id } } }`;
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -119,7 +112,7 @@ describe('audit trail', () => {
       const { family, consentIds } = await consentingFamily(a);
       const requestId = newRequestId('read-consent');
 
-      const read = await api.ok(a.subject, FAMILY_MEMBERS, { id: family.id }, withRequestId(requestId));
+      const read = await api.ok(a.subject, FamilyWithMemberIdsDocument, { id: family.id }, withRequestId(requestId));
       expect(sortedIds(read.family.members.map((m: { id: string }) => m.id))).toEqual(sortedIds(family.memberIds));
 
       const reads = await readsOf(requestId);
@@ -151,7 +144,7 @@ describe('audit trail', () => {
       const family = await world.family(a, [parent('Sara', 'Peeters'), child('Mo', 'Peeters', '2021-06-30')], { consentFor: [] });
       const requestId = newRequestId('read-author');
 
-      const read = await api.ok(a.subject, FAMILY_MEMBERS, { id: family.id }, withRequestId(requestId));
+      const read = await api.ok(a.subject, FamilyWithMemberIdsDocument, { id: family.id }, withRequestId(requestId));
       expect(read.family.members).toHaveLength(2);
 
       const reads = await readsOf(requestId);
@@ -177,7 +170,7 @@ describe('audit trail', () => {
       const [saraConsent] = await world.consentAll(a, { ...family, members: [sara!], memberIds: [sara!.id] }, a.agencyId);
       const requestId = newRequestId('read-two-bases');
 
-      await api.ok(a.subject, FAMILY_MEMBERS, { id: family.id }, withRequestId(requestId));
+      await api.ok(a.subject, FamilyWithMemberIdsDocument, { id: family.id }, withRequestId(requestId));
 
       const reads = await readsOf(requestId);
       expect(reads.map((e) => e.legal_basis).sort()).toEqual(['AUTHOR', 'CONSENT']);
@@ -192,14 +185,14 @@ describe('audit trail', () => {
       const goalsOf = async (planId: string) => {
         const ids: string[] = [];
         for (const description of ['Een eigen woning', 'Werk vinden', 'Rust in huis']) {
-          ids.push((await api.ok(a.subject, ADD_GOAL, { input: { planId, lifeDomain: 'HOUSING', description, owner: 'FAMILY' } })).addGoal.id);
+          ids.push((await api.ok(a.subject, AddGoalDocument, { input: { planId, lifeDomain: 'HOUSING', description, owner: 'FAMILY' } })).addGoal.id);
         }
         return ids;
       };
       const goals = { [first.familyId]: await goalsOf(first.planId), [second.familyId]: await goalsOf(second.planId) };
       const requestId = newRequestId('read-grouped');
 
-      await api.ok(a.subject, `query($a: ID!, $b: ID!) { a: plan(id: $a) { goals { id } } b: plan(id: $b) { goals { id } } }`, {
+      await api.ok(a.subject, TwoPlansGoalsDocument, {
         a: first.planId,
         b: second.planId,
       }, withRequestId(requestId));
@@ -231,7 +224,7 @@ describe('audit trail', () => {
       const consentIdsForB = await world.consentAll(a, family, agencyB.id);
       const requestId = newRequestId('read-other-agency');
 
-      const read = await api.ok(b.subject, FAMILY_MEMBERS, { id: family.id }, withRequestId(requestId));
+      const read = await api.ok(b.subject, FamilyWithMemberIdsDocument, { id: family.id }, withRequestId(requestId));
       expect(sortedIds(read.family.members.map((m: { id: string }) => m.id))).toEqual(sortedIds(family.memberIds));
 
       const reads = await readsOf(requestId);
@@ -258,7 +251,7 @@ describe('audit trail', () => {
       await world.consentAll(a, { ...family, members: [sara!], memberIds: [sara!.id] }, agencyB.id);
       const requestId = newRequestId('read-filtered');
 
-      const read = await api.ok(b.subject, FAMILY_MEMBERS, { id: family.id }, withRequestId(requestId));
+      const read = await api.ok(b.subject, FamilyWithMemberIdsDocument, { id: family.id }, withRequestId(requestId));
       expect(read.family.members).toEqual([{ id: sara!.id }]);
 
       const reads = await readsOf(requestId);
@@ -268,7 +261,7 @@ describe('audit trail', () => {
       // Someone who may not see the family at all leaves no read of its members either.
       const stranger = await world.staff(await world.agency(await world.network()));
       const strangerRequest = newRequestId('read-stranger');
-      const result = await api.gql(stranger.subject, FAMILY_MEMBERS, { id: family.id }, withRequestId(strangerRequest));
+      const result = await api.gql(stranger.subject, FamilyWithMemberIdsDocument, { id: family.id }, withRequestId(strangerRequest));
       expect(codeOf(result)).toBe('NOT_FOUND');
       expect(await readsOf(strangerRequest)).toEqual([]);
     });
@@ -277,16 +270,16 @@ describe('audit trail', () => {
       const a = await world.staff(agency);
       const { familyId, planId } = await world.familyWithPlan(a, { supporter: a });
       const goalId: string = (
-        await api.ok(a.subject, ADD_GOAL, { input: { planId, lifeDomain: 'HOUSING', description: 'Een eigen woning', owner: 'FAMILY' } })
+        await api.ok(a.subject, AddGoalDocument, { input: { planId, lifeDomain: 'HOUSING', description: 'Een eigen woning', owner: 'FAMILY' } })
       ).addGoal.id;
       const actionId: string = (
-        await api.ok(a.subject, ADD_ACTION, { input: { goalId, title: 'Bellen met de woonmaatschappij', assigneeUserId: a.userId } })
+        await api.ok(a.subject, AddActionDocument, { input: { goalId, title: 'Bellen met de woonmaatschappij', assigneeUserId: a.userId } })
       ).addAction.id;
-      const noteId: string = (await api.ok(a.subject, ADD_NOTE, { input: { planId, category: 'PLAN', body: 'Eerste gesprek' } })).addNote
+      const noteId: string = (await api.ok(a.subject, AddNoteDocument, { input: { planId, category: 'PLAN', body: 'Eerste gesprek' } })).addNote
         .id;
       const requestId = newRequestId('read-plan');
 
-      const { plan } = await api.ok(a.subject, PLAN_TREE, { id: planId }, withRequestId(requestId));
+      const { plan } = await api.ok(a.subject, PlanItemIdsDocument, { id: planId }, withRequestId(requestId));
       expect(plan.goals).toEqual([{ id: goalId, actions: [{ id: actionId }] }]);
       expect(plan.notes).toEqual([{ id: noteId }]);
       const historyIds: string[] = plan.history.edges.map((e: { node: { id: string } }) => e.node.id);
@@ -312,10 +305,10 @@ describe('audit trail', () => {
     it('a page of the plan history audits only the entries on the page', async () => {
       const a = await world.staff(agency);
       const { planId } = await world.familyWithPlan(a, { supporter: a });
-      await api.ok(a.subject, ADD_GOAL, { input: { planId, lifeDomain: 'HOUSING', description: 'Een eigen woning', owner: 'FAMILY' } });
+      await api.ok(a.subject, AddGoalDocument, { input: { planId, lifeDomain: 'HOUSING', description: 'Een eigen woning', owner: 'FAMILY' } });
       const requestId = newRequestId('read-history-page');
 
-      const { plan } = await api.ok(a.subject, PLAN_HISTORY_PAGE, { id: planId, first: 1 }, withRequestId(requestId));
+      const { plan } = await api.ok(a.subject, PlanHistoryPageDocument, { id: planId, first: 1 }, withRequestId(requestId));
       expect(plan.history.pageInfo.hasNextPage).toBe(true);
       const shown: string[] = plan.history.edges.map((e: { node: { id: string } }) => e.node.id);
       expect(shown).toHaveLength(1);
@@ -370,7 +363,7 @@ describe('audit trail', () => {
       const invalidRequest = newRequestId('write-invalid');
       const invalid = await api.gql(
         a.subject,
-        ADD_NOTE,
+        AddNoteDocument,
         { input: { planId, category: 'PLAN', body: 'Over iemand anders', memberIds: [randomUUID()] } },
         withRequestId(invalidRequest),
       );
@@ -384,7 +377,7 @@ describe('audit trail', () => {
 
       const { addMembership } = await api.ok(
         agency.admin.subject,
-        ADD_MEMBERSHIP,
+        AddMembershipUserDocument,
         { input: { agencyId: agency.id, subject, displayName: 'Nieuwe collega', role: 'CASEWORKER' } },
         withRequestId(requestId),
       );
@@ -392,7 +385,7 @@ describe('audit trail', () => {
       const entries = await entriesOf(requestId);
       expect(entries).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ action: 'INSERT', entity_type: 'app_user', entity_id: addMembership.user.id }),
+          expect.objectContaining({ action: 'INSERT', entity_type: 'app_user', entity_id: addMembership.user!.id }),
           expect.objectContaining({ action: 'INSERT', entity_type: 'membership', entity_id: addMembership.id }),
         ]),
       );
@@ -412,7 +405,7 @@ describe('audit trail', () => {
     it('refuses to update, delete or truncate audit entries and their links in the chain', async () => {
       const a = await world.staff(agency);
       const requestId = newRequestId('guard');
-      await api.ok(a.subject, REGISTER_FAMILY, { input: { members: [parent('Sara', 'Peeters')] } }, withRequestId(requestId));
+      await api.ok(a.subject, RegisterFamilyDocument, { input: { members: [parent('Sara', 'Peeters')] } }, withRequestId(requestId));
       const [entry] = await entriesOf(requestId);
       expect(entry).toBeDefined();
 
@@ -797,7 +790,7 @@ describe('audit trail', () => {
           const own = new World(service);
           const a = await own.staff(await own.agency(await own.network()));
           const requestId = newRequestId('checkpoint');
-          await service.ok(a.subject, REGISTER_FAMILY, { input: { members: [parent('Lotte', 'Claes')] } }, withRequestId(requestId));
+          await service.ok(a.subject, RegisterFamilyDocument, { input: { members: [parent('Lotte', 'Claes')] } }, withRequestId(requestId));
           const [{ last }] = (await db.query(`SELECT max(seq)::text AS last FROM audit_event WHERE request_id = $1`, [requestId])).rows;
           const key = auditCheckpointKey({ auditCheckpointKey: undefined, dataDir });
           const latest = () => (existsSync(checkpointFile(dataDir)) ? readCheckpoint(checkpointFile(dataDir), key) : null);
@@ -920,7 +913,7 @@ describe('audit trail', () => {
     it('the running service links what it writes to the chain within seconds, without being asked', async () => {
       const a = await world.staff(agency);
       const requestId = newRequestId('chainer');
-      await api.ok(a.subject, REGISTER_FAMILY, { input: { members: [parent('Lotte', 'Claes')] } }, withRequestId(requestId));
+      await api.ok(a.subject, RegisterFamilyDocument, { input: { members: [parent('Lotte', 'Claes')] } }, withRequestId(requestId));
       const seqs = (await sql.query(`SELECT seq FROM audit_event WHERE request_id = $1`, [requestId])).rows.map((r) => r.seq);
       expect(seqs.length).toBeGreaterThan(0);
       const linked = async () =>
@@ -936,7 +929,7 @@ describe('audit trail', () => {
       const requestIds = Array.from({ length: 20 }, (_, i) => newRequestId(`concurrent-${i}`));
       const results = await Promise.all(
         requestIds.map((requestId, i) =>
-          api.gql(a.subject, REGISTER_FAMILY, { input: { members: parentWithTwoChildren(`gelijktijdig ${i}`) } }, withRequestId(requestId)),
+          api.gql(a.subject, RegisterFamilyDocument, { input: { members: parentWithTwoChildren(`gelijktijdig ${i}`) } }, withRequestId(requestId)),
         ),
       );
       expect(results.map(codeOf)).toEqual(requestIds.map(() => 'OK'));

@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import {
+  AccessLogActionsDocument,
+  AddActionDocument,
+  type AddGoalInput,
+  AddGoalMembersDocument,
+  type LifeDomain,
+  MyPlanGoalsDocument,
+  PlanGoalMembersDocument,
+  PlanGoalVersionsDocument,
+  UpdateGoalMembersDocument,
+} from './graphql/generated.js';
 import { TestApi } from './support/test-app.js';
 import { type Agency, ALL_CATEGORIES, child, parent, World } from './support/world.js';
 
@@ -13,13 +24,6 @@ import { type Agency, ALL_CATEGORIES, child, parent, World } from './support/wor
  *    agency needs every named member's PLAN consent;
  *  - actions and progress notes follow their goal; the read audit names the goal's members.
  */
-
-const ADD_GOAL = `mutation($input: AddGoalInput!) { addGoal(input: $input) { id members { id } } }`;
-const UPDATE_GOAL = `mutation($input: UpdateGoalInput!) { updateGoal(input: $input) { id version members { id } } }`;
-const ADD_ACTION = `mutation($input: AddActionInput!) { addAction(input: $input) { id } }`;
-const PLAN_GOALS = `query($id: ID!) { plan(id: $id) { goals { id members { id } actions { id } progressNotes { id } } } }`;
-const MY_GOALS = `{ myFamily { family { plan { goals { id actions { id } } } } } }`;
-const ACCESS_LOG = `query($f: ID!) { accessLog(familyId: $f, first: 100) { edges { node { action entityType description } } } }`;
 
 describe('goals concern members', () => {
   let api: TestApi;
@@ -68,26 +72,26 @@ describe('goals concern members', () => {
 
   type Scene = Awaited<ReturnType<typeof scene>>;
 
-  async function goal(s: Scene, lifeDomain: string, memberIds?: string[]): Promise<string> {
-    const { addGoal } = await api.ok(s.worker.subject, ADD_GOAL, {
+  async function goal(s: Scene, lifeDomain: LifeDomain, memberIds?: string[]): Promise<string> {
+    const { addGoal } = await api.ok(s.worker.subject, AddGoalMembersDocument, {
       input: { planId: s.planId, lifeDomain, description: `${lifeDomain} voor ${memberIds?.length ?? 'niemand'}`, owner: 'FAMILY', memberIds },
     });
     return addGoal.id;
   }
 
   const goalsSeenBy = async (subject: string, planId: string): Promise<string[]> =>
-    (await api.ok(subject, PLAN_GOALS, { id: planId })).plan.goals.map((g: { id: string }) => g.id).sort();
+    (await api.ok(subject, PlanGoalMembersDocument, { id: planId })).plan.goals.map((g: { id: string }) => g.id).sort();
   const portalGoals = async (login: string): Promise<string[]> =>
-    (await api.ok(login, MY_GOALS)).myFamily.family.plan.goals.map((g: { id: string }) => g.id).sort();
+    (await api.ok(login, MyPlanGoalsDocument)).myFamily.family.plan!.goals.map((g) => g.id).sort();
 
   it('shows a mother’s health goal in her portal, not in her 15-year-old’s', async () => {
     const s = await scene();
     const treatment = await goal(s, 'HEALTH', [s.sara]);
-    const { addGoal } = await api.ok(s.worker.subject, ADD_GOAL, {
+    const { addGoal } = await api.ok(s.worker.subject, AddGoalMembersDocument, {
       input: { planId: s.planId, lifeDomain: 'SAFETY', description: 'Veilig thuis', owner: 'FAMILY', memberIds: [s.lien] },
     });
     expect(addGoal.members).toEqual([{ id: s.lien }]);
-    await api.ok(s.worker.subject, ADD_ACTION, { input: { goalId: treatment, title: 'Afspraak bij de psychiater', assigneeMemberId: s.sara } });
+    await api.ok(s.worker.subject, AddActionDocument, { input: { goalId: treatment, title: 'Afspraak bij de psychiater', assigneeMemberId: s.sara } });
 
     expect(await portalGoals(s.saraLogin)).toEqual([treatment]);
     expect(await portalGoals(s.lienLogin)).toEqual([addGoal.id]);
@@ -148,7 +152,7 @@ describe('goals concern members', () => {
     // Team only also means every member's consent: the partner lacks Lien's and Mo's HEALTH consent.
     expect(await goalsSeenBy(s.partnerWorker.subject, s.planId)).toEqual([family]);
 
-    const { updateGoal } = await api.ok(s.worker.subject, UPDATE_GOAL, { input: { goalId: migrated, memberIds: [s.sara] } });
+    const { updateGoal } = await api.ok(s.worker.subject, UpdateGoalMembersDocument, { input: { goalId: migrated, memberIds: [s.sara] } });
     expect(updateGoal).toEqual({ id: migrated, version: 2, members: [{ id: s.sara }] });
     expect(await portalGoals(s.saraLogin)).toEqual([migrated, family].sort());
     expect(await portalGoals(s.lienLogin)).toEqual([family]);
@@ -158,9 +162,9 @@ describe('goals concern members', () => {
   it('records the members a goal concerns when it is read, so the access log shows it to them', async () => {
     const s = await scene();
     const treatment = await goal(s, 'HEALTH', [s.sara]);
-    await api.ok(s.worker.subject, ADD_ACTION, { input: { goalId: treatment, title: 'Afspraak', assigneeUserId: s.worker.userId } });
-    await api.ok(s.worker.subject, UPDATE_GOAL, { input: { goalId: treatment, progressNote: 'Gaat beter' } });
-    const { plan } = await api.ok(s.worker.subject, PLAN_GOALS, { id: s.planId });
+    await api.ok(s.worker.subject, AddActionDocument, { input: { goalId: treatment, title: 'Afspraak', assigneeUserId: s.worker.userId } });
+    await api.ok(s.worker.subject, UpdateGoalMembersDocument, { input: { goalId: treatment, progressNote: 'Gaat beter' } });
+    const { plan } = await api.ok(s.worker.subject, PlanGoalMembersDocument, { id: s.planId });
     expect(plan.goals).toEqual([{ id: treatment, members: [{ id: s.sara }], actions: [expect.any(Object)], progressNotes: [expect.any(Object)] }]);
 
     const reads = await db.query(
@@ -172,7 +176,7 @@ describe('goals concern members', () => {
       ['Action', 'Goal', 'GoalProgressNote'].map((entity_type) => ({ entity_type, member_ids: [s.sara] })),
     );
     const goalReads = async (login: string) =>
-      (await api.ok(login, ACCESS_LOG, { f: s.familyId })).accessLog.edges
+      (await api.ok(login, AccessLogActionsDocument, { f: s.familyId })).accessLog.edges
         .map((e: { node: { action: string; entityType: string } }) => e.node)
         .filter((n: { action: string; entityType: string }) => n.action === 'READ' && ['Goal', 'Action', 'GoalProgressNote'].includes(n.entityType))
         .map((n: { entityType: string }) => n.entityType)
@@ -188,16 +192,16 @@ describe('goals concern members', () => {
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberIds' });
       expect(result.data ?? null).toBeNull();
     };
-    const input = { planId: s.planId, lifeDomain: 'HEALTH', description: 'x', owner: 'FAMILY' };
-    expectRefused(await api.gql(s.worker.subject, ADD_GOAL, { input: { ...input, memberIds: [s.sara, other.memberIds[0]] } }));
-    expectRefused(await api.gql(s.worker.subject, ADD_GOAL, { input: { ...input, memberIds: [randomUUID()] } }));
+    const input: AddGoalInput = { planId: s.planId, lifeDomain: 'HEALTH', description: 'x', owner: 'FAMILY' };
+    expectRefused(await api.gql(s.worker.subject, AddGoalMembersDocument, { input: { ...input, memberIds: [s.sara, other.memberIds[0]] } }));
+    expectRefused(await api.gql(s.worker.subject, AddGoalMembersDocument, { input: { ...input, memberIds: [randomUUID()] } }));
     expect(await goalsSeenBy(s.worker.subject, s.planId)).toEqual([]);
 
     // The partner's caseworker may write goals but does not see Mo (no IDENTITY consent of his).
-    expectRefused(await api.gql(s.partnerWorker.subject, ADD_GOAL, { input: { ...input, lifeDomain: 'HOUSING', memberIds: [s.mo] } }));
-    const mine = (await api.ok(s.partnerWorker.subject, ADD_GOAL, { input: { ...input, lifeDomain: 'HOUSING', memberIds: [s.sara] } })).addGoal.id;
-    expectRefused(await api.gql(s.partnerWorker.subject, UPDATE_GOAL, { input: { goalId: mine, memberIds: [s.mo], description: 'y' } }));
-    const { plan } = await api.ok(s.worker.subject, `query($id: ID!) { plan(id: $id) { goals { id version description members { id } } } }`, {
+    expectRefused(await api.gql(s.partnerWorker.subject, AddGoalMembersDocument, { input: { ...input, lifeDomain: 'HOUSING', memberIds: [s.mo] } }));
+    const mine = (await api.ok(s.partnerWorker.subject, AddGoalMembersDocument, { input: { ...input, lifeDomain: 'HOUSING', memberIds: [s.sara] } })).addGoal.id;
+    expectRefused(await api.gql(s.partnerWorker.subject, UpdateGoalMembersDocument, { input: { goalId: mine, memberIds: [s.mo], description: 'y' } }));
+    const { plan } = await api.ok(s.worker.subject, PlanGoalVersionsDocument, {
       id: s.planId,
     });
     expect(plan.goals).toEqual([{ id: mine, version: 1, description: 'x', members: [{ id: s.sara }] }]);

@@ -1,3 +1,4 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { spawnSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -5,6 +6,33 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { chainPendingAuditEntries, verifyAuditChain } from '../src/audit/audit-chain.js';
 import { RetentionService } from '../src/retention/retention.service.js';
+import {
+  AccessLogActorsDocument,
+  AddActionDocument,
+  AddGoalDocument,
+  AddNoteDocument,
+  AddPlanParticipantDocument,
+  AssessCapacityDocument,
+  AssignTrajectorySupporterDocument,
+  BreakGlassDocument,
+  ClosePlanDetailsDocument,
+  ConfirmConsentIdDocument,
+  CreateReferralDocument,
+  type DataCategory,
+  FamilyProbeDocument,
+  type LifeDomain,
+  MyMemberIdDocument,
+  MyNameAndSummaryDocument,
+  MyPlanSummaryDocument,
+  OpenPlanDocument,
+  PlanClosureDocument,
+  RecordConsentDocument,
+  RegisterFamilyDocument,
+  RequestErasureDocument,
+  RevokeConsentDocument,
+  SendReferralDocument,
+  UpdateGoalDocument,
+} from './graphql/generated.js';
 import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
 import { type Agency, type Network, type Person, World } from './support/world.js';
 
@@ -17,15 +45,6 @@ import { type Agency, type Network, type Person, World } from './support/world.j
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RETENTION_DAYS = 1826;
-
-const REGISTER = `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { id members { id role birthDate } } }`;
-const OPEN = `mutation($input: OpenPlanInput!) { openPlan(input: $input) { id } }`;
-const CLOSE = `mutation($input: ClosePlanInput!) { closePlan(input: $input) {
-  id status closeReasonCode closeReason closedAt closedBy { id } agreedBy { id }
-  history { edges { node { change details } } } } }`;
-const PLAN = `query($id: ID!) { plan(id: $id) { status closeReasonCode agreedBy { id } } }`;
-const REQUEST_ERASURE = `mutation($input: RequestErasureInput!) { requestErasure(input: $input) { id memberId erasedAt } }`;
-const ACCESS_LOG = `query($f: ID!) { accessLog(familyId: $f, first: 100) { edges { node { actor } } } }`;
 
 /** A per-test string no other row in the database contains ('q' is not a hex digit: no uuid or hash holds it). */
 const newToken = () => `q${randomBytes(4).toString('hex').slice(0, 7)}`;
@@ -60,11 +79,13 @@ describe('plan closure and retention', () => {
     await api.stop();
   });
 
-  const ok = <T = Record<string, any>>(subject: string, query: string, input: Record<string, unknown>) => api.ok<T>(subject, query, { input });
+  /** `api.ok` for the mutations that take one `input`. */
+  const ok = <T, I>(subject: string, document: TypedDocumentNode<T, { input: I }>, input: I): Promise<T> =>
+    api.ok(subject, document as TypedDocumentNode<T, Record<string, unknown>>, { input });
 
   /** Sara (parent), Lien (14: decides for herself), Mo (5) and an unborn child, each name carrying `token`. */
   async function register(token: string) {
-    const { registerFamily } = await ok(worker.subject, REGISTER, {
+    const { registerFamily } = await ok(worker.subject, RegisterFamilyDocument, {
       members: [
         {
           role: 'PARENT',
@@ -87,8 +108,8 @@ describe('plan closure and retention', () => {
   }
 
   async function openPlan(familyId: string, token: string): Promise<string> {
-    const { openPlan } = await ok(worker.subject, OPEN, { familyId, summary: `Rust in huis ${token}`, strengths: `Sterk netwerk ${token}` });
-    await ok(worker.subject, `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { id } }`, {
+    const { openPlan } = await ok(worker.subject, OpenPlanDocument, { familyId, summary: `Rust in huis ${token}`, strengths: `Sterk netwerk ${token}` });
+    await ok(worker.subject, AssignTrajectorySupporterDocument, {
       planId: openPlan.id,
       userId: worker.userId,
     });
@@ -96,7 +117,7 @@ describe('plan closure and retention', () => {
   }
 
   const close = (planId: string, agreedByMemberIds: string[], extra: Record<string, unknown> = {}) =>
-    api.gql(worker.subject, CLOSE, { input: { planId, reasonCode: 'GOALS_ACHIEVED', agreedByMemberIds, ...extra } });
+    api.gql(worker.subject, ClosePlanDetailsDocument, { input: { planId, reasonCode: 'GOALS_ACHIEVED', agreedByMemberIds, ...extra } });
 
   /** Moves the plan's closure back beyond the retention period (arrange: time cannot pass in a test). */
   const closedLongAgo = (planId: string) =>
@@ -146,7 +167,7 @@ describe('plan closure and retention', () => {
       const token = newToken();
       const f = await register(token);
       const planId = await openPlan(f.familyId, token);
-      const { closePlan } = await ok(worker.subject, CLOSE, {
+      const { closePlan } = await ok(worker.subject, ClosePlanDetailsDocument, {
         planId,
         reasonCode: 'OTHER',
         reason: `Eigen woorden ${token}`,
@@ -161,7 +182,7 @@ describe('plan closure and retention', () => {
       });
       expect(closePlan.agreedBy.map((m: { id: string }) => m.id).sort()).toEqual([f.sara, f.lien].sort());
       // The history keeps codes and ids, not the reason in words.
-      expect(closePlan.history.edges.at(-1).node).toEqual({
+      expect(closePlan.history.edges.at(-1)!.node).toEqual({
         change: 'PLAN_CLOSED',
         details: { from: 'DRAFT', to: 'CLOSED', reasonCode: 'OTHER', agreedByMemberIds: [f.sara, f.lien] },
       });
@@ -173,12 +194,12 @@ describe('plan closure and retention', () => {
       const token = newToken();
       const f = await register(token);
       const planId = await openPlan(f.familyId, token);
-      const { closePlan } = await api.ok(worker.subject, CLOSE, { input: { planId, reason: `Gezin verhuisd, onbereikbaar ${token}` } });
+      const { closePlan } = await api.ok(worker.subject, ClosePlanDetailsDocument, { input: { planId, reason: `Gezin verhuisd, onbereikbaar ${token}` } });
       expect(closePlan).toMatchObject({ status: 'CLOSED', closeReasonCode: 'OTHER', agreedBy: [] });
-      expect(closePlan.history.edges.at(-1).node.details).toEqual({ from: 'DRAFT', to: 'CLOSED', reasonCode: 'OTHER', agreedByMemberIds: [] });
+      expect(closePlan.history.edges.at(-1)!.node.details).toEqual({ from: 'DRAFT', to: 'CLOSED', reasonCode: 'OTHER', agreedByMemberIds: [] });
       const moved = await register(newToken());
       const movedPlan = await openPlan(moved.familyId, token);
-      const { closePlan: movedAway } = await api.ok(worker.subject, CLOSE, { input: { planId: movedPlan, reasonCode: 'MOVED_AWAY' } });
+      const { closePlan: movedAway } = await api.ok(worker.subject, ClosePlanDetailsDocument, { input: { planId: movedPlan, reasonCode: 'MOVED_AWAY' } });
       expect(movedAway).toMatchObject({ status: 'CLOSED', closeReasonCode: 'MOVED_AWAY', closeReason: null, agreedBy: [] });
     });
 
@@ -196,7 +217,7 @@ describe('plan closure and retention', () => {
       const result = await close(planId, [], input(f, stranger.sara));
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
       expect(result.errors?.[0]?.message).toMatch(message);
-      expect((await api.ok(worker.subject, PLAN, { id: planId })).plan).toEqual({ status: 'DRAFT', closeReasonCode: null, agreedBy: [] });
+      expect((await api.ok(worker.subject, PlanClosureDocument, { id: planId })).plan).toEqual({ status: 'DRAFT', closeReasonCode: null, agreedBy: [] });
     });
 
     it('refuses to close a closed plan, naming its state; a family member in the portal may not close it', async () => {
@@ -205,7 +226,7 @@ describe('plan closure and retention', () => {
       const planId = await openPlan(f.familyId, token);
       const sara = `${token}-sara@portal`;
       await world.portalLogin(worker, f.sara, sara);
-      const byFamily = await api.gql(sara, CLOSE, { input: { planId, reasonCode: 'GOALS_ACHIEVED', agreedByMemberIds: [f.sara] } });
+      const byFamily = await api.gql(sara, ClosePlanDetailsDocument, { input: { planId, reasonCode: 'GOALS_ACHIEVED', agreedByMemberIds: [f.sara] } });
       expect(codeOf(byFamily)).toBe('FORBIDDEN');
 
       expect(codeOf(await close(planId, [f.sara]))).toBe('OK');
@@ -217,7 +238,7 @@ describe('plan closure and retention', () => {
   // -----------------------------------------------------------------------------------------------
   describe('erasure at the end of the retention period', () => {
     const step = async (actor: Person, mutation: string, type: string, input: Record<string, unknown>): Promise<number> =>
-      (await ok(actor.subject, `mutation($input: ${type}!) { ${mutation}(input: $input) { version } }`, input))[mutation].version;
+      (await api.ok(actor.subject, `mutation($input: ${type}!) { ${mutation}(input: $input) { version } }`, { input }))[mutation].version;
 
     /** A family with every personal field filled with `token`, its plan closed; ids for the assertions. */
     async function markedFamily(token: string) {
@@ -226,15 +247,15 @@ describe('plan closure and retention', () => {
       const lienPortal = `${token}-lien@portal`;
       await world.portalLogin(worker, f.lien, lienPortal);
       // Lien in the portal: her reads are audited under her member id, not her login.
-      await api.ok(lienPortal, `{ myFamily { me { givenName } family { plan { summary } } } }`);
+      await api.ok(lienPortal, MyNameAndSummaryDocument);
 
-      await ok(worker.subject, `mutation($input: AddPlanParticipantInput!) { addPlanParticipant(input: $input) { id } }`, {
+      await ok(worker.subject, AddPlanParticipantDocument, {
         planId,
         agencyId: other.id,
         contribution: `Budgetbegeleiding ${token}`,
       });
-      const goal = async (lifeDomain: string) =>
-        (await ok(worker.subject, `mutation($input: AddGoalInput!) { addGoal(input: $input) { id } }`, {
+      const goal = async (lifeDomain: LifeDomain) =>
+        (await ok(worker.subject, AddGoalDocument, {
           planId,
           lifeDomain,
           owner: 'FAMILY',
@@ -242,27 +263,27 @@ describe('plan closure and retention', () => {
         })).addGoal.id as string;
       const school = await goal('EDUCATION');
       await goal('HEALTH');
-      await ok(worker.subject, `mutation($input: UpdateGoalInput!) { updateGoal(input: $input) { id } }`, {
+      await ok(worker.subject, UpdateGoalDocument, {
         goalId: school,
         description: `Lien gaat graag naar school ${token}`,
         progressNote: `Eerste week gelukt ${token}`,
       });
-      await ok(worker.subject, `mutation($input: AddActionInput!) { addAction(input: $input) { id } }`, {
+      await ok(worker.subject, AddActionDocument, {
         goalId: school,
         title: `Gesprek met de leerkracht ${token}`,
         assigneeMemberId: f.sara,
         dueDate: '2027-01-15',
       });
       for (const memberIds of [[f.lien], undefined]) {
-        await ok(worker.subject, `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`, {
+        await ok(worker.subject, AddNoteDocument, {
           planId,
           category: 'NOTES',
           body: `Notitie ${token}`,
           ...(memberIds && { memberIds }),
         });
       }
-      const consent = async (grantor: string, subject: string, agencyId: string, categories: string[]) =>
-        (await ok(worker.subject, `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`, {
+      const consent = async (grantor: string, subject: string, agencyId: string, categories: DataCategory[]) =>
+        (await ok(worker.subject, RecordConsentDocument, {
           grantorMemberId: grantor,
           subjectMemberIds: [subject],
           recipientAgencyId: agencyId,
@@ -274,30 +295,30 @@ describe('plan closure and retention', () => {
         })).recordConsent.id as string;
       await consent(f.lien, f.lien, receiver.id, ['REFERRAL']);
       const revoked = await consent(f.sara, f.sara, other.id, ['PLAN']);
-      await ok(worker.subject, `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id } }`, {
+      await ok(worker.subject, RevokeConsentDocument, {
         consentId: revoked,
         reason: `Ingetrokken ${token}`,
         revokedByMemberId: f.sara,
       });
-      await ok(worker.subject, `mutation($input: AssessCapacityInput!) { assessCapacity(input: $input) { id } }`, {
+      await ok(worker.subject, AssessCapacityDocument, {
         memberId: f.mo,
         capable: false,
         reason: `Nog te jong ${token}`,
       });
       // Sara consents for Mo; assessed capable later, Mo confirms that consent as his own (on paper).
       const forMo = await consent(f.sara, f.mo, other.id, ['CONTACT']);
-      await ok(worker.subject, `mutation($input: AssessCapacityInput!) { assessCapacity(input: $input) { id } }`, {
+      await ok(worker.subject, AssessCapacityDocument, {
         memberId: f.mo,
         capable: true,
         reason: `Beslist nu zelf ${token}`,
       });
-      await ok(worker.subject, `mutation($input: ConfirmConsentInput!) { confirmConsent(input: $input) { id } }`, {
+      await ok(worker.subject, ConfirmConsentIdDocument, {
         consentId: forMo,
         memberId: f.mo,
         method: 'WRITTEN',
         evidenceReference: `Bevestiging ${token}`,
       });
-      await ok(worker.subject, `mutation($input: BreakGlassInput!) { breakGlass(input: $input) { id } }`, {
+      await ok(worker.subject, BreakGlassDocument, {
         familyId: f.familyId,
         justification: `Acute zorg om de veiligheid ${token}`,
         hours: 1,
@@ -305,7 +326,7 @@ describe('plan closure and retention', () => {
 
       // Two referrals of Lien: one to a meeting that was cancelled, then withdrawn; one declined.
       const referral = async (key: string) =>
-        (await ok(worker.subject, `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id version } }`, {
+        (await ok(worker.subject, CreateReferralDocument, {
           planId,
           toAgencyId: receiver.id,
           memberIds: [f.lien],
@@ -332,7 +353,7 @@ describe('plan closure and retention', () => {
       v = await step(intake, 'receiveReferral', 'ReceiveReferralInput', { referralId: second.id, expectedVersion: v });
       await step(intake, 'declineReferral', 'DeclineReferralInput', { referralId: second.id, expectedVersion: v, reason: `Geen plaats ${token}` });
 
-      const { closePlan } = await ok(worker.subject, CLOSE, {
+      const { closePlan } = await ok(worker.subject, ClosePlanDetailsDocument, {
         planId,
         reasonCode: 'OTHER',
         reason: `Het gezin is tevreden ${token}`,
@@ -376,8 +397,8 @@ describe('plan closure and retention', () => {
       const { rows: families } = await sql.query(`SELECT erased_at IS NOT NULL AS erased FROM family WHERE id = $1`, [f.familyId]);
       expect(families).toEqual([{ erased: true }]);
       // Its case assignments ended with it: the family is gone from its caseworker's view, nothing new starts for it.
-      expect(codeOf(await api.gql(worker.subject, `query($id: ID!) { family(id: $id) { id } }`, { id: f.familyId }))).toBe('NOT_FOUND');
-      expect(codeOf(await api.gql(worker.subject, OPEN, { input: { familyId: f.familyId, summary: 'Opnieuw' } }))).toBe('NOT_FOUND');
+      expect(codeOf(await api.gql(worker.subject, FamilyProbeDocument, { id: f.familyId }))).toBe('NOT_FOUND');
+      expect(codeOf(await api.gql(worker.subject, OpenPlanDocument, { input: { familyId: f.familyId, summary: 'Opnieuw' } }))).toBe('NOT_FOUND');
 
       // A family inside its retention period is left as it was.
       expect(await columnsHolding(recentToken)).not.toEqual([]);
@@ -457,19 +478,19 @@ describe('plan closure and retention', () => {
       const lien = `${token}-lien@portal`;
       await linkPortal(f.lien, lien);
 
-      const whileOpen = await api.gql(lien, REQUEST_ERASURE, { input: { memberId: f.lien, reason: 'Ik wil weg' } });
+      const whileOpen = await api.gql(lien, RequestErasureDocument, { input: { memberId: f.lien, reason: 'Ik wil weg' } });
       expect(whileOpen.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', refusal: 'OPEN_PLAN' });
       expect(whileOpen.errors?.[0]?.message).toMatch(/plan is still open/);
 
       await world.consentAll(worker, { id: f.familyId, members: [{ id: f.lien, role: 'CHILD', birthDate: '2012-02-03' }], memberIds: [f.lien] }, receiver.id, ['REFERRAL']);
-      const { createReferral } = await ok(worker.subject, `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id version } }`, {
+      const { createReferral } = await ok(worker.subject, CreateReferralDocument, {
         planId, toAgencyId: receiver.id, memberIds: [f.lien], reason: 'School', requestedService: 'CLB', urgency: 'ROUTINE',
       });
-      await ok(worker.subject, `mutation($input: SendReferralInput!) { sendReferral(input: $input) { version } }`, {
+      await ok(worker.subject, SendReferralDocument, {
         referralId: createReferral.id, expectedVersion: createReferral.version,
       });
       expect(codeOf(await close(planId, [f.sara]))).toBe('OK');
-      const whileReferred = await api.gql(lien, REQUEST_ERASURE, { input: { memberId: f.lien } });
+      const whileReferred = await api.gql(lien, RequestErasureDocument, { input: { memberId: f.lien } });
       expect(whileReferred.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', refusal: 'OPEN_REFERRAL' });
 
       expect(await requestsOf(f.lien)).toEqual([
@@ -489,28 +510,28 @@ describe('plan closure and retention', () => {
       await linkPortal(f.lien, lien);
       await linkPortal(f.sara, sara);
       const note = async (body: string, memberIds?: string[]) =>
-        ok(worker.subject, `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`, { planId, category: 'NOTES', body, ...(memberIds && { memberIds }) });
+        ok(worker.subject, AddNoteDocument, { planId, category: 'NOTES', body, ...(memberIds && { memberIds }) });
       await note(`Over Lien ${token}-lien-only`, [f.lien]);
       await note(`Over Lien en Sara ${token}-shared`, [f.lien, f.sara]);
       const goal = async (description: string, memberIds: string[]) =>
-        (await ok(worker.subject, `mutation($input: AddGoalInput!) { addGoal(input: $input) { id } }`, { planId, lifeDomain: 'HEALTH', description, owner: 'FAMILY', memberIds }))
+        (await ok(worker.subject, AddGoalDocument, { planId, lifeDomain: 'HEALTH', description, owner: 'FAMILY', memberIds }))
           .addGoal.id as string;
       const liensGoal = await goal(`Lien slaapt beter ${token}-lien-goal`, [f.lien]);
-      await ok(worker.subject, `mutation($input: UpdateGoalInput!) { updateGoal(input: $input) { id } }`, {
+      await ok(worker.subject, UpdateGoalDocument, {
         goalId: liensGoal, description: `Lien slaapt goed ${token}-lien-goal`, progressNote: `Al beter ${token}-lien-progress`,
       });
-      await ok(worker.subject, `mutation($input: AddActionInput!) { addAction(input: $input) { id } }`, {
+      await ok(worker.subject, AddActionDocument, {
         goalId: liensGoal, title: `Naar de dokter ${token}-lien-action`, assigneeUserId: worker.userId,
       });
       await goal(`Samen sporten ${token}-shared-goal`, [f.lien, f.sara]);
       // Lien reads the plan in the portal: Sara's access log names her as the reader.
-      await api.ok(lien, `{ myFamily { family { plan { summary } } } }`);
+      await api.ok(lien, MyPlanSummaryDocument);
       const actorsSeenBySara = async () =>
-        (await api.ok(sara, ACCESS_LOG, { f: f.familyId })).accessLog.edges.map((e: { node: { actor: string } }) => e.node.actor) as string[];
+        (await api.ok(sara, AccessLogActorsDocument, { f: f.familyId })).accessLog.edges.map((e: { node: { actor: string } }) => e.node.actor) as string[];
       expect(await actorsSeenBySara()).toContain(`Lien ${token}`);
       expect(codeOf(await close(planId, [f.sara, f.lien]))).toBe('OK');
 
-      const { requestErasure } = await api.ok(lien, REQUEST_ERASURE, { input: { memberId: f.lien, reason: `Mijn keuze ${token}` } });
+      const { requestErasure } = await api.ok(lien, RequestErasureDocument, { input: { memberId: f.lien, reason: `Mijn keuze ${token}` } });
       expect(requestErasure).toMatchObject({ memberId: f.lien, erasedAt: expect.any(String) });
 
       const { rows: members } = await sql.query(
@@ -532,7 +553,7 @@ describe('plan closure and retention', () => {
       expect(family).toEqual([{ erased_at: null }]);
 
       // Lien's login is gone with her data: her token is valid, but names no one any more.
-      expect(codeOf(await api.gql(lien, `{ myFamily { me { id } } }`))).toBe('FORBIDDEN');
+      expect(codeOf(await api.gql(lien, MyMemberIdDocument))).toBe('FORBIDDEN');
       // Sara's access log still answers, with Lien's reads but without her name.
       const actors = await actorsSeenBySara();
       expect(actors).toContain('[erased]');
@@ -565,7 +586,7 @@ describe('plan closure and retention', () => {
 
       // The plan is open: whoever may ask is answered with the refusal of the law, not of the policy.
       const outcome = (result: GraphQLResult) => (result.errors?.[0]?.extensions?.refusal === 'OPEN_PLAN' ? 'may ask' : codeOf(result));
-      const ask = async (subject: string, memberId: string) => outcome(await api.gql(subject, REQUEST_ERASURE, { input: { memberId } }));
+      const ask = async (subject: string, memberId: string) => outcome(await api.gql(subject, RequestErasureDocument, { input: { memberId } }));
       expect({
         'Lien for herself': await ask(lien, f.lien),
         'Sara for herself': await ask(sara, f.sara),
