@@ -1,24 +1,18 @@
 import pg from 'pg';
-import { AssessCapacityDocument } from './graphql/generated.js';
+import {
+  ActivatePlanLifecycleDocument,
+  AddParticipantLifecycleDocument,
+  AssessCapacityDocument,
+  AssignSupporterLifecycleDocument,
+  ClosePlanLifecycleDocument,
+  ConfirmHandoverLifecycleDocument,
+  HandOverSupportLifecycleDocument,
+  OpenPlanLifecycleDocument,
+  PlanLifecycleViewDocument,
+  ReopenPlanLifecycleDocument,
+} from './graphql/generated.js';
 import { codeOf, TestApi } from './support/test-app.js';
 import { type Agency, type Network, parentWithTwoChildren, type Person, World } from './support/world.js';
-
-const PLAN_FIELDS = `id status version generation summary closeReason
-  family { id members { id givenName } }
-  supporter { user { id } agency { id } state }
-  incomingSupporter { user { id } }
-  participants { agency { id } contribution }
-  history { edges { node { change entityType actor { id } actingAgency { id } details } } }`;
-
-const OPEN = `mutation($input: OpenPlanInput!) { openPlan(input: $input) { ${PLAN_FIELDS} } }`;
-const PLAN = `query($id: ID!) { plan(id: $id) { ${PLAN_FIELDS} } }`;
-const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { ${PLAN_FIELDS} } }`;
-const ACTIVATE = `mutation($input: ActivatePlanInput!) { activatePlan(input: $input) { ${PLAN_FIELDS} } }`;
-const CLOSE = `mutation($input: ClosePlanInput!) { closePlan(input: $input) { ${PLAN_FIELDS} } }`;
-const REOPEN = `mutation($input: ReopenPlanInput!) { reopenPlan(input: $input) { ${PLAN_FIELDS} } }`;
-const HAND_OVER = `mutation($input: HandOverTrajectorySupportInput!) { handOverTrajectorySupport(input: $input) { ${PLAN_FIELDS} } }`;
-const CONFIRM = `mutation($input: ConfirmSupportHandoverInput!) { confirmSupportHandover(input: $input) { ${PLAN_FIELDS} } }`;
-const ADD_PARTICIPANT = `mutation($input: AddPlanParticipantInput!) { addPlanParticipant(input: $input) { ${PLAN_FIELDS} } }`;
 
 describe('the family plan', () => {
   let api: TestApi;
@@ -37,7 +31,7 @@ describe('the family plan', () => {
   /** Sara, Lien and Mo Peeters with a plan `worker` opened; the plan as openPlan answered it. */
   async function familyWithPlan(worker: Person) {
     const family = await world.family(worker, parentWithTwoChildren());
-    const { openPlan } = await api.ok(worker.subject, OPEN, { input: { familyId: family.id, summary: 'We willen rust in huis.' } });
+    const { openPlan } = await api.ok(worker.subject, OpenPlanLifecycleDocument, { input: { familyId: family.id, summary: 'We willen rust in huis.' } });
     return { family, plan: openPlan };
   }
 
@@ -46,33 +40,33 @@ describe('the family plan', () => {
     const { family, plan } = await familyWithPlan(worker);
     expect(plan).toMatchObject({ status: 'DRAFT', version: 1, generation: 1, supporter: null });
 
-    const activateEarly = await api.gql(worker.subject, ACTIVATE, { input: { planId: plan.id } });
+    const activateEarly = await api.gql(worker.subject, ActivatePlanLifecycleDocument, { input: { planId: plan.id } });
     expect(codeOf(activateEarly)).toBe('INVALID_TRANSITION');
     expect(activateEarly.errors![0]!.extensions!.currentStatus).toBe('DRAFT');
 
-    const assigned = await api.ok(worker.subject, ASSIGN_SUPPORTER, { input: { planId: plan.id, userId: worker.userId } });
+    const assigned = await api.ok(worker.subject, AssignSupporterLifecycleDocument, { input: { planId: plan.id, userId: worker.userId } });
     expect(assigned.assignTrajectorySupporter.supporter).toEqual({ user: { id: worker.userId }, agency: { id: agency.id }, state: 'CURRENT' });
-    const { activatePlan } = await api.ok(worker.subject, ACTIVATE, { input: { planId: plan.id, expectedVersion: 2 } });
+    const { activatePlan } = await api.ok(worker.subject, ActivatePlanLifecycleDocument, { input: { planId: plan.id, expectedVersion: 2 } });
     expect(activatePlan).toMatchObject({ status: 'ACTIVE', version: 3 });
 
-    const again = await api.gql(worker.subject, ACTIVATE, { input: { planId: plan.id } });
+    const again = await api.gql(worker.subject, ActivatePlanLifecycleDocument, { input: { planId: plan.id } });
     expect(again.errors![0]!.extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStatus: 'ACTIVE' });
 
-    const second = await api.gql(worker.subject, OPEN, { input: { familyId: family.id, summary: 'Nog een plan' } });
+    const second = await api.gql(worker.subject, OpenPlanLifecycleDocument, { input: { familyId: family.id, summary: 'Nog een plan' } });
     expect(codeOf(second)).toBe('CONFLICT');
 
     const sara = family.memberIds[0]!;
-    const noReason = await api.gql(worker.subject, CLOSE, { input: { planId: plan.id, reasonCode: 'OTHER', agreedByMemberIds: [sara] } });
+    const noReason = await api.gql(worker.subject, ClosePlanLifecycleDocument, { input: { planId: plan.id, reasonCode: 'OTHER', agreedByMemberIds: [sara] } });
     expect(noReason.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
-    const { closePlan } = await api.ok(worker.subject, CLOSE, {
+    const { closePlan } = await api.ok(worker.subject, ClosePlanLifecycleDocument, {
       input: { planId: plan.id, reasonCode: 'OTHER', reason: 'Doelen bereikt', agreedByMemberIds: [sara] },
     });
     expect(closePlan).toMatchObject({ status: 'CLOSED', closeReason: 'Doelen bereikt' });
 
-    const { reopenPlan } = await api.ok(worker.subject, REOPEN, { input: { planId: plan.id } });
+    const { reopenPlan } = await api.ok(worker.subject, ReopenPlanLifecycleDocument, { input: { planId: plan.id } });
     expect(reopenPlan).toMatchObject({ status: 'DRAFT', generation: 2, summary: 'We willen rust in huis.' });
 
-    const { plan: closed } = await api.ok(worker.subject, PLAN, { id: plan.id });
+    const { plan: closed } = await api.ok(worker.subject, PlanLifecycleViewDocument, { id: plan.id });
     expect(closed.history.edges.map((e: any) => e.node.change)).toEqual([
       'PLAN_OPENED',
       'SUPPORTER_ASSIGNED',
@@ -89,10 +83,10 @@ describe('the family plan', () => {
   it('refuses a stale expectedVersion with CONFLICT and changes nothing', async () => {
     const worker = await world.staff(agency);
     const { plan } = await familyWithPlan(worker);
-    await api.ok(worker.subject, ASSIGN_SUPPORTER, { input: { planId: plan.id, userId: worker.userId } });
-    const stale = await api.gql(worker.subject, ACTIVATE, { input: { planId: plan.id, expectedVersion: 1 } });
+    await api.ok(worker.subject, AssignSupporterLifecycleDocument, { input: { planId: plan.id, userId: worker.userId } });
+    const stale = await api.gql(worker.subject, ActivatePlanLifecycleDocument, { input: { planId: plan.id, expectedVersion: 1 } });
     expect(codeOf(stale)).toBe('CONFLICT');
-    const { plan: after } = await api.ok(worker.subject, PLAN, { id: plan.id });
+    const { plan: after } = await api.ok(worker.subject, PlanLifecycleViewDocument, { id: plan.id });
     expect(after).toMatchObject({ status: 'DRAFT', version: 2 });
   });
 
@@ -101,36 +95,36 @@ describe('the family plan', () => {
     const second = await world.staff(agency);
     const { family, plan } = await familyWithPlan(first);
     await world.assign(agency.admin, family.id, second.userId);
-    await api.ok(first.subject, ASSIGN_SUPPORTER, { input: { planId: plan.id, userId: first.userId } });
+    await api.ok(first.subject, AssignSupporterLifecycleDocument, { input: { planId: plan.id, userId: first.userId } });
 
     const notAssigned = await world.staff(agency);
-    const refused = await api.gql(first.subject, HAND_OVER, { input: { planId: plan.id, toUserId: notAssigned.userId } });
+    const refused = await api.gql(first.subject, HandOverSupportLifecycleDocument, { input: { planId: plan.id, toUserId: notAssigned.userId } });
     expect(refused.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'toUserId' });
 
-    const notSupporter = await api.gql(second.subject, HAND_OVER, { input: { planId: plan.id, toUserId: second.userId } });
+    const notSupporter = await api.gql(second.subject, HandOverSupportLifecycleDocument, { input: { planId: plan.id, toUserId: second.userId } });
     expect(codeOf(notSupporter)).toBe('FORBIDDEN');
 
-    const { handOverTrajectorySupport: during } = await api.ok(first.subject, HAND_OVER, {
+    const { handOverTrajectorySupport: during } = await api.ok(first.subject, HandOverSupportLifecycleDocument, {
       input: { planId: plan.id, toUserId: second.userId },
     });
-    expect(during.supporter.user.id).toBe(first.userId);
-    expect(during.incomingSupporter.user.id).toBe(second.userId);
+    expect(during.supporter!.user.id).toBe(first.userId);
+    expect(during.incomingSupporter!.user.id).toBe(second.userId);
 
     const [parent, twelve, young] = family.members;
     // The family agreed on paper; the outgoing supporter records it (the incoming one may not: support-handover-trust).
-    const onPaper = { planId: plan.id, method: 'WRITTEN', evidenceReference: 'form-2026-31' };
-    const tooYoung = await api.gql(first.subject, CONFIRM, { input: { ...onPaper, confirmedByMemberId: young.id } });
+    const onPaper = { planId: plan.id, method: 'WRITTEN' as const, evidenceReference: 'form-2026-31' };
+    const tooYoung = await api.gql(first.subject, ConfirmHandoverLifecycleDocument, { input: { ...onPaper, confirmedByMemberId: young.id } });
     expect(tooYoung.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'confirmedByMemberId' });
     expect(twelve.role).toBe('CHILD');
 
-    const { confirmSupportHandover: after } = await api.ok(first.subject, CONFIRM, {
+    const { confirmSupportHandover: after } = await api.ok(first.subject, ConfirmHandoverLifecycleDocument, {
       input: { ...onPaper, confirmedByMemberId: parent.id },
     });
-    expect(after.supporter.user.id).toBe(second.userId);
+    expect(after.supporter!.user.id).toBe(second.userId);
     expect(after.incomingSupporter).toBeNull();
     // The previous supporter is still assigned to the family, so still on the team, but no longer coordinates.
-    expect(codeOf(await api.gql(first.subject, ACTIVATE, { input: { planId: plan.id } }))).toBe('FORBIDDEN');
-    expect(codeOf(await api.gql(second.subject, CONFIRM, { input: { ...onPaper, confirmedByMemberId: parent.id } }))).toBe(
+    expect(codeOf(await api.gql(first.subject, ActivatePlanLifecycleDocument, { input: { planId: plan.id } }))).toBe('FORBIDDEN');
+    expect(codeOf(await api.gql(second.subject, ConfirmHandoverLifecycleDocument, { input: { ...onPaper, confirmedByMemberId: parent.id } }))).toBe(
       'INVALID_TRANSITION',
     );
   });
@@ -140,8 +134,8 @@ describe('the family plan', () => {
     const second = await world.staff(agency);
     const { family, plan } = await familyWithPlan(first);
     await world.assign(agency.admin, family.id, second.userId);
-    await api.ok(first.subject, ASSIGN_SUPPORTER, { input: { planId: plan.id, userId: first.userId } });
-    await api.ok(first.subject, HAND_OVER, { input: { planId: plan.id, toUserId: second.userId } });
+    await api.ok(first.subject, AssignSupporterLifecycleDocument, { input: { planId: plan.id, userId: first.userId } });
+    await api.ok(first.subject, HandOverSupportLifecycleDocument, { input: { planId: plan.id, toUserId: second.userId } });
     const [, twelve, young] = family.members;
     const assess = (memberId: string, capable: boolean) =>
       api.ok(first.subject, AssessCapacityDocument, {
@@ -150,14 +144,14 @@ describe('the family plan', () => {
 
     // From 12 a child decides for itself, unless an assessment says otherwise; under 12, only by an assessment.
     await assess(twelve.id, false);
-    const onPaper = { planId: plan.id, method: 'WRITTEN', evidenceReference: 'form-2026-32' };
-    const setAside = await api.gql(first.subject, CONFIRM, { input: { ...onPaper, confirmedByMemberId: twelve.id } });
+    const onPaper = { planId: plan.id, method: 'WRITTEN' as const, evidenceReference: 'form-2026-32' };
+    const setAside = await api.gql(first.subject, ConfirmHandoverLifecycleDocument, { input: { ...onPaper, confirmedByMemberId: twelve.id } });
     expect(setAside.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'confirmedByMemberId' });
-    expect((await api.ok(second.subject, PLAN, { id: plan.id })).plan.supporter.user.id).toBe(first.userId);
+    expect((await api.ok(second.subject, PlanLifecycleViewDocument, { id: plan.id })).plan.supporter!.user.id).toBe(first.userId);
 
     await assess(young.id, true);
-    const { confirmSupportHandover } = await api.ok(first.subject, CONFIRM, { input: { ...onPaper, confirmedByMemberId: young.id } });
-    expect(confirmSupportHandover.supporter.user.id).toBe(second.userId);
+    const { confirmSupportHandover } = await api.ok(first.subject, ConfirmHandoverLifecycleDocument, { input: { ...onPaper, confirmedByMemberId: young.id } });
+    expect(confirmSupportHandover.supporter!.user.id).toBe(second.userId);
   });
 
   it('adds agencies to the plan team, only of the same network, by the supporter', async () => {
@@ -165,24 +159,24 @@ describe('the family plan', () => {
     const { plan } = await familyWithPlan(worker);
     const clb = await world.agency(network, 'SCHOOL_GUIDANCE');
     const elsewhere = await world.agency(await world.network());
-    await api.ok(worker.subject, ASSIGN_SUPPORTER, { input: { planId: plan.id, userId: worker.userId } });
-    const { addPlanParticipant } = await api.ok(worker.subject, ADD_PARTICIPANT, {
+    await api.ok(worker.subject, AssignSupporterLifecycleDocument, { input: { planId: plan.id, userId: worker.userId } });
+    const { addPlanParticipant } = await api.ok(worker.subject, AddParticipantLifecycleDocument, {
       input: { planId: plan.id, agencyId: clb.id, contribution: 'Schoolbegeleiding voor Lien' },
     });
     expect(addPlanParticipant.participants).toEqual([{ agency: { id: clb.id }, contribution: 'Schoolbegeleiding voor Lien' }]);
-    const twice = await api.gql(worker.subject, ADD_PARTICIPANT, { input: { planId: plan.id, agencyId: clb.id, contribution: 'x' } });
+    const twice = await api.gql(worker.subject, AddParticipantLifecycleDocument, { input: { planId: plan.id, agencyId: clb.id, contribution: 'x' } });
     expect(codeOf(twice)).toBe('CONFLICT');
-    const foreign = await api.gql(worker.subject, ADD_PARTICIPANT, { input: { planId: plan.id, agencyId: elsewhere.id, contribution: 'x' } });
+    const foreign = await api.gql(worker.subject, AddParticipantLifecycleDocument, { input: { planId: plan.id, agencyId: elsewhere.id, contribution: 'x' } });
     expect(foreign.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'agencyId' });
 
     // The participating agency's admin may now assign one of its caseworkers, who sees the plan
     // once the family consents to the CLB.
     const clbWorker = await world.staff(clb);
-    expect(codeOf(await api.gql(clbWorker.subject, PLAN, { id: plan.id }))).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(clbWorker.subject, PlanLifecycleViewDocument, { id: plan.id }))).toBe('NOT_FOUND');
     await world.assign(clb.admin, addPlanParticipant.family.id, clbWorker.userId);
-    expect(codeOf(await api.gql(clbWorker.subject, PLAN, { id: plan.id }))).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(clbWorker.subject, PlanLifecycleViewDocument, { id: plan.id }))).toBe('NOT_FOUND');
     await world.consentAll(worker, await world.membersOf(worker, addPlanParticipant.family.id), clb.id);
-    expect((await api.ok(clbWorker.subject, PLAN, { id: plan.id })).plan.id).toBe(plan.id);
+    expect((await api.ok(clbWorker.subject, PlanLifecycleViewDocument, { id: plan.id })).plan.id).toBe(plan.id);
   });
 
   it('keeps the plan history append-only in the database itself', async () => {
@@ -201,7 +195,7 @@ describe('the family plan', () => {
     } finally {
       await client.end();
     }
-    const { plan: after } = await api.ok(worker.subject, PLAN, { id: plan.id });
+    const { plan: after } = await api.ok(worker.subject, PlanLifecycleViewDocument, { id: plan.id });
     expect(after.history.edges.map((e: any) => e.node.change)).toEqual(['PLAN_OPENED']);
   });
 });

@@ -5,8 +5,16 @@ import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import WebSocket from 'ws';
+import {
+  AgencyMembershipUsersDocument,
+  AssignTrajectorySupporterDocument,
+  CreateReferralDocument,
+  ReferralFamilyDocument,
+  ReferralStatusChangedDetailsDocument,
+  RemoveMembershipIdDocument,
+} from './graphql/generated.js';
 import { ReferralScene } from './support/referral-scene.js';
-import { codeOf, TestApi, uniqueSubject } from './support/test-app.js';
+import { codeOf, queryText, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, type Person, parentWithTwoChildren, type World } from './support/world.js';
 
 /**
@@ -32,13 +40,6 @@ import { type Agency, type Person, parentWithTwoChildren, type World } from './s
  */
 
 // --- GraphQL --------------------------------------------------------------------------------------
-
-const SUBSCRIBE = `subscription($referralId: ID) {
-  referralStatusChanged(referralId: $referralId) { eventId referralId externalReference from to version occurredAt } }`;
-const CREATE = `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id version } }`;
-const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { id } }`;
-const MEMBERSHIPS = `query($a: ID!) { memberships(agencyId: $a, first: 100) { edges { node { id user { id } } } } }`;
-const REMOVE_MEMBERSHIP = `mutation($id: ID!) { removeMembership(input: { membershipId: $id }) { id } }`;
 
 const STEP_INPUT = {
   sendReferral: 'SendReferralInput',
@@ -98,7 +99,7 @@ class Subscriber {
       on: { closed: (event) => this.closes.push({ code: (event as { code: number }).code, reason: String((event as { reason: unknown }).reason) }) },
     });
     this.unsubscribe = this.client.subscribe<{ referralStatusChanged: Change }>(
-      { query: SUBSCRIBE, variables: referralId ? { referralId } : {} },
+      { query: queryText(ReferralStatusChangedDetailsDocument), variables: referralId ? { referralId } : {} },
       {
         next: (result) => void this.results.push(result),
         error: (error) => void this.errors.push(error),
@@ -234,7 +235,7 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
       await world.consentAll(referrer, { id: f.familyId, members: f.members.filter((m) => m.id === child), memberIds: [child] }, to.id, ['REFERRAL']);
       target = { planId: f.planId, memberIds: [child] };
     }
-    const { createReferral } = await api.ok(referrer.subject, CREATE, {
+    const { createReferral } = await api.ok(referrer.subject, CreateReferralDocument, {
       input: { planId: target.planId, toAgencyId: to.id, memberIds: target.memberIds, reason: 'Schoolproblemen', urgency: 'ROUTINE', requestedService: 'Begeleiding' },
     });
     expect(createReferral.version).toBe(1);
@@ -466,7 +467,7 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
       participants: [{ agencyId: scene.other.id, contribution: 'Trajectbegeleiding' }],
       assign: { admin: scene.other.admin, userIds: [supporter.userId] },
     });
-    await api.ok(scene.worker.subject, ASSIGN_SUPPORTER, { input: { planId: family.planId, userId: supporter.userId } });
+    await api.ok(scene.worker.subject, AssignTrajectorySupporterDocument, { input: { planId: family.planId, userId: supporter.userId } });
     await world.consentAll(scene.worker, { id: family.familyId, members: family.members, memberIds: family.memberIds }, scene.receiver.id, ['REFERRAL']);
     const [, lien, mo] = family.memberIds as [string, string, string];
     const familyBeacon = await Beacon.create({ referrer: scene.worker, to: scene.receiver, intake: scene.intake, about: { planId: family.planId, memberIds: [lien] } });
@@ -581,7 +582,7 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
     const ref = await draft(scene.worker, scene.receiver);
     await step(scene.worker, 'sendReferral', ref);
     await worker.got(ref, 2);
-    const { referral } = await api.ok(scene.worker.subject, `query($id: ID!) { referral(id: $id) { familyId } }`, { id: ref.id });
+    const { referral } = await api.ok(scene.worker.subject, ReferralFamilyDocument, { id: ref.id });
     await world.assign(scene.referrer.admin, referral.familyId, joining.userId);
     await step(scene.intake, 'receiveReferral', ref);
     await worker.got(ref, 3);
@@ -601,9 +602,9 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
     await step(scene.worker, 'sendReferral', ref);
     await subscriber.got(ref); // while a member: received
 
-    const { memberships } = await api.ok(scene.receiver.admin.subject, MEMBERSHIPS, { a: scene.receiver.id });
-    const membershipId = memberships.edges.find((e: { node: { user: { id: string } } }) => e.node.user.id === leaving.userId).node.id;
-    await api.ok(scene.receiver.admin.subject, REMOVE_MEMBERSHIP, { id: membershipId });
+    const { memberships } = await api.ok(scene.receiver.admin.subject, AgencyMembershipUsersDocument, { a: scene.receiver.id });
+    const membershipId = memberships.edges.find((e) => e.node.user?.id === leaving.userId)!.node.id;
+    await api.ok(scene.receiver.admin.subject, RemoveMembershipIdDocument, { id: membershipId });
 
     await step(scene.worker, 'withdrawReferral', ref, { reason: 'Het gezin verhuist' });
     const pulse = await toReceiver.pulse();

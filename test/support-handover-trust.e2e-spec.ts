@@ -1,12 +1,11 @@
+import {
+  AssignSupporterHandoverDocument,
+  ConfirmSupportHandoverDocument,
+  HandOverSupportDocument,
+  PlanSupportHandoverDocument,
+} from './graphql/generated.js';
 import { codeOf, TestApi } from './support/test-app.js';
 import { type Agency, type Network, parentWithTwoChildren, type Person, World } from './support/world.js';
-
-const PLAN_FIELDS = `id supporter { user { id } familyConfirmation } incomingSupporter { user { id } }
-  history { edges { node { change actor { id } details } } }`;
-const PLAN = `query($id: ID!) { plan(id: $id) { ${PLAN_FIELDS} } }`;
-const ASSIGN_SUPPORTER = `mutation($input: AssignTrajectorySupporterInput!) { assignTrajectorySupporter(input: $input) { ${PLAN_FIELDS} } }`;
-const HAND_OVER = `mutation($input: HandOverTrajectorySupportInput!) { handOverTrajectorySupport(input: $input) { ${PLAN_FIELDS} } }`;
-const CONFIRM = `mutation($input: ConfirmSupportHandoverInput!) { confirmSupportHandover(input: $input) { ${PLAN_FIELDS} } }`;
 
 /**
  * The trajectory supporter is the family's fixed point of contact: who takes the role over is the
@@ -37,20 +36,20 @@ describe('handing the trajectory supporter role over, as the family can trust it
       supporter: first,
       assign: { admin: agency.admin, userIds: [second.userId, colleague.userId] },
     });
-    await api.ok(first.subject, HAND_OVER, { input: { planId, toUserId: second.userId } });
+    await api.ok(first.subject, HandOverSupportDocument, { input: { planId, toUserId: second.userId } });
     const [sara, lien, mo] = memberIds as [string, string, string];
     return { first, second, colleague, familyId, planId, sara, lien, mo };
   }
 
   const supporterOf = async (worker: Person, planId: string) => {
-    const { plan } = await api.ok(worker.subject, PLAN, { id: planId });
+    const { plan } = await api.ok(worker.subject, PlanSupportHandoverDocument, { id: planId });
     return { current: plan.supporter?.user.id, incoming: plan.incomingSupporter?.user.id ?? null };
   };
 
   describe('the family’s confirmation', () => {
     it('is never recorded by the incoming supporter herself, whatever the evidence', async () => {
       const s = await handoverUnderWay();
-      const own = await api.gql(s.second.subject, CONFIRM, {
+      const own = await api.gql(s.second.subject, ConfirmSupportHandoverDocument, {
         input: { planId: s.planId, confirmedByMemberId: s.sara, method: 'WRITTEN', evidenceReference: 'form-2026-7' },
       });
       expect(codeOf(own)).toBe('FORBIDDEN');
@@ -59,20 +58,20 @@ describe('handing the trajectory supporter role over, as the family can trust it
 
     it('is recorded by another team member with how it was given and its evidence', async () => {
       const s = await handoverUnderWay();
-      const input = { planId: s.planId, confirmedByMemberId: s.sara, method: 'VERBAL_WITH_WITNESS' };
-      expect((await api.gql(s.colleague.subject, CONFIRM, { input })).errors?.[0]?.extensions).toMatchObject({
+      const input = { planId: s.planId, confirmedByMemberId: s.sara, method: 'VERBAL_WITH_WITNESS' as const };
+      expect((await api.gql(s.colleague.subject, ConfirmSupportHandoverDocument, { input })).errors?.[0]?.extensions).toMatchObject({
         code: 'BAD_USER_INPUT',
         field: 'evidenceReference',
       });
-      const portalMethod = await api.gql(s.colleague.subject, CONFIRM, { input: { ...input, method: 'FAMILY_PORTAL' } });
+      const portalMethod = await api.gql(s.colleague.subject, ConfirmSupportHandoverDocument, { input: { ...input, method: 'FAMILY_PORTAL' } });
       expect(portalMethod.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'method' });
       expect(await supporterOf(s.first, s.planId)).toEqual({ current: s.first.userId, incoming: s.second.userId });
 
-      const { confirmSupportHandover: plan } = await api.ok(s.colleague.subject, CONFIRM, {
+      const { confirmSupportHandover: plan } = await api.ok(s.colleague.subject, ConfirmSupportHandoverDocument, {
         input: { ...input, evidenceReference: 'Gesprek 12/3, getuige: onthaalmedewerker' },
       });
-      expect(plan.supporter.user.id).toBe(s.second.userId);
-      expect(plan.supporter.familyConfirmation).toMatch(/VERBAL_WITH_WITNESS/);
+      expect(plan.supporter!.user.id).toBe(s.second.userId);
+      expect(plan.supporter!.familyConfirmation).toMatch(/VERBAL_WITH_WITNESS/);
       const handedOver = plan.history.edges.map((e: { node: { change: string } }) => e.node).find((n: { change: string }) => n.change === 'SUPPORT_HANDED_OVER');
       expect(handedOver).toMatchObject({
         actor: { id: s.colleague.userId },
@@ -82,35 +81,35 @@ describe('handing the trajectory supporter role over, as the family can trust it
 
     it('is recorded by the outgoing supporter too, on paper', async () => {
       const s = await handoverUnderWay();
-      const { confirmSupportHandover: plan } = await api.ok(s.first.subject, CONFIRM, {
+      const { confirmSupportHandover: plan } = await api.ok(s.first.subject, ConfirmSupportHandoverDocument, {
         input: { planId: s.planId, confirmedByMemberId: s.lien, method: 'WRITTEN', evidenceReference: 'form-2026-8' },
       });
-      expect(plan.supporter.user.id).toBe(s.second.userId);
+      expect(plan.supporter!.user.id).toBe(s.second.userId);
     });
 
     it('comes from the family itself in the portal, each member for herself', async () => {
       const s = await handoverUnderWay();
       const sara = await world.portalLogin(s.first, s.sara);
-      const forLien = await api.gql(sara, CONFIRM, { input: { planId: s.planId, confirmedByMemberId: s.lien, method: 'FAMILY_PORTAL' } });
+      const forLien = await api.gql(sara, ConfirmSupportHandoverDocument, { input: { planId: s.planId, confirmedByMemberId: s.lien, method: 'FAMILY_PORTAL' } });
       expect(forLien.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'confirmedByMemberId' });
-      const onPaper = await api.gql(sara, CONFIRM, { input: { planId: s.planId, confirmedByMemberId: s.sara, method: 'WRITTEN', evidenceReference: 'x' } });
+      const onPaper = await api.gql(sara, ConfirmSupportHandoverDocument, { input: { planId: s.planId, confirmedByMemberId: s.sara, method: 'WRITTEN', evidenceReference: 'x' } });
       expect(onPaper.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'method' });
-      await api.ok(sara, CONFIRM, { input: { planId: s.planId, confirmedByMemberId: s.sara, method: 'FAMILY_PORTAL' } });
+      await api.ok(sara, ConfirmSupportHandoverDocument, { input: { planId: s.planId, confirmedByMemberId: s.sara, method: 'FAMILY_PORTAL' } });
       expect(await supporterOf(s.second, s.planId)).toEqual({ current: s.second.userId, incoming: null });
     });
 
     it('is not for whoever is not on the team', async () => {
       const s = await handoverUnderWay();
-      const input = { planId: s.planId, confirmedByMemberId: s.sara, method: 'WRITTEN', evidenceReference: 'x' };
+      const input = { planId: s.planId, confirmedByMemberId: s.sara, method: 'WRITTEN' as const, evidenceReference: 'x' };
       const unassigned = await world.staff(agency);
       const stranger = await world.staff(await world.agency(await world.network()));
-      expect(codeOf(await api.gql(unassigned.subject, CONFIRM, { input }))).toBe('NOT_FOUND');
-      expect(codeOf(await api.gql(stranger.subject, CONFIRM, { input }))).toBe('NOT_FOUND');
+      expect(codeOf(await api.gql(unassigned.subject, ConfirmSupportHandoverDocument, { input }))).toBe('NOT_FOUND');
+      expect(codeOf(await api.gql(stranger.subject, ConfirmSupportHandoverDocument, { input }))).toBe('NOT_FOUND');
       // An admin never records a family's agreement (refused for its role, before any plan is looked up).
-      expect(codeOf(await api.gql(agency.admin.subject, CONFIRM, { input }))).toBe('FORBIDDEN');
+      expect(codeOf(await api.gql(agency.admin.subject, ConfirmSupportHandoverDocument, { input }))).toBe('FORBIDDEN');
       const otherFamily = await handoverUnderWay();
       const someoneElse = await world.portalLogin(otherFamily.first, otherFamily.sara);
-      expect(codeOf(await api.gql(someoneElse, CONFIRM, { input: { planId: s.planId, confirmedByMemberId: otherFamily.sara, method: 'FAMILY_PORTAL' } }))).toBe('NOT_FOUND');
+      expect(codeOf(await api.gql(someoneElse, ConfirmSupportHandoverDocument, { input: { planId: s.planId, confirmedByMemberId: otherFamily.sara, method: 'FAMILY_PORTAL' } }))).toBe('NOT_FOUND');
       expect(await supporterOf(s.first, s.planId)).toEqual({ current: s.first.userId, incoming: s.second.userId });
     });
   });
@@ -129,34 +128,34 @@ describe('handing the trajectory supporter role over, as the family can trust it
       const outsider = await world.staff(partner);
       await world.assign(partner.admin, familyId, outsider.userId);
       // She is on the team, but without consent she could not even read the plan she would lead.
-      expect(codeOf(await api.gql(outsider.subject, PLAN, { id: planId }))).toBe('NOT_FOUND');
+      expect(codeOf(await api.gql(outsider.subject, PlanSupportHandoverDocument, { id: planId }))).toBe('NOT_FOUND');
       return { worker, partner, outsider, familyId, planId, memberIds };
     }
 
     it('is refused the handover with CONSENT_REQUIRED naming the members, and nothing changes', async () => {
       const s = await withUnconsentedAgency({ supported: true });
-      const refused = await api.gql(s.worker.subject, HAND_OVER, { input: { planId: s.planId, toUserId: s.outsider.userId } });
+      const refused = await api.gql(s.worker.subject, HandOverSupportDocument, { input: { planId: s.planId, toUserId: s.outsider.userId } });
       expect(refused.errors?.[0]?.extensions).toMatchObject({
         code: 'CONSENT_REQUIRED',
         category: 'PLAN',
         missingMemberIds: [...s.memberIds].sort(),
         recipientAgencyId: s.partner.id,
       });
-      const { plan } = await api.ok(s.worker.subject, PLAN, { id: s.planId });
+      const { plan } = await api.ok(s.worker.subject, PlanSupportHandoverDocument, { id: s.planId });
       expect(plan.incomingSupporter).toBeNull();
       expect(plan.history.edges.map((e: { node: { change: string } }) => e.node.change)).not.toContain('SUPPORT_HANDOVER_STARTED');
 
       // Once the family consents, the handover can start.
       await world.consentAll(s.worker, await world.membersOf(s.worker, s.familyId), s.partner.id, ['PLAN']);
-      const { handOverTrajectorySupport } = await api.ok(s.worker.subject, HAND_OVER, { input: { planId: s.planId, toUserId: s.outsider.userId } });
-      expect(handOverTrajectorySupport.incomingSupporter.user.id).toBe(s.outsider.userId);
+      const { handOverTrajectorySupport } = await api.ok(s.worker.subject, HandOverSupportDocument, { input: { planId: s.planId, toUserId: s.outsider.userId } });
+      expect(handOverTrajectorySupport.incomingSupporter!.user.id).toBe(s.outsider.userId);
     });
 
     it('is refused as the first supporter too', async () => {
       const s = await withUnconsentedAgency({ supported: false });
-      const refused = await api.gql(s.worker.subject, ASSIGN_SUPPORTER, { input: { planId: s.planId, userId: s.outsider.userId } });
+      const refused = await api.gql(s.worker.subject, AssignSupporterHandoverDocument, { input: { planId: s.planId, userId: s.outsider.userId } });
       expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CONSENT_REQUIRED', category: 'PLAN', missingMemberIds: [...s.memberIds].sort() });
-      expect((await api.ok(s.worker.subject, PLAN, { id: s.planId })).plan.supporter).toBeNull();
+      expect((await api.ok(s.worker.subject, PlanSupportHandoverDocument, { id: s.planId })).plan.supporter).toBeNull();
     });
   });
 });
