@@ -3,11 +3,17 @@ import {
   AddGoalDetailsDocument,
   AddNoteCategoryDocument,
   AssessCapacityDetailsDocument,
+  type ConsentRecordFragment,
+  type DataCategory,
   FamiliesWithMembersDocument,
+  FamilyConsentRecordsDocument,
   FamilyContactsDocument,
   FamilyMemberNamesDocument,
   type LifeDomain,
   PlanContentsDocument,
+  type RecordConsentInput,
+  RecordConsentRecordDocument,
+  RevokeConsentRecordDocument,
 } from './graphql/generated.js';
 import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
 import {
@@ -30,29 +36,8 @@ import {
  * request, expiry without a job, the AUTHOR basis, and append-only storage in the database itself.
  */
 
-const CONSENT_FIELDS = `id familyId status categories subjectMemberIds grantor { id } recipientAgency { id }
-  method evidenceReference purposeCode purpose validFrom validUntil revokedAt revocationReason`;
-const RECORD = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { ${CONSENT_FIELDS} } }`;
-const REVOKE = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { ${CONSENT_FIELDS} } }`;
-const CONSENTS = `query($familyId: ID!) { consents(familyId: $familyId) { ${CONSENT_FIELDS} } }`;
-
-type Category = 'IDENTITY' | 'CONTACT' | 'PLAN' | 'NOTES' | 'HEALTH' | 'SAFETY' | 'REFERRAL';
-
-interface ConsentNode {
-  id: string;
-  familyId: string;
-  status: 'ACTIVE' | 'REVOKED' | 'EXPIRED';
-  categories: Category[];
-  subjectMemberIds: string[];
-  grantor: { id: string } | null;
-  recipientAgency: { id: string };
-  method: string;
-  evidenceReference: string | null;
-  validFrom: string;
-  validUntil: string | null;
-  revokedAt: string | null;
-  revocationReason: string | null;
-}
+type Category = DataCategory;
+type ConsentNode = ConsentRecordFragment;
 
 /** A birth date (YYYY-MM-DD) that makes a child `years` old today, some weeks past the birthday. */
 function bornYearsAgo(years: number): string {
@@ -84,7 +69,7 @@ describe('consents', () => {
   afterAll(() => api.stop());
 
   /** A well-formed recordConsent input: `grantor` agrees for `subjects` that `recipientAgencyId` uses `categories`. */
-  function consentInput(grantorMemberId: string, subjectMemberIds: string[], recipientAgencyId: string, overrides: Record<string, unknown> = {}) {
+  function consentInput(grantorMemberId: string, subjectMemberIds: string[], recipientAgencyId: string, overrides: Partial<RecordConsentInput> = {}): RecordConsentInput {
     return {
       grantorMemberId,
       subjectMemberIds,
@@ -98,14 +83,14 @@ describe('consents', () => {
     };
   }
 
-  const record = (subject: string | null, input: Record<string, unknown>) => api.gql(subject, RECORD, { input });
+  const record = (subject: string | null, input: RecordConsentInput) => api.gql(subject, RecordConsentRecordDocument, { input });
 
-  async function recordOk(subject: string, input: Record<string, unknown>): Promise<ConsentNode> {
-    return (await api.ok(subject, RECORD, { input })).recordConsent;
+  async function recordOk(subject: string, input: RecordConsentInput): Promise<ConsentNode> {
+    return (await api.ok(subject, RecordConsentRecordDocument, { input })).recordConsent;
   }
 
   async function consentsOf(subject: string, familyId: string): Promise<ConsentNode[]> {
-    return (await api.ok(subject, CONSENTS, { familyId })).consents;
+    return (await api.ok(subject, FamilyConsentRecordsDocument, { familyId })).consents;
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -140,7 +125,7 @@ describe('consents', () => {
     }
 
     /** Sends `input` and checks it is refused naming `field`, with nothing recorded. */
-    async function expectRecordRefused(worker: Person, familyId: string, input: Record<string, unknown>, field: string) {
+    async function expectRecordRefused(worker: Person, familyId: string, input: RecordConsentInput, field: string) {
       const before = await consentsOf(worker.subject, familyId);
       const result = await record(worker.subject, input);
       expectError(result, 'BAD_USER_INPUT', { field });
@@ -339,7 +324,7 @@ describe('consents', () => {
       }
 
       // list
-      const listed = await api.gql(as, CONSENTS, { familyId: family.id });
+      const listed = await api.gql(as, FamilyConsentRecordsDocument, { familyId: family.id });
       if (expected === 'OK') {
         expect(listed.errors).toBeUndefined();
         expect(listed.data!.consents).toHaveLength(2);
@@ -348,7 +333,7 @@ describe('consents', () => {
       }
 
       // revoke
-      const revoked = await api.gql(as, REVOKE, { input: { consentId: existing, reason: 'Sara wil dit niet meer', revokedByMemberId: sara } });
+      const revoked = await api.gql(as, RevokeConsentRecordDocument, { input: { consentId: existing, reason: 'Sara wil dit niet meer', revokedByMemberId: sara } });
       const status = (await consentsOf(team.caseworker.subject, family.id)).find((c) => c.id === existing)!.status;
       if (expected === 'OK') {
         expect(revoked.errors).toBeUndefined();
@@ -559,7 +544,7 @@ describe('consents', () => {
     it('records a withdrawal by a caseworker only with the family member who withdrew', async () => {
       const { a, agencyB, familyId, sara } = await setUp();
       const consent = await grant(a, agencyB.id, sara, ['PLAN']);
-      const anonymous = await api.gql(a.subject, REVOKE, { input: { consentId: consent.id, reason: 'Zomaar' } });
+      const anonymous = await api.gql(a.subject, RevokeConsentRecordDocument, { input: { consentId: consent.id, reason: 'Zomaar' } });
       expectError(anonymous, 'BAD_USER_INPUT', { field: 'revokedByMemberId' });
       expect((await consentsOf(a.subject, familyId)).find((c) => c.id === consent.id)!.status).toBe('ACTIVE');
     });
@@ -573,7 +558,7 @@ describe('consents', () => {
       const before = (await api.ok(b.subject, FamiliesWithMembersDocument)).families.edges.map((e: any) => e.node);
       expect(before).toEqual([{ id: familyId, members: [{ id: sara, givenName: 'Sara' }] }]);
 
-      const { revokeConsent } = await api.ok(a.subject, REVOKE, {
+      const { revokeConsent } = await api.ok(a.subject, RevokeConsentRecordDocument, {
         input: { consentId: consent.id, reason: 'Sara trekt haar toestemming in', revokedByMemberId: sara },
       });
       expect(revokeConsent).toMatchObject({ id: consent.id, status: 'REVOKED', revocationReason: 'Sara trekt haar toestemming in' });
@@ -583,7 +568,7 @@ describe('consents', () => {
       const after = (await api.ok(b.subject, FamiliesWithMembersDocument)).families.edges.map((e: any) => e.node);
       expect(after).toEqual([{ id: familyId, members: [] }]);
 
-      const twice = await api.gql(a.subject, REVOKE, { input: { consentId: consent.id, reason: 'Nog eens' } });
+      const twice = await api.gql(a.subject, RevokeConsentRecordDocument, { input: { consentId: consent.id, reason: 'Nog eens' } });
       expectError(twice, 'INVALID_TRANSITION', { currentStatus: 'REVOKED' });
 
       const listed = await consentsOf(a.subject, familyId);
@@ -616,7 +601,7 @@ describe('consents', () => {
       const listed = (await consentsOf(a.subject, familyId)).find((c) => c.id === consent.id)!;
       expect(listed).toMatchObject({ status: 'EXPIRED', revokedAt: null, revocationReason: null });
       // Expired is not revoked: there is nothing left to revoke.
-      expectError(await api.gql(a.subject, REVOKE, { input: { consentId: consent.id, reason: 'Te laat' } }), 'INVALID_TRANSITION', {
+      expectError(await api.gql(a.subject, RevokeConsentRecordDocument, { input: { consentId: consent.id, reason: 'Te laat' } }), 'INVALID_TRANSITION', {
         currentStatus: 'EXPIRED',
       });
     });
@@ -652,7 +637,7 @@ describe('consents', () => {
       const family = await world.family(worker, [parent('Sara', 'Goossens')], { consentFor: [] });
       const [sara] = family.memberIds as [string];
       const consent = await recordOk(worker.subject, consentInput(sara, [sara], agency.id, { categories: ['PLAN'] }));
-      await api.ok(worker.subject, REVOKE, { input: { consentId: consent.id, reason: 'Ingetrokken', revokedByMemberId: sara } });
+      await api.ok(worker.subject, RevokeConsentRecordDocument, { input: { consentId: consent.id, reason: 'Ingetrokken', revokedByMemberId: sara } });
       const before = await consentsOf(worker.subject, family.id);
 
       const client = new pg.Client(process.env.DATABASE_URL);
@@ -681,7 +666,7 @@ describe('consents', () => {
       const family = await world.family(worker, [parent('Lotte', 'Maes')], { consentFor: [] });
       const [lotte] = family.memberIds as [string];
       const consent = await recordOk(worker.subject, consentInput(lotte, [lotte], agency.id, { categories: ['PLAN'] }));
-      await api.ok(worker.subject, REVOKE, { input: { consentId: consent.id, reason: 'Ingetrokken', revokedByMemberId: lotte } });
+      await api.ok(worker.subject, RevokeConsentRecordDocument, { input: { consentId: consent.id, reason: 'Ingetrokken', revokedByMemberId: lotte } });
 
       const client = new pg.Client(process.env.DATABASE_URL);
       await client.connect();

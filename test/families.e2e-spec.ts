@@ -5,7 +5,9 @@ import {
   EndCaseAssignmentDocument,
   FamiliesPageDocument,
   type FamilyMemberInput as MemberInput,
+  FamilyRecordDocument,
   OpenPlanDocument,
+  RegisterFamilyRecordDocument,
 } from './graphql/generated.js';
 import { codeOf, type GraphQLResult, PLATFORM_ADMIN, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, type Network, type Person, World } from './support/world.js';
@@ -16,13 +18,6 @@ import { type Agency, type Network, type Person, World } from './support/world.j
  * data), validation with the offending field, search, cursor pagination, Family.caseAssignments and
  * the database's own "one open plan per family" rule.
  */
-
-const FAMILY_FIELDS = `id networkId
-  members { id role givenName familyName birthDate expectedDate email }
-  caseAssignments { id user { id displayName } agency { id name } }
-  plan { id status }`;
-const REGISTER = `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { ${FAMILY_FIELDS} } }`;
-const FAMILY = `query($id: ID!) { family(id: $id) { ${FAMILY_FIELDS} } }`;
 
 type Code = 'OK' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT';
 
@@ -61,7 +56,7 @@ interface Scene {
   familyId: string;
 }
 
-const adult = (familyName: string, givenName = 'Sara') => ({ role: 'PARENT', givenName, familyName, birthDate: '1990-04-01' });
+const adult = (familyName: string, givenName = 'Sara'): MemberInput => ({ role: 'PARENT', givenName, familyName, birthDate: '1990-04-01' });
 const child = (familyName: string, givenName = 'Lien'): MemberInput => ({ role: 'CHILD', givenName, familyName, birthDate: '2015-02-03' });
 const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 
@@ -75,8 +70,8 @@ describe('families', () => {
   });
   afterAll(() => api.stop());
 
-  async function register(worker: Person, members: unknown[]): Promise<any> {
-    return (await api.ok(worker.subject, REGISTER, { input: { members } })).registerFamily;
+  async function register(worker: Person, members: MemberInput[]): Promise<any> {
+    return (await api.ok(worker.subject, RegisterFamilyRecordDocument, { input: { members } })).registerFamily;
   }
 
   async function scene(): Promise<Scene> {
@@ -174,7 +169,7 @@ describe('families', () => {
     ])('%s → %s', async (actor, expected) => {
       const s = await scene();
       const name = `Nieuw${randomUUID().slice(0, 8)}`;
-      const result = await api.gql(as(s, actor), REGISTER, { input: { members: [adult(name), child(name)] } });
+      const result = await api.gql(as(s, actor), RegisterFamilyRecordDocument, { input: { members: [adult(name), child(name)] } });
       expect(codeOf(result)).toBe(expected);
       if (expected !== 'OK') {
         expect(result.data ?? null).toBeNull();
@@ -197,11 +192,11 @@ describe('families', () => {
         plan: null,
       });
       expect(await visibleFamilies(caller.subject, name)).toEqual([family.id]);
-      const { family: read } = await api.ok(caller.subject, FAMILY, { id: family.id });
+      const { family: read } = await api.ok(caller.subject, FamilyRecordDocument, { id: family.id });
       expect(read).toEqual(family);
       // Same agency, not assigned: need to know, not agency membership.
       const other = actor === 'registering caseworker' ? s.colleague : s.caseworker;
-      expect(codeOf(await api.gql(other.subject, FAMILY, { id: family.id }))).toBe('NOT_FOUND');
+      expect(codeOf(await api.gql(other.subject, FamilyRecordDocument, { id: family.id }))).toBe('NOT_FOUND');
       expect(await visibleFamilies(other.subject, name)).toEqual([]);
     });
   });
@@ -223,7 +218,7 @@ describe('families', () => {
     ])('%s → %s', async (actor, expected) => {
       const s = await scene();
       const subject = as(s, actor);
-      const one = await api.gql(subject, FAMILY, { id: s.familyId });
+      const one = await api.gql(subject, FamilyRecordDocument, { id: s.familyId });
       expect(codeOf(one)).toBe(expected);
       const list = await api.gql(subject, FamiliesPageDocument, { first: 100 });
       const searched = await api.gql(subject, FamiliesPageDocument, { search: s.marker });
@@ -256,8 +251,8 @@ describe('families', () => {
 
     it('answers NOT_FOUND for an id that does not exist, like for one not visible; an id that is none is BAD_USER_INPUT', async () => {
       const s = await scene();
-      expect(codeOf(await api.gql(s.caseworker.subject, FAMILY, { id: randomUUID() }))).toBe('NOT_FOUND');
-      expect((await api.gql(s.caseworker.subject, FAMILY, { id: 'not-a-uuid' })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+      expect(codeOf(await api.gql(s.caseworker.subject, FamilyRecordDocument, { id: randomUUID() }))).toBe('NOT_FOUND');
+      expect((await api.gql(s.caseworker.subject, FamilyRecordDocument, { id: 'not-a-uuid' })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
     });
 
     it('sees a family only in the network of the acting agency (X-Acting-Agency)', async () => {
@@ -269,20 +264,20 @@ describe('families', () => {
       const asElsewhere = { 'X-Acting-Agency': elsewhere.id };
 
       // Two memberships: no implicit acting agency any more.
-      expect(codeOf(await api.gql(s.caseworker.subject, FAMILY, { id: s.familyId }))).toBe('FORBIDDEN');
-      expect((await api.ok(s.caseworker.subject, FAMILY, { id: s.familyId }, asHome)).family.id).toBe(s.familyId);
-      const foreign = await api.gql(s.caseworker.subject, FAMILY, { id: s.familyId }, asElsewhere);
+      expect(codeOf(await api.gql(s.caseworker.subject, FamilyRecordDocument, { id: s.familyId }))).toBe('FORBIDDEN');
+      expect((await api.ok(s.caseworker.subject, FamilyRecordDocument, { id: s.familyId }, asHome)).family.id).toBe(s.familyId);
+      const foreign = await api.gql(s.caseworker.subject, FamilyRecordDocument, { id: s.familyId }, asElsewhere);
       expect(codeOf(foreign)).toBe('NOT_FOUND');
       expectNoFamilyData(foreign, s);
       expect((await api.ok(s.caseworker.subject, FamiliesPageDocument, { first: 100 }, asElsewhere)).families.edges).toEqual([]);
       // Acting for an agency one does not belong to is refused outright.
-      const notMine = await api.gql(s.caseworker.subject, FAMILY, { id: s.familyId }, { 'X-Acting-Agency': s.sibling.id });
+      const notMine = await api.gql(s.caseworker.subject, FamilyRecordDocument, { id: s.familyId }, { 'X-Acting-Agency': s.sibling.id });
       expect(codeOf(notMine)).toBe('FORBIDDEN');
     });
 
     it('lists the active case assignments with user and agency, and the open plan', async () => {
       const s = await scene();
-      const { family } = await api.ok(s.caseworker.subject, FAMILY, { id: s.familyId });
+      const { family } = await api.ok(s.caseworker.subject, FamilyRecordDocument, { id: s.familyId });
       expect(family.caseAssignments).toEqual([
         { id: expect.any(String), user: { id: s.caseworker.userId, displayName: 'Test CASEWORKER' }, agency: { id: s.agency.id, name: expect.any(String) } },
         { id: expect.any(String), user: { id: s.volunteer.userId, displayName: 'Test VOLUNTEER' }, agency: { id: s.agency.id, name: expect.any(String) } },
@@ -299,16 +294,16 @@ describe('families', () => {
       const volunteerAssignment = family.caseAssignments[1].id;
       await api.ok(s.agency.admin.subject, EndCaseAssignmentDocument, { input: { assignmentId: volunteerAssignment } });
 
-      const { family: after } = await api.ok(s.caseworker.subject, FAMILY, { id: s.familyId });
+      const { family: after } = await api.ok(s.caseworker.subject, FamilyRecordDocument, { id: s.familyId });
       expect(after.caseAssignments.map((a: any) => [a.user.id, a.agency.id])).toEqual([
         [s.caseworker.userId, s.agency.id],
         [s.siblingCaseworker.userId, s.sibling.id],
       ]);
       expect(after.plan).toEqual({ id: planId, status: 'DRAFT' });
       // The sibling's caseworker, now assigned, sees the same.
-      const { family: seenBySibling } = await api.ok(s.siblingCaseworker.subject, FAMILY, { id: s.familyId });
+      const { family: seenBySibling } = await api.ok(s.siblingCaseworker.subject, FamilyRecordDocument, { id: s.familyId });
       expect(seenBySibling).toEqual(after);
-      expect(codeOf(await api.gql(s.volunteer.subject, FAMILY, { id: s.familyId }))).toBe('NOT_FOUND');
+      expect(codeOf(await api.gql(s.volunteer.subject, FamilyRecordDocument, { id: s.familyId }))).toBe('NOT_FOUND');
     });
   });
 
@@ -330,7 +325,7 @@ describe('families', () => {
       const member: MemberInput = { role: 'UNBORN', givenName: 'Baby', familyName: s.marker, expectedDate: isoDay(90) };
       const result = await api.gql(as(s, actor), AddFamilyMemberDocument, { input: { familyId: s.familyId, member } });
       expect(codeOf(result)).toBe(expected);
-      const { family } = await api.ok(s.caseworker.subject, FAMILY, { id: s.familyId });
+      const { family } = await api.ok(s.caseworker.subject, FamilyRecordDocument, { id: s.familyId });
       if (expected === 'OK') {
         expect(result.data!.addFamilyMember).toEqual({ id: expect.any(String), ...member, birthDate: null });
         expect(family.members.map((m: any) => m.id)).toContain(result.data!.addFamilyMember.id);
@@ -352,14 +347,14 @@ describe('families', () => {
       expectBadInput(await add({ ...child(s.marker), givenName: '' }), 'member.givenName');
       const badFamily = await api.gql(s.caseworker.subject, AddFamilyMemberDocument, { input: { familyId: 'x', member: child(s.marker) } });
       expectBadInput(badFamily, 'familyId');
-      const { family } = await api.ok(s.caseworker.subject, FAMILY, { id: s.familyId });
+      const { family } = await api.ok(s.caseworker.subject, FamilyRecordDocument, { id: s.familyId });
       expect(family.members).toHaveLength(2);
     });
   });
 
   // ---------------------------------------------------------------------------------------------
   describe('registerFamily validation', () => {
-    it.each<[string, string, unknown[]]>([
+    it.each<[string, string, MemberInput[]]>([
       ['a child without birthDate', 'members.0.birthDate', [{ role: 'CHILD', givenName: 'Mo', familyName: 'Peeters' }]],
       ['a parent without birthDate, second in the list', 'members.1.birthDate', [adult('Peeters'), { role: 'PARENT', givenName: 'Jan', familyName: 'Peeters' }]],
       ['a birthDate in the future', 'members.2.birthDate', [adult('Peeters'), child('Peeters'), { ...child('Peeters', 'Mo'), birthDate: isoDay(2) }]],
@@ -375,14 +370,14 @@ describe('families', () => {
       const s = await scene();
       const before = await visibleFamilies(s.caseworker.subject);
       expect(before).toEqual([s.familyId]);
-      const result = await api.gql(s.caseworker.subject, REGISTER, { input: { members } });
+      const result = await api.gql(s.caseworker.subject, RegisterFamilyRecordDocument, { input: { members } });
       expectBadInput(result, field);
       expect(await visibleFamilies(s.caseworker.subject)).toEqual(before);
     });
 
     it('refuses an unknown role as a GraphQL validation error, writing nothing', async () => {
       const s = await scene();
-      const result = await api.gql(s.caseworker.subject, REGISTER, { input: { members: [{ ...adult('Peeters'), role: 'GRANDMA' }] } });
+      const result = await api.gql(s.caseworker.subject, RegisterFamilyRecordDocument, { input: { members: [{ ...adult('Peeters'), role: 'GRANDMA' as never }] } });
       expect(result.errors?.length).toBeGreaterThan(0);
       expect(result.data ?? null).toBeNull();
       expect(await visibleFamilies(s.caseworker.subject)).toEqual([s.familyId]);
@@ -404,7 +399,7 @@ describe('families', () => {
 
     it('refuses a name of only spaces (it would be stored empty)', async () => {
       const s = await scene();
-      const result = await api.gql(s.caseworker.subject, REGISTER, { input: { members: [adult('Peeters'), { ...child('Peeters'), givenName: '   ' }] } });
+      const result = await api.gql(s.caseworker.subject, RegisterFamilyRecordDocument, { input: { members: [adult('Peeters'), { ...child('Peeters'), givenName: '   ' }] } });
       expect(result.data?.registerFamily?.members ?? null).toBeNull();
       expectBadInput(result, 'members.1.givenName');
       expect(await visibleFamilies(s.caseworker.subject)).toEqual([s.familyId]);
