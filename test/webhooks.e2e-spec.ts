@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { SendReferralDocument } from './graphql/generated.js';
 import { codeOf, TestApi } from './support/test-app.js';
 import { ReferralScene, type SceneClient } from './support/referral-scene.js';
 import { signatureValid, WebhookReceiver } from './support/webhook-receiver.js';
@@ -109,7 +110,7 @@ describe('webhooks: outbox, signed delivery, retries', () => {
     const client = await scene.client(hook.url);
     const { id } = await scene.draft();
     // A stale version is refused: no transition, no event, no delivery.
-    const stale = await api.gql(scene.worker.subject, `mutation($input: SendReferralInput!) { sendReferral(input: $input) { id } }`, {
+    const stale = await api.gql(scene.worker.subject, SendReferralDocument, {
       input: { referralId: id, expectedVersion: 7 },
     });
     expect(codeOf(stale)).toBe('CONFLICT');
