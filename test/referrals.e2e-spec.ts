@@ -1,4 +1,14 @@
-import { PlanParticipantsDocument } from './graphql/generated.js';
+import {
+  AcceptReferralRecordDocument,
+  CompleteReferralRecordDocument,
+  CreateReferralRecordDocument,
+  PlanParticipantsDocument,
+  ReceiveReferralRecordDocument,
+  RecordHandoverHeldRecordDocument,
+  ReferralRecordDocument,
+  ScheduleHandoverRecordDocument,
+  SendReferralRecordDocument,
+} from './graphql/generated.js';
 import { type Agency, type Network, type Person, World, parentWithTwoChildren } from './support/world.js';
 import { DataSource } from 'typeorm';
 import { TestApi } from './support/test-app.js';
@@ -7,21 +17,6 @@ import { TestApi } from './support/test-app.js';
  * Warm-handover referrals (DOMAIN.md): the whole way from DRAFT to COMPLETED through GraphQL, with the
  * REFERRAL consent gate, the receiver joining the plan team, and the transition history.
  */
-const REFERRAL_FIELDS = `id status version urgency reason requestedService externalReference overdue dueAt
-  outcome outcomeReason familyDeclinedMeeting
-  fromAgency { id } toAgency { id } members { id givenName }
-  transitions { from to version reason actor { id } actorAgency { id } }
-  handover { state startsAt location attendees } handoverMeetings { state }`;
-const CREATE = `mutation($input: CreateReferralInput!) { createReferral(input: $input) { ${REFERRAL_FIELDS} } }`;
-const step = (name: string, input: string) => `mutation($input: ${input}!) { ${name}(input: $input) { ${REFERRAL_FIELDS} } }`;
-const SEND = step('sendReferral', 'SendReferralInput');
-const RECEIVE = step('receiveReferral', 'ReceiveReferralInput');
-const ACCEPT = step('acceptReferral', 'AcceptReferralInput');
-const SCHEDULE = step('scheduleHandover', 'ScheduleHandoverInput');
-const HELD = step('recordHandoverHeld', 'HandoverOutcomeInput');
-const COMPLETE = step('completeReferral', 'CompleteReferralInput');
-const REFERRAL = `query($id: ID!) { referral(id: $id) { ${REFERRAL_FIELDS} } }`;
-
 describe('referrals: the warm handover', () => {
   let api: TestApi;
   let world: World;
@@ -47,47 +42,47 @@ describe('referrals: the warm handover', () => {
   it('goes DRAFT → SENT → RECEIVED → ACCEPTED → HANDOVER_SCHEDULED → HANDOVER_HELD → COMPLETED', async () => {
     const { familyId, planId, memberIds } = await world.familyWithPlan(worker, { members: parentWithTwoChildren() });
     const [sara, lien] = memberIds as [string, string];
-    const { createReferral: draft } = await api.ok(worker.subject, CREATE, {
+    const { createReferral: draft } = await api.ok(worker.subject, CreateReferralRecordDocument, {
       input: { planId, toAgencyId: receiver.id, memberIds: [lien], reason: 'Lien heeft moeite op school', urgency: 'ROUTINE', requestedService: 'Leerlingenbegeleiding' },
     });
     expect(draft).toMatchObject({ status: 'DRAFT', version: 1, overdue: false, dueAt: null, fromAgency: { id: referrer.id }, toAgency: { id: receiver.id } });
     expect(draft.members.map((m: { id: string }) => m.id)).toEqual([lien]);
 
     // The receiver sees nothing of a draft.
-    expect((await api.gql(intake.subject, REFERRAL, { id: draft.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await api.gql(intake.subject, ReferralRecordDocument, { id: draft.id })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 
     // Sending needs Lien's REFERRAL consent for the receiver.
-    const refused = await api.gql(worker.subject, SEND, { input: { referralId: draft.id, expectedVersion: 1 } });
+    const refused = await api.gql(worker.subject, SendReferralRecordDocument, { input: { referralId: draft.id, expectedVersion: 1 } });
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CONSENT_REQUIRED', missingMemberIds: [lien], category: 'REFERRAL' });
     const family = await world.membersOf(worker, familyId);
     await world.consentAll(worker, { ...family, members: family.members.filter((m) => m.id === lien) }, receiver.id, ['REFERRAL']);
 
-    const { sendReferral: sent } = await api.ok(worker.subject, SEND, { input: { referralId: draft.id, expectedVersion: 1 } });
+    const { sendReferral: sent } = await api.ok(worker.subject, SendReferralRecordDocument, { input: { referralId: draft.id, expectedVersion: 1 } });
     expect(sent).toMatchObject({ status: 'SENT', version: 2, overdue: false });
-    expect(new Date(sent.dueAt).getTime()).toBeGreaterThan(Date.now() + 86_400_000);
+    expect(new Date(sent.dueAt!).getTime()).toBeGreaterThan(Date.now() + 86_400_000);
 
     // The receiver now sees the referral and Lien (REFERRAL consent), not Sara.
-    const { referral: seen } = await api.ok(intake.subject, REFERRAL, { id: draft.id });
+    const { referral: seen } = await api.ok(intake.subject, ReferralRecordDocument, { id: draft.id });
     expect(seen.members).toEqual([{ id: lien, givenName: expect.any(String) }]);
     expect(seen.members.some((m: { id: string }) => m.id === sara)).toBe(false);
 
-    const { receiveReferral: received } = await api.ok(intake.subject, RECEIVE, {
+    const { receiveReferral: received } = await api.ok(intake.subject, ReceiveReferralRecordDocument, {
       input: { referralId: draft.id, expectedVersion: 2, externalReference: `CLB-${draft.id.slice(0, 8)}` },
     });
     expect(received).toMatchObject({ status: 'RECEIVED', version: 3, externalReference: `CLB-${draft.id.slice(0, 8)}` });
 
-    const { acceptReferral: accepted } = await api.ok(intake.subject, ACCEPT, { input: { referralId: draft.id, expectedVersion: 3 } });
+    const { acceptReferral: accepted } = await api.ok(intake.subject, AcceptReferralRecordDocument, { input: { referralId: draft.id, expectedVersion: 3 } });
     expect(accepted).toMatchObject({ status: 'ACCEPTED', version: 4 });
     // The receiver joined the plan team (what it may see of the plan still needs the family's consent).
     const { plan } = await api.ok(worker.subject, PlanParticipantsDocument, { id: planId });
     expect(plan.participants).toContainEqual({ agency: { id: receiver.id }, contribution: 'Leerlingenbegeleiding' });
 
-    const { scheduleHandover: scheduled } = await api.ok(worker.subject, SCHEDULE, {
+    const { scheduleHandover: scheduled } = await api.ok(worker.subject, ScheduleHandoverRecordDocument, {
       input: { referralId: draft.id, expectedVersion: 4, startsAt: inAWeek(), location: 'Huis van het Kind', attendees: ['FAMILY', 'REFERRER', 'RECEIVER'] },
     });
     expect(scheduled).toMatchObject({ status: 'HANDOVER_SCHEDULED', version: 5, handover: { state: 'SCHEDULED', location: 'Huis van het Kind' } });
 
-    const { recordHandoverHeld: held } = await api.ok(intake.subject, HELD, { input: { referralId: draft.id, expectedVersion: 5 } });
+    const { recordHandoverHeld: held } = await api.ok(intake.subject, RecordHandoverHeldRecordDocument, { input: { referralId: draft.id, expectedVersion: 5 } });
     expect(held).toMatchObject({ status: 'HANDOVER_HELD', version: 6, dueAt: null, handover: { state: 'HELD' } });
     // Each step of the meeting names the meeting it planned or ended.
     const steps: { to_status: string; details: { meetingId?: string } }[] = await api.app
@@ -97,12 +92,12 @@ describe('referrals: the warm handover', () => {
     expect(planned).toEqual(expect.any(String));
     expect(ended).toBe(planned);
 
-    const { completeReferral: done } = await api.ok(intake.subject, COMPLETE, {
+    const { completeReferral: done } = await api.ok(intake.subject, CompleteReferralRecordDocument, {
       input: { referralId: draft.id, expectedVersion: 6, outcome: 'SUCCESSFUL' },
     });
     expect(done).toMatchObject({ status: 'COMPLETED', version: 7, outcome: 'SUCCESSFUL' });
     // The referrer learns the outcome, and every step is in the history with who took it.
-    const { referral: closedLoop } = await api.ok(worker.subject, REFERRAL, { id: draft.id });
+    const { referral: closedLoop } = await api.ok(worker.subject, ReferralRecordDocument, { id: draft.id });
     expect(closedLoop.outcome).toBe('SUCCESSFUL');
     expect(closedLoop.transitions.map((t: { from: string | null; to: string }) => [t.from, t.to])).toEqual([
       [null, 'DRAFT'],
@@ -113,7 +108,7 @@ describe('referrals: the warm handover', () => {
       ['HANDOVER_SCHEDULED', 'HANDOVER_HELD'],
       ['HANDOVER_HELD', 'COMPLETED'],
     ]);
-    expect(closedLoop.transitions.map((t: { actorAgency: { id: string } }) => t.actorAgency.id)).toEqual([
+    expect(closedLoop.transitions.map((t) => t.actorAgency!.id)).toEqual([
       referrer.id, referrer.id, receiver.id, receiver.id, referrer.id, receiver.id, receiver.id,
     ]);
   });
