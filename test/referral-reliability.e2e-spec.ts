@@ -3,13 +3,22 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../src/config/app-config.js';
 import { WorkingCalendar } from '../src/referrals/working-days.js';
 import {
+  AcceptReferralTimelineDocument,
   type CreateReferralInput,
   CreateReferralReasonDocument,
+  CreateReferralTimelineDocument,
+  DeclineReferralTimelineDocument,
   EndCaseAssignmentDocument,
   IncomingReferralsDetailsDocument,
+  ReceiveReferralTimelineDocument,
+  RecordHandoverHeldTimelineDocument,
   ReferralMembersDocument,
   ReferralsPageDocument,
   type ReferralsPageQueryVariables,
+  ReferralTimelineDocument,
+  ScheduleHandoverTimelineDocument,
+  SendReferralTimelineDocument,
+  WithdrawReferralTimelineDocument,
 } from './graphql/generated.js';
 import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
 import { type Agency, type FamilyWithPlan, type Network, parent, type Person, World } from './support/world.js';
@@ -20,20 +29,6 @@ import { type Agency, type FamilyWithPlan, type Network, parent, type Person, Wo
  * deadline without a job, pagination and a statement count bounded by the query's shape, and the audit
  * of reads and transitions in the writing transaction.
  */
-
-const FIELDS = `id status version urgency overdue dueAt sentAt receivedAt acceptedAt
-  transitions { from to version }`;
-const CREATE = `mutation($input: CreateReferralInput!) { createReferral(input: $input) { ${FIELDS} } }`;
-const step = (name: string, input: string) => `mutation($input: ${input}!) { ${name}(input: $input) { ${FIELDS} } }`;
-const SEND = step('sendReferral', 'SendReferralInput');
-const RECEIVE = step('receiveReferral', 'ReceiveReferralInput');
-const ACCEPT = step('acceptReferral', 'AcceptReferralInput');
-const DECLINE = step('declineReferral', 'DeclineReferralInput');
-const WITHDRAW = step('withdrawReferral', 'WithdrawReferralInput');
-const SCHEDULE = step('scheduleHandover', 'ScheduleHandoverInput');
-const HELD = step('recordHandoverHeld', 'HandoverOutcomeInput');
-const REFERRAL = `query($id: ID!) { referral(id: $id) { ${FIELDS} } }`;
-/** The read whose statement count must not grow with the rows (every nested resolver site of a referral). */
 
 interface ReferralView {
   id: string;
@@ -103,19 +98,19 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
   });
 
   async function draft(to: Agency = receiver, extra: Record<string, unknown> = {}): Promise<ReferralView> {
-    const { createReferral } = await api.ok(worker.subject, CREATE, { input: referralInput(to, extra) });
+    const { createReferral } = await api.ok(worker.subject, CreateReferralTimelineDocument, { input: referralInput(to, extra) });
     return createReferral;
   }
 
   async function sent(to: Agency = receiver, extra: Record<string, unknown> = {}): Promise<ReferralView> {
     const created = await draft(to, extra);
-    const { sendReferral } = await api.ok(worker.subject, SEND, { input: { referralId: created.id, expectedVersion: 1 } });
+    const { sendReferral } = await api.ok(worker.subject, SendReferralTimelineDocument, { input: { referralId: created.id, expectedVersion: 1 } });
     return sendReferral;
   }
 
   async function received(to: Agency, by: Person): Promise<ReferralView> {
     const referral = await sent(to);
-    const { receiveReferral } = await api.ok(by.subject, RECEIVE, { input: { referralId: referral.id, expectedVersion: referral.version } });
+    const { receiveReferral } = await api.ok(by.subject, ReceiveReferralTimelineDocument, { input: { referralId: referral.id, expectedVersion: referral.version } });
     return receiveReferral;
   }
 
@@ -175,8 +170,8 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
         Array.from({ length: 20 }, (_, i) => {
           const by = intakes[i % intakes.length]!;
           return i % 2 === 0
-            ? api.gql(by.subject, ACCEPT, { input: { referralId: referral.id, expectedVersion: 3 } })
-            : api.gql(by.subject, DECLINE, { input: { referralId: referral.id, expectedVersion: 3, reason: `Geen plaats (${i})` } });
+            ? api.gql(by.subject, AcceptReferralTimelineDocument, { input: { referralId: referral.id, expectedVersion: 3 } })
+            : api.gql(by.subject, DeclineReferralTimelineDocument, { input: { referralId: referral.id, expectedVersion: 3, reason: `Geen plaats (${i})` } });
         }),
       );
       const codes = results.map(codeOf);
@@ -184,11 +179,11 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       expect(codes.filter((c) => c === 'CONFLICT')).toHaveLength(19);
 
       const winner = results.find((r) => codeOf(r) === 'OK')!.data!;
-      const won: ReferralView = winner.acceptReferral ?? winner.declineReferral;
+      const won: ReferralView = 'acceptReferral' in winner ? winner.acceptReferral : winner.declineReferral;
       expect(won.version).toBe(4);
       expect(['ACCEPTED', 'DECLINED']).toContain(won.status);
 
-      const { referral: after } = await api.ok(worker.subject, REFERRAL, { id: referral.id });
+      const { referral: after } = await api.ok(worker.subject, ReferralTimelineDocument, { id: referral.id });
       expect(after).toMatchObject({ version: 4, status: won.status });
       const outOfReceived = after.transitions.filter((t: { from: string | null }) => t.from === 'RECEIVED');
       expect(outOfReceived).toEqual([{ from: 'RECEIVED', to: won.status, version: 4 }]);
@@ -199,11 +194,11 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
     it('two concurrent sendReferral by the referrer: one SENT, the other CONFLICT', async () => {
       const created = await draft();
       const results = await Promise.all([
-        api.gql(worker.subject, SEND, { input: { referralId: created.id, expectedVersion: 1 } }),
-        api.gql(worker.subject, SEND, { input: { referralId: created.id, expectedVersion: 1 } }),
+        api.gql(worker.subject, SendReferralTimelineDocument, { input: { referralId: created.id, expectedVersion: 1 } }),
+        api.gql(worker.subject, SendReferralTimelineDocument, { input: { referralId: created.id, expectedVersion: 1 } }),
       ]);
       expect(results.map(codeOf).sort()).toEqual(['CONFLICT', 'OK']);
-      const { referral } = await api.ok(worker.subject, REFERRAL, { id: created.id });
+      const { referral } = await api.ok(worker.subject, ReferralTimelineDocument, { id: created.id });
       expect(referral).toMatchObject({ status: 'SENT', version: 2 });
       expect(referral.transitions.map((t: { from: string | null; to: string }) => [t.from, t.to])).toEqual([
         [null, 'DRAFT'],
@@ -219,9 +214,9 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       const { planId, memberId } = await freshPlan();
       const key = `create-${randomUUID()}`;
       const input = { ...referralInput(receiver), planId, memberIds: [memberId], idempotencyKey: key };
-      const { createReferral: first } = await api.ok(worker.subject, CREATE, { input });
-      const { createReferral: again } = await api.ok(worker.subject, CREATE, { input });
-      const { createReferral: third } = await api.ok(worker.subject, CREATE, { input });
+      const { createReferral: first } = await api.ok(worker.subject, CreateReferralTimelineDocument, { input });
+      const { createReferral: again } = await api.ok(worker.subject, CreateReferralTimelineDocument, { input });
+      const { createReferral: third } = await api.ok(worker.subject, CreateReferralTimelineDocument, { input });
       expect(again.id).toBe(first.id);
       expect(third.id).toBe(first.id);
       expect(again).toMatchObject({ status: 'DRAFT', version: 1 });
@@ -235,7 +230,7 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       const { planId, memberId } = await freshPlan();
       const key = `burst-${randomUUID()}`;
       const input = { ...referralInput(receiver), planId, memberIds: [memberId], idempotencyKey: key };
-      const results = await Promise.all(Array.from({ length: 10 }, () => api.gql(worker.subject, CREATE, { input })));
+      const results = await Promise.all(Array.from({ length: 10 }, () => api.gql(worker.subject, CreateReferralTimelineDocument, { input })));
       expect(results.map(codeOf)).toEqual(Array(10).fill('OK'));
       const ids = new Set(results.map((r) => r.data!.createReferral.id));
       expect(ids.size).toBe(1);
@@ -249,10 +244,10 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       const { planId, memberId } = await freshPlan();
       const key = `payload-${randomUUID()}`;
       const input = { ...referralInput(receiver), planId, memberIds: [memberId], idempotencyKey: key };
-      const { createReferral: first } = await api.ok(worker.subject, CREATE, { input });
-      const other = await api.gql(worker.subject, CREATE, { input: { ...input, reason: 'Een andere reden' } });
+      const { createReferral: first } = await api.ok(worker.subject, CreateReferralTimelineDocument, { input });
+      const other = await api.gql(worker.subject, CreateReferralTimelineDocument, { input: { ...input, reason: 'Een andere reden' } });
       expect(codeOf(other)).toBe('CONFLICT');
-      const urgent = await api.gql(worker.subject, CREATE, { input: { ...input, urgency: 'URGENT' } });
+      const urgent = await api.gql(worker.subject, CreateReferralTimelineDocument, { input: { ...input, urgency: 'URGENT' } });
       expect(codeOf(urgent)).toBe('CONFLICT');
       expect(await referralCount(planId)).toBe(1);
       expect(await idempotencyRow(worker.subject, key)).toMatchObject({ result_id: first.id });
@@ -262,13 +257,13 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       const { planId, memberId } = await freshPlan();
       const key = `shared-${randomUUID()}`;
       const input = { ...referralInput(receiver), planId, memberIds: [memberId], idempotencyKey: key };
-      const { createReferral: mine } = await api.ok(worker.subject, CREATE, { input });
-      const { createReferral: theirs } = await api.ok(colleague.subject, CREATE, { input });
+      const { createReferral: mine } = await api.ok(worker.subject, CreateReferralTimelineDocument, { input });
+      const { createReferral: theirs } = await api.ok(colleague.subject, CreateReferralTimelineDocument, { input });
       expect(theirs.id).not.toBe(mine.id);
       expect(await referralCount(planId)).toBe(2);
       // And each caller's repeat still finds its own.
-      expect((await api.ok(colleague.subject, CREATE, { input })).createReferral.id).toBe(theirs.id);
-      expect((await api.ok(worker.subject, CREATE, { input })).createReferral.id).toBe(mine.id);
+      expect((await api.ok(colleague.subject, CreateReferralTimelineDocument, { input })).createReferral.id).toBe(theirs.id);
+      expect((await api.ok(worker.subject, CreateReferralTimelineDocument, { input })).createReferral.id).toBe(mine.id);
       expect(await referralCount(planId)).toBe(2);
       expect(await idempotencyRow(worker.subject, key)).toMatchObject({ result_id: mine.id });
       expect(await idempotencyRow(colleague.subject, key)).toMatchObject({ result_id: theirs.id });
@@ -278,24 +273,24 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       const created = await draft();
       const sendKey = `send-${randomUUID()}`;
       const sendInput = { referralId: created.id, expectedVersion: 1, idempotencyKey: sendKey };
-      const { sendReferral: first } = await api.ok(worker.subject, SEND, { input: sendInput });
+      const { sendReferral: first } = await api.ok(worker.subject, SendReferralTimelineDocument, { input: sendInput });
       expect(first).toMatchObject({ status: 'SENT', version: 2 });
       // Without the key, version 1 is stale now.
-      expect(codeOf(await api.gql(worker.subject, SEND, { input: { referralId: created.id, expectedVersion: 1 } }))).toBe('CONFLICT');
-      const { sendReferral: again } = await api.ok(worker.subject, SEND, { input: sendInput });
+      expect(codeOf(await api.gql(worker.subject, SendReferralTimelineDocument, { input: { referralId: created.id, expectedVersion: 1 } }))).toBe('CONFLICT');
+      const { sendReferral: again } = await api.ok(worker.subject, SendReferralTimelineDocument, { input: sendInput });
       expect(again).toMatchObject({ id: created.id, status: 'SENT', version: 2, sentAt: first.sentAt, dueAt: first.dueAt });
       expect(await transitionCount(created.id)).toBe(2);
 
       const intake = intakes[1]!;
-      await api.ok(intake.subject, RECEIVE, { input: { referralId: created.id, expectedVersion: 2 } });
+      await api.ok(intake.subject, ReceiveReferralTimelineDocument, { input: { referralId: created.id, expectedVersion: 2 } });
       const acceptKey = `accept-${randomUUID()}`;
       const acceptInput = { referralId: created.id, expectedVersion: 3, idempotencyKey: acceptKey };
-      const { acceptReferral: accepted } = await api.ok(intake.subject, ACCEPT, { input: acceptInput });
+      const { acceptReferral: accepted } = await api.ok(intake.subject, AcceptReferralTimelineDocument, { input: acceptInput });
       expect(accepted).toMatchObject({ status: 'ACCEPTED', version: 4 });
-      const { acceptReferral: acceptedAgain } = await api.ok(intake.subject, ACCEPT, { input: acceptInput });
+      const { acceptReferral: acceptedAgain } = await api.ok(intake.subject, AcceptReferralTimelineDocument, { input: acceptInput });
       expect(acceptedAgain).toMatchObject({ status: 'ACCEPTED', version: 4, acceptedAt: accepted.acceptedAt });
       expect(await transitionCount(created.id)).toBe(4);
-      const { referral } = await api.ok(worker.subject, REFERRAL, { id: created.id });
+      const { referral } = await api.ok(worker.subject, ReferralTimelineDocument, { id: created.id });
       expect(referral.transitions.filter((t: { to: string }) => t.to === 'ACCEPTED')).toHaveLength(1);
       expect(referral.transitions.filter((t: { to: string }) => t.to === 'SENT')).toHaveLength(1);
 
@@ -307,16 +302,16 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
     it('the same key reused for another operation is CONFLICT', async () => {
       const created = await draft();
       const key = `reuse-${randomUUID()}`;
-      await api.ok(worker.subject, SEND, { input: { referralId: created.id, expectedVersion: 1, idempotencyKey: key } });
+      await api.ok(worker.subject, SendReferralTimelineDocument, { input: { referralId: created.id, expectedVersion: 1, idempotencyKey: key } });
       const claimed = await idempotencyRow(worker.subject, key);
       expect(claimed).toMatchObject({ result_id: created.id });
-      const withdraw = await api.gql(worker.subject, WITHDRAW, {
+      const withdraw = await api.gql(worker.subject, WithdrawReferralTimelineDocument, {
         input: { referralId: created.id, expectedVersion: 2, reason: 'Niet meer nodig', idempotencyKey: key },
       });
       expect(codeOf(withdraw)).toBe('CONFLICT');
-      const create = await api.gql(worker.subject, CREATE, { input: { ...referralInput(receiver), idempotencyKey: key } });
+      const create = await api.gql(worker.subject, CreateReferralTimelineDocument, { input: { ...referralInput(receiver), idempotencyKey: key } });
       expect(codeOf(create)).toBe('CONFLICT');
-      const { referral } = await api.ok(worker.subject, REFERRAL, { id: created.id });
+      const { referral } = await api.ok(worker.subject, ReferralTimelineDocument, { id: created.id });
       expect(referral).toMatchObject({ status: 'SENT', version: 2 });
       // The key still belongs to its first use.
       expect(await idempotencyRow(worker.subject, key)).toEqual(claimed);
@@ -328,16 +323,16 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       const created = await draft(unconsented);
       const key = `retry-${randomUUID()}`;
       const input = { referralId: created.id, expectedVersion: 1, idempotencyKey: key };
-      const refused = await api.gql(worker.subject, SEND, { input });
+      const refused = await api.gql(worker.subject, SendReferralTimelineDocument, { input });
       expect(errorOf(refused)).toMatchObject({ code: 'CONSENT_REQUIRED', missingMemberIds: [sara], category: 'REFERRAL' });
       expect(await idempotencyRow(worker.subject, key)).toBeUndefined();
       // Still refused on a repeat (the failure was not stored as the result).
-      expect(codeOf(await api.gql(worker.subject, SEND, { input }))).toBe('CONSENT_REQUIRED');
+      expect(codeOf(await api.gql(worker.subject, SendReferralTimelineDocument, { input }))).toBe('CONSENT_REQUIRED');
 
       await world.consentAll(worker, { id: family.familyId, members: family.members, memberIds: family.memberIds }, unconsented.id, ['REFERRAL']);
-      const { sendReferral } = await api.ok(worker.subject, SEND, { input });
+      const { sendReferral } = await api.ok(worker.subject, SendReferralTimelineDocument, { input });
       expect(sendReferral).toMatchObject({ status: 'SENT', version: 2 });
-      const { sendReferral: again } = await api.ok(worker.subject, SEND, { input });
+      const { sendReferral: again } = await api.ok(worker.subject, SendReferralTimelineDocument, { input });
       expect(again).toMatchObject({ status: 'SENT', version: 2 });
       expect(await transitionCount(created.id)).toBe(2);
       expect(await idempotencyRow(worker.subject, key)).toMatchObject({ result_id: created.id });
@@ -347,7 +342,7 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       const created = await draft();
       const key = `send-burst-${randomUUID()}`;
       const results = await Promise.all(
-        Array.from({ length: 10 }, () => api.gql(worker.subject, SEND, { input: { referralId: created.id, expectedVersion: 1, idempotencyKey: key } })),
+        Array.from({ length: 10 }, () => api.gql(worker.subject, SendReferralTimelineDocument, { input: { referralId: created.id, expectedVersion: 1, idempotencyKey: key } })),
       );
       expect(results.map(codeOf)).toEqual(Array(10).fill('OK'));
       expect(results.map((r) => [r.data!.sendReferral.status, r.data!.sendReferral.version])).toEqual(Array(10).fill(['SENT', 2]));
@@ -359,11 +354,11 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       const { planId, memberId, colleagueAssignmentId } = await freshPlan();
       const key = `revoked-${randomUUID()}`;
       const input = { ...referralInput(receiver), planId, memberIds: [memberId], idempotencyKey: key };
-      const { createReferral: first } = await api.ok(colleague.subject, CREATE, { input });
+      const { createReferral: first } = await api.ok(colleague.subject, CreateReferralTimelineDocument, { input });
       await api.ok(referrer.admin.subject, EndCaseAssignmentDocument, { input: { assignmentId: colleagueAssignmentId } });
       // The colleague lost its need-to-know: the referral is not visible to it any more.
-      expect(codeOf(await api.gql(colleague.subject, REFERRAL, { id: first.id }))).toBe('NOT_FOUND');
-      expect(codeOf(await api.gql(colleague.subject, CREATE, { input: { ...input, idempotencyKey: undefined } }))).toBe('NOT_FOUND');
+      expect(codeOf(await api.gql(colleague.subject, ReferralTimelineDocument, { id: first.id }))).toBe('NOT_FOUND');
+      expect(codeOf(await api.gql(colleague.subject, CreateReferralTimelineDocument, { input: { ...input, idempotencyKey: undefined } }))).toBe('NOT_FOUND');
 
       const replay = await api.gql(colleague.subject, CreateReferralReasonDocument, { input });
       expect(codeOf(replay)).toBe('NOT_FOUND');
@@ -388,9 +383,9 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       const onTime = await api.ok(intake.subject, ReferralsPageDocument, { direction: 'INCOMING', overdue: false, first: 50 });
       expect(onTime.referrals.edges.map((e: { node: { id: string } }) => e.node)).toEqual([{ id: fresh.id, status: 'SENT', overdue: false }]);
 
-      expect((await api.ok(intake.subject, REFERRAL, { id: late.id })).referral.overdue).toBe(true);
-      expect((await api.ok(intake.subject, REFERRAL, { id: fresh.id })).referral.overdue).toBe(false);
-      expect((await api.ok(worker.subject, REFERRAL, { id: late.id })).referral.overdue).toBe(true);
+      expect((await api.ok(intake.subject, ReferralTimelineDocument, { id: late.id })).referral.overdue).toBe(true);
+      expect((await api.ok(intake.subject, ReferralTimelineDocument, { id: fresh.id })).referral.overdue).toBe(false);
+      expect((await api.ok(worker.subject, ReferralTimelineDocument, { id: late.id })).referral.overdue).toBe(true);
 
       // The referrer's side sees the signal too; the draft (no deadline) is never overdue.
       const outgoingOverdue = idsOf(await listAll(worker.subject, { direction: 'OUTGOING', overdue: true }));
@@ -435,22 +430,22 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       const intake = intakes[2]!;
       const created = await draft();
       expect(created.dueAt).toBeNull();
-      const { sendReferral: s } = await api.ok(worker.subject, SEND, { input: { referralId: created.id, expectedVersion: 1 } });
+      const { sendReferral: s } = await api.ok(worker.subject, SendReferralTimelineDocument, { input: { referralId: created.id, expectedVersion: 1 } });
       expect(s.sentAt).not.toBeNull();
-      expect(s.dueAt).toBe(calendar.addWorkingDays(new Date(s.sentAt), 2).toISOString());
+      expect(s.dueAt).toBe(calendar.addWorkingDays(new Date(s.sentAt!), 2).toISOString());
 
-      const { receiveReferral: r } = await api.ok(intake.subject, RECEIVE, { input: { referralId: created.id, expectedVersion: 2 } });
-      expect(r.dueAt).toBe(calendar.addWorkingDays(new Date(r.receivedAt), 5).toISOString());
+      const { receiveReferral: r } = await api.ok(intake.subject, ReceiveReferralTimelineDocument, { input: { referralId: created.id, expectedVersion: 2 } });
+      expect(r.dueAt).toBe(calendar.addWorkingDays(new Date(r.receivedAt!), 5).toISOString());
 
-      const { acceptReferral: a } = await api.ok(intake.subject, ACCEPT, { input: { referralId: created.id, expectedVersion: 3 } });
-      expect(a.dueAt).toBe(calendar.addWorkingDays(new Date(a.acceptedAt), 10).toISOString());
+      const { acceptReferral: a } = await api.ok(intake.subject, AcceptReferralTimelineDocument, { input: { referralId: created.id, expectedVersion: 3 } });
+      expect(a.dueAt).toBe(calendar.addWorkingDays(new Date(a.acceptedAt!), 10).toISOString());
 
-      const { scheduleHandover: sch } = await api.ok(worker.subject, SCHEDULE, {
+      const { scheduleHandover: sch } = await api.ok(worker.subject, ScheduleHandoverTimelineDocument, {
         input: { referralId: created.id, expectedVersion: 4, startsAt: inAWeek(), location: 'Huis van het Kind', attendees: ['FAMILY', 'REFERRER', 'RECEIVER'] },
       });
       expect(sch).toMatchObject({ status: 'HANDOVER_SCHEDULED', dueAt: a.dueAt });
 
-      const { recordHandoverHeld: held } = await api.ok(intake.subject, HELD, { input: { referralId: created.id, expectedVersion: 5 } });
+      const { recordHandoverHeld: held } = await api.ok(intake.subject, RecordHandoverHeldTimelineDocument, { input: { referralId: created.id, expectedVersion: 5 } });
       expect(held).toMatchObject({ status: 'HANDOVER_HELD', dueAt: null, overdue: false });
     });
 
@@ -519,9 +514,9 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
         for (let i = 0; i < count; i++) {
           const referral = await sent(own);
           if (i % 3 === 1) {
-            await api.ok(intake.subject, RECEIVE, { input: { referralId: referral.id, expectedVersion: 2 } });
-            await api.ok(intake.subject, ACCEPT, { input: { referralId: referral.id, expectedVersion: 3 } });
-            await api.ok(worker.subject, SCHEDULE, {
+            await api.ok(intake.subject, ReceiveReferralTimelineDocument, { input: { referralId: referral.id, expectedVersion: 2 } });
+            await api.ok(intake.subject, AcceptReferralTimelineDocument, { input: { referralId: referral.id, expectedVersion: 3 } });
+            await api.ok(worker.subject, ScheduleHandoverTimelineDocument, {
               input: { referralId: referral.id, expectedVersion: 4, startsAt: inAWeek(), location: `Lokaal ${i}`, attendees: ['FAMILY', 'RECEIVER'] },
             });
           }
@@ -559,7 +554,7 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       const referral = await sent();
       const intake = intakes[3]!;
       const [{ seq: before }] = await db.query(`SELECT coalesce(max(seq), 0)::text AS seq FROM audit_event`);
-      await api.ok(intake.subject, REFERRAL, { id: referral.id });
+      await api.ok(intake.subject, ReferralTimelineDocument, { id: referral.id });
       const rows = await db.query(
         `SELECT action, entity_type, entity_ids, categories, actor_subject, acting_agency_id, member_ids, family_id, legal_basis
            FROM audit_event WHERE $1 = ANY(entity_ids) AND seq > $2::bigint AND action = 'READ'`,
@@ -621,7 +616,7 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
       const rowTx = async () => (await db.query(`SELECT xmin::text AS tx FROM referral WHERE id = $1`, [created.id]))[0].tx;
 
       expect(await writes()).toEqual([]);
-      await api.ok(worker.subject, SEND, { input: { referralId: created.id, expectedVersion: 1 } });
+      await api.ok(worker.subject, SendReferralTimelineDocument, { input: { referralId: created.id, expectedVersion: 1 } });
       const afterSend = await writes();
       expect(afterSend).toHaveLength(1);
       expect(afterSend[0]).toMatchObject({ actor_subject: worker.subject, acting_agency_id: referrer.id });
@@ -631,14 +626,14 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
 
       // Stale version, wrong step, wrong party: refused, and nothing written (no audit, no transition).
       const intake = intakes[0]!;
-      expect(codeOf(await api.gql(intake.subject, RECEIVE, { input: { referralId: created.id, expectedVersion: 1 } }))).toBe('CONFLICT');
-      expect(codeOf(await api.gql(worker.subject, WITHDRAW, { input: { referralId: created.id, expectedVersion: 1, reason: 'Te laat' } }))).toBe('CONFLICT');
-      expect(codeOf(await api.gql(intake.subject, ACCEPT, { input: { referralId: created.id, expectedVersion: 2 } }))).toBe('INVALID_TRANSITION');
-      expect(codeOf(await api.gql(worker.subject, RECEIVE, { input: { referralId: created.id, expectedVersion: 2 } }))).toBe('FORBIDDEN');
+      expect(codeOf(await api.gql(intake.subject, ReceiveReferralTimelineDocument, { input: { referralId: created.id, expectedVersion: 1 } }))).toBe('CONFLICT');
+      expect(codeOf(await api.gql(worker.subject, WithdrawReferralTimelineDocument, { input: { referralId: created.id, expectedVersion: 1, reason: 'Te laat' } }))).toBe('CONFLICT');
+      expect(codeOf(await api.gql(intake.subject, AcceptReferralTimelineDocument, { input: { referralId: created.id, expectedVersion: 2 } }))).toBe('INVALID_TRANSITION');
+      expect(codeOf(await api.gql(worker.subject, ReceiveReferralTimelineDocument, { input: { referralId: created.id, expectedVersion: 2 } }))).toBe('FORBIDDEN');
       expect(await writes()).toEqual(afterSend);
       expect(await transitionCount(created.id)).toBe(2);
 
-      await api.ok(intake.subject, RECEIVE, { input: { referralId: created.id, expectedVersion: 2 } });
+      await api.ok(intake.subject, ReceiveReferralTimelineDocument, { input: { referralId: created.id, expectedVersion: 2 } });
       const afterReceive = await writes();
       expect(afterReceive).toHaveLength(2);
       expect(afterReceive[1]).toMatchObject({ actor_subject: intake.subject, acting_agency_id: receiver.id });

@@ -39,7 +39,6 @@ const DELIVERY_FIELDS = `id eventId clientId url state attempts createdAt delive
 const DELIVERIES = `query($clientId: ID!, $state: WebhookDeliveryState, $first: Int, $after: String) {
   webhookDeliveries(clientId: $clientId, state: $state, first: $first, after: $after) {
     edges { cursor node { ${DELIVERY_FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
-/** Something any client with REFERRALS_READ may ask, to tell whether its token still works. */
 
 interface ClientNode {
   id: string;
