@@ -1,7 +1,7 @@
 -- Trigger function (family_member, BEFORE INSERT OR UPDATE OF portal_subject): a member's portal login
 -- claims its token subject as a FAMILY_MEMBER; a subject already claimed as another kind fails the foreign
 -- key to `subject_identity`.
--- Rule: a token subject is one kind of principal for good (docs/domain.md; docs/consent-and-portal.md,
+-- Rule: a token subject is one kind of principal for good (docs/domain.md, "Principals"; docs/consent-and-portal.md,
 -- "The family portal").
 CREATE OR REPLACE FUNCTION family_member_claims_portal_subject() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

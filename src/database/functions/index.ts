@@ -5,10 +5,14 @@ import { fileURLToPath } from 'node:url';
 /**
  * The database's own rules, one file each: `src/database/functions/<name>.sql` holds the current
  * definition of the function `<name>` (CREATE OR REPLACE), `src/database/triggers/<name>.sql` the
- * triggers that run the trigger function `<name>`. A migration that adds or changes a function takes
- * its text from here (`q.query(functionSql('member_speaks_for'))`) after changing the file; migrations
- * written before these files keep their own copies. test/database-functions.e2e-spec.ts checks that the
+ * triggers that run the trigger function `<name>`. test/database-functions.e2e-spec.ts checks that the
  * migrated database has exactly these functions and triggers, as written here.
+ *
+ * A migration that adds or changes a function changes its file and takes the text from here
+ * (`q.query(functionSql('member_speaks_for'))`); its `down` restores the previous text, written out. Migrations
+ * written before these files keep their own copies (snapshots). A file is the current text only: when a
+ * later migration changes that function again, an earlier one that took the file's text would replay the
+ * newer text on a new database, so it gets its own copy then (test/migrations.e2e-spec.ts replays them all).
  *
  * Kept as .sql files (read, reviewed and linked from docs/authorization.md as SQL), read from the source
  * tree: `tsc` does not copy them to dist/, and the service runs from its checkout (`npm start`), so the
