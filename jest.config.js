@@ -1,4 +1,4 @@
-/** Jest in ESM mode: NestJS 12 is ESM-only (see README, "Tests"). */
+/** Jest in ESM mode: NestJS 12 is ESM-only (docs/testing.md). */
 export default {
   testEnvironment: 'node',
   rootDir: '.',
