@@ -1,5 +1,5 @@
 -- Whether a family member decides for itself (consents for itself, withdraws its own consents): the
--- latest capacity assessment, else presumed from the 12th birthday; never while unborn.
+-- latest capacity assessment, else presumed from the 12th birthday (never for the unborn).
 -- Rule: who may consent for whom (docs/consent-and-portal.md, "Consents" and "Capacity").
 CREATE OR REPLACE FUNCTION member_is_capable(m family_member) RETURNS boolean LANGUAGE sql STABLE AS $$
   SELECT COALESCE(
