@@ -7,7 +7,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 export const AUTH_FAILURE_WINDOW_SECONDS = 15 * 60;
 
 /**
- * The request budgets of README "Security and operations" (rate-limiter-flexible, in memory per process:
+ * The request budgets of docs/operations.md ("Hostile input and rate limits") (rate-limiter-flexible, in memory per process:
  * with several replicas each counts its own share). Each method counts one hit and answers the seconds
  * the caller must wait, 0 when the request may go on.
  *

@@ -22,7 +22,7 @@ interface PendingDelivery {
   revoked_at: Date | null;
 }
 
-/** `sha256=<hex HMAC of the raw body>` with the client's secret (API.md, "Webhooks"). */
+/** `sha256=<hex HMAC of the raw body>` with the client's secret (docs/referrals-and-webhooks.md, "Webhooks and the live subscription"). */
 export const signatureOf = (body: string, secret: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 /** Why a POST failed, in a few words (no response body: it is the receiver's). */
