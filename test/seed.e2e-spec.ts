@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { seedDatabase, SeedRefusedError, type SeedSummary } from '../src/cli/seed.js';
+import { seedDatabase, SeedRefusedError, type SeedSummary } from '../bench/seed/seed-database.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
 import { REFERRAL_STEPS } from '../src/referrals/referral-steps.js';
 import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
@@ -362,7 +362,7 @@ describe('seed command', () => {
   });
 
   const seed = (...args: string[]) =>
-    spawnSync(process.execPath, ['dist/src/cli/seed.js', '--as-of', AS_OF.toISOString().slice(0, 10), ...args], {
+    spawnSync(process.execPath, ['dist/bench/seed/cli.js', '--as-of', AS_OF.toISOString().slice(0, 10), ...args], {
       env: { ...process.env, DATABASE_URL: scratch.url },
       encoding: 'utf8',
     });
