@@ -1,3 +1,4 @@
+/** Audit entries of the seeded writes and reads, through the audit queue (chained at the end of the run). */
 import { familyRowId, ms, rnd, type Statement, within } from './sql.js';
 
 /**

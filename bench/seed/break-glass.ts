@@ -1,3 +1,4 @@
+/** Emergency access outside consent: rare, justified, time-limited. */
 import { crewIndex, draws, familyRowId, hours, ms, pick, type Statement, teamCaseworker, within } from './sql.js';
 import { BREAK_GLASS_JUSTIFICATIONS } from './vocabulary.js';
 

@@ -1,3 +1,4 @@
+/** The family's consents to its team's agencies (and, staged by referrals.ts, to receivers of referrals). */
 import { AgencyKind } from '../../src/agencies/agency-kind.js';
 import { capableAt, draws, familyRowId, literal, ms, pick, rnd, type Statement, within } from './sql.js';
 import { REVOCATION_REASONS } from './vocabulary.js';

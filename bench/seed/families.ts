@@ -105,6 +105,7 @@ export function stageMembers(p: RunPlan): Statement[] {
   ];
 }
 
+/** The families, their members and the members' recorded capacity assessments. */
 export function insertFamilies(): Statement[] {
   return [
     {

@@ -1,6 +1,8 @@
+/** The goals of each plan, their updates and progress notes, and their actions. */
 import { crewIndex, draws, familyRowId, literal, ms, pick, pickBy, rnd, type Statement, teamCaseworker, weighted, within } from './sql.js';
 import { ACTION_TITLES, GOAL_DESCRIPTIONS, LIFE_DOMAINS, PROGRESS_NOTES } from './vocabulary.js';
 
+/** Goals in life domains drawn by weight, their updates (activation, progress, final status), their actions. */
 export function stageGoals(): Statement[] {
   const domains = LIFE_DOMAINS.map(([domain, weight], no) => `(${no}, ${literal(domain)}, ${weight})`).join(',');
   const updateAt = (g: string, u: string) =>

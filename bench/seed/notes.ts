@@ -1,6 +1,8 @@
+/** The notes of each plan, by the team's caseworkers (and a volunteer's, outside health and safety). */
 import { crewIndex, draws, familyRowId, ms, pickBy, type Statement, teamCaseworker, weighted, within } from './sql.js';
 import { NOTE_BODIES, NOTE_CATEGORIES } from './vocabulary.js';
 
+/** Up to six notes a family, of a category by weight, about none, one or two members. */
 export function stageNotes(): Statement[] {
   const author = teamCaseworker('cw_i', 'created_at');
   return [

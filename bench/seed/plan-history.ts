@@ -1,3 +1,4 @@
+/** The history of each plan: an entry for each change the services record. */
 import { literal, type Statement } from './sql.js';
 
 /** The plan history as the services write it: one entry per change, with its details. */

@@ -1,7 +1,9 @@
+/** The plan of each family and its team: agencies and their assigned workers, the trajectory supporters. */
 import { AgencyKind } from '../../src/agencies/agency-kind.js';
 import { days, draws, familyRowId, hours, literal, ms, pickBy, type Statement, weighted, within } from './sql.js';
 import { CONTRIBUTIONS, REGISTRAR_KINDS, TEAM_KINDS } from './vocabulary.js';
 
+/** Each family's team (s_team, s_crew: who works with it, since when) and the course of its plan's support (s_plan). */
 export function stageTeams(): Statement[] {
   return [
     // The registering agency (slot 0) and up to two more, and a volunteer organisation (slot 3): each
@@ -78,6 +80,7 @@ export function stageTeams(): Statement[] {
   ];
 }
 
+/** The case assignments of the team (and of the workers they succeeded), the plans, closures, supporters and participants. */
 export function insertPlans(): Statement[] {
   return [
     {

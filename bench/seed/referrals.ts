@@ -1,6 +1,10 @@
+/** Referrals along the paths of referral-catalogue.ts, with their transitions, meetings and outbox events. */
 import { REFERRAL_DEADLINES } from './referral-catalogue.js';
 import { capableAt, crewIndex, days, draws, familyRowId, hours, literal, ms, pick, pickBy, type Statement, weighted } from './sql.js';
-import { CANCEL_REASONS, DECLINE_REASONS, HELD_NOTES, MEETING_PLACES, MISSED_NOTES, OUTCOME_NOTES, REFERRAL_KINDS, REFERRAL_REASONS, REQUESTED_SERVICES, WAITLIST_REASONS, WITHDRAW_REASONS } from './vocabulary.js';
+import {
+  CANCEL_REASONS, DECLINE_REASONS, HELD_NOTES, MEETING_PLACES, MISSED_NOTES, OUTCOME_NOTES, REFERRAL_KINDS, REFERRAL_REASONS, REQUESTED_SERVICES,
+  WAITLIST_REASONS, WITHDRAW_REASONS,
+} from './vocabulary.js';
 
 /**
  * Referrals follow one of REFERRAL_PATHS (closed plans: only finished ones). The gaps between steps
@@ -173,6 +177,7 @@ export function stageReferralSteps(): Statement[] {
   ];
 }
 
+/** The referrals with their members, transitions, meetings and events, and what accepting one adds to the plan. */
 export function insertReferrals(): Statement[] {
   return [
     {
