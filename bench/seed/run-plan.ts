@@ -16,7 +16,7 @@ export interface RunPlan {
   holidays: string[];
 }
 
-/** Reference ratios (DOMAIN.md, "Reference scale"): per family plan, agencies and users of a network. */
+/** Reference ratios (docs/seed.md): per family plan, agencies and users of a network. */
 const FAMILIES_PER_NETWORK = 2000;
 const FAMILIES_PER_AGENCY = 50;
 const FAMILIES_PER_USER = 4;
