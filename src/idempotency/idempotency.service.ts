@@ -98,7 +98,7 @@ export class IdempotencyService {
 }
 
 /**
- * Forgets keys older than a day: idempotency keys answer repeats of a request for a day (docs/api.md);
+ * Forgets keys older than a day: idempotency keys answer repeats of a request for a day (docs/api.md, "Idempotency");
  * older ones only hold ids and hashes. For the retention job, which has no Nest context in `npm run retention`.
  */
 export async function forgetExpiredIdempotencyKeys(em: EntityManager): Promise<void> {
