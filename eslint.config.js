@@ -3,6 +3,7 @@
 import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { ownEntityWrites } from './eslint/own-entity-writes.js';
 
 /**
  * The module boundaries of src/. Each says which imports (or globals, or properties) belong to one place
@@ -177,6 +178,12 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   ...srcUnits().map(({ unit, files }) => ({ files, rules: boundaryRules(unit) })),
+  {
+    // One writer per table: an entity is written by its own module (eslint/own-entity-writes.js).
+    files: ['src/**/*.ts'],
+    plugins: { local: { rules: { 'own-entity-writes': ownEntityWrites } } },
+    rules: { 'local/own-entity-writes': 'error' },
+  },
   {
     // A migration is history: what it runs must stay what it ran. Code under src/ changes later and would
     // rewrite an applied migration silently; only the current text of SQL functions is shared from there.
