@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 import { ownEntityWrites } from './eslint/own-entity-writes.js';
 
 /**
- * The module boundaries of src/. Each says which imports (or globals, or properties) belong to one place
+ * The module boundaries of src/. Each says which imports (or globals, properties, syntax) belong to one place
  * (`home`: folders or files under src/) and why; everywhere else in src/ the import is refused. A type-only
  * import crosses no boundary at run time, so `allowTypeImports` lets the compiler see a type where it is
  * only described.
@@ -105,6 +105,26 @@ const BOUNDARIES = [
     ],
   },
   {
+    // The audit is written by triggers in the same transaction as each write: nothing in the service turns
+    // them off. The seed does, for bulk loading, and leaves src/ with the seed's move to bench/.
+    home: ['src/cli/seed.ts'],
+    syntax: [
+      {
+        selector: 'Literal[value=/DISABLE\\s+TRIGGER|session_replication_role/i], TemplateElement[value.raw=/DISABLE\\s+TRIGGER|session_replication_role/i]',
+        message: 'The service never switches the audit triggers off (DISABLE TRIGGER, session_replication_role).',
+      },
+    ],
+  },
+  {
+    home: [],
+    syntax: [
+      {
+        selector: "Property[key.name='synchronize'][value.value=true]",
+        message: 'The schema changes by migrations only (migrations/), never by synchronize.',
+      },
+    ],
+  },
+  {
     home: ['src/config'],
     properties: [{ object: 'process', property: 'env', message: 'Configuration is read and checked once, in src/config (loadConfig): take AppConfig.' }],
   },
@@ -135,6 +155,7 @@ function boundaryRules(unit) {
   const outside = BOUNDARIES.filter((b) => !isHome(unit, b.home));
   const globals = outside.flatMap((b) => b.globals ?? []);
   const properties = outside.flatMap((b) => b.properties ?? []);
+  const syntax = outside.flatMap((b) => b.syntax ?? []);
   const consoleRule = outside.find((b) => b.console);
   return {
     '@typescript-eslint/no-restricted-imports': [
@@ -143,6 +164,7 @@ function boundaryRules(unit) {
     ],
     'no-restricted-globals': globals.length ? ['error', ...globals] : 'off',
     'no-restricted-properties': properties.length ? ['error', ...properties] : 'off',
+    'no-restricted-syntax': syntax.length ? ['error', ...syntax] : 'off',
     'no-console': consoleRule ? 'error' : 'off',
   };
 }

@@ -35,6 +35,9 @@ describe('module boundaries', () => {
     ['src/plans/x.ts', 'export const url = process.env.DATABASE_URL;', 'Configuration is read and checked once'],
     ['src/plans/x.ts', "console.log('x');", 'no-console'],
     ['migrations/1799999999999-X.ts', "import { loadConfig } from '../src/config/app-config.js';", 'A migration imports typeorm'],
+    ['src/retention/x.ts', "await em.query(`ALTER TABLE note DISABLE TRIGGER USER`);", 'never switches the audit triggers off'],
+    ['src/retention/x.ts', "await em.query('SET LOCAL session_replication_role = replica');", 'never switches the audit triggers off'],
+    ['src/database/x.ts', 'export const options = { synchronize: true };', 'never by synchronize'],
     ['src/transitions/x.ts', "import { Consent } from '../consents/consent.entity.js';\nawait em.insert(Consent, {});", "'Consent' belongs to src/consents"],
     ['src/referrals/x.ts', "import { CaseAssignment } from '../assignments/case-assignment.entity.js';\nawait qb.insert().into(CaseAssignment);", "'CaseAssignment' belongs to src/assignments"],
   ])('%s: %s is refused', async (file, code, reason) => {
