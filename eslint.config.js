@@ -1,7 +1,9 @@
 // @ts-check
 // ESLint, type-aware: the rules a compiler does not keep. What each rule guards: docs/testing.md#lint.
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 import { ownEntityWrites } from './eslint/own-entity-writes.js';
 
@@ -131,13 +133,13 @@ const BOUNDARIES = [
   {
     // Entry points report to the terminal before (or without) a logger.
     home: ['src/cli', 'src/main.ts', 'src/database/embedded-postgres.ts', 'src/database/configured-database.ts'],
-    console: 'Log through the logger (src/logging), which redacts personal data.',
+    properties: [{ object: 'console', message: 'Log through the logger (src/logging), which redacts personal data.' }],
   },
 ];
 
 /** The units boundaries are decided for: each folder of src/, the files at its root, and each file named in a home. */
 function srcUnits() {
-  const folders = readdirSync('src', { withFileTypes: true })
+  const folders = readdirSync(join(import.meta.dirname, 'src'), { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => ({ unit: `src/${entry.name}`, files: [`src/${entry.name}/**/*.ts`] }));
   const namedFiles = [...new Set(BOUNDARIES.flatMap((b) => b.home.filter((home) => home.endsWith('.ts'))))].map((file) => ({
@@ -156,7 +158,6 @@ function boundaryRules(unit) {
   const globals = outside.flatMap((b) => b.globals ?? []);
   const properties = outside.flatMap((b) => b.properties ?? []);
   const syntax = outside.flatMap((b) => b.syntax ?? []);
-  const consoleRule = outside.find((b) => b.console);
   return {
     '@typescript-eslint/no-restricted-imports': [
       'error',
@@ -165,15 +166,14 @@ function boundaryRules(unit) {
     'no-restricted-globals': globals.length ? ['error', ...globals] : 'off',
     'no-restricted-properties': properties.length ? ['error', ...properties] : 'off',
     'no-restricted-syntax': syntax.length ? ['error', ...syntax] : 'off',
-    'no-console': consoleRule ? 'error' : 'off',
   };
 }
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', 'bench/results/**'] },
   {
     files: ['**/*.ts'],
-    extends: [js.configs.recommended, ...tseslint.configs.recommended],
+    extends: [js.configs.recommended, tseslint.configs.recommended],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
@@ -184,7 +184,7 @@ export default tseslint.config(
       '@typescript-eslint/await-thenable': 'error',
       // A `return promise` inside try returns before the catch or finally (a rollback, a release) ran.
       '@typescript-eslint/return-await': ['error', 'in-try-catch'],
-      // A switch over a union (roles, subject kinds, statuses) names every member, so a new one is a compile
+      // A switch over a union (roles, subject kinds, statuses) names every member, so a new one is a lint
       // error where it must be decided, not a silent `default`.
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: false }],
       // '[object Object]' in an error code, a message or a log line.
