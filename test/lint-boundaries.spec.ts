@@ -54,7 +54,7 @@ describe('module boundaries', () => {
     ['src/auth/x.ts', "import { PinoLogger } from 'nestjs-pino';\nexport const x = PinoLogger;"],
     ['src/webhooks/x.ts', "import { request } from 'undici';\nimport PgBoss from 'pg-boss';\nexport const x = [request, PgBoss, fetch];"],
     ['src/config/x.ts', 'export const url = process.env.DATABASE_URL;'],
-    ['src/webhooks/public-address.ts', "import { lookup } from 'node:dns';\nimport ipaddr from 'ipaddr.js';\nexport const x = [lookup, ipaddr];"],
+    ['src/security/public-address.ts', "import { lookup } from 'node:dns';\nimport ipaddr from 'ipaddr.js';\nexport const x = [lookup, ipaddr];"],
     ['src/security/public-address.ts', "import { lookup } from 'node:dns';\nimport ipaddr from 'ipaddr.js';\nexport const x = [lookup, ipaddr];"],
     ['migrations/1799999999999-X.ts', "import type { MigrationInterface } from 'typeorm';\nimport { x } from '../src/database/functions/x.js';\nexport type M = MigrationInterface;\nexport const y = x;"],
     ['src/consents/x.ts', "import { Consent } from './consent.entity.js';\nawait em.insert(Consent, {});"],
