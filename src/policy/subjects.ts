@@ -335,7 +335,7 @@ export const SUBJECTS = {
     fieldRights: {
       readContact: {
         fields: ['email', 'phone', 'preferredLanguage'],
-        consentRelation: 'contactConsentedAgencyIds',
+        consentRelation: 'contactConsentedAgencyIds' as const,
         categories: `ARRAY['CONTACT']`,
         decided: 'apart',
       },
