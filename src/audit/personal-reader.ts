@@ -6,7 +6,7 @@ import type { PolicyAction } from '../policy/ability.factory.js';
 import { groupBy } from '../graphql/request-loaders.js';
 import { withholdFields } from '../policy/field-rights.js';
 import { scopeToSql, SqlParams } from '../policy/sql-scope.js';
-import { fromClause, GRANT_IN_FORCE, subjectSql, type PersonalSubject } from '../policy/subjects.js';
+import { type FieldGuardedSubject, fromClause, GRANT_IN_FORCE, subjectSql, type PersonalSubject } from '../policy/subjects.js';
 import { auditActor } from './audited-transactions.js';
 
 export interface ReadOptions {
@@ -89,8 +89,11 @@ export class CallerReader {
     return (await this.many(qb, subject, options))[0] ?? null;
   }
 
-  /** The rows of `qb` as selected (raw), for queries that select columns rather than records. */
-  rows<R>(qb: SelectQueryBuilder<ObjectLiteral>, subject: PersonalSubject, options: ReadOptions = {}): Promise<R[]> {
+  /**
+   * The rows of `qb` as selected (raw), for queries that select columns rather than records; not for a
+   * subject with field-level rights, which only records carry (`many`).
+   */
+  rows<R>(qb: SelectQueryBuilder<ObjectLiteral>, subject: Exclude<PersonalSubject, FieldGuardedSubject>, options: ReadOptions = {}): Promise<R[]> {
     return this.read(qb, subject, options);
   }
 

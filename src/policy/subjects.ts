@@ -487,6 +487,8 @@ type Declared = typeof SUBJECTS;
 
 /** Subjects holding personal data (those with an `audit` declaration): read only through the PersonalReader. */
 export type PersonalSubject = { [S in SubjectName]: Declared[S] extends { audit: object } ? S : never }[SubjectName];
+/** Personal subjects with field-level rights: read only as records, so that the rights are applied (field-rights.ts). */
+export type FieldGuardedSubject = { [S in PersonalSubject]: Declared[S] extends { fieldRights: object } ? S : never }[PersonalSubject];
 /** Subjects without personal data (administration, authorization records): scoped by PolicyService.scope. */
 export type OpenSubject = Exclude<SubjectName, PersonalSubject>;
 
