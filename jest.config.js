@@ -1,4 +1,4 @@
-/** Jest in ESM mode: NestJS 12 is ESM-only (see README, "Tests"). */
+/** Jest in ESM mode: NestJS 12 is ESM-only (docs/testing.md). */
 export default {
   testEnvironment: 'node',
   rootDir: '.',
@@ -10,10 +10,9 @@ export default {
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   maxWorkers: 2,
-  // A worker ends by its event loop emptying. Measured: with no handle left, each worker reached 'exit'
-  // within 2 ms of being asked to end, and still one was reported as "failed to exit gracefully": Jest's
-  // default 500 ms did not cover the teardown after it (a heap of 300-550 MB) on a loaded 2-core machine.
-  // A worker that still holds a handle (timer, socket, child process) after 5 s is reported as before.
+  // A worker ends by its event loop emptying; Jest's default 500 ms did not cover the teardown of a worker
+  // without handles on a loaded 2-core machine (docs/decisions.md, "Jest workers' exit"). A worker that still
+  // holds a handle (timer, socket, child process) after 5 s is reported as before.
   workerGracefulExitTimeout: 5000,
   testTimeout: 30000,
 };

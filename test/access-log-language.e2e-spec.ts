@@ -14,7 +14,7 @@ interface Line {
 }
 
 /**
- * "Who looked at my data and why, in plain language" (DOMAIN.md): the family reads its access log, so no
+ * "Who looked at my data and why, in plain language" (docs/consent-and-portal.md): the family reads its access log, so no
  * line may name a table, a type or any other identifier of the service — whatever was read or written.
  */
 describe('the family’s access log speaks plain language', () => {

@@ -43,7 +43,7 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     introspection: config.env !== 'production',
     playground: false,
     // No cache hints: every answer is private, and Apollo's default cache-control plugin would wrap every
-    // field's resolver to compute them (measured: 3% of a families page's CPU).
+    // field's resolver to compute them (docs/decisions.md, "Tried and kept").
     plugins: [ApolloServerPluginCacheControlDisabled(), ...armor.plugins, ...(config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [])],
     validationRules: armor.validationRules,
     parseOptions: armor.parseOptions,

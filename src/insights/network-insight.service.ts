@@ -62,12 +62,10 @@ export class NetworkInsightService {
     // One snapshot for every figure, so that they agree with each other.
     return this.db.transaction('REPEATABLE READ', async (em) => {
       // Index paths from the network's families and agencies, not whole-table scans: with PostgreSQL's default
-      // random_page_cost (4.0, for spinning disks) the planner scanned plan, goal, referral and consent whole
-      // at 50,000 families in 25 networks (361 ms); with 1.1 (memory or SSD) the same figures take 97 ms
-      // (EXPLAIN ANALYZE; at 2,000 families in one network 67 → 47 ms). And planned for this network and
-      // period, not generically as the service's other statements are: the generic plan of the revoked
-      // consents walked every network's revocations (200,000 families: 333 ms, planned for the values 35 ms).
-      // Only this transaction is affected.
+      // random_page_cost (4.0, for spinning disks) the planner scanned plan, goal, referral and consent whole;
+      // 1.1 is memory or SSD. And planned for this network and period, not generically as the service's other
+      // statements are: the generic plan of the revoked consents walked every network's revocations. Only this
+      // transaction is affected. The figures: docs/network-insight.md, "Cost".
       await em.query(`SELECT set_config('random_page_cost', '1.1', true), set_config('plan_cache_mode', 'force_custom_plan', true)`);
       // Another network's id answers NOT_FOUND, as an unknown one does.
       const network = await this.policy.authorize(em, caller.ability, 'readInsights', 'Network', args.networkId);

@@ -54,11 +54,11 @@ type Conditions<C, S extends SubjectName> = {
 
 /** Records holding a family member's personal data: each is read under the access rule below. */
 const PERSONAL_DATA = ['FamilyMember', 'Plan', 'Goal', 'Action', 'Note'] as const;
-/** Volunteers never see health or safety data (DOMAIN.md, "Who uses it"). */
+/** Volunteers never see health or safety data (docs/consent-and-portal.md, "The access rule"). */
 const VOLUNTEER_HIDDEN_CATEGORIES = ['HEALTH', 'SAFETY'];
 
 /**
- * The access rule of DOMAIN.md: on the family's team (assigned, or its supporter) AND (the acting agency
+ * The access rule (docs/consent-and-portal.md): on the family's team (assigned, or its supporter) AND (the acting agency
  * holds the consent for the record's members and category, OR the user authored the record, OR an
  * active break-glass grant covers it). One condition with `$or`, so that the team check stands once in
  * the SQL predicate (a rule per alternative would repeat it, and the planner's work, three times).
@@ -139,7 +139,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
   const client = principal.integrationClient;
   if (client && principal.acting) {
     // A partner's case system: referrals to its agency, status only unless its scope and the family's
-    // consent allow personal data (DOMAIN.md, "Warm-handover referral"); the agency that took each step,
+    // consent allow personal data (docs/referrals-and-webhooks.md, "Integration partners"); the agency that took each step,
     // never the person (no `readActors`).
     const { agencyId } = principal.acting;
     if (client.scopes.includes('referrals:read')) can('read', 'Referral', incomingReferral(agencyId));

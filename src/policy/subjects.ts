@@ -313,7 +313,7 @@ export const SUBJECTS = {
     table: 'family_member',
     alias: 'fm',
     // The network by a lookup per member, not a join: joined, the planner hashed the whole family table for
-    // every page of members (50,000 rows per families page at 50,000 families, EXPLAIN ANALYZE).
+    // every page of members (docs/decisions.md, "The member's network by a lookup").
     joins: [],
     fields: {
       id: 'fm.id',

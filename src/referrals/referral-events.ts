@@ -18,7 +18,7 @@ import type { Referral } from './referral.entity.js';
 const CHANNEL = 'referral_status_changed';
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** The webhook body of API.md; ids, statuses and times only, no personal data. */
+/** The webhook body (docs/referrals-and-webhooks.md, "Webhooks and the live subscription"); ids, statuses and times only, no personal data. */
 interface ReferralEventBody {
   id: string;
   type: 'referral.status_changed';
@@ -26,7 +26,7 @@ interface ReferralEventBody {
   data: { referralId: string; externalReference: string | null; from: ReferralStatus | null; to: ReferralStatus; version: number };
 }
 
-@ObjectType({ description: 'One step of a referral as it happens: the webhook event of API.md, without personal data.' })
+@ObjectType({ description: 'One step of a referral as it happens: the webhook event, without personal data.' })
 export class ReferralStatusChange {
   @Field(() => ID, { description: 'The event id, the same as the webhook id: drop duplicates by it.' })
   eventId: string;

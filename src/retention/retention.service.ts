@@ -56,7 +56,7 @@ export class RetentionService {
       erased++;
       after = familyId;
     }
-    // Idempotency keys answer repeats of a request for a day (README, "Referrals"); older ones only hold ids and hashes.
+    // Idempotency keys answer repeats of a request for a day (docs/api.md, "Idempotency"); older ones only hold ids and hashes.
     await this.db.query(`DELETE FROM idempotency_key WHERE created_at < now() - interval '24 hours'`);
     await this.forgetReplacedSecrets(actor);
     return erased;

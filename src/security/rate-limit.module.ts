@@ -5,7 +5,7 @@ import { RateLimitGuard } from './rate-limit.guard.js';
 import { RateLimiter } from './rate-limiter.js';
 
 /**
- * Rate limits (README, "Security and operations"). AppModule imports it before AuthModule: global
+ * Rate limits (docs/operations.md, "Hostile input and rate limits"). AppModule imports it before AuthModule: global
  * guards run in the order their modules are registered, and a failed login must be counted before
  * AuthGuard refuses it.
  */

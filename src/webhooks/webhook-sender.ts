@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type PgBoss from 'pg-boss';
+import type { JobWithMetadata } from 'pg-boss';
 import { DataSource } from 'typeorm';
 import { Agent, request } from 'undici';
 import { newId } from '../common/ids.js';
@@ -22,7 +22,7 @@ interface PendingDelivery {
   revoked_at: Date | null;
 }
 
-/** `sha256=<hex HMAC of the raw body>` with the client's secret (API.md, "Webhooks"). */
+/** `sha256=<hex HMAC of the raw body>` with the client's secret (docs/referrals-and-webhooks.md, "Webhooks and the live subscription"). */
 export const signatureOf = (body: string, secret: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 /** Why a POST failed, in a few words (no response body: it is the receiver's). */
@@ -53,7 +53,7 @@ export class WebhookSender {
   }
 
   /** Throws when the attempt failed, so that the queue retries it with backoff. */
-  async deliver(job: PgBoss.JobWithMetadata<DeliveryJob>): Promise<void> {
+  async deliver(job: JobWithMetadata<DeliveryJob>): Promise<void> {
     const { deliveryId } = job.data;
     const [delivery]: PendingDelivery[] = await this.db.query(
       `SELECT d.state, d.attempts, d.url, e.id AS event_id, e.body, c.secret_sealed, c.revoked_at,
