@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
-import { PersonalReader } from '../audit/personal-reader.js';
+import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, invalidTransition, notFound } from '../common/errors.js';
 import { newId } from '../common/ids.js';
@@ -212,7 +212,8 @@ export class ConsentsService {
           )
           .setParameters({ memberIds, horizonMonths: this.config.transitions.horizonMonths });
         const rows: { id: string; member_id: string }[] = await this.reader.of(caller).rows(qb.orderBy('cn.id'), 'Consent');
-        const consents = new Map((await this.load(this.db.manager, [...new Set(rows.map((r) => r.id))])).map((c) => [c.id, c]));
+        const read = this.load(this.db.manager, [...new Set(rows.map((r) => r.id))]);
+        const consents = new Map((await readWithoutAudit('the records whose ids were just read and audited', read)).map((c) => [c.id, c]));
         return groupBy(memberIds, rows, (r) => r.member_id).map((group) => group.map((r) => consents.get(r.id)!));
       })
       .load(memberId);
@@ -224,7 +225,7 @@ export class ConsentsService {
     await this.policy.authorize(em, caller.ability, 'read', 'Family', familyId);
     const qb = em.createQueryBuilder(Consent, 'cn').select('cn.id', 'id').where('cn.family_id = :familyId', { familyId });
     const ids: { id: string }[] = await this.reader.of(caller).rows(qb.orderBy('cn.id'), 'Consent');
-    return this.load(em, ids.map((r) => r.id));
+    return readWithoutAudit('the records whose ids were just read and audited', this.load(em, ids.map((r) => r.id)));
   }
 
   /** Only on a member the caller may read: another is answered exactly like one that does not exist. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
-import { PersonalReader } from '../audit/personal-reader.js';
+import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, conflict, consentRequired, forbidden, invalidTransition, notFound } from '../common/errors.js';
 import { newId, UUID_PATTERN } from '../common/ids.js';
@@ -127,7 +127,14 @@ export class ReferralsService {
   transitionsOf(loaders: RequestLoaders, referralId: string): Promise<ReferralTransition[]> {
     return loaders
       .get<string, ReferralTransition[]>('referralTransitions', async (ids) =>
-        groupBy(ids, await this.db.manager.find(ReferralTransition, { where: ids.map((referralId) => ({ referralId })), order: { version: 'ASC' } }), (t) => t.referralId),
+        groupBy(
+          ids,
+          await readWithoutAudit(
+            'parts of a record read and audited with it',
+            this.db.manager.find(ReferralTransition, { where: ids.map((referralId) => ({ referralId })), order: { version: 'ASC' } }),
+          ),
+          (t) => t.referralId,
+        ),
       )
       .load(referralId);
   }
@@ -135,7 +142,14 @@ export class ReferralsService {
   meetingsOf(loaders: RequestLoaders, referralId: string): Promise<HandoverMeeting[]> {
     return loaders
       .get<string, HandoverMeeting[]>('handoverMeetings', async (ids) =>
-        groupBy(ids, await this.db.manager.find(HandoverMeeting, { where: ids.map((referralId) => ({ referralId })), order: { createdAt: 'ASC', id: 'ASC' } }), (m) => m.referralId),
+        groupBy(
+          ids,
+          await readWithoutAudit(
+            'parts of a record read and audited with it',
+            this.db.manager.find(HandoverMeeting, { where: ids.map((referralId) => ({ referralId })), order: { createdAt: 'ASC', id: 'ASC' } }),
+          ),
+          (m) => m.referralId,
+        ),
       )
       .load(referralId);
   }
@@ -145,7 +159,10 @@ export class ReferralsService {
       .get<string, { referral_id: string; member_id: string }[]>('referralMemberIds', async (ids) =>
         groupBy(
           ids,
-          await this.db.query(`SELECT referral_id, member_id FROM referral_member WHERE referral_id = ANY($1) ORDER BY member_id`, [ids]),
+          await readWithoutAudit(
+            'parts of a record read and audited with it',
+            this.db.query(`SELECT referral_id, member_id FROM referral_member WHERE referral_id = ANY($1) ORDER BY member_id`, [ids]),
+          ),
           (row: { referral_id: string }) => row.referral_id,
         ),
       )
