@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager, ObjectLiteral, QueryRunner, SelectQueryBuilder } from 'typeorm';
-import { RawSqlResultsToEntityTransformer } from 'typeorm/query-builder/transformer/RawSqlResultsToEntityTransformer.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import type { PolicyAction } from '../policy/ability.factory.js';
 import { groupBy } from '../graphql/request-loaders.js';
@@ -87,9 +86,7 @@ export class CallerReader {
   /** The records of `qb` (of the subject, or its parts with `through`) the caller may read, audited. */
   async many<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, subject: PersonalSubject, options: ReadOptions = {}): Promise<T[]> {
     const raw = await this.read<Record<string, unknown>>(qb, subject, options);
-    const entities: T[] = raw.length
-      ? new RawSqlResultsToEntityTransformer(qb.expressionMap, qb.connection.driver, [], runnerOf(qb)).transform(raw, qb.expressionMap.mainAlias!)
-      : [];
+    const entities = recordsOf(qb, raw);
     if (options.through) return entities;
     // Field-level rights: those decided with the record come per row; one read apart is held by every row
     // read for it (its rule filtered them), and withheld on every other read.
@@ -261,6 +258,21 @@ export class CallerReader {
 
 /** The column that tells, per row, whether a field-level right decided with the record holds. */
 const rightColumn = (right: string) => `allowed_${right}`;
+
+/**
+ * The records of `qb`'s main entity from the rows of its statement, where TypeORM names each selected column
+ * `<alias>_<column>`: by the entity's public metadata (the reads here select one entity, without relations).
+ */
+function recordsOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, raw: Record<string, unknown>[]): T[] {
+  if (raw.length === 0) return [];
+  const metadata = qb.expressionMap.mainAlias!.metadata;
+  const selected = metadata.columns.map((column) => ({ column, key: `${qb.alias}_${column.databaseName}` })).filter(({ key }) => key in raw[0]!);
+  return raw.map((row) => {
+    const record = metadata.create() as T;
+    for (const { column, key } of selected) column.setEntityValue(record, qb.connection.driver.prepareHydratedValue(row[key], column));
+    return record;
+  });
+}
 
 /** The query runner `qb` was made with (a transaction's, when made from its EntityManager): the read runs in it. */
 const runnerOf = (qb: SelectQueryBuilder<ObjectLiteral>) => (qb as unknown as { queryRunner?: QueryRunner }).queryRunner;
