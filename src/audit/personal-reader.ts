@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager, ObjectLiteral, QueryRunner, SelectQueryBuilder } from 'typeorm';
 import type { Caller } from '../auth/caller.decorator.js';
-import type { PolicyAction } from '../policy/ability.factory.js';
 import { groupBy } from '../graphql/request-loaders.js';
+import type { PolicyAction } from '../policy/ability.factory.js';
 import { withholdFields } from '../policy/field-rights.js';
 import { scopeToSql, SqlParams } from '../policy/sql-scope.js';
 import { type FieldGuardedSubject, fromClause, GRANT_IN_FORCE, subjectSql, type PersonalSubject } from '../policy/subjects.js';
