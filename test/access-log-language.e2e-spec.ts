@@ -92,7 +92,7 @@ describe('the family’s access log speaks plain language', () => {
       try {
         expectPlain(line.description);
       } catch (error) {
-        throw new Error(`${line.action} ${line.entityType}: "${line.description}" is not plain language\n${String(error)}`);
+        throw new Error(`${line.action} ${line.entityType}: "${line.description}" is not plain language\n${String(error)}`, { cause: error });
       }
     }
     // The same kind of record is not described the same way for different tables (each says what it is).

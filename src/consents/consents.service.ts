@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
+import { AgenciesService } from '../agencies/agencies.service.js';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
@@ -37,6 +38,7 @@ export class ConsentsService {
     private readonly idempotency: IdempotencyService,
     private readonly reader: PersonalReader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly agencies: AgenciesService,
   ) {}
 
   async record(caller: Caller, input: RecordConsentInput): Promise<Consent> {
@@ -56,11 +58,7 @@ export class ConsentsService {
           throw badInput('subjectMemberIds', 'subjectMemberIds must be members of the grantor’s family');
         }
         for (const subject of subjects as MemberCapacity[]) checkGrantor(grantor!, subject);
-        const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [
-          input.recipientAgencyId,
-          family.networkId,
-        ]);
-        if (!agency) throw badInput('recipientAgencyId', 'recipientAgencyId must be an agency of the family’s network');
+        await this.agencies.requireInNetwork(em, input.recipientAgencyId, family.networkId as string, 'recipientAgencyId');
 
         const consent = em.create(Consent, {
           id: newId(),

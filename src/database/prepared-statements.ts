@@ -16,6 +16,7 @@ const MAX_PREPARED_PER_CONNECTION = 200;
 export class PreparingClient extends pg.Client {
   private readonly prepared = new Set<string>();
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one override for all of pg.Client.query's overloads, forwarded unchanged
   override query(config: any, values?: any, callback?: any): any {
     if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && !/\bIN \(/i.test(config)) {
       const name = statementName(config);

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { CaseAssignmentWriter } from '../assignments/case-assignment-writer.js';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { PersonalReader } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
@@ -31,6 +32,7 @@ export class FamiliesService {
     private readonly reader: PersonalReader,
     private readonly idempotency: IdempotencyService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly assignments: CaseAssignmentWriter,
   ) {}
 
   /** Registers a family in the caller's network; the caller is assigned to it (need to know). */
@@ -47,10 +49,7 @@ export class FamiliesService {
           em.create(Family, { id: newId(), networkId: acting.networkId, registeredByAgencyId: acting.agencyId }),
         );
         await em.insert(FamilyMember, input.members.map((member) => memberRow(family.id, member, principal.userId)));
-        await em.query(
-          `INSERT INTO case_assignment (id, family_id, user_id, agency_id, assigned_by_user_id) VALUES ($1, $2, $3, $4, $3)`,
-          [newId(), family.id, principal.userId, acting.agencyId],
-        );
+        await this.assignments.assignSelf(em, family.id, principal.userId!, acting.agencyId);
         return family;
       }, (id) => this.idempotency.readable(em, caller, Family, 'Family', id)),
     );

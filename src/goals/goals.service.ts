@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AgenciesService } from '../agencies/agencies.service.js';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { PersonalReader } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
@@ -30,6 +31,7 @@ export class GoalsService {
     private readonly tx: AuditedTransactions,
     private readonly idempotency: IdempotencyService,
     private readonly reader: PersonalReader,
+    private readonly agencies: AgenciesService,
   ) {}
 
   /** A new goal on an open plan starts as PROPOSED; the family or an agency of the network owns it. */
@@ -46,11 +48,7 @@ export class GoalsService {
         this.policy.assertCan(caller.ability, 'create', 'Goal', plan);
         if (plan.status === PlanStatus.CLOSED) throw invalidTransition('Plan', PlanStatus.CLOSED, 'add a goal');
         if (input.ownerAgencyId) {
-          const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [
-            input.ownerAgencyId,
-            plan.networkId,
-          ]);
-          if (!agency) throw badInput('ownerAgencyId', 'ownerAgencyId must be an agency of this network');
+          await this.agencies.requireInNetwork(em, input.ownerAgencyId, plan.networkId as string, 'ownerAgencyId');
         }
         const memberIds = await this.requireMembers(em, caller, plan.familyId as string, input.memberIds ?? []);
         return this.insert(

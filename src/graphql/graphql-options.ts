@@ -59,7 +59,7 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
         logger.warn(`Database unavailable: ${describeError(error)}`);
         return { message: 'The service is temporarily unavailable; try again shortly', path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
       }
-      const code = String(formatted.extensions?.code ?? '');
+      const code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : '';
       if (CLIENT_CODES.has(code)) {
         // An answer, not a failure: its stack helps nobody, even in development.
         const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};

@@ -95,3 +95,11 @@ export class IdempotencyService {
     return row;
   }
 }
+
+/**
+ * Forgets keys older than a day: idempotency keys answer repeats of a request for a day (docs/api.md, "Idempotency");
+ * older ones only hold ids and hashes. For the retention job, which has no Nest context in `npm run retention`.
+ */
+export async function forgetExpiredIdempotencyKeys(em: EntityManager): Promise<void> {
+  await em.query(`DELETE FROM idempotency_key WHERE created_at < now() - interval '24 hours'`);
+}

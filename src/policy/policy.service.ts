@@ -31,6 +31,14 @@ export class PolicyService {
   }
 
   /**
+   * The same filter as `scope`, as SQL for a statement written by hand over the subject's table under its
+   * alias (subjects.ts) and joins. Only subjects without personal data, as `scope`.
+   */
+  predicate(ability: AppAbility, action: PolicyAction, subject: OpenSubject, params: SqlParams): string {
+    return scopeToSql(ability, action, subject, params);
+  }
+
+  /**
    * Loads the authorization attributes of one record the caller may read, locking it when asked,
    * and checks `action` on it. Not readable (or absent) → NOT_FOUND; readable but not allowed → FORBIDDEN.
    */

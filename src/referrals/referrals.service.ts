@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { AgenciesService } from '../agencies/agencies.service.js';
+import { CaseAssignmentWriter } from '../assignments/case-assignment-writer.js';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
@@ -10,8 +12,8 @@ import { type Connection, DEFAULT_PAGE_SIZE, paginate } from '../common/paginati
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { FamiliesService } from '../families/families.service.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
-import { PlanHistoryService } from '../history/plan-history.service.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { PlanTeamService } from '../plans/plan-team.service.js';
 import { PolicyService, type SubjectAttributes } from '../policy/policy.service.js';
 import { grantInForce } from '../policy/subjects.js';
 import type {
@@ -54,7 +56,9 @@ export class ReferralsService {
     private readonly tx: AuditedTransactions,
     private readonly idempotency: IdempotencyService,
     private readonly families: FamiliesService,
-    private readonly history: PlanHistoryService,
+    private readonly team: PlanTeamService,
+    private readonly assignments: CaseAssignmentWriter,
+    private readonly agencies: AgenciesService,
     private readonly deadlines: ReferralDeadlines,
     private readonly events: ReferralEvents,
   ) {}
@@ -180,8 +184,7 @@ export class ReferralsService {
         this.policy.assertCan(caller.ability, 'create', 'Referral', { ...plan, fromAgencyId });
         if (plan.status === 'CLOSED') throw invalidTransition('Plan', 'CLOSED', 'refer from it');
         if (input.toAgencyId === fromAgencyId) throw badInput('toAgencyId', 'toAgencyId must be another agency than your own');
-        const [receiver] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [input.toAgencyId, plan.networkId]);
-        if (!receiver) throw badInput('toAgencyId', "toAgencyId must be an agency of the family's network");
+        await this.agencies.requireInNetwork(em, input.toAgencyId, plan.networkId as string, 'toAgencyId');
         await this.families.requireMembers(em, plan.familyId as string, input.memberIds, 'memberIds');
 
         const now = new Date();
@@ -229,28 +232,10 @@ export class ReferralsService {
   /** The receiving agency joins the plan team (and the accepting caseworker the family's case). */
   accept(caller: Caller, input: AcceptReferralInput) {
     return this.step(caller, 'accept', input, async (em, referral) => {
-      const [joined] = await em.query(
-        `INSERT INTO plan_participant (id, plan_id, agency_id, contribution)
-           SELECT $1, p.id, $2, $3 FROM plan p WHERE p.id = $4 AND p.status <> 'CLOSED'
-         ON CONFLICT (plan_id, agency_id) WHERE removed_at IS NULL DO NOTHING RETURNING id`,
-        [newId(), referral.toAgencyId, referral.requestedService, referral.planId],
-      );
-      if (joined) {
-        await this.history.record(em, caller, {
-          planId: referral.planId,
-          entityType: 'PlanParticipant',
-          entityId: joined.id,
-          change: 'PARTICIPANT_ADDED',
-          details: { agencyId: referral.toAgencyId, contribution: referral.requestedService, referralId: referral.id },
-        });
-      }
+      await this.team.joinFromReferral(em, caller, referral);
       // A partner system accepting has no person to assign: the agency assigns its caseworker itself.
       if (caller.principal.userId) {
-        await em.query(
-          `INSERT INTO case_assignment (id, family_id, user_id, agency_id, assigned_by_user_id) VALUES ($1, $2, $3, $4, $3)
-           ON CONFLICT (family_id, user_id, agency_id) WHERE ended_at IS NULL DO NOTHING`,
-          [newId(), referral.familyId, caller.principal.userId, referral.toAgencyId],
-        );
+        await this.assignments.assignSelf(em, referral.familyId, caller.principal.userId, referral.toAgencyId);
       }
       return { changes: { acceptedAt: new Date(), ...this.externalReference(input) } };
     });

@@ -6,8 +6,8 @@ import { DataSource } from 'typeorm';
 import { Agent, request } from 'undici';
 import { newId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { SecretBox } from '../integrations/secret-box.js';
-import { assertPublicHost, publicOnlyLookup } from './public-address.js';
+import { PublicAddresses } from '../security/public-address.js';
+import { SecretBox } from '../security/secret-box.js';
 import type { DeliveryJob } from './webhook-queue.js';
 
 interface PendingDelivery {
@@ -42,9 +42,10 @@ export class WebhookSender {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly secrets: SecretBox,
+    private readonly addresses: PublicAddresses,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.agent = new Agent(config.webhooks.allowPrivateAddresses ? {} : { connect: { lookup: publicOnlyLookup } });
+    this.agent = new Agent({ connect: addresses.connectOptions });
   }
 
   /** Closes the connections to receivers (once no delivery is in flight). */
@@ -90,7 +91,7 @@ export class WebhookSender {
   private async post(delivery: PendingDelivery, attempt: number): Promise<{ status: number | null; error: string | null }> {
     try {
       // A literal address is connected to without a lookup: checked here; hostnames as they resolve.
-      if (!this.config.webhooks.allowPrivateAddresses) assertPublicHost(new URL(delivery.url).hostname);
+      this.addresses.assertAllowed(new URL(delivery.url).hostname);
       const response = await request(delivery.url, {
         method: 'POST',
         body: delivery.body,
