@@ -46,7 +46,24 @@ const BOUNDARIES = [
         allowTypeImports: true,
         message:
           'Statements go through the TypeORM DataSource of src/database, where they are counted, prepared and audited ' +
-          '(AuditedTransactions, read-audit): a pg client of its own escapes all three.',
+          '(AuditedTransactions, PersonalReader): a pg client of its own escapes all three.',
+      },
+    ],
+  },
+  {
+    // The policy's SQL applied to a query filters without auditing: personal data is read through the
+    // PersonalReader, and other subjects through PolicyService.scope, whose type refuses personal ones.
+    home: ['src/policy', 'src/audit/personal-reader.ts'],
+    patterns: [
+      {
+        regex: '(^|/)policy/sql-scope\\.js$',
+        importNames: ['scopeToSql'],
+        message: 'Reads are filtered by PolicyService.scope (no personal data) or the PersonalReader (personal data, audited).',
+      },
+      {
+        regex: '(^|/)policy/subjects\\.js$',
+        importNames: ['fromClause'],
+        message: "A query does not depend on a subject's SQL aliases: use the PersonalReader's scopeThrough or readableSql.",
       },
     ],
   },

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
-import { ReadAudit } from '../audit/read-audit.js';
+import { PersonalReader } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, conflict, invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
@@ -30,7 +30,7 @@ export class GoalsService {
     private readonly history: PlanHistoryService,
     private readonly tx: AuditedTransactions,
     private readonly idempotency: IdempotencyService,
-    private readonly audit: ReadAudit,
+    private readonly reader: PersonalReader,
     private readonly agencies: AgenciesService,
   ) {}
 
@@ -158,7 +158,7 @@ export class GoalsService {
   goalsOf(caller: Caller, loaders: RequestLoaders, planId: string): Promise<Goal[]> {
     return loaders
       .get<string, Goal[]>('planGoals', (planIds) =>
-        this.audit.groupedBy(this.db.manager.createQueryBuilder(Goal, 'g'), caller, 'Goal', {
+        this.reader.of(caller).grouped(this.db.manager.createQueryBuilder(Goal, 'g'), 'Goal', {
           column: 'g.plan_id',
           keys: planIds,
           keyOf: (g) => g.planId,
@@ -171,12 +171,11 @@ export class GoalsService {
   progressNotesOf(caller: Caller, loaders: RequestLoaders, goalId: string): Promise<GoalProgressNote[]> {
     return loaders
       .get<string, GoalProgressNote[]>('goalProgressNotes', (goalIds) =>
-        this.audit.groupedBy(
-          this.db.manager.createQueryBuilder(GoalProgressNote, 'gpn').innerJoin('goal', 'g', 'g.id = gpn.goal_id'),
-          caller,
+        this.reader.of(caller).grouped(
+          this.db.manager.createQueryBuilder(GoalProgressNote, 'gpn'),
           'Goal',
           { column: 'gpn.goal_id', keys: goalIds, keyOf: (n) => n.goalId },
-          { entityType: 'GoalProgressNote', idColumn: 'gpn.id' },
+          { entityType: 'GoalProgressNote', through: 'gpn.goal_id' },
         ),
       )
       .load(goalId);
@@ -188,10 +187,9 @@ export class GoalsService {
       .get<string, string[]>('goalMemberIds', async (goalIds) => {
         const qb = this.db.manager
           .createQueryBuilder(GoalMember, 'gm')
-          .innerJoin('goal', 'g', 'g.id = gm.goal_id')
           .where('gm.goal_id = ANY(:goalIds)', { goalIds })
           .orderBy('gm.member_id');
-        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Goal').getMany();
+        const rows = await this.reader.of(caller).scopeThrough(qb, 'Goal', 'gm.goal_id').getMany();
         return groupBy(goalIds, rows, (gm) => gm.goalId).map((group) => group.map((gm) => gm.memberId));
       })
       .load(goalId);
@@ -199,7 +197,7 @@ export class GoalsService {
 
   /** The members a goal may name: of the plan's family and visible to the caller; sorted ids. */
   private async requireMembers(em: EntityManager, caller: Caller, familyId: string, memberIds: string[]): Promise<string[]> {
-    const members = await this.families.requireMembers(em, familyId, memberIds, 'memberIds', { visibleTo: caller.ability });
+    const members = await this.families.requireMembers(em, familyId, memberIds, 'memberIds', { visibleTo: caller });
     return members.map((m) => m.id).sort();
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Agency } from '../agencies/agency.entity.js';
-import { ReadAudit } from '../audit/read-audit.js';
+import { PersonalReader } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput } from '../common/errors.js';
 import { LifeDomain } from '../goals/life-domain.js';
@@ -51,7 +51,7 @@ export class NetworkInsightService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly policy: PolicyService,
-    private readonly audit: ReadAudit,
+    private readonly reader: PersonalReader,
   ) {}
 
   async of(caller: Caller, args: NetworkInsightArgs): Promise<NetworkInsight> {
@@ -69,7 +69,7 @@ export class NetworkInsightService {
       await em.query(`SELECT set_config('random_page_cost', '1.1', true), set_config('plan_cache_mode', 'force_custom_plan', true)`);
       // Another network's id answers NOT_FOUND, as an unknown one does.
       const network = await this.policy.authorize(em, caller.ability, 'readInsights', 'Network', args.networkId);
-      await this.audit.recordAggregateRead(em, caller, 'READ_INSIGHT', { type: 'Network', id: network.id });
+      await this.reader.recordAggregateRead(em, caller, 'READ_INSIGHT', { type: 'Network', id: network.id });
       const inPeriod = [network.id, from, to];
       const agencies = new Map((await em.find(Agency, { where: { networkId: network.id } })).map((a) => [a.id, a]));
       const agency = (id: string) => agencies.get(id)!;

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
+import { PersonalReader } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, conflict, consentRequired, invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
@@ -12,7 +13,7 @@ import { FamiliesService } from '../families/families.service.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
-import { PolicyService, type SubjectAttributes } from '../policy/policy.service.js';
+import type { SubjectAttributes } from '../policy/policy.service.js';
 import type {
   AddPlanParticipantInput,
   AssignTrajectorySupporterInput,
@@ -29,7 +30,7 @@ import { SupporterState, TrajectorySupporter } from './trajectory-supporter.enti
 export class PlanTeamService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly policy: PolicyService,
+    private readonly reader: PersonalReader,
     private readonly writer: PlanWriter,
     private readonly families: FamiliesService,
     private readonly tx: AuditedTransactions,
@@ -156,9 +157,8 @@ export class PlanTeamService {
       .get<string, TrajectorySupporter[]>('supporters', async (planIds) => {
         const qb = this.db.manager
           .createQueryBuilder(TrajectorySupporter, 's')
-          .innerJoin('plan', 'p', 'p.id = s.plan_id')
           .where(`s.plan_id = ANY(:planIds) AND s.state <> 'ENDED'`, { planIds });
-        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Plan').getMany();
+        const rows = await this.reader.of(caller).scopeThrough(qb, 'Plan', 's.plan_id').getMany();
         return groupBy(planIds, rows, (s) => s.planId);
       })
       .load(planId);
@@ -169,10 +169,9 @@ export class PlanTeamService {
       .get<string, PlanParticipant[]>('participants', async (planIds) => {
         const qb = this.db.manager
           .createQueryBuilder(PlanParticipant, 'pp')
-          .innerJoin('plan', 'p', 'p.id = pp.plan_id')
           .where('pp.plan_id = ANY(:planIds) AND pp.removed_at IS NULL', { planIds })
           .orderBy('pp.id');
-        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Plan').getMany();
+        const rows = await this.reader.of(caller).scopeThrough(qb, 'Plan', 'pp.plan_id').getMany();
         return groupBy(planIds, rows, (p) => p.planId);
       })
       .load(planId);

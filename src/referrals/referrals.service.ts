@@ -4,7 +4,7 @@ import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { CaseAssignmentWriter } from '../assignments/case-assignment-writer.js';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
-import { ReadAudit } from '../audit/read-audit.js';
+import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, conflict, consentRequired, forbidden, invalidTransition, notFound } from '../common/errors.js';
 import { newId, UUID_PATTERN } from '../common/ids.js';
@@ -40,10 +40,6 @@ import { Referral } from './referral.entity.js';
 
 const EXTERNAL_REFERENCE_TAKEN = 'referral_external_reference_uq';
 
-/** Referrals read without `readDetails` (status only): their nested free text is left out too. */
-const RESTRICTED = new WeakSet<Referral>();
-export const withoutDetails = (referral: Referral) => RESTRICTED.has(referral);
-
 /** What a step changes besides the status, and what its transition records. */
 interface StepEffect {
   changes?: Partial<Referral>;
@@ -56,7 +52,7 @@ export class ReferralsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly policy: PolicyService,
-    private readonly audit: ReadAudit,
+    private readonly reader: PersonalReader,
     private readonly tx: AuditedTransactions,
     private readonly idempotency: IdempotencyService,
     private readonly families: FamiliesService,
@@ -124,23 +120,25 @@ export class ReferralsService {
   /**
    * The referrals of `qb` the caller may read, audited as read, with what they say about the members
    * (reason and free text) left out where the caller lacks `readDetails` — decided in the same query by
-   * the same policy, and audited as the read of status and dates it then is.
+   * the same policy (subjects.ts, the Referral's field rights), and audited as the read of status and
+   * dates it then is.
    */
-  private async readable(qb: SelectQueryBuilder<Referral>, caller: Caller, options: { pageSize?: number } = {}): Promise<Referral[]> {
-    this.audit.readable(qb, caller, 'Referral', { ...options, contentRight: 'readDetails' });
-    const rows = await this.policy.withRight(qb, caller.ability, 'readDetails', 'Referral');
-    return rows.map(([referral, detailsVisible]) => {
-      if (detailsVisible) return referral;
-      RESTRICTED.add(referral);
-      return Object.assign(referral, { reason: null, declineReason: null, withdrawReason: null, outcomeNote: null });
-    });
+  private readable(qb: SelectQueryBuilder<Referral>, caller: Caller, options: { pageSize?: number } = {}): Promise<Referral[]> {
+    return this.reader.of(caller).many(qb, 'Referral', options);
   }
 
   /** Parts of a referral already read (and audited) with it: its transitions, meetings and member ids. */
   transitionsOf(loaders: RequestLoaders, referralId: string): Promise<ReferralTransition[]> {
     return loaders
       .get<string, ReferralTransition[]>('referralTransitions', async (ids) =>
-        groupBy(ids, await this.db.manager.find(ReferralTransition, { where: ids.map((referralId) => ({ referralId })), order: { version: 'ASC' } }), (t) => t.referralId),
+        groupBy(
+          ids,
+          await readWithoutAudit(
+            'parts of a record read and audited with it',
+            this.db.manager.find(ReferralTransition, { where: ids.map((referralId) => ({ referralId })), order: { version: 'ASC' } }),
+          ),
+          (t) => t.referralId,
+        ),
       )
       .load(referralId);
   }
@@ -148,7 +146,14 @@ export class ReferralsService {
   meetingsOf(loaders: RequestLoaders, referralId: string): Promise<HandoverMeeting[]> {
     return loaders
       .get<string, HandoverMeeting[]>('handoverMeetings', async (ids) =>
-        groupBy(ids, await this.db.manager.find(HandoverMeeting, { where: ids.map((referralId) => ({ referralId })), order: { createdAt: 'ASC', id: 'ASC' } }), (m) => m.referralId),
+        groupBy(
+          ids,
+          await readWithoutAudit(
+            'parts of a record read and audited with it',
+            this.db.manager.find(HandoverMeeting, { where: ids.map((referralId) => ({ referralId })), order: { createdAt: 'ASC', id: 'ASC' } }),
+          ),
+          (m) => m.referralId,
+        ),
       )
       .load(referralId);
   }
@@ -158,7 +163,10 @@ export class ReferralsService {
       .get<string, { referral_id: string; member_id: string }[]>('referralMemberIds', async (ids) =>
         groupBy(
           ids,
-          await this.db.query(`SELECT referral_id, member_id FROM referral_member WHERE referral_id = ANY($1) ORDER BY member_id`, [ids]),
+          await readWithoutAudit(
+            'parts of a record read and audited with it',
+            this.db.query(`SELECT referral_id, member_id FROM referral_member WHERE referral_id = ANY($1) ORDER BY member_id`, [ids]),
+          ),
           (row: { referral_id: string }) => row.referral_id,
         ),
       )
