@@ -1,19 +1,35 @@
-/** Jest in ESM mode: NestJS 12 is ESM-only (see README, "Tests"). */
-export default {
+/**
+ * Jest in ESM mode (NestJS 12 is ESM-only), in two tiers (docs/testing.md). `jest` runs both; each tier alone:
+ * - unit: `*.spec.ts`, no database and no Nest app: `npm run test:unit` (jest.unit.config.js);
+ * - e2e: `*.e2e-spec.ts`, against PostgreSQL started by the global setup: `npm run test:e2e` (jest.e2e.config.js).
+ */
+const esm = {
   testEnvironment: 'node',
   rootDir: '.',
   roots: ['<rootDir>/src', '<rootDir>/test'],
-  testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }] },
+};
+
+export const unit = { ...esm, displayName: 'unit', testMatch: ['**/*.spec.ts'] };
+
+export const e2e = {
+  ...esm,
+  displayName: 'e2e',
+  testMatch: ['**/*.e2e-spec.ts'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
+};
+
+/** Options of the whole run (not of a project). */
+export const run = {
   maxWorkers: 2,
-  // A worker ends by its event loop emptying. Measured: with no handle left, each worker reached 'exit'
-  // within 2 ms of being asked to end, and still one was reported as "failed to exit gracefully": Jest's
-  // default 500 ms did not cover the teardown after it (a heap of 300-550 MB) on a loaded 2-core machine.
-  // A worker that still holds a handle (timer, socket, child process) after 5 s is reported as before.
+  // A worker ends by its event loop emptying; Jest's default 500 ms did not cover the teardown of a worker
+  // without handles on a loaded 2-core machine (docs/decisions.md, "Jest workers' exit"). A worker that still
+  // holds a handle (timer, socket, child process) after 5 s is reported as before.
   workerGracefulExitTimeout: 5000,
   testTimeout: 30000,
 };
+
+export default { ...run, projects: [unit, e2e] };

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { seedDatabase } from '../src/cli/seed.js';
+import { seedDatabase } from './seed/seed-database.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Warm-handover referrals (DOMAIN.md): the referral with its status and version, the members it is
+ * Warm-handover referrals (docs/referrals-and-webhooks.md): the referral with its status and version, the members it is
  * about, every transition (append-only), the handover meetings, and the idempotency keys of mutations.
  * `due_at` is when the current stage becomes overdue, computed in working days when the stage starts,
  * so that overdue referrals are a plain indexed comparison with now() — no job has to run first.

@@ -6,7 +6,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * GraphQL subscriptions on every replica); each webhook delivery is a job of the pg-boss queue,
  * inserted in the same transaction. Events and attempts hold no personal data: ids, statuses, times.
  * Clients keep their secret sealed (AES-GCM, key outside the database) besides its hash, because a
- * webhook is signed with the secret itself (API.md).
+ * webhook is signed with the secret itself (docs/referrals-and-webhooks.md).
  */
 export class ReferralEvents1764600000000 implements MigrationInterface {
   name = 'ReferralEvents1764600000000';

@@ -23,7 +23,7 @@ const ERASABLE_APPEND_ONLY: Record<string, string[]> = {
  * own statements) and nothing but the table's personal columns changed. DELETE and TRUNCATE stay refused.
  * `audit_event` is not touched at all: it holds ids and codes only, and its hash chain must keep verifying.
  *
- * Column classification (README, "Plan closure and retention"): every text column of every table is
+ * Column classification (docs/retention.md): every text column of every table is
  * listed there as personal (erased) or not (kept).
  */
 export class PlanClosureRetention1765000000000 implements MigrationInterface {
@@ -110,8 +110,8 @@ export class PlanClosureRetention1765000000000 implements MigrationInterface {
     }
     await q.query(`
       -- Erases the personal data of one family (target_member NULL) or of one of its members, in place,
-      -- in the calling transaction, under the audited actor it names. What is personal is listed in the
-      -- README ("Plan closure and retention"); a migration adding a personal column extends this function.
+      -- in the calling transaction, under the audited actor it names. What is personal is listed in
+      -- docs/retention.md; a migration adding a personal column extends this function.
       -- For one member: the member's own fields, and the records about that member only (consents,
       -- assessments, notes and referrals naming no one else, the member's erasure requests).
       CREATE FUNCTION erase_personal_data(target_family uuid, target_member uuid DEFAULT NULL) RETURNS void

@@ -22,6 +22,7 @@ import { RecipientReadBasis1766000000000 } from './1766000000000-RecipientReadBa
 import { ConsentWithdrawalPerMember1766100000000 } from './1766100000000-ConsentWithdrawalPerMember.js';
 import { GoalMembers1766200000000 } from './1766200000000-GoalMembers.js';
 import { AuditDigestUnambiguous1766400000000 } from './1766400000000-AuditDigestUnambiguous.js';
+import { PgBossFromVersion10Dropped1766630000000 } from './1766630000000-PgBossFromVersion10Dropped.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -49,4 +50,5 @@ export const migrations = [
   ConsentWithdrawalPerMember1766100000000,
   GoalMembers1766200000000,
   AuditDigestUnambiguous1766400000000,
+  PgBossFromVersion10Dropped1766630000000,
 ];

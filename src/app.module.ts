@@ -1,8 +1,10 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AssignmentsModule } from './assignments/assignments.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { AuthGuard } from './auth/auth.guard.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BreakGlassModule } from './break-glass/break-glass.module.js';
 import { ConsentsModule } from './consents/consents.module.js';
@@ -18,6 +20,7 @@ import { NetworksModule } from './networks/networks.module.js';
 import { NotesModule } from './notes/notes.module.js';
 import { PlansModule } from './plans/plans.module.js';
 import { PortalModule } from './portal/portal.module.js';
+import { PolicyGuard } from './policy/policy.guard.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { InsightsModule } from './insights/insights.module.js';
@@ -25,9 +28,19 @@ import { IntegrationsModule } from './integrations/integrations.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 import { TransitionsModule } from './transitions/transitions.module.js';
 import { RetentionModule } from './retention/retention.module.js';
+import { RateLimitGuard } from './security/rate-limit.guard.js';
 import { RateLimitModule } from './security/rate-limit.module.js';
 import { SocketMessageLimit } from './security/socket-message-limit.js';
 import { UsersModule } from './users/users.module.js';
+
+/**
+ * The global guards, all here: Nest runs them in the order of this list (test/global-guards.e2e-spec.ts).
+ * - RateLimitGuard first: every request counts, and a failed login (an invalid token) must be counted before
+ *   AuthGuard refuses it, or guessing tokens would cost nothing. It verifies the token once for both.
+ * - AuthGuard next: the principal and its ability, or UNAUTHENTICATED.
+ * - PolicyGuard last: the operation's declared @Policy / @Authenticated / @Public against that ability.
+ */
+const GLOBAL_GUARDS: Provider[] = [RateLimitGuard, AuthGuard, PolicyGuard].map((guard) => ({ provide: APP_GUARD, useClass: guard }));
 
 @Module({})
 export class AppModule {
@@ -37,7 +50,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigHolder.forRoot(config),
-        // Before AuthModule: its guard must count a failed login before AuthGuard refuses it.
         RateLimitModule,
         LoggingModule.forRoot(config),
         DatabaseModule.forRoot(config.databaseUrl, config.legalTimeZone),
@@ -65,7 +77,7 @@ export class AppModule {
         InsightsModule,
         RetentionModule,
       ],
-      providers: [SocketMessageLimit],
+      providers: [...GLOBAL_GUARDS, SocketMessageLimit],
     };
   }
 }

@@ -19,7 +19,7 @@ interface Line {
 }
 
 /**
- * "Who looked at my data and why, in plain language" (DOMAIN.md): the family reads its access log, so no
+ * "Who looked at my data and why, in plain language" (docs/consent-and-portal.md): the family reads its access log, so no
  * line may name a table, a type or any other identifier of the service — whatever was read or written.
  */
 describe('the family’s access log speaks plain language', () => {
@@ -97,7 +97,7 @@ describe('the family’s access log speaks plain language', () => {
       try {
         expectPlain(line.description);
       } catch (error) {
-        throw new Error(`${line.action} ${line.entityType}: "${line.description}" is not plain language\n${String(error)}`);
+        throw new Error(`${line.action} ${line.entityType}: "${line.description}" is not plain language\n${String(error)}`, { cause: error });
       }
     }
     // The same kind of record is not described the same way for different tables (each says what it is).

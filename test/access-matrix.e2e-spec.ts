@@ -20,8 +20,8 @@ import { codeOf, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, child, type FamilyMemberInput, type Network, parent, type Person, World } from './support/world.js';
 
 /**
- * The access matrix: who may do what with one family's data (DOMAIN.md, "Who uses it", "Consent" and
- * the access rule), as roles × operations × the consent state of the agencies under test, over GraphQL.
+ * The access matrix: who may do what with one family's data (docs/authorization.md, "Rule map";
+ * docs/consent-and-portal.md, the access rule), as roles × operations × the consent state of the agencies under test, over GraphQL.
  *
  * Every row comes from MATRIX below; to extend it, add an operation to OPERATIONS (with its probe in
  * PROBES) or a role to ROLES, and give each role its expected outcome.

@@ -20,7 +20,7 @@ import { type AnyDocument, codeOf, type GraphQLResult, TestApi } from './support
 import { type Agency, ALL_CATEGORIES, child, type Network, parent, type Person, World } from './support/world.js';
 
 /**
- * The access rule of DOMAIN.md ("Consent — the heart of the system") as a property: for a caseworker W
+ * The access rule (docs/consent-and-portal.md) as a property: for a caseworker W
  * of agency B on a family's plan team, after ANY sequence of consent changes (recorded, revoked, also
  * consents to another agency) and assignment changes (ended, re-assigned), what W reads through
  * GraphQL is exactly what a tiny model of the rule predicts:

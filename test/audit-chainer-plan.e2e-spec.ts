@@ -100,7 +100,7 @@ describe('the audit chainer at a large audit trail', () => {
         .filter((n) => n['Relation Name'])
         .map((n) => `${n['Node Type']} ${n['Index Name'] ?? n['Relation Name']}${n['Index Cond'] ? ` (${n['Index Cond'].slice(0, 60)})` : ''}`),
     }));
-    // The figures of the README (`PRINT_PLANS=1`).
+    // The figures of docs/audit.md (`PRINT_PLANS=1`).
     if (process.env.PRINT_PLANS) console.log(`audit_chain_pending(${PENDING} queued, ${LINKED} linked): ${elapsed.toFixed(1)} ms\n${JSON.stringify(summary, null, 1)}`);
 
     const trailReads = statements.flatMap((p) => nodesOf(p.Plan)).filter((n) => n['Relation Name'] === 'audit_event');

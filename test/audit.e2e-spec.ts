@@ -27,7 +27,7 @@ import { codeOf, TestApi } from './support/test-app.js';
 import { type Agency, child, type Network, parent, parentWithTwoChildren, type Person, World } from './support/world.js';
 
 /**
- * The audit trail (DOMAIN.md, "Audit and transparency"): every read of personal data is audited with
+ * The audit trail (docs/audit.md): every read of personal data is audited with
  * its legal basis (and only the rows actually read), every write is audited by the database in the
  * writing transaction (and rolled back with it), the database refuses to change or remove entries and
  * refuses unaudited writes, and the hash chain detects rewritten and removed entries — through

@@ -10,7 +10,7 @@ import {
   PLAN_QUERY,
   RESCHEDULE,
 } from '../bench/operations.js';
-import { seedDatabase } from '../src/cli/seed.js';
+import { seedDatabase } from '../bench/seed/seed-database.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
 import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
 import { TestApi } from './support/test-app.js';

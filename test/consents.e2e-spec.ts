@@ -30,7 +30,7 @@ import {
 } from './support/world.js';
 
 /**
- * Consent over GraphQL/HTTP (DOMAIN.md, "Consent — the heart of the system"): who may consent for whom
+ * Consent over GraphQL/HTTP (docs/consent-and-portal.md): who may consent for whom
  * (capacity from 12, rebuttable by an assessment), validation, who may record/revoke/list, the access
  * rule end to end for a caseworker of another agency on the plan team, revocation on the very next
  * request, expiry without a job, the AUTHOR basis, and append-only storage in the database itself.

@@ -63,7 +63,8 @@ describe('hostile GraphQL operations', () => {
     request(api.app.getHttpServer()).post('/graphql').set('Authorization', `Bearer ${token}`).set(headers).send(body as object);
 
   beforeAll(async () => {
-    api = await TestApi.start();
+    // An app of this file's own: a test spies on the console it reports to, which the shared app does not use.
+    api = await TestApi.startOwn();
     token = await TestApi.token(PLATFORM_ADMIN);
   });
   afterAll(() => api.stop());

@@ -11,7 +11,7 @@ import { codeOf, PLATFORM_ADMIN, TestApi, uniqueSubject } from './support/test-a
 import { type Agency, type FamilyWithPlan, type Network, parent, type Person, World } from './support/world.js';
 
 /**
- * Every mutation that creates a record takes an idempotency key (API.md): a repeat with the same key
+ * Every mutation that creates a record takes an idempotency key (docs/api.md, "Idempotency"): a repeat with the same key
  * answers the first record and writes nothing; the same key with another payload is CONFLICT and writes
  * nothing; the same key from another caller is that caller's own request.
  */

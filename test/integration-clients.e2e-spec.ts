@@ -20,7 +20,7 @@ import { codeOf, type GraphQLResult, PLATFORM_ADMIN, queryText, TestApi } from '
 import { type Agency, type Family, type Network, type Person, parentWithTwoChildren, World } from './support/world.js';
 
 /**
- * Integration partners (API.md, "Transport and identity"; DOMAIN.md, "Warm-handover referral"): a
+ * Integration partners (docs/referrals-and-webhooks.md, "Integration partners"): a
  * receiving agency's admin registers its case system, which gets short-lived tokens by the OAuth 2.0
  * client-credentials grant (POST /oauth/token) and, with them, sees the referrals sent to its agency:
  * status only, unless its scope (referrals:personal) and the family's REFERRAL consent allow the

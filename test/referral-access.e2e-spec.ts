@@ -15,7 +15,7 @@ import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
 import { type Agency, child, type Network, parent, type Person, World } from './support/world.js';
 
 /**
- * Warm-handover referrals (DOMAIN.md, "Warm-handover referral"; API.md, "Errors"), the edges around
+ * Warm-handover referrals (docs/referrals-and-webhooks.md; docs/api.md, "Errors"), the edges around
  * the happy path of referrals.e2e-spec.ts: who may take each step, which steps each status refuses,
  * versions, input that names the offending field, the REFERRAL consent gate, the handover meeting's
  * life, and what the family sees in its portal. Each concern is one table; every refused call is

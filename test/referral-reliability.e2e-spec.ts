@@ -24,7 +24,7 @@ import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
 import { type Agency, type FamilyWithPlan, type Network, parent, type Person, World } from './support/world.js';
 
 /**
- * Referrals under load and over time (DOMAIN.md, "Warm-handover referral"): concurrent transitions
+ * Referrals under load and over time (docs/referrals-and-webhooks.md): concurrent transitions
  * (exactly one wins, the others CONFLICT), idempotency keys, overdue signals queryable from the stored
  * deadline without a job, pagination and a statement count bounded by the query's shape, and the audit
  * of reads and transitions in the writing transaction.

@@ -672,7 +672,7 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
   // ---- 8. across processes --------------------------------------------------------------------------------
 
   it('a step taken through another instance of the service reaches the subscribers of this one, and the other way round (LISTEN/NOTIFY)', async () => {
-    const api2 = await TestApi.start();
+    const api2 = await TestApi.startOwn();
     try {
       await api2.app.listen(0);
       const port2 = (api2.app.getHttpServer().address() as AddressInfo).port;

@@ -14,7 +14,7 @@ import { DataSource } from 'typeorm';
 import { TestApi } from './support/test-app.js';
 
 /**
- * Warm-handover referrals (DOMAIN.md): the whole way from DRAFT to COMPLETED through GraphQL, with the
+ * Warm-handover referrals (docs/referrals-and-webhooks.md): the whole way from DRAFT to COMPLETED through GraphQL, with the
  * REFERRAL consent gate, the receiver joining the plan team, and the transition history.
  */
 describe('referrals: the warm handover', () => {

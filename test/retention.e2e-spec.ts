@@ -37,7 +37,7 @@ import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
 import { type Agency, type Network, type Person, World } from './support/world.js';
 
 /**
- * Plan closure and retention (README, "Plan closure and retention"): closing records the reason code and
+ * Plan closure and retention (docs/retention.md): closing records the reason code and
  * who agreed; at the end of the retention period every personal field of the family is erased — searched
  * for in every text, JSON and array column of every table — while the audit chain still verifies and the
  * non-personal figures stay; a member's own erasure request follows the same path, where the law allows.

@@ -1,4 +1,4 @@
-import { SecretBox } from '../src/integrations/secret-box.js';
+import { SecretBox } from '../src/security/secret-box.js';
 
 /** Client secrets sealed at rest: recoverable with the key, useless without it, tamper-evident. */
 describe('SecretBox', () => {

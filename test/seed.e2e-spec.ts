@@ -3,7 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { seedDatabase, SeedRefusedError, type SeedSummary } from '../src/cli/seed.js';
+import { familyBatch, sessionTables } from '../bench/seed/family-batch.js';
+import { runPlan } from '../bench/seed/run-plan.js';
+import { DEFAULT_AS_OF, seedDatabase, SeedRefusedError, type SeedSummary } from '../bench/seed/seed-database.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
 import { REFERRAL_STEPS } from '../src/referrals/referral-steps.js';
 import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
@@ -36,6 +38,46 @@ async function fingerprints(db: DataSource, tables: string[]): Promise<Record<st
 }
 
 const count = async (db: DataSource, sql: string): Promise<number> => Number((await db.query(sql))[0].n);
+
+/** The columns each table gets from the seed's INSERT statements (those of the organisation and of a batch). */
+function columnsTheSeedWrites(): Map<string, Set<string>> {
+  const plan = runPlan(1, 1, DEFAULT_AS_OF, { networks: 0, families: 0, users: 0 }, []);
+  const statements = [...sessionTables(plan), ...Object.values(familyBatch(plan, 0, 1)).flat()];
+  const written = new Map<string, Set<string>>();
+  for (const { sql } of statements) {
+    const inserts = [...sql.matchAll(/INSERT INTO (\w+) \(([^)]*)\)/g)];
+    // An INSERT without a column list would escape the check.
+    expect(inserts).toHaveLength(sql.match(/INSERT INTO/g)?.length ?? 0);
+    for (const [, table, columns] of inserts) {
+      const set = written.get(table!) ?? new Set<string>();
+      for (const column of columns!.split(',')) set.add(column.trim());
+      written.set(table!, set);
+    }
+  }
+  return written;
+}
+
+/**
+ * `table.column` of every NOT NULL column of the tables the seed writes that none of its statements names and
+ * that the database does not fill either (a default, an identity, a generated column, or a BEFORE INSERT row
+ * trigger assigning `NEW.column`, as app_user.subject_digest): a column a new migration adds that the seed
+ * would fail on.
+ */
+async function requiredColumnsTheSeedLeavesOut(query: (sql: string, parameters: unknown[]) => Promise<{ table: string; column: string }[]>): Promise<string[]> {
+  const written = columnsTheSeedWrites();
+  const required = await query(
+    `SELECT table_name AS table, column_name AS column FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = ANY($1)
+        AND is_nullable = 'NO' AND column_default IS NULL AND is_identity = 'NO' AND is_generated = 'NEVER'
+        AND NOT EXISTS (SELECT 1 FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+                         WHERE t.tgrelid = format('%I', table_name)::regclass AND NOT t.tgisinternal
+                           AND t.tgtype & 7 = 7 -- a ROW (1), BEFORE (2), INSERT (4) trigger
+                           AND p.prosrc ~* ('NEW\\.' || column_name || '\\s*:='))
+      ORDER BY table_name, column_name`,
+    [[...written.keys()]],
+  );
+  return required.filter(({ table, column }) => !written.get(table)!.has(column)).map(({ table, column }) => `${table}.${column}`);
+}
 
 describe('seed generator', () => {
   let seeded: MigratedScratch;
@@ -226,6 +268,24 @@ describe('seed generator', () => {
     }
   });
 
+  it('names every NOT NULL column without a default of each table it writes', async () => {
+    expect(columnsTheSeedWrites().size).toBeGreaterThanOrEqual(29);
+    expect(await requiredColumnsTheSeedLeavesOut((sql, parameters) => db.query(sql, parameters))).toEqual([]);
+  });
+
+  it('notices a NOT NULL column without a default added to a table it writes', async () => {
+    const runner = db.createQueryRunner();
+    await runner.startTransaction();
+    try {
+      await runner.query(`ALTER TABLE family ADD COLUMN household_size int NOT NULL DEFAULT 1`);
+      await runner.query(`ALTER TABLE family ALTER COLUMN household_size DROP DEFAULT`);
+      expect(await requiredColumnsTheSeedLeavesOut((sql, parameters) => runner.query(sql, parameters))).toEqual(['family.household_size']);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
+
   it('turns every trigger back on', async () => {
     expect(await db.query(`SELECT tgrelid::regclass::text AS relation, tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'O'`)).toEqual([]);
   });
@@ -362,7 +422,7 @@ describe('seed command', () => {
   });
 
   const seed = (...args: string[]) =>
-    spawnSync(process.execPath, ['dist/src/cli/seed.js', '--as-of', AS_OF.toISOString().slice(0, 10), ...args], {
+    spawnSync(process.execPath, ['dist/bench/seed/cli.js', '--as-of', AS_OF.toISOString().slice(0, 10), ...args], {
       env: { ...process.env, DATABASE_URL: scratch.url },
       encoding: 'utf8',
     });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { assertPublicHost, publicOnlyLookup } from '../src/webhooks/public-address.js';
+import { assertPublicHost, publicOnlyLookup } from '../src/security/public-address.js';
 import { RegisterIntegrationClientIdDocument } from './graphql/generated.js';
 import { ReferralScene } from './support/referral-scene.js';
 import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';

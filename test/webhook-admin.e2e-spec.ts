@@ -9,7 +9,7 @@ import { signatureValid, WebhookReceiver } from './support/webhook-receiver.js';
 import type { Agency, Person } from './support/world.js';
 
 /**
- * How an agency admin manages its partner systems and their webhooks (README, "Integration partners"
+ * How an agency admin manages its partner systems and their webhooks (docs/referrals-and-webhooks.md, "Integration partners"
  * and "Webhooks"): `integrationClients` lists the agency's clients (revoked ones included, never a
  * secret); `revokeIntegrationClient` ends one for good (its tokens stop working, it gets no new
  * deliveries, and a delivery still queued for it is CANCELLED instead of sent); `webhookDeliveries`

@@ -5,7 +5,7 @@ import { ReferralScene, type SceneClient } from './support/referral-scene.js';
 import { signatureValid, WebhookReceiver } from './support/webhook-receiver.js';
 
 /**
- * Webhooks of referral status changes (API.md, "Webhooks"; issue 5): every transition writes an
+ * Webhooks of referral status changes (docs/referrals-and-webhooks.md, "Webhooks and the live subscription"; issue 5): every transition writes an
  * outbox event in its own transaction; the in-process worker POSTs it, signed with the client's
  * secret, to the partner systems that may read the referral, at least once, with exponential backoff,
  * recording every attempt. Real HTTP receivers on localhost; the queue and database are real.
@@ -68,7 +68,7 @@ describe('webhooks: outbox, signed delivery, retries', () => {
     return { referralId: id, client };
   }
 
-  it('each transition the receiver may see is POSTed once, as API.md specifies, signed with the client secret', async () => {
+  it('each transition the receiver may see is POSTed once, as the contract specifies, signed with the client secret', async () => {
     const hook = await receiver();
     const { referralId, client } = await acceptedWith(hook);
     await hook.until(() => hook.eventsOf(referralId).length >= 3);

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
+import { badInput } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { type Connection, paginate, type PageArgs } from '../common/pagination.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
@@ -44,6 +45,15 @@ export class AgenciesService {
   async get(caller: Caller, id: string): Promise<Agency> {
     await this.policy.authorize(this.db.manager, caller.ability, 'read', 'Agency', id);
     return this.db.manager.findOneByOrFail(Agency, { id });
+  }
+
+  /**
+   * No data crosses networks: an agency a family's record names (plan participant, goal owner, consent
+   * recipient, referral receiver) must be of the family's network, else BAD_USER_INPUT naming `field`.
+   */
+  async requireInNetwork(em: EntityManager, agencyId: string, networkId: string, field: string): Promise<void> {
+    const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [agencyId, networkId]);
+    if (!agency) throw badInput(field, `${field} must be an agency of the family's network`);
   }
 
   /**

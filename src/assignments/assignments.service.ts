@@ -4,11 +4,10 @@ import { DataSource } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, conflict, forbidden, notFound } from '../common/errors.js';
-import { newId } from '../common/ids.js';
-import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { PolicyService } from '../policy/policy.service.js';
+import { CaseAssignmentWriter } from './case-assignment-writer.js';
 import { CaseAssignment } from './case-assignment.entity.js';
 import type { AssignCaseInput } from './dto/assign-case.input.js';
 
@@ -25,6 +24,7 @@ export class AssignmentsService {
     private readonly policy: PolicyService,
     private readonly tx: AuditedTransactions,
     private readonly idempotency: IdempotencyService,
+    private readonly assignments: CaseAssignmentWriter,
   ) {}
 
   /**
@@ -46,14 +46,12 @@ export class AssignmentsService {
           [input.userId, acting.agencyId],
         );
         if (!worker) throw badInput('userId', 'userId must be a caseworker or volunteer of your agency');
-        const assignment = em.create(CaseAssignment, {
-          id: newId(),
+        return this.assignments.assign(em, {
           familyId: family.id,
           userId: input.userId,
           agencyId: acting.agencyId,
           assignedByUserId: caller.principal.userId,
         });
-        return conflictOnDuplicate(em.save(assignment), 'This user is already assigned to this family');
       }, (id) => this.idempotency.readable(em, caller, CaseAssignment, 'CaseAssignment', id)),
       ADMINISTRATION,
     );
@@ -64,8 +62,7 @@ export class AssignmentsService {
       await this.policy.authorize(em, caller.ability, 'update', 'CaseAssignment', assignmentId, { lock: true });
       const assignment = await em.findOneByOrFail(CaseAssignment, { id: assignmentId });
       if (assignment.endedAt) throw conflict('This assignment has already ended');
-      assignment.endedAt = new Date();
-      return em.save(assignment);
+      return this.assignments.end(em, assignment);
     }, ADMINISTRATION);
   }
 

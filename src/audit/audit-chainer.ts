@@ -55,7 +55,8 @@ export class AuditChainer implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.runOnce(), CHAIN_INTERVAL_MS);
+    // Fire-and-forget: runOnce logs its own failures and never rejects; the next tick retries.
+    this.timer = setInterval(() => void this.runOnce(), CHAIN_INTERVAL_MS);
   }
 
   /** Links what is pending now, then checkpoints the head; runs never overlap. */

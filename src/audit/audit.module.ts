@@ -1,8 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditChainer } from './audit-chainer.js';
 import { AuditedTransactions } from './audited-transactions.js';
-import { ReadAudit } from './read-audit.js';
+import { PersonalReader } from './personal-reader.js';
 
 @Global()
-@Module({ providers: [AuditedTransactions, ReadAudit, AuditChainer], exports: [AuditedTransactions, ReadAudit, AuditChainer] })
+@Module({ providers: [AuditedTransactions, PersonalReader, AuditChainer], exports: [AuditedTransactions, PersonalReader, AuditChainer] })
 export class AuditModule {}

@@ -87,7 +87,8 @@ export class PrincipalService implements OnApplicationBootstrap {
           .map((r) => ({ agencyId: r.agency_id!, networkId: r.network_id!, role: r.role! }));
         return { ...none, userId: rows[0]!.user_id, memberships, acting: this.actingAgency(memberships, actingAgencyHeader) };
       }
-      default:
+      case SubjectKind.PLATFORM_ADMIN:
+      case null:
         // A platform admin (recorded as one at start), or a subject with no role here yet.
         return this.config.platformAdminSubjects.has(subject) ? { ...none, kind: SubjectKind.PLATFORM_ADMIN, isPlatformAdmin: true } : none;
     }

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 
-/** The error codes clients rely on (see README, "Errors"). */
+/** The error codes clients rely on (docs/api.md, "Errors"). */
 export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
@@ -43,7 +43,7 @@ export const consentRequired = (message: string, missing: { memberIds: string[];
   });
 
 /**
- * A rate limit is used up (see README, "Security and operations"); retry after `retryAfterSeconds`.
+ * A rate limit is used up (docs/operations.md, "Hostile input and rate limits"); retry after `retryAfterSeconds`.
  * `http` sets the answer's HTTP status to 429 (Apollo takes it from the error and leaves it out of the body).
  */
 export const tooManyRequests = (retryAfterSeconds: number) =>

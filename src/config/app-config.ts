@@ -30,7 +30,7 @@ export interface AppConfig {
   transitions: TransitionConfig;
 }
 
-/** The transition to 18 (see README, "The transition to 18"). */
+/** The transition to 18 (docs/transition-to-18.md). */
 export interface TransitionConfig {
   /** How far ahead a trajectory supporter sees a member's 18th birthday coming, and the checklist is proposed. */
   horizonMonths: number;
@@ -59,7 +59,7 @@ export interface WebhookConfig {
   allowPrivateAddresses: boolean;
 }
 
-/** Requests per minute (see README, "Security and operations"). */
+/** Requests per minute (docs/operations.md, "Hostile input and rate limits"). */
 export interface RateLimitConfig {
   /** Per token subject (a person or an integration client). */
   perPrincipal: number;
@@ -73,7 +73,7 @@ export interface RateLimitConfig {
   trustedProxies: number;
 }
 
-/** How long personal data of closed plans is kept (see README, "Plan closure and retention"). */
+/** How long personal data of closed plans is kept (docs/retention.md). */
 export interface RetentionConfig {
   /** Days after a family's last plan closed (or its registration, if it never had one) until its personal data is erased. */
   days: number;

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
+import { AgenciesService } from '../agencies/agencies.service.js';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
-import { ReadAudit } from '../audit/read-audit.js';
+import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, invalidTransition, notFound } from '../common/errors.js';
 import { newId } from '../common/ids.js';
@@ -35,8 +36,9 @@ export class ConsentsService {
     private readonly policy: PolicyService,
     private readonly tx: AuditedTransactions,
     private readonly idempotency: IdempotencyService,
-    private readonly audit: ReadAudit,
+    private readonly reader: PersonalReader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly agencies: AgenciesService,
   ) {}
 
   async record(caller: Caller, input: RecordConsentInput): Promise<Consent> {
@@ -56,11 +58,7 @@ export class ConsentsService {
           throw badInput('subjectMemberIds', 'subjectMemberIds must be members of the grantor’s family');
         }
         for (const subject of subjects as MemberCapacity[]) checkGrantor(grantor!, subject);
-        const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [
-          input.recipientAgencyId,
-          family.networkId,
-        ]);
-        if (!agency) throw badInput('recipientAgencyId', 'recipientAgencyId must be an agency of the family’s network');
+        await this.agencies.requireInNetwork(em, input.recipientAgencyId, family.networkId as string, 'recipientAgencyId');
 
         const consent = em.create(Consent, {
           id: newId(),
@@ -211,8 +209,9 @@ export class ConsentsService {
             'tc.consent_id = cn.id',
           )
           .setParameters({ memberIds, horizonMonths: this.config.transitions.horizonMonths });
-        const rows: { id: string; member_id: string }[] = await this.audit.readable(qb, caller, 'Consent').orderBy('cn.id').getRawMany();
-        const consents = new Map((await this.load(this.db.manager, [...new Set(rows.map((r) => r.id))])).map((c) => [c.id, c]));
+        const rows: { id: string; member_id: string }[] = await this.reader.of(caller).rows(qb.orderBy('cn.id'), 'Consent');
+        const read = this.load(this.db.manager, [...new Set(rows.map((r) => r.id))]);
+        const consents = new Map((await readWithoutAudit('the records whose ids were just read and audited', read)).map((c) => [c.id, c]));
         return groupBy(memberIds, rows, (r) => r.member_id).map((group) => group.map((r) => consents.get(r.id)!));
       })
       .load(memberId);
@@ -223,8 +222,8 @@ export class ConsentsService {
     const em = this.db.manager;
     await this.policy.authorize(em, caller.ability, 'read', 'Family', familyId);
     const qb = em.createQueryBuilder(Consent, 'cn').select('cn.id', 'id').where('cn.family_id = :familyId', { familyId });
-    const ids: { id: string }[] = await this.audit.readable(qb, caller, 'Consent').orderBy('cn.id').getRawMany();
-    return this.load(em, ids.map((r) => r.id));
+    const ids: { id: string }[] = await this.reader.of(caller).rows(qb.orderBy('cn.id'), 'Consent');
+    return readWithoutAudit('the records whose ids were just read and audited', this.load(em, ids.map((r) => r.id)));
   }
 
   /** Only on a member the caller may read: another is answered exactly like one that does not exist. */
@@ -259,8 +258,12 @@ export class ConsentsService {
 
   /** The family's capacity assessments the caller may read (in the portal: of the members it speaks for), newest first. */
   assessmentsOf(caller: Caller, familyId: string): Promise<CapacityAssessment[]> {
-    const qb = this.db.manager.createQueryBuilder(CapacityAssessment, 'cpa').where('cpm.family_id = :familyId', { familyId });
-    return this.audit.readable(qb, caller, 'CapacityAssessment').orderBy('cpa.assessedAt', 'DESC').addOrderBy('cpa.id', 'DESC').getMany();
+    const qb = this.db.manager
+      .createQueryBuilder(CapacityAssessment, 'cpa')
+      .where('cpa.member_id IN (SELECT am.id FROM family_member am WHERE am.family_id = :familyId)', { familyId })
+      .orderBy('cpa.assessedAt', 'DESC')
+      .addOrderBy('cpa.id', 'DESC');
+    return this.reader.of(caller).many(qb, 'CapacityAssessment');
   }
 
   /**

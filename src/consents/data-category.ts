@@ -1,6 +1,6 @@
 import { registerEnumType } from '@nestjs/graphql';
 
-/** The categories of personal data that consents name and that notes are filed under (DOMAIN.md, "Consent"). */
+/** The categories of personal data that consents name and that notes are filed under (docs/domain.md, "Consent"). */
 export enum DataCategory {
   IDENTITY = 'IDENTITY',
   CONTACT = 'CONTACT',

@@ -32,6 +32,8 @@ export async function startEmbeddedPostgres(options: {
   port?: number;
   /** Told what was done besides starting (a cluster left running by an ended process was stopped). */
   notify?: (message: string) => void;
+  /** Server settings for this start, as `postgres` command-line flags (`['-c', 'fsync=off']`). */
+  postgresFlags?: string[];
 }): Promise<EmbeddedDatabase> {
   const dataDir = resolve(options.dataDir);
   if (process.getuid?.() === 0) reachForPostgresUser(dataDir, options.notify);
@@ -45,6 +47,7 @@ export async function startEmbeddedPostgres(options: {
     user: USER,
     password: PASSWORD,
     persistent: options.persistent,
+    postgresFlags: options.postgresFlags ?? [],
     // As root, initdb must run as another user; the package creates it when asked.
     createPostgresUser: true,
     onLog: (message) => {

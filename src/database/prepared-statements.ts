@@ -6,9 +6,9 @@ const MAX_PREPARED_PER_CONNECTION = 200;
 
 /**
  * A pg client that sends every parameterised statement as a named prepared statement, so that each
- * connection plans a statement shape once instead of on every execution. Measured on the benchmark:
- * planning took longer than execution for the policy-filtered reads (2–6 ms against 1–3 ms), because
- * the access rule adds several correlated EXISTS to each query. With `plan_cache_mode =
+ * connection plans a statement shape once instead of on every execution: planning took longer than
+ * execution for the policy-filtered reads, because the access rule adds several correlated EXISTS to each
+ * query (the figures: docs/decisions.md, "Planning"). With `plan_cache_mode =
  * force_generic_plan` (set on the connection, see database.module.ts) the plan is made once per shape
  * and reused with any parameters. Statements with `IN (...)` lists (one shape per list length) stay
  * unnamed, and so does everything past the per-connection limit.
@@ -16,6 +16,7 @@ const MAX_PREPARED_PER_CONNECTION = 200;
 export class PreparingClient extends pg.Client {
   private readonly prepared = new Set<string>();
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one override for all of pg.Client.query's overloads, forwarded unchanged
   override query(config: any, values?: any, callback?: any): any {
     if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && !/\bIN \(/i.test(config)) {
       const name = statementName(config);

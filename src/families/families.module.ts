@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CaseAssignmentWriterModule } from '../assignments/case-assignment-writer.module.js';
 import { FamiliesResolver } from './families.resolver.js';
 import { FamilyMemberResolver } from './family-member.resolver.js';
 import { FamiliesService } from './families.service.js';
@@ -7,7 +8,7 @@ import { FamilyMember } from './family-member.entity.js';
 import { Family } from './family.entity.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Family, FamilyMember])],
+  imports: [TypeOrmModule.forFeature([Family, FamilyMember]), CaseAssignmentWriterModule],
   providers: [FamiliesService, FamiliesResolver, FamilyMemberResolver],
   exports: [FamiliesService],
 })

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { CaseAssignmentWriter } from '../assignments/case-assignment-writer.js';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
-import { ReadAudit } from '../audit/read-audit.js';
+import { PersonalReader } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { calendarDate } from '../common/calendar.js';
 import { badInput, forbidden } from '../common/errors.js';
@@ -11,7 +12,6 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { type Connection, paginate } from '../common/pagination.js';
 import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
-import type { AppAbility } from '../policy/ability.factory.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { SqlParams } from '../policy/sql-scope.js';
 import type { FamiliesArgs } from './dto/families.args.js';
@@ -29,9 +29,10 @@ export class FamiliesService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly policy: PolicyService,
     private readonly tx: AuditedTransactions,
-    private readonly audit: ReadAudit,
+    private readonly reader: PersonalReader,
     private readonly idempotency: IdempotencyService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly assignments: CaseAssignmentWriter,
   ) {}
 
   /** Registers a family in the caller's network; the caller is assigned to it (need to know). */
@@ -48,10 +49,7 @@ export class FamiliesService {
           em.create(Family, { id: newId(), networkId: acting.networkId, registeredByAgencyId: acting.agencyId }),
         );
         await em.insert(FamilyMember, input.members.map((member) => memberRow(family.id, member, principal.userId)));
-        await em.query(
-          `INSERT INTO case_assignment (id, family_id, user_id, agency_id, assigned_by_user_id) VALUES ($1, $2, $3, $4, $3)`,
-          [newId(), family.id, principal.userId, acting.agencyId],
-        );
+        await this.assignments.assignSelf(em, family.id, principal.userId!, acting.agencyId);
         return family;
       }, (id) => this.idempotency.readable(em, caller, Family, 'Family', id)),
     );
@@ -107,7 +105,7 @@ export class FamiliesService {
       qb.andWhere(
         `EXISTS (SELECT 1 FROM family_member sm WHERE sm.family_id = f.id
            AND (sm.given_name ILIKE :search OR sm.family_name ILIKE :search)
-           AND ${this.policy.readableSql(caller.ability, 'FamilyMember', 'sm.id', params)})`,
+           AND ${this.reader.of(caller).readableSql('FamilyMember', 'sm.id', params)})`,
         { search: `%${args.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, ...params.values },
       );
     }
@@ -141,7 +139,7 @@ export class FamiliesService {
   /** Members the caller may read (FamilyMember read rule: identity), without their contact details. */
   private visibleMembers(caller: Caller, where: string, keys: readonly string[]): Promise<FamilyMember[]> {
     const qb = this.db.manager.createQueryBuilder(FamilyMember, 'fm').where(where, { keys }).orderBy('fm.id');
-    return this.audit.readable(qb, caller, 'FamilyMember').getMany();
+    return this.reader.of(caller).many(qb, 'FamilyMember');
   }
 
   /**
@@ -157,7 +155,7 @@ export class FamiliesService {
           .select(['fm.id', 'fm.email', 'fm.phone', 'fm.preferredLanguage'])
           .where('fm.id = ANY(:keys)', { keys: ids })
           .orderBy('fm.id');
-        return oneBy(ids, await this.audit.readable(qb, caller, 'FamilyMember', { right: 'readContact' }).getMany(), (m) => m.id);
+        return oneBy(ids, await this.reader.of(caller).many(qb, 'FamilyMember', { right: 'readContact' }), (m) => m.id);
       })
       .load(memberId);
   }
@@ -181,11 +179,12 @@ export class FamiliesService {
     familyId: string,
     memberIds: string[],
     field: string,
-    options: { visibleTo?: AppAbility } = {},
+    options: { visibleTo?: Caller } = {},
   ): Promise<FamilyMember[]> {
     const unique = [...new Set(memberIds)];
-    const qb = em.createQueryBuilder(FamilyMember, 'fm').where('fm.family_id = :familyId AND fm.id = ANY(:ids)', { familyId, ids: unique });
-    if (options.visibleTo) this.policy.scope(qb, options.visibleTo, 'read', 'FamilyMember');
+    const qb = em.createQueryBuilder(FamilyMember, 'rm').where('rm.family_id = :familyId AND rm.id = ANY(:ids)', { familyId, ids: unique });
+    // Which members a write may name: checked by the read rule, not read (nothing of them is answered).
+    if (options.visibleTo) this.reader.of(options.visibleTo).scopeThrough(qb, 'FamilyMember', 'rm.id');
     const members = unique.length ? await qb.getMany() : [];
     if (members.length !== unique.length) throw badInput(field, `${field} must name members of this family`);
     return members;

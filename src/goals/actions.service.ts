@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
-import { ReadAudit } from '../audit/read-audit.js';
+import { PersonalReader } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
@@ -26,7 +26,7 @@ export class ActionsService {
     private readonly history: PlanHistoryService,
     private readonly tx: AuditedTransactions,
     private readonly idempotency: IdempotencyService,
-    private readonly audit: ReadAudit,
+    private readonly reader: PersonalReader,
   ) {}
 
   /** A step under an open goal, for exactly one person: someone on the family's team or a family member. */
@@ -103,7 +103,7 @@ export class ActionsService {
   actionsOf(caller: Caller, loaders: RequestLoaders, goalId: string): Promise<Action[]> {
     return loaders
       .get<string, Action[]>('goalActions', (goalIds) =>
-        this.audit.groupedBy(this.db.manager.createQueryBuilder(Action, 'a'), caller, 'Action', {
+        this.reader.of(caller).grouped(this.db.manager.createQueryBuilder(Action, 'a'), 'Action', {
           column: 'a.goal_id',
           keys: goalIds,
           keyOf: (a) => a.goalId,

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AgenciesService } from '../agencies/agencies.service.js';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
-import { ReadAudit } from '../audit/read-audit.js';
+import { PersonalReader } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, conflict, invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
@@ -29,7 +30,8 @@ export class GoalsService {
     private readonly history: PlanHistoryService,
     private readonly tx: AuditedTransactions,
     private readonly idempotency: IdempotencyService,
-    private readonly audit: ReadAudit,
+    private readonly reader: PersonalReader,
+    private readonly agencies: AgenciesService,
   ) {}
 
   /** A new goal on an open plan starts as PROPOSED; the family or an agency of the network owns it. */
@@ -46,11 +48,7 @@ export class GoalsService {
         this.policy.assertCan(caller.ability, 'create', 'Goal', plan);
         if (plan.status === PlanStatus.CLOSED) throw invalidTransition('Plan', PlanStatus.CLOSED, 'add a goal');
         if (input.ownerAgencyId) {
-          const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [
-            input.ownerAgencyId,
-            plan.networkId,
-          ]);
-          if (!agency) throw badInput('ownerAgencyId', 'ownerAgencyId must be an agency of this network');
+          await this.agencies.requireInNetwork(em, input.ownerAgencyId, plan.networkId as string, 'ownerAgencyId');
         }
         const memberIds = await this.requireMembers(em, caller, plan.familyId as string, input.memberIds ?? []);
         return this.insert(
@@ -160,7 +158,7 @@ export class GoalsService {
   goalsOf(caller: Caller, loaders: RequestLoaders, planId: string): Promise<Goal[]> {
     return loaders
       .get<string, Goal[]>('planGoals', (planIds) =>
-        this.audit.groupedBy(this.db.manager.createQueryBuilder(Goal, 'g'), caller, 'Goal', {
+        this.reader.of(caller).grouped(this.db.manager.createQueryBuilder(Goal, 'g'), 'Goal', {
           column: 'g.plan_id',
           keys: planIds,
           keyOf: (g) => g.planId,
@@ -173,12 +171,11 @@ export class GoalsService {
   progressNotesOf(caller: Caller, loaders: RequestLoaders, goalId: string): Promise<GoalProgressNote[]> {
     return loaders
       .get<string, GoalProgressNote[]>('goalProgressNotes', (goalIds) =>
-        this.audit.groupedBy(
-          this.db.manager.createQueryBuilder(GoalProgressNote, 'gpn').innerJoin('goal', 'g', 'g.id = gpn.goal_id'),
-          caller,
+        this.reader.of(caller).grouped(
+          this.db.manager.createQueryBuilder(GoalProgressNote, 'gpn'),
           'Goal',
           { column: 'gpn.goal_id', keys: goalIds, keyOf: (n) => n.goalId },
-          { entityType: 'GoalProgressNote', idColumn: 'gpn.id' },
+          { entityType: 'GoalProgressNote', through: 'gpn.goal_id' },
         ),
       )
       .load(goalId);
@@ -190,10 +187,9 @@ export class GoalsService {
       .get<string, string[]>('goalMemberIds', async (goalIds) => {
         const qb = this.db.manager
           .createQueryBuilder(GoalMember, 'gm')
-          .innerJoin('goal', 'g', 'g.id = gm.goal_id')
           .where('gm.goal_id = ANY(:goalIds)', { goalIds })
           .orderBy('gm.member_id');
-        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Goal').getMany();
+        const rows = await this.reader.of(caller).scopeThrough(qb, 'Goal', 'gm.goal_id').getMany();
         return groupBy(goalIds, rows, (gm) => gm.goalId).map((group) => group.map((gm) => gm.memberId));
       })
       .load(goalId);
@@ -201,7 +197,7 @@ export class GoalsService {
 
   /** The members a goal may name: of the plan's family and visible to the caller; sorted ids. */
   private async requireMembers(em: EntityManager, caller: Caller, familyId: string, memberIds: string[]): Promise<string[]> {
-    const members = await this.families.requireMembers(em, familyId, memberIds, 'memberIds', { visibleTo: caller.ability });
+    const members = await this.families.requireMembers(em, familyId, memberIds, 'memberIds', { visibleTo: caller });
     return members.map((m) => m.id).sort();
   }
 

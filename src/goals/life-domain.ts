@@ -1,6 +1,6 @@
 import { registerEnumType } from '@nestjs/graphql';
 
-/** The life domains a family's goals fall into (DOMAIN.md, "Goal"). */
+/** The life domains a family's goals fall into (docs/domain.md, "Goal"). */
 export enum LifeDomain {
   PARENTING = 'PARENTING',
   HEALTH = 'HEALTH',

@@ -43,7 +43,7 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     introspection: config.env !== 'production',
     playground: false,
     // No cache hints: every answer is private, and Apollo's default cache-control plugin would wrap every
-    // field's resolver to compute them (measured: 3% of a families page's CPU).
+    // field's resolver to compute them (docs/decisions.md, "Tried and kept").
     plugins: [ApolloServerPluginCacheControlDisabled(), ...armor.plugins, ...(config.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : [])],
     validationRules: armor.validationRules,
     parseOptions: armor.parseOptions,
@@ -59,7 +59,7 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
         logger.warn(`Database unavailable: ${describeError(error)}`);
         return { message: 'The service is temporarily unavailable; try again shortly', path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
       }
-      const code = String(formatted.extensions?.code ?? '');
+      const code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : '';
       if (CLIENT_CODES.has(code)) {
         // An answer, not a failure: its stack helps nobody, even in development.
         const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { ReadAudit } from '../audit/read-audit.js';
+import { PersonalReader } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { conflict, notFound } from '../common/errors.js';
 import { PolicyService } from '../policy/policy.service.js';
-import { SUBJECTS, type SubjectName } from '../policy/subjects.js';
+import { isPersonal, SUBJECTS, type SubjectName } from '../policy/subjects.js';
 
 /** Stable JSON: object keys sorted, so that the same payload always hashes the same. */
 function canonical(value: unknown): string {
@@ -30,7 +30,7 @@ function canonical(value: unknown): string {
 export class IdempotencyService {
   constructor(
     private readonly policy: PolicyService,
-    private readonly audit: ReadAudit,
+    private readonly reader: PersonalReader,
   ) {}
 
   async once(
@@ -90,9 +90,16 @@ export class IdempotencyService {
   /** The record of `subject` with `id` if the caller may read it now (a read of personal data audited), else NOT_FOUND. */
   async readable<T extends ObjectLiteral>(em: EntityManager, caller: Caller, entity: EntityTarget<T>, subject: SubjectName, id: string): Promise<T> {
     const qb = em.createQueryBuilder(entity, SUBJECTS[subject].alias).where(`${SUBJECTS[subject].alias}.id = :id`, { id });
-    const scoped = SUBJECTS[subject].audit ? this.audit.readable(qb, caller, subject) : this.policy.scope(qb, caller.ability, 'read', subject);
-    const row = await scoped.getOne();
+    const row = isPersonal(subject) ? await this.reader.of(caller).one(qb, subject) : await this.policy.scope(qb, caller.ability, 'read', subject).getOne();
     if (!row) throw notFound(subject);
     return row;
   }
+}
+
+/**
+ * Forgets keys older than a day: idempotency keys answer repeats of a request for a day (docs/api.md, "Idempotency");
+ * older ones only hold ids and hashes. For the retention job, which has no Nest context in `npm run retention`.
+ */
+export async function forgetExpiredIdempotencyKeys(em: EntityManager): Promise<void> {
+  await em.query(`DELETE FROM idempotency_key WHERE created_at < now() - interval '24 hours'`);
 }

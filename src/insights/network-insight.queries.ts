@@ -62,8 +62,8 @@ export const OVERDUE_REFERRALS_SQL = `
 /**
  * Consents to the network's agencies revoked in the period (for everyone they name), per recipient agency. Each consent's
  * revocation is looked up by the consent (a scalar subquery, which the planner keeps per row): as a join,
- * the planner read the period's revocations of every network first (EXPLAIN at 200,000 families: 32,674
- * of 43,505 rows, about 100 ms).
+ * the planner read the period's revocations of every network first (the figures: docs/decisions.md,
+ * "Every list and the access rule by index").
  */
 export const CONSENTS_REVOKED_SQL = `
   SELECT c.recipient_agency_id, count(*)::int AS count

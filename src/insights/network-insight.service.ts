@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Agency } from '../agencies/agency.entity.js';
-import { ReadAudit } from '../audit/read-audit.js';
+import { PersonalReader } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput } from '../common/errors.js';
 import { LifeDomain } from '../goals/life-domain.js';
@@ -51,7 +51,7 @@ export class NetworkInsightService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly policy: PolicyService,
-    private readonly audit: ReadAudit,
+    private readonly reader: PersonalReader,
   ) {}
 
   async of(caller: Caller, args: NetworkInsightArgs): Promise<NetworkInsight> {
@@ -62,16 +62,14 @@ export class NetworkInsightService {
     // One snapshot for every figure, so that they agree with each other.
     return this.db.transaction('REPEATABLE READ', async (em) => {
       // Index paths from the network's families and agencies, not whole-table scans: with PostgreSQL's default
-      // random_page_cost (4.0, for spinning disks) the planner scanned plan, goal, referral and consent whole
-      // at 50,000 families in 25 networks (361 ms); with 1.1 (memory or SSD) the same figures take 97 ms
-      // (EXPLAIN ANALYZE; at 2,000 families in one network 67 → 47 ms). And planned for this network and
-      // period, not generically as the service's other statements are: the generic plan of the revoked
-      // consents walked every network's revocations (200,000 families: 333 ms, planned for the values 35 ms).
-      // Only this transaction is affected.
+      // random_page_cost (4.0, for spinning disks) the planner scanned plan, goal, referral and consent whole;
+      // 1.1 is memory or SSD. And planned for this network and period, not generically as the service's other
+      // statements are: the generic plan of the revoked consents walked every network's revocations. Only this
+      // transaction is affected. The figures: docs/network-insight.md, "Cost".
       await em.query(`SELECT set_config('random_page_cost', '1.1', true), set_config('plan_cache_mode', 'force_custom_plan', true)`);
       // Another network's id answers NOT_FOUND, as an unknown one does.
       const network = await this.policy.authorize(em, caller.ability, 'readInsights', 'Network', args.networkId);
-      await this.audit.recordAggregateRead(em, caller, 'READ_INSIGHT', { type: 'Network', id: network.id });
+      await this.reader.recordAggregateRead(em, caller, 'READ_INSIGHT', { type: 'Network', id: network.id });
       const inPeriod = [network.id, from, to];
       const agencies = new Map((await em.find(Agency, { where: { networkId: network.id } })).map((a) => [a.id, a]));
       const agency = (id: string) => agencies.get(id)!;

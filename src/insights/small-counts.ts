@@ -2,8 +2,8 @@
  * Statistical disclosure control for the network insight: aggregate figures must not let anyone single
  * out a family. A count from 1 to 4 is suppressed (zero may show: it is nobody); a median over fewer
  * than 5 referrals is suppressed. A table's total is shown only when none of its cells is suppressed,
- * so that no suppressed cell can be recomputed as the total minus the visible cells (README, "Network
- * insight", says why this rather than suppressing a second cell).
+ * so that no suppressed cell can be recomputed as the total minus the visible cells (docs/network-insight.md
+ * says why this rather than suppressing a second cell).
  */
 export const SMALLEST_SHOWN = 5;
 

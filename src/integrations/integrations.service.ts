@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { CLIENT_TOKEN_TTL_SECONDS, TokenVerifier } from '../auth/token-verifier.js';
@@ -10,7 +10,8 @@ import { newId, UUID_PATTERN } from '../common/ids.js';
 import { type Connection, paginate } from '../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PolicyService } from '../policy/policy.service.js';
-import { assertPublicHost, NonPublicAddressError } from '../webhooks/public-address.js';
+import { NonPublicAddressError, PublicAddresses } from '../security/public-address.js';
+import { SecretBox } from '../security/secret-box.js';
 import type {
   IntegrationClientsArgs,
   RegisterIntegrationClientInput,
@@ -18,7 +19,6 @@ import type {
   RotateIntegrationClientSecretInput,
 } from './dto/integration-client.inputs.js';
 import { IntegrationClient } from './integration-client.entity.js';
-import { SecretBox } from './secret-box.js';
 
 const hashOf = (secret: string) => createHash('sha256').update(secret).digest();
 
@@ -37,6 +37,7 @@ export class IntegrationsService {
     private readonly tx: AuditedTransactions,
     private readonly tokens: TokenVerifier,
     private readonly secrets: SecretBox,
+    private readonly addresses: PublicAddresses,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -103,9 +104,8 @@ export class IntegrationsService {
    */
   private checkWebhookUrl(url: string): void {
     if (this.config.env === 'production' && !url.startsWith('https://')) throw badInput('webhookUrl', 'webhookUrl must be an https URL');
-    if (this.config.webhooks.allowPrivateAddresses) return;
     try {
-      assertPublicHost(new URL(url).hostname);
+      this.addresses.assertAllowed(new URL(url).hostname);
     } catch (error) {
       if (error instanceof NonPublicAddressError) throw badInput('webhookUrl', `webhookUrl must be on the public internet: ${error.message}`);
       throw error;
@@ -153,4 +153,13 @@ export class IntegrationsService {
       scope: client.scopes.join(' '),
     };
   }
+}
+
+/**
+ * A client secret replaced by a rotation is refused once its grace period is over: then it is not kept
+ * either. For the retention job (in its transaction), which has no Nest context in `npm run retention`.
+ */
+export async function forgetReplacedSecrets(em: EntityManager): Promise<void> {
+  await em.query(`UPDATE integration_client SET previous_secret_hash = NULL, previous_secret_sealed = NULL, previous_secret_until = NULL
+                   WHERE previous_secret_until <= now()`);
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
-import { ReadAudit } from '../audit/read-audit.js';
+import { PersonalReader } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
@@ -25,7 +25,7 @@ export class NotesService {
     private readonly history: PlanHistoryService,
     private readonly tx: AuditedTransactions,
     private readonly idempotency: IdempotencyService,
-    private readonly audit: ReadAudit,
+    private readonly reader: PersonalReader,
   ) {}
 
   /** A note on an open plan about some of the family's members; the policy decides per category who may write it. */
@@ -65,7 +65,7 @@ export class NotesService {
   notesOf(caller: Caller, loaders: RequestLoaders, planId: string): Promise<Note[]> {
     return loaders
       .get<string, Note[]>('planNotes', (planIds) =>
-        this.audit.groupedBy(this.db.manager.createQueryBuilder(Note, 'nt'), caller, 'Note', {
+        this.reader.of(caller).grouped(this.db.manager.createQueryBuilder(Note, 'nt'), 'Note', {
           column: 'nt.plan_id',
           keys: planIds,
           keyOf: (n) => n.planId,
@@ -80,10 +80,9 @@ export class NotesService {
       .get<string, string[]>('noteMemberIds', async (noteIds) => {
         const qb = this.db.manager
           .createQueryBuilder(NoteMember, 'nm')
-          .innerJoin('note', 'nt', 'nt.id = nm.note_id')
           .where('nm.note_id = ANY(:noteIds)', { noteIds })
           .orderBy('nm.member_id');
-        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Note').getMany();
+        const rows = await this.reader.of(caller).scopeThrough(qb, 'Note', 'nm.note_id').getMany();
         return groupBy(noteIds, rows, (nm) => nm.noteId).map((group) => group.map((nm) => nm.memberId));
       })
       .load(noteId);

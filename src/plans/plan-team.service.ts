@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AgenciesService } from '../agencies/agencies.service.js';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
+import { PersonalReader } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, conflict, consentRequired, invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
@@ -9,8 +11,9 @@ import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { checkMethod } from '../consents/consents.service.js';
 import { FamiliesService } from '../families/families.service.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
+import { PlanHistoryService } from '../history/plan-history.service.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
-import { PolicyService, type SubjectAttributes } from '../policy/policy.service.js';
+import type { SubjectAttributes } from '../policy/policy.service.js';
 import type {
   AddPlanParticipantInput,
   AssignTrajectorySupporterInput,
@@ -27,11 +30,13 @@ import { SupporterState, TrajectorySupporter } from './trajectory-supporter.enti
 export class PlanTeamService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly policy: PolicyService,
+    private readonly reader: PersonalReader,
     private readonly writer: PlanWriter,
     private readonly families: FamiliesService,
     private readonly tx: AuditedTransactions,
     private readonly idempotency: IdempotencyService,
+    private readonly history: PlanHistoryService,
+    private readonly agencies: AgenciesService,
   ) {}
 
   /** The first supporter: chosen by the team among the caseworkers assigned to the family. */
@@ -127,11 +132,7 @@ export class PlanTeamService {
       this.idempotency.created(em, caller, 'addPlanParticipant', input, async () => {
         const { plan, attributes } = await this.writer.lock(em, caller, 'coordinate', input);
         this.writer.requireOpen(plan, 'add a participant');
-        const [agency] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [
-          input.agencyId,
-          attributes.networkId,
-        ]);
-        if (!agency) throw badInput('agencyId', 'agencyId must be an agency of this network');
+        await this.agencies.requireInNetwork(em, input.agencyId, attributes.networkId as string, 'agencyId');
         const participant = em.create(PlanParticipant, {
           id: newId(),
           planId: plan.id,
@@ -156,9 +157,8 @@ export class PlanTeamService {
       .get<string, TrajectorySupporter[]>('supporters', async (planIds) => {
         const qb = this.db.manager
           .createQueryBuilder(TrajectorySupporter, 's')
-          .innerJoin('plan', 'p', 'p.id = s.plan_id')
           .where(`s.plan_id = ANY(:planIds) AND s.state <> 'ENDED'`, { planIds });
-        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Plan').getMany();
+        const rows = await this.reader.of(caller).scopeThrough(qb, 'Plan', 's.plan_id').getMany();
         return groupBy(planIds, rows, (s) => s.planId);
       })
       .load(planId);
@@ -169,10 +169,9 @@ export class PlanTeamService {
       .get<string, PlanParticipant[]>('participants', async (planIds) => {
         const qb = this.db.manager
           .createQueryBuilder(PlanParticipant, 'pp')
-          .innerJoin('plan', 'p', 'p.id = pp.plan_id')
           .where('pp.plan_id = ANY(:planIds) AND pp.removed_at IS NULL', { planIds })
           .orderBy('pp.id');
-        const rows = await this.policy.scope(qb, caller.ability, 'read', 'Plan').getMany();
+        const rows = await this.reader.of(caller).scopeThrough(qb, 'Plan', 'pp.plan_id').getMany();
         return groupBy(planIds, rows, (p) => p.planId);
       })
       .load(planId);
@@ -204,6 +203,32 @@ export class PlanTeamService {
       });
     }
     return row.agency_id;
+  }
+
+  /**
+   * The receiving agency of an accepted referral joins the team of the referral's plan, unless it is on it
+   * already or the plan closed meanwhile; recorded in the plan history without a new plan version.
+   */
+  async joinFromReferral(
+    em: EntityManager,
+    caller: Caller,
+    referral: { id: string; planId: string; toAgencyId: string; requestedService: string },
+  ): Promise<void> {
+    const [joined] = await em.query(
+      `INSERT INTO plan_participant (id, plan_id, agency_id, contribution)
+         SELECT $1, p.id, $2, $3 FROM plan p WHERE p.id = $4 AND p.status <> 'CLOSED'
+       ON CONFLICT (plan_id, agency_id) WHERE removed_at IS NULL DO NOTHING RETURNING id`,
+      [newId(), referral.toAgencyId, referral.requestedService, referral.planId],
+    );
+    if (joined) {
+      await this.history.record(em, caller, {
+        planId: referral.planId,
+        entityType: 'PlanParticipant',
+        entityId: joined.id,
+        change: 'PARTICIPANT_ADDED',
+        details: { agencyId: referral.toAgencyId, contribution: referral.requestedService, referralId: referral.id },
+      });
+    }
   }
 
   private async addSupporter(em: EntityManager, planId: string, userId: string, agencyId: string, state: SupporterState) {

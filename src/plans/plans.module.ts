@@ -30,6 +30,6 @@ import { TrajectorySupporter } from './trajectory-supporter.entity.js';
     TrajectorySupporterResolver,
     PlanParticipantResolver,
   ],
-  exports: [PlanWriter, PlansService],
+  exports: [PlanWriter, PlansService, PlanTeamService],
 })
 export class PlansModule {}

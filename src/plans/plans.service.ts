@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
-import { ReadAudit } from '../audit/read-audit.js';
+import { PersonalReader } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, invalidTransition, notFound } from '../common/errors.js';
 import { newId, UUID_PATTERN } from '../common/ids.js';
@@ -28,12 +28,12 @@ export class PlansService {
     private readonly history: PlanHistoryService,
     private readonly tx: AuditedTransactions,
     private readonly idempotency: IdempotencyService,
-    private readonly audit: ReadAudit,
+    private readonly reader: PersonalReader,
   ) {}
 
   async get(caller: Caller, id: string): Promise<Plan> {
     const qb = this.db.manager.createQueryBuilder(Plan, 'p').where('p.id = :id', { id: UUID_PATTERN.test(id) ? id : null });
-    const plan = await this.audit.readable(qb, caller, 'Plan').getOne();
+    const plan = await this.reader.of(caller).one(qb, 'Plan');
     if (!plan) throw notFound('Plan');
     return plan;
   }
@@ -180,7 +180,7 @@ export class PlansService {
         const qb = this.db.manager
           .createQueryBuilder(Plan, 'p')
           .where(`p.family_id = ANY(:familyIds) AND p.status <> 'CLOSED'`, { familyIds });
-        const rows = await this.audit.readable(qb, caller, 'Plan').getMany();
+        const rows = await this.reader.of(caller).many(qb, 'Plan');
         return oneBy(familyIds, rows, (p) => p.familyId);
       })
       .load(familyId);

@@ -2,7 +2,7 @@ import { AbilityBuilder, buildMongoQueryMatcher, createMongoAbility, type MongoA
 import { $or, or } from '@ucast/mongo2js';
 import type { Principal } from '../auth/principal.js';
 import { MembershipRole } from '../users/membership-role.js';
-import { SUBJECTS, type SubjectName } from './subjects.js';
+import { type ConditionField, SUBJECTS, type SubjectName } from './subjects.js';
 
 /**
  * `readContact` is the field-level right to a member's contact details (CONTACT consent).
@@ -38,32 +38,44 @@ export type PolicyAction =
   | 'endPortalLogin'
   | 'assessCapacity';
 
-// Conditions name subject fields (subjects.ts), not entity properties: typed as plain records.
+// Conditions name subject fields (subjects.ts), not entity properties; each rule's are checked against its
+// subject's declared names when it is written (`Conditions` below), so the ability holds plain records.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AppAbility = MongoAbility<[PolicyAction, SubjectName | Record<string, unknown>], MongoQuery<Record<string, any>>>;
 
+/**
+ * The conditions `C` of a rule on subject(s) `S`: every key a field or relation subjects.ts declares for
+ * `S` (for several subjects, one all of them declare), or `$or` of such conditions. A name it does not
+ * declare becomes `never`, so that a typo is a compile error rather than a rule that is silently false.
+ */
+type Conditions<C, S extends SubjectName> = {
+  [K in keyof C]: K extends '$or' ? (C[K] extends readonly (infer E)[] ? readonly Conditions<E, S>[] : never) : K extends ConditionField<S> ? C[K] : never;
+};
+
 /** Records holding a family member's personal data: each is read under the access rule below. */
-const PERSONAL_DATA: SubjectName[] = ['FamilyMember', 'Plan', 'Goal', 'Action', 'Note'];
-/** Volunteers never see health or safety data (DOMAIN.md, "Who uses it"). */
+const PERSONAL_DATA = ['FamilyMember', 'Plan', 'Goal', 'Action', 'Note'] as const;
+/** Volunteers never see health or safety data (docs/consent-and-portal.md, "The access rule"). */
 const VOLUNTEER_HIDDEN_CATEGORIES = ['HEALTH', 'SAFETY'];
 
 /**
- * The access rule of DOMAIN.md: on the family's team (assigned, or its supporter) AND (the acting agency
+ * The access rule (docs/consent-and-portal.md): on the family's team (assigned, or its supporter) AND (the acting agency
  * holds the consent for the record's members and category, OR the user authored the record, OR an
  * active break-glass grant covers it). One condition with `$or`, so that the team check stands once in
  * the SQL predicate (a rule per alternative would repeat it, and the planner's work, three times).
  */
-function accessBasis(userId: string, agencyId: string, options: { breakGlass: boolean; consentField?: string }) {
-  const bases: Record<string, unknown>[] = [
-    { [options.consentField ?? 'consentedAgencyIds']: agencyId },
-    { authorUserId: userId },
-  ];
+function accessBasis<F extends 'consentedAgencyIds' | 'contactConsentedAgencyIds' = 'consentedAgencyIds'>(
+  userId: string,
+  agencyId: string,
+  options: { breakGlass: boolean; consentField?: F },
+) {
+  type Basis = { [K in F]: string } | { authorUserId: string } | { breakGlassUserIds: string };
+  const bases: Basis[] = [{ [options.consentField ?? 'consentedAgencyIds']: agencyId } as Basis, { authorUserId: userId }];
   if (options.breakGlass) bases.push({ breakGlassUserIds: userId });
   return { $or: bases };
 }
 
 /** The consent behind the right to a member's contact details, as subjects.ts declares it for the read audit too. */
-const CONTACT_CONSENT = SUBJECTS.FamilyMember.fieldRights!.readContact!.consentRelation;
+const CONTACT_CONSENT = SUBJECTS.FamilyMember.fieldRights.readContact.consentRelation;
 
 /** Referrals sent to the agency (a draft is the referrer's own until sent, also when withdrawn unsent). */
 const incomingReferral = (agencyId: string) => ({ toAgencyId: agencyId, sent: true });
@@ -79,7 +91,19 @@ const conditionsMatcher = buildMongoQueryMatcher({ $or }, { or });
  * Admins of any level manage administration and never see family data.
  */
 export function defineAbilityFor(principal: Principal): AppAbility {
-  const { can, cannot, build } = new AbilityBuilder<AppAbility>((rules) => createMongoAbility(rules, { conditionsMatcher }));
+  const builder = new AbilityBuilder<AppAbility>((rules) => createMongoAbility(rules, { conditionsMatcher }));
+  type Rule = <S extends SubjectName, C extends object = object>(
+    action: PolicyAction | PolicyAction[],
+    subject: S | readonly S[],
+    conditions?: C & Conditions<C, S>,
+  ) => void;
+  const rule =
+    (add: (action: PolicyAction | PolicyAction[], subject: SubjectName | SubjectName[], conditions?: object) => unknown): Rule =>
+    (action, subject, conditions) => {
+      add(action, typeof subject === 'string' ? subject : [...subject], conditions);
+    };
+  const can = rule(builder.can);
+  const cannot = rule(builder.cannot);
 
   if (principal.isPlatformAdmin) {
     can(['create', 'read'], ['Network', 'Agency']);
@@ -115,7 +139,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
   const client = principal.integrationClient;
   if (client && principal.acting) {
     // A partner's case system: referrals to its agency, status only unless its scope and the family's
-    // consent allow personal data (DOMAIN.md, "Warm-handover referral"); the agency that took each step,
+    // consent allow personal data (docs/referrals-and-webhooks.md, "Integration partners"); the agency that took each step,
     // never the person (no `readActors`).
     const { agencyId } = principal.acting;
     if (client.scopes.includes('referrals:read')) can('read', 'Referral', incomingReferral(agencyId));
@@ -216,7 +240,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
       }
     }
   }
-  return build();
+  return builder.build();
 }
 
 /**

@@ -5,7 +5,7 @@ import { forbidden, notFound } from '../common/errors.js';
 import { UUID_PATTERN } from '../common/ids.js';
 import type { AppAbility, PolicyAction } from './ability.factory.js';
 import { scopeToSql, SqlParams } from './sql-scope.js';
-import { fromClause, SUBJECTS, type SubjectName } from './subjects.js';
+import { fromClause, subjectSql, type OpenSubject, type SubjectName } from './subjects.js';
 
 export type SubjectAttributes = Record<string, unknown> & { id: string };
 
@@ -15,63 +15,27 @@ export class PolicyService {
   /**
    * Restricts a query whose main alias is the subject's alias to the rows `ability` allows.
    * Adds the joins the predicate needs (inner joins on foreign keys: they never drop a row).
+   * Only subjects without personal data: personal data is read through the PersonalReader, which
+   * audits what it reads (src/audit/personal-reader.ts); the type refuses a personal subject here.
    */
   scope<T extends ObjectLiteral>(
     qb: SelectQueryBuilder<T>,
     ability: AppAbility,
     action: PolicyAction,
-    subject: SubjectName,
+    subject: OpenSubject,
   ): SelectQueryBuilder<T> {
-    const def = SUBJECTS[subject];
+    const def = subjectSql(subject);
     for (const join of def.joins) qb.innerJoin(join.table, join.alias, join.on);
     const params = new SqlParams();
     return qb.andWhere(scopeToSql(ability, action, subject, params), params.values);
   }
 
   /**
-   * SQL that is true when the record of `subject` whose id is `idSql` is one `ability` may read: for
-   * records that point at others (history entries about a goal) and may show no more than those.
+   * The same filter as `scope`, as SQL for a statement written by hand over the subject's table under its
+   * alias (subjects.ts) and joins. Only subjects without personal data, as `scope`.
    */
-  readableSql(ability: AppAbility, subject: SubjectName, idSql: string, params: SqlParams): string {
-    const def = SUBJECTS[subject];
-    return `EXISTS (SELECT 1 FROM ${fromClause(subject)} WHERE ${def.alias}.id = ${idSql}
-      AND ${scopeToSql(ability, 'read', subject, params)})`;
-  }
-
-  /**
-   * Adds a boolean column telling, per row, whether `action` is allowed: field-level decisions
-   * (such as contact details) in the same query. The subject's joins must already be in `qb`.
-   * Returns the raw column name.
-   */
-  private selectAllowed<T extends ObjectLiteral>(
-    qb: SelectQueryBuilder<T>,
-    ability: AppAbility,
-    action: PolicyAction,
-    subject: SubjectName,
-  ): string {
-    const params = new SqlParams();
-    const name = `allowed_${action}`;
-    qb.addSelect(`(${scopeToSql(ability, action, subject, params)})`, name).setParameters({
-      ...qb.getParameters(),
-      ...params.values,
-    });
-    return name;
-  }
-
-  /**
-   * The rows of `qb` (whose main alias is the subject's, with its joins) each paired with whether
-   * `action` is allowed on it: a field-level decision made in the same query (see `selectAllowed`).
-   */
-  async withRight<T extends ObjectLiteral & { id: string }>(
-    qb: SelectQueryBuilder<T>,
-    ability: AppAbility,
-    action: PolicyAction,
-    subject: SubjectName,
-  ): Promise<[T, boolean][]> {
-    const column = this.selectAllowed(qb, ability, action, subject);
-    const { entities, raw } = await qb.getRawAndEntities();
-    const allowed = new Map(raw.map((row) => [row[`${qb.alias}_id`], row[column] === true]));
-    return entities.map((entity) => [entity, allowed.get(entity.id) ?? false]);
+  predicate(ability: AppAbility, action: PolicyAction, subject: OpenSubject, params: SqlParams): string {
+    return scopeToSql(ability, action, subject, params);
   }
 
   /**
@@ -103,7 +67,7 @@ export class PolicyService {
     options: { lock?: boolean; readableBy?: AppAbility } = {},
   ): Promise<SubjectAttributes | null> {
     if (!UUID_PATTERN.test(id)) return null;
-    const def = SUBJECTS[subject];
+    const def = subjectSql(subject);
     const params = new SqlParams();
     const columns = [
       ...Object.entries(def.fields).map(([field, sql]) => `${sql} AS "${field}"`),

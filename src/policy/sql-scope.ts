@@ -1,6 +1,6 @@
 import { rulesToAST } from '@casl/ability/extra';
 import type { AppAbility, PolicyAction } from './ability.factory.js';
-import { SUBJECTS, type SubjectName, type SubjectSql } from './subjects.js';
+import { subjectSql, type SubjectName, type SubjectSql } from './subjects.js';
 
 type Condition = { operator: string; field?: string; value: unknown };
 
@@ -25,7 +25,7 @@ export class SqlParams {
  */
 export function scopeToSql(ability: AppAbility, action: PolicyAction, subject: SubjectName, params: SqlParams): string {
   const ast = rulesToAST(ability, action, subject) as Condition | null;
-  return ast ? toSql(ast, SUBJECTS[subject], params) : 'FALSE';
+  return ast ? toSql(ast, subjectSql(subject), params) : 'FALSE';
 }
 
 function toSql(node: Condition, def: SubjectSql, params: SqlParams): string {

@@ -35,13 +35,33 @@ export interface SubjectSql {
   joins: { table: string; alias: string; on: string }[];
   fields: Record<string, string>;
   relations: Record<string, RelationField>;
-  /** For personal data: what a read of one row is about, as the audit records it. */
+  /**
+   * For personal data: what a read of one row is about, as the audit records it. A subject that declares
+   * it is a PersonalSubject, read only through the PersonalReader (src/audit/personal-reader.ts).
+   */
   audit?: { familyId: string; memberIds: string; categories: string };
   /**
-   * Rights that guard some of the record's fields (a field-level right, beside `read`): the relation whose
-   * consent is their legal basis and their data categories, as the audit records a read of those fields.
+   * Rights that guard some of the record's fields (a field-level right, beside `read`), declared once here
+   * and applied by one function (`withholdFields`): the fields a caller without the right does not get,
+   * the relation whose consent is their legal basis and their data categories, as the audit records a read
+   * of those fields, and the nested parts (GraphQL fields of the record) that tell the same.
    */
-  fieldRights?: Record<string, { consentRelation: string; categories: string }>;
+  fieldRights?: Record<string, FieldRight>;
+}
+
+export interface FieldRight {
+  /** The record's own fields (entity properties) the right guards. */
+  fields: readonly string[];
+  /** Parts read with the record (its GraphQL fields) and their properties the right guards as well. */
+  parts?: Record<string, readonly string[]>;
+  consentRelation: string;
+  categories: string;
+  /**
+   * `withRecord`: decided per row in the statement that reads the record (the fields come with it where the
+   * right holds, and only then are their categories audited). `apart`: never read with the record; a read
+   * for the right itself (PersonalReader, `right`) returns the rows it allows, audited as a read of them.
+   */
+  decided: 'withRecord' | 'apart';
 }
 
 /** The users with need-to-know on a family: assigned caseworkers/volunteers and the supporters of its open plan. */
@@ -233,7 +253,7 @@ function goalSpeakers(familyId: string): RelationField {
  * the goal's life domain, the members they concern the goal's (GOAL_IS_FAMILY_DATA); `alias` is the
  * record's own table, for its author.
  */
-const underGoal = (alias: string, fields: Record<string, string>): Pick<SubjectSql, 'fields' | 'relations' | 'audit'> => ({
+const underGoal = <F extends Record<string, string>>(alias: string, fields: F) => ({
   fields: { ...fields, category: goalCategory('g'), authorUserId: `${alias}.created_by_user_id`, ...familyScoped('p.family_id') },
   relations: {
     teamUserIds: familyTeam('p.family_id'),
@@ -258,7 +278,8 @@ const planJoins = (planId: string) => [
   { table: 'family', alias: 'f', on: 'f.id = p.family_id' },
 ];
 
-export const SUBJECTS: Record<SubjectName, SubjectSql> = {
+/** The subjects' SQL; their declared field and relation names type the rules' conditions (ability.factory.ts). */
+export const SUBJECTS = {
   Network: { table: 'network', alias: 'n', joins: [], fields: { id: 'n.id' }, relations: {} },
   Agency: {
     table: 'agency',
@@ -292,7 +313,7 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
     table: 'family_member',
     alias: 'fm',
     // The network by a lookup per member, not a join: joined, the planner hashed the whole family table for
-    // every page of members (50,000 rows per families page at 50,000 families, EXPLAIN ANALYZE).
+    // every page of members (docs/decisions.md, "The member's network by a lookup").
     joins: [],
     fields: {
       id: 'fm.id',
@@ -311,7 +332,14 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
     },
     audit: { familyId: 'fm.family_id', memberIds: 'ARRAY[fm.id]', categories: `ARRAY['IDENTITY']` },
     // E-mail, phone and language: read apart from the identity, under the member's CONTACT consent.
-    fieldRights: { readContact: { consentRelation: 'contactConsentedAgencyIds', categories: `ARRAY['CONTACT']` } },
+    fieldRights: {
+      readContact: {
+        fields: ['email', 'phone', 'preferredLanguage'],
+        consentRelation: 'contactConsentedAgencyIds' as const,
+        categories: `ARRAY['CONTACT']`,
+        decided: 'apart',
+      },
+    },
   },
   Consent: {
     table: 'consent',
@@ -434,6 +462,17 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
       concernedMemberIds: concerned('r.family_id', referralMembers('r.id')),
     },
     audit: { familyId: 'r.family_id', memberIds: `ARRAY(${referralMembers('r.id')})`, categories: `ARRAY['REFERRAL']` },
+    // What the referral says about the members (its reason, the free text of its steps and meetings): decided
+    // per row as the referral is read; without it the referral shows status, dates and agencies.
+    fieldRights: {
+      readDetails: {
+        fields: ['reason', 'declineReason', 'withdrawReason', 'outcomeNote'],
+        parts: { transitions: ['reason'], handoverMeetings: ['location', 'onlineUrl', 'note'] },
+        consentRelation: 'consentedAgencyIds',
+        categories: `ARRAY['REFERRAL']`,
+        decided: 'withRecord',
+      },
+    },
   },
   IntegrationClient: {
     table: 'integration_client',
@@ -442,7 +481,27 @@ export const SUBJECTS: Record<SubjectName, SubjectSql> = {
     fields: { id: 'ic.id', agencyId: 'ic.agency_id', networkId: 'ica.network_id' },
     relations: {},
   },
-};
+} satisfies Record<SubjectName, SubjectSql>;
+
+type Declared = typeof SUBJECTS;
+
+/** Subjects holding personal data (those with an `audit` declaration): read only through the PersonalReader. */
+export type PersonalSubject = { [S in SubjectName]: Declared[S] extends { audit: object } ? S : never }[SubjectName];
+/** Personal subjects with field-level rights: read only as records, so that the rights are applied (field-rights.ts). */
+export type FieldGuardedSubject = { [S in PersonalSubject]: Declared[S] extends { fieldRights: object } ? S : never }[PersonalSubject];
+/** Subjects without personal data (administration, authorization records): scoped by PolicyService.scope. */
+export type OpenSubject = Exclude<SubjectName, PersonalSubject>;
+
+/**
+ * The names a rule's conditions may use on `S`: its declared fields and relations. For several subjects
+ * (a union), only the names all of them declare.
+ */
+export type ConditionField<S extends SubjectName> = keyof Declared[S]['fields'] | keyof Declared[S]['relations'];
+
+export const isPersonal = (subject: SubjectName): subject is PersonalSubject => subjectSql(subject).audit !== undefined;
+
+/** The SQL of a subject, as the translation reads it (names as plain strings). */
+export const subjectSql = (subject: SubjectName): SubjectSql => SUBJECTS[subject];
 
 /** `table alias JOIN …`: the FROM clause under which the subject's fields and relations are valid. */
 export function fromClause(subject: SubjectName): string {

@@ -1,7 +1,7 @@
 /**
- * The family's access log in the family's words (English, as the rest of the log; DOMAIN.md: "in plain
- * language"). Every kind of record the audit names — each audited table (the audit trigger writes its
- * name) and each name a read gives its rows (ReadAudit's entity types) — has a description here, so
+ * The family's access log in the family's words (English, as the rest of the log; "in plain language",
+ * docs/consent-and-portal.md). Every kind of record the audit names — each audited table (the audit trigger writes its
+ * name) and each name a read gives its rows (PersonalReader's entity types) — has a description here, so
  * that no line shows an identifier of the service. test/access-log-language.e2e-spec.ts checks every
  * audited table the database has.
  */

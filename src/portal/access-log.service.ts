@@ -5,7 +5,7 @@ import type { Caller } from '../auth/caller.decorator.js';
 import { badInput } from '../common/errors.js';
 import { type Connection, DEFAULT_PAGE_SIZE, type PageArgs } from '../common/pagination.js';
 import { PolicyService } from '../policy/policy.service.js';
-import { scopeToSql, SqlParams } from '../policy/sql-scope.js';
+import { SqlParams } from '../policy/sql-scope.js';
 import type { AccessLogEntry } from './access-log-entry.type.js';
 import { assignedThemselves, basisInWords, categoriesInWords, whatWasDone } from './access-log-wording.js';
 
@@ -53,7 +53,7 @@ export class AccessLogService {
       LEFT JOIN app_user u ON u.id = ae.actor_user_id
       LEFT JOIN agency ag ON ag.id = ae.acting_agency_id
       LEFT JOIN case_assignment ca ON ae.entity_type = 'case_assignment' AND ae.action = 'INSERT' AND ca.id = ae.entity_id
-      WHERE ae.family_id = ${params.add(familyId)} AND ${scopeToSql(caller.ability, 'read', 'AuditEvent', params)}
+      WHERE ae.family_id = ${params.add(familyId)} AND ${this.policy.predicate(caller.ability, 'read', 'AuditEvent', params)}
         ${viewer ? `AND NOT (ae.action = 'READ' AND ae.actor_member_id IS NOT DISTINCT FROM ${params.add(viewer)}::uuid)` : ''}
         ${page.after ? `AND ae.seq < ${params.add(decode(page.after))}` : ''}
       ORDER BY ae.seq DESC LIMIT ${first + 1}`;

@@ -4,7 +4,7 @@ import { ReferralStatus, ReferralUrgency } from './referral-status.js';
 import { WorkingCalendar } from './working-days.js';
 
 /**
- * When a stage of a referral becomes overdue (DOMAIN.md): not received within 2 working days, not
+ * When a stage of a referral becomes overdue (docs/referrals-and-webhooks.md, "Overdue"): not received within 2 working days, not
  * decided within 5, no handover meeting within 10; URGENT referrals in hours. The deadline is computed
  * when the stage starts and stored, so that "overdue" is a comparison with the clock in SQL.
  */

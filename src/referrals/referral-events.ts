@@ -1,11 +1,12 @@
 import { EventEmitter, on } from 'node:events';
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../auth/caller.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { PrincipalService } from '../auth/principal.service.js';
+import { describeError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { PgNotifications } from '../database/pg-notifications.js';
 import { defineAbilityFor } from '../policy/ability.factory.js';
@@ -18,7 +19,7 @@ import type { Referral } from './referral.entity.js';
 const CHANNEL = 'referral_status_changed';
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** The webhook body of API.md; ids, statuses and times only, no personal data. */
+/** The webhook body (docs/referrals-and-webhooks.md, "Webhooks and the live subscription"); ids, statuses and times only, no personal data. */
 interface ReferralEventBody {
   id: string;
   type: 'referral.status_changed';
@@ -26,7 +27,7 @@ interface ReferralEventBody {
   data: { referralId: string; externalReference: string | null; from: ReferralStatus | null; to: ReferralStatus; version: number };
 }
 
-@ObjectType({ description: 'One step of a referral as it happens: the webhook event of API.md, without personal data.' })
+@ObjectType({ description: 'One step of a referral as it happens: the webhook event, without personal data.' })
 export class ReferralStatusChange {
   @Field(() => ID, { description: 'The event id, the same as the webhook id: drop duplicates by it.' })
   eventId: string;
@@ -69,7 +70,9 @@ interface Notice {
  */
 @Injectable()
 export class ReferralEvents implements OnModuleInit {
+  private readonly logger = new Logger(ReferralEvents.name);
   private readonly local = new EventEmitter().setMaxListeners(0);
+  private announcing: Promise<void> = Promise.resolve();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -80,7 +83,11 @@ export class ReferralEvents implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.notifications.on(CHANNEL, (message: string) => void this.announce(message));
+    // One after another, in the order of their NOTIFYs: each announcement first reads the referral, and
+    // a later one must not overtake it (subscribers saw SENT after ACCEPTED under load).
+    this.notifications.on(CHANNEL, (message: string) => {
+      this.announcing = this.announcing.then(() => this.announce(message)).catch((error: unknown) => this.logger.error(describeError(error)));
+    });
     await this.notifications.listen(CHANNEL);
   }
 

@@ -1,6 +1,6 @@
 import { registerEnumType } from '@nestjs/graphql';
 
-/** DOMAIN.md, "Warm-handover referral". */
+/** The statuses of a referral (docs/referrals-and-webhooks.md, "Referrals: the warm handover"). */
 export enum ReferralStatus {
   DRAFT = 'DRAFT',
   SENT = 'SENT',

@@ -1,7 +1,7 @@
 import type { PolicyAction } from '../policy/ability.factory.js';
 import { ReferralStatus as S, TERMINAL_STATUSES } from './referral-status.js';
 
-/** A transition of the referral state machine (DOMAIN.md): where it may start, where it leads, who takes it. */
+/** A transition of the referral state machine (docs/referrals-and-webhooks.md): where it may start, where it leads, who takes it. */
 export interface ReferralStep {
   from: readonly S[];
   to: S;

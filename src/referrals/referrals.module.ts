@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgenciesModule } from '../agencies/agencies.module.js';
+import { CaseAssignmentWriterModule } from '../assignments/case-assignment-writer.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { FamiliesModule } from '../families/families.module.js';
-import { HistoryModule } from '../history/history.module.js';
+import { PlansModule } from '../plans/plans.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { HandoverMeeting } from './handover-meeting.entity.js';
@@ -15,7 +16,7 @@ import { FamilyReferralsResolver, ReferralsResolver, ReferralTransitionResolver 
 import { ReferralsService } from './referrals.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Referral, ReferralTransition, HandoverMeeting]), FamiliesModule, HistoryModule, UsersModule, AgenciesModule, AuthModule, WebhooksModule],
+  imports: [TypeOrmModule.forFeature([Referral, ReferralTransition, HandoverMeeting]), FamiliesModule, PlansModule, CaseAssignmentWriterModule, UsersModule, AgenciesModule, AuthModule, WebhooksModule],
   providers: [ReferralsService, ReferralDeadlines, ReferralEvents, ReferralsResolver, ReferralTransitionResolver, FamilyReferralsResolver],
 })
 export class ReferralsModule {}

@@ -9,6 +9,7 @@ import { Family } from '../families/family.entity.js';
 import { Loaders } from '../graphql/graphql-context.js';
 import { IdArg } from '../graphql/id-arg.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
+import { withheldParts } from '../policy/field-rights.js';
 import { Policy } from '../policy/policy.decorator.js';
 import { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
@@ -31,7 +32,7 @@ import { HandoverMeeting, HandoverMeetingState } from './handover-meeting.entity
 import { ReferralEvents, ReferralStatusChange } from './referral-events.js';
 import { ReferralTransition } from './referral-transition.entity.js';
 import { Referral } from './referral.entity.js';
-import { ReferralsService, withoutDetails } from './referrals.service.js';
+import { ReferralsService } from './referrals.service.js';
 
 @ObjectType()
 export class ReferralConnection extends ConnectionType(Referral) {}
@@ -177,7 +178,7 @@ export class ReferralsResolver {
   @ResolveField(() => [ReferralTransition], { description: 'Every step, oldest first (reasons only with the right to the details).' })
   async transitions(@Parent() referral: Referral, @Loaders() loaders: RequestLoaders) {
     const transitions = await this.service.transitionsOf(loaders, referral.id);
-    return withoutDetails(referral) ? transitions.map((t) => ({ ...t, reason: null })) : transitions;
+    return withheldParts('Referral', referral, 'transitions', transitions);
   }
 
   @ResolveField(() => HandoverMeeting, { nullable: true, description: 'The scheduled meeting, else the latest one.' })
@@ -189,7 +190,7 @@ export class ReferralsResolver {
   @ResolveField(() => [HandoverMeeting], { description: 'All meetings planned, oldest first (place and notes only with the right to the details).' })
   async handoverMeetings(@Parent() referral: Referral, @Loaders() loaders: RequestLoaders) {
     const meetings = await this.service.meetingsOf(loaders, referral.id);
-    return withoutDetails(referral) ? meetings.map((m) => ({ ...m, location: null, onlineUrl: null, note: null })) : meetings;
+    return withheldParts('Referral', referral, 'handoverMeetings', meetings);
   }
 }
 

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { AgenciesService } from '../agencies/agencies.service.js';
+import { CaseAssignmentWriter } from '../assignments/case-assignment-writer.js';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
-import { ReadAudit } from '../audit/read-audit.js';
+import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, conflict, consentRequired, forbidden, invalidTransition, notFound } from '../common/errors.js';
 import { newId, UUID_PATTERN } from '../common/ids.js';
@@ -10,8 +12,8 @@ import { type Connection, DEFAULT_PAGE_SIZE, paginate } from '../common/paginati
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { FamiliesService } from '../families/families.service.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
-import { PlanHistoryService } from '../history/plan-history.service.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { PlanTeamService } from '../plans/plan-team.service.js';
 import { PolicyService, type SubjectAttributes } from '../policy/policy.service.js';
 import { grantInForce } from '../policy/subjects.js';
 import type {
@@ -38,10 +40,6 @@ import { Referral } from './referral.entity.js';
 
 const EXTERNAL_REFERENCE_TAKEN = 'referral_external_reference_uq';
 
-/** Referrals read without `readDetails` (status only): their nested free text is left out too. */
-const RESTRICTED = new WeakSet<Referral>();
-export const withoutDetails = (referral: Referral) => RESTRICTED.has(referral);
-
 /** What a step changes besides the status, and what its transition records. */
 interface StepEffect {
   changes?: Partial<Referral>;
@@ -54,11 +52,13 @@ export class ReferralsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly policy: PolicyService,
-    private readonly audit: ReadAudit,
+    private readonly reader: PersonalReader,
     private readonly tx: AuditedTransactions,
     private readonly idempotency: IdempotencyService,
     private readonly families: FamiliesService,
-    private readonly history: PlanHistoryService,
+    private readonly team: PlanTeamService,
+    private readonly assignments: CaseAssignmentWriter,
+    private readonly agencies: AgenciesService,
     private readonly deadlines: ReferralDeadlines,
     private readonly events: ReferralEvents,
   ) {}
@@ -120,23 +120,25 @@ export class ReferralsService {
   /**
    * The referrals of `qb` the caller may read, audited as read, with what they say about the members
    * (reason and free text) left out where the caller lacks `readDetails` — decided in the same query by
-   * the same policy, and audited as the read of status and dates it then is.
+   * the same policy (subjects.ts, the Referral's field rights), and audited as the read of status and
+   * dates it then is.
    */
-  private async readable(qb: SelectQueryBuilder<Referral>, caller: Caller, options: { pageSize?: number } = {}): Promise<Referral[]> {
-    this.audit.readable(qb, caller, 'Referral', { ...options, contentRight: 'readDetails' });
-    const rows = await this.policy.withRight(qb, caller.ability, 'readDetails', 'Referral');
-    return rows.map(([referral, detailsVisible]) => {
-      if (detailsVisible) return referral;
-      RESTRICTED.add(referral);
-      return Object.assign(referral, { reason: null, declineReason: null, withdrawReason: null, outcomeNote: null });
-    });
+  private readable(qb: SelectQueryBuilder<Referral>, caller: Caller, options: { pageSize?: number } = {}): Promise<Referral[]> {
+    return this.reader.of(caller).many(qb, 'Referral', options);
   }
 
   /** Parts of a referral already read (and audited) with it: its transitions, meetings and member ids. */
   transitionsOf(loaders: RequestLoaders, referralId: string): Promise<ReferralTransition[]> {
     return loaders
       .get<string, ReferralTransition[]>('referralTransitions', async (ids) =>
-        groupBy(ids, await this.db.manager.find(ReferralTransition, { where: ids.map((referralId) => ({ referralId })), order: { version: 'ASC' } }), (t) => t.referralId),
+        groupBy(
+          ids,
+          await readWithoutAudit(
+            'parts of a record read and audited with it',
+            this.db.manager.find(ReferralTransition, { where: ids.map((referralId) => ({ referralId })), order: { version: 'ASC' } }),
+          ),
+          (t) => t.referralId,
+        ),
       )
       .load(referralId);
   }
@@ -144,7 +146,14 @@ export class ReferralsService {
   meetingsOf(loaders: RequestLoaders, referralId: string): Promise<HandoverMeeting[]> {
     return loaders
       .get<string, HandoverMeeting[]>('handoverMeetings', async (ids) =>
-        groupBy(ids, await this.db.manager.find(HandoverMeeting, { where: ids.map((referralId) => ({ referralId })), order: { createdAt: 'ASC', id: 'ASC' } }), (m) => m.referralId),
+        groupBy(
+          ids,
+          await readWithoutAudit(
+            'parts of a record read and audited with it',
+            this.db.manager.find(HandoverMeeting, { where: ids.map((referralId) => ({ referralId })), order: { createdAt: 'ASC', id: 'ASC' } }),
+          ),
+          (m) => m.referralId,
+        ),
       )
       .load(referralId);
   }
@@ -154,7 +163,10 @@ export class ReferralsService {
       .get<string, { referral_id: string; member_id: string }[]>('referralMemberIds', async (ids) =>
         groupBy(
           ids,
-          await this.db.query(`SELECT referral_id, member_id FROM referral_member WHERE referral_id = ANY($1) ORDER BY member_id`, [ids]),
+          await readWithoutAudit(
+            'parts of a record read and audited with it',
+            this.db.query(`SELECT referral_id, member_id FROM referral_member WHERE referral_id = ANY($1) ORDER BY member_id`, [ids]),
+          ),
           (row: { referral_id: string }) => row.referral_id,
         ),
       )
@@ -172,8 +184,7 @@ export class ReferralsService {
         this.policy.assertCan(caller.ability, 'create', 'Referral', { ...plan, fromAgencyId });
         if (plan.status === 'CLOSED') throw invalidTransition('Plan', 'CLOSED', 'refer from it');
         if (input.toAgencyId === fromAgencyId) throw badInput('toAgencyId', 'toAgencyId must be another agency than your own');
-        const [receiver] = await em.query(`SELECT 1 FROM agency WHERE id = $1 AND network_id = $2`, [input.toAgencyId, plan.networkId]);
-        if (!receiver) throw badInput('toAgencyId', "toAgencyId must be an agency of the family's network");
+        await this.agencies.requireInNetwork(em, input.toAgencyId, plan.networkId as string, 'toAgencyId');
         await this.families.requireMembers(em, plan.familyId as string, input.memberIds, 'memberIds');
 
         const now = new Date();
@@ -221,28 +232,10 @@ export class ReferralsService {
   /** The receiving agency joins the plan team (and the accepting caseworker the family's case). */
   accept(caller: Caller, input: AcceptReferralInput) {
     return this.step(caller, 'accept', input, async (em, referral) => {
-      const [joined] = await em.query(
-        `INSERT INTO plan_participant (id, plan_id, agency_id, contribution)
-           SELECT $1, p.id, $2, $3 FROM plan p WHERE p.id = $4 AND p.status <> 'CLOSED'
-         ON CONFLICT (plan_id, agency_id) WHERE removed_at IS NULL DO NOTHING RETURNING id`,
-        [newId(), referral.toAgencyId, referral.requestedService, referral.planId],
-      );
-      if (joined) {
-        await this.history.record(em, caller, {
-          planId: referral.planId,
-          entityType: 'PlanParticipant',
-          entityId: joined.id,
-          change: 'PARTICIPANT_ADDED',
-          details: { agencyId: referral.toAgencyId, contribution: referral.requestedService, referralId: referral.id },
-        });
-      }
+      await this.team.joinFromReferral(em, caller, referral);
       // A partner system accepting has no person to assign: the agency assigns its caseworker itself.
       if (caller.principal.userId) {
-        await em.query(
-          `INSERT INTO case_assignment (id, family_id, user_id, agency_id, assigned_by_user_id) VALUES ($1, $2, $3, $4, $3)
-           ON CONFLICT (family_id, user_id, agency_id) WHERE ended_at IS NULL DO NOTHING`,
-          [newId(), referral.familyId, caller.principal.userId, referral.toAgencyId],
-        );
+        await this.assignments.assignSelf(em, referral.familyId, caller.principal.userId, referral.toAgencyId);
       }
       return { changes: { acceptedAt: new Date(), ...this.externalReference(input) } };
     });

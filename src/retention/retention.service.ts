@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { type AuditActor, AuditedTransactions } from '../audit/audited-transactions.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { forgetExpiredIdempotencyKeys } from '../idempotency/idempotency.service.js';
+import { forgetReplacedSecrets } from '../integrations/integrations.service.js';
 import { OPEN_PLAN_SQL, OPEN_REFERRAL_SQL } from './care-in-progress.js';
 
 /** Who erases when the retention period ends, as the audit records it. */
@@ -56,17 +58,13 @@ export class RetentionService {
       erased++;
       after = familyId;
     }
-    // Idempotency keys answer repeats of a request for a day (README, "Referrals"); older ones only hold ids and hashes.
-    await this.db.query(`DELETE FROM idempotency_key WHERE created_at < now() - interval '24 hours'`);
+    await forgetExpiredIdempotencyKeys(this.db.manager);
     await this.forgetReplacedSecrets(actor);
     return erased;
   }
 
-  /** A client secret replaced by a rotation is refused once its grace period is over: then it is not kept either. */
+  /** Client secrets replaced by a rotation and past their grace period, forgotten as `actor` (audited). */
   async forgetReplacedSecrets(actor: AuditActor): Promise<void> {
-    await this.tx.runAs(actor, 'ADMINISTRATION', (em) =>
-      em.query(`UPDATE integration_client SET previous_secret_hash = NULL, previous_secret_sealed = NULL, previous_secret_until = NULL
-                 WHERE previous_secret_until <= now()`),
-    );
+    await this.tx.runAs(actor, 'ADMINISTRATION', forgetReplacedSecrets);
   }
 }

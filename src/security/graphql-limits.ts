@@ -6,8 +6,9 @@ import { parse, type ParseOptions, specifiedRules, validate, type ValidationRule
 
 /**
  * Limits on the shape of one operation, checked before it runs (graphql-armor). Measured with armor's own
- * counters over every operation the test suite and bench/operations.ts send (182 documents), each limit
- * leaves legitimate clients room beyond the largest of them, and stops what only an attack needs.
+ * counters over every operation the test suite and bench/operations.ts send (docs/operations.md, "Hostile
+ * input and rate limits"), each limit leaves legitimate clients room beyond the largest of them, and stops
+ * what only an attack needs.
  */
 export const GRAPHQL_LIMITS = {
   /** Nesting of fields; the deepest legitimate operation has 7 (families edges node plan supporter user id). */

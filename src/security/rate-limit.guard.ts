@@ -30,7 +30,7 @@ export function refuseHttpWhile(req: Request, retryAfterSeconds: number): void {
  * Counts every REST request and GraphQL operation over HTTP (once, however many root fields) against
  * RateLimiter: per token subject when the token is valid, per client IP otherwise; the token endpoint
  * also against its own budget. An invalid bearer token is a failed login. Registered before AuthGuard
- * (RateLimitModule): it verifies the token first, and AuthGuard reuses that verification (TokenVerifier.bearerOf). A refusal is `TOO_MANY_REQUESTS` in GraphQL,
+ * (GLOBAL_GUARDS in app.module.ts): it verifies the token first, and AuthGuard reuses that verification (TokenVerifier.bearerOf). A refusal is `TOO_MANY_REQUESTS` in GraphQL,
  * HTTP 429 in REST, both with `Retry-After`.
  */
 @Injectable()

@@ -1,17 +1,12 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { AuthModule } from '../auth/auth.module.js';
-import { RateLimitGuard } from './rate-limit.guard.js';
 import { RateLimiter } from './rate-limiter.js';
 
 /**
- * Rate limits (README, "Security and operations"). AppModule imports it before AuthModule: global
- * guards run in the order their modules are registered, and a failed login must be counted before
- * AuthGuard refuses it.
+ * Rate limits (docs/operations.md, "Hostile input and rate limits"); its RateLimitGuard is registered with
+ * the other global guards, first, in AppModule (GLOBAL_GUARDS).
  */
 @Module({
-  imports: [AuthModule],
-  providers: [RateLimiter, { provide: APP_GUARD, useClass: RateLimitGuard }],
+  providers: [RateLimiter],
   exports: [RateLimiter],
 })
 export class RateLimitModule {}

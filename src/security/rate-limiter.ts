@@ -7,12 +7,11 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 export const AUTH_FAILURE_WINDOW_SECONDS = 15 * 60;
 
 /**
- * The request budgets of README "Security and operations" (rate-limiter-flexible, in memory per process:
+ * The request budgets of docs/operations.md ("Hostile input and rate limits") (rate-limiter-flexible, in memory per process:
  * with several replicas each counts its own share). Each method counts one hit and answers the seconds
  * the caller must wait, 0 when the request may go on.
  *
- * Not @nestjs/throttler: it is CommonJS and requires the ESM-only @nestjs/common 12, which Node 20 does
- * but Jest on Node 20 cannot, so no test could start the application with it.
+ * Not @nestjs/throttler: see docs/decisions.md, "rate-limiter-flexible, not @nestjs/throttler".
  */
 @Injectable()
 export class RateLimiter {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
-import { ReadAudit } from '../audit/read-audit.js';
+import { PersonalReader } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { systemCaller } from '../auth/system-caller.js';
 import { badInput, DomainError, invalidTransition } from '../common/errors.js';
@@ -28,14 +28,14 @@ import type { ProposeTransitionChecklistInput } from './dto/transition.inputs.js
 const ONE_CHECKLIST = 'goal_transition_checklist_uq';
 
 /** The member `fm`'s 18th birthday. */
-const TURNS_18 = `(fm.birth_date + interval '18 years')::date`;
+const turns18 = (member: string) => `(${member}.birth_date + interval '18 years')::date`;
 
 /**
- * The member `fm` is in transition: turns 18 within the horizon (months, parameter `:horizon`), or has
- * turned 18 and still has consents a parent gave for them to confirm.
+ * The member (`member`: a family_member alias) is in transition: turns 18 within the horizon (months,
+ * parameter `:horizon`), or has turned 18 and still has consents a parent gave for them to confirm.
  */
-const IN_TRANSITION = `(fm.birth_date IS NOT NULL AND ${TURNS_18} <= current_date + make_interval(months => :horizon)
-  AND (${TURNS_18} >= current_date OR EXISTS (SELECT 1 FROM consent_grant tg WHERE tg.member_id = fm.id AND ${grantToConfirm('tg')})))`;
+const inTransition = (member: string) => `(${member}.birth_date IS NOT NULL AND ${turns18(member)} <= current_date + make_interval(months => :horizon)
+  AND (${turns18(member)} >= current_date OR EXISTS (SELECT 1 FROM consent_grant tg WHERE tg.member_id = ${member}.id AND ${grantToConfirm('tg')})))`;
 
 interface TransitionRow {
   id: string;
@@ -57,7 +57,7 @@ export class TransitionsService {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly policy: PolicyService,
     private readonly tx: AuditedTransactions,
-    private readonly audit: ReadAudit,
+    private readonly reader: PersonalReader,
     private readonly writer: PlanWriter,
     private readonly families: FamiliesService,
     private readonly goals: GoalsService,
@@ -72,18 +72,19 @@ export class TransitionsService {
    */
   async upcoming(caller: Caller, loaders: RequestLoaders, page: PageArgs): Promise<Connection<AdulthoodTransition>> {
     const qb = this.db.manager
-      .createQueryBuilder(FamilyMember, 'fm')
-      .innerJoin('plan', 'tp', `tp.family_id = fm.family_id AND tp.status = 'ACTIVE'`)
+      .createQueryBuilder(FamilyMember, 'tm')
+      .innerJoin('plan', 'tp', `tp.family_id = tm.family_id AND tp.status = 'ACTIVE'`)
       .innerJoin('trajectory_supporter', 'tts', `tts.plan_id = tp.id AND tts.state = 'CURRENT' AND tts.user_id = :supporter`, {
         supporter: caller.principal.userId,
       })
-      .where(IN_TRANSITION, { horizon: this.horizon });
-    this.policy.scope(qb, caller.ability, 'read', 'FamilyMember');
-    const rows = await paginate(qb, 'fm.id', page, (q) =>
+      .where(inTransition('tm'), { horizon: this.horizon });
+    // Which members, by the FamilyMember read rule; the members themselves are read (and audited) below.
+    this.reader.of(caller).scopeThrough(qb, 'FamilyMember', 'tm.id');
+    const rows = await paginate(qb, 'tm.id', page, (q) =>
       q
-        .select('fm.id', 'id')
+        .select('tm.id', 'id')
         .addSelect('tp.id', 'planId')
-        .addSelect(`to_char(${TURNS_18}, 'YYYY-MM-DD')`, 'turns18On')
+        .addSelect(`to_char(${turns18('tm')}, 'YYYY-MM-DD')`, 'turns18On')
         .getRawMany<TransitionRow>(),
     );
     const members = await Promise.all(rows.edges.map((e) => this.families.memberById(caller, loaders, e.node.id)));
@@ -102,8 +103,9 @@ export class TransitionsService {
       .get<string, Goal | null>('transitionChecklist', async (memberIds) => {
         const qb = this.db.manager
           .createQueryBuilder(Goal, 'g')
-          .where(`g.transition_member_id = ANY(:memberIds) AND p.status <> 'CLOSED'`, { memberIds });
-        return oneBy(memberIds, await this.audit.readable(qb, caller, 'Goal').getMany(), (g) => g.transitionMemberId!);
+          .where(`g.transition_member_id = ANY(:memberIds)`, { memberIds })
+          .andWhere(`EXISTS (SELECT 1 FROM plan cp WHERE cp.id = g.plan_id AND cp.status <> 'CLOSED')`);
+        return oneBy(memberIds, await this.reader.of(caller).many(qb, 'Goal'), (g) => g.transitionMemberId!);
       })
       .load(memberId);
   }
@@ -187,10 +189,10 @@ export class TransitionsService {
     const [member] = await em
       .createQueryBuilder(FamilyMember, 'fm')
       .select('fm.given_name', 'name')
-      .addSelect(`to_char(${TURNS_18}, 'YYYY-MM-DD')`, 'turns18On')
-      .addSelect(`${TURNS_18} >= current_date`, 'ahead')
+      .addSelect(`to_char(${turns18('fm')}, 'YYYY-MM-DD')`, 'turns18On')
+      .addSelect(`${turns18('fm')} >= current_date`, 'ahead')
       .where('fm.id = :id', { id: target.memberId })
-      .andWhere(IN_TRANSITION, { horizon: this.horizon })
+      .andWhere(inTransition('fm'), { horizon: this.horizon })
       .getRawMany<{ name: string; turns18On: string; ahead: boolean }>();
     if (!member) return null;
 

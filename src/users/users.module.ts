@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgenciesModule } from '../agencies/agencies.module.js';
+import { CaseAssignmentWriterModule } from '../assignments/case-assignment-writer.module.js';
 import { MembershipInvitation } from './membership-invitation.entity.js';
 import { Membership } from './membership.entity.js';
 import { User } from './user.entity.js';
@@ -8,7 +9,7 @@ import { MembershipInvitationResolver, UsersResolver, ViewerResolver } from './u
 import { UsersService } from './users.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User, Membership, MembershipInvitation]), AgenciesModule],
+  imports: [TypeOrmModule.forFeature([User, Membership, MembershipInvitation]), AgenciesModule, CaseAssignmentWriterModule],
   providers: [UsersService, UsersResolver, ViewerResolver, MembershipInvitationResolver],
   exports: [UsersService],
 })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
+import { CaseAssignmentWriter } from '../assignments/case-assignment-writer.js';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { Agency } from '../agencies/agency.entity.js';
 import type { Caller } from '../auth/caller.decorator.js';
@@ -38,6 +39,7 @@ export class UsersService {
     private readonly policy: PolicyService,
     private readonly tx: AuditedTransactions,
     private readonly idempotency: IdempotencyService,
+    private readonly assignments: CaseAssignmentWriter,
   ) {}
 
   async viewer({ principal }: Caller): Promise<Viewer> {
@@ -192,12 +194,7 @@ export class UsersService {
       );
       // No gap in care: the family's supporter hands the role over before leaving.
       if (supporting) throw conflict('This user is a trajectory supporter: hand the role over first');
-      await em.query(
-        `UPDATE case_assignment SET ended_at = now()
-          WHERE user_id = $1 AND agency_id = $2 AND ended_at IS NULL
-            AND NOT EXISTS (SELECT 1 FROM membership WHERE user_id = $1 AND agency_id = $2 AND role IN ('CASEWORKER', 'VOLUNTEER'))`,
-        [membership.userId, membership.agencyId],
-      );
+      await this.assignments.endWithoutCaseRole(em, membership.userId, membership.agencyId);
       return membership;
     });
   }

@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import PgBoss from 'pg-boss';
+import { PgBoss, type JobInsert } from 'pg-boss';
 import { Gauge } from 'prom-client';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { describeError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Metrics } from '../metrics/metrics.js';
@@ -28,16 +29,18 @@ export interface DeliveryJob {
 export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookQueue.name);
   private readonly boss: PgBoss;
-  private readonly retry: Pick<PgBoss.JobInsert, 'retryLimit' | 'retryDelay' | 'retryBackoff' | 'expireInSeconds'>;
+  private readonly retry: Pick<JobInsert, 'retryLimit' | 'retryDelay' | 'retryBackoff' | 'expireInSeconds'>;
   private readonly stopping = new AbortController();
   private workers: Promise<void>[] = [];
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig & { databaseUrl: string },
     private readonly sender: WebhookSender,
+    @InjectDataSource() private readonly db: DataSource,
     metrics: Metrics,
   ) {
     const { worker, retryLimit, retryDelaySeconds, timeoutSeconds } = config.webhooks;
+    const leaseCheckSeconds = Math.max(1, Math.min(60, timeoutSeconds));
     this.boss = new PgBoss({
       connectionString: config.databaseUrl,
       application_name: 'gezin1plan-queue',
@@ -45,21 +48,23 @@ export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
       max: 3,
       supervise: worker,
       schedule: false,
-      // A job whose worker died mid-POST is retried once its lease expires.
-      maintenanceIntervalSeconds: Math.max(1, Math.min(60, timeoutSeconds)),
+      // A job whose worker died mid-POST is retried once its lease expires: the supervisor's pass expires
+      // it, and also counts the queue for the gauge below.
+      superviseIntervalSeconds: leaseCheckSeconds,
+      monitorIntervalSeconds: leaseCheckSeconds,
     });
     this.retry = { retryLimit, retryDelay: retryDelaySeconds, retryBackoff: true, expireInSeconds: timeoutSeconds + 5 };
     const boss = this.boss;
     new Gauge({
       name: 'gezin1plan_webhook_jobs',
-      help: 'Webhook delivery jobs in the queue (shared by all replicas): waiting (new or retry due) and active (being posted)',
+      help: 'Webhook delivery jobs in the queue (shared by all replicas), as pg-boss last counted them: waiting and active (being posted)',
       labelNames: ['state'] as const,
       registers: [metrics.registry],
       async collect() {
         try {
-          const waiting = await boss.getQueueSize(QUEUE, { before: 'active' });
-          this.set({ state: 'waiting' }, waiting);
-          this.set({ state: 'active' }, (await boss.getQueueSize(QUEUE, { before: 'completed' })) - waiting);
+          const queue = await boss.getQueue(QUEUE);
+          this.set({ state: 'waiting' }, queue?.queuedCount ?? 0);
+          this.set({ state: 'active' }, queue?.activeCount ?? 0);
         } catch {
           // The database is unreachable: no figure (readiness and the error counters tell why).
           this.reset();
@@ -73,14 +78,15 @@ export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
     await this.boss.start();
     await this.createQueue();
     if (!this.config.webhooks.worker) return;
+    await this.requeueOrphans();
     this.workers = Array.from({ length: CONCURRENCY }, () => this.work());
   }
 
   /**
-   * One delivery at a time until shutdown. Our own loop rather than pg-boss's `work()`: pg-boss 10
-   * (the last for Node 20) does not await completing a job, so the database going away right after a
-   * delivery was an unhandled rejection that ended the process. Here every failure is logged and the
-   * loop goes on; a job left active is retried when its lease expires (the sender skips delivered ones).
+   * One delivery at a time until shutdown. Our own loop rather than pg-boss's `work()`, so that the
+   * database going away mid-delivery is one logged failure and never an unhandled rejection that ends
+   * the process (as it was with pg-boss 10's `work()`). Every failure is logged and the loop goes on; a
+   * job left active is retried when its lease expires (the sender skips delivered ones).
    */
   private async work(): Promise<void> {
     const { signal } = this.stopping;
@@ -114,12 +120,34 @@ export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /**
+   * Queues again each pending delivery without a live job: a queue schema dropped when pg-boss 10's could
+   * not be migrated (migration PgBossFromVersion10Dropped), or a job that expired on its last attempt
+   * with its worker. Under an advisory lock, so replicas starting at once do not queue one twice; a
+   * delivery queued twice anyway is still posted at least once, and the sender skips delivered ones.
+   */
+  private async requeueOrphans(): Promise<void> {
+    await this.db.transaction(async (em) => {
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext('webhook-requeue'))`);
+      const orphans: { id: string }[] = await em.query(
+        `SELECT d.id FROM webhook_delivery d
+          WHERE d.state = 'PENDING'
+            AND NOT EXISTS (SELECT 1 FROM pgboss.job j
+                             WHERE j.name = $1 AND j.data->>'deliveryId' = d.id::text AND j.state < 'completed')`,
+        [QUEUE],
+      );
+      if (orphans.length === 0) return;
+      this.logger.warn(`${orphans.length} pending webhook deliveries had no queued job: queued again`);
+      await this.enqueue(em, orphans.map((o) => o.id));
+    });
+  }
+
   /** Waits for deliveries in flight (each bounded by the webhook timeout), then closes the queue's connections. */
   async onApplicationShutdown(): Promise<void> {
     this.stopping.abort();
     await Promise.all(this.workers);
     await this.sender.close();
-    await this.boss.stop({ graceful: false, wait: true });
+    await this.boss.stop({ graceful: false });
   }
 
   /** Queues the deliveries inside the caller's transaction: they exist only if it commits. */
@@ -128,7 +156,8 @@ export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
     const runner = em.queryRunner;
     if (!runner?.isTransactionActive) throw new Error('Webhook deliveries are queued inside the transaction of their event');
     await this.boss.insert(
-      deliveryIds.map((deliveryId) => ({ name: QUEUE, data: { deliveryId }, ...this.retry })),
+      QUEUE,
+      deliveryIds.map((deliveryId) => ({ data: { deliveryId }, ...this.retry })),
       { db: { executeSql: async (text, values) => ({ rows: (await runner.query(text, values, true)).records }) } },
     );
   }

@@ -1,13 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type PgBoss from 'pg-boss';
+import type { JobWithMetadata } from 'pg-boss';
 import { DataSource } from 'typeorm';
 import { Agent, request } from 'undici';
 import { newId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { SecretBox } from '../integrations/secret-box.js';
-import { assertPublicHost, publicOnlyLookup } from './public-address.js';
+import { PublicAddresses } from '../security/public-address.js';
+import { SecretBox } from '../security/secret-box.js';
 import type { DeliveryJob } from './webhook-queue.js';
 
 interface PendingDelivery {
@@ -22,7 +22,7 @@ interface PendingDelivery {
   revoked_at: Date | null;
 }
 
-/** `sha256=<hex HMAC of the raw body>` with the client's secret (API.md, "Webhooks"). */
+/** `sha256=<hex HMAC of the raw body>` with the client's secret (docs/referrals-and-webhooks.md, "Webhooks and the live subscription"). */
 export const signatureOf = (body: string, secret: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 /** Why a POST failed, in a few words (no response body: it is the receiver's). */
@@ -42,9 +42,10 @@ export class WebhookSender {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly secrets: SecretBox,
+    private readonly addresses: PublicAddresses,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.agent = new Agent(config.webhooks.allowPrivateAddresses ? {} : { connect: { lookup: publicOnlyLookup } });
+    this.agent = new Agent({ connect: addresses.connectOptions });
   }
 
   /** Closes the connections to receivers (once no delivery is in flight). */
@@ -53,7 +54,7 @@ export class WebhookSender {
   }
 
   /** Throws when the attempt failed, so that the queue retries it with backoff. */
-  async deliver(job: PgBoss.JobWithMetadata<DeliveryJob>): Promise<void> {
+  async deliver(job: JobWithMetadata<DeliveryJob>): Promise<void> {
     const { deliveryId } = job.data;
     const [delivery]: PendingDelivery[] = await this.db.query(
       `SELECT d.state, d.attempts, d.url, e.id AS event_id, e.body, c.secret_sealed, c.revoked_at,
@@ -90,7 +91,7 @@ export class WebhookSender {
   private async post(delivery: PendingDelivery, attempt: number): Promise<{ status: number | null; error: string | null }> {
     try {
       // A literal address is connected to without a lookup: checked here; hostnames as they resolve.
-      if (!this.config.webhooks.allowPrivateAddresses) assertPublicHost(new URL(delivery.url).hostname);
+      this.addresses.assertAllowed(new URL(delivery.url).hostname);
       const response = await request(delivery.url, {
         method: 'POST',
         body: delivery.body,

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { IntegrationsModule } from '../integrations/integrations.module.js';
+import { IntegrationSecurityModule } from '../security/integration-security.module.js';
 import { WebhookAttempt, WebhookDelivery } from './webhook-delivery.entity.js';
 import { WebhookQueue } from './webhook-queue.js';
 import { WebhookSender } from './webhook-sender.js';
@@ -8,7 +8,7 @@ import { WebhooksResolver } from './webhooks.resolver.js';
 import { WebhooksService } from './webhooks.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([WebhookDelivery, WebhookAttempt]), IntegrationsModule],
+  imports: [TypeOrmModule.forFeature([WebhookDelivery, WebhookAttempt]), IntegrationSecurityModule],
   providers: [WebhookQueue, WebhookSender, WebhooksService, WebhooksResolver],
   exports: [WebhooksService],
 })

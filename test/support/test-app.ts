@@ -5,9 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import request from 'supertest';
 import { DEV_TOKEN_ISSUER } from '../../src/auth/token-verifier.js';
-import { createApp } from '../../src/bootstrap.js';
-import { loadConfig } from '../../src/config/app-config.js';
 import { SqlStatementCounter } from '../../src/database/sql-statement-counter.js';
+import { workerApp } from './worker-app.js';
 
 export const PLATFORM_ADMIN = 'platform-admin@test';
 
@@ -28,23 +27,47 @@ const UNLIMITED = {
   RATE_LIMIT_AUTH_FAILURES: '1000000',
 };
 
+const testEnvironment = (env: Record<string, string> = {}): Record<string, string | undefined> => ({
+  ...UNLIMITED,
+  ...process.env,
+  NODE_ENV: 'test',
+  PLATFORM_ADMIN_SUBJECTS: PLATFORM_ADMIN,
+  WEBHOOK_WORKER: 'false',
+  RETENTION_JOB: 'false',
+  TRANSITION_JOB: 'false',
+  ...env,
+});
+
 /** The service as a client sees it: GraphQL over HTTP with bearer tokens, against the test database. */
 export class TestApi {
-  private constructor(readonly app: INestApplication) {}
+  private constructor(
+    readonly app: INestApplication,
+    private readonly shared: boolean,
+  ) {}
 
   /**
    * Without a webhook worker or hourly jobs unless `env` asks for them: test files share the database and its queue. Not
    * rate limited unless `env` asks for it: a test sends far more from one address than a client would.
+   *
+   * Without `env`, the app of the default environment that every test file of this Jest worker shares (built from
+   * `dist/`, see support/worker-app.ts): its `stop()` leaves it to the next file. With `env`, an app of the file's own.
    */
   static async start(env: Record<string, string> = {}): Promise<TestApi> {
-    const config = loadConfig({ ...UNLIMITED, ...process.env, NODE_ENV: 'test', PLATFORM_ADMIN_SUBJECTS: PLATFORM_ADMIN, WEBHOOK_WORKER: 'false', RETENTION_JOB: 'false', TRANSITION_JOB: 'false', ...env });
+    if (Object.keys(env).length) return TestApi.startOwn(env);
+    return new TestApi(await workerApp(testEnvironment()), true);
+  }
+
+  /** An app of the test file's own, built from the sources in the test's sandbox: for a test that instruments it. */
+  static async startOwn(env: Record<string, string> = {}): Promise<TestApi> {
+    const [{ createApp }, { loadConfig }] = await Promise.all([import('../../src/bootstrap.js'), import('../../src/config/app-config.js')]);
+    const config = loadConfig(testEnvironment(env));
     const app = await createApp({ ...config, databaseUrl: config.databaseUrl! });
     await app.init();
-    return new TestApi(app);
+    return new TestApi(app, false);
   }
 
   async stop(): Promise<void> {
-    await this.app.close();
+    if (!this.shared) await this.app.close();
   }
 
   /** A development token for `subject`, as `npm run token` makes it. */

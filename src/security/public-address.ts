@@ -1,6 +1,8 @@
 import { lookup, type LookupAddress, type LookupAllOptions, type LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
+import { Inject, Injectable } from '@nestjs/common';
 import ipaddr from 'ipaddr.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 /** A webhook URL whose host is, or resolves to, an address outside the public internet. */
 export class NonPublicAddressError extends Error {
@@ -48,4 +50,27 @@ export function publicOnlyLookup(hostname: string, options: LookupOptions, callb
     const [first] = addresses;
     callback(null, first!.address, first!.family);
   });
+}
+
+/**
+ * Where the service may connect on a partner's behalf (webhook URLs), as configured: public addresses only,
+ * unless WEBHOOK_ALLOW_PRIVATE_ADDRESSES (development) allows any.
+ */
+@Injectable()
+export class PublicAddresses {
+  private readonly anyAllowed: boolean;
+
+  constructor(@Inject(APP_CONFIG) config: Pick<AppConfig, 'webhooks'>) {
+    this.anyAllowed = config.webhooks.allowPrivateAddresses;
+  }
+
+  /** Throws `NonPublicAddressError` for a literal address that may not be connected to. */
+  assertAllowed(host: string): void {
+    if (!this.anyAllowed) assertPublicHost(host);
+  }
+
+  /** Socket options that refuse, as hostnames resolve, the addresses that may not be connected to. */
+  get connectOptions(): { lookup?: typeof publicOnlyLookup } {
+    return this.anyAllowed ? {} : { lookup: publicOnlyLookup };
+  }
 }

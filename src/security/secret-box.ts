@@ -4,7 +4,7 @@ const VERSION = 'v1';
 
 /**
  * Seals client secrets at rest with AES-256-GCM under a key kept outside the database
- * (WEBHOOK_SECRET_KEY): webhooks are signed with the client's secret itself (API.md), so the service
+ * (WEBHOOK_SECRET_KEY): webhooks are signed with the client's secret itself (docs/referrals-and-webhooks.md), so the service
  * must be able to recover it, yet a copy of the database alone must not reveal it.
  */
 export class SecretBox {

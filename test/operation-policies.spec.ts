@@ -1,6 +1,7 @@
+import { LazyMetadataStorage } from '@nestjs/graphql/dist/schema-builder/storages/lazy-metadata.storage.js';
 import { TypeMetadataStorage } from '@nestjs/graphql/dist/schema-builder/storages/type-metadata.storage.js';
 import { POLICY_KEY } from '../src/policy/policy.decorator.js';
-import { TestApi } from './support/test-app.js';
+import { allResolvers } from './support/resolvers.js';
 
 /**
  * Who can reach what, for every query, mutation and subscription. A change here is a permission change:
@@ -8,11 +9,10 @@ import { TestApi } from './support/test-app.js';
  * (and is refused at run time by the policy guard).
  */
 describe('operation policies', () => {
-  let api: TestApi;
   beforeAll(async () => {
-    api = await TestApi.start(); // loads every resolver, so the metadata is complete
+    // The decorators record operations lazily; loading them for every resolver is what the app's schema build does.
+    LazyMetadataStorage.load(await allResolvers());
   });
-  afterAll(() => api.stop());
 
   it('every operation declares its policy', () => {
     const operations = [

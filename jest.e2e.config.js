@@ -1,0 +1,3 @@
+import { e2e, run } from './jest.config.js';
+
+export default { ...run, ...e2e };

@@ -1,0 +1,3 @@
+import { run, unit } from './jest.config.js';
+
+export default { ...run, ...unit };
