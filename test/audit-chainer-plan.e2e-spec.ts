@@ -1,7 +1,5 @@
-import pg from 'pg';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions, migrate } from '../src/database/database.module.js';
-import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
+import type pg from 'pg';
+import { migratedScratchDatabase, type ScratchDatabase } from './support/scratch-database.js';
 
 /**
  * The chainer's statements at a large audit trail: it runs every second, so what it reads must be bounded
@@ -37,15 +35,7 @@ describe('the audit chainer at a large audit trail', () => {
   let client: pg.Client;
 
   beforeAll(async () => {
-    scratch = await scratchDatabase('audit_chainer_plan');
-    const db = await new DataSource(dataSourceOptions(scratch.url)).initialize();
-    try {
-      await migrate(db);
-    } finally {
-      await db.destroy();
-    }
-    client = new pg.Client(scratch.url);
-    await client.connect();
+    ({ scratch, client } = await migratedScratchDatabase('audit_chainer_plan'));
     await client.query(`SELECT set_config('app.actor_subject', 't', false)`);
     const queue = (n: number) =>
       client.query(

@@ -1,8 +1,6 @@
-import pg from 'pg';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions, migrate } from '../src/database/database.module.js';
+import type pg from 'pg';
 import { functionSql, sourceFiles } from '../src/database/functions/index.js';
-import { scratchDatabase, type ScratchDatabase } from './support/scratch-database.js';
+import { migratedScratchDatabase, type ScratchDatabase } from './support/scratch-database.js';
 
 /** The functions of the public schema that are ours (not an extension's), as `DROP` and the comparison name them. */
 const OWN_FUNCTIONS = `
@@ -39,15 +37,7 @@ describe('database functions and triggers', () => {
   let client: pg.Client;
 
   beforeAll(async () => {
-    scratch = await scratchDatabase('functions_check');
-    const db = await new DataSource(dataSourceOptions(scratch.url)).initialize();
-    try {
-      await migrate(db);
-    } finally {
-      await db.destroy();
-    }
-    client = new pg.Client(scratch.url);
-    await client.connect();
+    ({ scratch, client } = await migratedScratchDatabase('functions_check'));
   }, 60_000);
 
   afterAll(async () => {

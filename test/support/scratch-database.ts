@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, migrate } from '../../src/database/database.module.js';
 
 /** A database of its own in the test cluster, for a test that needs an empty or isolated one. */
 export interface ScratchDatabase {
@@ -25,4 +27,18 @@ export async function scratchDatabase(prefix: string): Promise<ScratchDatabase> 
   const url = new URL(process.env.DATABASE_URL!);
   url.pathname = `/${name}`;
   return { name, url: url.toString(), drop: () => asAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined) };
+}
+
+/** A scratch database with every migration applied, and a client connected to it. */
+export async function migratedScratchDatabase(prefix: string): Promise<{ scratch: ScratchDatabase; client: pg.Client }> {
+  const scratch = await scratchDatabase(prefix);
+  const db = await new DataSource(dataSourceOptions(scratch.url)).initialize();
+  try {
+    await migrate(db);
+  } finally {
+    await db.destroy();
+  }
+  const client = new pg.Client(scratch.url);
+  await client.connect();
+  return { scratch, client };
 }
