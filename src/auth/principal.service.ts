@@ -9,6 +9,7 @@ import type { MembershipRole } from '../users/membership-role.js';
 import type { AgencyRole, Principal } from './principal.js';
 import { type RecordedSubjectKind, SubjectKind } from './subject-kind.js';
 import { systemCaller } from './system-caller.js';
+import { readWithoutAudit } from '../audit/personal-reader.js';
 
 /** An integration client acts for its agency, with its scopes and no role of a person. */
 export function clientPrincipal(clientId: string, agencyId: string, networkId: string, scopes: string[], issuedAfterRotation = 0): Principal {
@@ -118,11 +119,11 @@ export class PrincipalService implements OnApplicationBootstrap {
 
   /** A family member logged in to the portal (linked by redeeming an invitation); null once unlinked. */
   private async familyMemberOf(subject: string): Promise<Principal['familyMember']> {
-    const [row]: { member_id: string; family_id: string; network_id: string }[] = await this.db.query(
+    const [row]: { member_id: string; family_id: string; network_id: string }[] = await readWithoutAudit('who the caller is (authentication)', this.db.query(
       `SELECT fm.id AS member_id, fm.family_id, f.network_id
          FROM family_member fm JOIN family f ON f.id = fm.family_id WHERE fm.portal_subject = $1`,
       [subject],
-    );
+    ));
     return row ? { memberId: row.member_id, familyId: row.family_id, networkId: row.network_id } : null;
   }
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
-import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
+import { PersonalReader, readWithoutAudit, type UnauditedRead } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, invalidTransition, notFound } from '../common/errors.js';
 import { newId } from '../common/ids.js';
@@ -81,7 +81,7 @@ export class ConsentsService {
           `INSERT INTO consent_subject (consent_id, member_id) SELECT $1, unnest($2::uuid[])`,
           [consent.id, input.subjectMemberIds],
         );
-        return (await this.load(em, [consent.id]))[0]!;
+        return (await this.load(em, [consent.id], "the caller's own write, read back (audited by the write triggers)"))[0]!;
       }, (id) => this.reread(em, caller, id)),
     );
   }
@@ -94,7 +94,7 @@ export class ConsentsService {
   async revoke(caller: Caller, input: RevokeConsentInput): Promise<Consent> {
     return this.tx.run(caller, async (em) => {
       await this.policy.authorize(em, caller.ability, 'update', 'Consent', input.consentId, { lock: true });
-      const [consent] = await this.load(em, [input.consentId]);
+      const [consent] = await this.load(em, [input.consentId], 'the record the caller changes, authorized and locked first (audited by the write triggers)');
       if (consent!.status !== ConsentStatus.ACTIVE) throw invalidTransition('Consent', consent!.status, 'revoke');
       // Withdrawing is the family's decision: a caseworker records whose it was; in the portal, one's own.
       const portalMember = caller.principal.familyMember?.memberId;
@@ -115,7 +115,7 @@ export class ConsentsService {
         `INSERT INTO consent_revocation (consent_id, reason, revoked_by_member_id, revoked_by_user_id, member_ids) VALUES ($1, $2, $3, $4, $5)`,
         [input.consentId, input.reason, revokedBy, caller.principal.userId, ending.length === remaining.length ? null : ending],
       );
-      return (await this.load(em, [input.consentId]))[0]!;
+      return (await this.load(em, [input.consentId], "the caller's own write, read back (audited by the write triggers)"))[0]!;
     });
   }
 
@@ -127,7 +127,7 @@ export class ConsentsService {
    * and a mother's leaves standing what her grown child confirmed.
    */
   private async endsFor(em: EntityManager, consent: Consent, memberId: string): Promise<string[] | null> {
-    const [row]: { concerned: boolean; ends_for: string[] }[] = await em.query(
+    const [row]: { concerned: boolean; ends_for: string[] }[] = await readWithoutAudit('a check before a write that answers no personal data', em.query(
       `SELECT c.grantor_member_id = $2 OR bool_or(member_speaks_for($2, cs.member_id)) AS concerned,
               COALESCE(array_agg(cs.member_id ORDER BY cs.member_id) FILTER (WHERE member_speaks_for($2, cs.member_id)
                 OR (c.grantor_member_id = $2 AND NOT EXISTS (SELECT 1 FROM consent_confirmation cc
@@ -135,7 +135,7 @@ export class ConsentsService {
          FROM consent c JOIN consent_subject cs ON cs.consent_id = c.id
         WHERE c.id = $1 GROUP BY c.id`,
       [consent.id, memberId],
-    );
+    ));
     return row?.concerned ? row.ends_for : null;
   }
 
@@ -149,7 +149,7 @@ export class ConsentsService {
     return this.tx.run(caller, async (em) => {
       const attributes = await this.policy.authorize(em, caller.ability, 'read', 'Consent', input.consentId, { lock: true });
       this.policy.assertCan(caller.ability, 'create', 'Consent', await this.visibleFamily(em, caller, attributes.familyId as string));
-      const [consent] = await this.load(em, [input.consentId]);
+      const [consent] = await this.load(em, [input.consentId], 'the record the caller changes, authorized and locked first (audited by the write triggers)');
       if (consent!.status === ConsentStatus.REVOKED || consent!.status === ConsentStatus.EXPIRED) {
         throw invalidTransition('Consent', consent!.status, 'confirm');
       }
@@ -182,7 +182,7 @@ export class ConsentsService {
           caller.principal.acting?.agencyId ?? null,
         ],
       );
-      return (await this.load(em, [consent!.id]))[0]!;
+      return (await this.load(em, [consent!.id], "the caller's own write, read back (audited by the write triggers)"))[0]!;
     });
   }
 
@@ -210,8 +210,8 @@ export class ConsentsService {
           )
           .setParameters({ memberIds, horizonMonths: this.config.transitions.horizonMonths });
         const rows: { id: string; member_id: string }[] = await this.reader.of(caller).rows(qb.orderBy('cn.id'), 'Consent');
-        const read = this.load(this.db.manager, [...new Set(rows.map((r) => r.id))]);
-        const consents = new Map((await readWithoutAudit('the records whose ids were just read and audited', read)).map((c) => [c.id, c]));
+        const read = await this.load(this.db.manager, [...new Set(rows.map((r) => r.id))], 'the records whose ids were just read and audited');
+        const consents = new Map(read.map((c) => [c.id, c]));
         return groupBy(memberIds, rows, (r) => r.member_id).map((group) => group.map((r) => consents.get(r.id)!));
       })
       .load(memberId);
@@ -223,7 +223,7 @@ export class ConsentsService {
     await this.policy.authorize(em, caller.ability, 'read', 'Family', familyId);
     const qb = em.createQueryBuilder(Consent, 'cn').select('cn.id', 'id').where('cn.family_id = :familyId', { familyId });
     const ids: { id: string }[] = await this.reader.of(caller).rows(qb.orderBy('cn.id'), 'Consent');
-    return readWithoutAudit('the records whose ids were just read and audited', this.load(em, ids.map((r) => r.id)));
+    return this.load(em, ids.map((r) => r.id), 'the records whose ids were just read and audited');
   }
 
   /** Only on a member the caller may read: another is answered exactly like one that does not exist. */
@@ -251,7 +251,7 @@ export class ConsentsService {
    * member: the right the first answer was given under (the team reads assessments no other way).
    */
   private async assessmentMadeBefore(em: EntityManager, caller: Caller, id: string): Promise<CapacityAssessment> {
-    const assessment = await em.findOneByOrFail(CapacityAssessment, { id });
+    const assessment = await readWithoutAudit("the caller's own write, read back (audited by the write triggers)", em.findOneByOrFail(CapacityAssessment, { id }));
     await this.policy.authorize(em, caller.ability, 'assessCapacity', 'FamilyMember', assessment.memberId);
     return assessment;
   }
@@ -281,11 +281,11 @@ export class ConsentsService {
   /** A record made before under the caller's idempotency key, if the caller may read it now. */
   private async reread(em: EntityManager, caller: Caller, id: string): Promise<Consent> {
     await this.idempotency.readable(em, caller, Consent, 'Consent', id);
-    return (await this.load(em, [id]))[0]!;
+    return (await this.load(em, [id], 'the records whose ids were just read and audited'))[0]!;
   }
 
-  /** Consents with their subjects and revocation, in id order. */
-  private async load(em: EntityManager, ids: string[]): Promise<Consent[]> {
+  /** Consents with their subjects and revocation, in id order; not audited, for the reason the caller gives. */
+  private async load(em: EntityManager, ids: string[], reason: UnauditedRead): Promise<Consent[]> {
     if (ids.length === 0) return [];
     const rows: {
       id: string;
@@ -294,7 +294,7 @@ export class ConsentsService {
       withdrawn_for: string[];
       revoked_at: Date | null;
       reason: string | null;
-    }[] = await em.query(
+    }[] = await readWithoutAudit(reason, em.query(
       `SELECT c.id, ARRAY(SELECT cs.member_id FROM consent_subject cs WHERE cs.consent_id = c.id ORDER BY cs.member_id) AS subject_member_ids,
               ARRAY(SELECT DISTINCT g.member_id FROM consent_grant g
                      WHERE g.consent_id = c.id AND g.represented_until <= current_date AND g.revoked_at IS NULL
@@ -305,8 +305,8 @@ export class ConsentsService {
          FROM consent c LEFT JOIN consent_revocation r ON r.consent_id = c.id AND r.member_ids IS NULL
         WHERE c.id = ANY($1) ORDER BY c.id`,
       [ids],
-    );
-    const consents = new Map((await em.findBy(Consent, { id: In(ids) })).map((c) => [c.id, c]));
+    ));
+    const consents = new Map((await readWithoutAudit(reason, em.findBy(Consent, { id: In(ids) }))).map((c) => [c.id, c]));
     return rows.map((row) =>
       Object.assign(consents.get(row.id)!, {
         subjectMemberIds: row.subject_member_ids,
@@ -319,12 +319,12 @@ export class ConsentsService {
   }
 
   private async capacities(em: EntityManager, ids: string[]): Promise<Map<string, MemberCapacity>> {
-    const rows: MemberCapacity[] = await em.query(
+    const rows: MemberCapacity[] = await readWithoutAudit('a check before a write that answers no personal data', em.query(
       `SELECT fm.id, fm.family_id, fm.given_name, member_is_capable(fm) AS capable,
               member_represents_children(fm) AS representative
          FROM family_member fm WHERE fm.id = ANY($1::uuid[])`,
       [ids],
-    );
+    ));
     return new Map(rows.map((r) => [r.id, r]));
   }
 }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CaseAssignmentWriter } from '../assignments/case-assignment-writer.js';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
-import { PersonalReader } from '../audit/personal-reader.js';
+import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { calendarDate } from '../common/calendar.js';
 import { badInput, forbidden } from '../common/errors.js';
@@ -62,7 +62,7 @@ export class FamiliesService {
         await this.policy.authorize(em, caller.ability, 'update', 'Family', input.familyId, { lock: true });
         const row = memberRow(input.familyId, input.member, caller.principal.userId);
         await em.insert(FamilyMember, row);
-        return em.findOneByOrFail(FamilyMember, { id: row.id });
+        return readWithoutAudit("the caller's own write, read back (audited by the write triggers)", em.findOneByOrFail(FamilyMember, { id: row.id }));
       }, (id) => this.idempotency.readable(em, caller, FamilyMember, 'FamilyMember', id)),
     );
   }
@@ -185,7 +185,7 @@ export class FamiliesService {
     const qb = em.createQueryBuilder(FamilyMember, 'rm').where('rm.family_id = :familyId AND rm.id = ANY(:ids)', { familyId, ids: unique });
     // Which members a write may name: checked by the read rule, not read (nothing of them is answered).
     if (options.visibleTo) this.reader.of(options.visibleTo).scopeThrough(qb, 'FamilyMember', 'rm.id');
-    const members = unique.length ? await qb.getMany() : [];
+    const members = unique.length ? await readWithoutAudit('a check before a write that answers no personal data', qb.getMany()) : [];
     if (members.length !== unique.length) throw badInput(field, `${field} must name members of this family`);
     return members;
   }

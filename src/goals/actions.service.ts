@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
-import { PersonalReader } from '../audit/personal-reader.js';
+import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
@@ -88,7 +88,7 @@ export class ActionsService {
         dueDate: action.dueDate,
       },
     });
-    return em.findOneByOrFail(Action, { id: action.id });
+    return readWithoutAudit("the caller's own write, read back (audited by the write triggers)", em.findOneByOrFail(Action, { id: action.id }));
   }
 
   complete(caller: Caller, actionId: string): Promise<Action> {
@@ -122,7 +122,7 @@ export class ActionsService {
     const attempted = to === ActionStatus.DONE ? 'complete' : 'cancel';
     return this.tx.run(caller, async (em) => {
       await this.policy.authorize(em, caller.ability, 'update', 'Action', actionId, { lock: true });
-      const action = await em.findOneByOrFail(Action, { id: actionId });
+      const action = await readWithoutAudit('the record the caller changes, authorized and locked first (audited by the write triggers)', em.findOneByOrFail(Action, { id: actionId }));
       const planId = await lockOpenPlanOfGoal(em, action.goalId, `${attempted} an action`);
       if (action.status !== ActionStatus.OPEN) throw invalidTransition('Action', action.status, attempted);
       Object.assign(action, { status: to, completedAt: to === ActionStatus.DONE ? new Date() : null });

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
-import { PersonalReader } from '../audit/personal-reader.js';
+import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, conflict, invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
@@ -93,7 +93,7 @@ export class GoalsService {
       change: 'GOAL_ADDED',
       details: { lifeDomain: goal.lifeDomain, owner: goal.owner, ownerAgencyId: goal.ownerAgencyId, status: goal.status, memberIds },
     });
-    return em.findOneByOrFail(Goal, { id: goal.id });
+    return readWithoutAudit("the caller's own write, read back (audited by the write triggers)", em.findOneByOrFail(Goal, { id: goal.id }));
   }
 
   /** Changes the wording and/or status, appends a progress note; every update is a new version. */
@@ -104,7 +104,7 @@ export class GoalsService {
     }
     return this.tx.run(caller, async (em) => {
       const attributes = await this.policy.authorize(em, caller.ability, 'update', 'Goal', input.goalId, { lock: true });
-      const goal = await em.findOneByOrFail(Goal, { id: input.goalId });
+      const goal = await readWithoutAudit('the record the caller changes, authorized and locked first (audited by the write triggers)', em.findOneByOrFail(Goal, { id: input.goalId }));
       if (input.expectedVersion != null && input.expectedVersion !== goal.version) {
         throw conflict(`The goal changed meanwhile: version ${goal.version}, not ${input.expectedVersion}`);
       }

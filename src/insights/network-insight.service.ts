@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Agency } from '../agencies/agency.entity.js';
-import { PersonalReader } from '../audit/personal-reader.js';
+import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput } from '../common/errors.js';
 import { LifeDomain } from '../goals/life-domain.js';
@@ -74,14 +74,14 @@ export class NetworkInsightService {
       const agencies = new Map((await em.find(Agency, { where: { networkId: network.id } })).map((a) => [a.id, a]));
       const agency = (id: string) => agencies.get(id)!;
 
-      const plans: { life_domain: LifeDomain | null; count: number }[] = await em.query(ACTIVE_PLANS_SQL, [network.id]);
-      const flows: { from_agency_id: string; to_agency_id: string; status: ReferralStatus; count: number }[] = await em.query(
+      const plans: { life_domain: LifeDomain | null; count: number }[] = await readWithoutAudit('aggregate figures with small counts suppressed (audited as an aggregate read)', em.query(ACTIVE_PLANS_SQL, [network.id]));
+      const flows: { from_agency_id: string; to_agency_id: string; status: ReferralStatus; count: number }[] = await readWithoutAudit('aggregate figures with small counts suppressed (audited as an aggregate read)', em.query(
         REFERRAL_FLOWS_SQL,
         inPeriod,
-      );
-      const hours: StageHoursRow[] = await em.query(REFERRAL_STAGE_HOURS_SQL, inPeriod);
-      const overdue: { to_agency_id: string; status: ReferralStatus; count: number }[] = await em.query(OVERDUE_REFERRALS_SQL, [network.id]);
-      const revoked: { recipient_agency_id: string; count: number }[] = await em.query(CONSENTS_REVOKED_SQL, inPeriod);
+      ));
+      const hours: StageHoursRow[] = await readWithoutAudit('aggregate figures with small counts suppressed (audited as an aggregate read)', em.query(REFERRAL_STAGE_HOURS_SQL, inPeriod));
+      const overdue: { to_agency_id: string; status: ReferralStatus; count: number }[] = await readWithoutAudit('aggregate figures with small counts suppressed (audited as an aggregate read)', em.query(OVERDUE_REFERRALS_SQL, [network.id]));
+      const revoked: { recipient_agency_id: string; count: number }[] = await readWithoutAudit('aggregate figures with small counts suppressed (audited as an aggregate read)', em.query(CONSENTS_REVOKED_SQL, inPeriod));
 
       const sentTable = suppressTable(flows);
       const overdueTable = suppressTable(overdue);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
-import { PersonalReader } from '../audit/personal-reader.js';
+import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
@@ -56,7 +56,7 @@ export class NotesService {
           change: 'NOTE_ADDED',
           details: { category: note.category },
         });
-        return em.findOneByOrFail(Note, { id: note.id });
+        return readWithoutAudit("the caller's own write, read back (audited by the write triggers)", em.findOneByOrFail(Note, { id: note.id }));
       }, (id) => this.idempotency.readable(em, caller, Note, 'Note', id)),
     );
   }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
-import { PersonalReader } from '../audit/personal-reader.js';
+import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, conflict, consentRequired, invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
@@ -95,7 +95,7 @@ export class PlanTeamService {
       }
       const [member] = await this.families.requireMembers(em, plan.familyId, [input.confirmedByMemberId], 'confirmedByMemberId');
       // The database's rule, as for consent: a recorded capacity assessment, else the 12th birthday by the families' calendar.
-      const [{ capable }] = await em.query(`SELECT member_is_capable(fm) AS capable FROM family_member fm WHERE fm.id = $1`, [member!.id]);
+      const [{ capable }] = await readWithoutAudit('a check before a write that answers no personal data', em.query(`SELECT member_is_capable(fm) AS capable FROM family_member fm WHERE fm.id = $1`, [member!.id]));
       if (!capable) {
         throw badInput('confirmedByMemberId', 'The confirmation must come from a member who decides for themselves (from 12, unless a capacity assessment says otherwise)');
       }
@@ -195,7 +195,7 @@ export class PlanTeamService {
     // The plan's attributes, as locked: the agencies holding its consent, and its author.
     const consented = (attributes.consentedAgencyIds as string[]).includes(row.agency_id) || attributes.authorUserId === userId;
     if (!consented) {
-      const members: { id: string }[] = await em.query(`SELECT id FROM family_member WHERE family_id = $1 ORDER BY id`, [plan.familyId]);
+      const members: { id: string }[] = await readWithoutAudit('a check before a write that answers no personal data', em.query(`SELECT id FROM family_member WHERE family_id = $1 ORDER BY id`, [plan.familyId]));
       throw consentRequired(`The family has not consented that the supporter's agency uses its plan (category PLAN)`, {
         memberIds: members.map((m) => m.id),
         category: 'PLAN',
@@ -214,12 +214,12 @@ export class PlanTeamService {
     caller: Caller,
     referral: { id: string; planId: string; toAgencyId: string; requestedService: string },
   ): Promise<void> {
-    const [joined] = await em.query(
+    const [joined] = await readWithoutAudit('a check before a write that answers no personal data', em.query(
       `INSERT INTO plan_participant (id, plan_id, agency_id, contribution)
          SELECT $1, p.id, $2, $3 FROM plan p WHERE p.id = $4 AND p.status <> 'CLOSED'
        ON CONFLICT (plan_id, agency_id) WHERE removed_at IS NULL DO NOTHING RETURNING id`,
       [newId(), referral.toAgencyId, referral.requestedService, referral.planId],
-    );
+    ));
     if (joined) {
       await this.history.record(em, caller, {
         planId: referral.planId,

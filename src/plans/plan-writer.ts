@@ -7,6 +7,7 @@ import type { PolicyAction } from '../policy/ability.factory.js';
 import { PolicyService, type SubjectAttributes } from '../policy/policy.service.js';
 import { PlanStatus } from './plan-status.js';
 import { Plan } from './plan.entity.js';
+import { readWithoutAudit } from '../audit/personal-reader.js';
 
 /** The steps every plan mutation shares: authorize and lock, check the version, write with history. */
 @Injectable()
@@ -24,7 +25,7 @@ export class PlanWriter {
     ref: { planId: string; expectedVersion?: number | null },
   ): Promise<{ plan: Plan; attributes: SubjectAttributes }> {
     const attributes = await this.policy.authorize(em, caller.ability, action, 'Plan', ref.planId, { lock: true });
-    const plan = await em.findOneByOrFail(Plan, { id: ref.planId });
+    const plan = await readWithoutAudit('the record the caller changes, authorized and locked first (audited by the write triggers)', em.findOneByOrFail(Plan, { id: ref.planId }));
     if (ref.expectedVersion != null && ref.expectedVersion !== plan.version) {
       throw conflict(`The plan changed meanwhile: version ${plan.version}, not ${ref.expectedVersion}`);
     }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
-import { PersonalReader } from '../audit/personal-reader.js';
+import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, invalidTransition, notFound } from '../common/errors.js';
 import { newId, UUID_PATTERN } from '../common/ids.js';
@@ -157,12 +157,12 @@ export class PlansService {
   }
 
   private async requireAgreement(em: EntityManager, familyId: string, memberIds: string[]): Promise<void> {
-    const members: { id: string; given_name: string; may_agree: boolean }[] = await em.query(
+    const members: { id: string; given_name: string; may_agree: boolean }[] = await readWithoutAudit('a check before a write that answers no personal data', em.query(
       `SELECT fm.id, fm.given_name,
               member_is_capable(fm) OR member_represents_children(fm) AS may_agree
          FROM family_member fm WHERE fm.family_id = $1 AND fm.id = ANY($2::uuid[])`,
       [familyId, memberIds],
-    );
+    ));
     if (members.length !== memberIds.length) throw badInput('agreedByMemberIds', 'agreedByMemberIds must name members of this family');
     const unable = members.find((m) => !m.may_agree);
     if (unable) {
@@ -202,6 +202,6 @@ export class PlansService {
       change: fields.previousPlanId ? 'PLAN_REOPENED' : 'PLAN_OPENED',
       details: { previousPlanId: fields.previousPlanId },
     });
-    return em.findOneByOrFail(Plan, { id: plan.id });
+    return readWithoutAudit("the caller's own write, read back (audited by the write triggers)", em.findOneByOrFail(Plan, { id: plan.id }));
   }
 }

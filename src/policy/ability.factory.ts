@@ -48,9 +48,26 @@ export type AppAbility = MongoAbility<[PolicyAction, SubjectName | Record<string
  * `S` (for several subjects, one all of them declare), or `$or` of such conditions. A name it does not
  * declare becomes `never`, so that a typo is a compile error rather than a rule that is silently false.
  */
-type Conditions<C, S extends SubjectName> = {
+export type Conditions<C, S extends SubjectName> = {
   [K in keyof C]: K extends '$or' ? (C[K] extends readonly (infer E)[] ? readonly Conditions<E, S>[] : never) : K extends ConditionField<S> ? C[K] : never;
 };
+
+/** A rule whose conditions are checked against its subject's declared names (`Conditions`). */
+export type TypedRule = <S extends SubjectName, C extends object = object>(
+  action: PolicyAction | PolicyAction[],
+  subject: S | readonly S[],
+  conditions?: C & Conditions<C, S>,
+) => void;
+
+/** `can` and `cannot` of `builder`, typed (test/fixtures/ability-conditions.fixture.ts shows a typo refused). */
+export function typedRules(builder: AbilityBuilder<AppAbility>): { can: TypedRule; cannot: TypedRule } {
+  const rule =
+    (add: (action: PolicyAction | PolicyAction[], subject: SubjectName | SubjectName[], conditions?: object) => unknown): TypedRule =>
+    (action, subject, conditions) => {
+      add(action, typeof subject === 'string' ? subject : [...subject], conditions);
+    };
+  return { can: rule(builder.can), cannot: rule(builder.cannot) };
+}
 
 /** Records holding a family member's personal data: each is read under the access rule below. */
 const PERSONAL_DATA = ['FamilyMember', 'Plan', 'Goal', 'Action', 'Note'] as const;
@@ -92,18 +109,7 @@ const conditionsMatcher = buildMongoQueryMatcher({ $or }, { or });
  */
 export function defineAbilityFor(principal: Principal): AppAbility {
   const builder = new AbilityBuilder<AppAbility>((rules) => createMongoAbility(rules, { conditionsMatcher }));
-  type Rule = <S extends SubjectName, C extends object = object>(
-    action: PolicyAction | PolicyAction[],
-    subject: S | readonly S[],
-    conditions?: C & Conditions<C, S>,
-  ) => void;
-  const rule =
-    (add: (action: PolicyAction | PolicyAction[], subject: SubjectName | SubjectName[], conditions?: object) => unknown): Rule =>
-    (action, subject, conditions) => {
-      add(action, typeof subject === 'string' ? subject : [...subject], conditions);
-    };
-  const can = rule(builder.can);
-  const cannot = rule(builder.cannot);
+  const { can, cannot } = typedRules(builder);
 
   if (principal.isPlatformAdmin) {
     can(['create', 'read'], ['Network', 'Agency']);

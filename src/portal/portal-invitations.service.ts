@@ -11,6 +11,7 @@ import { refusedForOtherKind } from '../database/postgres-errors.js';
 import { FamiliesService } from '../families/families.service.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { PortalInvitationCode, PortalLogin } from './portal-invitation.type.js';
+import { readWithoutAudit } from '../audit/personal-reader.js';
 
 /** How long a portal invitation can be redeemed. */
 const PORTAL_INVITATION_DAYS = 7;
@@ -35,10 +36,10 @@ export class PortalInvitationsService {
   async create(caller: Caller, memberId: string): Promise<PortalInvitationCode> {
     return this.tx.run(caller, async (em) => {
       const member = await this.policy.authorize(em, caller.ability, 'invitePortal', 'FamilyMember', memberId, { lock: true });
-      const [state]: { capable: boolean; linked: boolean }[] = await em.query(
+      const [state]: { capable: boolean; linked: boolean }[] = await readWithoutAudit('a check before a write that answers no personal data', em.query(
         `SELECT member_is_capable(fm) AS capable, fm.portal_subject IS NOT NULL AS linked FROM family_member fm WHERE fm.id = $1`,
         [memberId],
-      );
+      ));
       if (!state!.capable) throw badInput('memberId', 'Only a member who decides for itself gets a portal login');
       if (state!.linked) throw conflict('This member already has a portal login: end it first (unlinkFamilyPortal)');
       await em.query(
@@ -100,12 +101,12 @@ export class PortalInvitationsService {
     code: string,
     options: { lock?: boolean } = {},
   ): Promise<{ id: string; member_id: string; family_id: string } | undefined> {
-    const [row] = await em.query(
+    const [row] = await readWithoutAudit('a check before a write that answers no personal data', em.query(
       `SELECT pi.id, pi.member_id, pi.family_id FROM portal_invitation pi JOIN family_member fm ON fm.id = pi.member_id
         WHERE pi.code_digest = $1 AND pi.redeemed_at IS NULL AND pi.withdrawn_at IS NULL AND pi.expires_at > now()
           AND fm.erased_at IS NULL${options.lock ? ' FOR UPDATE OF pi' : ''}`,
       [digestOf(code)],
-    );
+    ));
     return row;
   }
 }

@@ -340,7 +340,7 @@ export class ReferralsService {
         if (!rule.by.some((action) => this.policy.can(caller.ability, action, 'Referral', attributes))) {
           throw forbidden(`Your agency may not ${name} this referral`);
         }
-        const referral = await em.findOneByOrFail(Referral, { id: input.referralId });
+        const referral = await readWithoutAudit('the record the caller changes, authorized and locked first (audited by the write triggers)', em.findOneByOrFail(Referral, { id: input.referralId }));
         if (referral.version !== input.expectedVersion) {
           throw conflict(`The referral changed meanwhile: version ${referral.version}, not ${input.expectedVersion}`);
         }

@@ -7,6 +7,7 @@ import { PolicyService } from '../policy/policy.service.js';
 import { OPEN_PLAN_SQL, OPEN_REFERRAL_SQL } from './care-in-progress.js';
 import type { RequestErasureInput } from './dto/request-erasure.input.js';
 import { ErasureRefusal, type ErasureRequest } from './erasure-request.type.js';
+import { readWithoutAudit } from '../audit/personal-reader.js';
 
 const REFUSALS: Record<ErasureRefusal, string> = {
   [ErasureRefusal.OPEN_PLAN]: "the family's plan is still open: care is running",
@@ -29,10 +30,10 @@ export class ErasureRequestsService {
     const outcome = await this.tx.run(caller, async (em) => {
       const member = await this.policy.authorize(em, caller.ability, 'erase', 'FamilyMember', input.memberId, { lock: true });
       // The family locked as openPlan locks it: no plan opens while this decides.
-      const [care]: { open_plan: boolean; open_referral: boolean }[] = await em.query(
+      const [care]: { open_plan: boolean; open_referral: boolean }[] = await readWithoutAudit('a check before a write that answers no personal data', em.query(
         `SELECT ${OPEN_PLAN_SQL} AS open_plan, ${OPEN_REFERRAL_SQL} AS open_referral FROM family f WHERE f.id = $1 FOR UPDATE`,
         [member.familyId],
-      );
+      ));
       const refusal = care!.open_plan ? ErasureRefusal.OPEN_PLAN : care!.open_referral ? ErasureRefusal.OPEN_REFERRAL : null;
       const id = newId();
       const [{ requested_at }]: { requested_at: Date }[] = await em.query(

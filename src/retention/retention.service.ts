@@ -7,6 +7,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { forgetExpiredIdempotencyKeys } from '../idempotency/idempotency.service.js';
 import { forgetReplacedSecrets } from '../integrations/integrations.service.js';
 import { OPEN_PLAN_SQL, OPEN_REFERRAL_SQL } from './care-in-progress.js';
+import { readWithoutAudit } from '../audit/personal-reader.js';
 
 /** Who erases when the retention period ends, as the audit records it. */
 export const RETENTION_ACTOR_SUBJECT = 'system:retention';
@@ -47,10 +48,10 @@ export class RetentionService {
       const familyId = await this.tx.runAs(actor, 'ADMINISTRATION', async (em) => {
         // Locked like openPlan locks it, so no plan opens meanwhile; a family another run holds is skipped, and
         // one it erased just before no longer matches once locked.
-        const [family]: { id: string }[] = await em.query(
+        const [family]: { id: string }[] = await readWithoutAudit("the system's own job, for no caller", em.query(
           `SELECT f.id FROM family f WHERE f.id > $2 AND ${DUE_SQL} ORDER BY f.id LIMIT 1 FOR UPDATE OF f SKIP LOCKED`,
           [this.config.retention.days, after],
-        );
+        ));
         if (family) await em.query(`SELECT erase_personal_data($1)`, [family.id]);
         return family?.id;
       });

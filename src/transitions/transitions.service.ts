@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
-import { PersonalReader } from '../audit/personal-reader.js';
+import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { systemCaller } from '../auth/system-caller.js';
 import { badInput, DomainError, invalidTransition } from '../common/errors.js';
@@ -149,15 +149,15 @@ export class TransitionsService {
        WHERE fm.birth_date >= current_date - interval '18 years'
          AND fm.birth_date <= current_date + make_interval(months => $1) - interval '18 years'
          AND NOT EXISTS (SELECT 1 FROM goal g WHERE g.plan_id = tp.id AND g.transition_member_id = fm.id)`;
-    const members: { id: string }[] = await this.db.query(`SELECT fm.id ${due} ORDER BY fm.id`, [this.horizon]);
+    const members: { id: string }[] = await readWithoutAudit("the system's own job, for no caller", this.db.query(`SELECT fm.id ${due} ORDER BY fm.id`, [this.horizon]));
     let proposed = 0;
     for (const member of members) {
       const goal = await this.tx
         .run(caller, async (em) => {
-          const [target]: { plan_id: string; network_id: string; supporter_id: string }[] = await em.query(
+          const [target]: { plan_id: string; network_id: string; supporter_id: string }[] = await readWithoutAudit("the system's own job, for no caller", em.query(
             `SELECT tp.id AS plan_id, f.network_id, tts.user_id AS supporter_id ${due} AND fm.id = $2 FOR UPDATE OF tp SKIP LOCKED`,
             [this.horizon, member.id],
-          );
+          ));
           return target
             ? this.writeChecklist(em, caller, {
                 planId: target.plan_id,
@@ -186,14 +186,14 @@ export class TransitionsService {
     caller: Caller,
     target: { planId: string; networkId: string; memberId: string; supporterUserId: string; lifeDomain?: LifeDomain },
   ): Promise<Goal | null> {
-    const [member] = await em
+    const [member] = await readWithoutAudit('what a write copies into the record it writes (audited by the write triggers)', em
       .createQueryBuilder(FamilyMember, 'fm')
       .select('fm.given_name', 'name')
       .addSelect(`to_char(${turns18('fm')}, 'YYYY-MM-DD')`, 'turns18On')
       .addSelect(`${turns18('fm')} >= current_date`, 'ahead')
       .where('fm.id = :id', { id: target.memberId })
       .andWhere(inTransition('fm'), { horizon: this.horizon })
-      .getRawMany<{ name: string; turns18On: string; ahead: boolean }>();
+      .getRawMany<{ name: string; turns18On: string; ahead: boolean }>());
     if (!member) return null;
 
     const goal = await conflictOnDuplicate(
@@ -226,7 +226,7 @@ export class TransitionsService {
 
   /** For each youth service working with the family: hand over to adult services (those of the network named). */
   private async youthServiceHandovers(em: EntityManager, planId: string, networkId: string): Promise<string[]> {
-    const rows: { name: string; kind: keyof typeof ADULT_SERVICES_AFTER; adult: string[] }[] = await em.query(
+    const rows: { name: string; kind: keyof typeof ADULT_SERVICES_AFTER; adult: string[] }[] = await readWithoutAudit('what a write copies into the record it writes (audited by the write triggers)', em.query(
       `SELECT a.name, a.kind,
               ARRAY(SELECT n.name FROM agency n WHERE n.network_id = $2 AND n.kind = ANY($4::text[]) ORDER BY n.name LIMIT 3) AS adult
          FROM agency a
@@ -236,7 +236,7 @@ export class TransitionsService {
                             WHERE p.id = $1 AND ca.ended_at IS NULL))
         ORDER BY a.name`,
       [planId, networkId, YOUTH_SERVICES, [...new Set(Object.values(ADULT_SERVICES_AFTER).flat())]],
-    );
+    ));
     return rows.map((row) => {
       const kinds = ADULT_SERVICES_AFTER[row.kind]!.join(' or ');
       const names = row.adult.length ? ` (in this network: ${row.adult.join(', ')})` : '';

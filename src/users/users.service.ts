@@ -20,6 +20,7 @@ import { MembershipStatus } from './membership-status.js';
 import { Membership } from './membership.entity.js';
 import { User } from './user.entity.js';
 import type { Viewer } from './viewer.type.js';
+import { readWithoutAudit } from '../audit/personal-reader.js';
 
 /** How long an invitation to join an agency can be accepted. */
 const MEMBERSHIP_INVITATION_DAYS = 14;
@@ -185,13 +186,13 @@ export class UsersService {
       await this.policy.authorize(em, caller.ability, 'update', 'Membership', membershipId, { lock: true });
       const membership = await em.findOneByOrFail(Membership, { id: membershipId });
       await em.delete(Membership, { id: membershipId });
-      const [supporting] = await em.query(
+      const [supporting] = await readWithoutAudit('a check before a write that answers no personal data', em.query(
         `SELECT 1 FROM trajectory_supporter s JOIN plan p ON p.id = s.plan_id
           WHERE s.user_id = $1 AND s.agency_id = $2 AND s.state <> 'ENDED' AND p.status <> 'CLOSED'
             AND NOT EXISTS (SELECT 1 FROM membership WHERE user_id = $1 AND agency_id = $2 AND role = 'CASEWORKER')
           LIMIT 1`,
         [membership.userId, membership.agencyId],
-      );
+      ));
       // No gap in care: the family's supporter hands the role over before leaving.
       if (supporting) throw conflict('This user is a trajectory supporter: hand the role over first');
       await this.assignments.endWithoutCaseRole(em, membership.userId, membership.agencyId);
