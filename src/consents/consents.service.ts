@@ -8,6 +8,7 @@ import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, invalidTransition, notFound } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { FamiliesService } from '../families/families.service.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { PolicyService } from '../policy/policy.service.js';
@@ -20,14 +21,13 @@ import type { AssessCapacityInput, ConfirmConsentInput, RecordConsentInput, Revo
 interface MemberCapacity {
   id: string;
   family_id: string;
-  given_name: string;
   capable: boolean;
   representative: boolean;
 }
 
 /**
  * Consents are events: recording adds a consent, revoking adds a revocation, nothing is updated.
- * Who may consent follows the Flemish minors' rights rules (see `checkGrantor`).
+ * Who may consent follows the Flemish minors' rights rules (see `grantorRefusal`).
  */
 @Injectable()
 export class ConsentsService {
@@ -39,6 +39,7 @@ export class ConsentsService {
     private readonly reader: PersonalReader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly agencies: AgenciesService,
+    private readonly families: FamiliesService,
   ) {}
 
   async record(caller: Caller, input: RecordConsentInput): Promise<Consent> {
@@ -57,7 +58,10 @@ export class ConsentsService {
         if (subjects.some((s) => s?.family_id !== family.id)) {
           throw badInput('subjectMemberIds', 'subjectMemberIds must be members of the grantor’s family');
         }
-        for (const subject of subjects as MemberCapacity[]) checkGrantor(grantor!, subject);
+        for (const subject of subjects as MemberCapacity[]) {
+          const refusal = grantorRefusal(grantor!, subject);
+          if (refusal) throw badInput('grantorMemberId', refusal(await this.families.nameFor(caller, subject.id)));
+        }
         await this.agencies.requireInNetwork(em, input.recipientAgencyId, family.networkId as string, 'recipientAgencyId');
 
         const consent = em.create(Consent, {
@@ -159,16 +163,17 @@ export class ConsentsService {
       if (consent!.withdrawnForMemberIds.includes(input.memberId)) throw invalidTransition('Consent', 'WITHDRAWN', 'confirm');
       const member = (await this.capacities(em, [input.memberId])).get(input.memberId)!;
       if (!member.capable) {
-        throw badInput('memberId', `${member.given_name} cannot decide for themselves yet: a parent or caregiver consents for them`);
+        const name = await this.families.nameFor(caller, member.id);
+        throw badInput('memberId', `${name} cannot decide for themselves yet: a parent or caregiver consents for them`);
       }
       if (consent!.grantorMemberId === member.id) {
-        throw badInput('consentId', `${member.given_name} gave this consent themselves: there is nothing to confirm`);
+        throw badInput('consentId', `${await this.families.nameFor(caller, member.id)} gave this consent themselves: there is nothing to confirm`);
       }
       const [confirmed] = await em.query(`SELECT 1 FROM consent_confirmation WHERE consent_id = $1 AND member_id = $2`, [
         consent!.id,
         member.id,
       ]);
-      if (confirmed) throw invalidTransition('Consent', 'CONFIRMED', `confirm it again for ${member.given_name}`);
+      if (confirmed) throw invalidTransition('Consent', 'CONFIRMED', `confirm it again for ${await this.families.nameFor(caller, member.id)}`);
       await em.query(
         `INSERT INTO consent_confirmation (id, consent_id, member_id, method, evidence_reference, recorded_by_user_id, recorded_by_agency_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -320,7 +325,7 @@ export class ConsentsService {
 
   private async capacities(em: EntityManager, ids: string[]): Promise<Map<string, MemberCapacity>> {
     const rows: MemberCapacity[] = await readWithoutAudit('a check before a write that answers no personal data', em.query(
-      `SELECT fm.id, fm.family_id, fm.given_name, member_is_capable(fm) AS capable,
+      `SELECT fm.id, fm.family_id, member_is_capable(fm) AS capable,
               member_represents_children(fm) AS representative
          FROM family_member fm WHERE fm.id = ANY($1::uuid[])`,
       [ids],
@@ -354,16 +359,12 @@ export function checkMethod(
 /**
  * A member who can decide for itself (adult, 12 or older, or assessed capable) consents for itself;
  * for a child who cannot yet (under 12, unborn, or assessed not capable) an adult parent or other
- * caregiver consents as legal representative.
+ * caregiver consents as legal representative. The refusal's message, given how to name the subject; null if allowed.
  */
-function checkGrantor(grantor: MemberCapacity, subject: MemberCapacity): void {
+function grantorRefusal(grantor: MemberCapacity, subject: MemberCapacity): ((name: string) => string) | null {
   if (subject.capable) {
-    if (grantor.id !== subject.id) {
-      throw badInput('grantorMemberId', `${subject.given_name} decides for themselves: only they can give this consent`);
-    }
-    return;
+    return grantor.id === subject.id ? null : (name) => `${name} decides for themselves: only they can give this consent`;
   }
-  if (!grantor.representative || grantor.id === subject.id) {
-    throw badInput('grantorMemberId', `For ${subject.given_name} an adult parent or caregiver gives consent`);
-  }
+  if (!grantor.representative || grantor.id === subject.id) return (name) => `For ${name} an adult parent or caregiver gives consent`;
+  return null;
 }

@@ -171,6 +171,16 @@ export class FamiliesService {
   }
 
   /**
+   * How an error message names a member: her given name if the caller may read her, else "the member". A
+   * name is personal data: read by the reader (audited), apart from the write's transaction, which the error
+   * rolls back.
+   */
+  async nameFor(caller: Caller, memberId: string): Promise<string> {
+    const qb = this.db.manager.createQueryBuilder(FamilyMember, 'fm').where('fm.id = :memberId', { memberId });
+    return (await this.reader.of(caller).one(qb, 'FamilyMember'))?.givenName ?? 'the member';
+  }
+
+  /**
    * The members with these ids that belong to the family (and, with `visibleTo`, that its caller may read);
    * BAD_USER_INPUT naming `field` otherwise, the same for a member of another family as for a hidden one.
    */

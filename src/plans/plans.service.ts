@@ -7,6 +7,7 @@ import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, invalidTransition, notFound } from '../common/errors.js';
 import { newId, UUID_PATTERN } from '../common/ids.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
+import { FamiliesService } from '../families/families.service.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
 import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
@@ -29,6 +30,7 @@ export class PlansService {
     private readonly tx: AuditedTransactions,
     private readonly idempotency: IdempotencyService,
     private readonly reader: PersonalReader,
+    private readonly families: FamiliesService,
   ) {}
 
   async get(caller: Caller, id: string): Promise<Plan> {
@@ -116,7 +118,7 @@ export class PlansService {
     return this.tx.run(caller, async (em) => {
       const { plan } = await this.writer.lock(em, caller, 'coordinate', input);
       this.writer.requireOpen(plan, 'close');
-      await this.requireAgreement(em, plan.familyId, agreedByMemberIds);
+      await this.requireAgreement(em, caller, plan.familyId, agreedByMemberIds);
       // A handover that was never confirmed ends with the plan.
       await em.query(
         `UPDATE trajectory_supporter SET state = 'ENDED', ended_at = now() WHERE plan_id = $1 AND state = 'INCOMING'`,
@@ -156,9 +158,9 @@ export class PlansService {
       .load(planId);
   }
 
-  private async requireAgreement(em: EntityManager, familyId: string, memberIds: string[]): Promise<void> {
-    const members: { id: string; given_name: string; may_agree: boolean }[] = await readWithoutAudit('a check before a write that answers no personal data', em.query(
-      `SELECT fm.id, fm.given_name,
+  private async requireAgreement(em: EntityManager, caller: Caller, familyId: string, memberIds: string[]): Promise<void> {
+    const members: { id: string; may_agree: boolean }[] = await readWithoutAudit('a check before a write that answers no personal data', em.query(
+      `SELECT fm.id,
               member_is_capable(fm) OR member_represents_children(fm) AS may_agree
          FROM family_member fm WHERE fm.family_id = $1 AND fm.id = ANY($2::uuid[])`,
       [familyId, memberIds],
@@ -168,7 +170,7 @@ export class PlansService {
     if (unable) {
       throw badInput(
         'agreedByMemberIds',
-        `${unable.given_name} cannot agree yet: a member who decides for themselves, or an adult parent or caregiver, agrees`,
+        `${await this.families.nameFor(caller, unable.id)} cannot agree yet: a member who decides for themselves, or an adult parent or caregiver, agrees`,
       );
     }
   }
