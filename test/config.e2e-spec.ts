@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type CryptoKey, SignJWT } from 'jose';
 import request from 'supertest';
 import { ConfigError, loadConfig } from '../src/config/app-config.js';
-import { TestApi } from './support/test-app.js';
+import { MySubjectDocument } from './graphql/generated.js';
+import { queryText, TestApi } from './support/test-app.js';
 
 describe('configuration', () => {
   it('names every missing production setting', () => {
@@ -135,7 +136,7 @@ describe('OIDC tokens verified against the provider JWKS', () => {
       .sign(privateKey);
 
   const me = (token: string) =>
-    request(api.app.getHttpServer()).post('/graphql').set('Authorization', `Bearer ${token}`).send({ query: '{ me { subject } }' });
+    request(api.app.getHttpServer()).post('/graphql').set('Authorization', `Bearer ${token}`).send({ query: queryText(MySubjectDocument) });
 
   it('accepts a token of the configured issuer and audience', async () => {
     const res = await me(await sign({}));

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { createApp } from '../src/bootstrap.js';
 import { loadConfig } from '../src/config/app-config.js';
-import { uniqueSubject } from './support/test-app.js';
+import { MySubjectDocument } from './graphql/generated.js';
+import { queryText, uniqueSubject } from './support/test-app.js';
 
 const { AUTH_DEV_SECRET: _, ...withoutDevSecret } = process.env;
 const quiet = { NODE_ENV: 'test', WEBHOOK_WORKER: 'false', RETENTION_JOB: 'false', TRANSITION_JOB: 'false' };
@@ -22,7 +23,7 @@ function devToken(subject: string, env: Record<string, string | undefined>): Pro
 
 /** The first error of `{ me { subject } }` sent with `token`. */
 async function refusalOf(app: INestApplication, token: string): Promise<{ message: string; extensions?: Record<string, unknown> }> {
-  const res = await request(app.getHttpServer()).post('/graphql').set('Authorization', `Bearer ${token}`).send({ query: '{ me { subject } }' });
+  const res = await request(app.getHttpServer()).post('/graphql').set('Authorization', `Bearer ${token}`).send({ query: queryText(MySubjectDocument) });
   return res.body.errors[0];
 }
 

@@ -1,7 +1,8 @@
 import request from 'supertest';
-import { codeOf, TestApi, uniqueSubject } from './support/test-app.js';
+import { CreateNetworkDocument } from './graphql/generated.js';
+import { codeOf, queryText, TestApi, uniqueSubject } from './support/test-app.js';
 
-const CREATE_NETWORK = `mutation { createNetwork(input: { name: "Guard order" }) { id } }`;
+const guardOrder = { input: { name: 'Guard order' } };
 
 /**
  * The global guards run in the order src/app.module.ts lists them: the rate limit, then authentication,
@@ -15,19 +16,19 @@ describe('global guards, in order', () => {
   afterAll(() => api.stop());
 
   it('authentication before the policy: no token on an operation with a policy is UNAUTHENTICATED, not FORBIDDEN', async () => {
-    expect(codeOf(await api.gql(null, CREATE_NETWORK))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await api.gql(null, CreateNetworkDocument, guardOrder))).toBe('UNAUTHENTICATED');
   });
 
   it('the rate limit before the policy: a principal past its limit is TOO_MANY_REQUESTS even where the policy refuses it', async () => {
     const subject = uniqueSubject('not-an-admin');
-    for (let i = 0; i < 2; i++) expect(codeOf(await api.gql(subject, CREATE_NETWORK))).toBe('FORBIDDEN');
-    expect(codeOf(await api.gql(subject, CREATE_NETWORK))).toBe('TOO_MANY_REQUESTS');
+    for (let i = 0; i < 2; i++) expect(codeOf(await api.gql(subject, CreateNetworkDocument, guardOrder))).toBe('FORBIDDEN');
+    expect(codeOf(await api.gql(subject, CreateNetworkDocument, guardOrder))).toBe('TOO_MANY_REQUESTS');
   });
 
   it('the rate limit before authentication: invalid tokens are counted as failed logins before they are refused', async () => {
     const forged = await TestApi.token('someone', { secret: 'another-secret-of-at-least-32-characters!!' });
     const send = async () =>
-      codeOf((await request(api.app.getHttpServer()).post('/graphql').set('Authorization', `Bearer ${forged}`).send({ query: CREATE_NETWORK })).body);
+      codeOf((await request(api.app.getHttpServer()).post('/graphql').set('Authorization', `Bearer ${forged}`).send({ query: queryText(CreateNetworkDocument), variables: guardOrder })).body);
     for (let i = 0; i < 2; i++) expect(await send()).toBe('UNAUTHENTICATED');
     expect(await send()).toBe('TOO_MANY_REQUESTS');
   });

@@ -1,13 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import {
+  AddActionDocument,
+  AddFamilyMemberDocument,
   AddGoalDocument,
+  AddMembershipUserDocument,
   AddNoteDocument,
   type AddNoteInput,
+  AddPlanParticipantDocument,
+  AssessCapacityDocument,
+  AssignCaseDocument,
+  BreakGlassDocument,
+  CreateAgencyDocument,
+  CreateNetworkDocument,
   EndCaseAssignmentByIdDocument,
+  OpenPlanDocument,
+  RecordConsentDocument,
   RegisterFamilyDocument,
 } from './graphql/generated.js';
-import { codeOf, PLATFORM_ADMIN, TestApi, uniqueSubject } from './support/test-app.js';
+import { type AnyDocument, codeOf, PLATFORM_ADMIN, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, type FamilyWithPlan, type Network, parent, type Person, World } from './support/world.js';
 
 /**
@@ -40,7 +51,8 @@ describe('idempotency keys on create mutations', () => {
 
   interface Case {
     operation: string;
-    inputType: string;
+    /** The mutation, answering the created record's id. */
+    document: AnyDocument;
     /** The table written and which of its rows this case can write (a clause with $1 = scope()). */
     table: string;
     where: string;
@@ -60,7 +72,7 @@ describe('idempotency keys on create mutations', () => {
   const cases: Case[] = [
     {
       operation: 'createNetwork',
-      inputType: 'CreateNetworkInput',
+      document: CreateNetworkDocument,
       table: 'network',
       where: 'name LIKE $1',
       scope: () => `${tag}%`,
@@ -69,7 +81,7 @@ describe('idempotency keys on create mutations', () => {
     },
     {
       operation: 'createAgency',
-      inputType: 'CreateAgencyInput',
+      document: CreateAgencyDocument,
       table: 'agency',
       where: 'network_id = $1',
       scope: () => network.id,
@@ -79,7 +91,7 @@ describe('idempotency keys on create mutations', () => {
     },
     {
       operation: 'addMembership',
-      inputType: 'AddMembershipInput',
+      document: AddMembershipUserDocument,
       table: 'membership',
       where: 'agency_id = $1',
       scope: () => agency.id,
@@ -89,7 +101,7 @@ describe('idempotency keys on create mutations', () => {
     },
     {
       operation: 'assignCase',
-      inputType: 'AssignCaseInput',
+      document: AssignCaseDocument,
       table: 'case_assignment',
       where: 'family_id = $1',
       scope: () => family.familyId,
@@ -99,7 +111,7 @@ describe('idempotency keys on create mutations', () => {
     },
     {
       operation: 'registerFamily',
-      inputType: 'RegisterFamilyInput',
+      document: RegisterFamilyDocument,
       table: 'family',
       where: 'registered_by_agency_id = $1',
       scope: () => agency.id,
@@ -109,7 +121,7 @@ describe('idempotency keys on create mutations', () => {
     },
     {
       operation: 'addFamilyMember',
-      inputType: 'AddFamilyMemberInput',
+      document: AddFamilyMemberDocument,
       table: 'family_member',
       where: 'family_id = $1',
       scope: () => family.familyId,
@@ -119,7 +131,7 @@ describe('idempotency keys on create mutations', () => {
     },
     {
       operation: 'openPlan',
-      inputType: 'OpenPlanInput',
+      document: OpenPlanDocument,
       table: 'plan',
       where: 'family_id = ANY($1::uuid[])',
       scope: () => `{${planless.a},${planless.b}}`,
@@ -129,7 +141,7 @@ describe('idempotency keys on create mutations', () => {
     },
     {
       operation: 'addPlanParticipant',
-      inputType: 'AddPlanParticipantInput',
+      document: AddPlanParticipantDocument,
       table: 'plan_participant',
       where: 'plan_id = $1',
       scope: () => family.planId,
@@ -140,7 +152,7 @@ describe('idempotency keys on create mutations', () => {
     },
     {
       operation: 'addGoal',
-      inputType: 'AddGoalInput',
+      document: AddGoalDocument,
       table: 'goal',
       where: 'plan_id = $1',
       scope: () => family.planId,
@@ -150,7 +162,7 @@ describe('idempotency keys on create mutations', () => {
     },
     {
       operation: 'addAction',
-      inputType: 'AddActionInput',
+      document: AddActionDocument,
       table: 'action',
       where: 'goal_id = $1',
       scope: () => goalId,
@@ -160,7 +172,7 @@ describe('idempotency keys on create mutations', () => {
     },
     {
       operation: 'addNote',
-      inputType: 'AddNoteInput',
+      document: AddNoteDocument,
       table: 'note',
       where: 'plan_id = $1',
       scope: () => family.planId,
@@ -170,7 +182,7 @@ describe('idempotency keys on create mutations', () => {
     },
     {
       operation: 'recordConsent',
-      inputType: 'RecordConsentInput',
+      document: RecordConsentDocument,
       table: 'consent',
       where: 'family_id = $1',
       scope: () => family.familyId,
@@ -189,7 +201,7 @@ describe('idempotency keys on create mutations', () => {
     },
     {
       operation: 'assessCapacity',
-      inputType: 'AssessCapacityInput',
+      document: AssessCapacityDocument,
       table: 'capacity_assessment',
       where: 'member_id = $1',
       scope: () => family.memberIds[0]!,
@@ -199,7 +211,7 @@ describe('idempotency keys on create mutations', () => {
     },
     {
       operation: 'breakGlass',
-      inputType: 'BreakGlassInput',
+      document: BreakGlassDocument,
       table: 'break_glass_grant',
       where: 'family_id = $1',
       scope: () => family.familyId,
@@ -238,9 +250,8 @@ describe('idempotency keys on create mutations', () => {
     Number((await sql(`SELECT count(*) AS n FROM audit_event WHERE action = 'INSERT' AND entity_type = $1 AND entity_id = $2`, [table, id]))[0].n);
 
   describe.each(cases.map((c) => [c.operation, c] as const))('%s', (operation, c) => {
-    const mutation = `mutation($input: ${c.inputType}!) { ${operation}(input: $input) { id } }`;
     const send = async (who: Person | string, variant: 'a' | 'b', key: string) =>
-      api.gql(subjectOf(who), mutation, { input: { ...(await c.input(variant)), idempotencyKey: key } });
+      api.gql(subjectOf(who), c.document, { input: { ...(await c.input(variant)), idempotencyKey: key } });
 
     it('the same key twice: the same record, written once and audited once; another payload: CONFLICT, nothing written; another caller: its own request', async () => {
       const key = `key-${randomUUID()}`;

@@ -1,20 +1,31 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { DocumentNode } from 'graphql';
 import { createHash, randomUUID } from 'node:crypto';
 import { decodeJwt, SignJWT } from 'jose';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import {
+  AcceptReferralStepDocument,
+  ClientReferralByReferenceDocument,
+  ClientReferralDocument,
+  ClientReferralsDocument,
+  CompleteReferralStepDocument,
   CreateReferralStatusDocument,
+  DeclineReferralStepDocument,
   FamiliesWithMembersDocument,
   FamilyWithGivenNamesDocument,
   PlanParticipantAgenciesDocument,
   PlanStatusDocument,
+  ReceiveReferralStepDocument,
   ReferralFamilyAndPlanDocument,
   ReferralReasonsDocument,
   ReferralStatusAndPlanDocument,
   RegisterIntegrationClientDetailsDocument,
+  type ClientReferralViewFragment,
   type RegisterIntegrationClientInput,
   RevokeConsentDocument,
+  SendReferralStepDocument,
+  WithdrawReferralStepDocument,
 } from './graphql/generated.js';
 import { codeOf, type GraphQLResult, PLATFORM_ADMIN, queryText, TestApi } from './support/test-app.js';
 import { type Agency, type Family, type Network, type Person, parentWithTwoChildren, World } from './support/world.js';
@@ -30,21 +41,6 @@ import { type Agency, type Family, type Network, type Person, parentWithTwoChild
  * agency of the same network, X an agency of another network.
  */
 
-// --- GraphQL --------------------------------------------------------------------------------------
-
-const FIELDS = `id status version urgency reason externalReference sentAt receivedAt acceptedAt createdAt updatedAt
-  fromAgency { id } toAgency { id } members { id givenName familyName }`;
-const READ = `query($id: ID!) { referral(id: $id) { ${FIELDS} } }`;
-const BY_REFERENCE = `query($ref: String!) { referralByExternalReference(externalReference: $ref) { ${FIELDS} } }`;
-const LIST = `query($direction: ReferralDirection!) { referrals(direction: $direction, first: 100) { edges { node { ${FIELDS} } } } }`;
-const step = (name: string, inputType: string) =>
-  `mutation($input: ${inputType}!) { ${name}(input: $input) { ${FIELDS} transitions { from to actor { id } actorAgency { id } } } }`;
-const SEND = step('sendReferral', 'SendReferralInput');
-const RECEIVE = step('receiveReferral', 'ReceiveReferralInput');
-const ACCEPT = step('acceptReferral', 'AcceptReferralInput');
-const DECLINE = step('declineReferral', 'DeclineReferralInput');
-const COMPLETE = step('completeReferral', 'CompleteReferralInput');
-
 type Scope = 'REFERRALS_READ' | 'REFERRALS_WRITE' | 'REFERRALS_PERSONAL';
 
 interface Client {
@@ -59,21 +55,7 @@ interface TokenResponse {
   scope: string;
 }
 
-interface ReferralView {
-  id: string;
-  status: string;
-  version: number;
-  reason: string | null;
-  externalReference: string | null;
-  sentAt: string | null;
-  receivedAt: string | null;
-  acceptedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  fromAgency: { id: string };
-  toAgency: { id: string };
-  members: { id: string; givenName: string; familyName: string }[];
-}
+type ReferralView = ClientReferralViewFragment;
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 const REASON = 'Lien heeft moeite op school en thuis';
@@ -144,10 +126,10 @@ describe('integration clients: registration, client credentials and the status-o
   }
 
   /** Like asClient, but fails on any error. */
-  async function okAsClient(client: Client, operation: DocumentNode | string, variables: Record<string, unknown> = {}): Promise<Record<string, any>> {
+  async function okAsClient<R, V extends Record<string, unknown>>(client: Client, operation: TypedDocumentNode<R, V>, variables: V): Promise<R> {
     const result = await asClient(client, operation, variables);
     if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
-    return result.data!;
+    return result.data as R;
   }
 
   /**
@@ -177,14 +159,14 @@ describe('integration clients: registration, client credentials and the status-o
 
   async function sent(to: Agency = receiver) {
     const created = await draft(to);
-    const { sendReferral } = await api.ok(worker.subject, SEND, { input: { referralId: created.id, expectedVersion: 1 } });
+    const { sendReferral } = await api.ok(worker.subject, SendReferralStepDocument, { input: { referralId: created.id, expectedVersion: 1 } });
     expect(sendReferral).toMatchObject({ status: 'SENT', version: 2 });
     return { ...created, version: 2 };
   }
 
   /** The referral as the referring caseworker sees it: proves what a refused call did not change. */
   async function asReferrer(id: string): Promise<ReferralView> {
-    const { referral } = await api.ok(worker.subject, READ, { id });
+    const { referral } = await api.ok(worker.subject, ClientReferralDocument, { id });
     return referral;
   }
 
@@ -288,7 +270,7 @@ describe('integration clients: registration, client credentials and the status-o
         );
       expectToken(res, 'referrals:read referrals:write');
       // The token works on /graphql.
-      const listed = await gqlWith(res.body.access_token, LIST, { direction: 'INCOMING' });
+      const listed = await gqlWith(res.body.access_token, ClientReferralsDocument, { direction: 'INCOMING' });
       expect(codeOf(listed)).toBe('OK');
     });
 
@@ -297,13 +279,13 @@ describe('integration clients: registration, client credentials and the status-o
         .post('/oauth/token')
         .send({ grant_type: 'client_credentials', client_id: readClient.id, client_secret: readClient.secret });
       expectToken(res, 'referrals:read');
-      expect(codeOf(await gqlWith(res.body.access_token, LIST, { direction: 'INCOMING' }))).toBe('OK');
+      expect(codeOf(await gqlWith(res.body.access_token, ClientReferralsDocument, { direction: 'INCOMING' }))).toBe('OK');
     });
 
     it('issues a token for HTTP Basic credentials', async () => {
       const res = await http().post('/oauth/token').auth(personalClient.id, personalClient.secret).type('form').send('grant_type=client_credentials');
       expectToken(res, 'referrals:read referrals:personal');
-      expect(codeOf(await gqlWith(res.body.access_token, LIST, { direction: 'INCOMING' }))).toBe('OK');
+      expect(codeOf(await gqlWith(res.body.access_token, ClientReferralsDocument, { direction: 'INCOMING' }))).toBe('OK');
     });
 
     it.each([
@@ -363,13 +345,13 @@ describe('integration clients: registration, client credentials and the status-o
       const referral = await sent();
       const client = await register(receiver.admin, ['REFERRALS_READ']);
       const token = await tokenOf(client);
-      const before = await gqlWith(token, READ, { id: referral.id });
+      const before = await gqlWith(token, ClientReferralDocument, { id: referral.id });
       expect(codeOf(before)).toBe('OK');
       expect(before.data!.referral).toMatchObject({ id: referral.id, status: 'SENT' });
 
       await revoke(client.id);
 
-      const after = await gqlWith(token, READ, { id: referral.id });
+      const after = await gqlWith(token, ClientReferralDocument, { id: referral.id });
       expect(codeOf(after)).toBe('UNAUTHENTICATED');
       expect(after.data?.referral ?? null).toBeNull();
       const res = await http()
@@ -378,15 +360,15 @@ describe('integration clients: registration, client credentials and the status-o
       expect(res.status).toBe(401);
       expect(res.body).toMatchObject({ error: 'invalid_client' });
       // The other clients of the agency are untouched.
-      expect(codeOf(await asClient(readClient, READ, { id: referral.id }))).toBe('OK');
+      expect(codeOf(await asClient(readClient, ClientReferralDocument, { id: referral.id }))).toBe('OK');
     });
 
     it('a client token is refused once tampered with', async () => {
       const token = await tokenOf(readClient);
       const [header, payload, signature] = token.split('.');
       const other = Buffer.from(JSON.stringify({ ...decodeJwt(token), client_id: writeClient.id })).toString('base64url');
-      expect(codeOf(await gqlWith(`${header}.${other}.${signature}`, LIST, { direction: 'INCOMING' }))).toBe('UNAUTHENTICATED');
-      expect(codeOf(await gqlWith(`${header}.${payload}.${signature}`, LIST, { direction: 'INCOMING' }))).toBe('OK');
+      expect(codeOf(await gqlWith(`${header}.${other}.${signature}`, ClientReferralsDocument, { direction: 'INCOMING' }))).toBe('UNAUTHENTICATED');
+      expect(codeOf(await gqlWith(`${header}.${payload}.${signature}`, ClientReferralsDocument, { direction: 'INCOMING' }))).toBe('OK');
     });
   });
 
@@ -396,9 +378,9 @@ describe('integration clients: registration, client credentials and the status-o
     it('with REFERRALS_READ sees a referral sent to its agency by id, in INCOMING and by external reference: status only', async () => {
       const referral = await sent();
       const reference = `CLB-${randomUUID()}`;
-      await api.ok(intake.subject, RECEIVE, { input: { referralId: referral.id, expectedVersion: 2, externalReference: reference } });
+      await api.ok(intake.subject, ReceiveReferralStepDocument, { input: { referralId: referral.id, expectedVersion: 2, externalReference: reference } });
 
-      const { referral: seen } = await okAsClient(readClient, READ, { id: referral.id });
+      const { referral: seen } = await okAsClient(readClient, ClientReferralDocument, { id: referral.id });
       expect(seen).toEqual({
         id: referral.id,
         status: 'RECEIVED',
@@ -419,10 +401,10 @@ describe('integration clients: registration, client credentials and the status-o
       expect(JSON.stringify(seen)).not.toContain('Lien');
       expect(JSON.stringify(seen)).not.toContain('Peeters');
 
-      const { referralByExternalReference: byReference } = await okAsClient(readClient, BY_REFERENCE, { ref: reference });
+      const { referralByExternalReference: byReference } = await okAsClient(readClient, ClientReferralByReferenceDocument, { ref: reference });
       expect(byReference).toEqual(seen);
 
-      const { referrals } = await okAsClient(readClient, LIST, { direction: 'INCOMING' });
+      const { referrals } = await okAsClient(readClient, ClientReferralsDocument, { direction: 'INCOMING' });
       const nodes: ReferralView[] = referrals.edges.map((e: { node: ReferralView }) => e.node);
       expect(nodes.find((n) => n.id === referral.id)).toEqual(seen);
       for (const node of nodes) {
@@ -439,18 +421,18 @@ describe('integration clients: registration, client credentials and the status-o
       );
       expect(audited[0]!.n).toBeGreaterThanOrEqual(3);
       // The receiving agency's own caseworker does see the reason (the blanking is the client's).
-      expect((await api.ok(intake.subject, READ, { id: referral.id })).referral.reason).toBe(REASON);
+      expect((await api.ok(intake.subject, ClientReferralDocument, { id: referral.id })).referral.reason).toBe(REASON);
     });
 
     it('status only hides the free text written about the family too (withdraw and decline reasons, step reasons)', async () => {
       const FREE_TEXT = ReferralReasonsDocument;
       const withdrawn = await sent();
-      await api.ok(worker.subject, step('withdrawReferral', 'WithdrawReferralInput'), {
+      await api.ok(worker.subject, WithdrawReferralStepDocument, {
         input: { referralId: withdrawn.id, expectedVersion: 2, reason: 'Sara is met de kinderen verhuisd naar Gent' },
       });
       const declined = await sent();
-      await api.ok(intake.subject, RECEIVE, { input: { referralId: declined.id, expectedVersion: 2 } });
-      await api.ok(intake.subject, DECLINE, { input: { referralId: declined.id, expectedVersion: 3, reason: 'Lien krijgt al therapie bij het CGG' } });
+      await api.ok(intake.subject, ReceiveReferralStepDocument, { input: { referralId: declined.id, expectedVersion: 2 } });
+      await api.ok(intake.subject, DeclineReferralStepDocument, { input: { referralId: declined.id, expectedVersion: 3, reason: 'Lien krijgt al therapie bij het CGG' } });
       // The personal client with the consent sees them (the referring caseworker wrote them for the receiver).
       expect((await okAsClient(personalClient, FREE_TEXT, { id: withdrawn.id })).referral.withdrawReason).toMatch(/Gent/);
 
@@ -464,37 +446,37 @@ describe('integration clients: registration, client credentials and the status-o
 
     it('with REFERRALS_PERSONAL and the REFERRAL consent sees the reason and the referred members (only those)', async () => {
       const referral = await sent();
-      const { referral: seen } = await okAsClient(personalClient, READ, { id: referral.id });
+      const { referral: seen } = await okAsClient(personalClient, ClientReferralDocument, { id: referral.id });
       expect(seen).toMatchObject({ id: referral.id, status: 'SENT', version: 2, reason: REASON });
       expect(seen.members).toEqual([{ id: referral.lien, givenName: 'Lien', familyName: 'Peeters' }]);
       expect(seen.members.some((m: { id: string }) => m.id === referral.sara)).toBe(false);
 
-      const { referrals } = await okAsClient(personalClient, LIST, { direction: 'INCOMING' });
+      const { referrals } = await okAsClient(personalClient, ClientReferralsDocument, { direction: 'INCOMING' });
       const node = referrals.edges.map((e: { node: ReferralView }) => e.node).find((n: ReferralView) => n.id === referral.id);
       expect(node).toMatchObject({ reason: REASON, members: [{ id: referral.lien }] });
 
       // Without the personal scope, the same referral stays status only.
-      const { referral: statusOnly } = await okAsClient(readClient, READ, { id: referral.id });
+      const { referral: statusOnly } = await okAsClient(readClient, ClientReferralDocument, { id: referral.id });
       expect(statusOnly).toMatchObject({ id: referral.id, status: 'SENT', reason: null, members: [] });
     });
 
     it('with REFERRALS_PERSONAL but the REFERRAL consent revoked sees status only again', async () => {
       const referral = await sent();
-      expect((await okAsClient(personalClient, READ, { id: referral.id })).referral.reason).toBe(REASON);
+      expect((await okAsClient(personalClient, ClientReferralDocument, { id: referral.id })).referral.reason).toBe(REASON);
       await api.ok(worker.subject, RevokeConsentDocument, {
         input: { consentId: referral.consentTo[receiver.id], reason: 'Lien wil dit niet meer delen', revokedByMemberId: referral.lien },
       });
-      const { referral: seen } = await okAsClient(personalClient, READ, { id: referral.id });
+      const { referral: seen } = await okAsClient(personalClient, ClientReferralDocument, { id: referral.id });
       expect(seen).toMatchObject({ id: referral.id, status: 'SENT', reason: null, members: [] });
     });
 
     it('does not see a DRAFT referral to its agency (not yet sent)', async () => {
       const created = await draft();
       for (const client of [readClient, personalClient, writeClient]) {
-        const result = await asClient(client, READ, { id: created.id });
+        const result = await asClient(client, ClientReferralDocument, { id: created.id });
         expect(codeOf(result)).toBe('NOT_FOUND');
         expect(result.data?.referral ?? null).toBeNull();
-        const { referrals } = await okAsClient(client, LIST, { direction: 'INCOMING' });
+        const { referrals } = await okAsClient(client, ClientReferralsDocument, { direction: 'INCOMING' });
         expect(referrals.edges.map((e: { node: { id: string } }) => e.node.id)).not.toContain(created.id);
       }
       // The referrer still has it, as a draft.
@@ -504,13 +486,13 @@ describe('integration clients: registration, client credentials and the status-o
     it('does not see a referral sent to another agency', async () => {
       const toOther = await sent(other);
       const reference = `O-${randomUUID()}`;
-      await api.ok(await world.staff(other).then((p) => p.subject), RECEIVE, {
+      await api.ok(await world.staff(other).then((p) => p.subject), ReceiveReferralStepDocument, {
         input: { referralId: toOther.id, expectedVersion: 2, externalReference: reference },
       });
       for (const client of [readClient, personalClient, writeClient]) {
-        expect(codeOf(await asClient(client, READ, { id: toOther.id }))).toBe('NOT_FOUND');
-        expect(codeOf(await asClient(client, BY_REFERENCE, { ref: reference }))).toBe('NOT_FOUND');
-        const { referrals } = await okAsClient(client, LIST, { direction: 'INCOMING' });
+        expect(codeOf(await asClient(client, ClientReferralDocument, { id: toOther.id }))).toBe('NOT_FOUND');
+        expect(codeOf(await asClient(client, ClientReferralByReferenceDocument, { ref: reference }))).toBe('NOT_FOUND');
+        const { referrals } = await okAsClient(client, ClientReferralsDocument, { direction: 'INCOMING' });
         expect(referrals.edges.map((e: { node: { id: string } }) => e.node.id)).not.toContain(toOther.id);
       }
     });
@@ -522,9 +504,9 @@ describe('integration clients: registration, client credentials and the status-o
       await api.ok(outgoingWorker.subject, CreateReferralStatusDocument, {
         input: { planId: f.planId, toAgencyId: other.id, memberIds: [f.memberIds[0]], reason: REASON, urgency: 'ROUTINE', requestedService: 'Opvoeding' },
       });
-      expect((await api.ok(outgoingWorker.subject, LIST, { direction: 'OUTGOING' })).referrals.edges.length).toBeGreaterThan(0);
+      expect((await api.ok(outgoingWorker.subject, ClientReferralsDocument, { direction: 'OUTGOING' })).referrals.edges.length).toBeGreaterThan(0);
       for (const client of [readClient, personalClient, writeClient]) {
-        const { referrals } = await okAsClient(client, LIST, { direction: 'OUTGOING' });
+        const { referrals } = await okAsClient(client, ClientReferralsDocument, { direction: 'OUTGOING' });
         expect(referrals.edges).toEqual([]);
       }
     });
@@ -532,27 +514,27 @@ describe('integration clients: registration, client credentials and the status-o
     it('with REFERRALS_WRITE receives a referral under its own reference, then finds it by that reference', async () => {
       const referral = await sent();
       const reference = `CLB-${randomUUID()}`;
-      const received = await asClient(writeClient, RECEIVE, { input: { referralId: referral.id, expectedVersion: 2, externalReference: reference } });
+      const received = await asClient(writeClient, ReceiveReferralStepDocument, { input: { referralId: referral.id, expectedVersion: 2, externalReference: reference } });
       expect(received.errors ?? []).toEqual([]);
       expect(received.data!.receiveReferral).toMatchObject({ status: 'RECEIVED', version: 3, externalReference: reference, reason: null, members: [] });
       // The step is the receiving agency's, taken by no person.
       expect(received.data!.receiveReferral.transitions.at(-1)).toEqual({ from: 'SENT', to: 'RECEIVED', actor: null, actorAgency: { id: receiver.id } });
 
-      const { referralByExternalReference: found } = await okAsClient(writeClient, BY_REFERENCE, { ref: reference });
+      const { referralByExternalReference: found } = await okAsClient(writeClient, ClientReferralByReferenceDocument, { ref: reference });
       expect(found).toMatchObject({ id: referral.id, status: 'RECEIVED', version: 3, externalReference: reference, reason: null });
       expect(await asReferrer(referral.id)).toMatchObject({ status: 'RECEIVED', version: 3, externalReference: reference });
     });
 
     it('with REFERRALS_WRITE accepts a received referral under its own reference: the agency joins the plan team', async () => {
       const referral = await sent();
-      await api.ok(intake.subject, RECEIVE, { input: { referralId: referral.id, expectedVersion: 2 } });
+      await api.ok(intake.subject, ReceiveReferralStepDocument, { input: { referralId: referral.id, expectedVersion: 2 } });
       const reference = `CLB-${randomUUID()}`;
-      const accepted = await asClient(writeClient, ACCEPT, { input: { referralId: referral.id, expectedVersion: 3, externalReference: reference } });
+      const accepted = await asClient(writeClient, AcceptReferralStepDocument, { input: { referralId: referral.id, expectedVersion: 3, externalReference: reference } });
       expect(accepted.errors ?? []).toEqual([]);
       expect(accepted.data!.acceptReferral).toMatchObject({ status: 'ACCEPTED', version: 4, externalReference: reference, reason: null, members: [] });
       expect(accepted.data!.acceptReferral.transitions.at(-1)).toEqual({ from: 'RECEIVED', to: 'ACCEPTED', actor: null, actorAgency: { id: receiver.id } });
 
-      const { referralByExternalReference: found } = await okAsClient(writeClient, BY_REFERENCE, { ref: reference });
+      const { referralByExternalReference: found } = await okAsClient(writeClient, ClientReferralByReferenceDocument, { ref: reference });
       expect(found).toMatchObject({ id: referral.id, status: 'ACCEPTED', version: 4, externalReference: reference });
       const { referral: full } = await api.ok(worker.subject, ReferralStatusAndPlanDocument, { id: referral.id });
       expect(full.status).toBe('ACCEPTED');
@@ -563,44 +545,44 @@ describe('integration clients: registration, client credentials and the status-o
     it('with REFERRALS_WRITE takes a referral from SENT to ACCEPTED by itself', async () => {
       const referral = await sent();
       const reference = `CLB-${randomUUID()}`;
-      const received = await asClient(writeClient, RECEIVE, { input: { referralId: referral.id, expectedVersion: 2, externalReference: reference } });
+      const received = await asClient(writeClient, ReceiveReferralStepDocument, { input: { referralId: referral.id, expectedVersion: 2, externalReference: reference } });
       expect(codeOf(received)).toBe('OK');
-      const accepted = await asClient(writeClient, ACCEPT, { input: { referralId: referral.id, expectedVersion: 3 } });
+      const accepted = await asClient(writeClient, AcceptReferralStepDocument, { input: { referralId: referral.id, expectedVersion: 3 } });
       expect(codeOf(accepted)).toBe('OK');
-      const { referralByExternalReference: found } = await okAsClient(writeClient, BY_REFERENCE, { ref: reference });
+      const { referralByExternalReference: found } = await okAsClient(writeClient, ClientReferralByReferenceDocument, { ref: reference });
       expect(found).toMatchObject({ id: referral.id, status: 'ACCEPTED', version: 4, externalReference: reference });
     });
 
     it('with REFERRALS_WRITE may not decline, complete or send (FORBIDDEN), and nothing changes', async () => {
       const toDecline = await sent();
-      await api.ok(intake.subject, RECEIVE, { input: { referralId: toDecline.id, expectedVersion: 2 } });
-      const declined = await asClient(writeClient, DECLINE, { input: { referralId: toDecline.id, expectedVersion: 3, reason: 'Geen plaats' } });
+      await api.ok(intake.subject, ReceiveReferralStepDocument, { input: { referralId: toDecline.id, expectedVersion: 2 } });
+      const declined = await asClient(writeClient, DeclineReferralStepDocument, { input: { referralId: toDecline.id, expectedVersion: 3, reason: 'Geen plaats' } });
       expect(codeOf(declined)).toBe('FORBIDDEN');
       expect(await asReferrer(toDecline.id)).toMatchObject({ status: 'RECEIVED', version: 3 });
 
       const toComplete = await sent();
-      await api.ok(intake.subject, RECEIVE, { input: { referralId: toComplete.id, expectedVersion: 2 } });
-      await api.ok(intake.subject, ACCEPT, { input: { referralId: toComplete.id, expectedVersion: 3 } });
-      const completed = await asClient(writeClient, COMPLETE, {
+      await api.ok(intake.subject, ReceiveReferralStepDocument, { input: { referralId: toComplete.id, expectedVersion: 2 } });
+      await api.ok(intake.subject, AcceptReferralStepDocument, { input: { referralId: toComplete.id, expectedVersion: 3 } });
+      const completed = await asClient(writeClient, CompleteReferralStepDocument, {
         input: { referralId: toComplete.id, expectedVersion: 4, outcome: 'SUCCESSFUL', familyDeclinedMeeting: true },
       });
       expect(codeOf(completed)).toBe('FORBIDDEN');
       expect(await asReferrer(toComplete.id)).toMatchObject({ status: 'ACCEPTED', version: 4 });
 
       const toSend = await draft();
-      const sentByClient = await asClient(writeClient, SEND, { input: { referralId: toSend.id, expectedVersion: 1 } });
+      const sentByClient = await asClient(writeClient, SendReferralStepDocument, { input: { referralId: toSend.id, expectedVersion: 1 } });
       expect(codeOf(sentByClient)).toBe('FORBIDDEN');
       expect(await asReferrer(toSend.id)).toMatchObject({ status: 'DRAFT', version: 1 });
     });
 
     it('with REFERRALS_READ only may not receive or accept (FORBIDDEN), and nothing changes', async () => {
       const referral = await sent();
-      const received = await asClient(readClient, RECEIVE, { input: { referralId: referral.id, expectedVersion: 2, externalReference: `R-${randomUUID()}` } });
+      const received = await asClient(readClient, ReceiveReferralStepDocument, { input: { referralId: referral.id, expectedVersion: 2, externalReference: `R-${randomUUID()}` } });
       expect(codeOf(received)).toBe('FORBIDDEN');
       expect(await asReferrer(referral.id)).toMatchObject({ status: 'SENT', version: 2, externalReference: null });
 
-      await api.ok(intake.subject, RECEIVE, { input: { referralId: referral.id, expectedVersion: 2 } });
-      const accepted = await asClient(readClient, ACCEPT, { input: { referralId: referral.id, expectedVersion: 3 } });
+      await api.ok(intake.subject, ReceiveReferralStepDocument, { input: { referralId: referral.id, expectedVersion: 2 } });
+      const accepted = await asClient(readClient, AcceptReferralStepDocument, { input: { referralId: referral.id, expectedVersion: 3 } });
       expect(codeOf(accepted)).toBe('FORBIDDEN');
       expect(await asReferrer(referral.id)).toMatchObject({ status: 'RECEIVED', version: 3 });
     });
@@ -638,18 +620,18 @@ describe('integration clients: registration, client credentials and the status-o
     it("a person's dev token whose sub is client:<id> does not act as that client", async () => {
       const referral = await sent();
       // The real client reads it.
-      expect(codeOf(await asClient(writeClient, READ, { id: referral.id }))).toBe('OK');
+      expect(codeOf(await asClient(writeClient, ClientReferralDocument, { id: referral.id }))).toBe('OK');
 
       const subject = `client:${writeClient.id}`;
-      const read = await api.gql(subject, READ, { id: referral.id });
+      const read = await api.gql(subject, ClientReferralDocument, { id: referral.id });
       expect(['FORBIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED']).toContain(codeOf(read));
       expect(read.data?.referral ?? null).toBeNull();
 
-      const listed = await api.gql(subject, LIST, { direction: 'INCOMING' });
+      const listed = await api.gql(subject, ClientReferralsDocument, { direction: 'INCOMING' });
       if (listed.errors?.length) expect(listed.data?.referrals ?? null).toBeNull();
       else expect(listed.data!.referrals.edges).toEqual([]);
 
-      const received = await api.gql(subject, RECEIVE, { input: { referralId: referral.id, expectedVersion: 2, externalReference: `F-${randomUUID()}` } });
+      const received = await api.gql(subject, ReceiveReferralStepDocument, { input: { referralId: referral.id, expectedVersion: 2, externalReference: `F-${randomUUID()}` } });
       expect(['FORBIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED']).toContain(codeOf(received));
       expect(await asReferrer(referral.id)).toMatchObject({ status: 'SENT', version: 2, externalReference: null });
     });
@@ -664,7 +646,7 @@ describe('integration clients: registration, client credentials and the status-o
         .setIssuedAt()
         .setExpirationTime('15m')
         .sign(new TextEncoder().encode(process.env.AUTH_DEV_SECRET!));
-      const read = await gqlWith(forged, READ, { id: referral.id });
+      const read = await gqlWith(forged, ClientReferralDocument, { id: referral.id });
       expect(codeOf(read)).toBe('UNAUTHENTICATED');
       expect(read.data?.referral ?? null).toBeNull();
     });

@@ -2,7 +2,8 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ReferralScene } from './support/referral-scene.js';
 import { RetentionService } from '../src/retention/retention.service.js';
-import { codeOf, TestApi } from './support/test-app.js';
+import { MySubjectDocument, RevokeIntegrationClientDocument, RotateIntegrationClientSecretDocument } from './graphql/generated.js';
+import { codeOf, queryText, TestApi } from './support/test-app.js';
 import { signatureValid, WebhookReceiver } from './support/webhook-receiver.js';
 
 /**
@@ -10,9 +11,6 @@ import { signatureValid, WebhookReceiver } from './support/webhook-receiver.js';
  * replaced one keeps working at the token endpoint, and webhooks carry a second signature with it
  * (`X-Signature-Previous`), until its grace period ends. Only the agency's admin may rotate.
  */
-
-const ROTATE = `mutation($input: RotateIntegrationClientSecretInput!) {
-  rotateIntegrationClientSecret(input: $input) { clientSecret client { id secretRotatedAt previousSecretUntil } } }`;
 
 describe('integration client secret rotation', () => {
   let api: TestApi;
@@ -37,7 +35,7 @@ describe('integration client secret rotation', () => {
       .status;
 
   const rotate = (clientId: string, keepPreviousHours?: number) =>
-    api.gql(scene.receiver.admin.subject, ROTATE, { input: { clientId, ...(keepPreviousHours === undefined ? {} : { keepPreviousHours }) } });
+    api.gql(scene.receiver.admin.subject, RotateIntegrationClientSecretDocument, { input: { clientId, ...(keepPreviousHours === undefined ? {} : { keepPreviousHours }) } });
 
   const storedSecret = async (clientId: string) =>
     (await db.query(`SELECT secret_hash, previous_secret_hash, previous_secret_until FROM integration_client WHERE id = $1`, [clientId]))[0];
@@ -56,7 +54,7 @@ describe('integration client secret rotation', () => {
     const { rotateIntegrationClientSecret: rotated } = (await rotate(client.id)).data!;
     expect(rotated.clientSecret).not.toBe(client.secret);
     expect(rotated.clientSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const hours = (new Date(rotated.client.previousSecretUntil).getTime() - new Date(rotated.client.secretRotatedAt).getTime()) / 3_600_000;
+    const hours = (new Date(rotated.client.previousSecretUntil!).getTime() - new Date(rotated.client.secretRotatedAt!).getTime()) / 3_600_000;
     expect(hours).toBe(24);
 
     expect(await tokenStatus(client.id, rotated.clientSecret)).toBe(200);
@@ -108,7 +106,7 @@ describe('integration client secret rotation', () => {
       (await request(api.app.getHttpServer()).post('/oauth/token').send({ grant_type: 'client_credentials', client_id: client.id, client_secret: secret })).body
         .access_token as string;
     const asClient = async (token: string) =>
-      codeOf((await request(api.app.getHttpServer()).post('/graphql').set('Authorization', `Bearer ${token}`).send({ query: '{ me { kind } }' })).body);
+      codeOf((await request(api.app.getHttpServer()).post('/graphql').set('Authorization', `Bearer ${token}`).send({ query: queryText(MySubjectDocument) })).body);
     const before = await tokenOf(client.secret);
     const graced = (await rotate(client.id, 2)).data!.rotateIntegrationClientSecret;
     expect(await asClient(before)).toBe('OK');
@@ -122,9 +120,9 @@ describe('integration client secret rotation', () => {
   it('only the agency’s admin may rotate; another agency’s admin gets NOT_FOUND; nothing changes when refused', async () => {
     const client = await scene.client(null);
     const before = await storedSecret(client.id);
-    expect(codeOf(await api.gql(scene.intake.subject, ROTATE, { input: { clientId: client.id } }))).toBe('FORBIDDEN');
-    expect(codeOf(await api.gql(scene.other.admin.subject, ROTATE, { input: { clientId: client.id } }))).toBe('NOT_FOUND');
-    expect(codeOf(await api.gql(scene.worker.subject, ROTATE, { input: { clientId: client.id } }))).toBe('FORBIDDEN');
+    expect(codeOf(await api.gql(scene.intake.subject, RotateIntegrationClientSecretDocument, { input: { clientId: client.id } }))).toBe('FORBIDDEN');
+    expect(codeOf(await api.gql(scene.other.admin.subject, RotateIntegrationClientSecretDocument, { input: { clientId: client.id } }))).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(scene.worker.subject, RotateIntegrationClientSecretDocument, { input: { clientId: client.id } }))).toBe('FORBIDDEN');
     expect(await storedSecret(client.id)).toEqual(before);
     expect(await tokenStatus(client.id, client.secret)).toBe(200);
   });
@@ -135,7 +133,7 @@ describe('integration client secret rotation', () => {
     for (const hours of [-1, 169]) {
       expect((await rotate(client.id, hours)).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'keepPreviousHours' });
     }
-    await api.ok(scene.receiver.admin.subject, `mutation($input: RevokeIntegrationClientInput!) { revokeIntegrationClient(input: $input) { id } }`, {
+    await api.ok(scene.receiver.admin.subject, RevokeIntegrationClientDocument, {
       input: { clientId: client.id },
     });
     expect((await rotate(client.id)).errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStatus: 'REVOKED' });

@@ -2,7 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { ServiceProcess, serviceEnv, workerPort } from './support/service-process.js';
-import { TestApi, uniqueSubject } from './support/test-app.js';
+import {
+  AddFamilyMemberDocument,
+  AddNoteDocument,
+  BreakGlassDocument,
+  CreatePortalInvitationDocument,
+  MySubjectDocument,
+  OpenPlanDocument,
+  RedeemPortalInvitationDocument,
+  RegisterFamilyDocument,
+} from './graphql/generated.js';
+import { queryText, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Person, World } from './support/world.js';
 
 /**
@@ -12,8 +22,6 @@ import { type Person, World } from './support/world.js';
  *
  * The service runs as a child process with LOG_LEVEL=info, so that the test reads its real stdout.
  */
-
-const ADD_MEMBER = `mutation AddMember($input: AddFamilyMemberInput!) { addFamilyMember(input: $input) { id } }`;
 
 interface LogLine {
   level: number;
@@ -66,7 +74,7 @@ describe('request logs', () => {
     const secretName = `Geheimnaam${randomUUID().slice(0, 8)}`;
     const res = await service.request(
       outsider.subject,
-      ADD_MEMBER,
+      queryText(AddFamilyMemberDocument),
       { input: { familyId, member: { role: 'CHILD', givenName: secretName, familyName: 'Verborgen', birthDate: '2020-02-02' } } },
       { 'X-Request-Id': requestId },
     );
@@ -77,7 +85,7 @@ describe('request logs', () => {
     expect(denial).toMatchObject({
       level: 40,
       code: 'NOT_FOUND',
-      operation: 'AddMember',
+      operation: 'AddFamilyMember',
       operationType: 'mutation',
       path: 'addFamilyMember',
       principal: outsider.subject,
@@ -131,7 +139,7 @@ describe('request logs', () => {
     const response = await service.fetch('/graphql', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, Cookie: 'session=topsecret', 'X-Request-Id': requestId },
-      body: JSON.stringify({ query: '{ me { subject } }' }),
+      body: JSON.stringify({ query: queryText(MySubjectDocument) }),
     });
     expect(response.headers.get('x-request-id')).toBe(requestId);
 
@@ -145,7 +153,7 @@ describe('request logs', () => {
     const response = await service.fetch('/graphql', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await TestApi.token(owner.subject)}` },
-      body: JSON.stringify({ query: '{ me { subject } }' }),
+      body: JSON.stringify({ query: queryText(MySubjectDocument) }),
     });
     const requestId = response.headers.get('x-request-id')!;
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -164,17 +172,17 @@ describe('request logs', () => {
       failing: `Onleesbaar${marker}`,
     };
     const portalLogin = `ouder-${marker}@example.be`;
-    const register = `mutation($input: RegisterFamilyInput!) { registerFamily(input: $input) { id members { id } } }`;
+    const register = queryText(RegisterFamilyDocument);
     const member = { role: 'PARENT', givenName: personal.givenName, familyName: personal.familyName, birthDate: '1988-03-03', email: personal.email, phone: personal.phone };
     const { registerFamily } = await service.gql(owner.subject, register, { input: { members: [member] } });
     const [saraId] = registerFamily.members.map((m: { id: string }) => m.id);
-    const { openPlan } = await service.gql(owner.subject, `mutation($input: OpenPlanInput!) { openPlan(input: $input) { id } }`, {
+    const { openPlan } = await service.gql(owner.subject, queryText(OpenPlanDocument), {
       input: { familyId: registerFamily.id, summary: `Samenvatting ${marker}` },
     });
-    await service.gql(owner.subject, `mutation($input: AddNoteInput!) { addNote(input: $input) { id } }`, {
+    await service.gql(owner.subject, queryText(AddNoteDocument), {
       input: { planId: openPlan.id, category: 'NOTES', body: personal.note },
     });
-    await service.gql(owner.subject, `mutation($input: BreakGlassInput!) { breakGlass(input: $input) { id } }`, {
+    await service.gql(owner.subject, queryText(BreakGlassDocument), {
       input: { familyId: registerFamily.id, justification: personal.justification, hours: 1 },
     });
     // A statement that fails in the database, with personal data among its parameters.
@@ -182,8 +190,8 @@ describe('request logs', () => {
     // Several root fields: the principal is resolved, and named in the log, once per request.
     await service.request(owner.subject, `{ me { subject } families(first: 1) { edges { node { id } } } }`);
     // The family member in the portal: named by her member id, never by her login.
-    const { createPortalInvitation } = await service.gql(owner.subject, `mutation($m: ID!) { createPortalInvitation(input: { memberId: $m }) { code } }`, { m: saraId });
-    await service.gql(portalLogin, `mutation($c: String!) { redeemPortalInvitation(input: { code: $c }) { linked } }`, { c: createPortalInvitation.code });
+    const { createPortalInvitation } = await service.gql(owner.subject, queryText(CreatePortalInvitationDocument), { input: { memberId: saraId } });
+    await service.gql(portalLogin, queryText(RedeemPortalInvitationDocument), { input: { code: createPortalInvitation.code } });
     const requestId = `test-${randomUUID()}`;
     await service.request(portalLogin, `{ myFamily { me { givenName } } }`, {}, { 'X-Request-Id': requestId });
     expect((await linesOf(requestId)).find((line) => line.msg === 'request completed')).toMatchObject({ principal: `member:${saraId}` });

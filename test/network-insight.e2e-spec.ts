@@ -2,18 +2,22 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
+  AcceptReferralDocument,
   ActivatePlanStatusDocument,
   AddGoalVersionDocument,
   CreateReferralDocument,
   type LifeDomain,
   NetworkInsightDocument,
   OverdueIncomingReferralsDocument,
+  ReceiveReferralDocument,
+  RecordHandoverHeldDocument,
   RegisterIntegrationClientDocument,
   RevokeConsentDocument,
+  ScheduleHandoverDocument,
   SendReferralDocument,
   UpdateGoalDocument,
 } from './graphql/generated.js';
-import { codeOf, PLATFORM_ADMIN, queryText, TestApi, uniqueSubject } from './support/test-app.js';
+import { type AnyDocument, codeOf, PLATFORM_ADMIN, queryText, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, type FamilyWithPlan, type Network, type Person, parent, World } from './support/world.js';
 
 /**
@@ -80,20 +84,21 @@ describe('network insight', () => {
       input: { planId: family.planId, toAgencyId: to.id, memberIds: [family.memberIds[0]], reason: 'Ondersteuning', urgency: 'ROUTINE', requestedService: 'Begeleiding' },
     });
     let version: number = createReferral.version;
-    const by: Record<string, [Person, string, Record<string, unknown>]> = {
-      sendReferral: [worker, 'SendReferralInput', {}],
-      receiveReferral: [intake, 'ReceiveReferralInput', {}],
-      acceptReferral: [intake, 'AcceptReferralInput', {}],
+    // Every step's input is { referralId, expectedVersion, …extra }, and every step answers the referral's version.
+    const by: Record<string, [Person, AnyDocument, Record<string, unknown>]> = {
+      sendReferral: [worker, SendReferralDocument, {}],
+      receiveReferral: [intake, ReceiveReferralDocument, {}],
+      acceptReferral: [intake, AcceptReferralDocument, {}],
       scheduleHandover: [
         worker,
-        'ScheduleHandoverInput',
+        ScheduleHandoverDocument,
         { startsAt: new Date(Date.now() + 7 * 86_400_000).toISOString(), location: 'Huis van het Kind', attendees: ['FAMILY', 'REFERRER', 'RECEIVER'] },
       ],
-      recordHandoverHeld: [intake, 'HandoverOutcomeInput', {}],
+      recordHandoverHeld: [intake, RecordHandoverHeldDocument, {}],
     };
     for (const step of steps) {
-      const [actor, input, extra] = by[step]!;
-      const data = await api.ok(actor.subject, `mutation($input: ${input}!) { ${step}(input: $input) { version } }`, {
+      const [actor, document, extra] = by[step]!;
+      const data = await api.ok(actor.subject, document, {
         input: { referralId: createReferral.id, expectedVersion: version, ...extra },
       });
       version = data[step].version;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { ConfigError, loadConfig } from '../src/config/app-config.js';
-import { codeOf, TestApi, uniqueSubject } from './support/test-app.js';
+import { MySubjectDocument, RegisterIntegrationClientDocument } from './graphql/generated.js';
+import { codeOf, queryText, TestApi, uniqueSubject } from './support/test-app.js';
 import { World } from './support/world.js';
 
 /**
@@ -9,8 +10,7 @@ import { World } from './support/world.js';
  * above what the test suite sends); every request comes from the same address, 127.0.0.1.
  */
 
-const ME = '{ me { subject } }';
-const REGISTER = `mutation($input: RegisterIntegrationClientInput!) { registerIntegrationClient(input: $input) { clientSecret client { id } } }`;
+const ME = queryText(MySubjectDocument);
 
 function expectThrottled(res: request.Response) {
   expect(res.body.errors).toEqual([
@@ -76,10 +76,10 @@ describe('the token endpoint and failed logins', () => {
     client = await registerClient();
   });
   async function registerClient() {
-    const { registerIntegrationClient } = await api.ok(admin, REGISTER, {
+    const { registerIntegrationClient } = await api.ok(admin, RegisterIntegrationClientDocument, {
       input: { agencyId, name: `Dossiersysteem ${randomUUID()}`, scopes: ['REFERRALS_READ'] },
     });
-    return { id: registerIntegrationClient.client.id as string, secret: registerIntegrationClient.clientSecret as string };
+    return { id: registerIntegrationClient.client.id, secret: registerIntegrationClient.clientSecret };
   }
   afterEach(() => api.stop());
 

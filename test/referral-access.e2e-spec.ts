@@ -2,6 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { ReferralStatus as S } from '../src/referrals/referral-status.js';
 import { REFERRAL_STEPS, type ReferralStepName } from '../src/referrals/referral-steps.js';
 import {
+  CreateHandoverReferralDocument,
+  type CreateReferralInput,
+  HandoverReferralDocument,
+  type HandoverReferralFragment,
+  SendHandoverReferralDocument,
+  ReceiveHandoverReferralDocument,
+  AcceptHandoverReferralDocument,
+  WaitlistHandoverReferralDocument,
+  DeclineHandoverReferralDocument,
+  ScheduleHandoverReferralDocument,
+  RescheduleHandoverReferralDocument,
+  CancelHandoverReferralDocument,
+  RecordMissedHandoverReferralDocument,
+  RecordHeldHandoverReferralDocument,
+  CompleteHandoverReferralDocument,
+  WithdrawHandoverReferralDocument,
   AssignTrajectorySupporterDocument,
   type DataCategory,
   FamilyReferralsDocument,
@@ -11,7 +27,7 @@ import {
   RecordConsentDocument,
   RevokeConsentDocument,
 } from './graphql/generated.js';
-import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
+import { type AnyDocument, codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
 import { type Agency, child, type Network, parent, type Person, World } from './support/world.js';
 
 /**
@@ -26,61 +42,33 @@ import { type Agency, child, type Network, parent, type Person, World } from './
  * network, X an agency of another network.
  */
 
-// --- GraphQL --------------------------------------------------------------------------------------
-
-const FIELDS = `id status version familyDeclinedMeeting outcome outcomeReason externalReference fromAgency { id }
-  transitions { from to actor { id } actorAgency { id } }
-  handover { state startsAt } handoverMeetings { state startsAt }`;
-const CREATE = `mutation($input: CreateReferralInput!) { createReferral(input: $input) { ${FIELDS} } }`;
-const READ = `query($id: ID!) { referral(id: $id) { ${FIELDS} } }`;
-
-interface Meeting {
-  state: string;
-  startsAt: string;
-}
-interface ReferralView {
-  id: string;
-  status: S;
-  version: number;
-  familyDeclinedMeeting: boolean;
-  outcome: string | null;
-  outcomeReason: string | null;
-  externalReference: string | null;
-  fromAgency: { id: string };
-  transitions: { from: S | null; to: S; actor: { id: string } | null; actorAgency: { id: string } | null }[];
-  handover: Meeting | null;
-  handoverMeetings: Meeting[];
-}
+type ReferralView = HandoverReferralFragment;
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 const ATTENDEES = ['FAMILY', 'REFERRER', 'RECEIVER'];
 
 /** Each step of REFERRAL_STEPS as a client calls it, with an input that is valid unless a test overrides it. */
-const STEP_OPS: Record<ReferralStepName, { mutation: string; inputType: string; input: () => Record<string, unknown> }> = {
-  send: { mutation: 'sendReferral', inputType: 'SendReferralInput', input: () => ({}) },
-  receive: { mutation: 'receiveReferral', inputType: 'ReceiveReferralInput', input: () => ({}) },
-  accept: { mutation: 'acceptReferral', inputType: 'AcceptReferralInput', input: () => ({}) },
-  waitlist: { mutation: 'waitlistReferral', inputType: 'WaitlistReferralInput', input: () => ({ reason: 'Wachtlijst tot maart' }) },
-  decline: { mutation: 'declineReferral', inputType: 'DeclineReferralInput', input: () => ({ reason: 'Geen aanbod voor deze vraag' }) },
+const STEP_OPS: Record<ReferralStepName, { document: AnyDocument; input: () => Record<string, unknown> }> = {
+  send: { document: SendHandoverReferralDocument, input: () => ({}) },
+  receive: { document: ReceiveHandoverReferralDocument, input: () => ({}) },
+  accept: { document: AcceptHandoverReferralDocument, input: () => ({}) },
+  waitlist: { document: WaitlistHandoverReferralDocument, input: () => ({ reason: 'Wachtlijst tot maart' }) },
+  decline: { document: DeclineHandoverReferralDocument, input: () => ({ reason: 'Geen aanbod voor deze vraag' }) },
   scheduleHandover: {
-    mutation: 'scheduleHandover',
-    inputType: 'ScheduleHandoverInput',
+    document: ScheduleHandoverReferralDocument,
     input: () => ({ startsAt: inDays(7), location: 'Huis van het Kind', attendees: ATTENDEES }),
   },
   rescheduleHandover: {
-    mutation: 'rescheduleHandover',
-    inputType: 'RescheduleHandoverInput',
+    document: RescheduleHandoverReferralDocument,
     input: () => ({ startsAt: inDays(9), location: 'Bij het gezin thuis', attendees: ATTENDEES }),
   },
-  cancelHandover: { mutation: 'cancelHandover', inputType: 'CancelHandoverInput', input: () => ({ reason: 'De ouder is ziek' }) },
-  recordHandoverMissed: { mutation: 'recordHandoverMissed', inputType: 'HandoverOutcomeInput', input: () => ({ note: 'Niemand kwam' }) },
-  recordHandoverHeld: { mutation: 'recordHandoverHeld', inputType: 'HandoverOutcomeInput', input: () => ({}) },
-  complete: { mutation: 'completeReferral', inputType: 'CompleteReferralInput', input: () => ({ outcome: 'SUCCESSFUL' }) },
-  withdraw: { mutation: 'withdrawReferral', inputType: 'WithdrawReferralInput', input: () => ({ reason: 'Niet meer nodig' }) },
+  cancelHandover: { document: CancelHandoverReferralDocument, input: () => ({ reason: 'De ouder is ziek' }) },
+  recordHandoverMissed: { document: RecordMissedHandoverReferralDocument, input: () => ({ note: 'Niemand kwam' }) },
+  recordHandoverHeld: { document: RecordHeldHandoverReferralDocument, input: () => ({}) },
+  complete: { document: CompleteHandoverReferralDocument, input: () => ({ outcome: 'SUCCESSFUL' }) },
+  withdraw: { document: WithdrawHandoverReferralDocument, input: () => ({ reason: 'Niet meer nodig' }) },
 };
 const STEP_NAMES = Object.keys(REFERRAL_STEPS) as ReferralStepName[];
-const stepMutation = (step: ReferralStepName) =>
-  `mutation($input: ${STEP_OPS[step].inputType}!) { ${STEP_OPS[step].mutation}(input: $input) { ${FIELDS} } }`;
 const takenBy = (step: ReferralStepName, side: 'refer' | 'respond') => (REFERRAL_STEPS[step].by as readonly string[]).includes(side);
 
 /** How the helper drives a new referral (created as DRAFT by R's worker) to each status. */
@@ -268,32 +256,33 @@ describe('referrals: who may do what, and when', () => {
     return recordConsent.id;
   }
 
-  const createInput = (s: Scene, overrides: Record<string, unknown> = {}) => ({
+  /** A valid input; `overrides` may make it invalid on purpose. */
+  const createInput = (s: Scene, overrides: Record<string, unknown> = {}): CreateReferralInput => ({
     planId: s.planId,
     toAgencyId: receiver.id,
     memberIds: [s.mo],
     reason: 'Mo praat nog weinig',
-    urgency: 'ROUTINE',
+    urgency: 'ROUTINE' as const,
     requestedService: 'Logopedie',
     ...overrides,
   });
 
   /** Takes `step` on `r` at the version it has, as `subject` (null: no token), with `overrides` on the valid input. */
   const take = (subject: string | null, step: ReferralStepName, r: { id: string; version: number }, overrides: Record<string, unknown> = {}) =>
-    api.gql(subject, stepMutation(step), {
+    api.gql(subject, STEP_OPS[step].document, {
       input: { referralId: r.id, expectedVersion: r.version, ...STEP_OPS[step].input(), ...overrides },
     });
 
   /** A new referral from R to B about Mo (or `memberIds`), driven through the API to `status`. */
   async function referralIn(s: Scene, status: S, memberIds = [s.mo]): Promise<ReferralView> {
-    let r = returned(await api.gql(worker.subject, CREATE, { input: createInput(s, { memberIds }) }));
+    let r = returned(await api.gql(worker.subject, CreateHandoverReferralDocument, { input: createInput(s, { memberIds }) }));
     for (const step of PATH_TO[status]) r = returned(await take((takenBy(step, 'refer') ? worker : intake).subject, step, r));
     expect(r.status).toBe(status);
     return r;
   }
 
   /** The referral as R's worker reads it now. */
-  const reread = async (id: string): Promise<ReferralView> => (await api.ok(worker.subject, READ, { id })).referral;
+  const reread = async (id: string): Promise<ReferralView> => (await api.ok(worker.subject, HandoverReferralDocument, { id })).referral;
 
   async function expectUnchanged(before: ReferralView): Promise<void> {
     expect(stateOf(await reread(before.id))).toEqual(stateOf(before));
@@ -324,7 +313,7 @@ describe('referrals: who may do what, and when', () => {
     it.each(WHO_MAY_CASES.filter((c) => c.operation === 'create'))('createReferral by $role → $outcome', async ({ role, outcome }) => {
       const s = createScene;
       const before = await familyCount(s);
-      const result = await api.gql(subjectOf(role, s), CREATE, { input: createInput(s) });
+      const result = await api.gql(subjectOf(role, s), CreateHandoverReferralDocument, { input: createInput(s) });
       expect(codeOf(result)).toBe(outcome);
       if (outcome === OK) {
         // A referral from the caller's acting agency: the supporter refers from T.
@@ -378,13 +367,13 @@ describe('referrals: who may do what, and when', () => {
       // A receiver of its own, so that its incoming list holds nothing else.
       const lonely = await world.agency(network, 'MENTAL_HEALTH');
       const lonelyCaseworker = await world.staff(lonely);
-      const draft = returned(await api.gql(worker.subject, CREATE, { input: createInput(stepScene, { toAgencyId: lonely.id }) }));
+      const draft = returned(await api.gql(worker.subject, CreateHandoverReferralDocument, { input: createInput(stepScene, { toAgencyId: lonely.id }) }));
       const withdrawn = returned(await take(worker.subject, 'withdraw', draft));
       expect(withdrawn.status).toBe(S.WITHDRAWN);
 
       const incoming = await api.ok(lonelyCaseworker.subject, IncomingReferralsDocument);
       expect(incoming.referrals.edges).toEqual([]);
-      expect(codeOf(await api.gql(lonelyCaseworker.subject, READ, { id: draft.id }))).toBe(NF);
+      expect(codeOf(await api.gql(lonelyCaseworker.subject, HandoverReferralDocument, { id: draft.id }))).toBe(NF);
       expect(codeOf(await take(lonelyCaseworker.subject, 'receive', withdrawn))).toBe(NF);
     });
   });
@@ -492,7 +481,7 @@ describe('referrals: who may do what, and when', () => {
     ];
     it.each(BAD_CREATE)('createReferral: %s → BAD_USER_INPUT on %s', async (_, field, overrides) => {
       const before = await referralsOfFamily();
-      const result = await api.gql(worker.subject, CREATE, { input: createInput(s, overrides()) });
+      const result = await api.gql(worker.subject, CreateHandoverReferralDocument, { input: createInput(s, overrides()) });
       expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
       expect(await referralsOfFamily()).toBe(before);
     });
@@ -562,7 +551,7 @@ describe('referrals: who may do what, and when', () => {
       const by = takenBy(step, 'refer') ? worker : intake;
       const input: Record<string, unknown> = { referralId: before.id, expectedVersion: before.version, ...STEP_OPS[step].input(), ...overrides };
       if (omit) delete input[omit];
-      const result = await api.gql(by.subject, stepMutation(step), { input });
+      const result = await api.gql(by.subject, STEP_OPS[step].document, { input });
       if (field) {
         expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
       } else {
@@ -585,7 +574,7 @@ describe('referrals: who may do what, and when', () => {
       // The reference is the receiving agency's own: another agency may use the same string.
       const otherCaseworker = people['caseworker of another agency (same network)'];
       await grant(s.mo, s.sara, other.id, ['REFERRAL']);
-      const draft = returned(await api.gql(worker.subject, CREATE, { input: createInput(s, { toAgencyId: other.id }) }));
+      const draft = returned(await api.gql(worker.subject, CreateHandoverReferralDocument, { input: createInput(s, { toAgencyId: other.id }) }));
       const sent = returned(await take(worker.subject, 'send', draft));
       expect(returned(await take(otherCaseworker.subject, 'receive', sent, { externalReference: reference })).externalReference).toBe(reference);
     });

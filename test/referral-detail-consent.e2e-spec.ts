@@ -6,8 +6,12 @@ import {
   AcceptReferralDocument,
   BreakGlassForAcuteCareDocument,
   CreateReferralDocument,
+  IncomingReferralDetailsDocument,
   type IntegrationScope,
+  MyFamilyReferralDetailsDocument,
   ReceiveReferralDocument,
+  ReferralDetailDocument,
+  type ReferralDetailFragment,
   RecordConsentDocument,
   ReferralTransitionsDocument,
   RegisterIntegrationClientDocument,
@@ -39,24 +43,9 @@ import { type Agency, child, type Network, parent, type Person, World } from './
  */
 
 const REASON = 'Sara en Lien hebben samen ondersteuning nodig na de scheiding';
-const FIELDS = `id status sentAt receivedAt acceptedAt reason declineReason withdrawReason outcomeNote
-  fromAgency { id } toAgency { id } members { id } transitions { to reason actorAgency { id } } handoverMeetings { location note }`;
-const READ = `query($id: ID!) { referral(id: $id) { ${FIELDS} } }`;
-const INCOMING = `{ referrals(direction: INCOMING, first: 100) { edges { node { ${FIELDS} } } } }`;
-const MY_REFERRALS = `{ myFamily { family { referrals { ${FIELDS} } } } }`;
 const HOME = 'Bij het gezin thuis, Kerkstraat 1';
 
-interface ReferralView {
-  id: string;
-  status: string;
-  sentAt: string | null;
-  reason: string | null;
-  fromAgency: { id: string };
-  toAgency: { id: string };
-  members: { id: string }[];
-  transitions: { to: string; reason: string | null; actorAgency: { id: string } | null }[];
-  handoverMeetings: { location: string | null; note: string | null }[];
-}
+type ReferralView = ReferralDetailFragment;
 
 interface AuditRow {
   legal_basis: string;
@@ -166,10 +155,10 @@ describe('referral detail follows consent', () => {
   const lienRevokes = (s: Scene) =>
     api.ok(s.login.lien, RevokeConsentDocument, { input: { consentId: s.consent.lien, reason: 'Ik wil dit niet meer delen' } });
 
-  const read = async (subject: string, id: string): Promise<ReferralView> => (await api.ok(subject, READ, { id })).referral;
+  const read = async (subject: string, id: string): Promise<ReferralView> => (await api.ok(subject, ReferralDetailDocument, { id })).referral;
   const incoming = async (subject: string, id: string): Promise<ReferralView | undefined> =>
-    (await api.ok(subject, INCOMING)).referrals.edges.map((e: { node: ReferralView }) => e.node).find((n: ReferralView) => n.id === id);
-  const portal = async (login: string): Promise<ReferralView[]> => (await api.ok(login, MY_REFERRALS)).myFamily.family.referrals;
+    (await api.ok(subject, IncomingReferralDetailsDocument)).referrals.edges.map((e: { node: ReferralView }) => e.node).find((n: ReferralView) => n.id === id);
+  const portal = async (login: string): Promise<ReferralView[]> => (await api.ok(login, MyFamilyReferralDetailsDocument)).myFamily.family.referrals;
 
   /** The audit entries of the reads of `referralId` by `actorSubject` (after the entry `since`), oldest first. */
   const readsOf = (actorSubject: string, referralId: string, since = '0'): Promise<AuditRow[]> =>
@@ -211,8 +200,8 @@ describe('referral detail follows consent', () => {
       const [audit] = await readsOf(bystander.subject, s.referral.both.id);
       expect(audit).toEqual({ legal_basis: 'CONSENT', categories: ['REFERRAL'], consent_ids: sorted([s.consent.sara, s.consent.lien]) });
       // The personal-scope client of B too; the status-only client never.
-      expect((await asClient(personalClient, READ, { id: s.referral.both.id })).referral.reason).toBe(REASON);
-      expectStatusOnly((await asClient(readClient, READ, { id: s.referral.both.id })).referral);
+      expect((await asClient(personalClient, ReferralDetailDocument, { id: s.referral.both.id })).referral.reason).toBe(REASON);
+      expectStatusOnly((await asClient(readClient, ReferralDetailDocument, { id: s.referral.both.id })).referral);
     });
 
     describe('after Lien (14) withdraws her REFERRAL consent to B', () => {
@@ -222,7 +211,7 @@ describe('referral detail follows consent', () => {
         revokedAt = await lastAuditEntry();
       });
 
-      it('the unassigned caseworker of B sees status, dates and agencies only, by id and in INCOMING, and Sara but not Lien among the members', async () => {
+      it('the unassigned caseworker of B sees status, dates and agencies only, by id and in IncomingReferralDetailsDocument, and Sara but not Lien among the members', async () => {
         for (const view of [await read(bystander.subject, s.referral.both.id), await incoming(bystander.subject, s.referral.both.id)]) {
           expectStatusOnly(view);
           // Sara's own consent still covers her: each member is listed under her own consent.
@@ -248,10 +237,10 @@ describe('referral detail follows consent', () => {
       });
 
       it('the personal-scope client sees status only and Sara; the status-only client status only and nobody; both audited as RECIPIENT', async () => {
-        const personal: ReferralView = (await asClient(personalClient, READ, { id: s.referral.both.id })).referral;
+        const personal: ReferralView = (await asClient(personalClient, ReferralDetailDocument, { id: s.referral.both.id })).referral;
         expectStatusOnly(personal);
         expect(personal.members.map((m) => m.id)).toEqual([s.sara]);
-        const statusOnly: ReferralView = (await asClient(readClient, READ, { id: s.referral.both.id })).referral;
+        const statusOnly: ReferralView = (await asClient(readClient, ReferralDetailDocument, { id: s.referral.both.id })).referral;
         expectStatusOnly(statusOnly);
         expect(statusOnly.members).toEqual([]);
         for (const client of [personalClient, readClient]) {
@@ -265,7 +254,7 @@ describe('referral detail follows consent', () => {
       });
 
       it('a caseworker of another network still finds nothing', async () => {
-        expect(codeOf(await api.gql(stranger.subject, READ, { id: s.referral.both.id }))).toBe('NOT_FOUND');
+        expect(codeOf(await api.gql(stranger.subject, ReferralDetailDocument, { id: s.referral.both.id }))).toBe('NOT_FOUND');
         expect(await incoming(stranger.subject, s.referral.both.id)).toBeUndefined();
       });
     });
@@ -323,7 +312,7 @@ describe('referral detail follows consent', () => {
       expect(byId(views, s.referral.mo.id)!.reason).toBe(REASON);
       // By id as well; Lien's own referral is hers, not her mother's.
       expectStatusOnly(await read(s.login.sara, s.referral.both.id));
-      expect(codeOf(await api.gql(s.login.sara, READ, { id: s.referral.lien.id }))).toBe('NOT_FOUND');
+      expect(codeOf(await api.gql(s.login.sara, ReferralDetailDocument, { id: s.referral.lien.id }))).toBe('NOT_FOUND');
     });
 
     it('Lien (14) sees the same referral, status only, and her own in full, not her brother’s', async () => {
@@ -331,12 +320,12 @@ describe('referral detail follows consent', () => {
       expect(sorted(views.map((v) => v.id))).toEqual(sorted([s.referral.both.id, s.referral.lien.id]));
       expectStatusOnly(byId(views, s.referral.both.id));
       expect(byId(views, s.referral.lien.id)!.reason).toBe(REASON);
-      expect(codeOf(await api.gql(s.login.lien, READ, { id: s.referral.mo.id }))).toBe('NOT_FOUND');
+      expect(codeOf(await api.gql(s.login.lien, ReferralDetailDocument, { id: s.referral.mo.id }))).toBe('NOT_FOUND');
     });
 
     it('a member of another family sees none of them', async () => {
       expect(await portal(elsLogin)).toEqual([]);
-      for (const { id } of Object.values(s.referral)) expect(codeOf(await api.gql(elsLogin, READ, { id }))).toBe('NOT_FOUND');
+      for (const { id } of Object.values(s.referral)) expect(codeOf(await api.gql(elsLogin, ReferralDetailDocument, { id }))).toBe('NOT_FOUND');
     });
   });
 

@@ -6,15 +6,21 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import WebSocket from 'ws';
 import {
+  AcceptReferralDocument,
   AgencyMembershipUsersDocument,
   AssignTrajectorySupporterDocument,
   CreateReferralDocument,
+  ReceiveReferralDocument,
   ReferralFamilyDocument,
   ReferralStatusChangedDetailsDocument,
   RemoveMembershipIdDocument,
+  RescheduleHandoverDocument,
+  ScheduleHandoverDocument,
+  SendReferralDocument,
+  WithdrawReferralDocument,
 } from './graphql/generated.js';
 import { ReferralScene } from './support/referral-scene.js';
-import { codeOf, queryText, TestApi, uniqueSubject } from './support/test-app.js';
+import { type AnyDocument, codeOf, queryText, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, type Person, parentWithTwoChildren, type World } from './support/world.js';
 
 /**
@@ -39,18 +45,16 @@ import { type Agency, type Person, parentWithTwoChildren, type World } from './s
  * `intake`), `other` is a third agency of the network. Every test makes its own referrals.
  */
 
-// --- GraphQL --------------------------------------------------------------------------------------
-
-const STEP_INPUT = {
-  sendReferral: 'SendReferralInput',
-  receiveReferral: 'ReceiveReferralInput',
-  acceptReferral: 'AcceptReferralInput',
-  withdrawReferral: 'WithdrawReferralInput',
-  scheduleHandover: 'ScheduleHandoverInput',
-  rescheduleHandover: 'RescheduleHandoverInput',
-} as const;
-type StepName = keyof typeof STEP_INPUT;
-const stepMutation = (name: StepName) => `mutation($input: ${STEP_INPUT[name]}!) { ${name}(input: $input) { version } }`;
+/** The referral steps the tests take; each answers the referral's new version. */
+const STEPS = {
+  sendReferral: SendReferralDocument,
+  receiveReferral: ReceiveReferralDocument,
+  acceptReferral: AcceptReferralDocument,
+  withdrawReferral: WithdrawReferralDocument,
+  scheduleHandover: ScheduleHandoverDocument,
+  rescheduleHandover: RescheduleHandoverDocument,
+} satisfies Record<string, AnyDocument>;
+type StepName = keyof typeof STEPS;
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 const meeting = (days: number) => ({ startsAt: inDays(days), location: 'Huis van het Kind', attendees: ['FAMILY', 'REFERRER', 'RECEIVER'] });
@@ -217,7 +221,7 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
 
   /** `actor` takes one step of `ref` (through `via`, default this file's app); `ref.version` follows. */
   async function step(actor: Person, name: StepName, ref: Ref, extra: Record<string, unknown> = {}, via: TestApi = api): Promise<Ref> {
-    const data = await via.ok(actor.subject, stepMutation(name), { input: { referralId: ref.id, expectedVersion: ref.version, ...extra } });
+    const data = await via.ok(actor.subject, STEPS[name] as AnyDocument, { input: { referralId: ref.id, expectedVersion: ref.version, ...extra } });
     expect(data[name].version).toBe(ref.version + 1);
     ref.version = data[name].version;
     return ref;
@@ -349,9 +353,9 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
     await worker.got(ref);
 
     const send = { input: { referralId: ref.id, expectedVersion: 1, idempotencyKey: `send-${ref.id}` } };
-    expect((await api.ok(scene.worker.subject, stepMutation('sendReferral'), send)).sendReferral.version).toBe(2);
-    expect((await api.ok(scene.worker.subject, stepMutation('sendReferral'), send)).sendReferral.version).toBe(2); // the replay
-    const stale = await api.gql(scene.worker.subject, stepMutation('withdrawReferral'), { input: { referralId: ref.id, expectedVersion: 1, reason: 'Oud' } });
+    expect((await api.ok(scene.worker.subject, SendReferralDocument, send)).sendReferral.version).toBe(2);
+    expect((await api.ok(scene.worker.subject, SendReferralDocument, send)).sendReferral.version).toBe(2); // the replay
+    const stale = await api.gql(scene.worker.subject, WithdrawReferralDocument, { input: { referralId: ref.id, expectedVersion: 1, reason: 'Oud' } });
     expect(codeOf(stale)).toBe('CONFLICT');
     ref.version = 2;
     await step(scene.worker, 'withdrawReferral', ref, { reason: 'Niet meer nodig' });

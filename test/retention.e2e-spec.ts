@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { chainPendingAuditEntries, verifyAuditChain } from '../src/audit/audit-chain.js';
 import { RetentionService } from '../src/retention/retention.service.js';
 import {
+  AcceptReferralDocument,
   AccessLogActorsDocument,
   AddActionDocument,
   AddGoalDocument,
@@ -15,9 +16,11 @@ import {
   AssessCapacityDocument,
   AssignTrajectorySupporterDocument,
   BreakGlassDocument,
+  CancelHandoverDocument,
   ClosePlanDetailsDocument,
   ConfirmConsentIdDocument,
   CreateReferralDocument,
+  DeclineReferralDocument,
   type DataCategory,
   FamilyProbeDocument,
   type LifeDomain,
@@ -26,12 +29,15 @@ import {
   MyPlanSummaryDocument,
   OpenPlanDocument,
   PlanClosureDocument,
+  ReceiveReferralDocument,
   RecordConsentDocument,
   RegisterFamilyDocument,
   RequestErasureDocument,
   RevokeConsentDocument,
+  ScheduleHandoverDocument,
   SendReferralDocument,
   UpdateGoalDocument,
+  WithdrawReferralDocument,
 } from './graphql/generated.js';
 import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
 import { type Agency, type Network, type Person, World } from './support/world.js';
@@ -237,8 +243,9 @@ describe('plan closure and retention', () => {
 
   // -----------------------------------------------------------------------------------------------
   describe('erasure at the end of the retention period', () => {
-    const step = async (actor: Person, mutation: string, type: string, input: Record<string, unknown>): Promise<number> =>
-      (await api.ok(actor.subject, `mutation($input: ${type}!) { ${mutation}(input: $input) { version } }`, { input }))[mutation].version;
+    /** `actor` takes a referral step (its one root field answers the new version); the new version. */
+    const step = async <I>(actor: Person, document: TypedDocumentNode<Record<string, { version: number }>, { input: I }>, input: I): Promise<number> =>
+      Object.values(await ok(actor.subject, document, input))[0]!.version;
 
     /** A family with every personal field filled with `token`, its plan closed; ids for the assertions. */
     async function markedFamily(token: string) {
@@ -336,22 +343,22 @@ describe('plan closure and retention', () => {
           idempotencyKey: `${key}-${token}`,
         })).createReferral as { id: string; version: number };
       const first = await referral('first');
-      let v = await step(worker, 'sendReferral', 'SendReferralInput', { referralId: first.id, expectedVersion: first.version });
-      v = await step(intake, 'receiveReferral', 'ReceiveReferralInput', { referralId: first.id, expectedVersion: v });
-      v = await step(intake, 'acceptReferral', 'AcceptReferralInput', { referralId: first.id, expectedVersion: v, externalReference: `DOS-${token}` });
-      v = await step(worker, 'scheduleHandover', 'ScheduleHandoverInput', {
+      let v = await step(worker, SendReferralDocument, { referralId: first.id, expectedVersion: first.version });
+      v = await step(intake, ReceiveReferralDocument, { referralId: first.id, expectedVersion: v });
+      v = await step(intake, AcceptReferralDocument, { referralId: first.id, expectedVersion: v, externalReference: `DOS-${token}` });
+      v = await step(worker, ScheduleHandoverDocument, {
         referralId: first.id,
         expectedVersion: v,
         startsAt: new Date(Date.now() + 86_400_000).toISOString(),
         location: `Huis van het Kind, kamer ${token}`,
         attendees: ['FAMILY', 'REFERRER', 'RECEIVER'],
       });
-      v = await step(worker, 'cancelHandover', 'CancelHandoverInput', { referralId: first.id, expectedVersion: v, reason: `Ziek ${token}` });
-      await step(worker, 'withdrawReferral', 'WithdrawReferralInput', { referralId: first.id, expectedVersion: v, reason: `Niet meer nodig ${token}` });
+      v = await step(worker, CancelHandoverDocument, { referralId: first.id, expectedVersion: v, reason: `Ziek ${token}` });
+      await step(worker, WithdrawReferralDocument, { referralId: first.id, expectedVersion: v, reason: `Niet meer nodig ${token}` });
       const second = await referral('second');
-      v = await step(worker, 'sendReferral', 'SendReferralInput', { referralId: second.id, expectedVersion: second.version });
-      v = await step(intake, 'receiveReferral', 'ReceiveReferralInput', { referralId: second.id, expectedVersion: v });
-      await step(intake, 'declineReferral', 'DeclineReferralInput', { referralId: second.id, expectedVersion: v, reason: `Geen plaats ${token}` });
+      v = await step(worker, SendReferralDocument, { referralId: second.id, expectedVersion: second.version });
+      v = await step(intake, ReceiveReferralDocument, { referralId: second.id, expectedVersion: v });
+      await step(intake, DeclineReferralDocument, { referralId: second.id, expectedVersion: v, reason: `Geen plaats ${token}` });
 
       const { closePlan } = await ok(worker.subject, ClosePlanDetailsDocument, {
         planId,

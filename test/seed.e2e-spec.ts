@@ -8,6 +8,13 @@ import { runPlan } from '../bench/seed/run-plan.js';
 import { DEFAULT_AS_OF, seedDatabase, SeedRefusedError, type SeedSummary } from '../bench/seed/seed-database.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
 import { REFERRAL_STEPS } from '../src/referrals/referral-steps.js';
+import {
+  AccessLogDescriptionsDocument,
+  FamilyIdsDocument,
+  OverdueIncomingReferralsDocument,
+  PlanFamilyGoalsActionsDocument,
+  PlanProbeDocument,
+} from './graphql/generated.js';
 import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
 import { codeOf, TestApi } from './support/test-app.js';
 
@@ -336,9 +343,9 @@ describe('seed generator', () => {
     it('lets a sampled caseworker list its families and read a plan with goals and actions', async () => {
       expect(summary.caseworkers.length).toBeGreaterThan(0);
       const [worker] = summary.caseworkers;
-      const families = await api.ok(worker!.subject, `{ families(first: 50) { edges { node { id } } } }`);
+      const families = await api.ok(worker!.subject, FamilyIdsDocument);
       expect(families.families.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(expect.arrayContaining(worker!.familyIds));
-      const { plan } = await api.ok(worker!.subject, `query($id: ID!) { plan(id: $id) { id familyId goals { id actions { id } } } }`, {
+      const { plan } = await api.ok(worker!.subject, PlanFamilyGoalsActionsDocument, {
         id: worker!.planIds[0],
       });
       expect(plan.familyId).toBe(worker!.familyIds[0]);
@@ -355,18 +362,18 @@ describe('seed generator', () => {
           ORDER BY u.subject LIMIT 1`,
         [worker!.agencyId, worker!.familyIds[0]],
       );
-      const result = await api.gql(outsider.subject, `query($id: ID!) { plan(id: $id) { id } }`, { id: worker!.planIds[0] });
+      const result = await api.gql(outsider.subject, PlanProbeDocument, { id: worker!.planIds[0] });
       expect(codeOf(result)).toBe('NOT_FOUND');
     });
 
     it('shows a sampled receiving caseworker its overdue incoming referrals, and a portal member its access log', async () => {
       const [receiver] = summary.incoming;
-      const incoming = await api.ok(receiver!.subject, `{ referrals(direction: INCOMING, overdue: true, first: 50) { edges { node { id } } } }`);
+      const incoming = await api.ok(receiver!.subject, OverdueIncomingReferralsDocument);
       expect(incoming.referrals.edges).toHaveLength(Math.min(receiver!.overdue, 50));
       expect(incoming.referrals.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(expect.arrayContaining(receiver!.overdueReferralIds));
 
       const [member] = summary.portalMembers;
-      const log = await api.ok(member!.subject, `query($f: ID!) { accessLog(familyId: $f, first: 50) { edges { node { description } } } }`, {
+      const log = await api.ok(member!.subject, AccessLogDescriptionsDocument, {
         f: member!.familyId,
       });
       expect(log.accessLog.edges.length).toBeGreaterThan(0);

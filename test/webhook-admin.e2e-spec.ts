@@ -2,7 +2,16 @@ import type { DocumentNode } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { IncomingReferralProbeDocument, RedeliverWebhookDocument } from './graphql/generated.js';
+import {
+  IncomingReferralProbeDocument,
+  type IntegrationClientRecordFragment,
+  IntegrationClientsPageDocument,
+  RedeliverWebhookDocument,
+  RevokeIntegrationClientRecordDocument,
+  type WebhookDeliveryRecordFragment,
+  type WebhookDeliveryState,
+  WebhookDeliveriesPageDocument,
+} from './graphql/generated.js';
 import { codeOf, type GraphQLResult, queryText, TestApi } from './support/test-app.js';
 import { ReferralScene, type SceneClient } from './support/referral-scene.js';
 import { signatureValid, WebhookReceiver } from './support/webhook-receiver.js';
@@ -27,49 +36,8 @@ const ENV = { WEBHOOK_WORKER: 'true', WEBHOOK_RETRY_LIMIT: '0', WEBHOOK_RETRY_DE
 /** Setting up scenes and waiting for the worker takes a while. */
 const SLOW = 120_000;
 
-// --- GraphQL --------------------------------------------------------------------------------------
-
-const CLIENT_FIELDS = 'id agencyId name scopes webhookUrl createdAt revokedAt';
-const LIST_CLIENTS = `query($agencyId: ID!, $first: Int, $after: String) {
-  integrationClients(agencyId: $agencyId, first: $first, after: $after) {
-    edges { cursor node { ${CLIENT_FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
-const REVOKE = `mutation($input: RevokeIntegrationClientInput!) { revokeIntegrationClient(input: $input) { ${CLIENT_FIELDS} } }`;
-const DELIVERY_FIELDS = `id eventId clientId url state attempts createdAt deliveredAt
-  attemptLog { attempt startedAt durationMs httpStatus error } body`;
-const DELIVERIES = `query($clientId: ID!, $state: WebhookDeliveryState, $first: Int, $after: String) {
-  webhookDeliveries(clientId: $clientId, state: $state, first: $first, after: $after) {
-    edges { cursor node { ${DELIVERY_FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
-
-interface ClientNode {
-  id: string;
-  agencyId: string;
-  name: string;
-  scopes: string[];
-  webhookUrl: string | null;
-  createdAt: string;
-  revokedAt: string | null;
-}
-
-interface AttemptNode {
-  attempt: number;
-  startedAt: string;
-  durationMs: number;
-  httpStatus: number | null;
-  error: string | null;
-}
-
-interface DeliveryNode {
-  id: string;
-  eventId: string;
-  clientId: string;
-  url: string;
-  state: string;
-  attempts: number;
-  createdAt: string;
-  deliveredAt: string | null;
-  attemptLog: AttemptNode[];
-  body: string;
-}
+type ClientNode = IntegrationClientRecordFragment;
+type DeliveryNode = WebhookDeliveryRecordFragment;
 
 interface Page<T> {
   edges: { cursor: string; node: T }[];
@@ -145,13 +113,13 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
   }
 
   const listClients = async (admin: Person, agencyId: string, page: { first?: number; after?: string } = {}): Promise<Page<ClientNode>> =>
-    (await api.ok(admin.subject, LIST_CLIENTS, { agencyId, ...page })).integrationClients;
+    (await api.ok(admin.subject, IntegrationClientsPageDocument, { agencyId, ...page })).integrationClients;
 
   const deliveriesPage = async (
     admin: Person,
     clientId: string,
-    args: { state?: string; first?: number; after?: string } = {},
-  ): Promise<Page<DeliveryNode>> => (await api.ok(admin.subject, DELIVERIES, { clientId, ...args })).webhookDeliveries;
+    args: { state?: WebhookDeliveryState; first?: number; after?: string } = {},
+  ): Promise<Page<DeliveryNode>> => (await api.ok(admin.subject, WebhookDeliveriesPageDocument, { clientId, ...args })).webhookDeliveries;
 
   /** The whole row as JSON: to prove that a refused mutation changed nothing. */
   const clientRow = async (id: string): Promise<Record<string, unknown>> =>
@@ -196,7 +164,7 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
     return id;
   }
 
-  const revoke = (admin: Person, clientId: string) => api.gql(admin.subject, REVOKE, { input: { clientId } });
+  const revoke = (admin: Person, clientId: string) => api.gql(admin.subject, RevokeIntegrationClientRecordDocument, { input: { clientId } });
 
   // ---- 1. integrationClients ------------------------------------------------------------------------
 
@@ -219,8 +187,8 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
       names = (await db.query(`SELECT name FROM integration_client WHERE id = ANY($1) ORDER BY id`, [clients.map((c) => c.id)])).map(
         (r: { name: string }) => r.name,
       );
-      const revoked = await api.ok(mine.admin.subject, REVOKE, { input: { clientId: clients[1]!.id } });
-      revokedAt = revoked.revokeIntegrationClient.revokedAt;
+      const revoked = await api.ok(mine.admin.subject, RevokeIntegrationClientRecordDocument, { input: { clientId: clients[1]!.id } });
+      revokedAt = revoked.revokeIntegrationClient.revokedAt!;
     }, SLOW);
 
     it("the agency's admin lists all its clients, revoked ones included, page by page in the order they were registered", async () => {
@@ -296,26 +264,26 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
 
     it('a caseworker of the agency may not list its clients (FORBIDDEN)', async () => {
       for (const subject of [caseworker.subject, scene.intake.subject]) {
-        const result = await api.gql(subject, LIST_CLIENTS, { agencyId: mine.id });
+        const result = await api.gql(subject, IntegrationClientsPageDocument, { agencyId: mine.id });
         expect(codeOf(result)).toBe('FORBIDDEN');
         expect(result.data?.integrationClients ?? null).toBeNull();
       }
     });
 
     it('without a token the list is refused (UNAUTHENTICATED)', async () => {
-      const result = await api.gql(null, LIST_CLIENTS, { agencyId: mine.id });
+      const result = await api.gql(null, IntegrationClientsPageDocument, { agencyId: mine.id });
       expect(codeOf(result)).toBe('UNAUTHENTICATED');
       expect(result.data?.integrationClients ?? null).toBeNull();
     });
 
     it('a malformed agency id is BAD_USER_INPUT naming agencyId', async () => {
-      const result = await api.gql(mine.admin.subject, LIST_CLIENTS, { agencyId: 'not-a-uuid' });
+      const result = await api.gql(mine.admin.subject, IntegrationClientsPageDocument, { agencyId: 'not-a-uuid' });
       expect(codeOf(result)).toBe('BAD_USER_INPUT');
       expect(fieldOf(result)).toBe('agencyId');
     });
 
     it('a cursor that is not one of this list is bad input naming `after`', async () => {
-      const result = await api.gql(mine.admin.subject, LIST_CLIENTS, { agencyId: mine.id, after: 'bm90LWEtY3Vyc29y' });
+      const result = await api.gql(mine.admin.subject, IntegrationClientsPageDocument, { agencyId: mine.id, after: 'bm90LWEtY3Vyc29y' });
       expect(codeOf(result)).toBe('BAD_USER_INPUT');
       expect(fieldOf(result)).toBe('after');
     });
@@ -369,7 +337,7 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
       const refused = results.find((r) => codeOf(r) !== 'OK')!;
       expect(currentStatusOf(refused)).toBe('REVOKED');
       const done = results.find((r) => codeOf(r) === 'OK')!;
-      expect(new Date(done.data!.revokeIntegrationClient.revokedAt).getTime()).toBe((await revokedAtOf(client.id))!.getTime());
+      expect(new Date(done.data!.revokeIntegrationClient.revokedAt!).getTime()).toBe((await revokedAtOf(client.id))!.getTime());
     });
 
     it("an admin of another agency may not revoke the agency's client (NOT_FOUND), and nothing changes", async () => {
@@ -393,7 +361,7 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
       const client = await scene.client(null);
       const before = await clientRow(client.id);
       for (const subject of [scene.intake.subject, scene.worker.subject]) {
-        const result = await api.gql(subject, REVOKE, { input: { clientId: client.id } });
+        const result = await api.gql(subject, RevokeIntegrationClientRecordDocument, { input: { clientId: client.id } });
         expect(codeOf(result)).toBe('FORBIDDEN');
         expect(result.data?.revokeIntegrationClient ?? null).toBeNull();
       }
@@ -404,7 +372,7 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
     it('the client itself may not revoke itself with its token (FORBIDDEN), and nothing changes', async () => {
       const client = await scene.client(null, ['REFERRALS_READ', 'REFERRALS_WRITE']);
       const before = await clientRow(client.id);
-      const result = await gqlWith(await tokenOf(client), REVOKE, { input: { clientId: client.id } });
+      const result = await gqlWith(await tokenOf(client), RevokeIntegrationClientRecordDocument, { input: { clientId: client.id } });
       expect(codeOf(result)).toBe('FORBIDDEN');
       expect(await clientRow(client.id)).toEqual(before);
     });
@@ -418,7 +386,7 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
     it('without a token revoking is refused (UNAUTHENTICATED), and nothing changes', async () => {
       const client = await scene.client(null);
       const before = await clientRow(client.id);
-      const result = await api.gql(null, REVOKE, { input: { clientId: client.id } });
+      const result = await api.gql(null, RevokeIntegrationClientRecordDocument, { input: { clientId: client.id } });
       expect(codeOf(result)).toBe('UNAUTHENTICATED');
       expect(await clientRow(client.id)).toEqual(before);
     });
@@ -574,7 +542,7 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
     });
 
     it('the state filter lists only deliveries in that state', async () => {
-      const byState = async (state: string) => idsOf(await deliveriesPage(s.receiver.admin, client.id, { state }));
+      const byState = async (state: WebhookDeliveryState) => idsOf(await deliveriesPage(s.receiver.admin, client.id, { state }));
       expect(await byState('FAILED')).toEqual([rows[3]!.id]);
       expect(await byState('DELIVERED')).toEqual(rows.slice(0, 3).map((r) => r.id));
       expect(await byState('PENDING')).toEqual([]);
@@ -600,7 +568,7 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
     it("an admin of another agency may not see the client's deliveries (NOT_FOUND)", async () => {
       const elsewhere = await s.world.agency(await s.world.network());
       for (const admin of [s.other.admin, s.referrer.admin, one.receiver.admin, elsewhere.admin]) {
-        const result = await api.gql(admin.subject, DELIVERIES, { clientId: client.id });
+        const result = await api.gql(admin.subject, WebhookDeliveriesPageDocument, { clientId: client.id });
         expect(codeOf(result)).toBe('NOT_FOUND');
         expect(result.data?.webhookDeliveries ?? null).toBeNull();
       }
@@ -608,20 +576,20 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
 
     it("the agency's caseworkers, and the client itself, may not see its deliveries (FORBIDDEN); no token is UNAUTHENTICATED", async () => {
       for (const subject of [s.intake.subject, s.worker.subject]) {
-        const result = await api.gql(subject, DELIVERIES, { clientId: client.id });
+        const result = await api.gql(subject, WebhookDeliveriesPageDocument, { clientId: client.id });
         expect(codeOf(result)).toBe('FORBIDDEN');
         expect(result.data?.webhookDeliveries ?? null).toBeNull();
       }
-      const asClient = await gqlWith(await tokenOf(client), DELIVERIES, { clientId: client.id });
+      const asClient = await gqlWith(await tokenOf(client), WebhookDeliveriesPageDocument, { clientId: client.id });
       expect(codeOf(asClient)).toBe('FORBIDDEN');
       expect(asClient.data?.webhookDeliveries ?? null).toBeNull();
-      const anonymous = await api.gql(null, DELIVERIES, { clientId: client.id });
+      const anonymous = await api.gql(null, WebhookDeliveriesPageDocument, { clientId: client.id });
       expect(codeOf(anonymous)).toBe('UNAUTHENTICATED');
     });
 
     it('an unknown client is NOT_FOUND; a malformed client id is BAD_USER_INPUT naming clientId', async () => {
-      expect(codeOf(await api.gql(s.receiver.admin.subject, DELIVERIES, { clientId: randomUUID() }))).toBe('NOT_FOUND');
-      const malformed = await api.gql(s.receiver.admin.subject, DELIVERIES, { clientId: 'not-a-uuid' });
+      expect(codeOf(await api.gql(s.receiver.admin.subject, WebhookDeliveriesPageDocument, { clientId: randomUUID() }))).toBe('NOT_FOUND');
+      const malformed = await api.gql(s.receiver.admin.subject, WebhookDeliveriesPageDocument, { clientId: 'not-a-uuid' });
       expect(codeOf(malformed)).toBe('BAD_USER_INPUT');
       expect(fieldOf(malformed)).toBe('clientId');
     });
@@ -633,7 +601,7 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
         const counts: number[] = [];
         for (let run = 0; run < 3; run++) {
           let page: Page<DeliveryNode> | undefined;
-          counts.push(await api.countStatements(async () => (page = (await api.ok(admin.subject, DELIVERIES, { clientId })).webhookDeliveries)));
+          counts.push(await api.countStatements(async () => (page = (await api.ok(admin.subject, WebhookDeliveriesPageDocument, { clientId })).webhookDeliveries)));
           expect(page!.edges).toHaveLength(expected);
           expect(page!.edges.every((e) => e.node.attemptLog.length === 1 && e.node.body.length > 0)).toBe(true);
         }
