@@ -99,6 +99,13 @@ describe('hostile GraphQL operations', () => {
     await accepted(costly(1));
   });
 
+  it('charges the fields of a fragment as if they were written out', async () => {
+    const spread = (copies: number) =>
+      `{ families(first: 100) { edges { node { ...PlanAndMembers } } } } fragment PlanAndMembers on Family { ${'plan { goals { actions { id title status dueDate } } notes { id } } members { id givenName familyName birthDate } '.repeat(copies)}}`;
+    await accepted(spread(1));
+    await refused(spread(2), /cost limit/i);
+  });
+
   it(`refuses a document of more than ${GRAPHQL_LIMITS.tokens} tokens`, async () => {
     // Aliases of __typename are free of the alias limit: only the token count stops this one.
     const fields = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `t${i}: __typename`).join(' ')} }`;

@@ -35,7 +35,9 @@ export function graphqlArmor(): { plugins: ApolloServerPlugin[]; validationRules
   const { plugins, validationRules } = new ApolloArmor({
     maxDepth: { n: GRAPHQL_LIMITS.depth },
     maxAliases: { n: GRAPHQL_LIMITS.aliases },
-    costLimit: { maxCost: GRAPHQL_LIMITS.cost },
+    // A fragment costs what its fields cost written out (armor's default charges a spread one level deeper,
+    // so a client that names its selections paid up to 1.5× more and was refused below the limit).
+    costLimit: { maxCost: GRAPHQL_LIMITS.cost, flattenFragments: true },
     maxTokens: { enabled: false },
     maxDirectives: { n: GRAPHQL_LIMITS.directives },
     blockFieldSuggestion: { enabled: true },
