@@ -28,7 +28,8 @@ describe('webhooks: outbox, signed delivery, retries', () => {
   const receivers: WebhookReceiver[] = [];
 
   beforeAll(async () => {
-    api = await TestApi.start({
+    // In the file's sandbox: rows read through the app's DataSource hold this file's Date (expect.any(Date)).
+    api = await TestApi.startOwn({
       WEBHOOK_WORKER: 'true',
       WEBHOOK_RETRY_DELAY_SECONDS: String(RETRY_DELAY_SECONDS),
       WEBHOOK_RETRY_LIMIT: String(RETRY_LIMIT),
