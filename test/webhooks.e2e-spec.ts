@@ -72,6 +72,8 @@ describe('webhooks: outbox, signed delivery, retries', () => {
     const hook = await receiver();
     const { referralId, client } = await acceptedWith(hook);
     await hook.until(() => hook.eventsOf(referralId).length >= 3);
+    // The receiver has the POSTs; the worker records each delivery once the answer is back (seen PENDING here).
+    await hook.until(async () => (await deliveriesOf(client.id)).every((d) => d.state !== 'PENDING'));
 
     // The outbox holds every transition, the creation of the draft included.
     const outbox = await outboxOf(referralId);
