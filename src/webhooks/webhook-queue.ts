@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { PgBoss, type JobInsert } from 'pg-boss';
 import { Gauge } from 'prom-client';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -25,7 +25,7 @@ export interface DeliveryJob {
  * works the queue, and a job is worked by one process at a time (SKIP LOCKED).
  */
 @Injectable()
-export class WebhookQueue implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookQueue.name);
   private readonly boss: PgBoss;
   private readonly retry: Pick<JobInsert, 'retryLimit' | 'retryDelay' | 'retryBackoff' | 'expireInSeconds'>;
@@ -141,16 +141,9 @@ export class WebhookQueue implements OnModuleInit, BeforeApplicationShutdown, On
     });
   }
 
-  /**
-   * Takes no new job once shutdown begins, before the HTTP server waits for the requests in flight: a job one of them
-   * queues is sent after the next start, not during the shutdown (with a short poll interval, a worker took it).
-   */
-  beforeApplicationShutdown(): void {
-    this.stopping.abort();
-  }
-
   /** Waits for deliveries in flight (each bounded by the webhook timeout), then closes the queue's connections. */
   async onApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
     await Promise.all(this.workers);
     await this.sender.close();
     await this.boss.stop({ graceful: false });

@@ -35,7 +35,6 @@ export function serviceEnv(databaseUrl: string, port: number, extra: Record<stri
     DATA_DIR: mkdtempSync(join(tmpdir(), 'gezin1plan-service-')),
     AUTH_DEV_SECRET: process.env.AUTH_DEV_SECRET!,
     PLATFORM_ADMIN_SUBJECTS: PLATFORM_ADMIN,
-    WEBHOOK_POLL_INTERVAL_MS: '100',
     ...extra,
   };
 }
