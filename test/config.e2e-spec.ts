@@ -41,6 +41,7 @@ describe('configuration', () => {
       retryLimit: 12,
       retryDelaySeconds: 10,
       timeoutSeconds: 10,
+      pollIntervalMs: 1000,
       allowPrivateAddresses: true,
     });
     // In production, webhooks go to the public internet only unless allowed.
@@ -64,6 +65,8 @@ describe('configuration', () => {
     expect(() => loadConfig({ WEBHOOK_RETRY_LIMIT: '-1' })).toThrow(/WEBHOOK_RETRY_LIMIT must be a whole number from 0 to 30/);
     expect(() => loadConfig({ WEBHOOK_RETRY_DELAY_SECONDS: '0.5' })).toThrow(/WEBHOOK_RETRY_DELAY_SECONDS/);
     expect(() => loadConfig({ WEBHOOK_TIMEOUT_SECONDS: '600' })).toThrow(/WEBHOOK_TIMEOUT_SECONDS must be a whole number from 1 to 60/);
+    expect(loadConfig({ WEBHOOK_POLL_INTERVAL_MS: '100' }).webhooks.pollIntervalMs).toBe(100);
+    expect(() => loadConfig({ WEBHOOK_POLL_INTERVAL_MS: '10' })).toThrow(/WEBHOOK_POLL_INTERVAL_MS must be a whole number from 50 to 60000/);
     expect(() => loadConfig({ WEBHOOK_SECRET_KEY: 'short' })).toThrow(/WEBHOOK_SECRET_KEY must be at least 32/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/WEBHOOK_SECRET_KEY is required in production/);
   });

@@ -55,11 +55,11 @@ describe('the embedded database of a service process', () => {
   }, 60_000);
 
   test.each([
-    ['retention', []],
-    ['audit-verify', []],
-    ['seed', ['--families', '1']],
-  ])('%s beside the running service says in one line that the database is in use and what to do', async (script, args) => {
-    const { code, stdout, stderr } = await run(`dist/src/cli/${script}.js`, args, env);
+    ['retention', 'dist/src/cli/retention.js', []],
+    ['audit-verify', 'dist/src/cli/audit-verify.js', []],
+    ['seed', 'dist/bench/seed/cli.js', ['--families', '1']],
+  ])('%s beside the running service says in one line that the database is in use and what to do', async (_command, script, args) => {
+    const { code, stdout, stderr } = await run(script, args, env);
     expect(code).not.toBe(0);
     expect(stdout).toBe('');
     const lines = stderr.trim().split('\n');

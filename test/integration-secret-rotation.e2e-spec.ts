@@ -19,7 +19,8 @@ describe('integration client secret rotation', () => {
   let hook: WebhookReceiver;
 
   beforeAll(async () => {
-    api = await TestApi.start({ WEBHOOK_WORKER: 'true', WEBHOOK_RETRY_DELAY_SECONDS: '1' });
+    // In the file's sandbox: rows read through the app's DataSource hold this file's Date (expect.any(Date)).
+    api = await TestApi.startOwn({ WEBHOOK_WORKER: 'true', WEBHOOK_RETRY_DELAY_SECONDS: '1' });
     db = api.app.get(DataSource);
     scene = await ReferralScene.create(api);
     hook = await WebhookReceiver.start();

@@ -315,11 +315,13 @@ describe('seed generator', () => {
 
   it('is deterministic: the same seed writes the same rows, another seed other rows', async () => {
     const tables = Object.keys(summary.counts);
-    const again = await migratedScratch('again');
-    const other = await migratedScratch('other');
+    const [again, other] = await Promise.all([migratedScratch('again'), migratedScratch('other')]);
     try {
-      await seedDatabase(again.db, { families: FAMILIES, seed: 1, asOf: AS_OF, batchSize: BATCH });
-      await seedDatabase(other.db, { families: FAMILIES, seed: 2, asOf: AS_OF, batchSize: BATCH });
+      // Side by side: each is seeded in its own database by PostgreSQL's generator functions of its seed.
+      await Promise.all([
+        seedDatabase(again.db, { families: FAMILIES, seed: 1, asOf: AS_OF, batchSize: BATCH }),
+        seedDatabase(other.db, { families: FAMILIES, seed: 2, asOf: AS_OF, batchSize: BATCH }),
+      ]);
       const [first, same, different] = await Promise.all([db, again.db, other.db].map((d) => fingerprints(d, tables)));
       expect(same).toEqual(first);
       for (const table of tables) expect([table, different[table]]).not.toEqual([table, first![table]]);

@@ -55,6 +55,8 @@ interface DeliveryRow {
 // --- helpers --------------------------------------------------------------------------------------
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** How long a test waits to see that nothing more is sent: ten polls of the worker (WEBHOOK_POLL_INTERVAL_MS 100 in tests). */
+const QUIET_MS = 1_000;
 
 /** Polls `done` until it holds; fails after `timeoutMs` saying what it waited for. */
 async function eventually(what: string, done: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
@@ -419,10 +421,10 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
     }, SLOW);
 
     it('a delivery still queued (waiting for its retry) when its client is revoked is CANCELLED, not sent again', async () => {
-      // Deterministic: the delivery's job is queued with one retry 5–10 s after the first attempt
+      // Deterministic: the delivery's job is queued with one retry 3–6 s after the first attempt
       // (retry settings travel with the job, so a second app with WEBHOOK_WORKER=false queues it; any
       // worker runs it). The client is revoked in that gap; the retry then finds revoked_at set.
-      const RETRY_DELAY_SECONDS = 5;
+      const RETRY_DELAY_SECONDS = 3;
       const queuing = await TestApi.start({ ...ENV, WEBHOOK_WORKER: 'false', WEBHOOK_RETRY_LIMIT: '1', WEBHOOK_RETRY_DELAY_SECONDS: String(RETRY_DELAY_SECONDS) });
       extraApis.push(queuing);
       const s = await ReferralScene.create(queuing);
@@ -720,7 +722,7 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
       expect(['PENDING', 'DELIVERED']).toContain(currentStatusOf(results.find((r) => codeOf(r) !== 'OK')!));
       expect((await deliverySnapshot(deliveryOf.twice)).jobs).toBe(before.jobs + 1);
       await eventually('the redelivery', async () => (await deliveriesOf(clients.twice.id))[0]?.state === 'DELIVERED');
-      await sleep(2_500);
+      await sleep(QUIET_MS);
       expect(await deliveriesOf(clients.twice.id)).toMatchObject([{ state: 'DELIVERED', attempts: 2 }]);
       expect(hooks.twice.eventsOf(referralId)).toHaveLength(2);
     });
@@ -731,7 +733,7 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
       expect(codeOf(result)).toBe('INVALID_TRANSITION');
       expect(currentStatusOf(result)).toBe('DELIVERED');
       expect(result.data?.redeliverWebhook ?? null).toBeNull();
-      await sleep(2_500);
+      await sleep(QUIET_MS);
       expect(await deliverySnapshot(deliveryOf.delivered)).toEqual(before);
       expect(hooks.delivered.eventsOf(referralId)).toHaveLength(1);
     });

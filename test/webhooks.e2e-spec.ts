@@ -29,7 +29,8 @@ describe('webhooks: outbox, signed delivery, retries', () => {
   const receivers: WebhookReceiver[] = [];
 
   beforeAll(async () => {
-    api = await TestApi.start({
+    // In the file's sandbox: rows read through the app's DataSource hold this file's Date (expect.any(Date)).
+    api = await TestApi.startOwn({
       WEBHOOK_WORKER: 'true',
       WEBHOOK_RETRY_DELAY_SECONDS: String(RETRY_DELAY_SECONDS),
       WEBHOOK_RETRY_LIMIT: String(RETRY_LIMIT),
@@ -72,6 +73,8 @@ describe('webhooks: outbox, signed delivery, retries', () => {
     const hook = await receiver();
     const { referralId, client } = await acceptedWith(hook);
     await hook.until(() => hook.eventsOf(referralId).length >= 3);
+    // The receiver has the POSTs; the worker records each delivery once the answer is back (seen PENDING here).
+    await hook.until(async () => (await deliveriesOf(client.id)).every((d) => d.state !== 'PENDING'));
 
     // The outbox holds every transition, the creation of the draft included.
     const outbox = await outboxOf(referralId);

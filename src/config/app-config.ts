@@ -51,6 +51,8 @@ export interface WebhookConfig {
   retryDelaySeconds: number;
   /** How long one POST may take before it counts as failed. */
   timeoutSeconds: number;
+  /** How long an idle worker waits before it asks the queue again (a new delivery waits at most this). */
+  pollIntervalMs: number;
   /**
    * Whether webhooks may be posted to loopback, private and other non-public addresses (a receiver on
    * this machine or the internal network); refused in production unless set, so that a registered URL
@@ -204,6 +206,7 @@ function webhookConfig(env: NodeJS.ProcessEnv, production: boolean, problems: st
     retryLimit: integer('WEBHOOK_RETRY_LIMIT', 12, 0, 30),
     retryDelaySeconds: integer('WEBHOOK_RETRY_DELAY_SECONDS', 10, 1, 3600),
     timeoutSeconds: integer('WEBHOOK_TIMEOUT_SECONDS', 10, 1, 60),
+    pollIntervalMs: integer('WEBHOOK_POLL_INTERVAL_MS', 1000, 50, 60_000),
     allowPrivateAddresses: flag(env, problems)('WEBHOOK_ALLOW_PRIVATE_ADDRESSES', !production),
   };
 }

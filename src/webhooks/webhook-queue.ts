@@ -13,7 +13,6 @@ const QUEUE = 'webhook-delivery';
 const DEADLOCK = '40P01';
 /** Deliveries in flight at once per process: one slow receiver must not hold up the others. */
 const CONCURRENCY = 4;
-const POLL_INTERVAL_MS = 1000;
 
 export interface DeliveryJob {
   deliveryId: string;
@@ -103,7 +102,7 @@ export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
       } catch (error) {
         this.logger.error(describeError(error));
       }
-      await sleep(POLL_INTERVAL_MS, undefined, { signal }).catch(() => undefined);
+      await sleep(this.config.webhooks.pollIntervalMs, undefined, { signal }).catch(() => undefined);
     }
   }
 

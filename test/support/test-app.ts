@@ -6,7 +6,7 @@ import { SignJWT } from 'jose';
 import request from 'supertest';
 import { DEV_TOKEN_ISSUER } from '../../src/auth/token-verifier.js';
 import { SqlStatementCounter } from '../../src/database/sql-statement-counter.js';
-import { workerApp } from './worker-app.js';
+import { ownWorkerApp, workerApp } from './worker-app.js';
 
 export const PLATFORM_ADMIN = 'platform-admin@test';
 
@@ -33,6 +33,8 @@ const testEnvironment = (env: Record<string, string> = {}): Record<string, strin
   NODE_ENV: 'test',
   PLATFORM_ADMIN_SUBJECTS: PLATFORM_ADMIN,
   WEBHOOK_WORKER: 'false',
+  // A file that starts a worker sees its deliveries within 0.1 s, not a second (docs/testing.md, timings).
+  WEBHOOK_POLL_INTERVAL_MS: '100',
   RETENTION_JOB: 'false',
   TRANSITION_JOB: 'false',
   ...env,
@@ -50,14 +52,18 @@ export class TestApi {
    * rate limited unless `env` asks for it: a test sends far more from one address than a client would.
    *
    * Without `env`, the app of the default environment that every test file of this Jest worker shares (built from
-   * `dist/`, see support/worker-app.ts): its `stop()` leaves it to the next file. With `env`, an app of the file's own.
+   * `dist/`, see support/worker-app.ts): its `stop()` leaves it to the next file. With `env`, an app of the file's own,
+   * also built from `dist/` by the worker's loader (the file does not import the service again), that `stop()` closes.
    */
   static async start(env: Record<string, string> = {}): Promise<TestApi> {
-    if (Object.keys(env).length) return TestApi.startOwn(env);
+    if (Object.keys(env).length) return new TestApi(await ownWorkerApp(testEnvironment(env)), false);
     return new TestApi(await workerApp(testEnvironment()), true);
   }
 
-  /** An app of the test file's own, built from the sources in the test's sandbox: for a test that instruments it. */
+  /**
+   * An app of the test file's own, built from the sources in the test's sandbox: for a test that instruments it, or that
+   * reads objects of its realm through the app (a `Date` from `app.get(DataSource)` that `expect.any(Date)` accepts).
+   */
   static async startOwn(env: Record<string, string> = {}): Promise<TestApi> {
     const [{ createApp }, { loadConfig }] = await Promise.all([import('../../src/bootstrap.js'), import('../../src/config/app-config.js')]);
     const config = loadConfig(testEnvironment(env));
