@@ -40,7 +40,7 @@ beforeAll(async () => {
   const port = await workerPort();
   url = `http://127.0.0.1:${port}`;
   side = spawn(process.execPath, [postgraphileSide.script], {
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), DATABASE_URL: scratch.url, GRAPHILE_ENV: 'production' },
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), DATABASE_URL: scratch.url },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   side.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
