@@ -20,11 +20,12 @@ const EXPOSED_TABLES = new Set(['plan', 'trajectory_supporter', 'app_user', 'pla
 const PARTIALLY_INDEXED = new Set(['trajectory_supporter_plan_id_fkey', 'plan_participant_plan_id_fkey', 'trajectory_supporter.state', 'plan_participant.removed_at']);
 
 /**
- * `plan(id)` as bench/operations.ts's PLAN_QUERY asks it, in PostGraphile's default (Amber) names: the
- * same columns at the same depth. What differs: the service's one `supporter` (the CURRENT one) is a
- * connection here, filtered by `condition: { state: "CURRENT" }`; the participants still on the plan are
- * `condition: { removedAt: null }`; lists are connections read through `nodes`; status and life
- * domain are strings, not enums; goals and actions are ordered by id (the service orders them too).
+ * `plan(id)` as bench/operations.ts's PLAN_QUERY asks it, in PostGraphile's default (Amber) names aliased
+ * to ours: the same columns at the same depth. What differs: the service's one `supporter` (the CURRENT
+ * one) is a connection here, filtered by `condition: { state: "CURRENT" }`; the participants still on the
+ * plan are `condition: { removedAt: null }`; lists are connections read through `nodes`; status and life
+ * domain are strings, not enums; participants, goals and actions are ordered by id, as the floor orders
+ * them; goals whose life domain was not consented are not hidden.
  */
 export const POSTGRAPHILE_PLAN_QUERY = `query($id: UUID!) { plan: planByRowId(rowId: $id) { id: rowId status summary
   supporter: trajectorySupportersByPlanId(condition: { state: "CURRENT" }) { nodes { user: appUserByUserId { id: rowId displayName } } }
@@ -42,9 +43,10 @@ export const POSTGRAPHILE_FAMILIES_QUERY = `{ families: allFamilies(first: 50, o
 
 /**
  * What `npm run bench` needs to drive this side, in the form it drives the floor: the compiled script
- * and the path to poll until it answers (startProcess), and per benchmarked operation (by the name
- * bench/service-bench.ts gives it) the request of a principal's n-th call and whether an answer is a
- * success. The principal's token is sent and ignored.
+ * and the path to poll until it answers (`startProcess(script, env, readyPath)`, env with DATABASE_URL),
+ * and per benchmarked operation (by the name bench/service-bench.ts gives it) the request of a
+ * principal's n-th call (a Side's `call` is `{ principal, ...requests[name](principal, n) }`) and whether
+ * an answer is a success: no error and no null root field. The principal's token is sent and ignored.
  */
 export const postgraphileSide = {
   script: 'dist/bench/postgraphile-side.js',
