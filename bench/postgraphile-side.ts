@@ -88,6 +88,12 @@ async function postgraphilePreset(connectionString: string): Promise<GraphileCon
         { kind: 'constraint', match: (fk) => PARTIALLY_INDEXED.has(fk.conname), tags: { isIndexed: true } },
         { kind: 'attribute', match: (column) => PARTIALLY_INDEXED.has(`${column.getClass()?.relname}.${column.attname}`), tags: { isIndexed: true } },
       ]),
+      // A behaviour the function plugin left out below registers and the connection arguments ask about.
+      {
+        name: 'BenchFunctionBehaviorsRegistered',
+        version: '1.0.0',
+        schema: { behaviorRegistry: { add: { 'resource:connection:backwards': { entities: ['pgResource'], description: 'reverse pagination of a function' } } } },
+      },
     ],
     pgServices: [
       makePgService({
