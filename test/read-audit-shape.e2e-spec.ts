@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { FAMILIES_QUERY } from '../bench/operations.js';
 import { AccessLogEntriesDocument, AddGoalDocument, AddNoteDocument, FamilyWithMemberIdsDocument, PlanItemIdsDocument } from './graphql/generated.js';
+import { type PartedEntry, partsOf } from './support/audit-parts.js';
 import { codeOf, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, child, parent, parentWithTwoChildren, type Person, World } from './support/world.js';
 
@@ -12,48 +13,9 @@ import { type Agency, child, parent, parentWithTwoChildren, type Person, World }
  * `PRINT_FIGURES=1` prints the entries and bytes a families page and a plan read write (docs/audit.md).
  */
 
-/** A part as stored: positions in the entry's arrays (src/audit/read-audit.ts). */
-interface StoredPart {
-  type?: string;
-  records: number;
-  members: number[];
-  basis: string;
-  categories: number[];
-  consents: number[];
-}
-
-/** A part with the records, members, categories and consents it names. */
-interface Part {
-  type: string;
-  records: string[];
-  members: string[];
-  basis: string;
-  categories: string[];
-  consents: string[];
-}
-
-interface ReadEntry {
-  entity_type: string;
+interface ReadEntry extends PartedEntry {
   entity_ids: string[];
   family_id: string;
-  member_ids: string[];
-  categories: string[];
-  legal_basis: string;
-  consent_ids: string[];
-  parts: StoredPart[] | null;
-}
-
-/** The parts of an entry, with what they name (as an auditor reads them). */
-function partsOf(entry: ReadEntry): Part[] {
-  let read = 0;
-  return entry.parts!.map((part) => ({
-    type: part.type ?? entry.entity_type,
-    records: entry.entity_ids.slice(read, (read += part.records)),
-    members: part.members.map((i) => entry.member_ids[i - 1]!),
-    basis: part.basis,
-    categories: part.categories.map((i) => entry.categories[i - 1]!),
-    consents: part.consents.map((i) => entry.consent_ids[i - 1]!),
-  }));
 }
 
 const newRequestId = (label: string) => `shape-${label}-${randomUUID()}`;
@@ -158,7 +120,7 @@ describe('the read audit: one entry per family and reading statement', () => {
     for (const description of ['Een eigen woning', 'Werk vinden']) {
       await api.ok(worker.subject, AddGoalDocument, { input: { planId: s.planId, lifeDomain: 'HOUSING', description, owner: 'FAMILY' } });
     }
-    const notes = [];
+    const notes: string[] = [];
     for (const about of [[s.sara], [s.youssef], [s.lien], [s.mo], [s.sara, s.mo]]) {
       notes.push((await api.ok(worker.subject, AddNoteDocument, { input: { planId: s.planId, category: 'PLAN', body: 'Gesprek', memberIds: about } })).addNote.id as string);
     }
