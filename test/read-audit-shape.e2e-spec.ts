@@ -10,7 +10,7 @@ import { type Agency, child, parent, parentWithTwoChildren, type Person, World }
  * The shape of the read audit (docs/audit.md): a reading statement writes at most one entry per family,
  * whose parts say which records were read about which members under which basis; the family's access
  * log shows each part as its own line, to the members who speak for every member the part concerns.
- * `PRINT_FIGURES=1` prints the entries and bytes a families page and a plan read write (docs/audit.md).
+ * `PRINT_FIGURES=1` prints the entries, bytes and WAL a families page and a plan read write (docs/audit.md).
  */
 
 interface ReadEntry extends PartedEntry {
@@ -48,13 +48,23 @@ describe('the read audit: one entry per family and reading statement', () => {
     return rows;
   }
 
-  /** The entries and bytes (the rows as stored) the request's reads wrote. */
-  async function figures(requestId: string) {
-    const { rows } = await sql.query<{ entries: number; bytes: number }>(
-      `SELECT count(*)::int AS entries, coalesce(sum(pg_column_size(e.*)), 0)::int AS bytes FROM audit_event e WHERE request_id = $1 AND action = 'READ'`,
-      [requestId],
+  /**
+   * `request` under a new request id, with what its reads wrote to the audit trail: entries, their bytes as
+   * stored, and the WAL written meanwhile (the whole request: this run's cluster serves only this file
+   * with one Jest worker; the queue is linked first, so that the chainer has nothing else to write).
+   */
+  async function measured(label: string, request: (requestId: string) => Promise<unknown>): Promise<string> {
+    const requestId = newRequestId(label);
+    await sql.query(`SELECT audit_chain_pending(1000000)`);
+    const [{ lsn }] = (await sql.query(`SELECT pg_current_wal_insert_lsn() AS lsn`)).rows;
+    await request(requestId);
+    const { rows } = await sql.query<{ entries: number; bytes: number; wal: number }>(
+      `SELECT count(*)::int AS entries, coalesce(sum(pg_column_size(e.*)), 0)::int AS bytes, pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $2)::int AS wal
+         FROM audit_event e WHERE request_id = $1 AND action = 'READ'`,
+      [requestId, lsn],
     );
-    return rows[0]!;
+    if (process.env.PRINT_FIGURES) console.log(`${label}: ${JSON.stringify(rows[0])}`);
+    return requestId;
   }
 
   it('a families page writes one entry per family, each member’s record, basis and consent a part of it', async () => {
@@ -67,11 +77,8 @@ describe('the read audit: one entry per family and reading statement', () => {
     // Only Sara consents: the others are read as records the worker wrote (AUTHOR).
     const mixed = await world.family(worker, parentWithTwoChildren('mixed'), { consentFor: [] });
     const [saraConsent] = await world.consentAll(worker, { ...mixed, members: [mixed.members[0]!], memberIds: [mixed.memberIds[0]!] }, worker.agencyId);
-    const requestId = newRequestId('families');
+    const requestId = await measured('families page of 5 families (15 members)', (id) => api.ok(worker.subject, FAMILIES_QUERY, {}, { 'X-Request-Id': id }));
 
-    await api.ok(worker.subject, FAMILIES_QUERY, {}, { 'X-Request-Id': requestId });
-
-    if (process.env.PRINT_FIGURES) console.log(`families page of 5 families (15 members): ${JSON.stringify(await figures(requestId))}`);
     const reads = await readsOf(requestId);
     // One entry per family (the families themselves are no personal read; docs/audit.md).
     expect(reads.map((e) => e.entity_type)).toEqual(Array(5).fill('FamilyMember'));
@@ -124,11 +131,10 @@ describe('the read audit: one entry per family and reading statement', () => {
     for (const about of [[s.sara], [s.youssef], [s.lien], [s.mo], [s.sara, s.mo]]) {
       notes.push((await api.ok(worker.subject, AddNoteDocument, { input: { planId: s.planId, category: 'PLAN', body: 'Gesprek', memberIds: about } })).addNote.id as string);
     }
-    const requestId = newRequestId('plan');
+    const requestId = await measured('plan(id), 2 goals, 5 notes about 5 sets of members', (id) =>
+      api.ok(worker.subject, PlanItemIdsDocument, { id: s.planId }, { 'X-Request-Id': id }),
+    );
 
-    await api.ok(worker.subject, PlanItemIdsDocument, { id: s.planId }, { 'X-Request-Id': requestId });
-
-    if (process.env.PRINT_FIGURES) console.log(`plan(id), 2 goals, 5 notes about 5 sets of members: ${JSON.stringify(await figures(requestId))}`);
     const reads = await readsOf(requestId);
     expect(reads.map((e) => e.entity_type).sort()).toEqual(['Goal', 'Note', 'Plan', 'PlanHistoryEntry']);
     const noteEntry = reads.find((e) => e.entity_type === 'Note')!;
