@@ -54,7 +54,7 @@ describe('the read audit: one entry per family and reading statement', () => {
    * with one Jest worker; the queue is linked first, so that the chainer has nothing else to write).
    */
   async function measured(label: string, request: (requestId: string) => Promise<unknown>): Promise<string> {
-    const requestId = newRequestId(label);
+    const requestId = newRequestId('measured');
     await sql.query(`SELECT audit_chain_pending(1000000)`);
     const [{ lsn }] = (await sql.query(`SELECT pg_current_wal_insert_lsn() AS lsn`)).rows;
     await request(requestId);
