@@ -64,6 +64,25 @@ describe('the audit chainer at a large audit trail', () => {
     await scratch?.drop();
   });
 
+  /**
+   * The server time per entry, in µs, of reading 20,000 entries, and of reading them and making their digests as the
+   * chainer made them before ReadAuditPerFamily (version 2, through audit_entry_digest) and makes them now (best of 3; docs/audit.md).
+   */
+  async function digestCost(): Promise<Record<string, number>> {
+    const cost: Record<string, number> = {};
+    for (const [name, expression] of Object.entries({ read: 'e.seq', v2: 'audit_entry_digest(e, 2)', v3: 'audit_event_digest_v3(e)' })) {
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const [{ 'QUERY PLAN': [explained] }] = (
+          await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) SELECT count(${expression}) FROM audit_event e WHERE e.seq < (SELECT min(seq) + 20000 FROM audit_event)`)
+        ).rows;
+        times.push(explained['Execution Time']);
+      }
+      cost[name] = Math.round((Math.min(...times) / 20) * 100) / 100;
+    }
+    return cost;
+  }
+
   it(`links ${PENDING} queued entries reading only them: index range scans, no walk of the ${LINKED} linked ones`, async () => {
     const plans: Explained[] = [];
     const collect = (notice: { message?: string }) => {
@@ -91,7 +110,10 @@ describe('the audit chainer at a large audit trail', () => {
         .map((n) => `${n['Node Type']} ${n['Index Name'] ?? n['Relation Name']}${n['Index Cond'] ? ` (${n['Index Cond'].slice(0, 60)})` : ''}`),
     }));
     // The figures of docs/audit.md (`PRINT_PLANS=1`).
-    if (process.env.PRINT_PLANS) console.log(`audit_chain_pending(${PENDING} queued, ${LINKED} linked): ${elapsed.toFixed(1)} ms\n${JSON.stringify(summary, null, 1)}`);
+    if (process.env.PRINT_PLANS) {
+      console.log(`audit_chain_pending(${PENDING} queued, ${LINKED} linked): ${elapsed.toFixed(1)} ms\n${JSON.stringify(summary, null, 1)}`);
+      console.log(`digest per entry (server time, best of 3 over 20,000 entries): ${JSON.stringify(await digestCost())}`);
+    }
 
     const trailReads = statements.flatMap((p) => nodesOf(p.Plan)).filter((n) => n['Relation Name'] === 'audit_event');
     expect(trailReads.length).toBeGreaterThan(0);

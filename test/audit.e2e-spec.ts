@@ -22,6 +22,7 @@ import {
   RegisterFamilyDocument,
   TwoPlansGoalsDocument,
 } from './graphql/generated.js';
+import { partsOf, type StoredPart } from './support/audit-parts.js';
 import { scratchDatabase } from './support/scratch-database.js';
 import { codeOf, TestApi } from './support/test-app.js';
 import { type Agency, child, type Network, parent, parentWithTwoChildren, type Person, World } from './support/world.js';
@@ -58,12 +59,13 @@ interface AuditRow {
   categories: string[];
   legal_basis: string;
   consent_ids: string[];
+  parts: StoredPart[] | null;
 }
 
 const AUDIT_COLUMNS = `seq::text AS seq, request_id, actor_subject, actor_user_id::text AS actor_user_id,
   actor_member_id::text AS actor_member_id, acting_agency_id::text AS acting_agency_id, action, entity_type,
   entity_id::text AS entity_id, entity_ids::text[] AS entity_ids, family_id::text AS family_id, member_ids::text[] AS member_ids,
-  categories::text[] AS categories, legal_basis, consent_ids::text[] AS consent_ids`;
+  categories::text[] AS categories, legal_basis, consent_ids::text[] AS consent_ids, parts`;
 
 const sortedIds = (ids: string[]) => [...ids].sort();
 
@@ -107,7 +109,7 @@ describe('audit trail', () => {
 
   // -----------------------------------------------------------------------------------------------
   describe('reads of personal data are audited with their legal basis', () => {
-    it('reading a family’s members: one READ per member (the members concerned differ), under CONSENT with the member’s consent id', async () => {
+    it('reading a family’s members: one READ for the family, a part per member (the members concerned differ), under CONSENT with the member’s consent id', async () => {
       const a = await world.staff(agency);
       const { family, consentIds } = await consentingFamily(a);
       const requestId = newRequestId('read-consent');
@@ -116,27 +118,30 @@ describe('audit trail', () => {
       expect(sortedIds(read.family.members.map((m: { id: string }) => m.id))).toEqual(sortedIds(family.memberIds));
 
       const reads = await readsOf(requestId);
-      expect(reads).toHaveLength(family.memberIds.length);
-      family.memberIds.forEach((memberId, i) => {
-        expect(reads.find((e) => e.entity_ids?.includes(memberId))).toEqual(
-          expect.objectContaining({
-            request_id: requestId,
-            actor_subject: a.subject,
-            actor_user_id: a.userId,
-            actor_member_id: null,
-            acting_agency_id: a.agencyId,
-            action: 'READ',
-            entity_type: 'FamilyMember',
-            entity_id: null,
-            entity_ids: [memberId],
-            family_id: family.id,
-            member_ids: [memberId],
-            categories: ['IDENTITY'],
-            legal_basis: 'CONSENT',
-            consent_ids: [consentIds[i]],
-          }),
-        );
-      });
+      expect(reads).toEqual([
+        expect.objectContaining({
+          request_id: requestId,
+          actor_subject: a.subject,
+          actor_user_id: a.userId,
+          actor_member_id: null,
+          acting_agency_id: a.agencyId,
+          action: 'READ',
+          entity_type: 'FamilyMember',
+          entity_id: null,
+          family_id: family.id,
+          categories: ['IDENTITY'],
+          legal_basis: 'CONSENT',
+        }),
+      ]);
+      expect(sortedIds(reads[0]!.member_ids)).toEqual(sortedIds(family.memberIds));
+      expect(sortedIds(reads[0]!.consent_ids)).toEqual(sortedIds(consentIds));
+      expect(sortedIds(partsOf(reads[0]!).map((p) => JSON.stringify(p)))).toEqual(
+        sortedIds(
+          family.memberIds.map((memberId, i) =>
+            JSON.stringify({ type: 'FamilyMember', records: [memberId], members: [memberId], basis: 'CONSENT', categories: ['IDENTITY'], consents: [consentIds[i]] }),
+          ),
+        ),
+      );
     });
 
     it('without any consent the author reads its own records under AUTHOR, with no consent ids', async () => {
@@ -163,7 +168,7 @@ describe('audit trail', () => {
       }
     });
 
-    it('records read under different bases in one statement: one entry per basis, each naming its own records', async () => {
+    it('records read under different bases in one statement: one entry of SEVERAL bases, a part per basis naming its own records', async () => {
       const a = await world.staff(agency);
       const family = await world.family(a, [parent('Sara', 'Peeters'), child('Mo', 'Peeters', '2021-06-30')], { consentFor: [] });
       const [sara, mo] = family.members;
@@ -173,9 +178,12 @@ describe('audit trail', () => {
       await api.ok(a.subject, FamilyWithMemberIdsDocument, { id: family.id }, withRequestId(requestId));
 
       const reads = await readsOf(requestId);
-      expect(reads.map((e) => e.legal_basis).sort()).toEqual(['AUTHOR', 'CONSENT']);
-      expect(reads.find((e) => e.legal_basis === 'CONSENT')).toMatchObject({ entity_ids: [sara!.id], member_ids: [sara!.id], consent_ids: [saraConsent] });
-      expect(reads.find((e) => e.legal_basis === 'AUTHOR')).toMatchObject({ entity_ids: [mo!.id], member_ids: [mo!.id], consent_ids: [] });
+      expect(reads).toHaveLength(1);
+      expect(reads[0]).toMatchObject({ legal_basis: 'SEVERAL', consent_ids: [saraConsent] });
+      const parts = partsOf(reads[0]!);
+      expect(parts.map((p) => p.basis).sort()).toEqual(['AUTHOR', 'CONSENT']);
+      expect(parts.find((p) => p.basis === 'CONSENT')).toMatchObject({ records: [sara!.id], members: [sara!.id], consents: [saraConsent] });
+      expect(parts.find((p) => p.basis === 'AUTHOR')).toMatchObject({ records: [mo!.id], members: [mo!.id], consents: [] });
     });
 
     it('records about the same members in one statement: one entry naming them all, one per family', async () => {
@@ -228,18 +236,21 @@ describe('audit trail', () => {
       expect(sortedIds(read.family.members.map((m: { id: string }) => m.id))).toEqual(sortedIds(family.memberIds));
 
       const reads = await readsOf(requestId);
-      expect(reads).toHaveLength(2);
+      expect(reads).toHaveLength(1);
+      expect(reads[0]).toMatchObject({
+        actor_subject: b.subject,
+        actor_user_id: b.userId,
+        acting_agency_id: agencyB.id,
+        entity_type: 'FamilyMember',
+        family_id: family.id,
+        legal_basis: 'CONSENT',
+      });
       family.memberIds.forEach((memberId, i) => {
-        expect(reads.find((e) => e.entity_ids?.includes(memberId))).toMatchObject({
-          actor_subject: b.subject,
-          actor_user_id: b.userId,
-          acting_agency_id: agencyB.id,
-          entity_type: 'FamilyMember',
-          entity_ids: [memberId],
-          family_id: family.id,
-          member_ids: [memberId],
-          legal_basis: 'CONSENT',
-          consent_ids: [consentIdsForB[i]],
+        expect(partsOf(reads[0]!).find((p) => p.records.includes(memberId))).toMatchObject({
+          records: [memberId],
+          members: [memberId],
+          basis: 'CONSENT',
+          consents: [consentIdsForB[i]],
         });
       });
     });
@@ -487,8 +498,10 @@ describe('audit trail', () => {
         url: url.toString(),
         db,
         client,
-        async migrate() {
-          const full = await new DataSource(dataSourceOptions(url.toString())).initialize();
+        /** Applies the migrations not applied yet (with `before`, up to that one, excluded). */
+        async migrate(before?: string) {
+          const upTo = before === undefined ? migrations.length : migrations.findIndex((m) => m.name === before);
+          const full = await new DataSource({ ...dataSourceOptions(url.toString()), migrations: migrations.slice(0, upTo) }).initialize();
           try {
             await migrate(full);
           } finally {
@@ -650,7 +663,7 @@ describe('audit trail', () => {
       const entry: Record<string, unknown> = {
         seq: 42, at: '2026-01-01T00:00:00Z', request_id: 'r', actor_subject: 's', actor_user_id: id(), actor_member_id: id(),
         acting_agency_id: id(), action: 'READ', entity_type: 'T', entity_id: id(), entity_ids: [id()], family_id: id(), member_ids: [id()],
-        categories: ['IDENTITY'], legal_basis: 'CONSENT', consent_ids: [id()], prev_hash: 'p', hash: 'h',
+        categories: ['IDENTITY'], legal_basis: 'CONSENT', consent_ids: [id()], parts: [{ records: 1, members: [1], basis: 'CONSENT' }], prev_hash: 'p', hash: 'h',
       };
       const columns: string[] = (
         await sql.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'audit_event'`)
@@ -658,31 +671,52 @@ describe('audit trail', () => {
       // A column added to the trail needs a digest version that covers it (and its place in this entry).
       expect([...columns].sort()).toEqual(Object.keys(entry).sort());
       const { rows } = await sql.query(
-        `SELECT c AS column, audit_entry_digest(jsonb_populate_record(NULL::audit_event, $1::jsonb), 2)
-                          = audit_entry_digest(jsonb_populate_record(NULL::audit_event, $1::jsonb || jsonb_build_object(c, NULL)), 2) AS same
+        `SELECT c AS column, audit_entry_digest(jsonb_populate_record(NULL::audit_event, $1::jsonb), 3)
+                          = audit_entry_digest(jsonb_populate_record(NULL::audit_event, $1::jsonb || jsonb_build_object(c, NULL)), 3) AS same
            FROM unnest($2::text[]) c`,
         [entry, columns],
       );
       expect(rows.filter((r) => r.same).map((r) => r.column)).toEqual([]);
     });
 
-    it('entries linked before the unambiguous digest keep verifying under the digest they were linked with; later links use the new one', async () => {
+    it('entries linked under an earlier digest keep verifying under the digest they were linked with; later links use the newest', async () => {
       const fresh = await freshDatabase('AuditDigestUnambiguous1766400000000');
       try {
         const before = await writeEntries(fresh.client);
         await chainPendingAuditEntries(fresh.db);
-        await fresh.migrate();
+        await fresh.migrate('ReadAuditPerFamily1766720000000');
         await writeEntries(fresh.client);
         await chainPendingAuditEntries(fresh.db);
-        expect(await verifyAuditChain(fresh.db)).toEqual({ checked: 12, pending: 0, firstBroken: null });
+        await fresh.migrate();
+        await writeEntries(fresh.client);
+        // A read of records about two members, as reads are recorded now: a part each.
+        const [{ seq: parted }] = (
+          await fresh.client.query(
+            `INSERT INTO audit_event (request_id, actor_subject, action, entity_type, entity_ids, member_ids, categories, legal_basis, parts)
+             VALUES ('chain-test', 't', 'READ', 'Test', ARRAY[gen_random_uuid(), gen_random_uuid()], ARRAY[gen_random_uuid(), gen_random_uuid()],
+                     ARRAY['IDENTITY'], 'ASSIGNMENT', $1) RETURNING seq::text AS seq`,
+            [JSON.stringify([1, 2].map((i) => ({ records: 1, members: [i], basis: 'ASSIGNMENT', categories: [1], consents: [] })))],
+          )
+        ).rows;
+        await chainPendingAuditEntries(fresh.db);
+        expect(await verifyAuditChain(fresh.db)).toEqual({ checked: 19, pending: 0, firstBroken: null });
         const { rows } = await fresh.client.query(`SELECT pos::int AS pos, digest_version, seqs[1]::text AS first FROM audit_chain ORDER BY pos`);
-        expect(rows.map(({ pos, digest_version }) => ({ pos, digest_version }))).toEqual([{ pos: 1, digest_version: 1 }, { pos: 2, digest_version: 2 }]);
+        expect(rows.map(({ pos, digest_version }) => ({ pos, digest_version }))).toEqual([
+          { pos: 1, digest_version: 1 },
+          { pos: 2, digest_version: 2 },
+          { pos: 3, digest_version: 3 },
+        ]);
 
-        // An entry of the old link is still checked (under the old digest) …
+        // An entry of the oldest link is still checked (under its digest) …
         await tamper(fresh.client, `UPDATE audit_event SET actor_subject = 'someone-else' WHERE seq = $1`, [before[1]]);
         expect((await verifyAuditChain(fresh.db)).firstBroken).toEqual({ seq: before[1], reason: expect.stringMatching(/content/) });
         await tamper(fresh.client, `UPDATE audit_event SET actor_subject = 't' WHERE seq = $1`, [before[1]]);
-        // … and claiming the old digest for a new link does not let a shift through.
+        // … a part said to be about another member breaks the newest …
+        await tamper(fresh.client, `UPDATE audit_event SET parts = jsonb_set(parts, '{0,members}', '[2]') WHERE seq = $1`, [parted]);
+        expect((await verifyAuditChain(fresh.db)).firstBroken).toEqual({ seq: parted, reason: expect.stringMatching(/content/) });
+        await tamper(fresh.client, `UPDATE audit_event SET parts = jsonb_set(parts, '{0,members}', '[1]') WHERE seq = $1`, [parted]);
+        expect((await verifyAuditChain(fresh.db)).firstBroken).toBeNull();
+        // … and claiming an older digest for a newer link does not let a shift through.
         const shifted = rows[1].first;
         await tamper(
           fresh.client,

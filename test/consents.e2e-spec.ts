@@ -15,6 +15,7 @@ import {
   RecordConsentRecordDocument,
   RevokeConsentRecordDocument,
 } from './graphql/generated.js';
+import { type PartedEntry, partsOf } from './support/audit-parts.js';
 import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
 import {
   type Agency,
@@ -470,29 +471,30 @@ describe('consents', () => {
       const client = new pg.Client(process.env.DATABASE_URL);
       await client.connect();
       try {
-        /** What B's reads of the family's members since `after` recorded: per entry, records, categories, basis, consents. */
+        /** What B's reads of the family's members since `after` recorded: per entry, its parts' records, categories, basis, consents. */
         const readsSince = async (after: string) =>
           (
-            await client.query(
-              `SELECT entity_ids, categories, legal_basis, consent_ids FROM audit_event
+            await client.query<PartedEntry>(
+              `SELECT entity_type, entity_ids::text[] AS entity_ids, member_ids::text[] AS member_ids, categories, legal_basis,
+                      consent_ids::text[] AS consent_ids, parts FROM audit_event
                 WHERE seq > $1 AND action = 'READ' AND entity_type = 'FamilyMember' AND actor_user_id = $2 ORDER BY seq`,
               [after, b.userId],
             )
-          ).rows;
+          ).rows.map((entry) => partsOf(entry).map(({ records, categories, basis, consents }) => ({ records, categories, basis, consents })));
         const lastSeq = async () => (await client.query(`SELECT coalesce(max(seq), 0)::text AS seq FROM audit_event`)).rows[0].seq as string;
 
         // Names only: no contact data read, none recorded.
         let before = await lastSeq();
         const names = (await api.ok(b.subject, FamilyMemberNamesDocument, { id: familyId })).family;
         expect(names.members.map((m: { id: string }) => m.id).sort()).toEqual([sara, youssef].sort());
-        expect((await readsSince(before)).map((e) => e.categories)).toEqual([['IDENTITY'], ['IDENTITY']]);
+        expect((await readsSince(before)).map((parts) => parts.map((p) => p.categories))).toEqual([[['IDENTITY'], ['IDENTITY']]]);
 
         // With contact details: Sara's (CONTACT consent) read and recorded as such; Youssef's not read at all.
         before = await lastSeq();
         const members = (await familyAs(b.subject, familyId)).members as { id: string; email: string | null }[];
         expect(Object.fromEntries(members.map((m) => [m.id, m.email]))).toEqual({ [sara]: 'sara.janssens@example.be', [youssef]: null });
-        const contactReads = (await readsSince(before)).filter((e) => e.categories.includes('CONTACT'));
-        expect(contactReads).toEqual([{ entity_ids: [sara], categories: ['CONTACT'], legal_basis: 'CONSENT', consent_ids: [saraContact] }]);
+        const contactReads = (await readsSince(before)).flat().filter((p) => p.categories.includes('CONTACT'));
+        expect(contactReads).toEqual([{ records: [sara], categories: ['CONTACT'], basis: 'CONSENT', consents: [saraContact] }]);
       } finally {
         await client.end();
       }

@@ -19,6 +19,7 @@ import {
   ScheduleHandoverDocument,
   SendReferralDocument,
 } from './graphql/generated.js';
+import { type PartedEntry, partsOf } from './support/audit-parts.js';
 import { codeOf, type GraphQLResult, queryText, TestApi } from './support/test-app.js';
 import { type Agency, child, type Network, parent, type Person, World } from './support/world.js';
 
@@ -47,6 +48,7 @@ const HOME = 'Bij het gezin thuis, Kerkstraat 1';
 
 type ReferralView = ReferralDetailFragment;
 
+/** What the audit recorded about the read of one referral: the part of an entry that names it. */
 interface AuditRow {
   legal_basis: string;
   categories: string[];
@@ -161,11 +163,18 @@ describe('referral detail follows consent', () => {
   const portal = async (login: string): Promise<ReferralView[]> => (await api.ok(login, MyFamilyReferralDetailsDocument)).myFamily.family.referrals;
 
   /** The audit entries of the reads of `referralId` by `actorSubject` (after the entry `since`), oldest first. */
-  const readsOf = (actorSubject: string, referralId: string, since = '0'): Promise<AuditRow[]> =>
-    db.query(
-      `SELECT legal_basis, categories, consent_ids FROM audit_event
-        WHERE action = 'READ' AND entity_type = 'Referral' AND actor_subject = $1 AND $2 = ANY(entity_ids) AND seq > $3 ORDER BY seq`,
-      [actorSubject, referralId, since],
+  const readsOf = async (actorSubject: string, referralId: string, since = '0'): Promise<AuditRow[]> =>
+    (
+      (await db.query(
+        `SELECT entity_type, entity_ids::text[] AS entity_ids, member_ids::text[] AS member_ids, categories, legal_basis, consent_ids::text[] AS consent_ids, parts
+           FROM audit_event
+          WHERE action = 'READ' AND entity_type = 'Referral' AND actor_subject = $1 AND $2 = ANY(entity_ids) AND seq > $3 ORDER BY seq`,
+        [actorSubject, referralId, since],
+      )) as PartedEntry[]
+    ).flatMap((entry) =>
+      partsOf(entry)
+        .filter((part) => part.records.includes(referralId))
+        .map((part) => ({ legal_basis: part.basis, categories: part.categories, consent_ids: part.consents })),
     );
   const lastAuditEntry = async (): Promise<string> => (await db.query(`SELECT coalesce(max(seq), 0)::text AS seq FROM audit_event`))[0].seq;
 

@@ -5,8 +5,9 @@ import { groupBy } from '../graphql/request-loaders.js';
 import type { PolicyAction } from '../policy/ability.factory.js';
 import { withholdFields } from '../policy/field-rights.js';
 import { scopeToSql, SqlParams } from '../policy/sql-scope.js';
-import { type FieldGuardedSubject, fromClause, GRANT_IN_FORCE, subjectSql, type PersonalSubject } from '../policy/subjects.js';
+import { type FieldGuardedSubject, fromClause, subjectSql, type PersonalSubject } from '../policy/subjects.js';
 import { auditActor } from './audited-transactions.js';
+import { readAuditSql } from './read-audit.js';
 
 export interface ReadOptions {
   /** What the audit calls the rows (default: the subject), and their id column (default: the subject's, or the rows' own with `through`). */
@@ -221,46 +222,23 @@ export class CallerReader {
   }
 
   /**
-   * The statement that reads also records the reading, as one INSERT for all its rows: the query as built
-   * becomes the first part of a WITH, the audit entries are inserted from its rows in the same statement,
-   * and its rows are answered in their order. One entry per family, members concerned and basis names every
-   * record read (entity_ids) with the union of their categories and consents (each row's consents found with
-   * its own categories). Records about other members stay apart: a family member sees an entry only if it
-   * speaks for all its members.
+   * The statement that reads also records the reading, as one INSERT for all its rows (readAuditSql): the
+   * query as built becomes the first part of a WITH, the audit entries are inserted from its rows in the
+   * same statement, and its rows are answered in their order.
    */
   private auditedStatement(query: string, subject: PersonalSubject, options: ReadOptions): { sql: string; params: Record<string, unknown> } {
-    const actor = auditActor(this.caller);
     const audited = new SqlParams();
-    const entityType = audited.add(options.entityType ?? subject);
-    const actorJson = audited.add(JSON.stringify(actor));
-    const readAgency = audited.add(actor.agencyId);
+    const param = (value: unknown) => audited.add(value);
     // A page fetches one row more than it returns (to know whether another page follows): that row is
     // not read by anyone, so it is not audited.
-    const readRows = options.pageSize === undefined ? 'TRUE' : `p.audit_row <= ${audited.add(options.pageSize)}`;
-    const union = (column: string) => `ARRAY(SELECT DISTINCT u FROM unnest(array_cat_agg(${column})) u ORDER BY u)`;
+    const readRows = options.pageSize === undefined ? 'TRUE' : `p.audit_row <= ${param(options.pageSize)}`;
     const sql = `WITH page AS MATERIALIZED (SELECT q.*, row_number() OVER () AS audit_row FROM (${query}) q),
       read AS (
-        SELECT p.audit_row, p.audit_entity_id, p.audit_family_id, p.audit_member_ids, p.audit_categories, p.audit_basis,
-               CASE WHEN p.audit_basis = 'CONSENT' THEN ARRAY(
-                   -- Family data by the family's grants, a member's data by the member's: each an index-only probe.
-                   SELECT cg.consent_id FROM consent_grant cg WHERE cardinality(p.audit_member_ids) = 0
-                      AND cg.family_id = p.audit_family_id AND cg.recipient_agency_id = ${readAgency}
-                      AND cg.category = ANY(p.audit_consent_categories) AND ${GRANT_IN_FORCE}
-                   UNION ALL
-                   SELECT cg.consent_id FROM consent_grant cg WHERE cg.member_id = ANY(p.audit_member_ids)
-                      AND cg.recipient_agency_id = ${readAgency}
-                      AND cg.category = ANY(p.audit_consent_categories) AND ${GRANT_IN_FORCE}) ELSE '{}' END AS audit_consent_ids
+        SELECT p.audit_row, ${param(options.entityType ?? subject)}::text AS audit_entity_type, p.audit_entity_id, p.audit_family_id,
+               p.audit_member_ids, p.audit_categories, p.audit_consent_categories, p.audit_basis
           FROM page p WHERE ${readRows}
       ),
-      audit AS (
-        INSERT INTO audit_event (request_id, actor_subject, actor_user_id, actor_member_id, acting_agency_id, action,
-                                 entity_type, entity_ids, family_id, member_ids, categories, legal_basis, consent_ids)
-        SELECT a->>'requestId', a->>'subject', (a->>'userId')::uuid, (a->>'memberId')::uuid, (a->>'agencyId')::uuid, 'READ',
-               ${entityType}, array_agg(r.audit_entity_id ORDER BY r.audit_row), r.audit_family_id, r.audit_member_ids,
-               ${union('r.audit_categories')}, r.audit_basis, ${union('r.audit_consent_ids')}
-          FROM read r, (SELECT ${actorJson}::jsonb AS a) actor
-         GROUP BY a, r.audit_family_id, r.audit_member_ids, r.audit_basis
-      )
+      ${readAuditSql('read', auditActor(this.caller), param)}
       SELECT * FROM page ORDER BY audit_row`;
     return { sql, params: audited.values };
   }

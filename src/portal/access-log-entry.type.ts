@@ -16,7 +16,7 @@ export class AccessLogEntry {
   @Field()
   entityType: string;
 
-  @Field(() => Int, { description: 'How many records of that type the entry is about (a list read at once is one entry).' })
+  @Field(() => Int, { description: 'How many records of that type the line is about (the records one read found about the same members, under the same basis, are one line).' })
   records: number;
 
   @Field(() => [String])

@@ -11,6 +11,7 @@ import { assignedThemselves, basisInWords, categoriesInWords, whatWasDone } from
 
 interface Row {
   seq: string;
+  part: number;
   at: Date;
   action: string;
   entity_type: string;
@@ -24,12 +25,38 @@ interface Row {
   self_assigned: boolean | null;
 }
 
-const encode = (seq: string) => Buffer.from(`seq:${seq}`).toString('base64url');
-function decode(cursor: string): string {
-  const seq = Buffer.from(cursor, 'base64url').toString('utf8').replace(/^seq:/, '');
-  if (!/^\d{1,19}$/.test(seq)) throw badInput('after', 'after is not a cursor from this list');
-  return seq;
+/** A line of the log: an entry, or a part of one (`seq.part`, docs/audit.md). */
+interface Position {
+  seq: string;
+  part: number;
 }
+
+const lineId = ({ seq, part }: Position) => (part === 0 ? seq : `${seq}.${part}`);
+const encode = (position: Position) => Buffer.from(`seq:${lineId(position)}`).toString('base64url');
+function decode(cursor: string): Position {
+  const match = /^seq:(\d{1,19})(?:\.(\d{1,6}))?$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw badInput('after', 'after is not a cursor from this list');
+  return { seq: match[1]!, part: Number(match[2] ?? 0) };
+}
+
+/** The values of the entry's array `column` at the positions a part names under `key` (read-audit.ts). */
+const named = (key: string, column: string) =>
+  `ARRAY(SELECT e.${column}[i::int] FROM jsonb_array_elements_text(p.part->'${key}') WITH ORDINALITY k(i, o) ORDER BY o)`;
+
+/**
+ * Each line of the log: an entry, or each part of an entry that has parts (what one read found about
+ * different members, or under different bases), with the part's kind of record, records, members,
+ * categories and basis; numbered 0 for an entry without parts, from 1 for the parts.
+ */
+const LINES = `SELECT e.seq, p.n AS part, e.at, e.action, e.family_id, e.entity_id, e.actor_member_id, e.actor_user_id, e.acting_agency_id,
+         coalesce(p.part->>'type', e.entity_type) AS entity_type,
+         coalesce((p.part->>'records')::int, cardinality(e.entity_ids), 1) AS records,
+         CASE WHEN p.part IS NULL THEN e.categories ELSE ${named('categories', 'categories')} END AS categories,
+         CASE WHEN p.part IS NULL THEN e.member_ids ELSE ${named('members', 'member_ids')} END AS member_ids,
+         coalesce(p.part->>'basis', e.legal_basis) AS legal_basis
+    FROM audit_event e
+    CROSS JOIN LATERAL (SELECT j.part, j.n FROM jsonb_array_elements(e.parts) WITH ORDINALITY j(part, n)
+                        UNION ALL SELECT NULL, 0 WHERE e.parts IS NULL) p`;
 
 /** The family's access log, newest first, filtered in SQL to the entries the caller may read. */
 @Injectable()
@@ -45,21 +72,23 @@ export class AccessLogService {
     // What a family member looked at itself is not news to it: its own reads stay out of its log.
     const viewer = caller.principal.familyMember?.memberId;
     const params = new SqlParams();
-    const sql = `SELECT ae.seq::text AS seq, ae.at, ae.action, ae.entity_type, coalesce(cardinality(ae.entity_ids), 1) AS records, ae.categories, ae.legal_basis, ae.actor_member_id,
+    const after = page.after ? decode(page.after) : undefined;
+    const sql = `SELECT ae.seq::text AS seq, ae.part::int AS part, ae.at, ae.action, ae.entity_type, ae.records, ae.categories, ae.legal_basis, ae.actor_member_id,
         fm.given_name AS member_name, u.display_name AS user_name, ag.name AS agency_name,
         ca.user_id = ae.actor_user_id AS self_assigned
-      FROM audit_event ae
+      FROM (${LINES} WHERE e.family_id = ${params.add(familyId)}
+        ${after ? `AND e.seq <= ${params.add(after.seq)}` : ''}) ae
       LEFT JOIN family_member fm ON fm.id = ae.actor_member_id
       LEFT JOIN app_user u ON u.id = ae.actor_user_id
       LEFT JOIN agency ag ON ag.id = ae.acting_agency_id
       LEFT JOIN case_assignment ca ON ae.entity_type = 'case_assignment' AND ae.action = 'INSERT' AND ca.id = ae.entity_id
-      WHERE ae.family_id = ${params.add(familyId)} AND ${this.policy.predicate(caller.ability, 'read', 'AuditEvent', params)}
+      WHERE ${this.policy.predicate(caller.ability, 'read', 'AuditEvent', params)}
         ${viewer ? `AND NOT (ae.action = 'READ' AND ae.actor_member_id IS NOT DISTINCT FROM ${params.add(viewer)}::uuid)` : ''}
-        ${page.after ? `AND ae.seq < ${params.add(decode(page.after))}` : ''}
-      ORDER BY ae.seq DESC LIMIT ${first + 1}`;
+        ${after ? `AND (ae.seq < ${params.add(after.seq)} OR ae.part > ${params.add(after.part)})` : ''}
+      ORDER BY ae.seq DESC, ae.part LIMIT ${first + 1}`;
     const [query, values] = this.db.driver.escapeQueryWithParameters(sql, params.values);
     const rows: Row[] = await this.db.query(query, values);
-    const edges = rows.slice(0, first).map((row) => ({ cursor: encode(row.seq), node: toEntry(row, viewer) }));
+    const edges = rows.slice(0, first).map((row) => ({ cursor: encode(row), node: toEntry(row, viewer) }));
     return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 }
@@ -73,7 +102,7 @@ function toEntry(row: Row, viewer: string | undefined): AccessLogEntry {
     ? `${actor}${assignedThemselves(row.legal_basis === 'ADMINISTRATION')}.`
     : `${actor} ${whatWasDone(row.action, row.entity_type, row.records)}${categoriesInWords(row.categories)}${basisInWords(row.legal_basis)}.`;
   return {
-    id: row.seq,
+    id: lineId(row),
     at: row.at,
     action: row.action,
     entityType: row.entity_type,

@@ -1,7 +1,6 @@
 -- Version 2 of an entry's content digest: every column, in this order, as one JSON array: each value typed
 -- and quoted (a NULL is null), so no value can move to another column, or across a separator, without
--- changing the text. A column added to `audit_event` needs a version 3 that covers it (a test checks that
--- every column is covered).
+-- changing the text. Links made since ReadAuditPerFamily use version 3, which also covers `parts`.
 -- Rule: the audit trail is hash-chained; no rewrite keeps an entry's digest (docs/audit.md).
 CREATE OR REPLACE FUNCTION audit_event_digest_v2(e audit_event) RETURNS text LANGUAGE sql STABLE AS $$
   SELECT encode(sha256(convert_to(json_build_array(e.seq, to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'),

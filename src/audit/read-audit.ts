@@ -1,0 +1,69 @@
+import { GRANT_IN_FORCE } from '../policy/subjects.js';
+import type { AuditActor } from './audited-transactions.js';
+
+/** A set of a `text[]` or `uuid[]` column over a group of rows, in order, without repeats. */
+const union = (column: string) => `ARRAY(SELECT DISTINCT u FROM unnest(array_cat_agg(${column})) u ORDER BY u)`;
+
+/** The positions (from 1) in the array `all` of the values of the array `some`. */
+const positions = (some: string, all: string) => `ARRAY(SELECT array_position(${all}, v) FROM unnest(${some}) WITH ORDINALITY s(v, i) ORDER BY i)`;
+
+/**
+ * The read audit of one statement, as the last parts of its WITH (`audit_read`, `audit_part`, `audit`):
+ * from `source`, a relation with a row per record read, one INSERT of at most one `audit_event` entry per
+ * family. The columns of `source`: `audit_row` (the order read), `audit_entity_type` (what the access log
+ * calls the record: 'FamilyMember', 'Goal', …), `audit_entity_id`, `audit_family_id`, `audit_member_ids`
+ * (uuid[]: the members the record is about, '{}' for the whole family's data), `audit_categories` (text[]:
+ * the categories shown, '{}' when none was), `audit_consent_categories` (text[]: those whose consents are
+ * the basis when it is CONSENT) and `audit_basis` (CONSENT, AUTHOR, BREAK_GLASS, FAMILY_SELF, ASSIGNMENT or
+ * RECIPIENT). The records read about the same members under the same basis are one part, with their
+ * categories and the consents in force for them (each record's consents found with its own categories): a
+ * family member is shown a part only if it speaks for all the part's members. An entry of one part has no
+ * `parts`: its columns say it all. An entry of several has, in its columns, every record (part after part),
+ * member, category and consent of them, in `legal_basis` their basis or SEVERAL, and in `parts` an object
+ * per part that names them by their position in those columns, to keep the entry small (docs/audit.md):
+ * `records` (how many of `entity_ids`, after those of the parts before), `members`, `categories`, `consents`
+ * (positions from 1 in `member_ids`, `categories`, `consent_ids`), `basis`, and `type` when the part's kind
+ * of record is not the entry's `entity_type`. `param` adds a value to the statement and answers its
+ * placeholder. The only SQL that writes read audit entries: PersonalReader and any statement compiled
+ * for a read build on it, so that every path writes the same entries.
+ */
+export function readAuditSql(source: string, actor: AuditActor, param: (value: unknown) => string): string {
+  const agency = param(actor.agencyId);
+  return `audit_read AS (
+        SELECT r.audit_row, r.audit_entity_type, r.audit_entity_id, r.audit_family_id, r.audit_member_ids, r.audit_categories, r.audit_basis,
+               CASE WHEN r.audit_basis = 'CONSENT' THEN ARRAY(
+                   -- Family data by the family's grants, a member's data by the member's: each an index-only probe.
+                   SELECT cg.consent_id FROM consent_grant cg WHERE cardinality(r.audit_member_ids) = 0
+                      AND cg.family_id = r.audit_family_id AND cg.recipient_agency_id = ${agency}
+                      AND cg.category = ANY(r.audit_consent_categories) AND ${GRANT_IN_FORCE}
+                   UNION ALL
+                   SELECT cg.consent_id FROM consent_grant cg WHERE cg.member_id = ANY(r.audit_member_ids)
+                      AND cg.recipient_agency_id = ${agency}
+                      AND cg.category = ANY(r.audit_consent_categories) AND ${GRANT_IN_FORCE}) ELSE '{}' END AS audit_consent_ids
+          FROM ${source} r
+      ),
+      audit_part AS (
+        SELECT audit_family_id AS family_id, audit_entity_type AS entity_type, audit_member_ids AS members, audit_basis AS basis,
+               min(audit_row) AS first_row, array_agg(audit_entity_id ORDER BY audit_row) AS records,
+               ${union('audit_categories')} AS categories, ${union('audit_consent_ids')} AS consents
+          FROM audit_read GROUP BY audit_family_id, audit_entity_type, audit_member_ids, audit_basis
+      ),
+      audit_entry AS (
+        SELECT family_id, (array_agg(entity_type ORDER BY first_row))[1] AS entity_type, array_cat_agg(records ORDER BY first_row) AS records,
+               ${union('members')} AS members, ${union('categories')} AS categories, ${union('consents')} AS consents,
+               CASE WHEN count(DISTINCT basis) = 1 THEN min(basis) ELSE 'SEVERAL' END AS basis, count(*) AS parts
+          FROM audit_part GROUP BY family_id
+      ),
+      audit AS (
+        INSERT INTO audit_event (request_id, actor_subject, actor_user_id, actor_member_id, acting_agency_id, action,
+                                 entity_type, entity_ids, family_id, member_ids, categories, legal_basis, consent_ids, parts)
+        SELECT a->>'requestId', a->>'subject', (a->>'userId')::uuid, (a->>'memberId')::uuid, (a->>'agencyId')::uuid, 'READ',
+               x.entity_type, x.records, x.family_id, x.members, x.categories, x.basis, x.consents,
+               CASE WHEN x.parts > 1 THEN (
+                 SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object('type', nullif(p.entity_type, x.entity_type), 'records', cardinality(p.records),
+                          'members', ${positions('p.members', 'x.members')}, 'basis', p.basis,
+                          'categories', ${positions('p.categories', 'x.categories')}, 'consents', ${positions('p.consents', 'x.consents')})) ORDER BY p.first_row)
+                   FROM audit_part p WHERE p.family_id IS NOT DISTINCT FROM x.family_id) END
+          FROM audit_entry x, (SELECT ${param(JSON.stringify(actor))}::jsonb AS a) actor
+      )`;
+}
