@@ -1,6 +1,6 @@
 /**
  * `npm run bench:fixed-cost -- [--families N] [--seed S] [--concurrency C] [--duration SECONDS] [--rounds R]
- * [--baseline DIR] [--cpu-prof DIR]`: what every request costs before it reads anything. Drives `{ __typename }`
+ * [--baseline DIR] [--cpu-prof DIR] [--only TEXT]`: what every request costs before it reads anything. Drives `{ __typename }`
  * and `{ me { subject kind } }` with a caseworker's, a portal login's and an integration client's token
  * (autocannon, as `npm run bench`) and prints, per request, the service's CPU time and PostgreSQL's (Linux
  * /proc, so independent of how busy the machine is) and the SQL statements sent. `--baseline DIR` runs the
@@ -30,6 +30,8 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '2' },
     baseline: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    // Only the cases whose "query caller" contains this, e.g. "me { subject kind } } caseworker".
+    only: { type: 'string' },
   },
 });
 const SECRET = randomBytes(32).toString('hex');
@@ -59,7 +61,7 @@ async function statementsSent(port: number): Promise<number> {
 }
 
 /** One measured run of `query` as `caller` against the process on `port`. */
-async function measure(target: { port: number; pid: number }, caller: Caller, query: string) {
+async function measure(target: { port: number; pid: number }, postmaster: number, caller: Caller, query: string) {
   const opts = {
     url: `http://127.0.0.1:${target.port}/graphql`,
     method: 'POST' as const,
@@ -71,7 +73,7 @@ async function measure(target: { port: number; pid: number }, caller: Caller, qu
   const statementsBefore = await statementsSent(target.port);
   const cpuBefore = await cpuSnapshot();
   const result = await autocannon({ ...opts, duration: DURATION });
-  const cpu = cpuUsedBetween(cpuBefore, await cpuSnapshot(), target.pid);
+  const cpu = cpuUsedBetween(cpuBefore, await cpuSnapshot(), target.pid, postmaster);
   const requests = result.requests.total;
   return {
     requests,
@@ -89,6 +91,9 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     const f = await findFixtures(db, tokenSigner(SECRET), 10);
+    // PostgreSQL's CPU is this cluster's only: the parent of a backend is its postmaster.
+    const [{ backend }] = await db.query(`SELECT pg_backend_pid() AS backend`);
+    const postmaster = (await cpuSnapshot()).get(backend)!.parent;
     const caseworker = f.intakes[0]!;
     const clientId = newId();
     await db.transaction(async (em) => {
@@ -126,13 +131,13 @@ async function main(): Promise<void> {
 
     console.log(`${'query'.padEnd(28)} ${'caller'.padEnd(20)} side       req/s   p97.5 ms  node CPU ms/req  PG CPU ms/req  stmt/req  errors`);
     for (const query of ['{ __typename }', '{ me { subject kind } }']) {
-      for (const caller of callers) {
+      for (const caller of callers.filter((c) => !args.only || `${query} ${c.name}`.includes(args.only))) {
         // Alternating order per round, so that neither side always runs second (warmer, or after a busier spell).
         const rounds = Number(args.rounds);
         const totals = new Map<string, ReturnType<typeof emptyTotals>>();
         for (let round = 0; round < rounds; round++) {
           for (const side of round % 2 ? [...sides].reverse() : sides) {
-            const m = await measure(side.target, caller, query);
+            const m = await measure(side.target, postmaster, caller, query);
             const t = totals.get(side.name) ?? emptyTotals();
             totals.set(side.name, addTo(t, m));
           }

@@ -14,29 +14,33 @@ export async function startProcess(script: string, env: Record<string, string>, 
   return { child, port, readyMs: performance.now() - started };
 }
 
-/** CPU seconds (user + system) each live process has used so far, by pid (Linux /proc); PostgreSQL's marked. */
-export async function cpuSnapshot(): Promise<Map<number, { seconds: number; postgres: boolean }>> {
+/** CPU seconds (user + system) each live process has used so far, by pid (Linux /proc), with its parent; PostgreSQL's marked. */
+export async function cpuSnapshot(): Promise<Map<number, { seconds: number; parent: number; postgres: boolean }>> {
   const { readdir, readFile } = await import('node:fs/promises');
-  const snapshot = new Map<number, { seconds: number; postgres: boolean }>();
+  const snapshot = new Map<number, { seconds: number; parent: number; postgres: boolean }>();
   for (const id of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
     const stat = await readFile(`/proc/${id}/stat`, 'utf8').catch(() => '');
     if (!stat) continue;
-    // utime and stime are fields 14 and 15, counted after the command name (which may hold spaces), in ticks of 1/100 s.
-    const [utime, stime] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 13).map(Number);
-    snapshot.set(Number(id), { seconds: (utime! + stime!) / 100, postgres: stat.includes('(postgres)') });
+    // The parent is field 4; utime and stime are fields 14 and 15, counted after the command name (which may
+    // hold spaces), in ticks of 1/100 s.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const [utime, stime] = fields.slice(11, 13).map(Number);
+    snapshot.set(Number(id), { seconds: (utime! + stime!) / 100, parent: Number(fields[1]), postgres: stat.includes('(postgres)') });
   }
   return snapshot;
 }
 
 /**
- * The CPU seconds used between two snapshots by the process `pid` and by all PostgreSQL processes: which
- * side of the connection a run is bound by. A backend that started meanwhile counts from zero; one that
- * ended is missed for its last stretch only.
+ * The CPU seconds used between two snapshots by the process `pid` and by PostgreSQL: the processes of the
+ * cluster whose postmaster is `postmaster` (others' clusters on a shared machine excluded), or all when it
+ * is not given. Which side of the connection a run is bound by. A backend that started meanwhile counts
+ * from zero; one that ended is missed for its last stretch only.
  */
-export function cpuUsedBetween(before: Awaited<ReturnType<typeof cpuSnapshot>>, after: Awaited<ReturnType<typeof cpuSnapshot>>, pid: number) {
+export function cpuUsedBetween(before: Awaited<ReturnType<typeof cpuSnapshot>>, after: Awaited<ReturnType<typeof cpuSnapshot>>, pid: number, postmaster?: number) {
   let postgres = 0;
-  for (const [id, { seconds, postgres: isPostgres }] of after) {
-    if (isPostgres) postgres += seconds - (before.get(id)?.seconds ?? 0);
+  for (const [id, { seconds, parent, postgres: isPostgres }] of after) {
+    const ofCluster = postmaster === undefined || id === postmaster || parent === postmaster;
+    if (isPostgres && ofCluster) postgres += seconds - (before.get(id)?.seconds ?? 0);
   }
   return { process: (after.get(pid)?.seconds ?? 0) - (before.get(pid)?.seconds ?? 0), postgres };
 }
