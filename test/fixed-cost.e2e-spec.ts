@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { TokenVerifier } from '../src/auth/token-verifier.js';
 import { AddMembershipDocument, AgencyMembershipsDocument, MeDocument, MyRolesDocument, RegisterIntegrationClientDocument, RemoveMembershipDocument, WhoAmIDocument } from './graphql/generated.js';
 import { codeOf, PLATFORM_ADMIN, queryText, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, parent, type Person, World } from './support/world.js';
@@ -85,6 +86,36 @@ describe('per-request fixed cost', () => {
     expect(codeOf(forged.body)).toBe('UNAUTHENTICATED');
     const other = await world.agency(await world.network());
     expect(codeOf(await api.gql(worker.subject, WhoAmIDocument, {}, { 'X-Acting-Agency': other.id }))).toBe('FORBIDDEN');
+  });
+
+  /** `query` with the bearer token as it is, no new one signed. */
+  const withToken = async (token: string, query: string) =>
+    (await request(api.app.getHttpServer()).post('/graphql').set('Authorization', `Bearer ${token}`).send({ query })).body as { data?: any; errors?: any[] };
+
+  it('verifies a token once per request and once a minute while it is used, never past its expiry; another signature is checked anew', async () => {
+    const verifier = api.app.get(TokenVerifier) as unknown as { verify: (token: string) => Promise<unknown> };
+    const verify = verifier.verify;
+    let verified = 0;
+    verifier.verify = (token) => {
+      verified++;
+      return verify.call(verifier, token);
+    };
+    try {
+      const token = await TestApi.token(worker.subject, { expiresIn: '3s' });
+      // Two root fields: the guards run for each, the token is verified once.
+      expect((await withToken(token, '{ a: me { subject } b: me { kind } }')).data).toEqual({ a: { subject: worker.subject }, b: { kind: 'PROFESSIONAL' } });
+      expect(verified).toBe(1);
+      expect(codeOf(await withToken(token, queryText(WhoAmIDocument)))).toBe('OK');
+      expect(verified).toBe(1);
+      const [header, payload, signature] = token.split('.');
+      const forged = `${header}.${payload}.${signature!.slice(0, -2)}${signature!.endsWith('AA') ? 'BA' : 'AA'}`;
+      expect(codeOf(await withToken(forged, queryText(WhoAmIDocument)))).toBe('UNAUTHENTICATED');
+      expect(verified).toBe(2);
+      await new Promise((resolve) => setTimeout(resolve, 3_100));
+      expect(codeOf(await withToken(token, queryText(WhoAmIDocument)))).toBe('UNAUTHENTICATED');
+    } finally {
+      verifier.verify = verify;
+    }
   });
 
   it('takes a role change into account on the very next request', async () => {
