@@ -18,7 +18,7 @@ import { newId } from '../src/common/ids.js';
 import { CLIENT_TOKEN_ISSUER } from '../src/auth/token-verifier.js';
 import { benchDatabase } from './bench-database.js';
 import { findFixtures, tokenSigner } from './operations.js';
-import { cpuSnapshot, cpuUsedBetween, startProcess } from './processes.js';
+import { benchServiceEnvironment, cpuSnapshot, cpuUsedBetween, startProcess } from './processes.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -109,18 +109,7 @@ async function main(): Promise<void> {
       { name: 'portal', token: f.portal[0]!.token },
       { name: 'integration client', token: await clientToken(clientId) },
     ];
-    const env = {
-      DATABASE_URL: url,
-      AUTH_DEV_SECRET: SECRET,
-      CLIENT_TOKEN_SECRET: CLIENT_SECRET,
-      NODE_ENV: 'test',
-      WEBHOOK_WORKER: 'false',
-      RETENTION_JOB: 'false',
-      TRANSITION_JOB: 'false',
-      DATA_DIR: join('.data', 'bench-service'),
-      RATE_LIMIT_PER_PRINCIPAL: '1000000',
-      RATE_LIMIT_PER_IP: '1000000',
-    };
+    const env = { ...benchServiceEnvironment(url, SECRET), CLIENT_TOKEN_SECRET: CLIENT_SECRET };
     const start = async (script: string, flags: string[] = []) => {
       const { child, port } = await startProcess(script, env, '/health/ready', flags);
       children.push(child);

@@ -1,6 +1,23 @@
 /** The benchmarks' child processes and the CPU time they and PostgreSQL use (Linux /proc). */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { freePort } from '../src/database/embedded-postgres.js';
+
+/**
+ * The environment of a service process under load: no webhook worker, no hourly jobs (their first run would
+ * fall inside the measurement), and no rate limits (a few principals drive all the load).
+ */
+export const benchServiceEnvironment = (databaseUrl: string, authDevSecret: string): Record<string, string> => ({
+  DATABASE_URL: databaseUrl,
+  AUTH_DEV_SECRET: authDevSecret,
+  NODE_ENV: 'test',
+  WEBHOOK_WORKER: 'false',
+  RETENTION_JOB: 'false',
+  TRANSITION_JOB: 'false',
+  DATA_DIR: join('.data', 'bench-service'),
+  RATE_LIMIT_PER_PRINCIPAL: '1000000',
+  RATE_LIMIT_PER_IP: '1000000',
+});
 
 /** A child process serving HTTP on `port`; `ready` is the milliseconds from spawn to its first good answer. */
 export async function startProcess(script: string, env: Record<string, string>, readyPath: string, nodeFlags: string[] = []): Promise<{ child: ChildProcess; port: number; readyMs: number }> {

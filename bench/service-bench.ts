@@ -32,7 +32,7 @@ import {
   tokenSigner,
 } from './operations.js';
 import { benchDatabase } from './bench-database.js';
-import { cpuSnapshot, cpuUsedBetween, startProcess } from './processes.js';
+import { benchServiceEnvironment, cpuSnapshot, cpuUsedBetween, startProcess } from './processes.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -313,18 +313,7 @@ async function main(): Promise<void> {
     const f = await findFixtures(db, token, Math.max(40, CONCURRENCY * 4));
 
     // Rate limits off: the floor has none, and a few principals drive all the load.
-    const env = {
-      DATABASE_URL: url,
-      AUTH_DEV_SECRET: SECRET,
-      NODE_ENV: 'test',
-      WEBHOOK_WORKER: 'false',
-      // The hourly jobs' first run would fall inside the measurement.
-      RETENTION_JOB: 'false',
-      TRANSITION_JOB: 'false',
-      DATA_DIR: join('.data', 'bench-service'),
-      RATE_LIMIT_PER_PRINCIPAL: '1000000',
-      RATE_LIMIT_PER_IP: '1000000',
-    };
+    const env = benchServiceEnvironment(url, SECRET);
     const service = await startProcess('dist/src/main.js', env, '/health/ready', args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : []);
     const floor = await startProcess('dist/bench/floor.js', env, '/');
     children.push(service.child, floor.child);

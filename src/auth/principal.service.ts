@@ -40,7 +40,7 @@ interface PrincipalRow {
 /**
  * Turns a verified subject and the `X-Acting-Agency` header into a Principal, in one statement, read anew
  * on every request: a revoked membership, a role change or an unlinked portal login counts from the next
- * request on (docs/decisions.md, "The principal is read per request, not cached"). What the subject may
+ * request on (docs/decisions.md, "The per-request fixed cost"). What the subject may
  * be follows from its recorded kind (subject_identity), never from which table happens to name it.
  */
 @Injectable()
