@@ -1,5 +1,5 @@
 /**
- * `node dist/bench/cpu-profile-summary.js <file.cpuprofile> [--top N]`: where a V8 CPU profile's busy time
+ * `node dist/bench/cpu-profile-summary.js <file.cpuprofile> [--top N] [--last SECONDS]`: where a V8 CPU profile's busy time
  * went (idle excluded), by package and by function (self time), e.g. of the service under
  * `npm run bench -- --cpu-prof <dir>`. The profiler samples wall time: time the thread spent descheduled
  * is charged to the function it resumed in (on this VM mostly `writev`, the write that wakes PostgreSQL),
@@ -18,8 +18,10 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const { values: args, positionals } = parseArgs({ options: { top: { type: 'string', default: '30' } }, allowPositionals: true });
-if (positionals.length !== 1) throw new Error('usage: cpu-profile-summary <file.cpuprofile> [--top N]');
+// `--last SECONDS`: only the samples of the profile's last seconds (the measured run), leaving out the start
+// (module loading, compiling) and the warm-up.
+const { values: args, positionals } = parseArgs({ options: { top: { type: 'string', default: '30' }, last: { type: 'string' } }, allowPositionals: true });
+if (positionals.length !== 1) throw new Error('usage: cpu-profile-summary <file.cpuprofile> [--top N] [--last SECONDS]');
 const profile = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as Profile;
 const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
 
@@ -37,10 +39,14 @@ const byPackage = new Map<string, number>();
 const byFunction = new Map<string, number>();
 let busy = 0;
 const add = (map: Map<string, number>, key: string, micros: number) => map.set(key, (map.get(key) ?? 0) + micros);
+const length = profile.timeDeltas.reduce((sum, micros) => sum + micros, 0);
+const afterMicros = args.last === undefined ? 0 : length - Number(args.last) * 1e6;
+let elapsed = 0;
 profile.samples.forEach((id, i) => {
   const { functionName, url, lineNumber } = nodes.get(id)!.callFrame;
-  if (functionName === '(idle)') return;
   const micros = profile.timeDeltas[i] ?? 0;
+  elapsed += micros;
+  if (functionName === '(idle)' || elapsed < afterMicros) return;
   busy += micros;
   add(byPackage, packageOf(url), micros);
   add(byFunction, `${functionName || '(anonymous)'}  ${packageOf(url)}:${lineNumber + 1}`, micros);

@@ -9,7 +9,7 @@
  * and PostgreSQL kept busy, ratio to the floor) and
  * writes it to bench/results/<time>.json with the service's peak RSS and its startup time.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -31,8 +31,8 @@ import {
   RESCHEDULE,
   tokenSigner,
 } from './operations.js';
-import { freePort } from '../src/database/embedded-postgres.js';
 import { benchDatabase } from './bench-database.js';
+import { benchServiceEnvironment, cpuSnapshot, cpuUsedBetween, startProcess } from './processes.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -55,45 +55,6 @@ const WARMUP = Number(args.warmup);
 const SECRET = randomBytes(32).toString('hex');
 
 // ---- processes ----------------------------------------------------------------------------------
-
-/** A child process serving HTTP on `port`; `ready` is the milliseconds from spawn to its first good answer. */
-async function startProcess(script: string, env: Record<string, string>, readyPath: string, nodeFlags: string[] = []): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
-  const port = await freePort();
-  const started = performance.now();
-  const child = spawn(process.execPath, [...nodeFlags, script], { env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
-  while (!(await fetch(`http://127.0.0.1:${port}${readyPath}`).then((r) => r.status < 500, () => false))) {
-    if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return { child, port, readyMs: performance.now() - started };
-}
-
-/** CPU seconds (user + system) each live process has used so far, by pid (Linux /proc); PostgreSQL's marked. */
-async function cpuSnapshot(): Promise<Map<number, { seconds: number; postgres: boolean }>> {
-  const { readdir, readFile } = await import('node:fs/promises');
-  const snapshot = new Map<number, { seconds: number; postgres: boolean }>();
-  for (const id of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
-    const stat = await readFile(`/proc/${id}/stat`, 'utf8').catch(() => '');
-    if (!stat) continue;
-    // utime and stime are fields 14 and 15, counted after the command name (which may hold spaces), in ticks of 1/100 s.
-    const [utime, stime] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 13).map(Number);
-    snapshot.set(Number(id), { seconds: (utime! + stime!) / 100, postgres: stat.includes('(postgres)') });
-  }
-  return snapshot;
-}
-
-/**
- * The CPU seconds used between two snapshots by the process `pid` and by all PostgreSQL processes: which
- * side of the connection a run is bound by. A backend that started meanwhile counts from zero; one that
- * ended is missed for its last stretch only.
- */
-function cpuUsedBetween(before: Awaited<ReturnType<typeof cpuSnapshot>>, after: Awaited<ReturnType<typeof cpuSnapshot>>, pid: number) {
-  let postgres = 0;
-  for (const [id, { seconds, postgres: isPostgres }] of after) {
-    if (isPostgres) postgres += seconds - (before.get(id)?.seconds ?? 0);
-  }
-  return { process: (after.get(pid)?.seconds ?? 0) - (before.get(pid)?.seconds ?? 0), postgres };
-}
 
 const cores = (busy: number) => busy.toFixed(2);
 
@@ -352,18 +313,7 @@ async function main(): Promise<void> {
     const f = await findFixtures(db, token, Math.max(40, CONCURRENCY * 4));
 
     // Rate limits off: the floor has none, and a few principals drive all the load.
-    const env = {
-      DATABASE_URL: url,
-      AUTH_DEV_SECRET: SECRET,
-      NODE_ENV: 'test',
-      WEBHOOK_WORKER: 'false',
-      // The hourly jobs' first run would fall inside the measurement.
-      RETENTION_JOB: 'false',
-      TRANSITION_JOB: 'false',
-      DATA_DIR: join('.data', 'bench-service'),
-      RATE_LIMIT_PER_PRINCIPAL: '1000000',
-      RATE_LIMIT_PER_IP: '1000000',
-    };
+    const env = benchServiceEnvironment(url, SECRET);
     const service = await startProcess('dist/src/main.js', env, '/health/ready', args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : []);
     const floor = await startProcess('dist/bench/floor.js', env, '/');
     children.push(service.child, floor.child);

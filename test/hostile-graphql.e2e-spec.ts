@@ -216,7 +216,9 @@ describe('a production process', () => {
   it('masks an internal error: its code, no message, stack or SQL', async () => {
     const users = app.get(UsersService);
     const viewer = users.viewer;
-    users.viewer = () => Promise.reject(new Error('syntax error at or near "FROM" in SELECT subject FROM app_user'));
+    users.viewer = () => {
+      throw new Error('syntax error at or near "FROM" in SELECT subject FROM app_user');
+    };
     try {
       const { result: res, log } = await loggedWhile(() => post('{ me { subject } }'));
       expect(res.body.errors).toEqual([{ message: 'Internal server error', path: ['me'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);

@@ -25,10 +25,23 @@ export function clientPrincipal(clientId: string, agencyId: string, networkId: s
   };
 }
 
+/** One row of the principal's statement: per membership of a professional, one for anyone else. */
+interface PrincipalRow {
+  kind: RecordedSubjectKind | null;
+  user_id: string | null;
+  agency_id: string | null;
+  network_id: string | null;
+  role: MembershipRole | null;
+  member_id: string | null;
+  family_id: string | null;
+  family_network_id: string | null;
+}
+
 /**
- * Turns a verified subject and the `X-Acting-Agency` header into a Principal, in one query (two for a
- * portal login). What the subject may be follows from its recorded kind (subject_identity), never from
- * which table happens to name it.
+ * Turns a verified subject and the `X-Acting-Agency` header into a Principal, in one statement, read anew
+ * on every request: a revoked membership, a role change or an unlinked portal login counts from the next
+ * request on (docs/decisions.md, "The per-request fixed cost"). What the subject may
+ * be follows from its recorded kind (subject_identity), never from which table happens to name it.
  */
 @Injectable()
 export class PrincipalService implements OnApplicationBootstrap {
@@ -67,26 +80,37 @@ export class PrincipalService implements OnApplicationBootstrap {
   }
 
   async resolve(subject: string, actingAgencyHeader: string | undefined): Promise<Principal> {
-    const rows: { kind: RecordedSubjectKind | null; user_id: string | null; agency_id: string | null; network_id: string | null; role: MembershipRole | null }[] =
-      await this.db.query(
-        `SELECT si.kind, u.id AS user_id, m.agency_id, a.network_id, m.role
+    // The family member's columns only for a recorded portal login: one row then (portal_subject is unique);
+    // a professional's rows are its memberships.
+    const rows: PrincipalRow[] = await readWithoutAudit(
+      'who the caller is (authentication)',
+      this.db.query(
+        `SELECT si.kind, u.id AS user_id, m.agency_id, a.network_id, m.role, fm.id AS member_id, fm.family_id, f.network_id AS family_network_id
            FROM (SELECT subject_digest($1) AS digest) s
            LEFT JOIN subject_identity si ON si.digest = s.digest
            LEFT JOIN app_user u ON u.subject = $1
            LEFT JOIN membership m ON m.user_id = u.id
-           LEFT JOIN agency a ON a.id = m.agency_id`,
+           LEFT JOIN agency a ON a.id = m.agency_id
+           LEFT JOIN family_member fm ON fm.portal_subject = $1 AND si.kind = 'FAMILY_MEMBER'
+           LEFT JOIN family f ON f.id = fm.family_id`,
         [subject],
-      );
-    const kind = rows[0]?.kind ?? null;
+      ),
+    );
+    const first = rows[0];
+    const kind = first?.kind ?? null;
     const none: Principal = { subject, kind: kind ?? SubjectKind.UNREGISTERED, userId: null, isPlatformAdmin: false, memberships: [], acting: null, familyMember: null, integrationClient: null };
     switch (kind) {
       case SubjectKind.FAMILY_MEMBER:
-        return { ...none, familyMember: await this.familyMemberOf(subject) };
+        // Null once unlinked.
+        return {
+          ...none,
+          familyMember: first?.member_id ? { memberId: first.member_id, familyId: first.family_id!, networkId: first.family_network_id! } : null,
+        };
       case SubjectKind.PROFESSIONAL: {
         const memberships: AgencyRole[] = rows
           .filter((r) => r.agency_id && r.network_id && r.role)
           .map((r) => ({ agencyId: r.agency_id!, networkId: r.network_id!, role: r.role! }));
-        return { ...none, userId: rows[0]!.user_id, memberships, acting: this.actingAgency(memberships, actingAgencyHeader) };
+        return { ...none, userId: first!.user_id, memberships, acting: this.actingAgency(memberships, actingAgencyHeader) };
       }
       case SubjectKind.PLATFORM_ADMIN:
       case null:
@@ -115,16 +139,6 @@ export class PrincipalService implements OnApplicationBootstrap {
     return principal.integrationClient
       ? this.resolveClient(principal.integrationClient.clientId, principal.integrationClient.issuedAfterRotation)
       : this.resolve(principal.subject, principal.acting?.agencyId);
-  }
-
-  /** A family member logged in to the portal (linked by redeeming an invitation); null once unlinked. */
-  private async familyMemberOf(subject: string): Promise<Principal['familyMember']> {
-    const [row]: { member_id: string; family_id: string; network_id: string }[] = await readWithoutAudit('who the caller is (authentication)', this.db.query(
-      `SELECT fm.id AS member_id, fm.family_id, f.network_id
-         FROM family_member fm JOIN family f ON f.id = fm.family_id WHERE fm.portal_subject = $1`,
-      [subject],
-    ));
-    return row ? { memberId: row.member_id, familyId: row.family_id, networkId: row.network_id } : null;
   }
 
   private actingAgency(memberships: AgencyRole[], header: string | undefined): Principal['acting'] {

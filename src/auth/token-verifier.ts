@@ -16,6 +16,16 @@ export type TokenSubject = ({ kind: 'person'; subject: string } | { kind: 'clien
   expiresAt: Date | null;
 };
 
+/**
+ * A verified token is remembered this long (and never past its expiry), so that a client's next requests
+ * with it skip the signature check (a WebCrypto job on the thread pool: docs/benchmarks.md, "Per-request
+ * fixed cost"). Short, so that a signing key the identity provider withdraws stops working soon after jose's
+ * own key cache lets go of it. Who the token speaks for is still read on every request (PrincipalService).
+ */
+const REMEMBER_VERIFIED_MS = 60_000;
+/** At most this many remembered tokens (the oldest forgotten first): a few MB. */
+const MAX_REMEMBERED = 5_000;
+
 /** Clocks of the identity provider and ours may differ this much (seconds). */
 const CLOCK_TOLERANCE_SECONDS = 30;
 
@@ -49,6 +59,8 @@ export class TokenVerifier {
   private readonly clientSecret: Uint8Array;
   /** Per request: the rate-limit guard and the auth guard both need the subject; it is verified once. */
   private readonly verified = new WeakMap<object, Promise<BearerToken>>();
+  /** Tokens verified lately, by their whole text (signature included), with when to check them again. */
+  private readonly remembered = new Map<string, { subject: TokenSubject; until: number }>();
 
   constructor(config: AppConfig) {
     const auth = config.auth;
@@ -84,6 +96,19 @@ export class TokenVerifier {
 
   /** The token's subject, or null when the token is invalid, expired or has no subject. */
   async subjectOf(token: string): Promise<TokenSubject | null> {
+    const now = Date.now();
+    const known = this.remembered.get(token);
+    if (known && now < known.until) return known.subject;
+    this.remembered.delete(token);
+    const subject = await this.verify(token);
+    if (subject) {
+      if (this.remembered.size >= MAX_REMEMBERED) this.remembered.delete(this.remembered.keys().next().value!);
+      this.remembered.set(token, { subject, until: Math.min(now + REMEMBER_VERIFIED_MS, subject.expiresAt!.getTime()) });
+    }
+    return subject;
+  }
+
+  private async verify(token: string): Promise<TokenSubject | null> {
     try {
       if (decodeJwt(token).iss === CLIENT_TOKEN_ISSUER) {
         const { payload } = await jwtVerify(token, this.clientSecret, {

@@ -13,7 +13,7 @@ import { MembershipStatus } from './membership-status.js';
 import { Membership } from './membership.entity.js';
 import { User } from './user.entity.js';
 import { UsersService } from './users.service.js';
-import { Viewer } from './viewer.type.js';
+import { Viewer, ViewerMembership } from './viewer.type.js';
 
 @ObjectType()
 export class MembershipConnection extends ConnectionType(Membership) {}
@@ -27,7 +27,7 @@ export class UsersResolver {
 
   @Query(() => Viewer)
   @Authenticated()
-  me(@CurrentCaller() caller: Caller): Promise<Viewer> {
+  me(@CurrentCaller() caller: Caller): Viewer {
     return this.users.viewer(caller);
   }
 
@@ -74,7 +74,25 @@ export class UsersResolver {
 
 @Resolver(() => Viewer)
 export class ViewerResolver {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly agencies: AgenciesService,
+  ) {}
+
+  @ResolveField(() => User, { nullable: true })
+  async user(@Parent() viewer: Viewer, @Loaders() loaders: RequestLoaders): Promise<User | null> {
+    return viewer.principal.userId ? this.users.byId(loaders, viewer.principal.userId) : null;
+  }
+
+  @ResolveField(() => [ViewerMembership])
+  memberships(@Parent() viewer: Viewer, @Loaders() loaders: RequestLoaders): Promise<ViewerMembership[]> {
+    return Promise.all(viewer.principal.memberships.map(async (m) => ({ agency: (await this.agencies.byId(loaders, m.agencyId))!, role: m.role })));
+  }
+
+  @ResolveField(() => Agency, { nullable: true })
+  async actingAgency(@Parent() viewer: Viewer, @Loaders() loaders: RequestLoaders): Promise<Agency | null> {
+    return viewer.principal.acting ? this.agencies.byId(loaders, viewer.principal.acting.agencyId) : null;
+  }
 
   @ResolveField(() => [MembershipInvitation])
   membershipInvitations(@Parent() viewer: Viewer): Promise<MembershipInvitation[]> {

@@ -43,21 +43,8 @@ export class UsersService {
     private readonly assignments: CaseAssignmentWriter,
   ) {}
 
-  async viewer({ principal }: Caller): Promise<Viewer> {
-    const agencyIds = [...new Set(principal.memberships.map((m) => m.agencyId))];
-    const [user, agencies] = await Promise.all([
-      principal.userId ? this.db.manager.findOneBy(User, { id: principal.userId }) : null,
-      agencyIds.length ? this.db.manager.findBy(Agency, { id: In(agencyIds) }) : [],
-    ]);
-    const agencyById = new Map(agencies.map((a) => [a.id, a]));
-    return {
-      subject: principal.subject,
-      kind: principal.kind,
-      isPlatformAdmin: principal.isPlatformAdmin,
-      user,
-      memberships: principal.memberships.map((m) => ({ agency: agencyById.get(m.agencyId)!, role: m.role })),
-      actingAgency: principal.acting ? (agencyById.get(principal.acting.agencyId) ?? null) : null,
-    };
+  viewer({ principal }: Caller): Viewer {
+    return { subject: principal.subject, kind: principal.kind, isPlatformAdmin: principal.isPlatformAdmin, principal };
   }
 
   /**

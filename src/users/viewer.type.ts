@@ -1,5 +1,6 @@
 import { Field, ObjectType } from '@nestjs/graphql';
 import { Agency } from '../agencies/agency.entity.js';
+import type { Principal } from '../auth/principal.js';
 import { SubjectKind } from '../auth/subject-kind.js';
 import { MembershipInvitation } from './membership-invitation.entity.js';
 import { MembershipRole } from './membership-role.js';
@@ -14,9 +15,15 @@ export class ViewerMembership {
   role: MembershipRole;
 }
 
-/** The caller as the service sees it. */
+/**
+ * The caller as the service sees it. Its user, memberships' agencies and acting agency are read only when
+ * selected (ViewerResolver), so that `me { subject kind }` costs no statement beyond the principal's.
+ */
 @ObjectType()
 export class Viewer {
+  /** What the resolvers of the nested fields read from; not a field. */
+  principal: Principal;
+
   @Field()
   subject: string;
 
@@ -27,14 +34,14 @@ export class Viewer {
   isPlatformAdmin: boolean;
 
   @Field(() => User, { nullable: true, description: 'Null when the subject is not a user here yet.' })
-  user: User | null;
+  user?: User | null;
 
   @Field(() => [ViewerMembership])
-  memberships: ViewerMembership[];
+  memberships?: ViewerMembership[];
 
   @Field(() => [MembershipInvitation], { description: 'Roles offered to this login in agencies, not yet accepted.' })
   membershipInvitations?: MembershipInvitation[];
 
   @Field(() => Agency, { nullable: true, description: 'The agency this request acts for (X-Acting-Agency).' })
-  actingAgency: Agency | null;
+  actingAgency?: Agency | null;
 }
