@@ -213,9 +213,9 @@ function operations(f: Fixtures, db: DataSource): Operation[] {
       limit: {
         call: (slot, n) => {
           const p = pick(f.goalWriters, slot);
-          return { principal: p, method: 'POST', path: '/actions', body: JSON.stringify({ goalId: p.goalIds[n % p.goalIds.length], title: `Stap ${n}` }) };
+          return { principal: p, method: 'POST', path: '/actions', body: JSON.stringify({ goalId: p.goalIds[n % p.goalIds.length], title: `Stap ${n}`, assigneeUserId: p.userId }) };
         },
-        ok: (_s, b) => dataOk(b),
+        ok: (_s, b) => graphqlOk(b),
       },
       },
     },

@@ -144,6 +144,43 @@ describe('the limit side answers and audits as the service', () => {
     expect([...seen.keys()]).toEqual(expect.arrayContaining(['access-log OK with edges', 'access-log NOT_FOUND', 'access-log FORBIDDEN']));
   }, 120_000);
 
+  it('addAction: the same checks, rows and audit entries', async () => {
+    // Goals of every plan, each written to by every principal with a user: refused or written alike.
+    const goals: { id: string }[] = await db.query(`SELECT g.id FROM goal g ORDER BY g.id LIMIT 40`);
+    const users: Record<string, string> = Object.fromEntries(
+      (await db.query(`SELECT subject, id FROM app_user WHERE subject = ANY($1)`, [professionals.map((p) => p.subject)])).map((u: { subject: string; id: string }) => [u.subject, u.id]),
+    );
+    const ADD_ACTION = `mutation($input: AddActionInput!) { addAction(input: $input) { id } }`;
+    const written = async (actionId: string | undefined, requestId: string) => ({
+      action: actionId
+        ? (await db.query(`SELECT goal_id, title, assignee_user_id, assignee_member_id, due_date::text, status, completed_at, created_by_user_id FROM action WHERE id = $1`, [actionId]))[0]
+        : null,
+      history: actionId
+        ? (await db.query(`SELECT plan_id, actor_user_id, acting_agency_id, entity_type, change, details FROM plan_history WHERE entity_id = $1`, [actionId]))
+        : [],
+      audit: (await db.query(`SELECT ${AUDIT_COLUMNS.replace('entity_id, ', '')} FROM audit_event WHERE request_id = $1`, [requestId]))
+        .map((row: Record<string, unknown>) => JSON.stringify(row))
+        .sort(),
+    });
+    for (const who of professionals) {
+      for (const goal of goals.filter((_g, i) => i % 4 === professionals.indexOf(who) % 4)) {
+        const input = { goalId: goal.id, title: 'Samen naar de huisarts', assigneeUserId: users[who.subject]!, dueDate: '2027-01-15' };
+        const serviceRequest = `limit-eq-${randomUUID()}`;
+        const service = await api.gql(who.subject, ADD_ACTION, { input }, { 'X-Request-Id': serviceRequest, ...(who.agencyId ? { 'X-Acting-Agency': who.agencyId } : {}) });
+        const caller = await limit.callerOf({ authorization: `Bearer ${await TestApi.token(who.subject)}`, 'x-acting-agency': who.agencyId ?? undefined });
+        const limitRequest = `limit-eq-${randomUUID()}`;
+        const limited = await limit.addAction({ ...caller!, requestId: limitRequest }, input);
+        const code = (answer: GraphQLResult | Answer) => answer.errors?.[0]?.extensions?.code ?? 'OK';
+        const idOf = (answer: GraphQLResult | Answer) => (answer.data as { addAction?: { id: string } } | null)?.addAction?.id;
+        const label = `${who.label} adds an action to goal ${goal.id}`;
+        expect({ label, code: code(limited), ...(await written(idOf(limited), limitRequest)) })
+          .toEqual({ label, code: code(service), ...(await written(idOf(service), serviceRequest)) });
+        count(`addAction ${code(service)}`);
+      }
+    }
+    expect([...seen.keys()]).toEqual(expect.arrayContaining(['addAction OK', 'addAction NOT_FOUND', 'addAction FORBIDDEN']));
+  }, 180_000);
+
   async function planFamily(ids: string[]): Promise<string> {
     return (await db.query(`SELECT family_id FROM plan WHERE id = $1`, [ids.at(-1)]))[0].family_id;
   }

@@ -8,17 +8,17 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
-import type { AuditedTransactions } from '../../src/audit/audited-transactions.js';
+import { actorSettings, auditActor, type AuditedTransactions, SET_ACTOR_SQL, writeBasis } from '../../src/audit/audited-transactions.js';
 import type { Caller } from '../../src/auth/caller.decorator.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { PrincipalService } from '../../src/auth/principal.service.js';
 import { TokenVerifier } from '../../src/auth/token-verifier.js';
-import { UUID_PATTERN } from '../../src/common/ids.js';
+import { newId, UUID_PATTERN } from '../../src/common/ids.js';
 import { DEFAULT_PAGE_SIZE } from '../../src/common/pagination.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { defineAbilityFor, type PolicyAction } from '../../src/policy/ability.factory.js';
 import type { SubjectName } from '../../src/policy/subjects.js';
-import { accessLogRead, familiesRead, incomingOverdueRead, named, planRead, type Statement } from './statements.js';
+import { accessLogRead, type AddActionOutcome, addActionWrite, familiesRead, incomingOverdueRead, named, planRead, type Statement } from './statements.js';
 
 /** A GraphQL-shaped answer: `data`, or the error code the service answers. */
 export interface Answer {
@@ -55,6 +55,15 @@ export const LIMIT_READS = Object.keys(READS);
 
 const uuidOrNull = (id: string | undefined) => (id && UUID_PATTERN.test(id) ? id : null);
 const pageSize = (args: Arguments) => Number(args.first ?? DEFAULT_PAGE_SIZE);
+/** The service's error code for each way an `addAction` is refused. */
+const ADD_ACTION_ERRORS: Record<Exclude<AddActionOutcome, 'OK'>, string> = {
+  NOT_FOUND: 'NOT_FOUND',
+  FORBIDDEN: 'FORBIDDEN',
+  PLAN_CLOSED: 'INVALID_TRANSITION',
+  GOAL_FINAL: 'INVALID_TRANSITION',
+  ASSIGNEE_NOT_ON_TEAM: 'BAD_USER_INPUT',
+};
+
 const error = (message: string, code: string): Answer => ({ data: null, errors: [{ message, extensions: { code } }] });
 
 export class LimitSide {
@@ -90,6 +99,30 @@ export class LimitSide {
     if (!caller.ability.can(...policy)) return error(`You may not ${policy.join(' a ')}`, 'FORBIDDEN');
     const value = (await this.pool.query(statement(caller, args))).rows[0]?.data ?? null;
     return value === null && notFound ? error(`${notFound} not found`, 'NOT_FOUND') : { data: { [field]: value } };
+  }
+
+  /**
+   * `addAction` for a team member (`assigneeUserId`; a family member as assignee is not written here) as the
+   * service makes it: one transaction with the actor named for the audit triggers, one statement that checks
+   * and writes (addActionWrite). Input validation beyond that is the service's only.
+   */
+  async addAction(caller: Caller, input: { goalId?: string; title: string; assigneeUserId?: string; dueDate?: string | null }): Promise<Answer> {
+    if (!caller.ability.can('create', 'Action')) return error('You may not create a Action', 'FORBIDDEN');
+    if (!input.assigneeUserId) return error('Only an action for a team member is written here', 'BAD_USER_INPUT');
+    const ids = { action: newId(), history: newId() };
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(named(SET_ACTOR_SQL, actorSettings(auditActor(caller), writeBasis(caller))));
+      const { outcome } = (await client.query(addActionWrite(caller, { goalId: uuidOrNull(input.goalId), title: input.title, assigneeUserId: input.assigneeUserId, dueDate: input.dueDate ?? null }, ids))).rows[0];
+      await client.query(outcome === 'OK' ? 'COMMIT' : 'ROLLBACK');
+      return outcome === 'OK' ? { data: { addAction: { id: ids.action } } } : error(outcome, ADD_ACTION_ERRORS[outcome as Exclude<AddActionOutcome, 'OK'>]);
+    } catch (failure) {
+      await client.query('ROLLBACK');
+      throw failure;
+    } finally {
+      client.release();
+    }
   }
 
   /** A request: authentication, then the read. */

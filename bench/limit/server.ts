@@ -45,13 +45,6 @@ const writer = ({ principal }: ServiceCaller): Caller | null =>
 const onTeam = (family: string) => `(EXISTS (SELECT 1 FROM case_assignment ca WHERE ca.family_id = ${family} AND ca.ended_at IS NULL AND ca.user_id = $1)
   OR EXISTS (SELECT 1 FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
              WHERE tp.family_id = ${family} AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = $1))`;
-const grant = (key: string, category: string) => `EXISTS (SELECT 1 FROM consent_grant cg WHERE ${key} AND cg.recipient_agency_id = $2
-  AND cg.category = ${category} AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
-  AND (cg.represented_until IS NULL OR cg.represented_until > current_date))`;
-const brokeGlass = (family: string) => `EXISTS (SELECT 1 FROM break_glass_grant bg WHERE bg.family_id = ${family} AND bg.user_id = $1
-  AND now() >= bg.starts_at AND now() < bg.expires_at AND NOT EXISTS (SELECT 1 FROM break_glass_revocation bgr WHERE bgr.grant_id = bg.id))`;
-const goalCategory = `(CASE g.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END)`;
-const goalVisible = `(${grant('cg.family_id = p.family_id', goalCategory)} OR g.created_by_user_id = $1 OR ${brokeGlass('p.family_id')})`;
 
 async function bodyOf(req: IncomingMessage): Promise<Record<string, any>> {
   const chunks: Buffer[] = [];
@@ -96,20 +89,6 @@ const routes: Record<string, Route> = {
       revoked: (await pool.query(CONSENTS_REVOKED_SQL, period)).rows,
     };
   },
-  'POST /actions': async (c, _url, req) => {
-    const { goalId, title } = await bodyOf(req);
-    return audited(c, async (db) => {
-      const { rows } = await db.query(
-        `SELECT g.id FROM goal g JOIN plan p ON p.id = g.plan_id JOIN family f ON f.id = p.family_id
-          WHERE g.id = $4 AND f.network_id = $3 AND ${onTeam('p.family_id')} AND ${goalVisible}`,
-        [c.userId, c.agencyId, c.networkId, goalId],
-      );
-      if (!rows[0]) return null;
-      const id = randomUUID();
-      await db.query(`INSERT INTO action (id, goal_id, title, assignee_user_id, status) VALUES ($1, $2, $3, $4, 'OPEN')`, [id, goalId, title, c.userId]);
-      return { id };
-    });
-  },
   'POST /referrals/reschedule': async (c, _url, req) => {
     const { referralId, expectedVersion, startsAt, location } = await bodyOf(req);
     return audited(c, async (db) => {
@@ -150,6 +129,11 @@ const server = createServer((req, res: ServerResponse) => {
   void (async () => {
     if (req.method === 'GET' && LIMIT_READS.includes(path)) {
       const answer = await limit.answer(path as LimitRead, req.headers, Object.fromEntries(url.searchParams));
+      return res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer));
+    }
+    if (req.method === 'POST' && path === 'actions') {
+      const caller = await limit.callerOf(req.headers);
+      const answer = caller ? await limit.addAction(caller, (await bodyOf(req)) as Parameters<LimitSide['addAction']>[1]) : { data: null };
       return res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer));
     }
     if (!route) return res.writeHead(404).end();

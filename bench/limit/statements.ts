@@ -209,3 +209,43 @@ export function accessLogRead(caller: Caller, familyId: string | null, first: nu
                ORDER BY ae.seq DESC LIMIT ${params.add(first)}::int) e), '[]')) END AS data`;
   return named(text, params.list);
 }
+
+// ---- the writes -------------------------------------------------------------------------------------------
+
+/** Why an `addAction` wrote nothing, in the order the service checks (ActionsService.add); OK when it wrote. */
+export type AddActionOutcome = 'OK' | 'NOT_FOUND' | 'FORBIDDEN' | 'PLAN_CLOSED' | 'GOAL_FINAL' | 'ASSIGNEE_NOT_ON_TEAM';
+
+/**
+ * `addAction` for a team member as one statement, to run in a transaction whose actor is set for the audit
+ * triggers: the goal read under the Goal rule and locked, the plan share-locked, the Action create rule on the
+ * goal (the policy's SQL, where the service checks the same rule on the goal's attributes), the plan open, the
+ * goal not final, the assignee on the family's team; then the action and its plan-history entry. Answers the
+ * outcome (AddActionOutcome).
+ */
+export function addActionWrite(caller: Caller, input: { goalId: string | null; title: string; assigneeUserId: string; dueDate: string | null }, ids: { action: string; history: string }): Statement {
+  const params = new PositionalParams();
+  const goal = params.add(input.goalId);
+  const assignee = params.add(input.assigneeUserId);
+  const user = params.add(caller.principal.userId);
+  const text = `WITH goal_row AS MATERIALIZED (
+      SELECT g.id, g.status, p.id AS plan_id, p.status AS plan_status, ${allowed(caller, 'create', 'Action', params)} AS may_create,
+             ${subjectSql('Goal').relations.teamUserIds!.contains(`${assignee}::uuid`)} AS assignee_on_team
+        FROM ${fromClause('Goal')} WHERE g.id = ${goal}::uuid AND ${allowed(caller, 'read', 'Goal', params)}
+         FOR UPDATE OF g FOR SHARE OF p),
+    inserted AS (
+      INSERT INTO action (id, goal_id, title, assignee_user_id, assignee_member_id, due_date, status, completed_at, created_by_user_id)
+      SELECT ${params.add(ids.action)}::uuid, gr.id, ${params.add(input.title.trim())}, ${assignee}::uuid, NULL, ${params.add(input.dueDate)}::date, 'OPEN', NULL, ${user}::uuid
+        FROM goal_row gr WHERE gr.may_create AND gr.plan_status <> 'CLOSED' AND gr.status NOT IN ('ACHIEVED', 'DISCONTINUED') AND gr.assignee_on_team
+      RETURNING id, goal_id, title, assignee_user_id, assignee_member_id, due_date),
+    history AS (
+      INSERT INTO plan_history (id, plan_id, actor_user_id, acting_agency_id, entity_type, entity_id, change, details, at)
+      SELECT ${params.add(ids.history)}::uuid, gr.plan_id, ${user}::uuid, ${params.add(caller.principal.acting?.agencyId ?? null)}::uuid, 'Action', i.id, 'ACTION_ADDED',
+             jsonb_build_object('goalId', i.goal_id, 'title', i.title, 'assigneeUserId', i.assignee_user_id, 'assigneeMemberId', i.assignee_member_id, 'dueDate', i.due_date),
+             now()
+        FROM inserted i, goal_row gr)
+    SELECT CASE WHEN gr.id IS NULL THEN 'NOT_FOUND' WHEN NOT gr.may_create THEN 'FORBIDDEN' WHEN gr.plan_status = 'CLOSED' THEN 'PLAN_CLOSED'
+                WHEN gr.status IN ('ACHIEVED', 'DISCONTINUED') THEN 'GOAL_FINAL' WHEN NOT gr.assignee_on_team THEN 'ASSIGNEE_NOT_ON_TEAM' ELSE 'OK' END AS outcome,
+           gr.status
+      FROM (SELECT 1) one LEFT JOIN goal_row gr ON TRUE`;
+  return named(text, params.list);
+}
