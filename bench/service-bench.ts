@@ -70,18 +70,22 @@ async function startProcess(script: string, env: Record<string, string>, readyPa
   return { child, port, readyMs: performance.now() - started };
 }
 
-/** The pid of the postmaster of the cluster `admin` is connected to: the parent of its backend. */
-async function postmasterOf(admin: pg.Client): Promise<number> {
+/**
+ * The pid of the postmaster of the cluster `admin` is connected to: the parent of its backend. Null when the
+ * backend is not a process of this machine (BENCH_DATABASE_URL elsewhere): then every PostgreSQL process counts.
+ */
+async function postmasterOf(admin: pg.Client): Promise<number | null> {
   const { readFile } = await import('node:fs/promises');
   const backend = (await admin.query(`SELECT pg_backend_pid() AS pid`)).rows[0].pid;
-  return Number(/^PPid:\s+(\d+)/m.exec(await readFile(`/proc/${backend}/status`, 'utf8'))![1]);
+  const status = await readFile(`/proc/${backend}/status`, 'utf8').catch(() => '');
+  return /^Name:\s+postgres/m.test(status) ? Number(/^PPid:\s+(\d+)/m.exec(status)![1]) : null;
 }
 
 /**
  * CPU seconds (user + system) each live process has used so far, by pid (Linux /proc); the processes of this
  * run's PostgreSQL cluster (the postmaster `postmaster` and its children) marked, not another cluster's.
  */
-async function cpuSnapshot(postmaster: number): Promise<Map<number, { seconds: number; postgres: boolean }>> {
+async function cpuSnapshot(postmaster: number | null): Promise<Map<number, { seconds: number; postgres: boolean }>> {
   const { readdir, readFile } = await import('node:fs/promises');
   const snapshot = new Map<number, { seconds: number; postgres: boolean }>();
   for (const id of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
@@ -90,7 +94,7 @@ async function cpuSnapshot(postmaster: number): Promise<Map<number, { seconds: n
     // After the command name (which may hold spaces): state, ppid, … utime and stime (fields 14 and 15), in ticks of 1/100 s.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const [utime, stime] = fields.slice(11, 13).map(Number);
-    const ours = Number(id) === postmaster || Number(fields[1]) === postmaster;
+    const ours = postmaster === null || Number(id) === postmaster || Number(fields[1]) === postmaster;
     snapshot.set(Number(id), { seconds: (utime! + stime!) / 100, postgres: ours && stat.includes('(postgres)') });
   }
   return snapshot;
@@ -442,7 +446,9 @@ async function main(): Promise<void> {
           `  ${side.name.padEnd(8)} ${m.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${m.p50.toFixed(1).padStart(6)}  p95 ${m.p95.toFixed(1).padStart(6)}  p99 ${m.p99.toFixed(1).padStart(6)} ms  ` +
             `${m.statementsPerRequest === null ? '    -' : m.statementsPerRequest.toFixed(1).padStart(5)} stmt/req  ${m.transactionsPerRequest.toFixed(1).padStart(5)} xact/req  ` +
             `${m.rowsPerRequest.toFixed(0).padStart(6)} rows/req  ${m.auditEntriesPerRequest.toFixed(1).padStart(5)} audit/req  errors ${m.errors}  ` +
-            `cores: process ${cores(m.cpu.process)} postgres ${cores(m.cpu.postgres)}` +
+            `cores: process ${cores(m.cpu.process)} postgres ${cores(m.cpu.postgres)}  ` +
+            // CPU per request holds on a loaded machine, where req/s follows what the other jobs leave.
+            `CPU ms/req: process ${((m.cpu.process * 1000) / m.reqPerSec).toFixed(2)} postgres ${((m.cpu.postgres * 1000) / m.reqPerSec).toFixed(2)}` +
             (side.name === 'service' ? '' : `  → service ${ratios[side.name]!.toFixed(2)}× ${side.name}`),
         );
       }

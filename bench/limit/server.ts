@@ -1,9 +1,10 @@
 /**
  * The limit side's HTTP server (`npm run bench` starts it as its own process: PORT, DATABASE_URL, AUTH_DEV_SECRET):
- * a bare `node:http` handler. Reads: `GET /<read>?<arguments>` through LimitSide (./limit-side.ts: the service's
- * token check, principal and policy, one prepared statement per read that answers and audits). The writes and
- * the network insight are still the former floor's hand-written SQL (same checks as the service's where written
- * here; the write audit by the same triggers), not held to the service by a test yet.
+ * a bare `node:http` handler. Reads, `GET /<read>?<arguments>`, and `POST /actions` go through LimitSide
+ * (./limit-side.ts: the service's token check, principal and policy, one prepared statement that answers and
+ * audits, held to the service by test/limit-side.e2e-spec.ts). The rescheduling and the network insight are
+ * still the former floor's hand-written SQL (the team check by hand; the write audit by the same triggers),
+ * not held to the service by a test.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
