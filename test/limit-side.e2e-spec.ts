@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { LimitSide, type Answer, type LimitRead } from '../bench/limit/limit-side.js';
+import { type Answer, type LimitRead, LimitSide, limitPool } from '../bench/limit/limit-side.js';
 import { ACCESS_LOG_QUERY, FAMILIES_QUERY, findFixtures, INCOMING_QUERY, PLAN_QUERY } from '../bench/operations.js';
 import { seedDatabase } from '../bench/seed/seed-database.js';
 import { loadConfig } from '../src/config/app-config.js';
@@ -46,7 +46,7 @@ describe('the limit side answers and audits as the service', () => {
     await seedDatabase(db, { families: 30, seed: 11 });
     await db.query('ANALYZE');
     api = await TestApi.start({ DATABASE_URL: scratch.url });
-    pool = new pg.Pool({ connectionString: scratch.url, max: 2 });
+    pool = limitPool(scratch.url);
     limit = new LimitSide(pool, loadConfig({ ...process.env, DATABASE_URL: scratch.url }));
 
     const fixtures = await findFixtures(db, (subject) => TestApi.token(subject), 4);

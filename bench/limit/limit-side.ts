@@ -6,7 +6,7 @@
  * by ./server.ts; test/limit-side.e2e-spec.ts holds it to the service's answers and audit rows.
  */
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
+import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { actorSettings, auditActor, type AuditedTransactions, SET_ACTOR_SQL, writeBasis } from '../../src/audit/audited-transactions.js';
 import type { Caller } from '../../src/auth/caller.decorator.js';
@@ -16,6 +16,7 @@ import { TokenVerifier } from '../../src/auth/token-verifier.js';
 import { newId, UUID_PATTERN } from '../../src/common/ids.js';
 import { DEFAULT_PAGE_SIZE } from '../../src/common/pagination.js';
 import type { AppConfig } from '../../src/config/app-config.js';
+import { dataSourceOptions } from '../../src/database/database.module.js';
 import { defineAbilityFor, type PolicyAction } from '../../src/policy/ability.factory.js';
 import type { SubjectName } from '../../src/policy/subjects.js';
 import { accessLogRead, type AddActionOutcome, addActionWrite, familiesRead, incomingOverdueRead, named, planRead, type Statement } from './statements.js';
@@ -65,6 +66,15 @@ const ADD_ACTION_ERRORS: Record<Exclude<AddActionOutcome, 'OK'>, string> = {
 };
 
 const error = (message: string, code: string): Answer => ({ data: null, errors: [{ message, extensions: { code } }] });
+
+/**
+ * A pool with the service's session settings (dataSourceOptions: generic plans, the families' time zone for
+ * `current_date` in the access rule), for the limit side's statements.
+ */
+export function limitPool(connectionString: string): pg.Pool {
+  const { extra } = dataSourceOptions(connectionString) as { extra: { options: string; max: number } };
+  return new pg.Pool({ connectionString, max: extra.max, application_name: 'gezin1plan-limit', options: extra.options });
+}
 
 export class LimitSide {
   private readonly verifier: TokenVerifier;

@@ -19,16 +19,16 @@ import {
   REFERRAL_STAGE_HOURS_SQL,
 } from '../../src/insights/network-insight.queries.js';
 import { DEFAULT_LEGAL_TIME_ZONE } from '../../src/common/calendar.js';
-import { LIMIT_READS, type LimitRead, LimitSide } from './limit-side.js';
+import { LIMIT_READS, type LimitRead, LimitSide, limitPool } from './limit-side.js';
 
-// The service's session settings too: its dates (current_date in the access rule) are the families'.
+const limit = new LimitSide(limitPool(process.env.DATABASE_URL!), loadConfig(process.env));
+// The former floor's statements: the families' time zone, and custom plans (the insight's statements want them).
 const pool = new pg.Pool({
   connectionString: process.env.DATABASE_URL,
   max: 10,
-  application_name: 'gezin1plan-limit',
+  application_name: 'gezin1plan-limit-floor',
   options: `-c TimeZone=${DEFAULT_LEGAL_TIME_ZONE}`,
 });
-const limit = new LimitSide(pool, loadConfig(process.env));
 
 /** What the hand-written writes below need of the caller. */
 interface Caller {
@@ -147,4 +147,4 @@ const server = createServer((req, res: ServerResponse) => {
 });
 
 server.listen(Number(process.env.PORT ?? 3100), '127.0.0.1', () => console.log('limit side ready'));
-process.once('SIGTERM', () => server.close(() => void pool.end().then(() => process.exit(0))));
+process.once('SIGTERM', () => server.close(() => process.exit(0)));

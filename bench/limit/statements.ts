@@ -1,10 +1,11 @@
 /**
- * The limit side's reads (bench/limit/limit-side.ts): each benchmarked read as ONE statement that answers the
- * service's GraphQL `data` as JSON and inserts the service's read-audit entries in a data-modifying CTE. The
- * access rule is the service's own: every filter is `scopeToSql` of the caller's CASL ability (src/policy/),
- * over the subject's FROM clause (subjects.ts), so only the shape of each answer is written here. The text of
- * a statement depends only on the caller's rules (their structure, not their values, which are parameters),
- * so it is prepared once per connection and shape (`named`) and PostgreSQL switches to a generic plan.
+ * The limit side's statements (bench/limit/limit-side.ts): each benchmarked read as ONE statement that answers
+ * the service's GraphQL `data` as JSON and inserts the service's read-audit entries in a data-modifying CTE, and
+ * `addAction` as one statement that checks and writes. The access rule is the service's own: every filter is
+ * `scopeToSql` of the caller's CASL ability (src/policy/), over the subject's FROM clause (subjects.ts), so only
+ * the shape of each answer is written here. The text of a statement depends only on the caller's rules (their
+ * structure, not their values, which are parameters), so it is prepared once per connection and shape (`named`)
+ * and planned generically (the pool's plan_cache_mode, as the service's).
  */
 import { createHash } from 'node:crypto';
 import type { Caller } from '../../src/auth/caller.decorator.js';
