@@ -167,8 +167,6 @@ const graphqlOk = (body: string) => {
   const parsed = JSON.parse(body) as { data?: unknown; errors?: unknown[] };
   return !parsed.errors?.length && parsed.data != null;
 };
-/** The limit side's hand-written writes and insight answer `{ data }` without GraphQL's errors. */
-const dataOk = (body: string) => (JSON.parse(body) as { data?: unknown }).data != null;
 
 function operations(f: Fixtures, db: DataSource): Operation[] {
   const read = (name: string, principals: Principal[], service: (p: any, n: number) => string, limit: (p: any, n: number) => string, limitOk = graphqlOk): Operation => ({
@@ -203,7 +201,7 @@ function operations(f: Fixtures, db: DataSource): Operation[] {
     read('families(first: 50)', f.familyReaders, () => gql(FAMILIES_QUERY, {}), () => '/families?first=50'),
     read('referrals(INCOMING, overdue, first: 50)', f.intakes, () => gql(INCOMING_QUERY, {}), () => '/referrals/incoming-overdue?first=50'),
     read('accessLog(first: 50)', f.portal, (p) => gql(ACCESS_LOG_QUERY, { familyId: p.familyId }), (p) => `/access-log?familyId=${p.familyId}&first=50`),
-    read('networkInsight (12 months)', f.coordinators, (p) => gql(NETWORK_INSIGHT_QUERY, { networkId: p.networkId }), () => '/network-insight', dataOk),
+    read('networkInsight (12 months)', f.coordinators, (p) => gql(NETWORK_INSIGHT_QUERY, { networkId: p.networkId }), (p) => `/network-insight?networkId=${p.networkId}`),
     {
       name: 'addAction',
       sides: {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { type Answer, type LimitRead, LimitSide, limitPool } from '../bench/limit/limit-side.js';
-import { ACCESS_LOG_QUERY, FAMILIES_QUERY, findFixtures, INCOMING_QUERY, PLAN_QUERY } from '../bench/operations.js';
+import { ACCESS_LOG_QUERY, FAMILIES_QUERY, findFixtures, INCOMING_QUERY, NETWORK_INSIGHT_QUERY, PLAN_QUERY } from '../bench/operations.js';
 import { seedDatabase } from '../bench/seed/seed-database.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
@@ -31,6 +31,7 @@ describe('the limit side answers and audits as the service', () => {
   let db: DataSource;
   let api: TestApi;
   let pool: pg.Pool;
+  let customPlanPool: pg.Pool;
   let limit: LimitSide;
   let professionals: Who[];
   let portal: (Who & { familyId: string })[];
@@ -47,7 +48,8 @@ describe('the limit side answers and audits as the service', () => {
     await db.query('ANALYZE');
     api = await TestApi.start({ DATABASE_URL: scratch.url });
     pool = limitPool(scratch.url);
-    limit = new LimitSide(pool, loadConfig({ ...process.env, DATABASE_URL: scratch.url }));
+    customPlanPool = limitPool(scratch.url, 'custom');
+    limit = new LimitSide(pool, loadConfig({ ...process.env, DATABASE_URL: scratch.url }), customPlanPool);
 
     const fixtures = await findFixtures(db, (subject) => TestApi.token(subject), 4);
     const portalLinks = await linkPortal(db);
@@ -77,6 +79,7 @@ describe('the limit side answers and audits as the service', () => {
 
   afterAll(async () => {
     await pool?.end();
+    await customPlanPool?.end();
     await api?.stop();
     await db?.destroy();
     await scratch?.drop();
@@ -142,6 +145,27 @@ describe('the limit side answers and audits as the service', () => {
       }
     }
     expect([...seen.keys()]).toEqual(expect.arrayContaining(['access-log OK with edges', 'access-log NOT_FOUND', 'access-log FORBIDDEN']));
+  }, 120_000);
+
+  it('networkInsight: the figures, suppressed alike, and the aggregate read recorded', async () => {
+    const coordinators = (await findFixtures(db, (subject) => TestApi.token(subject), 2)).coordinators;
+    // The cells of a figure table come in the database's order on both sides: compared as sets.
+    const cellsSorted = (result: Awaited<ReturnType<typeof both>>) => {
+      for (const answer of [result.service, result.limited]) {
+        const insight = (answer.data as { networkInsight?: Record<string, unknown[]> } | null)?.networkInsight;
+        for (const table of ['referralFlows', 'overdueReferralsByReceivingAgency']) insight?.[table]?.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+      }
+      return result;
+    };
+    const asked = [
+      ...coordinators.map((c) => ({ who: { label: 'network coordinator', subject: c.subject, agencyId: c.agencyId }, networkId: c.networkId })),
+      { who: { label: 'network coordinator, another network', subject: coordinators[0]!.subject, agencyId: coordinators[0]!.agencyId }, networkId: randomUUID() },
+      ...[professionals[0]!, portal[0]!].map((who) => ({ who, networkId: coordinators[0]!.networkId })),
+    ];
+    for (const { who, networkId } of asked) {
+      expectSame(`${who.label} reads the insight of ${networkId}`, 'network-insight', cellsSorted(await both(who, 'network-insight', NETWORK_INSIGHT_QUERY, { networkId }, { networkId })));
+    }
+    expect([...seen.keys()]).toEqual(expect.arrayContaining(['network-insight OK', 'network-insight NOT_FOUND', 'network-insight FORBIDDEN', 'network-insight basis ADMINISTRATION']));
   }, 120_000);
 
   it('addAction: the same checks, rows and audit entries', async () => {

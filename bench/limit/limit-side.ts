@@ -19,7 +19,17 @@ import type { AppConfig } from '../../src/config/app-config.js';
 import { dataSourceOptions } from '../../src/database/database.module.js';
 import { defineAbilityFor, type PolicyAction } from '../../src/policy/ability.factory.js';
 import type { SubjectName } from '../../src/policy/subjects.js';
-import { accessLogRead, type AddActionOutcome, addActionWrite, familiesRead, incomingOverdueRead, named, planRead, type Statement } from './statements.js';
+import {
+  accessLogRead,
+  type AddActionOutcome,
+  addActionWrite,
+  familiesRead,
+  incomingOverdueRead,
+  named,
+  networkInsightRead,
+  planRead,
+  type Statement,
+} from './statements.js';
 
 /** A GraphQL-shaped answer: `data`, or the error code the service answers. */
 export interface Answer {
@@ -37,6 +47,16 @@ interface Read {
   statement: (caller: Caller, args: Arguments) => Statement;
   /** What is not found when the statement answers null (else null is the answer). */
   notFound?: string;
+  /** Planned for its values, as the service plans the insight (its statements' generic plans walk every network). */
+  customPlans?: true;
+}
+
+/** The insight's default period, as the service takes it: the 12 months before now. */
+function lastYear(): { from: Date; to: Date } {
+  const to = new Date();
+  const from = new Date(to);
+  from.setUTCFullYear(from.getUTCFullYear() - 1);
+  return { from, to };
 }
 
 const READS: Record<string, Read> = {
@@ -48,6 +68,13 @@ const READS: Record<string, Read> = {
     policy: ['read', 'AuditEvent'],
     statement: (c, a) => accessLogRead(c, uuidOrNull(a.familyId), pageSize(a)),
     notFound: 'Family',
+  },
+  'network-insight': {
+    field: 'networkInsight',
+    policy: ['readInsights', 'Network'],
+    statement: (c, a) => networkInsightRead(c, uuidOrNull(a.networkId), lastYear()),
+    notFound: 'Network',
+    customPlans: true,
   },
 };
 
@@ -71,9 +98,11 @@ const error = (message: string, code: string): Answer => ({ data: null, errors: 
  * A pool with the service's session settings (dataSourceOptions: generic plans, the families' time zone for
  * `current_date` in the access rule), for the limit side's statements.
  */
-export function limitPool(connectionString: string): pg.Pool {
+export function limitPool(connectionString: string, plans: 'generic' | 'custom' = 'generic'): pg.Pool {
   const { extra } = dataSourceOptions(connectionString) as { extra: { options: string; max: number } };
-  return new pg.Pool({ connectionString, max: extra.max, application_name: 'gezin1plan-limit', options: extra.options });
+  // Custom: what the service's insight sets for its transaction (NetworkInsightService: plans for the network and period).
+  const options = plans === 'generic' ? extra.options : `${extra.options.replace('force_generic_plan', 'force_custom_plan')} -c random_page_cost=1.1`;
+  return new pg.Pool({ connectionString, max: extra.max, application_name: 'gezin1plan-limit', options });
 }
 
 export class LimitSide {
@@ -83,6 +112,8 @@ export class LimitSide {
   constructor(
     private readonly pool: pg.Pool,
     config: AppConfig,
+    /** For the reads planned for their values (`customPlans`). */
+    private readonly customPlanPool: pg.Pool,
   ) {
     this.verifier = new TokenVerifier(config);
     // The service's principal query, over this pool and prepared like the reads (it only calls `query`).
@@ -104,10 +135,10 @@ export class LimitSide {
 
   /** One read for a caller: one statement, its JSON as the answer's data. */
   async read(read: LimitRead, caller: Caller, args: Arguments): Promise<Answer> {
-    const { field, policy, statement, notFound } = READS[read]!;
+    const { field, policy, statement, notFound, customPlans } = READS[read]!;
     // As the service's PolicyGuard: may the caller read some record of the kind at all.
     if (!caller.ability.can(...policy)) return error(`You may not ${policy.join(' a ')}`, 'FORBIDDEN');
-    const value = (await this.pool.query(statement(caller, args))).rows[0]?.data ?? null;
+    const value = (await (customPlans ? this.customPlanPool : this.pool).query(statement(caller, args))).rows[0]?.data ?? null;
     return value === null && notFound ? error(`${notFound} not found`, 'NOT_FOUND') : { data: { [field]: value } };
   }
 

@@ -2,27 +2,20 @@
  * The limit side's HTTP server (`npm run bench` starts it as its own process: PORT, DATABASE_URL, AUTH_DEV_SECRET):
  * a bare `node:http` handler. Reads, `GET /<read>?<arguments>`, and `POST /actions` go through LimitSide
  * (./limit-side.ts: the service's token check, principal and policy, one prepared statement that answers and
- * audits, held to the service by test/limit-side.e2e-spec.ts). The rescheduling and the network insight are
- * still the former floor's hand-written SQL (the team check by hand; the write audit by the same triggers),
- * not held to the service by a test.
+ * audits, held to the service by test/limit-side.e2e-spec.ts). The rescheduling is still the former floor's
+ * hand-written transaction (the team check by hand; the write audit by the same triggers), not held to the
+ * service by a test.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import pg from 'pg';
 import type { Caller as ServiceCaller } from '../../src/auth/caller.decorator.js';
 import { loadConfig } from '../../src/config/app-config.js';
-import {
-  ACTIVE_PLANS_SQL,
-  CONSENTS_REVOKED_SQL,
-  OVERDUE_REFERRALS_SQL,
-  REFERRAL_FLOWS_SQL,
-  REFERRAL_STAGE_HOURS_SQL,
-} from '../../src/insights/network-insight.queries.js';
 import { DEFAULT_LEGAL_TIME_ZONE } from '../../src/common/calendar.js';
 import { LIMIT_READS, type LimitRead, LimitSide, limitPool } from './limit-side.js';
 
-const limit = new LimitSide(limitPool(process.env.DATABASE_URL!), loadConfig(process.env));
-// The former floor's statements: the families' time zone, and custom plans (the insight's statements want them).
+const limit = new LimitSide(limitPool(process.env.DATABASE_URL!), loadConfig(process.env), limitPool(process.env.DATABASE_URL!, 'custom'));
+// The former floor's rescheduling: the families' time zone.
 const pool = new pg.Pool({
   connectionString: process.env.DATABASE_URL,
   max: 10,
@@ -77,19 +70,6 @@ async function audited<T>(caller: Caller, work: (client: pg.PoolClient) => Promi
 type Route = (caller: Caller, url: URL, req: IncomingMessage) => Promise<unknown>;
 
 const routes: Record<string, Route> = {
-  // The insight's own statements (the figures are the same SQL), without the policy, the audit entry, the
-  // snapshot transaction and the suppression: for the acting coordinator's network, the last 12 months.
-  'GET /network-insight': async (c) => {
-    const to = new Date();
-    const period = [c.networkId, new Date(to.getTime() - 365 * 86_400_000), to];
-    return {
-      plans: (await pool.query(ACTIVE_PLANS_SQL, [c.networkId])).rows,
-      flows: (await pool.query(REFERRAL_FLOWS_SQL, period)).rows,
-      hours: (await pool.query(REFERRAL_STAGE_HOURS_SQL, period)).rows,
-      overdue: (await pool.query(OVERDUE_REFERRALS_SQL, [c.networkId])).rows,
-      revoked: (await pool.query(CONSENTS_REVOKED_SQL, period)).rows,
-    };
-  },
   'POST /referrals/reschedule': async (c, _url, req) => {
     const { referralId, expectedVersion, startsAt, location } = await bodyOf(req);
     return audited(c, async (db) => {

@@ -13,6 +13,15 @@ import { auditActor } from '../../src/audit/audited-transactions.js';
 import type { PolicyAction } from '../../src/policy/ability.factory.js';
 import { scopeToSql, SqlParams } from '../../src/policy/sql-scope.js';
 import { fromClause, GRANT_IN_FORCE, type PersonalSubject, type SubjectName, subjectSql } from '../../src/policy/subjects.js';
+import { LifeDomain } from '../../src/goals/life-domain.js';
+import {
+  ACTIVE_PLANS_SQL,
+  CONSENTS_REVOKED_SQL,
+  OVERDUE_REFERRALS_SQL,
+  REFERRAL_FLOWS_SQL,
+  REFERRAL_STAGE_HOURS_SQL,
+} from '../../src/insights/network-insight.queries.js';
+import { SMALLEST_SHOWN } from '../../src/insights/small-counts.js';
 import { overdueSql } from '../../src/referrals/referral-deadlines.js';
 
 /** The policy's parameters as positional `$n`, for a prepared statement (SqlParams names them for TypeORM). */
@@ -208,6 +217,56 @@ export function accessLogRead(caller: Caller, familyId: string | null, first: nu
                WHERE ae.family_id IN (SELECT id FROM readable) AND ${allowed(caller, 'read', 'AuditEvent', params)}
                  AND NOT (ae.action = 'READ' AND ${viewer}::uuid IS NOT NULL AND ae.actor_member_id IS NOT DISTINCT FROM ${viewer}::uuid)
                ORDER BY ae.seq DESC LIMIT ${params.add(first)}::int) e), '[]')) END AS data`;
+  return named(text, params.list);
+}
+
+/**
+ * `networkInsight(networkId) { activePlans { value suppressed } activePlansPerLifeDomain { lifeDomain plans { value } }
+ * referralsSent { value } referralFlows { fromAgency { id } toAgency { id } status referrals { value } }
+ * referralMedianHours { toReceive { hours } toDecide { hours } toHandOver { hours } } overdueReferrals { value }
+ * overdueReferralsByReceivingAgency { toAgency { id } status referrals { value } } consentsRevoked { value } }`:
+ * NULL (NOT_FOUND) unless the caller may read the network's insights; the insight's own five statements
+ * (network-insight.queries.ts, embedded as they are: $1 network, $2 and $3 the period), small counts suppressed
+ * as small-counts.ts does, and the aggregate read recorded as PersonalReader.recordAggregateRead does. One
+ * statement is one snapshot, as the service's REPEATABLE READ transaction.
+ */
+export function networkInsightRead(caller: Caller, networkId: string | null, period: { from: Date; to: Date }): Statement {
+  const params = new PositionalParams();
+  params.add(networkId);
+  params.add(period.from);
+  params.add(period.to);
+  const actor = auditActor(caller);
+  const small = (n: string) => `(${n} > 0 AND ${n} < ${SMALLEST_SHOWN})`;
+  const value = (n: string) => `CASE WHEN ${small(n)} THEN NULL ELSE ${n} END`;
+  // A table's total shows only when none of its cells is suppressed (suppressTable).
+  const total = (cells: string) => `(SELECT CASE WHEN bool_or(${small('t.count')}) THEN NULL ELSE ${value('coalesce(sum(t.count), 0)')} END FROM ${cells} t)`;
+  const hours = (n: string, median: string) => `json_build_object('hours', CASE WHEN ${small(`coalesce(h.${n}, 0)`)} THEN NULL ELSE h.${median} END)`;
+  const text = `WITH readable AS (SELECT n.id FROM ${fromClause('Network')} WHERE n.id = $1::uuid AND ${allowed(caller, 'readInsights', 'Network', params)}),
+    recorded AS (
+      INSERT INTO audit_event (request_id, actor_subject, actor_user_id, actor_member_id, acting_agency_id, action, entity_type, entity_id, legal_basis)
+      SELECT ${params.add(actor.requestId)}, ${params.add(actor.subject)}, ${params.add(actor.userId)}::uuid, ${params.add(actor.memberId)}::uuid,
+             ${params.add(actor.agencyId)}::uuid, 'READ_INSIGHT', 'Network', r.id, 'ADMINISTRATION' FROM readable r),
+    plans AS (${ACTIVE_PLANS_SQL}),
+    flows AS (${REFERRAL_FLOWS_SQL}),
+    stage_hours AS (${REFERRAL_STAGE_HOURS_SQL}),
+    overdue AS (${OVERDUE_REFERRALS_SQL}),
+    revoked AS (${CONSENTS_REVOKED_SQL})
+    SELECT CASE WHEN EXISTS (SELECT 1 FROM readable) THEN json_build_object(
+      'activePlans', (SELECT json_build_object('value', ${value('a.n')}, 'suppressed', ${small('a.n')})
+                        FROM (SELECT coalesce((SELECT count FROM plans WHERE life_domain IS NULL), 0) AS n) a),
+      'activePlansPerLifeDomain', coalesce((SELECT json_agg(json_build_object('lifeDomain', p.life_domain, 'plans', json_build_object('value', ${value('p.count')}))
+                                                  ORDER BY array_position(${params.add(Object.values(LifeDomain))}::text[], p.life_domain))
+                                             FROM plans p WHERE p.life_domain IS NOT NULL), '[]'),
+      'referralsSent', json_build_object('value', ${total('flows')}),
+      'referralFlows', coalesce((SELECT json_agg(json_build_object('fromAgency', json_build_object('id', f.from_agency_id), 'toAgency', json_build_object('id', f.to_agency_id),
+                                   'status', f.status, 'referrals', json_build_object('value', ${value('f.count')}))) FROM flows f), '[]'),
+      'referralMedianHours', (SELECT json_build_object('toReceive', ${hours('received', 'to_receive')}, 'toDecide', ${hours('decided', 'to_decide')},
+                                'toHandOver', ${hours('handed_over', 'to_hand_over')})
+                                FROM (SELECT 1) one LEFT JOIN stage_hours h ON h.network_wide),
+      'overdueReferrals', json_build_object('value', ${total('overdue')}),
+      'overdueReferralsByReceivingAgency', coalesce((SELECT json_agg(json_build_object('toAgency', json_build_object('id', o.to_agency_id), 'status', o.status,
+                                           'referrals', json_build_object('value', ${value('o.count')}))) FROM overdue o), '[]'),
+      'consentsRevoked', json_build_object('value', ${total('revoked')})) END AS data`;
   return named(text, params.list);
 }
 
