@@ -2,11 +2,12 @@
  * `npm run bench -- [--families N] [--seed S] [--concurrency C] [--duration SECONDS] [--only <operation prefix>]
  * [--cpu-prof DIR]`: the service under
  * load. Seeds its own database (an embedded cluster kept under `.data/bench-<N>-<S>` so that a large
- * seed is made once, or BENCH_DATABASE_URL), starts the service and the floor (bench/floor.ts: the same
- * data by hand-written SQL with the same access rule) as separate processes, and drives each operation
- * on both with autocannon at a fixed concurrency, from principals that really have access. Prints one
- * table (req/s, latency percentiles, SQL statements and rows read per request, the cores the driven process
- * and PostgreSQL kept busy, ratio to the floor) and
+ * seed is made once, or BENCH_DATABASE_URL), starts the service and the other sides (SIDES: the limit side,
+ * bench/limit/: the same answer and audit in one prepared statement per read) as separate processes, and drives
+ * each operation on every side with autocannon at a fixed concurrency, from principals that really have access,
+ * each on a settled database (the audit entries pending linking linked first). Prints per operation one line
+ * per side (req/s, latency percentiles, SQL statements and rows read per request, the cores the driven process
+ * and this cluster's PostgreSQL kept busy, ratio to the service) and
  * writes it to bench/results/<time>.json with the service's peak RSS and its startup time.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -31,6 +32,7 @@ import {
   RESCHEDULE,
   tokenSigner,
 } from './operations.js';
+import { chainPendingAuditEntries } from '../src/audit/audit-chain.js';
 import { benchDatabase } from './bench-database.js';
 import { benchServiceEnvironment, cpuSnapshot, cpuUsedBetween, startProcess } from './processes.js';
 
@@ -55,6 +57,17 @@ const WARMUP = Number(args.warmup);
 const SECRET = randomBytes(32).toString('hex');
 
 // ---- processes ----------------------------------------------------------------------------------
+
+/**
+ * The pid of the postmaster of the cluster `admin` is connected to: the parent of its backend. Null when the
+ * backend is not a process of this machine (BENCH_DATABASE_URL elsewhere): then every PostgreSQL process counts.
+ */
+async function postmasterOf(admin: pg.Client): Promise<number | null> {
+  const { readFile } = await import('node:fs/promises');
+  const backend = (await admin.query(`SELECT pg_backend_pid() AS pid`)).rows[0].pid;
+  const status = await readFile(`/proc/${backend}/status`, 'utf8').catch(() => '');
+  return /^Name:\s+postgres/m.test(status) ? Number(/^PPid:\s+(\d+)/m.exec(status)![1]) : null;
+}
 
 const cores = (busy: number) => busy.toFixed(2);
 
@@ -86,10 +99,19 @@ interface Side {
   reset?(): Promise<void>;
 }
 
+/**
+ * The sides measured, in order, each its own process: the service, and what it is measured against. Another
+ * side is an entry here and a Side in each operation. `metrics`: it counts its SQL statements at /metrics.
+ */
+const SIDES = [
+  { name: 'service', script: 'dist/src/main.js', readyPath: '/health/ready', metrics: true },
+  { name: 'limit', script: 'dist/bench/limit/server.js', readyPath: '/', metrics: false },
+] as const;
+type SideName = (typeof SIDES)[number]['name'];
+
 interface Operation {
   name: string;
-  service: Side;
-  floor: Side;
+  sides: Record<SideName, Side>;
 }
 
 const gql = (query: string, variables: Record<string, unknown>): string => JSON.stringify({ query, variables });
@@ -101,13 +123,14 @@ const graphqlOk = (body: string) => {
   const parsed = JSON.parse(body) as { data?: unknown; errors?: unknown[] };
   return !parsed.errors?.length && parsed.data != null;
 };
-const floorOk = (body: string) => (JSON.parse(body) as { data?: unknown }).data != null;
 
 function operations(f: Fixtures, db: DataSource): Operation[] {
-  const read = (name: string, principals: Principal[], service: (p: any, n: number) => string, floor: (p: any, n: number) => string): Operation => ({
+  const read = (name: string, principals: Principal[], service: (p: any, n: number) => string, limit: (p: any, n: number) => string, limitOk = graphqlOk): Operation => ({
     name,
-    service: { call: (slot, n) => ({ principal: pick(principals, slot), method: 'POST', path: '/graphql', body: service(pick(principals, slot), n) }), ok: (_s, b) => graphqlOk(b) },
-    floor: { call: (slot, n) => ({ principal: pick(principals, slot), method: 'GET', path: floor(pick(principals, slot), n) }), ok: (_s, b) => floorOk(b) },
+    sides: {
+      service: { call: (slot, n) => ({ principal: pick(principals, slot), method: 'POST', path: '/graphql', body: service(pick(principals, slot), n) }), ok: (_s, b) => graphqlOk(b) },
+      limit: { call: (slot, n) => ({ principal: pick(principals, slot), method: 'GET', path: limit(pick(principals, slot), n) }), ok: (_s, b) => limitOk(b) },
+    },
   });
   const versions = new Map<string, number>();
   const referralOf = (slot: number) => pick(f.referrers, slot).referrals[0]!;
@@ -134,9 +157,10 @@ function operations(f: Fixtures, db: DataSource): Operation[] {
     read('families(first: 50)', f.familyReaders, () => gql(FAMILIES_QUERY, {}), () => '/families?first=50'),
     read('referrals(INCOMING, overdue, first: 50)', f.intakes, () => gql(INCOMING_QUERY, {}), () => '/referrals/incoming-overdue?first=50'),
     read('accessLog(first: 50)', f.portal, (p) => gql(ACCESS_LOG_QUERY, { familyId: p.familyId }), (p) => `/access-log?familyId=${p.familyId}&first=50`),
-    read('networkInsight (12 months)', f.coordinators, (p) => gql(NETWORK_INSIGHT_QUERY, { networkId: p.networkId }), () => '/network-insight'),
+    read('networkInsight (12 months)', f.coordinators, (p) => gql(NETWORK_INSIGHT_QUERY, { networkId: p.networkId }), (p) => `/network-insight?networkId=${p.networkId}`),
     {
       name: 'addAction',
+      sides: {
       service: {
         call: (slot, n) => {
           const p = pick(f.goalWriters, slot);
@@ -144,16 +168,18 @@ function operations(f: Fixtures, db: DataSource): Operation[] {
         },
         ok: (_s, b) => graphqlOk(b),
       },
-      floor: {
+      limit: {
         call: (slot, n) => {
           const p = pick(f.goalWriters, slot);
-          return { principal: p, method: 'POST', path: '/actions', body: JSON.stringify({ goalId: p.goalIds[n % p.goalIds.length], title: `Stap ${n}` }) };
+          return { principal: p, method: 'POST', path: '/actions', body: JSON.stringify({ goalId: p.goalIds[n % p.goalIds.length], title: `Stap ${n}`, assigneeUserId: p.userId }) };
         },
-        ok: (_s, b) => floorOk(b),
+        ok: (_s, b) => graphqlOk(b),
+      },
       },
     },
     {
       name: 'rescheduleHandover (transition)',
+      sides: {
       service: {
         call: (slot) => ({
           principal: pick(f.referrers, slot),
@@ -166,7 +192,7 @@ function operations(f: Fixtures, db: DataSource): Operation[] {
         ok: (slot, b) => transitionOk(slot, b, (d) => d.rescheduleHandover),
         reset: readVersions,
       },
-      floor: {
+      limit: {
         call: (slot) => ({
           principal: pick(f.referrers, slot),
           method: 'POST',
@@ -175,6 +201,7 @@ function operations(f: Fixtures, db: DataSource): Operation[] {
         }),
         ok: (slot, b) => transitionOk(slot, b, (d) => d),
         reset: readVersions,
+      },
       },
     },
   ];
@@ -190,7 +217,11 @@ interface Measured {
   p95: number;
   p99: number;
   statementsPerRequest: number | null;
+  /** Transactions the database committed or rolled back per request (each statement outside a transaction is one). */
+  transactionsPerRequest: number;
   rowsPerRequest: number;
+  /** Audit entries the run wrote per request (read and write audit). */
+  auditEntriesPerRequest: number;
   /** Cores busy during the run (1 = one core all the time), user and system time together. */
   cpu: { process: number; postgres: number; loadGenerator: number };
 }
@@ -202,11 +233,24 @@ async function statementsSent(port: number): Promise<number> {
   return Number(/^gezin1plan_sql_statements_total (\d+)/m.exec(text)?.[1] ?? NaN);
 }
 
-/** Rows the database returned and fetched, as its statistics count them (flushed within a second). */
-async function rowsRead(admin: pg.Client): Promise<number> {
+/**
+ * Rows the database returned and fetched and the transactions it ended, as its statistics count them (flushed
+ * within a second), and the audit entries written so far.
+ */
+async function databaseCounts(admin: pg.Client): Promise<{ rows: number; transactions: number; auditEntries: number }> {
   await new Promise((resolve) => setTimeout(resolve, 1100));
-  const { rows } = await admin.query(`SELECT (tup_returned + tup_fetched)::float8 AS n FROM pg_stat_database WHERE datname = current_database()`);
-  return rows[0].n;
+  const { rows } = await admin.query(`SELECT (tup_returned + tup_fetched)::float8 AS rows, (xact_commit + xact_rollback)::float8 AS transactions,
+      (SELECT last_value FROM audit_event_seq)::float8 AS "auditEntries" FROM pg_stat_database WHERE datname = current_database()`);
+  return rows[0];
+}
+
+/**
+ * A settled database: the audit entries written so far linked to the chain, so that a run does not pay for the
+ * backlog of the one before (or of the seed). The service's own chainer links what the run writes, every second.
+ */
+async function settle(admin: pg.Client): Promise<void> {
+  await chainPendingAuditEntries(admin);
+  await admin.query('CHECKPOINT').catch(() => undefined);
 }
 
 /** Sends `side`'s requests to `port` for `duration` seconds at the run's concurrency. */
@@ -248,15 +292,17 @@ async function drive(target: { port: number; pid: number }, side: Side, admin: p
   // The requests the warm-up cut off may still commit: let them, then catch up with the database.
   await new Promise((resolve) => setTimeout(resolve, 1000));
   await side.reset?.();
+  await settle(admin);
+  const postmaster = await postmasterOf(admin);
   const statementsBefore = metricsPort ? await statementsSent(metricsPort) : 0;
-  const rowsBefore = await rowsRead(admin);
+  const before = await databaseCounts(admin);
   const cpuBefore = await cpuSnapshot();
   const loadBefore = process.cpuUsage();
   const { result, errors, latencies } = await fire(target.port, side, duration);
   const load = process.cpuUsage(loadBefore);
-  const cpu = cpuUsedBetween(cpuBefore, await cpuSnapshot(), target.pid);
+  const cpu = cpuUsedBetween(cpuBefore, await cpuSnapshot(), target.pid, postmaster ?? undefined);
   const statements = metricsPort ? (await statementsSent(metricsPort)) - statementsBefore : NaN;
-  const rows = (await rowsRead(admin)) - rowsBefore;
+  const after = await databaseCounts(admin);
   latencies.sort((a, b) => a - b);
   const requests = result.requests.total;
   return {
@@ -267,7 +313,10 @@ async function drive(target: { port: number; pid: number }, side: Side, admin: p
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
     statementsPerRequest: metricsPort ? statements / requests : null,
-    rowsPerRequest: rows / requests,
+    // The admin connection's own statements (two counts) are noise next to thousands of requests.
+    transactionsPerRequest: (after.transactions - before.transactions) / requests,
+    rowsPerRequest: (after.rows - before.rows) / requests,
+    auditEntriesPerRequest: (after.auditEntries - before.auditEntries) / requests,
     cpu: {
       process: cpu.process / duration,
       postgres: cpu.postgres / duration,
@@ -312,30 +361,43 @@ async function main(): Promise<void> {
   try {
     const f = await findFixtures(db, token, Math.max(40, CONCURRENCY * 4));
 
-    // Rate limits off: the floor has none, and a few principals drive all the load.
+    // Rate limits off: the limit side has none, and a few principals drive all the load.
     const env = benchServiceEnvironment(url, SECRET);
-    const service = await startProcess('dist/src/main.js', env, '/health/ready', args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : []);
-    const floor = await startProcess('dist/bench/floor.js', env, '/');
-    children.push(service.child, floor.child);
+    const started = {} as Record<SideName, Awaited<ReturnType<typeof startProcess>>>;
+    for (const side of SIDES) {
+      const profiled = side.name === 'service' && args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
+      started[side.name] = await startProcess(side.script, env, side.readyPath, profiled);
+      children.push(started[side.name].child);
+    }
+    const service = started.service;
     let peakRss = await rssOf(service.child.pid!);
     const sampler = setInterval(() => void rssOf(service.child.pid!).then((mb) => (peakRss = Math.max(peakRss, mb))), 250);
 
     const table: Record<string, unknown>[] = [];
     for (const op of operations(f, db).filter((o) => !args.only || o.name.startsWith(args.only))) {
-      const measuredService = await drive(processTarget(service), op.service, admin, service.port);
-      const measuredFloor = await drive(processTarget(floor), op.floor, admin);
-      table.push({ operation: op.name, service: measuredService, floor: measuredFloor, ratio: measuredService.reqPerSec / measuredFloor.reqPerSec });
-      const s = measuredService;
-      console.log(
-        `${op.name.padEnd(40)} ${s.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(1).padStart(6)}  p95 ${s.p95.toFixed(1).padStart(6)}  p99 ${s.p99.toFixed(1).padStart(6)} ms  ` +
-          `${s.statementsPerRequest!.toFixed(1).padStart(5)} stmt/req  ${s.rowsPerRequest.toFixed(0).padStart(6)} rows/req  errors ${s.errors}  ` +
-          `cores: service ${cores(s.cpu.process)} postgres ${cores(s.cpu.postgres)}  ` +
-          `| floor ${measuredFloor.reqPerSec.toFixed(0).padStart(6)} req/s p95 ${measuredFloor.p95.toFixed(1)} ms ${measuredFloor.rowsPerRequest.toFixed(0)} rows/req errors ${measuredFloor.errors} ` +
-          `cores: floor ${cores(measuredFloor.cpu.process)} postgres ${cores(measuredFloor.cpu.postgres)}  → ${(s.reqPerSec / measuredFloor.reqPerSec).toFixed(2)}× floor`,
-      );
+      const measured = {} as Record<SideName, Measured>;
+      for (const side of SIDES) {
+        measured[side.name] = await drive(processTarget(started[side.name]), op.sides[side.name], admin, side.metrics ? started[side.name].port : undefined);
+      }
+      const ratios = Object.fromEntries(SIDES.slice(1).map((side) => [side.name, measured.service.reqPerSec / measured[side.name].reqPerSec]));
+      // `ratio`: the service against the limit side, as results before it had against the floor.
+      table.push({ operation: op.name, ...measured, ratio: ratios.limit, ratios });
+      console.log(op.name);
+      for (const side of SIDES) {
+        const m = measured[side.name];
+        console.log(
+          `  ${side.name.padEnd(8)} ${m.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${m.p50.toFixed(1).padStart(6)}  p95 ${m.p95.toFixed(1).padStart(6)}  p99 ${m.p99.toFixed(1).padStart(6)} ms  ` +
+            `${m.statementsPerRequest === null ? '    -' : m.statementsPerRequest.toFixed(1).padStart(5)} stmt/req  ${m.transactionsPerRequest.toFixed(1).padStart(5)} xact/req  ` +
+            `${m.rowsPerRequest.toFixed(0).padStart(6)} rows/req  ${m.auditEntriesPerRequest.toFixed(1).padStart(5)} audit/req  errors ${m.errors}  ` +
+            `cores: process ${cores(m.cpu.process)} postgres ${cores(m.cpu.postgres)}  ` +
+            // CPU per request holds on a loaded machine, where req/s follows what the other jobs leave.
+            `CPU ms/req: process ${((m.cpu.process * 1000) / m.reqPerSec).toFixed(2)} postgres ${((m.cpu.postgres * 1000) / m.reqPerSec).toFixed(2)}` +
+            (side.name === 'service' ? '' : `  → service ${ratios[side.name]!.toFixed(2)}× ${side.name}`),
+        );
+      }
     }
     clearInterval(sampler);
-    const consentCost = await measureConsentCost(env, operations(f, db)[0]!.service, admin);
+    const consentCost = await measureConsentCost(env, operations(f, db)[0]!.sides.service, admin);
     const report = {
       at: new Date().toISOString(),
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },

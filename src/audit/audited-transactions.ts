@@ -27,11 +27,25 @@ export function auditActor(caller: Caller): AuditActor {
 }
 
 /** The legal basis of a write: the family itself, work on an assigned family, or administration. */
-function writeBasis(caller: Caller): string {
+export function writeBasis(caller: Caller): string {
   if (caller.principal.familyMember) return 'FAMILY_SELF';
   const roles = caller.principal.acting?.roles ?? [];
   return roles.includes(MembershipRole.CASEWORKER) || roles.includes(MembershipRole.VOLUNTEER) ? 'ASSIGNMENT' : 'ADMINISTRATION';
 }
+
+/** Names the actor of the transaction for the database's audit triggers (parameters: `actorSettings`). */
+export const SET_ACTOR_SQL = `SELECT set_config('app.actor_subject', $1, true), set_config('app.actor_user_id', $2, true),
+    set_config('app.actor_member_id', $3, true), set_config('app.acting_agency_id', $4, true),
+    set_config('app.request_id', $5, true), set_config('app.legal_basis', $6, true)`;
+
+export const actorSettings = (actor: AuditActor, legalBasis: string) => [
+  actor.subject,
+  actor.userId ?? '',
+  actor.memberId ?? '',
+  actor.agencyId ?? '',
+  actor.requestId,
+  legalBasis,
+];
 
 /**
  * One transaction per mutation, with the actor named for the database: its triggers audit every
@@ -49,12 +63,7 @@ export class AuditedTransactions {
   /** The same for an actor that is not a request's caller (a scheduled job, a command). */
   runAs<T>(actor: AuditActor, legalBasis: string, work: (em: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(async (em) => {
-      await em.query(
-        `SELECT set_config('app.actor_subject', $1, true), set_config('app.actor_user_id', $2, true),
-                set_config('app.actor_member_id', $3, true), set_config('app.acting_agency_id', $4, true),
-                set_config('app.request_id', $5, true), set_config('app.legal_basis', $6, true)`,
-        [actor.subject, actor.userId ?? '', actor.memberId ?? '', actor.agencyId ?? '', actor.requestId, legalBasis],
-      );
+      await em.query(SET_ACTOR_SQL, actorSettings(actor, legalBasis));
       return work(em);
     });
   }

@@ -1,0 +1,176 @@
+/**
+ * The benchmark's limit side: what a benchmarked read costs at the least while doing what the service does.
+ * The same token verification (TokenVerifier), the same principal query (PrincipalService) and ability
+ * (defineAbilityFor) as the service, then ONE prepared statement per read (./statements.ts) that filters by the
+ * policy's own SQL, answers the service's `data` as JSON and writes the service's read-audit entries. Served
+ * by ./server.ts; test/limit-side.e2e-spec.ts holds it to the service's answers and audit rows.
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { actorSettings, auditActor, type AuditedTransactions, SET_ACTOR_SQL, writeBasis } from '../../src/audit/audited-transactions.js';
+import type { Caller } from '../../src/auth/caller.decorator.js';
+import type { Principal } from '../../src/auth/principal.js';
+import { PrincipalService } from '../../src/auth/principal.service.js';
+import { TokenVerifier } from '../../src/auth/token-verifier.js';
+import { newId, UUID_PATTERN } from '../../src/common/ids.js';
+import { DEFAULT_PAGE_SIZE } from '../../src/common/pagination.js';
+import type { AppConfig } from '../../src/config/app-config.js';
+import { dataSourceOptions } from '../../src/database/database.module.js';
+import { defineAbilityFor, type PolicyAction } from '../../src/policy/ability.factory.js';
+import type { SubjectName } from '../../src/policy/subjects.js';
+import {
+  accessLogRead,
+  type AddActionOutcome,
+  addActionWrite,
+  familiesRead,
+  incomingOverdueRead,
+  named,
+  networkInsightRead,
+  planRead,
+  type Statement,
+} from './statements.js';
+
+/** A GraphQL-shaped answer: `data`, or the error code the service answers. */
+export interface Answer {
+  data: unknown;
+  errors?: { message: string; extensions: { code: string } }[];
+}
+
+type Arguments = Record<string, string | undefined>;
+
+interface Read {
+  /** The GraphQL root field it answers. */
+  field: string;
+  /** The operation's declared policy (its resolver's @Policy): the type-level check before any SQL. */
+  policy: [PolicyAction, SubjectName];
+  statement: (caller: Caller, args: Arguments) => Statement;
+  /** What is not found when the statement answers null (else null is the answer). */
+  notFound?: string;
+  /** Planned for its values, as the service plans the insight (its statements' generic plans walk every network). */
+  customPlans?: true;
+}
+
+/** The insight's default period, as the service takes it: the 12 months before now. */
+function lastYear(): { from: Date; to: Date } {
+  const to = new Date();
+  const from = new Date(to);
+  from.setUTCFullYear(from.getUTCFullYear() - 1);
+  return { from, to };
+}
+
+const READS: Record<string, Read> = {
+  plan: { field: 'plan', policy: ['read', 'Plan'], statement: (c, a) => planRead(c, uuidOrNull(a.id)), notFound: 'Plan' },
+  families: { field: 'families', policy: ['read', 'Family'], statement: (c, a) => familiesRead(c, pageSize(a)) },
+  'referrals/incoming-overdue': { field: 'referrals', policy: ['read', 'Referral'], statement: (c, a) => incomingOverdueRead(c, pageSize(a)) },
+  'access-log': {
+    field: 'accessLog',
+    policy: ['read', 'AuditEvent'],
+    statement: (c, a) => accessLogRead(c, uuidOrNull(a.familyId), pageSize(a)),
+    notFound: 'Family',
+  },
+  'network-insight': {
+    field: 'networkInsight',
+    policy: ['readInsights', 'Network'],
+    statement: (c, a) => networkInsightRead(c, uuidOrNull(a.networkId), lastYear()),
+    notFound: 'Network',
+    customPlans: true,
+  },
+};
+
+export type LimitRead = keyof typeof READS;
+export const LIMIT_READS = Object.keys(READS);
+
+const uuidOrNull = (id: string | undefined) => (id && UUID_PATTERN.test(id) ? id : null);
+const pageSize = (args: Arguments) => Number(args.first ?? DEFAULT_PAGE_SIZE);
+/** The service's error code for each way an `addAction` is refused. */
+const ADD_ACTION_ERRORS: Record<Exclude<AddActionOutcome, 'OK'>, string> = {
+  NOT_FOUND: 'NOT_FOUND',
+  FORBIDDEN: 'FORBIDDEN',
+  PLAN_CLOSED: 'INVALID_TRANSITION',
+  GOAL_FINAL: 'INVALID_TRANSITION',
+  ASSIGNEE_NOT_ON_TEAM: 'BAD_USER_INPUT',
+};
+
+const error = (message: string, code: string): Answer => ({ data: null, errors: [{ message, extensions: { code } }] });
+
+/**
+ * A pool with the service's session settings (dataSourceOptions: generic plans, the families' time zone for
+ * `current_date` in the access rule), for the limit side's statements.
+ */
+export function limitPool(connectionString: string, plans: 'generic' | 'custom' = 'generic'): pg.Pool {
+  const { extra } = dataSourceOptions(connectionString) as { extra: { options: string; max: number } };
+  // Custom: what the service's insight sets for its transaction (NetworkInsightService: plans for the network and period).
+  const options = plans === 'generic' ? extra.options : `${extra.options.replace('force_generic_plan', 'force_custom_plan')} -c random_page_cost=1.1`;
+  return new pg.Pool({ connectionString, max: extra.max, application_name: 'gezin1plan-limit', options });
+}
+
+export class LimitSide {
+  private readonly verifier: TokenVerifier;
+  private readonly principals: PrincipalService;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    config: AppConfig,
+    /** For the reads planned for their values (`customPlans`). */
+    private readonly customPlanPool: pg.Pool,
+  ) {
+    this.verifier = new TokenVerifier(config);
+    // The service's principal query, over this pool and prepared like the reads (it only calls `query`).
+    const db = { query: async (text: string, values: unknown[]) => (await pool.query(named(text, values))).rows };
+    this.principals = new PrincipalService(db as unknown as DataSource, config, null as unknown as AuditedTransactions);
+  }
+
+  /** The caller of a request with these headers, as the service's auth guard makes it; null when unauthenticated. */
+  async callerOf(headers: { authorization?: string; 'x-acting-agency'?: string | string[] }): Promise<Caller | null> {
+    const { subject } = await this.verifier.bearerOf({ headers });
+    if (!subject) return null;
+    const acting = headers['x-acting-agency'];
+    const principal: Principal | null =
+      subject.kind === 'client'
+        ? await this.principals.resolveClient(subject.clientId, subject.issuedAfterRotation)
+        : await this.principals.resolve(subject.subject, Array.isArray(acting) ? acting[0] : acting);
+    return principal && { principal, ability: defineAbilityFor(principal), requestId: randomUUID(), tokenExpiresAt: subject.expiresAt };
+  }
+
+  /** One read for a caller: one statement, its JSON as the answer's data. */
+  async read(read: LimitRead, caller: Caller, args: Arguments): Promise<Answer> {
+    const { field, policy, statement, notFound, customPlans } = READS[read]!;
+    // As the service's PolicyGuard: may the caller read some record of the kind at all.
+    if (!caller.ability.can(...policy)) return error(`You may not ${policy.join(' a ')}`, 'FORBIDDEN');
+    const value = (await (customPlans ? this.customPlanPool : this.pool).query(statement(caller, args))).rows[0]?.data ?? null;
+    return value === null && notFound ? error(`${notFound} not found`, 'NOT_FOUND') : { data: { [field]: value } };
+  }
+
+  /**
+   * `addAction` for a team member (`assigneeUserId`; a family member as assignee is not written here) as the
+   * service makes it: one transaction with the actor named for the audit triggers, one statement that checks
+   * and writes (addActionWrite). Input validation beyond that is the service's only.
+   */
+  async addAction(caller: Caller, input: { goalId?: string; title: string; assigneeUserId?: string; dueDate?: string | null }): Promise<Answer> {
+    if (!caller.ability.can('create', 'Action')) return error('You may not create a Action', 'FORBIDDEN');
+    if (!input.assigneeUserId) return error('Only an action for a team member is written here', 'BAD_USER_INPUT');
+    const ids = { action: newId(), history: newId() };
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(named(SET_ACTOR_SQL, actorSettings(auditActor(caller), writeBasis(caller))));
+      const { outcome } = (await client.query(addActionWrite(caller, { goalId: uuidOrNull(input.goalId), title: input.title, assigneeUserId: input.assigneeUserId, dueDate: input.dueDate ?? null }, ids))).rows[0];
+      await client.query(outcome === 'OK' ? 'COMMIT' : 'ROLLBACK');
+      return outcome === 'OK' ? { data: { addAction: { id: ids.action } } } : error(outcome, ADD_ACTION_ERRORS[outcome as Exclude<AddActionOutcome, 'OK'>]);
+    } catch (failure) {
+      await client.query('ROLLBACK');
+      throw failure;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** A request: authentication, then the read. */
+  async answer(read: LimitRead, headers: Parameters<LimitSide['callerOf']>[0], args: Arguments): Promise<Answer> {
+    const caller = await this.callerOf(headers).catch(() => undefined);
+    if (caller === undefined) return error('Forbidden', 'FORBIDDEN');
+    if (caller === null) return error('Unauthenticated', 'UNAUTHENTICATED');
+    return this.read(read, caller, args);
+  }
+}

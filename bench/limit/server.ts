@@ -1,0 +1,130 @@
+/**
+ * The limit side's HTTP server (`npm run bench` starts it as its own process: PORT, DATABASE_URL, AUTH_DEV_SECRET):
+ * a bare `node:http` handler. Reads, `GET /<read>?<arguments>`, and `POST /actions` go through LimitSide
+ * (./limit-side.ts: the service's token check, principal and policy, one prepared statement that answers and
+ * audits, held to the service by test/limit-side.e2e-spec.ts). The rescheduling is still the former floor's
+ * hand-written transaction (the team check by hand; the write audit by the same triggers), not held to the
+ * service by a test.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import pg from 'pg';
+import type { Caller as ServiceCaller } from '../../src/auth/caller.decorator.js';
+import { loadConfig } from '../../src/config/app-config.js';
+import { DEFAULT_LEGAL_TIME_ZONE } from '../../src/common/calendar.js';
+import { LIMIT_READS, type LimitRead, LimitSide, limitPool } from './limit-side.js';
+
+const limit = new LimitSide(limitPool(process.env.DATABASE_URL!), loadConfig(process.env), limitPool(process.env.DATABASE_URL!, 'custom'));
+// The former floor's rescheduling: the families' time zone.
+const pool = new pg.Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: 10,
+  application_name: 'gezin1plan-limit-floor',
+  options: `-c TimeZone=${DEFAULT_LEGAL_TIME_ZONE}`,
+});
+
+/** What the hand-written writes below need of the caller. */
+interface Caller {
+  subject: string;
+  userId: string;
+  agencyId: string;
+  networkId: string;
+}
+const writer = ({ principal }: ServiceCaller): Caller | null =>
+  principal.userId && principal.acting
+    ? { subject: principal.subject, userId: principal.userId, agencyId: principal.acting.agencyId, networkId: principal.acting.networkId }
+    : null;
+
+/** The need-to-know team of the family `f` (assignment or supporter of its open plan), for user $1. */
+const onTeam = (family: string) => `(EXISTS (SELECT 1 FROM case_assignment ca WHERE ca.family_id = ${family} AND ca.ended_at IS NULL AND ca.user_id = $1)
+  OR EXISTS (SELECT 1 FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
+             WHERE tp.family_id = ${family} AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = $1))`;
+
+async function bodyOf(req: IncomingMessage): Promise<Record<string, any>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+}
+
+/** A write as the service makes it: one transaction, the actor named for the audit triggers. */
+async function audited<T>(caller: Caller, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `SELECT set_config('app.actor_subject', $1, true), set_config('app.actor_user_id', $2, true),
+              set_config('app.acting_agency_id', $3, true), set_config('app.request_id', $4, true), set_config('app.legal_basis', 'ASSIGNMENT', true)`,
+      [caller.subject, caller.userId, caller.agencyId, randomUUID()],
+    );
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+type Route = (caller: Caller, url: URL, req: IncomingMessage) => Promise<unknown>;
+
+const routes: Record<string, Route> = {
+  'POST /referrals/reschedule': async (c, _url, req) => {
+    const { referralId, expectedVersion, startsAt, location } = await bodyOf(req);
+    return audited(c, async (db) => {
+      const { rows } = await db.query(
+        `SELECT r.id, r.version, r.status FROM referral r JOIN family f ON f.id = r.family_id
+          WHERE r.id = $4 AND f.network_id = $3 AND r.from_agency_id = $2 AND ${onTeam('r.family_id')} FOR UPDATE OF r`,
+        [c.userId, c.agencyId, c.networkId, referralId],
+      );
+      const referral = rows[0];
+      if (!referral || referral.version !== expectedVersion || referral.status !== 'HANDOVER_SCHEDULED') return null;
+      await db.query(`UPDATE handover_meeting SET state = 'RESCHEDULED', ended_at = now() WHERE referral_id = $1 AND state = 'SCHEDULED'`, [referralId]);
+      await db.query(
+        `INSERT INTO handover_meeting (id, referral_id, starts_at, location, attendees, state, created_by_user_id)
+         VALUES ($1, $2, $3, $4, ARRAY['FAMILY','REFERRER','RECEIVER'], 'SCHEDULED', $5)`,
+        [randomUUID(), referralId, startsAt, location, c.userId],
+      );
+      const version = referral.version + 1;
+      await db.query(`UPDATE referral SET version = $2, updated_at = now() WHERE id = $1`, [referralId, version]);
+      await db.query(
+        `INSERT INTO referral_transition (id, referral_id, from_status, to_status, version, at, actor_user_id, actor_agency_id, details)
+         VALUES ($1, $2, 'HANDOVER_SCHEDULED', 'HANDOVER_SCHEDULED', $3, now(), $4, $5, '{}')`,
+        [randomUUID(), referralId, version, c.userId, c.agencyId],
+      );
+      const event = { id: randomUUID(), type: 'referral.status_changed', occurredAt: new Date().toISOString(),
+        data: { referralId, externalReference: null, from: 'HANDOVER_SCHEDULED', to: 'HANDOVER_SCHEDULED', version } };
+      await db.query(`INSERT INTO outbox_event (id, type, referral_id, version, occurred_at, body) VALUES ($1, $2, $3, $4, now(), $5)`, [
+        event.id, event.type, referralId, version, JSON.stringify(event),
+      ]);
+      return { id: referralId, version };
+    });
+  },
+};
+
+const server = createServer((req, res: ServerResponse) => {
+  const url = new URL(req.url ?? '/', 'http://limit');
+  const path = url.pathname.slice(1);
+  const route = routes[`${req.method} ${url.pathname}`];
+  void (async () => {
+    if (req.method === 'GET' && LIMIT_READS.includes(path)) {
+      const answer = await limit.answer(path as LimitRead, req.headers, Object.fromEntries(url.searchParams));
+      return res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer));
+    }
+    if (req.method === 'POST' && path === 'actions') {
+      const caller = await limit.callerOf(req.headers);
+      const answer = caller ? await limit.addAction(caller, (await bodyOf(req)) as Parameters<LimitSide['addAction']>[1]) : { data: null };
+      return res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer));
+    }
+    if (!route) return res.writeHead(404).end();
+    const caller = await limit.callerOf(req.headers);
+    const acting = caller && writer(caller);
+    if (!acting) return res.writeHead(401).end();
+    const data = await route(acting, url, req);
+    res.writeHead(data === null ? 404 : 200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ data }));
+  })().catch((error: unknown) => res.writeHead(500).end(String(error)));
+});
+
+server.listen(Number(process.env.PORT ?? 3100), '127.0.0.1', () => console.log('limit side ready'));
+process.once('SIGTERM', () => server.close(() => process.exit(0)));
