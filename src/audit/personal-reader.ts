@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager, ObjectLiteral, QueryRunner, SelectQueryBuilder } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager, ObjectLiteral, QueryRunner, SelectQueryBuilder } from 'typeorm';
 import type { Caller } from '../auth/caller.decorator.js';
 import { groupBy } from '../graphql/request-loaders.js';
 import type { PolicyAction } from '../policy/ability.factory.js';
 import { withholdFields } from '../policy/field-rights.js';
 import { scopeToSql, SqlParams } from '../policy/sql-scope.js';
-import { type FieldGuardedSubject, fromClause, GRANT_IN_FORCE, subjectSql, type PersonalSubject } from '../policy/subjects.js';
+import { type FieldGuardedSubject, fromClause, subjectSql, type PersonalSubject } from '../policy/subjects.js';
 import { auditActor } from './audited-transactions.js';
+import { CompiledRead, type ReadNode, withDates } from './compiled-read.js';
+import { auditColumns, auditEntries } from './read-audit.js';
 
 export interface ReadOptions {
   /** What the audit calls the rows (default: the subject), and their id column (default: the subject's, or the rows' own with `through`). */
@@ -66,8 +69,10 @@ export interface Grouping<T> {
  */
 @Injectable()
 export class PersonalReader {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
   of(caller: Caller): CallerReader {
-    return new CallerReader(caller);
+    return new CallerReader(caller, this.db);
   }
 
   /**
@@ -91,7 +96,22 @@ export class PersonalReader {
  * each row was readable under, computed from the same policy relations that filtered it (subjects.ts).
  */
 export class CallerReader {
-  constructor(private readonly caller: Caller) {}
+  constructor(
+    private readonly caller: Caller,
+    private readonly db: DataSource,
+  ) {}
+
+  /**
+   * The fast path (compiled-read.ts): the record `id` of `root`'s subject and the levels under it, filtered,
+   * audited and answered as JSON by one statement, without entities or loaders; null when the caller may
+   * not read it (or it does not exist).
+   */
+  async compiled(root: ReadNode, id: string | null): Promise<Record<string, unknown> | null> {
+    const { sql, params } = new CompiledRead(this.caller).statement(root, id);
+    const [query, values] = this.db.driver.escapeQueryWithParameters(sql, params);
+    const rows: { answer: Record<string, unknown> }[] = await this.db.query(query, values);
+    return withDates(root, rows[0]?.answer ?? null);
+  }
 
   /** The records of `qb` (of the subject, or its parts with `through`) the caller may read, audited. */
   async many<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, subject: PersonalSubject, options: ReadOptions = {}): Promise<T[]> {
@@ -168,101 +188,17 @@ export class CallerReader {
     const withRecord = options.right ? [] : rights.filter(([, declared]) => declared.decided === 'withRecord');
     for (const [right] of withRecord) qb.addSelect(`(${scopeToSql(this.caller.ability, right as PolicyAction, subject, params)})`, rightColumn(right));
     qb.setParameters({ ...qb.getParameters(), ...params.values });
-    this.addAuditColumns(qb, subject, options, withRecord[0]?.[0]);
-    const audited = this.auditedStatement(qb.getQuery(), subject, options);
-    const [sql, values] = qb.connection.driver.escapeQueryWithParameters(audited.sql, { ...qb.getParameters(), ...audited.params });
-    return qb.connection.query(sql, values, runnerOf(qb));
-  }
-
-  /**
-   * What each row's audit entry says: the record, its family and members, the categories read, and the
-   * basis it was readable under. With a right decided with the record (`contentRight`), a row read without
-   * it showed none of its personal content: it is audited without categories, under the basis that let
-   * the caller see the record at all — on the family's team ASSIGNMENT, else RECIPIENT (the record was
-   * addressed to the caller's agency, as a referral is to the receiving agency).
-   */
-  private addAuditColumns(qb: SelectQueryBuilder<ObjectLiteral>, subject: PersonalSubject, options: ReadOptions, contentRight?: string): void {
-    const def = subjectSql(subject);
-    const audit = def.audit!;
-    const fieldRight = options.right ? def.fieldRights![options.right]! : undefined;
-    const recordCategories = fieldRight ? fieldRight.categories : audit.categories;
-    const actor = auditActor(this.caller);
-    const params = new SqlParams();
-    const user = params.add(actor.userId);
-    const agency = params.add(actor.agencyId);
-    const author = def.fields.authorUserId ? `${def.fields.authorUserId} = ${user}` : 'FALSE';
-    const consented = def.relations[fieldRight ? fieldRight.consentRelation : 'consentedAgencyIds']?.contains(agency) ?? 'FALSE';
-    // A receiving agency reads the members referred to it under their REFERRAL consent (never a field-level right).
-    const referralConsented = (!fieldRight && def.relations.referralConsentedAgencyIds?.contains(agency)) || 'FALSE';
-    const brokeGlass = def.relations.breakGlassUserIds?.contains(user) ?? 'FALSE';
-    const content = contentRight ? scopeToSql(this.caller.ability, contentRight as PolicyAction, subject, params) : 'TRUE';
-    const onTeam = def.relations.teamUserIds?.contains(user) ?? 'FALSE';
-    const basis = `CASE WHEN ${params.add(actor.memberId !== null)} THEN 'FAMILY_SELF'
-      WHEN NOT ${content} THEN (CASE WHEN ${onTeam} THEN 'ASSIGNMENT' ELSE 'RECIPIENT' END)
-      WHEN ${consented} OR ${referralConsented} THEN 'CONSENT' WHEN ${author} THEN 'AUTHOR'
-      WHEN ${brokeGlass} THEN 'BREAK_GLASS' ELSE 'ASSIGNMENT' END`;
-    const categories = contentRight ? `CASE WHEN ${content} THEN ${recordCategories} ELSE '{}'::text[] END` : recordCategories;
-    // The consents named are those of the basis (CONSENT implies the content was read): the data's own
-    // categories, else the REFERRAL consent.
-    const consentCategories = def.relations.referralConsentedAgencyIds && !fieldRight
-      ? `CASE WHEN ${consented} THEN ${recordCategories} ELSE ARRAY['REFERRAL'] END`
-      : recordCategories;
+    const audit = new SqlParams();
+    const idSql = options.idColumn ?? (options.through ? `${qb.alias}.id` : `${def.alias}.id`);
     // In parentheses: a bare `alias.column` would be taken for the entity's own column and renamed.
-    const columns = {
-      audit_entity_id: options.idColumn ?? (options.through ? `${qb.alias}.id` : `${def.alias}.id`),
-      audit_family_id: audit.familyId,
-      audit_member_ids: audit.memberIds,
-      audit_categories: categories,
-      audit_consent_categories: consentCategories,
-      audit_basis: basis,
-    };
-    for (const [alias, expression] of Object.entries(columns)) qb.addSelect(`(${expression})`, alias);
-    qb.setParameters({ ...qb.getParameters(), ...params.values });
-  }
-
-  /**
-   * The statement that reads also records the reading, as one INSERT for all its rows: the query as built
-   * becomes the first part of a WITH, the audit entries are inserted from its rows in the same statement,
-   * and its rows are answered in their order. One entry per family, members concerned and basis names every
-   * record read (entity_ids) with the union of their categories and consents (each row's consents found with
-   * its own categories). Records about other members stay apart: a family member sees an entry only if it
-   * speaks for all its members.
-   */
-  private auditedStatement(query: string, subject: PersonalSubject, options: ReadOptions): { sql: string; params: Record<string, unknown> } {
-    const actor = auditActor(this.caller);
-    const audited = new SqlParams();
-    const entityType = audited.add(options.entityType ?? subject);
-    const actorJson = audited.add(JSON.stringify(actor));
-    const readAgency = audited.add(actor.agencyId);
-    // A page fetches one row more than it returns (to know whether another page follows): that row is
-    // not read by anyone, so it is not audited.
-    const readRows = options.pageSize === undefined ? 'TRUE' : `p.audit_row <= ${audited.add(options.pageSize)}`;
-    const union = (column: string) => `ARRAY(SELECT DISTINCT u FROM unnest(array_cat_agg(${column})) u ORDER BY u)`;
-    const sql = `WITH page AS MATERIALIZED (SELECT q.*, row_number() OVER () AS audit_row FROM (${query}) q),
-      read AS (
-        SELECT p.audit_row, p.audit_entity_id, p.audit_family_id, p.audit_member_ids, p.audit_categories, p.audit_basis,
-               CASE WHEN p.audit_basis = 'CONSENT' THEN ARRAY(
-                   -- Family data by the family's grants, a member's data by the member's: each an index-only probe.
-                   SELECT cg.consent_id FROM consent_grant cg WHERE cardinality(p.audit_member_ids) = 0
-                      AND cg.family_id = p.audit_family_id AND cg.recipient_agency_id = ${readAgency}
-                      AND cg.category = ANY(p.audit_consent_categories) AND ${GRANT_IN_FORCE}
-                   UNION ALL
-                   SELECT cg.consent_id FROM consent_grant cg WHERE cg.member_id = ANY(p.audit_member_ids)
-                      AND cg.recipient_agency_id = ${readAgency}
-                      AND cg.category = ANY(p.audit_consent_categories) AND ${GRANT_IN_FORCE}) ELSE '{}' END AS audit_consent_ids
-          FROM page p WHERE ${readRows}
-      ),
-      audit AS (
-        INSERT INTO audit_event (request_id, actor_subject, actor_user_id, actor_member_id, acting_agency_id, action,
-                                 entity_type, entity_ids, family_id, member_ids, categories, legal_basis, consent_ids)
-        SELECT a->>'requestId', a->>'subject', (a->>'userId')::uuid, (a->>'memberId')::uuid, (a->>'agencyId')::uuid, 'READ',
-               ${entityType}, array_agg(r.audit_entity_id ORDER BY r.audit_row), r.audit_family_id, r.audit_member_ids,
-               ${union('r.audit_categories')}, r.audit_basis, ${union('r.audit_consent_ids')}
-          FROM read r, (SELECT ${actorJson}::jsonb AS a) actor
-         GROUP BY a, r.audit_family_id, r.audit_member_ids, r.audit_basis
-      )
+    for (const [alias, expression] of Object.entries(auditColumns(this.caller, subject, audit, { idSql, right: options.right, contentRight: withRecord[0]?.[0] }))) {
+      qb.addSelect(`(${expression})`, alias);
+    }
+    const sql = `WITH page AS MATERIALIZED (SELECT q.*, row_number() OVER () AS audit_row FROM (${qb.getQuery()}) q),
+      ${auditEntries(this.caller, 'page', options.entityType ?? subject, audit, options.pageSize)}
       SELECT * FROM page ORDER BY audit_row`;
-    return { sql, params: audited.values };
+    const [query, values] = qb.connection.driver.escapeQueryWithParameters(sql, { ...qb.getParameters(), ...audit.values });
+    return qb.connection.query(query, values, runnerOf(qb));
   }
 }
 
