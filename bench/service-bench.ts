@@ -1,13 +1,15 @@
 /**
  * `npm run bench -- [--families N] [--seed S] [--concurrency C] [--duration SECONDS] [--only <operation prefix>]
- * [--cpu-prof DIR]`: the service under
+ * [--cpu-prof DIR] [--resolvers]`: the service under
  * load. Seeds its own database (an embedded cluster kept under `.data/bench-<N>-<S>` so that a large
  * seed is made once, or BENCH_DATABASE_URL), starts the service and the floor (bench/floor.ts: the same
  * data by hand-written SQL with the same access rule) as separate processes, and drives each operation
  * on both with autocannon at a fixed concurrency, from principals that really have access. Prints one
  * table (req/s, latency percentiles, SQL statements and rows read per request, the cores the driven process
  * and PostgreSQL kept busy, ratio to the floor) and
- * writes it to bench/results/<time>.json with the service's peak RSS and its startup time.
+ * writes it to bench/results/<time>.json with the service's peak RSS and its startup time. With `--resolvers`,
+ * each operation is driven as well on a second service process with COMPILED_READS=false (every read through
+ * the field resolvers): compiled reads against the path they replace, in the same run.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -45,6 +47,7 @@ const { values: args } = parseArgs({
     // A directory: the service process writes a V8 CPU profile there when it stops (open it in Chrome's
     // DevTools or summarise it with bench/cpu-profile-summary.ts).
     'cpu-prof': { type: 'string' },
+    resolvers: { type: 'boolean', default: false },
   },
 });
 const FAMILIES = Number(args.families);
@@ -367,6 +370,10 @@ async function main(): Promise<void> {
     const service = await startProcess('dist/src/main.js', env, '/health/ready', args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : []);
     const floor = await startProcess('dist/bench/floor.js', env, '/');
     children.push(service.child, floor.child);
+    const resolvers = args.resolvers ? await startProcess('dist/src/main.js', { ...env, COMPILED_READS: 'false' }, '/health/ready') : undefined;
+    if (resolvers) children.push(resolvers.child);
+    /** The service process's CPU per request, in ms. */
+    const cpuMs = (m: Measured) => ((m.cpu.process / m.reqPerSec) * 1000).toFixed(2);
     let peakRss = await rssOf(service.child.pid!);
     const sampler = setInterval(() => void rssOf(service.child.pid!).then((mb) => (peakRss = Math.max(peakRss, mb))), 250);
 
@@ -374,8 +381,17 @@ async function main(): Promise<void> {
     for (const op of operations(f, db).filter((o) => !args.only || o.name.startsWith(args.only))) {
       const measuredService = await drive(processTarget(service), op.service, admin, service.port);
       const measuredFloor = await drive(processTarget(floor), op.floor, admin);
-      table.push({ operation: op.name, service: measuredService, floor: measuredFloor, ratio: measuredService.reqPerSec / measuredFloor.reqPerSec });
+      const measuredResolvers = resolvers ? await drive(processTarget(resolvers), op.service, admin, resolvers.port) : undefined;
+      table.push({ operation: op.name, service: measuredService, floor: measuredFloor, ratio: measuredService.reqPerSec / measuredFloor.reqPerSec, resolvers: measuredResolvers });
       const s = measuredService;
+      const r = measuredResolvers;
+      if (r) {
+        console.log(
+          `${op.name.padEnd(40)} compiled ${s.reqPerSec.toFixed(0)} req/s p95 ${s.p95.toFixed(1)} ms ${s.statementsPerRequest!.toFixed(1)} stmt/req service CPU ${cpuMs(s)} ms/req | ` +
+            `resolvers ${r.reqPerSec.toFixed(0)} req/s p95 ${r.p95.toFixed(1)} ms ${r.statementsPerRequest!.toFixed(1)} stmt/req service CPU ${cpuMs(r)} ms/req errors ${r.errors} ` +
+            `→ ${(s.reqPerSec / r.reqPerSec).toFixed(2)}× req/s`,
+        );
+      }
       console.log(
         `${op.name.padEnd(40)} ${s.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${s.p50.toFixed(1).padStart(6)}  p95 ${s.p95.toFixed(1).padStart(6)}  p99 ${s.p99.toFixed(1).padStart(6)} ms  ` +
           `${s.statementsPerRequest!.toFixed(1).padStart(5)} stmt/req  ${s.rowsPerRequest.toFixed(0).padStart(6)} rows/req  errors ${s.errors}  ` +
