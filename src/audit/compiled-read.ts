@@ -62,7 +62,8 @@ export class CompiledRead {
     this.ctes.push(auditEntries(this.caller, name, subject, this.params));
     for (const child of Object.values(node.children)) {
       if ('subject' in child.from) {
-        this.personal(child, (alias) => `${alias}.${child.link.column} IN (SELECT ${name}.${child.link.parentColumn} FROM ${name})`);
+        // `= ANY(ARRAY(…))`, not `IN (…)`: the statement stays prepared (database/prepared-statements.ts), and an index probe per id.
+        this.personal(child, (alias) => `${alias}.${child.link.column} = ANY(ARRAY(SELECT ${name}.${child.link.parentColumn} FROM ${name}))`);
       }
     }
     return name;
