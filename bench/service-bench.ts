@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [--families N] [--seed S] [--concurrency C] [--duration SECONDS] [--only <operation prefix>]
- * [--cpu-prof DIR]`: the service under
+ * [--cpu-prof DIR] [--resolvers]`: the service under
  * load. Seeds its own database (an embedded cluster kept under `.data/bench-<N>-<S>` so that a large
  * seed is made once, or BENCH_DATABASE_URL), starts the service and the other sides (SIDES: the limit side,
  * bench/limit/: the same answer and audit in one prepared statement per read) as separate processes, and drives
@@ -8,7 +8,9 @@
  * each on a settled database (the audit entries pending linking linked first). Prints per operation one line
  * per side (req/s, latency percentiles, SQL statements and rows read per request, the cores the driven process
  * and this cluster's PostgreSQL kept busy, ratio to the service) and
- * writes it to bench/results/<time>.json with the service's peak RSS and its startup time.
+ * writes it to bench/results/<time>.json with the service's peak RSS and its startup time. With `--resolvers`,
+ * the side `resolvers` too: the service again with COMPILED_READS=false (every read through the field
+ * resolvers), driven with the service's requests: compiled reads against the path they replace, in the same run.
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -47,6 +49,7 @@ const { values: args } = parseArgs({
     // A directory: the service process writes a V8 CPU profile there when it stops (open it in Chrome's
     // DevTools or summarise it with bench/cpu-profile-summary.ts).
     'cpu-prof': { type: 'string' },
+    resolvers: { type: 'boolean', default: false },
   },
 });
 const FAMILIES = Number(args.families);
@@ -101,17 +104,24 @@ interface Side {
 
 /**
  * The sides measured, in order, each its own process: the service, and what it is measured against. Another
- * side is an entry here and a Side in each operation. `metrics`: it counts its SQL statements at /metrics.
+ * side is an entry here and a Side in each operation, or sends another side's (`requests`) to a process with
+ * its own `env`. `metrics`: it counts its SQL statements at /metrics.
  */
 const SIDES = [
   { name: 'service', script: 'dist/src/main.js', readyPath: '/health/ready', metrics: true },
   { name: 'limit', script: 'dist/bench/limit/server.js', readyPath: '/', metrics: false },
+  // With --resolvers only: the service without compiled reads, sent the service's requests.
+  { name: 'resolvers', script: 'dist/src/main.js', readyPath: '/health/ready', metrics: true, env: { COMPILED_READS: 'false' }, requests: 'service' },
 ] as const;
 type SideName = (typeof SIDES)[number]['name'];
+/** The sides with requests of their own (`requests` names whose another side sends). */
+type RequestSide = Exclude<(typeof SIDES)[number], { requests: string }>['name'];
+const requestsOf = (side: (typeof SIDES)[number]): RequestSide => ('requests' in side ? side.requests : side.name);
+const RUN_SIDES = SIDES.filter((side) => side.name !== 'resolvers' || args.resolvers);
 
 interface Operation {
   name: string;
-  sides: Record<SideName, Side>;
+  sides: Record<RequestSide, Side>;
 }
 
 const gql = (query: string, variables: Record<string, unknown>): string => JSON.stringify({ query, variables });
@@ -364,9 +374,9 @@ async function main(): Promise<void> {
     // Rate limits off: the limit side has none, and a few principals drive all the load.
     const env = benchServiceEnvironment(url, SECRET);
     const started = {} as Record<SideName, Awaited<ReturnType<typeof startProcess>>>;
-    for (const side of SIDES) {
+    for (const side of RUN_SIDES) {
       const profiled = side.name === 'service' && args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
-      started[side.name] = await startProcess(side.script, env, side.readyPath, profiled);
+      started[side.name] = await startProcess(side.script, { ...env, ...('env' in side ? side.env : {}) }, side.readyPath, profiled);
       children.push(started[side.name].child);
     }
     const service = started.service;
@@ -376,14 +386,14 @@ async function main(): Promise<void> {
     const table: Record<string, unknown>[] = [];
     for (const op of operations(f, db).filter((o) => !args.only || o.name.startsWith(args.only))) {
       const measured = {} as Record<SideName, Measured>;
-      for (const side of SIDES) {
-        measured[side.name] = await drive(processTarget(started[side.name]), op.sides[side.name], admin, side.metrics ? started[side.name].port : undefined);
+      for (const side of RUN_SIDES) {
+        measured[side.name] = await drive(processTarget(started[side.name]), op.sides[requestsOf(side)], admin, side.metrics ? started[side.name].port : undefined);
       }
-      const ratios = Object.fromEntries(SIDES.slice(1).map((side) => [side.name, measured.service.reqPerSec / measured[side.name].reqPerSec]));
+      const ratios = Object.fromEntries(RUN_SIDES.slice(1).map((side) => [side.name, measured.service.reqPerSec / measured[side.name].reqPerSec]));
       // `ratio`: the service against the limit side, as results before it had against the floor.
       table.push({ operation: op.name, ...measured, ratio: ratios.limit, ratios });
       console.log(op.name);
-      for (const side of SIDES) {
+      for (const side of RUN_SIDES) {
         const m = measured[side.name];
         console.log(
           `  ${side.name.padEnd(8)} ${m.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${m.p50.toFixed(1).padStart(6)}  p95 ${m.p95.toFixed(1).padStart(6)}  p99 ${m.p99.toFixed(1).padStart(6)} ms  ` +

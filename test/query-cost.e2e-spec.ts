@@ -1,3 +1,5 @@
+import { PLAN_QUERY } from '../bench/operations.js';
+import { AddActionDocument, AddGoalDocument } from './graphql/generated.js';
 import { TestApi } from './support/test-app.js';
 import { type Agency, type Network, parent, parentWithTwoChildren, type Person, World } from './support/world.js';
 
@@ -166,5 +168,27 @@ describe('query cost: statements per request do not grow with the rows', () => {
     );
     // 12 entries, 3 agencies and 2 actors: the same bound as 1 or 3 entries.
     for (const read of [one, three, many]) expectWithin(read.counts, PLAN_SITES);
+  }, SLOW);
+
+  it('plan(id) compiled (the benchmark’s shape: team, goals, actions): one statement besides the principal, 0 goals vs 12 with 36 actions', async () => {
+    const worker = await world.staff(agency);
+    const empty = await familyWithPlan(worker, 'leeg', 1);
+    const busy = await familyWithPlan(worker, 'druk', 3);
+    for (let i = 0; i < 12; i++) {
+      const { addGoal } = await api.ok(worker.subject, AddGoalDocument, {
+        input: { planId: busy.planId, lifeDomain: i % 2 ? 'HOUSING' : 'EDUCATION', description: `Doel ${i}`, owner: 'FAMILY' },
+      });
+      for (let j = 0; j < 3; j++) await api.ok(worker.subject, AddActionDocument, { input: { goalId: addGoal.id, title: `Stap ${j}`, assigneeUserId: worker.userId } });
+    }
+    const small = await measure(worker.subject, PLAN_QUERY, { id: empty.planId });
+    const large = await measure(worker.subject, PLAN_QUERY, { id: busy.planId });
+    expect(small.data.plan).toMatchObject({ goals: [], participants: [{}], supporter: { user: { id: worker.userId } } });
+    expect(large.data.plan.goals).toHaveLength(12);
+    expect(large.data.plan.goals.flatMap((g: any) => g.actions)).toHaveLength(36);
+    expect(large.data.plan.participants).toHaveLength(3);
+
+    console.log(`plan(id) compiled: statements for no goals [${small.counts}], for 12 goals and 36 actions [${large.counts}]`);
+    // The principal, then the compiled statement (the resolvers' path takes 8: PLAN_QUERY's sites).
+    for (const count of [...small.counts, ...large.counts]) expect(count).toBe(2);
   }, SLOW);
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager, ObjectLiteral, QueryRunner, SelectQueryBuilder } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager, ObjectLiteral, QueryRunner, SelectQueryBuilder } from 'typeorm';
 import type { Caller } from '../auth/caller.decorator.js';
 import { groupBy } from '../graphql/request-loaders.js';
 import type { PolicyAction } from '../policy/ability.factory.js';
@@ -7,7 +8,8 @@ import { withholdFields } from '../policy/field-rights.js';
 import { scopeToSql, SqlParams } from '../policy/sql-scope.js';
 import { type FieldGuardedSubject, fromClause, subjectSql, type PersonalSubject } from '../policy/subjects.js';
 import { auditActor } from './audited-transactions.js';
-import { readAuditSql } from './read-audit.js';
+import { CompiledRead, type ReadNode, withDates } from './compiled-read.js';
+import { auditColumns, readAuditSql } from './read-audit.js';
 
 export interface ReadOptions {
   /** What the audit calls the rows (default: the subject), and their id column (default: the subject's, or the rows' own with `through`). */
@@ -67,8 +69,10 @@ export interface Grouping<T> {
  */
 @Injectable()
 export class PersonalReader {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
   of(caller: Caller): CallerReader {
-    return new CallerReader(caller);
+    return new CallerReader(caller, this.db);
   }
 
   /**
@@ -92,7 +96,22 @@ export class PersonalReader {
  * each row was readable under, computed from the same policy relations that filtered it (subjects.ts).
  */
 export class CallerReader {
-  constructor(private readonly caller: Caller) {}
+  constructor(
+    private readonly caller: Caller,
+    private readonly db: DataSource,
+  ) {}
+
+  /**
+   * The fast path (compiled-read.ts): the record `id` of `root`'s subject and the levels under it, filtered,
+   * audited and answered as JSON by one statement, without entities or loaders; null when the caller may
+   * not read it (or it does not exist).
+   */
+  async compiled(root: ReadNode, id: string | null): Promise<Record<string, unknown> | null> {
+    const { sql, params } = new CompiledRead(this.caller).statement(root, id);
+    const [query, values] = this.db.driver.escapeQueryWithParameters(sql, params);
+    const rows: { answer: Record<string, unknown> }[] = await this.db.query(query, values);
+    return withDates(root, rows[0]?.answer ?? null);
+  }
 
   /** The records of `qb` (of the subject, or its parts with `through`) the caller may read, audited. */
   async many<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, subject: PersonalSubject, options: ReadOptions = {}): Promise<T[]> {
@@ -168,57 +187,14 @@ export class CallerReader {
     // The rights decided with the record, as a boolean column each, in the same statement.
     const withRecord = options.right ? [] : rights.filter(([, declared]) => declared.decided === 'withRecord');
     for (const [right] of withRecord) qb.addSelect(`(${scopeToSql(this.caller.ability, right as PolicyAction, subject, params)})`, rightColumn(right));
+    const idSql = options.idColumn ?? (options.through ? `${qb.alias}.id` : `${def.alias}.id`);
+    const columns = auditColumns(this.caller, subject, params, { idSql, right: options.right, contentRight: withRecord[0]?.[0] });
+    // In parentheses: a bare `alias.column` would be taken for the entity's own column and renamed.
+    for (const [alias, expression] of Object.entries(columns)) qb.addSelect(`(${expression})`, alias);
     qb.setParameters({ ...qb.getParameters(), ...params.values });
-    this.addAuditColumns(qb, subject, options, withRecord[0]?.[0]);
     const audited = this.auditedStatement(qb.getQuery(), subject, options);
     const [sql, values] = qb.connection.driver.escapeQueryWithParameters(audited.sql, { ...qb.getParameters(), ...audited.params });
     return qb.connection.query(sql, values, runnerOf(qb));
-  }
-
-  /**
-   * What each row's audit entry says: the record, its family and members, the categories read, and the
-   * basis it was readable under. With a right decided with the record (`contentRight`), a row read without
-   * it showed none of its personal content: it is audited without categories, under the basis that let
-   * the caller see the record at all — on the family's team ASSIGNMENT, else RECIPIENT (the record was
-   * addressed to the caller's agency, as a referral is to the receiving agency).
-   */
-  private addAuditColumns(qb: SelectQueryBuilder<ObjectLiteral>, subject: PersonalSubject, options: ReadOptions, contentRight?: string): void {
-    const def = subjectSql(subject);
-    const audit = def.audit!;
-    const fieldRight = options.right ? def.fieldRights![options.right]! : undefined;
-    const recordCategories = fieldRight ? fieldRight.categories : audit.categories;
-    const actor = auditActor(this.caller);
-    const params = new SqlParams();
-    const user = params.add(actor.userId);
-    const agency = params.add(actor.agencyId);
-    const author = def.fields.authorUserId ? `${def.fields.authorUserId} = ${user}` : 'FALSE';
-    const consented = def.relations[fieldRight ? fieldRight.consentRelation : 'consentedAgencyIds']?.contains(agency) ?? 'FALSE';
-    // A receiving agency reads the members referred to it under their REFERRAL consent (never a field-level right).
-    const referralConsented = (!fieldRight && def.relations.referralConsentedAgencyIds?.contains(agency)) || 'FALSE';
-    const brokeGlass = def.relations.breakGlassUserIds?.contains(user) ?? 'FALSE';
-    const content = contentRight ? scopeToSql(this.caller.ability, contentRight as PolicyAction, subject, params) : 'TRUE';
-    const onTeam = def.relations.teamUserIds?.contains(user) ?? 'FALSE';
-    const basis = `CASE WHEN ${params.add(actor.memberId !== null)} THEN 'FAMILY_SELF'
-      WHEN NOT ${content} THEN (CASE WHEN ${onTeam} THEN 'ASSIGNMENT' ELSE 'RECIPIENT' END)
-      WHEN ${consented} OR ${referralConsented} THEN 'CONSENT' WHEN ${author} THEN 'AUTHOR'
-      WHEN ${brokeGlass} THEN 'BREAK_GLASS' ELSE 'ASSIGNMENT' END`;
-    const categories = contentRight ? `CASE WHEN ${content} THEN ${recordCategories} ELSE '{}'::text[] END` : recordCategories;
-    // The consents named are those of the basis (CONSENT implies the content was read): the data's own
-    // categories, else the REFERRAL consent.
-    const consentCategories = def.relations.referralConsentedAgencyIds && !fieldRight
-      ? `CASE WHEN ${consented} THEN ${recordCategories} ELSE ARRAY['REFERRAL'] END`
-      : recordCategories;
-    // In parentheses: a bare `alias.column` would be taken for the entity's own column and renamed.
-    const columns = {
-      audit_entity_id: options.idColumn ?? (options.through ? `${qb.alias}.id` : `${def.alias}.id`),
-      audit_family_id: audit.familyId,
-      audit_member_ids: audit.memberIds,
-      audit_categories: categories,
-      audit_consent_categories: consentCategories,
-      audit_basis: basis,
-    };
-    for (const [alias, expression] of Object.entries(columns)) qb.addSelect(`(${expression})`, alias);
-    qb.setParameters({ ...qb.getParameters(), ...params.values });
   }
 
   /**

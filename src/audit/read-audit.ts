@@ -1,5 +1,56 @@
-import { GRANT_IN_FORCE } from '../policy/subjects.js';
-import type { AuditActor } from './audited-transactions.js';
+import type { Caller } from '../auth/caller.decorator.js';
+import type { PolicyAction } from '../policy/ability.factory.js';
+import { scopeToSql, type SqlParams } from '../policy/sql-scope.js';
+import { GRANT_IN_FORCE, subjectSql, type PersonalSubject } from '../policy/subjects.js';
+import { auditActor, type AuditActor } from './audited-transactions.js';
+
+/**
+ * What each row's audit entry says, as SQL columns (`audit_*`) over the subject's aliases: the record
+ * (`idSql`), its family and members, the categories read, and the basis it was readable under. With a
+ * right decided with the record (`contentRight`), a row read without it showed none of its personal
+ * content: it is audited without categories, under the basis that let the caller see the record at all —
+ * on the family's team ASSIGNMENT, else RECIPIENT (the record was addressed to the caller's agency, as a
+ * referral is to the receiving agency). Shared by the reader's two paths (CallerReader.read, compiled-read.ts).
+ */
+export function auditColumns(
+  caller: Caller,
+  subject: PersonalSubject,
+  params: SqlParams,
+  options: { idSql: string; right?: PolicyAction; contentRight?: string },
+): Record<string, string> {
+  const def = subjectSql(subject);
+  const audit = def.audit!;
+  const fieldRight = options.right ? def.fieldRights![options.right]! : undefined;
+  const recordCategories = fieldRight ? fieldRight.categories : audit.categories;
+  const actor = auditActor(caller);
+  const user = params.add(actor.userId);
+  const agency = params.add(actor.agencyId);
+  const author = def.fields.authorUserId ? `${def.fields.authorUserId} = ${user}` : 'FALSE';
+  const consented = def.relations[fieldRight ? fieldRight.consentRelation : 'consentedAgencyIds']?.contains(agency) ?? 'FALSE';
+  // A receiving agency reads the members referred to it under their REFERRAL consent (never a field-level right).
+  const referralConsented = (!fieldRight && def.relations.referralConsentedAgencyIds?.contains(agency)) || 'FALSE';
+  const brokeGlass = def.relations.breakGlassUserIds?.contains(user) ?? 'FALSE';
+  const content = options.contentRight ? scopeToSql(caller.ability, options.contentRight as PolicyAction, subject, params) : 'TRUE';
+  const onTeam = def.relations.teamUserIds?.contains(user) ?? 'FALSE';
+  const basis = `CASE WHEN ${params.add(actor.memberId !== null)} THEN 'FAMILY_SELF'
+    WHEN NOT ${content} THEN (CASE WHEN ${onTeam} THEN 'ASSIGNMENT' ELSE 'RECIPIENT' END)
+    WHEN ${consented} OR ${referralConsented} THEN 'CONSENT' WHEN ${author} THEN 'AUTHOR'
+    WHEN ${brokeGlass} THEN 'BREAK_GLASS' ELSE 'ASSIGNMENT' END`;
+  const categories = options.contentRight ? `CASE WHEN ${content} THEN ${recordCategories} ELSE '{}'::text[] END` : recordCategories;
+  // The consents named are those of the basis (CONSENT implies the content was read): the data's own
+  // categories, else the REFERRAL consent.
+  const consentCategories = def.relations.referralConsentedAgencyIds && !fieldRight
+    ? `CASE WHEN ${consented} THEN ${recordCategories} ELSE ARRAY['REFERRAL'] END`
+    : recordCategories;
+  return {
+    audit_entity_id: options.idSql,
+    audit_family_id: audit.familyId,
+    audit_member_ids: audit.memberIds,
+    audit_categories: categories,
+    audit_consent_categories: consentCategories,
+    audit_basis: basis,
+  };
+}
 
 /** A set of a `text[]` or `uuid[]` column over a group of rows, in order, without repeats. */
 const union = (column: string) => `ARRAY(SELECT DISTINCT u FROM unnest(array_cat_agg(${column})) u ORDER BY u)`;

@@ -28,6 +28,11 @@ export interface AppConfig {
   /** pino level of the JSON log; `silent` turns it off. */
   logLevel: LogLevel;
   transitions: TransitionConfig;
+  /**
+   * Hot reads answered by one compiled statement (audit/compiled-read.ts) where their selection allows; false
+   * sends them down the field resolvers (for comparing the two paths: test/compiled-plan.e2e-spec.ts, the bench).
+   */
+  compiledReads: boolean;
 }
 
 /** The transition to 18 (docs/transition-to-18.md). */
@@ -192,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     retention,
     logLevel: logLevel as LogLevel,
     transitions,
+    compiledReads: flag(env, problems)('COMPILED_READS', true),
   };
 }
 

@@ -2,6 +2,7 @@ import { Args, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql'
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
 import { FamilyMember } from '../families/family-member.entity.js';
 import { FamiliesService } from '../families/families.service.js';
+import { readWith } from '../graphql/compiled-selection.js';
 import { Loaders } from '../graphql/graphql-context.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
 import { Policy } from '../policy/policy.decorator.js';
@@ -39,7 +40,7 @@ export class ActionsResolver {
 
   @ResolveField(() => User, { nullable: true, description: "Set when the action is for someone on the family's team." })
   assigneeUser(@Parent() action: Action, @Loaders() loaders: RequestLoaders) {
-    return action.assigneeUserId ? this.users.byId(loaders, action.assigneeUserId) : null;
+    return readWith(action, 'assigneeUser', () => (action.assigneeUserId ? this.users.byId(loaders, action.assigneeUserId) : null));
   }
 
   @ResolveField(() => FamilyMember, { nullable: true, description: 'Set when the action is for a family member.' })

@@ -4,6 +4,7 @@ import { Agency } from '../agencies/agency.entity.js';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
 import { FamiliesService } from '../families/families.service.js';
 import { FamilyMember } from '../families/family-member.entity.js';
+import { readWith } from '../graphql/compiled-selection.js';
 import { Loaders } from '../graphql/graphql-context.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
 import { Plan } from '../plans/plan.entity.js';
@@ -40,7 +41,7 @@ export class GoalsResolver {
 
   @ResolveField(() => [Action])
   actions(@Parent() goal: Goal, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
-    return this.actionsService.actionsOf(caller, loaders, goal.id);
+    return readWith(goal, 'actions', () => this.actionsService.actionsOf(caller, loaders, goal.id));
   }
 
   @ResolveField(() => [GoalProgressNote])
@@ -56,7 +57,7 @@ export class GoalsResolver {
 
   @ResolveField(() => Agency, { nullable: true, description: 'The owning agency when owner is AGENCY.' })
   ownerAgency(@Parent() goal: Goal, @Loaders() loaders: RequestLoaders) {
-    return goal.ownerAgencyId ? this.agencies.byId(loaders, goal.ownerAgencyId) : null;
+    return readWith(goal, 'ownerAgency', () => (goal.ownerAgencyId ? this.agencies.byId(loaders, goal.ownerAgencyId) : null));
   }
 }
 
@@ -66,7 +67,7 @@ export class PlanGoalsResolver {
 
   @ResolveField(() => [Goal])
   goals(@Parent() plan: Plan, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
-    return this.service.goalsOf(caller, loaders, plan.id);
+    return readWith(plan, 'goals', () => this.service.goalsOf(caller, loaders, plan.id));
   }
 }
 

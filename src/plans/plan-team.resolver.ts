@@ -1,6 +1,7 @@
 import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { Agency } from '../agencies/agency.entity.js';
+import { readWith } from '../graphql/compiled-selection.js';
 import { Loaders } from '../graphql/graphql-context.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
 import { User } from '../users/user.entity.js';
@@ -16,13 +17,13 @@ export class TrajectorySupporterResolver {
   ) {}
 
   @ResolveField(() => User)
-  async user(@Parent() supporter: TrajectorySupporter, @Loaders() loaders: RequestLoaders): Promise<User> {
-    return (await this.users.byId(loaders, supporter.userId))!;
+  user(@Parent() supporter: TrajectorySupporter, @Loaders() loaders: RequestLoaders): User | Promise<User> {
+    return readWith(supporter, 'user', async () => (await this.users.byId(loaders, supporter.userId))!);
   }
 
   @ResolveField(() => Agency)
-  async agency(@Parent() supporter: TrajectorySupporter, @Loaders() loaders: RequestLoaders): Promise<Agency> {
-    return (await this.agencies.byId(loaders, supporter.agencyId))!;
+  agency(@Parent() supporter: TrajectorySupporter, @Loaders() loaders: RequestLoaders): Agency | Promise<Agency> {
+    return readWith(supporter, 'agency', async () => (await this.agencies.byId(loaders, supporter.agencyId))!);
   }
 }
 
@@ -31,7 +32,7 @@ export class PlanParticipantResolver {
   constructor(private readonly agencies: AgenciesService) {}
 
   @ResolveField(() => Agency)
-  async agency(@Parent() participant: PlanParticipant, @Loaders() loaders: RequestLoaders): Promise<Agency> {
-    return (await this.agencies.byId(loaders, participant.agencyId))!;
+  agency(@Parent() participant: PlanParticipant, @Loaders() loaders: RequestLoaders): Agency | Promise<Agency> {
+    return readWith(participant, 'agency', async () => (await this.agencies.byId(loaders, participant.agencyId))!);
   }
 }

@@ -1,9 +1,11 @@
-import { Args, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Info, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
 import { ConnectionType, PageArgs } from '../common/pagination.js';
 import { FamiliesService } from '../families/families.service.js';
 import { FamilyMember } from '../families/family-member.entity.js';
 import { Family } from '../families/family.entity.js';
+import { readWith } from '../graphql/compiled-selection.js';
 import { Loaders } from '../graphql/graphql-context.js';
 import { IdArg } from '../graphql/id-arg.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
@@ -44,8 +46,8 @@ export class PlansResolver {
 
   @Query(() => Plan)
   @Policy('read', 'Plan')
-  plan(@CurrentCaller() caller: Caller, @IdArg('id') id: string): Promise<Plan> {
-    return this.plans.get(caller, id);
+  plan(@CurrentCaller() caller: Caller, @IdArg('id') id: string, @Info() info: GraphQLResolveInfo): Promise<Plan> {
+    return this.plans.get(caller, id, info);
   }
 
   @Mutation(() => Plan, { description: 'A second open plan for the family answers CONFLICT.' })
@@ -108,25 +110,29 @@ export class PlansResolver {
   }
 
   @ResolveField(() => TrajectorySupporter, { nullable: true })
-  async supporter(@Parent() plan: Plan, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
-    const supporters = await this.team.supportersOf(caller, loaders, plan.id);
-    return supporters.find((s) => s.state === SupporterState.CURRENT) ?? null;
+  supporter(@Parent() plan: Plan, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    return readWith(plan, 'supporter', async () => {
+      const supporters = await this.team.supportersOf(caller, loaders, plan.id);
+      return supporters.find((s) => s.state === SupporterState.CURRENT) ?? null;
+    });
   }
 
   @ResolveField(() => TrajectorySupporter, { nullable: true, description: 'Taking over, until the family confirms.' })
-  async incomingSupporter(@Parent() plan: Plan, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
-    const supporters = await this.team.supportersOf(caller, loaders, plan.id);
-    return supporters.find((s) => s.state === SupporterState.INCOMING) ?? null;
+  incomingSupporter(@Parent() plan: Plan, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    return readWith(plan, 'incomingSupporter', async () => {
+      const supporters = await this.team.supportersOf(caller, loaders, plan.id);
+      return supporters.find((s) => s.state === SupporterState.INCOMING) ?? null;
+    });
   }
 
   @ResolveField(() => [PlanParticipant])
   participants(@Parent() plan: Plan, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
-    return this.team.participantsOf(caller, loaders, plan.id);
+    return readWith(plan, 'participants', () => this.team.participantsOf(caller, loaders, plan.id));
   }
 
   @ResolveField(() => User, { nullable: true, description: 'Who closed the plan.' })
-  async closedBy(@Parent() plan: Plan, @Loaders() loaders: RequestLoaders): Promise<User | null> {
-    return plan.closedByUserId ? this.users.byId(loaders, plan.closedByUserId) : null;
+  closedBy(@Parent() plan: Plan, @Loaders() loaders: RequestLoaders): User | null | Promise<User | null> {
+    return readWith(plan, 'closedBy', () => (plan.closedByUserId ? this.users.byId(loaders, plan.closedByUserId) : null));
   }
 
   @ResolveField(() => [FamilyMember], { description: 'The family members who agreed to closing it (those the caller may see).' })

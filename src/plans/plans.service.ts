@@ -1,20 +1,24 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { GraphQLResolveInfo } from 'graphql';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { badInput, invalidTransition, notFound } from '../common/errors.js';
 import { newId, UUID_PATTERN } from '../common/ids.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { FamiliesService } from '../families/families.service.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
+import { compileSelection } from '../graphql/compiled-selection.js';
 import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { ActivatePlanInput, ClosePlanInput, OpenPlanInput, ReopenPlanInput, UpdatePlanInput } from './dto/plan.inputs.js';
 import { CloseReasonCode } from './close-reason-code.js';
 import { PlanStatus } from './plan-status.js';
+import { PLAN_READ } from './plan-read.js';
 import { PlanWriter } from './plan-writer.js';
 import { Plan } from './plan.entity.js';
 
@@ -31,11 +35,19 @@ export class PlansService {
     private readonly idempotency: IdempotencyService,
     private readonly reader: PersonalReader,
     private readonly families: FamiliesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async get(caller: Caller, id: string): Promise<Plan> {
-    const qb = this.db.manager.createQueryBuilder(Plan, 'p').where('p.id = :id', { id: UUID_PATTERN.test(id) ? id : null });
-    const plan = await this.reader.of(caller).one(qb, 'Plan');
+  /**
+   * The plan `plan(id)` answers: with what the request selects under it read by the same statement when the
+   * selection compiles (plan-read.ts; its field resolvers then return what it carries), else the plan alone.
+   */
+  async get(caller: Caller, id: string, info?: GraphQLResolveInfo): Promise<Plan> {
+    const planId = UUID_PATTERN.test(id) ? id : null;
+    const compiled = info && this.config.compiledReads ? compileSelection(PLAN_READ, info) : null;
+    const plan = compiled
+      ? ((await this.reader.of(caller).compiled(compiled, planId)) as Plan | null)
+      : await this.reader.of(caller).one(this.db.manager.createQueryBuilder(Plan, 'p').where('p.id = :id', { id: planId }), 'Plan');
     if (!plan) throw notFound('Plan');
     return plan;
   }

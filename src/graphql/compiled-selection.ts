@@ -1,0 +1,73 @@
+import { type FieldNode, type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
+import type { ReadColumn, ReadNode } from '../audit/compiled-read.js';
+
+/** What a compiled read knows of a GraphQL object type: its fields that are columns, and those read as a level below it. */
+export interface TypeRead {
+  columns: Record<string, ReadColumn>;
+  /** Thunks: types refer to each other. */
+  nodes: Record<string, () => NodeRead>;
+}
+
+/** A level of a compiled read before the selection chose its fields. */
+export type NodeRead = Omit<ReadNode, 'columns' | 'children'> & { type: TypeRead };
+
+/** Per field node of a parsed document (Apollo keeps a document parsed per query text): its compiled shape, or null. */
+const shapes = new WeakMap<FieldNode, ReadNode | null>();
+
+/**
+ * The read `root` declares, for exactly the fields the request selects under the field being resolved,
+ * or null when the selection needs what only the field resolvers do (a field not declared, a field with
+ * arguments, @skip/@include): the caller then takes the resolvers' path. Cached per selection shape.
+ */
+export function compileSelection(root: NodeRead, info: GraphQLResolveInfo): ReadNode | null {
+  const [field, ...more] = info.fieldNodes;
+  if (more.length > 0) return shape(root, info.fieldNodes, info);
+  let compiled = shapes.get(field!);
+  if (compiled === undefined) shapes.set(field!, (compiled = shape(root, [field!], info)));
+  return compiled;
+}
+
+function shape(node: NodeRead, fields: readonly FieldNode[], info: GraphQLResolveInfo): ReadNode | null {
+  const selected = new Map<string, FieldNode[]>();
+  for (const field of fields) {
+    if (!field.selectionSet || !collect(field.selectionSet, info, selected)) return null;
+  }
+  const { type, ...read } = node;
+  const columns: Record<string, ReadColumn> = {};
+  const children: Record<string, ReadNode> = {};
+  for (const [name, nodes] of selected) {
+    if (name === '__typename') continue;
+    if (nodes.some((n) => n.arguments?.length)) return null;
+    const column = type.columns[name];
+    const below = type.nodes[name];
+    if (column !== undefined) columns[name] = column;
+    else if (below) {
+      const child = shape(below(), nodes, info);
+      if (!child) return null;
+      children[name] = child;
+    } else return null;
+  }
+  return { ...read, columns, children };
+}
+
+/** The fields of a selection set with its fragments spread, by name (aliases of one field merge); false for a directive. */
+function collect(set: SelectionSetNode, info: GraphQLResolveInfo, into: Map<string, FieldNode[]>): boolean {
+  for (const selection of set.selections) {
+    if (selection.directives?.length) return false;
+    if (selection.kind === Kind.FIELD) into.set(selection.name.value, [...(into.get(selection.name.value) ?? []), selection]);
+    else {
+      const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : info.fragments[selection.name.value];
+      if (!fragment || !collect(fragment.selectionSet, info, into)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * A field resolver's answer: what a compiled read put on the parent under the field's name (its own
+ * property, null included), else what `read` reads. Entities read by the other path never carry the
+ * fields that have resolvers.
+ */
+export function readWith<T>(parent: object, field: string, read: () => T | Promise<T>): T | Promise<T> {
+  return Object.hasOwn(parent, field) ? (parent as Record<string, T>)[field]! : read();
+}
