@@ -162,10 +162,9 @@ describe('plan(id) compiled: the same answers and audited reads as the field res
       const code = viaCompiled.errors?.[0]?.extensions?.code as string | undefined;
       // A plan answered is a read recorded (the comparison alone would pass if both paths recorded nothing).
       if (!code) expect({ label, recorded: audit.compiled.records.length > 0 }).toEqual({ label, recorded: true });
-      // The principal's own query (two for a portal login: PrincipalService), then the compiled one — unless the
-      // operation's policy guard refuses a caller without any rule to read plans (FORBIDDEN) before the resolver.
-      const principal = label.startsWith('portal') ? 2 : 1;
-      expect({ label, statements }).toEqual({ label, statements: principal + (code === 'FORBIDDEN' ? 0 : 1) });
+      // The principal's own query (one for every kind of caller: PrincipalService), then the compiled one — unless
+      // the operation's policy guard refuses a caller without any rule to read plans (FORBIDDEN) before the resolver.
+      expect({ label, statements }).toEqual({ label, statements: 1 + (code === 'FORBIDDEN' ? 0 : 1) });
       seen.add(code ?? `goals:${viaCompiled.data!.plan.goals.length}`);
     }
     // The principals differ in what they see: not found, and several sets of goals.
