@@ -23,6 +23,7 @@ import { ConsentWithdrawalPerMember1766100000000 } from './1766100000000-Consent
 import { GoalMembers1766200000000 } from './1766200000000-GoalMembers.js';
 import { AuditDigestUnambiguous1766400000000 } from './1766400000000-AuditDigestUnambiguous.js';
 import { PgBossFromVersion10Dropped1766630000000 } from './1766630000000-PgBossFromVersion10Dropped.js';
+import { Inbox1766750000000 } from './1766750000000-Inbox.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -51,4 +52,5 @@ export const migrations = [
   GoalMembers1766200000000,
   AuditDigestUnambiguous1766400000000,
   PgBossFromVersion10Dropped1766630000000,
+  Inbox1766750000000,
 ];

@@ -9,8 +9,11 @@ import { PrincipalService } from '../auth/principal.service.js';
 import { describeError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { PgNotifications } from '../database/pg-notifications.js';
+import { InboxItemKind } from '../inbox/inbox-kind.js';
+import { type InboxAudience, InboxService } from '../inbox/inbox.service.js';
 import { defineAbilityFor } from '../policy/ability.factory.js';
 import { PolicyService, type SubjectAttributes } from '../policy/policy.service.js';
+import { MembershipRole } from '../users/membership-role.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { ReferralStatus } from './referral-status.js';
 import type { Referral } from './referral.entity.js';
@@ -80,6 +83,7 @@ export class ReferralEvents implements OnModuleInit {
     private readonly policy: PolicyService,
     private readonly principals: PrincipalService,
     private readonly webhooks: WebhooksService,
+    private readonly inbox: InboxService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -110,6 +114,31 @@ export class ReferralEvents implements OnModuleInit {
     );
     await em.query(`SELECT pg_notify('${CHANNEL}', $1)`, [JSON.stringify(notice)]);
     await this.webhooks.fanOut(em, event.id, attributes);
+    await this.deliverToInboxes(em, event.id, referral, from);
+  }
+
+  /**
+   * The inbox items of a step (docs/inbox.md): a referral sent is received by the receiving agency's
+   * caseworkers and admins; every later step tells the caseworker who made the referral.
+   */
+  private async deliverToInboxes(em: EntityManager, eventId: string, referral: Referral, from: ReferralStatus | null): Promise<void> {
+    if (from === null) return;
+    const received = referral.status === ReferralStatus.SENT;
+    const audience: InboxAudience[] = received
+      ? [{ staffOf: referral.toAgencyId, roles: [MembershipRole.CASEWORKER, MembershipRole.AGENCY_ADMIN] }]
+      : [{ user: referral.createdByUserId, agency: referral.fromAgencyId }];
+    await this.inbox.deliver(
+      em,
+      {
+        id: eventId,
+        kind: received ? InboxItemKind.REFERRAL_RECEIVED : InboxItemKind.REFERRAL_STATUS_CHANGED,
+        familyId: referral.familyId,
+        about: { type: 'Referral', id: referral.id },
+        params: { from, to: referral.status },
+        occurredAt: referral.updatedAt,
+      },
+      audience,
+    );
   }
 
   /**

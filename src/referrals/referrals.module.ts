@@ -4,6 +4,7 @@ import { AgenciesModule } from '../agencies/agencies.module.js';
 import { CaseAssignmentWriterModule } from '../assignments/case-assignment-writer.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { FamiliesModule } from '../families/families.module.js';
+import { InboxModule } from '../inbox/inbox.module.js';
 import { PlansModule } from '../plans/plans.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
@@ -16,7 +17,7 @@ import { FamilyReferralsResolver, ReferralsResolver, ReferralTransitionResolver 
 import { ReferralsService } from './referrals.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Referral, ReferralTransition, HandoverMeeting]), FamiliesModule, PlansModule, CaseAssignmentWriterModule, UsersModule, AgenciesModule, AuthModule, WebhooksModule],
+  imports: [TypeOrmModule.forFeature([Referral, ReferralTransition, HandoverMeeting]), FamiliesModule, PlansModule, CaseAssignmentWriterModule, UsersModule, AgenciesModule, AuthModule, WebhooksModule, InboxModule],
   providers: [ReferralsService, ReferralDeadlines, ReferralEvents, ReferralsResolver, ReferralTransitionResolver, FamilyReferralsResolver],
 })
 export class ReferralsModule {}
