@@ -6,6 +6,8 @@ import { DataSource } from 'typeorm';
 import WebSocket from 'ws';
 import {
   AgencyMembershipUsersDocument,
+  AssessCapacityDocument,
+  BreakGlassDocument,
   EndCaseAssignmentByIdDocument,
   FamilyCaseAssignmentsDocument,
   InboxChangedDocument,
@@ -19,7 +21,7 @@ import { InboxItemKind } from '../src/inbox/inbox-kind.js';
 import { InboxService } from '../src/inbox/inbox.service.js';
 import { ReferralScene } from './support/referral-scene.js';
 import { codeOf, queryText, TestApi } from './support/test-app.js';
-import type { Person, World } from './support/world.js';
+import { parentWithTwoChildren, type Person, type World } from './support/world.js';
 
 /**
  * The inbox (docs/inbox.md): items are written in the transaction of the event that produces them, once
@@ -188,6 +190,34 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
         [scene.intake.userId, item!.id],
       );
       expect(rows).toEqual([{ entity_type: 'InboxItem', family_id: ref.familyId }]);
+    });
+  });
+
+  describe('break-glass used on a family', () => {
+    it('tells its supporter and the members with a portal login who decide for themselves; not the responder, a colleague, a member assessed not capable', async () => {
+      const agency = scene.referrer;
+      const supporter = await world.staff(agency);
+      const responder = await world.staff(agency);
+      const colleague = await world.staff(agency);
+      const { familyId, members } = await world.familyWithPlan(supporter, { members: parentWithTwoChildren(), consentFor: [], supporter });
+      for (const who of [responder, colleague]) await world.assign(agency.admin, familyId, who.userId);
+      const [parentMember, teenager] = members;
+      const parentLogin = await world.portalLogin(supporter, parentMember!.id);
+      const teenLogin = await world.portalLogin(supporter, teenager!.id);
+      await api.ok(supporter.subject, AssessCapacityDocument, { input: { memberId: teenager!.id, capable: false, reason: 'Kan de gevolgen nog niet overzien' } });
+
+      const { breakGlass } = await api.ok(responder.subject, BreakGlassDocument, { input: { familyId, justification: 'Melding van acuut geweld door de school.' } });
+
+      for (const reader of [supporter.subject, parentLogin]) {
+        const items = (await inboxOf(reader)).filter((i) => i.about.id === breakGlass.id);
+        expect(items.map((i) => [i.kind, i.about.type, i.family?.id, i.text.startsWith("Emergency access to the family's data was opened, until ")])).toEqual([
+          ['BREAK_GLASS_USED', 'BreakGlassGrant', familyId, true],
+        ]);
+        expect(items[0]!.text).not.toContain('acuut');
+      }
+      for (const reader of [responder.subject, colleague.subject, teenLogin]) {
+        expect((await inboxOf(reader)).filter((i) => i.about.id === breakGlass.id)).toEqual([]);
+      }
     });
   });
 

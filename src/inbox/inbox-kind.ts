@@ -6,6 +6,8 @@ export enum InboxItemKind {
   REFERRAL_RECEIVED = 'REFERRAL_RECEIVED',
   /** A referral the reader made moved to another status. */
   REFERRAL_STATUS_CHANGED = 'REFERRAL_STATUS_CHANGED',
+  /** Someone used emergency access (break-glass) to the family's data. */
+  BREAK_GLASS_USED = 'BREAK_GLASS_USED',
 }
 registerEnumType(InboxItemKind, { name: 'InboxItemKind' });
 
@@ -16,6 +18,8 @@ registerEnumType(InboxItemKind, { name: 'InboxItemKind' });
 export interface InboxParams {
   from?: string | null;
   to?: string;
+  /** Until when a grant is in force (ISO time). */
+  until?: string;
 }
 
 /** The one place an item's text is made, at read time, from its kind and parameters. */
@@ -25,5 +29,7 @@ export function inboxText(kind: InboxItemKind, params: InboxParams): string {
       return 'A new referral was sent to your agency.';
     case InboxItemKind.REFERRAL_STATUS_CHANGED:
       return `Your referral moved from ${params.from ?? 'nothing'} to ${params.to}.`;
+    case InboxItemKind.BREAK_GLASS_USED:
+      return `Emergency access to the family's data was opened, until ${params.until}.`;
   }
 }

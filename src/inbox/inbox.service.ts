@@ -2,30 +2,39 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
-import { PersonalReader } from '../audit/personal-reader.js';
+import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { forbidden, notFound } from '../common/errors.js';
 import { newId, UUID_PATTERN } from '../common/ids.js';
 import { type Connection, DEFAULT_PAGE_SIZE, paginate } from '../common/pagination.js';
 import { SqlParams } from '../policy/sql-scope.js';
-import type { PersonalSubject } from '../policy/subjects.js';
+import { PolicyService } from '../policy/policy.service.js';
+import type { OpenSubject, PersonalSubject } from '../policy/subjects.js';
 import type { MembershipRole } from '../users/membership-role.js';
 import type { InboxArgs } from './dto/inbox.args.js';
 import { INBOX_CHANNEL, type InboxNotice } from './inbox-notice.js';
 import { InboxItem } from './inbox-item.entity.js';
 import type { InboxItemKind, InboxParams } from './inbox-kind.js';
 
-/** The records items may be about: each is shown only while its reader may read the record. */
-export const INBOX_SUBJECTS = ['Referral'] as const satisfies readonly PersonalSubject[];
-export type InboxSubject = (typeof INBOX_SUBJECTS)[number];
+/**
+ * The records items may be about: each is shown only while its reader may read the record. Items about
+ * personal data are read (and audited) as a read of it; the others show none.
+ */
+const PERSONAL_SUBJECTS = ['Referral'] as const satisfies readonly PersonalSubject[];
+const OPEN_SUBJECTS = ['BreakGlassGrant'] as const satisfies readonly OpenSubject[];
+export type InboxSubject = (typeof PERSONAL_SUBJECTS)[number] | (typeof OPEN_SUBJECTS)[number];
 
 /** Who gets an item of an event (the actor of the event itself never does). */
 export type InboxAudience =
   /** Every user with one of `roles` in the agency, acting for it. */
   | { staffOf: string; roles: MembershipRole[] }
   /** One user acting for an agency, while still a member of it. */
-  | { user: string; agency: string };
+  | { user: string; agency: string }
+  /** The trajectory supporter of the family's open plan (and the incoming one during a handover). */
+  | { supportersOf: string }
+  /** The family's members with a portal login who decide for themselves (12 or older, or assessed capable). */
+  | { portalOf: string };
 
 /** An event as the inbox keeps it: what the item's text is made of, and the record it is about. */
 export interface InboxEvent {
@@ -52,6 +61,7 @@ export class InboxService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly reader: PersonalReader,
     private readonly tx: AuditedTransactions,
+    private readonly policy: PolicyService,
   ) {}
 
   /**
@@ -63,9 +73,9 @@ export class InboxService {
     const recipients = await this.recipientsOf(em, audience);
     if (recipients.length === 0) return;
     await em.query(
-      `INSERT INTO inbox_item (id, event_id, kind, recipient_user_id, recipient_agency_id, family_id, subject_type, subject_id, params, occurred_at)
-       SELECT r.id, $1, $2, r.user_id, r.agency_id, $3, $4, $5, $6, $7
-         FROM unnest($8::uuid[], $9::uuid[], $10::uuid[]) AS r(id, user_id, agency_id)
+      `INSERT INTO inbox_item (id, event_id, kind, recipient_user_id, recipient_agency_id, recipient_member_id, family_id, subject_type, subject_id, params, occurred_at)
+       SELECT r.id, $1, $2, r.user_id, r.agency_id, r.member_id, $3, $4, $5, $6, $7
+         FROM unnest($8::uuid[], $9::uuid[], $10::uuid[], $11::uuid[]) AS r(id, user_id, agency_id, member_id)
        ON CONFLICT DO NOTHING`,
       [
         event.id,
@@ -78,6 +88,7 @@ export class InboxService {
         recipients.map(() => newId()),
         recipients.map((r) => r.user_id),
         recipients.map((r) => r.agency_id),
+        recipients.map((r) => r.member_id),
       ],
     );
     await em.query(`SELECT pg_notify('${INBOX_CHANNEL}', $1)`, [JSON.stringify({ eventId: event.id } satisfies InboxNotice)]);
@@ -136,11 +147,13 @@ export class InboxService {
     else qb.where('ii.recipient_user_id = :user AND ii.recipient_agency_id = :agency', { user: recipient.userId, agency: recipient.agencyId });
     const reader = this.reader.of(caller);
     const params = new SqlParams();
+    const readable = [
+      ...PERSONAL_SUBJECTS.map((subject) => [subject, reader.readableSql(subject, 'ii.subject_id', params)]),
+      ...OPEN_SUBJECTS.map((subject) => [subject, this.policy.readableSql(caller.ability, subject, 'ii.subject_id', params)]),
+    ];
     return qb.andWhere(
       new Brackets((any) => {
-        for (const subject of INBOX_SUBJECTS) {
-          any.orWhere(`(ii.subject_type = ${params.add(subject)} AND ${reader.readableSql(subject, 'ii.subject_id', params)})`);
-        }
+        for (const [subject, sql] of readable) any.orWhere(`(ii.subject_type = ${params.add(subject)} AND ${sql})`);
       }),
       params.values,
     );
@@ -148,12 +161,12 @@ export class InboxService {
 
   /**
    * The items of `candidates` (chosen by `visible`) read as what they are about: one audited statement per
-   * kind of record among them, filtered again by the policy; answered in the order of `candidates`.
+   * kind of personal record among them, filtered again by the policy; answered in the order of `candidates`.
    */
   private async readAudited(caller: Caller, candidates: InboxItem[]): Promise<InboxItem[]> {
     const reader = this.reader.of(caller);
-    const read = new Set<string>();
-    for (const subject of INBOX_SUBJECTS) {
+    const read = new Set(candidates.filter((item) => (OPEN_SUBJECTS as readonly string[]).includes(item.subjectType)).map((item) => item.id));
+    for (const subject of PERSONAL_SUBJECTS) {
       const ids = candidates.filter((item) => item.subjectType === subject).map((item) => item.id);
       if (ids.length === 0) continue;
       const qb = this.db.manager.createQueryBuilder(InboxItem, 'ii').where('ii.id = ANY(:ids)', { ids }).orderBy('ii.id');
@@ -169,23 +182,36 @@ export class InboxService {
     throw forbidden('An inbox belongs to a professional acting for an agency, or to a family member in the portal');
   }
 
-  /** The users `audience` names, once each, but the transaction's actor. */
-  private async recipientsOf(em: EntityManager, audience: InboxAudience[]): Promise<{ user_id: string; agency_id: string }[]> {
+  /** The recipients `audience` names, once each, but the transaction's actor. */
+  private async recipientsOf(em: EntityManager, audience: InboxAudience[]): Promise<RecipientRow[]> {
     const values: unknown[] = [];
     const param = (value: unknown) => `$${values.push(value)}`;
-    const parts = audience.map((who) =>
-      'staffOf' in who
-        ? `SELECT m.user_id, m.agency_id FROM membership m WHERE m.agency_id = ${param(who.staffOf)} AND m.role = ANY(${param(who.roles)}::text[])`
-        : `SELECT m.user_id, m.agency_id FROM membership m WHERE m.user_id = ${param(who.user)} AND m.agency_id = ${param(who.agency)}`,
-    );
+    const users = (from: string) => `SELECT m.user_id, m.agency_id, NULL::uuid AS member_id FROM ${from}`;
+    const parts = audience.map((who) => {
+      if ('staffOf' in who) return users(`membership m WHERE m.agency_id = ${param(who.staffOf)} AND m.role = ANY(${param(who.roles)}::text[])`);
+      if ('user' in who) return users(`membership m WHERE m.user_id = ${param(who.user)} AND m.agency_id = ${param(who.agency)}`);
+      if ('supportersOf' in who) {
+        return users(`trajectory_supporter m JOIN plan p ON p.id = m.plan_id
+          WHERE p.family_id = ${param(who.supportersOf)} AND p.status <> 'CLOSED' AND m.state <> 'ENDED'`);
+      }
+      return `SELECT NULL::uuid, NULL::uuid, fm.id FROM family_member fm
+        WHERE fm.family_id = ${param(who.portalOf)} AND fm.portal_subject IS NOT NULL AND member_is_capable(fm)`;
+    });
     if (parts.length === 0) return [];
-    return em.query(
-      `SELECT DISTINCT ON (user_id) user_id, agency_id FROM (${parts.join(' UNION ')}) a
-        WHERE user_id IS DISTINCT FROM nullif(current_setting('app.actor_user_id', true), '')::uuid
-        ORDER BY user_id, agency_id`,
+    return readWithoutAudit('a check before a write that answers no personal data', em.query(
+      `SELECT DISTINCT ON (COALESCE(user_id, member_id)) user_id, agency_id, member_id FROM (${parts.join(' UNION ')}) a
+        WHERE COALESCE(user_id, member_id) IS DISTINCT FROM nullif(current_setting('app.actor_user_id', true), '')::uuid
+          AND COALESCE(user_id, member_id) IS DISTINCT FROM nullif(current_setting('app.actor_member_id', true), '')::uuid
+        ORDER BY COALESCE(user_id, member_id), agency_id`,
       values,
-    );
+    ));
   }
+}
+
+interface RecipientRow {
+  user_id: string | null;
+  agency_id: string | null;
+  member_id: string | null;
 }
 
 const recipientKey = (recipient: Recipient) => ('memberId' in recipient ? recipient.memberId : recipient.userId);
