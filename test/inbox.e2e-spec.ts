@@ -8,6 +8,8 @@ import {
   AgencyMembershipUsersDocument,
   AssessCapacityDocument,
   BreakGlassDocument,
+  ConfirmSupportHandoverDocument,
+  HandOverSupportDocument,
   EndCaseAssignmentByIdDocument,
   FamilyCaseAssignmentsDocument,
   InboxChangedDocument,
@@ -16,6 +18,7 @@ import {
   InboxUnreadCountDocument,
   MarkInboxItemsReadDocument,
   RemoveMembershipIdDocument,
+  RevokeConsentDocument,
 } from './graphql/generated.js';
 import { InboxItemKind } from '../src/inbox/inbox-kind.js';
 import { InboxService } from '../src/inbox/inbox.service.js';
@@ -218,6 +221,58 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
       for (const reader of [responder.subject, colleague.subject, teenLogin]) {
         expect((await inboxOf(reader)).filter((i) => i.about.id === breakGlass.id)).toEqual([]);
       }
+    });
+  });
+
+  describe('consent withdrawn', () => {
+    it("tells the family's supporter; not the colleague who recorded it, not another agency", async () => {
+      const agency = scene.referrer;
+      const supporter = await world.staff(agency);
+      const colleague = await world.staff(agency);
+      const { familyId, members } = await world.familyWithPlan(supporter, {
+        members: parentWithTwoChildren(),
+        supporter,
+        assign: { admin: agency.admin, userIds: [colleague.userId] },
+      });
+      const [saraConsent] = await world.consentAll(colleague, { id: familyId, members: members.slice(0, 1), memberIds: [members[0]!.id] }, scene.other.id, ['PLAN']);
+      await api.ok(colleague.subject, RevokeConsentDocument, { input: { consentId: saraConsent!, reason: 'Wil het zelf regelen', revokedByMemberId: members[0]!.id } });
+
+      const items = (await inboxOf(supporter)).filter((i) => i.about.id === saraConsent);
+      expect(items.map((i) => [i.kind, i.about.type, i.family?.id, i.text])).toEqual([
+        ['CONSENT_WITHDRAWN', 'Consent', familyId, 'A consent of the family was withdrawn.'],
+      ]);
+      for (const reader of [colleague, otherWorker, scene.intake]) expect((await inboxOf(reader)).filter((i) => i.about.id === saraConsent)).toEqual([]);
+    });
+  });
+
+  describe('support handover', () => {
+    it('asks the family to confirm (members who decide for themselves), then tells the old and the new supporter', async () => {
+      const agency = scene.referrer;
+      const first = await world.staff(agency);
+      const second = await world.staff(agency);
+      const colleague = await world.staff(agency);
+      const { familyId, planId, members } = await world.familyWithPlan(first, {
+        members: parentWithTwoChildren(),
+        supporter: first,
+        assign: { admin: agency.admin, userIds: [second.userId, colleague.userId] },
+      });
+      const [sara, lien] = members;
+      const saraLogin = await world.portalLogin(first, sara!.id);
+      const lienLogin = await world.portalLogin(first, lien!.id);
+      const aboutPlan = async (reader: Person | string) => (await inboxOf(reader)).filter((i) => i.about.id === planId).map((i) => i.kind);
+
+      await api.ok(first.subject, HandOverSupportDocument, { input: { planId, toUserId: second.userId } });
+      for (const login of [saraLogin, lienLogin]) {
+        const items = (await inboxOf(login)).filter((i) => i.about.id === planId);
+        expect(items.map((i) => [i.kind, i.about.type, i.family?.id])).toEqual([['SUPPORT_HANDOVER_TO_CONFIRM', 'Plan', familyId]]);
+      }
+      for (const reader of [first, second, colleague]) expect(await aboutPlan(reader)).toEqual([]);
+
+      await api.ok(saraLogin, ConfirmSupportHandoverDocument, { input: { planId, confirmedByMemberId: sara!.id, method: 'FAMILY_PORTAL' } });
+      for (const reader of [first, second]) expect(await aboutPlan(reader)).toEqual(['SUPPORT_HANDED_OVER']);
+      expect(await aboutPlan(colleague)).toEqual([]);
+      // Sara confirmed it herself; Lien was asked and is not told again.
+      for (const login of [saraLogin, lienLogin]) expect(await aboutPlan(login)).toEqual(['SUPPORT_HANDOVER_TO_CONFIRM']);
     });
   });
 

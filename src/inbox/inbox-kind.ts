@@ -8,6 +8,12 @@ export enum InboxItemKind {
   REFERRAL_STATUS_CHANGED = 'REFERRAL_STATUS_CHANGED',
   /** Someone used emergency access (break-glass) to the family's data. */
   BREAK_GLASS_USED = 'BREAK_GLASS_USED',
+  /** A consent of the family was withdrawn, wholly or for some of its members. */
+  CONSENT_WITHDRAWN = 'CONSENT_WITHDRAWN',
+  /** The family's supporter hands the role over: the family is to confirm it. */
+  SUPPORT_HANDOVER_TO_CONFIRM = 'SUPPORT_HANDOVER_TO_CONFIRM',
+  /** The family confirmed the handover: the new supporter took over. */
+  SUPPORT_HANDED_OVER = 'SUPPORT_HANDED_OVER',
 }
 registerEnumType(InboxItemKind, { name: 'InboxItemKind' });
 
@@ -20,6 +26,8 @@ export interface InboxParams {
   to?: string;
   /** Until when a grant is in force (ISO time). */
   until?: string;
+  /** Whether a withdrawal ended the whole consent (else for some of its members). */
+  whole?: boolean;
 }
 
 /** The one place an item's text is made, at read time, from its kind and parameters. */
@@ -31,5 +39,11 @@ export function inboxText(kind: InboxItemKind, params: InboxParams): string {
       return `Your referral moved from ${params.from ?? 'nothing'} to ${params.to}.`;
     case InboxItemKind.BREAK_GLASS_USED:
       return `Emergency access to the family's data was opened, until ${params.until}.`;
+    case InboxItemKind.CONSENT_WITHDRAWN:
+      return params.whole ? 'A consent of the family was withdrawn.' : 'A consent of the family was withdrawn for some of the members it covered.';
+    case InboxItemKind.SUPPORT_HANDOVER_TO_CONFIRM:
+      return 'Your family gets a new trajectory supporter: please confirm the handover.';
+    case InboxItemKind.SUPPORT_HANDED_OVER:
+      return "The family's trajectory support was handed over.";
   }
 }

@@ -21,7 +21,7 @@ import type { InboxItemKind, InboxParams } from './inbox-kind.js';
  * The records items may be about: each is shown only while its reader may read the record. Items about
  * personal data are read (and audited) as a read of it; the others show none.
  */
-const PERSONAL_SUBJECTS = ['Referral'] as const satisfies readonly PersonalSubject[];
+const PERSONAL_SUBJECTS = ['Referral', 'Consent', 'Plan'] as const satisfies readonly PersonalSubject[];
 const OPEN_SUBJECTS = ['BreakGlassGrant'] as const satisfies readonly OpenSubject[];
 export type InboxSubject = (typeof PERSONAL_SUBJECTS)[number] | (typeof OPEN_SUBJECTS)[number];
 
@@ -194,7 +194,7 @@ export class InboxService {
         return users(`trajectory_supporter m JOIN plan p ON p.id = m.plan_id
           WHERE p.family_id = ${param(who.supportersOf)} AND p.status <> 'CLOSED' AND m.state <> 'ENDED'`);
       }
-      return `SELECT NULL::uuid, NULL::uuid, fm.id FROM family_member fm
+      return `SELECT NULL::uuid AS user_id, NULL::uuid AS agency_id, fm.id AS member_id FROM family_member fm
         WHERE fm.family_id = ${param(who.portalOf)} AND fm.portal_subject IS NOT NULL AND member_is_capable(fm)`;
     });
     if (parts.length === 0) return [];

@@ -324,8 +324,12 @@ export type HandoverOutcomeInput = {
 };
 
 export type InboxItemKind =
+  | 'BREAK_GLASS_USED'
+  | 'CONSENT_WITHDRAWN'
   | 'REFERRAL_RECEIVED'
-  | 'REFERRAL_STATUS_CHANGED';
+  | 'REFERRAL_STATUS_CHANGED'
+  | 'SUPPORT_HANDED_OVER'
+  | 'SUPPORT_HANDOVER_TO_CONFIRM';
 
 export type IntegrationScope =
   | 'REFERRALS_PERSONAL'
