@@ -1,15 +1,14 @@
-import { EventEmitter, on } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import type { Caller } from '../auth/caller.decorator.js';
 import { PrincipalService } from '../auth/principal.service.js';
 import { describeError, forbidden } from '../common/errors.js';
 import { PgNotifications } from '../database/pg-notifications.js';
+import { liveStream } from '../graphql/live-stream.js';
 import { defineAbilityFor } from '../policy/ability.factory.js';
 import { INBOX_CHANNEL, type InboxNotice } from './inbox-notice.js';
 import { InboxService } from './inbox.service.js';
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 @ObjectType({ description: "A change of the reader's inbox: new items, or items marked read. Read the inbox for what changed." })
 export class InboxChange {
@@ -42,36 +41,10 @@ export class InboxLive implements OnModuleInit {
   follow(caller: Caller): AsyncIterableIterator<{ inboxChanged: InboxChange }> {
     const key = this.inbox.inboxKeyOf(caller.principal);
     if (!key) throw forbidden('An inbox belongs to a professional acting for an agency, or to a family member in the portal');
-    const abort = new AbortController();
-    const expiry = caller.tokenExpiresAt
-      ? setTimeout(() => abort.abort(), Math.min(MAX_TIMER_MS, caller.tokenExpiresAt.getTime() - Date.now()))
-      : undefined;
-    const changed = on(this.local, key, { signal: abort.signal });
-    const count = () => this.countNow(caller);
-    async function* changes() {
-      try {
-        for await (const _ of changed) {
-          const unreadCount = await count();
-          if (unreadCount !== null) yield { inboxChanged: { unreadCount } };
-        }
-      } catch (error) {
-        if (!abort.signal.aborted) throw error;
-      } finally {
-        clearTimeout(expiry);
-      }
-    }
-    const stream = changes();
-    return {
-      next: () => stream.next(),
-      return: () => {
-        abort.abort();
-        return stream.return(undefined);
-      },
-      throw: (error: unknown) => stream.throw(error),
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
+    return liveStream(this.local, key, caller.tokenExpiresAt, async () => {
+      const unreadCount = await this.countNow(caller);
+      return unreadCount === null ? null : { inboxChanged: { unreadCount } };
+    });
   }
 
   private async announce(message: string): Promise<void> {
