@@ -360,6 +360,7 @@ async function main(): Promise<void> {
       // The hourly jobs' first run would fall inside the measurement.
       RETENTION_JOB: 'false',
       TRANSITION_JOB: 'false',
+      OVERDUE_JOB: 'false',
       DATA_DIR: join('.data', 'bench-service'),
       RATE_LIMIT_PER_PRINCIPAL: '1000000',
       RATE_LIMIT_PER_IP: '1000000',

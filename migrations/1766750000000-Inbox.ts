@@ -30,6 +30,8 @@ export class Inbox1766750000000 implements MigrationInterface {
       CREATE UNIQUE INDEX inbox_item_once ON inbox_item (event_id, COALESCE(recipient_user_id, recipient_member_id));
       CREATE INDEX inbox_item_user_idx ON inbox_item (recipient_user_id, recipient_agency_id, id) WHERE recipient_user_id IS NOT NULL;
       CREATE INDEX inbox_item_member_idx ON inbox_item (recipient_member_id, id) WHERE recipient_member_id IS NOT NULL;
+      -- Whether a record's event was told already (the overdue job).
+      CREATE INDEX inbox_item_subject_idx ON inbox_item (subject_id, kind);
     `);
   }
 

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { type Client, createClient } from 'graphql-ws';
@@ -274,6 +275,50 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
       // Sara confirmed it herself; Lien was asked and is not told again.
       for (const login of [saraLogin, lienLogin]) expect(await aboutPlan(login)).toEqual(['SUPPORT_HANDOVER_TO_CONFIRM']);
     });
+  });
+
+  describe('overdue referrals: npm run jobs -- --run overdue', () => {
+    /** The compiled command, as an operator (or the hourly job of a replica) runs it, against the test database. */
+    const runOverdue = (args = ['--run', 'overdue']) =>
+      new Promise<{ failed: boolean; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, ['dist/src/cli/jobs.js', ...args], { cwd: new URL('..', import.meta.url).pathname, env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 }, (error, stdout, stderr) =>
+          resolve({ failed: error !== null, stdout, stderr }),
+        );
+      });
+
+    /** The referral's current stage is past its deadline (as the clock would have it after a few working days). */
+    const pastDeadline = (referralId: string) =>
+      db.transaction(async (em) => {
+        await em.query(`SELECT set_config('app.actor_subject', 'test:clock', true)`);
+        await em.query(`UPDATE referral SET due_at = now() - interval '1 minute' WHERE id = $1`, [referralId]);
+      });
+
+    const overdueTexts = async (reader: Person, referralId: string) =>
+      (await inboxOf(reader)).filter((i) => i.about.id === referralId && i.kind === 'REFERRAL_OVERDUE').map((i) => i.text);
+
+    it('tells the receiving caseworkers and the referrer once per stage past its deadline, also when two runs race', async () => {
+      const ref = await sent();
+      await pastDeadline(ref.id);
+      // Two at once, as two replicas' jobs would, then once more.
+      expect((await Promise.all([runOverdue(), runOverdue()])).map((run) => run.failed)).toEqual([false, false]);
+      expect((await runOverdue()).failed).toBe(false);
+      for (const reader of [scene.intake, intake2, scene.worker]) expect(await overdueTexts(reader, ref.id)).toEqual(['A referral is past its deadline in status SENT.']);
+      for (const reader of [volunteer, otherWorker, colleague]) expect(await overdueTexts(reader, ref.id)).toEqual([]);
+
+      // The next stage past its deadline is told again.
+      await scene.step('receiveReferral', ref.id, ref.version);
+      await pastDeadline(ref.id);
+      expect((await runOverdue()).failed).toBe(false);
+      expect(await overdueTexts(scene.worker, ref.id)).toEqual(['A referral is past its deadline in status RECEIVED.', 'A referral is past its deadline in status SENT.']);
+    }, 60_000);
+
+    it('a referral within its deadline is not told; an unknown job is refused', async () => {
+      const ref = await sent();
+      expect((await runOverdue()).failed).toBe(false);
+      expect(await overdueTexts(scene.intake, ref.id)).toEqual([]);
+      const unknown = await runOverdue(['--run', 'everything']);
+      expect([unknown.failed, unknown.stderr.trim()]).toEqual([true, 'Job failed: --run takes one of: overdue']);
+    }, 60_000);
   });
 
   describe('written in the transaction of the event, once per event and recipient', () => {

@@ -6,6 +6,8 @@ export enum InboxItemKind {
   REFERRAL_RECEIVED = 'REFERRAL_RECEIVED',
   /** A referral the reader made moved to another status. */
   REFERRAL_STATUS_CHANGED = 'REFERRAL_STATUS_CHANGED',
+  /** A referral's current stage is past its deadline (working days, docs/referrals-and-webhooks.md). */
+  REFERRAL_OVERDUE = 'REFERRAL_OVERDUE',
   /** Someone used emergency access (break-glass) to the family's data. */
   BREAK_GLASS_USED = 'BREAK_GLASS_USED',
   /** A consent of the family was withdrawn, wholly or for some of its members. */
@@ -24,6 +26,8 @@ registerEnumType(InboxItemKind, { name: 'InboxItemKind' });
 export interface InboxParams {
   from?: string | null;
   to?: string;
+  /** The referral's version whose stage is overdue (one item per stage). */
+  version?: number;
   /** Until when a grant is in force (ISO time). */
   until?: string;
   /** Whether a withdrawal ended the whole consent (else for some of its members). */
@@ -37,6 +41,8 @@ export function inboxText(kind: InboxItemKind, params: InboxParams): string {
       return 'A new referral was sent to your agency.';
     case InboxItemKind.REFERRAL_STATUS_CHANGED:
       return `Your referral moved from ${params.from ?? 'nothing'} to ${params.to}.`;
+    case InboxItemKind.REFERRAL_OVERDUE:
+      return `A referral is past its deadline in status ${params.to}.`;
     case InboxItemKind.BREAK_GLASS_USED:
       return `Emergency access to the family's data was opened, until ${params.until}.`;
     case InboxItemKind.CONSENT_WITHDRAWN:

@@ -11,6 +11,7 @@ import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { HandoverMeeting } from './handover-meeting.entity.js';
 import { ReferralDeadlines } from './referral-deadlines.js';
 import { ReferralEvents } from './referral-events.js';
+import { ReferralOverdue, ReferralOverdueJob } from './referral-overdue.js';
 import { ReferralTransition } from './referral-transition.entity.js';
 import { Referral } from './referral.entity.js';
 import { FamilyReferralsResolver, ReferralsResolver, ReferralTransitionResolver } from './referrals.resolver.js';
@@ -18,6 +19,6 @@ import { ReferralsService } from './referrals.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Referral, ReferralTransition, HandoverMeeting]), FamiliesModule, PlansModule, CaseAssignmentWriterModule, UsersModule, AgenciesModule, AuthModule, WebhooksModule, InboxModule],
-  providers: [ReferralsService, ReferralDeadlines, ReferralEvents, ReferralsResolver, ReferralTransitionResolver, FamilyReferralsResolver],
+  providers: [ReferralsService, ReferralDeadlines, ReferralEvents, ReferralOverdue, ReferralOverdueJob, ReferralsResolver, ReferralTransitionResolver, FamilyReferralsResolver],
 })
 export class ReferralsModule {}

@@ -326,6 +326,7 @@ export type HandoverOutcomeInput = {
 export type InboxItemKind =
   | 'BREAK_GLASS_USED'
   | 'CONSENT_WITHDRAWN'
+  | 'REFERRAL_OVERDUE'
   | 'REFERRAL_RECEIVED'
   | 'REFERRAL_STATUS_CHANGED'
   | 'SUPPORT_HANDED_OVER'
