@@ -25,7 +25,7 @@ import { InboxItemKind } from '../src/inbox/inbox-kind.js';
 import { InboxService } from '../src/inbox/inbox.service.js';
 import { ReferralScene } from './support/referral-scene.js';
 import { codeOf, queryText, TestApi } from './support/test-app.js';
-import { parentWithTwoChildren, type Person, type World } from './support/world.js';
+import { parent, parentWithTwoChildren, type Person, type World } from './support/world.js';
 
 /**
  * The inbox (docs/inbox.md): items are written in the transaction of the event that produces them, once
@@ -274,6 +274,30 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
       expect(await aboutPlan(colleague)).toEqual([]);
       // Sara confirmed it herself; Lien was asked and is not told again.
       for (const login of [saraLogin, lienLogin]) expect(await aboutPlan(login)).toEqual(['SUPPORT_HANDOVER_TO_CONFIRM']);
+    });
+  });
+
+  describe('an item about a family whose consent was withdrawn', () => {
+    it("disappears for the reader who read the plan under it; the withdrawal's own item stays", async () => {
+      const agency = scene.referrer;
+      const first = await world.staff(agency);
+      const second = await world.staff(agency);
+      const { familyId, planId, members } = await world.familyWithPlan(first, {
+        members: [parent('Ann', 'Maes')],
+        consentFor: [],
+        supporter: first,
+        assign: { admin: agency.admin, userIds: [second.userId] },
+      });
+      const ann = members[0]!.id;
+      const [consentId] = await world.consentAll(first, { id: familyId, members, memberIds: [ann] }, agency.id, ['PLAN']);
+      await api.ok(first.subject, HandOverSupportDocument, { input: { planId, toUserId: second.userId } });
+      await api.ok(first.subject, ConfirmSupportHandoverDocument, { input: { planId, confirmedByMemberId: ann, method: 'WRITTEN', evidenceReference: 'Gesprek 3/12' } });
+      const kindsAbout = async (id: string) => (await inboxOf(second)).filter((i) => i.about.id === id).map((i) => [i.kind, i.family?.id]);
+      expect(await kindsAbout(planId)).toEqual([['SUPPORT_HANDED_OVER', familyId]]);
+
+      await api.ok(first.subject, RevokeConsentDocument, { input: { consentId: consentId!, reason: 'Wil geen plan meer delen', revokedByMemberId: ann } });
+      expect(await kindsAbout(planId)).toEqual([]);
+      expect(await kindsAbout(consentId!)).toEqual([['CONSENT_WITHDRAWN', familyId]]);
     });
   });
 
