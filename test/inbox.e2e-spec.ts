@@ -444,19 +444,24 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
       return (server.address() as AddressInfo).port;
     }
 
-    /** `who`'s unread counts as the subscription sends them. */
-    async function follow(who: Person): Promise<number[]> {
+    /** `who`'s unread counts as the subscription sends them (`errors`: what ended it). */
+    async function follow(who: Person | string, token?: string, errors: unknown[] = []): Promise<number[]> {
+      const subject = typeof who === 'string' ? who : who.subject;
       const counts: number[] = [];
       const client = createClient({
         url: `ws://127.0.0.1:${port}/graphql`,
         webSocketImpl: WebSocket,
-        connectionParams: { Authorization: `Bearer ${await TestApi.token(who.subject)}` },
+        connectionParams: { Authorization: `Bearer ${token ?? (await TestApi.token(subject))}` },
         retryAttempts: 0,
       });
       clients.push(client);
       client.subscribe<{ inboxChanged: { unreadCount: number } }>(
         { query: queryText(InboxChangedDocument) },
-        { next: (r) => void (r.data && counts.push(r.data.inboxChanged.unreadCount)), error: () => undefined, complete: () => undefined },
+        {
+          next: (r) => void (r.data ? counts.push(r.data.inboxChanged.unreadCount) : errors.push(...(r.errors ?? []))),
+          error: (error) => void errors.push(...(Array.isArray(error) ? error : [error])),
+          complete: () => undefined,
+        },
       );
       return counts;
     }
@@ -470,12 +475,13 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
     }
 
     /** Marks one of `who`'s items read until its subscription answers: then it is attached. */
-    async function attached(who: Person, counts: number[]): Promise<void> {
-      const [item] = await inboxOf(who);
+    async function attached(who: Person | string, counts: number[]): Promise<void> {
+      const subject = typeof who === 'string' ? who : who.subject;
+      const [item] = await inboxOf(subject);
       const deadline = Date.now() + 10_000;
       while (counts.length === 0) {
         if (Date.now() > deadline) throw new Error('the subscription never answered');
-        await api.ok(who.subject, MarkInboxItemsReadDocument, { input: { ids: [item!.id] } });
+        await api.ok(subject, MarkInboxItemsReadDocument, { input: { ids: [item!.id] } });
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
@@ -496,6 +502,30 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
       expect(about(await inboxOf(scene.intake), ref.id)).toHaveLength(1);
       // The referrer sent it herself: her inbox did not change, and the same notice reached both followers.
       expect(workerCounts).toHaveLength(workerBefore);
+    });
+
+    it('tells a portal member of a break-glass on her family; an integration client may not follow an inbox', async () => {
+      const agency = scene.referrer;
+      const supporter = await world.staff(agency);
+      const responder = await world.staff(agency);
+      const { familyId, planId, members } = await world.familyWithPlan(supporter, { members: [parent('Nora', 'Claes')], supporter, assign: { admin: agency.admin, userIds: [responder.userId] } });
+      const nora = await world.portalLogin(supporter, members[0]!.id);
+      // Her first item (a handover to confirm) is what shows her subscription attached.
+      await api.ok(supporter.subject, HandOverSupportDocument, { input: { planId, toUserId: responder.userId } });
+      const counts = await follow(nora);
+      await attached(nora, counts);
+      expect(counts[0]).toBe(0);
+      await api.ok(responder.subject, BreakGlassDocument, { input: { familyId, justification: 'Acute melding van de huisarts.' } });
+      await until(() => counts.includes(1), 'the break-glass item');
+
+      const client = await scene.client(null);
+      const token = await request(api.app.getHttpServer())
+        .post('/oauth/token')
+        .send({ grant_type: 'client_credentials', client_id: client.id, client_secret: client.secret });
+      const errors: unknown[] = [];
+      const clientCounts = await follow('client', token.body.access_token as string, errors);
+      await until(() => errors.length > 0, 'the refusal');
+      expect([clientCounts, (errors[0] as { extensions?: { code?: string } }).extensions?.code]).toEqual([[], 'FORBIDDEN']);
     });
   });
 });

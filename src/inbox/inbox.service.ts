@@ -66,8 +66,8 @@ export class InboxService {
 
   /**
    * Writes the items of `event` for `audience`, in the event's transaction `em`: rolled back with it, and
-   * once per event and recipient. The transaction's actor (app.actor_user_id) gets none. Subscribers learn
-   * of them on commit (NOTIFY).
+   * once per event and recipient. The transaction's actor (the user or portal member it names) gets none.
+   * Subscribers learn of them on commit (NOTIFY).
    */
   async deliver(em: EntityManager, event: InboxEvent, audience: InboxAudience[]): Promise<void> {
     const recipients = await this.recipientsOf(em, audience);
