@@ -28,6 +28,8 @@ export interface AppConfig {
   /** pino level of the JSON log; `silent` turns it off. */
   logLevel: LogLevel;
   transitions: TransitionConfig;
+  /** Whether this process runs the hourly job that puts overdue referrals in the inboxes (any number of replicas may). */
+  overdueJob: boolean;
 }
 
 /** The transition to 18 (docs/transition-to-18.md). */
@@ -192,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     retention,
     logLevel: logLevel as LogLevel,
     transitions,
+    overdueJob: flag(env, problems)('OVERDUE_JOB', true),
   };
 }
 
