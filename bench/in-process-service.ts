@@ -15,7 +15,7 @@ export async function startInProcessService(
   secret: string,
   beforeListen: (app: INestApplication) => void = () => undefined,
 ): Promise<{ app: INestApplication; endpoint: string }> {
-  const config = loadConfig({ ...process.env, NODE_ENV: 'test', AUTH_DEV_SECRET: secret, WEBHOOK_WORKER: 'false', RETENTION_JOB: 'false', TRANSITION_JOB: 'false', DATA_DIR: join('.data', 'bench-service') });
+  const config = loadConfig({ ...process.env, NODE_ENV: 'test', AUTH_DEV_SECRET: secret, WEBHOOK_WORKER: 'false', RETENTION_JOB: 'false', TRANSITION_JOB: 'false', OVERDUE_JOB: 'false', DATA_DIR: join('.data', 'bench-service') });
   const app = await createApp({ ...config, databaseUrl });
   beforeListen(app);
   await app.listen(0);

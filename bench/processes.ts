@@ -14,6 +14,7 @@ export const benchServiceEnvironment = (databaseUrl: string, authDevSecret: stri
   WEBHOOK_WORKER: 'false',
   RETENTION_JOB: 'false',
   TRANSITION_JOB: 'false',
+  OVERDUE_JOB: 'false',
   DATA_DIR: join('.data', 'bench-service'),
   RATE_LIMIT_PER_PRINCIPAL: '1000000',
   RATE_LIMIT_PER_IP: '1000000',

@@ -25,6 +25,7 @@ import { PolicyModule } from './policy/policy.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { InsightsModule } from './insights/insights.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
+import { InboxModule } from './inbox/inbox.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 import { TransitionsModule } from './transitions/transitions.module.js';
 import { RetentionModule } from './retention/retention.module.js';
@@ -71,6 +72,7 @@ export class AppModule {
         ConsentsModule,
         BreakGlassModule,
         PortalModule,
+        InboxModule,
         ReferralsModule,
         TransitionsModule,
         IntegrationsModule,

@@ -10,7 +10,7 @@ import { MySubjectDocument } from './graphql/generated.js';
 import { queryText, uniqueSubject } from './support/test-app.js';
 
 const { AUTH_DEV_SECRET: _, ...withoutDevSecret } = process.env;
-const quiet = { NODE_ENV: 'test', WEBHOOK_WORKER: 'false', RETENTION_JOB: 'false', TRANSITION_JOB: 'false' };
+const quiet = { NODE_ENV: 'test', WEBHOOK_WORKER: 'false', RETENTION_JOB: 'false', TRANSITION_JOB: 'false', OVERDUE_JOB: 'false' };
 
 /** `npm run token -- <subject>` with `env`: the token (stdout) and what it says besides (stderr). */
 function devToken(subject: string, env: Record<string, string | undefined>): Promise<{ token: string; stderr: string }> {

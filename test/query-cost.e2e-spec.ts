@@ -45,6 +45,21 @@ const PLAN = `query($id: ID!) {
 
 /** principal, plan, family, members, supporters, participants, history; User ×2 sites, Agency ×1. */
 const PLAN_SITES = { min: 8, max: 10 };
+const INBOX = `{
+  inbox(first: 50) {
+    edges { node { id kind text occurredAt read about { type id } family { id } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+/** principal, the page, one audited read per kind of personal record on it (Referral, Consent, Plan), families. */
+const INBOX_SITES = { min: 6, max: 6 };
+const RECORD_CONSENT = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`;
+const REVOKE_CONSENT = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id } }`;
+const BREAK_GLASS = `mutation($input: BreakGlassInput!) { breakGlass(input: $input) { id } }`;
+const CREATE_REFERRAL = `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id version } }`;
+const REFERRAL_STEP = (step: string) => `mutation($input: ${step[0]!.toUpperCase()}${step.slice(1)}Input!) { ${step}(input: $input) { id version } }`;
+
 const RUNS = 3;
 
 /** Building 30 families with plans through the API takes a while. */
@@ -190,5 +205,58 @@ describe('query cost: statements per request do not grow with the rows', () => {
     console.log(`plan(id) compiled: statements for no goals [${small.counts}], for 12 goals and 36 actions [${large.counts}]`);
     // The principal, then the compiled statement (the resolvers' path takes 8: PLAN_QUERY's sites).
     for (const count of [...small.counts, ...large.counts]) expect(count).toBe(2);
+  }, SLOW);
+
+  it('inbox(first: 50) with family and record: 5 items, one of each kind of record, vs 29', async () => {
+    const supporter = await world.staff(agency);
+    const second = await world.staff(agency);
+    const colleague = await world.staff(agency);
+    const intake = await world.staff(partners[0]!);
+    const { familyId, planId, memberIds } = await world.familyWithPlan(supporter, {
+      members: [parent('Els', 'Wouters', '1988-05-05')],
+      supporter,
+      assign: { admin: agency.admin, userIds: [second.userId, colleague.userId] },
+    });
+    const els = memberIds[0]!;
+    /** A consent of Els recorded and withdrawn by the colleague: an item for the supporter. */
+    const consentWithdrawn = async (recipientAgencyId: string, withdraw = true) => {
+      const { recordConsent } = await api.ok(colleague.subject, RECORD_CONSENT, {
+        input: {
+          grantorMemberId: els, subjectMemberIds: [els], recipientAgencyId, categories: ['PLAN', 'REFERRAL'],
+          purposeCode: 'PLAN_COORDINATION', purpose: 'Samenwerken', method: 'WRITTEN', evidenceReference: 'form',
+        },
+      });
+      if (withdraw) await api.ok(colleague.subject, REVOKE_CONSENT, { input: { consentId: recordConsent.id, reason: 'Liever niet', revokedByMemberId: els } });
+    };
+    /** The supporter hands over to `to` and the colleague records the family's agreement: an item for the other one. */
+    const handOver = async (from: Person, to: Person) => {
+      await api.ok(from.subject, HAND_OVER, { input: { planId, toUserId: to.userId } });
+      await api.ok(colleague.subject, CONFIRM, { input: { planId, confirmedByMemberId: els, method: 'WRITTEN', evidenceReference: 'form' } });
+    };
+
+    // One of each: a referral she made taken in by the receiver, a consent withdrawn, a handover, a break-glass.
+    await consentWithdrawn(partners[0]!.id, false);
+    const { createReferral } = await api.ok(supporter.subject, CREATE_REFERRAL, {
+      input: { planId, toAgencyId: partners[0]!.id, memberIds: [els], reason: 'Schulden', urgency: 'ROUTINE', requestedService: 'Budgetbegeleiding' },
+    });
+    const sent = await api.ok(supporter.subject, REFERRAL_STEP('sendReferral'), { input: { referralId: createReferral.id, expectedVersion: createReferral.version } });
+    await api.ok(intake.subject, REFERRAL_STEP('receiveReferral'), { input: { referralId: createReferral.id, expectedVersion: sent.sendReferral.version } });
+    await consentWithdrawn(partners[1]!.id);
+    await handOver(supporter, second);
+    await handOver(second, supporter);
+    await api.ok(colleague.subject, BREAK_GLASS, { input: { familyId, justification: 'Acute melding van de school.', hours: 1 } });
+    const small = await measure(supporter.subject, INBOX);
+    const kinds = (data: any) => data.inbox.edges.map((e: any) => e.node.kind).sort();
+    // Two handovers: she stepped back, then took over again.
+    expect(kinds(small.data)).toEqual(['BREAK_GLASS_USED', 'CONSENT_WITHDRAWN', 'REFERRAL_STATUS_CHANGED', 'SUPPORT_HANDED_OVER', 'SUPPORT_HANDED_OVER']);
+
+    for (let i = 0; i < 24; i++) await consentWithdrawn(partners[i % partners.length]!.id);
+    const large = await measure(supporter.subject, INBOX);
+    expect(large.data.inbox.edges).toHaveLength(29);
+    expect(large.data.inbox.edges.every((e: any) => e.node.family?.id === familyId)).toBe(true);
+
+    console.log(`inbox(first: 50): statements for 5 items [${small.counts}], for 29 items [${large.counts}]`);
+    expectWithin(small.counts, INBOX_SITES);
+    expectWithin(large.counts, INBOX_SITES);
   }, SLOW);
 });

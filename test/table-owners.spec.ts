@@ -43,6 +43,7 @@ const OWNERS: Record<string, string> = {
   referral_transition: 'referrals',
   handover_meeting: 'referrals',
   outbox_event: 'referrals',
+  inbox_item: 'inbox',
   integration_client: 'integrations',
   webhook_delivery: 'webhooks',
   webhook_attempt: 'webhooks',

@@ -7,6 +7,8 @@ import { conflict } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { InboxItemKind } from '../inbox/inbox-kind.js';
+import { InboxService } from '../inbox/inbox.service.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { BreakGlassGrant } from './break-glass-grant.entity.js';
 import type { BreakGlassInput } from './dto/break-glass.inputs.js';
@@ -20,6 +22,7 @@ export class BreakGlassService {
     private readonly policy: PolicyService,
     private readonly tx: AuditedTransactions,
     private readonly idempotency: IdempotencyService,
+    private readonly inbox: InboxService,
   ) {}
 
   /** Opens the family's data to the caller for at most 24 hours; the grant itself is audited. */
@@ -39,6 +42,18 @@ export class BreakGlassService {
           expiresAt: new Date(startsAt.getTime() + (input.hours ?? 24) * HOUR),
         });
         await em.insert(BreakGlassGrant, grant);
+        await this.inbox.deliver(
+          em,
+          {
+            id: grant.id,
+            kind: InboxItemKind.BREAK_GLASS_USED,
+            familyId: grant.familyId,
+            about: { type: 'BreakGlassGrant', id: grant.id },
+            params: { until: grant.expiresAt.toISOString() },
+            occurredAt: startsAt,
+          },
+          [{ supportersOf: grant.familyId }, { portalOf: grant.familyId }],
+        );
         return (await this.load(em, [grant.id]))[0]!;
       }, (id) => this.reread(em, caller, id)),
     );

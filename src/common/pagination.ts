@@ -74,18 +74,20 @@ function decodeCursor(cursor: string): string {
 }
 
 /**
- * Keyset pagination on the (time-ordered) primary key: `idColumn > after ORDER BY idColumn`,
- * one row more than asked to learn whether another page follows.
+ * Keyset pagination on the (time-ordered) primary key: `idColumn > after ORDER BY idColumn` (newest first
+ * with `DESC`: `idColumn < after ORDER BY idColumn DESC`), one row more than asked to learn whether
+ * another page follows.
  */
 export async function paginate<T extends ObjectLiteral, R extends { id: string } = T & { id: string }>(
   qb: SelectQueryBuilder<T>,
   idColumn: string,
   page: PageArgs,
   load: (qb: SelectQueryBuilder<T>) => Promise<R[]> = (q) => q.getMany() as Promise<unknown> as Promise<R[]>,
+  order: 'ASC' | 'DESC' = 'ASC',
 ): Promise<Connection<R>> {
   const first = page.first ?? DEFAULT_PAGE_SIZE;
-  if (page.after) qb.andWhere(`${idColumn} > :pageAfter`, { pageAfter: decodeCursor(page.after) });
-  const rows = await load(qb.orderBy(idColumn, 'ASC').limit(first + 1));
+  if (page.after) qb.andWhere(`${idColumn} ${order === 'ASC' ? '>' : '<'} :pageAfter`, { pageAfter: decodeCursor(page.after) });
+  const rows = await load(qb.orderBy(idColumn, order).limit(first + 1));
   const nodes = rows.slice(0, first);
   const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
   return {

@@ -33,6 +33,8 @@ export interface AppConfig {
    * sends them down the field resolvers (for comparing the two paths: test/compiled-plan.e2e-spec.ts, the bench).
    */
   compiledReads: boolean;
+  /** Whether this process runs the hourly job that puts overdue referrals in the inboxes (any number of replicas may). */
+  overdueJob: boolean;
 }
 
 /** The transition to 18 (docs/transition-to-18.md). */
@@ -198,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: logLevel as LogLevel,
     transitions,
     compiledReads: flag(env, problems)('COMPILED_READS', true),
+    overdueJob: flag(env, problems)('OVERDUE_JOB', true),
   };
 }
 

@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgenciesModule } from '../agencies/agencies.module.js';
 import { FamiliesModule } from '../families/families.module.js';
+import { InboxModule } from '../inbox/inbox.module.js';
 import { CapacityAssessment } from './capacity-assessment.entity.js';
 import { Consent } from './consent.entity.js';
 import { CapacityAssessmentResolver, ConsentsResolver } from './consents.resolver.js';
 import { ConsentsService } from './consents.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Consent, CapacityAssessment]), FamiliesModule, AgenciesModule],
+  imports: [TypeOrmModule.forFeature([Consent, CapacityAssessment]), FamiliesModule, AgenciesModule, InboxModule],
   providers: [ConsentsService, ConsentsResolver, CapacityAssessmentResolver],
   exports: [ConsentsService],
 })

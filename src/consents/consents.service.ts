@@ -11,6 +11,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { FamiliesService } from '../families/families.service.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { InboxItemKind } from '../inbox/inbox-kind.js';
+import { InboxService } from '../inbox/inbox.service.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { grantToConfirm } from '../policy/subjects.js';
 import { CapacityAssessment } from './capacity-assessment.entity.js';
@@ -40,6 +42,7 @@ export class ConsentsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly agencies: AgenciesService,
     private readonly families: FamiliesService,
+    private readonly inbox: InboxService,
   ) {}
 
   async record(caller: Caller, input: RecordConsentInput): Promise<Consent> {
@@ -115,9 +118,22 @@ export class ConsentsService {
       const ending = remaining.filter((id) => endsFor.includes(id));
       if (ending.length === 0) throw invalidTransition('Consent', 'WITHDRAWN', 'withdraw it again');
       // Ending it for every member still covered revokes the consent as a whole (member_ids NULL).
+      const whole = ending.length === remaining.length;
       await em.query(
         `INSERT INTO consent_revocation (consent_id, reason, revoked_by_member_id, revoked_by_user_id, member_ids) VALUES ($1, $2, $3, $4, $5)`,
-        [input.consentId, input.reason, revokedBy, caller.principal.userId, ending.length === remaining.length ? null : ending],
+        [input.consentId, input.reason, revokedBy, caller.principal.userId, whole ? null : ending],
+      );
+      await this.inbox.deliver(
+        em,
+        {
+          id: newId(),
+          kind: InboxItemKind.CONSENT_WITHDRAWN,
+          familyId: consent!.familyId,
+          about: { type: 'Consent', id: consent!.id },
+          params: { whole },
+          occurredAt: new Date(),
+        },
+        [{ supportersOf: consent!.familyId }],
       );
       return (await this.load(em, [input.consentId], "the caller's own write, read back (audited by the write triggers)"))[0]!;
     });

@@ -13,6 +13,8 @@ import { FamiliesService } from '../families/families.service.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { InboxItemKind } from '../inbox/inbox-kind.js';
+import { type InboxAudience, InboxService } from '../inbox/inbox.service.js';
 import type { SubjectAttributes } from '../policy/policy.service.js';
 import type {
   AddPlanParticipantInput,
@@ -37,6 +39,7 @@ export class PlanTeamService {
     private readonly idempotency: IdempotencyService,
     private readonly history: PlanHistoryService,
     private readonly agencies: AgenciesService,
+    private readonly inbox: InboxService,
   ) {}
 
   /** The first supporter: chosen by the team among the caseworkers assigned to the family. */
@@ -72,6 +75,7 @@ export class PlanTeamService {
       }
       const agencyId = await this.supporterAgency(em, plan, attributes, input.toUserId, 'toUserId');
       await this.addSupporter(em, plan.id, input.toUserId, agencyId, SupporterState.INCOMING);
+      await this.tellOfHandover(em, plan, InboxItemKind.SUPPORT_HANDOVER_TO_CONFIRM, [{ portalOf: plan.familyId }]);
       return this.writer.update(em, caller, plan, {}, {
         entityType: 'TrajectorySupporter',
         entityId: plan.id,
@@ -99,6 +103,8 @@ export class PlanTeamService {
       if (!capable) {
         throw badInput('confirmedByMemberId', 'The confirmation must come from a member who decides for themselves (from 12, unless a capacity assessment says otherwise)');
       }
+      // While both are still on the plan: the supporter stepping back and the one taking over.
+      await this.tellOfHandover(em, plan, InboxItemKind.SUPPORT_HANDED_OVER, [{ supportersOf: plan.familyId }]);
       await em.query(
         `UPDATE trajectory_supporter SET state = 'ENDED', ended_at = now() WHERE plan_id = $1 AND state = 'CURRENT'`,
         [plan.id],
@@ -125,6 +131,11 @@ export class PlanTeamService {
         },
       });
     });
+  }
+
+  /** The inbox items of a handover step, about the plan (docs/inbox.md). */
+  private tellOfHandover(em: EntityManager, plan: Plan, kind: InboxItemKind, audience: InboxAudience[]): Promise<void> {
+    return this.inbox.deliver(em, { id: newId(), kind, familyId: plan.familyId, about: { type: 'Plan', id: plan.id }, params: {}, occurredAt: new Date() }, audience);
   }
 
   async addParticipant(caller: Caller, input: AddPlanParticipantInput): Promise<Plan> {

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgenciesModule } from '../agencies/agencies.module.js';
 import { FamiliesModule } from '../families/families.module.js';
 import { HistoryModule } from '../history/history.module.js';
+import { InboxModule } from '../inbox/inbox.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { PlanParticipant } from './plan-participant.entity.js';
 import { PlanParticipantResolver, TrajectorySupporterResolver } from './plan-team.resolver.js';
@@ -20,6 +21,7 @@ import { TrajectorySupporter } from './trajectory-supporter.entity.js';
     HistoryModule,
     UsersModule,
     AgenciesModule,
+    InboxModule,
   ],
   providers: [
     PlansService,

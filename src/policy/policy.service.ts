@@ -39,6 +39,15 @@ export class PolicyService {
   }
 
   /**
+   * SQL that is true when the record of `subject` whose id is `idSql` is one `ability` may `action`: the
+   * PersonalReader's `readableSql` for subjects without personal data (nothing to audit).
+   */
+  readableSql(ability: AppAbility, subject: OpenSubject, idSql: string, params: SqlParams, action: PolicyAction = 'read'): string {
+    const def = subjectSql(subject);
+    return `EXISTS (SELECT 1 FROM ${fromClause(subject)} WHERE ${def.alias}.id = ${idSql} AND ${scopeToSql(ability, action, subject, params)})`;
+  }
+
+  /**
    * Loads the authorization attributes of one record the caller may read, locking it when asked,
    * and checks `action` on it. Not readable (or absent) → NOT_FOUND; readable but not allowed → FORBIDDEN.
    */

@@ -1,4 +1,4 @@
-import { EventEmitter, on } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -9,15 +9,18 @@ import { PrincipalService } from '../auth/principal.service.js';
 import { describeError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { PgNotifications } from '../database/pg-notifications.js';
+import { liveStream } from '../graphql/live-stream.js';
+import { InboxItemKind } from '../inbox/inbox-kind.js';
+import { type InboxAudience, InboxService } from '../inbox/inbox.service.js';
 import { defineAbilityFor } from '../policy/ability.factory.js';
 import { PolicyService, type SubjectAttributes } from '../policy/policy.service.js';
+import { MembershipRole } from '../users/membership-role.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { ReferralStatus } from './referral-status.js';
 import type { Referral } from './referral.entity.js';
 
 /** NOTIFY channel of committed referral events (payload: NoticeMessage). */
 const CHANNEL = 'referral_status_changed';
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The webhook body (docs/referrals-and-webhooks.md, "Webhooks and the live subscription"); ids, statuses and times only, no personal data. */
 interface ReferralEventBody {
@@ -80,6 +83,7 @@ export class ReferralEvents implements OnModuleInit {
     private readonly policy: PolicyService,
     private readonly principals: PrincipalService,
     private readonly webhooks: WebhooksService,
+    private readonly inbox: InboxService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -110,6 +114,31 @@ export class ReferralEvents implements OnModuleInit {
     );
     await em.query(`SELECT pg_notify('${CHANNEL}', $1)`, [JSON.stringify(notice)]);
     await this.webhooks.fanOut(em, event.id, attributes);
+    await this.deliverToInboxes(em, event.id, referral, from);
+  }
+
+  /**
+   * The inbox items of a step (docs/inbox.md): a referral sent is received by the receiving agency's
+   * caseworkers and admins; every later step tells the caseworker who made the referral.
+   */
+  private async deliverToInboxes(em: EntityManager, eventId: string, referral: Referral, from: ReferralStatus | null): Promise<void> {
+    if (from === null) return;
+    const received = referral.status === ReferralStatus.SENT;
+    const audience: InboxAudience[] = received
+      ? [{ staffOf: referral.toAgencyId, roles: [MembershipRole.CASEWORKER, MembershipRole.AGENCY_ADMIN] }]
+      : [{ user: referral.createdByUserId, agency: referral.fromAgencyId }];
+    await this.inbox.deliver(
+      em,
+      {
+        id: eventId,
+        kind: received ? InboxItemKind.REFERRAL_RECEIVED : InboxItemKind.REFERRAL_STATUS_CHANGED,
+        familyId: referral.familyId,
+        about: { type: 'Referral', id: referral.id },
+        params: { from, to: referral.status },
+        occurredAt: referral.updatedAt,
+      },
+      audience,
+    );
   }
 
   /**
@@ -117,36 +146,10 @@ export class ReferralEvents implements OnModuleInit {
    * the caller's rights as they are when it happens. Ends when the caller's token expires.
    */
   follow(caller: Caller, referralId: string | undefined): AsyncIterableIterator<{ referralStatusChanged: ReferralStatusChange }> {
-    const abort = new AbortController();
-    const expiry = caller.tokenExpiresAt
-      ? setTimeout(() => abort.abort(), Math.min(MAX_TIMER_MS, caller.tokenExpiresAt.getTime() - Date.now()))
-      : undefined;
-    const notices = on(this.local, 'notice', { signal: abort.signal });
-    const mayFollow = (notice: Notice) => this.mayFollow(caller.principal, notice.referral);
-    async function* changes() {
-      try {
-        for await (const [notice] of notices as AsyncIterable<[Notice]>) {
-          if (referralId && notice.change.referralId !== referralId) continue;
-          if (await mayFollow(notice)) yield { referralStatusChanged: notice.change };
-        }
-      } catch (error) {
-        if (!abort.signal.aborted) throw error;
-      } finally {
-        clearTimeout(expiry);
-      }
-    }
-    const stream = changes();
-    return {
-      next: () => stream.next(),
-      return: () => {
-        abort.abort();
-        return stream.return(undefined);
-      },
-      throw: (error: unknown) => stream.throw(error),
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
+    return liveStream(this.local, 'notice', caller.tokenExpiresAt, async (notice: Notice) => {
+      if (referralId && notice.change.referralId !== referralId) return null;
+      return (await this.mayFollow(caller.principal, notice.referral)) ? { referralStatusChanged: notice.change } : null;
+    });
   }
 
   /** One read of the referral's attributes per event and replica, shared by all its subscriptions. */

@@ -63,15 +63,15 @@ export class ReferralScene {
     return { id: registerIntegrationClient.client.id, secret: registerIntegrationClient.clientSecret };
   }
 
-  /** A DRAFT referral to the receiver for the first child of a new family, who consented to it. */
-  async draft(): Promise<{ id: string; version: number }> {
+  /** A DRAFT referral to the receiver for the first child of a new family, who consented to it; and the family's id. */
+  async draft(): Promise<{ id: string; version: number; familyId: string }> {
     const f = await this.world.familyWithPlan(this.worker, { members: parentWithTwoChildren() });
     const child = f.memberIds[1]!;
     await this.world.consentAll(this.worker, { ...f, id: f.familyId, members: f.members.filter((m) => m.id === child) }, this.receiver.id, ['REFERRAL']);
     const { createReferral } = await this.api.ok(this.worker.subject, CreateReferralDocument, {
       input: { planId: f.planId, toAgencyId: this.receiver.id, memberIds: [child], reason: 'Schoolproblemen', urgency: 'ROUTINE', requestedService: 'Begeleiding' },
     });
-    return createReferral;
+    return { ...createReferral, familyId: f.familyId };
   }
 
   /** Takes `mutation` (sendReferral, acceptReferral, …) as the party whose step it is; the new version. */

@@ -37,6 +37,7 @@ const testEnvironment = (env: Record<string, string> = {}): Record<string, strin
   WEBHOOK_POLL_INTERVAL_MS: '100',
   RETENTION_JOB: 'false',
   TRANSITION_JOB: 'false',
+  OVERDUE_JOB: 'false',
   ...env,
 });
 

@@ -1,0 +1,70 @@
+import { Args, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
+import { ConnectionType } from '../common/pagination.js';
+import { FamiliesService } from '../families/families.service.js';
+import { Family } from '../families/family.entity.js';
+import { Loaders } from '../graphql/graphql-context.js';
+import type { RequestLoaders } from '../graphql/request-loaders.js';
+import { Authenticated } from '../policy/policy.decorator.js';
+import { InboxArgs, MarkInboxItemsReadInput } from './dto/inbox.args.js';
+import { InboxItem, InboxRecord } from './inbox-item.entity.js';
+import { inboxText } from './inbox-kind.js';
+import { InboxChange, InboxLive } from './inbox-live.js';
+import { InboxService } from './inbox.service.js';
+
+@ObjectType()
+export class InboxItemConnection extends ConnectionType(InboxItem) {}
+
+/** The caller's own inbox: every operation shows only the caller's items, as far as it may see them now. */
+@Resolver(() => InboxItem)
+export class InboxResolver {
+  constructor(
+    private readonly service: InboxService,
+    private readonly live: InboxLive,
+    private readonly families: FamiliesService,
+  ) {}
+
+  @Query(() => InboxItemConnection, { description: 'What needs you: your inbox items, newest first, as far as you may see them now.' })
+  @Authenticated()
+  inbox(@CurrentCaller() caller: Caller, @Args() args: InboxArgs) {
+    return this.service.list(caller, args);
+  }
+
+  @Query(() => Int, { description: 'How many of your inbox items you may see are unread.' })
+  @Authenticated()
+  inboxUnreadCount(@CurrentCaller() caller: Caller) {
+    return this.service.unreadCount(caller);
+  }
+
+  @Mutation(() => [InboxItem], { description: 'Marks your inbox items read; an id that is not one of them answers NOT_FOUND and marks none.' })
+  @Authenticated()
+  markInboxItemsRead(@CurrentCaller() caller: Caller, @Args('input') input: MarkInboxItemsReadInput) {
+    return this.service.markRead(caller, input.ids);
+  }
+
+  @Subscription(() => InboxChange, { description: 'Your unread count each time your inbox changes.' })
+  @Authenticated()
+  inboxChanged(@CurrentCaller() caller: Caller) {
+    return this.live.follow(caller);
+  }
+
+  @ResolveField(() => Family, { nullable: true, description: 'The family it concerns, when you may see the family now.' })
+  family(@Parent() item: InboxItem, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    return this.families.byId(caller, loaders, item.familyId);
+  }
+
+  @ResolveField(() => String, { description: 'A short text: what happened, without personal data.' })
+  text(@Parent() item: InboxItem) {
+    return inboxText(item.kind, item.params);
+  }
+
+  @ResolveField(() => InboxRecord, { description: 'The record it is about.' })
+  about(@Parent() item: InboxItem): InboxRecord {
+    return { type: item.subjectType, id: item.subjectId };
+  }
+
+  @ResolveField(() => Boolean)
+  read(@Parent() item: InboxItem) {
+    return item.readAt !== null;
+  }
+}

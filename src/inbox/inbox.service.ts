@@ -1,0 +1,217 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import { AuditedTransactions } from '../audit/audited-transactions.js';
+import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
+import type { Caller } from '../auth/caller.decorator.js';
+import type { Principal } from '../auth/principal.js';
+import { forbidden, notFound } from '../common/errors.js';
+import { newId, UUID_PATTERN } from '../common/ids.js';
+import { type Connection, DEFAULT_PAGE_SIZE, paginate } from '../common/pagination.js';
+import { SqlParams } from '../policy/sql-scope.js';
+import { PolicyService } from '../policy/policy.service.js';
+import type { OpenSubject, PersonalSubject } from '../policy/subjects.js';
+import type { MembershipRole } from '../users/membership-role.js';
+import type { InboxArgs } from './dto/inbox.args.js';
+import { INBOX_CHANNEL, type InboxNotice } from './inbox-notice.js';
+import { InboxItem } from './inbox-item.entity.js';
+import type { InboxItemKind, InboxParams } from './inbox-kind.js';
+
+/**
+ * The records items may be about: each is shown only while its reader may read the record. Items about
+ * personal data are read (and audited) as a read of it; the others show none.
+ */
+const PERSONAL_SUBJECTS = ['Referral', 'Consent', 'Plan'] as const satisfies readonly PersonalSubject[];
+const OPEN_SUBJECTS = ['BreakGlassGrant'] as const satisfies readonly OpenSubject[];
+export type InboxSubject = (typeof PERSONAL_SUBJECTS)[number] | (typeof OPEN_SUBJECTS)[number];
+
+/** Who gets an item of an event (the actor of the event itself never does). */
+export type InboxAudience =
+  /** Every user with one of `roles` in the agency, acting for it. */
+  | { staffOf: string; roles: MembershipRole[] }
+  /** One user acting for an agency, while still a member of it. */
+  | { user: string; agency: string }
+  /** The trajectory supporter of the family's open plan (and the incoming one during a handover). */
+  | { supportersOf: string }
+  /** The family's members with a portal login who decide for themselves (12 or older, or assessed capable). */
+  | { portalOf: string };
+
+/** An event as the inbox keeps it: what the item's text is made of, and the record it is about. */
+export interface InboxEvent {
+  /** Unique per event: an event delivered twice gives each recipient one item. */
+  id: string;
+  kind: InboxItemKind;
+  familyId: string;
+  about: { type: InboxSubject; id: string };
+  params: InboxParams;
+  occurredAt: Date;
+}
+
+/** An inbox's owner: a user acting for an agency, or a family member in the portal. */
+type Recipient = { userId: string; agencyId: string } | { memberId: string };
+
+/**
+ * The inbox of every principal (docs/inbox.md): items written in the transaction of the event that
+ * produces them (`deliver`, called by the producing modules with their EntityManager), read back only
+ * as far as the reader may read now the record each is about.
+ */
+@Injectable()
+export class InboxService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly reader: PersonalReader,
+    private readonly tx: AuditedTransactions,
+    private readonly policy: PolicyService,
+  ) {}
+
+  /**
+   * Writes the items of `event` for `audience`, in the event's transaction `em`: rolled back with it, and
+   * once per event and recipient. The transaction's actor (the user or portal member it names) gets none.
+   * Subscribers learn of them on commit (NOTIFY).
+   */
+  async deliver(em: EntityManager, event: InboxEvent, audience: InboxAudience[]): Promise<void> {
+    const recipients = await this.recipientsOf(em, audience);
+    if (recipients.length === 0) return;
+    await em.query(
+      `INSERT INTO inbox_item (id, event_id, kind, recipient_user_id, recipient_agency_id, recipient_member_id, family_id, subject_type, subject_id, params, occurred_at)
+       SELECT r.id, $1, $2, r.user_id, r.agency_id, r.member_id, $3, $4, $5, $6, $7
+         FROM unnest($8::uuid[], $9::uuid[], $10::uuid[], $11::uuid[]) AS r(id, user_id, agency_id, member_id)
+       ON CONFLICT DO NOTHING`,
+      [
+        event.id,
+        event.kind,
+        event.familyId,
+        event.about.type,
+        event.about.id,
+        JSON.stringify(event.params),
+        event.occurredAt,
+        recipients.map(() => newId()),
+        recipients.map((r) => r.user_id),
+        recipients.map((r) => r.agency_id),
+        recipients.map((r) => r.member_id),
+      ],
+    );
+    await em.query(`SELECT pg_notify('${INBOX_CHANNEL}', $1)`, [JSON.stringify({ eventId: event.id } satisfies InboxNotice)]);
+  }
+
+  /** The caller's items it may see now, newest first; the page read is audited as a read of the records they are about. */
+  async list(caller: Caller, args: InboxArgs): Promise<Connection<InboxItem>> {
+    const qb = this.visible(caller);
+    if (args.unreadOnly) qb.andWhere('ii.read_at IS NULL');
+    const pageSize = args.first ?? DEFAULT_PAGE_SIZE;
+    return paginate(qb, 'ii.id', args, async (page) => {
+      const candidates = await page.getMany();
+      // The row past the page only tells that another page follows: not shown, so not read.
+      return [...(await this.readAudited(caller, candidates.slice(0, pageSize))), ...candidates.slice(pageSize)];
+    }, 'DESC');
+  }
+
+  /** How many of the caller's items it may see now are unread (a count: no personal data, no audit entry). */
+  async unreadCount(caller: Caller): Promise<number> {
+    return this.visible(caller).andWhere('ii.read_at IS NULL').getCount();
+  }
+
+  /** Marks the caller's items read; any id that is not one of its visible items: NOT_FOUND, and nothing changes. */
+  async markRead(caller: Caller, ids: string[]): Promise<InboxItem[]> {
+    const wanted = [...new Set(ids)];
+    if (!wanted.every((id) => UUID_PATTERN.test(id))) throw notFound('InboxItem');
+    const changed = await this.tx.run(caller, async (em) => {
+      const mine = await this.visible(caller, em).andWhere('ii.id = ANY(:wanted)', { wanted }).getMany();
+      if (mine.length !== wanted.length) throw notFound('InboxItem');
+      await em.query(`UPDATE inbox_item SET read_at = now() WHERE id = ANY($1) AND read_at IS NULL`, [wanted]);
+      await em.query(`SELECT pg_notify('${INBOX_CHANNEL}', $1)`, [JSON.stringify({ recipientId: recipientKey(this.recipient(caller)) } satisfies InboxNotice)]);
+      return wanted;
+    });
+    return this.readAudited(caller, await this.visible(caller).andWhere('ii.id = ANY(:changed)', { changed }).orderBy('ii.id', 'DESC').getMany());
+  }
+
+  /** The recipients (user ids or member ids) of an event's items, for the subscriptions. */
+  async recipientsOfEvent(eventId: string): Promise<string[]> {
+    const rows: { recipient: string }[] = await this.db.query(
+      `SELECT COALESCE(recipient_user_id, recipient_member_id) AS recipient FROM inbox_item WHERE event_id = $1`,
+      [eventId],
+    );
+    return rows.map((row) => row.recipient);
+  }
+
+  /** The key notices name a principal's inbox by (its user or member id), or null for one without an inbox. */
+  inboxKeyOf(principal: Principal): string | null {
+    return principal.familyMember?.memberId ?? (principal.acting ? principal.userId : null);
+  }
+
+  /** The caller's items whose record it may read now, not read yet (for `many` or a count). */
+  private visible(caller: Caller, em: EntityManager = this.db.manager): SelectQueryBuilder<InboxItem> {
+    const recipient = this.recipient(caller);
+    const qb = em.createQueryBuilder(InboxItem, 'ii');
+    if ('memberId' in recipient) qb.where('ii.recipient_member_id = :member', { member: recipient.memberId });
+    else qb.where('ii.recipient_user_id = :user AND ii.recipient_agency_id = :agency', { user: recipient.userId, agency: recipient.agencyId });
+    const reader = this.reader.of(caller);
+    const params = new SqlParams();
+    const readable = [
+      ...PERSONAL_SUBJECTS.map((subject) => [subject, reader.readableSql(subject, 'ii.subject_id', params)]),
+      ...OPEN_SUBJECTS.map((subject) => [subject, this.policy.readableSql(caller.ability, subject, 'ii.subject_id', params)]),
+    ];
+    return qb.andWhere(
+      new Brackets((any) => {
+        for (const [subject, sql] of readable) any.orWhere(`(ii.subject_type = ${params.add(subject)} AND ${sql})`);
+      }),
+      params.values,
+    );
+  }
+
+  /**
+   * The items of `candidates` (chosen by `visible`) read as what they are about: one audited statement per
+   * kind of personal record among them, filtered again by the policy; answered in the order of `candidates`.
+   */
+  private async readAudited(caller: Caller, candidates: InboxItem[]): Promise<InboxItem[]> {
+    const reader = this.reader.of(caller);
+    const read = new Set(candidates.filter((item) => (OPEN_SUBJECTS as readonly string[]).includes(item.subjectType)).map((item) => item.id));
+    for (const subject of PERSONAL_SUBJECTS) {
+      const ids = candidates.filter((item) => item.subjectType === subject).map((item) => item.id);
+      if (ids.length === 0) continue;
+      const qb = this.db.manager.createQueryBuilder(InboxItem, 'ii').where('ii.id = ANY(:ids)', { ids }).orderBy('ii.id');
+      for (const item of await reader.many(qb, subject, { through: 'ii.subject_id', entityType: 'InboxItem' })) read.add(item.id);
+    }
+    return candidates.filter((item) => read.has(item.id));
+  }
+
+  private recipient(caller: Caller): Recipient {
+    const { principal } = caller;
+    if (principal.familyMember) return { memberId: principal.familyMember.memberId };
+    if (principal.userId && principal.acting) return { userId: principal.userId, agencyId: principal.acting.agencyId };
+    throw forbidden('An inbox belongs to a professional acting for an agency, or to a family member in the portal');
+  }
+
+  /** The recipients `audience` names, once each, but the transaction's actor. */
+  private async recipientsOf(em: EntityManager, audience: InboxAudience[]): Promise<RecipientRow[]> {
+    const values: unknown[] = [];
+    const param = (value: unknown) => `$${values.push(value)}`;
+    const users = (from: string) => `SELECT m.user_id, m.agency_id, NULL::uuid AS member_id FROM ${from}`;
+    const parts = audience.map((who) => {
+      if ('staffOf' in who) return users(`membership m WHERE m.agency_id = ${param(who.staffOf)} AND m.role = ANY(${param(who.roles)}::text[])`);
+      if ('user' in who) return users(`membership m WHERE m.user_id = ${param(who.user)} AND m.agency_id = ${param(who.agency)}`);
+      if ('supportersOf' in who) {
+        return users(`trajectory_supporter m JOIN plan p ON p.id = m.plan_id
+          WHERE p.family_id = ${param(who.supportersOf)} AND p.status <> 'CLOSED' AND m.state <> 'ENDED'`);
+      }
+      return `SELECT NULL::uuid AS user_id, NULL::uuid AS agency_id, fm.id AS member_id FROM family_member fm
+        WHERE fm.family_id = ${param(who.portalOf)} AND fm.portal_subject IS NOT NULL AND member_is_capable(fm)`;
+    });
+    if (parts.length === 0) return [];
+    return readWithoutAudit('a check before a write that answers no personal data', em.query(
+      `SELECT DISTINCT ON (COALESCE(user_id, member_id)) user_id, agency_id, member_id FROM (${parts.join(' UNION ')}) a
+        WHERE COALESCE(user_id, member_id) IS DISTINCT FROM nullif(current_setting('app.actor_user_id', true), '')::uuid
+          AND COALESCE(user_id, member_id) IS DISTINCT FROM nullif(current_setting('app.actor_member_id', true), '')::uuid
+        ORDER BY COALESCE(user_id, member_id), agency_id`,
+      values,
+    ));
+  }
+}
+
+interface RecipientRow {
+  user_id: string | null;
+  agency_id: string | null;
+  member_id: string | null;
+}
+
+const recipientKey = (recipient: Recipient) => ('memberId' in recipient ? recipient.memberId : recipient.userId);
