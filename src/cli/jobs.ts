@@ -20,7 +20,7 @@ try {
   if (!(JOBS as readonly string[]).includes(values.run ?? '')) throw new Error(`--run takes one of: ${JOBS.join(', ')}`);
   await withConfiguredDatabase(config, async (db) => {
     const tx = new AuditedTransactions(db);
-    const told = await new ReferralOverdue(db, tx, new InboxService(db, new PersonalReader(), tx, new PolicyService())).tellOverdue();
+    const told = await new ReferralOverdue(db, tx, new InboxService(db, new PersonalReader(db), tx, new PolicyService())).tellOverdue();
     console.log(`Overdue referrals: told ${told} ${told === 1 ? 'stage' : 'stages'}`);
   });
 } catch (error) {
