@@ -35,6 +35,8 @@ export function serviceEnv(databaseUrl: string, port: number, extra: Record<stri
     DATA_DIR: mkdtempSync(join(tmpdir(), 'gezin1plan-service-')),
     AUTH_DEV_SECRET: process.env.AUTH_DEV_SECRET!,
     PLATFORM_ADMIN_SUBJECTS: PLATFORM_ADMIN,
+    // As for the apps in process (test-app.ts): a delivery within 0.1 s of its commit, not a second.
+    WEBHOOK_POLL_INTERVAL_MS: '100',
     ...extra,
   };
 }
