@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [--families N] [--seed S] [--concurrency C] [--duration SECONDS] [--only <operation prefix>]
- * [--cpu-prof DIR]`: the service under
+ * [--cpu-prof DIR] [--node-flags "FLAGS"]`: the service under
  * load. Seeds its own database (an embedded cluster kept under `.data/bench-<N>-<S>` so that a large
  * seed is made once, or BENCH_DATABASE_URL), starts the service and the floor (bench/floor.ts: the same
  * data by hand-written SQL with the same access rule) as separate processes, and drives each operation
@@ -45,6 +45,9 @@ const { values: args } = parseArgs({
     // A directory: the service process writes a V8 CPU profile there when it stops (open it in Chrome's
     // DevTools or summarise it with bench/cpu-profile-summary.ts).
     'cpu-prof': { type: 'string' },
+    // Node/V8 flags for the service process beside its own (space-separated), e.g. "--max-semi-space-size=16":
+    // runtime settings compared on the same seeded data.
+    'node-flags': { type: 'string' },
   },
 });
 const FAMILIES = Number(args.families);
@@ -364,7 +367,8 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_PRINCIPAL: '1000000',
       RATE_LIMIT_PER_IP: '1000000',
     };
-    const service = await startProcess('dist/src/main.js', env, '/health/ready', args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : []);
+    const serviceFlags = [...(args['node-flags']?.split(' ').filter(Boolean) ?? []), ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [])];
+    const service = await startProcess('dist/src/main.js', env, '/health/ready', serviceFlags);
     const floor = await startProcess('dist/bench/floor.js', env, '/');
     children.push(service.child, floor.child);
     let peakRss = await rssOf(service.child.pid!);
