@@ -11,7 +11,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -45,8 +45,8 @@ const { values: args } = parseArgs({
     // A directory: the service process writes a V8 CPU profile there when it stops (open it in Chrome's
     // DevTools or summarise it with bench/cpu-profile-summary.ts).
     'cpu-prof': { type: 'string' },
-    // Node/V8 flags for the service process beside its own (space-separated), e.g. "--max-semi-space-size=16":
-    // runtime settings compared on the same seeded data.
+    // Node/V8 flags for the service process after those of `npm start` (space-separated), e.g.
+    // "--max-semi-space-size=0": runtime settings compared on the same seeded data.
     'node-flags': { type: 'string' },
   },
 });
@@ -99,6 +99,9 @@ function cpuUsedBetween(before: Awaited<ReturnType<typeof cpuSnapshot>>, after: 
 }
 
 const cores = (busy: number) => busy.toFixed(2);
+
+const splitFlags = (flags: string | undefined) => flags?.split(' ').filter(Boolean) ?? [];
+const serviceNodeFlags = (JSON.parse(readFileSync('package.json', 'utf8')) as { config: { serviceNodeFlags: string } }).config.serviceNodeFlags;
 
 const processTarget = ({ port, child }: { port: number; child: ChildProcess }) => ({ port, pid: child.pid! });
 
@@ -367,7 +370,9 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_PRINCIPAL: '1000000',
       RATE_LIMIT_PER_IP: '1000000',
     };
-    const serviceFlags = [...(args['node-flags']?.split(' ').filter(Boolean) ?? []), ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [])];
+    // The service runs with the V8 flags `npm start` gives it (package.json, config.serviceNodeFlags); V8 takes
+    // the last value of a flag, so --node-flags can set them back (`=0` is V8's default).
+    const serviceFlags = [...splitFlags(serviceNodeFlags), ...splitFlags(args['node-flags']), ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [])];
     const service = await startProcess('dist/src/main.js', env, '/health/ready', serviceFlags);
     const floor = await startProcess('dist/bench/floor.js', env, '/');
     children.push(service.child, floor.child);
