@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [--families N] [--seed S] [--concurrency C] [--duration SECONDS] [--only <operation prefix>]
- * [--cpu-prof DIR]`: the service under
+ * [--cpu-prof DIR] [--node-flags "FLAGS"]`: the service under
  * load. Seeds its own database (an embedded cluster kept under `.data/bench-<N>-<S>` so that a large
  * seed is made once, or BENCH_DATABASE_URL), starts the service and the other sides (SIDES: the limit side,
  * bench/limit/: the same answer and audit in one prepared statement per read) as separate processes, and drives
@@ -12,7 +12,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -47,6 +47,9 @@ const { values: args } = parseArgs({
     // A directory: the service process writes a V8 CPU profile there when it stops (open it in Chrome's
     // DevTools or summarise it with bench/cpu-profile-summary.ts).
     'cpu-prof': { type: 'string' },
+    // Node/V8 flags for the service process after those of `npm start` (space-separated), e.g.
+    // "--max-semi-space-size=0": runtime settings compared on the same seeded data.
+    'node-flags': { type: 'string' },
   },
 });
 const FAMILIES = Number(args.families);
@@ -70,6 +73,9 @@ async function postmasterOf(admin: pg.Client): Promise<number | null> {
 }
 
 const cores = (busy: number) => busy.toFixed(2);
+
+const splitFlags = (flags: string | undefined) => flags?.split(' ').filter(Boolean) ?? [];
+const serviceNodeFlags = (JSON.parse(readFileSync('package.json', 'utf8')) as { config: { serviceNodeFlags: string } }).config.serviceNodeFlags;
 
 const processTarget = ({ port, child }: { port: number; child: ChildProcess }) => ({ port, pid: child.pid! });
 
@@ -363,10 +369,12 @@ async function main(): Promise<void> {
 
     // Rate limits off: the limit side has none, and a few principals drive all the load.
     const env = benchServiceEnvironment(url, SECRET);
+    // The service runs with the V8 flags `npm start` gives it (package.json, config.serviceNodeFlags); V8 takes
+    // the last value of a flag, so --node-flags can set them back (`=0` is V8's default).
+    const serviceFlags = [...splitFlags(serviceNodeFlags), ...splitFlags(args['node-flags']), ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [])];
     const started = {} as Record<SideName, Awaited<ReturnType<typeof startProcess>>>;
     for (const side of SIDES) {
-      const profiled = side.name === 'service' && args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
-      started[side.name] = await startProcess(side.script, env, side.readyPath, profiled);
+      started[side.name] = await startProcess(side.script, env, side.readyPath, side.name === 'service' ? serviceFlags : []);
       children.push(started[side.name].child);
     }
     const service = started.service;
