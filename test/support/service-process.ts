@@ -42,7 +42,7 @@ export function serviceEnv(databaseUrl: string, port: number, extra: Record<stri
 }
 
 /**
- * The service as a real child process (`node dist/src/main.js`, as `npm start` runs it), for what an
+ * The service as a real child process (`node dist/src/main.js`, as `npm start` runs it, without its V8 heap flags), for what an
  * in-process instance cannot show: signals, SIGKILL, several processes on one database.
  */
 export class ServiceProcess {
