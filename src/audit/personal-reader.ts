@@ -7,7 +7,7 @@ import { withholdFields } from '../policy/field-rights.js';
 import { scopeToSql, SqlParams } from '../policy/sql-scope.js';
 import { type FieldGuardedSubject, fromClause, subjectSql, type PersonalSubject } from '../policy/subjects.js';
 import { auditActor } from './audited-transactions.js';
-import { readAuditSql } from './read-audit.js';
+import { auditColumnsSql, readAuditSql } from './read-audit.js';
 
 export interface ReadOptions {
   /** What the audit calls the rows (default: the subject), and their id column (default: the subject's, or the rows' own with `through`). */
@@ -169,54 +169,17 @@ export class CallerReader {
     const withRecord = options.right ? [] : rights.filter(([, declared]) => declared.decided === 'withRecord');
     for (const [right] of withRecord) qb.addSelect(`(${scopeToSql(this.caller.ability, right as PolicyAction, subject, params)})`, rightColumn(right));
     qb.setParameters({ ...qb.getParameters(), ...params.values });
-    this.addAuditColumns(qb, subject, options, withRecord[0]?.[0]);
+    this.addAuditColumns(qb, subject, options, withRecord[0]?.[0] as PolicyAction | undefined);
     const audited = this.auditedStatement(qb.getQuery(), subject, options);
     const [sql, values] = qb.connection.driver.escapeQueryWithParameters(audited.sql, { ...qb.getParameters(), ...audited.params });
     return qb.connection.query(sql, values, runnerOf(qb));
   }
 
-  /**
-   * What each row's audit entry says: the record, its family and members, the categories read, and the
-   * basis it was readable under. With a right decided with the record (`contentRight`), a row read without
-   * it showed none of its personal content: it is audited without categories, under the basis that let
-   * the caller see the record at all — on the family's team ASSIGNMENT, else RECIPIENT (the record was
-   * addressed to the caller's agency, as a referral is to the receiving agency).
-   */
-  private addAuditColumns(qb: SelectQueryBuilder<ObjectLiteral>, subject: PersonalSubject, options: ReadOptions, contentRight?: string): void {
-    const def = subjectSql(subject);
-    const audit = def.audit!;
-    const fieldRight = options.right ? def.fieldRights![options.right]! : undefined;
-    const recordCategories = fieldRight ? fieldRight.categories : audit.categories;
-    const actor = auditActor(this.caller);
+  /** The audit columns of each row (auditColumnsSql), in parentheses: a bare `alias.column` would be taken for the entity's own column and renamed. */
+  private addAuditColumns(qb: SelectQueryBuilder<ObjectLiteral>, subject: PersonalSubject, options: ReadOptions, contentRight?: PolicyAction): void {
     const params = new SqlParams();
-    const user = params.add(actor.userId);
-    const agency = params.add(actor.agencyId);
-    const author = def.fields.authorUserId ? `${def.fields.authorUserId} = ${user}` : 'FALSE';
-    const consented = def.relations[fieldRight ? fieldRight.consentRelation : 'consentedAgencyIds']?.contains(agency) ?? 'FALSE';
-    // A receiving agency reads the members referred to it under their REFERRAL consent (never a field-level right).
-    const referralConsented = (!fieldRight && def.relations.referralConsentedAgencyIds?.contains(agency)) || 'FALSE';
-    const brokeGlass = def.relations.breakGlassUserIds?.contains(user) ?? 'FALSE';
-    const content = contentRight ? scopeToSql(this.caller.ability, contentRight as PolicyAction, subject, params) : 'TRUE';
-    const onTeam = def.relations.teamUserIds?.contains(user) ?? 'FALSE';
-    const basis = `CASE WHEN ${params.add(actor.memberId !== null)} THEN 'FAMILY_SELF'
-      WHEN NOT ${content} THEN (CASE WHEN ${onTeam} THEN 'ASSIGNMENT' ELSE 'RECIPIENT' END)
-      WHEN ${consented} OR ${referralConsented} THEN 'CONSENT' WHEN ${author} THEN 'AUTHOR'
-      WHEN ${brokeGlass} THEN 'BREAK_GLASS' ELSE 'ASSIGNMENT' END`;
-    const categories = contentRight ? `CASE WHEN ${content} THEN ${recordCategories} ELSE '{}'::text[] END` : recordCategories;
-    // The consents named are those of the basis (CONSENT implies the content was read): the data's own
-    // categories, else the REFERRAL consent.
-    const consentCategories = def.relations.referralConsentedAgencyIds && !fieldRight
-      ? `CASE WHEN ${consented} THEN ${recordCategories} ELSE ARRAY['REFERRAL'] END`
-      : recordCategories;
-    // In parentheses: a bare `alias.column` would be taken for the entity's own column and renamed.
-    const columns = {
-      audit_entity_id: options.idColumn ?? (options.through ? `${qb.alias}.id` : `${def.alias}.id`),
-      audit_family_id: audit.familyId,
-      audit_member_ids: audit.memberIds,
-      audit_categories: categories,
-      audit_consent_categories: consentCategories,
-      audit_basis: basis,
-    };
+    const entityId = options.idColumn ?? (options.through ? `${qb.alias}.id` : `${subjectSql(subject).alias}.id`);
+    const columns = auditColumnsSql(this.caller, subject, params, { entityId, right: options.right, contentRight });
     for (const [alias, expression] of Object.entries(columns)) qb.addSelect(`(${expression})`, alias);
     qb.setParameters({ ...qb.getParameters(), ...params.values });
   }

@@ -1,11 +1,66 @@
-import { GRANT_IN_FORCE } from '../policy/subjects.js';
-import type { AuditActor } from './audited-transactions.js';
+import type { Caller } from '../auth/caller.decorator.js';
+import type { PolicyAction } from '../policy/ability.factory.js';
+import { scopeToSql, type SqlParams } from '../policy/sql-scope.js';
+import { GRANT_IN_FORCE, type PersonalSubject, subjectSql } from '../policy/subjects.js';
+import { type AuditActor, auditActor } from './audited-transactions.js';
 
 /** A set of a `text[]` or `uuid[]` column over a group of rows, in order, without repeats. */
 const union = (column: string) => `ARRAY(SELECT DISTINCT u FROM unnest(array_cat_agg(${column})) u ORDER BY u)`;
 
 /** The positions (from 1) in the array `all` of the values of the array `some`. */
 const positions = (some: string, all: string) => `ARRAY(SELECT array_position(${all}, v) FROM unnest(${some}) WITH ORDINALITY s(v, i) ORDER BY i)`;
+
+/** How a row of a subject is read: its id's SQL, and the field-level right it is read under or decided with. */
+export interface AuditedRow {
+  entityId: string;
+  /** A field-level right read apart (ReadOptions.right): its rule, consent relation and categories apply. */
+  right?: PolicyAction;
+  /** A field-level right decided with the record: a row read without it showed none of its personal content. */
+  contentRight?: PolicyAction;
+}
+
+/**
+ * The audit columns of a row of `subject` (its aliases in scope), `readAuditSql`'s source columns but the
+ * order and the type: the record, its family and members, the categories read, and the basis it was
+ * readable under. With a `contentRight` that does not hold, the row showed none of its personal content: it
+ * is audited without categories, under the basis that let the caller see the record at all — on the
+ * family's team ASSIGNMENT, else RECIPIENT (the record was addressed to the caller's agency, as a referral
+ * is to the receiving agency). The PersonalReader and the benchmark's limit side both select these.
+ */
+export function auditColumnsSql(caller: Caller, subject: PersonalSubject, params: SqlParams, row: AuditedRow): Record<string, string> {
+  const def = subjectSql(subject);
+  const audit = def.audit!;
+  const fieldRight = row.right ? def.fieldRights![row.right]! : undefined;
+  const recordCategories = fieldRight ? fieldRight.categories : audit.categories;
+  const actor = auditActor(caller);
+  const user = params.add(actor.userId);
+  const agency = params.add(actor.agencyId);
+  const author = def.fields.authorUserId ? `${def.fields.authorUserId} = ${user}` : 'FALSE';
+  const consented = def.relations[fieldRight ? fieldRight.consentRelation : 'consentedAgencyIds']?.contains(agency) ?? 'FALSE';
+  // A receiving agency reads the members referred to it under their REFERRAL consent (never a field-level right).
+  const referralConsented = (!fieldRight && def.relations.referralConsentedAgencyIds?.contains(agency)) || 'FALSE';
+  const brokeGlass = def.relations.breakGlassUserIds?.contains(user) ?? 'FALSE';
+  const content = row.contentRight ? scopeToSql(caller.ability, row.contentRight, subject, params) : 'TRUE';
+  const onTeam = def.relations.teamUserIds?.contains(user) ?? 'FALSE';
+  const basis = `CASE WHEN ${params.add(actor.memberId !== null)} THEN 'FAMILY_SELF'
+      WHEN NOT ${content} THEN (CASE WHEN ${onTeam} THEN 'ASSIGNMENT' ELSE 'RECIPIENT' END)
+      WHEN ${consented} OR ${referralConsented} THEN 'CONSENT' WHEN ${author} THEN 'AUTHOR'
+      WHEN ${brokeGlass} THEN 'BREAK_GLASS' ELSE 'ASSIGNMENT' END`;
+  const categories = row.contentRight ? `CASE WHEN ${content} THEN ${recordCategories} ELSE '{}'::text[] END` : recordCategories;
+  // The consents named are those of the basis (CONSENT implies the content was read): the data's own
+  // categories, else the REFERRAL consent.
+  const consentCategories = def.relations.referralConsentedAgencyIds && !fieldRight
+    ? `CASE WHEN ${consented} THEN ${recordCategories} ELSE ARRAY['REFERRAL'] END`
+    : recordCategories;
+  return {
+    audit_entity_id: row.entityId,
+    audit_family_id: audit.familyId,
+    audit_member_ids: audit.memberIds,
+    audit_categories: categories,
+    audit_consent_categories: consentCategories,
+    audit_basis: basis,
+  };
+}
 
 /**
  * The read audit of one statement, as the last parts of its WITH (`audit_read`, `audit_part`, `audit`):
@@ -24,12 +79,14 @@ const positions = (some: string, all: string) => `ARRAY(SELECT array_position(${
  * `records` (how many of `entity_ids`, after those of the parts before), `members`, `categories`, `consents`
  * (positions from 1 in `member_ids`, `categories`, `consent_ids`), `basis`, and `type` when the part's kind
  * of record is not the entry's `entity_type`. `param` adds a value to the statement and answers its
- * placeholder. The only SQL that writes read audit entries: PersonalReader and any statement compiled
- * for a read build on it, so that every path writes the same entries.
+ * placeholder. `name` names the CTEs (`audit` the INSERT, `audit_read`… the others), so that a statement
+ * that stands for several of the reader's can record each of them apart. The only SQL that writes read
+ * audit entries: PersonalReader and any statement compiled for a read build on it, so that every path
+ * writes the same entries.
  */
-export function readAuditSql(source: string, actor: AuditActor, param: (value: unknown) => string): string {
+export function readAuditSql(source: string, actor: AuditActor, param: (value: unknown) => string, name = 'audit'): string {
   const agency = param(actor.agencyId);
-  return `audit_read AS (
+  return `${name}_read AS (
         SELECT r.audit_row, r.audit_entity_type, r.audit_entity_id, r.audit_family_id, r.audit_member_ids, r.audit_categories, r.audit_basis,
                CASE WHEN r.audit_basis = 'CONSENT' THEN ARRAY(
                    -- Family data by the family's grants, a member's data by the member's: each an index-only probe.
@@ -42,19 +99,19 @@ export function readAuditSql(source: string, actor: AuditActor, param: (value: u
                       AND cg.category = ANY(r.audit_consent_categories) AND ${GRANT_IN_FORCE}) ELSE '{}' END AS audit_consent_ids
           FROM ${source} r
       ),
-      audit_part AS (
+      ${name}_part AS (
         SELECT audit_family_id AS family_id, audit_entity_type AS entity_type, audit_member_ids AS members, audit_basis AS basis,
                min(audit_row) AS first_row, array_agg(audit_entity_id ORDER BY audit_row) AS records,
                ${union('audit_categories')} AS categories, ${union('audit_consent_ids')} AS consents
-          FROM audit_read GROUP BY audit_family_id, audit_entity_type, audit_member_ids, audit_basis
+          FROM ${name}_read GROUP BY audit_family_id, audit_entity_type, audit_member_ids, audit_basis
       ),
-      audit_entry AS (
+      ${name}_entry AS (
         SELECT family_id, (array_agg(entity_type ORDER BY first_row))[1] AS entity_type, array_cat_agg(records ORDER BY first_row) AS records,
                ${union('members')} AS members, ${union('categories')} AS categories, ${union('consents')} AS consents,
                CASE WHEN count(DISTINCT basis) = 1 THEN min(basis) ELSE 'SEVERAL' END AS basis, count(*) AS parts
-          FROM audit_part GROUP BY family_id
+          FROM ${name}_part GROUP BY family_id
       ),
-      audit AS (
+      ${name} AS (
         INSERT INTO audit_event (request_id, actor_subject, actor_user_id, actor_member_id, acting_agency_id, action,
                                  entity_type, entity_ids, family_id, member_ids, categories, legal_basis, consent_ids, parts)
         SELECT a->>'requestId', a->>'subject', (a->>'userId')::uuid, (a->>'memberId')::uuid, (a->>'agencyId')::uuid, 'READ',
@@ -63,7 +120,7 @@ export function readAuditSql(source: string, actor: AuditActor, param: (value: u
                  SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object('type', nullif(p.entity_type, x.entity_type), 'records', cardinality(p.records),
                           'members', ${positions('p.members', 'x.members')}, 'basis', p.basis,
                           'categories', ${positions('p.categories', 'x.categories')}, 'consents', ${positions('p.consents', 'x.consents')})) ORDER BY p.first_row)
-                   FROM audit_part p WHERE p.family_id IS NOT DISTINCT FROM x.family_id) END
-          FROM audit_entry x, (SELECT ${param(JSON.stringify(actor))}::jsonb AS a) actor
+                   FROM ${name}_part p WHERE p.family_id IS NOT DISTINCT FROM x.family_id) END
+          FROM ${name}_entry x, (SELECT ${param(JSON.stringify(actor))}::jsonb AS a) actor
       )`;
 }
