@@ -53,6 +53,8 @@ const BOUNDARIES = [
   {
     // The policy's SQL applied to a query filters without auditing: personal data is read through the
     // PersonalReader, and other subjects through PolicyService.scope, whose type refuses personal ones.
+    // read-audit.ts decides with it a row's legal basis for the reader's audit columns, not which rows are read;
+    // compiled-read.ts is the reader's fast path (one statement that reads and audits).
     home: ['src/policy', 'src/audit/personal-reader.ts', 'src/audit/compiled-read.ts', 'src/audit/read-audit.ts'],
     patterns: [
       {

@@ -18,7 +18,7 @@ import { newId } from '../src/common/ids.js';
 import { CLIENT_TOKEN_ISSUER } from '../src/auth/token-verifier.js';
 import { benchDatabase } from './bench-database.js';
 import { findFixtures, tokenSigner } from './operations.js';
-import { benchServiceEnvironment, cpuSnapshot, cpuUsedBetween, startProcess } from './processes.js';
+import { benchServiceEnvironment, cpuSnapshot, cpuUsedBetween, postmasterOf, startProcess } from './processes.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -61,7 +61,7 @@ async function statementsSent(port: number): Promise<number> {
 }
 
 /** One measured run of `query` as `caller` against the process on `port`. */
-async function measure(target: { port: number; pid: number }, postmaster: number, caller: Caller, query: string) {
+async function measure(target: { port: number; pid: number }, postmaster: number | undefined, caller: Caller, query: string) {
   const opts = {
     url: `http://127.0.0.1:${target.port}/graphql`,
     method: 'POST' as const,
@@ -91,9 +91,8 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     const f = await findFixtures(db, tokenSigner(SECRET), 10);
-    // PostgreSQL's CPU is this cluster's only: the parent of a backend is its postmaster.
-    const [{ backend }] = await db.query(`SELECT pg_backend_pid() AS backend`);
-    const postmaster = (await cpuSnapshot()).get(backend)!.parent;
+    // PostgreSQL's CPU is this cluster's only (every PostgreSQL's when the database is not on this machine).
+    const postmaster = (await postmasterOf(db)) ?? undefined;
     const caseworker = f.intakes[0]!;
     const clientId = newId();
     await db.transaction(async (em) => {

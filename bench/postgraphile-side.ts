@@ -1,6 +1,6 @@
 /**
  * The peer a user would pick instead (issue 19): PostGraphile 5 serving the benchmarked reads straight
- * from the bench database, as its own process (PORT, DATABASE_URL), beside the service and the floor.
+ * from the bench database, as its own process (PORT, DATABASE_URL), beside the service and the limit side (bench/limit/).
  * It does less than the service: no token check, no principal, no access rule, no audit; every row of
  * the exposed tables is readable by anyone who reaches the port. Its schema is generated from the
  * tables at start (introspection, read only); no watch mode, no schema or table of its own in our
@@ -24,8 +24,8 @@ const PARTIALLY_INDEXED = new Set(['trajectory_supporter_plan_id_fkey', 'plan_pa
  * to ours: the same columns at the same depth. What differs: the service's one `supporter` (the CURRENT
  * one) is a connection here, filtered by `condition: { state: "CURRENT" }`; the participants still on the
  * plan are `condition: { removedAt: null }`; lists are connections read through `nodes`; status and life
- * domain are strings, not enums; participants, goals and actions are ordered by id, as the floor orders
- * them; goals whose life domain was not consented are not hidden.
+ * domain are strings, not enums; participants, goals and actions are ordered by id, as the service and the
+ * limit side order them; goals whose life domain was not consented are not hidden.
  */
 export const POSTGRAPHILE_PLAN_QUERY = `query($id: UUID!) { plan: planByRowId(rowId: $id) { id: rowId status summary
   supporter: trajectorySupportersByPlanId(condition: { state: "CURRENT" }) { nodes { user: appUserByUserId { id: rowId displayName } } }
@@ -42,9 +42,9 @@ export const POSTGRAPHILE_FAMILIES_QUERY = `{ families: allFamilies(first: 50, o
   members: familyMembersByFamilyId(orderBy: PRIMARY_KEY_ASC) { nodes { id: rowId givenName familyName birthDate } } } } pageInfo { hasNextPage endCursor } } }`;
 
 /**
- * What `npm run bench` needs to drive this side, in the form it drives the floor: the compiled script
- * and the path to poll until it answers (`startProcess(script, env, readyPath)`, env with DATABASE_URL),
- * and per benchmarked operation (by the name bench/service-bench.ts gives it) the request of a
+ * What `npm run bench` needs to drive this side (one of SIDES in bench/service-bench.ts): the compiled
+ * script and the path to poll until it answers (`startProcess(script, env, readyPath)`, env with
+ * DATABASE_URL), and per benchmarked operation (by the name bench/service-bench.ts gives it) the request of a
  * principal's n-th call (a Side's `call` is `{ principal, ...requests[name](principal, n) }`) and whether
  * an answer is a success: no error and no null root field. The principal's token is sent and ignored.
  */
@@ -66,7 +66,7 @@ function graphqlPost(query: string, variables: Record<string, unknown>) {
 }
 
 /**
- * Amber (PostGraphile's defaults) over the public schema, read only, with the floor's pool size.
+ * Amber (PostGraphile's defaults) over the public schema, read only, with the service's and the limit side's pool size.
  * PostGraphile is loaded here, not at the top: the bench and the test import this file for the requests
  * above without loading it.
  */
@@ -100,7 +100,7 @@ async function postgraphilePreset(connectionString: string): Promise<GraphileCon
         connectionString,
         schemas: ['public'],
         pubsub: false,
-        // The service's session settings, as the floor has them.
+        // The service's session settings, as the limit side has them.
         poolConfig: { max: 10, application_name: 'gezin1plan-postgraphile', options: `-c TimeZone=${DEFAULT_LEGAL_TIME_ZONE}` },
       }),
     ],

@@ -1,6 +1,7 @@
 /** The benchmarks' child processes and the CPU time they and PostgreSQL use (Linux /proc). */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { rowsOf, type Sql } from '../src/audit/audit-chain.js';
 import { freePort } from '../src/database/embedded-postgres.js';
 
 /**
@@ -61,4 +62,15 @@ export function cpuUsedBetween(before: Awaited<ReturnType<typeof cpuSnapshot>>, 
     if (isPostgres && ofCluster) postgres += seconds - (before.get(id)?.seconds ?? 0);
   }
   return { process: (after.get(pid)?.seconds ?? 0) - (before.get(pid)?.seconds ?? 0), postgres };
+}
+
+/**
+ * The pid of the postmaster of the cluster `admin` is connected to: the parent of its backend. Null when the
+ * backend is not a process of this machine (BENCH_DATABASE_URL elsewhere): then every PostgreSQL process counts.
+ */
+export async function postmasterOf(admin: Sql): Promise<number | null> {
+  const { readFile } = await import('node:fs/promises');
+  const [{ pid: backend }] = rowsOf<{ pid: number }>(await admin.query(`SELECT pg_backend_pid() AS pid`, []));
+  const status = await readFile(`/proc/${backend}/status`, 'utf8').catch(() => '');
+  return /^Name:\s+postgres/m.test(status) ? Number(/^PPid:\s+(\d+)/m.exec(status)![1]) : null;
 }

@@ -1,20 +1,22 @@
 /**
  * `npm run bench -- [--families N] [--seed S] [--concurrency C] [--duration SECONDS] [--only <operation prefix>]
- * [--cpu-prof DIR] [--resolvers]`: the service under
+ * [--cpu-prof DIR] [--node-flags "FLAGS"] [--resolvers]`: the service under
  * load. Seeds its own database (an embedded cluster kept under `.data/bench-<N>-<S>` so that a large
  * seed is made once, or BENCH_DATABASE_URL), starts the service and the other sides (SIDES: the limit side,
- * bench/limit/: the same answer and audit in one prepared statement per read) as separate processes, and drives
+ * bench/limit/: the same answer and audit in one prepared statement per read; PostGraphile, bench/postgraphile-side.ts:
+ * the peer a user would pick, for the reads it serves) as separate processes, and drives
  * each operation on every side with autocannon at a fixed concurrency, from principals that really have access,
  * each on a settled database (the audit entries pending linking linked first). Prints per operation one line
  * per side (req/s, latency percentiles, SQL statements and rows read per request, the cores the driven process
- * and this cluster's PostgreSQL kept busy, ratio to the service) and
+ * and this cluster's PostgreSQL kept busy, the service's req/s over the side's, and the limit side's over
+ * PostGraphile's) and
  * writes it to bench/results/<time>.json with the service's peak RSS and its startup time. With `--resolvers`,
  * the side `resolvers` too: the service again with COMPILED_READS=false (every read through the field
  * resolvers), driven with the service's requests: compiled reads against the path they replace, in the same run.
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,7 +38,8 @@ import {
 } from './operations.js';
 import { chainPendingAuditEntries } from '../src/audit/audit-chain.js';
 import { benchDatabase } from './bench-database.js';
-import { benchServiceEnvironment, cpuSnapshot, cpuUsedBetween, startProcess } from './processes.js';
+import { postgraphileSide } from './postgraphile-side.js';
+import { benchServiceEnvironment, cpuSnapshot, cpuUsedBetween, postmasterOf, startProcess } from './processes.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -49,6 +52,9 @@ const { values: args } = parseArgs({
     // A directory: the service process writes a V8 CPU profile there when it stops (open it in Chrome's
     // DevTools or summarise it with bench/cpu-profile-summary.ts).
     'cpu-prof': { type: 'string' },
+    // Node/V8 flags for the service process after those of `npm start` (space-separated), e.g.
+    // "--max-semi-space-size=0": runtime settings compared on the same seeded data.
+    'node-flags': { type: 'string' },
     resolvers: { type: 'boolean', default: false },
   },
 });
@@ -61,18 +67,10 @@ const SECRET = randomBytes(32).toString('hex');
 
 // ---- processes ----------------------------------------------------------------------------------
 
-/**
- * The pid of the postmaster of the cluster `admin` is connected to: the parent of its backend. Null when the
- * backend is not a process of this machine (BENCH_DATABASE_URL elsewhere): then every PostgreSQL process counts.
- */
-async function postmasterOf(admin: pg.Client): Promise<number | null> {
-  const { readFile } = await import('node:fs/promises');
-  const backend = (await admin.query(`SELECT pg_backend_pid() AS pid`)).rows[0].pid;
-  const status = await readFile(`/proc/${backend}/status`, 'utf8').catch(() => '');
-  return /^Name:\s+postgres/m.test(status) ? Number(/^PPid:\s+(\d+)/m.exec(status)![1]) : null;
-}
-
 const cores = (busy: number) => busy.toFixed(2);
+
+const splitFlags = (flags: string | undefined) => flags?.split(' ').filter(Boolean) ?? [];
+const serviceNodeFlags = (JSON.parse(readFileSync('package.json', 'utf8')) as { config: { serviceNodeFlags: string } }).config.serviceNodeFlags;
 
 const processTarget = ({ port, child }: { port: number; child: ChildProcess }) => ({ port, pid: child.pid! });
 
@@ -103,13 +101,15 @@ interface Side {
 }
 
 /**
- * The sides measured, in order, each its own process: the service, and what it is measured against. Another
- * side is an entry here and a Side in each operation, or sends another side's (`requests`) to a process with
- * its own `env`. `metrics`: it counts its SQL statements at /metrics.
+ * The sides measured, in order, each its own process: the service, and what it is measured against — the
+ * limit side (every operation) and PostGraphile (the reads it serves: an operation without it has no
+ * PostGraphile line). Another side is an entry here and a Side in the operations it serves, or sends another
+ * side's (`requests`) to a process with its own `env`. `metrics`: it counts its SQL statements at /metrics.
  */
 const SIDES = [
   { name: 'service', script: 'dist/src/main.js', readyPath: '/health/ready', metrics: true },
   { name: 'limit', script: 'dist/bench/limit/server.js', readyPath: '/', metrics: false },
+  { name: 'postgraphile', script: postgraphileSide.script, readyPath: postgraphileSide.readyPath, metrics: false },
   // With --resolvers only: the service without compiled reads, sent the service's requests.
   { name: 'resolvers', script: 'dist/src/main.js', readyPath: '/health/ready', metrics: true, env: { COMPILED_READS: 'false' }, requests: 'service' },
 ] as const;
@@ -121,7 +121,7 @@ const RUN_SIDES = SIDES.filter((side) => side.name !== 'resolvers' || args.resol
 
 interface Operation {
   name: string;
-  sides: Record<RequestSide, Side>;
+  sides: Record<'service' | 'limit', Side> & Partial<Record<RequestSide, Side>>;
 }
 
 const gql = (query: string, variables: Record<string, unknown>): string => JSON.stringify({ query, variables });
@@ -135,13 +135,19 @@ const graphqlOk = (body: string) => {
 };
 
 function operations(f: Fixtures, db: DataSource): Operation[] {
-  const read = (name: string, principals: Principal[], service: (p: any, n: number) => string, limit: (p: any, n: number) => string, limitOk = graphqlOk): Operation => ({
-    name,
-    sides: {
-      service: { call: (slot, n) => ({ principal: pick(principals, slot), method: 'POST', path: '/graphql', body: service(pick(principals, slot), n) }), ok: (_s, b) => graphqlOk(b) },
-      limit: { call: (slot, n) => ({ principal: pick(principals, slot), method: 'GET', path: limit(pick(principals, slot), n) }), ok: (_s, b) => limitOk(b) },
-    },
-  });
+  const read = (name: string, principals: Principal[], service: (p: any, n: number) => string, limit: (p: any, n: number) => string, limitOk = graphqlOk): Operation => {
+    const postgraphile = postgraphileSide.requests[name];
+    return {
+      name,
+      sides: {
+        service: { call: (slot, n) => ({ principal: pick(principals, slot), method: 'POST', path: '/graphql', body: service(pick(principals, slot), n) }), ok: (_s, b) => graphqlOk(b) },
+        limit: { call: (slot, n) => ({ principal: pick(principals, slot), method: 'GET', path: limit(pick(principals, slot), n) }), ok: (_s, b) => limitOk(b) },
+        ...(postgraphile && {
+          postgraphile: { call: (slot, n) => ({ principal: pick(principals, slot), ...postgraphile(pick(principals, slot), n) }), ok: (_s, b) => postgraphileSide.ok(b) },
+        }),
+      },
+    };
+  };
   const versions = new Map<string, number>();
   const referralOf = (slot: number) => pick(f.referrers, slot).referrals[0]!;
   const startsAt = () => new Date(Date.now() + 14 * 86_400_000).toISOString();
@@ -373,10 +379,14 @@ async function main(): Promise<void> {
 
     // Rate limits off: the limit side has none, and a few principals drive all the load.
     const env = benchServiceEnvironment(url, SECRET);
+    // The service runs with the V8 flags `npm start` gives it (package.json, config.serviceNodeFlags); V8 takes
+    // the last value of a flag, so --node-flags can set them back (`=0` is V8's default).
+    const runtimeFlags = [...splitFlags(serviceNodeFlags), ...splitFlags(args['node-flags'])];
+    const serviceFlags = [...runtimeFlags, ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [])];
     const started = {} as Record<SideName, Awaited<ReturnType<typeof startProcess>>>;
     for (const side of RUN_SIDES) {
-      const profiled = side.name === 'service' && args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
-      started[side.name] = await startProcess(side.script, { ...env, ...('env' in side ? side.env : {}) }, side.readyPath, profiled);
+      const flags = side.name === 'service' ? serviceFlags : side.name === 'resolvers' ? runtimeFlags : [];
+      started[side.name] = await startProcess(side.script, { ...env, ...('env' in side ? side.env : {}) }, side.readyPath, flags);
       children.push(started[side.name].child);
     }
     const service = started.service;
@@ -385,24 +395,36 @@ async function main(): Promise<void> {
 
     const table: Record<string, unknown>[] = [];
     for (const op of operations(f, db).filter((o) => !args.only || o.name.startsWith(args.only))) {
-      const measured = {} as Record<SideName, Measured>;
-      for (const side of RUN_SIDES) {
-        measured[side.name] = await drive(processTarget(started[side.name]), op.sides[requestsOf(side)], admin, side.metrics ? started[side.name].port : undefined);
+      const sides = RUN_SIDES.filter((side) => op.sides[requestsOf(side)]);
+      const measured: Partial<Record<SideName, Measured>> = {};
+      for (const side of sides) {
+        measured[side.name] = await drive(processTarget(started[side.name]), op.sides[requestsOf(side)]!, admin, side.metrics ? started[side.name].port : undefined);
       }
-      const ratios = Object.fromEntries(RUN_SIDES.slice(1).map((side) => [side.name, measured.service.reqPerSec / measured[side.name].reqPerSec]));
+      // Throughput ratios: the service against each other side, and the limit side against PostGraphile.
+      const per = (a: SideName, b: SideName) => (measured[a] && measured[b] ? measured[a].reqPerSec / measured[b].reqPerSec : undefined);
+      const ratios = {
+        limit: per('service', 'limit'),
+        postgraphile: per('service', 'postgraphile'),
+        limitToPostgraphile: per('limit', 'postgraphile'),
+        resolvers: per('service', 'resolvers'),
+      };
       // `ratio`: the service against the limit side, as results before it had against the floor.
       table.push({ operation: op.name, ...measured, ratio: ratios.limit, ratios });
       console.log(op.name);
-      for (const side of RUN_SIDES) {
-        const m = measured[side.name];
+      for (const side of sides) {
+        const m = measured[side.name]!;
+        const against =
+          side.name === 'limit' ? `  → service ${ratios.limit!.toFixed(2)}× limit`
+          : side.name === 'postgraphile' ? `  → service ${ratios.postgraphile!.toFixed(2)}×, limit ${ratios.limitToPostgraphile!.toFixed(2)}× postgraphile`
+          : side.name === 'resolvers' ? `  → service ${ratios.resolvers!.toFixed(2)}× resolvers`
+          : '';
         console.log(
-          `  ${side.name.padEnd(8)} ${m.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${m.p50.toFixed(1).padStart(6)}  p95 ${m.p95.toFixed(1).padStart(6)}  p99 ${m.p99.toFixed(1).padStart(6)} ms  ` +
+          `  ${side.name.padEnd(12)} ${m.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${m.p50.toFixed(1).padStart(6)}  p95 ${m.p95.toFixed(1).padStart(6)}  p99 ${m.p99.toFixed(1).padStart(6)} ms  ` +
             `${m.statementsPerRequest === null ? '    -' : m.statementsPerRequest.toFixed(1).padStart(5)} stmt/req  ${m.transactionsPerRequest.toFixed(1).padStart(5)} xact/req  ` +
             `${m.rowsPerRequest.toFixed(0).padStart(6)} rows/req  ${m.auditEntriesPerRequest.toFixed(1).padStart(5)} audit/req  errors ${m.errors}  ` +
             `cores: process ${cores(m.cpu.process)} postgres ${cores(m.cpu.postgres)}  ` +
             // CPU per request holds on a loaded machine, where req/s follows what the other jobs leave.
-            `CPU ms/req: process ${((m.cpu.process * 1000) / m.reqPerSec).toFixed(2)} postgres ${((m.cpu.postgres * 1000) / m.reqPerSec).toFixed(2)}` +
-            (side.name === 'service' ? '' : `  → service ${ratios[side.name]!.toFixed(2)}× ${side.name}`),
+            `CPU ms/req: process ${((m.cpu.process * 1000) / m.reqPerSec).toFixed(2)} postgres ${((m.cpu.postgres * 1000) / m.reqPerSec).toFixed(2)}${against}`,
         );
       }
     }

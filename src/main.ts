@@ -5,6 +5,7 @@ import { describeError } from './common/errors.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { configuredDatabase } from './database/configured-database.js';
 import { EmbeddedDatabaseError } from './database/embedded-postgres.js';
+import { WebhookQueue } from './webhooks/webhook-queue.js';
 
 const log = new Logger('Main');
 
@@ -12,13 +13,15 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const { url: databaseUrl, embedded } = await configuredDatabase(config, (message) => log.warn(message));
   const app = await createApp({ ...config, databaseUrl });
-  // Stop accepting requests, let Nest finish them and the webhook deliveries in flight and close its
-  // connections, then stop the embedded cluster. embedded-postgres would stop its clusters at once on
-  // these signals (async-exit-hook), under the running work: the service takes the signals over.
+  // Take no new webhook job, stop accepting requests, let Nest finish them and the webhook deliveries in
+  // flight and close its connections, then stop the embedded cluster. embedded-postgres would stop its
+  // clusters at once on these signals (async-exit-hook), under the running work: the service takes the
+  // signals over.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.removeAllListeners(signal);
     process.once(signal, () => {
       log.log(`${signal}: shutting down`);
+      app.get(WebhookQueue).stopTakingJobs();
       void app
         .close()
         .then(() => embedded?.stop())

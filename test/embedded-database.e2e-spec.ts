@@ -27,7 +27,7 @@ function postmasterOf(clusterDir: string): number | null {
   }
 }
 
-/** The service as `npm start` runs it without DATABASE_URL: on its embedded PostgreSQL under DATA_DIR. */
+/** The service as `npm start` runs it (without its V8 heap flags) without DATABASE_URL: on its embedded PostgreSQL under DATA_DIR. */
 describe('the embedded database of a service process', () => {
   let env: Record<string, string>;
   let clusterDir: string;

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import type { ReferralScene } from './support/referral-scene.js';
@@ -9,10 +9,12 @@ import { WebhookStage } from './support/webhook-stage.js';
 /**
  * Graceful shutdown (issue 7, point 3): on SIGTERM the service stops accepting connections, lets the
  * request in flight answer and the webhook delivery in flight finish and be recorded, and only then
- * exits, with status 0.
+ * exits, with status 0. It starts no delivery once shutdown has begun, not even while requests still
+ * drain: an event committed meanwhile waits for the next start.
  *
  * The slow request is a referral step waiting for the row lock a test transaction holds; the slow
- * delivery is a receiver that answers only when the test lets it. The service is a child process on a
+ * delivery is a receiver that answers only when the test lets it; a client still sending its request
+ * keeps the HTTP server draining after the step answered. The service is a child process on a
  * database of its own (no other test file's worker may take its jobs).
  */
 
@@ -29,6 +31,17 @@ const refused = (port: number) =>
     });
     socket.once('error', () => resolve(true));
   });
+
+/** A request whose body is still being sent: it keeps the server draining until the socket ends. */
+function unfinishedRequest(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write('POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{');
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
 
 async function until(what: string, done: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -71,6 +84,7 @@ describe('SIGTERM: graceful shutdown', () => {
     await service.gql(scene.worker.subject, SEND, { input: { referralId: id, expectedVersion: 1 } });
     await hook.until(() => hook.received.length === 1, 30_000);
 
+    const sending = await unfinishedRequest(service.port);
     // A request in flight: the next step waits for the referral's row lock, which the test holds.
     await locker.query('BEGIN');
     await locker.query('SELECT id FROM referral WHERE id = $1 FOR UPDATE', [id]);
@@ -91,7 +105,13 @@ describe('SIGTERM: graceful shutdown', () => {
     expect(answered.status).toBe(200);
     expect(answered.body).toEqual({ data: { receiveReferral: { version: 3 } } });
 
-    // Still running: the delivery has not finished. (A negative: give it a moment to exit wrongly.)
+    // The step's event, committed after SIGTERM, is not posted while the server drains. (A negative: ten
+    // polls of the worker, WEBHOOK_POLL_INTERVAL_MS 100 in tests, to post it wrongly.)
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(service.running).toBe(true);
+    expect(hook.received).toHaveLength(1);
+    // Drained, still running: the delivery has not finished. (A negative: give it a moment to exit wrongly.)
+    sending.destroy();
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(service.running).toBe(true);
     hook.release(200);

@@ -179,9 +179,7 @@ describe('hostile GraphQL operations', () => {
     // graphql-ws reports the socket's error on the console itself: expected here, not printed.
     const reported = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     try {
-      const server = api.app.getHttpServer();
-      if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const socket = new WebSocket(`ws://127.0.0.1:${server.address().port}/graphql`, 'graphql-transport-ws');
+      const socket = new WebSocket(`ws://127.0.0.1:${api.port}/graphql`, 'graphql-transport-ws');
       await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
       const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
       socket.send(JSON.stringify({ type: 'connection_init', payload: { padding: 'x'.repeat(MAX_BODY_BYTES + 1) } }));

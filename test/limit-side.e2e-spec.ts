@@ -24,7 +24,7 @@ interface Who {
 }
 
 const AUDIT_COLUMNS = `actor_subject, actor_user_id, actor_member_id, acting_agency_id, action, entity_type, entity_id, entity_ids,
-  family_id, member_ids, categories, legal_basis, consent_ids`;
+  family_id, member_ids, categories, legal_basis, consent_ids, parts`;
 
 describe('the limit side answers and audits as the service', () => {
   let scratch: ScratchDatabase;
@@ -36,7 +36,7 @@ describe('the limit side answers and audits as the service', () => {
   let professionals: Who[];
   let portal: (Who & { familyId: string })[];
   let planIds: string[];
-  /** What the comparisons met: answers and audit bases, to show the matrix is not empty. */
+  /** What the comparisons met: answers, audit bases and entries of several parts, to show the matrix is not empty. */
   const seen = new Map<string, number>();
   const count = (key: string) => seen.set(key, (seen.get(key) ?? 0) + 1);
 
@@ -105,9 +105,14 @@ describe('the limit side answers and audits as the service', () => {
     const { service, limited, serviceAudit, limitAudit } = result;
     const outcome = (answer: GraphQLResult | Answer) => ({ data: answer.data ?? null, code: answer.errors?.[0]?.extensions?.code ?? 'OK' });
     expect({ label, ...outcome(limited), audit: limitAudit }).toEqual({ label, ...outcome(service), audit: serviceAudit });
-    const answered = Object.values(service.data ?? {})[0] as { edges?: unknown[] } | undefined;
+    const answered = Object.values(service.data ?? {})[0] as { edges?: { node: { id?: string } }[] } | undefined;
     count(`${read} ${outcome(service).code}${answered?.edges?.length ? ' with edges' : ''}`);
-    for (const entry of serviceAudit) count(`${read} basis ${JSON.parse(entry).legal_basis}`);
+    // An access-log line of an entry's part is numbered `seq.part`.
+    if (answered?.edges?.some((edge) => edge.node.id?.includes('.'))) count(`${read} line of a part`);
+    for (const entry of serviceAudit.map((text: string) => JSON.parse(text) as { legal_basis: string; parts: unknown[] | null })) {
+      count(`${read} basis ${entry.legal_basis}`);
+      if (entry.parts) count(`${read} entry with parts`);
+    }
   }
 
   it('plan(id): every plan, as every principal', async () => {
@@ -116,9 +121,9 @@ describe('the limit side answers and audits as the service', () => {
         expectSame(`${who.label} reads plan ${id}`, 'plan', await both(who, 'plan', PLAN_QUERY, { id }, { id }));
       }
     }
-    // The matrix met readable and unreadable plans, and the bases of the access rule.
+    // The matrix met readable and unreadable plans, the bases of the access rule, and entries of several parts.
     expect([...seen.keys()]).toEqual(
-      expect.arrayContaining(['plan OK', 'plan NOT_FOUND', 'plan basis CONSENT', 'plan basis BREAK_GLASS', 'plan basis FAMILY_SELF', 'plan basis AUTHOR']),
+      expect.arrayContaining(['plan OK', 'plan NOT_FOUND', 'plan basis CONSENT', 'plan basis BREAK_GLASS', 'plan basis FAMILY_SELF', 'plan basis AUTHOR', 'plan entry with parts']),
     );
   }, 300_000);
 
@@ -126,7 +131,7 @@ describe('the limit side answers and audits as the service', () => {
     for (const who of [...professionals, ...portal]) {
       expectSame(`${who.label} lists families`, 'families', await both(who, 'families', FAMILIES_QUERY, {}, { first: '50' }));
     }
-    expect([...seen.keys()]).toEqual(expect.arrayContaining(['families OK with edges', 'families OK', 'families basis CONSENT', 'families basis FAMILY_SELF']));
+    expect([...seen.keys()]).toEqual(expect.arrayContaining(['families OK with edges', 'families OK', 'families basis CONSENT', 'families basis FAMILY_SELF', 'families entry with parts']));
   }, 120_000);
 
   it('referrals(INCOMING, overdue, first: 50)', async () => {
@@ -144,7 +149,7 @@ describe('the limit side answers and audits as the service', () => {
         expectSame(`${who.label} reads the access log of ${familyId}`, 'access-log', await both(who, 'access-log', ACCESS_LOG_QUERY, { familyId }, { familyId, first: '50' }));
       }
     }
-    expect([...seen.keys()]).toEqual(expect.arrayContaining(['access-log OK with edges', 'access-log NOT_FOUND', 'access-log FORBIDDEN']));
+    expect([...seen.keys()]).toEqual(expect.arrayContaining(['access-log OK with edges', 'access-log line of a part', 'access-log NOT_FOUND', 'access-log FORBIDDEN']));
   }, 120_000);
 
   it('networkInsight: the figures, suppressed alike, and the aggregate read recorded', async () => {

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import type { FormattedExecutionResult } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
 import { decodeJwt } from 'jose';
@@ -178,8 +177,7 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
 
   beforeAll(async () => {
     api = await TestApi.start();
-    await api.app.listen(0);
-    port = (api.app.getHttpServer().address() as AddressInfo).port;
+    port = api.port;
     db = api.app.get(DataSource);
     scene = await ReferralScene.create(api);
     world = scene.world;
@@ -678,10 +676,8 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
   it('a step taken through another instance of the service reaches the subscribers of this one, and the other way round (LISTEN/NOTIFY)', async () => {
     const api2 = await TestApi.startOwn();
     try {
-      await api2.app.listen(0);
-      const port2 = (api2.app.getHttpServer().address() as AddressInfo).port;
       const onFirst = await subscribe(scene.worker);
-      const onSecond = await subscribe(scene.worker, { onPort: port2 });
+      const onSecond = await subscribe(scene.worker, { onPort: api2.port });
       await attach(toReceiver, onFirst, onSecond);
 
       const ref = await draft(scene.worker, scene.receiver);

@@ -90,8 +90,9 @@ describe('two replicas on one database', () => {
       const [{ pending }] = await db.query(`SELECT count(*)::int AS pending FROM webhook_delivery WHERE client_id = $1 AND state <> 'DELIVERED'`, [clientId]);
       return pending === 0;
     }, 60_000);
-    // Late duplicates would come within a poll or two of a worker: wait for quiet before counting.
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    // Late duplicates would come within a poll or two of a worker: wait for quiet (ten polls, as service
+    // processes in tests poll every 100 ms) before counting.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
 
     const received = ids.flatMap((id) => hook.eventsOf(id).map((e) => e.id));
     expect(received.sort()).toEqual(events.map((e) => e.id).sort());

@@ -10,9 +10,10 @@
 import { createHash } from 'node:crypto';
 import type { Caller } from '../../src/auth/caller.decorator.js';
 import { auditActor } from '../../src/audit/audited-transactions.js';
+import { auditColumnsSql, levelsAuditSource, readAuditSql } from '../../src/audit/read-audit.js';
 import type { PolicyAction } from '../../src/policy/ability.factory.js';
 import { scopeToSql, SqlParams } from '../../src/policy/sql-scope.js';
-import { fromClause, GRANT_IN_FORCE, type PersonalSubject, type SubjectName, subjectSql } from '../../src/policy/subjects.js';
+import { fromClause, type PersonalSubject, type SubjectName, subjectSql } from '../../src/policy/subjects.js';
 import { LifeDomain } from '../../src/goals/life-domain.js';
 import {
   ACTIVE_PLANS_SQL,
@@ -22,6 +23,7 @@ import {
   REFERRAL_STAGE_HOURS_SQL,
 } from '../../src/insights/network-insight.queries.js';
 import { SMALLEST_SHOWN } from '../../src/insights/small-counts.js';
+import { ACCESS_LOG_LINES } from '../../src/portal/access-log.service.js';
 import { overdueSql } from '../../src/referrals/referral-deadlines.js';
 
 /** The policy's parameters as positional `$n`, for a prepared statement (SqlParams names them for TypeORM). */
@@ -56,67 +58,28 @@ const isoTime = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY
 /** The service's list cursor of an id (common/pagination.ts: base64url of `id:<uuid>`). */
 const idCursor = (id: string) => `translate(encode(convert_to('id:' || ${id}, 'UTF8'), 'base64'), '+/=', '-_')`;
 
-// ---- the read audit: one place, mirroring the PersonalReader (src/audit/personal-reader.ts) ------------------
+// ---- the read audit: the reader's own SQL (src/audit/read-audit.ts) ------------------------------------------
 
 /**
- * The audit columns of a row of `subject` (its aliases in scope), as the reader computes them: what the row
- * is about and the legal basis it was readable under, from the subject's own policy relations (subjects.ts).
- * The order of the bases is the reader's (`addAuditColumns`). `contentRight`: a field-level right decided with
- * the record (a referral's details): a row read without it is audited without categories.
+ * The audit columns of a row of `subject` (its aliases in scope) as the PersonalReader selects them, and its
+ * place in the reader's order (by id, as it reads lists and groups). `contentRight`: a field-level right
+ * decided with the record (a referral's details).
  */
 function auditColumns(caller: Caller, subject: PersonalSubject, params: PositionalParams, contentRight?: PolicyAction): string {
-  const def = subjectSql(subject);
-  const audit = def.audit!;
-  const actor = auditActor(caller);
-  const user = params.add(actor.userId);
-  const agency = params.add(actor.agencyId);
-  const author = def.fields.authorUserId ? `${def.fields.authorUserId} = ${user}` : 'FALSE';
-  const consented = def.relations.consentedAgencyIds?.contains(agency) ?? 'FALSE';
-  const referralConsented = def.relations.referralConsentedAgencyIds?.contains(agency) ?? 'FALSE';
-  const brokeGlass = def.relations.breakGlassUserIds?.contains(user) ?? 'FALSE';
-  const content = contentRight ? allowed(caller, contentRight, subject, params) : 'TRUE';
-  const onTeam = def.relations.teamUserIds?.contains(user) ?? 'FALSE';
-  const basis = `CASE WHEN ${params.add(actor.memberId !== null)} THEN 'FAMILY_SELF'
-      WHEN NOT ${content} THEN (CASE WHEN ${onTeam} THEN 'ASSIGNMENT' ELSE 'RECIPIENT' END)
-      WHEN ${consented} OR ${referralConsented} THEN 'CONSENT' WHEN ${author} THEN 'AUTHOR'
-      WHEN ${brokeGlass} THEN 'BREAK_GLASS' ELSE 'ASSIGNMENT' END`;
-  const categories = contentRight ? `CASE WHEN ${content} THEN ${audit.categories} ELSE '{}'::text[] END` : audit.categories;
-  const consentCategories = def.relations.referralConsentedAgencyIds ? `CASE WHEN ${consented} THEN ${audit.categories} ELSE ARRAY['REFERRAL'] END` : audit.categories;
-  return `${def.alias}.id AS audit_entity_id, ${audit.familyId} AS audit_family_id, ${audit.memberIds} AS audit_member_ids,
-    ${categories} AS audit_categories, ${consentCategories} AS audit_consent_categories, ${basis} AS audit_basis`;
+  const alias = subjectSql(subject).alias;
+  const columns = auditColumnsSql(caller, subject, params, { entityId: `${alias}.id`, contentRight });
+  return [`row_number() OVER (ORDER BY ${alias}.id) AS audit_row`, ...Object.entries(columns).map(([name, sql]) => `(${sql}) AS ${name}`)].join(', ');
 }
 
-const AUDIT_COLUMNS = ['audit_entity_id', 'audit_family_id', 'audit_member_ids', 'audit_categories', 'audit_consent_categories', 'audit_basis'];
-
 /**
- * The CTE `audit` that records the rows of `sources` (entity type → a relation with the audit columns) as the
- * reader does: one entry per entity type, family, members and basis, naming every record read in id order,
- * with the union of their categories and of the consents each row was read under.
+ * The CTEs that record the rows of `levels` (entity type → a relation with the audit columns), as the reader
+ * records one statement (a compiled one for several levels): the reader's own SQL, so that both write the
+ * same entries.
  */
-function auditInsert(caller: Caller, params: PositionalParams, sources: Record<string, string>): string {
-  const actor = auditActor(caller);
-  const agency = params.add(actor.agencyId);
-  const rows = Object.entries(sources)
-    .map(([entityType, relation]) => `SELECT ${params.add(entityType)}::text AS audit_entity_type, ${AUDIT_COLUMNS.map((c) => `s.${c}`).join(', ')} FROM ${relation} s`)
-    .join(' UNION ALL ');
-  const union = (column: string) => `ARRAY(SELECT DISTINCT u FROM unnest(array_cat_agg(${column})) u ORDER BY u)`;
-  return `audit AS (
-      INSERT INTO audit_event (request_id, actor_subject, actor_user_id, actor_member_id, acting_agency_id, action,
-                               entity_type, entity_ids, family_id, member_ids, categories, legal_basis, consent_ids)
-      SELECT ${params.add(actor.requestId)}, ${params.add(actor.subject)}, ${params.add(actor.userId)}::uuid, ${params.add(actor.memberId)}::uuid,
-             ${agency}::uuid, 'READ', r.audit_entity_type, array_agg(r.audit_entity_id ORDER BY r.audit_entity_id), r.audit_family_id,
-             r.audit_member_ids, ${union('r.audit_categories')}, r.audit_basis, ${union('r.audit_consent_ids')}
-        FROM (SELECT a.*, CASE WHEN a.audit_basis = 'CONSENT' THEN ARRAY(
-                SELECT cg.consent_id FROM consent_grant cg WHERE cardinality(a.audit_member_ids) = 0
-                   AND cg.family_id = a.audit_family_id AND cg.recipient_agency_id = ${agency}::uuid
-                   AND cg.category = ANY(a.audit_consent_categories) AND ${GRANT_IN_FORCE}
-                UNION ALL
-                SELECT cg.consent_id FROM consent_grant cg WHERE cg.member_id = ANY(a.audit_member_ids)
-                   AND cg.recipient_agency_id = ${agency}::uuid
-                   AND cg.category = ANY(a.audit_consent_categories) AND ${GRANT_IN_FORCE}) ELSE '{}' END AS audit_consent_ids
-                FROM (${rows}) a) r
-       GROUP BY r.audit_entity_type, r.audit_family_id, r.audit_member_ids, r.audit_basis
-    )`;
+function auditInsert(caller: Caller, params: PositionalParams, levels: Record<string, string>): string {
+  const param = (value: unknown) => params.add(value);
+  const source = levelsAuditSource(Object.entries(levels).map(([entityType, relation]) => ({ entityType, relation })), param);
+  return readAuditSql(source, auditActor(caller), param);
 }
 
 // ---- the reads --------------------------------------------------------------------------------------------
@@ -124,7 +87,7 @@ function auditInsert(caller: Caller, params: PositionalParams, sources: Record<s
 /**
  * `plan(id) { id status summary supporter { user { id displayName } } participants { contribution agency { id name } }
  * goals { id description lifeDomain status actions { id title status dueDate } } }`: the plan, its goals and their
- * actions each under their read rule and audited (Plan, Goal, Action); the team (supporter, participants) is part
+ * actions each under their read rule and audited together (Plan, Goal, Action: as the compiled plan(id)); the team (supporter, participants) is part
  * of the plan, read with it unaudited (as PlanTeamService reads it through the Plan rule).
  */
 export function planRead(caller: Caller, id: string | null): Statement {
@@ -202,8 +165,9 @@ export function incomingOverdueRead(caller: Caller, first: number): Statement {
 
 /**
  * `accessLog(familyId, first) { edges { node { id action entityType at categories legalBasis } } }`: NOT_FOUND (null)
- * unless the caller may read the family; its entries under the AuditEvent rule, newest first, without the
- * viewer's own reads. Reads audit entries, no personal record: nothing audited (as the service).
+ * unless the caller may read the family; the lines of its log (an entry, or each part of one: the service's own
+ * ACCESS_LOG_LINES) under the AuditEvent rule, newest first, without the viewer's own reads. Reads audit entries,
+ * no personal record: nothing audited (as the service).
  */
 export function accessLogRead(caller: Caller, familyId: string | null, first: number): Statement {
   const params = new PositionalParams();
@@ -211,12 +175,13 @@ export function accessLogRead(caller: Caller, familyId: string | null, first: nu
   const viewer = params.add(caller.principal.familyMember?.memberId ?? null);
   const text = `WITH readable AS (SELECT f.id FROM ${fromClause('Family')} WHERE f.id = ${family}::uuid AND ${allowed(caller, 'read', 'Family', params)})
     SELECT CASE WHEN EXISTS (SELECT 1 FROM readable) THEN json_build_object('edges', coalesce((
-      SELECT json_agg(json_build_object('node', json_build_object('id', e.seq::text, 'action', e.action, 'entityType', e.entity_type,
-          'at', ${isoTime('e.at')}, 'categories', e.categories, 'legalBasis', e.legal_basis)) ORDER BY e.seq DESC)
-        FROM (SELECT ae.* FROM audit_event ae
-               WHERE ae.family_id IN (SELECT id FROM readable) AND ${allowed(caller, 'read', 'AuditEvent', params)}
+      SELECT json_agg(json_build_object('node', json_build_object('id', CASE WHEN e.part = 0 THEN e.seq::text ELSE e.seq || '.' || e.part END,
+          'action', e.action, 'entityType', e.entity_type, 'at', ${isoTime('e.at')}, 'categories', e.categories, 'legalBasis', e.legal_basis))
+          ORDER BY e.seq DESC, e.part)
+        FROM (SELECT ae.* FROM (${ACCESS_LOG_LINES} WHERE e.family_id IN (SELECT id FROM readable)) ae
+               WHERE ${allowed(caller, 'read', 'AuditEvent', params)}
                  AND NOT (ae.action = 'READ' AND ${viewer}::uuid IS NOT NULL AND ae.actor_member_id IS NOT DISTINCT FROM ${viewer}::uuid)
-               ORDER BY ae.seq DESC LIMIT ${params.add(first)}::int) e), '[]')) END AS data`;
+               ORDER BY ae.seq DESC, ae.part LIMIT ${params.add(first)}::int) e), '[]')) END AS data`;
   return named(text, params.list);
 }
 

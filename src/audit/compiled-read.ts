@@ -2,7 +2,7 @@ import type { Caller } from '../auth/caller.decorator.js';
 import { scopeToSql, SqlParams } from '../policy/sql-scope.js';
 import { fromClause, subjectSql, type PersonalSubject } from '../policy/subjects.js';
 import { auditActor } from './audited-transactions.js';
-import { auditColumns, readAuditSql } from './read-audit.js';
+import { auditColumnsSql, levelsAuditSource, readAuditSql } from './read-audit.js';
 
 /** A field of a compiled answer: a column of its node's table, or a date-time column (answered as a Date). */
 export type ReadColumn = string | { dateTime: string };
@@ -36,8 +36,8 @@ export class CompiledRead {
   private readonly params = new SqlParams();
   private readonly ctes: string[] = [];
   private readonly cteOf = new Map<ReadNode, string>();
-  /** Each personal level's rows as the audit's rows, in the order read: level by level, each in id order. */
-  private readonly audited: string[] = [];
+  /** The personal levels, audited together: level by level, each in id order. */
+  private readonly audited: { entityType: string; relation: string }[] = [];
   private aliases = 0;
 
   constructor(private readonly caller: Caller) {}
@@ -45,11 +45,8 @@ export class CompiledRead {
   /** The statement for `root`, a personal subject's record by id, and its parameters (TypeORM's `:name`s). */
   statement(root: ReadNode, id: string | null): { sql: string; params: Record<string, unknown> } {
     const cte = this.personal(root, (alias) => `${alias}.id = ${this.params.add(id)}`);
-    this.ctes.push(`compiled_read AS (
-      SELECT row_number() OVER (ORDER BY level, level_row) AS audit_row, audit_entity_type, audit_entity_id, audit_family_id,
-             audit_member_ids, audit_categories, audit_consent_categories, audit_basis
-        FROM (${this.audited.join('\n        UNION ALL ')}) levels)`);
-    this.ctes.push(readAuditSql('compiled_read', auditActor(this.caller), (value) => this.params.add(value)));
+    const param = (value: unknown) => this.params.add(value);
+    this.ctes.push(readAuditSql(levelsAuditSource(this.audited, param), auditActor(this.caller), param));
     return { sql: `WITH ${this.ctes.join(',\n')}\nSELECT ${this.object(root, cte)} AS answer FROM ${cte}`, params: this.params.values };
   }
 
@@ -61,15 +58,14 @@ export class CompiledRead {
     if (def.fieldRights) throw new Error(`${subject} has field-level rights, which the compiled read does not apply`);
     const name = `c${this.cteOf.size}`;
     this.cteOf.set(node, name);
-    const audit = Object.entries(auditColumns(this.caller, subject, this.params, { idSql: `${def.alias}.id` }));
+    const audit = Object.entries(auditColumnsSql(this.caller, subject, this.params, { entityId: `${def.alias}.id` }));
     const linked = node.link.where ? ` AND ${node.link.where(def.alias)}` : '';
     this.ctes.push(`${name} AS MATERIALIZED (
       SELECT ${def.alias}.*, ${audit.map(([column, sql]) => `(${sql}) AS ${column}`).join(', ')},
              row_number() OVER (ORDER BY ${def.alias}.id) AS audit_row
         FROM ${fromClause(subject)}
        WHERE ${where(def.alias)}${linked} AND ${scopeToSql(this.caller.ability, 'read', subject, this.params)})`);
-    this.audited.push(`SELECT ${this.audited.length} AS level, audit_row AS level_row, ${this.params.add(subject)}::text AS audit_entity_type, audit_entity_id,
-               audit_family_id, audit_member_ids, audit_categories, audit_consent_categories, audit_basis FROM ${name}`);
+    this.audited.push({ entityType: subject, relation: name });
     for (const child of Object.values(node.children)) {
       if ('subject' in child.from) {
         // `= ANY(ARRAY(…))`, not `IN (…)`: the statement stays prepared (database/prepared-statements.ts), and an index probe per id.

@@ -9,7 +9,7 @@ import { scopeToSql, SqlParams } from '../policy/sql-scope.js';
 import { type FieldGuardedSubject, fromClause, subjectSql, type PersonalSubject } from '../policy/subjects.js';
 import { auditActor } from './audited-transactions.js';
 import { CompiledRead, type ReadNode, withDates } from './compiled-read.js';
-import { auditColumns, readAuditSql } from './read-audit.js';
+import { auditColumnsSql, readAuditSql } from './read-audit.js';
 
 export interface ReadOptions {
   /** What the audit calls the rows (default: the subject), and their id column (default: the subject's, or the rows' own with `through`). */
@@ -187,14 +187,20 @@ export class CallerReader {
     // The rights decided with the record, as a boolean column each, in the same statement.
     const withRecord = options.right ? [] : rights.filter(([, declared]) => declared.decided === 'withRecord');
     for (const [right] of withRecord) qb.addSelect(`(${scopeToSql(this.caller.ability, right as PolicyAction, subject, params)})`, rightColumn(right));
-    const idSql = options.idColumn ?? (options.through ? `${qb.alias}.id` : `${def.alias}.id`);
-    const columns = auditColumns(this.caller, subject, params, { idSql, right: options.right, contentRight: withRecord[0]?.[0] });
-    // In parentheses: a bare `alias.column` would be taken for the entity's own column and renamed.
-    for (const [alias, expression] of Object.entries(columns)) qb.addSelect(`(${expression})`, alias);
     qb.setParameters({ ...qb.getParameters(), ...params.values });
+    this.addAuditColumns(qb, subject, options, withRecord[0]?.[0] as PolicyAction | undefined);
     const audited = this.auditedStatement(qb.getQuery(), subject, options);
     const [sql, values] = qb.connection.driver.escapeQueryWithParameters(audited.sql, { ...qb.getParameters(), ...audited.params });
     return qb.connection.query(sql, values, runnerOf(qb));
+  }
+
+  /** The audit columns of each row (auditColumnsSql), in parentheses: a bare `alias.column` would be taken for the entity's own column and renamed. */
+  private addAuditColumns(qb: SelectQueryBuilder<ObjectLiteral>, subject: PersonalSubject, options: ReadOptions, contentRight?: PolicyAction): void {
+    const params = new SqlParams();
+    const entityId = options.idColumn ?? (options.through ? `${qb.alias}.id` : `${subjectSql(subject).alias}.id`);
+    const columns = auditColumnsSql(this.caller, subject, params, { entityId, right: options.right, contentRight });
+    for (const [alias, expression] of Object.entries(columns)) qb.addSelect(`(${expression})`, alias);
+    qb.setParameters({ ...qb.getParameters(), ...params.values });
   }
 
   /**

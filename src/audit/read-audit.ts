@@ -1,26 +1,36 @@
 import type { Caller } from '../auth/caller.decorator.js';
 import type { PolicyAction } from '../policy/ability.factory.js';
 import { scopeToSql, type SqlParams } from '../policy/sql-scope.js';
-import { GRANT_IN_FORCE, subjectSql, type PersonalSubject } from '../policy/subjects.js';
-import { auditActor, type AuditActor } from './audited-transactions.js';
+import { GRANT_IN_FORCE, type PersonalSubject, subjectSql } from '../policy/subjects.js';
+import { type AuditActor, auditActor } from './audited-transactions.js';
+
+/** A set of a `text[]` or `uuid[]` column over a group of rows, in order, without repeats. */
+const union = (column: string) => `ARRAY(SELECT DISTINCT u FROM unnest(array_cat_agg(${column})) u ORDER BY u)`;
+
+/** The positions (from 1) in the array `all` of the values of the array `some`. */
+const positions = (some: string, all: string) => `ARRAY(SELECT array_position(${all}, v) FROM unnest(${some}) WITH ORDINALITY s(v, i) ORDER BY i)`;
+
+/** How a row of a subject is read: its id's SQL, and the field-level right it is read under or decided with. */
+export interface AuditedRow {
+  entityId: string;
+  /** A field-level right read apart (ReadOptions.right): its rule, consent relation and categories apply. */
+  right?: PolicyAction;
+  /** A field-level right decided with the record: a row read without it showed none of its personal content. */
+  contentRight?: PolicyAction;
+}
 
 /**
- * What each row's audit entry says, as SQL columns (`audit_*`) over the subject's aliases: the record
- * (`idSql`), its family and members, the categories read, and the basis it was readable under. With a
- * right decided with the record (`contentRight`), a row read without it showed none of its personal
- * content: it is audited without categories, under the basis that let the caller see the record at all —
- * on the family's team ASSIGNMENT, else RECIPIENT (the record was addressed to the caller's agency, as a
- * referral is to the receiving agency). Shared by the reader's two paths (CallerReader.read, compiled-read.ts).
+ * The audit columns of a row of `subject` (its aliases in scope), `readAuditSql`'s source columns but the
+ * order and the type: the record, its family and members, the categories read, and the basis it was
+ * readable under. With a `contentRight` that does not hold, the row showed none of its personal content: it
+ * is audited without categories, under the basis that let the caller see the record at all — on the
+ * family's team ASSIGNMENT, else RECIPIENT (the record was addressed to the caller's agency, as a referral
+ * is to the receiving agency). The PersonalReader (both its paths) and the benchmark's limit side select these.
  */
-export function auditColumns(
-  caller: Caller,
-  subject: PersonalSubject,
-  params: SqlParams,
-  options: { idSql: string; right?: PolicyAction; contentRight?: string },
-): Record<string, string> {
+export function auditColumnsSql(caller: Caller, subject: PersonalSubject, params: SqlParams, row: AuditedRow): Record<string, string> {
   const def = subjectSql(subject);
   const audit = def.audit!;
-  const fieldRight = options.right ? def.fieldRights![options.right]! : undefined;
+  const fieldRight = row.right ? def.fieldRights![row.right]! : undefined;
   const recordCategories = fieldRight ? fieldRight.categories : audit.categories;
   const actor = auditActor(caller);
   const user = params.add(actor.userId);
@@ -30,20 +40,20 @@ export function auditColumns(
   // A receiving agency reads the members referred to it under their REFERRAL consent (never a field-level right).
   const referralConsented = (!fieldRight && def.relations.referralConsentedAgencyIds?.contains(agency)) || 'FALSE';
   const brokeGlass = def.relations.breakGlassUserIds?.contains(user) ?? 'FALSE';
-  const content = options.contentRight ? scopeToSql(caller.ability, options.contentRight as PolicyAction, subject, params) : 'TRUE';
+  const content = row.contentRight ? scopeToSql(caller.ability, row.contentRight, subject, params) : 'TRUE';
   const onTeam = def.relations.teamUserIds?.contains(user) ?? 'FALSE';
   const basis = `CASE WHEN ${params.add(actor.memberId !== null)} THEN 'FAMILY_SELF'
-    WHEN NOT ${content} THEN (CASE WHEN ${onTeam} THEN 'ASSIGNMENT' ELSE 'RECIPIENT' END)
-    WHEN ${consented} OR ${referralConsented} THEN 'CONSENT' WHEN ${author} THEN 'AUTHOR'
-    WHEN ${brokeGlass} THEN 'BREAK_GLASS' ELSE 'ASSIGNMENT' END`;
-  const categories = options.contentRight ? `CASE WHEN ${content} THEN ${recordCategories} ELSE '{}'::text[] END` : recordCategories;
+      WHEN NOT ${content} THEN (CASE WHEN ${onTeam} THEN 'ASSIGNMENT' ELSE 'RECIPIENT' END)
+      WHEN ${consented} OR ${referralConsented} THEN 'CONSENT' WHEN ${author} THEN 'AUTHOR'
+      WHEN ${brokeGlass} THEN 'BREAK_GLASS' ELSE 'ASSIGNMENT' END`;
+  const categories = row.contentRight ? `CASE WHEN ${content} THEN ${recordCategories} ELSE '{}'::text[] END` : recordCategories;
   // The consents named are those of the basis (CONSENT implies the content was read): the data's own
   // categories, else the REFERRAL consent.
   const consentCategories = def.relations.referralConsentedAgencyIds && !fieldRight
     ? `CASE WHEN ${consented} THEN ${recordCategories} ELSE ARRAY['REFERRAL'] END`
     : recordCategories;
   return {
-    audit_entity_id: options.idSql,
+    audit_entity_id: row.entityId,
     audit_family_id: audit.familyId,
     audit_member_ids: audit.memberIds,
     audit_categories: categories,
@@ -52,11 +62,21 @@ export function auditColumns(
   };
 }
 
-/** A set of a `text[]` or `uuid[]` column over a group of rows, in order, without repeats. */
-const union = (column: string) => `ARRAY(SELECT DISTINCT u FROM unnest(array_cat_agg(${column})) u ORDER BY u)`;
-
-/** The positions (from 1) in the array `all` of the values of the array `some`. */
-const positions = (some: string, all: string) => `ARRAY(SELECT array_position(${all}, v) FROM unnest(${some}) WITH ORDINALITY s(v, i) ORDER BY i)`;
+/**
+ * The source of `readAuditSql` for a statement that reads several kinds of record: each level a relation
+ * with the audit columns and `audit_row` (its order), `entityType` what the audit calls its records; their
+ * rows in the order read, level after level. One readAuditSql over it records them all: at most one entry
+ * per family for the statement, each level's records their own parts (a compiled plan(id): docs/audit.md).
+ */
+export function levelsAuditSource(levels: { entityType: string; relation: string }[], param: (value: unknown) => string): string {
+  const rows = levels.map(
+    ({ entityType, relation }, level) => `SELECT ${level} AS level, s.audit_row AS level_row, ${param(entityType)}::text AS audit_entity_type, s.audit_entity_id,
+               s.audit_family_id, s.audit_member_ids, s.audit_categories, s.audit_consent_categories, s.audit_basis FROM ${relation} s`,
+  );
+  return `(SELECT row_number() OVER (ORDER BY level, level_row) AS audit_row, audit_entity_type, audit_entity_id, audit_family_id,
+               audit_member_ids, audit_categories, audit_consent_categories, audit_basis
+          FROM (${rows.join('\n        UNION ALL ')}) levels)`;
+}
 
 /**
  * The read audit of one statement, as the last parts of its WITH (`audit_read`, `audit_part`, `audit`):
@@ -75,8 +95,10 @@ const positions = (some: string, all: string) => `ARRAY(SELECT array_position(${
  * `records` (how many of `entity_ids`, after those of the parts before), `members`, `categories`, `consents`
  * (positions from 1 in `member_ids`, `categories`, `consent_ids`), `basis`, and `type` when the part's kind
  * of record is not the entry's `entity_type`. `param` adds a value to the statement and answers its
- * placeholder. The only SQL that writes read audit entries: PersonalReader and any statement compiled
- * for a read build on it, so that every path writes the same entries.
+ * placeholder. A statement that reads several kinds of record records them all by one call over
+ * `levelsAuditSource` (its CTE names are fixed: once per statement). The only SQL that writes read
+ * audit entries: PersonalReader and any statement compiled for a read build on it, so that every path
+ * writes the same entries.
  */
 export function readAuditSql(source: string, actor: AuditActor, param: (value: unknown) => string): string {
   const agency = param(actor.agencyId);

@@ -46,9 +46,10 @@ const named = (key: string, column: string) =>
 /**
  * Each line of the log: an entry, or each part of an entry that has parts (what one read found about
  * different members, or under different bases), with the part's kind of record, records, members,
- * categories and basis; numbered 0 for an entry without parts, from 1 for the parts.
+ * categories and basis; numbered 0 for an entry without parts, from 1 for the parts. Exported for the
+ * benchmark's limit side (bench/limit/statements.ts), which reads the same lines.
  */
-const LINES = `SELECT e.seq, p.n AS part, e.at, e.action, e.family_id, e.entity_id, e.actor_member_id, e.actor_user_id, e.acting_agency_id,
+export const ACCESS_LOG_LINES = `SELECT e.seq, p.n AS part, e.at, e.action, e.family_id, e.entity_id, e.actor_member_id, e.actor_user_id, e.acting_agency_id,
          coalesce(p.part->>'type', e.entity_type) AS entity_type,
          coalesce((p.part->>'records')::int, cardinality(e.entity_ids), 1) AS records,
          CASE WHEN p.part IS NULL THEN e.categories ELSE ${named('categories', 'categories')} END AS categories,
@@ -76,7 +77,7 @@ export class AccessLogService {
     const sql = `SELECT ae.seq::text AS seq, ae.part::int AS part, ae.at, ae.action, ae.entity_type, ae.records, ae.categories, ae.legal_basis, ae.actor_member_id,
         fm.given_name AS member_name, u.display_name AS user_name, ag.name AS agency_name,
         ca.user_id = ae.actor_user_id AS self_assigned
-      FROM (${LINES} WHERE e.family_id = ${params.add(familyId)}
+      FROM (${ACCESS_LOG_LINES} WHERE e.family_id = ${params.add(familyId)}
         ${after ? `AND e.seq <= ${params.add(after.seq)}` : ''}) ae
       LEFT JOIN family_member fm ON fm.id = ae.actor_member_id
       LEFT JOIN app_user u ON u.id = ae.actor_user_id

@@ -141,9 +141,19 @@ export class WebhookQueue implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
+  /**
+   * Takes no new job from here on; the deliveries in flight go on. main.ts calls it as soon as the signal
+   * comes: Nest drains the HTTP requests while it destroys the modules (Apollo's drain plugin), before any
+   * shutdown hook, and loops still polling meanwhile posted events committed after the signal, each for up
+   * to the webhook timeout, where those belong to the next start (test/faults-shutdown.e2e-spec.ts).
+   */
+  stopTakingJobs(): void {
+    this.stopping.abort();
+  }
+
   /** Waits for deliveries in flight (each bounded by the webhook timeout), then closes the queue's connections. */
   async onApplicationShutdown(): Promise<void> {
-    this.stopping.abort();
+    this.stopTakingJobs();
     await Promise.all(this.workers);
     await this.sender.close();
     await this.boss.stop({ graceful: false });

@@ -35,12 +35,14 @@ export function serviceEnv(databaseUrl: string, port: number, extra: Record<stri
     DATA_DIR: mkdtempSync(join(tmpdir(), 'gezin1plan-service-')),
     AUTH_DEV_SECRET: process.env.AUTH_DEV_SECRET!,
     PLATFORM_ADMIN_SUBJECTS: PLATFORM_ADMIN,
+    // As for the apps in process (test-app.ts): a delivery within 0.1 s of its commit, not a second.
+    WEBHOOK_POLL_INTERVAL_MS: '100',
     ...extra,
   };
 }
 
 /**
- * The service as a real child process (`node dist/src/main.js`, as `npm start` runs it), for what an
+ * The service as a real child process (`node dist/src/main.js`, as `npm start` runs it, without its V8 heap flags), for what an
  * in-process instance cannot show: signals, SIGKILL, several processes on one database.
  */
 export class ServiceProcess {

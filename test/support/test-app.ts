@@ -2,11 +2,12 @@ import type { INestApplication } from '@nestjs/common';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type DocumentNode, print } from 'graphql';
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
 import request from 'supertest';
 import { DEV_TOKEN_ISSUER } from '../../src/auth/token-verifier.js';
 import { SqlStatementCounter } from '../../src/database/sql-statement-counter.js';
-import { ownWorkerApp, workerApp } from './worker-app.js';
+import { listenForTests, ownWorkerApp, workerApp } from './worker-app.js';
 
 export const PLATFORM_ADMIN = 'platform-admin@test';
 
@@ -69,8 +70,13 @@ export class TestApi {
     const [{ createApp }, { loadConfig }] = await Promise.all([import('../../src/bootstrap.js'), import('../../src/config/app-config.js')]);
     const config = loadConfig(testEnvironment(env));
     const app = await createApp({ ...config, databaseUrl: config.databaseUrl! });
-    await app.init();
+    await listenForTests(app);
     return new TestApi(app, false);
+  }
+
+  /** The port of 127.0.0.1 the app listens on (a WebSocket client connects there). */
+  get port(): number {
+    return (this.app.getHttpServer().address() as AddressInfo).port;
   }
 
   async stop(): Promise<void> {

@@ -41,8 +41,17 @@ async function build(env: NodeJS.ProcessEnv): Promise<INestApplication> {
   const { loadConfig } = load('../../dist/src/config/app-config.js') as typeof import('../../src/config/app-config.js');
   const config = loadConfig(env);
   const app = await createApp({ ...config, databaseUrl: config.databaseUrl! });
-  await app.init();
+  await listenForTests(app);
   return app;
+}
+
+/**
+ * Listens on a free port of 127.0.0.1 for the app's life. Given a server that does not listen, supertest opens and closes a
+ * listening socket around every request, each on a new connection; a listening one it sends to over kept-alive
+ * connections (docs/testing.md, "Where the time goes"). `TestApi.port` is where graphql-ws connects.
+ */
+export async function listenForTests(app: INestApplication): Promise<void> {
+  await app.listen(0, '127.0.0.1');
 }
 
 /**
