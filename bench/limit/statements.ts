@@ -87,8 +87,9 @@ function auditInsert(caller: Caller, params: PositionalParams, levels: Record<st
 /**
  * `plan(id) { id status summary supporter { user { id displayName } } participants { contribution agency { id name } }
  * goals { id description lifeDomain status actions { id title status dueDate } } }`: the plan, its goals and their
- * actions each under their read rule and audited together (Plan, Goal, Action: as the compiled plan(id)); the team (supporter, participants) is part
- * of the plan, read with it unaudited (as PlanTeamService reads it through the Plan rule).
+ * actions each under their read rule, audited together (Plan, Goal, Action: as the compiled plan(id)); the team
+ * (supporter, participants) is part of the plan, read with it unaudited (as PlanTeamService reads it through the
+ * Plan rule).
  */
 export function planRead(caller: Caller, id: string | null): Statement {
   const params = new PositionalParams();
