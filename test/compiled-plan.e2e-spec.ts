@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
-import { AddActionDocument, AddGoalDocument, BreakGlassDocument, type LifeDomain, RevokeConsentDocument } from './graphql/generated.js';
+import { AddActionDocument, AddGoalDocument, AgencyMembershipsDocument, BreakGlassDocument, type LifeDomain, RemoveMembershipDocument, RevokeConsentDocument } from './graphql/generated.js';
 import { type PartedEntry, partsOf } from './support/audit-parts.js';
 import { type GraphQLResult, TestApi } from './support/test-app.js';
 import { ALL_CATEGORIES, child, parent, type Person, World } from './support/world.js';
@@ -36,6 +36,7 @@ describe('plan(id) compiled: the same answers and audited reads as the field res
   let world: World;
   let sql: pg.Pool;
   let planId: string;
+  let leaverSubject: string;
   const principals: [string, string][] = [];
 
   beforeAll(async () => {
@@ -91,6 +92,14 @@ describe('plan(id) compiled: the same answers and audited reads as the field res
     }
     await compiled.ok(responder.subject, BreakGlassDocument, { input: { familyId: family.id, justification: 'Acute melding van de school vanmorgen.' } });
 
+    // A caseworker on the team whose membership the agency has just ended.
+    const leaver = await world.staff(agency);
+    await world.assign(agency.admin, family.id, leaver.userId);
+    const { memberships } = await compiled.ok(agency.admin.subject, AgencyMembershipsDocument, { a: agency.id });
+    const leaverMembership = memberships.edges.find((e) => e.node.user?.id === leaver.userId)!.node.id;
+    await compiled.ok(agency.admin.subject, RemoveMembershipDocument, { id: leaverMembership });
+    leaverSubject = leaver.subject;
+
     const other = await world.family(author, [parent('Els', 'Janssens')]);
     const outsider = await world.staff(await world.agency(await world.network()));
     const staff: [string, Person][] = [
@@ -101,6 +110,7 @@ describe('plan(id) compiled: the same answers and audited reads as the field res
       ['caseworker whose agency’s consent was revoked', schoolWorker],
       ['break-glass', responder],
       ['caseworker of the same agency, not on the team', await world.staff(agency)],
+      ['caseworker on the team whose membership was just removed', leaver],
       ['caseworker of another network', outsider],
       ['admin of the author’s agency', agency.admin],
       ['the network’s coordinator', network.coordinator],
@@ -166,6 +176,8 @@ describe('plan(id) compiled: the same answers and audited reads as the field res
       // the operation's policy guard refuses a caller without any rule to read plans (FORBIDDEN) before the resolver.
       expect({ label, statements }).toEqual({ label, statements: 1 + (code === 'FORBIDDEN' ? 0 : 1) });
       seen.add(code ?? `goals:${viaCompiled.data!.plan.goals.length}`);
+      // Ending a membership ends the reading at once, on the compiled path as on the other.
+      if (subject === leaverSubject) expect({ label, code }).toEqual({ label, code: expect.stringMatching(/^(FORBIDDEN|NOT_FOUND)$/) });
     }
     // The principals differ in what they see: not found, and several sets of goals.
     expect(seen.has('NOT_FOUND')).toBe(true);
