@@ -348,6 +348,18 @@ export class ConsentsService {
     ));
     return new Map(rows.map((r) => [r.id, r]));
   }
+
+  /**
+   * A merge of two families (docs/family-merge.md): the absorbed family's consents show in the surviving
+   * family. Only the consent's family_id changes (the database lets a merge change nothing else of a
+   * consent event). Its grants keep the family the consent was given in: a grant of one member counts for
+   * that member only, as before, and a family-level grant (the plan) does not reach the other family's data.
+   */
+  async moveToFamily(em: EntityManager, fromFamilyId: string, toFamilyId: string): Promise<void> {
+    await em.query(`SELECT set_config('app.family_merge', 'on', true)`);
+    await em.query(`UPDATE consent SET family_id = $2 WHERE family_id = $1`, [fromFamilyId, toFamilyId]);
+    await em.query(`SELECT set_config('app.family_merge', '', true)`);
+  }
 }
 
 /**

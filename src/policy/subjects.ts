@@ -191,6 +191,13 @@ function everyMemberConsent(familyId: string, members: string, category: string)
 const noteConsent = (familyId: string, noteId: string, category: string) =>
   everyMemberConsent(familyId, noteMembers(familyId, noteId), category);
 
+/** The current trajectory supporter of the family's open plan (not an incoming one). */
+function currentSupporter(familyId: string): RelationField {
+  const base = `SELECT cs.user_id FROM trajectory_supporter cs JOIN plan cp ON cp.id = cs.plan_id
+    WHERE cp.family_id = ${familyId} AND cp.status <> 'CLOSED' AND cs.state = 'CURRENT'`;
+  return { contains: (v) => `EXISTS (${base} AND cs.user_id = ${v})`, array: `ARRAY(${base})` };
+}
+
 /** Users holding a break-glass grant for the family that is in force now. */
 function breakGlass(familyId: string): RelationField {
   const base = `SELECT bg.user_id FROM break_glass_grant bg WHERE bg.family_id = ${familyId}
@@ -307,7 +314,7 @@ export const SUBJECTS = {
     alias: 'f',
     joins: [],
     fields: { id: 'f.id', ...familyScoped('f.id') },
-    relations: { teamUserIds: familyTeam('f.id'), familyAgencyIds: familyAgencies('f.id') },
+    relations: { teamUserIds: familyTeam('f.id'), familyAgencyIds: familyAgencies('f.id'), supporterUserIds: currentSupporter('f.id') },
   },
   FamilyMember: {
     table: 'family_member',
