@@ -1,6 +1,7 @@
 import pg from 'pg';
 import request from 'supertest';
 import {
+  AddMembershipDocument,
   AddMergeGoalDocument,
   AddMergeNoteDocument,
   CloseMergePlanDocument,
@@ -10,8 +11,9 @@ import {
   MergedPlanDocument,
   ProposeFamilyMergeDocument,
   RegisterIntegrationClientDetailsDocument,
+  RemoveMembershipDocument,
 } from './graphql/generated.js';
-import { codeOf, type GraphQLResult, queryText, TestApi } from './support/test-app.js';
+import { codeOf, type GraphQLResult, PLATFORM_ADMIN, queryText, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, type FamilyWithPlan, type Network, parentWithTwoChildren, type Person, World } from './support/world.js';
 
 /**
@@ -248,6 +250,22 @@ describe('merging two registrations of the same family', () => {
     expect(inbox.edges.map((e) => e.node)).toContainEqual(
       expect.objectContaining({ kind: 'FAMILY_MERGED', about: { type: 'Plan', id: d.kept.planId }, family: { id: d.kept.familyId } }),
     );
+  });
+
+  it('of two confirmations at once one merges and the other names the state; a coordinator whose membership was just removed may not', async () => {
+    const d = await duplicates();
+    const subject = uniqueSubject('coordinator');
+    const { addMembership } = await api.ok(PLATFORM_ADMIN, AddMembershipDocument, {
+      input: { agencyId: network.coordinatingAgencyId, subject, displayName: 'Test coordinator', role: 'NETWORK_COORDINATOR' },
+    });
+    const merge = await proposed(d);
+    await api.ok(PLATFORM_ADMIN, RemoveMembershipDocument, { id: addMembership.id });
+    expect(codeOf(await api.gql(subject, ConfirmFamilyMergeDocument, { input: { mergeId: merge.id } }))).toBe('FORBIDDEN');
+    expect(await rows(`SELECT status FROM family_merge WHERE id = $1`, [merge.id])).toEqual([{ status: 'PROPOSED' }]);
+
+    const answers = await Promise.all([1, 2].map(() => api.gql(network.coordinator.subject, ConfirmFamilyMergeDocument, { input: { mergeId: merge.id } })));
+    expect(answers.map(codeOf).sort()).toEqual(['INVALID_TRANSITION', 'OK']);
+    expect(await rows(`SELECT count(*)::int AS n FROM plan_history WHERE plan_id = $1 AND change = 'FAMILY_MERGED'`, [d.kept.planId])).toEqual([{ n: 1 }]);
   });
 
   it('keeps consents append-only in the database: a merge may change their family and nothing else', async () => {
