@@ -1,6 +1,7 @@
 import pg from 'pg';
 import request from 'supertest';
 import {
+  AccessLogDescriptionsDocument,
   AddMembershipDocument,
   AddMergeGoalDocument,
   AddMergeNoteDocument,
@@ -236,7 +237,7 @@ describe('merging two registrations of the same family', () => {
     expect(field(closing)).toEqual(['BAD_USER_INPUT', 'reasonCode']);
   });
 
-  it('the network coordinator merges alone, once per idempotency key, and the family is told in its inbox', async () => {
+  it('the network coordinator merges alone, once per idempotency key, and the family is told in its inbox and its access log', async () => {
     const d = await duplicates();
     const portal = await world.portalLogin(d.b, d.absorbed.memberIds[0]!);
     const input = { ...proposal(d), idempotencyKey: `merge-${d.absorbed.familyId}` };
@@ -248,8 +249,16 @@ describe('merging two registrations of the same family', () => {
 
     const { inbox } = await api.ok(portal, InboxDocument, {});
     expect(inbox.edges.map((e) => e.node)).toContainEqual(
-      expect.objectContaining({ kind: 'FAMILY_MERGED', about: { type: 'Plan', id: d.kept.planId }, family: { id: d.kept.familyId } }),
+      expect.objectContaining({
+        kind: 'FAMILY_MERGED',
+        text: 'Your family was registered twice: both records were brought together into one family and one plan.',
+        about: { type: 'Plan', id: d.kept.planId },
+        family: { id: d.kept.familyId },
+      }),
     );
+    // …and in its access log, as the coordinator's doing.
+    const { accessLog } = await api.ok(portal, AccessLogDescriptionsDocument, { f: d.kept.familyId });
+    expect(accessLog.edges.map((e) => e.node.description).join('\n')).toContain('brought together two registrations of your family into one family and one plan');
   });
 
   it('of two confirmations at once one merges and the other names the state; a coordinator whose membership was just removed may not', async () => {
