@@ -15,6 +15,8 @@ export class FamilyMerge1766770000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
       ALTER TABLE family ADD COLUMN merged_into_family_id uuid REFERENCES family(id);
+      -- The registrations merged into a family: its access log reads their entries too.
+      CREATE INDEX family_merged_into_idx ON family (merged_into_family_id) WHERE merged_into_family_id IS NOT NULL;
       ALTER TABLE plan DROP CONSTRAINT plan_close_reason_code_check,
         ADD CONSTRAINT plan_close_reason_code_check CHECK (close_reason_code IN (${REASONS_BEFORE}, 'MERGED'));
 

@@ -2,6 +2,8 @@ import pg from 'pg';
 import request from 'supertest';
 import {
   AccessLogDescriptionsDocument,
+  AccessLogEntriesDocument,
+  type AccessLogEntriesQuery,
   AddMembershipDocument,
   AddMergeGoalDocument,
   AddMergeNoteDocument,
@@ -258,7 +260,17 @@ describe('merging two registrations of the same family', () => {
     );
     // …and in its access log, as the coordinator's doing.
     const { accessLog } = await api.ok(portal, AccessLogDescriptionsDocument, { f: d.kept.familyId });
-    expect(accessLog.edges.map((e) => e.node.description).join('\n')).toContain('brought together two registrations of your family into one family and one plan');
+    const lines = accessLog.edges.map((e) => e.node.description);
+    expect(lines.join('\n')).toContain('brought together two registrations of your family into one family and one plan');
+    // The log of the family that goes on keeps what was done in the absorbed registration: both were registered.
+    const registrations: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: AccessLogEntriesQuery['accessLog'] = (await api.ok(portal, AccessLogEntriesDocument, { f: d.kept.familyId, after })).accessLog;
+      registrations.push(...page.edges.filter((e) => e.node.action === 'INSERT' && e.node.entityType === 'family').map((e) => e.node.id));
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor! : null;
+    } while (after);
+    expect(registrations).toHaveLength(2);
   });
 
   it('of two confirmations at once one merges and the other names the state; a coordinator whose membership was just removed may not', async () => {
