@@ -59,13 +59,6 @@ export const ACCESS_LOG_LINES = `SELECT e.seq, p.n AS part, e.at, e.action, e.fa
     CROSS JOIN LATERAL (SELECT j.part, j.n FROM jsonb_array_elements(e.parts) WITH ORDINALITY j(part, n)
                         UNION ALL SELECT NULL, 0 WHERE e.parts IS NULL) p`;
 
-/**
- * The family and the registrations merged into it (docs/family-merge.md): their entries stay under the
- * family id they were written for, and are the family's log too.
- */
-const familyAndMergedInto = (familyId: string) =>
-  `ARRAY[${familyId}::uuid] || ARRAY(SELECT mf.id FROM family mf WHERE mf.merged_into_family_id = ${familyId}::uuid)`;
-
 /** The family's access log, newest first, filtered in SQL to the entries the caller may read. */
 @Injectable()
 export class AccessLogService {
@@ -81,10 +74,16 @@ export class AccessLogService {
     const viewer = caller.principal.familyMember?.memberId;
     const params = new SqlParams();
     const after = page.after ? decode(page.after) : undefined;
+    // The registrations merged into the family (docs/family-merge.md) keep their entries under the id they
+    // were written for: the family's log too. Without any, the one family id, as its index reads it in order.
+    const merged: { id: string }[] = await this.db.query(`SELECT id FROM family WHERE merged_into_family_id = $1`, [familyId]);
+    const logged = merged.length
+      ? `e.family_id = ANY(${params.add([familyId, ...merged.map((m) => m.id)])}::uuid[])`
+      : `e.family_id = ${params.add(familyId)}`;
     const sql = `SELECT ae.seq::text AS seq, ae.part::int AS part, ae.at, ae.action, ae.entity_type, ae.records, ae.categories, ae.legal_basis, ae.actor_member_id,
         fm.given_name AS member_name, u.display_name AS user_name, ag.name AS agency_name,
         ca.user_id = ae.actor_user_id AS self_assigned
-      FROM (${ACCESS_LOG_LINES} WHERE e.family_id = ANY(${familyAndMergedInto(params.add(familyId))})
+      FROM (${ACCESS_LOG_LINES} WHERE ${logged}
         ${after ? `AND e.seq <= ${params.add(after.seq)}` : ''}) ae
       LEFT JOIN family_member fm ON fm.id = ae.actor_member_id
       LEFT JOIN app_user u ON u.id = ae.actor_user_id
