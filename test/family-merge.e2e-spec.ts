@@ -7,6 +7,7 @@ import {
   AddMembershipDocument,
   AddMergeGoalDocument,
   AddMergeNoteDocument,
+  BreakGlassDocument,
   CloseMergePlanDocument,
   ConfirmFamilyMergeDocument,
   InboxDocument,
@@ -80,13 +81,18 @@ describe('merging two registrations of the same family', () => {
   const rows = async (sql: string, params: unknown[]) => (await db.query(sql, params)).rows;
   const merges = async (d: Duplicates) => Number((await rows(`SELECT count(*) FROM family_merge WHERE absorbed_family_id = $1`, [d.absorbed.familyId]))[0].count);
 
-  it('the two supporters merge: members, goals, notes, consents and assignments end up in one family, the absorbed plan closed as MERGED with its history', async () => {
+  it('the two supporters merge: members, goals, notes, consents, assignments, break-glass grants and inbox items end up in one family, the absorbed plan closed as MERGED with its history', async () => {
     const d = await duplicates();
     const { addGoal } = await api.ok(d.b.subject, AddMergeGoalDocument, {
       input: { planId: d.absorbed.planId, lifeDomain: 'HOUSING', description: 'Een grotere woning vinden', owner: 'FAMILY' },
     });
     const { addNote } = await api.ok(d.b.subject, AddMergeNoteDocument, {
       input: { planId: d.absorbed.planId, category: 'NOTES', body: 'Sara vraagt hulp bij de verhuis.', memberIds: [d.absorbed.memberIds[0]!] },
+    });
+    // Emergency access to the absorbed registration, which its portal member is told of in her inbox.
+    await world.portalLogin(d.b, d.absorbed.memberIds[0]!);
+    const { breakGlass } = await api.ok(d.b.subject, BreakGlassDocument, {
+      input: { familyId: d.absorbed.familyId, justification: 'Acuut veiligheidsrisico bij de kinderen thuis', hours: 1 },
     });
     const historyBefore = await rows(`SELECT id, change FROM plan_history WHERE plan_id = $1 ORDER BY id`, [d.absorbed.planId]);
 
@@ -103,6 +109,8 @@ describe('merging two registrations of the same family', () => {
     expect(await rows(`SELECT plan_id FROM note WHERE id = $1`, [addNote.id])).toEqual([{ plan_id: d.kept.planId }]);
     expect(await rows(`SELECT count(*)::int AS n FROM consent WHERE family_id = $1`, [d.absorbed.familyId])).toEqual([{ n: 0 }]);
     expect(await rows(`SELECT DISTINCT family_id FROM case_assignment WHERE user_id = $1 AND ended_at IS NULL`, [d.b.userId])).toEqual([{ family_id: d.kept.familyId }]);
+    expect(await rows(`SELECT family_id FROM break_glass_grant WHERE id = $1`, [breakGlass.id])).toEqual([{ family_id: d.kept.familyId }]);
+    expect(await rows(`SELECT DISTINCT family_id FROM inbox_item WHERE subject_id = $1`, [breakGlass.id])).toEqual([{ family_id: d.kept.familyId }]);
     expect(await rows(`SELECT family_id, status, close_reason_code FROM plan WHERE id = $1`, [d.absorbed.planId])).toEqual([
       { family_id: d.kept.familyId, status: 'CLOSED', close_reason_code: 'MERGED' },
     ]);

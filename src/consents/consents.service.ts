@@ -8,6 +8,7 @@ import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, invalidTransition, notFound } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { familyMergeStatement } from '../database/family-merge-statement.js';
 import { FamiliesService } from '../families/families.service.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
@@ -356,9 +357,7 @@ export class ConsentsService {
    * that member only, as before, and a family-level grant (the plan) does not reach the other family's data.
    */
   async moveToFamily(em: EntityManager, fromFamilyId: string, toFamilyId: string): Promise<void> {
-    await em.query(`SELECT set_config('app.family_merge', 'on', true)`);
-    await em.query(`UPDATE consent SET family_id = $2 WHERE family_id = $1`, [fromFamilyId, toFamilyId]);
-    await em.query(`SELECT set_config('app.family_merge', '', true)`);
+    await familyMergeStatement(em, `UPDATE consent SET family_id = $2 WHERE family_id = $1`, [fromFamilyId, toFamilyId]);
   }
 }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CaseAssignmentWriterModule } from '../assignments/case-assignment-writer.module.js';
+import { BreakGlassModule } from '../break-glass/break-glass.module.js';
 import { ConsentsModule } from '../consents/consents.module.js';
 import { FamiliesModule } from '../families/families.module.js';
 import { GoalsModule } from '../goals/goals.module.js';
@@ -23,6 +24,7 @@ import { FamilyMergeService } from './family-merge.service.js';
     ConsentsModule,
     ReferralsModule,
     CaseAssignmentWriterModule,
+    BreakGlassModule,
     InboxModule,
   ],
   providers: [FamilyMergeService, FamilyMergeResolver],

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CaseAssignmentWriter } from '../assignments/case-assignment-writer.js';
+import { BreakGlassService } from '../break-glass/break-glass.service.js';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, conflict, forbidden, invalidTransition, notFound } from '../common/errors.js';
@@ -41,6 +42,7 @@ export class FamilyMergeService {
     private readonly consents: ConsentsService,
     private readonly referrals: ReferralsService,
     private readonly assignments: CaseAssignmentWriter,
+    private readonly breakGlass: BreakGlassService,
     private readonly inbox: InboxService,
   ) {}
 
@@ -135,6 +137,8 @@ export class FamilyMergeService {
     await this.plans.absorb(em, caller, absorbedPlan, survivingPlan, merge.id);
     await this.consents.moveToFamily(em, absorbed.id, surviving.id);
     await this.assignments.moveToFamily(em, absorbed.id, surviving.id);
+    await this.breakGlass.moveToFamily(em, absorbed.id, surviving.id);
+    await this.inbox.moveToFamily(em, absorbed.id, surviving.id);
     await this.families.absorbInto(em, absorbed.id, surviving.id);
     Object.assign(merge, { status: FamilyMergeStatus.MERGED, confirmedByUserId: caller.principal.userId, mergedAt: new Date(), version: merge.version + 1 });
     await em.update(FamilyMerge, { id: merge.id }, { status: merge.status, confirmedByUserId: merge.confirmedByUserId, mergedAt: merge.mergedAt, version: merge.version });
