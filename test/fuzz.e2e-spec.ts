@@ -36,6 +36,8 @@ const OPERATIONS: { query: string; fields: string[] }[] = [
   { query: 'mutation($input: CreateReferralInput!) { createReferral(input: $input) { id } }', fields: ['input'] },
   { query: 'mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }', fields: ['input'] },
   { query: 'mutation($input: OpenPlanInput!) { openPlan(input: $input) { id } }', fields: ['input'] },
+  { query: 'mutation($input: ProposeFamilyMergeInput!) { proposeFamilyMerge(input: $input) { id } }', fields: ['input'] },
+  { query: 'mutation($input: ConfirmFamilyMergeInput!) { confirmFamilyMerge(input: $input) { id } }', fields: ['input'] },
 ];
 
 describe('fuzzing the API with hostile input', () => {
@@ -98,6 +100,10 @@ describe('fuzzing the API with hostile input', () => {
       planId: id(),
       goalId: id(),
       familyId: id(),
+      survivingFamilyId: id(),
+      absorbedFamilyId: id(),
+      mergeId: id(),
+      expectedVersion: first,
       userId: id(),
       toAgencyId: id(),
       grantorMemberId: id(),

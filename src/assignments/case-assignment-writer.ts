@@ -30,6 +30,22 @@ export class CaseAssignmentWriter {
     );
   }
 
+  /**
+   * A merge of two families: the absorbed family's assignments (ended ones too, as the record of who worked
+   * with it) move to the surviving family; one that the surviving family already has for the same user and
+   * agency ends instead, so that each still has one open assignment.
+   */
+  async moveToFamily(em: EntityManager, fromFamilyId: string, toFamilyId: string): Promise<void> {
+    await em.query(
+      `UPDATE case_assignment a SET ended_at = now()
+        WHERE a.family_id = $1 AND a.ended_at IS NULL
+          AND EXISTS (SELECT 1 FROM case_assignment s WHERE s.family_id = $2 AND s.user_id = a.user_id
+                        AND s.agency_id = a.agency_id AND s.ended_at IS NULL)`,
+      [fromFamilyId, toFamilyId],
+    );
+    await em.query(`UPDATE case_assignment SET family_id = $2 WHERE family_id = $1`, [fromFamilyId, toFamilyId]);
+  }
+
   async end(em: EntityManager, assignment: CaseAssignment): Promise<CaseAssignment> {
     assignment.endedAt = new Date();
     await em.update(CaseAssignment, { id: assignment.id }, { endedAt: assignment.endedAt });

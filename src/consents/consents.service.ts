@@ -8,6 +8,7 @@ import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, invalidTransition, notFound } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { familyMergeStatement } from '../database/family-merge-statement.js';
 import { FamiliesService } from '../families/families.service.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
@@ -347,6 +348,16 @@ export class ConsentsService {
       [ids],
     ));
     return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /**
+   * A merge of two families (docs/family-merge.md): the absorbed family's consents show in the surviving
+   * family. Only the consent's family_id changes (the database lets a merge change nothing else of a
+   * consent event). Its grants keep the family the consent was given in: a grant of one member counts for
+   * that member only, as before, and a family-level grant (the plan) does not reach the other family's data.
+   */
+  async moveToFamily(em: EntityManager, fromFamilyId: string, toFamilyId: string): Promise<void> {
+    await familyMergeStatement(em, `UPDATE consent SET family_id = $2 WHERE family_id = $1`, [fromFamilyId, toFamilyId]);
   }
 }
 

@@ -88,6 +88,18 @@ export class FamiliesService {
     return affected === 1;
   }
 
+  /** The families with these ids that exist, locked for a merge, by id (no personal data). */
+  lockForMerge(em: EntityManager, ids: string[]): Promise<Family[]> {
+    return em.createQueryBuilder(Family, 'f').where('f.id = ANY(:ids)', { ids }).orderBy('f.id').setLock('pessimistic_write').getMany();
+  }
+
+  /** A merge: every member of `absorbedId` moves to `survivingId`, and the absorbed family points to it. */
+  async absorbInto(em: EntityManager, absorbedId: string, survivingId: string): Promise<void> {
+    await em.query(`UPDATE family_member SET family_id = $2 WHERE family_id = $1`, [absorbedId, survivingId]);
+    // Registrations merged into the absorbed one before point on to the surviving family: one step always suffices.
+    await em.query(`UPDATE family SET merged_into_family_id = $2 WHERE id = $1 OR merged_into_family_id = $1`, [absorbedId, survivingId]);
+  }
+
   async get(caller: Caller, id: string): Promise<Family> {
     await this.policy.authorize(this.db.manager, caller.ability, 'read', 'Family', id);
     return this.db.manager.findOneByOrFail(Family, { id });

@@ -16,6 +16,8 @@ export enum InboxItemKind {
   SUPPORT_HANDOVER_TO_CONFIRM = 'SUPPORT_HANDOVER_TO_CONFIRM',
   /** The family confirmed the handover: the new supporter took over. */
   SUPPORT_HANDED_OVER = 'SUPPORT_HANDED_OVER',
+  /** Two registrations of the family were merged into one family and one plan (docs/family-merge.md). */
+  FAMILY_MERGED = 'FAMILY_MERGED',
 }
 registerEnumType(InboxItemKind, { name: 'InboxItemKind' });
 
@@ -51,5 +53,7 @@ export function inboxText(kind: InboxItemKind, params: InboxParams): string {
       return 'Your family gets a new trajectory supporter: please confirm the handover.';
     case InboxItemKind.SUPPORT_HANDED_OVER:
       return "The family's trajectory support was handed over.";
+    case InboxItemKind.FAMILY_MERGED:
+      return 'Your family was registered twice: both records were brought together into one family and one plan.';
   }
 }

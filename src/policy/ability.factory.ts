@@ -18,6 +18,8 @@ import { type ConditionField, SUBJECTS, type SubjectName } from './subjects.js';
  * `readInsights` on a Network is reading its aggregate figures (no personal data, small counts suppressed).
  * `erase` on a FamilyMember is asking that its personal data be erased (requestErasure); `assessCapacity`
  * recording that it can (or cannot) decide for itself, setting aside the presumption from 12.
+ * `merge` on a Family is proposing or confirming that another registration of the same family is merged
+ * into it, or it into the other (docs/family-merge.md): its current trajectory supporter, or the network's coordinator.
  * `invitePortal` on a FamilyMember is handing her a one-time portal invitation; `endPortalLogin` ending her portal login.
  */
 export type PolicyAction =
@@ -36,7 +38,8 @@ export type PolicyAction =
   | 'erase'
   | 'invitePortal'
   | 'endPortalLogin'
-  | 'assessCapacity';
+  | 'assessCapacity'
+  | 'merge';
 
 // Conditions name subject fields (subjects.ts), not entity properties; each rule's are checked against its
 // subject's declared names when it is written (`Conditions` below), so the ability holds plain records.
@@ -169,6 +172,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
         case MembershipRole.NETWORK_COORDINATOR:
           can('create', 'Agency', { networkId });
           can('readInsights', 'Network', { id: networkId });
+          // Merges two registrations of the same family alone (no family data read: the merge moves rows).
+          can('merge', 'Family', { networkId });
           can('read', 'Membership', { networkId });
           can(['create', 'update'], 'Membership', {
             networkId,
@@ -210,6 +215,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           can('update', 'BreakGlassGrant', { ...onTeam, userId });
           can('update', 'BreakGlassGrant', { ...onTeam, familySupporterUserIds: userId });
           can('coordinate', 'Plan', { networkId, supporterUserIds: userId });
+          can('merge', 'Family', { networkId, supporterUserIds: userId });
           // Before a supporter is chosen, the team closes a draft nobody coordinates.
           can('coordinate', 'Plan', { ...onTeam, hasSupporter: false, status: 'DRAFT' });
           can('confirmHandover', 'Plan', onTeam);

@@ -191,6 +191,16 @@ function everyMemberConsent(familyId: string, members: string, category: string)
 const noteConsent = (familyId: string, noteId: string, category: string) =>
   everyMemberConsent(familyId, noteMembers(familyId, noteId), category);
 
+/** The current trajectory supporter of the family's open plan (not an incoming one). */
+function currentSupporter(familyId: string): RelationField {
+  const base = `SELECT cs.user_id FROM trajectory_supporter cs JOIN plan cp ON cp.id = cs.plan_id
+    WHERE cp.family_id = ${familyId} AND cp.status <> 'CLOSED' AND cs.state = 'CURRENT'`;
+  return { contains: (v) => `EXISTS (${base} AND cs.user_id = ${v})`, array: `ARRAY(${base})` };
+}
+
+/** The family an audit entry `ae` is about now: the one it was written for, or the family that was merged into since. */
+const AUDITED_FAMILY = `COALESCE((SELECT aef.merged_into_family_id FROM family aef WHERE aef.id = ae.family_id), ae.family_id)`;
+
 /** Users holding a break-glass grant for the family that is in force now. */
 function breakGlass(familyId: string): RelationField {
   const base = `SELECT bg.user_id FROM break_glass_grant bg WHERE bg.family_id = ${familyId}
@@ -307,7 +317,7 @@ export const SUBJECTS = {
     alias: 'f',
     joins: [],
     fields: { id: 'f.id', ...familyScoped('f.id') },
-    relations: { teamUserIds: familyTeam('f.id'), familyAgencyIds: familyAgencies('f.id') },
+    relations: { teamUserIds: familyTeam('f.id'), familyAgencyIds: familyAgencies('f.id'), supporterUserIds: currentSupporter('f.id') },
   },
   FamilyMember: {
     table: 'family_member',
@@ -378,8 +388,9 @@ export const SUBJECTS = {
     table: 'audit_event',
     alias: 'ae',
     joins: [],
-    fields: { id: 'ae.seq', familyId: 'ae.family_id' },
-    relations: { speakerMemberIds: speakers('ae.family_id', 'SELECT unnest(ae.member_ids)') },
+    // An entry written for a registration merged into another family since is that family's (docs/family-merge.md).
+    fields: { id: 'ae.seq', familyId: AUDITED_FAMILY },
+    relations: { speakerMemberIds: speakers(AUDITED_FAMILY, 'SELECT unnest(ae.member_ids)') },
   },
   Plan: {
     table: 'plan',

@@ -81,6 +81,13 @@ const KINDS: Record<string, Kind> = {
   },
   portal_login_ended: { one: 'the end of a login to the family portal', done: { INSERT: 'ended a login to the family portal' } },
   family: { one: 'the family registration', done: { INSERT: 'registered your family' } },
+  family_merge: {
+    one: 'bringing together two registrations of your family',
+    done: {
+      INSERT: 'proposed to bring together two registrations of your family into one',
+      UPDATE: 'brought together two registrations of your family into one family and one plan',
+    },
+  },
   Family: { one: "the family's personal data" },
   family_member: personalDetails,
   FamilyMember: personalDetails,

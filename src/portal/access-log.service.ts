@@ -74,10 +74,16 @@ export class AccessLogService {
     const viewer = caller.principal.familyMember?.memberId;
     const params = new SqlParams();
     const after = page.after ? decode(page.after) : undefined;
+    // The registrations merged into the family (docs/family-merge.md) keep their entries under the id they
+    // were written for: the family's log too. Without any, the one family id, as its index reads it in order.
+    const merged: { id: string }[] = await this.db.query(`SELECT id FROM family WHERE merged_into_family_id = $1`, [familyId]);
+    const logged = merged.length
+      ? `e.family_id = ANY(${params.add([familyId, ...merged.map((m) => m.id)])}::uuid[])`
+      : `e.family_id = ${params.add(familyId)}`;
     const sql = `SELECT ae.seq::text AS seq, ae.part::int AS part, ae.at, ae.action, ae.entity_type, ae.records, ae.categories, ae.legal_basis, ae.actor_member_id,
         fm.given_name AS member_name, u.display_name AS user_name, ag.name AS agency_name,
         ca.user_id = ae.actor_user_id AS self_assigned
-      FROM (${ACCESS_LOG_LINES} WHERE e.family_id = ${params.add(familyId)}
+      FROM (${ACCESS_LOG_LINES} WHERE ${logged}
         ${after ? `AND e.seq <= ${params.add(after.seq)}` : ''}) ae
       LEFT JOIN family_member fm ON fm.id = ae.actor_member_id
       LEFT JOIN app_user u ON u.id = ae.actor_user_id

@@ -442,4 +442,15 @@ export class ReferralsService {
     );
     return ended[0]?.id ?? null;
   }
+
+  /**
+   * A merge of two families (docs/family-merge.md): the absorbed family's referrals belong to the surviving
+   * family, and those of its open plan to the surviving open plan; their steps and members stay as they were.
+   */
+  async moveToFamily(em: EntityManager, from: { familyId: string; planId: string }, to: { familyId: string; planId: string }): Promise<void> {
+    await em.query(
+      `UPDATE referral SET family_id = $2, plan_id = CASE WHEN plan_id = $3 THEN $4 ELSE plan_id END WHERE family_id = $1`,
+      [from.familyId, to.familyId, from.planId, to.planId],
+    );
+  }
 }
