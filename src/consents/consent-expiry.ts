@@ -1,0 +1,80 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { readWithoutAudit } from '../audit/personal-reader.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { InboxItemKind } from '../inbox/inbox-kind.js';
+import { InboxService, occasionEventIdSql } from '../inbox/inbox.service.js';
+import { HourlyJob } from '../scheduling/hourly-job.js';
+
+/** How long before its end a consent is told to be expiring. */
+export const EXPIRING_WITHIN_DAYS = 14;
+
+interface ExpiringConsent {
+  id: string;
+  event_id: string;
+  family_id: string;
+  valid_until: Date;
+  ends_on: string;
+}
+
+/** A consent's end (valid_until) is the occasion: extended, it is told again before its new end. */
+const EXPIRY_EVENT_ID = occasionEventIdSql(InboxItemKind.CONSENT_EXPIRING, 'c.id', 'extract(epoch FROM c.valid_until)::text');
+
+/**
+ * Consents ending within 14 days, in the inbox of the family's supporter (docs/inbox.md): once per consent
+ * and end date, on any number of replicas (the event id is derived from both).
+ */
+@Injectable()
+export class ConsentExpiry {
+  private readonly timeZone: string;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly inbox: InboxService,
+  ) {
+    this.timeZone = config.legalTimeZone;
+  }
+
+  /** Tells every consent in force that ends within 14 days and was not told yet; how many. */
+  tellExpiring(): Promise<number> {
+    const page = (after: string, limit: number): Promise<ExpiringConsent[]> =>
+      readWithoutAudit("the system's own job, for no caller", this.db.query(
+        `SELECT c.id, ${EXPIRY_EVENT_ID} AS event_id, c.family_id, c.valid_until, to_char(c.valid_until AT TIME ZONE $3, 'YYYY-MM-DD') AS ends_on
+           FROM consent c
+          WHERE c.valid_until > now() AND c.valid_until <= now() + make_interval(days => $4) AND c.id > $1
+            AND NOT EXISTS (SELECT 1 FROM consent_revocation r WHERE r.consent_id = c.id AND r.member_ids IS NULL)
+            AND NOT EXISTS (SELECT 1 FROM inbox_item ii WHERE ii.event_id = ${EXPIRY_EVENT_ID})
+          ORDER BY c.id LIMIT $2`,
+        [after, limit, this.timeZone, EXPIRING_WITHIN_DAYS],
+      ));
+    return this.inbox.deliverEach('reminders', page, (consent) => ({
+      event: {
+        id: consent.event_id,
+        kind: InboxItemKind.CONSENT_EXPIRING,
+        familyId: consent.family_id,
+        about: { type: 'Consent', id: consent.id },
+        params: { on: consent.ends_on },
+        occurredAt: new Date(),
+      },
+      audience: [{ supportersOf: consent.family_id }],
+    }));
+  }
+}
+
+/** Consents expiring, every hour (REMINDER_JOB=false turns it off; `npm run jobs -- --run reminders` runs it now). */
+@Injectable()
+export class ConsentExpiryJob extends HourlyJob {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly expiry: ConsentExpiry,
+  ) {
+    super(config.reminderJob);
+  }
+
+  protected async runOnce(): Promise<string | null> {
+    const told = await this.expiry.tellExpiring();
+    return told > 0 ? `Consents expiring: told ${told}` : null;
+  }
+}
