@@ -8,6 +8,7 @@ import {
   AddActionAssignedDocument,
   AddGoalDocument,
   AgencyMembershipUsersDocument,
+  CreatePortalInvitationDetailsDocument,
   InboxDocument,
   type InboxEntryFragment,
   RecordConsentUntilDocument,
@@ -84,8 +85,8 @@ describe('inbox producers: escalation, reminders, the transition to 18', () => {
     });
 
   /**
-   * A family of `agency` on an active plan of `supporter`: Sara (adult), Lien (16) and Mo (5); `colleague`
-   * and `volunteer` assigned; Sara and Lien log in to the portal.
+   * A family of `agency` on an active plan of `supporter`: Sara and Tom (adults), Lien (16) and Mo (5);
+   * `colleague` and `volunteer` assigned; Sara and Lien log in to the portal.
    */
   async function family() {
     const supporter = await world.staff(agency);
@@ -93,14 +94,14 @@ describe('inbox producers: escalation, reminders, the transition to 18', () => {
     const volunteer = await world.staff(agency, 'VOLUNTEER');
     const { familyId, planId, memberIds } = await world.familyWithPlan(supporter, {
       supporter,
-      members: [parent('Sara', 'Maes', '1985-03-01'), child('Lien', 'Maes', dateFromToday(-10, 16)), child('Mo', 'Maes', dateFromToday(-10, 5))],
+      members: [parent('Sara', 'Maes', '1985-03-01'), child('Lien', 'Maes', dateFromToday(-10, 16)), child('Mo', 'Maes', dateFromToday(-10, 5)), parent('Tom', 'Maes', '1983-06-01')],
       assign: { admin: agency.admin, userIds: [colleague.userId, volunteer.userId] },
     });
     await api.ok(supporter.subject, ActivatePlanDocument, { input: { planId } });
-    const [sara, lien, mo] = memberIds as [string, string, string];
+    const [sara, lien, mo, tom] = memberIds as [string, string, string, string];
     const saraLogin = await world.portalLogin(supporter, sara, uniqueSubject('sara'));
     const lienLogin = await world.portalLogin(supporter, lien, uniqueSubject('lien'));
-    return { supporter, colleague, volunteer, familyId, planId, sara, lien, mo, saraLogin, lienLogin };
+    return { supporter, colleague, volunteer, familyId, planId, sara, lien, mo, tom, saraLogin, lienLogin };
   }
 
   describe('a referral still overdue is escalated to the network coordinators (npm run jobs -- --run overdue)', () => {
@@ -243,6 +244,37 @@ describe('inbox producers: escalation, reminders, the transition to 18', () => {
       const recipients: { recipient_user_id: string }[] = await db.query(`SELECT recipient_user_id FROM inbox_item WHERE subject_id = $1`, [addAction.id]);
       expect(recipients).toEqual([{ recipient_user_id: f.supporter.userId }]);
     }, 60_000);
+  });
+
+  describe('a portal invitation that expired unredeemed tells the caseworker who made it', () => {
+    it('once, also when two runs race; not a redeemed or replaced one, not the supporter, the family or another agency', async () => {
+      const f = await family();
+      // The colleague handed Tom a code twice (the second replaced the first); he never used it.
+      const invite = async (by: Person, memberId: string) =>
+        (await api.ok(by.subject, CreatePortalInvitationDetailsDocument, { m: memberId })).createPortalInvitation.invitationId;
+      await invite(f.colleague, f.tom);
+      const unused = await invite(f.colleague, f.tom);
+      await asClock(`UPDATE portal_invitation SET expires_at = now() - interval '1 hour' WHERE member_id = ANY($1)`, [[f.tom, f.sara]]);
+      await racingRuns('reminders');
+
+      const expired = await itemsOf(f.colleague, 'PORTAL_INVITATION_EXPIRED');
+      expect(expired.filter((i) => i.about.id === f.familyId)).toEqual([
+        expect.objectContaining({
+          text: 'A portal invitation you made for a member of the family expired before it was used.',
+          about: { type: 'Family', id: f.familyId },
+          family: { id: f.familyId },
+        }),
+      ]);
+      const told: { subject_id: string }[] = await db.query(
+        `SELECT pi.id AS subject_id FROM portal_invitation pi JOIN inbox_item ii ON ii.event_id = md5('PORTAL_INVITATION_EXPIRED/' || pi.id || '/expired')::uuid
+          WHERE pi.family_id = $1`,
+        [f.familyId],
+      );
+      expect(told).toEqual([{ subject_id: unused }]);
+      for (const reader of [f.supporter, f.volunteer, f.saraLogin, f.lienLogin, scene.intake]) {
+        expect(await aboutRecord(reader, 'PORTAL_INVITATION_EXPIRED', f.familyId)).toEqual([]);
+      }
+    }, 90_000);
   });
 
   describe('a transition-to-18 checklist proposed', () => {

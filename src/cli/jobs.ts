@@ -8,6 +8,7 @@ import { withConfiguredDatabase } from '../database/configured-database.js';
 import { ActionReminders } from '../goals/action-reminders.js';
 import { InboxService } from '../inbox/inbox.service.js';
 import { PolicyService } from '../policy/policy.service.js';
+import { PortalInvitationExpiry } from '../portal/portal-invitation-expiry.js';
 import { ReferralDeadlines } from '../referrals/referral-deadlines.js';
 import { ReferralOverdue } from '../referrals/referral-overdue.js';
 import type { DataSource } from 'typeorm';
@@ -23,7 +24,8 @@ const JOBS: Record<string, (db: DataSource, inbox: InboxService, config: AppConf
   async reminders(db, inbox, config) {
     const consents = await new ConsentExpiry(db, config, inbox).tellExpiring();
     const actions = await new ActionReminders(db, config, inbox).tellDue();
-    return `Reminders: ${consents} consents expiring, ${actions} actions due or overdue`;
+    const invitations = await new PortalInvitationExpiry(db, inbox).tellExpired();
+    return `Reminders: ${consents} consents expiring, ${actions} actions due or overdue, ${invitations} portal invitations expired`;
   },
 };
 
@@ -31,7 +33,7 @@ const JOBS: Record<string, (db: DataSource, inbox: InboxService, config: AppConf
  * `npm run jobs -- --run overdue`: runs a time-based job now, in DATABASE_URL (or the embedded database under
  * DATA_DIR), as the service's hourly job does; safe beside running replicas. Jobs (docs/inbox.md): `overdue`
  * (overdue referrals into the inboxes, and their escalation to the network coordinators), `reminders`
- * (consents expiring, actions due and overdue).
+ * (consents expiring, actions due and overdue, portal invitations expired unredeemed).
  */
 const config = loadConfig();
 try {

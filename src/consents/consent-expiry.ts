@@ -5,7 +5,7 @@ import { readWithoutAudit } from '../audit/personal-reader.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { InboxItemKind } from '../inbox/inbox-kind.js';
 import { InboxService, occasionEventIdSql } from '../inbox/inbox.service.js';
-import { HourlyJob } from '../scheduling/hourly-job.js';
+import { TellingHourlyJob } from '../scheduling/hourly-job.js';
 
 /** How long before its end a consent is told to be expiring. */
 export const EXPIRING_WITHIN_DAYS = 14;
@@ -27,15 +27,11 @@ const EXPIRY_EVENT_ID = occasionEventIdSql(InboxItemKind.CONSENT_EXPIRING, 'c.id
  */
 @Injectable()
 export class ConsentExpiry {
-  private readonly timeZone: string;
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly inbox: InboxService,
-  ) {
-    this.timeZone = config.legalTimeZone;
-  }
+  ) {}
 
   /** Tells every consent in force that ends within 14 days and was not told yet; how many. */
   tellExpiring(): Promise<number> {
@@ -47,7 +43,7 @@ export class ConsentExpiry {
             AND NOT EXISTS (SELECT 1 FROM consent_revocation r WHERE r.consent_id = c.id AND r.member_ids IS NULL)
             AND NOT EXISTS (SELECT 1 FROM inbox_item ii WHERE ii.event_id = ${EXPIRY_EVENT_ID})
           ORDER BY c.id LIMIT $2`,
-        [after, limit, this.timeZone, EXPIRING_WITHIN_DAYS],
+        [after, limit, this.config.legalTimeZone, EXPIRING_WITHIN_DAYS],
       ));
     return this.inbox.deliverEach('reminders', page, (consent) => ({
       event: {
@@ -65,16 +61,8 @@ export class ConsentExpiry {
 
 /** Consents expiring, every hour (REMINDER_JOB=false turns it off; `npm run jobs -- --run reminders` runs it now). */
 @Injectable()
-export class ConsentExpiryJob extends HourlyJob {
-  constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
-    private readonly expiry: ConsentExpiry,
-  ) {
-    super(config.reminderJob);
-  }
-
-  protected async runOnce(): Promise<string | null> {
-    const told = await this.expiry.tellExpiring();
-    return told > 0 ? `Consents expiring: told ${told}` : null;
+export class ConsentExpiryJob extends TellingHourlyJob {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, expiry: ConsentExpiry) {
+    super(config.reminderJob, 'Consents expiring: told', () => expiry.tellExpiring());
   }
 }

@@ -6,7 +6,7 @@ import { calendarDate } from '../common/calendar.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { InboxItemKind } from '../inbox/inbox-kind.js';
 import { type InboxAudience, InboxService, occasionEventIdSql } from '../inbox/inbox.service.js';
-import { HourlyJob } from '../scheduling/hourly-job.js';
+import { TellingHourlyJob } from '../scheduling/hourly-job.js';
 
 interface DueAction {
   id: string;
@@ -28,19 +28,15 @@ const DUE_ON = `to_char(a.due_date, 'YYYY-MM-DD')`;
  */
 @Injectable()
 export class ActionReminders {
-  private readonly timeZone: string;
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly inbox: InboxService,
-  ) {
-    this.timeZone = config.legalTimeZone;
-  }
+  ) {}
 
   /** Tells every open action due today or tomorrow, then every one overdue, not told yet; how many. */
   async tellDue(): Promise<number> {
-    const today = calendarDate(this.timeZone);
+    const today = calendarDate(this.config.legalTimeZone);
     const tomorrow = new Date(`${today}T00:00:00Z`);
     tomorrow.setUTCDate(tomorrow.getUTCDate() + 1);
     const due = await this.tell(InboxItemKind.ACTION_DUE, 'a.due_date BETWEEN $3::date AND $4::date', [today, tomorrow.toISOString().slice(0, 10)]);
@@ -72,16 +68,8 @@ export class ActionReminders {
 
 /** Actions due and overdue, every hour (REMINDER_JOB=false turns it off; `npm run jobs -- --run reminders` runs it now). */
 @Injectable()
-export class ActionRemindersJob extends HourlyJob {
-  constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
-    private readonly reminders: ActionReminders,
-  ) {
-    super(config.reminderJob);
-  }
-
-  protected async runOnce(): Promise<string | null> {
-    const told = await this.reminders.tellDue();
-    return told > 0 ? `Actions due: told ${told}` : null;
+export class ActionRemindersJob extends TellingHourlyJob {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, reminders: ActionReminders) {
+    super(config.reminderJob, 'Actions due or overdue: told', () => reminders.tellDue());
   }
 }

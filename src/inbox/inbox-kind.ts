@@ -28,6 +28,8 @@ export enum InboxItemKind {
   TRANSITION_CHECKLIST_PROPOSED = 'TRANSITION_CHECKLIST_PROPOSED',
   /** A webhook delivery to one of the agency's integration clients failed after its last retry. */
   WEBHOOK_DELIVERY_FAILED = 'WEBHOOK_DELIVERY_FAILED',
+  /** A portal invitation the reader made expired before the member used it. */
+  PORTAL_INVITATION_EXPIRED = 'PORTAL_INVITATION_EXPIRED',
 }
 registerEnumType(InboxItemKind, { name: 'InboxItemKind' });
 
@@ -79,5 +81,7 @@ export function inboxText(kind: InboxItemKind, params: InboxParams): string {
       return `A checklist for turning 18 (on ${params.on}) was added to the plan.`;
     case InboxItemKind.WEBHOOK_DELIVERY_FAILED:
       return 'A webhook delivery to this integration client failed after its last retry.';
+    case InboxItemKind.PORTAL_INVITATION_EXPIRED:
+      return 'A portal invitation you made for a member of the family expired before it was used.';
   }
 }

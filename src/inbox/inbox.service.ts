@@ -27,7 +27,7 @@ const JOB_BATCH = 100;
  * personal data are read (and audited) as a read of it; the others show none.
  */
 const PERSONAL_SUBJECTS = ['Referral', 'Consent', 'Plan', 'Goal', 'Action'] as const satisfies readonly PersonalSubject[];
-const OPEN_SUBJECTS = ['BreakGlassGrant', 'Agency', 'IntegrationClient'] as const satisfies readonly OpenSubject[];
+const OPEN_SUBJECTS = ['BreakGlassGrant', 'Family', 'Agency', 'IntegrationClient'] as const satisfies readonly OpenSubject[];
 export type InboxSubject = (typeof PERSONAL_SUBJECTS)[number] | (typeof OPEN_SUBJECTS)[number];
 
 /** Who gets an item of an event (the actor of the event itself never does). */

@@ -227,18 +227,11 @@ export class TransitionsService {
       })),
     ];
     for (const step of steps) await this.actions.insert(em, caller, target.planId, { goalId: goal.id, ...step });
-    await this.inbox.deliver(
-      em,
-      {
-        id: goal.id,
-        kind: InboxItemKind.TRANSITION_CHECKLIST_PROPOSED,
-        familyId: target.familyId,
-        about: { type: 'Goal', id: goal.id },
-        params: { on: member.turns18On },
-        occurredAt: new Date(),
-      },
-      [{ supportersOf: target.familyId }, { member: target.memberId }],
-    );
+    const proposed = { id: goal.id, kind: InboxItemKind.TRANSITION_CHECKLIST_PROPOSED, familyId: target.familyId, occurredAt: new Date() };
+    await this.inbox.deliver(em, { ...proposed, about: { type: 'Goal', id: goal.id }, params: { on: member.turns18On } }, [
+      { supportersOf: target.familyId },
+      { member: target.memberId },
+    ]);
     return goal;
   }
 
