@@ -38,9 +38,9 @@ function dateFromToday(days: number, years = 0): string {
 }
 
 /** The compiled jobs command, as an operator (or a replica's hourly job) runs it, against the test database. */
-const runJob = (name: string) =>
+const runJob = (name: string, env: Record<string, string> = {}) =>
   new Promise<{ failed: boolean; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, ['dist/src/cli/jobs.js', '--run', name], { cwd: new URL('..', import.meta.url).pathname, env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 }, (error, stdout, stderr) =>
+    execFile(process.execPath, ['dist/src/cli/jobs.js', '--run', name], { cwd: new URL('..', import.meta.url).pathname, env: { ...process.env, NODE_OPTIONS: '', ...env }, timeout: 60_000 }, (error, stdout, stderr) =>
       resolve({ failed: error !== null, stdout, stderr }),
     );
   });
@@ -115,6 +115,9 @@ describe('inbox producers: escalation, reminders, the transition to 18', () => {
     it('three working days past its deadline: one item for the coordinator, about the receiving agency, also when two runs race', async () => {
       const late = await sentDueAgo('10 days');
       const recent = await sentDueAgo('1 day');
+      // Configured to wait 20 working days, nothing is escalated yet.
+      expect((await runJob('overdue', { ESCALATION_WORKING_DAYS: '20' })).failed).toBe(false);
+      expect(await itemsOf(scene.network.coordinator, 'REFERRAL_ESCALATED')).toEqual([]);
       await racingRuns('overdue');
 
       const escalated = await itemsOf(scene.network.coordinator, 'REFERRAL_ESCALATED');

@@ -11,20 +11,19 @@ import { PolicyService } from '../policy/policy.service.js';
 import { PortalInvitationExpiry } from '../portal/portal-invitation-expiry.js';
 import { ReferralDeadlines } from '../referrals/referral-deadlines.js';
 import { ReferralOverdue } from '../referrals/referral-overdue.js';
-import type { DataSource } from 'typeorm';
 
 /** Each job as the service's hourly job runs it: what it did, in a line. */
-const JOBS: Record<string, (db: DataSource, inbox: InboxService, config: AppConfig) => Promise<string>> = {
-  async overdue(db, inbox, config) {
-    const overdue = new ReferralOverdue(db, inbox, new ReferralDeadlines(config));
+const JOBS: Record<string, (inbox: InboxService, config: AppConfig) => Promise<string>> = {
+  async overdue(inbox, config) {
+    const overdue = new ReferralOverdue(inbox, new ReferralDeadlines(config));
     const told = await overdue.tellOverdue();
     const escalated = await overdue.escalate();
     return `Overdue referrals: told ${told} ${told === 1 ? 'stage' : 'stages'}, escalated ${escalated}`;
   },
-  async reminders(db, inbox, config) {
-    const consents = await new ConsentExpiry(db, config, inbox).tellExpiring();
-    const actions = await new ActionReminders(db, config, inbox).tellDue();
-    const invitations = await new PortalInvitationExpiry(db, inbox).tellExpired();
+  async reminders(inbox, config) {
+    const consents = await new ConsentExpiry(config, inbox).tellExpiring();
+    const actions = await new ActionReminders(config, inbox).tellDue();
+    const invitations = await new PortalInvitationExpiry(inbox).tellExpired();
     return `Reminders: ${consents} consents expiring, ${actions} actions due or overdue, ${invitations} portal invitations expired`;
   },
 };
@@ -42,7 +41,7 @@ try {
   if (!job) throw new Error(`--run takes one of: ${Object.keys(JOBS).join(', ')}`);
   await withConfiguredDatabase(config, async (db) => {
     const tx = new AuditedTransactions(db);
-    console.log(await job(db, new InboxService(db, new PersonalReader(db), tx, new PolicyService()), config));
+    console.log(await job(new InboxService(db, new PersonalReader(db), tx, new PolicyService()), config));
   });
 } catch (error) {
   console.error(`Job failed: ${describeError(error)}`);

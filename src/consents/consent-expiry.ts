@@ -1,7 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { readWithoutAudit } from '../audit/personal-reader.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { InboxItemKind } from '../inbox/inbox-kind.js';
 import { InboxService, occasionEventIdSql } from '../inbox/inbox.service.js';
@@ -28,24 +25,20 @@ const EXPIRY_EVENT_ID = occasionEventIdSql(InboxItemKind.CONSENT_EXPIRING, 'c.id
 @Injectable()
 export class ConsentExpiry {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly inbox: InboxService,
   ) {}
 
   /** Tells every consent in force that ends within 14 days and was not told yet; how many. */
   tellExpiring(): Promise<number> {
-    const page = (after: string, limit: number): Promise<ExpiringConsent[]> =>
-      readWithoutAudit("the system's own job, for no caller", this.db.query(
-        `SELECT c.id, ${EXPIRY_EVENT_ID} AS event_id, c.family_id, c.valid_until, to_char(c.valid_until AT TIME ZONE $3, 'YYYY-MM-DD') AS ends_on
-           FROM consent c
-          WHERE c.valid_until > now() AND c.valid_until <= now() + make_interval(days => $4) AND c.id > $1
-            AND NOT EXISTS (SELECT 1 FROM consent_revocation r WHERE r.consent_id = c.id AND r.member_ids IS NULL)
-            AND NOT EXISTS (SELECT 1 FROM inbox_item ii WHERE ii.event_id = ${EXPIRY_EVENT_ID})
-          ORDER BY c.id LIMIT $2`,
-        [after, limit, this.config.legalTimeZone, EXPIRING_WITHIN_DAYS],
-      ));
-    return this.inbox.deliverEach('reminders', page, (consent) => ({
+    const sql = `SELECT c.id, ${EXPIRY_EVENT_ID} AS event_id, c.family_id, c.valid_until, to_char(c.valid_until AT TIME ZONE $3, 'YYYY-MM-DD') AS ends_on
+                   FROM consent c
+                   WHERE c.valid_until > now() AND c.valid_until <= now() + make_interval(days => $4) AND c.id > $1
+                     AND NOT EXISTS (SELECT 1 FROM consent_revocation r WHERE r.consent_id = c.id AND r.member_ids IS NULL)
+                     AND NOT EXISTS (SELECT 1 FROM inbox_item ii WHERE ii.event_id = ${EXPIRY_EVENT_ID})
+                   ORDER BY c.id LIMIT $2`;
+    const params = [this.config.legalTimeZone, EXPIRING_WITHIN_DAYS];
+    return this.inbox.deliverEach<ExpiringConsent>('reminders', { sql, params }, (consent) => ({
       event: {
         id: consent.event_id,
         kind: InboxItemKind.CONSENT_EXPIRING,

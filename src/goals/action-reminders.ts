@@ -1,7 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { readWithoutAudit } from '../audit/personal-reader.js';
 import { calendarDate } from '../common/calendar.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { InboxItemKind } from '../inbox/inbox-kind.js';
@@ -29,7 +26,6 @@ const DUE_ON = `to_char(a.due_date, 'YYYY-MM-DD')`;
 @Injectable()
 export class ActionReminders {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly inbox: InboxService,
   ) {}
@@ -45,16 +41,12 @@ export class ActionReminders {
 
   private tell(kind: InboxItemKind.ACTION_DUE | InboxItemKind.ACTION_OVERDUE, when: string, dates: string[]): Promise<number> {
     const eventId = occasionEventIdSql(kind, 'a.id', DUE_ON);
-    const page = (after: string, limit: number): Promise<DueAction[]> =>
-      readWithoutAudit("the system's own job, for no caller", this.db.query(
-        `SELECT a.id, ${eventId} AS event_id, p.family_id, a.assignee_user_id, a.assignee_member_id, ${DUE_ON} AS due_on
-           FROM action a JOIN goal g ON g.id = a.goal_id JOIN plan p ON p.id = g.plan_id
-          WHERE a.status = 'OPEN' AND ${when} AND p.status <> 'CLOSED' AND a.id > $1
-            AND NOT EXISTS (SELECT 1 FROM inbox_item ii WHERE ii.event_id = ${eventId})
-          ORDER BY a.id LIMIT $2`,
-        [after, limit, ...dates],
-      ));
-    return this.inbox.deliverEach('reminders', page, (action) => {
+    const sql = `SELECT a.id, ${eventId} AS event_id, p.family_id, a.assignee_user_id, a.assignee_member_id, ${DUE_ON} AS due_on
+                   FROM action a JOIN goal g ON g.id = a.goal_id JOIN plan p ON p.id = g.plan_id
+                   WHERE a.status = 'OPEN' AND ${when} AND p.status <> 'CLOSED' AND a.id > $1
+                     AND NOT EXISTS (SELECT 1 FROM inbox_item ii WHERE ii.event_id = ${eventId})
+                   ORDER BY a.id LIMIT $2`;
+    return this.inbox.deliverEach<DueAction>('reminders', { sql, params: dates }, (action) => {
       const audience: InboxAudience[] = [{ supportersOf: action.family_id }];
       if (action.assignee_user_id) audience.push({ teamUser: action.assignee_user_id, family: action.family_id });
       if (action.assignee_member_id) audience.push({ member: action.assignee_member_id });

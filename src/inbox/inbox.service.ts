@@ -120,19 +120,20 @@ export class InboxService {
   }
 
   /**
-   * For a time-based job: delivers what `deliveryOf` makes of each record `page` selects (pages in id
-   * order from the nil uuid; a record told already is best left out of them), each in its own transaction
-   * as the service itself (`system:<job>`); how many records were told.
+   * For a time-based job: delivers what `deliveryOf` makes of each record `select` finds, each in its own
+   * transaction as the service itself (`system:<job>`); how many records were told. `select.sql` reads a
+   * page of records in id order after `$1` (from the nil uuid), at most `$2`, its own parameters from `$3`;
+   * it had best leave out the records told already (`occasionEventIdSql`).
    */
   async deliverEach<T extends { id: string }>(
     job: string,
-    page: (after: string, limit: number) => Promise<T[]>,
+    select: { sql: string; params: unknown[] },
     deliveryOf: (row: T) => InboxDelivery | null,
   ): Promise<number> {
     const actor: AuditActor = { subject: `system:${job}`, userId: null, memberId: null, agencyId: null, requestId: randomUUID() };
     let told = 0;
     for (let after: string = NIL_UUID; ; ) {
-      const rows = await page(after, JOB_BATCH);
+      const rows: T[] = await readWithoutAudit("the system's own job, for no caller", this.db.query(select.sql, [after, JOB_BATCH, ...select.params]));
       for (const row of rows) {
         const delivery = deliveryOf(row);
         if (!delivery) continue;
@@ -232,7 +233,7 @@ export class InboxService {
     throw forbidden('An inbox belongs to a professional acting for an agency, or to a family member in the portal');
   }
 
-  /** The recipients `audience` names, once each, but the transaction's actor and users no longer members of the agency. */
+  /** The recipients `audience` names, once each, but the transaction's actor. */
   private async recipientsOf(em: EntityManager, audience: InboxAudience[]): Promise<RecipientRow[]> {
     const values: unknown[] = [];
     const param = (value: unknown) => `$${values.push(value)}`;
@@ -261,8 +262,7 @@ export class InboxService {
     if (parts.length === 0) return [];
     return readWithoutAudit('a check before a write that answers no personal data', em.query(
       `SELECT DISTINCT ON (COALESCE(user_id, member_id)) user_id, agency_id, member_id FROM (${parts.join(' UNION ')}) a
-        WHERE (user_id IS NULL OR EXISTS (SELECT 1 FROM membership mm WHERE mm.user_id = a.user_id AND mm.agency_id = a.agency_id))
-          AND COALESCE(user_id, member_id) IS DISTINCT FROM nullif(current_setting('app.actor_user_id', true), '')::uuid
+        WHERE COALESCE(user_id, member_id) IS DISTINCT FROM nullif(current_setting('app.actor_user_id', true), '')::uuid
           AND COALESCE(user_id, member_id) IS DISTINCT FROM nullif(current_setting('app.actor_member_id', true), '')::uuid
         ORDER BY COALESCE(user_id, member_id), agency_id`,
       values,

@@ -1,7 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { readWithoutAudit } from '../audit/personal-reader.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { InboxItemKind } from '../inbox/inbox-kind.js';
 import { InboxService, occasionEventIdSql } from '../inbox/inbox.service.js';
@@ -28,24 +25,17 @@ const EXPIRED_EVENT_ID = occasionEventIdSql(InboxItemKind.PORTAL_INVITATION_EXPI
  */
 @Injectable()
 export class PortalInvitationExpiry {
-  constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly inbox: InboxService,
-  ) {}
+  constructor(private readonly inbox: InboxService) {}
 
   /** Tells every invitation that expired unredeemed in the last 7 days and was not told yet; how many. */
   tellExpired(): Promise<number> {
-    const page = (after: string, limit: number): Promise<ExpiredInvitation[]> =>
-      readWithoutAudit("the system's own job, for no caller", this.db.query(
-        `SELECT pi.id, ${EXPIRED_EVENT_ID} AS event_id, pi.family_id, pi.created_by_user_id, pi.expires_at
-           FROM portal_invitation pi JOIN family_member fm ON fm.id = pi.member_id
-          WHERE pi.redeemed_at IS NULL AND pi.withdrawn_at IS NULL AND fm.portal_subject IS NULL
-            AND pi.expires_at <= now() AND pi.expires_at > now() - make_interval(days => $3) AND pi.id > $1
-            AND NOT EXISTS (SELECT 1 FROM inbox_item ii WHERE ii.event_id = ${EXPIRED_EVENT_ID})
-          ORDER BY pi.id LIMIT $2`,
-        [after, limit, TOLD_WITHIN_DAYS],
-      ));
-    return this.inbox.deliverEach('reminders', page, (invitation) => ({
+    const sql = `SELECT pi.id, ${EXPIRED_EVENT_ID} AS event_id, pi.family_id, pi.created_by_user_id, pi.expires_at
+                   FROM portal_invitation pi JOIN family_member fm ON fm.id = pi.member_id
+                   WHERE pi.redeemed_at IS NULL AND pi.withdrawn_at IS NULL AND fm.portal_subject IS NULL
+                     AND pi.expires_at <= now() AND pi.expires_at > now() - make_interval(days => $3) AND pi.id > $1
+                     AND NOT EXISTS (SELECT 1 FROM inbox_item ii WHERE ii.event_id = ${EXPIRED_EVENT_ID})
+                   ORDER BY pi.id LIMIT $2`;
+    return this.inbox.deliverEach<ExpiredInvitation>('reminders', { sql, params: [TOLD_WITHIN_DAYS] }, (invitation) => ({
       event: {
         id: invitation.event_id,
         kind: InboxItemKind.PORTAL_INVITATION_EXPIRED,

@@ -1,7 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { readWithoutAudit } from '../audit/personal-reader.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { InboxItemKind } from '../inbox/inbox-kind.js';
 import { InboxService, occasionEventIdSql } from '../inbox/inbox.service.js';
@@ -35,14 +32,13 @@ const stageEventId = (kind: InboxItemKind) => occasionEventIdSql(kind, 'r.id', '
 @Injectable()
 export class ReferralOverdue {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly inbox: InboxService,
     private readonly deadlines: ReferralDeadlines,
   ) {}
 
   /** Tells every overdue stage not told yet; how many stages this run told. */
   tellOverdue(): Promise<number> {
-    return this.inbox.deliverEach('overdue-referrals', this.stagesPastDeadline(InboxItemKind.REFERRAL_OVERDUE), (stage) => ({
+    return this.inbox.deliverEach<OverdueStage>('overdue-referrals', this.stagesPastDeadline(InboxItemKind.REFERRAL_OVERDUE), (stage) => ({
       event: {
         id: stage.event_id,
         kind: InboxItemKind.REFERRAL_OVERDUE,
@@ -67,7 +63,7 @@ export class ReferralOverdue {
     const now = new Date();
     const { workingDays } = this.deadlines.escalatesAt(now);
     // N working days after the deadline are at least N calendar days after it: SQL keeps those, the calendar decides.
-    return this.inbox.deliverEach('overdue-referrals', this.stagesPastDeadline(InboxItemKind.REFERRAL_ESCALATED, workingDays), (stage) => {
+    return this.inbox.deliverEach<OverdueStage>('overdue-referrals', this.stagesPastDeadline(InboxItemKind.REFERRAL_ESCALATED, workingDays), (stage) => {
       const { at } = this.deadlines.escalatesAt(stage.due_at);
       if (at > now) return null;
       return {
@@ -84,18 +80,17 @@ export class ReferralOverdue {
     });
   }
 
-  /** A page of the stages past their deadline (by at least `days` days) not told as `kind` yet. */
+  /** The stages past their deadline (by at least `days` days) not told as `kind` yet. */
   private stagesPastDeadline(kind: InboxItemKind, days = 0) {
-    return (after: string, limit: number): Promise<OverdueStage[]> =>
-      readWithoutAudit("the system's own job, for no caller", this.db.query(
-        `SELECT r.id, ${stageEventId(kind)} AS event_id, r.family_id, ta.network_id, r.from_agency_id, r.to_agency_id,
-                r.created_by_user_id, r.status, r.version, r.due_at
-           FROM referral r JOIN agency ta ON ta.id = r.to_agency_id
-          WHERE ${overdueSql('r')} AND r.due_at < now() - make_interval(days => $3) AND r.id > $1
-            AND NOT EXISTS (SELECT 1 FROM inbox_item ii WHERE ii.event_id = ${stageEventId(kind)})
-          ORDER BY r.id LIMIT $2`,
-        [after, limit, days],
-      ));
+    return {
+      sql: `SELECT r.id, ${stageEventId(kind)} AS event_id, r.family_id, ta.network_id, r.from_agency_id, r.to_agency_id,
+                   r.created_by_user_id, r.status, r.version, r.due_at
+              FROM referral r JOIN agency ta ON ta.id = r.to_agency_id
+              WHERE ${overdueSql('r')} AND r.due_at < now() - make_interval(days => $3) AND r.id > $1
+                AND NOT EXISTS (SELECT 1 FROM inbox_item ii WHERE ii.event_id = ${stageEventId(kind)})
+              ORDER BY r.id LIMIT $2`,
+      params: [days],
+    };
   }
 }
 
