@@ -11,6 +11,7 @@ import {
   CreatePortalInvitationDetailsDocument,
   InboxDocument,
   type InboxEntryFragment,
+  ProposeTransitionChecklistDocument,
   RecordConsentUntilDocument,
   RemoveMembershipIdDocument,
 } from './graphql/generated.js';
@@ -296,6 +297,16 @@ describe('inbox producers: escalation, reminders, the transition to 18', () => {
       for (const reader of [f.saraLogin, f.colleague, f.volunteer, scene.intake, otherNetworkCoordinator]) {
         expect(await itemsOf(reader, 'TRANSITION_CHECKLIST_PROPOSED')).toEqual([]);
       }
+    }, 60_000);
+
+    it('proposed by the supporter herself: only the young adult is told', async () => {
+      const f = await family();
+      await asClock(`UPDATE family_member SET birth_date = $2 WHERE id = $1`, [f.lien, dateFromToday(200, 18)]);
+      const { proposeTransitionChecklist: goal } = await api.ok(f.supporter.subject, ProposeTransitionChecklistDocument, { input: { planId: f.planId, memberId: f.lien } });
+      expect((await aboutRecord(f.lienLogin, 'TRANSITION_CHECKLIST_PROPOSED', goal.id)).map((i) => i.text)).toEqual([
+        `A checklist for turning 18 (on ${dateFromToday(200)}) was added to the plan.`,
+      ]);
+      for (const reader of [f.supporter, f.saraLogin, f.colleague]) expect(await aboutRecord(reader, 'TRANSITION_CHECKLIST_PROPOSED', goal.id)).toEqual([]);
     }, 60_000);
   });
 });
