@@ -2,26 +2,46 @@ import { parseArgs } from 'node:util';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { PersonalReader } from '../audit/personal-reader.js';
 import { describeError } from '../common/errors.js';
-import { loadConfig } from '../config/app-config.js';
+import { type AppConfig, loadConfig } from '../config/app-config.js';
+import { ConsentExpiry } from '../consents/consent-expiry.js';
 import { withConfiguredDatabase } from '../database/configured-database.js';
+import { ActionReminders } from '../goals/action-reminders.js';
 import { InboxService } from '../inbox/inbox.service.js';
 import { PolicyService } from '../policy/policy.service.js';
+import { PortalInvitationExpiry } from '../portal/portal-invitation-expiry.js';
+import { ReferralDeadlines } from '../referrals/referral-deadlines.js';
 import { ReferralOverdue } from '../referrals/referral-overdue.js';
+
+/** Each job as the service's hourly job runs it: what it did, in a line. */
+const JOBS: Record<string, (inbox: InboxService, config: AppConfig) => Promise<string>> = {
+  async overdue(inbox, config) {
+    const overdue = new ReferralOverdue(inbox, new ReferralDeadlines(config));
+    const told = await overdue.tellOverdue();
+    const escalated = await overdue.escalate();
+    return `Overdue referrals: told ${told} ${told === 1 ? 'stage' : 'stages'}, escalated ${escalated}`;
+  },
+  async reminders(inbox, config) {
+    const consents = await new ConsentExpiry(config, inbox).tellExpiring();
+    const actions = await new ActionReminders(config, inbox).tellDue();
+    const invitations = await new PortalInvitationExpiry(inbox).tellExpired();
+    return `Reminders: ${consents} consents expiring, ${actions} actions due or overdue, ${invitations} portal invitations expired`;
+  },
+};
 
 /**
  * `npm run jobs -- --run overdue`: runs a time-based job now, in DATABASE_URL (or the embedded database under
- * DATA_DIR), as the service's hourly job does; safe beside running replicas. Jobs: `overdue` (overdue
- * referrals into the inboxes, docs/inbox.md).
+ * DATA_DIR), as the service's hourly job does; safe beside running replicas. Jobs (docs/inbox.md): `overdue`
+ * (overdue referrals into the inboxes, and their escalation to the network coordinators), `reminders`
+ * (consents expiring, actions due and overdue, portal invitations expired unredeemed).
  */
-const JOBS = ['overdue'] as const;
 const config = loadConfig();
 try {
   const { values } = parseArgs({ options: { run: { type: 'string' } } });
-  if (!(JOBS as readonly string[]).includes(values.run ?? '')) throw new Error(`--run takes one of: ${JOBS.join(', ')}`);
+  const job = Object.hasOwn(JOBS, values.run ?? '') ? JOBS[values.run!]! : null;
+  if (!job) throw new Error(`--run takes one of: ${Object.keys(JOBS).join(', ')}`);
   await withConfiguredDatabase(config, async (db) => {
     const tx = new AuditedTransactions(db);
-    const told = await new ReferralOverdue(db, tx, new InboxService(db, new PersonalReader(db), tx, new PolicyService())).tellOverdue();
-    console.log(`Overdue referrals: told ${told} ${told === 1 ? 'stage' : 'stages'}`);
+    console.log(await job(new InboxService(db, new PersonalReader(db), tx, new PolicyService()), config));
   });
 } catch (error) {
   console.error(`Job failed: ${describeError(error)}`);

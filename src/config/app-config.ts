@@ -33,8 +33,15 @@ export interface AppConfig {
    * sends them down the field resolvers (for comparing the two paths: test/compiled-plan.e2e-spec.ts, the bench).
    */
   compiledReads: boolean;
-  /** Whether this process runs the hourly job that puts overdue referrals in the inboxes (any number of replicas may). */
+  /**
+   * Whether this process runs the hourly job that puts overdue referrals in the inboxes, and escalates
+   * those still overdue to the network coordinators (any number of replicas may).
+   */
   overdueJob: boolean;
+  /** How many working days after its deadline a stage still overdue is escalated to the network coordinators. */
+  escalationWorkingDays: number;
+  /** Whether this process runs the hourly job that reminds of consents expiring and actions due (any number of replicas may). */
+  reminderJob: boolean;
 }
 
 /** The transition to 18 (docs/transition-to-18.md). */
@@ -201,6 +208,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     transitions,
     compiledReads: flag(env, problems)('COMPILED_READS', true),
     overdueJob: flag(env, problems)('OVERDUE_JOB', true),
+    escalationWorkingDays: wholeNumbers(env, problems)('ESCALATION_WORKING_DAYS', 3, 1, 30),
+    reminderJob: flag(env, problems)('REMINDER_JOB', true),
   };
 }
 

@@ -18,6 +18,20 @@ export enum InboxItemKind {
   SUPPORT_HANDED_OVER = 'SUPPORT_HANDED_OVER',
   /** Two registrations of the family were merged into one family and one plan (docs/family-merge.md). */
   FAMILY_MERGED = 'FAMILY_MERGED',
+  /** A referral to an agency of the reader's network is still past its deadline some working days on. */
+  REFERRAL_ESCALATED = 'REFERRAL_ESCALATED',
+  /** A consent of the family ends within 14 days. */
+  CONSENT_EXPIRING = 'CONSENT_EXPIRING',
+  /** An action is due today or tomorrow. */
+  ACTION_DUE = 'ACTION_DUE',
+  /** An action is past its due date and not done. */
+  ACTION_OVERDUE = 'ACTION_OVERDUE',
+  /** A transition-to-18 checklist was proposed in the family's plan. */
+  TRANSITION_CHECKLIST_PROPOSED = 'TRANSITION_CHECKLIST_PROPOSED',
+  /** A webhook delivery to one of the agency's integration clients failed after its last retry. */
+  WEBHOOK_DELIVERY_FAILED = 'WEBHOOK_DELIVERY_FAILED',
+  /** A portal invitation the reader made expired before the member used it. */
+  PORTAL_INVITATION_EXPIRED = 'PORTAL_INVITATION_EXPIRED',
 }
 registerEnumType(InboxItemKind, { name: 'InboxItemKind' });
 
@@ -34,6 +48,10 @@ export interface InboxParams {
   until?: string;
   /** Whether a withdrawal ended the whole consent (else for some of its members). */
   whole?: boolean;
+  /** How many working days past its deadline a referral was escalated. */
+  workingDays?: number;
+  /** A date (YYYY-MM-DD): when a consent ends, when an action is due, when a young adult turns 18. */
+  on?: string;
 }
 
 /** The one place an item's text is made, at read time, from its kind and parameters. */
@@ -55,5 +73,19 @@ export function inboxText(kind: InboxItemKind, params: InboxParams): string {
       return "The family's trajectory support was handed over.";
     case InboxItemKind.FAMILY_MERGED:
       return 'Your family was registered twice: both records were brought together into one family and one plan.';
+    case InboxItemKind.REFERRAL_ESCALATED:
+      return `A referral to this agency is still past its deadline in status ${params.to}, ${params.workingDays} working days on.`;
+    case InboxItemKind.CONSENT_EXPIRING:
+      return `A consent of the family ends on ${params.on}.`;
+    case InboxItemKind.ACTION_DUE:
+      return `An action in the plan is due on ${params.on}.`;
+    case InboxItemKind.ACTION_OVERDUE:
+      return `An action in the plan was due on ${params.on} and is not done yet.`;
+    case InboxItemKind.TRANSITION_CHECKLIST_PROPOSED:
+      return `A checklist for turning 18 (on ${params.on}) was added to the plan.`;
+    case InboxItemKind.WEBHOOK_DELIVERY_FAILED:
+      return 'A webhook delivery to this integration client failed after its last retry.';
+    case InboxItemKind.PORTAL_INVITATION_EXPIRED:
+      return 'A portal invitation you made for a member of the family expired before it was used.';
   }
 }

@@ -50,3 +50,20 @@ export abstract class HourlyJob implements OnApplicationBootstrap, OnModuleDestr
       });
   }
 }
+
+/** An hourly job that tells the inboxes of what came due: logs how many records a run told, when any. */
+export abstract class TellingHourlyJob extends HourlyJob {
+  /** @param told what a run told, as the log says it (`Consents expiring: told`) */
+  protected constructor(
+    enabled: boolean,
+    private readonly told: string,
+    private readonly tell: () => Promise<number>,
+  ) {
+    super(enabled);
+  }
+
+  protected async runOnce(): Promise<string | null> {
+    const count = await this.tell();
+    return count > 0 ? `${this.told} ${count}` : null;
+  }
+}
