@@ -15,7 +15,6 @@ import {
   ReceiveReferralDocument,
   RecordBridgeHandoverHeldDocument,
   RecordBridgeHandoverMissedDocument,
-  RegisterIntegrationClientDocument,
   RemoveMembershipDocument,
   RevokeConsentDocument,
   ScheduleHandoverDocument,
@@ -23,8 +22,10 @@ import {
   SetReferralBridgeFigureDocument,
   WithdrawReferralDocument,
 } from './graphql/generated.js';
+import { type Part, type PartedEntry, partsOf } from './support/audit-parts.js';
 import { codeOf, type GraphQLResult, queryText, TestApi } from './support/test-app.js';
-import { type Agency, type FamilyWithPlan, type Network, parent, type Person, World } from './support/world.js';
+import { ReferralScene, type SceneClient } from './support/referral-scene.js';
+import { type Agency, type FamilyWithPlan, parent, type Person, type World } from './support/world.js';
 
 /**
  * The bridge figure (issue 22): a member of the family's team — here Vera, a volunteer of a Home-Start
@@ -49,7 +50,6 @@ describe('the bridge figure', () => {
   let api: TestApi;
   let world: World;
   let db: DataSource;
-  let network: Network;
   let referrer: Agency;
   let receiver: Agency;
   let homeStart: Agency;
@@ -58,26 +58,20 @@ describe('the bridge figure', () => {
   let intake: Person;
   let stranger: Person;
   let strangeAdmin: Person;
-  let client: { id: string; secret: string };
+  let client: SceneClient;
 
   beforeAll(async () => {
     api = await TestApi.start();
-    world = new World(api);
     db = api.app.get(DataSource);
-    network = await world.network();
-    referrer = await world.agency(network);
-    receiver = await world.agency(network, 'SCHOOL_GUIDANCE');
-    homeStart = await world.agency(network, 'VOLUNTEER_ORGANISATION');
-    worker = await world.staff(referrer);
+    // R refers (its worker), B receives (its intake worker); the scene's third agency plays no part here.
+    const referrals = await ReferralScene.create(api);
+    ({ world, referrer, receiver, worker, intake } = referrals);
+    homeStart = await world.agency(referrals.network, 'VOLUNTEER_ORGANISATION');
     colleague = await world.staff(referrer);
-    intake = await world.staff(receiver);
     const elsewhere = await world.agency(await world.network());
     stranger = await world.staff(elsewhere);
     strangeAdmin = elsewhere.admin;
-    const { registerIntegrationClient } = await api.ok(receiver.admin.subject, RegisterIntegrationClientDocument, {
-      input: { agencyId: receiver.id, name: `Dossiersysteem ${randomUUID()}`, scopes: ['REFERRALS_READ', 'REFERRALS_WRITE', 'REFERRALS_PERSONAL'] },
-    });
-    client = { id: registerIntegrationClient.client.id, secret: registerIntegrationClient.clientSecret };
+    client = await referrals.client(null, ['REFERRALS_READ', 'REFERRALS_WRITE', 'REFERRALS_PERSONAL']);
   }, 120_000);
   afterAll(() => api.stop());
 
@@ -139,6 +133,17 @@ describe('the bridge figure', () => {
     const http = () => request(api.app.getHttpServer());
     const token = await http().post('/oauth/token').send({ grant_type: 'client_credentials', client_id: client.id, client_secret: client.secret });
     return (await http().post('/graphql').set('Authorization', `Bearer ${token.body.access_token}`).send({ query: queryText(operation), variables })).body;
+  }
+
+  /** How the audit recorded the latest read of `referralId` by `subject`: its basis, categories and consents. */
+  async function lastRead(subject: string, referralId: string): Promise<Pick<Part, 'basis' | 'categories' | 'consents'>> {
+    const entries: PartedEntry[] = await db.query(
+      `SELECT entity_type, entity_ids::text[] AS entity_ids, member_ids::text[] AS member_ids, categories, legal_basis, consent_ids::text[] AS consent_ids, parts
+         FROM audit_event WHERE action = 'READ' AND entity_type = 'Referral' AND actor_subject = $1 AND $2 = ANY(entity_ids) ORDER BY seq DESC LIMIT 1`,
+      [subject, referralId],
+    );
+    const { basis, categories, consents } = partsOf(entries[0]!).find((part) => part.records.includes(referralId))!;
+    return { basis, categories, consents };
   }
 
   const referralCount = async (familyId: string): Promise<number> =>
@@ -267,10 +272,13 @@ describe('the bridge figure', () => {
       const other = await scene();
       const own = await scheduled(other);
       expect((await read(other.vera.subject, own.id)).reason).toBe(REASON);
+      expect(await lastRead(other.vera.subject, own.id)).toEqual({ basis: 'CONSENT', categories: ['REFERRAL'], consents: [other.referralConsent] });
       await api.ok(worker.subject, RevokeConsentDocument, { input: { consentId: other.referralConsent, reason: 'Liever niet delen', revokedByMemberId: other.family.memberIds[0] } });
       const view = await read(other.vera.subject, own.id);
       expect(view).toMatchObject({ reason: null, requestedService: 'Opvoedingsondersteuning', handover: { location: PLACE } });
       expect(JSON.stringify(view)).not.toContain('tweeling');
+      // Audited as what it now is: a read of the referral's status by a member of the family's team.
+      expect(await lastRead(other.vera.subject, own.id)).toEqual({ basis: 'ASSIGNMENT', categories: [], consents: [] });
       // The referring side still reads what it wrote.
       expect((await read(worker.subject, own.id)).reason).toBe(REASON);
     });
