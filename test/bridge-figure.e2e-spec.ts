@@ -258,6 +258,10 @@ describe('the bridge figure', () => {
       const result = await asClient(BridgeReferralDocument, { id: referral.id });
       expect(result.data!.referral).toMatchObject({ id: referral.id, status: 'HANDOVER_SCHEDULED', bridgeFigure: null });
       expect(JSON.stringify(result)).not.toContain(s.vera.userId);
+      // Nor do the webhook bodies of its steps name her.
+      const bodies: { body: string }[] = await db.query(`SELECT body FROM outbox_event WHERE referral_id = $1`, [referral.id]);
+      expect(bodies.length).toBeGreaterThanOrEqual(5);
+      for (const { body } of bodies) expect(body).not.toContain(s.vera.userId);
       // A partner system is nobody's bridge figure.
       expect((await asClient(AccompanyingReferralsDocument, {})).data!.referrals.edges).toEqual([]);
     });
@@ -292,6 +296,9 @@ describe('the bridge figure', () => {
       await api.ok(worker.subject, SetReferralBridgeFigureDocument, { input: { referralId: id, bridgeFigureUserId: s.otto.userId } });
       expect(codeOf(await api.gql(s.vera.subject, BridgeReferralDocument, { id }))).toBe('NOT_FOUND');
       expect(await accompanying(s.vera.subject)).toEqual([]);
+      // Her inbox item goes with it; Otto has his own.
+      expect((await api.ok(s.vera.subject, InboxDocument, {})).inbox.edges).toEqual([]);
+      expect((await api.ok(s.otto.subject, InboxDocument, {})).inbox.edges.map((e: { node: { kind: string } }) => e.node.kind)).toEqual(['BRIDGE_FIGURE_NAMED']);
       expect((await read(s.otto.subject, id)).handover!.location).toBe(PLACE);
       await api.ok(worker.subject, SetReferralBridgeFigureDocument, { input: { referralId: id, bridgeFigureUserId: null } });
       expect(codeOf(await api.gql(s.otto.subject, BridgeReferralDocument, { id }))).toBe('NOT_FOUND');
