@@ -27,6 +27,7 @@ import { ReadAuditPerFamily1766720000000 } from './1766720000000-ReadAuditPerFam
 import { Inbox1766750000000 } from './1766750000000-Inbox.js';
 import { FamilyMerge1766770000000 } from './1766770000000-FamilyMerge.js';
 import { InboxSignalIndexes1766790000000 } from './1766790000000-InboxSignalIndexes.js';
+import { BridgeFigure1766785000000 } from './1766785000000-BridgeFigure.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -59,4 +60,5 @@ export const migrations = [
   Inbox1766750000000,
   FamilyMerge1766770000000,
   InboxSignalIndexes1766790000000,
+  BridgeFigure1766785000000,
 ];

@@ -56,6 +56,7 @@ describe('policy: ability.can and the SQL predicate agree', () => {
       'IDENTITY',
       'PLAN',
       'NOTES',
+      'REFERRAL',
     ]);
 
     // A receiving agency: An consents to referral to it, Bo does not.
@@ -126,20 +127,21 @@ describe('policy: ability.can and the SQL predicate agree', () => {
           volunteer.userId,
         ]);
       }
-      // Referrals from the agency (by the colleague) in several states, about An, Bo or both.
-      for (const [status, about, to] of [
-        ['DRAFT', [an], receiver.id],
-        ['SENT', [an], receiver.id],
-        ['SENT', [an, bo], receiver.id],
-        ['ACCEPTED', [bo], volunteers.id],
-        ['WITHDRAWN', [an], receiver.id],
-      ] as [string, string[], string][]) {
+      // Referrals from the agency (by the colleague) in several states, about An, Bo or both; the volunteer is
+      // the bridge figure of two (An consented to referral to her organisation, Bo did not).
+      for (const [status, about, to, bridgeFigure] of [
+        ['DRAFT', [an], receiver.id, null],
+        ['SENT', [an], receiver.id, volunteer.userId],
+        ['SENT', [an, bo], receiver.id, volunteer.userId],
+        ['ACCEPTED', [bo], volunteers.id, null],
+        ['WITHDRAWN', [an], receiver.id, null],
+      ] as [string, string[], string, string | null][]) {
         const referralId = randomUUID();
         await em.query(
           `INSERT INTO referral (id, family_id, plan_id, from_agency_id, to_agency_id, status, version, urgency, reason, requested_service,
-             withdraw_reason, created_by_user_id, sent_at) VALUES ($1, $2, $3, $4, $5, $6, 1, 'ROUTINE', 'x', 'y', 'z', $7,
-             CASE WHEN $6 IN ('SENT', 'ACCEPTED') THEN now() END)`,
-          [referralId, familyId, planId, agency.id, to, status, colleague.userId],
+             withdraw_reason, created_by_user_id, sent_at, bridge_figure_user_id) VALUES ($1, $2, $3, $4, $5, $6, 1, 'ROUTINE', 'x', 'y', 'z', $7,
+             CASE WHEN $6 IN ('SENT', 'ACCEPTED') THEN now() END, $8)`,
+          [referralId, familyId, planId, agency.id, to, status, colleague.userId, bridgeFigure],
         );
         for (const memberId of about) await em.query(`INSERT INTO referral_member (referral_id, member_id) VALUES ($1, $2)`, [referralId, memberId]);
       }
@@ -202,7 +204,7 @@ describe('policy: ability.can and the SQL predicate agree', () => {
     for (const [subject, ids] of Object.entries(records) as [SubjectName, string[]][]) {
       for (const id of ids) attributesOf.set(id, (await policy.attributesOf(db.manager, subject, id))!);
     }
-    const actions: PolicyAction[] = ['read', 'readContact', 'update', 'coordinate', 'confirmHandover', 'create', 'refer', 'respond', 'intake', 'readDetails', 'readActors', 'readInsights', 'erase', 'assessCapacity', 'invitePortal', 'endPortalLogin'];
+    const actions: PolicyAction[] = ['read', 'readContact', 'update', 'coordinate', 'confirmHandover', 'create', 'refer', 'respond', 'intake', 'readDetails', 'readMeetingPlace', 'readActors', 'readInsights', 'erase', 'assessCapacity', 'invitePortal', 'endPortalLogin'];
     let allowed = 0;
     let checked = 0;
     for (const principal of principals) {

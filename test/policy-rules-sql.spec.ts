@@ -16,7 +16,7 @@ const SNAPSHOT = new URL('./__snapshots__/policy-rules.sql', import.meta.url);
 
 const ACTIONS: PolicyAction[] = [
   'create', 'read', 'readContact', 'update', 'coordinate', 'confirmHandover', 'refer', 'respond', 'intake',
-  'readDetails', 'readActors', 'readInsights', 'erase', 'invitePortal', 'endPortalLogin', 'assessCapacity',
+  'readDetails', 'readMeetingPlace', 'readActors', 'readInsights', 'erase', 'invitePortal', 'endPortalLogin', 'assessCapacity',
 ];
 
 const base = { isPlatformAdmin: false, memberships: [], acting: null, familyMember: null, integrationClient: null, userId: null };

@@ -12,6 +12,8 @@ export enum InboxItemKind {
   BREAK_GLASS_USED = 'BREAK_GLASS_USED',
   /** A consent of the family was withdrawn, wholly or for some of its members. */
   CONSENT_WITHDRAWN = 'CONSENT_WITHDRAWN',
+  /** The reader was named the bridge figure of a referral: she accompanies the family to the first meeting. */
+  BRIDGE_FIGURE_NAMED = 'BRIDGE_FIGURE_NAMED',
   /** The family's supporter hands the role over: the family is to confirm it. */
   SUPPORT_HANDOVER_TO_CONFIRM = 'SUPPORT_HANDOVER_TO_CONFIRM',
   /** The family confirmed the handover: the new supporter took over. */
@@ -67,6 +69,8 @@ export function inboxText(kind: InboxItemKind, params: InboxParams): string {
       return `Emergency access to the family's data was opened, until ${params.until}.`;
     case InboxItemKind.CONSENT_WITHDRAWN:
       return params.whole ? 'A consent of the family was withdrawn.' : 'A consent of the family was withdrawn for some of the members it covered.';
+    case InboxItemKind.BRIDGE_FIGURE_NAMED:
+      return 'You were asked to accompany a family to its first meeting with the service it is referred to.';
     case InboxItemKind.SUPPORT_HANDOVER_TO_CONFIRM:
       return 'Your family gets a new trajectory supporter: please confirm the handover.';
     case InboxItemKind.SUPPORT_HANDED_OVER:

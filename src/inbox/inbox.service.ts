@@ -38,6 +38,8 @@ export type InboxAudience =
   | { user: string; agency: string }
   /** The trajectory supporter of the family's open plan (and the incoming one during a handover). */
   | { supportersOf: string }
+  /** One user of the family's team, acting for the agency she is on it for (her case assignment, or as supporter). */
+  | { teamMember: string; familyId: string }
   /** The family's members with a portal login who decide for themselves (12 or older, or assessed capable). */
   | { portalOf: string }
   /** One user on the family's team (assigned, or supporting its open plan), acting for the agency she is on it for. */
@@ -241,9 +243,12 @@ export class InboxService {
     const parts = audience.map((who) => {
       if ('staffOf' in who) return users(`membership m WHERE m.agency_id = ${param(who.staffOf)} AND m.role = ANY(${param(who.roles)}::text[])`);
       if ('user' in who) return users(`membership m WHERE m.user_id = ${param(who.user)} AND m.agency_id = ${param(who.agency)}`);
-      if ('supportersOf' in who) {
-        return users(`trajectory_supporter m JOIN plan p ON p.id = m.plan_id
-          WHERE p.family_id = ${param(who.supportersOf)} AND p.status <> 'CLOSED' AND m.state <> 'ENDED'`);
+      const supporters = (familyId: string) => `trajectory_supporter m JOIN plan p ON p.id = m.plan_id
+          WHERE p.family_id = ${param(familyId)} AND p.status <> 'CLOSED' AND m.state <> 'ENDED'`;
+      if ('supportersOf' in who) return users(supporters(who.supportersOf));
+      if ('teamMember' in who) {
+        return `${users(`case_assignment m WHERE m.family_id = ${param(who.familyId)} AND m.user_id = ${param(who.teamMember)} AND m.ended_at IS NULL`)}
+          UNION ${users(`${supporters(who.familyId)} AND m.user_id = ${param(who.teamMember)}`)}`;
       }
       if ('teamUser' in who) {
         const [user, family] = [param(who.teamUser), param(who.family)];

@@ -13,8 +13,10 @@ import { type ConditionField, SUBJECTS, type SubjectName } from './subjects.js';
  * On a Referral, `refer` is a step of the referring side (send, schedule, withdraw), `respond` one of
  * the receiving agency (waitlist, decline, record the outcome), `intake` receiving and accepting (also
  * open to the agency's integration client), `readDetails` the right to what it says about the members
- * (its reason, the free text of its steps and meetings), and `readActors` seeing which person took each
- * step (partner systems see the acting agency only).
+ * (its reason, the free text of its steps and meetings), `readMeetingPlace` where its meetings take place
+ * (given with `readDetails`, and to the bridge figure), and `readActors` seeing which person took each
+ * step and who the bridge figure is (partner systems see the acting agency only); naming the bridge
+ * figure is a step of the referring side (`refer`).
  * `readInsights` on a Network is reading its aggregate figures (no personal data, small counts suppressed).
  * `erase` on a FamilyMember is asking that its personal data be erased (requestErasure); `assessCapacity`
  * recording that it can (or cannot) decide for itself, setting aside the presumption from 12.
@@ -33,6 +35,7 @@ export type PolicyAction =
   | 'respond'
   | 'intake'
   | 'readDetails'
+  | 'readMeetingPlace'
   | 'readActors'
   | 'readInsights'
   | 'erase'
@@ -102,6 +105,21 @@ const incomingReferral = (agencyId: string) => ({ toAgencyId: agencyId, sent: tr
 /** A member referred to the agency, while the member's REFERRAL consent to it is in force. */
 const referredMember = (agencyId: string) => ({ referredToAgencyIds: agencyId, referralConsentedAgencyIds: agencyId });
 
+/** What a referral says about its members, and where its meetings take place: held together, but by the bridge figure. */
+const DETAILS: PolicyAction[] = ['readDetails', 'readMeetingPlace'];
+
+/**
+ * The bridge figure (docs/referrals-and-webhooks.md, "The bridge figure"), while on the family's team and
+ * named on the referral: she sees it (status, service, agencies, the meeting's time and place, who acts)
+ * to accompany the family; what it says about the members only under their REFERRAL consent to her own
+ * organisation, as the receiving agency reads it under theirs.
+ */
+function bridgeFigureRules(can: TypedRule, onTeam: { networkId: string; teamUserIds: string }, userId: string, agencyId: string): void {
+  const named = { ...onTeam, bridgeFigureUserId: userId };
+  can(['read', 'readActors', 'readMeetingPlace'], 'Referral', named);
+  can('readDetails', 'Referral', { ...named, consentedAgencyIds: agencyId });
+}
+
 /** CASL's Mongo conditions plus `$or` (not in its default set), for the access basis above. */
 const conditionsMatcher = buildMongoQueryMatcher({ $or }, { or });
 
@@ -134,7 +152,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
     // A referral shows to every member it concerns (referred, or speaking for a referred member); its reason
     // is about each referred member, so only who speaks for all of them reads it.
     can(['read', 'readActors'], 'Referral', { ...own, concernedMemberIds: member.memberId });
-    can('readDetails', 'Referral', spoken);
+    can(DETAILS, 'Referral', spoken);
     can('create', 'Consent', own);
     // A consent is seen and withdrawn by everyone who gave it or whom it concerns (also when it names others).
     can(['read', 'update'], 'Consent', { ...own, concernedMemberIds: member.memberId });
@@ -154,7 +172,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
     if (client.scopes.includes('referrals:read')) can('read', 'Referral', incomingReferral(agencyId));
     if (client.scopes.includes('referrals:write')) can('intake', 'Referral', incomingReferral(agencyId));
     if (client.scopes.includes('referrals:personal')) {
-      can('readDetails', 'Referral', { ...incomingReferral(agencyId), consentedAgencyIds: agencyId });
+      can(DETAILS, 'Referral', { ...incomingReferral(agencyId), consentedAgencyIds: agencyId });
       can('read', 'FamilyMember', referredMember(agencyId));
     }
   }
@@ -227,12 +245,13 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           // Otherwise it sees status, dates and agencies, and each referred member while her own REFERRAL
           // consent to it is in force.
           can('create', 'Referral', { ...onTeam, fromAgencyId: agencyId });
-          can(['read', 'readDetails', 'readActors', 'refer'], 'Referral', { ...onTeam, fromAgencyId: agencyId });
-          can(['read', 'readDetails', 'readActors', 'refer'], 'Referral', { networkId, supporterUserIds: userId });
+          can(['read', ...DETAILS, 'readActors', 'refer'], 'Referral', { ...onTeam, fromAgencyId: agencyId });
+          can(['read', ...DETAILS, 'readActors', 'refer'], 'Referral', { networkId, supporterUserIds: userId });
           can(['read', 'readActors', 'respond', 'intake'], 'Referral', incomingReferral(agencyId));
-          can('readDetails', 'Referral', { ...incomingReferral(agencyId), consentedAgencyIds: agencyId });
-          can('readDetails', 'Referral', { ...incomingReferral(agencyId), ...onTeam, breakGlassUserIds: userId });
+          can(DETAILS, 'Referral', { ...incomingReferral(agencyId), consentedAgencyIds: agencyId });
+          can(DETAILS, 'Referral', { ...incomingReferral(agencyId), ...onTeam, breakGlassUserIds: userId });
           can('read', 'FamilyMember', referredMember(agencyId));
+          bridgeFigureRules(can, onTeam, userId, agencyId);
           break;
         case MembershipRole.VOLUNTEER: {
           const shareable = { ...onTeam, category: { $nin: VOLUNTEER_HIDDEN_CATEGORIES } };
@@ -247,6 +266,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           });
           can('create', 'Note', shareable);
           can('update', 'Action', { ...onTeam, assigneeUserId: userId });
+          bridgeFigureRules(can, onTeam, userId, agencyId);
           break;
         }
       }

@@ -218,6 +218,20 @@ function referredTo(memberId: string): RelationField {
 
 const referralMembers = (referralId: string) => `SELECT rfm.member_id FROM referral_member rfm WHERE rfm.referral_id = ${referralId}`;
 
+/**
+ * The agencies holding the REFERRAL consent of every member the referral names: the receiver (what sending
+ * requires), or the organisation of its bridge figure. As an array, only agencies some referred member's
+ * grant names are tried, not every agency of the network.
+ */
+function referralConsent(referralId: string): RelationField {
+  const holds = (agency: string) => `NOT EXISTS (SELECT 1 FROM (${referralMembers(referralId)}) rcm(id) WHERE NOT ${grant('rcm.id', agency, `'REFERRAL'`)})`;
+  return {
+    contains: holds,
+    array: `ARRAY(SELECT DISTINCT rca.recipient_agency_id FROM consent_grant rca
+      WHERE rca.member_id IN (${referralMembers(referralId)}) AND rca.category = 'REFERRAL' AND ${holds('rca.recipient_agency_id')})`,
+  };
+}
+
 /** A goal in the health or safety domain is health or safety data; any other goal is plan data. */
 const goalCategory = (goal: string) =>
   `(CASE ${goal}.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END)`;
@@ -457,28 +471,33 @@ export const SUBJECTS = {
       fromAgencyId: 'r.from_agency_id',
       toAgencyId: 'r.to_agency_id',
       authorUserId: 'r.created_by_user_id',
+      bridgeFigureUserId: 'r.bridge_figure_user_id',
       ...familyScoped('r.family_id'),
     },
     relations: {
       teamUserIds: familyTeam('r.family_id'),
       supporterUserIds: planSupporters('r.plan_id', 'CURRENT'),
-      consentedAgencyIds: {
-        // The receiver holds the REFERRAL consent of every referred member (what sending requires).
-        contains: (agency) => `NOT EXISTS (SELECT 1 FROM (${referralMembers('r.id')}) rcm(id) WHERE NOT ${grant('rcm.id', agency, `'REFERRAL'`)})`,
-        array: `ARRAY(SELECT r.to_agency_id WHERE NOT EXISTS (SELECT 1 FROM (${referralMembers('r.id')}) rcm(id)
-          WHERE NOT ${grant('rcm.id', 'r.to_agency_id', `'REFERRAL'`)}))`,
-      },
+      consentedAgencyIds: referralConsent('r.id'),
       breakGlassUserIds: breakGlass('r.family_id'),
       speakerMemberIds: speakers('r.family_id', referralMembers('r.id')),
       concernedMemberIds: concerned('r.family_id', referralMembers('r.id')),
     },
     audit: { familyId: 'r.family_id', memberIds: `ARRAY(${referralMembers('r.id')})`, categories: `ARRAY['REFERRAL']` },
     // What the referral says about the members (its reason, the free text of its steps and meetings): decided
-    // per row as the referral is read; without it the referral shows status, dates and agencies.
+    // per row as the referral is read; without it the referral shows status, dates and agencies. Where the
+    // meetings take place is a right of its own: whoever holds the details holds it, and so does the bridge
+    // figure, who goes there with the family (the first right declared decides the read's audit).
     fieldRights: {
       readDetails: {
         fields: ['reason', 'declineReason', 'withdrawReason', 'outcomeNote'],
-        parts: { transitions: ['reason'], handoverMeetings: ['location', 'onlineUrl', 'note'] },
+        parts: { transitions: ['reason'], handoverMeetings: ['note'] },
+        consentRelation: 'consentedAgencyIds',
+        categories: `ARRAY['REFERRAL']`,
+        decided: 'withRecord',
+      },
+      readMeetingPlace: {
+        fields: [],
+        parts: { handoverMeetings: ['location', 'onlineUrl'] },
         consentRelation: 'consentedAgencyIds',
         categories: `ARRAY['REFERRAL']`,
         decided: 'withRecord',
