@@ -2,6 +2,7 @@ import { AbilityBuilder, buildMongoQueryMatcher, createMongoAbility, type MongoA
 import { $or, or } from '@ucast/mongo2js';
 import type { Principal } from '../auth/principal.js';
 import { MembershipRole } from '../users/membership-role.js';
+import { worksInNetworks } from './network-reach.js';
 import { type ConditionField, SUBJECTS, type SubjectName } from './subjects.js';
 
 /**
@@ -160,8 +161,11 @@ export function defineAbilityFor(principal: Principal): AppAbility {
   if (acting && principal.userId) {
     const { networkId, agencyId } = acting;
     const userId = principal.userId;
-    const onTeam = { networkId, teamUserIds: userId };
-    can('read', 'Network', { id: networkId });
+    // A family's network is one the agency works in: its own, or one it serves (network-reach.ts). The
+    // administration below (agencies, memberships, figures) stays with the agency's own network.
+    const familyNetwork = worksInNetworks(acting);
+    const onTeam = { networkId: familyNetwork, teamUserIds: userId };
+    can('read', 'Network', { id: familyNetwork });
     can('read', 'Agency', { networkId });
 
     for (const role of acting.roles) {
@@ -183,7 +187,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
             role: { $in: [MembershipRole.CASEWORKER, MembershipRole.VOLUNTEER, MembershipRole.AGENCY_ADMIN] },
           });
           // Only for families the agency already works with (assignment or plan team).
-          can('create', 'CaseAssignment', { networkId, agencyId, familyAgencyIds: agencyId });
+          can('create', 'CaseAssignment', { networkId: familyNetwork, agencyId, familyAgencyIds: agencyId });
           can(['read', 'update'], 'CaseAssignment', { agencyId });
           break;
         case MembershipRole.CASEWORKER:
@@ -209,7 +213,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           can(['create', 'read'], 'BreakGlassGrant', onTeam);
           can('update', 'BreakGlassGrant', { ...onTeam, userId });
           can('update', 'BreakGlassGrant', { ...onTeam, familySupporterUserIds: userId });
-          can('coordinate', 'Plan', { networkId, supporterUserIds: userId });
+          can('coordinate', 'Plan', { networkId: familyNetwork, supporterUserIds: userId });
           // Before a supporter is chosen, the team closes a draft nobody coordinates.
           can('coordinate', 'Plan', { ...onTeam, hasSupporter: false, status: 'DRAFT' });
           can('confirmHandover', 'Plan', onTeam);
@@ -222,7 +226,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           // consent to it is in force.
           can('create', 'Referral', { ...onTeam, fromAgencyId: agencyId });
           can(['read', 'readDetails', 'readActors', 'refer'], 'Referral', { ...onTeam, fromAgencyId: agencyId });
-          can(['read', 'readDetails', 'readActors', 'refer'], 'Referral', { networkId, supporterUserIds: userId });
+          can(['read', 'readDetails', 'readActors', 'refer'], 'Referral', { networkId: familyNetwork, supporterUserIds: userId });
           can(['read', 'readActors', 'respond', 'intake'], 'Referral', incomingReferral(agencyId));
           can('readDetails', 'Referral', { ...incomingReferral(agencyId), consentedAgencyIds: agencyId });
           can('readDetails', 'Referral', { ...incomingReferral(agencyId), ...onTeam, breakGlassUserIds: userId });
