@@ -42,9 +42,9 @@ export class CaseAssignmentWriter {
    */
   async endOutsideNetwork(em: EntityManager, familyId: string, networkId: string): Promise<string[]> {
     const [rows]: [{ agency_id: string }[], number] = await em.query(
-      `UPDATE case_assignment SET ended_at = now()
-        WHERE family_id = $1 AND ended_at IS NULL AND NOT ${agencyWorksIn('agency_id', '$2::uuid')}
-        RETURNING agency_id`,
+      `UPDATE case_assignment ca SET ended_at = now()
+        WHERE ca.family_id = $1 AND ca.ended_at IS NULL AND NOT ${agencyWorksIn('ca.agency_id', '$2::uuid')}
+        RETURNING ca.agency_id`,
       [familyId, networkId],
     );
     return [...new Set(rows.map((r) => r.agency_id))];

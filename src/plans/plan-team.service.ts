@@ -214,8 +214,8 @@ export class PlanTeamService {
     });
     const unassigned = await this.assignments.endOutsideNetwork(em, move.familyId, move.toNetworkId);
     const [left]: [{ agency_id: string }[], number] = await em.query(
-      `UPDATE plan_participant SET removed_at = now()
-        WHERE plan_id = $1 AND removed_at IS NULL AND NOT ${agencyWorksIn('agency_id', '$2::uuid')} RETURNING agency_id`,
+      `UPDATE plan_participant pp SET removed_at = now()
+        WHERE pp.plan_id = $1 AND pp.removed_at IS NULL AND NOT ${agencyWorksIn('pp.agency_id', '$2::uuid')} RETURNING pp.agency_id`,
       [plan.id, move.toNetworkId],
     );
     const agenciesLeft = [...new Set([...unassigned, ...left.map((r) => r.agency_id)])].sort();

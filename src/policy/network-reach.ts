@@ -6,22 +6,22 @@
  * AgenciesService.requireInNetwork read, so that ending a service area takes access away on the next request.
  */
 
-/** A service area in force, `sa`. */
-const IN_FORCE = 'sa.ended_at IS NULL';
+/** A service area in force, `nr_sa`. */
+const IN_FORCE = 'nr_sa.ended_at IS NULL';
 
 /** The networks `agency` serves beyond its own (SQL yielding an array). */
 export const networksServedBeyondHome = (agency: string) =>
-  `ARRAY(SELECT sa.network_id FROM agency_service_area sa WHERE sa.agency_id = ${agency} AND ${IN_FORCE} ORDER BY sa.network_id)`;
+  `ARRAY(SELECT nr_sa.network_id FROM agency_service_area nr_sa WHERE nr_sa.agency_id = ${agency} AND ${IN_FORCE} ORDER BY nr_sa.network_id)`;
 
 /** The agencies working in `network`: its own and those serving it (SQL yielding one column of ids). */
 export const agenciesWorkingIn = (network: string) =>
-  `SELECT wa.id FROM agency wa WHERE wa.network_id = ${network}
-    UNION ALL SELECT sa.agency_id FROM agency_service_area sa WHERE sa.network_id = ${network} AND ${IN_FORCE}`;
+  `SELECT nr_ag.id FROM agency nr_ag WHERE nr_ag.network_id = ${network}
+    UNION ALL SELECT nr_sa.agency_id FROM agency_service_area nr_sa WHERE nr_sa.network_id = ${network} AND ${IN_FORCE}`;
 
 /** SQL that is true when `agency` works in `network`. */
 export const agencyWorksIn = (agency: string, network: string) =>
-  `(EXISTS (SELECT 1 FROM agency wa WHERE wa.id = ${agency} AND wa.network_id = ${network})
-    OR EXISTS (SELECT 1 FROM agency_service_area sa WHERE sa.agency_id = ${agency} AND sa.network_id = ${network} AND ${IN_FORCE}))`;
+  `(EXISTS (SELECT 1 FROM agency nr_ag WHERE nr_ag.id = ${agency} AND nr_ag.network_id = ${network})
+    OR EXISTS (SELECT 1 FROM agency_service_area nr_sa WHERE nr_sa.agency_id = ${agency} AND nr_sa.network_id = ${network} AND ${IN_FORCE}))`;
 
 /**
  * The condition on a family's `networkId` for a principal acting for an agency: its own network, or any it
