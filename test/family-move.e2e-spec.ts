@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import {
   AdmitAgencyServiceAreaDocument,
@@ -8,10 +7,9 @@ import {
   MovingPlanDocument,
   ProposeFamilyMoveDocument,
   RecordConsentDocument,
-  RegisterIntegrationClientDocument,
   RemoveMembershipDocument,
 } from './graphql/generated.js';
-import { codeOf, queryText, TestApi } from './support/test-app.js';
+import { codeOf, TestApi } from './support/test-app.js';
 import { type Agency, type Network, parent, type Person, World } from './support/world.js';
 
 /**
@@ -162,17 +160,8 @@ describe('a family that moves to another network', () => {
     const f = await familyAboutToMove();
     const unassigned = await world.staff(agency);
     const portal = await world.portalLogin(f.supporter, f.sara);
-    const { registerIntegrationClient } = await api.ok(agency.admin.subject, RegisterIntegrationClientDocument, {
-      input: { agencyId: agency.id, name: `Dossiersysteem ${f.familyId}`, scopes: ['REFERRALS_READ', 'REFERRALS_WRITE'] },
-    });
-    const token = await request(api.app.getHttpServer())
-      .post('/oauth/token')
-      .send({ grant_type: 'client_credentials', client_id: registerIntegrationClient.client.id, client_secret: registerIntegrationClient.clientSecret });
-    const asClient = await request(api.app.getHttpServer())
-      .post('/graphql')
-      .set('Authorization', `Bearer ${token.body.access_token as string}`)
-      .send({ query: queryText(ProposeFamilyMoveDocument), variables: { input: f.move } });
-    expect(codeOf(asClient.body)).toBe('FORBIDDEN');
+    const asClient = await world.asIntegrationClient(agency, ProposeFamilyMoveDocument, { input: f.move });
+    expect(codeOf(asClient)).toBe('FORBIDDEN');
 
     const expectations: [string, string][] = [
       [to.coordinator.subject, 'FORBIDDEN'],

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import {
   AddPlanParticipantDocument,
   AdmitAgencyServiceAreaDocument,
@@ -7,10 +6,9 @@ import {
   EndAgencyServiceAreaDocument,
   FamilyNetworkDocument,
   PlanProbeDocument,
-  RegisterIntegrationClientDocument,
   RemoveMembershipDocument,
 } from './graphql/generated.js';
-import { codeOf, PLATFORM_ADMIN, queryText, TestApi } from './support/test-app.js';
+import { codeOf, PLATFORM_ADMIN, TestApi } from './support/test-app.js';
 import { type Agency, type Network, type Person, World } from './support/world.js';
 
 /**
@@ -105,17 +103,8 @@ describe('regional agencies: an agency serving several networks', () => {
       const worker = await world.staff(servedAgency);
       const f = await world.familyWithPlan(worker);
       const portal = await world.portalLogin(worker, f.memberIds[0]!);
-      const { registerIntegrationClient } = await api.ok(servedAgency.admin.subject, RegisterIntegrationClientDocument, {
-        input: { agencyId: servedAgency.id, name: `Dossiersysteem ${agency.id}`, scopes: ['REFERRALS_READ'] },
-      });
-      const token = await request(api.app.getHttpServer())
-        .post('/oauth/token')
-        .send({ grant_type: 'client_credentials', client_id: registerIntegrationClient.client.id, client_secret: registerIntegrationClient.clientSecret });
-      const asClient = await request(api.app.getHttpServer())
-        .post('/graphql')
-        .set('Authorization', `Bearer ${token.body.access_token as string}`)
-        .send({ query: queryText(AdmitAgencyServiceAreaDocument), variables: area(agency.id) });
-      expect(['FORBIDDEN', 'NOT_FOUND']).toContain(codeOf(asClient.body));
+      const asClient = await world.asIntegrationClient(servedAgency, AdmitAgencyServiceAreaDocument, area(agency.id));
+      expect(['FORBIDDEN', 'NOT_FOUND']).toContain(codeOf(asClient));
 
       for (const subject of [other.coordinator.subject, home.coordinator.subject, servedAgency.admin.subject, worker.subject, agency.admin.subject, portal]) {
         expect(['FORBIDDEN', 'NOT_FOUND']).toContain(codeOf(await api.gql(subject, AdmitAgencyServiceAreaDocument, area(agency.id))));
