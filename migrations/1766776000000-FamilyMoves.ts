@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * A family that moves to another network keeps its plan (docs/regional-agencies-and-moves.md): the supporter
  * proposes the move with a supporter in the new network, the family confirms it as a support handover, and
- * then the family (and so its plan) belongs to the new network. One move waits at a time per family; the
+ * then the family (and so its plan) belongs to the new network. One move waits at a time per plan; the
  * rows stay as the record of where the family came from.
  */
 export class FamilyMoves1766776000000 implements MigrationInterface {
@@ -25,7 +25,9 @@ export class FamilyMoves1766776000000 implements MigrationInterface {
         confirmed_at timestamptz,
         CHECK (from_network_id <> to_network_id)
       );
-      CREATE UNIQUE INDEX family_move_one_proposed ON family_move (family_id) WHERE status = 'PROPOSED';
+      -- Per plan: a move proposed on a plan closed meanwhile neither blocks nor moves the family's next plan.
+      CREATE UNIQUE INDEX family_move_one_proposed ON family_move (plan_id) WHERE status = 'PROPOSED';
+      CREATE INDEX family_move_family_idx ON family_move (family_id);
       CREATE TRIGGER family_move_audit AFTER INSERT OR UPDATE OR DELETE ON family_move
         FOR EACH ROW EXECUTE FUNCTION audit_write();
     `);

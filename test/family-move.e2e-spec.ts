@@ -139,6 +139,16 @@ describe('a family that moves to another network', () => {
     expect(codeOf(stale)).toBe('CONFLICT');
   });
 
+  it('a move proposed on a plan closed meanwhile neither blocks nor moves the family’s next plan', async () => {
+    const f = await familyAboutToMove();
+    await api.ok(f.supporter.subject, ProposeFamilyMoveDocument, { input: f.move });
+    await world.closePlan(f.supporter, f.planId);
+    const next = await world.openPlan(f.colleague, f.familyId, { supporter: f.colleague });
+    const { proposeFamilyMove } = await api.ok(f.colleague.subject, ProposeFamilyMoveDocument, { input: f.move });
+    expect(proposeFamilyMove).toMatchObject({ id: next, incomingSupporter: { user: { id: newSupporter.userId } } });
+    expect(await networkSeenBy(f.colleague, f.familyId)).toBe(from.id);
+  });
+
   it('bad input is named and changes nothing', async () => {
     const f = await familyAboutToMove();
     const refused = async (input: Partial<typeof f.move>, field: string) => {

@@ -69,9 +69,9 @@ export class FamiliesService {
     );
   }
 
-  /** The family's move waiting for its confirmation, locked for this transaction; null when none waits. */
-  proposedMove(em: EntityManager, familyId: string): Promise<FamilyMove | null> {
-    return em.findOne(FamilyMove, { where: { familyId, status: 'PROPOSED' }, lock: { mode: 'pessimistic_write' } });
+  /** The move proposed with the plan that waits for the family's confirmation, locked for this transaction; null when none waits. */
+  proposedMove(em: EntityManager, planId: string): Promise<FamilyMove | null> {
+    return em.findOne(FamilyMove, { where: { planId, status: 'PROPOSED' }, lock: { mode: 'pessimistic_write' } });
   }
 
   /** Records a proposed move (the caller authorized it on the family's plan); one waits at a time. */

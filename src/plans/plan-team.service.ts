@@ -111,7 +111,7 @@ export class PlanTeamService {
       }
       // While both are still on the plan: the supporter stepping back and the one taking over.
       await this.tellOfHandover(em, plan, InboxItemKind.SUPPORT_HANDED_OVER, [{ supportersOf: plan.familyId }]);
-      const move = await this.families.proposedMove(em, plan.familyId);
+      const move = await this.families.proposedMove(em, plan.id);
       const moved = move ? { move: await this.completeMove(em, plan, move) } : {};
       await em.query(
         `UPDATE trajectory_supporter SET state = 'ENDED', ended_at = now() WHERE plan_id = $1 AND state = 'CURRENT'`,
@@ -156,7 +156,7 @@ export class PlanTeamService {
       ));
       if (!open) throw invalidTransition('Plan', 'CLOSED', 'move the family with its plan');
       const { plan, attributes } = await this.writer.lock(em, caller, 'coordinate', { planId: open.id, expectedVersion: input.expectedVersion });
-      const waiting = await this.families.proposedMove(em, plan.familyId);
+      const waiting = await this.families.proposedMove(em, plan.id);
       if (waiting) {
         const same = waiting.toNetworkId === input.toNetworkId && waiting.toUserId === input.newSupporterUserId && waiting.toAgencyId === input.newSupporterAgencyId;
         if (same) return plan;
