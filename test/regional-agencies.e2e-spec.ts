@@ -5,6 +5,7 @@ import {
   AssignCaseDocument,
   EndAgencyServiceAreaDocument,
   FamilyNetworkDocument,
+  NetworkDirectoryDocument,
   PlanProbeDocument,
   RemoveMembershipDocument,
 } from './graphql/generated.js';
@@ -136,10 +137,17 @@ describe('regional agencies: an agency serving several networks', () => {
     });
   });
 
+  /** The agencies `subject` finds in the served network's directory. */
+  const directory = async (subject: string) =>
+    (await api.ok(subject, NetworkDirectoryDocument, { networkId: served.id })).agencies.edges.map((e) => e.node.id);
+
   it('ending the service area takes access away at once, and ending it again answers the ended one', async () => {
     const agency = await world.agency(home);
     const worker = await world.staff(agency);
+    expect(await directory(supporter.subject)).not.toContain(agency.id);
     await api.ok(served.coordinator.subject, AdmitAgencyServiceAreaDocument, area(agency.id));
+    // While it serves the network, the network's directory lists it (to be put on a family's team).
+    expect(await directory(supporter.subject)).toEqual(expect.arrayContaining([agency.id, servedAgency.id]));
     const f = await servedFamilyWith(agency);
     await world.assign(agency.admin, f.familyId, worker.userId);
     expect((await api.ok(worker.subject, PlanProbeDocument, { id: f.planId })).plan.id).toBe(f.planId);
@@ -148,6 +156,7 @@ describe('regional agencies: an agency serving several networks', () => {
     expect(endAgencyServiceArea.endedAt).not.toBeNull();
     expect(codeOf(await api.gql(worker.subject, FamilyNetworkDocument, { id: f.familyId }))).toBe('NOT_FOUND');
     expect(codeOf(await api.gql(worker.subject, PlanProbeDocument, { id: f.planId }))).toBe('NOT_FOUND');
+    expect(await directory(supporter.subject)).not.toContain(agency.id);
     const again = await api.ok(served.coordinator.subject, EndAgencyServiceAreaDocument, area(agency.id));
     expect(again.endAgencyServiceArea).toEqual(endAgencyServiceArea);
     const refused = await api.gql(supporter.subject, AddPlanParticipantDocument, { input: { planId: f.planId, agencyId: agency.id, contribution: 'Opnieuw' } });

@@ -99,7 +99,8 @@ export class AgenciesService {
 
   async list(caller: Caller, networkId: string, page: PageArgs): Promise<Connection<Agency>> {
     await this.policy.authorize(this.db.manager, caller.ability, 'read', 'Network', networkId);
-    const qb = this.db.manager.createQueryBuilder(Agency, 'ag').where('ag.network_id = :networkId', { networkId });
+    // The network's own agencies and the regional agencies serving it.
+    const qb = this.db.manager.createQueryBuilder(Agency, 'ag').where(agencyWorksIn('ag.id', ':networkId'), { networkId });
     return paginate(this.policy.scope(qb, caller.ability, 'read', 'Agency'), 'ag.id', page);
   }
 

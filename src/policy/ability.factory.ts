@@ -167,6 +167,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
     const onTeam = { networkId: familyNetwork, teamUserIds: userId };
     can('read', 'Network', { id: familyNetwork });
     can('read', 'Agency', { networkId });
+    // The regional agencies serving the network are in its directory too (to be put on a family's team).
+    can('read', 'Agency', { servedNetworkIds: networkId });
 
     for (const role of acting.roles) {
       switch (role) {

@@ -13,6 +13,13 @@ const IN_FORCE = 'nr_sa.ended_at IS NULL';
 export const networksServedBeyondHome = (agency: string) =>
   `ARRAY(SELECT nr_sa.network_id FROM agency_service_area nr_sa WHERE nr_sa.agency_id = ${agency} AND ${IN_FORCE} ORDER BY nr_sa.network_id)`;
 
+/** The networks `agency` serves beyond its own, as a relation of subjects.ts (the agency seen from a network it serves). */
+export const servedNetworks = (agency: string) => ({
+  contains: (network: string) =>
+    `EXISTS (SELECT 1 FROM agency_service_area nr_sa WHERE nr_sa.agency_id = ${agency} AND nr_sa.network_id = ${network} AND ${IN_FORCE})`,
+  array: networksServedBeyondHome(agency),
+});
+
 /** The agencies working in `network`: its own and those serving it (SQL yielding one column of ids). */
 export const agenciesWorkingIn = (network: string) =>
   `SELECT nr_ag.id FROM agency nr_ag WHERE nr_ag.network_id = ${network}

@@ -1,4 +1,4 @@
-import { agenciesWorkingIn } from './network-reach.js';
+import { agenciesWorkingIn, servedNetworks } from './network-reach.js';
 
 /**
  * How each authorization subject maps onto SQL: the alias and joins its predicates need, the columns
@@ -288,7 +288,7 @@ export const SUBJECTS = {
     alias: 'ag',
     joins: [],
     fields: { id: 'ag.id', networkId: 'ag.network_id' },
-    relations: {},
+    relations: { servedNetworkIds: servedNetworks('ag.id') },
   },
   Membership: {
     table: 'membership',
