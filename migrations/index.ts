@@ -24,6 +24,8 @@ import { GoalMembers1766200000000 } from './1766200000000-GoalMembers.js';
 import { AuditDigestUnambiguous1766400000000 } from './1766400000000-AuditDigestUnambiguous.js';
 import { PgBossFromVersion10Dropped1766630000000 } from './1766630000000-PgBossFromVersion10Dropped.js';
 import { ReadAuditPerFamily1766720000000 } from './1766720000000-ReadAuditPerFamily.js';
+import { AgencyServiceAreas1766775000000 } from './1766775000000-AgencyServiceAreas.js';
+import { FamilyMoves1766776000000 } from './1766776000000-FamilyMoves.js';
 import { Inbox1766750000000 } from './1766750000000-Inbox.js';
 import { FamilyMerge1766770000000 } from './1766770000000-FamilyMerge.js';
 import { InboxSignalIndexes1766790000000 } from './1766790000000-InboxSignalIndexes.js';
@@ -61,4 +63,6 @@ export const migrations = [
   FamilyMerge1766770000000,
   InboxSignalIndexes1766790000000,
   BridgeFigure1766785000000,
+  AgencyServiceAreas1766775000000,
+  FamilyMoves1766776000000,
 ];

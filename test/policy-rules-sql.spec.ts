@@ -25,7 +25,7 @@ const professional = (role: MembershipRole): Principal => ({
   subject: role.toLowerCase(),
   kind: SubjectKind.PROFESSIONAL,
   userId: 'user',
-  acting: { agencyId: 'agency', networkId: 'network', roles: [role] },
+  acting: { agencyId: 'agency', networkId: 'network', servedNetworkIds: [], roles: [role] },
 });
 
 const PRINCIPALS: Record<string, Principal> = {
@@ -44,7 +44,7 @@ const PRINCIPALS: Record<string, Principal> = {
     ...base,
     subject: 'client',
     kind: SubjectKind.INTEGRATION_CLIENT,
-    acting: { agencyId: 'agency', networkId: 'network', roles: [] },
+    acting: { agencyId: 'agency', networkId: 'network', servedNetworkIds: [], roles: [] },
     integrationClient: { clientId: 'client', scopes: ['referrals:read', 'referrals:write', 'referrals:personal'], issuedAfterRotation: 0 },
   },
 };

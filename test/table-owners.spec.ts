@@ -10,6 +10,7 @@ import { join, sep } from 'node:path';
 const OWNERS: Record<string, string> = {
   network: 'networks',
   agency: 'agencies',
+  agency_service_area: 'agencies',
   app_user: 'users',
   membership: 'users',
   membership_invitation: 'users',
@@ -17,6 +18,7 @@ const OWNERS: Record<string, string> = {
   family: 'families',
   family_member: 'families',
   family_merge: 'family-merge',
+  family_move: 'families',
   case_assignment: 'assignments',
   plan: 'plans',
   plan_participant: 'plans',

@@ -10,6 +10,7 @@ import type { AgencyRole, Principal } from './principal.js';
 import { type RecordedSubjectKind, SubjectKind } from './subject-kind.js';
 import { systemCaller } from './system-caller.js';
 import { readWithoutAudit } from '../audit/personal-reader.js';
+import { networksServedBeyondHome } from '../policy/network-reach.js';
 
 /** An integration client acts for its agency, with its scopes and no role of a person. */
 export function clientPrincipal(clientId: string, agencyId: string, networkId: string, scopes: string[], issuedAfterRotation = 0): Principal {
@@ -19,7 +20,8 @@ export function clientPrincipal(clientId: string, agencyId: string, networkId: s
     userId: null,
     isPlatformAdmin: false,
     memberships: [],
-    acting: { agencyId, networkId, roles: [] },
+    // Its agency's service areas give a partner system nothing: its rules name the agency, never a network.
+    acting: { agencyId, networkId, servedNetworkIds: [], roles: [] },
     familyMember: null,
     integrationClient: { clientId, scopes, issuedAfterRotation },
   };
@@ -31,6 +33,7 @@ interface PrincipalRow {
   user_id: string | null;
   agency_id: string | null;
   network_id: string | null;
+  served_network_ids: string[] | null;
   role: MembershipRole | null;
   member_id: string | null;
   family_id: string | null;
@@ -85,7 +88,7 @@ export class PrincipalService implements OnApplicationBootstrap {
     const rows: PrincipalRow[] = await readWithoutAudit(
       'who the caller is (authentication)',
       this.db.query(
-        `SELECT si.kind, u.id AS user_id, m.agency_id, a.network_id, m.role, fm.id AS member_id, fm.family_id, f.network_id AS family_network_id
+        `SELECT si.kind, u.id AS user_id, m.agency_id, a.network_id, ${networksServedBeyondHome('m.agency_id')} AS served_network_ids, m.role, fm.id AS member_id, fm.family_id, f.network_id AS family_network_id
            FROM (SELECT subject_digest($1) AS digest) s
            LEFT JOIN subject_identity si ON si.digest = s.digest
            LEFT JOIN app_user u ON u.subject = $1
@@ -109,7 +112,7 @@ export class PrincipalService implements OnApplicationBootstrap {
       case SubjectKind.PROFESSIONAL: {
         const memberships: AgencyRole[] = rows
           .filter((r) => r.agency_id && r.network_id && r.role)
-          .map((r) => ({ agencyId: r.agency_id!, networkId: r.network_id!, role: r.role! }));
+          .map((r) => ({ agencyId: r.agency_id!, networkId: r.network_id!, servedNetworkIds: r.served_network_ids ?? [], role: r.role! }));
         return { ...none, userId: first!.user_id, memberships, acting: this.actingAgency(memberships, actingAgencyHeader) };
       }
       case SubjectKind.PLATFORM_ADMIN:
@@ -149,6 +152,6 @@ export class PrincipalService implements OnApplicationBootstrap {
       throw forbidden('X-Acting-Agency names an agency you are not a member of');
     }
     const roles = memberships.filter((m) => m.agencyId === chosen);
-    return { agencyId: chosen, networkId: roles[0]!.networkId, roles: roles.map((m) => m.role) };
+    return { agencyId: chosen, networkId: roles[0]!.networkId, servedNetworkIds: roles[0]!.servedNetworkIds, roles: roles.map((m) => m.role) };
   }
 }

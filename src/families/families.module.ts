@@ -5,10 +5,11 @@ import { FamiliesResolver } from './families.resolver.js';
 import { FamilyMemberResolver } from './family-member.resolver.js';
 import { FamiliesService } from './families.service.js';
 import { FamilyMember } from './family-member.entity.js';
+import { FamilyMove } from './family-move.entity.js';
 import { Family } from './family.entity.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Family, FamilyMember]), CaseAssignmentWriterModule],
+  imports: [TypeOrmModule.forFeature([Family, FamilyMember, FamilyMove]), CaseAssignmentWriterModule],
   providers: [FamiliesService, FamiliesResolver, FamilyMemberResolver],
   exports: [FamiliesService],
 })

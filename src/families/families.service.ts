@@ -8,6 +8,7 @@ import type { Caller } from '../auth/caller.decorator.js';
 import { calendarDate } from '../common/calendar.js';
 import { badInput, forbidden } from '../common/errors.js';
 import { newId } from '../common/ids.js';
+import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { type Connection, paginate } from '../common/pagination.js';
 import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
@@ -19,6 +20,7 @@ import type { FamilyMemberInput } from './dto/family-member.input.js';
 import type { AddFamilyMemberInput, RegisterFamilyInput } from './dto/register-family.input.js';
 import { FamilyMemberRole } from './family-member-role.js';
 import { FamilyMember } from './family-member.entity.js';
+import { FamilyMove } from './family-move.entity.js';
 import { Family } from './family.entity.js';
 
 export type MemberContact = Pick<FamilyMember, 'email' | 'phone' | 'preferredLanguage'>;
@@ -65,6 +67,24 @@ export class FamiliesService {
         return readWithoutAudit("the caller's own write, read back (audited by the write triggers)", em.findOneByOrFail(FamilyMember, { id: row.id }));
       }, (id) => this.idempotency.readable(em, caller, FamilyMember, 'FamilyMember', id)),
     );
+  }
+
+  /** The move proposed with the plan that waits for the family's confirmation, locked for this transaction; null when none waits. */
+  proposedMove(em: EntityManager, planId: string): Promise<FamilyMove | null> {
+    return em.findOne(FamilyMove, { where: { planId, status: 'PROPOSED' }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Records a proposed move (the caller authorized it on the family's plan); one waits at a time. */
+  async proposeMove(em: EntityManager, move: Omit<FamilyMove, 'id' | 'status' | 'proposedAt' | 'confirmedAt'>): Promise<FamilyMove> {
+    const row = em.create(FamilyMove, { ...move, id: newId(), status: 'PROPOSED', proposedAt: new Date(), confirmedAt: null });
+    await conflictOnDuplicate(em.insert(FamilyMove, row), 'Another move of the family was proposed meanwhile');
+    return row;
+  }
+
+  /** The family confirmed: it (and so its plan, its members and their records) belongs to the new network from now on. */
+  async completeMove(em: EntityManager, move: FamilyMove): Promise<void> {
+    await em.update(Family, { id: move.familyId }, { networkId: move.toNetworkId });
+    await em.update(FamilyMove, { id: move.id }, { status: 'CONFIRMED', confirmedAt: new Date() });
   }
 
   /**

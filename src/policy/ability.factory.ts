@@ -2,6 +2,7 @@ import { AbilityBuilder, buildMongoQueryMatcher, createMongoAbility, type MongoA
 import { $or, or } from '@ucast/mongo2js';
 import type { Principal } from '../auth/principal.js';
 import { MembershipRole } from '../users/membership-role.js';
+import { worksInNetworks } from './network-reach.js';
 import { type ConditionField, SUBJECTS, type SubjectName } from './subjects.js';
 
 /**
@@ -114,7 +115,7 @@ const DETAILS: PolicyAction[] = ['readDetails', 'readMeetingPlace'];
  * to accompany the family; what it says about the members only under their REFERRAL consent to her own
  * organisation, as the receiving agency reads it under theirs.
  */
-function bridgeFigureRules(can: TypedRule, onTeam: { networkId: string; teamUserIds: string }, userId: string, agencyId: string): void {
+function bridgeFigureRules(can: TypedRule, onTeam: { networkId: ReturnType<typeof worksInNetworks>; teamUserIds: string }, userId: string, agencyId: string): void {
   const named = { ...onTeam, bridgeFigureUserId: userId };
   can(['read', 'readActors', 'readMeetingPlace'], 'Referral', named);
   can('readDetails', 'Referral', { ...named, consentedAgencyIds: agencyId });
@@ -181,9 +182,14 @@ export function defineAbilityFor(principal: Principal): AppAbility {
   if (acting && principal.userId) {
     const { networkId, agencyId } = acting;
     const userId = principal.userId;
-    const onTeam = { networkId, teamUserIds: userId };
-    can('read', 'Network', { id: networkId });
+    // A family's network is one the agency works in: its own, or one it serves (network-reach.ts). The
+    // administration below (agencies, memberships, figures) stays with the agency's own network.
+    const familyNetwork = worksInNetworks(acting);
+    const onTeam = { networkId: familyNetwork, teamUserIds: userId };
+    can('read', 'Network', { id: familyNetwork });
     can('read', 'Agency', { networkId });
+    // The regional agencies serving the network are in its directory too (to be put on a family's team).
+    can('read', 'Agency', { servedNetworkIds: networkId });
 
     for (const role of acting.roles) {
       switch (role) {
@@ -206,7 +212,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
             role: { $in: [MembershipRole.CASEWORKER, MembershipRole.VOLUNTEER, MembershipRole.AGENCY_ADMIN] },
           });
           // Only for families the agency already works with (assignment or plan team).
-          can('create', 'CaseAssignment', { networkId, agencyId, familyAgencyIds: agencyId });
+          can('create', 'CaseAssignment', { networkId: familyNetwork, agencyId, familyAgencyIds: agencyId });
           can(['read', 'update'], 'CaseAssignment', { agencyId });
           break;
         case MembershipRole.CASEWORKER:
@@ -232,8 +238,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           can(['create', 'read'], 'BreakGlassGrant', onTeam);
           can('update', 'BreakGlassGrant', { ...onTeam, userId });
           can('update', 'BreakGlassGrant', { ...onTeam, familySupporterUserIds: userId });
-          can('coordinate', 'Plan', { networkId, supporterUserIds: userId });
-          can('merge', 'Family', { networkId, supporterUserIds: userId });
+          can('coordinate', 'Plan', { networkId: familyNetwork, supporterUserIds: userId });
+          can('merge', 'Family', { networkId: familyNetwork, supporterUserIds: userId });
           // Before a supporter is chosen, the team closes a draft nobody coordinates.
           can('coordinate', 'Plan', { ...onTeam, hasSupporter: false, status: 'DRAFT' });
           can('confirmHandover', 'Plan', onTeam);
@@ -246,7 +252,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           // consent to it is in force.
           can('create', 'Referral', { ...onTeam, fromAgencyId: agencyId });
           can(['read', ...DETAILS, 'readActors', 'refer'], 'Referral', { ...onTeam, fromAgencyId: agencyId });
-          can(['read', ...DETAILS, 'readActors', 'refer'], 'Referral', { networkId, supporterUserIds: userId });
+          can(['read', ...DETAILS, 'readActors', 'refer'], 'Referral', { networkId: familyNetwork, supporterUserIds: userId });
           can(['read', 'readActors', 'respond', 'intake'], 'Referral', incomingReferral(agencyId));
           can(DETAILS, 'Referral', { ...incomingReferral(agencyId), consentedAgencyIds: agencyId });
           can(DETAILS, 'Referral', { ...incomingReferral(agencyId), ...onTeam, breakGlassUserIds: userId });

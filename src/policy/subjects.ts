@@ -1,3 +1,5 @@
+import { agenciesWorkingIn, servedNetworks } from './network-reach.js';
+
 /**
  * How each authorization subject maps onto SQL: the alias and joins its predicates need, the columns
  * behind its fields, and its relation fields (sets such as "the users on the family's team") as both
@@ -165,9 +167,9 @@ export const grantInForce = (key: string, agency: string, category: string) =>
 /** `member` consented that the agency uses `category`. */
 const grant = (member: string, agency: string, category: string) => grantInForce(`cg.member_id = ${member}`, agency, category);
 
-/** Agencies of the family's network for which `holds(agency)` is true (the in-memory form of a consent relation). */
+/** Agencies working in the family's network for which `holds(agency)` is true (the in-memory form of a consent relation). */
 const agenciesWhere = (familyId: string, holds: (agency: string) => string) =>
-  `ARRAY(SELECT ca_ag.id FROM agency ca_ag WHERE ca_ag.network_id = (SELECT network_id FROM family WHERE id = ${familyId}) AND ${holds('ca_ag.id')})`;
+  `ARRAY(SELECT ca_ag.id FROM (${agenciesWorkingIn(`(SELECT network_id FROM family WHERE id = ${familyId})`)}) ca_ag(id) WHERE ${holds('ca_ag.id')})`;
 
 /** The agency holds the consent of this one member for `category`. */
 function memberConsent(familyId: string, memberId: string, category: string): RelationField {
@@ -310,7 +312,7 @@ export const SUBJECTS = {
     alias: 'ag',
     joins: [],
     fields: { id: 'ag.id', networkId: 'ag.network_id' },
-    relations: {},
+    relations: { servedNetworkIds: servedNetworks('ag.id') },
   },
   Membership: {
     table: 'membership',

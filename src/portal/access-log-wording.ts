@@ -70,6 +70,7 @@ const KINDS: Record<string, Kind> = {
   network,
   Network: network,
   agency: { one: "an organisation's details" },
+  agency_service_area: { one: 'a region an organisation works in' },
   app_user: { one: "a professional's account" },
   membership: { one: "a professional's role in an organisation" },
   integration_client: { one: "a link with an organisation's own case system" },
@@ -105,6 +106,10 @@ const KINDS: Record<string, Kind> = {
     },
   },
   plan_participant: { one: 'an organisation in the plan team', done: { INSERT: 'added an organisation to the plan team' } },
+  family_move: {
+    one: "your family's move to another region",
+    done: { INSERT: "proposed your family's move to another region, with a new contact person there", UPDATE: "recorded your family's move to another region" },
+  },
   plan_history: planHistory,
   PlanHistoryEntry: planHistory,
   plan_closure_agreement: { one: 'the agreement to close the plan', done: { INSERT: 'recorded the agreement to close the plan' } },

@@ -29,7 +29,7 @@ n.id = 'network';
 ag.network_id = 'network';
 
 -- network coordinator × Agency × read
-ag.network_id = 'network';
+(EXISTS (SELECT 1 FROM agency_service_area nr_sa WHERE nr_sa.agency_id = ag.id AND nr_sa.network_id = 'network' AND nr_sa.ended_at IS NULL) OR ag.network_id = 'network');
 
 -- network coordinator × Membership × create
 (ma.network_id = 'network' AND m.role = ANY(ARRAY['NETWORK_COORDINATOR', 'AGENCY_ADMIN']));
@@ -44,7 +44,7 @@ ma.network_id = 'network';
 n.id = 'network';
 
 -- agency admin × Agency × read
-ag.network_id = 'network';
+(EXISTS (SELECT 1 FROM agency_service_area nr_sa WHERE nr_sa.agency_id = ag.id AND nr_sa.network_id = 'network' AND nr_sa.ended_at IS NULL) OR ag.network_id = 'network');
 
 -- agency admin × Membership × create
 (m.agency_id = 'agency' AND m.role = ANY(ARRAY['CASEWORKER', 'VOLUNTEER', 'AGENCY_ADMIN']));
@@ -78,7 +78,7 @@ ic.agency_id = 'agency';
 n.id = 'network';
 
 -- caseworker × Agency × read
-ag.network_id = 'network';
+(EXISTS (SELECT 1 FROM agency_service_area nr_sa WHERE nr_sa.agency_id = ag.id AND nr_sa.network_id = 'network' AND nr_sa.ended_at IS NULL) OR ag.network_id = 'network');
 
 -- caseworker × Family × create
 f.network_id = 'network';
@@ -283,7 +283,7 @@ f.network_id = 'network';
 n.id = 'network';
 
 -- volunteer × Agency × read
-ag.network_id = 'network';
+(EXISTS (SELECT 1 FROM agency_service_area nr_sa WHERE nr_sa.agency_id = ag.id AND nr_sa.network_id = 'network' AND nr_sa.ended_at IS NULL) OR ag.network_id = 'network');
 
 -- volunteer × Family × read
 (f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = f.id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id

@@ -4,6 +4,7 @@
 -- Rule: every write is audited in the same transaction (docs/audit.md).
 CREATE TRIGGER network_audit AFTER INSERT OR UPDATE OR DELETE ON network FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER agency_audit AFTER INSERT OR UPDATE OR DELETE ON agency FOR EACH ROW EXECUTE FUNCTION audit_write();
+CREATE TRIGGER agency_service_area_audit AFTER INSERT OR UPDATE OR DELETE ON agency_service_area FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER app_user_audit AFTER INSERT OR UPDATE OR DELETE ON app_user FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER membership_audit AFTER INSERT OR UPDATE OR DELETE ON membership FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER subject_identity_audit AFTER INSERT OR UPDATE OR DELETE ON subject_identity FOR EACH ROW EXECUTE FUNCTION audit_write();
@@ -11,6 +12,7 @@ CREATE TRIGGER membership_invitation_audit AFTER INSERT OR UPDATE OR DELETE ON m
 CREATE TRIGGER family_audit AFTER INSERT OR UPDATE OR DELETE ON family FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER family_merge_audit AFTER INSERT OR UPDATE OR DELETE ON family_merge FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER family_member_audit AFTER INSERT OR UPDATE OR DELETE ON family_member FOR EACH ROW EXECUTE FUNCTION audit_write();
+CREATE TRIGGER family_move_audit AFTER INSERT OR UPDATE OR DELETE ON family_move FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER case_assignment_audit AFTER INSERT OR UPDATE OR DELETE ON case_assignment FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER plan_audit AFTER INSERT OR UPDATE OR DELETE ON plan FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER trajectory_supporter_audit AFTER INSERT OR UPDATE OR DELETE ON trajectory_supporter FOR EACH ROW EXECUTE FUNCTION audit_write();
