@@ -16,6 +16,7 @@ const OWNERS: Record<string, string> = {
   subject_identity: 'auth',
   family: 'families',
   family_member: 'families',
+  family_member_change: 'families',
   case_assignment: 'assignments',
   plan: 'plans',
   plan_participant: 'plans',

@@ -195,6 +195,9 @@ export function defineAbilityFor(principal: Principal): AppAbility {
             ...onTeam,
             ...accessBasis(userId, agencyId, { breakGlass: true, consentField: CONTACT_CONSENT }),
           });
+          // Corrects a member, records her birth or that she left the household: under her own consent (or
+          // authorship), never under break-glass; contact fields also need the CONTACT right (MemberChangesService).
+          can('update', 'FamilyMember', { ...onTeam, ...accessBasis(userId, agencyId, { breakGlass: false }) });
           // Records a member's request to erase its data, on the member's behalf (reading the member comes first).
           can('erase', 'FamilyMember', onTeam);
           // Portal logins by invitation: the team hands a member a code, and may end a lost or misused login.
