@@ -3,8 +3,9 @@ import { functionSql } from '../src/database/functions/index.js';
 
 /**
  * Members that change (docs/family-members.md): a member's version (optimistic concurrency of corrections),
- * the day she left the household, and the append-only record of every change to a member — which fields,
- * the values before and after (erased with the member), who and when.
+ * the day she left the household, the append-only record of every change to a member — which fields,
+ * the values before and after (erased with the member), who and when — and the corrections a member asks
+ * for in the portal, applied or declined by the team.
  */
 export class MemberChanges1766765000000 implements MigrationInterface {
   name = 'MemberChanges1766765000000';
@@ -35,6 +36,24 @@ export class MemberChanges1766765000000 implements MigrationInterface {
       CREATE TRIGGER family_member_change_erasure_only BEFORE UPDATE ON family_member_change
         FOR EACH ROW EXECUTE FUNCTION refuse_append_only_change_except_erasure('before', 'after');
     `);
+    await q.query(`
+      CREATE TABLE member_correction_request (
+        id uuid PRIMARY KEY,
+        family_id uuid NOT NULL REFERENCES family(id),
+        member_id uuid NOT NULL REFERENCES family_member(id),
+        requested_by_member_id uuid NOT NULL REFERENCES family_member(id),
+        changes jsonb NOT NULL,
+        status text NOT NULL DEFAULT 'REQUESTED' CHECK (status IN ('REQUESTED', 'APPLIED', 'DECLINED')),
+        decline_reason text,
+        decided_by_user_id uuid REFERENCES app_user(id),
+        version integer NOT NULL DEFAULT 1,
+        requested_at timestamptz NOT NULL DEFAULT now(),
+        decided_at timestamptz
+      );
+      CREATE INDEX member_correction_request_member_idx ON member_correction_request (member_id, requested_at);
+      CREATE TRIGGER member_correction_request_audit AFTER INSERT OR UPDATE OR DELETE ON member_correction_request
+        FOR EACH ROW EXECUTE FUNCTION audit_write();
+    `);
     await q.query(functionSql('family_member_changes_erased'));
     await q.query(`
       CREATE TRIGGER family_member_changes_erased AFTER UPDATE OF erased_at ON family_member
@@ -47,6 +66,7 @@ export class MemberChanges1766765000000 implements MigrationInterface {
     await q.query(`
       DROP TRIGGER family_member_changes_erased ON family_member;
       DROP FUNCTION family_member_changes_erased();
+      DROP TABLE member_correction_request;
       DROP TABLE family_member_change;
       ALTER TABLE family_member DROP COLUMN version, DROP COLUMN left_on;
     `);

@@ -2,6 +2,11 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import {
   AddMemberVersionedDocument,
+  ApplyMemberCorrectionDocument,
+  DeclineMemberCorrectionDocument,
+  InboxDocument,
+  MemberCorrectionRequestsDocument,
+  RequestMemberCorrectionDocument,
   AgencyMembershipsDocument,
   FamilyMemberHistoryDocument,
   MemberLeftHouseholdDocument,
@@ -367,6 +372,109 @@ describe('family members that change', () => {
       await api.ok(team.caseworker.subject, MemberLeftHouseholdDocument, { input });
       const last = await api.gql(team.caseworker.subject, MemberLeftHouseholdDocument, { input: { memberId: mo, leftOn: '2024-01-01' } });
       expect(last.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberId' });
+    });
+  });
+
+  describe('corrections the member asks for in the portal', () => {
+    /** Sara (adult), Lien (15, decides for herself) and Mo (6); the caseworker is their supporter; Sara and Lien have portal logins. */
+    async function scene() {
+      const fifteen = new Date();
+      fifteen.setFullYear(fifteen.getFullYear() - 15);
+      const fam = await world.familyWithPlan(team.caseworker, {
+        members: [parent('Sara', 'Peeters'), child('Lien', 'Peeters', fifteen.toISOString().slice(0, 10)), child('Mo', 'Peeters', '2019-05-01')],
+        supporter: team.caseworker,
+        assign: { admin: team.agency.admin, userIds: [team.volunteer.userId] },
+      });
+      const [sara, lien, mo] = fam.memberIds as [string, string, string];
+      const saraLogin = await world.portalLogin(team.caseworker, sara);
+      const lienLogin = await world.portalLogin(team.caseworker, lien);
+      return { ...fam, sara, lien, mo, saraLogin, lienLogin };
+    }
+
+    const kinds = async (subject: string) => (await api.ok(subject, InboxDocument, { first: 50 })).inbox.edges.map((e) => e.node);
+
+    it('a member asks, the supporter is told, the team applies it as a correction, and the member is told', async () => {
+      const s = await scene();
+      const { requestMemberCorrection: asked } = await api.ok(s.saraLogin, RequestMemberCorrectionDocument, {
+        input: { memberId: s.sara, changes: { familyName: 'Peeters-Claes', birthDate: '1990-04-03' } },
+      });
+      expect(asked).toMatchObject({ status: 'REQUESTED', version: 1, requestedByMemberId: s.sara, changes: { familyName: 'Peeters-Claes', birthDate: '1990-04-03' } });
+      const told = (await kinds(team.caseworker.subject)).filter((i) => i.kind === 'MEMBER_CORRECTION_REQUESTED' && i.about.id === s.sara);
+      expect(told).toHaveLength(1);
+      expect(told[0]!.text).not.toMatch(/Sara|Peeters|1990/);
+
+      const { applyMemberCorrection } = await api.ok(team.caseworker.subject, ApplyMemberCorrectionDocument, { input: { requestId: asked.id, expectedVersion: 1 } });
+      expect(applyMemberCorrection).toMatchObject({ status: 'APPLIED', version: 2 });
+      expect((await membersOf(team.caseworker.subject, s.familyId)).find((m) => m.id === s.sara)).toMatchObject({ birthDate: '1990-04-03', version: 2 });
+      const { familyMemberHistory } = await api.ok(s.saraLogin, FamilyMemberHistoryDocument, { memberId: s.sara });
+      expect(familyMemberHistory.at(-1)).toMatchObject({ change: 'CORRECTED', after: { familyName: 'Peeters-Claes', birthDate: '1990-04-03' } });
+      expect((await kinds(s.saraLogin)).map((i) => i.kind)).toContain('MEMBER_CORRECTION_APPLIED');
+      expect((await kinds(s.lienLogin)).map((i) => i.kind)).not.toContain('MEMBER_CORRECTION_APPLIED');
+
+      // Decided once: the state is named.
+      const again = await api.gql(team.caseworker.subject, DeclineMemberCorrectionDocument, { input: { requestId: asked.id, reason: 'Toch niet' } });
+      expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStatus: 'APPLIED' });
+    });
+
+    it('a parent asks for a young child; the team declines with a reason; nothing of the child changes', async () => {
+      const s = await scene();
+      const { requestMemberCorrection: asked } = await api.ok(s.saraLogin, RequestMemberCorrectionDocument, { input: { memberId: s.mo, changes: { givenName: 'Mohamed' } } });
+      expect(codeOf(await api.gql(team.caseworker.subject, DeclineMemberCorrectionDocument, { input: { requestId: asked.id, expectedVersion: 2, reason: 'x' } }))).toBe('CONFLICT');
+      const { declineMemberCorrection } = await api.ok(team.caseworker.subject, DeclineMemberCorrectionDocument, {
+        input: { requestId: asked.id, reason: 'De naam staat zo in het rijksregister.' },
+      });
+      expect(declineMemberCorrection).toMatchObject({ status: 'DECLINED', declineReason: 'De naam staat zo in het rijksregister.', version: 2 });
+      expect((await membersOf(team.caseworker.subject, s.familyId)).find((m) => m.id === s.mo)).toMatchObject({ givenName: 'Mo', version: 1 });
+      expect((await kinds(s.saraLogin)).map((i) => i.kind)).toContain('MEMBER_CORRECTION_DECLINED');
+      const { memberCorrectionRequests } = await api.ok(s.saraLogin, MemberCorrectionRequestsDocument, { memberId: s.mo });
+      expect(memberCorrectionRequests).toEqual([expect.objectContaining({ id: asked.id, status: 'DECLINED' })]);
+      const applied = await api.gql(team.caseworker.subject, ApplyMemberCorrectionDocument, { input: { requestId: asked.id } });
+      expect(applied.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStatus: 'DECLINED' });
+    });
+
+    it('only for herself or a child she speaks for; decided only by the team under the member’s rule', async () => {
+      const s = await scene();
+      const other = await scene();
+      const ask = (subject: string, memberId: string) => api.gql(subject, RequestMemberCorrectionDocument, { input: { memberId, changes: { givenName: 'Anders' } } });
+      expect(codeOf(await ask(s.lienLogin, s.sara))).toBe('FORBIDDEN'); // another adult member of her family
+      expect(codeOf(await ask(s.saraLogin, s.lien))).toBe('FORBIDDEN'); // a child who decides for herself
+      expect(codeOf(await ask(other.saraLogin, s.sara))).toBe('NOT_FOUND'); // another family's portal login
+      expect(codeOf(await ask(team.caseworker.subject, s.sara))).toBe('FORBIDDEN'); // professionals correct directly
+      expect(codeOf(await asClient(RequestMemberCorrectionDocument, { input: { memberId: s.sara, changes: { givenName: 'Anders' } } }))).toBe('FORBIDDEN');
+
+      const { requestMemberCorrection: asked } = await api.ok(s.lienLogin, RequestMemberCorrectionDocument, { input: { memberId: s.lien, changes: { givenName: 'Lena' } } });
+      const apply = (subject: string) => api.gql(subject, ApplyMemberCorrectionDocument, { input: { requestId: asked.id } });
+      expect(codeOf(await apply(team.otherCaseworker.subject))).toBe('NOT_FOUND');
+      expect(codeOf(await apply(team.otherAgency.admin.subject))).toBe('FORBIDDEN');
+      expect(codeOf(await apply(team.unassigned.subject))).toBe('NOT_FOUND');
+      expect(codeOf(await apply(team.volunteer.subject))).toBe('FORBIDDEN');
+      expect(codeOf(await apply(s.lienLogin))).toBe('FORBIDDEN');
+      expect(codeOf(await asClient(ApplyMemberCorrectionDocument, { input: { requestId: asked.id } }))).toBe('FORBIDDEN');
+      expect(codeOf(await api.gql(team.unassigned.subject, MemberCorrectionRequestsDocument, { memberId: s.lien }))).toBe('NOT_FOUND');
+      expect((await api.ok(team.caseworker.subject, MemberCorrectionRequestsDocument, { memberId: s.lien })).memberCorrectionRequests).toEqual([
+        expect.objectContaining({ status: 'REQUESTED', changes: { givenName: 'Lena' } }),
+      ]);
+      expect((await membersOf(team.caseworker.subject, s.familyId)).find((m) => m.id === s.lien)).toMatchObject({ givenName: 'Lien', version: 1 });
+    });
+
+    it('refuses bad input naming the field, and records nothing', async () => {
+      const s = await scene();
+      for (const [changes, field] of [
+        [{}, 'changes'],
+        [{ givenName: '  ' }, 'changes.givenName'],
+        [{ birthDate: '2999-01-01' }, 'changes.birthDate'],
+        [{ birthDate: '1990-02-31' }, 'changes.birthDate'],
+      ] as const) {
+        const result = await api.gql(s.saraLogin, RequestMemberCorrectionDocument, { input: { memberId: s.sara, changes } });
+        expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      }
+      expect((await api.ok(s.saraLogin, MemberCorrectionRequestsDocument, { memberId: s.sara })).memberCorrectionRequests).toEqual([]);
+      const { requestMemberCorrection: asked } = await api.ok(s.saraLogin, RequestMemberCorrectionDocument, { input: { memberId: s.sara, changes: { givenName: 'Sarah' } } });
+      const blank = await api.gql(team.caseworker.subject, DeclineMemberCorrectionDocument, { input: { requestId: asked.id, reason: ' ' } });
+      expect(blank.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
+      const notId = await api.gql(team.caseworker.subject, ApplyMemberCorrectionDocument, { input: { requestId: 'nope' } });
+      expect(notId.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'requestId' });
+      expect(codeOf(await api.gql(team.caseworker.subject, ApplyMemberCorrectionDocument, { input: { requestId: '00000000-0000-4000-8000-000000000000' } }))).toBe('NOT_FOUND');
     });
   });
 });

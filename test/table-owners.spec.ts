@@ -17,6 +17,7 @@ const OWNERS: Record<string, string> = {
   family: 'families',
   family_member: 'families',
   family_member_change: 'families',
+  member_correction_request: 'families',
   case_assignment: 'assignments',
   plan: 'plans',
   plan_participant: 'plans',

@@ -16,6 +16,6 @@ import { MemberHistory } from './member-history.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Family, FamilyMember, FamilyMemberChange]), CaseAssignmentWriterModule, UsersModule, AgenciesModule],
   providers: [FamiliesService, FamiliesResolver, FamilyMemberResolver, MemberHistory, MemberChangesService, MemberChangesResolver],
-  exports: [FamiliesService],
+  exports: [FamiliesService, MemberChangesService],
 })
 export class FamiliesModule {}

@@ -36,26 +36,29 @@ export class MemberChangesService {
   ) {}
 
   async correct(caller: Caller, input: UpdateFamilyMemberInput): Promise<FamilyMember> {
+    return this.tx.run(caller, (em) => this.correctWithin(em, caller, input));
+  }
+
+  /** A correction in the caller's transaction `em` (also a member's request the team applies). */
+  async correctWithin(em: EntityManager, caller: Caller, input: UpdateFamilyMemberInput): Promise<FamilyMember> {
     for (const field of REQUIRED_FIELDS) {
       if (input[field] === null) throw badInput(field, `${field} cannot be cleared`);
     }
     const given = MEMBER_FIELDS.filter((field) => field !== 'leftOn' && input[field] !== undefined);
     if (given.length === 0) throw badInput('input', 'Name at least one field to correct');
-    return this.tx.run(caller, async (em) => {
-      const attributes = await this.policy.authorize(em, caller.ability, 'update', 'FamilyMember', input.memberId, { lock: true });
-      if (given.some((field) => (CONTACT_FIELDS as readonly string[]).includes(field))) {
-        this.policy.assertCan(caller.ability, 'readContact', 'FamilyMember', attributes);
-      }
-      const member = await this.lockedAt(em, input);
-      const role = input.role ?? member.role;
-      if ((role === FamilyMemberRole.UNBORN) !== (member.role === FamilyMemberRole.UNBORN)) {
-        throw badInput('role', member.role === FamilyMemberRole.UNBORN ? 'An unborn child is recorded as born with recordBirth' : 'A born member cannot become unborn');
-      }
-      if (role !== FamilyMemberRole.UNBORN && input.expectedDate) throw badInput('expectedDate', 'Only an unborn child has an expected date');
-      const after: MemberFields = { ...memberValues(member), ...pickGiven(input, given) };
-      validateDates({ role, birthDate: after.birthDate, expectedDate: after.expectedDate }, '', this.today());
-      return this.change(em, caller, member, MemberChangeKind.CORRECTED, pickGiven(input, given));
-    });
+    const attributes = await this.policy.authorize(em, caller.ability, 'update', 'FamilyMember', input.memberId, { lock: true });
+    if (given.some((field) => (CONTACT_FIELDS as readonly string[]).includes(field))) {
+      this.policy.assertCan(caller.ability, 'readContact', 'FamilyMember', attributes);
+    }
+    const member = await this.lockedAt(em, input);
+    const role = input.role ?? member.role;
+    if ((role === FamilyMemberRole.UNBORN) !== (member.role === FamilyMemberRole.UNBORN)) {
+      throw badInput('role', member.role === FamilyMemberRole.UNBORN ? 'An unborn child is recorded as born with recordBirth' : 'A born member cannot become unborn');
+    }
+    if (role !== FamilyMemberRole.UNBORN && input.expectedDate) throw badInput('expectedDate', 'Only an unborn child has an expected date');
+    const after: MemberFields = { ...memberValues(member), ...pickGiven(input, given) };
+    validateDates({ role, birthDate: after.birthDate, expectedDate: after.expectedDate }, '', this.today());
+    return this.change(em, caller, member, MemberChangeKind.CORRECTED, pickGiven(input, given));
   }
 
   /** An unborn child is born: the same member, so the consents given for her keep covering her. */

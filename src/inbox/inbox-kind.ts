@@ -16,6 +16,12 @@ export enum InboxItemKind {
   SUPPORT_HANDOVER_TO_CONFIRM = 'SUPPORT_HANDOVER_TO_CONFIRM',
   /** The family confirmed the handover: the new supporter took over. */
   SUPPORT_HANDED_OVER = 'SUPPORT_HANDED_OVER',
+  /** A member asked in the portal to correct her details (or a child's): the supporter is to decide. */
+  MEMBER_CORRECTION_REQUESTED = 'MEMBER_CORRECTION_REQUESTED',
+  /** The team applied the correction the member asked for. */
+  MEMBER_CORRECTION_APPLIED = 'MEMBER_CORRECTION_APPLIED',
+  /** The team declined the correction the member asked for. */
+  MEMBER_CORRECTION_DECLINED = 'MEMBER_CORRECTION_DECLINED',
 }
 registerEnumType(InboxItemKind, { name: 'InboxItemKind' });
 
@@ -51,5 +57,11 @@ export function inboxText(kind: InboxItemKind, params: InboxParams): string {
       return 'Your family gets a new trajectory supporter: please confirm the handover.';
     case InboxItemKind.SUPPORT_HANDED_OVER:
       return "The family's trajectory support was handed over.";
+    case InboxItemKind.MEMBER_CORRECTION_REQUESTED:
+      return "A family member asked to correct a member's details: please apply or decline it.";
+    case InboxItemKind.MEMBER_CORRECTION_APPLIED:
+      return 'Your request to correct your details was applied.';
+    case InboxItemKind.MEMBER_CORRECTION_DECLINED:
+      return 'Your request to correct your details was declined; the team tells you why.';
   }
 }

@@ -21,7 +21,7 @@ import type { InboxItemKind, InboxParams } from './inbox-kind.js';
  * The records items may be about: each is shown only while its reader may read the record. Items about
  * personal data are read (and audited) as a read of it; the others show none.
  */
-const PERSONAL_SUBJECTS = ['Referral', 'Consent', 'Plan'] as const satisfies readonly PersonalSubject[];
+const PERSONAL_SUBJECTS = ['Referral', 'Consent', 'Plan', 'FamilyMember'] as const satisfies readonly PersonalSubject[];
 const OPEN_SUBJECTS = ['BreakGlassGrant'] as const satisfies readonly OpenSubject[];
 export type InboxSubject = (typeof PERSONAL_SUBJECTS)[number] | (typeof OPEN_SUBJECTS)[number];
 
@@ -34,7 +34,9 @@ export type InboxAudience =
   /** The trajectory supporter of the family's open plan (and the incoming one during a handover). */
   | { supportersOf: string }
   /** The family's members with a portal login who decide for themselves (12 or older, or assessed capable). */
-  | { portalOf: string };
+  | { portalOf: string }
+  /** One member, in the portal (while she has a login there). */
+  | { member: string };
 
 /** An event as the inbox keeps it: what the item's text is made of, and the record it is about. */
 export interface InboxEvent {
@@ -194,8 +196,9 @@ export class InboxService {
         return users(`trajectory_supporter m JOIN plan p ON p.id = m.plan_id
           WHERE p.family_id = ${param(who.supportersOf)} AND p.status <> 'CLOSED' AND m.state <> 'ENDED'`);
       }
+      const members = 'member' in who ? `fm.id = ${param(who.member)}` : `fm.family_id = ${param(who.portalOf)} AND member_is_capable(fm)`;
       return `SELECT NULL::uuid AS user_id, NULL::uuid AS agency_id, fm.id AS member_id FROM family_member fm
-        WHERE fm.family_id = ${param(who.portalOf)} AND fm.portal_subject IS NOT NULL AND member_is_capable(fm)`;
+        WHERE ${members} AND fm.portal_subject IS NOT NULL`;
     });
     if (parts.length === 0) return [];
     return readWithoutAudit('a check before a write that answers no personal data', em.query(

@@ -19,6 +19,7 @@ import { type ConditionField, SUBJECTS, type SubjectName } from './subjects.js';
  * `erase` on a FamilyMember is asking that its personal data be erased (requestErasure); `assessCapacity`
  * recording that it can (or cannot) decide for itself, setting aside the presumption from 12.
  * `invitePortal` on a FamilyMember is handing her a one-time portal invitation; `endPortalLogin` ending her portal login.
+ * `requestCorrection` on a FamilyMember is asking her team, in the portal, to correct her data.
  */
 export type PolicyAction =
   | 'create'
@@ -36,7 +37,8 @@ export type PolicyAction =
   | 'erase'
   | 'invitePortal'
   | 'endPortalLogin'
-  | 'assessCapacity';
+  | 'assessCapacity'
+  | 'requestCorrection';
 
 // Conditions name subject fields (subjects.ts), not entity properties; each rule's are checked against its
 // subject's declared names when it is written (`Conditions` below), so the ability holds plain records.
@@ -138,6 +140,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
     can('confirmHandover', 'Plan', own);
     // The right to erasure, for oneself (a parent also for a child who cannot decide yet).
     can('erase', 'FamilyMember', spoken);
+    // The right to rectification: she asks the team to correct her data (a parent also a young child's).
+    can('requestCorrection', 'FamilyMember', spoken);
     // A member ends her own portal login (never another's: a login is personal).
     can('endPortalLogin', 'FamilyMember', { ...own, id: member.memberId });
   }

@@ -215,6 +215,11 @@ export type ConsentStatus =
   | 'PENDING'
   | 'REVOKED';
 
+export type CorrectionStatus =
+  | 'APPLIED'
+  | 'DECLINED'
+  | 'REQUESTED';
+
 export type CreateAgencyInput = {
   /** Repeat with the same key: the first result, no second effect. Another payload: CONFLICT. */
   idempotencyKey?: string | null | undefined;
@@ -254,6 +259,20 @@ export type DataCategory =
   | 'PLAN'
   | 'REFERRAL'
   | 'SAFETY';
+
+export type DecideMemberCorrectionInput = {
+  /** The version last read; a step meanwhile answers CONFLICT. */
+  expectedVersion?: number | null | undefined;
+  requestId: string | number;
+};
+
+export type DeclineMemberCorrectionInput = {
+  /** The version last read; a step meanwhile answers CONFLICT. */
+  expectedVersion?: number | null | undefined;
+  /** Why, in words the member understands. */
+  reason: string;
+  requestId: string | number;
+};
 
 export type DeclineReferralInput = {
   expectedVersion: number;
@@ -326,6 +345,9 @@ export type HandoverOutcomeInput = {
 export type InboxItemKind =
   | 'BREAK_GLASS_USED'
   | 'CONSENT_WITHDRAWN'
+  | 'MEMBER_CORRECTION_APPLIED'
+  | 'MEMBER_CORRECTION_DECLINED'
+  | 'MEMBER_CORRECTION_REQUESTED'
   | 'REFERRAL_OVERDUE'
   | 'REFERRAL_RECEIVED'
   | 'REFERRAL_STATUS_CHANGED'
@@ -361,6 +383,13 @@ export type MemberChangeKind =
   | 'BORN'
   | 'CORRECTED'
   | 'LEFT_HOUSEHOLD';
+
+export type MemberCorrectionChanges = {
+  /** YYYY-MM-DD; required except for an unborn child. */
+  birthDate?: string | null | undefined;
+  familyName?: string | null | undefined;
+  givenName?: string | null | undefined;
+};
 
 export type MemberLeftHouseholdInput = {
   /** The version last read; a change meanwhile answers CONFLICT. */
@@ -510,6 +539,13 @@ export type RequestErasureInput = {
   memberId: string | number;
   /** Kept with a refused request until the family is erased; erased at once with a carried-out one. */
   reason?: string | null | undefined;
+};
+
+export type RequestMemberCorrectionInput = {
+  changes: MemberCorrectionChanges;
+  /** Repeat with the same key: the first result, no second effect. Another payload: CONFLICT. */
+  idempotencyKey?: string | null | undefined;
+  memberId: string | number;
 };
 
 export type RescheduleHandoverInput = {
@@ -1287,6 +1323,34 @@ export type MemberVersionsQueryVariables = Exact<{
 
 
 export type MemberVersionsQuery = { family: { id: string, members: Array<{ id: string, role: FamilyMemberRole, givenName: string, birthDate: string | null, version: number, leftOn: string | null }> } };
+
+export type RequestMemberCorrectionMutationVariables = Exact<{
+  input: RequestMemberCorrectionInput;
+}>;
+
+
+export type RequestMemberCorrectionMutation = { requestMemberCorrection: { id: string, memberId: string, requestedByMemberId: string, changes: Record<string, unknown>, status: CorrectionStatus, version: number } };
+
+export type ApplyMemberCorrectionMutationVariables = Exact<{
+  input: DecideMemberCorrectionInput;
+}>;
+
+
+export type ApplyMemberCorrectionMutation = { applyMemberCorrection: { id: string, status: CorrectionStatus, version: number, decidedAt: string | null } };
+
+export type DeclineMemberCorrectionMutationVariables = Exact<{
+  input: DeclineMemberCorrectionInput;
+}>;
+
+
+export type DeclineMemberCorrectionMutation = { declineMemberCorrection: { id: string, status: CorrectionStatus, declineReason: string | null, version: number } };
+
+export type MemberCorrectionRequestsQueryVariables = Exact<{
+  memberId: string | number;
+}>;
+
+
+export type MemberCorrectionRequestsQuery = { memberCorrectionRequests: Array<{ id: string, status: CorrectionStatus, changes: Record<string, unknown>, declineReason: string | null }> };
 
 export type AddGoalMutationVariables = Exact<{
   input: AddGoalInput;
@@ -2450,6 +2514,10 @@ export const MemberLeftHouseholdDocument = {"kind":"Document","definitions":[{"k
 export const AddMemberVersionedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AddMemberVersioned"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AddFamilyMemberInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addFamilyMember"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]} as unknown as DocumentNode<AddMemberVersionedMutation, AddMemberVersionedMutationVariables>;
 export const FamilyMemberHistoryDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FamilyMemberHistory"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"memberId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"familyMemberHistory"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"memberId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"memberId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"memberId"}},{"kind":"Field","name":{"kind":"Name","value":"change"}},{"kind":"Field","name":{"kind":"Name","value":"fields"}},{"kind":"Field","name":{"kind":"Name","value":"before"}},{"kind":"Field","name":{"kind":"Name","value":"after"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actor"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"actingAgency"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<FamilyMemberHistoryQuery, FamilyMemberHistoryQueryVariables>;
 export const MemberVersionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MemberVersions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"family"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"members"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}},{"kind":"Field","name":{"kind":"Name","value":"birthDate"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"leftOn"}}]}}]}}]}}]} as unknown as DocumentNode<MemberVersionsQuery, MemberVersionsQueryVariables>;
+export const RequestMemberCorrectionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RequestMemberCorrection"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RequestMemberCorrectionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requestMemberCorrection"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"memberId"}},{"kind":"Field","name":{"kind":"Name","value":"requestedByMemberId"}},{"kind":"Field","name":{"kind":"Name","value":"changes"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]} as unknown as DocumentNode<RequestMemberCorrectionMutation, RequestMemberCorrectionMutationVariables>;
+export const ApplyMemberCorrectionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ApplyMemberCorrection"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DecideMemberCorrectionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"applyMemberCorrection"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}}]}}]}}]} as unknown as DocumentNode<ApplyMemberCorrectionMutation, ApplyMemberCorrectionMutationVariables>;
+export const DeclineMemberCorrectionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeclineMemberCorrection"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DeclineMemberCorrectionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"declineMemberCorrection"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"declineReason"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]} as unknown as DocumentNode<DeclineMemberCorrectionMutation, DeclineMemberCorrectionMutationVariables>;
+export const MemberCorrectionRequestsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MemberCorrectionRequests"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"memberId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"memberCorrectionRequests"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"memberId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"memberId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"changes"}},{"kind":"Field","name":{"kind":"Name","value":"declineReason"}}]}}]}}]} as unknown as DocumentNode<MemberCorrectionRequestsQuery, MemberCorrectionRequestsQueryVariables>;
 export const AddGoalDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AddGoal"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AddGoalInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addGoal"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<AddGoalMutation, AddGoalMutationVariables>;
 export const UpdateGoalDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateGoal"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateGoalInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateGoal"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<UpdateGoalMutation, UpdateGoalMutationVariables>;
 export const AddActionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AddAction"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AddActionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addAction"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<AddActionMutation, AddActionMutationVariables>;

@@ -11,6 +11,7 @@ CREATE TRIGGER membership_invitation_audit AFTER INSERT OR UPDATE OR DELETE ON m
 CREATE TRIGGER family_audit AFTER INSERT OR UPDATE OR DELETE ON family FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER family_member_audit AFTER INSERT OR UPDATE OR DELETE ON family_member FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER family_member_change_audit AFTER INSERT OR UPDATE OR DELETE ON family_member_change FOR EACH ROW EXECUTE FUNCTION audit_write();
+CREATE TRIGGER member_correction_request_audit AFTER INSERT OR UPDATE OR DELETE ON member_correction_request FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER case_assignment_audit AFTER INSERT OR UPDATE OR DELETE ON case_assignment FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER plan_audit AFTER INSERT OR UPDATE OR DELETE ON plan FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER trajectory_supporter_audit AFTER INSERT OR UPDATE OR DELETE ON trajectory_supporter FOR EACH ROW EXECUTE FUNCTION audit_write();

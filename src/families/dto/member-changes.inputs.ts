@@ -1,6 +1,7 @@
-import { Field, ID, InputType, Int, IntersectionType, PartialType } from '@nestjs/graphql';
-import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min } from 'class-validator';
+import { Field, ID, InputType, Int, IntersectionType, PartialType, PickType } from '@nestjs/graphql';
+import { Transform, Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { Idempotent } from '../../idempotency/idempotent.input.js';
 import { IsNotBlank } from '../../graphql/text-rules.js';
 import { DATE, FamilyMemberInput, trim } from './family-member.input.js';
 
@@ -52,4 +53,44 @@ export class MemberLeftHouseholdInput extends MemberRef {
   @Field({ description: 'The day she left (YYYY-MM-DD), not in the future.' })
   @Matches(DATE, { message: 'leftOn must be a date as YYYY-MM-DD' })
   leftOn: string;
+}
+
+/** What a member may ask to correct in the portal: her identity (names, birth date); contact details the team keeps. */
+@InputType()
+export class MemberCorrectionChanges extends PartialType(PickType(FamilyMemberInput, ['givenName', 'familyName', 'birthDate'])) {}
+
+@InputType()
+export class RequestMemberCorrectionInput extends Idempotent {
+  @Field(() => ID)
+  @IsUUID()
+  memberId: string;
+
+  @Field(() => MemberCorrectionChanges)
+  @ValidateNested()
+  @Type(() => MemberCorrectionChanges)
+  changes: MemberCorrectionChanges;
+}
+
+/** A correction request and the version last read of it. */
+@InputType()
+export class DecideMemberCorrectionInput {
+  @Field(() => ID)
+  @IsUUID()
+  requestId: string;
+
+  @Field(() => Int, { nullable: true, description: 'The version last read; a step meanwhile answers CONFLICT.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
+}
+
+@InputType()
+export class DeclineMemberCorrectionInput extends DecideMemberCorrectionInput {
+  @Field({ description: 'Why, in words the member understands.' })
+  @Transform(trim)
+  @IsString()
+  @IsNotBlank()
+  @MaxLength(1000)
+  reason: string;
 }
