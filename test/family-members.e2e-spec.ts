@@ -2,6 +2,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import {
   AddMemberVersionedDocument,
+  AddNoteDocument,
   ApplyMemberCorrectionDocument,
   DeclineMemberCorrectionDocument,
   InboxDocument,
@@ -324,7 +325,7 @@ describe('family members that change', () => {
   });
 
   describe('memberLeftHousehold', () => {
-    it('marks her LEFT with the day; her portal login no longer opens the family or its plan; the rest stays', async () => {
+    it('marks her LEFT with the day; her portal login no longer opens the family or its plan; no new record names her; the rest stays', async () => {
       const { familyId, planId, memberIds } = await family();
       const [sara, mo] = memberIds as [string, string];
       // Mo's father, who leaves the household.
@@ -347,6 +348,22 @@ describe('family members that change', () => {
       expect((await membersOf(team.caseworker.subject, familyId)).find((m) => m.id === dad.id)).toMatchObject({ leftOn: yesterday });
       const { familyMemberHistory } = await api.ok(team.caseworker.subject, FamilyMemberHistoryDocument, { memberId: dad.id });
       expect(familyMemberHistory.at(-1)).toMatchObject({ change: 'LEFT_HOUSEHOLD', before: { leftOn: null }, after: { leftOn: yesterday } });
+      // No new record names him: a consent (as grantor or subject), a note.
+      const consent = (grantorMemberId: string) => ({
+        grantorMemberId,
+        subjectMemberIds: [dad.id],
+        recipientAgencyId: team.agency.id,
+        categories: ['IDENTITY' as const],
+        purposeCode: 'PLAN_COORDINATION',
+        purpose: 'Samen werken aan het gezinsplan',
+        method: 'WRITTEN' as const,
+        evidenceReference: 'formulier-3',
+      });
+      expect((await api.gql(team.caseworker.subject, RecordConsentDocument, { input: consent(dad.id) })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'grantorMemberId' });
+      expect((await api.gql(team.caseworker.subject, RecordConsentDocument, { input: consent(sara) })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'subjectMemberIds' });
+      const note = await api.gql(team.caseworker.subject, AddNoteDocument, { input: { planId, category: 'NOTES', body: 'Gesprek', memberIds: [dad.id] } });
+      expect(note.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberIds' });
+      expect(codeOf(await api.gql(team.caseworker.subject, AddNoteDocument, { input: { planId, category: 'NOTES', body: 'Gesprek', memberIds: [sara] } }))).toBe('OK');
       // Leaving twice names her state.
       const again = await api.gql(team.caseworker.subject, MemberLeftHouseholdDocument, { input: { memberId: dad.id, leftOn: yesterday } });
       expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStatus: 'LEFT_HOUSEHOLD' });

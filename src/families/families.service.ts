@@ -185,7 +185,7 @@ export class FamiliesService {
   }
 
   /**
-   * The members with these ids that belong to the family (and, with `visibleTo`, that its caller may read);
+   * The members with these ids that belong to the household (and, with `visibleTo`, that its caller may read);
    * BAD_USER_INPUT naming `field` otherwise, the same for a member of another family as for a hidden one.
    */
   async requireMembers(
@@ -196,7 +196,10 @@ export class FamiliesService {
     options: { visibleTo?: Caller } = {},
   ): Promise<FamilyMember[]> {
     const unique = [...new Set(memberIds)];
-    const qb = em.createQueryBuilder(FamilyMember, 'rm').where('rm.family_id = :familyId AND rm.id = ANY(:ids)', { familyId, ids: unique });
+    // A member who left the household is named by no new record (docs/family-members.md).
+    const qb = em
+      .createQueryBuilder(FamilyMember, 'rm')
+      .where('rm.family_id = :familyId AND rm.id = ANY(:ids) AND rm.left_on IS NULL', { familyId, ids: unique });
     // Which members a write may name: checked by the read rule, not read (nothing of them is answered).
     if (options.visibleTo) this.reader.of(options.visibleTo).scopeThrough(qb, 'FamilyMember', 'rm.id');
     const members = unique.length ? await readWithoutAudit('a check before a write that answers no personal data', qb.getMany()) : [];

@@ -261,13 +261,13 @@ export type DataCategory =
   | 'SAFETY';
 
 export type DecideMemberCorrectionInput = {
-  /** The version last read; a step meanwhile answers CONFLICT. */
+  /** The version last read; a change meanwhile answers CONFLICT. */
   expectedVersion?: number | null | undefined;
   requestId: string | number;
 };
 
 export type DeclineMemberCorrectionInput = {
-  /** The version last read; a step meanwhile answers CONFLICT. */
+  /** The version last read; a change meanwhile answers CONFLICT. */
   expectedVersion?: number | null | undefined;
   /** Why, in words the member understands. */
   reason: string;
@@ -445,7 +445,6 @@ export type RecordBirthInput = {
   birthDate: string;
   /** The version last read; a change meanwhile answers CONFLICT. */
   expectedVersion?: number | null | undefined;
-  /** When the child has another family name than was recorded. */
   familyName?: string | null | undefined;
   givenName: string;
   memberId: string | number;

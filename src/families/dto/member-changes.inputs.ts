@@ -5,18 +5,21 @@ import { Idempotent } from '../../idempotency/idempotent.input.js';
 import { IsNotBlank } from '../../graphql/text-rules.js';
 import { DATE, FamilyMemberInput, trim } from './family-member.input.js';
 
-/** A member and the version the caller last read of her (a stale one answers CONFLICT). */
+/** The version the caller last read of what it changes (a stale one answers CONFLICT). */
 @InputType({ isAbstract: true })
-class MemberRef {
-  @Field(() => ID)
-  @IsUUID()
-  memberId: string;
-
+class Versioned {
   @Field(() => Int, { nullable: true, description: 'The version last read; a change meanwhile answers CONFLICT.' })
   @IsOptional()
   @IsInt()
   @Min(1)
   expectedVersion?: number;
+}
+
+@InputType({ isAbstract: true })
+class MemberRef extends Versioned {
+  @Field(() => ID)
+  @IsUUID()
+  memberId: string;
 }
 
 /**
@@ -26,23 +29,12 @@ class MemberRef {
 @InputType()
 export class UpdateFamilyMemberInput extends IntersectionType(PartialType(FamilyMemberInput), MemberRef) {}
 
+/** The born child's name (her family name only when another than was recorded) and birth date. */
 @InputType()
-export class RecordBirthInput extends MemberRef {
-  @Field()
-  @Transform(trim)
-  @IsString()
-  @IsNotBlank()
-  @MaxLength(100)
-  givenName: string;
-
-  @Field(() => String, { nullable: true, description: 'When the child has another family name than was recorded.' })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @IsNotBlank()
-  @MaxLength(100)
-  familyName?: string;
-
+export class RecordBirthInput extends IntersectionType(
+  IntersectionType(PickType(FamilyMemberInput, ['givenName']), PartialType(PickType(FamilyMemberInput, ['familyName']))),
+  MemberRef,
+) {
   @Field({ description: 'YYYY-MM-DD, not in the future.' })
   @Matches(DATE, { message: 'birthDate must be a date as YYYY-MM-DD' })
   birthDate: string;
@@ -73,16 +65,10 @@ export class RequestMemberCorrectionInput extends Idempotent {
 
 /** A correction request and the version last read of it. */
 @InputType()
-export class DecideMemberCorrectionInput {
+export class DecideMemberCorrectionInput extends Versioned {
   @Field(() => ID)
   @IsUUID()
   requestId: string;
-
-  @Field(() => Int, { nullable: true, description: 'The version last read; a step meanwhile answers CONFLICT.' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  expectedVersion?: number;
 }
 
 @InputType()
