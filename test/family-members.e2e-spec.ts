@@ -121,6 +121,16 @@ describe('family members that change', () => {
       expect(familyMemberHistory.filter((e) => e.change === 'CORRECTED')).toHaveLength(1);
     });
 
+    it('of two corrections at the same version at once, exactly one wins and the other answers CONFLICT', async () => {
+      const { familyId, memberIds } = await family();
+      const results = await Promise.all(
+        ['Sarah', 'Saar'].map((givenName) => correct(team.caseworker.subject, { memberId: memberIds[0]!, expectedVersion: 1, givenName })),
+      );
+      expect(results.map(codeOf).sort()).toEqual(['CONFLICT', 'OK']);
+      const winner = results.find((r) => codeOf(r) === 'OK')!.data!.updateFamilyMember.givenName;
+      expect((await membersOf(team.caseworker.subject, familyId))[0]).toMatchObject({ givenName: winner, version: 2 });
+    });
+
     it.each<[string, Omit<UpdateFamilyMemberInput, 'memberId'>, string]>([
       ['an empty given name', { givenName: '  ' }, 'givenName'],
       ['a given name cleared', { givenName: null }, 'givenName'],
@@ -420,8 +430,18 @@ describe('family members that change', () => {
       expect(told).toHaveLength(1);
       expect(told[0]!.text).not.toMatch(/Sara|Peeters|1990/);
 
+      const [{ actor_member_id }] = await db.query(
+        `SELECT actor_member_id FROM audit_event WHERE entity_type = 'member_correction_request' AND entity_id = $1 AND action = 'INSERT'`,
+        [asked.id],
+      );
+      expect(actor_member_id).toBe(s.sara);
       const { applyMemberCorrection } = await api.ok(team.caseworker.subject, ApplyMemberCorrectionDocument, { input: { requestId: asked.id, expectedVersion: 1 } });
       expect(applyMemberCorrection).toMatchObject({ status: 'APPLIED', version: 2 });
+      const [{ decided_by }] = await db.query(
+        `SELECT actor_user_id AS decided_by FROM audit_event WHERE entity_type = 'member_correction_request' AND entity_id = $1 AND action = 'UPDATE'`,
+        [asked.id],
+      );
+      expect(decided_by).toBe(team.caseworker.userId);
       expect((await membersOf(team.caseworker.subject, s.familyId)).find((m) => m.id === s.sara)).toMatchObject({ birthDate: '1990-04-03', version: 2 });
       const { familyMemberHistory } = await api.ok(s.saraLogin, FamilyMemberHistoryDocument, { memberId: s.sara });
       expect(familyMemberHistory.at(-1)).toMatchObject({ change: 'CORRECTED', after: { familyName: 'Peeters-Claes', birthDate: '1990-04-03' } });
