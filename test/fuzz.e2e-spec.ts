@@ -36,6 +36,11 @@ const OPERATIONS: { query: string; fields: string[] }[] = [
   { query: 'mutation($input: CreateReferralInput!) { createReferral(input: $input) { id } }', fields: ['input'] },
   { query: 'mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }', fields: ['input'] },
   { query: 'mutation($input: OpenPlanInput!) { openPlan(input: $input) { id } }', fields: ['input'] },
+  { query: 'mutation($input: UpdateFamilyMemberInput!) { updateFamilyMember(input: $input) { id } }', fields: ['input'] },
+  { query: 'mutation($input: RecordBirthInput!) { recordBirth(input: $input) { id } }', fields: ['input'] },
+  { query: 'mutation($input: MemberLeftHouseholdInput!) { memberLeftHousehold(input: $input) { id } }', fields: ['input'] },
+  { query: 'mutation($input: DeclineMemberCorrectionInput!) { declineMemberCorrection(input: $input) { id } }', fields: ['input'] },
+  { query: 'query($memberId: ID!) { familyMemberHistory(memberId: $memberId) { id } }', fields: ['memberId'] },
 ];
 
 describe('fuzzing the API with hostile input', () => {
@@ -91,6 +96,7 @@ describe('fuzzing the API with hostile input', () => {
   const variables = (): Record<string, fc.Arbitrary<unknown>> => ({
     id: id(),
     familyId: id(),
+    memberId: id(),
     first,
     after: cursor(),
     d: enumish('INCOMING', 'OUTGOING'),
@@ -101,6 +107,13 @@ describe('fuzzing the API with hostile input', () => {
       userId: id(),
       toAgencyId: id(),
       grantorMemberId: id(),
+      memberId: id(),
+      requestId: id(),
+      expectedVersion: first,
+      givenName: text,
+      familyName: text,
+      birthDate: date,
+      leftOn: date,
       memberIds: fc.oneof(fc.array(id(), { maxLength: 3 }), anything),
       subjectMemberIds: fc.oneof(fc.array(id(), { maxLength: 3 }), anything),
       recipientAgencyId: id(),
