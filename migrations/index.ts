@@ -30,6 +30,7 @@ import { Inbox1766750000000 } from './1766750000000-Inbox.js';
 import { FamilyMerge1766770000000 } from './1766770000000-FamilyMerge.js';
 import { InboxSignalIndexes1766790000000 } from './1766790000000-InboxSignalIndexes.js';
 import { BridgeFigure1766785000000 } from './1766785000000-BridgeFigure.js';
+import { MemberChanges1766765000000 } from './1766765000000-MemberChanges.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -65,4 +66,5 @@ export const migrations = [
   BridgeFigure1766785000000,
   AgencyServiceAreas1766775000000,
   FamilyMoves1766776000000,
+  MemberChanges1766765000000,
 ];

@@ -12,6 +12,7 @@ import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { FamiliesModule } from './families/families.module.js';
 import { FamilyMergeModule } from './family-merge/family-merge.module.js';
+import { MemberCorrectionsModule } from './families/member-corrections.module.js';
 import { GoalsModule } from './goals/goals.module.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthModule } from './health/health.module.js';
@@ -67,6 +68,7 @@ export class AppModule {
         UsersModule,
         FamiliesModule,
         FamilyMergeModule,
+        MemberCorrectionsModule,
         AssignmentsModule,
         PlansModule,
         GoalsModule,

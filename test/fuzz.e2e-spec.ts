@@ -38,6 +38,11 @@ const OPERATIONS: { query: string; fields: string[] }[] = [
   { query: 'mutation($input: OpenPlanInput!) { openPlan(input: $input) { id } }', fields: ['input'] },
   { query: 'mutation($input: ProposeFamilyMergeInput!) { proposeFamilyMerge(input: $input) { id } }', fields: ['input'] },
   { query: 'mutation($input: ConfirmFamilyMergeInput!) { confirmFamilyMerge(input: $input) { id } }', fields: ['input'] },
+  { query: 'mutation($input: UpdateFamilyMemberInput!) { updateFamilyMember(input: $input) { id } }', fields: ['input'] },
+  { query: 'mutation($input: RecordBirthInput!) { recordBirth(input: $input) { id } }', fields: ['input'] },
+  { query: 'mutation($input: MemberLeftHouseholdInput!) { memberLeftHousehold(input: $input) { id } }', fields: ['input'] },
+  { query: 'mutation($input: DeclineMemberCorrectionInput!) { declineMemberCorrection(input: $input) { id } }', fields: ['input'] },
+  { query: 'query($memberId: ID!) { familyMemberHistory(memberId: $memberId) { id } }', fields: ['memberId'] },
 ];
 
 describe('fuzzing the API with hostile input', () => {
@@ -93,6 +98,7 @@ describe('fuzzing the API with hostile input', () => {
   const variables = (): Record<string, fc.Arbitrary<unknown>> => ({
     id: id(),
     familyId: id(),
+    memberId: id(),
     first,
     after: cursor(),
     d: enumish('INCOMING', 'OUTGOING'),
@@ -107,6 +113,12 @@ describe('fuzzing the API with hostile input', () => {
       userId: id(),
       toAgencyId: id(),
       grantorMemberId: id(),
+      memberId: id(),
+      requestId: id(),
+      givenName: text,
+      familyName: text,
+      birthDate: date,
+      leftOn: date,
       memberIds: fc.oneof(fc.array(id(), { maxLength: 3 }), anything),
       subjectMemberIds: fc.oneof(fc.array(id(), { maxLength: 3 }), anything),
       recipientAgencyId: id(),

@@ -19,6 +19,8 @@ const OWNERS: Record<string, string> = {
   family_member: 'families',
   family_merge: 'family-merge',
   family_move: 'families',
+  family_member_change: 'families',
+  member_correction_request: 'families',
   case_assignment: 'assignments',
   plan: 'plans',
   plan_participant: 'plans',

@@ -94,7 +94,7 @@ export class PrincipalService implements OnApplicationBootstrap {
            LEFT JOIN app_user u ON u.subject = $1
            LEFT JOIN membership m ON m.user_id = u.id
            LEFT JOIN agency a ON a.id = m.agency_id
-           LEFT JOIN family_member fm ON fm.portal_subject = $1 AND si.kind = 'FAMILY_MEMBER'
+           LEFT JOIN family_member fm ON fm.portal_subject = $1 AND si.kind = 'FAMILY_MEMBER' AND fm.left_on IS NULL
            LEFT JOIN family f ON f.id = fm.family_id`,
         [subject],
       ),
@@ -104,7 +104,7 @@ export class PrincipalService implements OnApplicationBootstrap {
     const none: Principal = { subject, kind: kind ?? SubjectKind.UNREGISTERED, userId: null, isPlatformAdmin: false, memberships: [], acting: null, familyMember: null, integrationClient: null };
     switch (kind) {
       case SubjectKind.FAMILY_MEMBER:
-        // Null once unlinked.
+        // Null once unlinked, or once she left the household (docs/family-members.md).
         return {
           ...none,
           familyMember: first?.member_id ? { memberId: first.member_id, familyId: first.family_id!, networkId: first.family_network_id! } : null,

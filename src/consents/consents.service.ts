@@ -26,6 +26,8 @@ interface MemberCapacity {
   family_id: string;
   capable: boolean;
   representative: boolean;
+  /** She left the household (docs/family-members.md): no new consent names her. */
+  left: boolean;
 }
 
 /**
@@ -62,6 +64,8 @@ export class ConsentsService {
         if (subjects.some((s) => s?.family_id !== family.id)) {
           throw badInput('subjectMemberIds', 'subjectMemberIds must be members of the grantor’s family');
         }
+        if (grantor!.left) throw badInput('grantorMemberId', 'The grantor left the household');
+        if (subjects.some((s) => s!.left)) throw badInput('subjectMemberIds', 'subjectMemberIds must not name a member who left the household');
         for (const subject of subjects as MemberCapacity[]) {
           const refusal = grantorRefusal(grantor!, subject);
           if (refusal) throw badInput('grantorMemberId', refusal(await this.families.nameFor(caller, subject.id)));
@@ -343,7 +347,7 @@ export class ConsentsService {
   private async capacities(em: EntityManager, ids: string[]): Promise<Map<string, MemberCapacity>> {
     const rows: MemberCapacity[] = await readWithoutAudit('a check before a write that answers no personal data', em.query(
       `SELECT fm.id, fm.family_id, member_is_capable(fm) AS capable,
-              member_represents_children(fm) AS representative
+              member_represents_children(fm) AS representative, fm.left_on IS NOT NULL AS left
          FROM family_member fm WHERE fm.id = ANY($1::uuid[])`,
       [ids],
     ));

@@ -18,10 +18,12 @@ import { SqlParams } from '../policy/sql-scope.js';
 import type { FamiliesArgs } from './dto/families.args.js';
 import type { FamilyMemberInput } from './dto/family-member.input.js';
 import type { AddFamilyMemberInput, RegisterFamilyInput } from './dto/register-family.input.js';
-import { FamilyMemberRole } from './family-member-role.js';
 import { FamilyMember } from './family-member.entity.js';
 import { FamilyMove } from './family-move.entity.js';
 import { Family } from './family.entity.js';
+import { validateDates } from './member-dates.js';
+import { MemberHistory, memberValues } from './member-history.js';
+import { MemberChangeKind } from './family-member-change.entity.js';
 
 export type MemberContact = Pick<FamilyMember, 'email' | 'phone' | 'preferredLanguage'>;
 
@@ -35,6 +37,7 @@ export class FamiliesService {
     private readonly idempotency: IdempotencyService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly assignments: CaseAssignmentWriter,
+    private readonly history: MemberHistory,
   ) {}
 
   /** Registers a family in the caller's network; the caller is assigned to it (need to know). */
@@ -64,6 +67,7 @@ export class FamiliesService {
         await this.policy.authorize(em, caller.ability, 'update', 'Family', input.familyId, { lock: true });
         const row = memberRow(input.familyId, input.member, caller.principal.userId);
         await em.insert(FamilyMember, row);
+        await this.history.record(em, caller, row, MemberChangeKind.ADDED, {}, memberValues(row));
         return readWithoutAudit("the caller's own write, read back (audited by the write triggers)", em.findOneByOrFail(FamilyMember, { id: row.id }));
       }, (id) => this.idempotency.readable(em, caller, FamilyMember, 'FamilyMember', id)),
     );
@@ -213,7 +217,7 @@ export class FamiliesService {
   }
 
   /**
-   * The members with these ids that belong to the family (and, with `visibleTo`, that its caller may read);
+   * The members with these ids that belong to the household (and, with `visibleTo`, that its caller may read);
    * BAD_USER_INPUT naming `field` otherwise, the same for a member of another family as for a hidden one.
    */
   async requireMembers(
@@ -224,7 +228,10 @@ export class FamiliesService {
     options: { visibleTo?: Caller } = {},
   ): Promise<FamilyMember[]> {
     const unique = [...new Set(memberIds)];
-    const qb = em.createQueryBuilder(FamilyMember, 'rm').where('rm.family_id = :familyId AND rm.id = ANY(:ids)', { familyId, ids: unique });
+    // A member who left the household is named by no new record (docs/family-members.md).
+    const qb = em
+      .createQueryBuilder(FamilyMember, 'rm')
+      .where('rm.family_id = :familyId AND rm.id = ANY(:ids) AND rm.left_on IS NULL', { familyId, ids: unique });
     // Which members a write may name: checked by the read rule, not read (nothing of them is answered).
     if (options.visibleTo) this.reader.of(options.visibleTo).scopeThrough(qb, 'FamilyMember', 'rm.id');
     const members = unique.length ? await readWithoutAudit('a check before a write that answers no personal data', qb.getMany()) : [];
@@ -248,18 +255,3 @@ function memberRow(familyId: string, member: FamilyMemberInput, createdByUserId:
     preferredLanguage: member.preferredLanguage ?? null,
   };
 }
-
-/** `today`: the families' calendar date, so a child born today may be registered from midnight in Brussels. */
-function validateDates(member: FamilyMemberInput, path: string, today: string): void {
-  if (member.role === FamilyMemberRole.UNBORN) {
-    if (member.birthDate) throw badInput(`${path}.birthDate`, 'An unborn child has no birth date yet');
-    if (!member.expectedDate) throw badInput(`${path}.expectedDate`, 'An unborn child needs an expected date');
-    return;
-  }
-  if (!member.birthDate) throw badInput(`${path}.birthDate`, 'birthDate is required');
-  if (!isRealDate(member.birthDate) || member.birthDate > today) {
-    throw badInput(`${path}.birthDate`, 'birthDate must be a real date, not in the future');
-  }
-}
-
-const isRealDate = (date: string) => new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) === date;

@@ -34,6 +34,12 @@ export enum InboxItemKind {
   WEBHOOK_DELIVERY_FAILED = 'WEBHOOK_DELIVERY_FAILED',
   /** A portal invitation the reader made expired before the member used it. */
   PORTAL_INVITATION_EXPIRED = 'PORTAL_INVITATION_EXPIRED',
+  /** A member asked in the portal to correct her details (or a child's): the supporter is to decide. */
+  MEMBER_CORRECTION_REQUESTED = 'MEMBER_CORRECTION_REQUESTED',
+  /** The team applied the correction the member asked for. */
+  MEMBER_CORRECTION_APPLIED = 'MEMBER_CORRECTION_APPLIED',
+  /** The team declined the correction the member asked for. */
+  MEMBER_CORRECTION_DECLINED = 'MEMBER_CORRECTION_DECLINED',
 }
 registerEnumType(InboxItemKind, { name: 'InboxItemKind' });
 
@@ -91,5 +97,11 @@ export function inboxText(kind: InboxItemKind, params: InboxParams): string {
       return 'A webhook delivery to this integration client failed after its last retry.';
     case InboxItemKind.PORTAL_INVITATION_EXPIRED:
       return 'A portal invitation you made for a member of the family expired before it was used.';
+    case InboxItemKind.MEMBER_CORRECTION_REQUESTED:
+      return "A family member asked to correct a member's details: please apply or decline it.";
+    case InboxItemKind.MEMBER_CORRECTION_APPLIED:
+      return 'Your request to correct your details was applied.';
+    case InboxItemKind.MEMBER_CORRECTION_DECLINED:
+      return 'Your request to correct your details was declined; the team tells you why.';
   }
 }

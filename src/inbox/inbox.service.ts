@@ -26,7 +26,7 @@ const JOB_BATCH = 100;
  * The records items may be about: each is shown only while its reader may read the record. Items about
  * personal data are read (and audited) as a read of it; the others show none.
  */
-const PERSONAL_SUBJECTS = ['Referral', 'Consent', 'Plan', 'Goal', 'Action'] as const satisfies readonly PersonalSubject[];
+const PERSONAL_SUBJECTS = ['Referral', 'Consent', 'Plan', 'Goal', 'Action', 'FamilyMember'] as const satisfies readonly PersonalSubject[];
 const OPEN_SUBJECTS = ['BreakGlassGrant', 'Family', 'Agency', 'IntegrationClient'] as const satisfies readonly OpenSubject[];
 export type InboxSubject = (typeof PERSONAL_SUBJECTS)[number] | (typeof OPEN_SUBJECTS)[number];
 
@@ -38,8 +38,6 @@ export type InboxAudience =
   | { user: string; agency: string }
   /** The trajectory supporter of the family's open plan (and the incoming one during a handover). */
   | { supportersOf: string }
-  /** One user of the family's team, acting for the agency she is on it for (her case assignment, or as supporter). */
-  | { teamMember: string; familyId: string }
   /** The family's members with a portal login who decide for themselves (12 or older, or assessed capable). */
   | { portalOf: string }
   /** One user on the family's team (assigned, or supporting its open plan), acting for the agency she is on it for. */
@@ -246,15 +244,9 @@ export class InboxService {
       const supporters = (familyId: string) => `trajectory_supporter m JOIN plan p ON p.id = m.plan_id
           WHERE p.family_id = ${param(familyId)} AND p.status <> 'CLOSED' AND m.state <> 'ENDED'`;
       if ('supportersOf' in who) return users(supporters(who.supportersOf));
-      if ('teamMember' in who) {
-        return `${users(`case_assignment m WHERE m.family_id = ${param(who.familyId)} AND m.user_id = ${param(who.teamMember)} AND m.ended_at IS NULL`)}
-          UNION ${users(`${supporters(who.familyId)} AND m.user_id = ${param(who.teamMember)}`)}`;
-      }
       if ('teamUser' in who) {
-        const [user, family] = [param(who.teamUser), param(who.family)];
-        return `${users(`case_assignment m WHERE m.user_id = ${user} AND m.family_id = ${family} AND m.ended_at IS NULL`)}
-          UNION ${users(`trajectory_supporter m JOIN plan p ON p.id = m.plan_id
-            WHERE m.user_id = ${user} AND p.family_id = ${family} AND p.status <> 'CLOSED' AND m.state <> 'ENDED'`)}`;
+        return `${users(`case_assignment m WHERE m.family_id = ${param(who.family)} AND m.user_id = ${param(who.teamUser)} AND m.ended_at IS NULL`)}
+          UNION ${users(`${supporters(who.family)} AND m.user_id = ${param(who.teamUser)}`)}`;
       }
       if ('coordinatorsOf' in who) {
         return users(`membership m JOIN agency na ON na.id = m.agency_id

@@ -24,6 +24,7 @@ import { type ConditionField, SUBJECTS, type SubjectName } from './subjects.js';
  * `merge` on a Family is proposing or confirming that another registration of the same family is merged
  * into it, or it into the other (docs/family-merge.md): its current trajectory supporter, or the network's coordinator.
  * `invitePortal` on a FamilyMember is handing her a one-time portal invitation; `endPortalLogin` ending her portal login.
+ * `requestCorrection` on a FamilyMember is asking her team, in the portal, to correct her data.
  */
 export type PolicyAction =
   | 'create'
@@ -43,7 +44,8 @@ export type PolicyAction =
   | 'invitePortal'
   | 'endPortalLogin'
   | 'assessCapacity'
-  | 'merge';
+  | 'merge'
+  | 'requestCorrection';
 
 // Conditions name subject fields (subjects.ts), not entity properties; each rule's are checked against its
 // subject's declared names when it is written (`Conditions` below), so the ability holds plain records.
@@ -160,6 +162,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
     can('confirmHandover', 'Plan', own);
     // The right to erasure, for oneself (a parent also for a child who cannot decide yet).
     can('erase', 'FamilyMember', spoken);
+    // The right to rectification: she asks the team to correct her data (a parent also a young child's).
+    can('requestCorrection', 'FamilyMember', spoken);
     // A member ends her own portal login (never another's: a login is personal).
     can('endPortalLogin', 'FamilyMember', { ...own, id: member.memberId });
   }
@@ -224,6 +228,9 @@ export function defineAbilityFor(principal: Principal): AppAbility {
             ...onTeam,
             ...accessBasis(userId, agencyId, { breakGlass: true, consentField: CONTACT_CONSENT }),
           });
+          // Corrects a member, records her birth or that she left the household: under her own consent (or
+          // authorship), never under break-glass; contact fields also need the CONTACT right (MemberChangesService).
+          can('update', 'FamilyMember', { ...onTeam, ...accessBasis(userId, agencyId, { breakGlass: false }) });
           // Records a member's request to erase its data, on the member's behalf (reading the member comes first).
           can('erase', 'FamilyMember', onTeam);
           // Portal logins by invitation: the team hands a member a code, and may end a lost or misused login.

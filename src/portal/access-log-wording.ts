@@ -63,6 +63,16 @@ const capacity: Kind = {
   done: { INSERT: 'recorded an assessment of whether a child can decide for themselves' },
 };
 const referral: Kind = { one: 'a referral', many: 'referrals' };
+const correctionRequest: Kind = {
+  one: "a request to correct a family member's details",
+  many: "requests to correct family members' details",
+  done: { INSERT: "asked to correct a family member's details", UPDATE: "applied or declined a request to correct a family member's details" },
+};
+const memberChange: Kind = {
+  one: "the history of changes to a family member's details",
+  many: "the history of changes to family members' details",
+  done: { INSERT: "recorded a change to a family member's details" },
+};
 const network: Kind = { one: 'a network of services' };
 
 /** Keyed by audited table and by the entity types reads record. */
@@ -92,6 +102,10 @@ const KINDS: Record<string, Kind> = {
   Family: { one: "the family's personal data" },
   family_member: personalDetails,
   FamilyMember: personalDetails,
+  family_member_change: memberChange,
+  FamilyMemberChange: memberChange,
+  member_correction_request: correctionRequest,
+  MemberCorrectionRequest: correctionRequest,
   case_assignment: {
     one: 'the assignment of a professional to your family',
     done: { INSERT: 'assigned a professional to your family', UPDATE: 'ended the work of a professional with your family' },

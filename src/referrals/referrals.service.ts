@@ -267,7 +267,7 @@ export class ReferralsService {
         params: { to: referral.status },
         occurredAt: referral.updatedAt,
       },
-      [{ teamMember: referral.bridgeFigureUserId, familyId: referral.familyId }],
+      [{ teamUser: referral.bridgeFigureUserId, family: referral.familyId }],
     );
   }
 

@@ -110,6 +110,12 @@ f.network_id = 'network';
     AND now() >= bg.starts_at AND now() < bg.expires_at
     AND NOT EXISTS (SELECT 1 FROM break_glass_revocation bgr WHERE bgr.grant_id = bg.id) AND bg.user_id = 'user')));
 
+-- caseworker × FamilyMember × update
+((SELECT fmf.network_id FROM family fmf WHERE fmf.id = fm.family_id) = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = fm.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
+    WHERE tp.family_id = fm.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND (EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.member_id = fm.id AND cg.recipient_agency_id = 'agency' AND cg.category = 'IDENTITY'
+    AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
+    AND (cg.represented_until IS NULL OR cg.represented_until > current_date)) OR fm.created_by_user_id = 'user'));
+
 -- caseworker × FamilyMember × erase
 ((SELECT fmf.network_id FROM family fmf WHERE fmf.id = fm.family_id) = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = fm.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
     WHERE tp.family_id = fm.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')));

@@ -230,6 +230,11 @@ export type ConsentStatus =
   | 'PENDING'
   | 'REVOKED';
 
+export type CorrectionStatus =
+  | 'APPLIED'
+  | 'DECLINED'
+  | 'REQUESTED';
+
 export type CreateAgencyInput = {
   /** Repeat with the same key: the first result, no second effect. Another payload: CONFLICT. */
   idempotencyKey?: string | null | undefined;
@@ -273,6 +278,20 @@ export type DataCategory =
   | 'PLAN'
   | 'REFERRAL'
   | 'SAFETY';
+
+export type DecideMemberCorrectionInput = {
+  /** The version last read; a change meanwhile answers CONFLICT. */
+  expectedVersion?: number | null | undefined;
+  requestId: string | number;
+};
+
+export type DeclineMemberCorrectionInput = {
+  /** The version last read; a change meanwhile answers CONFLICT. */
+  expectedVersion?: number | null | undefined;
+  /** Why, in words the member understands. */
+  reason: string;
+  requestId: string | number;
+};
 
 export type DeclineReferralInput = {
   expectedVersion: number;
@@ -356,6 +375,9 @@ export type InboxItemKind =
   | 'CONSENT_EXPIRING'
   | 'CONSENT_WITHDRAWN'
   | 'FAMILY_MERGED'
+  | 'MEMBER_CORRECTION_APPLIED'
+  | 'MEMBER_CORRECTION_DECLINED'
+  | 'MEMBER_CORRECTION_REQUESTED'
   | 'PORTAL_INVITATION_EXPIRED'
   | 'REFERRAL_ESCALATED'
   | 'REFERRAL_OVERDUE'
@@ -388,6 +410,27 @@ export type LifeDomain =
 export type MarkInboxItemsReadInput = {
   /** 1 to 100 of your inbox items; any other id answers NOT_FOUND and marks none. */
   ids: Array<string | number>;
+};
+
+export type MemberChangeKind =
+  | 'ADDED'
+  | 'BORN'
+  | 'CORRECTED'
+  | 'LEFT_HOUSEHOLD';
+
+export type MemberCorrectionChanges = {
+  /** YYYY-MM-DD; required except for an unborn child. */
+  birthDate?: string | null | undefined;
+  familyName?: string | null | undefined;
+  givenName?: string | null | undefined;
+};
+
+export type MemberLeftHouseholdInput = {
+  /** The version last read; a change meanwhile answers CONFLICT. */
+  expectedVersion?: number | null | undefined;
+  /** The day she left (YYYY-MM-DD), not in the future. */
+  leftOn: string;
+  memberId: string | number;
 };
 
 export type MembershipRole =
@@ -450,6 +493,16 @@ export type ReceiveReferralInput = {
   /** Repeat with the same key: the first result, no second effect. Another payload: CONFLICT. */
   idempotencyKey?: string | null | undefined;
   referralId: string | number;
+};
+
+export type RecordBirthInput = {
+  /** YYYY-MM-DD, not in the future. */
+  birthDate: string;
+  /** The version last read; a change meanwhile answers CONFLICT. */
+  expectedVersion?: number | null | undefined;
+  familyName?: string | null | undefined;
+  givenName: string;
+  memberId: string | number;
 };
 
 export type RecordConsentInput = {
@@ -543,6 +596,13 @@ export type RequestErasureInput = {
   reason?: string | null | undefined;
 };
 
+export type RequestMemberCorrectionInput = {
+  changes: MemberCorrectionChanges;
+  /** Repeat with the same key: the first result, no second effect. Another payload: CONFLICT. */
+  idempotencyKey?: string | null | undefined;
+  memberId: string | number;
+};
+
 export type RescheduleHandoverInput = {
   attendees: Array<HandoverAttendee>;
   expectedVersion: number;
@@ -609,6 +669,22 @@ export type SupporterState =
   | 'CURRENT'
   | 'ENDED'
   | 'INCOMING';
+
+export type UpdateFamilyMemberInput = {
+  /** YYYY-MM-DD; required except for an unborn child. */
+  birthDate?: string | null | undefined;
+  email?: string | null | undefined;
+  /** YYYY-MM-DD; for an unborn child. */
+  expectedDate?: string | null | undefined;
+  /** The version last read; a change meanwhile answers CONFLICT. */
+  expectedVersion?: number | null | undefined;
+  familyName?: string | null | undefined;
+  givenName?: string | null | undefined;
+  memberId: string | number;
+  phone?: string | null | undefined;
+  preferredLanguage?: string | null | undefined;
+  role?: FamilyMemberRole | null | undefined;
+};
 
 export type UpdateGoalInput = {
   description?: string | null | undefined;
@@ -1322,6 +1398,76 @@ export type FamilyRecordQueryVariables = Exact<{
 
 
 export type FamilyRecordQuery = { family: { id: string, networkId: string, members: Array<{ id: string, role: FamilyMemberRole, givenName: string, familyName: string, birthDate: string | null, expectedDate: string | null, email: string | null }>, caseAssignments: Array<{ id: string, user: { id: string, displayName: string }, agency: { id: string, name: string } }>, plan: { id: string, status: PlanStatus } | null } };
+
+export type UpdateFamilyMemberMutationVariables = Exact<{
+  input: UpdateFamilyMemberInput;
+}>;
+
+
+export type UpdateFamilyMemberMutation = { updateFamilyMember: { id: string, role: FamilyMemberRole, givenName: string, familyName: string, birthDate: string | null, expectedDate: string | null, email: string | null, phone: string | null, preferredLanguage: string | null, version: number, leftOn: string | null } };
+
+export type RecordBirthMutationVariables = Exact<{
+  input: RecordBirthInput;
+}>;
+
+
+export type RecordBirthMutation = { recordBirth: { id: string, role: FamilyMemberRole, givenName: string, familyName: string, birthDate: string | null, expectedDate: string | null, version: number } };
+
+export type MemberLeftHouseholdMutationVariables = Exact<{
+  input: MemberLeftHouseholdInput;
+}>;
+
+
+export type MemberLeftHouseholdMutation = { memberLeftHousehold: { id: string, leftOn: string | null, version: number } };
+
+export type AddMemberVersionedMutationVariables = Exact<{
+  input: AddFamilyMemberInput;
+}>;
+
+
+export type AddMemberVersionedMutation = { addFamilyMember: { id: string, role: FamilyMemberRole, givenName: string, version: number } };
+
+export type FamilyMemberHistoryQueryVariables = Exact<{
+  memberId: string | number;
+}>;
+
+
+export type FamilyMemberHistoryQuery = { familyMemberHistory: Array<{ id: string, memberId: string, change: MemberChangeKind, fields: Array<string>, before: Record<string, unknown>, after: Record<string, unknown>, at: string, actor: { id: string } | null, actingAgency: { id: string } | null }> };
+
+export type MemberVersionsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type MemberVersionsQuery = { family: { id: string, members: Array<{ id: string, role: FamilyMemberRole, givenName: string, birthDate: string | null, version: number, leftOn: string | null }> } };
+
+export type RequestMemberCorrectionMutationVariables = Exact<{
+  input: RequestMemberCorrectionInput;
+}>;
+
+
+export type RequestMemberCorrectionMutation = { requestMemberCorrection: { id: string, memberId: string, requestedByMemberId: string, changes: Record<string, unknown>, status: CorrectionStatus, version: number } };
+
+export type ApplyMemberCorrectionMutationVariables = Exact<{
+  input: DecideMemberCorrectionInput;
+}>;
+
+
+export type ApplyMemberCorrectionMutation = { applyMemberCorrection: { id: string, status: CorrectionStatus, version: number, decidedAt: string | null } };
+
+export type DeclineMemberCorrectionMutationVariables = Exact<{
+  input: DeclineMemberCorrectionInput;
+}>;
+
+
+export type DeclineMemberCorrectionMutation = { declineMemberCorrection: { id: string, status: CorrectionStatus, declineReason: string | null, version: number } };
+
+export type MemberCorrectionRequestsQueryVariables = Exact<{
+  memberId: string | number;
+}>;
+
+
+export type MemberCorrectionRequestsQuery = { memberCorrectionRequests: Array<{ id: string, status: CorrectionStatus, changes: Record<string, unknown>, declineReason: string | null }> };
 
 export type FamilyMergeViewFragment = { id: string, survivingFamilyId: string, absorbedFamilyId: string, status: FamilyMergeStatus, version: number, mergedAt: string | null };
 
@@ -2599,6 +2745,16 @@ export const MyPlanSummaryDocument = {"kind":"Document","definitions":[{"kind":"
 export const MyMemberIdDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MyMemberId"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"myFamily"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<MyMemberIdQuery, MyMemberIdQueryVariables>;
 export const RegisterFamilyRecordDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RegisterFamilyRecord"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RegisterFamilyInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"registerFamily"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FamilyRecord"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FamilyRecord"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Family"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"networkId"}},{"kind":"Field","name":{"kind":"Name","value":"members"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}},{"kind":"Field","name":{"kind":"Name","value":"familyName"}},{"kind":"Field","name":{"kind":"Name","value":"birthDate"}},{"kind":"Field","name":{"kind":"Name","value":"expectedDate"}},{"kind":"Field","name":{"kind":"Name","value":"email"}}]}},{"kind":"Field","name":{"kind":"Name","value":"caseAssignments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}}]}},{"kind":"Field","name":{"kind":"Name","value":"agency"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"plan"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]} as unknown as DocumentNode<RegisterFamilyRecordMutation, RegisterFamilyRecordMutationVariables>;
 export const FamilyRecordDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FamilyRecord"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"family"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FamilyRecord"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FamilyRecord"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Family"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"networkId"}},{"kind":"Field","name":{"kind":"Name","value":"members"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}},{"kind":"Field","name":{"kind":"Name","value":"familyName"}},{"kind":"Field","name":{"kind":"Name","value":"birthDate"}},{"kind":"Field","name":{"kind":"Name","value":"expectedDate"}},{"kind":"Field","name":{"kind":"Name","value":"email"}}]}},{"kind":"Field","name":{"kind":"Name","value":"caseAssignments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}}]}},{"kind":"Field","name":{"kind":"Name","value":"agency"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"plan"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]} as unknown as DocumentNode<FamilyRecordQuery, FamilyRecordQueryVariables>;
+export const UpdateFamilyMemberDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateFamilyMember"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateFamilyMemberInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateFamilyMember"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}},{"kind":"Field","name":{"kind":"Name","value":"familyName"}},{"kind":"Field","name":{"kind":"Name","value":"birthDate"}},{"kind":"Field","name":{"kind":"Name","value":"expectedDate"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"preferredLanguage"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"leftOn"}}]}}]}}]} as unknown as DocumentNode<UpdateFamilyMemberMutation, UpdateFamilyMemberMutationVariables>;
+export const RecordBirthDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordBirth"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RecordBirthInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordBirth"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}},{"kind":"Field","name":{"kind":"Name","value":"familyName"}},{"kind":"Field","name":{"kind":"Name","value":"birthDate"}},{"kind":"Field","name":{"kind":"Name","value":"expectedDate"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]} as unknown as DocumentNode<RecordBirthMutation, RecordBirthMutationVariables>;
+export const MemberLeftHouseholdDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"MemberLeftHousehold"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"MemberLeftHouseholdInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"memberLeftHousehold"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"leftOn"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]} as unknown as DocumentNode<MemberLeftHouseholdMutation, MemberLeftHouseholdMutationVariables>;
+export const AddMemberVersionedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AddMemberVersioned"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AddFamilyMemberInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addFamilyMember"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]} as unknown as DocumentNode<AddMemberVersionedMutation, AddMemberVersionedMutationVariables>;
+export const FamilyMemberHistoryDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FamilyMemberHistory"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"memberId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"familyMemberHistory"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"memberId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"memberId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"memberId"}},{"kind":"Field","name":{"kind":"Name","value":"change"}},{"kind":"Field","name":{"kind":"Name","value":"fields"}},{"kind":"Field","name":{"kind":"Name","value":"before"}},{"kind":"Field","name":{"kind":"Name","value":"after"}},{"kind":"Field","name":{"kind":"Name","value":"at"}},{"kind":"Field","name":{"kind":"Name","value":"actor"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"actingAgency"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<FamilyMemberHistoryQuery, FamilyMemberHistoryQueryVariables>;
+export const MemberVersionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MemberVersions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"family"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"members"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}},{"kind":"Field","name":{"kind":"Name","value":"birthDate"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"leftOn"}}]}}]}}]}}]} as unknown as DocumentNode<MemberVersionsQuery, MemberVersionsQueryVariables>;
+export const RequestMemberCorrectionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RequestMemberCorrection"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RequestMemberCorrectionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requestMemberCorrection"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"memberId"}},{"kind":"Field","name":{"kind":"Name","value":"requestedByMemberId"}},{"kind":"Field","name":{"kind":"Name","value":"changes"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]} as unknown as DocumentNode<RequestMemberCorrectionMutation, RequestMemberCorrectionMutationVariables>;
+export const ApplyMemberCorrectionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ApplyMemberCorrection"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DecideMemberCorrectionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"applyMemberCorrection"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}}]}}]}}]} as unknown as DocumentNode<ApplyMemberCorrectionMutation, ApplyMemberCorrectionMutationVariables>;
+export const DeclineMemberCorrectionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeclineMemberCorrection"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DeclineMemberCorrectionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"declineMemberCorrection"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"declineReason"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]} as unknown as DocumentNode<DeclineMemberCorrectionMutation, DeclineMemberCorrectionMutationVariables>;
+export const MemberCorrectionRequestsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MemberCorrectionRequests"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"memberId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"memberCorrectionRequests"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"memberId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"memberId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"changes"}},{"kind":"Field","name":{"kind":"Name","value":"declineReason"}}]}}]}}]} as unknown as DocumentNode<MemberCorrectionRequestsQuery, MemberCorrectionRequestsQueryVariables>;
 export const ProposeFamilyMergeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ProposeFamilyMerge"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ProposeFamilyMergeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"proposeFamilyMerge"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FamilyMergeView"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FamilyMergeView"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"FamilyMerge"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"survivingFamilyId"}},{"kind":"Field","name":{"kind":"Name","value":"absorbedFamilyId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"mergedAt"}}]}}]} as unknown as DocumentNode<ProposeFamilyMergeMutation, ProposeFamilyMergeMutationVariables>;
 export const ConfirmFamilyMergeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ConfirmFamilyMerge"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ConfirmFamilyMergeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"confirmFamilyMerge"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FamilyMergeView"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FamilyMergeView"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"FamilyMerge"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"survivingFamilyId"}},{"kind":"Field","name":{"kind":"Name","value":"absorbedFamilyId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"mergedAt"}}]}}]} as unknown as DocumentNode<ConfirmFamilyMergeMutation, ConfirmFamilyMergeMutationVariables>;
 export const MergedFamilyMembersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MergedFamilyMembers"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"family"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"members"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<MergedFamilyMembersQuery, MergedFamilyMembersQueryVariables>;
