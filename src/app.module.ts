@@ -11,6 +11,7 @@ import { ConsentsModule } from './consents/consents.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { FamiliesModule } from './families/families.module.js';
+import { FamilyIdentityModule } from './families/family-identity.module.js';
 import { GoalsModule } from './goals/goals.module.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthModule } from './health/health.module.js';
@@ -65,6 +66,7 @@ export class AppModule {
         AgenciesModule,
         UsersModule,
         FamiliesModule,
+        FamilyIdentityModule,
         AssignmentsModule,
         PlansModule,
         GoalsModule,

@@ -16,6 +16,9 @@ const OWNERS: Record<string, string> = {
   subject_identity: 'auth',
   family: 'families',
   family_member: 'families',
+  family_member_identity: 'families', // also (database) forget_member_identity on erasure
+  family_lookup: 'families',
+  team_participation_request: 'families',
   case_assignment: 'assignments',
   plan: 'plans',
   plan_participant: 'plans',

@@ -6,10 +6,11 @@ import { FamilyMemberResolver } from './family-member.resolver.js';
 import { FamiliesService } from './families.service.js';
 import { FamilyMember } from './family-member.entity.js';
 import { Family } from './family.entity.js';
+import { KnownFamilies } from './known-families.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Family, FamilyMember]), CaseAssignmentWriterModule],
-  providers: [FamiliesService, FamiliesResolver, FamilyMemberResolver],
-  exports: [FamiliesService],
+  providers: [FamiliesService, FamiliesResolver, FamilyMemberResolver, KnownFamilies],
+  exports: [FamiliesService, KnownFamilies],
 })
 export class FamiliesModule {}

@@ -16,6 +16,8 @@ export enum InboxItemKind {
   SUPPORT_HANDOVER_TO_CONFIRM = 'SUPPORT_HANDOVER_TO_CONFIRM',
   /** The family confirmed the handover: the new supporter took over. */
   SUPPORT_HANDED_OVER = 'SUPPORT_HANDED_OVER',
+  /** A caseworker who found the family known asks its supporter that her agency join the team (docs/family-identity.md). */
+  TEAM_PARTICIPATION_REQUESTED = 'TEAM_PARTICIPATION_REQUESTED',
 }
 registerEnumType(InboxItemKind, { name: 'InboxItemKind' });
 
@@ -51,5 +53,7 @@ export function inboxText(kind: InboxItemKind, params: InboxParams): string {
       return 'Your family gets a new trajectory supporter: please confirm the handover.';
     case InboxItemKind.SUPPORT_HANDED_OVER:
       return "The family's trajectory support was handed over.";
+    case InboxItemKind.TEAM_PARTICIPATION_REQUESTED:
+      return "Another agency asks to join the family's team: please accept or decline.";
   }
 }
