@@ -9,6 +9,7 @@ import {
   FamilyIdentityMembersDocument,
   FindKnownFamilyDocument,
   type FindKnownFamilyInput,
+  PendingTeamParticipationRequestsDocument,
   type FamilyMemberInput as MemberInput,
   RegisterFamilyIdentityDocument,
   RegisterIntegrationClientDocument,
@@ -329,6 +330,12 @@ describe('family identity', () => {
       expect(again.id).toBe(asked.id);
       const { inbox } = await api.ok(supporter.subject, FamilyIdentityInboxDocument);
       expect(inbox.edges.map((e) => e.node.kind)).toContain('TEAM_PARTICIPATION_REQUESTED');
+      const { pendingTeamParticipationRequests: pending } = await api.ok(supporter.subject, PendingTeamParticipationRequestsDocument);
+      expect(pending).toContainEqual({ id: asked.id, planId: family.planId, requestingAgencyId: asker.agencyId, status: 'REQUESTED' });
+      // Nobody else's to answer: the requester and another caseworker have none; a volunteer may not ask.
+      expect((await api.ok(asker.subject, PendingTeamParticipationRequestsDocument)).pendingTeamParticipationRequests).toEqual([]);
+      expect((await api.ok(partnerWorker.subject, PendingTeamParticipationRequestsDocument)).pendingTeamParticipationRequests).toEqual([]);
+      expect(codeOf(await api.gql((await world.staff(agency, 'VOLUNTEER')).subject, PendingTeamParticipationRequestsDocument))).toBe('FORBIDDEN');
 
       const respond = (subject: string, accept: boolean, expectedVersion = 1) =>
         api.gql(subject, RespondToTeamParticipationDocument, { input: { requestId: asked.id, accept, expectedVersion } });
@@ -359,6 +366,7 @@ describe('family identity', () => {
       const { requestTeamParticipation: asked } = await api.ok(asker.subject, RequestTeamParticipationDocument, { input: { handle: findKnownFamily.families[0]!.handle } });
       const { respondToTeamParticipation } = await api.ok(supporter.subject, RespondToTeamParticipationDocument, { input: { requestId: asked.id, accept: false, expectedVersion: 1 } });
       expect(respondToTeamParticipation.status).toBe('DECLINED');
+      expect((await api.ok(supporter.subject, PendingTeamParticipationRequestsDocument)).pendingTeamParticipationRequests.map((r) => r.id)).not.toContain(asked.id);
       expect(codeOf(await api.gql(asker.subject, FamilyIdentityMembersDocument, { id: family.familyId }))).toBe('NOT_FOUND');
 
       const outsider = await world.staff(await world.agency(await world.network()));

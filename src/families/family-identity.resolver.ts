@@ -27,6 +27,12 @@ export class FamilyIdentityResolver {
     return this.service.requestParticipation(caller, input);
   }
 
+  @Query(() => [TeamParticipationRequest], { description: 'Requests to join the team of a family the caller is the trajectory supporter of, waiting for her answer (at most 100, oldest first).' })
+  @Policy('coordinate', 'Plan')
+  pendingTeamParticipationRequests(@CurrentCaller() caller: Caller): Promise<TeamParticipationRequest[]> {
+    return this.service.pending(caller);
+  }
+
   @Mutation(() => TeamParticipationRequest, { description: "The family's trajectory supporter accepts or declines a request to join its team." })
   @Policy('coordinate', 'Plan')
   respondToTeamParticipation(@CurrentCaller() caller: Caller, @Args('input') input: RespondToTeamParticipationInput): Promise<TeamParticipationRequest> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { CaseAssignmentWriter } from '../assignments/case-assignment-writer.js';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { readWithoutAudit } from '../audit/personal-reader.js';
@@ -38,6 +39,7 @@ const toRequest = (row: RequestRow): TeamParticipationRequest => ({
   id: row.id,
   status: row.status,
   version: row.version,
+  planId: row.plan_id,
   requestingAgencyId: row.requesting_agency_id,
   message: row.message,
   createdAt: row.created_at,
@@ -53,6 +55,7 @@ const toRequest = (row: RequestRow): TeamParticipationRequest => ({
 @Injectable()
 export class FamilyIdentityService {
   constructor(
+    @InjectDataSource() private readonly db: DataSource,
     private readonly known: KnownFamilies,
     private readonly tx: AuditedTransactions,
     private readonly limiter: RateLimiter,
@@ -157,6 +160,19 @@ export class FamilyIdentityService {
       const [answered] = await this.requestsWhere(em, 'r.id = $1', [row.id]);
       return toRequest(answered!);
     });
+  }
+
+  /** The requests waiting for the caller's answer: on the plans she is the current supporter of, acting for her agency. */
+  async pending(caller: Caller): Promise<TeamParticipationRequest[]> {
+    const asker = askerOf(caller);
+    const rows = await this.requestsWhere(
+      this.db.manager,
+      `r.status = 'REQUESTED' AND EXISTS (SELECT 1 FROM trajectory_supporter ts
+         WHERE ts.plan_id = r.plan_id AND ts.state = 'CURRENT' AND ts.user_id = $1 AND ts.agency_id = $2)
+       ORDER BY r.created_at, r.id LIMIT 100`,
+      [asker.userId, asker.agencyId],
+    );
+    return rows.map(toRequest);
   }
 
   private requestsWhere(em: EntityManager, where: string, params: unknown[]): Promise<RequestRow[]> {

@@ -6,9 +6,9 @@ import { IsNationalNumber } from '../national-number.js';
 import { FamilyMemberRole } from '../family-member-role.js';
 
 /** Names are compared and shown trimmed; a name of only spaces is empty. */
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+export const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 @InputType()
 export class FamilyMemberInput {

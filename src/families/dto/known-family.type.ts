@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsEnum, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsNotBlank } from '../../graphql/text-rules.js';
 import { IsNationalNumber } from '../national-number.js';
+import { DATE, trim } from './family-member.input.js';
 
 /** Why a professional asks whether a family is known; the family reads it in its access log (portal/access-log-wording.ts). */
 export enum FamilyLookupPurpose {
@@ -30,8 +31,6 @@ export enum KnownFamilyStatus {
 }
 registerEnumType(KnownFamilyStatus, { name: 'KnownFamilyStatus' });
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-
 @InputType({ description: 'A national register number, or given name + family name + birth date; and why.' })
 export class FindKnownFamilyInput {
   @Field(() => String, { nullable: true })
@@ -57,7 +56,7 @@ export class FindKnownFamilyInput {
 
   @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' })
   @IsOptional()
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'birthDate must be a date as YYYY-MM-DD' })
+  @Matches(DATE, { message: 'birthDate must be a date as YYYY-MM-DD' })
   birthDate?: string;
 
   @Field(() => FamilyLookupPurpose)

@@ -20,6 +20,9 @@ export class TeamParticipationRequest {
   @Field(() => Int)
   version: number;
 
+  @Field(() => ID, { description: 'The plan whose team it asks to join (readable under the access rule only).' })
+  planId: string;
+
   @Field(() => ID)
   requestingAgencyId: string;
 
