@@ -258,6 +258,25 @@ describe('family identity', () => {
     });
   });
 
+  it('at 200,000 members the planner itself probes the indexes (rolled back)', async () => {
+    const plan = await db
+      .transaction(async (em) => {
+        // Keys without their families, for the plan only: the foreign keys are triggers, off for this transaction.
+        await em.query(`SET LOCAL session_replication_role = replica`);
+        await em.query(
+          `INSERT INTO family_member_identity (id, member_id, family_id, national_number_hash, name_hash)
+           SELECT gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), sha256(('n' || i)::bytea), sha256(('m' || i)::bytea)
+             FROM generate_series(1, 200000) i`,
+        );
+        await em.query(`ANALYZE family_member_identity`);
+        const rows: { 'QUERY PLAN': string }[] = await em.query(`EXPLAIN ${KNOWN_FAMILY_PROBE}`, [[Buffer.alloc(32)], [Buffer.alloc(32, 1)]]);
+        throw Object.assign(new Error('roll back'), { plan: rows.map((r) => r['QUERY PLAN']).join('\n') });
+      })
+      .catch((rolledBack: { plan?: string }) => rolledBack.plan ?? '');
+    expect(plan).toMatch(/Index/);
+    expect(plan).not.toMatch(/Seq Scan/);
+  });
+
   describe('with the limits of production', () => {
     let limited: TestApi;
     beforeAll(async () => {
