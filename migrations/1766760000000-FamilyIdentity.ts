@@ -22,7 +22,9 @@ export class FamilyIdentity1766760000000 implements MigrationInterface {
       -- A number belongs to one member record.
       CREATE UNIQUE INDEX family_member_identity_number_uq ON family_member_identity (national_number_hash) WHERE national_number_hash IS NOT NULL;
       CREATE INDEX family_member_identity_name_idx ON family_member_identity (name_hash) WHERE name_hash IS NOT NULL;
-      CREATE TRIGGER family_member_identity_audit AFTER INSERT OR UPDATE OR DELETE ON family_member_identity FOR EACH ROW EXECUTE FUNCTION audit_write();
+      -- Written with the member, in the transaction whose INSERT of the member the audit records: auditing the keys'
+      -- INSERT too would say every member twice in the family's log. Their removal (erasure) is audited.
+      CREATE TRIGGER family_member_identity_audit AFTER UPDATE OR DELETE ON family_member_identity FOR EACH ROW EXECUTE FUNCTION audit_write();
 
       CREATE TABLE family_lookup (
         id uuid PRIMARY KEY,

@@ -128,10 +128,7 @@ const KINDS: Record<string, Kind> = {
   erasure_request: { one: 'a request to erase personal data', done: { INSERT: 'recorded a request to erase personal data' } },
   family_member_identity: {
     one: 'how a member of your family can be recognised (a coded form of her national register number or of her name and birth date)',
-    done: {
-      INSERT: 'recorded how a member of your family can be recognised (a coded form, never the national register number itself)',
-      DELETE: 'removed how a member of your family can be recognised',
-    },
+    done: { DELETE: 'removed how a member of your family can be recognised' },
   },
   family_lookup: { one: 'whether your family is known', done: { INSERT: 'asked whether your family is known' } },
   team_participation_request: {
