@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
 import { IsEnum, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
@@ -31,6 +32,10 @@ export enum KnownFamilyStatus {
 }
 registerEnumType(KnownFamilyStatus, { name: 'KnownFamilyStatus' });
 
+/** A name to look up by: trimmed, not blank, as a member's (FamilyMemberInput). */
+const OptionalName = () =>
+  applyDecorators(Field(() => String, { nullable: true }), IsOptional(), Transform(trim), IsString(), IsNotBlank(), MaxLength(100));
+
 @InputType({ description: 'A national register number, or given name + family name + birth date; and why.' })
 export class FindKnownFamilyInput {
   @Field(() => String, { nullable: true })
@@ -38,20 +43,10 @@ export class FindKnownFamilyInput {
   @IsNationalNumber()
   nationalNumber?: string;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @IsNotBlank()
-  @MaxLength(100)
+  @OptionalName()
   givenName?: string;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @IsNotBlank()
-  @MaxLength(100)
+  @OptionalName()
   familyName?: string;
 
   @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' })
