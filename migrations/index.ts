@@ -31,6 +31,7 @@ import { FamilyMerge1766770000000 } from './1766770000000-FamilyMerge.js';
 import { InboxSignalIndexes1766790000000 } from './1766790000000-InboxSignalIndexes.js';
 import { BridgeFigure1766785000000 } from './1766785000000-BridgeFigure.js';
 import { MemberChanges1766765000000 } from './1766765000000-MemberChanges.js';
+import { FamilyIdentity1766760000000 } from './1766760000000-FamilyIdentity.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -67,4 +68,5 @@ export const migrations = [
   AgencyServiceAreas1766775000000,
   FamilyMoves1766776000000,
   MemberChanges1766765000000,
+  FamilyIdentity1766760000000,
 ];

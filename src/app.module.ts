@@ -13,6 +13,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { FamiliesModule } from './families/families.module.js';
 import { FamilyMergeModule } from './family-merge/family-merge.module.js';
 import { MemberCorrectionsModule } from './families/member-corrections.module.js';
+import { FamilyIdentityModule } from './families/family-identity.module.js';
 import { GoalsModule } from './goals/goals.module.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthModule } from './health/health.module.js';
@@ -69,6 +70,7 @@ export class AppModule {
         FamiliesModule,
         FamilyMergeModule,
         MemberCorrectionsModule,
+        FamilyIdentityModule,
         AssignmentsModule,
         PlansModule,
         GoalsModule,

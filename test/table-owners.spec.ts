@@ -21,6 +21,9 @@ const OWNERS: Record<string, string> = {
   family_move: 'families',
   family_member_change: 'families',
   member_correction_request: 'families',
+  family_member_identity: 'families', // also (database) forget_member_identity on erasure
+  family_lookup: 'families',
+  team_participation_request: 'families',
   case_assignment: 'assignments',
   plan: 'plans',
   plan_participant: 'plans',

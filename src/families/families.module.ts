@@ -10,13 +10,14 @@ import { FamilyMemberChange } from './family-member-change.entity.js';
 import { FamilyMember } from './family-member.entity.js';
 import { FamilyMove } from './family-move.entity.js';
 import { Family } from './family.entity.js';
+import { KnownFamilies } from './known-families.js';
 import { MemberChangesResolver } from './member-changes.resolver.js';
 import { MemberChangesService } from './member-changes.service.js';
 import { MemberHistory } from './member-history.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Family, FamilyMember, FamilyMove, FamilyMemberChange]), CaseAssignmentWriterModule, UsersModule, AgenciesModule],
-  providers: [FamiliesService, FamiliesResolver, FamilyMemberResolver, MemberHistory, MemberChangesService, MemberChangesResolver],
-  exports: [FamiliesService, MemberChangesService],
+  providers: [FamiliesService, FamiliesResolver, FamilyMemberResolver, MemberHistory, MemberChangesService, MemberChangesResolver, KnownFamilies],
+  exports: [FamiliesService, MemberChangesService, KnownFamilies],
 })
 export class FamiliesModule {}

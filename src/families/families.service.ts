@@ -24,6 +24,7 @@ import { Family } from './family.entity.js';
 import { validateDates } from './member-dates.js';
 import { MemberHistory, memberValues } from './member-history.js';
 import { MemberChangeKind } from './family-member-change.entity.js';
+import { KnownFamilies, type MemberKeys } from './known-families.js';
 
 export type MemberContact = Pick<FamilyMember, 'email' | 'phone' | 'preferredLanguage'>;
 
@@ -38,6 +39,7 @@ export class FamiliesService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly assignments: CaseAssignmentWriter,
     private readonly history: MemberHistory,
+    private readonly known: KnownFamilies,
   ) {}
 
   /** Registers a family in the caller's network; the caller is assigned to it (need to know). */
@@ -48,12 +50,17 @@ export class FamiliesService {
     this.policy.assertCan(ability, 'create', 'Family', { networkId: acting.networkId });
     const today = calendarDate(this.config.legalTimeZone);
     input.members.forEach((member, i) => validateDates(member, `members.${i}`, today));
+    const keys = this.keysOf(input.members);
     return this.tx.run(caller, (em) =>
       this.idempotency.created(em, caller, 'registerFamily', input, async () => {
+        const recordMatches = await this.known.refuseDuplicate(em, caller, keys, input.confirmNotDuplicate === true);
         const family = await em.save(
           em.create(Family, { id: newId(), networkId: acting.networkId, registeredByAgencyId: acting.agencyId }),
         );
-        await em.insert(FamilyMember, input.members.map((member) => memberRow(family.id, member, principal.userId)));
+        const rows = input.members.map((member) => memberRow(family.id, member, principal.userId));
+        await em.insert(FamilyMember, rows);
+        await this.known.recordMembers(em, family.id, rows.map((row, i) => ({ id: row.id, keys: keys[i]! })));
+        await recordMatches(family.id);
         await this.assignments.assignSelf(em, family.id, principal.userId!, acting.agencyId);
         return family;
       }, (id) => this.idempotency.readable(em, caller, Family, 'Family', id)),
@@ -68,6 +75,7 @@ export class FamiliesService {
         const row = memberRow(input.familyId, input.member, caller.principal.userId);
         await em.insert(FamilyMember, row);
         await this.history.record(em, caller, row, MemberChangeKind.ADDED, {}, memberValues(row));
+        await this.known.recordMembers(em, input.familyId, [{ id: row.id, keys: this.known.keysOf(input.member, 'member.nationalNumber') }]);
         return readWithoutAudit("the caller's own write, read back (audited by the write triggers)", em.findOneByOrFail(FamilyMember, { id: row.id }));
       }, (id) => this.idempotency.readable(em, caller, FamilyMember, 'FamilyMember', id)),
     );
@@ -89,6 +97,17 @@ export class FamiliesService {
   async completeMove(em: EntityManager, move: FamilyMove): Promise<void> {
     await em.update(Family, { id: move.familyId }, { networkId: move.toNetworkId });
     await em.update(FamilyMove, { id: move.id }, { status: 'CONFIRMED', confirmedAt: new Date() });
+  }
+
+  /** The members' keys (docs/family-identity.md); BAD_USER_INPUT when two of them give the same number. */
+  private keysOf(members: FamilyMemberInput[]): MemberKeys[] {
+    const keys = members.map((member, i) => this.known.keysOf(member, `members.${i}.nationalNumber`));
+    keys.forEach((key, i) => {
+      if (key.numberHash && keys.findIndex((other) => other.numberHash?.equals(key.numberHash!)) < i) {
+        throw badInput(`members.${i}.nationalNumber`, `members.${i}.nationalNumber is the number of another member of this family`);
+      }
+    });
+    return keys;
   }
 
   /**

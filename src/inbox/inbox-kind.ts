@@ -40,6 +40,8 @@ export enum InboxItemKind {
   MEMBER_CORRECTION_APPLIED = 'MEMBER_CORRECTION_APPLIED',
   /** The team declined the correction the member asked for. */
   MEMBER_CORRECTION_DECLINED = 'MEMBER_CORRECTION_DECLINED',
+  /** A caseworker who found the family known asks its supporter that her agency join the team (docs/family-identity.md). */
+  TEAM_PARTICIPATION_REQUESTED = 'TEAM_PARTICIPATION_REQUESTED',
 }
 registerEnumType(InboxItemKind, { name: 'InboxItemKind' });
 
@@ -103,5 +105,7 @@ export function inboxText(kind: InboxItemKind, params: InboxParams): string {
       return 'Your request to correct your details was applied.';
     case InboxItemKind.MEMBER_CORRECTION_DECLINED:
       return 'Your request to correct your details was declined; the team tells you why.';
+    case InboxItemKind.TEAM_PARTICIPATION_REQUESTED:
+      return "Another agency asks to join the family's team: please accept or decline.";
   }
 }

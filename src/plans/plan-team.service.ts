@@ -309,26 +309,40 @@ export class PlanTeamService {
    * The receiving agency of an accepted referral joins the team of the referral's plan, unless it is on it
    * already or the plan closed meanwhile; recorded in the plan history without a new plan version.
    */
-  async joinFromReferral(
+  joinFromReferral(
     em: EntityManager,
     caller: Caller,
     referral: { id: string; planId: string; toAgencyId: string; requestedService: string },
-  ): Promise<void> {
+  ): Promise<boolean> {
+    return this.join(em, caller, referral.planId, referral.toAgencyId, referral.requestedService, { referralId: referral.id });
+  }
+
+  /**
+   * The agency of a caseworker who found the family known joins the team of its plan, as the supporter
+   * accepted (docs/family-identity.md); the same as `joinFromReferral` otherwise. False when it was on it already
+   * or the plan closed.
+   */
+  joinOnRequest(em: EntityManager, caller: Caller, request: { id: string; planId: string; agencyId: string }): Promise<boolean> {
+    return this.join(em, caller, request.planId, request.agencyId, 'Asked to join the team', { teamParticipationRequestId: request.id });
+  }
+
+  private async join(em: EntityManager, caller: Caller, planId: string, agencyId: string, contribution: string, source: Record<string, string>): Promise<boolean> {
     const [joined] = await readWithoutAudit('a check before a write that answers no personal data', em.query(
       `INSERT INTO plan_participant (id, plan_id, agency_id, contribution)
          SELECT $1, p.id, $2, $3 FROM plan p WHERE p.id = $4 AND p.status <> 'CLOSED'
        ON CONFLICT (plan_id, agency_id) WHERE removed_at IS NULL DO NOTHING RETURNING id`,
-      [newId(), referral.toAgencyId, referral.requestedService, referral.planId],
+      [newId(), agencyId, contribution, planId],
     ));
     if (joined) {
       await this.history.record(em, caller, {
-        planId: referral.planId,
+        planId,
         entityType: 'PlanParticipant',
         entityId: joined.id,
         change: 'PARTICIPANT_ADDED',
-        details: { agencyId: referral.toAgencyId, contribution: referral.requestedService, referralId: referral.id },
+        details: { agencyId, contribution, ...source },
       });
     }
+    return Boolean(joined);
   }
 
   private async addSupporter(em: EntityManager, planId: string, userId: string, agencyId: string, state: SupporterState) {

@@ -152,7 +152,36 @@ const KINDS: Record<string, Kind> = {
   referral_transition: { one: 'a step of the referral', done: { INSERT: 'recorded a step of the referral' } },
   handover_meeting: { one: 'a handover meeting', done: { INSERT: 'planned a handover meeting' } },
   erasure_request: { one: 'a request to erase personal data', done: { INSERT: 'recorded a request to erase personal data' } },
+  family_member_identity: {
+    one: 'how a member of your family can be recognised (a coded form of her national register number or of her name and birth date)',
+    done: { DELETE: 'removed how a member of your family can be recognised' },
+  },
+  family_lookup: { one: 'whether your family is known', done: { INSERT: 'asked whether your family is known' } },
+  team_participation_request: {
+    one: "a request of an organisation to join your family's team",
+    done: {
+      INSERT: "asked to join your family's team (they still see nothing without your consent)",
+      UPDATE: "answered a request of an organisation to join your family's team",
+    },
+  },
 };
+
+/** Why a professional asked whether the family is known (FamilyLookupPurpose), after "asked whether your family is known". */
+const LOOKUP_PURPOSES: Record<string, string> = {
+  REGISTRATION: 'before registering a family',
+  REFERRAL_INTAKE: 'to take in a referral or a request for help',
+  CHILD_SAFETY: "out of concern for a child's safety",
+  TEAM_FORMATION: 'to form a team around your family',
+};
+
+/**
+ * A lookup, as the family reads it: "An employee of Kind en Gezin asked whether your family is known, to take in
+ * a referral or a request for help." The employee is not named: asking is no work with the family yet.
+ */
+export function lookedUp(agencyName: string | null, purpose: string): { actor: string; description: string } {
+  const actor = `An employee of ${agencyName ?? 'a service'}`;
+  return { actor, description: `${actor} asked whether your family is known, ${LOOKUP_PURPOSES[purpose] ?? 'for their work'}.` };
+}
 
 /** A record the log has no words for yet (never its table's name). */
 const UNKNOWN: Kind = { one: 'a record about your family' };

@@ -7,7 +7,7 @@ import { type Connection, DEFAULT_PAGE_SIZE, type PageArgs } from '../common/pag
 import { PolicyService } from '../policy/policy.service.js';
 import { SqlParams } from '../policy/sql-scope.js';
 import type { AccessLogEntry } from './access-log-entry.type.js';
-import { assignedThemselves, basisInWords, categoriesInWords, whatWasDone } from './access-log-wording.js';
+import { assignedThemselves, basisInWords, categoriesInWords, lookedUp, whatWasDone } from './access-log-wording.js';
 
 interface Row {
   seq: string;
@@ -23,6 +23,7 @@ interface Row {
   user_name: string | null;
   agency_name: string | null;
   self_assigned: boolean | null;
+  lookup_purpose: string | null;
 }
 
 /** A line of the log: an entry, or a part of one (`seq.part`, docs/audit.md). */
@@ -82,13 +83,14 @@ export class AccessLogService {
       : `e.family_id = ${params.add(familyId)}`;
     const sql = `SELECT ae.seq::text AS seq, ae.part::int AS part, ae.at, ae.action, ae.entity_type, ae.records, ae.categories, ae.legal_basis, ae.actor_member_id,
         fm.given_name AS member_name, u.display_name AS user_name, ag.name AS agency_name,
-        ca.user_id = ae.actor_user_id AS self_assigned
+        ca.user_id = ae.actor_user_id AS self_assigned, fl.purpose AS lookup_purpose
       FROM (${ACCESS_LOG_LINES} WHERE ${logged}
         ${after ? `AND e.seq <= ${params.add(after.seq)}` : ''}) ae
       LEFT JOIN family_member fm ON fm.id = ae.actor_member_id
       LEFT JOIN app_user u ON u.id = ae.actor_user_id
       LEFT JOIN agency ag ON ag.id = ae.acting_agency_id
       LEFT JOIN case_assignment ca ON ae.entity_type = 'case_assignment' AND ae.action = 'INSERT' AND ca.id = ae.entity_id
+      LEFT JOIN family_lookup fl ON ae.entity_type = 'family_lookup' AND fl.id = ae.entity_id
       WHERE ${this.policy.predicate(caller.ability, 'read', 'AuditEvent', params)}
         ${viewer ? `AND NOT (ae.action = 'READ' AND ae.actor_member_id IS NOT DISTINCT FROM ${params.add(viewer)}::uuid)` : ''}
         ${after ? `AND (ae.seq < ${params.add(after.seq)} OR ae.part > ${params.add(after.part)})` : ''}
@@ -101,13 +103,19 @@ export class AccessLogService {
 }
 
 function toEntry(row: Row, viewer: string | undefined): AccessLogEntry {
+  if (row.lookup_purpose) return { ...lineOf(row), ...lookedUp(row.agency_name, row.lookup_purpose) };
   const actor =
     row.actor_member_id === viewer && viewer
       ? 'You'
       : (row.member_name ?? (row.user_name ? `${row.user_name}${row.agency_name ? ` (${row.agency_name})` : ''}` : 'The service'));
   const description = row.self_assigned
-    ? `${actor}${assignedThemselves(row.legal_basis === 'ADMINISTRATION')}.`
-    : `${actor} ${whatWasDone(row.action, row.entity_type, row.records)}${categoriesInWords(row.categories)}${basisInWords(row.legal_basis)}.`;
+      ? `${actor}${assignedThemselves(row.legal_basis === 'ADMINISTRATION')}.`
+      : `${actor} ${whatWasDone(row.action, row.entity_type, row.records)}${categoriesInWords(row.categories)}${basisInWords(row.legal_basis)}.`;
+  return { ...lineOf(row), actor, description };
+}
+
+/** What a line says of itself, whoever acted. */
+function lineOf(row: Row): Omit<AccessLogEntry, 'actor' | 'description'> {
   return {
     id: lineId(row),
     at: row.at,
@@ -116,7 +124,5 @@ function toEntry(row: Row, viewer: string | undefined): AccessLogEntry {
     records: row.records,
     categories: row.categories,
     legalBasis: row.legal_basis,
-    actor,
-    description,
   };
 }

@@ -305,6 +305,12 @@ export type EndCaseAssignmentInput = {
   assignmentId: string | number;
 };
 
+export type FamilyLookupPurpose =
+  | 'CHILD_SAFETY'
+  | 'REFERRAL_INTAKE'
+  | 'REGISTRATION'
+  | 'TEAM_FORMATION';
+
 export type FamilyMemberInput = {
   /** YYYY-MM-DD; required except for an unborn child. */
   birthDate?: string | null | undefined;
@@ -313,6 +319,8 @@ export type FamilyMemberInput = {
   expectedDate?: string | null | undefined;
   familyName: string;
   givenName: string;
+  /** National register number (INSZ) or BIS number, with or without separators. Never stored or shown: only a keyed hash is kept. */
+  nationalNumber?: string | null | undefined;
   phone?: string | null | undefined;
   preferredLanguage?: string | null | undefined;
   role: FamilyMemberRole;
@@ -327,6 +335,16 @@ export type FamilyMemberRole =
 export type FamilyMergeStatus =
   | 'MERGED'
   | 'PROPOSED';
+
+/** A national register number, or given name + family name + birth date; and why. */
+export type FindKnownFamilyInput = {
+  /** YYYY-MM-DD */
+  birthDate?: string | null | undefined;
+  familyName?: string | null | undefined;
+  givenName?: string | null | undefined;
+  nationalNumber?: string | null | undefined;
+  purpose: FamilyLookupPurpose;
+};
 
 export type GoalOwner =
   | 'AGENCY'
@@ -385,6 +403,7 @@ export type InboxItemKind =
   | 'REFERRAL_STATUS_CHANGED'
   | 'SUPPORT_HANDED_OVER'
   | 'SUPPORT_HANDOVER_TO_CONFIRM'
+  | 'TEAM_PARTICIPATION_REQUESTED'
   | 'TRANSITION_CHECKLIST_PROPOSED'
   | 'WEBHOOK_DELIVERY_FAILED';
 
@@ -392,6 +411,10 @@ export type IntegrationScope =
   | 'REFERRALS_PERSONAL'
   | 'REFERRALS_READ'
   | 'REFERRALS_WRITE';
+
+export type KnownFamilyStatus =
+  | 'KNOWN'
+  | 'NOT_KNOWN';
 
 export type LifeDomain =
   | 'CHILDCARE'
@@ -406,6 +429,10 @@ export type LifeDomain =
   | 'SAFETY'
   | 'SOCIAL_NETWORK'
   | 'WORK';
+
+export type LookupMatch =
+  | 'NAME_AND_BIRTH_DATE'
+  | 'NATIONAL_NUMBER';
 
 export type MarkInboxItemsReadInput = {
   /** 1 to 100 of your inbox items; any other id answers NOT_FOUND and marks none. */
@@ -569,6 +596,8 @@ export type ReferralUrgency =
   | 'URGENT';
 
 export type RegisterFamilyInput = {
+  /** Registers the family although a member has the name and birth date of a member of a known family (the caller checked it is someone else). */
+  confirmNotDuplicate?: boolean | null | undefined;
   /** Repeat with the same key: the first result, no second effect. Another payload: CONFLICT. */
   idempotencyKey?: string | null | undefined;
   members: Array<FamilyMemberInput>;
@@ -603,6 +632,13 @@ export type RequestMemberCorrectionInput = {
   memberId: string | number;
 };
 
+export type RequestTeamParticipationInput = {
+  /** The handle findKnownFamily (or a refused registerFamily) gave for the family. */
+  handle: string | number;
+  /** Why, for the supporter; no details about the family. */
+  message?: string | null | undefined;
+};
+
 export type RescheduleHandoverInput = {
   attendees: Array<HandoverAttendee>;
   expectedVersion: number;
@@ -613,6 +649,14 @@ export type RescheduleHandoverInput = {
   onlineUrl?: string | null | undefined;
   referralId: string | number;
   startsAt: string;
+};
+
+export type RespondToTeamParticipationInput = {
+  /** True: the requester's agency joins the team. False: declined. */
+  accept: boolean;
+  /** The version the answer is given on (CONFLICT when the request changed meanwhile). */
+  expectedVersion: number;
+  requestId: string | number;
 };
 
 export type RevokeConsentInput = {
@@ -670,6 +714,11 @@ export type SupporterState =
   | 'ENDED'
   | 'INCOMING';
 
+export type TeamParticipationStatus =
+  | 'ACCEPTED'
+  | 'DECLINED'
+  | 'REQUESTED';
+
 export type UpdateFamilyMemberInput = {
   /** YYYY-MM-DD; required except for an unborn child. */
   birthDate?: string | null | undefined;
@@ -681,6 +730,8 @@ export type UpdateFamilyMemberInput = {
   familyName?: string | null | undefined;
   givenName?: string | null | undefined;
   memberId: string | number;
+  /** National register number (INSZ) or BIS number, with or without separators. Never stored or shown: only a keyed hash is kept. */
+  nationalNumber?: string | null | undefined;
   phone?: string | null | undefined;
   preferredLanguage?: string | null | undefined;
   role?: FamilyMemberRole | null | undefined;
@@ -1398,6 +1449,65 @@ export type FamilyRecordQueryVariables = Exact<{
 
 
 export type FamilyRecordQuery = { family: { id: string, networkId: string, members: Array<{ id: string, role: FamilyMemberRole, givenName: string, familyName: string, birthDate: string | null, expectedDate: string | null, email: string | null }>, caseAssignments: Array<{ id: string, user: { id: string, displayName: string }, agency: { id: string, name: string } }>, plan: { id: string, status: PlanStatus } | null } };
+
+export type FindKnownFamilyQueryVariables = Exact<{
+  input: FindKnownFamilyInput;
+}>;
+
+
+export type FindKnownFamilyQuery = { findKnownFamily: { status: KnownFamilyStatus, families: Array<{ handle: string, matchedBy: LookupMatch, agencies: Array<{ id: string, name: string }>, supporter: { name: string, agency: { id: string, name: string } } | null }> } };
+
+export type RegisterFamilyIdentityMutationVariables = Exact<{
+  input: RegisterFamilyInput;
+}>;
+
+
+export type RegisterFamilyIdentityMutation = { registerFamily: { id: string, members: Array<{ id: string, givenName: string }> } };
+
+export type AddFamilyMemberIdentityMutationVariables = Exact<{
+  input: AddFamilyMemberInput;
+}>;
+
+
+export type AddFamilyMemberIdentityMutation = { addFamilyMember: { id: string } };
+
+export type RequestTeamParticipationMutationVariables = Exact<{
+  input: RequestTeamParticipationInput;
+}>;
+
+
+export type RequestTeamParticipationMutation = { requestTeamParticipation: { id: string, status: TeamParticipationStatus, version: number, requestingAgencyId: string, message: string | null } };
+
+export type RespondToTeamParticipationMutationVariables = Exact<{
+  input: RespondToTeamParticipationInput;
+}>;
+
+
+export type RespondToTeamParticipationMutation = { respondToTeamParticipation: { id: string, status: TeamParticipationStatus, version: number, decidedAt: string | null } };
+
+export type FamilyIdentityAccessLogQueryVariables = Exact<{
+  f: string | number;
+}>;
+
+
+export type FamilyIdentityAccessLogQuery = { accessLog: { edges: Array<{ node: { entityType: string, actor: string, description: string } }> } };
+
+export type FamilyIdentityMembersQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type FamilyIdentityMembersQuery = { family: { id: string, members: Array<{ id: string, givenName: string }> } };
+
+export type FamilyIdentityInboxQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type FamilyIdentityInboxQuery = { inbox: { edges: Array<{ node: { kind: InboxItemKind } }> } };
+
+export type PendingTeamParticipationRequestsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PendingTeamParticipationRequestsQuery = { pendingTeamParticipationRequests: Array<{ id: string, planId: string, requestingAgencyId: string, status: TeamParticipationStatus }> };
 
 export type UpdateFamilyMemberMutationVariables = Exact<{
   input: UpdateFamilyMemberInput;
@@ -2745,6 +2855,15 @@ export const MyPlanSummaryDocument = {"kind":"Document","definitions":[{"kind":"
 export const MyMemberIdDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MyMemberId"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"myFamily"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<MyMemberIdQuery, MyMemberIdQueryVariables>;
 export const RegisterFamilyRecordDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RegisterFamilyRecord"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RegisterFamilyInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"registerFamily"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FamilyRecord"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FamilyRecord"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Family"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"networkId"}},{"kind":"Field","name":{"kind":"Name","value":"members"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}},{"kind":"Field","name":{"kind":"Name","value":"familyName"}},{"kind":"Field","name":{"kind":"Name","value":"birthDate"}},{"kind":"Field","name":{"kind":"Name","value":"expectedDate"}},{"kind":"Field","name":{"kind":"Name","value":"email"}}]}},{"kind":"Field","name":{"kind":"Name","value":"caseAssignments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}}]}},{"kind":"Field","name":{"kind":"Name","value":"agency"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"plan"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]} as unknown as DocumentNode<RegisterFamilyRecordMutation, RegisterFamilyRecordMutationVariables>;
 export const FamilyRecordDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FamilyRecord"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"family"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FamilyRecord"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FamilyRecord"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Family"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"networkId"}},{"kind":"Field","name":{"kind":"Name","value":"members"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}},{"kind":"Field","name":{"kind":"Name","value":"familyName"}},{"kind":"Field","name":{"kind":"Name","value":"birthDate"}},{"kind":"Field","name":{"kind":"Name","value":"expectedDate"}},{"kind":"Field","name":{"kind":"Name","value":"email"}}]}},{"kind":"Field","name":{"kind":"Name","value":"caseAssignments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"user"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}}]}},{"kind":"Field","name":{"kind":"Name","value":"agency"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"plan"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]} as unknown as DocumentNode<FamilyRecordQuery, FamilyRecordQueryVariables>;
+export const FindKnownFamilyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FindKnownFamily"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"FindKnownFamilyInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"findKnownFamily"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"families"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"handle"}},{"kind":"Field","name":{"kind":"Name","value":"matchedBy"}},{"kind":"Field","name":{"kind":"Name","value":"agencies"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"supporter"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"agency"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]} as unknown as DocumentNode<FindKnownFamilyQuery, FindKnownFamilyQueryVariables>;
+export const RegisterFamilyIdentityDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RegisterFamilyIdentity"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RegisterFamilyInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"registerFamily"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"members"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}}]}}]}}]}}]} as unknown as DocumentNode<RegisterFamilyIdentityMutation, RegisterFamilyIdentityMutationVariables>;
+export const AddFamilyMemberIdentityDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AddFamilyMemberIdentity"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AddFamilyMemberInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addFamilyMember"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<AddFamilyMemberIdentityMutation, AddFamilyMemberIdentityMutationVariables>;
+export const RequestTeamParticipationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RequestTeamParticipation"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RequestTeamParticipationInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"requestTeamParticipation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"requestingAgencyId"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]} as unknown as DocumentNode<RequestTeamParticipationMutation, RequestTeamParticipationMutationVariables>;
+export const RespondToTeamParticipationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RespondToTeamParticipation"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RespondToTeamParticipationInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"respondToTeamParticipation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}}]}}]}}]} as unknown as DocumentNode<RespondToTeamParticipationMutation, RespondToTeamParticipationMutationVariables>;
+export const FamilyIdentityAccessLogDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FamilyIdentityAccessLog"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"f"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessLog"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"familyId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"f"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"entityType"}},{"kind":"Field","name":{"kind":"Name","value":"actor"}},{"kind":"Field","name":{"kind":"Name","value":"description"}}]}}]}}]}}]}}]} as unknown as DocumentNode<FamilyIdentityAccessLogQuery, FamilyIdentityAccessLogQueryVariables>;
+export const FamilyIdentityMembersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FamilyIdentityMembers"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"family"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"members"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}}]}}]}}]}}]} as unknown as DocumentNode<FamilyIdentityMembersQuery, FamilyIdentityMembersQueryVariables>;
+export const FamilyIdentityInboxDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FamilyIdentityInbox"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"inbox"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}}]}}]}}]}}]} as unknown as DocumentNode<FamilyIdentityInboxQuery, FamilyIdentityInboxQueryVariables>;
+export const PendingTeamParticipationRequestsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PendingTeamParticipationRequests"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pendingTeamParticipationRequests"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"planId"}},{"kind":"Field","name":{"kind":"Name","value":"requestingAgencyId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]} as unknown as DocumentNode<PendingTeamParticipationRequestsQuery, PendingTeamParticipationRequestsQueryVariables>;
 export const UpdateFamilyMemberDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateFamilyMember"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateFamilyMemberInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateFamilyMember"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}},{"kind":"Field","name":{"kind":"Name","value":"familyName"}},{"kind":"Field","name":{"kind":"Name","value":"birthDate"}},{"kind":"Field","name":{"kind":"Name","value":"expectedDate"}},{"kind":"Field","name":{"kind":"Name","value":"email"}},{"kind":"Field","name":{"kind":"Name","value":"phone"}},{"kind":"Field","name":{"kind":"Name","value":"preferredLanguage"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"leftOn"}}]}}]}}]} as unknown as DocumentNode<UpdateFamilyMemberMutation, UpdateFamilyMemberMutationVariables>;
 export const RecordBirthDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordBirth"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RecordBirthInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordBirth"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"givenName"}},{"kind":"Field","name":{"kind":"Name","value":"familyName"}},{"kind":"Field","name":{"kind":"Name","value":"birthDate"}},{"kind":"Field","name":{"kind":"Name","value":"expectedDate"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]} as unknown as DocumentNode<RecordBirthMutation, RecordBirthMutationVariables>;
 export const MemberLeftHouseholdDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"MemberLeftHousehold"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"MemberLeftHouseholdInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"memberLeftHousehold"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"leftOn"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]} as unknown as DocumentNode<MemberLeftHouseholdMutation, MemberLeftHouseholdMutationVariables>;

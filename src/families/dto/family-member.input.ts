@@ -2,6 +2,7 @@ import { Field, InputType } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsEnum, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsNotBlank } from '../../graphql/text-rules.js';
+import { IsNationalNumber } from '../national-number.js';
 import { FamilyMemberRole } from '../family-member-role.js';
 
 /** Names are compared and shown trimmed; a name of only spaces is empty. */
@@ -54,4 +55,12 @@ export class FamilyMemberInput {
   @IsOptional()
   @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'preferredLanguage must be a language tag such as nl or fr-BE' })
   preferredLanguage?: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'National register number (INSZ) or BIS number, with or without separators. Never stored or shown: only a keyed hash is kept.',
+  })
+  @IsOptional()
+  @IsNationalNumber()
+  nationalNumber?: string;
 }
