@@ -163,12 +163,15 @@ export function defineAbilityFor(principal: Principal): AppAbility {
     const onTeam = { networkId, teamUserIds: userId };
     can('read', 'Network', { id: networkId });
     can('read', 'Agency', { networkId });
+    // The directory of services (organisations, no personal data) is for every professional of the network.
+    can('read', 'DirectoryService', { networkId });
 
     for (const role of acting.roles) {
       switch (role) {
         case MembershipRole.NETWORK_COORDINATOR:
           can('create', 'Agency', { networkId });
           can('readInsights', 'Network', { id: networkId });
+          can(['create', 'update'], 'DirectoryService', { networkId });
           can('read', 'Membership', { networkId });
           can(['create', 'update'], 'Membership', {
             networkId,
@@ -178,6 +181,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
         case MembershipRole.AGENCY_ADMIN:
           can('read', 'Membership', { agencyId });
           can(['create', 'read', 'update'], 'IntegrationClient', { agencyId });
+          // Their own agency's services in the directory (organisations outside the platform: the coordinators).
+          can(['create', 'update'], 'DirectoryService', { networkId, agencyId });
           can(['create', 'update'], 'Membership', {
             agencyId,
             role: { $in: [MembershipRole.CASEWORKER, MembershipRole.VOLUNTEER, MembershipRole.AGENCY_ADMIN] },
