@@ -6,6 +6,7 @@ import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { describeError } from '../common/errors.js';
 import { loadConfig } from '../config/app-config.js';
 import { withConfiguredDatabase } from '../database/configured-database.js';
+import { DirectoryService } from '../directory/directory-service.entity.js';
 import { DirectoryTransfer, type TransferFormat } from '../directory/directory-transfer.js';
 
 /**
@@ -37,11 +38,11 @@ try {
         throw new Error(`${file}: ${result.problems.length} ${result.problems.length === 1 ? 'problem' : 'problems'}; nothing was imported`);
       }
       console.log(`Imported ${file}: ${result.added} added, ${result.replaced} replaced`);
-    });
+    }, [DirectoryService]);
   } else if (command === 'export') {
     await withConfiguredDatabase(config, async (db) => {
       process.stdout.write(await new DirectoryTransfer(db, new AuditedTransactions(db)).exportFile(networkId, format));
-    });
+    }, [DirectoryService]);
   } else {
     throw new Error(USAGE);
   }
