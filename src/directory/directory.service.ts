@@ -92,9 +92,9 @@ export class DirectoryServicesService {
       const service = await em.findOneByOrFail(DirectoryService, { id: input.id });
       if (service.archivedAt) throw invalidTransition('DirectoryService', 'ARCHIVED', 'update it');
       await this.requireValid(em, networkId, input, service.id);
-      Object.assign(service, columnsOf(input), { updatedAt: new Date() });
-      await badNameOnDuplicate(em.save(service));
-      return service;
+      const changes = { ...columnsOf(input), updatedAt: new Date() };
+      await badNameOnDuplicate(em.update(DirectoryService, { id: service.id }, changes));
+      return Object.assign(service, changes);
     });
   }
 
@@ -105,9 +105,9 @@ export class DirectoryServicesService {
       const service = await em.findOneByOrFail(DirectoryService, { id });
       if (service.archivedAt) throw invalidTransition('DirectoryService', 'ARCHIVED', 'archive it');
       const now = new Date();
-      Object.assign(service, { archivedAt: now, updatedAt: now });
-      await em.save(service);
-      return service;
+      const changes = { archivedAt: now, updatedAt: now };
+      await em.update(DirectoryService, { id }, changes);
+      return Object.assign(service, changes);
     });
   }
 
@@ -133,12 +133,13 @@ export class DirectoryServicesService {
     let rank = '0::numeric';
     const terms = args.search ? prefixQuery(args.search) : '';
     if (args.search?.trim()) {
-      const folded = `directory_fold(${params.add(args.search.trim())})`;
+      // Scalar subqueries: computed once per statement (an init plan), not per row, and usable by the indexes.
+      const folded = `(SELECT directory_fold(${params.add(args.search.trim())}))`;
       const matches: string[] = [`${folded} <% directory_fold(ds.name)`];
       let textRank = '0';
       if (terms) {
         const term = params.add(terms);
-        const query = `(to_tsquery('dutch', directory_fold(${term})) || to_tsquery('french', directory_fold(${term})))`;
+        const query = `(SELECT to_tsquery('dutch', directory_fold(${term})) || to_tsquery('french', directory_fold(${term})))`;
         matches.unshift(`ds.search_document @@ ${query}`);
         textRank = `ts_rank(ds.search_document, ${query})`;
       }

@@ -40,6 +40,15 @@ ma.network_id = 'network';
 -- network coordinator × Membership × update
 (ma.network_id = 'network' AND m.role = ANY(ARRAY['NETWORK_COORDINATOR', 'AGENCY_ADMIN']));
 
+-- network coordinator × DirectoryService × create
+ds.network_id = 'network';
+
+-- network coordinator × DirectoryService × read
+ds.network_id = 'network';
+
+-- network coordinator × DirectoryService × update
+ds.network_id = 'network';
+
 -- agency admin × Network × read
 n.id = 'network';
 
@@ -73,6 +82,15 @@ ic.agency_id = 'agency';
 
 -- agency admin × IntegrationClient × update
 ic.agency_id = 'agency';
+
+-- agency admin × DirectoryService × create
+(ds.network_id = 'network' AND ds.agency_id = 'agency');
+
+-- agency admin × DirectoryService × read
+ds.network_id = 'network';
+
+-- agency admin × DirectoryService × update
+(ds.network_id = 'network' AND ds.agency_id = 'agency');
 
 -- caseworker × Network × read
 n.id = 'network';
@@ -264,6 +282,9 @@ f.network_id = 'network';
 ((r.to_agency_id = 'agency' AND (r.sent_at IS NOT NULL) = true) OR (f.network_id = 'network' AND EXISTS (SELECT s.user_id FROM trajectory_supporter s WHERE s.plan_id = r.plan_id AND s.state = 'CURRENT' AND s.user_id = 'user')) OR (f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = r.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
     WHERE tp.family_id = r.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND r.from_agency_id = 'agency'));
 
+-- caseworker × DirectoryService × read
+ds.network_id = 'network';
+
 -- volunteer × Network × read
 n.id = 'network';
 
@@ -330,6 +351,9 @@ ag.network_id = 'network';
        OR NOT EXISTS (SELECT 1 FROM note_member x WHERE x.note_id = nt.id))) em(id) WHERE NOT EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.member_id = em.id AND cg.recipient_agency_id = 'agency' AND cg.category = nt.category
     AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
     AND (cg.represented_until IS NULL OR cg.represented_until > current_date))) OR nt.author_user_id = 'user'));
+
+-- volunteer × DirectoryService × read
+ds.network_id = 'network';
 
 -- family member × Family × read
 f.id = 'family';
