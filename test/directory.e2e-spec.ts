@@ -369,6 +369,15 @@ describe('service directory', () => {
       expect(await search({ search: 'accompagner des parents' })).toEqual(['Soutien à la parentalité']);
     });
 
+    it('any text searches without an error: quotes, tsquery operators, letters that fold into punctuation', async () => {
+      // "ŉ" folds into "'n" (unaccent.rules), "℡" into "TEL": after folding, nothing may reach to_tsquery as syntax.
+      for (const text of ["ŉa", "l'opvoeding", '&|!():*<>', "'", '\\', '℡ ㎏ ﬁ', 'ｏｐｖｏｅｄｉｎｇ', '🙂 opvoeding', 'a'.repeat(200), '   ', '-']) {
+        const result = await api.gql(worker.subject, SearchServicesDocument, { networkId: searchNet.id, search: text });
+        expect({ text, code: codeOf(result) }).toEqual({ text, code: 'OK' });
+      }
+      expect(await search({ search: 'ｏｐｖｏｅｄｉｎｇ' })).toContain('Opvoedingsondersteuning');
+    });
+
     it('a name with a typo is found by its trigrams', async () => {
       expect(await search({ search: 'Kinderopvnag Speelvogel' })).toEqual(['Kinderopvang De Speelvogel']);
       expect(await search({ search: 'huiswerkbegleiding' })).toEqual(['Huiswerkbegeleiding']);

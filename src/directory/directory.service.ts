@@ -23,11 +23,16 @@ import type {
 /** At most this many words of a search are used (a longer search is a sentence, not a search). */
 const MAX_SEARCH_WORDS = 10;
 
-/** The words of a search (letters and digits only, so that they are safe in a tsquery), each a prefix. */
-export function prefixQuery(search: string): string {
-  const words = search.match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.slice(0, MAX_SEARCH_WORDS).map((w) => `${w}:*`).join(' & ');
-}
+/** The words of a search: runs of letters and digits, at most MAX_SEARCH_WORDS. */
+export const searchWords = (search: string): string[] => (search.match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_SEARCH_WORDS);
+
+/**
+ * The text query of `words` (SQL yielding text[]) in `config`: each word folded, then rid of what tsquery would
+ * read as syntax (folding can make punctuation: "ŉ" becomes "'n"), as a prefix, all of them required.
+ */
+const prefixQuery = (words: string, config: 'dutch' | 'french') =>
+  `to_tsquery('${config}', COALESCE((SELECT string_agg(w || ':*', ' & ') FROM unnest(${words}::text[]) u(word),
+     LATERAL regexp_replace(directory_fold(u.word), '[[:space:]''"\\\\&|!():*<>]', '', 'g') w WHERE w <> ''), ''))`;
 
 /** The stored columns of what a service says, from its validated fields. */
 export const columnsOf = (fields: DirectoryServiceFields) => ({
@@ -131,15 +136,15 @@ export class DirectoryServicesService {
       .where(`ds.network_id = ${params.add(args.networkId)} AND ds.archived_at IS NULL`)
       .andWhere(this.policy.predicate(caller.ability, 'read', 'DirectoryService', params));
     let rank = '0::numeric';
-    const terms = args.search ? prefixQuery(args.search) : '';
     if (args.search?.trim()) {
       // Scalar subqueries: computed once per statement (an init plan), not per row, and usable by the indexes.
       const folded = `(SELECT directory_fold(${params.add(args.search.trim())}))`;
       const matches: string[] = [`${folded} <% directory_fold(ds.name)`];
       let textRank = '0';
-      if (terms) {
-        const term = params.add(terms);
-        const query = `(SELECT to_tsquery('dutch', directory_fold(${term})) || to_tsquery('french', directory_fold(${term})))`;
+      const words = searchWords(args.search);
+      if (words.length) {
+        const list = params.add(words);
+        const query = `(SELECT ${prefixQuery(list, 'dutch')} || ${prefixQuery(list, 'french')})`;
         matches.unshift(`ds.search_document @@ ${query}`);
         textRank = `ts_rank(ds.search_document, ${query})`;
       }
