@@ -99,6 +99,7 @@ describe('directory import and export: npm run directory', () => {
       `,vzw goed,EEN GOEDE DIENST,,EDUCATION,,,,nl,FREE,,,,,,,,,BY_CONTACT`,
       `,Vzw Post,Slechte postcode en website,,EDUCATION,,,,nl,FREE,,123,,,,,ftp://x,,BY_CONTACT`,
       `,,Geen organisatie,,EDUCATION,,,,nl,FREE,,,,,,,,,ON_PLATFORM`,
+      `,Vzw Kort,Te weinig cellen,,EDUCATION,,,,nl,FREE`,
     ];
     const result = await run(['import', file('bad.csv', lines.join('\n')), '--network', network.id]);
     expect(result.failed).toBe(true);
@@ -113,6 +114,8 @@ describe('directory import and export: npm run directory', () => {
       'line 8: website',
       'line 9: externalOrganisation',
       'line 9: howToRefer',
+      'line 10: cells',
+      'line 10: howToRefer',
     ]);
     expect(reported[4]).toContain('line 2');
     expect(result.stderr).toContain('nothing was imported');

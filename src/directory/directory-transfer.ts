@@ -18,6 +18,8 @@ export interface RecordProblem extends FieldProblem {
 /** A record of a file, as the service's fields (unchecked) and where it stands in the file. */
 interface FileRecord {
   record: string;
+  /** A CSV line whose number of cells is not the header's: what is wrong with it. */
+  cells?: string | null;
   values: Record<string, unknown>;
 }
 
@@ -40,19 +42,14 @@ function cellValue(column: string, cell: string): unknown {
 }
 
 function csvRecords(text: string): FileRecord[] {
-  const rows: { record: Record<string, string>; info: { lines: number } }[] = parse(text, {
-    columns: (header: string[]) => {
-      const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
-      if (unknown.length) throw new Error(`unknown columns: ${unknown.join(', ')} (columns: ${CSV_COLUMNS.join(', ')})`);
-      return header;
-    },
-    bom: true,
-    skip_empty_lines: true,
-    info: true,
-  });
+  const [header, ...rows] = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+  const columns = header?.record ?? [];
+  const unknown = columns.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
+  if (unknown.length) throw new Error(`unknown columns: ${unknown.join(', ')} (columns: ${CSV_COLUMNS.join(', ')})`);
   return rows.map(({ record, info }) => ({
     record: `line ${info.lines}`,
-    values: Object.fromEntries(Object.entries(record).map(([column, cell]) => [column, cellValue(column, cell)]).filter(([, v]) => v !== undefined)),
+    cells: record.length === columns.length ? null : `${record.length} cells where the header has ${columns.length}`,
+    values: Object.fromEntries(columns.map((column, i) => [column, cellValue(column, record[i] ?? '')]).filter(([, v]) => v !== undefined)),
   }));
 }
 
@@ -155,7 +152,12 @@ export class DirectoryTransfer {
 
   async importFile(actor: AuditActor, networkId: string, text: string, format: TransferFormat): Promise<{ added: number; replaced: number; problems: RecordProblem[] }> {
     const records = readRecords(text, format);
-    const checked = await Promise.all(records.map(async (r) => ({ record: r.record, ...(await checkFields(r.values)) })));
+    const checked = await Promise.all(
+      records.map(async (r) => {
+        const { fields, problems } = await checkFields(r.values);
+        return { record: r.record, fields, problems: r.cells ? [{ field: 'cells', message: r.cells }, ...problems] : problems };
+      }),
+    );
     const problems: RecordProblem[] = checked.flatMap((c) => c.problems.map((p) => ({ record: c.record, ...p })));
     return this.tx.runAs(actor, 'ADMINISTRATION', async (em) => {
       problems.push(...(await this.networkProblems(em, networkId, checked.filter((c) => c.problems.length === 0))));
