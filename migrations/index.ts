@@ -32,6 +32,7 @@ import { InboxSignalIndexes1766790000000 } from './1766790000000-InboxSignalInde
 import { BridgeFigure1766785000000 } from './1766785000000-BridgeFigure.js';
 import { MemberChanges1766765000000 } from './1766765000000-MemberChanges.js';
 import { FamilyIdentity1766760000000 } from './1766760000000-FamilyIdentity.js';
+import { ServiceDirectory1766780000000 } from './1766780000000-ServiceDirectory.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -69,4 +70,5 @@ export const migrations = [
   FamilyMoves1766776000000,
   MemberChanges1766765000000,
   FamilyIdentity1766760000000,
+  ServiceDirectory1766780000000,
 ];

@@ -10,6 +10,7 @@ import { BreakGlassModule } from './break-glass/break-glass.module.js';
 import { ConsentsModule } from './consents/consents.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DirectoryModule } from './directory/directory.module.js';
 import { FamiliesModule } from './families/families.module.js';
 import { FamilyMergeModule } from './family-merge/family-merge.module.js';
 import { MemberCorrectionsModule } from './families/member-corrections.module.js';
@@ -83,6 +84,7 @@ export class AppModule {
         TransitionsModule,
         IntegrationsModule,
         InsightsModule,
+        DirectoryModule,
         RetentionModule,
       ],
       providers: [...GLOBAL_GUARDS, SocketMessageLimit],

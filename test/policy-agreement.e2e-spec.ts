@@ -108,6 +108,13 @@ describe('policy: ability.can and the SQL predicate agree', () => {
         `INSERT INTO action (id, goal_id, title, assignee_user_id, status) VALUES ($1, $2, 'Bellen', $3, 'OPEN'), ($4, $5, 'Mailen', $6, 'OPEN')`,
         [randomUUID(), goalIds[0], volunteer.userId, randomUUID(), goalIds[1], assigned.userId],
       );
+      // The directory: a service of the agency, and one of an organisation outside the platform.
+      await em.query(
+        `INSERT INTO directory_service (id, network_id, agency_id, external_organisation, name, life_domains, cost, how_to_refer)
+         VALUES ($1, $3, $4, NULL, 'Opvoedingsondersteuning', '{PARENTING}', 'FREE', 'ON_PLATFORM'),
+                ($2, $3, NULL, 'Home-Start', 'Huisbezoek', '{SOCIAL_NETWORK}', 'FREE', 'BY_CONTACT')`,
+        [randomUUID(), randomUUID(), network.id, agency.id],
+      );
       await em.query(
         `INSERT INTO capacity_assessment (id, member_id, capable, reason, assessed_by_user_id, assessed_by_agency_id, assessed_at)
          VALUES ($1, $2, true, 'x', $4, $5, now()), ($3, $6, false, 'y', $4, $5, now())`,
@@ -180,6 +187,7 @@ describe('policy: ability.can and the SQL predicate agree', () => {
       Referral: await ids(`SELECT id FROM referral WHERE family_id = $1`, [familyId]),
       // Registration rights only (one action, one condition): covered by test/integration-clients.
       IntegrationClient: [],
+      DirectoryService: await ids(`SELECT id FROM directory_service WHERE network_id = ANY($1)`, [networkIds]),
     };
 
     const principals = await Promise.all(

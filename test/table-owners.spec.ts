@@ -53,6 +53,7 @@ const OWNERS: Record<string, string> = {
   outbox_event: 'referrals',
   inbox_item: 'inbox',
   integration_client: 'integrations',
+  directory_service: 'directory',
   webhook_delivery: 'webhooks',
   webhook_attempt: 'webhooks',
   idempotency_key: 'idempotency',

@@ -194,6 +194,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
     can('read', 'Agency', { networkId });
     // The regional agencies serving the network are in its directory too (to be put on a family's team).
     can('read', 'Agency', { servedNetworkIds: networkId });
+    // The directory of services (organisations, no personal data) is for every professional of the network.
+    can('read', 'DirectoryService', { networkId });
 
     for (const role of acting.roles) {
       switch (role) {
@@ -202,6 +204,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           can('readInsights', 'Network', { id: networkId });
           // Merges two registrations of the same family alone (no family data read: the merge moves rows).
           can('merge', 'Family', { networkId });
+          can(['create', 'update'], 'DirectoryService', { networkId });
           can('read', 'Membership', { networkId });
           can(['create', 'update'], 'Membership', {
             networkId,
@@ -211,6 +214,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
         case MembershipRole.AGENCY_ADMIN:
           can('read', 'Membership', { agencyId });
           can(['create', 'read', 'update'], 'IntegrationClient', { agencyId });
+          // Their own agency's services in the directory (organisations outside the platform: the coordinators).
+          can(['create', 'update'], 'DirectoryService', { networkId, agencyId });
           can(['create', 'update'], 'Membership', {
             agencyId,
             role: { $in: [MembershipRole.CASEWORKER, MembershipRole.VOLUNTEER, MembershipRole.AGENCY_ADMIN] },

@@ -22,7 +22,8 @@ export type SubjectName =
   | 'Action'
   | 'Note'
   | 'Referral'
-  | 'IntegrationClient';
+  | 'IntegrationClient'
+  | 'DirectoryService';
 
 export interface RelationField {
   /** SQL that is true when the value behind `valueSql` is in the set. */
@@ -511,6 +512,13 @@ export const SUBJECTS = {
     alias: 'ic',
     joins: [{ table: 'agency', alias: 'ica', on: 'ica.id = ic.agency_id' }],
     fields: { id: 'ic.id', agencyId: 'ic.agency_id', networkId: 'ica.network_id' },
+    relations: {},
+  },
+  DirectoryService: {
+    table: 'directory_service',
+    alias: 'ds',
+    joins: [],
+    fields: { id: 'ds.id', networkId: 'ds.network_id', agencyId: 'ds.agency_id' },
     relations: {},
   },
 } satisfies Record<SubjectName, SubjectSql>;

@@ -84,6 +84,7 @@ const KINDS: Record<string, Kind> = {
   app_user: { one: "a professional's account" },
   membership: { one: "a professional's role in an organisation" },
   integration_client: { one: "a link with an organisation's own case system" },
+  directory_service: { one: 'a service in the directory of the network' },
   subject_identity: { one: 'the kind of a login (professional, family member or administrator)' },
   membership_invitation: { one: "an invitation to a professional to join an organisation" },
   portal_invitation: {

@@ -40,6 +40,15 @@ ma.network_id = 'network';
 -- network coordinator × Membership × update
 (ma.network_id = 'network' AND m.role = ANY(ARRAY['NETWORK_COORDINATOR', 'AGENCY_ADMIN']));
 
+-- network coordinator × DirectoryService × create
+ds.network_id = 'network';
+
+-- network coordinator × DirectoryService × read
+ds.network_id = 'network';
+
+-- network coordinator × DirectoryService × update
+ds.network_id = 'network';
+
 -- agency admin × Network × read
 n.id = 'network';
 
@@ -73,6 +82,15 @@ ic.agency_id = 'agency';
 
 -- agency admin × IntegrationClient × update
 ic.agency_id = 'agency';
+
+-- agency admin × DirectoryService × create
+(ds.network_id = 'network' AND ds.agency_id = 'agency');
+
+-- agency admin × DirectoryService × read
+ds.network_id = 'network';
+
+-- agency admin × DirectoryService × update
+(ds.network_id = 'network' AND ds.agency_id = 'agency');
 
 -- caseworker × Network × read
 n.id = 'network';
@@ -285,6 +303,9 @@ f.network_id = 'network';
     WHERE tp.family_id = r.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND r.bridge_figure_user_id = 'user') OR (r.to_agency_id = 'agency' AND (r.sent_at IS NOT NULL) = true) OR (f.network_id = 'network' AND EXISTS (SELECT s.user_id FROM trajectory_supporter s WHERE s.plan_id = r.plan_id AND s.state = 'CURRENT' AND s.user_id = 'user')) OR (f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = r.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
     WHERE tp.family_id = r.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND r.from_agency_id = 'agency'));
 
+-- caseworker × DirectoryService × read
+ds.network_id = 'network';
+
 -- volunteer × Network × read
 n.id = 'network';
 
@@ -369,6 +390,9 @@ n.id = 'network';
 -- volunteer × Referral × readActors
 (f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = r.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
     WHERE tp.family_id = r.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND r.bridge_figure_user_id = 'user');
+
+-- volunteer × DirectoryService × read
+ds.network_id = 'network';
 
 -- family member × Family × read
 f.id = 'family';

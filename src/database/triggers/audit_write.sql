@@ -45,3 +45,4 @@ CREATE TRIGGER integration_client_audit AFTER INSERT OR UPDATE OR DELETE ON inte
 CREATE TRIGGER family_member_identity_audit AFTER UPDATE OR DELETE ON family_member_identity FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER family_lookup_audit AFTER INSERT OR UPDATE OR DELETE ON family_lookup FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER team_participation_request_audit AFTER INSERT OR UPDATE OR DELETE ON team_participation_request FOR EACH ROW EXECUTE FUNCTION audit_write();
+CREATE TRIGGER directory_service_audit AFTER INSERT OR UPDATE OR DELETE ON directory_service FOR EACH ROW EXECUTE FUNCTION audit_write();
