@@ -127,7 +127,9 @@ const UA = 'UNAUTHENTICATED';
  * Rows: operation, the status the referral is in (null: createReferral on the plan), and one outcome
  * per role in the order of ROLES. Referrer side (send, schedule, withdraw…): R's caseworkers on the
  * team and the plan's supporter; receiver side: any caseworker of B, once the referral is no DRAFT;
- * the meeting's outcome: either side. Volunteers, admins and the family never take a step.
+ * the meeting's outcome: either side. Volunteers, admins and the family never take a step. The meeting's
+ * outcome is open to whoever reads the referral, which a volunteer does only as its bridge figure: one who
+ * is not finds no referral (NOT_FOUND).
  */
 type Operation = 'create' | ReferralStepName;
 const WHO_MAY: [Operation, S | null, Outcome[]][] = [
@@ -142,8 +144,8 @@ const WHO_MAY: [Operation, S | null, Outcome[]][] = [
   ['scheduleHandover', S.ACCEPTED,                  [OK,  OK,  NF,  FB,  FB,  FB,  NF,  NF,  FB,  UA]],
   ['rescheduleHandover', S.HANDOVER_SCHEDULED,      [OK,  OK,  NF,  FB,  FB,  FB,  NF,  NF,  FB,  UA]],
   ['cancelHandover', S.HANDOVER_SCHEDULED,          [OK,  OK,  NF,  FB,  FB,  FB,  NF,  NF,  FB,  UA]],
-  ['recordHandoverMissed', S.HANDOVER_SCHEDULED,    [OK,  OK,  NF,  OK,  FB,  FB,  NF,  NF,  FB,  UA]],
-  ['recordHandoverHeld', S.HANDOVER_SCHEDULED,      [OK,  OK,  NF,  OK,  FB,  FB,  NF,  NF,  FB,  UA]],
+  ['recordHandoverMissed', S.HANDOVER_SCHEDULED,    [OK,  OK,  NF,  OK,  FB,  NF,  NF,  NF,  FB,  UA]],
+  ['recordHandoverHeld', S.HANDOVER_SCHEDULED,      [OK,  OK,  NF,  OK,  FB,  NF,  NF,  NF,  FB,  UA]],
   ['complete', S.HANDOVER_HELD,                     [FB,  FB,  NF,  OK,  FB,  FB,  NF,  NF,  FB,  UA]],
   ['withdraw', S.DRAFT,                             [OK,  OK,  NF,  NF,  FB,  FB,  NF,  NF,  FB,  UA]],
   ['withdraw', S.SENT,                              [OK,  OK,  NF,  FB,  FB,  FB,  NF,  NF,  FB,  UA]],

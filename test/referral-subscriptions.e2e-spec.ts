@@ -433,7 +433,7 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
 
   // ---- 4. who may not --------------------------------------------------------------------------------
 
-  it("neither another agency's caseworker nor a caseworker of the referring agency who is not on the family's team receives a referral's events", async () => {
+  it("neither another agency's caseworker, nor a caseworker of the referring agency who is not on the family's team, nor one of its volunteers receives a referral's events", async () => {
     // Both are attached by a referral they may read: `other` receives the worker's referrals too, and the
     // outsider refers a family of its own.
     const outsider = await world.staff(scene.referrer);
@@ -441,6 +441,8 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
     const worker = await subscribe(scene.worker);
     const otherAgency = await subscribe(otherWorker);
     const notOnTeam = await subscribe(outsider);
+    // A volunteer may subscribe (she reads the referrals she accompanies as bridge figure), and gets no other.
+    const volunteer = await subscribe(await world.staff(scene.referrer, 'VOLUNTEER'));
     await attach(toReceiver, worker);
     await attach(toOther, otherAgency);
     await attach(outsiderBeacon, notOnTeam);
@@ -457,6 +459,8 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
     ]);
     expect(otherAgency.of(ref.id)).toEqual([]);
     expect(notOnTeam.of(ref.id)).toEqual([]);
+    expect(volunteer.of(ref.id)).toEqual([]);
+    expect(volunteer.completedAt).toBeNull();
     // Nor the worker's beacon to the receiver, which neither may read.
     expect(otherAgency.of(toReceiver.id)).toEqual([]);
     expect(notOnTeam.of(toReceiver.id)).toEqual([]);
@@ -544,7 +548,6 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
   it.each([
     ['an integration client without REFERRALS_READ', async () => clientToken(await scene.client(null, ['REFERRALS_WRITE']))],
     ["the receiving agency's admin", async () => TestApi.token(scene.receiver.admin.subject)],
-    ["a volunteer of the referring agency", async () => TestApi.token((await world.staff(scene.referrer, 'VOLUNTEER')).subject)],
     ['a valid token of a subject that is no user', async () => TestApi.token(uniqueSubject('stranger'))],
   ])('%s, who may read no referral, may not subscribe (FORBIDDEN)', async (_, makeToken) => {
     const refused = subscribeWith(await makeToken());
