@@ -12,6 +12,7 @@ import {
   PendingTeamParticipationRequestsDocument,
   type FamilyMemberInput as MemberInput,
   RegisterFamilyIdentityDocument,
+  UpdateFamilyMemberDocument,
   RegisterIntegrationClientDocument,
   RemoveMembershipDocument,
   RequestTeamParticipationDocument,
@@ -170,6 +171,19 @@ describe('family identity', () => {
         input: { givenName: 'Sara', familyName: family.familyName, birthDate: '1986-05-05', purpose: 'TEAM_FORMATION' },
       });
       expect(otherDay.findKnownFamily.status).toBe('NOT_KNOWN');
+    });
+
+    it('finds a corrected name or birth date by its new value, and no more by the old one', async () => {
+      const family = await knownFamily();
+      const newName = marker();
+      await api.ok(supporter.subject, UpdateFamilyMemberDocument, { input: { memberId: family.memberId, familyName: newName, birthDate: '1986-05-06' } });
+      const byName = (familyName: string, birthDate: string) =>
+        api.ok(partnerWorker.subject, FindKnownFamilyDocument, { input: { givenName: 'Sara', familyName, birthDate, purpose: 'TEAM_FORMATION' } });
+      expect((await byName(newName, '1986-05-06')).findKnownFamily.status).toBe('KNOWN');
+      expect((await byName(family.familyName, '1986-05-04')).findKnownFamily.status).toBe('NOT_KNOWN');
+      // The number did not change: it still finds her.
+      const byNumber = await api.ok(partnerWorker.subject, FindKnownFamilyDocument, { input: { nationalNumber: family.number!, purpose: 'TEAM_FORMATION' } });
+      expect(byNumber.findKnownFamily.status).toBe('KNOWN');
     });
 
     it('refuses a lookup without an identifying field, with half a name, or an unknown purpose', async () => {

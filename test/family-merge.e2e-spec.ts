@@ -111,6 +111,8 @@ describe('merging two registrations of the same family', () => {
     expect(await rows(`SELECT DISTINCT family_id FROM case_assignment WHERE user_id = $1 AND ended_at IS NULL`, [d.b.userId])).toEqual([{ family_id: d.kept.familyId }]);
     expect(await rows(`SELECT family_id FROM break_glass_grant WHERE id = $1`, [breakGlass.id])).toEqual([{ family_id: d.kept.familyId }]);
     expect(await rows(`SELECT DISTINCT family_id FROM inbox_item WHERE subject_id = $1`, [breakGlass.id])).toEqual([{ family_id: d.kept.familyId }]);
+    // The members' identity keys (docs/family-identity.md): a lookup finds the surviving family, not the absorbed one.
+    expect(await rows(`SELECT DISTINCT family_id FROM family_member_identity WHERE member_id = ANY($1)`, [d.absorbed.memberIds])).toEqual([{ family_id: d.kept.familyId }]);
     expect(await rows(`SELECT family_id, status, close_reason_code FROM plan WHERE id = $1`, [d.absorbed.planId])).toEqual([
       { family_id: d.kept.familyId, status: 'CLOSED', close_reason_code: 'MERGED' },
     ]);

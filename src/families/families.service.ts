@@ -139,6 +139,7 @@ export class FamiliesService {
   /** A merge: every member of `absorbedId` moves to `survivingId`, and the absorbed family points to it. */
   async absorbInto(em: EntityManager, absorbedId: string, survivingId: string): Promise<void> {
     await em.query(`UPDATE family_member SET family_id = $2 WHERE family_id = $1`, [absorbedId, survivingId]);
+    await this.known.moveToFamily(em, absorbedId, survivingId);
     // Registrations merged into the absorbed one before point on to the surviving family: one step always suffices.
     await em.query(`UPDATE family SET merged_into_family_id = $2 WHERE id = $1 OR merged_into_family_id = $1`, [absorbedId, survivingId]);
   }

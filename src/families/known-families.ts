@@ -8,6 +8,7 @@ import { badInput, DomainError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
+import type { FamilyMember } from './family-member.entity.js';
 import type { FamilyMemberInput } from './dto/family-member.input.js';
 import { FamilyLookupPurpose, type KnownFamily, KnownFamilyStatus, LookupMatch } from './dto/known-family.type.js';
 import { IdentityHasher, parseNationalNumber } from './national-number.js';
@@ -175,6 +176,21 @@ export class KnownFamilies {
     return async (familyId) => {
       if (found.length) await this.recordLookups(em, asker, FamilyLookupPurpose.REGISTRATION, found, familyId);
     };
+  }
+
+  /** A member's name or birth date was corrected: her name key follows (her number, if any, stays). */
+  async rekeyName(em: EntityManager, member: Pick<FamilyMember, 'id' | 'familyId' | 'givenName' | 'familyName' | 'birthDate'>): Promise<void> {
+    const nameHash = member.birthDate ? this.hasher.name(member.givenName, member.familyName, member.birthDate) : null;
+    await em.query(
+      `INSERT INTO family_member_identity (id, member_id, family_id, name_hash) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (member_id) DO UPDATE SET name_hash = EXCLUDED.name_hash`,
+      [newId(), member.id, member.familyId, nameHash],
+    );
+  }
+
+  /** A merge of two families: the absorbed family's member keys find the surviving family. */
+  async moveToFamily(em: EntityManager, fromFamilyId: string, toFamilyId: string): Promise<void> {
+    await em.query(`UPDATE family_member_identity SET family_id = $2 WHERE family_id = $1`, [fromFamilyId, toFamilyId]);
   }
 
   /** Keeps the members' keys; CONFLICT when a number is another member's already (also in a race). */

@@ -13,6 +13,7 @@ import type { MemberLeftHouseholdInput, RecordBirthInput, UpdateFamilyMemberInpu
 import { FamilyMemberChange, MemberChangeKind } from './family-member-change.entity.js';
 import { FamilyMemberRole } from './family-member-role.js';
 import { FamilyMember } from './family-member.entity.js';
+import { KnownFamilies } from './known-families.js';
 import { requirePastDate, validateDates } from './member-dates.js';
 import { CONTACT_FIELDS, MEMBER_FIELDS, type MemberFields, MemberHistory, memberValues } from './member-history.js';
 
@@ -32,6 +33,7 @@ export class MemberChangesService {
     private readonly policy: PolicyService,
     private readonly tx: AuditedTransactions,
     private readonly history: MemberHistory,
+    private readonly known: KnownFamilies,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -132,13 +134,18 @@ export class MemberChangesService {
       const values = pickGiven(after, changed) as QueryDeepPartialEntity<FamilyMember>;
       await em.update(FamilyMember, { id: member.id }, { ...values, version: () => 'version + 1' });
     }
-    return readWithoutAudit("the caller's own write, read back (audited by the write triggers)", em.findOneByOrFail(FamilyMember, { id: member.id }));
+    const now = await readWithoutAudit("the caller's own write, read back (audited by the write triggers)", em.findOneByOrFail(FamilyMember, { id: member.id }));
+    if (changed.some((field) => NAME_KEY_FIELDS.includes(field))) await this.known.rekeyName(em, now);
+    return now;
   }
 
   private today(): string {
     return calendarDate(this.config.legalTimeZone);
   }
 }
+
+/** The fields a member's name key (findKnownFamily) is made of. */
+const NAME_KEY_FIELDS: readonly string[] = ['givenName', 'familyName', 'birthDate'];
 
 const pickGiven = (values: MemberFields, fields: readonly string[]): MemberFields =>
   Object.fromEntries(fields.map((f) => [f, values[f as keyof MemberFields] ?? null]));
