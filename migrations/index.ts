@@ -25,6 +25,7 @@ import { AuditDigestUnambiguous1766400000000 } from './1766400000000-AuditDigest
 import { PgBossFromVersion10Dropped1766630000000 } from './1766630000000-PgBossFromVersion10Dropped.js';
 import { ReadAuditPerFamily1766720000000 } from './1766720000000-ReadAuditPerFamily.js';
 import { Inbox1766750000000 } from './1766750000000-Inbox.js';
+import { UserLanguage1766795000000 } from './1766795000000-UserLanguage.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -55,4 +56,5 @@ export const migrations = [
   PgBossFromVersion10Dropped1766630000000,
   ReadAuditPerFamily1766720000000,
   Inbox1766750000000,
+  UserLanguage1766795000000,
 ];

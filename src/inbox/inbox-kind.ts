@@ -1,4 +1,6 @@
 import { registerEnumType } from '@nestjs/graphql';
+import type { Language } from '../i18n/language.js';
+import { type MessageArgs, type MessageKey, message } from '../i18n/messages.js';
 
 /** What an inbox item tells its reader (docs/inbox.md lists who gets which). */
 export enum InboxItemKind {
@@ -34,22 +36,24 @@ export interface InboxParams {
   whole?: boolean;
 }
 
-/** The one place an item's text is made, at read time, from its kind and parameters. */
-export function inboxText(kind: InboxItemKind, params: InboxParams): string {
+/** The one place an item's text is made, at read time, from its kind and parameters, in the reader's language. */
+export function inboxText(kind: InboxItemKind, params: InboxParams, language: Language, timeZone: string): string {
+  const text = (key: MessageKey, args: MessageArgs = {}) => message(language, key, args, timeZone);
+  const status = (value: string | null | undefined) => text('referral.status', { status: value ?? 'none' });
   switch (kind) {
     case InboxItemKind.REFERRAL_RECEIVED:
-      return 'A new referral was sent to your agency.';
+      return text('inbox.referralReceived');
     case InboxItemKind.REFERRAL_STATUS_CHANGED:
-      return `Your referral moved from ${params.from ?? 'nothing'} to ${params.to}.`;
+      return text('inbox.referralStatusChanged', { from: status(params.from), to: status(params.to) });
     case InboxItemKind.REFERRAL_OVERDUE:
-      return `A referral is past its deadline in status ${params.to}.`;
+      return text('inbox.referralOverdue', { to: status(params.to) });
     case InboxItemKind.BREAK_GLASS_USED:
-      return `Emergency access to the family's data was opened, until ${params.until}.`;
+      return text('inbox.breakGlassUsed', { until: new Date(params.until!) });
     case InboxItemKind.CONSENT_WITHDRAWN:
-      return params.whole ? 'A consent of the family was withdrawn.' : 'A consent of the family was withdrawn for some of the members it covered.';
+      return text('inbox.consentWithdrawn', { whole: params.whole ? 'yes' : 'no' });
     case InboxItemKind.SUPPORT_HANDOVER_TO_CONFIRM:
-      return 'Your family gets a new trajectory supporter: please confirm the handover.';
+      return text('inbox.supportHandoverToConfirm');
     case InboxItemKind.SUPPORT_HANDED_OVER:
-      return "The family's trajectory support was handed over.";
+      return text('inbox.supportHandedOver');
   }
 }

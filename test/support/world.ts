@@ -47,6 +47,8 @@ export interface FamilyMemberInput {
   givenName: string;
   familyName: string;
   birthDate?: string;
+  /** A language tag ("fr-BE", "en"); unset: the service speaks Dutch to the member. */
+  preferredLanguage?: string;
 }
 
 export const parent = (givenName: string, familyName: string, birthDate = '1990-04-01'): FamilyMemberInput => ({

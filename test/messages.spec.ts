@@ -1,0 +1,88 @@
+import { IntlMessageFormat } from 'intl-messageformat';
+import { Language, languageOf } from '../src/i18n/language.js';
+import { CATALOGUES, message, type MessageKey } from '../src/i18n/messages.js';
+
+/** An ICU element as the parser gives it (intl-messageformat's AST): what a test compares across languages. */
+interface Element {
+  type: number;
+  value?: unknown;
+  options?: Record<string, { value: Element[] }>;
+  children?: Element[];
+}
+/** The parser's element types that name an argument: argument, number, date, time, select, plural, tag. */
+const ARGUMENT_TYPES: Record<number, string> = { 1: 'text', 2: 'number', 3: 'date', 4: 'time', 5: 'select', 6: 'plural', 8: 'tag' };
+
+/** Every argument a message takes, with its kind and, for select and plural, its cases: "to:text", "status:select(DRAFT|…)". */
+function argumentsOf(elements: Element[], into = new Set<string>()): Set<string> {
+  for (const element of elements) {
+    const kind = ARGUMENT_TYPES[element.type];
+    if (kind) {
+      const cases = element.options ? `(${Object.keys(element.options).sort().join('|')})` : '';
+      into.add(`${String(element.value)}:${kind}${cases}`);
+    }
+    for (const option of Object.values(element.options ?? {})) argumentsOf(option.value, into);
+    if (element.children) argumentsOf(element.children, into);
+  }
+  return into;
+}
+
+const languages = Object.values(Language);
+const keys = Object.keys(CATALOGUES[Language.NL_BE]) as MessageKey[];
+
+describe('the message catalogue', () => {
+  it.each(languages)('%s has every key of the others, and no other', (language) => {
+    for (const other of languages) expect(Object.keys(CATALOGUES[language]).sort()).toEqual(Object.keys(CATALOGUES[other]).sort());
+  });
+
+  it.each(languages)('every message in %s parses, with the same arguments (and cases) as in Dutch', (language) => {
+    for (const key of keys) {
+      const parse = (lang: Language) => argumentsOf(new IntlMessageFormat(CATALOGUES[lang][key], lang).getAst() as Element[]);
+      let args: Set<string>;
+      try {
+        args = parse(language);
+      } catch (error) {
+        throw new Error(`${language} ${key} does not parse: ${String(error)}`, { cause: error });
+      }
+      expect({ key, args: [...args].sort() }).toEqual({ key, args: [...parse(Language.NL_BE)].sort() });
+    }
+  });
+
+  it('no message is left empty or the same as in another language where it has words', () => {
+    for (const key of keys) {
+      for (const language of languages) expect({ key, language, empty: CATALOGUES[language][key].trim() === '' }).toEqual({ key, language, empty: false });
+    }
+    const untranslated = keys.filter((key) => /[a-z]{4}/.test(CATALOGUES[Language.NL_BE][key].replace(/\{[^{}]*\}/g, '')) && CATALOGUES[Language.FR_BE][key] === CATALOGUES[Language.NL_BE][key]);
+    expect(untranslated).toEqual([]);
+  });
+
+  it('says plurals per language: one and many', () => {
+    expect(message(Language.NL_BE, 'email.digest.subject', { count: 1 })).toBe('1 nieuw bericht voor u in 1Gezin1Plan');
+    expect(message(Language.NL_BE, 'email.digest.subject', { count: 3 })).toBe('3 nieuwe berichten voor u in 1Gezin1Plan');
+    expect(message(Language.FR_BE, 'email.digest.subject', { count: 2 })).toBe('2 nouveaux messages pour vous dans 1Gezin1Plan');
+    expect(message(Language.EN, 'log.kind.goal', { records: 1 })).toBe('a goal');
+    expect(message(Language.EN, 'log.kind.goal', { records: 4 })).toBe('4 goals');
+  });
+
+  it('shows times in the legal time zone, in the language’s own way', () => {
+    // 21:30 UTC in winter is 22:30 in Brussels.
+    const until = new Date('2026-01-15T21:30:00Z');
+    expect(message(Language.NL_BE, 'inbox.breakGlassUsed', { until })).toContain('15 januari 2026 om 22:30');
+    expect(message(Language.FR_BE, 'inbox.breakGlassUsed', { until })).toContain('15 janvier 2026 à 22:30');
+    expect(message(Language.EN, 'inbox.breakGlassUsed', { until }, 'Europe/London')).toContain('15 January 2026 at 21:30');
+  });
+});
+
+describe('languageOf', () => {
+  it.each([
+    ['fr', Language.FR_BE],
+    ['fr-BE', Language.FR_BE],
+    ['FR-fr', Language.FR_BE],
+    ['en-GB', Language.EN],
+    ['nl', Language.NL_BE],
+    ['de', Language.NL_BE],
+    [null, Language.NL_BE],
+    [undefined, Language.NL_BE],
+  ])('speaks to a preferred language %s in %s', (tag, language) => {
+    expect(languageOf(tag)).toBe(language);
+  });
+});
