@@ -26,6 +26,7 @@ import { PgBossFromVersion10Dropped1766630000000 } from './1766630000000-PgBossF
 import { ReadAuditPerFamily1766720000000 } from './1766720000000-ReadAuditPerFamily.js';
 import { Inbox1766750000000 } from './1766750000000-Inbox.js';
 import { UserLanguage1766795000000 } from './1766795000000-UserLanguage.js';
+import { NotificationChannels1766796000000 } from './1766796000000-NotificationChannels.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -57,4 +58,5 @@ export const migrations = [
   ReadAuditPerFamily1766720000000,
   Inbox1766750000000,
   UserLanguage1766795000000,
+  NotificationChannels1766796000000,
 ];

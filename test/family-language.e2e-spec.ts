@@ -2,7 +2,7 @@ import request from 'supertest';
 import { AccessLogActionsDocument, BreakGlassDocument, InboxTextsDocument, MyLanguageDocument, SetMyLanguageDocument } from './graphql/generated.js';
 import { ReferralScene } from './support/referral-scene.js';
 import { codeOf, TestApi } from './support/test-app.js';
-import { parent, World } from './support/world.js';
+import { World } from './support/world.js';
 
 /**
  * Every sentence the family reads comes from the message catalogue in its own language (docs/inbox.md,
@@ -20,19 +20,11 @@ describe('texts in the reader’s language', () => {
   });
   afterAll(() => api.stop());
 
-  /** A family of three parents who speak French, English and (unset) Dutch, each with a portal login; a break-glass on it. */
+  /** The family in three languages (World), after a break-glass on it. */
   async function familyAfterBreakGlass() {
-    const agency = scene.referrer;
-    const supporter = await world.staff(agency);
-    const responder = await world.staff(agency);
-    const { familyId, members } = await world.familyWithPlan(supporter, {
-      members: [{ ...parent('Sophie', 'Dubois'), preferredLanguage: 'fr-BE' }, { ...parent('John', 'Smith'), preferredLanguage: 'en-GB' }, parent('An', 'Peeters')],
-      supporter,
-      assign: { admin: agency.admin, userIds: [responder.userId] },
-    });
-    const [sophie, john, an] = await Promise.all(members.map((m) => world.portalLogin(supporter, m.id)));
-    const { breakGlass } = await api.ok(responder.subject, BreakGlassDocument, { input: { familyId, justification: 'Acute melding van de huisarts.' } });
-    return { familyId, supporter, breakGlassId: breakGlass.id, logins: { sophie: sophie!, john: john!, an: an! } };
+    const { familyId, supporter, colleague, logins } = await world.familyInThreeLanguages(scene.referrer);
+    const { breakGlass } = await api.ok(colleague.subject, BreakGlassDocument, { input: { familyId, justification: 'Acute melding van de huisarts.' } });
+    return { familyId, supporter, breakGlassId: breakGlass.id, logins };
   }
 
   const breakGlassText = async (login: string, grantId: string) =>

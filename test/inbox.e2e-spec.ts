@@ -341,7 +341,7 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
       expect((await runOverdue()).failed).toBe(false);
       expect(await overdueTexts(scene.intake, ref.id)).toEqual([]);
       const unknown = await runOverdue(['--run', 'everything']);
-      expect([unknown.failed, unknown.stderr.trim()]).toEqual([true, 'Job failed: --run takes one of: overdue']);
+      expect([unknown.failed, unknown.stderr.trim()]).toEqual([true, 'Job failed: --run takes one of: overdue, digest']);
     }, 60_000);
   });
 

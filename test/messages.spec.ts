@@ -56,9 +56,9 @@ describe('the message catalogue', () => {
   });
 
   it('says plurals per language: one and many', () => {
-    expect(message(Language.NL_BE, 'email.digest.subject', { count: 1 })).toBe('1 nieuw bericht voor u in 1Gezin1Plan');
-    expect(message(Language.NL_BE, 'email.digest.subject', { count: 3 })).toBe('3 nieuwe berichten voor u in 1Gezin1Plan');
-    expect(message(Language.FR_BE, 'email.digest.subject', { count: 2 })).toBe('2 nouveaux messages pour vous dans 1Gezin1Plan');
+    expect(message(Language.NL_BE, 'log.kind.note', { records: 1 })).toBe('een notitie');
+    expect(message(Language.NL_BE, 'log.kind.note', { records: 3 })).toBe('3 notities');
+    expect(message(Language.FR_BE, 'log.kind.goal', { records: 2 })).toBe('2 objectifs');
     expect(message(Language.EN, 'log.kind.goal', { records: 1 })).toBe('a goal');
     expect(message(Language.EN, 'log.kind.goal', { records: 4 })).toBe('4 goals');
   });

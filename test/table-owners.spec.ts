@@ -44,6 +44,8 @@ const OWNERS: Record<string, string> = {
   handover_meeting: 'referrals',
   outbox_event: 'referrals',
   inbox_item: 'inbox',
+  notification_channel: 'inbox',
+  inbox_digest: 'inbox',
   integration_client: 'integrations',
   webhook_delivery: 'webhooks',
   webhook_attempt: 'webhooks',

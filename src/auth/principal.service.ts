@@ -102,17 +102,8 @@ export class PrincipalService implements OnApplicationBootstrap {
     );
     const first = rows[0];
     const kind = first?.kind ?? null;
-    const none: Principal = {
-      subject,
-      kind: kind ?? SubjectKind.UNREGISTERED,
-      userId: null,
-      isPlatformAdmin: false,
-      memberships: [],
-      acting: null,
-      familyMember: null,
-      integrationClient: null,
-      language: languageOf(first?.language),
-    };
+    const language = languageOf(first?.language);
+    const none: Principal = { subject, kind: kind ?? SubjectKind.UNREGISTERED, userId: null, isPlatformAdmin: false, memberships: [], acting: null, familyMember: null, integrationClient: null, language };
     switch (kind) {
       case SubjectKind.FAMILY_MEMBER:
         // Null once unlinked.

@@ -17,9 +17,8 @@ export const en: Record<MessageKey, string> = {
   'email.immediate.subject': 'There is something new for you in 1Gezin1Plan',
   'email.immediate.body':
     'Hello,\n\nThere is something new for you in 1Gezin1Plan. Sign in to read it:\n{link}\n\nThis is an automatic e-mail. You can turn these e-mails off in your settings.',
-  'email.digest.subject': '{count, plural, one {# new message} other {# new messages}} for you in 1Gezin1Plan',
-  'email.digest.body':
-    'Hello,\n\nThere {count, plural, one {is # new message} other {are # new messages}} for you in 1Gezin1Plan. Sign in to read {count, plural, one {it} other {them}}:\n{link}\n\nThis is an automatic e-mail, once a day. You can turn these e-mails off in your settings.',
+  'email.digest.subject': 'News for you in 1Gezin1Plan',
+  'email.digest.body': 'Hello,\n\nSince yesterday there is something new for you in 1Gezin1Plan. Sign in to read it:\n{link}\n\nThis is an automatic e-mail, at most once a day. You can turn these e-mails off in your settings.',
 
   'log.you': 'You',
   'log.theService': 'The service',
@@ -74,6 +73,7 @@ export const en: Record<MessageKey, string> = {
   'log.kind.referralTransition': 'a step of the referral',
   'log.kind.handoverMeeting': 'a handover meeting',
   'log.kind.erasureRequest': 'a request to erase personal data',
+  'log.kind.notificationChannel': 'how you hear by e-mail that there is something new',
   'log.kind.unknown': 'a record about your family',
 
   'log.done.portalInvitation.INSERT': 'made an invitation to the family portal',

@@ -17,9 +17,8 @@ export const frBE: Record<MessageKey, string> = {
   'email.immediate.subject': 'Il y a du nouveau pour vous dans 1Gezin1Plan',
   'email.immediate.body':
     'Bonjour,\n\nIl y a du nouveau pour vous dans 1Gezin1Plan. Connectez-vous pour le lire :\n{link}\n\nCet e-mail est automatique. Vous pouvez arrêter ces e-mails dans vos paramètres.',
-  'email.digest.subject': '{count, plural, one {# nouveau message} other {# nouveaux messages}} pour vous dans 1Gezin1Plan',
-  'email.digest.body':
-    'Bonjour,\n\nIl y a {count, plural, one {# nouveau message} other {# nouveaux messages}} pour vous dans 1Gezin1Plan. Connectez-vous pour {count, plural, one {le} other {les}} lire :\n{link}\n\nCet e-mail est automatique, une fois par jour. Vous pouvez arrêter ces e-mails dans vos paramètres.',
+  'email.digest.subject': 'Du nouveau pour vous dans 1Gezin1Plan',
+  'email.digest.body': 'Bonjour,\n\nDepuis hier, il y a du nouveau pour vous dans 1Gezin1Plan. Connectez-vous pour le lire :\n{link}\n\nCet e-mail est automatique, une fois par jour au plus. Vous pouvez arrêter ces e-mails dans vos paramètres.',
 
   'log.you': 'Vous',
   'log.theService': 'Le service',
@@ -74,6 +73,7 @@ export const frBE: Record<MessageKey, string> = {
   'log.kind.referralTransition': 'une étape de l’orientation',
   'log.kind.handoverMeeting': 'un entretien de passage de relais',
   'log.kind.erasureRequest': 'une demande d’effacer des données personnelles',
+  'log.kind.notificationChannel': 'comment vous apprenez par e-mail qu’il y a du nouveau',
   'log.kind.unknown': 'quelque chose au sujet de votre famille',
 
   'log.done.portalInvitation.INSERT': 'a fait une invitation au portail de la famille',

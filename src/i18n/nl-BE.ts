@@ -22,9 +22,8 @@ export const nlBE = {
   'email.immediate.subject': 'Er is iets nieuws voor u in 1Gezin1Plan',
   'email.immediate.body':
     'Goedendag,\n\nEr is iets nieuws voor u in 1Gezin1Plan. Meld u aan om het te lezen:\n{link}\n\nDit is een automatische e-mail. U kunt deze e-mails uitzetten in uw instellingen.',
-  'email.digest.subject': '{count, plural, one {# nieuw bericht} other {# nieuwe berichten}} voor u in 1Gezin1Plan',
-  'email.digest.body':
-    'Goedendag,\n\nEr {count, plural, one {is # nieuw bericht} other {zijn # nieuwe berichten}} voor u in 1Gezin1Plan. Meld u aan om {count, plural, one {het} other {ze}} te lezen:\n{link}\n\nDit is een automatische e-mail, één keer per dag. U kunt deze e-mails uitzetten in uw instellingen.',
+  'email.digest.subject': 'Nieuws voor u in 1Gezin1Plan',
+  'email.digest.body': 'Goedendag,\n\nSinds gisteren is er iets nieuws voor u in 1Gezin1Plan. Meld u aan om het te lezen:\n{link}\n\nDit is een automatische e-mail, hoogstens één keer per dag. U kunt deze e-mails uitzetten in uw instellingen.',
 
   // The family's access log (src/portal/access-log-wording.ts): who did what, and why.
   'log.you': 'U',
@@ -81,6 +80,7 @@ export const nlBE = {
   'log.kind.referralTransition': 'een stap van de doorverwijzing',
   'log.kind.handoverMeeting': 'een overdrachtsgesprek',
   'log.kind.erasureRequest': 'een vraag om persoonsgegevens te wissen',
+  'log.kind.notificationChannel': 'hoe u per e-mail hoort dat er iets nieuws is',
   'log.kind.unknown': 'iets over uw gezin',
 
   // Where the plain verb would not say it well: the whole phrase.

@@ -14,6 +14,8 @@ import { InboxItem, InboxRecord } from './inbox-item.entity.js';
 import { inboxText } from './inbox-kind.js';
 import { InboxChange, InboxLive } from './inbox-live.js';
 import { InboxService } from './inbox.service.js';
+import { NotificationChannelSetting, SetNotificationChannelInput } from './notification-channel.js';
+import { NotificationChannels } from './notification-channels.service.js';
 
 @ObjectType()
 export class InboxItemConnection extends ConnectionType(InboxItem) {}
@@ -25,6 +27,7 @@ export class InboxResolver {
     private readonly service: InboxService,
     private readonly live: InboxLive,
     private readonly families: FamiliesService,
+    private readonly channels: NotificationChannels,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'legalTimeZone'>,
   ) {}
 
@@ -44,6 +47,20 @@ export class InboxResolver {
   @Authenticated()
   markInboxItemsRead(@CurrentCaller() caller: Caller, @Args('input') input: MarkInboxItemsReadInput) {
     return this.service.markRead(caller, input.ids);
+  }
+
+  @Query(() => NotificationChannelSetting, { description: 'Whether and how you get an e-mail when your inbox has something new (OFF unless you chose).' })
+  @Authenticated()
+  myNotificationChannel(@CurrentCaller() caller: Caller) {
+    return this.channels.of(caller);
+  }
+
+  @Mutation(() => NotificationChannelSetting, {
+    description: 'Chooses whether and how you get an e-mail when your inbox has something new: never a name or a detail, only a link.',
+  })
+  @Authenticated()
+  setNotificationChannel(@CurrentCaller() caller: Caller, @Args('input') input: SetNotificationChannelInput) {
+    return this.channels.set(caller, input);
   }
 
   @Subscription(() => InboxChange, { description: 'Your unread count each time your inbox changes.' })

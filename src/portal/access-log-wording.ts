@@ -61,6 +61,7 @@ const KINDS: Record<string, Kind> = {
   referral_transition: 'referralTransition',
   handover_meeting: 'handoverMeeting',
   erasure_request: 'erasureRequest',
+  notification_channel: 'notificationChannel',
 };
 
 /** Who did it, as the family reads it: "You", a family member's given name, "Jan (CAW Oost)" or "The service". */

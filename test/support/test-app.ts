@@ -39,6 +39,7 @@ const testEnvironment = (env: Record<string, string> = {}): Record<string, strin
   RETENTION_JOB: 'false',
   TRANSITION_JOB: 'false',
   OVERDUE_JOB: 'false',
+  DIGEST_JOB: 'false',
   ...env,
 });
 

@@ -291,6 +291,22 @@ export class World {
     return subject;
   }
 
+  /**
+   * A family of three parents who speak French (Sophie), English (John) and, unset, Dutch (An), each with a
+   * portal login; its plan led by a new caseworker of `agency`, and a colleague of hers assigned to it.
+   */
+  async familyInThreeLanguages(agency: Agency): Promise<{ familyId: string; supporter: Person; colleague: Person; logins: { sophie: string; john: string; an: string } }> {
+    const supporter = await this.staff(agency);
+    const colleague = await this.staff(agency);
+    const { familyId, members } = await this.familyWithPlan(supporter, {
+      members: [{ ...parent('Sophie', 'Dubois'), preferredLanguage: 'fr-BE' }, { ...parent('John', 'Smith'), preferredLanguage: 'en-GB' }, parent('An', 'Peeters')],
+      supporter,
+      assign: { admin: agency.admin, userIds: [colleague.userId] },
+    });
+    const [sophie, john, an] = await Promise.all(members.map((m) => this.portalLogin(supporter, m.id)));
+    return { familyId, supporter, colleague, logins: { sophie: sophie!, john: john!, an: an! } };
+  }
+
   /** `admin` assigns one of its agency's users to the family; the assignment's id. */
   async assign(admin: Person, familyId: string, userId: string): Promise<string> {
     const { assignCase } = await this.api.ok(admin.subject, AssignCaseDocument, { input: { familyId, userId } });
