@@ -72,7 +72,7 @@ describe('notification e-mails', () => {
   const mailsTo = (to: string) => received.filter((m) => m.to === to);
   async function arrived(to: string, count = 1): Promise<Mail[]> {
     for (let waited = 0; mailsTo(to).length < count; waited += 100) {
-      if (waited > 20_000) throw new Error(`${count} e-mail(s) to ${to} did not arrive (${mailsTo(to).length} did)`);
+      if (waited > 30_000) throw new Error(`${count} e-mail(s) to ${to} did not arrive (${mailsTo(to).length} did)`);
       await sleep(100);
     }
     return mailsTo(to);

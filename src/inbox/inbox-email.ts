@@ -61,7 +61,8 @@ export class InboxEmail implements OnModuleInit, OnApplicationShutdown {
     if (!this.boss) return;
     this.boss.on('error', (error) => this.logger.error(describeError(error)));
     await this.boss.start();
-    await this.boss.createQueue(QUEUE);
+    // Created once; processes (or the jobs command) starting beside a running service find it there.
+    if (!(await this.boss.getQueue(QUEUE))) await this.boss.createQueue(QUEUE);
   }
 
   async onApplicationShutdown(): Promise<void> {
