@@ -4,7 +4,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { simpleParser } from 'mailparser';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
-import request from 'supertest';
 import { BreakGlassDocument, InboxTextsDocument, MyNotificationChannelDocument, SetMyLanguageDocument, SetNotificationChannelDocument } from './graphql/generated.js';
 import { ReferralScene } from './support/referral-scene.js';
 import { codeOf, TestApi, uniqueSubject } from './support/test-app.js';
@@ -200,15 +199,8 @@ describe('notification e-mails', () => {
 
     it('belongs to a person: an integration client or an unknown login answers FORBIDDEN', async () => {
       expect(codeOf(await api.gql(uniqueSubject('stranger'), SetNotificationChannelDocument, { input: { channel: 'IMMEDIATE', email: address() } }))).toBe('FORBIDDEN');
-      const client = await scene.client(null);
-      const token = await request(api.app.getHttpServer())
-        .post('/oauth/token')
-        .send({ grant_type: 'client_credentials', client_id: client.id, client_secret: client.secret });
-      const asClient = await request(api.app.getHttpServer())
-        .post('/graphql')
-        .set('Authorization', `Bearer ${token.body.access_token as string}`)
-        .send({ query: `mutation { setNotificationChannel(input: { channel: IMMEDIATE, email: "${address()}" }) { channel } }` });
-      expect(asClient.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const asClient = await scene.asClient(`mutation { setNotificationChannel(input: { channel: IMMEDIATE, email: "${address()}" }) { channel } }`);
+      expect(asClient.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     });
 
     it('without SMTP_URL, queues nothing', async () => {
