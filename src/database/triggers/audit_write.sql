@@ -37,3 +37,4 @@ CREATE TRIGGER referral_member_audit AFTER INSERT OR UPDATE OR DELETE ON referra
 CREATE TRIGGER referral_transition_audit AFTER INSERT OR UPDATE OR DELETE ON referral_transition FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER handover_meeting_audit AFTER INSERT OR UPDATE OR DELETE ON handover_meeting FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER integration_client_audit AFTER INSERT OR UPDATE OR DELETE ON integration_client FOR EACH ROW EXECUTE FUNCTION audit_write();
+CREATE TRIGGER notification_channel_audit AFTER INSERT OR UPDATE OR DELETE ON notification_channel FOR EACH ROW EXECUTE FUNCTION audit_write();
