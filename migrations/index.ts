@@ -27,6 +27,7 @@ import { ReadAuditPerFamily1766720000000 } from './1766720000000-ReadAuditPerFam
 import { Inbox1766750000000 } from './1766750000000-Inbox.js';
 import { UserLanguage1766795000000 } from './1766795000000-UserLanguage.js';
 import { NotificationChannels1766796000000 } from './1766796000000-NotificationChannels.js';
+import { EraseNotificationAddress1766797000000 } from './1766797000000-EraseNotificationAddress.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -59,4 +60,5 @@ export const migrations = [
   Inbox1766750000000,
   UserLanguage1766795000000,
   NotificationChannels1766796000000,
+  EraseNotificationAddress1766797000000,
 ];
