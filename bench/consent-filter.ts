@@ -88,6 +88,7 @@ async function seed(db: DataSource): Promise<{ principal: Principal; planIds: st
     acting: {
       agencyId: '00000000-0000-7000-8000-000000000002',
       networkId: '00000000-0000-7000-8000-000000000001',
+      servedNetworkIds: [],
       roles: [MembershipRole.CASEWORKER],
     },
     familyMember: null,

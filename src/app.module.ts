@@ -10,7 +10,11 @@ import { BreakGlassModule } from './break-glass/break-glass.module.js';
 import { ConsentsModule } from './consents/consents.module.js';
 import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DirectoryModule } from './directory/directory.module.js';
 import { FamiliesModule } from './families/families.module.js';
+import { FamilyMergeModule } from './family-merge/family-merge.module.js';
+import { MemberCorrectionsModule } from './families/member-corrections.module.js';
+import { FamilyIdentityModule } from './families/family-identity.module.js';
 import { GoalsModule } from './goals/goals.module.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthModule } from './health/health.module.js';
@@ -65,6 +69,9 @@ export class AppModule {
         AgenciesModule,
         UsersModule,
         FamiliesModule,
+        FamilyMergeModule,
+        MemberCorrectionsModule,
+        FamilyIdentityModule,
         AssignmentsModule,
         PlansModule,
         GoalsModule,
@@ -77,6 +84,7 @@ export class AppModule {
         TransitionsModule,
         IntegrationsModule,
         InsightsModule,
+        DirectoryModule,
         RetentionModule,
       ],
       providers: [...GLOBAL_GUARDS, SocketMessageLimit],

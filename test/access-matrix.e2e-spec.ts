@@ -9,6 +9,7 @@ import {
   EndCaseAssignmentDocument,
   FamilyConsentsDocument,
   FamilyEmailsDocument,
+  FindKnownFamilyDocument,
   InviteMemberToPortalDocument,
   type LifeDomain,
   MyKindDocument,
@@ -97,6 +98,8 @@ const OPERATIONS = [
   // identity: a portal login is handed out by invitation only, and never becomes a professional
   'createPortalInvitation: Lien (15)',
   "addMembership of Sara's portal login",
+  // whether a family is known: any caseworker, of any network; nobody else (docs/family-identity.md)
+  'findKnownFamily: Sara (name and birth date)',
 ] as const;
 type Operation = (typeof OPERATIONS)[number];
 
@@ -136,6 +139,7 @@ const CASEWORKER_ON_TEAM: Record<Operation, Expected> = {
   'revokeConsent: about Mo (6)': 'OK',
   'createPortalInvitation: Lien (15)': consent('CONFLICT', 'NOT_FOUND'), // she has a login: it is ended first
   "addMembership of Sara's portal login": 'FORBIDDEN',
+  'findKnownFamily: Sara (name and birth date)': 'OK',
 };
 
 /**
@@ -146,8 +150,8 @@ const CASEWORKER_ON_TEAM: Record<Operation, Expected> = {
 const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
   'caseworker, assigned (agency B)': CASEWORKER_ON_TEAM,
   'trajectory supporter (agency B)': CASEWORKER_ON_TEAM,
-  'caseworker, unassigned (agency B)': every('NOT_FOUND', { 'accessLog(familyId)': 'FORBIDDEN', "addMembership of Sara's portal login": 'FORBIDDEN' }),
-  'caseworker of another network': every('NOT_FOUND', { 'accessLog(familyId)': 'FORBIDDEN', "addMembership of Sara's portal login": 'FORBIDDEN' }),
+  'caseworker, unassigned (agency B)': every('NOT_FOUND', { 'accessLog(familyId)': 'FORBIDDEN', "addMembership of Sara's portal login": 'FORBIDDEN', 'findKnownFamily: Sara (name and birth date)': 'OK' }),
+  'caseworker of another network': every('NOT_FOUND', { 'accessLog(familyId)': 'FORBIDDEN', "addMembership of Sara's portal login": 'FORBIDDEN', 'findKnownFamily: Sara (name and birth date)': 'OK' }),
   'volunteer, assigned (organisation V)': {
     'family(id)': 'OK',
     'family.members: Sara': consent('OK', 'HIDDEN'),
@@ -174,6 +178,7 @@ const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
     'revokeConsent: about Mo (6)': 'FORBIDDEN',
     'createPortalInvitation: Lien (15)': 'FORBIDDEN',
     "addMembership of Sara's portal login": 'FORBIDDEN',
+    'findKnownFamily: Sara (name and birth date)': 'FORBIDDEN',
   },
   // Administration never reaches family data; an admin may invite any subject, which changes nothing for it.
   'agency admin (B)': every('FORBIDDEN', { "addMembership of Sara's portal login": 'OK' }),
@@ -200,6 +205,7 @@ const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
     'revokeConsent: about Lien (15)': 'NOT_FOUND',
     'createPortalInvitation: Lien (15)': 'FORBIDDEN',
     "addMembership of Sara's portal login": 'FORBIDDEN',
+    'findKnownFamily: Sara (name and birth date)': 'FORBIDDEN',
   },
   'parent of a child < 12 (portal)': {
     'family.members: Mo (6)': 'OK',
@@ -234,6 +240,7 @@ const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
     'revokeConsent: about Mo (6)': 'NOT_FOUND',
     'createPortalInvitation: Lien (15)': 'FORBIDDEN',
     "addMembership of Sara's portal login": 'FORBIDDEN',
+    'findKnownFamily: Sara (name and birth date)': 'FORBIDDEN',
   },
 };
 
@@ -574,6 +581,12 @@ describe('access matrix: roles × operations × consent state', () => {
       const { code, data } = await send(as, AddMembershipStatusDocument, { input });
       if (!code) expect(data.addMembership).toEqual({ status: 'INVITED', user: null });
       expect(await api.ok(s.logins.sara, MyKindDocument)).toEqual({ me: { kind: 'FAMILY_MEMBER', memberships: [] }, myFamily: { me: { id: s.members.sara } } });
+      return code ?? 'OK';
+    },
+    'findKnownFamily: Sara (name and birth date)': async (as, s) => {
+      const input = { givenName: 'Sara', familyName: `Matrix-${s.state}`, birthDate: '1990-04-01', purpose: 'CHILD_SAFETY' as const };
+      const { code, data } = await send(as, FindKnownFamilyDocument, { input });
+      if (!code) expect(data.findKnownFamily.status).toBe('KNOWN');
       return code ?? 'OK';
     },
   };

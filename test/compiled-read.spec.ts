@@ -31,7 +31,7 @@ const caseworker: Principal = {
   userId: randomUUID(),
   isPlatformAdmin: false,
   memberships: [],
-  acting: { agencyId: randomUUID(), networkId: randomUUID(), roles: [MembershipRole.CASEWORKER] },
+  acting: { agencyId: randomUUID(), networkId: randomUUID(), servedNetworkIds: [], roles: [MembershipRole.CASEWORKER] },
   familyMember: null,
   integrationClient: null,
 };

@@ -18,6 +18,9 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUDIT_CHECKPOINT_KEY is required in production/);
     expect(() => loadConfig({ AUDIT_CHECKPOINT_KEY: 'short' })).toThrow(/AUDIT_CHECKPOINT_KEY must be at least 32/);
     expect(loadConfig({ AUDIT_CHECKPOINT_KEY: 'a'.repeat(32) }).auditCheckpointKey).toBe('a'.repeat(32));
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/NATIONAL_NUMBER_KEY is required in production/);
+    expect(() => loadConfig({ NATIONAL_NUMBER_KEY: 'short' })).toThrow(/NATIONAL_NUMBER_KEY must be at least 32/);
+    expect(loadConfig({ NATIONAL_NUMBER_KEY: 'n'.repeat(32) }).nationalNumberKey).toBe('n'.repeat(32));
   });
 
   it('reads extra holidays for referral deadlines and names a bad one', () => {
@@ -54,6 +57,7 @@ describe('configuration', () => {
       CLIENT_TOKEN_SECRET: 'c'.repeat(32),
       WEBHOOK_SECRET_KEY: 'w'.repeat(32),
       AUDIT_CHECKPOINT_KEY: 'a'.repeat(32),
+      NATIONAL_NUMBER_KEY: 'n'.repeat(32),
     };
     expect(loadConfig(production).webhooks.allowPrivateAddresses).toBe(false);
     expect(loadConfig({ ...production, WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true' }).webhooks.allowPrivateAddresses).toBe(true);

@@ -14,9 +14,17 @@ describe('withholdFields', () => {
   });
 
   it('leaves a record and its parts whole where the caller holds the right', () => {
-    const read = withholdFields('Referral', referral(), (right) => right === 'readDetails');
+    const read = withholdFields('Referral', referral(), (right) => right === 'readDetails' || right === 'readMeetingPlace');
     expect(read).toEqual(referral());
     expect(withheldParts('Referral', read, 'transitions', [{ reason: 'why' }])).toEqual([{ reason: 'why' }]);
+  });
+
+  it('the meeting place is a right of its own: held without the details (the bridge figure), the place stays and the rest goes', () => {
+    const read = withholdFields('Referral', referral(), (right) => right === 'readMeetingPlace');
+    expect(read).toEqual({ id: 'r', status: 'SENT', reason: null, declineReason: null, withdrawReason: null, outcomeNote: null });
+    expect(withheldParts('Referral', read, 'handoverMeetings', [{ state: 'HELD', location: 'x', onlineUrl: 'y', note: 'z' }])).toEqual([
+      { state: 'HELD', location: 'x', onlineUrl: 'y', note: null },
+    ]);
   });
 
   it("a member's contact details are withheld unless read for readContact", () => {

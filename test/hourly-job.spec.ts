@@ -44,6 +44,18 @@ describe('the hourly jobs (retention, transition checklists)', () => {
     expect(job.runs).toBe(4);
   });
 
+  it('start no run once the app is shutting down, while Nest still drains the requests in flight', async () => {
+    const job = new CountingJob(true);
+    job.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(MINUTE);
+    expect(job.runs).toBe(1);
+    // Nest destroys the modules before it drains HTTP and long before the shutdown hooks.
+    job.onModuleDestroy();
+    await jest.advanceTimersByTimeAsync(3 * HOUR);
+    expect(job.runs).toBe(1);
+    await job.onApplicationShutdown();
+  });
+
   it('do not run where they are switched off', async () => {
     const job = new CountingJob(false);
     job.onApplicationBootstrap();

@@ -23,6 +23,7 @@ import {
 } from './graphql/generated.js';
 import { InboxItemKind } from '../src/inbox/inbox-kind.js';
 import { InboxService } from '../src/inbox/inbox.service.js';
+import { ReferralOverdue } from '../src/referrals/referral-overdue.js';
 import { ReferralScene } from './support/referral-scene.js';
 import { codeOf, queryText, TestApi } from './support/test-app.js';
 import { parent, parentWithTwoChildren, type Person, type World } from './support/world.js';
@@ -341,7 +342,7 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
       expect((await runOverdue()).failed).toBe(false);
       expect(await overdueTexts(scene.intake, ref.id)).toEqual([]);
       const unknown = await runOverdue(['--run', 'everything']);
-      expect([unknown.failed, unknown.stderr.trim()]).toEqual([true, 'Job failed: --run takes one of: overdue, digest']);
+      expect([unknown.failed, unknown.stderr.trim()]).toEqual([true, 'Job failed: --run takes one of: overdue, reminders, digest']);
     }, 60_000);
   });
 
@@ -502,6 +503,32 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
       expect(about(await inboxOf(scene.intake), ref.id)).toHaveLength(1);
       // The referrer sent it herself: her inbox did not change, and the same notice reached both followers.
       expect(workerCounts).toHaveLength(workerBefore);
+    });
+
+    it('tells a network coordinator of a referral escalated by the hourly job; not the receiving caseworker', async () => {
+      const overdue = api.app.get(ReferralOverdue);
+      /** A referral sent, its deadline ten days past, escalated (in this process, as the hourly job would). */
+      const escalated = async () => {
+        const ref = await sent();
+        await db.transaction(async (em) => {
+          await em.query(`SELECT set_config('app.actor_subject', 'test:clock', true)`);
+          await em.query(`UPDATE referral SET due_at = now() - interval '10 days' WHERE id = $1`, [ref.id]);
+        });
+        await overdue.escalate();
+      };
+      await escalated();
+      const coordinator = scene.network.coordinator;
+      const counts = await follow(coordinator);
+      await attached(coordinator, counts);
+      const intakeCounts = await follow(scene.intake);
+      await attached(scene.intake, intakeCounts);
+      const intakeBefore = intakeCounts.length;
+
+      await escalated();
+      await until(() => counts.includes(1), 'the escalation');
+      // The referral itself reached the intake caseworker; its escalation did not.
+      await until(() => intakeCounts.length > intakeBefore, 'the referral received');
+      expect((await inboxOf(scene.intake)).filter((i) => i.kind === 'REFERRAL_ESCALATED')).toEqual([]);
     });
 
     it('tells a portal member of a break-glass on her family; an integration client may not follow an inbox', async () => {

@@ -4,6 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import {
   AcceptReferralDocument,
   ActivatePlanStatusDocument,
+  BridgeNetworkInsightDocument,
+  DeclineReferralDocument,
   AddGoalVersionDocument,
   CreateReferralDocument,
   type LifeDomain,
@@ -16,6 +18,7 @@ import {
   ScheduleHandoverDocument,
   SendReferralDocument,
   UpdateGoalDocument,
+  WaitlistHandoverReferralDocument,
 } from './graphql/generated.js';
 import { type AnyDocument, codeOf, PLATFORM_ADMIN, queryText, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, type FamilyWithPlan, type Network, type Person, parent, World } from './support/world.js';
@@ -78,10 +81,19 @@ describe('network insight', () => {
   const makeOverdue = (referralIds: string[]) =>
     fixture((em) => em.query(`UPDATE referral SET due_at = now() - interval '1 hour' WHERE id = ANY($1)`, [referralIds]));
 
-  /** A referral from `worker` for the family's parent, taken through `steps` by the party whose step each is. */
-  async function referral(family: FamilyWithPlan, to: Agency, intake: Person, steps: string[]): Promise<string> {
+  /**
+   * A referral from `worker` for the family's parent, taken through `steps` by the party whose step each is;
+   * `create` adds to its creation (a life domain, a bridge figure), `held` to the meeting held.
+   */
+  async function referral(
+    family: FamilyWithPlan,
+    to: Agency,
+    intake: Person,
+    steps: string[],
+    options: { create?: Record<string, unknown>; held?: Record<string, unknown> } = {},
+  ): Promise<string> {
     const { createReferral } = await api.ok(worker.subject, CreateReferralDocument, {
-      input: { planId: family.planId, toAgencyId: to.id, memberIds: [family.memberIds[0]], reason: 'Ondersteuning', urgency: 'ROUTINE', requestedService: 'Begeleiding' },
+      input: { planId: family.planId, toAgencyId: to.id, memberIds: [family.memberIds[0]], reason: 'Ondersteuning', urgency: 'ROUTINE', requestedService: 'Begeleiding', ...options.create },
     });
     let version: number = createReferral.version;
     // Every step's input is { referralId, expectedVersion, …extra }, and every step answers the referral's version.
@@ -94,7 +106,9 @@ describe('network insight', () => {
         ScheduleHandoverDocument,
         { startsAt: new Date(Date.now() + 7 * 86_400_000).toISOString(), location: 'Huis van het Kind', attendees: ['FAMILY', 'REFERRER', 'RECEIVER'] },
       ],
-      recordHandoverHeld: [intake, RecordHandoverHeldDocument, {}],
+      recordHandoverHeld: [intake, RecordHandoverHeldDocument, options.held ?? {}],
+      waitlistReferral: [intake, WaitlistHandoverReferralDocument, {}],
+      declineReferral: [intake, DeclineReferralDocument, { reason: 'Geen plaats' }],
     };
     for (const step of steps) {
       const [actor, document, extra] = by[step]!;
@@ -127,6 +141,9 @@ describe('network insight', () => {
 
   const insight = (subject: string, variables: Record<string, unknown> = {}) =>
     api.ok(subject, NetworkInsightDocument, { networkId: network.id, ...variables }).then((d) => d.networkInsight);
+  /** The figures of the bridge figure and of unmet needs, as the network's coordinator reads them. */
+  const bridgeFigures = (variables: Record<string, unknown> = {}) =>
+    api.ok(network.coordinator.subject, BridgeNetworkInsightDocument, { networkId: network.id, ...variables }).then((d) => d.networkInsight);
 
   beforeAll(async () => {
     api = await TestApi.start();
@@ -152,9 +169,13 @@ describe('network insight', () => {
       for (const agency of [receiverB, receiverC]) await world.consentAll(worker, asFamily(family), agency.id, ['REFERRAL']);
     }
 
-    // To B: five handed over, 400 hours ago, taking i, 10·i and 24·i hours per stage (medians 3, 30, 72)…
+    // To B: five handed over, 400 hours ago, taking i, 10·i and 24·i hours per stage (medians 3, 30, 72), the
+    // worker going along as bridge figure each time (five accompanied first visits)…
     for (let i = 1; i <= 5; i++) {
-      const id = await referral(families[i - 1]!, receiverB, intakeB, ['sendReferral', 'receiveReferral', 'acceptReferral', 'scheduleHandover', 'recordHandoverHeld']);
+      const id = await referral(families[i - 1]!, receiverB, intakeB, ['sendReferral', 'receiveReferral', 'acceptReferral', 'scheduleHandover', 'recordHandoverHeld'], {
+        create: { bridgeFigureUserId: worker.userId },
+        held: { bridgeFigurePresent: true },
+      });
       const received = 400 - i;
       const accepted = received - 10 * i;
       const held = accepted - 24 * i;
@@ -347,6 +368,54 @@ describe('network insight', () => {
     const after = await entries();
     expect(after).toHaveLength(before + 1);
     expect(after.at(-1)).toEqual({ actor_subject: network.coordinator.subject, legal_basis: 'ADMINISTRATION', entity_type: 'Network' });
+  });
+
+  it('counts accompanied first visits: meetings held with the bridge figure there, in the period, suppressing 1 to 4', async () => {
+    expect((await bridgeFigures()).accompaniedFirstVisits).toEqual(shown(5));
+    expect((await bridgeFigures({ from: hoursAgo(20 * 24), to: hoursAgo(5 * 24) })).accompaniedFirstVisits).toEqual(shown(5));
+    expect((await bridgeFigures({ from: hoursAgo(500 * 24), to: hoursAgo(300 * 24) })).accompaniedFirstVisits).toEqual(shown(0));
+  });
+
+  describe('two years ago', () => {
+    const HOURS = 730 * 24;
+    const period = { from: hoursAgo(HOURS + 48), to: hoursAgo(HOURS - 48) };
+    const then = (id: string) =>
+      backdate(id, { DRAFT: HOURS + 2, SENT: HOURS + 1, RECEIVED: HOURS, ACCEPTED: HOURS - 1, WAITLISTED: HOURS - 1, DECLINED: HOURS - 2, HANDOVER_SCHEDULED: HOURS - 2, HANDOVER_HELD: HOURS - 3 });
+
+    beforeAll(async () => {
+      const held = ['sendReferral', 'receiveReferral', 'acceptReferral', 'scheduleHandover', 'recordHandoverHeld'];
+      const accompanied = { create: { bridgeFigureUserId: worker.userId } };
+      // One meeting held with the bridge figure there, one without her: one accompanied visit.
+      await then(await referral(families[0]!, receiverC, intakeC, held, { ...accompanied, held: { bridgeFigurePresent: true } }));
+      await then(await referral(families[1]!, receiverC, intakeC, held, { ...accompanied, held: { bridgeFigurePresent: false } }));
+      // Unmet needs: five waitlisted for parenting, two declined for housing, one declined naming no life domain.
+      for (let i = 0; i < 5; i++) {
+        await then(await referral(families[i]!, receiverC, intakeC, ['sendReferral', 'receiveReferral', 'waitlistReferral'], { create: { lifeDomain: 'PARENTING' } }));
+      }
+      for (let i = 0; i < 2; i++) {
+        await then(await referral(families[i]!, receiverB, intakeB, ['sendReferral', 'receiveReferral', 'declineReferral'], { create: { lifeDomain: 'HOUSING' } }));
+      }
+      await then(await referral(families[2]!, receiverB, intakeB, ['sendReferral', 'receiveReferral', 'declineReferral']));
+    }, 120_000);
+
+    it('a meeting held without the bridge figure is no accompanied visit; one alone is suppressed', async () => {
+      expect((await bridgeFigures(period)).accompaniedFirstVisits).toEqual(SUPPRESSED);
+    });
+
+    it('counts unmet needs, declined or waitlisted referrals per life domain, suppressing 1 to 4 and then the total', async () => {
+      const figures = await bridgeFigures(period);
+      expect(figures.unmetNeeds).toEqual([
+        { lifeDomain: 'PARENTING', status: 'WAITLISTED', referrals: shown(5) },
+        { lifeDomain: 'HOUSING', status: 'DECLINED', referrals: SUPPRESSED },
+        { lifeDomain: null, status: 'DECLINED', referrals: SUPPRESSED },
+      ]);
+      expect(figures.unmetNeedsTotal).toEqual(SUPPRESSED);
+      // Sent two years ago: not in the last 12 months.
+      expect((await bridgeFigures()).unmetNeeds).toEqual([]);
+      expect((await bridgeFigures()).unmetNeedsTotal).toEqual(shown(0));
+      // Another network's coordinator: as an unknown network.
+      expect(codeOf(await api.gql(other.network.coordinator.subject, BridgeNetworkInsightDocument, { networkId: network.id, ...period }))).toBe('NOT_FOUND');
+    });
   });
 
   it('refuses a period that ends before it starts, naming the field', async () => {

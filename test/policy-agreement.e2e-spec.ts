@@ -56,6 +56,7 @@ describe('policy: ability.can and the SQL predicate agree', () => {
       'IDENTITY',
       'PLAN',
       'NOTES',
+      'REFERRAL',
     ]);
 
     // A receiving agency: An consents to referral to it, Bo does not.
@@ -107,6 +108,13 @@ describe('policy: ability.can and the SQL predicate agree', () => {
         `INSERT INTO action (id, goal_id, title, assignee_user_id, status) VALUES ($1, $2, 'Bellen', $3, 'OPEN'), ($4, $5, 'Mailen', $6, 'OPEN')`,
         [randomUUID(), goalIds[0], volunteer.userId, randomUUID(), goalIds[1], assigned.userId],
       );
+      // The directory: a service of the agency, and one of an organisation outside the platform.
+      await em.query(
+        `INSERT INTO directory_service (id, network_id, agency_id, external_organisation, name, life_domains, cost, how_to_refer)
+         VALUES ($1, $3, $4, NULL, 'Opvoedingsondersteuning', '{PARENTING}', 'FREE', 'ON_PLATFORM'),
+                ($2, $3, NULL, 'Home-Start', 'Huisbezoek', '{SOCIAL_NETWORK}', 'FREE', 'BY_CONTACT')`,
+        [randomUUID(), randomUUID(), network.id, agency.id],
+      );
       await em.query(
         `INSERT INTO capacity_assessment (id, member_id, capable, reason, assessed_by_user_id, assessed_by_agency_id, assessed_at)
          VALUES ($1, $2, true, 'x', $4, $5, now()), ($3, $6, false, 'y', $4, $5, now())`,
@@ -126,20 +134,21 @@ describe('policy: ability.can and the SQL predicate agree', () => {
           volunteer.userId,
         ]);
       }
-      // Referrals from the agency (by the colleague) in several states, about An, Bo or both.
-      for (const [status, about, to] of [
-        ['DRAFT', [an], receiver.id],
-        ['SENT', [an], receiver.id],
-        ['SENT', [an, bo], receiver.id],
-        ['ACCEPTED', [bo], volunteers.id],
-        ['WITHDRAWN', [an], receiver.id],
-      ] as [string, string[], string][]) {
+      // Referrals from the agency (by the colleague) in several states, about An, Bo or both; the volunteer is
+      // the bridge figure of two (An consented to referral to her organisation, Bo did not).
+      for (const [status, about, to, bridgeFigure] of [
+        ['DRAFT', [an], receiver.id, null],
+        ['SENT', [an], receiver.id, volunteer.userId],
+        ['SENT', [an, bo], receiver.id, volunteer.userId],
+        ['ACCEPTED', [bo], volunteers.id, null],
+        ['WITHDRAWN', [an], receiver.id, null],
+      ] as [string, string[], string, string | null][]) {
         const referralId = randomUUID();
         await em.query(
           `INSERT INTO referral (id, family_id, plan_id, from_agency_id, to_agency_id, status, version, urgency, reason, requested_service,
-             withdraw_reason, created_by_user_id, sent_at) VALUES ($1, $2, $3, $4, $5, $6, 1, 'ROUTINE', 'x', 'y', 'z', $7,
-             CASE WHEN $6 IN ('SENT', 'ACCEPTED') THEN now() END)`,
-          [referralId, familyId, planId, agency.id, to, status, colleague.userId],
+             withdraw_reason, created_by_user_id, sent_at, bridge_figure_user_id) VALUES ($1, $2, $3, $4, $5, $6, 1, 'ROUTINE', 'x', 'y', 'z', $7,
+             CASE WHEN $6 IN ('SENT', 'ACCEPTED') THEN now() END, $8)`,
+          [referralId, familyId, planId, agency.id, to, status, colleague.userId, bridgeFigure],
         );
         for (const memberId of about) await em.query(`INSERT INTO referral_member (referral_id, member_id) VALUES ($1, $2)`, [referralId, memberId]);
       }
@@ -178,6 +187,7 @@ describe('policy: ability.can and the SQL predicate agree', () => {
       Referral: await ids(`SELECT id FROM referral WHERE family_id = $1`, [familyId]),
       // Registration rights only (one action, one condition): covered by test/integration-clients.
       IntegrationClient: [],
+      DirectoryService: await ids(`SELECT id FROM directory_service WHERE network_id = ANY($1)`, [networkIds]),
     };
 
     const principals = await Promise.all(
@@ -202,7 +212,7 @@ describe('policy: ability.can and the SQL predicate agree', () => {
     for (const [subject, ids] of Object.entries(records) as [SubjectName, string[]][]) {
       for (const id of ids) attributesOf.set(id, (await policy.attributesOf(db.manager, subject, id))!);
     }
-    const actions: PolicyAction[] = ['read', 'readContact', 'update', 'coordinate', 'confirmHandover', 'create', 'refer', 'respond', 'intake', 'readDetails', 'readActors', 'readInsights', 'erase', 'assessCapacity', 'invitePortal', 'endPortalLogin'];
+    const actions: PolicyAction[] = ['read', 'readContact', 'update', 'coordinate', 'confirmHandover', 'create', 'refer', 'respond', 'intake', 'readDetails', 'readMeetingPlace', 'readActors', 'readInsights', 'erase', 'assessCapacity', 'invitePortal', 'endPortalLogin'];
     let allowed = 0;
     let checked = 0;
     for (const principal of principals) {

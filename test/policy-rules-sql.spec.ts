@@ -16,7 +16,7 @@ const SNAPSHOT = new URL('./__snapshots__/policy-rules.sql', import.meta.url);
 
 const ACTIONS: PolicyAction[] = [
   'create', 'read', 'readContact', 'update', 'coordinate', 'confirmHandover', 'refer', 'respond', 'intake',
-  'readDetails', 'readActors', 'readInsights', 'erase', 'invitePortal', 'endPortalLogin', 'assessCapacity',
+  'readDetails', 'readMeetingPlace', 'readActors', 'readInsights', 'erase', 'invitePortal', 'endPortalLogin', 'assessCapacity',
 ];
 
 const base = { isPlatformAdmin: false, memberships: [], acting: null, familyMember: null, integrationClient: null, userId: null };
@@ -25,7 +25,7 @@ const professional = (role: MembershipRole): Principal => ({
   subject: role.toLowerCase(),
   kind: SubjectKind.PROFESSIONAL,
   userId: 'user',
-  acting: { agencyId: 'agency', networkId: 'network', roles: [role] },
+  acting: { agencyId: 'agency', networkId: 'network', servedNetworkIds: [], roles: [role] },
 });
 
 const PRINCIPALS: Record<string, Principal> = {
@@ -44,7 +44,7 @@ const PRINCIPALS: Record<string, Principal> = {
     ...base,
     subject: 'client',
     kind: SubjectKind.INTEGRATION_CLIENT,
-    acting: { agencyId: 'agency', networkId: 'network', roles: [] },
+    acting: { agencyId: 'agency', networkId: 'network', servedNetworkIds: [], roles: [] },
     integrationClient: { clientId: 'client', scopes: ['referrals:read', 'referrals:write', 'referrals:personal'], issuedAfterRotation: 0 },
   },
 };

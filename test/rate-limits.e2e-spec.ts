@@ -114,7 +114,8 @@ describe('the token endpoint and failed logins', () => {
 
 describe('rate limit settings', () => {
   it('are read from the environment with their defaults, and a bad one is named', () => {
-    expect(loadConfig({}).rateLimits).toEqual({ perPrincipal: 600, perIp: 300, tokenEndpoint: 20, authFailures: 10, trustedProxies: 0 });
+    expect(loadConfig({}).rateLimits).toEqual({ perPrincipal: 600, perIp: 300, tokenEndpoint: 20, authFailures: 10, familyLookupsPerHour: 30, trustedProxies: 0 });
+    expect(() => loadConfig({ RATE_LIMIT_FAMILY_LOOKUPS: '0' })).toThrow(/RATE_LIMIT_FAMILY_LOOKUPS must be a whole number from 1 to 1000000/);
     expect(loadConfig({ RATE_LIMIT_PER_PRINCIPAL: '50', TRUST_PROXY_HOPS: '1' }).rateLimits).toMatchObject({ perPrincipal: 50, trustedProxies: 1 });
     expect(() => loadConfig({ RATE_LIMIT_PER_IP: '0' })).toThrow(ConfigError);
     expect(() => loadConfig({ RATE_LIMIT_TOKEN_ENDPOINT: 'many' })).toThrow(/RATE_LIMIT_TOKEN_ENDPOINT must be a whole number from 1 to 1000000 \(got "many"\)/);

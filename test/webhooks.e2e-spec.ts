@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { SendReferralDocument } from './graphql/generated.js';
+import { InboxDocument, SendReferralDocument } from './graphql/generated.js';
 import { codeOf, TestApi } from './support/test-app.js';
 import { ReferralScene, type SceneClient } from './support/referral-scene.js';
 import { signatureValid, WebhookReceiver } from './support/webhook-receiver.js';
@@ -190,6 +190,16 @@ describe('webhooks: outbox, signed delivery, retries', () => {
     // No further attempt after the last one.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     expect(hook.eventsOf(id)).toHaveLength(RETRY_LIMIT + 1);
+
+    // The admins of the client's agency are told, in the transaction that marked it FAILED (docs/inbox.md); no one else.
+    const failedItems = async (subject: string) =>
+      (await api.ok(subject, InboxDocument, { first: 100 })).inbox.edges.map((e) => e.node).filter((i) => i.kind === 'WEBHOOK_DELIVERY_FAILED' && i.about.id === client.id);
+    expect(await failedItems(scene.receiver.admin.subject)).toEqual([
+      expect.objectContaining({ text: 'A webhook delivery to this integration client failed after its last retry.', about: { type: 'IntegrationClient', id: client.id }, family: null }),
+    ]);
+    for (const subject of [scene.intake.subject, scene.worker.subject, scene.referrer.admin.subject, scene.other.admin.subject, scene.network.coordinator.subject]) {
+      expect(await failedItems(subject)).toEqual([]);
+    }
   }, 40_000);
 
   it('a receiver that does not answer times out: the attempt is recorded as such and retried', async () => {

@@ -12,7 +12,7 @@ describe('withoutAccessBasis (benchmark only)', () => {
     userId: 'u1',
     isPlatformAdmin: false,
     memberships: [],
-    acting: { agencyId: 'a1', networkId: 'n1', roles: [MembershipRole.CASEWORKER] },
+    acting: { agencyId: 'a1', networkId: 'n1', servedNetworkIds: [], roles: [MembershipRole.CASEWORKER] },
     familyMember: null,
     integrationClient: null,
   };

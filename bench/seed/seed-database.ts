@@ -129,7 +129,7 @@ export async function seedDatabase(db: DataSource, options: SeedOptions): Promis
  * One transaction: the per-row audit triggers of the tables it writes (`audited`) are off inside it only
  * (a rollback restores them too), the grants triggers and the audit chain stay on. Counts rows per table.
  */
-async function runBatch(
+export async function runBatch(
   runner: QueryRunner,
   statements: Statement[],
   counts: Record<string, number>,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { newId } from '../common/ids.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
+import { agencyWorksIn } from '../policy/network-reach.js';
 import { CaseAssignment } from './case-assignment.entity.js';
 
 /**
@@ -22,12 +23,47 @@ export class CaseAssignmentWriter {
    * The user assigns herself, for her agency: she registered the family, or accepted its referral. Nothing
    * changes when she already works with the family for that agency.
    */
-  async assignSelf(em: EntityManager, familyId: string, userId: string, agencyId: string): Promise<void> {
+  assignSelf(em: EntityManager, familyId: string, userId: string, agencyId: string): Promise<void> {
+    return this.assignUnlessAssigned(em, { familyId, userId, agencyId, assignedByUserId: userId });
+  }
+
+  /** Assigns the user for the agency; nothing changes when she already works with the family for it. */
+  async assignUnlessAssigned(em: EntityManager, assignment: Omit<CaseAssignment, 'id' | 'createdAt' | 'endedAt'>): Promise<void> {
     await em.query(
-      `INSERT INTO case_assignment (id, family_id, user_id, agency_id, assigned_by_user_id) VALUES ($1, $2, $3, $4, $3)
+      `INSERT INTO case_assignment (id, family_id, user_id, agency_id, assigned_by_user_id) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (family_id, user_id, agency_id) WHERE ended_at IS NULL DO NOTHING`,
-      [newId(), familyId, userId, agencyId],
+      [newId(), assignment.familyId, assignment.userId, assignment.agencyId, assignment.assignedByUserId],
     );
+  }
+
+  /**
+   * A merge of two families: the absorbed family's assignments (ended ones too, as the record of who worked
+   * with it) move to the surviving family; one that the surviving family already has for the same user and
+   * agency ends instead, so that each still has one open assignment.
+   */
+  async moveToFamily(em: EntityManager, fromFamilyId: string, toFamilyId: string): Promise<void> {
+    await em.query(
+      `UPDATE case_assignment a SET ended_at = now()
+        WHERE a.family_id = $1 AND a.ended_at IS NULL
+          AND EXISTS (SELECT 1 FROM case_assignment s WHERE s.family_id = $2 AND s.user_id = a.user_id
+                        AND s.agency_id = a.agency_id AND s.ended_at IS NULL)`,
+      [fromFamilyId, toFamilyId],
+    );
+    await em.query(`UPDATE case_assignment SET family_id = $2 WHERE family_id = $1`, [fromFamilyId, toFamilyId]);
+  }
+
+  /**
+   * A family moved: the assignments for agencies that do not work in its new network end (the agencies that
+   * serve it too keep theirs). The agencies whose assignments ended.
+   */
+  async endOutsideNetwork(em: EntityManager, familyId: string, networkId: string): Promise<string[]> {
+    const [rows]: [{ agency_id: string }[], number] = await em.query(
+      `UPDATE case_assignment ca SET ended_at = now()
+        WHERE ca.family_id = $1 AND ca.ended_at IS NULL AND NOT ${agencyWorksIn('ca.agency_id', '$2::uuid')}
+        RETURNING ca.agency_id`,
+      [familyId, networkId],
+    );
+    return [...new Set(rows.map((r) => r.agency_id))];
   }
 
   async end(em: EntityManager, assignment: CaseAssignment): Promise<CaseAssignment> {

@@ -11,6 +11,7 @@ import { type RecordedSubjectKind, SubjectKind } from './subject-kind.js';
 import { systemCaller } from './system-caller.js';
 import { readWithoutAudit } from '../audit/personal-reader.js';
 import { languageOf } from '../i18n/language.js';
+import { networksServedBeyondHome } from '../policy/network-reach.js';
 
 /** An integration client acts for its agency, with its scopes and no role of a person. */
 export function clientPrincipal(clientId: string, agencyId: string, networkId: string, scopes: string[], issuedAfterRotation = 0): Principal {
@@ -20,7 +21,8 @@ export function clientPrincipal(clientId: string, agencyId: string, networkId: s
     userId: null,
     isPlatformAdmin: false,
     memberships: [],
-    acting: { agencyId, networkId, roles: [] },
+    // Its agency's service areas give a partner system nothing: its rules name the agency, never a network.
+    acting: { agencyId, networkId, servedNetworkIds: [], roles: [] },
     familyMember: null,
     integrationClient: { clientId, scopes, issuedAfterRotation },
   };
@@ -32,6 +34,7 @@ interface PrincipalRow {
   user_id: string | null;
   agency_id: string | null;
   network_id: string | null;
+  served_network_ids: string[] | null;
   role: MembershipRole | null;
   member_id: string | null;
   family_id: string | null;
@@ -88,14 +91,14 @@ export class PrincipalService implements OnApplicationBootstrap {
     const rows: PrincipalRow[] = await readWithoutAudit(
       'who the caller is (authentication)',
       this.db.query(
-        `SELECT si.kind, u.id AS user_id, m.agency_id, a.network_id, m.role, fm.id AS member_id, fm.family_id, f.network_id AS family_network_id,
+        `SELECT si.kind, u.id AS user_id, m.agency_id, a.network_id, ${networksServedBeyondHome('m.agency_id')} AS served_network_ids, m.role, fm.id AS member_id, fm.family_id, f.network_id AS family_network_id,
                 coalesce(u.preferred_language, fm.preferred_language) AS language
            FROM (SELECT subject_digest($1) AS digest) s
            LEFT JOIN subject_identity si ON si.digest = s.digest
            LEFT JOIN app_user u ON u.subject = $1
            LEFT JOIN membership m ON m.user_id = u.id
            LEFT JOIN agency a ON a.id = m.agency_id
-           LEFT JOIN family_member fm ON fm.portal_subject = $1 AND si.kind = 'FAMILY_MEMBER'
+           LEFT JOIN family_member fm ON fm.portal_subject = $1 AND si.kind = 'FAMILY_MEMBER' AND fm.left_on IS NULL
            LEFT JOIN family f ON f.id = fm.family_id`,
         [subject],
       ),
@@ -106,7 +109,7 @@ export class PrincipalService implements OnApplicationBootstrap {
     const none: Principal = { subject, kind: kind ?? SubjectKind.UNREGISTERED, userId: null, isPlatformAdmin: false, memberships: [], acting: null, familyMember: null, integrationClient: null, language };
     switch (kind) {
       case SubjectKind.FAMILY_MEMBER:
-        // Null once unlinked.
+        // Null once unlinked, or once she left the household (docs/family-members.md).
         return {
           ...none,
           familyMember: first?.member_id ? { memberId: first.member_id, familyId: first.family_id!, networkId: first.family_network_id! } : null,
@@ -114,7 +117,7 @@ export class PrincipalService implements OnApplicationBootstrap {
       case SubjectKind.PROFESSIONAL: {
         const memberships: AgencyRole[] = rows
           .filter((r) => r.agency_id && r.network_id && r.role)
-          .map((r) => ({ agencyId: r.agency_id!, networkId: r.network_id!, role: r.role! }));
+          .map((r) => ({ agencyId: r.agency_id!, networkId: r.network_id!, servedNetworkIds: r.served_network_ids ?? [], role: r.role! }));
         return { ...none, userId: first!.user_id, memberships, acting: this.actingAgency(memberships, actingAgencyHeader) };
       }
       case SubjectKind.PLATFORM_ADMIN:
@@ -154,6 +157,6 @@ export class PrincipalService implements OnApplicationBootstrap {
       throw forbidden('X-Acting-Agency names an agency you are not a member of');
     }
     const roles = memberships.filter((m) => m.agencyId === chosen);
-    return { agencyId: chosen, networkId: roles[0]!.networkId, roles: roles.map((m) => m.role) };
+    return { agencyId: chosen, networkId: roles[0]!.networkId, servedNetworkIds: roles[0]!.servedNetworkIds, roles: roles.map((m) => m.role) };
   }
 }

@@ -6,6 +6,7 @@ import { SubjectKind } from './subject-kind.js';
 export interface AgencyRole {
   agencyId: string;
   networkId: string;
+  servedNetworkIds: string[];
   role: MembershipRole;
 }
 
@@ -18,8 +19,11 @@ export interface Principal {
   userId: string | null;
   isPlatformAdmin: boolean;
   memberships: AgencyRole[];
-  /** The agency the user acts for: `X-Acting-Agency`, or the only agency it belongs to. */
-  acting: { agencyId: string; networkId: string; roles: MembershipRole[] } | null;
+  /**
+   * The agency the user acts for: `X-Acting-Agency`, or the only agency it belongs to; its own network, and
+   * the networks it serves beyond it by a service area in force (src/policy/network-reach.ts).
+   */
+  acting: { agencyId: string; networkId: string; servedNetworkIds: string[]; roles: MembershipRole[] } | null;
   /** Set when the subject is a family member's portal login (and then userId is null). */
   familyMember: { memberId: string; familyId: string; networkId: string } | null;
   /** Set for an integration partner's case system (client credentials); it acts for its agency. */

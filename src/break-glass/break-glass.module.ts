@@ -10,5 +10,6 @@ import { BreakGlassService } from './break-glass.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([BreakGlassGrant]), UsersModule, AgenciesModule, InboxModule],
   providers: [BreakGlassService, BreakGlassResolver, FamilyBreakGlassResolver],
+  exports: [BreakGlassService],
 })
 export class BreakGlassModule {}

@@ -5,6 +5,7 @@ import { AuditedTransactions } from '../audit/audited-transactions.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { conflict } from '../common/errors.js';
 import { newId } from '../common/ids.js';
+import { familyMergeStatement } from '../database/family-merge-statement.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { InboxItemKind } from '../inbox/inbox-kind.js';
@@ -105,5 +106,13 @@ export class BreakGlassService {
     return grants
       .map((g) => Object.assign(g, { revokedAt: revokedAt.get(g.id) ?? null }))
       .sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /**
+   * A merge of two families (docs/family-merge.md): the absorbed family's grants are the surviving family's
+   * (shown, ended and erased with it); a grant in force keeps its user and its end.
+   */
+  async moveToFamily(em: EntityManager, fromFamilyId: string, toFamilyId: string): Promise<void> {
+    await familyMergeStatement(em, `UPDATE break_glass_grant SET family_id = $2 WHERE family_id = $1`, [fromFamilyId, toFamilyId]);
   }
 }

@@ -95,3 +95,15 @@ export async function paginate<T extends ObjectLiteral, R extends { id: string }
     pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
   };
 }
+
+/**
+ * Cursors of a ranked list (a search): the row's rank (a decimal, compared exactly) and its id, the tie-breaker.
+ * Ordered by rank descending, then id: the next page is `rank < after.rank OR (rank = after.rank AND id > after.id)`.
+ */
+export const encodeRankedCursor = (rank: string, id: string) => Buffer.from(`rank:${rank}:${id}`).toString('base64url');
+
+export function decodeRankedCursor(cursor: string): { rank: string; id: string } {
+  const match = /^rank:(-?\d+(?:\.\d+)?):(.+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match || !UUID_PATTERN.test(match[2]!)) throw badInput('after', 'after is not a cursor from this list');
+  return { rank: match[1]!, id: match[2]! };
+}

@@ -18,6 +18,14 @@ export interface AppConfig {
   clientTokenSecret: string | undefined;
   /** Signs the checkpoints of the audit chain's head; unset outside production: generated in `dataDir`. */
   auditCheckpointKey: string | undefined;
+  /** Keys the hashes of national register numbers and of name + birth date (src/families/national-number.ts); unset outside production: generated in `dataDir`. */
+  nationalNumberKey: string | undefined;
+  /**
+   * Whether registerFamily asks for `confirmNotDuplicate` when a member has the name and birth date of a member of
+   * a known family (a known number is always refused): off for a bulk intake of existing caseloads, and in the
+   * tests' default environment, whose factories register many a "Sara Peeters" on purpose.
+   */
+  duplicateNameCheck: boolean;
   /** Days off besides weekends and Belgian public holidays, for referral deadlines ('YYYY-MM-DD'). */
   extraHolidays: string[];
   /** Whose calendar dates count for ages, birthdays and deadlines, in the service and its database sessions. */
@@ -33,9 +41,16 @@ export interface AppConfig {
    * sends them down the field resolvers (for comparing the two paths: test/compiled-plan.e2e-spec.ts, the bench).
    */
   compiledReads: boolean;
-  /** Whether this process runs the hourly job that puts overdue referrals in the inboxes (any number of replicas may). */
+  /**
+   * Whether this process runs the hourly job that puts overdue referrals in the inboxes, and escalates
+   * those still overdue to the network coordinators (any number of replicas may).
+   */
   overdueJob: boolean;
   email: EmailConfig;
+  /** How many working days after its deadline a stage still overdue is escalated to the network coordinators. */
+  escalationWorkingDays: number;
+  /** Whether this process runs the hourly job that reminds of consents expiring and actions due (any number of replicas may). */
+  reminderJob: boolean;
 }
 
 /** Notification e-mails (docs/inbox.md, "E-mail"): only that there is something new, with a link. */
@@ -98,6 +113,8 @@ export interface RateLimitConfig {
   tokenEndpoint: number;
   /** Failed authentications per client IP in 15 minutes, before that IP is blocked for 15 minutes. */
   authFailures: number;
+  /** `findKnownFamily` lookups per user in an hour (docs/family-identity.md). */
+  familyLookupsPerHour: number;
   /** Reverse proxies in front of the service whose `X-Forwarded-For` names the client (0: none). */
   trustedProxies: number;
 }
@@ -175,6 +192,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (auditCheckpointKey !== undefined && auditCheckpointKey.length < 32) problems.push('AUDIT_CHECKPOINT_KEY must be at least 32 characters');
   if (production && !auditCheckpointKey) problems.push('AUDIT_CHECKPOINT_KEY is required in production (it signs the audit chain checkpoints)');
 
+  const nationalNumberKey = env.NATIONAL_NUMBER_KEY || undefined;
+  if (nationalNumberKey !== undefined && nationalNumberKey.length < 32) problems.push('NATIONAL_NUMBER_KEY must be at least 32 characters');
+  if (production && !nationalNumberKey) problems.push('NATIONAL_NUMBER_KEY is required in production (it keys the hashes of national register numbers)');
+
   const extraHolidays = (env.EXTRA_HOLIDAYS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const day of extraHolidays) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) {
@@ -213,6 +234,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ),
     clientTokenSecret,
     auditCheckpointKey,
+    nationalNumberKey,
+    duplicateNameCheck: flag(env, problems)('DUPLICATE_NAME_CHECK', true),
     extraHolidays,
     legalTimeZone,
     webhooks,
@@ -223,6 +246,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     compiledReads: flag(env, problems)('COMPILED_READS', true),
     overdueJob: flag(env, problems)('OVERDUE_JOB', true),
     email,
+    escalationWorkingDays: wholeNumbers(env, problems)('ESCALATION_WORKING_DAYS', 3, 1, 30),
+    reminderJob: flag(env, problems)('REMINDER_JOB', true),
   };
 }
 
@@ -268,6 +293,7 @@ function rateLimitConfig(env: NodeJS.ProcessEnv, problems: string[]): RateLimitC
     perIp: integer('RATE_LIMIT_PER_IP', 300, 1, 1_000_000),
     tokenEndpoint: integer('RATE_LIMIT_TOKEN_ENDPOINT', 20, 1, 1_000_000),
     authFailures: integer('RATE_LIMIT_AUTH_FAILURES', 10, 1, 1_000_000),
+    familyLookupsPerHour: integer('RATE_LIMIT_FAMILY_LOOKUPS', 30, 1, 1_000_000),
     trustedProxies: integer('TRUST_PROXY_HOPS', 0, 0, 10),
   };
 }

@@ -5,12 +5,13 @@ import { FamiliesModule } from '../families/families.module.js';
 import { InboxModule } from '../inbox/inbox.module.js';
 import { CapacityAssessment } from './capacity-assessment.entity.js';
 import { Consent } from './consent.entity.js';
+import { ConsentExpiry, ConsentExpiryJob } from './consent-expiry.js';
 import { CapacityAssessmentResolver, ConsentsResolver } from './consents.resolver.js';
 import { ConsentsService } from './consents.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Consent, CapacityAssessment]), FamiliesModule, AgenciesModule, InboxModule],
-  providers: [ConsentsService, ConsentsResolver, CapacityAssessmentResolver],
+  providers: [ConsentsService, ConsentsResolver, CapacityAssessmentResolver, ConsentExpiry, ConsentExpiryJob],
   exports: [ConsentsService],
 })
 export class ConsentsModule {}

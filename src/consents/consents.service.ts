@@ -8,6 +8,7 @@ import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, invalidTransition, notFound } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { familyMergeStatement } from '../database/family-merge-statement.js';
 import { FamiliesService } from '../families/families.service.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
@@ -25,6 +26,8 @@ interface MemberCapacity {
   family_id: string;
   capable: boolean;
   representative: boolean;
+  /** She left the household (docs/family-members.md): no new consent names her. */
+  left: boolean;
 }
 
 /**
@@ -61,6 +64,8 @@ export class ConsentsService {
         if (subjects.some((s) => s?.family_id !== family.id)) {
           throw badInput('subjectMemberIds', 'subjectMemberIds must be members of the grantor’s family');
         }
+        if (grantor!.left) throw badInput('grantorMemberId', 'The grantor left the household');
+        if (subjects.some((s) => s!.left)) throw badInput('subjectMemberIds', 'subjectMemberIds must not name a member who left the household');
         for (const subject of subjects as MemberCapacity[]) {
           const refusal = grantorRefusal(grantor!, subject);
           if (refusal) throw badInput('grantorMemberId', refusal(await this.families.nameFor(caller, subject.id)));
@@ -342,11 +347,21 @@ export class ConsentsService {
   private async capacities(em: EntityManager, ids: string[]): Promise<Map<string, MemberCapacity>> {
     const rows: MemberCapacity[] = await readWithoutAudit('a check before a write that answers no personal data', em.query(
       `SELECT fm.id, fm.family_id, member_is_capable(fm) AS capable,
-              member_represents_children(fm) AS representative
+              member_represents_children(fm) AS representative, fm.left_on IS NOT NULL AS left
          FROM family_member fm WHERE fm.id = ANY($1::uuid[])`,
       [ids],
     ));
     return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /**
+   * A merge of two families (docs/family-merge.md): the absorbed family's consents show in the surviving
+   * family. Only the consent's family_id changes (the database lets a merge change nothing else of a
+   * consent event). Its grants keep the family the consent was given in: a grant of one member counts for
+   * that member only, as before, and a family-level grant (the plan) does not reach the other family's data.
+   */
+  async moveToFamily(em: EntityManager, fromFamilyId: string, toFamilyId: string): Promise<void> {
+    await familyMergeStatement(em, `UPDATE consent SET family_id = $2 WHERE family_id = $1`, [fromFamilyId, toFamilyId]);
   }
 }
 

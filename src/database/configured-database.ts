@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { dataSourceOptions, migrate } from './database.module.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres.js';
@@ -18,16 +18,18 @@ export async function configuredDatabase(
 }
 
 /**
- * For the commands (`npm run seed`, `retention`, `audit:verify`): `work` on the configured database,
- * migrated; the connection closed and an embedded cluster stopped afterwards, also when `work` fails.
+ * For the commands (`npm run seed`, `retention`, `audit:verify`, `directory`): `work` on the configured database,
+ * migrated; the connection closed and an embedded cluster stopped afterwards, also when `work` fails. A command
+ * that writes through TypeORM's entity manager names its `entities`.
  */
 export async function withConfiguredDatabase<T>(
   config: Pick<AppConfig, 'databaseUrl' | 'dataDir' | 'legalTimeZone'>,
   work: (db: DataSource) => Promise<T>,
+  entities: DataSourceOptions['entities'] = [],
 ): Promise<T> {
   const { url, embedded } = await configuredDatabase(config);
   try {
-    const db = await new DataSource(dataSourceOptions(url, undefined, config.legalTimeZone)).initialize();
+    const db = await new DataSource({ ...dataSourceOptions(url, undefined, config.legalTimeZone), entities } as DataSourceOptions).initialize();
     try {
       await migrate(db);
       return await work(db);

@@ -11,7 +11,7 @@ function violation(error: unknown): { code?: string; constraint?: string } {
   return { code: e?.code ?? e?.driverError?.code, constraint: e?.constraint ?? e?.driverError?.constraint };
 }
 
-function isUniqueViolation(error: unknown, constraint?: string): boolean {
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   const { code, constraint: name } = violation(error);
   return code === UNIQUE_VIOLATION && (constraint === undefined || name === constraint);
 }

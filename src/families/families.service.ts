@@ -8,6 +8,7 @@ import type { Caller } from '../auth/caller.decorator.js';
 import { calendarDate } from '../common/calendar.js';
 import { badInput, forbidden } from '../common/errors.js';
 import { newId } from '../common/ids.js';
+import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { type Connection, paginate } from '../common/pagination.js';
 import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
@@ -17,9 +18,13 @@ import { SqlParams } from '../policy/sql-scope.js';
 import type { FamiliesArgs } from './dto/families.args.js';
 import type { FamilyMemberInput } from './dto/family-member.input.js';
 import type { AddFamilyMemberInput, RegisterFamilyInput } from './dto/register-family.input.js';
-import { FamilyMemberRole } from './family-member-role.js';
 import { FamilyMember } from './family-member.entity.js';
+import { FamilyMove } from './family-move.entity.js';
 import { Family } from './family.entity.js';
+import { validateDates } from './member-dates.js';
+import { MemberHistory, memberValues } from './member-history.js';
+import { MemberChangeKind } from './family-member-change.entity.js';
+import { KnownFamilies, type MemberKeys } from './known-families.js';
 
 export type MemberContact = Pick<FamilyMember, 'email' | 'phone' | 'preferredLanguage'>;
 
@@ -33,6 +38,8 @@ export class FamiliesService {
     private readonly idempotency: IdempotencyService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly assignments: CaseAssignmentWriter,
+    private readonly history: MemberHistory,
+    private readonly known: KnownFamilies,
   ) {}
 
   /** Registers a family in the caller's network; the caller is assigned to it (need to know). */
@@ -43,12 +50,17 @@ export class FamiliesService {
     this.policy.assertCan(ability, 'create', 'Family', { networkId: acting.networkId });
     const today = calendarDate(this.config.legalTimeZone);
     input.members.forEach((member, i) => validateDates(member, `members.${i}`, today));
+    const keys = this.keysOf(input.members);
     return this.tx.run(caller, (em) =>
       this.idempotency.created(em, caller, 'registerFamily', input, async () => {
+        const recordMatches = await this.known.refuseDuplicate(em, caller, keys, input.confirmNotDuplicate === true);
         const family = await em.save(
           em.create(Family, { id: newId(), networkId: acting.networkId, registeredByAgencyId: acting.agencyId }),
         );
-        await em.insert(FamilyMember, input.members.map((member) => memberRow(family.id, member, principal.userId)));
+        const rows = input.members.map((member) => memberRow(family.id, member, principal.userId));
+        await em.insert(FamilyMember, rows);
+        await this.known.recordMembers(em, family.id, rows.map((row, i) => ({ id: row.id, keys: keys[i]! })));
+        await recordMatches(family.id);
         await this.assignments.assignSelf(em, family.id, principal.userId!, acting.agencyId);
         return family;
       }, (id) => this.idempotency.readable(em, caller, Family, 'Family', id)),
@@ -62,9 +74,40 @@ export class FamiliesService {
         await this.policy.authorize(em, caller.ability, 'update', 'Family', input.familyId, { lock: true });
         const row = memberRow(input.familyId, input.member, caller.principal.userId);
         await em.insert(FamilyMember, row);
+        await this.history.record(em, caller, row, MemberChangeKind.ADDED, {}, memberValues(row));
+        await this.known.recordMembers(em, input.familyId, [{ id: row.id, keys: this.known.keysOf(input.member, 'member.nationalNumber') }]);
         return readWithoutAudit("the caller's own write, read back (audited by the write triggers)", em.findOneByOrFail(FamilyMember, { id: row.id }));
       }, (id) => this.idempotency.readable(em, caller, FamilyMember, 'FamilyMember', id)),
     );
+  }
+
+  /** The move proposed with the plan that waits for the family's confirmation, locked for this transaction; null when none waits. */
+  proposedMove(em: EntityManager, planId: string): Promise<FamilyMove | null> {
+    return em.findOne(FamilyMove, { where: { planId, status: 'PROPOSED' }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** Records a proposed move (the caller authorized it on the family's plan); one waits at a time. */
+  async proposeMove(em: EntityManager, move: Omit<FamilyMove, 'id' | 'status' | 'proposedAt' | 'confirmedAt'>): Promise<FamilyMove> {
+    const row = em.create(FamilyMove, { ...move, id: newId(), status: 'PROPOSED', proposedAt: new Date(), confirmedAt: null });
+    await conflictOnDuplicate(em.insert(FamilyMove, row), 'Another move of the family was proposed meanwhile');
+    return row;
+  }
+
+  /** The family confirmed: it (and so its plan, its members and their records) belongs to the new network from now on. */
+  async completeMove(em: EntityManager, move: FamilyMove): Promise<void> {
+    await em.update(Family, { id: move.familyId }, { networkId: move.toNetworkId });
+    await em.update(FamilyMove, { id: move.id }, { status: 'CONFIRMED', confirmedAt: new Date() });
+  }
+
+  /** The members' keys (docs/family-identity.md); BAD_USER_INPUT when two of them give the same number. */
+  private keysOf(members: FamilyMemberInput[]): MemberKeys[] {
+    const keys = members.map((member, i) => this.known.keysOf(member, `members.${i}.nationalNumber`));
+    keys.forEach((key, i) => {
+      if (key.numberHash && keys.findIndex((other) => other.numberHash?.equals(key.numberHash!)) < i) {
+        throw badInput(`members.${i}.nationalNumber`, `members.${i}.nationalNumber is the number of another member of this family`);
+      }
+    });
+    return keys;
   }
 
   /**
@@ -86,6 +129,18 @@ export class FamiliesService {
       [memberId],
     );
     return affected === 1;
+  }
+
+  /** The families with these ids that exist, locked for a merge, by id (no personal data). */
+  lockForMerge(em: EntityManager, ids: string[]): Promise<Family[]> {
+    return em.createQueryBuilder(Family, 'f').where('f.id = ANY(:ids)', { ids }).orderBy('f.id').setLock('pessimistic_write').getMany();
+  }
+
+  /** A merge: every member of `absorbedId` moves to `survivingId`, and the absorbed family points to it. */
+  async absorbInto(em: EntityManager, absorbedId: string, survivingId: string): Promise<void> {
+    await em.query(`UPDATE family_member SET family_id = $2 WHERE family_id = $1`, [absorbedId, survivingId]);
+    // Registrations merged into the absorbed one before point on to the surviving family: one step always suffices.
+    await em.query(`UPDATE family SET merged_into_family_id = $2 WHERE id = $1 OR merged_into_family_id = $1`, [absorbedId, survivingId]);
   }
 
   async get(caller: Caller, id: string): Promise<Family> {
@@ -181,7 +236,7 @@ export class FamiliesService {
   }
 
   /**
-   * The members with these ids that belong to the family (and, with `visibleTo`, that its caller may read);
+   * The members with these ids that belong to the household (and, with `visibleTo`, that its caller may read);
    * BAD_USER_INPUT naming `field` otherwise, the same for a member of another family as for a hidden one.
    */
   async requireMembers(
@@ -192,7 +247,10 @@ export class FamiliesService {
     options: { visibleTo?: Caller } = {},
   ): Promise<FamilyMember[]> {
     const unique = [...new Set(memberIds)];
-    const qb = em.createQueryBuilder(FamilyMember, 'rm').where('rm.family_id = :familyId AND rm.id = ANY(:ids)', { familyId, ids: unique });
+    // A member who left the household is named by no new record (docs/family-members.md).
+    const qb = em
+      .createQueryBuilder(FamilyMember, 'rm')
+      .where('rm.family_id = :familyId AND rm.id = ANY(:ids) AND rm.left_on IS NULL', { familyId, ids: unique });
     // Which members a write may name: checked by the read rule, not read (nothing of them is answered).
     if (options.visibleTo) this.reader.of(options.visibleTo).scopeThrough(qb, 'FamilyMember', 'rm.id');
     const members = unique.length ? await readWithoutAudit('a check before a write that answers no personal data', qb.getMany()) : [];
@@ -216,18 +274,3 @@ function memberRow(familyId: string, member: FamilyMemberInput, createdByUserId:
     preferredLanguage: member.preferredLanguage ?? null,
   };
 }
-
-/** `today`: the families' calendar date, so a child born today may be registered from midnight in Brussels. */
-function validateDates(member: FamilyMemberInput, path: string, today: string): void {
-  if (member.role === FamilyMemberRole.UNBORN) {
-    if (member.birthDate) throw badInput(`${path}.birthDate`, 'An unborn child has no birth date yet');
-    if (!member.expectedDate) throw badInput(`${path}.expectedDate`, 'An unborn child needs an expected date');
-    return;
-  }
-  if (!member.birthDate) throw badInput(`${path}.birthDate`, 'birthDate is required');
-  if (!isRealDate(member.birthDate) || member.birthDate > today) {
-    throw badInput(`${path}.birthDate`, 'birthDate must be a real date, not in the future');
-  }
-}
-
-const isRealDate = (date: string) => new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) === date;

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 import { FamilyMemberRole } from './family-member-role.js';
 
@@ -42,6 +42,14 @@ export class FamilyMember {
 
   @Column({ type: 'text', nullable: true, select: false })
   preferredLanguage: string | null;
+
+  @Field(() => Int, { description: 'Increases with every change to the member; pass it as expectedVersion to detect conflicts.' })
+  @Column({ type: 'integer', default: 1 })
+  version: number;
+
+  @Field(() => String, { nullable: true, description: 'The day she left the household (YYYY-MM-DD); null while she belongs to it.' })
+  @Column({ type: 'date', nullable: true })
+  leftOn: string | null;
 
   /** Who created it: authors keep seeing their own records (the AUTHOR legal basis). */
   @Column({ type: 'uuid', nullable: true })

@@ -16,6 +16,10 @@ export class Family {
   @Column('uuid')
   registeredByAgencyId: string;
 
+  /** The family this one was merged into (docs/family-merge.md); not exposed: a merged family answers NOT_FOUND. */
+  @Column({ type: 'uuid', nullable: true })
+  mergedIntoFamilyId: string | null;
+
   @Field()
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -3,8 +3,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgenciesModule } from '../agencies/agencies.module.js';
 import { FamiliesModule } from '../families/families.module.js';
 import { HistoryModule } from '../history/history.module.js';
+import { InboxModule } from '../inbox/inbox.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { Action } from './action.entity.js';
+import { ActionReminders, ActionRemindersJob } from './action-reminders.js';
 import { ActionsResolver } from './actions.resolver.js';
 import { ActionsService } from './actions.service.js';
 import { GoalMember } from './goal-member.entity.js';
@@ -14,8 +16,8 @@ import { GoalProgressNoteResolver, GoalsResolver, PlanGoalsResolver } from './go
 import { GoalsService } from './goals.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Goal, GoalMember, GoalProgressNote, Action]), FamiliesModule, HistoryModule, UsersModule, AgenciesModule],
-  providers: [GoalsService, ActionsService, GoalsResolver, PlanGoalsResolver, GoalProgressNoteResolver, ActionsResolver],
+  imports: [TypeOrmModule.forFeature([Goal, GoalMember, GoalProgressNote, Action]), FamiliesModule, HistoryModule, UsersModule, AgenciesModule, InboxModule],
+  providers: [ActionReminders, ActionRemindersJob, GoalsService, ActionsService, GoalsResolver, PlanGoalsResolver, GoalProgressNoteResolver, ActionsResolver],
   exports: [GoalsService, ActionsService],
 })
 export class GoalsModule {}

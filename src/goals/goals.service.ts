@@ -222,4 +222,9 @@ export class GoalsService {
     await em.insert(GoalProgressNote, note);
     return note.id;
   }
+
+  /** A merge of two plans (docs/family-merge.md): the goals of `fromPlanId`, with their actions and progress, go to `toPlanId`. */
+  async moveToPlan(em: EntityManager, fromPlanId: string, toPlanId: string): Promise<void> {
+    await em.query(`UPDATE goal SET plan_id = $2 WHERE plan_id = $1`, [fromPlanId, toPlanId]);
+  }
 }

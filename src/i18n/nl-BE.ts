@@ -17,6 +17,19 @@ export const nlBE = {
     '{whole, select, yes {Een toestemming van het gezin werd ingetrokken.} other {Een toestemming van het gezin werd ingetrokken voor enkele gezinsleden.}}',
   'inbox.supportHandoverToConfirm': 'Uw gezin krijgt een nieuwe trajectbegeleider. Wilt u dat bevestigen?',
   'inbox.supportHandedOver': 'De trajectbegeleiding van het gezin werd overgedragen.',
+  'inbox.bridgeFigureNamed': 'U wordt gevraagd om een gezin te begeleiden naar zijn eerste gesprek met de dienst waarnaar het doorverwezen is.',
+  'inbox.familyMerged': 'Uw gezin was twee keer ingeschreven. De twee inschrijvingen zijn samengevoegd tot één gezin en één plan.',
+  'inbox.referralEscalated': 'Een doorverwijzing naar deze organisatie staat nog altijd te lang op "{to}": {workingDays, plural, one {# werkdag} other {# werkdagen}} na de termijn.',
+  'inbox.consentExpiring': 'Een toestemming van het gezin loopt af op {on, date, medium}.',
+  'inbox.actionDue': 'Een actie in het plan moet klaar zijn op {on, date, medium}.',
+  'inbox.actionOverdue': 'Een actie in het plan moest klaar zijn op {on, date, medium} en is nog niet gedaan.',
+  'inbox.transitionChecklistProposed': 'Het plan heeft een nieuwe checklist voor iemand die 18 wordt (op {on, date, medium}).',
+  'inbox.webhookDeliveryFailed': 'Een bericht naar het dossiersysteem van deze koppeling kwam niet aan, ook niet na de laatste poging.',
+  'inbox.portalInvitationExpired': 'Een uitnodiging voor het gezinsportaal die u voor een gezinslid maakte, is verlopen voordat ze gebruikt werd.',
+  'inbox.memberCorrectionRequested': 'Een gezinslid vraagt om gegevens van het gezin te verbeteren. Wilt u dat doen of weigeren?',
+  'inbox.memberCorrectionApplied': 'Uw vraag om uw gegevens te verbeteren is uitgevoerd.',
+  'inbox.memberCorrectionDeclined': 'Uw vraag om uw gegevens te verbeteren werd geweigerd. Het team vertelt u waarom.',
+  'inbox.teamParticipationRequested': 'Een andere organisatie vraagt om bij het team van het gezin te komen. Wilt u dat aanvaarden of weigeren?',
 
   // Notification e-mails: only that there is something new, and where to read it (docs/inbox.md, "E-mail").
   'email.immediate.subject': 'Er is iets nieuws voor u in 1Gezin1Plan',
@@ -81,6 +94,15 @@ export const nlBE = {
   'log.kind.handoverMeeting': 'een overdrachtsgesprek',
   'log.kind.erasureRequest': 'een vraag om persoonsgegevens te wissen',
   'log.kind.notificationChannel': 'hoe u per e-mail hoort dat er iets nieuws is',
+  'log.kind.agencyServiceArea': 'een regio waarin een organisatie werkt',
+  'log.kind.directoryService': 'een dienst in de gids van het netwerk',
+  'log.kind.familyMerge': 'het samenvoegen van twee inschrijvingen van uw gezin',
+  'log.kind.memberChange': '{records, plural, one {de geschiedenis van de gegevens van een gezinslid} other {# stappen in de geschiedenis van de gegevens van gezinsleden}}',
+  'log.kind.correctionRequest': '{records, plural, one {een vraag om de gegevens van een gezinslid te verbeteren} other {# vragen om gegevens van gezinsleden te verbeteren}}',
+  'log.kind.familyMove': 'de verhuis van uw gezin naar een andere regio',
+  'log.kind.memberIdentity': 'hoe een lid van uw gezin herkend kan worden (een gecodeerde vorm van het rijksregisternummer, of van de naam en de geboortedatum)',
+  'log.kind.familyLookup': 'of uw gezin gekend is',
+  'log.kind.teamParticipationRequest': 'een vraag van een organisatie om bij het team van uw gezin te komen',
   'log.kind.unknown': 'iets over uw gezin',
 
   // Where the plain verb would not say it well: the whole phrase.
@@ -109,6 +131,22 @@ export const nlBE = {
   'log.done.referralTransition.INSERT': 'noteerde een stap van de doorverwijzing',
   'log.done.handoverMeeting.INSERT': 'plande een overdrachtsgesprek',
   'log.done.erasureRequest.INSERT': 'noteerde een vraag om persoonsgegevens te wissen',
+  'log.done.familyMerge.INSERT': 'stelde voor om twee inschrijvingen van uw gezin samen te voegen',
+  'log.done.familyMerge.UPDATE': 'voegde twee inschrijvingen van uw gezin samen tot één gezin en één plan',
+  'log.done.memberChange.INSERT': 'noteerde een wijziging aan de gegevens van een gezinslid',
+  'log.done.correctionRequest.INSERT': 'vroeg om de gegevens van een gezinslid te verbeteren',
+  'log.done.correctionRequest.UPDATE': 'voerde een vraag om gegevens van een gezinslid te verbeteren uit, of weigerde ze',
+  'log.done.familyMove.INSERT': 'stelde voor dat uw gezin naar een andere regio verhuist, met daar een nieuwe contactpersoon',
+  'log.done.familyMove.UPDATE': 'noteerde de verhuis van uw gezin naar een andere regio',
+  'log.done.memberIdentity.DELETE': 'verwijderde hoe een lid van uw gezin herkend kan worden',
+  'log.done.familyLookup.INSERT': 'vroeg of uw gezin gekend is',
+  'log.done.teamParticipationRequest.INSERT': 'vroeg om bij het team van uw gezin te komen (ze zien niets zonder uw toestemming)',
+  'log.done.teamParticipationRequest.UPDATE': 'beantwoordde een vraag van een organisatie om bij het team van uw gezin te komen',
+
+  // Who asked whether the family is known, and why (a lookup names no employee: asking is no work with the family yet).
+  'log.employeeOf': 'Een medewerker van {agency}',
+  'log.someService': 'een dienst',
+  'log.lookedUp': '{actor} vroeg of uw gezin gekend is, {purpose, select, REGISTRATION {voordat een gezin ingeschreven werd} REFERRAL_INTAKE {om een doorverwijzing of een vraag om hulp op te nemen} CHILD_SAFETY {uit zorg om de veiligheid van een kind} TEAM_FORMATION {om een team rond uw gezin te vormen} other {voor het werk}}.',
 } as const;
 
 export type MessageKey = keyof typeof nlBE;

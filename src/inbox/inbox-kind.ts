@@ -14,10 +14,36 @@ export enum InboxItemKind {
   BREAK_GLASS_USED = 'BREAK_GLASS_USED',
   /** A consent of the family was withdrawn, wholly or for some of its members. */
   CONSENT_WITHDRAWN = 'CONSENT_WITHDRAWN',
+  /** The reader was named the bridge figure of a referral: she accompanies the family to the first meeting. */
+  BRIDGE_FIGURE_NAMED = 'BRIDGE_FIGURE_NAMED',
   /** The family's supporter hands the role over: the family is to confirm it. */
   SUPPORT_HANDOVER_TO_CONFIRM = 'SUPPORT_HANDOVER_TO_CONFIRM',
   /** The family confirmed the handover: the new supporter took over. */
   SUPPORT_HANDED_OVER = 'SUPPORT_HANDED_OVER',
+  /** Two registrations of the family were merged into one family and one plan (docs/family-merge.md). */
+  FAMILY_MERGED = 'FAMILY_MERGED',
+  /** A referral to an agency of the reader's network is still past its deadline some working days on. */
+  REFERRAL_ESCALATED = 'REFERRAL_ESCALATED',
+  /** A consent of the family ends within 14 days. */
+  CONSENT_EXPIRING = 'CONSENT_EXPIRING',
+  /** An action is due today or tomorrow. */
+  ACTION_DUE = 'ACTION_DUE',
+  /** An action is past its due date and not done. */
+  ACTION_OVERDUE = 'ACTION_OVERDUE',
+  /** A transition-to-18 checklist was proposed in the family's plan. */
+  TRANSITION_CHECKLIST_PROPOSED = 'TRANSITION_CHECKLIST_PROPOSED',
+  /** A webhook delivery to one of the agency's integration clients failed after its last retry. */
+  WEBHOOK_DELIVERY_FAILED = 'WEBHOOK_DELIVERY_FAILED',
+  /** A portal invitation the reader made expired before the member used it. */
+  PORTAL_INVITATION_EXPIRED = 'PORTAL_INVITATION_EXPIRED',
+  /** A member asked in the portal to correct her details (or a child's): the supporter is to decide. */
+  MEMBER_CORRECTION_REQUESTED = 'MEMBER_CORRECTION_REQUESTED',
+  /** The team applied the correction the member asked for. */
+  MEMBER_CORRECTION_APPLIED = 'MEMBER_CORRECTION_APPLIED',
+  /** The team declined the correction the member asked for. */
+  MEMBER_CORRECTION_DECLINED = 'MEMBER_CORRECTION_DECLINED',
+  /** A caseworker who found the family known asks its supporter that her agency join the team (docs/family-identity.md). */
+  TEAM_PARTICIPATION_REQUESTED = 'TEAM_PARTICIPATION_REQUESTED',
 }
 registerEnumType(InboxItemKind, { name: 'InboxItemKind' });
 
@@ -34,12 +60,18 @@ export interface InboxParams {
   until?: string;
   /** Whether a withdrawal ended the whole consent (else for some of its members). */
   whole?: boolean;
+  /** How many working days past its deadline a referral was escalated. */
+  workingDays?: number;
+  /** A date (YYYY-MM-DD): when a consent ends, when an action is due, when a young adult turns 18. */
+  on?: string;
 }
 
 /** The one place an item's text is made, at read time, from its kind and parameters, in the reader's language. */
 export function inboxText(kind: InboxItemKind, params: InboxParams, language: Language, timeZone: string): string {
   const text = (key: MessageKey, args: MessageArgs = {}) => message(language, key, args, timeZone);
   const status = (value: string | null | undefined) => text('referral.status', { status: value ?? 'none' });
+  // A calendar day (YYYY-MM-DD) at noon UTC: the same day in every legal time zone the date is shown in.
+  const day = (value: string | undefined) => new Date(`${value}T12:00:00Z`);
   switch (kind) {
     case InboxItemKind.REFERRAL_RECEIVED:
       return text('inbox.referralReceived');
@@ -51,9 +83,35 @@ export function inboxText(kind: InboxItemKind, params: InboxParams, language: La
       return text('inbox.breakGlassUsed', { until: new Date(params.until!) });
     case InboxItemKind.CONSENT_WITHDRAWN:
       return text('inbox.consentWithdrawn', { whole: params.whole ? 'yes' : 'no' });
+    case InboxItemKind.BRIDGE_FIGURE_NAMED:
+      return text('inbox.bridgeFigureNamed');
     case InboxItemKind.SUPPORT_HANDOVER_TO_CONFIRM:
       return text('inbox.supportHandoverToConfirm');
     case InboxItemKind.SUPPORT_HANDED_OVER:
       return text('inbox.supportHandedOver');
+    case InboxItemKind.FAMILY_MERGED:
+      return text('inbox.familyMerged');
+    case InboxItemKind.REFERRAL_ESCALATED:
+      return text('inbox.referralEscalated', { to: status(params.to), workingDays: params.workingDays ?? 0 });
+    case InboxItemKind.CONSENT_EXPIRING:
+      return text('inbox.consentExpiring', { on: day(params.on) });
+    case InboxItemKind.ACTION_DUE:
+      return text('inbox.actionDue', { on: day(params.on) });
+    case InboxItemKind.ACTION_OVERDUE:
+      return text('inbox.actionOverdue', { on: day(params.on) });
+    case InboxItemKind.TRANSITION_CHECKLIST_PROPOSED:
+      return text('inbox.transitionChecklistProposed', { on: day(params.on) });
+    case InboxItemKind.WEBHOOK_DELIVERY_FAILED:
+      return text('inbox.webhookDeliveryFailed');
+    case InboxItemKind.PORTAL_INVITATION_EXPIRED:
+      return text('inbox.portalInvitationExpired');
+    case InboxItemKind.MEMBER_CORRECTION_REQUESTED:
+      return text('inbox.memberCorrectionRequested');
+    case InboxItemKind.MEMBER_CORRECTION_APPLIED:
+      return text('inbox.memberCorrectionApplied');
+    case InboxItemKind.MEMBER_CORRECTION_DECLINED:
+      return text('inbox.memberCorrectionDeclined');
+    case InboxItemKind.TEAM_PARTICIPATION_REQUESTED:
+      return text('inbox.teamParticipationRequested');
   }
 }

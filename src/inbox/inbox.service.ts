@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
-import { AuditedTransactions } from '../audit/audited-transactions.js';
+import { NIL as NIL_UUID } from 'uuid';
+import { type AuditActor, AuditedTransactions } from '../audit/audited-transactions.js';
 import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import type { Principal } from '../auth/principal.js';
@@ -11,19 +13,22 @@ import { type Connection, DEFAULT_PAGE_SIZE, paginate } from '../common/paginati
 import { SqlParams } from '../policy/sql-scope.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { OpenSubject, PersonalSubject } from '../policy/subjects.js';
-import type { MembershipRole } from '../users/membership-role.js';
+import { MembershipRole } from '../users/membership-role.js';
 import type { InboxArgs } from './dto/inbox.args.js';
 import { INBOX_CHANNEL, type InboxNotice } from './inbox-notice.js';
 import { type EmailRecipient, InboxEmail } from './inbox-email.js';
 import { InboxItem } from './inbox-item.entity.js';
 import type { InboxItemKind, InboxParams } from './inbox-kind.js';
 
+/** How many records a time-based job selects at a time. */
+const JOB_BATCH = 100;
+
 /**
  * The records items may be about: each is shown only while its reader may read the record. Items about
  * personal data are read (and audited) as a read of it; the others show none.
  */
-const PERSONAL_SUBJECTS = ['Referral', 'Consent', 'Plan'] as const satisfies readonly PersonalSubject[];
-const OPEN_SUBJECTS = ['BreakGlassGrant'] as const satisfies readonly OpenSubject[];
+const PERSONAL_SUBJECTS = ['Referral', 'Consent', 'Plan', 'Goal', 'Action', 'FamilyMember'] as const satisfies readonly PersonalSubject[];
+const OPEN_SUBJECTS = ['BreakGlassGrant', 'Family', 'Agency', 'IntegrationClient'] as const satisfies readonly OpenSubject[];
 export type InboxSubject = (typeof PERSONAL_SUBJECTS)[number] | (typeof OPEN_SUBJECTS)[number];
 
 /** Who gets an item of an event (the actor of the event itself never does). */
@@ -35,7 +40,13 @@ export type InboxAudience =
   /** The trajectory supporter of the family's open plan (and the incoming one during a handover). */
   | { supportersOf: string }
   /** The family's members with a portal login who decide for themselves (12 or older, or assessed capable). */
-  | { portalOf: string };
+  | { portalOf: string }
+  /** One user on the family's team (assigned, or supporting its open plan), acting for the agency she is on it for. */
+  | { teamUser: string; family: string }
+  /** One family member, if she has a portal login and decides for herself. */
+  | { member: string }
+  /** The network coordinators of a network. */
+  | { coordinatorsOf: string };
 
 /** An event as the inbox keeps it: what the item's text is made of, and the record it is about. */
 export interface InboxEvent {
@@ -47,6 +58,20 @@ export interface InboxEvent {
   params: InboxParams;
   occurredAt: Date;
 }
+
+/** What a time-based job tells of one record: its event and who gets it. */
+export interface InboxDelivery {
+  event: InboxEvent;
+  audience: InboxAudience[];
+}
+
+/**
+ * SQL for the event id of a time-based signal: one per kind, record and occasion (a referral's stage, a
+ * consent's end, an action's due date), the same on every replica, so the unique key on (event, recipient)
+ * keeps one item when two replicas' jobs race, and a job can leave out in SQL what was told already.
+ */
+export const occasionEventIdSql = (kind: InboxItemKind, recordSql: string, occasionSql: string) =>
+  `md5('${kind}/' || ${recordSql} || '/' || ${occasionSql})::uuid`;
 
 /** An inbox's owner: a user acting for an agency, or a family member in the portal. */
 type Recipient = { userId: string; agencyId: string } | { memberId: string };
@@ -97,6 +122,32 @@ export class InboxService {
     await em.query(`SELECT pg_notify('${INBOX_CHANNEL}', $1)`, [JSON.stringify({ eventId: event.id } satisfies InboxNotice)]);
     // Only the items this delivery made: a repeat of the event e-mails no one again.
     await this.email.enqueue(em, told as EmailRecipient[]);
+  }
+
+  /**
+   * For a time-based job: delivers what `deliveryOf` makes of each record `select` finds, each in its own
+   * transaction as the service itself (`system:<job>`); how many records were told. `select.sql` reads a
+   * page of records in id order after `$1` (from the nil uuid), at most `$2`, its own parameters from `$3`;
+   * it had best leave out the records told already (`occasionEventIdSql`).
+   */
+  async deliverEach<T extends { id: string }>(
+    job: string,
+    select: { sql: string; params: unknown[] },
+    deliveryOf: (row: T) => InboxDelivery | null,
+  ): Promise<number> {
+    const actor: AuditActor = { subject: `system:${job}`, userId: null, memberId: null, agencyId: null, requestId: randomUUID() };
+    let told = 0;
+    for (let after: string = NIL_UUID; ; ) {
+      const rows: T[] = await readWithoutAudit("the system's own job, for no caller", this.db.query(select.sql, [after, JOB_BATCH, ...select.params]));
+      for (const row of rows) {
+        const delivery = deliveryOf(row);
+        if (!delivery) continue;
+        await this.tx.runAs(actor, 'ADMINISTRATION', (em) => this.deliver(em, delivery.event, delivery.audience));
+        told++;
+      }
+      if (rows.length < JOB_BATCH) return told;
+      after = rows.at(-1)!.id;
+    }
   }
 
   /** The caller's items it may see now, newest first; the page read is audited as a read of the records they are about. */
@@ -195,12 +246,20 @@ export class InboxService {
     const parts = audience.map((who) => {
       if ('staffOf' in who) return users(`membership m WHERE m.agency_id = ${param(who.staffOf)} AND m.role = ANY(${param(who.roles)}::text[])`);
       if ('user' in who) return users(`membership m WHERE m.user_id = ${param(who.user)} AND m.agency_id = ${param(who.agency)}`);
-      if ('supportersOf' in who) {
-        return users(`trajectory_supporter m JOIN plan p ON p.id = m.plan_id
-          WHERE p.family_id = ${param(who.supportersOf)} AND p.status <> 'CLOSED' AND m.state <> 'ENDED'`);
+      const supporters = (familyId: string) => `trajectory_supporter m JOIN plan p ON p.id = m.plan_id
+          WHERE p.family_id = ${param(familyId)} AND p.status <> 'CLOSED' AND m.state <> 'ENDED'`;
+      if ('supportersOf' in who) return users(supporters(who.supportersOf));
+      if ('teamUser' in who) {
+        return `${users(`case_assignment m WHERE m.family_id = ${param(who.family)} AND m.user_id = ${param(who.teamUser)} AND m.ended_at IS NULL`)}
+          UNION ${users(`${supporters(who.family)} AND m.user_id = ${param(who.teamUser)}`)}`;
       }
+      if ('coordinatorsOf' in who) {
+        return users(`membership m JOIN agency na ON na.id = m.agency_id
+          WHERE na.network_id = ${param(who.coordinatorsOf)} AND m.role = '${MembershipRole.NETWORK_COORDINATOR}'`);
+      }
+      const which = 'member' in who ? `fm.id = ${param(who.member)}` : `fm.family_id = ${param(who.portalOf)}`;
       return `SELECT NULL::uuid AS user_id, NULL::uuid AS agency_id, fm.id AS member_id FROM family_member fm
-        WHERE fm.family_id = ${param(who.portalOf)} AND fm.portal_subject IS NOT NULL AND member_is_capable(fm)`;
+        WHERE ${which} AND fm.portal_subject IS NOT NULL AND member_is_capable(fm)`;
     });
     if (parts.length === 0) return [];
     return readWithoutAudit('a check before a write that answers no personal data', em.query(
@@ -210,6 +269,11 @@ export class InboxService {
         ORDER BY COALESCE(user_id, member_id), agency_id`,
       values,
     ));
+  }
+
+  /** A merge of two families (docs/family-merge.md): items about the absorbed family name the surviving one. */
+  async moveToFamily(em: EntityManager, fromFamilyId: string, toFamilyId: string): Promise<void> {
+    await em.query(`UPDATE inbox_item SET family_id = $2 WHERE family_id = $1`, [fromFamilyId, toFamilyId]);
   }
 }
 

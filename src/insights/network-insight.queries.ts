@@ -71,3 +71,17 @@ export const CONSENTS_REVOKED_SQL = `
    WHERE a.network_id = $1
      AND tstzrange($2, $3) @> (SELECT cr.revoked_at FROM consent_revocation cr WHERE cr.consent_id = c.id AND cr.member_ids IS NULL)
    GROUP BY c.recipient_agency_id`;
+
+/** Of the referrals sent in the period, those whose handover meeting was held with the bridge figure there. */
+export const ACCOMPANIED_FIRST_VISITS_SQL = `
+  SELECT count(*)::int AS count
+    FROM agency a JOIN referral r ON r.to_agency_id = a.id AND r.sent_at IS NOT NULL
+   WHERE a.network_id = $1 AND r.sent_at >= $2 AND r.sent_at < $3
+     AND EXISTS (SELECT 1 FROM handover_meeting hm WHERE hm.referral_id = r.id AND hm.state = 'HELD' AND hm.bridge_figure_present)`;
+
+/** Unmet needs: referrals sent in the period that are declined or waitlisted now, per life domain (NULL: none named) and status. */
+export const UNMET_NEEDS_SQL = `
+  SELECT r.life_domain, r.status, count(*)::int AS count
+    FROM agency a JOIN referral r ON r.to_agency_id = a.id AND r.sent_at IS NOT NULL
+   WHERE a.network_id = $1 AND r.sent_at >= $2 AND r.sent_at < $3 AND r.status IN ('DECLINED', 'WAITLISTED')
+   GROUP BY r.life_domain, r.status`;

@@ -10,11 +10,13 @@ import { PolicyService } from '../policy/policy.service.js';
 import type { ReferralStatus } from '../referrals/referral-status.js';
 import type { NetworkInsightArgs } from './dto/network-insight.args.js';
 import {
+  ACCOMPANIED_FIRST_VISITS_SQL,
   ACTIVE_PLANS_SQL,
   CONSENTS_REVOKED_SQL,
   OVERDUE_REFERRALS_SQL,
   REFERRAL_FLOWS_SQL,
   REFERRAL_STAGE_HOURS_SQL,
+  UNMET_NEEDS_SQL,
 } from './network-insight.queries.js';
 import type { NetworkInsight, ReferralStageHours } from './network-insight.type.js';
 import { suppressCount, suppressMedian, suppressTable } from './small-counts.js';
@@ -82,10 +84,14 @@ export class NetworkInsightService {
       const hours: StageHoursRow[] = await readWithoutAudit('aggregate figures with small counts suppressed (audited as an aggregate read)', em.query(REFERRAL_STAGE_HOURS_SQL, inPeriod));
       const overdue: { to_agency_id: string; status: ReferralStatus; count: number }[] = await readWithoutAudit('aggregate figures with small counts suppressed (audited as an aggregate read)', em.query(OVERDUE_REFERRALS_SQL, [network.id]));
       const revoked: { recipient_agency_id: string; count: number }[] = await readWithoutAudit('aggregate figures with small counts suppressed (audited as an aggregate read)', em.query(CONSENTS_REVOKED_SQL, inPeriod));
+      const [accompanied]: { count: number }[] = await readWithoutAudit('aggregate figures with small counts suppressed (audited as an aggregate read)', em.query(ACCOMPANIED_FIRST_VISITS_SQL, inPeriod));
+      const unmet: { life_domain: LifeDomain | null; status: ReferralStatus; count: number }[] = await readWithoutAudit('aggregate figures with small counts suppressed (audited as an aggregate read)', em.query(UNMET_NEEDS_SQL, inPeriod));
 
       const sentTable = suppressTable(flows);
       const overdueTable = suppressTable(overdue);
       const revokedTable = suppressTable(revoked);
+      const unmetTable = suppressTable(unmet);
+      const domainOrder = (domain: LifeDomain | null) => (domain === null ? LIFE_DOMAINS.length : LIFE_DOMAINS.indexOf(domain));
       const byAgencyName = (a: Agency, b: Agency) => a.name.localeCompare(b.name);
       return {
         networkId: network.id,
@@ -115,6 +121,11 @@ export class NetworkInsightService {
         consentsRevokedByRecipientAgency: revokedTable.cells
           .map((c) => ({ recipientAgency: agency(c.recipient_agency_id), consents: c.count }))
           .sort((a, b) => byAgencyName(a.recipientAgency, b.recipientAgency)),
+        accompaniedFirstVisits: suppressCount(accompanied?.count ?? 0),
+        unmetNeedsTotal: unmetTable.total,
+        unmetNeeds: unmetTable.cells
+          .map((c) => ({ lifeDomain: c.life_domain, status: c.status, referrals: c.count }))
+          .sort((a, b) => domainOrder(a.lifeDomain) - domainOrder(b.lifeDomain) || a.status.localeCompare(b.status)),
       };
     });
   }

@@ -84,6 +84,18 @@ export class RevokedConsents {
   consents: SuppressedCount;
 }
 
+@ObjectType({ description: 'Referrals sent in the period that are declined or waitlisted now, for one life domain: a need the network did not meet.' })
+export class UnmetNeed {
+  @Field(() => LifeDomain, { nullable: true, description: 'Null for referrals that name no life domain.' })
+  lifeDomain: LifeDomain | null;
+
+  @Field(() => ReferralStatus, { description: 'DECLINED or WAITLISTED.' })
+  status: ReferralStatus;
+
+  @Field(() => SuppressedCount)
+  referrals: SuppressedCount;
+}
+
 /**
  * Aggregate figures of one network for its coordinators, without personal data: agencies, life
  * domains, statuses, counts and durations only. Lists hold the cells above zero; a missing cell is 0.
@@ -131,4 +143,15 @@ export class NetworkInsight {
 
   @Field(() => [RevokedConsents])
   consentsRevokedByRecipientAgency: RevokedConsents[];
+
+  @Field(() => SuppressedCount, {
+    description: 'Referrals sent in the period whose handover meeting was held with the bridge figure there: an accompanied first visit took place.',
+  })
+  accompaniedFirstVisits: SuppressedCount;
+
+  @Field(() => SuppressedCount, { description: 'Referrals sent in the period declined or waitlisted now: suppressed when any of unmetNeeds is.' })
+  unmetNeedsTotal: SuppressedCount;
+
+  @Field(() => [UnmetNeed])
+  unmetNeeds: UnmetNeed[];
 }

@@ -12,5 +12,6 @@ import { NotesService } from './notes.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Note, NoteMember]), FamiliesModule, HistoryModule, UsersModule, AgenciesModule],
   providers: [NotesService, NotesResolver, PlanNotesResolver],
+  exports: [NotesService],
 })
 export class NotesModule {}

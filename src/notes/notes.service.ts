@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
@@ -88,4 +88,9 @@ export class NotesService {
       .load(noteId);
   }
 
+
+  /** A merge of two plans (docs/family-merge.md): the notes of `fromPlanId` go to `toPlanId`, with the members they name. */
+  async moveToPlan(em: EntityManager, fromPlanId: string, toPlanId: string): Promise<void> {
+    await em.query(`UPDATE note SET plan_id = $2 WHERE plan_id = $1`, [fromPlanId, toPlanId]);
+  }
 }

@@ -8,5 +8,7 @@ export enum CloseReasonCode {
   TRANSFERRED_TO_OTHER_SERVICE = 'TRANSFERRED_TO_OTHER_SERVICE',
   NO_LONGER_NEEDED = 'NO_LONGER_NEEDED',
   OTHER = 'OTHER',
+  /** Merged into another registration of the same family (docs/family-merge.md); never chosen in closePlan. */
+  MERGED = 'MERGED',
 }
 registerEnumType(CloseReasonCode, { name: 'CloseReasonCode' });

@@ -15,12 +15,16 @@ import { PlanHistoryService } from '../history/plan-history.service.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { InboxItemKind } from '../inbox/inbox-kind.js';
 import { type InboxAudience, InboxService } from '../inbox/inbox.service.js';
-import type { SubjectAttributes } from '../policy/policy.service.js';
+import { agencyWorksIn } from '../policy/network-reach.js';
+import { PolicyService, type SubjectAttributes } from '../policy/policy.service.js';
+import type { FamilyMove } from '../families/family-move.entity.js';
+import { CaseAssignmentWriter } from '../assignments/case-assignment-writer.js';
 import type {
   AddPlanParticipantInput,
   AssignTrajectorySupporterInput,
   ConfirmSupportHandoverInput,
   HandOverTrajectorySupportInput,
+  ProposeFamilyMoveInput,
 } from './dto/plan.inputs.js';
 import { PlanParticipant } from './plan-participant.entity.js';
 import { PlanWriter } from './plan-writer.js';
@@ -40,6 +44,8 @@ export class PlanTeamService {
     private readonly history: PlanHistoryService,
     private readonly agencies: AgenciesService,
     private readonly inbox: InboxService,
+    private readonly policy: PolicyService,
+    private readonly assignments: CaseAssignmentWriter,
   ) {}
 
   /** The first supporter: chosen by the team among the caseworkers assigned to the family. */
@@ -105,6 +111,8 @@ export class PlanTeamService {
       }
       // While both are still on the plan: the supporter stepping back and the one taking over.
       await this.tellOfHandover(em, plan, InboxItemKind.SUPPORT_HANDED_OVER, [{ supportersOf: plan.familyId }]);
+      const move = await this.families.proposedMove(em, plan.id);
+      const moved = move ? { move: await this.completeMove(em, plan, move) } : {};
       await em.query(
         `UPDATE trajectory_supporter SET state = 'ENDED', ended_at = now() WHERE plan_id = $1 AND state = 'CURRENT'`,
         [plan.id],
@@ -128,9 +136,90 @@ export class PlanTeamService {
           evidenceReference: input.evidenceReference ?? null,
           from: attributes.supporterUserIds,
           to: attributes.incomingSupporterUserIds,
+          ...moved,
         },
       });
     });
+  }
+
+  /**
+   * The supporter proposes that the family moves to another network, with the caseworker who supports it
+   * there: a support handover to her, which the family confirms (confirmHandover completes the move). The
+   * same proposal again changes nothing; another one while it waits answers its state.
+   */
+  async proposeMove(caller: Caller, input: ProposeFamilyMoveInput): Promise<Plan> {
+    return this.tx.run(caller, async (em) => {
+      const family = await this.policy.authorize(em, caller.ability, 'read', 'Family', input.familyId);
+      const [open]: { id: string }[] = await readWithoutAudit('a check before a write that answers no personal data', em.query(
+        `SELECT id FROM plan WHERE family_id = $1 AND status <> 'CLOSED'`,
+        [input.familyId],
+      ));
+      if (!open) throw invalidTransition('Plan', 'CLOSED', 'move the family with its plan');
+      const { plan, attributes } = await this.writer.lock(em, caller, 'coordinate', { planId: open.id, expectedVersion: input.expectedVersion });
+      const waiting = await this.families.proposedMove(em, plan.id);
+      if (waiting) {
+        const same = waiting.toNetworkId === input.toNetworkId && waiting.toUserId === input.newSupporterUserId && waiting.toAgencyId === input.newSupporterAgencyId;
+        if (same) return plan;
+        throw invalidTransition('Family move', 'PROPOSED', 'propose another move before the family confirmed this one');
+      }
+      if ((attributes.incomingSupporterUserIds as string[]).length > 0) {
+        throw invalidTransition('Support handover', 'STARTED', 'propose a move before the family confirmed the handover');
+      }
+      await this.requireMoveTarget(em, input, family.networkId as string);
+      await this.families.proposeMove(em, {
+        familyId: plan.familyId,
+        planId: plan.id,
+        fromNetworkId: family.networkId as string,
+        toNetworkId: input.toNetworkId,
+        toAgencyId: input.newSupporterAgencyId,
+        toUserId: input.newSupporterUserId,
+        proposedByUserId: caller.principal.userId!,
+      });
+      await this.addSupporter(em, plan.id, input.newSupporterUserId, input.newSupporterAgencyId, SupporterState.INCOMING);
+      await this.tellOfHandover(em, plan, InboxItemKind.SUPPORT_HANDOVER_TO_CONFIRM, [{ portalOf: plan.familyId }]);
+      return this.writer.update(em, caller, plan, {}, {
+        entityType: 'TrajectorySupporter',
+        entityId: plan.id,
+        change: 'FAMILY_MOVE_PROPOSED',
+        details: { fromNetworkId: family.networkId, toNetworkId: input.toNetworkId, toUserId: input.newSupporterUserId, agencyId: input.newSupporterAgencyId },
+      });
+    });
+  }
+
+  /** Another network, and a caseworker there to take over: else BAD_USER_INPUT naming the field. */
+  private async requireMoveTarget(em: EntityManager, input: ProposeFamilyMoveInput, fromNetworkId: string): Promise<void> {
+    if (input.toNetworkId === fromNetworkId) throw badInput('toNetworkId', 'toNetworkId is the family’s network already');
+    const [network] = await em.query(`SELECT 1 FROM network WHERE id = $1`, [input.toNetworkId]);
+    if (!network) throw badInput('toNetworkId', 'toNetworkId is no network');
+    await this.agencies.requireInNetwork(em, input.newSupporterAgencyId, input.toNetworkId, 'newSupporterAgencyId');
+    const [caseworker] = await em.query(`SELECT 1 FROM membership WHERE user_id = $1 AND agency_id = $2 AND role = 'CASEWORKER'`, [
+      input.newSupporterUserId,
+      input.newSupporterAgencyId,
+    ]);
+    if (!caseworker) throw badInput('newSupporterUserId', 'newSupporterUserId must be a caseworker of newSupporterAgencyId');
+  }
+
+  /**
+   * The family confirmed a proposed move: it belongs to the new network from now on, the new supporter is
+   * assigned to it, and the agencies that do not work in the new network leave its team (their assignments
+   * end, they leave the plan); the plan and its history go on. The plan history's entry names them.
+   */
+  private async completeMove(em: EntityManager, plan: Plan, move: FamilyMove): Promise<Record<string, unknown>> {
+    await this.families.completeMove(em, move);
+    await this.assignments.assignUnlessAssigned(em, {
+      familyId: move.familyId,
+      userId: move.toUserId,
+      agencyId: move.toAgencyId,
+      assignedByUserId: move.proposedByUserId,
+    });
+    const unassigned = await this.assignments.endOutsideNetwork(em, move.familyId, move.toNetworkId);
+    const [left]: [{ agency_id: string }[], number] = await em.query(
+      `UPDATE plan_participant pp SET removed_at = now()
+        WHERE pp.plan_id = $1 AND pp.removed_at IS NULL AND NOT ${agencyWorksIn('pp.agency_id', '$2::uuid')} RETURNING pp.agency_id`,
+      [plan.id, move.toNetworkId],
+    );
+    const agenciesLeft = [...new Set([...unassigned, ...left.map((r) => r.agency_id)])].sort();
+    return { moveId: move.id, fromNetworkId: move.fromNetworkId, toNetworkId: move.toNetworkId, agenciesLeft };
   }
 
   /** The inbox items of a handover step, about the plan (docs/inbox.md). */
@@ -220,26 +309,40 @@ export class PlanTeamService {
    * The receiving agency of an accepted referral joins the team of the referral's plan, unless it is on it
    * already or the plan closed meanwhile; recorded in the plan history without a new plan version.
    */
-  async joinFromReferral(
+  joinFromReferral(
     em: EntityManager,
     caller: Caller,
     referral: { id: string; planId: string; toAgencyId: string; requestedService: string },
-  ): Promise<void> {
+  ): Promise<boolean> {
+    return this.join(em, caller, referral.planId, referral.toAgencyId, referral.requestedService, { referralId: referral.id });
+  }
+
+  /**
+   * The agency of a caseworker who found the family known joins the team of its plan, as the supporter
+   * accepted (docs/family-identity.md); the same as `joinFromReferral` otherwise. False when it was on it already
+   * or the plan closed.
+   */
+  joinOnRequest(em: EntityManager, caller: Caller, request: { id: string; planId: string; agencyId: string }): Promise<boolean> {
+    return this.join(em, caller, request.planId, request.agencyId, 'Asked to join the team', { teamParticipationRequestId: request.id });
+  }
+
+  private async join(em: EntityManager, caller: Caller, planId: string, agencyId: string, contribution: string, source: Record<string, string>): Promise<boolean> {
     const [joined] = await readWithoutAudit('a check before a write that answers no personal data', em.query(
       `INSERT INTO plan_participant (id, plan_id, agency_id, contribution)
          SELECT $1, p.id, $2, $3 FROM plan p WHERE p.id = $4 AND p.status <> 'CLOSED'
        ON CONFLICT (plan_id, agency_id) WHERE removed_at IS NULL DO NOTHING RETURNING id`,
-      [newId(), referral.toAgencyId, referral.requestedService, referral.planId],
+      [newId(), agencyId, contribution, planId],
     ));
     if (joined) {
       await this.history.record(em, caller, {
-        planId: referral.planId,
+        planId,
         entityType: 'PlanParticipant',
         entityId: joined.id,
         change: 'PARTICIPANT_ADDED',
-        details: { agencyId: referral.toAgencyId, contribution: referral.requestedService, referralId: referral.id },
+        details: { agencyId, contribution, ...source },
       });
     }
+    return Boolean(joined);
   }
 
   private async addSupporter(em: EntityManager, planId: string, userId: string, agencyId: string, state: SupporterState) {

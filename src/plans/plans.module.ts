@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgenciesModule } from '../agencies/agencies.module.js';
+import { CaseAssignmentWriterModule } from '../assignments/case-assignment-writer.module.js';
 import { FamiliesModule } from '../families/families.module.js';
 import { HistoryModule } from '../history/history.module.js';
 import { InboxModule } from '../inbox/inbox.module.js';
@@ -22,6 +23,7 @@ import { TrajectorySupporter } from './trajectory-supporter.entity.js';
     UsersModule,
     AgenciesModule,
     InboxModule,
+    CaseAssignmentWriterModule,
   ],
   providers: [
     PlansService,

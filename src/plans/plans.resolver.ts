@@ -21,6 +21,7 @@ import {
   ClosePlanInput,
   ConfirmSupportHandoverInput,
   HandOverTrajectorySupportInput,
+  ProposeFamilyMoveInput,
   OpenPlanInput,
   ReopenPlanInput,
   UpdatePlanInput,
@@ -90,6 +91,16 @@ export class PlansResolver {
   @Policy('coordinate', 'Plan')
   handOverTrajectorySupport(@CurrentCaller() caller: Caller, @Args('input') input: HandOverTrajectorySupportInput) {
     return this.team.handOver(caller, input);
+  }
+
+  @Mutation(() => Plan, {
+    description:
+      'The family moves to another network and keeps its plan: a support handover to a caseworker there, ' +
+      'which the family confirms with confirmSupportHandover (the family and its plan then belong to the new network).',
+  })
+  @Policy('coordinate', 'Plan')
+  proposeFamilyMove(@CurrentCaller() caller: Caller, @Args('input') input: ProposeFamilyMoveInput) {
+    return this.team.proposeMove(caller, input);
   }
 
   @Mutation(() => Plan, { description: "Records the family's agreement to the new supporter." })

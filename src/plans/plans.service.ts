@@ -124,6 +124,7 @@ export class PlansService {
   async close(caller: Caller, input: ClosePlanInput): Promise<Plan> {
     const reasonCode = input.reasonCode ?? CloseReasonCode.OTHER;
     const agreedByMemberIds = input.agreedByMemberIds ?? [];
+    if (reasonCode === CloseReasonCode.MERGED) throw badInput('reasonCode', 'MERGED is the reason of a merge of two families (mergeFamilies), not of closePlan');
     if (reasonCode === CloseReasonCode.OTHER && !input.reason) {
       throw badInput('reason', 'Give the reason in words when the reason code is OTHER');
     }
@@ -217,5 +218,52 @@ export class PlansService {
       details: { previousPlanId: fields.previousPlanId },
     });
     return readWithoutAudit("the caller's own write, read back (audited by the write triggers)", em.findOneByOrFail(Plan, { id: plan.id }));
+  }
+
+  /** The open plans of these families, locked for a merge, by family id (a check before a write: nothing answered). */
+  async lockOpenPlans(em: EntityManager, familyIds: string[]): Promise<Map<string, Plan>> {
+    const plans = await readWithoutAudit(
+      'a check before a write that answers no personal data',
+      em.createQueryBuilder(Plan, 'p').where(`p.family_id = ANY(:familyIds) AND p.status <> 'CLOSED'`, { familyIds }).orderBy('p.id').setLock('pessimistic_write').getMany(),
+    );
+    return new Map(plans.map((plan) => [plan.familyId, plan]));
+  }
+
+  /**
+   * A merge of two families (docs/family-merge.md): the absorbed open plan closes as MERGED (its supporters
+   * end; its agencies join the surviving plan's team), and every plan of the absorbed family, with its
+   * history untouched, belongs to the surviving family from now on. Both plans' histories say so.
+   */
+  async absorb(em: EntityManager, caller: Caller, absorbed: Plan, surviving: Plan, mergeId: string): Promise<void> {
+    await em.query(`UPDATE trajectory_supporter SET state = 'ENDED', ended_at = now() WHERE plan_id = $1 AND state <> 'ENDED'`, [absorbed.id]);
+    const joining: { agency_id: string; contribution: string }[] = await em.query(
+      `SELECT a.agency_id, a.contribution FROM plan_participant a WHERE a.plan_id = $1 AND a.removed_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM plan_participant s WHERE s.plan_id = $2 AND s.agency_id = a.agency_id AND s.removed_at IS NULL)`,
+      [absorbed.id, surviving.id],
+    );
+    for (const participant of joining) {
+      await em.query(`INSERT INTO plan_participant (id, plan_id, agency_id, contribution) VALUES ($1, $2, $3, $4)`, [
+        newId(),
+        surviving.id,
+        participant.agency_id,
+        participant.contribution,
+      ]);
+    }
+    await em.query(`UPDATE plan_participant SET removed_at = now() WHERE plan_id = $1 AND removed_at IS NULL`, [absorbed.id]);
+    const closing = { status: PlanStatus.CLOSED, closeReasonCode: CloseReasonCode.MERGED, closeReason: null, closedAt: new Date(), closedByUserId: caller.principal.userId };
+    await this.writer.update(em, caller, absorbed, closing, {
+      entityType: 'Plan',
+      entityId: absorbed.id,
+      change: 'PLAN_CLOSED',
+      details: { from: absorbed.status, to: PlanStatus.CLOSED, reasonCode: CloseReasonCode.MERGED, mergedIntoPlanId: surviving.id, mergeId },
+    });
+    await em.query(`UPDATE plan SET family_id = $2 WHERE family_id = $1`, [absorbed.familyId, surviving.familyId]);
+    await this.history.record(em, caller, {
+      planId: surviving.id,
+      entityType: 'Plan',
+      entityId: surviving.id,
+      change: 'FAMILY_MERGED',
+      details: { absorbedPlanId: absorbed.id, mergeId },
+    });
   }
 }

@@ -2,6 +2,7 @@ import { AbilityBuilder, buildMongoQueryMatcher, createMongoAbility, type MongoA
 import { $or, or } from '@ucast/mongo2js';
 import type { Principal } from '../auth/principal.js';
 import { MembershipRole } from '../users/membership-role.js';
+import { worksInNetworks } from './network-reach.js';
 import { type ConditionField, SUBJECTS, type SubjectName } from './subjects.js';
 
 /**
@@ -13,12 +14,17 @@ import { type ConditionField, SUBJECTS, type SubjectName } from './subjects.js';
  * On a Referral, `refer` is a step of the referring side (send, schedule, withdraw), `respond` one of
  * the receiving agency (waitlist, decline, record the outcome), `intake` receiving and accepting (also
  * open to the agency's integration client), `readDetails` the right to what it says about the members
- * (its reason, the free text of its steps and meetings), and `readActors` seeing which person took each
- * step (partner systems see the acting agency only).
+ * (its reason, the free text of its steps and meetings), `readMeetingPlace` where its meetings take place
+ * (given with `readDetails`, and to the bridge figure), and `readActors` seeing which person took each
+ * step and who the bridge figure is (partner systems see the acting agency only); naming the bridge
+ * figure is a step of the referring side (`refer`).
  * `readInsights` on a Network is reading its aggregate figures (no personal data, small counts suppressed).
  * `erase` on a FamilyMember is asking that its personal data be erased (requestErasure); `assessCapacity`
  * recording that it can (or cannot) decide for itself, setting aside the presumption from 12.
+ * `merge` on a Family is proposing or confirming that another registration of the same family is merged
+ * into it, or it into the other (docs/family-merge.md): its current trajectory supporter, or the network's coordinator.
  * `invitePortal` on a FamilyMember is handing her a one-time portal invitation; `endPortalLogin` ending her portal login.
+ * `requestCorrection` on a FamilyMember is asking her team, in the portal, to correct her data.
  */
 export type PolicyAction =
   | 'create'
@@ -31,12 +37,15 @@ export type PolicyAction =
   | 'respond'
   | 'intake'
   | 'readDetails'
+  | 'readMeetingPlace'
   | 'readActors'
   | 'readInsights'
   | 'erase'
   | 'invitePortal'
   | 'endPortalLogin'
-  | 'assessCapacity';
+  | 'assessCapacity'
+  | 'merge'
+  | 'requestCorrection';
 
 // Conditions name subject fields (subjects.ts), not entity properties; each rule's are checked against its
 // subject's declared names when it is written (`Conditions` below), so the ability holds plain records.
@@ -99,6 +108,21 @@ const incomingReferral = (agencyId: string) => ({ toAgencyId: agencyId, sent: tr
 /** A member referred to the agency, while the member's REFERRAL consent to it is in force. */
 const referredMember = (agencyId: string) => ({ referredToAgencyIds: agencyId, referralConsentedAgencyIds: agencyId });
 
+/** What a referral says about its members, and where its meetings take place: held together, but by the bridge figure. */
+const DETAILS: PolicyAction[] = ['readDetails', 'readMeetingPlace'];
+
+/**
+ * The bridge figure (docs/referrals-and-webhooks.md, "The bridge figure"), while on the family's team and
+ * named on the referral: she sees it (status, service, agencies, the meeting's time and place, who acts)
+ * to accompany the family; what it says about the members only under their REFERRAL consent to her own
+ * organisation, as the receiving agency reads it under theirs.
+ */
+function bridgeFigureRules(can: TypedRule, onTeam: { networkId: ReturnType<typeof worksInNetworks>; teamUserIds: string }, userId: string, agencyId: string): void {
+  const named = { ...onTeam, bridgeFigureUserId: userId };
+  can(['read', 'readActors', 'readMeetingPlace'], 'Referral', named);
+  can('readDetails', 'Referral', { ...named, consentedAgencyIds: agencyId });
+}
+
 /** CASL's Mongo conditions plus `$or` (not in its default set), for the access basis above. */
 const conditionsMatcher = buildMongoQueryMatcher({ $or }, { or });
 
@@ -131,13 +155,15 @@ export function defineAbilityFor(principal: Principal): AppAbility {
     // A referral shows to every member it concerns (referred, or speaking for a referred member); its reason
     // is about each referred member, so only who speaks for all of them reads it.
     can(['read', 'readActors'], 'Referral', { ...own, concernedMemberIds: member.memberId });
-    can('readDetails', 'Referral', spoken);
+    can(DETAILS, 'Referral', spoken);
     can('create', 'Consent', own);
     // A consent is seen and withdrawn by everyone who gave it or whom it concerns (also when it names others).
     can(['read', 'update'], 'Consent', { ...own, concernedMemberIds: member.memberId });
     can('confirmHandover', 'Plan', own);
     // The right to erasure, for oneself (a parent also for a child who cannot decide yet).
     can('erase', 'FamilyMember', spoken);
+    // The right to rectification: she asks the team to correct her data (a parent also a young child's).
+    can('requestCorrection', 'FamilyMember', spoken);
     // A member ends her own portal login (never another's: a login is personal).
     can('endPortalLogin', 'FamilyMember', { ...own, id: member.memberId });
   }
@@ -151,7 +177,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
     if (client.scopes.includes('referrals:read')) can('read', 'Referral', incomingReferral(agencyId));
     if (client.scopes.includes('referrals:write')) can('intake', 'Referral', incomingReferral(agencyId));
     if (client.scopes.includes('referrals:personal')) {
-      can('readDetails', 'Referral', { ...incomingReferral(agencyId), consentedAgencyIds: agencyId });
+      can(DETAILS, 'Referral', { ...incomingReferral(agencyId), consentedAgencyIds: agencyId });
       can('read', 'FamilyMember', referredMember(agencyId));
     }
   }
@@ -160,15 +186,25 @@ export function defineAbilityFor(principal: Principal): AppAbility {
   if (acting && principal.userId) {
     const { networkId, agencyId } = acting;
     const userId = principal.userId;
-    const onTeam = { networkId, teamUserIds: userId };
-    can('read', 'Network', { id: networkId });
+    // A family's network is one the agency works in: its own, or one it serves (network-reach.ts). The
+    // administration below (agencies, memberships, figures) stays with the agency's own network.
+    const familyNetwork = worksInNetworks(acting);
+    const onTeam = { networkId: familyNetwork, teamUserIds: userId };
+    can('read', 'Network', { id: familyNetwork });
     can('read', 'Agency', { networkId });
+    // The regional agencies serving the network are in its directory too (to be put on a family's team).
+    can('read', 'Agency', { servedNetworkIds: networkId });
+    // The directory of services (organisations, no personal data) is for every professional of the network.
+    can('read', 'DirectoryService', { networkId });
 
     for (const role of acting.roles) {
       switch (role) {
         case MembershipRole.NETWORK_COORDINATOR:
           can('create', 'Agency', { networkId });
           can('readInsights', 'Network', { id: networkId });
+          // Merges two registrations of the same family alone (no family data read: the merge moves rows).
+          can('merge', 'Family', { networkId });
+          can(['create', 'update'], 'DirectoryService', { networkId });
           can('read', 'Membership', { networkId });
           can(['create', 'update'], 'Membership', {
             networkId,
@@ -178,12 +214,14 @@ export function defineAbilityFor(principal: Principal): AppAbility {
         case MembershipRole.AGENCY_ADMIN:
           can('read', 'Membership', { agencyId });
           can(['create', 'read', 'update'], 'IntegrationClient', { agencyId });
+          // Their own agency's services in the directory (organisations outside the platform: the coordinators).
+          can(['create', 'update'], 'DirectoryService', { networkId, agencyId });
           can(['create', 'update'], 'Membership', {
             agencyId,
             role: { $in: [MembershipRole.CASEWORKER, MembershipRole.VOLUNTEER, MembershipRole.AGENCY_ADMIN] },
           });
           // Only for families the agency already works with (assignment or plan team).
-          can('create', 'CaseAssignment', { networkId, agencyId, familyAgencyIds: agencyId });
+          can('create', 'CaseAssignment', { networkId: familyNetwork, agencyId, familyAgencyIds: agencyId });
           can(['read', 'update'], 'CaseAssignment', { agencyId });
           break;
         case MembershipRole.CASEWORKER:
@@ -195,6 +233,9 @@ export function defineAbilityFor(principal: Principal): AppAbility {
             ...onTeam,
             ...accessBasis(userId, agencyId, { breakGlass: true, consentField: CONTACT_CONSENT }),
           });
+          // Corrects a member, records her birth or that she left the household: under her own consent (or
+          // authorship), never under break-glass; contact fields also need the CONTACT right (MemberChangesService).
+          can('update', 'FamilyMember', { ...onTeam, ...accessBasis(userId, agencyId, { breakGlass: false }) });
           // Records a member's request to erase its data, on the member's behalf (reading the member comes first).
           can('erase', 'FamilyMember', onTeam);
           // Portal logins by invitation: the team hands a member a code, and may end a lost or misused login.
@@ -209,7 +250,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           can(['create', 'read'], 'BreakGlassGrant', onTeam);
           can('update', 'BreakGlassGrant', { ...onTeam, userId });
           can('update', 'BreakGlassGrant', { ...onTeam, familySupporterUserIds: userId });
-          can('coordinate', 'Plan', { networkId, supporterUserIds: userId });
+          can('coordinate', 'Plan', { networkId: familyNetwork, supporterUserIds: userId });
+          can('merge', 'Family', { networkId: familyNetwork, supporterUserIds: userId });
           // Before a supporter is chosen, the team closes a draft nobody coordinates.
           can('coordinate', 'Plan', { ...onTeam, hasSupporter: false, status: 'DRAFT' });
           can('confirmHandover', 'Plan', onTeam);
@@ -221,12 +263,13 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           // Otherwise it sees status, dates and agencies, and each referred member while her own REFERRAL
           // consent to it is in force.
           can('create', 'Referral', { ...onTeam, fromAgencyId: agencyId });
-          can(['read', 'readDetails', 'readActors', 'refer'], 'Referral', { ...onTeam, fromAgencyId: agencyId });
-          can(['read', 'readDetails', 'readActors', 'refer'], 'Referral', { networkId, supporterUserIds: userId });
+          can(['read', ...DETAILS, 'readActors', 'refer'], 'Referral', { ...onTeam, fromAgencyId: agencyId });
+          can(['read', ...DETAILS, 'readActors', 'refer'], 'Referral', { networkId: familyNetwork, supporterUserIds: userId });
           can(['read', 'readActors', 'respond', 'intake'], 'Referral', incomingReferral(agencyId));
-          can('readDetails', 'Referral', { ...incomingReferral(agencyId), consentedAgencyIds: agencyId });
-          can('readDetails', 'Referral', { ...incomingReferral(agencyId), ...onTeam, breakGlassUserIds: userId });
+          can(DETAILS, 'Referral', { ...incomingReferral(agencyId), consentedAgencyIds: agencyId });
+          can(DETAILS, 'Referral', { ...incomingReferral(agencyId), ...onTeam, breakGlassUserIds: userId });
           can('read', 'FamilyMember', referredMember(agencyId));
+          bridgeFigureRules(can, onTeam, userId, agencyId);
           break;
         case MembershipRole.VOLUNTEER: {
           const shareable = { ...onTeam, category: { $nin: VOLUNTEER_HIDDEN_CATEGORIES } };
@@ -241,6 +284,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           });
           can('create', 'Note', shareable);
           can('update', 'Action', { ...onTeam, assigneeUserId: userId });
+          bridgeFigureRules(can, onTeam, userId, agencyId);
           break;
         }
       }

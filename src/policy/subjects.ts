@@ -1,3 +1,5 @@
+import { agenciesWorkingIn, servedNetworks } from './network-reach.js';
+
 /**
  * How each authorization subject maps onto SQL: the alias and joins its predicates need, the columns
  * behind its fields, and its relation fields (sets such as "the users on the family's team") as both
@@ -20,7 +22,8 @@ export type SubjectName =
   | 'Action'
   | 'Note'
   | 'Referral'
-  | 'IntegrationClient';
+  | 'IntegrationClient'
+  | 'DirectoryService';
 
 export interface RelationField {
   /** SQL that is true when the value behind `valueSql` is in the set. */
@@ -165,9 +168,9 @@ export const grantInForce = (key: string, agency: string, category: string) =>
 /** `member` consented that the agency uses `category`. */
 const grant = (member: string, agency: string, category: string) => grantInForce(`cg.member_id = ${member}`, agency, category);
 
-/** Agencies of the family's network for which `holds(agency)` is true (the in-memory form of a consent relation). */
+/** Agencies working in the family's network for which `holds(agency)` is true (the in-memory form of a consent relation). */
 const agenciesWhere = (familyId: string, holds: (agency: string) => string) =>
-  `ARRAY(SELECT ca_ag.id FROM agency ca_ag WHERE ca_ag.network_id = (SELECT network_id FROM family WHERE id = ${familyId}) AND ${holds('ca_ag.id')})`;
+  `ARRAY(SELECT ca_ag.id FROM (${agenciesWorkingIn(`(SELECT network_id FROM family WHERE id = ${familyId})`)}) ca_ag(id) WHERE ${holds('ca_ag.id')})`;
 
 /** The agency holds the consent of this one member for `category`. */
 function memberConsent(familyId: string, memberId: string, category: string): RelationField {
@@ -191,6 +194,16 @@ function everyMemberConsent(familyId: string, members: string, category: string)
 const noteConsent = (familyId: string, noteId: string, category: string) =>
   everyMemberConsent(familyId, noteMembers(familyId, noteId), category);
 
+/** The current trajectory supporter of the family's open plan (not an incoming one). */
+function currentSupporter(familyId: string): RelationField {
+  const base = `SELECT cs.user_id FROM trajectory_supporter cs JOIN plan cp ON cp.id = cs.plan_id
+    WHERE cp.family_id = ${familyId} AND cp.status <> 'CLOSED' AND cs.state = 'CURRENT'`;
+  return { contains: (v) => `EXISTS (${base} AND cs.user_id = ${v})`, array: `ARRAY(${base})` };
+}
+
+/** The family an audit entry `ae` is about now: the one it was written for, or the family that was merged into since. */
+const AUDITED_FAMILY = `COALESCE((SELECT aef.merged_into_family_id FROM family aef WHERE aef.id = ae.family_id), ae.family_id)`;
+
 /** Users holding a break-glass grant for the family that is in force now. */
 function breakGlass(familyId: string): RelationField {
   const base = `SELECT bg.user_id FROM break_glass_grant bg WHERE bg.family_id = ${familyId}
@@ -207,6 +220,20 @@ function referredTo(memberId: string): RelationField {
 }
 
 const referralMembers = (referralId: string) => `SELECT rfm.member_id FROM referral_member rfm WHERE rfm.referral_id = ${referralId}`;
+
+/**
+ * The agencies holding the REFERRAL consent of every member the referral names: the receiver (what sending
+ * requires), or the organisation of its bridge figure. As an array, only agencies some referred member's
+ * grant names are tried, not every agency of the network.
+ */
+function referralConsent(referralId: string): RelationField {
+  const holds = (agency: string) => `NOT EXISTS (SELECT 1 FROM (${referralMembers(referralId)}) rcm(id) WHERE NOT ${grant('rcm.id', agency, `'REFERRAL'`)})`;
+  return {
+    contains: holds,
+    array: `ARRAY(SELECT DISTINCT rca.recipient_agency_id FROM consent_grant rca
+      WHERE rca.member_id IN (${referralMembers(referralId)}) AND rca.category = 'REFERRAL' AND ${holds('rca.recipient_agency_id')})`,
+  };
+}
 
 /** A goal in the health or safety domain is health or safety data; any other goal is plan data. */
 const goalCategory = (goal: string) =>
@@ -286,7 +313,7 @@ export const SUBJECTS = {
     alias: 'ag',
     joins: [],
     fields: { id: 'ag.id', networkId: 'ag.network_id' },
-    relations: {},
+    relations: { servedNetworkIds: servedNetworks('ag.id') },
   },
   Membership: {
     table: 'membership',
@@ -307,7 +334,7 @@ export const SUBJECTS = {
     alias: 'f',
     joins: [],
     fields: { id: 'f.id', ...familyScoped('f.id') },
-    relations: { teamUserIds: familyTeam('f.id'), familyAgencyIds: familyAgencies('f.id') },
+    relations: { teamUserIds: familyTeam('f.id'), familyAgencyIds: familyAgencies('f.id'), supporterUserIds: currentSupporter('f.id') },
   },
   FamilyMember: {
     table: 'family_member',
@@ -378,8 +405,9 @@ export const SUBJECTS = {
     table: 'audit_event',
     alias: 'ae',
     joins: [],
-    fields: { id: 'ae.seq', familyId: 'ae.family_id' },
-    relations: { speakerMemberIds: speakers('ae.family_id', 'SELECT unnest(ae.member_ids)') },
+    // An entry written for a registration merged into another family since is that family's (docs/family-merge.md).
+    fields: { id: 'ae.seq', familyId: AUDITED_FAMILY },
+    relations: { speakerMemberIds: speakers(AUDITED_FAMILY, 'SELECT unnest(ae.member_ids)') },
   },
   Plan: {
     table: 'plan',
@@ -446,28 +474,33 @@ export const SUBJECTS = {
       fromAgencyId: 'r.from_agency_id',
       toAgencyId: 'r.to_agency_id',
       authorUserId: 'r.created_by_user_id',
+      bridgeFigureUserId: 'r.bridge_figure_user_id',
       ...familyScoped('r.family_id'),
     },
     relations: {
       teamUserIds: familyTeam('r.family_id'),
       supporterUserIds: planSupporters('r.plan_id', 'CURRENT'),
-      consentedAgencyIds: {
-        // The receiver holds the REFERRAL consent of every referred member (what sending requires).
-        contains: (agency) => `NOT EXISTS (SELECT 1 FROM (${referralMembers('r.id')}) rcm(id) WHERE NOT ${grant('rcm.id', agency, `'REFERRAL'`)})`,
-        array: `ARRAY(SELECT r.to_agency_id WHERE NOT EXISTS (SELECT 1 FROM (${referralMembers('r.id')}) rcm(id)
-          WHERE NOT ${grant('rcm.id', 'r.to_agency_id', `'REFERRAL'`)}))`,
-      },
+      consentedAgencyIds: referralConsent('r.id'),
       breakGlassUserIds: breakGlass('r.family_id'),
       speakerMemberIds: speakers('r.family_id', referralMembers('r.id')),
       concernedMemberIds: concerned('r.family_id', referralMembers('r.id')),
     },
     audit: { familyId: 'r.family_id', memberIds: `ARRAY(${referralMembers('r.id')})`, categories: `ARRAY['REFERRAL']` },
     // What the referral says about the members (its reason, the free text of its steps and meetings): decided
-    // per row as the referral is read; without it the referral shows status, dates and agencies.
+    // per row as the referral is read; without it the referral shows status, dates and agencies. Where the
+    // meetings take place is a right of its own: whoever holds the details holds it, and so does the bridge
+    // figure, who goes there with the family (the first right declared decides the read's audit).
     fieldRights: {
       readDetails: {
         fields: ['reason', 'declineReason', 'withdrawReason', 'outcomeNote'],
-        parts: { transitions: ['reason'], handoverMeetings: ['location', 'onlineUrl', 'note'] },
+        parts: { transitions: ['reason'], handoverMeetings: ['note'] },
+        consentRelation: 'consentedAgencyIds',
+        categories: `ARRAY['REFERRAL']`,
+        decided: 'withRecord',
+      },
+      readMeetingPlace: {
+        fields: [],
+        parts: { handoverMeetings: ['location', 'onlineUrl'] },
         consentRelation: 'consentedAgencyIds',
         categories: `ARRAY['REFERRAL']`,
         decided: 'withRecord',
@@ -479,6 +512,13 @@ export const SUBJECTS = {
     alias: 'ic',
     joins: [{ table: 'agency', alias: 'ica', on: 'ica.id = ic.agency_id' }],
     fields: { id: 'ic.id', agencyId: 'ic.agency_id', networkId: 'ica.network_id' },
+    relations: {},
+  },
+  DirectoryService: {
+    table: 'directory_service',
+    alias: 'ds',
+    joins: [],
+    fields: { id: 'ds.id', networkId: 'ds.network_id', agencyId: 'ds.agency_id' },
     relations: {},
   },
 } satisfies Record<SubjectName, SubjectSql>;

@@ -17,22 +17,30 @@ const KINDS: Record<string, Kind> = {
   network: 'network',
   Network: 'network',
   agency: 'agency',
+  agency_service_area: 'agencyServiceArea',
   app_user: 'user',
   membership: 'membership',
   integration_client: 'integrationClient',
+  directory_service: 'directoryService',
   subject_identity: 'subjectIdentity',
   membership_invitation: 'membershipInvitation',
   portal_invitation: 'portalInvitation',
   portal_login_ended: 'portalLoginEnded',
   family: 'familyRegistration',
+  family_merge: 'familyMerge',
   Family: 'familyData',
   family_member: 'personalDetails',
   FamilyMember: 'personalDetails',
+  family_member_change: 'memberChange',
+  FamilyMemberChange: 'memberChange',
+  member_correction_request: 'correctionRequest',
+  MemberCorrectionRequest: 'correctionRequest',
   case_assignment: 'caseAssignment',
   plan: 'plan',
   Plan: 'plan',
   trajectory_supporter: 'trajectorySupporter',
   plan_participant: 'planParticipant',
+  family_move: 'familyMove',
   plan_history: 'planHistory',
   PlanHistoryEntry: 'planHistory',
   plan_closure_agreement: 'planClosureAgreement',
@@ -62,6 +70,9 @@ const KINDS: Record<string, Kind> = {
   handover_meeting: 'handoverMeeting',
   erasure_request: 'erasureRequest',
   notification_channel: 'notificationChannel',
+  family_member_identity: 'memberIdentity',
+  family_lookup: 'familyLookup',
+  team_participation_request: 'teamParticipationRequest',
 };
 
 /** Who did it, as the family reads it: "You", a family member's given name, "Jan (CAW Oost)" or "The service". */
@@ -70,6 +81,15 @@ export function actorInWords(language: Language, who: { you: boolean; memberName
   if (who.memberName) return who.memberName;
   if (!who.userName) return message(language, 'log.theService');
   return who.agencyName ? message(language, 'log.actorOfAgency', { name: who.userName, agency: who.agencyName }) : who.userName;
+}
+
+/**
+ * A lookup, as the family reads it: "Een medewerker van Kind en Gezin vroeg of uw gezin gekend is, om een
+ * doorverwijzing of een vraag om hulp op te nemen." The employee is not named: asking is no work with the family yet.
+ */
+export function lookedUp(language: Language, agencyName: string | null, purpose: string): { actor: string; description: string } {
+  const actor = message(language, 'log.employeeOf', { agency: agencyName ?? message(language, 'log.someService') });
+  return { actor, description: message(language, 'log.lookedUp', { actor, purpose }) };
 }
 
 /** An audit line as the family reads it: "Jan (CAW Oost) viewed 3 goals (plan information), with your consent." */

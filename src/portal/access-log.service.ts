@@ -8,7 +8,7 @@ import { PolicyService } from '../policy/policy.service.js';
 import { SqlParams } from '../policy/sql-scope.js';
 import type { AccessLogEntry } from './access-log-entry.type.js';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
-import { actorInWords, lineInWords } from './access-log-wording.js';
+import { actorInWords, lineInWords, lookedUp } from './access-log-wording.js';
 
 interface Row {
   seq: string;
@@ -24,6 +24,7 @@ interface Row {
   user_name: string | null;
   agency_name: string | null;
   self_assigned: boolean | null;
+  lookup_purpose: string | null;
 }
 
 /** A line of the log: an entry, or a part of one (`seq.part`, docs/audit.md). */
@@ -75,15 +76,22 @@ export class AccessLogService {
     const viewer = caller.principal.familyMember?.memberId;
     const params = new SqlParams();
     const after = page.after ? decode(page.after) : undefined;
+    // The registrations merged into the family (docs/family-merge.md) keep their entries under the id they
+    // were written for: the family's log too. Without any, the one family id, as its index reads it in order.
+    const merged: { id: string }[] = await this.db.query(`SELECT id FROM family WHERE merged_into_family_id = $1`, [familyId]);
+    const logged = merged.length
+      ? `e.family_id = ANY(${params.add([familyId, ...merged.map((m) => m.id)])}::uuid[])`
+      : `e.family_id = ${params.add(familyId)}`;
     const sql = `SELECT ae.seq::text AS seq, ae.part::int AS part, ae.at, ae.action, ae.entity_type, ae.records, ae.categories, ae.legal_basis, ae.actor_member_id,
         fm.given_name AS member_name, u.display_name AS user_name, ag.name AS agency_name,
-        ca.user_id = ae.actor_user_id AS self_assigned
-      FROM (${ACCESS_LOG_LINES} WHERE e.family_id = ${params.add(familyId)}
+        ca.user_id = ae.actor_user_id AS self_assigned, fl.purpose AS lookup_purpose
+      FROM (${ACCESS_LOG_LINES} WHERE ${logged}
         ${after ? `AND e.seq <= ${params.add(after.seq)}` : ''}) ae
       LEFT JOIN family_member fm ON fm.id = ae.actor_member_id
       LEFT JOIN app_user u ON u.id = ae.actor_user_id
       LEFT JOIN agency ag ON ag.id = ae.acting_agency_id
       LEFT JOIN case_assignment ca ON ae.entity_type = 'case_assignment' AND ae.action = 'INSERT' AND ca.id = ae.entity_id
+      LEFT JOIN family_lookup fl ON ae.entity_type = 'family_lookup' AND fl.id = ae.entity_id
       WHERE ${this.policy.predicate(caller.ability, 'read', 'AuditEvent', params)}
         ${viewer ? `AND NOT (ae.action = 'READ' AND ae.actor_member_id IS NOT DISTINCT FROM ${params.add(viewer)}::uuid)` : ''}
         ${after ? `AND (ae.seq < ${params.add(after.seq)} OR ae.part > ${params.add(after.part)})` : ''}
@@ -96,6 +104,7 @@ export class AccessLogService {
 }
 
 function toEntry(row: Row, viewer: string | undefined, language: Language): AccessLogEntry {
+  if (row.lookup_purpose) return { ...lineOf(row), ...lookedUp(language, row.agency_name, row.lookup_purpose) };
   const actor = actorInWords(language, {
     you: Boolean(viewer) && row.actor_member_id === viewer,
     memberName: row.member_name,
@@ -110,6 +119,11 @@ function toEntry(row: Row, viewer: string | undefined, language: Language): Acce
     legalBasis: row.legal_basis,
     selfAssigned: Boolean(row.self_assigned),
   });
+  return { ...lineOf(row), actor, description };
+}
+
+/** What a line says of itself, whoever acted. */
+function lineOf(row: Row): Omit<AccessLogEntry, 'actor' | 'description'> {
   return {
     id: lineId(row),
     at: row.at,
@@ -118,7 +132,5 @@ function toEntry(row: Row, viewer: string | undefined, language: Language): Acce
     records: row.records,
     categories: row.categories,
     legalBasis: row.legal_basis,
-    actor,
-    description,
   };
 }

@@ -54,6 +54,13 @@ export class HandoverMeeting {
   @Column({ type: 'text', nullable: true })
   note: string | null;
 
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Whether the bridge figure came (recorded when the meeting was held); null without a bridge figure, and for a partner system.',
+  })
+  @Column({ type: 'boolean', nullable: true })
+  bridgeFigurePresent: boolean | null;
+
   @Column('uuid')
   createdByUserId: string;
 

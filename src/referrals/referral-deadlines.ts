@@ -28,9 +28,16 @@ export const overdueSql = (alias: string) => `${alias}.due_at < now()`;
 @Injectable()
 export class ReferralDeadlines {
   private readonly calendar: WorkingCalendar;
+  private readonly escalationWorkingDays: number;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.calendar = new WorkingCalendar(config.extraHolidays, config.legalTimeZone);
+    this.escalationWorkingDays = config.escalationWorkingDays;
+  }
+
+  /** When a stage past its deadline `dueAt`, still overdue, goes to the network coordinators. */
+  escalatesAt(dueAt: Date): { at: Date; workingDays: number } {
+    return { at: this.calendar.addWorkingDays(dueAt, this.escalationWorkingDays), workingDays: this.escalationWorkingDays };
   }
 
   /** The deadline of the stage `status` starting at `start`, or null when the stage has none. */

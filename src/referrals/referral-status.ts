@@ -46,5 +46,7 @@ export enum ReferralDirection {
   INCOMING = 'INCOMING',
   /** Referrals from the acting agency. */
   OUTGOING = 'OUTGOING',
+  /** Referrals on which the caller is the bridge figure, who accompanies the family to the first meeting. */
+  ACCOMPANYING = 'ACCOMPANYING',
 }
 registerEnumType(ReferralDirection, { name: 'ReferralDirection' });

@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { LifeDomain } from '../goals/life-domain.js';
 import { ReferralOutcome, ReferralOutcomeReason, ReferralStatus, ReferralUrgency } from './referral-status.js';
 
 /** A warm-handover referral of family members from one agency (referrer) to another (receiver). */
@@ -49,6 +50,14 @@ export class Referral {
   @Field()
   @Column()
   requestedService: string;
+
+  @Field(() => LifeDomain, { nullable: true, description: 'The life domain of the need the referral addresses (counted in the network insight).' })
+  @Column({ type: 'text', nullable: true })
+  lifeDomain: LifeDomain | null;
+
+  /** The team member who accompanies the family to the first meeting (the GraphQL field `bridgeFigure`). */
+  @Column({ type: 'uuid', nullable: true })
+  bridgeFigureUserId: string | null;
 
   @Field(() => String, { nullable: true, description: "The receiving agency's reference in its own case system." })
   @Column({ type: 'text', nullable: true })

@@ -20,5 +20,6 @@ import { ReferralsService } from './referrals.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Referral, ReferralTransition, HandoverMeeting]), FamiliesModule, PlansModule, CaseAssignmentWriterModule, UsersModule, AgenciesModule, AuthModule, WebhooksModule, InboxModule],
   providers: [ReferralsService, ReferralDeadlines, ReferralEvents, ReferralOverdue, ReferralOverdueJob, ReferralsResolver, ReferralTransitionResolver, FamilyReferralsResolver],
+  exports: [ReferralsService],
 })
 export class ReferralsModule {}

@@ -25,6 +25,7 @@ import {
   RescheduleHandoverInput,
   ScheduleHandoverInput,
   SendReferralInput,
+  SetReferralBridgeFigureInput,
   WaitlistReferralInput,
   WithdrawReferralInput,
 } from './dto/referral.inputs.js';
@@ -44,6 +45,7 @@ export class ReferralsResolver {
     private readonly agencies: AgenciesService,
     private readonly families: FamiliesService,
     private readonly events: ReferralEvents,
+    private readonly users: UsersService,
   ) {}
 
   @Subscription(() => ReferralStatusChange, {
@@ -79,6 +81,14 @@ export class ReferralsResolver {
   @Policy('create', 'Referral')
   createReferral(@CurrentCaller() caller: Caller, @Args('input') input: CreateReferralInput) {
     return this.service.create(caller, input);
+  }
+
+  @Mutation(() => Referral, {
+    description: "Names (or, with null, removes) the member of the family's team who accompanies the family to the first meeting; by the referring side, while the referral is open.",
+  })
+  @Policy('refer', 'Referral')
+  setReferralBridgeFigure(@CurrentCaller() caller: Caller, @Args('input') input: SetReferralBridgeFigureInput) {
+    return this.service.setBridgeFigure(caller, input);
   }
 
   @Mutation(() => Referral, { description: 'DRAFT → SENT; needs the REFERRAL consent of every referred member (CONSENT_REQUIRED).' })
@@ -135,7 +145,7 @@ export class ReferralsResolver {
     return this.service.recordHandoverMissed(caller, input);
   }
 
-  @Mutation(() => Referral, { description: 'HANDOVER_SCHEDULED → HANDOVER_HELD, by either agency.' })
+  @Mutation(() => Referral, { description: 'HANDOVER_SCHEDULED → HANDOVER_HELD, by either agency; with whether the bridge figure came, when one is named.' })
   @Policy('read', 'Referral')
   recordHandoverHeld(@CurrentCaller() caller: Caller, @Args('input') input: HandoverOutcomeInput) {
     return this.service.recordHandoverHeld(caller, input);
@@ -181,16 +191,26 @@ export class ReferralsResolver {
     return withheldParts('Referral', referral, 'transitions', transitions);
   }
 
+  /**
+   * Only people see who the bridge figure is and whether she came (`readActors`, as for `transitions.actor`);
+   * a partner system sees neither.
+   */
+  @ResolveField(() => User, { nullable: true, description: 'Who accompanies the family to the first meeting; null for an integration client.' })
+  bridgeFigure(@Parent() referral: Referral, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    if (!referral.bridgeFigureUserId || !caller.ability.can('readActors', 'Referral')) return null;
+    return this.users.byId(loaders, referral.bridgeFigureUserId);
+  }
+
   @ResolveField(() => HandoverMeeting, { nullable: true, description: 'The scheduled meeting, else the latest one.' })
-  async handover(@Parent() referral: Referral, @Loaders() loaders: RequestLoaders) {
-    const meetings = await this.handoverMeetings(referral, loaders);
+  async handover(@Parent() referral: Referral, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    const meetings = await this.handoverMeetings(referral, caller, loaders);
     return meetings.find((m) => m.state === HandoverMeetingState.SCHEDULED) ?? meetings.at(-1) ?? null;
   }
 
   @ResolveField(() => [HandoverMeeting], { description: 'All meetings planned, oldest first (place and notes only with the right to the details).' })
-  async handoverMeetings(@Parent() referral: Referral, @Loaders() loaders: RequestLoaders) {
-    const meetings = await this.service.meetingsOf(loaders, referral.id);
-    return withheldParts('Referral', referral, 'handoverMeetings', meetings);
+  async handoverMeetings(@Parent() referral: Referral, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    const meetings = withheldParts('Referral', referral, 'handoverMeetings', await this.service.meetingsOf(loaders, referral.id));
+    return caller.ability.can('readActors', 'Referral') ? meetings : meetings.map((m) => ({ ...m, bridgeFigurePresent: null }));
   }
 }
 

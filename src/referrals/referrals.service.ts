@@ -13,6 +13,8 @@ import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { FamiliesService } from '../families/families.service.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { InboxItemKind } from '../inbox/inbox-kind.js';
+import { InboxService } from '../inbox/inbox.service.js';
 import { PlanTeamService } from '../plans/plan-team.service.js';
 import { PolicyService, type SubjectAttributes } from '../policy/policy.service.js';
 import { grantInForce } from '../policy/subjects.js';
@@ -27,13 +29,14 @@ import type {
   ReferralsArgs,
   ReferralStepInput,
   ScheduleHandoverInput,
+  SetReferralBridgeFigureInput,
   WaitlistReferralInput,
   WithdrawReferralInput,
 } from './dto/referral.inputs.js';
 import { HandoverMeeting, HandoverMeetingState } from './handover-meeting.entity.js';
 import { overdueSql, ReferralDeadlines } from './referral-deadlines.js';
 import { ReferralEvents } from './referral-events.js';
-import { ReferralDirection, ReferralOutcome, ReferralStatus } from './referral-status.js';
+import { ReferralDirection, ReferralOutcome, ReferralStatus, TERMINAL_STATUSES } from './referral-status.js';
 import { REFERRAL_STEPS, type ReferralStepName } from './referral-steps.js';
 import { ReferralTransition } from './referral-transition.entity.js';
 import { Referral } from './referral.entity.js';
@@ -61,6 +64,7 @@ export class ReferralsService {
     private readonly agencies: AgenciesService,
     private readonly deadlines: ReferralDeadlines,
     private readonly events: ReferralEvents,
+    private readonly inbox: InboxService,
   ) {}
 
   async get(caller: Caller, id: string): Promise<Referral> {
@@ -81,11 +85,10 @@ export class ReferralsService {
 
   async list(caller: Caller, args: ReferralsArgs): Promise<Connection<Referral>> {
     const agency = caller.principal.acting?.agencyId ?? null;
-    const qb = this.db.manager
-      .createQueryBuilder(Referral, 'r')
-      .where(args.direction === ReferralDirection.INCOMING ? `r.to_agency_id = :agency AND r.sent_at IS NOT NULL` : 'r.from_agency_id = :agency', {
-        agency,
-      });
+    const qb = this.db.manager.createQueryBuilder(Referral, 'r');
+    if (args.direction === ReferralDirection.ACCOMPANYING) qb.where('r.bridge_figure_user_id = :user', { user: caller.principal.userId ?? null });
+    else if (args.direction === ReferralDirection.INCOMING) qb.where('r.to_agency_id = :agency AND r.sent_at IS NOT NULL', { agency });
+    else qb.where('r.from_agency_id = :agency', { agency });
     if (args.status) qb.andWhere('r.status = :status', { status: args.status });
     if (args.overdue === true) qb.andWhere(overdueSql('r'));
     if (args.overdue === false) qb.andWhere('(r.due_at IS NULL OR r.due_at >= now())');
@@ -186,6 +189,7 @@ export class ReferralsService {
         if (input.toAgencyId === fromAgencyId) throw badInput('toAgencyId', 'toAgencyId must be another agency than your own');
         await this.agencies.requireInNetwork(em, input.toAgencyId, plan.networkId as string, 'toAgencyId');
         await this.families.requireMembers(em, plan.familyId as string, input.memberIds, 'memberIds');
+        if (input.bridgeFigureUserId) await this.requireTeamMember(em, plan.familyId as string, input.bridgeFigureUserId);
 
         const now = new Date();
         const referral = em.create(Referral, {
@@ -199,6 +203,8 @@ export class ReferralsService {
           urgency: input.urgency,
           reason: input.reason,
           requestedService: input.requestedService,
+          lifeDomain: input.lifeDomain ?? null,
+          bridgeFigureUserId: input.bridgeFigureUserId ?? null,
           familyDeclinedMeeting: false,
           createdByUserId: caller.principal.userId!,
           createdAt: now,
@@ -210,10 +216,59 @@ export class ReferralsService {
           [...new Set(input.memberIds)],
         ]);
         await this.recordTransition(em, caller, referral, null, {});
+        await this.tellBridgeFigure(em, referral);
         return referral.id;
       });
       return this.result(em, caller, id);
     });
+  }
+
+  /**
+   * Names (or, with null, removes) the bridge figure of an open referral: by the referring side, who may
+   * take its steps (`refer`); the person must be on the family's team. Not a step: the status and version stay.
+   */
+  async setBridgeFigure(caller: Caller, input: SetReferralBridgeFigureInput): Promise<Referral> {
+    return this.tx.run(caller, async (em) => {
+      await this.policy.authorize(em, caller.ability, 'refer', 'Referral', input.referralId, { lock: true });
+      const referral = await readWithoutAudit('the record the caller changes, authorized and locked first (audited by the write triggers)', em.findOneByOrFail(Referral, { id: input.referralId }));
+      if (TERMINAL_STATUSES.includes(referral.status)) throw invalidTransition('Referral', referral.status, 'name a bridge figure');
+      const bridgeFigureUserId = input.bridgeFigureUserId ?? null;
+      if (bridgeFigureUserId) await this.requireTeamMember(em, referral.familyId, bridgeFigureUserId);
+      if (bridgeFigureUserId !== referral.bridgeFigureUserId) {
+        Object.assign(referral, { bridgeFigureUserId, updatedAt: new Date() });
+        await em.update(Referral, { id: referral.id }, { bridgeFigureUserId, updatedAt: referral.updatedAt });
+        await this.tellBridgeFigure(em, referral);
+      }
+      return this.result(em, caller, referral.id);
+    });
+  }
+
+  /**
+   * A bridge figure must be on the family's team (assigned, or its supporter). Anyone else — of another
+   * agency or network, unknown, or no longer on the team — answers the same, so nothing tells them apart.
+   */
+  private async requireTeamMember(em: EntityManager, familyId: string, userId: string): Promise<void> {
+    const family = await this.policy.attributesOf(em, 'Family', familyId);
+    if (!(family?.teamUserIds as string[] | undefined)?.includes(userId)) {
+      throw badInput('bridgeFigureUserId', "The bridge figure must be a member of the family's team");
+    }
+  }
+
+  /** The bridge figure just named learns it in her inbox (acting for the agency she is on the team for). */
+  private async tellBridgeFigure(em: EntityManager, referral: Referral): Promise<void> {
+    if (!referral.bridgeFigureUserId) return;
+    await this.inbox.deliver(
+      em,
+      {
+        id: newId(),
+        kind: InboxItemKind.BRIDGE_FIGURE_NAMED,
+        familyId: referral.familyId,
+        about: { type: 'Referral', id: referral.id },
+        params: { to: referral.status },
+        occurredAt: referral.updatedAt,
+      },
+      [{ teamUser: referral.bridgeFigureUserId, family: referral.familyId }],
+    );
   }
 
   send(caller: Caller, input: ReferralStepInput) {
@@ -271,17 +326,21 @@ export class ReferralsService {
 
   /** A no-show: back to ACCEPTED, so that a new meeting is planned. */
   recordHandoverMissed(caller: Caller, input: HandoverOutcomeInput) {
-    return this.step(caller, 'recordHandoverMissed', input, async (em, referral) => ({
-      reason: input.note ?? null,
-      details: { meetingId: await this.endMeeting(em, referral, HandoverMeetingState.MISSED, input.note ?? null) },
-    }));
+    return this.step(caller, 'recordHandoverMissed', input, async (em, referral) => this.meetingOutcome(em, referral, HandoverMeetingState.MISSED, input));
   }
 
   recordHandoverHeld(caller: Caller, input: HandoverOutcomeInput) {
-    return this.step(caller, 'recordHandoverHeld', input, async (em, referral) => ({
-      reason: input.note ?? null,
-      details: { meetingId: await this.endMeeting(em, referral, HandoverMeetingState.HELD, input.note ?? null) },
-    }));
+    return this.step(caller, 'recordHandoverHeld', input, async (em, referral) => this.meetingOutcome(em, referral, HandoverMeetingState.HELD, input));
+  }
+
+  /** Ends the meeting held or missed, with whether the bridge figure came: said when the referral names one, only then. */
+  private async meetingOutcome(em: EntityManager, referral: Referral, state: HandoverMeetingState, input: HandoverOutcomeInput): Promise<StepEffect> {
+    const named = referral.bridgeFigureUserId !== null;
+    const present = input.bridgeFigurePresent ?? null;
+    if (named && present === null) throw badInput('bridgeFigurePresent', 'The referral names a bridge figure: say whether she came');
+    if (!named && present !== null) throw badInput('bridgeFigurePresent', 'The referral names no bridge figure');
+    const note = input.note ?? null;
+    return { reason: note, details: { meetingId: await this.endMeeting(em, referral, state, note, present) } };
   }
 
   /** Closes the loop with the outcome; without a meeting held only when the family declined it. */
@@ -432,14 +491,31 @@ export class ReferralsService {
     return meeting.id;
   }
 
-  /** Ends the scheduled meeting (if any) in `state`; returns its id. */
-  private async endMeeting(em: EntityManager, referral: Referral, state: HandoverMeetingState, note: string | null): Promise<string | null> {
+  /** Ends the scheduled meeting (if any) in `state`, with whether the bridge figure came (held or missed); returns its id. */
+  private async endMeeting(
+    em: EntityManager,
+    referral: Referral,
+    state: HandoverMeetingState,
+    note: string | null,
+    bridgeFigurePresent: boolean | null = null,
+  ): Promise<string | null> {
     // An UPDATE answers [rows, count] (TypeORM on pg), not the rows alone.
     const [ended]: [{ id: string }[], number] = await em.query(
-      `UPDATE handover_meeting SET state = $2, note = COALESCE($3, note), ended_at = now()
+      `UPDATE handover_meeting SET state = $2, note = COALESCE($3, note), ended_at = now(), bridge_figure_present = $4
         WHERE referral_id = $1 AND state = 'SCHEDULED' RETURNING id`,
-      [referral.id, state, note],
+      [referral.id, state, note, bridgeFigurePresent],
     );
     return ended[0]?.id ?? null;
+  }
+
+  /**
+   * A merge of two families (docs/family-merge.md): the absorbed family's referrals belong to the surviving
+   * family, and those of its open plan to the surviving open plan; their steps and members stay as they were.
+   */
+  async moveToFamily(em: EntityManager, from: { familyId: string; planId: string }, to: { familyId: string; planId: string }): Promise<void> {
+    await em.query(
+      `UPDATE referral SET family_id = $2, plan_id = CASE WHEN plan_id = $3 THEN $4 ELSE plan_id END WHERE family_id = $1`,
+      [from.familyId, to.familyId, from.planId, to.planId],
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { describeError } from '../common/errors.js';
 
 const FIRST_RUN_AFTER_MS = 60_000;
@@ -10,7 +10,7 @@ const EVERY_MS = 60 * 60_000;
  * work itself must be safe with several replicas (each unit locked and done once) and cheap when there is
  * nothing to do. A failed run is logged and retried at the next hour.
  */
-export abstract class HourlyJob implements OnApplicationBootstrap, OnApplicationShutdown {
+export abstract class HourlyJob implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(this.constructor.name);
   private timers: NodeJS.Timeout[] = [];
   private running: Promise<void> | null = null;
@@ -27,9 +27,14 @@ export abstract class HourlyJob implements OnApplicationBootstrap, OnApplication
     for (const timer of this.timers) timer.unref();
   }
 
+  /** Starts no run once shutdown began: Nest destroys the modules first, then drains the requests in flight. */
+  onModuleDestroy(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+  }
+
   /** Lets a run in progress finish its unit (each is one transaction) before the pools close. */
   async onApplicationShutdown(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
+    this.onModuleDestroy();
     await this.running;
   }
 
@@ -43,5 +48,22 @@ export abstract class HourlyJob implements OnApplicationBootstrap, OnApplication
       .finally(() => {
         this.running = null;
       });
+  }
+}
+
+/** An hourly job that tells the inboxes of what came due: logs how many records a run told, when any. */
+export abstract class TellingHourlyJob extends HourlyJob {
+  /** @param told what a run told, as the log says it (`Consents expiring: told`) */
+  protected constructor(
+    enabled: boolean,
+    private readonly told: string,
+    private readonly tell: () => Promise<number>,
+  ) {
+    super(enabled);
+  }
+
+  protected async runOnce(): Promise<string | null> {
+    const count = await this.tell();
+    return count > 0 ? `${this.told} ${count}` : null;
   }
 }

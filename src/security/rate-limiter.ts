@@ -19,13 +19,20 @@ export class RateLimiter {
   private readonly perIp: RateLimiterMemory;
   private readonly tokenRequests: RateLimiterMemory;
   private readonly authFailures: RateLimiterMemory;
+  private readonly familyLookups: RateLimiterMemory;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    const { perPrincipal, perIp, tokenEndpoint, authFailures } = config.rateLimits;
+    const { perPrincipal, perIp, tokenEndpoint, authFailures, familyLookupsPerHour } = config.rateLimits;
     this.perPrincipal = new RateLimiterMemory({ keyPrefix: 'principal', points: perPrincipal, duration: 60 });
     this.perIp = new RateLimiterMemory({ keyPrefix: 'ip', points: perIp, duration: 60 });
     this.tokenRequests = new RateLimiterMemory({ keyPrefix: 'token', points: tokenEndpoint, duration: 60 });
     this.authFailures = new RateLimiterMemory({ keyPrefix: 'auth-failures', points: authFailures, duration: AUTH_FAILURE_WINDOW_SECONDS });
+    this.familyLookups = new RateLimiterMemory({ keyPrefix: 'family-lookups', points: familyLookupsPerHour, duration: 60 * 60 });
+  }
+
+  /** `findKnownFamily`, per user: asking whether a family is known is not for browsing the register. */
+  familyLookup(userId: string): Promise<number> {
+    return waitOf(this.familyLookups.consume(userId));
   }
 
   /** Any request: per token subject (`principal`), else per client IP. */

@@ -16,6 +16,8 @@ import { GoalOwner } from '../goals/goal-owner.js';
 import { Goal } from '../goals/goal.entity.js';
 import { GoalsService } from '../goals/goals.service.js';
 import { LifeDomain } from '../goals/life-domain.js';
+import { InboxItemKind } from '../inbox/inbox-kind.js';
+import { InboxService } from '../inbox/inbox.service.js';
 import { oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { PlanStatus } from '../plans/plan-status.js';
 import { PlanWriter } from '../plans/plan-writer.js';
@@ -62,6 +64,7 @@ export class TransitionsService {
     private readonly families: FamiliesService,
     private readonly goals: GoalsService,
     private readonly actions: ActionsService,
+    private readonly inbox: InboxService,
   ) {
     this.horizon = config.transitions.horizonMonths;
   }
@@ -122,6 +125,7 @@ export class TransitionsService {
       await this.families.requireMembers(em, plan.familyId, [input.memberId], 'memberId');
       const goal = await this.writeChecklist(em, caller, {
         planId: plan.id,
+        familyId: plan.familyId,
         networkId: attributes.networkId as string,
         memberId: input.memberId,
         supporterUserId: caller.principal.userId!,
@@ -154,13 +158,14 @@ export class TransitionsService {
     for (const member of members) {
       const goal = await this.tx
         .run(caller, async (em) => {
-          const [target]: { plan_id: string; network_id: string; supporter_id: string }[] = await readWithoutAudit("the system's own job, for no caller", em.query(
-            `SELECT tp.id AS plan_id, f.network_id, tts.user_id AS supporter_id ${due} AND fm.id = $2 FOR UPDATE OF tp SKIP LOCKED`,
+          const [target]: { plan_id: string; family_id: string; network_id: string; supporter_id: string }[] = await readWithoutAudit("the system's own job, for no caller", em.query(
+            `SELECT tp.id AS plan_id, f.id AS family_id, f.network_id, tts.user_id AS supporter_id ${due} AND fm.id = $2 FOR UPDATE OF tp SKIP LOCKED`,
             [this.horizon, member.id],
           ));
           return target
             ? this.writeChecklist(em, caller, {
                 planId: target.plan_id,
+                familyId: target.family_id,
                 networkId: target.network_id,
                 memberId: member.id,
                 supporterUserId: target.supporter_id,
@@ -179,12 +184,13 @@ export class TransitionsService {
   /**
    * Writes the checklist goal with its steps: a conversation about the help after 18, a handover to adult
    * services for each youth service working with the family, and the young adult's decision on each
-   * consent a parent gave for them. Null when the member is not in transition.
+   * consent a parent gave for them. Null when the member is not in transition. Tells the plan's supporter
+   * and the young adult (in the portal) in the same transaction.
    */
   private async writeChecklist(
     em: EntityManager,
     caller: Caller,
-    target: { planId: string; networkId: string; memberId: string; supporterUserId: string; lifeDomain?: LifeDomain },
+    target: { planId: string; familyId: string; networkId: string; memberId: string; supporterUserId: string; lifeDomain?: LifeDomain },
   ): Promise<Goal | null> {
     const [member] = await readWithoutAudit('what a write copies into the record it writes (audited by the write triggers)', em
       .createQueryBuilder(FamilyMember, 'fm')
@@ -221,6 +227,11 @@ export class TransitionsService {
       })),
     ];
     for (const step of steps) await this.actions.insert(em, caller, target.planId, { goalId: goal.id, ...step });
+    const proposed = { id: goal.id, kind: InboxItemKind.TRANSITION_CHECKLIST_PROPOSED, familyId: target.familyId, occurredAt: new Date() };
+    await this.inbox.deliver(em, { ...proposed, about: { type: 'Goal', id: goal.id }, params: { on: member.turns18On } }, [
+      { supportersOf: target.familyId },
+      { member: target.memberId },
+    ]);
     return goal;
   }
 

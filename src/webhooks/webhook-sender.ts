@@ -1,14 +1,24 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { JobWithMetadata } from 'pg-boss';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { Agent, request } from 'undici';
+import { v5 } from 'uuid';
+import { type AuditActor, AuditedTransactions } from '../audit/audited-transactions.js';
+import { readWithoutAudit } from '../audit/personal-reader.js';
 import { newId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { InboxItemKind } from '../inbox/inbox-kind.js';
+import { InboxService } from '../inbox/inbox.service.js';
 import { PublicAddresses } from '../security/public-address.js';
 import { SecretBox } from '../security/secret-box.js';
+import { MembershipRole } from '../users/membership-role.js';
 import type { DeliveryJob } from './webhook-queue.js';
+
+/** The namespace of the failed deliveries' event ids: one per delivery and last attempt. */
+const FAILED_DELIVERIES = '0c4f5e1d-2b7a-4d8e-9f31-6a2c8b5e7d40';
+const WEBHOOK_ACTOR = (): AuditActor => ({ subject: 'system:webhooks', userId: null, memberId: null, agencyId: null, requestId: randomUUID() });
 
 interface PendingDelivery {
   state: string;
@@ -44,6 +54,8 @@ export class WebhookSender {
     private readonly secrets: SecretBox,
     private readonly addresses: PublicAddresses,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tx: AuditedTransactions,
+    private readonly inbox: InboxService,
   ) {
     this.agent = new Agent({ connect: addresses.connectOptions });
   }
@@ -73,18 +85,47 @@ export class WebhookSender {
     const attempt = delivery.attempts + 1;
     const { status, error } = await this.post(delivery, attempt);
     const state = error === null ? 'DELIVERED' : job.retryCount >= job.retryLimit ? 'FAILED' : 'PENDING';
-    await this.db.query(
-      `WITH d AS (
-         UPDATE webhook_delivery SET attempts = attempts + 1, state = $2, delivered_at = CASE WHEN $2 = 'DELIVERED' THEN now() END
-          WHERE id = $1 RETURNING id, attempts)
-       INSERT INTO webhook_attempt (id, delivery_id, attempt, started_at, duration_ms, http_status, error)
-       SELECT $3, d.id, d.attempts, $4, $5, $6, $7 FROM d`,
-      [deliveryId, state, newId(), startedAt, Date.now() - startedAt.getTime(), status, error],
-    );
+    await this.tx.runAs(WEBHOOK_ACTOR(), 'ADMINISTRATION', async (em) => {
+      await em.query(
+        `WITH d AS (
+           UPDATE webhook_delivery SET attempts = attempts + 1, state = $2, delivered_at = CASE WHEN $2 = 'DELIVERED' THEN now() END
+            WHERE id = $1 RETURNING id, attempts)
+         INSERT INTO webhook_attempt (id, delivery_id, attempt, started_at, duration_ms, http_status, error)
+         SELECT $3, d.id, d.attempts, $4, $5, $6, $7 FROM d`,
+        [deliveryId, state, newId(), startedAt, Date.now() - startedAt.getTime(), status, error],
+      );
+      if (state === 'FAILED') await this.tellFailed(em, deliveryId, attempt);
+    });
     if (error !== null) {
       this.logger.warn(`Webhook delivery ${deliveryId} attempt ${attempt} failed (${error})${state === 'FAILED' ? '; no retries left' : ''}`);
       throw new Error(`Webhook delivery failed: ${error}`);
     }
+  }
+
+  /**
+   * Tells the admins of the client's agency that a delivery failed for good, in the transaction that marks
+   * it FAILED: once per delivery and attempt (a redelivery that fails again tells again).
+   */
+  private async tellFailed(em: EntityManager, deliveryId: string, attempt: number): Promise<void> {
+    const [failed]: { client_id: string; agency_id: string; family_id: string }[] = await readWithoutAudit("the system's own job, for no caller", em.query(
+      `SELECT c.id AS client_id, c.agency_id, r.family_id
+         FROM webhook_delivery d JOIN integration_client c ON c.id = d.client_id
+         JOIN outbox_event e ON e.id = d.event_id JOIN referral r ON r.id = e.referral_id
+        WHERE d.id = $1`,
+      [deliveryId],
+    ));
+    await this.inbox.deliver(
+      em,
+      {
+        id: v5(`${deliveryId}/${attempt}`, FAILED_DELIVERIES),
+        kind: InboxItemKind.WEBHOOK_DELIVERY_FAILED,
+        familyId: failed!.family_id,
+        about: { type: 'IntegrationClient', id: failed!.client_id },
+        params: {},
+        occurredAt: new Date(),
+      },
+      [{ staffOf: failed!.agency_id, roles: [MembershipRole.AGENCY_ADMIN] }],
+    );
   }
 
   /** Redirects are not followed: a signed event goes only to the URL the agency registered. */

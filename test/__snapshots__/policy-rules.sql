@@ -29,7 +29,7 @@ n.id = 'network';
 ag.network_id = 'network';
 
 -- network coordinator × Agency × read
-ag.network_id = 'network';
+(EXISTS (SELECT 1 FROM agency_service_area nr_sa WHERE nr_sa.agency_id = ag.id AND nr_sa.network_id = 'network' AND nr_sa.ended_at IS NULL) OR ag.network_id = 'network');
 
 -- network coordinator × Membership × create
 (ma.network_id = 'network' AND m.role = ANY(ARRAY['NETWORK_COORDINATOR', 'AGENCY_ADMIN']));
@@ -40,11 +40,20 @@ ma.network_id = 'network';
 -- network coordinator × Membership × update
 (ma.network_id = 'network' AND m.role = ANY(ARRAY['NETWORK_COORDINATOR', 'AGENCY_ADMIN']));
 
+-- network coordinator × DirectoryService × create
+ds.network_id = 'network';
+
+-- network coordinator × DirectoryService × read
+ds.network_id = 'network';
+
+-- network coordinator × DirectoryService × update
+ds.network_id = 'network';
+
 -- agency admin × Network × read
 n.id = 'network';
 
 -- agency admin × Agency × read
-ag.network_id = 'network';
+(EXISTS (SELECT 1 FROM agency_service_area nr_sa WHERE nr_sa.agency_id = ag.id AND nr_sa.network_id = 'network' AND nr_sa.ended_at IS NULL) OR ag.network_id = 'network');
 
 -- agency admin × Membership × create
 (m.agency_id = 'agency' AND m.role = ANY(ARRAY['CASEWORKER', 'VOLUNTEER', 'AGENCY_ADMIN']));
@@ -74,11 +83,20 @@ ic.agency_id = 'agency';
 -- agency admin × IntegrationClient × update
 ic.agency_id = 'agency';
 
+-- agency admin × DirectoryService × create
+(ds.network_id = 'network' AND ds.agency_id = 'agency');
+
+-- agency admin × DirectoryService × read
+ds.network_id = 'network';
+
+-- agency admin × DirectoryService × update
+(ds.network_id = 'network' AND ds.agency_id = 'agency');
+
 -- caseworker × Network × read
 n.id = 'network';
 
 -- caseworker × Agency × read
-ag.network_id = 'network';
+(EXISTS (SELECT 1 FROM agency_service_area nr_sa WHERE nr_sa.agency_id = ag.id AND nr_sa.network_id = 'network' AND nr_sa.ended_at IS NULL) OR ag.network_id = 'network');
 
 -- caseworker × Family × create
 f.network_id = 'network';
@@ -109,6 +127,12 @@ f.network_id = 'network';
     AND (cg.represented_until IS NULL OR cg.represented_until > current_date)) OR fm.created_by_user_id = 'user' OR EXISTS (SELECT bg.user_id FROM break_glass_grant bg WHERE bg.family_id = fm.family_id
     AND now() >= bg.starts_at AND now() < bg.expires_at
     AND NOT EXISTS (SELECT 1 FROM break_glass_revocation bgr WHERE bgr.grant_id = bg.id) AND bg.user_id = 'user')));
+
+-- caseworker × FamilyMember × update
+((SELECT fmf.network_id FROM family fmf WHERE fmf.id = fm.family_id) = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = fm.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
+    WHERE tp.family_id = fm.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND (EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.member_id = fm.id AND cg.recipient_agency_id = 'agency' AND cg.category = 'IDENTITY'
+    AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
+    AND (cg.represented_until IS NULL OR cg.represented_until > current_date)) OR fm.created_by_user_id = 'user'));
 
 -- caseworker × FamilyMember × erase
 ((SELECT fmf.network_id FROM family fmf WHERE fmf.id = fm.family_id) = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = fm.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
@@ -238,7 +262,8 @@ f.network_id = 'network';
     WHERE tp.family_id = r.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND r.from_agency_id = 'agency');
 
 -- caseworker × Referral × read
-((r.to_agency_id = 'agency' AND (r.sent_at IS NOT NULL) = true) OR (f.network_id = 'network' AND EXISTS (SELECT s.user_id FROM trajectory_supporter s WHERE s.plan_id = r.plan_id AND s.state = 'CURRENT' AND s.user_id = 'user')) OR (f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = r.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
+((f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = r.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
+    WHERE tp.family_id = r.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND r.bridge_figure_user_id = 'user') OR (r.to_agency_id = 'agency' AND (r.sent_at IS NOT NULL) = true) OR (f.network_id = 'network' AND EXISTS (SELECT s.user_id FROM trajectory_supporter s WHERE s.plan_id = r.plan_id AND s.state = 'CURRENT' AND s.user_id = 'user')) OR (f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = r.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
     WHERE tp.family_id = r.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND r.from_agency_id = 'agency'));
 
 -- caseworker × Referral × refer
@@ -252,7 +277,20 @@ f.network_id = 'network';
 (r.to_agency_id = 'agency' AND (r.sent_at IS NOT NULL) = true);
 
 -- caseworker × Referral × readDetails
-((r.to_agency_id = 'agency' AND (r.sent_at IS NOT NULL) = true AND f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = r.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
+((f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = r.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
+    WHERE tp.family_id = r.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND r.bridge_figure_user_id = 'user' AND NOT EXISTS (SELECT 1 FROM (SELECT rfm.member_id FROM referral_member rfm WHERE rfm.referral_id = r.id) rcm(id) WHERE NOT EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.member_id = rcm.id AND cg.recipient_agency_id = 'agency' AND cg.category = 'REFERRAL'
+    AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
+    AND (cg.represented_until IS NULL OR cg.represented_until > current_date)))) OR (r.to_agency_id = 'agency' AND (r.sent_at IS NOT NULL) = true AND f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = r.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
+    WHERE tp.family_id = r.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND EXISTS (SELECT bg.user_id FROM break_glass_grant bg WHERE bg.family_id = r.family_id
+    AND now() >= bg.starts_at AND now() < bg.expires_at
+    AND NOT EXISTS (SELECT 1 FROM break_glass_revocation bgr WHERE bgr.grant_id = bg.id) AND bg.user_id = 'user')) OR (r.to_agency_id = 'agency' AND (r.sent_at IS NOT NULL) = true AND NOT EXISTS (SELECT 1 FROM (SELECT rfm.member_id FROM referral_member rfm WHERE rfm.referral_id = r.id) rcm(id) WHERE NOT EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.member_id = rcm.id AND cg.recipient_agency_id = 'agency' AND cg.category = 'REFERRAL'
+    AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
+    AND (cg.represented_until IS NULL OR cg.represented_until > current_date)))) OR (f.network_id = 'network' AND EXISTS (SELECT s.user_id FROM trajectory_supporter s WHERE s.plan_id = r.plan_id AND s.state = 'CURRENT' AND s.user_id = 'user')) OR (f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = r.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
+    WHERE tp.family_id = r.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND r.from_agency_id = 'agency'));
+
+-- caseworker × Referral × readMeetingPlace
+((f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = r.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
+    WHERE tp.family_id = r.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND r.bridge_figure_user_id = 'user') OR (r.to_agency_id = 'agency' AND (r.sent_at IS NOT NULL) = true AND f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = r.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
     WHERE tp.family_id = r.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND EXISTS (SELECT bg.user_id FROM break_glass_grant bg WHERE bg.family_id = r.family_id
     AND now() >= bg.starts_at AND now() < bg.expires_at
     AND NOT EXISTS (SELECT 1 FROM break_glass_revocation bgr WHERE bgr.grant_id = bg.id) AND bg.user_id = 'user')) OR (r.to_agency_id = 'agency' AND (r.sent_at IS NOT NULL) = true AND NOT EXISTS (SELECT 1 FROM (SELECT rfm.member_id FROM referral_member rfm WHERE rfm.referral_id = r.id) rcm(id) WHERE NOT EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.member_id = rcm.id AND cg.recipient_agency_id = 'agency' AND cg.category = 'REFERRAL'
@@ -261,14 +299,18 @@ f.network_id = 'network';
     WHERE tp.family_id = r.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND r.from_agency_id = 'agency'));
 
 -- caseworker × Referral × readActors
-((r.to_agency_id = 'agency' AND (r.sent_at IS NOT NULL) = true) OR (f.network_id = 'network' AND EXISTS (SELECT s.user_id FROM trajectory_supporter s WHERE s.plan_id = r.plan_id AND s.state = 'CURRENT' AND s.user_id = 'user')) OR (f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = r.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
+((f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = r.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
+    WHERE tp.family_id = r.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND r.bridge_figure_user_id = 'user') OR (r.to_agency_id = 'agency' AND (r.sent_at IS NOT NULL) = true) OR (f.network_id = 'network' AND EXISTS (SELECT s.user_id FROM trajectory_supporter s WHERE s.plan_id = r.plan_id AND s.state = 'CURRENT' AND s.user_id = 'user')) OR (f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = r.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
     WHERE tp.family_id = r.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND r.from_agency_id = 'agency'));
+
+-- caseworker × DirectoryService × read
+ds.network_id = 'network';
 
 -- volunteer × Network × read
 n.id = 'network';
 
 -- volunteer × Agency × read
-ag.network_id = 'network';
+(EXISTS (SELECT 1 FROM agency_service_area nr_sa WHERE nr_sa.agency_id = ag.id AND nr_sa.network_id = 'network' AND nr_sa.ended_at IS NULL) OR ag.network_id = 'network');
 
 -- volunteer × Family × read
 (f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = f.id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
@@ -331,6 +373,27 @@ ag.network_id = 'network';
     AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
     AND (cg.represented_until IS NULL OR cg.represented_until > current_date))) OR nt.author_user_id = 'user'));
 
+-- volunteer × Referral × read
+(f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = r.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
+    WHERE tp.family_id = r.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND r.bridge_figure_user_id = 'user');
+
+-- volunteer × Referral × readDetails
+(f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = r.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
+    WHERE tp.family_id = r.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND r.bridge_figure_user_id = 'user' AND NOT EXISTS (SELECT 1 FROM (SELECT rfm.member_id FROM referral_member rfm WHERE rfm.referral_id = r.id) rcm(id) WHERE NOT EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.member_id = rcm.id AND cg.recipient_agency_id = 'agency' AND cg.category = 'REFERRAL'
+    AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
+    AND (cg.represented_until IS NULL OR cg.represented_until > current_date))));
+
+-- volunteer × Referral × readMeetingPlace
+(f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = r.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
+    WHERE tp.family_id = r.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND r.bridge_figure_user_id = 'user');
+
+-- volunteer × Referral × readActors
+(f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = r.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
+    WHERE tp.family_id = r.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND r.bridge_figure_user_id = 'user');
+
+-- volunteer × DirectoryService × read
+ds.network_id = 'network';
+
 -- family member × Family × read
 f.id = 'family';
 
@@ -362,7 +425,7 @@ cn.family_id = 'family';
 bgg.family_id = 'family';
 
 -- family member × AuditEvent × read
-(ae.family_id = 'family' AND NOT EXISTS (SELECT 1 FROM (SELECT unnest(ae.member_ids)) sm(id) WHERE NOT member_speaks_for('member', sm.id)));
+(COALESCE((SELECT aef.merged_into_family_id FROM family aef WHERE aef.id = ae.family_id), ae.family_id) = 'family' AND NOT EXISTS (SELECT 1 FROM (SELECT unnest(ae.member_ids)) sm(id) WHERE NOT member_speaks_for('member', sm.id)));
 
 -- family member × Plan × read
 p.family_id = 'family';
@@ -392,6 +455,9 @@ p.family_id = 'family';
 -- family member × Referral × readDetails
 (r.family_id = 'family' AND NOT EXISTS (SELECT 1 FROM (SELECT rfm.member_id FROM referral_member rfm WHERE rfm.referral_id = r.id) sm(id) WHERE NOT member_speaks_for('member', sm.id)));
 
+-- family member × Referral × readMeetingPlace
+(r.family_id = 'family' AND NOT EXISTS (SELECT 1 FROM (SELECT rfm.member_id FROM referral_member rfm WHERE rfm.referral_id = r.id) sm(id) WHERE NOT member_speaks_for('member', sm.id)));
+
 -- family member × Referral × readActors
 (r.family_id = 'family' AND EXISTS (SELECT 1 FROM (SELECT rfm.member_id FROM referral_member rfm WHERE rfm.referral_id = r.id) ccm(id) WHERE member_speaks_for('member', ccm.id)));
 
@@ -408,6 +474,11 @@ p.family_id = 'family';
 (r.to_agency_id = 'agency' AND (r.sent_at IS NOT NULL) = true);
 
 -- integration client × Referral × readDetails
+(r.to_agency_id = 'agency' AND (r.sent_at IS NOT NULL) = true AND NOT EXISTS (SELECT 1 FROM (SELECT rfm.member_id FROM referral_member rfm WHERE rfm.referral_id = r.id) rcm(id) WHERE NOT EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.member_id = rcm.id AND cg.recipient_agency_id = 'agency' AND cg.category = 'REFERRAL'
+    AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
+    AND (cg.represented_until IS NULL OR cg.represented_until > current_date))));
+
+-- integration client × Referral × readMeetingPlace
 (r.to_agency_id = 'agency' AND (r.sent_at IS NOT NULL) = true AND NOT EXISTS (SELECT 1 FROM (SELECT rfm.member_id FROM referral_member rfm WHERE rfm.referral_id = r.id) rcm(id) WHERE NOT EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.member_id = rcm.id AND cg.recipient_agency_id = 'agency' AND cg.category = 'REFERRAL'
     AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
     AND (cg.represented_until IS NULL OR cg.represented_until > current_date))));

@@ -17,8 +17,11 @@ import {
   RecordConsentDocument,
   RedeemPortalInvitationDocument,
   RegisterFamilyDocument,
+  RegisterIntegrationClientDocument,
 } from '../graphql/generated.js';
-import { PLATFORM_ADMIN, type TestApi, uniqueSubject } from './test-app.js';
+import type { DocumentNode } from 'graphql';
+import request from 'supertest';
+import { type GraphQLResult, PLATFORM_ADMIN, queryText, type TestApi, uniqueSubject } from './test-app.js';
 
 export type Role = 'CASEWORKER' | 'VOLUNTEER' | 'AGENCY_ADMIN' | 'NETWORK_COORDINATOR';
 
@@ -305,6 +308,22 @@ export class World {
     });
     const [sophie, john, an] = await Promise.all(members.map((m) => this.portalLogin(supporter, m.id)));
     return { familyId, supporter, colleague, logins: { sophie: sophie!, john: john!, an: an! } };
+  }
+
+  /** Sends `document` as a new integration client of `agency`, with its client-credentials token (a partner system). */
+  async asIntegrationClient(agency: Agency, document: DocumentNode, variables: Record<string, unknown>): Promise<GraphQLResult> {
+    const { registerIntegrationClient } = await this.api.ok(agency.admin.subject, RegisterIntegrationClientDocument, {
+      input: { agencyId: agency.id, name: `Dossiersysteem ${randomUUID()}`, scopes: ['REFERRALS_READ', 'REFERRALS_WRITE'] },
+    });
+    const server = this.api.app.getHttpServer();
+    const token = await request(server)
+      .post('/oauth/token')
+      .send({ grant_type: 'client_credentials', client_id: registerIntegrationClient.client.id, client_secret: registerIntegrationClient.clientSecret });
+    const res = await request(server)
+      .post('/graphql')
+      .set('Authorization', `Bearer ${token.body.access_token as string}`)
+      .send({ query: queryText(document), variables });
+    return res.body as GraphQLResult;
   }
 
   /** `admin` assigns one of its agency's users to the family; the assignment's id. */

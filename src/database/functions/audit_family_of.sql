@@ -5,6 +5,8 @@
 CREATE OR REPLACE FUNCTION audit_family_of(tbl text, r jsonb) RETURNS uuid LANGUAGE sql STABLE AS $$
   SELECT CASE
     WHEN tbl = 'family' THEN (r->>'id')::uuid
+    -- A merge of two families is told in the log of the family that goes on (migration FamilyMerge).
+    WHEN tbl = 'family_merge' THEN (r->>'surviving_family_id')::uuid
     WHEN r ? 'family_id' THEN (r->>'family_id')::uuid
     WHEN r ? 'plan_id' THEN (SELECT family_id FROM plan WHERE id = (r->>'plan_id')::uuid)
     WHEN r ? 'goal_id' THEN (SELECT p.family_id FROM goal g JOIN plan p ON p.id = g.plan_id WHERE g.id = (r->>'goal_id')::uuid)

@@ -4,12 +4,17 @@
 -- Rule: every write is audited in the same transaction (docs/audit.md).
 CREATE TRIGGER network_audit AFTER INSERT OR UPDATE OR DELETE ON network FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER agency_audit AFTER INSERT OR UPDATE OR DELETE ON agency FOR EACH ROW EXECUTE FUNCTION audit_write();
+CREATE TRIGGER agency_service_area_audit AFTER INSERT OR UPDATE OR DELETE ON agency_service_area FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER app_user_audit AFTER INSERT OR UPDATE OR DELETE ON app_user FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER membership_audit AFTER INSERT OR UPDATE OR DELETE ON membership FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER subject_identity_audit AFTER INSERT OR UPDATE OR DELETE ON subject_identity FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER membership_invitation_audit AFTER INSERT OR UPDATE OR DELETE ON membership_invitation FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER family_audit AFTER INSERT OR UPDATE OR DELETE ON family FOR EACH ROW EXECUTE FUNCTION audit_write();
+CREATE TRIGGER family_merge_audit AFTER INSERT OR UPDATE OR DELETE ON family_merge FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER family_member_audit AFTER INSERT OR UPDATE OR DELETE ON family_member FOR EACH ROW EXECUTE FUNCTION audit_write();
+CREATE TRIGGER family_move_audit AFTER INSERT OR UPDATE OR DELETE ON family_move FOR EACH ROW EXECUTE FUNCTION audit_write();
+CREATE TRIGGER family_member_change_audit AFTER INSERT OR UPDATE OR DELETE ON family_member_change FOR EACH ROW EXECUTE FUNCTION audit_write();
+CREATE TRIGGER member_correction_request_audit AFTER INSERT OR UPDATE OR DELETE ON member_correction_request FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER case_assignment_audit AFTER INSERT OR UPDATE OR DELETE ON case_assignment FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER plan_audit AFTER INSERT OR UPDATE OR DELETE ON plan FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER trajectory_supporter_audit AFTER INSERT OR UPDATE OR DELETE ON trajectory_supporter FOR EACH ROW EXECUTE FUNCTION audit_write();
@@ -38,3 +43,7 @@ CREATE TRIGGER referral_transition_audit AFTER INSERT OR UPDATE OR DELETE ON ref
 CREATE TRIGGER handover_meeting_audit AFTER INSERT OR UPDATE OR DELETE ON handover_meeting FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER integration_client_audit AFTER INSERT OR UPDATE OR DELETE ON integration_client FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER notification_channel_audit AFTER INSERT OR UPDATE OR DELETE ON notification_channel FOR EACH ROW EXECUTE FUNCTION audit_write();
+CREATE TRIGGER family_member_identity_audit AFTER UPDATE OR DELETE ON family_member_identity FOR EACH ROW EXECUTE FUNCTION audit_write();
+CREATE TRIGGER family_lookup_audit AFTER INSERT OR UPDATE OR DELETE ON family_lookup FOR EACH ROW EXECUTE FUNCTION audit_write();
+CREATE TRIGGER team_participation_request_audit AFTER INSERT OR UPDATE OR DELETE ON team_participation_request FOR EACH ROW EXECUTE FUNCTION audit_write();
+CREATE TRIGGER directory_service_audit AFTER INSERT OR UPDATE OR DELETE ON directory_service FOR EACH ROW EXECUTE FUNCTION audit_write();

@@ -23,6 +23,7 @@ CREATE TRIGGER break_glass_grant_append_only BEFORE DELETE ON break_glass_grant 
 CREATE TRIGGER referral_transition_append_only BEFORE DELETE ON referral_transition FOR EACH ROW EXECUTE FUNCTION refuse_append_only_change();
 CREATE TRIGGER outbox_event_append_only BEFORE DELETE ON outbox_event FOR EACH ROW EXECUTE FUNCTION refuse_append_only_change();
 CREATE TRIGGER erasure_request_append_only BEFORE DELETE ON erasure_request FOR EACH ROW EXECUTE FUNCTION refuse_append_only_change();
+CREATE TRIGGER family_member_change_append_only BEFORE DELETE ON family_member_change FOR EACH ROW EXECUTE FUNCTION refuse_append_only_change();
 
 -- TRUNCATE skips row triggers: refused per statement.
 CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event FOR EACH STATEMENT EXECUTE FUNCTION refuse_append_only_change();
@@ -41,3 +42,4 @@ CREATE TRIGGER referral_transition_no_truncate BEFORE TRUNCATE ON referral_trans
 CREATE TRIGGER erasure_request_no_truncate BEFORE TRUNCATE ON erasure_request FOR EACH STATEMENT EXECUTE FUNCTION refuse_append_only_change();
 CREATE TRIGGER subject_identity_no_truncate BEFORE TRUNCATE ON subject_identity FOR EACH STATEMENT EXECUTE FUNCTION refuse_append_only_change();
 CREATE TRIGGER portal_login_ended_no_truncate BEFORE TRUNCATE ON portal_login_ended FOR EACH STATEMENT EXECUTE FUNCTION refuse_append_only_change();
+CREATE TRIGGER family_member_change_no_truncate BEFORE TRUNCATE ON family_member_change FOR EACH STATEMENT EXECUTE FUNCTION refuse_append_only_change();

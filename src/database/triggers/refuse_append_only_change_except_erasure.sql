@@ -20,3 +20,5 @@ CREATE TRIGGER outbox_event_erasure_only BEFORE UPDATE ON outbox_event
   FOR EACH ROW EXECUTE FUNCTION refuse_append_only_change_except_erasure('body');
 CREATE TRIGGER erasure_request_erasure_only BEFORE UPDATE ON erasure_request
   FOR EACH ROW EXECUTE FUNCTION refuse_append_only_change_except_erasure('reason');
+CREATE TRIGGER family_member_change_erasure_only BEFORE UPDATE ON family_member_change
+  FOR EACH ROW EXECUTE FUNCTION refuse_append_only_change_except_erasure('before', 'after');

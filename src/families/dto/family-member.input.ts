@@ -2,12 +2,13 @@ import { Field, InputType } from '@nestjs/graphql';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsEnum, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsNotBlank } from '../../graphql/text-rules.js';
+import { IsNationalNumber } from '../national-number.js';
 import { FamilyMemberRole } from '../family-member-role.js';
 
 /** Names are compared and shown trimmed; a name of only spaces is empty. */
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+export const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 @InputType()
 export class FamilyMemberInput {
@@ -54,4 +55,12 @@ export class FamilyMemberInput {
   @IsOptional()
   @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'preferredLanguage must be a language tag such as nl or fr-BE' })
   preferredLanguage?: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'National register number (INSZ) or BIS number, with or without separators. Never stored or shown: only a keyed hash is kept.',
+  })
+  @IsOptional()
+  @IsNationalNumber()
+  nationalNumber?: string;
 }

@@ -132,3 +132,32 @@ export class AddPlanParticipantInput extends WithIdempotencyKey(PlanRef) {
   @MaxLength(2000)
   contribution: string;
 }
+
+/**
+ * The family moves to another network and keeps its plan: the supporter proposes it with the caseworker who
+ * is to support the family there, and the family confirms it as a support handover (confirmSupportHandover).
+ */
+@InputType()
+export class ProposeFamilyMoveInput {
+  @Field(() => ID)
+  @IsUUID()
+  familyId: string;
+
+  @Field(() => ID, { description: 'The network the family moves to.' })
+  @IsUUID()
+  toNetworkId: string;
+
+  @Field(() => ID, { description: 'A caseworker of newSupporterAgencyId, who leads the plan once the family confirms.' })
+  @IsUUID()
+  newSupporterUserId: string;
+
+  @Field(() => ID, { description: 'An agency working in the new network (its own, or one it serves).' })
+  @IsUUID()
+  newSupporterAgencyId: string;
+
+  @Field(() => Int, { nullable: true, description: "The plan's version the client saw; a stale one answers CONFLICT." })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
+}

@@ -1,5 +1,6 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDate, IsEnum, IsInt, IsOptional, IsString, IsUrl, IsUUID, MaxLength, Min } from 'class-validator';
+import { LifeDomain } from '../../goals/life-domain.js';
 import { IsNotBlank } from '../../graphql/text-rules.js';
 import { Idempotent } from '../../idempotency/idempotent.input.js';
 import { PageArgs } from '../../common/pagination.js';
@@ -39,6 +40,31 @@ export class CreateReferralInput extends Idempotent {
   @IsNotBlank()
   @MaxLength(500)
   requestedService: string;
+
+  @Field(() => LifeDomain, { nullable: true, description: 'The life domain of the need the referral addresses.' })
+  @IsOptional()
+  @IsEnum(LifeDomain)
+  lifeDomain?: LifeDomain;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: "A member of the family's team (often a volunteer) who accompanies the family to the first meeting.",
+  })
+  @IsOptional()
+  @IsUUID()
+  bridgeFigureUserId?: string;
+}
+
+@InputType()
+export class SetReferralBridgeFigureInput {
+  @Field(() => ID)
+  @IsUUID()
+  referralId: string;
+
+  @Field(() => ID, { nullable: true, description: "A member of the family's team; null removes the bridge figure." })
+  @IsOptional()
+  @IsUUID()
+  bridgeFigureUserId?: string | null;
 }
 
 /** Every transition names the referral and the version the client saw: a stale one answers CONFLICT. */
@@ -135,6 +161,11 @@ export class HandoverOutcomeInput extends ReferralStepInput {
   @IsString()
   @MaxLength(2000)
   note?: string;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether the bridge figure came: required when the referral names one, else not given.' })
+  @IsOptional()
+  @IsBoolean()
+  bridgeFigurePresent?: boolean;
 }
 
 @InputType()

@@ -1,0 +1,49 @@
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { FamilyMergeStatus } from './family-merge-status.js';
+
+/** Two registrations of the same family becoming one (docs/family-merge.md): ids and states, no personal data. */
+@ObjectType()
+@Entity('family_merge')
+export class FamilyMerge {
+  @Field(() => ID)
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  networkId: string;
+
+  @Field(() => ID, { description: 'The family that goes on, with every member, plan, consent and referral of both.' })
+  @Column('uuid')
+  survivingFamilyId: string;
+
+  @Field(() => ID, { description: 'The family merged into the surviving one; afterwards its id answers NOT_FOUND.' })
+  @Column('uuid')
+  absorbedFamilyId: string;
+
+  /** The family whose supporter proposed the merge: the other family's supporter confirms it. */
+  @Column('uuid')
+  proposedForFamilyId: string;
+
+  @Field(() => FamilyMergeStatus)
+  @Column({ type: 'text' })
+  status: FamilyMergeStatus;
+
+  @Column('uuid')
+  proposedByUserId: string;
+
+  @Column({ type: 'uuid', nullable: true })
+  confirmedByUserId: string | null;
+
+  @Field(() => Int, { description: 'Pass it as expectedVersion to confirm what was seen.' })
+  @Column({ type: 'integer' })
+  version: number;
+
+  @Field()
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Field(() => Date, { nullable: true })
+  @Column({ type: 'timestamptz', nullable: true })
+  mergedAt: Date | null;
+}

@@ -1,0 +1,188 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { CaseAssignmentWriter } from '../assignments/case-assignment-writer.js';
+import { BreakGlassService } from '../break-glass/break-glass.service.js';
+import { AuditedTransactions } from '../audit/audited-transactions.js';
+import type { Caller } from '../auth/caller.decorator.js';
+import { badInput, conflict, forbidden, invalidTransition, notFound } from '../common/errors.js';
+import { newId } from '../common/ids.js';
+import { ConsentsService } from '../consents/consents.service.js';
+import { FamiliesService } from '../families/families.service.js';
+import type { Family } from '../families/family.entity.js';
+import { GoalsService } from '../goals/goals.service.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { InboxItemKind } from '../inbox/inbox-kind.js';
+import { InboxService } from '../inbox/inbox.service.js';
+import { NotesService } from '../notes/notes.service.js';
+import { PlansService } from '../plans/plans.service.js';
+import { PolicyService } from '../policy/policy.service.js';
+import { ReferralsService } from '../referrals/referrals.service.js';
+import type { ConfirmFamilyMergeInput, ProposeFamilyMergeInput } from './dto/family-merge.inputs.js';
+import { FamilyMergeStatus } from './family-merge-status.js';
+import { FamilyMerge } from './family-merge.entity.js';
+
+/** What the caller may do with one family of a merge: merge it, only see it, or not even know it. */
+type Side = 'merge' | 'seen' | 'hidden';
+
+/**
+ * Merging two registrations of the same family (docs/family-merge.md). This module writes only its own
+ * table; every other row is re-pointed by its owner's transaction-scoped method, in the one transaction
+ * of the confirming caller, so that the audit triggers record every change under that caller.
+ */
+@Injectable()
+export class FamilyMergeService {
+  constructor(
+    private readonly tx: AuditedTransactions,
+    private readonly policy: PolicyService,
+    private readonly idempotency: IdempotencyService,
+    private readonly families: FamiliesService,
+    private readonly plans: PlansService,
+    private readonly goals: GoalsService,
+    private readonly notes: NotesService,
+    private readonly consents: ConsentsService,
+    private readonly referrals: ReferralsService,
+    private readonly assignments: CaseAssignmentWriter,
+    private readonly breakGlass: BreakGlassService,
+    private readonly inbox: InboxService,
+  ) {}
+
+  /**
+   * The caller proposes for the family it may merge (as its supporter); the other family must be of the same
+   * network — an unknown id and a family of another network answer alike, BAD_USER_INPUT naming the field.
+   * Who may merge both families (the coordinator, or the supporter of both) merges at once.
+   */
+  async propose(caller: Caller, input: ProposeFamilyMergeInput): Promise<FamilyMerge> {
+    if (input.survivingFamilyId === input.absorbedFamilyId) {
+      throw badInput('absorbedFamilyId', 'absorbedFamilyId must name another family than survivingFamilyId');
+    }
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(
+        em,
+        caller,
+        'proposeFamilyMerge',
+        input,
+        async () => {
+          const ids = [input.survivingFamilyId, input.absorbedFamilyId];
+          const families = await this.families.lockForMerge(em, ids);
+          const sides = await this.sidesOf(em, caller, ids);
+          const own = sides.indexOf('merge');
+          if (own < 0) throw sides.includes('seen') ? forbidden('Only a trajectory supporter of the family, or the network coordinator, proposes a merge') : notFound('Family');
+          const ownFamily = families.find((f) => f.id === ids[own])!;
+          const otherField = own === 0 ? 'absorbedFamilyId' : 'survivingFamilyId';
+          const other = families.find((f) => f.id === ids[1 - own]);
+          if (!other || other.networkId !== ownFamily.networkId) throw badInput(otherField, `${otherField} must name another family of this network`);
+          const [surviving, absorbed] = ids.map((id) => families.find((f) => f.id === id)!) as [Family, Family];
+          requireNotMerged(surviving, absorbed);
+          await this.requireOpenPlans(em, ids);
+          const merge: FamilyMerge = {
+            id: newId(),
+            networkId: ownFamily.networkId,
+            survivingFamilyId: surviving.id,
+            absorbedFamilyId: absorbed.id,
+            proposedForFamilyId: ownFamily.id,
+            status: FamilyMergeStatus.PROPOSED,
+            proposedByUserId: caller.principal.userId!,
+            confirmedByUserId: null,
+            version: 1,
+            createdAt: new Date(),
+            mergedAt: null,
+          };
+          await em.insert(FamilyMerge, merge);
+          return sides.every((side) => side === 'merge') ? this.merge(em, caller, merge, surviving, absorbed) : merge;
+        },
+        (id) => this.readable(em, caller, id),
+      ),
+    );
+  }
+
+  /** The other family's supporter, or the coordinator, confirms a proposal: the families merge. */
+  async confirm(caller: Caller, input: ConfirmFamilyMergeInput): Promise<FamilyMerge> {
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(
+        em,
+        caller,
+        'confirmFamilyMerge',
+        input,
+        async () => {
+          const merge = await em.createQueryBuilder(FamilyMerge, 'm').where('m.id = :id', { id: input.mergeId }).setLock('pessimistic_write').getOne();
+          if (!merge) throw notFound('FamilyMerge');
+          const ids = [merge.survivingFamilyId, merge.absorbedFamilyId];
+          const sides = await this.sidesOf(em, caller, ids);
+          if (!sides.includes('merge')) throw sides.includes('seen') ? forbidden('Only a trajectory supporter of the families, or the network coordinator, confirms a merge') : notFound('FamilyMerge');
+          if (merge.status !== FamilyMergeStatus.PROPOSED) throw invalidTransition('FamilyMerge', merge.status, 'confirm');
+          // The proposer's side proposed: the confirmation is the other family's.
+          if (sides[ids.indexOf(merge.proposedForFamilyId) === 0 ? 1 : 0] !== 'merge') {
+            throw forbidden("The other family's trajectory supporter, or the network coordinator, confirms this merge");
+          }
+          if (input.expectedVersion != null && input.expectedVersion !== merge.version) {
+            throw conflict(`The merge changed meanwhile: version ${merge.version}, not ${input.expectedVersion}`);
+          }
+          const families = await this.families.lockForMerge(em, ids);
+          const [surviving, absorbed] = ids.map((id) => families.find((f) => f.id === id)!) as [Family, Family];
+          requireNotMerged(surviving, absorbed);
+          return this.merge(em, caller, merge, surviving, absorbed);
+        },
+        (id) => this.readable(em, caller, id),
+      ),
+    );
+  }
+
+  /** Moves everything of the absorbed family into the surviving one, each table by its owner, and tells the family. */
+  private async merge(em: EntityManager, caller: Caller, merge: FamilyMerge, surviving: Family, absorbed: Family): Promise<FamilyMerge> {
+    const plans = await this.requireOpenPlans(em, [surviving.id, absorbed.id]);
+    const [survivingPlan, absorbedPlan] = [plans.get(surviving.id)!, plans.get(absorbed.id)!];
+    await this.goals.moveToPlan(em, absorbedPlan.id, survivingPlan.id);
+    await this.notes.moveToPlan(em, absorbedPlan.id, survivingPlan.id);
+    await this.referrals.moveToFamily(em, { familyId: absorbed.id, planId: absorbedPlan.id }, { familyId: surviving.id, planId: survivingPlan.id });
+    await this.plans.absorb(em, caller, absorbedPlan, survivingPlan, merge.id);
+    await this.consents.moveToFamily(em, absorbed.id, surviving.id);
+    await this.assignments.moveToFamily(em, absorbed.id, surviving.id);
+    await this.breakGlass.moveToFamily(em, absorbed.id, surviving.id);
+    await this.inbox.moveToFamily(em, absorbed.id, surviving.id);
+    await this.families.absorbInto(em, absorbed.id, surviving.id);
+    Object.assign(merge, { status: FamilyMergeStatus.MERGED, confirmedByUserId: caller.principal.userId, mergedAt: new Date(), version: merge.version + 1 });
+    await em.update(FamilyMerge, { id: merge.id }, { status: merge.status, confirmedByUserId: merge.confirmedByUserId, mergedAt: merge.mergedAt, version: merge.version });
+    // The family's portal members (of both registrations, now one family) and the supporter who proposed it.
+    await this.inbox.deliver(
+      em,
+      { id: merge.id, kind: InboxItemKind.FAMILY_MERGED, familyId: surviving.id, about: { type: 'Plan', id: survivingPlan.id }, params: {}, occurredAt: merge.mergedAt! },
+      [{ portalOf: surviving.id }, { supportersOf: surviving.id }],
+    );
+    return merge;
+  }
+
+  /** Both families need their open plan: the absorbed one closes into the surviving one. */
+  private async requireOpenPlans(em: EntityManager, [survivingId, absorbedId]: string[]) {
+    const plans = await this.plans.lockOpenPlans(em, [survivingId!, absorbedId!]);
+    if (!plans.has(survivingId!)) throw badInput('survivingFamilyId', 'The surviving family has no open plan to merge into');
+    if (!plans.has(absorbedId!)) throw badInput('absorbedFamilyId', 'The absorbed family has no open plan to merge');
+    return plans;
+  }
+
+  /** Per family: may the caller merge it (Family `merge`), or only read it, or neither. */
+  private async sidesOf(em: EntityManager, caller: Caller, familyIds: string[]): Promise<Side[]> {
+    const sides: Side[] = [];
+    for (const id of familyIds) {
+      const attributes = await this.policy.attributesOf(em, 'Family', id);
+      if (attributes && this.policy.can(caller.ability, 'merge', 'Family', attributes)) sides.push('merge');
+      else if (attributes && this.policy.can(caller.ability, 'read', 'Family', attributes)) sides.push('seen');
+      else sides.push('hidden');
+    }
+    return sides;
+  }
+
+  /** A repeat under an idempotency key: the merge as it is now, if the caller still has a part in it. */
+  private async readable(em: EntityManager, caller: Caller, id: string): Promise<FamilyMerge> {
+    const merge = await em.findOneBy(FamilyMerge, { id });
+    const sides = merge ? await this.sidesOf(em, caller, [merge.survivingFamilyId, merge.absorbedFamilyId]) : [];
+    if (!merge || !sides.includes('merge')) throw notFound('FamilyMerge');
+    return merge;
+  }
+}
+
+/** A family merged before is no family to merge any more. */
+function requireNotMerged(...families: Family[]): void {
+  for (const family of families) {
+    if (family.mergedIntoFamilyId) throw invalidTransition('Family', 'MERGED', 'merge');
+  }
+}

@@ -1,0 +1,355 @@
+import type { DocumentNode } from 'graphql';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import {
+  AcceptReferralDocument,
+  AccompanyingReferralsDocument,
+  AgencyMembershipsDocument,
+  type BridgeReferralFragment,
+  BridgeReferralDocument,
+  CreateBridgeReferralDocument,
+  EndCaseAssignmentDocument,
+  FamilyBridgeReferralsDocument,
+  InboxDocument,
+  ReceiveReferralDocument,
+  RecordBridgeHandoverHeldDocument,
+  RecordBridgeHandoverMissedDocument,
+  RemoveMembershipDocument,
+  RevokeConsentDocument,
+  ScheduleHandoverDocument,
+  SendReferralDocument,
+  SetReferralBridgeFigureDocument,
+  WithdrawReferralDocument,
+} from './graphql/generated.js';
+import { type Part, type PartedEntry, partsOf } from './support/audit-parts.js';
+import { codeOf, type GraphQLResult, queryText, TestApi } from './support/test-app.js';
+import { ReferralScene, type SceneClient } from './support/referral-scene.js';
+import { type Agency, type FamilyWithPlan, parent, type Person, type World } from './support/world.js';
+
+/**
+ * The bridge figure (issue 22): a member of the family's team — here Vera, a volunteer of a Home-Start
+ * organisation — named on a referral to accompany the family to its first meeting with the receiving
+ * agency. The referring side names her (only someone on the family's team); she sees the referrals she
+ * accompanies (service, agencies, the meeting's time and place), their reason only under the family's
+ * REFERRAL consent to her organisation; nobody else gains anything by it, a partner system learns
+ * nothing of her, and she loses the referral when she is replaced, leaves the team or the organisation.
+ *
+ * One network: R refers (`worker` registers the family and is assigned), B receives (`intake`), V is
+ * the volunteer organisation on the plan's team with Vera and Otto assigned; `colleague` is a caseworker
+ * of R not assigned to the family; `stranger` and `strangeAdmin` work in another network; B's partner
+ * system has the personal scope.
+ */
+
+const REASON = 'Sara zoekt opvoedingsondersteuning na de geboorte van de tweeling';
+const PLACE = 'Huis van het Kind, Stationsstraat 12';
+
+type View = BridgeReferralFragment;
+
+describe('the bridge figure', () => {
+  let api: TestApi;
+  let world: World;
+  let db: DataSource;
+  let referrer: Agency;
+  let receiver: Agency;
+  let homeStart: Agency;
+  let worker: Person;
+  let colleague: Person;
+  let intake: Person;
+  let stranger: Person;
+  let strangeAdmin: Person;
+  let client: SceneClient;
+
+  beforeAll(async () => {
+    api = await TestApi.start();
+    db = api.app.get(DataSource);
+    // R refers (its worker), B receives (its intake worker); the scene's third agency plays no part here.
+    const referrals = await ReferralScene.create(api);
+    ({ world, referrer, receiver, worker, intake } = referrals);
+    homeStart = await world.agency(referrals.network, 'VOLUNTEER_ORGANISATION');
+    colleague = await world.staff(referrer);
+    const elsewhere = await world.agency(await world.network());
+    stranger = await world.staff(elsewhere);
+    strangeAdmin = elsewhere.admin;
+    client = await referrals.client(null, ['REFERRALS_READ', 'REFERRALS_WRITE', 'REFERRALS_PERSONAL']);
+  }, 120_000);
+  afterAll(() => api.stop());
+
+  // --- helpers -------------------------------------------------------------------------------------
+
+  /**
+   * A family of R's worker (Sara) whose plan team has Home-Start with two volunteers assigned, Vera and Otto;
+   * Sara consents to B (REFERRAL) and to Home-Start (IDENTITY; REFERRAL apart, so that it can be withdrawn alone).
+   */
+  async function scene() {
+    const family = await world.familyWithPlan(worker, {
+      members: [parent('Sara', 'Peeters')],
+      participants: [{ agencyId: homeStart.id, contribution: 'Een vrijwilliger gaat mee naar het eerste gesprek' }],
+      consentForParticipants: false,
+    });
+    const household = { id: family.familyId, members: family.members, memberIds: family.memberIds };
+    await world.consentAll(worker, household, receiver.id, ['REFERRAL']);
+    await world.consentAll(worker, household, homeStart.id, ['IDENTITY']);
+    const [referralConsent] = await world.consentAll(worker, household, homeStart.id, ['REFERRAL']);
+    const vera = await world.staff(homeStart, 'VOLUNTEER');
+    const otto = await world.staff(homeStart, 'VOLUNTEER');
+    const assignment = { vera: await world.assign(homeStart.admin, family.familyId, vera.userId), otto: await world.assign(homeStart.admin, family.familyId, otto.userId) };
+    return { family, vera, otto, assignment, referralConsent: referralConsent! };
+  }
+
+  const createInput = (family: FamilyWithPlan, extra: Record<string, unknown> = {}) => ({
+    planId: family.planId,
+    toAgencyId: receiver.id,
+    memberIds: [family.memberIds[0]!],
+    reason: REASON,
+    urgency: 'ROUTINE' as const,
+    requestedService: 'Opvoedingsondersteuning',
+    lifeDomain: 'PARENTING' as const,
+    ...extra,
+  });
+
+  /** A referral naming Vera, sent, received, accepted and with its meeting planned; the referral as the worker sees it. */
+  async function scheduled(s: Awaited<ReturnType<typeof scene>>): Promise<View> {
+    const { createReferral } = await api.ok(worker.subject, CreateBridgeReferralDocument, { input: createInput(s.family, { bridgeFigureUserId: s.vera.userId }) });
+    const id = createReferral.id;
+    await api.ok(worker.subject, SendReferralDocument, { input: { referralId: id, expectedVersion: 1 } });
+    await api.ok(intake.subject, ReceiveReferralDocument, { input: { referralId: id, expectedVersion: 2 } });
+    await api.ok(intake.subject, AcceptReferralDocument, { input: { referralId: id, expectedVersion: 3 } });
+    const startsAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    await api.ok(worker.subject, ScheduleHandoverDocument, {
+      input: { referralId: id, expectedVersion: 4, startsAt, location: PLACE, attendees: ['FAMILY', 'REFERRER', 'RECEIVER'] },
+    });
+    return read(worker.subject, id);
+  }
+
+  const read = async (subject: string, id: string): Promise<View> => (await api.ok(subject, BridgeReferralDocument, { id })).referral;
+  const accompanying = async (subject: string): Promise<string[]> =>
+    (await api.ok(subject, AccompanyingReferralsDocument)).referrals.edges.map((e: { node: View }) => e.node.id);
+  const setBridgeFigure = (subject: string, referralId: string, bridgeFigureUserId: string | null) =>
+    api.gql(subject, SetReferralBridgeFigureDocument, { input: { referralId, bridgeFigureUserId } });
+
+  /** One operation as B's partner system, with a token from the client-credentials grant. */
+  async function asClient(operation: DocumentNode, variables: Record<string, unknown>): Promise<GraphQLResult> {
+    const http = () => request(api.app.getHttpServer());
+    const token = await http().post('/oauth/token').send({ grant_type: 'client_credentials', client_id: client.id, client_secret: client.secret });
+    return (await http().post('/graphql').set('Authorization', `Bearer ${token.body.access_token}`).send({ query: queryText(operation), variables })).body;
+  }
+
+  /** How the audit recorded the latest read of `referralId` by `subject`: its basis, categories and consents. */
+  async function lastRead(subject: string, referralId: string): Promise<Pick<Part, 'basis' | 'categories' | 'consents'>> {
+    const entries: PartedEntry[] = await db.query(
+      `SELECT entity_type, entity_ids::text[] AS entity_ids, member_ids::text[] AS member_ids, categories, legal_basis, consent_ids::text[] AS consent_ids, parts
+         FROM audit_event WHERE action = 'READ' AND entity_type = 'Referral' AND actor_subject = $1 AND $2 = ANY(entity_ids) ORDER BY seq DESC LIMIT 1`,
+      [subject, referralId],
+    );
+    const { basis, categories, consents } = partsOf(entries[0]!).find((part) => part.records.includes(referralId))!;
+    return { basis, categories, consents };
+  }
+
+  const referralCount = async (familyId: string): Promise<number> =>
+    (await db.query(`SELECT count(*)::int AS n FROM referral WHERE family_id = $1`, [familyId]))[0].n;
+
+  // ==================================================================================================
+  describe('who may name the bridge figure', () => {
+    it('the referring caseworker names a volunteer of the family’s team on creating the referral, and she is told in her inbox', async () => {
+      const s = await scene();
+      const { createReferral } = await api.ok(worker.subject, CreateBridgeReferralDocument, { input: createInput(s.family, { bridgeFigureUserId: s.vera.userId }) });
+      expect(createReferral.bridgeFigure).toEqual({ id: s.vera.userId });
+      const items = (await api.ok(s.vera.subject, InboxDocument, {})).inbox.edges.map((e: { node: { kind: string; about: { id: string } } }) => e.node);
+      expect(items).toEqual([expect.objectContaining({ kind: 'BRIDGE_FIGURE_NAMED', about: { type: 'Referral', id: createReferral.id } })]);
+      // Otto, not named, is told nothing.
+      expect((await api.ok(s.otto.subject, InboxDocument, {})).inbox.edges).toEqual([]);
+    });
+
+    it('only someone on the family’s team: anyone else answers the same BAD_USER_INPUT on bridgeFigureUserId, and nothing is created', async () => {
+      const s = await scene();
+      const outsider = await world.staff(homeStart, 'VOLUNTEER');
+      const answers = [];
+      for (const userId of [colleague.userId, outsider.userId, stranger.userId, strangeAdmin.userId, randomUUID()]) {
+        const result = await api.gql(worker.subject, CreateBridgeReferralDocument, { input: createInput(s.family, { bridgeFigureUserId: userId }) });
+        answers.push({ code: codeOf(result), field: result.errors?.[0]?.extensions?.field, message: result.errors?.[0]?.message });
+      }
+      expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+      expect(answers[0]).toMatchObject({ code: 'BAD_USER_INPUT', field: 'bridgeFigureUserId' });
+      expect(await referralCount(s.family.familyId)).toBe(0);
+      // Not an id at all: refused before any SQL.
+      const malformed = await api.gql(worker.subject, CreateBridgeReferralDocument, { input: createInput(s.family, { bridgeFigureUserId: 'vera' }) });
+      expect(codeOf(malformed)).toBe('BAD_USER_INPUT');
+    });
+
+    it('the referring side names, replaces and removes her on an open referral; the others cannot, each with its own answer', async () => {
+      const s = await scene();
+      const { createReferral } = await api.ok(worker.subject, CreateBridgeReferralDocument, { input: createInput(s.family) });
+      const id = createReferral.id;
+      expect(createReferral.bridgeFigure).toBeNull();
+      await api.ok(worker.subject, SendReferralDocument, { input: { referralId: id, expectedVersion: 1 } });
+      const portalLogin = await world.portalLogin(worker, s.family.memberIds[0]!);
+
+      const refused = {
+        'receiving caseworker': codeOf(await setBridgeFigure(intake.subject, id, s.vera.userId)),
+        'unassigned caseworker of the referring agency': codeOf(await setBridgeFigure(colleague.subject, id, s.vera.userId)),
+        'volunteer on the team': codeOf(await setBridgeFigure(s.otto.subject, id, s.otto.userId)),
+        'caseworker of another network': codeOf(await setBridgeFigure(stranger.subject, id, s.vera.userId)),
+        'admin of another network': codeOf(await setBridgeFigure(strangeAdmin.subject, id, s.vera.userId)),
+        'family member in the portal': codeOf(await setBridgeFigure(portalLogin, id, s.vera.userId)),
+        'integration client': codeOf(await asClient(SetReferralBridgeFigureDocument, { input: { referralId: id, bridgeFigureUserId: s.vera.userId } })),
+      };
+      expect(refused).toEqual({
+        'receiving caseworker': 'FORBIDDEN',
+        'unassigned caseworker of the referring agency': 'NOT_FOUND',
+        'volunteer on the team': 'FORBIDDEN',
+        'caseworker of another network': 'NOT_FOUND',
+        'admin of another network': 'FORBIDDEN',
+        'family member in the portal': 'FORBIDDEN',
+        'integration client': 'FORBIDDEN',
+      });
+      expect((await read(worker.subject, id)).bridgeFigure).toBeNull();
+
+      const named = await api.ok(worker.subject, SetReferralBridgeFigureDocument, { input: { referralId: id, bridgeFigureUserId: s.vera.userId } });
+      // Not a step: status and version stay.
+      expect(named.setReferralBridgeFigure).toMatchObject({ status: 'SENT', version: 2, bridgeFigure: { id: s.vera.userId } });
+      const replaced = await api.ok(worker.subject, SetReferralBridgeFigureDocument, { input: { referralId: id, bridgeFigureUserId: s.otto.userId } });
+      expect(replaced.setReferralBridgeFigure.bridgeFigure).toEqual({ id: s.otto.userId });
+      const outsider = await setBridgeFigure(worker.subject, id, colleague.userId);
+      expect(outsider.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'bridgeFigureUserId' });
+      expect((await read(worker.subject, id)).bridgeFigure).toEqual({ id: s.otto.userId });
+      const removed = await api.ok(worker.subject, SetReferralBridgeFigureDocument, { input: { referralId: id, bridgeFigureUserId: null } });
+      expect(removed.setReferralBridgeFigure.bridgeFigure).toBeNull();
+
+      // A referral that ended keeps who went with the family.
+      await api.ok(worker.subject, WithdrawReferralDocument, { input: { referralId: id, expectedVersion: 2, reason: 'Het gezin koos een andere dienst' } });
+      const closed = await setBridgeFigure(worker.subject, id, s.vera.userId);
+      expect(closed.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStatus: 'WITHDRAWN' });
+    });
+  });
+
+  // ==================================================================================================
+  describe('what the bridge figure sees', () => {
+    let s: Awaited<ReturnType<typeof scene>>;
+    let referral: View;
+    beforeAll(async () => {
+      s = await scene();
+      referral = await scheduled(s);
+    });
+
+    it('Vera sees the referral she accompanies: service, agencies, the meeting’s time and place, and its reason under the consent to her organisation', async () => {
+      const view = await read(s.vera.subject, referral.id);
+      expect(view).toMatchObject({
+        status: 'HANDOVER_SCHEDULED',
+        requestedService: 'Opvoedingsondersteuning',
+        reason: REASON,
+        toAgency: { id: receiver.id },
+        fromAgency: { id: referrer.id },
+        bridgeFigure: { id: s.vera.userId },
+        handover: { startsAt: referral.handover!.startsAt, location: PLACE, bridgeFigurePresent: null },
+      });
+      expect(await accompanying(s.vera.subject)).toEqual([referral.id]);
+    });
+
+    it('nobody else gains anything by it: Otto on the same team, R’s unassigned caseworker, another network', async () => {
+      for (const subject of [s.otto.subject, colleague.subject, stranger.subject]) {
+        expect(codeOf(await api.gql(subject, BridgeReferralDocument, { id: referral.id }))).toBe('NOT_FOUND');
+        expect(await accompanying(subject)).toEqual([]);
+      }
+      expect(codeOf(await api.gql(strangeAdmin.subject, BridgeReferralDocument, { id: referral.id }))).toBe('FORBIDDEN');
+    });
+
+    it('the receiving agency’s partner system sees the referral and nothing of the bridge figure', async () => {
+      const result = await asClient(BridgeReferralDocument, { id: referral.id });
+      expect(result.data!.referral).toMatchObject({ id: referral.id, status: 'HANDOVER_SCHEDULED', bridgeFigure: null });
+      expect(JSON.stringify(result)).not.toContain(s.vera.userId);
+      // Nor do the webhook bodies of its steps name her.
+      const bodies: { body: string }[] = await db.query(`SELECT body FROM outbox_event WHERE referral_id = $1`, [referral.id]);
+      expect(bodies.length).toBeGreaterThanOrEqual(5);
+      for (const { body } of bodies) expect(body).not.toContain(s.vera.userId);
+      // A partner system is nobody's bridge figure.
+      expect((await asClient(AccompanyingReferralsDocument, {})).data!.referrals.edges).toEqual([]);
+    });
+
+    it('in the portal, Sara sees who goes with her', async () => {
+      const login = await world.portalLogin(worker, s.family.memberIds[0]!);
+      const views = (await api.ok(login, FamilyBridgeReferralsDocument)).myFamily.family.referrals;
+      expect(views.map((v: View) => [v.id, v.bridgeFigure])).toEqual([[referral.id, { id: s.vera.userId }]]);
+    });
+
+    it('when Sara withdraws her REFERRAL consent to Home-Start, the reason disappears for Vera at once; time and place stay', async () => {
+      const other = await scene();
+      const own = await scheduled(other);
+      expect((await read(other.vera.subject, own.id)).reason).toBe(REASON);
+      expect(await lastRead(other.vera.subject, own.id)).toEqual({ basis: 'CONSENT', categories: ['REFERRAL'], consents: [other.referralConsent] });
+      await api.ok(worker.subject, RevokeConsentDocument, { input: { consentId: other.referralConsent, reason: 'Liever niet delen', revokedByMemberId: other.family.memberIds[0] } });
+      const view = await read(other.vera.subject, own.id);
+      expect(view).toMatchObject({ reason: null, requestedService: 'Opvoedingsondersteuning', handover: { location: PLACE } });
+      expect(JSON.stringify(view)).not.toContain('tweeling');
+      // Audited as what it now is: a read of the referral's status by a member of the family's team.
+      expect(await lastRead(other.vera.subject, own.id)).toEqual({ basis: 'ASSIGNMENT', categories: [], consents: [] });
+      // The referring side still reads what it wrote.
+      expect((await read(worker.subject, own.id)).reason).toBe(REASON);
+    });
+  });
+
+  // ==================================================================================================
+  describe('losing the referral', () => {
+    it('a bridge figure replaced loses it at once; the new one has it', async () => {
+      const s = await scene();
+      const { id } = await scheduled(s);
+      await api.ok(worker.subject, SetReferralBridgeFigureDocument, { input: { referralId: id, bridgeFigureUserId: s.otto.userId } });
+      expect(codeOf(await api.gql(s.vera.subject, BridgeReferralDocument, { id }))).toBe('NOT_FOUND');
+      expect(await accompanying(s.vera.subject)).toEqual([]);
+      // Her inbox item goes with it; Otto has his own.
+      expect((await api.ok(s.vera.subject, InboxDocument, {})).inbox.edges).toEqual([]);
+      expect((await api.ok(s.otto.subject, InboxDocument, {})).inbox.edges.map((e: { node: { kind: string } }) => e.node.kind)).toEqual(['BRIDGE_FIGURE_NAMED']);
+      expect((await read(s.otto.subject, id)).handover!.location).toBe(PLACE);
+      await api.ok(worker.subject, SetReferralBridgeFigureDocument, { input: { referralId: id, bridgeFigureUserId: null } });
+      expect(codeOf(await api.gql(s.otto.subject, BridgeReferralDocument, { id }))).toBe('NOT_FOUND');
+    });
+
+    it('a bridge figure whose assignment to the family ended, or whose membership was removed, loses it on the next request', async () => {
+      const s = await scene();
+      const { id } = await scheduled(s);
+      await api.ok(homeStart.admin.subject, EndCaseAssignmentDocument, { input: { assignmentId: s.assignment.vera } });
+      expect(codeOf(await api.gql(s.vera.subject, BridgeReferralDocument, { id }))).toBe('NOT_FOUND');
+
+      const second = await scene();
+      const other = await scheduled(second);
+      expect((await read(second.vera.subject, other.id)).id).toBe(other.id);
+      const memberships = (await api.ok(homeStart.admin.subject, AgencyMembershipsDocument, { a: homeStart.id })).memberships.edges;
+      const veras = memberships.find((e: { node: { user: { id: string } | null } }) => e.node.user?.id === second.vera.userId)!.node.id;
+      await api.ok(homeStart.admin.subject, RemoveMembershipDocument, { id: veras });
+      const after = await api.gql(second.vera.subject, BridgeReferralDocument, { id: other.id });
+      expect(after.data).toBeNull();
+      expect(['FORBIDDEN', 'NOT_FOUND']).toContain(codeOf(after));
+    });
+  });
+
+  // ==================================================================================================
+  describe('the meeting records whether the bridge figure came', () => {
+    it('required when a bridge figure is named, refused when none is; kept on the meeting, hidden from the partner system', async () => {
+      const s = await scene();
+      const { id } = await scheduled(s);
+      const missing = await api.gql(intake.subject, RecordBridgeHandoverHeldDocument, { input: { referralId: id, expectedVersion: 5 } });
+      expect(missing.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'bridgeFigurePresent' });
+      expect((await read(worker.subject, id)).status).toBe('HANDOVER_SCHEDULED');
+
+      const held = await api.ok(intake.subject, RecordBridgeHandoverHeldDocument, { input: { referralId: id, expectedVersion: 5, bridgeFigurePresent: true } });
+      expect(held.recordHandoverHeld).toMatchObject({ status: 'HANDOVER_HELD', handover: { bridgeFigurePresent: true } });
+      expect((await read(s.vera.subject, id)).handoverMeetings).toEqual([{ state: 'HELD', location: PLACE, bridgeFigurePresent: true }]);
+      const seenByClient = await asClient(BridgeReferralDocument, { id });
+      expect(seenByClient.data!.referral.handoverMeetings).toEqual([{ state: 'HELD', location: PLACE, bridgeFigurePresent: null }]);
+
+      // Without a bridge figure, saying she came is an error.
+      const plain = await scene();
+      const { createReferral } = await api.ok(worker.subject, CreateBridgeReferralDocument, { input: createInput(plain.family) });
+      await api.ok(worker.subject, SendReferralDocument, { input: { referralId: createReferral.id, expectedVersion: 1 } });
+      await api.ok(intake.subject, ReceiveReferralDocument, { input: { referralId: createReferral.id, expectedVersion: 2 } });
+      await api.ok(intake.subject, AcceptReferralDocument, { input: { referralId: createReferral.id, expectedVersion: 3 } });
+      await api.ok(worker.subject, ScheduleHandoverDocument, {
+        input: { referralId: createReferral.id, expectedVersion: 4, startsAt: new Date(Date.now() + 86_400_000).toISOString(), location: PLACE, attendees: ['FAMILY'] },
+      });
+      const unnamed = await api.gql(intake.subject, RecordBridgeHandoverMissedDocument, { input: { referralId: createReferral.id, expectedVersion: 5, bridgeFigurePresent: false } });
+      expect(unnamed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'bridgeFigurePresent' });
+      const missed = await api.ok(intake.subject, RecordBridgeHandoverMissedDocument, { input: { referralId: createReferral.id, expectedVersion: 5 } });
+      expect(missed.recordHandoverMissed).toMatchObject({ status: 'ACCEPTED', handover: { bridgeFigurePresent: null } });
+    });
+  });
+});

@@ -1,0 +1,312 @@
+import pg from 'pg';
+import request from 'supertest';
+import {
+  AccessLogDescriptionsDocument,
+  AccessLogEntriesDocument,
+  type AccessLogEntriesQuery,
+  AddMembershipDocument,
+  AddMergeGoalDocument,
+  AddMergeNoteDocument,
+  BreakGlassDocument,
+  CloseMergePlanDocument,
+  ConfirmFamilyMergeDocument,
+  InboxDocument,
+  MergedFamilyMembersDocument,
+  MergedPlanDocument,
+  ProposeFamilyMergeDocument,
+  RegisterIntegrationClientDetailsDocument,
+  RemoveMembershipDocument,
+} from './graphql/generated.js';
+import { codeOf, type GraphQLResult, PLATFORM_ADMIN, queryText, TestApi, uniqueSubject } from './support/test-app.js';
+import { type Agency, type FamilyWithPlan, type Network, parentWithTwoChildren, type Person, World } from './support/world.js';
+
+/**
+ * Merging two registrations of the same family (docs/family-merge.md): proposed by one family's trajectory
+ * supporter and confirmed by the other's, or done by the network coordinator alone; everything of the absorbed
+ * family ends up in the surviving one, each row re-pointed by its owner, and no consent covers more than before.
+ */
+describe('merging two registrations of the same family', () => {
+  let api: TestApi;
+  let world: World;
+  let network: Network;
+  let agencyA: Agency;
+  let agencyB: Agency;
+  let db: pg.Client;
+
+  beforeAll(async () => {
+    api = await TestApi.start();
+    world = new World(api);
+    network = await world.network();
+    agencyA = await world.agency(network);
+    agencyB = await world.agency(network, 'SCHOOL_GUIDANCE');
+    db = new pg.Client(process.env.DATABASE_URL);
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db.end();
+    await api.stop();
+  });
+
+  interface Duplicates {
+    a: Person;
+    b: Person;
+    kept: FamilyWithPlan;
+    absorbed: FamilyWithPlan;
+  }
+
+  /**
+   * The Peeters family registered twice: by `a` of agency A and by `b` of agency B, each the supporter of
+   * its own registration's plan, and each registration consenting to its own agency only.
+   */
+  async function duplicates(): Promise<Duplicates> {
+    const a = await world.staff(agencyA);
+    const b = await world.staff(agencyB);
+    const kept = await world.familyWithPlan(a, { supporter: a, members: parentWithTwoChildren('kept') });
+    const absorbed = await world.familyWithPlan(b, { supporter: b, members: parentWithTwoChildren('absorbed') });
+    return { a, b, kept, absorbed };
+  }
+
+  const proposal = (d: Duplicates) => ({ survivingFamilyId: d.kept.familyId, absorbedFamilyId: d.absorbed.familyId });
+
+  async function proposed(d: Duplicates) {
+    return (await api.ok(d.a.subject, ProposeFamilyMergeDocument, { input: proposal(d) })).proposeFamilyMerge;
+  }
+
+  /** The member ids `worker` sees in the family, sorted; null when the family answers an error. */
+  async function visibleMembers(worker: Person, familyId: string): Promise<string[] | null> {
+    const result = await api.gql(worker.subject, MergedFamilyMembersDocument, { id: familyId });
+    return result.data?.family ? result.data.family.members.map((m) => m.id).sort() : null;
+  }
+
+  const rows = async (sql: string, params: unknown[]) => (await db.query(sql, params)).rows;
+  const merges = async (d: Duplicates) => Number((await rows(`SELECT count(*) FROM family_merge WHERE absorbed_family_id = $1`, [d.absorbed.familyId]))[0].count);
+
+  it('the two supporters merge: members, goals, notes, consents, assignments, break-glass grants and inbox items end up in one family, the absorbed plan closed as MERGED with its history', async () => {
+    const d = await duplicates();
+    const { addGoal } = await api.ok(d.b.subject, AddMergeGoalDocument, {
+      input: { planId: d.absorbed.planId, lifeDomain: 'HOUSING', description: 'Een grotere woning vinden', owner: 'FAMILY' },
+    });
+    const { addNote } = await api.ok(d.b.subject, AddMergeNoteDocument, {
+      input: { planId: d.absorbed.planId, category: 'NOTES', body: 'Sara vraagt hulp bij de verhuis.', memberIds: [d.absorbed.memberIds[0]!] },
+    });
+    // Emergency access to the absorbed registration, which its portal member is told of in her inbox.
+    await world.portalLogin(d.b, d.absorbed.memberIds[0]!);
+    const { breakGlass } = await api.ok(d.b.subject, BreakGlassDocument, {
+      input: { familyId: d.absorbed.familyId, justification: 'Acuut veiligheidsrisico bij de kinderen thuis', hours: 1 },
+    });
+    const historyBefore = await rows(`SELECT id, change FROM plan_history WHERE plan_id = $1 ORDER BY id`, [d.absorbed.planId]);
+
+    const merge = await proposed(d);
+    expect(merge).toMatchObject({ status: 'PROPOSED', version: 1, survivingFamilyId: d.kept.familyId, absorbedFamilyId: d.absorbed.familyId, mergedAt: null });
+    const { confirmFamilyMerge } = await api.ok(d.b.subject, ConfirmFamilyMergeDocument, { input: { mergeId: merge.id, expectedVersion: 1 } });
+    expect(confirmFamilyMerge).toMatchObject({ id: merge.id, status: 'MERGED', version: 2, mergedAt: expect.any(String) });
+
+    // Every row of the absorbed family now belongs to the surviving family (or its open plan).
+    const memberFamilies = await rows(`SELECT DISTINCT family_id FROM family_member WHERE id = ANY($1)`, [d.absorbed.memberIds]);
+    expect(memberFamilies).toEqual([{ family_id: d.kept.familyId }]);
+    expect(await rows(`SELECT merged_into_family_id FROM family WHERE id = $1`, [d.absorbed.familyId])).toEqual([{ merged_into_family_id: d.kept.familyId }]);
+    expect(await rows(`SELECT plan_id FROM goal WHERE id = $1`, [addGoal.id])).toEqual([{ plan_id: d.kept.planId }]);
+    expect(await rows(`SELECT plan_id FROM note WHERE id = $1`, [addNote.id])).toEqual([{ plan_id: d.kept.planId }]);
+    expect(await rows(`SELECT count(*)::int AS n FROM consent WHERE family_id = $1`, [d.absorbed.familyId])).toEqual([{ n: 0 }]);
+    expect(await rows(`SELECT DISTINCT family_id FROM case_assignment WHERE user_id = $1 AND ended_at IS NULL`, [d.b.userId])).toEqual([{ family_id: d.kept.familyId }]);
+    expect(await rows(`SELECT family_id FROM break_glass_grant WHERE id = $1`, [breakGlass.id])).toEqual([{ family_id: d.kept.familyId }]);
+    expect(await rows(`SELECT DISTINCT family_id FROM inbox_item WHERE subject_id = $1`, [breakGlass.id])).toEqual([{ family_id: d.kept.familyId }]);
+    expect(await rows(`SELECT family_id, status, close_reason_code FROM plan WHERE id = $1`, [d.absorbed.planId])).toEqual([
+      { family_id: d.kept.familyId, status: 'CLOSED', close_reason_code: 'MERGED' },
+    ]);
+
+    // The absorbed plan's history is intact: every entry kept, the closure added, and the surviving plan says so too.
+    const historyAfter = await rows(`SELECT id, change, details FROM plan_history WHERE plan_id = $1 ORDER BY id`, [d.absorbed.planId]);
+    expect(historyAfter.slice(0, historyBefore.length).map(({ id, change }) => ({ id, change }))).toEqual(historyBefore);
+    expect(historyAfter.at(-1)).toMatchObject({ change: 'PLAN_CLOSED', details: { reasonCode: 'MERGED', mergedIntoPlanId: d.kept.planId, mergeId: merge.id } });
+    const { plan } = await api.ok(d.a.subject, MergedPlanDocument, { id: d.kept.planId });
+    expect(plan.history.edges.map((e) => e.node)).toContainEqual({ change: 'FAMILY_MERGED', details: { absorbedPlanId: d.absorbed.planId, mergeId: merge.id } });
+
+    // Audited, in the surviving family's access log: the proposal and its confirmation.
+    const audited = await rows(`SELECT action FROM audit_event WHERE entity_type = 'family_merge' AND entity_id = $1 AND family_id = $2 ORDER BY seq`, [
+      merge.id,
+      d.kept.familyId,
+    ]);
+    expect(audited.map((r) => r.action)).toEqual(['INSERT', 'UPDATE']);
+
+    // The old family id answers as an unknown one; the old plan id answers the closed plan in the surviving family.
+    expect(codeOf(await api.gql(d.b.subject, MergedFamilyMembersDocument, { id: d.absorbed.familyId }))).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(d.a.subject, MergedFamilyMembersDocument, { id: d.absorbed.familyId }))).toBe('NOT_FOUND');
+  });
+
+  it('widens no consent: each caseworker sees no member it did not see before, and the absorbed family-level consent opens no plan', async () => {
+    const d = await duplicates();
+    const before = {
+      a: { kept: await visibleMembers(d.a, d.kept.familyId), absorbed: await visibleMembers(d.a, d.absorbed.familyId) },
+      b: { kept: await visibleMembers(d.b, d.kept.familyId), absorbed: await visibleMembers(d.b, d.absorbed.familyId) },
+    };
+    expect(before).toEqual({
+      a: { kept: [...d.kept.memberIds].sort(), absorbed: null },
+      b: { kept: null, absorbed: [...d.absorbed.memberIds].sort() },
+    });
+    const merge = await proposed(d);
+    await api.ok(d.b.subject, ConfirmFamilyMergeDocument, { input: { mergeId: merge.id } });
+
+    // One family now: each sees exactly the members whose own consent it held before.
+    expect(await visibleMembers(d.a, d.kept.familyId)).toEqual(before.a.kept);
+    expect(await visibleMembers(d.b, d.kept.familyId)).toEqual(before.b.absorbed);
+    // B's plan consents were given in the absorbed registration: they do not open the surviving plan. The closed
+    // plan b opened stays b's to read (as its author), closed as MERGED in the surviving family.
+    expect(codeOf(await api.gql(d.b.subject, MergedPlanDocument, { id: d.kept.planId }))).toBe('NOT_FOUND');
+    const { plan } = await api.ok(d.b.subject, MergedPlanDocument, { id: d.absorbed.planId });
+    expect(plan).toMatchObject({ status: 'CLOSED', closeReasonCode: 'MERGED', family: { id: d.kept.familyId } });
+    // The consent_grant rows still name the registration they were given in.
+    const grantFamilies = await rows(
+      `SELECT DISTINCT cg.family_id FROM consent_grant cg JOIN consent c ON c.id = cg.consent_id WHERE c.recipient_agency_id = $1 AND cg.member_id = ANY($2)`,
+      [agencyB.id, d.absorbed.memberIds],
+    );
+    expect(grantFamilies).toEqual([{ family_id: d.absorbed.familyId }]);
+  });
+
+  it('refuses everyone else: NOT_FOUND to who may not see either family, FORBIDDEN to who sees one but may not merge it, and nothing changes', async () => {
+    const d = await duplicates();
+    const otherNetwork = await world.network();
+    const unassigned = await world.staff(agencyA);
+    const colleague = await world.staff(agencyA);
+    await world.assign(agencyA.admin, d.kept.familyId, colleague.userId);
+    const portal = await world.portalLogin(d.a, d.kept.memberIds[0]!);
+    const { registerIntegrationClient } = await api.ok(agencyA.admin.subject, RegisterIntegrationClientDetailsDocument, {
+      input: { agencyId: agencyA.id, name: 'Dossiersysteem', scopes: ['REFERRALS_READ', 'REFERRALS_WRITE', 'REFERRALS_PERSONAL'] },
+    });
+    const token = await request(api.app.getHttpServer())
+      .post('/oauth/token')
+      .send({ grant_type: 'client_credentials', client_id: registerIntegrationClient.client.id, client_secret: registerIntegrationClient.clientSecret });
+    const asClient = async (): Promise<GraphQLResult> =>
+      (await request(api.app.getHttpServer())
+        .post('/graphql')
+        .set('Authorization', `Bearer ${token.body.access_token}`)
+        .send({ query: queryText(ProposeFamilyMergeDocument), variables: { input: proposal(d) } })).body;
+
+    const answers = {
+      "another network's coordinator": codeOf(await api.gql(otherNetwork.coordinator.subject, ProposeFamilyMergeDocument, { input: proposal(d) })),
+      'a caseworker of the same agency without assignment': codeOf(await api.gql(unassigned.subject, ProposeFamilyMergeDocument, { input: proposal(d) })),
+      'an assigned caseworker who is not the supporter': codeOf(await api.gql(colleague.subject, ProposeFamilyMergeDocument, { input: proposal(d) })),
+      "the agency's admin": codeOf(await api.gql(agencyA.admin.subject, ProposeFamilyMergeDocument, { input: proposal(d) })),
+      'a portal login of the family': codeOf(await api.gql(portal, ProposeFamilyMergeDocument, { input: proposal(d) })),
+      "the agency's integration client": codeOf(await asClient()),
+    };
+    expect(answers).toEqual({
+      "another network's coordinator": 'NOT_FOUND',
+      'a caseworker of the same agency without assignment': 'NOT_FOUND',
+      'an assigned caseworker who is not the supporter': 'FORBIDDEN',
+      "the agency's admin": 'FORBIDDEN',
+      'a portal login of the family': 'FORBIDDEN',
+      "the agency's integration client": 'FORBIDDEN',
+    });
+    expect(await merges(d)).toBe(0);
+
+    // A proposal is confirmed by the other family's supporter or the coordinator, never by the proposer's side.
+    const merge = await proposed(d);
+    const confirm = (subject: string, expectedVersion?: number) => api.gql(subject, ConfirmFamilyMergeDocument, { input: { mergeId: merge.id, expectedVersion } });
+    expect(codeOf(await confirm(d.a.subject))).toBe('FORBIDDEN');
+    expect(codeOf(await confirm(colleague.subject))).toBe('FORBIDDEN');
+    expect(codeOf(await confirm(unassigned.subject))).toBe('NOT_FOUND');
+    expect(codeOf(await confirm(otherNetwork.coordinator.subject))).toBe('NOT_FOUND');
+    expect(codeOf(await confirm(portal))).toBe('FORBIDDEN');
+    expect(codeOf(await confirm(d.b.subject, 7))).toBe('CONFLICT');
+    expect(await rows(`SELECT status, version FROM family_merge WHERE id = $1`, [merge.id])).toEqual([{ status: 'PROPOSED', version: 1 }]);
+    expect(await rows(`SELECT DISTINCT family_id FROM family_member WHERE id = ANY($1)`, [d.absorbed.memberIds])).toEqual([{ family_id: d.absorbed.familyId }]);
+
+    // Once merged, the state errors name the state.
+    await api.ok(d.b.subject, ConfirmFamilyMergeDocument, { input: { mergeId: merge.id, expectedVersion: 1 } });
+    // b, no longer a supporter once its plan closed, has no part in it any more; a, the surviving supporter, has.
+    expect(codeOf(await confirm(d.b.subject))).toBe('FORBIDDEN');
+    const again = await confirm(d.a.subject);
+    expect(codeOf(again)).toBe('INVALID_TRANSITION');
+    expect(again.errors![0]!.extensions!.currentStatus).toBe('MERGED');
+    const reproposed = await api.gql(d.a.subject, ProposeFamilyMergeDocument, { input: proposal(d) });
+    expect(codeOf(reproposed)).toBe('INVALID_TRANSITION');
+    expect(reproposed.errors![0]!.extensions!.currentStatus).toBe('MERGED');
+  });
+
+  it('answers bad input with the field, the same for an unknown family as for one of another network', async () => {
+    const d = await duplicates();
+    const elsewhere = await world.network();
+    const stranger = await world.staff(await world.agency(elsewhere));
+    const foreign = await world.familyWithPlan(stranger, { supporter: stranger });
+    const field = (result: GraphQLResult) => [codeOf(result), result.errors?.[0]?.extensions?.field];
+    const propose = (input: { survivingFamilyId: string; absorbedFamilyId: string }) => api.gql(d.a.subject, ProposeFamilyMergeDocument, { input });
+
+    expect(field(await propose({ survivingFamilyId: d.kept.familyId, absorbedFamilyId: d.kept.familyId }))).toEqual(['BAD_USER_INPUT', 'absorbedFamilyId']);
+    expect(field(await propose({ survivingFamilyId: d.kept.familyId, absorbedFamilyId: '0190aaaa-0000-7000-8000-000000000000' }))).toEqual([
+      'BAD_USER_INPUT',
+      'absorbedFamilyId',
+    ]);
+    expect(field(await propose({ survivingFamilyId: d.kept.familyId, absorbedFamilyId: foreign.familyId }))).toEqual(['BAD_USER_INPUT', 'absorbedFamilyId']);
+    expect(field(await propose({ survivingFamilyId: foreign.familyId, absorbedFamilyId: d.kept.familyId }))).toEqual(['BAD_USER_INPUT', 'survivingFamilyId']);
+    expect(codeOf(await propose({ survivingFamilyId: 'not-an-id', absorbedFamilyId: d.kept.familyId }))).toBe('BAD_USER_INPUT');
+    expect(await rows(`SELECT count(*)::int AS n FROM family_merge WHERE proposed_by_user_id = $1`, [d.a.userId])).toEqual([{ n: 0 }]);
+
+    // MERGED is the merge's reason, never closePlan's.
+    const closing = await api.gql(d.a.subject, CloseMergePlanDocument, { input: { planId: d.kept.planId, reasonCode: 'MERGED' } });
+    expect(field(closing)).toEqual(['BAD_USER_INPUT', 'reasonCode']);
+  });
+
+  it('the network coordinator merges alone, once per idempotency key, and the family is told in its inbox and its access log', async () => {
+    const d = await duplicates();
+    const portal = await world.portalLogin(d.b, d.absorbed.memberIds[0]!);
+    const input = { ...proposal(d), idempotencyKey: `merge-${d.absorbed.familyId}` };
+    const { proposeFamilyMerge: first } = await api.ok(network.coordinator.subject, ProposeFamilyMergeDocument, { input });
+    expect(first).toMatchObject({ status: 'MERGED', version: 2 });
+    const { proposeFamilyMerge: repeat } = await api.ok(network.coordinator.subject, ProposeFamilyMergeDocument, { input });
+    expect(repeat).toMatchObject({ id: first.id, status: 'MERGED' });
+    expect(await merges(d)).toBe(1);
+
+    const { inbox } = await api.ok(portal, InboxDocument, {});
+    expect(inbox.edges.map((e) => e.node)).toContainEqual(
+      expect.objectContaining({
+        kind: 'FAMILY_MERGED',
+        text: 'Your family was registered twice: both records were brought together into one family and one plan.',
+        about: { type: 'Plan', id: d.kept.planId },
+        family: { id: d.kept.familyId },
+      }),
+    );
+    // …and in its access log, as the coordinator's doing.
+    const { accessLog } = await api.ok(portal, AccessLogDescriptionsDocument, { f: d.kept.familyId });
+    const lines = accessLog.edges.map((e) => e.node.description);
+    expect(lines.join('\n')).toContain('brought together two registrations of your family into one family and one plan');
+    // The log of the family that goes on keeps what was done in the absorbed registration: both were registered.
+    const registrations: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: AccessLogEntriesQuery['accessLog'] = (await api.ok(portal, AccessLogEntriesDocument, { f: d.kept.familyId, after })).accessLog;
+      registrations.push(...page.edges.filter((e) => e.node.action === 'INSERT' && e.node.entityType === 'family').map((e) => e.node.id));
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor! : null;
+    } while (after);
+    expect(registrations).toHaveLength(2);
+  });
+
+  it('of two confirmations at once one merges and the other names the state; a coordinator whose membership was just removed may not', async () => {
+    const d = await duplicates();
+    const subject = uniqueSubject('coordinator');
+    const { addMembership } = await api.ok(PLATFORM_ADMIN, AddMembershipDocument, {
+      input: { agencyId: network.coordinatingAgencyId, subject, displayName: 'Test coordinator', role: 'NETWORK_COORDINATOR' },
+    });
+    const merge = await proposed(d);
+    await api.ok(PLATFORM_ADMIN, RemoveMembershipDocument, { id: addMembership.id });
+    expect(codeOf(await api.gql(subject, ConfirmFamilyMergeDocument, { input: { mergeId: merge.id } }))).toBe('FORBIDDEN');
+    expect(await rows(`SELECT status FROM family_merge WHERE id = $1`, [merge.id])).toEqual([{ status: 'PROPOSED' }]);
+
+    const answers = await Promise.all([1, 2].map(() => api.gql(network.coordinator.subject, ConfirmFamilyMergeDocument, { input: { mergeId: merge.id } })));
+    expect(answers.map(codeOf).sort()).toEqual(['INVALID_TRANSITION', 'OK']);
+    expect(await rows(`SELECT count(*)::int AS n FROM plan_history WHERE plan_id = $1 AND change = 'FAMILY_MERGED'`, [d.kept.planId])).toEqual([{ n: 1 }]);
+  });
+
+  it('keeps consents append-only in the database: a merge may change their family and nothing else', async () => {
+    const d = await duplicates();
+    const [consent] = await rows(`SELECT id FROM consent WHERE family_id = $1 LIMIT 1`, [d.absorbed.familyId]);
+    await expect(db.query(`UPDATE consent SET family_id = $2 WHERE id = $1`, [consent.id, d.kept.familyId])).rejects.toThrow(/append-only/);
+    await db.query('BEGIN');
+    try {
+      await db.query(`SELECT set_config('app.family_merge', 'on', true)`);
+      await expect(db.query(`UPDATE consent SET purpose = 'vervalst' WHERE id = $1`, [consent.id])).rejects.toThrow(/append-only/);
+    } finally {
+      await db.query('ROLLBACK');
+    }
+  });
+});

@@ -1,0 +1,197 @@
+import { DataSource } from 'typeorm';
+import {
+  AdmitAgencyServiceAreaDocument,
+  AgencyMembershipsDocument,
+  ConfirmSupportHandoverDocument,
+  FamilyNetworkDocument,
+  MovingPlanDocument,
+  ProposeFamilyMoveDocument,
+  RecordConsentDocument,
+  RemoveMembershipDocument,
+} from './graphql/generated.js';
+import { codeOf, TestApi } from './support/test-app.js';
+import { type Agency, type Network, parent, type Person, World } from './support/world.js';
+
+/**
+ * A family that moves to another network keeps its plan (issue 21): its supporter proposes the move with a
+ * caseworker of the new network, the family confirms it as a support handover, and from then on the family
+ * and its plan belong to the new network; agencies that do not work there leave the team.
+ */
+describe('a family that moves to another network', () => {
+  let api: TestApi;
+  let world: World;
+  let db: DataSource;
+  let from: Network;
+  let to: Network;
+  let agency: Agency;
+  let local: Agency;
+  let regional: Agency;
+  let newAgency: Agency;
+  let newSupporter: Person;
+
+  beforeAll(async () => {
+    api = await TestApi.start();
+    world = new World(api);
+    db = api.app.get(DataSource);
+    from = await world.network();
+    to = await world.network();
+    agency = await world.agency(from);
+    local = await world.agency(from);
+    regional = await world.agency(from);
+    await api.ok(to.coordinator.subject, AdmitAgencyServiceAreaDocument, { input: { agencyId: regional.id, networkId: to.id } });
+    newAgency = await world.agency(to);
+    newSupporter = await world.staff(newAgency);
+  });
+  afterAll(() => api.stop());
+
+  /**
+   * Sara's family in `from`, supported by `supporter`, with a colleague assigned, and a local and a regional
+   * agency on the plan team (consented, each with an assigned caseworker).
+   */
+  async function familyAboutToMove() {
+    const supporter = await world.staff(agency);
+    const colleague = await world.staff(agency);
+    const f = await world.familyWithPlan(supporter, {
+      members: [parent('Sara', 'Peeters')],
+      supporter,
+      participants: [
+        { agencyId: local.id, contribution: 'Budgetbegeleiding' },
+        { agencyId: regional.id, contribution: 'Opvoedingsondersteuning' },
+      ],
+      assign: { admin: agency.admin, userIds: [colleague.userId] },
+    });
+    const localWorker = await world.staff(local);
+    const regionalWorker = await world.staff(regional);
+    await world.assign(local.admin, f.familyId, localWorker.userId);
+    await world.assign(regional.admin, f.familyId, regionalWorker.userId);
+    const move = { familyId: f.familyId, toNetworkId: to.id, newSupporterUserId: newSupporter.userId, newSupporterAgencyId: newAgency.id };
+    return { ...f, supporter, colleague, localWorker, regionalWorker, sara: f.memberIds[0]!, move };
+  }
+
+  const networkSeenBy = async (worker: Person | string, familyId: string) => {
+    const result = await api.gql(typeof worker === 'string' ? worker : worker.subject, FamilyNetworkDocument, { id: familyId });
+    return result.data?.family?.networkId ?? codeOf(result);
+  };
+
+  it('the supporter proposes, the family confirms in the portal: family and plan belong to the new network, the new supporter leads, the plan goes on', async () => {
+    const f = await familyAboutToMove();
+    const before = (await api.ok(f.supporter.subject, MovingPlanDocument, { id: f.planId })).plan;
+    const { proposeFamilyMove: proposed } = await api.ok(f.supporter.subject, ProposeFamilyMoveDocument, { input: f.move });
+    expect(proposed).toMatchObject({ id: f.planId, status: before.status, version: before.version + 1, incomingSupporter: { user: { id: newSupporter.userId } } });
+    expect(await networkSeenBy(f.supporter, f.familyId)).toBe(from.id);
+    expect(await networkSeenBy(newSupporter, f.familyId)).toBe('NOT_FOUND');
+
+    const portal = await world.portalLogin(f.supporter, f.sara);
+    await api.ok(portal, ConfirmSupportHandoverDocument, { input: { planId: f.planId, confirmedByMemberId: f.sara, method: 'FAMILY_PORTAL' } });
+
+    expect(await networkSeenBy(newSupporter, f.familyId)).toBe(to.id);
+    // The regional agency serves the new network too: it stays on the team. The others left at once.
+    expect(await networkSeenBy(f.regionalWorker, f.familyId)).toBe(to.id);
+    for (const left of [f.supporter, f.colleague, f.localWorker]) expect(await networkSeenBy(left, f.familyId)).toBe('NOT_FOUND');
+    expect(codeOf(await api.gql(f.supporter.subject, MovingPlanDocument, { id: f.planId }))).toBe('NOT_FOUND');
+
+    // Like any agency new to the team, the new supporter's reads the plan once the family consented to it.
+    expect(codeOf(await api.gql(newSupporter.subject, MovingPlanDocument, { id: f.planId }))).toBe('NOT_FOUND');
+    await api.ok(portal, RecordConsentDocument, {
+      input: {
+        grantorMemberId: f.sara,
+        subjectMemberIds: [f.sara],
+        recipientAgencyId: newAgency.id,
+        categories: ['IDENTITY', 'PLAN'],
+        purposeCode: 'PLAN_COORDINATION',
+        purpose: 'Verder werken aan ons plan na de verhuis',
+        method: 'FAMILY_PORTAL',
+      },
+    });
+    const { plan } = await api.ok(newSupporter.subject, MovingPlanDocument, { id: f.planId });
+    expect(plan).toMatchObject({ id: f.planId, status: before.status, supporter: { user: { id: newSupporter.userId }, agency: { id: newAgency.id } }, incomingSupporter: null });
+    expect(plan.participants.map((p) => p.agency.id)).toEqual([regional.id]);
+    const changes = plan.history.edges.map((e) => e.node);
+    expect(changes.length).toBeGreaterThan(before.history.edges.length + 1);
+    expect(changes.map((c) => c.change)).toEqual(expect.arrayContaining([...before.history.edges.map((e) => e.node.change), 'FAMILY_MOVE_PROPOSED', 'SUPPORT_HANDED_OVER']));
+    expect(changes.find((c) => c.change === 'SUPPORT_HANDED_OVER')!.details).toMatchObject({
+      confirmedByMemberId: f.sara,
+      move: { fromNetworkId: from.id, toNetworkId: to.id, agenciesLeft: [agency.id, local.id].sort() },
+    });
+
+    // The move is audited with the family: the family's new network and the move itself.
+    const audited: { entity_type: string; action: string }[] = await db.query(
+      `SELECT entity_type, action FROM audit_event WHERE family_id = $1 AND entity_type IN ('family', 'family_move') AND action <> 'READ' ORDER BY seq`,
+      [f.familyId],
+    );
+    expect(audited).toEqual([
+      { entity_type: 'family', action: 'INSERT' },
+      { entity_type: 'family_move', action: 'INSERT' },
+      { entity_type: 'family', action: 'UPDATE' },
+      { entity_type: 'family_move', action: 'UPDATE' },
+    ]);
+  });
+
+  it('proposing the same move again changes nothing; another move while one waits names its state', async () => {
+    const f = await familyAboutToMove();
+    const first = (await api.ok(f.supporter.subject, ProposeFamilyMoveDocument, { input: f.move })).proposeFamilyMove;
+    const again = (await api.ok(f.supporter.subject, ProposeFamilyMoveDocument, { input: f.move })).proposeFamilyMove;
+    expect(again.version).toBe(first.version);
+    const other = await world.staff(newAgency);
+    const another = await api.gql(f.supporter.subject, ProposeFamilyMoveDocument, { input: { ...f.move, newSupporterUserId: other.userId } });
+    expect(another.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStatus: 'PROPOSED' });
+    const stale = await api.gql(f.supporter.subject, ProposeFamilyMoveDocument, { input: { ...f.move, expectedVersion: first.version - 1 } });
+    expect(codeOf(stale)).toBe('CONFLICT');
+  });
+
+  it('a move proposed on a plan closed meanwhile neither blocks nor moves the family’s next plan', async () => {
+    const f = await familyAboutToMove();
+    await api.ok(f.supporter.subject, ProposeFamilyMoveDocument, { input: f.move });
+    await world.closePlan(f.supporter, f.planId);
+    const next = await world.openPlan(f.colleague, f.familyId, { supporter: f.colleague });
+    const { proposeFamilyMove } = await api.ok(f.colleague.subject, ProposeFamilyMoveDocument, { input: f.move });
+    expect(proposeFamilyMove).toMatchObject({ id: next, incomingSupporter: { user: { id: newSupporter.userId } } });
+    expect(await networkSeenBy(f.colleague, f.familyId)).toBe(from.id);
+  });
+
+  it('bad input is named and changes nothing', async () => {
+    const f = await familyAboutToMove();
+    const refused = async (input: Partial<typeof f.move>, field: string) => {
+      const result = await api.gql(f.supporter.subject, ProposeFamilyMoveDocument, { input: { ...f.move, ...input } });
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    };
+    await refused({ toNetworkId: from.id }, 'toNetworkId');
+    await refused({ toNetworkId: '00000000-0000-7000-8000-00000000abcd' }, 'toNetworkId');
+    await refused({ toNetworkId: 'not-an-id' }, 'toNetworkId');
+    await refused({ newSupporterAgencyId: local.id }, 'newSupporterAgencyId');
+    await refused({ newSupporterUserId: newAgency.admin.userId }, 'newSupporterUserId');
+    await refused({ newSupporterUserId: f.colleague.userId }, 'newSupporterUserId');
+    const { plan } = await api.ok(f.supporter.subject, MovingPlanDocument, { id: f.planId });
+    expect(plan.incomingSupporter).toBeNull();
+    expect(await networkSeenBy(f.supporter, f.familyId)).toBe(from.id);
+  });
+
+  it('nobody but the supporter proposes it: others answer NOT_FOUND or FORBIDDEN by the access rule', async () => {
+    const f = await familyAboutToMove();
+    const unassigned = await world.staff(agency);
+    const portal = await world.portalLogin(f.supporter, f.sara);
+    const asClient = await world.asIntegrationClient(agency, ProposeFamilyMoveDocument, { input: f.move });
+    expect(codeOf(asClient)).toBe('FORBIDDEN');
+
+    const expectations: [string, string][] = [
+      [to.coordinator.subject, 'FORBIDDEN'],
+      [newAgency.admin.subject, 'FORBIDDEN'],
+      [newSupporter.subject, 'NOT_FOUND'],
+      [agency.admin.subject, 'FORBIDDEN'],
+      [unassigned.subject, 'NOT_FOUND'],
+      [f.colleague.subject, 'FORBIDDEN'],
+      [f.regionalWorker.subject, 'FORBIDDEN'],
+      [portal, 'FORBIDDEN'],
+    ];
+    for (const [subject, code] of expectations) {
+      expect([subject, codeOf(await api.gql(subject, ProposeFamilyMoveDocument, { input: f.move }))]).toEqual([subject, code]);
+    }
+
+    // A colleague whose membership was just removed: her assignment ended with it.
+    const { memberships } = await api.ok(agency.admin.subject, AgencyMembershipsDocument, { a: agency.id });
+    const membership = memberships.edges.find((e) => e.node.user?.id === f.colleague.userId)!.node;
+    await api.ok(agency.admin.subject, RemoveMembershipDocument, { id: membership.id });
+    expect(['FORBIDDEN', 'NOT_FOUND']).toContain(codeOf(await api.gql(f.colleague.subject, ProposeFamilyMoveDocument, { input: f.move })));
+    expect((await api.ok(f.supporter.subject, MovingPlanDocument, { id: f.planId })).plan.incomingSupporter).toBeNull();
+  });
+});
