@@ -116,6 +116,7 @@ export const en: Record<MessageKey, string> = {
   'log.done.noteMember.INSERT': 'recorded who a note is about',
   'log.done.consentSubject.INSERT': 'recorded whom a consent covers',
   'log.done.consentRevocation.INSERT': 'recorded the withdrawal of a consent',
+  'log.done.consentConfirmation.INSERT': 'recorded the confirmation of a consent, at 18',
   'log.done.capacity.INSERT': 'recorded an assessment of whether a child can decide for themselves',
   'log.done.breakGlassGrant.INSERT': 'took emergency access to your data (break-glass)',
   'log.done.breakGlassRevocation.INSERT': 'ended emergency access to your data',

@@ -116,6 +116,7 @@ export const frBE: Record<MessageKey, string> = {
   'log.done.noteMember.INSERT': 'a noté qui une note concerne',
   'log.done.consentSubject.INSERT': 'a noté qui un consentement couvre',
   'log.done.consentRevocation.INSERT': 'a noté le retrait d’un consentement',
+  'log.done.consentConfirmation.INSERT': 'a noté la confirmation d’un consentement, à 18 ans',
   'log.done.capacity.INSERT': 'a noté une évaluation de la capacité d’un enfant à décider seul',
   'log.done.breakGlassGrant.INSERT': 'a pris un accès d’urgence à vos données',
   'log.done.breakGlassRevocation.INSERT': 'a mis fin à un accès d’urgence à vos données',

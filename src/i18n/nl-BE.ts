@@ -124,6 +124,7 @@ export const nlBE = {
   'log.done.noteMember.INSERT': 'noteerde over wie een notitie gaat',
   'log.done.consentSubject.INSERT': 'noteerde voor wie een toestemming geldt',
   'log.done.consentRevocation.INSERT': 'noteerde het intrekken van een toestemming',
+  'log.done.consentConfirmation.INSERT': 'noteerde dat een toestemming bevestigd werd, op 18 jaar',
   'log.done.capacity.INSERT': 'noteerde een beoordeling of een kind zelf kan beslissen',
   'log.done.breakGlassGrant.INSERT': 'nam in een noodgeval toegang tot uw gegevens',
   'log.done.breakGlassRevocation.INSERT': 'beëindigde de toegang in een noodgeval tot uw gegevens',
