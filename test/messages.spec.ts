@@ -1,6 +1,8 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import { Language, languageOf } from '../src/i18n/language.js';
 import { CATALOGUES, message, type MessageKey } from '../src/i18n/messages.js';
+import { InboxItemKind, inboxText } from '../src/inbox/inbox-kind.js';
+import { lookedUp } from '../src/portal/access-log-wording.js';
 
 /** An ICU element as the parser gives it (intl-messageformat's AST): what a test compares across languages. */
 interface Element {
@@ -69,6 +71,27 @@ describe('the message catalogue', () => {
     expect(message(Language.NL_BE, 'inbox.breakGlassUsed', { until })).toContain('15 januari 2026 om 22:30');
     expect(message(Language.FR_BE, 'inbox.breakGlassUsed', { until })).toContain('15 janvier 2026 à 22:30');
     expect(message(Language.EN, 'inbox.breakGlassUsed', { until }, 'Europe/London')).toContain('15 January 2026 at 21:30');
+  });
+});
+
+describe('texts made of parts', () => {
+  it('shows a calendar day as that day in any legal time zone, and counts working days', () => {
+    for (const zone of ['Europe/Brussels', 'America/New_York', 'Pacific/Auckland']) {
+      expect(inboxText(InboxItemKind.ACTION_DUE, { on: '2026-12-31' }, Language.NL_BE, zone)).toBe('Een actie in het plan moet klaar zijn op 31 december 2026.');
+    }
+    expect(inboxText(InboxItemKind.CONSENT_EXPIRING, { on: '2027-01-05' }, Language.FR_BE, 'Europe/Brussels')).toBe('Un consentement de la famille prend fin le 5 janvier 2027.');
+    expect(inboxText(InboxItemKind.REFERRAL_ESCALATED, { to: 'SENT', workingDays: 1 }, Language.NL_BE, 'Europe/Brussels')).toBe(
+      'Een doorverwijzing naar deze organisatie staat nog altijd te lang op "verstuurd": 1 werkdag na de termijn.',
+    );
+    expect(inboxText(InboxItemKind.REFERRAL_ESCALATED, { to: 'SENT', workingDays: 3 }, Language.EN, 'Europe/Brussels')).toContain('"sent", 3 working days on');
+  });
+
+  it('names no employee who asked whether a family is known, and her agency if there is one', () => {
+    expect(lookedUp(Language.FR_BE, null, 'REGISTRATION')).toEqual({
+      actor: 'Un membre du personnel d’un service',
+      description: 'Un membre du personnel d’un service a demandé si votre famille est connue, avant d’inscrire une famille.',
+    });
+    expect(lookedUp(Language.NL_BE, 'CAW Oost', 'SOMETHING_NEW').description).toBe('Een medewerker van CAW Oost vroeg of uw gezin gekend is, voor het werk.');
   });
 });
 

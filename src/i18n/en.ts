@@ -137,6 +137,6 @@ export const en: Record<MessageKey, string> = {
   'log.done.teamParticipationRequest.UPDATE': "answered a request of an organisation to join your family's team",
 
   'log.employeeOf': 'An employee of {agency}',
-  'log.someService': 'a service',
+  'log.employeeOfAService': 'An employee of a service',
   'log.lookedUp': "{actor} asked whether your family is known, {purpose, select, REGISTRATION {before registering a family} REFERRAL_INTAKE {to take in a referral or a request for help} CHILD_SAFETY {out of concern for a child's safety} TEAM_FORMATION {to form a team around your family} other {for their work}}.",
 };

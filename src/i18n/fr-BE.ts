@@ -137,6 +137,6 @@ export const frBE: Record<MessageKey, string> = {
   'log.done.teamParticipationRequest.UPDATE': 'a répondu à la demande d’une organisation de rejoindre l’équipe de votre famille',
 
   'log.employeeOf': 'Un membre du personnel de {agency}',
-  'log.someService': 'un service',
+  'log.employeeOfAService': 'Un membre du personnel d’un service',
   'log.lookedUp': '{actor} a demandé si votre famille est connue, {purpose, select, REGISTRATION {avant d’inscrire une famille} REFERRAL_INTAKE {pour prendre en charge une orientation ou une demande d’aide} CHILD_SAFETY {par souci de la sécurité d’un enfant} TEAM_FORMATION {pour former une équipe autour de votre famille} other {pour son travail}}.',
 };

@@ -146,7 +146,7 @@ export const nlBE = {
 
   // Who asked whether the family is known, and why (a lookup names no employee: asking is no work with the family yet).
   'log.employeeOf': 'Een medewerker van {agency}',
-  'log.someService': 'een dienst',
+  'log.employeeOfAService': 'Een medewerker van een dienst',
   'log.lookedUp': '{actor} vroeg of uw gezin gekend is, {purpose, select, REGISTRATION {voordat een gezin ingeschreven werd} REFERRAL_INTAKE {om een doorverwijzing of een vraag om hulp op te nemen} CHILD_SAFETY {uit zorg om de veiligheid van een kind} TEAM_FORMATION {om een team rond uw gezin te vormen} other {voor het werk}}.',
 } as const;
 

@@ -70,8 +70,8 @@ export interface InboxParams {
 export function inboxText(kind: InboxItemKind, params: InboxParams, language: Language, timeZone: string): string {
   const text = (key: MessageKey, args: MessageArgs = {}) => message(language, key, args, timeZone);
   const status = (value: string | null | undefined) => text('referral.status', { status: value ?? 'none' });
-  // A calendar day (YYYY-MM-DD) at noon UTC: the same day in every legal time zone the date is shown in.
-  const day = (value: string | undefined) => new Date(`${value}T12:00:00Z`);
+  // A calendar day (YYYY-MM-DD) is no moment: shown as that day, whatever the legal time zone (midnight UTC, in UTC).
+  const onDay = (key: MessageKey, day: string | undefined) => message(language, key, { on: new Date(`${day}T00:00:00Z`) }, 'UTC');
   switch (kind) {
     case InboxItemKind.REFERRAL_RECEIVED:
       return text('inbox.referralReceived');
@@ -94,13 +94,13 @@ export function inboxText(kind: InboxItemKind, params: InboxParams, language: La
     case InboxItemKind.REFERRAL_ESCALATED:
       return text('inbox.referralEscalated', { to: status(params.to), workingDays: params.workingDays ?? 0 });
     case InboxItemKind.CONSENT_EXPIRING:
-      return text('inbox.consentExpiring', { on: day(params.on) });
+      return onDay('inbox.consentExpiring', params.on);
     case InboxItemKind.ACTION_DUE:
-      return text('inbox.actionDue', { on: day(params.on) });
+      return onDay('inbox.actionDue', params.on);
     case InboxItemKind.ACTION_OVERDUE:
-      return text('inbox.actionOverdue', { on: day(params.on) });
+      return onDay('inbox.actionOverdue', params.on);
     case InboxItemKind.TRANSITION_CHECKLIST_PROPOSED:
-      return text('inbox.transitionChecklistProposed', { on: day(params.on) });
+      return onDay('inbox.transitionChecklistProposed', params.on);
     case InboxItemKind.WEBHOOK_DELIVERY_FAILED:
       return text('inbox.webhookDeliveryFailed');
     case InboxItemKind.PORTAL_INVITATION_EXPIRED:

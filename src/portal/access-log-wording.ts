@@ -88,7 +88,7 @@ export function actorInWords(language: Language, who: { you: boolean; memberName
  * doorverwijzing of een vraag om hulp op te nemen." The employee is not named: asking is no work with the family yet.
  */
 export function lookedUp(language: Language, agencyName: string | null, purpose: string): { actor: string; description: string } {
-  const actor = message(language, 'log.employeeOf', { agency: agencyName ?? message(language, 'log.someService') });
+  const actor = agencyName ? message(language, 'log.employeeOf', { agency: agencyName }) : message(language, 'log.employeeOfAService');
   return { actor, description: message(language, 'log.lookedUp', { actor, purpose }) };
 }
 
