@@ -115,8 +115,8 @@ const BOUNDARIES = [
     })),
   },
   {
-    home: ['src/webhooks'],
-    paths: [{ name: 'pg-boss', allowTypeImports: true, message: 'The job queue belongs to src/webhooks (WebhookQueue).' }],
+    home: ['src/webhooks', 'src/inbox'],
+    paths: [{ name: 'pg-boss', allowTypeImports: true, message: 'The job queue belongs to src/webhooks (WebhookQueue); the e-mail queue to src/inbox (InboxEmail).' }],
   },
   {
     home: ['src/database'],

@@ -37,7 +37,7 @@ export class GoalMembers1766200000000 implements MigrationInterface {
 }
 
 /** erase_personal_data as PlanClosureRetention made it, with (`goals`) or without the goals about one member. */
-const eraseFunction = (goals: boolean) => `
+export const eraseFunction = (goals: boolean) => `
       -- Erases the personal data of one family (target_member NULL) or of one of its members, in place,
       -- in the calling transaction, under the audited actor it names. What is personal is listed in
       -- docs/retention.md; a migration adding a personal column extends this function.

@@ -24,15 +24,18 @@ import { GoalMembers1766200000000 } from './1766200000000-GoalMembers.js';
 import { AuditDigestUnambiguous1766400000000 } from './1766400000000-AuditDigestUnambiguous.js';
 import { PgBossFromVersion10Dropped1766630000000 } from './1766630000000-PgBossFromVersion10Dropped.js';
 import { ReadAuditPerFamily1766720000000 } from './1766720000000-ReadAuditPerFamily.js';
+import { Inbox1766750000000 } from './1766750000000-Inbox.js';
+import { FamilyIdentity1766760000000 } from './1766760000000-FamilyIdentity.js';
+import { MemberChanges1766765000000 } from './1766765000000-MemberChanges.js';
+import { FamilyMerge1766770000000 } from './1766770000000-FamilyMerge.js';
 import { AgencyServiceAreas1766775000000 } from './1766775000000-AgencyServiceAreas.js';
 import { FamilyMoves1766776000000 } from './1766776000000-FamilyMoves.js';
-import { Inbox1766750000000 } from './1766750000000-Inbox.js';
-import { FamilyMerge1766770000000 } from './1766770000000-FamilyMerge.js';
-import { InboxSignalIndexes1766790000000 } from './1766790000000-InboxSignalIndexes.js';
-import { BridgeFigure1766785000000 } from './1766785000000-BridgeFigure.js';
-import { MemberChanges1766765000000 } from './1766765000000-MemberChanges.js';
-import { FamilyIdentity1766760000000 } from './1766760000000-FamilyIdentity.js';
 import { ServiceDirectory1766780000000 } from './1766780000000-ServiceDirectory.js';
+import { BridgeFigure1766785000000 } from './1766785000000-BridgeFigure.js';
+import { InboxSignalIndexes1766790000000 } from './1766790000000-InboxSignalIndexes.js';
+import { UserLanguage1766795000000 } from './1766795000000-UserLanguage.js';
+import { NotificationChannels1766796000000 } from './1766796000000-NotificationChannels.js';
+import { EraseNotificationAddress1766797000000 } from './1766797000000-EraseNotificationAddress.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -71,4 +74,7 @@ export const migrations = [
   ServiceDirectory1766780000000,
   BridgeFigure1766785000000,
   InboxSignalIndexes1766790000000,
+  UserLanguage1766795000000,
+  NotificationChannels1766796000000,
+  EraseNotificationAddress1766797000000,
 ];

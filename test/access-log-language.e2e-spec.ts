@@ -131,10 +131,10 @@ describe('the family’s access log speaks plain language', () => {
     const said = lines.map((l) => l.description);
     expect(said).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/ added a consent, /),
-        expect.stringMatching(/ recorded a step of the referral, /),
-        expect.stringMatching(/ viewed a referral \(referral information\), with your consent\.$/),
-        expect.stringMatching(/ viewed \d+ entries of the history of the plan \(plan information\), with your consent\.$/),
+        expect.stringMatching(/ voegde een toestemming toe, /),
+        expect.stringMatching(/ noteerde een stap van de doorverwijzing, /),
+        expect.stringMatching(/ bekeek een doorverwijzing \(gegevens van een doorverwijzing\), met uw toestemming\.$/),
+        expect.stringMatching(/ bekeek \d+ stappen in de geschiedenis van het plan \(gegevens van het plan\), met uw toestemming\.$/),
       ]),
     );
   });
@@ -155,9 +155,9 @@ describe('the family’s access log speaks plain language', () => {
     const assignments = (await logOf(sara, familyId)).filter((l) => l.entityType === 'case_assignment' && l.action === 'INSERT');
     expect(assignments.map((l) => l.description)).toEqual([
       // The worker who registered the family is assigned with it: not an administrator's doing.
-      expect.stringMatching(/^Test CASEWORKER \(.+\) started working with your family\.$/),
-      expect.stringMatching(/^Test AGENCY_ADMIN \(.+\), an administrator of the agency, assigned themselves to your family\.$/),
-      expect.stringMatching(/^Test AGENCY_ADMIN \(.+\) assigned a professional to your family, as administration\.$/),
+      expect.stringMatching(/^Test CASEWORKER \(.+\) begon met uw gezin te werken\.$/),
+      expect.stringMatching(/^Test AGENCY_ADMIN \(.+\), een beheerder van de organisatie, wees zichzelf toe aan uw gezin\.$/),
+      expect.stringMatching(/^Test AGENCY_ADMIN \(.+\) wees een hulpverlener toe aan uw gezin, als beheer\.$/),
     ]);
     const reads = (await logOf(sara, familyId)).filter((l) => l.action === 'READ' && l.description.startsWith('Test AGENCY_ADMIN'));
     expect(reads.length).toBeGreaterThan(0);

@@ -244,8 +244,8 @@ describe('family identity', () => {
       expect(lookups).toEqual([
         {
           entityType: 'family_lookup',
-          actor: `An employee of ${partnerName}`,
-          description: `An employee of ${partnerName} asked whether your family is known, out of concern for a child's safety.`,
+          actor: `Een medewerker van ${partnerName}`,
+          description: `Een medewerker van ${partnerName} vroeg of uw gezin gekend is, uit zorg om de veiligheid van een kind.`,
         },
       ]);
       // Audited with the asker, in the same transaction as the lookup's record.

@@ -263,7 +263,7 @@ describe('merging two registrations of the same family', () => {
     expect(inbox.edges.map((e) => e.node)).toContainEqual(
       expect.objectContaining({
         kind: 'FAMILY_MERGED',
-        text: 'Your family was registered twice: both records were brought together into one family and one plan.',
+        text: 'Uw gezin was twee keer ingeschreven. De twee inschrijvingen zijn samengevoegd tot één gezin en één plan.',
         about: { type: 'Plan', id: d.kept.planId },
         family: { id: d.kept.familyId },
       }),
@@ -271,7 +271,7 @@ describe('merging two registrations of the same family', () => {
     // …and in its access log, as the coordinator's doing.
     const { accessLog } = await api.ok(portal, AccessLogDescriptionsDocument, { f: d.kept.familyId });
     const lines = accessLog.edges.map((e) => e.node.description);
-    expect(lines.join('\n')).toContain('brought together two registrations of your family into one family and one plan');
+    expect(lines.join('\n')).toContain('voegde twee inschrijvingen van uw gezin samen tot één gezin en één plan');
     // The log of the family that goes on keeps what was done in the absorbed registration: both were registered.
     const registrations: string[] = [];
     let after: string | null = null;

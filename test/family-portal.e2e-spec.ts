@@ -123,24 +123,24 @@ describe('the family portal', () => {
     await api.ok(s.worker.subject, PlanNotesAndGoalsDocument, { id: s.planId });
     const log = (await api.ok(s.saraLogin, AccessLogPageDocument, { f: s.familyId })).accessLog;
     const lines: string[] = log.edges.map((e: { node: { description: string } }) => e.node.description);
-    expect(lines.some((l) => /^Test CASEWORKER \(.+\) viewed the family plan \(plan information\), with your consent\.$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^Test CASEWORKER \(.+\) bekeek het gezinsplan \(gegevens van het plan\), met uw toestemming\.$/.test(l))).toBe(true);
     // Records read at once are one line.
     const goalReads = log.edges.filter((e: { node: { action: string; entityType: string } }) => e.node.action === 'READ' && e.node.entityType === 'Goal');
     expect(goalReads.map((e: { node: { records: number; description: string } }) => e.node)).toEqual([
-      expect.objectContaining({ records: 2, description: expect.stringMatching(/^Test CASEWORKER \(.+\) viewed 2 goals \(plan information\), with your consent\.$/) }),
+      expect.objectContaining({ records: 2, description: expect.stringMatching(/^Test CASEWORKER \(.+\) bekeek 2 doelen \(gegevens van het plan\), met uw toestemming\.$/) }),
     ]);
     // The worker read four notes. Sara's log shows the reads of the notes about herself and about Mo
     // (whom she speaks for) — not that Lien's health note, or the note about everyone, was read.
     const noteReads = (entries: { node: { action: string; entityType: string; description: string } }[]) =>
       entries.filter((e) => e.node.action === 'READ' && e.node.entityType === 'Note').map((e) => e.node.description);
-    expect(noteReads(log.edges).sort()).toEqual([expect.stringContaining('a note (health information)'), expect.stringContaining('a note (plan information)')].sort());
+    expect(noteReads(log.edges).sort()).toEqual([expect.stringContaining('een notitie (gegevens van het plan)'), expect.stringContaining('een notitie (gezondheidsgegevens)')]);
     const lienLog = (await api.ok(s.lienLogin, AccessLogPageDocument, { f: s.familyId })).accessLog;
-    expect(noteReads(lienLog.edges)).toEqual([expect.stringContaining('a note (health information), with your consent.')]);
+    expect(noteReads(lienLog.edges)).toEqual([expect.stringContaining('een notitie (gezondheidsgegevens), met uw toestemming.')]);
     // Her own reads are not news to Sara; Lien's reads of the family's data are.
     await api.ok(s.saraLogin, MyFamilyDocument);
     await api.ok(s.lienLogin, MyFamilyDocument);
     const after = (await api.ok(s.saraLogin, AccessLogPageDocument, { f: s.familyId })).accessLog.edges.map((e: { node: { action: string; actor: string } }) => e.node);
-    expect(after.filter((n: { action: string; actor: string }) => n.action === 'READ' && n.actor === 'You')).toEqual([]);
+    expect(after.filter((n: { action: string; actor: string }) => n.action === 'READ' && n.actor === 'U')).toEqual([]);
     expect(after.some((n: { action: string; actor: string }) => n.action === 'READ' && n.actor === 'Lien')).toBe(true);
 
     expect(codeOf(await api.gql(s.worker.subject, AccessLogPageDocument, { f: s.familyId }))).toBe('FORBIDDEN');

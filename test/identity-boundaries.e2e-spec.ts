@@ -215,7 +215,7 @@ describe('identity boundaries', () => {
       expect(codeOf(await api.gql(s.saraLogin, RedeemPortalCodeDocument, { code: second.code }))).toBe('OK');
       const log = (await api.ok(s.saraLogin, AccessLogActionsDocument, { f: s.familyId })).accessLog.edges.map((e: any) => e.node);
       expect(log).toEqual(
-        expect.arrayContaining([expect.objectContaining({ action: 'INSERT', description: expect.stringContaining('ended a login to the family portal') })]),
+        expect.arrayContaining([expect.objectContaining({ action: 'INSERT', description: expect.stringContaining('beëindigde een aanmelding voor het gezinsportaal') })]),
       );
     });
 

@@ -38,6 +38,11 @@ function dateFromToday(days: number, years = 0): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** That date as the inbox writes it to a Dutch reader (the default language): "17 december 2026". */
+function dayInDutch(days: number): string {
+  return new Intl.DateTimeFormat('nl-BE', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${dateFromToday(days)}T12:00:00Z`));
+}
+
 /** The compiled jobs command, as an operator (or a replica's hourly job) runs it, against the test database. */
 const runJob = (name: string, env: Record<string, string> = {}) =>
   new Promise<{ failed: boolean; stdout: string; stderr: string }>((resolve) => {
@@ -127,7 +132,7 @@ describe('inbox producers: escalation, reminders, the transition to 18', () => {
           id: expect.any(String),
           kind: 'REFERRAL_ESCALATED',
           occurredAt: expect.any(String),
-          text: 'A referral to this agency is still past its deadline in status SENT, 3 working days on.',
+          text: 'Een doorverwijzing naar deze organisatie staat nog altijd te lang op "verstuurd": 3 werkdagen na de termijn.',
           read: false,
           readAt: null,
           about: { type: 'Agency', id: scene.receiver.id },
@@ -177,7 +182,7 @@ describe('inbox producers: escalation, reminders, the transition to 18', () => {
       const later = await consentUntil(f, 20);
       await racingRuns('reminders');
       const items = await aboutRecord(f.supporter, 'CONSENT_EXPIRING', soon);
-      expect(items).toEqual([expect.objectContaining({ text: `A consent of the family ends on ${dateFromToday(10)}.`, family: { id: f.familyId } })]);
+      expect(items).toEqual([expect.objectContaining({ text: `Een toestemming van het gezin loopt af op ${dayInDutch(10)}.`, family: { id: f.familyId } })]);
       expect(await aboutRecord(f.supporter, 'CONSENT_EXPIRING', later)).toEqual([]);
     }, 90_000);
 
@@ -211,14 +216,14 @@ describe('inbox producers: escalation, reminders, the transition to 18', () => {
       await reminders.tellDue();
 
       const texts = async (who: Person | string, kind: string, id: string) => (await aboutRecord(who, kind, id)).map((i) => i.text);
-      const dueTomorrow = `An action in the plan is due on ${dateFromToday(1)}.`;
+      const dueTomorrow = `Een actie in het plan moet klaar zijn op ${dayInDutch(1)}.`;
       expect(await texts(f.colleague, 'ACTION_DUE', byColleague)).toEqual([dueTomorrow]);
       expect(await texts(f.supporter, 'ACTION_DUE', byColleague)).toEqual([dueTomorrow]);
-      const overdue = `An action in the plan was due on ${dateFromToday(-2)} and is not done yet.`;
+      const overdue = `Een actie in het plan moest klaar zijn op ${dayInDutch(-2)} en is nog niet gedaan.`;
       expect(await texts(f.lienLogin, 'ACTION_OVERDUE', byLien)).toEqual([overdue]);
       expect(await texts(f.supporter, 'ACTION_OVERDUE', byLien)).toEqual([overdue]);
       // The supporter reads the HEALTH goal's actions; the volunteer it is assigned to does not, so sees no item.
-      expect(await texts(f.supporter, 'ACTION_DUE', byVolunteer)).toEqual([`An action in the plan is due on ${dateFromToday(0)}.`]);
+      expect(await texts(f.supporter, 'ACTION_DUE', byVolunteer)).toEqual([`Een actie in het plan moet klaar zijn op ${dayInDutch(0)}.`]);
       expect(await itemsOf(f.volunteer, 'ACTION_DUE')).toEqual([]);
       // Mo (5) has no portal login of his own, and his parent is not the one it is assigned to.
       expect(await texts(f.supporter, 'ACTION_DUE', forMo)).toHaveLength(1);
@@ -235,7 +240,7 @@ describe('inbox producers: escalation, reminders, the transition to 18', () => {
       await asClock(`UPDATE action SET status = 'DONE', completed_at = now() WHERE id = $1`, [byVolunteer]);
       await asClock(`UPDATE action SET due_date = $2 WHERE id = $1`, [byVolunteer, dateFromToday(-1)]);
       await reminders.tellDue();
-      expect(await texts(f.colleague, 'ACTION_DUE', byColleague)).toEqual([`An action in the plan is due on ${dateFromToday(0)}.`, dueTomorrow]);
+      expect(await texts(f.colleague, 'ACTION_DUE', byColleague)).toEqual([`Een actie in het plan moet klaar zijn op ${dayInDutch(0)}.`, dueTomorrow]);
       expect(await aboutRecord(f.supporter, 'ACTION_OVERDUE', byVolunteer)).toEqual([]);
     }, 90_000);
     it('an owner whose membership was removed gets no item at all', async () => {
@@ -264,7 +269,7 @@ describe('inbox producers: escalation, reminders, the transition to 18', () => {
       const expired = await itemsOf(f.colleague, 'PORTAL_INVITATION_EXPIRED');
       expect(expired.filter((i) => i.about.id === f.familyId)).toEqual([
         expect.objectContaining({
-          text: 'A portal invitation you made for a member of the family expired before it was used.',
+          text: 'Een uitnodiging voor het gezinsportaal die u voor een gezinslid maakte, is verlopen voordat ze gebruikt werd.',
           about: { type: 'Family', id: f.familyId },
           family: { id: f.familyId },
         }),
@@ -288,7 +293,7 @@ describe('inbox producers: escalation, reminders, the transition to 18', () => {
       await asClock(`UPDATE family_member SET birth_date = $2 WHERE id = $1`, [f.lien, dateFromToday(30, 18)]);
       await api.app.get(TransitionsService).proposeDueChecklists();
       const [goal]: { id: string }[] = await db.query(`SELECT id FROM goal WHERE transition_member_id = $1`, [f.lien]);
-      const text = `A checklist for turning 18 (on ${dateFromToday(30)}) was added to the plan.`;
+      const text = `Het plan heeft een nieuwe checklist voor iemand die 18 wordt (op ${dayInDutch(30)}).`;
       for (const reader of [f.supporter, f.lienLogin]) {
         expect(await aboutRecord(reader, 'TRANSITION_CHECKLIST_PROPOSED', goal!.id)).toEqual([
           expect.objectContaining({ text, about: { type: 'Goal', id: goal!.id }, family: { id: f.familyId } }),
@@ -304,7 +309,7 @@ describe('inbox producers: escalation, reminders, the transition to 18', () => {
       await asClock(`UPDATE family_member SET birth_date = $2 WHERE id = $1`, [f.lien, dateFromToday(200, 18)]);
       const { proposeTransitionChecklist: goal } = await api.ok(f.supporter.subject, ProposeTransitionChecklistDocument, { input: { planId: f.planId, memberId: f.lien } });
       expect((await aboutRecord(f.lienLogin, 'TRANSITION_CHECKLIST_PROPOSED', goal.id)).map((i) => i.text)).toEqual([
-        `A checklist for turning 18 (on ${dateFromToday(200)}) was added to the plan.`,
+        `Het plan heeft een nieuwe checklist voor iemand die 18 wordt (op ${dayInDutch(200)}).`,
       ]);
       for (const reader of [f.supporter, f.saraLogin, f.colleague]) expect(await aboutRecord(reader, 'TRANSITION_CHECKLIST_PROPOSED', goal.id)).toEqual([]);
     }, 60_000);

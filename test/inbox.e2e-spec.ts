@@ -90,7 +90,7 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
             id: expect.any(String),
             kind: 'REFERRAL_RECEIVED',
             occurredAt: expect.any(String),
-            text: 'A new referral was sent to your agency.',
+            text: 'Er is een nieuwe doorverwijzing naar uw organisatie.',
             read: false,
             readAt: null,
             about: { type: 'Referral', id: ref.id },
@@ -125,8 +125,8 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
       await scene.step('acceptReferral', ref.id, received);
       const items = about(await inboxOf(scene.worker), ref.id);
       expect(items.map((i) => [i.kind, i.text, i.family?.id])).toEqual([
-        ['REFERRAL_STATUS_CHANGED', 'Your referral moved from RECEIVED to ACCEPTED.', ref.familyId],
-        ['REFERRAL_STATUS_CHANGED', 'Your referral moved from SENT to RECEIVED.', ref.familyId],
+        ['REFERRAL_STATUS_CHANGED', 'Uw doorverwijzing ging van "ontvangen" naar "aanvaard".', ref.familyId],
+        ['REFERRAL_STATUS_CHANGED', 'Uw doorverwijzing ging van "verstuurd" naar "ontvangen".', ref.familyId],
       ]);
       expect(about(await inboxOf(scene.intake), ref.id).map((i) => i.kind)).toEqual(['REFERRAL_RECEIVED']);
       expect(about(await inboxOf(colleague), ref.id)).toEqual([]);
@@ -215,7 +215,7 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
 
       for (const reader of [supporter.subject, parentLogin]) {
         const items = (await inboxOf(reader)).filter((i) => i.about.id === breakGlass.id);
-        expect(items.map((i) => [i.kind, i.about.type, i.family?.id, i.text.startsWith("Emergency access to the family's data was opened, until ")])).toEqual([
+        expect(items.map((i) => [i.kind, i.about.type, i.family?.id, i.text.startsWith('Iemand opende in een noodgeval de gegevens van het gezin, tot ')])).toEqual([
           ['BREAK_GLASS_USED', 'BreakGlassGrant', familyId, true],
         ]);
         expect(items[0]!.text).not.toContain('acuut');
@@ -241,7 +241,7 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
 
       const items = (await inboxOf(supporter)).filter((i) => i.about.id === saraConsent);
       expect(items.map((i) => [i.kind, i.about.type, i.family?.id, i.text])).toEqual([
-        ['CONSENT_WITHDRAWN', 'Consent', familyId, 'A consent of the family was withdrawn.'],
+        ['CONSENT_WITHDRAWN', 'Consent', familyId, 'Een toestemming van het gezin werd ingetrokken.'],
       ]);
       for (const reader of [colleague, otherWorker, scene.intake]) expect((await inboxOf(reader)).filter((i) => i.about.id === saraConsent)).toEqual([]);
     });
@@ -327,14 +327,14 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
       // Two at once, as two replicas' jobs would, then once more.
       expect((await Promise.all([runOverdue(), runOverdue()])).map((run) => run.failed)).toEqual([false, false]);
       expect((await runOverdue()).failed).toBe(false);
-      for (const reader of [scene.intake, intake2, scene.worker]) expect(await overdueTexts(reader, ref.id)).toEqual(['A referral is past its deadline in status SENT.']);
+      for (const reader of [scene.intake, intake2, scene.worker]) expect(await overdueTexts(reader, ref.id)).toEqual(['Een doorverwijzing staat te lang op "verstuurd".']);
       for (const reader of [volunteer, otherWorker, colleague]) expect(await overdueTexts(reader, ref.id)).toEqual([]);
 
       // The next stage past its deadline is told again.
       await scene.step('receiveReferral', ref.id, ref.version);
       await pastDeadline(ref.id);
       expect((await runOverdue()).failed).toBe(false);
-      expect(await overdueTexts(scene.worker, ref.id)).toEqual(['A referral is past its deadline in status RECEIVED.', 'A referral is past its deadline in status SENT.']);
+      expect(await overdueTexts(scene.worker, ref.id)).toEqual(['Een doorverwijzing staat te lang op "ontvangen".', 'Een doorverwijzing staat te lang op "verstuurd".']);
     }, 60_000);
 
     it('a referral within its deadline is not told; an unknown job is refused', async () => {
@@ -342,7 +342,7 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
       expect((await runOverdue()).failed).toBe(false);
       expect(await overdueTexts(scene.intake, ref.id)).toEqual([]);
       const unknown = await runOverdue(['--run', 'everything']);
-      expect([unknown.failed, unknown.stderr.trim()]).toEqual([true, 'Job failed: --run takes one of: overdue, reminders']);
+      expect([unknown.failed, unknown.stderr.trim()]).toEqual([true, 'Job failed: --run takes one of: overdue, reminders, digest']);
     }, 60_000);
   });
 

@@ -173,7 +173,7 @@ describe('the read audit: one entry per family and reading statement', () => {
       // The lines of that read (the registration read the members back before: other lines).
       return lines.filter((l) => l.action === 'READ' && l.entityType === 'FamilyMember' && l.legalBasis === 'CONSENT');
     };
-    const viewed = /^Test CASEWORKER \(.+\) viewed personal details \(identity details\), with your consent\.$/;
+    const viewed = /^Test CASEWORKER \(.+\) bekeek persoonsgegevens \(identiteitsgegevens\), met uw toestemming\.$/;
 
     // Sara speaks for herself and Mo: two lines, one per member, not Youssef's or Lien's.
     const sara = await memberReads(s.saraLogin);

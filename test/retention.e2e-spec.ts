@@ -33,6 +33,7 @@ import {
   RecordConsentDocument,
   RegisterFamilyDocument,
   RequestErasureDocument,
+  SetNotificationChannelDocument,
   RevokeConsentDocument,
   ScheduleHandoverDocument,
   SendReferralDocument,
@@ -536,6 +537,7 @@ describe('plan closure and retention', () => {
       const actorsSeenBySara = async () =>
         (await api.ok(sara, AccessLogActorsDocument, { f: f.familyId })).accessLog.edges.map((e: { node: { actor: string } }) => e.node.actor) as string[];
       expect(await actorsSeenBySara()).toContain(`Lien ${token}`);
+      await api.ok(lien, SetNotificationChannelDocument, { input: { channel: 'IMMEDIATE', email: `${token}-lien-mail@example.test` } });
       expect(codeOf(await close(planId, [f.sara, f.lien]))).toBe('OK');
 
       const { requestErasure } = await api.ok(lien, RequestErasureDocument, { input: { memberId: f.lien, reason: `Mijn keuze ${token}` } });
@@ -551,6 +553,8 @@ describe('plan closure and retention', () => {
       expect(await columnsHolding(`Lien ${token}`)).toEqual([]);
       expect(await columnsHolding(`Mijn keuze ${token}`)).toEqual([]);
       expect(await columnsHolding(lien)).toEqual([]);
+      // Her address for notification e-mails too.
+      expect(await columnsHolding(`${token}-lien-mail`)).toEqual([]);
       // A goal about Lien only, with its action, progress and history, goes as her note does.
       for (const needle of ['lien-goal', 'lien-progress', 'lien-action']) expect(await columnsHolding(`${token}-${needle}`)).toEqual([]);
       // A note or goal about Sara too is not only Lien's: it stays.

@@ -52,6 +52,8 @@ const OWNERS: Record<string, string> = {
   handover_meeting: 'referrals',
   outbox_event: 'referrals',
   inbox_item: 'inbox',
+  notification_channel: 'inbox',
+  inbox_digest: 'inbox',
   integration_client: 'integrations',
   directory_service: 'directory',
   webhook_delivery: 'webhooks',

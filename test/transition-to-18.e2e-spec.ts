@@ -181,7 +181,7 @@ describe('the transition to 18', () => {
     // Jonas reads in his access log, in plain words, that it was recorded for him.
     const log = (await api.ok(await jonasLogsIn(s), AccessLogDescriptionsDocument, { f: s.familyId }))
       .accessLog.edges.map((e: { node: { description: string } }) => e.node.description);
-    expect(log.some((line: string) => line.includes('added the confirmation of a consent, at 18'))).toBe(true);
+    expect(log.some((line: string) => line.includes('noteerde dat een toestemming bevestigd werd, op 18 jaar'))).toBe(true);
 
     const mo = await api.gql(s.supporter.subject, ConfirmConsentDocument, { input: { consentId: s.moConsent, memberId: s.mo, method: 'WRITTEN', evidenceReference: 'x' } });
     expect(mo.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'memberId' });

@@ -195,7 +195,7 @@ describe('webhooks: outbox, signed delivery, retries', () => {
     const failedItems = async (subject: string) =>
       (await api.ok(subject, InboxDocument, { first: 100 })).inbox.edges.map((e) => e.node).filter((i) => i.kind === 'WEBHOOK_DELIVERY_FAILED' && i.about.id === client.id);
     expect(await failedItems(scene.receiver.admin.subject)).toEqual([
-      expect.objectContaining({ text: 'A webhook delivery to this integration client failed after its last retry.', about: { type: 'IntegrationClient', id: client.id }, family: null }),
+      expect.objectContaining({ text: 'Een bericht naar het dossiersysteem van deze koppeling kwam niet aan, ook niet na de laatste poging.', about: { type: 'IntegrationClient', id: client.id }, family: null }),
     ]);
     for (const subject of [scene.intake.subject, scene.worker.subject, scene.referrer.admin.subject, scene.other.admin.subject, scene.network.coordinator.subject]) {
       expect(await failedItems(subject)).toEqual([]);

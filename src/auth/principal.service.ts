@@ -10,6 +10,7 @@ import type { AgencyRole, Principal } from './principal.js';
 import { type RecordedSubjectKind, SubjectKind } from './subject-kind.js';
 import { systemCaller } from './system-caller.js';
 import { readWithoutAudit } from '../audit/personal-reader.js';
+import { languageOf } from '../i18n/language.js';
 import { networksServedBeyondHome } from '../policy/network-reach.js';
 
 /** An integration client acts for its agency, with its scopes and no role of a person. */
@@ -38,6 +39,8 @@ interface PrincipalRow {
   member_id: string | null;
   family_id: string | null;
   family_network_id: string | null;
+  /** The user's language setting, or the family member's preferred language (any language tag). */
+  language: string | null;
 }
 
 /**
@@ -88,7 +91,8 @@ export class PrincipalService implements OnApplicationBootstrap {
     const rows: PrincipalRow[] = await readWithoutAudit(
       'who the caller is (authentication)',
       this.db.query(
-        `SELECT si.kind, u.id AS user_id, m.agency_id, a.network_id, ${networksServedBeyondHome('m.agency_id')} AS served_network_ids, m.role, fm.id AS member_id, fm.family_id, f.network_id AS family_network_id
+        `SELECT si.kind, u.id AS user_id, m.agency_id, a.network_id, ${networksServedBeyondHome('m.agency_id')} AS served_network_ids, m.role, fm.id AS member_id, fm.family_id, f.network_id AS family_network_id,
+                coalesce(u.preferred_language, fm.preferred_language) AS language
            FROM (SELECT subject_digest($1) AS digest) s
            LEFT JOIN subject_identity si ON si.digest = s.digest
            LEFT JOIN app_user u ON u.subject = $1
@@ -101,7 +105,8 @@ export class PrincipalService implements OnApplicationBootstrap {
     );
     const first = rows[0];
     const kind = first?.kind ?? null;
-    const none: Principal = { subject, kind: kind ?? SubjectKind.UNREGISTERED, userId: null, isPlatformAdmin: false, memberships: [], acting: null, familyMember: null, integrationClient: null };
+    const language = languageOf(first?.language);
+    const none: Principal = { subject, kind: kind ?? SubjectKind.UNREGISTERED, userId: null, isPlatformAdmin: false, memberships: [], acting: null, familyMember: null, integrationClient: null, language };
     switch (kind) {
       case SubjectKind.FAMILY_MEMBER:
         // Null once unlinked, or once she left the household (docs/family-members.md).

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Language } from '../i18n/language.js';
 import type { MembershipRole } from '../users/membership-role.js';
 import { SubjectKind } from './subject-kind.js';
 
@@ -27,6 +28,8 @@ export interface Principal {
   familyMember: { memberId: string; familyId: string; networkId: string } | null;
   /** Set for an integration partner's case system (client credentials); it acts for its agency. */
   integrationClient: { clientId: string; scopes: string[]; issuedAfterRotation: number } | null;
+  /** The language to speak to a person in (its own setting, or the family member's preferred language); unset: the default, Dutch. */
+  language?: Language;
 }
 
 /**

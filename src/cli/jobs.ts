@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { DataSource } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { PersonalReader } from '../audit/personal-reader.js';
 import { describeError } from '../common/errors.js';
@@ -6,25 +7,38 @@ import { type AppConfig, loadConfig } from '../config/app-config.js';
 import { ConsentExpiry } from '../consents/consent-expiry.js';
 import { withConfiguredDatabase } from '../database/configured-database.js';
 import { ActionReminders } from '../goals/action-reminders.js';
+import { InboxDigest } from '../inbox/inbox-digest.js';
+import { InboxEmail } from '../inbox/inbox-email.js';
 import { InboxService } from '../inbox/inbox.service.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { PortalInvitationExpiry } from '../portal/portal-invitation-expiry.js';
 import { ReferralDeadlines } from '../referrals/referral-deadlines.js';
 import { ReferralOverdue } from '../referrals/referral-overdue.js';
 
+/** What a job works with: the inbox (which queues e-mails) and the e-mail queue itself. */
+interface JobContext {
+  db: DataSource;
+  config: AppConfig;
+  inbox: InboxService;
+  email: InboxEmail;
+}
+
 /** Each job as the service's hourly job runs it: what it did, in a line. */
-const JOBS: Record<string, (inbox: InboxService, config: AppConfig) => Promise<string>> = {
-  async overdue(inbox, config) {
+const JOBS: Record<string, (context: JobContext) => Promise<string>> = {
+  async overdue({ inbox, config }) {
     const overdue = new ReferralOverdue(inbox, new ReferralDeadlines(config));
     const told = await overdue.tellOverdue();
     const escalated = await overdue.escalate();
     return `Overdue referrals: told ${told} ${told === 1 ? 'stage' : 'stages'}, escalated ${escalated}`;
   },
-  async reminders(inbox, config) {
+  async reminders({ inbox, config }) {
     const consents = await new ConsentExpiry(config, inbox).tellExpiring();
     const actions = await new ActionReminders(config, inbox).tellDue();
     const invitations = await new PortalInvitationExpiry(inbox).tellExpired();
     return `Reminders: ${consents} consents expiring, ${actions} actions due or overdue, ${invitations} portal invitations expired`;
+  },
+  async digest({ db, config, email }) {
+    return `Daily digests: queued ${await new InboxDigest(db, config, email).queueDigests()}`;
   },
 };
 
@@ -32,7 +46,8 @@ const JOBS: Record<string, (inbox: InboxService, config: AppConfig) => Promise<s
  * `npm run jobs -- --run overdue`: runs a time-based job now, in DATABASE_URL (or the embedded database under
  * DATA_DIR), as the service's hourly job does; safe beside running replicas. Jobs (docs/inbox.md): `overdue`
  * (overdue referrals into the inboxes, and their escalation to the network coordinators), `reminders`
- * (consents expiring, actions due and overdue, portal invitations expired unredeemed).
+ * (consents expiring, actions due and overdue, portal invitations expired unredeemed), `digest` (today's
+ * daily e-mail digests, whatever the hour). E-mails are only queued here: the service's processes send them.
  */
 const config = loadConfig();
 try {
@@ -41,7 +56,14 @@ try {
   if (!job) throw new Error(`--run takes one of: ${Object.keys(JOBS).join(', ')}`);
   await withConfiguredDatabase(config, async (db) => {
     const tx = new AuditedTransactions(db);
-    console.log(await job(new InboxService(db, new PersonalReader(db), tx, new PolicyService()), config));
+    const email = new InboxEmail({ ...config, databaseUrl: (db.options as { url?: string }).url }, db);
+    await email.start();
+    try {
+      const inbox = new InboxService(db, new PersonalReader(db), tx, new PolicyService(), email);
+      console.log(await job({ db, config, inbox, email }));
+    } finally {
+      await email.onApplicationShutdown();
+    }
   });
 } catch (error) {
   console.error(`Job failed: ${describeError(error)}`);

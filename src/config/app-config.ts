@@ -46,10 +46,30 @@ export interface AppConfig {
    * those still overdue to the network coordinators (any number of replicas may).
    */
   overdueJob: boolean;
+  email: EmailConfig;
   /** How many working days after its deadline a stage still overdue is escalated to the network coordinators. */
   escalationWorkingDays: number;
   /** Whether this process runs the hourly job that reminds of consents expiring and actions due (any number of replicas may). */
   reminderJob: boolean;
+}
+
+/** Notification e-mails (docs/inbox.md, "E-mail"): only that there is something new, with a link. */
+export interface EmailConfig {
+  /** smtp:// or smtps:// URL of the mail server; unset: no e-mail is sent, and no e-mail is queued. */
+  smtpUrl: string | undefined;
+  /** The sender of the e-mails. */
+  from: string;
+  /** Where people open the service: the e-mails link to it. */
+  publicUrl: string;
+  /** Retries after a failed attempt; the delay doubles each time (with jitter) from `retryDelaySeconds`. */
+  retryLimit: number;
+  retryDelaySeconds: number;
+  /** How long an idle worker waits before it asks the queue again (seconds, at least 0.5). */
+  pollIntervalSeconds: number;
+  /** From which hour (legal time zone) the daily digest goes out. */
+  digestHour: number;
+  /** Whether this process runs the hourly job that sends the daily digests (any number of replicas may). */
+  digestJob: boolean;
 }
 
 /** The transition to 18 (docs/transition-to-18.md). */
@@ -193,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     job: flag(env, problems)('TRANSITION_JOB', true),
   };
   const retention = retentionConfig(env, problems);
+  const email = emailConfig(env, production, problems);
 
   // Tests are quiet unless asked: only failures.
   const logLevel = env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'error' : 'info');
@@ -224,8 +245,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     transitions,
     compiledReads: flag(env, problems)('COMPILED_READS', true),
     overdueJob: flag(env, problems)('OVERDUE_JOB', true),
+    email,
     escalationWorkingDays: wholeNumbers(env, problems)('ESCALATION_WORKING_DAYS', 3, 1, 30),
     reminderJob: flag(env, problems)('REMINDER_JOB', true),
+  };
+}
+
+function emailConfig(env: NodeJS.ProcessEnv, production: boolean, problems: string[]): EmailConfig {
+  const integer = wholeNumbers(env, problems);
+  const smtpUrl = env.SMTP_URL || undefined;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) problems.push('SMTP_URL must be an smtp:// or smtps:// URL');
+  const publicUrl = env.PUBLIC_URL || (production ? '' : 'http://localhost:3000');
+  if (smtpUrl && !publicUrl) problems.push('PUBLIC_URL is required in production when SMTP_URL is set (the e-mails link to it)');
+  if (publicUrl && !/^https?:\/\/[^\s]+$/.test(publicUrl)) problems.push(`PUBLIC_URL must be an http(s) URL (got "${publicUrl}")`);
+  return {
+    smtpUrl,
+    from: env.EMAIL_FROM || '1Gezin1Plan <no-reply@localhost>',
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    retryLimit: integer('EMAIL_RETRY_LIMIT', 8, 0, 30),
+    retryDelaySeconds: integer('EMAIL_RETRY_DELAY_SECONDS', 60, 1, 3600),
+    pollIntervalSeconds: integer('EMAIL_POLL_INTERVAL_MS', 2000, 500, 60_000) / 1000,
+    digestHour: integer('DIGEST_HOUR', 7, 0, 23),
+    digestJob: flag(env, problems)('DIGEST_JOB', true),
   };
 }
 

@@ -1,4 +1,6 @@
 import { registerEnumType } from '@nestjs/graphql';
+import type { Language } from '../i18n/language.js';
+import { type MessageArgs, type MessageKey, message } from '../i18n/messages.js';
 
 /** What an inbox item tells its reader (docs/inbox.md lists who gets which). */
 export enum InboxItemKind {
@@ -64,48 +66,52 @@ export interface InboxParams {
   on?: string;
 }
 
-/** The one place an item's text is made, at read time, from its kind and parameters. */
-export function inboxText(kind: InboxItemKind, params: InboxParams): string {
+/** The one place an item's text is made, at read time, from its kind and parameters, in the reader's language. */
+export function inboxText(kind: InboxItemKind, params: InboxParams, language: Language, timeZone: string): string {
+  const text = (key: MessageKey, args: MessageArgs = {}) => message(language, key, args, timeZone);
+  const status = (value: string | null | undefined) => text('referral.status', { status: value ?? 'none' });
+  // A calendar day (YYYY-MM-DD) is no moment: shown as that day, whatever the legal time zone (midnight UTC, in UTC).
+  const onDay = (key: MessageKey, day: string | undefined) => message(language, key, { on: new Date(`${day}T00:00:00Z`) }, 'UTC');
   switch (kind) {
     case InboxItemKind.REFERRAL_RECEIVED:
-      return 'A new referral was sent to your agency.';
+      return text('inbox.referralReceived');
     case InboxItemKind.REFERRAL_STATUS_CHANGED:
-      return `Your referral moved from ${params.from ?? 'nothing'} to ${params.to}.`;
+      return text('inbox.referralStatusChanged', { from: status(params.from), to: status(params.to) });
     case InboxItemKind.REFERRAL_OVERDUE:
-      return `A referral is past its deadline in status ${params.to}.`;
+      return text('inbox.referralOverdue', { to: status(params.to) });
     case InboxItemKind.BREAK_GLASS_USED:
-      return `Emergency access to the family's data was opened, until ${params.until}.`;
+      return text('inbox.breakGlassUsed', { until: new Date(params.until!) });
     case InboxItemKind.CONSENT_WITHDRAWN:
-      return params.whole ? 'A consent of the family was withdrawn.' : 'A consent of the family was withdrawn for some of the members it covered.';
+      return text('inbox.consentWithdrawn', { whole: params.whole ? 'yes' : 'no' });
     case InboxItemKind.BRIDGE_FIGURE_NAMED:
-      return 'You were asked to accompany a family to its first meeting with the service it is referred to.';
+      return text('inbox.bridgeFigureNamed');
     case InboxItemKind.SUPPORT_HANDOVER_TO_CONFIRM:
-      return 'Your family gets a new trajectory supporter: please confirm the handover.';
+      return text('inbox.supportHandoverToConfirm');
     case InboxItemKind.SUPPORT_HANDED_OVER:
-      return "The family's trajectory support was handed over.";
+      return text('inbox.supportHandedOver');
     case InboxItemKind.FAMILY_MERGED:
-      return 'Your family was registered twice: both records were brought together into one family and one plan.';
+      return text('inbox.familyMerged');
     case InboxItemKind.REFERRAL_ESCALATED:
-      return `A referral to this agency is still past its deadline in status ${params.to}, ${params.workingDays} working days on.`;
+      return text('inbox.referralEscalated', { to: status(params.to), workingDays: params.workingDays ?? 0 });
     case InboxItemKind.CONSENT_EXPIRING:
-      return `A consent of the family ends on ${params.on}.`;
+      return onDay('inbox.consentExpiring', params.on);
     case InboxItemKind.ACTION_DUE:
-      return `An action in the plan is due on ${params.on}.`;
+      return onDay('inbox.actionDue', params.on);
     case InboxItemKind.ACTION_OVERDUE:
-      return `An action in the plan was due on ${params.on} and is not done yet.`;
+      return onDay('inbox.actionOverdue', params.on);
     case InboxItemKind.TRANSITION_CHECKLIST_PROPOSED:
-      return `A checklist for turning 18 (on ${params.on}) was added to the plan.`;
+      return onDay('inbox.transitionChecklistProposed', params.on);
     case InboxItemKind.WEBHOOK_DELIVERY_FAILED:
-      return 'A webhook delivery to this integration client failed after its last retry.';
+      return text('inbox.webhookDeliveryFailed');
     case InboxItemKind.PORTAL_INVITATION_EXPIRED:
-      return 'A portal invitation you made for a member of the family expired before it was used.';
+      return text('inbox.portalInvitationExpired');
     case InboxItemKind.MEMBER_CORRECTION_REQUESTED:
-      return "A family member asked to correct a member's details: please apply or decline it.";
+      return text('inbox.memberCorrectionRequested');
     case InboxItemKind.MEMBER_CORRECTION_APPLIED:
-      return 'Your request to correct your details was applied.';
+      return text('inbox.memberCorrectionApplied');
     case InboxItemKind.MEMBER_CORRECTION_DECLINED:
-      return 'Your request to correct your details was declined; the team tells you why.';
+      return text('inbox.memberCorrectionDeclined');
     case InboxItemKind.TEAM_PARTICIPATION_REQUESTED:
-      return "Another agency asks to join the family's team: please accept or decline.";
+      return text('inbox.teamParticipationRequested');
   }
 }

@@ -1,16 +1,21 @@
+import { Inject } from '@nestjs/common';
 import { Args, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
 import { ConnectionType } from '../common/pagination.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { FamiliesService } from '../families/families.service.js';
 import { Family } from '../families/family.entity.js';
 import { Loaders } from '../graphql/graphql-context.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
+import { DEFAULT_LANGUAGE } from '../i18n/language.js';
 import { Authenticated } from '../policy/policy.decorator.js';
 import { InboxArgs, MarkInboxItemsReadInput } from './dto/inbox.args.js';
 import { InboxItem, InboxRecord } from './inbox-item.entity.js';
 import { inboxText } from './inbox-kind.js';
 import { InboxChange, InboxLive } from './inbox-live.js';
 import { InboxService } from './inbox.service.js';
+import { NotificationChannelSetting, SetNotificationChannelInput } from './notification-channel.js';
+import { NotificationChannels } from './notification-channels.service.js';
 
 @ObjectType()
 export class InboxItemConnection extends ConnectionType(InboxItem) {}
@@ -22,6 +27,8 @@ export class InboxResolver {
     private readonly service: InboxService,
     private readonly live: InboxLive,
     private readonly families: FamiliesService,
+    private readonly channels: NotificationChannels,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'legalTimeZone'>,
   ) {}
 
   @Query(() => InboxItemConnection, { description: 'What needs you: your inbox items, newest first, as far as you may see them now.' })
@@ -42,6 +49,20 @@ export class InboxResolver {
     return this.service.markRead(caller, input.ids);
   }
 
+  @Query(() => NotificationChannelSetting, { description: 'Whether and how you get an e-mail when your inbox has something new (OFF unless you chose).' })
+  @Authenticated()
+  myNotificationChannel(@CurrentCaller() caller: Caller) {
+    return this.channels.of(caller);
+  }
+
+  @Mutation(() => NotificationChannelSetting, {
+    description: 'Chooses whether and how you get an e-mail when your inbox has something new: never a name or a detail, only a link.',
+  })
+  @Authenticated()
+  setNotificationChannel(@CurrentCaller() caller: Caller, @Args('input') input: SetNotificationChannelInput) {
+    return this.channels.set(caller, input);
+  }
+
   @Subscription(() => InboxChange, { description: 'Your unread count each time your inbox changes.' })
   @Authenticated()
   inboxChanged(@CurrentCaller() caller: Caller) {
@@ -53,9 +74,9 @@ export class InboxResolver {
     return this.families.byId(caller, loaders, item.familyId);
   }
 
-  @ResolveField(() => String, { description: 'A short text: what happened, without personal data.' })
-  text(@Parent() item: InboxItem) {
-    return inboxText(item.kind, item.params);
+  @ResolveField(() => String, { description: 'A short text in your language: what happened, without personal data.' })
+  text(@Parent() item: InboxItem, @CurrentCaller() caller: Caller) {
+    return inboxText(item.kind, item.params, caller.principal.language ?? DEFAULT_LANGUAGE, this.config.legalTimeZone);
   }
 
   @ResolveField(() => InboxRecord, { description: 'The record it is about.' })

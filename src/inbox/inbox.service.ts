@@ -16,6 +16,7 @@ import type { OpenSubject, PersonalSubject } from '../policy/subjects.js';
 import { MembershipRole } from '../users/membership-role.js';
 import type { InboxArgs } from './dto/inbox.args.js';
 import { INBOX_CHANNEL, type InboxNotice } from './inbox-notice.js';
+import { type EmailRecipient, InboxEmail } from './inbox-email.js';
 import { InboxItem } from './inbox-item.entity.js';
 import type { InboxItemKind, InboxParams } from './inbox-kind.js';
 
@@ -87,6 +88,7 @@ export class InboxService {
     private readonly reader: PersonalReader,
     private readonly tx: AuditedTransactions,
     private readonly policy: PolicyService,
+    private readonly email: InboxEmail,
   ) {}
 
   /**
@@ -97,11 +99,12 @@ export class InboxService {
   async deliver(em: EntityManager, event: InboxEvent, audience: InboxAudience[]): Promise<void> {
     const recipients = await this.recipientsOf(em, audience);
     if (recipients.length === 0) return;
-    await em.query(
+    const told: { userId: string | null; memberId: string | null }[] = await em.query(
       `INSERT INTO inbox_item (id, event_id, kind, recipient_user_id, recipient_agency_id, recipient_member_id, family_id, subject_type, subject_id, params, occurred_at)
        SELECT r.id, $1, $2, r.user_id, r.agency_id, r.member_id, $3, $4, $5, $6, $7
          FROM unnest($8::uuid[], $9::uuid[], $10::uuid[], $11::uuid[]) AS r(id, user_id, agency_id, member_id)
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT DO NOTHING
+       RETURNING recipient_user_id AS "userId", recipient_member_id AS "memberId"`,
       [
         event.id,
         event.kind,
@@ -117,6 +120,8 @@ export class InboxService {
       ],
     );
     await em.query(`SELECT pg_notify('${INBOX_CHANNEL}', $1)`, [JSON.stringify({ eventId: event.id } satisfies InboxNotice)]);
+    // Only the items this delivery made: a repeat of the event e-mails no one again.
+    await this.email.enqueue(em, told as EmailRecipient[]);
   }
 
   /**

@@ -7,7 +7,8 @@ import { type Connection, DEFAULT_PAGE_SIZE, type PageArgs } from '../common/pag
 import { PolicyService } from '../policy/policy.service.js';
 import { SqlParams } from '../policy/sql-scope.js';
 import type { AccessLogEntry } from './access-log-entry.type.js';
-import { assignedThemselves, basisInWords, categoriesInWords, lookedUp, whatWasDone } from './access-log-wording.js';
+import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
+import { actorInWords, lineInWords, lookedUp } from './access-log-wording.js';
 
 interface Row {
   seq: string;
@@ -97,20 +98,27 @@ export class AccessLogService {
       ORDER BY ae.seq DESC, ae.part LIMIT ${first + 1}`;
     const [query, values] = this.db.driver.escapeQueryWithParameters(sql, params.values);
     const rows: Row[] = await this.db.query(query, values);
-    const edges = rows.slice(0, first).map((row) => ({ cursor: encode(row), node: toEntry(row, viewer) }));
+    const edges = rows.slice(0, first).map((row) => ({ cursor: encode(row), node: toEntry(row, viewer, caller.principal.language ?? DEFAULT_LANGUAGE) }));
     return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 }
 
-function toEntry(row: Row, viewer: string | undefined): AccessLogEntry {
-  if (row.lookup_purpose) return { ...lineOf(row), ...lookedUp(row.agency_name, row.lookup_purpose) };
-  const actor =
-    row.actor_member_id === viewer && viewer
-      ? 'You'
-      : (row.member_name ?? (row.user_name ? `${row.user_name}${row.agency_name ? ` (${row.agency_name})` : ''}` : 'The service'));
-  const description = row.self_assigned
-      ? `${actor}${assignedThemselves(row.legal_basis === 'ADMINISTRATION')}.`
-      : `${actor} ${whatWasDone(row.action, row.entity_type, row.records)}${categoriesInWords(row.categories)}${basisInWords(row.legal_basis)}.`;
+function toEntry(row: Row, viewer: string | undefined, language: Language): AccessLogEntry {
+  if (row.lookup_purpose) return { ...lineOf(row), ...lookedUp(language, row.agency_name, row.lookup_purpose) };
+  const actor = actorInWords(language, {
+    you: Boolean(viewer) && row.actor_member_id === viewer,
+    memberName: row.member_name,
+    userName: row.user_name,
+    agencyName: row.agency_name,
+  });
+  const description = lineInWords(language, actor, {
+    action: row.action,
+    entityType: row.entity_type,
+    records: row.records,
+    categories: row.categories,
+    legalBasis: row.legal_basis,
+    selfAssigned: Boolean(row.self_assigned),
+  });
   return { ...lineOf(row), actor, description };
 }
 

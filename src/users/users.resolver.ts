@@ -4,6 +4,7 @@ import { Agency } from '../agencies/agency.entity.js';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
 import { ConnectionType } from '../common/pagination.js';
 import { Loaders } from '../graphql/graphql-context.js';
+import { Language } from '../i18n/language.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
 import { Authenticated, Policy } from '../policy/policy.decorator.js';
 import { AcceptMembershipInvitationInput, AddMembershipInput, RemoveMembershipInput } from './dto/add-membership.input.js';
@@ -29,6 +30,12 @@ export class UsersResolver {
   @Authenticated()
   me(@CurrentCaller() caller: Caller): Viewer {
     return this.users.viewer(caller);
+  }
+
+  @Mutation(() => Viewer, { description: 'Sets the language the service writes to you in (professionals; a family member’s is its preferredLanguage).' })
+  @Authenticated()
+  setMyLanguage(@CurrentCaller() caller: Caller, @Args('language', { type: () => Language }) language: Language): Promise<Viewer> {
+    return this.users.setLanguage(caller, language);
   }
 
   @Mutation(() => Membership)

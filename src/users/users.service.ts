@@ -20,6 +20,7 @@ import { MembershipStatus } from './membership-status.js';
 import { Membership } from './membership.entity.js';
 import { User } from './user.entity.js';
 import type { Viewer } from './viewer.type.js';
+import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import { readWithoutAudit } from '../audit/personal-reader.js';
 
 /** How long an invitation to join an agency can be accepted. */
@@ -44,7 +45,18 @@ export class UsersService {
   ) {}
 
   viewer({ principal }: Caller): Viewer {
-    return { subject: principal.subject, kind: principal.kind, isPlatformAdmin: principal.isPlatformAdmin, principal };
+    return { subject: principal.subject, kind: principal.kind, isPlatformAdmin: principal.isPlatformAdmin, language: principal.language ?? DEFAULT_LANGUAGE, principal };
+  }
+
+  /**
+   * The caller's own language for what the service writes to it (a professional's setting; a family
+   * member's is its preferredLanguage, kept by its team). Counts from the next request on.
+   */
+  async setLanguage(caller: Caller, language: Language): Promise<Viewer> {
+    const { userId } = caller.principal;
+    if (!userId) throw forbidden('Only a professional sets its language here; a family member’s is its preferredLanguage');
+    await this.tx.run(caller, (em) => em.query(`UPDATE app_user SET preferred_language = $2 WHERE id = $1`, [userId, language]));
+    return this.viewer({ ...caller, principal: { ...caller.principal, language } });
   }
 
   /**

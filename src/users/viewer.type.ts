@@ -2,6 +2,7 @@ import { Field, ObjectType } from '@nestjs/graphql';
 import { Agency } from '../agencies/agency.entity.js';
 import type { Principal } from '../auth/principal.js';
 import { SubjectKind } from '../auth/subject-kind.js';
+import { Language } from '../i18n/language.js';
 import { MembershipInvitation } from './membership-invitation.entity.js';
 import { MembershipRole } from './membership-role.js';
 import { User } from './user.entity.js';
@@ -32,6 +33,9 @@ export class Viewer {
 
   @Field()
   isPlatformAdmin: boolean;
+
+  @Field(() => Language, { description: 'The language the service writes to you in (inbox texts, access log, e-mails).' })
+  language: Language;
 
   @Field(() => User, { nullable: true, description: 'Null when the subject is not a user here yet.' })
   user?: User | null;

@@ -1,5 +1,6 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { randomUUID } from 'node:crypto';
+import request from 'supertest';
 import {
   AcceptReferralDocument,
   CreateReferralDocument,
@@ -61,6 +62,14 @@ export class ReferralScene {
       input: { agencyId: agency.id, name: `Dossiersysteem ${randomUUID()}`, scopes, ...(webhookUrl ? { webhookUrl } : {}) },
     });
     return { id: registerIntegrationClient.client.id, secret: registerIntegrationClient.clientSecret };
+  }
+
+  /** The GraphQL answer to `query` sent by a new integration client of the receiver, with the token it gets (client credentials). */
+  async asClient(query: string): Promise<{ errors?: { extensions?: { code?: string } }[]; data?: unknown }> {
+    const client = await this.client(null);
+    const server = this.api.app.getHttpServer();
+    const token = await request(server).post('/oauth/token').send({ grant_type: 'client_credentials', client_id: client.id, client_secret: client.secret });
+    return (await request(server).post('/graphql').set('Authorization', `Bearer ${token.body.access_token as string}`).send({ query })).body;
   }
 
   /** A DRAFT referral to the receiver for the first child of a new family, who consented to it; and the family's id. */

@@ -39,6 +39,7 @@ const testEnvironment = (env: Record<string, string> = {}): Record<string, strin
   RETENTION_JOB: 'false',
   TRANSITION_JOB: 'false',
   OVERDUE_JOB: 'false',
+  DIGEST_JOB: 'false',
   // The factories register many a "Sara Peeters" born 1990-04-01 on purpose: family-identity tests it on its own app.
   DUPLICATE_NAME_CHECK: 'false',
   ...env,

@@ -50,6 +50,8 @@ export interface FamilyMemberInput {
   givenName: string;
   familyName: string;
   birthDate?: string;
+  /** A language tag ("fr-BE", "en"); unset: the service speaks Dutch to the member. */
+  preferredLanguage?: string;
 }
 
 export const parent = (givenName: string, familyName: string, birthDate = '1990-04-01'): FamilyMemberInput => ({
@@ -290,6 +292,22 @@ export class World {
     const { createPortalInvitation } = await this.api.ok(worker.subject, CreatePortalInvitationDocument, { input: { memberId } });
     await this.api.ok(subject, RedeemPortalInvitationDocument, { input: { code: createPortalInvitation.code } });
     return subject;
+  }
+
+  /**
+   * A family of three parents who speak French (Sophie), English (John) and, unset, Dutch (An), each with a
+   * portal login; its plan led by a new caseworker of `agency`, and a colleague of hers assigned to it.
+   */
+  async familyInThreeLanguages(agency: Agency): Promise<{ familyId: string; supporter: Person; colleague: Person; logins: { sophie: string; john: string; an: string } }> {
+    const supporter = await this.staff(agency);
+    const colleague = await this.staff(agency);
+    const { familyId, members } = await this.familyWithPlan(supporter, {
+      members: [{ ...parent('Sophie', 'Dubois'), preferredLanguage: 'fr-BE' }, { ...parent('John', 'Smith'), preferredLanguage: 'en-GB' }, parent('An', 'Peeters')],
+      supporter,
+      assign: { admin: agency.admin, userIds: [colleague.userId] },
+    });
+    const [sophie, john, an] = await Promise.all(members.map((m) => this.portalLogin(supporter, m.id)));
+    return { familyId, supporter, colleague, logins: { sophie: sophie!, john: john!, an: an! } };
   }
 
   /** Sends `document` as a new integration client of `agency`, with its client-credentials token (a partner system). */

@@ -39,6 +39,8 @@ BEGIN
   UPDATE family_member SET given_name = erased, family_name = erased, birth_date = NULL, expected_date = NULL,
          email = NULL, phone = NULL, preferred_language = NULL, portal_subject = NULL, erased_at = now()
    WHERE id = ANY (members) AND erased_at IS NULL;
+  -- The member's own address for notification e-mails (docs/inbox.md, "E-mail"): forgotten, and no more e-mail.
+  UPDATE notification_channel SET channel = 'OFF', email = NULL WHERE member_id = ANY (members) AND email IS NOT NULL;
   UPDATE capacity_assessment SET reason = erased WHERE member_id = ANY (members);
   UPDATE consent SET purpose = erased, evidence_reference = NULL WHERE id = ANY (consents);
   UPDATE consent_revocation SET reason = erased WHERE consent_id = ANY (consents);

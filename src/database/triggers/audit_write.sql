@@ -42,6 +42,7 @@ CREATE TRIGGER referral_member_audit AFTER INSERT OR UPDATE OR DELETE ON referra
 CREATE TRIGGER referral_transition_audit AFTER INSERT OR UPDATE OR DELETE ON referral_transition FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER handover_meeting_audit AFTER INSERT OR UPDATE OR DELETE ON handover_meeting FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER integration_client_audit AFTER INSERT OR UPDATE OR DELETE ON integration_client FOR EACH ROW EXECUTE FUNCTION audit_write();
+CREATE TRIGGER notification_channel_audit AFTER INSERT OR UPDATE OR DELETE ON notification_channel FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER family_member_identity_audit AFTER UPDATE OR DELETE ON family_member_identity FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER family_lookup_audit AFTER INSERT OR UPDATE OR DELETE ON family_lookup FOR EACH ROW EXECUTE FUNCTION audit_write();
 CREATE TRIGGER team_participation_request_audit AFTER INSERT OR UPDATE OR DELETE ON team_participation_request FOR EACH ROW EXECUTE FUNCTION audit_write();

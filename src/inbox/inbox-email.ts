@@ -1,0 +1,123 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { PgBoss } from 'pg-boss';
+import type { DataSource, EntityManager } from 'typeorm';
+import { readWithoutAudit } from '../audit/personal-reader.js';
+import { describeError } from '../common/errors.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { languageOf } from '../i18n/language.js';
+import { message } from '../i18n/messages.js';
+
+const QUEUE = 'inbox-email';
+
+/** A queued e-mail: whom it is for (ids only: the job holds no address and no personal data) and which kind. */
+export interface EmailJob {
+  userId: string | null;
+  memberId: string | null;
+  digest: boolean;
+}
+
+/** An inbox's owner, as e-mail settings name it. */
+export type EmailRecipient = { userId: string; memberId?: null } | { userId?: null; memberId: string };
+
+/**
+ * Notification e-mails (docs/inbox.md, "E-mail"): queued in a pg-boss queue inside the transaction that
+ * creates the items (or the digest's), sent through SMTP (nodemailer) by every process of the service,
+ * retried with a growing delay while the mail server refuses. An e-mail says only that there is something
+ * new, in its recipient's language, with a link to the service. Without SMTP_URL, nothing is queued and
+ * no queue is started.
+ */
+@Injectable()
+export class InboxEmail implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(InboxEmail.name);
+  private readonly boss: PgBoss | null;
+  private readonly transport: Transporter | null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'email' | 'databaseUrl'>,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {
+    const { smtpUrl } = config.email;
+    this.boss = smtpUrl
+      ? new PgBoss({ connectionString: config.databaseUrl, application_name: 'gezin1plan-email', max: 2, schedule: false, supervise: true })
+      : null;
+    this.transport = smtpUrl ? nodemailer.createTransport(smtpUrl) : null;
+  }
+
+  get enabled(): boolean {
+    return this.boss !== null;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.start();
+    await this.boss?.work<EmailJob>(QUEUE, { batchSize: 1, pollingIntervalSeconds: this.config.email.pollIntervalSeconds }, async ([job]) => {
+      await this.send(job!.data);
+    });
+  }
+
+  /** Starts the queue for queuing only (the jobs CLI): no worker. */
+  async start(): Promise<void> {
+    if (!this.boss) return;
+    this.boss.on('error', (error) => this.logger.error(describeError(error)));
+    await this.boss.start();
+    // Created once; processes (or the jobs command) starting beside a running service find it there.
+    if (!(await this.boss.getQueue(QUEUE))) await this.boss.createQueue(QUEUE);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.boss?.stop({ graceful: true, timeout: 5000 });
+    this.transport?.close();
+  }
+
+  /**
+   * Queues, in the caller's transaction, one e-mail for each of `recipients` who chose `channel` (IMMEDIATE
+   * for new items, DAILY_DIGEST for the digest): it exists only if the transaction commits.
+   */
+  async enqueue(em: EntityManager, recipients: EmailRecipient[], digest = false): Promise<void> {
+    const runner = em.queryRunner;
+    if (!this.boss || recipients.length === 0) return;
+    if (!runner?.isTransactionActive) throw new Error('E-mails are queued inside the transaction of their items');
+    const chosen: { user_id: string | null; member_id: string | null }[] = await em.query(
+      `SELECT user_id, member_id FROM notification_channel
+        WHERE channel = $3 AND (user_id = ANY($1::uuid[]) OR member_id = ANY($2::uuid[]))`,
+      [recipients.flatMap((r) => r.userId ?? []), recipients.flatMap((r) => r.memberId ?? []), digest ? 'DAILY_DIGEST' : 'IMMEDIATE'],
+    );
+    if (chosen.length === 0) return;
+    const { retryLimit, retryDelaySeconds } = this.config.email;
+    await this.boss.insert(
+      QUEUE,
+      chosen.map((c) => ({ data: { userId: c.user_id, memberId: c.member_id, digest } satisfies EmailJob, retryLimit, retryDelay: retryDelaySeconds, retryBackoff: true })),
+      { db: { executeSql: async (text, values) => ({ rows: (await runner.query(text, values, true)).records }) } },
+    );
+  }
+
+  /**
+   * Sends one queued e-mail to the address its recipient has now, in its language now; nothing when it
+   * has turned e-mail off since. Throws when the mail server refuses: the queue retries it.
+   */
+  private async send(job: EmailJob): Promise<void> {
+    const [to]: { email: string; language: string | null }[] = await readWithoutAudit(
+      // The recipient's own address and language, to tell it that there is something new (no data of its family).
+      "the system's own job, for no caller",
+      this.db.query(
+        `SELECT nc.email, coalesce(u.preferred_language, fm.preferred_language) AS language
+           FROM notification_channel nc
+           LEFT JOIN app_user u ON u.id = nc.user_id
+           LEFT JOIN family_member fm ON fm.id = nc.member_id
+          WHERE (nc.user_id = $1 OR nc.member_id = $2) AND nc.channel <> 'OFF'`,
+        [job.userId, job.memberId],
+      ),
+    );
+    if (!to) return;
+    const language = languageOf(to.language);
+    const link = `${this.config.email.publicUrl}/inbox`;
+    await this.transport!.sendMail({
+      from: this.config.email.from,
+      to: to.email,
+      subject: message(language, job.digest ? 'email.digest.subject' : 'email.immediate.subject'),
+      text: message(language, job.digest ? 'email.digest.body' : 'email.immediate.body', { link }),
+      headers: { 'Content-Language': language },
+    });
+  }
+}

@@ -1,0 +1,222 @@
+import { execFile } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { simpleParser } from 'mailparser';
+import pg from 'pg';
+import { SMTPServer } from 'smtp-server';
+import { BreakGlassDocument, InboxTextsDocument, MyNotificationChannelDocument, SetMyLanguageDocument, SetNotificationChannelDocument } from './graphql/generated.js';
+import { ReferralScene } from './support/referral-scene.js';
+import { codeOf, TestApi, uniqueSubject } from './support/test-app.js';
+import { type Person, World } from './support/world.js';
+
+interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+  language: string | undefined;
+}
+
+/**
+ * Notification e-mails (docs/inbox.md, "E-mail") through a real SMTP server started here: what arrives, in
+ * whose language, with no personal data; retried when the server refuses; nothing when OFF; one digest a day.
+ */
+describe('notification e-mails', () => {
+  const PUBLIC_URL = 'https://gezin.example';
+  let smtp: SMTPServer;
+  let smtpUrl: string;
+  const received: Mail[] = [];
+  /** Addresses the server refuses once (a temporary failure), and how often it refused. */
+  const refuseOnce = new Set<string>();
+  const refused: string[] = [];
+  let api: TestApi;
+  let world: World;
+  let scene: ReferralScene;
+  let db: pg.Client;
+
+  beforeAll(async () => {
+    smtp = new SMTPServer({
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onRcptTo(address, _session, callback) {
+        if (refuseOnce.delete(address.address)) {
+          refused.push(address.address);
+          return callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
+        }
+        callback();
+      },
+      onData(stream, session, callback) {
+        simpleParser(stream).then((mail) => {
+          for (const to of session.envelope.rcptTo) {
+            received.push({ to: to.address, subject: mail.subject ?? '', text: mail.text ?? '', language: mail.headers.get('content-language') as string | undefined });
+          }
+          callback();
+        }, callback);
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+    api = await TestApi.start({ SMTP_URL: smtpUrl, PUBLIC_URL, EMAIL_RETRY_DELAY_SECONDS: '1', EMAIL_POLL_INTERVAL_MS: '500', EMAIL_RETRY_LIMIT: '3' });
+    world = new World(api);
+    scene = await ReferralScene.create(api);
+    db = new pg.Client(process.env.DATABASE_URL);
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db.end();
+    await api.stop();
+    await new Promise<void>((resolve) => smtp.close(resolve));
+  });
+
+  const address = () => `${uniqueSubject('mail').replace(/[^a-z0-9-]/gi, '')}@example.test`;
+  const mailsTo = (to: string) => received.filter((m) => m.to === to);
+  async function arrived(to: string, count = 1): Promise<Mail[]> {
+    for (let waited = 0; mailsTo(to).length < count; waited += 100) {
+      if (waited > 30_000) throw new Error(`${count} e-mail(s) to ${to} did not arrive (${mailsTo(to).length} did)`);
+      await sleep(100);
+    }
+    return mailsTo(to);
+  }
+  async function choose(login: string, channel: 'OFF' | 'IMMEDIATE' | 'DAILY_DIGEST', email: string | null = address()): Promise<string | null> {
+    await api.ok(login, SetNotificationChannelDocument, { input: { channel, email } });
+    return email;
+  }
+  /** Nothing of the family: no member's name, not the referral's reason or service, not the break-glass reason. */
+  function expectNoPersonalData(mail: Mail): void {
+    for (const word of ['Sara', 'Peeters', 'Lien', 'Mo', 'Sophie', 'Dubois', 'John', 'Smith', 'An', 'Schoolproblemen', 'Begeleiding', 'huisarts']) {
+      expect(`${mail.subject}\n${mail.text}`).not.toMatch(new RegExp(`\\b${word}\\b`));
+    }
+  }
+
+  it('tells each recipient of a new item by e-mail, in its language, with a link and no name, reason or other family detail', async () => {
+    const intakeMail = await choose(scene.intake.subject, 'IMMEDIATE');
+    const workerMail = await choose(scene.worker.subject, 'IMMEDIATE');
+    await api.ok(scene.worker.subject, SetMyLanguageDocument, { language: 'FR_BE' });
+    const referral = await scene.draft();
+    const sent = await scene.step('sendReferral', referral.id, referral.version);
+    // Sending tells the receiving agency (not the referrer who sent it); receiving tells the referrer.
+    const [toIntake] = await arrived(intakeMail!);
+    await scene.step('receiveReferral', referral.id, sent);
+    const [toWorker] = await arrived(workerMail!);
+
+    expect(toIntake).toEqual({
+      to: intakeMail,
+      subject: 'Er is iets nieuws voor u in 1Gezin1Plan',
+      text: expect.stringContaining(`Er is iets nieuws voor u in 1Gezin1Plan. Meld u aan om het te lezen:\n${PUBLIC_URL}/inbox\n`),
+      language: 'nl-BE',
+    });
+    expect(toWorker).toEqual({
+      to: workerMail,
+      subject: 'Il y a du nouveau pour vous dans 1Gezin1Plan',
+      text: expect.stringContaining(`Connectez-vous pour le lire :\n${PUBLIC_URL}/inbox\n`),
+      language: 'fr-BE',
+    });
+    for (const mail of [toIntake!, toWorker!]) expectNoPersonalData(mail);
+    await sleep(1500);
+    expect([mailsTo(intakeMail!).length, mailsTo(workerMail!).length]).toEqual([1, 1]);
+    await api.ok(scene.worker.subject, SetMyLanguageDocument, { language: 'NL_BE' });
+  });
+
+  it('sends nothing to whoever chose OFF or never chose, nor to the one who acted; an English-speaking member gets English', async () => {
+    const { familyId, supporter, colleague: responder, logins } = await world.familyInThreeLanguages(scene.referrer);
+    const { sophie, john, an } = logins;
+    const sophieMail = await choose(sophie, 'IMMEDIATE');
+    await choose(sophie, 'OFF', null);
+    expect((await api.ok(sophie, MyNotificationChannelDocument)).myNotificationChannel).toEqual({ channel: 'OFF', email: null });
+    expect((await api.ok(an, MyNotificationChannelDocument)).myNotificationChannel).toEqual({ channel: 'OFF', email: null });
+    const johnMail = await choose(john, 'IMMEDIATE');
+    const responderMail = await choose(responder.subject, 'IMMEDIATE');
+    const supporterMail = await choose(supporter.subject, 'OFF', null);
+
+    await api.ok(responder.subject, BreakGlassDocument, { input: { familyId, justification: 'Acute melding van de huisarts.' } });
+    const [toJohn] = await arrived(johnMail!);
+    expect(toJohn).toMatchObject({ subject: 'There is something new for you in 1Gezin1Plan', language: 'en' });
+    expect(toJohn!.text).toContain(`${PUBLIC_URL}/inbox`);
+    expectNoPersonalData(toJohn!);
+    // They have the item in their inbox: only no e-mail of it.
+    for (const login of [sophie, supporter.subject]) expect((await api.ok(login, InboxTextsDocument)).inbox.edges.map((e) => e.node.kind)).toContain('BREAK_GLASS_USED');
+    await sleep(1500);
+    expect([sophieMail, responderMail, supporterMail].flatMap((to) => (to ? mailsTo(to) : []))).toEqual([]);
+  });
+
+  it('tries again when the mail server refuses, and the e-mail arrives once', async () => {
+    const mail = await choose(scene.intake.subject, 'IMMEDIATE');
+    refuseOnce.add(mail!);
+    const referral = await scene.draft();
+    await scene.step('sendReferral', referral.id, referral.version);
+    await arrived(mail!);
+    expect(refused).toEqual([mail]);
+    await sleep(1500);
+    expect(mailsTo(mail!)).toHaveLength(1);
+  });
+
+  describe('the daily digest', () => {
+    /** The compiled jobs command, as an operator runs it beside the service: it only queues. */
+    const runDigest = () =>
+      new Promise<{ failed: boolean; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          ['dist/src/cli/jobs.js', '--run', 'digest'],
+          { cwd: new URL('..', import.meta.url).pathname, env: { ...process.env, NODE_OPTIONS: '', SMTP_URL: smtpUrl, PUBLIC_URL }, timeout: 60_000 },
+          (error, stdout, stderr) => resolve({ failed: error !== null, stdout, stderr }),
+        );
+      });
+
+    it('sends one digest a day to who chose it, none to who chose IMMEDIATE, also when two runs race', async () => {
+      const digestWorker: Person = await world.staff(scene.receiver);
+      const digestMail = await choose(digestWorker.subject, 'DAILY_DIGEST');
+      await api.ok(digestWorker.subject, SetMyLanguageDocument, { language: 'EN' });
+      const intakeMail = await choose(scene.intake.subject, 'IMMEDIATE');
+      const referral = await scene.draft();
+      await scene.step('sendReferral', referral.id, referral.version);
+      await arrived(intakeMail!);
+      expect(mailsTo(digestMail!)).toEqual([]);
+
+      const runs = await Promise.all([runDigest(), runDigest()]);
+      expect(runs.map((r) => r.failed)).toEqual([false, false]);
+      const [digest] = await arrived(digestMail!);
+      expect(digest).toMatchObject({ subject: 'News for you in 1Gezin1Plan', language: 'en' });
+      expect(digest!.text).toContain(`${PUBLIC_URL}/inbox`);
+      expectNoPersonalData(digest!);
+      expect((await runDigest()).stdout).toContain('Daily digests: queued 0');
+      await sleep(1500);
+      expect(mailsTo(digestMail!)).toHaveLength(1);
+      expect(mailsTo(intakeMail!)).toHaveLength(1);
+    });
+  });
+
+  describe('the setting', () => {
+    it('is OFF by default, and needs an address for any other channel (BAD_USER_INPUT naming email; nothing changes)', async () => {
+      const worker = await world.staff(scene.referrer);
+      expect((await api.ok(worker.subject, MyNotificationChannelDocument)).myNotificationChannel).toEqual({ channel: 'OFF', email: null });
+      for (const email of [null, 'not an address']) {
+        const answer = await api.gql(worker.subject, SetNotificationChannelDocument, { input: { channel: 'IMMEDIATE', email } });
+        expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'email' });
+      }
+      expect((await api.ok(worker.subject, MyNotificationChannelDocument)).myNotificationChannel).toEqual({ channel: 'OFF', email: null });
+      const mail = await choose(worker.subject, 'DAILY_DIGEST');
+      expect((await api.ok(worker.subject, MyNotificationChannelDocument)).myNotificationChannel).toEqual({ channel: 'DAILY_DIGEST', email: mail });
+    });
+
+    it('belongs to a person: an integration client or an unknown login answers FORBIDDEN', async () => {
+      expect(codeOf(await api.gql(uniqueSubject('stranger'), SetNotificationChannelDocument, { input: { channel: 'IMMEDIATE', email: address() } }))).toBe('FORBIDDEN');
+      const asClient = await scene.asClient(`mutation { setNotificationChannel(input: { channel: IMMEDIATE, email: "${address()}" }) { channel } }`);
+      expect(asClient.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    });
+
+    it('without SMTP_URL, queues nothing', async () => {
+      const plain = await TestApi.start();
+      try {
+        const plainScene = await ReferralScene.create(plain);
+        await plain.ok(plainScene.intake.subject, SetNotificationChannelDocument, { input: { channel: 'IMMEDIATE', email: address() } });
+        const intakeId = plainScene.intake.userId;
+        const referral = await plainScene.draft();
+        await plainScene.step('sendReferral', referral.id, referral.version);
+        const { rows: items } = await db.query(`SELECT count(*)::int AS n FROM inbox_item WHERE recipient_user_id = $1`, [intakeId]);
+        const { rows: jobs } = await db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'inbox-email' AND data->>'userId' = $1`, [intakeId]);
+        expect([items[0].n, jobs[0].n]).toEqual([1, 0]);
+      } finally {
+        await plain.stop();
+      }
+    });
+  });
+});
