@@ -184,7 +184,7 @@ describe('trust: what a caller may find, assess and keep (issue 16, findings 4â€
       const log = (await api.ok(saraLogin, AccessLogActionsDocument, { f: f.familyId })).accessLog.edges.map((e) => e.node);
       const entry = log.find((e) => e.entityType === 'capacity_assessment')!;
       expect(entry).toBeDefined();
-      expect(entry.description).toMatch(/assess/i);
+      expect(entry.description).toMatch(/beoordeling of een kind zelf kan beslissen/);
       expect(entry.description).not.toMatch(/capacity_assessment/);
     });
   });
