@@ -383,6 +383,16 @@ describe('service directory', () => {
       expect(await search({ search: 'huiswerkbegleiding' })).toEqual(['Huiswerkbegeleiding']);
     });
 
+    it('a renamed service is found by a typo of its new name, no more by its old one (the stored folded name follows)', async () => {
+      const suffix = randomUUID().slice(0, 8);
+      const input = service(searchNet.id, { name: `Taalcafé Babbel ${suffix}`, externalOrganisation: 'Bibliotheek Gent' });
+      const { id } = await create(searchNet.coordinator.subject, input);
+      const { networkId: _networkId, ...fields } = input;
+      await api.ok(searchNet.coordinator.subject, UpdateDirectoryServiceDocument, { input: { ...fields, id, name: `Speelotheek Ravot ${suffix}` } });
+      expect(await search({ search: `Speeloteek Ravot ${suffix}` })).toEqual([`Speelotheek Ravot ${suffix}`]);
+      expect(await search({ search: `Taalcafe Babel ${suffix}` })).toEqual([]);
+    });
+
     it('ranks a match on the name above a match in the description', async () => {
       const names = await search({ search: 'opvoeding' });
       await add({ name: `Babbelhoek ${randomUUID()}`, externalOrganisation: 'Huis van het Kind', description: 'Ook over opvoeding.', lifeDomains: ['SOCIAL_NETWORK'] });

@@ -139,7 +139,7 @@ export class DirectoryServicesService {
     if (args.search?.trim()) {
       // Scalar subqueries: computed once per statement (an init plan), not per row, and usable by the indexes.
       const folded = `(SELECT directory_fold(${params.add(args.search.trim())}))`;
-      const matches: string[] = [`${folded} <% directory_fold(ds.name)`];
+      const matches: string[] = [`${folded} <% ds.folded_name`];
       let textRank = '0';
       const words = searchWords(args.search);
       if (words.length) {
@@ -149,7 +149,7 @@ export class DirectoryServicesService {
         textRank = `ts_rank(ds.search_document, ${query})`;
       }
       qb.andWhere(`(${matches.join(' OR ')})`);
-      rank = `round((${textRank} + word_similarity(${folded}, directory_fold(ds.name)))::numeric, 6)`;
+      rank = `round((${textRank} + word_similarity(${folded}, ds.folded_name))::numeric, 6)`;
     }
     if (args.lifeDomains?.length) qb.andWhere(`ds.life_domains && ${params.add(args.lifeDomains)}::text[]`);
     if (args.age !== undefined && args.age !== null) {
