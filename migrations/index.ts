@@ -37,6 +37,7 @@ import { UserLanguage1766795000000 } from './1766795000000-UserLanguage.js';
 import { NotificationChannels1766796000000 } from './1766796000000-NotificationChannels.js';
 import { EraseNotificationAddress1766797000000 } from './1766797000000-EraseNotificationAddress.js';
 import { DirectoryFoldedName1766820000000 } from './1766820000000-DirectoryFoldedName.js';
+import { DirectoryReferrals1766800000000 } from './1766800000000-DirectoryReferrals.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -78,5 +79,6 @@ export const migrations = [
   UserLanguage1766795000000,
   NotificationChannels1766796000000,
   EraseNotificationAddress1766797000000,
+  DirectoryReferrals1766800000000,
   DirectoryFoldedName1766820000000,
 ];

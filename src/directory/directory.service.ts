@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import type { Caller } from '../auth/caller.decorator.js';
@@ -11,6 +11,7 @@ import { isUniqueViolation } from '../database/postgres-errors.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { SqlParams } from '../policy/sql-scope.js';
 import { PolicyService } from '../policy/policy.service.js';
+import { HowToRefer } from './directory-enums.js';
 import { DirectoryService } from './directory-service.entity.js';
 import { crossFieldProblems } from './directory-rules.js';
 import type {
@@ -114,6 +115,16 @@ export class DirectoryServicesService {
       await em.update(DirectoryService, { id }, changes);
       return Object.assign(service, changes);
     });
+  }
+
+  /**
+   * For a referral on the platform: the service must be one of `agencyId`'s in `networkId`, referred on the
+   * platform and not archived. Anything else — also an unknown id or another network's service — answers the
+   * same BAD_USER_INPUT on `field`, so that nothing tells them apart.
+   */
+  async requireReferableOnPlatform(em: EntityManager, id: string, networkId: string, agencyId: string, field: string): Promise<void> {
+    const referable = await em.existsBy(DirectoryService, { id, networkId, agencyId, howToRefer: HowToRefer.ON_PLATFORM, archivedAt: IsNull() });
+    if (!referable) throw badInput(field, `${field} must be a service of the receiving agency in the family's network, referred on the platform`);
   }
 
   async get(caller: Caller, id: string): Promise<DirectoryService> {

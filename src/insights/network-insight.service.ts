@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { Agency } from '../agencies/agency.entity.js';
 import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput } from '../common/errors.js';
+import { HowToRefer } from '../directory/directory-enums.js';
+import { DirectoryService } from '../directory/directory-service.entity.js';
 import { LifeDomain } from '../goals/life-domain.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { ReferralStatus } from '../referrals/referral-status.js';
@@ -13,6 +15,7 @@ import {
   ACCOMPANIED_FIRST_VISITS_SQL,
   ACTIVE_PLANS_SQL,
   CONSENTS_REVOKED_SQL,
+  DIRECTORY_SERVICE_REFERRALS_SQL,
   OVERDUE_REFERRALS_SQL,
   REFERRAL_FLOWS_SQL,
   REFERRAL_STAGE_HOURS_SQL,
@@ -87,6 +90,10 @@ export class NetworkInsightService {
       const [accompanied]: { count: number }[] = await readWithoutAudit('aggregate figures with small counts suppressed (audited as an aggregate read)', em.query(ACCOMPANIED_FIRST_VISITS_SQL, inPeriod));
       const unmet: { life_domain: LifeDomain | null; status: ReferralStatus; count: number }[] = await readWithoutAudit('aggregate figures with small counts suppressed (audited as an aggregate read)', em.query(UNMET_NEEDS_SQL, inPeriod));
 
+      const byService: { directory_service_id: string; how_to_refer: HowToRefer; count: number }[] = await readWithoutAudit('aggregate figures with small counts suppressed (audited as an aggregate read)', em.query(DIRECTORY_SERVICE_REFERRALS_SQL, inPeriod));
+      // Organisations and what they offer, no personal data.
+      const services = new Map((await em.findBy(DirectoryService, { id: In(byService.map((c) => c.directory_service_id)) })).map((ds) => [ds.id, ds]));
+
       const sentTable = suppressTable(flows);
       const overdueTable = suppressTable(overdue);
       const revokedTable = suppressTable(revoked);
@@ -126,6 +133,14 @@ export class NetworkInsightService {
         unmetNeeds: unmetTable.cells
           .map((c) => ({ lifeDomain: c.life_domain, status: c.status, referrals: c.count }))
           .sort((a, b) => domainOrder(a.lifeDomain) - domainOrder(b.lifeDomain) || a.status.localeCompare(b.status)),
+        referralsByDirectoryService: suppressTable(byService)
+          .cells.map((c) => ({ service: services.get(c.directory_service_id)!, referrals: c.count }))
+          .sort((a, b) => a.service.name.localeCompare(b.service.name)),
+        // Each kind's count is its services' table total, so that no suppressed service can be recomputed from it.
+        referralsByHowToRefer: Object.values(HowToRefer)
+          .map((howToRefer) => ({ howToRefer, cells: byService.filter((c) => c.how_to_refer === howToRefer) }))
+          .filter(({ cells }) => cells.length > 0)
+          .map(({ howToRefer, cells }) => ({ howToRefer, referrals: suppressTable(cells).total })),
       };
     });
   }

@@ -1,5 +1,7 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Agency } from '../agencies/agency.entity.js';
+import { HowToRefer } from '../directory/directory-enums.js';
+import { DirectoryService } from '../directory/directory-service.entity.js';
 import { LifeDomain } from '../goals/life-domain.js';
 import { ReferralStatus } from '../referrals/referral-status.js';
 
@@ -96,6 +98,24 @@ export class UnmetNeed {
   referrals: SuppressedCount;
 }
 
+@ObjectType({ description: 'Referrals sent in the period that name one service of the network directory.' })
+export class DirectoryServiceReferrals {
+  @Field(() => DirectoryService)
+  service: DirectoryService;
+
+  @Field(() => SuppressedCount)
+  referrals: SuppressedCount;
+}
+
+@ObjectType({ description: 'Referrals sent in the period that name a directory service referred to in this way (as the service says now).' })
+export class HowToReferReferrals {
+  @Field(() => HowToRefer, { description: 'ON_PLATFORM: a service of an agency on the platform; BY_CONTACT: an organisation outside it.' })
+  howToRefer: HowToRefer;
+
+  @Field(() => SuppressedCount, { description: 'Suppressed when any of its services in referralsByDirectoryService is.' })
+  referrals: SuppressedCount;
+}
+
 /**
  * Aggregate figures of one network for its coordinators, without personal data: agencies, life
  * domains, statuses, counts and durations only. Lists hold the cells above zero; a missing cell is 0.
@@ -154,4 +174,10 @@ export class NetworkInsight {
 
   @Field(() => [UnmetNeed])
   unmetNeeds: UnmetNeed[];
+
+  @Field(() => [DirectoryServiceReferrals])
+  referralsByDirectoryService: DirectoryServiceReferrals[];
+
+  @Field(() => [HowToReferReferrals])
+  referralsByHowToRefer: HowToReferReferrals[];
 }

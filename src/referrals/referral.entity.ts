@@ -55,6 +55,10 @@ export class Referral {
   @Column({ type: 'text', nullable: true })
   lifeDomain: LifeDomain | null;
 
+  @Field(() => ID, { nullable: true, description: 'The service of the network directory the family is referred to (of the receiving agency).' })
+  @Column({ type: 'uuid', nullable: true })
+  directoryServiceId: string | null;
+
   /** The team member who accompanies the family to the first meeting (the GraphQL field `bridgeFigure`). */
   @Column({ type: 'uuid', nullable: true })
   bridgeFigureUserId: string | null;

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgenciesModule } from '../agencies/agencies.module.js';
 import { CaseAssignmentWriterModule } from '../assignments/case-assignment-writer.module.js';
 import { AuthModule } from '../auth/auth.module.js';
+import { DirectoryModule } from '../directory/directory.module.js';
 import { FamiliesModule } from '../families/families.module.js';
 import { InboxModule } from '../inbox/inbox.module.js';
 import { PlansModule } from '../plans/plans.module.js';
@@ -18,7 +19,7 @@ import { FamilyReferralsResolver, ReferralsResolver, ReferralTransitionResolver 
 import { ReferralsService } from './referrals.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Referral, ReferralTransition, HandoverMeeting]), FamiliesModule, PlansModule, CaseAssignmentWriterModule, UsersModule, AgenciesModule, AuthModule, WebhooksModule, InboxModule],
+  imports: [TypeOrmModule.forFeature([Referral, ReferralTransition, HandoverMeeting]), FamiliesModule, PlansModule, CaseAssignmentWriterModule, UsersModule, AgenciesModule, AuthModule, WebhooksModule, InboxModule, DirectoryModule],
   providers: [ReferralsService, ReferralDeadlines, ReferralEvents, ReferralOverdue, ReferralOverdueJob, ReferralsResolver, ReferralTransitionResolver, FamilyReferralsResolver],
   exports: [ReferralsService],
 })

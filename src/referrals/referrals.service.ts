@@ -10,6 +10,7 @@ import { badInput, conflict, consentRequired, forbidden, invalidTransition, notF
 import { newId, UUID_PATTERN } from '../common/ids.js';
 import { type Connection, DEFAULT_PAGE_SIZE, paginate } from '../common/pagination.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
+import { DirectoryServicesService } from '../directory/directory.service.js';
 import { FamiliesService } from '../families/families.service.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
@@ -65,6 +66,7 @@ export class ReferralsService {
     private readonly deadlines: ReferralDeadlines,
     private readonly events: ReferralEvents,
     private readonly inbox: InboxService,
+    private readonly directory: DirectoryServicesService,
   ) {}
 
   async get(caller: Caller, id: string): Promise<Referral> {
@@ -190,6 +192,9 @@ export class ReferralsService {
         await this.agencies.requireInNetwork(em, input.toAgencyId, plan.networkId as string, 'toAgencyId');
         await this.families.requireMembers(em, plan.familyId as string, input.memberIds, 'memberIds');
         if (input.bridgeFigureUserId) await this.requireTeamMember(em, plan.familyId as string, input.bridgeFigureUserId);
+        if (input.directoryServiceId) {
+          await this.directory.requireReferableOnPlatform(em, input.directoryServiceId, plan.networkId as string, input.toAgencyId, 'directoryServiceId');
+        }
 
         const now = new Date();
         const referral = em.create(Referral, {
@@ -205,6 +210,7 @@ export class ReferralsService {
           requestedService: input.requestedService,
           lifeDomain: input.lifeDomain ?? null,
           bridgeFigureUserId: input.bridgeFigureUserId ?? null,
+          directoryServiceId: input.directoryServiceId ?? null,
           familyDeclinedMeeting: false,
           createdByUserId: caller.principal.userId!,
           createdAt: now,

@@ -53,6 +53,14 @@ export class CreateReferralInput extends Idempotent {
   @IsOptional()
   @IsUUID()
   bridgeFigureUserId?: string;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: "A service of the receiving agency in the network's directory, referred on the platform (howToRefer ON_PLATFORM).",
+  })
+  @IsOptional()
+  @IsUUID()
+  directoryServiceId?: string;
 }
 
 @InputType()
