@@ -16,6 +16,7 @@ export const PLAN_QUERY = `query($id: ID!) { plan(id: $id) { id status summary s
 export const FAMILIES_QUERY = `{ families(first: 50) { edges { node { id members { id givenName familyName birthDate } } } pageInfo { hasNextPage endCursor } } }`;
 export const INCOMING_QUERY = `{ referrals(direction: INCOMING, overdue: true, first: 50) { edges { node { id status version dueAt urgency } } pageInfo { hasNextPage } } }`;
 export const ACCESS_LOG_QUERY = `query($familyId: ID!) { accessLog(familyId: $familyId, first: 50) { edges { node { id action entityType at categories legalBasis } } } }`;
+export const INBOX_QUERY = `{ inbox(first: 50) { edges { node { id kind occurredAt read about { type id } family { id } } } pageInfo { hasNextPage endCursor } } }`;
 export const ADD_ACTION = `mutation($input: AddActionInput!) { addAction(input: $input) { id } }`;
 export const NETWORK_INSIGHT_QUERY = `query($networkId: ID!) { networkInsight(networkId: $networkId) { activePlans { value suppressed }
   activePlansPerLifeDomain { lifeDomain plans { value } } referralsSent { value } referralFlows { fromAgency { id } toAgency { id } status referrals { value } }
@@ -39,6 +40,7 @@ export interface Fixtures {
   goalWriters: (Principal & { userId: string; goalIds: string[] })[];
   referrers: (Principal & { referrals: { id: string; version: number }[] })[];
   coordinators: (Principal & { networkId: string })[];
+  inboxReaders: Principal[];
 }
 
 /**
@@ -79,6 +81,11 @@ export async function findFixtures(db: DataSource, tokenOf: (subject: string) =>
     SELECT u.subject, m.agency_id AS "agencyId", a.network_id AS "networkId" FROM membership m
       JOIN app_user u ON u.id = m.user_id JOIN agency a ON a.id = m.agency_id
      WHERE m.role = 'NETWORK_COORDINATOR' ORDER BY u.subject LIMIT ${limit}`);
+  // Professionals with the most inbox items in an agency they act for.
+  const inboxReaders = await db.query(`
+    SELECT u.subject, ii.recipient_agency_id AS "agencyId" FROM inbox_item ii JOIN app_user u ON u.id = ii.recipient_user_id
+     WHERE ii.recipient_user_id IS NOT NULL AND EXISTS (SELECT 1 FROM membership m WHERE m.user_id = u.id AND m.agency_id = ii.recipient_agency_id)
+     GROUP BY u.subject, ii.recipient_agency_id ORDER BY count(*) DESC, u.subject LIMIT ${limit}`);
   // Family members of 12 and more log in to the portal: link some, as a caseworker would.
   const portal = await db.transaction(async (em) => {
     await em.query(`SELECT set_config('app.actor_subject', 'bench-setup', true)`);
@@ -98,5 +105,6 @@ export async function findFixtures(db: DataSource, tokenOf: (subject: string) =>
     goalWriters: await withTokens(goalWriters),
     referrers: await withTokens(referrers),
     coordinators: await withTokens(coordinators),
+    inboxReaders: await withTokens(inboxReaders),
   };
 }

@@ -29,6 +29,7 @@ import {
   FAMILIES_QUERY,
   type Fixtures,
   findFixtures,
+  INBOX_QUERY,
   INCOMING_QUERY,
   NETWORK_INSIGHT_QUERY,
   type Principal,
@@ -173,6 +174,7 @@ function operations(f: Fixtures, db: DataSource): Operation[] {
     read('families(first: 50)', f.familyReaders, () => gql(FAMILIES_QUERY, {}), () => '/families?first=50'),
     read('referrals(INCOMING, overdue, first: 50)', f.intakes, () => gql(INCOMING_QUERY, {}), () => '/referrals/incoming-overdue?first=50'),
     read('accessLog(first: 50)', f.portal, (p) => gql(ACCESS_LOG_QUERY, { familyId: p.familyId }), (p) => `/access-log?familyId=${p.familyId}&first=50`),
+    read('inbox(first: 50)', f.inboxReaders, () => gql(INBOX_QUERY, {}), () => '/inbox?first=50'),
     read('networkInsight (12 months)', f.coordinators, (p) => gql(NETWORK_INSIGHT_QUERY, { networkId: p.networkId }), (p) => `/network-insight?networkId=${p.networkId}`),
     {
       name: 'addAction',

@@ -3,6 +3,7 @@ import {
   ACCESS_LOG_QUERY,
   ADD_ACTION,
   FAMILIES_QUERY,
+  INBOX_QUERY,
   type Fixtures,
   findFixtures,
   INCOMING_QUERY,
@@ -47,6 +48,7 @@ const operations: Record<string, (f: Fixtures) => { subject: string; agencyId: s
   'families(first: 50)': (f) => ({ ...f.familyReaders[0]!, query: FAMILIES_QUERY, variables: {}, field: 'families' }),
   'referrals(INCOMING, overdue)': (f) => ({ ...f.intakes[0]!, query: INCOMING_QUERY, variables: {}, field: 'referrals' }),
   'accessLog(first: 50)': (f) => ({ ...f.portal[0]!, agencyId: null, query: ACCESS_LOG_QUERY, variables: { familyId: f.portal[0]!.familyId }, field: 'accessLog' }),
+  'inbox(first: 50)': (f) => ({ ...f.inboxReaders[0]!, query: INBOX_QUERY, variables: {}, field: 'inbox' }),
   networkInsight: (f) => ({
     ...f.coordinators[0]!,
     query: NETWORK_INSIGHT_QUERY,

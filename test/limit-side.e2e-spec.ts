@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { type Answer, type LimitRead, LimitSide, limitPool } from '../bench/limit/limit-side.js';
-import { ACCESS_LOG_QUERY, FAMILIES_QUERY, findFixtures, INCOMING_QUERY, NETWORK_INSIGHT_QUERY, PLAN_QUERY } from '../bench/operations.js';
+import { ACCESS_LOG_QUERY, FAMILIES_QUERY, findFixtures, INBOX_QUERY, INCOMING_QUERY, NETWORK_INSIGHT_QUERY, PLAN_QUERY } from '../bench/operations.js';
 import { seedDatabase } from '../bench/seed/seed-database.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
@@ -36,6 +36,7 @@ describe('the limit side answers and audits as the service', () => {
   let professionals: Who[];
   let portal: (Who & { familyId: string })[];
   let planIds: string[];
+  let inboxReaders: Who[];
   /** What the comparisons met: answers, audit bases and entries of several parts, to show the matrix is not empty. */
   const seen = new Map<string, number>();
   const count = (key: string) => seen.set(key, (seen.get(key) ?? 0) + 1);
@@ -73,6 +74,7 @@ describe('the limit side answers and audits as the service', () => {
       ...outsiders,
     ];
     portal = portalLinks;
+    inboxReaders = fixtures.inboxReaders.slice(0, 3).map((p) => ({ label: 'professional with inbox items', subject: p.subject, agencyId: p.agencyId }));
     expect(professionals.length).toBeGreaterThanOrEqual(9);
     expect(portal.map((p) => p.label).sort()).toEqual(['portal, 15 years old', 'portal, adult']);
   }, 240_000);
@@ -151,6 +153,33 @@ describe('the limit side answers and audits as the service', () => {
       }
     }
     expect([...seen.keys()]).toEqual(expect.arrayContaining(['access-log OK with edges', 'access-log line of a part', 'access-log NOT_FOUND', 'access-log FORBIDDEN']));
+  }, 120_000);
+
+  it('inbox(first: 50): items shown, none, and items about records the reader may not see (now)', async () => {
+    // The caseworker on no team gets, as a producer would have delivered them, an item about a referral of a
+    // family she may not see and one about her own agency (no personal data: shown, not audited).
+    const outsider = professionals.find((p) => p.label === 'caseworker, no team')!;
+    const [{ id: userId }] = await db.query(`SELECT id FROM app_user WHERE subject = $1`, [outsider.subject]);
+    const [referral] = await db.query(`SELECT id, family_id FROM referral ORDER BY id LIMIT 1`);
+    await db.query(
+      `INSERT INTO inbox_item (id, event_id, kind, recipient_user_id, recipient_agency_id, family_id, subject_type, subject_id, params, occurred_at)
+       VALUES ($1, $2, 'REFERRAL_RECEIVED', $3, $4, $5, 'Referral', $6, '{}', now()), ($7, $8, 'WEBHOOK_DELIVERY_FAILED', $3, $4, $5, 'Agency', $4, '{}', now())`,
+      [randomUUID(), randomUUID(), userId, outsider.agencyId, referral.family_id, referral.id, randomUUID(), randomUUID()],
+    );
+    const stored = async (who: Who) => {
+      const member = who.subject.startsWith('limit-portal-') ? who.subject.slice('limit-portal-'.length) : null;
+      const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM inbox_item ii LEFT JOIN app_user u ON u.id = ii.recipient_user_id
+                                        WHERE (u.subject = $1 AND ii.recipient_agency_id = $2) OR ii.recipient_member_id = $3`, [who.subject, who.agencyId, member]);
+      return n as number;
+    };
+    for (const who of [...inboxReaders, ...professionals, ...portal]) {
+      const result = await both(who, 'inbox', INBOX_QUERY, {}, { first: '50' });
+      expectSame(`${who.label} reads the inbox`, 'inbox', result);
+      const shown = (result.service.data as { inbox?: { edges: unknown[] } } | null)?.inbox?.edges.length ?? 0;
+      if (shown < 50 && shown < (await stored(who))) count('inbox items filtered away');
+    }
+    expect([...seen.keys()]).toEqual(expect.arrayContaining(['inbox OK with edges', 'inbox OK', 'inbox items filtered away']));
+    expect([...seen.keys()].filter((key) => key.startsWith('inbox basis')).length).toBeGreaterThan(0);
   }, 120_000);
 
   it('networkInsight: the figures, suppressed alike, and the aggregate read recorded', async () => {

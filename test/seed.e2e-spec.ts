@@ -113,7 +113,7 @@ describe('seed generator', () => {
     expect(counts.referral / FAMILIES).toBeGreaterThan(1.1);
     expect(counts.referral / FAMILIES).toBeLessThan(2);
     expect(counts.audit_event / FAMILIES).toBeGreaterThanOrEqual(3);
-    for (const table of ['goal', 'action', 'note', 'note_member', 'plan_history', 'consent_grant', 'consent_revocation', 'handover_meeting', 'outbox_event', 'plan_closure_agreement']) {
+    for (const table of ['goal', 'action', 'note', 'note_member', 'plan_history', 'consent_grant', 'consent_revocation', 'handover_meeting', 'outbox_event', 'plan_closure_agreement', 'inbox_item']) {
       expect(counts[table]).toBeGreaterThan(0);
     }
     // What the summary reports is what the tables hold.

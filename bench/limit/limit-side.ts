@@ -24,6 +24,7 @@ import {
   type AddActionOutcome,
   addActionWrite,
   familiesRead,
+  inboxRead,
   incomingOverdueRead,
   named,
   networkInsightRead,
@@ -42,8 +43,10 @@ type Arguments = Record<string, string | undefined>;
 interface Read {
   /** The GraphQL root field it answers. */
   field: string;
-  /** The operation's declared policy (its resolver's @Policy): the type-level check before any SQL. */
-  policy: [PolicyAction, SubjectName];
+  /** The operation's declared policy (its resolver's @Policy): the type-level check before any SQL; none for an own read (@Authenticated). */
+  policy?: [PolicyAction, SubjectName];
+  /** Why the caller may not make this read at all (the service's FORBIDDEN before any SQL), or null. */
+  refusal?: (caller: Caller) => string | null;
   statement: (caller: Caller, args: Arguments) => Statement;
   /** What is not found when the statement answers null (else null is the answer). */
   notFound?: string;
@@ -68,6 +71,12 @@ const READS: Record<string, Read> = {
     policy: ['read', 'AuditEvent'],
     statement: (c, a) => accessLogRead(c, uuidOrNull(a.familyId), pageSize(a)),
     notFound: 'Family',
+  },
+  // As InboxService.recipient: an inbox belongs to a professional acting for an agency or to a portal member.
+  inbox: {
+    field: 'inbox',
+    refusal: ({ principal }) => (principal.familyMember || (principal.userId && principal.acting) ? null : 'An inbox belongs to a professional acting for an agency, or to a family member in the portal'),
+    statement: (c, a) => inboxRead(c, pageSize(a)),
   },
   'network-insight': {
     field: 'networkInsight',
@@ -135,9 +144,11 @@ export class LimitSide {
 
   /** One read for a caller: one statement, its JSON as the answer's data. */
   async read(read: LimitRead, caller: Caller, args: Arguments): Promise<Answer> {
-    const { field, policy, statement, notFound, customPlans } = READS[read]!;
+    const { field, policy, refusal, statement, notFound, customPlans } = READS[read]!;
     // As the service's PolicyGuard: may the caller read some record of the kind at all.
-    if (!caller.ability.can(...policy)) return error(`You may not ${policy.join(' a ')}`, 'FORBIDDEN');
+    if (policy && !caller.ability.can(...policy)) return error(`You may not ${policy.join(' a ')}`, 'FORBIDDEN');
+    const refused = refusal?.(caller);
+    if (refused) return error(refused, 'FORBIDDEN');
     const value = (await (customPlans ? this.customPlanPool : this.pool).query(statement(caller, args))).rows[0]?.data ?? null;
     return value === null && notFound ? error(`${notFound} not found`, 'NOT_FOUND') : { data: { [field]: value } };
   }

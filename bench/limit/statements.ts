@@ -42,12 +42,24 @@ export interface Statement {
   values: unknown[];
 }
 
-/** A named statement: `pg` prepares it once per connection (its name is its text's digest). */
-export const named = (text: string, values: unknown[]): Statement => ({
-  name: `limit_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`,
-  text,
-  values,
-});
+/**
+ * A named statement: `pg` prepares it once per connection (its name is its text's digest). The parameters its
+ * text does not reference (a subject's audit columns without an author or a break-glass relation leave theirs
+ * out) are dropped and the others numbered anew, since PostgreSQL cannot type an unreferenced one.
+ */
+export function named(text: string, values: unknown[]): Statement {
+  const kept: number[] = [];
+  const renumbered = text.replace(/\$(\d+)\b/g, (_match, n: string) => {
+    const index = Number(n) - 1;
+    if (!kept.includes(index)) kept.push(index);
+    return `$${kept.indexOf(index) + 1}`;
+  });
+  return {
+    name: `limit_${createHash('sha256').update(renumbered).digest('hex').slice(0, 24)}`,
+    text: renumbered,
+    values: kept.map((index) => values[index]),
+  };
+}
 
 /** `ability.can(action, row)` for the rows of `subject` under its aliases, as the service filters them. */
 const allowed = (caller: Caller, action: PolicyAction, subject: SubjectName, params: PositionalParams) => scopeToSql(caller.ability, action, subject, params);
@@ -233,6 +245,58 @@ export function networkInsightRead(caller: Caller, networkId: string | null, per
       'overdueReferralsByReceivingAgency', coalesce((SELECT json_agg(json_build_object('toAgency', json_build_object('id', o.to_agency_id), 'status', o.status,
                                            'referrals', json_build_object('value', ${value('o.count')}))) FROM overdue o), '[]'),
       'consentsRevoked', json_build_object('value', ${total('revoked')})) END AS data`;
+  return named(text, params.list);
+}
+
+/** The subjects of inbox items, as the service's InboxService filters them: personal (read audited) and open. */
+const INBOX_PERSONAL: PersonalSubject[] = ['Referral', 'Consent', 'Plan', 'Goal', 'Action', 'FamilyMember'];
+const INBOX_OPEN: SubjectName[] = ['BreakGlassGrant', 'Family', 'Agency', 'IntegrationClient'];
+
+/** The field-level right a subject's reader decides with the record (PersonalReader.read), if it has one. */
+const contentRightOf = (subject: PersonalSubject) =>
+  Object.entries(subjectSql(subject).fieldRights ?? {}).find(([, declared]) => declared.decided === 'withRecord')?.[0] as PolicyAction | undefined;
+
+/**
+ * `inbox(first) { edges { node { id kind occurredAt read about { type id } family { id } } } pageInfo { hasNextPage endCursor } }`:
+ * the caller's items (as a user of the acting agency, or as a portal member) whose record it may read now,
+ * newest first; the page's items about personal records audited as InboxItem parts of those records, one
+ * audit per kind of record (as the service reads each kind apart); `family` when the caller may read the
+ * family. An item's `text` is rendered in Node from its kind (inboxText), not asked here.
+ */
+export function inboxRead(caller: Caller, first: number): Statement {
+  const params = new PositionalParams();
+  const size = params.add(first);
+  const member = caller.principal.familyMember?.memberId;
+  const recipient = member
+    ? `ii.recipient_member_id = ${params.add(member)}::uuid`
+    : `ii.recipient_user_id = ${params.add(caller.principal.userId)}::uuid AND ii.recipient_agency_id = ${params.add(caller.principal.acting?.agencyId ?? null)}::uuid`;
+  const readable = (subject: SubjectName) =>
+    `(ii.subject_type = ${params.add(subject)}::text AND EXISTS (SELECT 1 FROM ${fromClause(subject)} WHERE ${subjectSql(subject).alias}.id = ii.subject_id
+      AND ${allowed(caller, 'read', subject, params)}))`;
+  const visible = [...INBOX_PERSONAL, ...INBOX_OPEN].map(readable).join('\n         OR ');
+  const levels = INBOX_PERSONAL.map((subject, i) => {
+    const columns = auditColumnsSql(caller, subject, params, { entityId: 'ii.id', contentRight: contentRightOf(subject) });
+    const selected = Object.entries(columns).map(([name, sql]) => `(${sql}) AS ${name}`).join(', ');
+    return { name: `inbox_audit_${i}`, relation: `SELECT row_number() OVER (ORDER BY ii.id) AS audit_row, ${selected}
+        FROM page ii, ${fromClause(subject)} WHERE ii.subject_type = ${params.add(subject)}::text AND ${subjectSql(subject).alias}.id = ii.subject_id` };
+  });
+  const param = (value: unknown) => params.add(value);
+  const audits = levels.map(({ name, relation }) =>
+    `${name}_rows AS MATERIALIZED (${relation}),
+    ${readAuditSql(levelsAuditSource([{ entityType: 'InboxItem', relation: `${name}_rows` }], param), auditActor(caller), param, name)}`);
+  const text = `WITH fetched AS MATERIALIZED (
+      SELECT ii.id, ii.kind, ii.occurred_at, ii.read_at, ii.subject_type, ii.subject_id, ii.family_id FROM inbox_item ii
+       WHERE ${recipient} AND (${visible})
+       ORDER BY ii.id DESC LIMIT ${size}::int + 1),
+    page AS MATERIALIZED (SELECT * FROM fetched ORDER BY id DESC LIMIT ${size}::int),
+    ${audits.join(',\n    ')}
+    SELECT json_build_object(
+      'edges', coalesce((SELECT json_agg(json_build_object('node', json_build_object('id', pg.id, 'kind', pg.kind, 'occurredAt', ${isoTime('pg.occurred_at')},
+          'read', pg.read_at IS NOT NULL, 'about', json_build_object('type', pg.subject_type, 'id', pg.subject_id),
+          'family', CASE WHEN EXISTS (SELECT 1 FROM ${fromClause('Family')} WHERE f.id = pg.family_id AND ${allowed(caller, 'read', 'Family', params)})
+                         THEN json_build_object('id', pg.family_id) END)) ORDER BY pg.id DESC) FROM page pg), '[]'),
+      'pageInfo', json_build_object('hasNextPage', (SELECT count(*) FROM fetched) > ${size}::int,
+                                    'endCursor', (SELECT ${idCursor('min(pg.id::text)')} FROM page pg))) AS data`;
   return named(text, params.list);
 }
 
