@@ -66,6 +66,8 @@ export interface EmailConfig {
   retryDelaySeconds: number;
   /** How long an idle worker waits before it asks the queue again (seconds, at least 0.5). */
   pollIntervalSeconds: number;
+  /** How long one conversation with the mail server may take; a job held longer (its worker died) is taken again. */
+  timeoutSeconds: number;
   /** From which hour (legal time zone) the daily digest goes out. */
   digestHour: number;
   /** Whether this process runs the hourly job that sends the daily digests (any number of replicas may). */
@@ -265,6 +267,7 @@ function emailConfig(env: NodeJS.ProcessEnv, production: boolean, problems: stri
     retryLimit: integer('EMAIL_RETRY_LIMIT', 8, 0, 30),
     retryDelaySeconds: integer('EMAIL_RETRY_DELAY_SECONDS', 60, 1, 3600),
     pollIntervalSeconds: integer('EMAIL_POLL_INTERVAL_MS', 2000, 500, 60_000) / 1000,
+    timeoutSeconds: integer('EMAIL_TIMEOUT_SECONDS', 30, 1, 300),
     digestHour: integer('DIGEST_HOUR', 7, 0, 23),
     digestJob: flag(env, problems)('DIGEST_JOB', true),
   };

@@ -38,11 +38,25 @@ export class InboxEmail implements OnModuleInit, OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'email' | 'databaseUrl'>,
     @InjectDataSource() private readonly db: DataSource,
   ) {
-    const { smtpUrl } = config.email;
+    const { smtpUrl, timeoutSeconds } = config.email;
+    // A job whose process died while sending (SIGKILL, a lost node) is active until its lease expires and the
+    // supervisor of any process hands it out again: the lease is one SMTP conversation's timeout, not
+    // pg-boss's 15 minutes, and the supervisor looks as often.
     this.boss = smtpUrl
-      ? new PgBoss({ connectionString: config.databaseUrl, application_name: 'gezin1plan-email', max: 2, schedule: false, supervise: true })
+      ? new PgBoss({
+          connectionString: config.databaseUrl,
+          application_name: 'gezin1plan-email',
+          max: 2,
+          schedule: false,
+          supervise: true,
+          superviseIntervalSeconds: Math.min(60, timeoutSeconds),
+          monitorIntervalSeconds: Math.min(60, timeoutSeconds),
+        })
       : null;
-    this.transport = smtpUrl ? nodemailer.createTransport(smtpUrl) : null;
+    const timeoutMs = timeoutSeconds * 1000;
+    this.transport = smtpUrl
+      ? nodemailer.createTransport({ url: smtpUrl, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs })
+      : null;
   }
 
   get enabled(): boolean {
@@ -84,10 +98,10 @@ export class InboxEmail implements OnModuleInit, OnApplicationShutdown {
       [recipients.flatMap((r) => r.userId ?? []), recipients.flatMap((r) => r.memberId ?? []), digest ? 'DAILY_DIGEST' : 'IMMEDIATE'],
     );
     if (chosen.length === 0) return;
-    const { retryLimit, retryDelaySeconds } = this.config.email;
+    const { retryLimit, retryDelaySeconds, timeoutSeconds } = this.config.email;
     await this.boss.insert(
       QUEUE,
-      chosen.map((c) => ({ data: { userId: c.user_id, memberId: c.member_id, digest } satisfies EmailJob, retryLimit, retryDelay: retryDelaySeconds, retryBackoff: true })),
+      chosen.map((c) => ({ data: { userId: c.user_id, memberId: c.member_id, digest } satisfies EmailJob, retryLimit, retryDelay: retryDelaySeconds, retryBackoff: true, expireInSeconds: timeoutSeconds + 5 })),
       { db: { executeSql: async (text, values) => ({ rows: (await runner.query(text, values, true)).records }) } },
     );
   }

@@ -94,11 +94,12 @@ export class InboxService {
   /**
    * Writes the items of `event` for `audience`, in the event's transaction `em`: rolled back with it, and
    * once per event and recipient. The transaction's actor (the user or portal member it names) gets none.
-   * Subscribers learn of them on commit (NOTIFY).
+   * Subscribers learn of them on commit (NOTIFY). How many items it wrote: none when the event was delivered
+   * already (a replica's job told it first).
    */
-  async deliver(em: EntityManager, event: InboxEvent, audience: InboxAudience[]): Promise<void> {
+  async deliver(em: EntityManager, event: InboxEvent, audience: InboxAudience[]): Promise<number> {
     const recipients = await this.recipientsOf(em, audience);
-    if (recipients.length === 0) return;
+    if (recipients.length === 0) return 0;
     const told: { userId: string | null; memberId: string | null }[] = await em.query(
       `INSERT INTO inbox_item (id, event_id, kind, recipient_user_id, recipient_agency_id, recipient_member_id, family_id, subject_type, subject_id, params, occurred_at)
        SELECT r.id, $1, $2, r.user_id, r.agency_id, r.member_id, $3, $4, $5, $6, $7
@@ -119,14 +120,17 @@ export class InboxService {
         recipients.map((r) => r.member_id),
       ],
     );
+    if (told.length === 0) return 0;
     await em.query(`SELECT pg_notify('${INBOX_CHANNEL}', $1)`, [JSON.stringify({ eventId: event.id } satisfies InboxNotice)]);
     // Only the items this delivery made: a repeat of the event e-mails no one again.
     await this.email.enqueue(em, told as EmailRecipient[]);
+    return told.length;
   }
 
   /**
    * For a time-based job: delivers what `deliveryOf` makes of each record `select` finds, each in its own
-   * transaction as the service itself (`system:<job>`); how many records were told. `select.sql` reads a
+   * transaction as the service itself (`system:<job>`); how many records this run told (not those another
+   * replica's run told in the meantime). `select.sql` reads a
    * page of records in id order after `$1` (from the nil uuid), at most `$2`, its own parameters from `$3`;
    * it had best leave out the records told already (`occasionEventIdSql`).
    */
@@ -142,8 +146,7 @@ export class InboxService {
       for (const row of rows) {
         const delivery = deliveryOf(row);
         if (!delivery) continue;
-        await this.tx.runAs(actor, 'ADMINISTRATION', (em) => this.deliver(em, delivery.event, delivery.audience));
-        told++;
+        if (await this.tx.runAs(actor, 'ADMINISTRATION', (em) => this.deliver(em, delivery.event, delivery.audience))) told++;
       }
       if (rows.length < JOB_BATCH) return told;
       after = rows.at(-1)!.id;

@@ -223,8 +223,8 @@ export class PlanTeamService {
   }
 
   /** The inbox items of a handover step, about the plan (docs/inbox.md). */
-  private tellOfHandover(em: EntityManager, plan: Plan, kind: InboxItemKind, audience: InboxAudience[]): Promise<void> {
-    return this.inbox.deliver(em, { id: newId(), kind, familyId: plan.familyId, about: { type: 'Plan', id: plan.id }, params: {}, occurredAt: new Date() }, audience);
+  private async tellOfHandover(em: EntityManager, plan: Plan, kind: InboxItemKind, audience: InboxAudience[]): Promise<void> {
+    await this.inbox.deliver(em, { id: newId(), kind, familyId: plan.familyId, about: { type: 'Plan', id: plan.id }, params: {}, occurredAt: new Date() }, audience);
   }
 
   async addParticipant(caller: Caller, input: AddPlanParticipantInput): Promise<Plan> {
