@@ -36,6 +36,7 @@ import { InboxSignalIndexes1766790000000 } from './1766790000000-InboxSignalInde
 import { UserLanguage1766795000000 } from './1766795000000-UserLanguage.js';
 import { NotificationChannels1766796000000 } from './1766796000000-NotificationChannels.js';
 import { EraseNotificationAddress1766797000000 } from './1766797000000-EraseNotificationAddress.js';
+import { FamilyMergeWithdrawal1766805000000 } from './1766805000000-FamilyMergeWithdrawal.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -77,4 +78,5 @@ export const migrations = [
   UserLanguage1766795000000,
   NotificationChannels1766796000000,
   EraseNotificationAddress1766797000000,
+  FamilyMergeWithdrawal1766805000000,
 ];

@@ -314,6 +314,14 @@ export type DecideMemberCorrectionInput = {
   requestId: string | number;
 };
 
+export type DeclineFamilyMergeInput = {
+  /** The version seen; another answers CONFLICT. */
+  expectedVersion?: number | null | undefined;
+  /** Repeat with the same key: the first result, no second effect. Another payload: CONFLICT. */
+  idempotencyKey?: string | null | undefined;
+  mergeId: string | number;
+};
+
 export type DeclineMemberCorrectionInput = {
   /** The version last read; a change meanwhile answers CONFLICT. */
   expectedVersion?: number | null | undefined;
@@ -362,8 +370,10 @@ export type FamilyMemberRole =
   | 'UNBORN';
 
 export type FamilyMergeStatus =
+  | 'DECLINED'
   | 'MERGED'
-  | 'PROPOSED';
+  | 'PROPOSED'
+  | 'WITHDRAWN';
 
 /** A national register number, or given name + family name + birth date; and why. */
 export type FindKnownFamilyInput = {
@@ -844,6 +854,14 @@ export type WebhookDeliveryState =
   | 'DELIVERED'
   | 'FAILED'
   | 'PENDING';
+
+export type WithdrawFamilyMergeInput = {
+  /** The version seen; another answers CONFLICT. */
+  expectedVersion?: number | null | undefined;
+  /** Repeat with the same key: the first result, no second effect. Another payload: CONFLICT. */
+  idempotencyKey?: string | null | undefined;
+  mergeId: string | number;
+};
 
 export type WithdrawReferralInput = {
   expectedVersion: number;
@@ -1704,6 +1722,27 @@ export type MemberCorrectionRequestsQueryVariables = Exact<{
 
 
 export type MemberCorrectionRequestsQuery = { memberCorrectionRequests: Array<{ id: string, status: CorrectionStatus, changes: Record<string, unknown>, declineReason: string | null }> };
+
+export type WithdrawFamilyMergeMutationVariables = Exact<{
+  input: WithdrawFamilyMergeInput;
+}>;
+
+
+export type WithdrawFamilyMergeMutation = { withdrawFamilyMerge: { endedAt: string | null, id: string, survivingFamilyId: string, absorbedFamilyId: string, status: FamilyMergeStatus, version: number, mergedAt: string | null } };
+
+export type DeclineFamilyMergeMutationVariables = Exact<{
+  input: DeclineFamilyMergeInput;
+}>;
+
+
+export type DeclineFamilyMergeMutation = { declineFamilyMerge: { endedAt: string | null, id: string, survivingFamilyId: string, absorbedFamilyId: string, status: FamilyMergeStatus, version: number, mergedAt: string | null } };
+
+export type FamilyMergeProposalsQueryVariables = Exact<{
+  familyId: string | number;
+}>;
+
+
+export type FamilyMergeProposalsQuery = { familyMergeProposals: Array<{ id: string, status: FamilyMergeStatus, version: number }> };
 
 export type FamilyMergeViewFragment = { id: string, survivingFamilyId: string, absorbedFamilyId: string, status: FamilyMergeStatus, version: number, mergedAt: string | null };
 
@@ -3035,6 +3074,9 @@ export const RequestMemberCorrectionDocument = {"kind":"Document","definitions":
 export const ApplyMemberCorrectionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ApplyMemberCorrection"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DecideMemberCorrectionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"applyMemberCorrection"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"decidedAt"}}]}}]}}]} as unknown as DocumentNode<ApplyMemberCorrectionMutation, ApplyMemberCorrectionMutationVariables>;
 export const DeclineMemberCorrectionDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeclineMemberCorrection"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DeclineMemberCorrectionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"declineMemberCorrection"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"declineReason"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]} as unknown as DocumentNode<DeclineMemberCorrectionMutation, DeclineMemberCorrectionMutationVariables>;
 export const MemberCorrectionRequestsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MemberCorrectionRequests"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"memberId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"memberCorrectionRequests"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"memberId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"memberId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"changes"}},{"kind":"Field","name":{"kind":"Name","value":"declineReason"}}]}}]}}]} as unknown as DocumentNode<MemberCorrectionRequestsQuery, MemberCorrectionRequestsQueryVariables>;
+export const WithdrawFamilyMergeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"WithdrawFamilyMerge"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"WithdrawFamilyMergeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"withdrawFamilyMerge"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FamilyMergeView"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FamilyMergeView"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"FamilyMerge"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"survivingFamilyId"}},{"kind":"Field","name":{"kind":"Name","value":"absorbedFamilyId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"mergedAt"}}]}}]} as unknown as DocumentNode<WithdrawFamilyMergeMutation, WithdrawFamilyMergeMutationVariables>;
+export const DeclineFamilyMergeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DeclineFamilyMerge"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DeclineFamilyMergeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"declineFamilyMerge"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FamilyMergeView"}},{"kind":"Field","name":{"kind":"Name","value":"endedAt"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FamilyMergeView"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"FamilyMerge"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"survivingFamilyId"}},{"kind":"Field","name":{"kind":"Name","value":"absorbedFamilyId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"mergedAt"}}]}}]} as unknown as DocumentNode<DeclineFamilyMergeMutation, DeclineFamilyMergeMutationVariables>;
+export const FamilyMergeProposalsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FamilyMergeProposals"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"familyId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"familyMergeProposals"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"familyId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"familyId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]} as unknown as DocumentNode<FamilyMergeProposalsQuery, FamilyMergeProposalsQueryVariables>;
 export const ProposeFamilyMergeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ProposeFamilyMerge"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ProposeFamilyMergeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"proposeFamilyMerge"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FamilyMergeView"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FamilyMergeView"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"FamilyMerge"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"survivingFamilyId"}},{"kind":"Field","name":{"kind":"Name","value":"absorbedFamilyId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"mergedAt"}}]}}]} as unknown as DocumentNode<ProposeFamilyMergeMutation, ProposeFamilyMergeMutationVariables>;
 export const ConfirmFamilyMergeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ConfirmFamilyMerge"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ConfirmFamilyMergeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"confirmFamilyMerge"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"FamilyMergeView"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"FamilyMergeView"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"FamilyMerge"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"survivingFamilyId"}},{"kind":"Field","name":{"kind":"Name","value":"absorbedFamilyId"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"mergedAt"}}]}}]} as unknown as DocumentNode<ConfirmFamilyMergeMutation, ConfirmFamilyMergeMutationVariables>;
 export const MergedFamilyMembersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MergedFamilyMembers"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"family"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"members"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]} as unknown as DocumentNode<MergedFamilyMembersQuery, MergedFamilyMembersQueryVariables>;
