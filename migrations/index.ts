@@ -37,6 +37,7 @@ import { UserLanguage1766795000000 } from './1766795000000-UserLanguage.js';
 import { NotificationChannels1766796000000 } from './1766796000000-NotificationChannels.js';
 import { EraseNotificationAddress1766797000000 } from './1766797000000-EraseNotificationAddress.js';
 import { FamilyMergeWithdrawal1766805000000 } from './1766805000000-FamilyMergeWithdrawal.js';
+import { FamilyMoveWithdrawal1766805100000 } from './1766805100000-FamilyMoveWithdrawal.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -79,4 +80,5 @@ export const migrations = [
   NotificationChannels1766796000000,
   EraseNotificationAddress1766797000000,
   FamilyMergeWithdrawal1766805000000,
+  FamilyMoveWithdrawal1766805100000,
 ];

@@ -1,5 +1,5 @@
+import type { DocumentNode } from 'graphql';
 import pg from 'pg';
-import request from 'supertest';
 import {
   AccessLogDescriptionsDocument,
   AccessLogEntriesDocument,
@@ -16,7 +16,6 @@ import {
   MergedFamilyMembersDocument,
   MergedPlanDocument,
   ProposeFamilyMergeDocument,
-  RegisterIntegrationClientDetailsDocument,
   RemoveMembershipDocument,
   WithdrawFamilyMergeDocument,
 } from './graphql/generated.js';
@@ -82,20 +81,7 @@ describe('merging two registrations of the same family', () => {
   }
 
   /** One GraphQL call by one caller. */
-  type Call = (document: Parameters<typeof queryText>[0], variables: Record<string, unknown>) => Promise<GraphQLResult>;
-
-  /** Calls the API as a partner system of `agency` holding every referral scope. */
-  async function integrationClientOf(agency: Agency) {
-    const { registerIntegrationClient } = await api.ok(agency.admin.subject, RegisterIntegrationClientDetailsDocument, {
-      input: { agencyId: agency.id, name: 'Dossiersysteem', scopes: ['REFERRALS_READ', 'REFERRALS_WRITE', 'REFERRALS_PERSONAL'] },
-    });
-    const token = await request(api.app.getHttpServer())
-      .post('/oauth/token')
-      .send({ grant_type: 'client_credentials', client_id: registerIntegrationClient.client.id, client_secret: registerIntegrationClient.clientSecret });
-    const call: Call = async (document, variables) =>
-      (await request(api.app.getHttpServer()).post('/graphql').set('Authorization', `Bearer ${token.body.access_token}`).send({ query: queryText(document), variables })).body;
-    return call;
-  }
+  type Call = (document: DocumentNode, variables: Record<string, unknown>) => Promise<GraphQLResult>;
 
   /** Who may not merge the kept family: another network, an unassigned and an assigned colleague of a, its portal and a partner system. */
   async function othersThan(d: Duplicates) {
@@ -104,7 +90,7 @@ describe('merging two registrations of the same family', () => {
     const colleague = await world.staff(agencyA);
     await world.assign(agencyA.admin, d.kept.familyId, colleague.userId);
     const portal = await world.portalLogin(d.a, d.kept.memberIds[0]!);
-    const asClient = await integrationClientOf(agencyA);
+    const asClient: Call = (document, variables) => world.asIntegrationClient(agencyA, document, variables);
     return { otherNetwork, unassigned, colleague, portal, asClient };
   }
 
