@@ -38,6 +38,8 @@ import { NotificationChannels1766796000000 } from './1766796000000-NotificationC
 import { EraseNotificationAddress1766797000000 } from './1766797000000-EraseNotificationAddress.js';
 import { DirectoryFoldedName1766820000000 } from './1766820000000-DirectoryFoldedName.js';
 import { DirectoryReferrals1766800000000 } from './1766800000000-DirectoryReferrals.js';
+import { FamilyMergeWithdrawal1766805000000 } from './1766805000000-FamilyMergeWithdrawal.js';
+import { FamilyMoveWithdrawal1766805100000 } from './1766805100000-FamilyMoveWithdrawal.js';
 
 /** Every migration, in order. A test checks that each file in this folder is listed. */
 export const migrations = [
@@ -80,5 +82,7 @@ export const migrations = [
   NotificationChannels1766796000000,
   EraseNotificationAddress1766797000000,
   DirectoryReferrals1766800000000,
+  FamilyMergeWithdrawal1766805000000,
+  FamilyMoveWithdrawal1766805100000,
   DirectoryFoldedName1766820000000,
 ];

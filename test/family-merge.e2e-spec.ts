@@ -1,5 +1,5 @@
+import type { DocumentNode } from 'graphql';
 import pg from 'pg';
-import request from 'supertest';
 import {
   AccessLogDescriptionsDocument,
   AccessLogEntriesDocument,
@@ -10,12 +10,14 @@ import {
   BreakGlassDocument,
   CloseMergePlanDocument,
   ConfirmFamilyMergeDocument,
+  DeclineFamilyMergeDocument,
+  FamilyMergeProposalsDocument,
   InboxDocument,
   MergedFamilyMembersDocument,
   MergedPlanDocument,
   ProposeFamilyMergeDocument,
-  RegisterIntegrationClientDetailsDocument,
   RemoveMembershipDocument,
+  WithdrawFamilyMergeDocument,
 } from './graphql/generated.js';
 import { codeOf, type GraphQLResult, PLATFORM_ADMIN, queryText, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, type FamilyWithPlan, type Network, parentWithTwoChildren, type Person, World } from './support/world.js';
@@ -76,6 +78,20 @@ describe('merging two registrations of the same family', () => {
   async function visibleMembers(worker: Person, familyId: string): Promise<string[] | null> {
     const result = await api.gql(worker.subject, MergedFamilyMembersDocument, { id: familyId });
     return result.data?.family ? result.data.family.members.map((m) => m.id).sort() : null;
+  }
+
+  /** One GraphQL call by one caller. */
+  type Call = (document: DocumentNode, variables: Record<string, unknown>) => Promise<GraphQLResult>;
+
+  /** Who may not merge the kept family: another network, an unassigned and an assigned colleague of a, its portal and a partner system. */
+  async function othersThan(d: Duplicates) {
+    const otherNetwork = await world.network();
+    const unassigned = await world.staff(agencyA);
+    const colleague = await world.staff(agencyA);
+    await world.assign(agencyA.admin, d.kept.familyId, colleague.userId);
+    const portal = await world.portalLogin(d.a, d.kept.memberIds[0]!);
+    const asClient: Call = (document, variables) => world.asIntegrationClient(agencyA, document, variables);
+    return { otherNetwork, unassigned, colleague, portal, asClient };
   }
 
   const rows = async (sql: string, params: unknown[]) => (await db.query(sql, params)).rows;
@@ -167,30 +183,14 @@ describe('merging two registrations of the same family', () => {
 
   it('refuses everyone else: NOT_FOUND to who may not see either family, FORBIDDEN to who sees one but may not merge it, and nothing changes', async () => {
     const d = await duplicates();
-    const otherNetwork = await world.network();
-    const unassigned = await world.staff(agencyA);
-    const colleague = await world.staff(agencyA);
-    await world.assign(agencyA.admin, d.kept.familyId, colleague.userId);
-    const portal = await world.portalLogin(d.a, d.kept.memberIds[0]!);
-    const { registerIntegrationClient } = await api.ok(agencyA.admin.subject, RegisterIntegrationClientDetailsDocument, {
-      input: { agencyId: agencyA.id, name: 'Dossiersysteem', scopes: ['REFERRALS_READ', 'REFERRALS_WRITE', 'REFERRALS_PERSONAL'] },
-    });
-    const token = await request(api.app.getHttpServer())
-      .post('/oauth/token')
-      .send({ grant_type: 'client_credentials', client_id: registerIntegrationClient.client.id, client_secret: registerIntegrationClient.clientSecret });
-    const asClient = async (): Promise<GraphQLResult> =>
-      (await request(api.app.getHttpServer())
-        .post('/graphql')
-        .set('Authorization', `Bearer ${token.body.access_token}`)
-        .send({ query: queryText(ProposeFamilyMergeDocument), variables: { input: proposal(d) } })).body;
-
+    const { otherNetwork, unassigned, colleague, portal, asClient } = await othersThan(d);
     const answers = {
       "another network's coordinator": codeOf(await api.gql(otherNetwork.coordinator.subject, ProposeFamilyMergeDocument, { input: proposal(d) })),
       'a caseworker of the same agency without assignment': codeOf(await api.gql(unassigned.subject, ProposeFamilyMergeDocument, { input: proposal(d) })),
       'an assigned caseworker who is not the supporter': codeOf(await api.gql(colleague.subject, ProposeFamilyMergeDocument, { input: proposal(d) })),
       "the agency's admin": codeOf(await api.gql(agencyA.admin.subject, ProposeFamilyMergeDocument, { input: proposal(d) })),
       'a portal login of the family': codeOf(await api.gql(portal, ProposeFamilyMergeDocument, { input: proposal(d) })),
-      "the agency's integration client": codeOf(await asClient()),
+      "the agency's integration client": codeOf(await asClient(ProposeFamilyMergeDocument, { input: proposal(d) })),
     };
     expect(answers).toEqual({
       "another network's coordinator": 'NOT_FOUND',
@@ -310,5 +310,95 @@ describe('merging two registrations of the same family', () => {
     } finally {
       await db.query('ROLLBACK');
     }
+  });
+  describe('a proposal that does not go ahead', () => {
+    const decide = (subject: string, document: typeof WithdrawFamilyMergeDocument | typeof DeclineFamilyMergeDocument, mergeId: string, expectedVersion?: number) =>
+      api.gql(subject, queryText(document), { input: { mergeId, expectedVersion } });
+    const state = (result: GraphQLResult) => [codeOf(result), result.errors?.[0]?.extensions?.currentStatus];
+
+    it('the proposer withdraws and the other supporter declines, once and versioned; afterwards the state errors name the state and the families stay apart', async () => {
+      const d = await duplicates();
+      const merge = await proposed(d);
+      expect((await api.ok(d.b.subject, FamilyMergeProposalsDocument, { familyId: d.absorbed.familyId })).familyMergeProposals).toEqual([
+        { id: merge.id, status: 'PROPOSED', version: 1 },
+      ]);
+      // Each side has its own decision: the proposer withdraws, the other supporter declines.
+      expect(codeOf(await decide(d.a.subject, DeclineFamilyMergeDocument, merge.id))).toBe('FORBIDDEN');
+      expect(codeOf(await decide(d.b.subject, WithdrawFamilyMergeDocument, merge.id))).toBe('FORBIDDEN');
+      expect(codeOf(await decide(d.a.subject, WithdrawFamilyMergeDocument, merge.id, 2))).toBe('CONFLICT');
+      expect(await rows(`SELECT status, version FROM family_merge WHERE id = $1`, [merge.id])).toEqual([{ status: 'PROPOSED', version: 1 }]);
+
+      const input = { mergeId: merge.id, expectedVersion: 1, idempotencyKey: `withdraw-${merge.id}` };
+      const { withdrawFamilyMerge } = await api.ok(d.a.subject, WithdrawFamilyMergeDocument, { input });
+      expect(withdrawFamilyMerge).toMatchObject({ id: merge.id, status: 'WITHDRAWN', version: 2, mergedAt: null, endedAt: expect.any(String) });
+      expect((await api.ok(d.a.subject, WithdrawFamilyMergeDocument, { input })).withdrawFamilyMerge).toMatchObject({ status: 'WITHDRAWN', version: 2 });
+      expect(state(await api.gql(d.b.subject, ConfirmFamilyMergeDocument, { input: { mergeId: merge.id } }))).toEqual(['INVALID_TRANSITION', 'WITHDRAWN']);
+      expect(state(await decide(d.b.subject, DeclineFamilyMergeDocument, merge.id))).toEqual(['INVALID_TRANSITION', 'WITHDRAWN']);
+      expect(state(await decide(d.a.subject, WithdrawFamilyMergeDocument, merge.id))).toEqual(['INVALID_TRANSITION', 'WITHDRAWN']);
+
+      const second = await proposed(d);
+      const { declineFamilyMerge } = await api.ok(d.b.subject, DeclineFamilyMergeDocument, { input: { mergeId: second.id, expectedVersion: 1 } });
+      expect(declineFamilyMerge).toMatchObject({ id: second.id, status: 'DECLINED', version: 2, endedAt: expect.any(String) });
+      expect(state(await decide(d.a.subject, WithdrawFamilyMergeDocument, second.id))).toEqual(['INVALID_TRANSITION', 'DECLINED']);
+
+      // Nothing merged; both proposals are listed, newest first, with who ended them kept and audited.
+      expect(await rows(`SELECT DISTINCT family_id FROM family_member WHERE id = ANY($1)`, [d.absorbed.memberIds])).toEqual([{ family_id: d.absorbed.familyId }]);
+      expect((await api.ok(d.a.subject, FamilyMergeProposalsDocument, { familyId: d.kept.familyId })).familyMergeProposals).toEqual([
+        { id: second.id, status: 'DECLINED', version: 2 },
+        { id: merge.id, status: 'WITHDRAWN', version: 2 },
+      ]);
+      expect(await rows(`SELECT ended_by_user_id FROM family_merge WHERE id = ANY($1) ORDER BY created_at`, [[merge.id, second.id]])).toEqual([
+        { ended_by_user_id: d.a.userId },
+        { ended_by_user_id: d.b.userId },
+      ]);
+      const audited = await rows(`SELECT action FROM audit_event WHERE entity_type = 'family_merge' AND entity_id = $1 ORDER BY seq`, [merge.id]);
+      expect(audited.map((r) => r.action)).toEqual(['INSERT', 'UPDATE']);
+    });
+
+    it('refuses everyone else the withdrawal, the refusal and the list: NOT_FOUND to who sees neither family, FORBIDDEN to who sees one; the coordinator may withdraw', async () => {
+      const d = await duplicates();
+      const merge = await proposed(d);
+      const { otherNetwork, unassigned, colleague, portal, asClient } = await othersThan(d);
+      const removed = uniqueSubject('coordinator');
+      const { addMembership } = await api.ok(PLATFORM_ADMIN, AddMembershipDocument, {
+        input: { agencyId: network.coordinatingAgencyId, subject: removed, displayName: 'Test coordinator', role: 'NETWORK_COORDINATOR' },
+      });
+      await api.ok(PLATFORM_ADMIN, RemoveMembershipDocument, { id: addMembership.id });
+
+      const as = (subject: string): Call => (document, variables) => api.gql(subject, queryText(document), variables);
+      const callers: Record<string, Call> = {
+        "another network's coordinator": as(otherNetwork.coordinator.subject),
+        'a caseworker of the same agency without assignment': as(unassigned.subject),
+        'an assigned caseworker who is not the supporter': as(colleague.subject),
+        'a portal login of the family': as(portal),
+        "the agency's integration client": asClient,
+        'a coordinator whose membership was just removed': as(removed),
+      };
+      const answers: Record<string, (string | undefined)[]> = {};
+      for (const [who, call] of Object.entries(callers)) {
+        answers[who] = [
+          codeOf(await call(WithdrawFamilyMergeDocument, { input: { mergeId: merge.id } })),
+          codeOf(await call(DeclineFamilyMergeDocument, { input: { mergeId: merge.id } })),
+          codeOf(await call(FamilyMergeProposalsDocument, { familyId: d.kept.familyId })),
+        ];
+      }
+      expect(answers).toEqual({
+        "another network's coordinator": ['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND'],
+        'a caseworker of the same agency without assignment': ['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND'],
+        'an assigned caseworker who is not the supporter': ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
+        'a portal login of the family': ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
+        "the agency's integration client": ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
+        'a coordinator whose membership was just removed': ['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN'],
+      });
+      expect(await rows(`SELECT status, version, ended_at FROM family_merge WHERE id = $1`, [merge.id])).toEqual([{ status: 'PROPOSED', version: 1, ended_at: null }]);
+
+      // The coordinator, who may merge both families, sees the proposal and may withdraw it.
+      expect((await api.ok(network.coordinator.subject, FamilyMergeProposalsDocument, { familyId: d.absorbed.familyId })).familyMergeProposals).toEqual([
+        { id: merge.id, status: 'PROPOSED', version: 1 },
+      ]);
+      expect((await api.ok(network.coordinator.subject, WithdrawFamilyMergeDocument, { input: { mergeId: merge.id } })).withdrawFamilyMerge).toMatchObject({
+        status: 'WITHDRAWN',
+      });
+    });
   });
 });

@@ -8,6 +8,7 @@ import {
   ProposeFamilyMoveDocument,
   RecordConsentDocument,
   RemoveMembershipDocument,
+  WithdrawFamilyMoveDocument,
 } from './graphql/generated.js';
 import { codeOf, TestApi } from './support/test-app.js';
 import { type Agency, type Network, parent, type Person, World } from './support/world.js';
@@ -193,5 +194,45 @@ describe('a family that moves to another network', () => {
     await api.ok(agency.admin.subject, RemoveMembershipDocument, { id: membership.id });
     expect(['FORBIDDEN', 'NOT_FOUND']).toContain(codeOf(await api.gql(f.colleague.subject, ProposeFamilyMoveDocument, { input: f.move })));
     expect((await api.ok(f.supporter.subject, MovingPlanDocument, { id: f.planId })).plan.incomingSupporter).toBeNull();
+  });
+  it('the supporter withdraws a proposed move before the family confirms: the handover ends with it, the family stays; nobody else may', async () => {
+    const f = await familyAboutToMove();
+    const { proposeFamilyMove: proposed } = await api.ok(f.supporter.subject, ProposeFamilyMoveDocument, { input: f.move });
+    const withdrawal = { familyId: f.familyId, expectedVersion: proposed.version };
+
+    const unassigned = await world.staff(agency);
+    const portal = await world.portalLogin(f.supporter, f.sara);
+    expect(codeOf(await world.asIntegrationClient(agency, WithdrawFamilyMoveDocument, { input: withdrawal }))).toBe('FORBIDDEN');
+    const expectations: [string, string][] = [
+      [to.coordinator.subject, 'FORBIDDEN'],
+      [newSupporter.subject, 'NOT_FOUND'],
+      [unassigned.subject, 'NOT_FOUND'],
+      [f.colleague.subject, 'FORBIDDEN'],
+      [portal, 'FORBIDDEN'],
+    ];
+    for (const [subject, code] of expectations) {
+      expect([subject, codeOf(await api.gql(subject, WithdrawFamilyMoveDocument, { input: withdrawal }))]).toEqual([subject, code]);
+    }
+    const { memberships } = await api.ok(agency.admin.subject, AgencyMembershipsDocument, { a: agency.id });
+    const membership = memberships.edges.find((e) => e.node.user?.id === f.colleague.userId)!.node;
+    await api.ok(agency.admin.subject, RemoveMembershipDocument, { id: membership.id });
+    expect(['FORBIDDEN', 'NOT_FOUND']).toContain(codeOf(await api.gql(f.colleague.subject, WithdrawFamilyMoveDocument, { input: withdrawal })));
+    expect(codeOf(await api.gql(f.supporter.subject, WithdrawFamilyMoveDocument, { input: { ...withdrawal, expectedVersion: proposed.version - 1 } }))).toBe('CONFLICT');
+    expect((await api.ok(f.supporter.subject, MovingPlanDocument, { id: f.planId })).plan.incomingSupporter).toMatchObject({ user: { id: newSupporter.userId } });
+
+    const { withdrawFamilyMove } = await api.ok(f.supporter.subject, WithdrawFamilyMoveDocument, { input: withdrawal });
+    expect(withdrawFamilyMove).toMatchObject({ version: proposed.version + 1, incomingSupporter: null, supporter: { user: { id: f.supporter.userId } } });
+    expect(withdrawFamilyMove.history.edges.map((e) => e.node.change)).toContain('FAMILY_MOVE_WITHDRAWN');
+    expect(await db.query(`SELECT status FROM family_move WHERE plan_id = $1`, [f.planId])).toEqual([{ status: 'WITHDRAWN' }]);
+
+    // Nothing waits any more: the family's confirmation and a second withdrawal name the state; the family stays.
+    const confirming = await api.gql(portal, ConfirmSupportHandoverDocument, { input: { planId: f.planId, confirmedByMemberId: f.sara, method: 'FAMILY_PORTAL' } });
+    expect(confirming.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStatus: 'NOT_STARTED' });
+    const again = await api.gql(f.supporter.subject, WithdrawFamilyMoveDocument, { input: { familyId: f.familyId } });
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStatus: 'NOT_PROPOSED' });
+    expect(await networkSeenBy(f.supporter, f.familyId)).toBe(from.id);
+    expect(await networkSeenBy(newSupporter, f.familyId)).toBe('NOT_FOUND');
+    // A new move may be proposed.
+    await api.ok(f.supporter.subject, ProposeFamilyMoveDocument, { input: f.move });
   });
 });

@@ -87,8 +87,8 @@ export class FamiliesService {
   }
 
   /** Records a proposed move (the caller authorized it on the family's plan); one waits at a time. */
-  async proposeMove(em: EntityManager, move: Omit<FamilyMove, 'id' | 'status' | 'proposedAt' | 'confirmedAt'>): Promise<FamilyMove> {
-    const row = em.create(FamilyMove, { ...move, id: newId(), status: 'PROPOSED', proposedAt: new Date(), confirmedAt: null });
+  async proposeMove(em: EntityManager, move: Omit<FamilyMove, 'id' | 'status' | 'proposedAt' | 'confirmedAt' | 'withdrawnAt'>): Promise<FamilyMove> {
+    const row = em.create(FamilyMove, { ...move, id: newId(), status: 'PROPOSED', proposedAt: new Date(), confirmedAt: null, withdrawnAt: null });
     await conflictOnDuplicate(em.insert(FamilyMove, row), 'Another move of the family was proposed meanwhile');
     return row;
   }
@@ -97,6 +97,11 @@ export class FamiliesService {
   async completeMove(em: EntityManager, move: FamilyMove): Promise<void> {
     await em.update(Family, { id: move.familyId }, { networkId: move.toNetworkId });
     await em.update(FamilyMove, { id: move.id }, { status: 'CONFIRMED', confirmedAt: new Date() });
+  }
+
+  /** The supporter took the proposal back before the family confirmed it: the family stays where it is. */
+  async withdrawMove(em: EntityManager, move: FamilyMove): Promise<void> {
+    await em.update(FamilyMove, { id: move.id }, { status: 'WITHDRAWN', withdrawnAt: new Date() });
   }
 
   /** The members' keys (docs/family-identity.md); BAD_USER_INPUT when two of them give the same number. */

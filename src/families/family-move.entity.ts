@@ -1,10 +1,11 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export type FamilyMoveStatus = 'PROPOSED' | 'CONFIRMED';
+export type FamilyMoveStatus = 'PROPOSED' | 'CONFIRMED' | 'WITHDRAWN';
 
 /**
  * A family's move to another network, with the supporter who takes over there: PROPOSED by the current
- * supporter, CONFIRMED with the family's confirmation of the support handover (PlanTeamService).
+ * supporter, CONFIRMED with the family's confirmation of the support handover, or WITHDRAWN by the supporter
+ * before that (PlanTeamService).
  */
 @Entity('family_move')
 export class FamilyMove {
@@ -40,4 +41,7 @@ export class FamilyMove {
 
   @Column('timestamptz', { nullable: true })
   confirmedAt: Date | null;
+
+  @Column('timestamptz', { nullable: true })
+  withdrawnAt: Date | null;
 }

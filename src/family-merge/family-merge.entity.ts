@@ -46,4 +46,12 @@ export class FamilyMerge {
   @Field(() => Date, { nullable: true })
   @Column({ type: 'timestamptz', nullable: true })
   mergedAt: Date | null;
+
+  /** Who withdrew or declined the proposal. */
+  @Column({ type: 'uuid', nullable: true })
+  endedByUserId: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the proposal was withdrawn or declined.' })
+  @Column({ type: 'timestamptz', nullable: true })
+  endedAt: Date | null;
 }

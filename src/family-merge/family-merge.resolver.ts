@@ -1,7 +1,7 @@
-import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
 import { Policy } from '../policy/policy.decorator.js';
-import { ConfirmFamilyMergeInput, ProposeFamilyMergeInput } from './dto/family-merge.inputs.js';
+import { ConfirmFamilyMergeInput, DeclineFamilyMergeInput, ProposeFamilyMergeInput, WithdrawFamilyMergeInput } from './dto/family-merge.inputs.js';
 import { FamilyMerge } from './family-merge.entity.js';
 import { FamilyMergeService } from './family-merge.service.js';
 
@@ -23,5 +23,23 @@ export class FamilyMergeResolver {
   @Policy('merge', 'Family')
   confirmFamilyMerge(@CurrentCaller() caller: Caller, @Args('input') input: ConfirmFamilyMergeInput): Promise<FamilyMerge> {
     return this.merges.confirm(caller, input);
+  }
+
+  @Mutation(() => FamilyMerge, { description: 'Who proposed the merge (or the network coordinator) withdraws it before it is confirmed.' })
+  @Policy('merge', 'Family')
+  withdrawFamilyMerge(@CurrentCaller() caller: Caller, @Args('input') input: WithdrawFamilyMergeInput): Promise<FamilyMerge> {
+    return this.merges.withdraw(caller, input);
+  }
+
+  @Mutation(() => FamilyMerge, { description: "The other family's supporter (or the network coordinator) declines the proposal: the families stay apart." })
+  @Policy('merge', 'Family')
+  declineFamilyMerge(@CurrentCaller() caller: Caller, @Args('input') input: DeclineFamilyMergeInput): Promise<FamilyMerge> {
+    return this.merges.decline(caller, input);
+  }
+
+  @Query(() => [FamilyMerge], { description: 'The merges proposed for or with this family, newest first; for whoever may merge it.' })
+  @Policy('merge', 'Family')
+  familyMergeProposals(@CurrentCaller() caller: Caller, @Args('familyId', { type: () => ID }) familyId: string): Promise<FamilyMerge[]> {
+    return this.merges.proposalsOf(caller, familyId);
   }
 }

@@ -17,7 +17,7 @@ import { NotesService } from '../notes/notes.service.js';
 import { PlansService } from '../plans/plans.service.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { ReferralsService } from '../referrals/referrals.service.js';
-import type { ConfirmFamilyMergeInput, ProposeFamilyMergeInput } from './dto/family-merge.inputs.js';
+import type { ConfirmFamilyMergeInput, DeclineFamilyMergeInput, ProposeFamilyMergeInput, WithdrawFamilyMergeInput } from './dto/family-merge.inputs.js';
 import { FamilyMergeStatus } from './family-merge-status.js';
 import { FamilyMerge } from './family-merge.entity.js';
 
@@ -86,6 +86,8 @@ export class FamilyMergeService {
             version: 1,
             createdAt: new Date(),
             mergedAt: null,
+            endedByUserId: null,
+            endedAt: null,
           };
           await em.insert(FamilyMerge, merge);
           return sides.every((side) => side === 'merge') ? this.merge(em, caller, merge, surviving, absorbed) : merge;
@@ -97,34 +99,89 @@ export class FamilyMergeService {
 
   /** The other family's supporter, or the coordinator, confirms a proposal: the families merge. */
   async confirm(caller: Caller, input: ConfirmFamilyMergeInput): Promise<FamilyMerge> {
+    return this.decide(caller, 'confirmFamilyMerge', input, async (em, merge, sides) => {
+      // The proposer's side proposed: the confirmation is the other family's.
+      if (sides.other !== 'merge') throw forbidden("The other family's trajectory supporter, or the network coordinator, confirms this merge");
+      requireVersion(merge, input.expectedVersion);
+      const ids = [merge.survivingFamilyId, merge.absorbedFamilyId];
+      const families = await this.families.lockForMerge(em, ids);
+      const [surviving, absorbed] = ids.map((id) => families.find((f) => f.id === id)!) as [Family, Family];
+      requireNotMerged(surviving, absorbed);
+      return this.merge(em, caller, merge, surviving, absorbed);
+    });
+  }
+
+  /** The proposer takes the proposal back (or the coordinator, who may merge both families). */
+  async withdraw(caller: Caller, input: WithdrawFamilyMergeInput): Promise<FamilyMerge> {
+    return this.decide(caller, 'withdrawFamilyMerge', input, async (em, merge, sides) => {
+      const byProposer = merge.proposedByUserId === caller.principal.userId && sides.proposer === 'merge';
+      if (!byProposer && !(sides.proposer === 'merge' && sides.other === 'merge')) {
+        throw forbidden('Only who proposed the merge, or the network coordinator, withdraws it');
+      }
+      requireVersion(merge, input.expectedVersion);
+      return this.end(em, caller, merge, FamilyMergeStatus.WITHDRAWN);
+    });
+  }
+
+  /** The other family's supporter (or the coordinator) refuses the proposal: the families stay apart. */
+  async decline(caller: Caller, input: DeclineFamilyMergeInput): Promise<FamilyMerge> {
+    return this.decide(caller, 'declineFamilyMerge', input, async (em, merge, sides) => {
+      if (sides.other !== 'merge') throw forbidden("The other family's trajectory supporter, or the network coordinator, declines this merge");
+      requireVersion(merge, input.expectedVersion);
+      return this.end(em, caller, merge, FamilyMergeStatus.DECLINED);
+    });
+  }
+
+  /** The merges proposed for or with one family, newest first, for whoever may merge that family. */
+  async proposalsOf(caller: Caller, familyId: string): Promise<FamilyMerge[]> {
+    return this.tx.run(caller, async (em) => {
+      const [side] = await this.sidesOf(em, caller, [familyId]);
+      if (side !== 'merge') throw side === 'seen' ? forbidden('Only a trajectory supporter of the family, or the network coordinator, sees its merge proposals') : notFound('Family');
+      return em
+        .createQueryBuilder(FamilyMerge, 'm')
+        .where('m.survivingFamilyId = :familyId OR m.absorbedFamilyId = :familyId', { familyId })
+        .orderBy('m.createdAt', 'DESC')
+        .addOrderBy('m.id', 'DESC')
+        .getMany();
+    });
+  }
+
+  /**
+   * A decision on a proposal, under its lock: NOT_FOUND to who may merge neither family and sees neither, FORBIDDEN
+   * to who only sees one, INVALID_TRANSITION naming the state once it is no longer PROPOSED; `act` decides the rest.
+   */
+  private decide(
+    caller: Caller,
+    operation: string,
+    input: ConfirmFamilyMergeInput,
+    act: (em: EntityManager, merge: FamilyMerge, sides: { proposer: Side; other: Side }) => Promise<FamilyMerge>,
+  ): Promise<FamilyMerge> {
     return this.tx.run(caller, (em) =>
       this.idempotency.created(
         em,
         caller,
-        'confirmFamilyMerge',
+        operation,
         input,
         async () => {
           const merge = await em.createQueryBuilder(FamilyMerge, 'm').where('m.id = :id', { id: input.mergeId }).setLock('pessimistic_write').getOne();
           if (!merge) throw notFound('FamilyMerge');
           const ids = [merge.survivingFamilyId, merge.absorbedFamilyId];
           const sides = await this.sidesOf(em, caller, ids);
-          if (!sides.includes('merge')) throw sides.includes('seen') ? forbidden('Only a trajectory supporter of the families, or the network coordinator, confirms a merge') : notFound('FamilyMerge');
-          if (merge.status !== FamilyMergeStatus.PROPOSED) throw invalidTransition('FamilyMerge', merge.status, 'confirm');
-          // The proposer's side proposed: the confirmation is the other family's.
-          if (sides[ids.indexOf(merge.proposedForFamilyId) === 0 ? 1 : 0] !== 'merge') {
-            throw forbidden("The other family's trajectory supporter, or the network coordinator, confirms this merge");
-          }
-          if (input.expectedVersion != null && input.expectedVersion !== merge.version) {
-            throw conflict(`The merge changed meanwhile: version ${merge.version}, not ${input.expectedVersion}`);
-          }
-          const families = await this.families.lockForMerge(em, ids);
-          const [surviving, absorbed] = ids.map((id) => families.find((f) => f.id === id)!) as [Family, Family];
-          requireNotMerged(surviving, absorbed);
-          return this.merge(em, caller, merge, surviving, absorbed);
+          if (!sides.includes('merge')) throw sides.includes('seen') ? forbidden('Only a trajectory supporter of the families, or the network coordinator, decides on a merge') : notFound('FamilyMerge');
+          if (merge.status !== FamilyMergeStatus.PROPOSED) throw invalidTransition('FamilyMerge', merge.status, operation);
+          const proposer = ids.indexOf(merge.proposedForFamilyId);
+          return act(em, merge, { proposer: sides[proposer]!, other: sides[1 - proposer]! });
         },
         (id) => this.readable(em, caller, id),
       ),
     );
+  }
+
+  /** A proposal that does not go ahead keeps who ended it and when. */
+  private async end(em: EntityManager, caller: Caller, merge: FamilyMerge, status: FamilyMergeStatus.WITHDRAWN | FamilyMergeStatus.DECLINED): Promise<FamilyMerge> {
+    Object.assign(merge, { status, endedByUserId: caller.principal.userId, endedAt: new Date(), version: merge.version + 1 });
+    await em.update(FamilyMerge, { id: merge.id }, { status: merge.status, endedByUserId: merge.endedByUserId, endedAt: merge.endedAt, version: merge.version });
+    return merge;
   }
 
   /** Moves everything of the absorbed family into the surviving one, each table by its owner, and tells the family. */
@@ -177,6 +234,13 @@ export class FamilyMergeService {
     const sides = merge ? await this.sidesOf(em, caller, [merge.survivingFamilyId, merge.absorbedFamilyId]) : [];
     if (!merge || !sides.includes('merge')) throw notFound('FamilyMerge');
     return merge;
+  }
+}
+
+/** The version the caller saw, when it says: another answers CONFLICT. */
+function requireVersion(merge: FamilyMerge, expectedVersion: number | undefined): void {
+  if (expectedVersion != null && expectedVersion !== merge.version) {
+    throw conflict(`The merge changed meanwhile: version ${merge.version}, not ${expectedVersion}`);
   }
 }
 

@@ -25,6 +25,7 @@ import type {
   ConfirmSupportHandoverInput,
   HandOverTrajectorySupportInput,
   ProposeFamilyMoveInput,
+  WithdrawFamilyMoveInput,
 } from './dto/plan.inputs.js';
 import { PlanParticipant } from './plan-participant.entity.js';
 import { PlanWriter } from './plan-writer.js';
@@ -149,13 +150,7 @@ export class PlanTeamService {
    */
   async proposeMove(caller: Caller, input: ProposeFamilyMoveInput): Promise<Plan> {
     return this.tx.run(caller, async (em) => {
-      const family = await this.policy.authorize(em, caller.ability, 'read', 'Family', input.familyId);
-      const [open]: { id: string }[] = await readWithoutAudit('a check before a write that answers no personal data', em.query(
-        `SELECT id FROM plan WHERE family_id = $1 AND status <> 'CLOSED'`,
-        [input.familyId],
-      ));
-      if (!open) throw invalidTransition('Plan', 'CLOSED', 'move the family with its plan');
-      const { plan, attributes } = await this.writer.lock(em, caller, 'coordinate', { planId: open.id, expectedVersion: input.expectedVersion });
+      const { family, plan, attributes } = await this.lockMovingPlan(em, caller, input, 'move the family with its plan');
       const waiting = await this.families.proposedMove(em, plan.id);
       if (waiting) {
         const same = waiting.toNetworkId === input.toNetworkId && waiting.toUserId === input.newSupporterUserId && waiting.toAgencyId === input.newSupporterAgencyId;
@@ -184,6 +179,37 @@ export class PlanTeamService {
         details: { fromNetworkId: family.networkId, toNetworkId: input.toNetworkId, toUserId: input.newSupporterUserId, agencyId: input.newSupporterAgencyId },
       });
     });
+  }
+
+  /**
+   * The supporter takes a proposed move back before the family confirms it: the move is WITHDRAWN and the
+   * handover it started ends with it (the incoming supporter leaves the plan); the family stays in its network.
+   */
+  async withdrawMove(caller: Caller, input: WithdrawFamilyMoveInput): Promise<Plan> {
+    return this.tx.run(caller, async (em) => {
+      const { plan } = await this.lockMovingPlan(em, caller, input, 'withdraw a move');
+      const move = await this.families.proposedMove(em, plan.id);
+      if (!move) throw invalidTransition('Family move', 'NOT_PROPOSED', 'withdraw');
+      await this.families.withdrawMove(em, move);
+      await em.query(`UPDATE trajectory_supporter SET state = 'ENDED', ended_at = now() WHERE plan_id = $1 AND state = 'INCOMING'`, [plan.id]);
+      return this.writer.update(em, caller, plan, {}, {
+        entityType: 'TrajectorySupporter',
+        entityId: plan.id,
+        change: 'FAMILY_MOVE_WITHDRAWN',
+        details: { moveId: move.id, toNetworkId: move.toNetworkId, toUserId: move.toUserId },
+      });
+    });
+  }
+
+  /** The family (NOT_FOUND unless the caller sees it) and its open plan, locked for the supporter's `coordinate`. */
+  private async lockMovingPlan(em: EntityManager, caller: Caller, input: { familyId: string; expectedVersion?: number }, doing: string) {
+    const family = await this.policy.authorize(em, caller.ability, 'read', 'Family', input.familyId);
+    const [open]: { id: string }[] = await readWithoutAudit('a check before a write that answers no personal data', em.query(
+      `SELECT id FROM plan WHERE family_id = $1 AND status <> 'CLOSED'`,
+      [input.familyId],
+    ));
+    if (!open) throw invalidTransition('Plan', 'CLOSED', doing);
+    return { family, ...(await this.writer.lock(em, caller, 'coordinate', { planId: open.id, expectedVersion: input.expectedVersion })) };
   }
 
   /** Another network, and a caseworker there to take over: else BAD_USER_INPUT naming the field. */

@@ -25,6 +25,7 @@ import {
   OpenPlanInput,
   ReopenPlanInput,
   UpdatePlanInput,
+  WithdrawFamilyMoveInput,
 } from './dto/plan.inputs.js';
 import { PlanParticipant } from './plan-participant.entity.js';
 import { PlanTeamService } from './plan-team.service.js';
@@ -101,6 +102,14 @@ export class PlansResolver {
   @Policy('coordinate', 'Plan')
   proposeFamilyMove(@CurrentCaller() caller: Caller, @Args('input') input: ProposeFamilyMoveInput) {
     return this.team.proposeMove(caller, input);
+  }
+
+  @Mutation(() => Plan, {
+    description: 'The supporter takes a proposed move back before the family confirms it; the handover it started ends with it.',
+  })
+  @Policy('coordinate', 'Plan')
+  withdrawFamilyMove(@CurrentCaller() caller: Caller, @Args('input') input: WithdrawFamilyMoveInput) {
+    return this.team.withdrawMove(caller, input);
   }
 
   @Mutation(() => Plan, { description: "Records the family's agreement to the new supporter." })

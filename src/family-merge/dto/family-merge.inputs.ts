@@ -13,8 +13,9 @@ export class ProposeFamilyMergeInput extends Idempotent {
   absorbedFamilyId: string;
 }
 
-@InputType()
-export class ConfirmFamilyMergeInput extends Idempotent {
+/** Confirms, withdraws or declines one proposal. */
+@InputType({ isAbstract: true })
+abstract class FamilyMergeDecision extends Idempotent {
   @Field(() => ID)
   @IsUUID()
   mergeId: string;
@@ -25,3 +26,12 @@ export class ConfirmFamilyMergeInput extends Idempotent {
   @Min(1)
   expectedVersion?: number;
 }
+
+@InputType()
+export class ConfirmFamilyMergeInput extends FamilyMergeDecision {}
+
+@InputType()
+export class WithdrawFamilyMergeInput extends FamilyMergeDecision {}
+
+@InputType()
+export class DeclineFamilyMergeInput extends FamilyMergeDecision {}

@@ -138,6 +138,19 @@ export class AddPlanParticipantInput extends WithIdempotencyKey(PlanRef) {
  * is to support the family there, and the family confirms it as a support handover (confirmSupportHandover).
  */
 @InputType()
+export class WithdrawFamilyMoveInput {
+  @Field(() => ID)
+  @IsUUID()
+  familyId: string;
+
+  @Field(() => Int, { nullable: true, description: "The plan's version the client saw; a stale one answers CONFLICT." })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
+}
+
+@InputType()
 export class ProposeFamilyMoveInput {
   @Field(() => ID)
   @IsUUID()
