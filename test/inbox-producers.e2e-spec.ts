@@ -165,14 +165,33 @@ describe('inbox producers: escalation, reminders, the transition to 18', () => {
     return { supporter, colleague, volunteer, familyId, planId, sara, lien, mo, tom, saraLogin, lienLogin };
   }
 
-  describe('a referral still overdue is escalated to the network coordinators (npm run jobs -- --run overdue)', () => {
-    async function sentDueAgo(interval: string): Promise<string> {
-      const draft = await scene.draft();
-      await scene.step('sendReferral', draft.id, draft.version);
-      await asClock(`UPDATE referral SET due_at = now() - $2::interval WHERE id = $1`, [draft.id, interval]);
-      return draft.id;
-    }
+  /** A PLAN consent Sara gives the family's agency, in force for `daysAhead` days. */
+  async function consentUntil(f: Awaited<ReturnType<typeof family>>, daysAhead: number): Promise<string> {
+    const { recordConsent } = await api.ok(f.supporter.subject, RecordConsentUntilDocument, {
+      input: {
+        grantorMemberId: f.sara,
+        subjectMemberIds: [f.sara],
+        recipientAgencyId: agency.id,
+        categories: ['PLAN'],
+        purposeCode: 'PLAN_COORDINATION',
+        purpose: 'Samen werken aan het gezinsplan',
+        method: 'WRITTEN',
+        evidenceReference: `form-${daysAhead}`,
+        validUntil: new Date(Date.now() + daysAhead * 86_400_000).toISOString(),
+      },
+    });
+    return recordConsent.id;
+  }
 
+  /** A referral sent to the receiving agency, its deadline `interval` ago; its id. */
+  async function sentDueAgo(interval: string): Promise<string> {
+    const draft = await scene.draft();
+    await scene.step('sendReferral', draft.id, draft.version);
+    await asClock(`UPDATE referral SET due_at = now() - $2::interval WHERE id = $1`, [draft.id, interval]);
+    return draft.id;
+  }
+
+  describe('a referral still overdue is escalated to the network coordinators (npm run jobs -- --run overdue)', () => {
     it('three working days past its deadline: one item for the coordinator, about the receiving agency, also when two runs race', async () => {
       const late = await sentDueAgo('10 days');
       const recent = await sentDueAgo('1 day');
@@ -214,22 +233,6 @@ describe('inbox producers: escalation, reminders, the transition to 18', () => {
   });
 
   describe('consents expiring within 14 days tell the supporter (npm run jobs -- --run reminders)', () => {
-    async function consentUntil(f: Awaited<ReturnType<typeof family>>, daysAhead: number): Promise<string> {
-      const { recordConsent } = await api.ok(f.supporter.subject, RecordConsentUntilDocument, {
-        input: {
-          grantorMemberId: f.sara,
-          subjectMemberIds: [f.sara],
-          recipientAgencyId: agency.id,
-          categories: ['PLAN'],
-          purposeCode: 'PLAN_COORDINATION',
-          purpose: 'Samen werken aan het gezinsplan',
-          method: 'WRITTEN',
-          evidenceReference: `form-${daysAhead}`,
-          validUntil: new Date(Date.now() + daysAhead * 86_400_000).toISOString(),
-        },
-      });
-      return recordConsent.id;
-    }
 
     it('once per consent and end date, also when two runs race; one ending later is not told yet', async () => {
       const f = await family();
@@ -374,19 +377,7 @@ describe('inbox producers: escalation, reminders, the transition to 18', () => {
       const f = await family();
       // The producers, as in the tests above: a consent ending in 10 days, the colleague's action due tomorrow,
       // Lien's 2 days overdue, Tom's portal invitation (by the supporter) expired unused, Lien turning 18 in 30 days.
-      await api.ok(f.supporter.subject, RecordConsentUntilDocument, {
-        input: {
-          grantorMemberId: f.sara,
-          subjectMemberIds: [f.sara],
-          recipientAgencyId: agency.id,
-          categories: ['PLAN'],
-          purposeCode: 'PLAN_COORDINATION',
-          purpose: 'Samen werken aan het gezinsplan',
-          method: 'WRITTEN',
-          evidenceReference: 'form-languages',
-          validUntil: new Date(Date.now() + 10 * 86_400_000).toISOString(),
-        },
-      });
+      await consentUntil(f, 10);
       const { addGoal } = await api.ok(f.supporter.subject, AddGoalDocument, { input: { planId: f.planId, lifeDomain: 'EDUCATION', description: 'Lien gaat elke dag naar school.', owner: 'FAMILY' } });
       const action = async (assignee: { assigneeUserId: string } | { assigneeMemberId: string }) =>
         (await api.ok(f.supporter.subject, AddActionAssignedDocument, { input: { goalId: addGoal.id, title: 'Afspraak maken', dueDate: dateFromToday(1), ...assignee } })).addAction.id;
@@ -398,9 +389,7 @@ describe('inbox producers: escalation, reminders, the transition to 18', () => {
       await api.app.get(TransitionsService).proposeDueChecklists();
       expect((await runJob('reminders')).failed).toBe(false);
       // A referral 10 days past its deadline, escalated to the network's coordinator.
-      const draft = await scene.draft();
-      await scene.step('sendReferral', draft.id, draft.version);
-      await asClock(`UPDATE referral SET due_at = now() - interval '10 days' WHERE id = $1`, [draft.id]);
+      await sentDueAgo('10 days');
       expect((await runJob('overdue')).failed).toBe(false);
       // A failed webhook delivery and a merge of the family, delivered as their producers deliver them (the webhook
       // worker and the merge: test/webhooks.e2e-spec.ts, test/family-merge.e2e-spec.ts).
