@@ -71,7 +71,9 @@ export class InboxEmail implements OnModuleInit, OnApplicationShutdown {
    */
   private measure(metrics: Metrics, boss: PgBoss): Counter<'outcome'> {
     const registers = [metrics.registry];
-    const queue = async () => {
+    // One count of the queue for the gauges of one scrape (they are collected together).
+    let counting: Promise<{ waiting: number; active: number; failed: number; oldest: number }> | null = null;
+    const count = async () => {
       const { rows } = await boss.getDb().executeSql(
         `SELECT count(*) FILTER (WHERE state IN ('created', 'retry'))::int AS waiting, count(*) FILTER (WHERE state = 'active')::int AS active,
                 count(*) FILTER (WHERE state = 'failed')::int AS failed,
@@ -81,6 +83,7 @@ export class InboxEmail implements OnModuleInit, OnApplicationShutdown {
       );
       return rows[0] as { waiting: number; active: number; failed: number; oldest: number };
     };
+    const queue = () => (counting ??= count().finally(() => (counting = null)));
     new Gauge({
       name: 'gezin1plan_email_jobs',
       help: 'Notification e-mails in the queue (shared by all replicas): waiting (queued, also for the end of their grouping window or a retry), active (being sent), failed (given up after the last retry, while pg-boss keeps them)',
@@ -144,25 +147,29 @@ export class InboxEmail implements OnModuleInit, OnApplicationShutdown {
   /**
    * Queues, in the caller's transaction, an e-mail for each of `recipients` who chose `channel` (IMMEDIATE
    * for new items, DAILY_DIGEST for the digest): it exists only if the transaction commits. New items are
-   * told once per recipient and window of `groupSeconds` (aligned on the clock): the first item of a window
-   * queues its e-mail for the window's end, and the items after it in that window join it (pg-boss's
-   * throttle, a unique key on queue, recipient and window: replicas racing queue one).
+   * told once per recipient and window of `groupSeconds` (aligned on the clock, which it reads now, not at the
+   * transaction's start: a long transaction's item joins the window it is queued in, not one already told):
+   * the first item of a window queues its e-mail for the window's end, and the items after it in that window
+   * join it (pg-boss's throttle: one job per queue, key and throttle slot; replicas racing queue one).
    */
   async enqueue(em: EntityManager, recipients: EmailRecipient[], digest = false): Promise<void> {
     const runner = em.queryRunner;
     if (!this.boss || recipients.length === 0) return;
     if (!runner?.isTransactionActive) throw new Error('E-mails are queued inside the transaction of their items');
     const chosen: { user_id: string | null; member_id: string | null; now: number }[] = await em.query(
-      // The transaction's time, as pg-boss reads it for the window (its job_now() is now()).
-      `SELECT user_id, member_id, extract(epoch FROM now())::float8 AS now FROM notification_channel
+      `SELECT user_id, member_id, extract(epoch FROM clock_timestamp())::float8 AS now FROM notification_channel
         WHERE channel = $3 AND (user_id = ANY($1::uuid[]) OR member_id = ANY($2::uuid[]))`,
       [recipients.flatMap((r) => r.userId ?? []), recipients.flatMap((r) => r.memberId ?? []), digest ? 'DAILY_DIGEST' : 'IMMEDIATE'],
     );
     if (chosen.length === 0) return;
     const { retryLimit, retryDelaySeconds, timeoutSeconds, groupSeconds } = this.config.email;
-    // The key names whose e-mail it is by id, as the job does.
-    const grouped = (key: string, now: number) =>
-      digest ? {} : { singletonKey: key, singletonSeconds: groupSeconds, startAfter: new Date((Math.floor(now / groupSeconds) + 1) * groupSeconds * 1000) };
+    // The key: the recipient's id (as the job names it) and the window. pg-boss's throttle slot is of the
+    // transaction's start: the window's, but for a transaction begun in an earlier one (whose item then has
+    // an e-mail of its own at the window's end: two at once, never none).
+    const grouped = (recipient: string, now: number) => {
+      const window = Math.floor(now / groupSeconds) * groupSeconds;
+      return digest ? {} : { singletonKey: `${recipient}/${window}`, singletonSeconds: groupSeconds, startAfter: new Date((window + groupSeconds) * 1000) };
+    };
     await this.boss.insert(
       QUEUE,
       chosen.map((c) => ({
