@@ -1,10 +1,14 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { simpleParser } from 'mailparser';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
+import type { InboxItemKind } from '../src/inbox/inbox-kind.js';
+import { InboxService } from '../src/inbox/inbox.service.js';
 import { BreakGlassDocument, InboxTextsDocument, MyNotificationChannelDocument, SetMyLanguageDocument, SetNotificationChannelDocument } from './graphql/generated.js';
 import { ReferralScene } from './support/referral-scene.js';
 import { codeOf, TestApi, uniqueSubject } from './support/test-app.js';
@@ -197,6 +201,24 @@ describe('notification e-mails', () => {
     const next = await scene.draft();
     await scene.step('sendReferral', next.id, next.version);
     await arrived(mail!, 2);
+  });
+
+  it("tells an item of a transaction begun before its window's e-mail went out at the next window's end", async () => {
+    const worker = await world.staff(scene.receiver);
+    const mail = await choose(worker.subject, 'IMMEDIATE');
+    const [first, second] = [await scene.draft(), await scene.draft()];
+    await startOfWindow();
+    await scene.step('sendReferral', first.id, first.version);
+    // A producer's transaction that began in that window delivers its item after the window's e-mail went out.
+    await api.app.get(DataSource).transaction(async (em) => {
+      await em.query(`SELECT set_config('app.actor_subject', 'test:producer', true)`);
+      await arrived(mail!);
+      await sleep(500);
+      const event = { id: randomUUID(), kind: 'REFERRAL_RECEIVED' as InboxItemKind, familyId: second.familyId, about: { type: 'Referral' as const, id: second.id }, params: {}, occurredAt: new Date() };
+      expect(await api.app.get(InboxService).deliver(em, event, [{ user: worker.userId, agency: scene.receiver.id }])).toBe(1);
+    });
+    await arrived(mail!, 2);
+    expect([await jobsFor(worker.userId)]).toEqual([2]);
   });
 
   it('tells a portal member in the language she set for herself', async () => {
