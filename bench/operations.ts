@@ -16,7 +16,7 @@ export const PLAN_QUERY = `query($id: ID!) { plan(id: $id) { id status summary s
 export const FAMILIES_QUERY = `{ families(first: 50) { edges { node { id members { id givenName familyName birthDate } } } pageInfo { hasNextPage endCursor } } }`;
 export const INCOMING_QUERY = `{ referrals(direction: INCOMING, overdue: true, first: 50) { edges { node { id status version dueAt urgency } } pageInfo { hasNextPage } } }`;
 export const ACCESS_LOG_QUERY = `query($familyId: ID!) { accessLog(familyId: $familyId, first: 50) { edges { node { id action entityType at categories legalBasis } } } }`;
-export const INBOX_QUERY = `{ inbox(first: 50) { edges { node { id kind occurredAt read about { type id } family { id } } } pageInfo { hasNextPage endCursor } } }`;
+export const INBOX_QUERY = `{ inbox(first: 50) { edges { node { id kind occurredAt read text about { type id } family { id } } } pageInfo { hasNextPage endCursor } } }`;
 export const ADD_ACTION = `mutation($input: AddActionInput!) { addAction(input: $input) { id } }`;
 export const NETWORK_INSIGHT_QUERY = `query($networkId: ID!) { networkInsight(networkId: $networkId) { activePlans { value suppressed }
   activePlansPerLifeDomain { lifeDomain plans { value } } referralsSent { value } referralFlows { fromAgency { id } toAgency { id } status referrals { value } }

@@ -75,6 +75,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/WEBHOOK_SECRET_KEY is required in production/);
   });
 
+  it('groups the new items of a minute in one e-mail by default, and names a bad window', () => {
+    expect(loadConfig({}).email.groupSeconds).toBe(60);
+    expect(loadConfig({ EMAIL_GROUP_SECONDS: '300' }).email.groupSeconds).toBe(300);
+    for (const bad of ['0', '3601', '1.5']) expect(() => loadConfig({ EMAIL_GROUP_SECONDS: bad })).toThrow(/EMAIL_GROUP_SECONDS must be a whole number from 1 to 3600/);
+  });
+
   it('names each other bad variable, one line per problem', () => {
     expect(() => loadConfig({ NODE_ENV: 'staging' })).toThrow(/NODE_ENV must be development, test or production \(got "staging"\)/);
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT must be a port number \(got "70000"\)/);

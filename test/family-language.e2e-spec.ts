@@ -1,7 +1,17 @@
-import { AccessLogActionsDocument, BreakGlassDocument, InboxTextsDocument, MyLanguageDocument, SetMyLanguageDocument } from './graphql/generated.js';
+import {
+  AccessLogActionsDocument,
+  BreakGlassDocument,
+  FamilyContactsDocument,
+  FamilyMemberHistoryDocument,
+  InboxTextsDocument,
+  MyLanguageDocument,
+  SetMyLanguageDocument,
+  UnlinkFamilyPortalDocument,
+  UpdateFamilyMemberDocument,
+} from './graphql/generated.js';
 import { ReferralScene } from './support/referral-scene.js';
 import { codeOf, TestApi } from './support/test-app.js';
-import { World } from './support/world.js';
+import { child, parent, World } from './support/world.js';
 
 /**
  * Every sentence the family reads comes from the message catalogue in its own language (docs/inbox.md,
@@ -62,11 +72,55 @@ describe('texts in the reader’s language', () => {
     expect(await breakGlassText(supporter.subject, breakGlassId)).toEqual([expect.stringMatching(/^Someone opened the family's data in an emergency/)]);
   });
 
-  it('lets no family member, integration client or stranger set a language here, and refuses a language it does not speak', async () => {
-    const { logins, supporter } = await familyAfterBreakGlass();
-    // A family member's language is its preferredLanguage, which its team keeps.
-    expect(codeOf(await api.gql(logins.an, SetMyLanguageDocument, { language: 'EN' }))).toBe('FORBIDDEN');
-    expect((await api.ok(logins.an, MyLanguageDocument)).me.language).toBe('NL_BE');
+  const languages = async (supporter: string, familyId: string) =>
+    Object.fromEntries((await api.ok(supporter, FamilyContactsDocument, { id: familyId })).family!.members.map((m) => [m.givenName, m.preferredLanguage]));
+
+  it('lets a portal member set her own language, and only hers: her inbox and access log follow it, her team sees it in her history', async () => {
+    const { familyId, supporter, breakGlassId, logins } = await familyAfterBreakGlass();
+    expect((await api.ok(logins.an, SetMyLanguageDocument, { language: 'EN' })).setMyLanguage.language).toBe('EN');
+    expect((await api.ok(logins.an, MyLanguageDocument)).me.language).toBe('EN');
+    expect(await breakGlassText(logins.an, breakGlassId)).toEqual([expect.stringMatching(/^Someone opened the family's data in an emergency/)]);
+    expect(await grantLines(logins.an, familyId)).toEqual([expect.stringMatching(/ took emergency access to your data \(break-glass\)/)]);
+
+    // The other adults keep theirs; the team reads hers as her preferredLanguage, and its change in her history.
+    expect((await api.ok(logins.sophie, MyLanguageDocument)).me.language).toBe('FR_BE');
+    expect((await api.ok(logins.john, MyLanguageDocument)).me.language).toBe('EN');
+    expect(await languages(supporter.subject, familyId)).toEqual({ Sophie: 'fr-BE', John: 'en-GB', An: 'en' });
+    const members = (await api.ok(supporter.subject, FamilyContactsDocument, { id: familyId })).family!.members;
+    const an = members.find((m) => m.givenName === 'An')!;
+    const history = (await api.ok(supporter.subject, FamilyMemberHistoryDocument, { memberId: an.id })).familyMemberHistory;
+    expect(history.at(-1)).toMatchObject({ change: 'CORRECTED', fields: ['preferredLanguage'], before: { preferredLanguage: null }, after: { preferredLanguage: 'en' }, actor: null });
+
+    // A parent may not set another adult's language: setMyLanguage names no one else, and the team's correction is not hers.
+    const john = members.find((m) => m.givenName === 'John')!;
+    expect(codeOf(await api.gql(logins.an, UpdateFamilyMemberDocument, { input: { memberId: john.id, preferredLanguage: 'nl-BE' } }))).toBe('FORBIDDEN');
+    expect(await languages(supporter.subject, familyId)).toEqual({ Sophie: 'fr-BE', John: 'en-GB', An: 'en' });
+  });
+
+  it('lets a 15-year-old with a portal login set her own language, not her parent’s; her inbox follows it', async () => {
+    const supporter = await world.staff(scene.referrer);
+    const colleague = await world.staff(scene.referrer);
+    const { familyId, members } = await world.familyWithPlan(supporter, {
+      members: [parent('Ines', 'Janssens'), child('Nora', 'Janssens', '2011-06-01')],
+      supporter,
+      assign: { admin: scene.referrer.admin, userIds: [colleague.userId] },
+    });
+    const [ines, nora] = await Promise.all(members.map((m) => world.portalLogin(supporter, m.id)));
+    expect((await api.ok(nora!, SetMyLanguageDocument, { language: 'FR_BE' })).setMyLanguage.language).toBe('FR_BE');
+    const { breakGlass } = await api.ok(colleague.subject, BreakGlassDocument, { input: { familyId, justification: 'Acute melding van de school.' } });
+    expect(await breakGlassText(nora!, breakGlass.id)).toEqual([expect.stringMatching(/^Quelqu’un a ouvert les données de la famille en urgence/)]);
+    expect(await breakGlassText(ines!, breakGlass.id)).toEqual([expect.stringMatching(/^Iemand opende in een noodgeval/)]);
+    expect(await languages(supporter.subject, familyId)).toEqual({ Ines: null, Nora: 'fr-BE' });
+    expect(codeOf(await api.gql(nora!, UpdateFamilyMemberDocument, { input: { memberId: members[0]!.id, preferredLanguage: 'fr-BE' } }))).toBe('FORBIDDEN');
+    expect(await languages(supporter.subject, familyId)).toEqual({ Ines: null, Nora: 'fr-BE' });
+  });
+
+  it('lets no integration client, stranger or member whose portal login ended set a language, and refuses a language it does not speak', async () => {
+    const { familyId, logins, supporter } = await familyAfterBreakGlass();
+    const sophie = (await api.ok(supporter.subject, FamilyContactsDocument, { id: familyId })).family!.members.find((m) => m.givenName === 'Sophie')!;
+    await api.ok(supporter.subject, UnlinkFamilyPortalDocument, { m: sophie.id });
+    expect(codeOf(await api.gql(logins.sophie, SetMyLanguageDocument, { language: 'EN' }))).toBe('FORBIDDEN');
+    expect(await languages(supporter.subject, familyId)).toEqual({ Sophie: 'fr-BE', John: 'en-GB', An: null });
     expect(codeOf(await api.gql('nobody-here@example', SetMyLanguageDocument, { language: 'EN' }))).toBe('FORBIDDEN');
 
     expect((await scene.asClient('mutation { setMyLanguage(language: EN) { language } }')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

@@ -1,8 +1,12 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { calendarDate, DEFAULT_LEGAL_TIME_ZONE } from '../src/common/calendar.js';
 import { ActionReminders } from '../src/goals/action-reminders.js';
+import type { InboxItemKind } from '../src/inbox/inbox-kind.js';
+import { type InboxAudience, type InboxEvent, InboxService } from '../src/inbox/inbox.service.js';
 import { TransitionsService } from '../src/transitions/transitions.service.js';
+import type { MembershipRole } from '../src/users/membership-role.js';
 import {
   ActivatePlanDocument,
   AddActionAssignedDocument,
@@ -13,7 +17,9 @@ import {
   type InboxEntryFragment,
   ProposeTransitionChecklistDocument,
   RecordConsentUntilDocument,
+  RegisterIntegrationClientIdDocument,
   RemoveMembershipIdDocument,
+  SetMyLanguageDocument,
 } from './graphql/generated.js';
 import { ReferralScene } from './support/referral-scene.js';
 import { TestApi, uniqueSubject } from './support/test-app.js';
@@ -38,9 +44,58 @@ function dateFromToday(days: number, years = 0): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** That date as the inbox writes it to a Dutch reader (the default language): "17 december 2026". */
-function dayInDutch(days: number): string {
-  return new Intl.DateTimeFormat('nl-BE', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${dateFromToday(days)}T12:00:00Z`));
+/** That date as the inbox writes it to a reader of `locale`: "17 december 2026", "17 décembre 2026", "17 December 2026". */
+function dayIn(locale: string, days: number): string {
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${dateFromToday(days)}T12:00:00Z`));
+}
+
+/** That date as the inbox writes it to a Dutch reader (the default language). */
+const dayInDutch = (days: number) => dayIn('nl-BE', days);
+
+type Language = 'NL_BE' | 'FR_BE' | 'EN';
+
+/**
+ * The texts of the newer kinds, written out in each language, for the occasions the language test makes: a
+ * consent ending in 10 days, an action due tomorrow, one 2 days overdue, a young adult turning 18 in 30 days,
+ * a referral 3 working days past its deadline (still SENT).
+ */
+function textsIn(language: Language): Record<string, string> {
+  const day = (days: number) => dayIn({ NL_BE: 'nl-BE', FR_BE: 'fr-BE', EN: 'en-BE' }[language], days);
+  switch (language) {
+    case 'NL_BE':
+      return {
+        CONSENT_EXPIRING: `Een toestemming van het gezin loopt af op ${day(10)}.`,
+        ACTION_DUE: `Een actie in het plan moet klaar zijn op ${day(1)}.`,
+        ACTION_OVERDUE: `Een actie in het plan moest klaar zijn op ${day(-2)} en is nog niet gedaan.`,
+        TRANSITION_CHECKLIST_PROPOSED: `Het plan heeft een nieuwe checklist voor iemand die 18 wordt (op ${day(30)}).`,
+        PORTAL_INVITATION_EXPIRED: 'Een uitnodiging voor het gezinsportaal die u voor een gezinslid maakte, is verlopen voordat ze gebruikt werd.',
+        REFERRAL_ESCALATED: 'Een doorverwijzing naar deze organisatie staat nog altijd te lang op "verstuurd": 3 werkdagen na de termijn.',
+        WEBHOOK_DELIVERY_FAILED: 'Een bericht naar het dossiersysteem van deze koppeling kwam niet aan, ook niet na de laatste poging.',
+        FAMILY_MERGED: 'Uw gezin was twee keer ingeschreven. De twee inschrijvingen zijn samengevoegd tot één gezin en één plan.',
+      };
+    case 'FR_BE':
+      return {
+        CONSENT_EXPIRING: `Un consentement de la famille prend fin le ${day(10)}.`,
+        ACTION_DUE: `Une action du plan doit être faite pour le ${day(1)}.`,
+        ACTION_OVERDUE: `Une action du plan devait être faite pour le ${day(-2)} et n’est pas encore faite.`,
+        TRANSITION_CHECKLIST_PROPOSED: `Une liste de choses à régler pour les 18 ans (le ${day(30)}) a été ajoutée au plan.`,
+        PORTAL_INVITATION_EXPIRED: 'Une invitation au portail des familles que vous avez faite pour un membre de la famille a expiré avant d’être utilisée.',
+        REFERRAL_ESCALATED: 'Une orientation vers cette organisation est toujours en retard à l’étape « envoyée », 3 jours ouvrables après le délai.',
+        WEBHOOK_DELIVERY_FAILED: 'Un message vers le système de dossiers de cette connexion n’est pas arrivé, même après le dernier essai.',
+        FAMILY_MERGED: 'Votre famille était inscrite deux fois. Les deux inscriptions ont été réunies en une seule famille et un seul plan.',
+      };
+    case 'EN':
+      return {
+        CONSENT_EXPIRING: `A consent of the family ends on ${day(10)}.`,
+        ACTION_DUE: `An action in the plan is due on ${day(1)}.`,
+        ACTION_OVERDUE: `An action in the plan was due on ${day(-2)} and is not done yet.`,
+        TRANSITION_CHECKLIST_PROPOSED: `A checklist for turning 18 (on ${day(30)}) was added to the plan.`,
+        PORTAL_INVITATION_EXPIRED: 'A portal invitation you made for a member of the family expired before it was used.',
+        REFERRAL_ESCALATED: 'A referral to this organisation is still past its deadline at "sent", 3 working days on.',
+        WEBHOOK_DELIVERY_FAILED: 'A message to the case system of this link did not arrive, even after the last try.',
+        FAMILY_MERGED: 'Your family was registered twice: both records were brought together into one family and one plan.',
+      };
+  }
 }
 
 /** The compiled jobs command, as an operator (or a replica's hourly job) runs it, against the test database. */
@@ -110,14 +165,33 @@ describe('inbox producers: escalation, reminders, the transition to 18', () => {
     return { supporter, colleague, volunteer, familyId, planId, sara, lien, mo, tom, saraLogin, lienLogin };
   }
 
-  describe('a referral still overdue is escalated to the network coordinators (npm run jobs -- --run overdue)', () => {
-    async function sentDueAgo(interval: string): Promise<string> {
-      const draft = await scene.draft();
-      await scene.step('sendReferral', draft.id, draft.version);
-      await asClock(`UPDATE referral SET due_at = now() - $2::interval WHERE id = $1`, [draft.id, interval]);
-      return draft.id;
-    }
+  /** A PLAN consent Sara gives the family's agency, in force for `daysAhead` days. */
+  async function consentUntil(f: Awaited<ReturnType<typeof family>>, daysAhead: number): Promise<string> {
+    const { recordConsent } = await api.ok(f.supporter.subject, RecordConsentUntilDocument, {
+      input: {
+        grantorMemberId: f.sara,
+        subjectMemberIds: [f.sara],
+        recipientAgencyId: agency.id,
+        categories: ['PLAN'],
+        purposeCode: 'PLAN_COORDINATION',
+        purpose: 'Samen werken aan het gezinsplan',
+        method: 'WRITTEN',
+        evidenceReference: `form-${daysAhead}`,
+        validUntil: new Date(Date.now() + daysAhead * 86_400_000).toISOString(),
+      },
+    });
+    return recordConsent.id;
+  }
 
+  /** A referral sent to the receiving agency, its deadline `interval` ago; its id. */
+  async function sentDueAgo(interval: string): Promise<string> {
+    const draft = await scene.draft();
+    await scene.step('sendReferral', draft.id, draft.version);
+    await asClock(`UPDATE referral SET due_at = now() - $2::interval WHERE id = $1`, [draft.id, interval]);
+    return draft.id;
+  }
+
+  describe('a referral still overdue is escalated to the network coordinators (npm run jobs -- --run overdue)', () => {
     it('three working days past its deadline: one item for the coordinator, about the receiving agency, also when two runs race', async () => {
       const late = await sentDueAgo('10 days');
       const recent = await sentDueAgo('1 day');
@@ -159,22 +233,6 @@ describe('inbox producers: escalation, reminders, the transition to 18', () => {
   });
 
   describe('consents expiring within 14 days tell the supporter (npm run jobs -- --run reminders)', () => {
-    async function consentUntil(f: Awaited<ReturnType<typeof family>>, daysAhead: number): Promise<string> {
-      const { recordConsent } = await api.ok(f.supporter.subject, RecordConsentUntilDocument, {
-        input: {
-          grantorMemberId: f.sara,
-          subjectMemberIds: [f.sara],
-          recipientAgencyId: agency.id,
-          categories: ['PLAN'],
-          purposeCode: 'PLAN_COORDINATION',
-          purpose: 'Samen werken aan het gezinsplan',
-          method: 'WRITTEN',
-          evidenceReference: `form-${daysAhead}`,
-          validUntil: new Date(Date.now() + daysAhead * 86_400_000).toISOString(),
-        },
-      });
-      return recordConsent.id;
-    }
 
     it('once per consent and end date, also when two runs race; one ending later is not told yet', async () => {
       const f = await family();
@@ -313,5 +371,60 @@ describe('inbox producers: escalation, reminders, the transition to 18', () => {
       ]);
       for (const reader of [f.supporter, f.saraLogin, f.colleague]) expect(await aboutRecord(reader, 'TRANSITION_CHECKLIST_PROPOSED', goal.id)).toEqual([]);
     }, 60_000);
+  });
+  describe('the newer kinds, read in the reader’s language (nl-BE, fr-BE, en)', () => {
+    it('renders each kind for each of its readers in Dutch, French and English, as each chose (a professional, a portal member)', async () => {
+      const f = await family();
+      // The producers, as in the tests above: a consent ending in 10 days, the colleague's action due tomorrow,
+      // Lien's 2 days overdue, Tom's portal invitation (by the supporter) expired unused, Lien turning 18 in 30 days.
+      await consentUntil(f, 10);
+      const { addGoal } = await api.ok(f.supporter.subject, AddGoalDocument, { input: { planId: f.planId, lifeDomain: 'EDUCATION', description: 'Lien gaat elke dag naar school.', owner: 'FAMILY' } });
+      const action = async (assignee: { assigneeUserId: string } | { assigneeMemberId: string }) =>
+        (await api.ok(f.supporter.subject, AddActionAssignedDocument, { input: { goalId: addGoal.id, title: 'Afspraak maken', dueDate: dateFromToday(1), ...assignee } })).addAction.id;
+      await action({ assigneeUserId: f.colleague.userId });
+      await asClock(`UPDATE action SET due_date = $2 WHERE id = $1`, [await action({ assigneeMemberId: f.lien }), dateFromToday(-2)]);
+      await api.ok(f.supporter.subject, CreatePortalInvitationDetailsDocument, { m: f.tom });
+      await asClock(`UPDATE portal_invitation SET expires_at = now() - interval '1 hour' WHERE member_id = $1`, [f.tom]);
+      await asClock(`UPDATE family_member SET birth_date = $2 WHERE id = $1`, [f.lien, dateFromToday(30, 18)]);
+      await api.app.get(TransitionsService).proposeDueChecklists();
+      expect((await runJob('reminders')).failed).toBe(false);
+      // A referral 10 days past its deadline, escalated to the network's coordinator.
+      await sentDueAgo('10 days');
+      expect((await runJob('overdue')).failed).toBe(false);
+      // A failed webhook delivery and a merge of the family, delivered as their producers deliver them (the webhook
+      // worker and the merge: test/webhooks.e2e-spec.ts, test/family-merge.e2e-spec.ts).
+      const { registerIntegrationClient } = await api.ok(agency.admin.subject, RegisterIntegrationClientIdDocument, {
+        input: { agencyId: agency.id, name: `Dossiersysteem ${uniqueSubject('client')}`, scopes: ['REFERRALS_READ'] },
+      });
+      const deliver = (kind: string, about: InboxEvent['about'], audience: InboxAudience[]) =>
+        db.transaction(async (em) => {
+          await em.query(`SELECT set_config('app.actor_subject', 'test:producer', true)`);
+          const event: InboxEvent = { id: randomUUID(), kind: kind as InboxItemKind, familyId: f.familyId, about, params: {}, occurredAt: new Date() };
+          await api.app.get(InboxService).deliver(em, event, audience);
+        });
+      await deliver('WEBHOOK_DELIVERY_FAILED', { type: 'IntegrationClient', id: registerIntegrationClient.client.id }, [{ staffOf: agency.id, roles: ['AGENCY_ADMIN' as MembershipRole] }]);
+      await deliver('FAMILY_MERGED', { type: 'Plan', id: f.planId }, [{ portalOf: f.familyId }]);
+
+      const readers: { who: Person | string; kinds: string[] }[] = [
+        { who: f.supporter, kinds: ['CONSENT_EXPIRING', 'ACTION_DUE', 'ACTION_OVERDUE', 'TRANSITION_CHECKLIST_PROPOSED', 'PORTAL_INVITATION_EXPIRED'] },
+        { who: f.colleague, kinds: ['ACTION_DUE'] },
+        { who: f.lienLogin, kinds: ['ACTION_OVERDUE', 'TRANSITION_CHECKLIST_PROPOSED', 'FAMILY_MERGED'] },
+        { who: f.saraLogin, kinds: ['FAMILY_MERGED'] },
+        { who: scene.network.coordinator, kinds: ['REFERRAL_ESCALATED'] },
+        { who: agency.admin, kinds: ['WEBHOOK_DELIVERY_FAILED'] },
+      ];
+      for (const language of ['FR_BE', 'EN', 'NL_BE'] as const) {
+        const expected = textsIn(language);
+        for (const { who, kinds } of readers) {
+          const login = typeof who === 'string' ? who : who.subject;
+          expect((await api.ok(login, SetMyLanguageDocument, { language })).setMyLanguage.language).toBe(language);
+          const { inbox } = await api.ok(login, InboxDocument, { first: 100 });
+          for (const kind of kinds) {
+            const texts = [...new Set(inbox.edges.filter((e) => e.node.kind === kind && (e.node.family?.id ?? f.familyId) === f.familyId).map((e) => e.node.text))];
+            expect({ login, kind, texts }).toEqual({ login, kind, texts: [expected[kind]] });
+          }
+        }
+      }
+    }, 180_000);
   });
 });

@@ -7,6 +7,7 @@ import { seedDatabase } from '../bench/seed/seed-database.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
 import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
+import { SetMyLanguageDocument } from './graphql/generated.js';
 import { type GraphQLResult, TestApi } from './support/test-app.js';
 
 /**
@@ -172,11 +173,19 @@ describe('the limit side answers and audits as the service', () => {
                                         WHERE (u.subject = $1 AND ii.recipient_agency_id = $2) OR ii.recipient_member_id = $3`, [who.subject, who.agencyId, member]);
       return n as number;
     };
-    for (const who of [...inboxReaders, ...professionals, ...portal]) {
+    // The texts in the reader's language: one reader reads in French (the others as the seed left them).
+    const french = { ...inboxReaders[1]!, label: 'professional with inbox items, in French' };
+    await api.ok(french.subject, SetMyLanguageDocument, { language: 'FR_BE' });
+    for (const who of [...inboxReaders.filter((r) => r.subject !== french.subject), french, ...professionals, ...portal]) {
       const result = await both(who, 'inbox', INBOX_QUERY, {}, { first: '50' });
       expectSame(`${who.label} reads the inbox`, 'inbox', result);
-      const shown = (result.service.data as { inbox?: { edges: unknown[] } } | null)?.inbox?.edges.length ?? 0;
-      if (shown < 50 && shown < (await stored(who))) count('inbox items filtered away');
+      const edges = (result.service.data as { inbox?: { edges: { node: { text: string } }[] } } | null)?.inbox?.edges ?? [];
+      if (edges.length < 50 && edges.length < (await stored(who))) count('inbox items filtered away');
+      if (who === french) {
+        // The seeded kinds (REFERRAL_RECEIVED, REFERRAL_STATUS_CHANGED, BREAK_GLASS_USED, ACTION_OVERDUE), in French.
+        expect(edges.length).toBeGreaterThan(0);
+        for (const { node } of edges) expect(node.text).toMatch(/^(Une nouvelle orientation |Votre orientation est passée |Quelqu’un a ouvert |Une action du plan devait )/);
+      }
     }
     expect([...seen.keys()]).toEqual(expect.arrayContaining(['inbox OK with edges', 'inbox OK', 'inbox items filtered away']));
     expect([...seen.keys()].filter((key) => key.startsWith('inbox basis')).length).toBeGreaterThan(0);

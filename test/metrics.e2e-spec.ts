@@ -59,5 +59,7 @@ describe('metrics', () => {
     expect(res.text).toMatch(/^gezin1plan_webhook_jobs\{state="waiting"\} \d+$/m);
     expect(res.text).toMatch(/^gezin1plan_webhook_jobs\{state="active"\} \d+$/m);
     expect(res.text).toMatch(/^gezin1plan_audit_entries_unlinked \d+$/m);
+    // Without SMTP_URL no e-mail queue, and no figures of one (with it: test/notification-email.e2e-spec.ts).
+    expect(res.text).not.toMatch(/^gezin1plan_email_/m);
   });
 });

@@ -1,9 +1,14 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { simpleParser } from 'mailparser';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import type { InboxItemKind } from '../src/inbox/inbox-kind.js';
+import { InboxService } from '../src/inbox/inbox.service.js';
 import { BreakGlassDocument, InboxTextsDocument, MyNotificationChannelDocument, SetMyLanguageDocument, SetNotificationChannelDocument } from './graphql/generated.js';
 import { ReferralScene } from './support/referral-scene.js';
 import { codeOf, TestApi, uniqueSubject } from './support/test-app.js';
@@ -22,6 +27,8 @@ interface Mail {
  */
 describe('notification e-mails', () => {
   const PUBLIC_URL = 'https://gezin.example';
+  /** EMAIL_GROUP_SECONDS here: the new items of a window are told in one e-mail at its end. */
+  const WINDOW_MS = 3000;
   let smtp: SMTPServer;
   let smtpUrl: string;
   const received: Mail[] = [];
@@ -55,7 +62,14 @@ describe('notification e-mails', () => {
     });
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
-    api = await TestApi.start({ SMTP_URL: smtpUrl, PUBLIC_URL, EMAIL_RETRY_DELAY_SECONDS: '1', EMAIL_POLL_INTERVAL_MS: '500', EMAIL_RETRY_LIMIT: '3' });
+    api = await TestApi.start({
+      SMTP_URL: smtpUrl,
+      PUBLIC_URL,
+      EMAIL_RETRY_DELAY_SECONDS: '1',
+      EMAIL_POLL_INTERVAL_MS: '500',
+      EMAIL_RETRY_LIMIT: '3',
+      EMAIL_GROUP_SECONDS: String(WINDOW_MS / 1000),
+    });
     world = new World(api);
     scene = await ReferralScene.create(api);
     db = new pg.Client(process.env.DATABASE_URL);
@@ -80,6 +94,16 @@ describe('notification e-mails', () => {
     await api.ok(login, SetNotificationChannelDocument, { input: { channel, email } });
     return email;
   }
+  /** Just after a grouping window began (windows are aligned on the clock, which the database shares). */
+  const startOfWindow = () => sleep(WINDOW_MS - (Date.now() % WINDOW_MS) + 50);
+  const jobsFor = async (userId: string): Promise<number> =>
+    (await db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'inbox-email' AND data->>'userId' = $1`, [userId])).rows[0].n;
+  /** The value of one series of `GET /metrics` (its name and labels as exposed), 0 when absent. */
+  const series = async (name: string): Promise<number> => {
+    const line = (await request(api.app.getHttpServer()).get('/metrics')).text.split('\n').find((l) => l.startsWith(`${name} `));
+    return line ? Number(line.slice(name.length + 1)) : 0;
+  };
+
   /** Nothing of the family: no member's name, not the referral's reason or service, not the break-glass reason. */
   function expectNoPersonalData(mail: Mail): void {
     for (const word of ['Sara', 'Peeters', 'Lien', 'Mo', 'Sophie', 'Dubois', 'John', 'Smith', 'An', 'Schoolproblemen', 'Begeleiding', 'huisarts']) {
@@ -147,6 +171,89 @@ describe('notification e-mails', () => {
     expect(refused).toEqual([mail]);
     await sleep(1500);
     expect(mailsTo(mail!)).toHaveLength(1);
+  });
+
+  it('tells the new items of one grouping window in one e-mail at its end; a colleague who chose OFF gets none', async () => {
+    const [grouped, off] = [await world.staff(scene.receiver), await world.staff(scene.receiver)];
+    const mail = await choose(grouped.subject, 'IMMEDIATE');
+    await choose(off.subject, 'OFF', null);
+    const drafts = [await scene.draft(), await scene.draft(), await scene.draft()];
+    await startOfWindow();
+    const sentAt = Date.now();
+    await Promise.all(drafts.map((referral) => scene.step('sendReferral', referral.id, referral.version)));
+    expect(Date.now() - sentAt).toBeLessThan(WINDOW_MS - 100);
+
+    const [toGrouped] = await arrived(mail!);
+    // Not before the window's end: the items after the first one joined its e-mail.
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(WINDOW_MS - 200);
+    expect(toGrouped).toMatchObject({ subject: 'Er is iets nieuws voor u in 1Gezin1Plan', language: 'nl-BE' });
+    expectNoPersonalData(toGrouped!);
+    await sleep(WINDOW_MS + 1500);
+    expect(mailsTo(mail!)).toHaveLength(1);
+    // Both have the three items; one e-mail job for the one, none for the other.
+    for (const who of [grouped, off]) {
+      const about = (await api.ok(who.subject, InboxTextsDocument)).inbox.edges.filter((e) => e.node.kind === 'REFERRAL_RECEIVED').map((e) => e.node.about.id);
+      expect(about).toEqual(expect.arrayContaining(drafts.map((d) => d.id)));
+    }
+    expect([await jobsFor(grouped.userId), await jobsFor(off.userId)]).toEqual([1, 0]);
+
+    // Items of the next window are told again.
+    const next = await scene.draft();
+    await scene.step('sendReferral', next.id, next.version);
+    await arrived(mail!, 2);
+  });
+
+  it("tells an item of a transaction begun before its window's e-mail went out at the next window's end", async () => {
+    const worker = await world.staff(scene.receiver);
+    const mail = await choose(worker.subject, 'IMMEDIATE');
+    const [first, second] = [await scene.draft(), await scene.draft()];
+    await startOfWindow();
+    await scene.step('sendReferral', first.id, first.version);
+    // A producer's transaction that began in that window delivers its item after the window's e-mail went out.
+    await api.app.get(DataSource).transaction(async (em) => {
+      await em.query(`SELECT set_config('app.actor_subject', 'test:producer', true)`);
+      await arrived(mail!);
+      await sleep(500);
+      const event = { id: randomUUID(), kind: 'REFERRAL_RECEIVED' as InboxItemKind, familyId: second.familyId, about: { type: 'Referral' as const, id: second.id }, params: {}, occurredAt: new Date() };
+      expect(await api.app.get(InboxService).deliver(em, event, [{ user: worker.userId, agency: scene.receiver.id }])).toBe(1);
+    });
+    await arrived(mail!, 2);
+    expect([await jobsFor(worker.userId)]).toEqual([2]);
+  });
+
+  it('tells a portal member in the language she set for herself', async () => {
+    const { familyId, colleague: responder, logins } = await world.familyInThreeLanguages(scene.referrer);
+    await api.ok(logins.an, SetMyLanguageDocument, { language: 'FR_BE' });
+    const anMail = await choose(logins.an, 'IMMEDIATE');
+    await api.ok(responder.subject, BreakGlassDocument, { input: { familyId, justification: 'Acute melding van de huisarts.' } });
+    const [toAn] = await arrived(anMail!);
+    expect(toAn).toMatchObject({ subject: 'Il y a du nouveau pour vous dans 1Gezin1Plan', language: 'fr-BE' });
+    expectNoPersonalData(toAn!);
+  });
+
+  it('shows the e-mail queue in the metrics: waiting and how long, then sent; a refusal counted as failed', async () => {
+    const sent = 'gezin1plan_email_sends_total{outcome="sent"}';
+    const failed = 'gezin1plan_email_sends_total{outcome="failed"}';
+    const before = { sent: await series(sent), failed: await series(failed) };
+    const worker = await world.staff(scene.receiver);
+    const mail = await choose(worker.subject, 'IMMEDIATE');
+    refuseOnce.add(mail!);
+    await startOfWindow();
+    const referral = await scene.draft();
+    await scene.step('sendReferral', referral.id, referral.version);
+    await sleep(1000);
+    // Queued for the window's end.
+    expect(await series('gezin1plan_email_jobs{state="waiting"}')).toBeGreaterThanOrEqual(1);
+    expect(await series('gezin1plan_email_oldest_waiting_seconds')).toBeGreaterThanOrEqual(0.5);
+
+    await arrived(mail!);
+    await sleep(1000);
+    expect(refused).toContain(mail);
+    expect(await series(sent)).toBeGreaterThanOrEqual(before.sent + 1);
+    expect(await series(failed)).toBe(before.failed + 1);
+    expect(await series('gezin1plan_email_jobs{state="waiting"}')).toBe(0);
+    expect(await series('gezin1plan_email_oldest_waiting_seconds')).toBe(0);
+    expect(await series('gezin1plan_email_jobs{state="active"}')).toBe(0);
   });
 
   describe('the daily digest', () => {

@@ -17,6 +17,8 @@ import { newId, UUID_PATTERN } from '../../src/common/ids.js';
 import { DEFAULT_PAGE_SIZE } from '../../src/common/pagination.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { dataSourceOptions } from '../../src/database/database.module.js';
+import { DEFAULT_LANGUAGE } from '../../src/i18n/language.js';
+import { type InboxItemKind, type InboxParams, inboxText } from '../../src/inbox/inbox-kind.js';
 import { defineAbilityFor, type PolicyAction } from '../../src/policy/ability.factory.js';
 import type { SubjectName } from '../../src/policy/subjects.js';
 import {
@@ -52,6 +54,8 @@ interface Read {
   notFound?: string;
   /** Planned for its values, as the service plans the insight (its statements' generic plans walk every network). */
   customPlans?: true;
+  /** What Node makes of the statement's answer, where the service makes a field in Node too (the inbox's texts). */
+  finish?: (value: unknown, caller: Caller, timeZone: string) => unknown;
 }
 
 /** The insight's default period, as the service takes it: the 12 months before now. */
@@ -77,6 +81,7 @@ const READS: Record<string, Read> = {
     field: 'inbox',
     refusal: ({ principal }) => (principal.familyMember || (principal.userId && principal.acting) ? null : 'An inbox belongs to a professional acting for an agency, or to a family member in the portal'),
     statement: (c, a) => inboxRead(c, pageSize(a)),
+    finish: inboxTexts,
   },
   'network-insight': {
     field: 'networkInsight',
@@ -89,6 +94,16 @@ const READS: Record<string, Read> = {
 
 export type LimitRead = keyof typeof READS;
 export const LIMIT_READS = Object.keys(READS);
+
+/** Each inbox node's `text` in the caller's language from its kind and `params` (which the service does not answer), by the service's `inboxText`. */
+function inboxTexts(value: unknown, { principal }: Caller, timeZone: string): unknown {
+  const inbox = value as { edges: { node: { kind: InboxItemKind; params?: InboxParams; text?: string } }[] } | null;
+  for (const { node } of inbox?.edges ?? []) {
+    node.text = inboxText(node.kind, node.params!, principal.language ?? DEFAULT_LANGUAGE, timeZone);
+    delete node.params;
+  }
+  return inbox;
+}
 
 const uuidOrNull = (id: string | undefined) => (id && UUID_PATTERN.test(id) ? id : null);
 const pageSize = (args: Arguments) => Number(args.first ?? DEFAULT_PAGE_SIZE);
@@ -117,6 +132,7 @@ export function limitPool(connectionString: string, plans: 'generic' | 'custom' 
 export class LimitSide {
   private readonly verifier: TokenVerifier;
   private readonly principals: PrincipalService;
+  private readonly timeZone: string;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -125,6 +141,7 @@ export class LimitSide {
     private readonly customPlanPool: pg.Pool,
   ) {
     this.verifier = new TokenVerifier(config);
+    this.timeZone = config.legalTimeZone;
     // The service's principal query, over this pool and prepared like the reads (it only calls `query`).
     const db = { query: async (text: string, values: unknown[]) => (await pool.query(named(text, values))).rows };
     this.principals = new PrincipalService(db as unknown as DataSource, config, null as unknown as AuditedTransactions);
@@ -144,12 +161,13 @@ export class LimitSide {
 
   /** One read for a caller: one statement, its JSON as the answer's data. */
   async read(read: LimitRead, caller: Caller, args: Arguments): Promise<Answer> {
-    const { field, policy, refusal, statement, notFound, customPlans } = READS[read]!;
+    const { field, policy, refusal, statement, notFound, customPlans, finish } = READS[read]!;
     // As the service's PolicyGuard: may the caller read some record of the kind at all.
     if (policy && !caller.ability.can(...policy)) return error(`You may not ${policy.join(' a ')}`, 'FORBIDDEN');
     const refused = refusal?.(caller);
     if (refused) return error(refused, 'FORBIDDEN');
-    const value = (await (customPlans ? this.customPlanPool : this.pool).query(statement(caller, args))).rows[0]?.data ?? null;
+    const answered = (await (customPlans ? this.customPlanPool : this.pool).query(statement(caller, args))).rows[0]?.data ?? null;
+    const value = finish ? finish(answered, caller, this.timeZone) : answered;
     return value === null && notFound ? error(`${notFound} not found`, 'NOT_FOUND') : { data: { [field]: value } };
   }
 

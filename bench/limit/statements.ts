@@ -257,11 +257,12 @@ const contentRightOf = (subject: PersonalSubject) =>
   Object.entries(subjectSql(subject).fieldRights ?? {}).find(([, declared]) => declared.decided === 'withRecord')?.[0] as PolicyAction | undefined;
 
 /**
- * `inbox(first) { edges { node { id kind occurredAt read about { type id } family { id } } } pageInfo { hasNextPage endCursor } }`:
+ * `inbox(first) { edges { node { id kind occurredAt read text about { type id } family { id } } } pageInfo { hasNextPage endCursor } }`:
  * the caller's items (as a user of the acting agency, or as a portal member) whose record it may read now,
  * newest first; the page's items about personal records audited as InboxItem parts of those records, one
  * audit per kind of record (as the service reads each kind apart); `family` when the caller may read the
- * family. An item's `text` is rendered in Node from its kind (inboxText), not asked here.
+ * family. Each node also carries the item's `params`: its `text` is rendered from them in Node (`inboxTexts`), as the
+ * service renders it (inboxText), not in SQL.
  */
 export function inboxRead(caller: Caller, first: number): Statement {
   const params = new PositionalParams();
@@ -285,14 +286,14 @@ export function inboxRead(caller: Caller, first: number): Statement {
     `${name}_rows AS MATERIALIZED (${relation}),
     ${readAuditSql(levelsAuditSource([{ entityType: 'InboxItem', relation: `${name}_rows` }], param), auditActor(caller), param, name)}`);
   const text = `WITH fetched AS MATERIALIZED (
-      SELECT ii.id, ii.kind, ii.occurred_at, ii.read_at, ii.subject_type, ii.subject_id, ii.family_id FROM inbox_item ii
+      SELECT ii.id, ii.kind, ii.occurred_at, ii.read_at, ii.params, ii.subject_type, ii.subject_id, ii.family_id FROM inbox_item ii
        WHERE ${recipient} AND (${visible})
        ORDER BY ii.id DESC LIMIT ${size}::int + 1),
     page AS MATERIALIZED (SELECT * FROM fetched ORDER BY id DESC LIMIT ${size}::int),
     ${audits.join(',\n    ')}
     SELECT json_build_object(
       'edges', coalesce((SELECT json_agg(json_build_object('node', json_build_object('id', pg.id, 'kind', pg.kind, 'occurredAt', ${isoTime('pg.occurred_at')},
-          'read', pg.read_at IS NOT NULL, 'about', json_build_object('type', pg.subject_type, 'id', pg.subject_id),
+          'read', pg.read_at IS NOT NULL, 'params', pg.params, 'about', json_build_object('type', pg.subject_type, 'id', pg.subject_id),
           'family', CASE WHEN EXISTS (SELECT 1 FROM ${fromClause('Family')} WHERE f.id = pg.family_id AND ${allowed(caller, 'read', 'Family', params)})
                          THEN json_build_object('id', pg.family_id) END)) ORDER BY pg.id DESC) FROM page pg), '[]'),
       'pageInfo', json_build_object('hasNextPage', (SELECT count(*) FROM fetched) > ${size}::int,

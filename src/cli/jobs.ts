@@ -56,7 +56,7 @@ try {
   if (!job) throw new Error(`--run takes one of: ${Object.keys(JOBS).join(', ')}`);
   await withConfiguredDatabase(config, async (db) => {
     const tx = new AuditedTransactions(db);
-    const email = new InboxEmail({ ...config, databaseUrl: (db.options as { url?: string }).url }, db);
+    const email = new InboxEmail({ ...config, databaseUrl: (db.options as { url?: string }).url }, db, null);
     await email.start();
     try {
       const inbox = new InboxService(db, new PersonalReader(db), tx, new PolicyService(), email);

@@ -68,6 +68,8 @@ export interface EmailConfig {
   pollIntervalSeconds: number;
   /** How long one conversation with the mail server may take; a job held longer (its worker died) is taken again. */
   timeoutSeconds: number;
+  /** New items for one recipient within a window of this many seconds (aligned on the clock) are told in one e-mail, at the window's end. */
+  groupSeconds: number;
   /** From which hour (legal time zone) the daily digest goes out. */
   digestHour: number;
   /** Whether this process runs the hourly job that sends the daily digests (any number of replicas may). */
@@ -268,6 +270,7 @@ function emailConfig(env: NodeJS.ProcessEnv, production: boolean, problems: stri
     retryDelaySeconds: integer('EMAIL_RETRY_DELAY_SECONDS', 60, 1, 3600),
     pollIntervalSeconds: integer('EMAIL_POLL_INTERVAL_MS', 2000, 500, 60_000) / 1000,
     timeoutSeconds: integer('EMAIL_TIMEOUT_SECONDS', 30, 1, 300),
+    groupSeconds: integer('EMAIL_GROUP_SECONDS', 60, 1, 3600),
     digestHour: integer('DIGEST_HOUR', 7, 0, 23),
     digestJob: flag(env, problems)('DIGEST_JOB', true),
   };

@@ -13,11 +13,11 @@ import { Family } from './family.entity.js';
 import { KnownFamilies } from './known-families.js';
 import { MemberChangesResolver } from './member-changes.resolver.js';
 import { MemberChangesService } from './member-changes.service.js';
-import { MemberHistory } from './member-history.js';
+import { MemberLanguageModule } from './member-language.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Family, FamilyMember, FamilyMove, FamilyMemberChange]), CaseAssignmentWriterModule, UsersModule, AgenciesModule],
-  providers: [FamiliesService, FamiliesResolver, FamilyMemberResolver, MemberHistory, MemberChangesService, MemberChangesResolver, KnownFamilies],
+  imports: [TypeOrmModule.forFeature([Family, FamilyMember, FamilyMove, FamilyMemberChange]), CaseAssignmentWriterModule, MemberLanguageModule, UsersModule, AgenciesModule],
+  providers: [FamiliesService, FamiliesResolver, FamilyMemberResolver, MemberChangesService, MemberChangesResolver, KnownFamilies],
   exports: [FamiliesService, MemberChangesService, KnownFamilies],
 })
 export class FamiliesModule {}

@@ -2,12 +2,14 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { InjectDataSource } from '@nestjs/typeorm';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { PgBoss } from 'pg-boss';
+import { Counter, Gauge } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
 import { readWithoutAudit } from '../audit/personal-reader.js';
 import { describeError } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { languageOf } from '../i18n/language.js';
 import { message } from '../i18n/messages.js';
+import { Metrics } from '../metrics/metrics.js';
 
 const QUEUE = 'inbox-email';
 
@@ -33,10 +35,13 @@ export class InboxEmail implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(InboxEmail.name);
   private readonly boss: PgBoss | null;
   private readonly transport: Transporter | null;
+  private readonly sends: Counter<'outcome'> | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'email' | 'databaseUrl'>,
     @InjectDataSource() private readonly db: DataSource,
+    /** The service's figures (none in the jobs command, which only queues). */
+    @Inject(Metrics) metrics: Metrics | null,
   ) {
     const { smtpUrl, timeoutSeconds } = config.email;
     // A job whose process died while sending (SIGKILL, a lost node) is active until its lease expires and the
@@ -57,6 +62,61 @@ export class InboxEmail implements OnModuleInit, OnApplicationShutdown {
     this.transport = smtpUrl
       ? nodemailer.createTransport({ url: smtpUrl, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs })
       : null;
+    if (metrics && this.boss) this.sends = this.measure(metrics, this.boss);
+  }
+
+  /**
+   * The queue's figures (shared by all replicas, counted when scraped, through pg-boss's own pool so that
+   * no request's statements are counted) and this process's attempts at the mail server.
+   */
+  private measure(metrics: Metrics, boss: PgBoss): Counter<'outcome'> {
+    const registers = [metrics.registry];
+    // One count of the queue for the gauges of one scrape (they are collected together).
+    let counting: Promise<{ waiting: number; active: number; failed: number; oldest: number }> | null = null;
+    const count = async () => {
+      const { rows } = await boss.getDb().executeSql(
+        `SELECT count(*) FILTER (WHERE state IN ('created', 'retry'))::int AS waiting, count(*) FILTER (WHERE state = 'active')::int AS active,
+                count(*) FILTER (WHERE state = 'failed')::int AS failed,
+                coalesce(extract(epoch FROM now() - min(created_on) FILTER (WHERE state IN ('created', 'retry'))), 0)::float8 AS oldest
+           FROM pgboss.job WHERE name = $1`,
+        [QUEUE],
+      );
+      return rows[0] as { waiting: number; active: number; failed: number; oldest: number };
+    };
+    const queue = () => (counting ??= count().finally(() => (counting = null)));
+    new Gauge({
+      name: 'gezin1plan_email_jobs',
+      help: 'Notification e-mails in the queue (shared by all replicas): waiting (queued, also for the end of their grouping window or a retry), active (being sent), failed (given up after the last retry, while pg-boss keeps them)',
+      labelNames: ['state'] as const,
+      registers,
+      async collect() {
+        try {
+          const counts = await queue();
+          for (const state of ['waiting', 'active', 'failed'] as const) this.set({ state }, counts[state]);
+        } catch {
+          // The database is unreachable: no figure (readiness and the error counters tell why).
+          this.reset();
+        }
+      },
+    });
+    new Gauge({
+      name: 'gezin1plan_email_oldest_waiting_seconds',
+      help: 'How long the oldest notification e-mail not sent yet has been in the queue (0 when none waits)',
+      registers,
+      async collect() {
+        try {
+          this.set((await queue()).oldest);
+        } catch {
+          this.reset();
+        }
+      },
+    });
+    return new Counter({
+      name: 'gezin1plan_email_sends_total',
+      help: "This process's attempts to hand a notification e-mail to the mail server: sent, or failed (retried until the last retry)",
+      labelNames: ['outcome'] as const,
+      registers,
+    });
   }
 
   get enabled(): boolean {
@@ -85,23 +145,41 @@ export class InboxEmail implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Queues, in the caller's transaction, one e-mail for each of `recipients` who chose `channel` (IMMEDIATE
-   * for new items, DAILY_DIGEST for the digest): it exists only if the transaction commits.
+   * Queues, in the caller's transaction, an e-mail for each of `recipients` who chose `channel` (IMMEDIATE
+   * for new items, DAILY_DIGEST for the digest): it exists only if the transaction commits. New items are
+   * told once per recipient and window of `groupSeconds` (aligned on the clock, which it reads now, not at the
+   * transaction's start: a long transaction's item joins the window it is queued in, not one already told):
+   * the first item of a window queues its e-mail for the window's end, and the items after it in that window
+   * join it (pg-boss's throttle: one job per queue, key and throttle slot; replicas racing queue one).
    */
   async enqueue(em: EntityManager, recipients: EmailRecipient[], digest = false): Promise<void> {
     const runner = em.queryRunner;
     if (!this.boss || recipients.length === 0) return;
     if (!runner?.isTransactionActive) throw new Error('E-mails are queued inside the transaction of their items');
-    const chosen: { user_id: string | null; member_id: string | null }[] = await em.query(
-      `SELECT user_id, member_id FROM notification_channel
+    const chosen: { user_id: string | null; member_id: string | null; now: number }[] = await em.query(
+      `SELECT user_id, member_id, extract(epoch FROM clock_timestamp())::float8 AS now FROM notification_channel
         WHERE channel = $3 AND (user_id = ANY($1::uuid[]) OR member_id = ANY($2::uuid[]))`,
       [recipients.flatMap((r) => r.userId ?? []), recipients.flatMap((r) => r.memberId ?? []), digest ? 'DAILY_DIGEST' : 'IMMEDIATE'],
     );
     if (chosen.length === 0) return;
-    const { retryLimit, retryDelaySeconds, timeoutSeconds } = this.config.email;
+    const { retryLimit, retryDelaySeconds, timeoutSeconds, groupSeconds } = this.config.email;
+    // The key: the recipient's id (as the job names it) and the window. pg-boss's throttle slot is of the
+    // transaction's start: the window's, but for a transaction begun in an earlier one (whose item then has
+    // an e-mail of its own at the window's end: two at once, never none).
+    const grouped = (recipient: string, now: number) => {
+      const window = Math.floor(now / groupSeconds) * groupSeconds;
+      return digest ? {} : { singletonKey: `${recipient}/${window}`, singletonSeconds: groupSeconds, startAfter: new Date((window + groupSeconds) * 1000) };
+    };
     await this.boss.insert(
       QUEUE,
-      chosen.map((c) => ({ data: { userId: c.user_id, memberId: c.member_id, digest } satisfies EmailJob, retryLimit, retryDelay: retryDelaySeconds, retryBackoff: true, expireInSeconds: timeoutSeconds + 5 })),
+      chosen.map((c) => ({
+        data: { userId: c.user_id, memberId: c.member_id, digest } satisfies EmailJob,
+        ...grouped(c.user_id ?? c.member_id!, c.now),
+        retryLimit,
+        retryDelay: retryDelaySeconds,
+        retryBackoff: true,
+        expireInSeconds: timeoutSeconds + 5,
+      })),
       { db: { executeSql: async (text, values) => ({ rows: (await runner.query(text, values, true)).records }) } },
     );
   }
@@ -126,12 +204,18 @@ export class InboxEmail implements OnModuleInit, OnApplicationShutdown {
     if (!to) return;
     const language = languageOf(to.language);
     const link = `${this.config.email.publicUrl}/inbox`;
-    await this.transport!.sendMail({
-      from: this.config.email.from,
-      to: to.email,
-      subject: message(language, job.digest ? 'email.digest.subject' : 'email.immediate.subject'),
-      text: message(language, job.digest ? 'email.digest.body' : 'email.immediate.body', { link }),
-      headers: { 'Content-Language': language },
-    });
+    try {
+      await this.transport!.sendMail({
+        from: this.config.email.from,
+        to: to.email,
+        subject: message(language, job.digest ? 'email.digest.subject' : 'email.immediate.subject'),
+        text: message(language, job.digest ? 'email.digest.body' : 'email.immediate.body', { link }),
+        headers: { 'Content-Language': language },
+      });
+    } catch (failure) {
+      this.sends?.inc({ outcome: 'failed' });
+      throw failure;
+    }
+    this.sends?.inc({ outcome: 'sent' });
   }
 }

@@ -32,7 +32,7 @@ export class UsersResolver {
     return this.users.viewer(caller);
   }
 
-  @Mutation(() => Viewer, { description: 'Sets the language the service writes to you in (professionals; a family member’s is its preferredLanguage).' })
+  @Mutation(() => Viewer, { description: 'Sets the language the service writes to you in (inbox texts, access log, e-mails): a professional’s own setting, or a family member’s own preferredLanguage in the portal.' })
   @Authenticated()
   setMyLanguage(@CurrentCaller() caller: Caller, @Args('language', { type: () => Language }) language: Language): Promise<Viewer> {
     return this.users.setLanguage(caller, language);

@@ -22,6 +22,7 @@ import { User } from './user.entity.js';
 import type { Viewer } from './viewer.type.js';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import { readWithoutAudit } from '../audit/personal-reader.js';
+import { MemberLanguage } from '../families/member-language.js';
 
 /** How long an invitation to join an agency can be accepted. */
 const MEMBERSHIP_INVITATION_DAYS = 14;
@@ -42,6 +43,7 @@ export class UsersService {
     private readonly tx: AuditedTransactions,
     private readonly idempotency: IdempotencyService,
     private readonly assignments: CaseAssignmentWriter,
+    private readonly memberLanguage: MemberLanguage,
   ) {}
 
   viewer({ principal }: Caller): Viewer {
@@ -49,13 +51,18 @@ export class UsersService {
   }
 
   /**
-   * The caller's own language for what the service writes to it (a professional's setting; a family
-   * member's is its preferredLanguage, kept by its team). Counts from the next request on.
+   * The caller's own language for what the service writes to it: a professional's setting, or a portal
+   * member's own preferredLanguage (hers only, whatever her age: no one sets another's here). Counts from
+   * the next request on.
    */
   async setLanguage(caller: Caller, language: Language): Promise<Viewer> {
-    const { userId } = caller.principal;
-    if (!userId) throw forbidden('Only a professional sets its language here; a family member’s is its preferredLanguage');
-    await this.tx.run(caller, (em) => em.query(`UPDATE app_user SET preferred_language = $2 WHERE id = $1`, [userId, language]));
+    const { userId, familyMember } = caller.principal;
+    if (!userId && !familyMember) throw forbidden('Only a professional or a family member in the portal sets its own language');
+    await this.tx.run(caller, (em) =>
+      familyMember
+        ? this.memberLanguage.setOwn(em, caller, familyMember.memberId, language)
+        : em.query(`UPDATE app_user SET preferred_language = $2 WHERE id = $1`, [userId, language]),
+    );
     return this.viewer({ ...caller, principal: { ...caller.principal, language } });
   }
 
