@@ -14,7 +14,8 @@ export const en: Record<MessageKey, string> = {
   'inbox.supportHandoverToConfirm': 'Your family gets a new trajectory supporter. Please confirm the handover.',
   'inbox.supportHandedOver': "The family's trajectory support was handed over.",
   'inbox.bridgeFigureNamed': 'You were asked to accompany a family to its first meeting with the service it is referred to.',
-  'inbox.familyMerged': 'Your family was registered twice: both records were brought together into one family and one plan.',
+  'inbox.familyMerged':
+    'Your family was registered twice: both records were brought together into one family and one plan.{members, plural, =0 {} one { One member was in both: her two records are one now.} other { # members were in both: each one’s two records are one now.}}',
   'inbox.referralEscalated': 'A referral to this organisation is still past its deadline at "{to}", {workingDays, plural, one {# working day} other {# working days}} on.',
   'inbox.consentExpiring': 'A consent of the family ends on {on, date, medium}.',
   'inbox.actionDue': 'An action in the plan is due on {on, date, medium}.',

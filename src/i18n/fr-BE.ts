@@ -14,7 +14,8 @@ export const frBE: Record<MessageKey, string> = {
   'inbox.supportHandoverToConfirm': 'Votre famille reçoit un nouvel accompagnateur de trajet. Pouvez-vous le confirmer ?',
   'inbox.supportHandedOver': 'L’accompagnement de trajet de la famille a été transmis.',
   'inbox.bridgeFigureNamed': 'On vous demande d’accompagner une famille à son premier rendez-vous avec le service vers lequel elle est orientée.',
-  'inbox.familyMerged': 'Votre famille était inscrite deux fois. Les deux inscriptions ont été réunies en une seule famille et un seul plan.',
+  'inbox.familyMerged':
+    'Votre famille était inscrite deux fois. Les deux inscriptions ont été réunies en une seule famille et un seul plan.{members, plural, =0 {} one { Un membre figurait dans les deux : ses deux fiches n’en font plus qu’une.} other { # membres figuraient dans les deux : leurs deux fiches n’en font plus qu’une.}}',
   'inbox.referralEscalated': 'Une orientation vers cette organisation est toujours en retard à l’étape « {to} », {workingDays, plural, one {# jour ouvrable} other {# jours ouvrables}} après le délai.',
   'inbox.consentExpiring': 'Un consentement de la famille prend fin le {on, date, medium}.',
   'inbox.actionDue': 'Une action du plan doit être faite pour le {on, date, medium}.',

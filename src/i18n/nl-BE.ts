@@ -18,7 +18,8 @@ export const nlBE = {
   'inbox.supportHandoverToConfirm': 'Uw gezin krijgt een nieuwe trajectbegeleider. Wilt u dat bevestigen?',
   'inbox.supportHandedOver': 'De trajectbegeleiding van het gezin werd overgedragen.',
   'inbox.bridgeFigureNamed': 'U wordt gevraagd om een gezin te begeleiden naar zijn eerste gesprek met de dienst waarnaar het doorverwezen is.',
-  'inbox.familyMerged': 'Uw gezin was twee keer ingeschreven. De twee inschrijvingen zijn samengevoegd tot één gezin en één plan.',
+  'inbox.familyMerged':
+    'Uw gezin was twee keer ingeschreven. De twee inschrijvingen zijn samengevoegd tot één gezin en één plan.{members, plural, =0 {} one { Eén gezinslid stond in beide inschrijvingen: die twee gegevens zijn nu één.} other { # gezinsleden stonden in beide inschrijvingen: hun twee gegevens zijn nu telkens één.}}',
   'inbox.referralEscalated': 'Een doorverwijzing naar deze organisatie staat nog altijd te lang op "{to}": {workingDays, plural, one {# werkdag} other {# werkdagen}} na de termijn.',
   'inbox.consentExpiring': 'Een toestemming van het gezin loopt af op {on, date, medium}.',
   'inbox.actionDue': 'Een actie in het plan moet klaar zijn op {on, date, medium}.',
