@@ -10,7 +10,7 @@ import { newId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { familyMergeStatement, memberMergeStatement } from '../database/family-merge-statement.js';
 import { FamiliesService } from '../families/families.service.js';
-import { type MemberPair, PAIRS, pairColumns } from '../families/member-pair.js';
+import { type MemberPair, PAIRS, pairColumns, repointMembersSql } from '../families/member-pair.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { InboxItemKind } from '../inbox/inbox-kind.js';
@@ -375,15 +375,13 @@ export class ConsentsService {
   async mapMembers(em: EntityManager, pairs: readonly MemberPair[]): Promise<void> {
     const statement = (sql: string) => memberMergeStatement(em, sql, pairColumns(pairs));
     await statement(`UPDATE consent c SET grantor_member_id = p.surviving FROM ${PAIRS} WHERE c.grantor_member_id = p.absorbed`);
-    await statement(`UPDATE consent_confirmation x SET member_id = p.surviving FROM ${PAIRS} WHERE x.member_id = p.absorbed
-      AND NOT EXISTS (SELECT 1 FROM consent_confirmation o WHERE o.consent_id = x.consent_id AND o.member_id = p.surviving)`);
+    await statement(repointMembersSql('consent_confirmation', 'consent_id'));
     await statement(`UPDATE consent_revocation r
       SET revoked_by_member_id = coalesce((SELECT p.surviving FROM ${PAIRS} WHERE p.absorbed = r.revoked_by_member_id), r.revoked_by_member_id),
           member_ids = CASE WHEN r.member_ids IS NULL THEN NULL ELSE ARRAY(
             SELECT coalesce(p.surviving, e.id) FROM unnest(r.member_ids) WITH ORDINALITY e(id, ord) LEFT JOIN ${PAIRS} ON p.absorbed = e.id ORDER BY e.ord) END
       WHERE r.revoked_by_member_id = ANY($1::uuid[]) OR r.member_ids && $1::uuid[]`);
-    await statement(`UPDATE consent_subject s SET member_id = p.surviving FROM ${PAIRS} WHERE s.member_id = p.absorbed
-      AND NOT EXISTS (SELECT 1 FROM consent_subject o WHERE o.consent_id = s.consent_id AND o.member_id = p.surviving)`);
+    await statement(repointMembersSql('consent_subject', 'consent_id'));
     await statement(`UPDATE capacity_assessment a SET member_id = p.surviving FROM ${PAIRS} WHERE a.member_id = p.absorbed`);
   }
 }

@@ -24,3 +24,13 @@ export function pairColumns(pairs: readonly MemberPair[]): [string[], string[]] 
 
 /** The SQL that joins the pairs given as `pairColumns` in $1 and $2. */
 export const PAIRS = `unnest($1::uuid[], $2::uuid[]) p(absorbed, surviving)`;
+
+/**
+ * The statement (parameters: `pairColumns`) that re-points `memberColumn` of `table` from each absorbed member to
+ * the surviving one, except where the same record (`recordColumn`) names the surviving member already: a record
+ * names a person once.
+ */
+export function repointMembersSql(table: string, recordColumn: string, memberColumn = 'member_id'): string {
+  return `UPDATE ${table} t SET ${memberColumn} = p.surviving FROM ${PAIRS} WHERE t.${memberColumn} = p.absorbed
+    AND NOT EXISTS (SELECT 1 FROM ${table} o WHERE o.${recordColumn} = t.${recordColumn} AND o.${memberColumn} = p.surviving)`;
+}

@@ -9,7 +9,7 @@ import { badInput, conflict, invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { FamiliesService } from '../families/families.service.js';
-import { type MemberPair, PAIRS, pairColumns } from '../families/member-pair.js';
+import { type MemberPair, PAIRS, pairColumns, repointMembersSql } from '../families/member-pair.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { PlanStatus } from '../plans/plan-status.js';
@@ -235,11 +235,7 @@ export class GoalsService {
    */
   async mapMembers(em: EntityManager, pairs: readonly MemberPair[]): Promise<void> {
     const columns = pairColumns(pairs);
-    await em.query(
-      `UPDATE goal_member g SET member_id = p.surviving FROM ${PAIRS} WHERE g.member_id = p.absorbed
-        AND NOT EXISTS (SELECT 1 FROM goal_member o WHERE o.goal_id = g.goal_id AND o.member_id = p.surviving)`,
-      columns,
-    );
+    await em.query(repointMembersSql('goal_member', 'goal_id'), columns);
     await em.query(`DELETE FROM goal_member WHERE member_id = ANY($1::uuid[])`, [columns[0]]);
     await em.query(`UPDATE goal g SET transition_member_id = p.surviving FROM ${PAIRS} WHERE g.transition_member_id = p.absorbed`, columns);
     await em.query(`UPDATE action a SET assignee_member_id = p.surviving FROM ${PAIRS} WHERE a.assignee_member_id = p.absorbed`, columns);

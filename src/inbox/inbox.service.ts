@@ -13,7 +13,7 @@ import { type Connection, DEFAULT_PAGE_SIZE, paginate } from '../common/paginati
 import { SqlParams } from '../policy/sql-scope.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { OpenSubject, PersonalSubject } from '../policy/subjects.js';
-import { type MemberPair, PAIRS, pairColumns } from '../families/member-pair.js';
+import { type MemberPair, pairColumns, repointMembersSql } from '../families/member-pair.js';
 import { MembershipRole } from '../users/membership-role.js';
 import type { InboxArgs } from './dto/inbox.args.js';
 import { INBOX_CHANNEL, type InboxNotice } from './inbox-notice.js';
@@ -282,11 +282,7 @@ export class InboxService {
 
   /** A merge of members that are the same person (docs/family-merge.md): her items are the surviving member's (once per event). */
   async mapMembers(em: EntityManager, pairs: readonly MemberPair[]): Promise<void> {
-    await em.query(
-      `UPDATE inbox_item i SET recipient_member_id = p.surviving FROM ${PAIRS} WHERE i.recipient_member_id = p.absorbed
-        AND NOT EXISTS (SELECT 1 FROM inbox_item o WHERE o.event_id = i.event_id AND o.recipient_member_id = p.surviving)`,
-      pairColumns(pairs),
-    );
+    await em.query(repointMembersSql('inbox_item', 'event_id', 'recipient_member_id'), pairColumns(pairs));
   }
 }
 

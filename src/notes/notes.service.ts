@@ -7,7 +7,7 @@ import type { Caller } from '../auth/caller.decorator.js';
 import { invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { FamiliesService } from '../families/families.service.js';
-import { type MemberPair, PAIRS, pairColumns } from '../families/member-pair.js';
+import { type MemberPair, pairColumns, repointMembersSql } from '../families/member-pair.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
@@ -98,11 +98,7 @@ export class NotesService {
   /** A merge of members that are the same person (docs/family-merge.md): notes name the surviving member, once. */
   async mapMembers(em: EntityManager, pairs: readonly MemberPair[]): Promise<void> {
     const columns = pairColumns(pairs);
-    await em.query(
-      `UPDATE note_member n SET member_id = p.surviving FROM ${PAIRS} WHERE n.member_id = p.absorbed
-        AND NOT EXISTS (SELECT 1 FROM note_member o WHERE o.note_id = n.note_id AND o.member_id = p.surviving)`,
-      columns,
-    );
+    await em.query(repointMembersSql('note_member', 'note_id'), columns);
     await em.query(`DELETE FROM note_member WHERE member_id = ANY($1::uuid[])`, [columns[0]]);
   }
 }

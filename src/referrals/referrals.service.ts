@@ -13,7 +13,7 @@ import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { memberMergeStatement } from '../database/family-merge-statement.js';
 import { DirectoryServicesService } from '../directory/directory.service.js';
 import { FamiliesService } from '../families/families.service.js';
-import { type MemberPair, PAIRS, pairColumns } from '../families/member-pair.js';
+import { type MemberPair, pairColumns, repointMembersSql } from '../families/member-pair.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { InboxItemKind } from '../inbox/inbox-kind.js';
@@ -525,12 +525,7 @@ export class ReferralsService {
    * members are append-only (memberMergeStatement); one that named both keeps both rows.
    */
   async mapMembers(em: EntityManager, pairs: readonly MemberPair[]): Promise<void> {
-    await memberMergeStatement(
-      em,
-      `UPDATE referral_member r SET member_id = p.surviving FROM ${PAIRS} WHERE r.member_id = p.absorbed
-        AND NOT EXISTS (SELECT 1 FROM referral_member o WHERE o.referral_id = r.referral_id AND o.member_id = p.surviving)`,
-      pairColumns(pairs),
-    );
+    await memberMergeStatement(em, repointMembersSql('referral_member', 'referral_id'), pairColumns(pairs));
   }
 
   async moveToFamily(em: EntityManager, from: { familyId: string; planId: string }, to: { familyId: string; planId: string }): Promise<void> {
