@@ -397,6 +397,12 @@ describe('merging two registrations of the same family', () => {
         'Uw gezin was twee keer ingeschreven. De twee inschrijvingen zijn samengevoegd tot één gezin en één plan. Eén gezinslid stond in beide inschrijvingen: die twee gegevens zijn nu één.',
       );
 
+      // …and her access log says what moved to her.
+      const { accessLog } = await api.ok(portal, AccessLogDescriptionsDocument, { f: d.kept.familyId });
+      const lines = accessLog.edges.map((e) => e.node.description).join('\n');
+      expect(lines).toContain('bracht een toestemming over naar het gezinslid dat twee keer ingeschreven was');
+      expect(lines).toContain('bracht een doorverwijzing over naar het gezinslid dat twee keer ingeschreven was');
+
       // Audited under b, who confirmed: the member's record, the consent events and referral members re-pointed.
       const audited = await rows(
         `SELECT DISTINCT entity_type FROM audit_event WHERE action = 'UPDATE' AND actor_user_id = $1 AND family_id = ANY($2) ORDER BY entity_type`,
@@ -454,6 +460,15 @@ describe('merging two registrations of the same family', () => {
       // Two numbers that differ are two people, whatever the names and birth dates say.
       expect(field(await propose([pairOf(sara, keptSara)]))).toEqual(['BAD_USER_INPUT', 'memberPairs.0.absorbedMemberId']);
       expect(field(await propose([pairOf('not-an-id', keptSara)]))).toEqual(['BAD_USER_INPUT', 'memberPairs.0.absorbedMemberId']);
+      // Who may not propose may not state pairs either.
+      const { unassigned, colleague, portal, asClient } = await othersThan(d);
+      const withPairs = { input: { ...proposal(d), memberPairs: [pairOf(lien, keptLien)] } };
+      expect([
+        codeOf(await api.gql(unassigned.subject, ProposeFamilyMergeDocument, withPairs)),
+        codeOf(await api.gql(colleague.subject, ProposeFamilyMergeDocument, withPairs)),
+        codeOf(await api.gql(portal, ProposeFamilyMergeDocument, withPairs)),
+        codeOf(await asClient(ProposeFamilyMergeDocument, withPairs)),
+      ]).toEqual(['NOT_FOUND', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
       // The coordinator reads no member: she cannot vouch for pairs, and answers as for members that are not there.
       const byCoordinator = await propose([pairOf(lien, keptLien)], network.coordinator.subject);
       expect(field(byCoordinator)).toEqual(['BAD_USER_INPUT', 'memberPairs.0.absorbedMemberId']);
