@@ -488,6 +488,22 @@ describe('merging two registrations of the same family', () => {
       ]);
     });
 
+    it('costs as many SQL statements for three pairs as for one, proposed and confirmed', async () => {
+      const cost = async (pairsOf: (p: ReturnType<typeof people>) => { absorbedMemberId: string; survivingMemberId: string }[]) => {
+        const d = await duplicates();
+        const memberPairs = pairsOf(people(d));
+        let mergeId = '';
+        const proposing = await api.countStatements(async () => {
+          mergeId = (await api.ok(d.a.subject, ProposeFamilyMergeDocument, { input: { ...proposal(d), memberPairs } })).proposeFamilyMerge.id;
+        });
+        const confirming = await api.countStatements(() => api.ok(d.b.subject, ConfirmFamilyMergeDocument, { input: { mergeId } }));
+        return [proposing, confirming];
+      };
+      const one = await cost((p) => [pairOf(p.sara, p.keptSara)]);
+      const three = await cost((p) => [pairOf(p.sara, p.keptSara), pairOf(p.lien, p.keptLien), pairOf(p.mo, p.keptMo)]);
+      expect(three).toEqual(one);
+    });
+
     it('keeps consent events append-only: one statement under app.member_merge may re-point a member column from a merged member to the member it became, and nothing else; erasure follows the pointer', async () => {
       const d = await duplicates();
       const { keptSara, keptLien, sara } = people(d);
