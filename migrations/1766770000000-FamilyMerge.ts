@@ -3,6 +3,27 @@ import { functionSql } from '../src/database/functions/index.js';
 
 const REASONS_BEFORE = `'GOALS_ACHIEVED','FAMILY_ENDED_SUPPORT','MOVED_AWAY','TRANSFERRED_TO_OTHER_SERVICE','NO_LONGER_NEEDED','OTHER'`;
 
+/** The text this migration installed (src/database/functions/refuse_append_only_change_except_erasure.sql changed later, migration MemberPairs). */
+export const REFUSE_EXCEPT_ERASURE_OR_FAMILY_MERGE = `
+-- Trigger function (BEFORE UPDATE of an append-only table that holds personal text): refused, except by
+-- erasure (app.erasure on, set by erase_personal_data for its own statements) changing nothing but the
+-- columns named as the trigger's arguments; or by a merge of two families (app.family_merge on, set by
+-- the owner's re-pointing statement, migration FamilyMerge) changing nothing but the row's family_id.
+-- Rule: append-only, and yet erasable (docs/retention.md).
+CREATE OR REPLACE FUNCTION refuse_append_only_change_except_erasure() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND current_setting('app.erasure', true) = 'on'
+     AND to_jsonb(NEW) - TG_ARGV = to_jsonb(OLD) - TG_ARGV THEN
+    RETURN NEW;
+  END IF;
+  IF TG_OP = 'UPDATE' AND current_setting('app.family_merge', true) = 'on'
+     AND to_jsonb(NEW) - 'family_id' = to_jsonb(OLD) - 'family_id' THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
+END $$;
+`;
+
 /**
  * Merging two registrations of the same family (docs/family-merge.md): the proposal (`family_merge`), the
  * pointer an absorbed family keeps to the family that goes on, and MERGED as the reason its plan closed.
@@ -42,7 +63,7 @@ export class FamilyMerge1766770000000 implements MigrationInterface {
       CREATE TRIGGER family_merge_audit AFTER INSERT OR UPDATE OR DELETE ON family_merge FOR EACH ROW EXECUTE FUNCTION audit_write();
     `);
     await q.query(functionSql('audit_family_of'));
-    await q.query(functionSql('refuse_append_only_change_except_erasure'));
+    await q.query(REFUSE_EXCEPT_ERASURE_OR_FAMILY_MERGE);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -5,22 +5,29 @@ import {
   AccessLogEntriesDocument,
   type AccessLogEntriesQuery,
   AddMembershipDocument,
+  AddActionDocument,
   AddMergeGoalDocument,
   AddMergeNoteDocument,
+  AssessCapacityDocument,
   BreakGlassDocument,
   CloseMergePlanDocument,
   ConfirmFamilyMergeDocument,
+  CreateReferralDocument,
   DeclineFamilyMergeDocument,
+  FamilyMemberHistoryDocument,
   FamilyMergeProposalsDocument,
   InboxDocument,
   MergedFamilyMembersDocument,
+  MergedMemberRecordsDocument,
+  MergedMyFamilyDocument,
   MergedPlanDocument,
   ProposeFamilyMergeDocument,
+  RecordConsentDocument,
   RemoveMembershipDocument,
   WithdrawFamilyMergeDocument,
 } from './graphql/generated.js';
 import { codeOf, type GraphQLResult, PLATFORM_ADMIN, queryText, TestApi, uniqueSubject } from './support/test-app.js';
-import { type Agency, type FamilyWithPlan, type Network, parentWithTwoChildren, type Person, World } from './support/world.js';
+import { type Agency, type FamilyMemberInput, type FamilyWithPlan, type Network, parentWithTwoChildren, type Person, World } from './support/world.js';
 
 /**
  * Merging two registrations of the same family (docs/family-merge.md): proposed by one family's trajectory
@@ -60,13 +67,29 @@ describe('merging two registrations of the same family', () => {
    * The Peeters family registered twice: by `a` of agency A and by `b` of agency B, each the supporter of
    * its own registration's plan, and each registration consenting to its own agency only.
    */
-  async function duplicates(): Promise<Duplicates> {
+  async function duplicates(members: { kept?: FamilyMemberInput[]; absorbed?: FamilyMemberInput[] } = {}): Promise<Duplicates> {
     const a = await world.staff(agencyA);
     const b = await world.staff(agencyB);
-    const kept = await world.familyWithPlan(a, { supporter: a, members: parentWithTwoChildren('kept') });
-    const absorbed = await world.familyWithPlan(b, { supporter: b, members: parentWithTwoChildren('absorbed') });
+    const kept = await world.familyWithPlan(a, { supporter: a, members: members.kept ?? parentWithTwoChildren('kept') });
+    const absorbed = await world.familyWithPlan(b, { supporter: b, members: members.absorbed ?? parentWithTwoChildren('absorbed') });
     return { a, b, kept, absorbed };
   }
+
+  /** Sara, Lien and Mo of each registration (parentWithTwoChildren), by registration. */
+  const people = (d: Duplicates) => {
+    const [keptSara, keptLien, keptMo] = d.kept.memberIds as [string, string, string];
+    const [sara, lien, mo] = d.absorbed.memberIds as [string, string, string];
+    return { keptSara, keptLien, keptMo, sara, lien, mo };
+  };
+
+  /** The Peeters family twice, Sara born on 30 July 1985 and with the national register number given (kept, absorbed), if any. */
+  const withNumbers = (kept: string | undefined, absorbed: string | undefined) => {
+    const family = (label: string, nationalNumber: string | undefined): FamilyMemberInput[] => {
+      const [sara, ...children] = parentWithTwoChildren(label);
+      return [{ ...sara!, birthDate: '1985-07-30', ...(nationalNumber ? { nationalNumber } : {}) }, ...children];
+    };
+    return { kept: family('kept', kept), absorbed: family('absorbed', absorbed) };
+  };
 
   const proposal = (d: Duplicates) => ({ survivingFamilyId: d.kept.familyId, absorbedFamilyId: d.absorbed.familyId });
 
@@ -311,6 +334,212 @@ describe('merging two registrations of the same family', () => {
       await db.query('ROLLBACK');
     }
   });
+  describe('members that are the same person (memberPairs)', () => {
+    const pairOf = (absorbedMemberId: string, survivingMemberId: string) => ({ absorbedMemberId, survivingMemberId });
+
+    it("maps each pair: the absorbed member's goals, actions, notes, referrals, consents, assessment, inbox, portal login and number are the surviving member's, and her record answers NOT_FOUND", async () => {
+      const d = await duplicates(withNumbers(undefined, '85073003526'));
+      const { keptSara, keptLien, keptMo, sara } = people(d);
+      // In the absorbed registration, b records what names Sara; Sara uses the portal there.
+      const portal = await world.portalLogin(d.b, sara);
+      const { addGoal } = await api.ok(d.b.subject, AddMergeGoalDocument, {
+        input: { planId: d.absorbed.planId, lifeDomain: 'HOUSING', description: 'Een grotere woning vinden', owner: 'FAMILY', memberIds: [sara] },
+      });
+      const { addAction } = await api.ok(d.b.subject, AddActionDocument, { input: { goalId: addGoal.id, title: 'Huurpremie aanvragen', assigneeMemberId: sara } });
+      const { addNote } = await api.ok(d.b.subject, AddMergeNoteDocument, {
+        input: { planId: d.absorbed.planId, category: 'NOTES', body: 'Sara zoekt werk.', memberIds: [sara] },
+      });
+      const { createReferral } = await api.ok(d.b.subject, CreateReferralDocument, {
+        input: { planId: d.absorbed.planId, toAgencyId: agencyA.id, memberIds: [sara], reason: 'Begeleiding naar werk', requestedService: 'Jobcoaching', urgency: 'ROUTINE' },
+      });
+      await api.ok(d.b.subject, AssessCapacityDocument, { input: { memberId: sara, capable: true, reason: 'Beslist zelf over haar plan' } });
+      await api.ok(d.b.subject, BreakGlassDocument, { input: { familyId: d.absorbed.familyId, justification: 'Acuut veiligheidsrisico bij de kinderen thuis', hours: 1 } });
+      const [saraConsent] = await rows(`SELECT id FROM consent WHERE grantor_member_id = $1 AND $1 = ANY (SELECT member_id FROM consent_subject WHERE consent_id = consent.id)`, [sara]);
+      const numberKey = (await rows(`SELECT national_number_hash FROM family_member_identity WHERE member_id = $1`, [sara]))[0].national_number_hash;
+
+      const { proposeFamilyMerge: merge } = await api.ok(d.a.subject, ProposeFamilyMergeDocument, { input: { ...proposal(d), memberPairs: [pairOf(sara, keptSara)] } });
+      expect(merge.memberPairs).toEqual([pairOf(sara, keptSara)]);
+      // The confirmer sees the pairs she confirms.
+      expect((await api.ok(d.b.subject, FamilyMergeProposalsDocument, { familyId: d.absorbed.familyId })).familyMergeProposals).toEqual([
+        { id: merge.id, status: 'PROPOSED', version: 1 },
+      ]);
+      const { confirmFamilyMerge } = await api.ok(d.b.subject, ConfirmFamilyMergeDocument, { input: { mergeId: merge.id, expectedVersion: 1 } });
+      expect(confirmFamilyMerge).toMatchObject({ status: 'MERGED', memberPairs: [pairOf(sara, keptSara)] });
+
+      // a, the surviving supporter, holds kept Sara's consents: every record about Sara is hers, seen as such.
+      const seenByA = await api.ok(d.a.subject, MergedMemberRecordsDocument, { id: d.kept.familyId, planId: d.kept.planId });
+      expect(seenByA.family!.members.map((m) => m.id).sort()).toEqual([keptSara, keptLien, keptMo].sort());
+      expect(seenByA.plan!.goals.find((g) => g.id === addGoal.id)).toEqual({ id: addGoal.id, members: [{ id: keptSara }], actions: [{ id: addAction.id, assigneeMember: { id: keptSara } }] });
+      expect(seenByA.plan!.notes.find((n) => n.id === addNote.id)).toEqual({ id: addNote.id, members: [{ id: keptSara }] });
+      expect(seenByA.family!.referrals.find((r) => r.id === createReferral.id)).toEqual({ id: createReferral.id, members: [{ id: keptSara }] });
+      expect(seenByA.consents.find((c) => c.id === saraConsent.id)).toEqual({ id: saraConsent.id, subjectMemberIds: [keptSara], grantor: { id: keptSara } });
+
+      // Her old record: kept for the audit, pointing at the member it became, and NOT_FOUND as a member to everyone.
+      expect(await rows(`SELECT family_id, merged_into_member_id, portal_subject FROM family_member WHERE id = $1`, [sara])).toEqual([
+        { family_id: d.absorbed.familyId, merged_into_member_id: keptSara, portal_subject: null },
+      ]);
+      for (const worker of [d.a, d.b]) expect(codeOf(await api.gql(worker.subject, FamilyMemberHistoryDocument, { memberId: sara }))).toBe('NOT_FOUND');
+      // Her number's key is kept Sara's, once; the old record has no key left.
+      expect(await rows(`SELECT member_id, family_id FROM family_member_identity WHERE national_number_hash = $1 OR member_id = $2`, [numberKey, sara])).toEqual([
+        { member_id: keptSara, family_id: d.kept.familyId },
+      ]);
+
+      // Her portal login reaches kept Sara: her consent, her assessment, her inbox (the emergency access told before, the merge now).
+      const { myFamily } = await api.ok(portal, MergedMyFamilyDocument, {});
+      expect(myFamily.me.id).toBe(keptSara);
+      expect(myFamily.family.id).toBe(d.kept.familyId);
+      expect(myFamily.consents.map((c) => c.id)).toContain(saraConsent.id);
+      expect(myFamily.capacityAssessments.map((a) => a.member?.id)).toEqual([keptSara]);
+      const { inbox } = await api.ok(portal, InboxDocument, {});
+      const kinds = inbox.edges.map((e) => e.node.kind);
+      expect(kinds).toEqual(expect.arrayContaining(['BREAK_GLASS_USED', 'FAMILY_MERGED']));
+      expect(inbox.edges.find((e) => e.node.kind === 'FAMILY_MERGED')!.node.text).toBe(
+        'Uw gezin was twee keer ingeschreven. De twee inschrijvingen zijn samengevoegd tot één gezin en één plan. Eén gezinslid stond in beide inschrijvingen: die twee gegevens zijn nu één.',
+      );
+
+      // …and her access log says what moved to her.
+      const { accessLog } = await api.ok(portal, AccessLogDescriptionsDocument, { f: d.kept.familyId });
+      const lines = accessLog.edges.map((e) => e.node.description).join('\n');
+      expect(lines).toContain('bracht een toestemming over naar het gezinslid dat twee keer ingeschreven was');
+      expect(lines).toContain('bracht een doorverwijzing over naar het gezinslid dat twee keer ingeschreven was');
+
+      // Audited under b, who confirmed: the member's record, the consent events and referral members re-pointed.
+      const audited = await rows(
+        `SELECT DISTINCT entity_type FROM audit_event WHERE action = 'UPDATE' AND actor_user_id = $1 AND family_id = ANY($2) ORDER BY entity_type`,
+        [d.b.userId, [d.kept.familyId, d.absorbed.familyId]],
+      );
+      expect(audited.map((r) => r.entity_type)).toEqual(expect.arrayContaining(['capacity_assessment', 'consent', 'consent_subject', 'family_member', 'family_merge', 'referral_member']));
+      expect(await rows(`SELECT member_pairs FROM family_merge WHERE id = $1`, [merge.id])).toEqual([{ member_pairs: [pairOf(sara, keptSara)] }]);
+    });
+
+    it('widens no consent: a consent of the absorbed member covers the surviving member only where her own consents already did', async () => {
+      const d = await duplicates();
+      const { keptSara, keptLien, keptMo, sara, lien, mo } = people(d);
+      // Kept Sara shares her identity with B; the absorbed Sara shared every category with B.
+      await api.ok(d.a.subject, RecordConsentDocument, {
+        input: {
+          grantorMemberId: keptSara,
+          subjectMemberIds: [keptSara],
+          recipientAgencyId: agencyB.id,
+          categories: ['IDENTITY'],
+          purposeCode: 'PLAN_COORDINATION',
+          purpose: 'Samen werken aan het gezinsplan',
+          method: 'WRITTEN',
+          evidenceReference: 'form-identity',
+        },
+      });
+      const [saraConsent] = await rows(`SELECT id, categories FROM consent WHERE id IN (SELECT consent_id FROM consent_subject WHERE member_id = $1)`, [sara]);
+      expect(saraConsent.categories.length).toBeGreaterThan(1);
+      const merge = (await api.ok(d.a.subject, ProposeFamilyMergeDocument, { input: { ...proposal(d), memberPairs: [pairOf(sara, keptSara)] } })).proposeFamilyMerge;
+      await api.ok(d.b.subject, ConfirmFamilyMergeDocument, { input: { mergeId: merge.id } });
+
+      // a sees what it saw; b the members it saw, Sara as the one she is now (whose identity she shared with B herself).
+      expect(await visibleMembers(d.a, d.kept.familyId)).toEqual([keptSara, keptLien, keptMo].sort());
+      expect(await visibleMembers(d.b, d.kept.familyId)).toEqual([keptSara, lien, mo].sort());
+      expect(await visibleMembers(d.b, d.absorbed.familyId)).toBeNull();
+      // The absorbed consent now names kept Sara, and grants B only the category her own consent did.
+      const grants = await rows(`SELECT member_id, array_agg(category ORDER BY category) AS categories FROM consent_grant WHERE consent_id = $1 GROUP BY member_id`, [saraConsent.id]);
+      expect(grants).toEqual([{ member_id: keptSara, categories: ['IDENTITY'] }]);
+      // B's plan consents stay with the registration they were given in: the surviving plan stays closed to b.
+      expect(codeOf(await api.gql(d.b.subject, MergedPlanDocument, { id: d.kept.planId }))).toBe('NOT_FOUND');
+    });
+
+    it('who may state pairs, and bad pairs: BAD_USER_INPUT naming memberPairs.N.…, the same for a member one may not read as for none, and nothing changes', async () => {
+      const d = await duplicates(withNumbers('85073003328', '85073003427'));
+      const { keptSara, keptLien, keptMo, sara, lien } = people(d);
+      const stranger = await world.staff(agencyA);
+      const foreign = await world.familyWithPlan(stranger, { supporter: stranger });
+      const field = (result: GraphQLResult) => [codeOf(result), result.errors?.[0]?.extensions?.field];
+      const propose = (memberPairs: { absorbedMemberId: string; survivingMemberId: string }[], subject = d.a.subject) =>
+        api.gql(subject, ProposeFamilyMergeDocument, { input: { ...proposal(d), memberPairs } });
+
+      expect(field(await propose([pairOf(keptLien, keptSara)]))).toEqual(['BAD_USER_INPUT', 'memberPairs.0.absorbedMemberId']);
+      expect(field(await propose([pairOf(lien, foreign.memberIds[0]!)]))).toEqual(['BAD_USER_INPUT', 'memberPairs.0.survivingMemberId']);
+      expect(field(await propose([pairOf(lien, keptLien), pairOf(lien, keptMo)]))).toEqual(['BAD_USER_INPUT', 'memberPairs.1.absorbedMemberId']);
+      expect(field(await propose([pairOf(lien, keptMo)]))).toEqual(['BAD_USER_INPUT', 'memberPairs.0.absorbedMemberId']);
+      // Two numbers that differ are two people, whatever the names and birth dates say.
+      expect(field(await propose([pairOf(sara, keptSara)]))).toEqual(['BAD_USER_INPUT', 'memberPairs.0.absorbedMemberId']);
+      expect(field(await propose([pairOf('not-an-id', keptSara)]))).toEqual(['BAD_USER_INPUT', 'memberPairs.0.absorbedMemberId']);
+      // Who may not propose may not state pairs either.
+      const { unassigned, colleague, portal, asClient } = await othersThan(d);
+      const withPairs = { input: { ...proposal(d), memberPairs: [pairOf(lien, keptLien)] } };
+      expect([
+        codeOf(await api.gql(unassigned.subject, ProposeFamilyMergeDocument, withPairs)),
+        codeOf(await api.gql(colleague.subject, ProposeFamilyMergeDocument, withPairs)),
+        codeOf(await api.gql(portal, ProposeFamilyMergeDocument, withPairs)),
+        codeOf(await asClient(ProposeFamilyMergeDocument, withPairs)),
+      ]).toEqual(['NOT_FOUND', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
+      // The coordinator reads no member: she cannot vouch for pairs, and answers as for members that are not there.
+      const byCoordinator = await propose([pairOf(lien, keptLien)], network.coordinator.subject);
+      expect(field(byCoordinator)).toEqual(['BAD_USER_INPUT', 'memberPairs.0.absorbedMemberId']);
+      expect(byCoordinator.errors![0]!.message).toBe((await propose([pairOf(keptMo, keptLien)], network.coordinator.subject)).errors![0]!.message);
+      expect(await merges(d)).toBe(0);
+
+      // a states Lien, b would confirm; the coordinator, who cannot read Lien, may not confirm the pairs for b.
+      const merge = (await api.ok(d.a.subject, ProposeFamilyMergeDocument, { input: { ...proposal(d), memberPairs: [pairOf(lien, keptLien)] } })).proposeFamilyMerge;
+      const byCoordinatorConfirm = await api.gql(network.coordinator.subject, ConfirmFamilyMergeDocument, { input: { mergeId: merge.id } });
+      expect(codeOf(byCoordinatorConfirm)).toBe('FORBIDDEN');
+      expect(byCoordinatorConfirm.errors![0]!.message).toContain('memberPairs.0.absorbedMemberId');
+      expect(await rows(`SELECT status FROM family_merge WHERE id = $1`, [merge.id])).toEqual([{ status: 'PROPOSED' }]);
+      expect(await rows(`SELECT count(*)::int AS n FROM family_member WHERE merged_into_member_id IS NOT NULL AND id = ANY($1)`, [d.absorbed.memberIds])).toEqual([{ n: 0 }]);
+      await api.ok(d.b.subject, ConfirmFamilyMergeDocument, { input: { mergeId: merge.id } });
+      expect(await rows(`SELECT id, merged_into_member_id FROM family_member WHERE merged_into_member_id IS NOT NULL AND id = ANY($1)`, [d.absorbed.memberIds])).toEqual([
+        { id: lien, merged_into_member_id: keptLien },
+      ]);
+    });
+
+    it('costs as many SQL statements for three pairs as for one, proposed and confirmed', async () => {
+      const cost = async (pairsOf: (p: ReturnType<typeof people>) => { absorbedMemberId: string; survivingMemberId: string }[]) => {
+        const d = await duplicates();
+        const memberPairs = pairsOf(people(d));
+        let mergeId = '';
+        const proposing = await api.countStatements(async () => {
+          mergeId = (await api.ok(d.a.subject, ProposeFamilyMergeDocument, { input: { ...proposal(d), memberPairs } })).proposeFamilyMerge.id;
+        });
+        const confirming = await api.countStatements(() => api.ok(d.b.subject, ConfirmFamilyMergeDocument, { input: { mergeId } }));
+        return [proposing, confirming];
+      };
+      const one = await cost((p) => [pairOf(p.sara, p.keptSara)]);
+      const three = await cost((p) => [pairOf(p.sara, p.keptSara), pairOf(p.lien, p.keptLien), pairOf(p.mo, p.keptMo)]);
+      expect(three).toEqual(one);
+    });
+
+    it('keeps consent events append-only: one statement under app.member_merge may re-point a member column from a merged member to the member it became, and nothing else; erasure follows the pointer', async () => {
+      const d = await duplicates();
+      const { keptSara, keptLien, sara } = people(d);
+      const [subject] = await rows(`SELECT consent_id FROM consent_subject WHERE member_id = $1`, [sara]);
+      const repoint = (to: string) => db.query(`UPDATE consent_subject SET member_id = $2 WHERE consent_id = $1 AND member_id = $3`, [subject.consent_id, to, sara]);
+      const refused = async (statement: () => Promise<unknown>) => {
+        await db.query('SAVEPOINT attempt');
+        await expect(statement()).rejects.toThrow(/append-only/);
+        await db.query('ROLLBACK TO SAVEPOINT attempt');
+      };
+      await db.query('BEGIN');
+      try {
+        await db.query(`SELECT set_config('app.actor_subject', 'member-merge-test', true)`);
+        await db.query(`SELECT set_config('app.member_merge', 'on', true)`);
+        await refused(() => repoint(keptSara)); // not merged (yet)
+        await db.query(`UPDATE family_member SET merged_into_member_id = $2 WHERE id = $1`, [sara, keptSara]);
+        await refused(() => repoint(keptLien)); // not the member she became
+        await refused(() => db.query(`UPDATE consent SET grantor_member_id = $2, purpose = 'vervalst' WHERE grantor_member_id = $1`, [sara, keptSara]));
+        const [{ n }] = await rows(`SELECT count(*)::int AS n FROM audit_event WHERE $1 = ANY (member_ids)`, [sara]);
+        expect(n).toBeGreaterThan(0);
+        await refused(() => db.query(`UPDATE audit_event SET member_ids = array_replace(member_ids, $1, $2) WHERE $1 = ANY (member_ids)`, [sara, keptSara]));
+        await db.query(`SELECT set_config('app.member_merge', '', true)`);
+        await refused(() => repoint(keptSara)); // the rule is off again
+        await db.query(`SELECT set_config('app.member_merge', 'on', true)`);
+        await repoint(keptSara);
+        // Kept Sara consented nothing to B: the re-pointed consent grants her nothing, and Sara's grants ended.
+        expect(await rows(`SELECT member_id FROM consent_grant WHERE consent_id = $1`, [subject.consent_id])).toEqual([]);
+        // Erasing the surviving family erases the record merged into one of its members.
+        await db.query(`SELECT erase_personal_data($1)`, [d.kept.familyId]);
+        expect(await rows(`SELECT given_name FROM family_member WHERE id = $1`, [sara])).toEqual([{ given_name: '[erased]' }]);
+      } finally {
+        await db.query('ROLLBACK');
+      }
+    });
+  });
+
   describe('a proposal that does not go ahead', () => {
     const decide = (subject: string, document: typeof WithdrawFamilyMergeDocument | typeof DeclineFamilyMergeDocument, mergeId: string, expectedVersion?: number) =>
       api.gql(subject, queryText(document), { input: { mergeId, expectedVersion } });

@@ -8,8 +8,9 @@ import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, invalidTransition, notFound } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { familyMergeStatement } from '../database/family-merge-statement.js';
+import { familyMergeStatement, memberMergeStatement } from '../database/family-merge-statement.js';
 import { FamiliesService } from '../families/families.service.js';
+import { type MemberPair, PAIRS, pairColumns, repointMembersSql } from '../families/member-pair.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { InboxItemKind } from '../inbox/inbox-kind.js';
@@ -362,6 +363,26 @@ export class ConsentsService {
    */
   async moveToFamily(em: EntityManager, fromFamilyId: string, toFamilyId: string): Promise<void> {
     await familyMergeStatement(em, `UPDATE consent SET family_id = $2 WHERE family_id = $1`, [fromFamilyId, toFamilyId]);
+  }
+
+  /**
+   * A merge of members that are the same person (docs/family-merge.md): the consent events and assessments of the
+   * absorbed member name the surviving one, one statement each (memberMergeStatement). Grantor and confirmations
+   * first, so that the grants the re-pointed subjects keep (consent_grant_from_mapped_subject: only where the
+   * surviving member's own consents already grant as much) end when they should. A consent naming both keeps
+   * both rows of its subjects; the absorbed one covers a record nobody reads.
+   */
+  async mapMembers(em: EntityManager, pairs: readonly MemberPair[]): Promise<void> {
+    const statement = (sql: string) => memberMergeStatement(em, sql, pairColumns(pairs));
+    await statement(`UPDATE consent c SET grantor_member_id = p.surviving FROM ${PAIRS} WHERE c.grantor_member_id = p.absorbed`);
+    await statement(repointMembersSql('consent_confirmation', 'consent_id'));
+    await statement(`UPDATE consent_revocation r
+      SET revoked_by_member_id = coalesce((SELECT p.surviving FROM ${PAIRS} WHERE p.absorbed = r.revoked_by_member_id), r.revoked_by_member_id),
+          member_ids = CASE WHEN r.member_ids IS NULL THEN NULL ELSE ARRAY(
+            SELECT coalesce(p.surviving, e.id) FROM unnest(r.member_ids) WITH ORDINALITY e(id, ord) LEFT JOIN ${PAIRS} ON p.absorbed = e.id ORDER BY e.ord) END
+      WHERE r.revoked_by_member_id = ANY($1::uuid[]) OR r.member_ids && $1::uuid[]`);
+    await statement(repointMembersSql('consent_subject', 'consent_id'));
+    await statement(`UPDATE capacity_assessment a SET member_id = p.surviving FROM ${PAIRS} WHERE a.member_id = p.absorbed`);
   }
 }
 

@@ -25,6 +25,17 @@ import { validateDates } from './member-dates.js';
 import { MemberHistory, memberValues } from './member-history.js';
 import { MemberChangeKind } from './family-member-change.entity.js';
 import { KnownFamilies, type MemberKeys } from './known-families.js';
+import { type MemberPair, PAIRS, pairColumns } from './member-pair.js';
+
+/** A member named by a pair of a merge, as checked (no personal data leaves the check). */
+interface PairedMemberRow {
+  id: string;
+  family_id: string;
+  birth_date: string | null;
+  expected_date: string | null;
+  number: Buffer | null;
+  seen: boolean;
+}
 
 export type MemberContact = Pick<FamilyMember, 'email' | 'phone' | 'preferredLanguage'>;
 
@@ -141,12 +152,102 @@ export class FamiliesService {
     return em.createQueryBuilder(Family, 'f').where('f.id = ANY(:ids)', { ids }).orderBy('f.id').setLock('pessimistic_write').getMany();
   }
 
-  /** A merge: every member of `absorbedId` moves to `survivingId`, and the absorbed family points to it. */
+  /**
+   * A merge: every member of `absorbedId` moves to `survivingId`, and the absorbed family points to it. A member
+   * merged into a surviving member (`mergeMembers`) stays behind with the absorbed registration, which nobody
+   * reads any more: her record answers NOT_FOUND as a member, and is kept for the audit.
+   */
   async absorbInto(em: EntityManager, absorbedId: string, survivingId: string): Promise<void> {
-    await em.query(`UPDATE family_member SET family_id = $2 WHERE family_id = $1`, [absorbedId, survivingId]);
+    await em.query(`UPDATE family_member SET family_id = $2 WHERE family_id = $1 AND merged_into_member_id IS NULL`, [absorbedId, survivingId]);
     await this.known.moveToFamily(em, absorbedId, survivingId);
     // Registrations merged into the absorbed one before point on to the surviving family: one step always suffices.
     await em.query(`UPDATE family SET merged_into_family_id = $2 WHERE id = $1 OR merged_into_family_id = $1`, [absorbedId, survivingId]);
+  }
+
+  /**
+   * Checks the pairs of a merge (docs/family-merge.md, "Members that are the same person"): each a member of the
+   * absorbed family and one of the surviving family, each member once, the same birth date (and expected date),
+   * and no two different national register numbers; BAD_USER_INPUT naming `memberPairs.N.…` otherwise. Whoever
+   * states or confirms them vouches for the members of the families in `vouching`: she must be able to read each
+   * (the FamilyMember read rule), else `unseen(field)` — by default the answer to a member of another family, so
+   * that nothing tells a member she may not read from one that is not there. Answers nothing of the members.
+   */
+  async checkMemberPairs(
+    em: EntityManager,
+    families: { survivingFamilyId: string; absorbedFamilyId: string },
+    pairs: readonly MemberPair[],
+    vouching: { caller: Caller; familyIds: string[]; unseen?: (field: string) => Error },
+  ): Promise<void> {
+    if (pairs.length === 0) return;
+    const named = new Set<string>();
+    const sides = ['absorbedMemberId', 'survivingMemberId'] as const;
+    pairs.forEach((pair, i) =>
+      sides.forEach((side) => {
+        if (named.has(pair[side])) throw badInput(`memberPairs.${i}.${side}`, `memberPairs.${i}.${side} names a member of another pair`);
+        named.add(pair[side]);
+      }),
+    );
+    const params = new SqlParams();
+    const qb = em
+      .createQueryBuilder()
+      .select(['pm.id AS id', 'pm.family_id AS family_id', 'pm.birth_date::text AS birth_date', 'pm.expected_date::text AS expected_date'])
+      .addSelect('pid.national_number_hash', 'number')
+      .addSelect(this.reader.of(vouching.caller).readableSql('FamilyMember', 'pm.id', params), 'seen')
+      .from(FamilyMember, 'pm')
+      .leftJoin('family_member_identity', 'pid', 'pid.member_id = pm.id')
+      .where('pm.id = ANY(:ids) AND pm.merged_into_member_id IS NULL', { ids: [...named] })
+      .setParameters({ ...params.values, ids: [...named] });
+    const rows = await readWithoutAudit('a check before a write that answers no personal data', qb.getRawMany<PairedMemberRow>());
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    pairs.forEach((pair, i) => {
+      const [absorbed, surviving] = sides.map((side) => {
+        const field = `memberPairs.${i}.${side}`;
+        const familyId = side === 'absorbedMemberId' ? families.absorbedFamilyId : families.survivingFamilyId;
+        const row = byId.get(pair[side]);
+        const notMember = () => badInput(field, `${field} must name a member of the ${side === 'absorbedMemberId' ? 'absorbed' : 'surviving'} family`);
+        if (!row || row.family_id !== familyId) throw notMember();
+        if (vouching.familyIds.includes(familyId) && !row.seen) throw vouching.unseen?.(field) ?? notMember();
+        return row;
+      }) as [PairedMemberRow, PairedMemberRow];
+      const field = `memberPairs.${i}.absorbedMemberId`;
+      if (absorbed.birth_date !== surviving.birth_date || absorbed.expected_date !== surviving.expected_date) {
+        throw badInput(field, `${field} has another birth date than the member it is paired with: two records of one person are born the same day`);
+      }
+      if (absorbed.number && surviving.number && !absorbed.number.equals(surviving.number)) {
+        throw badInput(field, `${field} has another national register number than the member it is paired with`);
+      }
+    });
+  }
+
+  /**
+   * A merge maps each pair's absorbed member onto the surviving one (the other owners re-point their rows): her
+   * record ends, pointing at the member it became; her portal login reaches the surviving member, unless that
+   * member has a login of her own (then the absorbed one ends); her national register number's key is the
+   * surviving member's if that member had none.
+   */
+  async mergeMembers(em: EntityManager, survivingFamilyId: string, pairs: readonly MemberPair[]): Promise<void> {
+    if (pairs.length === 0) return;
+    const columns = pairColumns(pairs);
+    const logins = await readWithoutAudit(
+      'what a write copies into the record it writes (audited by the write triggers)',
+      em.query<{ surviving: string; subject: string }[]>(
+        `SELECT p.surviving, a.portal_subject AS subject FROM ${PAIRS}
+           JOIN family_member a ON a.id = p.absorbed JOIN family_member s ON s.id = p.surviving
+          WHERE a.portal_subject IS NOT NULL AND s.portal_subject IS NULL`,
+        columns,
+      ),
+    );
+    await em.query(
+      `UPDATE family_member a SET merged_into_member_id = p.surviving, portal_subject = NULL FROM ${PAIRS} WHERE a.id = p.absorbed`,
+      columns,
+    );
+    if (logins.length) {
+      await em.query(
+        `UPDATE family_member s SET portal_subject = l.subject FROM unnest($1::uuid[], $2::text[]) l(surviving, subject) WHERE s.id = l.surviving`,
+        [logins.map((l) => l.surviving), logins.map((l) => l.subject)],
+      );
+    }
+    await this.known.mergeMemberKeys(em, survivingFamilyId, pairs);
   }
 
   async get(caller: Caller, id: string): Promise<Family> {

@@ -55,6 +55,10 @@ export class FamilyMember {
   @Column({ type: 'uuid', nullable: true })
   createdByUserId: string | null;
 
+  /** Set when a merge found her the same person as this member (docs/family-merge.md): her record ended; not exposed. */
+  @Column({ type: 'uuid', nullable: true })
+  mergedIntoMemberId: string | null;
+
   /** The member's own login to the family portal; not exposed. */
   @Column({ type: 'text', nullable: true })
   portalSubject: string | null;

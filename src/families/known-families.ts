@@ -9,6 +9,7 @@ import { newId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import type { FamilyMember } from './family-member.entity.js';
+import { type MemberPair, PAIRS, pairColumns } from './member-pair.js';
 import type { FamilyMemberInput } from './dto/family-member.input.js';
 import { FamilyLookupPurpose, type KnownFamily, KnownFamilyStatus, LookupMatch } from './dto/known-family.type.js';
 import { IdentityHasher, parseNationalNumber } from './national-number.js';
@@ -185,6 +186,26 @@ export class KnownFamilies {
       `INSERT INTO family_member_identity (id, member_id, family_id, name_hash) VALUES ($1, $2, $3, $4)
        ON CONFLICT (member_id) DO UPDATE SET name_hash = EXCLUDED.name_hash`,
       [newId(), member.id, member.familyId, nameHash],
+    );
+  }
+
+  /**
+   * A merge of members that are the same person: the absorbed member's keys go (her record ended), and her
+   * number's key is the surviving member's if that member had none (pairs with two numbers are refused before).
+   */
+  async mergeMemberKeys(em: EntityManager, survivingFamilyId: string, pairs: readonly MemberPair[]): Promise<void> {
+    const [removed]: [{ surviving: string; number: Buffer | null }[], number] = await em.query(
+      `DELETE FROM family_member_identity i USING ${PAIRS} WHERE i.member_id = p.absorbed RETURNING p.surviving, i.national_number_hash AS number`,
+      pairColumns(pairs),
+    );
+    const numbers = removed.filter((row) => row.number);
+    if (numbers.length === 0) return;
+    await em.query(
+      `INSERT INTO family_member_identity (id, member_id, family_id, national_number_hash)
+       SELECT k.id, k.member_id, $1, k.number FROM unnest($2::uuid[], $3::uuid[], $4::bytea[]) AS k(id, member_id, number)
+       ON CONFLICT (member_id) DO UPDATE SET national_number_hash = EXCLUDED.national_number_hash
+        WHERE family_member_identity.national_number_hash IS NULL`,
+      [survivingFamilyId, numbers.map(() => newId()), numbers.map((row) => row.surviving), numbers.map((row) => row.number)],
     );
   }
 

@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { MemberPair } from '../families/member-pair.js';
 import { FamilyMergeStatus } from './family-merge-status.js';
 
 /** Two registrations of the same family becoming one (docs/family-merge.md): ids and states, no personal data. */
@@ -20,6 +21,10 @@ export class FamilyMerge {
   @Field(() => ID, { description: 'The family merged into the surviving one; afterwards its id answers NOT_FOUND.' })
   @Column('uuid')
   absorbedFamilyId: string;
+
+  @Field(() => [MemberPair], { description: 'Members of the two registrations that are the same person, as the proposal names them (ids only).' })
+  @Column({ type: 'jsonb' })
+  memberPairs: MemberPair[];
 
   /** The family whose supporter proposed the merge: the other family's supporter confirms it. */
   @Column('uuid')

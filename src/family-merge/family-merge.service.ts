@@ -9,6 +9,7 @@ import { newId } from '../common/ids.js';
 import { ConsentsService } from '../consents/consents.service.js';
 import { FamiliesService } from '../families/families.service.js';
 import type { Family } from '../families/family.entity.js';
+import type { MemberPair } from '../families/member-pair.js';
 import { GoalsService } from '../goals/goals.service.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { InboxItemKind } from '../inbox/inbox-kind.js';
@@ -74,11 +75,16 @@ export class FamilyMergeService {
           const [surviving, absorbed] = ids.map((id) => families.find((f) => f.id === id)!) as [Family, Family];
           requireNotMerged(surviving, absorbed);
           await this.requireOpenPlans(em, ids);
+          const memberPairs = (input.memberPairs ?? []).map(({ absorbedMemberId, survivingMemberId }) => ({ absorbedMemberId, survivingMemberId }));
+          // The proposer vouches for the members of the family (or families) she acts for: she must see each.
+          const vouched = ids.filter((_, i) => sides[i] === 'merge');
+          await this.families.checkMemberPairs(em, { survivingFamilyId: surviving.id, absorbedFamilyId: absorbed.id }, memberPairs, { caller, familyIds: vouched });
           const merge: FamilyMerge = {
             id: newId(),
             networkId: ownFamily.networkId,
             survivingFamilyId: surviving.id,
             absorbedFamilyId: absorbed.id,
+            memberPairs,
             proposedForFamilyId: ownFamily.id,
             status: FamilyMergeStatus.PROPOSED,
             proposedByUserId: caller.principal.userId!,
@@ -107,6 +113,13 @@ export class FamilyMergeService {
       const families = await this.families.lockForMerge(em, ids);
       const [surviving, absorbed] = ids.map((id) => families.find((f) => f.id === id)!) as [Family, Family];
       requireNotMerged(surviving, absorbed);
+      // The confirmer vouches for the pairs' members of her own family; they are checked again, as they are now.
+      const own = ids.find((id) => id !== merge.proposedForFamilyId)!;
+      await this.families.checkMemberPairs(em, { survivingFamilyId: surviving.id, absorbedFamilyId: absorbed.id }, merge.memberPairs, {
+        caller,
+        familyIds: [own],
+        unseen: (field) => forbidden(`${field} names a member of your family you may not read: decline the proposal, or have her consent first`),
+      });
       return this.merge(em, caller, merge, surviving, absorbed);
     });
   }
@@ -188,6 +201,7 @@ export class FamilyMergeService {
   private async merge(em: EntityManager, caller: Caller, merge: FamilyMerge, surviving: Family, absorbed: Family): Promise<FamilyMerge> {
     const plans = await this.requireOpenPlans(em, [surviving.id, absorbed.id]);
     const [survivingPlan, absorbedPlan] = [plans.get(surviving.id)!, plans.get(absorbed.id)!];
+    if (merge.memberPairs.length) await this.mapMembers(em, surviving.id, merge.memberPairs);
     await this.goals.moveToPlan(em, absorbedPlan.id, survivingPlan.id);
     await this.notes.moveToPlan(em, absorbedPlan.id, survivingPlan.id);
     await this.referrals.moveToFamily(em, { familyId: absorbed.id, planId: absorbedPlan.id }, { familyId: surviving.id, planId: survivingPlan.id });
@@ -202,10 +216,30 @@ export class FamilyMergeService {
     // The family's portal members (of both registrations, now one family) and the supporter who proposed it.
     await this.inbox.deliver(
       em,
-      { id: merge.id, kind: InboxItemKind.FAMILY_MERGED, familyId: surviving.id, about: { type: 'Plan', id: survivingPlan.id }, params: {}, occurredAt: merge.mergedAt! },
+      {
+        id: merge.id,
+        kind: InboxItemKind.FAMILY_MERGED,
+        familyId: surviving.id,
+        about: { type: 'Plan', id: survivingPlan.id },
+        params: { members: merge.memberPairs.length },
+        occurredAt: merge.mergedAt!,
+      },
       [{ portalOf: surviving.id }, { supportersOf: surviving.id }],
     );
     return merge;
+  }
+
+  /**
+   * Each pair's absorbed member becomes the surviving one: her record ends first (pointing at the member she
+   * became, which the database's rule for re-pointing append-only rows checks), then every owner re-points its rows.
+   */
+  private async mapMembers(em: EntityManager, survivingFamilyId: string, pairs: MemberPair[]): Promise<void> {
+    await this.families.mergeMembers(em, survivingFamilyId, pairs);
+    await this.consents.mapMembers(em, pairs);
+    await this.goals.mapMembers(em, pairs);
+    await this.notes.mapMembers(em, pairs);
+    await this.referrals.mapMembers(em, pairs);
+    await this.inbox.mapMembers(em, pairs);
   }
 
   /** Both families need their open plan: the absorbed one closes into the surviving one. */

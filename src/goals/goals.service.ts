@@ -9,6 +9,7 @@ import { badInput, conflict, invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { FamiliesService } from '../families/families.service.js';
+import { type MemberPair, PAIRS, pairColumns, repointMembersSql } from '../families/member-pair.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { PlanStatus } from '../plans/plan-status.js';
@@ -226,5 +227,17 @@ export class GoalsService {
   /** A merge of two plans (docs/family-merge.md): the goals of `fromPlanId`, with their actions and progress, go to `toPlanId`. */
   async moveToPlan(em: EntityManager, fromPlanId: string, toPlanId: string): Promise<void> {
     await em.query(`UPDATE goal SET plan_id = $2 WHERE plan_id = $1`, [fromPlanId, toPlanId]);
+  }
+
+  /**
+   * A merge of members that are the same person (docs/family-merge.md): goals, their transitions and actions name
+   * the surviving member; a goal that named both names her once.
+   */
+  async mapMembers(em: EntityManager, pairs: readonly MemberPair[]): Promise<void> {
+    const columns = pairColumns(pairs);
+    await em.query(repointMembersSql('goal_member', 'goal_id'), columns);
+    await em.query(`DELETE FROM goal_member WHERE member_id = ANY($1::uuid[])`, [columns[0]]);
+    await em.query(`UPDATE goal g SET transition_member_id = p.surviving FROM ${PAIRS} WHERE g.transition_member_id = p.absorbed`, columns);
+    await em.query(`UPDATE action a SET assignee_member_id = p.surviving FROM ${PAIRS} WHERE a.assignee_member_id = p.absorbed`, columns);
   }
 }

@@ -64,6 +64,8 @@ export interface InboxParams {
   workingDays?: number;
   /** A date (YYYY-MM-DD): when a consent ends, when an action is due, when a young adult turns 18. */
   on?: string;
+  /** How many members of a merge were found to be the same person in both registrations. */
+  members?: number;
 }
 
 /** The one place an item's text is made, at read time, from its kind and parameters, in the reader's language. */
@@ -90,7 +92,7 @@ export function inboxText(kind: InboxItemKind, params: InboxParams, language: La
     case InboxItemKind.SUPPORT_HANDED_OVER:
       return text('inbox.supportHandedOver');
     case InboxItemKind.FAMILY_MERGED:
-      return text('inbox.familyMerged');
+      return text('inbox.familyMerged', { members: params.members ?? 0 });
     case InboxItemKind.REFERRAL_ESCALATED:
       return text('inbox.referralEscalated', { to: status(params.to), workingDays: params.workingDays ?? 0 });
     case InboxItemKind.CONSENT_EXPIRING:

@@ -13,6 +13,7 @@ import { type Connection, DEFAULT_PAGE_SIZE, paginate } from '../common/paginati
 import { SqlParams } from '../policy/sql-scope.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { OpenSubject, PersonalSubject } from '../policy/subjects.js';
+import { type MemberPair, pairColumns, repointMembersSql } from '../families/member-pair.js';
 import { MembershipRole } from '../users/membership-role.js';
 import type { InboxArgs } from './dto/inbox.args.js';
 import { INBOX_CHANNEL, type InboxNotice } from './inbox-notice.js';
@@ -277,6 +278,11 @@ export class InboxService {
   /** A merge of two families (docs/family-merge.md): items about the absorbed family name the surviving one. */
   async moveToFamily(em: EntityManager, fromFamilyId: string, toFamilyId: string): Promise<void> {
     await em.query(`UPDATE inbox_item SET family_id = $2 WHERE family_id = $1`, [fromFamilyId, toFamilyId]);
+  }
+
+  /** A merge of members that are the same person (docs/family-merge.md): her items are the surviving member's (once per event). */
+  async mapMembers(em: EntityManager, pairs: readonly MemberPair[]): Promise<void> {
+    await em.query(repointMembersSql('inbox_item', 'event_id', 'recipient_member_id'), pairColumns(pairs));
   }
 }
 

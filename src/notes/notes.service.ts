@@ -7,6 +7,7 @@ import type { Caller } from '../auth/caller.decorator.js';
 import { invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { FamiliesService } from '../families/families.service.js';
+import { type MemberPair, pairColumns, repointMembersSql } from '../families/member-pair.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
@@ -92,5 +93,12 @@ export class NotesService {
   /** A merge of two plans (docs/family-merge.md): the notes of `fromPlanId` go to `toPlanId`, with the members they name. */
   async moveToPlan(em: EntityManager, fromPlanId: string, toPlanId: string): Promise<void> {
     await em.query(`UPDATE note SET plan_id = $2 WHERE plan_id = $1`, [fromPlanId, toPlanId]);
+  }
+
+  /** A merge of members that are the same person (docs/family-merge.md): notes name the surviving member, once. */
+  async mapMembers(em: EntityManager, pairs: readonly MemberPair[]): Promise<void> {
+    const columns = pairColumns(pairs);
+    await em.query(repointMembersSql('note_member', 'note_id'), columns);
+    await em.query(`DELETE FROM note_member WHERE member_id = ANY($1::uuid[])`, [columns[0]]);
   }
 }

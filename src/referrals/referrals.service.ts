@@ -10,8 +10,10 @@ import { badInput, conflict, consentRequired, forbidden, invalidTransition, notF
 import { newId, UUID_PATTERN } from '../common/ids.js';
 import { type Connection, DEFAULT_PAGE_SIZE, paginate } from '../common/pagination.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
+import { memberMergeStatement } from '../database/family-merge-statement.js';
 import { DirectoryServicesService } from '../directory/directory.service.js';
 import { FamiliesService } from '../families/families.service.js';
+import { type MemberPair, pairColumns, repointMembersSql } from '../families/member-pair.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { InboxItemKind } from '../inbox/inbox-kind.js';
@@ -518,6 +520,14 @@ export class ReferralsService {
    * A merge of two families (docs/family-merge.md): the absorbed family's referrals belong to the surviving
    * family, and those of its open plan to the surviving open plan; their steps and members stay as they were.
    */
+  /**
+   * A merge of members that are the same person (docs/family-merge.md): referrals name the surviving member. Their
+   * members are append-only (memberMergeStatement); one that named both keeps both rows.
+   */
+  async mapMembers(em: EntityManager, pairs: readonly MemberPair[]): Promise<void> {
+    await memberMergeStatement(em, repointMembersSql('referral_member', 'referral_id'), pairColumns(pairs));
+  }
+
   async moveToFamily(em: EntityManager, from: { familyId: string; planId: string }, to: { familyId: string; planId: string }): Promise<void> {
     await em.query(
       `UPDATE referral SET family_id = $2, plan_id = CASE WHEN plan_id = $3 THEN $4 ELSE plan_id END WHERE family_id = $1`,

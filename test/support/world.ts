@@ -50,6 +50,8 @@ export interface FamilyMemberInput {
   givenName: string;
   familyName: string;
   birthDate?: string;
+  /** An INSZ or BIS number (docs/family-identity.md). */
+  nationalNumber?: string;
   /** A language tag ("fr-BE", "en"); unset: the service speaks Dutch to the member. */
   preferredLanguage?: string;
 }

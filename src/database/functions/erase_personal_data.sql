@@ -24,6 +24,8 @@ BEGIN
   IF NOT whole_family AND cardinality(members) = 0 THEN
     RAISE EXCEPTION 'member % is not of family %', target_member, target_family USING ERRCODE = 'invalid_parameter_value';
   END IF;
+  -- A member record merged into one of them (the same person, registered twice) is hers, and erased with her.
+  members := members || ARRAY(SELECT id FROM family_member WHERE merged_into_member_id = ANY (members));
   consents := ARRAY(SELECT c.id FROM consent c WHERE c.family_id = target_family AND (whole_family
     OR NOT EXISTS (SELECT 1 FROM consent_subject s WHERE s.consent_id = c.id AND s.member_id <> ALL (members))));
   referrals := ARRAY(SELECT r.id FROM referral r WHERE r.family_id = target_family AND (whole_family

@@ -1,5 +1,7 @@
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
-import { IsInt, IsOptional, IsUUID, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsInt, IsOptional, IsUUID, Min, ValidateNested } from 'class-validator';
+import { MemberPair } from '../../families/member-pair.js';
 import { Idempotent } from '../../idempotency/idempotent.input.js';
 
 @InputType()
@@ -11,6 +13,18 @@ export class ProposeFamilyMergeInput extends Idempotent {
   @Field(() => ID, { description: 'The other registration of the same family, merged into the surviving one.' })
   @IsUUID()
   absorbedFamilyId: string;
+
+  @Field(() => [MemberPair], {
+    nullable: true,
+    description:
+      'Members of the two registrations that are the same person, stated by the proposer (each of her own family a member she may read), ' +
+      'confirmed with the proposal: on the merge each absorbed member becomes the surviving member she is paired with.',
+  })
+  @IsOptional()
+  @ArrayMaxSize(30)
+  @ValidateNested({ each: true })
+  @Type(() => MemberPair)
+  memberPairs?: MemberPair[];
 }
 
 /** Confirms, withdraws or declines one proposal. */
