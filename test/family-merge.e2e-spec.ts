@@ -15,8 +15,13 @@ import {
   InboxDocument,
   MergedFamilyMembersDocument,
   MergedPlanDocument,
+  MergedPlanGoalsDocument,
+  MyPlanGoalsDocument,
   ProposeFamilyMergeDocument,
+  RecordConsentDocument,
   RemoveMembershipDocument,
+  RevokeConsentDocument,
+  UpdateMergeGoalDocument,
   WithdrawFamilyMergeDocument,
 } from './graphql/generated.js';
 import { codeOf, type GraphQLResult, PLATFORM_ADMIN, queryText, TestApi, uniqueSubject } from './support/test-app.js';
@@ -311,6 +316,136 @@ describe('merging two registrations of the same family', () => {
       await db.query('ROLLBACK');
     }
   });
+  describe('consents do not widen', () => {
+    /**
+     * Each registration with a family-data goal (a PLAN goal naming nobody) and a note naming nobody, written by its
+     * supporter; `a2` and `b2`, colleagues of the supporters assigned to their own agency's registration, see
+     * what the consents of their agency allow (not what they wrote).
+     */
+    async function withRecords() {
+      const d = await duplicates();
+      const a2 = await world.staff(agencyA);
+      const b2 = await world.staff(agencyB);
+      await world.assign(agencyA.admin, d.kept.familyId, a2.userId);
+      await world.assign(agencyB.admin, d.absorbed.familyId, b2.userId);
+      const goal = async (worker: Person, planId: string) =>
+        (await api.ok(worker.subject, AddMergeGoalDocument, { input: { planId, lifeDomain: 'HOUSING', description: 'Een grotere woning vinden', owner: 'FAMILY' } })).addGoal.id;
+      const note = async (worker: Person, planId: string) =>
+        (await api.ok(worker.subject, AddMergeNoteDocument, { input: { planId, category: 'NOTES', body: 'Het gezin zoekt een woning.' } })).addNote.id;
+      const records = {
+        keptGoal: await goal(d.a, d.kept.planId),
+        absorbedGoal: await goal(d.b, d.absorbed.planId),
+        keptNote: await note(d.a, d.kept.planId),
+        absorbedNote: await note(d.b, d.absorbed.planId),
+      };
+      return { ...d, a2, b2, ...records };
+    }
+    type WithRecords = Awaited<ReturnType<typeof withRecords>>;
+
+    /** What `worker` reaches of the goals: the surviving plan's goals it reads (compiled path), and which goals it may update. */
+    async function goalsSeen(worker: Person, r: WithRecords) {
+      const plan = await api.gql(worker.subject, MergedPlanGoalsDocument, { id: r.kept.planId });
+      const update = async (goalId: string) => codeOf(await api.gql(worker.subject, UpdateMergeGoalDocument, { input: { goalId, progressNote: 'Bezichtiging gepland.' } }));
+      return {
+        keptPlan: plan.data?.plan ? plan.data.plan.goals.map((g) => g.id).sort() : codeOf(plan),
+        absorbedPlan: codeOf(await api.gql(worker.subject, MergedPlanDocument, { id: r.absorbed.planId })),
+        updateKeptGoal: await update(r.keptGoal),
+        updateAbsorbedGoal: await update(r.absorbedGoal),
+      };
+    }
+    const merged = async (r: WithRecords) => {
+      const merge = await proposed(r);
+      await api.ok(r.b.subject, ConfirmFamilyMergeDocument, { input: { mergeId: merge.id } });
+    };
+    /** A PLAN consent of one member to `agencyId`, recorded by `worker`; its id. */
+    const planConsent = async (worker: Person, memberId: string, agencyId: string) =>
+      (
+        await api.ok(worker.subject, RecordConsentDocument, {
+          input: {
+            grantorMemberId: memberId,
+            subjectMemberIds: [memberId],
+            recipientAgencyId: agencyId,
+            categories: ['PLAN'],
+            purposeCode: 'PLAN_COORDINATION',
+            purpose: 'Eén plan voor het hele gezin',
+            method: 'WRITTEN',
+            evidenceReference: `form-after-merge-${memberId}`,
+          },
+        })
+      ).recordConsent.id;
+
+    it("a family-level consent of one registration covers that registration's plan and goals only, for the caseworkers of both agencies", async () => {
+      const r = await withRecords();
+      const sorted = (...ids: string[]) => [...ids].sort();
+      expect(await goalsSeen(r.a2, r)).toEqual({ keptPlan: [r.keptGoal], absorbedPlan: 'NOT_FOUND', updateKeptGoal: 'OK', updateAbsorbedGoal: 'NOT_FOUND' });
+      expect(await goalsSeen(r.b2, r)).toEqual({ keptPlan: 'NOT_FOUND', absorbedPlan: 'OK', updateKeptGoal: 'NOT_FOUND', updateAbsorbedGoal: 'OK' });
+
+      await merged(r);
+      // A's consents were given in the surviving registration: its plan, and the goals written there. The goal moved
+      // in from the absorbed plan stays under the absorbed registration's consents (B's), and so does its closed plan.
+      expect(await goalsSeen(r.a2, r)).toEqual({ keptPlan: [r.keptGoal], absorbedPlan: 'NOT_FOUND', updateKeptGoal: 'OK', updateAbsorbedGoal: 'NOT_FOUND' });
+      expect(await goalsSeen(r.b2, r)).toEqual({ keptPlan: 'NOT_FOUND', absorbedPlan: 'OK', updateKeptGoal: 'NOT_FOUND', updateAbsorbedGoal: 'OK' });
+      // A note naming nobody concerns every member, now of both registrations: neither agency holds all their consents.
+      const { plan } = await api.ok(r.a2.subject, MergedPlanDocument, { id: r.kept.planId });
+      expect(plan.notes.map((n) => n.id)).toEqual([]);
+      // The family's own view does not depend on agencies' consents: a portal member of either registration sees both goals.
+      for (const [worker, memberId] of [[r.a, r.kept.memberIds[0]!], [r.b, r.absorbed.memberIds[0]!]] as const) {
+        const portal = await world.portalLogin(worker, memberId);
+        const { myFamily } = await api.ok(portal, MyPlanGoalsDocument, {});
+        expect(myFamily.family.plan!.goals.map((g) => g.id).sort()).toEqual(sorted(r.keptGoal, r.absorbedGoal));
+      }
+      const moved = await rows(`SELECT id, consent_family_id FROM goal WHERE id = ANY($1) ORDER BY id`, [[r.keptGoal, r.absorbedGoal]]);
+      expect(moved).toEqual(
+        [
+          { id: r.keptGoal, consent_family_id: null },
+          { id: r.absorbedGoal, consent_family_id: r.absorbed.familyId },
+        ].sort((x, y) => x.id.localeCompare(y.id)),
+      );
+    });
+
+    it('a family-level consent given after the merge covers both registrations; withdrawn, it covers nothing; a withdrawal of an earlier one works as before', async () => {
+      const r = await withRecords();
+      await merged(r);
+      // The absorbed Sara, now of the one family, consents that agency A uses the plan: the family consents for the one family.
+      const given = await planConsent(r.b, r.absorbed.memberIds[0]!, agencyA.id);
+      expect(await goalsSeen(r.a2, r)).toEqual({
+        keptPlan: [r.keptGoal, r.absorbedGoal].sort(),
+        absorbedPlan: 'OK',
+        updateKeptGoal: 'OK',
+        updateAbsorbedGoal: 'OK',
+      });
+      // …and B's caseworkers are not widened by it.
+      expect(await goalsSeen(r.b2, r)).toEqual({ keptPlan: 'NOT_FOUND', absorbedPlan: 'OK', updateKeptGoal: 'NOT_FOUND', updateAbsorbedGoal: 'OK' });
+
+      await api.ok(r.b.subject, RevokeConsentDocument, { input: { consentId: given, reason: 'Toch liever niet', revokedByMemberId: r.absorbed.memberIds[0]! } });
+      expect(await goalsSeen(r.a2, r)).toEqual({ keptPlan: [r.keptGoal], absorbedPlan: 'NOT_FOUND', updateKeptGoal: 'OK', updateAbsorbedGoal: 'NOT_FOUND' });
+
+      // The absorbed registration's own consents to B, withdrawn after the merge, stop covering what they covered.
+      const earlier = await rows(`SELECT c.id, c.grantor_member_id FROM consent c WHERE c.recipient_agency_id = $1 AND c.family_id = $2`, [agencyB.id, r.kept.familyId]);
+      expect(earlier).toHaveLength(3);
+      for (const consent of earlier) {
+        await api.ok(r.b.subject, RevokeConsentDocument, { input: { consentId: consent.id, reason: 'Het gezin stopt met B', revokedByMemberId: consent.grantor_member_id } });
+      }
+      expect(await goalsSeen(r.b2, r)).toMatchObject({ keptPlan: 'NOT_FOUND', absorbedPlan: 'NOT_FOUND', updateAbsorbedGoal: 'NOT_FOUND' });
+    });
+
+    it('a family-level consent recorded in the surviving registration before the merge does not reach the absorbed one, whoever recorded it', async () => {
+      const r = await withRecords();
+      // Before the merge, the kept Sara consents that B uses the kept plan: B's caseworkers, not on that family's team, see nothing of it.
+      await planConsent(r.a, r.kept.memberIds[0]!, agencyB.id);
+      await merged(r);
+      // After: B's caseworkers are on the one family's team and read the plan that goes on under that consent; the
+      // absorbed goal stays under the absorbed registration's consents, which B holds too. A sees only its own.
+      expect(await goalsSeen(r.b2, r)).toEqual({
+        keptPlan: [r.keptGoal, r.absorbedGoal].sort(),
+        absorbedPlan: 'OK',
+        updateKeptGoal: 'OK',
+        updateAbsorbedGoal: 'OK',
+      });
+      expect(await goalsSeen(r.a2, r)).toEqual({ keptPlan: [r.keptGoal], absorbedPlan: 'NOT_FOUND', updateKeptGoal: 'OK', updateAbsorbedGoal: 'NOT_FOUND' });
+    });
+  });
+
   describe('a proposal that does not go ahead', () => {
     const decide = (subject: string, document: typeof WithdrawFamilyMergeDocument | typeof DeclineFamilyMergeDocument, mergeId: string, expectedVersion?: number) =>
       api.gql(subject, queryText(document), { input: { mergeId, expectedVersion } });
