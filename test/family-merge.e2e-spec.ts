@@ -385,6 +385,10 @@ describe('merging two registrations of the same family', () => {
       // in from the absorbed plan stays under the absorbed registration's consents (B's), and so does its closed plan.
       expect(await goalsSeen(r.a2, r)).toEqual({ keptPlan: [r.keptGoal], absorbedPlan: 'NOT_FOUND', updateKeptGoal: 'OK', updateAbsorbedGoal: 'NOT_FOUND' });
       expect(await goalsSeen(r.b2, r)).toEqual({ keptPlan: 'NOT_FOUND', absorbedPlan: 'OK', updateKeptGoal: 'NOT_FOUND', updateAbsorbedGoal: 'OK' });
+      // The read of the absorbed plan is audited under the consents it rests on: B's, given in the absorbed registration.
+      const [read] = await rows(`SELECT consent_ids FROM audit_event WHERE actor_user_id = $1 AND action = 'READ' AND entity_type = 'Plan' ORDER BY seq DESC LIMIT 1`, [r.b2.userId]);
+      const basis = await rows(`SELECT DISTINCT recipient_agency_id FROM consent WHERE id = ANY($1)`, [read.consent_ids]);
+      expect(basis).toEqual([{ recipient_agency_id: agencyB.id }]);
       // A note naming nobody concerns every member, now of both registrations: neither agency holds all their consents.
       const { plan } = await api.ok(r.a2.subject, MergedPlanDocument, { id: r.kept.planId });
       expect(plan.notes.map((n) => n.id)).toEqual([]);

@@ -141,12 +141,16 @@ export class FamiliesService {
     return em.createQueryBuilder(Family, 'f').where('f.id = ANY(:ids)', { ids }).orderBy('f.id').setLock('pessimistic_write').getMany();
   }
 
-  /** A merge: every member of `absorbedId` moves to `survivingId`, and the absorbed family points to it. */
-  async absorbInto(em: EntityManager, absorbedId: string, survivingId: string): Promise<void> {
+  /**
+   * A merge: every member of `absorbedId` moves to `survivingId`, and the absorbed family points to it from
+   * `mergedAt` on (a family-level consent given in the surviving family after that covers it too).
+   */
+  async absorbInto(em: EntityManager, absorbedId: string, survivingId: string, mergedAt: Date): Promise<void> {
     await em.query(`UPDATE family_member SET family_id = $2 WHERE family_id = $1`, [absorbedId, survivingId]);
     await this.known.moveToFamily(em, absorbedId, survivingId);
     // Registrations merged into the absorbed one before point on to the surviving family: one step always suffices.
-    await em.query(`UPDATE family SET merged_into_family_id = $2 WHERE id = $1 OR merged_into_family_id = $1`, [absorbedId, survivingId]);
+    // They join the surviving family now, too.
+    await em.query(`UPDATE family SET merged_into_family_id = $2, merged_at = $3 WHERE id = $1 OR merged_into_family_id = $1`, [absorbedId, survivingId, mergedAt]);
   }
 
   async get(caller: Caller, id: string): Promise<Family> {

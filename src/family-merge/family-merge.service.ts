@@ -196,8 +196,9 @@ export class FamilyMergeService {
     await this.assignments.moveToFamily(em, absorbed.id, surviving.id);
     await this.breakGlass.moveToFamily(em, absorbed.id, surviving.id);
     await this.inbox.moveToFamily(em, absorbed.id, surviving.id);
-    await this.families.absorbInto(em, absorbed.id, surviving.id);
-    Object.assign(merge, { status: FamilyMergeStatus.MERGED, confirmedByUserId: caller.principal.userId, mergedAt: new Date(), version: merge.version + 1 });
+    const mergedAt = new Date();
+    await this.families.absorbInto(em, absorbed.id, surviving.id, mergedAt);
+    Object.assign(merge, { status: FamilyMergeStatus.MERGED, confirmedByUserId: caller.principal.userId, mergedAt, version: merge.version + 1 });
     await em.update(FamilyMerge, { id: merge.id }, { status: merge.status, confirmedByUserId: merge.confirmedByUserId, mergedAt: merge.mergedAt, version: merge.version });
     // The family's portal members (of both registrations, now one family) and the supporter who proposed it.
     await this.inbox.deliver(

@@ -125,7 +125,8 @@ export const en: Record<MessageKey, string> = {
   'log.done.handoverMeeting.INSERT': 'planned a handover meeting',
   'log.done.erasureRequest.INSERT': 'recorded a request to erase personal data',
   'log.done.familyMerge.INSERT': 'proposed to bring together two registrations of your family into one',
-  'log.done.familyMerge.UPDATE': 'brought together two registrations of your family into one family and one plan',
+  'log.done.familyMerge.UPDATE':
+    '{state, select, MERGED {brought together two registrations of your family into one family and one plan} WITHDRAWN {withdrew the proposal to bring together two registrations of your family} DECLINED {declined the proposal to bring together two registrations of your family} other {changed the proposal to bring together two registrations of your family}}',
   'log.done.memberChange.INSERT': "recorded a change to a family member's details",
   'log.done.correctionRequest.INSERT': "asked to correct a family member's details",
   'log.done.correctionRequest.UPDATE': "applied or declined a request to correct a family member's details",

@@ -125,7 +125,8 @@ export const frBE: Record<MessageKey, string> = {
   'log.done.handoverMeeting.INSERT': 'a prévu un entretien de passage de relais',
   'log.done.erasureRequest.INSERT': 'a noté une demande d’effacer des données personnelles',
   'log.done.familyMerge.INSERT': 'a proposé de réunir deux inscriptions de votre famille',
-  'log.done.familyMerge.UPDATE': 'a réuni deux inscriptions de votre famille en une seule famille et un seul plan',
+  'log.done.familyMerge.UPDATE':
+    '{state, select, MERGED {a réuni deux inscriptions de votre famille en une seule famille et un seul plan} WITHDRAWN {a retiré la proposition de réunir deux inscriptions de votre famille} DECLINED {a refusé la proposition de réunir deux inscriptions de votre famille} other {a modifié la proposition de réunir deux inscriptions de votre famille}}',
   'log.done.memberChange.INSERT': 'a noté une modification des données d’un membre de la famille',
   'log.done.correctionRequest.INSERT': 'a demandé de corriger les données d’un membre de la famille',
   'log.done.correctionRequest.UPDATE': 'a fait ou refusé une demande de corriger les données d’un membre de la famille',

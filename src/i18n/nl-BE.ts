@@ -133,7 +133,8 @@ export const nlBE = {
   'log.done.handoverMeeting.INSERT': 'plande een overdrachtsgesprek',
   'log.done.erasureRequest.INSERT': 'noteerde een vraag om persoonsgegevens te wissen',
   'log.done.familyMerge.INSERT': 'stelde voor om twee inschrijvingen van uw gezin samen te voegen',
-  'log.done.familyMerge.UPDATE': 'voegde twee inschrijvingen van uw gezin samen tot één gezin en één plan',
+  'log.done.familyMerge.UPDATE':
+    '{state, select, MERGED {voegde twee inschrijvingen van uw gezin samen tot één gezin en één plan} WITHDRAWN {trok het voorstel in om twee inschrijvingen van uw gezin samen te voegen} DECLINED {weigerde het voorstel om twee inschrijvingen van uw gezin samen te voegen} other {wijzigde het voorstel om twee inschrijvingen van uw gezin samen te voegen}}',
   'log.done.memberChange.INSERT': 'noteerde een wijziging aan de gegevens van een gezinslid',
   'log.done.correctionRequest.INSERT': 'vroeg om de gegevens van een gezinslid te verbeteren',
   'log.done.correctionRequest.UPDATE': 'voerde een vraag om gegevens van een gezinslid te verbeteren uit, of weigerde ze',
