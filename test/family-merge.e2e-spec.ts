@@ -21,6 +21,7 @@ import {
   RecordConsentDocument,
   RemoveMembershipDocument,
   RevokeConsentDocument,
+  SetMyLanguageDocument,
   UpdateMergeGoalDocument,
   WithdrawFamilyMergeDocument,
 } from './graphql/generated.js';
@@ -492,6 +493,81 @@ describe('merging two registrations of the same family', () => {
       ]);
       const audited = await rows(`SELECT action FROM audit_event WHERE entity_type = 'family_merge' AND entity_id = $1 ORDER BY seq`, [merge.id]);
       expect(audited.map((r) => r.action)).toEqual(['INSERT', 'UPDATE']);
+    });
+
+    it('a refusal is told to the proposer, in her language, and to nobody else; a withdrawal to nobody', async () => {
+      const d = await duplicates();
+      const colleague = await world.staff(agencyA);
+      await world.assign(agencyA.admin, d.kept.familyId, colleague.userId);
+      const keptPortal = await world.portalLogin(d.a, d.kept.memberIds[0]!);
+      const absorbedPortal = await world.portalLogin(d.b, d.absorbed.memberIds[0]!);
+      const declinedItems = async (subject: string) =>
+        (await api.ok(subject, InboxDocument, {})).inbox.edges.map((e) => e.node).filter((item) => item.kind === 'FAMILY_MERGE_DECLINED');
+
+      const withdrawnMerge = await proposed(d);
+      await api.ok(d.a.subject, WithdrawFamilyMergeDocument, { input: { mergeId: withdrawnMerge.id } });
+      expect(await declinedItems(d.a.subject)).toEqual([]);
+
+      const declinedMerge = await proposed(d);
+      await api.ok(d.b.subject, DeclineFamilyMergeDocument, { input: { mergeId: declinedMerge.id, expectedVersion: 1 } });
+      expect(await declinedItems(d.a.subject)).toEqual([
+        expect.objectContaining({
+          text: 'Uw voorstel om twee inschrijvingen van hetzelfde gezin samen te voegen werd geweigerd. De inschrijvingen blijven apart.',
+          about: { type: 'Family', id: d.kept.familyId },
+          family: { id: d.kept.familyId },
+        }),
+      ]);
+      // Rendered when read, in the reader's language.
+      const textIn = async (language: 'FR_BE' | 'EN') => {
+        await api.ok(d.a.subject, SetMyLanguageDocument, { language });
+        return (await declinedItems(d.a.subject)).map((item) => item.text);
+      };
+      expect(await textIn('FR_BE')).toEqual(['Votre proposition de réunir deux inscriptions de la même famille a été refusée. Les inscriptions restent séparées.']);
+      expect(await textIn('EN')).toEqual(['Your proposal to bring together two registrations of the same family was declined. The registrations stay apart.']);
+      // Not who declined it, the proposer's colleague on the team, nor the family.
+      for (const subject of [d.b.subject, colleague.subject, keptPortal, absorbedPortal]) expect(await declinedItems(subject)).toEqual([]);
+    });
+
+    it('the access log reads each outcome as what it was: a withdrawal, a refusal, a merge, in the family member’s language', async () => {
+      const kept = await world.familyInThreeLanguages(agencyA);
+      const b = await world.staff(agencyB);
+      const absorbed = await world.familyWithPlan(b, { supporter: b, members: parentWithTwoChildren('outcomes') });
+      const input = { survivingFamilyId: kept.familyId, absorbedFamilyId: absorbed.familyId };
+      const propose = async () => (await api.ok(kept.supporter.subject, ProposeFamilyMergeDocument, { input })).proposeFamilyMerge.id;
+      await api.ok(kept.supporter.subject, WithdrawFamilyMergeDocument, { input: { mergeId: await propose() } });
+      await api.ok(b.subject, DeclineFamilyMergeDocument, { input: { mergeId: await propose() } });
+      await api.ok(b.subject, ConfirmFamilyMergeDocument, { input: { mergeId: await propose() } });
+
+      /** The lines about ending a proposal, oldest first. */
+      const outcomes = async (login: string) => {
+        const lines: string[] = [];
+        let after: string | null = null;
+        do {
+          const page: AccessLogEntriesQuery['accessLog'] = (await api.ok(login, AccessLogEntriesDocument, { f: kept.familyId, after })).accessLog;
+          lines.push(...page.edges.filter((e) => e.node.entityType === 'family_merge' && e.node.action === 'UPDATE').map((e) => e.node.description));
+          after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor! : null;
+        } while (after);
+        return lines.reverse();
+      };
+      const expectOutcomes = (lines: string[], words: RegExp[]) => {
+        expect(lines).toHaveLength(words.length);
+        lines.forEach((line, i) => expect(line).toMatch(words[i]!));
+      };
+      expectOutcomes(await outcomes(kept.logins.an), [
+        / trok het voorstel in om twee inschrijvingen van uw gezin samen te voegen/,
+        / weigerde het voorstel om twee inschrijvingen van uw gezin samen te voegen/,
+        / voegde twee inschrijvingen van uw gezin samen tot één gezin en één plan/,
+      ]);
+      expectOutcomes(await outcomes(kept.logins.sophie), [
+        / a retiré la proposition de réunir deux inscriptions de votre famille/,
+        / a refusé la proposition de réunir deux inscriptions de votre famille/,
+        / a réuni deux inscriptions de votre famille en une seule famille et un seul plan/,
+      ]);
+      expectOutcomes(await outcomes(kept.logins.john), [
+        / withdrew the proposal to bring together two registrations of your family/,
+        / declined the proposal to bring together two registrations of your family/,
+        / brought together two registrations of your family into one family and one plan/,
+      ]);
     });
 
     it('refuses everyone else the withdrawal, the refusal and the list: NOT_FOUND to who sees neither family, FORBIDDEN to who sees one; the coordinator may withdraw', async () => {

@@ -128,7 +128,14 @@ export class FamilyMergeService {
     return this.decide(caller, 'declineFamilyMerge', input, async (em, merge, sides) => {
       if (sides.other !== 'merge') throw forbidden("The other family's trajectory supporter, or the network coordinator, declines this merge");
       requireVersion(merge, input.expectedVersion);
-      return this.end(em, caller, merge, FamilyMergeStatus.DECLINED);
+      const declined = await this.end(em, caller, merge, FamilyMergeStatus.DECLINED);
+      // The proposer is told, while still on her family's team (she sees it in familyMergeProposals too).
+      await this.inbox.deliver(
+        em,
+        { id: merge.id, kind: InboxItemKind.FAMILY_MERGE_DECLINED, familyId: merge.proposedForFamilyId, about: { type: 'Family', id: merge.proposedForFamilyId }, params: {}, occurredAt: declined.endedAt! },
+        [{ teamUser: merge.proposedByUserId, family: merge.proposedForFamilyId }],
+      );
+      return declined;
     });
   }
 
@@ -188,7 +195,7 @@ export class FamilyMergeService {
   private async merge(em: EntityManager, caller: Caller, merge: FamilyMerge, surviving: Family, absorbed: Family): Promise<FamilyMerge> {
     const plans = await this.requireOpenPlans(em, [surviving.id, absorbed.id]);
     const [survivingPlan, absorbedPlan] = [plans.get(surviving.id)!, plans.get(absorbed.id)!];
-    await this.goals.moveToPlan(em, absorbedPlan.id, survivingPlan.id);
+    await this.goals.moveToPlan(em, absorbedPlan.id, survivingPlan.id, absorbed.id);
     await this.notes.moveToPlan(em, absorbedPlan.id, survivingPlan.id);
     await this.referrals.moveToFamily(em, { familyId: absorbed.id, planId: absorbedPlan.id }, { familyId: surviving.id, planId: survivingPlan.id });
     await this.plans.absorb(em, caller, absorbedPlan, survivingPlan, merge.id);

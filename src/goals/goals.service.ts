@@ -223,13 +223,12 @@ export class GoalsService {
     return note.id;
   }
 
-  /** A merge of two plans (docs/family-merge.md): the goals of `fromPlanId`, with their actions and progress, go to `toPlanId`. */
-  async moveToPlan(em: EntityManager, fromPlanId: string, toPlanId: string): Promise<void> {
-    // A goal keeps the registration whose family-level consents govern it: the one it comes from (docs/family-merge.md).
-    await em.query(
-      `UPDATE goal SET plan_id = $2, consent_family_id = COALESCE(consent_family_id, (SELECT COALESCE(p.consent_family_id, p.family_id) FROM plan p WHERE p.id = $1))
-        WHERE plan_id = $1`,
-      [fromPlanId, toPlanId],
-    );
+  /**
+   * A merge of two plans (docs/family-merge.md): the goals of `fromPlanId`, with their actions and progress, go to
+   * `toPlanId`, still governed by the family-level consents of `registrationId` (the registration they come from).
+   */
+  async moveToPlan(em: EntityManager, fromPlanId: string, toPlanId: string, registrationId: string): Promise<void> {
+    // A goal an earlier merge brought into that plan keeps the registration it came from then.
+    await em.query(`UPDATE goal SET plan_id = $2, consent_family_id = COALESCE(consent_family_id, $3) WHERE plan_id = $1`, [fromPlanId, toPlanId, registrationId]);
   }
 }

@@ -15,6 +15,8 @@ export const en: Record<MessageKey, string> = {
   'inbox.supportHandedOver': "The family's trajectory support was handed over.",
   'inbox.bridgeFigureNamed': 'You were asked to accompany a family to its first meeting with the service it is referred to.',
   'inbox.familyMerged': 'Your family was registered twice: both records were brought together into one family and one plan.',
+  'inbox.familyMergeDeclined': 'Your proposal to bring together two registrations of the same family was declined. The registrations stay apart.',
+  'inbox.familyMoveWithdrawn': 'The proposed move of your family to another region was withdrawn. There is nothing to confirm: your trajectory supporter stays the same.',
   'inbox.referralEscalated': 'A referral to this organisation is still past its deadline at "{to}", {workingDays, plural, one {# working day} other {# working days}} on.',
   'inbox.consentExpiring': 'A consent of the family ends on {on, date, medium}.',
   'inbox.actionDue': 'An action in the plan is due on {on, date, medium}.',

@@ -15,6 +15,8 @@ export const frBE: Record<MessageKey, string> = {
   'inbox.supportHandedOver': 'L’accompagnement de trajet de la famille a été transmis.',
   'inbox.bridgeFigureNamed': 'On vous demande d’accompagner une famille à son premier rendez-vous avec le service vers lequel elle est orientée.',
   'inbox.familyMerged': 'Votre famille était inscrite deux fois. Les deux inscriptions ont été réunies en une seule famille et un seul plan.',
+  'inbox.familyMergeDeclined': 'Votre proposition de réunir deux inscriptions de la même famille a été refusée. Les inscriptions restent séparées.',
+  'inbox.familyMoveWithdrawn': 'Le déménagement proposé de votre famille vers une autre région a été retiré. Vous n’avez rien à confirmer : votre accompagnateur de trajet reste le même.',
   'inbox.referralEscalated': 'Une orientation vers cette organisation est toujours en retard à l’étape « {to} », {workingDays, plural, one {# jour ouvrable} other {# jours ouvrables}} après le délai.',
   'inbox.consentExpiring': 'Un consentement de la famille prend fin le {on, date, medium}.',
   'inbox.actionDue': 'Une action du plan doit être faite pour le {on, date, medium}.',

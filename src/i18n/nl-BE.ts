@@ -19,6 +19,8 @@ export const nlBE = {
   'inbox.supportHandedOver': 'De trajectbegeleiding van het gezin werd overgedragen.',
   'inbox.bridgeFigureNamed': 'U wordt gevraagd om een gezin te begeleiden naar zijn eerste gesprek met de dienst waarnaar het doorverwezen is.',
   'inbox.familyMerged': 'Uw gezin was twee keer ingeschreven. De twee inschrijvingen zijn samengevoegd tot één gezin en één plan.',
+  'inbox.familyMergeDeclined': 'Uw voorstel om twee inschrijvingen van hetzelfde gezin samen te voegen werd geweigerd. De inschrijvingen blijven apart.',
+  'inbox.familyMoveWithdrawn': 'De voorgestelde verhuis van uw gezin naar een andere regio werd ingetrokken. U hoeft niets te bevestigen: uw trajectbegeleider blijft dezelfde.',
   'inbox.referralEscalated': 'Een doorverwijzing naar deze organisatie staat nog altijd te lang op "{to}": {workingDays, plural, one {# werkdag} other {# werkdagen}} na de termijn.',
   'inbox.consentExpiring': 'Een toestemming van het gezin loopt af op {on, date, medium}.',
   'inbox.actionDue': 'Een actie in het plan moet klaar zijn op {on, date, medium}.',

@@ -191,7 +191,7 @@ function memberConsent(familyId: string, memberId: string, category: string): Re
  * (recorded after `merged_at`). Without a merge both are the same family and this is `cg.family_id = family`.
  */
 export const familyGrant = (registration: string, familyId: string) =>
-  `cg.family_id IN (${registration}, ${familyId}) AND (cg.family_id = ${registration}
+  `cg.family_id = ANY (ARRAY[${registration}, ${familyId}]) AND (cg.family_id = ${registration}
     OR (SELECT rc.recorded_at FROM consent rc WHERE rc.id = cg.consent_id)
        > (SELECT rf.merged_at FROM family rf WHERE rf.id = ${registration} AND rf.merged_into_family_id = ${familyId}))`;
 
