@@ -16,6 +16,10 @@ export class ConsentsDoNotWiden1766836000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
+      -- The backfill below is a write like any other: audited, under a named actor.
+      SELECT set_config('app.actor_subject', 'migration:ConsentsDoNotWiden', true),
+             set_config('app.legal_basis', 'ADMINISTRATION', true);
+
       ALTER TABLE family ADD COLUMN merged_at timestamptz;
       ALTER TABLE plan ADD COLUMN consent_family_id uuid REFERENCES family(id);
       ALTER TABLE goal ADD COLUMN consent_family_id uuid REFERENCES family(id);

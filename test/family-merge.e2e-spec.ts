@@ -1,5 +1,7 @@
 import type { DocumentNode } from 'graphql';
 import pg from 'pg';
+import type { QueryRunner } from 'typeorm';
+import { ConsentsDoNotWiden1766836000000 } from '../migrations/1766836000000-ConsentsDoNotWiden.js';
 import {
   AccessLogDescriptionsDocument,
   AccessLogEntriesDocument,
@@ -25,6 +27,7 @@ import {
   UpdateMergeGoalDocument,
   WithdrawFamilyMergeDocument,
 } from './graphql/generated.js';
+import { scratchDatabase } from './support/scratch-database.js';
 import { codeOf, type GraphQLResult, PLATFORM_ADMIN, queryText, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, type FamilyWithPlan, type Network, parentWithTwoChildren, type Person, World } from './support/world.js';
 
@@ -433,6 +436,49 @@ describe('merging two registrations of the same family', () => {
       }
       expect(await goalsSeen(r.b2, r)).toMatchObject({ keptPlan: 'NOT_FOUND', absorbedPlan: 'NOT_FOUND', updateAbsorbedGoal: 'NOT_FOUND' });
     });
+
+    it('the migration gives merges made before it the same registrations and joining time as a merge makes now', async () => {
+      const scratch = await scratchDatabase('merge_backfill');
+      const own = await TestApi.start({ DATABASE_URL: scratch.url });
+      const client = new pg.Client(scratch.url);
+      try {
+        const w = new World(own);
+        const n = await w.network();
+        const [x, y] = [await w.agency(n), await w.agency(n)];
+        const [a, b] = [await w.staff(x), await w.staff(y)];
+        const kept = await w.familyWithPlan(a, { supporter: a, members: parentWithTwoChildren('backfill kept') });
+        const absorbed = await w.familyWithPlan(b, { supporter: b, members: parentWithTwoChildren('backfill absorbed') });
+        const goal = async (worker: Person, planId: string) =>
+          (await own.ok(worker.subject, AddMergeGoalDocument, { input: { planId, lifeDomain: 'HOUSING', description: 'Een woning', owner: 'FAMILY' } })).addGoal.id;
+        const goals = [await goal(a, kept.planId), await goal(b, absorbed.planId)];
+        const merge = (await own.ok(a.subject, ProposeFamilyMergeDocument, { input: { survivingFamilyId: kept.familyId, absorbedFamilyId: absorbed.familyId } })).proposeFamilyMerge;
+        await own.ok(b.subject, ConfirmFamilyMergeDocument, { input: { mergeId: merge.id } });
+        goals.push(await goal(a, kept.planId));
+
+        await client.connect();
+        const state = async () => ({
+          goals: (await client.query(`SELECT id, consent_family_id FROM goal WHERE id = ANY($1) ORDER BY id`, [goals])).rows,
+          plans: (await client.query(`SELECT id, consent_family_id FROM plan WHERE id = ANY($1) ORDER BY id`, [[kept.planId, absorbed.planId]])).rows,
+          families: (await client.query(`SELECT id, merged_at FROM family WHERE id = ANY($1) ORDER BY id`, [[kept.familyId, absorbed.familyId]])).rows,
+        });
+        const made = await state();
+        expect(made.goals.filter((g) => g.consent_family_id !== null)).toEqual([{ id: goals[1], consent_family_id: absorbed.familyId }]);
+        expect(made.plans.filter((p) => p.consent_family_id !== null)).toEqual([{ id: absorbed.planId, consent_family_id: absorbed.familyId }]);
+
+        // Without the columns (as before the migration), and the migration once more: the same values.
+        const migration = new ConsentsDoNotWiden1766836000000();
+        const runner = { query: (sql: string) => client.query(sql) } as unknown as QueryRunner;
+        await client.query('BEGIN');
+        await migration.down(runner);
+        await migration.up(runner);
+        await client.query('COMMIT');
+        expect(await state()).toEqual(made);
+      } finally {
+        await client.end().catch(() => undefined);
+        await own.stop();
+        await scratch.drop();
+      }
+    }, 120_000);
 
     it('a family-level consent recorded in the surviving registration before the merge does not reach the absorbed one, whoever recorded it', async () => {
       const r = await withRecords();
