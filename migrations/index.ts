@@ -38,6 +38,7 @@ import { NotificationChannels1766796000000 } from './1766796000000-NotificationC
 import { EraseNotificationAddress1766797000000 } from './1766797000000-EraseNotificationAddress.js';
 import { DirectoryFoldedName1766820000000 } from './1766820000000-DirectoryFoldedName.js';
 import { MemberPairs1766835000000 } from './1766835000000-MemberPairs.js';
+import { ConsentsDoNotWiden1766836000000 } from './1766836000000-ConsentsDoNotWiden.js';
 import { DirectoryReferrals1766800000000 } from './1766800000000-DirectoryReferrals.js';
 import { FamilyMergeWithdrawal1766805000000 } from './1766805000000-FamilyMergeWithdrawal.js';
 import { FamilyMoveWithdrawal1766805100000 } from './1766805100000-FamilyMoveWithdrawal.js';
@@ -87,4 +88,5 @@ export const migrations = [
   FamilyMoveWithdrawal1766805100000,
   DirectoryFoldedName1766820000000,
   MemberPairs1766835000000,
+  ConsentsDoNotWiden1766836000000,
 ];

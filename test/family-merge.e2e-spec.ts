@@ -1,5 +1,7 @@
 import type { DocumentNode } from 'graphql';
 import pg from 'pg';
+import type { QueryRunner } from 'typeorm';
+import { ConsentsDoNotWiden1766836000000 } from '../migrations/1766836000000-ConsentsDoNotWiden.js';
 import {
   AccessLogDescriptionsDocument,
   AccessLogEntriesDocument,
@@ -21,11 +23,17 @@ import {
   MergedMemberRecordsDocument,
   MergedMyFamilyDocument,
   MergedPlanDocument,
+  MergedPlanGoalsDocument,
+  MyPlanGoalsDocument,
   ProposeFamilyMergeDocument,
   RecordConsentDocument,
   RemoveMembershipDocument,
+  RevokeConsentDocument,
+  SetMyLanguageDocument,
+  UpdateMergeGoalDocument,
   WithdrawFamilyMergeDocument,
 } from './graphql/generated.js';
+import { scratchDatabase } from './support/scratch-database.js';
 import { codeOf, type GraphQLResult, PLATFORM_ADMIN, queryText, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, type FamilyMemberInput, type FamilyWithPlan, type Network, parentWithTwoChildren, type Person, World } from './support/world.js';
 
@@ -540,6 +548,183 @@ describe('merging two registrations of the same family', () => {
     });
   });
 
+  describe('consents do not widen', () => {
+    /**
+     * Each registration with a family-data goal (a PLAN goal naming nobody) and a note naming nobody, written by its
+     * supporter; `a2` and `b2`, colleagues of the supporters assigned to their own agency's registration, see
+     * what the consents of their agency allow (not what they wrote).
+     */
+    async function withRecords() {
+      const d = await duplicates();
+      const a2 = await world.staff(agencyA);
+      const b2 = await world.staff(agencyB);
+      await world.assign(agencyA.admin, d.kept.familyId, a2.userId);
+      await world.assign(agencyB.admin, d.absorbed.familyId, b2.userId);
+      const goal = async (worker: Person, planId: string) =>
+        (await api.ok(worker.subject, AddMergeGoalDocument, { input: { planId, lifeDomain: 'HOUSING', description: 'Een grotere woning vinden', owner: 'FAMILY' } })).addGoal.id;
+      const note = async (worker: Person, planId: string) =>
+        (await api.ok(worker.subject, AddMergeNoteDocument, { input: { planId, category: 'NOTES', body: 'Het gezin zoekt een woning.' } })).addNote.id;
+      const records = {
+        keptGoal: await goal(d.a, d.kept.planId),
+        absorbedGoal: await goal(d.b, d.absorbed.planId),
+        keptNote: await note(d.a, d.kept.planId),
+        absorbedNote: await note(d.b, d.absorbed.planId),
+      };
+      return { ...d, a2, b2, ...records };
+    }
+    type WithRecords = Awaited<ReturnType<typeof withRecords>>;
+
+    /** What `worker` reaches of the goals: the surviving plan's goals it reads (compiled path), and which goals it may update. */
+    async function goalsSeen(worker: Person, r: WithRecords) {
+      const plan = await api.gql(worker.subject, MergedPlanGoalsDocument, { id: r.kept.planId });
+      const update = async (goalId: string) => codeOf(await api.gql(worker.subject, UpdateMergeGoalDocument, { input: { goalId, progressNote: 'Bezichtiging gepland.' } }));
+      return {
+        keptPlan: plan.data?.plan ? plan.data.plan.goals.map((g) => g.id).sort() : codeOf(plan),
+        absorbedPlan: codeOf(await api.gql(worker.subject, MergedPlanDocument, { id: r.absorbed.planId })),
+        updateKeptGoal: await update(r.keptGoal),
+        updateAbsorbedGoal: await update(r.absorbedGoal),
+      };
+    }
+    const merged = async (r: WithRecords) => {
+      const merge = await proposed(r);
+      await api.ok(r.b.subject, ConfirmFamilyMergeDocument, { input: { mergeId: merge.id } });
+    };
+    /** A PLAN consent of one member to `agencyId`, recorded by `worker`; its id. */
+    const planConsent = async (worker: Person, memberId: string, agencyId: string) =>
+      (
+        await api.ok(worker.subject, RecordConsentDocument, {
+          input: {
+            grantorMemberId: memberId,
+            subjectMemberIds: [memberId],
+            recipientAgencyId: agencyId,
+            categories: ['PLAN'],
+            purposeCode: 'PLAN_COORDINATION',
+            purpose: 'Eén plan voor het hele gezin',
+            method: 'WRITTEN',
+            evidenceReference: `form-after-merge-${memberId}`,
+          },
+        })
+      ).recordConsent.id;
+
+    it("a family-level consent of one registration covers that registration's plan and goals only, for the caseworkers of both agencies", async () => {
+      const r = await withRecords();
+      const sorted = (...ids: string[]) => [...ids].sort();
+      expect(await goalsSeen(r.a2, r)).toEqual({ keptPlan: [r.keptGoal], absorbedPlan: 'NOT_FOUND', updateKeptGoal: 'OK', updateAbsorbedGoal: 'NOT_FOUND' });
+      expect(await goalsSeen(r.b2, r)).toEqual({ keptPlan: 'NOT_FOUND', absorbedPlan: 'OK', updateKeptGoal: 'NOT_FOUND', updateAbsorbedGoal: 'OK' });
+
+      await merged(r);
+      // A's consents were given in the surviving registration: its plan, and the goals written there. The goal moved
+      // in from the absorbed plan stays under the absorbed registration's consents (B's), and so does its closed plan.
+      expect(await goalsSeen(r.a2, r)).toEqual({ keptPlan: [r.keptGoal], absorbedPlan: 'NOT_FOUND', updateKeptGoal: 'OK', updateAbsorbedGoal: 'NOT_FOUND' });
+      expect(await goalsSeen(r.b2, r)).toEqual({ keptPlan: 'NOT_FOUND', absorbedPlan: 'OK', updateKeptGoal: 'NOT_FOUND', updateAbsorbedGoal: 'OK' });
+      // The read of the absorbed plan is audited under the consents it rests on: B's, given in the absorbed registration.
+      const [read] = await rows(`SELECT consent_ids FROM audit_event WHERE actor_user_id = $1 AND action = 'READ' AND entity_type = 'Plan' ORDER BY seq DESC LIMIT 1`, [r.b2.userId]);
+      const basis = await rows(`SELECT DISTINCT recipient_agency_id FROM consent WHERE id = ANY($1)`, [read.consent_ids]);
+      expect(basis).toEqual([{ recipient_agency_id: agencyB.id }]);
+      // A note naming nobody concerns every member, now of both registrations: neither agency holds all their consents.
+      const { plan } = await api.ok(r.a2.subject, MergedPlanDocument, { id: r.kept.planId });
+      expect(plan.notes.map((n) => n.id)).toEqual([]);
+      // The family's own view does not depend on agencies' consents: a portal member of either registration sees both goals.
+      for (const [worker, memberId] of [[r.a, r.kept.memberIds[0]!], [r.b, r.absorbed.memberIds[0]!]] as const) {
+        const portal = await world.portalLogin(worker, memberId);
+        const { myFamily } = await api.ok(portal, MyPlanGoalsDocument, {});
+        expect(myFamily.family.plan!.goals.map((g) => g.id).sort()).toEqual(sorted(r.keptGoal, r.absorbedGoal));
+      }
+      const moved = await rows(`SELECT id, consent_family_id FROM goal WHERE id = ANY($1) ORDER BY id`, [[r.keptGoal, r.absorbedGoal]]);
+      expect(moved).toEqual(
+        [
+          { id: r.keptGoal, consent_family_id: null },
+          { id: r.absorbedGoal, consent_family_id: r.absorbed.familyId },
+        ].sort((x, y) => x.id.localeCompare(y.id)),
+      );
+    });
+
+    it('a family-level consent given after the merge covers both registrations; withdrawn, it covers nothing; a withdrawal of an earlier one works as before', async () => {
+      const r = await withRecords();
+      await merged(r);
+      // The absorbed Sara, now of the one family, consents that agency A uses the plan: the family consents for the one family.
+      const given = await planConsent(r.b, r.absorbed.memberIds[0]!, agencyA.id);
+      expect(await goalsSeen(r.a2, r)).toEqual({
+        keptPlan: [r.keptGoal, r.absorbedGoal].sort(),
+        absorbedPlan: 'OK',
+        updateKeptGoal: 'OK',
+        updateAbsorbedGoal: 'OK',
+      });
+      // …and B's caseworkers are not widened by it.
+      expect(await goalsSeen(r.b2, r)).toEqual({ keptPlan: 'NOT_FOUND', absorbedPlan: 'OK', updateKeptGoal: 'NOT_FOUND', updateAbsorbedGoal: 'OK' });
+
+      await api.ok(r.b.subject, RevokeConsentDocument, { input: { consentId: given, reason: 'Toch liever niet', revokedByMemberId: r.absorbed.memberIds[0]! } });
+      expect(await goalsSeen(r.a2, r)).toEqual({ keptPlan: [r.keptGoal], absorbedPlan: 'NOT_FOUND', updateKeptGoal: 'OK', updateAbsorbedGoal: 'NOT_FOUND' });
+
+      // The absorbed registration's own consents to B, withdrawn after the merge, stop covering what they covered.
+      const earlier = await rows(`SELECT c.id, c.grantor_member_id FROM consent c WHERE c.recipient_agency_id = $1 AND c.family_id = $2`, [agencyB.id, r.kept.familyId]);
+      expect(earlier).toHaveLength(3);
+      for (const consent of earlier) {
+        await api.ok(r.b.subject, RevokeConsentDocument, { input: { consentId: consent.id, reason: 'Het gezin stopt met B', revokedByMemberId: consent.grantor_member_id } });
+      }
+      expect(await goalsSeen(r.b2, r)).toMatchObject({ keptPlan: 'NOT_FOUND', absorbedPlan: 'NOT_FOUND', updateAbsorbedGoal: 'NOT_FOUND' });
+    });
+
+    it('the migration gives merges made before it the same registrations and joining time as a merge makes now', async () => {
+      const scratch = await scratchDatabase('merge_backfill');
+      const own = await TestApi.start({ DATABASE_URL: scratch.url });
+      const client = new pg.Client(scratch.url);
+      try {
+        const w = new World(own);
+        const n = await w.network();
+        const [x, y] = [await w.agency(n), await w.agency(n)];
+        const [a, b] = [await w.staff(x), await w.staff(y)];
+        const kept = await w.familyWithPlan(a, { supporter: a, members: parentWithTwoChildren('backfill kept') });
+        const absorbed = await w.familyWithPlan(b, { supporter: b, members: parentWithTwoChildren('backfill absorbed') });
+        const goal = async (worker: Person, planId: string) =>
+          (await own.ok(worker.subject, AddMergeGoalDocument, { input: { planId, lifeDomain: 'HOUSING', description: 'Een woning', owner: 'FAMILY' } })).addGoal.id;
+        const goals = [await goal(a, kept.planId), await goal(b, absorbed.planId)];
+        const merge = (await own.ok(a.subject, ProposeFamilyMergeDocument, { input: { survivingFamilyId: kept.familyId, absorbedFamilyId: absorbed.familyId } })).proposeFamilyMerge;
+        await own.ok(b.subject, ConfirmFamilyMergeDocument, { input: { mergeId: merge.id } });
+        goals.push(await goal(a, kept.planId));
+
+        await client.connect();
+        const state = async () => ({
+          goals: (await client.query(`SELECT id, consent_family_id FROM goal WHERE id = ANY($1) ORDER BY id`, [goals])).rows,
+          plans: (await client.query(`SELECT id, consent_family_id FROM plan WHERE id = ANY($1) ORDER BY id`, [[kept.planId, absorbed.planId]])).rows,
+          families: (await client.query(`SELECT id, merged_at FROM family WHERE id = ANY($1) ORDER BY id`, [[kept.familyId, absorbed.familyId]])).rows,
+        });
+        const made = await state();
+        expect(made.goals.filter((g) => g.consent_family_id !== null)).toEqual([{ id: goals[1], consent_family_id: absorbed.familyId }]);
+        expect(made.plans.filter((p) => p.consent_family_id !== null)).toEqual([{ id: absorbed.planId, consent_family_id: absorbed.familyId }]);
+
+        // Without the columns (as before the migration), and the migration once more: the same values.
+        const migration = new ConsentsDoNotWiden1766836000000();
+        const runner = { query: (sql: string) => client.query(sql) } as unknown as QueryRunner;
+        await client.query('BEGIN');
+        await migration.down(runner);
+        await migration.up(runner);
+        await client.query('COMMIT');
+        expect(await state()).toEqual(made);
+      } finally {
+        await client.end().catch(() => undefined);
+        await own.stop();
+        await scratch.drop();
+      }
+    }, 120_000);
+
+    it('a family-level consent recorded in the surviving registration before the merge does not reach the absorbed one, whoever recorded it', async () => {
+      const r = await withRecords();
+      // Before the merge, the kept Sara consents that B uses the kept plan: B's caseworkers, not on that family's team, see nothing of it.
+      await planConsent(r.a, r.kept.memberIds[0]!, agencyB.id);
+      await merged(r);
+      // After: B's caseworkers are on the one family's team and read the plan that goes on under that consent; the
+      // absorbed goal stays under the absorbed registration's consents, which B holds too. A sees only its own.
+      expect(await goalsSeen(r.b2, r)).toEqual({
+        keptPlan: [r.keptGoal, r.absorbedGoal].sort(),
+        absorbedPlan: 'OK',
+        updateKeptGoal: 'OK',
+        updateAbsorbedGoal: 'OK',
+      });
+      expect(await goalsSeen(r.a2, r)).toEqual({ keptPlan: [r.keptGoal], absorbedPlan: 'NOT_FOUND', updateKeptGoal: 'OK', updateAbsorbedGoal: 'NOT_FOUND' });
+    });
+  });
+
   describe('a proposal that does not go ahead', () => {
     const decide = (subject: string, document: typeof WithdrawFamilyMergeDocument | typeof DeclineFamilyMergeDocument, mergeId: string, expectedVersion?: number) =>
       api.gql(subject, queryText(document), { input: { mergeId, expectedVersion } });
@@ -582,6 +767,81 @@ describe('merging two registrations of the same family', () => {
       ]);
       const audited = await rows(`SELECT action FROM audit_event WHERE entity_type = 'family_merge' AND entity_id = $1 ORDER BY seq`, [merge.id]);
       expect(audited.map((r) => r.action)).toEqual(['INSERT', 'UPDATE']);
+    });
+
+    it('a refusal is told to the proposer, in her language, and to nobody else; a withdrawal to nobody', async () => {
+      const d = await duplicates();
+      const colleague = await world.staff(agencyA);
+      await world.assign(agencyA.admin, d.kept.familyId, colleague.userId);
+      const keptPortal = await world.portalLogin(d.a, d.kept.memberIds[0]!);
+      const absorbedPortal = await world.portalLogin(d.b, d.absorbed.memberIds[0]!);
+      const declinedItems = async (subject: string) =>
+        (await api.ok(subject, InboxDocument, {})).inbox.edges.map((e) => e.node).filter((item) => item.kind === 'FAMILY_MERGE_DECLINED');
+
+      const withdrawnMerge = await proposed(d);
+      await api.ok(d.a.subject, WithdrawFamilyMergeDocument, { input: { mergeId: withdrawnMerge.id } });
+      expect(await declinedItems(d.a.subject)).toEqual([]);
+
+      const declinedMerge = await proposed(d);
+      await api.ok(d.b.subject, DeclineFamilyMergeDocument, { input: { mergeId: declinedMerge.id, expectedVersion: 1 } });
+      expect(await declinedItems(d.a.subject)).toEqual([
+        expect.objectContaining({
+          text: 'Uw voorstel om twee inschrijvingen van hetzelfde gezin samen te voegen werd geweigerd. De inschrijvingen blijven apart.',
+          about: { type: 'Family', id: d.kept.familyId },
+          family: { id: d.kept.familyId },
+        }),
+      ]);
+      // Rendered when read, in the reader's language.
+      const textIn = async (language: 'FR_BE' | 'EN') => {
+        await api.ok(d.a.subject, SetMyLanguageDocument, { language });
+        return (await declinedItems(d.a.subject)).map((item) => item.text);
+      };
+      expect(await textIn('FR_BE')).toEqual(['Votre proposition de réunir deux inscriptions de la même famille a été refusée. Les inscriptions restent séparées.']);
+      expect(await textIn('EN')).toEqual(['Your proposal to bring together two registrations of the same family was declined. The registrations stay apart.']);
+      // Not who declined it, the proposer's colleague on the team, nor the family.
+      for (const subject of [d.b.subject, colleague.subject, keptPortal, absorbedPortal]) expect(await declinedItems(subject)).toEqual([]);
+    });
+
+    it('the access log reads each outcome as what it was: a withdrawal, a refusal, a merge, in the family member’s language', async () => {
+      const kept = await world.familyInThreeLanguages(agencyA);
+      const b = await world.staff(agencyB);
+      const absorbed = await world.familyWithPlan(b, { supporter: b, members: parentWithTwoChildren('outcomes') });
+      const input = { survivingFamilyId: kept.familyId, absorbedFamilyId: absorbed.familyId };
+      const propose = async () => (await api.ok(kept.supporter.subject, ProposeFamilyMergeDocument, { input })).proposeFamilyMerge.id;
+      await api.ok(kept.supporter.subject, WithdrawFamilyMergeDocument, { input: { mergeId: await propose() } });
+      await api.ok(b.subject, DeclineFamilyMergeDocument, { input: { mergeId: await propose() } });
+      await api.ok(b.subject, ConfirmFamilyMergeDocument, { input: { mergeId: await propose() } });
+
+      /** The lines about ending a proposal, oldest first. */
+      const outcomes = async (login: string) => {
+        const lines: string[] = [];
+        let after: string | null = null;
+        do {
+          const page: AccessLogEntriesQuery['accessLog'] = (await api.ok(login, AccessLogEntriesDocument, { f: kept.familyId, after })).accessLog;
+          lines.push(...page.edges.filter((e) => e.node.entityType === 'family_merge' && e.node.action === 'UPDATE').map((e) => e.node.description));
+          after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor! : null;
+        } while (after);
+        return lines.reverse();
+      };
+      const expectOutcomes = (lines: string[], words: RegExp[]) => {
+        expect(lines).toHaveLength(words.length);
+        lines.forEach((line, i) => expect(line).toMatch(words[i]!));
+      };
+      expectOutcomes(await outcomes(kept.logins.an), [
+        / trok het voorstel in om twee inschrijvingen van uw gezin samen te voegen/,
+        / weigerde het voorstel om twee inschrijvingen van uw gezin samen te voegen/,
+        / voegde twee inschrijvingen van uw gezin samen tot één gezin en één plan/,
+      ]);
+      expectOutcomes(await outcomes(kept.logins.sophie), [
+        / a retiré la proposition de réunir deux inscriptions de votre famille/,
+        / a refusé la proposition de réunir deux inscriptions de votre famille/,
+        / a réuni deux inscriptions de votre famille en une seule famille et un seul plan/,
+      ]);
+      expectOutcomes(await outcomes(kept.logins.john), [
+        / withdrew the proposal to bring together two registrations of your family/,
+        / declined the proposal to bring together two registrations of your family/,
+        / brought together two registrations of your family into one family and one plan/,
+      ]);
     });
 
     it('refuses everyone else the withdrawal, the refusal and the list: NOT_FOUND to who sees neither family, FORBIDDEN to who sees one; the coordinator may withdraw', async () => {

@@ -4,6 +4,7 @@ import {
   AgencyMembershipsDocument,
   ConfirmSupportHandoverDocument,
   FamilyNetworkDocument,
+  InboxDocument,
   MovingPlanDocument,
   ProposeFamilyMoveDocument,
   RecordConsentDocument,
@@ -234,5 +235,29 @@ describe('a family that moves to another network', () => {
     expect(await networkSeenBy(newSupporter, f.familyId)).toBe('NOT_FOUND');
     // A new move may be proposed.
     await api.ok(f.supporter.subject, ProposeFamilyMoveDocument, { input: f.move });
+  });
+
+  it('a withdrawn move is told to the family members who were asked to confirm it, in their language; not to the supporter who withdrew it, the team or the new supporter', async () => {
+    const { familyId, supporter, colleague, logins } = await world.familyInThreeLanguages(agency);
+    const { proposeFamilyMove: proposed } = await api.ok(supporter.subject, ProposeFamilyMoveDocument, {
+      input: { familyId, toNetworkId: to.id, newSupporterUserId: newSupporter.userId, newSupporterAgencyId: newAgency.id },
+    });
+    const itemsOf = async (subject: string, kind: string) =>
+      (await api.ok(subject, InboxDocument, { first: 100 })).inbox.edges.map((e) => e.node).filter((item) => item.kind === kind && item.about.id === proposed.id);
+    const withdrawn = (subject: string) => itemsOf(subject, 'FAMILY_MOVE_WITHDRAWN');
+    // Who was asked to confirm the move: the family's members in the portal.
+    for (const login of Object.values(logins)) expect(await itemsOf(login, 'SUPPORT_HANDOVER_TO_CONFIRM')).toHaveLength(1);
+    expect(await withdrawn(logins.an)).toEqual([]);
+
+    await api.ok(supporter.subject, WithdrawFamilyMoveDocument, { input: { familyId, expectedVersion: proposed.version } });
+    const texts = Object.fromEntries(
+      await Promise.all(Object.entries(logins).map(async ([who, login]) => [who, (await withdrawn(login)).map((item) => item.text)] as const)),
+    );
+    expect(texts).toEqual({
+      sophie: ['Le déménagement proposé de votre famille vers une autre région a été retiré. Vous n’avez rien à confirmer : votre accompagnateur de trajet reste le même.'],
+      john: ['The proposed move of your family to another region was withdrawn. There is nothing to confirm: your trajectory supporter stays the same.'],
+      an: ['De voorgestelde verhuis van uw gezin naar een andere regio werd ingetrokken. U hoeft niets te bevestigen: uw trajectbegeleider blijft dezelfde.'],
+    });
+    for (const professional of [supporter, colleague, newSupporter]) expect(await withdrawn(professional.subject)).toEqual([]);
   });
 });

@@ -217,7 +217,7 @@ export class CallerReader {
     const sql = `WITH page AS MATERIALIZED (SELECT q.*, row_number() OVER () AS audit_row FROM (${query}) q),
       read AS (
         SELECT p.audit_row, ${param(options.entityType ?? subject)}::text AS audit_entity_type, p.audit_entity_id, p.audit_family_id,
-               p.audit_member_ids, p.audit_categories, p.audit_consent_categories, p.audit_basis
+               p.audit_registration_id, p.audit_member_ids, p.audit_categories, p.audit_consent_categories, p.audit_basis
           FROM page p WHERE ${readRows}
       ),
       ${readAuditSql('read', auditActor(this.caller), param)}

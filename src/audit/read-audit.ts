@@ -1,7 +1,7 @@
 import type { Caller } from '../auth/caller.decorator.js';
 import type { PolicyAction } from '../policy/ability.factory.js';
 import { scopeToSql, type SqlParams } from '../policy/sql-scope.js';
-import { GRANT_IN_FORCE, type PersonalSubject, subjectSql } from '../policy/subjects.js';
+import { familyGrant, GRANT_IN_FORCE, type PersonalSubject, subjectSql } from '../policy/subjects.js';
 import { type AuditActor, auditActor } from './audited-transactions.js';
 
 /** A set of a `text[]` or `uuid[]` column over a group of rows, in order, without repeats. */
@@ -55,6 +55,7 @@ export function auditColumnsSql(caller: Caller, subject: PersonalSubject, params
   return {
     audit_entity_id: row.entityId,
     audit_family_id: audit.familyId,
+    audit_registration_id: audit.registration ?? audit.familyId,
     audit_member_ids: audit.memberIds,
     audit_categories: categories,
     audit_consent_categories: consentCategories,
@@ -71,10 +72,10 @@ export function auditColumnsSql(caller: Caller, subject: PersonalSubject, params
 export function levelsAuditSource(levels: { entityType: string; relation: string }[], param: (value: unknown) => string): string {
   const rows = levels.map(
     ({ entityType, relation }, level) => `SELECT ${level} AS level, s.audit_row AS level_row, ${param(entityType)}::text AS audit_entity_type, s.audit_entity_id,
-               s.audit_family_id, s.audit_member_ids, s.audit_categories, s.audit_consent_categories, s.audit_basis FROM ${relation} s`,
+               s.audit_family_id, s.audit_registration_id, s.audit_member_ids, s.audit_categories, s.audit_consent_categories, s.audit_basis FROM ${relation} s`,
   );
   return `(SELECT row_number() OVER (ORDER BY level, level_row) AS audit_row, audit_entity_type, audit_entity_id, audit_family_id,
-               audit_member_ids, audit_categories, audit_consent_categories, audit_basis
+               audit_registration_id, audit_member_ids, audit_categories, audit_consent_categories, audit_basis
           FROM (${rows.join('\n        UNION ALL ')}) levels)`;
 }
 
@@ -82,7 +83,8 @@ export function levelsAuditSource(levels: { entityType: string; relation: string
  * The read audit of one statement, as the last parts of its WITH (`audit_read`, `audit_part`, `audit`):
  * from `source`, a relation with a row per record read, one INSERT of at most one `audit_event` entry per
  * family. The columns of `source`: `audit_row` (the order read), `audit_entity_type` (what the access log
- * calls the record: 'FamilyMember', 'Goal', …), `audit_entity_id`, `audit_family_id`, `audit_member_ids`
+ * calls the record: 'FamilyMember', 'Goal', …), `audit_entity_id`, `audit_family_id`, `audit_registration_id` (the
+ * registration whose family-level consents family data rests on: `audit_family_id` unless merged), `audit_member_ids`
  * (uuid[]: the members the record is about, '{}' for the whole family's data), `audit_categories` (text[]:
  * the categories shown, '{}' when none was), `audit_consent_categories` (text[]: those whose consents are
  * the basis when it is CONSENT) and `audit_basis` (CONSENT, AUTHOR, BREAK_GLASS, FAMILY_SELF, ASSIGNMENT or
@@ -106,9 +108,9 @@ export function readAuditSql(source: string, actor: AuditActor, param: (value: u
   return `${name}_read AS (
         SELECT r.audit_row, r.audit_entity_type, r.audit_entity_id, r.audit_family_id, r.audit_member_ids, r.audit_categories, r.audit_basis,
                CASE WHEN r.audit_basis = 'CONSENT' THEN ARRAY(
-                   -- Family data by the family's grants, a member's data by the member's: each an index-only probe.
+                   -- Family data by the grants of its registration, a member's data by the member's: each an index probe.
                    SELECT cg.consent_id FROM consent_grant cg WHERE cardinality(r.audit_member_ids) = 0
-                      AND cg.family_id = r.audit_family_id AND cg.recipient_agency_id = ${agency}
+                      AND ${familyGrant('r.audit_registration_id', 'r.audit_family_id')} AND cg.recipient_agency_id = ${agency}
                       AND cg.category = ANY(r.audit_consent_categories) AND ${GRANT_IN_FORCE}
                    UNION ALL
                    SELECT cg.consent_id FROM consent_grant cg WHERE cg.member_id = ANY(r.audit_member_ids)

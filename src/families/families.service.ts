@@ -153,15 +153,17 @@ export class FamiliesService {
   }
 
   /**
-   * A merge: every member of `absorbedId` moves to `survivingId`, and the absorbed family points to it. A member
+   * A merge: every member of `absorbedId` moves to `survivingId`, and the absorbed family points to it from
+   * `mergedAt` on (a family-level consent given in the surviving family after that covers it too). A member
    * merged into a surviving member (`mergeMembers`) stays behind with the absorbed registration, which nobody
    * reads any more: her record answers NOT_FOUND as a member, and is kept for the audit.
    */
-  async absorbInto(em: EntityManager, absorbedId: string, survivingId: string): Promise<void> {
+  async absorbInto(em: EntityManager, absorbedId: string, survivingId: string, mergedAt: Date): Promise<void> {
     await em.query(`UPDATE family_member SET family_id = $2 WHERE family_id = $1 AND merged_into_member_id IS NULL`, [absorbedId, survivingId]);
     await this.known.moveToFamily(em, absorbedId, survivingId);
     // Registrations merged into the absorbed one before point on to the surviving family: one step always suffices.
-    await em.query(`UPDATE family SET merged_into_family_id = $2 WHERE id = $1 OR merged_into_family_id = $1`, [absorbedId, survivingId]);
+    // They join the surviving family now, too.
+    await em.query(`UPDATE family SET merged_into_family_id = $2, merged_at = $3 WHERE id = $1 OR merged_into_family_id = $1`, [absorbedId, survivingId, mergedAt]);
   }
 
   /**

@@ -141,7 +141,14 @@ export class FamilyMergeService {
     return this.decide(caller, 'declineFamilyMerge', input, async (em, merge, sides) => {
       if (sides.other !== 'merge') throw forbidden("The other family's trajectory supporter, or the network coordinator, declines this merge");
       requireVersion(merge, input.expectedVersion);
-      return this.end(em, caller, merge, FamilyMergeStatus.DECLINED);
+      const declined = await this.end(em, caller, merge, FamilyMergeStatus.DECLINED);
+      // The proposer is told, while still on her family's team (she sees it in familyMergeProposals too).
+      await this.inbox.deliver(
+        em,
+        { id: merge.id, kind: InboxItemKind.FAMILY_MERGE_DECLINED, familyId: merge.proposedForFamilyId, about: { type: 'Family', id: merge.proposedForFamilyId }, params: {}, occurredAt: declined.endedAt! },
+        [{ teamUser: merge.proposedByUserId, family: merge.proposedForFamilyId }],
+      );
+      return declined;
     });
   }
 
@@ -202,7 +209,7 @@ export class FamilyMergeService {
     const plans = await this.requireOpenPlans(em, [surviving.id, absorbed.id]);
     const [survivingPlan, absorbedPlan] = [plans.get(surviving.id)!, plans.get(absorbed.id)!];
     if (merge.memberPairs.length) await this.mapMembers(em, surviving.id, merge.memberPairs);
-    await this.goals.moveToPlan(em, absorbedPlan.id, survivingPlan.id);
+    await this.goals.moveToPlan(em, absorbedPlan.id, survivingPlan.id, absorbed.id);
     await this.notes.moveToPlan(em, absorbedPlan.id, survivingPlan.id);
     await this.referrals.moveToFamily(em, { familyId: absorbed.id, planId: absorbedPlan.id }, { familyId: surviving.id, planId: survivingPlan.id });
     await this.plans.absorb(em, caller, absorbedPlan, survivingPlan, merge.id);
@@ -210,8 +217,9 @@ export class FamilyMergeService {
     await this.assignments.moveToFamily(em, absorbed.id, surviving.id);
     await this.breakGlass.moveToFamily(em, absorbed.id, surviving.id);
     await this.inbox.moveToFamily(em, absorbed.id, surviving.id);
-    await this.families.absorbInto(em, absorbed.id, surviving.id);
-    Object.assign(merge, { status: FamilyMergeStatus.MERGED, confirmedByUserId: caller.principal.userId, mergedAt: new Date(), version: merge.version + 1 });
+    const mergedAt = new Date();
+    await this.families.absorbInto(em, absorbed.id, surviving.id, mergedAt);
+    Object.assign(merge, { status: FamilyMergeStatus.MERGED, confirmedByUserId: caller.principal.userId, mergedAt, version: merge.version + 1 });
     await em.update(FamilyMerge, { id: merge.id }, { status: merge.status, confirmedByUserId: merge.confirmedByUserId, mergedAt: merge.mergedAt, version: merge.version });
     // The family's portal members (of both registrations, now one family) and the supporter who proposed it.
     await this.inbox.deliver(

@@ -224,9 +224,13 @@ export class GoalsService {
     return note.id;
   }
 
-  /** A merge of two plans (docs/family-merge.md): the goals of `fromPlanId`, with their actions and progress, go to `toPlanId`. */
-  async moveToPlan(em: EntityManager, fromPlanId: string, toPlanId: string): Promise<void> {
-    await em.query(`UPDATE goal SET plan_id = $2 WHERE plan_id = $1`, [fromPlanId, toPlanId]);
+  /**
+   * A merge of two plans (docs/family-merge.md): the goals of `fromPlanId`, with their actions and progress, go to
+   * `toPlanId`, still governed by the family-level consents of `registrationId` (the registration they come from).
+   */
+  async moveToPlan(em: EntityManager, fromPlanId: string, toPlanId: string, registrationId: string): Promise<void> {
+    // A goal an earlier merge brought into that plan keeps the registration it came from then.
+    await em.query(`UPDATE goal SET plan_id = $2, consent_family_id = COALESCE(consent_family_id, $3) WHERE plan_id = $1`, [fromPlanId, toPlanId, registrationId]);
   }
 
   /**

@@ -16,6 +16,8 @@ export const en: Record<MessageKey, string> = {
   'inbox.bridgeFigureNamed': 'You were asked to accompany a family to its first meeting with the service it is referred to.',
   'inbox.familyMerged':
     'Your family was registered twice: both records were brought together into one family and one plan.{members, plural, =0 {} one { One member was in both: her two records are one now.} other { # members were in both: each one’s two records are one now.}}',
+  'inbox.familyMergeDeclined': 'Your proposal to bring together two registrations of the same family was declined. The registrations stay apart.',
+  'inbox.familyMoveWithdrawn': 'The proposed move of your family to another region was withdrawn. There is nothing to confirm: your trajectory supporter stays the same.',
   'inbox.referralEscalated': 'A referral to this organisation is still past its deadline at "{to}", {workingDays, plural, one {# working day} other {# working days}} on.',
   'inbox.consentExpiring': 'A consent of the family ends on {on, date, medium}.',
   'inbox.actionDue': 'An action in the plan is due on {on, date, medium}.',
@@ -128,7 +130,8 @@ export const en: Record<MessageKey, string> = {
   'log.done.handoverMeeting.INSERT': 'planned a handover meeting',
   'log.done.erasureRequest.INSERT': 'recorded a request to erase personal data',
   'log.done.familyMerge.INSERT': 'proposed to bring together two registrations of your family into one',
-  'log.done.familyMerge.UPDATE': 'brought together two registrations of your family into one family and one plan',
+  'log.done.familyMerge.UPDATE':
+    '{state, select, MERGED {brought together two registrations of your family into one family and one plan} WITHDRAWN {withdrew the proposal to bring together two registrations of your family} DECLINED {declined the proposal to bring together two registrations of your family} other {changed the proposal to bring together two registrations of your family}}',
   'log.done.memberChange.INSERT': "recorded a change to a family member's details",
   'log.done.correctionRequest.INSERT': "asked to correct a family member's details",
   'log.done.correctionRequest.UPDATE': "applied or declined a request to correct a family member's details",

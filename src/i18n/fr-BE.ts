@@ -16,6 +16,8 @@ export const frBE: Record<MessageKey, string> = {
   'inbox.bridgeFigureNamed': 'On vous demande d’accompagner une famille à son premier rendez-vous avec le service vers lequel elle est orientée.',
   'inbox.familyMerged':
     'Votre famille était inscrite deux fois. Les deux inscriptions ont été réunies en une seule famille et un seul plan.{members, plural, =0 {} one { Un membre figurait dans les deux : ses deux fiches n’en font plus qu’une.} other { # membres figuraient dans les deux : leurs deux fiches n’en font plus qu’une.}}',
+  'inbox.familyMergeDeclined': 'Votre proposition de réunir deux inscriptions de la même famille a été refusée. Les inscriptions restent séparées.',
+  'inbox.familyMoveWithdrawn': 'Le déménagement proposé de votre famille vers une autre région a été retiré. Vous n’avez rien à confirmer : votre accompagnateur de trajet reste le même.',
   'inbox.referralEscalated': 'Une orientation vers cette organisation est toujours en retard à l’étape « {to} », {workingDays, plural, one {# jour ouvrable} other {# jours ouvrables}} après le délai.',
   'inbox.consentExpiring': 'Un consentement de la famille prend fin le {on, date, medium}.',
   'inbox.actionDue': 'Une action du plan doit être faite pour le {on, date, medium}.',
@@ -128,7 +130,8 @@ export const frBE: Record<MessageKey, string> = {
   'log.done.handoverMeeting.INSERT': 'a prévu un entretien de passage de relais',
   'log.done.erasureRequest.INSERT': 'a noté une demande d’effacer des données personnelles',
   'log.done.familyMerge.INSERT': 'a proposé de réunir deux inscriptions de votre famille',
-  'log.done.familyMerge.UPDATE': 'a réuni deux inscriptions de votre famille en une seule famille et un seul plan',
+  'log.done.familyMerge.UPDATE':
+    '{state, select, MERGED {a réuni deux inscriptions de votre famille en une seule famille et un seul plan} WITHDRAWN {a retiré la proposition de réunir deux inscriptions de votre famille} DECLINED {a refusé la proposition de réunir deux inscriptions de votre famille} other {a modifié la proposition de réunir deux inscriptions de votre famille}}',
   'log.done.memberChange.INSERT': 'a noté une modification des données d’un membre de la famille',
   'log.done.correctionRequest.INSERT': 'a demandé de corriger les données d’un membre de la famille',
   'log.done.correctionRequest.UPDATE': 'a fait ou refusé une demande de corriger les données d’un membre de la famille',

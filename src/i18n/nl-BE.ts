@@ -20,6 +20,8 @@ export const nlBE = {
   'inbox.bridgeFigureNamed': 'U wordt gevraagd om een gezin te begeleiden naar zijn eerste gesprek met de dienst waarnaar het doorverwezen is.',
   'inbox.familyMerged':
     'Uw gezin was twee keer ingeschreven. De twee inschrijvingen zijn samengevoegd tot één gezin en één plan.{members, plural, =0 {} one { Eén gezinslid stond in beide inschrijvingen: die twee gegevens zijn nu één.} other { # gezinsleden stonden in beide inschrijvingen: hun twee gegevens zijn nu telkens één.}}',
+  'inbox.familyMergeDeclined': 'Uw voorstel om twee inschrijvingen van hetzelfde gezin samen te voegen werd geweigerd. De inschrijvingen blijven apart.',
+  'inbox.familyMoveWithdrawn': 'De voorgestelde verhuis van uw gezin naar een andere regio werd ingetrokken. U hoeft niets te bevestigen: uw trajectbegeleider blijft dezelfde.',
   'inbox.referralEscalated': 'Een doorverwijzing naar deze organisatie staat nog altijd te lang op "{to}": {workingDays, plural, one {# werkdag} other {# werkdagen}} na de termijn.',
   'inbox.consentExpiring': 'Een toestemming van het gezin loopt af op {on, date, medium}.',
   'inbox.actionDue': 'Een actie in het plan moet klaar zijn op {on, date, medium}.',
@@ -136,7 +138,8 @@ export const nlBE = {
   'log.done.handoverMeeting.INSERT': 'plande een overdrachtsgesprek',
   'log.done.erasureRequest.INSERT': 'noteerde een vraag om persoonsgegevens te wissen',
   'log.done.familyMerge.INSERT': 'stelde voor om twee inschrijvingen van uw gezin samen te voegen',
-  'log.done.familyMerge.UPDATE': 'voegde twee inschrijvingen van uw gezin samen tot één gezin en één plan',
+  'log.done.familyMerge.UPDATE':
+    '{state, select, MERGED {voegde twee inschrijvingen van uw gezin samen tot één gezin en één plan} WITHDRAWN {trok het voorstel in om twee inschrijvingen van uw gezin samen te voegen} DECLINED {weigerde het voorstel om twee inschrijvingen van uw gezin samen te voegen} other {wijzigde het voorstel om twee inschrijvingen van uw gezin samen te voegen}}',
   'log.done.memberChange.INSERT': 'noteerde een wijziging aan de gegevens van een gezinslid',
   'log.done.correctionRequest.INSERT': 'vroeg om de gegevens van een gezinslid te verbeteren',
   'log.done.correctionRequest.UPDATE': 'voerde een vraag om gegevens van een gezinslid te verbeteren uit, of weigerde ze',

@@ -22,6 +22,10 @@ export enum InboxItemKind {
   SUPPORT_HANDED_OVER = 'SUPPORT_HANDED_OVER',
   /** Two registrations of the family were merged into one family and one plan (docs/family-merge.md). */
   FAMILY_MERGED = 'FAMILY_MERGED',
+  /** The other family's supporter (or the coordinator) declined the merge the reader proposed: the registrations stay apart. */
+  FAMILY_MERGE_DECLINED = 'FAMILY_MERGE_DECLINED',
+  /** The supporter withdrew the family's proposed move to another network: there is no handover to confirm any more. */
+  FAMILY_MOVE_WITHDRAWN = 'FAMILY_MOVE_WITHDRAWN',
   /** A referral to an agency of the reader's network is still past its deadline some working days on. */
   REFERRAL_ESCALATED = 'REFERRAL_ESCALATED',
   /** A consent of the family ends within 14 days. */
@@ -93,6 +97,10 @@ export function inboxText(kind: InboxItemKind, params: InboxParams, language: La
       return text('inbox.supportHandedOver');
     case InboxItemKind.FAMILY_MERGED:
       return text('inbox.familyMerged', { members: params.members ?? 0 });
+    case InboxItemKind.FAMILY_MERGE_DECLINED:
+      return text('inbox.familyMergeDeclined');
+    case InboxItemKind.FAMILY_MOVE_WITHDRAWN:
+      return text('inbox.familyMoveWithdrawn');
     case InboxItemKind.REFERRAL_ESCALATED:
       return text('inbox.referralEscalated', { to: status(params.to), workingDays: params.workingDays ?? 0 });
     case InboxItemKind.CONSENT_EXPIRING:

@@ -192,6 +192,8 @@ export class PlanTeamService {
       if (!move) throw invalidTransition('Family move', 'NOT_PROPOSED', 'withdraw');
       await this.families.withdrawMove(em, move);
       await em.query(`UPDATE trajectory_supporter SET state = 'ENDED', ended_at = now() WHERE plan_id = $1 AND state = 'INCOMING'`, [plan.id]);
+      // Who was asked to confirm the move: the family's portal members who decide for themselves.
+      await this.tellOfHandover(em, plan, InboxItemKind.FAMILY_MOVE_WITHDRAWN, [{ portalOf: plan.familyId }]);
       return this.writer.update(em, caller, plan, {}, {
         entityType: 'TrajectorySupporter',
         entityId: plan.id,

@@ -257,7 +257,11 @@ export class PlansService {
       change: 'PLAN_CLOSED',
       details: { from: absorbed.status, to: PlanStatus.CLOSED, reasonCode: CloseReasonCode.MERGED, mergedIntoPlanId: surviving.id, mergeId },
     });
-    await em.query(`UPDATE plan SET family_id = $2 WHERE family_id = $1`, [absorbed.familyId, surviving.familyId]);
+    // Each plan keeps the registration whose family-level consents govern it (docs/family-merge.md, "Consents do not widen").
+    await em.query(`UPDATE plan SET family_id = $2, consent_family_id = COALESCE(consent_family_id, family_id) WHERE family_id = $1`, [
+      absorbed.familyId,
+      surviving.familyId,
+    ]);
     await this.history.record(em, caller, {
       planId: surviving.id,
       entityType: 'Plan',

@@ -42,7 +42,13 @@ export interface SubjectSql {
    * For personal data: what a read of one row is about, as the audit records it. A subject that declares
    * it is a PersonalSubject, read only through the PersonalReader (src/audit/personal-reader.ts).
    */
-  audit?: { familyId: string; memberIds: string; categories: string };
+  audit?: {
+    familyId: string;
+    memberIds: string;
+    categories: string;
+    /** Family data only: the registration whose family-level consents a read rests on, when not `familyId` (familyGrant). */
+    registration?: string;
+  };
   /**
    * Rights that guard some of the record's fields (a field-level right, beside `read`), declared once here
    * and applied by one function (`withholdFields`): the fields a caller without the right does not get,
@@ -178,11 +184,30 @@ function memberConsent(familyId: string, memberId: string, category: string): Re
   return { contains: holds, array: agenciesWhere(familyId, holds) };
 }
 
-/** Family-level data (the plan, goals, actions): the consent of any member of the family for `category`. */
-function familyConsent(familyId: string, category: string): RelationField {
-  const holds = (agency: string) => grantInForce(`cg.family_id = ${familyId}`, agency, category);
+/**
+ * The grants `cg` that are family-level consents for a record of `registration` (the registration whose
+ * family-level consents govern it: docs/family-merge.md, "Consents do not widen"), now of `familyId`: given in
+ * that registration, or — a registration merged into the family — given in the family after it joined it
+ * (recorded after `merged_at`). Without a merge both are the same family and this is `cg.family_id = family`.
+ */
+export const familyGrant = (registration: string, familyId: string) =>
+  `cg.family_id = ANY (ARRAY[${registration}, ${familyId}]) AND (cg.family_id = ${registration}
+    OR (SELECT rc.recorded_at FROM consent rc WHERE rc.id = cg.consent_id)
+       > (SELECT rf.merged_at FROM family rf WHERE rf.id = ${registration} AND rf.merged_into_family_id = ${familyId}))`;
+
+/**
+ * Family-level data (the plan, goals, actions): the consent of any member of the family for `category`, given
+ * for the registration the record is governed by (`registration`, SQL).
+ */
+function familyConsent(familyId: string, registration: string, category: string): RelationField {
+  const holds = (agency: string) => grantInForce(familyGrant(registration, familyId), agency, category);
   return { contains: holds, array: agenciesWhere(familyId, holds) };
 }
+
+/** The registration whose family-level consents govern a plan `p`: the one a merge brought it from, else its family. */
+const PLAN_REGISTRATION = 'COALESCE(p.consent_family_id, p.family_id)';
+/** …and a goal `g` of it: the one a merge brought the goal from, else its plan's. */
+const GOAL_REGISTRATION = 'COALESCE(g.consent_family_id, p.consent_family_id, p.family_id)';
 
 /** The consent of every member in `members` (SQL yielding member ids) for `category`. */
 function everyMemberConsent(familyId: string, members: string, category: string): RelationField {
@@ -251,7 +276,7 @@ const goalMembers = (familyId: string) => namedOrAll(familyId, { table: 'goal_me
 
 /** Family data under any member's PLAN consent; a goal about members under each one's consent for its category (as a note). */
 function goalConsent(familyId: string): RelationField {
-  const family = familyConsent(familyId, `'PLAN'`);
+  const family = familyConsent(familyId, GOAL_REGISTRATION, `'PLAN'`);
   const members = everyMemberConsent(familyId, goalMembers(familyId), goalCategory('g'));
   const holds = (agency: string) =>
     `(CASE WHEN ${GOAL_IS_FAMILY_DATA} THEN ${family.contains(agency)} ELSE ${members.contains(agency)} END)`;
@@ -292,6 +317,7 @@ const underGoal = <F extends Record<string, string>>(alias: string, fields: F) =
     familyId: 'p.family_id',
     memberIds: `(CASE WHEN ${GOAL_IS_FAMILY_DATA} THEN '{}'::uuid[] ELSE ARRAY(${goalMembers('p.family_id')}) END)`,
     categories: `ARRAY[${goalCategory('g')}]`,
+    registration: GOAL_REGISTRATION,
   },
 });
 
@@ -422,12 +448,12 @@ export const SUBJECTS = {
     },
     relations: {
       teamUserIds: familyTeam('p.family_id'),
-      consentedAgencyIds: familyConsent('p.family_id', `'PLAN'`),
+      consentedAgencyIds: familyConsent('p.family_id', PLAN_REGISTRATION, `'PLAN'`),
       breakGlassUserIds: breakGlass('p.family_id'),
       supporterUserIds: planSupporters('p.id', 'CURRENT'),
       incomingSupporterUserIds: planSupporters('p.id', 'INCOMING'),
     },
-    audit: { familyId: 'p.family_id', memberIds: `'{}'::uuid[]`, categories: `ARRAY['PLAN']` },
+    audit: { familyId: 'p.family_id', memberIds: `'{}'::uuid[]`, categories: `ARRAY['PLAN']`, registration: PLAN_REGISTRATION },
   },
   Goal: {
     table: 'goal',

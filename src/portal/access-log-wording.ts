@@ -92,17 +92,21 @@ export function lookedUp(language: Language, agencyName: string | null, purpose:
   return { actor, description: message(language, 'log.lookedUp', { actor, purpose }) };
 }
 
-/** An audit line as the family reads it: "Jan (CAW Oost) viewed 3 goals (plan information), with your consent." */
+/**
+ * An audit line as the family reads it: "Jan (CAW Oost) viewed 3 goals (plan information), with your consent."
+ * `state`: for a record changed once, from a proposal to its outcome (a family merge), the state that change led
+ * to, so that a withdrawal does not read as the merge.
+ */
 export function lineInWords(
   language: Language,
   actor: string,
-  line: { action: string; entityType: string; records: number; categories: string[]; legalBasis: string; selfAssigned: boolean },
+  line: { action: string; entityType: string; records: number; categories: string[]; legalBasis: string; selfAssigned: boolean; state: string | null },
 ): string {
   if (line.selfAssigned) return message(language, line.legalBasis === 'ADMINISTRATION' ? 'log.adminAssignedThemselves' : 'log.startedWorking', { actor });
   const kind = KINDS[line.entityType] ?? 'unknown';
   const phrase = `log.done.${kind}.${line.action}`;
   const done = isMessageKey(phrase)
-    ? message(language, phrase)
+    ? message(language, phrase, { state: line.state ?? 'other' })
     : message(language, 'log.did', { action: line.action, what: message(language, `log.kind.${kind}`, { records: line.records }) });
   const categories = line.categories.length
     ? message(language, 'log.categories', { list: line.categories.map((category) => message(language, 'log.category', { category })).join(', ') })

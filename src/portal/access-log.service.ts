@@ -25,6 +25,7 @@ interface Row {
   agency_name: string | null;
   self_assigned: boolean | null;
   lookup_purpose: string | null;
+  record_state: string | null;
 }
 
 /** A line of the log: an entry, or a part of one (`seq.part`, docs/audit.md). */
@@ -84,7 +85,7 @@ export class AccessLogService {
       : `e.family_id = ${params.add(familyId)}`;
     const sql = `SELECT ae.seq::text AS seq, ae.part::int AS part, ae.at, ae.action, ae.entity_type, ae.records, ae.categories, ae.legal_basis, ae.actor_member_id,
         fm.given_name AS member_name, u.display_name AS user_name, ag.name AS agency_name,
-        ca.user_id = ae.actor_user_id AS self_assigned, fl.purpose AS lookup_purpose
+        ca.user_id = ae.actor_user_id AS self_assigned, fl.purpose AS lookup_purpose, fmg.status AS record_state
       FROM (${ACCESS_LOG_LINES} WHERE ${logged}
         ${after ? `AND e.seq <= ${params.add(after.seq)}` : ''}) ae
       LEFT JOIN family_member fm ON fm.id = ae.actor_member_id
@@ -92,6 +93,8 @@ export class AccessLogService {
       LEFT JOIN agency ag ON ag.id = ae.acting_agency_id
       LEFT JOIN case_assignment ca ON ae.entity_type = 'case_assignment' AND ae.action = 'INSERT' AND ca.id = ae.entity_id
       LEFT JOIN family_lookup fl ON ae.entity_type = 'family_lookup' AND fl.id = ae.entity_id
+      -- A merge proposal changes once, to its outcome (MERGED, WITHDRAWN or DECLINED): its state now is what that change did.
+      LEFT JOIN family_merge fmg ON ae.entity_type = 'family_merge' AND ae.action = 'UPDATE' AND fmg.id = ae.entity_id
       WHERE ${this.policy.predicate(caller.ability, 'read', 'AuditEvent', params)}
         ${viewer ? `AND NOT (ae.action = 'READ' AND ae.actor_member_id IS NOT DISTINCT FROM ${params.add(viewer)}::uuid)` : ''}
         ${after ? `AND (ae.seq < ${params.add(after.seq)} OR ae.part > ${params.add(after.part)})` : ''}
@@ -118,6 +121,7 @@ function toEntry(row: Row, viewer: string | undefined, language: Language): Acce
     categories: row.categories,
     legalBasis: row.legal_basis,
     selfAssigned: Boolean(row.self_assigned),
+    state: row.record_state,
   });
   return { ...lineOf(row), actor, description };
 }

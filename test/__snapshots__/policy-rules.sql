@@ -182,7 +182,9 @@ f.network_id = 'network';
 
 -- caseworker × Plan × read
 (f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = p.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
-    WHERE tp.family_id = p.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND (EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.family_id = p.family_id AND cg.recipient_agency_id = 'agency' AND cg.category = 'PLAN'
+    WHERE tp.family_id = p.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND (EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.family_id = ANY (ARRAY[COALESCE(p.consent_family_id, p.family_id), p.family_id]) AND (cg.family_id = COALESCE(p.consent_family_id, p.family_id)
+    OR (SELECT rc.recorded_at FROM consent rc WHERE rc.id = cg.consent_id)
+       > (SELECT rf.merged_at FROM family rf WHERE rf.id = COALESCE(p.consent_family_id, p.family_id) AND rf.merged_into_family_id = p.family_id)) AND cg.recipient_agency_id = 'agency' AND cg.category = 'PLAN'
     AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
     AND (cg.represented_until IS NULL OR cg.represented_until > current_date)) OR p.created_by_user_id = 'user' OR EXISTS (SELECT bg.user_id FROM break_glass_grant bg WHERE bg.family_id = p.family_id
     AND now() >= bg.starts_at AND now() < bg.expires_at
@@ -206,7 +208,9 @@ f.network_id = 'network';
 
 -- caseworker × Goal × read
 (f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = p.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
-    WHERE tp.family_id = p.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND ((CASE WHEN ((CASE g.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END) = 'PLAN' AND NOT EXISTS (SELECT gm.member_id FROM goal_member gm WHERE gm.goal_id = g.id)) THEN EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.family_id = p.family_id AND cg.recipient_agency_id = 'agency' AND cg.category = 'PLAN'
+    WHERE tp.family_id = p.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND ((CASE WHEN ((CASE g.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END) = 'PLAN' AND NOT EXISTS (SELECT gm.member_id FROM goal_member gm WHERE gm.goal_id = g.id)) THEN EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.family_id = ANY (ARRAY[COALESCE(g.consent_family_id, p.consent_family_id, p.family_id), p.family_id]) AND (cg.family_id = COALESCE(g.consent_family_id, p.consent_family_id, p.family_id)
+    OR (SELECT rc.recorded_at FROM consent rc WHERE rc.id = cg.consent_id)
+       > (SELECT rf.merged_at FROM family rf WHERE rf.id = COALESCE(g.consent_family_id, p.consent_family_id, p.family_id) AND rf.merged_into_family_id = p.family_id)) AND cg.recipient_agency_id = 'agency' AND cg.category = 'PLAN'
     AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
     AND (cg.represented_until IS NULL OR cg.represented_until > current_date)) ELSE NOT EXISTS (SELECT 1 FROM (SELECT cm.id FROM family_member cm
   WHERE cm.family_id = p.family_id
@@ -227,7 +231,9 @@ f.network_id = 'network';
 
 -- caseworker × Action × read
 (f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = p.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
-    WHERE tp.family_id = p.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND ((CASE WHEN ((CASE g.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END) = 'PLAN' AND NOT EXISTS (SELECT gm.member_id FROM goal_member gm WHERE gm.goal_id = g.id)) THEN EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.family_id = p.family_id AND cg.recipient_agency_id = 'agency' AND cg.category = 'PLAN'
+    WHERE tp.family_id = p.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND ((CASE WHEN ((CASE g.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END) = 'PLAN' AND NOT EXISTS (SELECT gm.member_id FROM goal_member gm WHERE gm.goal_id = g.id)) THEN EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.family_id = ANY (ARRAY[COALESCE(g.consent_family_id, p.consent_family_id, p.family_id), p.family_id]) AND (cg.family_id = COALESCE(g.consent_family_id, p.consent_family_id, p.family_id)
+    OR (SELECT rc.recorded_at FROM consent rc WHERE rc.id = cg.consent_id)
+       > (SELECT rf.merged_at FROM family rf WHERE rf.id = COALESCE(g.consent_family_id, p.consent_family_id, p.family_id) AND rf.merged_into_family_id = p.family_id)) AND cg.recipient_agency_id = 'agency' AND cg.category = 'PLAN'
     AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
     AND (cg.represented_until IS NULL OR cg.represented_until > current_date)) ELSE NOT EXISTS (SELECT 1 FROM (SELECT cm.id FROM family_member cm
   WHERE cm.family_id = p.family_id
@@ -330,13 +336,17 @@ n.id = 'network';
 
 -- volunteer × Plan × read
 (f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = p.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
-    WHERE tp.family_id = p.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND (EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.family_id = p.family_id AND cg.recipient_agency_id = 'agency' AND cg.category = 'PLAN'
+    WHERE tp.family_id = p.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND (EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.family_id = ANY (ARRAY[COALESCE(p.consent_family_id, p.family_id), p.family_id]) AND (cg.family_id = COALESCE(p.consent_family_id, p.family_id)
+    OR (SELECT rc.recorded_at FROM consent rc WHERE rc.id = cg.consent_id)
+       > (SELECT rf.merged_at FROM family rf WHERE rf.id = COALESCE(p.consent_family_id, p.family_id) AND rf.merged_into_family_id = p.family_id)) AND cg.recipient_agency_id = 'agency' AND cg.category = 'PLAN'
     AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
     AND (cg.represented_until IS NULL OR cg.represented_until > current_date)) OR p.created_by_user_id = 'user'));
 
 -- volunteer × Goal × read
 (f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = p.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
-    WHERE tp.family_id = p.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND NOT ((CASE g.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END) = ANY(ARRAY['HEALTH', 'SAFETY'])) AND ((CASE WHEN ((CASE g.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END) = 'PLAN' AND NOT EXISTS (SELECT gm.member_id FROM goal_member gm WHERE gm.goal_id = g.id)) THEN EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.family_id = p.family_id AND cg.recipient_agency_id = 'agency' AND cg.category = 'PLAN'
+    WHERE tp.family_id = p.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND NOT ((CASE g.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END) = ANY(ARRAY['HEALTH', 'SAFETY'])) AND ((CASE WHEN ((CASE g.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END) = 'PLAN' AND NOT EXISTS (SELECT gm.member_id FROM goal_member gm WHERE gm.goal_id = g.id)) THEN EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.family_id = ANY (ARRAY[COALESCE(g.consent_family_id, p.consent_family_id, p.family_id), p.family_id]) AND (cg.family_id = COALESCE(g.consent_family_id, p.consent_family_id, p.family_id)
+    OR (SELECT rc.recorded_at FROM consent rc WHERE rc.id = cg.consent_id)
+       > (SELECT rf.merged_at FROM family rf WHERE rf.id = COALESCE(g.consent_family_id, p.consent_family_id, p.family_id) AND rf.merged_into_family_id = p.family_id)) AND cg.recipient_agency_id = 'agency' AND cg.category = 'PLAN'
     AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
     AND (cg.represented_until IS NULL OR cg.represented_until > current_date)) ELSE NOT EXISTS (SELECT 1 FROM (SELECT cm.id FROM family_member cm
   WHERE cm.family_id = p.family_id
@@ -347,7 +357,9 @@ n.id = 'network';
 
 -- volunteer × Action × read
 (f.network_id = 'network' AND (EXISTS (SELECT ca.user_id FROM case_assignment ca WHERE ca.family_id = p.family_id AND ca.ended_at IS NULL AND ca.user_id = 'user') OR EXISTS (SELECT ts.user_id FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
-    WHERE tp.family_id = p.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND NOT ((CASE g.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END) = ANY(ARRAY['HEALTH', 'SAFETY'])) AND ((CASE WHEN ((CASE g.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END) = 'PLAN' AND NOT EXISTS (SELECT gm.member_id FROM goal_member gm WHERE gm.goal_id = g.id)) THEN EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.family_id = p.family_id AND cg.recipient_agency_id = 'agency' AND cg.category = 'PLAN'
+    WHERE tp.family_id = p.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND NOT ((CASE g.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END) = ANY(ARRAY['HEALTH', 'SAFETY'])) AND ((CASE WHEN ((CASE g.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END) = 'PLAN' AND NOT EXISTS (SELECT gm.member_id FROM goal_member gm WHERE gm.goal_id = g.id)) THEN EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.family_id = ANY (ARRAY[COALESCE(g.consent_family_id, p.consent_family_id, p.family_id), p.family_id]) AND (cg.family_id = COALESCE(g.consent_family_id, p.consent_family_id, p.family_id)
+    OR (SELECT rc.recorded_at FROM consent rc WHERE rc.id = cg.consent_id)
+       > (SELECT rf.merged_at FROM family rf WHERE rf.id = COALESCE(g.consent_family_id, p.consent_family_id, p.family_id) AND rf.merged_into_family_id = p.family_id)) AND cg.recipient_agency_id = 'agency' AND cg.category = 'PLAN'
     AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
     AND (cg.represented_until IS NULL OR cg.represented_until > current_date)) ELSE NOT EXISTS (SELECT 1 FROM (SELECT cm.id FROM family_member cm
   WHERE cm.family_id = p.family_id
