@@ -1,18 +1,14 @@
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { AddActionDocument, AddGoalDocument, AgencyMembershipsDocument, BreakGlassDocument, type LifeDomain, RemoveMembershipDocument, RevokeConsentDocument } from './graphql/generated.js';
-import { type PartedEntry, partsOf } from './support/audit-parts.js';
-import { type GraphQLResult, TestApi } from './support/test-app.js';
+import { CompiledPaths, integrationClientToken, type Sender } from './support/compiled-paths.js';
+import { TestApi } from './support/test-app.js';
 import { ALL_CATEGORIES, child, parent, type Person, World } from './support/world.js';
 
 /**
  * `plan(id)` compiled into one statement (audit/compiled-read.ts, plans/plan-read.ts) against the field
  * resolvers' path (COMPILED_READS=false), on the same database: for each kind of principal, the same
- * request answers the same on both and audits the same reads. The resolvers' path writes an entry per family
- * per reading statement, the compiled path one per family for the whole request (docs/audit.md), so the
- * entries are compared by what they record: each expanded into its parts (test/support/audit-parts.ts), a
- * record per line with its part's type, members, basis, categories and consents and the entry's other
- * columns (all but seq, at, request_id, the chain's hash and prev_hash, which the chainer sets later).
+ * request answers the same on both and audits the same reads (compared as support/compiled-paths.ts says).
  */
 
 const EVERYTHING = `query($id: ID!) { plan(id: $id) {
@@ -35,15 +31,17 @@ describe('plan(id) compiled: the same answers and audited reads as the field res
   let resolvers: TestApi;
   let world: World;
   let sql: pg.Pool;
+  let paths: CompiledPaths;
   let planId: string;
   let leaverSubject: string;
-  const principals: [string, string][] = [];
+  const principals: [string, Sender][] = [];
 
   beforeAll(async () => {
     compiled = await TestApi.start();
     resolvers = await TestApi.start({ COMPILED_READS: 'false' });
     world = new World(compiled);
     sql = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+    paths = new CompiledPaths(compiled, resolvers, sql);
 
     const network = await world.network();
     const agency = await world.agency(network);
@@ -119,6 +117,7 @@ describe('plan(id) compiled: the same answers and audited reads as the field res
     principals.push(['portal: adult parent', await world.portalLogin(author, sara)]);
     principals.push(['portal: 15-year-old', await world.portalLogin(author, lien)]);
     principals.push(['portal: member of another family', await world.portalLogin(author, other.memberIds[0]!)]);
+    principals.push(['integration client of the author’s agency', await integrationClientToken(compiled, agency)]);
   }, 240_000);
 
   afterAll(async () => {
@@ -127,36 +126,7 @@ describe('plan(id) compiled: the same answers and audited reads as the field res
     await compiled.stop();
   });
 
-  /**
-   * What the audit entries of a request record: per record read, its part and the entry's columns that are
-   * not the parts' (family, actor, action), without what differs by time, order or request; in a canonical
-   * order. And the families of its entries, an entry each.
-   */
-  async function auditOf(requestId: string): Promise<{ records: string[]; families: string[] }> {
-    const { rows } = await sql.query<{ entry: PartedEntry & Record<string, unknown> }>(
-      `SELECT to_jsonb(ae) - 'seq' - 'at' - 'request_id' - 'hash' - 'prev_hash' AS entry FROM audit_event ae WHERE request_id = $1`,
-      [requestId],
-    );
-    const records = rows.flatMap(({ entry }) => {
-      const { entity_type, entity_ids, member_ids, categories, legal_basis, consent_ids, parts, ...columns } = entry;
-      return partsOf({ entity_type, entity_ids, member_ids, categories, legal_basis, consent_ids, parts }).flatMap((part) =>
-        part.records.map((record) =>
-          JSON.stringify({ ...columns, type: part.type, record, members: [...part.members].sort(), basis: part.basis, categories: [...part.categories].sort(), consents: [...part.consents].sort() }),
-        ),
-      );
-    });
-    return { records: records.sort(), families: rows.map(({ entry }) => entry.family_id as string).sort() };
-  }
-
-  async function both(subject: string, query: string, id: string) {
-    const ids = { compiled: `compiled-${randomUUID()}`, resolvers: `resolvers-${randomUUID()}` };
-    let viaCompiled!: GraphQLResult;
-    const statements = await compiled.countStatements(async () => {
-      viaCompiled = await compiled.gql(subject, query, { id }, { 'X-Request-Id': ids.compiled });
-    });
-    const viaResolvers = await resolvers.gql(subject, query, { id }, { 'X-Request-Id': ids.resolvers });
-    return { viaCompiled, viaResolvers, statements, audit: { compiled: await auditOf(ids.compiled), resolvers: await auditOf(ids.resolvers) } };
-  }
+  const both = (sender: Sender, query: string, id: string) => paths.both(sender, query, { id });
 
   it.each([
     ['every compiled field', EVERYTHING],

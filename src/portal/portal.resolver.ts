@@ -1,4 +1,5 @@
-import { Args, Field, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Field, Info, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
 import { forbidden } from '../common/errors.js';
 import { CapacityAssessment } from '../consents/capacity-assessment.entity.js';
@@ -37,9 +38,12 @@ export class PortalResolver {
 
   @Query(() => MyFamily, { description: 'For a family member logged in to the portal.' })
   @Policy('read', 'Family')
-  async myFamily(@CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders): Promise<MyFamily> {
+  async myFamily(@CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders, @Info() info: GraphQLResolveInfo): Promise<MyFamily> {
     const member = caller.principal.familyMember;
     if (!member) throw forbidden('myFamily is for family members logged in to the portal');
+    // Only the member and her family selected: one compiled statement (consents are not compiled).
+    const own = await this.families.compiledOwn(caller, member, info);
+    if (own) return own as MyFamily;
     const [me, family, consents] = await Promise.all([
       this.families.memberById(caller, loaders, member.memberId),
       this.families.get(caller, member.familyId),
