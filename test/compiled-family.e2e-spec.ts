@@ -159,7 +159,7 @@ describe('family, families and myFamily compiled: the same answers and audited r
     expect(seen.has('FORBIDDEN')).toBe(true);
     expect(seen.size).toBeGreaterThanOrEqual(4);
     // The author's pages do follow one another, one family each.
-    const [, author] = principals[0]!;
+    const author = principals[0]![1] as string;
     const first = await compiled.ok(author, FAMILIES, { first: 1 });
     const second = await compiled.ok(author, FAMILIES, { first: 1, after: first.families.pageInfo.endCursor });
     expect(first.families.pageInfo.hasNextPage).toBe(true);
