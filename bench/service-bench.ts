@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--families N] [--seed S] [--concurrency C] [--duration SECONDS] [--only <operation prefix>]
+ * `npm run bench -- [--families N] [--seed S] [--concurrency C] [--duration SECONDS] [--only <operation prefixes, comma-separated>]
  * [--cpu-prof DIR] [--node-flags "FLAGS"] [--resolvers]`: the service under
  * load. Seeds its own database (an embedded cluster kept under `.data/bench-<N>-<S>` so that a large
  * seed is made once, or BENCH_DATABASE_URL), starts the service and the other sides (SIDES: the limit side,
