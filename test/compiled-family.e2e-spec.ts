@@ -1,8 +1,5 @@
-import pg from 'pg';
 import { randomUUID } from 'node:crypto';
-import { AgencyMembershipsDocument, BreakGlassDocument, RemoveMembershipDocument, RevokeConsentDocument } from './graphql/generated.js';
-import { CompiledPaths, integrationClientToken, type Sender } from './support/compiled-paths.js';
-import { TestApi } from './support/test-app.js';
+import { agenciesOfEveryKind, CompiledPaths, integrationClientToken, type Sender, teamOfEveryKind } from './support/compiled-paths.js';
 import { child, parent, World } from './support/world.js';
 
 /**
@@ -26,9 +23,6 @@ const FAMILIES_FRAGMENTS = `query($first: Int) { families(first: $first) { __typ
 const MY_FAMILY = `{ myFamily { __typename me { ${MEMBER_FIELDS} } family { id networkId createdAt members { ${MEMBER_FIELDS} } } } }`;
 
 describe('family, families and myFamily compiled: the same answers and audited reads as the field resolvers', () => {
-  let compiled: TestApi;
-  let resolvers: TestApi;
-  let sql: pg.Pool;
   let paths: CompiledPaths;
   let familyId: string;
   let otherId: string;
@@ -36,17 +30,11 @@ describe('family, families and myFamily compiled: the same answers and audited r
   const principals: [string, Sender][] = [];
 
   beforeAll(async () => {
-    compiled = await TestApi.start();
-    resolvers = await TestApi.start({ COMPILED_READS: 'false' });
+    paths = await CompiledPaths.start();
+    const { compiled, sql } = paths;
     const world = new World(compiled);
-    sql = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
-    paths = new CompiledPaths(compiled, resolvers, sql);
 
-    const network = await world.network();
-    const agency = await world.agency(network);
-    const partner = await world.agency(network, 'MENTAL_HEALTH');
-    const revokedAgency = await world.agency(network, 'SCHOOL_GUIDANCE');
-    const author = await world.staff(agency);
+    const { agency, partner, revokedAgency, author } = await agenciesOfEveryKind(world);
     const family = await world.family(author, [parent('Sara', 'Claes'), child('Lien', 'Claes', '2011-03-02'), child('Mo', 'Claes', '2020-06-01')]);
     familyId = family.id;
     const [sara, lien] = family.memberIds as [string, string];
@@ -57,31 +45,14 @@ describe('family, families and myFamily compiled: the same answers and audited r
         { agencyId: revokedAgency.id, contribution: 'Schoolbegeleiding' },
       ],
     });
-    const colleague = await world.staff(agency);
-    const volunteer = await world.staff(agency, 'VOLUNTEER');
-    for (const person of [colleague, volunteer]) await world.assign(agency.admin, family.id, person.userId);
-    const therapist = await world.staff(partner);
-    await world.assign(partner.admin, family.id, therapist.userId);
-    // The school's agency got consent with the plan, then the family revokes it: its assigned caseworker
-    // reads without consent, and a second one of its caseworkers breaks the glass.
-    const schoolWorker = await world.staff(revokedAgency);
-    const responder = await world.staff(revokedAgency);
-    for (const person of [schoolWorker, responder]) await world.assign(revokedAgency.admin, family.id, person.userId);
-    const { rows: consents } = await sql.query<{ id: string; grantor: string }>(
-      `SELECT id, grantor_member_id AS grantor FROM consent WHERE family_id = $1 AND recipient_agency_id = $2`,
-      [family.id, revokedAgency.id],
-    );
-    for (const { id, grantor } of consents) {
-      await compiled.ok(author.subject, RevokeConsentDocument, { input: { consentId: id, reason: 'Niet meer nodig', revokedByMemberId: grantor } });
-    }
-    await compiled.ok(responder.subject, BreakGlassDocument, { input: { familyId: family.id, justification: 'Acute melding van de school vanmorgen.' } });
-
-    // A caseworker on the team whose membership the agency has just ended.
-    const leaver = await world.staff(agency);
-    await world.assign(agency.admin, family.id, leaver.userId);
-    const { memberships } = await compiled.ok(agency.admin.subject, AgencyMembershipsDocument, { a: agency.id });
-    const leaverMembership = memberships.edges.find((e) => e.node.user?.id === leaver.userId)!.node.id;
-    await compiled.ok(agency.admin.subject, RemoveMembershipDocument, { id: leaverMembership });
+    // The school's agency got consent with the plan; the family revokes it, and another of its caseworkers breaks the glass.
+    const { colleague, volunteer, therapist, schoolWorker, responder, leaver } = await teamOfEveryKind(world, compiled, sql, {
+      id: family.id,
+      author,
+      agency,
+      partner,
+      revokedAgency,
+    });
     leaverSubject = leaver.subject;
 
     // More of the author's families, so that her pages follow one another; one only the author may read.
@@ -107,11 +78,7 @@ describe('family, families and myFamily compiled: the same answers and audited r
     );
   }, 300_000);
 
-  afterAll(async () => {
-    await sql.end();
-    await resolvers.stop();
-    await compiled.stop();
-  });
+  afterAll(() => paths.stop());
 
   /**
    * The request on both paths for every principal: the same answer and audited records, an entry per family,
@@ -160,8 +127,8 @@ describe('family, families and myFamily compiled: the same answers and audited r
     expect(seen.size).toBeGreaterThanOrEqual(4);
     // The author's pages do follow one another, one family each.
     const author = principals[0]![1] as string;
-    const first = await compiled.ok(author, FAMILIES, { first: 1 });
-    const second = await compiled.ok(author, FAMILIES, { first: 1, after: first.families.pageInfo.endCursor });
+    const first = await paths.compiled.ok(author, FAMILIES, { first: 1 });
+    const second = await paths.compiled.ok(author, FAMILIES, { first: 1, after: first.families.pageInfo.endCursor });
     expect(first.families.pageInfo.hasNextPage).toBe(true);
     expect(second.families.edges[0].node.id > first.families.edges[0].node.id).toBe(true);
   });
@@ -203,7 +170,7 @@ describe('family, families and myFamily compiled: the same answers and audited r
 
   it('COMPILED_READS=false keeps the resolvers’ path: a statement per level', async () => {
     const [, author] = principals[0]!;
-    const statements = await resolvers.countStatements(() => resolvers.ok(author as string, FAMILIES, { first: 50 }));
+    const statements = await paths.resolvers.countStatements(() => paths.resolvers.ok(author as string, FAMILIES, { first: 50 }));
     expect(statements).toBeGreaterThan(2);
   });
 });

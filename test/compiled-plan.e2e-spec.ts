@@ -1,8 +1,6 @@
-import pg from 'pg';
 import { randomUUID } from 'node:crypto';
-import { AddActionDocument, AddGoalDocument, AgencyMembershipsDocument, BreakGlassDocument, type LifeDomain, RemoveMembershipDocument, RevokeConsentDocument } from './graphql/generated.js';
-import { CompiledPaths, integrationClientToken, type Sender } from './support/compiled-paths.js';
-import { TestApi } from './support/test-app.js';
+import { AddActionDocument, AddGoalDocument, type LifeDomain } from './graphql/generated.js';
+import { agenciesOfEveryKind, CompiledPaths, integrationClientToken, type Sender, teamOfEveryKind } from './support/compiled-paths.js';
 import { ALL_CATEGORIES, child, parent, type Person, World } from './support/world.js';
 
 /**
@@ -27,27 +25,17 @@ const WITH_FRAGMENTS = `query($id: ID!) { plan(id: $id) { __typename id status s
   fragment team on Plan { supporter { user { id displayName } } participants { contribution agency { id name } } }`;
 
 describe('plan(id) compiled: the same answers and audited reads as the field resolvers', () => {
-  let compiled: TestApi;
-  let resolvers: TestApi;
-  let world: World;
-  let sql: pg.Pool;
   let paths: CompiledPaths;
   let planId: string;
   let leaverSubject: string;
   const principals: [string, Sender][] = [];
 
   beforeAll(async () => {
-    compiled = await TestApi.start();
-    resolvers = await TestApi.start({ COMPILED_READS: 'false' });
-    world = new World(compiled);
-    sql = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
-    paths = new CompiledPaths(compiled, resolvers, sql);
+    paths = await CompiledPaths.start();
+    const { compiled, sql } = paths;
+    const world = new World(compiled);
 
-    const network = await world.network();
-    const agency = await world.agency(network);
-    const partner = await world.agency(network, 'MENTAL_HEALTH');
-    const revokedAgency = await world.agency(network, 'SCHOOL_GUIDANCE');
-    const author = await world.staff(agency);
+    const { network, agency, partner, revokedAgency, author } = await agenciesOfEveryKind(world);
     // The family consents to the author's agency for everything but HEALTH.
     const family = await world.family(author, [parent('Sara', 'Claes'), child('Lien', 'Claes', '2011-03-02'), child('Mo', 'Claes', '2020-06-01')], {
       consentFor: [],
@@ -71,31 +59,14 @@ describe('plan(id) compiled: the same answers and audited reads as the field res
     await goal('HEALTH', [lien], [{ title: 'Huisarts', assigneeUserId: author.userId }]);
     await goal('EDUCATION', [mo], [{ title: 'Oudercontact', assigneeMemberId: sara }]);
 
-    const colleague = await world.staff(agency);
-    const volunteer = await world.staff(agency, 'VOLUNTEER');
-    for (const person of [colleague, volunteer]) await world.assign(agency.admin, family.id, person.userId);
-    const therapist = await world.staff(partner);
-    await world.assign(partner.admin, family.id, therapist.userId);
-    // The school's agency gets consent (openPlan), then the family revokes it: its assigned caseworker reads
-    // without consent, and a second one of its caseworkers breaks the glass.
-    const schoolWorker = await world.staff(revokedAgency);
-    const responder = await world.staff(revokedAgency);
-    for (const person of [schoolWorker, responder]) await world.assign(revokedAgency.admin, family.id, person.userId);
-    const { rows: consents } = await sql.query<{ id: string; grantor: string }>(
-      `SELECT id, grantor_member_id AS grantor FROM consent WHERE family_id = $1 AND recipient_agency_id = $2`,
-      [family.id, revokedAgency.id],
-    );
-    for (const { id, grantor } of consents) {
-      await compiled.ok(author.subject, RevokeConsentDocument, { input: { consentId: id, reason: 'Niet meer nodig', revokedByMemberId: grantor } });
-    }
-    await compiled.ok(responder.subject, BreakGlassDocument, { input: { familyId: family.id, justification: 'Acute melding van de school vanmorgen.' } });
-
-    // A caseworker on the team whose membership the agency has just ended.
-    const leaver = await world.staff(agency);
-    await world.assign(agency.admin, family.id, leaver.userId);
-    const { memberships } = await compiled.ok(agency.admin.subject, AgencyMembershipsDocument, { a: agency.id });
-    const leaverMembership = memberships.edges.find((e) => e.node.user?.id === leaver.userId)!.node.id;
-    await compiled.ok(agency.admin.subject, RemoveMembershipDocument, { id: leaverMembership });
+    // The school's agency got consent with the plan; the family revokes it, and another of its caseworkers breaks the glass.
+    const { colleague, volunteer, therapist, schoolWorker, responder, leaver } = await teamOfEveryKind(world, compiled, sql, {
+      id: family.id,
+      author,
+      agency,
+      partner,
+      revokedAgency,
+    });
     leaverSubject = leaver.subject;
 
     const other = await world.family(author, [parent('Els', 'Janssens')]);
@@ -120,11 +91,7 @@ describe('plan(id) compiled: the same answers and audited reads as the field res
     principals.push(['integration client of the author’s agency', await integrationClientToken(compiled, agency)]);
   }, 240_000);
 
-  afterAll(async () => {
-    await sql.end();
-    await resolvers.stop();
-    await compiled.stop();
-  });
+  afterAll(() => paths.stop());
 
   const both = (sender: Sender, query: string, id: string) => paths.both(sender, query, { id });
 

@@ -1,10 +1,16 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { RegisterIntegrationClientDocument } from '../graphql/generated.js';
+import {
+  AgencyMembershipsDocument,
+  BreakGlassDocument,
+  RegisterIntegrationClientDocument,
+  RemoveMembershipDocument,
+  RevokeConsentDocument,
+} from '../graphql/generated.js';
 import { type PartedEntry, partsOf } from './audit-parts.js';
-import type { GraphQLResult, TestApi } from './test-app.js';
-import type { Agency } from './world.js';
+import { type GraphQLResult, TestApi } from './test-app.js';
+import type { Agency, Network, Person, World } from './world.js';
 
 /** Who sends a request: a person's or portal login's subject (a development token), or an integration client's token. */
 export type Sender = string | { token: string };
@@ -29,11 +35,24 @@ export async function integrationClientToken(api: TestApi, agency: Agency): Prom
  * sets later), in a canonical order; and the families of the entries, an entry each.
  */
 export class CompiledPaths {
-  constructor(
+  private constructor(
     readonly compiled: TestApi,
     readonly resolvers: TestApi,
-    private readonly sql: pg.Pool,
+    readonly sql: pg.Pool,
   ) {}
+
+  /** The shared app (compiled reads on), an app of the file's own with them off, and a pool to read the audit. */
+  static async start(): Promise<CompiledPaths> {
+    const compiled = await TestApi.start();
+    const resolvers = await TestApi.start({ COMPILED_READS: 'false' });
+    return new CompiledPaths(compiled, resolvers, new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 }));
+  }
+
+  async stop(): Promise<void> {
+    await this.sql.end();
+    await this.resolvers.stop();
+    await this.compiled.stop();
+  }
 
   async auditOf(requestId: string): Promise<{ records: string[]; families: string[] }> {
     const { rows } = await this.sql.query<{ entry: PartedEntry & Record<string, unknown> }>(
@@ -65,4 +84,50 @@ export class CompiledPaths {
     const viaResolvers = await send(this.resolvers, ids.resolvers);
     return { viaCompiled, viaResolvers, statements, audit: { compiled: await this.auditOf(ids.compiled), resolvers: await this.auditOf(ids.resolvers) } };
   }
+}
+
+/** The contract tests' network: the author's agency, a partner (mental health) and the school's agency, and the author. */
+export async function agenciesOfEveryKind(world: World): Promise<{ network: Network; agency: Agency; partner: Agency; revokedAgency: Agency; author: Person }> {
+  const network = await world.network();
+  const agency = await world.agency(network);
+  const partner = await world.agency(network, 'MENTAL_HEALTH');
+  const revokedAgency = await world.agency(network, 'SCHOOL_GUIDANCE');
+  return { network, agency, partner, revokedAgency, author: await world.staff(agency) };
+}
+
+/**
+ * The family's team as the contract tests meet it, `author` of `agency` its supporter and the school's agency
+ * (`revokedAgency`) with consent (a participant of the plan) and a partner on the plan: a colleague and a
+ * volunteer of `agency`, a partner's caseworker, the school's caseworker after the family revoked its consents
+ * and a second one of its caseworkers who broke the glass, and a caseworker whose membership `agency` just ended.
+ */
+export async function teamOfEveryKind(
+  world: World,
+  api: TestApi,
+  sql: pg.Pool,
+  family: { id: string; author: Person; agency: Agency; partner: Agency; revokedAgency: Agency },
+): Promise<Record<'colleague' | 'volunteer' | 'therapist' | 'schoolWorker' | 'responder' | 'leaver', Person>> {
+  const { author, agency, partner, revokedAgency } = family;
+  const colleague = await world.staff(agency);
+  const volunteer = await world.staff(agency, 'VOLUNTEER');
+  for (const person of [colleague, volunteer]) await world.assign(agency.admin, family.id, person.userId);
+  const therapist = await world.staff(partner);
+  await world.assign(partner.admin, family.id, therapist.userId);
+  const schoolWorker = await world.staff(revokedAgency);
+  const responder = await world.staff(revokedAgency);
+  for (const person of [schoolWorker, responder]) await world.assign(revokedAgency.admin, family.id, person.userId);
+  const { rows: consents } = await sql.query<{ id: string; grantor: string }>(
+    `SELECT id, grantor_member_id AS grantor FROM consent WHERE family_id = $1 AND recipient_agency_id = $2`,
+    [family.id, revokedAgency.id],
+  );
+  for (const { id, grantor } of consents) {
+    await api.ok(author.subject, RevokeConsentDocument, { input: { consentId: id, reason: 'Niet meer nodig', revokedByMemberId: grantor } });
+  }
+  await api.ok(responder.subject, BreakGlassDocument, { input: { familyId: family.id, justification: 'Acute melding van de school vanmorgen.' } });
+  const leaver = await world.staff(agency);
+  await world.assign(agency.admin, family.id, leaver.userId);
+  const { memberships } = await api.ok(agency.admin.subject, AgencyMembershipsDocument, { a: agency.id });
+  const leaverMembership = memberships.edges.find((e) => e.node.user?.id === leaver.userId)!.node.id;
+  await api.ok(agency.admin.subject, RemoveMembershipDocument, { id: leaverMembership });
+  return { colleague, volunteer, therapist, schoolWorker, responder, leaver };
 }
