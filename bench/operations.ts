@@ -14,6 +14,8 @@ export const tokenSigner = (secret: string) => (subject: string) =>
 export const PLAN_QUERY = `query($id: ID!) { plan(id: $id) { id status summary supporter { user { id displayName } }
   participants { contribution agency { id name } } goals { id description lifeDomain status actions { id title status dueDate } } } }`;
 export const FAMILIES_QUERY = `{ families(first: 50) { edges { node { id members { id givenName familyName birthDate } } } pageInfo { hasNextPage endCursor } } }`;
+/** The portal's own family, as compiled (families/family-read.ts): the member logged in and the members she may see. */
+export const MY_FAMILY_QUERY = `{ myFamily { me { id givenName familyName } family { id members { id givenName familyName birthDate } } } }`;
 export const INCOMING_QUERY = `{ referrals(direction: INCOMING, overdue: true, first: 50) { edges { node { id status version dueAt urgency } } pageInfo { hasNextPage } } }`;
 export const ACCESS_LOG_QUERY = `query($familyId: ID!) { accessLog(familyId: $familyId, first: 50) { edges { node { id action entityType at categories legalBasis } } } }`;
 export const INBOX_QUERY = `{ inbox(first: 50) { edges { node { id kind occurredAt read text about { type id } family { id } } } pageInfo { hasNextPage endCursor } } }`;

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [--families N] [--seed S] [--concurrency C] [--duration SECONDS] [--only <operation prefix>]
+ * `npm run bench -- [--families N] [--seed S] [--concurrency C] [--duration SECONDS] [--only <operation prefixes, comma-separated>]
  * [--cpu-prof DIR] [--node-flags "FLAGS"] [--resolvers]`: the service under
  * load. Seeds its own database (an embedded cluster kept under `.data/bench-<N>-<S>` so that a large
  * seed is made once, or BENCH_DATABASE_URL), starts the service and the other sides (SIDES: the limit side,
@@ -31,6 +31,7 @@ import {
   findFixtures,
   INBOX_QUERY,
   INCOMING_QUERY,
+  MY_FAMILY_QUERY,
   NETWORK_INSIGHT_QUERY,
   type Principal,
   PLAN_QUERY,
@@ -120,9 +121,10 @@ type RequestSide = Exclude<(typeof SIDES)[number], { requests: string }>['name']
 const requestsOf = (side: (typeof SIDES)[number]): RequestSide => ('requests' in side ? side.requests : side.name);
 const RUN_SIDES = SIDES.filter((side) => side.name !== 'resolvers' || args.resolvers);
 
+/** An operation without a limit side (myFamily) is measured on the service (and with --resolvers against the resolvers' path) only. */
 interface Operation {
   name: string;
-  sides: Record<'service' | 'limit', Side> & Partial<Record<RequestSide, Side>>;
+  sides: Record<'service', Side> & Partial<Record<RequestSide, Side>>;
 }
 
 const gql = (query: string, variables: Record<string, unknown>): string => JSON.stringify({ query, variables });
@@ -172,6 +174,12 @@ function operations(f: Fixtures, db: DataSource): Operation[] {
       (p, n) => `/plan?id=${p.planIds[n % p.planIds.length]}`,
     ),
     read('families(first: 50)', f.familyReaders, () => gql(FAMILIES_QUERY, {}), () => '/families?first=50'),
+    {
+      name: 'myFamily (portal)',
+      sides: {
+        service: { call: (slot) => ({ principal: pick(f.portal, slot), method: 'POST', path: '/graphql', body: gql(MY_FAMILY_QUERY, {}) }), ok: (_s, b) => graphqlOk(b) },
+      },
+    },
     read('referrals(INCOMING, overdue, first: 50)', f.intakes, () => gql(INCOMING_QUERY, {}), () => '/referrals/incoming-overdue?first=50'),
     read('accessLog(first: 50)', f.portal, (p) => gql(ACCESS_LOG_QUERY, { familyId: p.familyId }), (p) => `/access-log?familyId=${p.familyId}&first=50`),
     read('inbox(first: 50)', f.inboxReaders, () => gql(INBOX_QUERY, {}), () => '/inbox?first=50'),
@@ -396,7 +404,7 @@ async function main(): Promise<void> {
     const sampler = setInterval(() => void rssOf(service.child.pid!).then((mb) => (peakRss = Math.max(peakRss, mb))), 250);
 
     const table: Record<string, unknown>[] = [];
-    for (const op of operations(f, db).filter((o) => !args.only || o.name.startsWith(args.only))) {
+    for (const op of operations(f, db).filter((o) => !args.only || args.only.split(',').some((prefix) => o.name.startsWith(prefix)))) {
       const sides = RUN_SIDES.filter((side) => op.sides[requestsOf(side)]);
       const measured: Partial<Record<SideName, Measured>> = {};
       for (const side of sides) {

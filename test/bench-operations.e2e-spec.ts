@@ -7,6 +7,7 @@ import {
   type Fixtures,
   findFixtures,
   INCOMING_QUERY,
+  MY_FAMILY_QUERY,
   NETWORK_INSIGHT_QUERY,
   PLAN_QUERY,
   RESCHEDULE,
@@ -48,6 +49,7 @@ const operations: Record<string, (f: Fixtures) => { subject: string; agencyId: s
   'families(first: 50)': (f) => ({ ...f.familyReaders[0]!, query: FAMILIES_QUERY, variables: {}, field: 'families' }),
   'referrals(INCOMING, overdue)': (f) => ({ ...f.intakes[0]!, query: INCOMING_QUERY, variables: {}, field: 'referrals' }),
   'accessLog(first: 50)': (f) => ({ ...f.portal[0]!, agencyId: null, query: ACCESS_LOG_QUERY, variables: { familyId: f.portal[0]!.familyId }, field: 'accessLog' }),
+  'myFamily (portal)': (f) => ({ ...f.portal[0]!, agencyId: null, query: MY_FAMILY_QUERY, variables: {}, field: 'myFamily' }),
   'inbox(first: 50)': (f) => ({ ...f.inboxReaders[0]!, query: INBOX_QUERY, variables: {}, field: 'inbox' }),
   networkInsight: (f) => ({
     ...f.coordinators[0]!,

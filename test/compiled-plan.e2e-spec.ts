@@ -1,18 +1,12 @@
-import pg from 'pg';
 import { randomUUID } from 'node:crypto';
-import { AddActionDocument, AddGoalDocument, AgencyMembershipsDocument, BreakGlassDocument, type LifeDomain, RemoveMembershipDocument, RevokeConsentDocument } from './graphql/generated.js';
-import { type PartedEntry, partsOf } from './support/audit-parts.js';
-import { type GraphQLResult, TestApi } from './support/test-app.js';
+import { AddActionDocument, AddGoalDocument, type LifeDomain } from './graphql/generated.js';
+import { agenciesOfEveryKind, CompiledPaths, integrationClientToken, type Sender, teamOfEveryKind } from './support/compiled-paths.js';
 import { ALL_CATEGORIES, child, parent, type Person, World } from './support/world.js';
 
 /**
  * `plan(id)` compiled into one statement (audit/compiled-read.ts, plans/plan-read.ts) against the field
  * resolvers' path (COMPILED_READS=false), on the same database: for each kind of principal, the same
- * request answers the same on both and audits the same reads. The resolvers' path writes an entry per family
- * per reading statement, the compiled path one per family for the whole request (docs/audit.md), so the
- * entries are compared by what they record: each expanded into its parts (test/support/audit-parts.ts), a
- * record per line with its part's type, members, basis, categories and consents and the entry's other
- * columns (all but seq, at, request_id, the chain's hash and prev_hash, which the chainer sets later).
+ * request answers the same on both and audits the same reads (compared as support/compiled-paths.ts says).
  */
 
 const EVERYTHING = `query($id: ID!) { plan(id: $id) {
@@ -31,25 +25,17 @@ const WITH_FRAGMENTS = `query($id: ID!) { plan(id: $id) { __typename id status s
   fragment team on Plan { supporter { user { id displayName } } participants { contribution agency { id name } } }`;
 
 describe('plan(id) compiled: the same answers and audited reads as the field resolvers', () => {
-  let compiled: TestApi;
-  let resolvers: TestApi;
-  let world: World;
-  let sql: pg.Pool;
+  let paths: CompiledPaths;
   let planId: string;
   let leaverSubject: string;
-  const principals: [string, string][] = [];
+  const principals: [string, Sender][] = [];
 
   beforeAll(async () => {
-    compiled = await TestApi.start();
-    resolvers = await TestApi.start({ COMPILED_READS: 'false' });
-    world = new World(compiled);
-    sql = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+    paths = await CompiledPaths.start();
+    const { compiled, sql } = paths;
+    const world = new World(compiled);
 
-    const network = await world.network();
-    const agency = await world.agency(network);
-    const partner = await world.agency(network, 'MENTAL_HEALTH');
-    const revokedAgency = await world.agency(network, 'SCHOOL_GUIDANCE');
-    const author = await world.staff(agency);
+    const { network, agency, partner, revokedAgency, author } = await agenciesOfEveryKind(world);
     // The family consents to the author's agency for everything but HEALTH.
     const family = await world.family(author, [parent('Sara', 'Claes'), child('Lien', 'Claes', '2011-03-02'), child('Mo', 'Claes', '2020-06-01')], {
       consentFor: [],
@@ -73,31 +59,14 @@ describe('plan(id) compiled: the same answers and audited reads as the field res
     await goal('HEALTH', [lien], [{ title: 'Huisarts', assigneeUserId: author.userId }]);
     await goal('EDUCATION', [mo], [{ title: 'Oudercontact', assigneeMemberId: sara }]);
 
-    const colleague = await world.staff(agency);
-    const volunteer = await world.staff(agency, 'VOLUNTEER');
-    for (const person of [colleague, volunteer]) await world.assign(agency.admin, family.id, person.userId);
-    const therapist = await world.staff(partner);
-    await world.assign(partner.admin, family.id, therapist.userId);
-    // The school's agency gets consent (openPlan), then the family revokes it: its assigned caseworker reads
-    // without consent, and a second one of its caseworkers breaks the glass.
-    const schoolWorker = await world.staff(revokedAgency);
-    const responder = await world.staff(revokedAgency);
-    for (const person of [schoolWorker, responder]) await world.assign(revokedAgency.admin, family.id, person.userId);
-    const { rows: consents } = await sql.query<{ id: string; grantor: string }>(
-      `SELECT id, grantor_member_id AS grantor FROM consent WHERE family_id = $1 AND recipient_agency_id = $2`,
-      [family.id, revokedAgency.id],
-    );
-    for (const { id, grantor } of consents) {
-      await compiled.ok(author.subject, RevokeConsentDocument, { input: { consentId: id, reason: 'Niet meer nodig', revokedByMemberId: grantor } });
-    }
-    await compiled.ok(responder.subject, BreakGlassDocument, { input: { familyId: family.id, justification: 'Acute melding van de school vanmorgen.' } });
-
-    // A caseworker on the team whose membership the agency has just ended.
-    const leaver = await world.staff(agency);
-    await world.assign(agency.admin, family.id, leaver.userId);
-    const { memberships } = await compiled.ok(agency.admin.subject, AgencyMembershipsDocument, { a: agency.id });
-    const leaverMembership = memberships.edges.find((e) => e.node.user?.id === leaver.userId)!.node.id;
-    await compiled.ok(agency.admin.subject, RemoveMembershipDocument, { id: leaverMembership });
+    // The school's agency got consent with the plan; the family revokes it, and another of its caseworkers breaks the glass.
+    const { colleague, volunteer, therapist, schoolWorker, responder, leaver } = await teamOfEveryKind(world, compiled, sql, {
+      id: family.id,
+      author,
+      agency,
+      partner,
+      revokedAgency,
+    });
     leaverSubject = leaver.subject;
 
     const other = await world.family(author, [parent('Els', 'Janssens')]);
@@ -119,44 +88,12 @@ describe('plan(id) compiled: the same answers and audited reads as the field res
     principals.push(['portal: adult parent', await world.portalLogin(author, sara)]);
     principals.push(['portal: 15-year-old', await world.portalLogin(author, lien)]);
     principals.push(['portal: member of another family', await world.portalLogin(author, other.memberIds[0]!)]);
+    principals.push(['integration client of the author’s agency', await integrationClientToken(compiled, agency)]);
   }, 240_000);
 
-  afterAll(async () => {
-    await sql.end();
-    await resolvers.stop();
-    await compiled.stop();
-  });
+  afterAll(() => paths.stop());
 
-  /**
-   * What the audit entries of a request record: per record read, its part and the entry's columns that are
-   * not the parts' (family, actor, action), without what differs by time, order or request; in a canonical
-   * order. And the families of its entries, an entry each.
-   */
-  async function auditOf(requestId: string): Promise<{ records: string[]; families: string[] }> {
-    const { rows } = await sql.query<{ entry: PartedEntry & Record<string, unknown> }>(
-      `SELECT to_jsonb(ae) - 'seq' - 'at' - 'request_id' - 'hash' - 'prev_hash' AS entry FROM audit_event ae WHERE request_id = $1`,
-      [requestId],
-    );
-    const records = rows.flatMap(({ entry }) => {
-      const { entity_type, entity_ids, member_ids, categories, legal_basis, consent_ids, parts, ...columns } = entry;
-      return partsOf({ entity_type, entity_ids, member_ids, categories, legal_basis, consent_ids, parts }).flatMap((part) =>
-        part.records.map((record) =>
-          JSON.stringify({ ...columns, type: part.type, record, members: [...part.members].sort(), basis: part.basis, categories: [...part.categories].sort(), consents: [...part.consents].sort() }),
-        ),
-      );
-    });
-    return { records: records.sort(), families: rows.map(({ entry }) => entry.family_id as string).sort() };
-  }
-
-  async function both(subject: string, query: string, id: string) {
-    const ids = { compiled: `compiled-${randomUUID()}`, resolvers: `resolvers-${randomUUID()}` };
-    let viaCompiled!: GraphQLResult;
-    const statements = await compiled.countStatements(async () => {
-      viaCompiled = await compiled.gql(subject, query, { id }, { 'X-Request-Id': ids.compiled });
-    });
-    const viaResolvers = await resolvers.gql(subject, query, { id }, { 'X-Request-Id': ids.resolvers });
-    return { viaCompiled, viaResolvers, statements, audit: { compiled: await auditOf(ids.compiled), resolvers: await auditOf(ids.resolvers) } };
-  }
+  const both = (sender: Sender, query: string, id: string) => paths.both(sender, query, { id });
 
   it.each([
     ['every compiled field', EVERYTHING],

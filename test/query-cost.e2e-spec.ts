@@ -1,4 +1,4 @@
-import { PLAN_QUERY } from '../bench/operations.js';
+import { FAMILIES_QUERY, PLAN_QUERY } from '../bench/operations.js';
 import { AddActionDocument, AddGoalDocument } from './graphql/generated.js';
 import { TestApi } from './support/test-app.js';
 import { type Agency, type Network, parent, parentWithTwoChildren, type Person, World } from './support/world.js';
@@ -42,6 +42,9 @@ const PLAN = `query($id: ID!) {
     history(first: 50) { edges { node { change actor { id } } } }
   }
 }`;
+
+/** Compiled (families/family-read.ts): the family and its members in one statement besides the principal. */
+const FAMILY = `query($id: ID!) { family(id: $id) { id createdAt members { id givenName familyName birthDate version } } }`;
 
 /** principal, plan, family, members, supporters, participants, history; User ×2 sites, Agency ×1. */
 const PLAN_SITES = { min: 8, max: 10 };
@@ -117,6 +120,8 @@ describe('query cost: statements per request do not grow with the rows', () => {
 
     const small = await measure(worker.subject, FAMILIES);
     expect(small.data.families.edges).toHaveLength(2);
+    // Compiled: the benchmark's page.
+    const smallCompiled = await measure(worker.subject, FAMILIES_QUERY);
 
     for (let i = 0; i < 30; i++) {
       const { familyId } = await familyWithPlan(worker, `n${i}`, i % 4);
@@ -132,10 +137,22 @@ describe('query cost: statements per request do not grow with the rows', () => {
     expect(nodes.reduce((sum: number, n: any) => sum + n.caseAssignments.length, 0)).toBe(4 + 30 + 10 + 6); // first two: 3 + 1; then the worker, colleague, volunteer
     expect(nodes.reduce((sum: number, n: any) => sum + n.plan.participants.length, 0)).toBe(1 + 43); // Σ i % 4 for i < 30
 
+    // And one family, of one member, then of three.
+    const single = await world.family(worker, [parent('Jan', 'Claes', '1985-01-01')]);
+    const oneMember = await measure(worker.subject, FAMILY, { id: single.id });
+    const largeCompiled = await measure(worker.subject, FAMILIES_QUERY);
+    const threeMembers = await measure(worker.subject, FAMILY, { id: first.familyId });
+    expect(smallCompiled.data.families.edges).toHaveLength(2);
+    expect(largeCompiled.data.families.edges).toHaveLength(33);
+    expect(largeCompiled.data.families.edges.every((e: any) => e.node.members.length > 0)).toBe(true);
+    expect([oneMember.data.family.members.length, threeMembers.data.family.members.length]).toEqual([1, 3]);
+
     console.log(`families(first: 50): statements for 2 families [${small.counts}], for 32 families [${large.counts}]`);
     // 16 times the rows, the same bound.
     expectWithin(small.counts, FAMILIES_SITES);
     expectWithin(large.counts, FAMILIES_SITES);
+    // Compiled: the principal's statement and one more, for 3 families as for 33, for one member as for three.
+    for (const { counts } of [smallCompiled, largeCompiled, oneMember, threeMembers]) expect(counts).toEqual([2, 2, 2]);
   }, SLOW);
 
   it('plan(id) with family, supporter, team and history(first: 50): 1 and 3 history entries vs 12', async () => {

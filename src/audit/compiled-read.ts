@@ -1,6 +1,6 @@
 import type { Caller } from '../auth/caller.decorator.js';
 import { scopeToSql, SqlParams } from '../policy/sql-scope.js';
-import { fromClause, subjectSql, type PersonalSubject } from '../policy/subjects.js';
+import { fromClause, type OpenSubject, subjectSql, type PersonalSubject } from '../policy/subjects.js';
 import { auditActor } from './audited-transactions.js';
 import { auditColumnsSql, levelsAuditSource, readAuditSql } from './read-audit.js';
 
@@ -15,13 +15,25 @@ export type ReadColumn = string | { dateTime: string };
  * readable record above them, as the current path reads them.
  */
 export interface ReadNode {
-  from: { subject: PersonalSubject } | { table: string };
+  /** `ruled`: a subject without personal data read under its read rule, unaudited (a family); only as a root (ReadRoot). */
+  from: { subject: PersonalSubject } | { table: string } | { ruled: OpenSubject };
   /** Its rows: `column` equals the parent row's `parentColumn` (and `where`, over the node's alias, holds). */
   link: { column: string; parentColumn: string; where?: (alias: string) => string };
   /** One object (or null: the first row), else a list in id order. */
   one: boolean;
   columns: Record<string, ReadColumn>;
   children: Record<string, ReadNode>;
+}
+
+/**
+ * A root of a statement of several (`CompiledRead.roots`): the rows of `node` where `where` holds (over its
+ * alias; its values added to `params`). Answered as the object or null (`one`), the list, or with `page` the
+ * page after the row `after` in id order: `{ edges: [{ id, node }], more }` (`more`: a row follows the page).
+ */
+export interface ReadRoot {
+  node: ReadNode;
+  where: (alias: string, params: SqlParams) => string;
+  page?: { first: number; after: string | null };
 }
 
 /**
@@ -55,7 +67,9 @@ export class CompiledRead {
     if (!('subject' in node.from)) throw new Error('A compiled read starts at a personal subject');
     const { subject } = node.from;
     const def = subjectSql(subject);
-    if (def.fieldRights) throw new Error(`${subject} has field-level rights, which the compiled read does not apply`);
+    // A right read apart guards fields the record's read never answers: only a field it guards must not be compiled.
+    const guarded = Object.values(def.fieldRights ?? {}).some((right) => right.decided !== 'apart' || right.fields.some((field) => field in node.columns));
+    if (guarded) throw new Error(`${subject} has field-level rights, which the compiled read does not apply`);
     const name = `c${this.cteOf.size}`;
     this.cteOf.set(node, name);
     const audit = Object.entries(auditColumnsSql(this.caller, subject, this.params, { entityId: `${def.alias}.id` }));
@@ -66,13 +80,56 @@ export class CompiledRead {
         FROM ${fromClause(subject)}
        WHERE ${where(def.alias)}${linked} AND ${scopeToSql(this.caller.ability, 'read', subject, this.params)})`);
     this.audited.push({ entityType: subject, relation: name });
+    this.personalBelow(node, name);
+    return name;
+  }
+
+  /** The personal levels under `node`, whose rows are the relation `name`. */
+  private personalBelow(node: ReadNode, name: string): void {
     for (const child of Object.values(node.children)) {
       if ('subject' in child.from) {
         // `= ANY(ARRAY(…))`, not `IN (…)`: the statement stays prepared (database/prepared-statements.ts), and an index probe per id.
         this.personal(child, (alias) => `${alias}.${child.link.column} = ANY(ARRAY(SELECT ${name}.${child.link.parentColumn} FROM ${name}))`);
       }
     }
-    return name;
+  }
+
+  /**
+   * ONE statement answering several roots as one JSON object, a property each (`myFamily`: the member and her
+   * family; `families`: a page), all their personal levels audited together as `statement` audits its levels.
+   */
+  roots(roots: Record<string, ReadRoot>): { sql: string; params: Record<string, unknown> } {
+    const answers = Object.entries(roots).map(([field, root]) => `'${field}', ${this.root(root)}`);
+    const param = (value: unknown) => this.params.add(value);
+    if (this.audited.length > 0) this.ctes.push(readAuditSql(levelsAuditSource(this.audited, param), auditActor(this.caller), param));
+    const withs = this.ctes.length > 0 ? `WITH ${this.ctes.join(',\n')}\n` : '';
+    return { sql: `${withs}SELECT json_build_object(${answers.join(', ')}) AS answer`, params: this.params.values };
+  }
+
+  /** A root's rows as a CTE (a page: the rows up to one past it, and the page), and its answer as SQL. */
+  private root({ node, where, page }: ReadRoot): string {
+    const filter = (alias: string) => where(alias, this.params);
+    let rows: string;
+    if ('ruled' in node.from) {
+      const subject = node.from.ruled;
+      const alias = subjectSql(subject).alias;
+      rows = `r${this.aliases++}`;
+      const after = page?.after ? ` AND ${alias}.id > ${this.params.add(page.after)}` : '';
+      const limit = page ? ` ORDER BY ${alias}.id LIMIT ${this.params.add(page.first + 1)}` : '';
+      this.ctes.push(`${page ? `${rows}_ahead` : rows} AS MATERIALIZED (
+      SELECT ${alias}.* FROM ${fromClause(subject)}
+       WHERE ${filter(alias)}${after} AND ${scopeToSql(this.caller.ability, 'read', subject, this.params)}${limit})`);
+      if (page) this.ctes.push(`${rows} AS MATERIALIZED (SELECT * FROM ${rows}_ahead ORDER BY id LIMIT ${this.params.add(page.first)})`);
+      this.personalBelow(node, rows);
+    } else if ('subject' in node.from && !page) rows = this.personal(node, filter);
+    else throw new Error('A compiled read answers a page of a ruled subject, or a record or list of a personal or ruled one');
+    if (page) {
+      return `json_build_object('edges', coalesce((SELECT json_agg(json_build_object('id', ${rows}.id, 'node', ${this.object(node, rows)}) ORDER BY ${rows}.id) FROM ${rows}), '[]'::json),
+        'more', (SELECT count(*) FROM ${rows}_ahead) > ${this.params.add(page.first)})`;
+    }
+    return node.one
+      ? `(SELECT ${this.object(node, rows)} FROM ${rows} ORDER BY ${rows}.id LIMIT 1)`
+      : `coalesce((SELECT json_agg(${this.object(node, rows)} ORDER BY ${rows}.id) FROM ${rows}), '[]'::json)`;
   }
 
   /** The JSON object of a row of `node` under the alias `row`. */
@@ -98,6 +155,15 @@ export class CompiledRead {
       : `coalesce(json_agg(${this.object(node, alias)} ORDER BY ${alias}.id), '[]'::json)`;
     return `(SELECT ${value} FROM ${from} WHERE ${where.join(' AND ')}${node.one ? ` ORDER BY ${alias}.id LIMIT 1` : ''})`;
   }
+}
+
+/** A root's answer (`CompiledRead.roots`) as GraphQL's resolvers take it: its date-time columns as Dates. */
+export function rootWithDates(root: ReadRoot, answer: unknown): unknown {
+  if (root.page) {
+    for (const edge of (answer as { edges: { node: Record<string, unknown> }[] }).edges) withDates(root.node, edge.node);
+  } else if (Array.isArray(answer)) answer.forEach((row: Record<string, unknown>) => withDates(root.node, row));
+  else withDates(root.node, answer as Record<string, unknown> | null);
+  return answer;
 }
 
 /** The answer as GraphQL's resolvers take it: the date-time columns as Dates (JSON carries them as epoch milliseconds). */

@@ -1,6 +1,8 @@
-import { Args, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Info, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
 import { ConnectionType } from '../common/pagination.js';
+import { readWith } from '../graphql/compiled-selection.js';
 import { Loaders } from '../graphql/graphql-context.js';
 import { IdArg } from '../graphql/id-arg.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
@@ -32,18 +34,18 @@ export class FamiliesResolver {
 
   @Query(() => FamilyConnection, { description: 'Only the families the caller may see.' })
   @Policy('read', 'Family')
-  families(@CurrentCaller() caller: Caller, @Args() args: FamiliesArgs) {
-    return this.service.list(caller, args);
+  families(@CurrentCaller() caller: Caller, @Args() args: FamiliesArgs, @Info() info: GraphQLResolveInfo) {
+    return this.service.list(caller, args, info);
   }
 
   @Query(() => Family)
   @Policy('read', 'Family')
-  family(@CurrentCaller() caller: Caller, @IdArg('id') id: string): Promise<Family> {
-    return this.service.get(caller, id);
+  family(@CurrentCaller() caller: Caller, @IdArg('id') id: string, @Info() info: GraphQLResolveInfo): Promise<Family> {
+    return this.service.get(caller, id, info);
   }
 
   @ResolveField(() => [FamilyMember])
   members(@Parent() family: Family, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
-    return this.service.membersOf(caller, loaders, family.id);
+    return readWith(family, 'members', () => this.service.membersOf(caller, loaders, family.id));
   }
 }

@@ -1,16 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { GraphQLResolveInfo } from 'graphql';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CaseAssignmentWriter } from '../assignments/case-assignment-writer.js';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { calendarDate } from '../common/calendar.js';
-import { badInput, forbidden } from '../common/errors.js';
+import { badInput, forbidden, notFound } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { type Connection, paginate } from '../common/pagination.js';
+import { type Connection, connectionOf, decodeCursor, DEFAULT_PAGE_SIZE, paginate } from '../common/pagination.js';
+import { compileConnection, compileLevels, compileSelection } from '../graphql/compiled-selection.js';
 import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { PolicyService } from '../policy/policy.service.js';
@@ -21,6 +23,7 @@ import type { AddFamilyMemberInput, RegisterFamilyInput } from './dto/register-f
 import { FamilyMember } from './family-member.entity.js';
 import { FamilyMove } from './family-move.entity.js';
 import { Family } from './family.entity.js';
+import { FAMILY_READ, MY_FAMILY_READ } from './family-read.js';
 import { validateDates } from './member-dates.js';
 import { MemberHistory, memberValues } from './member-history.js';
 import { MemberChangeKind } from './family-member-change.entity.js';
@@ -252,28 +255,65 @@ export class FamiliesService {
     await this.known.mergeMemberKeys(em, survivingFamilyId, pairs);
   }
 
-  async get(caller: Caller, id: string): Promise<Family> {
+  /**
+   * The family `family(id)` answers: with its members read by the same statement when the request's
+   * selection compiles (family-read.ts; the members resolver then returns what it carries), else the family alone.
+   */
+  async get(caller: Caller, id: string, info?: GraphQLResolveInfo): Promise<Family> {
+    const compiled = info && this.config.compiledReads ? compileSelection(FAMILY_READ, info) : null;
+    if (compiled) {
+      const { family } = await this.reader.of(caller).compiledRoots({ family: { node: compiled, where: (f, params) => `${f}.id = ${params.add(id)}` } });
+      if (!family) throw notFound('Family');
+      return family as Family;
+    }
     await this.policy.authorize(this.db.manager, caller.ability, 'read', 'Family', id);
     return this.db.manager.findOneByOrFail(Family, { id });
   }
 
   /**
+   * `myFamily`'s member logged in and her family, compiled into one statement when the request selects only
+   * them and what compiles under them (family-read.ts); null otherwise (the resolvers' path).
+   */
+  async compiledOwn(caller: Caller, own: { memberId: string; familyId: string }, info: GraphQLResolveInfo): Promise<{ me: FamilyMember; family: Family } | null> {
+    const levels = this.config.compiledReads ? compileLevels(MY_FAMILY_READ, info) : null;
+    if (!levels) return null;
+    const byId = (id: string) => (alias: string, params: SqlParams) => `${alias}.id = ${params.add(id)}`;
+    const { me, family } = await this.reader.of(caller).compiledRoots({
+      ...(levels.me && { me: { node: levels.me, where: byId(own.memberId) } }),
+      ...(levels.family && { family: { node: levels.family, where: byId(own.familyId) } }),
+    });
+    if (levels.family && !family) throw notFound('Family');
+    return { me, family } as { me: FamilyMember; family: Family };
+  }
+
+  /**
    * Only families the caller may see: the access rule is part of the query. A search matches only the
    * names of members the caller may read (the FamilyMember read rule), so that it cannot tell whether a
-   * hidden member has a name.
+   * hidden member has a name. The page and its members in one statement when the selection compiles.
    */
-  async list(caller: Caller, args: FamiliesArgs): Promise<Connection<Family>> {
+  async list(caller: Caller, args: FamiliesArgs, info?: GraphQLResolveInfo): Promise<Connection<Family>> {
+    const compiled = info && this.config.compiledReads ? compileConnection(FAMILY_READ, info) : null;
+    if (compiled) {
+      const page = { first: args.first ?? DEFAULT_PAGE_SIZE, after: args.after ? decodeCursor(args.after) : null };
+      const where = (f: string, params: SqlParams) => (args.search ? this.matching(caller, args.search, f, params) : 'TRUE');
+      const { families } = await this.reader.of(caller).compiledRoots({ families: { node: compiled, where, page } });
+      const { edges, more } = families as { edges: { id: string; node: Family }[]; more: boolean };
+      return connectionOf(edges, more);
+    }
     const qb = this.db.manager.createQueryBuilder(Family, 'f');
     if (args.search) {
       const params = new SqlParams();
-      qb.andWhere(
-        `EXISTS (SELECT 1 FROM family_member sm WHERE sm.family_id = f.id
-           AND (sm.given_name ILIKE :search OR sm.family_name ILIKE :search)
-           AND ${this.reader.of(caller).readableSql('FamilyMember', 'sm.id', params)})`,
-        { search: `%${args.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, ...params.values },
-      );
+      qb.andWhere(this.matching(caller, args.search, 'f', params), params.values);
     }
     return paginate(this.policy.scope(qb, caller.ability, 'read', 'Family'), 'f.id', args);
+  }
+
+  /** SQL true when a member of the family `family` (an alias) that the caller may read has `search` in a name. */
+  private matching(caller: Caller, search: string, family: string, params: SqlParams): string {
+    const pattern = params.add(`%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    return `EXISTS (SELECT 1 FROM family_member sm WHERE sm.family_id = ${family}.id
+           AND (sm.given_name ILIKE ${pattern} OR sm.family_name ILIKE ${pattern})
+           AND ${this.reader.of(caller).readableSql('FamilyMember', 'sm.id', params)})`;
   }
 
   /** Members of many families in one query, each under the access rule (see `visibleMembers`). */

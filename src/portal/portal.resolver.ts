@@ -1,4 +1,5 @@
-import { Args, Field, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Field, Info, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
 import { forbidden } from '../common/errors.js';
 import { CapacityAssessment } from '../consents/capacity-assessment.entity.js';
@@ -22,30 +23,25 @@ export class MyFamily {
 
   @Field(() => Family, { description: 'With its open plan, members (what they share with you) and break-glass grants.' })
   family: Family;
-
-  @Field(() => [Consent], { description: 'The consents you gave, or that concern you or the children you speak for.' })
-  consents: Consent[];
 }
 
 @Resolver()
 export class PortalResolver {
   constructor(
     private readonly families: FamiliesService,
-    private readonly consents: ConsentsService,
     private readonly accessLogs: AccessLogService,
   ) {}
 
   @Query(() => MyFamily, { description: 'For a family member logged in to the portal.' })
   @Policy('read', 'Family')
-  async myFamily(@CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders): Promise<MyFamily> {
+  async myFamily(@CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders, @Info() info: GraphQLResolveInfo): Promise<MyFamily> {
     const member = caller.principal.familyMember;
     if (!member) throw forbidden('myFamily is for family members logged in to the portal');
-    const [me, family, consents] = await Promise.all([
-      this.families.memberById(caller, loaders, member.memberId),
-      this.families.get(caller, member.familyId),
-      this.consents.list(caller, member.familyId),
-    ]);
-    return { me: me!, family, consents };
+    // Only the member and her family selected: one compiled statement (the consents are not compiled).
+    const own = await this.families.compiledOwn(caller, member, info);
+    if (own) return own as MyFamily;
+    const [me, family] = await Promise.all([this.families.memberById(caller, loaders, member.memberId), this.families.get(caller, member.familyId)]);
+    return { me: me!, family };
   }
 
   @Query(() => AccessLogConnection, { description: 'Who looked at the family’s data, when and why (newest first).' })
@@ -57,19 +53,25 @@ export class PortalResolver {
 
 @Resolver(() => MyFamily)
 export class MyFamilyResolver {
-  constructor(private readonly consents: ConsentsService) {}
+  constructor(private readonly service: ConsentsService) {}
+
+  // A field of its own: the consents are read (and their reading audited) only when asked for.
+  @ResolveField(() => [Consent], { description: 'The consents you gave, or that concern you or the children you speak for.' })
+  consents(@Parent() mine: MyFamily, @CurrentCaller() caller: Caller) {
+    return this.service.list(caller, mine.family.id);
+  }
 
   @ResolveField(() => [Consent], {
     description: 'Consents a parent gave for you that stop (or stopped) at your 18th birthday unless you confirm them (confirmConsent).',
   })
   consentsToConfirm(@Parent() mine: MyFamily, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
-    return this.consents.toConfirmBy(caller, loaders, mine.me.id);
+    return this.service.toConfirmBy(caller, loaders, mine.me.id);
   }
 
   @ResolveField(() => [CapacityAssessment], {
     description: 'Recorded judgements whether you, or a member you speak for, can decide for themselves (newest first).',
   })
   capacityAssessments(@Parent() mine: MyFamily, @CurrentCaller() caller: Caller) {
-    return this.consents.assessmentsOf(caller, mine.family.id);
+    return this.service.assessmentsOf(caller, mine.family.id);
   }
 }
