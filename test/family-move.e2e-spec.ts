@@ -3,12 +3,16 @@ import {
   AdmitAgencyServiceAreaDocument,
   AgencyMembershipsDocument,
   ConfirmSupportHandoverDocument,
+  CreateReferralDocument,
+  InboxDocument,
   FamilyNetworkDocument,
   MovingPlanDocument,
   ProposeFamilyMoveDocument,
   RecordConsentDocument,
   RemoveMembershipDocument,
+  SendReferralDocument,
   WithdrawFamilyMoveDocument,
+  WithdrawReferralDocument,
 } from './graphql/generated.js';
 import { codeOf, PLATFORM_ADMIN, TestApi } from './support/test-app.js';
 import { type Agency, type Network, parent, type Person, World } from './support/world.js';
@@ -293,5 +297,55 @@ describe('a family that moves to another network', () => {
     expect(await networkSeenBy(newSupporter, f.familyId)).toBe(to.id);
     // Now in the other network, the family is no longer hers to move.
     expect(codeOf(await api.gql(from.coordinator.subject, WithdrawFamilyMoveDocument, { input: { familyId: f.familyId } }))).toBe('NOT_FOUND');
+  });
+
+  it('open referrals to agencies that do not work in the new network keep their state; the new supporter and the referrer still on the team are asked to review them', async () => {
+    const f = await familyAboutToMove();
+    /** A referral by `by` to `toAgencyId`, sent (unless `draft`); its id and version. */
+    const referral = async (by: Person, toAgencyId: string, options: { draft?: boolean } = {}) => {
+      const { createReferral } = await api.ok(by.subject, CreateReferralDocument, {
+        input: { planId: f.planId, toAgencyId, memberIds: [f.sara], reason: 'Schulden', urgency: 'ROUTINE', requestedService: 'Budgetbegeleiding' },
+      });
+      if (options.draft) return createReferral;
+      return (await api.ok(by.subject, SendReferralDocument, { input: { referralId: createReferral.id, expectedVersion: createReferral.version } })).sendReferral;
+    };
+    const bySupporter = await referral(f.supporter, local.id);
+    const byRegional = await referral(f.regionalWorker, local.id);
+    const draft = await referral(f.supporter, local.id, { draft: true });
+    const toRegional = await referral(f.supporter, regional.id);
+    const withdrawn = await referral(f.supporter, local.id);
+    await api.ok(f.supporter.subject, WithdrawReferralDocument, { input: { referralId: withdrawn.id, expectedVersion: withdrawn.version, reason: 'Niet meer nodig' } });
+
+    await api.ok(f.supporter.subject, ProposeFamilyMoveDocument, { input: f.move });
+    const portal = await world.portalLogin(f.supporter, f.sara);
+    await api.ok(portal, ConfirmSupportHandoverDocument, { input: { planId: f.planId, confirmedByMemberId: f.sara, method: 'FAMILY_PORTAL' } });
+
+    const toReview = async (who: Person) => {
+      const { inbox } = await api.ok(who.subject, InboxDocument, { first: 100 });
+      return inbox.edges.map((e) => e.node).filter((item) => item.kind === 'REFERRAL_TO_REVIEW_AFTER_MOVE');
+    };
+    // The new supporter: each open referral to an agency of the old network only, drafts too.
+    const forNewSupporter = await toReview(newSupporter);
+    expect(forNewSupporter.map((i) => i.about).sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+      [bySupporter.id, byRegional.id, draft.id].sort().map((id) => ({ type: 'Referral', id })),
+    );
+    expect(forNewSupporter[0]!.text).toBe('Het gezin is verhuisd naar een ander netwerk, waar de organisatie van deze doorverwijzing niet werkt. Kijk na of de doorverwijzing nog nodig is.');
+    // The regional caseworker who made one, still on the team: hers only. The previous supporter made the others but
+    // left with her agency (her item does not show: she may not read the referral); the receiving agency is not asked.
+    expect((await toReview(f.regionalWorker)).map((i) => i.about.id)).toEqual([byRegional.id]);
+    for (const none of [f.supporter, f.colleague, f.localWorker]) expect(await toReview(none)).toEqual([]);
+
+    // The referrals keep their state, and the move's history entry names them.
+    const states: { id: string; status: string }[] = await db.query(`SELECT id, status FROM referral WHERE family_id = $1 ORDER BY id`, [f.familyId]);
+    expect(Object.fromEntries(states.map((r) => [r.id, r.status]))).toEqual({
+      [bySupporter.id]: 'SENT', [byRegional.id]: 'SENT', [draft.id]: 'DRAFT', [toRegional.id]: 'SENT', [withdrawn.id]: 'WITHDRAWN',
+    });
+    await world.consentAll(f.regionalWorker, await world.membersOf(f.regionalWorker, f.familyId), newAgency.id);
+    const { plan } = await api.ok(newSupporter.subject, MovingPlanDocument, { id: f.planId });
+    const handedOver = plan.history.edges.map((e) => e.node).find((c) => c.change === 'SUPPORT_HANDED_OVER')!;
+    expect(handedOver.details).toMatchObject({ move: { referralsToReview: [bySupporter.id, byRegional.id, draft.id].sort() } });
+
+    // The new supporter withdraws one as any referral.
+    await api.ok(newSupporter.subject, WithdrawReferralDocument, { input: { referralId: bySupporter.id, expectedVersion: bySupporter.version, reason: 'Het gezin is verhuisd' } });
   });
 });

@@ -16,6 +16,7 @@ import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { InboxItemKind } from '../inbox/inbox-kind.js';
 import { type InboxAudience, InboxService } from '../inbox/inbox.service.js';
 import { agencyWorksIn } from '../policy/network-reach.js';
+import { openReferralsOutside } from '../referrals/referrals-after-move.js';
 import { PolicyService, type SubjectAttributes } from '../policy/policy.service.js';
 import type { FamilyMove } from '../families/family-move.entity.js';
 import type { FamilyMoveStep } from './dto/family-move-step.type.js';
@@ -257,7 +258,26 @@ export class PlanTeamService {
       [plan.id, move.toNetworkId],
     );
     const agenciesLeft = [...new Set([...unassigned, ...left.map((r) => r.agency_id)])].sort();
-    return { moveId: move.id, fromNetworkId: move.fromNetworkId, toNetworkId: move.toNetworkId, agenciesLeft };
+    const referralsToReview = await this.tellOfReferralsToReview(em, move);
+    return { moveId: move.id, fromNetworkId: move.fromNetworkId, toNetworkId: move.toNetworkId, agenciesLeft, referralsToReview };
+  }
+
+  /**
+   * Open referrals to agencies that do not work in the new network keep their state: the new supporter and the
+   * caseworker who made each are asked to review it (an inbox item about the referral; the referrer sees hers
+   * only while she may still read it, that is while her agency works in the new network too). One item per
+   * referral; a family has few open ones.
+   */
+  private async tellOfReferralsToReview(em: EntityManager, move: FamilyMove): Promise<string[]> {
+    const referrals = await openReferralsOutside(em, move.familyId, move.toNetworkId);
+    for (const referral of referrals) {
+      await this.inbox.deliver(
+        em,
+        { id: newId(), kind: InboxItemKind.REFERRAL_TO_REVIEW_AFTER_MOVE, familyId: move.familyId, about: { type: 'Referral', id: referral.id }, params: {}, occurredAt: new Date() },
+        [{ user: move.toUserId, agency: move.toAgencyId }, { user: referral.createdByUserId, agency: referral.fromAgencyId }],
+      );
+    }
+    return referrals.map((r) => r.id);
   }
 
   /** The inbox items of a handover step, about the plan (docs/inbox.md). */
