@@ -37,12 +37,12 @@ export const KNOWN_FAMILY_PROBE = `SELECT family_id, matched_by FROM (
 
 /**
  * Per family found: the agencies involved (an open case assignment, or on the team of its open plan), and
- * the trajectory supporter of its open plan (her agency and her name at work). No member, no content: the
+ * the trajectory supporter of its open plan (her agency, her name and her contact at work). No member, no content: the
  * family's network only, since every agency a family's records name is of its network.
  */
 const ANSWER = `WITH hit AS (${KNOWN_FAMILY_PROBE})
   SELECT h.family_id, h.matched_by, s.plan_id, s.agency_id AS supporter_agency_id, sa.name AS supporter_agency_name,
-         su.display_name AS supporter_name,
+         su.display_name AS supporter_name, su.work_email AS supporter_work_email, su.work_phone AS supporter_work_phone,
          (SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'name', a.name) ORDER BY a.name, a.id), '[]')
             FROM agency a
            WHERE a.id IN (SELECT ca.agency_id FROM case_assignment ca WHERE ca.family_id = h.family_id AND ca.ended_at IS NULL
@@ -64,6 +64,8 @@ interface AnswerRow {
   supporter_agency_id: string | null;
   supporter_agency_name: string | null;
   supporter_name: string | null;
+  supporter_work_email: string | null;
+  supporter_work_phone: string | null;
   agencies: { id: string; name: string }[];
 }
 
@@ -147,7 +149,11 @@ export class KnownFamilies {
         matchedBy: row.matched_by,
         agencies: row.agencies,
         supporter: row.supporter_agency_id
-          ? { agency: { id: row.supporter_agency_id, name: row.supporter_agency_name! }, name: row.supporter_name! }
+          ? {
+              agency: { id: row.supporter_agency_id, name: row.supporter_agency_name! },
+              name: row.supporter_name!,
+              workContact: { email: row.supporter_work_email, phone: row.supporter_work_phone },
+            }
           : null,
       })),
     };

@@ -28,6 +28,8 @@ import { type ConditionField, SUBJECTS, type SubjectName } from './subjects.js';
  * a right of its own, so that the coordinator gains none of the supporter's work on the plan (`coordinate`).
  * `invitePortal` on a FamilyMember is handing her a one-time portal invitation; `endPortalLogin` ending her portal login.
  * `requestCorrection` on a FamilyMember is asking her team, in the portal, to correct her data.
+ * `editWorkContact` on a Membership is setting the work e-mail and phone of the member (her agency's admin; a
+ * user sets her own without a rule).
  */
 export type PolicyAction =
   | 'create'
@@ -49,6 +51,7 @@ export type PolicyAction =
   | 'assessCapacity'
   | 'merge'
   | 'move'
+  | 'editWorkContact'
   | 'requestCorrection';
 
 // Conditions name subject fields (subjects.ts), not entity properties; each rule's are checked against its
@@ -219,6 +222,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           break;
         case MembershipRole.AGENCY_ADMIN:
           can('read', 'Membership', { agencyId });
+          can('editWorkContact', 'Membership', { agencyId });
           can(['create', 'read', 'update'], 'IntegrationClient', { agencyId });
           // Their own agency's services in the directory (organisations outside the platform: the coordinators).
           can(['create', 'update'], 'DirectoryService', { networkId, agencyId });

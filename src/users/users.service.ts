@@ -13,12 +13,15 @@ import { conflictOnDuplicate, refusedForOtherKind } from '../database/postgres-e
 import { oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { PolicyService } from '../policy/policy.service.js';
+import { SqlParams } from '../policy/sql-scope.js';
+import { fromClause } from '../policy/subjects.js';
 import type { AddMembershipInput } from './dto/add-membership.input.js';
 import { MembershipInvitation } from './membership-invitation.entity.js';
 import type { MembershipRole } from './membership-role.js';
 import { MembershipStatus } from './membership-status.js';
 import { Membership } from './membership.entity.js';
 import { User } from './user.entity.js';
+import type { SetWorkContactInput, WorkContact } from './work-contact.js';
 import type { Viewer } from './viewer.type.js';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import { readWithoutAudit } from '../audit/personal-reader.js';
@@ -57,6 +60,28 @@ export class UsersService {
     if (!userId) throw forbidden('Only a professional sets its language here; a family member’s is its preferredLanguage');
     await this.tx.run(caller, (em) => em.query(`UPDATE app_user SET preferred_language = $2 WHERE id = $1`, [userId, language]));
     return this.viewer({ ...caller, principal: { ...caller.principal, language } });
+  }
+
+  /**
+   * Sets a professional's work contact: her own (any user), or a member's of an agency whose admin the caller
+   * is (`editWorkContact` on one of her memberships); anyone else NOT_FOUND. Audited as a change of app_user.
+   */
+  async setWorkContact(caller: Caller, input: SetWorkContactInput): Promise<WorkContact> {
+    const self = caller.principal.userId;
+    if (!self) throw forbidden('Only a professional has a work contact');
+    const userId = input.userId ?? self;
+    return this.tx.run(caller, async (em) => {
+      if (userId !== self) {
+        const params = new SqlParams();
+        const sql = `SELECT 1 FROM ${fromClause('Membership')}
+          WHERE m.user_id = ${params.add(userId)} AND ${this.policy.predicate(caller.ability, 'editWorkContact', 'Membership', params)} LIMIT 1`;
+        const [managed] = await em.query(...em.connection.driver.escapeQueryWithParameters(sql, params.values));
+        if (!managed) throw notFound('User');
+      }
+      const contact: WorkContact = { email: input.email?.trim() || null, phone: input.phone?.trim() || null };
+      await em.query(`UPDATE app_user SET work_email = $2, work_phone = $3 WHERE id = $1`, [userId, contact.email, contact.phone]);
+      return contact;
+    });
   }
 
   /**
