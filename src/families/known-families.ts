@@ -38,9 +38,10 @@ export const KNOWN_FAMILY_PROBE = `SELECT family_id, matched_by FROM (
 /**
  * Per family found: the agencies involved (an open case assignment, or on the team of its open plan), and
  * the trajectory supporter of its open plan (her agency, her name and her contact at work). No member, no content: the
- * family's network only, since every agency a family's records name is of its network.
+ * family's network only, since every agency a family's records name is of its network. Parameters: the number
+ * hashes and the name hashes (bytea arrays). Also the benchmark's limit side's (bench/limit/server.ts).
  */
-const ANSWER = `WITH hit AS (${KNOWN_FAMILY_PROBE})
+export const KNOWN_FAMILY_ANSWER = `WITH hit AS (${KNOWN_FAMILY_PROBE})
   SELECT h.family_id, h.matched_by, s.plan_id, s.agency_id AS supporter_agency_id, sa.name AS supporter_agency_name,
          su.display_name AS supporter_name, su.work_email AS supporter_work_email, su.work_phone AS supporter_work_phone,
          (SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'name', a.name) ORDER BY a.name, a.id), '[]')
@@ -121,7 +122,7 @@ export class KnownFamilies {
     const numbers = keys.flatMap((k) => (k.numberHash ? [k.numberHash] : []));
     const names = keys.flatMap((k) => (k.nameHash ? [k.nameHash] : []));
     if (numbers.length === 0 && names.length === 0) return [];
-    return readWithoutAudit('a check before a write that answers no personal data', em.query(ANSWER, [numbers, names]));
+    return readWithoutAudit('a check before a write that answers no personal data', em.query(KNOWN_FAMILY_ANSWER, [numbers, names]));
   }
 
   /**
