@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { readWithoutAudit } from '../audit/personal-reader.js';
 import { agencyWorksIn } from '../policy/network-reach.js';
 import { TERMINAL_STATUSES } from './referral-status.js';
 
@@ -15,11 +16,11 @@ export interface ReferralToReview {
  * new supporter and the caseworker who made them (docs/regional-agencies-and-moves.md). Ids only: no personal data.
  */
 export function openReferralsOutside(em: EntityManager, familyId: string, networkId: string): Promise<ReferralToReview[]> {
-  return em.query(
+  return readWithoutAudit('a check before a write that answers no personal data', em.query(
     `SELECT r.id, r.from_agency_id AS "fromAgencyId", r.created_by_user_id AS "createdByUserId"
        FROM referral r
       WHERE r.family_id = $1 AND r.status <> ALL($3::text[]) AND NOT ${agencyWorksIn('r.to_agency_id', '$2::uuid')}
       ORDER BY r.id`,
     [familyId, networkId, TERMINAL_STATUSES],
-  );
+  ));
 }

@@ -13,8 +13,6 @@ import { conflictOnDuplicate, refusedForOtherKind } from '../database/postgres-e
 import { oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { PolicyService } from '../policy/policy.service.js';
-import { SqlParams } from '../policy/sql-scope.js';
-import { fromClause } from '../policy/subjects.js';
 import type { AddMembershipInput } from './dto/add-membership.input.js';
 import { MembershipInvitation } from './membership-invitation.entity.js';
 import type { MembershipRole } from './membership-role.js';
@@ -72,10 +70,8 @@ export class UsersService {
     const userId = input.userId ?? self;
     return this.tx.run(caller, async (em) => {
       if (userId !== self) {
-        const params = new SqlParams();
-        const sql = `SELECT 1 FROM ${fromClause('Membership')}
-          WHERE m.user_id = ${params.add(userId)} AND ${this.policy.predicate(caller.ability, 'editWorkContact', 'Membership', params)} LIMIT 1`;
-        const [managed] = await em.query(...em.connection.driver.escapeQueryWithParameters(sql, params.values));
+        const members = em.createQueryBuilder(Membership, 'm').where('m.user_id = :userId', { userId });
+        const managed = await this.policy.scope(members, caller.ability, 'editWorkContact', 'Membership').getExists();
         if (!managed) throw notFound('User');
       }
       const contact: WorkContact = { email: input.email?.trim() || null, phone: input.phone?.trim() || null };
