@@ -6,6 +6,7 @@ import { SignJWT } from 'jose';
 import type { DataSource } from 'typeorm';
 import { DEV_TOKEN_ISSUER } from '../src/auth/token-verifier.js';
 import { GRANT_IN_FORCE } from '../src/policy/subjects.js';
+import { BENCH_NATIONAL_NUMBER_KEY, hmacSql, seededNationalNumberSql } from './seed/identities.js';
 
 /** Development tokens (HS256) for `subject`, signed with `secret` (the service's AUTH_DEV_SECRET). */
 export const tokenSigner = (secret: string) => (subject: string) =>
@@ -24,6 +25,8 @@ export const NETWORK_INSIGHT_QUERY = `query($networkId: ID!) { networkInsight(ne
   activePlansPerLifeDomain { lifeDomain plans { value } } referralsSent { value } referralFlows { fromAgency { id } toAgency { id } status referrals { value } }
   referralMedianHours { toReceive { hours } toDecide { hours } toHandOver { hours } } overdueReferrals { value }
   overdueReferralsByReceivingAgency { toAgency { id } status referrals { value } } consentsRevoked { value } } }`;
+export const FIND_KNOWN_FAMILY = `query($input: FindKnownFamilyInput!) { findKnownFamily(input: $input) { status
+  families { handle matchedBy agencies { id name } supporter { agency { id name } name workContact { email phone } } } } }`;
 export const RESCHEDULE = `mutation($input: RescheduleHandoverInput!) { rescheduleHandover(input: $input) { id version } }`;
 
 // ---- who benchmarks what: principals with real access, found in the seeded data -------------------
@@ -43,6 +46,9 @@ export interface Fixtures {
   referrers: (Principal & { referrals: { id: string; version: number }[] })[];
   coordinators: (Principal & { networkId: string })[];
   inboxReaders: Principal[];
+  /** Caseworkers who look up families, and national numbers of seeded members (bench/seed/identities.ts). */
+  lookups: Principal[];
+  knownNumbers: string[];
 }
 
 /**
@@ -99,7 +105,14 @@ export async function findFixtures(db: DataSource, tokenOf: (subject: string) =>
        WHERE fm.id = chosen.id
        RETURNING fm.portal_subject AS subject, fm.family_id AS "familyId", NULL AS "agencyId"`);
   });
+  // Numbers whose key the seed stored (a member whose number collided with another's has none).
+  const known: { number: string }[] = await db.query(`
+    SELECT ${seededNationalNumberSql('fm.birth_date', 'fm.id')} AS number FROM family_member_identity fmi JOIN family_member fm ON fm.id = fmi.member_id
+     WHERE fmi.national_number_hash = ${hmacSql(BENCH_NATIONAL_NUMBER_KEY, 'national-number', seededNationalNumberSql('fm.birth_date', 'fm.id'))}
+     ORDER BY fmi.member_id LIMIT 500`);
   return {
+    lookups: await withTokens(planReaders),
+    knownNumbers: known.map((k) => k.number),
     planReaders: await withTokens(planReaders),
     familyReaders: await withTokens(planReaders),
     intakes: await withTokens(intakes),
@@ -109,4 +122,10 @@ export async function findFixtures(db: DataSource, tokenOf: (subject: string) =>
     coordinators: await withTokens(coordinators),
     inboxReaders: await withTokens(inboxReaders),
   };
+}
+
+/** A valid INSZ number of someone born on 1 January 1901 (`serial` 1–997): no seeded member is that old. */
+export function unknownNationalNumber(serial: number): string {
+  const body = `010101${String(serial).padStart(3, '0')}`;
+  return body + String(97 - (Number(body) % 97)).padStart(2, '0');
 }

@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { rowsOf, type Sql } from '../src/audit/audit-chain.js';
 import { freePort } from '../src/database/embedded-postgres.js';
+import { BENCH_NATIONAL_NUMBER_KEY } from './seed/identities.js';
 
 /**
  * The environment of a service process under load: no webhook worker, no hourly jobs (their first run would
@@ -19,6 +20,9 @@ export const benchServiceEnvironment = (databaseUrl: string, authDevSecret: stri
   DATA_DIR: join('.data', 'bench-service'),
   RATE_LIMIT_PER_PRINCIPAL: '1000000',
   RATE_LIMIT_PER_IP: '1000000',
+  RATE_LIMIT_FAMILY_LOOKUPS: '1000000',
+  // The key the seed hashed the members' national numbers with (bench/seed/identities.ts).
+  NATIONAL_NUMBER_KEY: BENCH_NATIONAL_NUMBER_KEY,
 });
 
 /** A child process serving HTTP on `port`; `ready` is the milliseconds from spawn to its first good answer. */

@@ -28,6 +28,7 @@ import {
   ADD_ACTION,
   FAMILIES_QUERY,
   type Fixtures,
+  FIND_KNOWN_FAMILY,
   findFixtures,
   INBOX_QUERY,
   INCOMING_QUERY,
@@ -37,6 +38,7 @@ import {
   PLAN_QUERY,
   RESCHEDULE,
   tokenSigner,
+  unknownNationalNumber,
 } from './operations.js';
 import { chainPendingAuditEntries } from '../src/audit/audit-chain.js';
 import { benchDatabase } from './bench-database.js';
@@ -151,6 +153,28 @@ function operations(f: Fixtures, db: DataSource): Operation[] {
       },
     };
   };
+  /** A lookup by national number (a probe of the identity index, and the lookup recorded), answering `expected`. */
+  const lookup = (name: string, numberOf: (n: number) => string, expected: 'KNOWN' | 'NOT_KNOWN'): Operation => {
+    const answered = (status: (body: any) => unknown) => (_slot: number, body: string) => status(JSON.parse(body)) === expected;
+    return {
+      name,
+      sides: {
+        service: {
+          call: (slot, n) => ({
+            principal: pick(f.lookups, slot),
+            method: 'POST',
+            path: '/graphql',
+            body: gql(FIND_KNOWN_FAMILY, { input: { nationalNumber: numberOf(n), purpose: 'REFERRAL_INTAKE' } }),
+          }),
+          ok: answered((b) => b.data?.findKnownFamily?.status),
+        },
+        limit: {
+          call: (slot, n) => ({ principal: pick(f.lookups, slot), method: 'POST', path: '/known-family', body: JSON.stringify({ nationalNumber: numberOf(n), purpose: 'REFERRAL_INTAKE' }) }),
+          ok: answered((b) => b.data?.status),
+        },
+      },
+    };
+  };
   const versions = new Map<string, number>();
   const referralOf = (slot: number) => pick(f.referrers, slot).referrals[0]!;
   const startsAt = () => new Date(Date.now() + 14 * 86_400_000).toISOString();
@@ -184,6 +208,8 @@ function operations(f: Fixtures, db: DataSource): Operation[] {
     read('accessLog(first: 50)', f.portal, (p) => gql(ACCESS_LOG_QUERY, { familyId: p.familyId }), (p) => `/access-log?familyId=${p.familyId}&first=50`),
     read('inbox(first: 50)', f.inboxReaders, () => gql(INBOX_QUERY, {}), () => '/inbox?first=50'),
     read('networkInsight (12 months)', f.coordinators, (p) => gql(NETWORK_INSIGHT_QUERY, { networkId: p.networkId }), (p) => `/network-insight?networkId=${p.networkId}`),
+    lookup('findKnownFamily (known number)', (n) => f.knownNumbers[n % f.knownNumbers.length]!, 'KNOWN'),
+    lookup('findKnownFamily (unknown number)', (n) => unknownNationalNumber(1 + (n % 997)), 'NOT_KNOWN'),
     {
       name: 'addAction',
       sides: {

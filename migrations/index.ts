@@ -37,6 +37,7 @@ import { UserLanguage1766795000000 } from './1766795000000-UserLanguage.js';
 import { NotificationChannels1766796000000 } from './1766796000000-NotificationChannels.js';
 import { EraseNotificationAddress1766797000000 } from './1766797000000-EraseNotificationAddress.js';
 import { DirectoryFoldedName1766820000000 } from './1766820000000-DirectoryFoldedName.js';
+import { WorkContact1766833000000 } from './1766833000000-WorkContact.js';
 import { MemberPairs1766835000000 } from './1766835000000-MemberPairs.js';
 import { ConsentsDoNotWiden1766836000000 } from './1766836000000-ConsentsDoNotWiden.js';
 import { DirectoryReferrals1766800000000 } from './1766800000000-DirectoryReferrals.js';
@@ -87,6 +88,7 @@ export const migrations = [
   FamilyMergeWithdrawal1766805000000,
   FamilyMoveWithdrawal1766805100000,
   DirectoryFoldedName1766820000000,
+  WorkContact1766833000000,
   MemberPairs1766835000000,
   ConsentsDoNotWiden1766836000000,
 ];

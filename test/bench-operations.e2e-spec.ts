@@ -3,6 +3,7 @@ import {
   ACCESS_LOG_QUERY,
   ADD_ACTION,
   FAMILIES_QUERY,
+  FIND_KNOWN_FAMILY,
   INBOX_QUERY,
   type Fixtures,
   findFixtures,
@@ -11,7 +12,9 @@ import {
   NETWORK_INSIGHT_QUERY,
   PLAN_QUERY,
   RESCHEDULE,
+  unknownNationalNumber,
 } from '../bench/operations.js';
+import { BENCH_NATIONAL_NUMBER_KEY } from '../bench/seed/identities.js';
 import { seedDatabase } from '../bench/seed/seed-database.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
 import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
@@ -39,7 +42,8 @@ async function seededDatabase(families: number): Promise<Sized> {
   await migrate(db);
   await seedDatabase(db, { families, seed: 7 });
   await db.query('ANALYZE');
-  const api = await TestApi.start({ DATABASE_URL: scratch.url });
+  // The key the seed hashed its members' national numbers with, so that a seeded number is found.
+  const api = await TestApi.start({ DATABASE_URL: scratch.url, NATIONAL_NUMBER_KEY: BENCH_NATIONAL_NUMBER_KEY });
   return { scratch, api, db, fixtures: await findFixtures(db, (subject) => TestApi.token(subject), 5) };
 }
 
@@ -62,6 +66,18 @@ const operations: Record<string, (f: Fixtures) => { subject: string; agencyId: s
     query: ADD_ACTION,
     variables: { input: { goalId: f.goalWriters[0]!.goalIds[0], title: 'Stap', assigneeUserId: f.goalWriters[0]!.userId } },
     field: 'addAction',
+  }),
+  'findKnownFamily (known number)': (f) => ({
+    ...f.lookups[0]!,
+    query: FIND_KNOWN_FAMILY,
+    variables: { input: { nationalNumber: f.knownNumbers[0], purpose: 'REFERRAL_INTAKE' } },
+    field: 'findKnownFamily',
+  }),
+  'findKnownFamily (unknown number)': (f) => ({
+    ...f.lookups[0]!,
+    query: FIND_KNOWN_FAMILY,
+    variables: { input: { nationalNumber: unknownNationalNumber(1), purpose: 'REFERRAL_INTAKE' } },
+    field: 'findKnownFamily',
   }),
   rescheduleHandover: (f) => ({
     ...f.referrers[0]!,
@@ -104,6 +120,7 @@ describe('benchmarked operations: SQL statements constant in data size', () => {
       let data: Record<string, any> = {};
       counts.push(await s.api.countStatements(async () => (data = await s.api.ok(op.subject, op.query, op.variables, headers))));
       const result = data[op.field];
+      if (name.startsWith('findKnownFamily')) expect(result.status).toBe(name.includes('unknown') ? 'NOT_KNOWN' : 'KNOWN');
       rows.push(result?.edges?.length ?? result?.goals?.length ?? 1);
     }
     // The larger database answers with at least as much (so the equal count is not an empty answer).

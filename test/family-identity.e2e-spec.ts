@@ -151,7 +151,7 @@ describe('family identity', () => {
       expect(match!.matchedBy).toBe('NATIONAL_NUMBER');
       // Another network's caseworker learns only the family's network's agencies: the supporter's and the team's.
       expect(match!.agencies.map((a) => a.id).sort()).toEqual([agency.id, partner.id].sort());
-      expect(match!.supporter).toEqual({ agency: { id: agency.id, name: expect.any(String) }, name: 'Test CASEWORKER' });
+      expect(match!.supporter).toEqual({ agency: { id: agency.id, name: expect.any(String) }, name: 'Test CASEWORKER', workContact: { email: null, phone: null } });
       expect(JSON.stringify(result)).not.toContain(family.familyName);
       expect(JSON.stringify(result)).not.toContain(family.memberId);
       expect(JSON.stringify(result)).not.toContain(family.familyId);

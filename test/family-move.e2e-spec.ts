@@ -3,15 +3,18 @@ import {
   AdmitAgencyServiceAreaDocument,
   AgencyMembershipsDocument,
   ConfirmSupportHandoverDocument,
+  CreateReferralDocument,
   FamilyNetworkDocument,
   InboxDocument,
   MovingPlanDocument,
   ProposeFamilyMoveDocument,
   RecordConsentDocument,
   RemoveMembershipDocument,
+  SendReferralDocument,
   WithdrawFamilyMoveDocument,
+  WithdrawReferralDocument,
 } from './graphql/generated.js';
-import { codeOf, TestApi } from './support/test-app.js';
+import { codeOf, PLATFORM_ADMIN, TestApi } from './support/test-app.js';
 import { type Agency, type Network, parent, type Person, World } from './support/world.js';
 
 /**
@@ -79,7 +82,9 @@ describe('a family that moves to another network', () => {
     const f = await familyAboutToMove();
     const before = (await api.ok(f.supporter.subject, MovingPlanDocument, { id: f.planId })).plan;
     const { proposeFamilyMove: proposed } = await api.ok(f.supporter.subject, ProposeFamilyMoveDocument, { input: f.move });
-    expect(proposed).toMatchObject({ id: f.planId, status: before.status, version: before.version + 1, incomingSupporter: { user: { id: newSupporter.userId } } });
+    expect(proposed.move).toMatchObject({ familyId: f.familyId, status: 'PROPOSED', fromNetworkId: from.id, toNetworkId: to.id, toAgencyId: newAgency.id, confirmedAt: null });
+    expect(proposed.planVersion).toBe(before.version + 1);
+    expect(proposed.plan).toMatchObject({ id: f.planId, status: before.status, version: before.version + 1, incomingSupporter: { user: { id: newSupporter.userId } } });
     expect(await networkSeenBy(f.supporter, f.familyId)).toBe(from.id);
     expect(await networkSeenBy(newSupporter, f.familyId)).toBe('NOT_FOUND');
 
@@ -133,11 +138,12 @@ describe('a family that moves to another network', () => {
     const f = await familyAboutToMove();
     const first = (await api.ok(f.supporter.subject, ProposeFamilyMoveDocument, { input: f.move })).proposeFamilyMove;
     const again = (await api.ok(f.supporter.subject, ProposeFamilyMoveDocument, { input: f.move })).proposeFamilyMove;
-    expect(again.version).toBe(first.version);
+    expect(again.planVersion).toBe(first.planVersion);
+    expect(again.move.id).toBe(first.move.id);
     const other = await world.staff(newAgency);
     const another = await api.gql(f.supporter.subject, ProposeFamilyMoveDocument, { input: { ...f.move, newSupporterUserId: other.userId } });
     expect(another.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStatus: 'PROPOSED' });
-    const stale = await api.gql(f.supporter.subject, ProposeFamilyMoveDocument, { input: { ...f.move, expectedVersion: first.version - 1 } });
+    const stale = await api.gql(f.supporter.subject, ProposeFamilyMoveDocument, { input: { ...f.move, expectedVersion: first.planVersion - 1 } });
     expect(codeOf(stale)).toBe('CONFLICT');
   });
 
@@ -147,7 +153,7 @@ describe('a family that moves to another network', () => {
     await world.closePlan(f.supporter, f.planId);
     const next = await world.openPlan(f.colleague, f.familyId, { supporter: f.colleague });
     const { proposeFamilyMove } = await api.ok(f.colleague.subject, ProposeFamilyMoveDocument, { input: f.move });
-    expect(proposeFamilyMove).toMatchObject({ id: next, incomingSupporter: { user: { id: newSupporter.userId } } });
+    expect(proposeFamilyMove.plan).toMatchObject({ id: next, incomingSupporter: { user: { id: newSupporter.userId } } });
     expect(await networkSeenBy(f.colleague, f.familyId)).toBe(from.id);
   });
 
@@ -168,7 +174,7 @@ describe('a family that moves to another network', () => {
     expect(await networkSeenBy(f.supporter, f.familyId)).toBe(from.id);
   });
 
-  it('nobody but the supporter proposes it: others answer NOT_FOUND or FORBIDDEN by the access rule', async () => {
+  it('nobody but the supporter and the network coordinator proposes it: others answer NOT_FOUND or FORBIDDEN by the access rule', async () => {
     const f = await familyAboutToMove();
     const unassigned = await world.staff(agency);
     const portal = await world.portalLogin(f.supporter, f.sara);
@@ -176,7 +182,8 @@ describe('a family that moves to another network', () => {
     expect(codeOf(asClient)).toBe('FORBIDDEN');
 
     const expectations: [string, string][] = [
-      [to.coordinator.subject, 'FORBIDDEN'],
+      [to.coordinator.subject, 'NOT_FOUND'],
+      [PLATFORM_ADMIN, 'FORBIDDEN'],
       [newAgency.admin.subject, 'FORBIDDEN'],
       [newSupporter.subject, 'NOT_FOUND'],
       [agency.admin.subject, 'FORBIDDEN'],
@@ -199,13 +206,14 @@ describe('a family that moves to another network', () => {
   it('the supporter withdraws a proposed move before the family confirms: the handover ends with it, the family stays; nobody else may', async () => {
     const f = await familyAboutToMove();
     const { proposeFamilyMove: proposed } = await api.ok(f.supporter.subject, ProposeFamilyMoveDocument, { input: f.move });
-    const withdrawal = { familyId: f.familyId, expectedVersion: proposed.version };
+    const withdrawal = { familyId: f.familyId, expectedVersion: proposed.planVersion };
 
     const unassigned = await world.staff(agency);
     const portal = await world.portalLogin(f.supporter, f.sara);
     expect(codeOf(await world.asIntegrationClient(agency, WithdrawFamilyMoveDocument, { input: withdrawal }))).toBe('FORBIDDEN');
     const expectations: [string, string][] = [
-      [to.coordinator.subject, 'FORBIDDEN'],
+      [to.coordinator.subject, 'NOT_FOUND'],
+      [agency.admin.subject, 'FORBIDDEN'],
       [newSupporter.subject, 'NOT_FOUND'],
       [unassigned.subject, 'NOT_FOUND'],
       [f.colleague.subject, 'FORBIDDEN'],
@@ -218,12 +226,14 @@ describe('a family that moves to another network', () => {
     const membership = memberships.edges.find((e) => e.node.user?.id === f.colleague.userId)!.node;
     await api.ok(agency.admin.subject, RemoveMembershipDocument, { id: membership.id });
     expect(['FORBIDDEN', 'NOT_FOUND']).toContain(codeOf(await api.gql(f.colleague.subject, WithdrawFamilyMoveDocument, { input: withdrawal })));
-    expect(codeOf(await api.gql(f.supporter.subject, WithdrawFamilyMoveDocument, { input: { ...withdrawal, expectedVersion: proposed.version - 1 } }))).toBe('CONFLICT');
+    expect(codeOf(await api.gql(f.supporter.subject, WithdrawFamilyMoveDocument, { input: { ...withdrawal, expectedVersion: proposed.planVersion - 1 } }))).toBe('CONFLICT');
     expect((await api.ok(f.supporter.subject, MovingPlanDocument, { id: f.planId })).plan.incomingSupporter).toMatchObject({ user: { id: newSupporter.userId } });
 
     const { withdrawFamilyMove } = await api.ok(f.supporter.subject, WithdrawFamilyMoveDocument, { input: withdrawal });
-    expect(withdrawFamilyMove).toMatchObject({ version: proposed.version + 1, incomingSupporter: null, supporter: { user: { id: f.supporter.userId } } });
-    expect(withdrawFamilyMove.history.edges.map((e) => e.node.change)).toContain('FAMILY_MOVE_WITHDRAWN');
+    expect(withdrawFamilyMove.move).toMatchObject({ id: proposed.move.id, status: 'WITHDRAWN' });
+    expect(withdrawFamilyMove.move.withdrawnAt).not.toBeNull();
+    expect(withdrawFamilyMove.plan).toMatchObject({ version: proposed.planVersion + 1, incomingSupporter: null, supporter: { user: { id: f.supporter.userId } } });
+    expect(withdrawFamilyMove.plan!.history.edges.map((e) => e.node.change)).toContain('FAMILY_MOVE_WITHDRAWN');
     expect(await db.query(`SELECT status FROM family_move WHERE plan_id = $1`, [f.planId])).toEqual([{ status: 'WITHDRAWN' }]);
 
     // Nothing waits any more: the family's confirmation and a second withdrawal name the state; the family stays.
@@ -243,13 +253,13 @@ describe('a family that moves to another network', () => {
       input: { familyId, toNetworkId: to.id, newSupporterUserId: newSupporter.userId, newSupporterAgencyId: newAgency.id },
     });
     const itemsOf = async (subject: string, kind: string) =>
-      (await api.ok(subject, InboxDocument, { first: 100 })).inbox.edges.map((e) => e.node).filter((item) => item.kind === kind && item.about.id === proposed.id);
+      (await api.ok(subject, InboxDocument, { first: 100 })).inbox.edges.map((e) => e.node).filter((item) => item.kind === kind && item.about.id === proposed.plan!.id);
     const withdrawn = (subject: string) => itemsOf(subject, 'FAMILY_MOVE_WITHDRAWN');
     // Who was asked to confirm the move: the family's members in the portal.
     for (const login of Object.values(logins)) expect(await itemsOf(login, 'SUPPORT_HANDOVER_TO_CONFIRM')).toHaveLength(1);
     expect(await withdrawn(logins.an)).toEqual([]);
 
-    await api.ok(supporter.subject, WithdrawFamilyMoveDocument, { input: { familyId, expectedVersion: proposed.version } });
+    await api.ok(supporter.subject, WithdrawFamilyMoveDocument, { input: { familyId, expectedVersion: proposed.planVersion } });
     const texts = Object.fromEntries(
       await Promise.all(Object.entries(logins).map(async ([who, login]) => [who, (await withdrawn(login)).map((item) => item.text)] as const)),
     );
@@ -259,5 +269,107 @@ describe('a family that moves to another network', () => {
       an: ['De voorgestelde verhuis van uw gezin naar een andere regio werd ingetrokken. U hoeft niets te bevestigen: uw trajectbegeleider blijft dezelfde.'],
     });
     for (const professional of [supporter, colleague, newSupporter]) expect(await withdrawn(professional.subject)).toEqual([]);
+  });
+
+  it('the network coordinator proposes and withdraws a move without reading the family or its plan; the family confirms as for the supporter', async () => {
+    const f = await familyAboutToMove();
+    const { proposeFamilyMove: proposed } = await api.ok(from.coordinator.subject, ProposeFamilyMoveDocument, { input: f.move });
+    expect(proposed.move).toMatchObject({ familyId: f.familyId, status: 'PROPOSED', fromNetworkId: from.id, toNetworkId: to.id });
+    // `move` is a right of its own: no plan in the answer, and she reads no family or plan at all.
+    expect(proposed.plan).toBeNull();
+    expect(codeOf(await api.gql(from.coordinator.subject, MovingPlanDocument, { id: f.planId }))).toBe('FORBIDDEN');
+    expect(await networkSeenBy(from.coordinator.subject, f.familyId)).toBe('FORBIDDEN');
+    const { plan } = await api.ok(f.supporter.subject, MovingPlanDocument, { id: f.planId });
+    expect(plan).toMatchObject({ version: proposed.planVersion, incomingSupporter: { user: { id: newSupporter.userId } } });
+    expect(plan.history.edges.map((e) => e.node.change)).toContain('FAMILY_MOVE_PROPOSED');
+
+    // Who may not withdraw it: another network's coordinators, admins, the team but its supporter, the family, a
+    // partner system, and a coordinator of the family's network whose coordinator role was just removed.
+    const elsewhere = await world.network();
+    const unassigned = await world.staff(agency);
+    const portal = await world.portalLogin(f.supporter, f.sara);
+    const former = await world.member(PLATFORM_ADMIN, from.coordinatingAgencyId, 'NETWORK_COORDINATOR');
+    const { memberships } = await api.ok(PLATFORM_ADMIN, AgencyMembershipsDocument, { a: from.coordinatingAgencyId });
+    await api.ok(PLATFORM_ADMIN, RemoveMembershipDocument, { id: memberships.edges.find((e) => e.node.user?.id === former.userId)!.node.id });
+    const withdrawal = { familyId: f.familyId, expectedVersion: proposed.planVersion };
+    expect(codeOf(await world.asIntegrationClient(agency, WithdrawFamilyMoveDocument, { input: withdrawal }))).toBe('FORBIDDEN');
+    const expectations: [string, string][] = [
+      [elsewhere.coordinator.subject, 'NOT_FOUND'],
+      [to.coordinator.subject, 'NOT_FOUND'],
+      [former.subject, 'FORBIDDEN'],
+      [PLATFORM_ADMIN, 'FORBIDDEN'],
+      [agency.admin.subject, 'FORBIDDEN'],
+      [unassigned.subject, 'NOT_FOUND'],
+      [f.colleague.subject, 'FORBIDDEN'],
+      [portal, 'FORBIDDEN'],
+    ];
+    for (const [subject, code] of expectations) {
+      expect([subject, codeOf(await api.gql(subject, WithdrawFamilyMoveDocument, { input: withdrawal }))]).toEqual([subject, code]);
+      expect([subject, codeOf(await api.gql(subject, ProposeFamilyMoveDocument, { input: f.move }))]).toEqual([subject, code]);
+    }
+    expect(codeOf(await api.gql(from.coordinator.subject, WithdrawFamilyMoveDocument, { input: { ...withdrawal, expectedVersion: proposed.planVersion - 1 } }))).toBe('CONFLICT');
+
+    const { withdrawFamilyMove } = await api.ok(from.coordinator.subject, WithdrawFamilyMoveDocument, { input: withdrawal });
+    expect(withdrawFamilyMove).toMatchObject({ move: { id: proposed.move.id, status: 'WITHDRAWN' }, planVersion: proposed.planVersion + 1, plan: null });
+    const after = (await api.ok(f.supporter.subject, MovingPlanDocument, { id: f.planId })).plan;
+    expect(after).toMatchObject({ incomingSupporter: null, supporter: { user: { id: f.supporter.userId } } });
+    expect(after.history.edges.map((e) => e.node.change)).toContain('FAMILY_MOVE_WITHDRAWN');
+
+    // Proposed again by her, confirmed by the family: the family moves.
+    await api.ok(from.coordinator.subject, ProposeFamilyMoveDocument, { input: f.move });
+    await api.ok(portal, ConfirmSupportHandoverDocument, { input: { planId: f.planId, confirmedByMemberId: f.sara, method: 'FAMILY_PORTAL' } });
+    expect(await networkSeenBy(newSupporter, f.familyId)).toBe(to.id);
+    // Now in the other network, the family is no longer hers to move.
+    expect(codeOf(await api.gql(from.coordinator.subject, WithdrawFamilyMoveDocument, { input: { familyId: f.familyId } }))).toBe('NOT_FOUND');
+  });
+
+  it('open referrals to agencies that do not work in the new network keep their state; the new supporter and the referrer still on the team are asked to review them', async () => {
+    const f = await familyAboutToMove();
+    /** A referral by `by` to `toAgencyId`, sent (unless `draft`); its id and version. */
+    const referral = async (by: Person, toAgencyId: string, options: { draft?: boolean } = {}) => {
+      const { createReferral } = await api.ok(by.subject, CreateReferralDocument, {
+        input: { planId: f.planId, toAgencyId, memberIds: [f.sara], reason: 'Schulden', urgency: 'ROUTINE', requestedService: 'Budgetbegeleiding' },
+      });
+      if (options.draft) return createReferral;
+      return (await api.ok(by.subject, SendReferralDocument, { input: { referralId: createReferral.id, expectedVersion: createReferral.version } })).sendReferral;
+    };
+    const bySupporter = await referral(f.supporter, local.id);
+    const byRegional = await referral(f.regionalWorker, local.id);
+    const draft = await referral(f.supporter, local.id, { draft: true });
+    const toRegional = await referral(f.supporter, regional.id);
+    const withdrawn = await referral(f.supporter, local.id);
+    await api.ok(f.supporter.subject, WithdrawReferralDocument, { input: { referralId: withdrawn.id, expectedVersion: withdrawn.version, reason: 'Niet meer nodig' } });
+
+    await api.ok(f.supporter.subject, ProposeFamilyMoveDocument, { input: f.move });
+    const portal = await world.portalLogin(f.supporter, f.sara);
+    await api.ok(portal, ConfirmSupportHandoverDocument, { input: { planId: f.planId, confirmedByMemberId: f.sara, method: 'FAMILY_PORTAL' } });
+
+    const toReview = async (who: Person) => {
+      const { inbox } = await api.ok(who.subject, InboxDocument, { first: 100 });
+      return inbox.edges.map((e) => e.node).filter((item) => item.kind === 'REFERRAL_TO_REVIEW_AFTER_MOVE');
+    };
+    // The new supporter: each open referral to an agency of the old network only, drafts too.
+    const forNewSupporter = await toReview(newSupporter);
+    expect(forNewSupporter.map((i) => i.about).sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+      [bySupporter.id, byRegional.id, draft.id].sort().map((id) => ({ type: 'Referral', id })),
+    );
+    expect(forNewSupporter[0]!.text).toBe('Het gezin is verhuisd naar een ander netwerk, waar de organisatie van deze doorverwijzing niet werkt. Kijk na of de doorverwijzing nog nodig is.');
+    // The regional caseworker who made one, still on the team: hers only. The previous supporter made the others but
+    // left with her agency (her item does not show: she may not read the referral); the receiving agency is not asked.
+    expect((await toReview(f.regionalWorker)).map((i) => i.about.id)).toEqual([byRegional.id]);
+    for (const none of [f.supporter, f.colleague, f.localWorker]) expect(await toReview(none)).toEqual([]);
+
+    // The referrals keep their state, and the move's history entry names them.
+    const states: { id: string; status: string }[] = await db.query(`SELECT id, status FROM referral WHERE family_id = $1 ORDER BY id`, [f.familyId]);
+    expect(Object.fromEntries(states.map((r) => [r.id, r.status]))).toEqual({
+      [bySupporter.id]: 'SENT', [byRegional.id]: 'SENT', [draft.id]: 'DRAFT', [toRegional.id]: 'SENT', [withdrawn.id]: 'WITHDRAWN',
+    });
+    await world.consentAll(f.regionalWorker, await world.membersOf(f.regionalWorker, f.familyId), newAgency.id);
+    const { plan } = await api.ok(newSupporter.subject, MovingPlanDocument, { id: f.planId });
+    const handedOver = plan.history.edges.map((e) => e.node).find((c) => c.change === 'SUPPORT_HANDED_OVER')!;
+    expect(handedOver.details).toMatchObject({ move: { referralsToReview: [bySupporter.id, byRegional.id, draft.id].sort() } });
+
+    // The new supporter withdraws one as any referral.
+    await api.ok(newSupporter.subject, WithdrawReferralDocument, { input: { referralId: bySupporter.id, expectedVersion: bySupporter.version, reason: 'Het gezin is verhuisd' } });
   });
 });

@@ -41,7 +41,7 @@ const OPERATIONS: { query: string; fields: string[] }[] = [
   { query: 'mutation($input: WithdrawFamilyMergeInput!) { withdrawFamilyMerge(input: $input) { id } }', fields: ['input'] },
   { query: 'mutation($input: DeclineFamilyMergeInput!) { declineFamilyMerge(input: $input) { id } }', fields: ['input'] },
   { query: 'query($familyId: ID!) { familyMergeProposals(familyId: $familyId) { id } }', fields: ['familyId'] },
-  { query: 'mutation($input: WithdrawFamilyMoveInput!) { withdrawFamilyMove(input: $input) { id } }', fields: ['input'] },
+  { query: 'mutation($input: WithdrawFamilyMoveInput!) { withdrawFamilyMove(input: $input) { planVersion } }', fields: ['input'] },
   { query: 'mutation($input: UpdateFamilyMemberInput!) { updateFamilyMember(input: $input) { id } }', fields: ['input'] },
   { query: 'mutation($input: RecordBirthInput!) { recordBirth(input: $input) { id } }', fields: ['input'] },
   { query: 'mutation($input: MemberLeftHouseholdInput!) { memberLeftHousehold(input: $input) { id } }', fields: ['input'] },

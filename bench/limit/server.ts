@@ -12,9 +12,12 @@ import pg from 'pg';
 import type { Caller as ServiceCaller } from '../../src/auth/caller.decorator.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { DEFAULT_LEGAL_TIME_ZONE } from '../../src/common/calendar.js';
+import { KNOWN_FAMILY_ANSWER } from '../../src/families/known-families.js';
+import { IdentityHasher, parseNationalNumber } from '../../src/families/national-number.js';
 import { LIMIT_READS, type LimitRead, LimitSide, limitPool } from './limit-side.js';
 
 const limit = new LimitSide(limitPool(process.env.DATABASE_URL!), loadConfig(process.env), limitPool(process.env.DATABASE_URL!, 'custom'));
+const identityHasher = new IdentityHasher(new TextEncoder().encode(process.env.NATIONAL_NUMBER_KEY ?? ''));
 // The former floor's rescheduling: the families' time zone.
 const pool = new pg.Pool({
   connectionString: process.env.DATABASE_URL,
@@ -70,6 +73,22 @@ async function audited<T>(caller: Caller, work: (client: pg.PoolClient) => Promi
 type Route = (caller: Caller, url: URL, req: IncomingMessage) => Promise<unknown>;
 
 const routes: Record<string, Route> = {
+  // The lookup as the service makes it (KnownFamilies): the number's key, the same one answering statement, the
+  // lookup recorded (one row, audited by its trigger) in the same transaction.
+  'POST /known-family': async (c, _url, req) => {
+    const { nationalNumber, purpose } = await bodyOf(req);
+    const number = parseNationalNumber(String(nationalNumber));
+    if (!number) return null;
+    return audited(c, async (db) => {
+      const { rows } = await db.query(KNOWN_FAMILY_ANSWER, [[identityHasher.nationalNumber(number)], []]);
+      await db.query(
+        `INSERT INTO family_lookup (id, family_id, user_id, agency_id, purpose, matched_by)
+         SELECT gen_random_uuid(), l.family_id, $2, $3, $4, CASE WHEN l.family_id IS NOT NULL THEN 'NATIONAL_NUMBER' END FROM unnest($1::uuid[]) AS l(family_id)`,
+        [rows.length ? rows.map((r: { family_id: string }) => r.family_id) : [null], c.userId, c.agencyId, purpose],
+      );
+      return { status: rows.length ? 'KNOWN' : 'NOT_KNOWN', families: rows };
+    });
+  },
   'POST /referrals/reschedule': async (c, _url, req) => {
     const { referralId, expectedVersion, startsAt, location } = await bodyOf(req);
     return audited(c, async (db) => {

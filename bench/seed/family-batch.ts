@@ -7,6 +7,7 @@ import { insertBreakGlass, stageBreakGlass } from './break-glass.js';
 import { insertConsents, stageConsents } from './consents.js';
 import { insertFamilies, stageFamilies, stageMembers } from './families.js';
 import { insertGoals, stageGoals } from './goals.js';
+import { insertIdentities } from './identities.js';
 import { insertInbox } from './inbox.js';
 import { insertNotes, stageNotes } from './notes.js';
 import { organisation } from './organisation.js';
@@ -42,6 +43,7 @@ export function familyBatch(p: RunPlan, from: number, to: number): { families: S
       ...stageNotes(),
       ...stagePlanHistory(),
       ...insertFamilies(),
+      ...insertIdentities(),
       ...insertPlans(),
       ...insertGoals(),
       ...insertNotes(),

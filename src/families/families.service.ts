@@ -21,7 +21,7 @@ import type { FamiliesArgs } from './dto/families.args.js';
 import type { FamilyMemberInput } from './dto/family-member.input.js';
 import type { AddFamilyMemberInput, RegisterFamilyInput } from './dto/register-family.input.js';
 import { FamilyMember } from './family-member.entity.js';
-import { FamilyMove } from './family-move.entity.js';
+import { FamilyMove, FamilyMoveStatus } from './family-move.entity.js';
 import { Family } from './family.entity.js';
 import { FAMILY_READ, MY_FAMILY_READ } from './family-read.js';
 import { validateDates } from './member-dates.js';
@@ -97,12 +97,12 @@ export class FamiliesService {
 
   /** The move proposed with the plan that waits for the family's confirmation, locked for this transaction; null when none waits. */
   proposedMove(em: EntityManager, planId: string): Promise<FamilyMove | null> {
-    return em.findOne(FamilyMove, { where: { planId, status: 'PROPOSED' }, lock: { mode: 'pessimistic_write' } });
+    return em.findOne(FamilyMove, { where: { planId, status: FamilyMoveStatus.PROPOSED }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** Records a proposed move (the caller authorized it on the family's plan); one waits at a time. */
+  /** Records a proposed move (the caller may move the family: its supporter or its network's coordinator); one waits at a time. */
   async proposeMove(em: EntityManager, move: Omit<FamilyMove, 'id' | 'status' | 'proposedAt' | 'confirmedAt' | 'withdrawnAt'>): Promise<FamilyMove> {
-    const row = em.create(FamilyMove, { ...move, id: newId(), status: 'PROPOSED', proposedAt: new Date(), confirmedAt: null, withdrawnAt: null });
+    const row = em.create(FamilyMove, { ...move, id: newId(), status: FamilyMoveStatus.PROPOSED, proposedAt: new Date(), confirmedAt: null, withdrawnAt: null });
     await conflictOnDuplicate(em.insert(FamilyMove, row), 'Another move of the family was proposed meanwhile');
     return row;
   }
@@ -110,12 +110,14 @@ export class FamiliesService {
   /** The family confirmed: it (and so its plan, its members and their records) belongs to the new network from now on. */
   async completeMove(em: EntityManager, move: FamilyMove): Promise<void> {
     await em.update(Family, { id: move.familyId }, { networkId: move.toNetworkId });
-    await em.update(FamilyMove, { id: move.id }, { status: 'CONFIRMED', confirmedAt: new Date() });
+    await em.update(FamilyMove, { id: move.id }, { status: FamilyMoveStatus.CONFIRMED, confirmedAt: new Date() });
   }
 
-  /** The supporter took the proposal back before the family confirmed it: the family stays where it is. */
-  async withdrawMove(em: EntityManager, move: FamilyMove): Promise<void> {
-    await em.update(FamilyMove, { id: move.id }, { status: 'WITHDRAWN', withdrawnAt: new Date() });
+  /** The supporter (or the coordinator) took the proposal back before the family confirmed it: the family stays where it is. */
+  async withdrawMove(em: EntityManager, move: FamilyMove): Promise<FamilyMove> {
+    Object.assign(move, { status: FamilyMoveStatus.WITHDRAWN, withdrawnAt: new Date() });
+    await em.update(FamilyMove, { id: move.id }, { status: move.status, withdrawnAt: move.withdrawnAt });
+    return move;
   }
 
   /** The members' keys (docs/family-identity.md); BAD_USER_INPUT when two of them give the same number. */

@@ -38,12 +38,13 @@ export const KNOWN_FAMILY_PROBE = `SELECT family_id, matched_by FROM (
 
 /**
  * Per family found: the agencies involved (an open case assignment, or on the team of its open plan), and
- * the trajectory supporter of its open plan (her agency and her name at work). No member, no content: the
- * family's network only, since every agency a family's records name is of its network.
+ * the trajectory supporter of its open plan (her agency, her name and her contact at work). No member, no content: the
+ * family's network only, since every agency a family's records name is of its network. Parameters: the number
+ * hashes and the name hashes (bytea arrays). Also the benchmark's limit side's (bench/limit/server.ts).
  */
-const ANSWER = `WITH hit AS (${KNOWN_FAMILY_PROBE})
+export const KNOWN_FAMILY_ANSWER = `WITH hit AS (${KNOWN_FAMILY_PROBE})
   SELECT h.family_id, h.matched_by, s.plan_id, s.agency_id AS supporter_agency_id, sa.name AS supporter_agency_name,
-         su.display_name AS supporter_name,
+         su.display_name AS supporter_name, su.work_email AS supporter_work_email, su.work_phone AS supporter_work_phone,
          (SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'name', a.name) ORDER BY a.name, a.id), '[]')
             FROM agency a
            WHERE a.id IN (SELECT ca.agency_id FROM case_assignment ca WHERE ca.family_id = h.family_id AND ca.ended_at IS NULL
@@ -65,6 +66,8 @@ interface AnswerRow {
   supporter_agency_id: string | null;
   supporter_agency_name: string | null;
   supporter_name: string | null;
+  supporter_work_email: string | null;
+  supporter_work_phone: string | null;
   agencies: { id: string; name: string }[];
 }
 
@@ -120,7 +123,7 @@ export class KnownFamilies {
     const numbers = keys.flatMap((k) => (k.numberHash ? [k.numberHash] : []));
     const names = keys.flatMap((k) => (k.nameHash ? [k.nameHash] : []));
     if (numbers.length === 0 && names.length === 0) return [];
-    return readWithoutAudit('a check before a write that answers no personal data', em.query(ANSWER, [numbers, names]));
+    return readWithoutAudit('a check before a write that answers no personal data', em.query(KNOWN_FAMILY_ANSWER, [numbers, names]));
   }
 
   /**
@@ -148,7 +151,11 @@ export class KnownFamilies {
         matchedBy: row.matched_by,
         agencies: row.agencies,
         supporter: row.supporter_agency_id
-          ? { agency: { id: row.supporter_agency_id, name: row.supporter_agency_name! }, name: row.supporter_name! }
+          ? {
+              agency: { id: row.supporter_agency_id, name: row.supporter_agency_name! },
+              name: row.supporter_name!,
+              workContact: { email: row.supporter_work_email, phone: row.supporter_work_phone },
+            }
           : null,
       })),
     };

@@ -29,6 +29,7 @@ export const en: Record<MessageKey, string> = {
   'inbox.memberCorrectionApplied': 'Your request to correct your details was applied.',
   'inbox.memberCorrectionDeclined': 'Your request to correct your details was declined. The team tells you why.',
   'inbox.teamParticipationRequested': "Another organisation asks to join the family's team. Please accept or decline.",
+  'inbox.referralToReviewAfterMove': 'The family moved to another network, where the organisation of this referral does not work. Please check whether the referral is still needed.',
 
   'email.immediate.subject': 'There is something new for you in 1Gezin1Plan',
   'email.immediate.body':

@@ -29,6 +29,7 @@ export const frBE: Record<MessageKey, string> = {
   'inbox.memberCorrectionApplied': 'Votre demande de corriger vos données a été faite.',
   'inbox.memberCorrectionDeclined': 'Votre demande de corriger vos données a été refusée. L’équipe vous dit pourquoi.',
   'inbox.teamParticipationRequested': 'Une autre organisation demande à rejoindre l’équipe de la famille. Pouvez-vous accepter ou refuser ?',
+  'inbox.referralToReviewAfterMove': 'La famille a déménagé vers un autre réseau, où l’organisation de cette orientation ne travaille pas. Vérifiez si l’orientation est encore nécessaire.',
 
   'email.immediate.subject': 'Il y a du nouveau pour vous dans 1Gezin1Plan',
   'email.immediate.body':

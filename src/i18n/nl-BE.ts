@@ -33,6 +33,7 @@ export const nlBE = {
   'inbox.memberCorrectionApplied': 'Uw vraag om uw gegevens te verbeteren is uitgevoerd.',
   'inbox.memberCorrectionDeclined': 'Uw vraag om uw gegevens te verbeteren werd geweigerd. Het team vertelt u waarom.',
   'inbox.teamParticipationRequested': 'Een andere organisatie vraagt om bij het team van het gezin te komen. Wilt u dat aanvaarden of weigeren?',
+  'inbox.referralToReviewAfterMove': 'Het gezin is verhuisd naar een ander netwerk, waar de organisatie van deze doorverwijzing niet werkt. Kijk na of de doorverwijzing nog nodig is.',
 
   // Notification e-mails: only that there is something new, and where to read it (docs/inbox.md, "E-mail").
   'email.immediate.subject': 'Er is iets nieuws voor u in 1Gezin1Plan',

@@ -48,6 +48,8 @@ export enum InboxItemKind {
   MEMBER_CORRECTION_DECLINED = 'MEMBER_CORRECTION_DECLINED',
   /** A caseworker who found the family known asks its supporter that her agency join the team (docs/family-identity.md). */
   TEAM_PARTICIPATION_REQUESTED = 'TEAM_PARTICIPATION_REQUESTED',
+  /** The family moved to another network, where the referral's receiving agency does not work: review it. */
+  REFERRAL_TO_REVIEW_AFTER_MOVE = 'REFERRAL_TO_REVIEW_AFTER_MOVE',
 }
 registerEnumType(InboxItemKind, { name: 'InboxItemKind' });
 
@@ -123,5 +125,7 @@ export function inboxText(kind: InboxItemKind, params: InboxParams, language: La
       return text('inbox.memberCorrectionDeclined');
     case InboxItemKind.TEAM_PARTICIPATION_REQUESTED:
       return text('inbox.teamParticipationRequested');
+    case InboxItemKind.REFERRAL_TO_REVIEW_AFTER_MOVE:
+      return text('inbox.referralToReviewAfterMove');
   }
 }

@@ -20,6 +20,9 @@ const byId = (table: string, type: TypeRead, column: string): NodeRead => ({
 
 const USER: TypeRead = { columns: { id: 'id', displayName: 'display_name' }, nodes: {} };
 
+/** A supporter's work contact: columns of her user row (TrajectorySupporter.workContact). */
+const WORK_CONTACT: TypeRead = { columns: { email: 'work_email', phone: 'work_phone' }, nodes: {} };
+
 const AGENCY: TypeRead = {
   columns: { id: 'id', networkId: 'network_id', name: 'name', kind: 'kind', createdAt: dateTime('created_at') },
   nodes: {},
@@ -38,7 +41,11 @@ const supporter = (state: 'CURRENT' | 'INCOMING'): NodeRead => ({
       endedAt: dateTime('ended_at'),
       familyConfirmation: 'family_confirmation',
     },
-    nodes: { user: () => byId('app_user', USER, 'user_id'), agency: () => byId('agency', AGENCY, 'agency_id') },
+    nodes: {
+      user: () => byId('app_user', USER, 'user_id'),
+      workContact: () => byId('app_user', WORK_CONTACT, 'user_id'),
+      agency: () => byId('agency', AGENCY, 'agency_id'),
+    },
   },
 });
 

@@ -5,6 +5,7 @@ import { readWith } from '../graphql/compiled-selection.js';
 import { Loaders } from '../graphql/graphql-context.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
 import { User } from '../users/user.entity.js';
+import { WorkContact, workContactOf } from '../users/work-contact.js';
 import { UsersService } from '../users/users.service.js';
 import { PlanParticipant } from './plan-participant.entity.js';
 import { TrajectorySupporter } from './trajectory-supporter.entity.js';
@@ -19,6 +20,11 @@ export class TrajectorySupporterResolver {
   @ResolveField(() => User)
   user(@Parent() supporter: TrajectorySupporter, @Loaders() loaders: RequestLoaders): User | Promise<User> {
     return readWith(supporter, 'user', async () => (await this.users.byId(loaders, supporter.userId))!);
+  }
+
+  @ResolveField(() => WorkContact, { description: 'How the family and its team reach her at work.' })
+  workContact(@Parent() supporter: TrajectorySupporter, @Loaders() loaders: RequestLoaders): WorkContact | Promise<WorkContact> {
+    return readWith(supporter, 'workContact', async () => workContactOf((await this.users.byId(loaders, supporter.userId))!));
   }
 
   @ResolveField(() => Agency)

@@ -5,7 +5,7 @@ import { AgenciesService } from '../agencies/agencies.service.js';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
-import { badInput, conflict, consentRequired, invalidTransition } from '../common/errors.js';
+import { badInput, conflict, consentRequired, forbidden, invalidTransition, notFound } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { checkMethod } from '../consents/consents.service.js';
@@ -16,8 +16,10 @@ import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { InboxItemKind } from '../inbox/inbox-kind.js';
 import { type InboxAudience, InboxService } from '../inbox/inbox.service.js';
 import { agencyWorksIn } from '../policy/network-reach.js';
+import { openReferralsOutside } from '../referrals/referrals-after-move.js';
 import { PolicyService, type SubjectAttributes } from '../policy/policy.service.js';
 import type { FamilyMove } from '../families/family-move.entity.js';
+import type { FamilyMoveStep } from './dto/family-move-step.type.js';
 import { CaseAssignmentWriter } from '../assignments/case-assignment-writer.js';
 import type {
   AddPlanParticipantInput,
@@ -144,24 +146,23 @@ export class PlanTeamService {
   }
 
   /**
-   * The supporter proposes that the family moves to another network, with the caseworker who supports it
-   * there: a support handover to her, which the family confirms (confirmHandover completes the move). The
-   * same proposal again changes nothing; another one while it waits answers its state.
+   * The supporter (or the network's coordinator) proposes that the family moves to another network, with the
+   * caseworker who supports it there: a support handover to her, which the family confirms (confirmHandover
+   * completes the move). The same proposal again changes nothing; another one while it waits answers its state.
    */
-  async proposeMove(caller: Caller, input: ProposeFamilyMoveInput): Promise<Plan> {
+  async proposeMove(caller: Caller, input: ProposeFamilyMoveInput): Promise<FamilyMoveStep> {
     return this.tx.run(caller, async (em) => {
-      const { family, plan, attributes } = await this.lockMovingPlan(em, caller, input, 'move the family with its plan');
+      const { family, plan } = await this.lockMovingPlan(em, caller, input, 'move the family with its plan');
       const waiting = await this.families.proposedMove(em, plan.id);
       if (waiting) {
         const same = waiting.toNetworkId === input.toNetworkId && waiting.toUserId === input.newSupporterUserId && waiting.toAgencyId === input.newSupporterAgencyId;
-        if (same) return plan;
+        if (same) return { move: waiting, planVersion: plan.version };
         throw invalidTransition('Family move', 'PROPOSED', 'propose another move before the family confirmed this one');
       }
-      if ((attributes.incomingSupporterUserIds as string[]).length > 0) {
-        throw invalidTransition('Support handover', 'STARTED', 'propose a move before the family confirmed the handover');
-      }
+      const [incoming] = await em.query(`SELECT 1 FROM trajectory_supporter WHERE plan_id = $1 AND state = 'INCOMING'`, [plan.id]);
+      if (incoming) throw invalidTransition('Support handover', 'STARTED', 'propose a move before the family confirmed the handover');
       await this.requireMoveTarget(em, input, family.networkId as string);
-      await this.families.proposeMove(em, {
+      const move = await this.families.proposeMove(em, {
         familyId: plan.familyId,
         planId: plan.id,
         fromNetworkId: family.networkId as string,
@@ -172,46 +173,58 @@ export class PlanTeamService {
       });
       await this.addSupporter(em, plan.id, input.newSupporterUserId, input.newSupporterAgencyId, SupporterState.INCOMING);
       await this.tellOfHandover(em, plan, InboxItemKind.SUPPORT_HANDOVER_TO_CONFIRM, [{ portalOf: plan.familyId }]);
-      return this.writer.update(em, caller, plan, {}, {
+      const moved = await this.writer.update(em, caller, plan, {}, {
         entityType: 'TrajectorySupporter',
         entityId: plan.id,
         change: 'FAMILY_MOVE_PROPOSED',
         details: { fromNetworkId: family.networkId, toNetworkId: input.toNetworkId, toUserId: input.newSupporterUserId, agencyId: input.newSupporterAgencyId },
       });
+      return { move, planVersion: moved.version };
     });
   }
 
   /**
-   * The supporter takes a proposed move back before the family confirms it: the move is WITHDRAWN and the
-   * handover it started ends with it (the incoming supporter leaves the plan); the family stays in its network.
+   * The supporter (or the network's coordinator) takes a proposed move back before the family confirms it: the
+   * move is WITHDRAWN and the handover it started ends with it (the incoming supporter leaves the plan); the
+   * family stays in its network.
    */
-  async withdrawMove(caller: Caller, input: WithdrawFamilyMoveInput): Promise<Plan> {
+  async withdrawMove(caller: Caller, input: WithdrawFamilyMoveInput): Promise<FamilyMoveStep> {
     return this.tx.run(caller, async (em) => {
       const { plan } = await this.lockMovingPlan(em, caller, input, 'withdraw a move');
-      const move = await this.families.proposedMove(em, plan.id);
-      if (!move) throw invalidTransition('Family move', 'NOT_PROPOSED', 'withdraw');
-      await this.families.withdrawMove(em, move);
+      const waiting = await this.families.proposedMove(em, plan.id);
+      if (!waiting) throw invalidTransition('Family move', 'NOT_PROPOSED', 'withdraw');
+      const move = await this.families.withdrawMove(em, waiting);
       await em.query(`UPDATE trajectory_supporter SET state = 'ENDED', ended_at = now() WHERE plan_id = $1 AND state = 'INCOMING'`, [plan.id]);
       // Who was asked to confirm the move: the family's portal members who decide for themselves.
       await this.tellOfHandover(em, plan, InboxItemKind.FAMILY_MOVE_WITHDRAWN, [{ portalOf: plan.familyId }]);
-      return this.writer.update(em, caller, plan, {}, {
+      const withdrawn = await this.writer.update(em, caller, plan, {}, {
         entityType: 'TrajectorySupporter',
         entityId: plan.id,
         change: 'FAMILY_MOVE_WITHDRAWN',
         details: { moveId: move.id, toNetworkId: move.toNetworkId, toUserId: move.toUserId },
       });
+      return { move, planVersion: withdrawn.version };
     });
   }
 
-  /** The family (NOT_FOUND unless the caller sees it) and its open plan, locked for the supporter's `coordinate`. */
+  /**
+   * The family, if the caller may move it (its supporter, or its network's coordinator: Family `move`), and its
+   * open plan, locked. NOT_FOUND to who cannot see the family, FORBIDDEN to who sees it without that right.
+   */
   private async lockMovingPlan(em: EntityManager, caller: Caller, input: { familyId: string; expectedVersion?: number }, doing: string) {
-    const family = await this.policy.authorize(em, caller.ability, 'read', 'Family', input.familyId);
+    const family = await this.policy.attributesOf(em, 'Family', input.familyId, { lock: true });
+    if (!family || !this.policy.can(caller.ability, 'move', 'Family', family)) {
+      if (family && this.policy.can(caller.ability, 'read', 'Family', family)) {
+        throw forbidden("Only the family's trajectory supporter, or its network's coordinator, moves the family");
+      }
+      throw notFound('Family');
+    }
     const [open]: { id: string }[] = await readWithoutAudit('a check before a write that answers no personal data', em.query(
       `SELECT id FROM plan WHERE family_id = $1 AND status <> 'CLOSED'`,
       [input.familyId],
     ));
     if (!open) throw invalidTransition('Plan', 'CLOSED', doing);
-    return { family, ...(await this.writer.lock(em, caller, 'coordinate', { planId: open.id, expectedVersion: input.expectedVersion })) };
+    return { family, plan: await this.writer.lockAuthorized(em, { planId: open.id, expectedVersion: input.expectedVersion }) };
   }
 
   /** Another network, and a caseworker there to take over: else BAD_USER_INPUT naming the field. */
@@ -247,7 +260,26 @@ export class PlanTeamService {
       [plan.id, move.toNetworkId],
     );
     const agenciesLeft = [...new Set([...unassigned, ...left.map((r) => r.agency_id)])].sort();
-    return { moveId: move.id, fromNetworkId: move.fromNetworkId, toNetworkId: move.toNetworkId, agenciesLeft };
+    const referralsToReview = await this.tellOfReferralsToReview(em, move);
+    return { moveId: move.id, fromNetworkId: move.fromNetworkId, toNetworkId: move.toNetworkId, agenciesLeft, referralsToReview };
+  }
+
+  /**
+   * Open referrals to agencies that do not work in the new network keep their state: the new supporter and the
+   * caseworker who made each are asked to review it (an inbox item about the referral; the referrer sees hers
+   * only while she may still read it, that is while her agency works in the new network too). One item per
+   * referral; a family has few open ones.
+   */
+  private async tellOfReferralsToReview(em: EntityManager, move: FamilyMove): Promise<string[]> {
+    const referrals = await openReferralsOutside(em, move.familyId, move.toNetworkId);
+    for (const referral of referrals) {
+      await this.inbox.deliver(
+        em,
+        { id: newId(), kind: InboxItemKind.REFERRAL_TO_REVIEW_AFTER_MOVE, familyId: move.familyId, about: { type: 'Referral', id: referral.id }, params: {}, occurredAt: new Date() },
+        [{ user: move.toUserId, agency: move.toAgencyId }, { user: referral.createdByUserId, agency: referral.fromAgencyId }],
+      );
+    }
+    return referrals.map((r) => r.id);
   }
 
   /** The inbox items of a handover step, about the plan (docs/inbox.md). */

@@ -26,10 +26,26 @@ export class PlanWriter {
   ): Promise<{ plan: Plan; attributes: SubjectAttributes }> {
     const attributes = await this.policy.authorize(em, caller.ability, action, 'Plan', ref.planId, { lock: true });
     const plan = await readWithoutAudit('the record the caller changes, authorized and locked first (audited by the write triggers)', em.findOneByOrFail(Plan, { id: ref.planId }));
-    if (ref.expectedVersion != null && ref.expectedVersion !== plan.version) {
-      throw conflict(`The plan changed meanwhile: version ${plan.version}, not ${ref.expectedVersion}`);
+    return { plan: this.atVersion(plan, ref.expectedVersion), attributes };
+  }
+
+  /**
+   * The plan, locked, at `expectedVersion`, for a caller authorized on another record: moving a family is a
+   * right on the Family (its supporter, or its network's coordinator, who reads no plan).
+   */
+  async lockAuthorized(em: EntityManager, ref: { planId: string; expectedVersion?: number | null }): Promise<Plan> {
+    const plan = await readWithoutAudit(
+      'the record the caller changes, authorized and locked first (audited by the write triggers)',
+      em.findOneOrFail(Plan, { where: { id: ref.planId }, lock: { mode: 'pessimistic_write' } }),
+    );
+    return this.atVersion(plan, ref.expectedVersion);
+  }
+
+  private atVersion(plan: Plan, expectedVersion: number | null | undefined): Plan {
+    if (expectedVersion != null && expectedVersion !== plan.version) {
+      throw conflict(`The plan changed meanwhile: version ${plan.version}, not ${expectedVersion}`);
     }
-    return { plan, attributes };
+    return plan;
   }
 
   requireOpen(plan: Plan, attempted: string): void {

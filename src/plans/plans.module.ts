@@ -11,7 +11,7 @@ import { PlanParticipantResolver, TrajectorySupporterResolver } from './plan-tea
 import { PlanTeamService } from './plan-team.service.js';
 import { PlanWriter } from './plan-writer.js';
 import { Plan } from './plan.entity.js';
-import { FamilyPlanResolver, PlansResolver } from './plans.resolver.js';
+import { FamilyMoveStepResolver, FamilyPlanResolver, PlansResolver } from './plans.resolver.js';
 import { PlansService } from './plans.service.js';
 import { TrajectorySupporter } from './trajectory-supporter.entity.js';
 
@@ -31,6 +31,7 @@ import { TrajectorySupporter } from './trajectory-supporter.entity.js';
     PlanWriter,
     PlansResolver,
     FamilyPlanResolver,
+    FamilyMoveStepResolver,
     TrajectorySupporterResolver,
     PlanParticipantResolver,
   ],

@@ -27,6 +27,7 @@ import {
   UpdatePlanInput,
   WithdrawFamilyMoveInput,
 } from './dto/plan.inputs.js';
+import { FamilyMoveStep } from './dto/family-move-step.type.js';
 import { PlanParticipant } from './plan-participant.entity.js';
 import { PlanTeamService } from './plan-team.service.js';
 import { Plan } from './plan.entity.js';
@@ -94,20 +95,22 @@ export class PlansResolver {
     return this.team.handOver(caller, input);
   }
 
-  @Mutation(() => Plan, {
+  @Mutation(() => FamilyMoveStep, {
     description:
       'The family moves to another network and keeps its plan: a support handover to a caseworker there, ' +
-      'which the family confirms with confirmSupportHandover (the family and its plan then belong to the new network).',
+      'which the family confirms with confirmSupportHandover (the family and its plan then belong to the new network). ' +
+      "By the family's trajectory supporter or its network's coordinator.",
   })
-  @Policy('coordinate', 'Plan')
+  @Policy('move', 'Family')
   proposeFamilyMove(@CurrentCaller() caller: Caller, @Args('input') input: ProposeFamilyMoveInput) {
     return this.team.proposeMove(caller, input);
   }
 
-  @Mutation(() => Plan, {
-    description: 'The supporter takes a proposed move back before the family confirms it; the handover it started ends with it.',
+  @Mutation(() => FamilyMoveStep, {
+    description:
+      'The supporter (or the network coordinator) takes a proposed move back before the family confirms it; the handover it started ends with it.',
   })
-  @Policy('coordinate', 'Plan')
+  @Policy('move', 'Family')
   withdrawFamilyMove(@CurrentCaller() caller: Caller, @Args('input') input: WithdrawFamilyMoveInput) {
     return this.team.withdrawMove(caller, input);
   }
@@ -165,6 +168,16 @@ export class PlansResolver {
   @ResolveField(() => PlanHistoryConnection, { description: 'Who changed what on this plan, and when.' })
   history(@Parent() plan: Plan, @CurrentCaller() caller: Caller, @Args() page: PageArgs) {
     return this.planHistory.list(caller, plan.id, page);
+  }
+}
+
+@Resolver(() => FamilyMoveStep)
+export class FamilyMoveStepResolver {
+  constructor(private readonly plans: PlansService) {}
+
+  @ResolveField(() => Plan, { nullable: true, description: 'The plan moving with the family, if the caller may read it (the coordinator does not).' })
+  plan(@Parent() step: FamilyMoveStep, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    return this.plans.openPlanOf(caller, loaders, step.move.familyId);
   }
 }
 

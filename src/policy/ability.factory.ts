@@ -23,8 +23,13 @@ import { type ConditionField, SUBJECTS, type SubjectName } from './subjects.js';
  * recording that it can (or cannot) decide for itself, setting aside the presumption from 12.
  * `merge` on a Family is proposing or confirming that another registration of the same family is merged
  * into it, or it into the other (docs/family-merge.md): its current trajectory supporter, or the network's coordinator.
+ * `move` on a Family is proposing or withdrawing its move to another network with its plan
+ * (docs/regional-agencies-and-moves.md): its current trajectory supporter, or the coordinator of its network —
+ * a right of its own, so that the coordinator gains none of the supporter's work on the plan (`coordinate`).
  * `invitePortal` on a FamilyMember is handing her a one-time portal invitation; `endPortalLogin` ending her portal login.
  * `requestCorrection` on a FamilyMember is asking her team, in the portal, to correct her data.
+ * `editWorkContact` on a Membership is setting the work e-mail and phone of the member (her agency's admin; a
+ * user sets her own without a rule).
  */
 export type PolicyAction =
   | 'create'
@@ -45,6 +50,8 @@ export type PolicyAction =
   | 'endPortalLogin'
   | 'assessCapacity'
   | 'merge'
+  | 'move'
+  | 'editWorkContact'
   | 'requestCorrection';
 
 // Conditions name subject fields (subjects.ts), not entity properties; each rule's are checked against its
@@ -204,6 +211,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           can('readInsights', 'Network', { id: networkId });
           // Merges two registrations of the same family alone (no family data read: the merge moves rows).
           can('merge', 'Family', { networkId });
+          // Watches over the network's families: moves one to another network (no family data read: a handover).
+          can('move', 'Family', { networkId });
           can(['create', 'update'], 'DirectoryService', { networkId });
           can('read', 'Membership', { networkId });
           can(['create', 'update'], 'Membership', {
@@ -213,6 +222,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           break;
         case MembershipRole.AGENCY_ADMIN:
           can('read', 'Membership', { agencyId });
+          can('editWorkContact', 'Membership', { agencyId });
           can(['create', 'read', 'update'], 'IntegrationClient', { agencyId });
           // Their own agency's services in the directory (organisations outside the platform: the coordinators).
           can(['create', 'update'], 'DirectoryService', { networkId, agencyId });
@@ -251,7 +261,7 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           can('update', 'BreakGlassGrant', { ...onTeam, userId });
           can('update', 'BreakGlassGrant', { ...onTeam, familySupporterUserIds: userId });
           can('coordinate', 'Plan', { networkId: familyNetwork, supporterUserIds: userId });
-          can('merge', 'Family', { networkId: familyNetwork, supporterUserIds: userId });
+          can(['merge', 'move'], 'Family', { networkId: familyNetwork, supporterUserIds: userId });
           // Before a supporter is chosen, the team closes a draft nobody coordinates.
           can('coordinate', 'Plan', { ...onTeam, hasSupporter: false, status: 'DRAFT' });
           can('confirmHandover', 'Plan', onTeam);

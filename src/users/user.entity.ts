@@ -17,6 +17,13 @@ export class User {
   @Column()
   displayName: string;
 
+  /** Her contact at work (WorkContact): not a field of User, shown only where her work contact may be read. */
+  @Column({ type: 'text', nullable: true })
+  workEmail: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  workPhone: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

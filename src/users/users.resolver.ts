@@ -15,6 +15,7 @@ import { Membership } from './membership.entity.js';
 import { User } from './user.entity.js';
 import { UsersService } from './users.service.js';
 import { Viewer, ViewerMembership } from './viewer.type.js';
+import { SetWorkContactInput, WorkContact, workContactOf } from './work-contact.js';
 
 @ObjectType()
 export class MembershipConnection extends ConnectionType(Membership) {}
@@ -36,6 +37,14 @@ export class UsersResolver {
   @Authenticated()
   setMyLanguage(@CurrentCaller() caller: Caller, @Args('language', { type: () => Language }) language: Language): Promise<Viewer> {
     return this.users.setLanguage(caller, language);
+  }
+
+  @Mutation(() => WorkContact, {
+    description: 'Sets how you are reached at work (or, as agency admin, a member of your agency); both parts replace the ones before.',
+  })
+  @Authenticated()
+  setWorkContact(@CurrentCaller() caller: Caller, @Args('input') input: SetWorkContactInput): Promise<WorkContact> {
+    return this.users.setWorkContact(caller, input);
   }
 
   @Mutation(() => Membership)
@@ -89,6 +98,12 @@ export class ViewerResolver {
   @ResolveField(() => User, { nullable: true })
   async user(@Parent() viewer: Viewer, @Loaders() loaders: RequestLoaders): Promise<User | null> {
     return viewer.principal.userId ? this.users.byId(loaders, viewer.principal.userId) : null;
+  }
+
+  @ResolveField(() => WorkContact, { nullable: true, description: 'How you are reached at work (null when not a user here yet).' })
+  async workContact(@Parent() viewer: Viewer, @Loaders() loaders: RequestLoaders): Promise<WorkContact | null> {
+    const user = viewer.principal.userId ? await this.users.byId(loaders, viewer.principal.userId) : null;
+    return user ? workContactOf(user) : null;
   }
 
   @ResolveField(() => [ViewerMembership])

@@ -19,6 +19,7 @@ import type { MembershipRole } from './membership-role.js';
 import { MembershipStatus } from './membership-status.js';
 import { Membership } from './membership.entity.js';
 import { User } from './user.entity.js';
+import type { SetWorkContactInput, WorkContact } from './work-contact.js';
 import type { Viewer } from './viewer.type.js';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import { readWithoutAudit } from '../audit/personal-reader.js';
@@ -64,6 +65,26 @@ export class UsersService {
         : em.query(`UPDATE app_user SET preferred_language = $2 WHERE id = $1`, [userId, language]),
     );
     return this.viewer({ ...caller, principal: { ...caller.principal, language } });
+  }
+
+  /**
+   * Sets a professional's work contact: her own (any user), or a member's of an agency whose admin the caller
+   * is (`editWorkContact` on one of her memberships); anyone else NOT_FOUND. Audited as a change of app_user.
+   */
+  async setWorkContact(caller: Caller, input: SetWorkContactInput): Promise<WorkContact> {
+    const self = caller.principal.userId;
+    if (!self) throw forbidden('Only a professional has a work contact');
+    const userId = input.userId ?? self;
+    return this.tx.run(caller, async (em) => {
+      if (userId !== self) {
+        const members = em.createQueryBuilder(Membership, 'm').where('m.user_id = :userId', { userId });
+        const managed = await this.policy.scope(members, caller.ability, 'editWorkContact', 'Membership').getExists();
+        if (!managed) throw notFound('User');
+      }
+      const contact: WorkContact = { email: input.email?.trim() || null, phone: input.phone?.trim() || null };
+      await em.query(`UPDATE app_user SET work_email = $2, work_phone = $3 WHERE id = $1`, [userId, contact.email, contact.phone]);
+      return contact;
+    });
   }
 
   /**

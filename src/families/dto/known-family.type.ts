@@ -5,6 +5,7 @@ import { IsEnum, IsOptional, IsString, Matches, MaxLength } from 'class-validato
 import { IsNotBlank } from '../../graphql/text-rules.js';
 import { IsNationalNumber } from '../national-number.js';
 import { DATE, trim } from './family-member.input.js';
+import { WorkContact } from '../../users/work-contact.js';
 
 /** Why a professional asks whether a family is known; the family reads it in its access log (portal/access-log-wording.ts). */
 export enum FamilyLookupPurpose {
@@ -68,13 +69,16 @@ export class KnownFamilyAgency {
   name: string;
 }
 
-@ObjectType({ description: "The family's trajectory supporter, as a contact at work: her agency and her name." })
+@ObjectType({ description: "The family's trajectory supporter, as a contact at work: her agency, her name, her work e-mail and phone." })
 export class KnownFamilySupporter {
   @Field(() => KnownFamilyAgency)
   agency: KnownFamilyAgency;
 
   @Field()
   name: string;
+
+  @Field(() => WorkContact)
+  workContact: WorkContact;
 }
 
 @ObjectType({ description: 'A family found: who is involved, never its members or what is recorded about it.' })

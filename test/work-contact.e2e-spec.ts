@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import {
+  FindKnownFamilyDocument,
+  MyWorkContactDocument,
+  PlanSupporterContactDocument,
+  PlanSupporterContactWithFamilyDocument,
+  PortalSupporterContactDocument,
+  SetWorkContactDocument,
+} from './graphql/generated.js';
+import { codeOf, PLATFORM_ADMIN, TestApi } from './support/test-app.js';
+import { type Agency, type Network, parent, type Person, World } from './support/world.js';
+
+/**
+ * The trajectory supporter's work contact (issue 21): she, or her agency's admin, sets it; the family and its
+ * team read it where they see their supporter, and a caseworker who asked findKnownFamily in its answer. Nobody
+ * else: not another network, not a caseworker off the team, not a partner system.
+ */
+describe("a professional's work contact", () => {
+  let api: TestApi;
+  let world: World;
+  let network: Network;
+  let agency: Agency;
+  let otherAgency: Agency;
+  let elsewhere: Agency;
+  let supporter: Person;
+  let colleague: Person;
+  let family: { familyId: string; planId: string; sara: string; givenName: string };
+  let portal: string;
+
+  const contact = { email: 'an.supporter@kindengezin.example', phone: '+32 9 265 00 00' };
+
+  beforeAll(async () => {
+    api = await TestApi.start();
+    world = new World(api);
+    network = await world.network();
+    agency = await world.agency(network);
+    otherAgency = await world.agency(network);
+    elsewhere = await world.agency(await world.network());
+    supporter = await world.staff(agency);
+    colleague = await world.staff(agency);
+    const givenName = `Sara ${randomUUID().slice(0, 8)}`;
+    const f = await world.familyWithPlan(supporter, {
+      members: [parent(givenName, 'Peeters', '1991-02-03')],
+      supporter,
+      assign: { admin: agency.admin, userIds: [colleague.userId] },
+    });
+    family = { familyId: f.familyId, planId: f.planId, sara: f.memberIds[0]!, givenName };
+    portal = await world.portalLogin(supporter, family.sara);
+  }, 120_000);
+  afterAll(() => api.stop());
+
+  const contactOf = async (subject: string) => (await api.ok(subject, MyWorkContactDocument, {})).me.workContact;
+
+  it('she sets her own, and reads it back; bad input is named and changes nothing', async () => {
+    expect(await contactOf(supporter.subject)).toEqual({ email: null, phone: null });
+    expect((await api.ok(supporter.subject, SetWorkContactDocument, { input: contact })).setWorkContact).toEqual(contact);
+    expect(await contactOf(supporter.subject)).toEqual(contact);
+
+    for (const [input, field] of [
+      [{ ...contact, email: 'not an address' }, 'email'],
+      [{ ...contact, phone: 'call me' }, 'phone'],
+      [{ ...contact, phone: '+32 9 123 45 67 89 01 23 45 67 89 01 23 45' }, 'phone'],
+      [{ ...contact, userId: 'nobody' }, 'userId'],
+    ] as const) {
+      const refused = await api.gql(supporter.subject, SetWorkContactDocument, { input });
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      // The message never repeats what was sent.
+      expect(refused.errors?.[0]?.message).not.toContain('call me');
+    }
+    expect(await contactOf(supporter.subject)).toEqual(contact);
+  });
+
+  it("her agency's admin sets a member's; nobody else sets another's", async () => {
+    const worker = await world.staff(agency);
+    const set = { userId: worker.userId, email: 'jan@kindengezin.example', phone: '0470 12 34 56' };
+    expect((await api.ok(agency.admin.subject, SetWorkContactDocument, { input: set })).setWorkContact).toEqual({ email: set.email, phone: set.phone });
+    expect(await contactOf(worker.subject)).toEqual({ email: set.email, phone: set.phone });
+
+    const attempt = { ...set, email: 'overwritten@example.org' };
+    expect(codeOf(await world.asIntegrationClient(agency, SetWorkContactDocument, { input: attempt }))).toBe('FORBIDDEN');
+    const expectations: [string, string][] = [
+      [otherAgency.admin.subject, 'NOT_FOUND'],
+      [elsewhere.admin.subject, 'NOT_FOUND'],
+      [network.coordinator.subject, 'NOT_FOUND'],
+      [colleague.subject, 'NOT_FOUND'],
+      [PLATFORM_ADMIN, 'FORBIDDEN'],
+      [portal, 'FORBIDDEN'],
+    ];
+    for (const [subject, code] of expectations) {
+      expect([subject, codeOf(await api.gql(subject, SetWorkContactDocument, { input: attempt }))]).toEqual([subject, code]);
+    }
+    expect(await contactOf(worker.subject)).toEqual({ email: set.email, phone: set.phone });
+    // Left out, both parts are cleared.
+    await api.ok(agency.admin.subject, SetWorkContactDocument, { input: { userId: worker.userId } });
+    expect(await contactOf(worker.subject)).toEqual({ email: null, phone: null });
+  });
+
+  it('the team and the family read it with their supporter; a caseworker off the team, another network and a partner system do not', async () => {
+    await api.ok(supporter.subject, SetWorkContactDocument, { input: contact });
+    // Both paths of plan(id): compiled in one statement, and through the field resolvers (family is not compiled).
+    for (const document of [PlanSupporterContactDocument, PlanSupporterContactWithFamilyDocument]) {
+      const { plan } = await api.ok(colleague.subject, document, { id: family.planId });
+      expect(plan.supporter).toEqual({ user: { id: supporter.userId }, workContact: contact });
+    }
+    const { myFamily } = await api.ok(portal, PortalSupporterContactDocument, {});
+    expect(myFamily.family.plan?.supporter).toEqual({ agency: { id: agency.id }, workContact: contact });
+
+    const offTeam = await world.staff(agency);
+    const otherNetwork = await world.staff(elsewhere);
+    for (const [subject, code] of [
+      [offTeam.subject, 'NOT_FOUND'],
+      [otherNetwork.subject, 'NOT_FOUND'],
+      [otherAgency.admin.subject, 'FORBIDDEN'],
+      [network.coordinator.subject, 'FORBIDDEN'],
+    ] as const) {
+      expect([subject, codeOf(await api.gql(subject, PlanSupporterContactDocument, { id: family.planId }))]).toEqual([subject, code]);
+    }
+    expect(codeOf(await world.asIntegrationClient(agency, PlanSupporterContactDocument, { id: family.planId }))).toBe('FORBIDDEN');
+  });
+
+  it('findKnownFamily names the supporter with her work contact to the caseworker who asked', async () => {
+    await api.ok(supporter.subject, SetWorkContactDocument, { input: contact });
+    const asker = await world.staff(otherAgency);
+    const { findKnownFamily } = await api.ok(asker.subject, FindKnownFamilyDocument, {
+      input: { givenName: family.givenName, familyName: 'Peeters', birthDate: '1991-02-03', purpose: 'TEAM_FORMATION' },
+    });
+    expect(findKnownFamily.status).toBe('KNOWN');
+    expect(findKnownFamily.families.map((f) => f.supporter)).toEqual([{ agency: { id: agency.id, name: expect.any(String) }, name: expect.any(String), workContact: contact }]);
+  });
+});
