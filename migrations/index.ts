@@ -37,6 +37,7 @@ import { UserLanguage1766795000000 } from './1766795000000-UserLanguage.js';
 import { NotificationChannels1766796000000 } from './1766796000000-NotificationChannels.js';
 import { EraseNotificationAddress1766797000000 } from './1766797000000-EraseNotificationAddress.js';
 import { DirectoryFoldedName1766820000000 } from './1766820000000-DirectoryFoldedName.js';
+import { LoggedReferrals1766834000000 } from './1766834000000-LoggedReferrals.js';
 import { DirectoryReferrals1766800000000 } from './1766800000000-DirectoryReferrals.js';
 import { FamilyMergeWithdrawal1766805000000 } from './1766805000000-FamilyMergeWithdrawal.js';
 import { FamilyMoveWithdrawal1766805100000 } from './1766805100000-FamilyMoveWithdrawal.js';
@@ -85,4 +86,5 @@ export const migrations = [
   FamilyMergeWithdrawal1766805000000,
   FamilyMoveWithdrawal1766805100000,
   DirectoryFoldedName1766820000000,
+  LoggedReferrals1766834000000,
 ];

@@ -44,6 +44,8 @@ export enum InboxItemKind {
   MEMBER_CORRECTION_DECLINED = 'MEMBER_CORRECTION_DECLINED',
   /** A caseworker who found the family known asks its supporter that her agency join the team (docs/family-identity.md). */
   TEAM_PARTICIPATION_REQUESTED = 'TEAM_PARTICIPATION_REQUESTED',
+  /** The next step of a referral the reader passed on to an organisation outside the platform is due: she records it by hand. */
+  LOGGED_REFERRAL_STEP_DUE = 'LOGGED_REFERRAL_STEP_DUE',
 }
 registerEnumType(InboxItemKind, { name: 'InboxItemKind' });
 
@@ -113,5 +115,7 @@ export function inboxText(kind: InboxItemKind, params: InboxParams, language: La
       return text('inbox.memberCorrectionDeclined');
     case InboxItemKind.TEAM_PARTICIPATION_REQUESTED:
       return text('inbox.teamParticipationRequested');
+    case InboxItemKind.LOGGED_REFERRAL_STEP_DUE:
+      return text('inbox.loggedReferralStepDue', { to: params.to ?? 'none' });
   }
 }
