@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { functionSql } from '../src/database/functions/index.js';
+import { grantFromSubjectToAgencies } from './1764900000000-TransitionToAdulthood.js';
 
 /**
  * Logged referrals to organisations outside the platform (docs/directory.md, "Logged referrals"): a referral
@@ -33,16 +34,8 @@ export class LoggedReferrals1766834000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(grantFromSubjectToAgencies);
     await q.query(`
-      CREATE OR REPLACE FUNCTION consent_grant_from_subject() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        INSERT INTO consent_grant (consent_id, member_id, category, family_id, recipient_agency_id, valid_from,
-                                   valid_until, represented_until)
-          SELECT c.id, NEW.member_id, category, c.family_id, c.recipient_agency_id, c.valid_from, c.valid_until,
-                 representation_ends(c.id, NEW.member_id)
-            FROM consent c CROSS JOIN unnest(c.categories) category WHERE c.id = NEW.consent_id;
-        RETURN NULL;
-      END $$;
       DROP INDEX referral_logged_due_idx;
       ALTER TABLE referral DROP CONSTRAINT referral_one_receiver, DROP COLUMN external_organisation, ALTER COLUMN to_agency_id SET NOT NULL;
       DROP INDEX consent_grant_external_idx;
