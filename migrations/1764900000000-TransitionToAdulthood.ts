@@ -1,5 +1,16 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** The grants of a consent to agencies only, with the day a representative's consent ends (until migration LoggedReferrals). */
+export const grantFromSubjectToAgencies = `CREATE OR REPLACE FUNCTION consent_grant_from_subject() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO consent_grant (consent_id, member_id, category, family_id, recipient_agency_id, valid_from,
+                                   valid_until, represented_until)
+          SELECT c.id, NEW.member_id, category, c.family_id, c.recipient_agency_id, c.valid_from, c.valid_until,
+                 representation_ends(c.id, NEW.member_id)
+            FROM consent c CROSS JOIN unnest(c.categories) category WHERE c.id = NEW.consent_id;
+        RETURN NULL;
+      END $$;`;
+
 /**
  * The transition to 18. A consent a parent or caregiver gave for a child covers new access to the
  * child's data only until the child turns 18; from then on the young adult decides, by confirming it
@@ -61,15 +72,7 @@ export class TransitionToAdulthood1764900000000 implements MigrationInterface {
       CREATE INDEX consent_grant_represented_idx ON consent_grant (member_id, represented_until)
         WHERE represented_until IS NOT NULL AND revoked_at IS NULL;
 
-      CREATE OR REPLACE FUNCTION consent_grant_from_subject() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        INSERT INTO consent_grant (consent_id, member_id, category, family_id, recipient_agency_id, valid_from,
-                                   valid_until, represented_until)
-          SELECT c.id, NEW.member_id, category, c.family_id, c.recipient_agency_id, c.valid_from, c.valid_until,
-                 representation_ends(c.id, NEW.member_id)
-            FROM consent c CROSS JOIN unnest(c.categories) category WHERE c.id = NEW.consent_id;
-        RETURN NULL;
-      END $$;
+${grantFromSubjectToAgencies}
 
       CREATE FUNCTION consent_grant_confirm() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN

@@ -38,6 +38,7 @@ import { NotificationChannels1766796000000 } from './1766796000000-NotificationC
 import { EraseNotificationAddress1766797000000 } from './1766797000000-EraseNotificationAddress.js';
 import { DirectoryFoldedName1766820000000 } from './1766820000000-DirectoryFoldedName.js';
 import { WorkContact1766833000000 } from './1766833000000-WorkContact.js';
+import { LoggedReferrals1766834000000 } from './1766834000000-LoggedReferrals.js';
 import { MemberPairs1766835000000 } from './1766835000000-MemberPairs.js';
 import { ConsentsDoNotWiden1766836000000 } from './1766836000000-ConsentsDoNotWiden.js';
 import { DirectoryReferrals1766800000000 } from './1766800000000-DirectoryReferrals.js';
@@ -89,6 +90,7 @@ export const migrations = [
   FamilyMoveWithdrawal1766805100000,
   DirectoryFoldedName1766820000000,
   WorkContact1766833000000,
+  LoggedReferrals1766834000000,
   MemberPairs1766835000000,
   ConsentsDoNotWiden1766836000000,
 ];

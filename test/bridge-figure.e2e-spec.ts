@@ -6,6 +6,7 @@ import {
   AcceptReferralDocument,
   AccompanyingReferralsDocument,
   AgencyMembershipsDocument,
+  BreakGlassDocument,
   type BridgeReferralFragment,
   BridgeReferralDocument,
   CreateBridgeReferralDocument,
@@ -59,13 +60,14 @@ describe('the bridge figure', () => {
   let stranger: Person;
   let strangeAdmin: Person;
   let client: SceneClient;
+  let third: Agency;
 
   beforeAll(async () => {
     api = await TestApi.start();
     db = api.app.get(DataSource);
-    // R refers (its worker), B receives (its intake worker); the scene's third agency plays no part here.
+    // R refers (its worker), B receives (its intake worker); the scene's third agency (a CLB) lends a caseworker as bridge figure.
     const referrals = await ReferralScene.create(api);
-    ({ world, referrer, receiver, worker, intake } = referrals);
+    ({ world, referrer, receiver, worker, intake, other: third } = referrals);
     homeStart = await world.agency(referrals.network, 'VOLUNTEER_ORGANISATION');
     colleague = await world.staff(referrer);
     const elsewhere = await world.agency(await world.network());
@@ -80,21 +82,22 @@ describe('the bridge figure', () => {
   /**
    * A family of R's worker (Sara) whose plan team has Home-Start with two volunteers assigned, Vera and Otto;
    * Sara consents to B (REFERRAL) and to Home-Start (IDENTITY; REFERRAL apart, so that it can be withdrawn alone).
+   * Another `organisation` lends two staff of `role` instead.
    */
-  async function scene() {
+  async function scene(organisation = homeStart, role: 'VOLUNTEER' | 'CASEWORKER' = 'VOLUNTEER') {
     const family = await world.familyWithPlan(worker, {
       members: [parent('Sara', 'Peeters')],
-      participants: [{ agencyId: homeStart.id, contribution: 'Een vrijwilliger gaat mee naar het eerste gesprek' }],
+      participants: [{ agencyId: organisation.id, contribution: 'Iemand gaat mee naar het eerste gesprek' }],
       consentForParticipants: false,
     });
     const household = { id: family.familyId, members: family.members, memberIds: family.memberIds };
     await world.consentAll(worker, household, receiver.id, ['REFERRAL']);
-    await world.consentAll(worker, household, homeStart.id, ['IDENTITY']);
-    const [referralConsent] = await world.consentAll(worker, household, homeStart.id, ['REFERRAL']);
-    const vera = await world.staff(homeStart, 'VOLUNTEER');
-    const otto = await world.staff(homeStart, 'VOLUNTEER');
-    const assignment = { vera: await world.assign(homeStart.admin, family.familyId, vera.userId), otto: await world.assign(homeStart.admin, family.familyId, otto.userId) };
-    return { family, vera, otto, assignment, referralConsent: referralConsent! };
+    await world.consentAll(worker, household, organisation.id, ['IDENTITY']);
+    const [referralConsent] = await world.consentAll(worker, household, organisation.id, ['REFERRAL']);
+    const vera = await world.staff(organisation, role);
+    const otto = await world.staff(organisation, role);
+    const assignment = { vera: await world.assign(organisation.admin, family.familyId, vera.userId), otto: await world.assign(organisation.admin, family.familyId, otto.userId) };
+    return { family, vera, otto, assignment, referralConsent: referralConsent!, bridgeFigure: vera };
   }
 
   const createInput = (family: FamilyWithPlan, extra: Record<string, unknown> = {}) => ({
@@ -108,9 +111,9 @@ describe('the bridge figure', () => {
     ...extra,
   });
 
-  /** A referral naming Vera, sent, received, accepted and with its meeting planned; the referral as the worker sees it. */
-  async function scheduled(s: Awaited<ReturnType<typeof scene>>): Promise<View> {
-    const { createReferral } = await api.ok(worker.subject, CreateBridgeReferralDocument, { input: createInput(s.family, { bridgeFigureUserId: s.vera.userId }) });
+  /** A referral naming the bridge figure (Vera in most scenes), sent, received, accepted and with its meeting planned; the referral as the worker sees it. */
+  async function scheduled(s: { family: FamilyWithPlan; bridgeFigure: Person }): Promise<View> {
+    const { createReferral } = await api.ok(worker.subject, CreateBridgeReferralDocument, { input: createInput(s.family, { bridgeFigureUserId: s.bridgeFigure.userId }) });
     const id = createReferral.id;
     await api.ok(worker.subject, SendReferralDocument, { input: { referralId: id, expectedVersion: 1 } });
     await api.ok(intake.subject, ReceiveReferralDocument, { input: { referralId: id, expectedVersion: 2 } });
@@ -285,6 +288,80 @@ describe('the bridge figure', () => {
       expect(await lastRead(other.vera.subject, own.id)).toEqual({ basis: 'ASSIGNMENT', categories: [], consents: [] });
       // The referring side still reads what it wrote.
       expect((await read(worker.subject, own.id)).reason).toBe(REASON);
+    });
+  });
+
+  // ==================================================================================================
+  describe('a caseworker of a third agency as bridge figure', () => {
+    /**
+     * Karim, a caseworker of the CLB (neither referring nor receiving), on the family's team with a colleague,
+     * accompanies Sara; Sara consents that the CLB knows who she is and why she is referred (REFERRAL apart, to
+     * withdraw it alone). Another caseworker of the CLB is not assigned to the family.
+     */
+    async function clbScene() {
+      const s = await scene(third, 'CASEWORKER');
+      return { ...s, karim: s.vera, karimsColleague: await world.staff(third) };
+    }
+
+    it('Karim sees what a bridge figure sees — the referral, the meeting’s place, the reason under the consent to his agency — and is told', async () => {
+      const s = await clbScene();
+      const referral = await scheduled(s);
+      expect(await read(s.karim.subject, referral.id)).toMatchObject({
+        status: 'HANDOVER_SCHEDULED',
+        reason: REASON,
+        toAgency: { id: receiver.id },
+        fromAgency: { id: referrer.id },
+        bridgeFigure: { id: s.karim.userId },
+        handover: { location: PLACE },
+      });
+      expect(await accompanying(s.karim.subject)).toEqual([referral.id]);
+      const kinds = (await api.ok(s.karim.subject, InboxDocument, {})).inbox.edges.map((e: { node: { kind: string } }) => e.node.kind);
+      expect(kinds).toEqual(['BRIDGE_FIGURE_NAMED']);
+    });
+
+    it('takes no step of either side and names no one, each refused with FORBIDDEN, and nothing changes', async () => {
+      const s = await clbScene();
+      const referral = await scheduled(s);
+      const on = { referralId: referral.id, expectedVersion: referral.version };
+      const later = new Date(Date.now() + 9 * 86_400_000).toISOString();
+      const refused = {
+        'plan the meeting (referrer)': codeOf(await api.gql(s.karim.subject, ScheduleHandoverDocument, { input: { ...on, startsAt: later, location: PLACE, attendees: ['FAMILY'] } })),
+        'withdraw (referrer)': codeOf(await api.gql(s.karim.subject, WithdrawReferralDocument, { input: { ...on, reason: 'Sara wil niet meer' } })),
+        'receive (receiver)': codeOf(await api.gql(s.karim.subject, ReceiveReferralDocument, { input: on })),
+        'accept (receiver)': codeOf(await api.gql(s.karim.subject, AcceptReferralDocument, { input: on })),
+        'record the meeting held': codeOf(await api.gql(s.karim.subject, RecordBridgeHandoverHeldDocument, { input: { ...on, bridgeFigurePresent: true } })),
+        'name himself again or another': codeOf(await setBridgeFigure(s.karim.subject, referral.id, null)),
+      };
+      expect(refused).toEqual(Object.fromEntries(Object.keys(refused).map((what) => [what, 'FORBIDDEN'])));
+      expect(await read(worker.subject, referral.id)).toMatchObject({ status: 'HANDOVER_SCHEDULED', version: referral.version, bridgeFigure: { id: s.karim.userId } });
+    });
+
+    it('gives his agency nothing: his colleagues on the team or not, his admin and its partner system do not see the referral', async () => {
+      const s = await clbScene();
+      const referral = await scheduled(s);
+      expect({
+        'colleague at the CLB on the team, not named': codeOf(await api.gql(s.otto.subject, BridgeReferralDocument, { id: referral.id })),
+        'unassigned colleague at the CLB': codeOf(await api.gql(s.karimsColleague.subject, BridgeReferralDocument, { id: referral.id })),
+        'admin of the CLB': codeOf(await api.gql(third.admin.subject, BridgeReferralDocument, { id: referral.id })),
+        "the CLB's partner system": codeOf(await world.asIntegrationClient(third, BridgeReferralDocument, { id: referral.id })),
+      }).toEqual({
+        'colleague at the CLB on the team, not named': 'NOT_FOUND',
+        'unassigned colleague at the CLB': 'NOT_FOUND', 'admin of the CLB': 'FORBIDDEN', "the CLB's partner system": 'NOT_FOUND' });
+      expect(await accompanying(s.karimsColleague.subject)).toEqual([]);
+    });
+
+    it('without the consent to his agency the reason is gone, and breaking the glass does not bring it back', async () => {
+      const s = await clbScene();
+      const referral = await scheduled(s);
+      await api.ok(worker.subject, RevokeConsentDocument, { input: { consentId: s.referralConsent, reason: 'Liever niet delen', revokedByMemberId: s.family.memberIds[0] } });
+      expect(await read(s.karim.subject, referral.id)).toMatchObject({ reason: null, handover: { location: PLACE } });
+      // A caseworker on the team may break the glass on the family; a referral between two other agencies stays theirs.
+      await api.ok(s.karim.subject, BreakGlassDocument, {
+        input: { familyId: s.family.familyId, justification: 'Acute zorg om de veiligheid van de kinderen vannacht', hours: 1 },
+      });
+      const view = await read(s.karim.subject, referral.id);
+      expect(view.reason).toBeNull();
+      expect(JSON.stringify(view)).not.toContain('tweeling');
     });
   });
 

@@ -584,7 +584,7 @@ describe('consents', () => {
       });
       expect(new Date(revoked.revokedAt!).getTime()).toBeGreaterThan(new Date(revoked.validFrom).getTime());
       // A's own consents (three members, all categories) are untouched and listed too.
-      expect(listed.filter((c) => c.recipientAgency.id === agency.id).map((c) => c.status)).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE']);
+      expect(listed.filter((c) => c.recipientAgency?.id === agency.id).map((c) => c.status)).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE']);
     });
 
     it('a consent expires at validUntil without any job', async () => {

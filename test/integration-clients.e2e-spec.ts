@@ -408,7 +408,7 @@ describe('integration clients: registration, client credentials and the status-o
       const nodes: ReferralView[] = referrals.edges.map((e: { node: ReferralView }) => e.node);
       expect(nodes.find((n) => n.id === referral.id)).toEqual(seen);
       for (const node of nodes) {
-        expect(node.toAgency.id).toBe(receiver.id);
+        expect(node.toAgency?.id).toBe(receiver.id);
         expect(node.status).not.toBe('DRAFT');
         expect(node.reason).toBeNull();
         expect(node.members).toEqual([]);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ReferralStatus as S } from '../src/referrals/referral-status.js';
-import { REFERRAL_STEPS, type ReferralStepName } from '../src/referrals/referral-steps.js';
+import { REFERRAL_STEPS, type ReferralStep, type ReferralStepName } from '../src/referrals/referral-steps.js';
 import {
   CreateHandoverReferralDocument,
   type CreateReferralInput,
@@ -47,8 +47,11 @@ type ReferralView = HandoverReferralFragment;
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 const ATTENDEES = ['FAMILY', 'REFERRER', 'RECEIVER'];
 
+/** The steps of a referral to an agency on the platform (a logged referral's own: logged-referrals.e2e-spec.ts). */
+type PlatformStep = { [K in ReferralStepName]: (typeof REFERRAL_STEPS)[K] extends { receiver: 'EXTERNAL' } ? never : K }[ReferralStepName];
+
 /** Each step of REFERRAL_STEPS as a client calls it, with an input that is valid unless a test overrides it. */
-const STEP_OPS: Record<ReferralStepName, { document: AnyDocument; input: () => Record<string, unknown> }> = {
+const STEP_OPS: Record<PlatformStep, { document: AnyDocument; input: () => Record<string, unknown> }> = {
   send: { document: SendHandoverReferralDocument, input: () => ({}) },
   receive: { document: ReceiveHandoverReferralDocument, input: () => ({}) },
   accept: { document: AcceptHandoverReferralDocument, input: () => ({}) },
@@ -68,11 +71,13 @@ const STEP_OPS: Record<ReferralStepName, { document: AnyDocument; input: () => R
   complete: { document: CompleteHandoverReferralDocument, input: () => ({ outcome: 'SUCCESSFUL' }) },
   withdraw: { document: WithdrawHandoverReferralDocument, input: () => ({ reason: 'Niet meer nodig' }) },
 };
-const STEP_NAMES = Object.keys(REFERRAL_STEPS) as ReferralStepName[];
+const STEP_NAMES = (Object.keys(REFERRAL_STEPS) as ReferralStepName[]).filter(
+  (step): step is PlatformStep => (REFERRAL_STEPS[step] as ReferralStep).receiver !== 'EXTERNAL',
+);
 const takenBy = (step: ReferralStepName, side: 'refer' | 'respond') => (REFERRAL_STEPS[step].by as readonly string[]).includes(side);
 
 /** How the helper drives a new referral (created as DRAFT by R's worker) to each status. */
-const PATH_TO: Record<S, ReferralStepName[]> = {
+const PATH_TO: Record<S, PlatformStep[]> = {
   [S.DRAFT]: [],
   [S.SENT]: ['send'],
   [S.RECEIVED]: ['send', 'receive'],
@@ -131,7 +136,7 @@ const UA = 'UNAUTHENTICATED';
  * outcome is open to whoever reads the referral, which a volunteer does only as its bridge figure: one who
  * is not finds no referral (NOT_FOUND).
  */
-type Operation = 'create' | ReferralStepName;
+type Operation = 'create' | PlatformStep;
 const WHO_MAY: [Operation, S | null, Outcome[]][] = [
   //                                                 team supp unas recv radm vol  othA othN fam  none
   ['create', null,                                  [OK,  OK,  NF,  NF,  FB,  FB,  NF,  NF,  FB,  UA]],
@@ -270,7 +275,7 @@ describe('referrals: who may do what, and when', () => {
   });
 
   /** Takes `step` on `r` at the version it has, as `subject` (null: no token), with `overrides` on the valid input. */
-  const take = (subject: string | null, step: ReferralStepName, r: { id: string; version: number }, overrides: Record<string, unknown> = {}) =>
+  const take = (subject: string | null, step: PlatformStep, r: { id: string; version: number }, overrides: Record<string, unknown> = {}) =>
     api.gql(subject, STEP_OPS[step].document, {
       input: { referralId: r.id, expectedVersion: r.version, ...STEP_OPS[step].input(), ...overrides },
     });
@@ -339,7 +344,7 @@ describe('referrals: who may do what, and when', () => {
     it.each(WHO_MAY_CASES.filter((c) => c.operation !== 'create'))(
       '$operation from $at by $role → $outcome',
       async ({ operation, at, role, outcome }) => {
-        const step = operation as ReferralStepName;
+        const step = operation as PlatformStep;
         const row = `${operation}@${at}`;
         const before = (outcome !== OK && shared.get(row)) || (await referralIn(stepScene, at!));
         shared.delete(row);
@@ -432,7 +437,7 @@ describe('referrals: who may do what, and when', () => {
     });
 
     // step, the status it starts from, the expectedVersion sent relative to the real one
-    const STALE: [ReferralStepName, S, number][] = [
+    const STALE: [PlatformStep, S, number][] = [
       ['send', S.DRAFT, +1],
       ['receive', S.SENT, -1],
       ['accept', S.RECEIVED, -1],
@@ -490,7 +495,7 @@ describe('referrals: who may do what, and when', () => {
 
     interface BadStep {
       name: string;
-      step: ReferralStepName;
+      step: PlatformStep;
       at: S;
       overrides?: Record<string, unknown>;
       /** Left out of the input altogether: GraphQL itself refuses it (any error code). */

@@ -29,7 +29,8 @@ const JOBS: Record<string, (context: JobContext) => Promise<string>> = {
     const overdue = new ReferralOverdue(inbox, new ReferralDeadlines(config));
     const told = await overdue.tellOverdue();
     const escalated = await overdue.escalate();
-    return `Overdue referrals: told ${told} ${told === 1 ? 'stage' : 'stages'}, escalated ${escalated}`;
+    const reminded = await overdue.remindLoggedSteps();
+    return `Overdue referrals: told ${told} ${told === 1 ? 'stage' : 'stages'}, escalated ${escalated}; reminded ${reminded} logged referral steps`;
   },
   async reminders({ inbox, config }) {
     const consents = await new ConsentExpiry(config, inbox).tellExpiring();
@@ -45,7 +46,7 @@ const JOBS: Record<string, (context: JobContext) => Promise<string>> = {
 /**
  * `npm run jobs -- --run overdue`: runs a time-based job now, in DATABASE_URL (or the embedded database under
  * DATA_DIR), as the service's hourly job does; safe beside running replicas. Jobs (docs/inbox.md): `overdue`
- * (overdue referrals into the inboxes, and their escalation to the network coordinators), `reminders`
+ * (overdue referrals into the inboxes, their escalation to the network coordinators, and the reminders of logged referrals' steps), `reminders`
  * (consents expiring, actions due and overdue, portal invitations expired unredeemed), `digest` (today's
  * daily e-mail digests, whatever the hour). E-mails are only queued here: the service's processes send them.
  */

@@ -34,13 +34,17 @@ export const invalidTransition = (what: string, currentStatus: string, attempted
 
 export const conflict = (message: string) => new DomainError('CONFLICT', message);
 
-/** What the operation needs is not consented: the members whose consent for `category` to the agency is missing. */
-export const consentRequired = (message: string, missing: { memberIds: string[]; category: string; recipientAgencyId: string }) =>
-  new DomainError('CONSENT_REQUIRED', message, {
-    missingMemberIds: missing.memberIds,
-    category: missing.category,
-    recipientAgencyId: missing.recipientAgencyId,
-  });
+/**
+ * What the operation needs is not consented: the members whose consent for `category` to the agency (or to the
+ * organisation outside the platform, by its directory service) is missing.
+ */
+export const consentRequired = (
+  message: string,
+  missing: { memberIds: string[]; category: string } & ({ recipientAgencyId: string } | { recipientDirectoryServiceId: string }),
+) => {
+  const { memberIds, ...recipient } = missing;
+  return new DomainError('CONSENT_REQUIRED', message, { missingMemberIds: memberIds, ...recipient });
+};
 
 /**
  * A rate limit is used up (docs/operations.md, "Hostile input and rate limits"); retry after `retryAfterSeconds`.

@@ -3,7 +3,10 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { DataCategory } from './data-category.js';
 import { ConsentMethod, ConsentStatus } from './consent-method.js';
 
-/** A family member's agreement that one agency may use some categories of data. Never changed. */
+/**
+ * A family member's agreement that one agency — or an organisation outside the platform, by its directory
+ * service (a logged referral's recipient) — may use some categories of data. Never changed.
+ */
 @ObjectType()
 @Entity('consent')
 export class Consent {
@@ -18,8 +21,15 @@ export class Consent {
   @Column('uuid')
   grantorMemberId: string;
 
-  @Column('uuid')
-  recipientAgencyId: string;
+  @Column({ type: 'uuid', nullable: true })
+  recipientAgencyId: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The directory service of the organisation outside the platform the family agreed to share with (instead of an agency): nothing is sent to it by the platform.',
+  })
+  @Column({ type: 'uuid', nullable: true })
+  recipientDirectoryServiceId: string | null;
 
   @Field(() => [DataCategory])
   @Column({ type: 'text', array: true })

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgenciesModule } from '../agencies/agencies.module.js';
+import { DirectoryModule } from '../directory/directory.module.js';
 import { FamiliesModule } from '../families/families.module.js';
 import { InboxModule } from '../inbox/inbox.module.js';
 import { CapacityAssessment } from './capacity-assessment.entity.js';
@@ -10,7 +11,7 @@ import { CapacityAssessmentResolver, ConsentsResolver } from './consents.resolve
 import { ConsentsService } from './consents.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Consent, CapacityAssessment]), FamiliesModule, AgenciesModule, InboxModule],
+  imports: [TypeOrmModule.forFeature([Consent, CapacityAssessment]), FamiliesModule, AgenciesModule, InboxModule, DirectoryModule],
   providers: [ConsentsService, ConsentsResolver, CapacityAssessmentResolver, ConsentExpiry, ConsentExpiryJob],
   exports: [ConsentsService],
 })

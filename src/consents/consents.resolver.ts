@@ -77,9 +77,9 @@ export class ConsentsResolver {
     return consent.subjectMemberIds;
   }
 
-  @ResolveField(() => Agency)
-  async recipientAgency(@Parent() consent: Consent, @Loaders() loaders: RequestLoaders): Promise<Agency> {
-    return (await this.agencies.byId(loaders, consent.recipientAgencyId))!;
+  @ResolveField(() => Agency, { nullable: true, description: 'Null for a consent to an organisation outside the platform (recipientDirectoryServiceId).' })
+  async recipientAgency(@Parent() consent: Consent, @Loaders() loaders: RequestLoaders): Promise<Agency | null> {
+    return consent.recipientAgencyId ? this.agencies.byId(loaders, consent.recipientAgencyId) : null;
   }
 
   @ResolveField(() => Date, { nullable: true })

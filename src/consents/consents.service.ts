@@ -9,6 +9,7 @@ import { badInput, invalidTransition, notFound } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { familyMergeStatement, memberMergeStatement } from '../database/family-merge-statement.js';
+import { DirectoryServicesService } from '../directory/directory.service.js';
 import { FamiliesService } from '../families/families.service.js';
 import { type MemberPair, PAIRS, pairColumns, repointMembersSql } from '../families/member-pair.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
@@ -47,6 +48,7 @@ export class ConsentsService {
     private readonly agencies: AgenciesService,
     private readonly families: FamiliesService,
     private readonly inbox: InboxService,
+    private readonly directory: DirectoryServicesService,
   ) {}
 
   async record(caller: Caller, input: RecordConsentInput): Promise<Consent> {
@@ -71,13 +73,18 @@ export class ConsentsService {
           const refusal = grantorRefusal(grantor!, subject);
           if (refusal) throw badInput('grantorMemberId', refusal(await this.families.nameFor(caller, subject.id)));
         }
-        await this.agencies.requireInNetwork(em, input.recipientAgencyId, family.networkId as string, 'recipientAgencyId');
+        if (!input.recipientAgencyId === !input.recipientDirectoryServiceId) {
+          throw badInput('recipientAgencyId', 'Name either recipientAgencyId or recipientDirectoryServiceId (an organisation outside the platform)');
+        }
+        if (input.recipientAgencyId) await this.agencies.requireInNetwork(em, input.recipientAgencyId, family.networkId as string, 'recipientAgencyId');
+        else await this.directory.requireExternal(em, input.recipientDirectoryServiceId!, family.networkId as string, 'recipientDirectoryServiceId');
 
         const consent = em.create(Consent, {
           id: newId(),
           familyId: family.id,
           grantorMemberId: grantor!.id,
-          recipientAgencyId: input.recipientAgencyId,
+          recipientAgencyId: input.recipientAgencyId ?? null,
+          recipientDirectoryServiceId: input.recipientDirectoryServiceId ?? null,
           categories: input.categories,
           purposeCode: input.purposeCode,
           purpose: input.purpose,

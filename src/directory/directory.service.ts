@@ -8,6 +8,7 @@ import { badInput, invalidTransition } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { type Connection, DEFAULT_PAGE_SIZE, decodeRankedCursor, encodeRankedCursor } from '../common/pagination.js';
 import { isUniqueViolation } from '../database/postgres-errors.js';
+import { oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { SqlParams } from '../policy/sql-scope.js';
 import { PolicyService } from '../policy/policy.service.js';
@@ -125,6 +126,36 @@ export class DirectoryServicesService {
   async requireReferableOnPlatform(em: EntityManager, id: string, networkId: string, agencyId: string, field: string): Promise<void> {
     const referable = await em.existsBy(DirectoryService, { id, networkId, agencyId, howToRefer: HowToRefer.ON_PLATFORM, archivedAt: IsNull() });
     if (!referable) throw badInput(field, `${field} must be a service of the receiving agency in the family's network, referred on the platform`);
+  }
+
+  /**
+   * A service of an organisation outside the platform in the network, not archived: what a logged referral and
+   * a consent to that organisation name. Answers the organisation's name; anything else is BAD_USER_INPUT on `field`.
+   */
+  async requireExternal(em: EntityManager, id: string, networkId: string, field: string): Promise<string> {
+    const service = await em.findOneBy(DirectoryService, { id, networkId, agencyId: IsNull(), archivedAt: IsNull() });
+    if (!service) throw badInput(field, `${field} must be a service of an organisation outside the platform in the family's network`);
+    return service.externalOrganisation!;
+  }
+
+  /**
+   * The services records name (a referral's), as the caller may read the directory: a professional of the
+   * network also an archived one (the record keeps what it named); a portal login or a partner system none.
+   * One statement per request.
+   */
+  readableById(caller: Caller, loaders: RequestLoaders, id: string): Promise<DirectoryService | null> {
+    return loaders
+      .get<string, DirectoryService | null>('directoryServiceById', async (ids) => {
+        const params = new SqlParams();
+        const rows = await this.db.manager
+          .createQueryBuilder(DirectoryService, 'ds')
+          .where(`ds.id = ANY(${params.add([...ids])}::uuid[])`)
+          .andWhere(this.policy.predicate(caller.ability, 'read', 'DirectoryService', params))
+          .setParameters(params.values)
+          .getMany();
+        return oneBy(ids, rows, (s) => s.id);
+      })
+      .load(id);
   }
 
   async get(caller: Caller, id: string): Promise<DirectoryService> {

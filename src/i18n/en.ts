@@ -13,6 +13,8 @@ export const en: Record<MessageKey, string> = {
     '{whole, select, yes {A consent of the family was withdrawn.} other {A consent of the family was withdrawn for some of the members it covered.}}',
   'inbox.supportHandoverToConfirm': 'Your family gets a new trajectory supporter. Please confirm the handover.',
   'inbox.supportHandedOver': "The family's trajectory support was handed over.",
+  'inbox.loggedReferralStepDue':
+    '{to, select, SENT {A referral you passed on to an organisation outside the platform is waiting: record whether an appointment was made.} HANDOVER_SCHEDULED {The appointment of a referral to an organisation outside the platform has passed: record whether the first visit took place.} other {A referral to an organisation outside the platform is waiting: record how it ended and close it.}}',
   'inbox.bridgeFigureNamed': 'You were asked to accompany a family to its first meeting with the service it is referred to.',
   'inbox.familyMerged':
     'Your family was registered twice: both records were brought together into one family and one plan.{members, plural, =0 {} one { One member was in both: her two records are one now.} other { # members were in both: each one’s two records are one now.}}',

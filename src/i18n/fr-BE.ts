@@ -13,6 +13,8 @@ export const frBE: Record<MessageKey, string> = {
     '{whole, select, yes {Un consentement de la famille a été retiré.} other {Un consentement de la famille a été retiré pour certains membres.}}',
   'inbox.supportHandoverToConfirm': 'Votre famille reçoit un nouvel accompagnateur de trajet. Pouvez-vous le confirmer ?',
   'inbox.supportHandedOver': 'L’accompagnement de trajet de la famille a été transmis.',
+  'inbox.loggedReferralStepDue':
+    '{to, select, SENT {Une orientation que vous avez transmise à une organisation hors de la plateforme attend : notez si un rendez-vous a été pris.} HANDOVER_SCHEDULED {Le rendez-vous d’une orientation vers une organisation hors de la plateforme est passé : notez si la première visite a eu lieu.} other {Une orientation vers une organisation hors de la plateforme attend : notez comment elle s’est terminée et clôturez-la.}}',
   'inbox.bridgeFigureNamed': 'On vous demande d’accompagner une famille à son premier rendez-vous avec le service vers lequel elle est orientée.',
   'inbox.familyMerged':
     'Votre famille était inscrite deux fois. Les deux inscriptions ont été réunies en une seule famille et un seul plan.{members, plural, =0 {} one { Un membre figurait dans les deux : ses deux fiches n’en font plus qu’une.} other { # membres figuraient dans les deux : leurs deux fiches n’en font plus qu’une.}}',

@@ -17,6 +17,8 @@ export const nlBE = {
     '{whole, select, yes {Een toestemming van het gezin werd ingetrokken.} other {Een toestemming van het gezin werd ingetrokken voor enkele gezinsleden.}}',
   'inbox.supportHandoverToConfirm': 'Uw gezin krijgt een nieuwe trajectbegeleider. Wilt u dat bevestigen?',
   'inbox.supportHandedOver': 'De trajectbegeleiding van het gezin werd overgedragen.',
+  'inbox.loggedReferralStepDue':
+    '{to, select, SENT {Een doorverwijzing die u doorgaf aan een organisatie buiten het platform wacht: noteer of er een afspraak is.} HANDOVER_SCHEDULED {De afspraak van een doorverwijzing naar een organisatie buiten het platform is voorbij: noteer of het eerste bezoek doorging.} other {Een doorverwijzing naar een organisatie buiten het platform wacht: noteer hoe ze afliep en sluit ze af.}}',
   'inbox.bridgeFigureNamed': 'U wordt gevraagd om een gezin te begeleiden naar zijn eerste gesprek met de dienst waarnaar het doorverwezen is.',
   'inbox.familyMerged':
     'Uw gezin was twee keer ingeschreven. De twee inschrijvingen zijn samengevoegd tot één gezin en één plan.{members, plural, =0 {} one { Eén gezinslid stond in beide inschrijvingen: die twee gegevens zijn nu één.} other { # gezinsleden stonden in beide inschrijvingen: hun twee gegevens zijn nu telkens één.}}',

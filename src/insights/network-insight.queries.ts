@@ -86,10 +86,13 @@ export const UNMET_NEEDS_SQL = `
    WHERE a.network_id = $1 AND r.sent_at >= $2 AND r.sent_at < $3 AND r.status IN ('DECLINED', 'WAITLISTED')
    GROUP BY r.life_domain, r.status`;
 
-/** Referrals sent in the period that name a service of the network's directory, per service and how it is referred to. */
+/**
+ * Referrals sent (or, logged, passed on) in the period that name a service of the network's directory, per
+ * service and how it is referred to: from the network's services, so that logged referrals, which have no
+ * receiving agency, count too.
+ */
 export const DIRECTORY_SERVICE_REFERRALS_SQL = `
   SELECT ds.id AS directory_service_id, ds.how_to_refer, count(*)::int AS count
-    FROM agency a JOIN referral r ON r.to_agency_id = a.id AND r.sent_at IS NOT NULL
-    JOIN directory_service ds ON ds.id = r.directory_service_id
-   WHERE a.network_id = $1 AND r.sent_at >= $2 AND r.sent_at < $3
+    FROM directory_service ds JOIN referral r ON r.directory_service_id = ds.id AND r.sent_at IS NOT NULL
+   WHERE ds.network_id = $1 AND r.sent_at >= $2 AND r.sent_at < $3
    GROUP BY ds.id, ds.how_to_refer`;

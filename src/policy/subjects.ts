@@ -166,9 +166,17 @@ export const GRANT_IN_FORCE = `cg.revoked_at IS NULL AND cg.valid_from <= now() 
 export const grantToConfirm = (g: string) =>
   `(${g}.represented_until IS NOT NULL AND ${g}.revoked_at IS NULL AND (${g}.valid_until IS NULL OR ${g}.valid_until > now()))`;
 
-/** Grants in force matched on `key`. */
-export const grantInForce = (key: string, agency: string, category: string) =>
-  `EXISTS (SELECT 1 FROM consent_grant cg WHERE ${key} AND cg.recipient_agency_id = ${agency} AND cg.category = ${category}
+/**
+ * Grants in force matched on `key`, to the agency — or, with `recipient` `recipient_directory_service_id`, to an
+ * organisation outside the platform by its directory service (a logged referral's).
+ */
+export const grantInForce = (
+  key: string,
+  agency: string,
+  category: string,
+  recipient: 'recipient_agency_id' | 'recipient_directory_service_id' = 'recipient_agency_id',
+) =>
+  `EXISTS (SELECT 1 FROM consent_grant cg WHERE ${key} AND cg.${recipient} = ${agency} AND cg.category = ${category}
     AND ${GRANT_IN_FORCE})`;
 
 /** `member` consented that the agency uses `category`. */

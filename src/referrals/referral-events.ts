@@ -123,9 +123,10 @@ export class ReferralEvents implements OnModuleInit {
    */
   private async deliverToInboxes(em: EntityManager, eventId: string, referral: Referral, from: ReferralStatus | null): Promise<void> {
     if (from === null) return;
-    const received = referral.status === ReferralStatus.SENT;
+    // A logged referral has no receiving agency on the platform to tell.
+    const received = referral.status === ReferralStatus.SENT && referral.toAgencyId !== null;
     const audience: InboxAudience[] = received
-      ? [{ staffOf: referral.toAgencyId, roles: [MembershipRole.CASEWORKER, MembershipRole.AGENCY_ADMIN] }]
+      ? [{ staffOf: referral.toAgencyId!, roles: [MembershipRole.CASEWORKER, MembershipRole.AGENCY_ADMIN] }]
       : [{ user: referral.createdByUserId, agency: referral.fromAgencyId }];
     await this.inbox.deliver(
       em,

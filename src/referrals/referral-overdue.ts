@@ -19,6 +19,9 @@ interface OverdueStage {
   due_at: Date;
 }
 
+/** A logged referral's step due: it has no receiving agency. */
+type LoggedStep = Omit<OverdueStage, 'to_agency_id' | 'network_id'>;
+
 /** A referral's stage (its version) is the occasion: each stage past its deadline is told, and escalated, once. */
 const stageEventId = (kind: InboxItemKind) => occasionEventIdSql(kind, 'r.id', 'r.version');
 
@@ -52,6 +55,37 @@ export class ReferralOverdue {
         { user: stage.created_by_user_id, agency: stage.from_agency_id },
       ],
     }));
+  }
+
+  /**
+   * Logged referrals (to an organisation outside the platform) whose next step is due: the referrer records
+   * their steps by hand, so she is reminded, once per step (the referral's version), acting for the referring
+   * agency. Only the referrer: no agency on the platform receives them, and coordinators see them in the insight.
+   */
+  remindLoggedSteps(): Promise<number> {
+    const kind = InboxItemKind.LOGGED_REFERRAL_STEP_DUE;
+    return this.inbox.deliverEach<LoggedStep>(
+      'logged-referral-reminders',
+      {
+        sql: `SELECT r.id, ${stageEventId(kind)} AS event_id, r.family_id, r.from_agency_id, r.created_by_user_id, r.status, r.version, r.due_at
+                FROM referral r
+               WHERE r.to_agency_id IS NULL AND r.due_at IS NOT NULL AND r.due_at < now() AND r.id > $1
+                 AND NOT EXISTS (SELECT 1 FROM inbox_item ii WHERE ii.event_id = ${stageEventId(kind)})
+               ORDER BY r.id LIMIT $2`,
+        params: [],
+      },
+      (stage) => ({
+        event: {
+          id: stage.event_id,
+          kind,
+          familyId: stage.family_id,
+          about: { type: 'Referral', id: stage.id },
+          params: { to: stage.status, version: stage.version },
+          occurredAt: stage.due_at,
+        },
+        audience: [{ user: stage.created_by_user_id, agency: stage.from_agency_id }],
+      }),
+    );
   }
 
   /**
@@ -95,7 +129,7 @@ export class ReferralOverdue {
 }
 
 /**
- * The overdue referrals and their escalation, every hour (OVERDUE_JOB=false turns it off;
+ * The overdue referrals, their escalation and the logged referrals' reminders, every hour (OVERDUE_JOB=false turns it off;
  * `npm run jobs -- --run overdue` runs it now).
  */
 @Injectable()
@@ -110,6 +144,9 @@ export class ReferralOverdueJob extends HourlyJob {
   protected async runOnce(): Promise<string | null> {
     const told = await this.overdue.tellOverdue();
     const escalated = await this.overdue.escalate();
-    return told + escalated > 0 ? `Overdue referrals: told ${told} stages, escalated ${escalated}` : null;
+    const reminded = await this.overdue.remindLoggedSteps();
+    return told + escalated + reminded > 0
+      ? `Overdue referrals: told ${told} stages, escalated ${escalated}; reminded ${reminded} logged referral steps`
+      : null;
   }
 }

@@ -3,7 +3,10 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { LifeDomain } from '../goals/life-domain.js';
 import { ReferralOutcome, ReferralOutcomeReason, ReferralStatus, ReferralUrgency } from './referral-status.js';
 
-/** A warm-handover referral of family members from one agency (referrer) to another (receiver). */
+/**
+ * A warm-handover referral of family members from one agency (referrer) to another (receiver) — or a logged
+ * referral to an organisation outside the platform (no receiving agency; its steps recorded by the referrer).
+ */
 @ObjectType()
 @Entity('referral')
 export class Referral {
@@ -22,8 +25,16 @@ export class Referral {
   @Column('uuid')
   fromAgencyId: string;
 
-  @Column('uuid')
-  toAgencyId: string;
+  /** Null for a logged referral, to an organisation outside the platform (`externalOrganisation`). */
+  @Column({ type: 'uuid', nullable: true })
+  toAgencyId: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'A logged referral: the organisation outside the platform it was passed on to, as the directory named it then (toAgency is null).',
+  })
+  @Column({ type: 'text', nullable: true })
+  externalOrganisation: string | null;
 
   @Field(() => ReferralStatus)
   @Column({ type: 'text' })
@@ -55,7 +66,10 @@ export class Referral {
   @Column({ type: 'text', nullable: true })
   lifeDomain: LifeDomain | null;
 
-  @Field(() => ID, { nullable: true, description: 'The service of the network directory the family is referred to (of the receiving agency).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The service of the network directory the family is referred to: of the receiving agency, or of the organisation outside the platform.',
+  })
   @Column({ type: 'uuid', nullable: true })
   directoryServiceId: string | null;
 

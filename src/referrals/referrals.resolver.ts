@@ -3,6 +3,8 @@ import { Agency } from '../agencies/agency.entity.js';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
 import { ConnectionType } from '../common/pagination.js';
+import { DirectoryService } from '../directory/directory-service.entity.js';
+import { DirectoryServicesService } from '../directory/directory.service.js';
 import { FamiliesService } from '../families/families.service.js';
 import { FamilyMember } from '../families/family-member.entity.js';
 import { Family } from '../families/family.entity.js';
@@ -16,11 +18,14 @@ import { UsersService } from '../users/users.service.js';
 import {
   AcceptReferralInput,
   CancelHandoverInput,
+  CloseLoggedReferralInput,
   CompleteReferralInput,
   CreateReferralInput,
   DeclineReferralInput,
   HandoverOutcomeInput,
   ReceiveReferralInput,
+  RecordFirstVisitInput,
+  RecordReferralPassedOnInput,
   ReferralsArgs,
   RescheduleHandoverInput,
   ScheduleHandoverInput,
@@ -46,6 +51,7 @@ export class ReferralsResolver {
     private readonly families: FamiliesService,
     private readonly events: ReferralEvents,
     private readonly users: UsersService,
+    private readonly directory: DirectoryServicesService,
   ) {}
 
   @Subscription(() => ReferralStatusChange, {
@@ -163,14 +169,58 @@ export class ReferralsResolver {
     return this.service.withdraw(caller, input);
   }
 
+  @Mutation(() => Referral, {
+    description:
+      'A logged referral (to an organisation outside the platform), DRAFT → SENT: the referrer passed it on herself. Needs every referred ' +
+      "member's REFERRAL consent to that organisation (recipientDirectoryServiceId; CONSENT_REQUIRED). Nothing is sent by the platform.",
+  })
+  @Policy('refer', 'Referral')
+  recordReferralPassedOn(@CurrentCaller() caller: Caller, @Args('input') input: RecordReferralPassedOnInput) {
+    return this.service.recordPassedOn(caller, input);
+  }
+
+  @Mutation(() => Referral, { description: 'A logged referral, SENT → HANDOVER_SCHEDULED: the appointment the family has with the organisation.' })
+  @Policy('refer', 'Referral')
+  recordExternalAppointment(@CurrentCaller() caller: Caller, @Args('input') input: ScheduleHandoverInput) {
+    return this.service.recordAppointment(caller, input);
+  }
+
+  @Mutation(() => Referral, { description: 'A logged referral, HANDOVER_SCHEDULED → HANDOVER_HELD: the first visit took place.' })
+  @Policy('refer', 'Referral')
+  recordFirstVisitHeld(@CurrentCaller() caller: Caller, @Args('input') input: RecordFirstVisitInput) {
+    return this.service.recordFirstVisitHeld(caller, input);
+  }
+
+  @Mutation(() => Referral, { description: 'A logged referral, HANDOVER_SCHEDULED → SENT: the first visit did not take place; a new appointment is due by followUpAt.' })
+  @Policy('refer', 'Referral')
+  recordFirstVisitMissed(@CurrentCaller() caller: Caller, @Args('input') input: RecordFirstVisitInput) {
+    return this.service.recordFirstVisitMissed(caller, input);
+  }
+
+  @Mutation(() => Referral, { description: 'A logged referral → COMPLETED with its outcome (SUCCESSFUL only after the first visit took place).' })
+  @Policy('refer', 'Referral')
+  closeLoggedReferral(@CurrentCaller() caller: Caller, @Args('input') input: CloseLoggedReferralInput) {
+    return this.service.close(caller, input);
+  }
+
   @ResolveField(() => Agency)
   fromAgency(@Parent() referral: Referral, @Loaders() loaders: RequestLoaders) {
     return this.agencies.byId(loaders, referral.fromAgencyId);
   }
 
-  @ResolveField(() => Agency)
+  @ResolveField(() => Agency, { nullable: true, description: 'Null for a logged referral, to an organisation outside the platform (externalOrganisation).' })
   toAgency(@Parent() referral: Referral, @Loaders() loaders: RequestLoaders) {
-    return this.agencies.byId(loaders, referral.toAgencyId);
+    return referral.toAgencyId ? this.agencies.byId(loaders, referral.toAgencyId) : null;
+  }
+
+  /** Not personal data, but the directory's: read as the caller may read the directory (archived too, as the referral names it). */
+  @ResolveField(() => DirectoryService, {
+    nullable: true,
+    description:
+      'The directory service the referral names, also when archived since; null when it names none, and for who may not read the directory (the portal, a partner system).',
+  })
+  directoryService(@Parent() referral: Referral, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
+    return referral.directoryServiceId ? this.directory.readableById(caller, loaders, referral.directoryServiceId) : null;
   }
 
   @ResolveField(() => Boolean, { description: 'The current stage is past its deadline (working days; hours when URGENT).' })

@@ -24,11 +24,14 @@ import { grantInForce } from '../policy/subjects.js';
 import type {
   AcceptReferralInput,
   CancelHandoverInput,
+  CloseLoggedReferralInput,
   CompleteReferralInput,
   CreateReferralInput,
   DeclineReferralInput,
   HandoverOutcomeInput,
   ReceiveReferralInput,
+  RecordFirstVisitInput,
+  RecordReferralPassedOnInput,
   ReferralsArgs,
   ReferralStepInput,
   ScheduleHandoverInput,
@@ -40,11 +43,17 @@ import { HandoverMeeting, HandoverMeetingState } from './handover-meeting.entity
 import { overdueSql, ReferralDeadlines } from './referral-deadlines.js';
 import { ReferralEvents } from './referral-events.js';
 import { ReferralDirection, ReferralOutcome, ReferralStatus, TERMINAL_STATUSES } from './referral-status.js';
-import { REFERRAL_STEPS, type ReferralStepName } from './referral-steps.js';
+import { REFERRAL_STEPS, type ReferralStep, type ReferralStepName } from './referral-steps.js';
 import { ReferralTransition } from './referral-transition.entity.js';
 import { Referral } from './referral.entity.js';
 
 const EXTERNAL_REFERENCE_TAKEN = 'referral_external_reference_uq';
+
+/** A follow-up date the referrer is reminded at (a logged referral's next step): in the future. */
+const followUp = (at: Date): Date => {
+  if (at.getTime() <= Date.now()) throw badInput('followUpAt', 'followUpAt must be in the future');
+  return at;
+};
 
 /** What a step changes besides the status, and what its transition records. */
 interface StepEffect {
@@ -191,11 +200,18 @@ export class ReferralsService {
         this.policy.assertCan(caller.ability, 'create', 'Referral', { ...plan, fromAgencyId });
         if (plan.status === 'CLOSED') throw invalidTransition('Plan', 'CLOSED', 'refer from it');
         if (input.toAgencyId === fromAgencyId) throw badInput('toAgencyId', 'toAgencyId must be another agency than your own');
-        await this.agencies.requireInNetwork(em, input.toAgencyId, plan.networkId as string, 'toAgencyId');
+        if (input.toAgencyId) await this.agencies.requireInNetwork(em, input.toAgencyId, plan.networkId as string, 'toAgencyId');
+        else if (!input.directoryServiceId) {
+          throw badInput('toAgencyId', 'Name the receiving agency (toAgencyId), or an organisation outside the platform by its directory service (directoryServiceId)');
+        }
         await this.families.requireMembers(em, plan.familyId as string, input.memberIds, 'memberIds');
         if (input.bridgeFigureUserId) await this.requireTeamMember(em, plan.familyId as string, input.bridgeFigureUserId);
-        if (input.directoryServiceId) {
+        // Without a receiving agency, a logged referral: to the organisation outside the platform, by its name as the directory has it now.
+        let externalOrganisation: string | null = null;
+        if (input.directoryServiceId && input.toAgencyId) {
           await this.directory.requireReferableOnPlatform(em, input.directoryServiceId, plan.networkId as string, input.toAgencyId, 'directoryServiceId');
+        } else if (input.directoryServiceId) {
+          externalOrganisation = await this.directory.requireExternal(em, input.directoryServiceId, plan.networkId as string, 'directoryServiceId');
         }
 
         const now = new Date();
@@ -204,7 +220,8 @@ export class ReferralsService {
           familyId: plan.familyId as string,
           planId: plan.id,
           fromAgencyId,
-          toAgencyId: input.toAgencyId,
+          toAgencyId: input.toAgencyId ?? null,
+          externalOrganisation,
           status: ReferralStatus.DRAFT,
           version: 1,
           urgency: input.urgency,
@@ -295,10 +312,12 @@ export class ReferralsService {
   /** The receiving agency joins the plan team (and the accepting caseworker the family's case). */
   accept(caller: Caller, input: AcceptReferralInput) {
     return this.step(caller, 'accept', input, async (em, referral) => {
-      await this.team.joinFromReferral(em, caller, referral);
+      // Accepting is the receiving agency's (intake): a referral that has one.
+      const toAgencyId = referral.toAgencyId!;
+      await this.team.joinFromReferral(em, caller, { ...referral, toAgencyId });
       // A partner system accepting has no person to assign: the agency assigns its caseworker itself.
       if (caller.principal.userId) {
-        await this.assignments.assignSelf(em, referral.familyId, caller.principal.userId, referral.toAgencyId);
+        await this.assignments.assignSelf(em, referral.familyId, caller.principal.userId, toAgencyId);
       }
       return { changes: { acceptedAt: new Date(), ...this.externalReference(input) } };
     });
@@ -361,24 +380,77 @@ export class ReferralsService {
       if (referral.status !== ReferralStatus.HANDOVER_HELD && !declinedMeeting) {
         throw invalidTransition('Referral', referral.status, 'complete before the handover meeting was held (unless the family declined it)');
       }
-      if (input.outcome === ReferralOutcome.NOT_SUCCESSFUL && !input.outcomeReason) {
-        throw badInput('outcomeReason', 'outcomeReason is required when the outcome is NOT_SUCCESSFUL');
-      }
-      if (input.outcome === ReferralOutcome.SUCCESSFUL && input.outcomeReason) {
-        throw badInput('outcomeReason', 'outcomeReason is only given when the outcome is NOT_SUCCESSFUL');
-      }
+      const closing = this.outcomeOf(input);
       if (declinedMeeting) await this.endMeeting(em, referral, HandoverMeetingState.CANCELLED, 'The family declined the meeting');
       return {
-        changes: {
-          outcome: input.outcome,
-          outcomeReason: input.outcomeReason ?? null,
-          outcomeNote: input.note ?? null,
-          familyDeclinedMeeting: referral.familyDeclinedMeeting || declinedMeeting,
-          completedAt: new Date(),
-        },
-        reason: input.note ?? null,
-        details: { outcome: input.outcome, outcomeReason: input.outcomeReason ?? null, familyDeclinedMeeting: declinedMeeting },
+        changes: { ...closing.changes, familyDeclinedMeeting: referral.familyDeclinedMeeting || declinedMeeting },
+        reason: closing.reason,
+        details: { ...closing.details, familyDeclinedMeeting: declinedMeeting },
       };
+    });
+  }
+
+  /** The outcome that closes a referral, with its reason when NOT_SUCCESSFUL (and only then). */
+  private outcomeOf(input: CloseLoggedReferralInput): StepEffect {
+    if (input.outcome === ReferralOutcome.NOT_SUCCESSFUL && !input.outcomeReason) {
+      throw badInput('outcomeReason', 'outcomeReason is required when the outcome is NOT_SUCCESSFUL');
+    }
+    if (input.outcome === ReferralOutcome.SUCCESSFUL && input.outcomeReason) {
+      throw badInput('outcomeReason', 'outcomeReason is only given when the outcome is NOT_SUCCESSFUL');
+    }
+    return {
+      changes: { outcome: input.outcome, outcomeReason: input.outcomeReason ?? null, outcomeNote: input.note ?? null, completedAt: new Date() },
+      reason: input.note ?? null,
+      details: { outcome: input.outcome, outcomeReason: input.outcomeReason ?? null },
+    };
+  }
+
+  /**
+   * A logged referral (to an organisation outside the platform) passed on by the referrer: needs every referred
+   * member's REFERRAL consent to that organisation, as sending needs it to an agency. Nothing is sent by the
+   * platform; the referrer is reminded at `followUpAt` if no appointment is recorded by then.
+   */
+  recordPassedOn(caller: Caller, input: RecordReferralPassedOnInput) {
+    return this.step(caller, 'recordPassedOn', input, async (em, referral) => {
+      const dueAt = followUp(input.followUpAt);
+      await this.requireReferralConsent(em, referral);
+      return { changes: { sentAt: new Date(), dueAt }, reason: input.note ?? null };
+    });
+  }
+
+  /** The appointment the family has with the organisation outside the platform; its time is when the next step is due. */
+  recordAppointment(caller: Caller, input: ScheduleHandoverInput) {
+    return this.step(caller, 'recordAppointment', input, async (em, referral) => ({
+      changes: { dueAt: input.startsAt },
+      details: { meetingId: await this.insertMeeting(em, caller, referral, input) },
+    }));
+  }
+
+  recordFirstVisitHeld(caller: Caller, input: RecordFirstVisitInput) {
+    return this.step(caller, 'recordFirstVisitHeld', input, async (em, referral) => {
+      const dueAt = input.followUpAt ? followUp(input.followUpAt) : null;
+      return { ...(await this.meetingOutcome(em, referral, HandoverMeetingState.HELD, input)), changes: { dueAt } };
+    });
+  }
+
+  /** The first visit did not take place: back to SENT, a new appointment due by `followUpAt`. */
+  recordFirstVisitMissed(caller: Caller, input: RecordFirstVisitInput) {
+    return this.step(caller, 'recordFirstVisitMissed', input, async (em, referral) => {
+      if (!input.followUpAt) throw badInput('followUpAt', 'The first visit did not take place: say when to follow up');
+      const dueAt = followUp(input.followUpAt);
+      return { ...(await this.meetingOutcome(em, referral, HandoverMeetingState.MISSED, input)), changes: { dueAt } };
+    });
+  }
+
+  /** A logged referral closed with its outcome: SUCCESSFUL only once the first visit took place. */
+  close(caller: Caller, input: CloseLoggedReferralInput) {
+    return this.step(caller, 'close', input, async (em, referral) => {
+      if (input.outcome === ReferralOutcome.SUCCESSFUL && referral.status !== ReferralStatus.HANDOVER_HELD) {
+        throw invalidTransition('Referral', referral.status, 'close it as SUCCESSFUL before the first visit took place');
+      }
+      const closing = this.outcomeOf(input);
+      await this.endMeeting(em, referral, HandoverMeetingState.CANCELLED, null);
+      return { ...closing, changes: { ...closing.changes, dueAt: null } };
     });
   }
 
@@ -412,6 +484,12 @@ export class ReferralsService {
           throw conflict(`The referral changed meanwhile: version ${referral.version}, not ${input.expectedVersion}`);
         }
         if (!(rule.from as readonly ReferralStatus[]).includes(referral.status)) throw invalidTransition('Referral', referral.status, name);
+        const receiver = referral.toAgencyId === null ? 'EXTERNAL' : 'AGENCY';
+        if (((rule as ReferralStep).receiver ?? receiver) !== receiver) {
+          throw invalidTransition('Referral', referral.status, receiver === 'EXTERNAL'
+            ? `${name}: the referral is to an organisation outside the platform, its steps are recorded by hand`
+            : `${name}: the referral is to an agency on the platform`);
+        }
         const { changes = {}, reason = null, details = {} } = await effect(em, referral, attributes);
         const from = referral.status;
         const now = new Date();
@@ -419,7 +497,8 @@ export class ReferralsService {
           status: rule.to,
           version: referral.version + 1,
           updatedAt: now,
-          dueAt: this.dueAfter(referral, from, rule.to, now),
+          // A logged referral's step says itself when the next one is due (the referrer's follow-up).
+          dueAt: 'dueAt' in changes ? changes.dueAt : this.dueAfter(referral, from, rule.to, now),
         });
         await conflictOnDuplicate(
           em.update(Referral, { id: referral.id }, { ...changes, status: referral.status, version: referral.version, updatedAt: now, dueAt: referral.dueAt }),
@@ -462,17 +541,27 @@ export class ReferralsService {
     await this.events.record(em, referral, from);
   }
 
-  /** SENT needs the REFERRAL consent of every referred member for the receiving agency, in force now. */
+  /**
+   * SENT needs the REFERRAL consent of every referred member, in force now, for the receiving agency — or, for a
+   * logged referral, for the organisation outside the platform (by its directory service).
+   */
   private async requireReferralConsent(em: EntityManager, referral: Referral): Promise<void> {
+    const external = referral.toAgencyId === null;
+    const recipient = external ? referral.directoryServiceId! : referral.toAgencyId!;
+    const column = external ? 'recipient_directory_service_id' : 'recipient_agency_id';
     const missing: { member_id: string }[] = await em.query(
       `SELECT rm.member_id FROM referral_member rm WHERE rm.referral_id = $1
-         AND NOT ${grantInForce('cg.member_id = rm.member_id', '$2', `'REFERRAL'`)} ORDER BY rm.member_id`,
-      [referral.id, referral.toAgencyId],
+         AND NOT ${grantInForce('cg.member_id = rm.member_id', '$2', `'REFERRAL'`, column)} ORDER BY rm.member_id`,
+      [referral.id, recipient],
     );
     if (missing.length > 0) {
+      const memberIds = missing.map((m) => m.member_id);
+      const to = external ? 'the organisation outside the platform' : 'the receiving agency';
       throw consentRequired(
-        `Sending needs the REFERRAL consent of every referred member for the receiving agency; missing for ${missing.length} member(s)`,
-        { memberIds: missing.map((m) => m.member_id), category: 'REFERRAL', recipientAgencyId: referral.toAgencyId },
+        `Sending needs the REFERRAL consent of every referred member for ${to}; missing for ${missing.length} member(s)`,
+        external
+          ? { memberIds, category: 'REFERRAL', recipientDirectoryServiceId: recipient }
+          : { memberIds, category: 'REFERRAL', recipientAgencyId: recipient },
       );
     }
   }

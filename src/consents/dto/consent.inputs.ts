@@ -32,9 +32,18 @@ export class RecordConsentInput extends WithIdempotencyKey(ConsentEvidenceInput)
   @IsUUID('all', { each: true })
   subjectMemberIds: string[];
 
-  @Field(() => ID)
+  @Field(() => ID, { nullable: true, description: 'The agency that may use the data; or else recipientDirectoryServiceId.' })
+  @IsOptional()
   @IsUUID()
-  recipientAgencyId: string;
+  recipientAgencyId?: string;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'An organisation outside the platform, by its service in the network directory (for a logged referral); or else recipientAgencyId.',
+  })
+  @IsOptional()
+  @IsUUID()
+  recipientDirectoryServiceId?: string;
 
   @Field(() => [DataCategory])
   @ArrayMinSize(1)

@@ -13,9 +13,13 @@ export class CreateReferralInput extends Idempotent {
   @IsUUID()
   planId: string;
 
-  @Field(() => ID)
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The receiving agency on the platform. Left out for a logged referral to an organisation outside the platform (named by directoryServiceId).',
+  })
+  @IsOptional()
   @IsUUID()
-  toAgencyId: string;
+  toAgencyId?: string;
 
   @Field(() => [ID], { description: 'The family members referred.' })
   @IsArray()
@@ -56,7 +60,9 @@ export class CreateReferralInput extends Idempotent {
 
   @Field(() => ID, {
     nullable: true,
-    description: "A service of the receiving agency in the network's directory, referred on the platform (howToRefer ON_PLATFORM).",
+    description:
+      "A service of the receiving agency in the network's directory, referred on the platform (howToRefer ON_PLATFORM); " +
+      'without toAgencyId, a service of an organisation outside the platform: a logged referral.',
   })
   @IsOptional()
   @IsUUID()
@@ -176,8 +182,35 @@ export class HandoverOutcomeInput extends ReferralStepInput {
   bridgeFigurePresent?: boolean;
 }
 
+/** A logged referral passed on to the organisation outside the platform. */
 @InputType()
-export class CompleteReferralInput extends ReferralStepInput {
+export class RecordReferralPassedOnInput extends ReferralStepInput {
+  @Field({ description: 'When to follow up: the referrer is reminded in her inbox if no appointment is recorded by then. In the future.' })
+  @IsDate()
+  followUpAt: Date;
+
+  @Field(() => String, { nullable: true, description: 'How and to whom it was passed on.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+}
+
+/** Whether the first visit to the organisation outside the platform took place. */
+@InputType()
+export class RecordFirstVisitInput extends HandoverOutcomeInput {
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When to follow up next (in the future): required when the visit did not take place (a new appointment is due by then); after a visit held, when to close the referral.',
+  })
+  @IsOptional()
+  @IsDate()
+  followUpAt?: Date;
+}
+
+/** The outcome that closes a referral. */
+@InputType({ isAbstract: true })
+class ReferralOutcomeInput extends ReferralStepInput {
   @Field(() => ReferralOutcome)
   @IsEnum(ReferralOutcome)
   outcome: ReferralOutcome;
@@ -192,7 +225,14 @@ export class CompleteReferralInput extends ReferralStepInput {
   @IsString()
   @MaxLength(2000)
   note?: string;
+}
 
+/** A logged referral closed: SUCCESSFUL only after the first visit took place. */
+@InputType()
+export class CloseLoggedReferralInput extends ReferralOutcomeInput {}
+
+@InputType()
+export class CompleteReferralInput extends ReferralOutcomeInput {
   @Field(() => Boolean, {
     nullable: true,
     description: 'The family declined the handover meeting: completes from ACCEPTED or HANDOVER_SCHEDULED, recorded.',
