@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { AddActionDocument, AddGoalDocument, AgencyMembershipsDocument, BreakGlassDocument, type LifeDomain, RemoveMembershipDocument, RevokeConsentDocument } from './graphql/generated.js';
-import { type PartedEntry, partsOf } from './support/audit-parts.js';
+import { auditOfRequest } from './support/audit-parts.js';
 import { type GraphQLResult, TestApi } from './support/test-app.js';
 import { ALL_CATEGORIES, child, parent, type Person, World } from './support/world.js';
 
@@ -127,27 +127,6 @@ describe('plan(id) compiled: the same answers and audited reads as the field res
     await compiled.stop();
   });
 
-  /**
-   * What the audit entries of a request record: per record read, its part and the entry's columns that are
-   * not the parts' (family, actor, action), without what differs by time, order or request; in a canonical
-   * order. And the families of its entries, an entry each.
-   */
-  async function auditOf(requestId: string): Promise<{ records: string[]; families: string[] }> {
-    const { rows } = await sql.query<{ entry: PartedEntry & Record<string, unknown> }>(
-      `SELECT to_jsonb(ae) - 'seq' - 'at' - 'request_id' - 'hash' - 'prev_hash' AS entry FROM audit_event ae WHERE request_id = $1`,
-      [requestId],
-    );
-    const records = rows.flatMap(({ entry }) => {
-      const { entity_type, entity_ids, member_ids, categories, legal_basis, consent_ids, parts, ...columns } = entry;
-      return partsOf({ entity_type, entity_ids, member_ids, categories, legal_basis, consent_ids, parts }).flatMap((part) =>
-        part.records.map((record) =>
-          JSON.stringify({ ...columns, type: part.type, record, members: [...part.members].sort(), basis: part.basis, categories: [...part.categories].sort(), consents: [...part.consents].sort() }),
-        ),
-      );
-    });
-    return { records: records.sort(), families: rows.map(({ entry }) => entry.family_id as string).sort() };
-  }
-
   async function both(subject: string, query: string, id: string) {
     const ids = { compiled: `compiled-${randomUUID()}`, resolvers: `resolvers-${randomUUID()}` };
     let viaCompiled!: GraphQLResult;
@@ -155,7 +134,7 @@ describe('plan(id) compiled: the same answers and audited reads as the field res
       viaCompiled = await compiled.gql(subject, query, { id }, { 'X-Request-Id': ids.compiled });
     });
     const viaResolvers = await resolvers.gql(subject, query, { id }, { 'X-Request-Id': ids.resolvers });
-    return { viaCompiled, viaResolvers, statements, audit: { compiled: await auditOf(ids.compiled), resolvers: await auditOf(ids.resolvers) } };
+    return { viaCompiled, viaResolvers, statements, audit: { compiled: await auditOfRequest(sql, ids.compiled), resolvers: await auditOfRequest(sql, ids.resolvers) } };
   }
 
   it.each([

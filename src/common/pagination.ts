@@ -66,7 +66,7 @@ export function ConnectionType<T>(node: Type<T>): Type<Connection<T>> {
 
 const encodeCursor = (id: string) => Buffer.from(`id:${id}`).toString('base64url');
 
-function decodeCursor(cursor: string): string {
+export function decodeCursor(cursor: string): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
   const id = decoded.startsWith('id:') ? decoded.slice(3) : '';
   if (!UUID_PATTERN.test(id)) throw badInput('after', 'after is not a cursor from this list');
@@ -88,12 +88,13 @@ export async function paginate<T extends ObjectLiteral, R extends { id: string }
   const first = page.first ?? DEFAULT_PAGE_SIZE;
   if (page.after) qb.andWhere(`${idColumn} ${order === 'ASC' ? '>' : '<'} :pageAfter`, { pageAfter: decodeCursor(page.after) });
   const rows = await load(qb.orderBy(idColumn, order).limit(first + 1));
-  const nodes = rows.slice(0, first);
+  return connectionOf(rows.slice(0, first), rows.length > first);
+}
+
+/** The connection of a page of records (in id order) and whether another page follows. */
+export function connectionOf<R extends { id: string }>(nodes: R[], hasNextPage: boolean): Connection<R> {
   const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
-  return {
-    edges,
-    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-  };
+  return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
 }
 
 /**

@@ -27,6 +27,37 @@ export function compileSelection(root: NodeRead, info: GraphQLResolveInfo): Read
   return compiled;
 }
 
+/**
+ * As `compileSelection`, for a field answering a connection (common/pagination.ts, ConnectionType): the read of
+ * `node` for what its edges' `node` selects, or null as there. The edges' cursors and the pageInfo are the
+ * caller's to answer; anything else selected on the connection or its edges sends the request down the resolvers.
+ */
+export function compileConnectionSelection(node: NodeRead, info: GraphQLResolveInfo): ReadNode | null {
+  const [field, ...more] = info.fieldNodes;
+  if (more.length > 0) return connectionShape(node, info.fieldNodes, info);
+  let compiled = shapes.get(field!);
+  if (compiled === undefined) shapes.set(field!, (compiled = connectionShape(node, [field!], info)));
+  return compiled;
+}
+
+function connectionShape(node: NodeRead, fields: readonly FieldNode[], info: GraphQLResolveInfo): ReadNode | null {
+  // The connection's own arguments (the list's filters and page) are the caller's; below it, none is compiled.
+  const connection = selectedOf(fields, info, true);
+  const edges = selectedOf(connection?.get('edges') ?? [], info);
+  if (!connection || !edges || [...connection.keys()].some((name) => !['edges', 'pageInfo', '__typename'].includes(name))) return null;
+  if ([...edges.keys()].some((name) => !['node', 'cursor', '__typename'].includes(name))) return null;
+  return edges.has('node') ? shape(node, edges.get('node')!, info) : null;
+}
+
+/** The fields selected under `fields`, by name; null for a directive, or for arguments unless `withArguments`. */
+function selectedOf(fields: readonly FieldNode[], info: GraphQLResolveInfo, withArguments = false): Map<string, FieldNode[]> | null {
+  const selected = new Map<string, FieldNode[]>();
+  for (const field of fields) {
+    if ((!withArguments && field.arguments?.length) || !field.selectionSet || !collect(field.selectionSet, info, selected)) return null;
+  }
+  return selected;
+}
+
 function shape(node: NodeRead, fields: readonly FieldNode[], info: GraphQLResolveInfo): ReadNode | null {
   const selected = new Map<string, FieldNode[]>();
   for (const field of fields) {
