@@ -31,7 +31,7 @@ const PLACE = 'Bij het gezin thuis, Kerkstraat 1';
 const FIELDS = `id familyId planId status version urgency reason requestedService lifeDomain directoryServiceId externalReference
   declineReason withdrawReason familyDeclinedMeeting outcome outcomeReason outcomeNote dueAt sentAt receivedAt acceptedAt completedAt createdAt updatedAt
   fromAgency { id name kind networkId createdAt } toAgency { id name }
-  transitions { id from to version at reason actorAgency { id name } }
+  transitions { id version at reason actorAgency { id name } }
   handoverMeetings { id startsAt location onlineUrl attendees state note createdAt endedAt }`;
 
 const ONE = `query($id: ID!) { referral(id: $id) { ${FIELDS} } }`;
@@ -228,8 +228,8 @@ describe('referral(id) and referrals(…) compiled: the same answers and audited
     }
   });
 
-  it('takes the resolvers’ path for a selection it does not compile (members, overdue, handover), with the same answer', async () => {
-    const query = `query($id: ID!) { referral(id: $id) { id reason overdue members { id } handover { state location } } }`;
+  it('takes the resolvers’ path for a selection it does not compile (members, overdue, handover, a step’s from and to), with the same answer', async () => {
+    const query = `query($id: ID!) { referral(id: $id) { id reason overdue members { id } handover { state location } transitions { from to } } }`;
     const { viaCompiled, viaResolvers, statements, audit } = await both(principals[0]![1], query, { id: referralIds[0] });
     expect(viaCompiled.errors).toBeUndefined();
     expect(viaCompiled).toEqual(viaResolvers);

@@ -7,18 +7,21 @@ import { AGENCY, byId, dateTime } from '../plans/plan-read.js';
  * ReferralTransitionResolver: the same rows and order). What the Referral's field-level rights guard
  * (subjects.ts: the reason and free text under `readDetails`, the meeting's place under `readMeetingPlace`) the
  * compiled read withholds in SQL from the same declaration. A field missing here sends the request down the
- * resolvers' path: members (read through the FamilyMember rule), overdue (computed in Node), handover, and what
- * only people see (`readActors`: bridgeFigure, a step's actor, a meeting's bridgeFigurePresent).
+ * resolvers' path: members (read through the FamilyMember rule), overdue (computed in Node), handover, a step's
+ * from and to, and what only people see (`readActors`: bridgeFigure, a step's actor, a meeting's bridgeFigurePresent).
  */
 
-/** Referral.transitions: every step, oldest first (ReferralsService.transitionsOf). */
+/**
+ * Referral.transitions: every step, oldest first (ReferralsService.transitionsOf). Not `from` and `to`: their
+ * GraphQL names are not the entity's properties (fromStatus, toStatus), which the default resolvers read.
+ */
 const TRANSITIONS: NodeRead = {
   from: { table: 'referral_transition' },
   link: { column: 'referral_id', parentColumn: 'id' },
   one: false,
   order: ['version'],
   type: {
-    columns: { id: 'id', from: 'from_status', to: 'to_status', version: 'version', at: dateTime('at'), reason: 'reason' },
+    columns: { id: 'id', version: 'version', at: dateTime('at'), reason: 'reason' },
     nodes: { actorAgency: () => byId('agency', AGENCY, 'actor_agency_id') },
   },
 };
