@@ -20,10 +20,15 @@ const shapes = new WeakMap<FieldNode, ReadNode | null>();
  * arguments, @skip/@include): the caller then takes the resolvers' path. Cached per selection shape.
  */
 export function compileSelection(root: NodeRead, info: GraphQLResolveInfo): ReadNode | null {
+  return cachedShape(info, (fields) => shape(root, fields, info));
+}
+
+/** The shape `make` compiles from the field being resolved, cached per field node (not for a field selected twice). */
+function cachedShape(info: GraphQLResolveInfo, make: (fields: readonly FieldNode[]) => ReadNode | null): ReadNode | null {
   const [field, ...more] = info.fieldNodes;
-  if (more.length > 0) return shape(root, info.fieldNodes, info);
+  if (more.length > 0) return make(info.fieldNodes);
   let compiled = shapes.get(field!);
-  if (compiled === undefined) shapes.set(field!, (compiled = shape(root, [field!], info)));
+  if (compiled === undefined) shapes.set(field!, (compiled = make([field!])));
   return compiled;
 }
 
@@ -33,11 +38,7 @@ export function compileSelection(root: NodeRead, info: GraphQLResolveInfo): Read
  * caller's to answer; anything else selected on the connection or its edges sends the request down the resolvers.
  */
 export function compileConnectionSelection(node: NodeRead, info: GraphQLResolveInfo): ReadNode | null {
-  const [field, ...more] = info.fieldNodes;
-  if (more.length > 0) return connectionShape(node, info.fieldNodes, info);
-  let compiled = shapes.get(field!);
-  if (compiled === undefined) shapes.set(field!, (compiled = connectionShape(node, [field!], info)));
-  return compiled;
+  return cachedShape(info, (fields) => connectionShape(node, fields, info));
 }
 
 function connectionShape(node: NodeRead, fields: readonly FieldNode[], info: GraphQLResolveInfo): ReadNode | null {
