@@ -103,17 +103,18 @@ export class AccessLogService {
     // whole audit trail backwards looking for them.
     const sql = `WITH merged AS MATERIALIZED (${readableLines('merged')})
       SELECT readable.yes AS readable, ae.seq::text AS seq, ae.part::int AS part, ae.at, ae.action, ae.entity_type, ae.records, ae.categories,
-        ae.legal_basis, ae.actor_member_id, fm.given_name AS member_name, u.display_name AS user_name, ag.name AS agency_name,
-        ca.user_id = ae.actor_user_id AS self_assigned, fl.purpose AS lookup_purpose
+        ae.legal_basis, ae.actor_member_id,
+        -- Who acted and what was looked up, by a key probe per line (joined, the planner hashed whole tables).
+        (SELECT fm.given_name FROM family_member fm WHERE fm.id = ae.actor_member_id) AS member_name,
+        (SELECT u.display_name FROM app_user u WHERE u.id = ae.actor_user_id) AS user_name,
+        (SELECT ag.name FROM agency ag WHERE ag.id = ae.acting_agency_id) AS agency_name,
+        (SELECT ca.user_id = ae.actor_user_id FROM case_assignment ca
+          WHERE ae.entity_type = 'case_assignment' AND ae.action = 'INSERT' AND ca.id = ae.entity_id) AS self_assigned,
+        (SELECT fl.purpose FROM family_lookup fl WHERE ae.entity_type = 'family_lookup' AND fl.id = ae.entity_id) AS lookup_purpose
       FROM (SELECT ${this.policy.readableSql(caller.ability, 'Family', family, params)} AS yes) readable
       LEFT JOIN LATERAL (
         SELECT * FROM ((${readableLines('own')} ORDER BY ae.seq DESC, ae.part LIMIT ${limit}) UNION ALL SELECT * FROM merged) lines
          WHERE readable.yes ORDER BY seq DESC, part LIMIT ${limit}) ae ON TRUE
-      LEFT JOIN family_member fm ON fm.id = ae.actor_member_id
-      LEFT JOIN app_user u ON u.id = ae.actor_user_id
-      LEFT JOIN agency ag ON ag.id = ae.acting_agency_id
-      LEFT JOIN case_assignment ca ON ae.entity_type = 'case_assignment' AND ae.action = 'INSERT' AND ca.id = ae.entity_id
-      LEFT JOIN family_lookup fl ON ae.entity_type = 'family_lookup' AND fl.id = ae.entity_id
       ORDER BY ae.seq DESC, ae.part`;
     const [query, values] = this.db.driver.escapeQueryWithParameters(sql, params.values);
     const [head, ...more]: (Row & { readable: boolean })[] = await this.db.query(query, values);
