@@ -50,6 +50,13 @@ function connectionShape(node: NodeRead, fields: readonly FieldNode[], info: Gra
   return edges.has('node') ? shape(node, edges.get('node')!, info) : null;
 }
 
+/** The names of the fields the edges' nodes of a connection select (fragments spread); null when a directive decides. */
+export function selectedNodeFields(info: GraphQLResolveInfo): Set<string> | null {
+  const edges = selectedOf(selectedOf(info.fieldNodes, info, true)?.get('edges') ?? [], info, true);
+  const nodes = edges && selectedOf(edges.get('node') ?? [], info, true);
+  return nodes ? new Set(nodes.keys()) : null;
+}
+
 /** The fields selected under `fields`, by name; null for a directive, or for arguments unless `withArguments`. */
 function selectedOf(fields: readonly FieldNode[], info: GraphQLResolveInfo, withArguments = false): Map<string, FieldNode[]> | null {
   const selected = new Map<string, FieldNode[]>();

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Caller } from '../auth/caller.decorator.js';
+import type { GraphQLResolveInfo } from 'graphql';
 import { badInput, notFound } from '../common/errors.js';
+import { selectedNodeFields } from '../graphql/compiled-selection.js';
 import { type Connection, DEFAULT_PAGE_SIZE, type PageArgs } from '../common/pagination.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { SqlParams } from '../policy/sql-scope.js';
@@ -74,6 +76,14 @@ export function accessLogLines(family: string, registrations: 'own' | 'merged', 
    WHERE ${logged} AND ${where}`;
 }
 
+/** Who acted and what was looked up, by a key probe per line (joined, the planner hashed whole tables). */
+const WORDING_COLUMNS = `(SELECT fm.given_name FROM family_member fm WHERE fm.id = ae.actor_member_id) AS member_name,
+        (SELECT u.display_name FROM app_user u WHERE u.id = ae.actor_user_id) AS user_name,
+        (SELECT ag.name FROM agency ag WHERE ag.id = ae.acting_agency_id) AS agency_name,
+        (SELECT ca.user_id = ae.actor_user_id FROM case_assignment ca
+          WHERE ae.entity_type = 'case_assignment' AND ae.action = 'INSERT' AND ca.id = ae.entity_id) AS self_assigned,
+        (SELECT fl.purpose FROM family_lookup fl WHERE ae.entity_type = 'family_lookup' AND fl.id = ae.entity_id) AS lookup_purpose`;
+
 /** The family's access log, newest first, filtered in SQL to the entries the caller may read. */
 @Injectable()
 export class AccessLogService {
@@ -86,7 +96,10 @@ export class AccessLogService {
    * One statement: whether the caller may read the family (else NOT_FOUND), and the page of its log's lines
    * (accessLogLines: its entries and those of the registrations merged into it) under the AuditEvent rule.
    */
-  async list(caller: Caller, familyId: string, page: PageArgs): Promise<Connection<AccessLogEntry>> {
+  async list(caller: Caller, familyId: string, page: PageArgs, info?: GraphQLResolveInfo): Promise<Connection<AccessLogEntry>> {
+    // Who acted and the line in words only when the request selects them (compiled from its selection).
+    const selected = info ? selectedNodeFields(info) : null;
+    const worded = !selected || selected.has('actor') || selected.has('description');
     const first = page.first ?? DEFAULT_PAGE_SIZE;
     // What a family member looked at itself is not news to it: its own reads stay out of its log.
     const viewer = caller.principal.familyMember?.memberId;
@@ -104,13 +117,7 @@ export class AccessLogService {
     const sql = `WITH merged AS MATERIALIZED (${readableLines('merged')})
       SELECT readable.yes AS readable, ae.seq::text AS seq, ae.part::int AS part, ae.at, ae.action, ae.entity_type, ae.records, ae.categories,
         ae.legal_basis, ae.actor_member_id,
-        -- Who acted and what was looked up, by a key probe per line (joined, the planner hashed whole tables).
-        (SELECT fm.given_name FROM family_member fm WHERE fm.id = ae.actor_member_id) AS member_name,
-        (SELECT u.display_name FROM app_user u WHERE u.id = ae.actor_user_id) AS user_name,
-        (SELECT ag.name FROM agency ag WHERE ag.id = ae.acting_agency_id) AS agency_name,
-        (SELECT ca.user_id = ae.actor_user_id FROM case_assignment ca
-          WHERE ae.entity_type = 'case_assignment' AND ae.action = 'INSERT' AND ca.id = ae.entity_id) AS self_assigned,
-        (SELECT fl.purpose FROM family_lookup fl WHERE ae.entity_type = 'family_lookup' AND fl.id = ae.entity_id) AS lookup_purpose
+        ${worded ? WORDING_COLUMNS : 'NULL AS member_name, NULL AS user_name, NULL AS agency_name, NULL AS self_assigned, NULL AS lookup_purpose'}
       FROM (SELECT ${this.policy.readableSql(caller.ability, 'Family', family, params)} AS yes) readable
       LEFT JOIN LATERAL (
         SELECT * FROM ((${readableLines('own')} ORDER BY ae.seq DESC, ae.part LIMIT ${limit}) UNION ALL SELECT * FROM merged) lines
@@ -120,7 +127,9 @@ export class AccessLogService {
     const [head, ...more]: (Row & { readable: boolean })[] = await this.db.query(query, values);
     if (!head?.readable) throw notFound('Family');
     const rows = head.seq === null ? [] : [head, ...more];
-    const edges = rows.slice(0, first).map((row) => ({ cursor: encode(row), node: toEntry(row, viewer, caller.principal.language ?? DEFAULT_LANGUAGE) }));
+    const language = caller.principal.language ?? DEFAULT_LANGUAGE;
+    // Unselected, `actor` and `description` are not answered: left empty rather than worded from nothing.
+    const edges = rows.slice(0, first).map((row) => ({ cursor: encode(row), node: worded ? toEntry(row, viewer, language) : { ...lineOf(row), actor: '', description: '' } }));
     return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
   }
 }

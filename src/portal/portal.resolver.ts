@@ -1,4 +1,5 @@
-import { Args, Field, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Field, Info, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
 import { forbidden } from '../common/errors.js';
 import { CapacityAssessment } from '../consents/capacity-assessment.entity.js';
@@ -50,8 +51,8 @@ export class PortalResolver {
 
   @Query(() => AccessLogConnection, { description: 'Who looked at the family’s data, when and why (newest first).' })
   @Policy('read', 'AuditEvent')
-  accessLog(@CurrentCaller() caller: Caller, @Args() args: AccessLogArgs) {
-    return this.accessLogs.list(caller, args.familyId, args);
+  accessLog(@CurrentCaller() caller: Caller, @Args() args: AccessLogArgs, @Info() info: GraphQLResolveInfo) {
+    return this.accessLogs.list(caller, args.familyId, args, info);
   }
 }
 
