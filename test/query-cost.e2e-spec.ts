@@ -276,4 +276,41 @@ describe('query cost: statements per request do not grow with the rows', () => {
     expectWithin(small.counts, INBOX_SITES);
     expectWithin(large.counts, INBOX_SITES);
   }, SLOW);
+  it('referrals(OUTGOING) and referral(id) compiled, with agencies, steps and meetings: one statement besides the principal, 1 referral vs 9', async () => {
+    const referrer = await world.agency(network);
+    const worker = await world.staff(referrer);
+    const { planId, memberIds } = await world.familyWithPlan(worker, { members: parentWithTwoChildren('verwezen') });
+    const refer = async () =>
+      (await api.ok(worker.subject, CREATE_REFERRAL, {
+        input: { planId, toAgencyId: partners[0]!.id, memberIds: [memberIds[0]], reason: 'Schulden', urgency: 'ROUTINE', requestedService: 'Budgetbegeleiding' },
+      })).createReferral.id as string;
+    const LIST = `{ referrals(direction: OUTGOING, first: 50) { edges { cursor node { id status reason dueAt fromAgency { id } toAgency { name }
+      transitions { version reason actorAgency { id } } handoverMeetings { state location } } } pageInfo { hasNextPage endCursor } } }`;
+    const ONE = `query($id: ID!) { referral(id: $id) { id status reason transitions { version at } fromAgency { name } } }`;
+    const first = await refer();
+    const small = await measure(worker.subject, LIST);
+    const one = await measure(worker.subject, ONE, { id: first });
+    for (let i = 0; i < 8; i++) await refer();
+    const large = await measure(worker.subject, LIST);
+    expect(small.data.referrals.edges).toHaveLength(1);
+    expect(large.data.referrals.edges).toHaveLength(9);
+    expect(one.data.referral).toMatchObject({ id: first, reason: 'Schulden', transitions: [{ version: 1 }] });
+
+    console.log(`referrals(OUTGOING) compiled: statements for 1 referral [${small.counts}], for 9 [${large.counts}]; referral(id) [${one.counts}]`);
+    for (const count of [...small.counts, ...large.counts, ...one.counts]) expect(count).toBe(2);
+  }, SLOW);
+
+  it('accessLog(familyId, first: 50): one statement besides the principal, a short log vs a long one', async () => {
+    const worker = await world.staff(agency);
+    const { familyId, planId, memberIds } = await world.familyWithPlan(worker, { members: [parent('Ann', 'Maes', '1985-02-02')] });
+    const login = await world.portalLogin(worker, memberIds[0]!);
+    const LOG = `query($familyId: ID!) { accessLog(familyId: $familyId, first: 50) { edges { node { id actor description } } pageInfo { hasNextPage } } }`;
+    const small = await measure(login, LOG, { familyId });
+    for (let i = 0; i < 30; i++) await api.ok(worker.subject, PLAN, { id: planId });
+    const large = await measure(login, LOG, { familyId });
+    expect(large.data.accessLog.edges.length).toBeGreaterThan(small.data.accessLog.edges.length + 20);
+
+    console.log(`accessLog: statements for a short log [${small.counts}], for a long one [${large.counts}]`);
+    for (const count of [...small.counts, ...large.counts]) expect(count).toBe(2);
+  }, SLOW);
 });

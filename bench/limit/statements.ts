@@ -23,7 +23,7 @@ import {
   REFERRAL_STAGE_HOURS_SQL,
 } from '../../src/insights/network-insight.queries.js';
 import { SMALLEST_SHOWN } from '../../src/insights/small-counts.js';
-import { ACCESS_LOG_LINES } from '../../src/portal/access-log.service.js';
+import { accessLogLines } from '../../src/portal/access-log.service.js';
 import { overdueSql } from '../../src/referrals/referral-deadlines.js';
 
 /** The policy's parameters as positional `$n`, for a prepared statement (SqlParams names them for TypeORM). */
@@ -179,22 +179,26 @@ export function incomingOverdueRead(caller: Caller, first: number): Statement {
 /**
  * `accessLog(familyId, first) { edges { node { id action entityType at categories legalBasis } } }`: NOT_FOUND (null)
  * unless the caller may read the family; the lines of its log (an entry, or each part of one: the service's own
- * ACCESS_LOG_LINES) under the AuditEvent rule, newest first, without the viewer's own reads. Reads audit entries,
+ * accessLogLines, with the registrations merged into it) under the AuditEvent rule, newest first, without the viewer's own reads. Reads audit entries,
  * no personal record: nothing audited (as the service).
  */
 export function accessLogRead(caller: Caller, familyId: string | null, first: number): Statement {
   const params = new PositionalParams();
   const family = params.add(familyId);
   const viewer = params.add(caller.principal.familyMember?.memberId ?? null);
-  const text = `WITH readable AS (SELECT f.id FROM ${fromClause('Family')} WHERE f.id = ${family}::uuid AND ${allowed(caller, 'read', 'Family', params)})
+  const size = params.add(first);
+  // The family's own lines and those of the registrations merged into it (apart, as the service reads them).
+  const lines = (registrations: 'own' | 'merged') => `SELECT ae.* FROM (${accessLogLines(`${family}::uuid`, registrations)}) ae
+               WHERE ${allowed(caller, 'read', 'AuditEvent', params)}
+                 AND NOT (ae.action = 'READ' AND ${viewer}::uuid IS NOT NULL AND ae.actor_member_id IS NOT DISTINCT FROM ${viewer}::uuid)`;
+  const text = `WITH readable AS (SELECT f.id FROM ${fromClause('Family')} WHERE f.id = ${family}::uuid AND ${allowed(caller, 'read', 'Family', params)}),
+    merged AS MATERIALIZED (${lines('merged')})
     SELECT CASE WHEN EXISTS (SELECT 1 FROM readable) THEN json_build_object('edges', coalesce((
       SELECT json_agg(json_build_object('node', json_build_object('id', CASE WHEN e.part = 0 THEN e.seq::text ELSE e.seq || '.' || e.part END,
           'action', e.action, 'entityType', e.entity_type, 'at', ${isoTime('e.at')}, 'categories', e.categories, 'legalBasis', e.legal_basis))
           ORDER BY e.seq DESC, e.part)
-        FROM (SELECT ae.* FROM (${ACCESS_LOG_LINES} WHERE e.family_id IN (SELECT id FROM readable)) ae
-               WHERE ${allowed(caller, 'read', 'AuditEvent', params)}
-                 AND NOT (ae.action = 'READ' AND ${viewer}::uuid IS NOT NULL AND ae.actor_member_id IS NOT DISTINCT FROM ${viewer}::uuid)
-               ORDER BY ae.seq DESC, ae.part LIMIT ${params.add(first)}::int) e), '[]')) END AS data`;
+        FROM (SELECT * FROM ((${lines('own')} ORDER BY ae.seq DESC, ae.part LIMIT ${size}::int) UNION ALL SELECT * FROM merged) lines
+               ORDER BY seq DESC, part LIMIT ${size}::int) e), '[]')) END AS data`;
   return named(text, params.list);
 }
 

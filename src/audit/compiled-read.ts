@@ -1,4 +1,5 @@
 import type { Caller } from '../auth/caller.decorator.js';
+import type { PolicyAction } from '../policy/ability.factory.js';
 import { scopeToSql, SqlParams } from '../policy/sql-scope.js';
 import { fromClause, type OpenSubject, subjectSql, type PersonalSubject } from '../policy/subjects.js';
 import { auditActor } from './audited-transactions.js';
@@ -19,8 +20,9 @@ export interface ReadNode {
   from: { subject: PersonalSubject } | { table: string } | { ruled: OpenSubject };
   /** Its rows: `column` equals the parent row's `parentColumn` (and `where`, over the node's alias, holds). */
   link: { column: string; parentColumn: string; where?: (alias: string) => string };
-  /** One object (or null: the first row), else a list in id order. */
+  /** One object (or null: the first row), else a list in id order (or by `order`, columns then id). */
   one: boolean;
+  order?: readonly string[];
   columns: Record<string, ReadColumn>;
   children: Record<string, ReadNode>;
 }
@@ -62,24 +64,49 @@ export class CompiledRead {
     return { sql: `WITH ${this.ctes.join(',\n')}\nSELECT ${this.object(root, cte)} AS answer FROM ${cte}`, params: this.params.values };
   }
 
-  /** A personal level as a CTE with its audit columns, and its rows among the audit's; then the personal levels below it. */
-  private personal(node: ReadNode, where: (alias: string) => string): string {
+  /**
+   * The statement for a page of `root`'s records (a personal subject's, in id order): those `where` keeps
+   * (SQL over the subject's alias; `param` adds a value), `pageSize` of them and one more to tell whether
+   * another page follows. It answers `{ nodes, more }`; the row beyond the page is not read by anyone and
+   * not audited (as the reader's `pageSize`).
+   */
+  pageStatement(
+    root: ReadNode,
+    where: (alias: string, param: (value: unknown) => string) => string,
+    pageSize: number,
+  ): { sql: string; params: Record<string, unknown> } {
+    const param = (value: unknown) => this.params.add(value);
+    const size = param(pageSize);
+    const cte = this.personal(root, (alias) => where(alias, param), size);
+    this.ctes.push(readAuditSql(levelsAuditSource(this.audited, param), auditActor(this.caller), param));
+    const answer = `json_build_object('nodes', coalesce(json_agg(${this.object(root, cte)} ORDER BY ${cte}.id) FILTER (WHERE ${cte}.audit_row <= ${size}), '[]'::json),
+      'more', count(*) > ${size})`;
+    return { sql: `WITH ${this.ctes.join(',\n')}\nSELECT ${answer} AS answer FROM ${cte}`, params: this.params.values };
+  }
+
+  /**
+   * A personal level as a CTE with its audit columns, and its rows among the audit's; then the personal levels
+   * below it. With `pageSize` (SQL), the first of its rows in id order and one more, the audit only of the first.
+   */
+  private personal(node: ReadNode, where: (alias: string) => string, pageSize?: string): string {
     if (!('subject' in node.from)) throw new Error('A compiled read starts at a personal subject');
     const { subject } = node.from;
     const def = subjectSql(subject);
-    // A right read apart guards fields the record's read never answers: only a field it guards must not be compiled.
-    const guarded = Object.values(def.fieldRights ?? {}).some((right) => right.decided !== 'apart' || right.fields.some((field) => field in node.columns));
-    if (guarded) throw new Error(`${subject} has field-level rights, which the compiled read does not apply`);
     const name = `c${this.cteOf.size}`;
     this.cteOf.set(node, name);
-    const audit = Object.entries(auditColumnsSql(this.caller, subject, this.params, { entityId: `${def.alias}.id` }));
+    // The field-level rights decided with the record, as a boolean column each (as the reader's other path
+    // decides them); the first decides the audit (auditColumnsSql). A right read apart never comes with the record.
+    const withRecord = Object.entries(def.fieldRights ?? {}).filter(([, right]) => right.decided === 'withRecord').map(([right]) => right as PolicyAction);
+    const rights = withRecord.map((right) => `(${scopeToSql(this.caller.ability, right, subject, this.params)}) AS ${rightColumn(right)}`);
+    const audit = Object.entries(auditColumnsSql(this.caller, subject, this.params, { entityId: `${def.alias}.id`, contentRight: withRecord[0] }));
     const linked = node.link.where ? ` AND ${node.link.where(def.alias)}` : '';
     this.ctes.push(`${name} AS MATERIALIZED (
-      SELECT ${def.alias}.*, ${audit.map(([column, sql]) => `(${sql}) AS ${column}`).join(', ')},
+      SELECT ${def.alias}.*, ${[...rights, ...audit.map(([column, sql]) => `(${sql}) AS ${column}`)].join(', ')},
              row_number() OVER (ORDER BY ${def.alias}.id) AS audit_row
         FROM ${fromClause(subject)}
-       WHERE ${where(def.alias)}${linked} AND ${scopeToSql(this.caller.ability, 'read', subject, this.params)})`);
-    this.audited.push({ entityType: subject, relation: name });
+       WHERE ${where(def.alias)}${linked} AND ${scopeToSql(this.caller.ability, 'read', subject, this.params)}${
+         pageSize ? `\n       ORDER BY ${def.alias}.id LIMIT ${pageSize} + 1` : ''})`);
+    this.audited.push({ entityType: subject, relation: pageSize ? `(SELECT * FROM ${name} WHERE audit_row <= ${pageSize})` : name });
     this.personalBelow(node, name);
     return name;
   }
@@ -132,17 +159,24 @@ export class CompiledRead {
       : `coalesce((SELECT json_agg(${this.object(node, rows)} ORDER BY ${rows}.id) FROM ${rows}), '[]'::json)`;
   }
 
-  /** The JSON object of a row of `node` under the alias `row`. */
-  private object(node: ReadNode, row: string): string {
-    const columns = Object.entries(node.columns).map(([field, column]) =>
-      typeof column === 'string' ? `'${field}', ${row}.${column}` : `'${field}', floor(extract(epoch FROM ${row}.${column.dateTime}) * 1000)`,
-    );
-    const children = Object.entries(node.children).map(([field, child]) => `'${field}', ${this.child(child, row)}`);
+  /**
+   * The JSON object of a row of `node` under the alias `row`. `guarded`: SQL, per field, of the field-level
+   * right that must hold for the field to show (null otherwise) — the record's own fields, or those of a part
+   * of it (fieldRights' `fields` and `parts`, subjects.ts; what withholdFields and withheldParts withhold).
+   */
+  private object(node: ReadNode, row: string, guarded: Record<string, string> = {}): string {
+    const own = 'subject' in node.from ? fieldGuards(node.from.subject, row) : undefined;
+    const guards = { ...guarded, ...own?.fields };
+    const columns = Object.entries(node.columns).map(([field, column]) => {
+      const value = typeof column === 'string' ? `${row}.${column}` : `floor(extract(epoch FROM ${row}.${column.dateTime}) * 1000)`;
+      return `'${field}', ${guards[field] ? `CASE WHEN ${guards[field]} THEN ${value} END` : value}`;
+    });
+    const children = Object.entries(node.children).map(([field, child]) => `'${field}', ${this.child(child, row, own?.parts[field])}`);
     return `json_build_object(${[...columns, ...children].join(', ')})`;
   }
 
-  /** The object or list of `node` under the parent row `parent`, as a subquery. */
-  private child(node: ReadNode, parent: string): string {
+  /** The object or list of `node` under the parent row `parent`, as a subquery (`guarded` as for `object`). */
+  private child(node: ReadNode, parent: string, guarded?: Record<string, string>): string {
     const cte = this.cteOf.get(node);
     if (!cte && 'subject' in node.from) throw new Error('A personal level of a compiled read hangs under another personal level');
     const alias = cte ?? `x${this.aliases++}`;
@@ -150,11 +184,33 @@ export class CompiledRead {
     const where = [`${alias}.${node.link.column} = ${parent}.${node.link.parentColumn}`];
     // A personal level's CTE applied `where` already.
     if (!cte && node.link.where) where.push(node.link.where(alias));
+    const order = [...(node.order ?? []), 'id'].map((column) => `${alias}.${column}`).join(', ');
     const value = node.one
-      ? `${this.object(node, alias)}`
-      : `coalesce(json_agg(${this.object(node, alias)} ORDER BY ${alias}.id), '[]'::json)`;
-    return `(SELECT ${value} FROM ${from} WHERE ${where.join(' AND ')}${node.one ? ` ORDER BY ${alias}.id LIMIT 1` : ''})`;
+      ? `${this.object(node, alias, guarded)}`
+      : `coalesce(json_agg(${this.object(node, alias, guarded)} ORDER BY ${order}), '[]'::json)`;
+    return `(SELECT ${value} FROM ${from} WHERE ${where.join(' AND ')}${node.one ? ` ORDER BY ${order} LIMIT 1` : ''})`;
   }
+}
+
+/** The column of a compiled level's CTE that tells, per row, whether a field-level right decided with the record holds. */
+const rightColumn = (right: string) => `allowed_${right}`;
+
+/**
+ * The field-level rights of `subject` (subjects.ts, `fieldRights`) as SQL over its row `row`: per guarded
+ * field, the condition under which it shows — a right decided with the record holds for the row, a right
+ * read apart never comes with it — and the same per part (a GraphQL field of the record) and its fields.
+ */
+function fieldGuards(subject: PersonalSubject, row: string): { fields: Record<string, string>; parts: Record<string, Record<string, string>> } {
+  const fields: Record<string, string> = {};
+  const parts: Record<string, Record<string, string>> = {};
+  for (const [right, declared] of Object.entries(subjectSql(subject).fieldRights ?? {})) {
+    const holds = declared.decided === 'withRecord' ? `${row}.${rightColumn(right)}` : 'FALSE';
+    // A field that several rights guard shows only where all of them hold.
+    const guard = (into: Record<string, string>, field: string) => (into[field] = into[field] ? `${into[field]} AND ${holds}` : holds);
+    for (const field of declared.fields) guard(fields, field);
+    for (const [part, guarded] of Object.entries(declared.parts ?? {})) for (const field of guarded) guard((parts[part] ??= {}), field);
+  }
+  return { fields, parts };
 }
 
 /** A root's answer (`CompiledRead.roots`) as GraphQL's resolvers take it: its date-time columns as Dates. */

@@ -12,7 +12,7 @@ import { newId } from '../common/ids.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { type Connection, connectionOf, decodeCursor, DEFAULT_PAGE_SIZE, paginate } from '../common/pagination.js';
-import { compileConnection, compileLevels, compileSelection } from '../graphql/compiled-selection.js';
+import { compileConnectionSelection, compileLevels, compileSelection } from '../graphql/compiled-selection.js';
 import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { PolicyService } from '../policy/policy.service.js';
@@ -294,7 +294,7 @@ export class FamiliesService {
    * hidden member has a name. The page and its members in one statement when the selection compiles.
    */
   async list(caller: Caller, args: FamiliesArgs, info?: GraphQLResolveInfo): Promise<Connection<Family>> {
-    const compiled = info && this.config.compiledReads ? compileConnection(FAMILY_READ, info) : null;
+    const compiled = info && this.config.compiledReads ? compileConnectionSelection(FAMILY_READ, info) : null;
     if (compiled) {
       const page = { first: args.first ?? DEFAULT_PAGE_SIZE, after: args.after ? decodeCursor(args.after) : null };
       const where = (f: string, params: SqlParams) => (args.search ? this.matching(caller, args.search, f, params) : 'TRUE');

@@ -20,11 +20,50 @@ const shapes = new WeakMap<FieldNode, ReadNode | null>();
  * arguments, @skip/@include): the caller then takes the resolvers' path. Cached per selection shape.
  */
 export function compileSelection(root: NodeRead, info: GraphQLResolveInfo): ReadNode | null {
+  return cachedShape(info, (fields) => shape(root, fields, info));
+}
+
+/** The shape `make` compiles from the field being resolved, cached per field node (not for a field selected twice). */
+function cachedShape(info: GraphQLResolveInfo, make: (fields: readonly FieldNode[]) => ReadNode | null): ReadNode | null {
   const [field, ...more] = info.fieldNodes;
-  if (more.length > 0) return shape(root, info.fieldNodes, info);
+  if (more.length > 0) return make(info.fieldNodes);
   let compiled = shapes.get(field!);
-  if (compiled === undefined) shapes.set(field!, (compiled = shape(root, [field!], info)));
+  if (compiled === undefined) shapes.set(field!, (compiled = make([field!])));
   return compiled;
+}
+
+/**
+ * As `compileSelection`, for a field answering a connection (common/pagination.ts, ConnectionType): the read of
+ * `node` for what its edges' `node` selects, or null as there. The edges' cursors and the pageInfo are the
+ * caller's to answer; anything else selected on the connection or its edges sends the request down the resolvers.
+ */
+export function compileConnectionSelection(node: NodeRead, info: GraphQLResolveInfo): ReadNode | null {
+  return cachedShape(info, (fields) => connectionShape(node, fields, info));
+}
+
+function connectionShape(node: NodeRead, fields: readonly FieldNode[], info: GraphQLResolveInfo): ReadNode | null {
+  // The connection's own arguments (the list's filters and page) are the caller's; below it, none is compiled.
+  const connection = selectedOf(fields, info, true);
+  const edges = selectedOf(connection?.get('edges') ?? [], info);
+  if (!connection || !edges || [...connection.keys()].some((name) => !['edges', 'pageInfo', '__typename'].includes(name))) return null;
+  if ([...edges.keys()].some((name) => !['node', 'cursor', '__typename'].includes(name))) return null;
+  return edges.has('node') ? shape(node, edges.get('node')!, info) : null;
+}
+
+/** The names of the fields the edges' nodes of a connection select (fragments spread); null when a directive decides. */
+export function selectedNodeFields(info: GraphQLResolveInfo): Set<string> | null {
+  const edges = selectedOf(selectedOf(info.fieldNodes, info, true)?.get('edges') ?? [], info, true);
+  const nodes = edges && selectedOf(edges.get('node') ?? [], info, true);
+  return nodes ? new Set(nodes.keys()) : null;
+}
+
+/** The fields selected under `fields`, by name; null for a directive, or for arguments unless `withArguments`. */
+function selectedOf(fields: readonly FieldNode[], info: GraphQLResolveInfo, withArguments = false): Map<string, FieldNode[]> | null {
+  const selected = new Map<string, FieldNode[]>();
+  for (const field of fields) {
+    if ((!withArguments && field.arguments?.length) || !field.selectionSet || !collect(field.selectionSet, info, selected)) return null;
+  }
+  return selected;
 }
 
 function shape(node: NodeRead, fields: readonly FieldNode[], info: GraphQLResolveInfo): ReadNode | null {
@@ -82,29 +121,6 @@ function levelsShape(levels: Record<string, NodeRead>, info: GraphQLResolveInfo)
     compiled[name] = child;
   }
   return compiled;
-}
-
-/**
- * A connection's (common/pagination.ts) nodes as `node` declares them, for exactly what the request selects
- * under `edges { node }`; null when it selects more of the connection than `edges { cursor node }` and
- * `pageInfo { hasNextPage endCursor }`, or a node's field that does not compile.
- */
-export function compileConnection(node: NodeRead, info: GraphQLResolveInfo): ReadNode | null {
-  const [field, ...more] = info.fieldNodes;
-  if (more.length === 0 && shapes.has(field!)) return shapes.get(field!)!;
-  const compiled = connectionShape(node, info);
-  if (more.length === 0) shapes.set(field!, compiled);
-  return compiled;
-}
-
-function connectionShape(node: NodeRead, info: GraphQLResolveInfo): ReadNode | null {
-  const connection = selection(info.fieldNodes, info);
-  if (!connection || [...connection.keys()].some((name) => name !== 'edges' && name !== 'pageInfo')) return null;
-  const pageInfo = selection(connection.get('pageInfo') ?? [], info);
-  if (!pageInfo || [...pageInfo.keys()].some((name) => name !== 'hasNextPage' && name !== 'endCursor')) return null;
-  const edges = selection(connection.get('edges') ?? [], info);
-  if (!edges || [...edges.keys()].some((name) => name !== 'cursor' && name !== 'node')) return null;
-  return shape(node, edges.get('node') ?? [], info);
 }
 
 /** The fields of a selection set with its fragments spread, by name (aliases of one field merge); false for a directive. */

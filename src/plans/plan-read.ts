@@ -8,22 +8,22 @@ import type { NodeRead, TypeRead } from '../graphql/compiled-selection.js';
  * assigneeMember) sends the request down the resolvers' path.
  */
 
-const dateTime = (column: string) => ({ dateTime: column });
+export const dateTime = (column: string) => ({ dateTime: column });
 
 /** A record by the id its parent row holds in `column` (null when that is null). */
-const byId = (table: string, type: TypeRead, column: string): NodeRead => ({
+export const byId = (table: string, type: TypeRead, column: string): NodeRead => ({
   from: { table },
   link: { column: 'id', parentColumn: column },
   one: true,
   type,
 });
 
-const USER: TypeRead = { columns: { id: 'id', displayName: 'display_name' }, nodes: {} };
+export const USER: TypeRead = { columns: { id: 'id', displayName: 'display_name' }, nodes: {} };
 
 /** A supporter's work contact: columns of her user row (TrajectorySupporter.workContact). */
 const WORK_CONTACT: TypeRead = { columns: { email: 'work_email', phone: 'work_phone' }, nodes: {} };
 
-const AGENCY: TypeRead = {
+export const AGENCY: TypeRead = {
   columns: { id: 'id', networkId: 'network_id', name: 'name', kind: 'kind', createdAt: dateTime('created_at') },
   nodes: {},
 };

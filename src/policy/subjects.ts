@@ -234,9 +234,6 @@ function currentSupporter(familyId: string): RelationField {
   return { contains: (v) => `EXISTS (${base} AND cs.user_id = ${v})`, array: `ARRAY(${base})` };
 }
 
-/** The family an audit entry `ae` is about now: the one it was written for, or the family that was merged into since. */
-const AUDITED_FAMILY = `COALESCE((SELECT aef.merged_into_family_id FROM family aef WHERE aef.id = ae.family_id), ae.family_id)`;
-
 /** Users holding a break-glass grant for the family that is in force now. */
 function breakGlass(familyId: string): RelationField {
   const base = `SELECT bg.user_id FROM break_glass_grant bg WHERE bg.family_id = ${familyId}
@@ -439,9 +436,11 @@ export const SUBJECTS = {
     table: 'audit_event',
     alias: 'ae',
     joins: [],
-    // An entry written for a registration merged into another family since is that family's (docs/family-merge.md).
-    fields: { id: 'ae.seq', familyId: AUDITED_FAMILY },
-    relations: { speakerMemberIds: speakers(AUDITED_FAMILY, 'SELECT unnest(ae.member_ids)') },
+    // Read as the lines of a family's access log (access-log.service.ts, accessLogLines), which carry the family
+    // an entry is about now: the one it was written for, or the family that registration was merged into since
+    // (docs/family-merge.md) — known per registration read, not looked up per entry.
+    fields: { id: 'ae.seq', familyId: 'ae.audited_family_id' },
+    relations: { speakerMemberIds: speakers('ae.audited_family_id', 'SELECT unnest(ae.member_ids)') },
   },
   Plan: {
     table: 'plan',

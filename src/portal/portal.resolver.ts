@@ -46,8 +46,8 @@ export class PortalResolver {
 
   @Query(() => AccessLogConnection, { description: 'Who looked at the family’s data, when and why (newest first).' })
   @Policy('read', 'AuditEvent')
-  accessLog(@CurrentCaller() caller: Caller, @Args() args: AccessLogArgs) {
-    return this.accessLogs.list(caller, args.familyId, args);
+  accessLog(@CurrentCaller() caller: Caller, @Args() args: AccessLogArgs, @Info() info: GraphQLResolveInfo) {
+    return this.accessLogs.list(caller, args.familyId, args, info);
   }
 }
 

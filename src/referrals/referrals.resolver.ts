@@ -1,4 +1,5 @@
-import { Args, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Info, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { Agency } from '../agencies/agency.entity.js';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
@@ -8,6 +9,7 @@ import { DirectoryServicesService } from '../directory/directory.service.js';
 import { FamiliesService } from '../families/families.service.js';
 import { FamilyMember } from '../families/family-member.entity.js';
 import { Family } from '../families/family.entity.js';
+import { readWith } from '../graphql/compiled-selection.js';
 import { Loaders } from '../graphql/graphql-context.js';
 import { IdArg } from '../graphql/id-arg.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
@@ -67,8 +69,8 @@ export class ReferralsResolver {
 
   @Query(() => Referral)
   @Policy('read', 'Referral')
-  referral(@CurrentCaller() caller: Caller, @IdArg('id') id: string) {
-    return this.service.get(caller, id);
+  referral(@CurrentCaller() caller: Caller, @IdArg('id') id: string, @Info() info: GraphQLResolveInfo) {
+    return this.service.get(caller, id, info);
   }
 
   @Query(() => Referral, { description: "A referral to the caller's agency, by the reference of its own case system." })
@@ -79,8 +81,8 @@ export class ReferralsResolver {
 
   @Query(() => ReferralConnection, { description: "Referrals to (INCOMING) or from (OUTGOING) the caller's agency." })
   @Policy('read', 'Referral')
-  referrals(@CurrentCaller() caller: Caller, @Args() args: ReferralsArgs) {
-    return this.service.list(caller, args);
+  referrals(@CurrentCaller() caller: Caller, @Args() args: ReferralsArgs, @Info() info: GraphQLResolveInfo) {
+    return this.service.list(caller, args, info);
   }
 
   @Mutation(() => Referral, { description: 'A DRAFT referral from the acting agency.' })
@@ -205,12 +207,12 @@ export class ReferralsResolver {
 
   @ResolveField(() => Agency)
   fromAgency(@Parent() referral: Referral, @Loaders() loaders: RequestLoaders) {
-    return this.agencies.byId(loaders, referral.fromAgencyId);
+    return readWith(referral, 'fromAgency', () => this.agencies.byId(loaders, referral.fromAgencyId));
   }
 
   @ResolveField(() => Agency, { nullable: true, description: 'Null for a logged referral, to an organisation outside the platform (externalOrganisation).' })
   toAgency(@Parent() referral: Referral, @Loaders() loaders: RequestLoaders) {
-    return referral.toAgencyId ? this.agencies.byId(loaders, referral.toAgencyId) : null;
+    return readWith(referral, 'toAgency', () => (referral.toAgencyId ? this.agencies.byId(loaders, referral.toAgencyId) : null));
   }
 
   /** Not personal data, but the directory's: read as the caller may read the directory (archived too, as the referral names it). */
@@ -236,9 +238,8 @@ export class ReferralsResolver {
   }
 
   @ResolveField(() => [ReferralTransition], { description: 'Every step, oldest first (reasons only with the right to the details).' })
-  async transitions(@Parent() referral: Referral, @Loaders() loaders: RequestLoaders) {
-    const transitions = await this.service.transitionsOf(loaders, referral.id);
-    return withheldParts('Referral', referral, 'transitions', transitions);
+  transitions(@Parent() referral: Referral, @Loaders() loaders: RequestLoaders) {
+    return readWith(referral, 'transitions', async () => withheldParts('Referral', referral, 'transitions', await this.service.transitionsOf(loaders, referral.id)));
   }
 
   /**
@@ -258,9 +259,11 @@ export class ReferralsResolver {
   }
 
   @ResolveField(() => [HandoverMeeting], { description: 'All meetings planned, oldest first (place and notes only with the right to the details).' })
-  async handoverMeetings(@Parent() referral: Referral, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
-    const meetings = withheldParts('Referral', referral, 'handoverMeetings', await this.service.meetingsOf(loaders, referral.id));
-    return caller.ability.can('readActors', 'Referral') ? meetings : meetings.map((m) => ({ ...m, bridgeFigurePresent: null }));
+  handoverMeetings(@Parent() referral: Referral, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders): HandoverMeeting[] | Promise<HandoverMeeting[]> {
+    return readWith(referral, 'handoverMeetings', async () => {
+      const meetings = withheldParts('Referral', referral, 'handoverMeetings', await this.service.meetingsOf(loaders, referral.id));
+      return caller.ability.can('readActors', 'Referral') ? meetings : meetings.map((m) => ({ ...m, bridgeFigurePresent: null }));
+    });
   }
 }
 
@@ -283,7 +286,7 @@ export class ReferralTransitionResolver {
 
   @ResolveField(() => Agency, { nullable: true })
   actorAgency(@Parent() transition: ReferralTransition, @Loaders() loaders: RequestLoaders) {
-    return transition.actorAgencyId ? this.agencies.byId(loaders, transition.actorAgencyId) : null;
+    return readWith(transition, 'actorAgency', () => (transition.actorAgencyId ? this.agencies.byId(loaders, transition.actorAgencyId) : null));
   }
 }
 

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { GraphQLResolveInfo } from 'graphql';
 import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { CaseAssignmentWriter } from '../assignments/case-assignment-writer.js';
@@ -8,18 +9,21 @@ import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, conflict, consentRequired, forbidden, invalidTransition, notFound } from '../common/errors.js';
 import { newId, UUID_PATTERN } from '../common/ids.js';
-import { type Connection, DEFAULT_PAGE_SIZE, paginate } from '../common/pagination.js';
+import { type Connection, connectionOf, decodeCursor, DEFAULT_PAGE_SIZE, paginate } from '../common/pagination.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { memberMergeStatement } from '../database/family-merge-statement.js';
 import { DirectoryServicesService } from '../directory/directory.service.js';
 import { FamiliesService } from '../families/families.service.js';
 import { type MemberPair, pairColumns, repointMembersSql } from '../families/member-pair.js';
+import { compileConnectionSelection, compileSelection } from '../graphql/compiled-selection.js';
 import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { InboxItemKind } from '../inbox/inbox-kind.js';
 import { InboxService } from '../inbox/inbox.service.js';
 import { PlanTeamService } from '../plans/plan-team.service.js';
 import { PolicyService, type SubjectAttributes } from '../policy/policy.service.js';
+import { SqlParams } from '../policy/sql-scope.js';
 import { grantInForce } from '../policy/subjects.js';
 import type {
   AcceptReferralInput,
@@ -43,6 +47,7 @@ import { HandoverMeeting, HandoverMeetingState } from './handover-meeting.entity
 import { overdueSql, ReferralDeadlines } from './referral-deadlines.js';
 import { ReferralEvents } from './referral-events.js';
 import { ReferralDirection, ReferralOutcome, ReferralStatus, TERMINAL_STATUSES } from './referral-status.js';
+import { REFERRAL_READ } from './referral-read.js';
 import { REFERRAL_STEPS, type ReferralStep, type ReferralStepName } from './referral-steps.js';
 import { ReferralTransition } from './referral-transition.entity.js';
 import { Referral } from './referral.entity.js';
@@ -78,11 +83,20 @@ export class ReferralsService {
     private readonly events: ReferralEvents,
     private readonly inbox: InboxService,
     private readonly directory: DirectoryServicesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async get(caller: Caller, id: string): Promise<Referral> {
-    const qb = this.db.manager.createQueryBuilder(Referral, 'r').where('r.id = :id', { id: UUID_PATTERN.test(id) ? id : null });
-    return this.readableOne(qb, caller);
+  /**
+   * The referral `referral(id)` answers: with what the request selects under it read by the same statement
+   * when the selection compiles (referral-read.ts; its field resolvers then return what it carries).
+   */
+  async get(caller: Caller, id: string, info?: GraphQLResolveInfo): Promise<Referral> {
+    const referralId = UUID_PATTERN.test(id) ? id : null;
+    const compiled = info && this.config.compiledReads ? compileSelection(REFERRAL_READ, info) : null;
+    if (!compiled) return this.readableOne(this.db.manager.createQueryBuilder(Referral, 'r').where('r.id = :id', { id: referralId }), caller);
+    const referral = (await this.reader.of(caller).compiled(compiled, referralId)) as Referral | null;
+    if (!referral) throw notFound('Referral');
+    return referral;
   }
 
   /** A referral to the caller's agency by the reference of the agency's own case system. */
@@ -96,15 +110,23 @@ export class ReferralsService {
     return this.readableOne(qb, caller);
   }
 
-  async list(caller: Caller, args: ReferralsArgs): Promise<Connection<Referral>> {
+  /** `referrals(…)`: compiled as `get` is when its edges' nodes select only what compiles. */
+  async list(caller: Caller, args: ReferralsArgs, info?: GraphQLResolveInfo): Promise<Connection<Referral>> {
     const agency = caller.principal.acting?.agencyId ?? null;
+    const user = caller.principal.userId ?? null;
+    const compiled = info && this.config.compiledReads ? compileConnectionSelection(REFERRAL_READ, info) : null;
+    if (compiled) {
+      const after = args.after ? decodeCursor(args.after) : null;
+      const { nodes, more } = await this.reader.of(caller).compiledPage(
+        compiled,
+        (r, param) => listedSql(r, args, { agency: param(agency), user: param(user), status: args.status ? param(args.status) : null, after: after && param(after) }),
+        args.first ?? DEFAULT_PAGE_SIZE,
+      );
+      return connectionOf((nodes as unknown as Referral[]).map((node) => ({ id: node.id, node })), more);
+    }
     const qb = this.db.manager.createQueryBuilder(Referral, 'r');
-    if (args.direction === ReferralDirection.ACCOMPANYING) qb.where('r.bridge_figure_user_id = :user', { user: caller.principal.userId ?? null });
-    else if (args.direction === ReferralDirection.INCOMING) qb.where('r.to_agency_id = :agency AND r.sent_at IS NOT NULL', { agency });
-    else qb.where('r.from_agency_id = :agency', { agency });
-    if (args.status) qb.andWhere('r.status = :status', { status: args.status });
-    if (args.overdue === true) qb.andWhere(overdueSql('r'));
-    if (args.overdue === false) qb.andWhere('(r.due_at IS NULL OR r.due_at >= now())');
+    const params = new SqlParams();
+    qb.where(listedSql('r', args, { agency: params.add(agency), user: params.add(user), status: args.status ? params.add(args.status) : null, after: null }), params.values);
     return paginate(qb, 'r.id', args, (page) => this.readable(page, caller, { pageSize: args.first ?? DEFAULT_PAGE_SIZE }));
   }
 
@@ -623,4 +645,24 @@ export class ReferralsService {
       [from.familyId, to.familyId, from.planId, to.planId],
     );
   }
+}
+
+/**
+ * The referrals a list shows, over the alias `r` (before the caller's rule): by direction, to the acting agency
+ * (`agency`, sent ones), from it, or accompanied by the caller (`user`) as bridge figure; by status and
+ * overdue (`status`, when asked); after the cursor's id (`after`). The values are SQL placeholders.
+ */
+function listedSql(r: string, args: ReferralsArgs, values: { agency: string; user: string; status: string | null; after: string | null }): string {
+  const where = [
+    args.direction === ReferralDirection.ACCOMPANYING
+      ? `${r}.bridge_figure_user_id = ${values.user}`
+      : args.direction === ReferralDirection.INCOMING
+        ? `${r}.to_agency_id = ${values.agency} AND ${r}.sent_at IS NOT NULL`
+        : `${r}.from_agency_id = ${values.agency}`,
+  ];
+  if (values.status) where.push(`${r}.status = ${values.status}`);
+  if (args.overdue === true) where.push(overdueSql(r));
+  if (args.overdue === false) where.push(`(${r}.due_at IS NULL OR ${r}.due_at >= now())`);
+  if (values.after) where.push(`${r}.id > ${values.after}`);
+  return where.join(' AND ');
 }

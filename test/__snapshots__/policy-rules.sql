@@ -437,7 +437,7 @@ cn.family_id = 'family';
 bgg.family_id = 'family';
 
 -- family member × AuditEvent × read
-(COALESCE((SELECT aef.merged_into_family_id FROM family aef WHERE aef.id = ae.family_id), ae.family_id) = 'family' AND NOT EXISTS (SELECT 1 FROM (SELECT unnest(ae.member_ids)) sm(id) WHERE NOT member_speaks_for('member', sm.id)));
+(ae.audited_family_id = 'family' AND NOT EXISTS (SELECT 1 FROM (SELECT unnest(ae.member_ids)) sm(id) WHERE NOT member_speaks_for('member', sm.id)));
 
 -- family member × Plan × read
 p.family_id = 'family';

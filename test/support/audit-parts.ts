@@ -1,3 +1,4 @@
+import type { Pool } from 'pg';
 /** A part of a read audit entry as stored: positions in the entry's arrays (src/audit/read-audit.ts). */
 export interface StoredPart {
   type?: string;
@@ -44,4 +45,27 @@ export function partsOf(entry: PartedEntry): Part[] {
     categories: part.categories.map((i) => entry.categories[i - 1]!),
     consents: part.consents.map((i) => entry.consent_ids[i - 1]!),
   }));
+}
+
+/**
+ * What the read audit entries of a request record, for comparing two paths that read alike (the compiled
+ * reads and the field resolvers: test/compiled-*.e2e-spec.ts): per record read, its part and the entry's
+ * columns that are not the parts' (family, actor, action), without what differs by time, order or request
+ * (seq, at, request_id, the chain's hash and prev_hash, which the chainer sets later); in a canonical order.
+ * And the families of its entries, an entry each.
+ */
+export async function auditOfRequest(sql: Pool, requestId: string): Promise<{ records: string[]; families: string[] }> {
+  const { rows } = await sql.query<{ entry: PartedEntry & Record<string, unknown> }>(
+    `SELECT to_jsonb(ae) - 'seq' - 'at' - 'request_id' - 'hash' - 'prev_hash' AS entry FROM audit_event ae WHERE request_id = $1`,
+    [requestId],
+  );
+  const records = rows.flatMap(({ entry }) => {
+    const { entity_type, entity_ids, member_ids, categories, legal_basis, consent_ids, parts, ...columns } = entry;
+    return partsOf({ entity_type, entity_ids, member_ids, categories, legal_basis, consent_ids, parts }).flatMap((part) =>
+      part.records.map((record) =>
+        JSON.stringify({ ...columns, type: part.type, record, members: [...part.members].sort(), basis: part.basis, categories: [...part.categories].sort(), consents: [...part.consents].sort() }),
+      ),
+    );
+  });
+  return { records: records.sort(), families: rows.map(({ entry }) => entry.family_id as string).sort() };
 }
