@@ -3,9 +3,10 @@
  * - unit: `*.spec.ts`, no database and no Nest app: `npm run test:unit` (jest.unit.config.js);
  * - e2e: `*.e2e-spec.ts`, against PostgreSQL started by the global setup: `npm run test:e2e` (jest.e2e.config.js).
  */
+
 /**
- * TypeScript to JavaScript for the tests, type-checking left to `npm run typecheck`: swc strips the types in a few
- * milliseconds per file where ts-jest's TypeScript took about 35 (docs/testing.md, "Where the time goes"). As tsc
+ * TypeScript to JavaScript for the tests, type-checking left to `npm run typecheck`: swc strips the types in about a
+ * millisecond per file where ts-jest's TypeScript took 35 (docs/testing.md, "A clean clone"). As tsc
  * compiles `dist/` (tsconfig.json): legacy decorators with their design-type metadata, which Nest, TypeORM and
  * class-validator read, and class fields defined as ES2022 does.
  */
