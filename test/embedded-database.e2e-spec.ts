@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PLATFORM_ADMIN } from './support/test-app.js';
-import { ServiceProcess, serviceEnv, workerPort } from './support/service-process.js';
+import { freePort } from './support/free-port.js';
+import { ServiceProcess, serviceEnv } from './support/service-process.js';
 
 /** `node <script>` as package.json runs it, with `env`: its exit code and its output. */
 function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -34,7 +35,7 @@ describe('the embedded database of a service process', () => {
   let service: ServiceProcess;
 
   beforeAll(async () => {
-    const { DATABASE_URL: _, ...embedded } = serviceEnv('', await workerPort(), { DATA_DIR: mkdtempSync(join(tmpdir(), 'gezin1plan-embedded-')) });
+    const { DATABASE_URL: _, ...embedded } = serviceEnv('', await freePort(), { DATA_DIR: mkdtempSync(join(tmpdir(), 'gezin1plan-embedded-')) });
     env = embedded;
     clusterDir = join(env.DATA_DIR, 'postgres');
     service = new ServiceProcess(env, Number(env.PORT));
@@ -91,7 +92,7 @@ describe('the embedded database of a service process', () => {
     'as root, a DATA_DIR inside a private directory: start says in one line what to do',
     async () => {
       const privateDir = mkdtempSync(join(tmpdir(), 'gezin1plan-private-'));
-      const { code, stdout, stderr } = await run('dist/src/main.js', [], { ...env, DATA_DIR: join(privateDir, 'data'), PORT: String(await workerPort()) });
+      const { code, stdout, stderr } = await run('dist/src/main.js', [], { ...env, DATA_DIR: join(privateDir, 'data'), PORT: String(await freePort()) });
       rmSync(privateDir, { recursive: true, force: true });
       expect(code).toBe(1);
       expect(stdout).toBe('');

@@ -18,7 +18,8 @@ import {
   RequestTeamParticipationDocument,
   RespondToTeamParticipationDocument,
 } from './graphql/generated.js';
-import { ServiceProcess, serviceEnv, workerPort } from './support/service-process.js';
+import { freePort } from './support/free-port.js';
+import { ServiceProcess, serviceEnv } from './support/service-process.js';
 import { codeOf, type GraphQLResult, PLATFORM_ADMIN, queryText, TestApi } from './support/test-app.js';
 import { type Agency, type FamilyMemberInput as WorldMember, type Network, type Person, World } from './support/world.js';
 
@@ -446,7 +447,7 @@ describe('family identity', () => {
     });
 
     it('nor does the log of a service registering, refusing and looking up numbers', async () => {
-      const port = await workerPort();
+      const port = await freePort();
       const service = new ServiceProcess(serviceEnv(process.env.DATABASE_URL!, port, { WEBHOOK_WORKER: 'false', LOG_LEVEL: 'debug' }), port);
       await service.start();
       try {

@@ -6,7 +6,8 @@ import pg from 'pg';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { LiveReferrals } from './support/live-referrals.js';
 import { ReferralScene } from './support/referral-scene.js';
-import { ServiceProcess, serviceEnv, workerPort } from './support/service-process.js';
+import { freePort } from './support/free-port.js';
+import { ServiceProcess, serviceEnv } from './support/service-process.js';
 import { TestApi } from './support/test-app.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 
@@ -83,7 +84,7 @@ describe('database down under a running service', () => {
   }
 
   beforeAll(async () => {
-    port = await workerPort();
+    port = await freePort();
     cluster = await startCluster();
     // Fixtures through an in-test instance (it migrates the new database); stopped before the outage.
     const api = await TestApi.start({ DATABASE_URL: cluster.url, WEBHOOK_SECRET_KEY });
@@ -102,7 +103,7 @@ describe('database down under a running service', () => {
     } finally {
       await api.stop();
     }
-    const servicePort = await workerPort();
+    const servicePort = await freePort();
     service = new ServiceProcess(
       serviceEnv(cluster.url, servicePort, { WEBHOOK_SECRET_KEY, WEBHOOK_WORKER: 'true', WEBHOOK_RETRY_DELAY_SECONDS: '1', WEBHOOK_TIMEOUT_SECONDS: '2' }),
       servicePort,

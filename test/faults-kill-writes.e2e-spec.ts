@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
 import { chainPendingAuditEntries, verifyAuditChain } from '../src/audit/audit-chain.js';
 import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
-import { ServiceProcess, serviceEnv, workerPort } from './support/service-process.js';
+import { freePort } from './support/free-port.js';
+import { ServiceProcess, serviceEnv } from './support/service-process.js';
 import { TestApi } from './support/test-app.js';
 import { type Person, World } from './support/world.js';
 
@@ -45,7 +46,7 @@ describe('SIGKILL during writes', () => {
       });
       goalIds.push(addGoal.id);
     }
-    const port = await workerPort();
+    const port = await freePort();
     service = new ServiceProcess(serviceEnv(scratch.url, port, { WEBHOOK_WORKER: 'false' }), port);
   }, 120_000);
 

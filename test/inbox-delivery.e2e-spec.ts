@@ -7,7 +7,8 @@ import { DataSource } from 'typeorm';
 import { SetNotificationChannelDocument } from './graphql/generated.js';
 import { ReferralScene } from './support/referral-scene.js';
 import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
-import { ServiceProcess, serviceEnv, workerPort } from './support/service-process.js';
+import { freePort } from './support/free-port.js';
+import { ServiceProcess, serviceEnv } from './support/service-process.js';
 import { TestApi } from './support/test-app.js';
 
 /**
@@ -122,7 +123,7 @@ describe('inbox delivery, exactly once', () => {
       const smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
       const env = { SMTP_URL: smtpUrl, EMAIL_POLL_INTERVAL_MS: '500', EMAIL_RETRY_DELAY_SECONDS: '1', EMAIL_TIMEOUT_SECONDS: '3', EMAIL_GROUP_SECONDS: '1' };
       const jobsOff = { OVERDUE_JOB: 'false', REMINDER_JOB: 'false', DIGEST_JOB: 'false', WEBHOOK_WORKER: 'false' };
-      const [portA, portB] = [await workerPort(), await workerPort()];
+      const [portA, portB] = [await freePort(), await freePort()];
       a = new ServiceProcess(serviceEnv(scratch.url, portA, { ...env, ...jobsOff }), portA);
       // The other replica sends no e-mail (no SMTP_URL): the e-mail can only come from A, before or after its restart.
       b = new ServiceProcess(serviceEnv(scratch.url, portB, jobsOff), portB);

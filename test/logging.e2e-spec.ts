@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { ServiceProcess, serviceEnv, workerPort } from './support/service-process.js';
+import { freePort } from './support/free-port.js';
+import { ServiceProcess, serviceEnv } from './support/service-process.js';
 import {
   AddFamilyMemberDocument,
   AddNoteDocument,
@@ -45,7 +46,7 @@ describe('request logs', () => {
     owner = await world.staff(agency);
     outsider = await world.staff(agency); // same agency, not assigned to the family: it does not see it
     familyId = (await world.family(owner)).id;
-    const port = await workerPort();
+    const port = await freePort();
     service = new ServiceProcess(serviceEnv(process.env.DATABASE_URL!, port, { WEBHOOK_WORKER: 'false', LOG_LEVEL: 'info' }), port);
     await service.start();
   }, 120_000);

@@ -5,7 +5,7 @@ import { postgraphileSide } from '../bench/postgraphile-side.js';
 import { seedDatabase } from '../bench/seed/seed-database.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
 import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
-import { workerPort } from './support/service-process.js';
+import { freePort } from './support/free-port.js';
 
 /**
  * The benchmark's PostGraphile side (issue 19), started as `npm run bench` starts it, on a small seeded
@@ -37,7 +37,7 @@ beforeAll(async () => {
   }
   client = new pg.Client(scratch.url);
   await client.connect();
-  const port = await workerPort();
+  const port = await freePort();
   url = `http://127.0.0.1:${port}`;
   side = spawn(process.execPath, [postgraphileSide.script], {
     env: { PATH: process.env.PATH ?? '', PORT: String(port), DATABASE_URL: scratch.url },

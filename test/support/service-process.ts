@@ -1,29 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PLATFORM_ADMIN, TestApi } from './test-app.js';
-
-let nextPort = 0;
-
-/**
- * A free port for a process a test starts (a service, a cluster), from a range of this Jest worker's own,
- * below the ports the OS hands out. With "any free port", two workers could pick the same one between
- * checking it and listening: a test's readiness probe was once answered by another test's service, on
- * another database.
- */
-export async function workerPort(): Promise<number> {
-  const worker = Number(process.env.JEST_WORKER_ID ?? 1);
-  for (;;) {
-    const port = 20_000 + (worker % 50) * 200 + (nextPort++ % 200);
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer().once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-}
 
 /** The environment of a service process on `databaseUrl`, as tests start it; `extra` overrides. */
 export function serviceEnv(databaseUrl: string, port: number, extra: Record<string, string> = {}): Record<string, string> {

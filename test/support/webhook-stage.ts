@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ReferralScene } from './referral-scene.js';
 import { type ScratchDatabase, scratchDatabase } from './scratch-database.js';
-import { ServiceProcess, serviceEnv, workerPort } from './service-process.js';
+import { freePort } from './free-port.js';
+import { ServiceProcess, serviceEnv } from './service-process.js';
 import { TestApi } from './test-app.js';
 import { WebhookReceiver } from './webhook-receiver.js';
 
@@ -38,7 +39,7 @@ export class WebhookStage {
 
   /** A service process (not started) on a free port, delivering webhooks; `env` adds or overrides. */
   async service(env: Record<string, string> = {}): Promise<ServiceProcess> {
-    const port = await workerPort();
+    const port = await freePort();
     return new ServiceProcess(serviceEnv(this.scratch.url, port, { WEBHOOK_SECRET_KEY: this.secretKey, WEBHOOK_WORKER: 'true', ...env }), port);
   }
 
