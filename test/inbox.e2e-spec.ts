@@ -18,6 +18,7 @@ import {
   type InboxEntryFragment,
   InboxUnreadCountDocument,
   MarkInboxItemsReadDocument,
+  ReferralStatusAndPlanDocument,
   RemoveMembershipIdDocument,
   RevokeConsentDocument,
 } from './graphql/generated.js';
@@ -106,10 +107,39 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
       for (const reader of [volunteer, otherWorker, scene.worker, colleague]) expect(about(await inboxOf(reader), ref.id)).toEqual([]);
     });
 
-    it("an agency admin who may not read referrals sees none of them (the item follows the referral's read rule)", async () => {
+    it("the receiving agency's admins are told it arrived (kind, time, the referral's id) without reading it or its family; another agency's admin, or one whose membership was removed, is not", async () => {
+      const leavingAdmin = await world.staff(scene.receiver, 'AGENCY_ADMIN');
       const ref = await sent();
-      expect(about(await inboxOf(scene.intake), ref.id)).toHaveLength(1);
-      expect(about(await inboxOf(scene.receiver.admin), ref.id)).toEqual([]);
+      for (const admin of [scene.receiver.admin, leavingAdmin]) {
+        expect(about(await inboxOf(admin), ref.id)).toEqual([
+          {
+            id: expect.any(String),
+            kind: 'REFERRAL_RECEIVED',
+            occurredAt: expect.any(String),
+            text: 'Er is een nieuwe doorverwijzing naar uw organisatie.',
+            read: false,
+            readAt: null,
+            about: { type: 'Referral', id: ref.id },
+            family: null,
+          },
+        ]);
+      }
+      // Told, not shown: an admin still reads no referral (refused for its role, as an unknown id is), and the
+      // notice reads no personal data.
+      for (const id of [ref.id, randomUUID()]) {
+        expect(codeOf(await api.gql(scene.receiver.admin.subject, ReferralStatusAndPlanDocument, { id }))).toBe('FORBIDDEN');
+      }
+      const [notice] = about(await inboxOf(scene.receiver.admin), ref.id);
+      const audited: unknown[] = await db.query(`SELECT 1 FROM audit_event WHERE actor_user_id = $1 AND action = 'READ' AND $2 = ANY(entity_ids)`, [scene.receiver.admin.userId, notice!.id]);
+      expect(audited).toEqual([]);
+      const { markInboxItemsRead } = await api.ok(scene.receiver.admin.subject, MarkInboxItemsReadDocument, { input: { ids: [notice!.id] } });
+      expect(markInboxItemsRead.map((i) => [i.id, i.read])).toEqual([[notice!.id, true]]);
+
+      expect(about(await inboxOf(scene.other.admin), ref.id)).toEqual([]);
+      const { memberships } = await api.ok(scene.receiver.admin.subject, AgencyMembershipUsersDocument, { a: scene.receiver.id });
+      const membershipId = memberships.edges.find((e) => e.node.user?.id === leavingAdmin.userId)!.node.id;
+      await api.ok(scene.receiver.admin.subject, RemoveMembershipIdDocument, { id: membershipId });
+      expect(codeOf(await api.gql(leavingAdmin.subject, InboxDocument, {}))).toBe('FORBIDDEN');
     });
 
     it('a draft reaches no one', async () => {
