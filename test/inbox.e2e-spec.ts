@@ -91,6 +91,18 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
 
   const about = (items: Item[], referralId: string) => items.filter((i) => i.about.id === referralId);
 
+  /** The receiving agency's item of a referral sent: no personal data, no family. */
+  const receivedItem = (referralId: string): Item => ({
+    id: expect.any(String),
+    kind: InboxItemKind.REFERRAL_RECEIVED,
+    occurredAt: expect.any(String),
+    text: 'Er is een nieuwe doorverwijzing naar uw organisatie.',
+    read: false,
+    readAt: null,
+    about: { type: 'Referral', id: referralId },
+    family: null,
+  });
+
   /** A referral sent to the receiver, with its family. */
   async function sent(): Promise<{ id: string; version: number; familyId: string }> {
     const draft = await scene.draft();
@@ -102,18 +114,8 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
       const ref = await sent();
       for (const reader of [scene.intake, intake2]) {
         const items = about(await inboxOf(reader), ref.id);
-        expect(items).toEqual([
-          {
-            id: expect.any(String),
-            kind: 'REFERRAL_RECEIVED',
-            occurredAt: expect.any(String),
-            text: 'Er is een nieuwe doorverwijzing naar uw organisatie.',
-            read: false,
-            readAt: null,
-            about: { type: 'Referral', id: ref.id },
-            family: null, // the receiving agency is not on the family's team
-          },
-        ]);
+        // The receiving agency is not on the family's team: no family.
+        expect(items).toEqual([receivedItem(ref.id)]);
       }
     });
 
@@ -127,18 +129,7 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
       const leavingAdmin = await world.staff(scene.receiver, 'AGENCY_ADMIN');
       const ref = await sent();
       for (const admin of [scene.receiver.admin, leavingAdmin]) {
-        expect(about(await inboxOf(admin), ref.id)).toEqual([
-          {
-            id: expect.any(String),
-            kind: 'REFERRAL_RECEIVED',
-            occurredAt: expect.any(String),
-            text: 'Er is een nieuwe doorverwijzing naar uw organisatie.',
-            read: false,
-            readAt: null,
-            about: { type: 'Referral', id: ref.id },
-            family: null,
-          },
-        ]);
+        expect(about(await inboxOf(admin), ref.id)).toEqual([receivedItem(ref.id)]);
       }
       // Told, not shown: an admin still reads no referral (refused for its role, as an unknown id is), and the
       // notice reads no personal data.
