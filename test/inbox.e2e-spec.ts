@@ -6,7 +6,16 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import WebSocket from 'ws';
 import {
+  ActivatePlanDocument,
+  AddActionAssignedDocument,
+  AddGoalDocument,
   AgencyMembershipUsersDocument,
+  ApplyMemberCorrectionDocument,
+  CreateBridgeReferralDocument,
+  CreatePortalInvitationDetailsDocument,
+  DeclineMemberCorrectionDocument,
+  RecordConsentUntilDocument,
+  RequestMemberCorrectionDocument,
   AssessCapacityDocument,
   BreakGlassDocument,
   ConfirmSupportHandoverDocument,
@@ -18,15 +27,23 @@ import {
   type InboxEntryFragment,
   InboxUnreadCountDocument,
   MarkInboxItemsReadDocument,
+  ReferralStatusAndPlanDocument,
   RemoveMembershipIdDocument,
   RevokeConsentDocument,
 } from './graphql/generated.js';
+import { calendarDate, DEFAULT_LEGAL_TIME_ZONE } from '../src/common/calendar.js';
+import { ConsentExpiry } from '../src/consents/consent-expiry.js';
+import { ActionReminders } from '../src/goals/action-reminders.js';
 import { InboxItemKind } from '../src/inbox/inbox-kind.js';
-import { InboxService } from '../src/inbox/inbox.service.js';
+import { INBOX_CHANNEL } from '../src/inbox/inbox-notice.js';
+import { type InboxAudience, type InboxEvent, InboxService } from '../src/inbox/inbox.service.js';
+import { PortalInvitationExpiry } from '../src/portal/portal-invitation-expiry.js';
 import { ReferralOverdue } from '../src/referrals/referral-overdue.js';
+import { TransitionsService } from '../src/transitions/transitions.service.js';
+import { MembershipRole } from '../src/users/membership-role.js';
 import { ReferralScene } from './support/referral-scene.js';
 import { codeOf, queryText, TestApi } from './support/test-app.js';
-import { parent, parentWithTwoChildren, type Person, type World } from './support/world.js';
+import { child, parent, parentWithTwoChildren, type Person, type World } from './support/world.js';
 
 /**
  * The inbox (docs/inbox.md): items are written in the transaction of the event that produces them, once
@@ -74,6 +91,18 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
 
   const about = (items: Item[], referralId: string) => items.filter((i) => i.about.id === referralId);
 
+  /** The receiving agency's item of a referral sent: no personal data, no family. */
+  const receivedItem = (referralId: string): Item => ({
+    id: expect.any(String),
+    kind: InboxItemKind.REFERRAL_RECEIVED,
+    occurredAt: expect.any(String),
+    text: 'Er is een nieuwe doorverwijzing naar uw organisatie.',
+    read: false,
+    readAt: null,
+    about: { type: 'Referral', id: referralId },
+    family: null,
+  });
+
   /** A referral sent to the receiver, with its family. */
   async function sent(): Promise<{ id: string; version: number; familyId: string }> {
     const draft = await scene.draft();
@@ -85,18 +114,8 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
       const ref = await sent();
       for (const reader of [scene.intake, intake2]) {
         const items = about(await inboxOf(reader), ref.id);
-        expect(items).toEqual([
-          {
-            id: expect.any(String),
-            kind: 'REFERRAL_RECEIVED',
-            occurredAt: expect.any(String),
-            text: 'Er is een nieuwe doorverwijzing naar uw organisatie.',
-            read: false,
-            readAt: null,
-            about: { type: 'Referral', id: ref.id },
-            family: null, // the receiving agency is not on the family's team
-          },
-        ]);
+        // The receiving agency is not on the family's team: no family.
+        expect(items).toEqual([receivedItem(ref.id)]);
       }
     });
 
@@ -106,10 +125,28 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
       for (const reader of [volunteer, otherWorker, scene.worker, colleague]) expect(about(await inboxOf(reader), ref.id)).toEqual([]);
     });
 
-    it("an agency admin who may not read referrals sees none of them (the item follows the referral's read rule)", async () => {
+    it("the receiving agency's admins are told it arrived (kind, time, the referral's id) without reading it or its family; another agency's admin, or one whose membership was removed, is not", async () => {
+      const leavingAdmin = await world.staff(scene.receiver, 'AGENCY_ADMIN');
       const ref = await sent();
-      expect(about(await inboxOf(scene.intake), ref.id)).toHaveLength(1);
-      expect(about(await inboxOf(scene.receiver.admin), ref.id)).toEqual([]);
+      for (const admin of [scene.receiver.admin, leavingAdmin]) {
+        expect(about(await inboxOf(admin), ref.id)).toEqual([receivedItem(ref.id)]);
+      }
+      // Told, not shown: an admin still reads no referral (refused for its role, as an unknown id is), and the
+      // notice reads no personal data.
+      for (const id of [ref.id, randomUUID()]) {
+        expect(codeOf(await api.gql(scene.receiver.admin.subject, ReferralStatusAndPlanDocument, { id }))).toBe('FORBIDDEN');
+      }
+      const [notice] = about(await inboxOf(scene.receiver.admin), ref.id);
+      const audited: unknown[] = await db.query(`SELECT 1 FROM audit_event WHERE actor_user_id = $1 AND action = 'READ' AND $2 = ANY(entity_ids)`, [scene.receiver.admin.userId, notice!.id]);
+      expect(audited).toEqual([]);
+      const { markInboxItemsRead } = await api.ok(scene.receiver.admin.subject, MarkInboxItemsReadDocument, { input: { ids: [notice!.id] } });
+      expect(markInboxItemsRead.map((i) => [i.id, i.read])).toEqual([[notice!.id, true]]);
+
+      expect(about(await inboxOf(scene.other.admin), ref.id)).toEqual([]);
+      const { memberships } = await api.ok(scene.receiver.admin.subject, AgencyMembershipUsersDocument, { a: scene.receiver.id });
+      const membershipId = memberships.edges.find((e) => e.node.user?.id === leavingAdmin.userId)!.node.id;
+      await api.ok(scene.receiver.admin.subject, RemoveMembershipIdDocument, { id: membershipId });
+      expect(codeOf(await api.gql(leavingAdmin.subject, InboxDocument, {}))).toBe('FORBIDDEN');
     });
 
     it('a draft reaches no one', async () => {
@@ -530,6 +567,190 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
       await until(() => intakeCounts.length > intakeBefore, 'the referral received');
       expect((await inboxOf(scene.intake)).filter((i) => i.kind === 'REFERRAL_ESCALATED')).toEqual([]);
     });
+
+    it('every producer tells its recipients their new unread count, and nothing to anyone else (one subscription per principal)', async () => {
+      const agency = scene.referrer;
+      const day = (days: number, years = 0) => {
+        const d = new Date(`${calendarDate(DEFAULT_LEGAL_TIME_ZONE)}T00:00:00Z`);
+        d.setUTCFullYear(d.getUTCFullYear() - years);
+        d.setUTCDate(d.getUTCDate() + days);
+        return d.toISOString().slice(0, 10);
+      };
+      const asClock = (sql: string, params: unknown[]) =>
+        db.transaction(async (em) => {
+          await em.query(`SELECT set_config('app.actor_subject', 'test:clock', true)`);
+          await em.query(sql, params);
+        });
+      // The family: Sara and Tom (adults), Lien (16) and Mo (5), Sara and Lien with a portal login (Mo may have none:
+      // he does not decide for himself); on the team the supporter, a colleague, a volunteer and a responder, all of `agency`.
+      const supporter = await world.staff(agency);
+      const colleague = await world.staff(agency);
+      const teamVolunteer = await world.staff(agency, 'VOLUNTEER');
+      const responder = await world.staff(agency);
+      const { familyId, planId, memberIds, members } = await world.familyWithPlan(supporter, {
+        supporter,
+        members: [parent('Sara', 'Maes', '1985-03-01'), child('Lien', 'Maes', day(-10, 16)), child('Mo', 'Maes', day(-10, 5)), parent('Tom', 'Maes', '1983-06-01')],
+        assign: { admin: agency.admin, userIds: [colleague.userId, teamVolunteer.userId, responder.userId] },
+      });
+      await api.ok(supporter.subject, ActivatePlanDocument, { input: { planId } });
+      const [sara, lien, mo, tom] = memberIds as [string, string, string, string];
+      const [saraLogin, lienLogin] = [await world.portalLogin(supporter, sara), await world.portalLogin(supporter, lien)];
+      const leaving = await world.staff(scene.receiver);
+      const only = (memberId: string) => ({ id: familyId, members: members.filter((m) => m.id === memberId), memberIds: [memberId] });
+
+      type Follower = { name: string; login: string; recipient: [user: string, agency: string] | [member: string]; counts: number[] };
+      const pro = (name: string, who: Person, agencyId: string) => ({ name, login: who.subject, recipient: [who.userId, agencyId] as [string, string] });
+      const followers: Follower[] = await Promise.all(
+        [
+          pro('supporter', supporter, agency.id),
+          pro('colleague', colleague, agency.id),
+          pro('team volunteer', teamVolunteer, agency.id),
+          pro('responder', responder, agency.id),
+          pro('agency admin', agency.admin, agency.id),
+          pro('referrer', scene.worker, agency.id),
+          pro('intake', scene.intake, scene.receiver.id),
+          pro('receiving volunteer', volunteer, scene.receiver.id),
+          pro('receiving admin', scene.receiver.admin, scene.receiver.id),
+          pro('removed intake', leaving, scene.receiver.id),
+          pro('other agency', otherWorker, scene.other.id),
+          pro('coordinator', scene.network.coordinator, scene.network.coordinator.agencyId),
+          { name: 'Sara', login: saraLogin, recipient: [sara] as [string] },
+          { name: 'Lien (16)', login: lienLogin, recipient: [lien] as [string] },
+        ].map(async (f) => ({ ...f, counts: await follow(f.login) })),
+      );
+      const named = (...names: string[]) => followers.filter((f) => names.includes(f.name));
+
+      // Attached: an item of a warm-up event for each follower, announced until every subscription answered.
+      const warmUp = randomUUID();
+      await db.transaction(async (em) => {
+        await em.query(`SELECT set_config('app.actor_subject', 'test:warm-up', true)`);
+        for (const f of followers) {
+          const [user, agencyId] = f.recipient.length === 2 ? f.recipient : [null, null];
+          await em.query(
+            `INSERT INTO inbox_item (id, event_id, kind, recipient_user_id, recipient_agency_id, recipient_member_id, family_id, subject_type, subject_id, params, occurred_at)
+             VALUES (gen_random_uuid(), $1, 'REFERRAL_RECEIVED', $2, $3, $4, $5, 'Family', $5, '{}', now())`,
+            [warmUp, user, agencyId, f.recipient.length === 1 ? f.recipient[0] : null, familyId],
+          );
+        }
+      });
+      for (const deadline = Date.now() + 10_000; !followers.every((f) => f.counts.length > 0); ) {
+        if (Date.now() > deadline) throw new Error('a subscription never answered');
+        await db.query(`SELECT pg_notify($1, $2)`, [INBOX_CHANNEL, JSON.stringify({ eventId: warmUp })]);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // A receiving caseworker whose membership is removed now hears nothing more.
+      const { memberships } = await api.ok(scene.receiver.admin.subject, AgencyMembershipUsersDocument, { a: scene.receiver.id });
+      await api.ok(scene.receiver.admin.subject, RemoveMembershipIdDocument, { id: memberships.edges.find((e) => e.node.user?.id === leaving.userId)!.node.id });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const attachedWith = new Map(followers.map((f) => [f, f.counts.length]));
+
+      /** Runs `produce`; each of `told` hears its new, higher unread count; no other follower hears anything. */
+      async function expectTold(what: string, produce: () => Promise<unknown>, told: Follower[]): Promise<void> {
+        const before = new Map(followers.map((f) => [f, f.counts.length]));
+        await produce();
+        for (const f of told) {
+          const { inboxUnreadCount } = await api.ok(f.login, InboxUnreadCountDocument);
+          await until(() => f.counts.length > before.get(f)! && f.counts.at(-1) === inboxUnreadCount, `${what}: ${f.name} told ${inboxUnreadCount}`);
+          expect(inboxUnreadCount).toBeGreaterThan(f.counts[before.get(f)! - 1]!);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const heard = followers.filter((f) => f.counts.length > before.get(f)!).map((f) => f.name);
+        expect({ what, heard }).toEqual({ what, heard: told.map((f) => f.name) });
+      }
+      /** An event delivered as its producer delivers it, to the audience it names (the producers' own specs test who that is). */
+      const delivered = (kind: InboxItemKind, about: InboxEvent['about'], audience: InboxAudience[]) => () =>
+        db.transaction(async (em) => {
+          await em.query(`SELECT set_config('app.actor_subject', 'test:producer', true)`);
+          await api.app.get(InboxService).deliver(em, { id: randomUUID(), kind, familyId, about, params: {}, occurredAt: new Date() }, audience);
+        });
+
+      // Referrals: received, a step, overdue, escalated.
+      let ref!: { id: string; version: number; familyId: string };
+      await expectTold('REFERRAL_RECEIVED', async () => (ref = await sent()), named('intake', 'receiving admin'));
+      await expectTold('REFERRAL_STATUS_CHANGED', () => scene.step('receiveReferral', ref.id, ref.version), named('referrer'));
+      await expectTold('REFERRAL_OVERDUE', async () => {
+        await asClock(`UPDATE referral SET due_at = now() - interval '1 minute' WHERE id = $1`, [ref.id]);
+        await api.app.get(ReferralOverdue).tellOverdue();
+      }, named('referrer', 'intake')); // the admin's item is kept, not shown (not a notice): no news for her
+      await expectTold('REFERRAL_ESCALATED', async () => {
+        await asClock(`UPDATE referral SET due_at = now() - interval '10 days' WHERE id = $1`, [ref.id]);
+        await api.app.get(ReferralOverdue).escalate();
+      }, named('coordinator'));
+
+      // The family's own events.
+      await expectTold('BREAK_GLASS_USED', () => api.ok(responder.subject, BreakGlassDocument, { input: { familyId, justification: 'Acute melding van de huisarts.' } }), named('supporter', 'Sara', 'Lien (16)'));
+      await expectTold('CONSENT_WITHDRAWN', async () => {
+        const [consentId] = await world.consentAll(colleague, only(sara), scene.other.id, ['PLAN']);
+        await api.ok(colleague.subject, RevokeConsentDocument, { input: { consentId: consentId!, reason: 'Wil het zelf regelen', revokedByMemberId: sara } });
+      }, named('supporter'));
+      await expectTold('CONSENT_EXPIRING', async () => {
+        await api.ok(colleague.subject, RecordConsentUntilDocument, {
+          input: {
+            grantorMemberId: sara, subjectMemberIds: [sara], recipientAgencyId: agency.id, categories: ['PLAN'], purposeCode: 'PLAN_COORDINATION',
+            purpose: 'Samen werken aan het gezinsplan', method: 'WRITTEN', evidenceReference: 'form-10', validUntil: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+          },
+        });
+        await api.app.get(ConsentExpiry).tellExpiring();
+      }, named('supporter'));
+      await expectTold('ACTION_DUE, ACTION_OVERDUE', async () => {
+        const goal = async (lifeDomain: 'EDUCATION' | 'HEALTH') => (await api.ok(supporter.subject, AddGoalDocument, { input: { planId, lifeDomain, description: 'Een doel', owner: 'FAMILY' } })).addGoal.id;
+        const [school, health] = [await goal('EDUCATION'), await goal('HEALTH')];
+        const action = async (goalId: string, assignee: { assigneeUserId: string } | { assigneeMemberId: string }) =>
+          (await api.ok(supporter.subject, AddActionAssignedDocument, { input: { goalId, title: 'Afspraak maken', dueDate: day(1), ...assignee } })).addAction.id;
+        await action(school, { assigneeUserId: colleague.userId });
+        await action(health, { assigneeUserId: teamVolunteer.userId }); // hers, but a HEALTH goal: she may not read it
+        await action(health, { assigneeMemberId: mo });
+        await asClock(`UPDATE action SET due_date = $2 WHERE id = $1`, [await action(school, { assigneeMemberId: lien }), day(-2)]);
+        await api.app.get(ActionReminders).tellDue();
+      }, named('supporter', 'colleague', 'Lien (16)'));
+      await expectTold('TRANSITION_CHECKLIST_PROPOSED', async () => {
+        await asClock(`UPDATE family_member SET birth_date = $2 WHERE id = $1`, [lien, day(30, 18)]);
+        await api.app.get(TransitionsService).proposeDueChecklists();
+      }, named('supporter', 'Lien (16)'));
+      await expectTold('PORTAL_INVITATION_EXPIRED', async () => {
+        await api.ok(colleague.subject, CreatePortalInvitationDetailsDocument, { m: tom });
+        await asClock(`UPDATE portal_invitation SET expires_at = now() - interval '1 hour' WHERE member_id = $1`, [tom]);
+        await api.app.get(PortalInvitationExpiry).tellExpired();
+      }, named('colleague'));
+      const requests: Record<string, string> = {};
+      const requested = (login: string, memberId: string, changes: Record<string, string>) => async () => {
+        requests[memberId] = (await api.ok(login, RequestMemberCorrectionDocument, { input: { memberId, changes } })).requestMemberCorrection.id;
+      };
+      await expectTold('MEMBER_CORRECTION_REQUESTED', requested(saraLogin, sara, { familyName: 'Maes-Peeters' }), named('supporter'));
+      await expectTold('MEMBER_CORRECTION_APPLIED', () => api.ok(supporter.subject, ApplyMemberCorrectionDocument, { input: { requestId: requests[sara]!, expectedVersion: 1 } }), named('Sara'));
+      await expectTold('MEMBER_CORRECTION_REQUESTED (Lien)', requested(lienLogin, lien, { givenName: 'Liene' }), named('supporter'));
+      await expectTold('MEMBER_CORRECTION_DECLINED', () => api.ok(colleague.subject, DeclineMemberCorrectionDocument, { input: { requestId: requests[lien]!, reason: 'Zo staat het op de identiteitskaart' } }), named('Lien (16)'));
+      let bridgeReferral!: string;
+      await expectTold('BRIDGE_FIGURE_NAMED', async () => {
+        await world.consentAll(supporter, only(lien), scene.receiver.id, ['REFERRAL']);
+        const { createReferral } = await api.ok(supporter.subject, CreateBridgeReferralDocument, {
+          input: { planId, toAgencyId: scene.receiver.id, memberIds: [lien], reason: 'Schoolproblemen', urgency: 'ROUTINE', requestedService: 'Begeleiding', bridgeFigureUserId: colleague.userId },
+        });
+        bridgeReferral = createReferral.id;
+      }, named('colleague'));
+
+      // Delivered as their producers deliver them (merges, moves, webhooks, a team request, logged referrals:
+      // their own specs make them happen and test who is in the audience).
+      const { id: clientId } = await scene.client(null, ['REFERRALS_READ'], agency);
+      await expectTold('WEBHOOK_DELIVERY_FAILED', delivered(InboxItemKind.WEBHOOK_DELIVERY_FAILED, { type: 'IntegrationClient', id: clientId }, [{ staffOf: agency.id, roles: [MembershipRole.AGENCY_ADMIN] }]), named('agency admin'));
+      await expectTold('FAMILY_MERGED', delivered(InboxItemKind.FAMILY_MERGED, { type: 'Plan', id: planId }, [{ portalOf: familyId }, { supportersOf: familyId }]), named('supporter', 'Sara', 'Lien (16)'));
+      await expectTold('FAMILY_MERGE_DECLINED', delivered(InboxItemKind.FAMILY_MERGE_DECLINED, { type: 'Family', id: familyId }, [{ teamUser: supporter.userId, family: familyId }]), named('supporter'));
+      await expectTold('FAMILY_MOVE_WITHDRAWN', delivered(InboxItemKind.FAMILY_MOVE_WITHDRAWN, { type: 'Plan', id: planId }, [{ portalOf: familyId }]), named('Sara', 'Lien (16)'));
+      await expectTold('TEAM_PARTICIPATION_REQUESTED', delivered(InboxItemKind.TEAM_PARTICIPATION_REQUESTED, { type: 'Plan', id: planId }, [{ user: supporter.userId, agency: agency.id }]), named('supporter'));
+      for (const kind of [InboxItemKind.LOGGED_REFERRAL_STEP_DUE, InboxItemKind.REFERRAL_TO_REVIEW_AFTER_MOVE]) {
+        await expectTold(kind, delivered(kind, { type: 'Referral', id: bridgeReferral }, [{ user: supporter.userId, agency: agency.id }]), named('supporter'));
+      }
+
+      // The support handover, last: it changes who supports the family.
+      await expectTold('SUPPORT_HANDOVER_TO_CONFIRM', () => api.ok(supporter.subject, HandOverSupportDocument, { input: { planId, toUserId: colleague.userId } }), named('Sara', 'Lien (16)'));
+      await expectTold('SUPPORT_HANDED_OVER', () => api.ok(saraLogin, ConfirmSupportHandoverDocument, { input: { planId, confirmedByMemberId: sara, method: 'FAMILY_PORTAL' } }), named('supporter', 'colleague'));
+
+      // Nobody who must not hear of the family's events ever did since it was attached; Mo got no item at all.
+      for (const f of named('team volunteer', 'responder', 'removed intake', 'other agency', 'receiving volunteer')) {
+        expect([f.name, f.counts.length]).toEqual([f.name, attachedWith.get(f)]);
+      }
+      expect(await db.query(`SELECT kind FROM inbox_item WHERE recipient_member_id = $1`, [mo])).toEqual([]);
+    }, 180_000);
 
     it('tells a portal member of a break-glass on her family; an integration client may not follow an inbox', async () => {
       const agency = scene.referrer;

@@ -212,7 +212,7 @@ describe('policy: ability.can and the SQL predicate agree', () => {
     for (const [subject, ids] of Object.entries(records) as [SubjectName, string[]][]) {
       for (const id of ids) attributesOf.set(id, (await policy.attributesOf(db.manager, subject, id))!);
     }
-    const actions: PolicyAction[] = ['read', 'readContact', 'update', 'coordinate', 'confirmHandover', 'create', 'refer', 'respond', 'intake', 'readDetails', 'readMeetingPlace', 'readActors', 'readInsights', 'erase', 'assessCapacity', 'invitePortal', 'endPortalLogin'];
+    const actions: PolicyAction[] = ['read', 'readContact', 'update', 'coordinate', 'confirmHandover', 'create', 'refer', 'respond', 'intake', 'readDetails', 'readMeetingPlace', 'readActors', 'notice', 'readInsights', 'erase', 'assessCapacity', 'invitePortal', 'endPortalLogin'];
     let allowed = 0;
     let checked = 0;
     for (const principal of principals) {

@@ -19,7 +19,8 @@ export class InboxChange {
 /**
  * The `inboxChanged` subscriptions of this replica: every replica LISTENs to the inbox notices, finds the
  * inboxes an event wrote to (one query per notice, only while someone here follows an inbox), and tells
- * each follower of those inboxes its unread count, counted with its rights as they are at that moment.
+ * each follower of those inboxes its unread count, counted with its rights as they are at that moment, when
+ * it differs from the last one it was told.
  */
 @Injectable()
 export class InboxLive implements OnModuleInit {
@@ -41,9 +42,14 @@ export class InboxLive implements OnModuleInit {
   follow(caller: Caller): AsyncIterableIterator<{ inboxChanged: InboxChange }> {
     const key = this.inbox.inboxKeyOf(caller.principal);
     if (!key) throw forbidden('An inbox belongs to a professional acting for an agency, or to a family member in the portal');
+    let told: number | undefined;
     return liveStream(this.local, key, caller.tokenExpiresAt, async () => {
       const unreadCount = await this.countNow(caller);
-      return unreadCount === null ? null : { inboxChanged: { unreadCount } };
+      // Only a new count is news: an item written for the reader that it may not see (a HEALTH action's, for the
+      // volunteer it is assigned to) tells it nothing, not even that something happened.
+      if (unreadCount === null || unreadCount === told) return null;
+      told = unreadCount;
+      return { inboxChanged: { unreadCount } };
     });
   }
 

@@ -19,7 +19,7 @@ import type { InboxArgs } from './dto/inbox.args.js';
 import { INBOX_CHANNEL, type InboxNotice } from './inbox-notice.js';
 import { type EmailRecipient, InboxEmail } from './inbox-email.js';
 import { InboxItem } from './inbox-item.entity.js';
-import type { InboxItemKind, InboxParams } from './inbox-kind.js';
+import { InboxItemKind, type InboxParams } from './inbox-kind.js';
 
 /** How many records a time-based job selects at a time. */
 const JOB_BATCH = 100;
@@ -30,6 +30,12 @@ const JOB_BATCH = 100;
  */
 const PERSONAL_SUBJECTS = ['Referral', 'Consent', 'Plan', 'Goal', 'Action', 'FamilyMember'] as const satisfies readonly PersonalSubject[];
 const OPEN_SUBJECTS = ['BreakGlassGrant', 'Family', 'Agency', 'IntegrationClient'] as const satisfies readonly OpenSubject[];
+/**
+ * Kinds of items about a referral that also show, as a notice, to a reader who may `notice` the referral
+ * without reading it (the receiving agency's admins): kind, time and id only, a text without parameters,
+ * no family, nothing read or audited.
+ */
+const REFERRAL_NOTICE_KINDS: readonly string[] = [InboxItemKind.REFERRAL_RECEIVED];
 export type InboxSubject = (typeof PERSONAL_SUBJECTS)[number] | (typeof OPEN_SUBJECTS)[number];
 
 /** Who gets an item of an event (the actor of the event itself never does). */
@@ -210,6 +216,7 @@ export class InboxService {
     const readable = [
       ...PERSONAL_SUBJECTS.map((subject) => [subject, reader.readableSql(subject, 'ii.subject_id', params)]),
       ...OPEN_SUBJECTS.map((subject) => [subject, this.policy.readableSql(caller.ability, subject, 'ii.subject_id', params)]),
+      ['Referral', `ii.kind = ANY(${params.add(REFERRAL_NOTICE_KINDS)}) AND ${this.policy.noticeableSql(caller.ability, 'Referral', 'ii.subject_id', params)}`],
     ];
     return qb.andWhere(
       new Brackets((any) => {
@@ -222,6 +229,8 @@ export class InboxService {
   /**
    * The items of `candidates` (chosen by `visible`) read as what they are about: one audited statement per
    * kind of personal record among them, filtered again by the policy; answered in the order of `candidates`.
+   * A notice of a referral its reader may not read (chosen by `visible` for `notice`) is kept unread: it shows
+   * nothing of the referral.
    */
   private async readAudited(caller: Caller, candidates: InboxItem[]): Promise<InboxItem[]> {
     const reader = this.reader.of(caller);
@@ -232,7 +241,7 @@ export class InboxService {
       const qb = this.db.manager.createQueryBuilder(InboxItem, 'ii').where('ii.id = ANY(:ids)', { ids }).orderBy('ii.id');
       for (const item of await reader.many(qb, subject, { through: 'ii.subject_id', entityType: 'InboxItem' })) read.add(item.id);
     }
-    return candidates.filter((item) => read.has(item.id));
+    return candidates.filter((item) => read.has(item.id) || (item.subjectType === 'Referral' && REFERRAL_NOTICE_KINDS.includes(item.kind)));
   }
 
   private recipient(caller: Caller): Recipient {

@@ -17,7 +17,8 @@ import { type ConditionField, SUBJECTS, type SubjectName } from './subjects.js';
  * (its reason, the free text of its steps and meetings), `readMeetingPlace` where its meetings take place
  * (given with `readDetails`, and to the bridge figure), and `readActors` seeing which person took each
  * step and who the bridge figure is (partner systems see the acting agency only); naming the bridge
- * figure is a step of the referring side (`refer`).
+ * figure is a step of the referring side (`refer`). `notice` on a Referral is being told that it arrived
+ * (its id and time, in the inbox) without reading anything of it: the receiving agency's admins.
  * `readInsights` on a Network is reading its aggregate figures (no personal data, small counts suppressed).
  * `erase` on a FamilyMember is asking that its personal data be erased (requestErasure); `assessCapacity`
  * recording that it can (or cannot) decide for itself, setting aside the presumption from 12.
@@ -44,6 +45,7 @@ export type PolicyAction =
   | 'readDetails'
   | 'readMeetingPlace'
   | 'readActors'
+  | 'notice'
   | 'readInsights'
   | 'erase'
   | 'invitePortal'
@@ -233,6 +235,8 @@ export function defineAbilityFor(principal: Principal): AppAbility {
           // Only for families the agency already works with (assignment or plan team).
           can('create', 'CaseAssignment', { networkId: familyNetwork, agencyId, familyAgencyIds: agencyId });
           can(['read', 'update'], 'CaseAssignment', { agencyId });
+          // Told in the inbox that a referral to the agency arrived, reading none of it (docs/inbox.md).
+          can('notice', 'Referral', incomingReferral(agencyId));
           break;
         case MembershipRole.CASEWORKER:
           can('create', 'Family', { networkId });

@@ -43,8 +43,15 @@ export class PolicyService {
    * PersonalReader's `readableSql` for subjects without personal data (nothing to audit).
    */
   readableSql(ability: AppAbility, subject: OpenSubject, idSql: string, params: SqlParams, action: PolicyAction = 'read'): string {
-    const def = subjectSql(subject);
-    return `EXISTS (SELECT 1 FROM ${fromClause(subject)} WHERE ${def.alias}.id = ${idSql} AND ${scopeToSql(ability, action, subject, params)})`;
+    return allowedSql(ability, action, subject, idSql, params);
+  }
+
+  /**
+   * SQL that is true when `ability` may `notice` the record of `subject` whose id is `idSql`: be told that it
+   * exists (its id, that it arrived) without reading any of it, so also on personal data (nothing to audit).
+   */
+  noticeableSql(ability: AppAbility, subject: SubjectName, idSql: string, params: SqlParams): string {
+    return allowedSql(ability, 'notice', subject, idSql, params);
   }
 
   /**
@@ -100,4 +107,10 @@ export class PolicyService {
   can(ability: AppAbility, action: PolicyAction, subject: SubjectName, attributes: Record<string, unknown>): boolean {
     return ability.can(action, caslSubject(subject, { ...attributes }));
   }
+}
+
+/** SQL that is true when the record of `subject` whose id is `idSql` is one `ability` may `action`. */
+function allowedSql(ability: AppAbility, action: PolicyAction, subject: SubjectName, idSql: string, params: SqlParams): string {
+  const def = subjectSql(subject);
+  return `EXISTS (SELECT 1 FROM ${fromClause(subject)} WHERE ${def.alias}.id = ${idSql} AND ${scopeToSql(ability, action, subject, params)})`;
 }
