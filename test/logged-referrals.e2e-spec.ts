@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { InboxItemKind } from '../src/inbox/inbox-kind.js';
 import { ReferralOverdue } from '../src/referrals/referral-overdue.js';
 import {
   AgencyMembershipsDocument,
@@ -415,6 +416,16 @@ describe('logged referrals to organisations outside the platform', () => {
       // Closed, nothing is due any more.
       await step(worker.subject, CloseLoggedReferralDocument, planned, { outcome: 'NOT_SUCCESSFUL', outcomeReason: 'FAMILY_DECLINED_SERVICE' });
       expect(await overdue.remindLoggedSteps()).toBe(0);
+    });
+
+    it('is out of the overdue job\'s range: its index covers referrals to an agency only', async () => {
+      // The plan of the job's statement (as InboxService.deliverEach runs it), with scans of the whole table ruled out.
+      const { sql, params } = api.app.get(ReferralOverdue)['stagesPastDeadline'](InboxItemKind.REFERRAL_OVERDUE);
+      const plan = await db.transaction(async (em) => {
+        await em.query(`SET LOCAL enable_seqscan = off`);
+        return JSON.stringify(await em.query(`EXPLAIN (FORMAT JSON) ${sql}`, ['00000000-0000-0000-0000-000000000000', 100, ...params]));
+      });
+      expect(plan).toContain('"Index Name":"referral_platform_due_idx"');
     });
   });
 
