@@ -416,6 +416,13 @@ describe('logged referrals to organisations outside the platform', () => {
       await step(worker.subject, CloseLoggedReferralDocument, planned, { outcome: 'NOT_SUCCESSFUL', outcomeReason: 'FAMILY_DECLINED_SERVICE' });
       expect(await overdue.remindLoggedSteps()).toBe(0);
     });
+
+    it('is out of the overdue job\'s range: the index of stages past their deadline holds referrals to an agency only', async () => {
+      // Which plan the job's statement takes on the few rows of a test database is the planner's call (a walk of the
+      // primary key in id order, often); what is held here is that the range it reads by does not hold logged referrals.
+      const byDueAt = await db.query(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'referral' AND indexdef LIKE '%(due_at)%'`);
+      expect(byDueAt).toEqual([{ indexname: 'referral_platform_due_idx', indexdef: expect.stringContaining('WHERE ((to_agency_id IS NOT NULL) AND (due_at IS NOT NULL))') }]);
+    });
   });
 
   describe('in the network insight', () => {

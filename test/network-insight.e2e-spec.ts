@@ -7,12 +7,19 @@ import {
   BridgeNetworkInsightDocument,
   DeclineReferralDocument,
   AddGoalVersionDocument,
+  CreateDirectoryServiceDocument,
+  CreateLoggedReferralDocument,
   CreateReferralDocument,
   type LifeDomain,
   NetworkInsightDocument,
+  LoggedReferralNetworkInsightDocument,
   OverdueIncomingReferralsDocument,
   ReceiveReferralDocument,
+  RecordExternalAppointmentDocument,
+  RecordExternalConsentDocument,
+  RecordFirstVisitHeldDocument,
   RecordHandoverHeldDocument,
+  RecordReferralPassedOnDocument,
   RegisterIntegrationClientDocument,
   RevokeConsentDocument,
   ScheduleHandoverDocument,
@@ -415,6 +422,117 @@ describe('network insight', () => {
       expect((await bridgeFigures()).unmetNeedsTotal).toEqual(shown(0));
       // Another network's coordinator: as an unknown network.
       expect(codeOf(await api.gql(other.network.coordinator.subject, BridgeNetworkInsightDocument, { networkId: network.id, ...period }))).toBe('NOT_FOUND');
+    });
+  });
+
+  describe('with logged referrals, to an organisation outside the platform, three years ago', () => {
+    const HOURS = 1095 * 24;
+    const period = { from: hoursAgo(HOURS + 48), to: hoursAgo(HOURS - 48) };
+    let homeStart: string;
+    let homeStartName: string;
+    const logged = (variables: Record<string, unknown> = period, subject = network.coordinator.subject) =>
+      api.ok(subject, LoggedReferralNetworkInsightDocument, { networkId: network.id, ...variables }).then((d) => d.networkInsight);
+
+    /** `worker` refers the family's parent to Home-Start with her consent, with himself as bridge figure, and records the first visit held with him there. */
+    async function accompaniedLoggedReferral(family: FamilyWithPlan): Promise<{ referralId: string; consentId: string }> {
+      const { recordConsent } = await api.ok(worker.subject, RecordExternalConsentDocument, {
+        input: {
+          grantorMemberId: family.memberIds[0]!,
+          subjectMemberIds: [family.memberIds[0]!],
+          recipientDirectoryServiceId: homeStart,
+          categories: ['REFERRAL'],
+          purposeCode: 'REFERRAL',
+          purpose: 'Doorverwijzing naar Home-Start',
+          method: 'WRITTEN',
+          evidenceReference: 'dossier 2023/1',
+        },
+      });
+      const { createReferral } = await api.ok(worker.subject, CreateLoggedReferralDocument, {
+        input: {
+          planId: family.planId,
+          directoryServiceId: homeStart,
+          memberIds: [family.memberIds[0]],
+          reason: 'Ondersteuning',
+          urgency: 'ROUTINE',
+          requestedService: 'Huisbezoek',
+          bridgeFigureUserId: worker.userId,
+        },
+      });
+      let version = createReferral.version;
+      const steps: [AnyDocument, string, Record<string, unknown>][] = [
+        [RecordReferralPassedOnDocument, 'recordReferralPassedOn', { followUpAt: new Date(Date.now() + 7 * 86_400_000).toISOString() }],
+        [RecordExternalAppointmentDocument, 'recordExternalAppointment', { startsAt: new Date(Date.now() + 86_400_000).toISOString(), location: 'Thuis', attendees: ['FAMILY'] }],
+        [RecordFirstVisitHeldDocument, 'recordFirstVisitHeld', { bridgeFigurePresent: true }],
+      ];
+      for (const [document, name, extra] of steps) {
+        version = (await api.ok(worker.subject, document, { input: { referralId: createReferral.id, expectedVersion: version, ...extra } }))[name].version;
+      }
+      return { referralId: createReferral.id, consentId: recordConsent.id };
+    }
+
+    beforeAll(async () => {
+      homeStartName = `Home-Start ${randomUUID()}`;
+      const { createDirectoryService } = await api.ok(network.coordinator.subject, CreateDirectoryServiceDocument, {
+        input: { networkId: network.id, name: 'Huisbezoek', externalOrganisation: homeStartName, lifeDomains: ['PARENTING'], cost: 'FREE', howToRefer: 'BY_CONTACT' },
+      });
+      homeStart = createDirectoryService.id;
+      const then = (id: string) => backdate(id, { DRAFT: HOURS + 2, SENT: HOURS + 1, HANDOVER_SCHEDULED: HOURS, ACCEPTED: HOURS, RECEIVED: HOURS, HANDOVER_HELD: HOURS - 1 });
+      // Five logged referrals, each first visit held with the bridge figure there; their consents to Home-Start then revoked…
+      const revoked: string[] = [];
+      for (const family of families.slice(0, 5)) {
+        const { referralId, consentId } = await accompaniedLoggedReferral(family);
+        await then(referralId);
+        await api.ok(worker.subject, RevokeConsentDocument, { input: { consentId, reason: 'Wil dit niet meer', revokedByMemberId: family.memberIds[0] } });
+        revoked.push(consentId);
+      }
+      // …one referral to C handed over with the bridge figure there, and five consents to B revoked, in the same days.
+      await then(
+        await referral(families[5]!, receiverC, intakeC, ['sendReferral', 'receiveReferral', 'acceptReferral', 'scheduleHandover', 'recordHandoverHeld'], {
+          create: { bridgeFigureUserId: worker.userId },
+          held: { bridgeFigurePresent: true },
+        }),
+      );
+      revoked.push(...(await revokedConsents(families[5]!, receiverB, 5)));
+      await fixture(async (em) => {
+        await em.query(`SET LOCAL session_replication_role = replica`);
+        await em.query(`UPDATE consent_revocation SET revoked_at = now() - make_interval(hours => $2) WHERE consent_id = ANY($1)`, [revoked, HOURS]);
+      });
+    }, 120_000);
+
+    it('counts their accompanied first visits, their referrals as BY_CONTACT and their revoked consents per organisation', async () => {
+      expect(await logged()).toEqual({
+        // Five logged and one on the platform.
+        accompaniedFirstVisits: shown(6),
+        referralFlows: [{ toAgency: { id: receiverC.id }, status: 'HANDOVER_HELD', referrals: SUPPRESSED }],
+        // Agency to agency only, and suppressed with its single flow; the logged ones are BY_CONTACT.
+        referralsSent: SUPPRESSED,
+        referralsByHowToRefer: [
+          { howToRefer: 'ON_PLATFORM', referrals: SUPPRESSED },
+          { howToRefer: 'BY_CONTACT', referrals: shown(5) },
+        ],
+        referralsByDirectoryService: [{ service: { id: homeStart }, referrals: shown(5) }],
+        consentsRevoked: shown(10),
+        consentsRevokedByRecipientAgency: [{ recipientAgency: { id: receiverB.id }, consents: shown(5) }],
+        consentsRevokedByRecipientService: [{ recipientService: { id: homeStart, name: 'Huisbezoek' }, consents: shown(5) }],
+        // A logged referral is never declined or waitlisted: its outcome is recorded when it is closed.
+        unmetNeedsTotal: shown(0),
+      });
+    });
+
+    it('counts them in their period only, in their own network only, for its coordinators only', async () => {
+      const lastYear = await logged({});
+      expect(lastYear.referralsByHowToRefer.map((k: any) => k.howToRefer)).toEqual(['ON_PLATFORM']);
+      expect(lastYear.referralsByDirectoryService).toEqual([]);
+      expect(lastYear.consentsRevokedByRecipientService).toEqual([]);
+      expect(lastYear.accompaniedFirstVisits).toEqual(shown(5));
+      const theirs = await api.ok(other.network.coordinator.subject, LoggedReferralNetworkInsightDocument, { networkId: other.network.id, ...period });
+      expect(theirs.networkInsight).toMatchObject({ accompaniedFirstVisits: shown(0), referralsByHowToRefer: [], consentsRevokedByRecipientService: [], consentsRevoked: shown(0) });
+      const refused = async (subject: string) => codeOf(await api.gql(subject, LoggedReferralNetworkInsightDocument, { networkId: network.id, ...period }));
+      expect({ worker: await refused(worker.subject), admin: await refused(referrer.admin.subject), 'other coordinator': await refused(other.network.coordinator.subject) }).toEqual({
+        worker: 'FORBIDDEN',
+        admin: 'FORBIDDEN',
+        'other coordinator': 'NOT_FOUND',
+      });
     });
   });
 

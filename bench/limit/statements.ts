@@ -18,6 +18,7 @@ import { LifeDomain } from '../../src/goals/life-domain.js';
 import {
   ACTIVE_PLANS_SQL,
   CONSENTS_REVOKED_SQL,
+  DIRECTORY_SERVICE_REFERRALS_SQL,
   OVERDUE_REFERRALS_SQL,
   REFERRAL_FLOWS_SQL,
   REFERRAL_STAGE_HOURS_SQL,
@@ -207,9 +208,9 @@ export function accessLogRead(caller: Caller, familyId: string | null, first: nu
  * referralsSent { value } referralFlows { fromAgency { id } toAgency { id } status referrals { value } }
  * referralMedianHours { toReceive { hours } toDecide { hours } toHandOver { hours } } overdueReferrals { value }
  * overdueReferralsByReceivingAgency { toAgency { id } status referrals { value } } consentsRevoked { value } }`:
- * NULL (NOT_FOUND) unless the caller may read the network's insights; the insight's own five statements
+ * NULL (NOT_FOUND) unless the caller may read the network's insights; the insight's own statements
  * (network-insight.queries.ts, embedded as they are: $1 network, $2 and $3 the period), small counts suppressed
- * as small-counts.ts does, and the aggregate read recorded as PersonalReader.recordAggregateRead does. One
+ * as small-counts.ts does (referralsSent withheld also when a directory service the flows name is), and the aggregate read recorded as PersonalReader.recordAggregateRead does. One
  * statement is one snapshot, as the service's REPEATABLE READ transaction.
  */
 export function networkInsightRead(caller: Caller, networkId: string | null, period: { from: Date; to: Date }): Statement {
@@ -232,14 +233,15 @@ export function networkInsightRead(caller: Caller, networkId: string | null, per
     flows AS (${REFERRAL_FLOWS_SQL}),
     stage_hours AS (${REFERRAL_STAGE_HOURS_SQL}),
     overdue AS (${OVERDUE_REFERRALS_SQL}),
-    revoked AS (${CONSENTS_REVOKED_SQL})
+    revoked AS (${CONSENTS_REVOKED_SQL}),
+    services AS (${DIRECTORY_SERVICE_REFERRALS_SQL})
     SELECT CASE WHEN EXISTS (SELECT 1 FROM readable) THEN json_build_object(
       'activePlans', (SELECT json_build_object('value', ${value('a.n')}, 'suppressed', ${small('a.n')})
                         FROM (SELECT coalesce((SELECT count FROM plans WHERE life_domain IS NULL), 0) AS n) a),
       'activePlansPerLifeDomain', coalesce((SELECT json_agg(json_build_object('lifeDomain', p.life_domain, 'plans', json_build_object('value', ${value('p.count')}))
                                                   ORDER BY array_position(${params.add(Object.values(LifeDomain))}::text[], p.life_domain))
                                              FROM plans p WHERE p.life_domain IS NOT NULL), '[]'),
-      'referralsSent', json_build_object('value', ${total('flows')}),
+      'referralsSent', json_build_object('value', CASE WHEN EXISTS (SELECT 1 FROM services s WHERE NOT s.logged AND ${small('s.count')}) THEN NULL ELSE ${total('flows')} END),
       'referralFlows', coalesce((SELECT json_agg(json_build_object('fromAgency', json_build_object('id', f.from_agency_id), 'toAgency', json_build_object('id', f.to_agency_id),
                                    'status', f.status, 'referrals', json_build_object('value', ${value('f.count')}))) FROM flows f), '[]'),
       'referralMedianHours', (SELECT json_build_object('toReceive', ${hours('received', 'to_receive')}, 'toDecide', ${hours('decided', 'to_decide')},

@@ -60,24 +60,38 @@ export const OVERDUE_REFERRALS_SQL = `
    GROUP BY r.to_agency_id, r.status`;
 
 /**
- * Consents to the network's agencies revoked in the period (for everyone they name), per recipient agency. Each consent's
+ * Consents to the network's agencies, or to organisations outside the platform in its directory (a logged referral's
+ * consent), revoked in the period (for everyone they name), per recipient. Each consent's
  * revocation is looked up by the consent (a scalar subquery, which the planner keeps per row): as a join,
  * the planner read the period's revocations of every network first (the figures: docs/decisions.md,
  * "Every list and the access rule by index").
  */
+const REVOKED = `tstzrange($2, $3) @> (SELECT cr.revoked_at FROM consent_revocation cr WHERE cr.consent_id = c.id AND cr.member_ids IS NULL)`;
 export const CONSENTS_REVOKED_SQL = `
-  SELECT c.recipient_agency_id, count(*)::int AS count
+  SELECT c.recipient_agency_id, NULL::uuid AS recipient_directory_service_id, count(*)::int AS count
     FROM agency a JOIN consent c ON c.recipient_agency_id = a.id
-   WHERE a.network_id = $1
-     AND tstzrange($2, $3) @> (SELECT cr.revoked_at FROM consent_revocation cr WHERE cr.consent_id = c.id AND cr.member_ids IS NULL)
-   GROUP BY c.recipient_agency_id`;
+   WHERE a.network_id = $1 AND ${REVOKED}
+   GROUP BY c.recipient_agency_id
+  UNION ALL
+  SELECT NULL, c.recipient_directory_service_id, count(*)::int
+    FROM directory_service ds JOIN consent c ON c.recipient_directory_service_id = ds.id
+   WHERE ds.network_id = $1 AND ${REVOKED}
+   GROUP BY c.recipient_directory_service_id`;
 
-/** Of the referrals sent in the period, those whose handover meeting was held with the bridge figure there. */
+/**
+ * Of the referrals sent in the period, those whose first meeting was held with the bridge figure there: the handover
+ * meeting of a referral to one of the network's agencies, or the first visit of a logged referral to an organisation
+ * outside the platform in its directory (recorded by the referrer), which has no receiving agency.
+ */
 export const ACCOMPANIED_FIRST_VISITS_SQL = `
-  SELECT count(*)::int AS count
-    FROM agency a JOIN referral r ON r.to_agency_id = a.id AND r.sent_at IS NOT NULL
-   WHERE a.network_id = $1 AND r.sent_at >= $2 AND r.sent_at < $3
-     AND EXISTS (SELECT 1 FROM handover_meeting hm WHERE hm.referral_id = r.id AND hm.state = 'HELD' AND hm.bridge_figure_present)`;
+  WITH sent AS (
+    SELECT r.id FROM agency a JOIN referral r ON r.to_agency_id = a.id AND r.sent_at IS NOT NULL
+     WHERE a.network_id = $1 AND r.sent_at >= $2 AND r.sent_at < $3
+    UNION ALL
+    SELECT r.id FROM directory_service ds JOIN referral r ON r.directory_service_id = ds.id AND r.to_agency_id IS NULL AND r.sent_at IS NOT NULL
+     WHERE ds.network_id = $1 AND r.sent_at >= $2 AND r.sent_at < $3)
+  SELECT count(*)::int AS count FROM sent
+   WHERE EXISTS (SELECT 1 FROM handover_meeting hm WHERE hm.referral_id = sent.id AND hm.state = 'HELD' AND hm.bridge_figure_present)`;
 
 /** Unmet needs: referrals sent in the period that are declined or waitlisted now, per life domain (NULL: none named) and status. */
 export const UNMET_NEEDS_SQL = `
@@ -88,11 +102,11 @@ export const UNMET_NEEDS_SQL = `
 
 /**
  * Referrals sent (or, logged, passed on) in the period that name a service of the network's directory, per
- * service and how it is referred to: from the network's services, so that logged referrals, which have no
- * receiving agency, count too.
+ * service, and whether they are logged (no receiving agency: the service is an organisation's outside the
+ * platform): from the network's services, so that logged referrals, which have no receiving agency, count too.
  */
 export const DIRECTORY_SERVICE_REFERRALS_SQL = `
-  SELECT ds.id AS directory_service_id, ds.how_to_refer, count(*)::int AS count
+  SELECT ds.id AS directory_service_id, r.to_agency_id IS NULL AS logged, count(*)::int AS count
     FROM directory_service ds JOIN referral r ON r.directory_service_id = ds.id AND r.sent_at IS NOT NULL
    WHERE ds.network_id = $1 AND r.sent_at >= $2 AND r.sent_at < $3
-   GROUP BY ds.id, ds.how_to_refer`;
+   GROUP BY ds.id, r.to_agency_id IS NULL`;

@@ -22,7 +22,7 @@ import {
   UNMET_NEEDS_SQL,
 } from './network-insight.queries.js';
 import type { NetworkInsight, ReferralStageHours } from './network-insight.type.js';
-import { suppressCount, suppressMedian, suppressTable } from './small-counts.js';
+import { suppressCount, suppressMedian, suppressTable, withheldWith } from './small-counts.js';
 
 interface StageHoursRow {
   network_wide: boolean;
@@ -86,18 +86,28 @@ export class NetworkInsightService {
       ));
       const hours: StageHoursRow[] = await readWithoutAudit('aggregate figures with small counts suppressed (audited as an aggregate read)', em.query(REFERRAL_STAGE_HOURS_SQL, inPeriod));
       const overdue: { to_agency_id: string; status: ReferralStatus; count: number }[] = await readWithoutAudit('aggregate figures with small counts suppressed (audited as an aggregate read)', em.query(OVERDUE_REFERRALS_SQL, [network.id]));
-      const revoked: { recipient_agency_id: string; count: number }[] = await readWithoutAudit('aggregate figures with small counts suppressed (audited as an aggregate read)', em.query(CONSENTS_REVOKED_SQL, inPeriod));
+      const revoked: { recipient_agency_id: string | null; recipient_directory_service_id: string | null; count: number }[] = await readWithoutAudit('aggregate figures with small counts suppressed (audited as an aggregate read)', em.query(CONSENTS_REVOKED_SQL, inPeriod));
       const [accompanied]: { count: number }[] = await readWithoutAudit('aggregate figures with small counts suppressed (audited as an aggregate read)', em.query(ACCOMPANIED_FIRST_VISITS_SQL, inPeriod));
       const unmet: { life_domain: LifeDomain | null; status: ReferralStatus; count: number }[] = await readWithoutAudit('aggregate figures with small counts suppressed (audited as an aggregate read)', em.query(UNMET_NEEDS_SQL, inPeriod));
 
-      const byService: { directory_service_id: string; how_to_refer: HowToRefer; count: number }[] = await readWithoutAudit('aggregate figures with small counts suppressed (audited as an aggregate read)', em.query(DIRECTORY_SERVICE_REFERRALS_SQL, inPeriod));
+      const byService: { directory_service_id: string; logged: boolean; count: number }[] = await readWithoutAudit('aggregate figures with small counts suppressed (audited as an aggregate read)', em.query(DIRECTORY_SERVICE_REFERRALS_SQL, inPeriod));
       // Organisations and what they offer, no personal data.
-      const services = new Map((await em.findBy(DirectoryService, { id: In(byService.map((c) => c.directory_service_id)) })).map((ds) => [ds.id, ds]));
+      const serviceIds = [...byService.map((c) => c.directory_service_id), ...revoked.flatMap((c) => c.recipient_directory_service_id ?? [])];
+      const services = new Map((await em.findBy(DirectoryService, { id: In(serviceIds) })).map((ds) => [ds.id, ds]));
 
       const sentTable = suppressTable(flows);
       const overdueTable = suppressTable(overdue);
       const revokedTable = suppressTable(revoked);
       const unmetTable = suppressTable(unmet);
+      // Referrals on the platform are the flows' table, withheld also when a service they name is suppressed: else that
+      // service's count could be recomputed from the others when every referral names one. Logged referrals all name
+      // a service: theirs is the total of those services' cells.
+      const onPlatform = withheldWith(sentTable.total, suppressTable(byService.filter((c) => !c.logged)).total);
+      const logged = suppressTable(byService.filter((c) => c.logged));
+      const byHowToRefer = [
+        { howToRefer: HowToRefer.ON_PLATFORM, referred: flows.length > 0, referrals: onPlatform },
+        { howToRefer: HowToRefer.BY_CONTACT, referred: logged.cells.length > 0, referrals: logged.total },
+      ];
       const domainOrder = (domain: LifeDomain | null) => (domain === null ? LIFE_DOMAINS.length : LIFE_DOMAINS.indexOf(domain));
       const byAgencyName = (a: Agency, b: Agency) => a.name.localeCompare(b.name);
       return {
@@ -110,7 +120,7 @@ export class NetworkInsightService {
           .filter((p) => p.life_domain !== null)
           .sort((a, b) => LIFE_DOMAINS.indexOf(a.life_domain!) - LIFE_DOMAINS.indexOf(b.life_domain!))
           .map((p) => ({ lifeDomain: p.life_domain!, plans: suppressCount(p.count) })),
-        referralsSent: sentTable.total,
+        referralsSent: onPlatform,
         referralFlows: sentTable.cells.map((c) => ({
           fromAgency: agency(c.from_agency_id),
           toAgency: agency(c.to_agency_id),
@@ -126,8 +136,11 @@ export class NetworkInsightService {
         overdueReferralsByReceivingAgency: overdueTable.cells.map((c) => ({ toAgency: agency(c.to_agency_id), status: c.status, referrals: c.count })),
         consentsRevoked: revokedTable.total,
         consentsRevokedByRecipientAgency: revokedTable.cells
-          .map((c) => ({ recipientAgency: agency(c.recipient_agency_id), consents: c.count }))
+          .flatMap((c) => (c.recipient_agency_id === null ? [] : [{ recipientAgency: agency(c.recipient_agency_id), consents: c.count }]))
           .sort((a, b) => byAgencyName(a.recipientAgency, b.recipientAgency)),
+        consentsRevokedByRecipientService: revokedTable.cells
+          .flatMap((c) => (c.recipient_directory_service_id === null ? [] : [{ recipientService: services.get(c.recipient_directory_service_id)!, consents: c.count }]))
+          .sort((a, b) => a.recipientService.name.localeCompare(b.recipientService.name)),
         accompaniedFirstVisits: suppressCount(accompanied?.count ?? 0),
         unmetNeedsTotal: unmetTable.total,
         unmetNeeds: unmetTable.cells
@@ -136,11 +149,7 @@ export class NetworkInsightService {
         referralsByDirectoryService: suppressTable(byService)
           .cells.map((c) => ({ service: services.get(c.directory_service_id)!, referrals: c.count }))
           .sort((a, b) => a.service.name.localeCompare(b.service.name)),
-        // Each kind's count is its services' table total, so that no suppressed service can be recomputed from it.
-        referralsByHowToRefer: Object.values(HowToRefer)
-          .map((howToRefer) => ({ howToRefer, cells: byService.filter((c) => c.how_to_refer === howToRefer) }))
-          .filter(({ cells }) => cells.length > 0)
-          .map(({ howToRefer, cells }) => ({ howToRefer, referrals: suppressTable(cells).total })),
+        referralsByHowToRefer: byHowToRefer.filter((kind) => kind.referred).map(({ howToRefer, referrals }) => ({ howToRefer, referrals })),
       };
     });
   }

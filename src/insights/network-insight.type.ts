@@ -86,6 +86,15 @@ export class RevokedConsents {
   consents: SuppressedCount;
 }
 
+@ObjectType({ description: 'Consents revoked in the period whose recipient is an organisation outside the platform: its directory service.' })
+export class ServiceRevokedConsents {
+  @Field(() => DirectoryService)
+  recipientService: DirectoryService;
+
+  @Field(() => SuppressedCount)
+  consents: SuppressedCount;
+}
+
 @ObjectType({ description: 'Referrals sent in the period that are declined or waitlisted now, for one life domain: a need the network did not meet.' })
 export class UnmetNeed {
   @Field(() => LifeDomain, { nullable: true, description: 'Null for referrals that name no life domain.' })
@@ -107,12 +116,14 @@ export class DirectoryServiceReferrals {
   referrals: SuppressedCount;
 }
 
-@ObjectType({ description: 'Referrals sent in the period that name a directory service referred to in this way (as the service says now).' })
+@ObjectType({ description: 'Referrals sent in the period, on the platform or logged (passed on to an organisation outside it).' })
 export class HowToReferReferrals {
-  @Field(() => HowToRefer, { description: 'ON_PLATFORM: a service of an agency on the platform; BY_CONTACT: an organisation outside it.' })
+  @Field(() => HowToRefer, {
+    description: 'ON_PLATFORM: referrals to an agency (those of referralFlows, naming a service or not); BY_CONTACT: logged referrals to an organisation outside the platform.',
+  })
   howToRefer: HowToRefer;
 
-  @Field(() => SuppressedCount, { description: 'Suppressed when any of its services in referralsByDirectoryService is.' })
+  @Field(() => SuppressedCount, { description: 'Suppressed when any of its cells in referralFlows (ON_PLATFORM) or its services in referralsByDirectoryService is.' })
   referrals: SuppressedCount;
 }
 
@@ -140,7 +151,9 @@ export class NetworkInsight {
   @Field(() => [LifeDomainPlans], { description: 'A plan counts in every domain it has goals in: these do not add up to activePlans.' })
   activePlansPerLifeDomain: LifeDomainPlans[];
 
-  @Field(() => SuppressedCount, { description: 'Referrals sent in the period: suppressed when any of referralFlows is.' })
+  @Field(() => SuppressedCount, {
+    description: 'Referrals sent in the period from one agency to another (logged referrals: referralsByHowToRefer BY_CONTACT): suppressed when any of referralFlows, or of the services they name in referralsByDirectoryService, is.',
+  })
   referralsSent: SuppressedCount;
 
   @Field(() => [ReferralFlow])
@@ -158,14 +171,20 @@ export class NetworkInsight {
   @Field(() => [OverdueReferrals])
   overdueReferralsByReceivingAgency: OverdueReferrals[];
 
-  @Field(() => SuppressedCount, { description: 'Consents revoked in the period: suppressed when any of consentsRevokedByRecipientAgency is.' })
+  @Field(() => SuppressedCount, {
+    description: 'Consents revoked in the period, to agencies and to organisations outside the platform: suppressed when any of their cells is.',
+  })
   consentsRevoked: SuppressedCount;
 
   @Field(() => [RevokedConsents])
   consentsRevokedByRecipientAgency: RevokedConsents[];
 
+  @Field(() => [ServiceRevokedConsents])
+  consentsRevokedByRecipientService: ServiceRevokedConsents[];
+
   @Field(() => SuppressedCount, {
-    description: 'Referrals sent in the period whose handover meeting was held with the bridge figure there: an accompanied first visit took place.',
+    description:
+      'Referrals sent in the period whose first meeting (the handover meeting, or a logged referral’s first visit) was held with the bridge figure there: an accompanied first visit took place.',
   })
   accompaniedFirstVisits: SuppressedCount;
 

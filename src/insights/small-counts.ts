@@ -39,3 +39,8 @@ export function suppressTable<T extends { count: number }>(cells: T[]): { cells:
   const total = cells.reduce((sum, cell) => sum + cell.count, 0);
   return { cells: shown, total: shown.some((cell) => cell.count.suppressed) ? hidden : suppressCount(total) };
 }
+
+/** `count`, suppressed when any of `alongside` is: shown beside them, it would let a suppressed one be recomputed. */
+export function withheldWith(count: Count, ...alongside: Count[]): Count {
+  return alongside.some((other) => other.suppressed) ? hidden : count;
+}
