@@ -77,6 +77,21 @@ const ROLES = [
 ] as const;
 type Role = (typeof ROLES)[number];
 
+/**
+ * Merging another registration into the family, and moving it to another network: its current trajectory
+ * supporter and the network's coordinator; who sees the family without that right FORBIDDEN, who does not
+ * NOT_FOUND (docs/family-merge.md, docs/regional-agencies-and-moves.md). Never a question of consent.
+ */
+const MERGE_AND_MOVE_OPERATIONS = [
+  'familyMergeProposals(familyId)',
+  'proposeFamilyMerge: absorbing another registration',
+  'confirmFamilyMerge: proposed by the other family',
+  'declineFamilyMerge: proposed by the other family',
+  'withdrawFamilyMerge: proposed by the supporter',
+  'proposeFamilyMove',
+  'withdrawFamilyMove: proposed by the supporter',
+] as const;
+
 const OPERATIONS = [
   // read
   'family(id)',
@@ -108,16 +123,7 @@ const OPERATIONS = [
   "addMembership of Sara's portal login",
   // whether a family is known: any caseworker, of any network; nobody else (docs/family-identity.md)
   'findKnownFamily: Sara (name and birth date)',
-  // merging another registration into the family, and moving it to another network: its current trajectory
-  // supporter and the network's coordinator; who sees the family without that right FORBIDDEN, who does not
-  // NOT_FOUND (docs/family-merge.md, docs/regional-agencies-and-moves.md). Never a question of consent.
-  'familyMergeProposals(familyId)',
-  'proposeFamilyMerge: absorbing another registration',
-  'confirmFamilyMerge: proposed by the other family',
-  'declineFamilyMerge: proposed by the other family',
-  'withdrawFamilyMerge: proposed by the supporter',
-  'proposeFamilyMove',
-  'withdrawFamilyMove: proposed by the supporter',
+  ...MERGE_AND_MOVE_OPERATIONS,
 ] as const;
 type Operation = (typeof OPERATIONS)[number];
 
@@ -129,15 +135,6 @@ const every = (outcome: Outcome, except: Partial<Record<Operation, Expected>> = 
   ...except,
 });
 
-const MERGE_AND_MOVE_OPERATIONS = [
-  'familyMergeProposals(familyId)',
-  'proposeFamilyMerge: absorbing another registration',
-  'confirmFamilyMerge: proposed by the other family',
-  'declineFamilyMerge: proposed by the other family',
-  'withdrawFamilyMerge: proposed by the supporter',
-  'proposeFamilyMove',
-  'withdrawFamilyMove: proposed by the supporter',
-] as const satisfies readonly Operation[];
 /** Every merge and move operation answers `outcome`. */
 const MERGE_AND_MOVE = (outcome: Outcome) => Object.fromEntries(MERGE_AND_MOVE_OPERATIONS.map((op) => [op, outcome])) as Record<(typeof MERGE_AND_MOVE_OPERATIONS)[number], Outcome>;
 
