@@ -162,7 +162,7 @@ export class PlanTeamService {
   private async moveStepNow(em: EntityManager, caller: Caller, familyId: string, moveId: string): Promise<FamilyMoveStep> {
     await this.requireMoveRight(em, caller, familyId);
     const move = await em.findOneByOrFail(FamilyMove, { id: moveId });
-    const [{ version }]: { version: number }[] = await em.query(`SELECT version FROM plan WHERE id = $1`, [move.planId]);
+    const [{ version }]: { version: number }[] = await readWithoutAudit("the caller's own write, read back (audited by the write triggers)", em.query(`SELECT version FROM plan WHERE id = $1`, [move.planId]));
     return { move, planVersion: version };
   }
 
