@@ -5,17 +5,25 @@ import {
   AddMembershipStatusDocument,
   AddNoteDocument,
   AssignTrajectorySupporterDocument,
+  ConfirmFamilyMergeDocument,
   type DataCategory,
+  DeclineFamilyMergeDocument,
   EndCaseAssignmentDocument,
   FamilyConsentsDocument,
   FamilyEmailsDocument,
+  FamilyMergeProposalsDocument,
   FindKnownFamilyDocument,
   InviteMemberToPortalDocument,
   type LifeDomain,
+  MovingPlanDocument,
   MyKindDocument,
   PlanGoalsAndNotesDocument,
+  ProposeFamilyMergeDocument,
+  ProposeFamilyMoveDocument,
   RecordConsentDocument,
   RevokeConsentDocument,
+  WithdrawFamilyMergeDocument,
+  WithdrawFamilyMoveDocument,
 } from './graphql/generated.js';
 import { codeOf, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, child, type FamilyMemberInput, type Network, parent, type Person, World } from './support/world.js';
@@ -69,6 +77,21 @@ const ROLES = [
 ] as const;
 type Role = (typeof ROLES)[number];
 
+/**
+ * Merging another registration into the family, and moving it to another network: its current trajectory
+ * supporter and the network's coordinator; who sees the family without that right FORBIDDEN, who does not
+ * NOT_FOUND (docs/family-merge.md, docs/regional-agencies-and-moves.md). Never a question of consent.
+ */
+const MERGE_AND_MOVE_OPERATIONS = [
+  'familyMergeProposals(familyId)',
+  'proposeFamilyMerge: absorbing another registration',
+  'confirmFamilyMerge: proposed by the other family',
+  'declineFamilyMerge: proposed by the other family',
+  'withdrawFamilyMerge: proposed by the supporter',
+  'proposeFamilyMove',
+  'withdrawFamilyMove: proposed by the supporter',
+] as const;
+
 const OPERATIONS = [
   // read
   'family(id)',
@@ -100,6 +123,7 @@ const OPERATIONS = [
   "addMembership of Sara's portal login",
   // whether a family is known: any caseworker, of any network; nobody else (docs/family-identity.md)
   'findKnownFamily: Sara (name and birth date)',
+  ...MERGE_AND_MOVE_OPERATIONS,
 ] as const;
 type Operation = (typeof OPERATIONS)[number];
 
@@ -110,6 +134,9 @@ const every = (outcome: Outcome, except: Partial<Record<Operation, Expected>> = 
   ...(Object.fromEntries(OPERATIONS.map((op) => [op, outcome])) as Record<Operation, Expected>),
   ...except,
 });
+
+/** Every merge and move operation answers `outcome`. */
+const MERGE_AND_MOVE = (outcome: Outcome) => Object.fromEntries(MERGE_AND_MOVE_OPERATIONS.map((op) => [op, outcome])) as Record<(typeof MERGE_AND_MOVE_OPERATIONS)[number], Outcome>;
 
 /** A caseworker on the family's team (assigned, or its trajectory supporter), of agency B. */
 const CASEWORKER_ON_TEAM: Record<Operation, Expected> = {
@@ -140,6 +167,7 @@ const CASEWORKER_ON_TEAM: Record<Operation, Expected> = {
   'createPortalInvitation: Lien (15)': consent('CONFLICT', 'NOT_FOUND'), // she has a login: it is ended first
   "addMembership of Sara's portal login": 'FORBIDDEN',
   'findKnownFamily: Sara (name and birth date)': 'OK',
+  ...MERGE_AND_MOVE('FORBIDDEN'), // sees the family, does not lead its plan
 };
 
 /**
@@ -149,7 +177,8 @@ const CASEWORKER_ON_TEAM: Record<Operation, Expected> = {
  */
 const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
   'caseworker, assigned (agency B)': CASEWORKER_ON_TEAM,
-  'trajectory supporter (agency B)': CASEWORKER_ON_TEAM,
+  // Merges and moves the family whatever B's consent: both move rows and read nothing.
+  'trajectory supporter (agency B)': { ...CASEWORKER_ON_TEAM, ...MERGE_AND_MOVE('OK') },
   'caseworker, unassigned (agency B)': every('NOT_FOUND', { 'accessLog(familyId)': 'FORBIDDEN', "addMembership of Sara's portal login": 'FORBIDDEN', 'findKnownFamily: Sara (name and birth date)': 'OK' }),
   'caseworker of another network': every('NOT_FOUND', { 'accessLog(familyId)': 'FORBIDDEN', "addMembership of Sara's portal login": 'FORBIDDEN', 'findKnownFamily: Sara (name and birth date)': 'OK' }),
   'volunteer, assigned (organisation V)': {
@@ -179,10 +208,12 @@ const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
     'createPortalInvitation: Lien (15)': 'FORBIDDEN',
     "addMembership of Sara's portal login": 'FORBIDDEN',
     'findKnownFamily: Sara (name and birth date)': 'FORBIDDEN',
+    ...MERGE_AND_MOVE('FORBIDDEN'), // no merge or move right at all
   },
   // Administration never reaches family data; an admin may invite any subject, which changes nothing for it.
   'agency admin (B)': every('FORBIDDEN', { "addMembership of Sara's portal login": 'OK' }),
-  'network coordinator': every('FORBIDDEN'),
+  // Watches over the network's families: merges and moves them without reading them.
+  'network coordinator': every('FORBIDDEN', MERGE_AND_MOVE('OK')),
   'unknown token subject': every('FORBIDDEN'),
   'family adult (portal)': {
     'family(id)': 'OK',
@@ -206,6 +237,7 @@ const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
     'createPortalInvitation: Lien (15)': 'FORBIDDEN',
     "addMembership of Sara's portal login": 'FORBIDDEN',
     'findKnownFamily: Sara (name and birth date)': 'FORBIDDEN',
+    ...MERGE_AND_MOVE('FORBIDDEN'),
   },
   'parent of a child < 12 (portal)': {
     'family.members: Mo (6)': 'OK',
@@ -241,6 +273,7 @@ const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
     'createPortalInvitation: Lien (15)': 'FORBIDDEN',
     "addMembership of Sara's portal login": 'FORBIDDEN',
     'findKnownFamily: Sara (name and birth date)': 'FORBIDDEN',
+    ...MERGE_AND_MOVE('FORBIDDEN'),
   },
 };
 
@@ -281,6 +314,9 @@ interface Cast {
   volunteer: Person;
   foreign: Person;
   unknown: string;
+  /** A caseworker of another network, whom a move proposes as the family's supporter there. */
+  mover: Person;
+  moverNetwork: Network;
 }
 
 /** One family in one consent state. */
@@ -442,6 +478,7 @@ describe('access matrix: roles × operations × consent state', () => {
     const agencyR = await world.agency(network, 'CHILD_AND_FAMILY');
     const agencyB = await world.agency(network, 'SCHOOL_GUIDANCE');
     const agencyV = await world.agency(network, 'VOLUNTEER_ORGANISATION');
+    const moverNetwork = await world.network();
     cast = {
       network,
       agencyR,
@@ -454,6 +491,8 @@ describe('access matrix: roles × operations × consent state', () => {
       volunteer: await world.staff(agencyV, 'VOLUNTEER'),
       foreign: await world.staff(await world.agency(await world.network())),
       unknown: uniqueSubject('integration-client'),
+      mover: await world.staff(await world.agency(moverNetwork)),
+      moverNetwork,
     };
 
     // Expired first: its consents run out while the other scenarios are built; it is waited for once.
@@ -537,6 +576,46 @@ describe('access matrix: roles × operations × consent state', () => {
     return code ?? 'OK';
   };
 
+  /** Another registration of the family, with an open plan R's caseworker supports (a fresh one per probe). */
+  const otherRegistration = async (): Promise<string> =>
+    (await world.familyWithPlan(cast.registrar, { members: [parent('Ann', `Dubbel-${Math.random().toString(36).slice(2)}`)], supporter: cast.registrar })).familyId;
+
+  /** The merges proposed with a registration, as its supporter (R's caseworker) lists them. */
+  const proposalsOf = async (familyId: string) => (await api.ok(cast.registrar.subject, FamilyMergeProposalsDocument, { familyId })).familyMergeProposals;
+
+  /**
+   * R's caseworker proposes that another registration be absorbed into the family; the role confirms or declines
+   * it. Refused, the proposal is as it was (then withdrawn, so that nothing is left waiting).
+   */
+  const decideProposalOfOther = (decision: 'confirmFamilyMerge' | 'declineFamilyMerge', status: 'MERGED' | 'DECLINED') => async (as: string, s: Scenario): Promise<Outcome> => {
+    const absorbedFamilyId = await otherRegistration();
+    const { proposeFamilyMerge: proposal } = await api.ok(cast.registrar.subject, ProposeFamilyMergeDocument, { input: { survivingFamilyId: s.familyId, absorbedFamilyId } });
+    expect(proposal.status).toBe('PROPOSED');
+    const document: TypedDocumentNode<unknown, any> = decision === 'confirmFamilyMerge' ? ConfirmFamilyMergeDocument : DeclineFamilyMergeDocument;
+    const { code, data } = await send(as, document, { input: { mergeId: proposal.id, expectedVersion: 1 } });
+    if (code) {
+      expect(await proposalsOf(absorbedFamilyId)).toEqual([{ id: proposal.id, status: 'PROPOSED', version: 1 }]);
+      await api.ok(cast.registrar.subject, WithdrawFamilyMergeDocument, { input: { mergeId: proposal.id } });
+      return code;
+    }
+    expect(data[decision]).toMatchObject({ id: proposal.id, survivingFamilyId: s.familyId, absorbedFamilyId, status, version: 2 });
+    return 'OK';
+  };
+
+  const moveInput = (s: Scenario) => ({
+    familyId: s.familyId,
+    toNetworkId: cast.moverNetwork.id,
+    newSupporterUserId: cast.mover.userId,
+    newSupporterAgencyId: cast.mover.agencyId,
+  });
+  /** The plan's version and incoming supporter, as R's caseworker (on the team, with every consent) reads them. */
+  const movingPlan = async (s: Scenario) => {
+    const { plan } = await api.ok(cast.registrar.subject, MovingPlanDocument, { id: s.planId });
+    return { version: plan.version, incoming: plan.incomingSupporter?.user.id ?? null };
+  };
+  /** Takes a proposed move back as the supporter: the family stays where the other rows expect it. */
+  const withdrawMove = (s: Scenario) => api.ok(cast.supporter.subject, WithdrawFamilyMoveDocument, { input: { familyId: s.familyId } });
+
   const PROBES: Record<Operation, (as: string, s: Scenario) => Promise<Outcome>> = {
     'family(id)': async (as, s) => {
       const { code, data } = await send(as, FamilyEmailsDocument, { id: s.familyId });
@@ -588,6 +667,62 @@ describe('access matrix: roles × operations × consent state', () => {
       const { code, data } = await send(as, FindKnownFamilyDocument, { input });
       if (!code) expect(data.findKnownFamily.status).toBe('KNOWN');
       return code ?? 'OK';
+    },
+    'familyMergeProposals(familyId)': async (as, s) => {
+      const { code, data } = await send(as, FamilyMergeProposalsDocument, { familyId: s.familyId });
+      if (!code) expect(Array.isArray(data.familyMergeProposals)).toBe(true);
+      return code ?? 'OK';
+    },
+    'proposeFamilyMerge: absorbing another registration': async (as, s) => {
+      const absorbedFamilyId = await otherRegistration();
+      const { code, data } = await send(as, ProposeFamilyMergeDocument, { input: { survivingFamilyId: s.familyId, absorbedFamilyId } });
+      if (code) {
+        expect(await proposalsOf(absorbedFamilyId)).toEqual([]);
+        return code;
+      }
+      // The supporter proposes (the other registration's supporter confirms); the coordinator, who may merge both, merges at once.
+      const status = as === cast.network.coordinator.subject ? 'MERGED' : 'PROPOSED';
+      expect(data.proposeFamilyMerge).toMatchObject({ survivingFamilyId: s.familyId, absorbedFamilyId, status });
+      if (status === 'PROPOSED') expect(await proposalsOf(absorbedFamilyId)).toEqual([{ id: data.proposeFamilyMerge.id, status, version: 1 }]);
+      return 'OK';
+    },
+    'confirmFamilyMerge: proposed by the other family': decideProposalOfOther('confirmFamilyMerge', 'MERGED'),
+    'declineFamilyMerge: proposed by the other family': decideProposalOfOther('declineFamilyMerge', 'DECLINED'),
+    'withdrawFamilyMerge: proposed by the supporter': async (as, s) => {
+      const absorbedFamilyId = await otherRegistration();
+      const { proposeFamilyMerge: proposal } = await api.ok(cast.supporter.subject, ProposeFamilyMergeDocument, { input: { survivingFamilyId: s.familyId, absorbedFamilyId } });
+      const { code } = await send(as, WithdrawFamilyMergeDocument, { input: { mergeId: proposal.id, expectedVersion: 1 } });
+      expect(await proposalsOf(absorbedFamilyId)).toEqual([{ id: proposal.id, status: code ? 'PROPOSED' : 'WITHDRAWN', version: code ? 1 : 2 }]);
+      if (code) await api.ok(cast.supporter.subject, WithdrawFamilyMergeDocument, { input: { mergeId: proposal.id } });
+      return code ?? 'OK';
+    },
+    proposeFamilyMove: async (as, s) => {
+      const before = await movingPlan(s);
+      expect(before.incoming).toBeNull();
+      const { code, data } = await send(as, ProposeFamilyMoveDocument, { input: moveInput(s) });
+      const after = await movingPlan(s);
+      if (code) {
+        expect(after).toEqual(before);
+        return code;
+      }
+      expect(data.proposeFamilyMove.move).toMatchObject({ familyId: s.familyId, status: 'PROPOSED', toNetworkId: cast.moverNetwork.id });
+      expect(after).toEqual({ version: before.version + 1, incoming: cast.mover.userId });
+      await withdrawMove(s);
+      return 'OK';
+    },
+    'withdrawFamilyMove: proposed by the supporter': async (as, s) => {
+      await api.ok(cast.supporter.subject, ProposeFamilyMoveDocument, { input: moveInput(s) });
+      const before = await movingPlan(s);
+      expect(before.incoming).toBe(cast.mover.userId);
+      const { code } = await send(as, WithdrawFamilyMoveDocument, { input: { familyId: s.familyId } });
+      const after = await movingPlan(s);
+      if (code) {
+        expect(after).toEqual(before);
+        await withdrawMove(s);
+        return code;
+      }
+      expect(after).toEqual({ version: before.version + 1, incoming: null });
+      return 'OK';
     },
   };
 

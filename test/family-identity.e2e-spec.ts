@@ -393,6 +393,25 @@ describe('family identity', () => {
       expect(team.map((r: { agency_id: string }) => r.agency_id)).toContain(asker.agencyId);
     });
 
+    it('a retry under the idempotency key answers the first request, one row; the key with another message is CONFLICT', async () => {
+      const family = await knownFamily();
+      const asker = await world.staff(await world.agency(net, 'PUBLIC_SOCIAL_SERVICE'));
+      const { findKnownFamily } = await api.ok(asker.subject, FindKnownFamilyDocument, { input: { nationalNumber: family.number, purpose: 'TEAM_FORMATION' } });
+      const input = { handle: findKnownFamily.families[0]!.handle, message: 'Wij kennen de moeder.', idempotencyKey: `join-${family.familyId}` };
+      const { requestTeamParticipation: first } = await api.ok(asker.subject, RequestTeamParticipationDocument, { input });
+      const { requestTeamParticipation: retry } = await api.ok(asker.subject, RequestTeamParticipationDocument, { input });
+      expect(retry).toEqual(first);
+      const other = await api.gql(asker.subject, RequestTeamParticipationDocument, { input: { ...input, message: 'Iets anders.' } });
+      expect(codeOf(other)).toBe('CONFLICT');
+      const rows = await db.query(`SELECT id, message FROM team_participation_request WHERE family_id = $1 AND requesting_agency_id = $2`, [family.familyId, asker.agencyId]);
+      expect(rows).toEqual([{ id: first.id, message: 'Wij kennen de moeder.' }]);
+      // A stale answer changes nothing: the request stays REQUESTED at version 1.
+      const stale = await api.gql(supporter.subject, RespondToTeamParticipationDocument, { input: { requestId: first.id, accept: true, expectedVersion: 2 } });
+      expect(codeOf(stale)).toBe('CONFLICT');
+      expect(await db.query(`SELECT status, version FROM team_participation_request WHERE id = $1`, [first.id])).toEqual([{ status: 'REQUESTED', version: 1 }]);
+      expect(await db.query(`SELECT 1 FROM plan_participant WHERE plan_id = $1 AND agency_id = $2`, [family.planId, asker.agencyId])).toEqual([]);
+    });
+
     it('a decline adds nobody; another network\'s caseworker cannot ask to join', async () => {
       const family = await knownFamily();
       const asker = await world.staff(await world.agency(net, 'PUBLIC_SOCIAL_SERVICE'));

@@ -147,6 +147,28 @@ describe('a family that moves to another network', () => {
     expect(codeOf(stale)).toBe('CONFLICT');
   });
 
+  it('a retry under the idempotency key, with the version it was proposed on, answers the first step; the key for another move is CONFLICT; a stale version changes nothing', async () => {
+    const f = await familyAboutToMove();
+    const { version } = (await api.ok(f.supporter.subject, MovingPlanDocument, { id: f.planId })).plan;
+    const input = { ...f.move, expectedVersion: version, idempotencyKey: `move-${f.familyId}` };
+    const stale = await api.gql(f.supporter.subject, ProposeFamilyMoveDocument, { input: { ...input, expectedVersion: version + 1 } });
+    expect(codeOf(stale)).toBe('CONFLICT');
+    const movesOf = () => db.query(`SELECT id, status FROM family_move WHERE family_id = $1`, [f.familyId]);
+    expect(await movesOf()).toEqual([]);
+    expect((await api.ok(f.supporter.subject, MovingPlanDocument, { id: f.planId })).plan.version).toBe(version);
+
+    const first = (await api.ok(f.supporter.subject, ProposeFamilyMoveDocument, { input })).proposeFamilyMove;
+    // Without the key this retry would be stale (the proposal raised the plan's version); with it, the first answer.
+    const retry = (await api.ok(f.supporter.subject, ProposeFamilyMoveDocument, { input })).proposeFamilyMove;
+    expect(retry).toEqual(first);
+    expect(await movesOf()).toEqual([{ id: first.move.id, status: 'PROPOSED' }]);
+    const other = await world.staff(newAgency);
+    expect(codeOf(await api.gql(f.supporter.subject, ProposeFamilyMoveDocument, { input: { ...input, newSupporterUserId: other.userId } }))).toBe('CONFLICT');
+    // A key is no way around the rule: the colleague's own key proposes nothing, refused as without one.
+    expect(codeOf(await api.gql(f.colleague.subject, ProposeFamilyMoveDocument, { input }))).toBe('FORBIDDEN');
+    expect(await movesOf()).toEqual([{ id: first.move.id, status: 'PROPOSED' }]);
+  });
+
   it('a move proposed on a plan closed meanwhile neither blocks nor moves the family’s next plan', async () => {
     const f = await familyAboutToMove();
     await api.ok(f.supporter.subject, ProposeFamilyMoveDocument, { input: f.move });

@@ -8,6 +8,7 @@ import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, conflict, forbidden, invalidTransition, notFound, tooManyRequests } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { InboxItemKind } from '../inbox/inbox-kind.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { InboxService } from '../inbox/inbox.service.js';
 import { PlanTeamService } from '../plans/plan-team.service.js';
 import { RateLimiter } from '../security/rate-limiter.js';
@@ -62,6 +63,7 @@ export class FamilyIdentityService {
     private readonly team: PlanTeamService,
     private readonly assignments: CaseAssignmentWriter,
     private readonly inbox: InboxService,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   async find(caller: Caller, input: FindKnownFamilyInput): Promise<KnownFamily> {
@@ -88,40 +90,50 @@ export class FamilyIdentityService {
    */
   async requestParticipation(caller: Caller, input: RequestTeamParticipationInput): Promise<TeamParticipationRequest> {
     const asker = askerOf(caller);
-    return this.tx.run(caller, async (em) => {
-      // The lookup is the caller's own record (ids only); nobody else's handle resolves.
-      const [found]: { family_id: string; network_id: string; plan_id: string | null; supporter_user_id: string | null; supporter_agency_id: string | null }[] =
-        await readWithoutAudit('a check before a write that answers no personal data', em.query(
-          `SELECT fl.family_id, f.network_id, p.id AS plan_id, ts.user_id AS supporter_user_id, ts.agency_id AS supporter_agency_id
-             FROM family_lookup fl
-             JOIN family f ON f.id = fl.family_id
-             LEFT JOIN plan p ON p.family_id = fl.family_id AND p.status <> 'CLOSED'
-             LEFT JOIN trajectory_supporter ts ON ts.plan_id = p.id AND ts.state = 'CURRENT'
-            WHERE fl.id = $1 AND fl.user_id = $2 AND fl.agency_id = $3
-            FOR UPDATE OF fl`,
-          [input.handle, asker.userId, asker.agencyId],
-        ));
-      if (!found) throw notFound('Lookup');
-      const [asked] = await this.requestsWhere(em, 'r.lookup_id = $1', [input.handle]);
-      if (asked) return toRequest(asked);
-      if (found.network_id !== caller.principal.acting!.networkId) {
-        throw badInput('handle', "The family is served in another network: its team has no place for your agency; contact its trajectory supporter");
-      }
-      if (!found.plan_id || !found.supporter_user_id) throw invalidTransition('The family', 'WITHOUT_SUPPORTER', 'ask its supporter');
-      const id = newId();
-      await em.query(
-        `INSERT INTO team_participation_request (id, lookup_id, family_id, plan_id, requested_by_user_id, requesting_agency_id, message)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [id, input.handle, found.family_id, found.plan_id, asker.userId, asker.agencyId, input.message ?? null],
-      );
-      await this.inbox.deliver(
-        em,
-        { id, kind: InboxItemKind.TEAM_PARTICIPATION_REQUESTED, familyId: found.family_id, about: { type: 'Plan', id: found.plan_id }, params: {}, occurredAt: new Date() },
-        [{ user: found.supporter_user_id, agency: found.supporter_agency_id! }],
-      );
-      const [row] = await this.requestsWhere(em, 'r.id = $1', [id]);
-      return toRequest(row!);
-    });
+    return this.tx.run(caller, (em) =>
+      this.idempotency.created(em, caller, 'requestTeamParticipation', input, () => this.requestParticipationWithin(em, caller, input), async (id) => {
+        // A repeat under the key: the request as it is now, to who made it.
+        const [own] = await this.requestsWhere(em, 'r.id = $1 AND r.requested_by_user_id = $2 AND r.requesting_agency_id = $3', [id, asker.userId, asker.agencyId]);
+        if (!own) throw notFound('Team participation request');
+        return toRequest(own);
+      }),
+    );
+  }
+
+  private async requestParticipationWithin(em: EntityManager, caller: Caller, input: RequestTeamParticipationInput): Promise<TeamParticipationRequest> {
+    const asker = askerOf(caller);
+    // The lookup is the caller's own record (ids only); nobody else's handle resolves.
+    const [found]: { family_id: string; network_id: string; plan_id: string | null; supporter_user_id: string | null; supporter_agency_id: string | null }[] =
+      await readWithoutAudit('a check before a write that answers no personal data', em.query(
+        `SELECT fl.family_id, f.network_id, p.id AS plan_id, ts.user_id AS supporter_user_id, ts.agency_id AS supporter_agency_id
+           FROM family_lookup fl
+           JOIN family f ON f.id = fl.family_id
+           LEFT JOIN plan p ON p.family_id = fl.family_id AND p.status <> 'CLOSED'
+           LEFT JOIN trajectory_supporter ts ON ts.plan_id = p.id AND ts.state = 'CURRENT'
+          WHERE fl.id = $1 AND fl.user_id = $2 AND fl.agency_id = $3
+          FOR UPDATE OF fl`,
+        [input.handle, asker.userId, asker.agencyId],
+      ));
+    if (!found) throw notFound('Lookup');
+    const [asked] = await this.requestsWhere(em, 'r.lookup_id = $1', [input.handle]);
+    if (asked) return toRequest(asked);
+    if (found.network_id !== caller.principal.acting!.networkId) {
+      throw badInput('handle', "The family is served in another network: its team has no place for your agency; contact its trajectory supporter");
+    }
+    if (!found.plan_id || !found.supporter_user_id) throw invalidTransition('The family', 'WITHOUT_SUPPORTER', 'ask its supporter');
+    const id = newId();
+    await em.query(
+      `INSERT INTO team_participation_request (id, lookup_id, family_id, plan_id, requested_by_user_id, requesting_agency_id, message)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [id, input.handle, found.family_id, found.plan_id, asker.userId, asker.agencyId, input.message ?? null],
+    );
+    await this.inbox.deliver(
+      em,
+      { id, kind: InboxItemKind.TEAM_PARTICIPATION_REQUESTED, familyId: found.family_id, about: { type: 'Plan', id: found.plan_id }, params: {}, occurredAt: new Date() },
+      [{ user: found.supporter_user_id, agency: found.supporter_agency_id! }],
+    );
+    const [row] = await this.requestsWhere(em, 'r.id = $1', [id]);
+    return toRequest(row!);
   }
 
   /**

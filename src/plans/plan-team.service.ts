@@ -18,7 +18,7 @@ import { type InboxAudience, InboxService } from '../inbox/inbox.service.js';
 import { agencyWorksIn } from '../policy/network-reach.js';
 import { openReferralsOutside } from '../referrals/referrals-after-move.js';
 import { PolicyService, type SubjectAttributes } from '../policy/policy.service.js';
-import type { FamilyMove } from '../families/family-move.entity.js';
+import { FamilyMove } from '../families/family-move.entity.js';
 import type { FamilyMoveStep } from './dto/family-move-step.type.js';
 import { CaseAssignmentWriter } from '../assignments/case-assignment-writer.js';
 import type {
@@ -152,35 +152,49 @@ export class PlanTeamService {
    */
   async proposeMove(caller: Caller, input: ProposeFamilyMoveInput): Promise<FamilyMoveStep> {
     return this.tx.run(caller, async (em) => {
-      const { family, plan } = await this.lockMovingPlan(em, caller, input, 'move the family with its plan');
-      const waiting = await this.families.proposedMove(em, plan.id);
-      if (waiting) {
-        const same = waiting.toNetworkId === input.toNetworkId && waiting.toUserId === input.newSupporterUserId && waiting.toAgencyId === input.newSupporterAgencyId;
-        if (same) return { move: waiting, planVersion: plan.version };
-        throw invalidTransition('Family move', 'PROPOSED', 'propose another move before the family confirmed this one');
-      }
-      const [incoming] = await em.query(`SELECT 1 FROM trajectory_supporter WHERE plan_id = $1 AND state = 'INCOMING'`, [plan.id]);
-      if (incoming) throw invalidTransition('Support handover', 'STARTED', 'propose a move before the family confirmed the handover');
-      await this.requireMoveTarget(em, input, family.networkId as string);
-      const move = await this.families.proposeMove(em, {
-        familyId: plan.familyId,
-        planId: plan.id,
-        fromNetworkId: family.networkId as string,
-        toNetworkId: input.toNetworkId,
-        toAgencyId: input.newSupporterAgencyId,
-        toUserId: input.newSupporterUserId,
-        proposedByUserId: caller.principal.userId!,
-      });
-      await this.addSupporter(em, plan.id, input.newSupporterUserId, input.newSupporterAgencyId, SupporterState.INCOMING);
-      await this.tellOfHandover(em, plan, InboxItemKind.SUPPORT_HANDOVER_TO_CONFIRM, [{ portalOf: plan.familyId }]);
-      const moved = await this.writer.update(em, caller, plan, {}, {
-        entityType: 'TrajectorySupporter',
-        entityId: plan.id,
-        change: 'FAMILY_MOVE_PROPOSED',
-        details: { fromNetworkId: family.networkId, toNetworkId: input.toNetworkId, toUserId: input.newSupporterUserId, agencyId: input.newSupporterAgencyId },
-      });
-      return { move, planVersion: moved.version };
+      let step: FamilyMoveStep | undefined;
+      const moveId = await this.idempotency.once(em, caller, 'proposeFamilyMove', input, async () => (step = await this.proposeMoveWithin(em, caller, input)).move.id);
+      return step ?? this.moveStepNow(em, caller, input.familyId, moveId);
     });
+  }
+
+  /** A repeat of a proposal under its idempotency key: the move and the plan's version as they are now, to who may still move the family. */
+  private async moveStepNow(em: EntityManager, caller: Caller, familyId: string, moveId: string): Promise<FamilyMoveStep> {
+    await this.requireMoveRight(em, caller, familyId);
+    const move = await em.findOneByOrFail(FamilyMove, { id: moveId });
+    const [{ version }]: { version: number }[] = await readWithoutAudit("the caller's own write, read back (audited by the write triggers)", em.query(`SELECT version FROM plan WHERE id = $1`, [move.planId]));
+    return { move, planVersion: version };
+  }
+
+  private async proposeMoveWithin(em: EntityManager, caller: Caller, input: ProposeFamilyMoveInput): Promise<FamilyMoveStep> {
+    const { family, plan } = await this.lockMovingPlan(em, caller, input, 'move the family with its plan');
+    const waiting = await this.families.proposedMove(em, plan.id);
+    if (waiting) {
+      const same = waiting.toNetworkId === input.toNetworkId && waiting.toUserId === input.newSupporterUserId && waiting.toAgencyId === input.newSupporterAgencyId;
+      if (same) return { move: waiting, planVersion: plan.version };
+      throw invalidTransition('Family move', 'PROPOSED', 'propose another move before the family confirmed this one');
+    }
+    const [incoming] = await em.query(`SELECT 1 FROM trajectory_supporter WHERE plan_id = $1 AND state = 'INCOMING'`, [plan.id]);
+    if (incoming) throw invalidTransition('Support handover', 'STARTED', 'propose a move before the family confirmed the handover');
+    await this.requireMoveTarget(em, input, family.networkId as string);
+    const move = await this.families.proposeMove(em, {
+      familyId: plan.familyId,
+      planId: plan.id,
+      fromNetworkId: family.networkId as string,
+      toNetworkId: input.toNetworkId,
+      toAgencyId: input.newSupporterAgencyId,
+      toUserId: input.newSupporterUserId,
+      proposedByUserId: caller.principal.userId!,
+    });
+    await this.addSupporter(em, plan.id, input.newSupporterUserId, input.newSupporterAgencyId, SupporterState.INCOMING);
+    await this.tellOfHandover(em, plan, InboxItemKind.SUPPORT_HANDOVER_TO_CONFIRM, [{ portalOf: plan.familyId }]);
+    const moved = await this.writer.update(em, caller, plan, {}, {
+      entityType: 'TrajectorySupporter',
+      entityId: plan.id,
+      change: 'FAMILY_MOVE_PROPOSED',
+      details: { fromNetworkId: family.networkId, toNetworkId: input.toNetworkId, toUserId: input.newSupporterUserId, agencyId: input.newSupporterAgencyId },
+    });
+    return { move, planVersion: moved.version };
   }
 
   /**
@@ -212,19 +226,25 @@ export class PlanTeamService {
    * open plan, locked. NOT_FOUND to who cannot see the family, FORBIDDEN to who sees it without that right.
    */
   private async lockMovingPlan(em: EntityManager, caller: Caller, input: { familyId: string; expectedVersion?: number }, doing: string) {
-    const family = await this.policy.attributesOf(em, 'Family', input.familyId, { lock: true });
-    if (!family || !this.policy.can(caller.ability, 'move', 'Family', family)) {
-      if (family && this.policy.can(caller.ability, 'read', 'Family', family)) {
-        throw forbidden("Only the family's trajectory supporter, or its network's coordinator, moves the family");
-      }
-      throw notFound('Family');
-    }
+    const family = await this.requireMoveRight(em, caller, input.familyId, { lock: true });
     const [open]: { id: string }[] = await readWithoutAudit('a check before a write that answers no personal data', em.query(
       `SELECT id FROM plan WHERE family_id = $1 AND status <> 'CLOSED'`,
       [input.familyId],
     ));
     if (!open) throw invalidTransition('Plan', 'CLOSED', doing);
     return { family, plan: await this.writer.lockAuthorized(em, { planId: open.id, expectedVersion: input.expectedVersion }) };
+  }
+
+  /** The family's attributes if the caller may move it: NOT_FOUND to who cannot see it, FORBIDDEN to who sees it without that right. */
+  private async requireMoveRight(em: EntityManager, caller: Caller, familyId: string, options?: { lock: true }): Promise<SubjectAttributes> {
+    const family = await this.policy.attributesOf(em, 'Family', familyId, options);
+    if (!family || !this.policy.can(caller.ability, 'move', 'Family', family)) {
+      if (family && this.policy.can(caller.ability, 'read', 'Family', family)) {
+        throw forbidden("Only the family's trajectory supporter, or its network's coordinator, moves the family");
+      }
+      throw notFound('Family');
+    }
+    return family;
   }
 
   /** Another network, and a caseworker there to take over: else BAD_USER_INPUT naming the field. */

@@ -583,6 +583,8 @@ export type ProposeFamilyMoveInput = {
   /** The plan's version the client saw; a stale one answers CONFLICT. */
   expectedVersion?: number | null | undefined;
   familyId: string | number;
+  /** Repeat with the same key: the first result, no second effect. Another payload: CONFLICT. */
+  idempotencyKey?: string | null | undefined;
   /** An agency working in the new network (its own, or one it serves). */
   newSupporterAgencyId: string | number;
   /** A caseworker of newSupporterAgencyId, who leads the plan once the family confirms. */
@@ -747,6 +749,8 @@ export type RequestMemberCorrectionInput = {
 export type RequestTeamParticipationInput = {
   /** The handle findKnownFamily (or a refused registerFamily) gave for the family. */
   handle: string | number;
+  /** Repeat with the same key: the first result, no second effect. Another payload: CONFLICT. */
+  idempotencyKey?: string | null | undefined;
   /** Why, for the supporter; no details about the family. */
   message?: string | null | undefined;
 };

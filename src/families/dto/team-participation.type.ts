@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
 import { IsNotBlank } from '../../graphql/text-rules.js';
+import { Idempotent } from '../../idempotency/idempotent.input.js';
 
 export enum TeamParticipationStatus {
   REQUESTED = 'REQUESTED',
@@ -37,7 +38,7 @@ export class TeamParticipationRequest {
 }
 
 @InputType()
-export class RequestTeamParticipationInput {
+export class RequestTeamParticipationInput extends Idempotent {
   @Field(() => ID, { description: 'The handle findKnownFamily (or a refused registerFamily) gave for the family.' })
   @IsUUID()
   handle: string;

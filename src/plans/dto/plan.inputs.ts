@@ -151,7 +151,7 @@ export class WithdrawFamilyMoveInput {
 }
 
 @InputType()
-export class ProposeFamilyMoveInput {
+export class ProposeFamilyMoveInput extends Idempotent {
   @Field(() => ID)
   @IsUUID()
   familyId: string;
