@@ -8,7 +8,7 @@ import {
   RemoveMembershipDocument,
   RevokeConsentDocument,
 } from '../graphql/generated.js';
-import { type PartedEntry, partsOf } from './audit-parts.js';
+import { auditOfRequest } from './audit-parts.js';
 import { type GraphQLResult, TestApi } from './test-app.js';
 import type { Agency, Network, Person, World } from './world.js';
 
@@ -54,20 +54,9 @@ export class CompiledPaths {
     await this.compiled.stop();
   }
 
-  async auditOf(requestId: string): Promise<{ records: string[]; families: string[] }> {
-    const { rows } = await this.sql.query<{ entry: PartedEntry & Record<string, unknown> }>(
-      `SELECT to_jsonb(ae) - 'seq' - 'at' - 'request_id' - 'hash' - 'prev_hash' AS entry FROM audit_event ae WHERE request_id = $1`,
-      [requestId],
-    );
-    const records = rows.flatMap(({ entry }) => {
-      const { entity_type, entity_ids, member_ids, categories, legal_basis, consent_ids, parts, ...columns } = entry;
-      return partsOf({ entity_type, entity_ids, member_ids, categories, legal_basis, consent_ids, parts }).flatMap((part) =>
-        part.records.map((record) =>
-          JSON.stringify({ ...columns, type: part.type, record, members: [...part.members].sort(), basis: part.basis, categories: [...part.categories].sort(), consents: [...part.consents].sort() }),
-        ),
-      );
-    });
-    return { records: records.sort(), families: rows.map(({ entry }) => entry.family_id as string).sort() };
+  /** What the read audit entries of a request record (support/audit-parts.ts). */
+  auditOf(requestId: string): Promise<{ records: string[]; families: string[] }> {
+    return auditOfRequest(this.sql, requestId);
   }
 
   /** The same request on both paths: their answers, the compiled path's SQL statements and both audits. */
