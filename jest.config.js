@@ -38,6 +38,7 @@ export const e2e = {
   testMatch: ['**/*.e2e-spec.ts'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
+  setupFilesAfterEnv: ['<rootDir>/test/support/shared-app-first.ts'],
 };
 
 /** Options of the whole run (not of a project). */

@@ -45,6 +45,8 @@ const testEnvironment = (env: Record<string, string> = {}): Record<string, strin
   ...env,
 });
 
+const sharedWorkerApp = () => workerApp(testEnvironment());
+
 /** Tokens of TestApi.token by subject, reused for REUSE_TOKEN_MS of their hour (tokens of one test file). */
 const recentTokens = new Map<string, { token: Promise<string>; signedAt: number }>();
 const REUSE_TOKEN_MS = 10 * 60_000;
@@ -77,7 +79,12 @@ export class TestApi {
    */
   static async start(env: Record<string, string> = {}): Promise<TestApi> {
     if (Object.keys(env).length) return new TestApi(await ownWorkerApp(testEnvironment(env)), false);
-    return new TestApi(await workerApp(testEnvironment()), true);
+    return new TestApi(await sharedWorkerApp(), true);
+  }
+
+  /** The shared app of the default environment, built if this worker has not built it yet. */
+  static async sharedApp(): Promise<void> {
+    await sharedWorkerApp();
   }
 
   /**
