@@ -443,6 +443,11 @@ describe('a family that moves to another network', () => {
     await refused(f.localWorker.subject, AcceptReferralDocument, { referralId: received.id, expectedVersion: received.version }, 'RECEIVED');
     await refused(f.localWorker.subject, ReceiveReferralDocument, { referralId: sent.id, expectedVersion: sent.version }, 'SENT');
     await refused(f.localWorker.subject, WaitlistHandoverReferralDocument, { referralId: waiting.id, expectedVersion: waiting.version }, 'RECEIVED');
+    // Nor its partner system (intake by the integration client).
+    const beforeClient = await snapshot(received.id);
+    const byClient = await world.asIntegrationClient(local, AcceptReferralDocument, { input: { referralId: received.id, expectedVersion: received.version } });
+    expect(byClient.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStatus: 'RECEIVED', reason: 'RECEIVER_NOT_IN_FAMILY_NETWORK' });
+    expect(await snapshot(received.id)).toEqual(beforeClient);
     // The accepted referral's agency left the team with the move, and did not join it again.
     expect((await snapshot(received.id)).team).toEqual([{ agency_id: regional.id }]);
     // The referring side (the new supporter): no sending the draft, no handover meeting with an agency out of reach.
@@ -470,6 +475,10 @@ describe('a family that moves to another network', () => {
 
     // What may still happen: the receiver declines, the referring side withdraws; then a referral to an agency of the new network.
     expect((await api.ok(f.localWorker.subject, DeclineReferralDocument, { input: { referralId: toDecline.id, expectedVersion: toDecline.version, reason: 'Gezin verhuisd' } })).declineReferral.version).toBe(toDecline.version + 1);
+    // Withdrawing is the referring side's: the receiver may not (FORBIDDEN), the supporter who left with her agency no longer sees it.
+    const withdrawal = { referralId: sent.id, expectedVersion: sent.version, reason: 'Het gezin is verhuisd' };
+    expect(codeOf(await api.gql(f.localWorker.subject, WithdrawReferralDocument, { input: withdrawal }))).toBe('FORBIDDEN');
+    expect(codeOf(await api.gql(f.supporter.subject, WithdrawReferralDocument, { input: withdrawal }))).toBe('NOT_FOUND');
     for (const open of [draft, sent, received, waiting, accepted]) {
       await api.ok(newSupporter.subject, WithdrawReferralDocument, { input: { referralId: open.id, expectedVersion: open.version, reason: 'Het gezin is verhuisd' } });
     }
