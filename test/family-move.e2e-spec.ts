@@ -1,17 +1,23 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { DataSource } from 'typeorm';
 import {
+  AcceptReferralDocument,
   AdmitAgencyServiceAreaDocument,
   AgencyMembershipsDocument,
   ConfirmSupportHandoverDocument,
   CreateReferralDocument,
+  DeclineReferralDocument,
   FamilyNetworkDocument,
   InboxDocument,
   MovingPlanDocument,
   ProposeFamilyMoveDocument,
+  ReceiveReferralDocument,
   RecordConsentDocument,
   RemoveMembershipDocument,
+  ScheduleHandoverDocument,
   SendReferralDocument,
   WithdrawFamilyMoveDocument,
+  WaitlistHandoverReferralDocument,
   WithdrawReferralDocument,
 } from './graphql/generated.js';
 import { codeOf, PLATFORM_ADMIN, TestApi } from './support/test-app.js';
@@ -393,5 +399,98 @@ describe('a family that moves to another network', () => {
 
     // The new supporter withdraws one as any referral.
     await api.ok(newSupporter.subject, WithdrawReferralDocument, { input: { referralId: bySupporter.id, expectedVersion: bySupporter.version, reason: 'Het gezin is verhuisd' } });
+  });
+
+  it('the receiving agency is told that the family moved out of its reach, and may no longer take the referral further; the referring side withdraws it or refers anew', async () => {
+    const f = await familyAboutToMove();
+    /** A referral by the supporter to `local`, sent, then taken by the local caseworker up to `upTo`. */
+    const referral = async (upTo: 'DRAFT' | 'SENT' | 'RECEIVED' | 'ACCEPTED') => {
+      const { createReferral } = await api.ok(f.supporter.subject, CreateReferralDocument, {
+        input: { planId: f.planId, toAgencyId: local.id, memberIds: [f.sara], reason: 'Schulden', urgency: 'ROUTINE', requestedService: 'Budgetbegeleiding' },
+      });
+      if (upTo === 'DRAFT') return createReferral;
+      const ref = (await api.ok(f.supporter.subject, SendReferralDocument, { input: { referralId: createReferral.id, expectedVersion: createReferral.version } })).sendReferral;
+      if (upTo === 'SENT') return ref;
+      const received = (await api.ok(f.localWorker.subject, ReceiveReferralDocument, { input: { referralId: ref.id, expectedVersion: ref.version } })).receiveReferral;
+      if (upTo === 'RECEIVED') return received;
+      return (await api.ok(f.localWorker.subject, AcceptReferralDocument, { input: { referralId: ref.id, expectedVersion: received.version } })).acceptReferral;
+    };
+    const draft = await referral('DRAFT');
+    const sent = await referral('SENT');
+    const received = await referral('RECEIVED');
+    const waiting = await referral('RECEIVED');
+    const accepted = await referral('ACCEPTED');
+    const toDecline = await referral('RECEIVED');
+
+    await api.ok(f.supporter.subject, ProposeFamilyMoveDocument, { input: f.move });
+    const portal = await world.portalLogin(f.supporter, f.sara);
+    await api.ok(portal, ConfirmSupportHandoverDocument, { input: { planId: f.planId, confirmedByMemberId: f.sara, method: 'FAMILY_PORTAL' } });
+
+    /** What a refused step must leave as it was: the referral, its transitions and their audit, the plan's team. */
+    const snapshot = async (id: string) => ({
+      referral: await db.query(`SELECT status, version FROM referral WHERE id = $1`, [id]),
+      transitions: await db.query(`SELECT count(*)::int AS n FROM referral_transition WHERE referral_id = $1`, [id]),
+      audited: await db.query(`SELECT count(*)::int AS n FROM audit_event WHERE entity_type = 'referral_transition' AND family_id = $1`, [f.familyId]),
+      team: await db.query(`SELECT agency_id FROM plan_participant WHERE plan_id = $1 AND removed_at IS NULL ORDER BY agency_id`, [f.planId]),
+    });
+    const refused = async (subject: string, document: TypedDocumentNode<unknown, any>, input: Record<string, unknown>, status: string) => {
+      const before = await snapshot(input.referralId as string);
+      const answer = await api.gql(subject, document, { input });
+      expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStatus: status, reason: 'RECEIVER_NOT_IN_FAMILY_NETWORK' });
+      expect(await snapshot(input.referralId as string)).toEqual(before);
+    };
+    // The receiving side: no receiving, accepting or waitlisting any more (its agency would join a team it may not see).
+    await refused(f.localWorker.subject, AcceptReferralDocument, { referralId: received.id, expectedVersion: received.version }, 'RECEIVED');
+    await refused(f.localWorker.subject, ReceiveReferralDocument, { referralId: sent.id, expectedVersion: sent.version }, 'SENT');
+    await refused(f.localWorker.subject, WaitlistHandoverReferralDocument, { referralId: waiting.id, expectedVersion: waiting.version }, 'RECEIVED');
+    // Nor its partner system (intake by the integration client).
+    const beforeClient = await snapshot(received.id);
+    const byClient = await world.asIntegrationClient(local, AcceptReferralDocument, { input: { referralId: received.id, expectedVersion: received.version } });
+    expect(byClient.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_TRANSITION', currentStatus: 'RECEIVED', reason: 'RECEIVER_NOT_IN_FAMILY_NETWORK' });
+    expect(await snapshot(received.id)).toEqual(beforeClient);
+    // The accepted referral's agency left the team with the move, and did not join it again.
+    expect((await snapshot(received.id)).team).toEqual([{ agency_id: regional.id }]);
+    // The referring side (the new supporter): no sending the draft, no handover meeting with an agency out of reach.
+    await world.consentAll(f.regionalWorker, await world.membersOf(f.regionalWorker, f.familyId), newAgency.id);
+    await refused(newSupporter.subject, SendReferralDocument, { referralId: draft.id, expectedVersion: draft.version }, 'DRAFT');
+    const meeting = { startsAt: new Date(Date.now() + 7 * 86_400_000).toISOString(), location: 'Huis van het Kind', attendees: ['FAMILY', 'RECEIVER'] };
+    await refused(newSupporter.subject, ScheduleHandoverDocument, { referralId: accepted.id, expectedVersion: accepted.version, ...meeting }, 'ACCEPTED');
+
+    // Told: the receiving agency's caseworkers and admins, one item per referral it was sent (not the draft), without the family.
+    const moved = async (who: Person) => {
+      const { inbox } = await api.ok(who.subject, InboxDocument, { first: 100 });
+      return inbox.edges.map((e) => e.node).filter((item) => item.kind === 'REFERRAL_FAMILY_MOVED');
+    };
+    const sentIds = [sent.id, received.id, waiting.id, accepted.id, toDecline.id].sort();
+    const localVolunteer = await world.staff(local, 'VOLUNTEER');
+    const ofThisFamily: string[] = (await db.query(`SELECT id FROM referral WHERE family_id = $1`, [f.familyId])).map((r: { id: string }) => r.id);
+    for (const reader of [f.localWorker, local.admin]) {
+      // The admin serves every family of the suite: this family's items only.
+      const items = (await moved(reader)).filter((i) => ofThisFamily.includes(i.about.id));
+      expect(items.map((i) => i.about.id).sort()).toEqual(sentIds);
+      expect(items.every((i) => i.about.type === 'Referral' && i.family === null)).toBe(true);
+      expect(items[0]!.text).toBe('Het gezin van deze doorverwijzing is verhuisd naar een netwerk waar uw organisatie niet werkt. U kunt de doorverwijzing niet meer verder zetten; weigeren kan nog.');
+    }
+    for (const none of [localVolunteer, newSupporter, f.supporter, f.regionalWorker]) expect(await moved(none)).toEqual([]);
+
+    // What may still happen: the receiver declines, the referring side withdraws; then a referral to an agency of the new network.
+    expect((await api.ok(f.localWorker.subject, DeclineReferralDocument, { input: { referralId: toDecline.id, expectedVersion: toDecline.version, reason: 'Gezin verhuisd' } })).declineReferral.version).toBe(toDecline.version + 1);
+    // Withdrawing is the referring side's: the receiver may not (FORBIDDEN), the supporter who left with her agency no longer sees it.
+    const withdrawal = { referralId: sent.id, expectedVersion: sent.version, reason: 'Het gezin is verhuisd' };
+    expect(codeOf(await api.gql(f.localWorker.subject, WithdrawReferralDocument, { input: withdrawal }))).toBe('FORBIDDEN');
+    expect(codeOf(await api.gql(f.supporter.subject, WithdrawReferralDocument, { input: withdrawal }))).toBe('NOT_FOUND');
+    for (const open of [draft, sent, received, waiting, accepted]) {
+      await api.ok(newSupporter.subject, WithdrawReferralDocument, { input: { referralId: open.id, expectedVersion: open.version, reason: 'Het gezin is verhuisd' } });
+    }
+    const nearby = await world.agency(to);
+    await world.consentAll(newSupporter, await world.membersOf(newSupporter, f.familyId), nearby.id);
+    const { createReferral: anew } = await api.ok(newSupporter.subject, CreateReferralDocument, {
+      input: { planId: f.planId, toAgencyId: nearby.id, memberIds: [f.sara], reason: 'Schulden', urgency: 'ROUTINE', requestedService: 'Budgetbegeleiding' },
+    });
+    await api.ok(newSupporter.subject, SendReferralDocument, { input: { referralId: anew.id, expectedVersion: anew.version } });
+    const states: { id: string; status: string }[] = await db.query(`SELECT id, status FROM referral WHERE family_id = $1 ORDER BY id`, [f.familyId]);
+    expect(Object.fromEntries(states.map((r) => [r.id, r.status]))).toEqual({
+      [draft.id]: 'WITHDRAWN', [sent.id]: 'WITHDRAWN', [received.id]: 'WITHDRAWN', [waiting.id]: 'WITHDRAWN', [accepted.id]: 'WITHDRAWN', [toDecline.id]: 'DECLINED', [anew.id]: 'SENT',
+    });
   });
 });

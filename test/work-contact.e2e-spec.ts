@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import {
+  AgencyMembershipsDocument,
   FindKnownFamilyDocument,
   MyWorkContactDocument,
   PlanSupporterContactDocument,
   PlanSupporterContactWithFamilyDocument,
   PortalSupporterContactDocument,
+  RemoveMembershipDocument,
   SetWorkContactDocument,
 } from './graphql/generated.js';
 import { codeOf, PLATFORM_ADMIN, TestApi } from './support/test-app.js';
@@ -18,6 +21,7 @@ import { type Agency, type Network, parent, type Person, World } from './support
 describe("a professional's work contact", () => {
   let api: TestApi;
   let world: World;
+  let db: DataSource;
   let network: Network;
   let agency: Agency;
   let otherAgency: Agency;
@@ -32,6 +36,7 @@ describe("a professional's work contact", () => {
   beforeAll(async () => {
     api = await TestApi.start();
     world = new World(api);
+    db = api.app.get(DataSource);
     network = await world.network();
     agency = await world.agency(network);
     otherAgency = await world.agency(network);
@@ -50,33 +55,76 @@ describe("a professional's work contact", () => {
   afterAll(() => api.stop());
 
   const contactOf = async (subject: string) => (await api.ok(subject, MyWorkContactDocument, {})).me.workContact;
+  /** The user row as it is: contact and version, and how many changes of it the audit holds. */
+  const stored = async (userId: string) => ({
+    row: await db.query(`SELECT work_email, work_phone, work_contact_version FROM app_user WHERE id = $1`, [userId]),
+    audited: (await db.query(`SELECT count(*)::int AS n FROM audit_event WHERE entity_type = 'app_user' AND entity_id::text = $1 AND action = 'UPDATE'`, [userId]))[0].n,
+  });
 
   it('she sets her own, and reads it back; bad input is named and changes nothing', async () => {
-    expect(await contactOf(supporter.subject)).toEqual({ email: null, phone: null });
-    expect((await api.ok(supporter.subject, SetWorkContactDocument, { input: contact })).setWorkContact).toEqual(contact);
-    expect(await contactOf(supporter.subject)).toEqual(contact);
+    expect(await contactOf(supporter.subject)).toEqual({ email: null, phone: null, version: 1 });
+    expect((await api.ok(supporter.subject, SetWorkContactDocument, { input: { ...contact, expectedVersion: 1 } })).setWorkContact).toEqual({ ...contact, version: 2 });
+    expect(await contactOf(supporter.subject)).toEqual({ ...contact, version: 2 });
 
     for (const [input, field] of [
       [{ ...contact, email: 'not an address' }, 'email'],
       [{ ...contact, phone: 'call me' }, 'phone'],
       [{ ...contact, phone: '+32 9 123 45 67 89 01 23 45 67 89 01 23 45' }, 'phone'],
       [{ ...contact, userId: 'nobody' }, 'userId'],
+      [{ ...contact, email: 'other@example.org', expectedVersion: 0 }, 'expectedVersion'],
     ] as const) {
       const refused = await api.gql(supporter.subject, SetWorkContactDocument, { input });
       expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
       // The message never repeats what was sent.
       expect(refused.errors?.[0]?.message).not.toContain('call me');
     }
-    expect(await contactOf(supporter.subject)).toEqual(contact);
+    expect(await contactOf(supporter.subject)).toEqual({ ...contact, version: 2 });
+  });
+
+  it('versioned: the same contact again answers it unchanged; a stale version is CONFLICT naming the current one; of two racing writes one wins', async () => {
+    const worker = await world.staff(agency);
+    const first = { email: 'eva@kindengezin.example', phone: '09 265 00 01' };
+    expect((await api.ok(worker.subject, SetWorkContactDocument, { input: { ...first, expectedVersion: 1 } })).setWorkContact).toEqual({ ...first, version: 2 });
+    const afterFirst = await stored(worker.userId);
+    expect(afterFirst.row).toEqual([{ work_email: first.email, work_phone: first.phone, work_contact_version: 2 }]);
+
+    // A retry (its answer lost): the same answer, nothing written — also with the version it was sent on.
+    for (const expectedVersion of [1, 2, undefined]) {
+      expect((await api.ok(worker.subject, SetWorkContactDocument, { input: { ...first, expectedVersion } })).setWorkContact).toEqual({ ...first, version: 2 });
+    }
+    expect(await stored(worker.userId)).toEqual(afterFirst);
+
+    // Another contact on a version read before the change: CONFLICT naming the current one, by her or her admin.
+    for (const subject of [worker.subject, agency.admin.subject]) {
+      const stale = await api.gql(subject, SetWorkContactDocument, { input: { userId: worker.userId, email: 'oud@example.org', expectedVersion: 1 } });
+      expect(stale.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+      expect(stale.errors?.[0]?.message).toContain('version 2');
+    }
+    expect(await stored(worker.userId)).toEqual(afterFirst);
+
+    // She and her admin at once, on the same version: one is set, the other answers CONFLICT.
+    const hers = { email: 'eva.nieuw@kindengezin.example' };
+    const admins = { userId: worker.userId, email: 'eva@onthaal.example' };
+    const answers = await Promise.all([
+      api.gql(worker.subject, SetWorkContactDocument, { input: { ...hers, expectedVersion: 2 } }),
+      api.gql(agency.admin.subject, SetWorkContactDocument, { input: { ...admins, expectedVersion: 2 } }),
+    ]);
+    expect(answers.map((a) => a.errors?.[0]?.extensions?.code ?? 'OK').sort()).toEqual(['CONFLICT', 'OK']);
+    const winner = answers[0]!.errors ? admins.email : hers.email;
+    expect(await contactOf(worker.subject)).toEqual({ email: winner, phone: null, version: 3 });
+    expect((await stored(worker.userId)).audited).toBe(afterFirst.audited + 1);
+
+    // Without a version the last writer wins, as before.
+    expect((await api.ok(worker.subject, SetWorkContactDocument, { input: first })).setWorkContact).toEqual({ ...first, version: 4 });
   });
 
   it("her agency's admin sets a member's; nobody else sets another's", async () => {
     const worker = await world.staff(agency);
     const set = { userId: worker.userId, email: 'jan@kindengezin.example', phone: '0470 12 34 56' };
-    expect((await api.ok(agency.admin.subject, SetWorkContactDocument, { input: set })).setWorkContact).toEqual({ email: set.email, phone: set.phone });
-    expect(await contactOf(worker.subject)).toEqual({ email: set.email, phone: set.phone });
+    expect((await api.ok(agency.admin.subject, SetWorkContactDocument, { input: { ...set, expectedVersion: 1 } })).setWorkContact).toEqual({ email: set.email, phone: set.phone, version: 2 });
+    expect(await contactOf(worker.subject)).toEqual({ email: set.email, phone: set.phone, version: 2 });
 
-    const attempt = { ...set, email: 'overwritten@example.org' };
+    const attempt = { ...set, email: 'overwritten@example.org', expectedVersion: 2 };
     expect(codeOf(await world.asIntegrationClient(agency, SetWorkContactDocument, { input: attempt }))).toBe('FORBIDDEN');
     const expectations: [string, string][] = [
       [otherAgency.admin.subject, 'NOT_FOUND'],
@@ -89,21 +137,31 @@ describe("a professional's work contact", () => {
     for (const [subject, code] of expectations) {
       expect([subject, codeOf(await api.gql(subject, SetWorkContactDocument, { input: attempt }))]).toEqual([subject, code]);
     }
-    expect(await contactOf(worker.subject)).toEqual({ email: set.email, phone: set.phone });
+    expect(await contactOf(worker.subject)).toEqual({ email: set.email, phone: set.phone, version: 2 });
     // Left out, both parts are cleared.
     await api.ok(agency.admin.subject, SetWorkContactDocument, { input: { userId: worker.userId } });
-    expect(await contactOf(worker.subject)).toEqual({ email: null, phone: null });
+    expect(await contactOf(worker.subject)).toEqual({ email: null, phone: null, version: 3 });
+
+    // Once her membership is removed, her former agency's admin no longer reaches her contact; she still sets her own.
+    const { memberships } = await api.ok(agency.admin.subject, AgencyMembershipsDocument, { a: agency.id });
+    await api.ok(agency.admin.subject, RemoveMembershipDocument, { id: memberships.edges.find((e) => e.node.user?.id === worker.userId)!.node.id });
+    const before = await stored(worker.userId);
+    expect(codeOf(await api.gql(agency.admin.subject, SetWorkContactDocument, { input: { ...attempt, expectedVersion: 3 } }))).toBe('NOT_FOUND');
+    expect(await stored(worker.userId)).toEqual(before);
+    expect((await api.ok(worker.subject, SetWorkContactDocument, { input: { email: set.email, expectedVersion: 3 } })).setWorkContact).toEqual({ email: set.email, phone: null, version: 4 });
   });
 
   it('the team and the family read it with their supporter; a caseworker off the team, another network and a partner system do not', async () => {
     await api.ok(supporter.subject, SetWorkContactDocument, { input: contact });
     // Both paths of plan(id): compiled in one statement, and through the field resolvers (family is not compiled).
+    const workContact = await contactOf(supporter.subject);
+    expect(workContact).toMatchObject(contact);
     for (const document of [PlanSupporterContactDocument, PlanSupporterContactWithFamilyDocument]) {
       const { plan } = await api.ok(colleague.subject, document, { id: family.planId });
-      expect(plan.supporter).toEqual({ user: { id: supporter.userId }, workContact: contact });
+      expect(plan.supporter).toEqual({ user: { id: supporter.userId }, workContact });
     }
     const { myFamily } = await api.ok(portal, PortalSupporterContactDocument, {});
-    expect(myFamily.family.plan?.supporter).toEqual({ agency: { id: agency.id }, workContact: contact });
+    expect(myFamily.family.plan?.supporter).toEqual({ agency: { id: agency.id }, workContact });
 
     const offTeam = await world.staff(agency);
     const otherNetwork = await world.staff(elsewhere);

@@ -115,8 +115,13 @@ export class AgenciesService {
    * BAD_USER_INPUT naming `field`.
    */
   async requireInNetwork(em: EntityManager, agencyId: string, networkId: string, field: string): Promise<void> {
+    if (!(await this.worksIn(em, agencyId, networkId))) throw badInput(field, `${field} must be an agency working in the family's network`);
+  }
+
+  /** Whether the agency works in the network now (its own, or one it serves): also after a family moved away from it. */
+  async worksIn(em: EntityManager, agencyId: string, networkId: string): Promise<boolean> {
     const [agency] = await em.query(`SELECT 1 WHERE ${agencyWorksIn('$1::uuid', '$2::uuid')}`, [agencyId, networkId]);
-    if (!agency) throw badInput(field, `${field} must be an agency working in the family's network`);
+    return agency !== undefined;
   }
 
   /**

@@ -29,8 +29,9 @@ export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} 
 export const badInput = (field: string, message: string) =>
   new DomainError('BAD_USER_INPUT', message, { field });
 
-export const invalidTransition = (what: string, currentStatus: string, attempted: string) =>
-  new DomainError('INVALID_TRANSITION', `${what} is ${currentStatus}: cannot ${attempted}`, { currentStatus });
+/** `reason`, when the status alone does not say why the step is refused now (a code clients may act on). */
+export const invalidTransition = (what: string, currentStatus: string, attempted: string, reason?: string) =>
+  new DomainError('INVALID_TRANSITION', `${what} is ${currentStatus}: cannot ${attempted}`, reason ? { currentStatus, reason } : { currentStatus });
 
 export const conflict = (message: string) => new DomainError('CONFLICT', message);
 

@@ -45,6 +45,7 @@ export const KNOWN_FAMILY_PROBE = `SELECT family_id, matched_by FROM (
 export const KNOWN_FAMILY_ANSWER = `WITH hit AS (${KNOWN_FAMILY_PROBE})
   SELECT h.family_id, h.matched_by, s.plan_id, s.agency_id AS supporter_agency_id, sa.name AS supporter_agency_name,
          su.display_name AS supporter_name, su.work_email AS supporter_work_email, su.work_phone AS supporter_work_phone,
+         su.work_contact_version AS supporter_work_contact_version,
          (SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'name', a.name) ORDER BY a.name, a.id), '[]')
             FROM agency a
            WHERE a.id IN (SELECT ca.agency_id FROM case_assignment ca WHERE ca.family_id = h.family_id AND ca.ended_at IS NULL
@@ -68,6 +69,7 @@ interface AnswerRow {
   supporter_name: string | null;
   supporter_work_email: string | null;
   supporter_work_phone: string | null;
+  supporter_work_contact_version: number;
   agencies: { id: string; name: string }[];
 }
 
@@ -154,7 +156,7 @@ export class KnownFamilies {
           ? {
               agency: { id: row.supporter_agency_id, name: row.supporter_agency_name! },
               name: row.supporter_name!,
-              workContact: { email: row.supporter_work_email, phone: row.supporter_work_phone },
+              workContact: { email: row.supporter_work_email, phone: row.supporter_work_phone, version: row.supporter_work_contact_version },
             }
           : null,
       })),

@@ -32,6 +32,7 @@ export const en: Record<MessageKey, string> = {
   'inbox.memberCorrectionDeclined': 'Your request to correct your details was declined. The team tells you why.',
   'inbox.teamParticipationRequested': "Another organisation asks to join the family's team. Please accept or decline.",
   'inbox.referralToReviewAfterMove': 'The family moved to another network, where the organisation of this referral does not work. Please check whether the referral is still needed.',
+  'inbox.referralFamilyMoved': 'The family of this referral moved to a network your organisation does not work in. You can no longer take the referral further; you can still decline it.',
 
   'email.immediate.subject': 'There is something new for you in 1Gezin1Plan',
   'email.immediate.body':

@@ -32,6 +32,7 @@ export const frBE: Record<MessageKey, string> = {
   'inbox.memberCorrectionDeclined': 'Votre demande de corriger vos données a été refusée. L’équipe vous dit pourquoi.',
   'inbox.teamParticipationRequested': 'Une autre organisation demande à rejoindre l’équipe de la famille. Pouvez-vous accepter ou refuser ?',
   'inbox.referralToReviewAfterMove': 'La famille a déménagé vers un autre réseau, où l’organisation de cette orientation ne travaille pas. Vérifiez si l’orientation est encore nécessaire.',
+  'inbox.referralFamilyMoved': 'La famille de cette orientation a déménagé vers un réseau où votre organisation ne travaille pas. Vous ne pouvez plus donner suite à l’orientation ; la refuser reste possible.',
 
   'email.immediate.subject': 'Il y a du nouveau pour vous dans 1Gezin1Plan',
   'email.immediate.body':

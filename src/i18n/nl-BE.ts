@@ -36,6 +36,7 @@ export const nlBE = {
   'inbox.memberCorrectionDeclined': 'Uw vraag om uw gegevens te verbeteren werd geweigerd. Het team vertelt u waarom.',
   'inbox.teamParticipationRequested': 'Een andere organisatie vraagt om bij het team van het gezin te komen. Wilt u dat aanvaarden of weigeren?',
   'inbox.referralToReviewAfterMove': 'Het gezin is verhuisd naar een ander netwerk, waar de organisatie van deze doorverwijzing niet werkt. Kijk na of de doorverwijzing nog nodig is.',
+  'inbox.referralFamilyMoved': 'Het gezin van deze doorverwijzing is verhuisd naar een netwerk waar uw organisatie niet werkt. U kunt de doorverwijzing niet meer verder zetten; weigeren kan nog.',
 
   // Notification e-mails: only that there is something new, and where to read it (docs/inbox.md, "E-mail").
   'email.immediate.subject': 'Er is iets nieuws voor u in 1Gezin1Plan',

@@ -50,6 +50,8 @@ export enum InboxItemKind {
   TEAM_PARTICIPATION_REQUESTED = 'TEAM_PARTICIPATION_REQUESTED',
   /** The family moved to another network, where the referral's receiving agency does not work: review it. */
   REFERRAL_TO_REVIEW_AFTER_MOVE = 'REFERRAL_TO_REVIEW_AFTER_MOVE',
+  /** The family of a referral sent to the reader's agency moved to a network the agency does not work in: it can no longer take the referral further. */
+  REFERRAL_FAMILY_MOVED = 'REFERRAL_FAMILY_MOVED',
   /** The next step of a referral the reader passed on to an organisation outside the platform is due: she records it by hand. */
   LOGGED_REFERRAL_STEP_DUE = 'LOGGED_REFERRAL_STEP_DUE',
 }
@@ -129,6 +131,8 @@ export function inboxText(kind: InboxItemKind, params: InboxParams, language: La
       return text('inbox.teamParticipationRequested');
     case InboxItemKind.REFERRAL_TO_REVIEW_AFTER_MOVE:
       return text('inbox.referralToReviewAfterMove');
+    case InboxItemKind.REFERRAL_FAMILY_MOVED:
+      return text('inbox.referralFamilyMoved');
     case InboxItemKind.LOGGED_REFERRAL_STEP_DUE:
       return text('inbox.loggedReferralStepDue', { to: params.to ?? 'none' });
   }

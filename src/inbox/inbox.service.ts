@@ -35,7 +35,7 @@ const OPEN_SUBJECTS = ['BreakGlassGrant', 'Family', 'Agency', 'IntegrationClient
  * without reading it (the receiving agency's admins): kind, time and id only, a text without parameters,
  * no family, nothing read or audited.
  */
-const REFERRAL_NOTICE_KINDS: readonly string[] = [InboxItemKind.REFERRAL_RECEIVED];
+const REFERRAL_NOTICE_KINDS: readonly string[] = [InboxItemKind.REFERRAL_RECEIVED, InboxItemKind.REFERRAL_FAMILY_MOVED];
 export type InboxSubject = (typeof PERSONAL_SUBJECTS)[number] | (typeof OPEN_SUBJECTS)[number];
 
 /** Who gets an item of an event (the actor of the event itself never does). */

@@ -21,7 +21,7 @@ export const byId = (table: string, type: TypeRead, column: string): NodeRead =>
 export const USER: TypeRead = { columns: { id: 'id', displayName: 'display_name' }, nodes: {} };
 
 /** A supporter's work contact: columns of her user row (TrajectorySupporter.workContact). */
-const WORK_CONTACT: TypeRead = { columns: { email: 'work_email', phone: 'work_phone' }, nodes: {} };
+const WORK_CONTACT: TypeRead = { columns: { email: 'work_email', phone: 'work_phone', version: 'work_contact_version' }, nodes: {} };
 
 export const AGENCY: TypeRead = {
   columns: { id: 'id', networkId: 'network_id', name: 'name', kind: 'kind', createdAt: dateTime('created_at') },

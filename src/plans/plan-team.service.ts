@@ -31,6 +31,7 @@ import type {
 } from './dto/plan.inputs.js';
 import { PlanParticipant } from './plan-participant.entity.js';
 import { PlanWriter } from './plan-writer.js';
+import { MembershipRole } from '../users/membership-role.js';
 import { Plan } from './plan.entity.js';
 import { SupporterState, TrajectorySupporter } from './trajectory-supporter.entity.js';
 
@@ -287,17 +288,27 @@ export class PlanTeamService {
   /**
    * Open referrals to agencies that do not work in the new network keep their state: the new supporter and the
    * caseworker who made each are asked to review it (an inbox item about the referral; the referrer sees hers
-   * only while she may still read it, that is while her agency works in the new network too). One item per
-   * referral; a family has few open ones.
+   * only while she may still read it, that is while her agency works in the new network too). The receiving
+   * agency's caseworkers and admins, who were told it was sent, learn that they can no longer take it further
+   * (no family on the item: the access rule refuses them the family now). One item per referral and side; a
+   * family has few open ones.
    */
   private async tellOfReferralsToReview(em: EntityManager, move: FamilyMove): Promise<string[]> {
     const referrals = await openReferralsOutside(em, move.familyId, move.toNetworkId);
     for (const referral of referrals) {
+      const about = { type: 'Referral', id: referral.id } as const;
       await this.inbox.deliver(
         em,
-        { id: newId(), kind: InboxItemKind.REFERRAL_TO_REVIEW_AFTER_MOVE, familyId: move.familyId, about: { type: 'Referral', id: referral.id }, params: {}, occurredAt: new Date() },
+        { id: newId(), kind: InboxItemKind.REFERRAL_TO_REVIEW_AFTER_MOVE, familyId: move.familyId, about, params: {}, occurredAt: new Date() },
         [{ user: move.toUserId, agency: move.toAgencyId }, { user: referral.createdByUserId, agency: referral.fromAgencyId }],
       );
+      if (referral.sent && referral.toAgencyId) {
+        await this.inbox.deliver(
+          em,
+          { id: newId(), kind: InboxItemKind.REFERRAL_FAMILY_MOVED, familyId: move.familyId, about, params: {}, occurredAt: new Date() },
+          [{ staffOf: referral.toAgencyId, roles: [MembershipRole.CASEWORKER, MembershipRole.AGENCY_ADMIN] }],
+        );
+      }
     }
     return referrals.map((r) => r.id);
   }

@@ -15,18 +15,24 @@ export interface ReferralStep {
    * outside it, whose steps the referrer records by hand. Both when absent.
    */
   receiver?: 'AGENCY' | 'EXTERNAL';
+  /**
+   * The step brings the receiving agency (nearer) to the family: only while that agency works in the family's
+   * network. After the family moved out of its reach, it would join a team whose family the access rule refuses it
+   * (docs/regional-agencies-and-moves.md, "Open referrals after a move").
+   */
+  reachesReceiver?: true;
 }
 
 const OPEN = Object.values(S).filter((s) => !TERMINAL_STATUSES.includes(s));
 
 export const REFERRAL_STEPS = {
-  send: { from: [S.DRAFT], to: S.SENT, by: ['refer'], receiver: 'AGENCY' },
-  receive: { from: [S.SENT], to: S.RECEIVED, by: ['intake'], receiver: 'AGENCY' },
-  accept: { from: [S.RECEIVED, S.WAITLISTED], to: S.ACCEPTED, by: ['intake'], receiver: 'AGENCY' },
-  waitlist: { from: [S.RECEIVED], to: S.WAITLISTED, by: ['respond'], receiver: 'AGENCY' },
+  send: { from: [S.DRAFT], to: S.SENT, by: ['refer'], receiver: 'AGENCY', reachesReceiver: true },
+  receive: { from: [S.SENT], to: S.RECEIVED, by: ['intake'], receiver: 'AGENCY', reachesReceiver: true },
+  accept: { from: [S.RECEIVED, S.WAITLISTED], to: S.ACCEPTED, by: ['intake'], receiver: 'AGENCY', reachesReceiver: true },
+  waitlist: { from: [S.RECEIVED], to: S.WAITLISTED, by: ['respond'], receiver: 'AGENCY', reachesReceiver: true },
   decline: { from: [S.RECEIVED, S.WAITLISTED], to: S.DECLINED, by: ['respond'], receiver: 'AGENCY' },
-  scheduleHandover: { from: [S.ACCEPTED], to: S.HANDOVER_SCHEDULED, by: ['refer'], receiver: 'AGENCY' },
-  rescheduleHandover: { from: [S.HANDOVER_SCHEDULED], to: S.HANDOVER_SCHEDULED, by: ['refer'], receiver: 'AGENCY' },
+  scheduleHandover: { from: [S.ACCEPTED], to: S.HANDOVER_SCHEDULED, by: ['refer'], receiver: 'AGENCY', reachesReceiver: true },
+  rescheduleHandover: { from: [S.HANDOVER_SCHEDULED], to: S.HANDOVER_SCHEDULED, by: ['refer'], receiver: 'AGENCY', reachesReceiver: true },
   cancelHandover: { from: [S.HANDOVER_SCHEDULED], to: S.ACCEPTED, by: ['refer'], receiver: 'AGENCY' },
   recordHandoverMissed: { from: [S.HANDOVER_SCHEDULED], to: S.ACCEPTED, by: ['refer', 'respond'], receiver: 'AGENCY' },
   recordHandoverHeld: { from: [S.HANDOVER_SCHEDULED], to: S.HANDOVER_HELD, by: ['refer', 'respond'], receiver: 'AGENCY' },

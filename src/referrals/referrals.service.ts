@@ -54,6 +54,9 @@ import { Referral } from './referral.entity.js';
 
 const EXTERNAL_REFERENCE_TAKEN = 'referral_external_reference_uq';
 
+/** Why a step that reaches the receiving agency is refused after the family moved out of its reach (`extensions.reason`). */
+const RECEIVER_NOT_IN_FAMILY_NETWORK = 'RECEIVER_NOT_IN_FAMILY_NETWORK';
+
 /** A follow-up date the referrer is reminded at (a logged referral's next step): in the future. */
 const followUp = (at: Date): Date => {
   if (at.getTime() <= Date.now()) throw badInput('followUpAt', 'followUpAt must be in the future');
@@ -486,7 +489,8 @@ export class ReferralsService {
   /**
    * One transition: authorize on the locked referral (not readable → NOT_FOUND; readable but not this
    * party's step → FORBIDDEN), then the version (stale → CONFLICT), then the state machine
-   * (INVALID_TRANSITION naming the current status), then the step's own effect, all in one transaction.
+   * (INVALID_TRANSITION naming the current status; also for a step that reaches a receiving agency no longer working
+   * in the family's network), then the step's own effect, all in one transaction.
    */
   private step(
     caller: Caller,
@@ -511,6 +515,9 @@ export class ReferralsService {
           throw invalidTransition('Referral', referral.status, receiver === 'EXTERNAL'
             ? `${name}: the referral is to an organisation outside the platform, its steps are recorded by hand`
             : `${name}: the referral is to an agency on the platform`);
+        }
+        if ((rule as ReferralStep).reachesReceiver && !(await this.agencies.worksIn(em, referral.toAgencyId!, attributes.networkId as string))) {
+          throw invalidTransition('Referral', referral.status, `${name}: the family moved to a network the receiving agency does not work in`, RECEIVER_NOT_IN_FAMILY_NETWORK);
         }
         const { changes = {}, reason = null, details = {} } = await effect(em, referral, attributes);
         const from = referral.status;

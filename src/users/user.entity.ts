@@ -24,6 +24,10 @@ export class User {
   @Column({ type: 'text', nullable: true })
   workPhone: string | null;
 
+  /** Raised by each change of the work contact (setWorkContact's expectedVersion). */
+  @Column('int')
+  workContactVersion: number;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

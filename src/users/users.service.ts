@@ -19,7 +19,7 @@ import type { MembershipRole } from './membership-role.js';
 import { MembershipStatus } from './membership-status.js';
 import { Membership } from './membership.entity.js';
 import { User } from './user.entity.js';
-import type { SetWorkContactInput, WorkContact } from './work-contact.js';
+import { type SetWorkContactInput, type WorkContact, workContactOf } from './work-contact.js';
 import type { Viewer } from './viewer.type.js';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import { readWithoutAudit } from '../audit/personal-reader.js';
@@ -69,7 +69,10 @@ export class UsersService {
 
   /**
    * Sets a professional's work contact: her own (any user), or a member's of an agency whose admin the caller
-   * is (`editWorkContact` on one of her memberships); anyone else NOT_FOUND. Audited as a change of app_user.
+   * is (`editWorkContact` on one of her memberships); anyone else NOT_FOUND. The user row is locked: the same
+   * contact again answers it unchanged (no new version, nothing written, whatever `expectedVersion`: a retry
+   * overwrites nobody), another contact at a stale `expectedVersion` answers CONFLICT naming the current one.
+   * Audited as a change of app_user.
    */
   async setWorkContact(caller: Caller, input: SetWorkContactInput): Promise<WorkContact> {
     const self = caller.principal.userId;
@@ -81,9 +84,22 @@ export class UsersService {
         const managed = await this.policy.scope(members, caller.ability, 'editWorkContact', 'Membership').getExists();
         if (!managed) throw notFound('User');
       }
-      const contact: WorkContact = { email: input.email?.trim() || null, phone: input.phone?.trim() || null };
-      await em.query(`UPDATE app_user SET work_email = $2, work_phone = $3 WHERE id = $1`, [userId, contact.email, contact.phone]);
-      return contact;
+      const [user]: User[] = await em.query(
+        `SELECT work_email AS "workEmail", work_phone AS "workPhone", work_contact_version AS "workContactVersion" FROM app_user WHERE id = $1 FOR UPDATE`,
+        [userId],
+      );
+      const current = workContactOf(user!);
+      const wanted = { email: input.email?.trim() || null, phone: input.phone?.trim() || null };
+      if (wanted.email === current.email && wanted.phone === current.phone) return current;
+      if (input.expectedVersion != null && input.expectedVersion !== current.version) {
+        throw conflict(`The work contact changed meanwhile: version ${current.version}, not ${input.expectedVersion}`);
+      }
+      await em.query(`UPDATE app_user SET work_email = $2, work_phone = $3, work_contact_version = work_contact_version + 1 WHERE id = $1`, [
+        userId,
+        wanted.email,
+        wanted.phone,
+      ]);
+      return { ...wanted, version: current.version + 1 };
     });
   }
 

@@ -1,5 +1,5 @@
-import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
-import { IsEmail, IsOptional, IsPhoneNumber, IsUUID, MaxLength } from 'class-validator';
+import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { IsEmail, IsInt, IsOptional, IsPhoneNumber, IsUUID, MaxLength, Min } from 'class-validator';
 
 /**
  * How a professional is reached at work (docs/family-identity.md, "Work contact"). Not family data, but a
@@ -13,12 +13,16 @@ export class WorkContact {
 
   @Field(() => String, { nullable: true })
   phone: string | null;
+
+  @Field(() => Int, { description: 'Raised by each change; what setWorkContact takes as expectedVersion.' })
+  version: number;
 }
 
-/** The work contact of a user row (`work_email`, `work_phone`). */
-export const workContactOf = (user: { workEmail: string | null; workPhone: string | null }): WorkContact => ({
+/** The work contact of a user row (`work_email`, `work_phone`, `work_contact_version`). */
+export const workContactOf = (user: { workEmail: string | null; workPhone: string | null; workContactVersion: number }): WorkContact => ({
   email: user.workEmail,
   phone: user.workPhone,
+  version: user.workContactVersion,
 });
 
 @InputType()
@@ -39,4 +43,10 @@ export class SetWorkContactInput {
   @IsPhoneNumber('BE', { message: 'phone must be a phone number (Belgian, or international with +)' })
   @MaxLength(32)
   phone?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'The version last read: changed meanwhile → CONFLICT, and nothing changes.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
 }
