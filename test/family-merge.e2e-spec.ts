@@ -10,6 +10,7 @@ import {
   AddActionDocument,
   AddMergeGoalDocument,
   AddMergeNoteDocument,
+  ApplyMemberCorrectionDocument,
   AssessCapacityDocument,
   BreakGlassDocument,
   CloseMergePlanDocument,
@@ -24,11 +25,16 @@ import {
   MergedMyFamilyDocument,
   MergedPlanDocument,
   MergedPlanGoalsDocument,
+  MemberCorrectionRequestsDocument,
+  MyNotificationChannelDocument,
   MyPlanGoalsDocument,
   ProposeFamilyMergeDocument,
   RecordConsentDocument,
   RemoveMembershipDocument,
+  RequestErasureDocument,
+  RequestMemberCorrectionDocument,
   RevokeConsentDocument,
+  SetNotificationChannelDocument,
   SetMyLanguageDocument,
   UpdateMergeGoalDocument,
   WithdrawFamilyMergeDocument,
@@ -494,6 +500,70 @@ describe('merging two registrations of the same family', () => {
       expect(await rows(`SELECT id, merged_into_member_id FROM family_member WHERE merged_into_member_id IS NOT NULL AND id = ANY($1)`, [d.absorbed.memberIds])).toEqual([
         { id: lien, merged_into_member_id: keptLien },
       ]);
+    });
+
+    it("leaves nothing of hers on the ended record: her e-mail setting, her pending correction request and her erasure request follow her; a second portal login ends, recorded as ended by the merge", async () => {
+      const d = await duplicates();
+      const { keptSara, sara } = people(d);
+      // Sara uses the portal in both registrations; in the absorbed one she asked for e-mails, a correction and erasure.
+      const keptLogin = await world.portalLogin(d.a, keptSara);
+      const absorbedLogin = await world.portalLogin(d.b, sara);
+      await api.ok(keptLogin, SetNotificationChannelDocument, { input: { channel: 'IMMEDIATE', email: 'sara.kept@example.org' } });
+      await api.ok(absorbedLogin, SetNotificationChannelDocument, { input: { channel: 'DAILY_DIGEST', email: 'sara.absorbed@example.org' } });
+      const { requestMemberCorrection: asked } = await api.ok(absorbedLogin, RequestMemberCorrectionDocument, { input: { memberId: sara, changes: { familyName: 'Peeters-Claes' } } });
+      const erasure = await api.gql(absorbedLogin, RequestErasureDocument, { input: { memberId: sara, reason: 'Ik wil uit het systeem' } });
+      expect(erasure.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', refusal: 'OPEN_PLAN' });
+
+      const merge = (await api.ok(d.a.subject, ProposeFamilyMergeDocument, { input: { ...proposal(d), memberPairs: [pairOf(sara, keptSara)] } })).proposeFamilyMerge;
+      await api.ok(d.b.subject, ConfirmFamilyMergeDocument, { input: { mergeId: merge.id } });
+
+      // The surviving Sara keeps the setting she chose herself; the ended record's address is forgotten.
+      expect(await rows(`SELECT member_id, family_id, channel, email FROM notification_channel WHERE member_id = ANY($1)`, [[keptSara, sara]])).toEqual([
+        { member_id: keptSara, family_id: d.kept.familyId, channel: 'IMMEDIATE', email: 'sara.kept@example.org' },
+      ]);
+      expect((await api.ok(keptLogin, MyNotificationChannelDocument, {})).myNotificationChannel).toEqual({ channel: 'IMMEDIATE', email: 'sara.kept@example.org' });
+      // Her second login ended, recorded as ended by the merge, by who confirmed it, in the family that goes on.
+      expect(await rows(`SELECT family_id, member_id, ended_by_user_id, reason FROM portal_login_ended WHERE member_id = ANY($1)`, [[keptSara, sara]])).toEqual([
+        { family_id: d.kept.familyId, member_id: sara, ended_by_user_id: d.b.userId, reason: 'MEMBER_MERGED' },
+      ]);
+      expect(codeOf(await api.gql(absorbedLogin, MergedMyFamilyDocument, {}))).not.toBe('OK');
+      expect((await api.ok(keptLogin, MergedMyFamilyDocument, {})).myFamily.me.id).toBe(keptSara);
+      // The pending correction follows the person: the surviving supporter sees it about kept Sara and applies it; Sara is told.
+      expect(await rows(`SELECT member_id, requested_by_member_id, family_id FROM member_correction_request WHERE id = $1`, [asked.id])).toEqual([
+        { member_id: keptSara, requested_by_member_id: keptSara, family_id: d.kept.familyId },
+      ]);
+      expect((await api.ok(d.a.subject, MemberCorrectionRequestsDocument, { memberId: keptSara })).memberCorrectionRequests.map((r) => [r.id, r.status])).toEqual([[asked.id, 'REQUESTED']]);
+      await api.ok(d.a.subject, ApplyMemberCorrectionDocument, { input: { requestId: asked.id, expectedVersion: 1 } });
+      expect(await rows(`SELECT family_name FROM family_member WHERE id = $1`, [keptSara])).toEqual([{ family_name: 'Peeters-Claes' }]);
+      expect((await api.ok(keptLogin, InboxDocument, {})).inbox.edges.map((e) => e.node.kind)).toContain('MEMBER_CORRECTION_APPLIED');
+      // Her erasure request names her and the family that goes on (whose erasure erases its reason).
+      expect(await rows(`SELECT member_id, requested_by_member_id, family_id FROM erasure_request WHERE member_id = ANY($1) OR requested_by_member_id = ANY($1)`, [[keptSara, sara]])).toEqual([
+        { member_id: keptSara, requested_by_member_id: keptSara, family_id: d.kept.familyId },
+      ]);
+      // Each change is an audited write under b, who confirmed, in the family's access log.
+      const audited = await rows(`SELECT DISTINCT entity_type, action FROM audit_event WHERE actor_user_id = $1 AND entity_type = ANY($2) ORDER BY entity_type, action`, [
+        d.b.userId,
+        ['notification_channel', 'portal_login_ended', 'member_correction_request', 'erasure_request'],
+      ]);
+      expect(audited).toEqual([
+        { entity_type: 'erasure_request', action: 'UPDATE' },
+        { entity_type: 'member_correction_request', action: 'UPDATE' },
+        { entity_type: 'notification_channel', action: 'DELETE' },
+        { entity_type: 'portal_login_ended', action: 'INSERT' },
+      ]);
+    });
+
+    it('gives the surviving member the ended record\'s e-mail setting and portal login when she has none, and records no ended login', async () => {
+      const d = await duplicates();
+      const { keptSara, sara } = people(d);
+      const absorbedLogin = await world.portalLogin(d.b, sara);
+      await api.ok(absorbedLogin, SetNotificationChannelDocument, { input: { channel: 'DAILY_DIGEST', email: 'sara@example.org' } });
+      const merge = (await api.ok(d.a.subject, ProposeFamilyMergeDocument, { input: { ...proposal(d), memberPairs: [pairOf(sara, keptSara)] } })).proposeFamilyMerge;
+      await api.ok(d.b.subject, ConfirmFamilyMergeDocument, { input: { mergeId: merge.id } });
+
+      expect((await api.ok(absorbedLogin, MyNotificationChannelDocument, {})).myNotificationChannel).toEqual({ channel: 'DAILY_DIGEST', email: 'sara@example.org' });
+      expect(await rows(`SELECT member_id, family_id FROM notification_channel WHERE member_id = ANY($1)`, [[keptSara, sara]])).toEqual([{ member_id: keptSara, family_id: d.kept.familyId }]);
+      expect(await rows(`SELECT count(*)::int AS n FROM portal_login_ended WHERE member_id = ANY($1)`, [[keptSara, sara]])).toEqual([{ n: 0 }]);
     });
 
     it('costs as many SQL statements for three pairs as for one, proposed and confirmed', async () => {
