@@ -164,7 +164,13 @@ export class FamiliesService {
    * reads any more: her record answers NOT_FOUND as a member, and is kept for the audit.
    */
   async absorbInto(em: EntityManager, absorbedId: string, survivingId: string, mergedAt: Date): Promise<void> {
-    await em.query(`UPDATE family_member SET family_id = $2 WHERE family_id = $1 AND merged_into_member_id IS NULL`, [absorbedId, survivingId]);
+    // A member keeps the registration she was registered in (the first one, over merges): notes naming nobody
+    // written there concern her registration's members (docs/family-merge.md, "Consents do not widen").
+    await em.query(
+      `UPDATE family_member SET family_id = $2, registration_family_id = COALESCE(registration_family_id, family_id)
+        WHERE family_id = $1 AND merged_into_member_id IS NULL`,
+      [absorbedId, survivingId],
+    );
     await this.known.moveToFamily(em, absorbedId, survivingId);
     // Registrations merged into the absorbed one before point on to the surviving family: one step always suffices.
     // They join the surviving family now, too.

@@ -217,6 +217,7 @@ export class FamilyMergeService {
     const plans = await this.requireOpenPlans(em, [surviving.id, absorbed.id]);
     const [survivingPlan, absorbedPlan] = [plans.get(surviving.id)!, plans.get(absorbed.id)!];
     if (merge.memberPairs.length) await this.mapMembers(em, caller, surviving.id, merge.memberPairs);
+    await this.notes.keepRegistrations(em, [surviving.id, absorbed.id]);
     await this.goals.moveToPlan(em, absorbedPlan.id, survivingPlan.id, absorbed.id);
     await this.notes.moveToPlan(em, absorbedPlan.id, survivingPlan.id);
     await this.referrals.moveToFamily(em, { familyId: absorbed.id, planId: absorbedPlan.id }, { familyId: surviving.id, planId: survivingPlan.id });
