@@ -82,11 +82,8 @@ export class MemberCorrectionsService {
    * members do. Decided requests stay as they were written: they name the family the member was in.
    */
   async moveToFamily(em: EntityManager, fromFamilyId: string, toFamilyId: string): Promise<void> {
-    await em.query(
-      `UPDATE member_correction_request r SET family_id = $2 FROM family_member m
-        WHERE r.family_id = $1 AND r.status = 'REQUESTED' AND m.id = r.member_id AND m.merged_into_member_id IS NULL`,
-      [fromFamilyId, toFamilyId],
-    );
+    // After mapMembers: no request still to be decided names a record that ended.
+    await em.query(`UPDATE member_correction_request SET family_id = $2 WHERE family_id = $1 AND status = 'REQUESTED'`, [fromFamilyId, toFamilyId]);
   }
 
   /**

@@ -103,11 +103,14 @@ export class NotesService {
    * Before the plans move, so that each note's plan still names its registration.
    */
   async keepRegistrations(em: EntityManager, familyIds: string[]): Promise<void> {
-    await em.query(
-      `UPDATE note n SET consent_family_id = COALESCE(p.consent_family_id, p.family_id) FROM plan p
-        WHERE p.id = n.plan_id AND p.family_id = ANY ($1) AND n.consent_family_id IS NULL
-          AND NOT EXISTS (SELECT 1 FROM family r WHERE r.merged_into_family_id = p.family_id)`,
-      [familyIds],
+    await readWithoutAudit(
+      'what a write copies into the record it writes (audited by the write triggers)',
+      em.query(
+        `UPDATE note n SET consent_family_id = COALESCE(p.consent_family_id, p.family_id) FROM plan p
+          WHERE p.id = n.plan_id AND p.family_id = ANY ($1) AND n.consent_family_id IS NULL
+            AND NOT EXISTS (SELECT 1 FROM family r WHERE r.merged_into_family_id = p.family_id)`,
+        [familyIds],
+      ),
     );
   }
 
