@@ -43,6 +43,8 @@ import { MemberPairs1766835000000 } from './1766835000000-MemberPairs.js';
 import { ConsentsDoNotWiden1766836000000 } from './1766836000000-ConsentsDoNotWiden.js';
 import { PlatformDueIndex1766838000000 } from './1766838000000-PlatformDueIndex.js';
 import { WorkContactVersion1766841000000 } from './1766841000000-WorkContactVersion.js';
+import { MergedMemberRecords1766850000000 } from './1766850000000-MergedMemberRecords.js';
+import { UnnamedNotesKeepTheirRegistration1766851000000 } from './1766851000000-UnnamedNotesKeepTheirRegistration.js';
 import { DirectoryReferrals1766800000000 } from './1766800000000-DirectoryReferrals.js';
 import { FamilyMergeWithdrawal1766805000000 } from './1766805000000-FamilyMergeWithdrawal.js';
 import { FamilyMoveWithdrawal1766805100000 } from './1766805100000-FamilyMoveWithdrawal.js';
@@ -97,4 +99,6 @@ export const migrations = [
   ConsentsDoNotWiden1766836000000,
   PlatformDueIndex1766838000000,
   WorkContactVersion1766841000000,
+  MergedMemberRecords1766850000000,
+  UnnamedNotesKeepTheirRegistration1766851000000,
 ];

@@ -1,7 +1,8 @@
 import type { DocumentNode } from 'graphql';
 import pg from 'pg';
-import type { QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { ConsentsDoNotWiden1766836000000 } from '../migrations/1766836000000-ConsentsDoNotWiden.js';
+import { UnnamedNotesKeepTheirRegistration1766851000000 } from '../migrations/1766851000000-UnnamedNotesKeepTheirRegistration.js';
 import {
   AccessLogDescriptionsDocument,
   AccessLogEntriesDocument,
@@ -10,6 +11,7 @@ import {
   AddActionDocument,
   AddMergeGoalDocument,
   AddMergeNoteDocument,
+  ApplyMemberCorrectionDocument,
   AssessCapacityDocument,
   BreakGlassDocument,
   CloseMergePlanDocument,
@@ -24,11 +26,16 @@ import {
   MergedMyFamilyDocument,
   MergedPlanDocument,
   MergedPlanGoalsDocument,
+  MemberCorrectionRequestsDocument,
+  MyNotificationChannelDocument,
   MyPlanGoalsDocument,
   ProposeFamilyMergeDocument,
   RecordConsentDocument,
   RemoveMembershipDocument,
+  RequestErasureDocument,
+  RequestMemberCorrectionDocument,
   RevokeConsentDocument,
+  SetNotificationChannelDocument,
   SetMyLanguageDocument,
   UpdateMergeGoalDocument,
   WithdrawFamilyMergeDocument,
@@ -496,6 +503,70 @@ describe('merging two registrations of the same family', () => {
       ]);
     });
 
+    it("leaves nothing of hers on the ended record: her e-mail setting, her pending correction request and her erasure request follow her; a second portal login ends, recorded as ended by the merge", async () => {
+      const d = await duplicates();
+      const { keptSara, sara } = people(d);
+      // Sara uses the portal in both registrations; in the absorbed one she asked for e-mails, a correction and erasure.
+      const keptLogin = await world.portalLogin(d.a, keptSara);
+      const absorbedLogin = await world.portalLogin(d.b, sara);
+      await api.ok(keptLogin, SetNotificationChannelDocument, { input: { channel: 'IMMEDIATE', email: 'sara.kept@example.org' } });
+      await api.ok(absorbedLogin, SetNotificationChannelDocument, { input: { channel: 'DAILY_DIGEST', email: 'sara.absorbed@example.org' } });
+      const { requestMemberCorrection: asked } = await api.ok(absorbedLogin, RequestMemberCorrectionDocument, { input: { memberId: sara, changes: { familyName: 'Peeters-Claes' } } });
+      const erasure = await api.gql(absorbedLogin, RequestErasureDocument, { input: { memberId: sara, reason: 'Ik wil uit het systeem' } });
+      expect(erasure.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', refusal: 'OPEN_PLAN' });
+
+      const merge = (await api.ok(d.a.subject, ProposeFamilyMergeDocument, { input: { ...proposal(d), memberPairs: [pairOf(sara, keptSara)] } })).proposeFamilyMerge;
+      await api.ok(d.b.subject, ConfirmFamilyMergeDocument, { input: { mergeId: merge.id } });
+
+      // The surviving Sara keeps the setting she chose herself; the ended record's address is forgotten.
+      expect(await rows(`SELECT member_id, family_id, channel, email FROM notification_channel WHERE member_id = ANY($1)`, [[keptSara, sara]])).toEqual([
+        { member_id: keptSara, family_id: d.kept.familyId, channel: 'IMMEDIATE', email: 'sara.kept@example.org' },
+      ]);
+      expect((await api.ok(keptLogin, MyNotificationChannelDocument, {})).myNotificationChannel).toEqual({ channel: 'IMMEDIATE', email: 'sara.kept@example.org' });
+      // Her second login ended, recorded as ended by the merge, by who confirmed it, in the family that goes on.
+      expect(await rows(`SELECT family_id, member_id, ended_by_user_id, reason FROM portal_login_ended WHERE member_id = ANY($1)`, [[keptSara, sara]])).toEqual([
+        { family_id: d.kept.familyId, member_id: sara, ended_by_user_id: d.b.userId, reason: 'MEMBER_MERGED' },
+      ]);
+      expect(codeOf(await api.gql(absorbedLogin, MergedMyFamilyDocument, {}))).not.toBe('OK');
+      expect((await api.ok(keptLogin, MergedMyFamilyDocument, {})).myFamily.me.id).toBe(keptSara);
+      // The pending correction follows the person: the surviving supporter sees it about kept Sara and applies it; Sara is told.
+      expect(await rows(`SELECT member_id, requested_by_member_id, family_id FROM member_correction_request WHERE id = $1`, [asked.id])).toEqual([
+        { member_id: keptSara, requested_by_member_id: keptSara, family_id: d.kept.familyId },
+      ]);
+      expect((await api.ok(d.a.subject, MemberCorrectionRequestsDocument, { memberId: keptSara })).memberCorrectionRequests.map((r) => [r.id, r.status])).toEqual([[asked.id, 'REQUESTED']]);
+      await api.ok(d.a.subject, ApplyMemberCorrectionDocument, { input: { requestId: asked.id, expectedVersion: 1 } });
+      expect(await rows(`SELECT family_name FROM family_member WHERE id = $1`, [keptSara])).toEqual([{ family_name: 'Peeters-Claes' }]);
+      expect((await api.ok(keptLogin, InboxDocument, {})).inbox.edges.map((e) => e.node.kind)).toContain('MEMBER_CORRECTION_APPLIED');
+      // Her erasure request names her and the family that goes on (whose erasure erases its reason).
+      expect(await rows(`SELECT member_id, requested_by_member_id, family_id FROM erasure_request WHERE member_id = ANY($1) OR requested_by_member_id = ANY($1)`, [[keptSara, sara]])).toEqual([
+        { member_id: keptSara, requested_by_member_id: keptSara, family_id: d.kept.familyId },
+      ]);
+      // Each change is an audited write under b, who confirmed, in the family's access log.
+      const audited = await rows(`SELECT DISTINCT entity_type, action FROM audit_event WHERE actor_user_id = $1 AND entity_type = ANY($2) ORDER BY entity_type, action`, [
+        d.b.userId,
+        ['notification_channel', 'portal_login_ended', 'member_correction_request', 'erasure_request'],
+      ]);
+      expect(audited).toEqual([
+        { entity_type: 'erasure_request', action: 'UPDATE' },
+        { entity_type: 'member_correction_request', action: 'UPDATE' },
+        { entity_type: 'notification_channel', action: 'DELETE' },
+        { entity_type: 'portal_login_ended', action: 'INSERT' },
+      ]);
+    });
+
+    it('gives the surviving member the ended record\'s e-mail setting and portal login when she has none, and records no ended login', async () => {
+      const d = await duplicates();
+      const { keptSara, sara } = people(d);
+      const absorbedLogin = await world.portalLogin(d.b, sara);
+      await api.ok(absorbedLogin, SetNotificationChannelDocument, { input: { channel: 'DAILY_DIGEST', email: 'sara@example.org' } });
+      const merge = (await api.ok(d.a.subject, ProposeFamilyMergeDocument, { input: { ...proposal(d), memberPairs: [pairOf(sara, keptSara)] } })).proposeFamilyMerge;
+      await api.ok(d.b.subject, ConfirmFamilyMergeDocument, { input: { mergeId: merge.id } });
+
+      expect((await api.ok(absorbedLogin, MyNotificationChannelDocument, {})).myNotificationChannel).toEqual({ channel: 'DAILY_DIGEST', email: 'sara@example.org' });
+      expect(await rows(`SELECT member_id, family_id FROM notification_channel WHERE member_id = ANY($1)`, [[keptSara, sara]])).toEqual([{ member_id: keptSara, family_id: d.kept.familyId }]);
+      expect(await rows(`SELECT count(*)::int AS n FROM portal_login_ended WHERE member_id = ANY($1)`, [[keptSara, sara]])).toEqual([{ n: 0 }]);
+    });
+
     it('costs as many SQL statements for three pairs as for one, proposed and confirmed', async () => {
       const cost = async (pairsOf: (p: ReturnType<typeof people>) => { absorbedMemberId: string; survivingMemberId: string }[]) => {
         const d = await duplicates();
@@ -621,9 +692,9 @@ describe('merging two registrations of the same family', () => {
       const [read] = await rows(`SELECT consent_ids FROM audit_event WHERE actor_user_id = $1 AND action = 'READ' AND entity_type = 'Plan' ORDER BY seq DESC LIMIT 1`, [r.b2.userId]);
       const basis = await rows(`SELECT DISTINCT recipient_agency_id FROM consent WHERE id = ANY($1)`, [read.consent_ids]);
       expect(basis).toEqual([{ recipient_agency_id: agencyB.id }]);
-      // A note naming nobody concerns every member, now of both registrations: neither agency holds all their consents.
+      // A note naming nobody concerns the members of the registration it was written in: A's consents cover A's note.
       const { plan } = await api.ok(r.a2.subject, MergedPlanDocument, { id: r.kept.planId });
-      expect(plan.notes.map((n) => n.id)).toEqual([]);
+      expect(plan.notes.map((n) => n.id)).toEqual([r.keptNote]);
       // The family's own view does not depend on agencies' consents: a portal member of either registration sees both goals.
       for (const [worker, memberId] of [[r.a, r.kept.memberIds[0]!], [r.b, r.absorbed.memberIds[0]!]] as const) {
         const portal = await world.portalLogin(worker, memberId);
@@ -635,6 +706,49 @@ describe('merging two registrations of the same family', () => {
         [
           { id: r.keptGoal, consent_family_id: null },
           { id: r.absorbedGoal, consent_family_id: r.absorbed.familyId },
+        ].sort((x, y) => x.id.localeCompare(y.id)),
+      );
+    });
+
+    it("a note naming nobody concerns its own registration's members: each agency reads its own registration's, the other's once that registration's members consent; one written after the merge concerns every member", async () => {
+      const r = await withRecords();
+      // The kept Sara lets B use the kept plan, so that B's caseworkers read its notes at all.
+      await planConsent(r.a, r.kept.memberIds[0]!, agencyB.id);
+      await merged(r);
+      const notesSeen = async (worker: Person) => (await api.ok(worker.subject, MergedPlanDocument, { id: r.kept.planId })).plan.notes.map((n) => n.id).sort();
+      expect(await notesSeen(r.a2)).toEqual([r.keptNote]);
+      expect(await notesSeen(r.b2)).toEqual([r.absorbedNote]);
+
+      // Written after the merge, a note naming nobody is about the one family: every member of both registrations.
+      const { addNote: after } = await api.ok(r.a.subject, AddMergeNoteDocument, { input: { planId: r.kept.planId, category: 'NOTES', body: 'Het hele gezin verhuist.' } });
+      expect(await notesSeen(r.a2)).toEqual([r.keptNote]);
+
+      // The absorbed registration's members consent that A uses their notes: A reads that registration's note, and the later one.
+      const [sara, lien, mo] = r.absorbed.memberIds as [string, string, string];
+      // (Lien decides for herself; Sara consents for herself and for Mo.)
+      for (const [grantorMemberId, subjectMemberIds] of [[sara, [sara, mo]], [lien, [lien]]] as const) {
+        await api.ok(r.b.subject, RecordConsentDocument, {
+          input: {
+            grantorMemberId,
+            subjectMemberIds: [...subjectMemberIds],
+            recipientAgencyId: agencyA.id,
+            categories: ['NOTES'],
+            purposeCode: 'PLAN_COORDINATION',
+            purpose: 'Eén plan voor het hele gezin',
+            method: 'WRITTEN',
+            evidenceReference: `form-notes-after-merge-${grantorMemberId}`,
+          },
+        });
+        if (grantorMemberId === sara) expect(await notesSeen(r.a2)).toEqual([r.keptNote]); // not yet: Lien has not consented
+      }
+      expect(await notesSeen(r.a2)).toEqual([r.keptNote, r.absorbedNote, after.id].sort());
+      // B's caseworkers are not widened by A's consents.
+      expect(await notesSeen(r.b2)).toEqual([r.absorbedNote]);
+      expect(await rows(`SELECT id, consent_family_id FROM note WHERE id = ANY($1) ORDER BY id`, [[r.keptNote, r.absorbedNote, after.id]])).toEqual(
+        [
+          { id: r.keptNote, consent_family_id: r.kept.familyId },
+          { id: r.absorbedNote, consent_family_id: r.absorbed.familyId },
+          { id: after.id, consent_family_id: null },
         ].sort((x, y) => x.id.localeCompare(y.id)),
       );
     });
@@ -665,8 +779,20 @@ describe('merging two registrations of the same family', () => {
       expect(await goalsSeen(r.b2, r)).toMatchObject({ keptPlan: 'NOT_FOUND', absorbedPlan: 'NOT_FOUND', updateAbsorbedGoal: 'NOT_FOUND' });
     });
 
-    it('the migration gives merges made before it the same registrations and joining time as a merge makes now', async () => {
-      const scratch = await scratchDatabase('merge_backfill');
+    /**
+     * On a database of its own: two registrations of one network by a and b, `before` writes in them, they merge,
+     * `after` writes; `state` read, then `migration` undone and done again (as before it, with merges made): the same.
+     */
+    async function backfilled(
+      name: string,
+      migration: MigrationInterface,
+      writes: {
+        before: (own: TestApi, w: World, p: { a: Person; b: Person; kept: FamilyWithPlan; absorbed: FamilyWithPlan }) => Promise<void>;
+        after: (own: TestApi, w: World, p: { a: Person; b: Person; kept: FamilyWithPlan; absorbed: FamilyWithPlan }) => Promise<void>;
+      },
+      state: (client: pg.Client, p: { kept: FamilyWithPlan; absorbed: FamilyWithPlan }) => Promise<Record<string, unknown[]>>,
+    ) {
+      const scratch = await scratchDatabase(name);
       const own = await TestApi.start({ DATABASE_URL: scratch.url });
       const client = new pg.Client(scratch.url);
       try {
@@ -676,36 +802,87 @@ describe('merging two registrations of the same family', () => {
         const [a, b] = [await w.staff(x), await w.staff(y)];
         const kept = await w.familyWithPlan(a, { supporter: a, members: parentWithTwoChildren('backfill kept') });
         const absorbed = await w.familyWithPlan(b, { supporter: b, members: parentWithTwoChildren('backfill absorbed') });
-        const goal = async (worker: Person, planId: string) =>
-          (await own.ok(worker.subject, AddMergeGoalDocument, { input: { planId, lifeDomain: 'HOUSING', description: 'Een woning', owner: 'FAMILY' } })).addGoal.id;
-        const goals = [await goal(a, kept.planId), await goal(b, absorbed.planId)];
+        const parties = { a, b, kept, absorbed };
+        await writes.before(own, w, parties);
         const merge = (await own.ok(a.subject, ProposeFamilyMergeDocument, { input: { survivingFamilyId: kept.familyId, absorbedFamilyId: absorbed.familyId } })).proposeFamilyMerge;
         await own.ok(b.subject, ConfirmFamilyMergeDocument, { input: { mergeId: merge.id } });
-        goals.push(await goal(a, kept.planId));
+        await writes.after(own, w, parties);
 
         await client.connect();
-        const state = async () => ({
-          goals: (await client.query(`SELECT id, consent_family_id FROM goal WHERE id = ANY($1) ORDER BY id`, [goals])).rows,
-          plans: (await client.query(`SELECT id, consent_family_id FROM plan WHERE id = ANY($1) ORDER BY id`, [[kept.planId, absorbed.planId]])).rows,
-          families: (await client.query(`SELECT id, merged_at FROM family WHERE id = ANY($1) ORDER BY id`, [[kept.familyId, absorbed.familyId]])).rows,
-        });
-        const made = await state();
-        expect(made.goals.filter((g) => g.consent_family_id !== null)).toEqual([{ id: goals[1], consent_family_id: absorbed.familyId }]);
-        expect(made.plans.filter((p) => p.consent_family_id !== null)).toEqual([{ id: absorbed.planId, consent_family_id: absorbed.familyId }]);
-
-        // Without the columns (as before the migration), and the migration once more: the same values.
-        const migration = new ConsentsDoNotWiden1766836000000();
+        const made = await state(client, parties);
         const runner = { query: (sql: string) => client.query(sql) } as unknown as QueryRunner;
         await client.query('BEGIN');
         await migration.down(runner);
         await migration.up(runner);
         await client.query('COMMIT');
-        expect(await state()).toEqual(made);
+        expect(await state(client, parties)).toEqual(made);
+        return { made, kept, absorbed };
       } finally {
         await client.end().catch(() => undefined);
         await own.stop();
         await scratch.drop();
       }
+    }
+
+    it('the migration gives merges made before it the same registrations and joining time as a merge makes now', async () => {
+      const goals: string[] = [];
+      const goal = async (own: TestApi, worker: Person, planId: string) =>
+        goals.push((await own.ok(worker.subject, AddMergeGoalDocument, { input: { planId, lifeDomain: 'HOUSING', description: 'Een woning', owner: 'FAMILY' } })).addGoal.id);
+      const { made, absorbed } = await backfilled(
+        'merge_backfill',
+        new ConsentsDoNotWiden1766836000000(),
+        {
+          before: async (own, _w, { a, b, kept, absorbed }) => {
+            await goal(own, a, kept.planId);
+            await goal(own, b, absorbed.planId);
+          },
+          after: async (own, _w, { a, kept }) => {
+            await goal(own, a, kept.planId);
+          },
+        },
+        async (client, { kept, absorbed }) => ({
+          goals: (await client.query(`SELECT id, consent_family_id FROM goal WHERE id = ANY($1) ORDER BY id`, [goals])).rows,
+          plans: (await client.query(`SELECT id, consent_family_id FROM plan WHERE id = ANY($1) ORDER BY id`, [[kept.planId, absorbed.planId]])).rows,
+          families: (await client.query(`SELECT id, merged_at FROM family WHERE id = ANY($1) ORDER BY id`, [[kept.familyId, absorbed.familyId]])).rows,
+        }),
+      );
+      const governed = (rows: unknown[]) => (rows as { consent_family_id: string | null }[]).filter((r) => r.consent_family_id !== null);
+      expect(governed(made.goals!)).toEqual([{ id: goals[1], consent_family_id: absorbed.familyId }]);
+      expect(governed(made.plans!)).toEqual([{ id: absorbed.planId, consent_family_id: absorbed.familyId }]);
+    }, 120_000);
+
+    it("the migration gives the notes and members of merges made before it the same registrations as a merge gives them now", async () => {
+      const notes: string[] = [];
+      const note = async (own: TestApi, worker: Person, planId: string) =>
+        notes.push((await own.ok(worker.subject, AddMergeNoteDocument, { input: { planId, category: 'NOTES', body: 'Het gezin zoekt een woning.' } })).addNote.id);
+      const { made, kept, absorbed } = await backfilled(
+        'merge_note_backfill',
+        new UnnamedNotesKeepTheirRegistration1766851000000(),
+        {
+          before: async (own, _w, { a, b, kept, absorbed }) => {
+            await note(own, a, kept.planId);
+            await note(own, b, absorbed.planId);
+          },
+          after: async (own, _w, { a, kept }) => {
+            await note(own, a, kept.planId);
+          },
+        },
+        async (client, { kept, absorbed }) => ({
+          notes: (await client.query(`SELECT id, consent_family_id FROM note WHERE id = ANY($1) ORDER BY id`, [notes])).rows,
+          members: (await client.query(`SELECT id, registration_family_id FROM family_member WHERE id = ANY($1) ORDER BY id`, [[...kept.memberIds, ...absorbed.memberIds]])).rows,
+        }),
+      );
+      const sorted = <T extends { id: string }>(rows: T[]) => [...rows].sort((x, y) => x.id.localeCompare(y.id));
+      expect(made.notes).toEqual(
+        sorted([
+          { id: notes[0]!, consent_family_id: kept.familyId },
+          { id: notes[1]!, consent_family_id: absorbed.familyId },
+          { id: notes[2]!, consent_family_id: null },
+        ]),
+      );
+      expect(made.members).toEqual(
+        sorted([...kept.memberIds.map((id) => ({ id, registration_family_id: null })), ...absorbed.memberIds.map((id) => ({ id, registration_family_id: absorbed.familyId }))]),
+      );
     }, 120_000);
 
     it('a family-level consent recorded in the surviving registration before the merge does not reach the absorbed one, whoever recorded it', async () => {

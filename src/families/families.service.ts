@@ -164,7 +164,13 @@ export class FamiliesService {
    * reads any more: her record answers NOT_FOUND as a member, and is kept for the audit.
    */
   async absorbInto(em: EntityManager, absorbedId: string, survivingId: string, mergedAt: Date): Promise<void> {
-    await em.query(`UPDATE family_member SET family_id = $2 WHERE family_id = $1 AND merged_into_member_id IS NULL`, [absorbedId, survivingId]);
+    // A member keeps the registration she was registered in (the first one, over merges): notes naming nobody
+    // written there concern her registration's members (docs/family-merge.md, "Consents do not widen").
+    await em.query(
+      `UPDATE family_member SET family_id = $2, registration_family_id = COALESCE(registration_family_id, family_id)
+        WHERE family_id = $1 AND merged_into_member_id IS NULL`,
+      [absorbedId, survivingId],
+    );
     await this.known.moveToFamily(em, absorbedId, survivingId);
     // Registrations merged into the absorbed one before point on to the surviving family: one step always suffices.
     // They join the surviving family now, too.
@@ -229,18 +235,18 @@ export class FamiliesService {
   /**
    * A merge maps each pair's absorbed member onto the surviving one (the other owners re-point their rows): her
    * record ends, pointing at the member it became; her portal login reaches the surviving member, unless that
-   * member has a login of her own (then the absorbed one ends); her national register number's key is the
-   * surviving member's if that member had none.
+   * member has a login of her own (then the absorbed one ends: answered, for the portal to record why); her
+   * national register number's key is the surviving member's if that member had none.
    */
-  async mergeMembers(em: EntityManager, survivingFamilyId: string, pairs: readonly MemberPair[]): Promise<void> {
-    if (pairs.length === 0) return;
+  async mergeMembers(em: EntityManager, survivingFamilyId: string, pairs: readonly MemberPair[]): Promise<{ endedLoginMemberIds: string[] }> {
+    if (pairs.length === 0) return { endedLoginMemberIds: [] };
     const columns = pairColumns(pairs);
     const logins = await readWithoutAudit(
       'what a write copies into the record it writes (audited by the write triggers)',
-      em.query<{ surviving: string; subject: string }[]>(
-        `SELECT p.surviving, a.portal_subject AS subject FROM ${PAIRS}
+      em.query<{ absorbed: string; surviving: string; subject: string; kept: boolean }[]>(
+        `SELECT p.absorbed, p.surviving, a.portal_subject AS subject, s.portal_subject IS NOT NULL AS kept FROM ${PAIRS}
            JOIN family_member a ON a.id = p.absorbed JOIN family_member s ON s.id = p.surviving
-          WHERE a.portal_subject IS NOT NULL AND s.portal_subject IS NULL`,
+          WHERE a.portal_subject IS NOT NULL`,
         columns,
       ),
     );
@@ -248,13 +254,15 @@ export class FamiliesService {
       `UPDATE family_member a SET merged_into_member_id = p.surviving, portal_subject = NULL FROM ${PAIRS} WHERE a.id = p.absorbed`,
       columns,
     );
-    if (logins.length) {
+    const moved = logins.filter((l) => !l.kept);
+    if (moved.length) {
       await em.query(
         `UPDATE family_member s SET portal_subject = l.subject FROM unnest($1::uuid[], $2::text[]) l(surviving, subject) WHERE s.id = l.surviving`,
-        [logins.map((l) => l.surviving), logins.map((l) => l.subject)],
+        [moved.map((l) => l.surviving), moved.map((l) => l.subject)],
       );
     }
     await this.known.mergeMemberKeys(em, survivingFamilyId, pairs);
+    return { endedLoginMemberIds: logins.filter((l) => l.kept).map((l) => l.absorbed) };
   }
 
   /**

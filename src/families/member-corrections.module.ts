@@ -10,5 +10,6 @@ import { MemberCorrectionsService } from './member-corrections.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([MemberCorrectionRequest]), FamiliesModule, InboxModule],
   providers: [MemberCorrectionsService, MemberCorrectionsResolver],
+  exports: [MemberCorrectionsService],
 })
 export class MemberCorrectionsModule {}

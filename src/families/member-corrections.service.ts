@@ -16,6 +16,7 @@ import type { DecideMemberCorrectionInput, DeclineMemberCorrectionInput, Request
 import { CorrectionStatus, MemberCorrectionRequest } from './member-correction-request.entity.js';
 import { MemberChangesService } from './member-changes.service.js';
 import { requirePastDate } from './member-dates.js';
+import { type MemberPair, PAIRS, pairColumns } from './member-pair.js';
 
 /**
  * A member asks in the portal to correct her details (or a child's she speaks for); the family's team applies
@@ -74,6 +75,30 @@ export class MemberCorrectionsService {
       const request = await this.open(em, caller, input, 'decline');
       return this.decide(em, caller, request, CorrectionStatus.DECLINED, input.reason);
     });
+  }
+
+  /**
+   * A merge (docs/family-merge.md): the requests about the members who moved name the surviving family, as the
+   * members do. Decided requests stay as they were written: they name the family the member was in.
+   */
+  async moveToFamily(em: EntityManager, fromFamilyId: string, toFamilyId: string): Promise<void> {
+    // After mapMembers: no request still to be decided names a record that ended.
+    await em.query(`UPDATE member_correction_request SET family_id = $2 WHERE family_id = $1 AND status = 'REQUESTED'`, [fromFamilyId, toFamilyId]);
+  }
+
+  /**
+   * A merge of members that are the same person: a request still to be decided follows the person. It is about,
+   * and asked by, the surviving member from then on (the team applies it to her, she is told the outcome), and
+   * names the family she is in. Decided requests keep naming the record they were about, with her history.
+   */
+  async mapMembers(em: EntityManager, survivingFamilyId: string, pairs: readonly MemberPair[]): Promise<void> {
+    const surviving = (column: string) => `COALESCE((SELECT p.surviving FROM ${PAIRS} WHERE p.absorbed = r.${column}), r.${column})`;
+    await em.query(
+      `UPDATE member_correction_request r
+          SET member_id = ${surviving('member_id')}, requested_by_member_id = ${surviving('requested_by_member_id')}, family_id = $3
+        WHERE r.status = 'REQUESTED' AND (r.member_id = ANY ($1) OR r.requested_by_member_id = ANY ($1))`,
+      [...pairColumns(pairs), survivingFamilyId],
+    );
   }
 
   /** The requests about a member, newest first, for whoever may read her (audited as a read of her). */

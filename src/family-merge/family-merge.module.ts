@@ -6,6 +6,9 @@ import { ConsentsModule } from '../consents/consents.module.js';
 import { FamiliesModule } from '../families/families.module.js';
 import { GoalsModule } from '../goals/goals.module.js';
 import { InboxModule } from '../inbox/inbox.module.js';
+import { MemberCorrectionsModule } from '../families/member-corrections.module.js';
+import { PortalModule } from '../portal/portal.module.js';
+import { RetentionModule } from '../retention/retention.module.js';
 import { NotesModule } from '../notes/notes.module.js';
 import { PlansModule } from '../plans/plans.module.js';
 import { ReferralsModule } from '../referrals/referrals.module.js';
@@ -26,6 +29,9 @@ import { FamilyMergeService } from './family-merge.service.js';
     CaseAssignmentWriterModule,
     BreakGlassModule,
     InboxModule,
+    MemberCorrectionsModule,
+    RetentionModule,
+    PortalModule,
   ],
   providers: [FamilyMergeService, FamilyMergeResolver],
 })

@@ -14,6 +14,10 @@ import { GoalsService } from '../goals/goals.service.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { InboxItemKind } from '../inbox/inbox-kind.js';
 import { InboxService } from '../inbox/inbox.service.js';
+import { NotificationChannels } from '../inbox/notification-channels.service.js';
+import { MemberCorrectionsService } from '../families/member-corrections.service.js';
+import { ErasureRequestsService } from '../retention/erasure-requests.service.js';
+import { PortalInvitationsService } from '../portal/portal-invitations.service.js';
 import { NotesService } from '../notes/notes.service.js';
 import { PlansService } from '../plans/plans.service.js';
 import { PolicyService } from '../policy/policy.service.js';
@@ -45,6 +49,10 @@ export class FamilyMergeService {
     private readonly assignments: CaseAssignmentWriter,
     private readonly breakGlass: BreakGlassService,
     private readonly inbox: InboxService,
+    private readonly channels: NotificationChannels,
+    private readonly corrections: MemberCorrectionsService,
+    private readonly erasureRequests: ErasureRequestsService,
+    private readonly portalLogins: PortalInvitationsService,
   ) {}
 
   /**
@@ -208,7 +216,8 @@ export class FamilyMergeService {
   private async merge(em: EntityManager, caller: Caller, merge: FamilyMerge, surviving: Family, absorbed: Family): Promise<FamilyMerge> {
     const plans = await this.requireOpenPlans(em, [surviving.id, absorbed.id]);
     const [survivingPlan, absorbedPlan] = [plans.get(surviving.id)!, plans.get(absorbed.id)!];
-    if (merge.memberPairs.length) await this.mapMembers(em, surviving.id, merge.memberPairs);
+    if (merge.memberPairs.length) await this.mapMembers(em, caller, surviving.id, merge.memberPairs);
+    await this.notes.keepRegistrations(em, [surviving.id, absorbed.id]);
     await this.goals.moveToPlan(em, absorbedPlan.id, survivingPlan.id, absorbed.id);
     await this.notes.moveToPlan(em, absorbedPlan.id, survivingPlan.id);
     await this.referrals.moveToFamily(em, { familyId: absorbed.id, planId: absorbedPlan.id }, { familyId: surviving.id, planId: survivingPlan.id });
@@ -217,6 +226,9 @@ export class FamilyMergeService {
     await this.assignments.moveToFamily(em, absorbed.id, surviving.id);
     await this.breakGlass.moveToFamily(em, absorbed.id, surviving.id);
     await this.inbox.moveToFamily(em, absorbed.id, surviving.id);
+    await this.channels.moveToFamily(em, absorbed.id, surviving.id);
+    await this.corrections.moveToFamily(em, absorbed.id, surviving.id);
+    await this.erasureRequests.moveToFamily(em, absorbed.id, surviving.id);
     const mergedAt = new Date();
     await this.families.absorbInto(em, absorbed.id, surviving.id, mergedAt);
     Object.assign(merge, { status: FamilyMergeStatus.MERGED, confirmedByUserId: caller.principal.userId, mergedAt, version: merge.version + 1 });
@@ -241,8 +253,12 @@ export class FamilyMergeService {
    * Each pair's absorbed member becomes the surviving one: her record ends first (pointing at the member she
    * became, which the database's rule for re-pointing append-only rows checks), then every owner re-points its rows.
    */
-  private async mapMembers(em: EntityManager, survivingFamilyId: string, pairs: MemberPair[]): Promise<void> {
-    await this.families.mergeMembers(em, survivingFamilyId, pairs);
+  private async mapMembers(em: EntityManager, caller: Caller, survivingFamilyId: string, pairs: MemberPair[]): Promise<void> {
+    const { endedLoginMemberIds } = await this.families.mergeMembers(em, survivingFamilyId, pairs);
+    await this.portalLogins.recordEndedByMemberMerge(em, caller, survivingFamilyId, endedLoginMemberIds);
+    await this.channels.mapMembers(em, survivingFamilyId, pairs);
+    await this.corrections.mapMembers(em, survivingFamilyId, pairs);
+    await this.erasureRequests.mapMembers(em, pairs);
     await this.consents.mapMembers(em, pairs);
     await this.goals.mapMembers(em, pairs);
     await this.notes.mapMembers(em, pairs);

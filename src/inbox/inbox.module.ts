@@ -14,6 +14,6 @@ import { NotificationChannels } from './notification-channels.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([InboxItem]), FamiliesModule, AuthModule],
   providers: [InboxService, InboxLive, InboxResolver, InboxEmail, InboxDigest, InboxDigestJob, NotificationChannels],
-  exports: [InboxService],
+  exports: [InboxService, NotificationChannels],
 })
 export class InboxModule {}

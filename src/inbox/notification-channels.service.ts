@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { forbidden } from '../common/errors.js';
 import { newId } from '../common/ids.js';
+import { type MemberPair, PAIRS, pairColumns } from '../families/member-pair.js';
 import { NotificationChannel, type NotificationChannelSetting, type SetNotificationChannelInput } from './notification-channel.js';
 
 /** The owner of an e-mail setting: a professional (for all its agencies) or a family member in the portal. */
@@ -36,6 +37,29 @@ export class NotificationChannels {
       ),
     );
     return { channel: input.channel, email };
+  }
+
+  /** A merge (docs/family-merge.md): the settings of the members who moved name the surviving family. */
+  async moveToFamily(em: EntityManager, fromFamilyId: string, toFamilyId: string): Promise<void> {
+    await em.query(`UPDATE notification_channel SET family_id = $2 WHERE family_id = $1`, [fromFamilyId, toFamilyId]);
+  }
+
+  /**
+   * A merge of members that are the same person: the surviving member keeps her own setting when she has one (she
+   * chose it last for the login that goes on), and the ended record's is forgotten with its address; otherwise
+   * the ended record's setting becomes hers, so that she keeps getting the e-mails she asked for.
+   */
+  async mapMembers(em: EntityManager, survivingFamilyId: string, pairs: readonly MemberPair[]): Promise<void> {
+    const columns = pairColumns(pairs);
+    await em.query(
+      `DELETE FROM notification_channel a USING ${PAIRS}
+        WHERE a.member_id = p.absorbed AND EXISTS (SELECT 1 FROM notification_channel s WHERE s.member_id = p.surviving)`,
+      columns,
+    );
+    await em.query(
+      `UPDATE notification_channel a SET member_id = p.surviving, family_id = $3, updated_at = now() FROM ${PAIRS} WHERE a.member_id = p.absorbed`,
+      [...columns, survivingFamilyId],
+    );
   }
 }
 

@@ -95,6 +95,25 @@ export class NotesService {
     await em.query(`UPDATE note SET plan_id = $2 WHERE plan_id = $1`, [fromPlanId, toPlanId]);
   }
 
+  /**
+   * A merge (docs/family-merge.md, "Consents do not widen"): every note of the two families keeps the registration
+   * it was written in, whose members a note naming nobody concerns; a note written afterwards (null) concerns every
+   * member of the one family. A family that absorbed another before keeps its later notes null: they were written
+   * about more than one registration, and stay under the consents of every member (conservative over chains).
+   * Before the plans move, so that each note's plan still names its registration.
+   */
+  async keepRegistrations(em: EntityManager, familyIds: string[]): Promise<void> {
+    await readWithoutAudit(
+      'what a write copies into the record it writes (audited by the write triggers)',
+      em.query(
+        `UPDATE note n SET consent_family_id = COALESCE(p.consent_family_id, p.family_id) FROM plan p
+          WHERE p.id = n.plan_id AND p.family_id = ANY ($1) AND n.consent_family_id IS NULL
+            AND NOT EXISTS (SELECT 1 FROM family r WHERE r.merged_into_family_id = p.family_id)`,
+        [familyIds],
+      ),
+    );
+  }
+
   /** A merge of members that are the same person (docs/family-merge.md): notes name the surviving member, once. */
   async mapMembers(em: EntityManager, pairs: readonly MemberPair[]): Promise<void> {
     const columns = pairColumns(pairs);

@@ -141,8 +141,23 @@ const namedOrAll = (familyId: string, link: { table: string; key: string }, reco
   AND (EXISTS (SELECT 1 FROM ${link.table} x WHERE x.${link.key} = ${recordId} AND x.member_id = cm.id)
        OR NOT EXISTS (SELECT 1 FROM ${link.table} x WHERE x.${link.key} = ${recordId}))`;
 
-/** The members a note is about: those it names, or the whole family when it names none. */
-const noteMembers = (familyId: string, noteId: string) => namedOrAll(familyId, { table: 'note_member', key: 'note_id' }, noteId);
+/**
+ * A member `cm` of the registration `registration` (SQL; null: of any): registered in it (a merge moved her, keeping
+ * `registration_family_id`; else her family), or the member a record of it became (two records of one person).
+ */
+const ofRegistration = (registration: string) => `(${registration} IS NULL
+    OR COALESCE(cm.registration_family_id, cm.family_id) = ${registration}
+    OR EXISTS (SELECT 1 FROM family_member rm WHERE rm.merged_into_member_id = cm.id AND COALESCE(rm.registration_family_id, rm.family_id) = ${registration}))`;
+
+/**
+ * The members a note `nt` is about: those it names; when it names none, the members of the registration it was
+ * written in (`consent_family_id`, kept by a merge: docs/family-merge.md, "Consents do not widen"), or the whole
+ * family when it has none (no merge, or written after it).
+ */
+const noteMembers = (familyId: string, note: string) => `SELECT cm.id FROM family_member cm
+  WHERE cm.family_id = ${familyId}
+  AND (EXISTS (SELECT 1 FROM note_member x WHERE x.note_id = ${note}.id AND x.member_id = cm.id)
+       OR (NOT EXISTS (SELECT 1 FROM note_member x WHERE x.note_id = ${note}.id) AND ${ofRegistration(`${note}.consent_family_id`)}))`;
 
 /** The trajectory supporters (current or incoming) of the family's open plan. */
 function familySupporters(familyId: string): RelationField {
@@ -223,9 +238,8 @@ function everyMemberConsent(familyId: string, members: string, category: string)
   return { contains: holds, array: agenciesWhere(familyId, holds) };
 }
 
-/** A note: the consent of every member it concerns (all members when it names none) for its category. */
-const noteConsent = (familyId: string, noteId: string, category: string) =>
-  everyMemberConsent(familyId, noteMembers(familyId, noteId), category);
+/** A note `note` (an alias): the consent of every member it concerns (noteMembers) for its category. */
+const noteConsent = (familyId: string, note: string) => everyMemberConsent(familyId, noteMembers(familyId, note), `${note}.category`);
 
 /** The current trajectory supporter of the family's open plan (not an incoming one). */
 function currentSupporter(familyId: string): RelationField {
@@ -486,13 +500,13 @@ export const SUBJECTS = {
     },
     relations: {
       teamUserIds: familyTeam('p.family_id'),
-      consentedAgencyIds: noteConsent('p.family_id', 'nt.id', 'nt.category'),
+      consentedAgencyIds: noteConsent('p.family_id', 'nt'),
       breakGlassUserIds: breakGlass('p.family_id'),
-      speakerMemberIds: speakers('p.family_id', noteMembers('p.family_id', 'nt.id')),
+      speakerMemberIds: speakers('p.family_id', noteMembers('p.family_id', 'nt')),
     },
     audit: {
       familyId: 'p.family_id',
-      memberIds: `ARRAY(${noteMembers('p.family_id', 'nt.id')})`,
+      memberIds: `ARRAY(${noteMembers('p.family_id', 'nt')})`,
       categories: 'ARRAY[nt.category]',
     },
   },

@@ -86,7 +86,7 @@ export class PortalInvitationsService {
     return this.tx.run(caller, async (em) => {
       const member = await this.policy.authorize(em, caller.ability, 'endPortalLogin', 'FamilyMember', memberId, { lock: true });
       if (!(await this.families.endPortalLogin(em, memberId))) throw conflict('This member has no portal login');
-      await em.query(`INSERT INTO portal_login_ended (id, family_id, member_id, ended_by_user_id) VALUES ($1, $2, $3, $4)`, [
+      await em.query(`INSERT INTO portal_login_ended (id, family_id, member_id, ended_by_user_id, reason) VALUES ($1, $2, $3, $4, 'UNLINKED')`, [
         newId(),
         member.familyId,
         memberId,
@@ -94,6 +94,20 @@ export class PortalInvitationsService {
       ]);
       return { memberId, familyId: member.familyId as string, linked: false };
     });
+  }
+
+  /**
+   * A merge of members that are the same person ended these records' portal logins, because the member each
+   * became has her own (FamiliesService.mergeMembers): recorded as ended, by who confirmed the merge, for that
+   * reason, in the family that goes on. The person keeps logging in with the surviving member's login.
+   */
+  async recordEndedByMemberMerge(em: EntityManager, caller: Caller, familyId: string, memberIds: string[]): Promise<void> {
+    if (memberIds.length === 0) return;
+    await em.query(
+      `INSERT INTO portal_login_ended (id, family_id, member_id, ended_by_user_id, reason)
+       SELECT ids.id, $1, ids.member_id, $2, 'MEMBER_MERGED' FROM unnest($3::uuid[], $4::uuid[]) ids(id, member_id)`,
+      [familyId, caller.principal.userId, memberIds.map(() => newId()), memberIds],
+    );
   }
 
   private async openInvitation(

@@ -12,5 +12,6 @@ import { MyFamilyResolver, PortalResolver } from './portal.resolver.js';
 @Module({
   imports: [FamiliesModule, ConsentsModule, InboxModule],
   providers: [AccessLogService, PortalResolver, MyFamilyResolver, PortalInvitationsService, PortalInvitationsResolver, PortalInvitationExpiry, PortalInvitationExpiryJob],
+  exports: [PortalInvitationsService],
 })
 export class PortalModule {}

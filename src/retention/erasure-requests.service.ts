@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { DomainError } from '../common/errors.js';
 import { newId } from '../common/ids.js';
+import { familyMergeStatement, memberMergeStatement } from '../database/family-merge-statement.js';
+import { type MemberPair, PAIRS, pairColumns } from '../families/member-pair.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { OPEN_PLAN_SQL, OPEN_REFERRAL_SQL } from './care-in-progress.js';
 import type { RequestErasureInput } from './dto/request-erasure.input.js';
@@ -60,5 +63,28 @@ export class ErasureRequestsService {
       });
     }
     return { id: outcome.id, memberId: input.memberId, erasedAt: outcome.erasedAt };
+  }
+
+  /**
+   * A merge (docs/family-merge.md): the requests of the absorbed registration are the surviving family's, so that
+   * erasing that family erases their reasons too. They are events: only their family changes (familyMergeStatement).
+   */
+  async moveToFamily(em: EntityManager, fromFamilyId: string, toFamilyId: string): Promise<void> {
+    await familyMergeStatement(em, `UPDATE erasure_request SET family_id = $2 WHERE family_id = $1`, [fromFamilyId, toFamilyId]);
+  }
+
+  /**
+   * A merge of members that are the same person: the requests about or by the absorbed member name the surviving
+   * member, the person who asked (and whose erasure erases their reasons); nothing else of them changes
+   * (memberMergeStatement). All of them were decided when made: none is pending.
+   */
+  async mapMembers(em: EntityManager, pairs: readonly MemberPair[]): Promise<void> {
+    const surviving = (column: string) => `COALESCE((SELECT p.surviving FROM ${PAIRS} WHERE p.absorbed = r.${column}), r.${column})`;
+    await memberMergeStatement(
+      em,
+      `UPDATE erasure_request r SET member_id = ${surviving('member_id')}, requested_by_member_id = ${surviving('requested_by_member_id')}
+        WHERE r.member_id = ANY ($1) OR r.requested_by_member_id = ANY ($1)`,
+      pairColumns(pairs),
+    );
   }
 }

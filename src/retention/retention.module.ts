@@ -7,5 +7,6 @@ import { RetentionService } from './retention.service.js';
 /** Plan closure's aftermath: erasure at the end of the retention period, and on a family member's request. */
 @Module({
   providers: [RetentionService, ErasureRequestsService, RetentionResolver, RetentionJob],
+  exports: [ErasureRequestsService],
 })
 export class RetentionModule {}

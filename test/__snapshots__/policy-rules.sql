@@ -257,7 +257,9 @@ f.network_id = 'network';
     WHERE tp.family_id = p.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND (NOT EXISTS (SELECT 1 FROM (SELECT cm.id FROM family_member cm
   WHERE cm.family_id = p.family_id
   AND (EXISTS (SELECT 1 FROM note_member x WHERE x.note_id = nt.id AND x.member_id = cm.id)
-       OR NOT EXISTS (SELECT 1 FROM note_member x WHERE x.note_id = nt.id))) em(id) WHERE NOT EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.member_id = em.id AND cg.recipient_agency_id = 'agency' AND cg.category = nt.category
+       OR (NOT EXISTS (SELECT 1 FROM note_member x WHERE x.note_id = nt.id) AND (nt.consent_family_id IS NULL
+    OR COALESCE(cm.registration_family_id, cm.family_id) = nt.consent_family_id
+    OR EXISTS (SELECT 1 FROM family_member rm WHERE rm.merged_into_member_id = cm.id AND COALESCE(rm.registration_family_id, rm.family_id) = nt.consent_family_id))))) em(id) WHERE NOT EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.member_id = em.id AND cg.recipient_agency_id = 'agency' AND cg.category = nt.category
     AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
     AND (cg.represented_until IS NULL OR cg.represented_until > current_date))) OR nt.author_user_id = 'user' OR EXISTS (SELECT bg.user_id FROM break_glass_grant bg WHERE bg.family_id = p.family_id
     AND now() >= bg.starts_at AND now() < bg.expires_at
@@ -381,7 +383,9 @@ n.id = 'network';
     WHERE tp.family_id = p.family_id AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = 'user')) AND NOT (nt.category = ANY(ARRAY['HEALTH', 'SAFETY'])) AND (NOT EXISTS (SELECT 1 FROM (SELECT cm.id FROM family_member cm
   WHERE cm.family_id = p.family_id
   AND (EXISTS (SELECT 1 FROM note_member x WHERE x.note_id = nt.id AND x.member_id = cm.id)
-       OR NOT EXISTS (SELECT 1 FROM note_member x WHERE x.note_id = nt.id))) em(id) WHERE NOT EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.member_id = em.id AND cg.recipient_agency_id = 'agency' AND cg.category = nt.category
+       OR (NOT EXISTS (SELECT 1 FROM note_member x WHERE x.note_id = nt.id) AND (nt.consent_family_id IS NULL
+    OR COALESCE(cm.registration_family_id, cm.family_id) = nt.consent_family_id
+    OR EXISTS (SELECT 1 FROM family_member rm WHERE rm.merged_into_member_id = cm.id AND COALESCE(rm.registration_family_id, rm.family_id) = nt.consent_family_id))))) em(id) WHERE NOT EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.member_id = em.id AND cg.recipient_agency_id = 'agency' AND cg.category = nt.category
     AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
     AND (cg.represented_until IS NULL OR cg.represented_until > current_date))) OR nt.author_user_id = 'user'));
 
@@ -459,7 +463,9 @@ p.family_id = 'family';
 (p.family_id = 'family' AND NOT EXISTS (SELECT 1 FROM (SELECT cm.id FROM family_member cm
   WHERE cm.family_id = p.family_id
   AND (EXISTS (SELECT 1 FROM note_member x WHERE x.note_id = nt.id AND x.member_id = cm.id)
-       OR NOT EXISTS (SELECT 1 FROM note_member x WHERE x.note_id = nt.id))) sm(id) WHERE NOT member_speaks_for('member', sm.id)));
+       OR (NOT EXISTS (SELECT 1 FROM note_member x WHERE x.note_id = nt.id) AND (nt.consent_family_id IS NULL
+    OR COALESCE(cm.registration_family_id, cm.family_id) = nt.consent_family_id
+    OR EXISTS (SELECT 1 FROM family_member rm WHERE rm.merged_into_member_id = cm.id AND COALESCE(rm.registration_family_id, rm.family_id) = nt.consent_family_id))))) sm(id) WHERE NOT member_speaks_for('member', sm.id)));
 
 -- family member × Referral × read
 (r.family_id = 'family' AND EXISTS (SELECT 1 FROM (SELECT rfm.member_id FROM referral_member rfm WHERE rfm.referral_id = r.id) ccm(id) WHERE member_speaks_for('member', ccm.id)));

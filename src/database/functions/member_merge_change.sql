@@ -3,11 +3,11 @@
 -- a row of a table whose member a merge re-points, where nothing changes but member columns (`…member_id`,
 -- `…member_ids`), each from a member merged into another (family_member.merged_into_member_id) to the member
 -- it became. Called by the append-only refusals; the audit trail and the member's own history are never re-pointed.
--- Rule: consents and assessments are events, and yet name the one person two merged records were
+-- Rule: consents, assessments and erasure requests are events, and yet name the one person two merged records were
 -- (docs/family-merge.md, "Members that are the same person").
 CREATE OR REPLACE FUNCTION member_merge_change(tbl text, old_row jsonb, new_row jsonb) RETURNS boolean LANGUAGE sql STABLE AS $$
   SELECT coalesce(current_setting('app.member_merge', true), '') = 'on'
-     AND tbl IN ('consent', 'consent_subject', 'consent_confirmation', 'consent_revocation', 'capacity_assessment', 'referral_member')
+     AND tbl IN ('consent', 'consent_subject', 'consent_confirmation', 'consent_revocation', 'capacity_assessment', 'referral_member', 'erasure_request')
      AND NOT EXISTS (
        SELECT 1 FROM jsonb_each(new_row) n JOIN jsonb_each(old_row) o ON o.key = n.key
         WHERE n.value IS DISTINCT FROM o.value
