@@ -60,6 +60,9 @@ const { values: args } = parseArgs({
     // "--max-semi-space-size=0": runtime settings compared on the same seeded data.
     'node-flags': { type: 'string' },
     resolvers: { type: 'boolean', default: false },
+    // A directory holding another build of the service (`DIR/dist/src/main.js`, e.g. main's): measured in the
+    // same run, sent the service's requests, so that a change is a ratio within one run (side `baseline`).
+    baseline: { type: 'string' },
   },
 });
 const FAMILIES = Number(args.families);
@@ -116,12 +119,14 @@ const SIDES = [
   { name: 'postgraphile', script: postgraphileSide.script, readyPath: postgraphileSide.readyPath, metrics: false },
   // With --resolvers only: the service without compiled reads, sent the service's requests.
   { name: 'resolvers', script: 'dist/src/main.js', readyPath: '/health/ready', metrics: true, env: { COMPILED_READS: 'false' }, requests: 'service' },
+  // With --baseline only: another build of the service, sent the service's requests.
+  { name: 'baseline', script: join(args.baseline ?? '.', 'dist/src/main.js'), readyPath: '/health/ready', metrics: true, requests: 'service' },
 ] as const;
 type SideName = (typeof SIDES)[number]['name'];
 /** The sides with requests of their own (`requests` names whose another side sends). */
 type RequestSide = Exclude<(typeof SIDES)[number], { requests: string }>['name'];
 const requestsOf = (side: (typeof SIDES)[number]): RequestSide => ('requests' in side ? side.requests : side.name);
-const RUN_SIDES = SIDES.filter((side) => side.name !== 'resolvers' || args.resolvers);
+const RUN_SIDES = SIDES.filter((side) => (side.name !== 'resolvers' || args.resolvers) && (side.name !== 'baseline' || args.baseline));
 
 /** An operation without a limit side (myFamily) is measured on the service (and with --resolvers against the resolvers' path) only. */
 interface Operation {
@@ -421,7 +426,7 @@ async function main(): Promise<void> {
     const serviceFlags = [...runtimeFlags, ...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [])];
     const started = {} as Record<SideName, Awaited<ReturnType<typeof startProcess>>>;
     for (const side of RUN_SIDES) {
-      const flags = side.name === 'service' ? serviceFlags : side.name === 'resolvers' ? runtimeFlags : [];
+      const flags = side.name === 'service' ? serviceFlags : side.name === 'resolvers' || side.name === 'baseline' ? runtimeFlags : [];
       started[side.name] = await startProcess(side.script, { ...env, ...('env' in side ? side.env : {}) }, side.readyPath, flags);
       children.push(started[side.name].child);
     }
@@ -443,6 +448,7 @@ async function main(): Promise<void> {
         postgraphile: per('service', 'postgraphile'),
         limitToPostgraphile: per('limit', 'postgraphile'),
         resolvers: per('service', 'resolvers'),
+        baseline: per('service', 'baseline'),
       };
       // `ratio`: the service against the limit side, as results before it had against the floor.
       table.push({ operation: op.name, ...measured, ratio: ratios.limit, ratios });
@@ -453,6 +459,7 @@ async function main(): Promise<void> {
           side.name === 'limit' ? `  → service ${ratios.limit!.toFixed(2)}× limit`
           : side.name === 'postgraphile' ? `  → service ${ratios.postgraphile!.toFixed(2)}×, limit ${ratios.limitToPostgraphile!.toFixed(2)}× postgraphile`
           : side.name === 'resolvers' ? `  → service ${ratios.resolvers!.toFixed(2)}× resolvers`
+          : side.name === 'baseline' ? `  → service ${ratios.baseline!.toFixed(2)}× baseline`
           : '';
         console.log(
           `  ${side.name.padEnd(12)} ${m.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${m.p50.toFixed(1).padStart(6)}  p95 ${m.p95.toFixed(1).padStart(6)}  p99 ${m.p99.toFixed(1).padStart(6)} ms  ` +

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo, Kind, type OperationDefinitionNode, parse } from 'graphql';
 import { PLAN_QUERY } from '../bench/operations.js';
-import { CompiledRead } from '../src/audit/compiled-read.js';
+import { CompiledRead, rootSql } from '../src/audit/compiled-read.js';
 import type { Caller } from '../src/auth/caller.decorator.js';
 import type { Principal } from '../src/auth/principal.js';
 import { SubjectKind } from '../src/auth/subject-kind.js';
 import { compileSelection } from '../src/graphql/compiled-selection.js';
 import { PLAN_READ } from '../src/plans/plan-read.js';
 import { defineAbilityFor } from '../src/policy/ability.factory.js';
+import { SqlParams } from '../src/policy/sql-scope.js';
 import { MembershipRole } from '../src/users/membership-role.js';
 
 /**
@@ -68,8 +69,9 @@ describe('plan(id) compiled from its selection', () => {
 
   it('makes one statement the connection prepares (no IN list, which PreparingClient leaves unnamed), the same text for every id', () => {
     const read = compileSelection(PLAN_READ, infoOf(PLAN_QUERY))!;
-    const first = new CompiledRead(caller).statement(read, randomUUID());
-    const second = new CompiledRead(caller).statement(read, randomUUID());
+    const byId = () => ({ plan: rootSql({ node: read, where: (alias, params) => `${alias}.id = ${params.add(randomUUID())}` }, new SqlParams()) });
+    const first = new CompiledRead(caller).roots(byId());
+    const second = new CompiledRead(caller).roots(byId());
     expect(first.sql).not.toMatch(/\bIN \(/i);
     // Parameter names differ per statement (SqlParams); numbered as pg receives them, the texts are one.
     const numbered = (sql: string) => sql.replace(/:pol\d+_(\d+)/g, ':p$1');

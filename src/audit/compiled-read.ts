@@ -2,7 +2,7 @@ import type { Caller } from '../auth/caller.decorator.js';
 import type { PolicyAction } from '../policy/ability.factory.js';
 import { scopeToSql, SqlParams } from '../policy/sql-scope.js';
 import { fromClause, type OpenSubject, subjectSql, type PersonalSubject } from '../policy/subjects.js';
-import { auditActor } from './audited-transactions.js';
+import { type AuditActor, auditActor } from './audited-transactions.js';
 import { auditColumnsSql, levelsAuditSource, readAuditSql } from './read-audit.js';
 
 /** A field of a compiled answer: a column of its node's table, or a date-time column (answered as a Date). */
@@ -28,9 +28,9 @@ export interface ReadNode {
 }
 
 /**
- * A root of a statement of several (`CompiledRead.roots`): the rows of `node` where `where` holds (over its
- * alias; its values added to `params`). Answered as the object or null (`one`), the list, or with `page` the
- * page after the row `after` in id order: `{ edges: [{ id, node }], more }` (`more`: a row follows the page).
+ * A root of a compiled statement: the rows of `node` where `where` holds (SQL over the subject's alias; the
+ * request's values added to `params`). Answered as the object or null (`one`), the list, or with `page` a page
+ * (`pageOf`): `{ edges: [{ id, node }], more }`, the first `first` rows in id order after the row `after` (an id).
  */
 export interface ReadRoot {
   node: ReadNode;
@@ -39,7 +39,29 @@ export interface ReadRoot {
 }
 
 /**
- * The compiled read of one record and what is selected under it: ONE statement that filters every
+ * A root as a compiled statement takes it: its condition and page as SQL, every value of the request a
+ * placeholder of `inputs` (rootSql). What varies between requests of one shape is in `inputs`, so that the
+ * statement's text is the same for them (compiled-statements.ts caches it by this SQL).
+ */
+export interface RootSql {
+  node: ReadNode;
+  where: string;
+  page?: { first: string; after: string | null };
+}
+
+/** `root` as a statement takes it: its condition over its subject's alias and its page, their values added to `inputs`. */
+export function rootSql({ node, where, page }: ReadRoot, inputs: SqlParams): RootSql {
+  const subject = 'ruled' in node.from ? node.from.ruled : 'subject' in node.from ? node.from.subject : null;
+  if (!subject) throw new Error('A compiled read starts at a subject');
+  return {
+    node,
+    where: where(subjectSql(subject).alias, inputs),
+    ...(page && { page: { first: inputs.add(page.first), after: page.after === null ? null : inputs.add(page.after) } }),
+  };
+}
+
+/**
+ * The compiled read of records and what is selected under them: ONE statement that filters every
  * personal subject by the caller's policy (the predicates scopeToSql generates from the same CASL rules as
  * the reader's other path), records the reading of all levels in one data-modifying CTE (readAuditSql, as the
  * other path records each of its statements: at most one entry per family for the whole request, the levels'
@@ -54,59 +76,73 @@ export class CompiledRead {
   private readonly audited: { entityType: string; relation: string }[] = [];
   private aliases = 0;
 
-  constructor(private readonly caller: Caller) {}
-
-  /** The statement for `root`, a personal subject's record by id, and its parameters (TypeORM's `:name`s). */
-  statement(root: ReadNode, id: string | null): { sql: string; params: Record<string, unknown> } {
-    const cte = this.personal(root, (alias) => `${alias}.id = ${this.params.add(id)}`);
-    const param = (value: unknown) => this.params.add(value);
-    this.ctes.push(readAuditSql(levelsAuditSource(this.audited, param), auditActor(this.caller), param));
-    return { sql: `WITH ${this.ctes.join(',\n')}\nSELECT ${this.object(root, cte)} AS answer FROM ${cte}`, params: this.params.values };
-  }
+  /** `actor`: who the audit entries name (compiled-statements.ts passes one whose request id it fills in per request). */
+  constructor(
+    private readonly caller: Caller,
+    private readonly actor: AuditActor = auditActor(caller),
+  ) {}
 
   /**
-   * The statement for a page of `root`'s records (a personal subject's, in id order): those `where` keeps
-   * (SQL over the subject's alias; `param` adds a value), `pageSize` of them and one more to tell whether
-   * another page follows. It answers `{ nodes, more }`; the row beyond the page is not read by anyone and
-   * not audited (as the reader's `pageSize`).
+   * ONE statement answering its roots as one JSON object, a property each (`plan`: a record; `myFamily`: the
+   * member and her family; `families`, `referrals`: a page), all their personal levels audited together.
    */
-  pageStatement(
-    root: ReadNode,
-    where: (alias: string, param: (value: unknown) => string) => string,
-    pageSize: number,
-  ): { sql: string; params: Record<string, unknown> } {
+  roots(roots: Record<string, RootSql>): { sql: string; params: Record<string, unknown> } {
+    const answers = Object.entries(roots).map(([field, root]) => `'${field}', ${this.root(root)}`);
     const param = (value: unknown) => this.params.add(value);
-    const size = param(pageSize);
-    const cte = this.personal(root, (alias) => where(alias, param), size);
-    this.ctes.push(readAuditSql(levelsAuditSource(this.audited, param), auditActor(this.caller), param));
-    const answer = `json_build_object('nodes', coalesce(json_agg(${this.object(root, cte)} ORDER BY ${cte}.id) FILTER (WHERE ${cte}.audit_row <= ${size}), '[]'::json),
-      'more', count(*) > ${size})`;
-    return { sql: `WITH ${this.ctes.join(',\n')}\nSELECT ${answer} AS answer FROM ${cte}`, params: this.params.values };
+    if (this.audited.length > 0) this.ctes.push(readAuditSql(levelsAuditSource(this.audited, param), this.actor, param));
+    const withs = this.ctes.length > 0 ? `WITH ${this.ctes.join(',\n')}\n` : '';
+    return { sql: `${withs}SELECT json_build_object(${answers.join(', ')}) AS answer`, params: this.params.values };
+  }
+
+  /** A root's rows as a CTE (with a page, as `pageOf`), and its answer as SQL. */
+  private root({ node, where, page }: RootSql): string {
+    const rows = 'ruled' in node.from ? this.ruled(node.from.ruled, node, where, page) : this.personal(node, () => where, page);
+    if (page) {
+      return `json_build_object('edges', coalesce((SELECT json_agg(json_build_object('id', ${rows}.id, 'node', ${this.object(node, rows)}) ORDER BY ${rows}.id) FROM ${rows}), '[]'::json),
+        'more', (SELECT count(*) FROM ${rows}_ahead) > ${page.first})`;
+    }
+    return node.one
+      ? `(SELECT ${this.object(node, rows)} FROM ${rows} ORDER BY ${rows}.id LIMIT 1)`
+      : `coalesce((SELECT json_agg(${this.object(node, rows)} ORDER BY ${rows}.id) FROM ${rows}), '[]'::json)`;
+  }
+
+  /** The rows of a subject without personal data under its read rule (a root only), and the personal levels below them. */
+  private ruled(subject: OpenSubject, node: ReadNode, where: string, page: RootSql['page']): string {
+    const alias = subjectSql(subject).alias;
+    const rows = `r${this.aliases++}`;
+    const paged = pageOf(rows, alias, page);
+    this.ctes.push(`${paged.name} AS MATERIALIZED (
+      SELECT ${alias}.* FROM ${fromClause(subject)}
+       WHERE ${where}${paged.after} AND ${scopeToSql(this.caller.ability, 'read', subject, this.params)}${paged.limit})`);
+    if (paged.page) this.ctes.push(paged.page);
+    this.personalBelow(node, rows);
+    return rows;
   }
 
   /**
    * A personal level as a CTE with its audit columns, and its rows among the audit's; then the personal levels
-   * below it. With `pageSize` (SQL), the first of its rows in id order and one more, the audit only of the first.
+   * below it. With `page` (a root's), as `pageOf`: only the page's rows are answered, audited and read below.
    */
-  private personal(node: ReadNode, where: (alias: string) => string, pageSize?: string): string {
+  private personal(node: ReadNode, where: (alias: string) => string, page?: RootSql['page']): string {
     if (!('subject' in node.from)) throw new Error('A compiled read starts at a personal subject');
     const { subject } = node.from;
     const def = subjectSql(subject);
     const name = `c${this.cteOf.size}`;
     this.cteOf.set(node, name);
+    const paged = pageOf(name, def.alias, page);
     // The field-level rights decided with the record, as a boolean column each (as the reader's other path
     // decides them); the first decides the audit (auditColumnsSql). A right read apart never comes with the record.
     const withRecord = Object.entries(def.fieldRights ?? {}).filter(([, right]) => right.decided === 'withRecord').map(([right]) => right as PolicyAction);
     const rights = withRecord.map((right) => `(${scopeToSql(this.caller.ability, right, subject, this.params)}) AS ${rightColumn(right)}`);
     const audit = Object.entries(auditColumnsSql(this.caller, subject, this.params, { entityId: `${def.alias}.id`, contentRight: withRecord[0] }));
     const linked = node.link.where ? ` AND ${node.link.where(def.alias)}` : '';
-    this.ctes.push(`${name} AS MATERIALIZED (
+    this.ctes.push(`${paged.name} AS MATERIALIZED (
       SELECT ${def.alias}.*, ${[...rights, ...audit.map(([column, sql]) => `(${sql}) AS ${column}`)].join(', ')},
              row_number() OVER (ORDER BY ${def.alias}.id) AS audit_row
         FROM ${fromClause(subject)}
-       WHERE ${where(def.alias)}${linked} AND ${scopeToSql(this.caller.ability, 'read', subject, this.params)}${
-         pageSize ? `\n       ORDER BY ${def.alias}.id LIMIT ${pageSize} + 1` : ''})`);
-    this.audited.push({ entityType: subject, relation: pageSize ? `(SELECT * FROM ${name} WHERE audit_row <= ${pageSize})` : name });
+       WHERE ${where(def.alias)}${linked}${paged.after} AND ${scopeToSql(this.caller.ability, 'read', subject, this.params)}${paged.limit})`);
+    if (paged.page) this.ctes.push(paged.page);
+    this.audited.push({ entityType: subject, relation: name });
     this.personalBelow(node, name);
     return name;
   }
@@ -119,44 +155,6 @@ export class CompiledRead {
         this.personal(child, (alias) => `${alias}.${child.link.column} = ANY(ARRAY(SELECT ${name}.${child.link.parentColumn} FROM ${name}))`);
       }
     }
-  }
-
-  /**
-   * ONE statement answering several roots as one JSON object, a property each (`myFamily`: the member and her
-   * family; `families`: a page), all their personal levels audited together as `statement` audits its levels.
-   */
-  roots(roots: Record<string, ReadRoot>): { sql: string; params: Record<string, unknown> } {
-    const answers = Object.entries(roots).map(([field, root]) => `'${field}', ${this.root(root)}`);
-    const param = (value: unknown) => this.params.add(value);
-    if (this.audited.length > 0) this.ctes.push(readAuditSql(levelsAuditSource(this.audited, param), auditActor(this.caller), param));
-    const withs = this.ctes.length > 0 ? `WITH ${this.ctes.join(',\n')}\n` : '';
-    return { sql: `${withs}SELECT json_build_object(${answers.join(', ')}) AS answer`, params: this.params.values };
-  }
-
-  /** A root's rows as a CTE (a page: the rows up to one past it, and the page), and its answer as SQL. */
-  private root({ node, where, page }: ReadRoot): string {
-    const filter = (alias: string) => where(alias, this.params);
-    let rows: string;
-    if ('ruled' in node.from) {
-      const subject = node.from.ruled;
-      const alias = subjectSql(subject).alias;
-      rows = `r${this.aliases++}`;
-      const after = page?.after ? ` AND ${alias}.id > ${this.params.add(page.after)}` : '';
-      const limit = page ? ` ORDER BY ${alias}.id LIMIT ${this.params.add(page.first + 1)}` : '';
-      this.ctes.push(`${page ? `${rows}_ahead` : rows} AS MATERIALIZED (
-      SELECT ${alias}.* FROM ${fromClause(subject)}
-       WHERE ${filter(alias)}${after} AND ${scopeToSql(this.caller.ability, 'read', subject, this.params)}${limit})`);
-      if (page) this.ctes.push(`${rows} AS MATERIALIZED (SELECT * FROM ${rows}_ahead ORDER BY id LIMIT ${this.params.add(page.first)})`);
-      this.personalBelow(node, rows);
-    } else if ('subject' in node.from && !page) rows = this.personal(node, filter);
-    else throw new Error('A compiled read answers a page of a ruled subject, or a record or list of a personal or ruled one');
-    if (page) {
-      return `json_build_object('edges', coalesce((SELECT json_agg(json_build_object('id', ${rows}.id, 'node', ${this.object(node, rows)}) ORDER BY ${rows}.id) FROM ${rows}), '[]'::json),
-        'more', (SELECT count(*) FROM ${rows}_ahead) > ${this.params.add(page.first)})`;
-    }
-    return node.one
-      ? `(SELECT ${this.object(node, rows)} FROM ${rows} ORDER BY ${rows}.id LIMIT 1)`
-      : `coalesce((SELECT json_agg(${this.object(node, rows)} ORDER BY ${rows}.id) FROM ${rows}), '[]'::json)`;
   }
 
   /**
@@ -213,8 +211,24 @@ function fieldGuards(subject: PersonalSubject, row: string): { fields: Record<st
   return { fields, parts };
 }
 
+/**
+ * The one way a compiled root is paged, whatever its subject: its rows in id order after the row `after`,
+ * `first` of them and one more to tell whether another page follows (the relation `<name>_ahead`, the rows'
+ * CTE), and the page itself (the relation `name`): the row beyond the page is neither answered nor audited nor
+ * read below. Without a page, the rows' CTE is `name`. `after` and `first` are SQL (RootSql.page).
+ */
+function pageOf(name: string, alias: string, page: RootSql['page']): { name: string; after: string; limit: string; page: string | null } {
+  if (!page) return { name, after: '', limit: '', page: null };
+  return {
+    name: `${name}_ahead`,
+    after: page.after ? ` AND ${alias}.id > ${page.after}` : '',
+    limit: `\n       ORDER BY ${alias}.id LIMIT ${page.first} + 1`,
+    page: `${name} AS MATERIALIZED (SELECT * FROM ${name}_ahead ORDER BY id LIMIT ${page.first})`,
+  };
+}
+
 /** A root's answer (`CompiledRead.roots`) as GraphQL's resolvers take it: its date-time columns as Dates. */
-export function rootWithDates(root: ReadRoot, answer: unknown): unknown {
+export function rootWithDates(root: { node: ReadNode; page?: object }, answer: unknown): unknown {
   if (root.page) {
     for (const edge of (answer as { edges: { node: Record<string, unknown> }[] }).edges) withDates(root.node, edge.node);
   } else if (Array.isArray(answer)) answer.forEach((row: Record<string, unknown>) => withDates(root.node, row));

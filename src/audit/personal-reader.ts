@@ -2,13 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, ObjectLiteral, QueryRunner, SelectQueryBuilder } from 'typeorm';
 import type { Caller } from '../auth/caller.decorator.js';
+import { type Connection, connectionOf, decodeCursor, DEFAULT_PAGE_SIZE, type PageArgs } from '../common/pagination.js';
 import { groupBy } from '../graphql/request-loaders.js';
 import type { PolicyAction } from '../policy/ability.factory.js';
 import { withholdFields } from '../policy/field-rights.js';
 import { scopeToSql, SqlParams } from '../policy/sql-scope.js';
 import { type FieldGuardedSubject, fromClause, subjectSql, type PersonalSubject } from '../policy/subjects.js';
 import { auditActor } from './audited-transactions.js';
-import { CompiledRead, type ReadNode, type ReadRoot, rootWithDates, withDates } from './compiled-read.js';
+import type { ReadNode, ReadRoot } from './compiled-read.js';
+import { CompiledStatements } from './compiled-statements.js';
 import { auditColumnsSql, readAuditSql } from './read-audit.js';
 
 export interface ReadOptions {
@@ -69,10 +71,13 @@ export interface Grouping<T> {
  */
 @Injectable()
 export class PersonalReader {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly statements: CompiledStatements,
+  ) {}
 
   of(caller: Caller): CallerReader {
-    return new CallerReader(caller, this.db);
+    return new CallerReader(caller, this.db, this.statements);
   }
 
   /**
@@ -99,6 +104,7 @@ export class CallerReader {
   constructor(
     private readonly caller: Caller,
     private readonly db: DataSource,
+    private readonly statements: CompiledStatements,
   ) {}
 
   /**
@@ -107,39 +113,29 @@ export class CallerReader {
    * not read it (or it does not exist).
    */
   async compiled(root: ReadNode, id: string | null): Promise<Record<string, unknown> | null> {
-    const { sql, params } = new CompiledRead(this.caller).statement(root, id);
-    const [query, values] = this.db.driver.escapeQueryWithParameters(sql, params);
-    const rows: { answer: Record<string, unknown> }[] = await this.db.query(query, values);
-    return withDates(root, rows[0]?.answer ?? null);
+    const { record } = await this.compiledRoots({ record: { node: root, where: (alias, params) => `${alias}.id = ${params.add(id)}` } });
+    return record as Record<string, unknown> | null;
   }
 
   /**
-   * The fast path for several roots in one statement (CompiledRead.roots: a page of families, the portal
-   * login's own member and family): each root's answer under its name, filtered and audited alike.
+   * The fast path for several roots in one statement (CompiledRead.roots: the portal login's own member and
+   * family): each root's answer under its name, filtered and audited alike. The statement is compiled once per
+   * shape and caller's rules (compiled-statements.ts).
    */
-  async compiledRoots<K extends string>(roots: Record<K, ReadRoot>): Promise<Record<K, unknown>> {
-    const { sql, params } = new CompiledRead(this.caller).roots(roots);
-    const [query, values] = this.db.driver.escapeQueryWithParameters(sql, params);
-    const [{ answer }]: { answer: Record<K, unknown> }[] = await this.db.query(query, values);
-    for (const name of Object.keys(roots) as K[]) rootWithDates(roots[name], answer[name]);
-    return answer;
+  compiledRoots<K extends string>(roots: Record<K, ReadRoot>): Promise<Record<K, unknown>> {
+    return this.statements.read(this.db, this.caller, roots);
   }
 
   /**
-   * The fast path for a list: a page of `root`'s records that `where` keeps (SQL over the subject's alias),
-   * in id order, with the levels under them, as `compiled` reads one (CompiledRead.pageStatement); and
-   * whether another page follows.
+   * The fast path for a list: the page `page` asks (its cursor an id of the list, common/pagination.ts) of
+   * `root`'s records that `where` keeps (SQL over the subject's alias), in id order, with the levels under them,
+   * as `compiled` reads one — the same paging for a subject with personal data (audited) as for one without.
    */
-  async compiledPage(
-    root: ReadNode,
-    where: (alias: string, param: (value: unknown) => string) => string,
-    pageSize: number,
-  ): Promise<{ nodes: Record<string, unknown>[]; more: boolean }> {
-    const { sql, params } = new CompiledRead(this.caller).pageStatement(root, where, pageSize);
-    const [query, values] = this.db.driver.escapeQueryWithParameters(sql, params);
-    const [{ answer }]: { answer: { nodes: Record<string, unknown>[]; more: boolean } }[] = await this.db.query(query, values);
-    answer.nodes.forEach((node) => withDates(root, node));
-    return answer;
+  async compiledPage<T>(root: ReadNode, where: ReadRoot['where'], page: PageArgs): Promise<Connection<T>> {
+    const paged = { first: page.first ?? DEFAULT_PAGE_SIZE, after: page.after ? decodeCursor(page.after) : null };
+    const { list } = await this.compiledRoots({ list: { node: root, where, page: paged } });
+    const { edges, more } = list as { edges: { id: string; node: T }[]; more: boolean };
+    return connectionOf(edges, more);
   }
 
   /** The records of `qb` (of the subject, or its parts with `through`) the caller may read, audited. */

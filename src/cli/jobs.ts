@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { AuditedTransactions } from '../audit/audited-transactions.js';
+import { CompiledStatements } from '../audit/compiled-statements.js';
 import { PersonalReader } from '../audit/personal-reader.js';
 import { describeError } from '../common/errors.js';
 import { type AppConfig, loadConfig } from '../config/app-config.js';
@@ -60,7 +61,7 @@ try {
     const email = new InboxEmail({ ...config, databaseUrl: (db.options as { url?: string }).url }, db, null);
     await email.start();
     try {
-      const inbox = new InboxService(db, new PersonalReader(db), tx, new PolicyService(), email);
+      const inbox = new InboxService(db, new PersonalReader(db, new CompiledStatements()), tx, new PolicyService(), email);
       console.log(await job({ db, config, inbox, email }));
     } finally {
       await email.onApplicationShutdown();

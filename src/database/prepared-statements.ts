@@ -18,9 +18,9 @@ export class PreparingClient extends pg.Client {
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one override for all of pg.Client.query's overloads, forwarded unchanged
   override query(config: any, values?: any, callback?: any): any {
-    if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && !/\bIN \(/i.test(config)) {
+    if (typeof config === 'string' && Array.isArray(values) && values.length > 0) {
       const name = statementName(config);
-      if (this.prepared.has(name) || this.prepared.size < MAX_PREPARED_PER_CONNECTION) {
+      if (name !== null && (this.prepared.has(name) || this.prepared.size < MAX_PREPARED_PER_CONNECTION)) {
         this.prepared.add(name);
         return super.query({ name, text: config, values }, callback);
       }
@@ -29,12 +29,17 @@ export class PreparingClient extends pg.Client {
   }
 }
 
-const names = new Map<string, string>();
+/** Per statement text: its prepared name, or null for one with an `IN (...)` list. */
+const names = new Map<string, string | null>();
 
-function statementName(text: string): string {
+/**
+ * The name of the statement `text`, found at once for a text seen before (a compiled read's statement is the
+ * same string object every time, audit/compiled-statements.ts: its hash is computed once).
+ */
+function statementName(text: string): string | null {
   let name = names.get(text);
   if (name === undefined) {
-    name = `s${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    name = /\bIN \(/i.test(text) ? null : `s${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
     // Shapes are few; the bound only guards against a caller that builds unbounded distinct texts.
     if (names.size > 10_000) names.clear();
     names.set(text, name);

@@ -11,7 +11,7 @@ import { badInput, forbidden, notFound } from '../common/errors.js';
 import { newId } from '../common/ids.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { type Connection, connectionOf, decodeCursor, DEFAULT_PAGE_SIZE, paginate } from '../common/pagination.js';
+import { type Connection, paginate } from '../common/pagination.js';
 import { compileConnectionSelection, compileLevels, compileSelection } from '../graphql/compiled-selection.js';
 import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
@@ -304,11 +304,8 @@ export class FamiliesService {
   async list(caller: Caller, args: FamiliesArgs, info?: GraphQLResolveInfo): Promise<Connection<Family>> {
     const compiled = info && this.config.compiledReads ? compileConnectionSelection(FAMILY_READ, info) : null;
     if (compiled) {
-      const page = { first: args.first ?? DEFAULT_PAGE_SIZE, after: args.after ? decodeCursor(args.after) : null };
       const where = (f: string, params: SqlParams) => (args.search ? this.matching(caller, args.search, f, params) : 'TRUE');
-      const { families } = await this.reader.of(caller).compiledRoots({ families: { node: compiled, where, page } });
-      const { edges, more } = families as { edges: { id: string; node: Family }[]; more: boolean };
-      return connectionOf(edges, more);
+      return this.reader.of(caller).compiledPage<Family>(compiled, where, args);
     }
     const qb = this.db.manager.createQueryBuilder(Family, 'f');
     if (args.search) {

@@ -8,8 +8,13 @@ type Condition = { operator: string; field?: string; value: unknown };
 export class SqlParams {
   private static counter = 0;
   readonly values: Record<string, unknown> = {};
-  private readonly prefix = `pol${(SqlParams.counter = (SqlParams.counter + 1) % 1e9)}_`;
   private next = 0;
+
+  /**
+   * `prefix`: the names' own, for parameters whose names must be the same in every request that adds them
+   * alike (a compiled statement's inputs, audit/compiled-statements.ts); by default unique per translation.
+   */
+  constructor(private readonly prefix = `pol${(SqlParams.counter = (SqlParams.counter + 1) % 1e9)}_`) {}
 
   add(value: unknown): string {
     const name = `${this.prefix}${this.next++}`;

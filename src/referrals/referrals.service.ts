@@ -9,7 +9,7 @@ import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
 import { badInput, conflict, consentRequired, forbidden, invalidTransition, notFound } from '../common/errors.js';
 import { newId, UUID_PATTERN } from '../common/ids.js';
-import { type Connection, connectionOf, decodeCursor, DEFAULT_PAGE_SIZE, paginate } from '../common/pagination.js';
+import { type Connection, DEFAULT_PAGE_SIZE, paginate } from '../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { conflictOnDuplicate } from '../database/postgres-errors.js';
 import { memberMergeStatement } from '../database/family-merge-statement.js';
@@ -119,17 +119,15 @@ export class ReferralsService {
     const user = caller.principal.userId ?? null;
     const compiled = info && this.config.compiledReads ? compileConnectionSelection(REFERRAL_READ, info) : null;
     if (compiled) {
-      const after = args.after ? decodeCursor(args.after) : null;
-      const { nodes, more } = await this.reader.of(caller).compiledPage(
+      return this.reader.of(caller).compiledPage<Referral>(
         compiled,
-        (r, param) => listedSql(r, args, { agency: param(agency), user: param(user), status: args.status ? param(args.status) : null, after: after && param(after) }),
-        args.first ?? DEFAULT_PAGE_SIZE,
+        (r, params) => listedSql(r, args, { agency: params.add(agency), user: params.add(user), status: args.status ? params.add(args.status) : null }),
+        args,
       );
-      return connectionOf((nodes as unknown as Referral[]).map((node) => ({ id: node.id, node })), more);
     }
     const qb = this.db.manager.createQueryBuilder(Referral, 'r');
     const params = new SqlParams();
-    qb.where(listedSql('r', args, { agency: params.add(agency), user: params.add(user), status: args.status ? params.add(args.status) : null, after: null }), params.values);
+    qb.where(listedSql('r', args, { agency: params.add(agency), user: params.add(user), status: args.status ? params.add(args.status) : null }), params.values);
     return paginate(qb, 'r.id', args, (page) => this.readable(page, caller, { pageSize: args.first ?? DEFAULT_PAGE_SIZE }));
   }
 
@@ -657,9 +655,9 @@ export class ReferralsService {
 /**
  * The referrals a list shows, over the alias `r` (before the caller's rule): by direction, to the acting agency
  * (`agency`, sent ones), from it, or accompanied by the caller (`user`) as bridge figure; by status and
- * overdue (`status`, when asked); after the cursor's id (`after`). The values are SQL placeholders.
+ * overdue (`status`, when asked). The values are SQL placeholders.
  */
-function listedSql(r: string, args: ReferralsArgs, values: { agency: string; user: string; status: string | null; after: string | null }): string {
+function listedSql(r: string, args: ReferralsArgs, values: { agency: string; user: string; status: string | null }): string {
   const where = [
     args.direction === ReferralDirection.ACCOMPANYING
       ? `${r}.bridge_figure_user_id = ${values.user}`
@@ -670,6 +668,5 @@ function listedSql(r: string, args: ReferralsArgs, values: { agency: string; use
   if (values.status) where.push(`${r}.status = ${values.status}`);
   if (args.overdue === true) where.push(overdueSql(r));
   if (args.overdue === false) where.push(`(${r}.due_at IS NULL OR ${r}.due_at >= now())`);
-  if (values.after) where.push(`${r}.id > ${values.after}`);
   return where.join(' AND ');
 }

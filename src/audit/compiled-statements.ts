@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import type { Caller } from '../auth/caller.decorator.js';
+import type { AppAbility } from '../policy/ability.factory.js';
+import { SqlParams } from '../policy/sql-scope.js';
+import { auditActor } from './audited-transactions.js';
+import { CompiledRead, type ReadNode, type ReadRoot, rootSql, type RootSql, rootWithDates } from './compiled-read.js';
+
+/**
+ * Statements kept (a few kilobytes of text each): the hot reads' selection shapes times the kinds of rules of
+ * the callers who send them; past it the least recently used goes (and is compiled again when it returns).
+ */
+const MAX_STATEMENTS = 1_000;
+
+/** The request id the actor carries while its statement is compiled: the one value of the actor that varies per request. */
+const REQUEST_ID_SLOT = '{request}';
+
+/** A parameter whose value is the request's: its input (rootSql's `inputs`) of this name. */
+class Input {
+  constructor(readonly name: string) {}
+}
+
+/** A parameter whose value is who reads, with the request's id: the audit entries' actor (readAuditSql). */
+const ACTOR = Symbol('actor');
+
+/** A compiled read as it is sent: its text (positional parameters) and each parameter's value, or where the request's comes from. */
+interface CompiledStatement {
+  text: string;
+  values: unknown[];
+}
+
+/**
+ * The compiled reads' statements, by shape: a request whose selection, roots' conditions and caller's rules
+ * are those of an earlier one sends the earlier one's statement with its own values, without compiling it or
+ * naming it again (the same text object: database/prepared-statements.ts finds its prepared name at once).
+ *
+ * The key is what the text is made from: each root's selection (its compiled ReadNode, one object per field
+ * of a parsed document, graphql/compiled-selection.ts), its condition and page as SQL with the request's values
+ * as placeholders (rootSql: a variable that changes the SQL — a filter asked or not, a direction — changes the
+ * key; its value does not), and the caller's CASL rules with their values and who the audit names. The policy's
+ * predicates and the field-level rights decided with a record are translated from those rules into the text
+ * and its parameters, so a statement is only ever sent for a caller with the same rules: a caller with other
+ * rights, or the same rights over other agencies or families, has a statement of its own (docs/benchmarks.md).
+ */
+@Injectable()
+export class CompiledStatements {
+  private readonly statements = new Map<string, CompiledStatement>();
+  private readonly callerKeys = new WeakMap<AppAbility, string>();
+  private readonly shapes = new WeakMap<ReadNode, number>();
+  private shapesSeen = 0;
+  /** Statements compiled since start (a request served from the cache compiles none). */
+  compiled = 0;
+
+  /** `roots` read as `caller` in one statement (CompiledRead.roots), their answers under their names with dates as Dates. */
+  async read<K extends string>(db: DataSource, caller: Caller, roots: Record<K, ReadRoot>): Promise<Record<K, unknown>> {
+    const inputs = new SqlParams('in_');
+    const sqls = Object.fromEntries(Object.entries<ReadRoot>(roots).map(([name, root]) => [name, rootSql(root, inputs)])) as Record<K, RootSql>;
+    const statement = this.statement(db, caller, sqls, Object.keys(inputs.values));
+    const values = statement.values.map((value) =>
+      value instanceof Input ? inputs.values[value.name] : value === ACTOR ? JSON.stringify(auditActor(caller)) : value,
+    );
+    const [{ answer }]: { answer: Record<K, unknown> }[] = await db.query(statement.text, values);
+    for (const name of Object.keys(roots) as K[]) rootWithDates(roots[name], answer[name]);
+    return answer;
+  }
+
+  /** The statement of `roots` (their SQL: rootSql), whose parameters `inputs` are the request's values. */
+  private statement(db: DataSource, caller: Caller, roots: Record<string, RootSql>, inputs: string[]): CompiledStatement {
+    const key = JSON.stringify([this.callerKey(caller), Object.entries(roots).map(([name, root]) => [name, this.shapeOf(root.node), root.where, root.page ?? null])]);
+    const known = this.statements.get(key);
+    if (known) {
+      // The most recently used last: the first is the one to go.
+      this.statements.delete(key);
+      this.statements.set(key, known);
+      return known;
+    }
+    const actor = { ...auditActor(caller), requestId: REQUEST_ID_SLOT };
+    const { sql, params } = new CompiledRead(caller, actor).roots(roots);
+    const actorJson = JSON.stringify(actor);
+    for (const [name, value] of Object.entries(params)) if (value === actorJson) params[name] = ACTOR;
+    const [text, values] = db.driver.escapeQueryWithParameters(sql, { ...params, ...Object.fromEntries(inputs.map((name) => [name, new Input(name)])) });
+    const statement = { text, values };
+    this.compiled++;
+    this.statements.set(key, statement);
+    if (this.statements.size > MAX_STATEMENTS) this.statements.delete(this.statements.keys().next().value!);
+    return statement;
+  }
+
+  /** Who reads, as far as the statement's text and fixed values depend on it: the audit's actor but the request, and the rules. */
+  private callerKey(caller: Caller): string {
+    let key = this.callerKeys.get(caller.ability);
+    if (key === undefined) {
+      const { requestId: _request, ...actor } = auditActor(caller);
+      this.callerKeys.set(caller.ability, (key = JSON.stringify([actor, caller.ability.rules])));
+    }
+    return key;
+  }
+
+  /** A number per selection (ReadNode): the same object for every request of the same field of the same document. */
+  private shapeOf(node: ReadNode): number {
+    let shape = this.shapes.get(node);
+    if (shape === undefined) this.shapes.set(node, (shape = this.shapesSeen++));
+    return shape;
+  }
+}
