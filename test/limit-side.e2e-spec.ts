@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { type Answer, type LimitRead, LimitSide, limitPool } from '../bench/limit/limit-side.js';
-import { ACCESS_LOG_QUERY, FAMILIES_QUERY, findFixtures, INBOX_QUERY, INCOMING_QUERY, NETWORK_INSIGHT_QUERY, PLAN_QUERY } from '../bench/operations.js';
+import { ACCESS_LOG_QUERY, FAMILIES_QUERY, findFixtures, INBOX_QUERY, INCOMING_QUERY, MY_FAMILY_QUERY, NETWORK_INSIGHT_QUERY, PLAN_QUERY } from '../bench/operations.js';
 import { seedDatabase } from '../bench/seed/seed-database.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
@@ -189,6 +189,29 @@ describe('the limit side answers and audits as the service', () => {
     }
     expect([...seen.keys()]).toEqual(expect.arrayContaining(['inbox OK with edges', 'inbox OK', 'inbox items filtered away']));
     expect([...seen.keys()].filter((key) => key.startsWith('inbox basis')).length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('myFamily: the portal adult, the 15-year-old, another family’s member, an ended portal login, professionals', async () => {
+    // Another family's member in the portal, and one whose login ended: she left the household (left_on), so
+    // her principal is no family member any more (the service's FORBIDDEN).
+    const linked = await db.transaction(async (em) => {
+      await em.query(`SELECT set_config('app.actor_subject', 'limit-side-test', true)`);
+      const [rows] = await em.query(`
+        UPDATE family_member fm SET portal_subject = 'limit-portal-' || fm.id, left_on = CASE WHEN chosen.ended THEN current_date END
+          FROM (SELECT m.id, row_number() OVER (ORDER BY m.id) = 2 AS ended FROM family_member m
+                 WHERE m.birth_date <= now() - interval '18 years' AND m.portal_subject IS NULL AND m.left_on IS NULL
+                   AND m.family_id <> ALL($1::uuid[]) ORDER BY m.id LIMIT 2) chosen
+         WHERE fm.id = chosen.id
+         RETURNING CASE WHEN chosen.ended THEN 'portal, login ended' ELSE 'portal, another family' END AS label, fm.portal_subject AS subject, NULL AS "agencyId"`,
+        [portal.map((p) => p.familyId)]);
+      return rows as Who[];
+    });
+    expect(linked.map((w) => w.label).sort()).toEqual(['portal, another family', 'portal, login ended']);
+    for (const who of [...portal, ...linked, ...professionals.slice(0, 3)]) {
+      expectSame(`${who.label} reads myFamily`, 'my-family', await both(who, 'my-family', MY_FAMILY_QUERY, {}, {}));
+    }
+    // Answered with the member and her family (audited as FAMILY_SELF: one entry of her family), and refused.
+    expect([...seen.keys()]).toEqual(expect.arrayContaining(['my-family OK', 'my-family FORBIDDEN', 'my-family basis FAMILY_SELF']));
   }, 120_000);
 
   it('networkInsight: the figures, suppressed alike, and the aggregate read recorded', async () => {

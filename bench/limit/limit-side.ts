@@ -28,6 +28,7 @@ import {
   familiesRead,
   inboxRead,
   incomingOverdueRead,
+  myFamilyRead,
   named,
   networkInsightRead,
   planRead,
@@ -69,6 +70,14 @@ function lastYear(): { from: Date; to: Date } {
 const READS: Record<string, Read> = {
   plan: { field: 'plan', policy: ['read', 'Plan'], statement: (c, a) => planRead(c, uuidOrNull(a.id)), notFound: 'Plan' },
   families: { field: 'families', policy: ['read', 'Family'], statement: (c, a) => familiesRead(c, pageSize(a)) },
+  // As PortalResolver.myFamily: the Family policy, then only for a family member logged in to the portal.
+  'my-family': {
+    field: 'myFamily',
+    policy: ['read', 'Family'],
+    refusal: ({ principal }) => (principal.familyMember ? null : 'myFamily is for family members logged in to the portal'),
+    statement: (c) => myFamilyRead(c),
+    notFound: 'Family',
+  },
   'referrals/incoming-overdue': { field: 'referrals', policy: ['read', 'Referral'], statement: (c, a) => incomingOverdueRead(c, pageSize(a)) },
   'access-log': {
     field: 'accessLog',
