@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { type Answer, type LimitRead, LimitSide, limitPool } from '../bench/limit/limit-side.js';
-import { ACCESS_LOG_QUERY, FAMILIES_QUERY, findFixtures, INBOX_QUERY, INCOMING_QUERY, NETWORK_INSIGHT_QUERY, PLAN_QUERY } from '../bench/operations.js';
+import { ACCESS_LOG_QUERY, FAMILIES_QUERY, findFixtures, INBOX_QUERY, INCOMING_QUERY, MY_FAMILY_QUERY, NETWORK_INSIGHT_QUERY, PLAN_QUERY } from '../bench/operations.js';
 import { seedDatabase } from '../bench/seed/seed-database.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { dataSourceOptions, migrate } from '../src/database/database.module.js';
@@ -191,6 +191,29 @@ describe('the limit side answers and audits as the service', () => {
     expect([...seen.keys()].filter((key) => key.startsWith('inbox basis')).length).toBeGreaterThan(0);
   }, 120_000);
 
+  it('myFamily: the portal adult, the 15-year-old, another family’s member, an ended portal login, professionals', async () => {
+    // Another family's member in the portal, and one whose login ended: she left the household (left_on), so
+    // her principal is no family member any more (the service's FORBIDDEN).
+    const linked = await db.transaction(async (em) => {
+      await em.query(`SELECT set_config('app.actor_subject', 'limit-side-test', true)`);
+      const [rows] = await em.query(`
+        UPDATE family_member fm SET portal_subject = 'limit-portal-' || fm.id, left_on = CASE WHEN chosen.ended THEN current_date END
+          FROM (SELECT m.id, row_number() OVER (ORDER BY m.id) = 2 AS ended FROM family_member m
+                 WHERE m.birth_date <= now() - interval '18 years' AND m.portal_subject IS NULL AND m.left_on IS NULL
+                   AND m.family_id <> ALL($1::uuid[]) ORDER BY m.id LIMIT 2) chosen
+         WHERE fm.id = chosen.id
+         RETURNING CASE WHEN chosen.ended THEN 'portal, login ended' ELSE 'portal, another family' END AS label, fm.portal_subject AS subject, NULL AS "agencyId"`,
+        [portal.map((p) => p.familyId)]);
+      return rows as Who[];
+    });
+    expect(linked.map((w) => w.label).sort()).toEqual(['portal, another family', 'portal, login ended']);
+    for (const who of [...portal, ...linked, ...professionals.slice(0, 3)]) {
+      expectSame(`${who.label} reads myFamily`, 'my-family', await both(who, 'my-family', MY_FAMILY_QUERY, {}, {}));
+    }
+    // Answered with the member and her family (audited as FAMILY_SELF: one entry of her family), and refused.
+    expect([...seen.keys()]).toEqual(expect.arrayContaining(['my-family OK', 'my-family FORBIDDEN', 'my-family basis FAMILY_SELF']));
+  }, 120_000);
+
   it('networkInsight: the figures, suppressed alike, and the aggregate read recorded', async () => {
     const coordinators = (await findFixtures(db, (subject) => TestApi.token(subject), 2)).coordinators;
     // The cells of a figure table come in the database's order on both sides: compared as sets.
@@ -248,6 +271,93 @@ describe('the limit side answers and audits as the service', () => {
     }
     expect([...seen.keys()]).toEqual(expect.arrayContaining(['addAction OK', 'addAction NOT_FOUND', 'addAction FORBIDDEN']));
   }, 180_000);
+
+  it('rescheduleHandover: the same checks, meetings, transition, event, inbox item and audit entries', async () => {
+    const RESCHEDULE = `mutation($input: RescheduleHandoverInput!) { rescheduleHandover(input: $input) { id version } }`;
+    // Scheduled handovers (each with a caseworker of the referring agency on the team), and referrals in other states.
+    const referrers = (await findFixtures(db, (subject) => TestApi.token(subject), 6)).referrers;
+    // Referrals accepted or sent, each with a caseworker of the referring agency on the team (who may refer them, but not reschedule now).
+    const others: (Who & { id: string })[] = await db.query(`
+      SELECT DISTINCT ON (r.id) 'referring caseworker, no meeting scheduled' AS label, u.subject, r.from_agency_id AS "agencyId", r.id
+        FROM referral r JOIN case_assignment ca ON ca.family_id = r.family_id AND ca.agency_id = r.from_agency_id AND ca.ended_at IS NULL
+        JOIN membership m ON m.user_id = ca.user_id AND m.agency_id = r.from_agency_id AND m.role = 'CASEWORKER' JOIN app_user u ON u.id = ca.user_id
+       WHERE r.status IN ('ACCEPTED', 'SENT') ORDER BY r.id, u.subject LIMIT 2`);
+    expect(referrers.length).toBeGreaterThanOrEqual(2);
+    const startsAt = new Date(Date.now() + 14 * 86_400_000).toISOString();
+    /**
+     * What one request wrote, the new ids and the version aside: the referral's state, the meeting it ended and
+     * the one it made, its transition (the details naming those two), its event, the inbox items and webhook
+     * deliveries of that event, and its audit entries (every column but the entity's id, which is a new row's).
+     */
+    const effects = async (referralId: string, before: { version: number; scheduled: string | null }, requestId: string) => {
+      const [transition] = await db.query(
+        `SELECT from_status, to_status, actor_user_id, actor_agency_id, reason, details FROM referral_transition WHERE referral_id = $1 AND version = $2`,
+        [referralId, before.version + 1]);
+      const meetingId = transition?.details.meetingId ?? null;
+      const meeting = async (id: string | null, columns: string) => id && (await db.query(`SELECT ${columns} FROM handover_meeting WHERE id = $1`, [id]))[0];
+      const [event] = await db.query(`SELECT id, type, body::jsonb->'data' AS data FROM outbox_event WHERE referral_id = $1 AND version = $2`, [referralId, before.version + 1]);
+      return {
+        referral: (await db.query(`SELECT status, version - $2 AS "versionAfter", due_at FROM referral WHERE id = $1`, [referralId, before.version]))[0],
+        transition: transition && { ...transition, details: { endedTheScheduled: transition.details.previousMeetingId === before.scheduled, keys: Object.keys(transition.details).sort() } },
+        ended: await meeting(before.scheduled, 'state, note, ended_at IS NOT NULL AS ended, bridge_figure_present'),
+        made: await meeting(meetingId, 'state, starts_at, location, online_url, attendees, created_by_user_id, ended_at, bridge_figure_present'),
+        event: event && { type: event.type, data: { ...event.data, version: event.data.version - before.version } },
+        inbox: event ? await db.query(`SELECT kind, recipient_user_id, recipient_agency_id, recipient_member_id, family_id, subject_type, subject_id, params FROM inbox_item WHERE event_id = $1`, [event.id]) : [],
+        webhooks: event ? (await db.query(`SELECT count(*)::int AS n FROM webhook_delivery WHERE event_id = $1`, [event.id]))[0].n : 0,
+        audit: (await db.query(`SELECT ${AUDIT_COLUMNS.replace('entity_id, ', '')} FROM audit_event WHERE request_id = $1`, [requestId]))
+          .map((row: Record<string, unknown>) => JSON.stringify(row)).sort(),
+      };
+    };
+    const stateOf = async (referralId: string) => {
+      const [row] = await db.query(`SELECT r.version, (SELECT hm.id FROM handover_meeting hm WHERE hm.referral_id = r.id AND hm.state = 'SCHEDULED') AS scheduled
+                                     FROM referral r WHERE r.id = $1`, [referralId]);
+      // An unknown referral: nothing to find on either side.
+      return (row ?? { version: 1, scheduled: null }) as { version: number; scheduled: string | null };
+    };
+    const code = (answer: GraphQLResult | Answer) => answer.errors?.[0]?.extensions?.code ?? 'OK';
+    /** The service, then the limit side from the state the service left (a step taken moved the version on), each as `who`. */
+    const both = async (who: Who, referralId: string, change: (input: Record<string, unknown>) => Record<string, unknown> = (input) => input) => {
+      const input = (version: number) => change({ referralId, expectedVersion: version, startsAt, location: 'Huis van het Kind', attendees: ['FAMILY', 'REFERRER', 'RECEIVER'] });
+      const headers = (requestId: string) => ({ 'X-Request-Id': requestId, ...(who.agencyId ? { 'X-Acting-Agency': who.agencyId } : {}) });
+      const serviceBefore = await stateOf(referralId);
+      const serviceRequest = `limit-eq-${randomUUID()}`;
+      const service = await api.gql(who.subject, RESCHEDULE, { input: input(serviceBefore.version) }, headers(serviceRequest));
+      const serviceWrote = await effects(referralId, serviceBefore, serviceRequest);
+      const limitBefore = await stateOf(referralId);
+      const caller = await limit.callerOf({ authorization: `Bearer ${await TestApi.token(who.subject)}`, 'x-acting-agency': who.agencyId ?? undefined });
+      const limitRequest = `limit-eq-${randomUUID()}`;
+      const limited = caller ? await limit.rescheduleHandover({ ...caller, requestId: limitRequest }, input(limitBefore.version) as never) : { data: null, errors: [{ message: '', extensions: { code: 'UNAUTHENTICATED' } }] };
+      const label = `${who.label} reschedules ${referralId}`;
+      expect({ label, code: code(limited), version: (limited.data as any)?.rescheduleHandover?.version - limitBefore.version, ...(await effects(referralId, limitBefore, limitRequest)) })
+        .toEqual({ label, code: code(service), version: (service.data as any)?.rescheduleHandover?.version - serviceBefore.version, ...serviceWrote });
+      count(`rescheduleHandover ${code(service)}`);
+      for (const entry of serviceWrote.audit.map((text: string) => JSON.parse(text) as { action: string; legal_basis: string })) count(`rescheduleHandover ${entry.action} ${entry.legal_basis}`);
+    };
+    const mine = referrers.map((r) => ({ who: { label: 'referring caseworker', subject: r.subject, agencyId: r.agencyId }, referralId: r.referrals[0]!.id }));
+    // Who may: the referring caseworker, twice in a row (the second from the version the first left).
+    for (const { who, referralId } of mine) {
+      await both(who, referralId);
+      await both(who, referralId);
+    }
+    // Who may not: everyone else on each scheduled handover, and anyone on a referral in another state.
+    for (const who of [...professionals, ...portal, ...mine.slice(1).map((m) => m.who), ...others]) {
+      await both(who, mine[0]!.referralId);
+      for (const { id } of others) await both(who, id);
+    }
+    // A stale version (CONFLICT), no place (BAD_USER_INPUT), a time past (BAD_USER_INPUT), an unknown referral (NOT_FOUND).
+    const { who, referralId } = mine[0]!;
+    await both(who, referralId, (input) => ({ ...input, expectedVersion: (input.expectedVersion as number) - 1 }));
+    await both(who, referralId, (input) => ({ ...input, location: null }));
+    await both(who, referralId, (input) => ({ ...input, startsAt: new Date(Date.now() - 86_400_000).toISOString() }));
+    await both(who, randomUUID());
+    expect([...seen.keys()]).toEqual(expect.arrayContaining([
+      'rescheduleHandover OK', 'rescheduleHandover NOT_FOUND', 'rescheduleHandover FORBIDDEN', 'rescheduleHandover CONFLICT',
+      'rescheduleHandover INVALID_TRANSITION', 'rescheduleHandover BAD_USER_INPUT',
+    ]));
+    // The read-back audited, and the write audit of the triggers.
+    expect([...seen.keys()].filter((key) => key.startsWith('rescheduleHandover READ ')).length).toBeGreaterThan(0);
+    expect([...seen.keys()].filter((key) => /^rescheduleHandover (INSERT|UPDATE|CREATE)/.test(key)).length).toBeGreaterThan(0);
+  }, 240_000);
 
   async function planFamily(ids: string[]): Promise<string> {
     return (await db.query(`SELECT family_id FROM plan WHERE id = $1`, [ids.at(-1)]))[0].family_id;

@@ -28,9 +28,12 @@ import {
   familiesRead,
   inboxRead,
   incomingOverdueRead,
+  myFamilyRead,
   named,
   networkInsightRead,
   planRead,
+  rescheduleHandoverWrite,
+  type RescheduleOutcome,
   type Statement,
 } from './statements.js';
 
@@ -69,6 +72,14 @@ function lastYear(): { from: Date; to: Date } {
 const READS: Record<string, Read> = {
   plan: { field: 'plan', policy: ['read', 'Plan'], statement: (c, a) => planRead(c, uuidOrNull(a.id)), notFound: 'Plan' },
   families: { field: 'families', policy: ['read', 'Family'], statement: (c, a) => familiesRead(c, pageSize(a)) },
+  // As PortalResolver.myFamily: the Family policy, then only for a family member logged in to the portal.
+  'my-family': {
+    field: 'myFamily',
+    policy: ['read', 'Family'],
+    refusal: ({ principal }) => (principal.familyMember ? null : 'myFamily is for family members logged in to the portal'),
+    statement: (c) => myFamilyRead(c),
+    notFound: 'Family',
+  },
   'referrals/incoming-overdue': { field: 'referrals', policy: ['read', 'Referral'], statement: (c, a) => incomingOverdueRead(c, pageSize(a)) },
   'access-log': {
     field: 'accessLog',
@@ -114,6 +125,16 @@ const ADD_ACTION_ERRORS: Record<Exclude<AddActionOutcome, 'OK'>, string> = {
   PLAN_CLOSED: 'INVALID_TRANSITION',
   GOAL_FINAL: 'INVALID_TRANSITION',
   ASSIGNEE_NOT_ON_TEAM: 'BAD_USER_INPUT',
+};
+
+/** The service's error code for each way a `rescheduleHandover` is refused. */
+const RESCHEDULE_ERRORS: Record<Exclude<RescheduleOutcome, 'OK'>, string> = {
+  NOT_FOUND: 'NOT_FOUND',
+  FORBIDDEN: 'FORBIDDEN',
+  STALE_VERSION: 'CONFLICT',
+  NOT_SCHEDULED: 'INVALID_TRANSITION',
+  EXTERNAL: 'INVALID_TRANSITION',
+  BAD_INPUT: 'BAD_USER_INPUT',
 };
 
 const error = (message: string, code: string): Answer => ({ data: null, errors: [{ message, extensions: { code } }] });
@@ -180,13 +201,36 @@ export class LimitSide {
     if (!caller.ability.can('create', 'Action')) return error('You may not create a Action', 'FORBIDDEN');
     if (!input.assigneeUserId) return error('Only an action for a team member is written here', 'BAD_USER_INPUT');
     const ids = { action: newId(), history: newId() };
+    const { outcome } = await this.write(caller, addActionWrite(caller, { goalId: uuidOrNull(input.goalId), title: input.title, assigneeUserId: input.assigneeUserId, dueDate: input.dueDate ?? null }, ids));
+    return outcome === 'OK' ? { data: { addAction: { id: ids.action } } } : error(outcome, ADD_ACTION_ERRORS[outcome as Exclude<AddActionOutcome, 'OK'>]);
+  }
+
+  /**
+   * `rescheduleHandover` as the service makes it (ReferralsService.step): the `refer` policy (the PolicyGuard's
+   * FORBIDDEN), then one transaction with the actor named for the audit triggers and one statement that checks
+   * and writes (rescheduleHandoverWrite). The input's own checks (a place or a link, a time in the future) are
+   * made here and reported after the record's, in the service's order.
+   */
+  async rescheduleHandover(caller: Caller, input: { referralId?: string; expectedVersion: number; startsAt: string; location?: string | null; onlineUrl?: string | null; attendees: string[] }): Promise<Answer> {
+    if (!caller.ability.can('refer', 'Referral')) return error('You may not refer a Referral', 'FORBIDDEN');
+    const startsAt = new Date(input.startsAt);
+    const valid = !input.location !== !input.onlineUrl && startsAt.getTime() > Date.now();
+    const ids = { meeting: newId(), transition: newId(), event: newId(), item: newId() };
+    const written = { referralId: uuidOrNull(input.referralId), expectedVersion: input.expectedVersion, startsAt, location: input.location ?? null, onlineUrl: input.onlineUrl ?? null, attendees: input.attendees, valid };
+    const { outcome, status, version } = await this.write(caller, rescheduleHandoverWrite(caller, written, ids, new Date()));
+    if (outcome === 'OK') return { data: { rescheduleHandover: { id: input.referralId, version } } };
+    return error(outcome === 'NOT_SCHEDULED' ? `Referral is ${status}` : outcome, RESCHEDULE_ERRORS[outcome as Exclude<RescheduleOutcome, 'OK'>]);
+  }
+
+  /** A write's statement in a transaction whose actor is named for the audit triggers (the service's SET_ACTOR_SQL and write basis); its row. */
+  private async write(caller: Caller, statement: Statement): Promise<Record<string, any>> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       await client.query(named(SET_ACTOR_SQL, actorSettings(auditActor(caller), writeBasis(caller))));
-      const { outcome } = (await client.query(addActionWrite(caller, { goalId: uuidOrNull(input.goalId), title: input.title, assigneeUserId: input.assigneeUserId, dueDate: input.dueDate ?? null }, ids))).rows[0];
-      await client.query(outcome === 'OK' ? 'COMMIT' : 'ROLLBACK');
-      return outcome === 'OK' ? { data: { addAction: { id: ids.action } } } : error(outcome, ADD_ACTION_ERRORS[outcome as Exclude<AddActionOutcome, 'OK'>]);
+      const [row] = (await client.query(statement)).rows;
+      await client.query(row.outcome === 'OK' ? 'COMMIT' : 'ROLLBACK');
+      return row;
     } catch (failure) {
       await client.query('ROLLBACK');
       throw failure;

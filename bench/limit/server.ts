@@ -1,10 +1,9 @@
 /**
  * The limit side's HTTP server (`npm run bench` starts it as its own process: PORT, DATABASE_URL, AUTH_DEV_SECRET):
- * a bare `node:http` handler. Reads, `GET /<read>?<arguments>`, and `POST /actions` go through LimitSide
- * (./limit-side.ts: the service's token check, principal and policy, one prepared statement that answers and
- * audits, held to the service by test/limit-side.e2e-spec.ts). The rescheduling is still the former floor's
- * hand-written transaction (the team check by hand; the write audit by the same triggers), not held to the
- * service by a test.
+ * a bare `node:http` handler. Reads, `GET /<read>?<arguments>`, and the writes `POST /actions` and
+ * `POST /referrals/reschedule` go through LimitSide (./limit-side.ts: the service's token check, principal and
+ * policy, one prepared statement that answers or writes and audits, held to the service by
+ * test/limit-side.e2e-spec.ts). The national-number lookup is a hand-written route, not held to it by a test.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -18,7 +17,7 @@ import { LIMIT_READS, type LimitRead, LimitSide, limitPool } from './limit-side.
 
 const limit = new LimitSide(limitPool(process.env.DATABASE_URL!), loadConfig(process.env), limitPool(process.env.DATABASE_URL!, 'custom'));
 const identityHasher = new IdentityHasher(new TextEncoder().encode(process.env.NATIONAL_NUMBER_KEY ?? ''));
-// The former floor's rescheduling: the families' time zone.
+// The lookup's transaction: the families' time zone.
 const pool = new pg.Pool({
   connectionString: process.env.DATABASE_URL,
   max: 10,
@@ -37,11 +36,6 @@ const writer = ({ principal }: ServiceCaller): Caller | null =>
   principal.userId && principal.acting
     ? { subject: principal.subject, userId: principal.userId, agencyId: principal.acting.agencyId, networkId: principal.acting.networkId }
     : null;
-
-/** The need-to-know team of the family `f` (assignment or supporter of its open plan), for user $1. */
-const onTeam = (family: string) => `(EXISTS (SELECT 1 FROM case_assignment ca WHERE ca.family_id = ${family} AND ca.ended_at IS NULL AND ca.user_id = $1)
-  OR EXISTS (SELECT 1 FROM trajectory_supporter ts JOIN plan tp ON tp.id = ts.plan_id
-             WHERE tp.family_id = ${family} AND tp.status <> 'CLOSED' AND ts.state <> 'ENDED' AND ts.user_id = $1))`;
 
 async function bodyOf(req: IncomingMessage): Promise<Record<string, any>> {
   const chunks: Buffer[] = [];
@@ -70,6 +64,12 @@ async function audited<T>(caller: Caller, work: (client: pg.PoolClient) => Promi
   }
 }
 
+/** The writes held to the service (LimitSide), by path. */
+const WRITES: Record<string, (caller: ServiceCaller, body: Record<string, any>) => Promise<unknown>> = {
+  actions: (caller, body) => limit.addAction(caller, body as Parameters<LimitSide['addAction']>[1]),
+  'referrals/reschedule': (caller, body) => limit.rescheduleHandover(caller, body as Parameters<LimitSide['rescheduleHandover']>[1]),
+};
+
 type Route = (caller: Caller, url: URL, req: IncomingMessage) => Promise<unknown>;
 
 const routes: Record<string, Route> = {
@@ -89,37 +89,6 @@ const routes: Record<string, Route> = {
       return { status: rows.length ? 'KNOWN' : 'NOT_KNOWN', families: rows };
     });
   },
-  'POST /referrals/reschedule': async (c, _url, req) => {
-    const { referralId, expectedVersion, startsAt, location } = await bodyOf(req);
-    return audited(c, async (db) => {
-      const { rows } = await db.query(
-        `SELECT r.id, r.version, r.status FROM referral r JOIN family f ON f.id = r.family_id
-          WHERE r.id = $4 AND f.network_id = $3 AND r.from_agency_id = $2 AND ${onTeam('r.family_id')} FOR UPDATE OF r`,
-        [c.userId, c.agencyId, c.networkId, referralId],
-      );
-      const referral = rows[0];
-      if (!referral || referral.version !== expectedVersion || referral.status !== 'HANDOVER_SCHEDULED') return null;
-      await db.query(`UPDATE handover_meeting SET state = 'RESCHEDULED', ended_at = now() WHERE referral_id = $1 AND state = 'SCHEDULED'`, [referralId]);
-      await db.query(
-        `INSERT INTO handover_meeting (id, referral_id, starts_at, location, attendees, state, created_by_user_id)
-         VALUES ($1, $2, $3, $4, ARRAY['FAMILY','REFERRER','RECEIVER'], 'SCHEDULED', $5)`,
-        [randomUUID(), referralId, startsAt, location, c.userId],
-      );
-      const version = referral.version + 1;
-      await db.query(`UPDATE referral SET version = $2, updated_at = now() WHERE id = $1`, [referralId, version]);
-      await db.query(
-        `INSERT INTO referral_transition (id, referral_id, from_status, to_status, version, at, actor_user_id, actor_agency_id, details)
-         VALUES ($1, $2, 'HANDOVER_SCHEDULED', 'HANDOVER_SCHEDULED', $3, now(), $4, $5, '{}')`,
-        [randomUUID(), referralId, version, c.userId, c.agencyId],
-      );
-      const event = { id: randomUUID(), type: 'referral.status_changed', occurredAt: new Date().toISOString(),
-        data: { referralId, externalReference: null, from: 'HANDOVER_SCHEDULED', to: 'HANDOVER_SCHEDULED', version } };
-      await db.query(`INSERT INTO outbox_event (id, type, referral_id, version, occurred_at, body) VALUES ($1, $2, $3, $4, now(), $5)`, [
-        event.id, event.type, referralId, version, JSON.stringify(event),
-      ]);
-      return { id: referralId, version };
-    });
-  },
 };
 
 const server = createServer((req, res: ServerResponse) => {
@@ -131,9 +100,10 @@ const server = createServer((req, res: ServerResponse) => {
       const answer = await limit.answer(path as LimitRead, req.headers, Object.fromEntries(url.searchParams));
       return res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer));
     }
-    if (req.method === 'POST' && path === 'actions') {
+    const write = req.method === 'POST' && WRITES[path];
+    if (write) {
       const caller = await limit.callerOf(req.headers);
-      const answer = caller ? await limit.addAction(caller, (await bodyOf(req)) as Parameters<LimitSide['addAction']>[1]) : { data: null };
+      const answer = caller ? await write(caller, await bodyOf(req)) : { data: null };
       return res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer));
     }
     if (!route) return res.writeHead(404).end();

@@ -85,13 +85,13 @@ function auditColumns(caller: Caller, subject: PersonalSubject, params: Position
 }
 
 /**
- * The CTEs that record the rows of `levels` (entity type → a relation with the audit columns), as the reader
- * records one statement (a compiled one for several levels): the reader's own SQL, so that both write the
- * same entries.
+ * The CTEs that record the rows of `levels` (each an entity type and a relation with the audit columns, in the
+ * order read), as the reader records one statement (a compiled one for several levels): the reader's own SQL,
+ * so that both write the same entries.
  */
-function auditInsert(caller: Caller, params: PositionalParams, levels: Record<string, string>): string {
+function auditInsert(caller: Caller, params: PositionalParams, levels: [entityType: string, relation: string][]): string {
   const param = (value: unknown) => params.add(value);
-  const source = levelsAuditSource(Object.entries(levels).map(([entityType, relation]) => ({ entityType, relation })), param);
+  const source = levelsAuditSource(levels.map(([entityType, relation]) => ({ entityType, relation })), param);
   return readAuditSql(source, auditActor(caller), param);
 }
 
@@ -116,7 +116,7 @@ export function planRead(caller: Caller, id: string | null): Statement {
     action_rows AS MATERIALIZED (
       SELECT a.id, a.goal_id, a.title, a.status, a.due_date, ${auditColumns(caller, 'Action', params)}
         FROM ${fromClause('Action')} WHERE a.goal_id IN (SELECT id FROM goal_rows) AND ${allowed(caller, 'read', 'Action', params)}),
-    ${auditInsert(caller, params, { Plan: 'plan_row', Goal: 'goal_rows', Action: 'action_rows' })}
+    ${auditInsert(caller, params, [['Plan', 'plan_row'], ['Goal', 'goal_rows'], ['Action', 'action_rows']])}
     SELECT json_build_object('id', pr.id, 'status', pr.status, 'summary', pr.summary,
       'supporter', (SELECT json_build_object('user', json_build_object('id', u.id, 'displayName', u.display_name))
                       FROM trajectory_supporter s JOIN app_user u ON u.id = s.user_id WHERE s.plan_id = pr.id AND s.state = 'CURRENT' LIMIT 1),
@@ -144,13 +144,40 @@ export function familiesRead(caller: Caller, first: number): Statement {
     member_rows AS MATERIALIZED (
       SELECT fm.id, fm.family_id, fm.given_name, fm.family_name, fm.birth_date, ${auditColumns(caller, 'FamilyMember', params)}
         FROM ${fromClause('FamilyMember')} WHERE fm.family_id IN (SELECT id FROM page) AND ${allowed(caller, 'read', 'FamilyMember', params)}),
-    ${auditInsert(caller, params, { FamilyMember: 'member_rows' })}
+    ${auditInsert(caller, params, [['FamilyMember', 'member_rows']])}
     SELECT json_build_object(
       'edges', coalesce((SELECT json_agg(json_build_object('node', json_build_object('id', pg.id,
           'members', coalesce((SELECT json_agg(json_build_object('id', m.id, 'givenName', m.given_name, 'familyName', m.family_name, 'birthDate', m.birth_date) ORDER BY m.id)
                                  FROM member_rows m WHERE m.family_id = pg.id), '[]'))) ORDER BY pg.id) FROM page pg), '[]'),
       'pageInfo', json_build_object('hasNextPage', (SELECT count(*) FROM fetched) > ${size}::int,
                                     'endCursor', (SELECT ${idCursor('max(pg.id::text)')} FROM page pg))) AS data`;
+  return named(text, params.list);
+}
+
+/**
+ * `myFamily { me { id givenName familyName } family { id members { id givenName familyName birthDate } } }` for a
+ * portal login: the member logged in under the FamilyMember rule, her family under the Family rule (NULL, the
+ * service's NOT_FOUND, when not readable) and its members under the FamilyMember rule; both member levels
+ * audited together, the member logged in first (as the compiled myFamily records its two roots).
+ */
+export function myFamilyRead(caller: Caller): Statement {
+  const params = new PositionalParams();
+  const own = caller.principal.familyMember;
+  const memberId = params.add(own?.memberId ?? null);
+  const familyId = params.add(own?.familyId ?? null);
+  const member = (m: string) => `json_build_object('id', ${m}.id, 'givenName', ${m}.given_name, 'familyName', ${m}.family_name`;
+  const text = `WITH me_row AS MATERIALIZED (
+      SELECT fm.id, fm.given_name, fm.family_name, ${auditColumns(caller, 'FamilyMember', params)}
+        FROM ${fromClause('FamilyMember')} WHERE fm.id = ${memberId}::uuid AND ${allowed(caller, 'read', 'FamilyMember', params)}),
+    family_row AS MATERIALIZED (SELECT f.id FROM ${fromClause('Family')} WHERE f.id = ${familyId}::uuid AND ${allowed(caller, 'read', 'Family', params)}),
+    member_rows AS MATERIALIZED (
+      SELECT fm.id, fm.family_id, fm.given_name, fm.family_name, fm.birth_date, ${auditColumns(caller, 'FamilyMember', params)}
+        FROM ${fromClause('FamilyMember')} WHERE fm.family_id IN (SELECT id FROM family_row) AND ${allowed(caller, 'read', 'FamilyMember', params)}),
+    ${auditInsert(caller, params, [['FamilyMember', 'me_row'], ['FamilyMember', 'member_rows']])}
+    SELECT json_build_object('me', (SELECT ${member('mr')}) FROM me_row mr),
+      'family', json_build_object('id', fr.id, 'members', coalesce((SELECT json_agg(${member('m')}, 'birthDate', m.birth_date) ORDER BY m.id)
+                                                                       FROM member_rows m), '[]'))) AS data
+      FROM family_row fr`;
   return named(text, params.list);
 }
 
@@ -169,7 +196,7 @@ export function incomingOverdueRead(caller: Caller, first: number): Statement {
        WHERE r.to_agency_id = ${agency}::uuid AND r.sent_at IS NOT NULL AND ${overdueSql('r')} AND ${allowed(caller, 'read', 'Referral', params)}
        ORDER BY r.id LIMIT ${size}::int + 1),
     page AS MATERIALIZED (SELECT * FROM fetched ORDER BY id LIMIT ${size}::int),
-    ${auditInsert(caller, params, { Referral: 'page' })}
+    ${auditInsert(caller, params, [['Referral', 'page']])}
     SELECT json_build_object(
       'edges', coalesce((SELECT json_agg(json_build_object('node', json_build_object('id', pg.id, 'status', pg.status, 'version', pg.version,
           'dueAt', ${isoTime('pg.due_at')}, 'urgency', pg.urgency)) ORDER BY pg.id) FROM page pg), '[]'),
@@ -344,5 +371,87 @@ export function addActionWrite(caller: Caller, input: { goalId: string | null; t
                 WHEN gr.status IN ('ACHIEVED', 'DISCONTINUED') THEN 'GOAL_FINAL' WHEN NOT gr.assignee_on_team THEN 'ASSIGNEE_NOT_ON_TEAM' ELSE 'OK' END AS outcome,
            gr.status
       FROM (SELECT 1) one LEFT JOIN goal_row gr ON TRUE`;
+  return named(text, params.list);
+}
+
+/** Why a `rescheduleHandover` wrote nothing, in the order the service checks (ReferralsService.step); OK when it wrote. */
+export type RescheduleOutcome = 'OK' | 'NOT_FOUND' | 'FORBIDDEN' | 'STALE_VERSION' | 'NOT_SCHEDULED' | 'EXTERNAL' | 'BAD_INPUT';
+
+export interface RescheduleInput {
+  referralId: string | null;
+  expectedVersion: number;
+  startsAt: Date;
+  location: string | null;
+  onlineUrl: string | null;
+  attendees: string[];
+  /** Whether the input passed the checks the service makes in Node (a place, a time in the future): checked after the others, as the service does. */
+  valid: boolean;
+}
+
+/**
+ * `rescheduleHandover` as one statement, to run in a transaction whose actor is set for the audit triggers, doing
+ * what ReferralsService.step and its effect do: the referral read under the Referral rule and locked (else
+ * NOT_FOUND), the `refer` rule on it (the policy's SQL; else FORBIDDEN), the version (CONFLICT), the state
+ * machine (HANDOVER_SCHEDULED, to an agency on the platform), the input; then the scheduled meeting ended as
+ * RESCHEDULED and the new one written, the referral's version and time, its transition (with both meetings'
+ * ids), its outbox event and notice, the inbox item of the referral's author (REFERRAL_STATUS_CHANGED, unless she
+ * is the actor) and its notice, and the read-back of the referral audited as the service's reader audits it
+ * (the details right decided with the record). The seed has no integration client, so no webhook delivery is
+ * fanned out (the service's fan-out writes none either; the equivalence test counts them).
+ */
+export function rescheduleHandoverWrite(caller: Caller, input: RescheduleInput, ids: { meeting: string; transition: string; event: string; item: string }, now: Date): Statement {
+  const params = new PositionalParams();
+  const referral = params.add(input.referralId);
+  const user = params.add(caller.principal.userId);
+  const agency = params.add(caller.principal.acting?.agencyId ?? null);
+  const at = params.add(now);
+  // Locked apart: a window function (the audit's row order) cannot share a query with FOR UPDATE.
+  const text = `WITH locked AS MATERIALIZED (
+      SELECT r.id, r.version, r.status, r.to_agency_id, r.sent_at, ${allowed(caller, 'refer', 'Referral', params)} AS may_refer
+        FROM ${fromClause('Referral')} WHERE r.id = ${referral}::uuid AND ${allowed(caller, 'read', 'Referral', params)}
+         FOR UPDATE OF r),
+    ref AS MATERIALIZED (
+      SELECT l.*, ${auditColumns(caller, 'Referral', params, 'readDetails')} FROM locked l, ${fromClause('Referral')} WHERE r.id = l.id),
+    outcome AS MATERIALIZED (
+      SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM ref) THEN 'NOT_FOUND' WHEN NOT ref.may_refer THEN 'FORBIDDEN'
+                  WHEN ref.version <> ${params.add(input.expectedVersion)}::int THEN 'STALE_VERSION' WHEN ref.status <> 'HANDOVER_SCHEDULED' THEN 'NOT_SCHEDULED'
+                  WHEN ref.to_agency_id IS NULL THEN 'EXTERNAL' WHEN NOT ${params.add(input.valid)}::boolean THEN 'BAD_INPUT' ELSE 'OK' END AS outcome,
+             ref.status
+        FROM (SELECT 1) one LEFT JOIN ref ON TRUE),
+    ok AS MATERIALIZED (SELECT ref.* FROM ref, outcome WHERE outcome.outcome = 'OK'),
+    ended AS (
+      UPDATE handover_meeting hm SET state = 'RESCHEDULED', ended_at = now(), bridge_figure_present = NULL
+        FROM ok WHERE hm.referral_id = ok.id AND hm.state = 'SCHEDULED' RETURNING hm.id),
+    meeting AS (
+      INSERT INTO handover_meeting (id, referral_id, starts_at, location, online_url, attendees, state, created_by_user_id, created_at)
+      SELECT ${params.add(ids.meeting)}::uuid, ok.id, ${params.add(input.startsAt)}::timestamptz, ${params.add(input.location)}::text, ${params.add(input.onlineUrl)}::text,
+             ${params.add(input.attendees)}::text[], 'SCHEDULED', ${user}::uuid, ${at}::timestamptz FROM ok RETURNING id),
+    updated AS (
+      UPDATE referral SET version = ok.version + 1, updated_at = ${at}::timestamptz FROM ok WHERE referral.id = ok.id
+      RETURNING referral.id, referral.version, referral.external_reference, referral.family_id, referral.created_by_user_id, referral.from_agency_id),
+    transition AS (
+      INSERT INTO referral_transition (id, referral_id, from_status, to_status, version, at, actor_user_id, actor_agency_id, reason, details)
+      SELECT ${params.add(ids.transition)}::uuid, u.id, 'HANDOVER_SCHEDULED', 'HANDOVER_SCHEDULED', u.version, ${at}::timestamptz, ${user}::uuid, ${agency}::uuid, NULL,
+             jsonb_build_object('previousMeetingId', (SELECT id FROM ended LIMIT 1), 'meetingId', (SELECT id FROM meeting))
+        FROM updated u),
+    event AS MATERIALIZED (
+      SELECT u.id AS referral_id, u.version, json_build_object('id', ${params.add(ids.event)}::uuid, 'type', 'referral.status_changed', 'occurredAt', ${isoTime(`${at}::timestamptz`)},
+               'data', json_build_object('referralId', u.id, 'externalReference', u.external_reference, 'from', 'HANDOVER_SCHEDULED', 'to', 'HANDOVER_SCHEDULED', 'version', u.version))::text AS body
+        FROM updated u),
+    outbox AS (
+      INSERT INTO outbox_event (id, type, referral_id, version, occurred_at, body)
+      SELECT ${params.add(ids.event)}::uuid, 'referral.status_changed', e.referral_id, e.version, ${at}::timestamptz, e.body FROM event e RETURNING id),
+    told AS (
+      INSERT INTO inbox_item (id, event_id, kind, recipient_user_id, recipient_agency_id, recipient_member_id, family_id, subject_type, subject_id, params, occurred_at)
+      SELECT ${params.add(ids.item)}::uuid, ${params.add(ids.event)}::uuid, 'REFERRAL_STATUS_CHANGED', m.user_id, m.agency_id, NULL, u.family_id, 'Referral', u.id,
+             '{"from":"HANDOVER_SCHEDULED","to":"HANDOVER_SCHEDULED"}', ${at}::timestamptz
+        FROM updated u JOIN membership m ON m.user_id = u.created_by_user_id AND m.agency_id = u.from_agency_id
+       WHERE m.user_id IS DISTINCT FROM ${user}::uuid
+      ON CONFLICT DO NOTHING RETURNING id),
+    ${auditInsert(caller, params, [['Referral', 'ok']])}
+    SELECT o.outcome, o.status, (SELECT version FROM updated) AS version,
+           (SELECT count(pg_notify('referral_status_changed', json_build_object('sent', ok.sent_at IS NOT NULL, 'body', e.body)::text)::text) FROM event e, ok) AS notified,
+           (SELECT count(pg_notify('inbox_changed', json_build_object('eventId', ${params.add(ids.event)}::uuid)::text)::text) FROM (SELECT 1 FROM told LIMIT 1) t) AS told
+      FROM outcome o`;
   return named(text, params.list);
 }
