@@ -16,8 +16,11 @@ export type ReadColumn = string | { dateTime: string };
  * readable record above them, as the current path reads them.
  */
 export interface ReadNode {
-  /** `ruled`: a subject without personal data read under its read rule, unaudited (a family); only as a root (ReadRoot). */
-  from: { subject: PersonalSubject } | { table: string } | { ruled: OpenSubject };
+  /**
+   * `ruled`: a subject without personal data read under its read rule, unaudited (a family); as a root
+   * (ReadRoot) or as one object under a level. `parts`: only as a root (ReadRoot), see RecordParts.
+   */
+  from: { subject: PersonalSubject } | { table: string } | { ruled: OpenSubject } | { parts: RecordParts };
   /** Its rows: `column` equals the parent row's `parentColumn` (and `where`, over the node's alias, holds). */
   link: { column: string; parentColumn: string; where?: (alias: string) => string };
   /** One object (or null: the first row), else a list in id order (or by `order`, columns then id). */
@@ -28,14 +31,30 @@ export interface ReadNode {
 }
 
 /**
+ * The rows of a table that each name a personal record (of one of `subjects`, by `typeColumn` and
+ * `idColumn`) and show part of it, as an inbox item shows a record's status: the root's `where` chooses
+ * them, with the access rule (the caller's own rows, whose record it may see). Each row whose record the
+ * caller may read is recorded as a read of that record under `entityType` (the reader's `through`), the rows
+ * of each subject apart (`audited apart`: the reader reads each kind in a statement of its own).
+ */
+export interface RecordParts {
+  table: string;
+  typeColumn: string;
+  idColumn: string;
+  subjects: readonly PersonalSubject[];
+  entityType: string;
+}
+
+/**
  * A root of a statement of several (`CompiledRead.roots`): the rows of `node` where `where` holds (over its
  * alias; its values added to `params`). Answered as the object or null (`one`), the list, or with `page` the
- * page after the row `after` in id order: `{ edges: [{ id, node }], more }` (`more`: a row follows the page).
+ * page after the row `after` in id order (newest first with `descending`): `{ edges: [{ id, node }], more }`
+ * (`more`: a row follows the page).
  */
 export interface ReadRoot {
   node: ReadNode;
   where: (alias: string, params: SqlParams) => string;
-  page?: { first: number; after: string | null };
+  page?: { first: number; after: string | null; descending?: boolean };
 }
 
 /**
@@ -51,7 +70,9 @@ export class CompiledRead {
   private readonly ctes: string[] = [];
   private readonly cteOf = new Map<ReadNode, string>();
   /** The personal levels, audited together: level by level, each in id order. */
-  private readonly audited: { entityType: string; relation: string }[] = [];
+  private readonly audited: AuditedLevel[] = [];
+  /** Levels audited apart, an INSERT each under its CTE name (RecordParts). */
+  private readonly auditedApart = new Map<string, AuditedLevel>();
   private aliases = 0;
 
   constructor(private readonly caller: Caller) {}
@@ -59,8 +80,7 @@ export class CompiledRead {
   /** The statement for `root`, a personal subject's record by id, and its parameters (TypeORM's `:name`s). */
   statement(root: ReadNode, id: string | null): { sql: string; params: Record<string, unknown> } {
     const cte = this.personal(root, (alias) => `${alias}.id = ${this.params.add(id)}`);
-    const param = (value: unknown) => this.params.add(value);
-    this.ctes.push(readAuditSql(levelsAuditSource(this.audited, param), auditActor(this.caller), param));
+    this.recordReads();
     return { sql: `WITH ${this.ctes.join(',\n')}\nSELECT ${this.object(root, cte)} AS answer FROM ${cte}`, params: this.params.values };
   }
 
@@ -78,7 +98,7 @@ export class CompiledRead {
     const param = (value: unknown) => this.params.add(value);
     const size = param(pageSize);
     const cte = this.personal(root, (alias) => where(alias, param), size);
-    this.ctes.push(readAuditSql(levelsAuditSource(this.audited, param), auditActor(this.caller), param));
+    this.recordReads();
     const answer = `json_build_object('nodes', coalesce(json_agg(${this.object(root, cte)} ORDER BY ${cte}.id) FILTER (WHERE ${cte}.audit_row <= ${size}), '[]'::json),
       'more', count(*) > ${size})`;
     return { sql: `WITH ${this.ctes.join(',\n')}\nSELECT ${answer} AS answer FROM ${cte}`, params: this.params.values };
@@ -96,7 +116,7 @@ export class CompiledRead {
     this.cteOf.set(node, name);
     // The field-level rights decided with the record, as a boolean column each (as the reader's other path
     // decides them); the first decides the audit (auditColumnsSql). A right read apart never comes with the record.
-    const withRecord = Object.entries(def.fieldRights ?? {}).filter(([, right]) => right.decided === 'withRecord').map(([right]) => right as PolicyAction);
+    const withRecord = withRecordRights(subject);
     const rights = withRecord.map((right) => `(${scopeToSql(this.caller.ability, right, subject, this.params)}) AS ${rightColumn(right)}`);
     const audit = Object.entries(auditColumnsSql(this.caller, subject, this.params, { entityId: `${def.alias}.id`, contentRight: withRecord[0] }));
     const linked = node.link.where ? ` AND ${node.link.where(def.alias)}` : '';
@@ -127,8 +147,7 @@ export class CompiledRead {
    */
   roots(roots: Record<string, ReadRoot>): { sql: string; params: Record<string, unknown> } {
     const answers = Object.entries(roots).map(([field, root]) => `'${field}', ${this.root(root)}`);
-    const param = (value: unknown) => this.params.add(value);
-    if (this.audited.length > 0) this.ctes.push(readAuditSql(levelsAuditSource(this.audited, param), auditActor(this.caller), param));
+    this.recordReads();
     const withs = this.ctes.length > 0 ? `WITH ${this.ctes.join(',\n')}\n` : '';
     return { sql: `${withs}SELECT json_build_object(${answers.join(', ')}) AS answer`, params: this.params.values };
   }
@@ -136,27 +155,63 @@ export class CompiledRead {
   /** A root's rows as a CTE (a page: the rows up to one past it, and the page), and its answer as SQL. */
   private root({ node, where, page }: ReadRoot): string {
     const filter = (alias: string) => where(alias, this.params);
+    const order = page?.descending ? 'DESC' : 'ASC';
     let rows: string;
-    if ('ruled' in node.from) {
-      const subject = node.from.ruled;
-      const alias = subjectSql(subject).alias;
+    if ('ruled' in node.from || 'parts' in node.from) {
       rows = `r${this.aliases++}`;
-      const after = page?.after ? ` AND ${alias}.id > ${this.params.add(page.after)}` : '';
-      const limit = page ? ` ORDER BY ${alias}.id LIMIT ${this.params.add(page.first + 1)}` : '';
+      const { from } = node;
+      // A ruled subject's rows under its read rule; rows of record parts as `where` chose them.
+      const [source, alias, rule] =
+        'ruled' in from
+          ? [fromClause(from.ruled), subjectSql(from.ruled).alias, scopeToSql(this.caller.ability, 'read', from.ruled, this.params)]
+          : [`${from.parts.table} ${rows}_t`, `${rows}_t`, 'TRUE'];
+      const after = page?.after ? ` AND ${alias}.id ${order === 'ASC' ? '>' : '<'} ${this.params.add(page.after)}` : '';
+      const limit = page ? ` ORDER BY ${alias}.id ${order} LIMIT ${this.params.add(page.first + 1)}` : '';
       this.ctes.push(`${page ? `${rows}_ahead` : rows} AS MATERIALIZED (
-      SELECT ${alias}.* FROM ${fromClause(subject)}
-       WHERE ${filter(alias)}${after} AND ${scopeToSql(this.caller.ability, 'read', subject, this.params)}${limit})`);
-      if (page) this.ctes.push(`${rows} AS MATERIALIZED (SELECT * FROM ${rows}_ahead ORDER BY id LIMIT ${this.params.add(page.first)})`);
+      SELECT ${alias}.* FROM ${source}
+       WHERE ${filter(alias)}${after} AND ${rule}${limit})`);
+      if (page) this.ctes.push(`${rows} AS MATERIALIZED (SELECT * FROM ${rows}_ahead ORDER BY id ${order} LIMIT ${this.params.add(page.first)})`);
+      if ('parts' in from) this.partsRead(from.parts, rows);
       this.personalBelow(node, rows);
     } else if ('subject' in node.from && !page) rows = this.personal(node, filter);
-    else throw new Error('A compiled read answers a page of a ruled subject, or a record or list of a personal or ruled one');
+    else throw new Error('A compiled read answers a page of a ruled subject or of record parts, or a record or list of a personal or ruled one');
     if (page) {
-      return `json_build_object('edges', coalesce((SELECT json_agg(json_build_object('id', ${rows}.id, 'node', ${this.object(node, rows)}) ORDER BY ${rows}.id) FROM ${rows}), '[]'::json),
+      return `json_build_object('edges', coalesce((SELECT json_agg(json_build_object('id', ${rows}.id, 'node', ${this.object(node, rows)}) ORDER BY ${rows}.id ${order}) FROM ${rows}), '[]'::json),
         'more', (SELECT count(*) FROM ${rows}_ahead) > ${this.params.add(page.first)})`;
     }
     return node.one
       ? `(SELECT ${this.object(node, rows)} FROM ${rows} ORDER BY ${rows}.id LIMIT 1)`
       : `coalesce((SELECT json_agg(${this.object(node, rows)} ORDER BY ${rows}.id) FROM ${rows}), '[]'::json)`;
+  }
+
+  /**
+   * The rows of `rows` (record parts, RecordParts) recorded as reads of the records they name: per subject,
+   * those whose record the caller may read (the read rule again: a row shown by another rule, such as a
+   * referral's `notice`, showed none of it), in id order, with the record's audit columns and the row's id,
+   * as the reader records a read `through` them.
+   */
+  private partsRead(parts: RecordParts, rows: string): void {
+    const part = `${rows}_p`;
+    for (const subject of parts.subjects) {
+      const def = subjectSql(subject);
+      const audit = auditColumnsSql(this.caller, subject, this.params, { entityId: `${part}.id`, contentRight: withRecordRights(subject)[0] });
+      this.auditedApart.set(`audit_${subject.toLowerCase()}`, {
+        entityType: parts.entityType,
+        relation: `(SELECT ${Object.entries(audit).map(([column, sql]) => `(${sql}) AS ${column}`).join(', ')},
+               row_number() OVER (ORDER BY ${part}.id) AS audit_row
+          FROM ${rows} ${part}, ${fromClause(subject)}
+         WHERE ${part}.${parts.typeColumn} = ${this.params.add(subject)} AND ${def.alias}.id = ${part}.${parts.idColumn}
+           AND ${scopeToSql(this.caller.ability, 'read', subject, this.params)})`,
+      });
+    }
+  }
+
+  /** The read audit of the statement, as its last CTEs: the personal levels' together, each level audited apart by itself. */
+  private recordReads(): void {
+    const param = (value: unknown) => this.params.add(value);
+    const actor = auditActor(this.caller);
+    if (this.audited.length > 0) this.ctes.push(readAuditSql(levelsAuditSource(this.audited, param), actor, param));
+    for (const [name, level] of this.auditedApart) this.ctes.push(readAuditSql(levelsAuditSource([level], param), actor, param, name));
   }
 
   /**
@@ -179,9 +234,13 @@ export class CompiledRead {
   private child(node: ReadNode, parent: string, guarded?: Record<string, string>): string {
     const cte = this.cteOf.get(node);
     if (!cte && 'subject' in node.from) throw new Error('A personal level of a compiled read hangs under another personal level');
-    const alias = cte ?? `x${this.aliases++}`;
-    const from = cte ?? `${(node.from as { table: string }).table} ${alias}`;
+    if ('parts' in node.from || ('ruled' in node.from && !node.one)) throw new Error('Record parts are a root, a ruled subject one object under a level');
+    // A ruled subject under its alias and read rule (the family an inbox item concerns, when the caller may read it).
+    const ruled = 'ruled' in node.from ? node.from.ruled : null;
+    const alias = cte ?? (ruled ? subjectSql(ruled).alias : `x${this.aliases++}`);
+    const from = cte ?? (ruled ? fromClause(ruled) : `${(node.from as { table: string }).table} ${alias}`);
     const where = [`${alias}.${node.link.column} = ${parent}.${node.link.parentColumn}`];
+    if (ruled) where.push(scopeToSql(this.caller.ability, 'read', ruled, this.params));
     // A personal level's CTE applied `where` already.
     if (!cte && node.link.where) where.push(node.link.where(alias));
     const order = [...(node.order ?? []), 'id'].map((column) => `${alias}.${column}`).join(', ');
@@ -191,6 +250,16 @@ export class CompiledRead {
     return `(SELECT ${value} FROM ${from} WHERE ${where.join(' AND ')}${node.one ? ` ORDER BY ${order} LIMIT 1` : ''})`;
   }
 }
+
+/** A level audited with others by one readAuditSql (levelsAuditSource). */
+interface AuditedLevel {
+  entityType: string;
+  relation: string;
+}
+
+/** The field-level rights of `subject` decided with the record (subjects.ts, `fieldRights`); the first decides the audit. */
+const withRecordRights = (subject: PersonalSubject) =>
+  Object.entries(subjectSql(subject).fieldRights ?? {}).filter(([, right]) => right.decided === 'withRecord').map(([right]) => right as PolicyAction);
 
 /** The column of a compiled level's CTE that tells, per row, whether a field-level right decided with the record holds. */
 const rightColumn = (right: string) => `allowed_${right}`;
