@@ -22,6 +22,9 @@ const INBOX = `query($first: Int, $after: String, $unreadOnly: Boolean) { inbox(
 const INBOX_FRAGMENTS = `{ inbox(first: 50) { __typename edges { __typename node { ...item } } pageInfo { hasNextPage endCursor } } }
   fragment item on InboxItem { id soort: kind occurredAt read text about { type id } family { id } }`;
 
+/** The parameters of every kind's text (inbox-kind.ts, InboxParams). */
+const PARAMS = JSON.stringify({ from: 'SENT', to: 'RECEIVED', version: 2, until: '2027-01-15T12:00:00Z', whole: true, workingDays: 3, on: '2027-01-15', members: 2 });
+
 interface Item {
   kind: string;
   about: { type: string; id: string };
@@ -113,7 +116,7 @@ describe('inbox compiled: the same answers and audited reads as the field resolv
         await sql.query(
           `INSERT INTO inbox_item (id, event_id, kind, recipient_user_id, recipient_agency_id, recipient_member_id, family_id, subject_type, subject_id, params, occurred_at, read_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now(), CASE WHEN $11 THEN now() END)`,
-          [v7(), randomUUID(), kind, user, agencyOf, member, familyId, type, id, JSON.stringify({ from: 'SENT', to: 'RECEIVED', on: '2027-01-15', members: 2 }), n++ % 3 === 0],
+          [v7(), randomUUID(), kind, user, agencyOf, member, familyId, type, id, PARAMS, n++ % 3 === 0],
         );
       }
     }
