@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo, Kind, type OperationDefinitionNode, parse } from 'graphql';
-import { PLAN_QUERY } from '../bench/operations.js';
+import { INBOX_QUERY, PLAN_QUERY } from '../bench/operations.js';
 import { CompiledRead, rootSql } from '../src/audit/compiled-read.js';
 import type { Caller } from '../src/auth/caller.decorator.js';
 import type { Principal } from '../src/auth/principal.js';
 import { SubjectKind } from '../src/auth/subject-kind.js';
-import { compileSelection } from '../src/graphql/compiled-selection.js';
+import { compileConnectionSelection, compileSelection } from '../src/graphql/compiled-selection.js';
+import { inboxRead } from '../src/inbox/inbox-read.js';
 import { PLAN_READ } from '../src/plans/plan-read.js';
 import { defineAbilityFor } from '../src/policy/ability.factory.js';
 import { SqlParams } from '../src/policy/sql-scope.js';
@@ -79,5 +80,26 @@ describe('plan(id) compiled from its selection', () => {
     // Each personal level is audited (the plan, its goals, their actions), all three by one INSERT: an entry per family.
     expect(first.sql.match(/INSERT INTO audit_event/g)).toHaveLength(1);
     expect(first.sql.match(/ AS level_row\b/g)).toHaveLength(3);
+  });
+});
+
+describe('inbox(…) compiled from its selection', () => {
+  const INBOX_READ = inboxRead(['Referral', 'Consent', 'Plan', 'Goal', 'Action', 'FamilyMember']);
+
+  it('compiles the benchmark’s selection: columns, the fields resolved from columns in Node, the family under its rule', () => {
+    const read = compileConnectionSelection(INBOX_READ, infoOf(INBOX_QUERY))!;
+    // `text` from kind and parameters, `about` from the record's type and id, `read` from read_at.
+    expect(Object.keys(read.columns).sort()).toEqual(['id', 'kind', 'occurredAt', 'params', 'readAt', 'subjectId', 'subjectType']);
+    expect(read.children.family!.from).toEqual({ ruled: 'Family' });
+    expect(compileConnectionSelection(INBOX_READ, infoOf(`{ inbox { edges { node { id family { members { id } } } } } }`))).toBeNull();
+  });
+
+  it('makes one prepared statement that records each kind of record apart, the page newest first', () => {
+    const read = compileConnectionSelection(INBOX_READ, infoOf(INBOX_QUERY))!;
+    const inbox = rootSql({ node: read, where: () => 'TRUE', page: { first: 50, after: randomUUID(), descending: true } }, new SqlParams());
+    const { sql } = new CompiledRead(caller).roots({ inbox });
+    expect(sql).not.toMatch(/\bIN \(/i);
+    expect(sql.match(/INSERT INTO audit_event/g)).toHaveLength(6);
+    expect(sql).toMatch(/ORDER BY parts_row\.id DESC/);
   });
 });

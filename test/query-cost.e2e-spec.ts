@@ -55,8 +55,8 @@ const INBOX = `{
   }
 }`;
 
-/** principal, the page, one audited read per kind of personal record on it (Referral, Consent, Plan), families. */
-const INBOX_SITES = { min: 6, max: 6 };
+/** Compiled (inbox/inbox-read.ts): the principal, then the page, its records' audit and families in one statement. */
+const INBOX_SITES = { min: 2, max: 2 };
 const RECORD_CONSENT = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`;
 const REVOKE_CONSENT = `mutation($input: RevokeConsentInput!) { revokeConsent(input: $input) { id } }`;
 const BREAK_GLASS = `mutation($input: BreakGlassInput!) { breakGlass(input: $input) { id } }`;

@@ -16,8 +16,11 @@ export type ReadColumn = string | { dateTime: string };
  * readable record above them, as the current path reads them.
  */
 export interface ReadNode {
-  /** `ruled`: a subject without personal data read under its read rule, unaudited (a family); only as a root (ReadRoot). */
-  from: { subject: PersonalSubject } | { table: string } | { ruled: OpenSubject };
+  /**
+   * `ruled`: a subject without personal data read under its read rule, unaudited (a family); as a root
+   * (ReadRoot) or as one object under a level. `parts`: only as a root (ReadRoot), see RecordParts.
+   */
+  from: { subject: PersonalSubject } | { table: string } | { ruled: OpenSubject } | { parts: RecordParts };
   /** Its rows: `column` equals the parent row's `parentColumn` (and `where`, over the node's alias, holds). */
   link: { column: string; parentColumn: string; where?: (alias: string) => string };
   /** One object (or null: the first row), else a list in id order (or by `order`, columns then id). */
@@ -28,14 +31,33 @@ export interface ReadNode {
 }
 
 /**
+ * The rows of a table that each name a personal record (of one of `subjects`, by `typeColumn` and
+ * `idColumn`) and show part of it, as an inbox item shows a record's status: the root's `where` chooses
+ * them, with the access rule (the caller's own rows, whose record it may see). Each row whose record the
+ * caller may read is recorded as a read of that record under `entityType` (the reader's `through`), the rows
+ * of each subject apart (`audited apart`: the reader reads each kind in a statement of its own).
+ */
+export interface RecordParts {
+  table: string;
+  typeColumn: string;
+  idColumn: string;
+  subjects: readonly PersonalSubject[];
+  entityType: string;
+}
+
+/** The alias of a RecordParts root's table in its condition. */
+const PARTS_ALIAS = 'parts_row';
+
+/**
  * A root of a compiled statement: the rows of `node` where `where` holds (SQL over the subject's alias; the
  * request's values added to `params`). Answered as the object or null (`one`), the list, or with `page` a page
- * (`pageOf`): `{ edges: [{ id, node }], more }`, the first `first` rows in id order after the row `after` (an id).
+ * (`pageOf`): `{ edges: [{ id, node }], more }`, the first `first` rows in id order after the row `after` (an id),
+ * newest first with `descending`.
  */
 export interface ReadRoot {
   node: ReadNode;
   where: (alias: string, params: SqlParams) => string;
-  page?: { first: number; after: string | null };
+  page?: { first: number; after: string | null; descending?: boolean };
 }
 
 /**
@@ -46,17 +68,17 @@ export interface ReadRoot {
 export interface RootSql {
   node: ReadNode;
   where: string;
-  page?: { first: string; after: string | null };
+  page?: { first: string; after: string | null; descending?: boolean };
 }
 
 /** `root` as a statement takes it: its condition over its subject's alias and its page, their values added to `inputs`. */
 export function rootSql({ node, where, page }: ReadRoot, inputs: SqlParams): RootSql {
-  const subject = 'ruled' in node.from ? node.from.ruled : 'subject' in node.from ? node.from.subject : null;
-  if (!subject) throw new Error('A compiled read starts at a subject');
+  const alias = 'ruled' in node.from ? subjectSql(node.from.ruled).alias : 'subject' in node.from ? subjectSql(node.from.subject).alias : 'parts' in node.from ? PARTS_ALIAS : null;
+  if (!alias) throw new Error('A compiled read starts at a subject or at record parts');
   return {
     node,
-    where: where(subjectSql(subject).alias, inputs),
-    ...(page && { page: { first: inputs.add(page.first), after: page.after === null ? null : inputs.add(page.after) } }),
+    where: where(alias, inputs),
+    ...(page && { page: { first: inputs.add(page.first), after: page.after === null ? null : inputs.add(page.after), descending: page.descending ?? false } }),
   };
 }
 
@@ -73,7 +95,9 @@ export class CompiledRead {
   private readonly ctes: string[] = [];
   private readonly cteOf = new Map<ReadNode, string>();
   /** The personal levels, audited together: level by level, each in id order. */
-  private readonly audited: { entityType: string; relation: string }[] = [];
+  private readonly audited: AuditedLevel[] = [];
+  /** Levels audited apart, an INSERT each under its CTE name (RecordParts). */
+  private readonly auditedApart = new Map<string, AuditedLevel>();
   private aliases = 0;
 
   /** `actor`: who the audit entries name (compiled-statements.ts passes one whose request id it fills in per request). */
@@ -88,17 +112,16 @@ export class CompiledRead {
    */
   roots(roots: Record<string, RootSql>): { sql: string; params: Record<string, unknown> } {
     const answers = Object.entries(roots).map(([field, root]) => `'${field}', ${this.root(root)}`);
-    const param = (value: unknown) => this.params.add(value);
-    if (this.audited.length > 0) this.ctes.push(readAuditSql(levelsAuditSource(this.audited, param), this.actor, param));
+    this.recordReads();
     const withs = this.ctes.length > 0 ? `WITH ${this.ctes.join(',\n')}\n` : '';
     return { sql: `${withs}SELECT json_build_object(${answers.join(', ')}) AS answer`, params: this.params.values };
   }
 
   /** A root's rows as a CTE (with a page, as `pageOf`), and its answer as SQL. */
   private root({ node, where, page }: RootSql): string {
-    const rows = 'ruled' in node.from ? this.ruled(node.from.ruled, node, where, page) : this.personal(node, () => where, page);
+    const rows = 'subject' in node.from ? this.personal(node, () => where, page) : this.unaudited(node, where, page);
     if (page) {
-      return `json_build_object('edges', coalesce((SELECT json_agg(json_build_object('id', ${rows}.id, 'node', ${this.object(node, rows)}) ORDER BY ${rows}.id) FROM ${rows}), '[]'::json),
+      return `json_build_object('edges', coalesce((SELECT json_agg(json_build_object('id', ${rows}.id, 'node', ${this.object(node, rows)}) ORDER BY ${rows}.id ${order(page)}) FROM ${rows}), '[]'::json),
         'more', (SELECT count(*) FROM ${rows}_ahead) > ${page.first})`;
     }
     return node.one
@@ -106,17 +129,55 @@ export class CompiledRead {
       : `coalesce((SELECT json_agg(${this.object(node, rows)} ORDER BY ${rows}.id) FROM ${rows}), '[]'::json)`;
   }
 
-  /** The rows of a subject without personal data under its read rule (a root only), and the personal levels below them. */
-  private ruled(subject: OpenSubject, node: ReadNode, where: string, page: RootSql['page']): string {
-    const alias = subjectSql(subject).alias;
+  /**
+   * A root's rows that are not themselves audited: a subject without personal data under its read rule, or
+   * record parts as `where` chose them (their records' reads audited by partsRead); then the personal levels below.
+   */
+  private unaudited(node: ReadNode, where: string, page: RootSql['page']): string {
+    const { from } = node;
+    if (!('ruled' in from || 'parts' in from)) throw new Error('A compiled root reads a subject or record parts');
     const rows = `r${this.aliases++}`;
+    const [source, alias, rule] =
+      'ruled' in from
+        ? [fromClause(from.ruled), subjectSql(from.ruled).alias, scopeToSql(this.caller.ability, 'read', from.ruled, this.params)]
+        : [`${from.parts.table} ${PARTS_ALIAS}`, PARTS_ALIAS, 'TRUE'];
     const paged = pageOf(rows, alias, page);
     this.ctes.push(`${paged.name} AS MATERIALIZED (
-      SELECT ${alias}.* FROM ${fromClause(subject)}
-       WHERE ${where}${paged.after} AND ${scopeToSql(this.caller.ability, 'read', subject, this.params)}${paged.limit})`);
+      SELECT ${alias}.* FROM ${source}
+       WHERE ${where}${paged.after} AND ${rule}${paged.limit})`);
     if (paged.page) this.ctes.push(paged.page);
+    if ('parts' in from) this.partsRead(from.parts, rows);
     this.personalBelow(node, rows);
     return rows;
+  }
+
+  /**
+   * The rows of `rows` (record parts, RecordParts) recorded as reads of the records they name: per subject,
+   * those whose record the caller may read (the read rule again: a row shown by another rule, such as a
+   * referral's `notice`, showed none of it), in id order, with the record's audit columns and the row's id,
+   * as the reader records a read `through` them.
+   */
+  private partsRead(parts: RecordParts, rows: string): void {
+    const part = `${rows}_p`;
+    for (const subject of parts.subjects) {
+      const def = subjectSql(subject);
+      const audit = auditColumnsSql(this.caller, subject, this.params, { entityId: `${part}.id`, contentRight: withRecordRights(subject)[0] });
+      this.auditedApart.set(`audit_${subject.toLowerCase()}`, {
+        entityType: parts.entityType,
+        relation: `(SELECT ${Object.entries(audit).map(([column, sql]) => `(${sql}) AS ${column}`).join(', ')},
+               row_number() OVER (ORDER BY ${part}.id) AS audit_row
+          FROM ${rows} ${part}, ${fromClause(subject)}
+         WHERE ${part}.${parts.typeColumn} = ${this.params.add(subject)} AND ${def.alias}.id = ${part}.${parts.idColumn}
+           AND ${scopeToSql(this.caller.ability, 'read', subject, this.params)})`,
+      });
+    }
+  }
+
+  /** The read audit of the statement, as its last CTEs: the personal levels' together, each level audited apart by itself. */
+  private recordReads(): void {
+    const param = (value: unknown) => this.params.add(value);
+    if (this.audited.length > 0) this.ctes.push(readAuditSql(levelsAuditSource(this.audited, param), this.actor, param));
+    for (const [name, level] of this.auditedApart) this.ctes.push(readAuditSql(levelsAuditSource([level], param), this.actor, param, name));
   }
 
   /**
@@ -132,7 +193,7 @@ export class CompiledRead {
     const paged = pageOf(name, def.alias, page);
     // The field-level rights decided with the record, as a boolean column each (as the reader's other path
     // decides them); the first decides the audit (auditColumnsSql). A right read apart never comes with the record.
-    const withRecord = Object.entries(def.fieldRights ?? {}).filter(([, right]) => right.decided === 'withRecord').map(([right]) => right as PolicyAction);
+    const withRecord = withRecordRights(subject);
     const rights = withRecord.map((right) => `(${scopeToSql(this.caller.ability, right, subject, this.params)}) AS ${rightColumn(right)}`);
     const audit = Object.entries(auditColumnsSql(this.caller, subject, this.params, { entityId: `${def.alias}.id`, contentRight: withRecord[0] }));
     const linked = node.link.where ? ` AND ${node.link.where(def.alias)}` : '';
@@ -177,9 +238,13 @@ export class CompiledRead {
   private child(node: ReadNode, parent: string, guarded?: Record<string, string>): string {
     const cte = this.cteOf.get(node);
     if (!cte && 'subject' in node.from) throw new Error('A personal level of a compiled read hangs under another personal level');
-    const alias = cte ?? `x${this.aliases++}`;
-    const from = cte ?? `${(node.from as { table: string }).table} ${alias}`;
+    if ('parts' in node.from || ('ruled' in node.from && !node.one)) throw new Error('Record parts are a root, a ruled subject one object under a level');
+    // A ruled subject under its alias and read rule (the family an inbox item concerns, when the caller may read it).
+    const ruled = 'ruled' in node.from ? node.from.ruled : null;
+    const alias = cte ?? (ruled ? subjectSql(ruled).alias : `x${this.aliases++}`);
+    const from = cte ?? (ruled ? fromClause(ruled) : `${(node.from as { table: string }).table} ${alias}`);
     const where = [`${alias}.${node.link.column} = ${parent}.${node.link.parentColumn}`];
+    if (ruled) where.push(scopeToSql(this.caller.ability, 'read', ruled, this.params));
     // A personal level's CTE applied `where` already.
     if (!cte && node.link.where) where.push(node.link.where(alias));
     const order = [...(node.order ?? []), 'id'].map((column) => `${alias}.${column}`).join(', ');
@@ -189,6 +254,16 @@ export class CompiledRead {
     return `(SELECT ${value} FROM ${from} WHERE ${where.join(' AND ')}${node.one ? ` ORDER BY ${order} LIMIT 1` : ''})`;
   }
 }
+
+/** A level audited with others by one readAuditSql (levelsAuditSource). */
+interface AuditedLevel {
+  entityType: string;
+  relation: string;
+}
+
+/** The field-level rights of `subject` decided with the record (subjects.ts, `fieldRights`); the first decides the audit. */
+const withRecordRights = (subject: PersonalSubject) =>
+  Object.entries(subjectSql(subject).fieldRights ?? {}).filter(([, right]) => right.decided === 'withRecord').map(([right]) => right as PolicyAction);
 
 /** The column of a compiled level's CTE that tells, per row, whether a field-level right decided with the record holds. */
 const rightColumn = (right: string) => `allowed_${right}`;
@@ -211,8 +286,11 @@ function fieldGuards(subject: PersonalSubject, row: string): { fields: Record<st
   return { fields, parts };
 }
 
+/** The direction of a page: id order, or newest first. */
+const order = (page: RootSql['page']) => (page?.descending ? 'DESC' : 'ASC');
+
 /**
- * The one way a compiled root is paged, whatever its subject: its rows in id order after the row `after`,
+ * The one way a compiled root is paged, whatever its subject: its rows in id order (or newest first) after the row `after`,
  * `first` of them and one more to tell whether another page follows (the relation `<name>_ahead`, the rows'
  * CTE), and the page itself (the relation `name`): the row beyond the page is neither answered nor audited nor
  * read below. Without a page, the rows' CTE is `name`. `after` and `first` are SQL (RootSql.page).
@@ -221,9 +299,9 @@ function pageOf(name: string, alias: string, page: RootSql['page']): { name: str
   if (!page) return { name, after: '', limit: '', page: null };
   return {
     name: `${name}_ahead`,
-    after: page.after ? ` AND ${alias}.id > ${page.after}` : '',
-    limit: `\n       ORDER BY ${alias}.id LIMIT ${page.first} + 1`,
-    page: `${name} AS MATERIALIZED (SELECT * FROM ${name}_ahead ORDER BY id LIMIT ${page.first})`,
+    after: page.after ? ` AND ${alias}.id ${page.descending ? '<' : '>'} ${page.after}` : '',
+    limit: `\n       ORDER BY ${alias}.id ${order(page)} LIMIT ${page.first} + 1`,
+    page: `${name} AS MATERIALIZED (SELECT * FROM ${name}_ahead ORDER BY id ${order(page)} LIMIT ${page.first})`,
   };
 }
 

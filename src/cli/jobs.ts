@@ -61,7 +61,7 @@ try {
     const email = new InboxEmail({ ...config, databaseUrl: (db.options as { url?: string }).url }, db, null);
     await email.start();
     try {
-      const inbox = new InboxService(db, new PersonalReader(db, new CompiledStatements()), tx, new PolicyService(), email);
+      const inbox = new InboxService(db, new PersonalReader(db, new CompiledStatements()), tx, new PolicyService(), email, config);
       console.log(await job({ db, config, inbox, email }));
     } finally {
       await email.onApplicationShutdown();

@@ -6,6 +6,11 @@ export interface TypeRead {
   columns: Record<string, ReadColumn>;
   /** Thunks: types refer to each other. */
   nodes: Record<string, () => NodeRead>;
+  /**
+   * Fields whose own resolver answers them from columns of the row (an inbox item's `text` from its kind and
+   * parameters, in the caller's language): per field, those columns, carried on the answer under these names.
+   */
+  resolved?: Record<string, Record<string, ReadColumn>>;
 }
 
 /** A level of a compiled read before the selection chose its fields. */
@@ -75,7 +80,9 @@ function shape(node: NodeRead, fields: readonly FieldNode[], info: GraphQLResolv
   for (const [name, nodes] of selected) {
     const column = type.columns[name];
     const below = type.nodes[name];
+    const resolved = type.resolved?.[name];
     if (column !== undefined) columns[name] = column;
+    else if (resolved) Object.assign(columns, resolved);
     else if (below) {
       const child = shape(below(), nodes, info);
       if (!child) return null;

@@ -1,10 +1,12 @@
 import { Inject } from '@nestjs/common';
-import { Args, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Info, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
 import { ConnectionType } from '../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { FamiliesService } from '../families/families.service.js';
 import { Family } from '../families/family.entity.js';
+import { readWith } from '../graphql/compiled-selection.js';
 import { Loaders } from '../graphql/graphql-context.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
 import { DEFAULT_LANGUAGE } from '../i18n/language.js';
@@ -33,8 +35,8 @@ export class InboxResolver {
 
   @Query(() => InboxItemConnection, { description: 'What needs you: your inbox items, newest first, as far as you may see them now.' })
   @Authenticated()
-  inbox(@CurrentCaller() caller: Caller, @Args() args: InboxArgs) {
-    return this.service.list(caller, args);
+  inbox(@CurrentCaller() caller: Caller, @Args() args: InboxArgs, @Info() info: GraphQLResolveInfo) {
+    return this.service.list(caller, args, info);
   }
 
   @Query(() => Int, { description: 'How many of your inbox items you may see are unread.' })
@@ -71,7 +73,7 @@ export class InboxResolver {
 
   @ResolveField(() => Family, { nullable: true, description: 'The family it concerns, when you may see the family now.' })
   family(@Parent() item: InboxItem, @CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders) {
-    return this.families.byId(caller, loaders, item.familyId);
+    return readWith(item, 'family', () => this.families.byId(caller, loaders, item.familyId));
   }
 
   @ResolveField(() => String, { description: 'A short text in your language: what happened, without personal data.' })

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import type { GraphQLResolveInfo } from 'graphql';
+import { DataSource, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import { NIL as NIL_UUID } from 'uuid';
 import { type AuditActor, AuditedTransactions } from '../audit/audited-transactions.js';
 import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
@@ -9,7 +10,9 @@ import type { Caller } from '../auth/caller.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { forbidden, notFound } from '../common/errors.js';
 import { newId, UUID_PATTERN } from '../common/ids.js';
-import { type Connection, DEFAULT_PAGE_SIZE, paginate } from '../common/pagination.js';
+import { type Connection, connectionOf, decodeCursor, DEFAULT_PAGE_SIZE, paginate } from '../common/pagination.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { compileConnectionSelection } from '../graphql/compiled-selection.js';
 import { SqlParams } from '../policy/sql-scope.js';
 import { PolicyService } from '../policy/policy.service.js';
 import type { OpenSubject, PersonalSubject } from '../policy/subjects.js';
@@ -20,6 +23,7 @@ import { INBOX_CHANNEL, type InboxNotice } from './inbox-notice.js';
 import { type EmailRecipient, InboxEmail } from './inbox-email.js';
 import { InboxItem } from './inbox-item.entity.js';
 import { InboxItemKind, type InboxParams } from './inbox-kind.js';
+import { inboxRead } from './inbox-read.js';
 
 /** How many records a time-based job selects at a time. */
 const JOB_BATCH = 100;
@@ -37,6 +41,7 @@ const OPEN_SUBJECTS = ['BreakGlassGrant', 'Family', 'Agency', 'IntegrationClient
  */
 const REFERRAL_NOTICE_KINDS: readonly string[] = [InboxItemKind.REFERRAL_RECEIVED, InboxItemKind.REFERRAL_FAMILY_MOVED];
 export type InboxSubject = (typeof PERSONAL_SUBJECTS)[number] | (typeof OPEN_SUBJECTS)[number];
+const INBOX_READ = inboxRead(PERSONAL_SUBJECTS);
 
 /** Who gets an item of an event (the actor of the event itself never does). */
 export type InboxAudience =
@@ -96,6 +101,7 @@ export class InboxService {
     private readonly tx: AuditedTransactions,
     private readonly policy: PolicyService,
     private readonly email: InboxEmail,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'compiledReads'>,
   ) {}
 
   /**
@@ -160,8 +166,20 @@ export class InboxService {
     }
   }
 
-  /** The caller's items it may see now, newest first; the page read is audited as a read of the records they are about. */
-  async list(caller: Caller, args: InboxArgs): Promise<Connection<InboxItem>> {
+  /**
+   * The caller's items it may see now, newest first; the page read is audited as a read of the records they are
+   * about. In one statement when the request's selection compiles (inbox-read.ts; the field resolvers then
+   * answer from what it carries).
+   */
+  async list(caller: Caller, args: InboxArgs, info?: GraphQLResolveInfo): Promise<Connection<InboxItem>> {
+    const compiled = info && this.config.compiledReads ? compileConnectionSelection(INBOX_READ, info) : null;
+    if (compiled) {
+      const page = { first: args.first ?? DEFAULT_PAGE_SIZE, after: args.after ? decodeCursor(args.after) : null, descending: true };
+      const where = (ii: string, params: SqlParams) => `${this.visibleSql(caller, ii, params)}${args.unreadOnly ? ` AND ${ii}.read_at IS NULL` : ''}`;
+      const { inbox } = await this.reader.of(caller).compiledRoots({ inbox: { node: compiled, where, page } });
+      const { edges, more } = inbox as { edges: { id: string; node: InboxItem }[]; more: boolean };
+      return connectionOf(edges, more);
+    }
     const qb = this.visible(caller);
     if (args.unreadOnly) qb.andWhere('ii.read_at IS NULL');
     const pageSize = args.first ?? DEFAULT_PAGE_SIZE;
@@ -205,25 +223,27 @@ export class InboxService {
     return principal.familyMember?.memberId ?? (principal.acting ? principal.userId : null);
   }
 
-  /** The caller's items whose record it may read now, not read yet (for `many` or a count). */
+  /** The caller's items whose record it may read now (for `many` or a count). */
   private visible(caller: Caller, em: EntityManager = this.db.manager): SelectQueryBuilder<InboxItem> {
-    const recipient = this.recipient(caller);
-    const qb = em.createQueryBuilder(InboxItem, 'ii');
-    if ('memberId' in recipient) qb.where('ii.recipient_member_id = :member', { member: recipient.memberId });
-    else qb.where('ii.recipient_user_id = :user AND ii.recipient_agency_id = :agency', { user: recipient.userId, agency: recipient.agencyId });
-    const reader = this.reader.of(caller);
     const params = new SqlParams();
+    return em.createQueryBuilder(InboxItem, 'ii').where(this.visibleSql(caller, 'ii', params), params.values);
+  }
+
+  /** SQL over the inbox item `ii` (an alias): one of the caller's items whose record it may read now, or notice. */
+  private visibleSql(caller: Caller, ii: string, params: SqlParams): string {
+    const recipient = this.recipient(caller);
+    const mine =
+      'memberId' in recipient
+        ? `${ii}.recipient_member_id = ${params.add(recipient.memberId)}`
+        : `${ii}.recipient_user_id = ${params.add(recipient.userId)} AND ${ii}.recipient_agency_id = ${params.add(recipient.agencyId)}`;
+    const reader = this.reader.of(caller);
+    const about = `${ii}.subject_id`;
     const readable = [
-      ...PERSONAL_SUBJECTS.map((subject) => [subject, reader.readableSql(subject, 'ii.subject_id', params)]),
-      ...OPEN_SUBJECTS.map((subject) => [subject, this.policy.readableSql(caller.ability, subject, 'ii.subject_id', params)]),
-      ['Referral', `ii.kind = ANY(${params.add(REFERRAL_NOTICE_KINDS)}) AND ${this.policy.noticeableSql(caller.ability, 'Referral', 'ii.subject_id', params)}`],
+      ...PERSONAL_SUBJECTS.map((subject) => [subject, reader.readableSql(subject, about, params)]),
+      ...OPEN_SUBJECTS.map((subject) => [subject, this.policy.readableSql(caller.ability, subject, about, params)]),
+      ['Referral', `${ii}.kind = ANY(${params.add(REFERRAL_NOTICE_KINDS)}) AND ${this.policy.noticeableSql(caller.ability, 'Referral', about, params)}`],
     ];
-    return qb.andWhere(
-      new Brackets((any) => {
-        for (const [subject, sql] of readable) any.orWhere(`(ii.subject_type = ${params.add(subject)} AND ${sql})`);
-      }),
-      params.values,
-    );
+    return `${mine} AND (${readable.map(([subject, sql]) => `(${ii}.subject_type = ${params.add(subject)} AND ${sql})`).join('\n      OR ')})`;
   }
 
   /**
