@@ -53,15 +53,35 @@ export class CompiledRead {
   /** The personal levels, audited together: level by level, each in id order. */
   private readonly audited: { entityType: string; relation: string }[] = [];
   private aliases = 0;
+  /**
+   * With a remembered principal (Caller.principalCheck): the condition every level's rows also meet, its
+   * check evaluated once in the statement's first CTE, so that a changed principal reads and audits nothing.
+   */
+  private readonly checked: string = '';
 
-  constructor(private readonly caller: Caller) {}
+  constructor(private readonly caller: Caller) {
+    if (caller.principalCheck) {
+      this.ctes.push(`principal_now AS MATERIALIZED (SELECT ${caller.principalCheck.sql((value) => this.params.add(value))} AS current)`);
+      this.checked = ' AND (SELECT current FROM principal_now)';
+    }
+  }
+
+  /**
+   * The statement's answer `select` (one column, `answer`), and with a remembered principal whether it still
+   * holds (`principal_current`: when false, the answer is empty and nothing was audited).
+   */
+  private finish(select: string): string {
+    const withs = this.ctes.length > 0 ? `WITH ${this.ctes.join(',\n')}\n` : '';
+    if (!this.checked) return `${withs}${select}`;
+    return `${withs}SELECT (SELECT current FROM principal_now) AS principal_current, q.answer FROM (SELECT 1) one LEFT JOIN (${select}) q ON TRUE`;
+  }
 
   /** The statement for `root`, a personal subject's record by id, and its parameters (TypeORM's `:name`s). */
   statement(root: ReadNode, id: string | null): { sql: string; params: Record<string, unknown> } {
     const cte = this.personal(root, (alias) => `${alias}.id = ${this.params.add(id)}`);
     const param = (value: unknown) => this.params.add(value);
     this.ctes.push(readAuditSql(levelsAuditSource(this.audited, param), auditActor(this.caller), param));
-    return { sql: `WITH ${this.ctes.join(',\n')}\nSELECT ${this.object(root, cte)} AS answer FROM ${cte}`, params: this.params.values };
+    return { sql: this.finish(`SELECT ${this.object(root, cte)} AS answer FROM ${cte}`), params: this.params.values };
   }
 
   /**
@@ -81,7 +101,7 @@ export class CompiledRead {
     this.ctes.push(readAuditSql(levelsAuditSource(this.audited, param), auditActor(this.caller), param));
     const answer = `json_build_object('nodes', coalesce(json_agg(${this.object(root, cte)} ORDER BY ${cte}.id) FILTER (WHERE ${cte}.audit_row <= ${size}), '[]'::json),
       'more', count(*) > ${size})`;
-    return { sql: `WITH ${this.ctes.join(',\n')}\nSELECT ${answer} AS answer FROM ${cte}`, params: this.params.values };
+    return { sql: this.finish(`SELECT ${answer} AS answer FROM ${cte}`), params: this.params.values };
   }
 
   /**
@@ -104,7 +124,7 @@ export class CompiledRead {
       SELECT ${def.alias}.*, ${[...rights, ...audit.map(([column, sql]) => `(${sql}) AS ${column}`)].join(', ')},
              row_number() OVER (ORDER BY ${def.alias}.id) AS audit_row
         FROM ${fromClause(subject)}
-       WHERE ${where(def.alias)}${linked} AND ${scopeToSql(this.caller.ability, 'read', subject, this.params)}${
+       WHERE ${where(def.alias)}${linked}${this.checked} AND ${scopeToSql(this.caller.ability, 'read', subject, this.params)}${
          pageSize ? `\n       ORDER BY ${def.alias}.id LIMIT ${pageSize} + 1` : ''})`);
     this.audited.push({ entityType: subject, relation: pageSize ? `(SELECT * FROM ${name} WHERE audit_row <= ${pageSize})` : name });
     this.personalBelow(node, name);
@@ -129,8 +149,7 @@ export class CompiledRead {
     const answers = Object.entries(roots).map(([field, root]) => `'${field}', ${this.root(root)}`);
     const param = (value: unknown) => this.params.add(value);
     if (this.audited.length > 0) this.ctes.push(readAuditSql(levelsAuditSource(this.audited, param), auditActor(this.caller), param));
-    const withs = this.ctes.length > 0 ? `WITH ${this.ctes.join(',\n')}\n` : '';
-    return { sql: `${withs}SELECT json_build_object(${answers.join(', ')}) AS answer`, params: this.params.values };
+    return { sql: this.finish(`SELECT json_build_object(${answers.join(', ')}) AS answer`), params: this.params.values };
   }
 
   /** A root's rows as a CTE (a page: the rows up to one past it, and the page), and its answer as SQL. */
@@ -145,7 +164,7 @@ export class CompiledRead {
       const limit = page ? ` ORDER BY ${alias}.id LIMIT ${this.params.add(page.first + 1)}` : '';
       this.ctes.push(`${page ? `${rows}_ahead` : rows} AS MATERIALIZED (
       SELECT ${alias}.* FROM ${fromClause(subject)}
-       WHERE ${filter(alias)}${after} AND ${scopeToSql(this.caller.ability, 'read', subject, this.params)}${limit})`);
+       WHERE ${filter(alias)}${after}${this.checked} AND ${scopeToSql(this.caller.ability, 'read', subject, this.params)}${limit})`);
       if (page) this.ctes.push(`${rows} AS MATERIALIZED (SELECT * FROM ${rows}_ahead ORDER BY id LIMIT ${this.params.add(page.first)})`);
       this.personalBelow(node, rows);
     } else if ('subject' in node.from && !page) rows = this.personal(node, filter);

@@ -8,6 +8,7 @@ import { withholdFields } from '../policy/field-rights.js';
 import { scopeToSql, SqlParams } from '../policy/sql-scope.js';
 import { type FieldGuardedSubject, fromClause, subjectSql, type PersonalSubject } from '../policy/subjects.js';
 import { auditActor } from './audited-transactions.js';
+import { assertStillCurrent, buildChecked } from '../auth/principal-check.js';
 import { CompiledRead, type ReadNode, type ReadRoot, rootWithDates, withDates } from './compiled-read.js';
 import { auditColumnsSql, readAuditSql } from './read-audit.js';
 
@@ -107,9 +108,7 @@ export class CallerReader {
    * not read it (or it does not exist).
    */
   async compiled(root: ReadNode, id: string | null): Promise<Record<string, unknown> | null> {
-    const { sql, params } = new CompiledRead(this.caller).statement(root, id);
-    const [query, values] = this.db.driver.escapeQueryWithParameters(sql, params);
-    const rows: { answer: Record<string, unknown> }[] = await this.db.query(query, values);
+    const rows = await this.runCompiled<Record<string, unknown> | null>((read) => read.statement(root, id));
     return withDates(root, rows[0]?.answer ?? null);
   }
 
@@ -118,9 +117,7 @@ export class CallerReader {
    * login's own member and family): each root's answer under its name, filtered and audited alike.
    */
   async compiledRoots<K extends string>(roots: Record<K, ReadRoot>): Promise<Record<K, unknown>> {
-    const { sql, params } = new CompiledRead(this.caller).roots(roots);
-    const [query, values] = this.db.driver.escapeQueryWithParameters(sql, params);
-    const [{ answer }]: { answer: Record<K, unknown> }[] = await this.db.query(query, values);
+    const [{ answer }] = await this.runCompiled<Record<K, unknown>>((read) => read.roots(roots));
     for (const name of Object.keys(roots) as K[]) rootWithDates(roots[name], answer[name]);
     return answer;
   }
@@ -135,11 +132,23 @@ export class CallerReader {
     where: (alias: string, param: (value: unknown) => string) => string,
     pageSize: number,
   ): Promise<{ nodes: Record<string, unknown>[]; more: boolean }> {
-    const { sql, params } = new CompiledRead(this.caller).pageStatement(root, where, pageSize);
-    const [query, values] = this.db.driver.escapeQueryWithParameters(sql, params);
-    const [{ answer }]: { answer: { nodes: Record<string, unknown>[]; more: boolean } }[] = await this.db.query(query, values);
+    const [{ answer }] = await this.runCompiled<{ nodes: Record<string, unknown>[]; more: boolean }>((read) => read.pageStatement(root, where, pageSize));
     answer.nodes.forEach((node) => withDates(root, node));
     return answer;
+  }
+
+  /**
+   * Runs the compiled statement `build` makes; with a remembered principal (Caller.principalCheck) the
+   * statement checks it, and a principal found changed (nothing read or audited) is read anew
+   * (PrincipalNotConfirmed, the PrincipalConfirmation interceptor).
+   */
+  private async runCompiled<A>(build: (read: CompiledRead) => { sql: string; params: Record<string, unknown> }): Promise<{ answer: A }[]> {
+    const make = () => build(new CompiledRead(this.caller));
+    const { sql, params } = this.caller.principalCheck ? buildChecked(this.caller.ability, make) : make();
+    const [query, values] = this.db.driver.escapeQueryWithParameters(sql, params);
+    const rows: { answer: A; principal_current?: boolean }[] = await this.db.query(query, values);
+    assertStillCurrent(rows[0]);
+    return rows;
   }
 
   /** The records of `qb` (of the subject, or its parts with `through`) the caller may read, audited. */
