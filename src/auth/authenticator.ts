@@ -6,8 +6,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { bindToRequestLog } from '../logging/logging.module.js';
 import { defineAbilityFor } from '../policy/ability.factory.js';
 import { devSecretSource } from './dev-secret.js';
-import { markUnconfirmed } from './principal-check.js';
-import { PrincipalService, type RememberedPrincipal } from './principal.service.js';
+import { markUnconfirmed, type PrincipalCheck } from './principal-check.js';
+import { PrincipalService } from './principal.service.js';
 import { principalName, type Principal } from './principal.js';
 import type { AuthenticatedRequest } from './request-context.js';
 import { TokenVerifier } from './token-verifier.js';
@@ -56,14 +56,14 @@ export class Authenticator {
     return req.confirmation;
   }
 
-  private act(req: AuthenticatedRequest, principal: Principal, check: RememberedPrincipal['check'] | undefined): void {
+  private act(req: AuthenticatedRequest, principal: Principal, check: PrincipalCheck | undefined): void {
     req.principal = principal;
     req.principalCheck = check;
     req.ability = defineAbilityFor(principal);
     if (check) markUnconfirmed(req.ability);
   }
 
-  private async principalOf(req: AuthenticatedRequest, mayRemember: boolean): Promise<{ principal: Principal; check?: RememberedPrincipal['check'] }> {
+  private async principalOf(req: AuthenticatedRequest, mayRemember: boolean): Promise<{ principal: Principal; check?: PrincipalCheck }> {
     const { token, subject } = await this.verifier.bearerOf(req);
     if (!token) throw unauthenticated();
     if (!subject) throw unauthenticated(this.invalidToken);

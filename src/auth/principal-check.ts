@@ -30,8 +30,6 @@ const unconfirmed = new WeakSet<object>();
 let checkedInStatement: object | null = null;
 
 export const markUnconfirmed = (ability: object): void => void unconfirmed.add(ability);
-export const markConfirmed = (ability: object): void => void unconfirmed.delete(ability);
-export const isUnconfirmed = (ability: object): boolean => unconfirmed.has(ability);
 
 /**
  * Refuses to turn an unconfirmed ability into SQL, except for the statement that checks the principal itself
