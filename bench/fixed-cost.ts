@@ -1,7 +1,8 @@
 /**
  * `npm run bench:fixed-cost -- [--families N] [--seed S] [--concurrency C] [--duration SECONDS] [--rounds R]
  * [--baseline DIR] [--cpu-prof DIR] [--only TEXT]`: what every request costs before it reads anything. Drives `{ __typename }`
- * and `{ me { subject kind } }` with a caseworker's, a portal login's and an integration client's token
+ * and `{ me { subject kind } }` with a caseworker's, a portal login's and an integration client's token, and
+ * `plan(id)` (the benchmark's PLAN_QUERY, a compiled read) with a caseworker's who may read the plan
  * (autocannon, as `npm run bench`) and prints, per request, the service's CPU time and PostgreSQL's (Linux
  * /proc, so independent of how busy the machine is) and the SQL statements sent. `--baseline DIR` runs the
  * service built in DIR (`DIR/dist/src/main.js`, e.g. main's) beside this one in alternating rounds, so that a
@@ -17,7 +18,7 @@ import { SignJWT } from 'jose';
 import { newId } from '../src/common/ids.js';
 import { CLIENT_TOKEN_ISSUER } from '../src/auth/token-verifier.js';
 import { benchDatabase } from './bench-database.js';
-import { findFixtures, tokenSigner } from './operations.js';
+import { findFixtures, PLAN_QUERY, tokenSigner } from './operations.js';
 import { benchServiceEnvironment, cpuSnapshot, cpuUsedBetween, postmasterOf, startProcess } from './processes.js';
 
 const { values: args } = parseArgs({
@@ -42,6 +43,8 @@ interface Caller {
   name: string;
   token: string;
   agencyId?: string;
+  /** The plan `plan(id)` reads as this caller (only the plan reader has one). */
+  planId?: string;
 }
 
 /** A token of an integration client made for the run, as POST /oauth/token would issue it. */
@@ -61,12 +64,12 @@ async function statementsSent(port: number): Promise<number> {
 }
 
 /** One measured run of `query` as `caller` against the process on `port`. */
-async function measure(target: { port: number; pid: number }, postmaster: number | undefined, caller: Caller, query: string) {
+async function measure(target: { port: number; pid: number }, postmaster: number | undefined, caller: Caller, query: string, variables: Record<string, unknown>) {
   const opts = {
     url: `http://127.0.0.1:${target.port}/graphql`,
     method: 'POST' as const,
     connections: Number(args.concurrency),
-    body: JSON.stringify({ query }),
+    body: JSON.stringify({ query, variables }),
     headers: { 'content-type': 'application/json', authorization: `Bearer ${caller.token}`, ...(caller.agencyId ? { 'x-acting-agency': caller.agencyId } : {}) },
   };
   await autocannon({ ...opts, duration: Number(args.warmup) });
@@ -107,6 +110,7 @@ async function main(): Promise<void> {
       { name: 'caseworker', token: caseworker.token, agencyId: caseworker.agencyId },
       { name: 'portal', token: f.portal[0]!.token },
       { name: 'integration client', token: await clientToken(clientId) },
+      { name: 'plan reader', token: f.planReaders[0]!.token, agencyId: f.planReaders[0]!.agencyId, planId: f.planReaders[0]!.planIds[0]! },
     ];
     const env = { ...benchServiceEnvironment(url, SECRET), CLIENT_TOKEN_SECRET: CLIENT_SECRET };
     const start = async (script: string, flags: string[] = []) => {
@@ -118,14 +122,18 @@ async function main(): Promise<void> {
     if (args.baseline) sides.push({ name: 'baseline', target: await start(join(args.baseline, 'dist/src/main.js')) });
 
     console.log(`${'query'.padEnd(28)} ${'caller'.padEnd(20)} side       req/s   p97.5 ms  node CPU ms/req  PG CPU ms/req  stmt/req  errors`);
-    for (const query of ['{ __typename }', '{ me { subject kind } }']) {
-      for (const caller of callers.filter((c) => !args.only || `${query} ${c.name}`.includes(args.only))) {
+    for (const query of ['{ __typename }', '{ me { subject kind } }', PLAN_QUERY]) {
+      // plan(id) as the plan reader only; the other two as everyone else.
+      const askers = callers.filter((c) => (query === PLAN_QUERY) === (c.planId !== undefined));
+      const label = query === PLAN_QUERY ? 'plan(id)' : query;
+      for (const caller of askers.filter((c) => !args.only || `${label} ${c.name}`.includes(args.only))) {
+        const variables = caller.planId ? { id: caller.planId } : {};
         // Alternating order per round, so that neither side always runs second (warmer, or after a busier spell).
         const rounds = Number(args.rounds);
         const totals = new Map<string, ReturnType<typeof emptyTotals>>();
         for (let round = 0; round < rounds; round++) {
           for (const side of round % 2 ? [...sides].reverse() : sides) {
-            const m = await measure(side.target, postmaster, caller, query);
+            const m = await measure(side.target, postmaster, caller, query, variables);
             const t = totals.get(side.name) ?? emptyTotals();
             totals.set(side.name, addTo(t, m));
           }
@@ -133,7 +141,7 @@ async function main(): Promise<void> {
         for (const side of sides) {
           const t = totals.get(side.name)!;
           console.log(
-            `${query.padEnd(28)} ${caller.name.padEnd(20)} ${side.name.padEnd(8)} ${(t.reqPerSec / rounds).toFixed(0).padStart(7)} ${(t.p95 / rounds).toFixed(1).padStart(10)} ` +
+            `${label.padEnd(28)} ${caller.name.padEnd(20)} ${side.name.padEnd(8)} ${(t.reqPerSec / rounds).toFixed(0).padStart(7)} ${(t.p95 / rounds).toFixed(1).padStart(10)} ` +
               `${(t.nodeCpuMs / rounds).toFixed(3).padStart(16)} ${(t.postgresCpuMs / rounds).toFixed(3).padStart(14)} ${(t.statements / rounds).toFixed(2).padStart(9)} ${String(t.non2xx).padStart(7)}`,
           );
         }

@@ -1,10 +1,11 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AssignmentsModule } from './assignments/assignments.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthGuard } from './auth/auth.guard.js';
+import { PrincipalConfirmation } from './auth/principal-confirmation.interceptor.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BreakGlassModule } from './break-glass/break-glass.module.js';
 import { ConsentsModule } from './consents/consents.module.js';
@@ -87,7 +88,7 @@ export class AppModule {
         DirectoryModule,
         RetentionModule,
       ],
-      providers: [...GLOBAL_GUARDS, SocketMessageLimit],
+      providers: [...GLOBAL_GUARDS, { provide: APP_INTERCEPTOR, useClass: PrincipalConfirmation }, SocketMessageLimit],
     };
   }
 }

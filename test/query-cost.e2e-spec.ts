@@ -43,7 +43,7 @@ const PLAN = `query($id: ID!) {
   }
 }`;
 
-/** Compiled (families/family-read.ts): the family and its members in one statement besides the principal. */
+/** Compiled (families/family-read.ts): the family and its members in one statement, the principal checked in it. */
 const FAMILY = `query($id: ID!) { family(id: $id) { id createdAt members { id givenName familyName birthDate version } } }`;
 
 /** principal, plan, family, members, supporters, participants, history; User ×2 sites, Agency ×1. */
@@ -99,6 +99,15 @@ describe('query cost: statements per request do not grow with the rows', () => {
     }
   };
 
+  /**
+   * A compiled read is ONE statement once the caller's principal is remembered (its check is part of the
+   * statement: src/auth/principal-check.ts); the caller's first request with its headers reads it first.
+   */
+  const expectCompiled = (counts: number[]) => {
+    expect(counts[0]).toBeLessThanOrEqual(2);
+    expect(counts.slice(1)).toEqual(counts.slice(1).map(() => 1));
+  };
+
   /** A family of three with an open plan, `worker` its supporter and `partnerCount` agencies on the team. */
   const familyWithPlan = (worker: Person, label: string, partnerCount: number) =>
     world.familyWithPlan(worker, {
@@ -151,8 +160,8 @@ describe('query cost: statements per request do not grow with the rows', () => {
     // 16 times the rows, the same bound.
     expectWithin(small.counts, FAMILIES_SITES);
     expectWithin(large.counts, FAMILIES_SITES);
-    // Compiled: the principal's statement and one more, for 3 families as for 33, for one member as for three.
-    for (const { counts } of [smallCompiled, largeCompiled, oneMember, threeMembers]) expect(counts).toEqual([2, 2, 2]);
+    // Compiled: one statement (the principal remembered and checked in it), for 3 families as for 33, for one member as for three.
+    for (const { counts } of [smallCompiled, largeCompiled, oneMember, threeMembers]) expectCompiled(counts);
   }, SLOW);
 
   it('plan(id) with family, supporter, team and history(first: 50): 1 and 3 history entries vs 12', async () => {
@@ -202,7 +211,7 @@ describe('query cost: statements per request do not grow with the rows', () => {
     for (const read of [one, three, many]) expectWithin(read.counts, PLAN_SITES);
   }, SLOW);
 
-  it('plan(id) compiled (the benchmark’s shape: team, goals, actions): one statement besides the principal, 0 goals vs 12 with 36 actions', async () => {
+  it('plan(id) compiled (the benchmark’s shape: team, goals, actions): one statement, 0 goals vs 12 with 36 actions', async () => {
     const worker = await world.staff(agency);
     const empty = await familyWithPlan(worker, 'leeg', 1);
     const busy = await familyWithPlan(worker, 'druk', 3);
@@ -221,7 +230,7 @@ describe('query cost: statements per request do not grow with the rows', () => {
 
     console.log(`plan(id) compiled: statements for no goals [${small.counts}], for 12 goals and 36 actions [${large.counts}]`);
     // The principal, then the compiled statement (the resolvers' path takes 8: PLAN_QUERY's sites).
-    for (const count of [...small.counts, ...large.counts]) expect(count).toBe(2);
+    for (const counts of [small.counts, large.counts]) expectCompiled(counts);
   }, SLOW);
 
   it('inbox(first: 50) with family and record: 5 items, one of each kind of record, vs 29', async () => {
@@ -276,7 +285,7 @@ describe('query cost: statements per request do not grow with the rows', () => {
     expectWithin(small.counts, INBOX_SITES);
     expectWithin(large.counts, INBOX_SITES);
   }, SLOW);
-  it('referrals(OUTGOING) and referral(id) compiled, with agencies, steps and meetings: one statement besides the principal, 1 referral vs 9', async () => {
+  it('referrals(OUTGOING) and referral(id) compiled, with agencies, steps and meetings: one statement, 1 referral vs 9', async () => {
     const referrer = await world.agency(network);
     const worker = await world.staff(referrer);
     const { planId, memberIds } = await world.familyWithPlan(worker, { members: parentWithTwoChildren('verwezen') });
@@ -297,10 +306,10 @@ describe('query cost: statements per request do not grow with the rows', () => {
     expect(one.data.referral).toMatchObject({ id: first, reason: 'Schulden', transitions: [{ version: 1 }] });
 
     console.log(`referrals(OUTGOING) compiled: statements for 1 referral [${small.counts}], for 9 [${large.counts}]; referral(id) [${one.counts}]`);
-    for (const count of [...small.counts, ...large.counts, ...one.counts]) expect(count).toBe(2);
+    for (const counts of [small.counts, large.counts, one.counts]) expectCompiled(counts);
   }, SLOW);
 
-  it('accessLog(familyId, first: 50): one statement besides the principal, a short log vs a long one', async () => {
+  it('accessLog(familyId, first: 50): one statement, a short log vs a long one', async () => {
     const worker = await world.staff(agency);
     const { familyId, planId, memberIds } = await world.familyWithPlan(worker, { members: [parent('Ann', 'Maes', '1985-02-02')] });
     const login = await world.portalLogin(worker, memberIds[0]!);
@@ -311,6 +320,6 @@ describe('query cost: statements per request do not grow with the rows', () => {
     expect(large.data.accessLog.edges.length).toBeGreaterThan(small.data.accessLog.edges.length + 20);
 
     console.log(`accessLog: statements for a short log [${small.counts}], for a long one [${large.counts}]`);
-    for (const count of [...small.counts, ...large.counts]) expect(count).toBe(2);
+    for (const counts of [small.counts, large.counts]) expectCompiled(counts);
   }, SLOW);
 });

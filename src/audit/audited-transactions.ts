@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { assertConfirmed } from '../auth/principal-check.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../auth/caller.decorator.js';
@@ -57,6 +58,7 @@ export class AuditedTransactions {
 
   /** `legalBasis` for an operation that is administration whatever else the caller is (assigning a case). */
   run<T>(caller: Caller, work: (em: EntityManager) => Promise<T>, legalBasis = writeBasis(caller)): Promise<T> {
+    assertConfirmed(caller.ability);
     return this.runAs(auditActor(caller), legalBasis, work);
   }
 

@@ -99,12 +99,22 @@ export class CompiledRead {
   /** Levels audited apart, an INSERT each under its CTE name (RecordParts). */
   private readonly auditedApart = new Map<string, AuditedLevel>();
   private aliases = 0;
+  /**
+   * With a remembered principal (Caller.principalCheck): the condition every root's and level's rows also meet,
+   * its check evaluated once in the statement's first CTE, so that a changed principal reads and audits nothing.
+   */
+  private readonly checked: string = '';
 
   /** `actor`: who the audit entries name (compiled-statements.ts passes one whose request id it fills in per request). */
   constructor(
     private readonly caller: Caller,
     private readonly actor: AuditActor = auditActor(caller),
-  ) {}
+  ) {
+    if (caller.principalCheck) {
+      this.ctes.push(`principal_now AS MATERIALIZED (SELECT ${caller.principalCheck.sql((value) => this.params.add(value))} AS current)`);
+      this.checked = ' AND (SELECT current FROM principal_now)';
+    }
+  }
 
   /**
    * ONE statement answering its roots as one JSON object, a property each (`plan`: a record; `myFamily`: the
@@ -114,7 +124,13 @@ export class CompiledRead {
     const answers = Object.entries(roots).map(([field, root]) => `'${field}', ${this.root(root)}`);
     this.recordReads();
     const withs = this.ctes.length > 0 ? `WITH ${this.ctes.join(',\n')}\n` : '';
-    return { sql: `${withs}SELECT json_build_object(${answers.join(', ')}) AS answer`, params: this.params.values };
+    const select = `SELECT json_build_object(${answers.join(', ')}) AS answer`;
+    if (!this.checked) return { sql: `${withs}${select}`, params: this.params.values };
+    // With a remembered principal, also whether it still holds (`principal_current`: when false, nothing was read or audited).
+    return {
+      sql: `${withs}SELECT (SELECT current FROM principal_now) AS principal_current, q.answer FROM (SELECT 1) one LEFT JOIN (${select}) q ON TRUE`,
+      params: this.params.values,
+    };
   }
 
   /** A root's rows as a CTE (with a page, as `pageOf`), and its answer as SQL. */
@@ -144,7 +160,7 @@ export class CompiledRead {
     const paged = pageOf(rows, alias, page);
     this.ctes.push(`${paged.name} AS MATERIALIZED (
       SELECT ${alias}.* FROM ${source}
-       WHERE ${where}${paged.after} AND ${rule}${paged.limit})`);
+       WHERE ${where}${paged.after}${this.checked} AND ${rule}${paged.limit})`);
     if (paged.page) this.ctes.push(paged.page);
     if ('parts' in from) this.partsRead(from.parts, rows);
     this.personalBelow(node, rows);
@@ -201,7 +217,7 @@ export class CompiledRead {
       SELECT ${def.alias}.*, ${[...rights, ...audit.map(([column, sql]) => `(${sql}) AS ${column}`)].join(', ')},
              row_number() OVER (ORDER BY ${def.alias}.id) AS audit_row
         FROM ${fromClause(subject)}
-       WHERE ${where(def.alias)}${linked}${paged.after} AND ${scopeToSql(this.caller.ability, 'read', subject, this.params)}${paged.limit})`);
+       WHERE ${where(def.alias)}${linked}${paged.after}${this.checked} AND ${scopeToSql(this.caller.ability, 'read', subject, this.params)}${paged.limit})`);
     if (paged.page) this.ctes.push(paged.page);
     this.audited.push({ entityType: subject, relation: name });
     this.personalBelow(node, name);

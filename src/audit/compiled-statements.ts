@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Caller } from '../auth/caller.decorator.js';
+import { assertStillCurrent, buildChecked } from '../auth/principal-check.js';
 import type { AppAbility } from '../policy/ability.factory.js';
 import { SqlParams } from '../policy/sql-scope.js';
 import { auditActor } from './audited-transactions.js';
@@ -54,12 +55,18 @@ export class CompiledStatements {
   /** `roots` read as `caller` in one statement (CompiledRead.roots), their answers under their names with dates as Dates. */
   async read<K extends string>(db: DataSource, caller: Caller, roots: Record<K, ReadRoot>): Promise<Record<K, unknown>> {
     const inputs = new SqlParams('in_');
-    const sqls = Object.fromEntries(Object.entries<ReadRoot>(roots).map(([name, root]) => [name, rootSql(root, inputs)])) as Record<K, RootSql>;
-    const statement = this.statement(db, caller, sqls, Object.keys(inputs.values));
+    const build = () => {
+      const sqls = Object.fromEntries(Object.entries<ReadRoot>(roots).map(([name, root]) => [name, rootSql(root, inputs)])) as Record<K, RootSql>;
+      return this.statement(db, caller, sqls, Object.keys(inputs.values));
+    };
+    // A remembered principal is checked by the statement itself (auth/principal-check.ts), so its rules may be turned into SQL here.
+    const statement = caller.principalCheck ? buildChecked(caller.ability, build) : build();
     const values = statement.values.map((value) =>
       value instanceof Input ? inputs.values[value.name] : value === ACTOR ? JSON.stringify(auditActor(caller)) : value,
     );
-    const [{ answer }]: { answer: Record<K, unknown> }[] = await db.query(statement.text, values);
+    const [row]: { answer: Record<K, unknown>; principal_current?: boolean }[] = await db.query(statement.text, values);
+    assertStillCurrent(row);
+    const { answer } = row!;
     for (const name of Object.keys(roots) as K[]) rootWithDates(roots[name], answer[name]);
     return answer;
   }
@@ -86,14 +93,20 @@ export class CompiledStatements {
     return statement;
   }
 
-  /** Who reads, as far as the statement's text and fixed values depend on it: the audit's actor but the request, and the rules. */
+  /**
+   * Who reads, as far as the statement's text and fixed values depend on it: the audit's actor but the request, the
+   * rules, and a remembered principal's check with its values (a statement checks the principal it was built for).
+   */
   private callerKey(caller: Caller): string {
     let key = this.callerKeys.get(caller.ability);
     if (key === undefined) {
       const { requestId: _request, ...actor } = auditActor(caller);
       this.callerKeys.set(caller.ability, (key = JSON.stringify([actor, caller.ability.rules])));
     }
-    return key;
+    if (!caller.principalCheck) return key;
+    const checkValues: unknown[] = [];
+    const check = caller.principalCheck.sql((value) => `$${checkValues.push(value)}`);
+    return JSON.stringify([key, check, checkValues]);
   }
 
   /** A number per selection (ReadNode): the same object for every request of the same field of the same document. */

@@ -7,6 +7,7 @@ import { UUID_PATTERN } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { MembershipRole } from '../users/membership-role.js';
 import type { AgencyRole, Principal } from './principal.js';
+import type { PrincipalCheck } from './principal-check.js';
 import { type RecordedSubjectKind, SubjectKind } from './subject-kind.js';
 import { systemCaller } from './system-caller.js';
 import { readWithoutAudit } from '../audit/personal-reader.js';
@@ -44,14 +45,51 @@ interface PrincipalRow {
 }
 
 /**
+ * The principal's rows for a person's token `subject` (SQL of a parameter): per membership of a professional,
+ * one for anyone else. The family member's columns only for a recorded portal login: one row then
+ * (portal_subject is unique).
+ */
+const personRows = (subject: string) =>
+  `SELECT si.kind, u.id AS user_id, m.agency_id, a.network_id, ${networksServedBeyondHome('m.agency_id')} AS served_network_ids, m.role, fm.id AS member_id, fm.family_id, f.network_id AS family_network_id,
+          coalesce(u.preferred_language, fm.preferred_language) AS language
+     FROM (SELECT subject_digest(${subject}) AS digest) s
+     LEFT JOIN subject_identity si ON si.digest = s.digest
+     LEFT JOIN app_user u ON u.subject = ${subject}
+     LEFT JOIN membership m ON m.user_id = u.id
+     LEFT JOIN agency a ON a.id = m.agency_id
+     LEFT JOIN family_member fm ON fm.portal_subject = ${subject} AND si.kind = 'FAMILY_MEMBER' AND fm.left_on IS NULL
+     LEFT JOIN family f ON f.id = fm.family_id`;
+
+/** An integration client's row while it is in force for a token issued after the rotation at `issuedAfterRotation` (ms). */
+const clientRows = (clientId: string, issuedAfterRotation: string) =>
+  `SELECT ic.agency_id, a.network_id, ic.scopes FROM integration_client ic JOIN agency a ON a.id = ic.agency_id
+    WHERE ic.id = ${clientId} AND ic.revoked_at IS NULL
+      AND (ic.tokens_valid_from IS NULL OR ${issuedAfterRotation} >= floor(extract(epoch FROM ic.tokens_valid_from) * 1000))`;
+
+/** A digest of all rows of `relation` (in a fixed order): what a remembered principal was built from. */
+const fingerprintOf = (relation: string) => `(SELECT md5(coalesce(string_agg(fp::text, '|' ORDER BY fp::text), '')) FROM ${relation} fp)`;
+
+/** At most this many remembered principals (a few MB). */
+const MAX_REMEMBERED = 10_000;
+
+/** A principal read on an earlier request, and the condition under which it still holds. */
+export interface RememberedPrincipal {
+  principal: Principal;
+  check: PrincipalCheck;
+}
+
+/**
  * Turns a verified subject and the `X-Acting-Agency` header into a Principal, in one statement, read anew
- * on every request: a revoked membership, a role change or an unlinked portal login counts from the next
+ * on every request — or, for a compiled read, remembered and checked by the read's own statement
+ * (PrincipalCheck): a revoked membership, a role change or an unlinked portal login counts from the next
  * request on (docs/decisions.md, "The per-request fixed cost"). What the subject may
  * be follows from its recorded kind (subject_identity), never from which table happens to name it.
  */
 @Injectable()
 export class PrincipalService implements OnApplicationBootstrap {
   private readonly logger = new Logger(PrincipalService.name);
+  /** By subject and acting-agency header (a client by id and rotation time): never trusted without its check. */
+  private readonly known = new Map<string, RememberedPrincipal>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -86,23 +124,40 @@ export class PrincipalService implements OnApplicationBootstrap {
   }
 
   async resolve(subject: string, actingAgencyHeader: string | undefined): Promise<Principal> {
-    // The family member's columns only for a recorded portal login: one row then (portal_subject is unique);
-    // a professional's rows are its memberships.
-    const rows: PrincipalRow[] = await readWithoutAudit(
+    const rows: (PrincipalRow & { fingerprint: string })[] = await readWithoutAudit(
       'who the caller is (authentication)',
-      this.db.query(
-        `SELECT si.kind, u.id AS user_id, m.agency_id, a.network_id, ${networksServedBeyondHome('m.agency_id')} AS served_network_ids, m.role, fm.id AS member_id, fm.family_id, f.network_id AS family_network_id,
-                coalesce(u.preferred_language, fm.preferred_language) AS language
-           FROM (SELECT subject_digest($1) AS digest) s
-           LEFT JOIN subject_identity si ON si.digest = s.digest
-           LEFT JOIN app_user u ON u.subject = $1
-           LEFT JOIN membership m ON m.user_id = u.id
-           LEFT JOIN agency a ON a.id = m.agency_id
-           LEFT JOIN family_member fm ON fm.portal_subject = $1 AND si.kind = 'FAMILY_MEMBER' AND fm.left_on IS NULL
-           LEFT JOIN family f ON f.id = fm.family_id`,
-        [subject],
-      ),
+      this.db.query(`WITH p AS MATERIALIZED (${personRows('$1')}) SELECT p.*, ${fingerprintOf('p')} AS fingerprint FROM p`, [subject]),
     );
+    const principal = this.personOf(subject, actingAgencyHeader, rows);
+    this.remember(`person:${subject}:${actingAgencyHeader ?? ''}`, principal, rows[0]!.fingerprint, (param) => personRows(param(subject)));
+    return principal;
+  }
+
+  /**
+   * The principal `resolve` last read for this subject and header, with the check a compiled read puts in its
+   * statement (PrincipalCheck); undefined when none is remembered.
+   */
+  remembered(subject: string, actingAgencyHeader: string | undefined): RememberedPrincipal | undefined {
+    return this.known.get(`person:${subject}:${actingAgencyHeader ?? ''}`);
+  }
+
+  /** The integration client `resolveClient` last found in force for this token's rotation time, with its check. */
+  rememberedClient(clientId: string, issuedAfterRotation: number): RememberedPrincipal | undefined {
+    return this.known.get(`client:${clientId}:${issuedAfterRotation}`);
+  }
+
+  /**
+   * Keeps `principal` with the digest of the rows it was built from (the least recently read forgotten first):
+   * any change of those rows — a membership, a role, a served network, a portal link, a language, a revoked
+   * client — changes the digest, and the check fails.
+   */
+  private remember(key: string, principal: Principal, fingerprint: string, rows: (param: (value: unknown) => string) => string): void {
+    this.known.delete(key);
+    if (this.known.size >= MAX_REMEMBERED) this.known.delete(this.known.keys().next().value!);
+    this.known.set(key, { principal, check: { sql: (param) => `${fingerprintOf(`(${rows(param)})`)} = ${param(fingerprint)}` } });
+  }
+
+  private personOf(subject: string, actingAgencyHeader: string | undefined, rows: PrincipalRow[]): Principal {
     const first = rows[0];
     const kind = first?.kind ?? null;
     const language = languageOf(first?.language);
@@ -133,13 +188,15 @@ export class PrincipalService implements OnApplicationBootstrap {
    * token carries; exact, where the token's `iat` in seconds would leave a window).
    */
   async resolveClient(clientId: string, issuedAfterRotation: number): Promise<Principal | null> {
-    const [row]: { agency_id: string; network_id: string; scopes: string[] }[] = await this.db.query(
-      `SELECT ic.agency_id, a.network_id, ic.scopes FROM integration_client ic JOIN agency a ON a.id = ic.agency_id
-        WHERE ic.id = $1 AND ic.revoked_at IS NULL
-          AND (ic.tokens_valid_from IS NULL OR $2 >= floor(extract(epoch FROM ic.tokens_valid_from) * 1000))`,
-      [UUID_PATTERN.test(clientId) ? clientId : null, issuedAfterRotation],
+    const id = UUID_PATTERN.test(clientId) ? clientId : null;
+    const [row]: { agency_id: string; network_id: string; scopes: string[]; fingerprint: string }[] = await this.db.query(
+      `WITH p AS MATERIALIZED (${clientRows('$1', '$2')}) SELECT p.*, ${fingerprintOf('p')} AS fingerprint FROM p`,
+      [id, issuedAfterRotation],
     );
-    return row ? clientPrincipal(clientId, row.agency_id, row.network_id, row.scopes, issuedAfterRotation) : null;
+    if (!row) return null;
+    const principal = clientPrincipal(clientId, row.agency_id, row.network_id, row.scopes, issuedAfterRotation);
+    this.remember(`client:${clientId}:${issuedAfterRotation}`, principal, row.fingerprint, (param) => clientRows(param(id), param(issuedAfterRotation)));
+    return principal;
   }
 
   /** The principal as it is now, for a long-lived subscription; null when it no longer exists. */

@@ -1,6 +1,7 @@
 import { Args, Info, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
+import { ChecksPrincipalInRead } from '../auth/principal-check.js';
 import { ConnectionType } from '../common/pagination.js';
 import { readWith } from '../graphql/compiled-selection.js';
 import { Loaders } from '../graphql/graphql-context.js';
@@ -34,12 +35,14 @@ export class FamiliesResolver {
 
   @Query(() => FamilyConnection, { description: 'Only the families the caller may see.' })
   @Policy('read', 'Family')
+  @ChecksPrincipalInRead()
   families(@CurrentCaller() caller: Caller, @Args() args: FamiliesArgs, @Info() info: GraphQLResolveInfo) {
     return this.service.list(caller, args, info);
   }
 
   @Query(() => Family)
   @Policy('read', 'Family')
+  @ChecksPrincipalInRead()
   family(@CurrentCaller() caller: Caller, @IdArg('id') id: string, @Info() info: GraphQLResolveInfo): Promise<Family> {
     return this.service.get(caller, id, info);
   }

@@ -16,6 +16,11 @@ export class RequestLoaders {
     }
     return loader;
   }
+
+  /** Forgets every loader: their batches were made for a principal the request no longer acts with (PrincipalConfirmation). */
+  clear(): void {
+    this.loaders.clear();
+  }
 }
 
 /** Rows grouped under each key, in the order of `keys` (what a DataLoader batch returns). */

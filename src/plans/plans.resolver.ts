@@ -1,6 +1,7 @@
 import { Args, Info, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
+import { ChecksPrincipalInRead } from '../auth/principal-check.js';
 import { ConnectionType, PageArgs } from '../common/pagination.js';
 import { FamiliesService } from '../families/families.service.js';
 import { FamilyMember } from '../families/family-member.entity.js';
@@ -49,6 +50,7 @@ export class PlansResolver {
 
   @Query(() => Plan)
   @Policy('read', 'Plan')
+  @ChecksPrincipalInRead()
   plan(@CurrentCaller() caller: Caller, @IdArg('id') id: string, @Info() info: GraphQLResolveInfo): Promise<Plan> {
     return this.plans.get(caller, id, info);
   }

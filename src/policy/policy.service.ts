@@ -4,6 +4,7 @@ import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { forbidden, notFound } from '../common/errors.js';
 import { UUID_PATTERN } from '../common/ids.js';
 import type { AppAbility, PolicyAction } from './ability.factory.js';
+import { assertConfirmed } from '../auth/principal-check.js';
 import { scopeToSql, SqlParams } from './sql-scope.js';
 import { fromClause, subjectSql, type OpenSubject, type SubjectName } from './subjects.js';
 
@@ -105,6 +106,7 @@ export class PolicyService {
   }
 
   can(ability: AppAbility, action: PolicyAction, subject: SubjectName, attributes: Record<string, unknown>): boolean {
+    assertConfirmed(ability);
     return ability.can(action, caslSubject(subject, { ...attributes }));
   }
 }

@@ -1,4 +1,5 @@
 import { rulesToAST } from '@casl/ability/extra';
+import { assertConfirmed } from '../auth/principal-check.js';
 import type { AppAbility, PolicyAction } from './ability.factory.js';
 import { subjectSql, type SubjectName, type SubjectSql } from './subjects.js';
 
@@ -26,9 +27,11 @@ export class SqlParams {
 /**
  * The SQL predicate equivalent to `ability.can(action, row)` for rows of `subject`, built from the
  * ability's own rules (CASL's rule AST), so that lists are filtered inside the query by the same
- * rules that decide single checks. No rule → FALSE (deny by default).
+ * rules that decide single checks. No rule → FALSE (deny by default). Never for a remembered principal's
+ * ability outside the compiled read that checks it (auth/principal-check.ts).
  */
 export function scopeToSql(ability: AppAbility, action: PolicyAction, subject: SubjectName, params: SqlParams): string {
+  assertConfirmed(ability);
   const ast = rulesToAST(ability, action, subject) as Condition | null;
   return ast ? toSql(ast, subjectSql(subject), params) : 'FALSE';
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Caller } from '../auth/caller.decorator.js';
+import { assertStillCurrent, buildChecked } from '../auth/principal-check.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import { badInput, notFound } from '../common/errors.js';
 import { selectedNodeFields } from '../graphql/compiled-selection.js';
@@ -107,27 +108,33 @@ export class AccessLogService {
     // What a family member looked at itself is not news to it: its own reads stay out of its log.
     const viewer = caller.principal.familyMember?.memberId;
     const params = new SqlParams();
-    const after = page.after ? decode(page.after) : undefined;
-    const family = `${params.add(familyId)}::uuid`;
-    const limit = params.add(first + 1);
-    // The lines of each kind of registration the caller may read.
-    const readableLines = (registrations: 'own' | 'merged') => `SELECT ae.* FROM (${accessLogLines(family, registrations, after ? `e.seq <= ${params.add(after.seq)}` : 'TRUE')}) ae
-         WHERE ${this.policy.predicate(caller.ability, 'read', 'AuditEvent', params)}
-           ${viewer ? `AND NOT (ae.action = 'READ' AND ae.actor_member_id IS NOT DISTINCT FROM ${params.add(viewer)}::uuid)` : ''}
-           ${after ? `AND (ae.seq < ${params.add(after.seq)} OR ae.part > ${params.add(after.part)})` : ''}`;
-    // The merged registrations' lines apart (MATERIALIZED): planned with the page's order, the planner walked the
-    // whole audit trail backwards looking for them.
-    const sql = `WITH merged AS MATERIALIZED (${readableLines('merged')})
-      SELECT readable.yes AS readable, ae.seq::text AS seq, ae.part::int AS part, ae.at, ae.action, ae.entity_type, ae.records, ae.categories,
-        ae.legal_basis, ae.actor_member_id,
-        ${worded ? WORDING_COLUMNS : 'NULL AS member_name, NULL AS user_name, NULL AS agency_name, NULL AS self_assigned, NULL AS lookup_purpose, NULL AS record_state'}
-      FROM (SELECT ${this.policy.readableSql(caller.ability, 'Family', family, params)} AS yes) readable
-      LEFT JOIN LATERAL (
-        SELECT * FROM ((${readableLines('own')} ORDER BY ae.seq DESC, ae.part LIMIT ${limit}) UNION ALL SELECT * FROM merged) lines
-         WHERE readable.yes ORDER BY seq DESC, part LIMIT ${limit}) ae ON TRUE
-      ORDER BY ae.seq DESC, ae.part`;
+    // A remembered principal is checked by this statement itself (auth/principal-check.ts).
+    const check = caller.principalCheck?.sql((value) => params.add(value));
+    const statement = () => {
+      const after = page.after ? decode(page.after) : undefined;
+      const family = `${params.add(familyId)}::uuid`;
+      const limit = params.add(first + 1);
+      // The lines of each kind of registration the caller may read.
+      const readableLines = (registrations: 'own' | 'merged') => `SELECT ae.* FROM (${accessLogLines(family, registrations, after ? `e.seq <= ${params.add(after.seq)}` : 'TRUE')}) ae
+           WHERE ${this.policy.predicate(caller.ability, 'read', 'AuditEvent', params)}
+             ${viewer ? `AND NOT (ae.action = 'READ' AND ae.actor_member_id IS NOT DISTINCT FROM ${params.add(viewer)}::uuid)` : ''}
+             ${after ? `AND (ae.seq < ${params.add(after.seq)} OR ae.part > ${params.add(after.part)})` : ''}`;
+      // The merged registrations' lines apart (MATERIALIZED): planned with the page's order, the planner walked the
+      // whole audit trail backwards looking for them.
+      return `WITH merged AS MATERIALIZED (${readableLines('merged')})
+        SELECT readable.yes AS readable, ae.seq::text AS seq, ae.part::int AS part, ae.at, ae.action, ae.entity_type, ae.records, ae.categories,
+          ae.legal_basis, ae.actor_member_id,${check ? ' readable.principal_current,' : ''}
+          ${worded ? WORDING_COLUMNS : 'NULL AS member_name, NULL AS user_name, NULL AS agency_name, NULL AS self_assigned, NULL AS lookup_purpose, NULL AS record_state'}
+        FROM (SELECT ${this.policy.readableSql(caller.ability, 'Family', family, params)} AS yes${check ? `, ${check} AS principal_current` : ''}) readable
+        LEFT JOIN LATERAL (
+          SELECT * FROM ((${readableLines('own')} ORDER BY ae.seq DESC, ae.part LIMIT ${limit}) UNION ALL SELECT * FROM merged) lines
+           WHERE readable.yes ORDER BY seq DESC, part LIMIT ${limit}) ae ON TRUE
+        ORDER BY ae.seq DESC, ae.part`;
+    };
+    const sql = check ? buildChecked(caller.ability, statement) : statement();
     const [query, values] = this.db.driver.escapeQueryWithParameters(sql, params.values);
-    const [head, ...more]: (Row & { readable: boolean })[] = await this.db.query(query, values);
+    const [head, ...more]: (Row & { readable: boolean; principal_current?: boolean })[] = await this.db.query(query, values);
+    assertStillCurrent(head);
     if (!head?.readable) throw notFound('Family');
     const rows = head.seq === null ? [] : [head, ...more];
     const language = caller.principal.language ?? DEFAULT_LANGUAGE;

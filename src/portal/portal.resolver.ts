@@ -1,6 +1,7 @@
 import { Args, Field, Info, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
+import { ChecksPrincipalInRead, PrincipalNotConfirmed } from '../auth/principal-check.js';
 import { forbidden } from '../common/errors.js';
 import { CapacityAssessment } from '../consents/capacity-assessment.entity.js';
 import { Consent } from '../consents/consent.entity.js';
@@ -34,8 +35,11 @@ export class PortalResolver {
 
   @Query(() => MyFamily, { description: 'For a family member logged in to the portal.' })
   @Policy('read', 'Family')
+  @ChecksPrincipalInRead()
   async myFamily(@CurrentCaller() caller: Caller, @Loaders() loaders: RequestLoaders, @Info() info: GraphQLResolveInfo): Promise<MyFamily> {
     const member = caller.principal.familyMember;
+    // A remembered principal is not refused on what it was (a login linked since): it is read anew first.
+    if (!member && caller.principalCheck) throw new PrincipalNotConfirmed('refused on what it was');
     if (!member) throw forbidden('myFamily is for family members logged in to the portal');
     // Only the member and her family selected: one compiled statement (the consents are not compiled).
     const own = await this.families.compiledOwn(caller, member, info);
@@ -46,6 +50,7 @@ export class PortalResolver {
 
   @Query(() => AccessLogConnection, { description: 'Who looked at the family’s data, when and why (newest first).' })
   @Policy('read', 'AuditEvent')
+  @ChecksPrincipalInRead()
   accessLog(@CurrentCaller() caller: Caller, @Args() args: AccessLogArgs, @Info() info: GraphQLResolveInfo) {
     return this.accessLogs.list(caller, args.familyId, args, info);
   }

@@ -3,6 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Agency } from '../agencies/agency.entity.js';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
+import { ChecksPrincipalInRead } from '../auth/principal-check.js';
 import { ConnectionType } from '../common/pagination.js';
 import { DirectoryService } from '../directory/directory-service.entity.js';
 import { DirectoryServicesService } from '../directory/directory.service.js';
@@ -69,6 +70,7 @@ export class ReferralsResolver {
 
   @Query(() => Referral)
   @Policy('read', 'Referral')
+  @ChecksPrincipalInRead()
   referral(@CurrentCaller() caller: Caller, @IdArg('id') id: string, @Info() info: GraphQLResolveInfo) {
     return this.service.get(caller, id, info);
   }
@@ -81,6 +83,7 @@ export class ReferralsResolver {
 
   @Query(() => ReferralConnection, { description: "Referrals to (INCOMING) or from (OUTGOING) the caller's agency." })
   @Policy('read', 'Referral')
+  @ChecksPrincipalInRead()
   referrals(@CurrentCaller() caller: Caller, @Args() args: ReferralsArgs, @Info() info: GraphQLResolveInfo) {
     return this.service.list(caller, args, info);
   }
