@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,10 @@ import { type Agency, type Network, type Person, World } from './support/world.j
  * it, against the test database. A file is validated record by record as the API validates its input; a bad
  * file changes nothing and every bad record is listed with its field.
  */
+// Each test runs the command as a process of its own two to four times (about 0.6 s of CPU each, many seconds each on a
+// loaded machine, where 30 s for the test ran out in a clean-clone run).
+jest.setTimeout(120_000);
+
 describe('directory import and export: npm run directory', () => {
   let api: TestApi;
   let world: World;
