@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { benchDatabase } from './bench-database.js';
 import { explainStatements, startInProcessService } from './in-process-service.js';
-import { ACCESS_LOG_QUERY, FAMILIES_QUERY, findFixtures, INCOMING_QUERY, NETWORK_INSIGHT_QUERY, PLAN_QUERY, type Principal, tokenSigner } from './operations.js';
+import { ACCESS_LOG_QUERY, FAMILIES_QUERY, findFixtures, INCOMING_QUERY, NETWORK_INSIGHT_QUERY, PLAN_QUERY, type Principal, RESCHEDULE, tokenSigner } from './operations.js';
 
 const { values: args } = parseArgs({ options: { families: { type: 'string', default: '2000' }, seed: { type: 'string', default: '1' } } });
 const SECRET = randomBytes(32).toString('hex');
@@ -95,6 +95,14 @@ async function main(): Promise<void> {
   const created = await run('createReferral', worker, `mutation($i: CreateReferralInput!) { createReferral(input: $i) { id version } }`, {
     i: { planId, toAgencyId: other.id, memberIds: [adult.id], reason: 'bench:explain', urgency: 'ROUTINE', requestedService: 'bench:explain' },
   }, false);
+  const referrer = f.referrers[0]!;
+  const handover = referrer.referrals[0]!;
+  let version = handover.version;
+  for (let i = 0; i < 2; i++) {
+    const input = { referralId: handover.id, expectedVersion: version, startsAt: new Date(Date.now() + 14 * 86_400_000).toISOString(), location: 'bench:explain', attendees: ['FAMILY', 'REFERRER'] };
+    const rescheduled = await run(`rescheduleHandover (${i === 0 ? 'cold' : 'warm'})`, referrer, RESCHEDULE, { input }, false);
+    version = rescheduled.rescheduleHandover?.version ?? version;
+  }
   await run('sendReferral', worker, `mutation($i: SendReferralInput!) { sendReferral(input: $i) { id } }`, { i: { referralId: created.createReferral?.id, expectedVersion: created.createReferral?.version } }, false);
 
   await app.close();

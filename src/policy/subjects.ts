@@ -268,14 +268,17 @@ const referralMembers = (referralId: string) => `SELECT rfm.member_id FROM refer
 /**
  * The agencies holding the REFERRAL consent of every member the referral names: the receiver (what sending
  * requires), or the organisation of its bridge figure. As an array, only agencies some referred member's
- * grant names are tried, not every agency of the network.
+ * grant names are tried, not every agency of the network: those of grants not revoked, which changes nothing
+ * (an agency holding them all holds one not revoked) but lets the member's grants be probed by the partial
+ * index consent_grant_member_idx — without it every REFERRAL grant of the database was scanned.
  */
 function referralConsent(referralId: string): RelationField {
   const holds = (agency: string) => `NOT EXISTS (SELECT 1 FROM (${referralMembers(referralId)}) rcm(id) WHERE NOT ${grant('rcm.id', agency, `'REFERRAL'`)})`;
   return {
     contains: holds,
     array: `ARRAY(SELECT DISTINCT rca.recipient_agency_id FROM consent_grant rca
-      WHERE rca.member_id IN (${referralMembers(referralId)}) AND rca.category = 'REFERRAL' AND ${holds('rca.recipient_agency_id')})`,
+      WHERE rca.member_id IN (${referralMembers(referralId)}) AND rca.category = 'REFERRAL' AND rca.revoked_at IS NULL
+        AND ${holds('rca.recipient_agency_id')})`,
   };
 }
 
