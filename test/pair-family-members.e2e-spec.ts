@@ -1,5 +1,14 @@
 import pg from 'pg';
-import { PairFamilyMembersDocument } from './graphql/generated.js';
+import {
+  AgencyMembershipsDocument,
+  type DataCategory,
+  FamilyMemberHistoryDocument,
+  InboxDocument,
+  MergedFamilyMembersDocument,
+  PairFamilyMembersDocument,
+  RecordConsentDocument,
+  RemoveMembershipDocument,
+} from './graphql/generated.js';
 import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
 import { type Agency, type FamilyWithPlan, type Network, parentWithTwoChildren, type Person, World } from './support/world.js';
 
@@ -50,12 +59,26 @@ describe('pairing two records of one member in one family', () => {
     expect((await api.ok(s.subject, PairFamilyMembersDocument, { input })).pairFamilyMembers).toEqual(pairFamilyMembers);
     expect(await rows(`SELECT merged_into_member_id FROM family_member WHERE id = $1`, [saraAgain])).toEqual([{ merged_into_member_id: sara }]);
     expect(await versionOf(sara)).toBe(input.expectedVersion + 1);
-    expect(await rows(`SELECT change, details FROM plan_history_entry WHERE plan_id = $1 AND change = 'FAMILY_MEMBERS_PAIRED'`, [family.planId])).toEqual([
+    expect(await rows(`SELECT change, details FROM plan_history WHERE plan_id = $1 AND change = 'FAMILY_MEMBERS_PAIRED'`, [family.planId])).toEqual([
       { change: 'FAMILY_MEMBERS_PAIRED', details: { absorbedMemberId: saraAgain, survivingMemberId: sara } },
     ]);
-    expect(await rows(`SELECT count(*)::int AS n FROM audit_event WHERE entity_type = 'family_member' AND action = 'UPDATE' AND actor_user_id = $1 AND entity_id = $2`, [s.userId, saraAgain])).toEqual([{ n: 1 }]);
+    // Audited under the supporter: the record ended, then set aside in a registration of its own merged into the family.
+    expect(await rows(`SELECT count(*)::int AS n FROM audit_event WHERE entity_type = 'family_member' AND action = 'UPDATE' AND actor_user_id = $1 AND entity_id = $2`, [s.userId, saraAgain])).toEqual([{ n: 2 }]);
+    expect(await rows(`SELECT f.merged_into_family_id FROM family_member m JOIN family f ON f.id = m.family_id WHERE m.id = $1`, [saraAgain])).toEqual([{ merged_into_family_id: family.familyId }]);
     // The ended record's consents name the surviving member; none is left on the ended one.
     expect(await rows(`SELECT count(*)::int AS n FROM consent_subject WHERE member_id = $1`, [saraAgain])).toEqual([{ n: 0 }]);
+    // The ended record is no member of the family any more, for the team and for the family's portal, and answers NOT_FOUND.
+    const members = async (subject: string) => (await api.ok(subject, MergedFamilyMembersDocument, { id: family.familyId })).family!.members.map((m) => m.id).sort();
+    const remaining = family.memberIds.filter((id) => id !== saraAgain).sort();
+    expect(await members(s.subject)).toEqual(remaining);
+    const portal = await world.portalLogin(s, sara);
+    expect(await members(portal)).toEqual(remaining);
+    expect(codeOf(await api.gql(s.subject, FamilyMemberHistoryDocument, { memberId: saraAgain }))).toBe('NOT_FOUND');
+    // The supporter is told in her inbox (the family's portal members who decide for themselves too).
+    const { inbox } = await api.ok(s.subject, InboxDocument, {});
+    expect(inbox.edges.filter((e) => e.node.kind === 'FAMILY_MEMBERS_PAIRED').map((e) => e.node.text)).toEqual([
+      'Een gezinslid stond twee keer ingeschreven: die twee gegevens zijn nu één.',
+    ]);
   });
 
   it('bad input names the field and changes nothing; a stale version answers CONFLICT naming the current one', async () => {
@@ -83,6 +106,34 @@ describe('pairing two records of one member in one family', () => {
     expect(results.map((r) => codeOf(r) ?? 'OK').sort()).toEqual(['CONFLICT', 'OK']);
   });
 
+  it("widens no consent: the ended record's consent grants the surviving member only what her own consents in force grant", async () => {
+    const { s, family, sara, saraAgain } = await twice();
+    const other = await world.agency(network, 'SCHOOL_GUIDANCE');
+    const consentTo = async (memberId: string, categories: DataCategory[]) =>
+      (
+        await api.ok(s.subject, RecordConsentDocument, {
+          input: {
+            grantorMemberId: memberId,
+            subjectMemberIds: [memberId],
+            recipientAgencyId: other.id,
+            categories,
+            purposeCode: 'PLAN_COORDINATION',
+            purpose: 'Samen werken aan het gezinsplan',
+            method: 'WRITTEN',
+            evidenceReference: `form-${memberId}`,
+          },
+        })
+      ).recordConsent.id as string;
+    await consentTo(sara, ['IDENTITY']);
+    const wide = await consentTo(saraAgain, ['IDENTITY', 'CONTACT', 'NOTES', 'HEALTH']);
+    await api.ok(s.subject, PairFamilyMembersDocument, {
+      input: { familyId: family.familyId, absorbedMemberId: saraAgain, survivingMemberId: sara, expectedVersion: await versionOf(sara) },
+    });
+    const grants = await rows(`SELECT member_id, array_agg(category ORDER BY category) AS categories FROM consent_grant WHERE consent_id = $1 GROUP BY member_id`, [wide]);
+    expect(grants).toEqual([{ member_id: sara, categories: ['IDENTITY'] }]);
+    expect(await rows(`SELECT DISTINCT category FROM consent_grant WHERE member_id = $1 AND recipient_agency_id = $2 ORDER BY category`, [sara, other.id])).toEqual([{ category: 'IDENTITY' }]);
+  });
+
   it('refuses everyone else: NOT_FOUND to who may not see the family, FORBIDDEN to who sees it but may not merge it, and nothing changes', async () => {
     const { s, family, sara, saraAgain } = await twice();
     const otherNetwork = await world.network();
@@ -99,8 +150,22 @@ describe('pairing two records of one member in one family', () => {
     expect(await as(agency.admin.subject)).toBe('FORBIDDEN');
     expect(await as(portal)).toBe('FORBIDDEN');
     expect(codeOf(await world.asIntegrationClient(agency, PairFamilyMembersDocument, { input }))).toBe('FORBIDDEN');
+    const volunteer = await world.staff(agency, 'VOLUNTEER');
+    await world.assign(agency.admin, family.familyId, volunteer.userId);
+    expect(await as(volunteer.subject)).toBe('FORBIDDEN');
     // The coordinator may merge the family, but reads no member: she vouches for no pair (as in a merge proposal).
     expect(field(await api.gql(network.coordinator.subject, PairFamilyMembersDocument, { input }))).toEqual(['BAD_USER_INPUT', 'absorbedMemberId']);
+    expect(await state(family.familyId)).toEqual(before);
+  });
+
+  it("a supporter's membership cannot be removed while she supports (CONFLICT), so no removed supporter pairs; nothing changes", async () => {
+    const supporter = await world.staff(agency);
+    const [sara] = parentWithTwoChildren();
+    const family = await world.familyWithPlan(supporter, { supporter, members: [sara!, { ...sara!, givenName: 'Sara (2)' }] });
+    const before = await state(family.familyId);
+    const memberships = (await api.ok(agency.admin.subject, AgencyMembershipsDocument, { a: agency.id })).memberships.edges;
+    const membership = memberships.find((e: { node: { user: { id: string } | null } }) => e.node.user?.id === supporter.userId)!.node.id;
+    expect(codeOf(await api.gql(agency.admin.subject, RemoveMembershipDocument, { id: membership }))).toBe('CONFLICT');
     expect(await state(family.familyId)).toEqual(before);
   });
 });

@@ -247,6 +247,25 @@ export class FamiliesService {
       .getMany();
   }
 
+  /**
+   * Pairing within one family: the ended records leave the family for a registration of their own merged into it, as
+   * a merge leaves them in the absorbed registration, so that no member list, rule or consent of the family that goes
+   * on counts them (docs/family-merge.md, "Pairs within one family"). Each keeps the registration she was in.
+   */
+  async setAsideEnded(em: EntityManager, familyId: string, memberIds: string[]): Promise<void> {
+    const aside = newId();
+    await em.query(
+      `INSERT INTO family (id, network_id, registered_by_agency_id, merged_into_family_id, merged_at)
+         SELECT $2, network_id, registered_by_agency_id, id, now() FROM family WHERE id = $1`,
+      [familyId, aside],
+    );
+    await em.query(
+      `UPDATE family_member SET registration_family_id = COALESCE(registration_family_id, family_id), family_id = $2
+        WHERE id = ANY($1) AND merged_into_member_id IS NOT NULL`,
+      [memberIds, aside],
+    );
+  }
+
   /** The surviving member of a pairing is one version on (who saw her before it answers CONFLICT); her version now. */
   async nextVersion(em: EntityManager, memberId: string): Promise<number> {
     const [rows]: [{ version: number }[]] = await em.query(`UPDATE family_member SET version = version + 1 WHERE id = $1 RETURNING version`, [memberId]);

@@ -188,6 +188,7 @@ export class FamilyMergeService {
         const family = { survivingFamilyId: input.familyId, absorbedFamilyId: input.familyId };
         await this.families.checkMemberPairs(em, family, [pair], { caller, familyIds: [input.familyId] }, (_, side) => side);
         await this.mapMembers(em, caller, input.familyId, [pair]);
+        await this.families.setAsideEnded(em, input.familyId, [pair.absorbedMemberId]);
         version = await this.families.nextVersion(em, pair.survivingMemberId);
         const plan = (await this.plans.lockOpenPlans(em, [input.familyId])).get(input.familyId);
         if (plan) {
