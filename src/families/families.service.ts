@@ -238,13 +238,16 @@ export class FamiliesService {
    * instead of deadlocking): ids, family, version and whether merged, no personal data.
    */
   lockForPairing(em: EntityManager, ids: string[]): Promise<Pick<FamilyMember, 'id' | 'familyId' | 'version' | 'mergedIntoMemberId'>[]> {
-    return em
-      .createQueryBuilder(FamilyMember, 'fm')
-      .select(['fm.id', 'fm.familyId', 'fm.version', 'fm.mergedIntoMemberId'])
-      .where('fm.id = ANY(:ids)', { ids })
-      .orderBy('fm.id')
-      .setLock('pessimistic_write')
-      .getMany();
+    return readWithoutAudit(
+      'a lock before a write that answers no personal data',
+      em
+        .createQueryBuilder(FamilyMember, 'fm')
+        .select(['fm.id', 'fm.familyId', 'fm.version', 'fm.mergedIntoMemberId'])
+        .where('fm.id = ANY(:ids)', { ids })
+        .orderBy('fm.id')
+        .setLock('pessimistic_write')
+        .getMany(),
+    );
   }
 
   /**
