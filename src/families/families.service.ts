@@ -239,7 +239,7 @@ export class FamiliesService {
    */
   lockForPairing(em: EntityManager, ids: string[]): Promise<Pick<FamilyMember, 'id' | 'familyId' | 'version' | 'mergedIntoMemberId'>[]> {
     return readWithoutAudit(
-      'a lock before a write that answers no personal data',
+      'a check before a write that answers no personal data',
       em
         .createQueryBuilder(FamilyMember, 'fm')
         .select(['fm.id', 'fm.familyId', 'fm.version', 'fm.mergedIntoMemberId'])
