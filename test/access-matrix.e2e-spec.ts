@@ -2,6 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import {
   AccessLogProbeDocument,
   AddGoalDocument,
+  AddFamilyMemberDocument,
   AddMembershipStatusDocument,
   AddNoteDocument,
   AssignTrajectorySupporterDocument,
@@ -16,7 +17,9 @@ import {
   InviteMemberToPortalDocument,
   type LifeDomain,
   MovingPlanDocument,
+  MemberVersionsDocument,
   MyKindDocument,
+  PairFamilyMembersDocument,
   PlanGoalsAndNotesDocument,
   ProposeFamilyMergeDocument,
   ProposeFamilyMoveDocument,
@@ -43,6 +46,7 @@ import { type Agency, child, type FamilyMemberInput, type Network, parent, type 
  *   HIDDEN     the query succeeds but leaves the item out (for an email: the member itself is left out)
  *   NULL       the member is listed but the field (its email) is blanked
  *   CONFLICT   error CONFLICT: allowed, but the record's state refuses it (Lien already has a portal login)
+ *   BAD_INPUT  error BAD_USER_INPUT: allowed, but a member named is one the caller may not read (answered as a missing one)
  *   An item asked through a query that fails as a whole expects that query's error.
  *   consent(a, b): `a` when the agency holds the family's consent (all categories), `b` when it does not,
  *   whether it never had one, it was revoked, or it expired.
@@ -54,7 +58,7 @@ import { type Agency, child, type FamilyMemberInput, type Network, parent, type 
  * the probed records are R's, authorship never explains an outcome of B's or V's people.
  */
 
-type Outcome = 'OK' | 'NOT_FOUND' | 'FORBIDDEN' | 'HIDDEN' | 'NULL' | 'CONFLICT';
+type Outcome = 'OK' | 'NOT_FOUND' | 'FORBIDDEN' | 'HIDDEN' | 'NULL' | 'CONFLICT' | 'BAD_INPUT';
 
 /** B's and V's consent from every member (all categories). */
 const STATES = ['present', 'absent', 'revoked', 'expired'] as const;
@@ -90,6 +94,8 @@ const MERGE_AND_MOVE_OPERATIONS = [
   'withdrawFamilyMerge: proposed by the supporter',
   'proposeFamilyMove',
   'withdrawFamilyMove: proposed by the supporter',
+  // Pairing reads both members as well (the caller vouches for them): the supporter needs their consent.
+  'pairFamilyMembers: Ann registered twice',
 ] as const;
 
 const OPERATIONS = [
@@ -178,7 +184,7 @@ const CASEWORKER_ON_TEAM: Record<Operation, Expected> = {
 const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
   'caseworker, assigned (agency B)': CASEWORKER_ON_TEAM,
   // Merges and moves the family whatever B's consent: both move rows and read nothing.
-  'trajectory supporter (agency B)': { ...CASEWORKER_ON_TEAM, ...MERGE_AND_MOVE('OK') },
+  'trajectory supporter (agency B)': { ...CASEWORKER_ON_TEAM, ...MERGE_AND_MOVE('OK'), 'pairFamilyMembers: Ann registered twice': consent('OK', 'BAD_INPUT') },
   'caseworker, unassigned (agency B)': every('NOT_FOUND', { 'accessLog(familyId)': 'FORBIDDEN', "addMembership of Sara's portal login": 'FORBIDDEN', 'findKnownFamily: Sara (name and birth date)': 'OK' }),
   'caseworker of another network': every('NOT_FOUND', { 'accessLog(familyId)': 'FORBIDDEN', "addMembership of Sara's portal login": 'FORBIDDEN', 'findKnownFamily: Sara (name and birth date)': 'OK' }),
   'volunteer, assigned (organisation V)': {
@@ -213,7 +219,8 @@ const MATRIX: Record<Role, Partial<Record<Operation, Expected>>> = {
   // Administration never reaches family data; an admin may invite any subject, which changes nothing for it.
   'agency admin (B)': every('FORBIDDEN', { "addMembership of Sara's portal login": 'OK' }),
   // Watches over the network's families: merges and moves them without reading them.
-  'network coordinator': every('FORBIDDEN', MERGE_AND_MOVE('OK')),
+  // …and pairs no members, whom she does not read (answered as members not there).
+  'network coordinator': every('FORBIDDEN', { ...MERGE_AND_MOVE('OK'), 'pairFamilyMembers: Ann registered twice': 'BAD_INPUT' }),
   'unknown token subject': every('FORBIDDEN'),
   'family adult (portal)': {
     'family(id)': 'OK',
@@ -373,6 +380,7 @@ describe('access matrix: roles × operations × consent state', () => {
     const result = await api.gql(as, document, variables);
     const code = codeOf(result);
     if (code === 'OK') return { code: null, data: result.data };
+    if (code === 'BAD_USER_INPUT') return { code: 'BAD_INPUT', data: null };
     if (code !== 'NOT_FOUND' && code !== 'FORBIDDEN' && code !== 'CONFLICT') throw new Error(`Unexpected answer: ${JSON.stringify(result.errors)}`);
     return { code, data: null };
   }
@@ -625,6 +633,30 @@ describe('access matrix: roles × operations × consent state', () => {
   /** Takes a proposed move back as the supporter: the family stays where the other rows expect it. */
   const withdrawMove = (s: Scenario) => api.ok(cast.supporter.subject, WithdrawFamilyMoveDocument, { input: { familyId: s.familyId } });
 
+  /**
+   * Ann, registered twice in the family by R's caseworker, each record with the consents the scenario's members hold
+   * (every category, to R, and to B and V when present); the role pairs them. Refused, both records are as they were.
+   */
+  const pairAnn = async (as: string, s: Scenario): Promise<Outcome> => {
+    const added = async (givenName: string) =>
+      (await api.ok(cast.registrar.subject, AddFamilyMemberDocument, { input: { familyId: s.familyId, member: parent(givenName, `Matrix-${s.state}`, '1980-05-05') } }))
+        .addFamilyMember.id as string;
+    const [ann, annAgain] = [await added('Ann'), await added('Ann (2)')];
+    const agencies = s.state === 'present' ? [cast.agencyR.id, cast.agencyB.id, cast.agencyV.id] : [cast.agencyR.id];
+    for (const id of [ann, annAgain]) for (const agencyId of agencies) await recordConsent({ members: { sara: id, lien: id, mo: id } }, 'sara', agencyId, ALL_CATEGORIES);
+    const versions = async () =>
+      (await api.ok(cast.registrar.subject, MemberVersionsDocument, { id: s.familyId })).family!.members.filter((m) => [ann, annAgain].includes(m.id)).map((m) => [m.id, m.version]);
+    const before = await versions();
+    const { code, data } = await send(as, PairFamilyMembersDocument, { input: { familyId: s.familyId, absorbedMemberId: annAgain, survivingMemberId: ann, expectedVersion: 1 } });
+    if (code) {
+      expect(await versions()).toEqual(before);
+      return code;
+    }
+    expect(data.pairFamilyMembers).toMatchObject({ absorbedMemberId: annAgain, survivingMemberId: ann, survivingMemberVersion: 2 });
+    expect(await versions()).toEqual([[ann, 2]]);
+    return 'OK';
+  };
+
   const PROBES: Record<Operation, (as: string, s: Scenario) => Promise<Outcome>> = {
     'family(id)': async (as, s) => {
       const { code, data } = await send(as, FamilyEmailsDocument, { id: s.familyId });
@@ -719,6 +751,7 @@ describe('access matrix: roles × operations × consent state', () => {
       await withdrawMove(s);
       return 'OK';
     },
+    'pairFamilyMembers: Ann registered twice': pairAnn,
     'withdrawFamilyMove: proposed by the supporter': async (as, s) => {
       await api.ok(cast.supporter.subject, ProposeFamilyMoveDocument, { input: moveInput(s) });
       const before = await movingPlan(s);

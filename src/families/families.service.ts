@@ -180,7 +180,7 @@ export class FamiliesService {
   /**
    * Checks the pairs of a merge (docs/family-merge.md, "Members that are the same person"): each a member of the
    * absorbed family and one of the surviving family, each member once, the same birth date (and expected date),
-   * and no two different national register numbers; BAD_USER_INPUT naming `memberPairs.N.…` otherwise. Whoever
+   * and no two different national register numbers; BAD_USER_INPUT naming `memberPairs.N.…` (or `fieldOf`) otherwise. Whoever
    * states or confirms them vouches for the members of the families in `vouching`: she must be able to read each
    * (the FamilyMember read rule), else `unseen(field)` — by default the answer to a member of another family, so
    * that nothing tells a member she may not read from one that is not there. Answers nothing of the members.
@@ -190,13 +190,14 @@ export class FamiliesService {
     families: { survivingFamilyId: string; absorbedFamilyId: string },
     pairs: readonly MemberPair[],
     vouching: { caller: Caller; familyIds: string[]; unseen?: (field: string) => Error },
+    fieldOf: (i: number, side: 'absorbedMemberId' | 'survivingMemberId') => string = (i, side) => `memberPairs.${i}.${side}`,
   ): Promise<void> {
     if (pairs.length === 0) return;
     const named = new Set<string>();
     const sides = ['absorbedMemberId', 'survivingMemberId'] as const;
     pairs.forEach((pair, i) =>
       sides.forEach((side) => {
-        if (named.has(pair[side])) throw badInput(`memberPairs.${i}.${side}`, `memberPairs.${i}.${side} names a member of another pair`);
+        if (named.has(pair[side])) throw badInput(fieldOf(i, side), `${fieldOf(i, side)} names a member already named`);
         named.add(pair[side]);
       }),
     );
@@ -214,7 +215,7 @@ export class FamiliesService {
     const byId = new Map(rows.map((row) => [row.id, row]));
     pairs.forEach((pair, i) => {
       const [absorbed, surviving] = sides.map((side) => {
-        const field = `memberPairs.${i}.${side}`;
+        const field = fieldOf(i, side);
         const familyId = side === 'absorbedMemberId' ? families.absorbedFamilyId : families.survivingFamilyId;
         const row = byId.get(pair[side]);
         const notMember = () => badInput(field, `${field} must name a member of the ${side === 'absorbedMemberId' ? 'absorbed' : 'surviving'} family`);
@@ -222,7 +223,7 @@ export class FamiliesService {
         if (vouching.familyIds.includes(familyId) && !row.seen) throw vouching.unseen?.(field) ?? notMember();
         return row;
       }) as [PairedMemberRow, PairedMemberRow];
-      const field = `memberPairs.${i}.absorbedMemberId`;
+      const field = fieldOf(i, 'absorbedMemberId');
       if (absorbed.birth_date !== surviving.birth_date || absorbed.expected_date !== surviving.expected_date) {
         throw badInput(field, `${field} has another birth date than the member it is paired with: two records of one person are born the same day`);
       }
@@ -230,6 +231,48 @@ export class FamiliesService {
         throw badInput(field, `${field} has another national register number than the member it is paired with`);
       }
     });
+  }
+
+  /**
+   * The members of a pairing within one family, locked in id order (two concurrent pairings wait for each other
+   * instead of deadlocking): ids, family, version and whether merged, no personal data.
+   */
+  lockForPairing(em: EntityManager, ids: string[]): Promise<Pick<FamilyMember, 'id' | 'familyId' | 'version' | 'mergedIntoMemberId'>[]> {
+    return readWithoutAudit(
+      'a check before a write that answers no personal data',
+      em
+        .createQueryBuilder(FamilyMember, 'fm')
+        .select(['fm.id', 'fm.familyId', 'fm.version', 'fm.mergedIntoMemberId'])
+        .where('fm.id = ANY(:ids)', { ids })
+        .orderBy('fm.id')
+        .setLock('pessimistic_write')
+        .getMany(),
+    );
+  }
+
+  /**
+   * Pairing within one family: the ended records leave the family for a registration of their own merged into it, as
+   * a merge leaves them in the absorbed registration, so that no member list, rule or consent of the family that goes
+   * on counts them (docs/family-merge.md, "Pairs within one family"). Each keeps the registration she was in.
+   */
+  async setAsideEnded(em: EntityManager, familyId: string, memberIds: string[]): Promise<void> {
+    const aside = newId();
+    await em.query(
+      `INSERT INTO family (id, network_id, registered_by_agency_id, merged_into_family_id, merged_at)
+         SELECT $2, network_id, registered_by_agency_id, id, now() FROM family WHERE id = $1`,
+      [familyId, aside],
+    );
+    await em.query(
+      `UPDATE family_member SET registration_family_id = COALESCE(registration_family_id, family_id), family_id = $2
+        WHERE id = ANY($1) AND merged_into_member_id IS NOT NULL`,
+      [memberIds, aside],
+    );
+  }
+
+  /** The surviving member of a pairing is one version on (who saw her before it answers CONFLICT); her version now. */
+  async nextVersion(em: EntityManager, memberId: string): Promise<number> {
+    const [rows]: [{ version: number }[]] = await em.query(`UPDATE family_member SET version = version + 1 WHERE id = $1 RETURNING version`, [memberId]);
+    return rows[0]!.version;
   }
 
   /**

@@ -5,6 +5,7 @@ import { BreakGlassModule } from '../break-glass/break-glass.module.js';
 import { ConsentsModule } from '../consents/consents.module.js';
 import { FamiliesModule } from '../families/families.module.js';
 import { GoalsModule } from '../goals/goals.module.js';
+import { HistoryModule } from '../history/history.module.js';
 import { InboxModule } from '../inbox/inbox.module.js';
 import { MemberCorrectionsModule } from '../families/member-corrections.module.js';
 import { PortalModule } from '../portal/portal.module.js';
@@ -32,6 +33,7 @@ import { FamilyMergeService } from './family-merge.service.js';
     MemberCorrectionsModule,
     RetentionModule,
     PortalModule,
+    HistoryModule,
   ],
   providers: [FamilyMergeService, FamilyMergeResolver],
 })

@@ -1,9 +1,10 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
 import { Policy } from '../policy/policy.decorator.js';
-import { ConfirmFamilyMergeInput, DeclineFamilyMergeInput, ProposeFamilyMergeInput, WithdrawFamilyMergeInput } from './dto/family-merge.inputs.js';
+import { ConfirmFamilyMergeInput, DeclineFamilyMergeInput, PairFamilyMembersInput, ProposeFamilyMergeInput, WithdrawFamilyMergeInput } from './dto/family-merge.inputs.js';
 import { FamilyMerge } from './family-merge.entity.js';
 import { FamilyMergeService } from './family-merge.service.js';
+import { FamilyMembersPaired } from './family-members-paired.js';
 
 @Resolver(() => FamilyMerge)
 export class FamilyMergeResolver {
@@ -35,6 +36,16 @@ export class FamilyMergeResolver {
   @Policy('merge', 'Family')
   declineFamilyMerge(@CurrentCaller() caller: Caller, @Args('input') input: DeclineFamilyMergeInput): Promise<FamilyMerge> {
     return this.merges.decline(caller, input);
+  }
+
+  @Mutation(() => FamilyMembersPaired, {
+    description:
+      "The family's trajectory supporter found two records of the same member in one family: the absorbed record becomes the surviving member, " +
+      'as a pair of a merge does (docs/family-merge.md).',
+  })
+  @Policy('merge', 'Family')
+  pairFamilyMembers(@CurrentCaller() caller: Caller, @Args('input') input: PairFamilyMembersInput): Promise<FamilyMembersPaired> {
+    return this.merges.pairMembers(caller, input);
   }
 
   @Query(() => [FamilyMerge], { description: 'The merges proposed for or with this family, newest first; for whoever may merge it.' })

@@ -11,6 +11,7 @@ import { FamiliesService } from '../families/families.service.js';
 import type { Family } from '../families/family.entity.js';
 import type { MemberPair } from '../families/member-pair.js';
 import { GoalsService } from '../goals/goals.service.js';
+import { PlanHistoryService } from '../history/plan-history.service.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { InboxItemKind } from '../inbox/inbox-kind.js';
 import { InboxService } from '../inbox/inbox.service.js';
@@ -22,9 +23,10 @@ import { NotesService } from '../notes/notes.service.js';
 import { PlansService } from '../plans/plans.service.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { ReferralsService } from '../referrals/referrals.service.js';
-import type { ConfirmFamilyMergeInput, DeclineFamilyMergeInput, ProposeFamilyMergeInput, WithdrawFamilyMergeInput } from './dto/family-merge.inputs.js';
+import type { ConfirmFamilyMergeInput, DeclineFamilyMergeInput, PairFamilyMembersInput, ProposeFamilyMergeInput, WithdrawFamilyMergeInput } from './dto/family-merge.inputs.js';
 import { FamilyMergeStatus } from './family-merge-status.js';
 import { FamilyMerge } from './family-merge.entity.js';
+import { FamilyMembersPaired } from './family-members-paired.js';
 
 /** What the caller may do with one family of a merge: merge it, only see it, or not even know it. */
 type Side = 'merge' | 'seen' | 'hidden';
@@ -53,6 +55,7 @@ export class FamilyMergeService {
     private readonly corrections: MemberCorrectionsService,
     private readonly erasureRequests: ErasureRequestsService,
     private readonly portalLogins: PortalInvitationsService,
+    private readonly history: PlanHistoryService,
   ) {}
 
   /**
@@ -157,6 +160,51 @@ export class FamilyMergeService {
         [{ teamUser: merge.proposedByUserId, family: merge.proposedForFamilyId }],
       );
       return declined;
+    });
+  }
+
+  /**
+   * Two records of the same person found in one family (after a merge, or missed in its proposal): the absorbed
+   * record becomes the surviving member, each table re-pointed by its owner as a merge's pairs are (`mapMembers`).
+   * Who may merge the family pairs (its supporter), vouching for both members as a proposer does: each one she may
+   * read, checked as a merge's pairs (`checkMemberPairs`). The surviving member's version guards against a change
+   * (or another pairing) meanwhile.
+   */
+  async pairMembers(caller: Caller, input: PairFamilyMembersInput): Promise<FamilyMembersPaired> {
+    if (input.absorbedMemberId === input.survivingMemberId) throw badInput('absorbedMemberId', 'absorbedMemberId must name another member than survivingMemberId');
+    const pair = { absorbedMemberId: input.absorbedMemberId, survivingMemberId: input.survivingMemberId };
+    return this.tx.run(caller, async (em) => {
+      const [side] = await this.sidesOf(em, caller, [input.familyId]);
+      if (side !== 'merge') throw side === 'seen' ? forbidden("Only the family's trajectory supporter pairs two records of one member") : notFound('Family');
+      let version: number | undefined;
+      await this.idempotency.once(em, caller, 'pairFamilyMembers', input, async () => {
+        const members = await this.families.lockForPairing(em, [pair.absorbedMemberId, pair.survivingMemberId]);
+        const surviving = members.find((m) => m.id === pair.survivingMemberId);
+        // The version is named only to who reads the member (else the pair check answers, as for a missing one).
+        const attributes = surviving?.familyId === input.familyId ? await this.policy.attributesOf(em, 'FamilyMember', surviving.id) : null;
+        if (surviving && attributes && this.policy.can(caller.ability, 'read', 'FamilyMember', attributes) && surviving.version !== input.expectedVersion) {
+          throw conflict(`The member changed meanwhile: version ${surviving.version}, not ${input.expectedVersion}`);
+        }
+        const family = { survivingFamilyId: input.familyId, absorbedFamilyId: input.familyId };
+        await this.families.checkMemberPairs(em, family, [pair], { caller, familyIds: [input.familyId] }, (_, side) => side);
+        await this.mapMembers(em, caller, input.familyId, [pair]);
+        await this.families.setAsideEnded(em, input.familyId, [pair.absorbedMemberId]);
+        version = await this.families.nextVersion(em, pair.survivingMemberId);
+        const plan = (await this.plans.lockOpenPlans(em, [input.familyId])).get(input.familyId);
+        if (plan) {
+          await this.history.record(em, caller, { planId: plan.id, entityType: 'Plan', entityId: plan.id, change: 'FAMILY_MEMBERS_PAIRED', details: pair });
+        }
+        // The family's portal members who decide for themselves, and the supporter, as for a merge.
+        await this.inbox.deliver(
+          em,
+          { id: newId(), kind: InboxItemKind.FAMILY_MEMBERS_PAIRED, familyId: input.familyId, about: { type: 'Family', id: input.familyId }, params: {}, occurredAt: new Date() },
+          [{ portalOf: input.familyId }, { supportersOf: input.familyId }],
+        );
+        return pair.absorbedMemberId;
+      });
+      // A repeat answers the pairing as it was made: the version read back, not changed again.
+      version ??= (await this.families.lockForPairing(em, [pair.survivingMemberId]))[0]!.version;
+      return { familyId: input.familyId, ...pair, survivingMemberVersion: version };
     });
   }
 

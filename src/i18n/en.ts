@@ -18,6 +18,7 @@ export const en: Record<MessageKey, string> = {
   'inbox.bridgeFigureNamed': 'You were asked to accompany a family to its first meeting with the service it is referred to.',
   'inbox.familyMerged':
     'Your family was registered twice: both records were brought together into one family and one plan.{members, plural, =0 {} one { One member was in both: her two records are one now.} other { # members were in both: each one’s two records are one now.}}',
+  'inbox.familyMembersPaired': 'A member of your family was registered twice: those two records are now one.',
   'inbox.familyMergeDeclined': 'Your proposal to bring together two registrations of the same family was declined. The registrations stay apart.',
   'inbox.familyMoveWithdrawn': 'The proposed move of your family to another region was withdrawn. There is nothing to confirm: your trajectory supporter stays the same.',
   'inbox.referralEscalated': 'A referral to this organisation is still past its deadline at "{to}", {workingDays, plural, one {# working day} other {# working days}} on.',

@@ -18,6 +18,7 @@ export const frBE: Record<MessageKey, string> = {
   'inbox.bridgeFigureNamed': 'On vous demande d’accompagner une famille à son premier rendez-vous avec le service vers lequel elle est orientée.',
   'inbox.familyMerged':
     'Votre famille était inscrite deux fois. Les deux inscriptions ont été réunies en une seule famille et un seul plan.{members, plural, =0 {} one { Un membre figurait dans les deux : ses deux fiches n’en font plus qu’une.} other { # membres figuraient dans les deux : leurs deux fiches n’en font plus qu’une.}}',
+  'inbox.familyMembersPaired': 'Un membre de votre famille était inscrit deux fois : ces deux fiches n’en font plus qu’une.',
   'inbox.familyMergeDeclined': 'Votre proposition de réunir deux inscriptions de la même famille a été refusée. Les inscriptions restent séparées.',
   'inbox.familyMoveWithdrawn': 'Le déménagement proposé de votre famille vers une autre région a été retiré. Vous n’avez rien à confirmer : votre accompagnateur de trajet reste le même.',
   'inbox.referralEscalated': 'Une orientation vers cette organisation est toujours en retard à l’étape « {to} », {workingDays, plural, one {# jour ouvrable} other {# jours ouvrables}} après le délai.',

@@ -22,6 +22,7 @@ export const nlBE = {
   'inbox.bridgeFigureNamed': 'U wordt gevraagd om een gezin te begeleiden naar zijn eerste gesprek met de dienst waarnaar het doorverwezen is.',
   'inbox.familyMerged':
     'Uw gezin was twee keer ingeschreven. De twee inschrijvingen zijn samengevoegd tot één gezin en één plan.{members, plural, =0 {} one { Eén gezinslid stond in beide inschrijvingen: die twee gegevens zijn nu één.} other { # gezinsleden stonden in beide inschrijvingen: hun twee gegevens zijn nu telkens één.}}',
+  'inbox.familyMembersPaired': 'Een gezinslid stond twee keer ingeschreven: die twee gegevens zijn nu één.',
   'inbox.familyMergeDeclined': 'Uw voorstel om twee inschrijvingen van hetzelfde gezin samen te voegen werd geweigerd. De inschrijvingen blijven apart.',
   'inbox.familyMoveWithdrawn': 'De voorgestelde verhuis van uw gezin naar een andere regio werd ingetrokken. U hoeft niets te bevestigen: uw trajectbegeleider blijft dezelfde.',
   'inbox.referralEscalated': 'Een doorverwijzing naar deze organisatie staat nog altijd te lang op "{to}": {workingDays, plural, one {# werkdag} other {# werkdagen}} na de termijn.',

@@ -24,6 +24,8 @@ export enum InboxItemKind {
   FAMILY_MERGED = 'FAMILY_MERGED',
   /** The other family's supporter (or the coordinator) declined the merge the reader proposed: the registrations stay apart. */
   FAMILY_MERGE_DECLINED = 'FAMILY_MERGE_DECLINED',
+  /** Two records of the same member of the family are one now (pairFamilyMembers). */
+  FAMILY_MEMBERS_PAIRED = 'FAMILY_MEMBERS_PAIRED',
   /** The supporter withdrew the family's proposed move to another network: there is no handover to confirm any more. */
   FAMILY_MOVE_WITHDRAWN = 'FAMILY_MOVE_WITHDRAWN',
   /** A referral to an agency of the reader's network is still past its deadline some working days on. */
@@ -105,6 +107,8 @@ export function inboxText(kind: InboxItemKind, params: InboxParams, language: La
       return text('inbox.familyMerged', { members: params.members ?? 0 });
     case InboxItemKind.FAMILY_MERGE_DECLINED:
       return text('inbox.familyMergeDeclined');
+    case InboxItemKind.FAMILY_MEMBERS_PAIRED:
+      return text('inbox.familyMembersPaired');
     case InboxItemKind.FAMILY_MOVE_WITHDRAWN:
       return text('inbox.familyMoveWithdrawn');
     case InboxItemKind.REFERRAL_ESCALATED:

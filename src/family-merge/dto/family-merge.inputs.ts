@@ -49,3 +49,24 @@ export class WithdrawFamilyMergeInput extends FamilyMergeDecision {}
 
 @InputType()
 export class DeclineFamilyMergeInput extends FamilyMergeDecision {}
+
+/** Two records of the same person in one family (docs/family-merge.md, "Pairs within one family"). */
+@InputType()
+export class PairFamilyMembersInput extends Idempotent {
+  @Field(() => ID)
+  @IsUUID()
+  familyId: string;
+
+  @Field(() => ID, { description: 'The record that ends: every record naming her names the surviving member.' })
+  @IsUUID()
+  absorbedMemberId: string;
+
+  @Field(() => ID, { description: 'The member that goes on.' })
+  @IsUUID()
+  survivingMemberId: string;
+
+  @Field(() => Int, { description: "The surviving member's version seen; another answers CONFLICT." })
+  @IsInt()
+  @Min(1)
+  expectedVersion: number;
+}
