@@ -6,7 +6,7 @@ import { forbidden } from '../common/errors.js';
 import { UUID_PATTERN } from '../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { MembershipRole } from '../users/membership-role.js';
-import type { AgencyRole, Principal } from './principal.js';
+import { type AgencyRole, isBareLogin, type Principal } from './principal.js';
 import type { PrincipalCheck } from './principal-check.js';
 import { type RecordedSubjectKind, SubjectKind } from './subject-kind.js';
 import { systemCaller } from './system-caller.js';
@@ -153,6 +153,10 @@ export class PrincipalService implements OnApplicationBootstrap {
    */
   private remember(key: string, principal: Principal, fingerprint: string, rows: (param: (value: unknown) => string) => string): void {
     this.known.delete(key);
+    // A login that is nobody here yet (or a portal login no longer linked) is not kept: a compiled read shows it
+    // nothing, and the request's log names the principal before the statement checks it (logging.module.ts), so a
+    // login linked since would be logged by its login instead of by its member (test/logging.e2e-spec.ts).
+    if (isBareLogin(principal)) return;
     if (this.known.size >= MAX_REMEMBERED) this.known.delete(this.known.keys().next().value!);
     this.known.set(key, { principal, check: { sql: (param) => `${fingerprintOf(`(${rows(param)})`)} = ${param(fingerprint)}` } });
   }

@@ -39,8 +39,10 @@ export interface Principal {
  */
 export function principalName(principal: Principal): string {
   if (principal.familyMember) return `member:${principal.familyMember.memberId}`;
-  if (principal.kind === SubjectKind.UNREGISTERED || principal.kind === SubjectKind.FAMILY_MEMBER) {
-    return `login:${createHash('sha256').update(principal.subject).digest('hex').slice(0, 16)}`;
-  }
+  if (isBareLogin(principal)) return `login:${createHash('sha256').update(principal.subject).digest('hex').slice(0, 16)}`;
   return principal.subject;
 }
+
+/** A login that is nobody here: no professional, no linked family member (new, or a portal login no longer linked). */
+export const isBareLogin = (principal: Principal): boolean =>
+  !principal.familyMember && (principal.kind === SubjectKind.UNREGISTERED || principal.kind === SubjectKind.FAMILY_MEMBER);
