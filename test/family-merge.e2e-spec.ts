@@ -15,6 +15,7 @@ import {
   AssessCapacityDocument,
   BreakGlassDocument,
   CloseMergePlanDocument,
+  CompleteActionDocument,
   ConfirmFamilyMergeDocument,
   CreateReferralDocument,
   DeclineFamilyMergeDocument,
@@ -25,10 +26,12 @@ import {
   MergedMemberRecordsDocument,
   MergedMyFamilyDocument,
   MergedPlanDocument,
+  MergedPlanGoalActionsDocument,
   MergedPlanGoalsDocument,
   MemberCorrectionRequestsDocument,
   MyNotificationChannelDocument,
   MyPlanGoalsDocument,
+  PlanGoalMembersDocument,
   ProposeFamilyMergeDocument,
   RecordConsentDocument,
   RemoveMembershipDocument,
@@ -751,6 +754,76 @@ describe('merging two registrations of the same family', () => {
           { id: after.id, consent_family_id: null },
         ].sort((x, y) => x.id.localeCompare(y.id)),
       );
+    });
+
+    it("a HEALTH goal naming nobody concerns its own registration's members, on both read paths: each agency reads its own registration's, the other's once that registration's members consent; one written after the merge needs everyone; the portal sees neither", async () => {
+      const r = await withRecords();
+      // The kept Sara lets B use the kept plan, so that B's caseworkers read its goals at all.
+      await planConsent(r.a, r.kept.memberIds[0]!, agencyB.id);
+      const health = async (worker: Person, planId: string) =>
+        (await api.ok(worker.subject, AddMergeGoalDocument, { input: { planId, lifeDomain: 'HEALTH', description: 'Slaapproblemen aanpakken', owner: 'FAMILY' } })).addGoal.id;
+      const keptHealth = await health(r.a, r.kept.planId);
+      const absorbedHealth = await health(r.b, r.absorbed.planId);
+      const { addAction: absorbedAction } = await api.ok(r.b.subject, AddActionDocument, { input: { goalId: absorbedHealth, title: 'Afspraak bij de huisarts', assigneeUserId: r.b.userId } });
+      await merged(r);
+
+      /** The HEALTH goals naming nobody `worker` reads in the surviving plan: compiled (goals and actions) and through the resolvers (members), alike. */
+      const healthSeen = async (worker: Person) => {
+        const compiled = (await api.ok(worker.subject, MergedPlanGoalActionsDocument, { id: r.kept.planId })).plan.goals;
+        const resolved = (await api.ok(worker.subject, PlanGoalMembersDocument, { id: r.kept.planId })).plan.goals;
+        const ids = (goals: { id: string }[]) => goals.map((g) => g.id).filter((id) => id !== r.keptGoal && id !== r.absorbedGoal).sort();
+        expect(ids(resolved)).toEqual(ids(compiled));
+        expect(resolved.map((g) => ({ id: g.id, actions: g.actions.map((a) => a.id) })).sort((x, y) => x.id.localeCompare(y.id))).toEqual(
+          compiled.map((g) => ({ id: g.id, actions: g.actions.map((a) => a.id) })).sort((x, y) => x.id.localeCompare(y.id)),
+        );
+        return ids(compiled);
+      };
+      const completeAbsorbedAction = async (worker: Person) => codeOf(await api.gql(worker.subject, CompleteActionDocument, { input: { actionId: absorbedAction.id } }));
+      expect(await healthSeen(r.a2)).toEqual([keptHealth]);
+      expect(await healthSeen(r.b2)).toEqual([absorbedHealth]);
+      // The action under the absorbed goal follows the goal.
+      expect(await completeAbsorbedAction(r.a2)).toBe('NOT_FOUND');
+
+      // Written after the merge, a HEALTH goal naming nobody is about the one family: every member of both registrations.
+      const after = await health(r.a, r.kept.planId);
+      expect(await healthSeen(r.a2)).toEqual([keptHealth]);
+      expect(await healthSeen(r.b2)).toEqual([absorbedHealth]);
+
+      // The kept registration's members consent that B uses their health data: B, holding every member's now, reads the
+      // kept goal and the later one; A nothing more.
+      await world.consentAll(r.a, { id: r.kept.familyId, members: r.kept.members, memberIds: r.kept.memberIds }, agencyB.id, ['HEALTH']);
+      expect(await healthSeen(r.b2)).toEqual([keptHealth, absorbedHealth, after].sort());
+      expect(await healthSeen(r.a2)).toEqual([keptHealth]);
+
+      // The absorbed registration's members consent that A uses their health data, one after the other: A reads that
+      // registration's goal (and its action) once all of them have, and the later goal.
+      const [sara, lien, mo] = r.absorbed.memberIds as [string, string, string];
+      for (const [grantorMemberId, subjectMemberIds] of [[sara, [sara, mo]], [lien, [lien]]] as const) {
+        expect(await healthSeen(r.a2)).toEqual([keptHealth]);
+        await api.ok(r.b.subject, RecordConsentDocument, {
+          input: {
+            grantorMemberId,
+            subjectMemberIds: [...subjectMemberIds],
+            recipientAgencyId: agencyA.id,
+            categories: ['HEALTH'],
+            purposeCode: 'PLAN_COORDINATION',
+            purpose: 'Eén plan voor het hele gezin',
+            method: 'WRITTEN',
+            evidenceReference: `form-health-after-merge-${grantorMemberId}`,
+          },
+        });
+      }
+      expect(await healthSeen(r.a2)).toEqual([keptHealth, absorbedHealth, after].sort());
+      expect(await healthSeen(r.b2)).toEqual([keptHealth, absorbedHealth, after].sort());
+      expect(await completeAbsorbedAction(r.a2)).toBe('OK');
+
+      // Who speaks for whom in the portal does not change: a HEALTH goal naming nobody is the team's only, in both
+      // registrations; the PLAN goals of both show.
+      for (const [worker, memberId] of [[r.a, r.kept.memberIds[0]!], [r.b, r.absorbed.memberIds[0]!]] as const) {
+        const portal = await world.portalLogin(worker, memberId);
+        const { myFamily } = await api.ok(portal, MyPlanGoalsDocument, {});
+        expect(myFamily.family.plan!.goals.map((g) => g.id).sort()).toEqual([r.keptGoal, r.absorbedGoal].sort());
+      }
     });
 
     it('a family-level consent given after the merge covers both registrations; withdrawn, it covers nothing; a withdrawal of an earlier one works as before', async () => {

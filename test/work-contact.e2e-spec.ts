@@ -9,6 +9,7 @@ import {
   PortalSupporterContactDocument,
   RemoveMembershipDocument,
   SetWorkContactDocument,
+  WorkContactOfDocument,
 } from './graphql/generated.js';
 import { codeOf, PLATFORM_ADMIN, TestApi } from './support/test-app.js';
 import { type Agency, type Network, parent, type Person, World } from './support/world.js';
@@ -149,6 +150,55 @@ describe("a professional's work contact", () => {
     expect(codeOf(await api.gql(agency.admin.subject, SetWorkContactDocument, { input: { ...attempt, expectedVersion: 3 } }))).toBe('NOT_FOUND');
     expect(await stored(worker.userId)).toEqual(before);
     expect((await api.ok(worker.subject, SetWorkContactDocument, { input: { email: set.email, expectedVersion: 3 } })).setWorkContact).toEqual({ email: set.email, phone: null, version: 4 });
+  });
+
+  it("whoever may set a member's work contact reads it with its version: she herself and her agency's admin, who sets it on that version; nobody else", async () => {
+    const worker = await world.staff(agency);
+    const mine = { email: 'lotte@kindengezin.example', phone: '09 265 00 02' };
+    await api.ok(worker.subject, SetWorkContactDocument, { input: { ...mine, expectedVersion: 1 } });
+    const read = async (subject: string) => (await api.ok(subject, WorkContactOfDocument, { userId: worker.userId })).workContact;
+    expect(await read(worker.subject)).toEqual({ ...mine, version: 2 });
+    expect(await read(agency.admin.subject)).toEqual({ ...mine, version: 2 });
+
+    // The admin sets it on the version she read.
+    const admins = { userId: worker.userId, email: 'lotte@onthaal.example', phone: mine.phone };
+    expect((await api.ok(agency.admin.subject, SetWorkContactDocument, { input: { ...admins, expectedVersion: (await read(agency.admin.subject)).version } })).setWorkContact).toEqual({
+      email: admins.email,
+      phone: admins.phone,
+      version: 3,
+    });
+    // She changes it meanwhile: the admin's version is stale (CONFLICT naming the current one); read again, it is set.
+    const seen = await read(agency.admin.subject);
+    await api.ok(worker.subject, SetWorkContactDocument, { input: { ...mine, expectedVersion: seen.version } });
+    const stale = await api.gql(agency.admin.subject, SetWorkContactDocument, { input: { ...admins, email: 'lotte.b@onthaal.example', expectedVersion: seen.version } });
+    expect(codeOf(stale)).toBe('CONFLICT');
+    expect(stale.errors?.[0]?.message).toContain('version 4');
+    expect(await read(agency.admin.subject)).toEqual({ ...mine, version: 4 });
+    expect((await api.ok(agency.admin.subject, SetWorkContactDocument, { input: { ...admins, email: 'lotte.b@onthaal.example', expectedVersion: 4 } })).setWorkContact.version).toBe(5);
+
+    // Nobody who may not set it reads it, as for setWorkContact: an unknown user and another's alike.
+    const expectations: [string, string][] = [
+      [otherAgency.admin.subject, 'NOT_FOUND'],
+      [elsewhere.admin.subject, 'NOT_FOUND'],
+      [network.coordinator.subject, 'NOT_FOUND'],
+      [colleague.subject, 'NOT_FOUND'],
+      [PLATFORM_ADMIN, 'FORBIDDEN'],
+      [portal, 'FORBIDDEN'],
+    ];
+    for (const [subject, code] of expectations) {
+      const answer = await api.gql(subject, WorkContactOfDocument, { userId: worker.userId });
+      expect([subject, codeOf(answer), answer.data?.workContact ?? null]).toEqual([subject, code, null]);
+    }
+    expect(codeOf(await world.asIntegrationClient(agency, WorkContactOfDocument, { userId: worker.userId }))).toBe('FORBIDDEN');
+    expect(codeOf(await api.gql(agency.admin.subject, WorkContactOfDocument, { userId: '00000000-0000-4000-8000-000000000000' }))).toBe('NOT_FOUND');
+    const bad = await api.gql(agency.admin.subject, WorkContactOfDocument, { userId: 'nobody' });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'userId' });
+
+    // Her membership removed, her former agency's admin reads it no more.
+    const { memberships } = await api.ok(agency.admin.subject, AgencyMembershipsDocument, { a: agency.id });
+    await api.ok(agency.admin.subject, RemoveMembershipDocument, { id: memberships.edges.find((e) => e.node.user?.id === worker.userId)!.node.id });
+    expect(codeOf(await api.gql(agency.admin.subject, WorkContactOfDocument, { userId: worker.userId }))).toBe('NOT_FOUND');
+    expect((await read(worker.subject)).version).toBe(5);
   });
 
   it('the team and the family read it with their supporter; a caseworker off the team, another network and a partner system do not', async () => {

@@ -135,12 +135,6 @@ function consentConcerned(consent: string, familyId: string, grantor: string): R
   };
 }
 
-/** The members a record is about: those it names in `link` (member_id beside `key`), or the whole family when it names none. */
-const namedOrAll = (familyId: string, link: { table: string; key: string }, recordId: string) => `SELECT cm.id FROM family_member cm
-  WHERE cm.family_id = ${familyId}
-  AND (EXISTS (SELECT 1 FROM ${link.table} x WHERE x.${link.key} = ${recordId} AND x.member_id = cm.id)
-       OR NOT EXISTS (SELECT 1 FROM ${link.table} x WHERE x.${link.key} = ${recordId}))`;
-
 /**
  * A member `cm` of the registration `registration` (SQL; null: of any): registered in it (a merge moved her, keeping
  * `registration_family_id`; else her family), or the member a record of it became (two records of one person).
@@ -290,11 +284,23 @@ const goalCategory = (goal: string) =>
 const GOAL_NAMED = `SELECT gm.member_id FROM goal_member gm WHERE gm.goal_id = g.id`;
 
 /**
- * A PLAN goal (`g`) that names nobody is family data, as the plan is. Any other goal is about members:
- * those it names, or — a HEALTH or SAFETY goal naming nobody — every member (migration GoalMembers).
+ * A goal `g` written after a registration was merged into its registration (GOAL_REGISTRATION): about the family
+ * that registration had become, not about the registration alone. From the merges themselves (`family_merge`), which a
+ * later merge leaves as they were, so a goal written in a family that had absorbed another keeps that over a chain.
+ */
+const GOAL_AFTER_MERGE = `EXISTS (SELECT 1 FROM family_merge gfm WHERE gfm.surviving_family_id = ${GOAL_REGISTRATION}
+    AND gfm.status = 'MERGED' AND gfm.merged_at <= g.created_at)`;
+
+/**
+ * A PLAN goal (`g`) that names nobody is family data, as the plan is. Any other goal is about members: those it
+ * names, or — a HEALTH or SAFETY goal naming nobody — the members of the registration it was written in (as a note
+ * naming nobody: docs/family-merge.md, "Consents do not widen"), every member when written after a merge into it.
  */
 const GOAL_IS_FAMILY_DATA = `(${goalCategory('g')} = 'PLAN' AND NOT EXISTS (${GOAL_NAMED}))`;
-const goalMembers = (familyId: string) => namedOrAll(familyId, { table: 'goal_member', key: 'goal_id' }, 'g.id');
+const goalMembers = (familyId: string) => `SELECT cm.id FROM family_member cm
+  WHERE cm.family_id = ${familyId}
+  AND (EXISTS (SELECT 1 FROM goal_member x WHERE x.goal_id = g.id AND x.member_id = cm.id)
+       OR (NOT EXISTS (SELECT 1 FROM goal_member x WHERE x.goal_id = g.id) AND (${GOAL_AFTER_MERGE} OR ${ofRegistration(GOAL_REGISTRATION)})))`;
 
 /** Family data under any member's PLAN consent; a goal about members under each one's consent for its category (as a note). */
 function goalConsent(familyId: string): RelationField {

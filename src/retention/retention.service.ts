@@ -17,9 +17,10 @@ const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 /**
  * Due for erasure (SQL on the family aliased `f`, $1 the retention period in days): not erased yet, no care
  * in progress, and its latest plan closed — or, for a family that never had a plan, it was registered —
- * longer ago than the retention period.
+ * longer ago than the retention period. A registration merged into a family (absorbed, or set aside by a pairing)
+ * is never due on its own: it is erased with that family (docs/retention.md, "Merged registrations").
  */
-const DUE_SQL = `f.erased_at IS NULL AND NOT ${OPEN_PLAN_SQL} AND NOT ${OPEN_REFERRAL_SQL}
+const DUE_SQL = `f.erased_at IS NULL AND f.merged_into_family_id IS NULL AND NOT ${OPEN_PLAN_SQL} AND NOT ${OPEN_REFERRAL_SQL}
   AND coalesce((SELECT max(cp.closed_at) FROM plan cp WHERE cp.family_id = f.id AND cp.status = 'CLOSED'), f.created_at)
       < now() - make_interval(days => $1)`;
 

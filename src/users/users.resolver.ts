@@ -15,7 +15,7 @@ import { Membership } from './membership.entity.js';
 import { User } from './user.entity.js';
 import { UsersService } from './users.service.js';
 import { Viewer, ViewerMembership } from './viewer.type.js';
-import { SetWorkContactInput, WorkContact, workContactOf } from './work-contact.js';
+import { SetWorkContactInput, WorkContact, WorkContactArgs, workContactOf } from './work-contact.js';
 
 @ObjectType()
 export class MembershipConnection extends ConnectionType(Membership) {}
@@ -37,6 +37,14 @@ export class UsersResolver {
   @Authenticated()
   setMyLanguage(@CurrentCaller() caller: Caller, @Args('language', { type: () => Language }) language: Language): Promise<Viewer> {
     return this.users.setLanguage(caller, language);
+  }
+
+  @Query(() => WorkContact, {
+    description: 'How a professional is reached at work, with the version setWorkContact takes: to whoever may set it (herself, or an admin of an agency she is a member of).',
+  })
+  @Authenticated()
+  workContact(@CurrentCaller() caller: Caller, @Args() args: WorkContactArgs): Promise<WorkContact> {
+    return this.users.workContact(caller, args.userId);
   }
 
   @Mutation(() => WorkContact, {

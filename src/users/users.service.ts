@@ -68,27 +68,22 @@ export class UsersService {
   }
 
   /**
-   * Sets a professional's work contact: her own (any user), or a member's of an agency whose admin the caller
-   * is (`editWorkContact` on one of her memberships); anyone else NOT_FOUND. The user row is locked: the same
+   * A professional's work contact with its version, to whoever may set it (`setWorkContact`), so that an agency admin
+   * has the version she sends as `expectedVersion`.
+   */
+  async workContact(caller: Caller, userId: string): Promise<WorkContact> {
+    return (await this.contactToSet(this.db.manager, caller, userId)).current;
+  }
+
+  /**
+   * Sets a professional's work contact (`contactToSet`: who may). The user row is locked: the same
    * contact again answers it unchanged (no new version, nothing written, whatever `expectedVersion`: a retry
    * overwrites nobody), another contact at a stale `expectedVersion` answers CONFLICT naming the current one.
    * Audited as a change of app_user.
    */
   async setWorkContact(caller: Caller, input: SetWorkContactInput): Promise<WorkContact> {
-    const self = caller.principal.userId;
-    if (!self) throw forbidden('Only a professional has a work contact');
-    const userId = input.userId ?? self;
     return this.tx.run(caller, async (em) => {
-      if (userId !== self) {
-        const members = em.createQueryBuilder(Membership, 'm').where('m.user_id = :userId', { userId });
-        const managed = await this.policy.scope(members, caller.ability, 'editWorkContact', 'Membership').getExists();
-        if (!managed) throw notFound('User');
-      }
-      const [user]: User[] = await em.query(
-        `SELECT work_email AS "workEmail", work_phone AS "workPhone", work_contact_version AS "workContactVersion" FROM app_user WHERE id = $1 FOR UPDATE`,
-        [userId],
-      );
-      const current = workContactOf(user!);
+      const { userId, current } = await this.contactToSet(em, caller, input.userId, { lock: true });
       const wanted = { email: input.email?.trim() || null, phone: input.phone?.trim() || null };
       if (wanted.email === current.email && wanted.phone === current.phone) return current;
       if (input.expectedVersion != null && input.expectedVersion !== current.version) {
@@ -101,6 +96,27 @@ export class UsersService {
       ]);
       return { ...wanted, version: current.version + 1 };
     });
+  }
+
+  /**
+   * The work contact the caller may set: her own (any user; `userId` left out or hers), or a member's of an agency
+   * whose admin the caller is (`editWorkContact` on one of her memberships); anyone else NOT_FOUND, a caller who is
+   * no professional FORBIDDEN.
+   */
+  private async contactToSet(em: EntityManager, caller: Caller, userId: string | undefined, options: { lock?: boolean } = {}): Promise<{ userId: string; current: WorkContact }> {
+    const self = caller.principal.userId;
+    if (!self) throw forbidden('Only a professional has a work contact');
+    const whose = userId ?? self;
+    if (whose !== self) {
+      const members = em.createQueryBuilder(Membership, 'm').where('m.user_id = :userId', { userId: whose });
+      const managed = await this.policy.scope(members, caller.ability, 'editWorkContact', 'Membership').getExists();
+      if (!managed) throw notFound('User');
+    }
+    const [user]: User[] = await em.query(
+      `SELECT work_email AS "workEmail", work_phone AS "workPhone", work_contact_version AS "workContactVersion" FROM app_user WHERE id = $1${options.lock ? ' FOR UPDATE' : ''}`,
+      [whose],
+    );
+    return { userId: whose, current: workContactOf(user!) };
   }
 
   /**

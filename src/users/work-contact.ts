@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { IsEmail, IsInt, IsOptional, IsPhoneNumber, IsUUID, MaxLength, Min } from 'class-validator';
 
 /**
@@ -49,4 +49,11 @@ export class SetWorkContactInput {
   @IsInt()
   @Min(1)
   expectedVersion?: number;
+}
+
+@ArgsType()
+export class WorkContactArgs {
+  @Field(() => ID, { description: 'Whose: yourself, or (as agency admin) a member of your agency.' })
+  @IsUUID()
+  userId: string;
 }

@@ -215,7 +215,10 @@ f.network_id = 'network';
     AND (cg.represented_until IS NULL OR cg.represented_until > current_date)) ELSE NOT EXISTS (SELECT 1 FROM (SELECT cm.id FROM family_member cm
   WHERE cm.family_id = p.family_id
   AND (EXISTS (SELECT 1 FROM goal_member x WHERE x.goal_id = g.id AND x.member_id = cm.id)
-       OR NOT EXISTS (SELECT 1 FROM goal_member x WHERE x.goal_id = g.id))) em(id) WHERE NOT EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.member_id = em.id AND cg.recipient_agency_id = 'agency' AND cg.category = (CASE g.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END)
+       OR (NOT EXISTS (SELECT 1 FROM goal_member x WHERE x.goal_id = g.id) AND (EXISTS (SELECT 1 FROM family_merge gfm WHERE gfm.surviving_family_id = COALESCE(g.consent_family_id, p.consent_family_id, p.family_id)
+    AND gfm.status = 'MERGED' AND gfm.merged_at <= g.created_at) OR (COALESCE(g.consent_family_id, p.consent_family_id, p.family_id) IS NULL
+    OR COALESCE(cm.registration_family_id, cm.family_id) = COALESCE(g.consent_family_id, p.consent_family_id, p.family_id)
+    OR EXISTS (SELECT 1 FROM family_member rm WHERE rm.merged_into_member_id = cm.id AND COALESCE(rm.registration_family_id, rm.family_id) = COALESCE(g.consent_family_id, p.consent_family_id, p.family_id))))))) em(id) WHERE NOT EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.member_id = em.id AND cg.recipient_agency_id = 'agency' AND cg.category = (CASE g.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END)
     AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
     AND (cg.represented_until IS NULL OR cg.represented_until > current_date))) END) OR g.created_by_user_id = 'user' OR EXISTS (SELECT bg.user_id FROM break_glass_grant bg WHERE bg.family_id = p.family_id
     AND now() >= bg.starts_at AND now() < bg.expires_at
@@ -238,7 +241,10 @@ f.network_id = 'network';
     AND (cg.represented_until IS NULL OR cg.represented_until > current_date)) ELSE NOT EXISTS (SELECT 1 FROM (SELECT cm.id FROM family_member cm
   WHERE cm.family_id = p.family_id
   AND (EXISTS (SELECT 1 FROM goal_member x WHERE x.goal_id = g.id AND x.member_id = cm.id)
-       OR NOT EXISTS (SELECT 1 FROM goal_member x WHERE x.goal_id = g.id))) em(id) WHERE NOT EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.member_id = em.id AND cg.recipient_agency_id = 'agency' AND cg.category = (CASE g.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END)
+       OR (NOT EXISTS (SELECT 1 FROM goal_member x WHERE x.goal_id = g.id) AND (EXISTS (SELECT 1 FROM family_merge gfm WHERE gfm.surviving_family_id = COALESCE(g.consent_family_id, p.consent_family_id, p.family_id)
+    AND gfm.status = 'MERGED' AND gfm.merged_at <= g.created_at) OR (COALESCE(g.consent_family_id, p.consent_family_id, p.family_id) IS NULL
+    OR COALESCE(cm.registration_family_id, cm.family_id) = COALESCE(g.consent_family_id, p.consent_family_id, p.family_id)
+    OR EXISTS (SELECT 1 FROM family_member rm WHERE rm.merged_into_member_id = cm.id AND COALESCE(rm.registration_family_id, rm.family_id) = COALESCE(g.consent_family_id, p.consent_family_id, p.family_id))))))) em(id) WHERE NOT EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.member_id = em.id AND cg.recipient_agency_id = 'agency' AND cg.category = (CASE g.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END)
     AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
     AND (cg.represented_until IS NULL OR cg.represented_until > current_date))) END) OR a.created_by_user_id = 'user' OR EXISTS (SELECT bg.user_id FROM break_glass_grant bg WHERE bg.family_id = p.family_id
     AND now() >= bg.starts_at AND now() < bg.expires_at
@@ -353,7 +359,10 @@ n.id = 'network';
     AND (cg.represented_until IS NULL OR cg.represented_until > current_date)) ELSE NOT EXISTS (SELECT 1 FROM (SELECT cm.id FROM family_member cm
   WHERE cm.family_id = p.family_id
   AND (EXISTS (SELECT 1 FROM goal_member x WHERE x.goal_id = g.id AND x.member_id = cm.id)
-       OR NOT EXISTS (SELECT 1 FROM goal_member x WHERE x.goal_id = g.id))) em(id) WHERE NOT EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.member_id = em.id AND cg.recipient_agency_id = 'agency' AND cg.category = (CASE g.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END)
+       OR (NOT EXISTS (SELECT 1 FROM goal_member x WHERE x.goal_id = g.id) AND (EXISTS (SELECT 1 FROM family_merge gfm WHERE gfm.surviving_family_id = COALESCE(g.consent_family_id, p.consent_family_id, p.family_id)
+    AND gfm.status = 'MERGED' AND gfm.merged_at <= g.created_at) OR (COALESCE(g.consent_family_id, p.consent_family_id, p.family_id) IS NULL
+    OR COALESCE(cm.registration_family_id, cm.family_id) = COALESCE(g.consent_family_id, p.consent_family_id, p.family_id)
+    OR EXISTS (SELECT 1 FROM family_member rm WHERE rm.merged_into_member_id = cm.id AND COALESCE(rm.registration_family_id, rm.family_id) = COALESCE(g.consent_family_id, p.consent_family_id, p.family_id))))))) em(id) WHERE NOT EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.member_id = em.id AND cg.recipient_agency_id = 'agency' AND cg.category = (CASE g.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END)
     AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
     AND (cg.represented_until IS NULL OR cg.represented_until > current_date))) END) OR g.created_by_user_id = 'user'));
 
@@ -366,7 +375,10 @@ n.id = 'network';
     AND (cg.represented_until IS NULL OR cg.represented_until > current_date)) ELSE NOT EXISTS (SELECT 1 FROM (SELECT cm.id FROM family_member cm
   WHERE cm.family_id = p.family_id
   AND (EXISTS (SELECT 1 FROM goal_member x WHERE x.goal_id = g.id AND x.member_id = cm.id)
-       OR NOT EXISTS (SELECT 1 FROM goal_member x WHERE x.goal_id = g.id))) em(id) WHERE NOT EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.member_id = em.id AND cg.recipient_agency_id = 'agency' AND cg.category = (CASE g.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END)
+       OR (NOT EXISTS (SELECT 1 FROM goal_member x WHERE x.goal_id = g.id) AND (EXISTS (SELECT 1 FROM family_merge gfm WHERE gfm.surviving_family_id = COALESCE(g.consent_family_id, p.consent_family_id, p.family_id)
+    AND gfm.status = 'MERGED' AND gfm.merged_at <= g.created_at) OR (COALESCE(g.consent_family_id, p.consent_family_id, p.family_id) IS NULL
+    OR COALESCE(cm.registration_family_id, cm.family_id) = COALESCE(g.consent_family_id, p.consent_family_id, p.family_id)
+    OR EXISTS (SELECT 1 FROM family_member rm WHERE rm.merged_into_member_id = cm.id AND COALESCE(rm.registration_family_id, rm.family_id) = COALESCE(g.consent_family_id, p.consent_family_id, p.family_id))))))) em(id) WHERE NOT EXISTS (SELECT 1 FROM consent_grant cg WHERE cg.member_id = em.id AND cg.recipient_agency_id = 'agency' AND cg.category = (CASE g.life_domain WHEN 'HEALTH' THEN 'HEALTH' WHEN 'SAFETY' THEN 'SAFETY' ELSE 'PLAN' END)
     AND cg.revoked_at IS NULL AND cg.valid_from <= now() AND (cg.valid_until IS NULL OR cg.valid_until > now())
     AND (cg.represented_until IS NULL OR cg.represented_until > current_date))) END) OR a.created_by_user_id = 'user'));
 
