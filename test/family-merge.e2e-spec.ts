@@ -17,6 +17,7 @@ import {
   CloseMergePlanDocument,
   CompleteActionDocument,
   ConfirmFamilyMergeDocument,
+  type DataCategory,
   CreateReferralDocument,
   DeclineFamilyMergeDocument,
   FamilyMemberHistoryDocument,
@@ -680,6 +681,29 @@ describe('merging two registrations of the same family', () => {
         })
       ).recordConsent.id;
 
+    /**
+     * The absorbed registration's members consent, one after the other, that agency A uses `category` of their data
+     * (Lien decides for herself; Sara consents for herself and for Mo); `notYet` checks what holds before each.
+     */
+    async function absorbedMembersConsentToA(r: WithRecords, category: DataCategory, notYet: () => Promise<void>) {
+      const [sara, lien, mo] = r.absorbed.memberIds as [string, string, string];
+      for (const [grantorMemberId, subjectMemberIds] of [[sara, [sara, mo]], [lien, [lien]]] as const) {
+        await notYet();
+        await api.ok(r.b.subject, RecordConsentDocument, {
+          input: {
+            grantorMemberId,
+            subjectMemberIds: [...subjectMemberIds],
+            recipientAgencyId: agencyA.id,
+            categories: [category],
+            purposeCode: 'PLAN_COORDINATION',
+            purpose: 'Eén plan voor het hele gezin',
+            method: 'WRITTEN',
+            evidenceReference: `form-${category}-after-merge-${grantorMemberId}`,
+          },
+        });
+      }
+    }
+
     it("a family-level consent of one registration covers that registration's plan and goals only, for the caseworkers of both agencies", async () => {
       const r = await withRecords();
       const sorted = (...ids: string[]) => [...ids].sort();
@@ -727,23 +751,7 @@ describe('merging two registrations of the same family', () => {
       expect(await notesSeen(r.a2)).toEqual([r.keptNote]);
 
       // The absorbed registration's members consent that A uses their notes: A reads that registration's note, and the later one.
-      const [sara, lien, mo] = r.absorbed.memberIds as [string, string, string];
-      // (Lien decides for herself; Sara consents for herself and for Mo.)
-      for (const [grantorMemberId, subjectMemberIds] of [[sara, [sara, mo]], [lien, [lien]]] as const) {
-        await api.ok(r.b.subject, RecordConsentDocument, {
-          input: {
-            grantorMemberId,
-            subjectMemberIds: [...subjectMemberIds],
-            recipientAgencyId: agencyA.id,
-            categories: ['NOTES'],
-            purposeCode: 'PLAN_COORDINATION',
-            purpose: 'Eén plan voor het hele gezin',
-            method: 'WRITTEN',
-            evidenceReference: `form-notes-after-merge-${grantorMemberId}`,
-          },
-        });
-        if (grantorMemberId === sara) expect(await notesSeen(r.a2)).toEqual([r.keptNote]); // not yet: Lien has not consented
-      }
+      await absorbedMembersConsentToA(r, 'NOTES', async () => expect(await notesSeen(r.a2)).toEqual([r.keptNote]));
       expect(await notesSeen(r.a2)).toEqual([r.keptNote, r.absorbedNote, after.id].sort());
       // B's caseworkers are not widened by A's consents.
       expect(await notesSeen(r.b2)).toEqual([r.absorbedNote]);
@@ -797,22 +805,7 @@ describe('merging two registrations of the same family', () => {
 
       // The absorbed registration's members consent that A uses their health data, one after the other: A reads that
       // registration's goal (and its action) once all of them have, and the later goal.
-      const [sara, lien, mo] = r.absorbed.memberIds as [string, string, string];
-      for (const [grantorMemberId, subjectMemberIds] of [[sara, [sara, mo]], [lien, [lien]]] as const) {
-        expect(await healthSeen(r.a2)).toEqual([keptHealth]);
-        await api.ok(r.b.subject, RecordConsentDocument, {
-          input: {
-            grantorMemberId,
-            subjectMemberIds: [...subjectMemberIds],
-            recipientAgencyId: agencyA.id,
-            categories: ['HEALTH'],
-            purposeCode: 'PLAN_COORDINATION',
-            purpose: 'Eén plan voor het hele gezin',
-            method: 'WRITTEN',
-            evidenceReference: `form-health-after-merge-${grantorMemberId}`,
-          },
-        });
-      }
+      await absorbedMembersConsentToA(r, 'HEALTH', async () => expect(await healthSeen(r.a2)).toEqual([keptHealth]));
       expect(await healthSeen(r.a2)).toEqual([keptHealth, absorbedHealth, after].sort());
       expect(await healthSeen(r.b2)).toEqual([keptHealth, absorbedHealth, after].sort());
       expect(await completeAbsorbedAction(r.a2)).toBe('OK');
