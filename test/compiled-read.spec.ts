@@ -94,12 +94,14 @@ describe('inbox(…) compiled from its selection', () => {
     expect(compileConnectionSelection(INBOX_READ, infoOf(`{ inbox { edges { node { id family { members { id } } } } } }`))).toBeNull();
   });
 
-  it('makes one prepared statement that records each kind of record apart, the page newest first', () => {
+  it('makes one prepared statement that records every kind of record in one entry per family, the page newest first', () => {
     const read = compileConnectionSelection(INBOX_READ, infoOf(INBOX_QUERY))!;
     const inbox = rootSql({ node: read, where: () => 'TRUE', page: { first: 50, after: randomUUID(), descending: true } }, new SqlParams());
     const { sql } = new CompiledRead(caller).roots({ inbox });
     expect(sql).not.toMatch(/\bIN \(/i);
-    expect(sql.match(/INSERT INTO audit_event/g)).toHaveLength(6);
+    // One INSERT over the six kinds of record, each a level of its source.
+    expect(sql.match(/INSERT INTO audit_event/g)).toHaveLength(1);
+    expect(sql.match(/SELECT \d+ AS level,/g)).toHaveLength(6);
     expect(sql).toMatch(/ORDER BY parts_row\.id DESC/);
   });
 });

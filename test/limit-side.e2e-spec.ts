@@ -179,6 +179,10 @@ describe('the limit side answers and audits as the service', () => {
     for (const who of [...inboxReaders.filter((r) => r.subject !== french.subject), french, ...professionals, ...portal]) {
       const result = await both(who, 'inbox', INBOX_QUERY, {}, { first: '50' });
       expectSame(`${who.label} reads the inbox`, 'inbox', result);
+      // One entry per family on the page (its items the parts), on both sides.
+      const families = result.serviceAudit.map((entry: string) => (JSON.parse(entry) as { family_id: string }).family_id);
+      expect({ who: who.label, families }).toEqual({ who: who.label, families: [...new Set(families)] });
+      if (families.length > 1) count('inbox page of several families');
       const edges = (result.service.data as { inbox?: { edges: { node: { text: string } }[] } } | null)?.inbox?.edges ?? [];
       if (edges.length < 50 && edges.length < (await stored(who))) count('inbox items filtered away');
       if (who === french) {
@@ -187,7 +191,7 @@ describe('the limit side answers and audits as the service', () => {
         for (const { node } of edges) expect(node.text).toMatch(/^(Une nouvelle orientation |Votre orientation est passée |Quelqu’un a ouvert |Une action du plan devait )/);
       }
     }
-    expect([...seen.keys()]).toEqual(expect.arrayContaining(['inbox OK with edges', 'inbox OK', 'inbox items filtered away']));
+    expect([...seen.keys()]).toEqual(expect.arrayContaining(['inbox OK with edges', 'inbox OK', 'inbox items filtered away', 'inbox page of several families']));
     expect([...seen.keys()].filter((key) => key.startsWith('inbox basis')).length).toBeGreaterThan(0);
   }, 120_000);
 

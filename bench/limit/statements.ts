@@ -293,8 +293,8 @@ const contentRightOf = (subject: PersonalSubject) =>
  * `inbox(first) { edges { node { id kind occurredAt read text about { type id } family { id } } } pageInfo { hasNextPage endCursor } }`:
  * the caller's items (as a user of the acting agency, or as a portal member) whose record it may read now,
  * newest first; the page's items about personal records audited as InboxItem parts of those records, one
- * audit per kind of record (as the service reads each kind apart); `family` when the caller may read the
- * family. Each node also carries the item's `params`: its `text` is rendered from them in Node (`inboxTexts`), as the
+ * entry per family, each kind of record a level in that order (as the service's one readAuditSql over them);
+ * `family` when the caller may read the family. Each node also carries the item's `params`: its `text` is rendered from them in Node (`inboxTexts`), as the
  * service renders it (inboxText), not in SQL.
  */
 export function inboxRead(caller: Caller, first: number): Statement {
@@ -311,13 +311,14 @@ export function inboxRead(caller: Caller, first: number): Statement {
   const levels = INBOX_PERSONAL.map((subject, i) => {
     const columns = auditColumnsSql(caller, subject, params, { entityId: 'ii.id', contentRight: contentRightOf(subject) });
     const selected = Object.entries(columns).map(([name, sql]) => `(${sql}) AS ${name}`).join(', ');
-    return { name: `inbox_audit_${i}`, relation: `SELECT row_number() OVER (ORDER BY ii.id) AS audit_row, ${selected}
+    return { name: `inbox_read_${i}`, relation: `SELECT row_number() OVER (ORDER BY ii.id) AS audit_row, ${selected}
         FROM page ii, ${fromClause(subject)} WHERE ii.subject_type = ${params.add(subject)}::text AND ${subjectSql(subject).alias}.id = ii.subject_id` };
   });
   const param = (value: unknown) => params.add(value);
-  const audits = levels.map(({ name, relation }) =>
-    `${name}_rows AS MATERIALIZED (${relation}),
-    ${readAuditSql(levelsAuditSource([{ entityType: 'InboxItem', relation: `${name}_rows` }], param), auditActor(caller), param, name)}`);
+  const audits = [
+    ...levels.map(({ name, relation }) => `${name} AS MATERIALIZED (${relation})`),
+    readAuditSql(levelsAuditSource(levels.map(({ name }) => ({ entityType: 'InboxItem', relation: name })), param), auditActor(caller), param),
+  ];
   const text = `WITH fetched AS MATERIALIZED (
       SELECT ii.id, ii.kind, ii.occurred_at, ii.read_at, ii.params, ii.subject_type, ii.subject_id, ii.family_id FROM inbox_item ii
        WHERE ${recipient} AND (${visible})

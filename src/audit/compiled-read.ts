@@ -35,7 +35,7 @@ export interface ReadNode {
  * `idColumn`) and show part of it, as an inbox item shows a record's status: the root's `where` chooses
  * them, with the access rule (the caller's own rows, whose record it may see). Each row whose record the
  * caller may read is recorded as a read of that record under `entityType` (the reader's `through`), the rows
- * of each subject apart (`audited apart`: the reader reads each kind in a statement of its own).
+ * of every subject together with the statement's other reads: one entry per family, each subject's rows a level.
  */
 export interface RecordParts {
   table: string;
@@ -94,10 +94,8 @@ export class CompiledRead {
   private readonly params = new SqlParams();
   private readonly ctes: string[] = [];
   private readonly cteOf = new Map<ReadNode, string>();
-  /** The personal levels, audited together: level by level, each in id order. */
+  /** The personal levels (and record parts, per subject), audited together: level by level, each in id order. */
   private readonly audited: AuditedLevel[] = [];
-  /** Levels audited apart, an INSERT each under its CTE name (RecordParts). */
-  private readonly auditedApart = new Map<string, AuditedLevel>();
   private aliases = 0;
   /**
    * With a remembered principal (Caller.principalCheck): the condition every root's and level's rows also meet,
@@ -168,17 +166,17 @@ export class CompiledRead {
   }
 
   /**
-   * The rows of `rows` (record parts, RecordParts) recorded as reads of the records they name: per subject,
-   * those whose record the caller may read (the read rule again: a row shown by another rule, such as a
-   * referral's `notice`, showed none of it), in id order, with the record's audit columns and the row's id,
-   * as the reader records a read `through` them.
+   * The rows of `rows` (record parts, RecordParts) recorded as reads of the records they name: per subject a
+   * level of the statement's audit, the rows whose record the caller may read (the read rule again: a row
+   * shown by another rule, such as a referral's `notice`, showed none of it), in id order, with the record's
+   * audit columns and the row's id, as the reader records a read `through` them.
    */
   private partsRead(parts: RecordParts, rows: string): void {
     const part = `${rows}_p`;
     for (const subject of parts.subjects) {
       const def = subjectSql(subject);
       const audit = auditColumnsSql(this.caller, subject, this.params, { entityId: `${part}.id`, contentRight: withRecordRights(subject)[0] });
-      this.auditedApart.set(`audit_${subject.toLowerCase()}`, {
+      this.audited.push({
         entityType: parts.entityType,
         relation: `(SELECT ${Object.entries(audit).map(([column, sql]) => `(${sql}) AS ${column}`).join(', ')},
                row_number() OVER (ORDER BY ${part}.id) AS audit_row
@@ -189,11 +187,10 @@ export class CompiledRead {
     }
   }
 
-  /** The read audit of the statement, as its last CTEs: the personal levels' together, each level audited apart by itself. */
+  /** The read audit of the statement, as its last CTEs: every level's reads together, at most one entry per family. */
   private recordReads(): void {
     const param = (value: unknown) => this.params.add(value);
     if (this.audited.length > 0) this.ctes.push(readAuditSql(levelsAuditSource(this.audited, param), this.actor, param));
-    for (const [name, level] of this.auditedApart) this.ctes.push(readAuditSql(levelsAuditSource([level], param), this.actor, param, name));
   }
 
   /**

@@ -98,14 +98,13 @@ export function levelsAuditSource(levels: { entityType: string; relation: string
  * (positions from 1 in `member_ids`, `categories`, `consent_ids`), `basis`, and `type` when the part's kind
  * of record is not the entry's `entity_type`. `param` adds a value to the statement and answers its
  * placeholder. A statement that reads several kinds of record records them all by one call over
- * `levelsAuditSource`; `name` prefixes its CTE names, for a statement that records apart what the service
- * records in several (the benchmark's inbox page: an entry per kind of record). The only SQL that writes read
+ * `levelsAuditSource` (an inbox page: its items about each kind of record a level). The only SQL that writes read
  * audit entries: PersonalReader and any statement compiled for a read build on it, so that every path
  * writes the same entries.
  */
-export function readAuditSql(source: string, actor: AuditActor, param: (value: unknown) => string, name = 'audit'): string {
+export function readAuditSql(source: string, actor: AuditActor, param: (value: unknown) => string): string {
   const agency = param(actor.agencyId);
-  return `${name}_read AS (
+  return `audit_read AS (
         SELECT r.audit_row, r.audit_entity_type, r.audit_entity_id, r.audit_family_id, r.audit_member_ids, r.audit_categories, r.audit_basis,
                CASE WHEN r.audit_basis = 'CONSENT' THEN ARRAY(
                    -- Family data by the grants of its registration, a member's data by the member's: each an index probe.
@@ -118,19 +117,19 @@ export function readAuditSql(source: string, actor: AuditActor, param: (value: u
                       AND cg.category = ANY(r.audit_consent_categories) AND ${GRANT_IN_FORCE}) ELSE '{}' END AS audit_consent_ids
           FROM ${source} r
       ),
-      ${name}_part AS (
+      audit_part AS (
         SELECT audit_family_id AS family_id, audit_entity_type AS entity_type, audit_member_ids AS members, audit_basis AS basis,
                min(audit_row) AS first_row, array_agg(audit_entity_id ORDER BY audit_row) AS records,
                ${union('audit_categories')} AS categories, ${union('audit_consent_ids')} AS consents
-          FROM ${name}_read GROUP BY audit_family_id, audit_entity_type, audit_member_ids, audit_basis
+          FROM audit_read GROUP BY audit_family_id, audit_entity_type, audit_member_ids, audit_basis
       ),
-      ${name}_entry AS (
+      audit_entry AS (
         SELECT family_id, (array_agg(entity_type ORDER BY first_row))[1] AS entity_type, array_cat_agg(records ORDER BY first_row) AS records,
                ${union('members')} AS members, ${union('categories')} AS categories, ${union('consents')} AS consents,
                CASE WHEN count(DISTINCT basis) = 1 THEN min(basis) ELSE 'SEVERAL' END AS basis, count(*) AS parts
-          FROM ${name}_part GROUP BY family_id
+          FROM audit_part GROUP BY family_id
       ),
-      ${name} AS (
+      audit AS (
         INSERT INTO audit_event (request_id, actor_subject, actor_user_id, actor_member_id, acting_agency_id, action,
                                  entity_type, entity_ids, family_id, member_ids, categories, legal_basis, consent_ids, parts)
         SELECT a->>'requestId', a->>'subject', (a->>'userId')::uuid, (a->>'memberId')::uuid, (a->>'agencyId')::uuid, 'READ',
@@ -139,7 +138,7 @@ export function readAuditSql(source: string, actor: AuditActor, param: (value: u
                  SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object('type', nullif(p.entity_type, x.entity_type), 'records', cardinality(p.records),
                           'members', ${positions('p.members', 'x.members')}, 'basis', p.basis,
                           'categories', ${positions('p.categories', 'x.categories')}, 'consents', ${positions('p.consents', 'x.consents')})) ORDER BY p.first_row)
-                   FROM ${name}_part p WHERE p.family_id IS NOT DISTINCT FROM x.family_id) END
-          FROM ${name}_entry x, (SELECT ${param(JSON.stringify(actor))}::jsonb AS a) actor
+                   FROM audit_part p WHERE p.family_id IS NOT DISTINCT FROM x.family_id) END
+          FROM audit_entry x, (SELECT ${param(JSON.stringify(actor))}::jsonb AS a) actor
       )`;
 }

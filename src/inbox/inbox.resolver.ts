@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, Info, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { type Caller, CurrentCaller } from '../auth/caller.decorator.js';
+import { ChecksPrincipalInRead } from '../auth/principal-check.js';
 import { ConnectionType } from '../common/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { FamiliesService } from '../families/families.service.js';
@@ -35,6 +36,7 @@ export class InboxResolver {
 
   @Query(() => InboxItemConnection, { description: 'What needs you: your inbox items, newest first, as far as you may see them now.' })
   @Authenticated()
+  @ChecksPrincipalInRead()
   inbox(@CurrentCaller() caller: Caller, @Args() args: InboxArgs, @Info() info: GraphQLResolveInfo) {
     return this.service.list(caller, args, info);
   }

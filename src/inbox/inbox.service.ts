@@ -7,6 +7,7 @@ import { NIL as NIL_UUID } from 'uuid';
 import { type AuditActor, AuditedTransactions } from '../audit/audited-transactions.js';
 import { PersonalReader, readWithoutAudit } from '../audit/personal-reader.js';
 import type { Caller } from '../auth/caller.decorator.js';
+import { PrincipalNotConfirmed } from '../auth/principal-check.js';
 import type { Principal } from '../auth/principal.js';
 import { forbidden, notFound } from '../common/errors.js';
 import { newId, UUID_PATTERN } from '../common/ids.js';
@@ -23,7 +24,7 @@ import { INBOX_CHANNEL, type InboxNotice } from './inbox-notice.js';
 import { type EmailRecipient, InboxEmail } from './inbox-email.js';
 import { InboxItem } from './inbox-item.entity.js';
 import { InboxItemKind, type InboxParams } from './inbox-kind.js';
-import { inboxRead } from './inbox-read.js';
+import { inboxItemsRead, inboxRead } from './inbox-read.js';
 
 /** How many records a time-based job selects at a time. */
 const JOB_BATCH = 100;
@@ -42,6 +43,7 @@ const OPEN_SUBJECTS = ['BreakGlassGrant', 'Family', 'Agency', 'IntegrationClient
 const REFERRAL_NOTICE_KINDS: readonly string[] = [InboxItemKind.REFERRAL_RECEIVED, InboxItemKind.REFERRAL_FAMILY_MOVED];
 export type InboxSubject = (typeof PERSONAL_SUBJECTS)[number] | (typeof OPEN_SUBJECTS)[number];
 const INBOX_READ = inboxRead(PERSONAL_SUBJECTS);
+const INBOX_ITEMS_READ = inboxItemsRead(PERSONAL_SUBJECTS);
 
 /** Who gets an item of an event (the actor of the event itself never does). */
 export type InboxAudience =
@@ -247,27 +249,25 @@ export class InboxService {
   }
 
   /**
-   * The items of `candidates` (chosen by `visible`) read as what they are about: one audited statement per
-   * kind of personal record among them, filtered again by the policy; answered in the order of `candidates`.
-   * A notice of a referral its reader may not read (chosen by `visible` for `notice`) is kept unread: it shows
-   * nothing of the referral.
+   * The items of `candidates` (chosen by `visible`) read as what they are about, in one audited statement, as
+   * the compiled path reads its page (inbox-read.ts): those still visible, the reads of their records one entry
+   * per family; answered in the order of `candidates`. A notice of a referral its reader may not read (visible
+   * for `notice`) is kept unread: it shows nothing of the referral.
    */
   private async readAudited(caller: Caller, candidates: InboxItem[]): Promise<InboxItem[]> {
-    const reader = this.reader.of(caller);
-    const read = new Set(candidates.filter((item) => (OPEN_SUBJECTS as readonly string[]).includes(item.subjectType)).map((item) => item.id));
-    for (const subject of PERSONAL_SUBJECTS) {
-      const ids = candidates.filter((item) => item.subjectType === subject).map((item) => item.id);
-      if (ids.length === 0) continue;
-      const qb = this.db.manager.createQueryBuilder(InboxItem, 'ii').where('ii.id = ANY(:ids)', { ids }).orderBy('ii.id');
-      for (const item of await reader.many(qb, subject, { through: 'ii.subject_id', entityType: 'InboxItem' })) read.add(item.id);
-    }
-    return candidates.filter((item) => read.has(item.id) || (item.subjectType === 'Referral' && REFERRAL_NOTICE_KINDS.includes(item.kind)));
+    if (candidates.length === 0) return [];
+    const where = (ii: string, params: SqlParams) => `${ii}.id = ANY(${params.add(candidates.map((item) => item.id))}::uuid[]) AND ${this.visibleSql(caller, ii, params)}`;
+    const { items } = await this.reader.of(caller).compiledRoots({ items: { node: INBOX_ITEMS_READ, where } });
+    const read = new Set((items as { id: string }[]).map((item) => item.id));
+    return candidates.filter((item) => read.has(item.id));
   }
 
   private recipient(caller: Caller): Recipient {
     const { principal } = caller;
     if (principal.familyMember) return { memberId: principal.familyMember.memberId };
     if (principal.userId && principal.acting) return { userId: principal.userId, agencyId: principal.acting.agencyId };
+    // A remembered principal is not refused on what it was (a second membership ended since): it is read anew first.
+    if (caller.principalCheck) throw new PrincipalNotConfirmed('refused on what it was');
     throw forbidden('An inbox belongs to a professional acting for an agency, or to a family member in the portal');
   }
 
