@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Caller } from '../auth/caller.decorator.js';
-import { assertStillCurrent, buildChecked } from '../auth/principal-check.js';
+import { assertStillCurrent, buildChecked, type PrincipalCheck } from '../auth/principal-check.js';
+import type { Principal } from '../auth/principal.js';
 import type { AppAbility } from '../policy/ability.factory.js';
 import { SqlParams } from '../policy/sql-scope.js';
 import { auditActor } from './audited-transactions.js';
@@ -46,7 +47,18 @@ interface CompiledStatement {
 @Injectable()
 export class CompiledStatements {
   private readonly statements = new Map<string, CompiledStatement>();
-  private readonly callerKeys = new WeakMap<AppAbility, string>();
+  /**
+   * Who reads (callerKey's text) as a number, so that a statement's key stays short: the text holds every rule
+   * of the caller (kilobytes), and was written out and hashed again on every request.
+   */
+  private readonly callerIds = new Map<string, number>();
+  private callersSeen = 0;
+  private readonly callerKeys = new WeakMap<AppAbility, number>();
+  /**
+   * A remembered principal's number with its check: the same two objects on every request until the principal
+   * is read anew (auth/principal.service.ts), and its ability built from that principal alone (defineAbilityFor).
+   */
+  private readonly checkedCallers = new WeakMap<PrincipalCheck, { principal: Principal; id: number }>();
   private readonly shapes = new WeakMap<ReadNode, number>();
   private shapesSeen = 0;
   /** Statements compiled since start (a request served from the cache compiles none). */
@@ -95,18 +107,33 @@ export class CompiledStatements {
 
   /**
    * Who reads, as far as the statement's text and fixed values depend on it: the audit's actor but the request, the
-   * rules, and a remembered principal's check with its values (a statement checks the principal it was built for).
+   * rules, and a remembered principal's check with its values (a statement checks the principal it was built for);
+   * as a number, the same for the same text (a number is never reused: forgetting the texts only costs a compile).
    */
-  private callerKey(caller: Caller): string {
+  private callerKey(caller: Caller): number {
+    const { principalCheck: check } = caller;
+    const remembered = check && this.checkedCallers.get(check);
+    if (remembered?.principal === caller.principal) return remembered.id;
     let key = this.callerKeys.get(caller.ability);
     if (key === undefined) {
       const { requestId: _request, ...actor } = auditActor(caller);
-      this.callerKeys.set(caller.ability, (key = JSON.stringify([actor, caller.ability.rules])));
+      this.callerKeys.set(caller.ability, (key = this.idOf(JSON.stringify([actor, caller.ability.rules]))));
     }
-    if (!caller.principalCheck) return key;
+    if (!check) return key;
     const checkValues: unknown[] = [];
-    const check = caller.principalCheck.sql((value) => `$${checkValues.push(value)}`);
-    return JSON.stringify([key, check, checkValues]);
+    const checkSql = check.sql((value) => `$${checkValues.push(value)}`);
+    const id = this.idOf(JSON.stringify([key, checkSql, checkValues]));
+    this.checkedCallers.set(check, { principal: caller.principal, id });
+    return id;
+  }
+
+  private idOf(text: string): number {
+    let id = this.callerIds.get(text);
+    if (id === undefined) {
+      if (this.callerIds.size >= MAX_STATEMENTS) this.callerIds.clear();
+      this.callerIds.set(text, (id = this.callersSeen++));
+    }
+    return id;
   }
 
   /** A number per selection (ReadNode): the same object for every request of the same field of the same document. */

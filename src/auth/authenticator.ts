@@ -4,7 +4,7 @@ import { unauthenticated } from '../common/errors.js';
 import { requestIdOf } from '../common/request-id.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { bindToRequestLog } from '../logging/logging.module.js';
-import { defineAbilityFor } from '../policy/ability.factory.js';
+import { type AppAbility, defineAbilityFor } from '../policy/ability.factory.js';
 import { devSecretSource } from './dev-secret.js';
 import { markUnconfirmed, type PrincipalCheck } from './principal-check.js';
 import { PrincipalService } from './principal.service.js';
@@ -17,6 +17,12 @@ import { TokenVerifier } from './token-verifier.js';
 export class Authenticator {
   /** In development (never with an OIDC provider) it names the secret: a token signed with another is refused. */
   private readonly invalidToken: string;
+  /**
+   * The ability of each remembered principal, built once (defineAbilityFor depends on the principal alone): its
+   * check is one object per principal read (PrincipalService.remember), the same on every request until the
+   * principal is read anew. Unconfirmed, so only a statement that checks the principal uses it (principal-check.ts).
+   */
+  private readonly rememberedAbilities = new WeakMap<PrincipalCheck, { principal: Principal; ability: AppAbility }>();
 
   constructor(
     private readonly verifier: TokenVerifier,
@@ -59,8 +65,16 @@ export class Authenticator {
   private act(req: AuthenticatedRequest, principal: Principal, check: PrincipalCheck | undefined): void {
     req.principal = principal;
     req.principalCheck = check;
-    req.ability = defineAbilityFor(principal);
-    if (check) markUnconfirmed(req.ability);
+    req.ability = check ? this.rememberedAbility(principal, check) : defineAbilityFor(principal);
+  }
+
+  private rememberedAbility(principal: Principal, check: PrincipalCheck): AppAbility {
+    const known = this.rememberedAbilities.get(check);
+    if (known?.principal === principal) return known.ability;
+    const ability = defineAbilityFor(principal);
+    markUnconfirmed(ability);
+    this.rememberedAbilities.set(check, { principal, ability });
+    return ability;
   }
 
   private async principalOf(req: AuthenticatedRequest, mayRemember: boolean): Promise<{ principal: Principal; check?: PrincipalCheck }> {
