@@ -324,7 +324,9 @@ async function fire(port: number, side: Side, duration: number) {
             return { ...req, method: call.method, path: call.path, body: call.body, headers: { 'content-type': 'application/json', authorization: `Bearer ${call.principal.token}`, ...(call.principal.agencyId ? { 'x-acting-agency': call.principal.agencyId } : {}) } };
           },
           onResponse: (status: number, body: string) => {
-            if (status !== 200 || !side.ok(slot, body)) errors++;
+            if (status === 200 && side.ok(slot, body)) return;
+            // The first failure of a run shown, so that an error count says what failed.
+            if (errors++ === 0) console.log(`    first failure: ${status} ${body.slice(0, 300)}`);
           },
         },
       ]);
