@@ -517,13 +517,17 @@ export class ReferralsService {
         const attributes = await this.policy.authorize(em, caller.ability, 'read', 'Referral', input.referralId, {
           lock: true,
           actor,
-          // Whether the receiving agency still works in the family's network, read with the referral when the step reaches it.
-          ...(reachesReceiver && { also: { receiverWorksInNetwork: agencyWorksIn('r.to_agency_id', subjectSql('Referral').fields.networkId!) } }),
+          also: {
+            // The record itself, read with its attributes (the columns under `record.` names).
+            ...referralColumns(em),
+            // Whether the receiving agency still works in the family's network, read with the referral when the step reaches it.
+            ...(reachesReceiver && { receiverWorksInNetwork: agencyWorksIn('r.to_agency_id', subjectSql('Referral').fields.networkId!) }),
+          },
         });
+        const referral = referralOf(em, attributes);
         if (!rule.by.some((action) => this.policy.can(caller.ability, action, 'Referral', attributes))) {
           throw forbidden(`Your agency may not ${name} this referral`);
         }
-        const referral = await readWithoutAudit('the record the caller changes, authorized and locked first (audited by the write triggers)', em.findOneByOrFail(Referral, { id: input.referralId }));
         if (referral.version !== input.expectedVersion) {
           throw conflict(`The referral changed meanwhile: version ${referral.version}, not ${input.expectedVersion}`);
         }
@@ -698,4 +702,21 @@ function listedSql(r: string, args: ReferralsArgs, values: { agency: string; use
   if (args.overdue === true) where.push(overdueSql(r));
   if (args.overdue === false) where.push(`(${r}.due_at IS NULL OR ${r}.due_at >= now())`);
   return where.join(' AND ');
+}
+
+/** The referral's columns as `record.<property>` over the alias `r` (PolicyService.authorize's `also`). */
+const referralColumns = (em: EntityManager): Record<string, string> =>
+  Object.fromEntries(em.connection.getMetadata(Referral).columns.map((c) => [`record.${c.propertyName}`, `r.${c.databaseName}`]));
+
+/**
+ * The referral read by `referralColumns` with its attributes: the record the caller changes, authorized and
+ * locked first (audited by the write triggers); taken out of the attributes.
+ */
+function referralOf(em: EntityManager, attributes: SubjectAttributes): Referral {
+  const record: Record<string, unknown> = {};
+  for (const key of Object.keys(attributes).filter((k) => k.startsWith('record.'))) {
+    record[key.slice('record.'.length)] = attributes[key];
+    delete attributes[key];
+  }
+  return em.create(Referral, record);
 }
