@@ -305,6 +305,20 @@ async function settle(admin: pg.Client): Promise<void> {
   await admin.query('CHECKPOINT').catch(() => undefined);
 }
 
+/**
+ * Waits (at least 1 s, at most 30 s) until no other connection of the database is in a transaction or running a
+ * statement twice in a row 100 ms apart: the requests a run cut off have finished.
+ */
+async function untilSettled(admin: pg.Client): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  for (let quiet = 0, tries = 0; quiet < 2 && tries < 290; tries++) {
+    const { rows } = await admin.query(`SELECT count(*)::int AS busy FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+      AND backend_type = 'client backend' AND (state = 'idle in transaction' OR (state = 'active' AND query NOT LIKE 'LISTEN%'))`);
+    quiet = rows[0].busy === 0 ? quiet + 1 : 0;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Sends `side`'s requests to `port` for `duration` seconds at the run's concurrency. */
 async function fire(port: number, side: Side, duration: number) {
   const latencies: number[] = [];
@@ -324,7 +338,9 @@ async function fire(port: number, side: Side, duration: number) {
             return { ...req, method: call.method, path: call.path, body: call.body, headers: { 'content-type': 'application/json', authorization: `Bearer ${call.principal.token}`, ...(call.principal.agencyId ? { 'x-acting-agency': call.principal.agencyId } : {}) } };
           },
           onResponse: (status: number, body: string) => {
-            if (status !== 200 || !side.ok(slot, body)) errors++;
+            if (status === 200 && side.ok(slot, body)) return;
+            // The first failure of a run shown, so that an error count says what failed.
+            if (errors++ === 0) console.log(`    first failure: ${status} ${body.slice(0, 300)}`);
           },
         },
       ]);
@@ -341,8 +357,9 @@ async function fire(port: number, side: Side, duration: number) {
 async function drive(target: { port: number; pid: number }, side: Side, admin: pg.Client, metricsPort?: number, duration = DURATION): Promise<Measured> {
   await side.reset?.();
   await fire(target.port, side, WARMUP);
-  // The requests the warm-up cut off may still commit: let them, then catch up with the database.
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  // The requests the warm-up cut off may still commit: let them, then catch up with the database (a
+  // transition read its version before they committed would fail as stale for the whole run).
+  await untilSettled(admin);
   await side.reset?.();
   await settle(admin);
   const postmaster = await postmasterOf(admin);

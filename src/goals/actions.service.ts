@@ -10,12 +10,18 @@ import { FamiliesService } from '../families/families.service.js';
 import type { RequestLoaders } from '../graphql/request-loaders.js';
 import { PlanHistoryService } from '../history/plan-history.service.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { PlanStatus } from '../plans/plan-status.js';
 import { PolicyService } from '../policy/policy.service.js';
+import { SqlParams } from '../policy/sql-scope.js';
 import { ActionStatus } from './action-status.js';
 import { Action } from './action.entity.js';
 import type { AddActionInput } from './dto/action.inputs.js';
 import { GOAL_TRANSITIONS, type GoalStatus } from './goal-status.js';
-import { lockOpenPlanOfGoal } from './open-plan.js';
+import { lockOpenPlanOfGoal, refuseClosedPlan } from './open-plan.js';
+
+/** An action row as the entity's properties (the date as written, YYYY-MM-DD). */
+const ACTION_COLUMNS = `id, goal_id AS "goalId", title, assignee_user_id AS "assigneeUserId", assignee_member_id AS "assigneeMemberId",
+  due_date::text AS "dueDate", status, completed_at AS "completedAt", created_by_user_id AS "createdByUserId", created_at AS "createdAt"`;
 
 @Injectable()
 export class ActionsService {
@@ -34,12 +40,19 @@ export class ActionsService {
     if (Boolean(input.assigneeUserId) === Boolean(input.assigneeMemberId)) {
       throw badInput('assigneeUserId', 'Give exactly one of assigneeUserId and assigneeMemberId');
     }
-    return this.tx.run(caller, (em) =>
+    return this.tx.naming(caller, (em, actor) =>
       this.idempotency.created(em, caller, 'addAction', input, async () => {
-        // Locked so that the goal cannot become ACHIEVED or DISCONTINUED while an action is added to it.
-        const goal = await this.policy.authorize(em, caller.ability, 'read', 'Goal', input.goalId, { lock: true });
+        // The goal locked so that it cannot become ACHIEVED or DISCONTINUED while an action is added to it, its plan
+        // share-locked so that closing the plan waits for this change (as lockOpenPlanOfGoal), in the statement
+        // that names the actor.
+        const goal = await this.policy.authorize(em, caller.ability, 'read', 'Goal', input.goalId, {
+          lock: true,
+          shareLock: 'p',
+          also: { planStatus: 'p.status' },
+          actor,
+        });
         this.policy.assertCan(caller.ability, 'create', 'Action', goal);
-        const planId = await lockOpenPlanOfGoal(em, goal.id, 'add an action');
+        refuseClosedPlan(goal.planStatus as PlanStatus, 'add an action');
         const goalStatus = goal.status as GoalStatus;
         // An achieved or discontinued goal is final (no transitions left): it takes no new steps.
         if (GOAL_TRANSITIONS[goalStatus].length === 0) throw invalidTransition('Goal', goalStatus, 'add an action');
@@ -49,7 +62,7 @@ export class ActionsService {
         if (input.assigneeMemberId) {
           await this.families.requireMembers(em, goal.familyId as string, [input.assigneeMemberId], 'assigneeMemberId');
         }
-        return this.insert(em, caller, planId, {
+        return this.insert(em, caller, goal.planId as string, {
           goalId: goal.id,
           title: input.title.trim(),
           assigneeUserId: input.assigneeUserId ?? null,
@@ -60,35 +73,39 @@ export class ActionsService {
     );
   }
 
-  /** Writes a new OPEN action with its history entry, in the caller's transaction (checks done). */
+  /**
+   * Writes a new OPEN action with its history entry, in the caller's transaction (checks done): one statement,
+   * which answers the action as written.
+   */
   async insert(
     em: EntityManager,
     caller: Caller,
     planId: string,
     fields: Pick<Action, 'goalId' | 'title' | 'assigneeUserId' | 'assigneeMemberId' | 'dueDate'>,
   ): Promise<Action> {
-    const action = em.create(Action, {
-      ...fields,
-      id: newId(),
-      createdByUserId: caller.principal.userId,
-      status: ActionStatus.OPEN,
-      completedAt: null,
-    });
-    await em.insert(Action, action);
-    await this.history.record(em, caller, {
+    const id = newId();
+    const params = new SqlParams();
+    const history = this.history.recordingSql(caller, {
       planId,
       entityType: 'Action',
-      entityId: action.id,
+      entityId: id,
       change: 'ACTION_ADDED',
       details: {
-        goalId: action.goalId,
-        title: action.title,
-        assigneeUserId: action.assigneeUserId,
-        assigneeMemberId: action.assigneeMemberId,
-        dueDate: action.dueDate,
+        goalId: fields.goalId,
+        title: fields.title,
+        assigneeUserId: fields.assigneeUserId,
+        assigneeMemberId: fields.assigneeMemberId,
+        dueDate: fields.dueDate,
       },
-    });
-    return readWithoutAudit("the caller's own write, read back (audited by the write triggers)", em.findOneByOrFail(Action, { id: action.id }));
+    }, params);
+    const sql = `WITH history AS (${history})
+      INSERT INTO action (id, goal_id, title, assignee_user_id, assignee_member_id, due_date, status, completed_at, created_by_user_id)
+      VALUES (${params.add(id)}::uuid, ${params.add(fields.goalId)}::uuid, ${params.add(fields.title)}, ${params.add(fields.assigneeUserId)}::uuid,
+              ${params.add(fields.assigneeMemberId)}::uuid, ${params.add(fields.dueDate)}::date, ${params.add(ActionStatus.OPEN)}, NULL, ${params.add(caller.principal.userId)}::uuid)
+      RETURNING ${ACTION_COLUMNS}`;
+    const [query, values] = em.connection.driver.escapeQueryWithParameters(sql, params.values);
+    const [row]: Action[] = await readWithoutAudit("the caller's own write, read back (audited by the write triggers)", em.query(query, values));
+    return em.create(Action, row);
   }
 
   complete(caller: Caller, actionId: string): Promise<Action> {

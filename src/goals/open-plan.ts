@@ -12,6 +12,11 @@ export async function lockOpenPlanOfGoal(em: EntityManager, goalId: string, atte
     `SELECT p.id, p.status FROM plan p JOIN goal g ON g.plan_id = p.id WHERE g.id = $1 FOR SHARE OF p`,
     [goalId],
   ));
-  if (plan!.status === PlanStatus.CLOSED) throw invalidTransition('Plan', plan!.status, attempted);
+  refuseClosedPlan(plan!.status, attempted);
   return plan!.id;
+}
+
+/** A closed plan takes no changes: INVALID_TRANSITION naming its state. */
+export function refuseClosedPlan(status: PlanStatus, attempted: string): void {
+  if (status === PlanStatus.CLOSED) throw invalidTransition('Plan', status, attempted);
 }

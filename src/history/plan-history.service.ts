@@ -25,15 +25,19 @@ export class PlanHistoryService {
   ) {}
 
   async record(em: EntityManager, caller: Caller, change: PlanChange): Promise<void> {
-    const entry = em.create(PlanHistoryEntry, {
-      ...change,
-      id: newId(),
-      actorUserId: caller.principal.userId,
-      actingAgencyId: caller.principal.acting?.agencyId ?? null,
-      details: change.details ?? {},
-      at: new Date(),
-    });
-    await em.insert(PlanHistoryEntry, entry);
+    await em.insert(PlanHistoryEntry, em.create(PlanHistoryEntry, entryOf(caller, change)));
+  }
+
+  /**
+   * The entry of a change as the statement that writes it, to be a data-modifying CTE of the change's own
+   * statement (one round trip for both); its values are `params`.
+   */
+  recordingSql(caller: Caller, change: PlanChange, params: SqlParams): string {
+    const entry = entryOf(caller, change);
+    return `INSERT INTO plan_history (id, plan_id, actor_user_id, acting_agency_id, entity_type, entity_id, change, details, at)
+      VALUES (${params.add(entry.id)}::uuid, ${params.add(entry.planId)}::uuid, ${params.add(entry.actorUserId)}::uuid, ${params.add(entry.actingAgencyId)}::uuid,
+              ${params.add(entry.entityType)}, ${params.add(entry.entityId)}::uuid, ${params.add(entry.change)}, ${params.add(JSON.stringify(entry.details))}::jsonb,
+              ${params.add(entry.at)}::timestamptz)`;
   }
 
   /** Visible to whoever may read the plan. */
@@ -57,4 +61,16 @@ export class PlanHistoryService {
       reader.many(q, 'Plan', { through: 'h.plan_id', entityType: 'PlanHistoryEntry', pageSize: page.first ?? DEFAULT_PAGE_SIZE }),
     );
   }
+}
+
+/** The history entry of a change by the caller, now. */
+function entryOf(caller: Caller, change: PlanChange): PlanHistoryEntry {
+  return {
+    ...change,
+    id: newId(),
+    actorUserId: caller.principal.userId,
+    actingAgencyId: caller.principal.acting?.agencyId ?? null,
+    details: change.details ?? {},
+    at: new Date(),
+  };
 }

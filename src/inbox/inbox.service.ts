@@ -115,12 +115,17 @@ export class InboxService {
   async deliver(em: EntityManager, event: InboxEvent, audience: InboxAudience[]): Promise<number> {
     const recipients = await this.recipientsOf(em, audience);
     if (recipients.length === 0) return 0;
+    // The notice (NOTIFY on commit) in the same statement, once, only when an item was made.
     const told: { userId: string | null; memberId: string | null }[] = await em.query(
-      `INSERT INTO inbox_item (id, event_id, kind, recipient_user_id, recipient_agency_id, recipient_member_id, family_id, subject_type, subject_id, params, occurred_at)
-       SELECT r.id, $1, $2, r.user_id, r.agency_id, r.member_id, $3, $4, $5, $6, $7
-         FROM unnest($8::uuid[], $9::uuid[], $10::uuid[], $11::uuid[]) AS r(id, user_id, agency_id, member_id)
-       ON CONFLICT DO NOTHING
-       RETURNING recipient_user_id AS "userId", recipient_member_id AS "memberId"`,
+      `WITH told AS (
+         INSERT INTO inbox_item (id, event_id, kind, recipient_user_id, recipient_agency_id, recipient_member_id, family_id, subject_type, subject_id, params, occurred_at)
+         SELECT r.id, $1, $2, r.user_id, r.agency_id, r.member_id, $3, $4, $5, $6, $7
+           FROM unnest($8::uuid[], $9::uuid[], $10::uuid[], $11::uuid[]) AS r(id, user_id, agency_id, member_id)
+         ON CONFLICT DO NOTHING
+         RETURNING recipient_user_id, recipient_member_id)
+       SELECT t.recipient_user_id AS "userId", t.recipient_member_id AS "memberId",
+              (SELECT count(pg_notify('${INBOX_CHANNEL}', $12)) FROM (SELECT 1 FROM told LIMIT 1) one) AS notified
+         FROM told t`,
       [
         event.id,
         event.kind,
@@ -133,12 +138,12 @@ export class InboxService {
         recipients.map((r) => r.user_id),
         recipients.map((r) => r.agency_id),
         recipients.map((r) => r.member_id),
+        JSON.stringify({ eventId: event.id } satisfies InboxNotice),
       ],
     );
     if (told.length === 0) return 0;
-    await em.query(`SELECT pg_notify('${INBOX_CHANNEL}', $1)`, [JSON.stringify({ eventId: event.id } satisfies InboxNotice)]);
     // Only the items this delivery made: a repeat of the event e-mails no one again.
-    await this.email.enqueue(em, told as EmailRecipient[]);
+    await this.email.enqueue(em, told.map(({ userId, memberId }) => ({ userId, memberId })) as EmailRecipient[]);
     return told.length;
   }
 

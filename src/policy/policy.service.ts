@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { subject as caslSubject } from '@casl/ability';
 import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { ActorNaming } from '../audit/audited-transactions.js';
 import { forbidden, notFound } from '../common/errors.js';
 import { UUID_PATTERN } from '../common/ids.js';
 import type { AppAbility, PolicyAction } from './ability.factory.js';
@@ -9,6 +10,18 @@ import { scopeToSql, SqlParams } from './sql-scope.js';
 import { fromClause, subjectSql, type OpenSubject, type SubjectName } from './subjects.js';
 
 export type SubjectAttributes = Record<string, unknown> & { id: string };
+
+/** How a record's attributes are read for a write (`authorize`, `attributesOf`). */
+export interface AttributesOptions {
+  /** Locked FOR UPDATE: the record the caller changes. */
+  lock?: boolean;
+  /** An alias of the subject's FROM clause (subjects.ts) share-locked with it: a parent that must not change meanwhile. */
+  shareLock?: string;
+  /** Columns read with the attributes (not authorization attributes), over the subject's FROM clause. */
+  also?: Record<string, string>;
+  /** The write's actor named by this statement (`AuditedTransactions.naming`): read only when the record is. */
+  actor?: ActorNaming;
+}
 
 /** Applies the policy to queries and to single records. Services call it; they never test roles. */
 @Injectable()
@@ -65,7 +78,7 @@ export class PolicyService {
     action: PolicyAction,
     subject: SubjectName,
     id: string,
-    options: { lock?: boolean } = {},
+    options: AttributesOptions = {},
   ): Promise<SubjectAttributes> {
     const row = await this.attributesOf(em, subject, id, { ...options, readableBy: ability });
     if (!row) throw notFound(subject);
@@ -81,7 +94,7 @@ export class PolicyService {
     em: EntityManager,
     subject: SubjectName,
     id: string,
-    options: { lock?: boolean; readableBy?: AppAbility } = {},
+    options: AttributesOptions & { readableBy?: AppAbility } = {},
   ): Promise<SubjectAttributes | null> {
     if (!UUID_PATTERN.test(id)) return null;
     const def = subjectSql(subject);
@@ -89,10 +102,13 @@ export class PolicyService {
     const columns = [
       ...Object.entries(def.fields).map(([field, sql]) => `${sql} AS "${field}"`),
       ...Object.entries(def.relations).map(([field, rel]) => `${rel.array} AS "${field}"`),
+      ...Object.entries(options.also ?? {}).map(([field, sql]) => `${sql} AS "${field}"`),
     ];
     const readable = options.readableBy ? scopeToSql(options.readableBy, 'read', subject, params) : 'TRUE';
-    const sql = `SELECT ${columns.join(', ')} FROM ${fromClause(subject)}
-      WHERE ${def.alias}.id = ${params.add(id)} AND ${readable}${options.lock ? ` FOR UPDATE OF ${def.alias}` : ''}`;
+    const locks = [options.lock ? ` FOR UPDATE OF ${def.alias}` : '', options.shareLock ? ` FOR SHARE OF ${options.shareLock}` : ''].join('');
+    const from = options.actor ? `${options.actor.from(params)}, ${fromClause(subject)}` : fromClause(subject);
+    const sql = `SELECT ${columns.join(', ')} FROM ${from}
+      WHERE ${def.alias}.id = ${params.add(id)} AND ${readable}${locks}`;
     const [query, values] = em.connection.driver.escapeQueryWithParameters(sql, params.values);
     const rows: SubjectAttributes[] = await em.query(query, values);
     return rows[0] ?? null;

@@ -95,24 +95,39 @@ export class ReferralEvents implements OnModuleInit {
     await this.notifications.listen(CHANNEL);
   }
 
-  /** The event of a transition just written (in its transaction), its deliveries, and its NOTIFY. */
-  async record(em: EntityManager, referral: Referral, from: ReferralStatus | null): Promise<void> {
+  /**
+   * The event of a transition (in its transaction), its deliveries, and its NOTIFY. `writes`: data-modifying CTEs
+   * (`name AS (…)`, over `values` as $1…) written by the event's statement, the transition's own; `attributes`: the
+   * referral's authorization attributes as the transition left them, when its caller knows them (else read here).
+   */
+  async record(
+    em: EntityManager,
+    referral: Referral,
+    from: ReferralStatus | null,
+    alongside: { writes?: string[]; values?: unknown[]; attributes?: SubjectAttributes } = {},
+  ): Promise<void> {
     const event: ReferralEventBody = {
       id: newId(),
       type: 'referral.status_changed',
       occurredAt: referral.updatedAt.toISOString(),
       data: { referralId: referral.id, externalReference: referral.externalReference ?? null, from, to: referral.status, version: referral.version },
     };
-    const attributes = (await this.policy.attributesOf(em, 'Referral', referral.id))!;
-    const body = JSON.stringify(event);
+    const values = [...(alongside.values ?? [])];
+    let writes = alongside.writes ?? [];
+    let attributes = alongside.attributes;
+    if (!attributes) {
+      // Read as the transition left the referral: after its writes.
+      if (writes.length) await em.query(`WITH ${writes.join(', ')} SELECT 1`, values);
+      [writes, values.length] = [[], 0];
+      attributes = (await this.policy.attributesOf(em, 'Referral', referral.id))!;
+    }
+    const value = (v: unknown) => `$${values.push(v)}`;
+    const outbox = `INSERT INTO outbox_event (id, type, referral_id, version, occurred_at, body)
+      VALUES (${value(event.id)}::uuid, ${value(event.type)}, ${value(referral.id)}::uuid, ${value(referral.version)}::int, ${value(referral.updatedAt)}::timestamptz, ${value(JSON.stringify(event))})`;
     // Whether the referral had been sent travels with the notice: a receiver never sees a draft's
     // events, even when the notice is handled after the referral was sent.
-    const notice: NoticeMessage = { sent: attributes.sent === true, body };
-    await em.query(
-      `INSERT INTO outbox_event (id, type, referral_id, version, occurred_at, body) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [event.id, event.type, referral.id, referral.version, referral.updatedAt, body],
-    );
-    await em.query(`SELECT pg_notify('${CHANNEL}', $1)`, [JSON.stringify(notice)]);
+    const notice: NoticeMessage = { sent: attributes.sent === true, body: JSON.stringify(event) };
+    await em.query(`WITH ${[...writes, `outbox AS (${outbox})`].join(', ')} SELECT pg_notify('${CHANNEL}', ${value(JSON.stringify(notice))})`, values);
     await this.webhooks.fanOut(em, event.id, attributes);
     await this.deliverToInboxes(em, event.id, referral, from);
   }

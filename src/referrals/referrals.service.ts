@@ -24,7 +24,8 @@ import { InboxService } from '../inbox/inbox.service.js';
 import { PlanTeamService } from '../plans/plan-team.service.js';
 import { PolicyService, type SubjectAttributes } from '../policy/policy.service.js';
 import { SqlParams } from '../policy/sql-scope.js';
-import { grantInForce } from '../policy/subjects.js';
+import { agencyWorksIn } from '../policy/network-reach.js';
+import { grantInForce, subjectSql } from '../policy/subjects.js';
 import type {
   AcceptReferralInput,
   CancelHandoverInput,
@@ -53,6 +54,10 @@ import { ReferralTransition } from './referral-transition.entity.js';
 import { Referral } from './referral.entity.js';
 
 const EXTERNAL_REFERENCE_TAKEN = 'referral_external_reference_uq';
+
+/** Ends the referral's ($1) scheduled meeting in state $2 with note $3 (kept when null) and whether the bridge figure came ($4); its id. */
+const END_MEETING_SQL = `UPDATE handover_meeting SET state = $2, note = COALESCE($3, note), ended_at = now(), bridge_figure_present = $4
+  WHERE referral_id = $1 AND state = 'SCHEDULED' RETURNING id`;
 
 /** Why a step that reaches the receiving agency is refused after the family moved out of its reach (`extensions.reason`). */
 const RECEIVER_NOT_IN_FAMILY_NETWORK = 'RECEIVER_NOT_IN_FAMILY_NETWORK';
@@ -362,8 +367,17 @@ export class ReferralsService {
 
   rescheduleHandover(caller: Caller, input: ScheduleHandoverInput) {
     return this.step(caller, 'rescheduleHandover', input, async (em, referral) => {
-      const previous = await this.endMeeting(em, referral, HandoverMeetingState.RESCHEDULED, null);
-      return { details: { previousMeetingId: previous, meetingId: await this.insertMeeting(em, caller, referral, input) } };
+      const meeting = this.newMeeting(em, caller, referral, input);
+      // The scheduled meeting ended as RESCHEDULED and the new one written by one statement.
+      const [{ previous }]: { previous: string | null }[] = await em.query(
+        `WITH ended AS (${END_MEETING_SQL}),
+              made AS (INSERT INTO handover_meeting (id, referral_id, starts_at, location, online_url, attendees, state, created_by_user_id, created_at)
+                       VALUES ($5, $1, $6, $7, $8, $9, $10, $11, $12))
+         SELECT (SELECT id FROM ended LIMIT 1) AS previous`,
+        [referral.id, HandoverMeetingState.RESCHEDULED, null, null, meeting.id, meeting.startsAt, meeting.location, meeting.onlineUrl, meeting.attendees,
+          meeting.state, meeting.createdByUserId, meeting.createdAt],
+      );
+      return { details: { previousMeetingId: previous, meetingId: meeting.id } };
     });
   }
 
@@ -497,13 +511,23 @@ export class ReferralsService {
     effect: (em: EntityManager, referral: Referral, attributes: SubjectAttributes) => Promise<StepEffect>,
   ): Promise<Referral> {
     const rule = REFERRAL_STEPS[name];
-    return this.tx.run(caller, async (em) => {
+    const reachesReceiver = (rule as ReferralStep).reachesReceiver === true;
+    return this.tx.naming(caller, async (em, actor) => {
       const id = await this.idempotency.once(em, caller, name, input, async () => {
-        const attributes = await this.policy.authorize(em, caller.ability, 'read', 'Referral', input.referralId, { lock: true });
+        const attributes = await this.policy.authorize(em, caller.ability, 'read', 'Referral', input.referralId, {
+          lock: true,
+          actor,
+          also: {
+            // The record itself, read with its attributes (the columns under `record.` names).
+            ...referralColumns(em),
+            // Whether the receiving agency still works in the family's network, read with the referral when the step reaches it.
+            ...(reachesReceiver && { receiverWorksInNetwork: agencyWorksIn('r.to_agency_id', subjectSql('Referral').fields.networkId!) }),
+          },
+        });
+        const referral = referralOf(em, attributes);
         if (!rule.by.some((action) => this.policy.can(caller.ability, action, 'Referral', attributes))) {
           throw forbidden(`Your agency may not ${name} this referral`);
         }
-        const referral = await readWithoutAudit('the record the caller changes, authorized and locked first (audited by the write triggers)', em.findOneByOrFail(Referral, { id: input.referralId }));
         if (referral.version !== input.expectedVersion) {
           throw conflict(`The referral changed meanwhile: version ${referral.version}, not ${input.expectedVersion}`);
         }
@@ -514,7 +538,7 @@ export class ReferralsService {
             ? `${name}: the referral is to an organisation outside the platform, its steps are recorded by hand`
             : `${name}: the referral is to an agency on the platform`);
         }
-        if ((rule as ReferralStep).reachesReceiver && !(await this.agencies.worksIn(em, referral.toAgencyId!, attributes.networkId as string))) {
+        if (reachesReceiver && attributes.receiverWorksInNetwork !== true) {
           throw invalidTransition('Referral', referral.status, `${name}: the family moved to a network the receiving agency does not work in`, RECEIVER_NOT_IN_FAMILY_NETWORK);
         }
         const { changes = {}, reason = null, details = {} } = await effect(em, referral, attributes);
@@ -527,12 +551,20 @@ export class ReferralsService {
           // A logged referral's step says itself when the next one is due (the referrer's follow-up).
           dueAt: 'dueAt' in changes ? changes.dueAt : this.dueAfter(referral, from, rule.to, now),
         });
+        // The referral's update, written by the statement of its transition and event.
+        const update = em
+          .createQueryBuilder()
+          .update(Referral)
+          .set({ ...changes, status: referral.status, version: referral.version, updatedAt: now, dueAt: referral.dueAt })
+          .where('id = :id', { id: referral.id })
+          .getQueryAndParameters();
+        // What a step changes of the referral's authorization attributes is its status and whether it was sent.
+        const after = { ...attributes, status: referral.status, sent: referral.sentAt !== null };
         await conflictOnDuplicate(
-          em.update(Referral, { id: referral.id }, { ...changes, status: referral.status, version: referral.version, updatedAt: now, dueAt: referral.dueAt }),
+          this.recordTransition(em, caller, referral, from, { reason, details }, { attributes: after, update }),
           'This external reference is already used for another referral to your agency',
           EXTERNAL_REFERENCE_TAKEN,
         );
-        await this.recordTransition(em, caller, referral, from, { reason, details });
         return referral.id;
       });
       return this.result(em, caller, id);
@@ -545,27 +577,27 @@ export class ReferralsService {
     return meetingPending ? referral.dueAt : this.deadlines.dueAt(to, referral.urgency, now);
   }
 
-  /** The append-only history entry of a step, and its event (outbox, webhooks, subscriptions). */
+  /**
+   * The append-only history entry of a step, and its event (outbox, webhooks, subscriptions), in the statement
+   * that writes the event; with `step`, also the referral's update, and its attributes after it (as read by
+   * the step) for the event.
+   */
   private async recordTransition(
     em: EntityManager,
     caller: Caller,
     referral: Referral,
     from: ReferralStatus | null,
     effect: Pick<StepEffect, 'reason' | 'details'>,
+    step?: { attributes: SubjectAttributes; update: [string, unknown[]] },
   ): Promise<void> {
-    await em.insert(ReferralTransition, em.create(ReferralTransition, {
-      id: newId(),
-      referralId: referral.id,
-      fromStatus: from,
-      toStatus: referral.status,
-      version: referral.version,
-      at: referral.updatedAt,
-      actorUserId: caller.principal.userId,
-      actorAgencyId: caller.principal.acting?.agencyId ?? null,
-      reason: effect.reason ?? null,
-      details: effect.details ?? {},
-    }));
-    await this.events.record(em, referral, from);
+    const updateSql = step?.update[0];
+    const values: unknown[] = [...(step?.update[1] ?? [])];
+    const value = (v: unknown) => `$${values.push(v)}`;
+    const transition = `INSERT INTO referral_transition (id, referral_id, from_status, to_status, version, at, actor_user_id, actor_agency_id, reason, details)
+      VALUES (${value(newId())}::uuid, ${value(referral.id)}::uuid, ${value(from)}, ${value(referral.status)}, ${value(referral.version)}::int, ${value(referral.updatedAt)}::timestamptz,
+              ${value(caller.principal.userId)}::uuid, ${value(caller.principal.acting?.agencyId ?? null)}::uuid, ${value(effect.reason ?? null)}, ${value(JSON.stringify(effect.details ?? {}))}::jsonb)`;
+    const writes = [...(updateSql ? [`updated AS (${updateSql})`] : []), `transition AS (${transition})`];
+    await this.events.record(em, referral, from, { writes, values, attributes: step?.attributes });
   }
 
   /**
@@ -598,9 +630,16 @@ export class ReferralsService {
   }
 
   private async insertMeeting(em: EntityManager, caller: Caller, referral: Referral, input: ScheduleHandoverInput): Promise<string> {
+    const meeting = this.newMeeting(em, caller, referral, input);
+    await em.insert(HandoverMeeting, meeting);
+    return meeting.id;
+  }
+
+  /** A meeting of the referral as the input plans it (a place or a link, a time in the future), not written yet. */
+  private newMeeting(em: EntityManager, caller: Caller, referral: Referral, input: ScheduleHandoverInput): HandoverMeeting {
     if (!input.location === !input.onlineUrl) throw badInput('location', 'Give either a location or an onlineUrl for the meeting');
     if (input.startsAt.getTime() <= Date.now()) throw badInput('startsAt', 'startsAt must be in the future');
-    const meeting = em.create(HandoverMeeting, {
+    return em.create(HandoverMeeting, {
       id: newId(),
       referralId: referral.id,
       startsAt: input.startsAt,
@@ -611,8 +650,6 @@ export class ReferralsService {
       createdByUserId: caller.principal.userId!,
       createdAt: new Date(),
     });
-    await em.insert(HandoverMeeting, meeting);
-    return meeting.id;
   }
 
   /** Ends the scheduled meeting (if any) in `state`, with whether the bridge figure came (held or missed); returns its id. */
@@ -624,11 +661,7 @@ export class ReferralsService {
     bridgeFigurePresent: boolean | null = null,
   ): Promise<string | null> {
     // An UPDATE answers [rows, count] (TypeORM on pg), not the rows alone.
-    const [ended]: [{ id: string }[], number] = await em.query(
-      `UPDATE handover_meeting SET state = $2, note = COALESCE($3, note), ended_at = now(), bridge_figure_present = $4
-        WHERE referral_id = $1 AND state = 'SCHEDULED' RETURNING id`,
-      [referral.id, state, note, bridgeFigurePresent],
-    );
+    const [ended]: [{ id: string }[], number] = await em.query(END_MEETING_SQL, [referral.id, state, note, bridgeFigurePresent]);
     return ended[0]?.id ?? null;
   }
 
@@ -669,4 +702,21 @@ function listedSql(r: string, args: ReferralsArgs, values: { agency: string; use
   if (args.overdue === true) where.push(overdueSql(r));
   if (args.overdue === false) where.push(`(${r}.due_at IS NULL OR ${r}.due_at >= now())`);
   return where.join(' AND ');
+}
+
+/** The referral's columns as `record.<property>` over the alias `r` (PolicyService.authorize's `also`). */
+const referralColumns = (em: EntityManager): Record<string, string> =>
+  Object.fromEntries(em.connection.getMetadata(Referral).columns.map((c) => [`record.${c.propertyName}`, `r.${c.databaseName}`]));
+
+/**
+ * The referral read by `referralColumns` with its attributes: the record the caller changes, authorized and
+ * locked first (audited by the write triggers); taken out of the attributes.
+ */
+function referralOf(em: EntityManager, attributes: SubjectAttributes): Referral {
+  const record: Record<string, unknown> = {};
+  for (const key of Object.keys(attributes).filter((k) => k.startsWith('record.'))) {
+    record[key.slice('record.'.length)] = attributes[key];
+    delete attributes[key];
+  }
+  return em.create(Referral, record);
 }
