@@ -1,7 +1,7 @@
 import type { DocumentNode } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import {
   AcceptReferralDocument,
   AccompanyingReferralsDocument,
@@ -64,7 +64,7 @@ describe('the bridge figure', () => {
 
   beforeAll(async () => {
     api = await TestApi.start();
-    db = api.app.get(DataSource);
+    db = api.db;
     // R refers (its worker), B receives (its intake worker); the scene's third agency (a CLB) lends a caseworker as bridge figure.
     const referrals = await ReferralScene.create(api);
     ({ world, referrer, receiver, worker, intake, other: third } = referrals);

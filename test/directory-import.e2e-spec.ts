@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { SearchServicesDocument } from './graphql/generated.js';
 import { TestApi } from './support/test-app.js';
 import { type Agency, type Network, type Person, World } from './support/world.js';
@@ -30,7 +30,7 @@ describe('directory import and export: npm run directory', () => {
   beforeAll(async () => {
     api = await TestApi.start();
     world = new World(api);
-    db = api.app.get(DataSource);
+    db = api.db;
     network = await world.network();
     agency = await world.agency(network);
     worker = await world.staff(agency);

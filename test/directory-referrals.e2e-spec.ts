@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import {
   AgencyMembershipsDocument,
   ArchiveDirectoryServiceDocument,
@@ -40,7 +40,7 @@ describe('referrals to directory services', () => {
 
   beforeAll(async () => {
     api = await TestApi.start();
-    db = api.app.get(DataSource);
+    db = api.db;
     scene = await ReferralScene.create(api);
     ({ world, referrer, receiver, worker, intake } = scene);
     colleague = await world.staff(referrer);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import {
   AddMembershipDocument,
   ArchiveDirectoryServiceDocument,
@@ -40,7 +40,7 @@ describe('service directory', () => {
   beforeAll(async () => {
     api = await TestApi.start();
     world = new World(api);
-    db = api.app.get(DataSource);
+    db = api.db;
     network = await world.network();
     [agencyA, agencyB] = [await world.agency(network), await world.agency(network, 'VOLUNTEER_ORGANISATION')];
     caseworker = await world.staff(agencyA);

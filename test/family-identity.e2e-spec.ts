@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { KNOWN_FAMILY_PROBE } from '../src/families/known-families.js';
 import {
   AddFamilyMemberIdentityDocument,
@@ -65,7 +65,7 @@ describe('family identity', () => {
   beforeAll(async () => {
     api = await TestApi.start();
     world = new World(api);
-    db = api.app.get(DataSource);
+    db = api.db;
     net = await world.network();
     agency = await world.agency(net);
     partner = await world.agency(net, 'SCHOOL_GUIDANCE');

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import {
   AddMemberVersionedDocument,
   AddNoteDocument,
@@ -41,7 +41,7 @@ describe('family members that change', () => {
   beforeAll(async () => {
     api = await TestApi.start();
     world = new World(api);
-    db = api.app.get(DataSource);
+    db = api.db;
     team = await world.planTeam();
     const { registerIntegrationClient } = await api.ok(team.agency.admin.subject, RegisterIntegrationClientDocument, {
       input: { agencyId: team.agency.id, name: 'Dossiersysteem', scopes: ['REFERRALS_READ', 'REFERRALS_WRITE', 'REFERRALS_PERSONAL'] },

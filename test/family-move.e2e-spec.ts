@@ -1,5 +1,5 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import {
   AcceptReferralDocument,
   AdmitAgencyServiceAreaDocument,
@@ -43,7 +43,7 @@ describe('a family that moves to another network', () => {
   beforeAll(async () => {
     api = await TestApi.start();
     world = new World(api);
-    db = api.app.get(DataSource);
+    db = api.db;
     from = await world.network();
     to = await world.network();
     agency = await world.agency(from);

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { chainPendingAuditEntries, verifyAuditChain } from '../src/audit/audit-chain.js';
 import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
 import { freePort } from './support/free-port.js';
@@ -34,7 +34,7 @@ describe('SIGKILL during writes', () => {
   beforeAll(async () => {
     scratch = await scratchDatabase('faults_kill');
     api = await TestApi.start({ DATABASE_URL: scratch.url });
-    db = api.app.get(DataSource);
+    db = api.db;
     const world = new World(api);
     worker = await world.staff(await world.agency(await world.network()));
     ({ planId } = await world.familyWithPlan(worker));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import {
   AccessLogActionsDocument,
   AddActionDocument,
@@ -35,7 +35,7 @@ describe('goals concern members', () => {
   beforeAll(async () => {
     api = await TestApi.start();
     world = new World(api);
-    db = api.app.get(DataSource);
+    db = api.db;
     const network = await world.network();
     agency = await world.agency(network);
     partner = await world.agency(network, 'MENTAL_HEALTH');

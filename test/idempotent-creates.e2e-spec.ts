@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import {
   AddActionDocument,
   AddFamilyMemberDocument,
@@ -40,7 +39,7 @@ describe('idempotency keys on create mutations', () => {
   let family: FamilyWithPlan;
   let goalId: string;
 
-  const sql = async (query: string, params: unknown[]) => api.app.get(DataSource).query(query, params);
+  const sql = async (query: string, params: unknown[]) => api.db.query(query, params);
 
   /** A family of `worker` without a plan, `colleague` assigned too. */
   async function planlessFamily(): Promise<string> {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Client, createClient } from 'graphql-ws';
 import { SMTPServer } from 'smtp-server';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { SetNotificationChannelDocument } from './graphql/generated.js';
 import { ReferralScene } from './support/referral-scene.js';
 import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
@@ -27,7 +27,7 @@ describe('inbox delivery, exactly once', () => {
     scratch = await scratchDatabase('inbox_delivery');
     // The in-test instance migrates the database and makes the fixtures; without SMTP_URL it sends no e-mail.
     api = await TestApi.start({ DATABASE_URL: scratch.url, OVERDUE_JOB: 'false', REMINDER_JOB: 'false', DIGEST_JOB: 'false' });
-    db = api.app.get(DataSource);
+    db = api.db;
     scene = await ReferralScene.create(api);
   }, 180_000);
 

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { calendarDate, DEFAULT_LEGAL_TIME_ZONE } from '../src/common/calendar.js';
 import { ConsentExpiry } from '../src/consents/consent-expiry.js';
 import { ActionReminders } from '../src/goals/action-reminders.js';
@@ -130,7 +130,7 @@ describe('inbox producers: escalation, reminders, the transition to 18', () => {
 
   beforeAll(async () => {
     api = await TestApi.start();
-    db = api.app.get(DataSource);
+    db = api.db;
     scene = await ReferralScene.create(api);
     world = scene.world;
     agency = scene.referrer;

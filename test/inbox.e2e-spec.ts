@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { type Client, createClient } from 'graphql-ws';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import WebSocket from 'ws';
 import {
   ActivatePlanDocument,
@@ -71,7 +71,7 @@ describe('inbox: what needs me today, as far as I may see it now', () => {
 
   beforeAll(async () => {
     api = await TestApi.start();
-    db = api.app.get(DataSource);
+    db = api.db;
     scene = await ReferralScene.create(api);
     world = scene.world;
     intake2 = await world.staff(scene.receiver);

@@ -3,7 +3,7 @@ import type { DocumentNode } from 'graphql';
 import { createHash, randomUUID } from 'node:crypto';
 import { decodeJwt, SignJWT } from 'jose';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import {
   AcceptReferralStepDocument,
   ClientReferralByReferenceDocument,
@@ -79,7 +79,7 @@ describe('integration clients: registration, client credentials and the status-o
   beforeAll(async () => {
     api = await TestApi.start();
     world = new World(api);
-    db = api.app.get(DataSource);
+    db = api.db;
     network = await world.network();
     referrer = await world.agency(network);
     receiver = await world.agency(network, 'SCHOOL_GUIDANCE');

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { ReferralScene } from './support/referral-scene.js';
 import { RetentionService } from '../src/retention/retention.service.js';
 import { MySubjectDocument, RevokeIntegrationClientDocument, RotateIntegrationClientSecretDocument } from './graphql/generated.js';
@@ -21,7 +21,7 @@ describe('integration client secret rotation', () => {
   beforeAll(async () => {
     // In the file's sandbox: rows read through the app's DataSource hold this file's Date (expect.any(Date)).
     api = await TestApi.startOwn({ WEBHOOK_WORKER: 'true', WEBHOOK_RETRY_DELAY_SECONDS: '1' });
-    db = api.app.get(DataSource);
+    db = api.db;
     scene = await ReferralScene.create(api);
     hook = await WebhookReceiver.start();
   }, 120_000);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { ReferralOverdue } from '../src/referrals/referral-overdue.js';
 import {
   AgencyMembershipsDocument,
@@ -51,7 +51,7 @@ describe('logged referrals to organisations outside the platform', () => {
 
   beforeAll(async () => {
     api = await TestApi.start();
-    db = api.app.get(DataSource);
+    db = api.db;
     scene = await ReferralScene.create(api);
     ({ world, worker } = scene);
     colleague = await world.staff(scene.referrer);

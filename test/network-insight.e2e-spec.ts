@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import {
   AcceptReferralDocument,
   ActivatePlanStatusDocument,
@@ -155,7 +155,7 @@ describe('network insight', () => {
   beforeAll(async () => {
     api = await TestApi.start();
     world = new World(api);
-    db = api.app.get(DataSource);
+    db = api.db;
     network = await world.network();
     referrer = await world.agency(network);
     receiverB = await world.agency(network, 'SCHOOL_GUIDANCE');

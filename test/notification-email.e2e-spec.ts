@@ -6,7 +6,6 @@ import { simpleParser } from 'mailparser';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import type { InboxItemKind } from '../src/inbox/inbox-kind.js';
 import { InboxDigest } from '../src/inbox/inbox-digest.js';
 import { InboxService } from '../src/inbox/inbox.service.js';
@@ -227,7 +226,7 @@ describe('notification e-mails', () => {
     await startOfWindow();
     await scene.step('sendReferral', first.id, first.version);
     // A producer's transaction that began in that window delivers its item after the window's e-mail went out.
-    await api.app.get(DataSource).transaction(async (em) => {
+    await api.db.transaction(async (em) => {
       await em.query(`SELECT set_config('app.actor_subject', 'test:producer', true)`);
       await arrived(mail!);
       await sleep(500);

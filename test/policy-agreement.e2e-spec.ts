@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { PrincipalService } from '../src/auth/principal.service.js';
 import { defineAbilityFor, type PolicyAction } from '../src/policy/ability.factory.js';
 import { PolicyService } from '../src/policy/policy.service.js';
@@ -79,7 +78,7 @@ describe('policy: ability.can and the SQL predicate agree', () => {
     const anLogin = await world.portalLogin(assigned, an);
     const boLogin = await world.portalLogin(assigned, bo);
 
-    const db = api.app.get(DataSource);
+    const db = api.db;
     const goalIds = [randomUUID(), randomUUID()];
     // Goals about members, in the family's data and in health or safety, with an action under each.
     const goalsAbout: [string, string[]][] = [

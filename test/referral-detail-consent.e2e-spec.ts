@@ -1,7 +1,7 @@
 import type { DocumentNode } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import {
   AcceptReferralDocument,
   BreakGlassForAcuteCareDocument,
@@ -79,7 +79,7 @@ describe('referral detail follows consent', () => {
   beforeAll(async () => {
     api = await TestApi.start();
     world = new World(api);
-    db = api.app.get(DataSource);
+    db = api.db;
     network = await world.network();
     referrer = await world.agency(network);
     receiver = await world.agency(network, 'SCHOOL_GUIDANCE');

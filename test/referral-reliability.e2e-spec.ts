@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../src/config/app-config.js';
 import { WorkingCalendar } from '../src/referrals/working-days.js';
 import {
@@ -70,7 +70,7 @@ describe('referrals: concurrency, idempotency, overdue signals, pagination and a
   beforeAll(async () => {
     api = await TestApi.start();
     world = new World(api);
-    db = api.app.get(DataSource);
+    db = api.db;
     calendar = new WorkingCalendar(api.app.get<AppConfig>(APP_CONFIG).extraHolidays);
     network = await world.network();
     referrer = await world.agency(network);

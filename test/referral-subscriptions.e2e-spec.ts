@@ -2,7 +2,7 @@ import type { FormattedExecutionResult } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
 import { decodeJwt } from 'jose';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import WebSocket from 'ws';
 import {
   AcceptReferralDocument,
@@ -178,7 +178,7 @@ describe('referralStatusChanged: live referral events, for whoever may read the 
   beforeAll(async () => {
     api = await TestApi.start();
     port = api.port;
-    db = api.app.get(DataSource);
+    db = api.db;
     scene = await ReferralScene.create(api);
     world = scene.world;
     otherWorker = await world.staff(scene.other);

@@ -10,7 +10,6 @@ import {
   SendReferralRecordDocument,
 } from './graphql/generated.js';
 import { type Agency, type Network, type Person, World, parentWithTwoChildren } from './support/world.js';
-import { DataSource } from 'typeorm';
 import { TestApi } from './support/test-app.js';
 
 /**
@@ -85,9 +84,7 @@ describe('referrals: the warm handover', () => {
     const { recordHandoverHeld: held } = await api.ok(intake.subject, RecordHandoverHeldRecordDocument, { input: { referralId: draft.id, expectedVersion: 5 } });
     expect(held).toMatchObject({ status: 'HANDOVER_HELD', version: 6, dueAt: null, handover: { state: 'HELD' } });
     // Each step of the meeting names the meeting it planned or ended.
-    const steps: { to_status: string; details: { meetingId?: string } }[] = await api.app
-      .get(DataSource)
-      .query(`SELECT to_status, details FROM referral_transition WHERE referral_id = $1 AND to_status IN ('HANDOVER_SCHEDULED', 'HANDOVER_HELD') ORDER BY at`, [draft.id]);
+    const steps: { to_status: string; details: { meetingId?: string } }[] = await api.db.query(`SELECT to_status, details FROM referral_transition WHERE referral_id = $1 AND to_status IN ('HANDOVER_SCHEDULED', 'HANDOVER_HELD') ORDER BY at`, [draft.id]);
     const [planned, ended] = steps.map((t) => t.details.meetingId);
     expect(planned).toEqual(expect.any(String));
     expect(ended).toBe(planned);

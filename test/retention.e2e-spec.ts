@@ -3,7 +3,6 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
 import { chainPendingAuditEntries, verifyAuditChain } from '../src/audit/audit-chain.js';
 import { RetentionService } from '../src/retention/retention.service.js';
 import {
@@ -429,7 +428,7 @@ describe('plan closure and retention', () => {
         'break_glass_grant', 'capacity_assessment', 'consent', 'family', 'family_member', 'goal', 'note', 'plan', 'plan_history', 'referral',
       ]));
 
-      const db = api.app.get(DataSource);
+      const db = api.db;
       await chainPendingAuditEntries(db);
       expect((await verifyAuditChain(db)).firstBroken).toBeNull();
 
@@ -577,7 +576,7 @@ describe('plan closure and retention', () => {
       expect(erasures).toEqual([
         { actor_subject: `member:${f.lien}`, actor_member_id: f.lien, entity_id: f.lien, member_ids: [f.lien], legal_basis: 'FAMILY_SELF' },
       ]);
-      const db = api.app.get(DataSource);
+      const db = api.db;
       await chainPendingAuditEntries(db);
       expect((await verifyAuditChain(db)).firstBroken).toBeNull();
     });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { assertPublicHost, publicOnlyLookup } from '../src/security/public-address.js';
 import { RegisterIntegrationClientIdDocument } from './graphql/generated.js';
 import { ReferralScene } from './support/referral-scene.js';
@@ -64,7 +64,7 @@ describe('webhook destinations: the public internet only', () => {
         WEBHOOK_RETRY_LIMIT: '0',
         WEBHOOK_TIMEOUT_SECONDS: '2',
       });
-      db = api.app.get(DataSource);
+      db = api.db;
       scene = await ReferralScene.create(api);
       hook = await WebhookReceiver.start();
     }, 120_000);

@@ -1,7 +1,7 @@
 import type { DocumentNode } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import {
   IncomingReferralProbeDocument,
   type IntegrationClientRecordFragment,
@@ -80,7 +80,7 @@ describe('webhook admin: partner systems and their deliveries, for the agency ad
 
   beforeAll(async () => {
     api = await TestApi.start(ENV);
-    db = api.app.get(DataSource);
+    db = api.db;
     scene = await ReferralScene.create(api);
   }, SLOW);
   afterAll(async () => {

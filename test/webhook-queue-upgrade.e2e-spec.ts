@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { PgBossFromVersion10Dropped1766630000000 } from '../migrations/1766630000000-PgBossFromVersion10Dropped.js';
 import { TestApi } from './support/test-app.js';
 import { WebhookStage } from './support/webhook-stage.js';

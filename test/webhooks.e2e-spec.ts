@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { InboxDocument, SendReferralDocument } from './graphql/generated.js';
 import { codeOf, TestApi } from './support/test-app.js';
 import { ReferralScene, type SceneClient } from './support/referral-scene.js';
@@ -36,7 +36,7 @@ describe('webhooks: outbox, signed delivery, retries', () => {
       WEBHOOK_RETRY_LIMIT: String(RETRY_LIMIT),
       WEBHOOK_TIMEOUT_SECONDS: String(TIMEOUT_SECONDS),
     });
-    db = api.app.get(DataSource);
+    db = api.db;
     scene = await ReferralScene.create(api);
   }, 120_000);
   afterAll(async () => {

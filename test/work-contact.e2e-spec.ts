@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import {
   AgencyMembershipsDocument,
   FindKnownFamilyDocument,
@@ -37,7 +37,7 @@ describe("a professional's work contact", () => {
   beforeAll(async () => {
     api = await TestApi.start();
     world = new World(api);
-    db = api.app.get(DataSource);
+    db = api.db;
     network = await world.network();
     agency = await world.agency(network);
     otherAgency = await world.agency(network);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { ReferralScene } from './referral-scene.js';
 import { type ScratchDatabase, scratchDatabase } from './scratch-database.js';
 import { freePort } from './free-port.js';
@@ -34,7 +34,7 @@ export class WebhookStage {
 
   /** The in-test instance's connection to the stage's database. */
   get db(): DataSource {
-    return this.api.app.get(DataSource);
+    return this.api.db;
   }
 
   /** A service process (not started) on a free port, delivering webhooks; `env` adds or overrides. */

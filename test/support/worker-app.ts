@@ -71,7 +71,7 @@ function quietAboutSharedDataSourceName(): void {
 }
 
 /**
- * A test file asks the app for a provider with its own copy of the class (`api.app.get(DataSource)`), a different object
+ * A test file asks the app for a provider with its own copy of the class (`api.app.get(SqlStatementCounter)`), a different object
  * from the class the shared app was built with: the same name designates the same provider. (Nest's application proxy
  * ignores assignments, hence a proxy of ours around it.)
  */
