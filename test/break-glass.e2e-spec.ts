@@ -8,6 +8,7 @@ import {
 } from './graphql/generated.js';
 import { codeOf, TestApi } from './support/test-app.js';
 import { type Agency, World } from './support/world.js';
+import { fixtureClient } from './support/fixture-client.js';
 
 const JUSTIFICATION = 'Melding van acuut geweld; de school belde om 9u.';
 
@@ -98,10 +99,8 @@ describe('break-glass', () => {
 
   it('lasts at most 24 hours, enforced by the database', async () => {
     const { responder, familyId } = await scene();
-    const db = new pg.Client(process.env.DATABASE_URL);
-    await db.connect();
+    const db = await fixtureClient();
     try {
-      await db.query(`SELECT set_config('app.actor_subject', 'test-fixture', false)`);
       await expect(
         db.query(
           `INSERT INTO break_glass_grant (id, family_id, user_id, agency_id, justification, starts_at, expires_at)

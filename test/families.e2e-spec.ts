@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import {
   AddFamilyMemberDocument,
   EndCaseAssignmentDocument,
@@ -11,6 +10,7 @@ import {
 } from './graphql/generated.js';
 import { codeOf, type GraphQLResult, PLATFORM_ADMIN, TestApi, uniqueSubject } from './support/test-app.js';
 import { type Agency, type Network, type Person, World } from './support/world.js';
+import { fixtureClient } from './support/fixture-client.js';
 
 /**
  * Families over GraphQL/HTTP: registerFamily, addFamilyMember, families, family. Who may and who may
@@ -515,10 +515,7 @@ describe('families', () => {
     it('refuses a second open plan row with a unique violation; closed plans may be many', async () => {
       const s = await scene();
       const planId = await world.openPlan(s.caseworker, s.familyId, { summary: 'Eerste plan' });
-      const db = new pg.Client(process.env.DATABASE_URL);
-      await db.connect();
-      // The audit triggers refuse writes without a named actor, also from a test's own connection.
-      await db.query(`SELECT set_config('app.actor_subject', 'test-fixture', false)`);
+      const db = await fixtureClient();
       try {
         const insert = (status: string, closed = false) =>
           db.query(

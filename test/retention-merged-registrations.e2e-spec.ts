@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '../src/config/app-config.js';
 import { RetentionService } from '../src/retention/retention.service.js';
 import { ConfirmFamilyMergeDocument, PairFamilyMembersDocument, ProposeFamilyMergeDocument } from './graphql/generated.js';
 import { TestApi } from './support/test-app.js';
 import { type Agency, parentWithTwoChildren, World } from './support/world.js';
+import { fixtureClient } from './support/fixture-client.js';
 
 /**
  * A registration merged into a family (absorbed by a merge, or set aside by pairFamilyMembers) is erased with that
@@ -26,10 +27,7 @@ describe('retention of registrations merged into a family', () => {
     agencyA = await world.agency(network);
     agencyB = await world.agency(network, 'SCHOOL_GUIDANCE');
     days = api.app.get<AppConfig>(APP_CONFIG).retention.days;
-    sql = new pg.Client(process.env.DATABASE_URL);
-    await sql.connect();
-    // The audit triggers refuse writes without a named actor, also the arrange steps' own.
-    await sql.query(`SELECT set_config('app.actor_subject', 'test-fixture', false)`);
+    sql = await fixtureClient();
   });
   afterAll(async () => {
     await sql.end();

@@ -2,7 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { spawnSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
 import { chainPendingAuditEntries, verifyAuditChain } from '../src/audit/audit-chain.js';
 import { RetentionService } from '../src/retention/retention.service.js';
 import {
@@ -41,6 +41,7 @@ import {
 } from './graphql/generated.js';
 import { codeOf, type GraphQLResult, TestApi } from './support/test-app.js';
 import { type Agency, type Network, type Person, World } from './support/world.js';
+import { fixtureClient } from './support/fixture-client.js';
 
 /**
  * Plan closure and retention (docs/retention.md): closing records the reason code and
@@ -75,10 +76,7 @@ describe('plan closure and retention', () => {
     other = await world.agency(network, 'GENERAL_WELFARE');
     worker = await world.staff(agency);
     intake = await world.staff(receiver);
-    sql = new pg.Client(process.env.DATABASE_URL);
-    await sql.connect();
-    // The audit triggers refuse writes without a named actor, also the arrange steps' own.
-    await sql.query(`SELECT set_config('app.actor_subject', 'test-fixture', false)`);
+    sql = await fixtureClient();
   });
   afterAll(async () => {
     await sql.end();

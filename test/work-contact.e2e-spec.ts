@@ -33,6 +33,15 @@ describe("a professional's work contact", () => {
   let portal: string;
 
   const contact = { email: 'an.supporter@kindengezin.example', phone: '+32 9 265 00 00' };
+  /** Who may not set (nor read) another professional's work contact, and the answer each gets. */
+  const mayNotSetAnothers = (): [string, string][] => [
+    [otherAgency.admin.subject, 'NOT_FOUND'],
+    [elsewhere.admin.subject, 'NOT_FOUND'],
+    [network.coordinator.subject, 'NOT_FOUND'],
+    [colleague.subject, 'NOT_FOUND'],
+    [PLATFORM_ADMIN, 'FORBIDDEN'],
+    [portal, 'FORBIDDEN'],
+  ];
 
   beforeAll(async () => {
     api = await TestApi.start();
@@ -127,15 +136,7 @@ describe("a professional's work contact", () => {
 
     const attempt = { ...set, email: 'overwritten@example.org', expectedVersion: 2 };
     expect(codeOf(await world.asIntegrationClient(agency, SetWorkContactDocument, { input: attempt }))).toBe('FORBIDDEN');
-    const expectations: [string, string][] = [
-      [otherAgency.admin.subject, 'NOT_FOUND'],
-      [elsewhere.admin.subject, 'NOT_FOUND'],
-      [network.coordinator.subject, 'NOT_FOUND'],
-      [colleague.subject, 'NOT_FOUND'],
-      [PLATFORM_ADMIN, 'FORBIDDEN'],
-      [portal, 'FORBIDDEN'],
-    ];
-    for (const [subject, code] of expectations) {
+    for (const [subject, code] of mayNotSetAnothers()) {
       expect([subject, codeOf(await api.gql(subject, SetWorkContactDocument, { input: attempt }))]).toEqual([subject, code]);
     }
     expect(await contactOf(worker.subject)).toEqual({ email: set.email, phone: set.phone, version: 2 });
@@ -177,15 +178,7 @@ describe("a professional's work contact", () => {
     expect((await api.ok(agency.admin.subject, SetWorkContactDocument, { input: { ...admins, email: 'lotte.b@onthaal.example', expectedVersion: 4 } })).setWorkContact.version).toBe(5);
 
     // Nobody who may not set it reads it, as for setWorkContact: an unknown user and another's alike.
-    const expectations: [string, string][] = [
-      [otherAgency.admin.subject, 'NOT_FOUND'],
-      [elsewhere.admin.subject, 'NOT_FOUND'],
-      [network.coordinator.subject, 'NOT_FOUND'],
-      [colleague.subject, 'NOT_FOUND'],
-      [PLATFORM_ADMIN, 'FORBIDDEN'],
-      [portal, 'FORBIDDEN'],
-    ];
-    for (const [subject, code] of expectations) {
+    for (const [subject, code] of mayNotSetAnothers()) {
       const answer = await api.gql(subject, WorkContactOfDocument, { userId: worker.userId });
       expect([subject, codeOf(answer), answer.data?.workContact ?? null]).toEqual([subject, code, null]);
     }
