@@ -118,7 +118,8 @@ export class ReferralEvents implements OnModuleInit {
     if (!attributes) {
       // Read as the transition left the referral: after its writes.
       if (writes.length) await em.query(`WITH ${writes.join(', ')} SELECT 1`, values);
-      [writes, values.length] = [[], 0];
+      writes = [];
+      values.length = 0;
       attributes = (await this.policy.attributesOf(em, 'Referral', referral.id))!;
     }
     const value = (v: unknown) => `$${values.push(v)}`;
