@@ -6,12 +6,17 @@ import { type EmbeddedDatabase, startEmbeddedPostgres } from '../src/database/em
 
 /**
  * The benchmarks' database: BENCH_DATABASE_URL, or an embedded cluster kept under `.data/bench-<N>-<S>`
- * so that a large seed is made once; migrated, and seeded with `families` when empty.
+ * so that a large seed is made once; migrated, and seeded with `families` when empty. `postgresFlags`: server
+ * settings for the embedded cluster's start (`-c shared_buffers=6GB`), the same for every side of a run.
  */
-export async function benchDatabase(families: number, seed: number): Promise<{ url: string; db: DataSource; embedded?: EmbeddedDatabase }> {
+export async function benchDatabase(
+  families: number,
+  seed: number,
+  postgresFlags?: string[],
+): Promise<{ url: string; db: DataSource; embedded?: EmbeddedDatabase }> {
   const embedded = process.env.BENCH_DATABASE_URL
     ? undefined
-    : await startEmbeddedPostgres({ dataDir: benchDataDir(families, seed), database: 'bench', persistent: true });
+    : await startEmbeddedPostgres({ dataDir: benchDataDir(families, seed), database: 'bench', persistent: true, postgresFlags });
   const url = process.env.BENCH_DATABASE_URL ?? embedded!.url;
   const db = await new DataSource(dataSourceOptions(url)).initialize();
   await migrate(db);

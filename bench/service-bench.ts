@@ -59,6 +59,8 @@ const { values: args } = parseArgs({
     // Node/V8 flags for the service process after those of `npm start` (space-separated), e.g.
     // "--max-semi-space-size=0": runtime settings compared on the same seeded data.
     'node-flags': { type: 'string' },
+    // Server settings for the embedded cluster (space-separated `postgres` flags), e.g. "-c shared_buffers=6GB".
+    'postgres-flags': { type: 'string' },
     resolvers: { type: 'boolean', default: false },
     // A directory holding another build of the service (`DIR/dist/src/main.js`, e.g. main's): measured in the
     // same run, sent the service's requests, so that a change is a ratio within one run (side `baseline`).
@@ -423,7 +425,7 @@ async function measureConsentCost(env: Record<string, string>, side: Side, admin
 // ---- the run -----------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  const { url, db, embedded } = await benchDatabase(FAMILIES, SEED);
+  const { url, db, embedded } = await benchDatabase(FAMILIES, SEED, splitFlags(args['postgres-flags']));
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   const children: ChildProcess[] = [];
@@ -484,7 +486,8 @@ async function main(): Promise<void> {
       }
     }
     clearInterval(sampler);
-    const consentCost = await measureConsentCost(env, operations(f, db)[0]!.sides.service, admin);
+    // Measured only in a whole run: `--only` asks for the operations it names.
+    const consentCost = args.only ? null : await measureConsentCost(env, operations(f, db)[0]!.sides.service, admin);
     const report = {
       at: new Date().toISOString(),
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
@@ -497,7 +500,7 @@ async function main(): Promise<void> {
       operations: table,
       consentCost,
     };
-    console.log(
+    if (consentCost) console.log(
       `\nconsent cost, plan(id) through the service with and without the access basis (${consentCost.rounds} alternating rounds): ` +
         `p50 ${consentCost.full.p50.toFixed(1)} vs ${consentCost.teamOnly.p50.toFixed(1)} ms = ${consentCost.p50Ratio.toFixed(2)}×, ` +
         `throughput ${consentCost.full.reqPerSec.toFixed(0)} vs ${consentCost.teamOnly.reqPerSec.toFixed(0)} req/s = ${consentCost.throughputRatio.toFixed(2)}×`,
