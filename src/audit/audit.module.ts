@@ -5,5 +5,5 @@ import { CompiledStatements } from './compiled-statements.js';
 import { PersonalReader } from './personal-reader.js';
 
 @Global()
-@Module({ providers: [AuditedTransactions, PersonalReader, CompiledStatements, AuditChainer], exports: [AuditedTransactions, PersonalReader, AuditChainer] })
+@Module({ providers: [AuditedTransactions, PersonalReader, CompiledStatements, AuditChainer], exports: [AuditedTransactions, PersonalReader, CompiledStatements, AuditChainer] })
 export class AuditModule {}

@@ -17,7 +17,10 @@ const MAX_STATEMENTS = 1_000;
 /** The request id the actor carries while its statement is compiled: the one value of the actor that varies per request. */
 const REQUEST_ID_SLOT = '{request}';
 
-/** A parameter whose value is the request's: its input (rootSql's `inputs`) of this name. */
+/** The names of the request's values among a statement's parameters (rootSql's `inputs`, a service's own `input`). */
+const INPUT_PREFIX = 'in_';
+
+/** A parameter whose value is the request's: its input of this name. */
 class Input {
   constructor(readonly name: string) {}
 }
@@ -43,6 +46,7 @@ interface CompiledStatement {
  * predicates and the field-level rights decided with a record are translated from those rules into the text
  * and its parameters, so a statement is only ever sent for a caller with the same rules: a caller with other
  * rights, or the same rights over other agencies or families, has a statement of its own (docs/benchmarks.md).
+ * A service's own statement over the caller's rules (the access log's) is kept the same way (`query`).
  */
 @Injectable()
 export class CompiledStatements {
@@ -66,43 +70,79 @@ export class CompiledStatements {
 
   /** `roots` read as `caller` in one statement (CompiledRead.roots), their answers under their names with dates as Dates. */
   async read<K extends string>(db: DataSource, caller: Caller, roots: Record<K, ReadRoot>): Promise<Record<K, unknown>> {
-    const inputs = new SqlParams('in_');
-    const build = () => {
+    const inputs = new SqlParams(INPUT_PREFIX);
+    const [row] = await this.send<{ answer: Record<K, unknown> }>(db, caller, inputs.values, () => {
       const sqls = Object.fromEntries(Object.entries<ReadRoot>(roots).map(([name, root]) => [name, rootSql(root, inputs)])) as Record<K, RootSql>;
-      return this.statement(db, caller, sqls, Object.keys(inputs.values));
-    };
-    // A remembered principal is checked by the statement itself (auth/principal-check.ts), so its rules may be turned into SQL here.
-    const statement = caller.principalCheck ? buildChecked(caller.ability, build) : build();
-    const values = statement.values.map((value) =>
-      value instanceof Input ? inputs.values[value.name] : value === ACTOR ? JSON.stringify(auditActor(caller)) : value,
-    );
-    const [row]: { answer: Record<K, unknown>; principal_current?: boolean }[] = await db.query(statement.text, values);
-    assertStillCurrent(row);
+      const key = JSON.stringify([this.callerKey(caller), Object.entries<RootSql>(sqls).map(([name, root]) => [name, this.shapeOf(root.node), root.where, root.page ?? null])]);
+      return this.remembered(key, () => {
+        const actor = { ...auditActor(caller), requestId: REQUEST_ID_SLOT };
+        const { sql, params } = new CompiledRead(caller, actor).roots(sqls);
+        const actorJson = JSON.stringify(actor);
+        for (const [name, value] of Object.entries(params)) if (value === actorJson) params[name] = ACTOR;
+        return this.positional(db, sql, params, Object.keys(inputs.values));
+      });
+    });
     const { answer } = row!;
     for (const name of Object.keys(roots) as K[]) rootWithDates(roots[name], answer[name]);
     return answer;
   }
 
-  /** The statement of `roots` (their SQL: rootSql), whose parameters `inputs` are the request's values. */
-  private statement(db: DataSource, caller: Caller, roots: Record<string, RootSql>, inputs: string[]): CompiledStatement {
-    const key = JSON.stringify([this.callerKey(caller), Object.entries(roots).map(([name, root]) => [name, this.shapeOf(root.node), root.where, root.page ?? null])]);
+  /**
+   * The rows of a service's own statement (written by the service, not compiled from a selection), cached as the
+   * compiled reads' are: `sql` is called once per caller (callerKey) and `shape` — a name for everything the text
+   * depends on besides the caller, such as which optional conditions it has — with `params` for the values fixed
+   * by the caller (the policy's predicates, the principal's check) and `input(name)` naming a value of the
+   * request, bound at each send from `inputs`. A remembered principal's check may be put in the text
+   * (`caller.principalCheck`), the statement then answering `principal_current` as a compiled read does.
+   */
+  async query<R extends object, I extends Record<string, unknown>>(
+    db: DataSource,
+    caller: Caller,
+    shape: string,
+    sql: (params: SqlParams, input: (name: keyof I & string) => string) => string,
+    inputs: I,
+  ): Promise<R[]> {
+    const values = Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`${INPUT_PREFIX}${name}`, value]));
+    return this.send<R>(db, caller, values, () =>
+      this.remembered(JSON.stringify([this.callerKey(caller), shape]), () => {
+        const params = new SqlParams();
+        const text = sql(params, (name) => `:${INPUT_PREFIX}${name}`);
+        return this.positional(db, text, params.values, Object.keys(values));
+      }),
+    );
+  }
+
+  /**
+   * Sends the statement `statement()` finds or compiles — under the principal's check when it is remembered
+   * (auth/principal-check.ts), so that its rules may be turned into SQL there — with the request's `inputs`.
+   */
+  private async send<R>(db: DataSource, caller: Caller, inputs: Record<string, unknown>, statement: () => CompiledStatement): Promise<R[]> {
+    const { text, values } = caller.principalCheck ? buildChecked(caller.ability, statement) : statement();
+    const bound = values.map((value) => (value instanceof Input ? inputs[value.name] : value === ACTOR ? JSON.stringify(auditActor(caller)) : value));
+    const rows: (R & { principal_current?: boolean })[] = await db.query(text, bound);
+    assertStillCurrent(rows[0]);
+    return rows;
+  }
+
+  /** The statement kept under `key`, or `compile`d and kept; the most recently used last, past MAX_STATEMENTS the least recent goes. */
+  private remembered(key: string, compile: () => CompiledStatement): CompiledStatement {
     const known = this.statements.get(key);
     if (known) {
-      // The most recently used last: the first is the one to go.
       this.statements.delete(key);
       this.statements.set(key, known);
       return known;
     }
-    const actor = { ...auditActor(caller), requestId: REQUEST_ID_SLOT };
-    const { sql, params } = new CompiledRead(caller, actor).roots(roots);
-    const actorJson = JSON.stringify(actor);
-    for (const [name, value] of Object.entries(params)) if (value === actorJson) params[name] = ACTOR;
-    const [text, values] = db.driver.escapeQueryWithParameters(sql, { ...params, ...Object.fromEntries(inputs.map((name) => [name, new Input(name)])) });
-    const statement = { text, values };
+    const statement = compile();
     this.compiled++;
     this.statements.set(key, statement);
     if (this.statements.size > MAX_STATEMENTS) this.statements.delete(this.statements.keys().next().value!);
     return statement;
+  }
+
+  /** `sql` with positional parameters: `params`' values fixed in the statement, the request's `inputs` (their names) left to each send. */
+  private positional(db: DataSource, sql: string, params: Record<string, unknown>, inputs: string[]): CompiledStatement {
+    const [text, values] = db.driver.escapeQueryWithParameters(sql, { ...params, ...Object.fromEntries(inputs.map((name) => [name, new Input(name)])) });
+    return { text, values };
   }
 
   /**

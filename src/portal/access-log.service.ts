@@ -2,13 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Caller } from '../auth/caller.decorator.js';
-import { assertStillCurrent, buildChecked } from '../auth/principal-check.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import { badInput, notFound } from '../common/errors.js';
 import { selectedNodeFields } from '../graphql/compiled-selection.js';
 import { type Connection, DEFAULT_PAGE_SIZE, type PageArgs } from '../common/pagination.js';
 import { PolicyService } from '../policy/policy.service.js';
-import { SqlParams } from '../policy/sql-scope.js';
+import { CompiledStatements } from '../audit/compiled-statements.js';
 import type { AccessLogEntry } from './access-log-entry.type.js';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import { actorInWords, lineInWords, lookedUp } from './access-log-wording.js';
@@ -65,7 +64,8 @@ export function accessLogLines(family: string, registrations: 'own' | 'merged', 
   const [audited, logged] =
     registrations === 'own'
       ? [`(SELECT coalesce(af.merged_into_family_id, af.id) FROM family af WHERE af.id = ${family})`, `e.family_id = ${family}`]
-      : [family, `e.family_id IN (SELECT mf.id FROM family mf WHERE mf.merged_into_family_id = ${family})`];
+      : // `= ANY(ARRAY(…))`, not `IN (…)`: the statement stays prepared with its generic plan (database/prepared-statements.ts).
+        [family, `e.family_id = ANY (ARRAY(SELECT mf.id FROM family mf WHERE mf.merged_into_family_id = ${family}))`];
   return `SELECT e.seq, p.n AS part, e.at, e.action, e.family_id, ${audited} AS audited_family_id, e.entity_id, e.actor_member_id, e.actor_user_id,
          e.acting_agency_id, coalesce(p.part->>'type', e.entity_type) AS entity_type,
          coalesce((p.part->>'records')::int, cardinality(e.entity_ids), 1) AS records,
@@ -94,6 +94,7 @@ export class AccessLogService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly policy: PolicyService,
+    private readonly statements: CompiledStatements,
   ) {}
 
   /**
@@ -105,20 +106,21 @@ export class AccessLogService {
     const selected = info ? selectedNodeFields(info) : null;
     const worded = !selected || selected.has('actor') || selected.has('description');
     const first = page.first ?? DEFAULT_PAGE_SIZE;
+    const after = page.after ? decode(page.after) : undefined;
     // What a family member looked at itself is not news to it: its own reads stay out of its log.
     const viewer = caller.principal.familyMember?.memberId;
-    const params = new SqlParams();
-    // A remembered principal is checked by this statement itself (auth/principal-check.ts).
-    const check = caller.principalCheck?.sql((value) => params.add(value));
-    const statement = () => {
-      const after = page.after ? decode(page.after) : undefined;
-      const family = `${params.add(familyId)}::uuid`;
-      const limit = params.add(first + 1);
+    const inputs = { family: familyId, limit: first + 1, seq: after?.seq, part: after?.part, viewer };
+    // Built once per caller and shape (audit/compiled-statements.ts); the request's values bound by name.
+    const shape = `accessLog:${worded ? 'worded' : 'bare'}:${after ? 'after' : 'first'}:${viewer ? 'viewer' : 'none'}`;
+    const [head, ...more] = await this.statements.query<Row & { readable: boolean }, typeof inputs>(this.db, caller, shape, (params, input) => {
+      // A remembered principal is checked by this statement itself (auth/principal-check.ts).
+      const check = caller.principalCheck?.sql((value) => params.add(value));
+      const family = `${input('family')}::uuid`;
       // The lines of each kind of registration the caller may read.
-      const readableLines = (registrations: 'own' | 'merged') => `SELECT ae.* FROM (${accessLogLines(family, registrations, after ? `e.seq <= ${params.add(after.seq)}` : 'TRUE')}) ae
+      const readableLines = (registrations: 'own' | 'merged') => `SELECT ae.* FROM (${accessLogLines(family, registrations, after ? `e.seq <= ${input('seq')}` : 'TRUE')}) ae
            WHERE ${this.policy.predicate(caller.ability, 'read', 'AuditEvent', params)}
-             ${viewer ? `AND NOT (ae.action = 'READ' AND ae.actor_member_id IS NOT DISTINCT FROM ${params.add(viewer)}::uuid)` : ''}
-             ${after ? `AND (ae.seq < ${params.add(after.seq)} OR ae.part > ${params.add(after.part)})` : ''}`;
+             ${viewer ? `AND NOT (ae.action = 'READ' AND ae.actor_member_id IS NOT DISTINCT FROM ${input('viewer')}::uuid)` : ''}
+             ${after ? `AND (ae.seq < ${input('seq')} OR ae.part > ${input('part')})` : ''}`;
       // The merged registrations' lines apart (MATERIALIZED): planned with the page's order, the planner walked the
       // whole audit trail backwards looking for them.
       return `WITH merged AS MATERIALIZED (${readableLines('merged')})
@@ -127,14 +129,10 @@ export class AccessLogService {
           ${worded ? WORDING_COLUMNS : 'NULL AS member_name, NULL AS user_name, NULL AS agency_name, NULL AS self_assigned, NULL AS lookup_purpose, NULL AS record_state'}
         FROM (SELECT ${this.policy.readableSql(caller.ability, 'Family', family, params)} AS yes${check ? `, ${check} AS principal_current` : ''}) readable
         LEFT JOIN LATERAL (
-          SELECT * FROM ((${readableLines('own')} ORDER BY ae.seq DESC, ae.part LIMIT ${limit}) UNION ALL SELECT * FROM merged) lines
-           WHERE readable.yes ORDER BY seq DESC, part LIMIT ${limit}) ae ON TRUE
+          SELECT * FROM ((${readableLines('own')} ORDER BY ae.seq DESC, ae.part LIMIT ${input('limit')}) UNION ALL SELECT * FROM merged) lines
+           WHERE readable.yes ORDER BY seq DESC, part LIMIT ${input('limit')}) ae ON TRUE
         ORDER BY ae.seq DESC, ae.part`;
-    };
-    const sql = check ? buildChecked(caller.ability, statement) : statement();
-    const [query, values] = this.db.driver.escapeQueryWithParameters(sql, params.values);
-    const [head, ...more]: (Row & { readable: boolean; principal_current?: boolean })[] = await this.db.query(query, values);
-    assertStillCurrent(head);
+    }, inputs);
     if (!head?.readable) throw notFound('Family');
     const rows = head.seq === null ? [] : [head, ...more];
     const language = caller.principal.language ?? DEFAULT_LANGUAGE;
