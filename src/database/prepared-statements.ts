@@ -10,8 +10,9 @@ const MAX_PREPARED_PER_CONNECTION = 200;
  * execution for the policy-filtered reads, because the access rule adds several correlated EXISTS to each
  * query (the figures: docs/decisions.md, "Planning"). With `plan_cache_mode =
  * force_generic_plan` (set on the connection, see database.module.ts) the plan is made once per shape
- * and reused with any parameters. Statements with `IN (...)` lists (one shape per list length) stay
- * unnamed, and so does everything past the per-connection limit.
+ * and reused with any parameters. Statements with lists of parameters, `IN ($1, $2, …)` (one shape per list
+ * length), stay unnamed, and so does everything past the per-connection limit; `IN (SELECT …)` and lists of
+ * constants are one shape each and are prepared.
  */
 export class PreparingClient extends pg.Client {
   private readonly prepared = new Set<string>();
@@ -29,7 +30,7 @@ export class PreparingClient extends pg.Client {
   }
 }
 
-/** Per statement text: its prepared name, or null for one with an `IN (...)` list. */
+/** Per statement text: its prepared name, or null for one with an `IN ($1, …)` list. */
 const names = new Map<string, string | null>();
 
 /**
@@ -39,7 +40,7 @@ const names = new Map<string, string | null>();
 function statementName(text: string): string | null {
   let name = names.get(text);
   if (name === undefined) {
-    name = /\bIN \(/i.test(text) ? null : `s${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    name = /\bIN \(\s*\$/i.test(text) ? null : `s${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
     // Shapes are few; the bound only guards against a caller that builds unbounded distinct texts.
     if (names.size > 10_000) names.clear();
     names.set(text, name);
