@@ -21,6 +21,7 @@ import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { InboxItemKind } from '../inbox/inbox-kind.js';
 import { InboxService } from '../inbox/inbox.service.js';
+import { type WebhookCandidates, webhookCandidatesSql } from '../webhooks/webhooks.service.js';
 import { PlanTeamService } from '../plans/plan-team.service.js';
 import { PolicyService, type SubjectAttributes } from '../policy/policy.service.js';
 import { SqlParams } from '../policy/sql-scope.js';
@@ -54,6 +55,9 @@ import { ReferralTransition } from './referral-transition.entity.js';
 import { Referral } from './referral.entity.js';
 
 const EXTERNAL_REFERENCE_TAKEN = 'referral_external_reference_uq';
+
+/** The name under which a step reads the referral's webhook clients with its attributes (taken out of them). */
+const WEBHOOK_CLIENTS = 'webhookClients';
 
 /** Ends the referral's ($1) scheduled meeting in state $2 with note $3 (kept when null) and whether the bridge figure came ($4); its id. */
 const END_MEETING_SQL = `UPDATE handover_meeting SET state = $2, note = COALESCE($3, note), ended_at = now(), bridge_figure_present = $4
@@ -517,13 +521,20 @@ export class ReferralsService {
         const attributes = await this.policy.authorize(em, caller.ability, 'read', 'Referral', input.referralId, {
           lock: true,
           actor,
+          // Of the relations, only those the step's rules name: the attributes are checked for nothing else here, and
+          // the event's webhook clients and notice use fields only (toAgencyId, sent, status: ReferralEvents.record).
+          checkedFor: rule.by,
           also: {
             // The record itself, read with its attributes (the columns under `record.` names).
             ...referralColumns(em),
             // Whether the receiving agency still works in the family's network, read with the referral when the step reaches it.
             ...(reachesReceiver && { receiverWorksInNetwork: agencyWorksIn('r.to_agency_id', subjectSql('Referral').fields.networkId!) }),
+            // The partner systems the event's fan-out tries: of the referral's agencies, which a step does not change.
+            [WEBHOOK_CLIENTS]: webhookCandidatesSql('r.from_agency_id', 'r.to_agency_id'),
           },
         });
+        const webhookClients = attributes[WEBHOOK_CLIENTS] as WebhookCandidates;
+        delete attributes[WEBHOOK_CLIENTS];
         const referral = referralOf(em, attributes);
         if (!rule.by.some((action) => this.policy.can(caller.ability, action, 'Referral', attributes))) {
           throw forbidden(`Your agency may not ${name} this referral`);
@@ -561,7 +572,7 @@ export class ReferralsService {
         // What a step changes of the referral's authorization attributes is its status and whether it was sent.
         const after = { ...attributes, status: referral.status, sent: referral.sentAt !== null };
         await conflictOnDuplicate(
-          this.recordTransition(em, caller, referral, from, { reason, details }, { attributes: after, update }),
+          this.recordTransition(em, caller, referral, from, { reason, details }, { attributes: after, update, webhookClients }),
           'This external reference is already used for another referral to your agency',
           EXTERNAL_REFERENCE_TAKEN,
         );
@@ -580,7 +591,7 @@ export class ReferralsService {
   /**
    * The append-only history entry of a step, and its event (outbox, webhooks, subscriptions), in the statement
    * that writes the event; with `step`, also the referral's update, and its attributes after it (as read by
-   * the step) for the event.
+   * the step) and its webhook clients for the event.
    */
   private async recordTransition(
     em: EntityManager,
@@ -588,7 +599,7 @@ export class ReferralsService {
     referral: Referral,
     from: ReferralStatus | null,
     effect: Pick<StepEffect, 'reason' | 'details'>,
-    step?: { attributes: SubjectAttributes; update: [string, unknown[]] },
+    step?: { attributes: SubjectAttributes; update: [string, unknown[]]; webhookClients: WebhookCandidates },
   ): Promise<void> {
     const updateSql = step?.update[0];
     const values: unknown[] = [...(step?.update[1] ?? [])];
@@ -597,7 +608,7 @@ export class ReferralsService {
       VALUES (${value(newId())}::uuid, ${value(referral.id)}::uuid, ${value(from)}, ${value(referral.status)}, ${value(referral.version)}::int, ${value(referral.updatedAt)}::timestamptz,
               ${value(caller.principal.userId)}::uuid, ${value(caller.principal.acting?.agencyId ?? null)}::uuid, ${value(effect.reason ?? null)}, ${value(JSON.stringify(effect.details ?? {}))}::jsonb)`;
     const writes = [...(updateSql ? [`updated AS (${updateSql})`] : []), `transition AS (${transition})`];
-    await this.events.record(em, referral, from, { writes, values, attributes: step?.attributes });
+    await this.events.record(em, referral, from, { writes, values, attributes: step?.attributes, webhookClients: step?.webhookClients });
   }
 
   /**
