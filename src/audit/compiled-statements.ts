@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Caller } from '../auth/caller.decorator.js';
 import { assertStillCurrent, buildChecked, type PrincipalCheck } from '../auth/principal-check.js';
 import type { Principal } from '../auth/principal.js';
@@ -64,8 +64,11 @@ export class CompiledStatements {
   /** Statements compiled since start (a request served from the cache compiles none). */
   compiled = 0;
 
-  /** `roots` read as `caller` in one statement (CompiledRead.roots), their answers under their names with dates as Dates. */
-  async read<K extends string>(db: DataSource, caller: Caller, roots: Record<K, ReadRoot>): Promise<Record<K, unknown>> {
+  /**
+   * `roots` read as `caller` in one statement (CompiledRead.roots), their answers under their names with dates as
+   * Dates; in `em`'s transaction when given.
+   */
+  async read<K extends string>(db: DataSource, caller: Caller, roots: Record<K, ReadRoot>, em?: EntityManager): Promise<Record<K, unknown>> {
     const inputs = new SqlParams('in_');
     const build = () => {
       const sqls = Object.fromEntries(Object.entries<ReadRoot>(roots).map(([name, root]) => [name, rootSql(root, inputs)])) as Record<K, RootSql>;
@@ -76,7 +79,7 @@ export class CompiledStatements {
     const values = statement.values.map((value) =>
       value instanceof Input ? inputs.values[value.name] : value === ACTOR ? JSON.stringify(auditActor(caller)) : value,
     );
-    const [row]: { answer: Record<K, unknown>; principal_current?: boolean }[] = await db.query(statement.text, values);
+    const [row]: { answer: Record<K, unknown>; principal_current?: boolean }[] = await (em ?? db).query(statement.text, values);
     assertStillCurrent(row);
     const { answer } = row!;
     for (const name of Object.keys(roots) as K[]) rootWithDates(roots[name], answer[name]);
