@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Caller } from '../auth/caller.decorator.js';
 import { assertStillCurrent, buildChecked, type PrincipalCheck } from '../auth/principal-check.js';
 import type { Principal } from '../auth/principal.js';
@@ -68,10 +68,13 @@ export class CompiledStatements {
   /** Statements compiled since start (a request served from the cache compiles none). */
   compiled = 0;
 
-  /** `roots` read as `caller` in one statement (CompiledRead.roots), their answers under their names with dates as Dates. */
-  async read<K extends string>(db: DataSource, caller: Caller, roots: Record<K, ReadRoot>): Promise<Record<K, unknown>> {
+  /**
+   * `roots` read as `caller` in one statement (CompiledRead.roots), their answers under their names with dates as
+   * Dates; in `em`'s transaction when given.
+   */
+  async read<K extends string>(db: DataSource, caller: Caller, roots: Record<K, ReadRoot>, em?: EntityManager): Promise<Record<K, unknown>> {
     const inputs = new SqlParams(INPUT_PREFIX);
-    const [row] = await this.send<{ answer: Record<K, unknown> }>(db, caller, inputs.values, () => {
+    const [row] = await this.send<{ answer: Record<K, unknown> }>(em ?? db, caller, inputs.values, () => {
       const sqls = Object.fromEntries(Object.entries<ReadRoot>(roots).map(([name, root]) => [name, rootSql(root, inputs)])) as Record<K, RootSql>;
       const key = JSON.stringify([this.callerKey(caller), Object.entries<RootSql>(sqls).map(([name, root]) => [name, this.shapeOf(root.node), root.where, root.page ?? null])]);
       return this.remembered(key, () => {
@@ -116,7 +119,7 @@ export class CompiledStatements {
    * Sends the statement `statement()` finds or compiles — under the principal's check when it is remembered
    * (auth/principal-check.ts), so that its rules may be turned into SQL there — with the request's `inputs`.
    */
-  private async send<R>(db: DataSource, caller: Caller, inputs: Record<string, unknown>, statement: () => CompiledStatement): Promise<R[]> {
+  private async send<R>(db: DataSource | EntityManager, caller: Caller, inputs: Record<string, unknown>, statement: () => CompiledStatement): Promise<R[]> {
     const { text, values } = caller.principalCheck ? buildChecked(caller.ability, statement) : statement();
     const bound = values.map((value) => (value instanceof Input ? inputs[value.name] : value === ACTOR ? JSON.stringify(auditActor(caller)) : value));
     const rows: (R & { principal_current?: boolean })[] = await db.query(text, bound);

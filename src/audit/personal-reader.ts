@@ -112,18 +112,18 @@ export class CallerReader {
    * audited and answered as JSON by one statement, without entities or loaders; null when the caller may
    * not read it (or it does not exist).
    */
-  async compiled(root: ReadNode, id: string | null): Promise<Record<string, unknown> | null> {
-    const { record } = await this.compiledRoots({ record: { node: root, where: (alias, params) => `${alias}.id = ${params.add(id)}` } });
+  async compiled(root: ReadNode, id: string | null, em?: EntityManager): Promise<Record<string, unknown> | null> {
+    const { record } = await this.compiledRoots({ record: { node: root, where: (alias, params) => `${alias}.id = ${params.add(id)}` } }, em);
     return record as Record<string, unknown> | null;
   }
 
   /**
    * The fast path for several roots in one statement (CompiledRead.roots: the portal login's own member and
    * family): each root's answer under its name, filtered and audited alike. The statement is compiled once per
-   * shape and caller's rules (compiled-statements.ts).
+   * shape and caller's rules (compiled-statements.ts). In `em`'s transaction when given (a write's answer).
    */
-  compiledRoots<K extends string>(roots: Record<K, ReadRoot>): Promise<Record<K, unknown>> {
-    return this.statements.read(this.db, this.caller, roots);
+  compiledRoots<K extends string>(roots: Record<K, ReadRoot>, em?: EntityManager): Promise<Record<K, unknown>> {
+    return this.statements.read(this.db, this.caller, roots, em);
   }
 
   /**

@@ -113,34 +113,38 @@ export class InboxService {
    * already (a replica's job told it first).
    */
   async deliver(em: EntityManager, event: InboxEvent, audience: InboxAudience[]): Promise<number> {
-    const recipients = await this.recipientsOf(em, audience);
-    if (recipients.length === 0) return 0;
+    const values: unknown[] = [];
+    const param = (value: unknown) => `$${values.push(value)}`;
+    const recipients = recipientsSql(audience, param);
+    if (!recipients) return 0;
+    let source: string;
+    if (audience.every((who) => 'user' in who || 'teamUser' in who || 'member' in who)) {
+      // Single persons, at most one recipient each: the items' ids are known before their recipients, so the
+      // recipients are read by the statement that writes the items (in their order, as the ids below are given).
+      const ids = param(audience.map(() => newId()));
+      source = `(SELECT (${ids}::uuid[])[(row_number() OVER (ORDER BY COALESCE(rs.user_id, rs.member_id), rs.agency_id))::int] AS id, rs.user_id, rs.agency_id, rs.member_id
+          FROM (${recipients}) rs) r`;
+    } else {
+      const found: RecipientRow[] = await readWithoutAudit('a check before a write that answers no personal data', em.query(recipients, values));
+      if (found.length === 0) return 0;
+      values.length = 0;
+      source = `unnest(${param(found.map(() => newId()))}::uuid[], ${param(found.map((r) => r.user_id))}::uuid[], ${param(found.map((r) => r.agency_id))}::uuid[],
+          ${param(found.map((r) => r.member_id))}::uuid[]) AS r(id, user_id, agency_id, member_id)`;
+    }
     // The notice (NOTIFY on commit) in the same statement, once, only when an item was made.
-    const told: { userId: string | null; memberId: string | null }[] = await em.query(
+    const told: { userId: string | null; memberId: string | null }[] = await readWithoutAudit('a check before a write that answers no personal data', em.query(
       `WITH told AS (
          INSERT INTO inbox_item (id, event_id, kind, recipient_user_id, recipient_agency_id, recipient_member_id, family_id, subject_type, subject_id, params, occurred_at)
-         SELECT r.id, $1, $2, r.user_id, r.agency_id, r.member_id, $3, $4, $5, $6, $7
-           FROM unnest($8::uuid[], $9::uuid[], $10::uuid[], $11::uuid[]) AS r(id, user_id, agency_id, member_id)
+         SELECT r.id, ${param(event.id)}, ${param(event.kind)}, r.user_id, r.agency_id, r.member_id, ${param(event.familyId)}, ${param(event.about.type)}, ${param(event.about.id)},
+                ${param(JSON.stringify(event.params))}, ${param(event.occurredAt)}
+           FROM ${source}
          ON CONFLICT DO NOTHING
          RETURNING recipient_user_id, recipient_member_id)
        SELECT t.recipient_user_id AS "userId", t.recipient_member_id AS "memberId",
-              (SELECT count(pg_notify('${INBOX_CHANNEL}', $12)) FROM (SELECT 1 FROM told LIMIT 1) one) AS notified
+              (SELECT count(pg_notify('${INBOX_CHANNEL}', ${param(JSON.stringify({ eventId: event.id } satisfies InboxNotice))})) FROM (SELECT 1 FROM told LIMIT 1) one) AS notified
          FROM told t`,
-      [
-        event.id,
-        event.kind,
-        event.familyId,
-        event.about.type,
-        event.about.id,
-        JSON.stringify(event.params),
-        event.occurredAt,
-        recipients.map(() => newId()),
-        recipients.map((r) => r.user_id),
-        recipients.map((r) => r.agency_id),
-        recipients.map((r) => r.member_id),
-        JSON.stringify({ eventId: event.id } satisfies InboxNotice),
-      ],
-    );
+      values,
+    ));
     if (told.length === 0) return 0;
     // Only the items this delivery made: a repeat of the event e-mails no one again.
     await this.email.enqueue(em, told.map(({ userId, memberId }) => ({ userId, memberId })) as EmailRecipient[]);
@@ -276,38 +280,7 @@ export class InboxService {
     throw forbidden('An inbox belongs to a professional acting for an agency, or to a family member in the portal');
   }
 
-  /** The recipients `audience` names, once each, but the transaction's actor. */
-  private async recipientsOf(em: EntityManager, audience: InboxAudience[]): Promise<RecipientRow[]> {
-    const values: unknown[] = [];
-    const param = (value: unknown) => `$${values.push(value)}`;
-    const users = (from: string) => `SELECT m.user_id, m.agency_id, NULL::uuid AS member_id FROM ${from}`;
-    const parts = audience.map((who) => {
-      if ('staffOf' in who) return users(`membership m WHERE m.agency_id = ${param(who.staffOf)} AND m.role = ANY(${param(who.roles)}::text[])`);
-      if ('user' in who) return users(`membership m WHERE m.user_id = ${param(who.user)} AND m.agency_id = ${param(who.agency)}`);
-      const supporters = (familyId: string) => `trajectory_supporter m JOIN plan p ON p.id = m.plan_id
-          WHERE p.family_id = ${param(familyId)} AND p.status <> 'CLOSED' AND m.state <> 'ENDED'`;
-      if ('supportersOf' in who) return users(supporters(who.supportersOf));
-      if ('teamUser' in who) {
-        return `${users(`case_assignment m WHERE m.family_id = ${param(who.family)} AND m.user_id = ${param(who.teamUser)} AND m.ended_at IS NULL`)}
-          UNION ${users(`${supporters(who.family)} AND m.user_id = ${param(who.teamUser)}`)}`;
-      }
-      if ('coordinatorsOf' in who) {
-        return users(`membership m JOIN agency na ON na.id = m.agency_id
-          WHERE na.network_id = ${param(who.coordinatorsOf)} AND m.role = '${MembershipRole.NETWORK_COORDINATOR}'`);
-      }
-      const which = 'member' in who ? `fm.id = ${param(who.member)}` : `fm.family_id = ${param(who.portalOf)}`;
-      return `SELECT NULL::uuid AS user_id, NULL::uuid AS agency_id, fm.id AS member_id FROM family_member fm
-        WHERE ${which} AND fm.portal_subject IS NOT NULL AND member_is_capable(fm)`;
-    });
-    if (parts.length === 0) return [];
-    return readWithoutAudit('a check before a write that answers no personal data', em.query(
-      `SELECT DISTINCT ON (COALESCE(user_id, member_id)) user_id, agency_id, member_id FROM (${parts.join(' UNION ')}) a
-        WHERE COALESCE(user_id, member_id) IS DISTINCT FROM nullif(current_setting('app.actor_user_id', true), '')::uuid
-          AND COALESCE(user_id, member_id) IS DISTINCT FROM nullif(current_setting('app.actor_member_id', true), '')::uuid
-        ORDER BY COALESCE(user_id, member_id), agency_id`,
-      values,
-    ));
-  }
+
 
   /** A merge of two families (docs/family-merge.md): items about the absorbed family name the surviving one. */
   async moveToFamily(em: EntityManager, fromFamilyId: string, toFamilyId: string): Promise<void> {
@@ -324,6 +297,34 @@ interface RecipientRow {
   user_id: string | null;
   agency_id: string | null;
   member_id: string | null;
+}
+
+/** SELECT of the recipients `audience` names (RecipientRow), once each, but the transaction's actor; null when it names none. Values by `param`. */
+function recipientsSql(audience: InboxAudience[], param: (value: unknown) => string): string | null {
+  const users = (from: string) => `SELECT m.user_id, m.agency_id, NULL::uuid AS member_id FROM ${from}`;
+  const parts = audience.map((who) => {
+    if ('staffOf' in who) return users(`membership m WHERE m.agency_id = ${param(who.staffOf)} AND m.role = ANY(${param(who.roles)}::text[])`);
+    if ('user' in who) return users(`membership m WHERE m.user_id = ${param(who.user)} AND m.agency_id = ${param(who.agency)}`);
+    const supporters = (familyId: string) => `trajectory_supporter m JOIN plan p ON p.id = m.plan_id
+        WHERE p.family_id = ${param(familyId)} AND p.status <> 'CLOSED' AND m.state <> 'ENDED'`;
+    if ('supportersOf' in who) return users(supporters(who.supportersOf));
+    if ('teamUser' in who) {
+      return `${users(`case_assignment m WHERE m.family_id = ${param(who.family)} AND m.user_id = ${param(who.teamUser)} AND m.ended_at IS NULL`)}
+        UNION ${users(`${supporters(who.family)} AND m.user_id = ${param(who.teamUser)}`)}`;
+    }
+    if ('coordinatorsOf' in who) {
+      return users(`membership m JOIN agency na ON na.id = m.agency_id
+        WHERE na.network_id = ${param(who.coordinatorsOf)} AND m.role = '${MembershipRole.NETWORK_COORDINATOR}'`);
+    }
+    const which = 'member' in who ? `fm.id = ${param(who.member)}` : `fm.family_id = ${param(who.portalOf)}`;
+    return `SELECT NULL::uuid AS user_id, NULL::uuid AS agency_id, fm.id AS member_id FROM family_member fm
+      WHERE ${which} AND fm.portal_subject IS NOT NULL AND member_is_capable(fm)`;
+  });
+  if (parts.length === 0) return null;
+  return `SELECT DISTINCT ON (COALESCE(user_id, member_id)) user_id, agency_id, member_id FROM (${parts.join(' UNION ')}) a
+      WHERE COALESCE(user_id, member_id) IS DISTINCT FROM nullif(current_setting('app.actor_user_id', true), '')::uuid
+        AND COALESCE(user_id, member_id) IS DISTINCT FROM nullif(current_setting('app.actor_member_id', true), '')::uuid
+      ORDER BY COALESCE(user_id, member_id), agency_id`;
 }
 
 const recipientKey = (recipient: Recipient) => ('memberId' in recipient ? recipient.memberId : recipient.userId);

@@ -6,7 +6,7 @@ import { forbidden, notFound } from '../common/errors.js';
 import { UUID_PATTERN } from '../common/ids.js';
 import type { AppAbility, PolicyAction } from './ability.factory.js';
 import { assertConfirmed } from '../auth/principal-check.js';
-import { scopeToSql, SqlParams } from './sql-scope.js';
+import { ruleFields, scopeToSql, SqlParams } from './sql-scope.js';
 import { fromClause, subjectSql, type OpenSubject, type SubjectName } from './subjects.js';
 
 export type SubjectAttributes = Record<string, unknown> & { id: string };
@@ -21,6 +21,12 @@ export interface AttributesOptions {
   also?: Record<string, string>;
   /** The write's actor named by this statement (`AuditedTransactions.naming`): read only when the record is. */
   actor?: ActorNaming;
+  /**
+   * The only actions the attributes will be checked for, with the reading ability (`authorize`'s): of the relation
+   * sets, only those these actions' rules name are read (each is a subquery; the Referral's consented agencies
+   * probe every referred member's grants); the others are left out of the attributes. By default all are read.
+   */
+  checkedFor?: readonly PolicyAction[];
 }
 
 /** Applies the policy to queries and to single records. Services call it; they never test roles. */
@@ -99,9 +105,10 @@ export class PolicyService {
     if (!UUID_PATTERN.test(id)) return null;
     const def = subjectSql(subject);
     const params = new SqlParams();
+    const named = options.checkedFor && options.readableBy && relationsNamed(options.readableBy, options.checkedFor, subject);
     const columns = [
       ...Object.entries(def.fields).map(([field, sql]) => `${sql} AS "${field}"`),
-      ...Object.entries(def.relations).map(([field, rel]) => `${rel.array} AS "${field}"`),
+      ...Object.entries(def.relations).filter(([field]) => !named || named.has(field)).map(([field, rel]) => `${rel.array} AS "${field}"`),
       ...Object.entries(options.also ?? {}).map(([field, sql]) => `${sql} AS "${field}"`),
     ];
     const readable = options.readableBy ? scopeToSql(options.readableBy, 'read', subject, params) : 'TRUE';
@@ -125,6 +132,11 @@ export class PolicyService {
     assertConfirmed(ability);
     return ability.can(action, caslSubject(subject, { ...attributes }));
   }
+}
+
+/** The fields the ability's rules for any of `actions` on `subject` name: a check of those actions needs no other. */
+function relationsNamed(ability: AppAbility, actions: readonly PolicyAction[], subject: SubjectName): Set<string> {
+  return new Set(actions.flatMap((action) => [...ruleFields(ability, action, subject)]));
 }
 
 /** SQL that is true when the record of `subject` whose id is `idSql` is one `ability` may `action`. */

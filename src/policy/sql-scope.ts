@@ -36,6 +36,22 @@ export function scopeToSql(ability: AppAbility, action: PolicyAction, subject: S
   return ast ? toSql(ast, subjectSql(subject), params) : 'FALSE';
 }
 
+/**
+ * The fields and relations the ability's rules for `action` on `subject` name in their conditions (CASL's rule
+ * AST, as `scopeToSql` reads it): what a check of that action on one record needs of its attributes.
+ */
+export function ruleFields(ability: AppAbility, action: PolicyAction, subject: SubjectName): Set<string> {
+  const fields = new Set<string>();
+  const visit = (node: Condition): void => {
+    if (node.field !== undefined) fields.add(node.field);
+    else if (Array.isArray(node.value)) for (const child of node.value as Condition[]) visit(child);
+    else if (node.value && typeof node.value === 'object') visit(node.value as Condition);
+  };
+  const ast = rulesToAST(ability, action, subject) as Condition | null;
+  if (ast) visit(ast);
+  return fields;
+}
+
 function toSql(node: Condition, def: SubjectSql, params: SqlParams): string {
   switch (node.operator) {
     case 'and':

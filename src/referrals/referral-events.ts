@@ -15,7 +15,7 @@ import { type InboxAudience, InboxService } from '../inbox/inbox.service.js';
 import { defineAbilityFor } from '../policy/ability.factory.js';
 import { PolicyService, type SubjectAttributes } from '../policy/policy.service.js';
 import { MembershipRole } from '../users/membership-role.js';
-import { WebhooksService } from '../webhooks/webhooks.service.js';
+import { type WebhookCandidates, WebhooksService } from '../webhooks/webhooks.service.js';
 import { ReferralStatus } from './referral-status.js';
 import type { Referral } from './referral.entity.js';
 
@@ -98,13 +98,14 @@ export class ReferralEvents implements OnModuleInit {
   /**
    * The event of a transition (in its transaction), its deliveries, and its NOTIFY. `writes`: data-modifying CTEs
    * (`name AS (…)`, over `values` as $1…) written by the event's statement, the transition's own; `attributes`: the
-   * referral's authorization attributes as the transition left them, when its caller knows them (else read here).
+   * referral's authorization attributes as the transition left them, when its caller knows them (else read here);
+   * `webhookClients`: the clients the fan-out tries, when its caller read them (webhookCandidatesSql).
    */
   async record(
     em: EntityManager,
     referral: Referral,
     from: ReferralStatus | null,
-    alongside: { writes?: string[]; values?: unknown[]; attributes?: SubjectAttributes } = {},
+    alongside: { writes?: string[]; values?: unknown[]; attributes?: SubjectAttributes; webhookClients?: WebhookCandidates } = {},
   ): Promise<void> {
     const event: ReferralEventBody = {
       id: newId(),
@@ -129,7 +130,7 @@ export class ReferralEvents implements OnModuleInit {
     // events, even when the notice is handled after the referral was sent.
     const notice: NoticeMessage = { sent: attributes.sent === true, body: JSON.stringify(event) };
     await em.query(`WITH ${[...writes, `outbox AS (${outbox})`].join(', ')} SELECT pg_notify('${CHANNEL}', ${value(JSON.stringify(notice))})`, values);
-    await this.webhooks.fanOut(em, event.id, attributes);
+    await this.webhooks.fanOut(em, event.id, attributes, alongside.webhookClients);
     await this.deliverToInboxes(em, event.id, referral, from);
   }
 

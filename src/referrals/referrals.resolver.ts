@@ -104,74 +104,74 @@ export class ReferralsResolver {
 
   @Mutation(() => Referral, { description: 'DRAFT → SENT; needs the REFERRAL consent of every referred member (CONSENT_REQUIRED).' })
   @Policy('refer', 'Referral')
-  sendReferral(@CurrentCaller() caller: Caller, @Args('input') input: SendReferralInput) {
-    return this.service.send(caller, input);
+  sendReferral(@CurrentCaller() caller: Caller, @Args('input') input: SendReferralInput, @Info() info: GraphQLResolveInfo) {
+    return this.service.send(caller, input, info);
   }
 
   @Mutation(() => Referral, { description: 'SENT → RECEIVED, by the receiving agency or its integration client.' })
   @Policy('intake', 'Referral')
-  receiveReferral(@CurrentCaller() caller: Caller, @Args('input') input: ReceiveReferralInput) {
-    return this.service.receive(caller, input);
+  receiveReferral(@CurrentCaller() caller: Caller, @Args('input') input: ReceiveReferralInput, @Info() info: GraphQLResolveInfo) {
+    return this.service.receive(caller, input, info);
   }
 
   @Mutation(() => Referral, { description: 'RECEIVED or WAITLISTED → ACCEPTED; the receiving agency joins the plan team.' })
   @Policy('intake', 'Referral')
-  acceptReferral(@CurrentCaller() caller: Caller, @Args('input') input: AcceptReferralInput) {
-    return this.service.accept(caller, input);
+  acceptReferral(@CurrentCaller() caller: Caller, @Args('input') input: AcceptReferralInput, @Info() info: GraphQLResolveInfo) {
+    return this.service.accept(caller, input, info);
   }
 
   @Mutation(() => Referral, { description: 'RECEIVED → WAITLISTED.' })
   @Policy('respond', 'Referral')
-  waitlistReferral(@CurrentCaller() caller: Caller, @Args('input') input: WaitlistReferralInput) {
-    return this.service.waitlist(caller, input);
+  waitlistReferral(@CurrentCaller() caller: Caller, @Args('input') input: WaitlistReferralInput, @Info() info: GraphQLResolveInfo) {
+    return this.service.waitlist(caller, input, info);
   }
 
   @Mutation(() => Referral, { description: 'RECEIVED or WAITLISTED → DECLINED, with a reason.' })
   @Policy('respond', 'Referral')
-  declineReferral(@CurrentCaller() caller: Caller, @Args('input') input: DeclineReferralInput) {
-    return this.service.decline(caller, input);
+  declineReferral(@CurrentCaller() caller: Caller, @Args('input') input: DeclineReferralInput, @Info() info: GraphQLResolveInfo) {
+    return this.service.decline(caller, input, info);
   }
 
   @Mutation(() => Referral, { description: 'ACCEPTED → HANDOVER_SCHEDULED: the warm-handover meeting.' })
   @Policy('refer', 'Referral')
-  scheduleHandover(@CurrentCaller() caller: Caller, @Args('input') input: ScheduleHandoverInput) {
-    return this.service.scheduleHandover(caller, input);
+  scheduleHandover(@CurrentCaller() caller: Caller, @Args('input') input: ScheduleHandoverInput, @Info() info: GraphQLResolveInfo) {
+    return this.service.scheduleHandover(caller, input, info);
   }
 
   @Mutation(() => Referral, { description: 'Moves the scheduled meeting; the earlier one is kept as RESCHEDULED.' })
   @Policy('refer', 'Referral')
-  rescheduleHandover(@CurrentCaller() caller: Caller, @Args('input') input: RescheduleHandoverInput) {
-    return this.service.rescheduleHandover(caller, input);
+  rescheduleHandover(@CurrentCaller() caller: Caller, @Args('input') input: RescheduleHandoverInput, @Info() info: GraphQLResolveInfo) {
+    return this.service.rescheduleHandover(caller, input, info);
   }
 
   @Mutation(() => Referral, { description: 'HANDOVER_SCHEDULED → ACCEPTED, with a reason.' })
   @Policy('refer', 'Referral')
-  cancelHandover(@CurrentCaller() caller: Caller, @Args('input') input: CancelHandoverInput) {
-    return this.service.cancelHandover(caller, input);
+  cancelHandover(@CurrentCaller() caller: Caller, @Args('input') input: CancelHandoverInput, @Info() info: GraphQLResolveInfo) {
+    return this.service.cancelHandover(caller, input, info);
   }
 
   @Mutation(() => Referral, { description: 'A no-show: HANDOVER_SCHEDULED → ACCEPTED, so that a new meeting is planned.' })
   @Policy('read', 'Referral')
-  recordHandoverMissed(@CurrentCaller() caller: Caller, @Args('input') input: HandoverOutcomeInput) {
-    return this.service.recordHandoverMissed(caller, input);
+  recordHandoverMissed(@CurrentCaller() caller: Caller, @Args('input') input: HandoverOutcomeInput, @Info() info: GraphQLResolveInfo) {
+    return this.service.recordHandoverMissed(caller, input, info);
   }
 
   @Mutation(() => Referral, { description: 'HANDOVER_SCHEDULED → HANDOVER_HELD, by either agency; with whether the bridge figure came, when one is named.' })
   @Policy('read', 'Referral')
-  recordHandoverHeld(@CurrentCaller() caller: Caller, @Args('input') input: HandoverOutcomeInput) {
-    return this.service.recordHandoverHeld(caller, input);
+  recordHandoverHeld(@CurrentCaller() caller: Caller, @Args('input') input: HandoverOutcomeInput, @Info() info: GraphQLResolveInfo) {
+    return this.service.recordHandoverHeld(caller, input, info);
   }
 
   @Mutation(() => Referral, { description: 'HANDOVER_HELD → COMPLETED with the outcome (from ACCEPTED or HANDOVER_SCHEDULED when the family declined the meeting).' })
   @Policy('respond', 'Referral')
-  completeReferral(@CurrentCaller() caller: Caller, @Args('input') input: CompleteReferralInput) {
-    return this.service.complete(caller, input);
+  completeReferral(@CurrentCaller() caller: Caller, @Args('input') input: CompleteReferralInput, @Info() info: GraphQLResolveInfo) {
+    return this.service.complete(caller, input, info);
   }
 
   @Mutation(() => Referral, { description: 'Any open status → WITHDRAWN, with a reason.' })
   @Policy('refer', 'Referral')
-  withdrawReferral(@CurrentCaller() caller: Caller, @Args('input') input: WithdrawReferralInput) {
-    return this.service.withdraw(caller, input);
+  withdrawReferral(@CurrentCaller() caller: Caller, @Args('input') input: WithdrawReferralInput, @Info() info: GraphQLResolveInfo) {
+    return this.service.withdraw(caller, input, info);
   }
 
   @Mutation(() => Referral, {
@@ -180,32 +180,32 @@ export class ReferralsResolver {
       "member's REFERRAL consent to that organisation (recipientDirectoryServiceId; CONSENT_REQUIRED). Nothing is sent by the platform.",
   })
   @Policy('refer', 'Referral')
-  recordReferralPassedOn(@CurrentCaller() caller: Caller, @Args('input') input: RecordReferralPassedOnInput) {
-    return this.service.recordPassedOn(caller, input);
+  recordReferralPassedOn(@CurrentCaller() caller: Caller, @Args('input') input: RecordReferralPassedOnInput, @Info() info: GraphQLResolveInfo) {
+    return this.service.recordPassedOn(caller, input, info);
   }
 
   @Mutation(() => Referral, { description: 'A logged referral, SENT → HANDOVER_SCHEDULED: the appointment the family has with the organisation.' })
   @Policy('refer', 'Referral')
-  recordExternalAppointment(@CurrentCaller() caller: Caller, @Args('input') input: ScheduleHandoverInput) {
-    return this.service.recordAppointment(caller, input);
+  recordExternalAppointment(@CurrentCaller() caller: Caller, @Args('input') input: ScheduleHandoverInput, @Info() info: GraphQLResolveInfo) {
+    return this.service.recordAppointment(caller, input, info);
   }
 
   @Mutation(() => Referral, { description: 'A logged referral, HANDOVER_SCHEDULED → HANDOVER_HELD: the first visit took place.' })
   @Policy('refer', 'Referral')
-  recordFirstVisitHeld(@CurrentCaller() caller: Caller, @Args('input') input: RecordFirstVisitInput) {
-    return this.service.recordFirstVisitHeld(caller, input);
+  recordFirstVisitHeld(@CurrentCaller() caller: Caller, @Args('input') input: RecordFirstVisitInput, @Info() info: GraphQLResolveInfo) {
+    return this.service.recordFirstVisitHeld(caller, input, info);
   }
 
   @Mutation(() => Referral, { description: 'A logged referral, HANDOVER_SCHEDULED → SENT: the first visit did not take place; a new appointment is due by followUpAt.' })
   @Policy('refer', 'Referral')
-  recordFirstVisitMissed(@CurrentCaller() caller: Caller, @Args('input') input: RecordFirstVisitInput) {
-    return this.service.recordFirstVisitMissed(caller, input);
+  recordFirstVisitMissed(@CurrentCaller() caller: Caller, @Args('input') input: RecordFirstVisitInput, @Info() info: GraphQLResolveInfo) {
+    return this.service.recordFirstVisitMissed(caller, input, info);
   }
 
   @Mutation(() => Referral, { description: 'A logged referral → COMPLETED with its outcome (SUCCESSFUL only after the first visit took place).' })
   @Policy('refer', 'Referral')
-  closeLoggedReferral(@CurrentCaller() caller: Caller, @Args('input') input: CloseLoggedReferralInput) {
-    return this.service.close(caller, input);
+  closeLoggedReferral(@CurrentCaller() caller: Caller, @Args('input') input: CloseLoggedReferralInput, @Info() info: GraphQLResolveInfo) {
+    return this.service.close(caller, input, info);
   }
 
   @ResolveField(() => Agency)

@@ -21,6 +21,7 @@ import { groupBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { InboxItemKind } from '../inbox/inbox-kind.js';
 import { InboxService } from '../inbox/inbox.service.js';
+import { type WebhookCandidates, webhookCandidatesSql } from '../webhooks/webhooks.service.js';
 import { PlanTeamService } from '../plans/plan-team.service.js';
 import { PolicyService, type SubjectAttributes } from '../policy/policy.service.js';
 import { SqlParams } from '../policy/sql-scope.js';
@@ -55,9 +56,14 @@ import { Referral } from './referral.entity.js';
 
 const EXTERNAL_REFERENCE_TAKEN = 'referral_external_reference_uq';
 
-/** Ends the referral's ($1) scheduled meeting in state $2 with note $3 (kept when null) and whether the bridge figure came ($4); its id. */
-const END_MEETING_SQL = `UPDATE handover_meeting SET state = $2, note = COALESCE($3, note), ended_at = now(), bridge_figure_present = $4
-  WHERE referral_id = $1 AND state = 'SCHEDULED' RETURNING id`;
+/** The name under which a step reads the referral's webhook clients with its attributes (taken out of them). */
+const WEBHOOK_CLIENTS = 'webhookClients';
+
+/** Ends the referral's scheduled meeting in `state` with `note` (kept when null) and whether the bridge figure came (`present`); its id. SQL values. */
+const endMeetingSql = (referral: string, state: string, note: string, present: string) => `UPDATE handover_meeting
+  SET state = ${state}, note = COALESCE(${note}, note), ended_at = now(), bridge_figure_present = ${present}
+  WHERE referral_id = ${referral} AND state = 'SCHEDULED' RETURNING id`;
+const END_MEETING_SQL = endMeetingSql('$1', '$2', '$3', '$4');
 
 /** Why a step that reaches the receiving agency is refused after the family moved out of its reach (`extensions.reason`). */
 const RECEIVER_NOT_IN_FAMILY_NETWORK = 'RECEIVER_NOT_IN_FAMILY_NETWORK';
@@ -73,6 +79,11 @@ interface StepEffect {
   changes?: Partial<Referral>;
   reason?: string | null;
   details?: Record<string, unknown>;
+  /**
+   * Writes of the step made by the statement of its transition: data-modifying CTEs (`name AS (…)`, their values by
+   * `value`), and the transition's details that are SQL over them.
+   */
+  writes?: (value: (v: unknown) => string) => { ctes: string[]; details: Record<string, string> };
 }
 
 @Injectable()
@@ -150,8 +161,13 @@ export class ReferralsService {
    * What a mutation returns: the referral as the caller may read it now, audited — also for a repeat
    * with an idempotency key, so that a key never opens a record its caller may no longer see.
    */
-  private result(em: EntityManager, caller: Caller, id: string): Promise<Referral> {
-    return this.readableOne(em.createQueryBuilder(Referral, 'r').where('r.id = :id', { id }), caller);
+  private async result(em: EntityManager, caller: Caller, id: string, info?: GraphQLResolveInfo): Promise<Referral> {
+    // With the request's selection, read as `referral(id)` reads it when it compiles (one statement, no entities), in the transaction.
+    const compiled = info && this.config.compiledReads ? compileSelection(REFERRAL_READ, info) : null;
+    if (!compiled) return this.readableOne(em.createQueryBuilder(Referral, 'r').where('r.id = :id', { id }), caller);
+    const referral = (await this.reader.of(caller).compiled(compiled, id, em)) as Referral | null;
+    if (!referral) throw notFound('Referral');
+    return referral;
   }
 
   /** The one referral of `qb` if the caller may read it, else NOT_FOUND. */
@@ -324,22 +340,22 @@ export class ReferralsService {
     );
   }
 
-  send(caller: Caller, input: ReferralStepInput) {
-    return this.step(caller, 'send', input, async (em, referral) => {
+  send(caller: Caller, input: ReferralStepInput, info?: GraphQLResolveInfo) {
+    return this.step(caller, 'send', input, info, async (em, referral) => {
       await this.requireReferralConsent(em, referral);
       return { changes: { sentAt: new Date() } };
     });
   }
 
-  receive(caller: Caller, input: ReceiveReferralInput) {
-    return this.step(caller, 'receive', input, async () => ({
+  receive(caller: Caller, input: ReceiveReferralInput, info?: GraphQLResolveInfo) {
+    return this.step(caller, 'receive', input, info, async () => ({
       changes: { receivedAt: new Date(), ...this.externalReference(input) },
     }));
   }
 
   /** The receiving agency joins the plan team (and the accepting caseworker the family's case). */
-  accept(caller: Caller, input: AcceptReferralInput) {
-    return this.step(caller, 'accept', input, async (em, referral) => {
+  accept(caller: Caller, input: AcceptReferralInput, info?: GraphQLResolveInfo) {
+    return this.step(caller, 'accept', input, info, async (em, referral) => {
       // Accepting is the receiving agency's (intake): a referral that has one.
       const toAgencyId = referral.toAgencyId!;
       await this.team.joinFromReferral(em, caller, { ...referral, toAgencyId });
@@ -351,50 +367,56 @@ export class ReferralsService {
     });
   }
 
-  waitlist(caller: Caller, input: WaitlistReferralInput) {
-    return this.step(caller, 'waitlist', input, async () => ({ reason: input.reason ?? null }));
+  waitlist(caller: Caller, input: WaitlistReferralInput, info?: GraphQLResolveInfo) {
+    return this.step(caller, 'waitlist', input, info, async () => ({ reason: input.reason ?? null }));
   }
 
-  decline(caller: Caller, input: DeclineReferralInput) {
-    return this.step(caller, 'decline', input, async () => ({ changes: { declineReason: input.reason }, reason: input.reason }));
+  decline(caller: Caller, input: DeclineReferralInput, info?: GraphQLResolveInfo) {
+    return this.step(caller, 'decline', input, info, async () => ({ changes: { declineReason: input.reason }, reason: input.reason }));
   }
 
-  scheduleHandover(caller: Caller, input: ScheduleHandoverInput) {
-    return this.step(caller, 'scheduleHandover', input, async (em, referral) => ({
+  scheduleHandover(caller: Caller, input: ScheduleHandoverInput, info?: GraphQLResolveInfo) {
+    return this.step(caller, 'scheduleHandover', input, info, async (em, referral) => ({
       details: { meetingId: await this.insertMeeting(em, caller, referral, input) },
     }));
   }
 
-  rescheduleHandover(caller: Caller, input: ScheduleHandoverInput) {
-    return this.step(caller, 'rescheduleHandover', input, async (em, referral) => {
+  rescheduleHandover(caller: Caller, input: ScheduleHandoverInput, info?: GraphQLResolveInfo) {
+    return this.step(caller, 'rescheduleHandover', input, info, async (em, referral) => {
       const meeting = this.newMeeting(em, caller, referral, input);
-      // The scheduled meeting ended as RESCHEDULED and the new one written by one statement.
-      const [{ previous }]: { previous: string | null }[] = await em.query(
-        `WITH ended AS (${END_MEETING_SQL}),
-              made AS (INSERT INTO handover_meeting (id, referral_id, starts_at, location, online_url, attendees, state, created_by_user_id, created_at)
-                       VALUES ($5, $1, $6, $7, $8, $9, $10, $11, $12))
-         SELECT (SELECT id FROM ended LIMIT 1) AS previous`,
-        [referral.id, HandoverMeetingState.RESCHEDULED, null, null, meeting.id, meeting.startsAt, meeting.location, meeting.onlineUrl, meeting.attendees,
-          meeting.state, meeting.createdByUserId, meeting.createdAt],
-      );
-      return { details: { previousMeetingId: previous, meetingId: meeting.id } };
+      // The scheduled meeting ended as RESCHEDULED and the new one written by the statement of the transition; the new
+      // one after the end (`made_meeting` reads `ended_meeting` first), as one meeting per referral is scheduled at a time.
+      return {
+        details: { meetingId: meeting.id },
+        writes: (value) => ({
+          ctes: [
+            `ended_meeting AS (${endMeetingSql(`${value(referral.id)}::uuid`, `${value(HandoverMeetingState.RESCHEDULED)}::text`, 'NULL', 'NULL')})`,
+            `made_meeting AS (INSERT INTO handover_meeting (id, referral_id, starts_at, location, online_url, attendees, state, created_by_user_id, created_at)
+               SELECT ${value(meeting.id)}::uuid, ${value(referral.id)}::uuid, ${value(meeting.startsAt)}::timestamptz, ${value(meeting.location)}::text,
+                      ${value(meeting.onlineUrl)}::text, ${value(meeting.attendees)}::text[], ${value(meeting.state)}::text, ${value(meeting.createdByUserId)}::uuid,
+                      ${value(meeting.createdAt)}::timestamptz
+                 FROM (SELECT count(*) FROM ended_meeting) ended)`,
+          ],
+          details: { previousMeetingId: '(SELECT id FROM ended_meeting LIMIT 1)' },
+        }),
+      };
     });
   }
 
-  cancelHandover(caller: Caller, input: CancelHandoverInput) {
-    return this.step(caller, 'cancelHandover', input, async (em, referral) => ({
+  cancelHandover(caller: Caller, input: CancelHandoverInput, info?: GraphQLResolveInfo) {
+    return this.step(caller, 'cancelHandover', input, info, async (em, referral) => ({
       reason: input.reason,
       details: { meetingId: await this.endMeeting(em, referral, HandoverMeetingState.CANCELLED, input.reason) },
     }));
   }
 
   /** A no-show: back to ACCEPTED, so that a new meeting is planned. */
-  recordHandoverMissed(caller: Caller, input: HandoverOutcomeInput) {
-    return this.step(caller, 'recordHandoverMissed', input, async (em, referral) => this.meetingOutcome(em, referral, HandoverMeetingState.MISSED, input));
+  recordHandoverMissed(caller: Caller, input: HandoverOutcomeInput, info?: GraphQLResolveInfo) {
+    return this.step(caller, 'recordHandoverMissed', input, info, async (em, referral) => this.meetingOutcome(em, referral, HandoverMeetingState.MISSED, input));
   }
 
-  recordHandoverHeld(caller: Caller, input: HandoverOutcomeInput) {
-    return this.step(caller, 'recordHandoverHeld', input, async (em, referral) => this.meetingOutcome(em, referral, HandoverMeetingState.HELD, input));
+  recordHandoverHeld(caller: Caller, input: HandoverOutcomeInput, info?: GraphQLResolveInfo) {
+    return this.step(caller, 'recordHandoverHeld', input, info, async (em, referral) => this.meetingOutcome(em, referral, HandoverMeetingState.HELD, input));
   }
 
   /** Ends the meeting held or missed, with whether the bridge figure came: said when the referral names one, only then. */
@@ -408,8 +430,8 @@ export class ReferralsService {
   }
 
   /** Closes the loop with the outcome; without a meeting held only when the family declined it. */
-  complete(caller: Caller, input: CompleteReferralInput) {
-    return this.step(caller, 'complete', input, async (em, referral) => {
+  complete(caller: Caller, input: CompleteReferralInput, info?: GraphQLResolveInfo) {
+    return this.step(caller, 'complete', input, info, async (em, referral) => {
       const declinedMeeting = input.familyDeclinedMeeting === true;
       if (referral.status === ReferralStatus.HANDOVER_HELD && declinedMeeting) {
         throw badInput('familyDeclinedMeeting', 'The handover meeting was held: the family did not decline it');
@@ -447,8 +469,8 @@ export class ReferralsService {
    * member's REFERRAL consent to that organisation, as sending needs it to an agency. Nothing is sent by the
    * platform; the referrer is reminded at `followUpAt` if no appointment is recorded by then.
    */
-  recordPassedOn(caller: Caller, input: RecordReferralPassedOnInput) {
-    return this.step(caller, 'recordPassedOn', input, async (em, referral) => {
+  recordPassedOn(caller: Caller, input: RecordReferralPassedOnInput, info?: GraphQLResolveInfo) {
+    return this.step(caller, 'recordPassedOn', input, info, async (em, referral) => {
       const dueAt = followUp(input.followUpAt);
       await this.requireReferralConsent(em, referral);
       return { changes: { sentAt: new Date(), dueAt }, reason: input.note ?? null };
@@ -456,23 +478,23 @@ export class ReferralsService {
   }
 
   /** The appointment the family has with the organisation outside the platform; its time is when the next step is due. */
-  recordAppointment(caller: Caller, input: ScheduleHandoverInput) {
-    return this.step(caller, 'recordAppointment', input, async (em, referral) => ({
+  recordAppointment(caller: Caller, input: ScheduleHandoverInput, info?: GraphQLResolveInfo) {
+    return this.step(caller, 'recordAppointment', input, info, async (em, referral) => ({
       changes: { dueAt: input.startsAt },
       details: { meetingId: await this.insertMeeting(em, caller, referral, input) },
     }));
   }
 
-  recordFirstVisitHeld(caller: Caller, input: RecordFirstVisitInput) {
-    return this.step(caller, 'recordFirstVisitHeld', input, async (em, referral) => {
+  recordFirstVisitHeld(caller: Caller, input: RecordFirstVisitInput, info?: GraphQLResolveInfo) {
+    return this.step(caller, 'recordFirstVisitHeld', input, info, async (em, referral) => {
       const dueAt = input.followUpAt ? followUp(input.followUpAt) : null;
       return { ...(await this.meetingOutcome(em, referral, HandoverMeetingState.HELD, input)), changes: { dueAt } };
     });
   }
 
   /** The first visit did not take place: back to SENT, a new appointment due by `followUpAt`. */
-  recordFirstVisitMissed(caller: Caller, input: RecordFirstVisitInput) {
-    return this.step(caller, 'recordFirstVisitMissed', input, async (em, referral) => {
+  recordFirstVisitMissed(caller: Caller, input: RecordFirstVisitInput, info?: GraphQLResolveInfo) {
+    return this.step(caller, 'recordFirstVisitMissed', input, info, async (em, referral) => {
       if (!input.followUpAt) throw badInput('followUpAt', 'The first visit did not take place: say when to follow up');
       const dueAt = followUp(input.followUpAt);
       return { ...(await this.meetingOutcome(em, referral, HandoverMeetingState.MISSED, input)), changes: { dueAt } };
@@ -480,8 +502,8 @@ export class ReferralsService {
   }
 
   /** A logged referral closed with its outcome: SUCCESSFUL only once the first visit took place. */
-  close(caller: Caller, input: CloseLoggedReferralInput) {
-    return this.step(caller, 'close', input, async (em, referral) => {
+  close(caller: Caller, input: CloseLoggedReferralInput, info?: GraphQLResolveInfo) {
+    return this.step(caller, 'close', input, info, async (em, referral) => {
       if (input.outcome === ReferralOutcome.SUCCESSFUL && referral.status !== ReferralStatus.HANDOVER_HELD) {
         throw invalidTransition('Referral', referral.status, 'close it as SUCCESSFUL before the first visit took place');
       }
@@ -491,8 +513,8 @@ export class ReferralsService {
     });
   }
 
-  withdraw(caller: Caller, input: WithdrawReferralInput) {
-    return this.step(caller, 'withdraw', input, async (em, referral) => {
+  withdraw(caller: Caller, input: WithdrawReferralInput, info?: GraphQLResolveInfo) {
+    return this.step(caller, 'withdraw', input, info, async (em, referral) => {
       await this.endMeeting(em, referral, HandoverMeetingState.CANCELLED, input.reason);
       return { changes: { withdrawReason: input.reason }, reason: input.reason };
     });
@@ -508,6 +530,7 @@ export class ReferralsService {
     caller: Caller,
     name: ReferralStepName,
     input: ReferralStepInput,
+    info: GraphQLResolveInfo | undefined,
     effect: (em: EntityManager, referral: Referral, attributes: SubjectAttributes) => Promise<StepEffect>,
   ): Promise<Referral> {
     const rule = REFERRAL_STEPS[name];
@@ -517,13 +540,20 @@ export class ReferralsService {
         const attributes = await this.policy.authorize(em, caller.ability, 'read', 'Referral', input.referralId, {
           lock: true,
           actor,
+          // Of the relations, only those the step's rules name: the attributes are checked for nothing else here, and
+          // the event's webhook clients and notice use fields only (toAgencyId, sent, status: ReferralEvents.record).
+          checkedFor: rule.by,
           also: {
             // The record itself, read with its attributes (the columns under `record.` names).
             ...referralColumns(em),
             // Whether the receiving agency still works in the family's network, read with the referral when the step reaches it.
             ...(reachesReceiver && { receiverWorksInNetwork: agencyWorksIn('r.to_agency_id', subjectSql('Referral').fields.networkId!) }),
+            // The partner systems the event's fan-out tries: of the referral's agencies, which a step does not change.
+            [WEBHOOK_CLIENTS]: webhookCandidatesSql('r.from_agency_id', 'r.to_agency_id'),
           },
         });
+        const webhookClients = attributes[WEBHOOK_CLIENTS] as WebhookCandidates;
+        delete attributes[WEBHOOK_CLIENTS];
         const referral = referralOf(em, attributes);
         if (!rule.by.some((action) => this.policy.can(caller.ability, action, 'Referral', attributes))) {
           throw forbidden(`Your agency may not ${name} this referral`);
@@ -541,7 +571,7 @@ export class ReferralsService {
         if (reachesReceiver && attributes.receiverWorksInNetwork !== true) {
           throw invalidTransition('Referral', referral.status, `${name}: the family moved to a network the receiving agency does not work in`, RECEIVER_NOT_IN_FAMILY_NETWORK);
         }
-        const { changes = {}, reason = null, details = {} } = await effect(em, referral, attributes);
+        const { changes = {}, reason = null, details = {}, writes } = await effect(em, referral, attributes);
         const from = referral.status;
         const now = new Date();
         Object.assign(referral, changes, {
@@ -561,13 +591,13 @@ export class ReferralsService {
         // What a step changes of the referral's authorization attributes is its status and whether it was sent.
         const after = { ...attributes, status: referral.status, sent: referral.sentAt !== null };
         await conflictOnDuplicate(
-          this.recordTransition(em, caller, referral, from, { reason, details }, { attributes: after, update }),
+          this.recordTransition(em, caller, referral, from, { reason, details, writes }, { attributes: after, update, webhookClients }),
           'This external reference is already used for another referral to your agency',
           EXTERNAL_REFERENCE_TAKEN,
         );
         return referral.id;
       });
-      return this.result(em, caller, id);
+      return this.result(em, caller, id, info);
     });
   }
 
@@ -580,24 +610,27 @@ export class ReferralsService {
   /**
    * The append-only history entry of a step, and its event (outbox, webhooks, subscriptions), in the statement
    * that writes the event; with `step`, also the referral's update, and its attributes after it (as read by
-   * the step) for the event.
+   * the step) and its webhook clients for the event.
    */
   private async recordTransition(
     em: EntityManager,
     caller: Caller,
     referral: Referral,
     from: ReferralStatus | null,
-    effect: Pick<StepEffect, 'reason' | 'details'>,
-    step?: { attributes: SubjectAttributes; update: [string, unknown[]] },
+    effect: Pick<StepEffect, 'reason' | 'details' | 'writes'>,
+    step?: { attributes: SubjectAttributes; update: [string, unknown[]]; webhookClients: WebhookCandidates },
   ): Promise<void> {
     const updateSql = step?.update[0];
     const values: unknown[] = [...(step?.update[1] ?? [])];
     const value = (v: unknown) => `$${values.push(v)}`;
+    const stepWrites = effect.writes?.(value) ?? { ctes: [], details: {} };
+    const sqlDetails = Object.entries(stepWrites.details).flatMap(([key, sql]) => [`'${key}'`, sql]);
+    const details = `${value(JSON.stringify(effect.details ?? {}))}::jsonb${sqlDetails.length ? ` || jsonb_build_object(${sqlDetails.join(', ')})` : ''}`;
     const transition = `INSERT INTO referral_transition (id, referral_id, from_status, to_status, version, at, actor_user_id, actor_agency_id, reason, details)
       VALUES (${value(newId())}::uuid, ${value(referral.id)}::uuid, ${value(from)}, ${value(referral.status)}, ${value(referral.version)}::int, ${value(referral.updatedAt)}::timestamptz,
-              ${value(caller.principal.userId)}::uuid, ${value(caller.principal.acting?.agencyId ?? null)}::uuid, ${value(effect.reason ?? null)}, ${value(JSON.stringify(effect.details ?? {}))}::jsonb)`;
-    const writes = [...(updateSql ? [`updated AS (${updateSql})`] : []), `transition AS (${transition})`];
-    await this.events.record(em, referral, from, { writes, values, attributes: step?.attributes });
+              ${value(caller.principal.userId)}::uuid, ${value(caller.principal.acting?.agencyId ?? null)}::uuid, ${value(effect.reason ?? null)}, ${details})`;
+    const writes = [...(updateSql ? [`updated AS (${updateSql})`] : []), ...stepWrites.ctes, `transition AS (${transition})`];
+    await this.events.record(em, referral, from, { writes, values, attributes: step?.attributes, webhookClients: step?.webhookClients });
   }
 
   /**

@@ -22,6 +22,21 @@ interface CandidateClient {
   webhook_url: string;
 }
 
+/** The clients that may hear of a referral's events, read before the event (`webhookCandidatesSql`). */
+export type WebhookCandidates = CandidateClient[];
+
+/** The partner systems of the referring (`from`, SQL) and receiving (`to`) agencies that take webhooks: those a fan-out tries. */
+const candidatesSql = (from: string, to: string) => `SELECT ic.id, ic.agency_id, a.network_id, ic.scopes, ic.webhook_url
+    FROM integration_client ic JOIN agency a ON a.id = ic.agency_id
+   WHERE ic.agency_id IN (${from}, ${to}) AND ic.webhook_url IS NOT NULL AND ic.secret_sealed IS NOT NULL AND ic.revoked_at IS NULL`;
+
+/**
+ * The same candidates as one JSON value (WebhookCandidates), for a statement that reads the referral in the event's
+ * transaction before the event is written (a referral step: its agencies do not change with it), so that the
+ * fan-out reads nothing itself.
+ */
+export const webhookCandidatesSql = (from: string, to: string) => `(SELECT coalesce(json_agg(c), '[]') FROM (${candidatesSql(from, to)}) c)`;
+
 /**
  * Which partner systems hear of a referral event (those whose token could read the referral), and
  * the record of the deliveries for the agency admins who run those systems.
@@ -82,15 +97,11 @@ export class WebhooksService {
 
   /**
    * Creates the deliveries of an outbox event inside its transaction. The recipients are decided by
-   * the same policy as their queries (a draft never reaches the receiving agency's system).
+   * the same policy as their queries (a draft never reaches the receiving agency's system); among `clients`
+   * when they were read already in the transaction (webhookCandidatesSql), else among those read here.
    */
-  async fanOut(em: EntityManager, eventId: string, referral: SubjectAttributes): Promise<void> {
-    const candidates: CandidateClient[] = await em.query(
-      `SELECT ic.id, ic.agency_id, a.network_id, ic.scopes, ic.webhook_url
-         FROM integration_client ic JOIN agency a ON a.id = ic.agency_id
-        WHERE ic.agency_id IN ($1, $2) AND ic.webhook_url IS NOT NULL AND ic.secret_sealed IS NOT NULL AND ic.revoked_at IS NULL`,
-      [referral.fromAgencyId, referral.toAgencyId],
-    );
+  async fanOut(em: EntityManager, eventId: string, referral: SubjectAttributes, clients?: WebhookCandidates): Promise<void> {
+    const candidates: CandidateClient[] = clients ?? (await em.query(candidatesSql('$1', '$2'), [referral.fromAgencyId, referral.toAgencyId]));
     const recipients = candidates.filter((c) =>
       this.policy.can(defineAbilityFor(clientPrincipal(c.id, c.agency_id, c.network_id, c.scopes)), 'read', 'Referral', referral),
     );
