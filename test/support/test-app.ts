@@ -8,6 +8,7 @@ import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { DEV_TOKEN_ISSUER } from '../../src/auth/token-verifier.js';
 import { SqlStatementCounter } from '../../src/database/sql-statement-counter.js';
+import { logRequest } from './request-log.js';
 import { listenForTests, ownWorkerApp, workerApp } from './worker-app.js';
 
 export const PLATFORM_ADMIN = 'platform-admin@test';
@@ -141,9 +142,11 @@ export class TestApi {
   async gql<T, V extends Variables>(subject: string | null, document: TypedDocumentNode<T, V>, ...rest: ArgumentsOf<V>): Promise<GraphQLResult<T>>;
   async gql<T = Record<string, any>>(subject: string | null, query: string, variables?: Variables, headers?: Headers): Promise<GraphQLResult<T>>;
   async gql(subject: string | null, operation: TypedDocumentNode | string, variables: Variables = {}, headers: Headers = {}): Promise<GraphQLResult> {
+    const startedAt = performance.now();
     const req = request(this.app.getHttpServer()).post('/graphql').set(headers);
     if (subject !== null) req.set('Authorization', `Bearer ${await TestApi.token(subject)}`);
     const res = await req.send({ query: queryText(operation), variables });
+    logRequest(typeof operation === 'string' ? 'string' : operationName(operation), startedAt);
     if (res.status >= 500) throw new Error(`HTTP ${res.status}: ${res.text}`);
     return res.body as GraphQLResult;
   }
@@ -171,6 +174,9 @@ export type AnyDocument = TypedDocumentNode<Record<string, any>, any>;
 
 /** What a request sends as its query: a document printed, a string as it is. */
 export const queryText = (operation: DocumentNode | string) => (typeof operation === 'string' ? operation : print(operation));
+
+const operationName = (document: DocumentNode) =>
+  document.definitions.find((d) => d.kind === 'OperationDefinition')?.name?.value ?? 'anonymous';
 
 /** A subject no other test uses. */
 export const uniqueSubject = (label: string) => `${label}-${randomUUID()}@test`;
