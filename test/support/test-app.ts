@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { type DocumentNode, print } from 'graphql';
+import { type DocumentNode, type FieldNode, Kind, type OperationDefinitionNode, print, visit } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
@@ -160,6 +160,17 @@ export class TestApi {
     return result.data;
   }
 
+  /**
+   * Sends several operations of one type as `subject` in one request (one round trip, one token check, one parse) and
+   * returns their data in order, failing the test on any error. Mutations still run one after another, each as it would
+   * alone: the factories set up a world with fewer requests this way (docs/testing.md, "Requests per file").
+   */
+  async okTogether<const O extends readonly Operation<unknown>[]>(subject: string, operations: O): Promise<{ [K in keyof O]: DataOf<O[K]> }> {
+    const { document, variables, rootKeys } = together(operations);
+    const data = await this.ok(subject, document as TypedDocumentNode<Record<string, any>, Variables>, variables);
+    return rootKeys.map((keys) => Object.fromEntries(keys.map(([alias, key]) => [key, data[alias]]))) as { [K in keyof O]: DataOf<O[K]> };
+  }
+
   /** SQL statements sent while `work` runs (the app serves one request at a time in these tests). */
   async countStatements(work: () => Promise<unknown>): Promise<number> {
     const counter = this.app.get(SqlStatementCounter);
@@ -167,6 +178,48 @@ export class TestApi {
     await work();
     return counter.count - before;
   }
+}
+
+/** A typed document with its variables, for TestApi.okTogether. */
+export interface Operation<T> {
+  document: TypedDocumentNode<T, any>;
+  variables: Variables;
+}
+type DataOf<O> = O extends Operation<infer T> ? T : never;
+
+export const operation = <T, V extends Variables>(document: TypedDocumentNode<T, V>, variables: V): Operation<T> => ({ document, variables });
+
+/**
+ * One document of several operations of one type: each operation's root fields aliased and its variables renamed by its
+ * index (`input` of the second is `$input_1`), its fragments once. `rootKeys` maps each operation's aliases back to the
+ * keys its own data has.
+ */
+function together(operations: readonly Operation<unknown>[]) {
+  const fragments = new Map<string, DocumentNode['definitions'][number]>();
+  const variables: Variables = {};
+  const rootKeys: [alias: string, key: string][][] = [];
+  const merged = operations.map(({ document, variables: own }, i) => {
+    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+    for (const [name, value] of Object.entries(own)) variables[`${name}_${i}`] = value;
+    const renamed = visit(document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)!, {
+      Variable: (node) => ({ ...node, name: { ...node.name, value: `${node.name.value}_${i}` } }),
+    });
+    const fields = renamed.selectionSet.selections.map((selection, j) => {
+      const field = selection as FieldNode;
+      return { ...field, alias: { kind: Kind.NAME, value: `op${i}_${j}` } as const, key: (field.alias ?? field.name).value };
+    });
+    rootKeys.push(fields.map((f) => [f.alias.value, f.key]));
+    return { operation: renamed, fields: fields.map(({ key: _, ...field }) => field) };
+  });
+  const operation: OperationDefinitionNode = {
+    kind: Kind.OPERATION_DEFINITION,
+    operation: merged[0]!.operation.operation,
+    name: { kind: Kind.NAME, value: merged.map((m) => m.operation.name?.value ?? 'anonymous').join('_') },
+    variableDefinitions: merged.flatMap((m) => m.operation.variableDefinitions ?? []),
+    selectionSet: { kind: Kind.SELECTION_SET, selections: merged.flatMap((m) => m.fields) },
+  };
+  const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments.values()] };
+  return { document, variables, rootKeys };
 }
 
 /** Any typed document, for tables of operations sent alike (their data read untyped). */
