@@ -161,11 +161,12 @@ export class TestApi {
   }
 
   /**
-   * Sends several operations of one type as `subject` in one request (one round trip, one token check, one parse) and
+   * Sends several operations of one type as `subject` in one request (one round trip, one authentication, one parse) and
    * returns their data in order, failing the test on any error. Mutations still run one after another, each as it would
    * alone: the factories set up a world with fewer requests this way (docs/testing.md, "Requests per file").
    */
   async okTogether<const O extends readonly Operation<unknown>[]>(subject: string, operations: O): Promise<{ [K in keyof O]: DataOf<O[K]> }> {
+    if (!operations.length) return [] as unknown as { [K in keyof O]: DataOf<O[K]> };
     const { document, variables, rootKeys } = together(operations);
     const data = await this.ok(subject, document as TypedDocumentNode<Record<string, any>, Variables>, variables);
     return rootKeys.map((keys) => Object.fromEntries(keys.map(([alias, key]) => [key, data[alias]]))) as { [K in keyof O]: DataOf<O[K]> };
@@ -211,14 +212,16 @@ function together(operations: readonly Operation<unknown>[]) {
     rootKeys.push(fields.map((f) => [f.alias.value, f.key]));
     return { operation: renamed, fields: fields.map(({ key: _, ...field }) => field) };
   });
-  const operation: OperationDefinitionNode = {
+  const type = merged[0]!.operation.operation;
+  if (merged.some((m) => m.operation.operation !== type)) throw new Error('okTogether sends operations of one type (query, mutation)');
+  const definition: OperationDefinitionNode = {
     kind: Kind.OPERATION_DEFINITION,
-    operation: merged[0]!.operation.operation,
+    operation: type,
     name: { kind: Kind.NAME, value: merged.map((m) => m.operation.name?.value ?? 'anonymous').join('_') },
     variableDefinitions: merged.flatMap((m) => m.operation.variableDefinitions ?? []),
     selectionSet: { kind: Kind.SELECTION_SET, selections: merged.flatMap((m) => m.fields) },
   };
-  const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments.values()] };
+  const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [definition, ...fragments.values()] };
   return { document, variables, rootKeys };
 }
 
