@@ -1,3 +1,4 @@
+import { logFileCpu } from './request-log.js';
 import { TestApi } from './test-app.js';
 
 /**
@@ -7,3 +8,6 @@ import { TestApi } from './test-app.js';
  * every test of the file. Later files find it built.
  */
 beforeAll(() => TestApi.sharedApp(), 180_000);
+
+beforeAll(() => logFileCpu('start'));
+afterAll(() => logFileCpu('end'));

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { type DocumentNode, print } from 'graphql';
+import { type DocumentNode, type FieldNode, Kind, type OperationDefinitionNode, print, visit } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SignJWT } from 'jose';
@@ -8,6 +8,7 @@ import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { DEV_TOKEN_ISSUER } from '../../src/auth/token-verifier.js';
 import { SqlStatementCounter } from '../../src/database/sql-statement-counter.js';
+import { logRequest } from './request-log.js';
 import { listenForTests, ownWorkerApp, workerApp } from './worker-app.js';
 
 export const PLATFORM_ADMIN = 'platform-admin@test';
@@ -141,9 +142,11 @@ export class TestApi {
   async gql<T, V extends Variables>(subject: string | null, document: TypedDocumentNode<T, V>, ...rest: ArgumentsOf<V>): Promise<GraphQLResult<T>>;
   async gql<T = Record<string, any>>(subject: string | null, query: string, variables?: Variables, headers?: Headers): Promise<GraphQLResult<T>>;
   async gql(subject: string | null, operation: TypedDocumentNode | string, variables: Variables = {}, headers: Headers = {}): Promise<GraphQLResult> {
+    const startedAt = performance.now();
     const req = request(this.app.getHttpServer()).post('/graphql').set(headers);
     if (subject !== null) req.set('Authorization', `Bearer ${await TestApi.token(subject)}`);
     const res = await req.send({ query: queryText(operation), variables });
+    logRequest(typeof operation === 'string' ? 'string' : operationName(operation), startedAt);
     if (res.status >= 500) throw new Error(`HTTP ${res.status}: ${res.text}`);
     return res.body as GraphQLResult;
   }
@@ -157,6 +160,18 @@ export class TestApi {
     return result.data;
   }
 
+  /**
+   * Sends several operations of one type as `subject` in one request (one round trip, one authentication, one parse) and
+   * returns their data in order, failing the test on any error. Mutations still run one after another, each as it would
+   * alone: the factories set up a world with fewer requests this way (docs/testing.md, "Requests per file").
+   */
+  async okTogether<const O extends readonly Operation<unknown>[]>(subject: string, operations: O): Promise<{ [K in keyof O]: DataOf<O[K]> }> {
+    if (!operations.length) return [] as unknown as { [K in keyof O]: DataOf<O[K]> };
+    const { document, variables, rootKeys } = together(operations);
+    const data = await this.ok(subject, document as TypedDocumentNode<Record<string, any>, Variables>, variables);
+    return rootKeys.map((keys) => Object.fromEntries(keys.map(([alias, key]) => [key, data[alias]]))) as { [K in keyof O]: DataOf<O[K]> };
+  }
+
   /** SQL statements sent while `work` runs (the app serves one request at a time in these tests). */
   async countStatements(work: () => Promise<unknown>): Promise<number> {
     const counter = this.app.get(SqlStatementCounter);
@@ -166,11 +181,58 @@ export class TestApi {
   }
 }
 
+/** A typed document with its variables, for TestApi.okTogether. */
+export interface Operation<T> {
+  document: TypedDocumentNode<T, any>;
+  variables: Variables;
+}
+type DataOf<O> = O extends Operation<infer T> ? T : never;
+
+export const operation = <T, V extends Variables>(document: TypedDocumentNode<T, V>, variables: V): Operation<T> => ({ document, variables });
+
+/**
+ * One document of several operations of one type: each operation's root fields aliased and its variables renamed by its
+ * index (`input` of the second is `$input_1`), its fragments once. `rootKeys` maps each operation's aliases back to the
+ * keys its own data has.
+ */
+function together(operations: readonly Operation<unknown>[]) {
+  const fragments = new Map<string, DocumentNode['definitions'][number]>();
+  const variables: Variables = {};
+  const rootKeys: [alias: string, key: string][][] = [];
+  const merged = operations.map(({ document, variables: own }, i) => {
+    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+    for (const [name, value] of Object.entries(own)) variables[`${name}_${i}`] = value;
+    const renamed = visit(document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)!, {
+      Variable: (node) => ({ ...node, name: { ...node.name, value: `${node.name.value}_${i}` } }),
+    });
+    const fields = renamed.selectionSet.selections.map((selection, j) => {
+      const field = selection as FieldNode;
+      return { ...field, alias: { kind: Kind.NAME, value: `op${i}_${j}` } as const, key: (field.alias ?? field.name).value };
+    });
+    rootKeys.push(fields.map((f) => [f.alias.value, f.key]));
+    return { operation: renamed, fields: fields.map(({ key: _, ...field }) => field) };
+  });
+  const type = merged[0]!.operation.operation;
+  if (merged.some((m) => m.operation.operation !== type)) throw new Error('okTogether sends operations of one type (query, mutation)');
+  const definition: OperationDefinitionNode = {
+    kind: Kind.OPERATION_DEFINITION,
+    operation: type,
+    name: { kind: Kind.NAME, value: merged.map((m) => m.operation.name?.value ?? 'anonymous').join('_') },
+    variableDefinitions: merged.flatMap((m) => m.operation.variableDefinitions ?? []),
+    selectionSet: { kind: Kind.SELECTION_SET, selections: merged.flatMap((m) => m.fields) },
+  };
+  const document: DocumentNode = { kind: Kind.DOCUMENT, definitions: [definition, ...fragments.values()] };
+  return { document, variables, rootKeys };
+}
+
 /** Any typed document, for tables of operations sent alike (their data read untyped). */
 export type AnyDocument = TypedDocumentNode<Record<string, any>, any>;
 
 /** What a request sends as its query: a document printed, a string as it is. */
 export const queryText = (operation: DocumentNode | string) => (typeof operation === 'string' ? operation : print(operation));
+
+const operationName = (document: DocumentNode) =>
+  document.definitions.find((d) => d.kind === 'OperationDefinition')?.name?.value ?? 'anonymous';
 
 /** A subject no other test uses. */
 export const uniqueSubject = (label: string) => `${label}-${randomUUID()}@test`;

@@ -21,7 +21,7 @@ import {
 } from '../graphql/generated.js';
 import type { DocumentNode } from 'graphql';
 import request from 'supertest';
-import { type GraphQLResult, PLATFORM_ADMIN, queryText, type TestApi, uniqueSubject } from './test-app.js';
+import { type GraphQLResult, operation, PLATFORM_ADMIN, queryText, type TestApi, uniqueSubject } from './test-app.js';
 
 export type Role = 'CASEWORKER' | 'VOLUNTEER' | 'AGENCY_ADMIN' | 'NETWORK_COORDINATOR';
 
@@ -199,31 +199,36 @@ export class World {
     members: FamilyMemberInput[] = [parent('Sara', 'Peeters')],
     options: { consentFor?: string[] } = {},
   ): Promise<Family> {
-    const { registerFamily } = await this.api.ok(worker.subject, RegisterFamilyDocument, { input: { members } });
-    const family: Family = {
-      id: registerFamily.id,
-      members: registerFamily.members,
-      memberIds: registerFamily.members.map((m: { id: string }) => m.id),
-    };
-    for (const agencyId of options.consentFor ?? [worker.agencyId]) await this.consentAll(worker, family, agencyId);
+    const family = await this.register(worker, members);
+    const consents = (options.consentFor ?? [worker.agencyId]).flatMap((agencyId) => this.consentOperations(family, agencyId));
+    if (consents.length) await this.api.okTogether(worker.subject, consents);
     return family;
+  }
+
+  private async register(worker: Person, members: FamilyMemberInput[]): Promise<Family> {
+    const { registerFamily } = await this.api.ok(worker.subject, RegisterFamilyDocument, { input: { members } });
+    return { id: registerFamily.id, members: registerFamily.members, memberIds: registerFamily.members.map((m: { id: string }) => m.id) };
   }
 
   /**
    * Each member consents that `agencyId` uses `categories` of its data, recorded by `worker`: members
-   * of 12 and older for themselves, younger children through the first parent.
+   * of 12 and older for themselves, younger children through the first parent. The consents' ids.
    */
   async consentAll(worker: Person, family: Family, agencyId: string, categories = ALL_CATEGORIES): Promise<string[]> {
+    const recorded = await this.api.okTogether(worker.subject, this.consentOperations(family, agencyId, categories));
+    return recorded.map(({ recordConsent }) => recordConsent.id);
+  }
+
+  /** The recordConsent mutations of consentAll, one per member, sent together in one request. */
+  private consentOperations(family: Family, agencyId: string, categories = ALL_CATEGORIES) {
     const twelveYearsAgo = new Date();
     twelveYearsAgo.setFullYear(twelveYearsAgo.getFullYear() - 12);
     const decidesItself = (m: Family['members'][number]) => m.birthDate !== null && new Date(m.birthDate) <= twelveYearsAgo;
     const representative = family.members.find((m) => m.role === 'PARENT' && decidesItself(m));
-    const ids: string[] = [];
-    for (const member of family.members) {
-      const grantor = decidesItself(member) ? member : representative!;
-      const { recordConsent } = await this.api.ok(worker.subject, RecordConsentDocument, {
+    return family.members.map((member) =>
+      operation(RecordConsentDocument, {
         input: {
-          grantorMemberId: grantor.id,
+          grantorMemberId: (decidesItself(member) ? member : representative!).id,
           subjectMemberIds: [member.id],
           recipientAgencyId: agencyId,
           categories,
@@ -232,33 +237,15 @@ export class World {
           method: 'WRITTEN',
           evidenceReference: `form-${member.id}`,
         },
-      });
-      ids.push(recordConsent.id);
-    }
-    return ids;
+      }),
+    );
   }
 
   /** Opens a plan for a family `worker` is assigned to, and sets it up as `options` say; the plan's id. */
   async openPlan(worker: Person, familyId: string, options: PlanOptions = {}): Promise<string> {
-    const { openPlan } = await this.api.ok(worker.subject, OpenPlanDocument, {
-      input: { familyId, summary: options.summary ?? 'We willen rust in huis.' },
-    });
-    const planId: string = openPlan.id;
-    if (options.supporter) {
-      await this.api.ok(worker.subject, AssignTrajectorySupporterDocument, { input: { planId, userId: options.supporter.userId } });
-    }
-    for (const { agencyId, contribution } of options.participants ?? []) {
-      await this.api.ok(worker.subject, AddPlanParticipantDocument, { input: { planId, agencyId, contribution } });
-    }
-    if (options.participants?.length && options.consentForParticipants !== false) {
-      const family = await this.membersOf(worker, familyId);
-      for (const { agencyId } of options.participants) await this.consentAll(worker, family, agencyId);
-    }
-    if (options.assign) {
-      const { admin, userIds } = options.assign;
-      for (const userId of userIds) await this.assign(admin, familyId, userId);
-    }
-    return planId;
+    const { openPlan } = await this.api.ok(worker.subject, OpenPlanDocument, { input: this.openPlanInput(familyId, options) });
+    await this.setUpPlan(worker, familyId, openPlan.id, options);
+    return openPlan.id;
   }
 
   /** A family registered by `worker`, with a plan `worker` opened and set up as `options` say. */
@@ -266,9 +253,35 @@ export class World {
     worker: Person,
     options: PlanOptions & { members?: FamilyMemberInput[]; consentFor?: string[] } = {},
   ): Promise<FamilyWithPlan> {
-    const family = await this.family(worker, options.members, { consentFor: options.consentFor });
-    const planId = await this.openPlan(worker, family.id, options);
+    const family = await this.register(worker, options.members ?? [parent('Sara', 'Peeters')]);
+    // The family's consents and the plan's opening in one request, in this order, as family() and openPlan() send them.
+    const consents = (options.consentFor ?? [worker.agencyId]).flatMap((agencyId) => this.consentOperations(family, agencyId));
+    const answers = await this.api.okTogether(worker.subject, [...consents, operation(OpenPlanDocument, { input: this.openPlanInput(family.id, options) })]);
+    const planId = (answers.at(-1) as { openPlan: { id: string } }).openPlan.id;
+    await this.setUpPlan(worker, family.id, planId, options, family);
     return { familyId: family.id, planId, members: family.members, memberIds: family.memberIds };
+  }
+
+  private openPlanInput = (familyId: string, options: PlanOptions) => ({ familyId, summary: options.summary ?? 'We willen rust in huis.' });
+
+  /**
+   * What `options` ask after opening: the supporter and the participants (one request), the participants' consents (one
+   * request), the assignments (one request). `family` as registered, when known, saves reading its members.
+   */
+  private async setUpPlan(worker: Person, familyId: string, planId: string, options: PlanOptions, family?: Family): Promise<void> {
+    const team = [
+      ...(options.supporter ? [operation(AssignTrajectorySupporterDocument, { input: { planId, userId: options.supporter.userId } })] : []),
+      ...(options.participants ?? []).map(({ agencyId, contribution }) => operation(AddPlanParticipantDocument, { input: { planId, agencyId, contribution } })),
+    ];
+    if (team.length) await this.api.okTogether(worker.subject, team);
+    if (options.participants?.length && options.consentForParticipants !== false) {
+      const members = family ?? (await this.membersOf(worker, familyId));
+      await this.api.okTogether(worker.subject, options.participants.flatMap(({ agencyId }) => this.consentOperations(members, agencyId)));
+    }
+    if (options.assign?.userIds.length) {
+      const { admin, userIds } = options.assign;
+      await this.api.okTogether(admin.subject, userIds.map((userId) => operation(AssignCaseDocument, { input: { familyId, userId } })));
+    }
   }
 
   /** The family as `worker` sees its members (for recording consents). */
