@@ -26,10 +26,21 @@ export const benchServiceEnvironment = (databaseUrl: string, authDevSecret: stri
 });
 
 /** A child process serving HTTP on `port`; `ready` is the milliseconds from spawn to its first good answer. */
+/** The processes started here and still running: an interrupted run stops them (they outlive it otherwise). */
+const running = new Set<ChildProcess>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const child of running) child.kill('SIGTERM');
+    process.exit(130);
+  });
+}
+
 export async function startProcess(script: string, env: Record<string, string>, readyPath: string, nodeFlags: string[] = []): Promise<{ child: ChildProcess; port: number; readyMs: number }> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeFlags, script], { env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   while (!(await fetch(`http://127.0.0.1:${port}${readyPath}`).then((r) => r.status < 500, () => false))) {
     if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
