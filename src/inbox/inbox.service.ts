@@ -280,8 +280,6 @@ export class InboxService {
     throw forbidden('An inbox belongs to a professional acting for an agency, or to a family member in the portal');
   }
 
-
-
   /** A merge of two families (docs/family-merge.md): items about the absorbed family name the surviving one. */
   async moveToFamily(em: EntityManager, fromFamilyId: string, toFamilyId: string): Promise<void> {
     await em.query(`UPDATE inbox_item SET family_id = $2 WHERE family_id = $1`, [fromFamilyId, toFamilyId]);
