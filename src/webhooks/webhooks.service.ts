@@ -10,6 +10,7 @@ import { type Connection, paginate } from '../common/pagination.js';
 import { groupBy, oneBy, type RequestLoaders } from '../graphql/request-loaders.js';
 import { defineAbilityFor } from '../policy/ability.factory.js';
 import { PolicyService, type SubjectAttributes } from '../policy/policy.service.js';
+import { ruleFields } from '../policy/sql-scope.js';
 import type { WebhookDeliveriesArgs } from './dto/webhook.inputs.js';
 import { WebhookAttempt, WebhookDelivery, WebhookDeliveryState } from './webhook-delivery.entity.js';
 import { WebhookQueue } from './webhook-queue.js';
@@ -102,9 +103,14 @@ export class WebhooksService {
    */
   async fanOut(em: EntityManager, eventId: string, referral: SubjectAttributes, clients?: WebhookCandidates): Promise<void> {
     const candidates: CandidateClient[] = clients ?? (await em.query(candidatesSql('$1', '$2'), [referral.fromAgencyId, referral.toAgencyId]));
-    const recipients = candidates.filter((c) =>
-      this.policy.can(defineAbilityFor(clientPrincipal(c.id, c.agency_id, c.network_id, c.scopes)), 'read', 'Referral', referral),
-    );
+    const recipients = candidates.filter((c) => {
+      const ability = defineAbilityFor(clientPrincipal(c.id, c.agency_id, c.network_id, c.scopes));
+      // A step's attributes hold only the relations its own rules name (PolicyService.attributesOf, checkedFor): a
+      // client's rule that named one left out would be false for every client, and no webhook sent. Fail instead.
+      const missing = [...ruleFields(ability, 'read', 'Referral')].filter((field) => !(field in referral));
+      if (missing.length) throw new Error(`The referral's attributes lack ${missing.join(', ')}, which a partner system's rule reads`);
+      return this.policy.can(ability, 'read', 'Referral', referral);
+    });
     if (recipients.length === 0) return;
     const deliveryIds = recipients.map(() => newId());
     await em.query(
