@@ -100,7 +100,7 @@ function deadlines(p: RunPlan): Statement[] {
         SELECT c.day, k.days, (w.day + 1)::timestamp AT TIME ZONE 'Europe/Brussels' AS due
           FROM generate_series(${first}::timestamp, ${last}::timestamp, interval '1 day') c(day)
           CROSS JOIN (VALUES ${counts.map((n) => `(${n})`).join(', ')}) k(days)
-          CROSS JOIN LATERAL (SELECT min(n) AS n FROM seed_working_day w WHERE w.day > c.day::date) next
+          CROSS JOIN LATERAL (SELECT w.n FROM seed_working_day w WHERE w.day > c.day::date ORDER BY w.day LIMIT 1) next
           JOIN seed_working_day w ON w.n = next.n + k.days - 1`,
     },
     { sql: `CREATE INDEX ON seed_deadline (day, days)` },
