@@ -82,13 +82,10 @@ describe('administration', () => {
   afterAll(() => api.stop());
 
   async function scene(): Promise<Scene> {
-    const net = await world.network();
-    const agency = await world.agency(net);
-    const sibling = await world.agency(net, 'SCHOOL_GUIDANCE');
-    const caseworker = await world.staff(agency, 'CASEWORKER');
-    const volunteer = await world.staff(agency, 'VOLUNTEER');
-    const other = await world.network();
+    const [net, other] = await world.networks(2);
+    const [agency, sibling] = await world.agencies(net, ['CHILD_WELFARE', 'SCHOOL_GUIDANCE']);
     const otherAgency = await world.agency(other);
+    const [caseworker, volunteer] = await world.staffTogether(agency, ['CASEWORKER', 'VOLUNTEER']);
     const otherCaseworker = await world.staff(otherAgency, 'CASEWORKER');
     return { net, agency, sibling, caseworker, volunteer, other, otherAgency, otherCaseworker, stranger: uniqueSubject('stranger') };
   }

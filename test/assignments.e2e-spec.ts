@@ -44,14 +44,11 @@ describe('case assignments', () => {
   afterAll(() => api.stop());
 
   async function scene(): Promise<Scene> {
-    const net = await world.network();
-    const agency = await world.agency(net);
-    const sibling = await world.agency(net, 'SCHOOL_GUIDANCE');
-    const registrar = await world.staff(agency);
-    const caseworker = await world.staff(agency);
-    const volunteer = await world.staff(agency, 'VOLUNTEER');
+    const [net, other] = await world.networks(2);
+    const [agency, sibling] = await world.agencies(net, ['CHILD_WELFARE', 'SCHOOL_GUIDANCE']);
+    const [registrar, caseworker, volunteer] = await world.staffTogether(agency, ['CASEWORKER', 'CASEWORKER', 'VOLUNTEER']);
     const siblingCaseworker = await world.staff(sibling);
-    const otherAgency = await world.agency(await world.network());
+    const otherAgency = await world.agency(other);
     const { registerFamily } = await api.ok(registrar.subject, RegisterFamilyAssignmentsDocument, {
       input: { members: [{ role: 'PARENT', givenName: 'Sara', familyName: 'Peeters', birthDate: '1990-04-01' }] },
     });

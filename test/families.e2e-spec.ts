@@ -75,15 +75,10 @@ describe('families', () => {
   }
 
   async function scene(): Promise<Scene> {
-    const net = await world.network();
-    const agency = await world.agency(net);
-    const sibling = await world.agency(net, 'SCHOOL_GUIDANCE');
-    const caseworker = await world.staff(agency);
-    const colleague = await world.staff(agency);
+    const [net, other] = await world.networks(2);
+    const [agency, sibling] = await world.agencies(net, ['CHILD_WELFARE', 'SCHOOL_GUIDANCE']);
+    const [caseworker, colleague, volunteer, idleVolunteer] = await world.staffTogether(agency, ['CASEWORKER', 'CASEWORKER', 'VOLUNTEER', 'VOLUNTEER']);
     const siblingCaseworker = await world.staff(sibling);
-    const volunteer = await world.staff(agency, 'VOLUNTEER');
-    const idleVolunteer = await world.staff(agency, 'VOLUNTEER');
-    const other = await world.network();
     const otherCaseworker = await world.staff(await world.agency(other));
     const marker = `Fam${randomUUID().slice(0, 8)}`;
     const family = await register(caseworker, [adult(marker), child(marker)]);

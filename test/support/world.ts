@@ -25,6 +25,9 @@ import { type GraphQLResult, operation, PLATFORM_ADMIN, queryText, type TestApi,
 
 export type Role = 'CASEWORKER' | 'VOLUNTEER' | 'AGENCY_ADMIN' | 'NETWORK_COORDINATOR';
 
+/** The roles an agency's admin gives its staff. */
+export type StaffRole = Exclude<Role, 'NETWORK_COORDINATOR'>;
+
 export interface Person {
   subject: string;
   userId: string;
@@ -148,45 +151,92 @@ export function subjectOf(team: PlanTeam, actor: PlanTeamActor): string {
 export class World {
   constructor(readonly api: TestApi) {}
 
+  /**
+   * The sets of factories below send the mutations of one level (networks, then their hubs, then the coordinators; an
+   * agency, then its admin) of one caller together, one request per level (TestApi.okTogether): the world is written as
+   * by the single ones, by the same callers in the same order, with fewer requests (docs/testing.md, "fifth pass").
+   */
   async network(): Promise<Network> {
-    const { createNetwork } = await this.api.ok(
+    const [network] = await this.networks(1);
+    return network;
+  }
+
+  /** `count` networks in three requests of the platform admin: the networks, their coordinating agencies, their coordinators. */
+  async networks(count: number): Promise<Network[]> {
+    const created = await this.api.okTogether(
       PLATFORM_ADMIN,
-      CreateNetworkDocument,
-      { input: { name: `Netwerk ${randomUUID()}` } },
+      Array.from({ length: count }, () => operation(CreateNetworkDocument, { input: { name: `Netwerk ${randomUUID()}` } })),
     );
-    const hub = await this.createAgency(PLATFORM_ADMIN, createNetwork.id, 'CHILD_AND_FAMILY');
-    const coordinator = await this.member(PLATFORM_ADMIN, hub, 'NETWORK_COORDINATOR');
-    return { id: createNetwork.id, coordinator, coordinatingAgencyId: hub };
+    const ids = created.map(({ createNetwork }) => createNetwork.id);
+    const hubs = await this.createAgencies(PLATFORM_ADMIN, ids.map((networkId) => ({ networkId, kind: 'CHILD_AND_FAMILY' as const })));
+    const coordinators = await this.members(PLATFORM_ADMIN, hubs.map((agencyId) => ({ agencyId, role: 'NETWORK_COORDINATOR' as const })));
+    return ids.map((id, i) => ({ id, coordinator: coordinators[i], coordinatingAgencyId: hubs[i] }));
   }
 
   async agency(network: Network, kind: AgencyKind = 'CHILD_WELFARE'): Promise<Agency> {
-    const id = await this.createAgency(network.coordinator.subject, network.id, kind);
-    const admin = await this.member(network.coordinator.subject, id, 'AGENCY_ADMIN');
-    return { id, admin };
+    const [agency] = await this.agencies(network, [kind]);
+    return agency;
+  }
+
+  /** One agency of each kind in `network`, each with an admin, in two requests of the network's coordinator. */
+  async agencies(network: Network, kinds: AgencyKind[]): Promise<Agency[]> {
+    const coordinator = network.coordinator.subject;
+    const ids = await this.createAgencies(coordinator, kinds.map((kind) => ({ networkId: network.id, kind })));
+    const admins = await this.members(coordinator, ids.map((agencyId) => ({ agencyId, role: 'AGENCY_ADMIN' as const })));
+    return ids.map((id, i) => ({ id, admin: admins[i] }));
   }
 
   async createAgency(asSubject: string, networkId: string, kind: AgencyKind): Promise<string> {
-    const { createAgency } = await this.api.ok(
+    const [id] = await this.createAgencies(asSubject, [{ networkId, kind }]);
+    return id;
+  }
+
+  /** Agencies created by `asSubject` in one request; their ids, in the order asked. */
+  async createAgencies(asSubject: string, agencies: { networkId: string; kind: AgencyKind }[]): Promise<string[]> {
+    const created = await this.api.okTogether(
       asSubject,
-      CreateAgencyDocument,
-      { input: { networkId, name: `Dienst ${randomUUID()}`, kind } },
+      agencies.map(({ networkId, kind }) => operation(CreateAgencyDocument, { input: { networkId, name: `Dienst ${randomUUID()}`, kind } })),
     );
-    return createAgency.id;
+    return created.map(({ createAgency }) => createAgency.id);
   }
 
   /** `subject` gets `role` in the agency: at once when new here, else by accepting the invitation it is sent. */
-  async member(asSubject: string, agencyId: string, role: Role, subject = uniqueSubject(role.toLowerCase())): Promise<Person> {
-    const { addMembership } = await this.api.ok(asSubject, AddMembershipDocument, {
-      input: { agencyId, subject, displayName: `Test ${role}`, role },
-    });
-    if (addMembership.status === 'ACTIVE') return { subject, userId: addMembership.user!.id, agencyId };
-    const { acceptMembershipInvitation } = await this.api.ok(subject, AcceptMembershipInvitationDocument, { input: { invitationId: addMembership.id } });
-    return { subject, userId: acceptMembershipInvitation.user!.id, agencyId };
+  async member(asSubject: string, agencyId: string, role: Role, subject?: string): Promise<Person> {
+    const [person] = await this.members(asSubject, [{ agencyId, role, subject }]);
+    return person;
+  }
+
+  /**
+   * Memberships added by `asSubject` in one request, as member() adds each (a subject not given is a new one); then each
+   * subject that was known already, and so only invited, accepts its invitation (a request of its own).
+   */
+  async members(asSubject: string, memberships: { agencyId: string; role: Role; subject?: string | undefined }[]): Promise<Person[]> {
+    const wanted = memberships.map((m) => ({ ...m, subject: m.subject ?? uniqueSubject(m.role.toLowerCase()) }));
+    const added = await this.api.okTogether(
+      asSubject,
+      wanted.map(({ agencyId, subject, role }) => operation(AddMembershipDocument, { input: { agencyId, subject, displayName: `Test ${role}`, role } })),
+    );
+    const people: Person[] = [];
+    for (const [i, { addMembership }] of added.entries()) {
+      const { subject, agencyId } = wanted[i];
+      const user =
+        addMembership.status === 'ACTIVE'
+          ? addMembership.user
+          : (await this.api.ok(subject, AcceptMembershipInvitationDocument, { input: { invitationId: addMembership.id } })).acceptMembershipInvitation.user;
+      people.push({ subject, userId: user!.id, agencyId });
+    }
+    return people;
   }
 
   /** A member with the given role, added by the agency's own admin. */
-  async staff(agency: Agency, role: 'CASEWORKER' | 'VOLUNTEER' | 'AGENCY_ADMIN' = 'CASEWORKER'): Promise<Person> {
-    return this.member(agency.admin.subject, agency.id, role);
+  async staff(agency: Agency, role: StaffRole = 'CASEWORKER'): Promise<Person> {
+    const [person] = await this.staffTogether(agency, [role]);
+    return person;
+  }
+
+  /** Members with these roles, in this order, added by the agency's own admin in one request. */
+  async staffTogether(agency: Agency, roles: StaffRole[]): Promise<Person[]> {
+    return this.members(agency.admin.subject, roles.map((role) => ({ agencyId: agency.id, role })));
   }
 
   /**
@@ -349,18 +399,11 @@ export class World {
 
   /** A PlanTeam in a new network, with `otherAgency` in a second new network. */
   async planTeam(): Promise<PlanTeam> {
-    const network = await this.network();
+    const [network, otherNetwork] = await this.networks(2);
     const agency = await this.agency(network);
-    const otherAgency = await this.agency(await this.network());
-    return {
-      network,
-      agency,
-      caseworker: await this.staff(agency, 'CASEWORKER'),
-      volunteer: await this.staff(agency, 'VOLUNTEER'),
-      unassigned: await this.staff(agency, 'CASEWORKER'),
-      otherAgency,
-      otherCaseworker: await this.staff(otherAgency, 'CASEWORKER'),
-    };
+    const otherAgency = await this.agency(otherNetwork);
+    const [caseworker, volunteer, unassigned] = await this.staffTogether(agency, ['CASEWORKER', 'VOLUNTEER', 'CASEWORKER']);
+    return { network, agency, caseworker, volunteer, unassigned, otherAgency, otherCaseworker: await this.staff(otherAgency) };
   }
 
   /** A family of `team`'s caseworker (registered by it, so assigned), with an open plan; the team's volunteer is assigned too. */
