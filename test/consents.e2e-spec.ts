@@ -612,8 +612,7 @@ describe('consents', () => {
   // -----------------------------------------------------------------------------------------------
   describe('authorship', () => {
     it('the caseworker who registered the family reads its members without consent; an assigned colleague does not', async () => {
-      const author = await world.staff(agency);
-      const colleague = await world.staff(agency);
+      const [author, colleague] = await world.staffTogether(agency, ['CASEWORKER', 'CASEWORKER']);
       const { familyId, planId, memberIds } = await world.familyWithPlan(author, {
         members: [parent('An', 'Mertens'), child('Jonas', 'Mertens', bornYearsAgo(6))],
         consentFor: [],

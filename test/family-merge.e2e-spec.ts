@@ -65,8 +65,7 @@ describe('merging two registrations of the same family', () => {
     api = await TestApi.start();
     world = new World(api);
     network = await world.network();
-    agencyA = await world.agency(network);
-    agencyB = await world.agency(network, 'SCHOOL_GUIDANCE');
+    [agencyA, agencyB] = await world.agencies(network, ['CHILD_WELFARE', 'SCHOOL_GUIDANCE']);
     db = new pg.Client(process.env.DATABASE_URL);
     await db.connect();
   });
@@ -128,8 +127,7 @@ describe('merging two registrations of the same family', () => {
   /** Who may not merge the kept family: another network, an unassigned and an assigned colleague of a, its portal and a partner system. */
   async function othersThan(d: Duplicates) {
     const otherNetwork = await world.network();
-    const unassigned = await world.staff(agencyA);
-    const colleague = await world.staff(agencyA);
+    const [unassigned, colleague] = await world.staffTogether(agencyA, ['CASEWORKER', 'CASEWORKER']);
     await world.assign(agencyA.admin, d.kept.familyId, colleague.userId);
     const portal = await world.portalLogin(d.a, d.kept.memberIds[0]!);
     const asClient: Call = (document, variables) => world.asIntegrationClient(agencyA, document, variables);

@@ -44,11 +44,8 @@ describe('a family that moves to another network', () => {
     api = await TestApi.start();
     world = new World(api);
     db = api.db;
-    from = await world.network();
-    to = await world.network();
-    agency = await world.agency(from);
-    local = await world.agency(from);
-    regional = await world.agency(from);
+    [from, to] = await world.networks(2);
+    [agency, local, regional] = await world.agencies(from, ['CHILD_WELFARE', 'CHILD_WELFARE', 'CHILD_WELFARE']);
     await api.ok(to.coordinator.subject, AdmitAgencyServiceAreaDocument, { input: { agencyId: regional.id, networkId: to.id } });
     newAgency = await world.agency(to);
     newSupporter = await world.staff(newAgency);
@@ -60,8 +57,7 @@ describe('a family that moves to another network', () => {
    * agency on the plan team (consented, each with an assigned caseworker).
    */
   async function familyAboutToMove() {
-    const supporter = await world.staff(agency);
-    const colleague = await world.staff(agency);
+    const [supporter, colleague] = await world.staffTogether(agency, ['CASEWORKER', 'CASEWORKER']);
     const f = await world.familyWithPlan(supporter, {
       members: [parent('Sara', 'Peeters')],
       supporter,

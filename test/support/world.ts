@@ -151,17 +151,18 @@ export function subjectOf(team: PlanTeam, actor: PlanTeamActor): string {
 export class World {
   constructor(readonly api: TestApi) {}
 
-  /**
-   * The sets of factories below send the mutations of one level (networks, then their hubs, then the coordinators; an
-   * agency, then its admin) of one caller together, one request per level (TestApi.okTogether): the world is written as
-   * by the single ones, by the same callers in the same order, with fewer requests (docs/testing.md, "fifth pass").
-   */
+  /** A new network with its coordinating agency (CHILD_AND_FAMILY) and its coordinator. */
   async network(): Promise<Network> {
     const [network] = await this.networks(1);
     return network;
   }
 
-  /** `count` networks in three requests of the platform admin: the networks, their coordinating agencies, their coordinators. */
+  /**
+   * `count` networks in three requests of the platform admin: the networks, their coordinating agencies, their
+   * coordinators. The plural factories send the mutations of one caller that depend on nothing the others return
+   * together (TestApi.okTogether), one request per level: the same records, made by the same callers as by the single
+   * ones, with fewer requests (docs/testing.md, "Requests per file, fifth pass").
+   */
   async networks(count: number): Promise<Network[]> {
     const created = await this.api.okTogether(
       PLATFORM_ADMIN,
@@ -210,7 +211,7 @@ export class World {
    * Memberships added by `asSubject` in one request, as member() adds each (a subject not given is a new one); then each
    * subject that was known already, and so only invited, accepts its invitation (a request of its own).
    */
-  async members(asSubject: string, memberships: { agencyId: string; role: Role; subject?: string | undefined }[]): Promise<Person[]> {
+  async members(asSubject: string, memberships: { agencyId: string; role: Role; subject?: string }[]): Promise<Person[]> {
     const wanted = memberships.map((m) => ({ ...m, subject: m.subject ?? uniqueSubject(m.role.toLowerCase()) }));
     const added = await this.api.okTogether(
       asSubject,
