@@ -72,7 +72,8 @@ describe('the access log’s statement, built once per caller and shape', () => 
     await log(partner, familyId);
     const other = await measured(() => log(partner, familyId));
     expect({ code: codeOf(other.result), compiled: other.compiled, sent: other.sent }).toEqual({ code: 'OK', compiled: 0, sent: 1 });
-    expect(codeOf(await log(worker.subject, familyId))).toBe('FORBIDDEN');
+    const caseworker = await log(worker.subject, familyId);
+    expect({ code: codeOf(caseworker), message: caseworker.errors?.[0]?.message }).toEqual({ code: 'FORBIDDEN', message: 'You may not read an AuditEvent' });
 
     // Another family's id in the same statement: NOT_FOUND, nothing compiled.
     const elsewhere = await measured(() => log(login, otherFamilyId));

@@ -41,5 +41,8 @@ export function assertDeclaredPolicy(policy: DeclaredPolicy | undefined, req: Au
   if (!principal.acting && principal.memberships.length > 0) {
     throw forbidden('Choose the agency you act for with the X-Acting-Agency header');
   }
-  throw forbidden(`You may not ${policy.action} a ${policy.subject}`);
+  throw forbidden(`You may not ${policy.action} ${withArticle(policy.subject)}`);
 }
+
+/** "an AuditEvent", "a Referral": the subjects' names are English nouns; none starts with a vowel sounded as a consonant. */
+const withArticle = (noun: string) => `${/^[AEIO]/.test(noun) ? 'an' : 'a'} ${noun}`;
