@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { seedDatabase } from './seed/seed-database.js';
-import { dataSourceOptions, migrate } from '../src/database/database.module.js';
+import { dataSourceOptions, migrate } from '../src/database/data-source.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 
 /**

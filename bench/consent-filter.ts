@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import type { Principal } from '../src/auth/principal.js';
 import { SubjectKind } from '../src/auth/subject-kind.js';
-import { dataSourceOptions, migrate } from '../src/database/database.module.js';
+import { dataSourceOptions, migrate } from '../src/database/data-source.js';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { type AppAbility, defineAbilityFor } from '../src/policy/ability.factory.js';
 import { scopeToSql, SqlParams } from '../src/policy/sql-scope.js';

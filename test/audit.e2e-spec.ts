@@ -8,7 +8,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { chainPendingAuditEntries, verifyAuditChain } from '../src/audit/audit-chain.js';
 import { auditCheckpointKey, chainHead, checkpointFile, readCheckpoint, signCheckpoint, writeCheckpoint } from '../src/audit/audit-checkpoint.js';
-import { dataSourceOptions, migrate } from '../src/database/database.module.js';
+import { dataSourceOptions, migrate } from '../src/database/data-source.js';
 import { migrations } from '../migrations/index.js';
 import {
   AddActionDocument,

@@ -16,7 +16,7 @@ import {
 } from '../bench/operations.js';
 import { BENCH_NATIONAL_NUMBER_KEY } from '../bench/seed/identities.js';
 import { seedDatabase } from '../bench/seed/seed-database.js';
-import { dataSourceOptions, migrate } from '../src/database/database.module.js';
+import { dataSourceOptions, migrate } from '../src/database/data-source.js';
 import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
 import { TestApi } from './support/test-app.js';
 

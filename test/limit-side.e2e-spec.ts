@@ -5,7 +5,7 @@ import { type Answer, type LimitRead, LimitSide, limitPool } from '../bench/limi
 import { ACCESS_LOG_QUERY, FAMILIES_QUERY, findFixtures, INBOX_QUERY, INCOMING_QUERY, MY_FAMILY_QUERY, NETWORK_INSIGHT_QUERY, PLAN_QUERY } from '../bench/operations.js';
 import { seedDatabase } from '../bench/seed/seed-database.js';
 import { loadConfig } from '../src/config/app-config.js';
-import { dataSourceOptions, migrate } from '../src/database/database.module.js';
+import { dataSourceOptions, migrate } from '../src/database/data-source.js';
 import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
 import { SetMyLanguageDocument } from './graphql/generated.js';
 import { type GraphQLResult, TestApi } from './support/test-app.js';

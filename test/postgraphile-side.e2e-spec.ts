@@ -3,7 +3,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { postgraphileSide } from '../bench/postgraphile-side.js';
 import { seedDatabase } from '../bench/seed/seed-database.js';
-import { dataSourceOptions, migrate } from '../src/database/database.module.js';
+import { dataSourceOptions, migrate } from '../src/database/data-source.js';
 import { type ScratchDatabase, scratchDatabase } from './support/scratch-database.js';
 import { freePort } from './support/free-port.js';
 

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { familyBatch, sessionTables } from '../bench/seed/family-batch.js';
 import { runPlan } from '../bench/seed/run-plan.js';
 import { DEFAULT_AS_OF, seedDatabase, SeedRefusedError, type SeedSummary } from '../bench/seed/seed-database.js';
-import { dataSourceOptions, migrate } from '../src/database/database.module.js';
+import { dataSourceOptions, migrate } from '../src/database/data-source.js';
 import { REFERRAL_STEPS } from '../src/referrals/referral-steps.js';
 import {
   AccessLogDescriptionsDocument,

@@ -16,7 +16,7 @@ import { TokenVerifier } from '../../src/auth/token-verifier.js';
 import { newId, UUID_PATTERN } from '../../src/common/ids.js';
 import { DEFAULT_PAGE_SIZE } from '../../src/common/pagination.js';
 import type { AppConfig } from '../../src/config/app-config.js';
-import { dataSourceOptions } from '../../src/database/database.module.js';
+import { dataSourceOptions } from '../../src/database/data-source.js';
 import { DEFAULT_LANGUAGE } from '../../src/i18n/language.js';
 import { type InboxItemKind, type InboxParams, inboxText } from '../../src/inbox/inbox-kind.js';
 import { defineAbilityFor, type PolicyAction } from '../../src/policy/ability.factory.js';

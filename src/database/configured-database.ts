@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
-import { dataSourceOptions, migrate } from './database.module.js';
+import { dataSourceOptions, migrate } from './data-source.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres.js';
 
 /**

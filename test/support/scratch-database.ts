@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, migrate } from '../../src/database/database.module.js';
+import { dataSourceOptions, migrate } from '../../src/database/data-source.js';
 
 /** A database of its own in the test cluster, for a test that needs an empty or isolated one. */
 export interface ScratchDatabase {
