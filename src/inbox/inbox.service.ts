@@ -113,21 +113,23 @@ export class InboxService {
    * already (a replica's job told it first).
    */
   async deliver(em: EntityManager, event: InboxEvent, audience: InboxAudience[]): Promise<number> {
+    if (audience.length === 0) return 0;
     const values: unknown[] = [];
     const param = (value: unknown) => `$${values.push(value)}`;
-    const recipients = recipientsSql(audience, param);
-    if (!recipients) return 0;
     let source: string;
     if (audience.every((who) => 'user' in who || 'teamUser' in who || 'member' in who)) {
       // Single persons, at most one recipient each: the items' ids are known before their recipients, so the
       // recipients are read by the statement that writes the items (in their order, as the ids below are given).
+      const recipients = recipientsSql(audience, param);
       const ids = param(audience.map(() => newId()));
       source = `(SELECT (${ids}::uuid[])[(row_number() OVER (ORDER BY COALESCE(rs.user_id, rs.member_id), rs.agency_id))::int] AS id, rs.user_id, rs.agency_id, rs.member_id
           FROM (${recipients}) rs) r`;
     } else {
-      const found: RecipientRow[] = await readWithoutAudit('a check before a write that answers no personal data', em.query(recipients, values));
+      // Read first, with values of its own: how many items, and so their ids, is known only then.
+      const read: unknown[] = [];
+      const recipients = recipientsSql(audience, (value) => `$${read.push(value)}`);
+      const found: RecipientRow[] = await readWithoutAudit('a check before a write that answers no personal data', em.query(recipients, read));
       if (found.length === 0) return 0;
-      values.length = 0;
       source = `unnest(${param(found.map(() => newId()))}::uuid[], ${param(found.map((r) => r.user_id))}::uuid[], ${param(found.map((r) => r.agency_id))}::uuid[],
           ${param(found.map((r) => r.member_id))}::uuid[]) AS r(id, user_id, agency_id, member_id)`;
     }
@@ -297,8 +299,8 @@ interface RecipientRow {
   member_id: string | null;
 }
 
-/** SELECT of the recipients `audience` names (RecipientRow), once each, but the transaction's actor; null when it names none. Values by `param`. */
-function recipientsSql(audience: InboxAudience[], param: (value: unknown) => string): string | null {
+/** SELECT of the recipients `audience` (not empty) names (RecipientRow), once each, but the transaction's actor. Values by `param`. */
+function recipientsSql(audience: InboxAudience[], param: (value: unknown) => string): string {
   const users = (from: string) => `SELECT m.user_id, m.agency_id, NULL::uuid AS member_id FROM ${from}`;
   const parts = audience.map((who) => {
     if ('staffOf' in who) return users(`membership m WHERE m.agency_id = ${param(who.staffOf)} AND m.role = ANY(${param(who.roles)}::text[])`);
@@ -318,7 +320,6 @@ function recipientsSql(audience: InboxAudience[], param: (value: unknown) => str
     return `SELECT NULL::uuid AS user_id, NULL::uuid AS agency_id, fm.id AS member_id FROM family_member fm
       WHERE ${which} AND fm.portal_subject IS NOT NULL AND member_is_capable(fm)`;
   });
-  if (parts.length === 0) return null;
   return `SELECT DISTINCT ON (COALESCE(user_id, member_id)) user_id, agency_id, member_id FROM (${parts.join(' UNION ')}) a
       WHERE COALESCE(user_id, member_id) IS DISTINCT FROM nullif(current_setting('app.actor_user_id', true), '')::uuid
         AND COALESCE(user_id, member_id) IS DISTINCT FROM nullif(current_setting('app.actor_member_id', true), '')::uuid
